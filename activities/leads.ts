@@ -1,0 +1,97 @@
+import type { Db, Prisma } from '../src/db/client';
+import { mergeSubmission, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
+
+export interface RecordSubmissionInput {
+  leadId: string;
+  journeyId: string;
+  submission: LeadSubmission;
+}
+
+export interface RecordSubmissionOutcome {
+  /** This submission created the lead row. */
+  created: boolean;
+  /** This submission had already been recorded (an activity retry or a redelivered webhook). */
+  duplicate: boolean;
+}
+
+/**
+ * Lead persistence activities. Each is idempotent: the submission id is the interaction's
+ * idempotency key, so a retry after a crash between commit and acknowledgement records nothing twice.
+ */
+export function createLeadActivities(db: Db) {
+  return {
+    async recordSubmission({ leadId, journeyId, submission }: RecordSubmissionInput): Promise<RecordSubmissionOutcome> {
+      const idempotencyKey = `submission:${submission.tenant}:${submission.submissionId}`;
+      return db.$transaction(async (tx) => {
+        if (await tx.interaction.findUnique({ where: { idempotencyKey }, select: { id: true } })) {
+          return { created: false, duplicate: true };
+        }
+        const existing = await tx.lead.findUnique({ where: { id: leadId } });
+        const profile = mergeSubmission(existing ? toProfile(existing) : undefined, submission);
+        const receivedAt = new Date(submission.receivedAt);
+        if (existing) {
+          await tx.lead.update({ where: { id: leadId }, data: profileColumns(profile) });
+        } else {
+          await tx.lead.create({
+            data: { id: leadId, tenant: submission.tenant, journeyId, stage: 'new', createdAt: receivedAt, ...profileColumns(profile) },
+          });
+          await tx.stageEvent.create({
+            data: {
+              id: `${leadId}:stage:new`,
+              leadId,
+              fromStage: null,
+              toStage: 'new',
+              reason: `captured from ${submission.source}`,
+              occurredAt: receivedAt,
+              idempotencyKey: `${leadId}:stage:new`,
+            },
+          });
+        }
+        await tx.interaction.create({
+          data: {
+            id: idempotencyKey,
+            leadId,
+            kind: existing ? 'resubmission' : 'submission',
+            source: submission.source,
+            occurredAt: receivedAt,
+            payload: submission as unknown as Prisma.InputJsonValue,
+            idempotencyKey,
+          },
+        });
+        return { created: !existing, duplicate: false };
+      });
+    },
+  };
+}
+
+type LeadRow = NonNullable<Awaited<ReturnType<Db['lead']['findUnique']>>>;
+
+function toProfile(row: LeadRow): LeadProfile {
+  return {
+    email: row.email,
+    firstName: row.firstName ?? undefined,
+    lastName: row.lastName ?? undefined,
+    company: row.company ?? undefined,
+    title: row.title ?? undefined,
+    phone: row.phone ?? undefined,
+    country: row.country ?? undefined,
+    source: row.source as LeadProfile['source'],
+    sourceDetails: row.sourceDetails as LeadProfile['sourceDetails'],
+    attributes: row.attributes as LeadProfile['attributes'],
+  };
+}
+
+function profileColumns(profile: LeadProfile) {
+  return {
+    email: profile.email,
+    firstName: profile.firstName ?? null,
+    lastName: profile.lastName ?? null,
+    company: profile.company ?? null,
+    title: profile.title ?? null,
+    phone: profile.phone ?? null,
+    country: profile.country ?? null,
+    source: profile.source,
+    sourceDetails: profile.sourceDetails as Prisma.InputJsonValue,
+    attributes: profile.attributes as Prisma.InputJsonValue,
+  };
+}

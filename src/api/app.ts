@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import type { Logger } from '../logger';
+import { errorHandler } from './errors';
+import { checkHealth, type RulesHealthSource } from './health';
+import { openApiDocument } from './openapi';
+import { leadRoutes } from './routes/leads';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  defaultTenant: string;
+  rules: RulesHealthSource;
+  logger: Logger;
+  now?: () => Date;
+}
+
+const dashboardHtml = () => readFileSync(new URL('../web/index.html', import.meta.url), 'utf8');
+
+/** Builds the Express app. Routes stay thin; the error handler is the one place errors become HTTP. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '256kb', strict: true }));
+
+  app.get('/health', async (_req, res) => {
+    const report = await checkHealth(deps);
+    res.status(report.status === 'down' ? 503 : 200).json(report);
+  });
+  app.get('/openapi.json', (req, res) => {
+    res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
+  });
+  app.use(leadRoutes(deps));
+  app.get('/', (_req, res) => {
+    res.type('html').send(dashboardHtml());
+  });
+
+  app.use('/api', (req, _res, next) => {
+    next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}.`), { status: 404 }));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

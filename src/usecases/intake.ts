@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { LeadSubmission, LeadSource, SourceDetails, AttributeValue } from '../domain/lead';
+import { submitLead as submitLeadUpdate, type SubmissionReceipt } from '../../workflows/messages';
+import { leadJourney } from '../../workflows/leadJourney';
+import { isTemporalUnavailable } from './availability';
+import { LeadflowError } from './errors';
+import { leadIdentity } from './lead-identity';
+
+/** A validated lead as it arrives at the API or the webhook. */
+export interface LeadInput {
+  tenant: string;
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  company?: string;
+  title?: string;
+  phone?: string;
+  country?: string;
+  source: LeadSource;
+  sourceDetails: SourceDetails;
+  attributes: Record<string, AttributeValue>;
+}
+
+export interface IntakeDeps {
+  temporal: Client;
+  taskQueue: string;
+  /** Throws a LeadflowError('database_unavailable') when the database cannot take writes. */
+  assertDatabaseReachable: () => Promise<void>;
+  now: () => Date;
+}
+
+export type IntakeResult =
+  | { status: 'created' | 'merged'; receipt: SubmissionReceipt }
+  /** The journey holds the submission but the write has not finished within the wait. */
+  | { status: 'accepted'; receipt: Pick<SubmissionReceipt, 'leadId' | 'journeyId'> };
+
+/**
+ * Captures a lead: derive its identity → make sure the database can take the write → hand the
+ * submission to the lead's journey via update-with-start (creating the journey if needed) → wait
+ * briefly for the journey to persist it. The submission id doubles as the Temporal update id, so
+ * a client retrying with the same idempotency key gets the same outcome, recorded once.
+ */
+export async function captureLead(deps: IntakeDeps, input: LeadInput, options: { idempotencyKey?: string; waitMs?: number } = {}): Promise<IntakeResult> {
+  const identity = leadIdentity(input.tenant, input.email);
+  await deps.assertDatabaseReachable();
+  const submission: LeadSubmission = { ...input, submissionId: options.idempotencyKey ?? randomUUID(), receivedAt: deps.now().toISOString() };
+  const startWorkflowOperation = new WithStartWorkflowOperation(leadJourney, {
+    workflowId: identity.journeyId,
+    taskQueue: deps.taskQueue,
+    args: [{ leadId: identity.leadId, tenant: identity.tenant, email: identity.email }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    memo: { leadId: identity.leadId },
+  });
+  try {
+    const update = await deps.temporal.workflow.startUpdateWithStart(submitLeadUpdate, {
+      args: [submission],
+      updateId: `submission-${submission.submissionId}`,
+      waitForStage: 'ACCEPTED',
+      startWorkflowOperation,
+    });
+    const receipt = await withTimeout(update.result(), options.waitMs ?? 10_000);
+    if (!receipt) return { status: 'accepted', receipt: { leadId: identity.leadId, journeyId: identity.journeyId } };
+    return { status: receipt.created ? 'created' : 'merged', receipt };
+  } catch (error) {
+    if (isTemporalUnavailable(error)) {
+      throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable; the lead was not captured. Retry shortly.', { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

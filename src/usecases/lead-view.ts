@@ -1,0 +1,49 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import { journeyState, type JourneyState } from '../../workflows/messages';
+import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
+import { LeadflowError } from './errors';
+
+export type JourneyView =
+  | ({ status: 'live' } & JourneyState)
+  /** The workflow engine is unreachable: the stored lead is still shown, flagged as such. */
+  | { status: 'unavailable'; message: string }
+  | { status: 'not_found'; message: string };
+
+/**
+ * Reads a lead for display: its stored record and history from the database, and its live
+ * journey state through a workflow query. A Temporal outage degrades the journey part only.
+ */
+export async function viewLead(deps: { db: Db; temporal: Client }, leadId: string) {
+  const lead = await readOrUnavailable(() =>
+    deps.db.lead.findUnique({
+      where: { id: leadId },
+      include: {
+        interactions: { orderBy: { occurredAt: 'asc' }, select: { kind: true, source: true, occurredAt: true } },
+        stageEvents: { orderBy: { occurredAt: 'asc' }, select: { fromStage: true, toStage: true, reason: true, rulesetVersion: true, occurredAt: true } },
+      },
+    }),
+  );
+  if (!lead) throw new LeadflowError('not_found', `No lead with id ${leadId}.`);
+  return { ...lead, journey: await queryJourney(deps.temporal, lead.journeyId) };
+}
+
+async function queryJourney(temporal: Client, journeyId: string): Promise<JourneyView> {
+  try {
+    const state = await temporal.workflow.getHandle(journeyId).query(journeyState);
+    return { status: 'live', ...state };
+  } catch (error) {
+    if (isTemporalUnavailable(error)) return { status: 'unavailable', message: 'Temporal is unreachable; showing stored data only.' };
+    if ((error as { name?: string }).name === 'WorkflowNotFoundError') return { status: 'not_found', message: `Journey ${journeyId} does not exist in Temporal.` };
+    throw error;
+  }
+}
+
+async function readOrUnavailable<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw new LeadflowError('database_unavailable', 'The database is unreachable. Retry shortly.', { cause: error });
+    throw error;
+  }
+}
