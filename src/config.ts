@@ -124,7 +124,8 @@ function describe(key: string): string {
 /** The documented variables with their defaults, for `leadflow config` and the README. */
 export function configReference(): Array<{ name: string; default: string; description: string }> {
   return Object.entries(EnvSchema.shape).map(([name, schema]) => {
-    const parsed = (schema as z.ZodType).safeParse(undefined);
-    return { name, default: parsed.success && parsed.data !== undefined ? String(parsed.data) : '', description: schema.description ?? '' };
+    const parsed = (schema as z.ZodType<unknown>).safeParse(undefined);
+    const fallback = parsed.success && (typeof parsed.data === 'string' || typeof parsed.data === 'number') ? String(parsed.data) : '';
+    return { name, default: fallback, description: schema.description ?? '' };
   });
 }

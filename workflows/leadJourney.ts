@@ -56,7 +56,7 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
         state.pendingWrites--;
       }
     },
-    { validator: (submission) => assertBelongsToJourney(input, submission) },
+    { validator: (submission: LeadSubmission) => assertBelongsToJourney(input, submission) },
   );
 
   // Later stages (scoring, routing, SLAs) hang off this loop; until then the journey stays open

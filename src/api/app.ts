@@ -7,13 +7,16 @@ import { errorHandler } from './errors';
 import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
+import { rulesRoutes } from './rules-routes';
+import type { RuleRegistry } from '../rules/registry';
+import type { RuleVersionStore } from '../rules/version-store';
 
 export interface AppDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
   defaultTenant: string;
-  rules: RulesHealthSource;
+  rules: RulesHealthSource & { registry: RuleRegistry; store: RuleVersionStore };
   logger: Logger;
   now?: () => Date;
 }
@@ -35,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
   app.use(leadRoutes(deps));
+  app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {
     res.type('html').send(dashboardHtml());
   });

@@ -18,7 +18,7 @@ export const SourceDetailsSchema = z
 
 export const LeadInputSchema = z
   .object({
-    email: z.email('must be a valid email address').max(320),
+    email: z.string({ error: 'is required' }).trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')),
     tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').optional(),
     firstName: text(100).optional(),
     lastName: text(100).optional(),

@@ -1,14 +1,46 @@
 import type { CheckResult, RulesHealthSource } from '../api/health';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
+import { PrismaRuleVersionStore } from '../db/rule-version-store';
 import type { Logger } from '../logger';
+import { RuleRegistry } from '../rules/registry';
+import type { RuleVersionStore } from '../rules/version-store';
 import type { Stoppable } from './services';
 
-/** Loads and watches the rule files for the running system. */
-export async function startRules(_config: Config, _db: Db, _logger: Logger): Promise<RulesHealthSource & Stoppable> {
+export interface RulesRuntime extends RulesHealthSource, Stoppable {
+  registry: RuleRegistry;
+  store: RuleVersionStore;
+}
+
+/**
+ * Loads the rule files, stores their version, and watches the folder for changes (hot reload).
+ * Invalid files at start-up do not stop the process: /health reports the rules as down with the
+ * diagnostics, and the first valid edit activates them.
+ */
+export async function startRules(config: Config, db: Db, logger: Logger, options: { watch?: boolean } = {}): Promise<RulesRuntime> {
+  const store = new PrismaRuleVersionStore(db);
+  const registry = new RuleRegistry({ dir: config.rulesDir, store, logger: logger.child({ component: 'rules' }), watch: options.watch });
+  await registry.start();
   return {
     name: 'rules',
-    health: (): CheckResult => ({ status: 'up', message: 'TODO: wire rule registry' }),
-    stop: async () => {},
+    registry,
+    store,
+    health: () => rulesHealth(registry),
+    stop: () => registry.stop(),
   };
+}
+
+function rulesHealth(registry: RuleRegistry): CheckResult {
+  const status = registry.status();
+  const check: CheckResult = {
+    status: status.state === 'error' ? 'down' : 'up',
+    state: status.state,
+    activeVersion: status.activeVersion,
+    files: status.files.map((file) => file.name),
+  };
+  if (status.lastRejected) {
+    check.message = `latest change rejected (${status.lastRejected.messages.length} problem(s)); ${status.activeVersion ? `version ${status.activeVersion} keeps running` : 'no version active'}`;
+    check.problems = status.lastRejected.messages;
+  }
+  return check;
 }

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app';
-import type { RulesHealthSource } from '../api/health';
+import type { RulesRuntime } from './rules-runtime';
 import type { Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
@@ -46,7 +46,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
 }
 
 /** Runs the worker until stopped; returns a handle whose stop() drains in-flight work. */
-export async function runWorker(config: Config, db: Db, logger: Logger): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
+export async function runWorker(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  options: { workflowBundle?: WorkflowBundleOption } = {},
+): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
   installTemporalRuntime(logger);
   const connection = await connectWorkerConnection(config.temporal, logger);
   const worker = await createLeadflowWorker({
@@ -54,6 +59,7 @@ export async function runWorker(config: Config, db: Db, logger: Logger): Promise
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: { db },
+    workflowBundle: options.workflowBundle,
   });
   const running = worker.run();
   running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
@@ -73,7 +79,7 @@ export async function runWorker(config: Config, db: Db, logger: Logger): Promise
 /** Serves the HTTP API and dashboard. */
 export async function runApi(
   config: Config,
-  deps: { db: Db; rules: RulesHealthSource; logger: Logger; temporal?: Client },
+  deps: { db: Db; rules: RulesRuntime; logger: Logger; temporal?: Client },
 ): Promise<Stoppable & { url: string; temporal: Client }> {
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
   const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger });

@@ -10,7 +10,7 @@ export function adapterFor(target: DatabaseTarget): PrismaBetterSQLite3 | Prisma
       return new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
     case 'postgresql':
       return new PrismaPg(
-        new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5_000, Client: CatalogTextClient }),
+        new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5_000, allowExitOnIdle: true, Client: CatalogTextClient }),
         { disposeExternalPool: true },
       );
   }

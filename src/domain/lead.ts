@@ -4,11 +4,11 @@
  */
 
 /** The seven channels a lead can come from. */
-export const LEAD_SOURCES = ['events', 'content', 'ads', 'partner_referral', 'customer_referral', 'social', 'cold_outreach'] as const;
+export const LEAD_SOURCES = ['events', 'content', 'ads', 'partner-referral', 'customer-referral', 'social', 'cold-outreach'] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
 /** Stages of a lead's journey before it becomes an opportunity. */
-export const LEAD_STAGES = ['new', 'mql', 'sql', 'nurture', 'recycled', 'disqualified'] as const;
+export const LEAD_STAGES = ['new', 'engaged', 'mql', 'sql', 'nurture', 'recycled', 'disqualified'] as const;
 export type LeadStage = (typeof LEAD_STAGES)[number];
 
 /** Attribute values a lead may carry (company size, industry, …); flat so rules can read them. */

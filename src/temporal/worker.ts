@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 
 /** The workflow code's entry point; the worker bundles it with webpack. */
@@ -16,7 +16,7 @@ export interface LeadflowWorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   /** A prebuilt bundle; without one the worker bundles `workflows/` itself. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  workflowBundle?: WorkflowBundleOption;
 }
 
 /** Creates the worker that runs every leadflow workflow and activity on one task queue. */

@@ -33,3 +33,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** A call to Temporal ran out of its deadline (the server is up but nothing answered in time). */
+export function isDeadlineExceeded(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (candidate.code === GRPC_DEADLINE_EXCEEDED) return true;
+    if (typeof candidate.message === 'string' && /DEADLINE_EXCEEDED|deadline exceeded/i.test(candidate.message)) return true;
+    current = candidate.cause;
+  }
+  return false;
+}

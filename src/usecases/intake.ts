@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { LeadSubmission, LeadSource, SourceDetails, AttributeValue } from '../domain/lead';
 import { submitLead as submitLeadUpdate, type SubmissionReceipt } from '../../workflows/messages';
 import { leadJourney } from '../../workflows/leadJourney';
-import { isTemporalUnavailable } from './availability';
+import { isDeadlineExceeded, isTemporalUnavailable } from './availability';
 import { LeadflowError } from './errors';
 import { leadIdentity } from './lead-identity';
 
@@ -41,7 +41,7 @@ export type IntakeResult =
  * briefly for the journey to persist it. The submission id doubles as the Temporal update id, so
  * a client retrying with the same idempotency key gets the same outcome, recorded once.
  */
-export async function captureLead(deps: IntakeDeps, input: LeadInput, options: { idempotencyKey?: string; waitMs?: number } = {}): Promise<IntakeResult> {
+export async function captureLead(deps: IntakeDeps, input: LeadInput, options: { idempotencyKey?: string; waitMs?: number; acceptMs?: number } = {}): Promise<IntakeResult> {
   const identity = leadIdentity(input.tenant, input.email);
   await deps.assertDatabaseReachable();
   const submission: LeadSubmission = { ...input, submissionId: options.idempotencyKey ?? randomUUID(), receivedAt: deps.now().toISOString() };
@@ -53,16 +53,23 @@ export async function captureLead(deps: IntakeDeps, input: LeadInput, options: {
     memo: { leadId: identity.leadId },
   });
   try {
-    const update = await deps.temporal.workflow.startUpdateWithStart(submitLeadUpdate, {
-      args: [submission],
-      updateId: `submission-${submission.submissionId}`,
-      waitForStage: 'ACCEPTED',
-      startWorkflowOperation,
-    });
+    // An update is durable only once a worker has accepted it, so acceptance is bounded: without
+    // a running worker the caller gets a 503 and retries, instead of waiting forever.
+    const update = await deps.temporal.withDeadline(Date.now() + (options.acceptMs ?? 15_000), () =>
+      deps.temporal.workflow.startUpdateWithStart(submitLeadUpdate, {
+        args: [submission],
+        updateId: `submission-${submission.submissionId}`,
+        waitForStage: 'ACCEPTED',
+        startWorkflowOperation,
+      }),
+    );
     const receipt = await withTimeout(update.result(), options.waitMs ?? 10_000);
     if (!receipt) return { status: 'accepted', receipt: { leadId: identity.leadId, journeyId: identity.journeyId } };
     return { status: receipt.created ? 'created' : 'merged', receipt };
   } catch (error) {
+    if (isDeadlineExceeded(error)) {
+      throw new LeadflowError('temporal_unavailable', 'No leadflow worker accepted the submission in time (is a worker running?); the lead was not captured. Retry with the same Idempotency-Key.', { cause: error });
+    }
     if (isTemporalUnavailable(error)) {
       throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable; the lead was not captured. Retry shortly.', { cause: error });
     }

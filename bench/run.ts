@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: evaluations per second of the fast evaluator against json-rules-engine
+ * used the plain way (one Engine, nested facts read through JSONPath), measured in the
+ * same run on the same leads, for the shipped scoring.yaml and a generated 500-rule
+ * file. Also checks that both decide identically, outcome and explanation, for every
+ * lead measured. Exits 1 on any difference.
+ */
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { buildEngine, comparable, scoreWithEngine, scoringRules } from './engine-reference';
+import { generateScoringYaml, randomFacts, randomSource } from './generate-rules';
+import { evaluateScoring } from '../src/rules/evaluate-scoring';
+import { loadRulesetFromTexts } from '../src/rules/load';
+import { readRuleTexts } from '../src/rules/load-dir';
+import type { Ruleset } from '../src/rules/ruleset';
+import type { Facts } from '../src/rules/schema/facts';
+import { formatDiagnostic } from '../src/rules/types';
+
+const TARGET_RATIO = 20;
+const NOW = new Date('2025-06-01T12:00:00Z');
+
+interface Scenario { label: string; ruleset: Ruleset; baselineLeads: number; minSeconds: number }
+
+async function loadScenarios(): Promise<Scenario[]> {
+  const texts = await readRuleTexts(join(import.meta.dirname, '..', 'rules'));
+  const load = (replace: Record<string, string>) => {
+    const result = loadRulesetFromTexts({ ...texts, ...replace });
+    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
+    return result.ruleset;
+  };
+  return [
+    { label: 'shipped scoring.yaml', ruleset: load({}), baselineLeads: 3000, minSeconds: 1 },
+    { label: 'generated 500-rule scoring file', ruleset: load({ 'scoring.yaml': generateScoringYaml(500, 11) }), baselineLeads: 150, minSeconds: 1 },
+  ];
+}
+
+/** Evaluations per second of `run` over `leads`, repeated until `minSeconds` have passed. */
+async function rate(leads: readonly Facts[], minSeconds: number, run: (facts: Facts) => unknown): Promise<number> {
+  let count = 0;
+  const started = performance.now();
+  do {
+    for (const facts of leads) {
+      const result = run(facts);
+      if (result instanceof Promise) await result;
+      count++;
+    }
+  } while (performance.now() - started < minSeconds * 1000);
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function measure(scenario: Scenario): Promise<{ row: string[]; identical: boolean; ratio: number }> {
+  const { ruleset } = scenario;
+  const random = randomSource(42);
+  const leads = Array.from({ length: scenario.baselineLeads }, () => randomFacts(random, NOW) as Facts);
+  const engine = buildEngine(scoringRules(ruleset.scoring));
+
+  let differences = 0;
+  for (const facts of leads) {
+    const fast = evaluateScoring(ruleset, facts, NOW);
+    const reference = await scoreWithEngine(engine, ruleset.scoring, facts, NOW);
+    const sameOutcome = JSON.stringify(fast.outcome) === JSON.stringify(reference.outcome);
+    const sameTraces = fast.explanation.rules.every((t) => JSON.stringify(comparable(t)) === JSON.stringify(comparable(reference.traces.get(t.rule)!)));
+    if (!sameOutcome || !sameTraces) differences++;
+  }
+
+  for (const facts of leads.slice(0, 200)) evaluateScoring(ruleset, facts, NOW); // warm up the compiled closures
+  const baseline = await rate(leads, scenario.minSeconds, (facts) => scoreWithEngine(engine, ruleset.scoring, facts, NOW));
+  const fast = await rate(leads, scenario.minSeconds, (facts) => evaluateScoring(ruleset, facts, NOW));
+  const ratio = fast / baseline;
+  const rules = scoringRules(ruleset.scoring).length;
+  return {
+    identical: differences === 0,
+    ratio,
+    row: [
+      scenario.label, String(rules), fmt(baseline), `${(1e6 / baseline).toFixed(1)} µs`, fmt(fast), `${(1e6 / fast).toFixed(2)} µs`,
+      `${ratio.toFixed(1)}×`, differences === 0 ? `identical (${leads.length} leads)` : `${differences} DIFFER`,
+    ],
+  };
+}
+
+function fmt(perSecond: number): string {
+  return `${Math.round(perSecond).toLocaleString('en-US')}/s`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+async function main(): Promise<number> {
+  const header = ['scenario', 'rules', 'json-rules-engine', 'per lead', 'leadflow fast path', 'per lead', 'speed-up', 'outcomes + explanations'];
+  const results = [];
+  for (const scenario of await loadScenarios()) results.push(await measure(scenario));
+  console.log(`leadflow rules benchmark (node ${process.version}; baseline: one json-rules-engine Engine, nested facts via JSONPath)\n`);
+  console.log(table([header, ...results.map((r) => r.row)]));
+  const slow = results.filter((r) => r.ratio < TARGET_RATIO).length;
+  console.log(`\ntarget: ≥ ${TARGET_RATIO}× with identical outcomes and explanations: ${slow === 0 ? 'met' : `NOT met in ${slow} scenario(s)`}`);
+  return results.every((r) => r.identical) ? 0 : 1;
+}
+
+process.exitCode = await main();

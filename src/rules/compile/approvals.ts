@@ -1,0 +1,61 @@
+/**
+ * approvals.yaml → its compiled, serialisable form. Each tier becomes an engine rule on
+ * `quote.discountPct` and `quote.dealSize`, so the choice of tier is explained like any
+ * other decision.
+ */
+import { mustParseDuration } from '../duration';
+import type { ApprovalLevel, ApprovalStep, CompiledApprovals, EngineFactCondition } from '../ruleset';
+import type { ApprovalsFile, ApprovalTierSpec, ApproverRole, ChainEntrySpec } from '../schema/approvals';
+import { compileTopCondition } from './condition';
+import type { LineOf } from './line-of';
+
+function tierConditions(tier: ApprovalTierSpec): EngineFactCondition[] {
+  const q = (path: string, operator: EngineFactCondition['operator'], value: number): EngineFactCondition => ({ fact: 'quote', path, operator, value });
+  const { over, upTo } = tier.discount;
+  return [
+    over === undefined ? q('$.discountPct', 'greaterThanInclusive', 0) : q('$.discountPct', 'greaterThan', over),
+    q('$.discountPct', 'lessThanInclusive', upTo ?? 100),
+    ...(tier.dealSize?.from !== undefined ? [q('$.dealSize', 'greaterThanInclusive', tier.dealSize.from)] : []),
+    ...(tier.dealSize?.below !== undefined ? [q('$.dealSize', 'lessThan', tier.dealSize.below)] : []),
+  ];
+}
+
+export function compileApprovals(file: ApprovalsFile, lineOf: LineOf): CompiledApprovals {
+  const level = (role: ApproverRole): ApprovalLevel => {
+    const spec = file.levels[role];
+    if (!spec) throw new Error(`internal: unvalidated approver role ${role}`);
+    return {
+      role,
+      deadline: mustParseDuration(spec.deadline),
+      remindAfter: spec.remindAfter === undefined ? null : mustParseDuration(spec.remindAfter),
+      onTimeout: spec.onTimeout,
+      escalateTo: spec.onTimeout === 'escalate' ? (spec.escalateTo ?? null) : null,
+    };
+  };
+  const step = (entry: ChainEntrySpec): ApprovalStep =>
+    typeof entry === 'string' ? { mode: 'single', approvers: [level(entry)] } : { mode: 'parallel', approvers: entry.parallel.map(level) };
+  return {
+    tiers: file.tiers.map((tier, i) => ({
+      name: tier.name,
+      conditions: { all: tierConditions(tier) },
+      event: { type: 'approval-tier', params: { tier: tier.name } },
+      line: lineOf(['tiers', i]),
+    })),
+    chains: Object.fromEntries(file.tiers.map((tier) => [tier.name, tier.chain.map(step)])),
+    delegation: file.delegation,
+    quoteValidFor: mustParseDuration(file.quotes.validFor),
+    renewalRemindBefore: file.renewals.remindBefore.map(mustParseDuration),
+    stageExit: Object.fromEntries(
+      Object.entries(file.stageExit).map(([stage, criteria]) => [
+        stage,
+        (criteria ?? []).map((c, i) => ({
+          name: c.name,
+          conditions: compileTopCondition(c.when),
+          event: { type: 'exit-criterion', params: { missing: c.missing } },
+          line: lineOf(['stageExit', stage, i]),
+        })),
+      ]),
+    ),
+    tests: (file.tests ?? []).map((test, i) => ({ ...test, line: lineOf(['tests', i]) })),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * `approvals.yaml`: the deal desk. The discount authority matrix (tiers by discount and
+ * deal size, each naming its approval chain), approval levels (deadline, reminder, what
+ * happens on timeout), delegation, quote validity, renewal reminders, and the exit
+ * criteria a deal must meet to enter each pipeline stage.
+ */
+import { z } from 'zod';
+import { DEAL_STAGES } from '../facts';
+import { conditionSchema, durationSchema, nameSchema, pinSchema } from './common';
+import { factsSchema } from './facts';
+
+export const APPROVER_ROLES = ['manager', 'director', 'vp', 'finance'] as const;
+export type ApproverRole = (typeof APPROVER_ROLES)[number];
+const role = z.enum(APPROVER_ROLES);
+
+const levelSchema = z.strictObject({
+  deadline: durationSchema.meta({ description: 'how long the approver has to decide' }),
+  remindAfter: durationSchema.optional().meta({ description: 'send a reminder after this long without a decision' }),
+  onTimeout: z.enum(['escalate', 'approve', 'reject']).meta({ description: 'what happens when the deadline passes' }),
+  escalateTo: role.optional().meta({ description: 'with onTimeout: escalate, the role that decides instead' }),
+});
+
+const chainEntrySchema = z.union([role, z.strictObject({ parallel: z.array(role).min(2).meta({ description: 'all of these decide at the same time; every one must approve' }) })]);
+
+const tierSchema = z.strictObject({
+  name: nameSchema,
+  description: z.string().optional(),
+  discount: z.strictObject({
+    over: z.number().min(0).max(100).optional().meta({ description: 'applies to discounts strictly above this percentage (omit: from 0%)' }),
+    upTo: z.number().min(0).max(100).optional().meta({ description: 'up to and including this percentage (omit: up to 100%)' }),
+  }),
+  dealSize: z.strictObject({
+    from: z.number().min(0).optional().meta({ description: 'deals of at least this size, whole currency units (omit: from 0)' }),
+    below: z.number().positive().optional().meta({ description: 'deals smaller than this (omit: no upper limit)' }),
+  }).optional(),
+  chain: z.array(chainEntrySchema).meta({ description: 'approvals in order; empty: the rep decides alone' }),
+});
+
+const exitCriterionSchema = z.strictObject({
+  name: nameSchema,
+  when: conditionSchema('approvals'),
+  missing: z.string().meta({ description: 'shown when the criterion is not met, e.g. "record a needs summary"' }),
+});
+
+const approvalsTestSchema = z.union([
+  z.strictObject({
+    name: z.string(),
+    quote: z.strictObject({ discountPct: z.number(), dealSize: z.number() }),
+    expect: z.strictObject({ tier: z.string().optional(), chain: z.array(chainEntrySchema).optional() }),
+  }),
+  z.strictObject({
+    name: z.string(),
+    enterStage: z.enum(DEAL_STAGES),
+    facts: factsSchema,
+    expect: z.strictObject({ allowed: z.boolean(), missing: z.array(z.string()).optional() }),
+  }),
+]);
+
+export const approvalsFileSchema = z.strictObject({
+  pin: pinSchema,
+  levels: z.partialRecord(role, levelSchema),
+  tiers: z.array(tierSchema).min(1).meta({ description: 'together they must cover every discount (0–100%) and deal size exactly once' }),
+  delegation: z.strictObject({
+    whenOutOfOffice: z.enum(['delegate', 'escalate']).meta({ description: 'an approver who is out of office hands over to their delegate, or the request escalates' }),
+    delegateTo: z.enum(['named-delegate', 'own-manager']).meta({ description: "who stands in: the approver's named delegate, or their own manager" }),
+    allowManual: z.boolean().meta({ description: 'approvers may delegate a request by hand' }),
+    delegateNeeds: z.enum(['same-or-higher-role', 'any-role']),
+  }),
+  quotes: z.strictObject({ validFor: durationSchema }),
+  renewals: z.strictObject({ remindBefore: z.array(durationSchema).min(1).meta({ description: 'reminders before the contract ends, e.g. [90 days, 60 days, 30 days]' }) }),
+  stageExit: z.partialRecord(z.enum(DEAL_STAGES), z.array(exitCriterionSchema)).meta({ description: 'what a deal needs before it may enter a stage' }),
+  tests: z.array(approvalsTestSchema).optional(),
+});
+
+export type ApprovalsFile = z.infer<typeof approvalsFileSchema>;
+export type ApprovalTierSpec = z.infer<typeof tierSchema>;
+export type ChainEntrySpec = z.infer<typeof chainEntrySchema>;
+export type ApprovalsTest = z.infer<typeof approvalsTestSchema>;

@@ -1,0 +1,67 @@
+/**
+ * `cadences.yaml`: email templates, follow-up sequences (email, call and LinkedIn steps
+ * with business-day delays), send windows, stop conditions, and which cadence a new MQL
+ * is enrolled in.
+ */
+import { z } from 'zod';
+import { clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
+import { factsSchema } from './facts';
+
+export const STOP_CONDITIONS = ['reply', 'meeting-booked', 'unsubscribe', 'bounce', 'disqualified', 'stage-change'] as const;
+
+const sendWindowSchema = z.strictObject({
+  days: z.array(weekdaySchema).min(1),
+  from: clockTimeSchema,
+  to: clockTimeSchema,
+}).meta({ description: "when messages may go out, in the lead's own time zone" });
+
+const templateSchema = z.strictObject({
+  subject: z.string().min(1),
+  body: z.string().min(1).meta({ description: 'plain text with {{placeholders}}, e.g. {{contact.firstName}}' }),
+});
+
+const after = durationSchema.optional().meta({ description: 'wait since the previous step, e.g. "2 business days" (the first step: since enrolment)' });
+
+const stepSchema = z.discriminatedUnion('do', [
+  z.strictObject({ do: z.literal('email'), after, template: nameSchema.meta({ description: 'a template from `templates:`' }) }),
+  z.strictObject({ do: z.literal('call'), after, task: z.string().min(1).meta({ description: 'what the owner should do on the call' }) }),
+  z.strictObject({ do: z.literal('linkedin'), after, task: z.string().min(1) }),
+]);
+
+const cadenceSchema = z.strictObject({
+  name: nameSchema,
+  description: z.string().optional(),
+  sendWindow: sendWindowSchema.optional(),
+  stopWhen: z.array(z.enum(STOP_CONDITIONS)).optional(),
+  steps: z.array(stepSchema).min(1),
+});
+
+const enrolmentSchema = z.strictObject({
+  name: nameSchema,
+  when: conditionSchema('cadences'),
+  cadence: nameSchema,
+});
+
+const cadenceTestSchema = z.strictObject({
+  name: z.string(),
+  facts: factsSchema,
+  expect: z.strictObject({
+    cadence: z.string().nullable().optional().meta({ description: 'the cadence, or null for none' }),
+    rule: z.string().optional(),
+    steps: z.array(z.string()).optional().meta({ description: 'e.g. ["email mql-intro", "call", …]' }),
+  }),
+});
+
+export const cadencesFileSchema = z.strictObject({
+  pin: pinSchema,
+  sendWindow: sendWindowSchema,
+  stopWhen: z.array(z.enum(STOP_CONDITIONS)).min(1),
+  templates: z.record(nameSchema, templateSchema),
+  cadences: z.array(cadenceSchema).min(1),
+  enrolment: z.array(enrolmentSchema).meta({ description: 'checked top to bottom; the first match picks the cadence' }),
+  tests: z.array(cadenceTestSchema).optional(),
+});
+
+export type CadencesFile = z.infer<typeof cadencesFileSchema>;
+export type CadenceStepSpec = z.infer<typeof stepSchema>;
+export type CadenceTest = z.infer<typeof cadenceTestSchema>;

@@ -1,0 +1,112 @@
+/**
+ * Hot reload: a valid change becomes the active version (stored, logged with what
+ * changed); an invalid change is rejected, the previous version keeps running, and the
+ * problems are visible in `status()` and the log.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RuleRegistry, type RuleLogger } from '../../src/rules/registry';
+import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
+import { RULES_DIR } from './support/rulesets';
+
+interface LogLine { level: 'info' | 'warn' | 'error'; obj: Record<string, unknown>; msg: string }
+
+function memoryLogger(lines: LogLine[]): RuleLogger {
+  const at = (level: LogLine['level']) => (obj: object, msg: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  return { info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+let dir: string;
+let logs: LogLine[];
+let store: InMemoryRuleVersionStore;
+let registry: RuleRegistry;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'leadflow-rules-'));
+  await cp(RULES_DIR, dir, { recursive: true });
+  logs = [];
+  store = new InMemoryRuleVersionStore();
+});
+
+afterEach(async () => {
+  await registry?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function change(file: string, from: string, to: string): Promise<void> {
+  const text = await readFile(join(dir, file), 'utf8');
+  if (!text.includes(from)) throw new Error(`test setup: "${from}" not in ${file}`);
+  await writeFile(join(dir, file), text.replace(from, to));
+}
+
+describe('RuleRegistry', () => {
+  it('when it starts on valid rules, then the version is active, stored and healthy', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    const result = await registry.start();
+    const version = registry.active().version;
+    expect(result).toMatchObject({ outcome: 'activated', version });
+    expect(registry.status()).toMatchObject({ state: 'ok', activeVersion: version });
+    expect((await store.get(version))?.files['scoring.yaml']).toBe(await readFile(join(dir, 'scoring.yaml'), 'utf8'));
+  });
+
+  it('when a threshold changes, then the new version is active and the log says what changed', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    await registry.start();
+    const before = registry.active().version;
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 75');
+    const result = await registry.reload();
+    expect(result.outcome).toBe('activated');
+    expect(registry.active().version).not.toBe(before);
+    expect(registry.active().scoring.mql.threshold).toBe(75);
+    expect(logs.at(-1)).toMatchObject({ level: 'info', obj: { from: before, changedFiles: ['scoring.yaml'], changes: ['scoring.yaml: MQL threshold 80 → 75'] } });
+  });
+
+  it('when a change is invalid, then the previous version keeps running and the problems are in status and the log', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now: () => new Date('2025-03-10T09:00:00Z') });
+    await registry.start();
+    const before = registry.active().version;
+    await change('routing.yaml', 'assign: { pool: mid-market }', 'assign: { pool: mid-markt }');
+    const result = await registry.reload();
+    expect(result.outcome).toBe('rejected');
+    expect(registry.active().version).toBe(before);
+    const status = registry.status();
+    expect(status.state).toBe('degraded');
+    expect(status.lastRejected?.at).toBe('2025-03-10T09:00:00.000Z');
+    expect(status.lastRejected?.messages).toEqual([
+      `${dir}/routing.yaml:113:21: rules[5].assign.pool: unknown pool "mid-markt": it is not defined in routing.yaml pools (did you mean "mid-market"?)`,
+    ]);
+    expect(logs.at(-1)).toMatchObject({ level: 'error', obj: { activeVersion: before } });
+  });
+
+  it('when the rules are invalid at start, then nothing is active and asking for rules says why', async () => {
+    await change('approvals.yaml', '  validFor: 30 days', '  validFor: 30 dayz');
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    await registry.start();
+    expect(registry.status().state).toBe('error');
+    expect(() => registry.active()).toThrow(/validFor: unknown time unit "dayz"/);
+  });
+
+  it('when a file is saved while watching, then the change is picked up without a restart', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), debounceMs: 20 });
+    await registry.start();
+    const before = registry.active().version;
+    await change('cadences.yaml', 'after: 3 business days\n        do: linkedin', 'after: 4 business days\n        do: linkedin');
+    const deadline = Date.now() + 5_000;
+    while (registry.active().version === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(registry.active().version).not.toBe(before);
+    expect(logs.at(-1)?.obj.changes).toEqual(['cadences.yaml: cadence "mql-standard" changed']);
+  });
+
+  it('when a journey asks for an older version by hash, then it gets that exact ruleset back', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    await registry.start();
+    const old = registry.active();
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 90');
+    await registry.reload();
+    const fresh = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false }); // another process: only the store knows `old`
+    expect((await fresh.getVersion(old.version))?.scoring.mql.threshold).toBe(80);
+    expect(await fresh.getVersion('0000000000000000')).toBeNull();
+  });
+});

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDb, type Db } from '../../src/db/client';
+import { resolveDatabaseTarget, type DatabaseTarget } from '../../src/db/database-target';
+import { applyMigrations } from '../../src/db/migrate';
+
+export type Provider = DatabaseTarget['provider'];
+
+/** SQLite always; PostgreSQL too when TEST_DATABASE_URL points at a server tests may create databases on. */
+export const providers: Provider[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+export interface TestDatabase {
+  target: DatabaseTarget;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, fully migrated database of the given provider: a copy of the migrated SQLite template,
+ * or a new PostgreSQL database named leadflow_test_<random> migrated with `prisma migrate deploy`.
+ */
+export async function createTestDatabase(provider: Provider): Promise<TestDatabase> {
+  if (provider === 'sqlite') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-db-'));
+    const file = path.join(dir, 'leadflow.db');
+    copyFileSync(inject('sqliteTemplatePath'), file);
+    const target = resolveDatabaseTarget(`file:${file}`, dir);
+    const db = createDb(target);
+    return { target, db, drop: async () => { await db.$disconnect(); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `leadflow_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const target = resolveDatabaseTarget(url.toString(), os.tmpdir());
+  await applyMigrations(target);
+  const db = createDb(target);
+  return {
+    target,
+    db,
+    drop: async () => {
+      await db.$disconnect();
+      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

