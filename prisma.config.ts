@@ -14,5 +14,5 @@ export default defineConfig({
   engine: 'js',
   schema,
   migrations: { path: path.join(path.dirname(schema), 'migrations') },
-  adapter: () => Promise.resolve(adapterFor(target)),
+  adapter: () => Promise.resolve(adapterFor(target, { shortLived: true })),
 });

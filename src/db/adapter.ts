@@ -3,14 +3,25 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { DatabaseTarget } from './database-target';
 
-/** The Prisma driver adapter factory for a target; used by the client and by `prisma migrate`. */
-export function adapterFor(target: DatabaseTarget): PrismaBetterSQLite3 | PrismaPg {
+/**
+ * The Prisma driver adapter factory for a target; used by the client and by `prisma migrate`.
+ * `shortLived` (the Prisma CLI) closes idle PostgreSQL connections at once, so the CLI process
+ * exits as soon as it is done instead of waiting out pg's 10-second idle timeout.
+ */
+export function adapterFor(target: DatabaseTarget, options: { shortLived?: boolean } = {}): PrismaBetterSQLite3 | PrismaPg {
   switch (target.provider) {
     case 'sqlite':
       return new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
     case 'postgresql':
       return new PrismaPg(
-        new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5_000, allowExitOnIdle: true, Client: CatalogTextClient }),
+        new pg.Pool({
+          connectionString: target.url,
+          max: 10,
+          connectionTimeoutMillis: 5_000,
+          idleTimeoutMillis: options.shortLived ? 50 : 10_000,
+          allowExitOnIdle: true,
+          Client: CatalogTextClient,
+        }),
         { disposeExternalPool: true },
       );
   }

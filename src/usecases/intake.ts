@@ -53,6 +53,8 @@ export async function captureLead(deps: IntakeDeps, input: LeadInput, options: {
     memo: { leadId: identity.leadId },
   });
   try {
+    // Fail fast (2 s) when Temporal itself is unreachable, rather than waiting out the accept deadline.
+    await deps.temporal.withDeadline(Date.now() + 2_000, () => deps.temporal.workflowService.getSystemInfo({}));
     // An update is durable only once a worker has accepted it, so acceptance is bounded: without
     // a running worker the caller gets a 503 and retries, instead of waiting forever.
     const update = await deps.temporal.withDeadline(Date.now() + (options.acceptMs ?? 15_000), () =>
@@ -67,13 +69,22 @@ export async function captureLead(deps: IntakeDeps, input: LeadInput, options: {
     if (!receipt) return { status: 'accepted', receipt: { leadId: identity.leadId, journeyId: identity.journeyId } };
     return { status: receipt.created ? 'created' : 'merged', receipt };
   } catch (error) {
-    if (isDeadlineExceeded(error)) {
+    if (isDeadlineExceeded(error) && !(await isTemporalDown(deps.temporal))) {
       throw new LeadflowError('temporal_unavailable', 'No leadflow worker accepted the submission in time (is a worker running?); the lead was not captured. Retry with the same Idempotency-Key.', { cause: error });
     }
     if (isTemporalUnavailable(error)) {
       throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable; the lead was not captured. Retry shortly.', { cause: error });
     }
     throw error;
+  }
+}
+
+async function isTemporalDown(temporal: Client): Promise<boolean> {
+  try {
+    await temporal.withDeadline(Date.now() + 2_000, () => temporal.workflowService.getSystemInfo({}));
+    return false;
+  } catch {
+    return true;
   }
 }
 

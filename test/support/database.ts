@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../src/db/client';
 import { resolveDatabaseTarget, type DatabaseTarget } from '../../src/db/database-target';
-import { applyMigrations } from '../../src/db/migrate';
+import { dropPostgresDatabase, withAdminClient } from './postgres-admin';
 
 export type Provider = DatabaseTarget['provider'];
 
@@ -21,7 +20,7 @@ export interface TestDatabase {
 
 /**
  * A fresh, fully migrated database of the given provider: a copy of the migrated SQLite template,
- * or a new PostgreSQL database named leadflow_test_<random> migrated with `prisma migrate deploy`.
+ * or a new PostgreSQL database leadflow_test_<random> cloned from the migrated template database.
  */
 export async function createTestDatabase(provider: Provider): Promise<TestDatabase> {
   if (provider === 'sqlite') {
@@ -35,28 +34,17 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `leadflow_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplateDatabase')}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const target = resolveDatabaseTarget(url.toString(), os.tmpdir());
-  await applyMigrations(target);
   const db = createDb(target);
   return {
     target,
     db,
     drop: async () => {
       await db.$disconnect();
-      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await dropPostgresDatabase(serverUrl, name);
     },
   };
-}
-
-async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

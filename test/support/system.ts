@@ -15,13 +15,20 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
+export interface TestSystemOptions {
+  /** Watch the rules directory for changes, as `leadflow start` does (default false). */
+  watchRules?: boolean;
+  /** Run on this database instead of a fresh one (a "restart"); the caller drops it, `stop()` does not. */
+  database?: TestDatabase;
+}
+
 /**
  * The real system for one test file: the shared dev server, a fresh database of the chosen
  * provider, a worker on a task queue of its own (so files never see each other's work), and the
  * HTTP API on a free port.
  */
-export async function startTestSystem(provider: Provider, env: Record<string, string> = {}): Promise<TestSystem> {
-  const database = await createTestDatabase(provider);
+export async function startTestSystem(provider: Provider, env: Record<string, string> = {}, options: TestSystemOptions = {}): Promise<TestSystem> {
+  const database = options.database ?? (await createTestDatabase(provider));
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: database.target.url,
@@ -36,7 +43,7 @@ export async function startTestSystem(provider: Provider, env: Record<string, st
   const logger = createLogger(config.logLevel);
   const started: Stoppable[] = [];
   started.push(await runWorker(config, database.db, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
-  const rules = await startRules(config, database.db, logger, { watch: false });
+  const rules = await startRules(config, database.db, logger, { watch: options.watchRules ?? false });
   started.push(rules);
   const api = await runApi(config, { db: database.db, rules, logger });
   started.push(api);
@@ -47,7 +54,7 @@ export async function startTestSystem(provider: Provider, env: Record<string, st
     temporal: api.temporal,
     async stop() {
       for (const part of started.reverse()) await part.stop();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

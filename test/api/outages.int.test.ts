@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { runApi, runWorker, type Stoppable } from '../../src/cli/services';
+import { startRules } from '../../src/cli/rules-runtime';
+import { loadConfig } from '../../src/config';
+import { createDb } from '../../src/db/client';
+import { resolveDatabaseTarget } from '../../src/db/database-target';
+import { createLogger } from '../../src/logger';
+import { findFreePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { createTestDatabase } from '../support/database';
+import { http, startTestSystem } from '../support/system';
+import { eventually, startTcpProxy } from '../support/tcp-proxy';
+
+const logger = createLogger('silent');
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const lead = (email: string) => ({ email, source: 'content' });
+
+describe('when Temporal goes down', () => {
+  it('then intake answers 503 without losing stored data, and recovers when Temporal is back', async () => {
+    const port = await findFreePort();
+    const start = () => startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
+    let server: DevServer = await start();
+    cleanups.push(() => server.stop());
+    const system = await startTestSystem('sqlite', { TEMPORAL_ADDRESS: server.address });
+    cleanups.push(() => system.stop());
+
+    const before = await http(`${system.url}/api/leads`, { body: lead('before@outage.io') });
+    expect(before.status).toBe(201);
+
+    await server.stop();
+    const during = await http(`${system.url}/api/leads`, { body: lead('during@outage.io') });
+    expect(during.status).toBe(503);
+    expect(during.body.error).toMatchObject({ code: 'temporal_unavailable', message: expect.stringContaining('Temporal') });
+    expect(during.headers.get('retry-after')).toBe('5');
+
+    const health = await http(`${system.url}/health`);
+    expect(health.status).toBe(503);
+    expect(health.body.checks).toMatchObject({ temporal: { status: 'down' }, database: { status: 'up' } });
+
+    const stored = await http(`${system.url}/api/leads/${before.body.id}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ email: 'before@outage.io', journey: { status: 'unavailable' } });
+    expect(await system.database.db.lead.count({ where: { email: 'during@outage.io' } })).toBe(0);
+
+    server = await start();
+    const recovered = await eventually(async () => (await http(`${system.url}/api/leads`, { body: lead('after@outage.io') })).status === 201);
+    expect(recovered).toBe(true);
+    expect((await http(`${system.url}/health`)).status).toBe(200);
+  });
+});
+
+describe('when the database goes down', () => {
+  it('then the API answers 503 with a clear message instead of crashing', async () => {
+    const closedPort = await findFreePort();
+    const config = loadConfig({
+      PORT: '0',
+      DATABASE_URL: `postgresql://leadflow:secret@127.0.0.1:${closedPort}/leadflow`,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `down-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'silent',
+    });
+    const db = createDb(config.database);
+    const api = await runApi(config, { db, logger, rules: await fakeFreeRules(config) });
+    cleanups.push(() => api.stop());
+
+    const posted = await http(`${api.url}/api/leads`, { body: lead('nodb@outage.io') });
+    expect(posted.status).toBe(503);
+    expect(posted.body.error).toMatchObject({ code: 'database_unavailable', message: expect.stringContaining('database is unreachable') });
+    const read = await http(`${api.url}/api/leads/ld_AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(read.status).toBe(503);
+    expect(read.body.error.code).toBe('database_unavailable');
+    const health = await http(`${api.url}/health`);
+    expect(health.status).toBe(503);
+    expect(health.body.checks.database.status).toBe('down');
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('then PostgreSQL coming back is picked up without a restart', async () => {
+    const database = await createTestDatabase('postgresql');
+    cleanups.push(() => database.drop());
+    const direct = new URL(database.target.url);
+    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    cleanups.push(() => proxy.stop());
+    direct.port = String(proxy.port);
+    const config = loadConfig({
+      PORT: '0',
+      DATABASE_URL: direct.toString(),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `pgdown-${randomBytes(4).toString('hex')}`,
+      LEADFLOW_TENANT: `t-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'silent',
+    });
+    const db = createDb(resolveDatabaseTarget(config.database.url, '/tmp'));
+    const parts: Stoppable[] = [];
+    cleanups.push(async () => {
+      for (const part of parts.reverse()) await part.stop();
+      await db.$disconnect();
+    });
+    parts.push(await runWorker(config, db, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
+    const rules = await startRules(config, db, logger, { watch: false });
+    parts.push(rules);
+    const api = await runApi(config, { db, logger, rules });
+    parts.push(api);
+
+    expect((await http(`${api.url}/api/leads`, { body: lead('up@pg.io') })).status).toBe(201);
+    await proxy.stop();
+    const down = await http(`${api.url}/api/leads`, { body: lead('down@pg.io') });
+    expect(down.status).toBe(503);
+    expect(down.body.error.code).toBe('database_unavailable');
+    await proxy.start();
+    expect(await eventually(async () => (await http(`${api.url}/api/leads`, { body: lead('back@pg.io') })).status === 201)).toBe(true);
+  });
+});
+
+/** Rules for an API whose database is unreachable: loaded from the shipped files with watching off. */
+async function fakeFreeRules(config: ReturnType<typeof loadConfig>) {
+  const { InMemoryRuleVersionStore } = await import('../../src/rules/version-store');
+  const { RuleRegistry } = await import('../../src/rules/registry');
+  const store = new InMemoryRuleVersionStore();
+  const registry = new RuleRegistry({ dir: config.rulesDir, store, logger, watch: false });
+  await registry.start();
+  return { name: 'rules', registry, store, health: () => ({ status: 'up' as const }), stop: () => registry.stop() };
+}
