@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app';
@@ -30,6 +31,7 @@ export async function startTemporalIfEmbedded(config: Config, logger: Logger): P
     uiPort: config.temporal.uiPort,
     namespace: config.temporal.namespace,
     logger,
+    pidFile: path.join(config.dataDir, 'temporal-dev-server.pid'),
   });
 }
 

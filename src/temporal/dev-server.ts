@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger';
@@ -17,6 +17,12 @@ export interface DevServerOptions {
   logger: Logger;
   /** How long to wait for the server to accept connections. */
   readyTimeoutMs?: number;
+  /**
+   * Where to record the server's pid. If a previous leadflow was killed without a chance to stop
+   * its dev server, the orphan still holds the ports and the database file; with a pid file the
+   * next start finds it and stops it first.
+   */
+  pidFile?: string;
 }
 
 export interface DevServer {
@@ -37,6 +43,7 @@ export class DevServerError extends Error {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const log = options.logger.child({ component: 'temporal-dev-server' });
+  if (options.pidFile) await stopOrphan(options.pidFile, options.binary, log);
   await assertPortFree(ip, options.port, 'TEMPORAL_DEV_PORT');
   if (options.uiPort !== null) await assertPortFree(ip, options.uiPort, 'TEMPORAL_UI_PORT');
 
@@ -69,6 +76,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw new DevServerError(`The Temporal dev server exited during start-up.\n${recentOutput.join('\n')}`);
   }
   log.info({ address, dbFile: options.dbFile ?? 'in-memory' }, 'Temporal dev server started');
+  if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -82,9 +90,42 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
+        if (options.pidFile) rmSync(options.pidFile, { force: true });
         log.info('Temporal dev server stopped');
       })()),
   };
+}
+
+/** Stops a dev server left running by a leadflow that was killed (its pid file survived). */
+async function stopOrphan(pidFile: string, binary: string, log: Logger): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const commandLine = readCommandLine(pid);
+  // Only ever stop our own dev server, never an unrelated process that reused the pid.
+  if (commandLine !== undefined && !(commandLine.includes(path.basename(binary)) && commandLine.includes('start-dev'))) return;
+  log.warn({ pid }, 'stopping a Temporal dev server left over from a previous run');
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readCommandLine(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
 }
 
 async function assertPortFree(ip: string, port: number, variable: string): Promise<void> {

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { findFreePort } from '../../src/temporal/dev-server';
+import { http } from '../support/system';
+
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs `leadflow <args>` as a real process, the way `npm start` does. */
+function leadflow(args: string[], env: Record<string, string>): Running {
+  let output = '';
+  const child = spawn(process.execPath, [tsxCli, 'src/cli/main.ts', ...args], {
+    env: { ...process.env, LEADFLOW_TEMPORAL_CLI: inject('temporalCliPath'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+async function waitForOutput(running: Running, pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = running.output().match(pattern);
+    if (match) return match;
+    if (running.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`leadflow did not print ${pattern}; output:\n${running.output()}`);
+}
+
+describe('leadflow start as a process', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('when started, stopped with SIGTERM and started again, then the lead journey keeps running with its state', async () => {
+    const env = {
+      LEADFLOW_DATA_DIR: dataDir,
+      PORT: String(await findFreePort()),
+      TEMPORAL_DEV_PORT: String(await findFreePort()),
+      TEMPORAL_UI_PORT: String(await findFreePort()),
+    };
+    const first = leadflow(['start'], env);
+    const [, apiUrl] = await waitForOutput(first, /API\s+(http:\/\/\S+)\/api/);
+    expect(first.output()).toMatch(/Dashboard\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+
+    const created = await http(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'events' } });
+    expect(created.status).toBe(201);
+    const dashboard = await fetch(`${apiUrl}/`);
+    expect(await dashboard.text()).toContain('<title>leadflow</title>');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('Temporal dev server stopped');
+
+    const second = leadflow(['start'], env);
+    try {
+      await waitForOutput(second, /is running/);
+      const shown = await http(`${apiUrl}/api/leads/${created.body.id}`);
+      expect(shown.body).toMatchObject({ email: 'durable@restart.io', journey: { status: 'live', stage: 'new', submissions: 1 } });
+      const again = await http(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'ads' } });
+      expect(again.body).toMatchObject({ status: 'merged', submissions: 2 });
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+
+  it('when the configuration is invalid, then start-up fails with a message naming the variable', async () => {
+    const running = leadflow(['start'], { PORT: 'eighty', LEADFLOW_DATA_DIR: dataDir });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain('PORT="eighty": must be a port number');
+  });
+
+  it('when the database cannot be migrated, then start-up stops with a clear message', async () => {
+    const running = leadflow(['worker'], {
+      DATABASE_URL: `postgresql://nobody:nothing@127.0.0.1:${await findFreePort()}/leadflow`,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      LEADFLOW_DATA_DIR: dataDir,
+    });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain('Database migration failed (postgresql). leadflow did not start');
+  });
+});
