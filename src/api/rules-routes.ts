@@ -1,11 +1,14 @@
 /**
  * HTTP endpoints for the rules: what is active (and whether the last change was
  * rejected), validation of a file's text for editor integration, and the exact text of
- * any stored version. Thin: parse, call the rules module, map to a status.
+ * any stored version. Thin: parse, call the rules module, and leave errors to the app's one
+ * error handler (src/api/errors.ts), which turns them into statuses.
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RuleRegistry } from '../rules/registry';
+import { LeadflowError } from '../usecases/errors';
+import { fieldErrors } from './errors';
 import { formatDiagnostic, kindOfFileName, RULE_KINDS } from '../rules/types';
 import { validateRuleFile } from '../rules/validate-file';
 import type { RuleVersionStore } from '../rules/version-store';
@@ -26,14 +29,10 @@ const validateBody = z
     path: ['kind'],
   });
 
-const hashParam = z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"');
+const versionParams = z.object({ hash: z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"') });
 
-function fields(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.length > 0 ? issue.path.join('.') : '(body)', message: issue.message }));
-}
-
-function badRequest(res: Response, error: z.ZodError): void {
-  res.status(400).json({ error: { code: 'validation_failed', message: 'The request is invalid; see fields.', fields: fields(error) } });
+function invalid(what: string, error: z.ZodError): LeadflowError {
+  return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
 }
 
 /** Routes to mount under `/api/rules`. */
@@ -45,8 +44,8 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
   });
 
   router.post('/validate', (req: Request, res: Response) => {
-    const body = validateBody.safeParse(req.body);
-    if (!body.success) return badRequest(res, body.error);
+    const body = validateBody.safeParse(req.body ?? undefined);
+    if (!body.success) throw invalid('validation request', body.error);
     const { text, fileName } = body.data;
     const kind = body.data.kind ?? kindOfFileName(fileName ?? '')!;
     const name = fileName ?? `${kind}.yaml`;
@@ -62,14 +61,18 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
   });
 
   router.get('/versions/:hash', async (req: Request, res: Response) => {
-    const hash = hashParam.safeParse(req.params.hash);
-    if (!hash.success) return badRequest(res, hash.error);
-    const version = await deps.store.get(hash.data);
-    if (!version) {
-      res.status(404).json({ error: { code: 'not_found', message: `no rules version ${hash.data} is stored` } });
-      return;
-    }
-    res.json({ hash: version.hash, createdAt: version.createdAt.toISOString(), files: version.files });
+    const params = versionParams.safeParse(req.params);
+    if (!params.success) throw invalid('version hash', params.error);
+    const { hash } = params.data;
+    const version = await deps.store.get(hash);
+    if (!version) throw new LeadflowError('not_found', `No rules version ${hash} is stored; GET /api/rules shows the active one.`);
+    res.json({
+      hash: version.hash,
+      createdAt: version.createdAt.toISOString(),
+      activatedAt: version.activatedAt?.toISOString() ?? null,
+      summary: version.summary ?? null,
+      files: version.files,
+    });
   });
 
   return router;

@@ -14,8 +14,9 @@ export interface RulesRuntime extends RulesHealthSource, Stoppable {
 
 /**
  * Loads the rule files, stores their version, and watches the folder for changes (hot reload).
- * Invalid files at start-up do not stop the process: /health reports the rules as down with the
- * diagnostics, and the first valid edit activates them.
+ * Invalid files at start-up do not stop the process: the version that was active last (kept in
+ * the database) runs again and /health reports the rules as degraded with the diagnostics; with
+ * no stored version, the rules are down until the first valid edit activates them.
  */
 export async function startRules(config: Config, db: Db, logger: Logger, options: { watch?: boolean } = {}): Promise<RulesRuntime> {
   const store = new PrismaRuleVersionStore(db);
@@ -36,10 +37,16 @@ function rulesHealth(registry: RuleRegistry): CheckResult {
     status: status.state === 'error' ? 'down' : 'up',
     state: status.state,
     activeVersion: status.activeVersion,
+    activeFrom: status.activeFrom,
     files: status.files.map((file) => file.name),
   };
   if (status.lastRejected) {
-    check.message = `latest change rejected (${status.lastRejected.messages.length} problem(s)); ${status.activeVersion ? `version ${status.activeVersion} keeps running` : 'no version active'}`;
+    const running = !status.activeVersion
+      ? 'no version active'
+      : status.activeFrom === 'store'
+        ? `version ${status.activeVersion}, the last one activated, runs from the database`
+        : `version ${status.activeVersion} keeps running`;
+    check.message = `latest change rejected (${status.lastRejected.messages.length} problem(s)); ${running}`;
     check.problems = status.lastRejected.messages;
   }
   return check;

@@ -1,9 +1,16 @@
+import { z } from 'zod';
 import type { RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
 import type { Db } from './client';
 
+/** The `files` column: file name → exact text. */
+const storedFiles = z.record(z.string(), z.string());
+
+type RuleVersionRow = { hash: string; files: unknown; summary: string | null; createdAt: Date; activatedAt: Date | null };
+
 /**
  * Keeps every activated ruleset version in the database, named by its content hash, so a
- * decision's `rulesetVersion` always resolves to the exact text that made it.
+ * decision's `rulesetVersion` always resolves to the exact text that made it, and a restart
+ * with broken rule files can fall back to the most recently activated version.
  */
 export class PrismaRuleVersionStore implements RuleVersionStore {
   constructor(private readonly db: Db) {}
@@ -11,7 +18,7 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
   async save(version: StoredRuleVersion): Promise<void> {
     try {
       await this.db.ruleVersion.create({
-        data: { hash: version.hash, files: version.files, createdAt: version.createdAt, activatedAt: version.createdAt },
+        data: { hash: version.hash, files: version.files, summary: version.summary ?? null, createdAt: version.createdAt, activatedAt: version.activatedAt ?? null },
       });
     } catch (error) {
       // Saving a hash that is already stored is a no-op (another process may have stored it first).
@@ -21,6 +28,21 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
 
   async get(hash: string): Promise<StoredRuleVersion | null> {
     const row = await this.db.ruleVersion.findUnique({ where: { hash } });
-    return row ? { hash: row.hash, files: row.files as Record<string, string>, createdAt: row.createdAt } : null;
+    return row ? toStored(row) : null;
   }
+
+  async markActivated(hash: string, at: Date): Promise<void> {
+    await this.db.ruleVersion.update({ where: { hash }, data: { activatedAt: at } });
+  }
+
+  async latest(): Promise<StoredRuleVersion | null> {
+    const row = await this.db.ruleVersion.findFirst({ where: { activatedAt: { not: null } }, orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }] });
+    return row ? toStored(row) : null;
+  }
+}
+
+function toStored(row: RuleVersionRow): StoredRuleVersion {
+  const files = storedFiles.safeParse(row.files);
+  if (!files.success) throw new Error(`stored rules version ${row.hash} is corrupt: its files column is not a map of file name to text`);
+  return { hash: row.hash, files: files.data, summary: row.summary, createdAt: row.createdAt, activatedAt: row.activatedAt };
 }

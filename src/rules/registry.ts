@@ -3,14 +3,16 @@
  * and on every valid change activates the new version (stored first, so decisions made
  * under it can always be traced to its text) and logs what changed. An invalid change is
  * rejected: the previous version keeps running and the diagnostics are kept for
- * `status()` (the API, `/health`) and logged.
+ * `status()` (the API, `/health`) and logged. "Previous" survives restarts: when the files
+ * are invalid and nothing is active yet (a restart after a bad edit), the registry runs the
+ * most recently activated version from the store.
  */
 import { summariseChange, type ChangeSummary } from './change-summary';
 import { loadRulesetFromTexts } from './load';
 import { loadRulesetFromDir } from './load-dir';
 import type { Ruleset } from './ruleset';
 import { formatDiagnostic, RULE_KINDS, type Diagnostic } from './types';
-import type { RuleVersionStore } from './version-store';
+import type { RuleVersionStore, StoredRuleVersion } from './version-store';
 import { watchRulesDir, type RulesWatcher } from './watch';
 
 /** The subset of a pino logger the registry uses. */
@@ -36,6 +38,8 @@ export interface RegistryStatus {
   /** ok: active and current; degraded: active, but the latest change was rejected; error: nothing active. */
   state: 'ok' | 'degraded' | 'error';
   activeVersion: string | null;
+  /** files: loaded from the rules directory; store: restored from the version store because the files are invalid. */
+  activeFrom: 'files' | 'store' | null;
   pinned: boolean;
   loadedAt: string | null;
   dir: string;
@@ -46,7 +50,8 @@ export interface RegistryStatus {
 export type ReloadResult =
   | { outcome: 'activated'; version: string; summary: ChangeSummary }
   | { outcome: 'unchanged'; version: string }
-  | { outcome: 'rejected'; diagnostics: Diagnostic[] };
+  /** `activeVersion`: the version that keeps running (restored from the store if nothing was active), or null. */
+  | { outcome: 'rejected'; diagnostics: Diagnostic[]; activeVersion: string | null };
 
 export class NoActiveRulesetError extends Error {
   constructor(readonly dir: string, readonly diagnostics: readonly Diagnostic[]) {
@@ -57,17 +62,23 @@ export class NoActiveRulesetError extends Error {
 
 export class RuleRegistry {
   private activeRuleset: Ruleset | null = null;
+  private activeFrom: RegistryStatus['activeFrom'] = null;
   private loadedAt: Date | null = null;
   private lastRejected: { at: Date; diagnostics: Diagnostic[] } | null = null;
   private readonly known = new Map<string, Ruleset>();
-  private readonly unsaved = new Set<string>();
+  /** Activations not yet recorded in the store, with when they happened, retried on the next reload. */
+  private readonly unsaved = new Map<string, { activatedAt: Date; summary: string }>();
   private watcher: RulesWatcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(ruleset: Ruleset, summary: ChangeSummary) => void>();
 
   constructor(private readonly options: RuleRegistryOptions) {}
 
-  /** Loads the directory and starts watching it. Resolves even if the rules are invalid (see `status()`). */
+  /**
+   * Loads the directory and starts watching it. Resolves even if the rules are invalid: then the
+   * most recently activated stored version runs (state `degraded`), or, with none stored, nothing
+   * does (state `error`); see `status()`.
+   */
   async start(): Promise<ReloadResult> {
     const result = await this.reload();
     if (this.options.watch !== false && !this.watcher) {
@@ -105,27 +116,60 @@ export class RuleRegistry {
     const { logger, dir } = this.options;
     await this.saveUnsaved();
     const result = await loadRulesetFromDir(dir);
-    if (!result.ok) {
-      this.lastRejected = { at: this.now(), diagnostics: result.diagnostics };
-      const keeping = this.activeRuleset ? `keeping version ${this.activeRuleset.version}` : 'no version is active';
-      logger.error({ dir, diagnostics: result.diagnostics.map(formatDiagnostic), activeVersion: this.activeRuleset?.version ?? null }, `rules change rejected (${result.diagnostics.length} problem(s)); ${keeping}`);
-      return { outcome: 'rejected', diagnostics: result.diagnostics };
-    }
+    if (!result.ok) return this.reject(result.diagnostics);
     for (const w of result.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'rules warning');
     const ruleset = result.ruleset;
     if (this.activeRuleset?.version === ruleset.version) {
       this.lastRejected = null;
+      this.activeFrom = 'files';
       return { outcome: 'unchanged', version: ruleset.version };
     }
-    await this.save(ruleset);
     const summary = summariseChange(this.activeRuleset, ruleset);
-    this.activeRuleset = ruleset;
-    this.known.set(ruleset.version, ruleset);
-    this.loadedAt = this.now();
-    this.lastRejected = null;
+    const activatedAt = this.now();
+    await this.save(ruleset, { activatedAt, summary: summary.changes.join('\n') });
+    this.activate(ruleset, 'files', activatedAt, summary);
     logger.info({ version: ruleset.version, from: summary.from, changedFiles: summary.changedFiles, changes: summary.changes, pinned: ruleset.pinned }, `rules version ${ruleset.version} active`);
-    for (const listener of this.listeners) listener(ruleset, summary);
     return { outcome: 'activated', version: ruleset.version, summary };
+  }
+
+  /** Keeps the active version, or, when there is none (a restart after a bad edit), restores the last activated one from the store. */
+  private async reject(diagnostics: Diagnostic[]): Promise<ReloadResult> {
+    const { logger, dir } = this.options;
+    this.lastRejected = { at: this.now(), diagnostics };
+    const restored = this.activeRuleset ? null : await this.restoreLatest();
+    const active = this.activeRuleset;
+    const keeping = restored
+      ? `running version ${restored.hash}, the last one activated (${restored.activatedAt?.toISOString() ?? 'unknown time'}), restored from the version store`
+      : active ? `keeping version ${active.version}` : 'no version is active';
+    logger.error(
+      { dir, diagnostics: diagnostics.map(formatDiagnostic), activeVersion: active?.version ?? null, ...(restored ? { restoredFromStore: restored.hash, activatedAt: restored.activatedAt } : {}) },
+      `rules change rejected (${diagnostics.length} problem(s)); ${keeping}`,
+    );
+    return { outcome: 'rejected', diagnostics, activeVersion: active?.version ?? null };
+  }
+
+  /** Activates the most recently activated stored version; null when there is none or it cannot be used. */
+  private async restoreLatest(): Promise<StoredRuleVersion | null> {
+    let stored: StoredRuleVersion | null;
+    try {
+      stored = await this.options.store.latest();
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'could not read the last active rules version from the version store');
+      return null;
+    }
+    const ruleset = stored ? this.rulesetOf(stored) : null;
+    if (!stored || !ruleset) return null;
+    this.activate(ruleset, 'store', this.now(), { from: null, to: ruleset.version, changedFiles: [], changes: [`restored from the version store (activated ${stored.activatedAt?.toISOString() ?? 'at an unknown time'})`] });
+    return stored;
+  }
+
+  private activate(ruleset: Ruleset, from: 'files' | 'store', at: Date, summary: ChangeSummary): void {
+    this.activeRuleset = ruleset;
+    this.activeFrom = from;
+    this.known.set(ruleset.version, ruleset);
+    this.loadedAt = at;
+    if (from === 'files') this.lastRejected = null;
+    for (const listener of this.listeners) listener(ruleset, summary);
   }
 
   /** A version by hash, from memory or the version store (for pinned journeys, explanations). */
@@ -134,13 +178,18 @@ export class RuleRegistry {
     if (cached) return cached;
     const stored = await this.options.store.get(hash);
     if (!stored) return null;
+    const ruleset = this.rulesetOf(stored);
+    if (ruleset) this.known.set(hash, ruleset);
+    return ruleset;
+  }
+
+  private rulesetOf(stored: StoredRuleVersion): Ruleset | null {
+    const cached = this.known.get(stored.hash);
+    if (cached) return cached;
     const result = loadRulesetFromTexts(stored.files);
-    if (!result.ok) {
-      this.options.logger.error({ hash, diagnostics: result.diagnostics.map(formatDiagnostic) }, 'stored rules version no longer loads');
-      return null;
-    }
-    this.known.set(hash, result.ruleset);
-    return result.ruleset;
+    if (result.ok) return result.ruleset;
+    this.options.logger.error({ hash: stored.hash, diagnostics: result.diagnostics.map(formatDiagnostic) }, 'stored rules version no longer loads');
+    return null;
   }
 
   status(): RegistryStatus {
@@ -149,6 +198,7 @@ export class RuleRegistry {
     return {
       state: !active ? 'error' : rejectedAfterLoad ? 'degraded' : 'ok',
       activeVersion: active?.version ?? null,
+      activeFrom: this.activeFrom,
       pinned: active?.pinned ?? false,
       loadedAt: this.loadedAt?.toISOString() ?? null,
       dir: this.options.dir,
@@ -159,20 +209,24 @@ export class RuleRegistry {
     };
   }
 
-  private async save(ruleset: Ruleset): Promise<void> {
+  /** Stores the version (a no-op if it is stored already) and records when it became active. */
+  private async save(ruleset: Ruleset, activation: { activatedAt: Date; summary: string }): Promise<void> {
+    const { store } = this.options;
     try {
-      await this.options.store.save({ hash: ruleset.version, files: ruleset.texts, createdAt: this.now() });
+      await store.save({ hash: ruleset.version, files: ruleset.texts, createdAt: activation.activatedAt, summary: activation.summary, activatedAt: activation.activatedAt });
+      await store.markActivated(ruleset.version, activation.activatedAt);
       this.unsaved.delete(ruleset.version);
     } catch (error) {
-      this.unsaved.add(ruleset.version);
+      this.unsaved.set(ruleset.version, activation);
       this.options.logger.error({ version: ruleset.version, err: error }, 'could not store rules version; will retry on the next reload');
     }
   }
 
+  /** Retries with the original activation times, so the store's "latest" stays the one activated last. */
   private async saveUnsaved(): Promise<void> {
-    for (const hash of [...this.unsaved]) {
+    for (const [hash, activation] of [...this.unsaved]) {
       const ruleset = this.known.get(hash);
-      if (ruleset) await this.save(ruleset);
+      if (ruleset) await this.save(ruleset, activation);
     }
   }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RuleRegistry, type RuleLogger } from '../../src/rules/registry';
-import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
+import { InMemoryRuleVersionStore, type RuleVersionStore } from '../../src/rules/version-store';
 import { RULES_DIR } from './support/rulesets';
 
 interface LogLine { level: 'info' | 'warn' | 'error'; obj: Record<string, unknown>; msg: string }
@@ -80,12 +80,102 @@ describe('RuleRegistry', () => {
     expect(logs.at(-1)).toMatchObject({ level: 'error', obj: { activeVersion: before } });
   });
 
-  it('when the rules are invalid at start, then nothing is active and asking for rules says why', async () => {
+  it('when the rules are invalid at start and no version was ever activated, then nothing is active and asking for rules says why', async () => {
     await change('approvals.yaml', '  validFor: 30 days', '  validFor: 30 dayz');
     registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
     await registry.start();
     expect(registry.status().state).toBe('error');
     expect(() => registry.active()).toThrow(/validFor: unknown time unit "dayz"/);
+  });
+
+  it('when a restart finds invalid files, then the version activated last keeps running, degraded, and the log names it', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now: () => new Date('2025-03-10T09:00:00Z') });
+    await registry.start();
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 75');
+    await registry.reload();
+    const lastGood = registry.active().version;
+    await registry.stop();
+    await change('scoring.yaml', 'fact: company.employees, op: ">=", value: 1000', 'fact: company.employes, op: ">=", value: 1000');
+
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false }); // the restarted process
+    const result = await registry.start();
+
+    expect(result).toMatchObject({ outcome: 'rejected', activeVersion: lastGood });
+    expect(registry.active().scoring.mql.threshold).toBe(75);
+    const status = registry.status();
+    expect(status).toMatchObject({ state: 'degraded', activeVersion: lastGood, activeFrom: 'store' });
+    expect(status.lastRejected?.messages).toEqual([`${dir}/scoring.yaml:21:23: attributes[0].tiers[0].when.fact: unknown fact "company.employes" (did you mean "company.employees"?)`]);
+    expect(logs.at(-1)).toMatchObject({ level: 'error', obj: { activeVersion: lastGood, restoredFromStore: lastGood } });
+    expect(logs.at(-1)?.msg).toContain(`running version ${lastGood}, the last one activated (2025-03-10T09:00:00.000Z), restored from the version store`);
+  });
+
+  it('when an older version is activated again, then a restart on invalid files falls back to it, not to the newest stored one', async () => {
+    let clock = Date.parse('2025-03-10T09:00:00Z');
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });
+    await registry.start();
+    const original = registry.active().version;
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 90');
+    await registry.reload();
+    await change('scoring.yaml', '  threshold: 90', '  threshold: 80');
+    expect(await registry.reload()).toMatchObject({ outcome: 'activated', version: original });
+    await registry.stop();
+    await change('approvals.yaml', '  validFor: 30 days', '  validFor: 30 dayz');
+
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    await registry.start();
+
+    expect(registry.status()).toMatchObject({ state: 'degraded', activeVersion: original, activeFrom: 'store' });
+    expect(registry.active().scoring.mql.threshold).toBe(80);
+  });
+
+  it('when the files are fixed after a restart on a stored version, then the state is ok and the files are active again', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    await registry.start();
+    const good = registry.active().version;
+    await registry.stop();
+    await change('approvals.yaml', '  validFor: 30 days', '  validFor: 30 dayz');
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    await registry.start();
+    expect(registry.status().state).toBe('degraded');
+
+    await change('approvals.yaml', '  validFor: 30 dayz', '  validFor: 30 days');
+    expect(await registry.reload()).toEqual({ outcome: 'unchanged', version: good });
+
+    expect(registry.status()).toMatchObject({ state: 'ok', activeVersion: good, activeFrom: 'files' });
+    expect(registry.status().lastRejected).toBeUndefined();
+  });
+
+  it('when a version is activated, then the store records when and what changed', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now: () => new Date('2025-03-10T09:00:00Z') });
+    await registry.start();
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 75');
+    const { version } = (await registry.reload()) as { version: string };
+    expect(await store.get(version)).toMatchObject({ activatedAt: new Date('2025-03-10T09:00:00Z'), summary: 'scoring.yaml: MQL threshold 80 → 75' });
+    expect((await store.latest())?.hash).toBe(version);
+  });
+
+  it('when storing a version fails, then the next reload stores it with the time it was activated', async () => {
+    let clock = Date.parse('2025-03-10T09:00:00Z');
+    let storeDown = false;
+    const flakyStore: RuleVersionStore = {
+      save: (version) => (storeDown ? Promise.reject(new Error('database unreachable')) : store.save(version)),
+      get: (hash) => store.get(hash),
+      markActivated: (hash, at) => store.markActivated(hash, at),
+      latest: () => store.latest(),
+    };
+    registry = new RuleRegistry({ dir, store: flakyStore, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });
+    await registry.start();
+    storeDown = true;
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 75');
+    const { version } = (await registry.reload()) as { version: string };
+    expect(await store.get(version)).toBeNull();
+    expect(logs.at(-2)).toMatchObject({ level: 'error', msg: 'could not store rules version; will retry on the next reload' });
+
+    storeDown = false;
+    await registry.reload();
+
+    expect(await store.get(version)).toMatchObject({ activatedAt: new Date('2025-03-10T09:02:00Z'), summary: 'scoring.yaml: MQL threshold 80 → 75' });
+    expect((await store.latest())?.hash).toBe(version);
   });
 
   it('when a file is saved while watching, then the change is picked up without a restart', async () => {
