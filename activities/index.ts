@@ -1,15 +1,44 @@
 import type { Db } from '../src/db/client';
+import type { Mailer } from '../src/email/mailer';
+import type { RuleRegistry } from '../src/rules/registry';
+import { createDecisionActivities } from './decisions';
+import { createEmailActivities } from './email';
+import { createJournalActivities } from './journal';
 import { createLeadActivities } from './leads';
+import { createOutreachActivities } from './outreach';
+import { createRoutingActivities, type AssignLeadInput, type ReassignLeadInput } from './routing';
 
 /** What activities need from the outside world; the worker builds this once. */
 export interface ActivityDeps {
   db: Db;
+  registry: RuleRegistry;
+  mailer: Mailer;
+  /** The From header of outgoing email. */
+  mailFrom: string;
+  /** Base URL of the API and dashboard, for links in emails. */
+  publicUrl: string;
+  /** Recipient of "notify marketing" automations. */
+  marketingEmail: string;
 }
 
 /** Every activity the worker registers. Workflows import this module as a type only. */
 export function createActivities(deps: ActivityDeps) {
+  const routing = createRoutingActivities({ db: deps.db });
   return {
     ...createLeadActivities(deps.db),
+    ...createDecisionActivities({ db: deps.db, registry: deps.registry }),
+    ...createJournalActivities(deps.db),
+    ...createOutreachActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl, marketingEmail: deps.marketingEmail }),
+    ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom }),
+    reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
+    /**
+     * Assigns a routed lead with the pools of the exact ruleset version that routed it, so a
+     * rules change between the decision and the assignment cannot mix two versions.
+     */
+    async assignLead(input: Omit<AssignLeadInput, 'routingRules'>) {
+      const ruleset = (await deps.registry.getVersion(input.rulesetVersion)) ?? deps.registry.active();
+      return routing.assignLead({ ...input, routingRules: ruleset.routing });
+    },
   };
 }
 

@@ -12,6 +12,8 @@ export interface RecordSubmissionOutcome {
   created: boolean;
   /** This submission had already been recorded (an activity retry or a redelivered webhook). */
   duplicate: boolean;
+  /** The lead's profile after the merge, so the journey decides on what is stored. */
+  profile: LeadProfile;
 }
 
 /**
@@ -23,10 +25,10 @@ export function createLeadActivities(db: Db) {
     async recordSubmission({ leadId, journeyId, submission }: RecordSubmissionInput): Promise<RecordSubmissionOutcome> {
       const idempotencyKey = `submission:${submission.tenant}:${submission.submissionId}`;
       return db.$transaction(async (tx) => {
-        if (await tx.interaction.findUnique({ where: { idempotencyKey }, select: { id: true } })) {
-          return { created: false, duplicate: true };
-        }
         const existing = await tx.lead.findUnique({ where: { id: leadId } });
+        if (existing && (await tx.interaction.findUnique({ where: { idempotencyKey }, select: { id: true } }))) {
+          return { created: false, duplicate: true, profile: toProfile(existing) };
+        }
         const profile = mergeSubmission(existing ? toProfile(existing) : undefined, submission);
         const receivedAt = new Date(submission.receivedAt);
         if (existing) {
@@ -58,7 +60,7 @@ export function createLeadActivities(db: Db) {
             idempotencyKey,
           },
         });
-        return { created: !existing, duplicate: false };
+        return { created: !existing, duplicate: false, profile };
       });
     },
   };

@@ -1,11 +1,18 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DatabaseUrlError, resolveDatabaseTarget, type DatabaseTarget } from './db/database-target';
+import type { SmtpMailerOptions } from './email/smtp-mailer';
+import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './email/smtp-url';
 
 const port = (fallback: number) =>
   z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(fallback);
 const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((value) => value === 'true' || value === '1');
 const optionalText = z.string().trim().min(1).optional();
+// `Name <local@domain>` or `local@domain`: the From header of every email leadflow sends.
+const mailbox = z
+  .string()
+  .trim()
+  .regex(/^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/, 'must be an address like "Acme Sales <sales@acme.com>" or "sales@acme.com"');
 
 /**
  * Every environment variable leadflow reads, with its default and meaning. This list is the
@@ -30,6 +37,11 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalText.describe('Override the TLS server name (SNI).'),
   TEMPORAL_DEV_PORT: port(7233).describe('gRPC port of the embedded dev server.'),
   TEMPORAL_UI_PORT: port(8233).describe('Web UI port of the embedded dev server.'),
+  SMTP_URL: optionalText.describe('Unset: leadflow runs an embedded SMTP server that keeps every email in the data dir (read them at `GET /api/dev/mailbox`). `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (TLS); percent-encode special characters in the password.'),
+  LEADFLOW_SMTP_PORT: port(2525).describe('Port of the embedded SMTP server on 127.0.0.1 (only when SMTP_URL is unset). 0 picks a free port.'),
+  MAIL_FROM: mailbox.default('leadflow <no-reply@leadflow.local>').describe('From header of the emails leadflow sends, e.g. `Acme Sales <sales@acme.com>`.'),
+  LEADFLOW_PUBLIC_URL: z.url('must be a URL, e.g. https://leadflow.acme.com').optional().describe('Base URL people use to reach the API and dashboard, for links in emails. Default: http://HOST:PORT.'),
+  LEADFLOW_MARKETING_EMAIL: mailbox.default('marketing@leadflow.local').describe('Recipient of "notify marketing" automations in scoring.yaml.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
 });
 
@@ -43,8 +55,17 @@ export interface Config {
   tenant: string;
   database: DatabaseTarget;
   temporal: TemporalConfig;
+  mail: MailConfig;
+  /** Base URL for links in emails. */
+  publicUrl: string;
+  marketingEmail: string;
   logLevel: Env['LOG_LEVEL'];
 }
+
+/** Where outgoing email goes: the embedded SMTP sink (a mailbox in the data dir) or a real server. */
+export type MailConfig =
+  | { mode: 'embedded'; from: string; host: '127.0.0.1'; port: number; mailboxDir: string }
+  | { mode: 'external'; from: string; smtp: SmtpMailerOptions; /** SMTP_URL without its password, for logs. */ url: string };
 
 export type TemporalConfig =
   | { mode: 'embedded'; address: string; namespace: string; taskQueue: string; uiPort: number; devPort: number; dbFile: string }
@@ -81,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (error instanceof DatabaseUrlError) throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: ${error.message}`);
     throw error;
   }
+  const mail = mailConfig(e, dataDir);
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both).');
   }
@@ -99,8 +121,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       devPort: e.TEMPORAL_DEV_PORT,
       dbFile: path.join(dataDir, 'temporal.db'),
     },
+    mail,
+    publicUrl: (e.LEADFLOW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    marketingEmail: e.LEADFLOW_MARKETING_EMAIL,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function mailConfig(e: Env, dataDir: string): MailConfig {
+  if (!e.SMTP_URL) return { mode: 'embedded', from: e.MAIL_FROM, host: '127.0.0.1', port: e.LEADFLOW_SMTP_PORT, mailboxDir: path.join(dataDir, 'mailbox') };
+  try {
+    return { mode: 'external', from: e.MAIL_FROM, smtp: parseSmtpUrl(e.SMTP_URL), url: redactSmtpUrl(e.SMTP_URL) };
+  } catch (error) {
+    if (error instanceof SmtpUrlError) throw new ConfigError(`Invalid configuration:\n  SMTP_URL: ${error.message}`);
+    throw error;
+  }
 }
 
 function externalTemporal(e: Env, address: string): TemporalConfig {

@@ -1,68 +1,81 @@
 /**
- * One lead's journey, from first touch onwards. Temporal is the engine of record for its time and
- * progress; the database holds its data, written only through activities.
+ * One lead's journey, from first touch to sales-qualified. Temporal is the engine of record for
+ * its time and progress; the database holds its data, written only through activities. Every
+ * decision comes from the rules (through the `decide` activity) and is stored with its
+ * explanation and ruleset version.
  *
  * Intake is idempotent by construction: the workflow id is derived from the lead's identity, and
  * every submission arrives as a `submitLead` update through update-with-start, so a repeat or
  * concurrent submission lands in this one execution instead of starting a second journey.
+ *
+ * Timers: score decay and recycling wait here; the first-touch SLA and each cadence enrolment
+ * run as child workflows. All are durable: they fire after restarts, and once.
  */
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { normalizeEmail, type LeadSubmission } from '../src/domain/lead';
-import { journeyState, submitLead, type JourneyState, type SubmissionReceipt } from './messages';
+import { createJourney, type LeadJourneyInput } from './journey/context';
+import { store } from './journey/effects';
+import { onBant, onDisqualify, onEvent, onPauseCadence, onReassign, onRecycleDue, onSubmission } from './journey/handlers';
+import { rescore, untilNextDecay } from './journey/scoring';
+import { escalate } from './journey/sla';
+import * as messages from './messages';
+import type { BantRequest, DisqualifyRequest, ReassignRequest } from './messages';
+import type { LeadEvent } from '../src/domain/lead-events';
 
-/** Start input, also carried across continue-as-new. */
-export interface LeadJourneyInput {
-  leadId: string;
-  tenant: string;
-  email: string;
-  state?: JourneyState;
-}
-
-const { recordSubmission } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // No attempt limit: a lead must never be lost because the database was down for a while.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+export type { LeadJourneyInput } from './journey/context';
 
 export async function leadJourney(input: LeadJourneyInput): Promise<void> {
-  const state: JourneyState = input.state ?? {
-    leadId: input.leadId,
-    tenant: input.tenant,
-    stage: 'new',
-    submissions: 0,
-    firstSubmittedAt: null,
-    lastSubmittedAt: null,
-    pendingWrites: 0,
-  };
+  const journey = createJourney(input);
+  const { state, memory } = journey;
   const journeyId = workflowInfo().workflowId;
-  const serially = createSerialQueue();
+  const mutating = <A extends unknown[], R>(work: (...args: A) => Promise<R>) => (...args: A) => {
+    state.pendingWrites++;
+    return journey.serially(() => work(...args)).finally(() => state.pendingWrites--);
+  };
 
-  setHandler(journeyState, () => state);
+  setHandler(messages.journeyState, () => state);
+  setHandler(messages.submitLead, mutating((submission: LeadSubmission) => onSubmission(journey, journeyId, submission)), {
+    validator: (submission: LeadSubmission) => assertBelongsToJourney(input, submission),
+  });
+  setHandler(messages.recordEvent, mutating((event: LeadEvent) => onEvent(journey, event)), {
+    validator: (_event: LeadEvent) => assertCaptured(journey.memory.profile !== null),
+  });
+  setHandler(messages.recordBant, mutating((request: BantRequest) => onBant(journey, request)), {
+    validator: (_request: BantRequest) => assertStage(state.stage === 'mql', `BANT qualifies MQLs; this lead is ${state.stage}`),
+  });
+  setHandler(messages.disqualify, mutating((request: DisqualifyRequest) => onDisqualify(journey, request)), {
+    validator: (_request: DisqualifyRequest) => assertStage(['new', 'engaged', 'mql'].includes(state.stage), `only an open lead can be disqualified; this lead is ${state.stage}`),
+  });
+  setHandler(messages.reassign, mutating((request: ReassignRequest) => onReassign(journey, request)), {
+    validator: (_request: ReassignRequest) => assertCaptured(journey.memory.profile !== null),
+  });
+  setHandler(messages.setCadencePaused, mutating(({ paused }: { paused: boolean }) => onPauseCadence(journey, paused)), {
+    validator: (_request: { paused: boolean }) => assertStage(state.cadence !== null && ['active', 'paused'].includes(state.cadence.status), 'the lead has no active cadence'),
+  });
+  setHandler(messages.slaBreached, ({ stepIndex }) => void journey.serially(() => escalate(journey, stepIndex)));
+  setHandler(messages.cadenceProgress, (progress) => {
+    if (state.cadence?.workflowId === progress.workflowId) state.cadence = progress;
+  });
 
-  setHandler(
-    submitLead,
-    async (submission): Promise<SubmissionReceipt> => {
-      state.pendingWrites++;
-      try {
-        const outcome = await serially(() => recordSubmission({ leadId: state.leadId, journeyId, submission }));
-        if (!outcome.duplicate) {
-          state.submissions++;
-          state.firstSubmittedAt ??= submission.receivedAt;
-          state.lastSubmittedAt = submission.receivedAt;
-        }
-        return { leadId: state.leadId, journeyId, created: outcome.created, submissions: state.submissions };
-      } finally {
-        state.pendingWrites--;
-      }
-    },
-    { validator: (submission: LeadSubmission) => assertBelongsToJourney(input, submission) },
-  );
+  const pinning = await store.currentRules();
+  if (pinning.pinned && !state.pinnedRulesVersion) {
+    state.pinnedRulesVersion = pinning.version;
+    await journey.serially(() => store.pinRules({ leadId: state.leadId, version: pinning.version }));
+  }
 
-  // Later stages (scoring, routing, SLAs) hang off this loop; until then the journey stays open
-  // and keeps its history short by continuing as new when Temporal suggests it.
-  await condition(() => workflowInfo().continueAsNewSuggested && allHandlersFinished());
-  await continueAsNew<typeof leadJourney>({ ...input, state });
+  // Wait for messages; wake for the decay and recycle timers; keep history short with continue-as-new.
+  for (;;) {
+    const recycleMs = memory.recycleAt ? Math.max(0, Date.parse(memory.recycleAt) - new Date().getTime()) : undefined;
+    const decayMs = untilNextDecay(journey);
+    const wakeMs = [recycleMs, decayMs].filter((ms): ms is number => ms !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
+    const timeToMove = await condition(() => workflowInfo().continueAsNewSuggested && allHandlersFinished(), wakeMs);
+    if (timeToMove) break;
+    await journey.serially(async () => {
+      if (memory.recycleAt && Date.parse(memory.recycleAt) <= new Date().getTime()) await onRecycleDue(journey);
+      else if (untilNextDecay(journey) === 0) await rescore(journey);
+    });
+  }
+  await continueAsNew<typeof leadJourney>({ ...input, state, memory, seq: journey.seq() });
 }
 
 function assertBelongsToJourney(input: LeadJourneyInput, submission: LeadSubmission): void {
@@ -71,12 +84,10 @@ function assertBelongsToJourney(input: LeadJourneyInput, submission: LeadSubmiss
   }
 }
 
-/** Runs async work one item at a time, in arrival order (deterministic under replay). */
-function createSerialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const next = tail.then(work);
-    tail = next.catch(() => undefined);
-    return next;
-  };
+function assertCaptured(captured: boolean): void {
+  if (!captured) throw new Error('the lead has not been stored yet; retry shortly');
+}
+
+function assertStage(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
 }

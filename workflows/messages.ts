@@ -1,9 +1,14 @@
 /**
- * Every signal, query and update of the lead journey, defined once and shared by the workflow and
- * its clients (the API, the CLI, tests), so names and payload types cannot drift apart.
+ * Every signal, query and update of the lead journey and its child workflows, defined once and
+ * shared by the workflows and their clients (the API, the CLI, tests), so names and payload types
+ * cannot drift apart.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { LeadStage, LeadSubmission } from '../src/domain/lead';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LeadProfile, LeadStage, LeadSubmission } from '../src/domain/lead';
+import type { Bant } from '../src/domain/lead-facts';
+import type { LeadEvent } from '../src/domain/lead-events';
+import type { ScoreLine } from '../src/rules/evaluate';
+import type { EscalationStep } from '../src/rules/ruleset';
 
 /** What the caller learns when its submission has been recorded. */
 export interface SubmissionReceipt {
@@ -12,6 +17,22 @@ export interface SubmissionReceipt {
   /** True when this submission created the lead; false when it merged into an existing journey. */
   created: boolean;
   submissions: number;
+}
+
+export interface SlaState {
+  name: string;
+  status: 'running' | 'met' | 'breached';
+  dueAt: string | null;
+  /** Escalation steps taken so far, in order ("remind-owner", "reassign", …). */
+  escalations: string[];
+}
+
+export interface CadenceState {
+  name: string;
+  workflowId: string;
+  status: 'active' | 'paused' | 'completed' | 'stopped';
+  nextStep: string | null;
+  nextStepAt: string | null;
 }
 
 /** Live state of a journey, read through the `journeyState` query. */
@@ -24,9 +45,85 @@ export interface JourneyState {
   lastSubmittedAt: string | null;
   /** Submissions accepted by the workflow but not yet written to the database. */
   pendingWrites: number;
+  score: number;
+  scoreBreakdown: ScoreLine[];
+  /** When decay next lowers the score (a durable timer waits for it), or null. */
+  nextDecayAt: string | null;
+  owner: string | null;
+  queue: string | null;
+  sla: SlaState | null;
+  cadence: CadenceState | null;
+  /** The ruleset version this journey is pinned to, or null to follow the active version. */
+  pinnedRulesVersion: string | null;
+  /** Version of the rules behind the latest decision. */
+  lastRulesVersion: string | null;
+}
+
+/** Carried across continue-as-new, beyond the public state. */
+export interface JourneyMemory {
+  profile: LeadProfile | null;
+  behaviours: Array<{ type: string; at: string }>;
+  bant: Bant | null;
+  touched: boolean;
+  /** Workflow id of the running SLA watch, to cancel it on the first touch. */
+  slaWatchId: string | null;
+  /** The running SLA's escalation steps, run one by one as the watch signals them. */
+  slaSteps: EscalationStep[];
+  /** When a recycled lead comes back to marketing (a durable timer waits for it). */
+  recycleAt: string | null;
+}
+
+export interface EventReceipt {
+  leadId: string;
+  stage: LeadStage;
+  score: number;
+  duplicate: boolean;
+}
+
+export interface QualificationReceipt {
+  stage: LeadStage;
+  /** Criteria not met when the lead stays MQL. */
+  unmet: string[];
+  rulesVersion: string;
+}
+
+export interface BantRequest {
+  bant: Bant;
+  actor: string;
+  at: string;
+}
+export interface DisqualifyRequest {
+  reason: string;
+  actor: string;
+  at: string;
+}
+export interface ReassignRequest {
+  to: { repEmail: string } | { queue: string };
+  actor: string;
+  reason: string;
+  at: string;
 }
 
 /** Records a (repeat) submission; update-with-start makes intake idempotent and race-free. */
 export const submitLead = defineUpdate<SubmissionReceipt, [LeadSubmission]>('submitLead');
+/** A behaviour or sales-activity event for the lead's timeline (and score, and SLA). */
+export const recordEvent = defineUpdate<EventReceipt, [LeadEvent]>('recordEvent');
+/** The owner records BANT; the rules decide between SQL and staying MQL. */
+export const recordBant = defineUpdate<QualificationReceipt, [BantRequest]>('recordBant');
+/** Disqualifies with a reason; the rules decide nurture or recycle. */
+export const disqualify = defineUpdate<{ stage: LeadStage; recycleAt: string | null }, [DisqualifyRequest]>('disqualify');
+/** Reassigns by hand to a rep or a queue; recorded with who and why. */
+export const reassign = defineUpdate<{ owner: string | null; queue: string | null }, [ReassignRequest]>('reassign');
+/** Pauses or resumes the active cadence. */
+export const setCadencePaused = defineUpdate<CadenceState | null, [{ paused: boolean; actor: string }]>('setCadencePaused');
 
 export const journeyState = defineQuery<JourneyState>('journeyState');
+
+/** From the SLA watch child: a deadline passed, take escalation step `index`. */
+export const slaBreached = defineSignal<[{ sla: string; stepIndex: number; at: string }]>('slaBreached');
+/** From the cadence child: its progress, mirrored into the journey state. */
+export const cadenceProgress = defineSignal<[CadenceState]>('cadenceProgress');
+/** To the cadence child: stop (reply, meeting, unsubscribe, bounce, disqualified, stage change). */
+export const stopCadence = defineSignal<[{ reason: string }]>('stopCadence');
+/** To the cadence child: pause or resume. */
+export const pauseCadence = defineSignal<[{ paused: boolean }]>('pauseCadence');

@@ -7,6 +7,9 @@ import { errorHandler } from './errors';
 import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
+import { journeyRoutes } from './routes/journey';
+import { mailboxRoutes } from './routes/mailbox';
+import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
 import type { RuleRegistry } from '../rules/registry';
 import type { RuleVersionStore } from '../rules/version-store';
@@ -19,6 +22,8 @@ export interface AppDeps {
   rules: RulesHealthSource & { registry: RuleRegistry; store: RuleVersionStore };
   logger: Logger;
   now?: () => Date;
+  /** The embedded mail server's mailbox, when it runs (development). */
+  mailbox?: Mailbox;
 }
 
 const dashboardHtml = () => readFileSync(new URL('../web/index.html', import.meta.url), 'utf8');
@@ -38,6 +43,8 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
   app.use(leadRoutes(deps));
+  app.use(journeyRoutes(deps));
+  if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {
     res.type('html').send(dashboardHtml());

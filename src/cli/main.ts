@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '../logger';
 import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { startRules } from './rules-runtime';
-import { openDatabase, runApi, runWorker, startTemporalIfEmbedded, type Stoppable } from './services';
+import { openDatabase, runApi, runWorker, startMail, startTemporalIfEmbedded, type Stoppable } from './services';
 
 const USAGE = `usage: leadflow <command>
 
@@ -76,11 +76,13 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     started.push({ name: 'database', stop: () => db.$disconnect() });
     const rules = await startRules(config, db, logger);
     started.push(rules);
-    if (mode !== 'api') started.push(await runWorker(config, db, logger));
+    const mail = mode === 'api' ? undefined : await startMail(config, logger);
+    if (mail) started.push(mail);
+    if (mail) started.push(await runWorker(config, { db, registry: rules.registry, mail }, logger));
     if (mode !== 'worker') {
-      const api = await runApi(config, { db, rules, logger });
+      const api = await runApi(config, { db, rules, logger, mailbox: mail?.sink });
       started.push(api);
-      printWhereToLook(mode, api.url, devServer?.uiUrl ?? null, config.temporal.address);
+      printWhereToLook(mode, api.url, devServer?.uiUrl ?? null, config.temporal.address, mail?.sink ? `${api.url}/api/dev/mailbox` : null);
     }
     return await shutdown.done;
   } catch (error) {
@@ -89,12 +91,13 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
   }
 }
 
-function printWhereToLook(mode: string, apiUrl: string, temporalUi: string | null, temporalAddress: string): void {
+function printWhereToLook(mode: string, apiUrl: string, temporalUi: string | null, temporalAddress: string, mailboxUrl: string | null): void {
   const lines = [
     '',
     `  leadflow ${mode} is running`,
     `  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/openapi.json, health: ${apiUrl}/health)`,
     `  Dashboard    ${apiUrl}/`,
+    ...(mailboxUrl ? [`  Mailbox      ${mailboxUrl}   (emails caught by the embedded SMTP server)`] : []),
     `  Temporal UI  ${temporalUi ?? `(external cluster at ${temporalAddress})`}`,
     '  Stop with Ctrl+C.',
     '',

@@ -7,6 +7,11 @@ import type { RulesRuntime } from './rules-runtime';
 import type { Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
+import { startMailSink, type MailSink } from '../email/mail-sink';
+import type { Mailer } from '../email/mailer';
+import type { Mailbox } from '../email/mailbox';
+import type { RuleRegistry } from '../rules/registry';
+import { createSmtpMailer } from '../email/smtp-mailer';
 import type { Logger } from '../logger';
 import { connectWorkerConnection, createTemporalClient } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
@@ -50,7 +55,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
 /** Runs the worker until stopped; returns a handle whose stop() drains in-flight work. */
 export async function runWorker(
   config: Config,
-  db: Db,
+  deps: { db: Db; registry: RuleRegistry; mail: { mailer: Mailer; from: string } },
   logger: Logger,
   options: { workflowBundle?: WorkflowBundleOption } = {},
 ): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
@@ -60,7 +65,14 @@ export async function runWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db },
+    deps: {
+      db: deps.db,
+      registry: deps.registry,
+      mailer: deps.mail.mailer,
+      mailFrom: deps.mail.from,
+      publicUrl: config.publicUrl,
+      marketingEmail: config.marketingEmail,
+    },
     workflowBundle: options.workflowBundle,
   });
   const running = worker.run();
@@ -81,10 +93,10 @@ export async function runWorker(
 /** Serves the HTTP API and dashboard. */
 export async function runApi(
   config: Config,
-  deps: { db: Db; rules: RulesRuntime; logger: Logger; temporal?: Client },
+  deps: { db: Db; rules: RulesRuntime; logger: Logger; temporal?: Client; mailbox?: Mailbox },
 ): Promise<Stoppable & { url: string; temporal: Client }> {
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
-  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger });
+  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger, mailbox: deps.mailbox });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
     listening.once('error', reject);
@@ -104,6 +116,31 @@ export async function runApi(
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       await temporal.connection.close();
+    },
+  };
+}
+
+/**
+ * Outgoing email: the embedded mail server (unless SMTP_URL names a real one) and a mailer that
+ * sends through it. `sink` is set only when the embedded server runs; mount the mailbox API then.
+ */
+export async function startMail(config: Config, logger: Logger): Promise<Stoppable & { mailer: Mailer; from: string; sink?: MailSink }> {
+  const mail = config.mail;
+  if (mail.mode === 'external') {
+    logger.info({ smtp: mail.url }, 'sending email through SMTP_URL');
+    const mailer = createSmtpMailer(mail.smtp);
+    return { name: 'mail', mailer, from: mail.from, stop: () => mailer.close() };
+  }
+  const sink = await startMailSink({ host: mail.host, port: mail.port, dir: mail.mailboxDir, logger: logger.child({ component: 'mail-sink' }) });
+  const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false });
+  return {
+    name: 'mail',
+    mailer,
+    from: mail.from,
+    sink,
+    async stop() {
+      await mailer.close();
+      await sink.stop();
     },
   };
 }

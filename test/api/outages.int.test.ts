@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { runApi, runWorker, type Stoppable } from '../../src/cli/services';
+import { runApi, runWorker, startMail, type Stoppable } from '../../src/cli/services';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startRules } from '../../src/cli/rules-runtime';
 import { loadConfig } from '../../src/config';
 import { createDb } from '../../src/db/client';
@@ -91,6 +94,8 @@ describe('when the database goes down', () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: `pgdown-${randomBytes(4).toString('hex')}`,
       LEADFLOW_TENANT: `t-${randomBytes(4).toString('hex')}`,
+      LEADFLOW_SMTP_PORT: '0',
+      LEADFLOW_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'leadflow-pgdown-')),
       LOG_LEVEL: 'silent',
     });
     const db = createDb(resolveDatabaseTarget(config.database.url, '/tmp'));
@@ -99,9 +104,11 @@ describe('when the database goes down', () => {
       for (const part of parts.reverse()) await part.stop();
       await db.$disconnect();
     });
-    parts.push(await runWorker(config, db, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
     const rules = await startRules(config, db, logger, { watch: false });
     parts.push(rules);
+    const mail = await startMail(config, logger);
+    parts.push(mail);
+    parts.push(await runWorker(config, { db, registry: rules.registry, mail }, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
     const api = await runApi(config, { db, logger, rules });
     parts.push(api);
 

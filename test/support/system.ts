@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startRules } from '../../src/cli/rules-runtime';
-import { runApi, runWorker, type Stoppable } from '../../src/cli/services';
+import { runApi, runWorker, startMail, type Stoppable } from '../../src/cli/services';
+import type { MailSink } from '../../src/email/mail-sink';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { Client } from '@temporalio/client';
@@ -12,6 +16,8 @@ export interface TestSystem {
   config: Config;
   database: TestDatabase;
   temporal: Client;
+  /** The embedded SMTP server's mailbox: every email the system sent. */
+  mailbox: MailSink | undefined;
   stop(): Promise<void>;
 }
 
@@ -29,8 +35,11 @@ export interface TestSystemOptions {
  */
 export async function startTestSystem(provider: Provider, env: Record<string, string> = {}, options: TestSystemOptions = {}): Promise<TestSystem> {
   const database = options.database ?? (await createTestDatabase(provider));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-system-'));
   const config = loadConfig({
     PORT: '0',
+    LEADFLOW_DATA_DIR: dataDir,
+    LEADFLOW_SMTP_PORT: '0',
     DATABASE_URL: database.target.url,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
@@ -42,19 +51,23 @@ export async function startTestSystem(provider: Provider, env: Record<string, st
   });
   const logger = createLogger(config.logLevel);
   const started: Stoppable[] = [];
-  started.push(await runWorker(config, database.db, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
   const rules = await startRules(config, database.db, logger, { watch: options.watchRules ?? false });
   started.push(rules);
-  const api = await runApi(config, { db: database.db, rules, logger });
+  const mail = await startMail(config, logger);
+  started.push(mail);
+  started.push(await runWorker(config, { db: database.db, registry: rules.registry, mail }, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
+  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink });
   started.push(api);
   return {
     url: api.url,
     config,
     database,
     temporal: api.temporal,
+    mailbox: mail.sink,
     async stop() {
       for (const part of started.reverse()) await part.stop();
       if (!options.database) await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,117 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Db, Prisma } from '../src/db/client';
+import type { RuleRegistry } from '../src/rules/registry';
+import {
+  evaluateEnrolment,
+  evaluateEscalation,
+  evaluateQualification,
+  evaluateRouting,
+  evaluateScoring,
+  disqualificationOutcome,
+  type Decision,
+  type Facts,
+  type Ruleset,
+} from '../src/rules/evaluate';
+
+/** Every rule decision a journey asks for; the discriminant picks the rule file. */
+export type DecisionRequest =
+  | { kind: 'scoring'; facts: Facts; now: string }
+  | { kind: 'qualification'; facts: Facts }
+  | { kind: 'routing'; facts: Facts }
+  | { kind: 'sla'; sla: string; facts: Facts }
+  | { kind: 'enrolment'; facts: Facts }
+  | { kind: 'disqualification'; reason: string };
+
+export interface DecideInput {
+  leadId: string;
+  /** Decide with this exact ruleset version (a pinned journey); otherwise the active one. */
+  pinnedVersion: string | null;
+  idempotencyKey: string;
+  request: DecisionRequest;
+}
+
+/** A decision as stored and returned: outcome, explanation and ruleset version. */
+export type StoredDecision = Decision<unknown> & { kind: DecisionRequest['kind']; decidedAt: string };
+
+/**
+ * Rule evaluation for workflows. Workflows never read rule files: they ask this activity, whose
+ * result (outcome, explanation, version) is recorded in the workflow history, so a later rules
+ * change can never alter the replay of a decision already taken. Every decision is also stored
+ * in the database with the version that made it.
+ */
+export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry }) {
+  async function rulesetFor(pinnedVersion: string | null): Promise<Ruleset> {
+    if (!pinnedVersion) return deps.registry.active();
+    const pinned = await deps.registry.getVersion(pinnedVersion);
+    if (!pinned) throw ApplicationFailure.nonRetryable(`pinned ruleset version ${pinnedVersion} is not stored`, 'PinnedVersionMissing');
+    return pinned;
+  }
+
+  return {
+    /** The version new journeys start on, and whether it asks to be pinned. */
+    currentRules(): Promise<{ version: string; pinned: boolean }> {
+      const ruleset = deps.registry.active();
+      return Promise.resolve({ version: ruleset.version, pinned: ruleset.pinned });
+    },
+
+    async decide(input: DecideInput): Promise<StoredDecision> {
+      const stored = await deps.db.decision.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      if (stored) {
+        return {
+          kind: input.request.kind,
+          outcome: stored.outcome,
+          explanation: stored.explanation as unknown as StoredDecision['explanation'],
+          version: stored.rulesetVersion,
+          decidedAt: stored.decidedAt.toISOString(),
+        };
+      }
+      const ruleset = await rulesetFor(input.pinnedVersion);
+      const decision = evaluate(ruleset, input.request);
+      const decidedAt = input.request.kind === 'scoring' ? new Date(input.request.now) : new Date();
+      await deps.db.decision.create({
+        data: {
+          id: input.idempotencyKey,
+          leadId: input.leadId,
+          kind: input.request.kind,
+          outcome: decision.outcome as Prisma.InputJsonValue,
+          explanation: decision.explanation as unknown as Prisma.InputJsonValue,
+          rulesetVersion: decision.version,
+          decidedAt,
+          idempotencyKey: input.idempotencyKey,
+        },
+      });
+      if (input.request.kind === 'scoring') {
+        await deps.db.lead.update({ where: { id: input.leadId }, data: { score: (decision.outcome as { score: number }).score } });
+      }
+      return { ...decision, kind: input.request.kind, decidedAt: decidedAt.toISOString() };
+    },
+  };
+}
+
+function evaluate(ruleset: Ruleset, request: DecisionRequest): Decision<unknown> {
+  switch (request.kind) {
+    case 'scoring':
+      return evaluateScoring(ruleset, request.facts, new Date(request.now));
+    case 'qualification':
+      return evaluateQualification(ruleset, request.facts);
+    case 'routing':
+      return evaluateRouting(ruleset, request.facts);
+    case 'sla':
+      return evaluateEscalation(ruleset, { sla: request.sla, facts: request.facts });
+    case 'enrolment':
+      return evaluateEnrolment(ruleset, request.facts);
+    case 'disqualification': {
+      const outcome = disqualificationOutcome(ruleset, request.reason);
+      if (!outcome) {
+        const known = Object.keys(ruleset.scoring.disqualification).join(', ');
+        throw ApplicationFailure.nonRetryable(`unknown disqualification reason "${request.reason}" (scoring.yaml knows: ${known})`, 'UnknownReason');
+      }
+      const text = outcome.then === 'nurture' ? 'nurture' : `recycle after ${outcome.after.text}`;
+      return {
+        outcome,
+        explanation: { summary: `Disqualified as ${request.reason}: scoring.yaml says ${text}.`, reasons: [`disqualification.reasons.${request.reason}: ${text}`], rules: [] },
+        version: ruleset.version,
+      };
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Db } from '../src/db/client';
+import { MailDeliveryError, type Mailer } from '../src/email/mailer';
+import { messageIdFor } from '../src/email/message-id';
+
+export interface EmailActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  /** The From header, `MAIL_FROM`. */
+  from: string;
+}
+
+export interface SendEmailInput {
+  /** One email, one key, forever: a cadence step's key is e.g. `${enrolmentId}:step:${index}`. */
+  idempotencyKey: string;
+  leadId?: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** The cadences.yaml template it was rendered from, for the record. */
+  template?: string;
+  /** Extra headers, e.g. `List-Unsubscribe: <https://…>`. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * - `sent`: the server accepted the message; `duplicate` when an earlier attempt had already sent
+ *   it and nothing was sent now.
+ * - `unknown`: an earlier attempt was interrupted after handing the message to the server and
+ *   before recording the result. It may or may not have arrived; it is not sent again.
+ */
+export type SendEmailResult =
+  | { status: 'sent'; idempotencyKey: string; messageId: string; sentAt: string; duplicate: boolean }
+  | { status: 'unknown'; idempotencyKey: string; messageId: string; reason: string };
+
+/** The failure types a workflow sees, for its retry policy and its handling of a bounce. */
+export const EmailFailure = {
+  /** Retryable: the server was unreachable or asked to try later; the row is `pending` again. */
+  unavailable: 'EmailServerUnavailable',
+  /** Non-retryable: the server refused the message (5xx); the row is `failed`. */
+  rejected: 'EmailRejected',
+  /** Non-retryable: `leadId` names no lead; nothing was recorded or sent. */
+  leadNotFound: 'LeadNotFound',
+  /** Non-retryable: the row has a status this code does not know; nothing was sent. */
+  invalidState: 'EmailStateInvalid',
+} as const;
+
+type OutboundEmailRow = NonNullable<Awaited<ReturnType<Db['outboundEmail']['findUnique']>>>;
+
+/**
+ * Email sending, exactly once per idempotency key as far as SMTP allows.
+ *
+ * The `OutboundEmail` row is written with status `sending` BEFORE the SMTP conversation and set
+ * to `sent` after it. A retry therefore knows what the previous attempt got to:
+ * - `sent`: done, return it, send nothing.
+ * - `sending`: the previous attempt died between handing the message over and recording it
+ *   (a worker crash, a lost database connection). Whether it arrived cannot be known from here, so
+ *   it is marked `unknown` and NOT sent again: for a sales email, one missing touch is much
+ *   cheaper than a prospect receiving the same email twice (at-most-once in that window).
+ * - `pending`: the previous attempt failed before the server could have the message; send it.
+ * - `failed` / `unknown`: final; reported again without sending.
+ */
+export function createEmailActivities(deps: EmailActivityDeps) {
+  const { db, mailer, from } = deps;
+
+  async function claim(input: SendEmailInput, messageId: string): Promise<OutboundEmailRow | 'claimed'> {
+    try {
+      await db.outboundEmail.create({
+        data: {
+          id: input.idempotencyKey,
+          leadId: input.leadId ?? null,
+          toAddress: input.to,
+          fromAddress: from,
+          subject: input.subject,
+          text: input.text,
+          html: input.html ?? null,
+          template: input.template ?? null,
+          status: 'sending',
+          messageId,
+        },
+      });
+      return 'claimed';
+    } catch (error) {
+      if (prismaCode(error) === 'P2003') {
+        throw ApplicationFailure.nonRetryable(`email ${input.idempotencyKey}: lead ${input.leadId ?? ''} does not exist`, EmailFailure.leadNotFound);
+      }
+      if (prismaCode(error) !== 'P2002') throw error;
+    }
+    const row = await db.outboundEmail.findUniqueOrThrow({ where: { id: input.idempotencyKey } });
+    if (row.status !== 'pending') return row;
+    const { count } = await db.outboundEmail.updateMany({ where: { id: row.id, status: 'pending' }, data: { status: 'sending', error: null } });
+    return count === 1 ? 'claimed' : db.outboundEmail.findUniqueOrThrow({ where: { id: row.id } });
+  }
+
+  async function settle(row: OutboundEmailRow): Promise<SendEmailResult> {
+    switch (row.status) {
+      case 'sent':
+        return { status: 'sent', idempotencyKey: row.id, messageId: row.messageId ?? '', sentAt: (row.sentAt ?? row.createdAt).toISOString(), duplicate: true };
+      case 'sending': {
+        const reason = 'an earlier attempt was interrupted after handing the message to the SMTP server; it is not sent again, so it may not have arrived';
+        await db.outboundEmail.updateMany({ where: { id: row.id, status: 'sending' }, data: { status: 'unknown', error: reason } });
+        return { status: 'unknown', idempotencyKey: row.id, messageId: row.messageId ?? '', reason };
+      }
+      case 'unknown':
+        return { status: 'unknown', idempotencyKey: row.id, messageId: row.messageId ?? '', reason: row.error ?? 'delivery outcome unknown' };
+      case 'failed':
+        throw ApplicationFailure.nonRetryable(row.error ?? `email ${row.id} was rejected`, EmailFailure.rejected);
+      default:
+        throw ApplicationFailure.nonRetryable(`email ${row.id} has the unexpected status "${row.status}" (expected pending, sending, sent, failed or unknown)`, EmailFailure.invalidState);
+    }
+  }
+
+  async function recordFailure(key: string, messageId: string, error: MailDeliveryError): Promise<SendEmailResult> {
+    switch (error.kind) {
+      case 'transient':
+        await db.outboundEmail.update({ where: { id: key }, data: { status: 'pending', error: error.message } });
+        throw ApplicationFailure.create({ message: error.message, type: EmailFailure.unavailable, nonRetryable: false, cause: error });
+      case 'rejected':
+        await db.outboundEmail.update({ where: { id: key }, data: { status: 'failed', error: error.message } });
+        throw ApplicationFailure.create({ message: error.message, type: EmailFailure.rejected, nonRetryable: true, cause: error, details: [{ responseCode: error.responseCode }] });
+      case 'ambiguous':
+        await db.outboundEmail.update({ where: { id: key }, data: { status: 'unknown', error: error.message } });
+        return { status: 'unknown', idempotencyKey: key, messageId, reason: error.message };
+    }
+  }
+
+  return {
+    /** Sends one email at most once per idempotency key; see {@link createEmailActivities}. */
+    async sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
+      const messageId = messageIdFor(input.idempotencyKey, from);
+      const claimed = await claim(input, messageId);
+      if (claimed !== 'claimed') return settle(claimed);
+      try {
+        await mailer.send({ messageId, from, to: input.to, subject: input.subject, text: input.text, html: input.html, headers: input.headers });
+      } catch (error) {
+        // Anything unclassified is treated like a crash: the row stays `sending`, the retry marks it `unknown`.
+        if (!(error instanceof MailDeliveryError)) throw error;
+        return recordFailure(input.idempotencyKey, messageId, error);
+      }
+      const sentAt = new Date();
+      // `unknown` too: a retry that gave up on a slow attempt must not hide that it did arrive.
+      await db.outboundEmail.updateMany({
+        where: { id: input.idempotencyKey, status: { in: ['sending', 'unknown'] } },
+        data: { status: 'sent', messageId, sentAt, error: null },
+      });
+      return { status: 'sent', idempotencyKey: input.idempotencyKey, messageId, sentAt: sentAt.toISOString(), duplicate: false };
+    },
+  };
+}
+
+function prismaCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}

@@ -1,0 +1,111 @@
+import type { Db } from '../src/db/client';
+import type { LeadStage } from '../src/domain/lead';
+import type { LeadEvent } from '../src/domain/lead-events';
+
+/**
+ * The lead's journal in the database: timeline entries, stage transitions, SLA status and
+ * tasks. Every write is keyed, so an activity retry records nothing twice.
+ */
+export function createJournalActivities(db: Db) {
+  return {
+    async recordLeadEvent(input: { leadId: string; event: LeadEvent }): Promise<{ duplicate: boolean }> {
+      const key = `event:${input.leadId}:${input.event.eventId}`;
+      const existing = await db.interaction.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
+      if (existing) return { duplicate: true };
+      await db.interaction.create({
+        data: {
+          id: key,
+          leadId: input.leadId,
+          kind: input.event.type,
+          occurredAt: new Date(input.event.at),
+          payload: { actor: input.event.actor ?? null, details: input.event.details },
+          idempotencyKey: key,
+        },
+      });
+      return { duplicate: false };
+    },
+
+    async transitionStage(input: {
+      leadId: string;
+      from: LeadStage;
+      to: LeadStage;
+      reason: string;
+      rulesetVersion: string | null;
+      at: string;
+      idempotencyKey: string;
+      extra?: { bant?: Record<string, string>; disqualifiedReason?: string | null };
+    }): Promise<void> {
+      await db.$transaction(async (tx) => {
+        if (await tx.stageEvent.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } })) return;
+        const at = new Date(input.at);
+        await tx.stageEvent.create({
+          data: {
+            id: input.idempotencyKey,
+            leadId: input.leadId,
+            fromStage: input.from,
+            toStage: input.to,
+            reason: input.reason,
+            rulesetVersion: input.rulesetVersion,
+            occurredAt: at,
+            idempotencyKey: input.idempotencyKey,
+          },
+        });
+        await tx.lead.update({
+          where: { id: input.leadId },
+          data: {
+            stage: input.to,
+            ...(input.to === 'mql' ? { mqlAt: at } : {}),
+            ...(input.to === 'sql' ? { sqlAt: at } : {}),
+            ...(input.extra?.bant ? { bant: input.extra.bant } : {}),
+            ...(input.extra && 'disqualifiedReason' in input.extra ? { disqualifiedReason: input.extra.disqualifiedReason ?? null } : {}),
+          },
+        });
+      });
+    },
+
+    async updateSla(input: { leadId: string; status: 'running' | 'met' | 'breached'; dueAt?: string | null; firstTouchAt?: string }): Promise<void> {
+      await db.lead.update({
+        where: { id: input.leadId },
+        data: {
+          slaStatus: input.status,
+          ...(input.dueAt !== undefined ? { slaDueAt: input.dueAt ? new Date(input.dueAt) : null } : {}),
+          ...(input.firstTouchAt ? { firstTouchAt: new Date(input.firstTouchAt) } : {}),
+        },
+      });
+    },
+
+    async createTask(input: { id: string; leadId: string; ownerEmail: string | null; kind: string; title: string; dueAt: string }): Promise<void> {
+      await db.task.upsert({
+        where: { id: input.id },
+        create: { id: input.id, leadId: input.leadId, ownerEmail: input.ownerEmail, kind: input.kind, title: input.title, dueAt: new Date(input.dueAt) },
+        update: {},
+      });
+    },
+
+    async recordEnrolment(input: {
+      id: string;
+      leadId: string;
+      cadence: string;
+      state: { status: string; nextStep: string | null; nextStepAt: string | null };
+      stepIndex: number;
+      stoppedReason?: string | null;
+    }): Promise<void> {
+      const data = {
+        status: input.state.status,
+        stepIndex: input.stepIndex,
+        nextStepName: input.state.nextStep,
+        nextStepAt: input.state.nextStepAt ? new Date(input.state.nextStepAt) : null,
+        stoppedReason: input.stoppedReason ?? null,
+      };
+      await db.cadenceEnrolment.upsert({
+        where: { id: input.id },
+        create: { id: input.id, leadId: input.leadId, cadence: input.cadence, workflowId: input.id, enrolledAt: new Date(), ...data },
+        update: data,
+      });
+    },
+
+    async pinRules(input: { leadId: string; version: string }): Promise<void> {
+      await db.lead.update({ where: { id: input.leadId }, data: { pinnedRulesVersion: input.version } });
+    },
+  };
+}

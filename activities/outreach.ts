@@ -1,0 +1,88 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Db } from '../src/db/client';
+import { renderEmail, type RenderedEmail } from '../src/domain/email-template';
+import { notificationText, type NotificationReason } from '../src/domain/notifications';
+import { getTemplate } from '../src/rules/evaluate';
+import type { RuleRegistry } from '../src/rules/registry';
+
+export interface OutreachDeps {
+  db: Db;
+  registry: RuleRegistry;
+  /** Base URL of the API/dashboard, for links in emails. */
+  publicUrl: string;
+  /** Where "notify marketing" goes. */
+  marketingEmail: string;
+}
+
+export type Recipient = 'owner' | 'owner-manager' | 'marketing';
+
+/**
+ * Composing outreach from stored data: the rendered cadence email for a lead, or an internal
+ * notification, with the recipient resolved. Sending is the email activity's job.
+ */
+export function createOutreachActivities(deps: OutreachDeps) {
+  async function lead(leadId: string) {
+    const row = await deps.db.lead.findUnique({ where: { id: leadId } });
+    if (!row) throw ApplicationFailure.nonRetryable(`lead ${leadId} does not exist`, 'LeadMissing');
+    return row;
+  }
+  async function rep(tenant: string, email: string | null) {
+    return email ? deps.db.rep.findUnique({ where: { tenant_email: { tenant, email } } }) : null;
+  }
+
+  return {
+    async lookupRep(input: { tenant: string; email: string }): Promise<{ email: string; name: string | null; timeZone: string | null; managerEmail: string | null } | null> {
+      const row = await rep(input.tenant, input.email);
+      if (!row) return { email: input.email, name: null, timeZone: null, managerEmail: null };
+      const manager = row.managerId ? await deps.db.rep.findUnique({ where: { id: row.managerId } }) : null;
+      return { email: row.email, name: row.name, timeZone: row.timeZone, managerEmail: manager?.email ?? null };
+    },
+
+    async composeNotification(input: { leadId: string; who: Recipient; reason: NotificationReason }): Promise<{ to: string; subject: string; text: string } | null> {
+      const row = await lead(input.leadId);
+      const owner = await rep(row.tenant, row.ownerId);
+      let to: string | null;
+      switch (input.who) {
+        case 'owner':
+          to = row.ownerId;
+          break;
+        case 'owner-manager':
+          to = owner?.managerId ? ((await deps.db.rep.findUnique({ where: { id: owner.managerId } }))?.email ?? null) : null;
+          break;
+        case 'marketing':
+          to = deps.marketingEmail;
+          break;
+      }
+      if (!to) return null;
+      const leadName = [row.firstName, row.lastName].filter(Boolean).join(' ') || row.email;
+      const text = notificationText(input.reason, {
+        leadUrl: `${deps.publicUrl}/api/leads/${row.id}`,
+        leadName,
+        company: row.company,
+        score: row.score,
+        ownerName: owner?.name ?? row.ownerId,
+        slaDueAt: row.slaDueAt?.toISOString() ?? null,
+      });
+      return { to, ...text };
+    },
+
+    async composeCadenceEmail(input: { leadId: string; template: string; pinnedVersion: string | null }): Promise<RenderedEmail & { to: string }> {
+      const row = await lead(input.leadId);
+      const ruleset = input.pinnedVersion ? await deps.registry.getVersion(input.pinnedVersion) : deps.registry.active();
+      const template = ruleset ? getTemplate(ruleset, input.template) : undefined;
+      if (!template) throw ApplicationFailure.nonRetryable(`cadences.yaml has no template "${input.template}"`, 'TemplateMissing');
+      const owner = await rep(row.tenant, row.ownerId);
+      // The rules roster names every routable rep; the Rep table may not have a row yet.
+      const rosterName = Object.values(ruleset?.routing.reps ?? {}).find((member) => member.email === row.ownerId)?.name ?? null;
+      const details = row.sourceDetails as { campaign?: string; event?: string };
+      const rendered = renderEmail(template, {
+        contact: { firstName: row.firstName, lastName: row.lastName, title: row.title },
+        company: { name: row.company },
+        owner: { name: owner?.name ?? rosterName, email: row.ownerId },
+        source: { campaign: details.campaign ?? details.event ?? null },
+        unsubscribeUrl: `${deps.publicUrl}/api/leads/${row.id}/unsubscribe`,
+      });
+      return { ...rendered, to: row.email };
+    },
+  };
+}

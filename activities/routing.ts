@@ -1,0 +1,362 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Db, Prisma } from '../src/db/client';
+import { isOutOfOffice, OPEN_LEAD_STAGES, pickFromPool, poolChain, repKey, type PoolRouting, type RoutingState } from '../src/domain/routing';
+import type { RoutingOutcome } from '../src/rules/evaluate-routing';
+import { LeadflowError } from '../src/usecases/errors';
+
+export interface AssignLeadInput {
+  tenant: string;
+  leadId: string;
+  /** What `evaluateRouting` decided for this lead. */
+  routing: RoutingOutcome;
+  /**
+   * Pools, roster and fallback queue of the same ruleset version (`ruleset.routing`, or just
+   * these three keys of it): a pool's overflow names another pool or rep only by name.
+   */
+  routingRules: PoolRouting;
+  rulesetVersion: string;
+  /** Unique per assignment; a retry with the same key returns the first result. */
+  idempotencyKey: string;
+  /** ISO-8601; out-of-office windows are judged at this instant. */
+  now: string;
+}
+
+export interface ReassignLeadInput {
+  tenant: string;
+  leadId: string;
+  to: { repEmail: string } | { queue: string };
+  /** Who reassigned it (a user's email or id). */
+  actor: string;
+  reason: string;
+  idempotencyKey: string;
+  now: string;
+}
+
+/** Where the lead went, and why in plain language. */
+export type AssignmentResult =
+  | { kind: 'rep'; repEmail: string; pool?: string; explanation: string }
+  | { kind: 'queue'; queue: string; explanation: string };
+
+export interface RoutingActivityDeps {
+  db: Db;
+  /** Defaults to the provider the Prisma client was generated for. */
+  provider?: Provider;
+}
+
+/**
+ * Owner assignment. Each call is one transaction that reads the live state (availability, open
+ * leads, round-robin counters), picks with the pure `pickFromPool`, and writes the counter, the
+ * lead's owner or queue and an `Assignment` row keyed by the idempotency key, so a retry assigns
+ * nothing twice. Concurrent calls are serialised per rep: on PostgreSQL by transaction-scoped
+ * advisory locks on every rep the lead may reach (taken in one global order, so they cannot
+ * deadlock); on SQLite by taking the write lock with the first statement. That keeps
+ * round-robin fair and caps exact however many leads arrive at once.
+ */
+export function createRoutingActivities(deps: RoutingActivityDeps) {
+  const { db } = deps;
+  const provider = deps.provider ?? providerOf(db);
+  const inTurn = createKeyedQueue();
+
+  /**
+   * Runs one routing transaction: first in turn with this process's other calls on the same reps
+   * (so a burst waits here instead of holding every pooled connection), then under the database
+   * locks that serialise it against other processes, retried if it loses a race.
+   */
+  function transaction<T>(tenant: string, reps: string[], work: (tx: Tx) => Promise<T>): Promise<T> {
+    const lockSet = [...new Set(reps)].sort();
+    return inTurn(`${tenant}\u0000${lockSet.join(',')}`, () =>
+      withTransientRetry(() => db.$transaction(async (tx) => {
+        await serialise(tx, provider, tenant, lockSet);
+        return work(tx);
+      }, TRANSACTION_OPTIONS)),
+    );
+  }
+
+  return {
+    /** Assigns a routed lead to a pool member, a named rep or a queue. */
+    async assignLead(input: AssignLeadInput): Promise<AssignmentResult> {
+      const now = parseNow(input.now);
+      const plan = planAssignment(input);
+      return transaction(input.tenant, plan.lockedReps, async (tx) => {
+        const counters = plan.kind === 'pool' ? await lockCounters(tx, provider, input.tenant, plan.counters) : [];
+        const replay = await replayed(tx, input.idempotencyKey, input.leadId);
+        if (replay) return replay;
+        const result = await decide(tx, input, plan, counters, now);
+        await record(tx, input, result, now, { manual: false, actor: null, reason: result.explanation });
+        return result;
+      });
+    },
+
+    /** Moves a lead to a rep or a queue by hand; recorded with `manual: true`, the actor and the reason. */
+    async reassignLead(input: ReassignLeadInput): Promise<AssignmentResult> {
+      const now = parseNow(input.now);
+      const to: ReassignLeadInput['to'] = 'repEmail' in input.to ? { repEmail: repKey(input.to.repEmail) } : { queue: input.to.queue };
+      return transaction(input.tenant, 'repEmail' in to ? [to.repEmail] : [], async (tx) => {
+        const replay = await replayed(tx, input.idempotencyKey, input.leadId);
+        if (replay) return replay;
+        const lead = await tx.lead.findFirst({ where: { id: input.leadId, tenant: input.tenant }, select: { ownerId: true, queue: true } });
+        if (!lead) throw leadNotFound(input);
+        const target = 'repEmail' in to ? `${to.repEmail}${await availabilityNote(tx, input.tenant, to.repEmail, now)}` : `queue ${to.queue}`;
+        const from = lead.ownerId ?? (lead.queue ? `queue ${lead.queue}` : 'nobody');
+        const explanation = `Reassigned by hand by ${input.actor} from ${from} to ${target}: ${input.reason}`;
+        const result: AssignmentResult = 'repEmail' in to ? { kind: 'rep', repEmail: to.repEmail, explanation } : { kind: 'queue', queue: to.queue, explanation };
+        await setOwner(tx, input, result.kind === 'rep' ? { ownerId: result.repEmail, queue: null } : { ownerId: null, queue: result.queue });
+        await record(tx, { ...input, rulesetVersion: null }, result, now, { manual: true, actor: input.actor, reason: explanation });
+        return result;
+      });
+    },
+  };
+}
+
+export type RoutingActivities = ReturnType<typeof createRoutingActivities>;
+
+type Tx = Prisma.TransactionClient;
+type Provider = 'sqlite' | 'postgresql';
+
+/** Generous waits: under a burst, transactions queue for the write lock (SQLite) or a pool connection. */
+const TRANSACTION_OPTIONS = { maxWait: 60_000, timeout: 30_000 };
+
+/** What an assignment will touch, known before the transaction starts. */
+type Plan =
+  | { kind: 'pool'; rule: string; pool: string; rules: PoolRouting; lockedReps: string[]; counters: { pool: string; repEmail: string }[] }
+  | { kind: 'rep'; rule: string; rep: string; repEmail: string; lockedReps: string[] }
+  | { kind: 'queue'; queue: string; summary: string; lockedReps: string[] };
+
+function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
+  if (routing.kind === 'fallback') {
+    return { kind: 'queue', queue: routing.queue, summary: `No routing rule matched: the lead goes to the fallback queue ${routing.queue}.`, lockedReps: [] };
+  }
+  const target = routing.target;
+  switch (target.type) {
+    case 'queue':
+      return { kind: 'queue', queue: target.queue, summary: `Rule "${routing.rule}" sends the lead to queue ${target.queue}.`, lockedReps: [] };
+    case 'rep': {
+      if (!target.email) {
+        const queue = routingRules.fallbackQueue;
+        return { kind: 'queue', queue, summary: `Rule "${routing.rule}" names rep ${target.rep}, who is not in the roster; the lead goes to the fallback queue ${queue}.`, lockedReps: [] };
+      }
+      return { kind: 'rep', rule: routing.rule, rep: target.rep, repEmail: repKey(target.email), lockedReps: [repKey(target.email)] };
+    }
+    case 'pool': {
+      // The outcome carries the pool as evaluated; it wins over a same-named pool in `routingRules`.
+      const rules: PoolRouting = { ...routingRules, pools: { ...routingRules.pools, [target.pool.name]: target.pool } };
+      const chain = poolChain(rules, target.pool.name);
+      const counters = chain.flatMap((pool) => (rules.pools[pool]?.members ?? []).map((m) => ({ pool, repEmail: repKey(m.email) })));
+      // A rep the chain overflows to gains an open lead too, so their lock is taken as well.
+      const overflowReps = chain.flatMap((pool) => {
+        const overflow = rules.pools[pool]?.overflow;
+        const email = overflow?.type === 'rep' ? rules.reps[overflow.rep]?.email : undefined;
+        return email ? [repKey(email)] : [];
+      });
+      return { kind: 'pool', rule: routing.rule, pool: target.pool.name, rules, lockedReps: [...counters.map((c) => c.repEmail), ...overflowReps], counters };
+    }
+  }
+}
+
+/** Picks the owner under the locks and applies it to the lead and the counter. */
+async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: CounterRow[], now: Date): Promise<AssignmentResult> {
+  switch (plan.kind) {
+    case 'queue':
+      await setOwner(tx, input, { ownerId: null, queue: plan.queue });
+      return { kind: 'queue', queue: plan.queue, explanation: plan.summary };
+    case 'rep': {
+      await setOwner(tx, input, { ownerId: plan.repEmail, queue: null });
+      const note = await availabilityNote(tx, input.tenant, plan.repEmail, now);
+      return { kind: 'rep', repEmail: plan.repEmail, explanation: `Rule "${plan.rule}" names ${plan.rep} <${plan.repEmail}>${note}.` };
+    }
+    case 'pool': {
+      const pick = pickFromPool(plan.rules, plan.pool, await loadState(tx, input.tenant, counters), now);
+      const explanation = `Rule "${plan.rule}" routes the lead to pool ${plan.pool}. ${pick.explanation}`;
+      if (pick.kind === 'queue') {
+        await setOwner(tx, input, { ownerId: null, queue: pick.queue });
+        return { kind: 'queue', queue: pick.queue, explanation };
+      }
+      await setOwner(tx, input, { ownerId: pick.email, queue: null });
+      if (pick.pool === null) return { kind: 'rep', repEmail: pick.email, explanation };
+      await tx.routingCounter.update({ where: { tenant_pool_repEmail: { tenant: input.tenant, pool: pick.pool, repEmail: pick.email } }, data: { assigned: { increment: 1 } } });
+      return { kind: 'rep', repEmail: pick.email, pool: pick.pool, explanation };
+    }
+  }
+}
+
+/** Sets the lead's owner or queue; a lead missing from the tenant rolls the whole assignment back. */
+async function setOwner(tx: Tx, input: { tenant: string; leadId: string }, owner: { ownerId: string | null; queue: string | null }): Promise<void> {
+  const { count } = await tx.lead.updateMany({ where: { id: input.leadId, tenant: input.tenant }, data: owner });
+  if (count === 0) throw leadNotFound(input);
+}
+
+function leadNotFound(input: { tenant: string; leadId: string }): LeadflowError {
+  return new LeadflowError('not_found', `No lead ${input.leadId} in tenant ${input.tenant}; it must be recorded before it is assigned.`);
+}
+
+/** Availability, open leads (stage new, engaged or mql) and counters of every rep the lead may reach. */
+async function loadState(tx: Tx, tenant: string, counters: CounterRow[]): Promise<RoutingState> {
+  const emails = [...new Set(counters.map((c) => c.repEmail))];
+  const reps = await tx.rep.findMany({ where: { tenant, email: { in: emails } } });
+  const open = await tx.lead.groupBy({ by: ['ownerId'], where: { tenant, ownerId: { in: emails }, stage: { in: [...OPEN_LEAD_STAGES] } }, _count: { _all: true } });
+  const state: RoutingState = { reps: {}, assigned: {} };
+  for (const email of emails) state.reps[email] = { active: true, outOfOffice: null, openLeads: 0, maxOpenLeads: null };
+  for (const rep of reps) {
+    state.reps[repKey(rep.email)] = {
+      active: rep.active,
+      outOfOffice: rep.outOfOfficeFrom || rep.outOfOfficeUntil ? { from: rep.outOfOfficeFrom, until: rep.outOfOfficeUntil } : null,
+      openLeads: 0,
+      maxOpenLeads: rep.maxOpenLeads,
+    };
+  }
+  for (const group of open) {
+    const rep = group.ownerId ? state.reps[group.ownerId] : undefined;
+    if (rep) rep.openLeads = group._count._all;
+  }
+  for (const row of counters) (state.assigned[row.pool] ??= {})[row.repEmail] = row.assigned;
+  return state;
+}
+
+/** " (note: out of office until …)" or " (note: marked inactive)" for a named rep who is away; empty otherwise. */
+async function availabilityNote(tx: Tx, tenant: string, repEmail: string, now: Date): Promise<string> {
+  const rep = await tx.rep.findUnique({ where: { tenant_email: { tenant, email: repEmail } } });
+  if (!rep) return '';
+  if (!rep.active) return ' (note: marked inactive)';
+  if (isOutOfOffice({ from: rep.outOfOfficeFrom, until: rep.outOfOfficeUntil }, now)) {
+    return ` (note: out of office${rep.outOfOfficeUntil ? ` until ${rep.outOfOfficeUntil.toISOString()}` : ''})`;
+  }
+  return '';
+}
+
+async function record(
+  tx: Tx,
+  input: { tenant: string; leadId: string; idempotencyKey: string; rulesetVersion: string | null },
+  result: AssignmentResult,
+  now: Date,
+  how: { manual: boolean; actor: string | null; reason: string },
+): Promise<void> {
+  await tx.assignment.create({
+    data: {
+      id: input.idempotencyKey,
+      idempotencyKey: input.idempotencyKey,
+      leadId: input.leadId,
+      tenant: input.tenant,
+      repEmail: result.kind === 'rep' ? result.repEmail : null,
+      queue: result.kind === 'queue' ? result.queue : null,
+      pool: result.kind === 'rep' ? (result.pool ?? null) : null,
+      reason: how.reason,
+      manual: how.manual,
+      actor: how.actor,
+      rulesetVersion: input.rulesetVersion,
+      assignedAt: now,
+    },
+  });
+}
+
+/** The first result for this idempotency key, if the assignment was already made. */
+async function replayed(tx: Tx, idempotencyKey: string, leadId: string): Promise<AssignmentResult | null> {
+  const row = await tx.assignment.findUnique({ where: { idempotencyKey } });
+  if (!row) return null;
+  if (row.leadId !== leadId) {
+    throw new LeadflowError('conflict', `Idempotency key ${idempotencyKey} was already used to assign lead ${row.leadId}, not ${leadId}; use a key per lead and assignment.`);
+  }
+  if (row.repEmail) return { kind: 'rep', repEmail: row.repEmail, ...(row.pool ? { pool: row.pool } : {}), explanation: row.reason };
+  return { kind: 'queue', queue: row.queue ?? '', explanation: row.reason };
+}
+
+function parseNow(iso: string): Date {
+  const now = new Date(iso);
+  if (Number.isNaN(now.getTime())) throw new LeadflowError('validation_failed', `now must be an ISO-8601 time, got ${JSON.stringify(iso)}.`);
+  return now;
+}
+
+// ---- concurrency ---------------------------------------------------------------------
+
+/** Advisory-lock class id for routing ("LFRT"); the object id is a hash of tenant and rep. */
+const ROUTING_LOCK_CLASS = 0x4c465254;
+
+/**
+ * Serialises this transaction against every other one touching the same reps. PostgreSQL:
+ * transaction-scoped advisory locks, taken in ascending key order in one statement, so two
+ * transactions never wait on each other in a cycle. SQLite: a no-op write that takes the
+ * database write lock now, so another process's busy timeout queues behind us instead of
+ * failing a later read-then-write upgrade.
+ */
+async function serialise(tx: Tx, provider: Provider, tenant: string, repEmails: string[]): Promise<void> {
+  if (provider === 'sqlite') {
+    await tx.$executeRawUnsafe('UPDATE "RoutingCounter" SET "assigned" = "assigned" WHERE 0');
+    return;
+  }
+  const keys = [...new Set(repEmails.map((email) => fnv1a32(`${tenant}\u0000${email}`)))].sort((a, b) => a - b);
+  if (keys.length) await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1::int, k) FROM unnest($2::int[]) AS k', ROUTING_LOCK_CLASS, keys);
+}
+
+interface CounterRow { pool: string; repEmail: string; assigned: number }
+
+/**
+ * Reads the round-robin counters of every member the lead may reach, creating missing rows at 0
+ * first (so the increment always has a row) and locking them for the rest of the transaction.
+ */
+async function lockCounters(tx: Tx, provider: Provider, tenant: string, counters: { pool: string; repEmail: string }[]): Promise<CounterRow[]> {
+  if (!counters.length) return [];
+  const values = counters.map((_, i) => (provider === 'sqlite' ? '(?, ?, ?, 0)' : `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3}, 0)`)).join(', ');
+  const rows = await tx.$queryRawUnsafe<{ pool: string; repEmail: string; assigned: number | bigint }[]>(
+    `INSERT INTO "RoutingCounter" ("tenant", "pool", "repEmail", "assigned") VALUES ${values}
+     ON CONFLICT ("tenant", "pool", "repEmail") DO UPDATE SET "assigned" = "RoutingCounter"."assigned"
+     RETURNING "pool", "repEmail", "assigned"`,
+    ...counters.flatMap((c) => [tenant, c.pool, c.repEmail]),
+  );
+  return rows.map((row) => ({ pool: row.pool, repEmail: row.repEmail, assigned: Number(row.assigned) }));
+}
+
+/**
+ * One queue per key: calls with the same key run one after another, in arrival order. A failed
+ * call does not block the ones behind it.
+ */
+function createKeyedQueue() {
+  const tails = new Map<string, Promise<void>>();
+  return function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const result = (tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = result.then(() => undefined, () => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return result;
+  };
+}
+
+/** 32-bit FNV-1a as a signed int, the range of PostgreSQL's `int`. */
+function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Retries a transaction that lost a race: SQLite busy, a PostgreSQL deadlock or serialisation
+ * failure, a transaction that waited too long to start, or a concurrent insert of the same
+ * idempotency key (the retry then returns the first result). Temporal would retry too; this
+ * keeps a burst from surfacing as activity failures.
+ */
+async function withTransientRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isTransient(error)) throw error;
+      await sleep(Math.min(1_000, 20 * 2 ** attempt) * (0.5 + Math.random()));
+    }
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && ['P1008', 'P2002', 'P2028', 'P2034'].includes(code)) return true;
+  return typeof message === 'string' && /database is locked|SQLITE_BUSY|deadlock detected|could not serialize|timeout exceeded when trying to connect/i.test(message);
+}
+
+function providerOf(db: Db): Provider {
+  // Both generated clients share one TypeScript type (see src/db/client.ts); the runtime knows which it is.
+  return (db as unknown as { _activeProvider?: string })._activeProvider === 'postgresql' ? 'postgresql' : 'sqlite';
+}

@@ -1,0 +1,249 @@
+/**
+ * Rep management: the roster routing assigns to, and what changes day to day (availability,
+ * out-of-office, manager, delegate, time zone, capacity). routing.yaml says who is in which
+ * pool; the `Rep` table holds the rest. A rep in the rules without a row is active with defaults.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { OPEN_LEAD_STAGES, isOutOfOffice, repKey } from '../../domain/routing';
+import type { RuleRegistry } from '../../rules/registry';
+import type { CompiledRouting } from '../../rules/ruleset';
+import { APPROVER_ROLES } from '../../rules/schema/approvals';
+import { LeadflowError } from '../../usecases/errors';
+import { fieldErrors, type FieldError } from '../errors';
+
+export interface RepRoutesDeps {
+  db: Db;
+  defaultTenant: string;
+  rules: { registry: Pick<RuleRegistry, 'active'> };
+  now?: () => Date;
+}
+
+export const REP_ROLES = ['rep', ...APPROVER_ROLES, 'revops'] as const;
+
+const EmailSchema = z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')).transform(repKey);
+const TenantQuerySchema = z.object({ tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').optional() });
+const Instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. "2026-03-02T09:00:00Z"' }).transform((iso) => new Date(iso));
+
+/** An IANA zone such as "Europe/Berlin", stored in its canonical spelling. */
+const TimeZoneSchema = z.string().transform((zone, ctx) => {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "America/New_York"' });
+    return z.NEVER;
+  }
+});
+
+/** PUT body: every field optional; an omitted field keeps its value, `null` clears it. */
+export const RepUpdateSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+  role: z.enum(REP_ROLES, { error: `must be one of: ${REP_ROLES.join(', ')}` }).optional(),
+  managerEmail: EmailSchema.nullable().optional(),
+  timeZone: TimeZoneSchema.optional(),
+  active: z.boolean({ error: 'must be true or false' }).optional(),
+  outOfOffice: z
+    .strictObject({ from: Instant.nullable().default(null), until: Instant.nullable().default(null) })
+    .refine((w) => w.from !== null || w.until !== null, 'give "from", "until" or both; use null to clear the out-of-office')
+    .refine((w) => !w.from || !w.until || w.from < w.until, { message: 'must be after "from"', path: ['until'] })
+    .nullable()
+    .optional(),
+  delegateEmail: EmailSchema.nullable().optional(),
+  maxOpenLeads: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100_000).nullable().optional(),
+});
+export type RepUpdate = z.infer<typeof RepUpdateSchema>;
+
+type RepRow = NonNullable<Awaited<ReturnType<Db['rep']['findFirst']>>>;
+
+/** A rep as the API shows it. */
+export interface RepView {
+  email: string;
+  name: string;
+  /** The rep's short name in routing.yaml, or null when only the API knows them. */
+  routingName: string | null;
+  /** Whether a `Rep` row exists (false: a rep from the rules, on defaults). */
+  stored: boolean;
+  role: string;
+  managerEmail: string | null;
+  delegateEmail: string | null;
+  timeZone: string;
+  active: boolean;
+  outOfOffice: { from: string | null; until: string | null } | null;
+  outOfOfficeNow: boolean;
+  maxOpenLeads: number | null;
+  openLeads: number;
+  pools: { pool: string; weight: number; maxOpenLeads: number | null }[];
+}
+
+/** GET /api/reps, GET /api/reps/:email and PUT /api/reps/:email. */
+export function repRoutes(deps: RepRoutesDeps): Router {
+  const router = Router();
+  const now = deps.now ?? (() => new Date());
+
+  router.get('/api/reps', async (req, res) => {
+    const tenant = tenantOf(req.query, deps.defaultTenant);
+    const routing = activeRouting(deps);
+    const rows = await deps.db.rep.findMany({ where: { tenant } });
+    const emails = [...Object.values(routing.reps).map((r) => repKey(r.email)), ...rows.map((r) => r.email).sort()];
+    const roster = [...new Set(emails)];
+    const views = await buildViews(deps.db, tenant, routing, roster, rows, now());
+    res.json({ tenant, reps: views });
+  });
+
+  router.get('/api/reps/:email', async (req, res) => {
+    const tenant = tenantOf(req.query, deps.defaultTenant);
+    const email = EmailSchema.safeParse(req.params.email);
+    if (!email.success) throw new LeadflowError('not_found', `No rep ${req.params.email}: ${email.error.issues[0]?.message ?? 'not an email'}.`);
+    const view = await findRep(deps, tenant, email.data, now());
+    if (!view) throw new LeadflowError('not_found', `No rep ${email.data} in routing.yaml or in tenant ${tenant}. Create one with PUT /api/reps/${email.data}.`);
+    res.json(view);
+  });
+
+  router.put('/api/reps/:email', async (req, res) => {
+    const tenant = tenantOf(req.query, deps.defaultTenant);
+    const email = EmailSchema.safeParse(req.params.email);
+    const body = RepUpdateSchema.safeParse(req.body ?? {});
+    const problems = [...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))), ...(body.success ? [] : fieldErrors(body.error))];
+    if (!email.success || !body.success) throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
+    const routing = activeRouting(deps);
+    const created = await saveRep(deps.db, tenant, routing, email.data, body.data);
+    const view = await findRep(deps, tenant, email.data, now());
+    res.status(created ? 201 : 200).location(`/api/reps/${encodeURIComponent(email.data)}`).json(view);
+  });
+
+  return router;
+}
+
+function tenantOf(query: unknown, defaultTenant: string): string {
+  const parsed = TenantQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(parsed.error).map((f) => ({ ...f, path: `query.${f.path}` })) });
+  }
+  return parsed.data.tenant ?? defaultTenant;
+}
+
+function activeRouting(deps: RepRoutesDeps): CompiledRouting {
+  try {
+    return deps.rules.registry.active().routing;
+  } catch (error) {
+    throw new LeadflowError('rules_unavailable', 'No valid routing rules are active, so the roster is unknown; see GET /api/rules for the problems.', { cause: error });
+  }
+}
+
+async function findRep(deps: RepRoutesDeps, tenant: string, email: string, now: Date): Promise<RepView | null> {
+  const routing = activeRouting(deps);
+  const row = await deps.db.rep.findUnique({ where: { tenant_email: { tenant, email } } });
+  const inRules = Object.values(routing.reps).some((r) => repKey(r.email) === email);
+  if (!row && !inRules) return null;
+  const [view] = await buildViews(deps.db, tenant, routing, [email], row ? [row] : [], now);
+  return view ?? null;
+}
+
+/** Rule roster merged with the rows: pools, weights, caps and open-lead counts per rep. */
+async function buildViews(db: Db, tenant: string, routing: CompiledRouting, emails: string[], rows: RepRow[], now: Date): Promise<RepView[]> {
+  const byEmail = new Map(rows.map((row) => [row.email, row]));
+  const related = await db.rep.findMany({ where: { tenant, id: { in: rows.flatMap((r) => [r.managerId, r.delegateId]).filter((id): id is string => id !== null) } } });
+  const emailOfId = new Map(related.map((r) => [r.id, r.email]));
+  const open = await db.lead.groupBy({ by: ['ownerId'], where: { tenant, ownerId: { in: emails }, stage: { in: [...OPEN_LEAD_STAGES] } }, _count: { _all: true } });
+  const openBy = new Map(open.map((g) => [g.ownerId, g._count._all]));
+  const ruleRep = new Map(Object.entries(routing.reps).map(([name, rep]) => [repKey(rep.email), { name, fullName: rep.name }]));
+
+  return emails.map((email): RepView => {
+    const row = byEmail.get(email);
+    const fromRules = ruleRep.get(email);
+    const maxOpenLeads = row?.maxOpenLeads ?? null;
+    const outOfOffice = row && (row.outOfOfficeFrom || row.outOfOfficeUntil) ? { from: row.outOfOfficeFrom, until: row.outOfOfficeUntil } : null;
+    return {
+      email,
+      name: row?.name ?? fromRules?.fullName ?? fromRules?.name ?? email,
+      routingName: fromRules?.name ?? null,
+      stored: row !== undefined,
+      role: row?.role ?? 'rep',
+      managerEmail: (row?.managerId && emailOfId.get(row.managerId)) || null,
+      delegateEmail: (row?.delegateId && emailOfId.get(row.delegateId)) || null,
+      timeZone: row?.timeZone ?? 'UTC',
+      active: row?.active ?? true,
+      outOfOffice: outOfOffice && { from: outOfOffice.from?.toISOString() ?? null, until: outOfOffice.until?.toISOString() ?? null },
+      outOfOfficeNow: isOutOfOffice(outOfOffice, now),
+      maxOpenLeads,
+      openLeads: openBy.get(email) ?? 0,
+      pools: Object.values(routing.pools).flatMap((pool) =>
+        pool.members.filter((m) => repKey(m.email) === email).map((m) => ({ pool: pool.name, weight: m.weight, maxOpenLeads: maxOpenLeads ?? pool.maxOpenLeads })),
+      ),
+    };
+  });
+}
+
+/**
+ * Creates or updates the rep's row; returns whether it was created. A manager or delegate must
+ * be a known rep (in the rules or stored); one from the rules gets a row on defaults.
+ */
+async function saveRep(db: Db, tenant: string, routing: CompiledRouting, email: string, update: RepUpdate): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const existing = await tx.rep.findUnique({ where: { tenant_email: { tenant, email } } });
+    const nameFromRules = (target: string): string | undefined => {
+      const entry = Object.entries(routing.reps).find(([, rep]) => repKey(rep.email) === target);
+      return entry && (entry[1].name ?? entry[0]);
+    };
+    const problems: FieldError[] = [];
+
+    const name = update.name ?? existing?.name ?? nameFromRules(email);
+    if (!name) problems.push({ path: 'name', message: `is required: ${email} is not in routing.yaml, so leadflow does not know their name` });
+
+    /** The row id of a manager or delegate, creating a default row for one known only from the rules. */
+    const idOf = async (field: 'managerEmail' | 'delegateEmail', target: string | null | undefined, current: string | null): Promise<string | null> => {
+      if (target === undefined) return current;
+      if (target === null) return null;
+      if (target === email) {
+        problems.push({ path: field, message: `cannot be the rep themself (${email})` });
+        return null;
+      }
+      const row = await tx.rep.findUnique({ where: { tenant_email: { tenant, email: target } } });
+      if (row) return row.id;
+      const ruleName = nameFromRules(target);
+      if (!ruleName) {
+        problems.push({ path: field, message: `no rep ${target} in routing.yaml or in tenant ${tenant}; create them first with PUT /api/reps/${target}` });
+        return null;
+      }
+      return (await tx.rep.create({ data: { id: newRepId(), tenant, email: target, name: ruleName } })).id;
+    };
+    const managerId = await idOf('managerEmail', update.managerEmail, existing?.managerId ?? null);
+    const delegateId = await idOf('delegateEmail', update.delegateEmail, existing?.delegateId ?? null);
+    if (existing && managerId && (await managesViaChain(tx, existing.id, managerId))) {
+      problems.push({ path: 'managerEmail', message: `${update.managerEmail ?? ''} reports to ${email} already; a manager chain cannot go round in a circle` });
+    }
+    if (problems.length || !name) throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
+
+    const data = {
+      name,
+      managerId,
+      delegateId,
+      ...(update.role !== undefined ? { role: update.role } : {}),
+      ...(update.timeZone !== undefined ? { timeZone: update.timeZone } : {}),
+      ...(update.active !== undefined ? { active: update.active } : {}),
+      ...(update.maxOpenLeads !== undefined ? { maxOpenLeads: update.maxOpenLeads } : {}),
+      ...(update.outOfOffice !== undefined ? { outOfOfficeFrom: update.outOfOffice?.from ?? null, outOfOfficeUntil: update.outOfOffice?.until ?? null } : {}),
+    };
+    if (existing) await tx.rep.update({ where: { id: existing.id }, data });
+    else await tx.rep.create({ data: { id: newRepId(), tenant, email, ...data } });
+    return !existing;
+  });
+}
+
+/** Whether `repId` already sits above `managerId` in the management chain. */
+async function managesViaChain(tx: Pick<Db, 'rep'>, repId: string, managerId: string): Promise<boolean> {
+  const seen = new Set<string>();
+  for (let current: string | null = managerId; current !== null && !seen.has(current); ) {
+    if (current === repId) return true;
+    seen.add(current);
+    const next: { managerId: string | null } | null = await tx.rep.findUnique({ where: { id: current }, select: { managerId: true } });
+    current = next?.managerId ?? null;
+  }
+  return false;
+}
+
+function newRepId(): string {
+  return `rep_${randomUUID().replaceAll('-', '')}`;
+}

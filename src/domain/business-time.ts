@@ -1,0 +1,268 @@
+/**
+ * Business-time arithmetic for SLA deadlines, escalation delays, cadence delays and send
+ * windows: what "2 business hours" or "3 business days" after a moment is, in a business
+ * calendar from `escalation.yaml` (time zone, working days, working hours, holidays).
+ *
+ * Pure and deterministic, so Temporal workflow code calls it directly and replay gives the
+ * same deadlines. The semantics for RevOps readers are in docs/business-time.md.
+ *
+ * Working time on a working day is the half-open interval [from, to) of local wall time.
+ * A deadline that uses up working time exactly at a closing time is that closing time
+ * (Friday 15:00 + 2 business hours = Friday 17:00, not Monday 09:00).
+ */
+import type { Duration } from '../rules/duration';
+import type { Weekday } from '../rules/schema/common';
+import {
+  addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, isValidTimeZone,
+  toLocalDate, toLocalDateTime, type LocalDate,
+} from './time-zone';
+
+export { isValidTimeZone } from './time-zone';
+
+/**
+ * What business time needs from a calendar. The compiled `BusinessCalendar` of
+ * `escalation.yaml` (src/rules/ruleset.ts) fits as it is; `from`/`to` are `HH:MM` wall
+ * times in `timezone`, and holidays are local dates (`2026-11-26`).
+ */
+export interface WorkingCalendar {
+  name?: string;
+  timezone: string;
+  days: readonly Weekday[];
+  from: string;
+  to: string;
+  holidays: readonly string[];
+}
+
+/** A send window as `cadences.yaml` writes it; without `days`, every day of the week. */
+export interface SendWindowHours {
+  from: string;
+  to: string;
+  days?: readonly Weekday[];
+}
+
+export type BusinessTimeErrorCode = 'invalid-duration' | 'invalid-instant' | 'unknown-time-zone' | 'invalid-hours' | 'no-working-time';
+
+/** A business-time input that cannot be computed with; the message says how to fix it. */
+export class BusinessTimeError extends Error {
+  override readonly name = 'BusinessTimeError';
+  readonly code: BusinessTimeErrorCode;
+  constructor(code: BusinessTimeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.code = code;
+  }
+}
+
+const WEEKDAY_INDEX: Record<Weekday, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+const EVERY_DAY = Object.keys(WEEKDAY_INDEX) as Weekday[];
+const MS_PER_MINUTE = 60_000;
+const MS_PER_HOUR = 3_600_000;
+
+interface ClockTime { hour: number; minute: number }
+
+/** A calendar checked once per call, in the shape the arithmetic uses. */
+interface PreparedCalendar {
+  label: string;
+  timeZone: string;
+  workingWeekdays: ReadonlySet<number>;
+  holidays: ReadonlySet<string>;
+  open: ClockTime;
+  close: ClockTime;
+  /** Wall-clock length of a working day: what a fraction of a business day is a fraction of. */
+  dayLengthMs: number;
+}
+
+/** One working day's working time, as instants: [start, end). */
+interface WorkingPeriod { date: LocalDate; start: number; end: number }
+
+function parseClock(text: string, label: string, key: 'from' | 'to'): ClockTime {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) throw new BusinessTimeError('invalid-hours', `${label}: "${key}: ${text}" is not a 24-hour time; write it like "09:00"`);
+  return { hour: Number(match[1]), minute: Number(match[2]) };
+}
+
+function prepare(calendar: WorkingCalendar): PreparedCalendar {
+  const label = calendar.name ? `calendar ${calendar.name}` : `business hours in ${calendar.timezone}`;
+  if (!isValidTimeZone(calendar.timezone)) {
+    throw new BusinessTimeError('unknown-time-zone', `${label}: unknown time zone "${calendar.timezone}"; use an IANA name such as "America/New_York"`);
+  }
+  const open = parseClock(calendar.from, label, 'from');
+  const close = parseClock(calendar.to, label, 'to');
+  const dayLengthMs = ((close.hour - open.hour) * 60 + close.minute - open.minute) * MS_PER_MINUTE;
+  if (dayLengthMs <= 0) throw new BusinessTimeError('invalid-hours', `${label}: working hours end (${calendar.to}) must be after they start (${calendar.from})`);
+  return {
+    label, timeZone: calendar.timezone, open, close, dayLengthMs,
+    workingWeekdays: new Set(calendar.days.map((day) => WEEKDAY_INDEX[day])),
+    holidays: new Set(calendar.holidays),
+  };
+}
+
+function assertInstant(at: Date, what: string): number {
+  const ms = at.getTime();
+  if (Number.isNaN(ms)) throw new BusinessTimeError('invalid-instant', `${what} is not a valid date`);
+  return ms;
+}
+
+function atClock(date: LocalDate, clock: ClockTime, timeZone: string): number {
+  return fromLocalDateTime({ ...date, ...clock, second: 0, millisecond: 0 }, timeZone).getTime();
+}
+
+/** The working time of `date`, or null on a non-working day or a holiday. */
+function workingPeriodOn(date: LocalDate, calendar: PreparedCalendar): WorkingPeriod | null {
+  if (!calendar.workingWeekdays.has(dayOfWeek(date)) || calendar.holidays.has(formatLocalDate(date))) return null;
+  const start = atClock(date, calendar.open, calendar.timeZone);
+  const end = atClock(date, calendar.close, calendar.timeZone);
+  return end > start ? { date, start, end } : null;
+}
+
+/**
+ * Working periods in time order, from the one containing `at` (or the next one). Stops with
+ * an error when a whole week plus every holiday passes without working time, which only a
+ * calendar without working days can cause.
+ */
+function* workingPeriodsFrom(at: number, calendar: PreparedCalendar): Generator<WorkingPeriod, never> {
+  // Each holiday can stretch the longest run of idle days by up to a week.
+  const patience = 7 * (calendar.holidays.size + 1) + 1;
+  let date = toLocalDate(new Date(at), calendar.timeZone);
+  let idle = 0;
+  for (;;) {
+    const period = workingPeriodOn(date, calendar);
+    if (period && period.end > at) {
+      idle = 0;
+      yield period;
+    } else if (++idle > patience) {
+      throw new BusinessTimeError('no-working-time', `${calendar.label} has no working time after ${new Date(at).toISOString()}; give it working days`);
+    }
+    date = addLocalDays(date, 1);
+  }
+}
+
+function firstPeriod(at: number, calendar: PreparedCalendar): WorkingPeriod {
+  return workingPeriodsFrom(at, calendar).next().value;
+}
+
+/** True when `at` is inside working hours on a working day that is not a holiday. */
+export function isWorkingTime(at: Date, calendar: WorkingCalendar): boolean {
+  const ms = assertInstant(at, 'the moment to check');
+  return firstPeriod(ms, prepare(calendar)).start <= ms;
+}
+
+/** `at` itself when it is working time, otherwise the next opening of working hours. */
+export function nextWorkingMoment(at: Date, calendar: WorkingCalendar): Date {
+  const ms = assertInstant(at, 'the moment to start from');
+  return new Date(Math.max(ms, firstPeriod(ms, prepare(calendar)).start));
+}
+
+/** Uses up `workingMs` of working time from `start`; lands on a closing time when it runs out there. */
+function addWorkingMs(start: number, workingMs: number, calendar: PreparedCalendar): number {
+  let remaining = workingMs;
+  for (const period of workingPeriodsFrom(start, calendar)) {
+    const begin = Math.max(start, period.start);
+    if (remaining <= period.end - begin) return begin + remaining;
+    remaining -= period.end - begin;
+  }
+  throw new Error('unreachable: workingPeriodsFrom never ends');
+}
+
+/** The period `count` working days after `period` (0: itself). */
+function periodAfter(period: WorkingPeriod, count: number, calendar: PreparedCalendar): WorkingPeriod {
+  let current = period;
+  const following = workingPeriodsFrom(period.end, calendar);
+  for (let i = 0; i < count; i++) current = following.next().value;
+  return current;
+}
+
+/**
+ * Whole business days. From inside working hours: the same local time of day on the Nth
+ * following working day (Tuesday 14:00 + 1 = Wednesday 14:00). From outside them (night,
+ * weekend, holiday, or a closing time): the close of the Nth working day, counting the one
+ * the clock starts on (Saturday + 1 = Monday 17:00, Tuesday 20:00 + 1 = Wednesday 17:00).
+ * Either way exactly N working days' worth of working time passes.
+ */
+function addWholeBusinessDays(start: number, days: number, calendar: PreparedCalendar): number {
+  const period = firstPeriod(start, calendar);
+  if (start < period.start) return periodAfter(period, days - 1, calendar).end;
+  const target = periodAfter(period, days, calendar);
+  const timeOfDay = toLocalDateTime(new Date(start), calendar.timeZone);
+  const sameTime = fromLocalDateTime({ ...target.date, hour: timeOfDay.hour, minute: timeOfDay.minute, second: timeOfDay.second, millisecond: timeOfDay.millisecond }, calendar.timeZone).getTime();
+  return Math.min(Math.max(sameTime, target.start), target.end);
+}
+
+function addBusinessDays(start: number, amount: number, calendar: PreparedCalendar): number {
+  const whole = Math.floor(amount);
+  const fractionMs = Math.round((amount - whole) * calendar.dayLengthMs);
+  const afterWholeDays = whole > 0 ? addWholeBusinessDays(start, whole, calendar) : start;
+  return fractionMs > 0 ? addWorkingMs(afterWholeDays, fractionMs, calendar) : afterWholeDays;
+}
+
+/**
+ * The moment `duration` after `start`: an SLA deadline, an escalation step, a cadence delay.
+ *
+ * - Calendar units (`48 hours`, `14 days`) add exact elapsed time: `1 day` is 24 hours even
+ *   across a DST change, and the calendar is not consulted.
+ * - `business-hours` count working time only. A clock that starts outside working time
+ *   starts at the next opening; the result is the instant the last working minute is
+ *   used up, so it may be a closing time.
+ * - `business-days` count working days. From inside working hours: the same local time of
+ *   day on the Nth following working day. From outside them: the close of the Nth working
+ *   day, counting the day of the next opening (Saturday + 1 business day = Monday 17:00).
+ *   A fraction of a business day is that fraction of the working day's length, counted as
+ *   business hours after the whole days (0.5 day of 09:00–17:00 = 4 business hours).
+ *
+ * A zero duration returns `start` unchanged. Negative or non-finite amounts are rejected
+ * (`BusinessTimeError` code `invalid-duration`), as the rule files reject them at load.
+ */
+export function addDuration(start: Date, duration: Duration, calendar: WorkingCalendar): Date {
+  const from = assertInstant(start, 'the start of the duration');
+  if (!Number.isFinite(duration.amount) || duration.amount < 0) {
+    throw new BusinessTimeError('invalid-duration', `duration "${duration.text}" must be zero or more; the rule files only accept positive durations`);
+  }
+  if (duration.amount === 0) return new Date(from);
+  switch (duration.kind) {
+    case 'calendar':
+      return new Date(from + duration.ms);
+    case 'business': {
+      const prepared = prepare(calendar);
+      switch (duration.unit) {
+        case 'business-hours':
+          return new Date(addWorkingMs(from, Math.round(duration.amount * MS_PER_HOUR), prepared));
+        case 'business-days':
+          return new Date(addBusinessDays(from, duration.amount, prepared));
+      }
+    }
+  }
+}
+
+/**
+ * Working milliseconds between `from` and `to` (negative when `to` is earlier): lead
+ * response time or time to breach in business hours. For any positive business-hours
+ * duration, `businessTimeBetween(start, addDuration(start, d, c), c)` is exactly its length.
+ */
+export function businessTimeBetween(from: Date, to: Date, calendar: WorkingCalendar): number {
+  const a = assertInstant(from, 'the start of the interval');
+  const b = assertInstant(to, 'the end of the interval');
+  if (b < a) return -businessTimeBetween(to, from, calendar);
+  let total = 0;
+  for (const period of workingPeriodsFrom(a, prepare(calendar))) {
+    if (period.start >= b) break;
+    total += Math.min(period.end, b) - Math.max(period.start, a);
+  }
+  return total;
+}
+
+/**
+ * The working calendar of a send window in the lead's time zone, for cadence delays in
+ * business days ("2 business days" between emails count the window's days, skipping the
+ * lead's holidays).
+ */
+export function sendWindowCalendar(window: SendWindowHours, timeZone: string, holidays: readonly string[] = []): WorkingCalendar {
+  return { name: `send window ${window.from}–${window.to} in ${timeZone}`, timezone: timeZone, days: window.days ?? EVERY_DAY, from: window.from, to: window.to, holidays };
+}
+
+/**
+ * The earliest instant at or after `at` inside the send window, on the lead's wall clock
+ * (`timeZone`): `at` itself when it is inside, otherwise the window's next opening. The
+ * window's end is exclusive: at 17:30 sharp a 08:00–17:30 window is closed.
+ */
+export function nextSendTime(at: Date, window: SendWindowHours, timeZone: string, holidays: readonly string[] = []): Date {
+  return nextWorkingMoment(at, sendWindowCalendar(window, timeZone, holidays));
+}

@@ -1,0 +1,37 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Db } from '../db/client';
+import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
+import { LeadflowError } from './errors';
+
+/**
+ * Sends an update to a lead's journey and returns its result. The journey validates each update
+ * against its state (BANT only for MQLs, …): a rejection becomes a 409 with the journey's reason.
+ * The update id makes a retried request apply once.
+ */
+export async function updateJourney<R, A extends [unknown, ...unknown[]]>(
+  deps: { db: Db; temporal: Client },
+  leadId: string,
+  update: UpdateDefinition<R, A>,
+  args: A,
+  updateId: string,
+): Promise<R> {
+  const lead = await deps.db.lead.findUnique({ where: { id: leadId }, select: { journeyId: true } }).catch((error: unknown) => {
+    if (isDatabaseUnavailable(error)) throw new LeadflowError('database_unavailable', 'The database is unreachable. Retry shortly.', { cause: error });
+    throw error;
+  });
+  if (!lead) throw new LeadflowError('not_found', `No lead with id ${leadId}.`);
+  try {
+    return await deps.temporal.withDeadline(Date.now() + 30_000, () =>
+      deps.temporal.workflow.getHandle(lead.journeyId).executeUpdate(update, { args, updateId }),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const reason = (error.cause as { message?: string } | undefined)?.message ?? error.message;
+      throw new LeadflowError('conflict', reason, { cause: error });
+    }
+    if ((error as { name?: string }).name === 'WorkflowNotFoundError') throw new LeadflowError('conflict', `The journey of lead ${leadId} is not running.`);
+    if (isTemporalUnavailable(error)) throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,122 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journeyState } from '../../workflows/messages';
+import { providers } from '../support/database';
+import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
+import { http, startTestSystem, type TestSystem } from '../support/system';
+import { eventually } from '../support/tcp-proxy';
+
+const strongProfile = (email: string) => ({
+  email,
+  firstName: 'Ada',
+  company: 'Analytical Engines',
+  title: 'VP Sales',
+  source: 'events',
+  sourceDetails: { event: 'SaaStr Annual' },
+  attributes: { employees: 1200, region: 'north-america', industry: 'software' },
+});
+
+describe.each(providers)('lead journey on %s', (provider) => {
+  let system: TestSystem;
+  const rulesDir = rulesFixture(fastJourneyRules);
+  beforeAll(async () => {
+    system = await startTestSystem(provider, { LEADFLOW_RULES_DIR: rulesDir });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  const post = (path: string, body: unknown) => http(`${system.url}${path}`, { body });
+  const lead = async (id: string) => (await http(`${system.url}/api/leads/${id}`)).body;
+  const state = (journeyId: string) => system.temporal.workflow.getHandle(journeyId).query(journeyState);
+
+  it('when a strong lead visits the pricing page, then it becomes MQL, is routed to the right rep and gets the first cadence email', async () => {
+    const created = await post('/api/leads', strongProfile('ada@engines.io'));
+    expect(created.status).toBe(201);
+    expect(await lead(created.body.id)).toMatchObject({ stage: 'new', score: 75 });
+
+    const visit = await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit', details: { url: 'https://leadflow.dev/pricing' } });
+    expect(visit.status).toBe(201);
+    expect(visit.body).toMatchObject({ stage: 'mql', score: 90 });
+
+    const shown = await lead(created.body.id);
+    expect(shown).toMatchObject({ stage: 'mql', score: 90, ownerId: 'alice.chen@example.com', slaStatus: 'running' });
+    expect(shown.stageEvents.map((event: { toStage: string }) => event.toStage)).toEqual(['new', 'engaged', 'mql']);
+    expect(shown.journey).toMatchObject({ owner: 'alice.chen@example.com', sla: { name: 'mql-first-touch', status: 'running' }, cadence: { name: 'event-follow-up' } });
+
+    const decisions = await system.database.db.decision.findMany({ where: { leadId: created.body.id }, orderBy: { decidedAt: 'asc' } });
+    expect(new Set(decisions.map((decision) => decision.kind))).toEqual(new Set(['scoring', 'routing', 'sla', 'enrolment']));
+    const version = (await http(`${system.url}/api/rules`)).body.activeVersion;
+    expect(decisions.every((decision) => decision.rulesetVersion === version)).toBe(true);
+
+    const cadenceEmail = await eventually(async () => (await system.mailbox!.list({ to: 'ada@engines.io' })).length > 0, 20_000);
+    expect(cadenceEmail).toBe(true);
+    const [first] = await system.mailbox!.list({ to: 'ada@engines.io' });
+    expect(first!.subject).toBe('Great meeting you at SaaStr Annual');
+    expect(first!.text).toContain('Hi Ada,');
+    expect(first!.text).toContain('Alice');
+    const ownerNotice = await system.mailbox!.list({ to: 'alice.chen@example.com' });
+    expect(ownerNotice.map((message) => message.subject)).toContain('New MQL: Ada (Analytical Engines), score 90');
+  });
+
+  it('when the owner does not touch the MQL in time, then the SLA escalates: remind, reassign, manager, queue', async () => {
+    const created = await post('/api/leads', strongProfile('grace@compilers.io'));
+    await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });
+    const firstOwner = (await state(created.body.journeyId)).owner;
+    expect(firstOwner).not.toBeNull();
+
+    const escalated = await eventually(async () => (await state(created.body.journeyId)).sla?.escalations.length === 4, 40_000);
+    expect(escalated).toBe(true);
+    const after = await state(created.body.journeyId);
+    expect(after.sla).toMatchObject({ status: 'breached', escalations: ['remind-owner', 'reassign', 'notify-manager', 'move-to-queue'] });
+    expect(after).toMatchObject({ owner: null, queue: 'unassigned-mql' });
+
+    const stored = await lead(created.body.id);
+    expect(stored).toMatchObject({ slaStatus: 'breached', queue: 'unassigned-mql', ownerId: null });
+    const tasks = await system.database.db.task.findMany({ where: { leadId: created.body.id, kind: 'reminder' } });
+    expect(tasks.map((task) => task.ownerEmail)).toEqual([firstOwner]);
+    const assignments = await system.database.db.assignment.findMany({ where: { leadId: created.body.id }, orderBy: { assignedAt: 'asc' } });
+    expect(assignments.map((assignment) => assignment.repEmail ?? assignment.queue)).toEqual([firstOwner, expect.not.stringMatching(firstOwner!), 'unassigned-mql']);
+  });
+
+  it('when the owner logs a call before the deadline, then the SLA is met and nothing escalates', async () => {
+    const created = await post('/api/leads', strongProfile('linus@kernels.io'));
+    await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });
+    const owner = (await state(created.body.journeyId)).owner;
+    const call = await post(`/api/leads/${created.body.id}/events`, { type: 'call-logged', actor: owner, details: { outcome: 'connected' } });
+    expect(call.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // past the 3-second deadline
+    expect(await state(created.body.journeyId)).toMatchObject({ owner, sla: { status: 'met', escalations: [] } });
+    expect(await lead(created.body.id)).toMatchObject({ slaStatus: 'met', firstTouchAt: expect.any(String) });
+  });
+
+  it('when BANT is recorded, then the rules make the MQL an SQL and its cadence stops', async () => {
+    const created = await post('/api/leads', strongProfile('barbara@liskov.io'));
+    const early = await post(`/api/leads/${created.body.id}/bant`, { budget: 'confirmed', actor: 'alice.chen@example.com' });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toContain('BANT qualifies MQLs; this lead is new');
+
+    await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });
+    const partial = await post(`/api/leads/${created.body.id}/bant`, { budget: 'confirmed', need: 'exploring', actor: 'alice.chen@example.com' });
+    expect(partial.body).toMatchObject({ stage: 'mql', unmet: expect.arrayContaining([expect.stringContaining('bant.need')]) });
+
+    const full = await post(`/api/leads/${created.body.id}/bant`, { authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter', actor: 'alice.chen@example.com' });
+    expect(full.body).toMatchObject({ stage: 'sql', unmet: [] });
+    const stored = await lead(created.body.id);
+    expect(stored).toMatchObject({ stage: 'sql', bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' } });
+    expect(stored.stageEvents.at(-1)).toMatchObject({ toStage: 'sql', reason: 'BANT qualified by alice.chen@example.com' });
+    const stopped = await eventually(async () => (await state(created.body.journeyId)).cadence?.status === 'stopped', 10_000);
+    expect(stopped).toBe(true);
+  });
+
+  it('when an event is invalid, then 400 with field-level messages', async () => {
+    const created = await post('/api/leads', { email: 'typo@events.io', source: 'ads' });
+    const response = await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-visit', at: 'yesterday' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.fields).toEqual([
+      { path: 'type', message: expect.stringContaining('must be one of: page-visit, pricing-page-visit') },
+      { path: 'at', message: expect.stringContaining('ISO 8601') },
+    ]);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The rep management API over HTTP (in-process, port 0) on a real database, with the shipped
+ * routing rules as the roster.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRoutingActivities } from '../../activities/routing';
+import { errorHandler } from '../../src/api/errors';
+import { repRoutes } from '../../src/api/routes/reps';
+import { createLogger } from '../../src/logger';
+import { evaluateRouting, type Ruleset } from '../../src/rules/evaluate';
+import { loadRulesetFromDir } from '../../src/rules/load-dir';
+import { NoActiveRulesetError } from '../../src/rules/registry';
+import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { http } from '../support/system';
+import { createLeads, NOW } from './support';
+
+const ALICE = 'alice.chen@example.com';
+const BRUNO = 'bruno.silva@example.com';
+const DANA = 'dana.whitfield@example.com';
+
+async function shippedRuleset(): Promise<Ruleset> {
+  const loaded = await loadRulesetFromDir('rules');
+  if (!loaded.ok) throw new Error('the shipped rules do not load');
+  return loaded.ruleset;
+}
+
+async function serve(app: express.Express): Promise<{ url: string; server: Server }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }));
+  });
+}
+
+function appWith(database: TestDatabase, active: () => Ruleset) {
+  const app = express();
+  app.use(express.json());
+  app.use(repRoutes({ db: database.db, defaultTenant: 'acme', rules: { registry: { active } }, now: () => new Date(NOW) }));
+  app.use(errorHandler(createLogger('silent')));
+  return app;
+}
+
+describe.each(providers)('rep management API on %s', (provider) => {
+  let database: TestDatabase;
+  let ruleset: Ruleset;
+  let url: string;
+  let server: Server;
+  const put = (email: string, body: unknown) => http(`${url}/api/reps/${encodeURIComponent(email)}`, { method: 'PUT', body });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    ruleset = await shippedRuleset();
+    ({ url, server } = await serve(appWith(database, () => ruleset)));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await database?.drop();
+  });
+
+  it('when nothing is stored yet, then the roster is the reps of routing.yaml, active on defaults, with their pools and open leads', async () => {
+    const leads = await createLeads(database.db, 'acme', 3);
+    await database.db.lead.updateMany({ where: { id: { in: leads } }, data: { ownerId: ALICE } });
+    await database.db.lead.update({ where: { id: leads[0] }, data: { stage: 'sql' } });
+
+    const roster = await http(`${url}/api/reps`);
+    expect(roster.status).toBe(200);
+    expect(roster.body.reps.map((r: { routingName: string }) => r.routingName)).toEqual(['dana', 'alice', 'bruno', 'carmen', 'erik', 'fatima', 'george', 'hana', 'ivan', 'julia', 'kofi']);
+    expect(roster.body.reps[1]).toEqual({
+      email: ALICE, name: 'Alice Chen', routingName: 'alice', stored: false, role: 'rep', managerEmail: null, delegateEmail: null,
+      timeZone: 'UTC', active: true, outOfOffice: null, outOfOfficeNow: false, maxOpenLeads: null, openLeads: 2,
+      pools: [{ pool: 'enterprise-na', weight: 2, maxOpenLeads: 25 }],
+    });
+    const ivan = roster.body.reps.find((r: { routingName: string }) => r.routingName === 'ivan');
+    expect(ivan.pools.map((p: { pool: string }) => p.pool)).toEqual(['mid-market', 'smb-inbound']);
+  });
+
+  it('when a rep from the rules is updated, then the row is created (201), a manager known only from the rules gets a row, and GET shows it all', async () => {
+    const created = await put('Alice.Chen@Example.com', {
+      timeZone: 'america/new_york',
+      role: 'manager',
+      managerEmail: DANA,
+      delegateEmail: BRUNO,
+      maxOpenLeads: 10,
+      outOfOffice: { from: '2026-03-01T00:00:00Z', until: '2026-03-09T00:00:00+01:00' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/api/reps/${encodeURIComponent(ALICE)}`);
+    expect(created.body).toMatchObject({
+      email: ALICE, name: 'Alice Chen', stored: true, role: 'manager', managerEmail: DANA, delegateEmail: BRUNO, timeZone: 'America/New_York',
+      outOfOffice: { from: '2026-03-01T00:00:00.000Z', until: '2026-03-08T23:00:00.000Z' }, outOfOfficeNow: true, maxOpenLeads: 10,
+      pools: [{ pool: 'enterprise-na', weight: 2, maxOpenLeads: 10 }],
+    });
+    expect((await http(`${url}/api/reps/${DANA}`)).body).toMatchObject({ stored: true, name: 'Dana Whitfield', active: true });
+
+    const updated = await put(ALICE, { active: false, outOfOffice: null, delegateEmail: null });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ active: false, outOfOffice: null, outOfOfficeNow: false, delegateEmail: null, managerEmail: DANA, timeZone: 'America/New_York', maxOpenLeads: 10 });
+    expect((await http(`${url}/api/reps/${ALICE}`)).body).toEqual(updated.body);
+  });
+
+  it('when a rep not in the rules is created with a name, then they join the roster after the rules reps, in no pool', async () => {
+    const created = await put('nina.kowalski@example.com', { name: 'Nina Kowalski', role: 'director' });
+    expect(created.status).toBe(201);
+    const roster = await http(`${url}/api/reps`);
+    expect(roster.body.reps.at(-1)).toMatchObject({ email: 'nina.kowalski@example.com', routingName: null, stored: true, role: 'director', pools: [], openLeads: 0 });
+  });
+
+  it.each([
+    { when: 'the time zone is not an IANA zone', email: BRUNO, body: { timeZone: 'Mars/Olympus' }, path: 'timeZone', message: 'must be an IANA time zone' },
+    { when: 'the role is unknown', email: BRUNO, body: { role: 'boss' }, path: 'role', message: 'must be one of: rep, manager, director, vp, finance, revops' },
+    { when: 'the cap is negative', email: BRUNO, body: { maxOpenLeads: -1 }, path: 'maxOpenLeads', message: 'must be 0 or more' },
+    { when: 'the cap is a fraction', email: BRUNO, body: { maxOpenLeads: 2.5 }, path: 'maxOpenLeads', message: 'must be a whole number' },
+    { when: 'active is not a boolean', email: BRUNO, body: { active: 'yes' }, path: 'active', message: 'must be true or false' },
+    { when: 'out-of-office ends before it starts', email: BRUNO, body: { outOfOffice: { from: '2026-03-05T00:00:00Z', until: '2026-03-01T00:00:00Z' } }, path: 'outOfOffice.until', message: 'must be after "from"' },
+    { when: 'out-of-office has no dates', email: BRUNO, body: { outOfOffice: {} }, path: 'outOfOffice', message: 'give "from", "until" or both' },
+    { when: 'out-of-office is not a time', email: BRUNO, body: { outOfOffice: { until: 'next tuesday' } }, path: 'outOfOffice.until', message: 'must be an ISO-8601 time' },
+    { when: 'a field is unknown', email: BRUNO, body: { nickname: 'B' }, path: '(body)', message: 'unknown field(s): nickname' },
+    { when: 'the manager is unknown', email: BRUNO, body: { managerEmail: 'ghost@example.com' }, path: 'managerEmail', message: 'no rep ghost@example.com' },
+    { when: 'the manager is the rep', email: BRUNO, body: { managerEmail: BRUNO }, path: 'managerEmail', message: 'cannot be the rep themself' },
+    { when: 'the delegate is not an email', email: BRUNO, body: { delegateEmail: 'bruno' }, path: 'delegateEmail', message: 'must be a valid email address' },
+    { when: 'the path is not an email', email: 'bruno', body: { active: true }, path: 'params.email', message: 'must be a valid email address' },
+    { when: 'a new rep outside the rules has no name', email: 'zed@example.com', body: { active: true }, path: 'name', message: 'is required' },
+  ])('when $when, then 400 with the field and nothing is saved', async ({ email, body, path, message }) => {
+    const before = await database.db.rep.count();
+    const response = await put(email, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(response.body.error.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]));
+    expect(await database.db.rep.count()).toBe(before);
+  });
+
+  it('when a manager chain would go round in a circle, then 400', async () => {
+    // Bruno got a row on defaults when he became Alice's delegate above, so this is an update.
+    expect((await put(BRUNO, { managerEmail: ALICE })).body).toMatchObject({ managerEmail: ALICE });
+    const circular = await put(ALICE, { managerEmail: BRUNO });
+    expect(circular.status).toBe(400);
+    expect(circular.body.error.fields).toEqual([{ path: 'managerEmail', message: expect.stringContaining('circle') }]);
+  });
+
+  it.each([
+    { what: 'malformed JSON', send: () => http(`${url}/api/reps/${BRUNO}`, { method: 'PUT', rawBody: '{"active": tru' }), status: 400, code: 'malformed_json' },
+    { what: 'a bad tenant', send: () => http(`${url}/api/reps?tenant=Not%20A%20Tenant`), status: 400, code: 'validation_failed' },
+    { what: 'an unknown rep', send: () => http(`${url}/api/reps/nobody@example.com`), status: 404, code: 'not_found' },
+    { what: 'a path that is no email', send: () => http(`${url}/api/reps/nobody`), status: 404, code: 'not_found' },
+  ])('when the request has $what, then $status $code', async ({ send, status, code }) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+  });
+
+  it('when a rep is set out of office through the API, then routing passes them over', async () => {
+    const tenant = 'ooo-check';
+    await http(`${url}/api/reps/${encodeURIComponent('carmen.ortiz@example.com')}?tenant=${tenant}`, { method: 'PUT', body: { outOfOffice: { until: '2026-03-10T00:00:00Z' } } });
+    const decision = evaluateRouting(ruleset, { company: { employees: 1200, region: 'north-america' } });
+    const routing = createRoutingActivities({ db: database.db });
+    const leadIds = await createLeads(database.db, tenant, 8);
+    const results = await Promise.all(
+      leadIds.map((leadId) => routing.assignLead({ tenant, leadId, routing: decision.outcome, routingRules: ruleset.routing, rulesetVersion: decision.version, idempotencyKey: `a:${leadId}`, now: NOW })),
+    );
+    const owners = results.map((r) => (r.kind === 'rep' ? r.repEmail : r.queue));
+    expect(owners.filter((o) => o === ALICE)).toHaveLength(6);
+    expect(owners.filter((o) => o === BRUNO)).toHaveLength(2);
+    expect(results[0]?.explanation).toContain('skipped carmen <carmen.ortiz@example.com> (out of office until 2026-03-10T00:00:00.000Z)');
+  });
+});
+
+describe('rep management API without active rules', () => {
+  it('when no valid routing rules are active, then 503 rules_unavailable', async () => {
+    const database = await createTestDatabase('sqlite');
+    const { url, server } = await serve(appWith(database, () => {
+      throw new NoActiveRulesetError('rules', []);
+    }));
+    try {
+      const response = await http(`${url}/api/reps`);
+      expect(response.status).toBe(503);
+      expect(response.body.error.code).toBe('rules_unavailable');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await database.drop();
+    }
+  });
+});

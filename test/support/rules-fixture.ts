@@ -1,0 +1,38 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseDocument, type Document } from 'yaml';
+
+/**
+ * A copy of the shipped rules with edits, for dev-server tests that cannot wait real business
+ * days: the edits go through the YAML document (comments kept), and the copy must still pass
+ * validation, so fixtures stay honest rule files.
+ */
+export function rulesFixture(edits: Partial<Record<'scoring' | 'routing' | 'escalation' | 'cadences' | 'approvals', (doc: Document) => void>>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-rules-'));
+  cpSync(path.resolve('rules'), dir, { recursive: true });
+  for (const [kind, edit] of Object.entries(edits)) {
+    const file = path.join(dir, `${kind}.yaml`);
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    edit(doc);
+    writeFileSync(file, doc.toString());
+  }
+  return dir;
+}
+
+/** Seconds-long first-touch SLA and escalation steps; cadences may send at any hour of any day. */
+export const fastJourneyRules = {
+  escalation: (doc: Document) => {
+    doc.setIn(['slas', 0, 'within'], '3 seconds');
+    doc.deleteIn(['slas', 0, 'overrides']);
+    const steps = doc.getIn(['slas', 0, 'onBreach']) as { items: unknown[] };
+    steps.items.forEach((_, index) => {
+      if (index > 0) doc.setIn(['slas', 0, 'onBreach', index, 'after'], '2 seconds');
+    });
+  },
+  cadences: (doc: Document) => {
+    doc.setIn(['sendWindow', 'days'], ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+    doc.setIn(['sendWindow', 'from'], '00:00');
+    doc.setIn(['sendWindow', 'to'], '23:59');
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * One lead's enrolment in a follow-up cadence (child workflow of the journey). Each step waits
+ * its delay in business days, then the next moment inside the send window in the lead's time
+ * zone, and sends an email (exactly once per step, by idempotency key) or creates a call or
+ * LinkedIn task for the owner. It stops on the journey's signal (reply, meeting booked,
+ * unsubscribe, bounce, disqualification, stage change) and can be paused and resumed.
+ */
+import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { addDuration, nextSendTime, sendWindowCalendar } from '../src/domain/business-time';
+import type { CompiledCadence } from '../src/rules/ruleset';
+import { mail, store } from './journey/effects';
+import { cadenceProgress, pauseCadence, stopCadence, type CadenceState } from './messages';
+
+export interface CadenceEnrolmentInput {
+  journeyId: string;
+  leadId: string;
+  enrolmentId: string;
+  cadence: CompiledCadence;
+  /** The lead's IANA time zone (send windows are in the lead's local time). */
+  timeZone: string;
+  ownerEmail: string | null;
+  pinnedVersion: string | null;
+}
+
+export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<CadenceState> {
+  const { cadence } = input;
+  const window = cadence.sendWindow;
+  const journey = getExternalWorkflowHandle(input.journeyId);
+  let stopped: string | null = null;
+  let paused = false;
+  setHandler(stopCadence, ({ reason }) => void (stopped ??= reason));
+  setHandler(pauseCadence, ({ paused: next }) => void (paused = next));
+
+  const state: CadenceState = { name: cadence.name, workflowId: input.enrolmentId, status: 'active', nextStep: null, nextStepAt: null };
+  const report = async () => {
+    await journey.signal(cadenceProgress, { ...state });
+    await store.recordEnrolment({ id: input.enrolmentId, leadId: input.leadId, cadence: cadence.name, state, stepIndex: 0 });
+  };
+
+  let previous = new Date();
+  for (const [index, step] of cadence.steps.entries()) {
+    const delayed = step.after ? addDuration(previous, step.after, sendWindowCalendar(window, input.timeZone)) : previous;
+    let due = nextSendTime(delayed, window, input.timeZone);
+    state.nextStep = step.do === 'email' ? `email ${step.template}` : `${step.do} task: ${step.task}`;
+    state.nextStepAt = due.toISOString();
+    await report();
+    for (;;) {
+      const ms = Math.max(0, due.getTime() - new Date().getTime());
+      if (await condition(() => stopped !== null || paused, ms)) {
+        if (stopped !== null) break;
+        state.status = 'paused';
+        await report();
+        await condition(() => stopped !== null || !paused);
+        if (stopped !== null) break;
+        state.status = 'active';
+        // A step that fell due while paused goes out at the next moment inside the window.
+        due = nextSendTime(due.getTime() > new Date().getTime() ? due : new Date(), window, input.timeZone);
+        state.nextStepAt = due.toISOString();
+        await report();
+        continue;
+      }
+      break;
+    }
+    if (stopped !== null) break;
+    const key = `${input.enrolmentId}:step-${index}`;
+    if (step.do === 'email') {
+      const email = await store.composeCadenceEmail({ leadId: input.leadId, template: step.template, pinnedVersion: input.pinnedVersion });
+      await mail.sendEmail({ idempotencyKey: key, leadId: input.leadId, to: email.to, subject: email.subject, text: email.text, html: email.html, template: step.template });
+    } else {
+      await store.createTask({ id: key, leadId: input.leadId, ownerEmail: input.ownerEmail, kind: step.do, title: step.task, dueAt: due.toISOString() });
+    }
+    previous = due;
+  }
+  state.status = stopped !== null ? 'stopped' : 'completed';
+  state.nextStep = null;
+  state.nextStepAt = null;
+  await store.recordEnrolment({ id: input.enrolmentId, leadId: input.leadId, cadence: cadence.name, state, stepIndex: cadence.steps.length, stoppedReason: stopped });
+  await journey.signal(cadenceProgress, { ...state });
+  return state;
+}

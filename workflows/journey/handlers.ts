@@ -1,0 +1,107 @@
+/**
+ * What the journey does for each message. Handlers run one at a time (`serially`), so a burst of
+ * events or submissions is applied in arrival order. Deterministic code only.
+ */
+import { getExternalWorkflowHandle } from '@temporalio/workflow';
+import { normalizeEmail, type LeadStage, type LeadSubmission } from '../../src/domain/lead';
+import type { Bant } from '../../src/domain/lead-facts';
+import { CADENCE_STOPPERS, TOUCH_EVENTS, isBehaviour, type LeadEvent } from '../../src/domain/lead-events';
+import type { Duration } from '../../src/rules/duration';
+import type { QualificationOutcome } from '../../src/rules/evaluate';
+import { pauseCadence, type EventReceipt, type QualificationReceipt, type SubmissionReceipt } from '../messages';
+import { isPreMql, type Journey } from './context';
+import { decide } from './decide';
+import { store } from './effects';
+import { stopActiveCadence } from './outreach';
+import { factsOf, rememberBehaviour, rescore } from './scoring';
+import { meetSla } from './sla';
+import { moveTo } from './stages';
+
+export class JourneyRejection extends Error {
+  override readonly name = 'JourneyRejection';
+}
+
+export async function onSubmission(journey: Journey, journeyId: string, submission: LeadSubmission): Promise<SubmissionReceipt> {
+  const { state } = journey;
+  const outcome = await store.recordSubmission({ leadId: state.leadId, journeyId, submission });
+  journey.memory.profile = outcome.profile;
+  if (!outcome.duplicate) {
+    state.submissions++;
+    state.firstSubmittedAt ??= submission.receivedAt;
+    state.lastSubmittedAt = submission.receivedAt;
+    if (isPreMql(state.stage)) await rescore(journey);
+  }
+  return { leadId: state.leadId, journeyId, created: outcome.created, submissions: state.submissions };
+}
+
+export async function onEvent(journey: Journey, event: LeadEvent): Promise<EventReceipt> {
+  const { state } = journey;
+  const { duplicate } = await store.recordLeadEvent({ leadId: state.leadId, event });
+  if (!duplicate) {
+    if (TOUCH_EVENTS.includes(event.type)) await meetSla(journey, event.at);
+    const stopper = CADENCE_STOPPERS[event.type];
+    if (stopper) await stopActiveCadence(journey, stopper);
+    if (isBehaviour(event.type)) {
+      rememberBehaviour(journey, { type: event.type, at: event.at });
+      if (state.stage === 'new') await moveTo(journey, 'engaged', `first behaviour: ${event.type}`);
+      if (isPreMql(state.stage)) await rescore(journey);
+    }
+  }
+  return { leadId: state.leadId, stage: state.stage, score: state.score, duplicate };
+}
+
+export async function onBant(journey: Journey, input: { bant: Bant; actor: string }): Promise<QualificationReceipt> {
+  journey.memory.bant = { ...journey.memory.bant, ...input.bant };
+  const decision = await decide<QualificationOutcome>(journey, { kind: 'qualification', facts: factsOf(journey) });
+  if (decision.outcome.kind === 'sql') {
+    await moveTo(journey, 'sql', `BANT qualified by ${input.actor}`, { bant: { ...journey.memory.bant } });
+    await stopActiveCadence(journey, 'stage-change');
+    await meetSla(journey, new Date().toISOString());
+    return { stage: 'sql', unmet: [], rulesVersion: decision.version };
+  }
+  return { stage: journey.state.stage, unmet: decision.outcome.unmet, rulesVersion: decision.version };
+}
+
+export async function onDisqualify(journey: Journey, input: { reason: string; actor: string }): Promise<{ stage: LeadStage; recycleAt: string | null }> {
+  const decision = await decide<{ then: 'nurture' } | { then: 'recycle'; after: Duration }>(journey, { kind: 'disqualification', reason: input.reason });
+  const to: LeadStage = decision.outcome.then === 'nurture' ? 'nurture' : 'recycled';
+  await moveTo(journey, to, `disqualified by ${input.actor}: ${input.reason}`, { disqualifiedReason: input.reason });
+  await stopActiveCadence(journey, 'disqualified');
+  await meetSla(journey, new Date().toISOString());
+  journey.memory.recycleAt = decision.outcome.then === 'recycle' ? new Date(new Date().getTime() + calendarMs(decision.outcome.after)).toISOString() : null;
+  return { stage: to, recycleAt: journey.memory.recycleAt };
+}
+
+/** A recycled lead's timer fired: it comes back to marketing as a new lead. */
+export async function onRecycleDue(journey: Journey): Promise<void> {
+  journey.memory.recycleAt = null;
+  journey.memory.bant = null;
+  journey.state.owner = null;
+  journey.state.queue = null;
+  journey.state.sla = null;
+  journey.state.cadence = null;
+  await moveTo(journey, 'new', 'recycled back to marketing');
+  await rescore(journey);
+}
+
+export async function onReassign(journey: Journey, input: { to: { repEmail: string } | { queue: string }; actor: string; reason: string; at: string }) {
+  const to = 'repEmail' in input.to ? { repEmail: normalizeEmail(input.to.repEmail) } : input.to;
+  await store.reassignLead({ tenant: journey.state.tenant, leadId: journey.state.leadId, to, actor: input.actor, reason: input.reason, idempotencyKey: journey.key('manual-assignment'), now: input.at });
+  journey.state.owner = 'repEmail' in to ? to.repEmail : null;
+  journey.state.queue = 'queue' in to ? to.queue : null;
+  return { owner: journey.state.owner, queue: journey.state.queue };
+}
+
+export async function onPauseCadence(journey: Journey, paused: boolean) {
+  const cadence = journey.state.cadence;
+  if (!cadence || cadence.status === 'stopped' || cadence.status === 'completed') throw new JourneyRejection('the lead has no active cadence');
+  await getExternalWorkflowHandle(cadence.workflowId).signal(pauseCadence, { paused });
+  cadence.status = paused ? 'paused' : 'active';
+  return cadence;
+}
+
+/** Recycle periods are calendar time ("90 days"); a business-unit period is read as calendar days or hours. */
+function calendarMs(duration: Duration): number {
+  if (duration.kind === 'calendar') return duration.ms;
+  return duration.amount * (duration.unit === 'business-hours' ? 3_600_000 : 86_400_000);
+}

@@ -1,0 +1,97 @@
+/**
+ * The first-touch SLA from escalation.yaml: started when an MQL is assigned to a rep, measured in
+ * the owner's business hours, met by the first logged touch, escalated step by step when missed
+ * (remind → reassign → manager → queue). Deterministic code only.
+ */
+import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
+import type { SlaOutcome } from '../../src/rules/evaluate';
+import type { BusinessCalendar } from '../../src/rules/ruleset';
+import { slaDeadline, slaWatch } from '../slaWatch';
+import type { Journey } from './context';
+import { decide } from './decide';
+import { store } from './effects';
+import { route } from './mql';
+import { notify } from './outreach';
+import { factsOf } from './scoring';
+
+const FIRST_TOUCH_SLA = 'mql-first-touch';
+
+function watchId(journey: Journey, n: number): string {
+  return `${workflowInfo().workflowId}/sla-${n}`;
+}
+
+export async function startSla(journey: Journey): Promise<void> {
+  const decision = await decide<SlaOutcome>(journey, { kind: 'sla', sla: FIRST_TOUCH_SLA, facts: factsOf(journey) });
+  const sla = decision.outcome;
+  const calendar = await calendarFor(journey, sla);
+  const startedAt = new Date().toISOString();
+  const dueAt = slaDeadline({ sla, calendar, startedAt }).toISOString();
+  const n = journey.seq() + 1;
+  journey.key('sla');
+  await startChild(slaWatch, {
+    workflowId: watchId(journey, n),
+    args: [{ journeyId: workflowInfo().workflowId, sla, calendar, startedAt }],
+    // The watch outlives a continue-as-new of the journey; the journey cancels it explicitly.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  journey.memory.slaWatchId = watchId(journey, n);
+  journey.memory.slaSteps = sla.onBreach;
+  journey.state.sla = { name: sla.sla, status: 'running', dueAt, escalations: [] };
+  await store.updateSla({ leadId: journey.state.leadId, status: 'running', dueAt });
+}
+
+/** The owner's business hours when the SLA is measured in them, else the named calendar. */
+async function calendarFor(journey: Journey, sla: SlaOutcome): Promise<BusinessCalendar> {
+  if (sla.calendar.type !== 'owner' || !journey.state.owner) return sla.defaultCalendar;
+  const rep = await store.lookupRep({ tenant: journey.state.tenant, email: journey.state.owner });
+  return rep?.timeZone ? { ...sla.defaultCalendar, timezone: rep.timeZone } : sla.defaultCalendar;
+}
+
+/** A logged touch meets the SLA: stop the watch, record when. */
+export async function meetSla(journey: Journey, touchedAt: string): Promise<void> {
+  const sla = journey.state.sla;
+  if (!sla || sla.status === 'met') return;
+  if (journey.memory.slaWatchId) {
+    await getExternalWorkflowHandle(journey.memory.slaWatchId).cancel().catch(() => undefined);
+  }
+  sla.status = sla.status === 'breached' ? 'breached' : 'met';
+  await store.updateSla({ leadId: journey.state.leadId, status: sla.status, firstTouchAt: touchedAt });
+  journey.memory.slaWatchId = null;
+}
+
+/** Runs escalation step `stepIndex` of the running SLA. */
+export async function escalate(journey: Journey, stepIndex: number): Promise<void> {
+  const sla = journey.state.sla;
+  const step = journey.memory.slaSteps[stepIndex];
+  if (!sla || sla.status === 'met' || !step || sla.escalations.length > stepIndex) return;
+  if (sla.status === 'running') {
+    sla.status = 'breached';
+    await store.updateSla({ leadId: journey.state.leadId, status: 'breached' });
+  }
+  const owner = journey.state.owner;
+  switch (step.do) {
+    case 'remind-owner':
+      if (owner) {
+        await store.createTask({ id: journey.key('task'), leadId: journey.state.leadId, ownerEmail: owner, kind: 'reminder', title: `First touch overdue (SLA ${sla.name})`, dueAt: new Date().toISOString() });
+        await notify(journey, 'owner', 'sla-reminder');
+      }
+      break;
+    case 'notify-owner':
+      await notify(journey, 'owner', 'sla-reminder');
+      break;
+    case 'reassign':
+      await route(journey, 'sla-reassign', owner ?? undefined);
+      break;
+    case 'notify-manager':
+      await notify(journey, 'owner-manager', 'sla-breach');
+      break;
+    case 'move-to-queue': {
+      const queue = step.queue;
+      await store.reassignLead({ tenant: journey.state.tenant, leadId: journey.state.leadId, to: { queue }, actor: 'sla', reason: `SLA ${sla.name} missed`, idempotencyKey: journey.key('queue'), now: new Date().toISOString() });
+      journey.state.owner = null;
+      journey.state.queue = queue;
+      break;
+    }
+  }
+  sla.escalations.push(step.do);
+}
