@@ -77,10 +77,11 @@ export const LeadResponseSchema = z.object({
   journeyId: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  interactions: z.array(z.object({ kind: z.string(), source: z.string().nullable(), occurredAt: z.string() })),
+  interactions: z.array(z.object({ kind: z.string(), source: z.string().nullable(), occurredAt: z.string() }).loose()),
+  decisions: z.array(z.object({ kind: z.string(), outcome: z.unknown(), explanation: z.object({ summary: z.string() }).loose(), rulesetVersion: z.string(), decidedAt: z.string() })),
   stageEvents: z.array(z.object({ fromStage: z.string().nullable(), toStage: z.string(), reason: z.string(), rulesetVersion: z.string().nullable(), occurredAt: z.string() })),
   journey: z.union([
-    z.object({ status: z.literal('live'), leadId: z.string(), stage: z.enum(LEAD_STAGES), submissions: z.number().int(), firstSubmittedAt: z.string().nullable(), lastSubmittedAt: z.string().nullable(), pendingWrites: z.number().int() }),
+    z.object({ status: z.literal('live'), leadId: z.string(), stage: z.enum(LEAD_STAGES), score: z.number(), owner: z.string().nullable(), queue: z.string().nullable() }).loose(),
     z.object({ status: z.enum(['unavailable', 'not_found']), message: z.string() }),
   ]),
 });
@@ -90,3 +91,14 @@ export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded', 'down']),
   checks: z.object({ temporal: CheckSchema, database: CheckSchema, rules: CheckSchema }),
 });
+
+export const LeadListQuerySchema = z
+  .object({
+    tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').optional(),
+    stage: z.enum(LEAD_STAGES, { error: `must be one of: ${LEAD_STAGES.join(', ')}` }).optional(),
+    owner: z.email('must be the owner\'s email address').optional(),
+    queue: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–200').max(200, 'must be 1–200').default(50),
+    cursor: LeadIdSchema.optional(),
+  })
+  .strict();

@@ -19,8 +19,12 @@ export async function viewLead(deps: { db: Db; temporal: Client }, leadId: strin
     deps.db.lead.findUnique({
       where: { id: leadId },
       include: {
-        interactions: { orderBy: { occurredAt: 'asc' }, select: { kind: true, source: true, occurredAt: true } },
+        interactions: { orderBy: { occurredAt: 'asc' }, select: { kind: true, source: true, occurredAt: true, payload: true } },
         stageEvents: { orderBy: { occurredAt: 'asc' }, select: { fromStage: true, toStage: true, reason: true, rulesetVersion: true, occurredAt: true } },
+        decisions: { orderBy: { decidedAt: 'asc' }, select: { kind: true, outcome: true, explanation: true, rulesetVersion: true, decidedAt: true } },
+        tasks: { orderBy: { dueAt: 'asc' }, select: { kind: true, title: true, ownerEmail: true, dueAt: true, status: true } },
+        emails: { orderBy: { createdAt: 'asc' }, select: { toAddress: true, subject: true, template: true, status: true, sentAt: true } },
+        enrolments: { orderBy: { enrolledAt: 'asc' }, select: { cadence: true, status: true, nextStepName: true, nextStepAt: true, stoppedReason: true } },
       },
     }),
   );
@@ -46,4 +50,38 @@ async function readOrUnavailable<T>(read: () => Promise<T>): Promise<T> {
     if (isDatabaseUnavailable(error)) throw new LeadflowError('database_unavailable', 'The database is unreachable. Retry shortly.', { cause: error });
     throw error;
   }
+}
+
+export interface LeadListQuery {
+  tenant?: string;
+  stage?: string;
+  owner?: string;
+  queue?: string;
+  limit: number;
+  /** Opaque cursor from the previous page: the last lead's id. */
+  cursor?: string;
+}
+
+/**
+ * Lists leads with filters and keyset paging, newest first: the MQL queue sales managers work
+ * from (`?stage=mql&queue=unassigned-mql`, `?stage=mql&owner=alice@…`).
+ */
+export async function listLeads(deps: { db: Db }, query: LeadListQuery) {
+  const where = {
+    ...(query.tenant ? { tenant: query.tenant } : {}),
+    ...(query.stage ? { stage: query.stage } : {}),
+    ...(query.owner ? { ownerId: query.owner } : {}),
+    ...(query.queue ? { queue: query.queue } : {}),
+  };
+  const rows = await readOrUnavailable(() =>
+    deps.db.lead.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.limit + 1,
+      ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+      select: { id: true, email: true, firstName: true, lastName: true, company: true, stage: true, score: true, ownerId: true, queue: true, source: true, slaStatus: true, slaDueAt: true, mqlAt: true, createdAt: true },
+    }),
+  );
+  const page = rows.slice(0, query.limit);
+  return { leads: page, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
 }

@@ -45,6 +45,15 @@ describe.each(providers)('lead journey on %s', (provider) => {
     expect(shown.stageEvents.map((event: { toStage: string }) => event.toStage)).toEqual(['new', 'engaged', 'mql']);
     expect(shown.journey).toMatchObject({ owner: 'alice.chen@example.com', sla: { name: 'mql-first-touch', status: 'running' }, cadence: { name: 'event-follow-up' } });
 
+    const routing = shown.decisions.find((decision: { kind: string }) => decision.kind === 'routing');
+    expect(routing.explanation.summary).toContain('Routed by rule "enterprise-north-america" to pool enterprise-na');
+    expect(shown.journey.scoreBreakdown).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'pricing-page-visit', points: 15 })]));
+
+    const queue = await http(`${system.url}/api/leads?stage=mql&owner=alice.chen@example.com`);
+    expect(queue.status).toBe(200);
+    expect(queue.body.leads.map((row: { id: string }) => row.id)).toContain(created.body.id);
+    expect((await http(`${system.url}/api/leads?stage=mql&owner=nobody`)).body.error.fields).toEqual([{ path: 'owner', message: "must be the owner's email address" }]);
+
     const decisions = await system.database.db.decision.findMany({ where: { leadId: created.body.id }, orderBy: { decidedAt: 'asc' } });
     expect(new Set(decisions.map((decision) => decision.kind))).toEqual(new Set(['scoring', 'routing', 'sla', 'enrolment']));
     const version = (await http(`${system.url}/api/rules`)).body.activeVersion;

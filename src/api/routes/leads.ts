@@ -2,10 +2,10 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import { captureLead } from '../../usecases/intake';
-import { viewLead } from '../../usecases/lead-view';
+import { listLeads, viewLead } from '../../usecases/lead-view';
 import { LeadflowError } from '../../usecases/errors';
 import { checkDatabase } from '../health';
-import { LeadIdSchema, LeadInputSchema } from '../schemas';
+import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema } from '../schemas';
 import { fieldErrors } from '../errors';
 
 export interface LeadRoutesDeps {
@@ -55,6 +55,12 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
         status: result.status,
         ...('submissions' in result.receipt ? { submissions: result.receipt.submissions } : {}),
       });
+  });
+
+  router.get('/api/leads', async (req, res) => {
+    const query = LeadListQuerySchema.safeParse(req.query);
+    if (!query.success) throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(query.error) });
+    res.json(await listLeads({ db: deps.db }, { ...query.data, tenant: query.data.tenant ?? deps.defaultTenant }));
   });
 
   router.get('/api/leads/:id', async (req, res) => {

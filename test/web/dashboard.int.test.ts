@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, startTestSystem, type TestSystem } from '../support/system';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The dashboard in a real headless Chromium against the real system. */
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  beforeAll(async () => {
+    system = await startTestSystem('sqlite');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('when a person opens the dashboard, then they see health, can capture a lead and find MQLs in the queue', async () => {
+    const page = await browser.newPage();
+    await page.goto(system.url);
+    await expect.poll(() => page.locator('[data-check="temporal"]').textContent()).toContain('up');
+    expect(await page.locator('[data-check="database"]').textContent()).toContain('up');
+    expect(await page.locator('[data-check="rules"]').textContent()).toContain('up');
+
+    await page.fill('#capture input[name=email]', 'Hedy.Lamarr@Frequency.io');
+    await page.fill('#capture input[name=company]', 'Frequency Hopping');
+    await page.selectOption('#capture select[name=source]', 'events');
+    await page.click('#capture button');
+    await expect.poll(() => page.locator('#capture-result').textContent()).toMatch(/Lead ld_\S+ created\./);
+    const shown = JSON.parse((await page.locator('#lead').textContent()) ?? '{}');
+    expect(shown).toMatchObject({ email: 'hedy.lamarr@frequency.io', company: 'Frequency Hopping', stage: 'new' });
+
+    await page.fill('#capture input[name=email]', 'not-an-email');
+    await page.$eval('#capture', (form) => form.setAttribute('novalidate', ''));
+    await page.click('#capture button');
+    await expect.poll(() => page.locator('#capture-result').textContent()).toContain('email: must be a valid email address');
+
+    const mql = await http(`${system.url}/api/leads`, { body: { email: 'katherine@orbits.io', firstName: 'Katherine', company: 'Orbits', title: 'CTO', source: 'events', attributes: { employees: 1500, region: 'north-america', industry: 'software' } } });
+    await http(`${system.url}/api/leads/${mql.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+    await page.reload();
+    const row = page.locator(`#queue tr[data-lead="${mql.body.id}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Katherine');
+    await page.screenshot({ path: `${system.config.dataDir}/dashboard.png`, fullPage: true });
+    await page.close();
+  });
+});
