@@ -19,6 +19,8 @@ export interface AssignLeadInput {
   idempotencyKey: string;
   /** ISO-8601; out-of-office windows are judged at this instant. */
   now: string;
+  /** A rep who must not get the lead (the owner who missed the SLA, when it escalates to reassign). */
+  excludeRepEmail?: string;
 }
 
 export interface ReassignLeadInput {
@@ -165,8 +167,14 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
       return { kind: 'rep', repEmail: plan.repEmail, explanation: `Rule "${plan.rule}" names ${plan.rep} <${plan.repEmail}>${note}.` };
     }
     case 'pool': {
-      const pick = pickFromPool(plan.rules, plan.pool, await loadState(tx, input.tenant, counters), now);
-      const explanation = `Rule "${plan.rule}" routes the lead to pool ${plan.pool}. ${pick.explanation}`;
+      const state = await loadState(tx, input.tenant, counters);
+      const excluded = input.excludeRepEmail ? repKey(input.excludeRepEmail) : undefined;
+      const excludedRep = excluded ? state.reps[excluded] : undefined;
+      // Passed over like an inactive rep, so the pool's next member (or its overflow) takes the lead.
+      if (excluded && excludedRep) state.reps[excluded] = { ...excludedRep, active: false };
+      const pick = pickFromPool(plan.rules, plan.pool, state, now);
+      const exclusionNote = excluded ? ` (${excluded} was excluded: the lead is being taken away from them.)` : '';
+      const explanation = `Rule "${plan.rule}" routes the lead to pool ${plan.pool}. ${pick.explanation}${exclusionNote}`;
       if (pick.kind === 'queue') {
         await setOwner(tx, input, { ownerId: null, queue: pick.queue });
         return { kind: 'queue', queue: pick.queue, explanation };

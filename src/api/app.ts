@@ -8,6 +8,7 @@ import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
 import { journeyRoutes } from './routes/journey';
+import { repRoutes } from './routes/reps';
 import { mailboxRoutes } from './routes/mailbox';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
+  app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {

@@ -18,7 +18,7 @@ export interface RulesRoutesDeps {
   store: RuleVersionStore;
 }
 
-const validateBody = z
+export const validateBody = z
   .strictObject({
     text: z.string().max(512 * 1024, 'a rule file must be under 512 kB'),
     fileName: z.string().min(1).max(200).optional(),
@@ -29,7 +29,7 @@ const validateBody = z
     path: ['kind'],
   });
 
-const versionParams = z.object({ hash: z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"') });
+export const versionParams = z.object({ hash: z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"') });
 
 function invalid(what: string, error: z.ZodError): LeadflowError {
   return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });

@@ -32,7 +32,7 @@ export async function becomeMql(journey: Journey, scoring: ScoringOutcome): Prom
  * Routes the lead by routing.yaml and assigns it (fair, capacity-aware pool selection happens in
  * the activity, serialised in the database). Assigning to a rep starts the first-touch SLA.
  */
-export async function route(journey: Journey, why: 'mql' | 'sla-reassign', _exclude?: string): Promise<void> {
+export async function route(journey: Journey, why: 'mql' | 'sla-reassign', exclude?: string): Promise<void> {
   const decision = await decide<RoutingOutcome>(journey, { kind: 'routing', facts: factsOf(journey) });
   const assignment = await store.assignLead({
     tenant: journey.state.tenant,

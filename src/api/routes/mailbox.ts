@@ -8,7 +8,7 @@ export interface MailboxRoutesDeps {
   mailbox: Mailbox;
 }
 
-const MailboxQuerySchema = z
+export const MailboxQuerySchema = z
   .object({
     to: z.string().trim().min(3, 'must be an email address').max(320).optional(),
     limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–500').max(500, 'must be 1–500').default(100),

@@ -23,8 +23,8 @@ export interface RepRoutesDeps {
 
 export const REP_ROLES = ['rep', ...APPROVER_ROLES, 'revops'] as const;
 
-const EmailSchema = z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')).transform(repKey);
-const TenantQuerySchema = z.object({ tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').optional() });
+export const EmailSchema = z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')).transform(repKey);
+export const TenantQuerySchema = z.object({ tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').optional() });
 const Instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. "2026-03-02T09:00:00Z"' }).transform((iso) => new Date(iso));
 
 /** An IANA zone such as "Europe/Berlin", stored in its canonical spelling. */

@@ -1,0 +1,55 @@
+import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema, LeadResponseSchema, SubmissionResponseSchema } from '../schemas';
+import { body, described, errors, json, pathParam, queryParams } from './common';
+
+export const leadIdParam = pathParam('id', LeadIdSchema, 'The lead id (`ld_` + 22 characters). An id of another form is a 404.');
+
+export const leadPaths = {
+  '/api/leads': {
+    post: {
+      operationId: 'captureLead',
+      tags: ['leads'],
+      summary: 'Capture a lead (idempotent: a repeat submission merges into the existing journey)',
+      parameters: [
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Retrying with the same key records the submission once and returns the same outcome.',
+          schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
+        },
+      ],
+      requestBody: body(LeadInputSchema),
+      responses: {
+        '201': { description: 'A new lead and journey were created (`Location` names the lead).', content: json(SubmissionResponseSchema) },
+        '200': { description: 'The submission was merged into the existing journey.', content: json(SubmissionResponseSchema) },
+        '202': { description: 'The journey holds the submission; it will be stored as soon as possible.', content: json(SubmissionResponseSchema) },
+        ...errors(['400', 'Malformed JSON, invalid fields (field-level messages in `fields`) or an invalid Idempotency-Key.'], '413', [
+          '503',
+          'Temporal or the database is unreachable; nothing was captured.',
+        ]),
+      },
+    },
+    get: {
+      operationId: 'listLeads',
+      tags: ['leads'],
+      summary: 'List leads, newest first, with filters and keyset paging (e.g. the MQL queue: `?stage=mql&queue=…`)',
+      parameters: queryParams(LeadListQuerySchema),
+      responses: {
+        '200': described('`{ leads, nextCursor }`: one page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).'),
+        ...errors(['400', 'An invalid or unknown query parameter (`validation_failed`).'], ['503', 'The database is unreachable (`database_unavailable`).']),
+      },
+    },
+  },
+  '/api/leads/{id}': {
+    get: {
+      operationId: 'getLead',
+      tags: ['leads'],
+      summary: 'A stored lead with its history and live journey state',
+      parameters: [leadIdParam],
+      responses: {
+        '200': { description: 'The lead.', content: json(LeadResponseSchema) },
+        ...errors(['404', 'No such lead.'], ['503', 'The database is unreachable.']),
+      },
+    },
+  },
+};

@@ -1,0 +1,46 @@
+import { EmailSchema, RepUpdateSchema, TenantQuerySchema } from '../routes/reps';
+import { body, described, errors, pathParam, queryParams } from './common';
+
+const repEmailParam = pathParam('email', EmailSchema, 'The rep\'s email address (case-insensitive).');
+const tenantQuery = queryParams(TenantQuerySchema);
+const unavailable = ['503', 'No valid routing rules are active (`rules_unavailable`) or the database is unreachable (`database_unavailable`).'] as const;
+const repView = 'The rep: `{ email, name, routingName, stored, role, managerEmail, delegateEmail, timeZone, active, outOfOffice, outOfOfficeNow, maxOpenLeads, openLeads, pools }`.';
+
+export const repPaths = {
+  '/api/reps': {
+    get: {
+      operationId: 'listReps',
+      tags: ['reps'],
+      summary: 'The roster: reps from routing.yaml merged with stored reps, with pools and open-lead counts',
+      parameters: tenantQuery,
+      responses: {
+        '200': described('`{ tenant, reps }`, each rep as in GET /api/reps/{email}.'),
+        ...errors(['400', 'An invalid `tenant` (`validation_failed`).'], [...unavailable]),
+      },
+    },
+  },
+  '/api/reps/{email}': {
+    get: {
+      operationId: 'getRep',
+      tags: ['reps'],
+      summary: 'One rep',
+      parameters: [repEmailParam, ...tenantQuery],
+      responses: {
+        '200': described(repView),
+        ...errors(['400', 'An invalid `tenant` (`validation_failed`).'], ['404', 'No such rep in routing.yaml or in the tenant (or not an email).'], [...unavailable]),
+      },
+    },
+    put: {
+      operationId: 'putRep',
+      tags: ['reps'],
+      summary: 'Create or update a rep (omitted fields keep their value; `null` clears one)',
+      parameters: [repEmailParam, ...tenantQuery],
+      requestBody: { ...body(RepUpdateSchema), required: false },
+      responses: {
+        '200': described(`Updated. ${repView}`),
+        '201': described(`Created (\`Location\` names the rep). ${repView}`),
+        ...errors('400', '413', [...unavailable]),
+      },
+    },
+  },
+};
