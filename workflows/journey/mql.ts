@@ -41,7 +41,7 @@ export async function route(journey: Journey, why: 'mql' | 'sla-reassign', exclu
     rulesetVersion: decision.version,
     idempotencyKey: journey.key('assignment'),
     now: new Date().toISOString(),
-
+    ...(exclude ? { excludeRepEmail: exclude } : {}),
   });
   if (assignment.kind === 'rep') {
     journey.state.owner = assignment.repEmail;
