@@ -31,8 +31,28 @@ export const fastJourneyRules = {
     });
   },
   cadences: (doc: Document) => {
-    doc.setIn(['sendWindow', 'days'], ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
-    doc.setIn(['sendWindow', 'from'], '00:00');
-    doc.setIn(['sendWindow', 'to'], '23:59');
+    const always = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '23:59' };
+    doc.set('sendWindow', doc.createNode(always));
+    const cadences = doc.get('cadences') as { items: unknown[] };
+    cadences.items.forEach((_, index) => {
+      if (doc.hasIn(['cadences', index, 'sendWindow'])) doc.setIn(['cadences', index, 'sendWindow'], doc.createNode(always));
+    });
   },
 };
+
+/** The fast rules plus cadence steps seconds apart, for tests that watch a whole cadence run. */
+export function fastCadenceRules(stepGap: string) {
+  return {
+    ...fastJourneyRules,
+    cadences: (doc: Document) => {
+      fastJourneyRules.cadences(doc);
+      const cadences = doc.get('cadences') as { items: unknown[] };
+      cadences.items.forEach((_, cadence) => {
+        const steps = doc.getIn(['cadences', cadence, 'steps']) as { items: unknown[] };
+        steps.items.forEach((__, step) => {
+          if (doc.hasIn(['cadences', cadence, 'steps', step, 'after'])) doc.setIn(['cadences', cadence, 'steps', step, 'after'], stepGap);
+        });
+      });
+    },
+  };
+}
