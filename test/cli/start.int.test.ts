@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/dev-server';
 import { http } from '../support/system';
+import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
+import { eventually } from '../support/tcp-proxy';
 
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 
@@ -48,6 +50,7 @@ describe('leadflow start as a process', () => {
       PORT: String(await findFreePort()),
       TEMPORAL_DEV_PORT: String(await findFreePort()),
       TEMPORAL_UI_PORT: String(await findFreePort()),
+      LEADFLOW_SMTP_PORT: String(await findFreePort()),
     };
     const first = leadflow(['start'], env);
     const [, apiUrl] = await waitForOutput(first, /API\s+(http:\/\/\S+)\/api/);
@@ -73,6 +76,44 @@ describe('leadflow start as a process', () => {
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
+    }
+  });
+
+  it('when leadflow is stopped while an SLA timer is pending, then the timer still fires after the restart', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-timers-'));
+    const rulesDir = rulesFixture(fastJourneyRules);
+    const env = {
+      LEADFLOW_DATA_DIR: dir,
+      LEADFLOW_RULES_DIR: rulesDir,
+      PORT: String(await findFreePort()),
+      TEMPORAL_DEV_PORT: String(await findFreePort()),
+      TEMPORAL_UI_PORT: String(await findFreePort()),
+      LEADFLOW_SMTP_PORT: String(await findFreePort()),
+    };
+    try {
+      const first = leadflow(['start'], env);
+      const [, apiUrl] = await waitForOutput(first, /API\s+(http:\/\/\S+)\/api/);
+      const lead = await http(`${apiUrl}/api/leads`, { body: { email: 'timer@restart.io', title: 'CTO', source: 'events', attributes: { employees: 1500, region: 'north-america', industry: 'software' } } });
+      const mql = await http(`${apiUrl}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+      expect(mql.body.stage).toBe('mql');
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      // The 3-second first-touch deadline passes while nothing runs.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+
+      const second = leadflow(['start'], env);
+      try {
+        await waitForOutput(second, /is running/);
+        const breached = await eventually(async () => (await http(`${apiUrl}/api/leads/${lead.body.id}`)).body.slaStatus === 'breached', 30_000);
+        expect(breached).toBe(true);
+        expect((await http(`${apiUrl}/api/leads/${lead.body.id}`)).body.journey.sla.escalations[0]).toBe('remind-owner');
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(rulesDir, { recursive: true, force: true });
     }
   });
 
