@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../logger';
 
 let installed = false;
@@ -13,6 +13,8 @@ export function installTemporalRuntime(logger: Logger): void {
   const temporalLogger = logger.child({ component: 'temporal' });
   Runtime.install({
     shutdownSignals: [],
+    // Core (Rust) logs, such as poll retries while Temporal is down, go through our logger too.
+    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) } },
     logger: new DefaultLogger(toTemporalLevel(logger.level), ({ level, message, meta }) => {
       const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
       temporalLogger[method](meta ?? {}, message);

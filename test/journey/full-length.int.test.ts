@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { addDuration } from '../../src/domain/business-time';
+import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, toLocalDate } from '../../src/domain/time-zone';
+import { startMailSink, type MailSink } from '../../src/email/mail-sink';
+import { createSmtpMailer } from '../../src/email/smtp-mailer';
+import { createLogger } from '../../src/logger';
+import { evaluateEscalation, getCadence } from '../../src/rules/evaluate';
+import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
+import { RuleRegistry } from '../../src/rules/registry';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+/**
+ * The shipped rules' multi-day behaviour, at full length, through the real workflows and
+ * activities on Temporal's time-skipping test server: an SLA that runs over a weekend, and the
+ * 14-day standard cadence with its business-day delays and send windows.
+ */
+describe('shipped multi-day rules at full length (time-skipping)', () => {
+  const logger = createLogger('silent');
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let database: TestDatabase;
+  let sink: MailSink;
+  let registry: RuleRegistry;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-full-length-'));
+
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
+    database = await createTestDatabase('sqlite');
+    sink = await startMailSink({ host: '127.0.0.1', port: 0, dir: path.join(dir, 'mailbox'), logger });
+    registry = new RuleRegistry({ dir: path.resolve('rules'), store: new InMemoryRuleVersionStore(), logger, watch: false });
+    await registry.start();
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('../fixtures/workflows/journey-harness.ts', import.meta.url)),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'full-length',
+      workflowBundle,
+      activities: createActivities({
+        db: database.db,
+        registry,
+        mailer: createSmtpMailer({ host: sink.host, port: sink.port, secure: false }),
+        mailFrom: 'leadflow <no-reply@leadflow.local>',
+        publicUrl: 'http://127.0.0.1:3000',
+        marketingEmail: 'marketing@leadflow.local',
+      }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await sink?.stop();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The next Friday 16:00 in New York (at least a week out) whose Friday and Monday are working days. */
+  function nextFridayAfternoon(holidays: readonly string[]): Date {
+    let day = addLocalDays(toLocalDate(new Date(), 'America/New_York'), 7);
+    while (dayOfWeek(day) !== 5 || holidays.includes(formatLocalDate(day)) || holidays.includes(formatLocalDate(addLocalDays(day, 3)))) day = addLocalDays(day, 1);
+    return fromLocalDateTime({ ...day, hour: 16, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
+  }
+
+  it('when an MQL is assigned on Friday at 16:00, then its 2-business-hour SLA breaches on Monday at 10:00 and the chain follows in business hours', async () => {
+    const ruleset = registry.active();
+    const sla = evaluateEscalation(ruleset, { sla: 'mql-first-touch', facts: { company: { employees: 500 }, lead: { score: 85 } } }).outcome;
+    expect(sla.within.text).toBe('2 business hours');
+    const calendar = sla.defaultCalendar;
+    const startedAt = nextFridayAfternoon(calendar.holidays);
+    const breaches = await env.client.workflow.execute('slaHarness', {
+      workflowId: `sla-weekend-${startedAt.getTime()}`,
+      taskQueue: 'full-length',
+      args: [{ sla, calendar, startedAt: startedAt.toISOString() }],
+    }) as Array<{ stepIndex: number; at: string }>;
+
+    const monday10 = fromLocalDateTime({ ...addLocalDays(toLocalDate(startedAt, 'America/New_York'), 3), hour: 10, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
+    expect(breaches.map((breach) => breach.stepIndex)).toEqual([0, 1, 2, 3]);
+    expect(Math.abs(Date.parse(breaches[0]!.at) - monday10.getTime())).toBeLessThan(60_000);
+    // remind at 10:00, reassign +1 business hour, manager +1, queue +2.
+    const expected = [monday10, addDuration(monday10, sla.onBreach[1]!.after!, calendar)];
+    expected.push(addDuration(expected[1]!, sla.onBreach[2]!.after!, calendar), addDuration(addDuration(expected[1]!, sla.onBreach[2]!.after!, calendar), sla.onBreach[3]!.after!, calendar));
+    breaches.forEach((breach, index) => expect(Math.abs(Date.parse(breach.at) - expected[index]!.getTime())).toBeLessThan(60_000));
+  });
+
+  it('when a lead is enrolled in the 14-day standard cadence, then every step happens on its business day inside the send window and each email is sent once', async () => {
+    const ruleset = registry.active();
+    const cadence = getCadence(ruleset, 'mql-standard')!;
+    const lead = await database.db.lead.create({
+      data: { id: 'ld_fulllength0000000000000', tenant: 'default', email: 'grace@navy.mil', firstName: 'Grace', company: 'Navy', source: 'content', sourceDetails: {}, attributes: {}, journeyId: 'lead-default-ld_fulllength', ownerId: 'alice.chen@example.com' },
+    });
+    const startAt = nextFridayAfternoon([]);
+    const { final, reports } = await env.client.workflow.execute('cadenceHarness', {
+      workflowId: `cadence-14-days-${startAt.getTime()}`,
+      taskQueue: 'full-length',
+      args: [{ leadId: lead.id, cadence, timeZone: 'America/New_York', ownerEmail: 'alice.chen@example.com', pinnedVersion: null, startAt: startAt.toISOString() }],
+    }) as { final: { status: string }; reports: Array<{ nextStep: string | null; nextStepAt: string | null; at: string }> };
+
+    expect(final.status).toBe('completed');
+    const scheduled = reports.filter((report) => report.nextStepAt !== null).map((report) => new Date(report.nextStepAt!));
+    expect(scheduled).toHaveLength(cadence.steps.length);
+    for (const at of scheduled) {
+      const local = toLocalDate(at, 'America/New_York');
+      expect(cadence.sendWindow.days).toContain(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][dayOfWeek(local)]);
+    }
+    const spanDays = (scheduled.at(-1)!.getTime() - startAt.getTime()) / 86_400_000;
+    expect(spanDays).toBeGreaterThanOrEqual(14);
+
+    const emailSteps = cadence.steps.filter((step) => step.do === 'email').length;
+    const sent = await database.db.outboundEmail.findMany({ where: { leadId: lead.id } });
+    expect(sent).toHaveLength(emailSteps);
+    expect(sent.every((row) => row.status === 'sent')).toBe(true);
+    expect(await sink.list({ to: 'grace@navy.mil' })).toHaveLength(emailSteps);
+    const tasks = await database.db.task.findMany({ where: { leadId: lead.id } });
+    expect(tasks).toHaveLength(cadence.steps.length - emailSteps);
+  });
+});
