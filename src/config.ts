@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   MAIL_FROM: mailbox.default('leadflow <no-reply@leadflow.local>').describe('From header of the emails leadflow sends, e.g. `Acme Sales <sales@acme.com>`.'),
   LEADFLOW_PUBLIC_URL: z.url('must be a URL, e.g. https://leadflow.acme.com').optional().describe('Base URL people use to reach the API and dashboard, for links in emails. Default: http://HOST:PORT.'),
   LEADFLOW_MARKETING_EMAIL: mailbox.default('marketing@leadflow.local').describe('Recipient of "notify marketing" automations in scoring.yaml.'),
+  LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('When set, form webhooks must be signed: X-Leadflow-Signature: sha256=<HMAC-SHA256 of the body>.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
 });
 
@@ -59,6 +60,7 @@ export interface Config {
   /** Base URL for links in emails. */
   publicUrl: string;
   marketingEmail: string;
+  webhookSecret?: string;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -124,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail,
     publicUrl: (e.LEADFLOW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     marketingEmail: e.LEADFLOW_MARKETING_EMAIL,
+    webhookSecret: e.LEADFLOW_WEBHOOK_SECRET,
     logLevel: e.LOG_LEVEL,
   };
 }

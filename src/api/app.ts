@@ -8,6 +8,7 @@ import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
 import { journeyRoutes } from './routes/journey';
+import { keepRawBody, webhookRoutes } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
 import { mailboxRoutes } from './routes/mailbox';
 import type { Mailbox } from '../email/mailbox';
@@ -23,6 +24,8 @@ export interface AppDeps {
   rules: RulesHealthSource & { registry: RuleRegistry; store: RuleVersionStore };
   logger: Logger;
   now?: () => Date;
+  /** Shared secret for signed form webhooks (LEADFLOW_WEBHOOK_SECRET). */
+  webhookSecret?: string;
   /** The embedded mail server's mailbox, when it runs (development). */
   mailbox?: Mailbox;
 }
@@ -34,7 +37,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '256kb', strict: true }));
+  app.use(express.json({ limit: '256kb', strict: true, verify: keepRawBody }));
 
   app.get('/health', async (_req, res) => {
     const report = await checkHealth(deps);
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
+  app.use(webhookRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, defaultTenant: deps.defaultTenant, secret: deps.webhookSecret }));
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));

@@ -7,6 +7,7 @@ import { LeadflowError, type ErrorCode } from '../usecases/errors';
 /** The one table from domain error codes to HTTP statuses. */
 export const httpStatusFor: Record<ErrorCode, number> = {
   validation_failed: 400,
+  unauthorized: 401,
   not_found: 404,
   conflict: 409,
   temporal_unavailable: 503,

@@ -96,7 +96,7 @@ export async function runApi(
   deps: { db: Db; rules: RulesRuntime; logger: Logger; temporal?: Client; mailbox?: Mailbox },
 ): Promise<Stoppable & { url: string; temporal: Client }> {
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
-  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger, mailbox: deps.mailbox });
+  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger, mailbox: deps.mailbox, webhookSecret: config.webhookSecret });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
     listening.once('error', reject);

@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | 'validation_failed'
+  | 'unauthorized'
   | 'not_found'
   | 'conflict'
   | 'temporal_unavailable'

@@ -27,6 +27,7 @@ export const errorResponse = (description: string) => ({ description, content: {
 const standardErrors = {
   '400': 'Malformed JSON (`malformed_json`) or invalid input (`validation_failed`, field-level messages in `fields`).',
   '404': 'No such resource (`not_found`).',
+  '401': 'The request is not authorised (`unauthorized`), e.g. a webhook without a valid signature.',
   '409': 'The journey rejected the command in its current state (`conflict`), e.g. BANT on a lead that is not an MQL.',
   '413': 'The request body is over 256 kB (`payload_too_large`).',
   '503': 'A dependency is unreachable (`temporal_unavailable`, `database_unavailable` or `rules_unavailable`); retry after `Retry-After` seconds.',

@@ -52,4 +52,23 @@ export const leadPaths = {
       },
     },
   },
+  '/api/webhooks/forms': {
+    post: {
+      operationId: 'captureFormWebhook',
+      tags: ['leads'],
+      summary: 'A form tool delivers a submission (JSON or urlencoded); common field names (email, first_name, company, utm_campaign, …) are mapped onto the lead',
+      parameters: [
+        { name: 'source', in: 'query', required: false, description: 'Source channel of this form (default `content`, or the form\'s `source` field).', schema: { type: 'string' } },
+        { name: 'X-Webhook-Id', in: 'header', required: false, description: 'Delivery id: redeliveries and concurrent retries of one delivery count once (also `X-Request-Id` or `Idempotency-Key`).', schema: { type: 'string' } },
+        { name: 'X-Leadflow-Signature', in: 'header', required: false, description: 'Required when LEADFLOW_WEBHOOK_SECRET is set: `sha256=<hex HMAC-SHA256 of the raw body>`.', schema: { type: 'string' } },
+      ],
+      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } }, 'application/json': { schema: { type: 'object' } } } },
+      responses: {
+        '201': { description: 'A new lead and journey were created.', content: json(SubmissionResponseSchema) },
+        '200': { description: 'The submission was merged into the existing journey.', content: json(SubmissionResponseSchema) },
+        '202': { description: 'The journey holds the submission; it will be stored as soon as possible.', content: json(SubmissionResponseSchema) },
+        ...errors(['400', 'The submission is not a valid lead (field-level messages).'], ['401', 'The signature is missing or wrong.'], '413', ['503', 'Temporal or the database is unreachable; redeliver.']),
+      },
+    },
+  },
 };

@@ -1,0 +1,114 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { LEAD_SOURCES } from '../../domain/lead';
+import { captureLead } from '../../usecases/intake';
+import { LeadflowError } from '../../usecases/errors';
+import { checkDatabase } from '../health';
+import { fieldErrors } from '../errors';
+import { LeadInputSchema } from '../schemas';
+
+export interface WebhookRoutesDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  defaultTenant: string;
+  /** When set, every delivery must carry `X-Leadflow-Signature: sha256=<hex HMAC of the body>`. */
+  secret?: string;
+}
+
+/** Field names form tools commonly use, mapped onto the lead. First present wins. */
+const FIELD_ALIASES: Record<string, string[]> = {
+  email: ['email', 'Email', 'email_address', 'emailAddress', 'work_email'],
+  firstName: ['firstName', 'first_name', 'FirstName', 'fname', 'given_name'],
+  lastName: ['lastName', 'last_name', 'LastName', 'lname', 'family_name'],
+  company: ['company', 'company_name', 'Company', 'organization', 'organisation'],
+  title: ['title', 'job_title', 'jobTitle', 'Title', 'role'],
+  phone: ['phone', 'phone_number', 'Phone', 'tel'],
+  country: ['country', 'country_code', 'Country'],
+};
+const SOURCE_DETAIL_ALIASES: Record<string, string[]> = {
+  campaign: ['campaign', 'utm_campaign'],
+  medium: ['medium', 'utm_medium'],
+  partner: ['partner', 'partner_name'],
+  referringCustomer: ['referring_customer', 'referringCustomer', 'referrer'],
+  event: ['event', 'event_name'],
+  url: ['page_url', 'pageUrl', 'url'],
+};
+const ATTRIBUTE_FIELDS: Record<string, string[]> = {
+  employees: ['employees', 'company_size', 'employee_count'],
+  industry: ['industry'],
+  region: ['region'],
+};
+
+const FormQuerySchema = z.object({ source: z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` }).optional() }).strict();
+
+/**
+ * `POST /api/webhooks/forms`: form tools deliver submissions here, as JSON or as a urlencoded
+ * form. Common field names are mapped onto the lead; the delivery id (`X-Webhook-Id`,
+ * `X-Request-Id` or `Idempotency-Key`) makes redelivered and concurrent retries count once.
+ */
+export function webhookRoutes(deps: WebhookRoutesDeps): Router {
+  const router = Router();
+  router.post('/api/webhooks/forms', express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody }), async (req, res) => {
+    verifySignature(req, deps.secret);
+    const query = FormQuerySchema.safeParse(req.query);
+    if (!query.success) throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(query.error) });
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const lead = LeadInputSchema.safeParse(toLeadInput(form, query.data.source));
+    if (!lead.success) throw new LeadflowError('validation_failed', 'The form submission is not a valid lead; see fields.', { details: fieldErrors(lead.error) });
+    const deliveryId = req.get('X-Webhook-Id') ?? req.get('X-Request-Id') ?? req.get('Idempotency-Key');
+    const { tenant, ...input } = lead.data;
+    const result = await captureLead(
+      {
+        temporal: deps.temporal,
+        taskQueue: deps.taskQueue,
+        now: () => new Date(),
+        assertDatabaseReachable: async () => {
+          const check = await checkDatabase(deps.db);
+          if (check.status === 'down') throw new LeadflowError('database_unavailable', 'The database is unreachable; the submission was not captured. Redeliver shortly.');
+        },
+      },
+      { ...input, tenant: tenant ?? deps.defaultTenant },
+      { idempotencyKey: deliveryId ? `webhook-${deliveryId}`.slice(0, 128) : undefined },
+    );
+    res.status(result.status === 'created' ? 201 : result.status === 'merged' ? 200 : 202).json({ id: result.receipt.leadId, journeyId: result.receipt.journeyId, status: result.status });
+  });
+  return router;
+}
+
+function pick(form: Record<string, unknown>, names: string[]): string | undefined {
+  for (const name of names) {
+    const value = form[name];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+function toLeadInput(form: Record<string, unknown>, source: string | undefined) {
+  const fields = Object.fromEntries(Object.entries(FIELD_ALIASES).map(([key, names]) => [key, pick(form, names)]).filter(([, value]) => value !== undefined));
+  const sourceDetails = Object.fromEntries(Object.entries(SOURCE_DETAIL_ALIASES).map(([key, names]) => [key, pick(form, names)]).filter(([, value]) => value !== undefined));
+  const attributes = Object.fromEntries(
+    Object.entries(ATTRIBUTE_FIELDS)
+      .map(([key, names]) => [key, pick(form, names)] as const)
+      .filter((entry): entry is readonly [string, string] => entry[1] !== undefined)
+      .map(([key, value]) => [key, key === 'employees' && /^\d+$/.test(value) ? Number(value) : value]),
+  );
+  return { ...fields, source: source ?? pick(form, ['source', 'lead_source']) ?? 'content', sourceDetails, attributes };
+}
+
+export function keepRawBody(req: Request, _res: unknown, buffer: Buffer): void {
+  (req as Request & { rawBody?: Buffer }).rawBody = buffer;
+}
+
+function verifySignature(req: Request, secret: string | undefined): void {
+  if (!secret) return;
+  const raw = (req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+  const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+  const given = req.get('X-Leadflow-Signature') ?? '';
+  const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  if (!ok) throw new LeadflowError('unauthorized', 'The webhook signature is missing or wrong: send X-Leadflow-Signature: sha256=<HMAC-SHA256 of the raw body with LEADFLOW_WEBHOOK_SECRET>.');
+}
