@@ -88,16 +88,19 @@ function pick(form: Record<string, unknown>, names: string[]): string | undefine
   return undefined;
 }
 
-function toLeadInput(form: Record<string, unknown>, source: string | undefined) {
-  const fields = Object.fromEntries(Object.entries(FIELD_ALIASES).map(([key, names]) => [key, pick(form, names)]).filter(([, value]) => value !== undefined));
-  const sourceDetails = Object.fromEntries(Object.entries(SOURCE_DETAIL_ALIASES).map(([key, names]) => [key, pick(form, names)]).filter(([, value]) => value !== undefined));
-  const attributes = Object.fromEntries(
-    Object.entries(ATTRIBUTE_FIELDS)
-      .map(([key, names]) => [key, pick(form, names)] as const)
-      .filter((entry): entry is readonly [string, string] => entry[1] !== undefined)
-      .map(([key, value]) => [key, key === 'employees' && /^\d+$/.test(value) ? Number(value) : value]),
-  );
-  return { ...fields, source: source ?? pick(form, ['source', 'lead_source']) ?? 'content', sourceDetails, attributes };
+/** The mapped fields, unvalidated: the caller checks the result with the lead schema. */
+function toLeadInput(form: Record<string, unknown>, source: string | undefined): Record<string, unknown> {
+  const mapped = (aliases: Record<string, string[]>): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [key, names] of Object.entries(aliases)) {
+      const value = pick(form, names);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  };
+  const attributes: Record<string, string | number> = mapped(ATTRIBUTE_FIELDS);
+  if (typeof attributes.employees === 'string' && /^\d+$/.test(attributes.employees)) attributes.employees = Number(attributes.employees);
+  return { ...mapped(FIELD_ALIASES), source: source ?? pick(form, ['source', 'lead_source']) ?? 'content', sourceDetails: mapped(SOURCE_DETAIL_ALIASES), attributes };
 }
 
 export function keepRawBody(req: Request, _res: unknown, buffer: Buffer): void {
