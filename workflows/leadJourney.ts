@@ -64,12 +64,19 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   }
 
   // Wait for messages; wake for the decay and recycle timers; keep history short with continue-as-new.
+  // A message can move the next wake-up (a new behaviour, a recycle), so the wait ends when it does.
+  const nextWake = (): number | null => {
+    const times = [memory.recycleAt, untilNextDecay(journey) === undefined ? null : state.nextDecayAt]
+      .filter((at): at is string => at !== null)
+      .map((at) => Date.parse(at));
+    return times.length ? Math.min(...times) : null;
+  };
+  const shouldMove = () => workflowInfo().continueAsNewSuggested && allHandlersFinished();
   for (;;) {
-    const recycleMs = memory.recycleAt ? Math.max(0, Date.parse(memory.recycleAt) - new Date().getTime()) : undefined;
-    const decayMs = untilNextDecay(journey);
-    const wakeMs = [recycleMs, decayMs].filter((ms): ms is number => ms !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
-    const timeToMove = await condition(() => workflowInfo().continueAsNewSuggested && allHandlersFinished(), wakeMs);
-    if (timeToMove) break;
+    const wake = nextWake();
+    const woken = await condition(() => shouldMove() || nextWake() !== wake, wake === null ? undefined : Math.max(0, wake - new Date().getTime()));
+    if (shouldMove()) break;
+    if (woken) continue;
     await journey.serially(async () => {
       if (memory.recycleAt && Date.parse(memory.recycleAt) <= new Date().getTime()) await onRecycleDue(journey);
       else if (untilNextDecay(journey) === 0) await rescore(journey);

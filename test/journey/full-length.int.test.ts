@@ -124,4 +124,36 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     const tasks = await database.db.task.findMany({ where: { leadId: lead.id } });
     expect(tasks).toHaveLength(cadence.steps.length - emailSteps);
   });
+
+  it('when a lead goes silent, then its behaviour points decay on the durable timer: halved after 30 days, gone after 180', async () => {
+    const leadId = 'ld_decaydecaydecaydecay00';
+    const workflowId = `lead-default-${leadId}`;
+    const handle = await env.client.workflow.start('leadJourney', { workflowId, taskQueue: 'full-length', args: [{ leadId, tenant: 'default', email: 'quiet@decay.io' }] });
+    const now = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
+    await handle.executeUpdate('submitLead', {
+      args: [{ submissionId: 'decay-1', tenant: 'default', email: 'quiet@decay.io', source: 'content', sourceDetails: {}, attributes: { employees: 300 }, receivedAt: await now() }],
+    });
+    const base = ((await handle.query('journeyState')) as { score: number }).score;
+    for (const [index, type] of (['webinar-registration', 'form-fill'] as const).entries()) {
+      await handle.executeUpdate('recordEvent', { args: [{ eventId: `decay-event-${index}`, type, at: await now(), details: {} }] });
+    }
+    const engaged = (await handle.query('journeyState')) as { score: number; stage: string; nextDecayAt: string | null };
+    expect(engaged).toMatchObject({ stage: 'engaged', score: base + 20 });
+    expect(engaged.nextDecayAt).not.toBeNull();
+
+    await env.sleep('31 days');
+    expect(((await handle.query('journeyState')) as { score: number }).score).toBe(base + 10);
+    expect((await database.db.lead.findUnique({ where: { id: leadId } }))?.score).toBe(base + 10);
+
+    await env.sleep('150 days');
+    const expired = (await handle.query('journeyState')) as { score: number; scoreBreakdown: Array<{ part: string; points: number; detail: string }> };
+    expect(expired.score).toBe(base);
+    expect(expired.scoreBreakdown.filter((line) => line.part === 'behaviour')).toEqual([
+      expect.objectContaining({ name: 'webinar-registration', points: 0, detail: '1 × 10, −10 decay' }),
+      expect.objectContaining({ name: 'form-fill', points: 0, detail: '1 × 10, −10 decay' }),
+    ]);
+    const history = await database.db.decision.findMany({ where: { leadId, kind: 'scoring' }, orderBy: { decidedAt: 'asc' } });
+    expect(history.map((decision) => (decision.outcome as { score: number }).score)).toEqual(expect.arrayContaining([base, base + 20, base + 10]));
+    await handle.terminate('test over');
+  });
 });
