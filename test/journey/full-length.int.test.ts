@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { journeyState } from '../../workflows/messages';
 import { addDuration } from '../../src/domain/business-time';
 import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, toLocalDate } from '../../src/domain/time-zone';
 import { startMailSink, type MailSink } from '../../src/email/mail-sink';
@@ -133,20 +134,20 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     await handle.executeUpdate('submitLead', {
       args: [{ submissionId: 'decay-1', tenant: 'default', email: 'quiet@decay.io', source: 'content', sourceDetails: {}, attributes: { employees: 300 }, receivedAt: await now() }],
     });
-    const base = ((await handle.query('journeyState')) as { score: number }).score;
+    const base = (await handle.query(journeyState)).score;
     for (const [index, type] of (['webinar-registration', 'form-fill'] as const).entries()) {
       await handle.executeUpdate('recordEvent', { args: [{ eventId: `decay-event-${index}`, type, at: await now(), details: {} }] });
     }
-    const engaged = (await handle.query('journeyState')) as { score: number; stage: string; nextDecayAt: string | null };
+    const engaged = await handle.query(journeyState);
     expect(engaged).toMatchObject({ stage: 'engaged', score: base + 20 });
     expect(engaged.nextDecayAt).not.toBeNull();
 
     await env.sleep('31 days');
-    expect(((await handle.query('journeyState')) as { score: number }).score).toBe(base + 10);
+    expect((await handle.query(journeyState)).score).toBe(base + 10);
     expect((await database.db.lead.findUnique({ where: { id: leadId } }))?.score).toBe(base + 10);
 
     await env.sleep('150 days');
-    const expired = (await handle.query('journeyState')) as { score: number; scoreBreakdown: Array<{ part: string; points: number; detail: string }> };
+    const expired = await handle.query(journeyState);
     expect(expired.score).toBe(base);
     expect(expired.scoreBreakdown.filter((line) => line.part === 'behaviour')).toEqual([
       expect.objectContaining({ name: 'webinar-registration', points: 0, detail: '1 × 10, −10 decay' }),
