@@ -7,6 +7,7 @@ import {
   evaluateQualification,
   evaluateRouting,
   evaluateScoring,
+  evaluateStalled,
   disqualificationOutcome,
   type Decision,
   type Facts,
@@ -20,7 +21,8 @@ export type DecisionRequest =
   | { kind: 'routing'; facts: Facts }
   | { kind: 'sla'; sla: string; facts: Facts }
   | { kind: 'enrolment'; facts: Facts }
-  | { kind: 'disqualification'; reason: string };
+  | { kind: 'disqualification'; reason: string }
+  | { kind: 'stalled'; stage: string; facts: Facts };
 
 export interface DecideInput {
   leadId: string;
@@ -100,6 +102,8 @@ function evaluate(ruleset: Ruleset, request: DecisionRequest): Decision<unknown>
       return evaluateEscalation(ruleset, { sla: request.sla, facts: request.facts });
     case 'enrolment':
       return evaluateEnrolment(ruleset, request.facts);
+    case 'stalled':
+      return evaluateStalled(ruleset, { stage: request.stage, facts: request.facts });
     case 'disqualification': {
       const outcome = disqualificationOutcome(ruleset, request.reason);
       if (!outcome) {

@@ -18,6 +18,7 @@ import { store } from './journey/effects';
 import { onBant, onDisqualify, onEvent, onPauseCadence, onReassign, onRecycleDue, onSubmission } from './journey/handlers';
 import { rescore, untilNextDecay } from './journey/scoring';
 import { escalate } from './journey/sla';
+import { STALLED_PREFIX, escalateStall } from './journey/stalled';
 import * as messages from './messages';
 import type { BantRequest, DisqualifyRequest, ReassignRequest } from './messages';
 import type { LeadEvent } from '../src/domain/lead-events';
@@ -52,7 +53,9 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   setHandler(messages.setCadencePaused, mutating(({ paused }: { paused: boolean }) => onPauseCadence(journey, paused)), {
     validator: (_request: { paused: boolean }) => assertStage(state.cadence !== null && ['active', 'paused'].includes(state.cadence.status), 'the lead has no active cadence'),
   });
-  setHandler(messages.slaBreached, ({ stepIndex }) => void journey.serially(() => escalate(journey, stepIndex)));
+  setHandler(messages.slaBreached, ({ sla, stepIndex }) =>
+    void journey.serially(() => (sla.startsWith(STALLED_PREFIX) ? escalateStall(journey, stepIndex) : escalate(journey, stepIndex))),
+  );
   setHandler(messages.cadenceProgress, (progress) => {
     if (state.cadence?.workflowId === progress.workflowId) state.cadence = progress;
   });

@@ -52,6 +52,8 @@ export interface JourneyState {
   owner: string | null;
   queue: string | null;
   sla: SlaState | null;
+  /** The stalled-stage alert watching the current stage, if escalation.yaml defines one. */
+  stalled: { alert: string; stage: LeadStage; status: 'watching' | 'alerted' | 'cleared'; escalations: string[] } | null;
   cadence: CadenceState | null;
   /** The ruleset version this journey is pinned to, or null to follow the active version. */
   pinnedRulesVersion: string | null;
@@ -71,6 +73,8 @@ export interface JourneyMemory {
   slaSteps: EscalationStep[];
   /** When a recycled lead comes back to marketing (a durable timer waits for it). */
   recycleAt: string | null;
+  stalledWatchId: string | null;
+  stalledSteps: EscalationStep[];
 }
 
 export interface EventReceipt {

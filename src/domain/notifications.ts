@@ -2,7 +2,7 @@
  * The internal notifications a journey sends to sales people (not to the lead): a new MQL for its
  * owner, an overdue first touch, an SLA breach for the manager. Pure: text only.
  */
-export type NotificationReason = 'mql' | 'sla-reminder' | 'sla-breach';
+export type NotificationReason = 'mql' | 'sla-reminder' | 'sla-breach' | 'stalled';
 
 export interface NotificationFacts {
   leadUrl: string;
@@ -27,6 +27,11 @@ export function notificationText(reason: NotificationReason, facts: Notification
       return {
         subject: `Reminder: first touch overdue for ${who}`,
         text: `The first-touch deadline for ${who}${facts.slaDueAt ? ` was ${facts.slaDueAt}` : ' has passed'}. Log a call, email or meeting to stop the escalation.\nOpen the lead: ${facts.leadUrl}\n`,
+      };
+    case 'stalled':
+      return {
+        subject: `Stalled: ${who} has not moved on`,
+        text: `${who} has stayed in the same stage longer than the rules allow${facts.ownerName ? ` (owner: ${facts.ownerName})` : ''}. Qualify it, disqualify it, or reassign it.\nOpen the lead: ${facts.leadUrl}\n`,
       };
     case 'sla-breach':
       return {

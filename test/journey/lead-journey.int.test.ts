@@ -55,7 +55,7 @@ describe.each(providers)('lead journey on %s', (provider) => {
     expect((await http(`${system.url}/api/leads?stage=mql&owner=nobody`)).body.error.fields).toEqual([{ path: 'owner', message: "must be the owner's email address" }]);
 
     const decisions = await system.database.db.decision.findMany({ where: { leadId: created.body.id }, orderBy: { decidedAt: 'asc' } });
-    expect(new Set(decisions.map((decision) => decision.kind))).toEqual(new Set(['scoring', 'routing', 'sla', 'enrolment']));
+    expect(new Set(decisions.map((decision) => decision.kind))).toEqual(new Set(['scoring', 'routing', 'sla', 'enrolment', 'stalled']));
     const version = (await http(`${system.url}/api/rules`)).body.activeVersion;
     expect(decisions.every((decision) => decision.rulesetVersion === version)).toBe(true);
 
@@ -127,5 +127,40 @@ describe.each(providers)('lead journey on %s', (provider) => {
       { path: 'type', message: expect.stringContaining('must be one of: page-visit, pricing-page-visit') },
       { path: 'at', message: expect.stringContaining('ISO 8601') },
     ]);
+  });
+});
+
+describe('stalled-stage alerts', () => {
+  let system: TestSystem;
+  const rulesDir = rulesFixture({
+    ...fastJourneyRules,
+    escalation: (doc) => {
+      fastJourneyRules.escalation(doc);
+      doc.setIn(['slas', 0, 'within'], '1 hour');
+      doc.setIn(['stalled', 0, 'after'], '3 seconds');
+      doc.setIn(['stalled', 0, 'then', 1, 'after'], '2 seconds');
+    },
+  });
+  beforeAll(async () => {
+    system = await startTestSystem('sqlite', { LEADFLOW_RULES_DIR: rulesDir });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  it('when an MQL is not worked, then the owner and then the manager are alerted; a lead that moves on is not', async () => {
+    const stuck = await http(`${system.url}/api/leads`, { body: strongProfile('stuck@stalled.io') });
+    await http(`${system.url}/api/leads/${stuck.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+    const moving = await http(`${system.url}/api/leads`, { body: strongProfile('moving@stalled.io') });
+    await http(`${system.url}/api/leads/${moving.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+    await http(`${system.url}/api/leads/${moving.body.id}/bant`, { body: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter', actor: 'alice.chen@example.com' } });
+
+    const handle = system.temporal.workflow.getHandle(stuck.body.journeyId);
+    expect(await eventually(async () => (await handle.query(journeyState)).stalled?.escalations.length === 2, 30_000)).toBe(true);
+    expect((await handle.query(journeyState)).stalled).toMatchObject({ alert: 'mql-not-worked', stage: 'mql', status: 'alerted', escalations: ['notify-owner', 'notify-manager'] });
+    const owner = (await handle.query(journeyState)).owner!;
+    expect((await system.mailbox!.list({ to: owner })).map((message) => message.subject)).toContain('Stalled: Ada (Analytical Engines) has not moved on');
+    expect(await system.temporal.workflow.getHandle(moving.body.journeyId).query(journeyState)).toMatchObject({ stage: 'sql', stalled: { status: 'cleared', escalations: [] } });
   });
 });

@@ -42,6 +42,7 @@ export function initialState(input: LeadJourneyInput): JourneyState {
       owner: null,
       queue: null,
       sla: null,
+      stalled: null,
       cadence: null,
       pinnedRulesVersion: null,
       lastRulesVersion: null,
@@ -51,7 +52,7 @@ export function initialState(input: LeadJourneyInput): JourneyState {
 
 export function createJourney(input: LeadJourneyInput): Journey {
   const state = initialState(input);
-  const memory: JourneyMemory = input.memory ?? { profile: null, behaviours: [], bant: null, touched: false, slaWatchId: null, slaSteps: [], recycleAt: null };
+  const memory: JourneyMemory = input.memory ?? { profile: null, behaviours: [], bant: null, touched: false, slaWatchId: null, slaSteps: [], recycleAt: null, stalledWatchId: null, stalledSteps: [] };
   let seq = input.seq ?? 0;
   let tail: Promise<unknown> = Promise.resolve();
   return {

@@ -9,6 +9,7 @@ import { store } from './effects';
 import { enrolInCadence, notify } from './outreach';
 import { startSla } from './sla';
 import { moveTo } from './stages';
+import { watchForStall } from './stalled';
 import { factsOf } from './scoring';
 
 export async function becomeMql(journey: Journey, scoring: ScoringOutcome): Promise<void> {
@@ -26,6 +27,7 @@ export async function becomeMql(journey: Journey, scoring: ScoringOutcome): Prom
         break;
     }
   }
+  await watchForStall(journey, 'mql');
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { LeadStage } from '../../src/domain/lead';
 import type { Journey } from './context';
 import { store } from './effects';
+import { clearStall } from './stalled';
 
 export async function moveTo(
   journey: Journey,
@@ -25,4 +26,5 @@ export async function moveTo(
     extra,
   });
   journey.state.stage = to;
+  if (from === 'mql') await clearStall(journey);
 }
