@@ -27,11 +27,21 @@ export async function updateJourney<R, A extends [unknown, ...unknown[]]>(
     );
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
-      const reason = (error.cause as { message?: string } | undefined)?.message ?? error.message;
-      throw new LeadflowError('conflict', reason, { cause: error });
+      throw new LeadflowError('conflict', innermostMessage(error), { cause: error });
     }
     if ((error as { name?: string }).name === 'WorkflowNotFoundError') throw new LeadflowError('conflict', `The journey of lead ${leadId} is not running.`);
     if (isTemporalUnavailable(error)) throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', { cause: error });
     throw error;
   }
+}
+
+/** The journey's own reason, under "Activity task failed" wrappers. */
+function innermostMessage(error: Error): string {
+  let message = error.message;
+  for (let current: unknown = error.cause, depth = 0; current && depth < 8; depth++) {
+    const candidate = current as { message?: unknown; cause?: unknown };
+    if (typeof candidate.message === 'string' && candidate.message) message = candidate.message;
+    current = candidate.cause;
+  }
+  return message;
 }
