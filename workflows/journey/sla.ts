@@ -47,6 +47,13 @@ async function calendarFor(journey: Journey, sla: SlaOutcome): Promise<BusinessC
   return rep?.timeZone ? { ...sla.defaultCalendar, timezone: rep.timeZone } : sla.defaultCalendar;
 }
 
+/** Moves the lead off its owner into a queue, recorded with who (the automation) and why. */
+export async function moveToQueue(journey: Journey, queue: string, actor: string, reason: string): Promise<void> {
+  await store.reassignLead({ tenant: journey.state.tenant, leadId: journey.state.leadId, to: { queue }, actor, reason, idempotencyKey: journey.key('queue'), now: new Date().toISOString() });
+  journey.state.owner = null;
+  journey.state.queue = queue;
+}
+
 /** A logged touch meets the SLA: stop the watch, record when. */
 export async function meetSla(journey: Journey, touchedAt: string): Promise<void> {
   const sla = journey.state.sla;
@@ -85,13 +92,9 @@ export async function escalate(journey: Journey, stepIndex: number): Promise<voi
     case 'notify-manager':
       await notify(journey, 'owner-manager', 'sla-breach');
       break;
-    case 'move-to-queue': {
-      const queue = step.queue;
-      await store.reassignLead({ tenant: journey.state.tenant, leadId: journey.state.leadId, to: { queue }, actor: 'sla', reason: `SLA ${sla.name} missed`, idempotencyKey: journey.key('queue'), now: new Date().toISOString() });
-      journey.state.owner = null;
-      journey.state.queue = queue;
+    case 'move-to-queue':
+      await moveToQueue(journey, step.queue, 'sla', `SLA ${sla.name} missed`);
       break;
-    }
   }
   sla.escalations.push(step.do);
 }

@@ -9,10 +9,10 @@ import type { StalledOutcome } from '../../src/rules/evaluate';
 import { slaWatch } from '../slaWatch';
 import type { Journey } from './context';
 import { decide } from './decide';
-import { store } from './effects';
 import { route } from './mql';
 import { notify } from './outreach';
 import { factsOf } from './scoring';
+import { moveToQueue } from './sla';
 
 export const STALLED_PREFIX = 'stalled:';
 
@@ -63,9 +63,7 @@ export async function escalateStall(journey: Journey, stepIndex: number): Promis
       await route(journey, 'sla-reassign', journey.state.owner ?? undefined);
       break;
     case 'move-to-queue':
-      await store.reassignLead({ tenant: journey.state.tenant, leadId: journey.state.leadId, to: { queue: step.queue }, actor: 'stalled-alert', reason: `stalled in ${stalled.stage} (${stalled.alert})`, idempotencyKey: journey.key('stalled-queue'), now: new Date().toISOString() });
-      journey.state.owner = null;
-      journey.state.queue = step.queue;
+      await moveToQueue(journey, step.queue, 'stalled-alert', `stalled in ${stalled.stage} (${stalled.alert})`);
       break;
   }
   stalled.escalations.push(step.do);
