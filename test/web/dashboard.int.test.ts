@@ -33,6 +33,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard', () => {
     await page.selectOption('#capture select[name=source]', 'events');
     await page.click('#capture button');
     await expect.poll(() => page.locator('#capture-result').textContent()).toMatch(/Lead ld_\S+ created\./);
+    await expect.poll(() => page.locator('#lead').textContent()).toContain('hedy.lamarr@frequency.io');
     const shown = JSON.parse((await page.locator('#lead').textContent()) ?? '{}');
     expect(shown).toMatchObject({ email: 'hedy.lamarr@frequency.io', company: 'Frequency Hopping', stage: 'new' });
 
