@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isOutOfOffice, pickFromPool, poolChain, type PoolRouting, type RepAvailability, type RoutingState } from '../../src/domain/routing';
 import type { CompiledPool } from '../../src/rules/ruleset';
+import { email, pool } from '../routing/support';
 
 const NOW = new Date('2026-03-02T10:00:00.000Z');
-const email = (rep: string) => `${rep}@example.com`;
-
-function pool(name: string, members: [rep: string, weight: number][], overrides: Partial<CompiledPool> = {}): CompiledPool {
-  return {
-    name,
-    strategy: members.some(([, w]) => w !== 1) ? 'weighted' : 'round-robin',
-    members: members.map(([rep, weight]) => ({ rep, email: email(rep), weight })),
-    maxOpenLeads: null,
-    skip: ['inactive', 'out-of-office'],
-    overflow: { type: 'queue', queue: 'unassigned-mql' },
-    ...overrides,
-  };
-}
-
 function routingOf(...pools: CompiledPool[]): PoolRouting {
   const reps = Object.fromEntries(pools.flatMap((p) => p.members).map((m) => [m.rep, { email: m.email, name: null }]));
   return { pools: Object.fromEntries(pools.map((p) => [p.name, p])), reps: { ...reps, olga: { email: email('olga'), name: null } }, fallbackQueue: 'fallback' };
