@@ -70,7 +70,8 @@ type LeadRow = NonNullable<Awaited<ReturnType<Db['lead']['findUnique']>>>;
 
 function toProfile(row: LeadRow): LeadProfile {
   return {
-    email: row.email,
+    email: row.email ?? undefined,
+    externalId: row.externalId ?? undefined,
     firstName: row.firstName ?? undefined,
     lastName: row.lastName ?? undefined,
     company: row.company ?? undefined,
@@ -85,7 +86,8 @@ function toProfile(row: LeadRow): LeadProfile {
 
 function profileColumns(profile: LeadProfile) {
   return {
-    email: profile.email,
+    email: profile.email ?? null,
+    externalId: profile.externalId ?? null,
     firstName: profile.firstName ?? null,
     lastName: profile.lastName ?? null,
     company: profile.company ?? null,

@@ -54,7 +54,7 @@ export function createOutreachActivities(deps: OutreachDeps) {
           break;
       }
       if (!to) return null;
-      const leadName = [row.firstName, row.lastName].filter(Boolean).join(' ') || row.email;
+      const leadName = [row.firstName, row.lastName].filter(Boolean).join(' ') || row.email || row.externalId || row.id;
       const text = notificationText(input.reason, {
         leadUrl: `${deps.publicUrl}/api/leads/${row.id}`,
         leadName,
@@ -66,7 +66,7 @@ export function createOutreachActivities(deps: OutreachDeps) {
       return { to, ...text };
     },
 
-    async composeCadenceEmail(input: { leadId: string; template: string; pinnedVersion: string | null }): Promise<RenderedEmail & { to: string }> {
+    async composeCadenceEmail(input: { leadId: string; template: string; pinnedVersion: string | null }): Promise<RenderedEmail & { to: string | null }> {
       const row = await lead(input.leadId);
       const ruleset = input.pinnedVersion ? await deps.registry.getVersion(input.pinnedVersion) : deps.registry.active();
       const template = ruleset ? getTemplate(ruleset, input.template) : undefined;

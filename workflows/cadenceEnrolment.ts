@@ -1,9 +1,10 @@
 /**
  * One lead's enrolment in a follow-up cadence (child workflow of the journey). Each step waits
  * its delay in business days, then the next moment inside the send window in the lead's time
- * zone, and sends an email (exactly once per step, by idempotency key) or creates a call or
- * LinkedIn task for the owner. It stops on the journey's signal (reply, meeting booked,
- * unsubscribe, bounce, disqualification, stage change) and can be paused and resumed.
+ * zone, skipping the lead's public holidays, and sends an email (exactly once per step, by
+ * idempotency key) or creates a call or LinkedIn task for the owner. It stops on the journey's
+ * signal (reply, meeting booked, unsubscribe, bounce, disqualification, stage change) and can be
+ * paused and resumed.
  */
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import { addDuration, nextSendTime, sendWindowCalendar } from '../src/domain/business-time';
@@ -18,6 +19,11 @@ export interface CadenceEnrolmentInput {
   cadence: CompiledCadence;
   /** The lead's IANA time zone (send windows are in the lead's local time). */
   timeZone: string;
+  /**
+   * Local dates the send window skips (the lead's public holidays, from the enrolment
+   * decision). Absent in enrolments started before holidays were skipped: none.
+   */
+  holidays?: string[];
   ownerEmail: string | null;
   pinnedVersion: string | null;
 }
@@ -25,6 +31,7 @@ export interface CadenceEnrolmentInput {
 export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<CadenceState> {
   const { cadence } = input;
   const window = cadence.sendWindow;
+  const holidays = input.holidays ?? [];
   const journey = getExternalWorkflowHandle(input.journeyId);
   let stopped: string | null = null;
   let paused = false;
@@ -39,8 +46,8 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
 
   let previous = new Date();
   for (const [index, step] of cadence.steps.entries()) {
-    const delayed = step.after ? addDuration(previous, step.after, sendWindowCalendar(window, input.timeZone)) : previous;
-    let due = nextSendTime(delayed, window, input.timeZone);
+    const delayed = step.after ? addDuration(previous, step.after, sendWindowCalendar(window, input.timeZone, holidays)) : previous;
+    let due = nextSendTime(delayed, window, input.timeZone, holidays);
     state.nextStep = step.do === 'email' ? `email ${step.template}` : `${step.do} task: ${step.task}`;
     state.nextStepAt = due.toISOString();
     await report();
@@ -54,7 +61,7 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
         if (stopped !== null) break;
         state.status = 'active';
         // A step that fell due while paused goes out at the next moment inside the window.
-        due = nextSendTime(due.getTime() > new Date().getTime() ? due : new Date(), window, input.timeZone);
+        due = nextSendTime(due.getTime() > new Date().getTime() ? due : new Date(), window, input.timeZone, holidays);
         state.nextStepAt = due.toISOString();
         await report();
         continue;
@@ -65,7 +72,12 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
     const key = `${input.enrolmentId}:step-${index}`;
     if (step.do === 'email') {
       const email = await store.composeCadenceEmail({ leadId: input.leadId, template: step.template, pinnedVersion: input.pinnedVersion });
-      await mail.sendEmail({ idempotencyKey: key, leadId: input.leadId, to: email.to, subject: email.subject, text: email.text, html: email.html, template: step.template });
+      if (email.to === null) {
+        // A lead known only by its external id has no address: the owner gets the step as a task.
+        await store.createTask({ id: key, leadId: input.leadId, ownerEmail: input.ownerEmail, kind: 'review', title: `No email address on file: find one and send "${email.subject}" by hand`, dueAt: due.toISOString() });
+      } else {
+        await mail.sendEmail({ idempotencyKey: key, leadId: input.leadId, to: email.to, subject: email.subject, text: email.text, html: email.html, template: step.template });
+      }
     } else {
       await store.createTask({ id: key, leadId: input.leadId, ownerEmail: input.ownerEmail, kind: step.do, title: step.task, dueAt: due.toISOString() });
     }

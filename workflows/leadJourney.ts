@@ -12,7 +12,7 @@
  * run as child workflows. All are durable: they fire after restarts, and once.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { normalizeEmail, type LeadSubmission } from '../src/domain/lead';
+import { normalizeEmail, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
 import { createJourney, type LeadJourneyInput } from './journey/context';
 import { store } from './journey/effects';
 import { onBant, onDisqualify, onEvent, onPauseCadence, onReassign, onRecycleDue, onSubmission } from './journey/handlers';
@@ -36,7 +36,7 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
 
   setHandler(messages.journeyState, () => state);
   setHandler(messages.submitLead, mutating((submission: LeadSubmission) => onSubmission(journey, journeyId, submission)), {
-    validator: (submission: LeadSubmission) => assertBelongsToJourney(input, submission),
+    validator: (submission: LeadSubmission) => assertBelongsToJourney(input, journey.memory.profile, submission),
   });
   setHandler(messages.recordEvent, mutating((event: LeadEvent) => onEvent(journey, event)), {
     validator: (_event: LeadEvent) => assertCaptured(journey.memory.profile !== null),
@@ -88,9 +88,18 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   await continueAsNew<typeof leadJourney>({ ...input, state, memory, seq: journey.seq() });
 }
 
-function assertBelongsToJourney(input: LeadJourneyInput, submission: LeadSubmission): void {
-  if (submission.tenant !== input.tenant || normalizeEmail(submission.email) !== input.email) {
-    throw new Error(`submission for ${submission.tenant}/${submission.email} does not belong to journey of lead ${input.leadId}`);
+/**
+ * Intake resolved the submission to this journey by email or external id; this guard refuses a
+ * submission that matches neither the identifiers the journey started with nor those it has
+ * learned since (a lead first known by external id may have gained an email).
+ */
+function assertBelongsToJourney(input: LeadJourneyInput, profile: LeadProfile | null, submission: LeadSubmission): void {
+  const email = submission.email === undefined ? undefined : normalizeEmail(submission.email);
+  const emails = [input.email, profile?.email].filter((known) => known !== undefined);
+  const externalIds = [input.externalId, profile?.externalId].filter((known) => known !== undefined);
+  const matches = (email !== undefined && emails.includes(email)) || (submission.externalId !== undefined && externalIds.includes(submission.externalId));
+  if (submission.tenant !== input.tenant || !matches) {
+    throw new Error(`submission for ${submission.tenant}/${email ?? submission.externalId ?? '?'} does not belong to journey of lead ${input.leadId}`);
   }
 }
 

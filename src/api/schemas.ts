@@ -18,7 +18,12 @@ export const SourceDetailsSchema = z
 
 export const LeadInputSchema = z
   .object({
-    email: z.string({ error: 'is required' }).trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')),
+    email: z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')).optional(),
+    externalId: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'must be 1–128 letters, digits and . _ : / - (the lead\'s id in your CRM or import)')
+      .optional(),
     tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').optional(),
     firstName: text(100).optional(),
     lastName: text(100).optional(),
@@ -40,7 +45,12 @@ export const LeadInputSchema = z
       .refine((attributes) => Object.keys(attributes).length <= 100, 'at most 100 attributes')
       .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((lead, ctx) => {
+    if (lead.email === undefined && lead.externalId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'is required unless externalId is given (a lead is identified by its email or its external id)' });
+    }
+  });
 export type LeadInputBody = z.infer<typeof LeadInputSchema>;
 
 export const LeadIdSchema = z.string().regex(/^ld_[A-Za-z0-9_-]{22}$/, 'is not a lead id (ld_ followed by 22 characters)');
@@ -63,7 +73,8 @@ export const ErrorResponseSchema = z.object({
 export const LeadResponseSchema = z.object({
   id: z.string(),
   tenant: z.string(),
-  email: z.string(),
+  email: z.string().nullable(),
+  externalId: z.string().nullable(),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
   company: z.string().nullable(),

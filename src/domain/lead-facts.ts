@@ -42,7 +42,7 @@ function bool(value: AttributeValue | undefined): boolean | undefined {
 export function leadFacts(input: { profile: LeadProfile; stage: LeadStage; score: number; bant?: Bant; behaviours: readonly BehaviourEvent[] }): Facts {
   const { profile } = input;
   const a = profile.attributes;
-  const domain = profile.email.split('@')[1] ?? '';
+  const domain = profile.email?.split('@')[1] ?? '';
   const facts = {
     company: {
       name: profile.company,

@@ -28,7 +28,10 @@ export interface SourceDetails {
 export interface LeadSubmission {
   submissionId: string;
   tenant: string;
-  email: string;
+  /** At least one of email and externalId is present (the API enforces it). */
+  email?: string;
+  /** The lead's key in another system (a CRM id, an import row key). */
+  externalId?: string;
   firstName?: string;
   lastName?: string;
   company?: string;
@@ -44,7 +47,9 @@ export interface LeadSubmission {
 
 /** The lead's contact profile after merging every submission. */
 export interface LeadProfile {
-  email: string;
+  /** Normalised; absent for a lead known only by its external id. */
+  email?: string;
+  externalId?: string;
   firstName?: string;
   lastName?: string;
   company?: string;
@@ -85,12 +90,17 @@ export function normalizeEmail(raw: string): string {
  * because attribution belongs to the first touch. Attributes merge key by key, newest wins.
  */
 export function mergeSubmission(profile: LeadProfile | undefined, submission: LeadSubmission): LeadProfile {
+  const email = submission.email === undefined ? undefined : normalizeEmail(submission.email);
   if (!profile) {
-    const { email, firstName, lastName, company, title, phone, country, source, sourceDetails, attributes } = submission;
-    return { email: normalizeEmail(email), firstName, lastName, company, title, phone, country, source, sourceDetails, attributes };
+    const { externalId, firstName, lastName, company, title, phone, country, source, sourceDetails, attributes } = submission;
+    return { email, externalId, firstName, lastName, company, title, phone, country, source, sourceDetails, attributes };
   }
   return {
     ...profile,
+    // Identity only ever fills in: an email or external id, once known, never changes (intake
+    // refuses a submission whose identifiers point at two different leads).
+    email: profile.email ?? email,
+    externalId: profile.externalId ?? submission.externalId,
     firstName: submission.firstName ?? profile.firstName,
     lastName: submission.lastName ?? profile.lastName,
     company: submission.company ?? profile.company,

@@ -5,12 +5,14 @@ import { submitLead as submitLeadUpdate, type SubmissionReceipt } from '../../wo
 import { leadJourney } from '../../workflows/leadJourney';
 import { isDeadlineExceeded, isTemporalUnavailable } from './availability';
 import { LeadflowError } from './errors';
-import { leadIdentity } from './lead-identity';
+import { resolveLeadIdentity, type LeadLookup } from './lead-identity';
 
 /** A validated lead as it arrives at the API or the webhook. */
 export interface LeadInput {
   tenant: string;
-  email: string;
+  /** At least one of email and externalId (the schema enforces it). */
+  email?: string;
+  externalId?: string;
   firstName?: string;
   lastName?: string;
   company?: string;
@@ -27,6 +29,8 @@ export interface IntakeDeps {
   taskQueue: string;
   /** Throws a LeadflowError('database_unavailable') when the database cannot take writes. */
   assertDatabaseReachable: () => Promise<void>;
+  /** Finds a stored lead by email or external id (see resolveLeadIdentity). */
+  lookup: LeadLookup;
   now: () => Date;
 }
 
@@ -36,19 +40,19 @@ export type IntakeResult =
   | { status: 'accepted'; receipt: Pick<SubmissionReceipt, 'leadId' | 'journeyId'> };
 
 /**
- * Captures a lead: derive its identity → make sure the database can take the write → hand the
+ * Captures a lead: make sure the database can take the write → resolve its identity → hand the
  * submission to the lead's journey via update-with-start (creating the journey if needed) → wait
  * briefly for the journey to persist it. The submission id doubles as the Temporal update id, so
  * a client retrying with the same idempotency key gets the same outcome, recorded once.
  */
 export async function captureLead(deps: IntakeDeps, input: LeadInput, options: { idempotencyKey?: string; waitMs?: number; acceptMs?: number } = {}): Promise<IntakeResult> {
-  const identity = leadIdentity(input.tenant, input.email);
   await deps.assertDatabaseReachable();
+  const identity = await resolveLeadIdentity(deps.lookup, input.tenant, { email: input.email, externalId: input.externalId });
   const submission: LeadSubmission = { ...input, submissionId: options.idempotencyKey ?? randomUUID(), receivedAt: deps.now().toISOString() };
   const startWorkflowOperation = new WithStartWorkflowOperation(leadJourney, {
     workflowId: identity.journeyId,
     taskQueue: deps.taskQueue,
-    args: [{ leadId: identity.leadId, tenant: identity.tenant, email: identity.email }],
+    args: [{ leadId: identity.leadId, tenant: identity.tenant, email: identity.email ?? undefined, externalId: identity.externalId ?? undefined }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     memo: { leadId: identity.leadId },
   });

@@ -79,7 +79,7 @@ export async function listLeads(deps: { db: Db }, query: LeadListQuery) {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
       ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
-      select: { id: true, email: true, firstName: true, lastName: true, company: true, stage: true, score: true, ownerId: true, queue: true, source: true, slaStatus: true, slaDueAt: true, mqlAt: true, createdAt: true },
+      select: { id: true, email: true, externalId: true, firstName: true, lastName: true, company: true, stage: true, score: true, ownerId: true, queue: true, source: true, slaStatus: true, slaDueAt: true, mqlAt: true, createdAt: true },
     }),
   );
   const page = rows.slice(0, query.limit);

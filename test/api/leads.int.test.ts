@@ -81,8 +81,48 @@ describe.each(providers)('lead intake on %s', (provider) => {
     expect(await system.database.db.interaction.count({ where: { leadId: first.body.id } })).toBe(1);
   });
 
+  it('when a lead is known only by an external id, then repeats merge by that id and a later email joins the same journey', async () => {
+    const first = await post({ externalId: 'crm-0042', firstName: 'Katherine', source: 'partner-referral', sourceDetails: { partner: 'Orbit' } });
+    expect(first.status).toBe(201);
+    const again = await post({ externalId: 'crm-0042', title: 'Mathematician', source: 'ads' });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, status: 'merged', submissions: 2 });
+
+    const withEmail = await post({ externalId: 'crm-0042', email: 'K.Johnson@NASA.gov', source: 'content' });
+    expect(withEmail.body).toMatchObject({ id: first.body.id, status: 'merged', submissions: 3 });
+    const byEmailAlone = await post({ email: 'k.johnson@nasa.gov', source: 'social' });
+    expect(byEmailAlone.body).toMatchObject({ id: first.body.id, status: 'merged', submissions: 4 });
+
+    const shown = await http(`${system.url}/api/leads/${first.body.id}`);
+    expect(shown.body).toMatchObject({ externalId: 'crm-0042', email: 'k.johnson@nasa.gov', firstName: 'Katherine', title: 'Mathematician', source: 'partner-referral' });
+  });
+
+  it('when a lead first known by email later arrives with its CRM id, then the id attaches and the id alone finds the lead', async () => {
+    const first = await post({ email: 'dorothy@vaughan.dev', source: 'events' });
+    const withId = await post({ email: 'dorothy@vaughan.dev', externalId: 'sf:003XYZ', source: 'events' });
+    const byId = await post({ externalId: 'sf:003XYZ', source: 'cold-outreach' });
+    expect([withId.body.id, byId.body.id]).toEqual([first.body.id, first.body.id]);
+    expect(byId.body).toMatchObject({ status: 'merged', submissions: 3 });
+  });
+
+  it('when an email and an external id point at two different leads, then 409 names both and nothing is merged', async () => {
+    const byEmail = await post({ email: 'mary@jackson.dev', source: 'events' });
+    const byId = await post({ externalId: 'crm-mj-2', source: 'events' });
+    const before = await leadCount();
+    const clash = await post({ email: 'mary@jackson.dev', externalId: 'crm-mj-2', source: 'ads' });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error.code).toBe('conflict');
+    expect(clash.body.error.message).toContain(byEmail.body.id);
+    expect(clash.body.error.message).toContain(byId.body.id);
+    expect(clash.body.error.fields).toEqual([{ path: 'externalId', message: expect.stringContaining(byId.body.id) }]);
+    expect(await leadCount()).toBe(before);
+    const shown = await http(`${system.url}/api/leads/${byEmail.body.id}`);
+    expect(shown.body).toMatchObject({ externalId: null, journey: { submissions: 1 } });
+  });
+
   it.each([
-    ['a missing email', { source: 'events' }, [{ path: 'email', message: 'is required' }]],
+    ['neither an email nor an external id', { source: 'events' }, [{ path: 'email', message: expect.stringContaining('is required unless externalId is given') }]],
+    ['a malformed external id', { externalId: 'has spaces in it', source: 'events' }, [{ path: 'externalId', message: expect.stringContaining('letters, digits') }]],
     ['an invalid email', { email: 'not-an-email', source: 'events' }, [{ path: 'email', message: 'must be a valid email address' }]],
     ['an unknown source', { email: 'x@y.io', source: 'billboard' }, [{ path: 'source', message: expect.stringContaining('must be one of: events, content, ads') }]],
     ['an unknown field', { email: 'x@y.io', source: 'ads', emial: 'typo' }, [{ path: '(body)', message: 'unknown field(s): emial' }]],
@@ -125,7 +165,8 @@ describe.each(providers)('lead intake on %s', (provider) => {
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe('3.1.0');
     const schema = response.body.paths['/api/leads'].post.requestBody.content['application/json'].schema;
-    expect(schema.required).toEqual(expect.arrayContaining(['email', 'source']));
+    expect(schema.anyOf).toEqual([{ required: ['email'] }, { required: ['externalId'] }]);
+    expect(schema.required).toEqual(expect.arrayContaining(['source']));
     expect(schema.properties.source.enum).toEqual(['events', 'content', 'ads', 'partner-referral', 'customer-referral', 'social', 'cold-outreach']);
     expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/leads', '/api/leads/{id}', '/health']));
   });

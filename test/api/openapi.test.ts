@@ -149,7 +149,9 @@ describe('OpenAPI document', () => {
 
   it('takes the capture body from LeadInputSchema', () => {
     const schema = (doc.paths['/api/leads']!.post!.requestBody as { content: Record<string, { schema: Json & { properties: Record<string, Json> } }> }).content['application/json']!.schema;
-    expect(schema.required).toEqual(expect.arrayContaining(['email', 'source']));
+    expect(schema.required).toEqual(expect.arrayContaining(['source']));
+    expect(schema.anyOf).toEqual([{ required: ['email'] }, { required: ['externalId'] }]);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['email', 'externalId']));
     expect(schema.properties.source!.enum).toContain('events');
   });
 });

@@ -34,6 +34,15 @@ describe('form webhook', () => {
     expect(lead).toMatchObject({ email: 'mary@shelley.io', firstName: 'Mary', company: 'Frankenstein Labs', title: 'CTO', source: 'ads', sourceDetails: { campaign: 'spring-webinar' }, attributes: { employees: 250 } });
   });
 
+  it('when a CRM sync delivers a record without an email, then its crm_id identifies the lead and a later delivery merges', async () => {
+    const first = await deliver(system.url, { crm_id: 'HS-77102', first_name: 'Rosalind', company_name: 'Helix Ltd' }, { 'x-webhook-id': 'crm-sync-1' }, '?source=partner-referral');
+    expect(first.status).toBe(201);
+    const update = await deliver(system.url, { crm_id: 'HS-77102', email: 'rosalind@helix.co.uk' }, { 'x-webhook-id': 'crm-sync-2' }, '?source=partner-referral');
+    expect(update.body).toMatchObject({ id: first.body.id, status: 'merged' });
+    const lead = await system.database.db.lead.findUnique({ where: { id: first.body.id } });
+    expect(lead).toMatchObject({ externalId: 'HS-77102', email: 'rosalind@helix.co.uk', firstName: 'Rosalind', company: 'Helix Ltd' });
+  });
+
   it('when the tool retries one delivery concurrently, then it is recorded once, and a new delivery merges into the same journey', async () => {
     const form = { email: 'retry@webhooks.io', source: 'content' };
     const retries = await Promise.all(Array.from({ length: 5 }, () => deliver(system.url, form, { 'x-webhook-id': 'delivery-0001' })));

@@ -69,6 +69,17 @@ describe.each(providers)('lead journey on %s', (provider) => {
     expect(ownerNotice.map((message) => message.subject)).toContain('New MQL: Ada (Analytical Engines), score 90');
   });
 
+  it('when an MQL is known only by its CRM id, then its cadence email step becomes a task for the owner instead of a send', async () => {
+    const { email: _none, ...profile } = strongProfile('unused@example.com');
+    const created = await post('/api/leads', { ...profile, externalId: 'crm-no-email-1' });
+    expect(created.status).toBe(201);
+    await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });
+    const reviewTask = async () => ((await lead(created.body.id)).tasks as { kind: string }[]).find((t) => t.kind === 'review');
+    expect(await eventually(async () => (await reviewTask()) !== undefined, 20_000)).toBe(true);
+    expect(await reviewTask()).toMatchObject({ ownerEmail: 'alice.chen@example.com', status: 'open', title: 'No email address on file: find one and send "Great meeting you at SaaStr Annual" by hand' });
+    expect(await system.database.db.outboundEmail.count({ where: { leadId: created.body.id, template: { not: null } } })).toBe(0);
+  });
+
   it('when the owner does not touch the MQL in time, then the SLA escalates: remind, reassign, manager, queue', async () => {
     const created = await post('/api/leads', strongProfile('grace@compilers.io'));
     await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });

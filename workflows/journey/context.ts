@@ -8,7 +8,10 @@ import type { JourneyMemory, JourneyState } from '../messages';
 export interface LeadJourneyInput {
   leadId: string;
   tenant: string;
-  email: string;
+  /** Normalised email, when the lead was first submitted with one. */
+  email?: string;
+  /** The lead's external id, when it was first submitted with one. */
+  externalId?: string;
   state?: JourneyState;
   memory?: JourneyMemory;
   /** Sequence for idempotency keys, so keys stay unique across continue-as-new. */

@@ -18,12 +18,12 @@ export const leadPaths = {
           schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
         },
       ],
-      requestBody: body(LeadInputSchema),
+      requestBody: leadInputBody(),
       responses: {
         '201': { description: 'A new lead and journey were created (`Location` names the lead).', content: json(SubmissionResponseSchema) },
         '200': { description: 'The submission was merged into the existing journey.', content: json(SubmissionResponseSchema) },
         '202': { description: 'The journey holds the submission; it will be stored as soon as possible.', content: json(SubmissionResponseSchema) },
-        ...errors(['400', 'Malformed JSON, invalid fields (field-level messages in `fields`) or an invalid Idempotency-Key.'], '413', [
+        ...errors(['400', 'Malformed JSON, invalid fields (field-level messages in `fields`) or an invalid Idempotency-Key.'], ['409', 'The email and the external id belong to two different leads, or contradict the identifiers on record (`conflict`); nothing was merged.'], '413', [
           '503',
           'Temporal or the database is unreachable; nothing was captured.',
         ]),
@@ -72,3 +72,11 @@ export const leadPaths = {
     },
   },
 };
+
+/** The intake body: zod cannot express "email or externalId" in JSON Schema, so it is added here. */
+function leadInputBody() {
+  const request = body(LeadInputSchema);
+  const media = request.content['application/json'];
+  media.schema = { ...media.schema, anyOf: [{ required: ['email'] }, { required: ['externalId'] }] };
+  return request;
+}

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import { captureLead } from '../../usecases/intake';
+import { intakeDeps } from '../intake-deps';
 import { listLeads, viewLead } from '../../usecases/lead-view';
 import { LeadflowError } from '../../usecases/errors';
-import { checkDatabase } from '../health';
 import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema } from '../schemas';
 import { fieldErrors } from '../errors';
 
@@ -33,15 +33,7 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
     }
     const { tenant, ...lead } = parsed.data;
     const result = await captureLead(
-      {
-        temporal: deps.temporal,
-        taskQueue: deps.taskQueue,
-        now: deps.now ?? (() => new Date()),
-        assertDatabaseReachable: async () => {
-          const check = await checkDatabase(deps.db);
-          if (check.status === 'down') throw new LeadflowError('database_unavailable', `The database is unreachable (${check.message}); the lead was not captured. Retry shortly.`);
-        },
-      },
+      intakeDeps(deps, 'the lead was not captured. Retry shortly.'),
       { ...lead, tenant: tenant ?? deps.defaultTenant },
       { idempotencyKey },
     );

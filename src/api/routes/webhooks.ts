@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { LEAD_SOURCES } from '../../domain/lead';
 import { captureLead } from '../../usecases/intake';
+import { intakeDeps } from '../intake-deps';
 import { LeadflowError } from '../../usecases/errors';
-import { checkDatabase } from '../health';
 import { fieldErrors } from '../errors';
 import { LeadInputSchema } from '../schemas';
 
@@ -22,6 +22,7 @@ export interface WebhookRoutesDeps {
 /** Field names form tools commonly use, mapped onto the lead. First present wins. */
 const FIELD_ALIASES: Record<string, string[]> = {
   email: ['email', 'Email', 'email_address', 'emailAddress', 'work_email'],
+  externalId: ['externalId', 'external_id', 'crm_id', 'crmId', 'record_id'],
   firstName: ['firstName', 'first_name', 'FirstName', 'fname', 'given_name'],
   lastName: ['lastName', 'last_name', 'LastName', 'lname', 'family_name'],
   company: ['company', 'company_name', 'Company', 'organization', 'organisation'],
@@ -62,15 +63,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
     const deliveryId = req.get('X-Webhook-Id') ?? req.get('X-Request-Id') ?? req.get('Idempotency-Key');
     const { tenant, ...input } = lead.data;
     const result = await captureLead(
-      {
-        temporal: deps.temporal,
-        taskQueue: deps.taskQueue,
-        now: () => new Date(),
-        assertDatabaseReachable: async () => {
-          const check = await checkDatabase(deps.db);
-          if (check.status === 'down') throw new LeadflowError('database_unavailable', 'The database is unreachable; the submission was not captured. Redeliver shortly.');
-        },
-      },
+      intakeDeps(deps, 'the submission was not captured. Redeliver shortly.'),
       { ...input, tenant: tenant ?? deps.defaultTenant },
       { idempotencyKey: deliveryId ? `webhook-${deliveryId}`.slice(0, 128) : undefined },
     );
