@@ -1,0 +1,212 @@
+/**
+ * A quote version as the customer reads it: {@link quoteDocument} turns content and totals into
+ * display text (one wording for every format), and {@link renderQuoteHtml} lays that out as a
+ * printable, self-contained HTML page. The PDF (src/quotes/quote-pdf.ts) lays out the same text.
+ * Pure: every date and amount is passed in.
+ */
+import { escapeHtml } from './email-template';
+import { formatAmount, formatBasisPoints, formatMoney } from './money';
+import type { QuoteContent, QuoteTotals } from './quote';
+
+/** What a rendered quote shows besides its content. */
+export interface QuoteRenderInput {
+  quoteNumber: string;
+  version: number;
+  content: QuoteContent;
+  totals: QuoteTotals;
+  /** The version's lifecycle status, shown as a label ("draft", "pending-approval", "sent", …). */
+  status: string;
+  /** When this version was issued, as an ISO date or instant; its date part is shown. */
+  issuedAt: string;
+}
+
+/** One line of the line table, as display text; amounts without the currency code. */
+export interface QuoteDocumentLine {
+  position: number;
+  name: string;
+  sku: string;
+  quantity: string;
+  unitPrice: string;
+  /** "10%", or "" without a discount. */
+  discountRate: string;
+  /** The discount taken off, "-120.00", or "" without a discount. */
+  discountAmount: string;
+  net: string;
+}
+
+/** A row of the totals block: "Tax 20% (GB)" and "GBP 1,234.50". */
+export interface QuoteDocumentTotal {
+  label: string;
+  amount: string;
+  kind: 'subtotal' | 'overall-discount' | 'tax' | 'total';
+}
+
+/** The text of a rendered quote, not yet escaped or laid out. */
+export interface QuoteDocument {
+  title: string;
+  quoteNumber: string;
+  version: string;
+  status: string;
+  issuedOn: string;
+  validUntil: string;
+  currency: string;
+  /** Name first, then address lines and tax id. */
+  seller: string[];
+  /** Company first, then contact, email, address lines and tax region. */
+  customer: string[];
+  lines: QuoteDocumentLine[];
+  totals: QuoteDocumentTotal[];
+  paymentTerms: string;
+  notes: string | null;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "2026-03-05" or "2026-03-05T10:00:00Z" → "5 March 2026"; anything else is shown as given. */
+export function formatQuoteDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  const month = match ? MONTHS[Number(match[2]) - 1] : undefined;
+  return match && month ? `${Number(match[3])} ${month} ${match[1]}` : iso;
+}
+
+/** "net-30" → "Net 30 days", "due-on-receipt" → "Due on receipt"; other terms as written. */
+export function describePaymentTerms(terms: string): string {
+  const net = /^net[- ]?(\d+)$/i.exec(terms.trim());
+  if (net) return `Net ${net[1]} days`;
+  if (/^due[- ]on[- ]receipt$/i.test(terms.trim())) return 'Due on receipt';
+  return terms;
+}
+
+function label(status: string): string {
+  const words = status.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const nonBlank = (values: (string | undefined)[]): string[] => values.flatMap((v) => (v === undefined ? [] : v.split(/\r?\n/))).map((v) => v.trim()).filter(Boolean);
+
+/** The display text of a quote version. */
+export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
+  const { content, totals } = input;
+  const { currency, seller, customer } = content;
+  const lines = content.lines.map((line, i): QuoteDocumentLine => {
+    const amounts = totals.lines.find((t) => t.lineId === line.id);
+    const discountMinor = amounts?.discountMinor ?? 0;
+    return {
+      position: i + 1,
+      name: line.name,
+      sku: line.sku,
+      quantity: line.quantity.toLocaleString('en-US'),
+      unitPrice: formatAmount(line.unitPriceMinor, currency),
+      discountRate: line.discountBp === 0 ? '' : formatBasisPoints(line.discountBp),
+      discountAmount: line.discountBp === 0 ? '' : formatAmount(-discountMinor, currency),
+      net: formatAmount(amounts?.netMinor ?? 0, currency),
+    };
+  });
+  const rows: QuoteDocumentTotal[] = [{ kind: 'subtotal', label: 'Subtotal', amount: formatMoney(totals.subtotalMinor, currency) }];
+  if (content.overallDiscountBp !== 0) {
+    rows.push({ kind: 'overall-discount', label: `Discount ${formatBasisPoints(content.overallDiscountBp)}`, amount: formatMoney(-totals.overallDiscountMinor, currency) });
+  }
+  rows.push({ kind: 'tax', label: `Tax ${formatBasisPoints(content.taxRateBp)} (${content.taxRegion})`, amount: formatMoney(totals.taxMinor, currency) });
+  rows.push({ kind: 'total', label: 'Total', amount: formatMoney(totals.totalMinor, currency) });
+  return {
+    title: `Quote ${input.quoteNumber}`,
+    quoteNumber: input.quoteNumber,
+    version: `Version ${input.version}`,
+    status: label(input.status),
+    issuedOn: formatQuoteDate(input.issuedAt),
+    validUntil: formatQuoteDate(content.validUntil),
+    currency,
+    seller: nonBlank([seller.name, seller.address, seller.taxId === undefined ? undefined : `Tax ID: ${seller.taxId}`]),
+    customer: nonBlank([customer.company, customer.contactName, customer.email, customer.address, `Tax region: ${content.taxRegion}`]),
+    lines,
+    totals: rows,
+    paymentTerms: describePaymentTerms(content.paymentTerms),
+    notes: content.notes?.trim() ? content.notes.trim() : null,
+  };
+}
+
+const STYLE = `
+@page { size: A4; margin: 18mm 16mm; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 10pt/1.45 "Helvetica Neue", Helvetica, Arial, sans-serif; color: #1d2430; }
+.page { max-width: 178mm; margin: 0 auto; }
+header { display: flex; justify-content: space-between; align-items: flex-start; border-bottom: 2px solid #1d2430; padding-bottom: 4mm; }
+h1 { font-size: 20pt; margin: 0; letter-spacing: 0.02em; }
+.meta { text-align: right; }
+.meta div { white-space: nowrap; }
+.status { display: inline-block; padding: 0.5mm 2.5mm; border: 1px solid #1d2430; border-radius: 2mm; font-size: 8.5pt; text-transform: uppercase; letter-spacing: 0.05em; }
+.parties { display: flex; gap: 10mm; margin: 6mm 0; }
+.parties section { flex: 1; }
+h2 { font-size: 8.5pt; text-transform: uppercase; letter-spacing: 0.08em; color: #5b6575; margin: 0 0 1.5mm; }
+.parties p { margin: 0; }
+.parties p:first-of-type { font-weight: bold; }
+table { width: 100%; border-collapse: collapse; }
+thead { display: table-header-group; }
+th { text-align: left; font-size: 8.5pt; text-transform: uppercase; letter-spacing: 0.05em; color: #5b6575; border-bottom: 1px solid #1d2430; padding: 1.5mm 1.5mm; }
+td { border-bottom: 1px solid #d8dce3; padding: 1.8mm 1.5mm; vertical-align: top; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.sub { color: #5b6575; font-size: 8.5pt; }
+.totals { width: 45%; margin: 5mm 0 0 auto; break-inside: avoid; page-break-inside: avoid; }
+.totals td { border-bottom: none; padding: 1mm 1.5mm; }
+.totals tr.total td { border-top: 2px solid #1d2430; font-weight: bold; font-size: 12pt; padding-top: 2mm; }
+.terms { margin-top: 8mm; break-inside: avoid; page-break-inside: avoid; }
+.terms dl { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 6mm; margin: 0; }
+.terms dt { font-weight: bold; }
+.terms dd { margin: 0; }
+.notes { white-space: pre-wrap; margin-top: 4mm; }
+`.trim();
+
+/**
+ * A complete, printable HTML document for a quote version: inline CSS with A4 page rules, no
+ * external resources, every piece of user text escaped.
+ */
+export function renderQuoteHtml(input: QuoteRenderInput): string {
+  const doc = quoteDocument(input);
+  const e = escapeHtml;
+  const paragraphs = (lines: string[]) => lines.map((line) => `<p>${e(line)}</p>`).join('');
+  const lineRows = doc.lines.map((line) =>
+    `<tr><td class="num">${line.position}</td><td>${e(line.name)}<div class="sub">${e(line.sku)}</div></td>` +
+    `<td class="num">${e(line.quantity)}</td><td class="num">${e(line.unitPrice)}</td><td class="num">${e(line.discountRate)}<div class="sub">${e(line.discountAmount)}</div></td><td class="num">${e(line.net)}</td></tr>`).join('\n');
+  const totalRows = doc.totals.map((row) => `<tr class="${row.kind}"><td>${e(row.label)}</td><td class="num">${e(row.amount)}</td></tr>`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(doc.title)} (${e(doc.version)})</title>
+<style>
+${STYLE}
+</style>
+</head>
+<body>
+<div class="page">
+<header>
+<div><h1>${e(doc.title)}</h1><div>${e(doc.version)}</div></div>
+<div class="meta"><div><span class="status">${e(doc.status)}</span></div><div>Issued ${e(doc.issuedOn)}</div><div>Valid until ${e(doc.validUntil)}</div></div>
+</header>
+<div class="parties">
+<section><h2>From</h2>${paragraphs(doc.seller)}</section>
+<section><h2>Prepared for</h2>${paragraphs(doc.customer)}</section>
+</div>
+<table class="lines">
+<thead><tr><th class="num">#</th><th>Item</th><th class="num">Qty</th><th class="num">Unit price</th><th class="num">Discount</th><th class="num">Amount (${e(doc.currency)})</th></tr></thead>
+<tbody>
+${lineRows}
+</tbody>
+</table>
+<table class="totals">
+<tbody>
+${totalRows}
+</tbody>
+</table>
+<section class="terms">
+<h2>Terms</h2>
+<dl><dt>Payment terms</dt><dd>${e(doc.paymentTerms)}</dd><dt>Valid until</dt><dd>${e(doc.validUntil)}</dd><dt>Quote</dt><dd>${e(doc.quoteNumber)}, ${e(doc.version.toLowerCase())}</dd></dl>
+${doc.notes === null ? '' : `<div class="notes">${e(doc.notes)}</div>`}
+</section>
+</div>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,271 @@
+/**
+ * Quotes as the deal desk sees them: what a quote says (its content), what it adds up to (its
+ * totals), the discount the approval matrix judges, and the business rules a quote must meet.
+ * Pure: the tax rate and today's date are passed in. Amounts are minor units, percentages basis
+ * points; see money.ts for the rounding rule.
+ */
+import {
+  applyBasisPoints, CURRENCY_CODES, FULL_BP, isCurrencyCode, MoneyError, mulDivRounded, multiplyMinor, subtractMinor, sumMinor, toWholeUnits,
+  type CurrencyCode,
+} from './money';
+
+/** Who sells: printed at the top of the quote. */
+export interface QuoteSeller {
+  name: string;
+  address?: string;
+  taxId?: string;
+}
+
+/** Who buys. `region` is the tax region code ("US-NY", "GB", "DE") the tax rate was resolved for. */
+export interface QuoteCustomer {
+  company: string;
+  contactName?: string;
+  email?: string;
+  address?: string;
+  region: string;
+}
+
+/** One line of a quote. `id` is stable across versions, so versions can be compared line by line. */
+export interface QuoteLine {
+  id: string;
+  /** The product's SKU (catalogue id). */
+  sku: string;
+  name: string;
+  /** A positive whole number of units. */
+  quantity: number;
+  unitPriceMinor: number;
+  /** This line's discount, 0–10000 bp. */
+  discountBp: number;
+}
+
+/** Everything a quote version says. Hashed (quote-hash.ts) and compared (quote-diff.ts) as a whole. */
+export interface QuoteContent {
+  currency: CurrencyCode;
+  seller: QuoteSeller;
+  customer: QuoteCustomer;
+  lines: QuoteLine[];
+  /** A discount on the subtotal, after line discounts, 0–10000 bp. */
+  overallDiscountBp: number;
+  /** The tax rate for `taxRegion`, resolved by the caller so computing a quote stays pure. */
+  taxRateBp: number;
+  taxRegion: string;
+  /** e.g. "net-30". */
+  paymentTerms: string;
+  /** Last day the offer stands, as an ISO date (YYYY-MM-DD). */
+  validUntil: string;
+  notes?: string;
+}
+
+/** One line's amounts. */
+export interface QuoteLineTotals {
+  lineId: string;
+  /** quantity × unit price */
+  grossMinor: number;
+  discountMinor: number;
+  netMinor: number;
+}
+
+/** What a quote adds up to, every amount in minor units of `currency`. */
+export interface QuoteTotals {
+  currency: CurrencyCode;
+  lines: QuoteLineTotals[];
+  /** Σ gross: the price before any discount. */
+  listTotalMinor: number;
+  /** Σ line net. */
+  subtotalMinor: number;
+  overallDiscountMinor: number;
+  /** Line discounts plus the overall discount: listTotal − taxable. */
+  totalDiscountMinor: number;
+  /** subtotal − overall discount: what tax is charged on. */
+  taxableMinor: number;
+  taxMinor: number;
+  /** taxable + tax: what the customer pays. */
+  totalMinor: number;
+  /** All discounts together as a share of the list total, in bp; 0 for an empty quote. */
+  effectiveDiscountBp: number;
+}
+
+/**
+ * Adds a quote up, in this order, rounding each computed amount once (half away from zero):
+ *
+ * 1. per line: gross = qty × unit; discount = round(gross × bp / 10000); net = gross − discount
+ * 2. subtotal = Σ net; overall discount = round(subtotal × overallBp / 10000)
+ * 3. taxable = subtotal − overall discount; tax = round(taxable × taxBp / 10000); total = taxable + tax
+ * 4. effective discount = round((listTotal − taxable) × 10000 / listTotal) bp
+ *
+ * Expects content that passed {@link validateQuote}; throws {@link MoneyError} if an amount is not
+ * a safe integer or a result would exceed one.
+ */
+export function computeQuote(content: QuoteContent): QuoteTotals {
+  const lines = content.lines.map((line): QuoteLineTotals => {
+    const grossMinor = multiplyMinor(line.quantity, line.unitPriceMinor);
+    const discountMinor = applyBasisPoints(grossMinor, line.discountBp);
+    return { lineId: line.id, grossMinor, discountMinor, netMinor: subtractMinor(grossMinor, discountMinor) };
+  });
+  const listTotalMinor = sumMinor(lines.map((l) => l.grossMinor));
+  const subtotalMinor = sumMinor(lines.map((l) => l.netMinor));
+  const overallDiscountMinor = applyBasisPoints(subtotalMinor, content.overallDiscountBp);
+  const taxableMinor = subtractMinor(subtotalMinor, overallDiscountMinor);
+  const taxMinor = applyBasisPoints(taxableMinor, content.taxRateBp);
+  const totalDiscountMinor = subtractMinor(listTotalMinor, taxableMinor);
+  return {
+    currency: content.currency,
+    lines,
+    listTotalMinor,
+    subtotalMinor,
+    overallDiscountMinor,
+    totalDiscountMinor,
+    taxableMinor,
+    taxMinor,
+    totalMinor: sumMinor([taxableMinor, taxMinor]),
+    effectiveDiscountBp: listTotalMinor === 0 ? 0 : mulDivRounded(totalDiscountMinor, FULL_BP, listTotalMinor),
+  };
+}
+
+/** Which discount the approval matrix was shown, for the approval request's "why". */
+export type ApprovalDiscountSource =
+  | { kind: 'line'; lineId: string }
+  | { kind: 'overall' }
+  | { kind: 'effective' };
+
+/** The facts `requiredApprovals(ruleset, { discountPct, dealSize })` decides on, and where they came from. */
+export interface ApprovalDiscount {
+  /** The discount judged, as a percentage (bp / 100): 19 for 1900 bp. */
+  discountPct: number;
+  discountBp: number;
+  /** The list total in whole currency units, rounded down, as approvals.yaml's `dealSize` bands expect. */
+  dealSize: number;
+  source: ApprovalDiscountSource;
+}
+
+/**
+ * The discount the approval matrix judges: the largest of the largest line discount, the overall
+ * discount and the effective discount.
+ *
+ * Why the largest: each alone can understate what the customer gets. A 10% line discount plus a
+ * 10% overall discount is 19% effective (0.9 × 0.9 = 0.81), which must not slip under a 15%
+ * authority because neither discount alone exceeds it. Conversely a 40% discount on one small
+ * line barely moves the effective discount, but still gives a product away at 40% and needs the
+ * authority for 40%.
+ *
+ * The effective discount is rounded to the nearest bp rather than up: a plain 20% line discount
+ * whose amount rounds up by half a cent is 20.0001% effective, and must not need the 20–30% tier.
+ *
+ * Ties name the line first, then the overall discount, then the effective one.
+ */
+export function discountForApproval(totals: QuoteTotals, content: QuoteContent): ApprovalDiscount {
+  let discountBp = -1;
+  let source: ApprovalDiscountSource = { kind: 'effective' };
+  for (const line of content.lines) {
+    if (line.discountBp > discountBp) {
+      discountBp = line.discountBp;
+      source = { kind: 'line', lineId: line.id };
+    }
+  }
+  if (content.overallDiscountBp > discountBp) {
+    discountBp = content.overallDiscountBp;
+    source = { kind: 'overall' };
+  }
+  if (totals.effectiveDiscountBp > discountBp) {
+    discountBp = totals.effectiveDiscountBp;
+    source = { kind: 'effective' };
+  }
+  return { discountPct: discountBp / 100, discountBp, dealSize: toWholeUnits(totals.listTotalMinor, totals.currency), source };
+}
+
+/** A business rule a quote breaks, at a field path in the zod style ("lines.2.quantity"). */
+export interface QuoteIssue {
+  path: string;
+  message: string;
+}
+
+/** What the business rules are checked against. */
+export interface QuoteCheckContext {
+  /** Today as an ISO date (YYYY-MM-DD), in the seller's calendar: a quote may not expire before it. */
+  today: string;
+  /** The currency the quote must be in: the deal's, or the previous version's (totals across versions must compare). */
+  expectedCurrency?: CurrencyCode;
+}
+
+/**
+ * The domain's checks on a quote's content, each as a field-level issue; empty when the quote may
+ * be saved. Shape (types, required fields) is the HTTP schema's job; this checks what a schema
+ * cannot say: at least one line, unique line ids, quantities, prices, discounts and tax within
+ * range, a validity date not in the past, the expected currency, a tax rate for the customer's
+ * region, and totals that stay exact.
+ */
+export function validateQuote(content: QuoteContent, context: QuoteCheckContext): QuoteIssue[] {
+  const issues: QuoteIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+
+  checkCurrency(content.currency, context.expectedCurrency, add);
+  if (content.customer.company.trim() === '') add('customer.company', 'the customer company is blank');
+  if (content.taxRegion !== content.customer.region) {
+    add('taxRegion', `the tax rate is for region "${content.taxRegion}" but the customer is in "${content.customer.region}": resolve the rate for the customer's region`);
+  }
+  if (content.lines.length === 0) add('lines', 'a quote needs at least one line');
+  const seen = new Map<string, number>();
+  content.lines.forEach((line, i) => {
+    checkLine(line, `lines.${i}`, add);
+    const first = seen.get(line.id);
+    if (first !== undefined) add(`lines.${i}.id`, `line id "${line.id}" is already used by line ${first + 1}: each line needs its own id`);
+    else seen.set(line.id, i);
+  });
+  checkBasisPoints(content.overallDiscountBp, 'overallDiscountBp', 'the overall discount', add);
+  checkBasisPoints(content.taxRateBp, 'taxRateBp', 'the tax rate', add);
+  checkValidUntil(content.validUntil, context.today, add);
+  if (issues.length === 0) checkTotalsExact(content, add);
+  return issues;
+}
+
+type AddIssue = (path: string, message: string) => void;
+
+/** The type says CurrencyCode, but stored content may predate a currency's removal from the table. */
+function checkCurrency(currency: CurrencyCode, expected: CurrencyCode | undefined, add: AddIssue): void {
+  if (!isCurrencyCode(currency)) {
+    add('currency', `unknown currency "${String(currency)}": use one of ${CURRENCY_CODES.join(', ')}`);
+    return;
+  }
+  if (expected !== undefined && currency !== expected) {
+    add('currency', `the quote is in ${currency} but must be in ${expected}, the currency of the deal and its earlier versions`);
+  }
+}
+
+function checkLine(line: QuoteLine, path: string, add: AddIssue): void {
+  if (line.id.trim() === '') add(`${path}.id`, 'the line id is blank');
+  if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) add(`${path}.quantity`, `quantity must be a whole number of at least 1, got ${line.quantity}`);
+  if (!Number.isSafeInteger(line.unitPriceMinor)) add(`${path}.unitPriceMinor`, `the unit price must be whole minor units (cents), got ${line.unitPriceMinor}`);
+  else if (line.unitPriceMinor < 0) add(`${path}.unitPriceMinor`, `the unit price may not be negative, got ${line.unitPriceMinor}: give a discount instead`);
+  checkBasisPoints(line.discountBp, `${path}.discountBp`, 'the line discount', add);
+}
+
+function checkBasisPoints(bp: number, path: string, what: string, add: AddIssue): void {
+  if (!Number.isSafeInteger(bp)) add(path, `${what} must be whole basis points (1 bp = 0.01%), got ${bp}`);
+  else if (bp < 0 || bp > FULL_BP) add(path, `${what} must be between 0% and 100% (0–${FULL_BP} bp), got ${bp} bp`);
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isIsoDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return daysInMonth !== undefined && day >= 1 && day <= daysInMonth;
+}
+
+function checkValidUntil(validUntil: string, today: string, add: AddIssue): void {
+  if (!isIsoDate(validUntil)) add('validUntil', `"${validUntil}" is not a date: write YYYY-MM-DD`);
+  else if (!isIsoDate(today)) throw new RangeError(`validateQuote: today must be a YYYY-MM-DD date, got "${today}"`);
+  else if (validUntil < today) add('validUntil', `the quote would expire on ${validUntil}, before today (${today}): choose a later date`);
+}
+
+function checkTotalsExact(content: QuoteContent, add: AddIssue): void {
+  try {
+    computeQuote(content);
+  } catch (error) {
+    if (!(error instanceof MoneyError)) throw error;
+    add('lines', `the quote's amounts are too large to compute exactly (${error.message}): split it into smaller quotes`);
+  }
+}
