@@ -8,8 +8,11 @@ import { LeadflowError, type ErrorCode } from '../usecases/errors';
 export const httpStatusFor: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
+  stale_revision: 409,
+  not_allowed: 422,
   temporal_unavailable: 503,
   database_unavailable: 503,
   rules_unavailable: 503,

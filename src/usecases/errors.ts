@@ -5,8 +5,13 @@
 export type ErrorCode =
   | 'validation_failed'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** A version check failed: someone else changed the record since the caller read it. */
+  | 'stale_revision'
+  /** The request is well-formed but the business rules do not allow it now (e.g. a stage's exit criteria). */
+  | 'not_allowed'
   | 'temporal_unavailable'
   | 'database_unavailable'
   | 'rules_unavailable'

@@ -1,0 +1,135 @@
+/**
+ * Messages of the deal desk's workflows, defined once and shared by the API and the workflows:
+ * `dealJourney` (one per opportunity), `quoteApproval` (one per quote version needing approval)
+ * and `contractRenewal` (one per won contract). The API authorises the caller before sending any
+ * of these; the workflows validate state.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DealStage } from '../src/rules/facts';
+
+/** Who asked, for the audit trail: a person's email, or "system". */
+export interface ActorRef {
+  email: string;
+  role: string;
+}
+
+export interface DealState {
+  dealId: string;
+  tenant: string;
+  leadId: string;
+  stage: DealStage;
+  stageEnteredAt: string;
+  owner: string;
+  /** The quote version the deal currently works with. */
+  quote: { quoteId: string; version: number; versionId: string; status: QuoteVersionStatus; expiresAt: string | null; approvalWorkflowId: string | null } | null;
+  stalled: { alert: string; stage: DealStage; status: 'watching' | 'alerted' | 'cleared'; escalations: string[] } | null;
+  /** Meetings whose reminders are pending. */
+  meetings: { meetingId: string; kind: string; startsAt: string; remindAt: string[]; status: 'scheduled' | 'held' | 'cancelled' | 'no-show' }[];
+  /** Warnings raised on the way (e.g. closing without an engaged decision maker). */
+  warnings: string[];
+  contract: { contractId: string; workflowId: string } | null;
+  pendingWrites: number;
+}
+
+export type QuoteVersionStatus = 'draft' | 'pending-approval' | 'approved' | 'rejected' | 'sent' | 'signed' | 'expired' | 'superseded';
+
+export interface StageMoveRequest {
+  to: DealStage;
+  actor: ActorRef;
+  /** Required for closed-lost. */
+  reason?: string;
+}
+export type StageMoveResult = { stage: DealStage; warnings: string[] };
+
+export interface QuoteVersionNotice {
+  quoteId: string;
+  versionId: string;
+  version: number;
+  contentHash: string;
+  /** From discountForApproval: the discount the matrix sees, and the deal size in whole units. */
+  discountPct: number;
+  dealSize: number;
+  /** ISO date (YYYY-MM-DD): the quote is valid through the end of this day, in UTC. */
+  validUntil: string;
+  actor: ActorRef;
+}
+export interface QuoteApprovalStatus {
+  versionId: string;
+  status: QuoteVersionStatus;
+  tier: string | null;
+  approvalWorkflowId: string | null;
+}
+
+export interface SendQuoteRequest {
+  versionId: string;
+  actor: ActorRef;
+}
+
+export interface SignatureRequestInput {
+  versionId: string;
+  signer: { name: string; email: string };
+  actor: ActorRef;
+}
+
+/** From the e-signature webhook (already HMAC-verified and de-duplicated by the API). */
+export interface SignatureEvent {
+  provider: string;
+  envelopeId: string;
+  versionId: string;
+  status: 'signed' | 'declined' | 'voided';
+  at: string;
+}
+
+export interface MeetingNotice {
+  meetingId: string;
+  kind: 'meeting' | 'demo' | 'presentation';
+  startsAt: string;
+  actor: ActorRef;
+}
+export interface MeetingOutcome {
+  meetingId: string;
+  kind: 'meeting' | 'demo' | 'presentation';
+  status: 'held' | 'cancelled' | 'no-show';
+  actor: ActorRef;
+}
+
+// ---- dealJourney --------------------------------------------------------------------------
+export const dealState = defineQuery<DealState>('dealState');
+/** Moves the deal to a stage if the stage's exit criteria from approvals.yaml are met. */
+export const moveStage = defineUpdate<StageMoveResult, [StageMoveRequest]>('moveStage');
+/** A new quote version was saved: withdraw the previous approval, decide and start the new one. */
+export const quoteVersionCreated = defineUpdate<QuoteApprovalStatus, [QuoteVersionNotice]>('quoteVersionCreated');
+/** Marks an approved version sent; its expiry timer starts. */
+export const sendQuote = defineUpdate<{ versionId: string; expiresAt: string }, [SendQuoteRequest]>('sendQuote');
+/** Sends an approved (or sent) version for e-signature through the provider adapter. */
+export const requestSignature = defineUpdate<{ envelopeId: string }, [SignatureRequestInput]>('requestSignature');
+export const signatureCompleted = defineSignal<[SignatureEvent]>('signatureCompleted');
+export const meetingScheduled = defineUpdate<{ remindAt: string[] }, [MeetingNotice]>('meetingScheduled');
+export const meetingCompleted = defineUpdate<{ followUp: string | null }, [MeetingOutcome]>('meetingCompleted');
+/** From the approval child: the chain finished. */
+export const approvalFinished = defineSignal<[{ versionId: string; status: 'approved' | 'rejected' | 'cancelled'; reason: string }]>('approvalFinished');
+/** From the stall watch child: take escalation step `stepIndex`. */
+export const dealStalled = defineSignal<[{ sla: string; stepIndex: number; at: string }]>('dealStalled');
+
+// ---- quoteApproval ------------------------------------------------------------------------
+export interface ApprovalDecisionRequest {
+  stepId: string;
+  decision: 'approve' | 'reject';
+  comment: string;
+  /** The content hash the approver reviewed; a different hash means the quote changed. */
+  contentHash: string;
+  actor: ActorRef;
+}
+export interface ApprovalDecisionResult {
+  stepId: string;
+  decision: 'approved' | 'rejected';
+  decidedBy: string;
+  decidedAt: string;
+  /** The request's status after this decision. */
+  requestStatus: 'pending' | 'approved' | 'rejected';
+}
+export const decideApproval = defineUpdate<ApprovalDecisionResult, [ApprovalDecisionRequest]>('decideApproval');
+/** Hands a pending step to someone else (manual delegation, if approvals.yaml allows it). */
+export const delegateApproval = defineUpdate<{ stepId: string; assigneeEmail: string }, [{ stepId: string; to: string; reason: string; actor: ActorRef }]>('delegateApproval');
+/** The parent withdraws the request (the quote was edited). */
+export const withdrawApproval = defineSignal<[{ reason: string }]>('withdrawApproval');
