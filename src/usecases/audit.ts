@@ -1,0 +1,51 @@
+/**
+ * The deal desk's audit trail: who did what, when and why, to a deal, quote, approval, signature,
+ * contract, token or person. Rows are append-only and keyed by an idempotency key, so an activity
+ * retry or a double-clicked button records one entry.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db, Prisma } from '../db/client';
+
+export const AUDIT_SUBJECTS = ['deal', 'quote', 'approval', 'signature', 'contract', 'token', 'person', 'material', 'product'] as const;
+export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
+
+export interface AuditEntry {
+  tenant: string;
+  subjectType: AuditSubject;
+  subjectId: string;
+  dealId?: string | null;
+  /** Dotted verb, e.g. `approval.requested`, `approval.reminded`, `quote.version-created`. */
+  action: string;
+  /** A person's email, or "system" for timers and rules. */
+  actor: string;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+  occurredAt: Date;
+  /** Same key, same entry: retries and double submissions record once. Random when absent. */
+  idempotencyKey?: string;
+}
+
+type AuditWriter = Pick<Db, 'auditEvent'> | Prisma.TransactionClient;
+
+/** Appends an entry unless one with the same idempotency key exists. Returns whether it was new. */
+export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<boolean> {
+  const idempotencyKey = entry.idempotencyKey ?? `audit:${randomUUID()}`;
+  const existing = await db.auditEvent.findUnique({ where: { idempotencyKey }, select: { id: true } });
+  if (existing) return false;
+  await db.auditEvent.create({
+    data: {
+      id: idempotencyKey,
+      tenant: entry.tenant,
+      subjectType: entry.subjectType,
+      subjectId: entry.subjectId,
+      dealId: entry.dealId ?? null,
+      action: entry.action,
+      actor: entry.actor,
+      reason: entry.reason ?? null,
+      details: (entry.details ?? {}) as Prisma.InputJsonValue,
+      occurredAt: entry.occurredAt,
+      idempotencyKey,
+    },
+  });
+  return true;
+}
