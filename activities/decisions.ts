@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
+import type { LeadLocale } from '../src/rules/evaluate-escalation';
 import type { RuleRegistry } from '../src/rules/registry';
 import {
   evaluateEnrolment,
@@ -20,7 +21,8 @@ export type DecisionRequest =
   | { kind: 'qualification'; facts: Facts }
   | { kind: 'routing'; facts: Facts }
   | { kind: 'sla'; sla: string; facts: Facts }
-  | { kind: 'enrolment'; facts: Facts }
+  /** `lead` picks the holidays the cadence's send window skips (older journeys omit it). */
+  | { kind: 'enrolment'; facts: Facts; lead?: LeadLocale }
   | { kind: 'disqualification'; reason: string }
   | { kind: 'stalled'; stage: string; facts: Facts };
 
@@ -101,7 +103,7 @@ function evaluate(ruleset: Ruleset, request: DecisionRequest): Decision<unknown>
     case 'sla':
       return evaluateEscalation(ruleset, { sla: request.sla, facts: request.facts });
     case 'enrolment':
-      return evaluateEnrolment(ruleset, request.facts);
+      return evaluateEnrolment(ruleset, request.facts, request.lead);
     case 'stalled':
       return evaluateStalled(ruleset, { stage: request.stage, facts: request.facts });
     case 'disqualification': {

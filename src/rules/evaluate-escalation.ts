@@ -1,7 +1,7 @@
 /**
  * Escalation decisions: an SLA's deadline for this lead (with any override), whose
- * business calendar measures it, and the chain to walk when it passes; and which
- * stalled-stage alert applies. Pure.
+ * business calendar measures it, and the chain to walk when it passes; which
+ * stalled-stage alert applies; and whose public holidays a lead's send windows skip. Pure.
  */
 import { evaluateRule, firstMatch, type FactGroups, type RuleTrace } from './evaluate-condition';
 import { describeRule, type Decision } from './explain';
@@ -88,6 +88,32 @@ export function evaluateStalled(ruleset: Ruleset, input: { stage: string; facts:
     explanation: { summary: `No stalled-stage alert applies to stage ${input.stage}.`, reasons: traces.flatMap((t) => describeRule(t, 'escalation.yaml')), rules: traces },
     version: ruleset.version,
   };
+}
+
+/** Where a lead is, as far as holidays go: its ISO country code and its IANA time zone, when known. */
+export interface LeadLocale {
+  country?: string | null;
+  timeZone?: string | null;
+}
+
+/** The business calendar whose holidays are the lead's, and how it was found. */
+export type LeadHolidays =
+  | { calendar: string; matchedBy: 'country' | 'time-zone'; holidays: string[] }
+  | { calendar: null; matchedBy: 'none'; holidays: [] };
+
+/**
+ * The lead's public holidays: those of the calendar in escalation.yaml that lists the lead's
+ * country in `countries:`, else of the first calendar whose `timezone` is the lead's time
+ * zone, else none (a send window then only keeps its days and hours).
+ */
+export function leadHolidays(ruleset: Pick<Ruleset, 'escalation'>, lead: LeadLocale): LeadHolidays {
+  const calendars = Object.values(ruleset.escalation.calendars);
+  const country = lead.country?.trim().toUpperCase();
+  const byCountry = country ? calendars.find((c) => c.countries.includes(country)) : undefined;
+  if (byCountry) return { calendar: byCountry.name, matchedBy: 'country', holidays: [...byCountry.holidays] };
+  const byZone = lead.timeZone ? calendars.find((c) => c.timezone === lead.timeZone) : undefined;
+  if (byZone) return { calendar: byZone.name, matchedBy: 'time-zone', holidays: [...byZone.holidays] };
+  return { calendar: null, matchedBy: 'none', holidays: [] };
 }
 
 /** "remind-owner → after 1 business hour reassign → …" */

@@ -10,7 +10,7 @@ import type { Duration } from './duration';
 import type { Behaviour, DealStage, LeadStage } from './facts';
 import type { EngineOperator } from './operators';
 import type { ApprovalsTest, ApproverRole } from './schema/approvals';
-import type { CadenceTest } from './schema/cadences';
+import type { CadenceTest, HolidayPolicy } from './schema/cadences';
 import type { Weekday } from './schema/common';
 import type { EscalationTest } from './schema/escalation';
 import type { RoutingTest } from './schema/routing';
@@ -81,7 +81,8 @@ export interface CompiledRouting {
 
 // ---- escalation ---------------------------------------------------------------------
 
-export interface BusinessCalendar { name: string; timezone: string; days: Weekday[]; from: string; to: string; holidays: string[] }
+/** A business calendar; `countries` are the ISO codes whose leads' cadences skip its holidays. */
+export interface BusinessCalendar { name: string; timezone: string; days: Weekday[]; from: string; to: string; holidays: string[]; countries: string[] }
 export type EscalationAction =
   | { do: 'remind-owner' } | { do: 'notify-owner' } | { do: 'notify-manager' }
   | { do: 'reassign'; pool: string | null } | { do: 'move-to-queue'; queue: string };
@@ -119,7 +120,14 @@ export type CadenceStep =
   | { do: 'call'; after: Duration | null; task: string }
   | { do: 'linkedin'; after: Duration | null; task: string };
 export type StopCondition = 'reply' | 'meeting-booked' | 'unsubscribe' | 'bounce' | 'disqualified' | 'stage-change';
-export interface CompiledCadence { name: string; sendWindow: SendWindow; stopWhen: StopCondition[]; steps: CadenceStep[] }
+export interface CompiledCadence {
+  name: string;
+  sendWindow: SendWindow;
+  /** `lead`: the send window skips the lead's public holidays; `none`: it sends on them. */
+  holidayPolicy: HolidayPolicy;
+  stopWhen: StopCondition[];
+  steps: CadenceStep[];
+}
 export interface CompiledCadences {
   templates: Record<string, { subject: string; body: string }>;
   cadences: Record<string, CompiledCadence>;

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { journeyState } from '../../workflows/messages';
 import { addDuration } from '../../src/domain/business-time';
-import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, toLocalDate } from '../../src/domain/time-zone';
+import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, toLocalDate, type LocalDate } from '../../src/domain/time-zone';
 import { startMailSink, type MailSink } from '../../src/email/mail-sink';
 import { createSmtpMailer } from '../../src/email/smtp-mailer';
 import { createLogger } from '../../src/logger';
-import { evaluateEscalation, getCadence } from '../../src/rules/evaluate';
+import { evaluateEnrolment, evaluateEscalation, getCadence } from '../../src/rules/evaluate';
 import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
 import { RuleRegistry } from '../../src/rules/registry';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -20,7 +20,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 /**
  * The shipped rules' multi-day behaviour, at full length, through the real workflows and
  * activities on Temporal's time-skipping test server: an SLA that runs over a weekend, and the
- * 14-day standard cadence with its business-day delays and send windows.
+ * 14-day standard cadence with its business-day delays, send windows and the lead's holidays.
  */
 describe('shipped multi-day rules at full length (time-skipping)', () => {
   const logger = createLogger('silent');
@@ -124,6 +124,41 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     expect(await sink.list({ to: 'grace@navy.mil' })).toHaveLength(emailSteps);
     const tasks = await database.db.task.findMany({ where: { leadId: lead.id } });
     expect(tasks).toHaveLength(cadence.steps.length - emailSteps);
+  });
+
+  it('when a US lead\'s cadence falls due on a US public holiday, then every step skips the holidays of the lead\'s calendar and each email is sent once', async () => {
+    const ruleset = registry.active();
+    const enrolment = evaluateEnrolment(ruleset, { source: { channel: 'content' } }, { country: 'US', timeZone: 'America/New_York' }).outcome;
+    if (enrolment.kind !== 'enrol') throw new Error('test setup: the shipped rules enrol every content lead');
+    const { cadence, holidays } = enrolment;
+    expect(enrolment.holidayCalendar).toBe('north-america');
+    const isWeekday = (day: LocalDate) => dayOfWeek(day) >= 1 && dayOfWeek(day) <= 5;
+    // The next weekday holiday at least two days out; the lead is enrolled at 18:00 the evening before.
+    let holiday = addLocalDays(toLocalDate(new Date(), 'America/New_York'), 2);
+    for (let tries = 0; !(isWeekday(holiday) && holidays.includes(formatLocalDate(holiday))); tries++) {
+      if (tries > 400) throw new Error(`rules/escalation.yaml north-america has no weekday holiday left after ${formatLocalDate(holiday)}: add next year's holidays`);
+      holiday = addLocalDays(holiday, 1);
+    }
+    let firstWorkingDay = addLocalDays(holiday, 1);
+    while (!isWeekday(firstWorkingDay) || holidays.includes(formatLocalDate(firstWorkingDay))) firstWorkingDay = addLocalDays(firstWorkingDay, 1);
+    const startAt = fromLocalDateTime({ ...addLocalDays(holiday, -1), hour: 18, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
+    const lead = await database.db.lead.create({
+      data: { id: 'ld_fulllengthholiday00000', tenant: 'default', email: 'ada@lovelace.dev', firstName: 'Ada', company: 'Analytical', country: 'US', source: 'content', sourceDetails: {}, attributes: {}, journeyId: 'lead-default-ld_fulllengthholiday', ownerId: 'alice.chen@example.com' },
+    });
+
+    const { final, reports } = await env.client.workflow.execute('cadenceHarness', {
+      workflowId: `cadence-holiday-${startAt.getTime()}`,
+      taskQueue: 'full-length',
+      args: [{ leadId: lead.id, cadence, timeZone: 'America/New_York', holidays, ownerEmail: 'alice.chen@example.com', pinnedVersion: null, startAt: startAt.toISOString() }],
+    }) as { final: { status: string }; reports: Array<{ nextStepAt: string | null }> };
+
+    expect(final.status).toBe('completed');
+    const scheduled = reports.filter((report) => report.nextStepAt !== null).map((report) => toLocalDate(new Date(report.nextStepAt!), 'America/New_York'));
+    expect(scheduled).toHaveLength(cadence.steps.length);
+    expect(formatLocalDate(scheduled[0]!)).toBe(formatLocalDate(firstWorkingDay));
+    expect(scheduled.map(formatLocalDate).filter((day) => holidays.includes(day))).toEqual([]);
+    const emailSteps = cadence.steps.filter((step) => step.do === 'email').length;
+    expect(await sink.list({ to: 'ada@lovelace.dev' })).toHaveLength(emailSteps);
   });
 
   it('when a lead goes silent, then its behaviour points decay on the durable timer: halved after 30 days, gone after 180', async () => {

@@ -21,11 +21,14 @@ export async function notify(journey: Journey, who: 'owner' | 'owner-manager' | 
 }
 
 export async function enrolInCadence(journey: Journey): Promise<void> {
-  const decision = await decide<EnrolmentOutcome>(journey, { kind: 'enrolment', facts: factsOf(journey) });
+  const profile = journey.memory.profile;
+  const timeZone = (profile?.attributes.timeZone as string | undefined) ?? DEFAULT_LEAD_TIME_ZONE;
+  const decision = await decide<EnrolmentOutcome>(journey, { kind: 'enrolment', facts: factsOf(journey), lead: { country: profile?.country ?? null, timeZone } });
   if (decision.outcome.kind !== 'enrol') return;
+  // Decisions recorded before send windows skipped holidays have none: replay keeps them so.
+  const { holidays = [] } = decision.outcome;
   const enrolmentId = `${workflowInfo().workflowId}/cadence-${journey.seq() + 1}`;
   journey.key('cadence');
-  const timeZone = (journey.memory.profile?.attributes.timeZone as string | undefined) ?? DEFAULT_LEAD_TIME_ZONE;
   await startChild(cadenceEnrolment, {
     workflowId: enrolmentId,
     args: [{
@@ -34,6 +37,7 @@ export async function enrolInCadence(journey: Journey): Promise<void> {
       enrolmentId,
       cadence: decision.outcome.cadence,
       timeZone,
+      holidays,
       ownerEmail: journey.state.owner,
       pinnedVersion: journey.state.pinnedRulesVersion,
     }],

@@ -21,7 +21,7 @@ export function compileEscalation(file: EscalationFile, lineOf: LineOf): Compile
   const calendarChoice = (name: string): CalendarChoice => (name === 'owner' ? { type: 'owner', fallback: file.defaultCalendar } : { type: 'named', name });
   return {
     calendars: Object.fromEntries(
-      Object.entries(file.calendars).map(([name, c]) => [name, { name, timezone: c.timezone, days: c.days, from: c.hours.from, to: c.hours.to, holidays: c.holidays ?? [] }]),
+      Object.entries(file.calendars).map(([name, c]) => [name, { name, timezone: c.timezone, days: c.days, from: c.hours.from, to: c.hours.to, holidays: c.holidays ?? [], countries: c.countries ?? [] }]),
     ),
     defaultCalendar: file.defaultCalendar,
     slas: file.slas.map((sla, i) => ({

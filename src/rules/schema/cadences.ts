@@ -9,10 +9,17 @@ import { factsSchema } from './facts';
 
 export const STOP_CONDITIONS = ['reply', 'meeting-booked', 'unsubscribe', 'bounce', 'disqualified', 'stage-change'] as const;
 
+/** `lead`: skip the holidays of the lead's calendar in escalation.yaml; `none`: send on holidays too. */
+export const HOLIDAY_POLICIES = ['lead', 'none'] as const;
+
 const sendWindowSchema = z.strictObject({
   days: z.array(weekdaySchema).min(1),
   from: clockTimeSchema,
   to: clockTimeSchema,
+  holidays: z
+    .enum(HOLIDAY_POLICIES)
+    .optional()
+    .meta({ description: "lead (default): skip public holidays of the escalation.yaml calendar listing the lead's country (or using the lead's time zone); none: send on holidays too" }),
 }).meta({ description: "when messages may go out, in the lead's own time zone" });
 
 const templateSchema = z.strictObject({
@@ -65,3 +72,4 @@ export const cadencesFileSchema = z.strictObject({
 export type CadencesFile = z.infer<typeof cadencesFileSchema>;
 export type CadenceStepSpec = z.infer<typeof stepSchema>;
 export type CadenceTest = z.infer<typeof cadenceTestSchema>;
+export type HolidayPolicy = (typeof HOLIDAY_POLICIES)[number];

@@ -8,12 +8,25 @@ import { clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema
 import { factsSchema } from './facts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'write a date like "2025-12-25"' });
+/** `US`, `GB`: the shape only; `leadflow rules check` also rejects codes ISO does not assign. */
+const countryCode = z
+  .string()
+  .superRefine((code, ctx) => {
+    if (/^[A-Z]{2}$/.test(code)) return;
+    const hint = /^[a-z]{2}$/i.test(code) ? `write "${code.toUpperCase()}"` : 'e.g. "US", "GB", "DE"';
+    ctx.addIssue({ code: 'custom', message: `"${code}" is not a two-letter ISO 3166 country code in upper case`, params: { hint } });
+  })
+  .meta({ pattern: '^[A-Z]{2}$' });
 
 const calendarSchema = z.strictObject({
   timezone: z.string().meta({ description: 'IANA time zone, e.g. "America/New_York"' }),
   days: z.array(weekdaySchema).min(1).meta({ description: 'working days, e.g. [mon, tue, wed, thu, fri]' }),
   hours: z.strictObject({ from: clockTimeSchema, to: clockTimeSchema }).meta({ description: 'working hours in the calendar time zone' }),
   holidays: z.array(isoDate).optional().meta({ description: 'dates that are not working days' }),
+  countries: z
+    .array(countryCode)
+    .optional()
+    .meta({ description: "ISO 3166 codes of the countries whose leads' cadences skip these holidays, e.g. [US, CA]; each country in one calendar only" }),
 });
 
 const after = durationSchema.optional().meta({ description: 'wait since the previous step (the first step: since the deadline); omit to act at the same time' });

@@ -1,7 +1,9 @@
 /**
- * Meaning checks for escalation.yaml: real time zones and dates, working hours that
- * make sense, calendars that exist, and queues and pools that routing.yaml defines.
+ * Meaning checks for escalation.yaml: real time zones, dates and country codes, each
+ * country in one calendar, working hours that make sense, calendars that exist, and queues
+ * and pools that routing.yaml defines.
  */
+import { intendedCountryCode, isCountryCode } from '../../domain/countries';
 import { suggestion } from '../did-you-mean';
 import type { EscalationFile, EscalationStepSpec } from '../schema/escalation';
 import type { DocPath, Finding } from '../yaml-source';
@@ -22,6 +24,7 @@ export function checkEscalation(file: EscalationFile, routing: RoutingNames | un
       ...checkHours(calendar.hours.from, calendar.hours.to, ['calendars', name, 'hours']),
       ...(calendar.holidays ?? []).flatMap((day, i) => checkDate(day, ['calendars', name, 'holidays', i])),
     ]),
+    ...checkCountries(file.calendars),
     ...(Object.hasOwn(file.calendars, file.defaultCalendar) ? [] : [unknownReference(['defaultCalendar'], 'calendar', file.defaultCalendar, calendars, 'escalation.yaml calendars')]),
     ...checkDuplicateNames(file.slas, ['slas'], 'SLA'),
     ...file.slas.flatMap((sla, i) => [
@@ -75,6 +78,27 @@ function checkTimezone(zone: string, path: DocPath): Finding[] {
     const hint = suggestion(zone, knownZones);
     return [{ path, at: 'value', severity: 'error', code: 'unknown-value', message: `unknown time zone "${zone}"`, hint: hint?.startsWith('did') ? hint : 'use an IANA name such as "America/New_York" or "Europe/Berlin"' }];
   }
+}
+
+/** Each listed country is a real ISO code, and picks one calendar: a second listing is ambiguous. */
+function checkCountries(calendars: EscalationFile['calendars']): Finding[] {
+  const firstListing = new Map<string, string>();
+  return Object.entries(calendars).flatMap(([name, calendar]) =>
+    (calendar.countries ?? []).flatMap((country, i): Finding[] => {
+      const path: DocPath = ['calendars', name, 'countries', i];
+      if (!isCountryCode(country)) {
+        const intended = intendedCountryCode(country);
+        return [{ path, at: 'value', severity: 'error', code: 'unknown-value', message: `unknown country code "${country}"`, hint: intended ? `did you mean "${intended}"? ISO 3166 writes it that way` : 'use the ISO 3166 two-letter code, e.g. "GB" for the United Kingdom' }];
+      }
+      const first = firstListing.get(country);
+      if (first === undefined) {
+        firstListing.set(country, name);
+        return [];
+      }
+      const where = first === name ? 'earlier in this calendar' : `in calendar ${first}`;
+      return [{ path, at: 'value', severity: 'error', code: 'invalid-value', message: `country "${country}" is already listed ${where}: a lead's holidays must come from one calendar`, hint: 'list each country in one calendar only' }];
+    }),
+  );
 }
 
 function checkHours(from: string, to: string, path: DocPath): Finding[] {
