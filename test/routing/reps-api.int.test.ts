@@ -1,6 +1,6 @@
 /**
  * The rep management API over HTTP (in-process, port 0) on a real database, with the shipped
- * routing rules as the roster.
+ * routing rules as the roster. Reads are open; writes carry a person's API token.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,18 +8,21 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoutingActivities } from '../../activities/routing';
 import { errorHandler } from '../../src/api/errors';
+import { authenticate } from '../../src/auth/authenticate';
 import { repRoutes } from '../../src/api/routes/reps';
 import { createLogger } from '../../src/logger';
 import { evaluateRouting, type Ruleset } from '../../src/rules/evaluate';
 import { loadRulesetFromDir } from '../../src/rules/load-dir';
 import { NoActiveRulesetError } from '../../src/rules/registry';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
-import { http } from '../support/system';
+import { bearer, createPersonToken, http } from '../support/system';
 import { createLeads, NOW } from './support';
 
 const ALICE = 'alice.chen@example.com';
 const BRUNO = 'bruno.silva@example.com';
 const DANA = 'dana.whitfield@example.com';
+/** RevOps, who may change anyone; sorts before the reps outside the rules in the roster. */
+const AMARA = 'amara.ops@example.com';
 
 async function shippedRuleset(): Promise<Ruleset> {
   const loaded = await loadRulesetFromDir('rules');
@@ -36,6 +39,7 @@ async function serve(app: express.Express): Promise<{ url: string; server: Serve
 function appWith(database: TestDatabase, active: () => Ruleset) {
   const app = express();
   app.use(express.json());
+  app.use(authenticate(database.db));
   app.use(repRoutes({ db: database.db, defaultTenant: 'acme', rules: { registry: { active } }, now: () => new Date(NOW) }));
   app.use(errorHandler(createLogger('silent')));
   return app;
@@ -46,26 +50,29 @@ describe.each(providers)('rep management API on %s', (provider) => {
   let ruleset: Ruleset;
   let url: string;
   let server: Server;
-  const put = (email: string, body: unknown) => http(`${url}/api/reps/${encodeURIComponent(email)}`, { method: 'PUT', body });
+  let revops: string;
+  const put = (email: string, body: unknown, token = revops) => http(`${url}/api/reps/${encodeURIComponent(email)}`, { method: 'PUT', body, headers: bearer(token) });
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     ruleset = await shippedRuleset();
     ({ url, server } = await serve(appWith(database, () => ruleset)));
+    revops = await createPersonToken(database.db, 'acme', AMARA, 'revops', { name: 'Amara Okafor' });
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
     await database?.drop();
   });
 
-  it('when nothing is stored yet, then the roster is the reps of routing.yaml, active on defaults, with their pools and open leads', async () => {
+  it('when only the revops person is stored, then the roster is the reps of routing.yaml, active on defaults, with their pools and open leads, then the stored people', async () => {
     const leads = await createLeads(database.db, 'acme', 3);
     await database.db.lead.updateMany({ where: { id: { in: leads } }, data: { ownerId: ALICE } });
     await database.db.lead.update({ where: { id: leads[0] }, data: { stage: 'sql' } });
 
     const roster = await http(`${url}/api/reps`);
     expect(roster.status).toBe(200);
-    expect(roster.body.reps.map((r: { routingName: string }) => r.routingName)).toEqual(['dana', 'alice', 'bruno', 'carmen', 'erik', 'fatima', 'george', 'hana', 'ivan', 'julia', 'kofi']);
+    expect(roster.body.reps.map((r: { routingName: string }) => r.routingName)).toEqual(['dana', 'alice', 'bruno', 'carmen', 'erik', 'fatima', 'george', 'hana', 'ivan', 'julia', 'kofi', null]);
+    expect(roster.body.reps.at(-1)).toMatchObject({ email: AMARA, role: 'revops', stored: true, pools: [] });
     expect(roster.body.reps[1]).toEqual({
       email: ALICE, name: 'Alice Chen', routingName: 'alice', stored: false, role: 'rep', managerEmail: null, delegateEmail: null,
       timeZone: 'UTC', active: true, outOfOffice: null, outOfOfficeNow: false, maxOpenLeads: null, openLeads: 2,
@@ -149,9 +156,74 @@ describe.each(providers)('rep management API on %s', (provider) => {
     expect(response.body.error.code).toBe(code);
   });
 
+  describe('who may change a person', () => {
+    const tenant = 'perms';
+    const [MANAGER, REP, PEER] = ['maya.lead@example.com', 'ravi.rep@example.com', 'paula.peer@example.com'];
+    const putIn = (email: string, body: unknown, token?: string) =>
+      http(`${url}/api/reps/${encodeURIComponent(email)}?tenant=${tenant}`, { method: 'PUT', body, ...(token ? { headers: bearer(token) } : {}) });
+    const tokens: Record<string, string> = {};
+    beforeAll(async () => {
+      tokens.manager = await createPersonToken(database.db, tenant, MANAGER, 'manager', { name: 'Maya Lead' });
+      tokens.rep = await createPersonToken(database.db, tenant, REP, 'rep', { name: 'Ravi Rep', managerEmail: MANAGER });
+      tokens.peer = await createPersonToken(database.db, tenant, PEER, 'rep', { name: 'Paula Peer', managerEmail: MANAGER });
+      tokens.revops = await createPersonToken(database.db, tenant, 'rosa.ops@example.com', 'revops');
+    });
+    const stored = () => database.db.rep.findUniqueOrThrow({ where: { tenant_email: { tenant, email: REP } } });
+
+    it('when a write carries no token, then 401 says a token is needed and nothing changes', async () => {
+      const before = await stored();
+      const response = await putIn(REP, { role: 'revops' });
+      expect(response.status).toBe(401);
+      expect(response.body.error).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('needs an API token') });
+      expect(await stored()).toEqual(before);
+      expect((await http(`${url}/api/reps/${REP}?tenant=${tenant}`)).status).toBe(200);
+    });
+
+    it.each([
+      { who: 'the person', token: 'rep', email: REP, body: { outOfOffice: { until: '2026-03-10T00:00:00Z' }, delegateEmail: PEER, active: true } },
+      { who: 'their manager', token: 'manager', email: REP, body: { outOfOffice: { from: '2026-03-02T00:00:00Z', until: '2026-03-04T00:00:00Z' }, active: false } },
+      { who: 'revops', token: 'revops', email: REP, body: { role: 'manager', managerEmail: null, maxOpenLeads: 5, name: 'Ravi R.', active: true } },
+    ])('when $who changes what they may, then 200 and the change shows', async ({ token, email, body }) => {
+      const response = await putIn(email, body, tokens[token]);
+      expect(response.status).toBe(200);
+      expect(response.body.email).toBe(email);
+      if ('active' in body) expect(response.body.active).toBe(body.active);
+      if ('role' in body) expect(response.body).toMatchObject({ role: 'manager', managerEmail: null, maxOpenLeads: 5 });
+    });
+
+    it.each([
+      { who: 'a person changes their own role', token: 'peer', email: PEER, body: { role: 'revops' }, message: 'Changing role of paula.peer@example.com needs the revops role (paula.peer@example.com is rep); paula.peer@example.com may change only active, outOfOffice, delegateEmail' },
+      { who: 'a person changes their own manager', token: 'peer', email: PEER, body: { managerEmail: null }, message: 'Changing managerEmail of paula.peer@example.com needs the revops role' },
+      { who: 'a person changes a peer\'s out-of-office', token: 'peer', email: MANAGER, body: { outOfOffice: null }, message: 'Changing outOfOffice of maya.lead@example.com needs the revops role (paula.peer@example.com is rep).' },
+      { who: 'a manager changes their report\'s delegate', token: 'manager', email: PEER, body: { delegateEmail: MANAGER }, message: 'Changing delegateEmail of paula.peer@example.com needs the revops role (maya.lead@example.com is manager); maya.lead@example.com may change only active, outOfOffice' },
+      { who: 'a manager changes their report\'s role', token: 'manager', email: PEER, body: { role: 'director' }, message: 'Changing role of paula.peer@example.com' },
+      { who: 'a manager creates a person', token: 'manager', email: 'new.hire@example.com', body: { name: 'New Hire' }, message: 'Creating person new.hire@example.com needs the revops role' },
+    ])('when $who, then 403 says what needs revops and nothing changes', async ({ token, email, body, message }) => {
+      const before = await database.db.rep.findMany({ where: { tenant }, orderBy: { email: 'asc' } });
+      const response = await putIn(email, body, tokens[token]);
+      expect(response.status).toBe(403);
+      expect(response.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining(message) });
+      expect(await database.db.rep.findMany({ where: { tenant }, orderBy: { email: 'asc' } })).toEqual(before);
+    });
+
+    it('when revops of one tenant writes a person of another, then 403', async () => {
+      const response = await putIn(REP, { active: true }, revops);
+      expect(response.status).toBe(403);
+      expect(response.body.error.message).toBe('amara.ops@example.com is a person of tenant acme and cannot change people of tenant perms.');
+    });
+
+    it('when a person is changed, then the audit trail records who changed what', async () => {
+      await putIn(PEER, { outOfOffice: { until: '2026-03-20T00:00:00Z' } }, tokens.peer);
+      const entry = await database.db.auditEvent.findFirst({ where: { tenant, subjectType: 'person', subjectId: PEER }, orderBy: { occurredAt: 'desc' } });
+      expect(entry).toMatchObject({ action: 'person.updated', actor: PEER, details: { changes: { outOfOffice: { from: null, until: '2026-03-20T00:00:00.000Z' } } } });
+    });
+  });
+
   it('when a rep is set out of office through the API, then routing passes them over', async () => {
     const tenant = 'ooo-check';
-    await http(`${url}/api/reps/${encodeURIComponent('carmen.ortiz@example.com')}?tenant=${tenant}`, { method: 'PUT', body: { outOfOffice: { until: '2026-03-10T00:00:00Z' } } });
+    const carmen = 'carmen.ortiz@example.com';
+    const set = await http(`${url}/api/reps/${encodeURIComponent(carmen)}`, { method: 'PUT', body: { outOfOffice: { until: '2026-03-10T00:00:00Z' } }, headers: bearer(await createPersonToken(database.db, tenant, carmen, 'rep')) });
+    expect(set.status).toBe(200);
     const decision = evaluateRouting(ruleset, { company: { employees: 1200, region: 'north-america' } });
     const routing = createRoutingActivities({ db: database.db });
     const leadIds = await createLeads(database.db, tenant, 8);

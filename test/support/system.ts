@@ -10,6 +10,9 @@ import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { Client } from '@temporalio/client';
 import { createTestDatabase, type Provider, type TestDatabase } from './database';
+import type { PersonRole } from '../../src/auth/actor';
+import { issueToken } from '../../src/auth/tokens';
+import type { Db } from '../../src/db/client';
 
 export interface TestSystem {
   url: string;
@@ -18,6 +21,8 @@ export interface TestSystem {
   temporal: Client;
   /** The embedded SMTP server's mailbox: every email the system sent. */
   mailbox: MailSink | undefined;
+  /** A person of the system's tenant (their Rep row upserted) with a fresh API token; returns the secret. */
+  personToken(email: string, role: PersonRole, extra?: PersonExtra): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +69,7 @@ export async function startTestSystem(provider: Provider, env: Record<string, st
     database,
     temporal: api.temporal,
     mailbox: mail.sink,
+    personToken: (email, role, extra) => createPersonToken(database.db, config.tenant, email, role, extra),
     async stop() {
       for (const part of started.reverse()) await part.stop();
       if (!options.database) await database.drop();
@@ -71,6 +77,31 @@ export async function startTestSystem(provider: Provider, env: Record<string, st
     },
   };
 }
+
+export interface PersonExtra {
+  name?: string;
+  /** Their manager's email; the manager must already be a person. */
+  managerEmail?: string;
+  timeZone?: string;
+  /** Label of the token (default "test"). */
+  label?: string;
+  expiresInDays?: number;
+}
+
+/**
+ * Upserts a person (a Rep row, active, with this role) and issues them a token through the token
+ * module, as `leadflow people add` and `leadflow tokens create` would; returns the secret.
+ */
+export async function createPersonToken(db: Db, tenant: string, email: string, role: PersonRole, extra: PersonExtra = {}): Promise<string> {
+  const manager = extra.managerEmail ? await db.rep.findUniqueOrThrow({ where: { tenant_email: { tenant, email: extra.managerEmail } } }) : null;
+  const fields = { name: extra.name ?? email.split('@')[0] ?? email, role, active: true, ...(manager ? { managerId: manager.id } : {}), ...(extra.timeZone ? { timeZone: extra.timeZone } : {}) };
+  await db.rep.upsert({ where: { tenant_email: { tenant, email } }, create: { id: `rep_${randomBytes(16).toString('hex')}`, tenant, email, ...fields }, update: fields });
+  const issued = await issueToken(db, { tenant, personEmail: email, label: extra.label ?? 'test', expiresInDays: extra.expiresInDays, by: { system: 'cli' }, now: new Date() });
+  return issued.token;
+}
+
+/** `Authorization` header for a token. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** JSON over HTTP, returning status and parsed body. */
 export async function http(url: string, init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {

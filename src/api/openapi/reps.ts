@@ -1,5 +1,6 @@
 import { EmailSchema, RepUpdateSchema, TenantQuerySchema } from '../routes/reps';
-import { body, described, errors, pathParam, queryParams } from './common';
+import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
+import { needsToken, unauthenticated } from './people';
 
 const repEmailParam = pathParam('email', EmailSchema, 'The rep\'s email address (case-insensitive).');
 const tenantQuery = queryParams(TenantQuerySchema);
@@ -33,13 +34,16 @@ export const repPaths = {
     put: {
       operationId: 'putRep',
       tags: ['reps'],
-      summary: 'Create or update a rep (omitted fields keep their value; `null` clears one)',
+      summary: 'Create or update a rep (omitted fields keep their value; `null` clears one). Needs a token: revops may change anything; a person their own active, outOfOffice and delegateEmail; their manager their active and outOfOffice',
+      ...needsToken,
       parameters: [repEmailParam, ...tenantQuery],
       requestBody: { ...body(RepUpdateSchema), required: false },
       responses: {
         '200': described(`Updated. ${repView}`),
         '201': described(`Created (\`Location\` names the rep). ${repView}`),
         ...errors('400', '413', [...unavailable]),
+        ...unauthenticated,
+        '403': errorResponse('The caller may not change these fields of this person, or the person is of another tenant (`forbidden`; the message says which fields need revops).'),
       },
     },
   },

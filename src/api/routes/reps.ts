@@ -2,8 +2,8 @@
  * Rep management: the roster routing assigns to, and what changes day to day (availability,
  * out-of-office, manager, delegate, time zone, capacity). routing.yaml says who is in which
  * pool; the `Rep` table holds the rest. A rep in the rules without a row is active with defaults.
+ * Reading is open; writing needs an API token, and who may change what is decidePersonEdit's call.
  */
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
@@ -11,8 +11,10 @@ import { OPEN_LEAD_STAGES, isOutOfOffice, repKey } from '../../domain/routing';
 import type { RuleRegistry } from '../../rules/registry';
 import type { CompiledRouting } from '../../rules/ruleset';
 import { APPROVER_ROLES } from '../../rules/schema/approvals';
+import { requireActor } from '../../auth/actor';
 import { LeadflowError } from '../../usecases/errors';
-import { fieldErrors, type FieldError } from '../errors';
+import { savePerson } from '../../usecases/people';
+import { fieldErrors } from '../errors';
 
 export interface RepRoutesDeps {
   db: Db;
@@ -102,13 +104,14 @@ export function repRoutes(deps: RepRoutesDeps): Router {
   });
 
   router.put('/api/reps/:email', async (req, res) => {
-    const tenant = tenantOf(req.query, deps.defaultTenant);
+    const actor = requireActor(req);
+    const tenant = tenantOf(req.query, actor.tenant);
     const email = EmailSchema.safeParse(req.params.email);
     const body = RepUpdateSchema.safeParse(req.body ?? {});
     const problems = [...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))), ...(body.success ? [] : fieldErrors(body.error))];
     if (!email.success || !body.success) throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
     const routing = activeRouting(deps);
-    const created = await saveRep(deps.db, tenant, routing, email.data, body.data);
+    const { created } = await savePerson(deps.db, { tenant, email: email.data, update: body.data, by: actor, nameFromRules: (target) => nameFromRules(routing, target), now: now() });
     const view = await findRep(deps, tenant, email.data, now());
     res.status(created ? 201 : 200).location(`/api/reps/${encodeURIComponent(email.data)}`).json(view);
   });
@@ -176,74 +179,8 @@ async function buildViews(db: Db, tenant: string, routing: CompiledRouting, emai
   });
 }
 
-/**
- * Creates or updates the rep's row; returns whether it was created. A manager or delegate must
- * be a known rep (in the rules or stored); one from the rules gets a row on defaults.
- */
-async function saveRep(db: Db, tenant: string, routing: CompiledRouting, email: string, update: RepUpdate): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const existing = await tx.rep.findUnique({ where: { tenant_email: { tenant, email } } });
-    const nameFromRules = (target: string): string | undefined => {
-      const entry = Object.entries(routing.reps).find(([, rep]) => repKey(rep.email) === target);
-      return entry && (entry[1].name ?? entry[0]);
-    };
-    const problems: FieldError[] = [];
-
-    const name = update.name ?? existing?.name ?? nameFromRules(email);
-    if (!name) problems.push({ path: 'name', message: `is required: ${email} is not in routing.yaml, so leadflow does not know their name` });
-
-    /** The row id of a manager or delegate, creating a default row for one known only from the rules. */
-    const idOf = async (field: 'managerEmail' | 'delegateEmail', target: string | null | undefined, current: string | null): Promise<string | null> => {
-      if (target === undefined) return current;
-      if (target === null) return null;
-      if (target === email) {
-        problems.push({ path: field, message: `cannot be the rep themself (${email})` });
-        return null;
-      }
-      const row = await tx.rep.findUnique({ where: { tenant_email: { tenant, email: target } } });
-      if (row) return row.id;
-      const ruleName = nameFromRules(target);
-      if (!ruleName) {
-        problems.push({ path: field, message: `no rep ${target} in routing.yaml or in tenant ${tenant}; create them first with PUT /api/reps/${target}` });
-        return null;
-      }
-      return (await tx.rep.create({ data: { id: newRepId(), tenant, email: target, name: ruleName } })).id;
-    };
-    const managerId = await idOf('managerEmail', update.managerEmail, existing?.managerId ?? null);
-    const delegateId = await idOf('delegateEmail', update.delegateEmail, existing?.delegateId ?? null);
-    if (existing && managerId && (await managesViaChain(tx, existing.id, managerId))) {
-      problems.push({ path: 'managerEmail', message: `${update.managerEmail ?? ''} reports to ${email} already; a manager chain cannot go round in a circle` });
-    }
-    if (problems.length || !name) throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
-
-    const data = {
-      name,
-      managerId,
-      delegateId,
-      ...(update.role !== undefined ? { role: update.role } : {}),
-      ...(update.timeZone !== undefined ? { timeZone: update.timeZone } : {}),
-      ...(update.active !== undefined ? { active: update.active } : {}),
-      ...(update.maxOpenLeads !== undefined ? { maxOpenLeads: update.maxOpenLeads } : {}),
-      ...(update.outOfOffice !== undefined ? { outOfOfficeFrom: update.outOfOffice?.from ?? null, outOfOfficeUntil: update.outOfOffice?.until ?? null } : {}),
-    };
-    if (existing) await tx.rep.update({ where: { id: existing.id }, data });
-    else await tx.rep.create({ data: { id: newRepId(), tenant, email, ...data } });
-    return !existing;
-  });
-}
-
-/** Whether `repId` already sits above `managerId` in the management chain. */
-async function managesViaChain(tx: Pick<Db, 'rep'>, repId: string, managerId: string): Promise<boolean> {
-  const seen = new Set<string>();
-  for (let current: string | null = managerId; current !== null && !seen.has(current); ) {
-    if (current === repId) return true;
-    seen.add(current);
-    const next: { managerId: string | null } | null = await tx.rep.findUnique({ where: { id: current }, select: { managerId: true } });
-    current = next?.managerId ?? null;
-  }
-  return false;
-}
-
-function newRepId(): string {
-  return `rep_${randomUUID().replaceAll('-', '')}`;
+/** The name routing.yaml gives a rep's email (their full name, else their short name). */
+function nameFromRules(routing: CompiledRouting, email: string): string | undefined {
+  const entry = Object.entries(routing.reps).find(([, rep]) => repKey(rep.email) === email);
+  return entry && (entry[1].name ?? entry[0]);
 }

@@ -1,0 +1,85 @@
+import { EmailSchema } from '../routes/reps';
+import { TokenCreateSchema, TokenIdSchema } from '../routes/people';
+import { body, described, errorResponse, errors, pathParam } from './common';
+
+/**
+ * What every authenticated operation declares: the bearer token, and the 401 when it is missing
+ * or does not authenticate. Spread into an operation: `{ ...needsToken, responses: { ... } }`.
+ */
+export const needsToken = { security: [{ bearerAuth: [] }] };
+
+/** The 401 of an operation that needs a person. */
+export const unauthenticated = errors([
+  '401',
+  'No token (`unauthorized`: "This endpoint needs an API token"), or the token is malformed, unknown, revoked (says when), expired (says when), or belongs to an inactive person.',
+]);
+
+/** `components.securitySchemes` of the document. */
+export const securitySchemes = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A person\'s API token, `lf_` + 43 characters. Create one with `npx leadflow tokens create --email you@company.com` or POST /api/people/{email}/tokens.',
+  },
+};
+
+const personParam = pathParam('email', EmailSchema, 'The person\'s email address (case-insensitive).');
+const tokenView = '`{ id, personEmail, label, prefix, status: live|expired|revoked, createdAt, createdBy, lastUsedAt, expiresAt, revokedAt }` (never the secret).';
+const selfOrRevops = { '403': errorResponse('The caller is neither the person nor revops (`forbidden`).') };
+
+export const peoplePaths = {
+  '/api/me': {
+    get: {
+      operationId: 'getMe',
+      tags: ['people'],
+      summary: 'The person the token belongs to',
+      ...needsToken,
+      responses: { '200': described('`{ tenant, email, name, role, tokenId }`.'), ...unauthenticated },
+    },
+  },
+  '/api/people/{email}/tokens': {
+    post: {
+      operationId: 'createToken',
+      tags: ['people'],
+      summary: 'Issue an API token for a person (the person themself or revops); the secret is in this answer only',
+      ...needsToken,
+      parameters: [personParam],
+      requestBody: body(TokenCreateSchema),
+      responses: {
+        '201': described('`{ id, token, prefix, label, personEmail, expiresAt }`; `token` is the secret, shown this once.'),
+        ...errors('400', ['404', 'No such person in the tenant (`not_found`).'], '413'),
+        ...unauthenticated,
+        ...selfOrRevops,
+        '422': errorResponse('The person is inactive (`not_allowed`).'),
+      },
+    },
+    get: {
+      operationId: 'listTokens',
+      tags: ['people'],
+      summary: 'A person\'s tokens, newest first, without secrets (the person themself or revops)',
+      ...needsToken,
+      parameters: [personParam],
+      responses: {
+        '200': described(`\`{ email, tokens }\`, each token ${tokenView}`),
+        ...errors('400', ['404', 'No such person in the tenant (`not_found`).']),
+        ...unauthenticated,
+        ...selfOrRevops,
+      },
+    },
+  },
+  '/api/tokens/{id}': {
+    delete: {
+      operationId: 'revokeToken',
+      tags: ['people'],
+      summary: 'Revoke a token (its owner or revops); revoking again changes nothing',
+      ...needsToken,
+      parameters: [pathParam('id', TokenIdSchema, 'The token id (`tok_…`), as the listing shows it.')],
+      responses: {
+        '200': described(`The revoked token: ${tokenView}`),
+        ...errors(['404', 'No such token in the caller\'s tenant (`not_found`).']),
+        ...unauthenticated,
+        '403': errorResponse('The caller neither owns the token nor is revops (`forbidden`).'),
+      },
+    },
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * The audit trail over HTTP: who did what, when and why, newest first, in keyset pages. Any
+ * authenticated person of the tenant may read it.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireActor } from '../../auth/actor';
+import type { Db } from '../../db/client';
+import { AUDIT_SUBJECTS } from '../../usecases/audit';
+import { listAudit } from '../../usecases/audit-query';
+import { LeadflowError } from '../../usecases/errors';
+import { fieldErrors } from '../errors';
+
+const filterText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).optional();
+
+export const AuditQuerySchema = z.strictObject({
+  dealId: filterText(100),
+  subjectType: z.enum(AUDIT_SUBJECTS, { error: `must be one of: ${AUDIT_SUBJECTS.join(', ')}` }).optional(),
+  subjectId: filterText(320),
+  action: filterText(100),
+  actor: filterText(320).transform((actor) => actor?.toLowerCase()),
+  cursor: z.string().max(1000).optional(),
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+});
+
+/** GET /api/audit. */
+export function auditRoutes(deps: { db: Db }): Router {
+  const router = Router();
+  router.get('/api/audit', async (req, res) => {
+    const actor = requireActor(req);
+    const query = AuditQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(query.error).map((f) => ({ ...f, path: f.path === '(body)' ? 'query' : `query.${f.path}` })) });
+    }
+    const { cursor, limit, ...filter } = query.data;
+    res.json(await listAudit(deps.db, { tenant: actor.tenant, filter, cursor, limit }));
+  });
+  return router;
+}

@@ -1,0 +1,59 @@
+/**
+ * People and their API tokens: who am I, issue a token (the secret is in the answer once), list
+ * a person's tokens, revoke one. A person manages their own tokens; revops manages everyone's.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireActor } from '../../auth/actor';
+import type { Db } from '../../db/client';
+import { issueToken, listTokens, revokeToken } from '../../auth/tokens';
+import { LeadflowError } from '../../usecases/errors';
+import { fieldErrors } from '../errors';
+import { EmailSchema } from './reps';
+
+export interface PeopleRoutesDeps {
+  db: Db;
+  now?: () => Date;
+}
+
+export const TokenCreateSchema = z.strictObject({
+  label: z.string().trim().min(1, 'must not be empty, e.g. "laptop" or "crm sync"').max(100, 'must be at most 100 characters'),
+  expiresInDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(3650, 'must be at most 3650 (ten years)').nullable().optional(),
+});
+
+export const TokenIdSchema = z.string().min(1).max(100);
+
+/** GET /api/me, POST and GET /api/people/:email/tokens, DELETE /api/tokens/:id. */
+export function peopleRoutes(deps: PeopleRoutesDeps): Router {
+  const router = Router();
+  const now = deps.now ?? (() => new Date());
+
+  router.get('/api/me', (req, res) => {
+    res.json(requireActor(req));
+  });
+
+  router.post('/api/people/:email/tokens', async (req, res) => {
+    const actor = requireActor(req);
+    const email = EmailSchema.safeParse(req.params.email);
+    const body = TokenCreateSchema.safeParse(req.body ?? {});
+    const problems = [...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))), ...(body.success ? [] : fieldErrors(body.error))];
+    if (!email.success || !body.success) throw new LeadflowError('validation_failed', 'The token request is invalid; see fields.', { details: problems });
+    const issued = await issueToken(deps.db, { tenant: actor.tenant, personEmail: email.data, label: body.data.label, expiresInDays: body.data.expiresInDays, by: actor, now: now() });
+    res.status(201).json(issued);
+  });
+
+  router.get('/api/people/:email/tokens', async (req, res) => {
+    const actor = requireActor(req);
+    const email = EmailSchema.safeParse(req.params.email);
+    if (!email.success) throw new LeadflowError('validation_failed', 'The person is invalid; see fields.', { details: fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' })) });
+    res.json({ email: email.data, tokens: await listTokens(deps.db, { tenant: actor.tenant, personEmail: email.data, by: actor, now: now() }) });
+  });
+
+  router.delete('/api/tokens/:id', async (req, res) => {
+    const actor = requireActor(req);
+    const id = TokenIdSchema.parse(req.params.id);
+    res.json(await revokeToken(deps.db, { tenant: actor.tenant, id, by: actor, now: now() }));
+  });
+
+  return router;
+}

@@ -1,0 +1,147 @@
+/**
+ * `leadflow people add` and `leadflow tokens create|list|revoke`: what an operator runs at the
+ * console, straight against the configured database (DATABASE_URL, LEADFLOW_TENANT). The console
+ * is trusted like the database itself, so no token is needed here. Exit codes: 0 ok, 1 refused or
+ * invalid, 2 bad usage.
+ */
+import { parseArgs } from 'node:util';
+import { listTokens, issueToken, revokeToken, type TokenView } from '../auth/tokens';
+import { loadConfig } from '../config';
+import type { Db } from '../db/client';
+import { createLogger } from '../logger';
+import { EmailSchema, RepUpdateSchema } from '../api/routes/reps';
+import { TokenCreateSchema } from '../api/routes/people';
+import { fieldErrors } from '../api/errors';
+import { LeadflowError } from '../usecases/errors';
+import { savePerson } from '../usecases/people';
+import type { CommandIo } from './rules-command';
+import { openDatabase } from './services';
+
+const USAGE = `Usage:
+  leadflow people add --email <email> --name <name> --role rep|manager|director|vp|finance|revops
+                      [--manager <email>] [--time-zone <IANA zone>]
+                                        add a person, or update one (role, manager, time zone)
+  leadflow tokens create --email <email> [--label <label>] [--expires-in-days <n>]
+                                        issue an API token; the secret goes to stdout, once
+  leadflow tokens list --email <email>  a person's tokens (never the secrets)
+  leadflow tokens revoke --id <tok_…>   revoke a token
+
+They work on the database of DATABASE_URL and the tenant of LEADFLOW_TENANT.`;
+
+class UsageError extends Error {}
+
+/** Runs `leadflow people …` or `leadflow tokens …`; resolves to the exit code. */
+export async function peopleCommand(command: 'people' | 'tokens', args: string[], io: CommandIo): Promise<number> {
+  const out = (line = '') => io.stdout.write(`${line}\n`);
+  const err = (line = '') => io.stderr.write(`${line}\n`);
+  const [sub, ...rest] = args;
+  const run = SUBCOMMANDS[`${command} ${sub ?? ''}`];
+  if (!run) {
+    if (sub !== undefined && sub !== 'help' && sub !== '--help') err(`unknown ${command} command "${sub}"`);
+    (sub === 'help' || sub === '--help' ? out : err)(USAGE);
+    return sub === 'help' || sub === '--help' ? 0 : 2;
+  }
+  let db: Db | undefined;
+  try {
+    const options = parse(rest, run.options);
+    const config = loadConfig();
+    db = await openDatabase(config, createLogger('error'));
+    return await run.handle({ db, tenant: config.tenant, options, out, err, now: new Date() });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`leadflow ${command} ${sub}: ${error.message}`);
+      err(USAGE);
+      return 2;
+    }
+    if (!(error instanceof LeadflowError)) throw error;
+    err(`leadflow ${command} ${sub}: ${error.message}`);
+    for (const field of Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : []) err(`  --${flagOf(field.path)}: ${field.message}`);
+    return 1;
+  } finally {
+    await db?.$disconnect();
+  }
+}
+
+type Options = Record<string, string | undefined>;
+
+interface Context {
+  db: Db;
+  tenant: string;
+  options: Options;
+  out: (line?: string) => void;
+  err: (line?: string) => void;
+  now: Date;
+}
+
+const SUBCOMMANDS: Record<string, { options: { name: string; required?: boolean }[]; handle: (context: Context) => Promise<number> }> = {
+  'people add': {
+    options: [{ name: 'email', required: true }, { name: 'name', required: true }, { name: 'role', required: true }, { name: 'manager' }, { name: 'time-zone' }],
+    async handle({ db, tenant, options, out, now }) {
+      const email = valid(EmailSchema.safeParse(options.email), 'email');
+      const update = valid(RepUpdateSchema.safeParse({ name: options.name, role: options.role, managerEmail: options.manager, timeZone: options['time-zone'] }));
+      const { created } = await savePerson(db, { tenant, email, update, by: { system: 'cli' }, nameFromRules: () => undefined, now });
+      out(`${created ? 'added' : 'updated'} ${email} (${update.role ?? 'rep'}) in tenant ${tenant}; give them a token with: leadflow tokens create --email ${email}`);
+      return 0;
+    },
+  },
+  'tokens create': {
+    options: [{ name: 'email', required: true }, { name: 'label' }, { name: 'expires-in-days' }],
+    async handle({ db, tenant, options, out, err, now }) {
+      const email = valid(EmailSchema.safeParse(options.email), 'email');
+      const days = options['expires-in-days'];
+      const request = valid(TokenCreateSchema.safeParse({ label: options.label ?? 'cli', expiresInDays: days === undefined ? undefined : Number(days) }));
+      const issued = await issueToken(db, { tenant, personEmail: email, label: request.label, expiresInDays: request.expiresInDays, by: { system: 'cli' }, now });
+      out(issued.token);
+      err(`token ${issued.id} (${issued.prefix}…, "${issued.label}") for ${email}, ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'does not expire'}. The secret above is shown this once: send it as "Authorization: Bearer <token>".`);
+      return 0;
+    },
+  },
+  'tokens list': {
+    options: [{ name: 'email', required: true }],
+    async handle({ db, tenant, options, out, now }) {
+      const email = valid(EmailSchema.safeParse(options.email), 'email');
+      const tokens = await listTokens(db, { tenant, personEmail: email, by: { system: 'cli' }, now });
+      if (tokens.length === 0) out(`${email} has no tokens; create one with: leadflow tokens create --email ${email}`);
+      for (const token of tokens) out(describeToken(token));
+      return 0;
+    },
+  },
+  'tokens revoke': {
+    options: [{ name: 'id', required: true }],
+    async handle({ db, tenant, options, out, now }) {
+      const token = await revokeToken(db, { tenant, id: options.id ?? '', by: { system: 'cli' }, now });
+      out(`revoked ${token.id} (${token.prefix}…, "${token.label}" of ${token.personEmail}) on ${token.revokedAt ?? ''}`);
+      return 0;
+    },
+  },
+};
+
+function describeToken(token: TokenView): string {
+  const when = token.status === 'revoked' ? `revoked ${token.revokedAt ?? ''}` : token.expiresAt ? `${token.status === 'expired' ? 'expired' : 'expires'} ${token.expiresAt}` : 'no expiry';
+  return `${token.id}  ${token.prefix}…  ${token.status.padEnd(7)}  "${token.label}"  created ${token.createdAt}  last used ${token.lastUsedAt ?? 'never'}  ${when}`;
+}
+
+function parse(args: string[], options: { name: string; required?: boolean }[]): Options {
+  let values: Options;
+  try {
+    ({ values } = parseArgs({ args, options: Object.fromEntries(options.map((o) => [o.name, { type: 'string' as const }])), strict: true, allowPositionals: false }) as { values: Options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const missing = options.filter((o) => o.required && values[o.name] === undefined).map((o) => `--${o.name}`);
+  if (missing.length) throw new UsageError(`missing ${missing.join(', ')}`);
+  return values;
+}
+
+/** The parsed value, or a validation error naming the flags. */
+function valid<T>(result: { success: true; data: T } | { success: false; error: Parameters<typeof fieldErrors>[0] }, path?: string): T {
+  if (result.success) return result.data;
+  const fields = fieldErrors(result.error).map((f) => ({ ...f, path: path ?? f.path }));
+  throw new LeadflowError('validation_failed', 'The input is invalid:', { details: fields });
+}
+
+const FLAG_OF_FIELD: Record<string, string> = { managerEmail: 'manager', timeZone: 'time-zone', expiresInDays: 'expires-in-days' };
+
+function flagOf(path: string): string {
+  return FLAG_OF_FIELD[path] ?? path;
+}

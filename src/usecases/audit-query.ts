@@ -1,0 +1,89 @@
+/**
+ * Reading the audit trail: a tenant's entries, newest first, filtered by deal, subject, action or
+ * actor, in keyset pages. The cursor names the last entry shown (time and id), so a page never
+ * repeats or skips entries when new ones arrive while someone pages.
+ */
+import type { Db, Prisma } from '../db/client';
+import type { AuditSubject } from './audit';
+import { LeadflowError } from './errors';
+
+export interface AuditFilter {
+  dealId?: string;
+  subjectType?: AuditSubject;
+  subjectId?: string;
+  action?: string;
+  actor?: string;
+}
+
+export interface AuditEntryView {
+  id: string;
+  occurredAt: string;
+  subjectType: string;
+  subjectId: string;
+  dealId: string | null;
+  action: string;
+  actor: string;
+  reason: string | null;
+  details: unknown;
+}
+
+export interface AuditPage {
+  entries: AuditEntryView[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+interface Position {
+  occurredAt: Date;
+  id: string;
+}
+
+/** One page of a tenant's audit trail, newest first. */
+export async function listAudit(db: Db, input: { tenant: string; filter: AuditFilter; cursor?: string; limit: number }): Promise<AuditPage> {
+  const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
+  const where: Prisma.AuditEventWhereInput = {
+    tenant: input.tenant,
+    ...definedOnly(input.filter),
+    ...(after ? { OR: [{ occurredAt: { lt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { lt: after.id } }] } : {}),
+  };
+  const rows = await db.auditEvent.findMany({ where, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: input.limit + 1 });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    entries: page.map((row) => ({
+      id: row.id,
+      occurredAt: row.occurredAt.toISOString(),
+      subjectType: row.subjectType,
+      subjectId: row.subjectId,
+      dealId: row.dealId,
+      action: row.action,
+      actor: row.actor,
+      reason: row.reason,
+      details: row.details,
+    })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ occurredAt: last.occurredAt, id: last.id }) : null,
+  };
+}
+
+function definedOnly(filter: AuditFilter): AuditFilter {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
+}
+
+function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify([position.occurredAt.toISOString(), position.id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[0] === 'string' && typeof decoded[1] === 'string') {
+      const occurredAt = new Date(decoded[0]);
+      if (!Number.isNaN(occurredAt.getTime())) return { occurredAt, id: decoded[1] };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
+    details: [{ path: 'query.cursor', message: 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged' }],
+  });
+}
