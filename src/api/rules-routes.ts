@@ -49,14 +49,19 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
     const { text, fileName } = body.data;
     const kind = body.data.kind ?? kindOfFileName(fileName ?? '')!;
     const name = fileName ?? `${kind}.yaml`;
-    let routing;
+    let active;
     try {
-      routing = kind === 'escalation' ? deps.registry.active().routing : undefined;
+      active = deps.registry.active();
     } catch {
-      routing = undefined;
+      active = undefined;
     }
-    // Cross-file references (escalation → routing queues) are checked against the active routing file when there is one.
-    const result = validateRuleFile(kind, name, text, routing ? { routing: { queues: routing.queues, pools: Object.keys(routing.pools) } } : {});
+    // Cross-file references (escalation → routing queues, approvals → cadences) are checked against the active files when there are some.
+    const routing = kind === 'escalation' ? active?.routing : undefined;
+    const cadences = kind === 'approvals' && active ? Object.keys(active.cadences.cadences) : undefined;
+    const result = validateRuleFile(kind, name, text, {
+      ...(routing ? { routing: { queues: routing.queues, pools: Object.keys(routing.pools) } } : {}),
+      ...(cadences ? { cadences } : {}),
+    });
     res.json({ valid: result.ok, kind, diagnostics: result.diagnostics, messages: result.diagnostics.map(formatDiagnostic) });
   });
 

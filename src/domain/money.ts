@@ -26,6 +26,12 @@ export const CURRENCY_CODES = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, 
 /** 100% in basis points. */
 export const FULL_BP = 10_000;
 
+/**
+ * 100% in parts per million (1 ppm = 0.0001%). Tax rates need this finer unit: US sales tax is
+ * often quoted to three decimals (New York City: 8.875% = 88 750 ppm), which basis points cannot hold.
+ */
+export const FULL_PPM = 1_000_000;
+
 export type MoneyErrorCode = 'unknown-currency' | 'invalid-amount' | 'too-many-decimals' | 'invalid-percentage' | 'overflow';
 
 /** A money input or result that cannot be represented exactly; the message says how to fix it. */
@@ -169,6 +175,25 @@ export function parseBasisPoints(text: string): number {
     throw new MoneyError('invalid-percentage', `"${text}" has ${fraction.length} decimals; percentages are kept in basis points (0.01%), so at most 2`);
   }
   return toSafe(BigInt(whole + fraction.padEnd(2, '0')), `"${text}"%`);
+}
+
+/** Parses a non-negative percentage ("8.875%", "20", "0%") into parts per million (88750, 200000, 0); at most 4 decimals. */
+export function parsePartsPerMillion(text: string): number {
+  const match = PERCENT.exec(text.trim().replace(/\s*%$/, ''));
+  if (!match) throw new MoneyError('invalid-percentage', `"${text}" is not a percentage: write a non-negative number such as "8.875%"`);
+  const [, whole = '', fraction = ''] = match;
+  if (fraction.length > 4) {
+    throw new MoneyError('invalid-percentage', `"${text}" has ${fraction.length} decimals; rates are kept in parts per million (0.0001%), so at most 4`);
+  }
+  return toSafe(BigInt(whole + fraction.padEnd(4, '0')), `"${text}"%`);
+}
+
+/** Parts per million as a percentage, without trailing zeros: 88750 → "8.875%", 200000 → "20%". */
+export function formatPartsPerMillion(ppm: number): string {
+  const value = assertInteger(ppm, 'parts per million');
+  const abs = value < 0n ? -value : value;
+  const fraction = (abs % 10_000n).toString().padStart(4, '0').replace(/0+$/, '');
+  return `${value < 0n ? '-' : ''}${abs / 10_000n}${fraction ? `.${fraction}` : ''}%`;
 }
 
 /** Basis points as a percentage, without trailing zeros: 1250 → "12.5%", 700 → "7%", 1 → "0.01%". */

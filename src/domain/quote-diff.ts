@@ -21,7 +21,7 @@ export const DIFFED_HEADER_FIELDS = [
   'currency',
   'seller.name', 'seller.address', 'seller.taxId',
   'customer.company', 'customer.contactName', 'customer.email', 'customer.address', 'customer.region',
-  'overallDiscountBp', 'taxRateBp', 'taxRegion', 'paymentTerms', 'validUntil', 'notes',
+  'overallDiscountBp', 'taxRatePpm', 'taxRegion', 'paymentTerms', 'validUntil', 'notes',
 ] as const;
 export type DiffedHeaderField = (typeof DIFFED_HEADER_FIELDS)[number];
 
@@ -95,7 +95,7 @@ function headerValue(content: QuoteContent, field: DiffedHeaderField): string | 
     case 'customer.address': return content.customer.address ?? null;
     case 'customer.region': return content.customer.region;
     case 'overallDiscountBp': return content.overallDiscountBp;
-    case 'taxRateBp': return content.taxRateBp;
+    case 'taxRatePpm': return content.taxRatePpm;
     case 'taxRegion': return content.taxRegion;
     case 'paymentTerms': return content.paymentTerms;
     case 'validUntil': return content.validUntil;

@@ -5,7 +5,7 @@
  * Pure: every date and amount is passed in.
  */
 import { escapeHtml } from './email-template';
-import { formatAmount, formatBasisPoints, formatMoney } from './money';
+import { formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion } from './money';
 import type { QuoteContent, QuoteTotals } from './quote';
 
 /** What a rendered quote shows besides its content. */
@@ -106,7 +106,7 @@ export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
   if (content.overallDiscountBp !== 0) {
     rows.push({ kind: 'overall-discount', label: `Discount ${formatBasisPoints(content.overallDiscountBp)}`, amount: formatMoney(-totals.overallDiscountMinor, currency) });
   }
-  rows.push({ kind: 'tax', label: `Tax ${formatBasisPoints(content.taxRateBp)} (${content.taxRegion})`, amount: formatMoney(totals.taxMinor, currency) });
+  rows.push({ kind: 'tax', label: `Tax ${formatPartsPerMillion(content.taxRatePpm)} (${content.taxRegion})`, amount: formatMoney(totals.taxMinor, currency) });
   rows.push({ kind: 'total', label: 'Total', amount: formatMoney(totals.totalMinor, currency) });
   return {
     title: `Quote ${input.quoteNumber}`,

@@ -1,11 +1,11 @@
 /**
  * Quotes as the deal desk sees them: what a quote says (its content), what it adds up to (its
  * totals), the discount the approval matrix judges, and the business rules a quote must meet.
- * Pure: the tax rate and today's date are passed in. Amounts are minor units, percentages basis
- * points; see money.ts for the rounding rule.
+ * Pure: the tax rate and today's date are passed in. Amounts are minor units, discounts basis
+ * points, tax rates parts per million (8.875% needs three decimals); see money.ts for the rounding rule.
  */
 import {
-  applyBasisPoints, CURRENCY_CODES, FULL_BP, isCurrencyCode, MoneyError, mulDivRounded, multiplyMinor, subtractMinor, sumMinor, toWholeUnits,
+  applyBasisPoints, CURRENCY_CODES, FULL_BP, FULL_PPM, isCurrencyCode, MoneyError, mulDivRounded, multiplyMinor, subtractMinor, sumMinor, toWholeUnits,
   type CurrencyCode,
 } from './money';
 
@@ -46,8 +46,11 @@ export interface QuoteContent {
   lines: QuoteLine[];
   /** A discount on the subtotal, after line discounts, 0–10000 bp. */
   overallDiscountBp: number;
-  /** The tax rate for `taxRegion`, resolved by the caller so computing a quote stays pure. */
-  taxRateBp: number;
+  /**
+   * The tax rate for `taxRegion` in parts per million (8.875% = 88 750, 0–1 000 000), resolved by the
+   * caller (`taxRateFor` in the rules) so computing a quote stays pure.
+   */
+  taxRatePpm: number;
   taxRegion: string;
   /** e.g. "net-30". */
   paymentTerms: string;
@@ -90,7 +93,7 @@ export interface QuoteTotals {
  *
  * 1. per line: gross = qty × unit; discount = round(gross × bp / 10000); net = gross − discount
  * 2. subtotal = Σ net; overall discount = round(subtotal × overallBp / 10000)
- * 3. taxable = subtotal − overall discount; tax = round(taxable × taxBp / 10000); total = taxable + tax
+ * 3. taxable = subtotal − overall discount; tax = round(taxable × taxPpm / 1000000); total = taxable + tax
  * 4. effective discount = round((listTotal − taxable) × 10000 / listTotal) bp
  *
  * Expects content that passed {@link validateQuote}; throws {@link MoneyError} if an amount is not
@@ -106,7 +109,7 @@ export function computeQuote(content: QuoteContent): QuoteTotals {
   const subtotalMinor = sumMinor(lines.map((l) => l.netMinor));
   const overallDiscountMinor = applyBasisPoints(subtotalMinor, content.overallDiscountBp);
   const taxableMinor = subtractMinor(subtotalMinor, overallDiscountMinor);
-  const taxMinor = applyBasisPoints(taxableMinor, content.taxRateBp);
+  const taxMinor = mulDivRounded(taxableMinor, content.taxRatePpm, FULL_PPM);
   const totalDiscountMinor = subtractMinor(listTotalMinor, taxableMinor);
   return {
     currency: content.currency,
@@ -212,7 +215,7 @@ export function validateQuote(content: QuoteContent, context: QuoteCheckContext)
     else seen.set(line.id, i);
   });
   checkBasisPoints(content.overallDiscountBp, 'overallDiscountBp', 'the overall discount', add);
-  checkBasisPoints(content.taxRateBp, 'taxRateBp', 'the tax rate', add);
+  checkTaxRate(content.taxRatePpm, add);
   checkValidUntil(content.validUntil, context.today, add);
   if (issues.length === 0) checkTotalsExact(content, add);
   return issues;
@@ -242,6 +245,11 @@ function checkLine(line: QuoteLine, path: string, add: AddIssue): void {
 function checkBasisPoints(bp: number, path: string, what: string, add: AddIssue): void {
   if (!Number.isSafeInteger(bp)) add(path, `${what} must be whole basis points (1 bp = 0.01%), got ${bp}`);
   else if (bp < 0 || bp > FULL_BP) add(path, `${what} must be between 0% and 100% (0–${FULL_BP} bp), got ${bp} bp`);
+}
+
+function checkTaxRate(ppm: number, add: AddIssue): void {
+  if (!Number.isSafeInteger(ppm)) add('taxRatePpm', `the tax rate must be whole parts per million (1 ppm = 0.0001%), got ${ppm}`);
+  else if (ppm < 0 || ppm > FULL_PPM) add('taxRatePpm', `the tax rate must be between 0% and 100% (0–${FULL_PPM} ppm), got ${ppm} ppm`);
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

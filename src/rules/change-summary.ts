@@ -50,6 +50,9 @@ function partsOf(ruleset: Ruleset, kind: RuleKind): Map<string, string> {
       add('delegation', ruleset.approvals.delegation);
       add('quote validity', ruleset.approvals.quoteValidFor);
       add('renewal reminders', ruleset.approvals.renewalRemindBefore);
+      add('tax rates', ruleset.approvals.taxRates);
+      add('meeting reminders', ruleset.approvals.meetingReminders);
+      add('demo follow-up', ruleset.approvals.demoFollowUpCadence);
       Object.entries(ruleset.approvals.stageExit).forEach(([stage, c]) => add(`exit criteria for ${stage}`, c));
       break;
   }

@@ -1,7 +1,8 @@
 /**
  * Deal-desk decisions: which approvals a discount needs (the tier of the authority
  * matrix and its chain of levels, each with deadline, reminder and timeout behaviour),
- * and whether a deal meets a stage's exit criteria. Pure.
+ * whether a deal meets a stage's exit criteria, and the tax rate for a customer's
+ * region. Pure.
  */
 import { evaluateRule, type FactGroups } from './evaluate-condition';
 import { describeRule, shortReason, type Decision } from './explain';
@@ -15,7 +16,11 @@ export type ApprovalOutcome =
   /** A discount outside 0–100% (or a negative deal size) matches no tier. */
   | { kind: 'out-of-range' };
 
-export type StageExitOutcome = { kind: 'allowed' } | { kind: 'blocked'; missing: string[] };
+/**
+ * `missing` lists the unmet `severity: block` criteria; `warnings` the unmet `severity: warn`
+ * ones, which never block a move but must be shown (e.g. closing without an engaged decision maker).
+ */
+export type StageExitOutcome = { kind: 'allowed'; warnings: string[] } | { kind: 'blocked'; missing: string[]; warnings: string[] };
 
 /** The approvals a quote needs. `discountPct` is the largest discount, `dealSize` in whole currency units. */
 export function requiredApprovals(ruleset: Ruleset, quote: { discountPct: number; dealSize: number }): Decision<ApprovalOutcome> {
@@ -55,19 +60,48 @@ function summarise(outcome: ApprovalOutcome, quote: { discountPct: number; dealS
   }
 }
 
-/** Whether a deal may enter `stage`, and what is missing if not. */
+/** Whether a deal may enter `stage`, what is missing if not, and what it should be warned about. */
 export function checkStageExit(ruleset: Ruleset, input: { stage: DealStage; facts: Facts }): Decision<StageExitOutcome> {
   const criteria = ruleset.approvals.stageExit[input.stage] ?? [];
   const traces = criteria.map((c) => evaluateRule(c, input.facts as FactGroups));
-  const missing = criteria.filter((_, i) => !traces[i]!.matched).map((c) => c.event.params.missing);
-  const outcome: StageExitOutcome = missing.length === 0 ? { kind: 'allowed' } : { kind: 'blocked', missing };
+  const unmet = criteria.filter((_, i) => !traces[i]!.matched).map((c) => c.event.params);
+  const missing = unmet.filter((c) => c.severity === 'block').map((c) => c.missing);
+  const warnings = unmet.filter((c) => c.severity === 'warn').map((c) => c.missing);
+  const outcome: StageExitOutcome = missing.length === 0 ? { kind: 'allowed', warnings } : { kind: 'blocked', missing, warnings };
+  const warned = warnings.length === 0 ? '' : ` Warning: ${warnings.join('; ')}.`;
   return {
     outcome,
     explanation: {
-      summary: outcome.kind === 'allowed' ? `The deal may enter ${input.stage}.` : `The deal cannot enter ${input.stage} yet: ${missing.join('; ')}.`,
-      reasons: traces.map((t) => `${t.matched ? '✓' : '✗'} ${t.rule}: ${shortReason(t.condition)}`),
+      summary: (outcome.kind === 'allowed' ? `The deal may enter ${input.stage}.` : `The deal cannot enter ${input.stage} yet: ${missing.join('; ')}.`) + warned,
+      reasons: traces.map((t, i) => `${t.matched ? '✓' : criteria[i]!.event.params.severity === 'warn' ? '⚠' : '✗'} ${t.rule}: ${shortReason(t.condition)}`),
       rules: traces,
     },
     version: ruleset.version,
   };
+}
+
+
+/** Where a tax rate came from: the exact region, its country ("US" for "US-TX"), or the default. */
+export type TaxRateSource = 'region' | 'country' | 'default';
+
+/** A resolved tax rate, in parts per million (8.875% = 88 750). */
+export interface TaxRateChoice {
+  region: string;
+  rate: number;
+  source: TaxRateSource;
+}
+
+/**
+ * The tax rate approvals.yaml `quotes.taxRates` sets for a customer's region: the region
+ * itself ("US-NY"), else its country ("US" for "US-TX"), else `default`. `region` is a code
+ * as the API validates it (upper case, "CC" or "CC-SUB").
+ */
+export function taxRateFor(ruleset: Ruleset, region: string): TaxRateChoice {
+  const { rates, defaultRate } = ruleset.approvals.taxRates;
+  const exact = Object.hasOwn(rates, region) ? rates[region] : undefined;
+  if (exact !== undefined) return { region, rate: exact, source: 'region' };
+  const country = region.split('-')[0]!;
+  const byCountry = country !== region && Object.hasOwn(rates, country) ? rates[country] : undefined;
+  if (byCountry !== undefined) return { region, rate: byCountry, source: 'country' };
+  return { region, rate: defaultRate, source: 'default' };
 }

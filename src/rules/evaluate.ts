@@ -12,4 +12,4 @@ export { evaluateScoring, evaluateQualification, disqualificationOutcome, type S
 export { evaluateRouting, resolveTarget, describeTarget, type RoutingOutcome, type RoutingTarget } from './evaluate-routing';
 export { evaluateEscalation, evaluateStalled, describeSteps, UnknownSlaError, type SlaOutcome, type StalledOutcome } from './evaluate-escalation';
 export { evaluateEnrolment, getCadence, getTemplate, type EnrolmentOutcome } from './evaluate-cadences';
-export { requiredApprovals, checkStageExit, describeChain, type ApprovalOutcome, type StageExitOutcome } from './evaluate-approvals';
+export { requiredApprovals, checkStageExit, describeChain, taxRateFor, type ApprovalOutcome, type StageExitOutcome, type TaxRateChoice } from './evaluate-approvals';

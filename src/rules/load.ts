@@ -58,7 +58,8 @@ function validateAll(texts: Partial<Record<RuleKind, { name: string; text: strin
   run('scoring');
   run('escalation', routing ? { routing } : {});
   run('cadences');
-  run('approvals');
+  const cadences = validations.cadences?.ok ? validations.cadences.data.cadences.map((c) => c.name) : undefined;
+  run('approvals', cadences ? { cadences } : {});
   return validations;
 }
 

@@ -111,7 +111,7 @@ function approvalActual(ruleset: Ruleset, quote: { discountPct: number; dealSize
 
 function stageActual(ruleset: Ruleset, stage: Parameters<typeof checkStageExit>[1]['stage'], facts: Parameters<typeof evaluateRouting>[1]): Actual {
   const { outcome, explanation } = checkStageExit(ruleset, { stage, facts });
-  return { fields: { allowed: outcome.kind === 'allowed', missing: outcome.kind === 'blocked' ? outcome.missing : [] }, summary: explanation.summary };
+  return { fields: { allowed: outcome.kind === 'allowed', missing: outcome.kind === 'blocked' ? outcome.missing : [], warnings: outcome.warnings }, summary: explanation.summary };
 }
 
 /** A case whose evaluation throws fails with the error as its diff, instead of stopping the run. */

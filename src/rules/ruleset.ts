@@ -141,13 +141,23 @@ export interface ApprovalLevel { role: ApproverRole; deadline: Duration; remindA
 /** One step of a chain: one approver, or several deciding in parallel (all must approve). */
 export interface ApprovalStep { mode: 'single' | 'parallel'; approvers: ApprovalLevel[] }
 export interface ApprovalTier { name: string; chain: ApprovalStep[] }
+/** Tax rates in parts per million (8.875% = 88 750) by region code ("US-NY", "US", "GB"); see `taxRateFor`. */
+export interface CompiledTaxRates { rates: Record<string, number>; defaultRate: number }
+/** `block`: an unmet criterion refuses the move; `warn`: the move goes ahead and `missing` becomes a warning. */
+export type ExitSeverity = 'block' | 'warn';
 export interface CompiledApprovals {
   tiers: CompiledRule<{ tier: string }>[];
   chains: Record<string, ApprovalStep[]>;
   delegation: { whenOutOfOffice: 'delegate' | 'escalate'; delegateTo: 'named-delegate' | 'own-manager'; allowManual: boolean; delegateNeeds: 'same-or-higher-role' | 'any-role' };
   quoteValidFor: Duration;
+  /** Empty rates and a 0% default when approvals.yaml has no `quotes.taxRates`. */
+  taxRates: CompiledTaxRates;
   renewalRemindBefore: Duration[];
-  stageExit: Partial<Record<DealStage, CompiledRule<{ missing: string }>[]>>;
+  /** Calendar durations before a meeting's start, longest first; empty without `meetings:`. */
+  meetingReminders: Duration[];
+  /** The cadences.yaml cadence a contact is enrolled in after a demo is held; null: no follow-up. */
+  demoFollowUpCadence: string | null;
+  stageExit: Partial<Record<DealStage, CompiledRule<{ missing: string; severity: ExitSeverity }>[]>>;
   tests: WithLine<ApprovalsTest>[];
 }
 

@@ -14,9 +14,11 @@ import { pruneListItems, unprune } from './prune';
 import { hasErrors, sortDiagnostics, type Diagnostic, type RuleKind } from './types';
 import { locate, parseYamlSource, positionOf, type DocPath, type Finding, type YamlSource } from './yaml-source';
 
-/** Other files' validated content, for cross-file references (escalation → routing queues). */
+/** Other files' validated content, for cross-file references (escalation → routing queues, approvals → cadences). */
 export interface CrossFileContext {
   routing?: RoutingNames;
+  /** The cadence names cadences.yaml defines. */
+  cadences?: readonly string[];
 }
 
 export type FileValidation<K extends RuleKind> =
@@ -71,7 +73,7 @@ function checkMeaning<K extends RuleKind>(kind: K, data: RuleFiles[K], context: 
     case 'routing': return checkRouting(files.routing!);
     case 'escalation': return checkEscalation(files.escalation!, context.routing);
     case 'cadences': return checkCadences(files.cadences!);
-    case 'approvals': return checkApprovals(files.approvals!);
+    case 'approvals': return checkApprovals(files.approvals!, context.cadences);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyBasisPoints, currencyExponent, formatAmount, formatBasisPoints, formatMoney, MoneyError, mulDivRounded, multiplyMinor, parseBasisPoints,
-  parseMoney, sumMinor, toWholeUnits,
+  applyBasisPoints, currencyExponent, formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion, MoneyError, mulDivRounded, multiplyMinor,
+  parseBasisPoints, parseMoney, parsePartsPerMillion, sumMinor, toWholeUnits,
 } from '../../src/domain/money';
 
 function moneyError(run: () => unknown): MoneyError {
@@ -88,6 +88,17 @@ describe('parseBasisPoints', () => {
 
   it.each(['-5', 'ten', '', '5.'])('when %j is parsed, then it is not a percentage', (text) => {
     expect(moneyError(() => parseBasisPoints(text)).code).toBe('invalid-percentage');
+  });
+});
+
+describe('tax rates in parts per million', () => {
+  it.each([['8.875%', 88_750], ['20%', 200_000], ['0%', 0], ['7.25', 72_500], ['0.0001%', 1], ['100%', 1_000_000]])('when %j is parsed, then it is %d ppm and formats back', (text, ppm) => {
+    expect(parsePartsPerMillion(text)).toBe(ppm);
+    expect(formatPartsPerMillion(ppm)).toBe(text.endsWith('%') ? text : `${text}%`);
+  });
+
+  it('when a rate has more than 4 decimals, then it is rejected instead of rounded', () => {
+    expect(moneyError(() => parsePartsPerMillion('8.87501%'))).toMatchObject({ code: 'invalid-percentage', message: expect.stringContaining('at most 4') });
   });
 });
 

@@ -5,7 +5,7 @@ import { quoteContent, quoteLine } from '../quotes/support';
 describe('diffQuoteVersions', () => {
   const v1 = quoteContent({
     lines: [quoteLine({ id: 'seats', quantity: 10, unitPriceMinor: 10_000 }), quoteLine({ id: 'support', name: 'Support', unitPriceMinor: 50_000 })],
-    taxRateBp: 0,
+    taxRatePpm: 0,
   });
 
   it('when nothing changed, then the diff is empty and says so', () => {
@@ -21,7 +21,7 @@ describe('diffQuoteVersions', () => {
         quoteLine({ id: 'training', sku: 'TRAIN', name: 'Training day', unitPriceMinor: 20_000 }),
       ],
       overallDiscountBp: 500,
-      taxRateBp: 0,
+      taxRatePpm: 0,
       validUntil: '2026-05-31',
       customer: { ...v1.customer, contactName: undefined },
     });
@@ -55,10 +55,10 @@ describe('diffQuoteVersions', () => {
   });
 
   it('when the tax rate and terms change, then the header lists them and the tax delta follows', () => {
-    const v2 = { ...v1, taxRateBp: 1900, paymentTerms: 'net-60' };
+    const v2 = { ...v1, taxRatePpm: 190_000, paymentTerms: 'net-60' };
     const diff = diffQuoteVersions(v1, v2);
     expect(diff.header).toEqual([
-      { field: 'taxRateBp', before: 0, after: 1900 },
+      { field: 'taxRatePpm', before: 0, after: 190_000 },
       { field: 'paymentTerms', before: 'net-30', after: 'net-60' },
     ]);
     expect(diff.totals.tax).toEqual({ before: 0, after: 28_500, delta: 28_500 }); // 19% of 1,500.00

@@ -13,7 +13,7 @@ describe('computeQuote', () => {
         quoteLine({ id: 'c', quantity: 1, unitPriceMinor: 1_999, discountBp: 0 }), // 19.99
       ],
       overallDiscountBp: 500, // 5% of 2,807.47 = 140.3735 → 140.37
-      taxRateBp: 1900, // 19% of 2,667.10 = 506.749 → 506.75
+      taxRatePpm: 190_000, // 19% of 2,667.10 = 506.749 → 506.75
     });
     expect(computeQuote(content)).toEqual({
       currency: 'USD',
@@ -35,13 +35,19 @@ describe('computeQuote', () => {
 
   it('when the currency has no minor unit (JPY), then amounts are whole yen and rounding happens at the yen', () => {
     // 3 × ¥333 = ¥999; 10% = 99.9 → 100; net 899; tax 10% = 89.9 → 90; total 989
-    const totals = computeQuote(quoteContent({ currency: 'JPY', lines: [quoteLine({ quantity: 3, unitPriceMinor: 333, discountBp: 1000 })], taxRateBp: 1000 }));
+    const totals = computeQuote(quoteContent({ currency: 'JPY', lines: [quoteLine({ quantity: 3, unitPriceMinor: 333, discountBp: 1000 })], taxRatePpm: 100_000 }));
     expect(totals).toMatchObject({ listTotalMinor: 999, subtotalMinor: 899, taxMinor: 90, totalMinor: 989, effectiveDiscountBp: 1001 });
+  });
+
+  it('when the tax rate has three decimals (New York City 8.875%), then tax is exact to the ppm and rounds once', () => {
+    // 1,234.56 × 8.875% = 109.5672 → 109.57
+    const totals = computeQuote(quoteContent({ lines: [quoteLine({ unitPriceMinor: 123_456 })], taxRatePpm: 88_750 }));
+    expect(totals).toMatchObject({ taxableMinor: 123_456, taxMinor: 10_957, totalMinor: 134_413 });
   });
 
   it('when a discount lands on exactly half a cent, then it rounds away from zero', () => {
     // 1 × 0.10 at 5% = 0.005 → 0.01
-    expect(computeQuote(quoteContent({ lines: [quoteLine({ unitPriceMinor: 10, discountBp: 500 })], taxRateBp: 0 })).lines[0]).toMatchObject({ discountMinor: 1, netMinor: 9 });
+    expect(computeQuote(quoteContent({ lines: [quoteLine({ unitPriceMinor: 10, discountBp: 500 })], taxRatePpm: 0 })).lines[0]).toMatchObject({ discountMinor: 1, netMinor: 9 });
   });
 
   it('when every line is free, then the effective discount is 0 rather than a division by zero', () => {
@@ -107,12 +113,12 @@ describe('validateQuote', () => {
   });
 
   it('when header fields break the rules, then each gets its own issue', () => {
-    const content = quoteContent({ currency: 'EUR', overallDiscountBp: 12_000, taxRateBp: -1, taxRegion: 'FR', validUntil: '2026-02-28' });
+    const content = quoteContent({ currency: 'EUR', overallDiscountBp: 12_000, taxRatePpm: -1, taxRegion: 'FR', validUntil: '2026-02-28' });
     expect(validateQuote(content, { today, expectedCurrency: 'USD' })).toEqual([
       { path: 'currency', message: 'the quote is in EUR but must be in USD, the currency of the deal and its earlier versions' },
       { path: 'taxRegion', message: 'the tax rate is for region "FR" but the customer is in "DE": resolve the rate for the customer\'s region' },
       { path: 'overallDiscountBp', message: 'the overall discount must be between 0% and 100% (0–10000 bp), got 12000 bp' },
-      { path: 'taxRateBp', message: 'the tax rate must be between 0% and 100% (0–10000 bp), got -1 bp' },
+      { path: 'taxRatePpm', message: 'the tax rate must be between 0% and 100% (0–1000000 ppm), got -1 ppm' },
       { path: 'validUntil', message: 'the quote would expire on 2026-02-28, before today (2026-03-01): choose a later date' },
     ]);
   });

@@ -12,7 +12,7 @@ export function quoteContent(overrides: Partial<QuoteContent> = {}): QuoteConten
     customer: { company: 'Acme GmbH', contactName: 'Jana Berg', email: 'jana@acme.de', address: 'Hauptstr. 1\n10115 Berlin', region: 'DE' },
     lines: [quoteLine()],
     overallDiscountBp: 0,
-    taxRateBp: 1900,
+    taxRatePpm: 190_000,
     taxRegion: 'DE',
     paymentTerms: 'net-30',
     validUntil: '2026-04-30',

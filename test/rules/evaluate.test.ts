@@ -123,6 +123,6 @@ describe('approvals', () => {
 
   it('when a deal without a decision maker tries to enter proposal, then the move is blocked with what is missing', () => {
     const { outcome } = checkStageExit(shipped, { stage: 'proposal', facts: { deal: { needsSummary: true, demoCompleted: true } } });
-    expect(outcome).toEqual({ kind: 'blocked', missing: ['identify the decision maker among the stakeholders'] });
+    expect(outcome).toEqual({ kind: 'blocked', missing: ['identify the decision maker among the stakeholders'], warnings: [] });
   });
 });

@@ -3,8 +3,9 @@
  * `quote.discountPct` and `quote.dealSize`, so the choice of tier is explained like any
  * other decision.
  */
-import { mustParseDuration } from '../duration';
-import type { ApprovalLevel, ApprovalStep, CompiledApprovals, EngineFactCondition } from '../ruleset';
+import { parsePartsPerMillion } from '../../domain/money';
+import { mustParseDuration, type Duration } from '../duration';
+import type { ApprovalLevel, ApprovalStep, CompiledApprovals, CompiledTaxRates, EngineFactCondition } from '../ruleset';
 import type { ApprovalsFile, ApprovalTierSpec, ApproverRole, ChainEntrySpec } from '../schema/approvals';
 import { compileTopCondition } from './condition';
 import type { LineOf } from './line-of';
@@ -18,6 +19,19 @@ function tierConditions(tier: ApprovalTierSpec): EngineFactCondition[] {
     ...(tier.dealSize?.from !== undefined ? [q('$.dealSize', 'greaterThanInclusive', tier.dealSize.from)] : []),
     ...(tier.dealSize?.below !== undefined ? [q('$.dealSize', 'lessThan', tier.dealSize.below)] : []),
   ];
+}
+
+function compileTaxRates(file: ApprovalsFile): CompiledTaxRates {
+  const { default: defaultRate, ...regions } = file.quotes.taxRates ?? { default: '0%' };
+  return {
+    rates: Object.fromEntries(Object.entries(regions).map(([region, rate]) => [region, parsePartsPerMillion(rate)])),
+    defaultRate: parsePartsPerMillion(defaultRate),
+  };
+}
+
+/** Longest lead time first, so reminders come out in the order they fire. */
+function byLeadTime(durations: readonly Duration[]): Duration[] {
+  return [...durations].sort((a, b) => (b.kind === 'calendar' ? b.ms : 0) - (a.kind === 'calendar' ? a.ms : 0));
 }
 
 export function compileApprovals(file: ApprovalsFile, lineOf: LineOf): CompiledApprovals {
@@ -44,14 +58,17 @@ export function compileApprovals(file: ApprovalsFile, lineOf: LineOf): CompiledA
     chains: Object.fromEntries(file.tiers.map((tier) => [tier.name, tier.chain.map(step)])),
     delegation: file.delegation,
     quoteValidFor: mustParseDuration(file.quotes.validFor),
+    taxRates: compileTaxRates(file),
     renewalRemindBefore: file.renewals.remindBefore.map(mustParseDuration),
+    meetingReminders: byLeadTime((file.meetings?.remindBefore ?? []).map(mustParseDuration)),
+    demoFollowUpCadence: file.meetings?.demoFollowUp?.cadence ?? null,
     stageExit: Object.fromEntries(
       Object.entries(file.stageExit).map(([stage, criteria]) => [
         stage,
         (criteria ?? []).map((c, i) => ({
           name: c.name,
           conditions: compileTopCondition(c.when),
-          event: { type: 'exit-criterion', params: { missing: c.missing } },
+          event: { type: 'exit-criterion', params: { missing: c.missing, severity: c.severity ?? 'block' } },
           line: lineOf(['stageExit', stage, i]),
         })),
       ]),

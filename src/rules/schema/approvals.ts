@@ -1,10 +1,12 @@
 /**
  * `approvals.yaml`: the deal desk. The discount authority matrix (tiers by discount and
  * deal size, each naming its approval chain), approval levels (deadline, reminder, what
- * happens on timeout), delegation, quote validity, renewal reminders, and the exit
- * criteria a deal must meet to enter each pipeline stage.
+ * happens on timeout), delegation, quote validity and tax rates by region, renewal reminders,
+ * meeting reminders and the demo follow-up cadence, and the exit criteria a deal must meet to
+ * enter each pipeline stage (blocking, or only warning).
  */
 import { z } from 'zod';
+import { MoneyError, parsePartsPerMillion, FULL_PPM } from '../../domain/money';
 import { DEAL_STAGES } from '../facts';
 import { conditionSchema, durationSchema, nameSchema, pinSchema } from './common';
 import { factsSchema } from './facts';
@@ -36,10 +38,30 @@ const tierSchema = z.strictObject({
   chain: z.array(chainEntrySchema).meta({ description: 'approvals in order; empty: the rep decides alone' }),
 });
 
+/** `8.875%`: a tax rate, kept in parts per million, so at most 4 decimals. */
+export const taxRateSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?%$/, { message: 'write a tax rate as a percentage like "8.875%" or "0%"' })
+  .superRefine((text, ctx) => {
+    try {
+      if (parsePartsPerMillion(text) > FULL_PPM) ctx.addIssue({ code: 'custom', message: `a tax rate must be at most 100%, got ${text}` });
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  })
+  .meta({ description: 'a percentage with up to 4 decimals, e.g. "8.875%", "20%", "0%"', examples: ['8.875%', '20%', '0%'] });
+
+const taxRatesSchema = z
+  .object({ default: taxRateSchema.meta({ description: 'the rate for every region not listed, e.g. "0%"' }) })
+  .catchall(taxRateSchema)
+  .meta({ description: 'tax rate by the customer\'s region: an ISO 3166 country code ("GB", "DE"), optionally with a subdivision ("US-NY"); "US-TX" falls back to "US", then to default' });
+
 const exitCriterionSchema = z.strictObject({
   name: nameSchema,
   when: conditionSchema('approvals'),
   missing: z.string().meta({ description: 'shown when the criterion is not met, e.g. "record a needs summary"' }),
+  severity: z.enum(['block', 'warn']).optional().meta({ description: 'block (default): the move is refused while unmet; warn: the move goes ahead with the missing text as a warning' }),
 });
 
 const approvalsTestSchema = z.union([
@@ -52,7 +74,7 @@ const approvalsTestSchema = z.union([
     name: z.string(),
     enterStage: z.enum(DEAL_STAGES),
     facts: factsSchema,
-    expect: z.strictObject({ allowed: z.boolean(), missing: z.array(z.string()).optional() }),
+    expect: z.strictObject({ allowed: z.boolean().optional(), missing: z.array(z.string()).optional(), warnings: z.array(z.string()).optional() }),
   }),
 ]);
 
@@ -66,7 +88,14 @@ export const approvalsFileSchema = z.strictObject({
     allowManual: z.boolean().meta({ description: 'approvers may delegate a request by hand' }),
     delegateNeeds: z.enum(['same-or-higher-role', 'any-role']),
   }),
-  quotes: z.strictObject({ validFor: durationSchema }),
+  quotes: z.strictObject({
+    validFor: durationSchema,
+    taxRates: taxRatesSchema.optional(),
+  }),
+  meetings: z.strictObject({
+    remindBefore: z.array(durationSchema).meta({ description: 'reminders before a scheduled meeting or demo, in calendar time, e.g. [1 day, 1 hour]' }),
+    demoFollowUp: z.strictObject({ cadence: nameSchema.meta({ description: 'a cadence in cadences.yaml' }) }).optional().meta({ description: 'the cadence a contact is enrolled in after a demo is held' }),
+  }).optional(),
   renewals: z.strictObject({ remindBefore: z.array(durationSchema).min(1).meta({ description: 'reminders before the contract ends, e.g. [90 days, 60 days, 30 days]' }) }),
   stageExit: z.partialRecord(z.enum(DEAL_STAGES), z.array(exitCriterionSchema)).meta({ description: 'what a deal needs before it may enter a stage' }),
   tests: z.array(approvalsTestSchema).optional(),

@@ -2,13 +2,24 @@
  * Meaning checks for approvals.yaml. The important one: the tiers must cover every
  * discount from 0% to 100% at every deal size exactly once. A gap would leave a quote
  * with nobody allowed to approve it; an overlap would make the approver ambiguous.
+ * Also: tax regions are real ISO codes, meeting reminders are calendar time, and the demo
+ * follow-up names a cadence cadences.yaml defines.
  */
+import { intendedCountryCode, isCountryCode } from '../../domain/countries';
+import { parseDuration } from '../duration';
 import type { ApprovalsFile, ApprovalTierSpec, ApproverRole } from '../schema/approvals';
 import type { DocPath, Finding } from '../yaml-source';
-import { checkCondition, checkDuplicateNames } from './conditions';
+import { checkCondition, checkDuplicateNames, unknownReference } from './conditions';
 
-export function checkApprovals(file: ApprovalsFile): Finding[] {
+/**
+ * `checkApprovals(file, cadences)`: `cadences` are the names cadences.yaml defines, or
+ * undefined when that file has its own errors (the reference is checked once it is valid).
+ */
+export function checkApprovals(file: ApprovalsFile, cadences?: readonly string[]): Finding[] {
   return [
+    ...Object.keys(file.quotes.taxRates ?? {}).flatMap((region) => (region === 'default' ? [] : checkTaxRegion(region, ['quotes', 'taxRates', region]))),
+    ...(file.meetings?.remindBefore ?? []).flatMap((text, i) => checkReminder(text, ['meetings', 'remindBefore', i])),
+    ...checkDemoFollowUp(file, cadences),
     ...checkDuplicateNames(file.tiers, ['tiers'], 'tier'),
     ...file.tiers.flatMap((tier, i) => [...checkBounds(tier, ['tiers', i]), ...checkChain(file, tier, ['tiers', i, 'chain'])]),
     ...checkCoverage(file.tiers),
@@ -28,6 +39,42 @@ export function checkApprovals(file: ApprovalsFile): Finding[] {
       (criteria ?? []).flatMap((c, i) => checkCondition(c.when, ['stageExit', stage, i, 'when'])),
     ),
   ];
+}
+
+/** `US-NY`, `GB`: an ISO 3166 country, optionally "-" and a subdivision of 1–3 letters or digits. */
+export const TAX_REGION_PATTERN = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/;
+
+function checkTaxRegion(region: string, path: DocPath): Finding[] {
+  const match = TAX_REGION_PATTERN.exec(region);
+  const finding = (message: string, hint: string): Finding[] => [{ path, at: 'key', severity: 'error', code: 'invalid-value', message, hint }];
+  if (!match) {
+    const upper = region.toUpperCase();
+    const hint = TAX_REGION_PATTERN.test(upper) && isCountryCode(upper.slice(0, 2)) ? `did you mean "${upper}"? region codes are upper case` : 'write an ISO 3166 country code, optionally with a subdivision: "GB", "DE", "US-NY"';
+    return finding(`"${region}" is not a tax region code`, hint);
+  }
+  const country = match[1]!;
+  if (isCountryCode(country)) return [];
+  const intended = intendedCountryCode(country);
+  const fixed = intended ? region.replace(country, intended) : undefined;
+  return finding(`unknown country code "${country}" in tax region "${region}"`, fixed ? `did you mean "${fixed}"? ISO 3166 writes it that way` : 'use the ISO 3166 two-letter code, e.g. "GB" for the United Kingdom');
+}
+
+/** A reminder before a meeting counts back from its start in clock time; business time has no clear meaning there. */
+function checkReminder(text: string, path: DocPath): Finding[] {
+  const parsed = parseDuration(text);
+  if (!parsed.ok || parsed.duration.kind === 'calendar') return [];
+  return [{ path, at: 'value', severity: 'error', code: 'invalid-value', message: `meeting reminders are counted back from the start in calendar time, not "${text}"`, hint: `write e.g. "${calendarSpelling(parsed.duration.amount, parsed.duration.unit)}"` }];
+}
+
+function calendarSpelling(amount: number, unit: 'business-days' | 'business-hours'): string {
+  const word = unit === 'business-days' ? 'day' : 'hour';
+  return `${amount} ${amount === 1 ? word : `${word}s`}`;
+}
+
+function checkDemoFollowUp(file: ApprovalsFile, cadences: readonly string[] | undefined): Finding[] {
+  const cadence = file.meetings?.demoFollowUp?.cadence;
+  if (cadence === undefined || cadences === undefined || cadences.includes(cadence)) return [];
+  return [unknownReference(['meetings', 'demoFollowUp', 'cadence'], 'cadence', cadence, cadences, 'cadences.yaml cadences')];
 }
 
 function missingLevel(role: ApproverRole, path: DocPath): Finding {
