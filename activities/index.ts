@@ -1,6 +1,9 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import type { Mailer } from '../src/email/mailer';
 import type { RuleRegistry } from '../src/rules/registry';
+import { createApprovalActivities } from './approvals';
+import { createDealActivities } from './deals';
 import { createDecisionActivities } from './decisions';
 import { createEmailActivities } from './email';
 import { createJournalActivities } from './journal';
@@ -19,7 +22,12 @@ export interface ActivityDeps {
   publicUrl: string;
   /** Recipient of "notify marketing" automations. */
   marketingEmail: string;
+  /** Sends a quote version for e-signature through the configured provider (see src/esign). */
+  signatures?: SignatureSender;
 }
+
+/** Idempotent by `idempotencyKey`: a retried activity gets the same envelope. */
+export type SignatureSender = (input: { versionId: string; signer: { name: string; email: string }; actor: string; idempotencyKey: string }) => Promise<{ envelopeId: string }>;
 
 /** Every activity the worker registers. Workflows import this module as a type only. */
 export function createActivities(deps: ActivityDeps) {
@@ -30,7 +38,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createJournalActivities(deps.db),
     ...createOutreachActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl, marketingEmail: deps.marketingEmail }),
     ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom }),
+    ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
+    ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
+    sendQuoteForSignature(input: Parameters<SignatureSender>[0]): Promise<{ envelopeId: string }> {
+      if (!deps.signatures) throw ApplicationFailure.nonRetryable('No e-signature provider is configured for this worker (ESIGN_PROVIDER).', 'SignatureProviderMissing');
+      return deps.signatures(input);
+    },
     /**
      * Assigns a routed lead with the pools of the exact ruleset version that routed it, so a
      * rules change between the decision and the assignment cannot mix two versions.

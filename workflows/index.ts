@@ -2,3 +2,6 @@
 export { leadJourney } from './leadJourney';
 export { slaWatch } from './slaWatch';
 export { cadenceEnrolment } from './cadenceEnrolment';
+export { dealJourney } from './dealJourney';
+export { quoteApproval } from './quoteApproval';
+export { contractRenewal } from './contractRenewal';

@@ -15,12 +15,12 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo
 import { normalizeEmail, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
 import { createJourney, type LeadJourneyInput } from './journey/context';
 import { store } from './journey/effects';
-import { onBant, onDisqualify, onEvent, onPauseCadence, onReassign, onRecycleDue, onSubmission } from './journey/handlers';
+import { onBant, onConvert, onDisqualify, onEvent, onPauseCadence, onReassign, onRecycleDue, onSubmission } from './journey/handlers';
 import { rescore, untilNextDecay } from './journey/scoring';
 import { escalate } from './journey/sla';
 import { STALLED_PREFIX, escalateStall } from './journey/stalled';
 import * as messages from './messages';
-import type { BantRequest, DisqualifyRequest, ReassignRequest } from './messages';
+import type { BantRequest, ConvertRequest, DisqualifyRequest, ReassignRequest } from './messages';
 import type { LeadEvent } from '../src/domain/lead-events';
 
 export type { LeadJourneyInput } from './journey/context';
@@ -49,6 +49,9 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   });
   setHandler(messages.reassign, mutating((request: ReassignRequest) => onReassign(journey, request)), {
     validator: (_request: ReassignRequest) => assertCaptured(journey.memory.profile !== null),
+  });
+  setHandler(messages.convertToDeal, mutating((request: ConvertRequest) => onConvert(journey, request)), {
+    validator: (_request: ConvertRequest) => assertStage(state.stage === 'sql', `only an SQL can be converted into a deal; this lead is ${state.stage}`),
   });
   setHandler(messages.setCadencePaused, mutating(({ paused }: { paused: boolean }) => onPauseCadence(journey, paused)), {
     validator: (_request: { paused: boolean }) => assertStage(state.cadence !== null && ['active', 'paused'].includes(state.cadence.status), 'the lead has no active cadence'),

@@ -59,6 +59,8 @@ export interface JourneyState {
   pinnedRulesVersion: string | null;
   /** Version of the rules behind the latest decision. */
   lastRulesVersion: string | null;
+  /** The opportunity this SQL was converted into (absent in journeys from before conversion existed). */
+  deal?: { dealId: string; workflowId: string } | null;
 }
 
 /** Carried across continue-as-new, beyond the public state. */
@@ -109,6 +111,14 @@ export interface ReassignRequest {
 }
 
 /** Records a (repeat) submission; update-with-start makes intake idempotent and race-free. */
+export interface ConvertRequest {
+  actor: { email: string; role: string };
+  /** The deal's name; defaults to "<company> opportunity". */
+  name?: string;
+  /** The lead's buying role as the deal's first stakeholder. */
+  contactRole: 'economic-buyer' | 'decision-maker' | 'influencer' | 'champion' | 'user' | 'blocker';
+}
+
 export const submitLead = defineUpdate<SubmissionReceipt, [LeadSubmission]>('submitLead');
 /** A behaviour or sales-activity event for the lead's timeline (and score, and SLA). */
 export const recordEvent = defineUpdate<EventReceipt, [LeadEvent]>('recordEvent');
@@ -118,6 +128,8 @@ export const recordBant = defineUpdate<QualificationReceipt, [BantRequest]>('rec
 export const disqualify = defineUpdate<{ stage: LeadStage; recycleAt: string | null }, [DisqualifyRequest]>('disqualify');
 /** Reassigns by hand to a rep or a queue; recorded with who and why. */
 export const reassign = defineUpdate<{ owner: string | null; queue: string | null }, [ReassignRequest]>('reassign');
+/** Converts an SQL into a deal: starts the `dealJourney` child that carries the opportunity. */
+export const convertToDeal = defineUpdate<{ dealId: string; workflowId: string; created: boolean }, [ConvertRequest]>('convertToDeal');
 /** Pauses or resumes the active cadence. */
 export const setCadencePaused = defineUpdate<CadenceState | null, [{ paused: boolean; actor: string }]>('setCadencePaused');
 

@@ -2,19 +2,21 @@
  * What the journey does for each message. Handlers run one at a time (`serially`), so a burst of
  * events or submissions is applied in arrival order. Deterministic code only.
  */
-import { getExternalWorkflowHandle } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
 import { normalizeEmail, type LeadStage, type LeadSubmission } from '../../src/domain/lead';
 import type { Bant } from '../../src/domain/lead-facts';
 import { CADENCE_STOPPERS, TOUCH_EVENTS, isBehaviour, type LeadEvent } from '../../src/domain/lead-events';
 import type { Duration } from '../../src/rules/duration';
 import type { QualificationOutcome } from '../../src/rules/evaluate';
-import { pauseCadence, type EventReceipt, type QualificationReceipt, type SubmissionReceipt } from '../messages';
+import { pauseCadence, type ConvertRequest, type EventReceipt, type QualificationReceipt, type SubmissionReceipt } from '../messages';
 import { isPreMql, type Journey } from './context';
 import { decide } from './decide';
 import { store } from './effects';
-import { stopActiveCadence } from './outreach';
+import { DEFAULT_LEAD_TIME_ZONE, stopActiveCadence } from './outreach';
 import { factsOf, rememberBehaviour, rescore } from './scoring';
 import { meetSla } from './sla';
+import { clearStall } from './stalled';
+import { dealJourney } from '../dealJourney';
 import { moveTo } from './stages';
 
 export class JourneyRejection extends Error {
@@ -104,4 +106,27 @@ export async function onPauseCadence(journey: Journey, paused: boolean) {
 function calendarMs(duration: Duration): number {
   if (duration.kind === 'calendar') return duration.ms;
   return duration.amount * (duration.unit === 'business-hours' ? 3_600_000 : 86_400_000);
+}
+
+/** The owner converts the SQL into a deal: the deal's own workflow carries it from here. */
+export async function onConvert(journey: Journey, request: ConvertRequest): Promise<{ dealId: string; workflowId: string; created: boolean }> {
+  const { state } = journey;
+  if (state.deal) return { ...state.deal, created: false };
+  const dealId = `dl_${state.leadId.slice(3)}`;
+  const workflowId = `deal-${state.tenant}-${dealId}`;
+  const converted = await store.convertLeadToDeal({ leadId: state.leadId, dealId, workflowId, name: request.name ?? null, contactRole: request.contactRole, actor: request.actor, at: new Date().toISOString() });
+  await startChild(dealJourney, {
+    workflowId,
+    args: [{ dealId, tenant: state.tenant, leadId: state.leadId, ownerEmail: converted.ownerEmail, timeZone: (journey.memory.profile?.attributes.timeZone as string | undefined) ?? DEFAULT_LEAD_TIME_ZONE }],
+    // The deal outlives this journey's runs (continue-as-new) and is never cancelled with it.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  }).catch((error: unknown) => {
+    // Started by an earlier attempt of this handler (the activity above is idempotent too).
+    if ((error as { name?: string }).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
+  });
+  await meetSla(journey, new Date().toISOString());
+  await clearStall(journey);
+  state.deal = { dealId, workflowId };
+  return { dealId, workflowId, created: converted.created };
 }

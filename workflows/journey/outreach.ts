@@ -12,7 +12,7 @@ import { decide } from './decide';
 import { mail, store } from './effects';
 import { factsOf } from './scoring';
 
-const DEFAULT_LEAD_TIME_ZONE = 'America/New_York';
+export const DEFAULT_LEAD_TIME_ZONE = 'America/New_York';
 
 export async function notify(journey: Journey, who: 'owner' | 'owner-manager' | 'marketing', reason: NotificationReason): Promise<void> {
   const message = await store.composeNotification({ leadId: journey.state.leadId, who, reason });

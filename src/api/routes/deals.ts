@@ -1,0 +1,155 @@
+/**
+ * The opportunity pipeline over HTTP: convert an SQL, read and list deals, move stages, schedule
+ * and record meetings, send a quote version and send it for signature, and decide approvals.
+ * Every route needs a person (a bearer token); the use-cases authorise and the workflows validate.
+ */
+import { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { requireActor } from '../../auth/actor';
+import type { Db } from '../../db/client';
+import { DEAL_STAGES } from '../../rules/facts';
+import {
+  completeMeeting,
+  convertLead,
+  decideApprovalStep,
+  getApproval,
+  listApprovals,
+  listDeals,
+  moveDealStage,
+  requestQuoteSignature,
+  scheduleMeeting,
+  sendQuoteVersion,
+  viewDeal,
+} from '../../usecases/deal-commands';
+import { LeadflowError } from '../../usecases/errors';
+import { fieldErrors } from '../errors';
+import { LeadIdSchema } from '../schemas';
+
+export interface DealRoutesDeps {
+  db: Db;
+  temporal: Client;
+}
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. 2026-12-01T15:00:00Z' });
+export const DealIdSchema = z.string().regex(/^dl_[A-Za-z0-9_-]{22}$/, 'is not a deal id (dl_ followed by 22 characters)');
+export const CONTACT_ROLES = ['economic-buyer', 'decision-maker', 'influencer', 'champion', 'user', 'blocker'] as const;
+
+export const ConvertSchema = z.strictObject({
+  name: text(200).optional(),
+  contactRole: z.enum(CONTACT_ROLES, { error: `must be one of: ${CONTACT_ROLES.join(', ')}` }).default('champion'),
+});
+export const StageMoveSchema = z.strictObject({
+  to: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }),
+  reason: text(1000).optional(),
+});
+export const DealListQuerySchema = z.strictObject({
+  stage: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }).optional(),
+  owner: z.email('must be the owner\'s email address').optional(),
+});
+export const MeetingSchema = z.strictObject({
+  kind: z.enum(['meeting', 'demo', 'presentation'], { error: 'must be meeting, demo or presentation' }),
+  title: text(200),
+  startsAt: instant,
+  endsAt: instant,
+  attendees: z.array(z.strictObject({ name: text(200), email: z.email('must be an email address').optional(), contactId: text(100).optional() })).max(50).default([]),
+});
+export const MeetingOutcomeSchema = z.strictObject({
+  status: z.enum(['held', 'cancelled', 'no-show'], { error: 'must be held, cancelled or no-show' }),
+  attendance: z.array(z.strictObject({ name: text(200), contactId: text(100).optional(), attended: z.boolean() })).max(50).default([]),
+  feedback: text(5000).optional(),
+});
+export const SignatureSchema = z.strictObject({ signer: z.strictObject({ name: text(200), email: z.email('must be an email address') }) });
+export const ApprovalDecisionSchema = z.strictObject({
+  decision: z.enum(['approve', 'reject'], { error: 'must be approve or reject' }),
+  comment: z.string().trim().max(2000, 'must be at most 2000 characters').default(''),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex-character content hash of the quote version you reviewed'),
+});
+export const ApprovalListQuerySchema = z.strictObject({
+  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(),
+  assignee: z.union([z.literal('me'), z.email()], { error: 'must be "me" or an email address' }).optional(),
+  dealId: DealIdSchema.optional(),
+});
+const VersionParamsSchema = z.object({ quoteId: text(100), version: z.coerce.number().int().min(1, 'must be 1 or more') });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, { details: fieldErrors(parsed.error) });
+  return parsed.data;
+}
+
+function dealId(req: Request): string {
+  const id = DealIdSchema.safeParse(req.params.dealId);
+  if (!id.success) throw new LeadflowError('not_found', `No deal with id ${String(req.params.dealId)}: ${id.error.issues[0]?.message ?? 'invalid id'}.`);
+  return id.data;
+}
+
+export function dealRoutes(deps: DealRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/api/leads/:id/convert', async (req, res) => {
+    const actor = requireActor(req);
+    const leadId = LeadIdSchema.safeParse(req.params.id);
+    if (!leadId.success) throw new LeadflowError('not_found', `No lead with id ${req.params.id}.`);
+    const converted = await convertLead(deps, actor, leadId.data, parse(ConvertSchema, req.body, 'The conversion'));
+    res.status(converted.created ? 201 : 200).location(`/api/deals/${converted.dealId}`).json(converted);
+  });
+
+  router.get('/api/deals', async (req, res) => {
+    const actor = requireActor(req);
+    res.json({ deals: await listDeals(deps.db, actor, parse(DealListQuerySchema, req.query, 'The query')) });
+  });
+
+  router.get('/api/deals/:dealId', async (req, res) => {
+    res.json(await viewDeal(deps, requireActor(req), dealId(req)));
+  });
+
+  router.post('/api/deals/:dealId/stage', async (req, res) => {
+    const actor = requireActor(req);
+    const body = parse(StageMoveSchema, req.body, 'The stage move');
+    res.json(await moveDealStage(deps, actor, dealId(req), body.to, body.reason));
+  });
+
+  router.post('/api/deals/:dealId/meetings', async (req, res) => {
+    const actor = requireActor(req);
+    const scheduled = await scheduleMeeting(deps, actor, dealId(req), parse(MeetingSchema, req.body, 'The meeting'));
+    res.status(201).json(scheduled);
+  });
+
+  router.post('/api/deals/:dealId/meetings/:meetingId/outcome', async (req, res) => {
+    const actor = requireActor(req);
+    const meetingId = parse(text(100), req.params.meetingId, 'The meeting id');
+    res.json(await completeMeeting(deps, actor, dealId(req), meetingId, parse(MeetingOutcomeSchema, req.body, 'The meeting outcome')));
+  });
+
+  router.post('/api/quotes/:quoteId/versions/:version/send', async (req, res) => {
+    const actor = requireActor(req);
+    const params = parse(VersionParamsSchema, req.params, 'The quote version');
+    res.json(await sendQuoteVersion(deps, actor, params.quoteId, params.version));
+  });
+
+  router.post('/api/quotes/:quoteId/versions/:version/signature', async (req, res) => {
+    const actor = requireActor(req);
+    const params = parse(VersionParamsSchema, req.params, 'The quote version');
+    const body = parse(SignatureSchema, req.body, 'The signature request');
+    res.status(202).json(await requestQuoteSignature(deps, actor, params.quoteId, params.version, body.signer));
+  });
+
+  router.get('/api/approvals', async (req, res) => {
+    const actor = requireActor(req);
+    res.json({ approvals: await listApprovals(deps.db, actor, parse(ApprovalListQuerySchema, req.query, 'The query')) });
+  });
+
+  router.get('/api/approvals/:requestId', async (req, res) => {
+    res.json(await getApproval(deps.db, requireActor(req), parse(text(200), req.params.requestId, 'The approval id')));
+  });
+
+  router.post('/api/approvals/:requestId/steps/:stepId/decision', async (req, res) => {
+    const actor = requireActor(req);
+    const body = parse(ApprovalDecisionSchema, req.body, 'The decision');
+    res.json(await decideApprovalStep(deps, actor, parse(text(200), req.params.requestId, 'The approval id'), parse(text(300), req.params.stepId, 'The step id'), body));
+  });
+
+  return router;
+}

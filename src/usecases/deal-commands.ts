@@ -1,0 +1,268 @@
+/**
+ * Commands on a deal's workflows: convert an SQL, move a stage, schedule and complete meetings,
+ * send a quote, send it for signature, decide an approval. Each use-case authorises the caller,
+ * then sends one Temporal update; the workflow validates against its state. A rejection becomes a
+ * 409 (or 422 with what is missing, for a stage's exit criteria) with the workflow's own reason.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Actor } from '../auth/actor';
+import type { Db, Prisma } from '../db/client';
+import type { DealStage } from '../rules/facts';
+import { mayDecide } from '../../activities/approvals';
+import * as desk from '../../workflows/dealMessages';
+import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
+import { recordAudit } from './audit';
+import { isTemporalUnavailable } from './availability';
+import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
+import { LeadflowError } from './errors';
+import { markEngaged } from './stakeholders';
+
+export interface DealCommandDeps {
+  db: Db;
+  temporal: Client;
+}
+
+const ref = (actor: Actor): desk.ActorRef => ({ email: actor.email, role: actor.role });
+
+/** Sends an update and turns the workflow's refusals into domain errors. */
+export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(temporal: Client, workflowId: string, update: UpdateDefinition<R, A>, args: A, updateId?: string): Promise<R> {
+  try {
+    return await temporal.withDeadline(Date.now() + 30_000, () => temporal.workflow.getHandle(workflowId).executeUpdate(update, { args, updateId: updateId ?? randomUUID() }));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const failure = innermost(error);
+      if (failure.type === 'StageBlocked') {
+        const details = (failure.details?.[0] ?? {}) as { missing?: string[]; warnings?: string[] };
+        throw new LeadflowError('not_allowed', failure.message, { details: (details.missing ?? []).map((missing) => ({ path: 'stage', message: missing })) });
+      }
+      throw new LeadflowError('conflict', failure.message, { cause: error });
+    }
+    if ((error as { name?: string }).name === 'WorkflowNotFoundError') throw new LeadflowError('conflict', `Workflow ${workflowId} is not running.`);
+    if (isTemporalUnavailable(error)) throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', { cause: error });
+    throw error;
+  }
+}
+
+function innermost(error: Error): { message: string; type?: string; details?: unknown[] } {
+  let found: { message: string; type?: string; details?: unknown[] } = { message: error.message };
+  for (let current: unknown = error.cause, depth = 0; current && depth < 8; depth++) {
+    const candidate = current as { message?: unknown; cause?: unknown; type?: unknown; details?: unknown };
+    if (typeof candidate.message === 'string' && candidate.message) {
+      found = { message: candidate.message, type: typeof candidate.type === 'string' ? candidate.type : undefined, details: Array.isArray(candidate.details) ? candidate.details : undefined };
+    }
+    current = candidate.cause;
+  }
+  return found;
+}
+
+/** The lead's owner, someone up their management chain, or revops may convert it. */
+export async function convertLead(deps: DealCommandDeps, actor: Actor, leadId: string, request: Omit<ConvertRequest, 'actor'>): Promise<{ dealId: string; workflowId: string; created: boolean }> {
+  const lead = await deps.db.lead.findUnique({ where: { id: leadId }, select: { tenant: true, ownerId: true, journeyId: true } });
+  if (!lead || lead.tenant !== actor.tenant) throw new LeadflowError('not_found', `No lead with id ${leadId}.`);
+  if (!(await canWriteDeal(deps.db, actor, { tenant: lead.tenant, ownerEmail: lead.ownerId ?? actor.email }))) {
+    throw new LeadflowError('forbidden', `Only the lead's owner (${lead.ownerId ?? 'none'}), their managers or revops may convert it; ${actor.email} is ${actor.role}.`);
+  }
+  return updateWorkflow(deps.temporal, lead.journeyId, convertToDeal, [{ ...request, actor: ref(actor) }], `convert-${leadId}`);
+}
+
+export async function moveDealStage(deps: DealCommandDeps, actor: Actor, dealId: string, to: DealStage, reason: string | undefined): Promise<desk.StageMoveResult> {
+  const deal = await findWritableDeal(deps.db, actor, dealId);
+  return updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [{ to, reason, actor: ref(actor) }]);
+}
+
+export interface MeetingInput {
+  kind: 'meeting' | 'demo' | 'presentation';
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  attendees: Array<{ name: string; email?: string; contactId?: string }>;
+}
+
+export async function scheduleMeeting(deps: DealCommandDeps, actor: Actor, dealId: string, input: MeetingInput): Promise<{ meetingId: string; remindAt: string[] }> {
+  const deal = await findWritableDeal(deps.db, actor, dealId);
+  if (Date.parse(input.endsAt) <= Date.parse(input.startsAt)) throw new LeadflowError('validation_failed', 'The meeting ends before it starts.', { details: [{ path: 'endsAt', message: 'must be after startsAt' }] });
+  const meetingId = `mtg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  await deps.db.$transaction(async (tx) => {
+    await tx.meeting.create({ data: { id: meetingId, dealId, kind: input.kind, title: input.title, startsAt: new Date(input.startsAt), endsAt: new Date(input.endsAt), attendees: input.attendees, createdBy: actor.email } });
+    await recordAudit(tx, { tenant: deal.tenant, subjectType: 'deal', subjectId: dealId, dealId, action: 'meeting.scheduled', actor: actor.email, details: { meetingId, kind: input.kind, title: input.title, startsAt: input.startsAt }, occurredAt: new Date() });
+  });
+  const scheduled = await updateWorkflow(deps.temporal, deal.workflowId, desk.meetingScheduled, [{ meetingId, kind: input.kind, startsAt: input.startsAt, actor: ref(actor) }], `meeting-${meetingId}`);
+  return { meetingId, remindAt: scheduled.remindAt };
+}
+
+export interface MeetingOutcomeInput {
+  status: 'held' | 'cancelled' | 'no-show';
+  attendance: Array<{ name: string; contactId?: string; attended: boolean }>;
+  feedback?: string;
+}
+
+/** Records how a meeting went; attendees who came count as engaged; a held demo starts its follow-up. */
+export async function completeMeeting(deps: DealCommandDeps, actor: Actor, dealId: string, meetingId: string, input: MeetingOutcomeInput): Promise<{ followUp: string | null }> {
+  const deal = await findWritableDeal(deps.db, actor, dealId);
+  const meeting = await deps.db.meeting.findUnique({ where: { id: meetingId } });
+  if (!meeting || meeting.dealId !== dealId) throw new LeadflowError('not_found', `Deal ${dealId} has no meeting ${meetingId}.`);
+  if (meeting.status !== 'scheduled' && meeting.status !== input.status) throw new LeadflowError('conflict', `The meeting was already recorded as ${meeting.status}.`);
+  const now = new Date();
+  await deps.db.$transaction(async (tx) => {
+    await tx.meeting.update({ where: { id: meetingId }, data: { status: input.status, attendance: input.attendance, feedback: input.feedback ?? null } });
+    const attended = input.attendance.filter((a) => a.attended && a.contactId).map((a) => a.contactId!);
+    if (input.status === 'held' && attended.length > 0) await markEngaged(tx, attended, meeting.startsAt);
+    await tx.dealActivity.upsert({
+      where: { idempotencyKey: `${meetingId}:outcome` },
+      create: { id: `${meetingId}:outcome`, dealId, kind: meeting.kind === 'meeting' ? 'meeting' : 'demo', summary: `${meeting.title}: ${input.status}`, outcome: input.feedback ?? null, actor: actor.email, occurredAt: meeting.startsAt, payload: { attendance: input.attendance }, idempotencyKey: `${meetingId}:outcome` },
+      update: {},
+    });
+    await recordAudit(tx, { tenant: deal.tenant, subjectType: 'deal', subjectId: dealId, dealId, action: 'meeting.recorded', actor: actor.email, details: { meetingId, status: input.status, attended }, occurredAt: now, idempotencyKey: `${meetingId}:recorded` });
+  });
+  return updateWorkflow(deps.temporal, deal.workflowId, desk.meetingCompleted, [{ meetingId, kind: meeting.kind as MeetingInput['kind'], status: input.status, actor: ref(actor) }], `meeting-outcome-${meetingId}`);
+}
+
+async function versionOnWritableDeal(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number) {
+  const quote = await deps.db.quote.findUnique({ where: { id: quoteId }, include: { versions: { where: { version } } } });
+  if (!quote || quote.tenant !== actor.tenant) throw new LeadflowError('not_found', `No quote ${quoteId}.`);
+  const row = quote.versions[0];
+  if (!row) throw new LeadflowError('not_found', `Quote ${quote.number} has no version ${version}.`);
+  const deal = await findWritableDeal(deps.db, actor, quote.dealId);
+  return { deal, version: row };
+}
+
+export async function sendQuoteVersion(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number): Promise<{ versionId: string; expiresAt: string }> {
+  const { deal, version: row } = await versionOnWritableDeal(deps, actor, quoteId, version);
+  return updateWorkflow(deps.temporal, deal.workflowId, desk.sendQuote, [{ versionId: row.id, actor: ref(actor) }], `send-${row.id}`);
+}
+
+export async function requestQuoteSignature(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number, signer: { name: string; email: string }): Promise<{ envelopeId: string }> {
+  const { deal, version: row } = await versionOnWritableDeal(deps, actor, quoteId, version);
+  return updateWorkflow(deps.temporal, deal.workflowId, desk.requestSignature, [{ versionId: row.id, signer, actor: ref(actor) }], `signature-${row.id}`);
+}
+
+/**
+ * An approver decides a step. Only the step's assignee or their named delegate may (403 for
+ * anyone else); the decision must name the content hash the approver reviewed (409 when the
+ * quote changed since). A repeated identical decision (a double click) returns the recorded one.
+ */
+export async function decideApprovalStep(deps: DealCommandDeps, actor: Actor, requestId: string, stepId: string, input: { decision: 'approve' | 'reject'; comment: string; contentHash: string }): Promise<desk.ApprovalDecisionResult> {
+  const step = await deps.db.approvalStep.findUnique({ where: { id: stepId }, include: { request: true } });
+  if (!step || step.requestId !== requestId || step.request.tenant !== actor.tenant) throw new LeadflowError('not_found', `Approval request ${requestId} has no step ${stepId}.`);
+  if (!(await mayDecide(deps.db, actor.tenant, step, actor.email))) {
+    throw new LeadflowError('forbidden', `Only ${step.assigneeEmail} (the ${step.level} approver) or their delegate may decide this step; ${actor.email} may not.`);
+  }
+  const wanted = input.decision === 'approve' ? 'approved' : 'rejected';
+  if (step.status !== 'pending') {
+    if (step.decidedBy === actor.email && step.status === wanted) {
+      return { stepId, decision: wanted, decidedBy: actor.email, decidedAt: step.decidedAt!.toISOString(), requestStatus: step.request.status === 'pending' ? 'pending' : (step.request.status as 'approved' | 'rejected') };
+    }
+    throw new LeadflowError('conflict', `This step is already ${step.status}${step.decidedBy ? ` by ${step.decidedBy}` : ''}.`);
+  }
+  if (input.contentHash !== step.request.contentHash) {
+    throw new LeadflowError('conflict', `The quote changed since you reviewed it: this approval is for content ${step.request.contentHash}. Review the current version and decide again.`, { details: [{ path: 'contentHash', message: `is not the content under approval (${step.request.contentHash})` }] });
+  }
+  const updateId = `decision-${createHash('sha256').update(`${stepId}\u0000${actor.email}\u0000${wanted}`).digest('hex').slice(0, 32)}`;
+  return updateWorkflow(deps.temporal, step.request.workflowId, desk.decideApproval, [{ stepId, decision: input.decision, comment: input.comment, contentHash: input.contentHash, actor: ref(actor) }], updateId);
+}
+
+/** Approval requests: a person's own queue (`assignee: me`) or all of a deal's. */
+export async function listApprovals(db: Db, actor: Actor, filter: { status?: string; assignee?: string; dealId?: string }) {
+  const assignee = filter.assignee === 'me' ? actor.email : filter.assignee;
+  const requests = await db.approvalRequest.findMany({
+    where: {
+      tenant: actor.tenant,
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.dealId ? { dealId: filter.dealId } : {}),
+      ...(assignee ? { steps: { some: { assigneeEmail: assignee, ...(filter.status === 'pending' ? { status: 'pending' } : {}) } } } : {}),
+    },
+    include: { steps: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] }, quoteVersion: { include: { quote: true } } },
+    orderBy: { requestedAt: 'desc' },
+    take: 100,
+  });
+  return requests.map(approvalView);
+}
+
+export async function getApproval(db: Db, actor: Actor, requestId: string) {
+  const request = await db.approvalRequest.findUnique({ where: { id: requestId }, include: { steps: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] }, quoteVersion: { include: { quote: true } } } });
+  if (!request || request.tenant !== actor.tenant) throw new LeadflowError('not_found', `No approval request ${requestId}.`);
+  const audit = await db.auditEvent.findMany({ where: { subjectType: 'approval', subjectId: requestId }, orderBy: { occurredAt: 'asc' } });
+  return { ...approvalView(request), quote: { ...approvalView(request).quote, content: request.quoteVersion.content, totals: request.quoteVersion.totals }, audit: audit.map((e) => ({ action: e.action, actor: e.actor, reason: e.reason, details: e.details, occurredAt: e.occurredAt.toISOString() })) };
+}
+
+type ApprovalRow = Prisma.ApprovalRequestGetPayload<{ include: { steps: true; quoteVersion: { include: { quote: true } } } }>;
+
+function approvalView(request: ApprovalRow) {
+  return {
+    id: request.id,
+    dealId: request.dealId,
+    status: request.status,
+    tier: request.tier,
+    chain: request.chain,
+    contentHash: request.contentHash,
+    rulesetVersion: request.rulesetVersion,
+    requestedBy: request.requestedBy,
+    requestedAt: request.requestedAt.toISOString(),
+    decidedAt: request.decidedAt?.toISOString() ?? null,
+    outcomeReason: request.outcomeReason,
+    quote: { id: request.quoteVersion.quoteId, number: request.quoteVersion.quote.number, version: request.quoteVersion.version, status: request.quoteVersion.status, discountBp: request.quoteVersion.approvalDiscountBp },
+    steps: request.steps.map((step) => ({
+      id: step.id,
+      position: step.position,
+      level: step.level,
+      assignee: step.assigneeEmail,
+      delegatedFrom: step.delegatedFrom,
+      status: step.status,
+      dueAt: step.dueAt.toISOString(),
+      remindAt: step.remindAt?.toISOString() ?? null,
+      remindedAt: step.remindedAt?.toISOString() ?? null,
+      decidedBy: step.decidedBy,
+      decidedAt: step.decidedAt?.toISOString() ?? null,
+      comment: step.comment,
+    })),
+  };
+}
+
+/** A deal as its people see it: the row, live workflow state, stages, quotes, meetings, contract. */
+export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: string) {
+  const deal = await findDeal(deps.db, actor.tenant, dealId);
+  const [account, stageEvents, decisions, quotes, meetings, contract, approvals] = await Promise.all([
+    deps.db.account.findUnique({ where: { id: deal.accountId } }),
+    deps.db.stageEvent.findMany({ where: { leadId: deal.leadId }, orderBy: { occurredAt: 'asc' } }),
+    deps.db.decision.findMany({ where: { leadId: deal.leadId, kind: { in: ['stage-exit', 'approval', 'deal-stalled'] } }, orderBy: { decidedAt: 'asc' } }),
+    deps.db.quote.findMany({ where: { dealId }, include: { versions: { orderBy: { version: 'asc' } } } }),
+    deps.db.meeting.findMany({ where: { dealId }, orderBy: { startsAt: 'asc' } }),
+    deps.db.contract.findUnique({ where: { dealId } }),
+    deps.db.approvalRequest.findMany({ where: { dealId }, orderBy: { requestedAt: 'asc' }, select: { id: true, status: true, tier: true, quoteVersionId: true } }),
+  ]);
+  let journey: unknown = { status: 'unavailable' };
+  try {
+    journey = { status: 'live', ...(await deps.temporal.withDeadline(Date.now() + 3_000, () => deps.temporal.workflow.getHandle(deal.workflowId).query(desk.dealState))) };
+  } catch {
+    journey = { status: 'unavailable' };
+  }
+  return {
+    id: deal.id,
+    name: deal.name,
+    leadId: deal.leadId,
+    owner: deal.ownerEmail,
+    stage: deal.stage,
+    currency: deal.currency,
+    amountMinor: deal.amountMinor === null ? null : Number(deal.amountMinor),
+    revision: deal.revision,
+    closeReason: deal.closeReason,
+    closedAt: deal.closedAt?.toISOString() ?? null,
+    workflowId: deal.workflowId,
+    account: account ? { id: account.id, name: account.name, domain: account.domain } : null,
+    journey,
+    stageEvents: stageEvents.map((e) => ({ fromStage: e.fromStage, toStage: e.toStage, reason: e.reason, rulesetVersion: e.rulesetVersion, occurredAt: e.occurredAt.toISOString() })),
+    decisions: decisions.map((d) => ({ kind: d.kind, outcome: d.outcome, explanation: d.explanation, rulesetVersion: d.rulesetVersion, decidedAt: d.decidedAt.toISOString() })),
+    quotes: quotes.map((q) => ({ id: q.id, number: q.number, currentVersion: q.currentVersion, versions: q.versions.map((v) => ({ version: v.version, id: v.id, status: v.status, contentHash: v.contentHash, approvalTier: v.approvalTier, sentAt: v.sentAt?.toISOString() ?? null, expiresAt: v.expiresAt?.toISOString() ?? null, signedAt: v.signedAt?.toISOString() ?? null })) })),
+    approvals,
+    meetings: meetings.map((m) => ({ id: m.id, kind: m.kind, title: m.title, startsAt: m.startsAt.toISOString(), status: m.status, remindedAt: m.remindedAt?.toISOString() ?? null, feedback: m.feedback })),
+    contract: contract ? { id: contract.id, startDate: contract.startDate.toISOString(), endDate: contract.endDate.toISOString(), valueMinor: Number(contract.valueMinor), currency: contract.currency, status: contract.status, workflowId: contract.workflowId } : null,
+  };
+}
+
+export async function listDeals(db: Db, actor: Actor, filter: { stage?: DealStage; owner?: string }) {
+  const deals = await db.deal.findMany({ where: { tenant: actor.tenant, ...(filter.stage ? { stage: filter.stage } : {}), ...(filter.owner ? { ownerEmail: filter.owner } : {}) }, orderBy: { createdAt: 'desc' }, take: 200 });
+  return deals.map((d) => ({ id: d.id, name: d.name, owner: d.ownerEmail, stage: d.stage, amountMinor: d.amountMinor === null ? null : Number(d.amountMinor), currency: d.currency, createdAt: d.createdAt.toISOString() }));
+}
+

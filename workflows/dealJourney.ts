@@ -1,0 +1,391 @@
+/**
+ * One opportunity, from needs analysis to closed won or lost: the lead's journey starts it as a
+ * child when an SQL is converted, and it carries the deal's time. Stage moves pass the exit
+ * criteria of approvals.yaml (through the `decideDeal` activity, so each decision is in history
+ * and in the database); each quote version gets its discount decision and, when needed, a
+ * `quoteApproval` child per version; a sent quote expires on a durable timer; meetings get their
+ * reminders; a held demo starts the follow-up cadence; the e-signature webhook closes the deal won
+ * and starts the contract's `contractRenewal` clock. Stalled stages alert like the lead's do.
+ * Deterministic code only.
+ */
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { StoredDealDecision } from '../activities/deals';
+import type { ApprovalOutcome, StageExitOutcome } from '../src/rules/evaluate-approvals';
+import type { StalledOutcome } from '../src/rules/evaluate';
+import type { DealStage } from '../src/rules/facts';
+import type { Duration } from '../src/rules/duration';
+import type { CompiledCadence, EscalationStep } from '../src/rules/ruleset';
+import { cadenceEnrolment } from './cadenceEnrolment';
+import { contractRenewal } from './contractRenewal';
+import * as desk from './dealMessages';
+import type { DealState, QuoteVersionNotice } from './dealMessages';
+import { mail, store } from './journey/effects';
+import { cadenceProgress, slaBreached } from './messages';
+import { quoteApproval } from './quoteApproval';
+import { slaWatch } from './slaWatch';
+
+export interface DealJourneyInput {
+  dealId: string;
+  tenant: string;
+  leadId: string;
+  ownerEmail: string;
+  /** The lead's IANA time zone, for the demo follow-up's send window. */
+  timeZone: string;
+  state?: DealState;
+  memory?: DealMemory;
+  seq?: number;
+}
+
+/** Carried across continue-as-new, beyond the public state. */
+interface DealMemory {
+  stalledWatchId: string | null;
+  stalledSteps: EscalationStep[];
+  /** Each meeting's reminder offsets still to send, by meeting id. */
+  reminders: Record<string, Array<{ offset: string; at: string }>>;
+  validUntil: string | null;
+  timing: { meetingReminders: Duration[]; demoFollowUp: CompiledCadence | null; renewalRemindBefore: Duration[] } | null;
+}
+
+const CLOSED: readonly DealStage[] = ['closed-won', 'closed-lost'];
+
+export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
+  const workflowId = workflowInfo().workflowId;
+  const state: DealState = input.state ?? {
+    dealId: input.dealId,
+    tenant: input.tenant,
+    leadId: input.leadId,
+    stage: 'needs-analysis',
+    stageEnteredAt: new Date().toISOString(),
+    owner: input.ownerEmail,
+    quote: null,
+    stalled: null,
+    meetings: [],
+    warnings: [],
+    contract: null,
+    pendingWrites: 0,
+  };
+  const memory: DealMemory = input.memory ?? { stalledWatchId: null, stalledSteps: [], reminders: {}, validUntil: null, timing: null };
+  let seq = input.seq ?? 0;
+  const key = (label: string) => `${input.dealId}:${label}:${++seq}`;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const mutating = <A extends unknown[], R>(work: (...args: A) => Promise<R>) => (...args: A) => {
+    state.pendingWrites++;
+    return serially(() => work(...args)).finally(() => state.pendingWrites--);
+  };
+  const isClosed = () => CLOSED.includes(state.stage);
+  const now = () => new Date().toISOString();
+
+  const decide = async <O>(request: Parameters<typeof store.decideDeal>[0]['request']) =>
+    (await store.decideDeal({ dealId: input.dealId, leadId: input.leadId, idempotencyKey: key(`decision-${request.kind}`), request })) as StoredDealDecision<O>;
+
+  const timing = async () => (memory.timing ??= await store.dealTimingRules());
+
+  const tell = async (who: 'owner' | 'owner-manager', subject: string, body: string, label: string) => {
+    const notice = await store.composeDealNotice({ dealId: input.dealId, who, subject, body });
+    if (notice) await mail.sendEmail({ idempotencyKey: key(`notice-${label}`), leadId: input.leadId, ...notice });
+  };
+
+  // ---- stages ------------------------------------------------------------------------------
+  async function enterStage(to: DealStage, actor: string, reason: string, rulesVersion: string | null, warnings: string[]): Promise<void> {
+    const from = state.stage;
+    await store.setDealStage({ dealId: input.dealId, from, to, actor, reason, rulesetVersion: rulesVersion, warnings, at: now(), key: key(`stage-${to}`) });
+    state.stage = to;
+    state.stageEnteredAt = now();
+    if (warnings.length > 0) {
+      state.warnings.push(...warnings.map((warning) => `${to}: ${warning}`));
+      await tell('owner-manager', `Warning on entering ${to}`, `The deal entered ${to} with warnings:\n- ${warnings.join('\n- ')}`, `warning-${to}`);
+    }
+    await clearStall();
+    if (!isClosed()) await watchForStall(to);
+  }
+
+  async function watchForStall(stage: DealStage): Promise<void> {
+    const decision = await decide<StalledOutcome>({ kind: 'deal-stalled', stage });
+    const alert = decision.outcome;
+    if (alert.kind !== 'stalled-alert') return;
+    const watchId = `${workflowId}/stalled-${seq + 1}`;
+    key('stalled');
+    await startChild(slaWatch, {
+      workflowId: watchId,
+      args: [{
+        journeyId: workflowId,
+        sla: { kind: 'sla', sla: `stalled:${alert.alert}`, starts: 'sql', stops: 'qualified', within: alert.after, override: null, calendar: alert.calendar, defaultCalendar: alert.defaultCalendar, onBreach: alert.then },
+        calendar: alert.defaultCalendar,
+        startedAt: now(),
+      }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    memory.stalledWatchId = watchId;
+    memory.stalledSteps = alert.then;
+    state.stalled = { alert: alert.alert, stage, status: 'watching', escalations: [] };
+  }
+
+  async function clearStall(): Promise<void> {
+    if (!state.stalled || state.stalled.status === 'cleared') return;
+    if (memory.stalledWatchId) await getExternalWorkflowHandle(memory.stalledWatchId).cancel().catch(() => undefined);
+    memory.stalledWatchId = null;
+    state.stalled.status = 'cleared';
+  }
+
+  async function escalateStall(stepIndex: number): Promise<void> {
+    const stalled = state.stalled;
+    const step = memory.stalledSteps[stepIndex];
+    if (!stalled || stalled.status === 'cleared' || !step || stalled.escalations.length > stepIndex) return;
+    stalled.status = 'alerted';
+    const body = `The deal has been in ${stalled.stage} since ${state.stageEnteredAt} (alert ${stalled.alert} in escalation.yaml).`;
+    switch (step.do) {
+      case 'remind-owner':
+      case 'notify-owner':
+        await tell('owner', `Deal stalled in ${stalled.stage}`, body, `stalled-${stepIndex}`);
+        break;
+      case 'notify-manager':
+        await tell('owner-manager', `Deal stalled in ${stalled.stage}`, body, `stalled-${stepIndex}`);
+        break;
+      case 'reassign':
+      case 'move-to-queue':
+        // Deals keep their owner; a stalled deal alerts people instead of moving.
+        await tell('owner-manager', `Deal stalled in ${stalled.stage}`, `${body}\nThe rules ask to ${step.do}; deals are not moved automatically.`, `stalled-${stepIndex}`);
+        break;
+    }
+    stalled.escalations.push(step.do);
+  }
+
+  // ---- closing -----------------------------------------------------------------------------
+  async function closeWon(versionId: string, actor: string, reason: string, decided?: StoredDealDecision<StageExitOutcome>): Promise<void> {
+    const exit = decided ?? (await decide<StageExitOutcome>({ kind: 'stage-exit', stage: 'closed-won' }));
+    // A signed quote closes the deal: criteria not met become warnings rather than a refusal.
+    const warnings = exit.outcome.kind === 'allowed' ? exit.outcome.warnings : [...exit.outcome.missing, ...exit.outcome.warnings];
+    await enterStage('closed-won', actor, reason, exit.version, warnings);
+    const startDate = new Date();
+    const endDate = new Date(startDate);
+    endDate.setUTCFullYear(endDate.getUTCFullYear() + 1);
+    const contractId = `ctr_${input.dealId.slice(3)}`;
+    const contractWorkflowId = `contract-${input.tenant}-${contractId}`;
+    await store.createContract({ dealId: input.dealId, versionId, contractId, workflowId: contractWorkflowId, startDate: startDate.toISOString(), endDate: endDate.toISOString(), at: now() });
+    await startChild(contractRenewal, {
+      workflowId: contractWorkflowId,
+      args: [{ contractId, leadId: input.leadId, endsAt: endDate.toISOString(), remindBefore: (await timing()).renewalRemindBefore }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    state.contract = { contractId, workflowId: contractWorkflowId };
+  }
+
+  // ---- quotes ------------------------------------------------------------------------------
+  async function onQuoteVersion(notice: QuoteVersionNotice): Promise<desk.QuoteApprovalStatus> {
+    if (state.quote?.versionId === notice.versionId) {
+      return { versionId: notice.versionId, status: state.quote.status, tier: null, approvalWorkflowId: state.quote.approvalWorkflowId };
+    }
+    const previous = state.quote;
+    if (previous?.approvalWorkflowId && previous.status === 'pending-approval') {
+      await getExternalWorkflowHandle(previous.approvalWorkflowId).signal(desk.withdrawApproval, { reason: `quote edited: version ${notice.version} replaces ${previous.version}` });
+    }
+    memory.validUntil = notice.validUntil;
+    const decision = await decide<ApprovalOutcome>({ kind: 'approval', discountPct: notice.discountPct, dealSize: notice.dealSize });
+    const outcome = decision.outcome;
+    const base = { quoteId: notice.quoteId, version: notice.version, versionId: notice.versionId, expiresAt: null };
+    switch (outcome.kind) {
+      case 'not-required':
+        await store.setQuoteVersionStatus({ versionId: notice.versionId, status: 'approved', actor: 'system', reason: decision.explanation.summary, at: now(), key: key('quote-approved') });
+        state.quote = { ...base, status: 'approved', approvalWorkflowId: null };
+        return { versionId: notice.versionId, status: 'approved', tier: outcome.tier, approvalWorkflowId: null };
+      case 'out-of-range':
+        await store.setQuoteVersionStatus({ versionId: notice.versionId, status: 'rejected', actor: 'system', reason: decision.explanation.summary, at: now(), key: key('quote-rejected') });
+        state.quote = { ...base, status: 'rejected', approvalWorkflowId: null };
+        return { versionId: notice.versionId, status: 'rejected', tier: null, approvalWorkflowId: null };
+      case 'required': {
+        const requestId = `apr_${notice.versionId}`;
+        const approvalWorkflowId = `${workflowId}/approval-${notice.version}`;
+        await store.startApprovalRequest({ requestId, dealId: input.dealId, versionId: notice.versionId, contentHash: notice.contentHash, tier: outcome.tier, chain: outcome.chain, workflowId: approvalWorkflowId, rulesetVersion: decision.version, requestedBy: notice.actor.email, explanation: decision.explanation.summary, at: now() });
+        await startChild(quoteApproval, {
+          workflowId: approvalWorkflowId,
+          args: [{ requestId, dealId: input.dealId, leadId: input.leadId, dealWorkflowId: workflowId, versionId: notice.versionId, contentHash: notice.contentHash, chain: outcome.chain, plan: decision.plan! }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+        state.quote = { ...base, status: 'pending-approval', approvalWorkflowId };
+        return { versionId: notice.versionId, status: 'pending-approval', tier: outcome.tier, approvalWorkflowId };
+      }
+    }
+  }
+
+  async function expireQuote(): Promise<void> {
+    const quote = state.quote;
+    if (!quote || quote.status !== 'sent') return;
+    await store.setQuoteVersionStatus({ versionId: quote.versionId, status: 'expired', actor: 'system', reason: `not signed by ${quote.expiresAt}`, at: now(), key: key('quote-expired') });
+    quote.status = 'expired';
+    await tell('owner', 'Quote expired', `Quote version ${quote.version} expired unsigned at ${quote.expiresAt}. Edit the quote to send a new version.`, 'quote-expired');
+  }
+
+  // ---- handlers ----------------------------------------------------------------------------
+  setHandler(desk.dealState, () => state);
+  setHandler(
+    desk.moveStage,
+    mutating(async (request: desk.StageMoveRequest) => {
+      if (request.to === 'closed-lost') {
+        await enterStage('closed-lost', request.actor.email, request.reason!, null, []);
+        if (state.quote?.approvalWorkflowId && state.quote.status === 'pending-approval') {
+          await getExternalWorkflowHandle(state.quote.approvalWorkflowId).signal(desk.withdrawApproval, { reason: 'deal closed lost' });
+        }
+        return { stage: state.stage, warnings: [] };
+      }
+      const exit = await decide<StageExitOutcome>({ kind: 'stage-exit', stage: request.to });
+      const warnings = exit.outcome.warnings;
+      if (exit.outcome.kind === 'blocked') {
+        throw ApplicationFailure.create({ type: 'StageBlocked', nonRetryable: true, message: exit.explanation.summary, details: [{ missing: exit.outcome.missing, warnings }] });
+      }
+      if (request.to === 'closed-won') {
+        if (!state.quote || !['approved', 'sent', 'signed'].includes(state.quote.status)) throw ApplicationFailure.create({ type: 'StageBlocked', nonRetryable: true, message: 'A deal is won on an approved quote: create and approve a quote first.' });
+        await closeWon(state.quote.versionId, request.actor.email, request.reason ?? `closed won by ${request.actor.email}`, exit);
+      } else {
+        await enterStage(request.to, request.actor.email, request.reason ?? `moved by ${request.actor.email}`, exit.version, warnings);
+      }
+      return { stage: state.stage, warnings };
+    }),
+    {
+      validator: (request: desk.StageMoveRequest) => {
+        if (isClosed()) throw new Error(`the deal is ${state.stage}; a closed deal does not move`);
+        if (request.to === state.stage) throw new Error(`the deal is already in ${state.stage}`);
+        if (request.to === 'closed-lost' && !request.reason?.trim()) throw new Error('closing a deal as lost needs a reason');
+      },
+    },
+  );
+  setHandler(desk.quoteVersionCreated, mutating(onQuoteVersion), {
+    validator: (_notice: QuoteVersionNotice) => {
+      if (isClosed()) throw new Error(`the deal is ${state.stage}; its quotes cannot change`);
+    },
+  });
+  setHandler(desk.approvalFinished, ({ versionId, status }) => {
+    if (state.quote?.versionId !== versionId || status === 'cancelled') return;
+    state.quote.status = status;
+    void serially(() => tell('owner', `Quote ${status}`, `The discount approval for quote version ${state.quote!.version} was ${status}.`, `approval-${status}`));
+  });
+  setHandler(
+    desk.sendQuote,
+    mutating(async (request: desk.SendQuoteRequest) => {
+      const quote = state.quote!;
+      // Valid through the end of its validity date (UTC).
+      const expiresAt = new Date(Date.parse(`${memory.validUntil ?? now().slice(0, 10)}T00:00:00.000Z`) + 86_400_000).toISOString();
+      await store.setQuoteVersionStatus({ versionId: quote.versionId, status: 'sent', actor: request.actor.email, reason: 'sent to the customer', at: now(), expiresAt, key: key('quote-sent') });
+      quote.status = 'sent';
+      quote.expiresAt = expiresAt;
+      return { versionId: quote.versionId, expiresAt };
+    }),
+    {
+      validator: (request: desk.SendQuoteRequest) => {
+        if (isClosed()) throw new Error(`the deal is ${state.stage}`);
+        if (state.quote?.versionId !== request.versionId) throw new Error('only the current quote version can be sent');
+        if (state.quote.status !== 'approved') throw new Error(`the quote version is ${state.quote.status}; only an approved version can be sent`);
+      },
+    },
+  );
+  setHandler(
+    desk.requestSignature,
+    mutating(async (request: desk.SignatureRequestInput) => {
+      const sent = await store.sendQuoteForSignature({ versionId: request.versionId, signer: request.signer, actor: request.actor.email, idempotencyKey: key('signature') });
+      return { envelopeId: sent.envelopeId };
+    }),
+    {
+      validator: (request: desk.SignatureRequestInput) => {
+        if (isClosed()) throw new Error(`the deal is ${state.stage}`);
+        if (state.quote?.versionId !== request.versionId) throw new Error('only the current quote version can be signed');
+        if (!['approved', 'sent'].includes(state.quote.status)) throw new Error(`the quote version is ${state.quote.status}; only an approved or sent version can go for signature`);
+      },
+    },
+  );
+  setHandler(desk.signatureCompleted, (event) => {
+    void serially(async () => {
+      if (state.quote?.versionId !== event.versionId || isClosed()) return;
+      if (event.status !== 'signed') {
+        await tell('owner', `Signature ${event.status}`, `The customer ${event.status} the signature request for quote version ${state.quote.version}.`, `signature-${event.status}`);
+        return;
+      }
+      await store.setQuoteVersionStatus({ versionId: event.versionId, status: 'signed', actor: `e-signature:${event.provider}`, reason: `signed (envelope ${event.envelopeId})`, at: now(), key: key('quote-signed') });
+      state.quote.status = 'signed';
+      await closeWon(event.versionId, `e-signature:${event.provider}`, `quote version ${state.quote.version} signed`);
+    });
+  });
+  setHandler(
+    desk.meetingScheduled,
+    mutating(async (notice: desk.MeetingNotice) => {
+      const offsets = (await timing()).meetingReminders.filter((offset) => offset.kind === 'calendar');
+      const starts = Date.parse(notice.startsAt);
+      const due = offsets.map((offset) => ({ offset: offset.text, at: new Date(starts - (offset.kind === 'calendar' ? offset.ms : 0)).toISOString() })).filter((r) => Date.parse(r.at) > new Date().getTime());
+      memory.reminders[notice.meetingId] = due;
+      state.meetings = [...state.meetings.filter((m) => m.meetingId !== notice.meetingId), { meetingId: notice.meetingId, kind: notice.kind, startsAt: notice.startsAt, remindAt: due.map((r) => r.at), status: 'scheduled' }];
+      return { remindAt: due.map((r) => r.at) };
+    }),
+    { validator: (_notice: desk.MeetingNotice) => void (isClosed() && fail(`the deal is ${state.stage}`)) },
+  );
+  setHandler(
+    desk.meetingCompleted,
+    mutating(async (outcome: desk.MeetingOutcome) => {
+      const meeting = state.meetings.find((m) => m.meetingId === outcome.meetingId);
+      if (meeting) meeting.status = outcome.status;
+      delete memory.reminders[outcome.meetingId];
+      const followUp = (await timing()).demoFollowUp;
+      if (outcome.status !== 'held' || outcome.kind === 'meeting' || !followUp) return { followUp: null };
+      const enrolmentId = `${workflowId}/demo-follow-up-${outcome.meetingId}`;
+      await startChild(cadenceEnrolment, {
+        workflowId: enrolmentId,
+        args: [{ journeyId: workflowId, leadId: input.leadId, enrolmentId, cadence: followUp, timeZone: input.timeZone, ownerEmail: state.owner, pinnedVersion: null }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      return { followUp: enrolmentId };
+    }),
+  );
+  setHandler(slaBreached, ({ stepIndex }) => void serially(() => escalateStall(stepIndex)));
+  // The demo follow-up cadence reports progress to its parent; the deal only needs the row it writes.
+  setHandler(cadenceProgress, () => undefined);
+
+  if (!input.state) await serially(() => watchForStall('needs-analysis'));
+
+  // Wake for meeting reminders and the quote's expiry; end once closed.
+  const nextWake = (): number | null => {
+    const times = Object.values(memory.reminders).flatMap((list) => list.map((r) => Date.parse(r.at)));
+    if (state.quote?.status === 'sent' && state.quote.expiresAt) times.push(Date.parse(state.quote.expiresAt));
+    return times.length > 0 ? Math.min(...times) : null;
+  };
+  const shouldMove = () => workflowInfo().continueAsNewSuggested && allHandlersFinished();
+  for (;;) {
+    if (isClosed() && state.pendingWrites === 0) break;
+    const wake = nextWake();
+    const woken = await condition(() => shouldMove() || nextWake() !== wake || (isClosed() && state.pendingWrites === 0), wake === null ? undefined : Math.max(0, wake - new Date().getTime()));
+    if (shouldMove()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof dealJourney>({ ...input, state, memory, seq });
+    }
+    if (woken) continue;
+    await serially(async () => {
+      const at = new Date().getTime();
+      for (const [meetingId, list] of Object.entries(memory.reminders)) {
+        for (const reminder of list.filter((r) => Date.parse(r.at) <= at)) {
+          const notice = await store.remindMeeting({ meetingId, offset: reminder.offset, at: now() });
+          if (notice) await mail.sendEmail({ idempotencyKey: `${meetingId}:reminder:${reminder.offset}`, leadId: input.leadId, ...notice });
+        }
+        memory.reminders[meetingId] = list.filter((r) => Date.parse(r.at) > at);
+        if (memory.reminders[meetingId].length === 0) delete memory.reminders[meetingId];
+      }
+      if (state.quote?.status === 'sent' && state.quote.expiresAt && Date.parse(state.quote.expiresAt) <= at) await expireQuote();
+    });
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}

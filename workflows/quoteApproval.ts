@@ -1,0 +1,157 @@
+/**
+ * One discount-approval chain for one quote version (child workflow of the deal), bound to the
+ * version's content hash. It walks the chain from approvals.yaml position by position; parallel
+ * approvers decide at the same time and all must approve. Each approver gets a reminder and a
+ * deadline in their business hours, both durable timers; at the deadline the level escalates,
+ * approves or rejects as the rules say. Any rejection ends the chain. The deal withdraws the
+ * request when the quote is edited. Deterministic code only.
+ */
+import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import type { ApprovalPlan } from '../activities/deals';
+import type { AssignResult } from '../activities/approvals';
+import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
+import { approvalFinished, decideApproval, withdrawApproval, type ApprovalDecisionRequest, type ApprovalDecisionResult } from './dealMessages';
+import { mail, store } from './journey/effects';
+
+export interface QuoteApprovalInput {
+  requestId: string;
+  dealId: string;
+  leadId: string;
+  dealWorkflowId: string;
+  versionId: string;
+  contentHash: string;
+  chain: ChainStep[];
+  plan: ApprovalPlan;
+}
+
+export interface QuoteApprovalResult {
+  status: 'approved' | 'rejected' | 'cancelled';
+  reason: string;
+}
+
+interface OpenStep {
+  stepId: string;
+  position: number;
+  level: string;
+  deciders: string[];
+  decision: 'approved' | 'rejected' | null;
+  decidedBy: string | null;
+}
+
+export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApprovalResult> {
+  const open = new Map<string, OpenStep>();
+  let withdrawn: string | null = null;
+  let rejected: { by: string; level: string; comment: string } | null = null;
+
+  setHandler(withdrawApproval, ({ reason }) => void (withdrawn ??= reason));
+  setHandler(
+    decideApproval,
+    async (request: ApprovalDecisionRequest): Promise<ApprovalDecisionResult> => {
+      const step = open.get(request.stepId)!;
+      const status = request.decision === 'approve' ? 'approved' : 'rejected';
+      // The database keeps the first decision if two deciders (assignee and delegate) race.
+      const closed = await store.closeApprovalStep({ stepId: request.stepId, status, decidedBy: request.actor.email, comment: request.comment, at: now() });
+      const decision = closed.status === 'rejected' ? 'rejected' : 'approved';
+      step.decision ??= decision;
+      step.decidedBy ??= closed.decidedBy;
+      if (step.decision === 'rejected') rejected ??= { by: step.decidedBy ?? request.actor.email, level: step.level, comment: request.comment };
+      const lastOpen = step.position === input.chain.length - 1 && [...open.values()].every((other) => other.decision !== null);
+      return {
+        stepId: request.stepId,
+        decision: step.decision,
+        decidedBy: step.decidedBy ?? request.actor.email,
+        decidedAt: closed.decidedAt ?? now(),
+        requestStatus: step.decision === 'rejected' ? 'rejected' : lastOpen ? 'approved' : 'pending',
+      };
+    },
+    {
+      validator: (request: ApprovalDecisionRequest) => {
+        if (withdrawn !== null) throw new Error(`the approval request was withdrawn (${withdrawn})`);
+        const step = open.get(request.stepId);
+        if (!step) throw new Error(`approval step ${request.stepId} is not open for decisions`);
+        if (step.decision !== null) throw new Error(`approval step ${request.stepId} was already ${step.decision} by ${step.decidedBy}`);
+        if (!step.deciders.includes(request.actor.email)) throw new Error(`${request.actor.email} may not decide this step; it is assigned to ${step.deciders.join(' or ')}`);
+        if (request.contentHash !== input.contentHash) throw new Error(`the quote changed: this approval is for content ${input.contentHash}, not ${request.contentHash}`);
+        if (request.comment.trim() === '' && request.decision === 'reject') throw new Error('a rejection needs a comment saying why');
+      },
+    },
+  );
+
+  const over = () => withdrawn !== null || rejected !== null;
+
+  /** Roles that approved this request (directly or after an escalation reached them). */
+  const approvedRoles = new Set<string>();
+
+  /** Runs one approver's level until it is decided, escalated to a level that decides, or auto-decided. */
+  async function runLevel(position: number, first: ApprovalLevel): Promise<'approved' | 'rejected' | 'over'> {
+    let level: ApprovalLevel = first;
+    if (approvedRoles.has(level.role)) {
+      // An escalation already brought this request to this role, and it approved: asking again adds nothing.
+      await store.noteApprovalSatisfied({ requestId: input.requestId, position, level: level.role, at: now() });
+      return 'approved';
+    }
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const stepId = `${input.requestId}:${position}:${attempt}:${level.role}`;
+      const assignment: AssignResult = await store.assignApprover({ requestId: input.requestId, stepId, position, level, plan: input.plan, at: now() });
+      if (assignment.kind === 'unavailable') {
+        // Nobody can decide this level now: the same as its deadline passing.
+        const next = await onTimeout(stepId, level, assignment.reason, false);
+        if (next === 'approved' || next === 'rejected') return next;
+        level = next;
+        continue;
+      }
+      const step: OpenStep = { stepId, position, level: level.role, deciders: assignment.deciders, decision: null, decidedBy: null };
+      open.set(stepId, step);
+      await mail.sendEmail({ idempotencyKey: `${stepId}:request`, leadId: input.leadId, ...assignment.notice });
+      const decided = () => step.decision !== null || over();
+      if (assignment.remindAt && !(await condition(decided, untilMs(assignment.remindAt)))) {
+        const reminder = await store.remindApprover({ stepId, at: now() });
+        if (reminder) await mail.sendEmail({ idempotencyKey: `${stepId}:reminder`, leadId: input.leadId, ...reminder });
+      }
+      if (await condition(decided, untilMs(assignment.dueAt))) {
+        if (step.decision === 'approved') approvedRoles.add(level.role);
+        return step.decision ?? 'over';
+      }
+      open.delete(stepId);
+      const next = await onTimeout(stepId, level, `no decision by ${assignment.dueAt}`, true);
+      if (next === 'approved' || next === 'rejected') return next;
+      level = next;
+    }
+    throw ApplicationFailure.nonRetryable(`approval escalated 10 times at position ${position}; check approvals.yaml escalateTo for a loop`, 'EscalationLoop');
+  }
+
+  /** A level's deadline passed (or nobody can take it): escalate, approve or reject, as the rules say. */
+  async function onTimeout(stepId: string, level: ApprovalLevel, why: string, stepExists: boolean): Promise<ApprovalLevel | 'approved' | 'rejected'> {
+    const escalateTo = level.onTimeout === 'escalate' && level.escalateTo ? input.plan.levels[level.escalateTo] : undefined;
+    const status = escalateTo ? 'escalated' : level.onTimeout === 'approve' ? 'auto-approved' : 'auto-rejected';
+    const comment = escalateTo ? `${why}; escalated to ${escalateTo.role}` : `${why}; ${status} as approvals.yaml says (onTimeout: ${level.onTimeout})`;
+    if (stepExists) await store.closeApprovalStep({ stepId, status, decidedBy: 'system', comment, at: now() });
+    if (escalateTo) return escalateTo;
+    if (status === 'auto-rejected') rejected ??= { by: 'system', level: level.role, comment };
+    return status === 'auto-approved' ? 'approved' : 'rejected';
+  }
+
+  let result: QuoteApprovalResult = { status: 'approved', reason: 'every approver in the chain approved' };
+  for (const [position, chainStep] of input.chain.entries()) {
+    const outcomes = await Promise.all(chainStep.approvers.map((level) => runLevel(position, level)));
+    if (withdrawn !== null) {
+      result = { status: 'cancelled', reason: withdrawn };
+      break;
+    }
+    if (rejected !== null || outcomes.includes('rejected')) {
+      const who = rejected ?? { by: 'system', level: 'unknown', comment: '' };
+      result = { status: 'rejected', reason: `rejected by ${who.by} (${who.level})${who.comment ? `: ${who.comment}` : ''}` };
+      break;
+    }
+  }
+  // Parallel approvers still deciding when another rejected, or when the request was withdrawn.
+  for (const step of open.values()) {
+    if (step.decision === null) await store.closeApprovalStep({ stepId: step.stepId, status: 'cancelled', decidedBy: 'system', comment: result.reason, at: now() });
+  }
+  await store.finishApprovalRequest({ requestId: input.requestId, status: result.status, reason: result.reason, at: now() });
+  await getExternalWorkflowHandle(input.dealWorkflowId).signal(approvalFinished, { versionId: input.versionId, ...result });
+  return result;
+}
+
+const now = () => new Date().toISOString();
+const untilMs = (at: string) => Math.max(0, Date.parse(at) - new Date().getTime());
