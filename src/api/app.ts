@@ -13,6 +13,9 @@ import { repRoutes } from './routes/reps';
 import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
 import { authenticate } from '../auth/authenticate';
+import { accountRoutes } from './routes/accounts';
+import { materialRoutes } from './routes/materials';
+import { catalogRoutes } from './routes/catalog';
 import { mailboxRoutes } from './routes/mailbox';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
@@ -57,6 +60,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
+  app.use(accountRoutes({ db: deps.db, now: deps.now }));
+  app.use(materialRoutes({ db: deps.db, now: deps.now }));
+  app.use(catalogRoutes({ db: deps.db, now: deps.now }));
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {

@@ -1,8 +1,11 @@
+import { accountPaths } from './openapi/accounts';
 import { auditPaths } from './openapi/audit';
+import { catalogPaths } from './openapi/catalog';
 import { components } from './openapi/common';
 import { devPaths } from './openapi/dev';
 import { journeyPaths } from './openapi/journey';
 import { leadPaths } from './openapi/leads';
+import { materialPaths } from './openapi/materials';
 import { peoplePaths, securitySchemes } from './openapi/people';
 import { repPaths } from './openapi/reps';
 import { rulesPaths } from './openapi/rules';
@@ -15,6 +18,9 @@ const tags = [
   { name: 'reps', description: 'The sales rep roster routing assigns to.' },
   { name: 'people', description: 'Who is calling, and people\'s API tokens (Authorization: Bearer lf_…).' },
   { name: 'audit', description: 'The audit trail: who did what, when and why.' },
+  { name: 'deal-records', description: 'A deal\'s stakeholders (and their graph), needs analysis and timeline.' },
+  { name: 'materials', description: 'The sales-materials library (latest versions for reps) and the materials sent to deals.' },
+  { name: 'catalog', description: 'Products, price books and quote templates.' },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
   { name: 'system', description: 'Health, this document and the dashboard.' },
 ];
@@ -35,7 +41,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags,
-    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...devPaths, ...systemPaths },
+    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...accountPaths, ...materialPaths, ...catalogPaths, ...devPaths, ...systemPaths },
     components: { ...components, securitySchemes },
   };
 }

@@ -44,9 +44,10 @@ export interface StakeholderInput {
 /** PATCH: an omitted field keeps its value, `null` clears an optional one. */
 export type StakeholderChanges = Partial<StakeholderInput>;
 
+/** The stakeholders at the deal's account, by name. */
 export async function listStakeholders(db: Db, actor: Actor, dealId: string): Promise<StakeholderView[]> {
   const deal = await findDeal(db, actor.tenant, dealId);
-  const contacts = await db.contact.findMany({ where: { accountId: deal.accountId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const contacts = await contactsByName(db, deal.accountId);
   return contacts.map(toView);
 }
 
@@ -58,7 +59,7 @@ export async function getStakeholder(db: Db, actor: Actor, dealId: string, conta
 /** The stakeholders as nodes, `reports-to` edges, and what the rep should worry about. */
 export async function getStakeholderGraph(db: Db, actor: Actor, dealId: string): Promise<Omit<StakeholderGraph, 'nodes'> & { dealId: string; nodes: StakeholderView[] }> {
   const deal = await findDeal(db, actor.tenant, dealId);
-  const contacts = await db.contact.findMany({ where: { accountId: deal.accountId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const contacts = await contactsByName(db, deal.accountId);
   const graph = stakeholderGraph(contacts.map(toStakeholder));
   return { dealId: deal.id, nodes: contacts.map(toView), edges: graph.edges, warnings: graph.warnings };
 }
@@ -166,6 +167,12 @@ function storedInfluence(row: ContactRow): Influence {
 }
 
 type Tx = Prisma.TransactionClient;
+
+/** By name (the same order on every database), then id. */
+async function contactsByName(db: Db, accountId: string): Promise<ContactRow[]> {
+  const contacts = await db.contact.findMany({ where: { accountId } });
+  return contacts.sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id));
+}
 type DealRef = { id: string; tenant: string; accountId: string };
 
 async function findContact(db: Pick<Db, 'contact'> | Tx, deal: DealRef, contactId: string): Promise<ContactRow> {

@@ -51,4 +51,23 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard', () => {
     await page.screenshot({ path: `${system.config.dataDir}/dashboard.png`, fullPage: true });
     await page.close();
   });
+
+  it('when a person signs in with an API token, then the dashboard says who they are for the rest of the tab\'s life, and a bad token is refused', async () => {
+    const token = await system.personToken('dora.ops@example.com', 'revops');
+    const page = await browser.newPage();
+    await page.goto(system.url);
+    await page.fill('#signin input[name=token]', 'lf_not-a-real-token');
+    await page.click('#signin button');
+    await expect.poll(() => page.locator('#signin-error').textContent()).toContain('The bearer token is malformed');
+
+    await page.fill('#signin input[name=token]', token);
+    await page.click('#signin button');
+    await expect.poll(() => page.locator('#whoami').textContent()).toBe('signed in as dora.ops@example.com (revops)');
+    expect(await page.locator('#signin-error').textContent()).toBe('');
+    await page.reload();
+    await expect.poll(() => page.locator('#whoami').textContent()).toBe('signed in as dora.ops@example.com (revops)');
+    await page.click('#signout');
+    expect(await page.locator('#whoami').isHidden()).toBe(true);
+    await page.close();
+  });
 });

@@ -18,7 +18,7 @@ export interface PeopleRoutesDeps {
 
 export const TokenCreateSchema = z.strictObject({
   label: z.string().trim().min(1, 'must not be empty, e.g. "laptop" or "crm sync"').max(100, 'must be at most 100 characters'),
-  expiresInDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(3650, 'must be at most 3650 (ten years)').nullable().optional(),
+  expiresInDays: z.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(3650, 'must be at most 3650 (ten years)').nullable().optional(),
 });
 
 export const TokenIdSchema = z.string().min(1).max(100);

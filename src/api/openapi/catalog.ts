@@ -1,0 +1,164 @@
+import {
+  CatalogQuerySchema, PriceParamsSchema, PriceSchema, ProductCreateSchema, ProductListQuerySchema, ProductPatchSchema, SkuParamsSchema, TemplateParamsSchema,
+} from '../routes/catalog';
+import { QuoteTemplateContentSchema, QuoteTemplateInputSchema } from '../../usecases/quote-templates';
+import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
+import { needsToken, unauthenticated } from './people';
+
+const tags = ['catalog'];
+const skuParam = pathParam('sku', SkuParamsSchema.shape.sku, 'The product\'s SKU.');
+const priceParams = [
+  skuParam,
+  pathParam('priceBook', PriceParamsSchema.shape.priceBook, 'The price book, e.g. `standard`.'),
+  pathParam('currency', PriceParamsSchema.shape.currency, 'ISO 4217 code, e.g. `USD`.'),
+];
+const templateParam = pathParam('name', TemplateParamsSchema.shape.name, 'The template\'s name.');
+const revopsOnly = { '403': errorResponse('Only revops changes the catalogue, price books and quote templates (`forbidden`).') };
+const priceView = '`{ priceBook, currency, unitPriceMinor, unitPriceFormatted }` (minor units: 120000 USD is $1,200.00)';
+const productView = `\`{ id, sku, name, description, active, prices, createdAt, updatedAt }\`, each price ${priceView}`;
+const templateView = '`{ id, name, seller: { name, address, taxId }, paymentTerms, validForDays, currency, priceBook, notes, createdAt, updatedAt }`; `validForDays: null` means approvals.yaml `quotes.validFor` applies';
+const noProduct = ['404', 'No product with this SKU (`not_found`).'] as const;
+const noTemplate = ['404', 'No quote template with this name (`not_found`).'] as const;
+
+export const catalogPaths = {
+  '/api/catalog': {
+    get: {
+      operationId: 'getCatalog',
+      tags,
+      summary: 'Active products with their prices in a price book (default `standard`), optionally in one currency',
+      ...needsToken,
+      parameters: queryParams(CatalogQuerySchema),
+      responses: { '200': described(`\`{ priceBook, currency, products: [{ sku, name, description, prices }] }\`, each price ${priceView}.`), ...errors('400'), ...unauthenticated },
+    },
+  },
+  '/api/products': {
+    post: {
+      operationId: 'createProduct',
+      tags,
+      summary: 'Add a product to the catalogue',
+      ...needsToken,
+      requestBody: body(ProductCreateSchema),
+      responses: {
+        '201': described(productView),
+        ...errors('400', ['409', 'A product with this SKU exists (`conflict`).'], '413'),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
+    },
+    get: {
+      operationId: 'listProducts',
+      tags,
+      summary: 'Every product (or only active/inactive ones) with all its prices',
+      ...needsToken,
+      parameters: queryParams(ProductListQuerySchema),
+      responses: { '200': described(`\`{ products }\`, each ${productView}.`), ...errors('400'), ...unauthenticated },
+    },
+  },
+  '/api/products/{sku}': {
+    get: {
+      operationId: 'getProduct',
+      tags,
+      summary: 'One product with its prices',
+      ...needsToken,
+      parameters: [skuParam],
+      responses: { '200': described(productView), ...errors('400', [...noProduct]), ...unauthenticated },
+    },
+    patch: {
+      operationId: 'updateProduct',
+      tags,
+      summary: 'Change a product\'s name, description or active flag',
+      ...needsToken,
+      parameters: [skuParam],
+      requestBody: body(ProductPatchSchema),
+      responses: { '200': described(productView), ...errors('400', [...noProduct], '413'), ...unauthenticated, ...revopsOnly },
+    },
+    delete: {
+      operationId: 'removeProduct',
+      tags,
+      summary: 'Delete a product; one listed in a price book is deactivated instead',
+      ...needsToken,
+      parameters: [skuParam],
+      responses: {
+        '204': { description: 'Deleted (no price book listed it).' },
+        '200': described(`Deactivated, not deleted, because a price book lists it: \`{ outcome: "deactivated", product }\`, the product ${productView}.`),
+        ...errors('400', [...noProduct]),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
+    },
+  },
+  '/api/products/{sku}/prices/{priceBook}/{currency}': {
+    put: {
+      operationId: 'setPrice',
+      tags,
+      summary: 'Set the product\'s unit price in a price book and currency, as decimal text ("1200.00")',
+      ...needsToken,
+      parameters: priceParams,
+      requestBody: body(PriceSchema),
+      responses: {
+        '201': described(`A new price book entry: ${priceView}.`),
+        '200': described(`The entry's price changed: ${priceView}.`),
+        ...errors(['400', 'Invalid input (`validation_failed`): an unknown currency, or a price that is not decimal text, is negative or has more decimals than the currency.'], [...noProduct], '413'),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
+    },
+    delete: {
+      operationId: 'removePrice',
+      tags,
+      summary: 'Remove the product from a price book in one currency',
+      ...needsToken,
+      parameters: priceParams,
+      responses: { '204': { description: 'Removed.' }, ...errors('400', ['404', 'No such product, or it has no price there (`not_found`).']), ...unauthenticated, ...revopsOnly },
+    },
+  },
+  '/api/quote-templates': {
+    post: {
+      operationId: 'createQuoteTemplate',
+      tags,
+      summary: 'Add a quote template: seller details, payment terms, validity, currency, price book, notes',
+      ...needsToken,
+      requestBody: body(QuoteTemplateInputSchema),
+      responses: {
+        '201': described(templateView),
+        ...errors('400', ['409', 'A template with this name exists (`conflict`).'], '413'),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
+    },
+    get: {
+      operationId: 'listQuoteTemplates',
+      tags,
+      summary: 'Every quote template, by name',
+      ...needsToken,
+      responses: { '200': described(`\`{ templates }\`, each ${templateView}.`), ...unauthenticated },
+    },
+  },
+  '/api/quote-templates/{name}': {
+    get: {
+      operationId: 'getQuoteTemplate',
+      tags,
+      summary: 'One quote template',
+      ...needsToken,
+      parameters: [templateParam],
+      responses: { '200': described(templateView), ...errors('400', [...noTemplate]), ...unauthenticated },
+    },
+    put: {
+      operationId: 'replaceQuoteTemplate',
+      tags,
+      summary: 'Replace a quote template\'s content',
+      ...needsToken,
+      parameters: [templateParam],
+      requestBody: body(QuoteTemplateContentSchema),
+      responses: { '200': described(templateView), ...errors('400', [...noTemplate], '413'), ...unauthenticated, ...revopsOnly },
+    },
+    delete: {
+      operationId: 'deleteQuoteTemplate',
+      tags,
+      summary: 'Delete a quote template (quotes built from it keep their content)',
+      ...needsToken,
+      parameters: [templateParam],
+      responses: { '204': { description: 'Deleted.' }, ...errors('400', [...noTemplate]), ...unauthenticated, ...revopsOnly },
+    },
+  },
+};

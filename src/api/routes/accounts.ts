@@ -1,0 +1,170 @@
+/**
+ * A deal's account-side records over HTTP: its stakeholders (and their graph), its needs analysis
+ * and its timeline. Every route needs a person; the use-cases decide who may write.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { requireActor } from '../../auth/actor';
+import type { Db } from '../../db/client';
+import { INFLUENCE_LEVELS, STAKEHOLDER_ROLES } from '../../domain/stakeholders';
+import { LOGGED_ACTIVITY_KINDS, listActivities, logActivity } from '../../usecases/deal-timeline';
+import { LeadflowError } from '../../usecases/errors';
+import { NeedsAnalysisSchema, getNeeds, saveNeeds } from '../../usecases/needs';
+import {
+  addStakeholder, getStakeholder, getStakeholderGraph, listStakeholders, recordEngagement, removeStakeholder, updateStakeholder,
+} from '../../usecases/stakeholders';
+import { parseInput } from '../input';
+
+export interface AccountRoutesDeps {
+  db: Db;
+  now?: () => Date;
+}
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. "2026-03-02T09:00:00Z"' }).transform((iso) => new Date(iso));
+const id = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+export const DealParamsSchema = z.object({ dealId: id });
+export const StakeholderParamsSchema = z.object({ dealId: id, contactId: id });
+
+const stakeholderFields = {
+  name: text(200),
+  email: z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')).transform((e) => e.toLowerCase()).nullable().optional(),
+  title: text(200).nullable().optional(),
+  role: z.enum(STAKEHOLDER_ROLES, { error: `must be one of: ${STAKEHOLDER_ROLES.join(', ')}` }),
+  influence: z.enum(INFLUENCE_LEVELS, { error: `must be one of: ${INFLUENCE_LEVELS.join(', ')}` }).optional(),
+  reportsToId: id.nullable().optional().meta({ description: 'Another stakeholder at the same account; no reporting circles.' }),
+  notes: text(4000).nullable().optional(),
+};
+export const StakeholderCreateSchema = z.strictObject(stakeholderFields);
+export const StakeholderPatchSchema = z
+  .strictObject(stakeholderFields)
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
+export const EngagementSchema = z.strictObject({ at: instant.optional().meta({ description: 'When they took part (default: now).' }) });
+
+export const NeedsPutSchema = NeedsAnalysisSchema.extend({
+  summary: text(4000).nullable().default(null).meta({ description: 'The needs summary the stage exit criteria look for (`deal.needsSummary`).' }),
+  revision: z.number().int('must be a whole number').min(1, 'must be 1 or more').optional().meta({ description: 'The revision you read (or send If-Match).' }),
+});
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+export const ActivityCreateSchema = z.strictObject({
+  kind: z.enum(LOGGED_ACTIVITY_KINDS, { error: `must be one of: ${LOGGED_ACTIVITY_KINDS.join(', ')}` }),
+  summary: text(2000),
+  outcome: text(2000).nullable().optional(),
+  occurredAt: instant.optional().meta({ description: 'When it happened (default: now); not in the future.' }),
+  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, 'must be 8–128 characters of letters, digits, . _ : -').optional().meta({ description: 'Logging again with the same key returns the first entry (200).' }),
+});
+export const ActivityListQuerySchema = z.strictObject({
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–200').max(200, 'must be 1–200').default(50),
+  before: z.string().min(1).max(200).optional().meta({ description: '`nextCursor` of the previous page.' }),
+});
+
+/** Stakeholders, the stakeholder graph, needs analysis and timeline of a deal. */
+export function accountRoutes(deps: AccountRoutesDeps): Router {
+  const router = Router();
+  const now = deps.now ?? (() => new Date());
+  const dealParams = (req: Request) => parseInput(DealParamsSchema, 'params', req.params, 'The path').dealId;
+  const stakeholderParams = (req: Request) => parseInput(StakeholderParamsSchema, 'params', req.params, 'The path');
+
+  router.get('/api/deals/:dealId/stakeholders', async (req, res) => {
+    const actor = requireActor(req);
+    const dealId = dealParams(req);
+    res.json({ dealId, stakeholders: await listStakeholders(deps.db, actor, dealId) });
+  });
+  router.get('/api/deals/:dealId/stakeholders/graph', async (req, res) => {
+    const actor = requireActor(req);
+    res.json(await getStakeholderGraph(deps.db, actor, dealParams(req)));
+  });
+  router.post('/api/deals/:dealId/stakeholders', async (req, res) => {
+    const actor = requireActor(req);
+    const dealId = dealParams(req);
+    const input = parseInput(StakeholderCreateSchema, 'body', req.body, 'The stakeholder');
+    const stakeholder = await addStakeholder(deps.db, actor, dealId, input, now());
+    res.status(201).location(`/api/deals/${encodeURIComponent(dealId)}/stakeholders/${stakeholder.id}`).json(stakeholder);
+  });
+  router.get('/api/deals/:dealId/stakeholders/:contactId', async (req, res) => {
+    const actor = requireActor(req);
+    const { dealId, contactId } = stakeholderParams(req);
+    res.json(await getStakeholder(deps.db, actor, dealId, contactId));
+  });
+  router.patch('/api/deals/:dealId/stakeholders/:contactId', async (req, res) => {
+    const actor = requireActor(req);
+    const { dealId, contactId } = stakeholderParams(req);
+    const changes = parseInput(StakeholderPatchSchema, 'body', req.body, 'The stakeholder');
+    res.json(await updateStakeholder(deps.db, actor, dealId, contactId, changes, now()));
+  });
+  router.delete('/api/deals/:dealId/stakeholders/:contactId', async (req, res) => {
+    const actor = requireActor(req);
+    const { dealId, contactId } = stakeholderParams(req);
+    await removeStakeholder(deps.db, actor, dealId, contactId, now());
+    res.status(204).end();
+  });
+  router.post('/api/deals/:dealId/stakeholders/:contactId/engaged', async (req, res) => {
+    const actor = requireActor(req);
+    const { dealId, contactId } = stakeholderParams(req);
+    const { at } = parseInput(EngagementSchema, 'body', req.body, 'The engagement');
+    const time = now();
+    res.json(await recordEngagement(deps.db, actor, dealId, contactId, notInFuture(at ?? time, time, 'at'), time));
+  });
+
+  router.get('/api/deals/:dealId/needs', async (req, res) => {
+    const actor = requireActor(req);
+    const needs = await getNeeds(deps.db, actor, dealParams(req));
+    res.setHeader('ETag', `"${needs.revision}"`).json(needs);
+  });
+  router.put('/api/deals/:dealId/needs', async (req, res) => {
+    const actor = requireActor(req);
+    const dealId = dealParams(req);
+    const { summary, revision, ...needs } = parseInput(NeedsPutSchema, 'body', req.body, 'The needs analysis');
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision);
+    const saved = await saveNeeds(deps.db, actor, dealId, { needs, summary, expectedRevision }, now());
+    res.setHeader('ETag', `"${saved.revision}"`).json(saved);
+  });
+
+  router.post('/api/deals/:dealId/activities', async (req, res) => {
+    const actor = requireActor(req);
+    const dealId = dealParams(req);
+    const input = parseInput(ActivityCreateSchema, 'body', req.body, 'The activity');
+    const time = now();
+    const occurredAt = input.occurredAt && notInFuture(input.occurredAt, time, 'occurredAt');
+    const { activity, created } = await logActivity(deps.db, actor, dealId, { ...input, occurredAt }, time);
+    res.status(created ? 201 : 200).json(activity);
+  });
+  router.get('/api/deals/:dealId/activities', async (req, res) => {
+    const actor = requireActor(req);
+    const dealId = dealParams(req);
+    const query = parseInput(ActivityListQuerySchema, 'query', req.query, 'The query');
+    res.json({ dealId, ...(await listActivities(deps.db, actor, dealId, query)) });
+  });
+
+  return router;
+}
+
+/** The revision a write names: `If-Match: "3"` (or 3, W/"3") or `revision` in the body; both must agree. */
+function expectedRevisionOf(ifMatch: string | undefined, bodyRevision: number | undefined): number {
+  const fromHeader = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch)?.[1];
+  if (ifMatch !== undefined && fromHeader === undefined) {
+    throw new LeadflowError('validation_failed', 'The If-Match header is invalid.', { details: [{ path: 'header.If-Match', message: 'must be the revision you read, e.g. "3"' }] });
+  }
+  const headerRevision = fromHeader === undefined ? undefined : Number(fromHeader);
+  if (headerRevision !== undefined && bodyRevision !== undefined && headerRevision !== bodyRevision) {
+    throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', { details: [{ path: 'revision', message: `says ${bodyRevision} but If-Match says ${headerRevision}; send one` }] });
+  }
+  const revision = headerRevision ?? bodyRevision;
+  if (revision === undefined) {
+    throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', {
+      details: [{ path: 'revision', message: 'is required: send the revision you read (GET …/needs) as If-Match or as "revision", so a concurrent edit is not overwritten' }],
+    });
+  }
+  return revision;
+}
+
+/** Clocks differ a little; "just now" on a laptop a minute ahead is not the future. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function notInFuture(at: Date, now: Date, path: string): Date {
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new LeadflowError('validation_failed', 'The request is invalid; see fields.', { details: [{ path, message: `must not be in the future (now is ${now.toISOString()})` }] });
+  return at;
+}

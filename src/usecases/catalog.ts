@@ -1,0 +1,221 @@
+/**
+ * The product catalogue and its price books. RevOps maintains both; everyone reads them. Prices
+ * are entered as decimal text ("1200.00") and kept in integer minor units per price book and
+ * currency. A product that is in a price book is never deleted, only deactivated, so quotes and
+ * history keep resolving it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor';
+import type { Db, Prisma } from '../db/client';
+import { formatMoney, MoneyError, parseMoney, type CurrencyCode } from '../domain/money';
+import { recordAudit } from './audit';
+import { LeadflowError } from './errors';
+
+export const DEFAULT_PRICE_BOOK = 'standard';
+
+type ProductRow = NonNullable<Awaited<ReturnType<Db['product']['findFirst']>>>;
+type PriceRow = NonNullable<Awaited<ReturnType<Db['priceBookEntry']['findFirst']>>>;
+type Tx = Prisma.TransactionClient;
+
+export interface PriceView {
+  priceBook: string;
+  currency: string;
+  unitPriceMinor: number;
+  /** For display: "USD 1,200.00". */
+  unitPriceFormatted: string;
+}
+
+export interface ProductView {
+  id: string;
+  sku: string;
+  name: string;
+  description: string | null;
+  active: boolean;
+  prices: PriceView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  description?: string | null;
+  active?: boolean;
+}
+export type ProductChanges = Partial<Omit<ProductInput, 'sku'>>;
+
+/** A product's list price, as the quote builder needs it. */
+export interface ListPrice {
+  sku: string;
+  name: string;
+  active: boolean;
+  priceBook: string;
+  currency: CurrencyCode;
+  unitPriceMinor: number;
+}
+
+export async function createProduct(db: Db, actor: Actor, input: ProductInput, now: Date): Promise<ProductView> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const row = await tx.product.create({
+        data: { id: `prd_${randomUUID().replaceAll('-', '')}`, tenant: actor.tenant, sku: input.sku, name: input.name, description: input.description ?? null, active: input.active ?? true },
+        include: { prices: true },
+      });
+      await auditProduct(tx, actor, row, 'product.created', now, { sku: row.sku, name: row.name });
+      return toProductView(row);
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') throw new LeadflowError('conflict', `A product with SKU ${input.sku} already exists; change it with PATCH /api/products/${encodeURIComponent(input.sku)}.`);
+    throw error;
+  }
+}
+
+/** Every product (active or not) by SKU, with all its prices. */
+export async function listProducts(db: Db, actor: Actor, filter: { active?: boolean }): Promise<ProductView[]> {
+  const rows = await db.product.findMany({
+    where: { tenant: actor.tenant, ...(filter.active === undefined ? {} : { active: filter.active }) },
+    include: { prices: true },
+    orderBy: { sku: 'asc' },
+  });
+  return rows.map(toProductView);
+}
+
+export async function getProduct(db: Db, actor: Actor, sku: string): Promise<ProductView> {
+  return toProductView(await findProduct(db, actor.tenant, sku));
+}
+
+export async function updateProduct(db: Db, actor: Actor, sku: string, changes: ProductChanges, now: Date): Promise<ProductView> {
+  return db.$transaction(async (tx) => {
+    const product = await findProduct(tx, actor.tenant, sku);
+    const row = await tx.product.update({
+      where: { id: product.id },
+      data: {
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(changes.active !== undefined ? { active: changes.active } : {}),
+      },
+      include: { prices: true },
+    });
+    await auditProduct(tx, actor, row, 'product.updated', now, { changes });
+    return toProductView(row);
+  });
+}
+
+/**
+ * Deletes a product that no price book lists; one that a price book lists is deactivated
+ * instead (and keeps its prices), so quotes that name it still resolve.
+ */
+export async function removeProduct(db: Db, actor: Actor, sku: string, now: Date): Promise<{ outcome: 'deleted' } | { outcome: 'deactivated'; product: ProductView }> {
+  return db.$transaction(async (tx) => {
+    const product = await findProduct(tx, actor.tenant, sku);
+    if (product.prices.length === 0) {
+      await tx.product.delete({ where: { id: product.id } });
+      await auditProduct(tx, actor, product, 'product.deleted', now, { sku });
+      return { outcome: 'deleted' as const };
+    }
+    const row = await tx.product.update({ where: { id: product.id }, data: { active: false }, include: { prices: true } });
+    await auditProduct(tx, actor, row, 'product.deactivated', now, { sku, reason: 'listed in a price book, so kept inactive instead of deleted' });
+    return { outcome: 'deactivated' as const, product: toProductView(row) };
+  });
+}
+
+/** Sets the product's unit price in a price book and currency. `created` says whether the entry is new. */
+export async function setPrice(
+  db: Db,
+  actor: Actor,
+  sku: string,
+  entry: { priceBook: string; currency: CurrencyCode; unitPrice: string },
+  now: Date,
+): Promise<{ price: PriceView; created: boolean }> {
+  const unitPriceMinor = parseUnitPrice(entry.unitPrice, entry.currency);
+  return db.$transaction(async (tx) => {
+    const product = await findProduct(tx, actor.tenant, sku);
+    const where = { tenant_priceBook_productId_currency: { tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency } };
+    const existing = await tx.priceBookEntry.findUnique({ where, select: { id: true } });
+    const row = await tx.priceBookEntry.upsert({
+      where,
+      create: { id: `pbe_${randomUUID().replaceAll('-', '')}`, tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency, unitPriceMinor: BigInt(unitPriceMinor) },
+      update: { unitPriceMinor: BigInt(unitPriceMinor) },
+    });
+    await auditProduct(tx, actor, product, 'product.price-set', now, { priceBook: entry.priceBook, currency: entry.currency, unitPriceMinor });
+    return { price: toPriceView(row), created: existing === null };
+  });
+}
+
+export async function removePrice(db: Db, actor: Actor, sku: string, entry: { priceBook: string; currency: string }, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const product = await findProduct(tx, actor.tenant, sku);
+    const { count } = await tx.priceBookEntry.deleteMany({ where: { tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency } });
+    if (count === 0) throw new LeadflowError('not_found', `Product ${sku} has no ${entry.currency} price in price book "${entry.priceBook}".`);
+    await auditProduct(tx, actor, product, 'product.price-removed', now, { priceBook: entry.priceBook, currency: entry.currency });
+  });
+}
+
+/** Active products with their prices in one price book (and currency, when given), by SKU. */
+export async function getCatalog(db: Db, actor: Actor, query: { priceBook: string; currency?: CurrencyCode }) {
+  const rows = await db.product.findMany({
+    where: { tenant: actor.tenant, active: true },
+    include: { prices: { where: { priceBook: query.priceBook, ...(query.currency ? { currency: query.currency } : {}) } } },
+    orderBy: { sku: 'asc' },
+  });
+  return {
+    priceBook: query.priceBook,
+    currency: query.currency ?? null,
+    products: rows.map((row) => ({ sku: row.sku, name: row.name, description: row.description, prices: sortPrices(row.prices).map(toPriceView) })),
+  };
+}
+
+/** A product's list price in a price book and currency, or null when it has none there. For the quote builder. */
+export async function findListPrice(db: Pick<Db, 'product'>, tenant: string, query: { sku: string; priceBook: string; currency: CurrencyCode }): Promise<ListPrice | null> {
+  const product = await db.product.findUnique({
+    where: { tenant_sku: { tenant, sku: query.sku } },
+    include: { prices: { where: { priceBook: query.priceBook, currency: query.currency } } },
+  });
+  const price = product?.prices[0];
+  if (!product || !price) return null;
+  return { sku: product.sku, name: product.name, active: product.active, priceBook: price.priceBook, currency: query.currency, unitPriceMinor: minorOf(price) };
+}
+
+/** Parses "1200.00" exactly into minor units; a field error (never a float, never a 500) otherwise. */
+function parseUnitPrice(text: string, currency: CurrencyCode): number {
+  try {
+    const minor = parseMoney(text, currency);
+    if (minor < 0) throw new MoneyError('invalid-amount', `"${text}" is negative; a list price is 0 or more`);
+    return minor;
+  } catch (error) {
+    if (error instanceof MoneyError) throw new LeadflowError('validation_failed', 'The price is invalid; see fields.', { details: [{ path: 'unitPrice', message: error.message }] });
+    throw error;
+  }
+}
+
+async function findProduct(db: Pick<Db, 'product'> | Tx, tenant: string, sku: string) {
+  const product = await db.product.findUnique({ where: { tenant_sku: { tenant, sku } }, include: { prices: true } });
+  if (!product) throw new LeadflowError('not_found', `No product with SKU ${sku} in tenant ${tenant}.`);
+  return product;
+}
+
+function toProductView(row: ProductRow & { prices: PriceRow[] }): ProductView {
+  return {
+    id: row.id, sku: row.sku, name: row.name, description: row.description, active: row.active, prices: sortPrices(row.prices).map(toPriceView),
+    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function sortPrices(prices: PriceRow[]): PriceRow[] {
+  return [...prices].sort((a, b) => a.priceBook.localeCompare(b.priceBook) || a.currency.localeCompare(b.currency));
+}
+
+function toPriceView(row: PriceRow): PriceView {
+  const unitPriceMinor = minorOf(row);
+  return { priceBook: row.priceBook, currency: row.currency, unitPriceMinor, unitPriceFormatted: formatMoney(unitPriceMinor, row.currency) };
+}
+
+function minorOf(row: PriceRow): number {
+  const minor = Number(row.unitPriceMinor);
+  if (!Number.isSafeInteger(minor)) throw new LeadflowError('internal', `Price ${row.id} (${row.unitPriceMinor}) is beyond the largest exact amount.`);
+  return minor;
+}
+
+async function auditProduct(tx: Tx, actor: Actor, product: { id: string }, action: string, now: Date, details: Record<string, unknown>): Promise<void> {
+  await recordAudit(tx, { tenant: actor.tenant, subjectType: 'product', subjectId: product.id, action, actor: actor.email, details, occurredAt: now });
+}
