@@ -58,7 +58,13 @@ export interface MaterialShareView {
   sharedAt: string;
 }
 
-export type ShareInput = ({ materialKey: string } | { materialId: string }) & { contactId?: string | null; idempotencyKey?: string };
+/** Name the material by `materialId` (that exact version) or `materialKey` (its latest version now). */
+export interface ShareInput {
+  materialKey?: string;
+  materialId?: string;
+  contactId?: string | null;
+  idempotencyKey?: string;
+}
 
 /** Publishes the next version of `input.key` (1 for a new key). */
 export async function publishMaterial(db: Db, actor: Actor, input: MaterialInput, now: Date): Promise<MaterialView> {
@@ -154,11 +160,12 @@ export async function listDealMaterials(db: Db, actor: Actor, dealId: string): P
 type ShareRow = Prisma.MaterialShareGetPayload<{ include: { material: true } }>;
 
 async function resolveMaterial(db: Db, tenant: string, input: ShareInput): Promise<MaterialRow> {
-  if ('materialId' in input) {
+  if (input.materialId !== undefined) {
     const material = await db.material.findFirst({ where: { id: input.materialId, tenant } });
     if (!material) throw new LeadflowError('validation_failed', 'The material share is invalid; see fields.', { details: [{ path: 'materialId', message: `no material ${input.materialId}` }] });
     return material;
   }
+  if (input.materialKey === undefined) throw new LeadflowError('validation_failed', 'The material share is invalid; see fields.', { details: [{ path: 'materialKey', message: 'give materialKey (its latest version) or materialId (an exact version)' }] });
   const material = await db.material.findFirst({ where: { tenant, key: input.materialKey }, orderBy: { version: 'desc' } });
   if (!material) throw new LeadflowError('validation_failed', 'The material share is invalid; see fields.', { details: [{ path: 'materialKey', message: `no material "${input.materialKey}"; publish it first with POST /api/materials` }] });
   return material;

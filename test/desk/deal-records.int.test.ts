@@ -149,9 +149,9 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
     expect(read.body.stakeholders).toHaveLength(3);
   });
 
-  it('when the deal does not exist or belongs to another tenant, then it is a 404', async () => {
+  it('when the deal does not exist, belongs to another tenant or the id cannot be a deal id, then it is a 404', async () => {
     const foreign = await createDeal(system.database.db, 'another-tenant', OWNER);
-    for (const dealId of ['dl_doesnotexistdoesnotexi', foreign.dealId]) {
+    for (const dealId of ['dl_doesnotexistdoesnotexi', foreign.dealId, 'not-a-deal']) {
       const answer = await revops.get(`/api/deals/${dealId}/stakeholders`);
       expect(answer.status).toBe(404);
       expect(answer.body.error.code).toBe('not_found');

@@ -14,6 +14,7 @@ import {
   addStakeholder, getStakeholder, getStakeholderGraph, listStakeholders, recordEngagement, removeStakeholder, updateStakeholder,
 } from '../../usecases/stakeholders';
 import { parseInput } from '../input';
+import { DealIdSchema } from './deals';
 
 export interface AccountRoutesDeps {
   db: Db;
@@ -24,8 +25,8 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. "2026-03-02T09:00:00Z"' }).transform((iso) => new Date(iso));
 const id = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
-export const DealParamsSchema = z.object({ dealId: id });
-export const StakeholderParamsSchema = z.object({ dealId: id, contactId: id });
+export const DealParamsSchema = z.object({ dealId: DealIdSchema });
+export const StakeholderParamsSchema = z.object({ dealId: DealIdSchema, contactId: id });
 
 const stakeholderFields = {
   name: text(200),
@@ -65,8 +66,8 @@ export const ActivityListQuerySchema = z.strictObject({
 export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
-  const dealParams = (req: Request) => parseInput(DealParamsSchema, 'params', req.params, 'The path').dealId;
-  const stakeholderParams = (req: Request) => parseInput(StakeholderParamsSchema, 'params', req.params, 'The path');
+  const dealParams = (req: Request) => dealIdOf(req);
+  const stakeholderParams = (req: Request) => ({ dealId: dealIdOf(req), contactId: parseInput(StakeholderParamsSchema.pick({ contactId: true }), 'params', req.params, 'The path').contactId });
 
   router.get('/api/deals/:dealId/stakeholders', async (req, res) => {
     const actor = requireActor(req);
@@ -140,6 +141,13 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   });
 
   return router;
+}
+
+/** The deal id in the path; one that cannot be a deal id is simply not found, as on the other deal routes. */
+export function dealIdOf(req: Request): string {
+  const parsed = DealIdSchema.safeParse(req.params.dealId);
+  if (!parsed.success) throw new LeadflowError('not_found', `No deal with id ${String(req.params.dealId)}: ${parsed.error.issues[0]?.message ?? 'invalid id'}.`);
+  return parsed.data;
 }
 
 /** The revision a write names: `If-Match: "3"` (or 3, W/"3") or `revision` in the body; both must agree. */

@@ -8,7 +8,7 @@ import { requireActor, requireRole, type PersonRole } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { MATERIAL_TYPES, listDealMaterials, listLatestMaterials, listMaterialVersions, publishMaterial, shareMaterial } from '../../usecases/materials';
 import { parseInput } from '../input';
-import { DealParamsSchema } from './accounts';
+import { dealIdOf } from './accounts';
 
 export interface MaterialRoutesDeps {
   db: Db;
@@ -69,15 +69,14 @@ export function materialRoutes(deps: MaterialRoutesDeps): Router {
 
   router.post('/api/deals/:dealId/materials', async (req, res) => {
     const actor = requireActor(req);
-    const { dealId } = parseInput(DealParamsSchema, 'params', req.params, 'The path');
-    const { materialKey, materialId, ...rest } = parseInput(MaterialShareSchema, 'body', req.body, 'The material share');
-    const which = materialId !== undefined ? { materialId } : { materialKey: materialKey ?? '' };
-    const { share, created } = await shareMaterial(deps.db, actor, dealId, { ...which, ...rest }, now());
+    const dealId = dealIdOf(req);
+    const input = parseInput(MaterialShareSchema, 'body', req.body, 'The material share');
+    const { share, created } = await shareMaterial(deps.db, actor, dealId, input, now());
     res.status(created ? 201 : 200).json(share);
   });
   router.get('/api/deals/:dealId/materials', async (req, res) => {
     const actor = requireActor(req);
-    const { dealId } = parseInput(DealParamsSchema, 'params', req.params, 'The path');
+    const dealId = dealIdOf(req);
     res.json({ dealId, shares: await listDealMaterials(deps.db, actor, dealId) });
   });
 
