@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { DatabaseUrlError, resolveDatabaseTarget, type DatabaseTarget } from './db/database-target';
@@ -43,6 +44,10 @@ const EnvSchema = z.object({
   LEADFLOW_PUBLIC_URL: z.url('must be a URL, e.g. https://leadflow.acme.com').optional().describe('Base URL people use to reach the API and dashboard, for links in emails. Default: http://HOST:PORT.'),
   LEADFLOW_MARKETING_EMAIL: mailbox.default('marketing@leadflow.local').describe('Recipient of "notify marketing" automations in scoring.yaml.'),
   LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('When set, form webhooks must be signed: X-Leadflow-Signature: sha256=<HMAC-SHA256 of the body>.'),
+  ESIGN_PROVIDER: z.enum(['fake'], { error: 'must be "fake" (the only adapter so far; README "E-signature" says how to add one)' }).default('fake').describe('E-signature adapter. `fake`: the local fake provider (a real HTTP service with a signer page and signed webhooks).'),
+  ESIGN_FAKE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:4010' }).optional().describe('Base URL of a running fake e-signature provider. Unset: `leadflow start` runs one embedded on 127.0.0.1 and logs its URL.'),
+  ESIGN_FAKE_PORT: port(0).describe('Port of the embedded fake e-signature provider (only when ESIGN_FAKE_URL is unset). 0 picks a free port.'),
+  ESIGN_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret that e-signature webhooks are signed with (HMAC-SHA256). Unset: a random secret per start, shared with the embedded fake provider.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
 });
 
@@ -61,7 +66,22 @@ export interface Config {
   publicUrl: string;
   marketingEmail: string;
   webhookSecret?: string;
+  esign: EsignConfig;
   logLevel: Env['LOG_LEVEL'];
+}
+
+/** The e-signature adapter and the secret its webhooks are verified with. */
+export interface EsignConfig {
+  provider: Env['ESIGN_PROVIDER'];
+  /** ESIGN_WEBHOOK_SECRET, or a random one generated at start (shared with the embedded fake). */
+  webhookSecret: string;
+  fake: {
+    /** A fake provider running elsewhere; unset: `leadflow start` runs one embedded. */
+    url?: string;
+    port: number;
+    /** Where the embedded fake keeps its envelopes across restarts. */
+    stateFile: string;
+  };
 }
 
 /** Where outgoing email goes: the embedded SMTP sink (a mailbox in the data dir) or a real server. */
@@ -108,6 +128,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both).');
   }
+  if (e.ESIGN_FAKE_URL && !e.ESIGN_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  ESIGN_FAKE_URL is set but ESIGN_WEBHOOK_SECRET is not: set it to the secret that provider signs its webhooks with, or every webhook is refused.');
+  }
   return {
     http: { port: e.PORT, host: e.HOST },
     dataDir,
@@ -127,6 +150,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.LEADFLOW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     marketingEmail: e.LEADFLOW_MARKETING_EMAIL,
     webhookSecret: e.LEADFLOW_WEBHOOK_SECRET,
+    esign: {
+      provider: e.ESIGN_PROVIDER,
+      webhookSecret: e.ESIGN_WEBHOOK_SECRET ?? randomBytes(32).toString('hex'),
+      fake: { url: e.ESIGN_FAKE_URL?.replace(/\/$/, ''), port: e.ESIGN_FAKE_PORT, stateFile: path.join(dataDir, 'esign-fake.json') },
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -17,6 +17,8 @@ import { accountRoutes } from './routes/accounts';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
 import { mailboxRoutes } from './routes/mailbox';
+import { esignRoutes } from './routes/esign';
+import type { SignatureProvider } from '../esign/adapter';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
 import type { RuleRegistry } from '../rules/registry';
@@ -34,6 +36,8 @@ export interface AppDeps {
   webhookSecret?: string;
   /** The embedded mail server's mailbox, when it runs (development). */
   mailbox?: Mailbox;
+  /** E-signature adapters whose webhooks this API accepts (`/api/webhooks/esign/<name>`). */
+  signatureProviders?: readonly SignatureProvider[];
 }
 
 const dashboardHtml = () => readFileSync(new URL('../web/index.html', import.meta.url), 'utf8');
@@ -63,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountRoutes({ db: deps.db, now: deps.now }));
   app.use(materialRoutes({ db: deps.db, now: deps.now }));
   app.use(catalogRoutes({ db: deps.db, now: deps.now }));
+  app.use(esignRoutes({ db: deps.db, temporal: deps.temporal, providers: deps.signatureProviders ?? [], logger: deps.logger }));
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {

@@ -3,6 +3,7 @@ import { auditPaths } from './openapi/audit';
 import { catalogPaths } from './openapi/catalog';
 import { components } from './openapi/common';
 import { devPaths } from './openapi/dev';
+import { esignPaths } from './openapi/esign';
 import { journeyPaths } from './openapi/journey';
 import { leadPaths } from './openapi/leads';
 import { materialPaths } from './openapi/materials';
@@ -21,6 +22,7 @@ const tags = [
   { name: 'deal-records', description: 'A deal\'s stakeholders (and their graph), needs analysis and timeline.' },
   { name: 'materials', description: 'The sales-materials library (latest versions for reps) and the materials sent to deals.' },
   { name: 'catalog', description: 'Products, price books and quote templates.' },
+  { name: 'signatures', description: 'E-signature: providers report signed, declined and voided envelopes (HMAC-signed webhooks).' },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
   { name: 'system', description: 'Health, this document and the dashboard.' },
 ];
@@ -41,7 +43,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags,
-    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...accountPaths, ...materialPaths, ...catalogPaths, ...devPaths, ...systemPaths },
+    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...accountPaths, ...materialPaths, ...catalogPaths, ...esignPaths, ...devPaths, ...systemPaths },
     components: { ...components, securitySchemes },
   };
 }

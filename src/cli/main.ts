@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '../logger';
 import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { startRules } from './rules-runtime';
-import { openDatabase, runApi, runWorker, startMail, startTemporalIfEmbedded, type Stoppable } from './services';
+import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded, type Stoppable } from './services';
 
 const USAGE = `usage: leadflow <command>
 
@@ -88,11 +88,15 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     if (mode !== 'worker') await bootstrapAdmin(db, { tenant: config.tenant, dataDir: config.dataDir, logger });
     const mail = mode === 'api' ? undefined : await startMail(config, logger);
     if (mail) started.push(mail);
-    if (mail) started.push(await runWorker(config, { db, registry: rules.registry, mail }, logger));
+    // The embedded fake e-signature provider runs with `start` only; worker/api processes use ESIGN_FAKE_URL.
+    const esign = mode === 'start' ? await startEsign(config, logger) : undefined;
+    if (esign) started.push(esign);
+    if (mail) started.push(await runWorker(config, { db, registry: rules.registry, mail, signatureProvider: esign?.provider }, logger));
     if (mode !== 'worker') {
-      const api = await runApi(config, { db, rules, logger, mailbox: mail?.sink });
+      const api = await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider });
       started.push(api);
-      printWhereToLook(mode, api.url, devServer?.uiUrl ?? null, config.temporal.address, mail?.sink ? `${api.url}/api/dev/mailbox` : null);
+      esign?.deliverWebhooksTo(api.url);
+      printWhereToLook(mode, api.url, devServer?.uiUrl ?? null, config.temporal.address, mail?.sink ? `${api.url}/api/dev/mailbox` : null, esign?.fakeUrl ?? null);
     }
     return await shutdown.done;
   } catch (error) {
@@ -101,13 +105,14 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
   }
 }
 
-function printWhereToLook(mode: string, apiUrl: string, temporalUi: string | null, temporalAddress: string, mailboxUrl: string | null): void {
+function printWhereToLook(mode: string, apiUrl: string, temporalUi: string | null, temporalAddress: string, mailboxUrl: string | null, esignUrl: string | null): void {
   const lines = [
     '',
     `  leadflow ${mode} is running`,
     `  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/openapi.json, health: ${apiUrl}/health)`,
     `  Dashboard    ${apiUrl}/`,
     ...(mailboxUrl ? [`  Mailbox      ${mailboxUrl}   (emails caught by the embedded SMTP server)`] : []),
+    ...(esignUrl ? [`  E-signature  ${esignUrl}/   (fake provider: envelopes and signer pages)`] : []),
     `  Temporal UI  ${temporalUi ?? `(external cluster at ${temporalAddress})`}`,
     '  Stop with Ctrl+C.',
     '',

@@ -12,6 +12,10 @@ import type { Mailer } from '../email/mailer';
 import type { Mailbox } from '../email/mailbox';
 import type { RuleRegistry } from '../rules/registry';
 import { createSmtpMailer } from '../email/smtp-mailer';
+import type { SignatureProvider } from '../esign/adapter';
+import { startFakeSignatureProvider } from '../esign/fake-provider';
+import { createSignatureProvider } from '../esign/provider';
+import { createSignatureSender } from '../esign/sender';
 import type { Logger } from '../logger';
 import { connectWorkerConnection, createTemporalClient } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
@@ -55,7 +59,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
 /** Runs the worker until stopped; returns a handle whose stop() drains in-flight work. */
 export async function runWorker(
   config: Config,
-  deps: { db: Db; registry: RuleRegistry; mail: { mailer: Mailer; from: string } },
+  deps: { db: Db; registry: RuleRegistry; mail: { mailer: Mailer; from: string }; signatureProvider?: SignatureProvider },
   logger: Logger,
   options: { workflowBundle?: WorkflowBundleOption } = {},
 ): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
@@ -72,6 +76,7 @@ export async function runWorker(
       mailFrom: deps.mail.from,
       publicUrl: config.publicUrl,
       marketingEmail: config.marketingEmail,
+      signatures: createSignatureSender({ db: deps.db, provider: deps.signatureProvider ?? createSignatureProvider(config.esign), publicUrl: config.publicUrl }),
     },
     workflowBundle: options.workflowBundle,
   });
@@ -93,10 +98,11 @@ export async function runWorker(
 /** Serves the HTTP API and dashboard. */
 export async function runApi(
   config: Config,
-  deps: { db: Db; rules: RulesRuntime; logger: Logger; temporal?: Client; mailbox?: Mailbox },
+  deps: { db: Db; rules: RulesRuntime; logger: Logger; temporal?: Client; mailbox?: Mailbox; signatureProvider?: SignatureProvider },
 ): Promise<Stoppable & { url: string; temporal: Client }> {
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
-  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger, mailbox: deps.mailbox, webhookSecret: config.webhookSecret });
+  const signatureProvider = deps.signatureProvider ?? createSignatureProvider(config.esign);
+  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger, mailbox: deps.mailbox, webhookSecret: config.webhookSecret, signatureProviders: [signatureProvider] });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
     listening.once('error', reject);
@@ -142,5 +148,26 @@ export async function startMail(config: Config, logger: Logger): Promise<Stoppab
       await mailer.close();
       await sink.stop();
     },
+  };
+}
+
+/**
+ * The e-signature adapter. With the fake provider and no ESIGN_FAKE_URL, the fake runs embedded on
+ * 127.0.0.1 (its envelopes kept in the data dir), signing webhooks with the configured (or this
+ * start's random) secret; call `deliverWebhooksTo(api.url)` once the API listens.
+ */
+export async function startEsign(config: Config, logger: Logger): Promise<Stoppable & { provider: SignatureProvider; fakeUrl: string | null; deliverWebhooksTo(apiUrl: string): void }> {
+  const esign = config.esign;
+  if (esign.provider !== 'fake' || esign.fake.url) {
+    return { name: 'esign', provider: createSignatureProvider(esign), fakeUrl: esign.fake.url ?? null, deliverWebhooksTo: () => undefined, stop: () => Promise.resolve() };
+  }
+  const fake = await startFakeSignatureProvider({ host: '127.0.0.1', port: esign.fake.port, secret: esign.webhookSecret, stateFile: esign.fake.stateFile, logger: logger.child({ component: 'esign-fake' }) });
+  logger.info({ url: fake.url }, 'embedded fake e-signature provider running (signer pages at /sign/<envelope>)');
+  return {
+    name: 'esign-fake',
+    provider: createSignatureProvider(esign, { fakeUrl: fake.url }),
+    fakeUrl: fake.url,
+    deliverWebhooksTo: (apiUrl) => fake.setWebhookUrl(`${apiUrl}/api/webhooks/esign/fake`),
+    stop: () => fake.stop(),
   };
 }
