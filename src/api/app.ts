@@ -16,6 +16,7 @@ import { authenticate } from '../auth/authenticate';
 import { accountRoutes } from './routes/accounts';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
+import { quoteRoutes } from './routes/quotes';
 import { mailboxRoutes } from './routes/mailbox';
 import { esignRoutes } from './routes/esign';
 import type { SignatureProvider } from '../esign/adapter';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountRoutes({ db: deps.db, now: deps.now }));
   app.use(materialRoutes({ db: deps.db, now: deps.now }));
   app.use(catalogRoutes({ db: deps.db, now: deps.now }));
+  app.use(quoteRoutes({ db: deps.db, temporal: deps.temporal, registry: deps.rules.registry, now: deps.now }));
   app.use(esignRoutes({ db: deps.db, temporal: deps.temporal, providers: deps.signatureProviders ?? [], logger: deps.logger }));
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));

@@ -8,6 +8,7 @@ import { journeyPaths } from './openapi/journey';
 import { leadPaths } from './openapi/leads';
 import { materialPaths } from './openapi/materials';
 import { peoplePaths, securitySchemes } from './openapi/people';
+import { quotePaths } from './openapi/quotes';
 import { repPaths } from './openapi/reps';
 import { rulesPaths } from './openapi/rules';
 import { systemPaths } from './openapi/system';
@@ -22,6 +23,7 @@ const tags = [
   { name: 'deal-records', description: 'A deal\'s stakeholders (and their graph), needs analysis and timeline.' },
   { name: 'materials', description: 'The sales-materials library (latest versions for reps) and the materials sent to deals.' },
   { name: 'catalog', description: 'Products, price books and quote templates.' },
+  { name: 'quotes', description: 'The quote builder: quotes on deals, their versions (optimistic concurrency by revision), differences, and HTML/PDF documents.' },
   { name: 'signatures', description: 'E-signature: providers report signed, declined and voided envelopes (HMAC-signed webhooks).' },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
   { name: 'system', description: 'Health, this document and the dashboard.' },
@@ -43,7 +45,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags,
-    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...accountPaths, ...materialPaths, ...catalogPaths, ...esignPaths, ...devPaths, ...systemPaths },
+    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...accountPaths, ...materialPaths, ...catalogPaths, ...quotePaths, ...esignPaths, ...devPaths, ...systemPaths },
     components: { ...components, securitySchemes },
   };
 }

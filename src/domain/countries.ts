@@ -28,3 +28,15 @@ export function isCountryCode(code: string): boolean {
 export function intendedCountryCode(code: string): string | undefined {
   return COMMON_MISTAKES[code.toUpperCase()];
 }
+
+/**
+ * A region code as tax rates and quotes use it: an ISO 3166 country, optionally "-" and a
+ * subdivision of 1–3 letters or digits ("GB", "US-NY", "DE-BY"), in upper case.
+ */
+export const REGION_CODE_PATTERN = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/;
+
+/** True for a region code whose country is an assigned ISO code: "US-NY", "GB"; not "UK", "us-ny" or "USA". */
+export function isRegionCode(code: string): boolean {
+  const match = REGION_CODE_PATTERN.exec(code);
+  return match !== null && isCountryCode(match[1]!);
+}

@@ -5,7 +5,7 @@
  * Also: tax regions are real ISO codes, meeting reminders are calendar time, and the demo
  * follow-up names a cadence cadences.yaml defines.
  */
-import { intendedCountryCode, isCountryCode } from '../../domain/countries';
+import { intendedCountryCode, isCountryCode, REGION_CODE_PATTERN } from '../../domain/countries';
 import { parseDuration } from '../duration';
 import type { ApprovalsFile, ApprovalTierSpec, ApproverRole } from '../schema/approvals';
 import type { DocPath, Finding } from '../yaml-source';
@@ -41,15 +41,12 @@ export function checkApprovals(file: ApprovalsFile, cadences?: readonly string[]
   ];
 }
 
-/** `US-NY`, `GB`: an ISO 3166 country, optionally "-" and a subdivision of 1–3 letters or digits. */
-export const TAX_REGION_PATTERN = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/;
-
 function checkTaxRegion(region: string, path: DocPath): Finding[] {
-  const match = TAX_REGION_PATTERN.exec(region);
+  const match = REGION_CODE_PATTERN.exec(region);
   const finding = (message: string, hint: string): Finding[] => [{ path, at: 'key', severity: 'error', code: 'invalid-value', message, hint }];
   if (!match) {
     const upper = region.toUpperCase();
-    const hint = TAX_REGION_PATTERN.test(upper) && isCountryCode(upper.slice(0, 2)) ? `did you mean "${upper}"? region codes are upper case` : 'write an ISO 3166 country code, optionally with a subdivision: "GB", "DE", "US-NY"';
+    const hint = REGION_CODE_PATTERN.test(upper) && isCountryCode(upper.slice(0, 2)) ? `did you mean "${upper}"? region codes are upper case` : 'write an ISO 3166 country code, optionally with a subdivision: "GB", "DE", "US-NY"';
     return finding(`"${region}" is not a tax region code`, hint);
   }
   const country = match[1]!;

@@ -1,0 +1,210 @@
+/**
+ * From what a rep typed to what a quote version says: the template's seller and terms, each
+ * line's product name and price-book price, discounts in basis points, the tax rate the rules
+ * set for the customer's region, and the validity date. Every problem comes back as a field
+ * error at the path the rep sent (`lines.2.unitPrice`), never as a 500.
+ */
+import type { Db } from '../db/client';
+import { MoneyError, parseBasisPoints, parseMoney, type CurrencyCode } from '../domain/money';
+import { validateQuote, type QuoteContent, type QuoteLine } from '../domain/quote';
+import type { Duration } from '../rules/duration';
+import { taxRateFor, type TaxRateChoice } from '../rules/evaluate-approvals';
+import type { Ruleset } from '../rules/ruleset';
+import { findListPrice } from './catalog';
+import { LeadflowError } from './errors';
+import { getQuoteTemplate, type QuoteTemplateView } from './quote-templates';
+
+/** The template a quote starts from when the request names none. */
+export const DEFAULT_QUOTE_TEMPLATE = 'standard';
+
+export interface QuoteLineInput {
+  /** Keeps a line's identity across versions; without it, a line takes the id of the previous version's line with the same SKU. */
+  id?: string;
+  sku: string;
+  quantity: number;
+  /** Decimal text in the quote's currency; default: the price book's price. */
+  unitPrice?: string;
+  /** Percent text, "12.5". */
+  discount?: string;
+}
+
+/** A quote as the rep writes it (POST, and PUT without `revision`). */
+export interface QuoteDraftInput {
+  template?: string;
+  currency?: CurrencyCode;
+  customer: { company: string; contactName?: string; email?: string; address?: string; region: string };
+  lines: QuoteLineInput[];
+  overallDiscount?: string;
+  paymentTerms?: string;
+  /** YYYY-MM-DD; default: today plus the template's validForDays, else approvals.yaml `quotes.validFor`. */
+  validUntil?: string;
+  notes?: string;
+}
+
+/** Where a version's prices came from, for the audit trail. */
+export interface QuoteProvenance {
+  template: string;
+  priceBook: string;
+  tax: TaxRateChoice;
+}
+
+export interface BuiltQuote {
+  content: QuoteContent;
+  provenance: QuoteProvenance;
+}
+
+interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Builds and validates a version's content. `previous` is the version being replaced (a PUT): its
+ * line ids carry over by id or SKU, and its currency is the one the new version must keep.
+ */
+export async function buildQuoteContent(
+  db: Db,
+  context: { tenant: string; ruleset: Ruleset; today: string; previous?: QuoteContent },
+  input: QuoteDraftInput,
+): Promise<BuiltQuote> {
+  const templateName = input.template ?? DEFAULT_QUOTE_TEMPLATE;
+  const template = await getQuoteTemplate(db, context.tenant, templateName);
+  if (!template) {
+    const how = input.template ? 'name an existing template' : `create a template named "${DEFAULT_QUOTE_TEMPLATE}" (POST /api/quote-templates) or name one`;
+    throw invalid([{ path: 'template', message: `no quote template "${templateName}": ${how}` }]);
+  }
+  const currency = input.currency ?? template.currency;
+  const issues: FieldIssue[] = [];
+  const lines = await buildLines(db, { tenant: context.tenant, priceBook: template.priceBook, currency, previous: context.previous?.lines ?? [] }, input.lines, issues);
+  const overallDiscountBp = percent(input.overallDiscount ?? '0', 'overallDiscount', issues);
+  if (issues.length > 0) throw invalid(issues);
+
+  const tax = taxRateFor(context.ruleset, input.customer.region);
+  const notes = input.notes ?? template.notes ?? undefined;
+  const content: QuoteContent = {
+    currency,
+    seller: withoutNulls({ name: template.seller.name, address: template.seller.address, taxId: template.seller.taxId }),
+    customer: withoutNulls({ ...input.customer }),
+    lines,
+    overallDiscountBp,
+    taxRatePpm: tax.rate,
+    taxRegion: input.customer.region,
+    paymentTerms: input.paymentTerms ?? template.paymentTerms,
+    validUntil: input.validUntil ?? validUntilFrom(context.today, template, context.ruleset.approvals.quoteValidFor),
+    ...(notes ? { notes } : {}),
+  };
+  const domainIssues = validateQuote(content, { today: context.today, ...(context.previous ? { expectedCurrency: context.previous.currency } : {}) });
+  if (domainIssues.length > 0) throw invalid(domainIssues.map((issue) => ({ path: inputPath(issue.path), message: issue.message })));
+  return { content, provenance: { template: template.name, priceBook: template.priceBook, tax } };
+}
+
+async function buildLines(
+  db: Db,
+  context: { tenant: string; priceBook: string; currency: CurrencyCode; previous: readonly QuoteLine[] },
+  inputs: readonly QuoteLineInput[],
+  issues: FieldIssue[],
+): Promise<QuoteLine[]> {
+  const ids = lineIds(inputs, context.previous);
+  const lines: QuoteLine[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const path = `lines.${i}`;
+    const listPrice = await findListPrice(db, context.tenant, { sku: input.sku, priceBook: context.priceBook, currency: context.currency });
+    const known = listPrice ?? (await db.product.findUnique({ where: { tenant_sku: { tenant: context.tenant, sku: input.sku } }, select: { sku: true, name: true, active: true } }));
+    if (!known) {
+      issues.push({ path: `${path}.sku`, message: `no product with SKU "${input.sku}" in the catalogue` });
+      continue;
+    }
+    const carriedOver = context.previous.some((line) => line.id === ids[i]);
+    if (!known.active && !carriedOver) issues.push({ path: `${path}.sku`, message: `product ${input.sku} is no longer sold (inactive); only lines already on the quote may keep it` });
+    let unitPriceMinor: number | undefined;
+    if (input.unitPrice !== undefined) unitPriceMinor = money(input.unitPrice, context.currency, `${path}.unitPrice`, issues);
+    else if (listPrice) unitPriceMinor = listPrice.unitPriceMinor;
+    else issues.push({ path: `${path}.unitPrice`, message: `product ${input.sku} has no price in price book "${context.priceBook}" for ${context.currency}: give unitPrice, or add the price to the price book` });
+    const discountBp = percent(input.discount ?? '0', `${path}.discount`, issues);
+    if (unitPriceMinor !== undefined) lines.push({ id: ids[i]!, sku: known.sku, name: known.name, quantity: input.quantity, unitPriceMinor, discountBp });
+  }
+  return lines;
+}
+
+/**
+ * Line ids: an explicit id wins; otherwise the previous version's next unclaimed line with the same
+ * SKU; otherwise a fresh "L<n>". Stable ids are what lets the diff say "quantity 5 → 8" instead
+ * of "removed, added".
+ */
+export function lineIds(inputs: readonly QuoteLineInput[], previous: readonly QuoteLine[]): string[] {
+  const claimed = new Set(inputs.flatMap((line) => (line.id ? [line.id] : [])));
+  const used = new Set([...claimed, ...previous.map((line) => line.id)]);
+  let next = 1;
+  const fresh = () => {
+    while (used.has(`L${next}`)) next++;
+    used.add(`L${next}`);
+    return `L${next}`;
+  };
+  return inputs.map((input) => {
+    if (input.id) return input.id;
+    const match = previous.find((line) => line.sku === input.sku && !claimed.has(line.id));
+    if (!match) return fresh();
+    claimed.add(match.id);
+    return match.id;
+  });
+}
+
+/** today + the template's validForDays, else + approvals.yaml `quotes.validFor` (business days skip weekends). */
+export function validUntilFrom(today: string, template: Pick<QuoteTemplateView, 'validForDays'>, validFor: Duration): string {
+  const date = new Date(`${today}T00:00:00Z`);
+  const DAY = 86_400_000;
+  if (template.validForDays !== null) return isoDate(new Date(date.getTime() + template.validForDays * DAY));
+  if (validFor.kind === 'calendar') return isoDate(new Date(date.getTime() + Math.ceil(validFor.ms / DAY) * DAY));
+  // Business hours round up to whole business days: validity is a date, not a time.
+  let remaining = validFor.unit === 'business-days' ? Math.ceil(validFor.amount) : Math.ceil(validFor.amount / 8);
+  let cursor = date;
+  while (remaining > 0) {
+    cursor = new Date(cursor.getTime() + DAY);
+    if (cursor.getUTCDay() !== 0 && cursor.getUTCDay() !== 6) remaining--;
+  }
+  return isoDate(cursor);
+}
+
+export function isoDate(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+function money(text: string, currency: CurrencyCode, path: string, issues: FieldIssue[]): number | undefined {
+  try {
+    const minor = parseMoney(text, currency);
+    if (minor >= 0) return minor;
+    issues.push({ path, message: `"${text}" is negative; give a discount instead` });
+  } catch (error) {
+    if (!(error instanceof MoneyError)) throw error;
+    issues.push({ path, message: error.message });
+  }
+  return undefined;
+}
+
+function percent(text: string, path: string, issues: FieldIssue[]): number {
+  try {
+    return parseBasisPoints(text);
+  } catch (error) {
+    if (!(error instanceof MoneyError)) throw error;
+    issues.push({ path, message: error.message });
+    return 0;
+  }
+}
+
+/** validateQuote speaks in content paths; the rep wrote the request's. */
+function inputPath(contentPath: string): string {
+  return contentPath
+    .replace(/^lines\.(\d+)\.unitPriceMinor$/, 'lines.$1.unitPrice')
+    .replace(/^lines\.(\d+)\.discountBp$/, 'lines.$1.discount')
+    .replace(/^overallDiscountBp$/, 'overallDiscount')
+    .replace(/^(taxRegion|taxRatePpm)$/, 'customer.region');
+}
+
+function invalid(issues: FieldIssue[]): LeadflowError {
+  return new LeadflowError('validation_failed', 'The quote is invalid; see fields.', { details: issues });
+}
+
+/** Optional fields are left out rather than null, so equal content always hashes the same. */
+function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
+}
