@@ -149,7 +149,7 @@ export function createDealActivities(deps: DealActivityDeps) {
       const closed = input.to === 'closed-won' || input.to === 'closed-lost';
       await db.$transaction(async (tx) => {
         if (await tx.stageEvent.findUnique({ where: { idempotencyKey: input.key }, select: { id: true } })) return;
-        await tx.deal.update({ where: { id: input.dealId }, data: { stage: input.to, revision: { increment: 1 }, ...(closed ? { closedAt: at, closeReason: input.reason } : {}) } });
+        await tx.deal.update({ where: { id: input.dealId }, data: { stage: input.to, ...(closed ? { closedAt: at, closeReason: input.reason } : {}) } });
         await tx.stageEvent.create({ data: { id: input.key, leadId: row.leadId, fromStage: input.from, toStage: input.to, reason: input.reason, rulesetVersion: input.rulesetVersion, occurredAt: at, idempotencyKey: input.key } });
         await recordAudit(tx, { tenant: row.tenant, subjectType: 'deal', subjectId: row.id, dealId: row.id, action: 'deal.stage-changed', actor: input.actor, reason: input.reason, details: { from: input.from, to: input.to, warnings: input.warnings, rulesetVersion: input.rulesetVersion }, occurredAt: at, idempotencyKey: `${input.key}:audit` });
       });

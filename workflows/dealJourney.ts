@@ -137,7 +137,9 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
 
   async function clearStall(): Promise<void> {
     if (!state.stalled || state.stalled.status === 'cleared') return;
-    if (memory.stalledWatchId) await getExternalWorkflowHandle(memory.stalledWatchId).cancel().catch(() => undefined);
+    // A watch that has signalled its last step has finished; there is nothing left to cancel.
+    const finished = state.stalled.escalations.length >= memory.stalledSteps.length;
+    if (memory.stalledWatchId && !finished) await getExternalWorkflowHandle(memory.stalledWatchId).cancel().catch(() => undefined);
     memory.stalledWatchId = null;
     state.stalled.status = 'cleared';
   }
@@ -271,7 +273,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   setHandler(desk.approvalFinished, ({ versionId, status }) => {
     if (state.quote?.versionId !== versionId || status === 'cancelled') return;
     state.quote.status = status;
-    void serially(() => tell('owner', `Quote ${status}`, `The discount approval for quote version ${state.quote!.version} was ${status}.`, `approval-${status}`));
+    void mutating(() => tell('owner', `Quote ${status}`, `The discount approval for quote version ${state.quote!.version} was ${status}.`, `approval-${status}`))();
   });
   setHandler(
     desk.sendQuote,
@@ -307,7 +309,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     },
   );
   setHandler(desk.signatureCompleted, (event) => {
-    void serially(async () => {
+    void mutating(async () => {
       if (state.quote?.versionId !== event.versionId || isClosed()) return;
       if (event.status !== 'signed') {
         await tell('owner', `Signature ${event.status}`, `The customer ${event.status} the signature request for quote version ${state.quote.version}.`, `signature-${event.status}`);
@@ -316,7 +318,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       await store.setQuoteVersionStatus({ versionId: event.versionId, status: 'signed', actor: `e-signature:${event.provider}`, reason: `signed (envelope ${event.envelopeId})`, at: now(), key: key('quote-signed') });
       state.quote.status = 'signed';
       await closeWon(event.versionId, `e-signature:${event.provider}`, `quote version ${state.quote.version} signed`);
-    });
+    })();
   });
   setHandler(
     desk.meetingScheduled,
@@ -347,7 +349,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       return { followUp: enrolmentId };
     }),
   );
-  setHandler(slaBreached, ({ stepIndex }) => void serially(() => escalateStall(stepIndex)));
+  setHandler(slaBreached, ({ stepIndex }) => void mutating(() => escalateStall(stepIndex))());
   // The demo follow-up cadence reports progress to its parent; the deal only needs the row it writes.
   setHandler(cadenceProgress, () => undefined);
 

@@ -12,6 +12,7 @@ import { keepRawBody, webhookRoutes } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
 import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
+import { dealRoutes } from './routes/deals';
 import { authenticate } from '../auth/authenticate';
 import { accountRoutes } from './routes/accounts';
 import { materialRoutes } from './routes/materials';
@@ -65,11 +66,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
+  app.use(dealRoutes({ db: deps.db, temporal: deps.temporal }));
+  app.use(esignRoutes({ db: deps.db, temporal: deps.temporal, providers: deps.signatureProviders ?? [], logger: deps.logger }));
   app.use(accountRoutes({ db: deps.db, now: deps.now }));
   app.use(materialRoutes({ db: deps.db, now: deps.now }));
   app.use(catalogRoutes({ db: deps.db, now: deps.now }));
   app.use(quoteRoutes({ db: deps.db, temporal: deps.temporal, registry: deps.rules.registry, now: deps.now }));
-  app.use(esignRoutes({ db: deps.db, temporal: deps.temporal, providers: deps.signatureProviders ?? [], logger: deps.logger }));
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {

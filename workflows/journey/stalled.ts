@@ -41,7 +41,9 @@ export async function watchForStall(journey: Journey, stage: LeadStage): Promise
 export async function clearStall(journey: Journey): Promise<void> {
   const stalled = journey.state.stalled;
   if (!stalled || stalled.status === 'cleared') return;
-  if (journey.memory.stalledWatchId) await getExternalWorkflowHandle(journey.memory.stalledWatchId).cancel().catch(() => undefined);
+  // A watch that has signalled its last step has finished; there is nothing left to cancel.
+  const finished = stalled.escalations.length >= journey.memory.stalledSteps.length;
+  if (journey.memory.stalledWatchId && !finished) await getExternalWorkflowHandle(journey.memory.stalledWatchId).cancel().catch(() => undefined);
   journey.memory.stalledWatchId = null;
   stalled.status = 'cleared';
 }

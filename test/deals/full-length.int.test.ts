@@ -1,0 +1,256 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities';
+import type { Actor } from '../../src/auth/actor';
+import { addLocalDays, fromLocalDateTime, toLocalDate } from '../../src/domain/time-zone';
+import { startMailSink, type MailSink } from '../../src/email/mail-sink';
+import { createSmtpMailer } from '../../src/email/smtp-mailer';
+import { FakeSignatureClient } from '../../src/esign/fake-client';
+import { startFakeSignatureProvider, type FakeSignatureProvider } from '../../src/esign/fake-provider';
+import { sendForSignature } from '../../src/esign/send';
+import { createLogger } from '../../src/logger';
+import { RuleRegistry } from '../../src/rules/registry';
+import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
+import { completeMeeting, scheduleMeeting } from '../../src/usecases/deal-commands';
+import { saveNeeds } from '../../src/usecases/needs';
+import { createQuote, editQuote } from '../../src/usecases/quotes';
+import { addStakeholder } from '../../src/usecases/stakeholders';
+import * as desk from '../../workflows/dealMessages';
+import { convertToDeal, journeyState } from '../../workflows/messages';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/tcp-proxy';
+
+const DAY = 86_400_000;
+
+/**
+ * The deal desk at full length on Temporal's time-skipping test server, through the real
+ * workflows and activities with the SHIPPED rules: an SQL becomes a deal, goes through needs
+ * analysis and a demo (with its reminders and follow-up email), gets a quote that expires after
+ * its real 30 days, is re-quoted at 25 % (manager → director chain), the manager misses the real
+ * 1-business-day deadline after a reminder at 4 business hours, the director approves, the quote
+ * is signed through the fake e-signature provider, the deal closes won, and the contract's
+ * renewal reminders fire at 90, 60 and 30 days before its end.
+ */
+describe('deal desk at full length (time-skipping)', () => {
+  const logger = createLogger('silent');
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let database: TestDatabase;
+  let sink: MailSink;
+  let registry: RuleRegistry;
+  let esign: FakeSignatureProvider;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-deal-full-length-'));
+  const secret = 'full-length-webhook-secret';
+
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
+    database = await createTestDatabase('sqlite');
+    sink = await startMailSink({ host: '127.0.0.1', port: 0, dir: path.join(dir, 'mailbox'), logger });
+    registry = new RuleRegistry({ dir: path.resolve('rules'), store: new InMemoryRuleVersionStore(), logger, watch: false });
+    await registry.start();
+    esign = await startFakeSignatureProvider({ secret, webhookUrl: 'http://127.0.0.1:9/unused', logger });
+    const provider = new FakeSignatureClient({ baseUrl: esign.url, secret });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'deal-full-length',
+      workflowBundle,
+      activities: createActivities({
+        db: database.db,
+        registry,
+        mailer: createSmtpMailer({ host: sink.host, port: sink.port, secure: false }),
+        mailFrom: 'leadflow <no-reply@leadflow.local>',
+        publicUrl: 'http://127.0.0.1:3000',
+        marketingEmail: 'marketing@leadflow.local',
+        signatures: async (input) => sendForSignature({ db: database.db, provider, publicUrl: 'http://127.0.0.1:3000' }, input),
+      }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await esign?.stop();
+    await sink?.stop();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const now = async () => new Date(await env.currentTimeMs());
+  const actorOf = (email: string, role: Actor['role']): Actor => ({ tenant: 'default', email, name: email, role, tokenId: 'test' });
+
+  /** Everyone the approval chain can reach: each routable rep reports to Mike (manager), Mike to Dana (director). */
+  async function seedPeople(): Promise<void> {
+    const db = database.db;
+    await db.rep.create({ data: { id: 'rep_vp', email: 'victor@example.com', name: 'Victor VP', role: 'vp', timeZone: 'America/New_York' } });
+    await db.rep.create({ data: { id: 'rep_director', email: 'dana@example.com', name: 'Dana Director', role: 'director', timeZone: 'America/New_York', managerId: 'rep_vp' } });
+    await db.rep.create({ data: { id: 'rep_manager', email: 'mike@example.com', name: 'Mike Manager', role: 'manager', timeZone: 'America/New_York', managerId: 'rep_director' } });
+    for (const [key, member] of Object.entries(registry.active().routing.reps)) {
+      await db.rep.create({ data: { id: `rep_${key}`, email: member.email, name: member.name ?? key, role: 'rep', timeZone: 'America/New_York', managerId: 'rep_manager' } });
+    }
+  }
+
+  /** The quote builder's use-cases, as the API calls them (with the test server's clock). */
+  const quoteDeps = () => ({ db: database.db, temporal: env.client, ruleset: () => registry.active(), now: () => new Date(clock) });
+  let clock = 0;
+  const quoteLines = (discount: string) => ({ template: 'standard', customer: { company: 'Analytical Engines', contactName: 'Ada', region: 'US' }, lines: [{ sku: 'PLATFORM', quantity: 100, unitPrice: '1200.00', discount }] });
+
+  it('when an SQL is worked to closed won, then every deadline, expiry and renewal runs at its real length and is in the audit trail', async () => {
+    await seedPeople();
+    const db = database.db;
+    const client = env.client;
+
+    // ---- lead → SQL → deal -----------------------------------------------------------------
+    const leadId = 'ld_dealdesk0000000000000a';
+    const journey = await client.workflow.start('leadJourney', { workflowId: `lead-default-${leadId}`, taskQueue: 'deal-full-length', args: [{ leadId, tenant: 'default', email: 'ada@engines.io' }] });
+    await journey.executeUpdate('submitLead', {
+      args: [{ submissionId: 'dd-1', tenant: 'default', email: 'ada@engines.io', firstName: 'Ada', company: 'Analytical Engines', title: 'VP Sales', source: 'events', sourceDetails: { event: 'SaaStr' }, attributes: { employees: 1200, region: 'north-america', industry: 'software' }, receivedAt: (await now()).toISOString() }],
+    });
+    await journey.executeUpdate('recordEvent', { args: [{ eventId: 'dd-pricing', type: 'pricing-page-visit', at: (await now()).toISOString(), details: {} }] });
+    const owner = (await journey.query(journeyState)).owner!;
+    expect(owner).toMatch(/@example\.com$/);
+    await journey.executeUpdate('recordEvent', { args: [{ eventId: 'dd-call', type: 'call-logged', at: (await now()).toISOString(), actor: owner, details: {} }] });
+    const qualified = await journey.executeUpdate('recordBant', { args: [{ bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' }, actor: owner, at: (await now()).toISOString() }] });
+    expect(qualified).toMatchObject({ stage: 'sql' });
+
+    const rep = actorOf(owner, 'rep');
+    const converted = await journey.executeUpdate(convertToDeal, { args: [{ actor: { email: owner, role: 'rep' }, contactRole: 'decision-maker' }] });
+    const deal = client.workflow.getHandle(converted.workflowId);
+    const dealId = converted.dealId;
+    expect(await deal.query(desk.dealState)).toMatchObject({ stage: 'needs-analysis', owner });
+    const deps = { db, temporal: client };
+
+    // ---- needs analysis → presentation → a demo --------------------------------------------
+    const blocked = await deal.executeUpdate(desk.moveStage, { args: [{ to: 'proposal', actor: { email: owner, role: 'rep' } }] }).catch((error: unknown) => error);
+    expect(blocked).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(String((blocked as Error).cause)).toContain('record a needs-analysis summary');
+
+    await saveNeeds(db, rep, dealId, { needs: { spin: { situation: 'Spreadsheets', problem: 'Leads lost', implication: 'Missed quota', needPayoff: 'Routed in minutes' }, painPoints: ['slow follow-up'], businessGoals: ['+20% pipeline'], objections: [] }, summary: 'Needs automated routing and SLAs for 100 reps.', expectedRevision: 1 }, await now());
+    const champion = await addStakeholder(db, rep, dealId, { name: 'Charles Babbage', email: 'charles@engines.io', role: 'decision-maker', influence: 'high' }, await now());
+    expect(await deal.executeUpdate(desk.moveStage, { args: [{ to: 'presentation', actor: { email: owner, role: 'rep' } }] })).toEqual({ stage: 'presentation', warnings: [] });
+
+    const today = toLocalDate(await now(), 'America/New_York');
+    const demoAt = fromLocalDateTime({ ...addLocalDays(today, 3), hour: 15, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
+    const demo = await scheduleMeeting(deps, rep, dealId, { kind: 'demo', title: 'Platform demo', startsAt: demoAt.toISOString(), endsAt: new Date(demoAt.getTime() + 3_600_000).toISOString(), attendees: [{ name: 'Charles Babbage', contactId: champion.id }] });
+    expect(demo.remindAt).toEqual([new Date(demoAt.getTime() - DAY).toISOString(), new Date(demoAt.getTime() - 3_600_000).toISOString()]);
+    await env.sleep(demoAt.getTime() + 2 * 3_600_000 - (await now()).getTime());
+    const reminders = (await sink.list({ to: owner })).filter((m) => m.subject.startsWith('Reminder: Platform demo'));
+    expect(reminders.map((m) => m.subject).sort()).toEqual(['Reminder: Platform demo in 1 day', 'Reminder: Platform demo in 1 hour']);
+    expect((await db.meeting.findUnique({ where: { id: demo.meetingId } }))?.remindedAt).not.toBeNull();
+
+    const followUp = await completeMeeting(deps, rep, dealId, demo.meetingId, { status: 'held', attendance: [{ name: 'Charles Babbage', contactId: champion.id, attended: true }], feedback: 'Loved the routing rules' });
+    expect(followUp.followUp).toContain('demo-follow-up');
+    await env.sleep(DAY);
+    const thanks = (await sink.list({ to: 'ada@engines.io' })).filter((m) => m.subject === 'Thank you for your time today, Ada');
+    expect(thanks).toHaveLength(1);
+    expect(thanks[0]!.text).toContain('Thank you for joining the demo today');
+    expect(await deal.executeUpdate(desk.moveStage, { args: [{ to: 'proposal', actor: { email: owner, role: 'rep' } }] })).toEqual({ stage: 'proposal', warnings: [] });
+
+    // ---- quote v1 within the rep's authority; sent; expires unsigned after its real 30 days ---
+    await db.product.create({ data: { id: 'prd_platform', sku: 'PLATFORM', name: 'Platform licence (annual)' } });
+    await db.quoteTemplate.create({ data: { id: 'qtt_standard', name: 'standard', content: { seller: { name: 'leadflow Inc.' }, paymentTerms: 'net-30', validForDays: null, currency: 'USD', priceBook: 'standard' } } });
+    clock = (await now()).getTime();
+    const created = await createQuote(quoteDeps(), rep, dealId, quoteLines('8'));
+    const quoteId = created.quote.id;
+    const v1 = { versionId: created.quote.current.id, validUntil: created.quote.current.content.validUntil };
+    expect(created.submission).toMatchObject({ submitted: true, status: 'approved', tier: 'rep-authority' });
+    const sent1 = await deal.executeUpdate(desk.sendQuote, { args: [{ versionId: v1.versionId, actor: { email: owner, role: 'rep' } }] });
+    expect(sent1.expiresAt).toBe(new Date(Date.parse(`${v1.validUntil}T00:00:00Z`) + DAY).toISOString());
+    await env.sleep('29 days');
+    expect((await db.quoteVersion.findUnique({ where: { id: v1.versionId } }))?.status).toBe('sent');
+    await env.sleep('3 days');
+    expect((await db.quoteVersion.findUnique({ where: { id: v1.versionId } }))?.status).toBe('expired');
+    const dealName = (await db.deal.findUnique({ where: { id: dealId } }))!.name;
+    expect((await sink.list({ to: owner })).map((m) => m.subject)).toEqual(expect.arrayContaining([`Quote expired: ${dealName}`, `Deal stalled in proposal: ${dealName}`]));
+    expect((await sink.list({ to: 'mike@example.com' })).map((m) => m.subject)).toContain(`Deal stalled in proposal: ${dealName}`);
+
+    // ---- quote v2 at 25 %: manager → director; the manager misses the deadline ----------------
+    clock = (await now()).getTime();
+    const edited = await editQuote(quoteDeps(), rep, quoteId, created.quote.revision, quoteLines('25'));
+    expect(edited.submission).toMatchObject({ submitted: true, status: 'pending-approval', tier: 'director-authority' });
+    const v2 = { versionId: edited.quote.current.id, contentHash: edited.quote.current.contentHash };
+    const requestId = `apr_${v2.versionId}`;
+    const approvalWorkflow = client.workflow.getHandle((edited.submission as { approvalWorkflowId: string }).approvalWorkflowId);
+    const managerStep = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId, level: 'manager' } }));
+    expect(managerStep).toMatchObject({ assigneeEmail: 'mike@example.com', status: 'pending' });
+    const approvalMail = async () => (await sink.list({ to: 'mike@example.com' })).map((m) => m.subject).filter((subject) => subject.includes(created.quote.number));
+    expect(await eventually(async () => (await approvalMail()).length === 1, 10_000)).toBe(true);
+    expect(await approvalMail()).toEqual([expect.stringContaining(`Approval needed: ${created.quote.number} v2`)]);
+
+    await env.sleep(managerStep.dueAt.getTime() - (await now()).getTime() + 60_000);
+    const escalated = await db.approvalStep.findUnique({ where: { id: managerStep.id } });
+    expect(escalated).toMatchObject({ status: 'escalated', decidedBy: 'system' });
+    // The reminder went out at 4 business hours, the escalation at 1 business day (Mike's hours).
+    expect(Math.abs(escalated!.remindedAt!.getTime() - managerStep.remindAt!.getTime())).toBeLessThan(60_000);
+    expect(Math.abs(escalated!.decidedAt!.getTime() - managerStep.dueAt.getTime())).toBeLessThan(60_000);
+    expect((await approvalMail()).sort()).toEqual([expect.stringContaining('Approval needed'), expect.stringContaining(`Reminder: approval of ${created.quote.number} v2`)]);
+    const directorStep = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId, level: 'director', position: 0 } }));
+    expect(directorStep).toMatchObject({ assigneeEmail: 'dana@example.com', status: 'pending' });
+
+    // Someone else cannot decide; the director can, once, even when the button is pressed twice.
+    const intruder = await approvalWorkflow.executeUpdate(desk.decideApproval, { args: [{ stepId: directorStep.id, decision: 'approve', comment: '', contentHash: v2.contentHash, actor: { email: 'victor@example.com', role: 'vp' } }] }).catch((error: unknown) => error);
+    expect(String((intruder as Error).cause)).toContain('victor@example.com may not decide this step');
+    const decide = () => approvalWorkflow.executeUpdate(desk.decideApproval, { updateId: `decision-${directorStep.id}`, args: [{ stepId: directorStep.id, decision: 'approve', comment: 'Strategic logo', contentHash: v2.contentHash, actor: { email: 'dana@example.com', role: 'director' } }] });
+    const [first, second] = [await decide(), await decide()];
+    expect(second).toEqual(first);
+    expect(await approvalWorkflow.result()).toMatchObject({ status: 'approved' });
+    expect((await db.quoteVersion.findUnique({ where: { id: v2.versionId } }))?.status).toBe('approved');
+    expect(await db.approvalStep.count({ where: { requestId, status: 'approved' } })).toBe(1);
+    expect((await deal.query(desk.dealState)).quote).toMatchObject({ versionId: v2.versionId, status: 'approved' });
+
+    // ---- sent, negotiation, signed, closed won ------------------------------------------------
+    await deal.executeUpdate(desk.sendQuote, { args: [{ versionId: v2.versionId, actor: { email: owner, role: 'rep' } }] });
+    expect(await deal.executeUpdate(desk.moveStage, { args: [{ to: 'negotiation', actor: { email: owner, role: 'rep' } }] })).toMatchObject({ stage: 'negotiation' });
+    const { envelopeId } = await deal.executeUpdate(desk.requestSignature, { args: [{ versionId: v2.versionId, signer: { name: 'Charles Babbage', email: 'charles@engines.io' }, actor: { email: owner, role: 'rep' } }] });
+    expect(await db.signatureRequest.findFirst({ where: { envelopeId } })).toMatchObject({ status: 'sent', quoteVersionId: v2.versionId });
+    await deal.signal(desk.signatureCompleted, { provider: 'fake', envelopeId, versionId: v2.versionId, status: 'signed', at: (await now()).toISOString() });
+    const won = await deal.result();
+    expect(won).toMatchObject({ stage: 'closed-won', quote: { status: 'signed' }, contract: { contractId: expect.any(String) } });
+    const contract = (await db.contract.findUnique({ where: { dealId } }))!;
+    expect(Number(contract.valueMinor)).toBe(9_000_000); // 100 × $1,200.00 − 25 %
+    const closedAt = (await db.deal.findUnique({ where: { id: dealId } }))!.closedAt!;
+    expect(contract.endDate.getTime() - contract.startDate.getTime()).toBeGreaterThanOrEqual(365 * DAY);
+
+    // ---- renewal reminders at 90 / 60 / 30 days before the end --------------------------------
+    // Up to the day before the end, then the renewal clock runs out: awaiting its result skips the
+    // remaining time (the test server does not skip time for a sleep once every workflow is idle).
+    await env.sleep(contract.endDate.getTime() - (await now()).getTime() - DAY);
+    const renewal = await client.workflow.getHandle(contract.workflowId).result() as { reminders: Array<{ offset: string }>; endedAt: string };
+    expect(renewal.reminders.map((r) => r.offset)).toEqual(['90 days', '60 days', '30 days']);
+    const renewalTasks = await db.task.findMany({ where: { dealId, kind: 'renewal' }, orderBy: { dueAt: 'asc' } });
+    expect(renewalTasks.map((task) => Math.round((contract.endDate.getTime() - task.dueAt.getTime()) / DAY))).toEqual([90, 60, 30]);
+    expect((await sink.list({ to: owner })).filter((m) => m.subject.startsWith('Renewal coming up'))).toHaveLength(3);
+    expect((await db.contract.findUnique({ where: { id: contract.id } }))?.status).toBe('ended');
+
+    // ---- the audit trail tells the story -------------------------------------------------------
+    const audit = await db.auditEvent.findMany({ where: { dealId }, orderBy: { occurredAt: 'asc' } });
+    const actions = audit.map((entry) => entry.action);
+    for (const action of ['deal.created', 'deal.stage-changed', 'meeting.scheduled', 'meeting.recorded', 'quote.approved', 'quote.sent', 'quote.expired', 'approval.requested', 'approval.assigned', 'approval.reminded', 'approval.escalated', 'approval.approved', 'approval.satisfied', 'signature.sent', 'quote.signed', 'contract.created', 'contract.renewal-reminder', 'contract.ended']) {
+      expect(actions, action).toContain(action);
+    }
+    const decision = audit.find((entry) => entry.action === 'approval.approved' && entry.actor === 'dana@example.com')!;
+    expect(decision).toMatchObject({ reason: 'Strategic logo', subjectId: requestId });
+    expect(closedAt.getTime()).toBeGreaterThan(managerStep.dueAt.getTime());
+    await journey.terminate('test over');
+  });
+});
+
+async function eventuallyRow<T>(probe: () => Promise<T | null>): Promise<T> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const row = await probe();
+    if (row) return row;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('row did not appear');
+}
