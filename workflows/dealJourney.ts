@@ -53,6 +53,8 @@ interface DealMemory {
   /** Each meeting's reminder offsets still to send, by meeting id. */
   reminders: Record<string, Array<{ offset: string; at: string }>>;
   validUntil: string | null;
+  /** Signature outcomes already acted on, by envelope: a redelivered webhook changes nothing. */
+  signatures?: Record<string, string>;
   timing: { meetingReminders: Duration[]; demoFollowUp: CompiledCadence | null; renewalRemindBefore: Duration[] } | null;
 }
 
@@ -309,6 +311,9 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     },
   );
   setHandler(desk.signatureCompleted, (event) => {
+    const handled = (memory.signatures ??= {});
+    if (handled[event.envelopeId] === event.status) return;
+    handled[event.envelopeId] = event.status;
     void mutating(async () => {
       if (state.quote?.versionId !== event.versionId || isClosed()) return;
       if (event.status !== 'signed') {
