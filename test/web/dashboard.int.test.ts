@@ -1,20 +1,15 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestSystem, type TestSystem } from '../support/system';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumAvailable, launchChromium } from './browser';
 
 /** The dashboard in a real headless Chromium against the real system. */
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard', () => {
+describe.skipIf(!chromiumAvailable)('dashboard', () => {
   let system: TestSystem;
   let browser: Browser;
   beforeAll(async () => {
     system = await startTestSystem('sqlite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
