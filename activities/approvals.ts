@@ -133,6 +133,39 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
       }
     },
 
+    /**
+     * Hands an open step to someone else by hand (approvals.yaml `delegation.allowManual`). The
+     * new assignee must be active, in the office, and hold the same or a higher role when the
+     * rules say so. Returns who may decide now, or why the hand-over is refused.
+     */
+    async delegateApprovalStep(input: { stepId: string; to: string; reason: string; actor: string; plan: ApprovalPlan; at: string }): Promise<{ ok: true; assignee: string; deciders: string[]; notice: Notice } | { ok: false; reason: string }> {
+      const step = await db.approvalStep.findUnique({ where: { id: input.stepId }, include: { request: { include: { quoteVersion: { include: { quote: { include: { deal: true } } } } } } } });
+      if (!step || step.status !== 'pending') return { ok: false, reason: `approval step ${input.stepId} is not open` };
+      if (!input.plan.delegation.allowManual) return { ok: false, reason: 'approvals.yaml does not allow handing approvals to someone else (delegation.allowManual: false)' };
+      const deal = step.request.quoteVersion.quote.deal;
+      const at = new Date(input.at);
+      const target = await db.rep.findUnique({ where: { tenant_email: { tenant: deal.tenant, email: input.to } } });
+      if (!target || !target.active) return { ok: false, reason: `${input.to} is not an active person` };
+      if (isOutOfOffice(target, at)) return { ok: false, reason: `${input.to} is out of office` };
+      const level = ROLE_RANK[step.level] ?? 0;
+      if (input.plan.delegation.delegateNeeds === 'same-or-higher-role' && (ROLE_RANK[target.role] ?? 0) < level) {
+        return { ok: false, reason: `${input.to} is ${target.role}; a ${step.level} approval needs the same or a higher role` };
+      }
+      if (step.assigneeEmail !== input.to) {
+        await db.$transaction(async (tx) => {
+          await tx.approvalStep.update({ where: { id: step.id }, data: { assigneeEmail: target.email, delegatedFrom: step.delegatedFrom ?? step.assigneeEmail } });
+          await recordAudit(tx, { tenant: deal.tenant, subjectType: 'approval', subjectId: step.requestId, dealId: deal.id, action: 'approval.delegated', actor: input.actor, reason: input.reason, details: { stepId: step.id, level: step.level, from: step.assigneeEmail, to: target.email }, occurredAt: at, idempotencyKey: `${step.id}:delegated:${target.email}` });
+        });
+      }
+      const version = step.request.quoteVersion;
+      return {
+        ok: true,
+        assignee: target.email,
+        deciders: await deciders(target.email, deal.tenant),
+        notice: { to: target.email, subject: `Approval handed to you: ${version.quote.number} v${version.version} for ${deal.name}`, text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n` },
+      };
+    },
+
     /** A later position needs a role that already approved this request (after an escalation): recorded, not asked again. */
     async noteApprovalSatisfied(input: { requestId: string; position: number; level: string; at: string }): Promise<void> {
       const request = await requestOf(input.requestId);

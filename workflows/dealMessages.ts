@@ -129,7 +129,14 @@ export interface ApprovalDecisionResult {
   requestStatus: 'pending' | 'approved' | 'rejected';
 }
 export const decideApproval = defineUpdate<ApprovalDecisionResult, [ApprovalDecisionRequest]>('decideApproval');
+export interface DelegationRequest {
+  stepId: string;
+  /** The person to hand the step to. */
+  to: string;
+  reason: string;
+  actor: ActorRef;
+}
 /** Hands a pending step to someone else (manual delegation, if approvals.yaml allows it). */
-export const delegateApproval = defineUpdate<{ stepId: string; assigneeEmail: string }, [{ stepId: string; to: string; reason: string; actor: ActorRef }]>('delegateApproval');
+export const delegateApproval = defineUpdate<{ stepId: string; assigneeEmail: string }, [DelegationRequest]>('delegateApproval');
 /** The parent withdraws the request (the quote was edited). */
 export const withdrawApproval = defineSignal<[{ reason: string }]>('withdrawApproval');

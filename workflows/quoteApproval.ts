@@ -10,7 +10,7 @@ import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler } 
 import type { ApprovalPlan } from '../activities/deals';
 import type { AssignResult } from '../activities/approvals';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
-import { approvalFinished, decideApproval, withdrawApproval, type ApprovalDecisionRequest, type ApprovalDecisionResult } from './dealMessages';
+import { approvalFinished, decideApproval, delegateApproval, withdrawApproval, type ApprovalDecisionRequest, type ApprovalDecisionResult, type DelegationRequest } from './dealMessages';
 import { mail, store } from './journey/effects';
 
 export interface QuoteApprovalInput {
@@ -55,7 +55,11 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
       step.decision ??= decision;
       step.decidedBy ??= closed.decidedBy;
       if (step.decision === 'rejected') rejected ??= { by: step.decidedBy ?? request.actor.email, level: step.level, comment: request.comment };
-      const lastOpen = step.position === input.chain.length - 1 && [...open.values()].every((other) => other.decision !== null);
+      // The last decision the request waits for: nothing open, and every later position is a role
+      // that has approved already (an escalation brought it here), so `runLevel` will not ask again.
+      const satisfied = (role: string) => role === step.level || approvedRoles.has(role);
+      const laterSatisfied = input.chain.slice(step.position + 1).every((later) => later.approvers.every((level) => satisfied(level.role)));
+      const lastOpen = step.decision === 'approved' && laterSatisfied && [...open.values()].every((other) => other.decision !== null);
       return {
         stepId: request.stepId,
         decision: step.decision,
@@ -73,6 +77,25 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
         if (!step.deciders.includes(request.actor.email)) throw new Error(`${request.actor.email} may not decide this step; it is assigned to ${step.deciders.join(' or ')}`);
         if (request.contentHash !== input.contentHash) throw new Error(`the quote changed: this approval is for content ${input.contentHash}, not ${request.contentHash}`);
         if (request.comment.trim() === '' && request.decision === 'reject') throw new Error('a rejection needs a comment saying why');
+      },
+    },
+  );
+
+  setHandler(
+    delegateApproval,
+    async (request: DelegationRequest) => {
+      const step = open.get(request.stepId)!;
+      const handed = await store.delegateApprovalStep({ stepId: request.stepId, to: request.to, reason: request.reason, actor: request.actor.email, plan: input.plan, at: now() });
+      if (!handed.ok) throw ApplicationFailure.create({ type: 'DelegationRefused', nonRetryable: true, message: handed.reason });
+      step.deciders = handed.deciders;
+      await mail.sendEmail({ idempotencyKey: `${request.stepId}:delegated:${handed.assignee}`, leadId: input.leadId, ...handed.notice });
+      return { stepId: request.stepId, assigneeEmail: handed.assignee };
+    },
+    {
+      validator: (request: DelegationRequest) => {
+        const step = open.get(request.stepId);
+        if (withdrawn !== null || !step || step.decision !== null) throw new Error(`approval step ${request.stepId} is not open`);
+        if (!step.deciders.includes(request.actor.email)) throw new Error(`${request.actor.email} may not hand this step on; it is assigned to ${step.deciders.join(' or ')}`);
       },
     },
   );

@@ -37,6 +37,8 @@ export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(tempo
         const details = (failure.details?.[0] ?? {}) as { missing?: string[]; warnings?: string[] };
         throw new LeadflowError('not_allowed', failure.message, { details: (details.missing ?? []).map((missing) => ({ path: 'stage', message: missing })) });
       }
+      // The rules refused a hand-over (role, availability, allowManual): about the caller's `to`.
+      if (failure.type === 'DelegationRefused') throw new LeadflowError('not_allowed', failure.message, { details: [{ path: 'to', message: failure.message }] });
       throw new LeadflowError('conflict', failure.message, { cause: error });
     }
     if ((error as { name?: string }).name === 'WorkflowNotFoundError') throw new LeadflowError('conflict', `Workflow ${workflowId} is not running.`);
@@ -64,11 +66,20 @@ export async function convertLead(deps: DealCommandDeps, actor: Actor, leadId: s
   if (!(await canWriteDeal(deps.db, actor, { tenant: lead.tenant, ownerEmail: lead.ownerId ?? actor.email }))) {
     throw new LeadflowError('forbidden', `Only the lead's owner (${lead.ownerId ?? 'none'}), their managers or revops may convert it; ${actor.email} is ${actor.role}.`);
   }
-  return updateWorkflow(deps.temporal, lead.journeyId, convertToDeal, [{ ...request, actor: ref(actor) }], `convert-${leadId}`);
+  // No fixed update id: Temporal would replay the first answer (`created: true`) to a repeat. The
+  // journey's handler is idempotent and serialised, so a repeat (or a concurrent twin) is told
+  // `created: false` with the same deal.
+  return updateWorkflow(deps.temporal, lead.journeyId, convertToDeal, [{ ...request, actor: ref(actor) }]);
+}
+
+/** A closed deal's journey has ended: say so, rather than "workflow not running" (or after writing a row). */
+function assertDealOpen(deal: { id: string; stage: string }): void {
+  if (deal.stage === 'closed-won' || deal.stage === 'closed-lost') throw new LeadflowError('conflict', `Deal ${deal.id} is ${deal.stage}; a closed deal does not change.`);
 }
 
 export async function moveDealStage(deps: DealCommandDeps, actor: Actor, dealId: string, to: DealStage, reason: string | undefined): Promise<desk.StageMoveResult> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
+  assertDealOpen(deal);
   return updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [{ to, reason, actor: ref(actor) }]);
 }
 
@@ -82,6 +93,7 @@ export interface MeetingInput {
 
 export async function scheduleMeeting(deps: DealCommandDeps, actor: Actor, dealId: string, input: MeetingInput): Promise<{ meetingId: string; remindAt: string[] }> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
+  assertDealOpen(deal);
   if (Date.parse(input.endsAt) <= Date.parse(input.startsAt)) throw new LeadflowError('validation_failed', 'The meeting ends before it starts.', { details: [{ path: 'endsAt', message: 'must be after startsAt' }] });
   const meetingId = `mtg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   await deps.db.$transaction(async (tx) => {
@@ -150,17 +162,29 @@ export async function decideApprovalStep(deps: DealCommandDeps, actor: Actor, re
     throw new LeadflowError('forbidden', `Only ${step.assigneeEmail} (the ${step.level} approver) or their delegate may decide this step; ${actor.email} may not.`);
   }
   const wanted = input.decision === 'approve' ? 'approved' : 'rejected';
-  if (step.status !== 'pending') {
-    if (step.decidedBy === actor.email && step.status === wanted) {
-      return { stepId, decision: wanted, decidedBy: actor.email, decidedAt: step.decidedAt!.toISOString(), requestStatus: step.request.status === 'pending' ? 'pending' : (step.request.status as 'approved' | 'rejected') };
-    }
-    throw new LeadflowError('conflict', `This step is already ${step.status}${step.decidedBy ? ` by ${step.decidedBy}` : ''}.`);
+  const repeated = step.status !== 'pending' && step.decidedBy === actor.email && step.status === wanted;
+  if (step.status !== 'pending' && !repeated) throw new LeadflowError('conflict', `This step is already ${step.status}${step.decidedBy ? ` by ${step.decidedBy}` : ''}.`);
+  if (repeated && step.request.status !== 'pending') {
+    return { stepId, decision: wanted, decidedBy: actor.email, decidedAt: step.decidedAt!.toISOString(), requestStatus: step.request.status as 'approved' | 'rejected' };
   }
   if (input.contentHash !== step.request.contentHash) {
     throw new LeadflowError('conflict', `The quote changed since you reviewed it: this approval is for content ${step.request.contentHash}. Review the current version and decide again.`, { details: [{ path: 'contentHash', message: `is not the content under approval (${step.request.contentHash})` }] });
   }
+  // A repeat while the chain still runs goes to the workflow with the same update id, so Temporal
+  // answers with the first press's result (the request row may not have caught up yet).
   const updateId = `decision-${createHash('sha256').update(`${stepId}\u0000${actor.email}\u0000${wanted}`).digest('hex').slice(0, 32)}`;
   return updateWorkflow(deps.temporal, step.request.workflowId, desk.decideApproval, [{ stepId, decision: input.decision, comment: input.comment, contentHash: input.contentHash, actor: ref(actor) }], updateId);
+}
+
+/** The step's approver (or their delegate) hands it to someone else, with a reason. */
+export async function delegateApprovalStep(deps: DealCommandDeps, actor: Actor, requestId: string, stepId: string, input: { to: string; reason: string }): Promise<{ stepId: string; assigneeEmail: string }> {
+  const step = await deps.db.approvalStep.findUnique({ where: { id: stepId }, include: { request: true } });
+  if (!step || step.requestId !== requestId || step.request.tenant !== actor.tenant) throw new LeadflowError('not_found', `Approval request ${requestId} has no step ${stepId}.`);
+  if (!(await mayDecide(deps.db, actor.tenant, step, actor.email))) {
+    throw new LeadflowError('forbidden', `Only ${step.assigneeEmail} (the ${step.level} approver) or their delegate may hand this step on; ${actor.email} may not.`);
+  }
+  if (step.status !== 'pending') throw new LeadflowError('conflict', `This step is already ${step.status}.`);
+  return updateWorkflow(deps.temporal, step.request.workflowId, desk.delegateApproval, [{ stepId, to: input.to, reason: input.reason, actor: ref(actor) }], `delegate-${stepId}-${input.to}`);
 }
 
 /** Approval requests: a person's own queue (`assignee: me`) or all of a deal's. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
 import type { Actor } from '../../src/auth/actor';
 import { addLocalDays, fromLocalDateTime, toLocalDate } from '../../src/domain/time-zone';
@@ -49,18 +49,24 @@ describe('deal desk at full length (time-skipping)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-deal-full-length-'));
   const secret = 'full-length-webhook-secret';
 
+  let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
     database = await createTestDatabase('sqlite');
     sink = await startMailSink({ host: '127.0.0.1', port: 0, dir: path.join(dir, 'mailbox'), logger });
     registry = new RuleRegistry({ dir: path.resolve('rules'), store: new InMemoryRuleVersionStore(), logger, watch: false });
     await registry.start();
     esign = await startFakeSignatureProvider({ secret, webhookUrl: 'http://127.0.0.1:9/unused', logger });
-    const provider = new FakeSignatureClient({ baseUrl: esign.url, secret });
-    const workflowBundle = await bundleWorkflowCode({
+    workflowBundle = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     });
+  });
+
+  // Each scenario gets its own test server: a child workflow that completes after its parent has
+  // closed (the contract's renewal clock) leaves the test server unable to skip time afterwards.
+  beforeEach(async () => {
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
+    const provider = new FakeSignatureClient({ baseUrl: esign.url, secret });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'deal-full-length',
@@ -77,10 +83,12 @@ describe('deal desk at full length (time-skipping)', () => {
     });
     running = worker.run();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     worker?.shutdown();
     await running;
     await env?.teardown();
+  });
+  afterAll(async () => {
     await esign?.stop();
     await sink?.stop();
     await database?.drop();
@@ -106,8 +114,23 @@ describe('deal desk at full length (time-skipping)', () => {
   let clock = 0;
   const quoteLines = (discount: string) => ({ template: 'standard', customer: { company: 'Analytical Engines', contactName: 'Ada', region: 'US' }, lines: [{ sku: 'PLATFORM', quantity: 100, unitPrice: '1200.00', discount }] });
 
+  let seeded: Promise<void> | undefined;
+  const people = () => (seeded ??= seedPeople());
+
+  /** A lead taken to SQL by its journey and converted; the deal's workflow handle and owner. */
+  async function openDeal(leadId: string, email: string) {
+    const journey = await env.client.workflow.start('leadJourney', { workflowId: `lead-default-${leadId}`, taskQueue: 'deal-full-length', args: [{ leadId, tenant: 'default', email }] });
+    const at = async () => (await now()).toISOString();
+    await journey.executeUpdate('submitLead', { args: [{ submissionId: `${leadId}-1`, tenant: 'default', email, firstName: 'Pat', title: 'VP Sales', company: `Company of ${email}`, source: 'events', sourceDetails: {}, attributes: { employees: 1200, region: 'north-america', industry: 'software' }, receivedAt: await at() }] });
+    await journey.executeUpdate('recordEvent', { args: [{ eventId: `${leadId}-pricing`, type: 'pricing-page-visit', at: await at(), details: {} }] });
+    const owner = (await journey.query(journeyState)).owner!;
+    await journey.executeUpdate('recordBant', { args: [{ bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' }, actor: owner, at: await at() }] });
+    const converted = await journey.executeUpdate(convertToDeal, { args: [{ actor: { email: owner, role: 'rep' }, contactRole: 'decision-maker' }] });
+    return { ...converted, owner, journey };
+  }
+
   it('when an SQL is worked to closed won, then every deadline, expiry and renewal runs at its real length and is in the audit trail', async () => {
-    await seedPeople();
+    await people();
     const db = database.db;
     const client = env.client;
 
@@ -244,6 +267,66 @@ describe('deal desk at full length (time-skipping)', () => {
     expect(closedAt.getTime()).toBeGreaterThan(managerStep.dueAt.getTime());
     await journey.terminate('test over');
   });
+
+  it('when the manager is out of office, then the named delegate gets the request; a hand-over to a lower role is refused; an executive approval nobody answers is rejected at its 48-hour deadline', async () => {
+    await people();
+    const db = database.db;
+    await db.rep.create({ data: { id: 'rep_manager2', email: 'molly@example.com', name: 'Molly Manager', role: 'manager', timeZone: 'America/Chicago', managerId: 'rep_director' } });
+    const at = await now();
+    await db.rep.update({ where: { id: 'rep_manager' }, data: { outOfOfficeFrom: new Date(at.getTime() - DAY), outOfOfficeUntil: new Date(at.getTime() + 14 * DAY), delegateId: 'rep_manager2' } });
+    await db.product.upsert({ where: { tenant_sku: { tenant: 'default', sku: 'PLATFORM' } }, create: { id: 'prd_platform', sku: 'PLATFORM', name: 'Platform licence (annual)' }, update: {} });
+    await db.quoteTemplate.upsert({ where: { tenant_name: { tenant: 'default', name: 'standard' } }, create: { id: 'qtt_standard', name: 'standard', content: { seller: { name: 'leadflow Inc.' }, paymentTerms: 'net-30', validForDays: null, currency: 'USD', priceBook: 'standard' } }, update: {} });
+
+    // 15 %: the manager's authority. Mike is away, so Molly (his named delegate, also a manager) is asked.
+    const first = await openDeal('ld_dealdeskooo0000000000a', 'grace@navy.mil');
+    const rep = actorOf(first.owner, 'rep');
+    clock = (await now()).getTime();
+    const quote = await createQuote(quoteDeps(), rep, first.dealId, quoteLines('15'));
+    expect(quote.submission).toMatchObject({ status: 'pending-approval', tier: 'manager-authority' });
+    const request = `apr_${quote.quote.current.id}`;
+    const step = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: request } }));
+    expect(step).toMatchObject({ level: 'manager', assigneeEmail: 'molly@example.com', delegatedFrom: 'mike@example.com', status: 'pending' });
+    const assigned = await db.auditEvent.findFirst({ where: { subjectId: request, action: 'approval.assigned' } });
+    expect(assigned?.reason).toBe('mike@example.com is out of office; delegated to molly@example.com');
+
+    // Molly may hand it on by hand, but not to a rep; to the director it goes.
+    const approval = env.client.workflow.getHandle((quote.submission as { approvalWorkflowId: string }).approvalWorkflowId);
+    const refused = await approval.executeUpdate(desk.delegateApproval, { args: [{ stepId: step.id, to: first.owner, reason: 'on holiday too', actor: { email: 'molly@example.com', role: 'manager' } }] }).catch((error: unknown) => error);
+    expect(String((refused as Error).cause)).toContain('a manager approval needs the same or a higher role');
+    await approval.executeUpdate(desk.delegateApproval, { args: [{ stepId: step.id, to: 'dana@example.com', reason: 'Dana knows this customer', actor: { email: 'molly@example.com', role: 'manager' } }] });
+    expect(await db.approvalStep.findUnique({ where: { id: step.id } })).toMatchObject({ assigneeEmail: 'dana@example.com', delegatedFrom: 'mike@example.com' });
+    const molly = await approval.executeUpdate(desk.decideApproval, { args: [{ stepId: step.id, decision: 'approve', comment: 'ok', contentHash: quote.quote.current.contentHash, actor: { email: 'molly@example.com', role: 'manager' } }] }).catch((error: unknown) => error);
+    expect(String((molly as Error).cause)).toContain('molly@example.com may not decide this step');
+    await approval.executeUpdate(desk.decideApproval, { args: [{ stepId: step.id, decision: 'approve', comment: 'Fine by me', contentHash: quote.quote.current.contentHash, actor: { email: 'dana@example.com', role: 'director' } }] });
+    expect(await approval.result()).toMatchObject({ status: 'approved' });
+
+    // 40 %: director, then VP and finance together. The director approves; VP and finance never answer.
+    await db.rep.create({ data: { id: 'rep_finance', email: 'fiona@example.com', name: 'Fiona Finance', role: 'finance', timeZone: 'Europe/London' } });
+    const second = await openDeal('ld_dealdeskexec000000000a', 'barbara@liskov.io');
+    clock = (await now()).getTime();
+    const deep = await createQuote(quoteDeps(), actorOf(second.owner, 'rep'), second.dealId, quoteLines('40'));
+    expect(deep.submission).toMatchObject({ status: 'pending-approval', tier: 'executive-authority' });
+    const deepRequest = `apr_${deep.quote.current.id}`;
+    const executive = env.client.workflow.getHandle((deep.submission as { approvalWorkflowId: string }).approvalWorkflowId);
+    const director = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'director' } }));
+    await executive.executeUpdate(desk.decideApproval, { args: [{ stepId: director.id, decision: 'approve', comment: 'Strategic', contentHash: deep.quote.current.contentHash, actor: { email: 'dana@example.com', role: 'director' } }] });
+    const vp = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'vp' } }));
+    const finance = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'finance' } }));
+    expect([vp.assigneeEmail, finance.assigneeEmail]).toEqual(['victor@example.com', 'fiona@example.com']);
+    await env.sleep(49 * 3_600_000);
+    expect(await executive.result()).toMatchObject({ status: 'rejected' });
+    // Both deadlines are 48 hours: the first to pass rejects (onTimeout: reject); the other is closed with it.
+    const parallel = await db.approvalStep.findMany({ where: { id: { in: [vp.id, finance.id] } } });
+    const timedOut = parallel.filter((row) => row.status === 'auto-rejected');
+    expect(timedOut.length).toBeGreaterThanOrEqual(1);
+    expect(parallel.every((row) => ['auto-rejected', 'cancelled'].includes(row.status))).toBe(true);
+    for (const row of timedOut) expect(Math.abs(row.decidedAt!.getTime() - (row.createdAt.getTime() + 48 * 3_600_000))).toBeLessThan(60_000);
+    expect((await db.approvalRequest.findUnique({ where: { id: deepRequest } }))?.outcomeReason).toContain('rejected by system');
+    expect((await db.quoteVersion.findUnique({ where: { id: deep.quote.current.id } }))?.status).toBe('rejected');
+    await env.client.workflow.getHandle(first.journey.workflowId).terminate('test over').catch(() => undefined);
+    await env.client.workflow.getHandle(second.journey.workflowId).terminate('test over').catch(() => undefined);
+  });
+
 });
 
 async function eventuallyRow<T>(probe: () => Promise<T | null>): Promise<T> {

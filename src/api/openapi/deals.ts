@@ -2,6 +2,7 @@ import {
   ApprovalDecisionSchema,
   ApprovalListQuerySchema,
   ConvertSchema,
+  DelegationSchema,
   DealIdSchema,
   DealListQuerySchema,
   MeetingOutcomeSchema,
@@ -149,6 +150,23 @@ export const dealPaths = {
       responses: {
         '200': described('`{ stepId, decision, decidedBy, decidedAt, requestStatus }`.'),
         ...errors('400', '404', ['409', 'The step was already decided differently or by someone else, the request was withdrawn, or the quote changed since the approver reviewed it (`conflict`; `contentHash` names the content under approval).'], '503'),
+        ...unauthenticated,
+        ...forbidden('The caller is neither the step\'s approver nor their named delegate'),
+      },
+    },
+  },
+  '/api/approvals/{requestId}/steps/{stepId}/delegate': {
+    post: {
+      operationId: 'delegateApproval',
+      tags: ['approvals'],
+      summary: 'Hand an open step to someone else, with a reason (approvals.yaml `delegation.allowManual`; the new approver needs the same or a higher role)',
+      ...needsToken,
+      parameters: [pathParam('requestId', z.string(), 'The approval request id.'), pathParam('stepId', z.string(), 'The step id.')],
+      requestBody: body(DelegationSchema),
+      responses: {
+        '200': described('`{ stepId, assigneeEmail }`; the new approver is mailed.'),
+        '422': errorResponse('The rules refuse the hand-over (`not_allowed`): manual delegation is off, or the person is inactive, out of office or of a lower role.'),
+        ...errors('400', '404', ['409', 'The step is no longer open (`conflict`).'], '503'),
         ...unauthenticated,
         ...forbidden('The caller is neither the step\'s approver nor their named delegate'),
       },

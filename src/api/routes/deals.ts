@@ -13,6 +13,7 @@ import {
   completeMeeting,
   convertLead,
   decideApprovalStep,
+  delegateApprovalStep,
   getApproval,
   listApprovals,
   listDeals,
@@ -43,7 +44,7 @@ export const ConvertSchema = z.strictObject({
 export const StageMoveSchema = z.strictObject({
   to: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }),
   reason: text(1000).optional(),
-});
+}).refine((move) => move.to !== 'closed-lost' || move.reason !== undefined, { path: ['reason'], message: 'is required when closing a deal as lost: say why it was lost' });
 export const DealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }).optional(),
   owner: z.email('must be the owner\'s email address').optional(),
@@ -65,6 +66,10 @@ export const ApprovalDecisionSchema = z.strictObject({
   decision: z.enum(['approve', 'reject'], { error: 'must be approve or reject' }),
   comment: z.string().trim().max(2000, 'must be at most 2000 characters').default(''),
   contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex-character content hash of the quote version you reviewed'),
+});
+export const DelegationSchema = z.strictObject({
+  to: z.email('must be the email address of the person to hand the approval to').transform((email) => email.toLowerCase()),
+  reason: text(1000),
 });
 export const ApprovalListQuerySchema = z.strictObject({
   status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(),
@@ -149,6 +154,12 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
     const actor = requireActor(req);
     const body = parse(ApprovalDecisionSchema, req.body, 'The decision');
     res.json(await decideApprovalStep(deps, actor, parse(text(200), req.params.requestId, 'The approval id'), parse(text(300), req.params.stepId, 'The step id'), body));
+  });
+
+  router.post('/api/approvals/:requestId/steps/:stepId/delegate', async (req, res) => {
+    const actor = requireActor(req);
+    const body = parse(DelegationSchema, req.body, 'The hand-over');
+    res.json(await delegateApprovalStep(deps, actor, parse(text(200), req.params.requestId, 'The approval id'), parse(text(300), req.params.stepId, 'The step id'), body));
   });
 
   return router;
