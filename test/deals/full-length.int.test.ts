@@ -62,8 +62,9 @@ describe('deal desk at full length (time-skipping)', () => {
     });
   });
 
-  // Each scenario gets its own test server: a child workflow that completes after its parent has
-  // closed (the contract's renewal clock) leaves the test server unable to skip time afterwards.
+  // Each scenario gets its own test server: once workflows complete (here the contract's renewal
+  // clock, a child of the closed deal), the test server's clock has been seen to stop skipping or
+  // to jump years ahead, which would derail the next scenario.
   beforeEach(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
     const provider = new FakeSignatureClient({ baseUrl: esign.url, secret });
@@ -247,7 +248,7 @@ describe('deal desk at full length (time-skipping)', () => {
 
     // ---- renewal reminders at 90 / 60 / 30 days before the end --------------------------------
     // Up to the day before the end, then the renewal clock runs out: awaiting its result skips the
-    // remaining time (the test server does not skip time for a sleep once every workflow is idle).
+    // remaining time (a sleep past the last timer of every workflow never returns on the test server).
     await env.sleep(contract.endDate.getTime() - (await now()).getTime() - DAY);
     const renewal = await client.workflow.getHandle(contract.workflowId).result() as { reminders: Array<{ offset: string }>; endedAt: string };
     expect(renewal.reminders.map((r) => r.offset)).toEqual(['90 days', '60 days', '30 days']);
