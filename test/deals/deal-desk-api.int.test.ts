@@ -27,8 +27,8 @@ const MISSING_FOR_PROPOSAL = ['record a needs-analysis summary', 'identify the d
 const fastApprovalRules = () => rulesFixture({
   cadences: fastJourneyRules.cadences,
   approvals: (doc) => {
-    doc.setIn(['levels', 'manager', 'deadline'], '8 seconds');
-    doc.setIn(['levels', 'manager', 'remindAfter'], '4 seconds');
+    doc.setIn(['levels', 'manager', 'deadline'], '20 seconds');
+    doc.setIn(['levels', 'manager', 'remindAfter'], '10 seconds');
   },
 });
 
