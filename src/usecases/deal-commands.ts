@@ -142,7 +142,20 @@ async function versionOnWritableDeal(deps: DealCommandDeps, actor: Actor, quoteI
 
 export async function sendQuoteVersion(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number): Promise<{ versionId: string; expiresAt: string }> {
   const { deal, version: row } = await versionOnWritableDeal(deps, actor, quoteId, version);
-  return updateWorkflow(deps.temporal, deal.workflowId, desk.sendQuote, [{ versionId: row.id, actor: ref(actor) }], `send-${row.id}`);
+  const send = () => updateWorkflow(deps.temporal, deal.workflowId, desk.sendQuote, [{ versionId: row.id, actor: ref(actor) }], `send-${row.id}`);
+  // The approval chain records its outcome, then tells the deal: for a moment the version reads
+  // approved here while the deal still waits. Give the deal up to two seconds to hear it.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const waiting = error instanceof LeadflowError && error.code === 'conflict' && error.message.includes('pending-approval');
+      if (!waiting || attempt >= 10) throw error;
+      const stored = await deps.db.quoteVersion.findUnique({ where: { id: row.id }, select: { status: true } });
+      if (stored?.status !== 'approved') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 export async function requestQuoteSignature(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number, signer: { name: string; email: string }): Promise<{ envelopeId: string }> {
