@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { LeadflowError, retryableFor } from '../src/usecases/errors';
 import type { Db } from '../src/db/client';
 import type { Mailer } from '../src/email/mailer';
 import type { RuleRegistry } from '../src/rules/registry';
@@ -31,6 +32,10 @@ export type SignatureSender = (input: { versionId: string; signer: { name: strin
 
 /** Every activity the worker registers. Workflows import this module as a type only. */
 export function createActivities(deps: ActivityDeps) {
+  return withDomainErrors(activitiesOf(deps));
+}
+
+function activitiesOf(deps: ActivityDeps) {
   const routing = createRoutingActivities({ db: deps.db });
   return {
     ...createLeadActivities(deps.db),
@@ -57,3 +62,26 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * A domain error (`LeadflowError`) thrown by an activity becomes an `ApplicationFailure` of its
+ * code, retryable or not as `retryableFor` says, so workflows see e.g. `not_found` fail fast
+ * instead of retrying forever. Other errors pass through unchanged (Temporal retries them).
+ */
+function withDomainErrors<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await activity(...args);
+      } catch (error) {
+        if (error instanceof LeadflowError) {
+          throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: !retryableFor[error.code], details: error.details === undefined ? [] : [error.details], cause: error });
+        }
+        throw error;
+      }
+    };
+  }
+  return wrapped as T;
+}
+

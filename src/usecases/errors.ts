@@ -27,3 +27,23 @@ export class LeadflowError extends Error {
     this.details = options?.details;
   }
 }
+
+/**
+ * The one table from domain error codes to "may an activity retry help?". Unavailability heals by
+ * itself, so it retries; input, permission and state errors will fail the same way every time, so
+ * an activity raising them fails at once with the message. `internal` retries: it is a bug, and a
+ * deployed fix lets the stuck activity finish.
+ */
+export const retryableFor: Record<ErrorCode, boolean> = {
+  validation_failed: false,
+  unauthorized: false,
+  forbidden: false,
+  not_found: false,
+  conflict: false,
+  stale_revision: false,
+  not_allowed: false,
+  temporal_unavailable: true,
+  database_unavailable: true,
+  rules_unavailable: true,
+  internal: true,
+};

@@ -4,8 +4,8 @@
  * wrong types), for the shipped files and for a generated 500-rule file.
  */
 import { describe, expect, it } from 'vitest';
-import { buildEngine, comparable, runEngine, scoreWithEngine, scoringRules } from '../../bench/engine-reference';
-import { generateScoringYaml, randomFacts, randomSource } from '../../bench/generate-rules';
+import { buildEngine, comparable, runEngine, scoreWithEngine, scoringRules } from '../../src/bench/engine-reference';
+import { generateScoringYaml, randomFacts, randomSource } from '../../src/bench/generate-rules';
 import { evaluateRule, type FactGroups } from '../../src/rules/evaluate-condition';
 import { evaluateScoring } from '../../src/rules/evaluate-scoring';
 import type { FactGroup } from '../../src/rules/facts';

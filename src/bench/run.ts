@@ -9,12 +9,12 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { buildEngine, comparable, scoreWithEngine, scoringRules } from './engine-reference';
 import { generateScoringYaml, randomFacts, randomSource } from './generate-rules';
-import { evaluateScoring } from '../src/rules/evaluate-scoring';
-import { loadRulesetFromTexts } from '../src/rules/load';
-import { readRuleTexts } from '../src/rules/load-dir';
-import type { Ruleset } from '../src/rules/ruleset';
-import type { Facts } from '../src/rules/schema/facts';
-import { formatDiagnostic } from '../src/rules/types';
+import { evaluateScoring } from '../rules/evaluate-scoring';
+import { loadRulesetFromTexts } from '../rules/load';
+import { readRuleTexts } from '../rules/load-dir';
+import type { Ruleset } from '../rules/ruleset';
+import type { Facts } from '../rules/schema/facts';
+import { formatDiagnostic } from '../rules/types';
 
 const TARGET_RATIO = 20;
 const NOW = new Date('2025-06-01T12:00:00Z');
@@ -22,7 +22,7 @@ const NOW = new Date('2025-06-01T12:00:00Z');
 interface Scenario { label: string; ruleset: Ruleset; baselineLeads: number; minSeconds: number }
 
 async function loadScenarios(): Promise<Scenario[]> {
-  const texts = await readRuleTexts(join(import.meta.dirname, '..', 'rules'));
+  const texts = await readRuleTexts(join(import.meta.dirname, '..', '..', 'rules'));
   const load = (replace: Record<string, string>) => {
     const result = loadRulesetFromTexts({ ...texts, ...replace });
     if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));

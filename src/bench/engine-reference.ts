@@ -5,12 +5,12 @@
  * its decisions and per-condition results.
  */
 import { Engine, type NestedConditionResult, type RuleResult, type TopLevelConditionResult } from 'json-rules-engine';
-import type { ConditionTrace, RuleTrace } from '../src/rules/evaluate-condition';
-import { READABLE_OP, type EngineOperator } from '../src/rules/operators';
-import { assembleScore, type ScoringOutcome } from '../src/rules/evaluate-scoring';
-import { shortReason } from '../src/rules/explain';
-import type { CompiledRule, CompiledScoring, Scalar } from '../src/rules/ruleset';
-import type { Facts } from '../src/rules/schema/facts';
+import type { ConditionTrace, RuleTrace } from '../rules/evaluate-condition';
+import { READABLE_OP, type EngineOperator } from '../rules/operators';
+import { assembleScore, type ScoringOutcome } from '../rules/evaluate-scoring';
+import { shortReason } from '../rules/explain';
+import type { CompiledRule, CompiledScoring, Scalar } from '../rules/ruleset';
+import type { Facts } from '../rules/schema/facts';
 
 /** One engine holding `rules`, as an application would build it once at start-up. */
 export function buildEngine(rules: readonly CompiledRule<object>[]): Engine {

@@ -4,7 +4,7 @@
  * including the awkward values (numeric strings, nulls, lists, wrong types) that stress
  * operator semantics. Deterministic for a given seed.
  */
-import { BEHAVIOURS, FACTS, FACT_GROUPS_BY_KIND, SOURCE_CHANNELS, type FactGroup, type FactSpec } from '../src/rules/facts';
+import { BEHAVIOURS, FACTS, FACT_GROUPS_BY_KIND, SOURCE_CHANNELS, type FactGroup, type FactSpec } from '../rules/facts';
 
 /** mulberry32: a small, fast, seedable PRNG. */
 export function randomSource(seed: number): () => number {
