@@ -70,7 +70,7 @@ export async function createQuote(deps: QuoteDeps, actor: Actor, dealId: string,
     try {
       await deps.db.$transaction(async (tx) => {
         const number = await nextQuoteNumber(tx, actor.tenant, now.getUTCFullYear());
-        await tx.quote.create({ data: { id: quoteId, tenant: actor.tenant, dealId: deal.id, number, createdBy: actor.email } });
+        await tx.quote.create({ data: { id: quoteId, tenant: actor.tenant, dealId: deal.id, number, templateName: built.provenance.template, createdBy: actor.email } });
         await tx.quoteVersion.create({ data: { id: versionId, quoteId, version: 1, createdBy: actor.email, ...version.data } });
         await auditVersion(tx, actor, { quoteId, number, dealId: deal.id, versionId, version: 1, at: now }, version, built.provenance, 'quote.created');
       });
@@ -95,14 +95,15 @@ export async function editQuote(deps: QuoteDeps, actor: Actor, quoteId: string, 
   const ruleset = deps.ruleset();
   const now = deps.now();
   const previous = storedVersion(current).content;
-  const built = await buildQuoteContent(deps.db, { tenant: actor.tenant, ruleset, today: isoDate(now), previous }, input);
+  // An edit that names no template keeps the one the quote was built from.
+  const built = await buildQuoteContent(deps.db, { tenant: actor.tenant, ruleset, today: isoDate(now), previous }, { ...input, template: input.template ?? quote.templateName ?? undefined });
   const version = versionRecord(built.content, ruleset);
   if (version.contentHash === current.contentHash) return { quote: await viewQuote(deps.db, actor, quoteId), changed: false, submission: null };
 
   const next = quote.currentVersion + 1;
   const versionId = newId('qv');
   await deps.db.$transaction(async (tx) => {
-    const claimed = await tx.quote.updateMany({ where: { id: quoteId, revision }, data: { revision: { increment: 1 }, currentVersion: next } });
+    const claimed = await tx.quote.updateMany({ where: { id: quoteId, revision }, data: { revision: { increment: 1 }, currentVersion: next, templateName: built.provenance.template } });
     if (claimed.count === 0) {
       const latest = await tx.quote.findUniqueOrThrow({ where: { id: quoteId }, select: { revision: true } });
       throw stale(quote.number, latest.revision, revision);

@@ -115,6 +115,15 @@ describe.each(providers)('quote builder on %s', (provider) => {
     expect((await call('GET', `/api/quotes/${quote.id}/diff`, reader)).body).toMatchObject({ from: 1, to: 2 });
   });
 
+  it('when a quote built from another template is edited without naming one, then it keeps its template', async () => {
+    expect((await call('POST', '/api/quote-templates', revops, { name: 'emea-subsidiary', seller: { name: 'Leadflow Europe B.V.', address: 'Keizersgracht 1, Amsterdam' }, paymentTerms: 'net-45', currency: 'USD' })).status).toBe(201);
+    const { quote } = (await createQuote({ ...newYorkQuote, template: 'emea-subsidiary' })).body;
+    expect(quote.current.content).toMatchObject({ seller: { name: 'Leadflow Europe B.V.' }, paymentTerms: 'net-45' });
+    const edited = await call('PUT', `/api/quotes/${quote.id}`, owner, { revision: quote.revision, customer: newYorkQuote.customer, lines: [{ sku: 'SEAT', quantity: 4 }] });
+    expect(edited.status).toBe(200);
+    expect(edited.body.quote.current.content).toMatchObject({ seller: { name: 'Leadflow Europe B.V.' }, paymentTerms: 'net-45' });
+  });
+
   it('when an edit names an old revision, then it is refused with 409 naming the current revision', async () => {
     const { quote } = (await createQuote(newYorkQuote)).body;
     const edit = (revision: number, quantity: number) => call('PUT', `/api/quotes/${quote.id}`, owner, { ...newYorkQuote, revision, lines: [{ sku: 'SEAT', quantity }] });
