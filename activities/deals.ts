@@ -7,6 +7,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
 import { formatMoney } from '../src/domain/money';
+import { termMonthsOf } from '../src/domain/quote';
 import { checkStageExit, requiredApprovals, type ApprovalOutcome, type StageExitOutcome } from '../src/rules/evaluate-approvals';
 import { evaluateStalled, getCadence, type Decision, type Ruleset } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
@@ -188,21 +189,25 @@ export function createDealActivities(deps: DealActivityDeps) {
       });
     },
 
-    /** A won deal's contract: its term runs from the signature for a year unless the quote says otherwise. */
-    async createContract(input: { dealId: string; versionId: string; contractId: string; workflowId: string; startDate: string; endDate: string; at: string }): Promise<{ contractId: string; valueMinor: number; currency: string; created: boolean }> {
+    /** A won deal's contract: it starts at the signature and runs the quote's term (12 months unless it says otherwise). */
+    async createContract(input: { dealId: string; versionId: string; contractId: string; workflowId: string; startDate: string; at: string }): Promise<{ contractId: string; valueMinor: number; currency: string; endDate: string; created: boolean }> {
       const existing = await db.contract.findUnique({ where: { dealId: input.dealId } });
-      if (existing) return { contractId: existing.id, valueMinor: Number(existing.valueMinor), currency: existing.currency, created: false };
+      if (existing) return { contractId: existing.id, valueMinor: Number(existing.valueMinor), currency: existing.currency, endDate: existing.endDate.toISOString(), created: false };
       const version = await db.quoteVersion.findUnique({ where: { id: input.versionId }, include: { quote: true } });
       if (!version) throw ApplicationFailure.nonRetryable(`quote version ${input.versionId} does not exist`, 'QuoteVersionNotFound');
       const totals = version.totals as { totalMinor: number };
-      const currency = (version.content as { currency: string }).currency;
+      const content = version.content as { currency: string; termMonths?: number };
+      const currency = content.currency;
+      const end = new Date(input.startDate);
+      end.setUTCMonth(end.getUTCMonth() + termMonthsOf(content));
+      const endDate = end.toISOString();
       await db.$transaction(async (tx) => {
         await tx.contract.create({
-          data: { id: input.contractId, tenant: version.quote.tenant, dealId: input.dealId, quoteVersionId: input.versionId, startDate: new Date(input.startDate), endDate: new Date(input.endDate), valueMinor: BigInt(totals.totalMinor), currency, workflowId: input.workflowId },
+          data: { id: input.contractId, tenant: version.quote.tenant, dealId: input.dealId, quoteVersionId: input.versionId, startDate: new Date(input.startDate), endDate: end, valueMinor: BigInt(totals.totalMinor), currency, workflowId: input.workflowId },
         });
-        await recordAudit(tx, { tenant: version.quote.tenant, subjectType: 'contract', subjectId: input.contractId, dealId: input.dealId, action: 'contract.created', actor: 'system', reason: 'deal closed won', details: { startDate: input.startDate, endDate: input.endDate, value: formatMoney(totals.totalMinor, currency), quoteVersion: version.version }, occurredAt: new Date(input.at), idempotencyKey: `${input.contractId}:created` });
+        await recordAudit(tx, { tenant: version.quote.tenant, subjectType: 'contract', subjectId: input.contractId, dealId: input.dealId, action: 'contract.created', actor: 'system', reason: 'deal closed won', details: { startDate: input.startDate, endDate, termMonths: termMonthsOf(content), value: formatMoney(totals.totalMinor, currency), quoteVersion: version.version }, occurredAt: new Date(input.at), idempotencyKey: `${input.contractId}:created` });
       });
-      return { contractId: input.contractId, valueMinor: totals.totalMinor, currency, created: true };
+      return { contractId: input.contractId, valueMinor: totals.totalMinor, currency, endDate, created: true };
     },
 
     /** A renewal reminder: a task for the deal owner, an audit entry, and the notice to email. */

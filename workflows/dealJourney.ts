@@ -175,15 +175,13 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     // A signed quote closes the deal: criteria not met become warnings rather than a refusal.
     const warnings = exit.outcome.kind === 'allowed' ? exit.outcome.warnings : [...exit.outcome.missing, ...exit.outcome.warnings];
     await enterStage('closed-won', actor, reason, exit.version, warnings);
-    const startDate = new Date();
-    const endDate = new Date(startDate);
-    endDate.setUTCFullYear(endDate.getUTCFullYear() + 1);
     const contractId = `ctr_${input.dealId.slice(3)}`;
     const contractWorkflowId = `contract-${input.tenant}-${contractId}`;
-    await store.createContract({ dealId: input.dealId, versionId, contractId, workflowId: contractWorkflowId, startDate: startDate.toISOString(), endDate: endDate.toISOString(), at: now() });
+    // The contract runs the signed quote's term; the activity reads it, so the end is in history.
+    const contract = await store.createContract({ dealId: input.dealId, versionId, contractId, workflowId: contractWorkflowId, startDate: now(), at: now() });
     await startChild(contractRenewal, {
       workflowId: contractWorkflowId,
-      args: [{ contractId, leadId: input.leadId, endsAt: endDate.toISOString(), remindBefore: (await timing()).renewalRemindBefore }],
+      args: [{ contractId, leadId: input.leadId, endsAt: contract.endDate, remindBefore: (await timing()).renewalRemindBefore }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     state.contract = { contractId, workflowId: contractWorkflowId };

@@ -21,7 +21,7 @@ export const DIFFED_HEADER_FIELDS = [
   'currency',
   'seller.name', 'seller.address', 'seller.taxId',
   'customer.company', 'customer.contactName', 'customer.email', 'customer.address', 'customer.region',
-  'overallDiscountBp', 'taxRatePpm', 'taxRegion', 'paymentTerms', 'validUntil', 'notes',
+  'overallDiscountBp', 'taxRatePpm', 'taxRegion', 'paymentTerms', 'validUntil', 'termMonths', 'notes',
 ] as const;
 export type DiffedHeaderField = (typeof DIFFED_HEADER_FIELDS)[number];
 
@@ -99,6 +99,7 @@ function headerValue(content: QuoteContent, field: DiffedHeaderField): string | 
     case 'taxRegion': return content.taxRegion;
     case 'paymentTerms': return content.paymentTerms;
     case 'validUntil': return content.validUntil;
+    case 'termMonths': return content.termMonths ?? null;
     case 'notes': return content.notes ?? null;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from './email-template';
 import { formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion } from './money';
-import type { QuoteContent, QuoteTotals } from './quote';
+import { termMonthsOf, type QuoteContent, type QuoteTotals } from './quote';
 
 /** What a rendered quote shows besides its content. */
 export interface QuoteRenderInput {
@@ -57,6 +57,8 @@ export interface QuoteDocument {
   lines: QuoteDocumentLine[];
   totals: QuoteDocumentTotal[];
   paymentTerms: string;
+  /** "12 months" */
+  term: string;
   notes: string | null;
 }
 
@@ -121,6 +123,7 @@ export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
     lines,
     totals: rows,
     paymentTerms: describePaymentTerms(content.paymentTerms),
+    term: `${termMonthsOf(content)} months`,
     notes: content.notes?.trim() ? content.notes.trim() : null,
   };
 }
@@ -202,7 +205,7 @@ ${totalRows}
 </table>
 <section class="terms">
 <h2>Terms</h2>
-<dl><dt>Payment terms</dt><dd>${e(doc.paymentTerms)}</dd><dt>Valid until</dt><dd>${e(doc.validUntil)}</dd><dt>Quote</dt><dd>${e(doc.quoteNumber)}, ${e(doc.version.toLowerCase())}</dd></dl>
+<dl><dt>Term</dt><dd>${e(doc.term)}</dd><dt>Payment terms</dt><dd>${e(doc.paymentTerms)}</dd><dt>Valid until</dt><dd>${e(doc.validUntil)}</dd><dt>Quote</dt><dd>${e(doc.quoteNumber)}, ${e(doc.version.toLowerCase())}</dd></dl>
 ${doc.notes === null ? '' : `<div class="notes">${e(doc.notes)}</div>`}
 </section>
 </div>

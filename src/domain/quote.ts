@@ -56,6 +56,8 @@ export interface QuoteContent {
   paymentTerms: string;
   /** Last day the offer stands, as an ISO date (YYYY-MM-DD). */
   validUntil: string;
+  /** The subscription term the quote prices, in months (1–120); the won contract runs this long. Absent: 12. */
+  termMonths?: number;
   notes?: string;
 }
 
@@ -217,6 +219,9 @@ export function validateQuote(content: QuoteContent, context: QuoteCheckContext)
   checkBasisPoints(content.overallDiscountBp, 'overallDiscountBp', 'the overall discount', add);
   checkTaxRate(content.taxRatePpm, add);
   checkValidUntil(content.validUntil, context.today, add);
+  if (content.termMonths !== undefined && (!Number.isInteger(content.termMonths) || content.termMonths < 1 || content.termMonths > 120)) {
+    add('termMonths', `a term of ${content.termMonths} months is not possible: write a whole number of months from 1 to 120`);
+  }
   if (issues.length === 0) checkTotalsExact(content, add);
   return issues;
 }
@@ -276,4 +281,10 @@ function checkTotalsExact(content: QuoteContent, add: AddIssue): void {
     if (!(error instanceof MoneyError)) throw error;
     add('lines', `the quote's amounts are too large to compute exactly (${error.message}): split it into smaller quotes`);
   }
+}
+
+/** The contract term a quote sells, in months (12 when the quote does not say). */
+export const DEFAULT_TERM_MONTHS = 12;
+export function termMonthsOf(content: Pick<QuoteContent, 'termMonths'>): number {
+  return content.termMonths ?? DEFAULT_TERM_MONTHS;
 }

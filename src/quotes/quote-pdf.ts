@@ -195,7 +195,7 @@ function drawTerms(cursor: Cursor, doc: QuoteDocument): void {
   ensureRoom(cursor, 4 * LEADING);
   text(cursor, 'TERMS', MARGIN, { size: SMALL, color: MUTED });
   cursor.y -= LEADING + 2;
-  for (const [label, value] of [['Payment terms', doc.paymentTerms], ['Valid until', doc.validUntil], ['Quote', `${doc.quoteNumber}, ${doc.version.toLowerCase()}`]] as const) {
+  for (const [label, value] of [['Term', doc.term], ['Payment terms', doc.paymentTerms], ['Valid until', doc.validUntil], ['Quote', `${doc.quoteNumber}, ${doc.version.toLowerCase()}`]] as const) {
     text(cursor, label, MARGIN, { bold: true });
     text(cursor, value, MARGIN + 90);
     cursor.y -= LEADING;

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/client';
 import { MoneyError, parseBasisPoints, parseMoney, type CurrencyCode } from '../domain/money';
-import { validateQuote, type QuoteContent, type QuoteLine } from '../domain/quote';
+import { DEFAULT_TERM_MONTHS, validateQuote, type QuoteContent, type QuoteLine } from '../domain/quote';
 import type { Duration } from '../rules/duration';
 import { taxRateFor, type TaxRateChoice } from '../rules/evaluate-approvals';
 import type { Ruleset } from '../rules/ruleset';
@@ -38,6 +38,8 @@ export interface QuoteDraftInput {
   paymentTerms?: string;
   /** YYYY-MM-DD; default: today plus the template's validForDays, else approvals.yaml `quotes.validFor`. */
   validUntil?: string;
+  /** The subscription term in months; default: the previous version's, else 12. */
+  termMonths?: number;
   notes?: string;
 }
 
@@ -91,6 +93,7 @@ export async function buildQuoteContent(
     taxRegion: input.customer.region,
     paymentTerms: input.paymentTerms ?? template.paymentTerms,
     validUntil: input.validUntil ?? validUntilFrom(context.today, template, context.ruleset.approvals.quoteValidFor),
+    termMonths: input.termMonths ?? context.previous?.termMonths ?? DEFAULT_TERM_MONTHS,
     ...(notes ? { notes } : {}),
   };
   const domainIssues = validateQuote(content, { today: context.today, ...(context.previous ? { expectedCurrency: context.previous.currency } : {}) });

@@ -30,6 +30,7 @@ const StoredContentSchema = z.object({
   taxRegion: z.string(),
   paymentTerms: z.string(),
   validUntil: z.string(),
+  termMonths: z.number().int().optional(),
   notes: z.string().optional(),
 });
 const StoredTotalsSchema = z.object({

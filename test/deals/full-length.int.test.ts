@@ -35,7 +35,7 @@ const DAY = 86_400_000;
  * its real 30 days, is re-quoted at 25 % (manager → director chain), the manager misses the real
  * 1-business-day deadline after a reminder at 4 business hours, the director approves, the quote
  * is signed through the fake e-signature provider, the deal closes won, and the contract's
- * renewal reminders fire at 90, 60 and 30 days before its end.
+ * renewal reminders fire at 90, 60 and 30 days before the end of its two-year term.
  */
 describe('deal desk at full length (time-skipping)', () => {
   const logger = createLogger('silent');
@@ -201,7 +201,7 @@ describe('deal desk at full length (time-skipping)', () => {
 
     // ---- quote v2 at 25 %: manager → director; the manager misses the deadline ----------------
     clock = (await now()).getTime();
-    const edited = await editQuote(quoteDeps(), rep, quoteId, created.quote.revision, quoteLines('25'));
+    const edited = await editQuote(quoteDeps(), rep, quoteId, created.quote.revision, { ...quoteLines('25'), termMonths: 24 });
     expect(edited.submission).toMatchObject({ submitted: true, status: 'pending-approval', tier: 'director-authority' });
     const v2 = { versionId: edited.quote.current.id, contentHash: edited.quote.current.contentHash };
     const requestId = `apr_${v2.versionId}`;
@@ -244,7 +244,10 @@ describe('deal desk at full length (time-skipping)', () => {
     const contract = (await db.contract.findUnique({ where: { dealId } }))!;
     expect(Number(contract.valueMinor)).toBe(9_000_000); // 100 × $1,200.00 − 25 %
     const closedAt = (await db.deal.findUnique({ where: { id: dealId } }))!.closedAt!;
-    expect(contract.endDate.getTime() - contract.startDate.getTime()).toBeGreaterThanOrEqual(365 * DAY);
+    // The signed version sells a 24-month term: the contract runs two years from the signature.
+    const twoYearsOn = new Date(contract.startDate);
+    twoYearsOn.setUTCMonth(twoYearsOn.getUTCMonth() + 24);
+    expect(contract.endDate.toISOString()).toBe(twoYearsOn.toISOString());
 
     // ---- renewal reminders at 90 / 60 / 30 days before the end --------------------------------
     // Up to the day before the end, then the renewal clock runs out: awaiting its result skips the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeQuote, discountForApproval, validateQuote } from '../../src/domain/quote';
+import { computeQuote, discountForApproval, termMonthsOf, validateQuote } from '../../src/domain/quote';
+import { diffQuoteVersions } from '../../src/domain/quote-diff';
 import { requiredApprovals } from '../../src/rules/evaluate';
 import { rulesetWith } from '../rules/support/rulesets';
 import { quoteContent, quoteLine } from '../quotes/support';
@@ -139,5 +140,23 @@ describe('validateQuote', () => {
   it('when the totals would exceed exact integers, then the quote is refused instead of computing wrong cents', () => {
     const content = quoteContent({ lines: [quoteLine({ quantity: 1_000_000, unitPriceMinor: 1e10 })] });
     expect(validateQuote(content, { today })).toEqual([{ path: 'lines', message: expect.stringContaining('too large to compute exactly') }]);
+  });
+});
+
+describe('the contract term a quote sells', () => {
+  const today = '2026-03-01';
+
+  it('when a quote names no term, then it sells 12 months; a named term is kept', () => {
+    expect(termMonthsOf(quoteContent())).toBe(12);
+    expect(termMonthsOf(quoteContent({ termMonths: 36 }))).toBe(36);
+  });
+
+  it.each([0, 121, 12.5])('when the term is %s months, then validation names termMonths', (termMonths) => {
+    expect(validateQuote(quoteContent({ termMonths }), { today, expectedCurrency: 'USD' })).toEqual([{ path: 'termMonths', message: expect.stringContaining('whole number of months from 1 to 120') }]);
+  });
+
+  it('when the term changes between versions, then the diff shows it', () => {
+    const diff = diffQuoteVersions(quoteContent({ termMonths: 12 }), quoteContent({ termMonths: 24 }));
+    expect(diff.header).toEqual([{ field: 'termMonths', before: 12, after: 24 }]);
   });
 });

@@ -49,7 +49,7 @@ export const QuoteLineSchema = z.strictObject({
 });
 
 export const QuoteDraftSchema = z.strictObject({
-  template: TemplateNameSchema.optional().meta({ description: 'The quote template (seller, payment terms, currency, price book, validity); default "standard". On an edit: default "standard" too.' }),
+  template: TemplateNameSchema.optional().meta({ description: 'The quote template (seller, payment terms, currency, price book, validity); default "standard". An edit that names none keeps the quote\'s template.' }),
   currency: z.string().toUpperCase().pipe(z.enum(CURRENCY_CODES, { error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})` })).optional()
     .meta({ description: 'Default: the template\'s currency. An edit keeps the quote\'s currency.' }),
   customer: z.strictObject({
@@ -61,6 +61,8 @@ export const QuoteDraftSchema = z.strictObject({
   }),
   lines: z.array(QuoteLineSchema).min(1, 'a quote needs at least one line').max(200, 'at most 200 lines'),
   overallDiscount: decimalText('5', 'Percent off the subtotal after line discounts, up to 2 decimals; default 0.').optional(),
+  termMonths: z.number({ error: 'must be a whole number of months' }).int('must be a whole number of months').min(1, 'must be at least 1 month').max(120, 'must be at most 120 months (ten years)').optional()
+    .meta({ description: 'The subscription term in months; the won contract runs this long. Default: the previous version\'s, else 12.' }),
   paymentTerms: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short code such as "net-30", "net-45" or "due-on-receipt"').optional(),
   validUntil: z.iso.date('must be a date, YYYY-MM-DD').optional().meta({ description: 'Last day the offer stands; default today + the template\'s validForDays, else approvals.yaml `quotes.validFor`.' }),
   notes: text(4000).optional(),
