@@ -8,21 +8,46 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`, `${name}/*`, `node:${name}/*`]);
 
 const ioModules = [
-  '@prisma/*', 'prisma', 'pg', 'better-sqlite3', 'nodemailer', 'express', 'pino', 'yaml',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
-  '**/src/db/**', '**/src/api/**', '**/src/cli/**', '**/src/temporal/**', '**/src/config*',
-  '**/src/rules/load*', '**/src/rules/registry*', '**/src/rules/watch*',
+  '@prisma/*',
+  'prisma',
+  'pg',
+  'better-sqlite3',
+  'nodemailer',
+  'express',
+  'pino',
+  'yaml',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  '**/src/db/**',
+  '**/src/api/**',
+  '**/src/cli/**',
+  '**/src/temporal/**',
+  '**/src/config*',
+  '**/src/rules/load*',
+  '**/src/rules/registry*',
+  '**/src/rules/watch*',
 ];
 
 const deterministicSyntax = [
-  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-    message: 'Workflow and domain code must not read the wall clock: use workflow time (Date inside workflows is Temporal-controlled) or pass `now` in.' },
-  { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
-    message: 'Non-deterministic: use `uuid4()` from @temporalio/workflow, or pass randomness in.' },
-  { selector: "CallExpression[callee.name='setTimeout'], CallExpression[callee.name='setInterval']",
-    message: 'Use `sleep()` or `condition()` from @temporalio/workflow, which are durable timers.' },
-  { selector: "MemberExpression[object.name='process']",
-    message: 'Workflow and domain code must not read process state or the environment.' },
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message:
+      'Workflow and domain code must not read the wall clock: use workflow time (Date inside workflows is Temporal-controlled) or pass `now` in.',
+  },
+  {
+    selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+    message: 'Non-deterministic: use `uuid4()` from @temporalio/workflow, or pass randomness in.',
+  },
+  {
+    selector: "CallExpression[callee.name='setTimeout'], CallExpression[callee.name='setInterval']",
+    message: 'Use `sleep()` or `condition()` from @temporalio/workflow, which are durable timers.',
+  },
+  {
+    selector: "MemberExpression[object.name='process']",
+    message: 'Workflow and domain code must not read process state or the environment.',
+  },
 ];
 
 export default tseslint.config(
@@ -31,7 +56,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'src/cli/bin.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'src/cli/bin.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -45,14 +73,26 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'Node built-ins are not allowed in deterministic code.' })),
-        patterns: [
-          { group: nodeBuiltins.filter((n) => n.includes('*')), message: 'Node built-ins are not allowed in deterministic code.' },
-          { group: ioModules, message: 'Deterministic code may not import I/O modules; call an activity instead.' },
-          { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'Import activities as types only and call them through proxyActivities().' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins
+            .filter((n) => !n.includes('*'))
+            .map((name) => ({ name, message: 'Node built-ins are not allowed in deterministic code.' })),
+          patterns: [
+            {
+              group: nodeBuiltins.filter((n) => n.includes('*')),
+              message: 'Node built-ins are not allowed in deterministic code.',
+            },
+            { group: ioModules, message: 'Deterministic code may not import I/O modules; call an activity instead.' },
+            {
+              group: ['**/activities', '**/activities/*'],
+              allowTypeImports: true,
+              message: 'Import activities as types only and call them through proxyActivities().',
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': ['error', ...deterministicSyntax],
       'no-restricted-globals': ['error', 'require', 'fetch', '__dirname', '__filename', 'Buffer'],
     },

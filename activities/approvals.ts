@@ -17,7 +17,16 @@ type Person = NonNullable<Awaited<ReturnType<Db['rep']['findUnique']>>>;
 const ROLE_RANK: Record<string, number> = { rep: 0, revops: 1, manager: 1, director: 2, finance: 2, vp: 3 };
 
 export type AssignResult =
-  | { kind: 'assigned'; stepId: string; assignee: string; delegatedFrom: string | null; deciders: string[]; dueAt: string; remindAt: string | null; notice: Notice }
+  | {
+      kind: 'assigned';
+      stepId: string;
+      assignee: string;
+      delegatedFrom: string | null;
+      deciders: string[];
+      dueAt: string;
+      remindAt: string | null;
+      notice: Notice;
+    }
   /** Nobody can take this level now (no such person, or out of office with `whenOutOfOffice: escalate`). */
   | { kind: 'unavailable'; stepId: string; reason: string };
 
@@ -28,7 +37,11 @@ export interface Notice {
 }
 
 function isOutOfOffice(person: Person, at: Date): boolean {
-  return person.outOfOfficeFrom !== null && person.outOfOfficeFrom <= at && (person.outOfOfficeUntil === null || at < person.outOfOfficeUntil);
+  return (
+    person.outOfOfficeFrom !== null &&
+    person.outOfOfficeFrom <= at &&
+    (person.outOfOfficeUntil === null || at < person.outOfOfficeUntil)
+  );
 }
 
 export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
@@ -50,42 +63,113 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
 
   /** Who stands in for an out-of-office approver, as approvals.yaml's `delegation` says. */
   async function standIn(approver: Person, plan: ApprovalPlan, at: Date): Promise<Person | null> {
-    const candidates = [plan.delegation.delegateTo === 'named-delegate' ? await byId(approver.delegateId) : null, await byId(approver.managerId)];
+    const candidates = [
+      plan.delegation.delegateTo === 'named-delegate' ? await byId(approver.delegateId) : null,
+      await byId(approver.managerId),
+    ];
     for (const candidate of candidates) {
       if (!candidate || !candidate.active || isOutOfOffice(candidate, at)) continue;
-      if (plan.delegation.delegateNeeds === 'same-or-higher-role' && (ROLE_RANK[candidate.role] ?? 0) < (ROLE_RANK[approver.role] ?? 0)) continue;
+      if (
+        plan.delegation.delegateNeeds === 'same-or-higher-role' &&
+        (ROLE_RANK[candidate.role] ?? 0) < (ROLE_RANK[approver.role] ?? 0)
+      )
+        continue;
       return candidate;
     }
     return null;
   }
 
   async function requestOf(requestId: string) {
-    const request = await db.approvalRequest.findUnique({ where: { id: requestId }, include: { quoteVersion: { include: { quote: { include: { deal: true } } } } } });
-    if (!request) throw ApplicationFailure.nonRetryable(`approval request ${requestId} does not exist`, 'ApprovalRequestNotFound');
+    const request = await db.approvalRequest.findUnique({
+      where: { id: requestId },
+      include: { quoteVersion: { include: { quote: { include: { deal: true } } } } },
+    });
+    if (!request)
+      throw ApplicationFailure.nonRetryable(`approval request ${requestId} does not exist`, 'ApprovalRequestNotFound');
     return request;
   }
 
   return {
-    async startApprovalRequest(input: { requestId: string; dealId: string; versionId: string; contentHash: string; tier: string; chain: ChainStep[]; workflowId: string; rulesetVersion: string; requestedBy: string; explanation: string; at: string }): Promise<void> {
+    async startApprovalRequest(input: {
+      requestId: string;
+      dealId: string;
+      versionId: string;
+      contentHash: string;
+      tier: string;
+      chain: ChainStep[];
+      workflowId: string;
+      rulesetVersion: string;
+      requestedBy: string;
+      explanation: string;
+      at: string;
+    }): Promise<void> {
       const version = await db.quoteVersion.findUnique({ where: { id: input.versionId }, include: { quote: true } });
-      if (!version) throw ApplicationFailure.nonRetryable(`quote version ${input.versionId} does not exist`, 'QuoteVersionNotFound');
+      if (!version)
+        throw ApplicationFailure.nonRetryable(
+          `quote version ${input.versionId} does not exist`,
+          'QuoteVersionNotFound',
+        );
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
         if (await tx.approvalRequest.findUnique({ where: { id: input.requestId }, select: { id: true } })) return;
         await tx.approvalRequest.create({
-          data: { id: input.requestId, tenant: version.quote.tenant, dealId: input.dealId, quoteVersionId: input.versionId, contentHash: input.contentHash, tier: input.tier, chain: input.chain as unknown as Prisma.InputJsonValue, workflowId: input.workflowId, rulesetVersion: input.rulesetVersion, requestedBy: input.requestedBy, requestedAt: at },
+          data: {
+            id: input.requestId,
+            tenant: version.quote.tenant,
+            dealId: input.dealId,
+            quoteVersionId: input.versionId,
+            contentHash: input.contentHash,
+            tier: input.tier,
+            chain: input.chain as unknown as Prisma.InputJsonValue,
+            workflowId: input.workflowId,
+            rulesetVersion: input.rulesetVersion,
+            requestedBy: input.requestedBy,
+            requestedAt: at,
+          },
         });
-        await tx.quoteVersion.update({ where: { id: input.versionId }, data: { status: 'pending-approval', approvalTier: input.tier } });
-        await recordAudit(tx, { tenant: version.quote.tenant, subjectType: 'approval', subjectId: input.requestId, dealId: input.dealId, action: 'approval.requested', actor: input.requestedBy, reason: input.explanation, details: { quoteId: version.quoteId, version: version.version, contentHash: input.contentHash, tier: input.tier, rulesetVersion: input.rulesetVersion }, occurredAt: at, idempotencyKey: `${input.requestId}:requested` });
+        await tx.quoteVersion.update({
+          where: { id: input.versionId },
+          data: { status: 'pending-approval', approvalTier: input.tier },
+        });
+        await recordAudit(tx, {
+          tenant: version.quote.tenant,
+          subjectType: 'approval',
+          subjectId: input.requestId,
+          dealId: input.dealId,
+          action: 'approval.requested',
+          actor: input.requestedBy,
+          reason: input.explanation,
+          details: {
+            quoteId: version.quoteId,
+            version: version.version,
+            contentHash: input.contentHash,
+            tier: input.tier,
+            rulesetVersion: input.rulesetVersion,
+          },
+          occurredAt: at,
+          idempotencyKey: `${input.requestId}:requested`,
+        });
       });
     },
 
     /** Picks and records the approver of one level, with due and reminder times in their business hours. */
-    async assignApprover(input: { requestId: string; stepId: string; position: number; level: ApprovalLevel; plan: ApprovalPlan; at: string }): Promise<AssignResult> {
+    async assignApprover(input: {
+      requestId: string;
+      stepId: string;
+      position: number;
+      level: ApprovalLevel;
+      plan: ApprovalPlan;
+      at: string;
+    }): Promise<AssignResult> {
       const request = await requestOf(input.requestId);
       const existing = await db.approvalStep.findUnique({ where: { id: input.stepId } });
       const deal = request.quoteVersion.quote.deal;
-      if (existing) return assigned(existing, await deciders(existing.assigneeEmail, deal.tenant), noticeFor(existing.assigneeEmail));
+      if (existing)
+        return assigned(
+          existing,
+          await deciders(existing.assigneeEmail, deal.tenant),
+          noticeFor(existing.assigneeEmail),
+        );
 
       const at = new Date(input.at);
       const role = input.level.role;
@@ -94,9 +178,15 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
       let assignee = approver;
       let delegatedFrom: string | null = null;
       if (isOutOfOffice(approver, at)) {
-        if (input.plan.delegation.whenOutOfOffice === 'escalate') return { kind: 'unavailable', stepId: input.stepId, reason: `${approver.email} (${role}) is out of office` };
+        if (input.plan.delegation.whenOutOfOffice === 'escalate')
+          return { kind: 'unavailable', stepId: input.stepId, reason: `${approver.email} (${role}) is out of office` };
         const substitute = await standIn(approver, input.plan, at);
-        if (!substitute) return { kind: 'unavailable', stepId: input.stepId, reason: `${approver.email} (${role}) is out of office and has no available stand-in` };
+        if (!substitute)
+          return {
+            kind: 'unavailable',
+            stepId: input.stepId,
+            reason: `${approver.email} (${role}) is out of office and has no available stand-in`,
+          };
         assignee = substitute;
         delegatedFrom = approver.email;
       }
@@ -105,7 +195,17 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
       const remindAt = input.level.remindAfter ? addDuration(at, input.level.remindAfter, calendar) : null;
       const step = await db.$transaction(async (tx) => {
         const row = await tx.approvalStep.create({
-          data: { id: input.stepId, requestId: input.requestId, position: input.position, level: role, assigneeEmail: assignee.email, delegatedFrom, dueAt, remindAt, createdAt: at },
+          data: {
+            id: input.stepId,
+            requestId: input.requestId,
+            position: input.position,
+            level: role,
+            assigneeEmail: assignee.email,
+            delegatedFrom,
+            dueAt,
+            remindAt,
+            createdAt: at,
+          },
         });
         await recordAudit(tx, {
           tenant: deal.tenant,
@@ -114,8 +214,18 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
           dealId: deal.id,
           action: 'approval.assigned',
           actor: 'system',
-          reason: delegatedFrom ? `${delegatedFrom} is out of office; delegated to ${assignee.email}` : `${role} approval`,
-          details: { stepId: input.stepId, level: role, assignee: assignee.email, delegatedFrom, dueAt: dueAt.toISOString(), remindAt: remindAt?.toISOString() ?? null, calendar: calendar.timezone },
+          reason: delegatedFrom
+            ? `${delegatedFrom} is out of office; delegated to ${assignee.email}`
+            : `${role} approval`,
+          details: {
+            stepId: input.stepId,
+            level: role,
+            assignee: assignee.email,
+            delegatedFrom,
+            dueAt: dueAt.toISOString(),
+            remindAt: remindAt?.toISOString() ?? null,
+            calendar: calendar.timezone,
+          },
           occurredAt: at,
           idempotencyKey: `${input.stepId}:assigned`,
         });
@@ -138,10 +248,24 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
      * new assignee must be active, in the office, and hold the same or a higher role when the
      * rules say so. Returns who may decide now, or why the hand-over is refused.
      */
-    async delegateApprovalStep(input: { stepId: string; to: string; reason: string; actor: string; plan: ApprovalPlan; at: string }): Promise<{ ok: true; assignee: string; deciders: string[]; notice: Notice } | { ok: false; reason: string }> {
-      const step = await db.approvalStep.findUnique({ where: { id: input.stepId }, include: { request: { include: { quoteVersion: { include: { quote: { include: { deal: true } } } } } } } });
+    async delegateApprovalStep(input: {
+      stepId: string;
+      to: string;
+      reason: string;
+      actor: string;
+      plan: ApprovalPlan;
+      at: string;
+    }): Promise<{ ok: true; assignee: string; deciders: string[]; notice: Notice } | { ok: false; reason: string }> {
+      const step = await db.approvalStep.findUnique({
+        where: { id: input.stepId },
+        include: { request: { include: { quoteVersion: { include: { quote: { include: { deal: true } } } } } } },
+      });
       if (!step || step.status !== 'pending') return { ok: false, reason: `approval step ${input.stepId} is not open` };
-      if (!input.plan.delegation.allowManual) return { ok: false, reason: 'approvals.yaml does not allow handing approvals to someone else (delegation.allowManual: false)' };
+      if (!input.plan.delegation.allowManual)
+        return {
+          ok: false,
+          reason: 'approvals.yaml does not allow handing approvals to someone else (delegation.allowManual: false)',
+        };
       const deal = step.request.quoteVersion.quote.deal;
       const at = new Date(input.at);
       const target = await db.rep.findUnique({ where: { tenant_email: { tenant: deal.tenant, email: input.to } } });
@@ -149,12 +273,29 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
       if (isOutOfOffice(target, at)) return { ok: false, reason: `${input.to} is out of office` };
       const level = ROLE_RANK[step.level] ?? 0;
       if (input.plan.delegation.delegateNeeds === 'same-or-higher-role' && (ROLE_RANK[target.role] ?? 0) < level) {
-        return { ok: false, reason: `${input.to} is ${target.role}; a ${step.level} approval needs the same or a higher role` };
+        return {
+          ok: false,
+          reason: `${input.to} is ${target.role}; a ${step.level} approval needs the same or a higher role`,
+        };
       }
       if (step.assigneeEmail !== input.to) {
         await db.$transaction(async (tx) => {
-          await tx.approvalStep.update({ where: { id: step.id }, data: { assigneeEmail: target.email, delegatedFrom: step.delegatedFrom ?? step.assigneeEmail } });
-          await recordAudit(tx, { tenant: deal.tenant, subjectType: 'approval', subjectId: step.requestId, dealId: deal.id, action: 'approval.delegated', actor: input.actor, reason: input.reason, details: { stepId: step.id, level: step.level, from: step.assigneeEmail, to: target.email }, occurredAt: at, idempotencyKey: `${step.id}:delegated:${target.email}` });
+          await tx.approvalStep.update({
+            where: { id: step.id },
+            data: { assigneeEmail: target.email, delegatedFrom: step.delegatedFrom ?? step.assigneeEmail },
+          });
+          await recordAudit(tx, {
+            tenant: deal.tenant,
+            subjectType: 'approval',
+            subjectId: step.requestId,
+            dealId: deal.id,
+            action: 'approval.delegated',
+            actor: input.actor,
+            reason: input.reason,
+            details: { stepId: step.id, level: step.level, from: step.assigneeEmail, to: target.email },
+            occurredAt: at,
+            idempotencyKey: `${step.id}:delegated:${target.email}`,
+          });
         });
       }
       const version = step.request.quoteVersion;
@@ -162,37 +303,86 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         ok: true,
         assignee: target.email,
         deciders: await deciders(target.email, deal.tenant),
-        notice: { to: target.email, subject: `Approval handed to you: ${version.quote.number} v${version.version} for ${deal.name}`, text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n` },
+        notice: {
+          to: target.email,
+          subject: `Approval handed to you: ${version.quote.number} v${version.version} for ${deal.name}`,
+          text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n`,
+        },
       };
     },
 
     /** A later position needs a role that already approved this request (after an escalation): recorded, not asked again. */
-    async noteApprovalSatisfied(input: { requestId: string; position: number; level: string; at: string }): Promise<void> {
+    async noteApprovalSatisfied(input: {
+      requestId: string;
+      position: number;
+      level: string;
+      at: string;
+    }): Promise<void> {
       const request = await requestOf(input.requestId);
-      await recordAudit(db, { tenant: request.tenant, subjectType: 'approval', subjectId: request.id, dealId: request.dealId, action: 'approval.satisfied', actor: 'system', reason: `${input.level} already approved this request after an escalation`, details: { position: input.position, level: input.level }, occurredAt: new Date(input.at), idempotencyKey: `${request.id}:${input.position}:${input.level}:satisfied` });
+      await recordAudit(db, {
+        tenant: request.tenant,
+        subjectType: 'approval',
+        subjectId: request.id,
+        dealId: request.dealId,
+        action: 'approval.satisfied',
+        actor: 'system',
+        reason: `${input.level} already approved this request after an escalation`,
+        details: { position: input.position, level: input.level },
+        occurredAt: new Date(input.at),
+        idempotencyKey: `${request.id}:${input.position}:${input.level}:satisfied`,
+      });
     },
 
     /** The reminder before the deadline; nothing when the step was decided meanwhile. */
     async remindApprover(input: { stepId: string; at: string }): Promise<Notice | null> {
-      const step = await db.approvalStep.findUnique({ where: { id: input.stepId }, include: { request: { include: { quoteVersion: { include: { quote: { include: { deal: true } } } } } } } });
+      const step = await db.approvalStep.findUnique({
+        where: { id: input.stepId },
+        include: { request: { include: { quoteVersion: { include: { quote: { include: { deal: true } } } } } } },
+      });
       if (!step || step.status !== 'pending') return null;
       const deal = step.request.quoteVersion.quote.deal;
       if (!step.remindedAt) {
         await db.approvalStep.update({ where: { id: step.id }, data: { remindedAt: new Date(input.at) } });
-        await recordAudit(db, { tenant: deal.tenant, subjectType: 'approval', subjectId: step.requestId, dealId: deal.id, action: 'approval.reminded', actor: 'system', reason: `no decision yet; due ${step.dueAt.toISOString()}`, details: { stepId: step.id, level: step.level, assignee: step.assigneeEmail }, occurredAt: new Date(input.at), idempotencyKey: `${step.id}:reminded` });
+        await recordAudit(db, {
+          tenant: deal.tenant,
+          subjectType: 'approval',
+          subjectId: step.requestId,
+          dealId: deal.id,
+          action: 'approval.reminded',
+          actor: 'system',
+          reason: `no decision yet; due ${step.dueAt.toISOString()}`,
+          details: { stepId: step.id, level: step.level, assignee: step.assigneeEmail },
+          occurredAt: new Date(input.at),
+          idempotencyKey: `${step.id}:reminded`,
+        });
       }
       const version = step.request.quoteVersion;
-      return { to: step.assigneeEmail, subject: `Reminder: approval of ${version.quote.number} v${version.version} is due ${step.dueAt.toISOString()}`, text: `Your ${step.level} approval for ${deal.name} is still open.\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n` };
+      return {
+        to: step.assigneeEmail,
+        subject: `Reminder: approval of ${version.quote.number} v${version.version} is due ${step.dueAt.toISOString()}`,
+        text: `Your ${step.level} approval for ${deal.name} is still open.\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n`,
+      };
     },
 
     /** Closes a step (decided, escalated, timed out or cancelled). A closed step stays as it is. */
-    async closeApprovalStep(input: { stepId: string; status: 'approved' | 'rejected' | 'escalated' | 'auto-approved' | 'auto-rejected' | 'cancelled'; decidedBy: string; comment: string | null; at: string }): Promise<{ status: string; decidedBy: string | null; decidedAt: string | null }> {
+    async closeApprovalStep(input: {
+      stepId: string;
+      status: 'approved' | 'rejected' | 'escalated' | 'auto-approved' | 'auto-rejected' | 'cancelled';
+      decidedBy: string;
+      comment: string | null;
+      at: string;
+    }): Promise<{ status: string; decidedBy: string | null; decidedAt: string | null }> {
       const step = await db.approvalStep.findUnique({ where: { id: input.stepId }, include: { request: true } });
-      if (!step) throw ApplicationFailure.nonRetryable(`approval step ${input.stepId} does not exist`, 'ApprovalStepNotFound');
-      if (step.status !== 'pending') return { status: step.status, decidedBy: step.decidedBy, decidedAt: step.decidedAt?.toISOString() ?? null };
+      if (!step)
+        throw ApplicationFailure.nonRetryable(`approval step ${input.stepId} does not exist`, 'ApprovalStepNotFound');
+      if (step.status !== 'pending')
+        return { status: step.status, decidedBy: step.decidedBy, decidedAt: step.decidedAt?.toISOString() ?? null };
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
-        await tx.approvalStep.update({ where: { id: step.id }, data: { status: input.status, decidedBy: input.decidedBy, decidedAt: at, comment: input.comment } });
+        await tx.approvalStep.update({
+          where: { id: step.id },
+          data: { status: input.status, decidedBy: input.decidedBy, decidedAt: at, comment: input.comment },
+        });
         await recordAudit(tx, {
           tenant: step.request.tenant,
           subjectType: 'approval',
@@ -201,7 +391,14 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
           action: `approval.${input.status}`,
           actor: input.decidedBy,
           reason: input.comment,
-          details: { stepId: step.id, level: step.level, assignee: step.assigneeEmail, delegatedFrom: step.delegatedFrom, dueAt: step.dueAt.toISOString(), contentHash: step.request.contentHash },
+          details: {
+            stepId: step.id,
+            level: step.level,
+            assignee: step.assigneeEmail,
+            delegatedFrom: step.delegatedFrom,
+            dueAt: step.dueAt.toISOString(),
+            contentHash: step.request.contentHash,
+          },
           occurredAt: at,
           idempotencyKey: `${step.id}:closed`,
         });
@@ -210,15 +407,38 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
     },
 
     /** The chain's outcome: the request, its open steps and the quote version follow. */
-    async finishApprovalRequest(input: { requestId: string; status: 'approved' | 'rejected' | 'cancelled'; reason: string; at: string }): Promise<void> {
+    async finishApprovalRequest(input: {
+      requestId: string;
+      status: 'approved' | 'rejected' | 'cancelled';
+      reason: string;
+      at: string;
+    }): Promise<void> {
       const request = await requestOf(input.requestId);
       if (request.status !== 'pending') return;
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
-        await tx.approvalRequest.update({ where: { id: request.id }, data: { status: input.status, decidedAt: at, outcomeReason: input.reason } });
-        await tx.approvalStep.updateMany({ where: { requestId: request.id, status: 'pending' }, data: { status: 'cancelled', decidedAt: at } });
-        if (input.status !== 'cancelled') await tx.quoteVersion.update({ where: { id: request.quoteVersionId }, data: { status: input.status } });
-        await recordAudit(tx, { tenant: request.tenant, subjectType: 'approval', subjectId: request.id, dealId: request.dealId, action: `approval.${input.status}`, actor: 'system', reason: input.reason, details: { quoteVersionId: request.quoteVersionId, contentHash: request.contentHash, tier: request.tier }, occurredAt: at, idempotencyKey: `${request.id}:finished` });
+        await tx.approvalRequest.update({
+          where: { id: request.id },
+          data: { status: input.status, decidedAt: at, outcomeReason: input.reason },
+        });
+        await tx.approvalStep.updateMany({
+          where: { requestId: request.id, status: 'pending' },
+          data: { status: 'cancelled', decidedAt: at },
+        });
+        if (input.status !== 'cancelled')
+          await tx.quoteVersion.update({ where: { id: request.quoteVersionId }, data: { status: input.status } });
+        await recordAudit(tx, {
+          tenant: request.tenant,
+          subjectType: 'approval',
+          subjectId: request.id,
+          dealId: request.dealId,
+          action: `approval.${input.status}`,
+          actor: 'system',
+          reason: input.reason,
+          details: { quoteVersionId: request.quoteVersionId, contentHash: request.contentHash, tier: request.tier },
+          occurredAt: at,
+          idempotencyKey: `${request.id}:finished`,
+        });
       });
     },
   };
@@ -230,12 +450,30 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
   }
 }
 
-function assigned(step: { id: string; assigneeEmail: string; delegatedFrom: string | null; dueAt: Date; remindAt: Date | null }, deciders: string[], notice: Notice): AssignResult {
-  return { kind: 'assigned', stepId: step.id, assignee: step.assigneeEmail, delegatedFrom: step.delegatedFrom, deciders, dueAt: step.dueAt.toISOString(), remindAt: step.remindAt?.toISOString() ?? null, notice };
+function assigned(
+  step: { id: string; assigneeEmail: string; delegatedFrom: string | null; dueAt: Date; remindAt: Date | null },
+  deciders: string[],
+  notice: Notice,
+): AssignResult {
+  return {
+    kind: 'assigned',
+    stepId: step.id,
+    assignee: step.assigneeEmail,
+    delegatedFrom: step.delegatedFrom,
+    deciders,
+    dueAt: step.dueAt.toISOString(),
+    remindAt: step.remindAt?.toISOString() ?? null,
+    notice,
+  };
 }
 
 /** Who may decide a step: its assignee and the assignee's named delegate. */
-export async function mayDecide(db: Db, tenant: string, step: { assigneeEmail: string }, email: string): Promise<boolean> {
+export async function mayDecide(
+  db: Db,
+  tenant: string,
+  step: { assigneeEmail: string },
+  email: string,
+): Promise<boolean> {
   if (step.assigneeEmail === email) return true;
   const assignee = await db.rep.findUnique({ where: { tenant_email: { tenant, email: step.assigneeEmail } } });
   if (!assignee?.delegateId) return false;

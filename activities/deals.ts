@@ -8,7 +8,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
 import { formatMoney } from '../src/domain/money';
 import { termMonthsOf } from '../src/domain/quote';
-import { checkStageExit, requiredApprovals, type ApprovalOutcome, type StageExitOutcome } from '../src/rules/evaluate-approvals';
+import {
+  checkStageExit,
+  requiredApprovals,
+  type ApprovalOutcome,
+  type StageExitOutcome,
+} from '../src/rules/evaluate-approvals';
 import { evaluateStalled, getCadence, type Decision, type Ruleset } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
 import type { RuleRegistry } from '../src/rules/registry';
@@ -61,7 +66,15 @@ export function createDealActivities(deps: DealActivityDeps) {
      * Turns an SQL into a deal: the lead's company becomes (or joins) an account, the lead
      * becomes its first stakeholder, and the deal starts in needs analysis. Idempotent by lead.
      */
-    async convertLeadToDeal(input: { leadId: string; dealId: string; workflowId: string; name: string | null; contactRole: string; actor: ActorRef; at: string }): Promise<{ dealId: string; ownerEmail: string; created: boolean }> {
+    async convertLeadToDeal(input: {
+      leadId: string;
+      dealId: string;
+      workflowId: string;
+      name: string | null;
+      contactRole: string;
+      actor: ActorRef;
+      at: string;
+    }): Promise<{ dealId: string; ownerEmail: string; created: boolean }> {
       const existing = await db.deal.findUnique({ where: { leadId: input.leadId } });
       if (existing) return { dealId: existing.id, ownerEmail: existing.ownerEmail, created: false };
       const lead = await db.lead.findUnique({ where: { id: input.leadId } });
@@ -72,12 +85,27 @@ export function createDealActivities(deps: DealActivityDeps) {
       return db.$transaction(async (tx) => {
         const account = await tx.account.upsert({
           where: { tenant_name: { tenant: lead.tenant, name: accountName } },
-          create: { id: `acc_${input.dealId.slice(3)}`, tenant: lead.tenant, name: accountName, domain: lead.email?.split('@')[1] ?? null },
+          create: {
+            id: `acc_${input.dealId.slice(3)}`,
+            tenant: lead.tenant,
+            name: accountName,
+            domain: lead.email?.split('@')[1] ?? null,
+          },
           update: {},
         });
-        const contactName = [lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.email || lead.externalId || lead.id;
+        const contactName =
+          [lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.email || lead.externalId || lead.id;
         await tx.contact.create({
-          data: { id: `ct_${input.dealId.slice(3)}`, tenant: lead.tenant, accountId: account.id, name: contactName, email: lead.email, title: lead.title, role: input.contactRole, influence: 'medium' },
+          data: {
+            id: `ct_${input.dealId.slice(3)}`,
+            tenant: lead.tenant,
+            accountId: account.id,
+            name: contactName,
+            email: lead.email,
+            title: lead.title,
+            role: input.contactRole,
+            influence: 'medium',
+          },
         });
         await tx.deal.create({
           data: {
@@ -94,9 +122,28 @@ export function createDealActivities(deps: DealActivityDeps) {
           },
         });
         await tx.stageEvent.create({
-          data: { id: `${input.dealId}:stage:needs-analysis`, leadId: lead.id, fromStage: lead.stage, toStage: 'needs-analysis', reason: `converted to deal ${input.dealId} by ${input.actor.email}`, occurredAt: at, idempotencyKey: `${input.dealId}:stage:needs-analysis` },
+          data: {
+            id: `${input.dealId}:stage:needs-analysis`,
+            leadId: lead.id,
+            fromStage: lead.stage,
+            toStage: 'needs-analysis',
+            reason: `converted to deal ${input.dealId} by ${input.actor.email}`,
+            occurredAt: at,
+            idempotencyKey: `${input.dealId}:stage:needs-analysis`,
+          },
         });
-        await recordAudit(tx, { tenant: lead.tenant, subjectType: 'deal', subjectId: input.dealId, dealId: input.dealId, action: 'deal.created', actor: input.actor.email, reason: 'converted from SQL', details: { leadId: lead.id, account: accountName, owner: ownerEmail }, occurredAt: at, idempotencyKey: `${input.dealId}:created` });
+        await recordAudit(tx, {
+          tenant: lead.tenant,
+          subjectType: 'deal',
+          subjectId: input.dealId,
+          dealId: input.dealId,
+          action: 'deal.created',
+          actor: input.actor.email,
+          reason: 'converted from SQL',
+          details: { leadId: lead.id, account: accountName, owner: ownerEmail },
+          occurredAt: at,
+          idempotencyKey: `${input.dealId}:created`,
+        });
         return { dealId: input.dealId, ownerEmail, created: true };
       });
     },
@@ -106,7 +153,13 @@ export function createDealActivities(deps: DealActivityDeps) {
       const stored = await db.decision.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (stored) {
         const extra = stored.explanation as unknown as { plan?: ApprovalPlan };
-        return { outcome: stored.outcome, explanation: stored.explanation as unknown as Decision<unknown>['explanation'], version: stored.rulesetVersion, decidedAt: stored.decidedAt.toISOString(), plan: extra.plan };
+        return {
+          outcome: stored.outcome,
+          explanation: stored.explanation as unknown as Decision<unknown>['explanation'],
+          version: stored.rulesetVersion,
+          decidedAt: stored.decidedAt.toISOString(),
+          plan: extra.plan,
+        };
       }
       const ruleset = deps.registry.active();
       let decision: Decision<unknown>;
@@ -114,16 +167,25 @@ export function createDealActivities(deps: DealActivityDeps) {
       switch (input.request.kind) {
         case 'stage-exit': {
           const facts = await dealFacts(db, input.dealId);
-          decision = checkStageExit(ruleset, { stage: input.request.stage, facts: { deal: { ...facts, stage: input.request.stage } } });
+          decision = checkStageExit(ruleset, {
+            stage: input.request.stage,
+            facts: { deal: { ...facts, stage: input.request.stage } },
+          });
           break;
         }
         case 'deal-stalled': {
           const facts = await dealFacts(db, input.dealId);
-          decision = evaluateStalled(ruleset, { stage: input.request.stage, facts: { deal: { ...facts, stage: input.request.stage } } });
+          decision = evaluateStalled(ruleset, {
+            stage: input.request.stage,
+            facts: { deal: { ...facts, stage: input.request.stage } },
+          });
           break;
         }
         case 'approval':
-          decision = requiredApprovals(ruleset, { discountPct: input.request.discountPct, dealSize: input.request.dealSize });
+          decision = requiredApprovals(ruleset, {
+            discountPct: input.request.discountPct,
+            dealSize: input.request.dealSize,
+          });
           plan = approvalPlan(ruleset);
           break;
       }
@@ -144,35 +206,91 @@ export function createDealActivities(deps: DealActivityDeps) {
     },
 
     /** Moves the deal's row to a stage, with a stage event (for KPIs) and an audit entry. */
-    async setDealStage(input: { dealId: string; from: DealStage; to: DealStage; actor: string; reason: string; rulesetVersion: string | null; warnings: string[]; at: string; key: string }): Promise<void> {
+    async setDealStage(input: {
+      dealId: string;
+      from: DealStage;
+      to: DealStage;
+      actor: string;
+      reason: string;
+      rulesetVersion: string | null;
+      warnings: string[];
+      at: string;
+      key: string;
+    }): Promise<void> {
       const row = await deal(input.dealId);
       const at = new Date(input.at);
       const closed = input.to === 'closed-won' || input.to === 'closed-lost';
       await db.$transaction(async (tx) => {
         if (await tx.stageEvent.findUnique({ where: { idempotencyKey: input.key }, select: { id: true } })) return;
-        await tx.deal.update({ where: { id: input.dealId }, data: { stage: input.to, ...(closed ? { closedAt: at, closeReason: input.reason } : {}) } });
-        await tx.stageEvent.create({ data: { id: input.key, leadId: row.leadId, fromStage: input.from, toStage: input.to, reason: input.reason, rulesetVersion: input.rulesetVersion, occurredAt: at, idempotencyKey: input.key } });
-        await recordAudit(tx, { tenant: row.tenant, subjectType: 'deal', subjectId: row.id, dealId: row.id, action: 'deal.stage-changed', actor: input.actor, reason: input.reason, details: { from: input.from, to: input.to, warnings: input.warnings, rulesetVersion: input.rulesetVersion }, occurredAt: at, idempotencyKey: `${input.key}:audit` });
+        await tx.deal.update({
+          where: { id: input.dealId },
+          data: { stage: input.to, ...(closed ? { closedAt: at, closeReason: input.reason } : {}) },
+        });
+        await tx.stageEvent.create({
+          data: {
+            id: input.key,
+            leadId: row.leadId,
+            fromStage: input.from,
+            toStage: input.to,
+            reason: input.reason,
+            rulesetVersion: input.rulesetVersion,
+            occurredAt: at,
+            idempotencyKey: input.key,
+          },
+        });
+        await recordAudit(tx, {
+          tenant: row.tenant,
+          subjectType: 'deal',
+          subjectId: row.id,
+          dealId: row.id,
+          action: 'deal.stage-changed',
+          actor: input.actor,
+          reason: input.reason,
+          details: { from: input.from, to: input.to, warnings: input.warnings, rulesetVersion: input.rulesetVersion },
+          occurredAt: at,
+          idempotencyKey: `${input.key}:audit`,
+        });
       });
     },
 
     /** Sets a quote version's status (and sent/expiry/signature times), audited. */
-    async setQuoteVersionStatus(input: { versionId: string; status: QuoteVersionStatus; actor: string; reason: string; at: string; expiresAt?: string; key: string }): Promise<void> {
+    async setQuoteVersionStatus(input: {
+      versionId: string;
+      status: QuoteVersionStatus;
+      actor: string;
+      reason: string;
+      at: string;
+      expiresAt?: string;
+      key: string;
+    }): Promise<void> {
       const version = await db.quoteVersion.findUnique({ where: { id: input.versionId }, include: { quote: true } });
-      if (!version) throw ApplicationFailure.nonRetryable(`quote version ${input.versionId} does not exist`, 'QuoteVersionNotFound');
+      if (!version)
+        throw ApplicationFailure.nonRetryable(
+          `quote version ${input.versionId} does not exist`,
+          'QuoteVersionNotFound',
+        );
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
         await tx.quoteVersion.update({
           where: { id: input.versionId },
           data: {
             status: input.status,
-            ...(input.status === 'sent' ? { sentAt: at, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null } : {}),
+            ...(input.status === 'sent'
+              ? { sentAt: at, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null }
+              : {}),
             ...(input.status === 'signed' ? { signedAt: at } : {}),
           },
         });
         if (input.status === 'approved' || input.status === 'signed') {
           const totals = version.totals as { totalMinor?: number };
-          if (typeof totals.totalMinor === 'number') await tx.deal.update({ where: { id: version.quote.dealId }, data: { amountMinor: BigInt(totals.totalMinor), currency: (version.content as { currency?: string }).currency ?? undefined } });
+          if (typeof totals.totalMinor === 'number')
+            await tx.deal.update({
+              where: { id: version.quote.dealId },
+              data: {
+                amountMinor: BigInt(totals.totalMinor),
+                currency: (version.content as { currency?: string }).currency ?? undefined,
+              },
+            });
         }
         await recordAudit(tx, {
           tenant: version.quote.tenant,
@@ -182,7 +300,12 @@ export function createDealActivities(deps: DealActivityDeps) {
           action: `quote.${input.status}`,
           actor: input.actor,
           reason: input.reason,
-          details: { version: version.version, versionId: version.id, contentHash: version.contentHash, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) },
+          details: {
+            version: version.version,
+            versionId: version.id,
+            contentHash: version.contentHash,
+            ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+          },
           occurredAt: at,
           idempotencyKey: input.key,
         });
@@ -190,11 +313,29 @@ export function createDealActivities(deps: DealActivityDeps) {
     },
 
     /** A won deal's contract: it starts at the signature and runs the quote's term (12 months unless it says otherwise). */
-    async createContract(input: { dealId: string; versionId: string; contractId: string; workflowId: string; startDate: string; at: string }): Promise<{ contractId: string; valueMinor: number; currency: string; endDate: string; created: boolean }> {
+    async createContract(input: {
+      dealId: string;
+      versionId: string;
+      contractId: string;
+      workflowId: string;
+      startDate: string;
+      at: string;
+    }): Promise<{ contractId: string; valueMinor: number; currency: string; endDate: string; created: boolean }> {
       const existing = await db.contract.findUnique({ where: { dealId: input.dealId } });
-      if (existing) return { contractId: existing.id, valueMinor: Number(existing.valueMinor), currency: existing.currency, endDate: existing.endDate.toISOString(), created: false };
+      if (existing)
+        return {
+          contractId: existing.id,
+          valueMinor: Number(existing.valueMinor),
+          currency: existing.currency,
+          endDate: existing.endDate.toISOString(),
+          created: false,
+        };
       const version = await db.quoteVersion.findUnique({ where: { id: input.versionId }, include: { quote: true } });
-      if (!version) throw ApplicationFailure.nonRetryable(`quote version ${input.versionId} does not exist`, 'QuoteVersionNotFound');
+      if (!version)
+        throw ApplicationFailure.nonRetryable(
+          `quote version ${input.versionId} does not exist`,
+          'QuoteVersionNotFound',
+        );
       const totals = version.totals as { totalMinor: number };
       const content = version.content as { currency: string; termMonths?: number };
       const currency = content.currency;
@@ -203,27 +344,78 @@ export function createDealActivities(deps: DealActivityDeps) {
       const endDate = end.toISOString();
       await db.$transaction(async (tx) => {
         await tx.contract.create({
-          data: { id: input.contractId, tenant: version.quote.tenant, dealId: input.dealId, quoteVersionId: input.versionId, startDate: new Date(input.startDate), endDate: end, valueMinor: BigInt(totals.totalMinor), currency, workflowId: input.workflowId },
+          data: {
+            id: input.contractId,
+            tenant: version.quote.tenant,
+            dealId: input.dealId,
+            quoteVersionId: input.versionId,
+            startDate: new Date(input.startDate),
+            endDate: end,
+            valueMinor: BigInt(totals.totalMinor),
+            currency,
+            workflowId: input.workflowId,
+          },
         });
-        await recordAudit(tx, { tenant: version.quote.tenant, subjectType: 'contract', subjectId: input.contractId, dealId: input.dealId, action: 'contract.created', actor: 'system', reason: 'deal closed won', details: { startDate: input.startDate, endDate, termMonths: termMonthsOf(content), value: formatMoney(totals.totalMinor, currency), quoteVersion: version.version }, occurredAt: new Date(input.at), idempotencyKey: `${input.contractId}:created` });
+        await recordAudit(tx, {
+          tenant: version.quote.tenant,
+          subjectType: 'contract',
+          subjectId: input.contractId,
+          dealId: input.dealId,
+          action: 'contract.created',
+          actor: 'system',
+          reason: 'deal closed won',
+          details: {
+            startDate: input.startDate,
+            endDate,
+            termMonths: termMonthsOf(content),
+            value: formatMoney(totals.totalMinor, currency),
+            quoteVersion: version.version,
+          },
+          occurredAt: new Date(input.at),
+          idempotencyKey: `${input.contractId}:created`,
+        });
       });
       return { contractId: input.contractId, valueMinor: totals.totalMinor, currency, endDate, created: true };
     },
 
     /** A renewal reminder: a task for the deal owner, an audit entry, and the notice to email. */
-    async remindRenewal(input: { contractId: string; offset: string; at: string }): Promise<{ to: string; subject: string; text: string } | null> {
+    async remindRenewal(input: {
+      contractId: string;
+      offset: string;
+      at: string;
+    }): Promise<{ to: string; subject: string; text: string } | null> {
       const contract = await db.contract.findUnique({ where: { id: input.contractId }, include: { deal: true } });
-      if (!contract) throw ApplicationFailure.nonRetryable(`contract ${input.contractId} does not exist`, 'ContractNotFound');
+      if (!contract)
+        throw ApplicationFailure.nonRetryable(`contract ${input.contractId} does not exist`, 'ContractNotFound');
       const key = `${input.contractId}:renewal:${input.offset}`;
       const at = new Date(input.at);
       const endDate = contract.endDate.toISOString().slice(0, 10);
       await db.task.upsert({
         where: { id: key },
-        create: { id: key, leadId: contract.deal.leadId, dealId: contract.dealId, ownerEmail: contract.deal.ownerEmail, kind: 'renewal', title: `Renewal: ${contract.deal.name} ends ${endDate} (${input.offset} before)`, dueAt: at },
+        create: {
+          id: key,
+          leadId: contract.deal.leadId,
+          dealId: contract.dealId,
+          ownerEmail: contract.deal.ownerEmail,
+          kind: 'renewal',
+          title: `Renewal: ${contract.deal.name} ends ${endDate} (${input.offset} before)`,
+          dueAt: at,
+        },
         update: {},
       });
       await db.contract.update({ where: { id: contract.id }, data: { status: 'renewal-due' } });
-      await audit({ tenant: contract.tenant, subjectType: 'contract', subjectId: contract.id, dealId: contract.dealId, action: 'contract.renewal-reminder', actor: 'system', reason: `${input.offset} before the end of the contract`, details: { endDate, offset: input.offset }, occurredAt: at, idempotencyKey: `${key}:audit` });
+      await audit({
+        tenant: contract.tenant,
+        subjectType: 'contract',
+        subjectId: contract.id,
+        dealId: contract.dealId,
+        action: 'contract.renewal-reminder',
+        actor: 'system',
+        reason: `${input.offset} before the end of the contract`,
+        details: { endDate, offset: input.offset },
+        occurredAt: at,
+        idempotencyKey: `${key}:audit`,
+      });
       return {
         to: contract.deal.ownerEmail,
         subject: `Renewal coming up: ${contract.deal.name} ends ${endDate}`,
@@ -234,31 +426,69 @@ export function createDealActivities(deps: DealActivityDeps) {
     /** The contract's term ended. */
     async endContract(input: { contractId: string; at: string }): Promise<void> {
       const contract = await db.contract.update({ where: { id: input.contractId }, data: { status: 'ended' } });
-      await audit({ tenant: contract.tenant, subjectType: 'contract', subjectId: contract.id, dealId: contract.dealId, action: 'contract.ended', actor: 'system', reason: 'end date reached', details: {}, occurredAt: new Date(input.at), idempotencyKey: `${contract.id}:ended` });
+      await audit({
+        tenant: contract.tenant,
+        subjectType: 'contract',
+        subjectId: contract.id,
+        dealId: contract.dealId,
+        action: 'contract.ended',
+        actor: 'system',
+        reason: 'end date reached',
+        details: {},
+        occurredAt: new Date(input.at),
+        idempotencyKey: `${contract.id}:ended`,
+      });
     },
 
     /** A notice about a deal for its owner (or the owner's manager): stalled, quote expired, warnings. */
-    async composeDealNotice(input: { dealId: string; who: 'owner' | 'owner-manager'; subject: string; body: string }): Promise<{ to: string; subject: string; text: string } | null> {
+    async composeDealNotice(input: {
+      dealId: string;
+      who: 'owner' | 'owner-manager';
+      subject: string;
+      body: string;
+    }): Promise<{ to: string; subject: string; text: string } | null> {
       const row = await deal(input.dealId);
       let to: string | null = row.ownerEmail;
       if (input.who === 'owner-manager') {
-        const owner = await db.rep.findUnique({ where: { tenant_email: { tenant: row.tenant, email: row.ownerEmail } } });
+        const owner = await db.rep.findUnique({
+          where: { tenant_email: { tenant: row.tenant, email: row.ownerEmail } },
+        });
         to = owner?.managerId ? ((await db.rep.findUnique({ where: { id: owner.managerId } }))?.email ?? null) : null;
       }
       if (!to) return null;
-      return { to, subject: `${input.subject}: ${row.name}`, text: `${input.body}\n\nDeal: ${deps.publicUrl}/api/deals/${row.id}\n` };
+      return {
+        to,
+        subject: `${input.subject}: ${row.name}`,
+        text: `${input.body}\n\nDeal: ${deps.publicUrl}/api/deals/${row.id}\n`,
+      };
     },
 
     /** The meeting reminder offsets and the demo follow-up cadence, from the active rules. */
-    dealTimingRules(): Promise<{ meetingReminders: Duration[]; demoFollowUp: CompiledCadence | null; quoteValidFor: Duration; renewalRemindBefore: Duration[] }> {
+    dealTimingRules(): Promise<{
+      meetingReminders: Duration[];
+      demoFollowUp: CompiledCadence | null;
+      quoteValidFor: Duration;
+      renewalRemindBefore: Duration[];
+    }> {
       const ruleset = deps.registry.active();
       const { approvals } = ruleset;
-      const cadence = approvals.demoFollowUpCadence ? (getCadence(ruleset, approvals.demoFollowUpCadence) ?? null) : null;
-      return Promise.resolve({ meetingReminders: approvals.meetingReminders, demoFollowUp: cadence, quoteValidFor: approvals.quoteValidFor, renewalRemindBefore: approvals.renewalRemindBefore });
+      const cadence = approvals.demoFollowUpCadence
+        ? (getCadence(ruleset, approvals.demoFollowUpCadence) ?? null)
+        : null;
+      return Promise.resolve({
+        meetingReminders: approvals.meetingReminders,
+        demoFollowUp: cadence,
+        quoteValidFor: approvals.quoteValidFor,
+        renewalRemindBefore: approvals.renewalRemindBefore,
+      });
     },
 
     /** Meeting reminder: marks it reminded and returns the notice for the owner. */
-    async remindMeeting(input: { meetingId: string; offset: string; at: string }): Promise<{ to: string; subject: string; text: string } | null> {
+    async remindMeeting(input: {
+      meetingId: string;
+      offset: string;
+      at: string;
+    }): Promise<{ to: string; subject: string; text: string } | null> {
       const meeting = await db.meeting.findUnique({ where: { id: input.meetingId }, include: { deal: true } });
       if (!meeting || meeting.status !== 'scheduled') return null;
       await db.meeting.update({ where: { id: meeting.id }, data: { remindedAt: new Date(input.at) } });
@@ -274,7 +504,8 @@ export function createDealActivities(deps: DealActivityDeps) {
 
 function approvalPlan(ruleset: Ruleset): ApprovalPlan {
   const levels: Record<string, ApprovalLevel> = {};
-  for (const chain of Object.values(ruleset.approvals.chains)) for (const step of chain) for (const level of step.approvers) levels[level.role] = level;
+  for (const chain of Object.values(ruleset.approvals.chains))
+    for (const step of chain) for (const level of step.approvers) levels[level.role] = level;
   const escalation = ruleset.escalation;
   const calendar = escalation.calendars[escalation.defaultCalendar]!;
   return { levels, delegation: ruleset.approvals.delegation, calendar };

@@ -47,7 +47,11 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
   async function rulesetFor(pinnedVersion: string | null): Promise<Ruleset> {
     if (!pinnedVersion) return deps.registry.active();
     const pinned = await deps.registry.getVersion(pinnedVersion);
-    if (!pinned) throw ApplicationFailure.nonRetryable(`pinned ruleset version ${pinnedVersion} is not stored`, 'PinnedVersionMissing');
+    if (!pinned)
+      throw ApplicationFailure.nonRetryable(
+        `pinned ruleset version ${pinnedVersion} is not stored`,
+        'PinnedVersionMissing',
+      );
     return pinned;
   }
 
@@ -85,7 +89,10 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
         },
       });
       if (input.request.kind === 'scoring') {
-        await deps.db.lead.update({ where: { id: input.leadId }, data: { score: (decision.outcome as { score: number }).score } });
+        await deps.db.lead.update({
+          where: { id: input.leadId },
+          data: { score: (decision.outcome as { score: number }).score },
+        });
       }
       return { ...decision, kind: input.request.kind, decidedAt: decidedAt.toISOString() };
     },
@@ -110,12 +117,19 @@ function evaluate(ruleset: Ruleset, request: DecisionRequest): Decision<unknown>
       const outcome = disqualificationOutcome(ruleset, request.reason);
       if (!outcome) {
         const known = Object.keys(ruleset.scoring.disqualification).join(', ');
-        throw ApplicationFailure.nonRetryable(`unknown disqualification reason "${request.reason}" (scoring.yaml knows: ${known})`, 'UnknownReason');
+        throw ApplicationFailure.nonRetryable(
+          `unknown disqualification reason "${request.reason}" (scoring.yaml knows: ${known})`,
+          'UnknownReason',
+        );
       }
       const text = outcome.then === 'nurture' ? 'nurture' : `recycle after ${outcome.after.text}`;
       return {
         outcome,
-        explanation: { summary: `Disqualified as ${request.reason}: scoring.yaml says ${text}.`, reasons: [`disqualification.reasons.${request.reason}: ${text}`], rules: [] },
+        explanation: {
+          summary: `Disqualified as ${request.reason}: scoring.yaml says ${text}.`,
+          reasons: [`disqualification.reasons.${request.reason}: ${text}`],
+          rules: [],
+        },
         version: ruleset.version,
       };
     }

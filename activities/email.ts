@@ -83,31 +83,55 @@ export function createEmailActivities(deps: EmailActivityDeps) {
       return 'claimed';
     } catch (error) {
       if (prismaCode(error) === 'P2003') {
-        throw ApplicationFailure.nonRetryable(`email ${input.idempotencyKey}: lead ${input.leadId ?? ''} does not exist`, EmailFailure.leadNotFound);
+        throw ApplicationFailure.nonRetryable(
+          `email ${input.idempotencyKey}: lead ${input.leadId ?? ''} does not exist`,
+          EmailFailure.leadNotFound,
+        );
       }
       if (prismaCode(error) !== 'P2002') throw error;
     }
     const row = await db.outboundEmail.findUniqueOrThrow({ where: { id: input.idempotencyKey } });
     if (row.status !== 'pending') return row;
-    const { count } = await db.outboundEmail.updateMany({ where: { id: row.id, status: 'pending' }, data: { status: 'sending', error: null } });
+    const { count } = await db.outboundEmail.updateMany({
+      where: { id: row.id, status: 'pending' },
+      data: { status: 'sending', error: null },
+    });
     return count === 1 ? 'claimed' : db.outboundEmail.findUniqueOrThrow({ where: { id: row.id } });
   }
 
   async function settle(row: OutboundEmailRow): Promise<SendEmailResult> {
     switch (row.status) {
       case 'sent':
-        return { status: 'sent', idempotencyKey: row.id, messageId: row.messageId ?? '', sentAt: (row.sentAt ?? row.createdAt).toISOString(), duplicate: true };
+        return {
+          status: 'sent',
+          idempotencyKey: row.id,
+          messageId: row.messageId ?? '',
+          sentAt: (row.sentAt ?? row.createdAt).toISOString(),
+          duplicate: true,
+        };
       case 'sending': {
-        const reason = 'an earlier attempt was interrupted after handing the message to the SMTP server; it is not sent again, so it may not have arrived';
-        await db.outboundEmail.updateMany({ where: { id: row.id, status: 'sending' }, data: { status: 'unknown', error: reason } });
+        const reason =
+          'an earlier attempt was interrupted after handing the message to the SMTP server; it is not sent again, so it may not have arrived';
+        await db.outboundEmail.updateMany({
+          where: { id: row.id, status: 'sending' },
+          data: { status: 'unknown', error: reason },
+        });
         return { status: 'unknown', idempotencyKey: row.id, messageId: row.messageId ?? '', reason };
       }
       case 'unknown':
-        return { status: 'unknown', idempotencyKey: row.id, messageId: row.messageId ?? '', reason: row.error ?? 'delivery outcome unknown' };
+        return {
+          status: 'unknown',
+          idempotencyKey: row.id,
+          messageId: row.messageId ?? '',
+          reason: row.error ?? 'delivery outcome unknown',
+        };
       case 'failed':
         throw ApplicationFailure.nonRetryable(row.error ?? `email ${row.id} was rejected`, EmailFailure.rejected);
       default:
-        throw ApplicationFailure.nonRetryable(`email ${row.id} has the unexpected status "${row.status}" (expected pending, sending, sent, failed or unknown)`, EmailFailure.invalidState);
+        throw ApplicationFailure.nonRetryable(
+          `email ${row.id} has the unexpected status "${row.status}" (expected pending, sending, sent, failed or unknown)`,
+          EmailFailure.invalidState,
+        );
     }
   }
 
@@ -115,10 +139,21 @@ export function createEmailActivities(deps: EmailActivityDeps) {
     switch (error.kind) {
       case 'transient':
         await db.outboundEmail.update({ where: { id: key }, data: { status: 'pending', error: error.message } });
-        throw ApplicationFailure.create({ message: error.message, type: EmailFailure.unavailable, nonRetryable: false, cause: error });
+        throw ApplicationFailure.create({
+          message: error.message,
+          type: EmailFailure.unavailable,
+          nonRetryable: false,
+          cause: error,
+        });
       case 'rejected':
         await db.outboundEmail.update({ where: { id: key }, data: { status: 'failed', error: error.message } });
-        throw ApplicationFailure.create({ message: error.message, type: EmailFailure.rejected, nonRetryable: true, cause: error, details: [{ responseCode: error.responseCode }] });
+        throw ApplicationFailure.create({
+          message: error.message,
+          type: EmailFailure.rejected,
+          nonRetryable: true,
+          cause: error,
+          details: [{ responseCode: error.responseCode }],
+        });
       case 'ambiguous':
         await db.outboundEmail.update({ where: { id: key }, data: { status: 'unknown', error: error.message } });
         return { status: 'unknown', idempotencyKey: key, messageId, reason: error.message };
@@ -132,7 +167,15 @@ export function createEmailActivities(deps: EmailActivityDeps) {
       const claimed = await claim(input, messageId);
       if (claimed !== 'claimed') return settle(claimed);
       try {
-        await mailer.send({ messageId, from, to: input.to, subject: input.subject, text: input.text, html: input.html, headers: input.headers });
+        await mailer.send({
+          messageId,
+          from,
+          to: input.to,
+          subject: input.subject,
+          text: input.text,
+          html: input.html,
+          headers: input.headers,
+        });
       } catch (error) {
         // Anything unclassified is treated like a crash: the row stays `sending`, the retry marks it `unknown`.
         if (!(error instanceof MailDeliveryError)) throw error;
@@ -144,11 +187,19 @@ export function createEmailActivities(deps: EmailActivityDeps) {
         where: { id: input.idempotencyKey, status: { in: ['sending', 'unknown'] } },
         data: { status: 'sent', messageId, sentAt, error: null },
       });
-      return { status: 'sent', idempotencyKey: input.idempotencyKey, messageId, sentAt: sentAt.toISOString(), duplicate: false };
+      return {
+        status: 'sent',
+        idempotencyKey: input.idempotencyKey,
+        messageId,
+        sentAt: sentAt.toISOString(),
+        duplicate: false,
+      };
     },
   };
 }
 
 function prismaCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
 }

@@ -28,7 +28,12 @@ export interface ActivityDeps {
 }
 
 /** Idempotent by `idempotencyKey`: a retried activity gets the same envelope. */
-export type SignatureSender = (input: { versionId: string; signer: { name: string; email: string }; actor: string; idempotencyKey: string }) => Promise<{ envelopeId: string }>;
+export type SignatureSender = (input: {
+  versionId: string;
+  signer: { name: string; email: string };
+  actor: string;
+  idempotencyKey: string;
+}) => Promise<{ envelopeId: string }>;
 
 /** Every activity the worker registers. Workflows import this module as a type only. */
 export function createActivities(deps: ActivityDeps) {
@@ -41,13 +46,22 @@ function activitiesOf(deps: ActivityDeps) {
     ...createLeadActivities(deps.db),
     ...createDecisionActivities({ db: deps.db, registry: deps.registry }),
     ...createJournalActivities(deps.db),
-    ...createOutreachActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl, marketingEmail: deps.marketingEmail }),
+    ...createOutreachActivities({
+      db: deps.db,
+      registry: deps.registry,
+      publicUrl: deps.publicUrl,
+      marketingEmail: deps.marketingEmail,
+    }),
     ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom }),
     ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
     sendQuoteForSignature(input: Parameters<SignatureSender>[0]): Promise<{ envelopeId: string }> {
-      if (!deps.signatures) throw ApplicationFailure.nonRetryable('No e-signature provider is configured for this worker (ESIGN_PROVIDER).', 'SignatureProviderMissing');
+      if (!deps.signatures)
+        throw ApplicationFailure.nonRetryable(
+          'No e-signature provider is configured for this worker (ESIGN_PROVIDER).',
+          'SignatureProviderMissing',
+        );
       return deps.signatures(input);
     },
     /**
@@ -76,7 +90,13 @@ function withDomainErrors<T extends Record<string, (...args: never[]) => Promise
         return await activity(...args);
       } catch (error) {
         if (error instanceof LeadflowError) {
-          throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: !retryableFor[error.code], details: error.details === undefined ? [] : [error.details], cause: error });
+          throw ApplicationFailure.create({
+            type: error.code,
+            message: error.message,
+            nonRetryable: !retryableFor[error.code],
+            details: error.details === undefined ? [] : [error.details],
+            cause: error,
+          });
         }
         throw error;
       }
@@ -84,4 +104,3 @@ function withDomainErrors<T extends Record<string, (...args: never[]) => Promise
   }
   return wrapped as T;
 }
-

@@ -36,7 +36,8 @@ export function createJournalActivities(db: Db) {
       extra?: { bant?: Record<string, string>; disqualifiedReason?: string | null };
     }): Promise<void> {
       await db.$transaction(async (tx) => {
-        if (await tx.stageEvent.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } })) return;
+        if (await tx.stageEvent.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } }))
+          return;
         const at = new Date(input.at);
         await tx.stageEvent.create({
           data: {
@@ -57,13 +58,20 @@ export function createJournalActivities(db: Db) {
             ...(input.to === 'mql' ? { mqlAt: at } : {}),
             ...(input.to === 'sql' ? { sqlAt: at } : {}),
             ...(input.extra?.bant ? { bant: input.extra.bant } : {}),
-            ...(input.extra && 'disqualifiedReason' in input.extra ? { disqualifiedReason: input.extra.disqualifiedReason ?? null } : {}),
+            ...(input.extra && 'disqualifiedReason' in input.extra
+              ? { disqualifiedReason: input.extra.disqualifiedReason ?? null }
+              : {}),
           },
         });
       });
     },
 
-    async updateSla(input: { leadId: string; status: 'running' | 'met' | 'breached'; dueAt?: string | null; firstTouchAt?: string }): Promise<void> {
+    async updateSla(input: {
+      leadId: string;
+      status: 'running' | 'met' | 'breached';
+      dueAt?: string | null;
+      firstTouchAt?: string;
+    }): Promise<void> {
       await db.lead.update({
         where: { id: input.leadId },
         data: {
@@ -74,10 +82,24 @@ export function createJournalActivities(db: Db) {
       });
     },
 
-    async createTask(input: { id: string; leadId: string; ownerEmail: string | null; kind: string; title: string; dueAt: string }): Promise<void> {
+    async createTask(input: {
+      id: string;
+      leadId: string;
+      ownerEmail: string | null;
+      kind: string;
+      title: string;
+      dueAt: string;
+    }): Promise<void> {
       await db.task.upsert({
         where: { id: input.id },
-        create: { id: input.id, leadId: input.leadId, ownerEmail: input.ownerEmail, kind: input.kind, title: input.title, dueAt: new Date(input.dueAt) },
+        create: {
+          id: input.id,
+          leadId: input.leadId,
+          ownerEmail: input.ownerEmail,
+          kind: input.kind,
+          title: input.title,
+          dueAt: new Date(input.dueAt),
+        },
         update: {},
       });
     },
@@ -99,7 +121,14 @@ export function createJournalActivities(db: Db) {
       };
       await db.cadenceEnrolment.upsert({
         where: { id: input.id },
-        create: { id: input.id, leadId: input.leadId, cadence: input.cadence, workflowId: input.id, enrolledAt: new Date(), ...data },
+        create: {
+          id: input.id,
+          leadId: input.leadId,
+          cadence: input.cadence,
+          workflowId: input.id,
+          enrolledAt: new Date(),
+          ...data,
+        },
         update: data,
       });
     },

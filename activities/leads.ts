@@ -35,7 +35,14 @@ export function createLeadActivities(db: Db) {
           await tx.lead.update({ where: { id: leadId }, data: profileColumns(profile) });
         } else {
           await tx.lead.create({
-            data: { id: leadId, tenant: submission.tenant, journeyId, stage: 'new', createdAt: receivedAt, ...profileColumns(profile) },
+            data: {
+              id: leadId,
+              tenant: submission.tenant,
+              journeyId,
+              stage: 'new',
+              createdAt: receivedAt,
+              ...profileColumns(profile),
+            },
           });
           await tx.stageEvent.create({
             data: {

@@ -31,14 +31,21 @@ export function createOutreachActivities(deps: OutreachDeps) {
   }
 
   return {
-    async lookupRep(input: { tenant: string; email: string }): Promise<{ email: string; name: string | null; timeZone: string | null; managerEmail: string | null } | null> {
+    async lookupRep(input: {
+      tenant: string;
+      email: string;
+    }): Promise<{ email: string; name: string | null; timeZone: string | null; managerEmail: string | null } | null> {
       const row = await rep(input.tenant, input.email);
       if (!row) return { email: input.email, name: null, timeZone: null, managerEmail: null };
       const manager = row.managerId ? await deps.db.rep.findUnique({ where: { id: row.managerId } }) : null;
       return { email: row.email, name: row.name, timeZone: row.timeZone, managerEmail: manager?.email ?? null };
     },
 
-    async composeNotification(input: { leadId: string; who: Recipient; reason: NotificationReason }): Promise<{ to: string; subject: string; text: string } | null> {
+    async composeNotification(input: {
+      leadId: string;
+      who: Recipient;
+      reason: NotificationReason;
+    }): Promise<{ to: string; subject: string; text: string } | null> {
       const row = await lead(input.leadId);
       const owner = await rep(row.tenant, row.ownerId);
       let to: string | null;
@@ -47,7 +54,9 @@ export function createOutreachActivities(deps: OutreachDeps) {
           to = row.ownerId;
           break;
         case 'owner-manager':
-          to = owner?.managerId ? ((await deps.db.rep.findUnique({ where: { id: owner.managerId } }))?.email ?? null) : null;
+          to = owner?.managerId
+            ? ((await deps.db.rep.findUnique({ where: { id: owner.managerId } }))?.email ?? null)
+            : null;
           break;
         case 'marketing':
           to = deps.marketingEmail;
@@ -66,14 +75,22 @@ export function createOutreachActivities(deps: OutreachDeps) {
       return { to, ...text };
     },
 
-    async composeCadenceEmail(input: { leadId: string; template: string; pinnedVersion: string | null }): Promise<RenderedEmail & { to: string | null }> {
+    async composeCadenceEmail(input: {
+      leadId: string;
+      template: string;
+      pinnedVersion: string | null;
+    }): Promise<RenderedEmail & { to: string | null }> {
       const row = await lead(input.leadId);
-      const ruleset = input.pinnedVersion ? await deps.registry.getVersion(input.pinnedVersion) : deps.registry.active();
+      const ruleset = input.pinnedVersion
+        ? await deps.registry.getVersion(input.pinnedVersion)
+        : deps.registry.active();
       const template = ruleset ? getTemplate(ruleset, input.template) : undefined;
-      if (!template) throw ApplicationFailure.nonRetryable(`cadences.yaml has no template "${input.template}"`, 'TemplateMissing');
+      if (!template)
+        throw ApplicationFailure.nonRetryable(`cadences.yaml has no template "${input.template}"`, 'TemplateMissing');
       const owner = await rep(row.tenant, row.ownerId);
       // The rules roster names every routable rep; the Rep table may not have a row yet.
-      const rosterName = Object.values(ruleset?.routing.reps ?? {}).find((member) => member.email === row.ownerId)?.name ?? null;
+      const rosterName =
+        Object.values(ruleset?.routing.reps ?? {}).find((member) => member.email === row.ownerId)?.name ?? null;
       const details = row.sourceDetails as { campaign?: string; event?: string };
       const rendered = renderEmail(template, {
         contact: { firstName: row.firstName, lastName: row.lastName, title: row.title },

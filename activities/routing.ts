@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db, Prisma } from '../src/db/client';
-import { isOutOfOffice, OPEN_LEAD_STAGES, pickFromPool, poolChain, repKey, type PoolRouting, type RoutingState } from '../src/domain/routing';
+import {
+  isOutOfOffice,
+  OPEN_LEAD_STAGES,
+  pickFromPool,
+  poolChain,
+  repKey,
+  type PoolRouting,
+  type RoutingState,
+} from '../src/domain/routing';
 import type { RoutingOutcome } from '../src/rules/evaluate-routing';
 import { LeadflowError } from '../src/usecases/errors';
 
@@ -67,10 +75,12 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
   function transaction<T>(tenant: string, reps: string[], work: (tx: Tx) => Promise<T>): Promise<T> {
     const lockSet = [...new Set(reps)].sort();
     return inTurn(`${tenant}\u0000${lockSet.join(',')}`, () =>
-      withTransientRetry(() => db.$transaction(async (tx) => {
-        await serialise(tx, provider, tenant, lockSet);
-        return work(tx);
-      }, TRANSACTION_OPTIONS)),
+      withTransientRetry(() =>
+        db.$transaction(async (tx) => {
+          await serialise(tx, provider, tenant, lockSet);
+          return work(tx);
+        }, TRANSACTION_OPTIONS),
+      ),
     );
   }
 
@@ -92,18 +102,36 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
     /** Moves a lead to a rep or a queue by hand; recorded with `manual: true`, the actor and the reason. */
     async reassignLead(input: ReassignLeadInput): Promise<AssignmentResult> {
       const now = parseNow(input.now);
-      const to: ReassignLeadInput['to'] = 'repEmail' in input.to ? { repEmail: repKey(input.to.repEmail) } : { queue: input.to.queue };
+      const to: ReassignLeadInput['to'] =
+        'repEmail' in input.to ? { repEmail: repKey(input.to.repEmail) } : { queue: input.to.queue };
       return transaction(input.tenant, 'repEmail' in to ? [to.repEmail] : [], async (tx) => {
         const replay = await replayed(tx, input.idempotencyKey, input.leadId);
         if (replay) return replay;
-        const lead = await tx.lead.findFirst({ where: { id: input.leadId, tenant: input.tenant }, select: { ownerId: true, queue: true } });
+        const lead = await tx.lead.findFirst({
+          where: { id: input.leadId, tenant: input.tenant },
+          select: { ownerId: true, queue: true },
+        });
         if (!lead) throw leadNotFound(input);
-        const target = 'repEmail' in to ? `${to.repEmail}${await availabilityNote(tx, input.tenant, to.repEmail, now)}` : `queue ${to.queue}`;
+        const target =
+          'repEmail' in to
+            ? `${to.repEmail}${await availabilityNote(tx, input.tenant, to.repEmail, now)}`
+            : `queue ${to.queue}`;
         const from = lead.ownerId ?? (lead.queue ? `queue ${lead.queue}` : 'nobody');
         const explanation = `Reassigned by hand by ${input.actor} from ${from} to ${target}: ${input.reason}`;
-        const result: AssignmentResult = 'repEmail' in to ? { kind: 'rep', repEmail: to.repEmail, explanation } : { kind: 'queue', queue: to.queue, explanation };
-        await setOwner(tx, input, result.kind === 'rep' ? { ownerId: result.repEmail, queue: null } : { ownerId: null, queue: result.queue });
-        await record(tx, { ...input, rulesetVersion: null }, result, now, { manual: true, actor: input.actor, reason: explanation });
+        const result: AssignmentResult =
+          'repEmail' in to
+            ? { kind: 'rep', repEmail: to.repEmail, explanation }
+            : { kind: 'queue', queue: to.queue, explanation };
+        await setOwner(
+          tx,
+          input,
+          result.kind === 'rep' ? { ownerId: result.repEmail, queue: null } : { ownerId: null, queue: result.queue },
+        );
+        await record(tx, { ...input, rulesetVersion: null }, result, now, {
+          manual: true,
+          actor: input.actor,
+          reason: explanation,
+        });
         return result;
       });
     },
@@ -120,43 +148,86 @@ const TRANSACTION_OPTIONS = { maxWait: 60_000, timeout: 30_000 };
 
 /** What an assignment will touch, known before the transaction starts. */
 type Plan =
-  | { kind: 'pool'; rule: string; pool: string; rules: PoolRouting; lockedReps: string[]; counters: { pool: string; repEmail: string }[] }
+  | {
+      kind: 'pool';
+      rule: string;
+      pool: string;
+      rules: PoolRouting;
+      lockedReps: string[];
+      counters: { pool: string; repEmail: string }[];
+    }
   | { kind: 'rep'; rule: string; rep: string; repEmail: string; lockedReps: string[] }
   | { kind: 'queue'; queue: string; summary: string; lockedReps: string[] };
 
 function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
   if (routing.kind === 'fallback') {
-    return { kind: 'queue', queue: routing.queue, summary: `No routing rule matched: the lead goes to the fallback queue ${routing.queue}.`, lockedReps: [] };
+    return {
+      kind: 'queue',
+      queue: routing.queue,
+      summary: `No routing rule matched: the lead goes to the fallback queue ${routing.queue}.`,
+      lockedReps: [],
+    };
   }
   const target = routing.target;
   switch (target.type) {
     case 'queue':
-      return { kind: 'queue', queue: target.queue, summary: `Rule "${routing.rule}" sends the lead to queue ${target.queue}.`, lockedReps: [] };
+      return {
+        kind: 'queue',
+        queue: target.queue,
+        summary: `Rule "${routing.rule}" sends the lead to queue ${target.queue}.`,
+        lockedReps: [],
+      };
     case 'rep': {
       if (!target.email) {
         const queue = routingRules.fallbackQueue;
-        return { kind: 'queue', queue, summary: `Rule "${routing.rule}" names rep ${target.rep}, who is not in the roster; the lead goes to the fallback queue ${queue}.`, lockedReps: [] };
+        return {
+          kind: 'queue',
+          queue,
+          summary: `Rule "${routing.rule}" names rep ${target.rep}, who is not in the roster; the lead goes to the fallback queue ${queue}.`,
+          lockedReps: [],
+        };
       }
-      return { kind: 'rep', rule: routing.rule, rep: target.rep, repEmail: repKey(target.email), lockedReps: [repKey(target.email)] };
+      return {
+        kind: 'rep',
+        rule: routing.rule,
+        rep: target.rep,
+        repEmail: repKey(target.email),
+        lockedReps: [repKey(target.email)],
+      };
     }
     case 'pool': {
       // The outcome carries the pool as evaluated; it wins over a same-named pool in `routingRules`.
       const rules: PoolRouting = { ...routingRules, pools: { ...routingRules.pools, [target.pool.name]: target.pool } };
       const chain = poolChain(rules, target.pool.name);
-      const counters = chain.flatMap((pool) => (rules.pools[pool]?.members ?? []).map((m) => ({ pool, repEmail: repKey(m.email) })));
+      const counters = chain.flatMap((pool) =>
+        (rules.pools[pool]?.members ?? []).map((m) => ({ pool, repEmail: repKey(m.email) })),
+      );
       // A rep the chain overflows to gains an open lead too, so their lock is taken as well.
       const overflowReps = chain.flatMap((pool) => {
         const overflow = rules.pools[pool]?.overflow;
         const email = overflow?.type === 'rep' ? rules.reps[overflow.rep]?.email : undefined;
         return email ? [repKey(email)] : [];
       });
-      return { kind: 'pool', rule: routing.rule, pool: target.pool.name, rules, lockedReps: [...counters.map((c) => c.repEmail), ...overflowReps], counters };
+      return {
+        kind: 'pool',
+        rule: routing.rule,
+        pool: target.pool.name,
+        rules,
+        lockedReps: [...counters.map((c) => c.repEmail), ...overflowReps],
+        counters,
+      };
     }
   }
 }
 
 /** Picks the owner under the locks and applies it to the lead and the counter. */
-async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: CounterRow[], now: Date): Promise<AssignmentResult> {
+async function decide(
+  tx: Tx,
+  input: AssignLeadInput,
+  plan: Plan,
+  counters: CounterRow[],
+  now: Date,
+): Promise<AssignmentResult> {
   switch (plan.kind) {
     case 'queue':
       await setOwner(tx, input, { ownerId: null, queue: plan.queue });
@@ -164,7 +235,11 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
     case 'rep': {
       await setOwner(tx, input, { ownerId: plan.repEmail, queue: null });
       const note = await availabilityNote(tx, input.tenant, plan.repEmail, now);
-      return { kind: 'rep', repEmail: plan.repEmail, explanation: `Rule "${plan.rule}" names ${plan.rep} <${plan.repEmail}>${note}.` };
+      return {
+        kind: 'rep',
+        repEmail: plan.repEmail,
+        explanation: `Rule "${plan.rule}" names ${plan.rep} <${plan.repEmail}>${note}.`,
+      };
     }
     case 'pool': {
       const state = await loadState(tx, input.tenant, counters);
@@ -181,33 +256,48 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
       }
       await setOwner(tx, input, { ownerId: pick.email, queue: null });
       if (pick.pool === null) return { kind: 'rep', repEmail: pick.email, explanation };
-      await tx.routingCounter.update({ where: { tenant_pool_repEmail: { tenant: input.tenant, pool: pick.pool, repEmail: pick.email } }, data: { assigned: { increment: 1 } } });
+      await tx.routingCounter.update({
+        where: { tenant_pool_repEmail: { tenant: input.tenant, pool: pick.pool, repEmail: pick.email } },
+        data: { assigned: { increment: 1 } },
+      });
       return { kind: 'rep', repEmail: pick.email, pool: pick.pool, explanation };
     }
   }
 }
 
 /** Sets the lead's owner or queue; a lead missing from the tenant rolls the whole assignment back. */
-async function setOwner(tx: Tx, input: { tenant: string; leadId: string }, owner: { ownerId: string | null; queue: string | null }): Promise<void> {
+async function setOwner(
+  tx: Tx,
+  input: { tenant: string; leadId: string },
+  owner: { ownerId: string | null; queue: string | null },
+): Promise<void> {
   const { count } = await tx.lead.updateMany({ where: { id: input.leadId, tenant: input.tenant }, data: owner });
   if (count === 0) throw leadNotFound(input);
 }
 
 function leadNotFound(input: { tenant: string; leadId: string }): LeadflowError {
-  return new LeadflowError('not_found', `No lead ${input.leadId} in tenant ${input.tenant}; it must be recorded before it is assigned.`);
+  return new LeadflowError(
+    'not_found',
+    `No lead ${input.leadId} in tenant ${input.tenant}; it must be recorded before it is assigned.`,
+  );
 }
 
 /** Availability, open leads (stage new, engaged or mql) and counters of every rep the lead may reach. */
 async function loadState(tx: Tx, tenant: string, counters: CounterRow[]): Promise<RoutingState> {
   const emails = [...new Set(counters.map((c) => c.repEmail))];
   const reps = await tx.rep.findMany({ where: { tenant, email: { in: emails } } });
-  const open = await tx.lead.groupBy({ by: ['ownerId'], where: { tenant, ownerId: { in: emails }, stage: { in: [...OPEN_LEAD_STAGES] } }, _count: { _all: true } });
+  const open = await tx.lead.groupBy({
+    by: ['ownerId'],
+    where: { tenant, ownerId: { in: emails }, stage: { in: [...OPEN_LEAD_STAGES] } },
+    _count: { _all: true },
+  });
   const state: RoutingState = { reps: {}, assigned: {} };
   for (const email of emails) state.reps[email] = { active: true, outOfOffice: null, openLeads: 0, maxOpenLeads: null };
   for (const rep of reps) {
     state.reps[repKey(rep.email)] = {
       active: rep.active,
-      outOfOffice: rep.outOfOfficeFrom || rep.outOfOfficeUntil ? { from: rep.outOfOfficeFrom, until: rep.outOfOfficeUntil } : null,
+      outOfOffice:
+        rep.outOfOfficeFrom || rep.outOfOfficeUntil ? { from: rep.outOfOfficeFrom, until: rep.outOfOfficeUntil } : null,
       openLeads: 0,
       maxOpenLeads: rep.maxOpenLeads,
     };
@@ -261,15 +351,20 @@ async function replayed(tx: Tx, idempotencyKey: string, leadId: string): Promise
   const row = await tx.assignment.findUnique({ where: { idempotencyKey } });
   if (!row) return null;
   if (row.leadId !== leadId) {
-    throw new LeadflowError('conflict', `Idempotency key ${idempotencyKey} was already used to assign lead ${row.leadId}, not ${leadId}; use a key per lead and assignment.`);
+    throw new LeadflowError(
+      'conflict',
+      `Idempotency key ${idempotencyKey} was already used to assign lead ${row.leadId}, not ${leadId}; use a key per lead and assignment.`,
+    );
   }
-  if (row.repEmail) return { kind: 'rep', repEmail: row.repEmail, ...(row.pool ? { pool: row.pool } : {}), explanation: row.reason };
+  if (row.repEmail)
+    return { kind: 'rep', repEmail: row.repEmail, ...(row.pool ? { pool: row.pool } : {}), explanation: row.reason };
   return { kind: 'queue', queue: row.queue ?? '', explanation: row.reason };
 }
 
 function parseNow(iso: string): Date {
   const now = new Date(iso);
-  if (Number.isNaN(now.getTime())) throw new LeadflowError('validation_failed', `now must be an ISO-8601 time, got ${JSON.stringify(iso)}.`);
+  if (Number.isNaN(now.getTime()))
+    throw new LeadflowError('validation_failed', `now must be an ISO-8601 time, got ${JSON.stringify(iso)}.`);
   return now;
 }
 
@@ -291,18 +386,34 @@ async function serialise(tx: Tx, provider: Provider, tenant: string, repEmails: 
     return;
   }
   const keys = [...new Set(repEmails.map((email) => fnv1a32(`${tenant}\u0000${email}`)))].sort((a, b) => a - b);
-  if (keys.length) await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1::int, k) FROM unnest($2::int[]) AS k', ROUTING_LOCK_CLASS, keys);
+  if (keys.length)
+    await tx.$executeRawUnsafe(
+      'SELECT pg_advisory_xact_lock($1::int, k) FROM unnest($2::int[]) AS k',
+      ROUTING_LOCK_CLASS,
+      keys,
+    );
 }
 
-interface CounterRow { pool: string; repEmail: string; assigned: number }
+interface CounterRow {
+  pool: string;
+  repEmail: string;
+  assigned: number;
+}
 
 /**
  * Reads the round-robin counters of every member the lead may reach, creating missing rows at 0
  * first (so the increment always has a row) and locking them for the rest of the transaction.
  */
-async function lockCounters(tx: Tx, provider: Provider, tenant: string, counters: { pool: string; repEmail: string }[]): Promise<CounterRow[]> {
+async function lockCounters(
+  tx: Tx,
+  provider: Provider,
+  tenant: string,
+  counters: { pool: string; repEmail: string }[],
+): Promise<CounterRow[]> {
   if (!counters.length) return [];
-  const values = counters.map((_, i) => (provider === 'sqlite' ? '(?, ?, ?, 0)' : `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3}, 0)`)).join(', ');
+  const values = counters
+    .map((_, i) => (provider === 'sqlite' ? '(?, ?, ?, 0)' : `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3}, 0)`))
+    .join(', ');
   const rows = await tx.$queryRawUnsafe<{ pool: string; repEmail: string; assigned: number | bigint }[]>(
     `INSERT INTO "RoutingCounter" ("tenant", "pool", "repEmail", "assigned") VALUES ${values}
      ON CONFLICT ("tenant", "pool", "repEmail") DO UPDATE SET "assigned" = "RoutingCounter"."assigned"
@@ -320,7 +431,10 @@ function createKeyedQueue() {
   const tails = new Map<string, Promise<void>>();
   return function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
     const result = (tails.get(key) ?? Promise.resolve()).then(work);
-    const tail = result.then(() => undefined, () => undefined);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
     tails.set(key, tail);
     void tail.then(() => {
       if (tails.get(key) === tail) tails.delete(key);
@@ -361,7 +475,12 @@ async function withTransientRetry<T>(work: () => Promise<T>): Promise<T> {
 function isTransient(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && ['P1008', 'P2002', 'P2028', 'P2034'].includes(code)) return true;
-  return typeof message === 'string' && /database is locked|SQLITE_BUSY|deadlock detected|could not serialize|timeout exceeded when trying to connect/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /database is locked|SQLITE_BUSY|deadlock detected|could not serialize|timeout exceeded when trying to connect/i.test(
+      message,
+    )
+  );
 }
 
 function providerOf(db: Db): Provider {

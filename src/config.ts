@@ -6,14 +6,24 @@ import type { SmtpMailerOptions } from './email/smtp-mailer';
 import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './email/smtp-url';
 
 const port = (fallback: number) =>
-  z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(fallback);
-const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((value) => value === 'true' || value === '1');
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0–65535')
+    .max(65535, 'must be 0–65535')
+    .default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
 const optionalText = z.string().trim().min(1).optional();
 // `Name <local@domain>` or `local@domain`: the From header of every email leadflow sends.
 const mailbox = z
   .string()
   .trim()
-  .regex(/^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/, 'must be an address like "Acme Sales <sales@acme.com>" or "sales@acme.com"');
+  .regex(
+    /^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/,
+    'must be an address like "Acme Sales <sales@acme.com>" or "sales@acme.com"',
+  );
 
 /**
  * Every environment variable leadflow reads, with its default and meaning. This list is the
@@ -22,14 +32,31 @@ const mailbox = z
  */
 const EnvSchema = z.object({
   PORT: port(3000).describe('HTTP port of the API and dashboard.'),
-  HOST: z.string().default('127.0.0.1').describe('Interface the API binds to. Use 0.0.0.0 to listen on all interfaces.'),
-  LEADFLOW_DATA_DIR: z.string().default('.data').describe('Folder for the embedded SQLite database and the Temporal dev server state.'),
-  DATABASE_URL: optionalText.describe('Unset: SQLite file in the data dir. `file:/path/db.sqlite` or `postgresql://user:pass@host:5432/leadflow`.'),
+  HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface the API binds to. Use 0.0.0.0 to listen on all interfaces.'),
+  LEADFLOW_DATA_DIR: z
+    .string()
+    .default('.data')
+    .describe('Folder for the embedded SQLite database and the Temporal dev server state.'),
+  DATABASE_URL: optionalText.describe(
+    'Unset: SQLite file in the data dir. `file:/path/db.sqlite` or `postgresql://user:pass@host:5432/leadflow`.',
+  ),
   LEADFLOW_RULES_DIR: z.string().default('rules').describe('Folder of the YAML rule files.'),
-  LEADFLOW_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').default('default').describe('Tenant id used for leads that do not name one.'),
-  TEMPORAL_ADDRESS: optionalText.describe('host:port of an existing Temporal cluster or Temporal Cloud. Unset: leadflow runs the embedded dev server.'),
+  LEADFLOW_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes')
+    .default('default')
+    .describe('Tenant id used for leads that do not name one.'),
+  TEMPORAL_ADDRESS: optionalText.describe(
+    'host:port of an existing Temporal cluster or Temporal Cloud. Unset: leadflow runs the embedded dev server.',
+  ),
   TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace.'),
-  TEMPORAL_TASK_QUEUE: z.string().default('leadflow').describe('Task queue shared by the API (client) and the workers.'),
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .default('leadflow')
+    .describe('Task queue shared by the API (client) and the workers.'),
   TEMPORAL_API_KEY: optionalText.describe('API key for Temporal Cloud (implies TLS).'),
   TEMPORAL_TLS: flag.optional().describe('Force TLS on (true) or off (false) for TEMPORAL_ADDRESS.'),
   TEMPORAL_TLS_CERT_PATH: optionalText.describe('Client certificate (PEM) for mTLS.'),
@@ -38,17 +65,53 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalText.describe('Override the TLS server name (SNI).'),
   TEMPORAL_DEV_PORT: port(7233).describe('gRPC port of the embedded dev server.'),
   TEMPORAL_UI_PORT: port(8233).describe('Web UI port of the embedded dev server.'),
-  SMTP_URL: optionalText.describe('Unset: leadflow runs an embedded SMTP server that keeps every email in the data dir (read them at `GET /api/dev/mailbox`). `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (TLS); percent-encode special characters in the password.'),
-  LEADFLOW_SMTP_PORT: port(2525).describe('Port of the embedded SMTP server on 127.0.0.1 (only when SMTP_URL is unset). 0 picks a free port.'),
-  MAIL_FROM: mailbox.default('leadflow <no-reply@leadflow.local>').describe('From header of the emails leadflow sends, e.g. `Acme Sales <sales@acme.com>`.'),
-  LEADFLOW_PUBLIC_URL: z.url('must be a URL, e.g. https://leadflow.acme.com').optional().describe('Base URL people use to reach the API and dashboard, for links in emails. Default: http://HOST:PORT.'),
-  LEADFLOW_MARKETING_EMAIL: mailbox.default('marketing@leadflow.local').describe('Recipient of "notify marketing" automations in scoring.yaml.'),
-  LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('When set, form webhooks must be signed: X-Leadflow-Signature: sha256=<HMAC-SHA256 of the body>.'),
-  ESIGN_PROVIDER: z.enum(['fake'], { error: 'must be "fake" (the only adapter so far; README "E-signature" says how to add one)' }).default('fake').describe('E-signature adapter. `fake`: the local fake provider (a real HTTP service with a signer page and signed webhooks).'),
-  ESIGN_FAKE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:4010' }).optional().describe('Base URL of a running fake e-signature provider. Unset: `leadflow start` runs one embedded on 127.0.0.1 and logs its URL.'),
-  ESIGN_FAKE_PORT: port(0).describe('Port of the embedded fake e-signature provider (only when ESIGN_FAKE_URL is unset). 0 picks a free port.'),
-  ESIGN_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret that e-signature webhooks are signed with (HMAC-SHA256). Unset: a random secret per start, shared with the embedded fake provider.'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
+  SMTP_URL: optionalText.describe(
+    'Unset: leadflow runs an embedded SMTP server that keeps every email in the data dir (read them at `GET /api/dev/mailbox`). `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (TLS); percent-encode special characters in the password.',
+  ),
+  LEADFLOW_SMTP_PORT: port(2525).describe(
+    'Port of the embedded SMTP server on 127.0.0.1 (only when SMTP_URL is unset). 0 picks a free port.',
+  ),
+  MAIL_FROM: mailbox
+    .default('leadflow <no-reply@leadflow.local>')
+    .describe('From header of the emails leadflow sends, e.g. `Acme Sales <sales@acme.com>`.'),
+  LEADFLOW_PUBLIC_URL: z
+    .url('must be a URL, e.g. https://leadflow.acme.com')
+    .optional()
+    .describe('Base URL people use to reach the API and dashboard, for links in emails. Default: http://HOST:PORT.'),
+  LEADFLOW_MARKETING_EMAIL: mailbox
+    .default('marketing@leadflow.local')
+    .describe('Recipient of "notify marketing" automations in scoring.yaml.'),
+  LEADFLOW_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('When set, form webhooks must be signed: X-Leadflow-Signature: sha256=<HMAC-SHA256 of the body>.'),
+  ESIGN_PROVIDER: z
+    .enum(['fake'], { error: 'must be "fake" (the only adapter so far; README "E-signature" says how to add one)' })
+    .default('fake')
+    .describe(
+      'E-signature adapter. `fake`: the local fake provider (a real HTTP service with a signer page and signed webhooks).',
+    ),
+  ESIGN_FAKE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:4010' })
+    .optional()
+    .describe(
+      'Base URL of a running fake e-signature provider. Unset: `leadflow start` runs one embedded on 127.0.0.1 and logs its URL.',
+    ),
+  ESIGN_FAKE_PORT: port(0).describe(
+    'Port of the embedded fake e-signature provider (only when ESIGN_FAKE_URL is unset). 0 picks a free port.',
+  ),
+  ESIGN_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe(
+      'Shared secret that e-signature webhooks are signed with (HMAC-SHA256). Unset: a random secret per start, shared with the embedded fake provider.',
+    ),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level.'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -87,10 +150,23 @@ export interface EsignConfig {
 /** Where outgoing email goes: the embedded SMTP sink (a mailbox in the data dir) or a real server. */
 export type MailConfig =
   | { mode: 'embedded'; from: string; host: '127.0.0.1'; port: number; mailboxDir: string }
-  | { mode: 'external'; from: string; smtp: SmtpMailerOptions; /** SMTP_URL without its password, for logs. */ url: string };
+  | {
+      mode: 'external';
+      from: string;
+      smtp: SmtpMailerOptions;
+      /** SMTP_URL without its password, for logs. */ url: string;
+    };
 
 export type TemporalConfig =
-  | { mode: 'embedded'; address: string; namespace: string; taskQueue: string; uiPort: number; devPort: number; dbFile: string }
+  | {
+      mode: 'embedded';
+      address: string;
+      namespace: string;
+      taskQueue: string;
+      uiPort: number;
+      devPort: number;
+      dbFile: string;
+    }
   | {
       mode: 'external';
       address: string;
@@ -106,7 +182,9 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws a ConfigError that names each bad variable and its fix. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.fromEntries(Object.keys(EnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const known = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
   const parsed = EnvSchema.safeParse(known);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
@@ -121,15 +199,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   try {
     database = resolveDatabaseTarget(e.DATABASE_URL, dataDir);
   } catch (error) {
-    if (error instanceof DatabaseUrlError) throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: ${error.message}`);
+    if (error instanceof DatabaseUrlError)
+      throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: ${error.message}`);
     throw error;
   }
   const mail = mailConfig(e, dataDir);
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
-    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both).');
+    throw new ConfigError(
+      'Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both).',
+    );
   }
   if (e.ESIGN_FAKE_URL && !e.ESIGN_WEBHOOK_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  ESIGN_FAKE_URL is set but ESIGN_WEBHOOK_SECRET is not: set it to the secret that provider signs its webhooks with, or every webhook is refused.');
+    throw new ConfigError(
+      'Invalid configuration:\n  ESIGN_FAKE_URL is set but ESIGN_WEBHOOK_SECRET is not: set it to the secret that provider signs its webhooks with, or every webhook is refused.',
+    );
   }
   return {
     http: { port: e.PORT, host: e.HOST },
@@ -137,30 +220,46 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rulesDir: path.resolve(e.LEADFLOW_RULES_DIR),
     tenant: e.LEADFLOW_TENANT,
     database,
-    temporal: e.TEMPORAL_ADDRESS ? externalTemporal(e, e.TEMPORAL_ADDRESS) : {
-      mode: 'embedded',
-      address: `127.0.0.1:${e.TEMPORAL_DEV_PORT}`,
-      namespace: e.TEMPORAL_NAMESPACE,
-      taskQueue: e.TEMPORAL_TASK_QUEUE,
-      uiPort: e.TEMPORAL_UI_PORT,
-      devPort: e.TEMPORAL_DEV_PORT,
-      dbFile: path.join(dataDir, 'temporal.db'),
-    },
+    temporal: e.TEMPORAL_ADDRESS
+      ? externalTemporal(e, e.TEMPORAL_ADDRESS)
+      : {
+          mode: 'embedded',
+          address: `127.0.0.1:${e.TEMPORAL_DEV_PORT}`,
+          namespace: e.TEMPORAL_NAMESPACE,
+          taskQueue: e.TEMPORAL_TASK_QUEUE,
+          uiPort: e.TEMPORAL_UI_PORT,
+          devPort: e.TEMPORAL_DEV_PORT,
+          dbFile: path.join(dataDir, 'temporal.db'),
+        },
     mail,
-    publicUrl: (e.LEADFLOW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl: (e.LEADFLOW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
     marketingEmail: e.LEADFLOW_MARKETING_EMAIL,
     webhookSecret: e.LEADFLOW_WEBHOOK_SECRET,
     esign: {
       provider: e.ESIGN_PROVIDER,
       webhookSecret: e.ESIGN_WEBHOOK_SECRET ?? randomBytes(32).toString('hex'),
-      fake: { url: e.ESIGN_FAKE_URL?.replace(/\/$/, ''), port: e.ESIGN_FAKE_PORT, stateFile: path.join(dataDir, 'esign-fake.json') },
+      fake: {
+        url: e.ESIGN_FAKE_URL?.replace(/\/$/, ''),
+        port: e.ESIGN_FAKE_PORT,
+        stateFile: path.join(dataDir, 'esign-fake.json'),
+      },
     },
     logLevel: e.LOG_LEVEL,
   };
 }
 
 function mailConfig(e: Env, dataDir: string): MailConfig {
-  if (!e.SMTP_URL) return { mode: 'embedded', from: e.MAIL_FROM, host: '127.0.0.1', port: e.LEADFLOW_SMTP_PORT, mailboxDir: path.join(dataDir, 'mailbox') };
+  if (!e.SMTP_URL)
+    return {
+      mode: 'embedded',
+      from: e.MAIL_FROM,
+      host: '127.0.0.1',
+      port: e.LEADFLOW_SMTP_PORT,
+      mailboxDir: path.join(dataDir, 'mailbox'),
+    };
   try {
     return { mode: 'external', from: e.MAIL_FROM, smtp: parseSmtpUrl(e.SMTP_URL), url: redactSmtpUrl(e.SMTP_URL) };
   } catch (error) {
@@ -178,7 +277,12 @@ function externalTemporal(e: Env, address: string): TemporalConfig {
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     apiKey: e.TEMPORAL_API_KEY,
     tls: wantsTls
-      ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
+      ? {
+          certPath: e.TEMPORAL_TLS_CERT_PATH,
+          keyPath: e.TEMPORAL_TLS_KEY_PATH,
+          caPath: e.TEMPORAL_TLS_CA_PATH,
+          serverName: e.TEMPORAL_TLS_SERVER_NAME,
+        }
       : false,
   };
 }
@@ -191,7 +295,8 @@ function describe(key: string): string {
 export function configReference(): Array<{ name: string; default: string; description: string }> {
   return Object.entries(EnvSchema.shape).map(([name, schema]) => {
     const parsed = (schema as z.ZodType<unknown>).safeParse(undefined);
-    const fallback = parsed.success && (typeof parsed.data === 'string' || typeof parsed.data === 'number') ? String(parsed.data) : '';
+    const fallback =
+      parsed.success && (typeof parsed.data === 'string' || typeof parsed.data === 'number') ? String(parsed.data) : '';
     return { name, default: fallback, description: schema.description ?? '' };
   });
 }

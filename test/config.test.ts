@@ -6,8 +6,17 @@ describe('configuration', () => {
   it('when nothing is set, then leadflow runs embedded: SQLite and Temporal dev server under .data/', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ port: 3000, host: '127.0.0.1' });
-    expect(config.database).toEqual({ provider: 'sqlite', url: `file:${path.resolve('.data/leadflow.db')}`, filePath: path.resolve('.data/leadflow.db') });
-    expect(config.temporal).toMatchObject({ mode: 'embedded', address: '127.0.0.1:7233', uiPort: 8233, dbFile: path.resolve('.data/temporal.db') });
+    expect(config.database).toEqual({
+      provider: 'sqlite',
+      url: `file:${path.resolve('.data/leadflow.db')}`,
+      filePath: path.resolve('.data/leadflow.db'),
+    });
+    expect(config.temporal).toMatchObject({
+      mode: 'embedded',
+      address: '127.0.0.1:7233',
+      uiPort: 8233,
+      dbFile: path.resolve('.data/temporal.db'),
+    });
     expect(config.rulesDir).toBe(path.resolve('rules'));
   });
 
@@ -18,12 +27,25 @@ describe('configuration', () => {
   });
 
   it('when DATABASE_URL is postgresql://, then PostgreSQL is used', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/leadflow' }).database).toEqual({ provider: 'postgresql', url: 'postgresql://u:p@db:5432/leadflow' });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/leadflow' }).database).toEqual({
+      provider: 'postgresql',
+      url: 'postgresql://u:p@db:5432/leadflow',
+    });
   });
 
   it('when TEMPORAL_ADDRESS and an API key are set, then the external cluster is used with TLS', () => {
-    const config = loadConfig({ TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: 'secret' });
-    expect(config.temporal).toMatchObject({ mode: 'external', address: 'acme.a1b2c.tmprl.cloud:7233', namespace: 'acme.a1b2c', apiKey: 'secret', tls: {} });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'acme.a1b2c',
+      TEMPORAL_API_KEY: 'secret',
+    });
+    expect(config.temporal).toMatchObject({
+      mode: 'external',
+      address: 'acme.a1b2c.tmprl.cloud:7233',
+      namespace: 'acme.a1b2c',
+      apiKey: 'secret',
+      tls: {},
+    });
   });
 
   it.each([
@@ -32,7 +54,10 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: .*must start with "file:" \(SQLite\) or "postgresql:\/\/"/],
     [{ DATABASE_URL: 'postgresql://u@h/db?schema=crm' }, /\?schema=crm is not supported/],
-    [{ TEMPORAL_ADDRESS: 'x:7233', TEMPORAL_TLS_CERT_PATH: '/c.pem' }, /TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together/],
+    [
+      { TEMPORAL_ADDRESS: 'x:7233', TEMPORAL_TLS_CERT_PATH: '/c.pem' },
+      /TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together/,
+    ],
     [{ LEADFLOW_TENANT: 'Acme Corp' }, /LEADFLOW_TENANT="Acme Corp": must be lowercase letters, digits and dashes/],
   ])('when the environment is %j, then start-up fails with a message saying what to fix', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -41,7 +66,9 @@ describe('configuration', () => {
 
   it('when the reference is listed, then every variable has a description', () => {
     const reference = configReference();
-    expect(reference.map((entry) => entry.name)).toEqual(expect.arrayContaining(['PORT', 'LEADFLOW_DATA_DIR', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LEADFLOW_RULES_DIR']));
+    expect(reference.map((entry) => entry.name)).toEqual(
+      expect.arrayContaining(['PORT', 'LEADFLOW_DATA_DIR', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LEADFLOW_RULES_DIR']),
+    );
     expect(reference.filter((entry) => !entry.description)).toEqual([]);
   });
 });

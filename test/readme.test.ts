@@ -6,7 +6,9 @@ const readme = readFileSync('README.md', 'utf8');
 
 describe('README stays true to the code', () => {
   it('when a variable is read by the config, then the README configuration table documents it', () => {
-    const undocumented = configReference().map((entry) => entry.name).filter((name) => !readme.includes(`| \`${name}\` |`));
+    const undocumented = configReference()
+      .map((entry) => entry.name)
+      .filter((name) => !readme.includes(`| \`${name}\` |`));
     expect(undocumented).toEqual([]);
   });
 

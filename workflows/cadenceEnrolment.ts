@@ -38,15 +38,29 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
   setHandler(stopCadence, ({ reason }) => void (stopped ??= reason));
   setHandler(pauseCadence, ({ paused: next }) => void (paused = next));
 
-  const state: CadenceState = { name: cadence.name, workflowId: input.enrolmentId, status: 'active', nextStep: null, nextStepAt: null };
+  const state: CadenceState = {
+    name: cadence.name,
+    workflowId: input.enrolmentId,
+    status: 'active',
+    nextStep: null,
+    nextStepAt: null,
+  };
   const report = async () => {
     await journey.signal(cadenceProgress, { ...state });
-    await store.recordEnrolment({ id: input.enrolmentId, leadId: input.leadId, cadence: cadence.name, state, stepIndex: 0 });
+    await store.recordEnrolment({
+      id: input.enrolmentId,
+      leadId: input.leadId,
+      cadence: cadence.name,
+      state,
+      stepIndex: 0,
+    });
   };
 
   let previous = new Date();
   for (const [index, step] of cadence.steps.entries()) {
-    const delayed = step.after ? addDuration(previous, step.after, sendWindowCalendar(window, input.timeZone, holidays)) : previous;
+    const delayed = step.after
+      ? addDuration(previous, step.after, sendWindowCalendar(window, input.timeZone, holidays))
+      : previous;
     let due = nextSendTime(delayed, window, input.timeZone, holidays);
     state.nextStep = step.do === 'email' ? `email ${step.template}` : `${step.do} task: ${step.task}`;
     state.nextStepAt = due.toISOString();
@@ -71,22 +85,55 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
     if (stopped !== null) break;
     const key = `${input.enrolmentId}:step-${index}`;
     if (step.do === 'email') {
-      const email = await store.composeCadenceEmail({ leadId: input.leadId, template: step.template, pinnedVersion: input.pinnedVersion });
+      const email = await store.composeCadenceEmail({
+        leadId: input.leadId,
+        template: step.template,
+        pinnedVersion: input.pinnedVersion,
+      });
       if (email.to === null) {
         // A lead known only by its external id has no address: the owner gets the step as a task.
-        await store.createTask({ id: key, leadId: input.leadId, ownerEmail: input.ownerEmail, kind: 'review', title: `No email address on file: find one and send "${email.subject}" by hand`, dueAt: due.toISOString() });
+        await store.createTask({
+          id: key,
+          leadId: input.leadId,
+          ownerEmail: input.ownerEmail,
+          kind: 'review',
+          title: `No email address on file: find one and send "${email.subject}" by hand`,
+          dueAt: due.toISOString(),
+        });
       } else {
-        await mail.sendEmail({ idempotencyKey: key, leadId: input.leadId, to: email.to, subject: email.subject, text: email.text, html: email.html, template: step.template });
+        await mail.sendEmail({
+          idempotencyKey: key,
+          leadId: input.leadId,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          template: step.template,
+        });
       }
     } else {
-      await store.createTask({ id: key, leadId: input.leadId, ownerEmail: input.ownerEmail, kind: step.do, title: step.task, dueAt: due.toISOString() });
+      await store.createTask({
+        id: key,
+        leadId: input.leadId,
+        ownerEmail: input.ownerEmail,
+        kind: step.do,
+        title: step.task,
+        dueAt: due.toISOString(),
+      });
     }
     previous = due;
   }
   state.status = stopped !== null ? 'stopped' : 'completed';
   state.nextStep = null;
   state.nextStepAt = null;
-  await store.recordEnrolment({ id: input.enrolmentId, leadId: input.leadId, cadence: cadence.name, state, stepIndex: cadence.steps.length, stoppedReason: stopped });
+  await store.recordEnrolment({
+    id: input.enrolmentId,
+    leadId: input.leadId,
+    cadence: cadence.name,
+    state,
+    stepIndex: cadence.steps.length,
+    stoppedReason: stopped,
+  });
   await journey.signal(cadenceProgress, { ...state });
   return state;
 }

@@ -34,8 +34,17 @@ export async function contractRenewal(input: ContractRenewalInput): Promise<Cont
   for (const { offset, at } of due) {
     if (at < new Date().getTime()) continue;
     await sleep(at - new Date().getTime());
-    const notice = await store.remindRenewal({ contractId: input.contractId, offset: offset.text, at: new Date().toISOString() });
-    if (notice) await mail.sendEmail({ idempotencyKey: `${input.contractId}:renewal:${offset.text}`, leadId: input.leadId, ...notice });
+    const notice = await store.remindRenewal({
+      contractId: input.contractId,
+      offset: offset.text,
+      at: new Date().toISOString(),
+    });
+    if (notice)
+      await mail.sendEmail({
+        idempotencyKey: `${input.contractId}:renewal:${offset.text}`,
+        leadId: input.leadId,
+        ...notice,
+      });
     reminders.push({ offset: offset.text, at: new Date().toISOString() });
   }
   await sleep(Math.max(0, end - new Date().getTime()));

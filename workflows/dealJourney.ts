@@ -55,7 +55,11 @@ interface DealMemory {
   validUntil: string | null;
   /** Signature outcomes already acted on, by envelope: a redelivered webhook changes nothing. */
   signatures?: Record<string, string>;
-  timing: { meetingReminders: Duration[]; demoFollowUp: CompiledCadence | null; renewalRemindBefore: Duration[] } | null;
+  timing: {
+    meetingReminders: Duration[];
+    demoFollowUp: CompiledCadence | null;
+    renewalRemindBefore: Duration[];
+  } | null;
 }
 
 const CLOSED: readonly DealStage[] = ['closed-won', 'closed-lost'];
@@ -76,7 +80,13 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     contract: null,
     pendingWrites: 0,
   };
-  const memory: DealMemory = input.memory ?? { stalledWatchId: null, stalledSteps: [], reminders: {}, validUntil: null, timing: null };
+  const memory: DealMemory = input.memory ?? {
+    stalledWatchId: null,
+    stalledSteps: [],
+    reminders: {},
+    validUntil: null,
+    timing: null,
+  };
   let seq = input.seq ?? 0;
   const key = (label: string) => `${input.dealId}:${label}:${++seq}`;
   let queue: Promise<unknown> = Promise.resolve();
@@ -85,15 +95,22 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     queue = next.catch(() => undefined);
     return next;
   };
-  const mutating = <A extends unknown[], R>(work: (...args: A) => Promise<R>) => (...args: A) => {
-    state.pendingWrites++;
-    return serially(() => work(...args)).finally(() => state.pendingWrites--);
-  };
+  const mutating =
+    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    (...args: A) => {
+      state.pendingWrites++;
+      return serially(() => work(...args)).finally(() => state.pendingWrites--);
+    };
   const isClosed = () => CLOSED.includes(state.stage);
   const now = () => new Date().toISOString();
 
   const decide = async <O>(request: Parameters<typeof store.decideDeal>[0]['request']) =>
-    (await store.decideDeal({ dealId: input.dealId, leadId: input.leadId, idempotencyKey: key(`decision-${request.kind}`), request })) as StoredDealDecision<O>;
+    (await store.decideDeal({
+      dealId: input.dealId,
+      leadId: input.leadId,
+      idempotencyKey: key(`decision-${request.kind}`),
+      request,
+    })) as StoredDealDecision<O>;
 
   const timing = async () => (memory.timing ??= await store.dealTimingRules());
 
@@ -103,14 +120,35 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   };
 
   // ---- stages ------------------------------------------------------------------------------
-  async function enterStage(to: DealStage, actor: string, reason: string, rulesVersion: string | null, warnings: string[]): Promise<void> {
+  async function enterStage(
+    to: DealStage,
+    actor: string,
+    reason: string,
+    rulesVersion: string | null,
+    warnings: string[],
+  ): Promise<void> {
     const from = state.stage;
-    await store.setDealStage({ dealId: input.dealId, from, to, actor, reason, rulesetVersion: rulesVersion, warnings, at: now(), key: key(`stage-${to}`) });
+    await store.setDealStage({
+      dealId: input.dealId,
+      from,
+      to,
+      actor,
+      reason,
+      rulesetVersion: rulesVersion,
+      warnings,
+      at: now(),
+      key: key(`stage-${to}`),
+    });
     state.stage = to;
     state.stageEnteredAt = now();
     if (warnings.length > 0) {
       state.warnings.push(...warnings.map((warning) => `${to}: ${warning}`));
-      await tell('owner-manager', `Warning on entering ${to}`, `The deal entered ${to} with warnings:\n- ${warnings.join('\n- ')}`, `warning-${to}`);
+      await tell(
+        'owner-manager',
+        `Warning on entering ${to}`,
+        `The deal entered ${to} with warnings:\n- ${warnings.join('\n- ')}`,
+        `warning-${to}`,
+      );
     }
     await clearStall();
     if (!isClosed()) await watchForStall(to);
@@ -124,12 +162,24 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     key('stalled');
     await startChild(slaWatch, {
       workflowId: watchId,
-      args: [{
-        journeyId: workflowId,
-        sla: { kind: 'sla', sla: `stalled:${alert.alert}`, starts: 'sql', stops: 'qualified', within: alert.after, override: null, calendar: alert.calendar, defaultCalendar: alert.defaultCalendar, onBreach: alert.then },
-        calendar: alert.defaultCalendar,
-        startedAt: now(),
-      }],
+      args: [
+        {
+          journeyId: workflowId,
+          sla: {
+            kind: 'sla',
+            sla: `stalled:${alert.alert}`,
+            starts: 'sql',
+            stops: 'qualified',
+            within: alert.after,
+            override: null,
+            calendar: alert.calendar,
+            defaultCalendar: alert.defaultCalendar,
+            onBreach: alert.then,
+          },
+          calendar: alert.defaultCalendar,
+          startedAt: now(),
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     memory.stalledWatchId = watchId;
@@ -141,7 +191,10 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     if (!state.stalled || state.stalled.status === 'cleared') return;
     // A watch that has signalled its last step has finished; there is nothing left to cancel.
     const finished = state.stalled.escalations.length >= memory.stalledSteps.length;
-    if (memory.stalledWatchId && !finished) await getExternalWorkflowHandle(memory.stalledWatchId).cancel().catch(() => undefined);
+    if (memory.stalledWatchId && !finished)
+      await getExternalWorkflowHandle(memory.stalledWatchId)
+        .cancel()
+        .catch(() => undefined);
     memory.stalledWatchId = null;
     state.stalled.status = 'cleared';
   }
@@ -163,25 +216,50 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       case 'reassign':
       case 'move-to-queue':
         // Deals keep their owner; a stalled deal alerts people instead of moving.
-        await tell('owner-manager', `Deal stalled in ${stalled.stage}`, `${body}\nThe rules ask to ${step.do}; deals are not moved automatically.`, `stalled-${stepIndex}`);
+        await tell(
+          'owner-manager',
+          `Deal stalled in ${stalled.stage}`,
+          `${body}\nThe rules ask to ${step.do}; deals are not moved automatically.`,
+          `stalled-${stepIndex}`,
+        );
         break;
     }
     stalled.escalations.push(step.do);
   }
 
   // ---- closing -----------------------------------------------------------------------------
-  async function closeWon(versionId: string, actor: string, reason: string, decided?: StoredDealDecision<StageExitOutcome>): Promise<void> {
+  async function closeWon(
+    versionId: string,
+    actor: string,
+    reason: string,
+    decided?: StoredDealDecision<StageExitOutcome>,
+  ): Promise<void> {
     const exit = decided ?? (await decide<StageExitOutcome>({ kind: 'stage-exit', stage: 'closed-won' }));
     // A signed quote closes the deal: criteria not met become warnings rather than a refusal.
-    const warnings = exit.outcome.kind === 'allowed' ? exit.outcome.warnings : [...exit.outcome.missing, ...exit.outcome.warnings];
+    const warnings =
+      exit.outcome.kind === 'allowed' ? exit.outcome.warnings : [...exit.outcome.missing, ...exit.outcome.warnings];
     await enterStage('closed-won', actor, reason, exit.version, warnings);
     const contractId = `ctr_${input.dealId.slice(3)}`;
     const contractWorkflowId = `contract-${input.tenant}-${contractId}`;
     // The contract runs the signed quote's term; the activity reads it, so the end is in history.
-    const contract = await store.createContract({ dealId: input.dealId, versionId, contractId, workflowId: contractWorkflowId, startDate: now(), at: now() });
+    const contract = await store.createContract({
+      dealId: input.dealId,
+      versionId,
+      contractId,
+      workflowId: contractWorkflowId,
+      startDate: now(),
+      at: now(),
+    });
     await startChild(contractRenewal, {
       workflowId: contractWorkflowId,
-      args: [{ contractId, leadId: input.leadId, endsAt: contract.endDate, remindBefore: (await timing()).renewalRemindBefore }],
+      args: [
+        {
+          contractId,
+          leadId: input.leadId,
+          endsAt: contract.endDate,
+          remindBefore: (await timing()).renewalRemindBefore,
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     state.contract = { contractId, workflowId: contractWorkflowId };
@@ -190,32 +268,80 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   // ---- quotes ------------------------------------------------------------------------------
   async function onQuoteVersion(notice: QuoteVersionNotice): Promise<desk.QuoteApprovalStatus> {
     if (state.quote?.versionId === notice.versionId) {
-      return { versionId: notice.versionId, status: state.quote.status, tier: null, approvalWorkflowId: state.quote.approvalWorkflowId };
+      return {
+        versionId: notice.versionId,
+        status: state.quote.status,
+        tier: null,
+        approvalWorkflowId: state.quote.approvalWorkflowId,
+      };
     }
     const previous = state.quote;
     if (previous?.approvalWorkflowId && previous.status === 'pending-approval') {
-      await getExternalWorkflowHandle(previous.approvalWorkflowId).signal(desk.withdrawApproval, { reason: `quote edited: version ${notice.version} replaces ${previous.version}` });
+      await getExternalWorkflowHandle(previous.approvalWorkflowId).signal(desk.withdrawApproval, {
+        reason: `quote edited: version ${notice.version} replaces ${previous.version}`,
+      });
     }
     memory.validUntil = notice.validUntil;
-    const decision = await decide<ApprovalOutcome>({ kind: 'approval', discountPct: notice.discountPct, dealSize: notice.dealSize });
+    const decision = await decide<ApprovalOutcome>({
+      kind: 'approval',
+      discountPct: notice.discountPct,
+      dealSize: notice.dealSize,
+    });
     const outcome = decision.outcome;
     const base = { quoteId: notice.quoteId, version: notice.version, versionId: notice.versionId, expiresAt: null };
     switch (outcome.kind) {
       case 'not-required':
-        await store.setQuoteVersionStatus({ versionId: notice.versionId, status: 'approved', actor: 'system', reason: decision.explanation.summary, at: now(), key: key('quote-approved') });
+        await store.setQuoteVersionStatus({
+          versionId: notice.versionId,
+          status: 'approved',
+          actor: 'system',
+          reason: decision.explanation.summary,
+          at: now(),
+          key: key('quote-approved'),
+        });
         state.quote = { ...base, status: 'approved', approvalWorkflowId: null };
         return { versionId: notice.versionId, status: 'approved', tier: outcome.tier, approvalWorkflowId: null };
       case 'out-of-range':
-        await store.setQuoteVersionStatus({ versionId: notice.versionId, status: 'rejected', actor: 'system', reason: decision.explanation.summary, at: now(), key: key('quote-rejected') });
+        await store.setQuoteVersionStatus({
+          versionId: notice.versionId,
+          status: 'rejected',
+          actor: 'system',
+          reason: decision.explanation.summary,
+          at: now(),
+          key: key('quote-rejected'),
+        });
         state.quote = { ...base, status: 'rejected', approvalWorkflowId: null };
         return { versionId: notice.versionId, status: 'rejected', tier: null, approvalWorkflowId: null };
       case 'required': {
         const requestId = `apr_${notice.versionId}`;
         const approvalWorkflowId = `${workflowId}/approval-${notice.version}`;
-        await store.startApprovalRequest({ requestId, dealId: input.dealId, versionId: notice.versionId, contentHash: notice.contentHash, tier: outcome.tier, chain: outcome.chain, workflowId: approvalWorkflowId, rulesetVersion: decision.version, requestedBy: notice.actor.email, explanation: decision.explanation.summary, at: now() });
+        await store.startApprovalRequest({
+          requestId,
+          dealId: input.dealId,
+          versionId: notice.versionId,
+          contentHash: notice.contentHash,
+          tier: outcome.tier,
+          chain: outcome.chain,
+          workflowId: approvalWorkflowId,
+          rulesetVersion: decision.version,
+          requestedBy: notice.actor.email,
+          explanation: decision.explanation.summary,
+          at: now(),
+        });
         await startChild(quoteApproval, {
           workflowId: approvalWorkflowId,
-          args: [{ requestId, dealId: input.dealId, leadId: input.leadId, dealWorkflowId: workflowId, versionId: notice.versionId, contentHash: notice.contentHash, chain: outcome.chain, plan: decision.plan! }],
+          args: [
+            {
+              requestId,
+              dealId: input.dealId,
+              leadId: input.leadId,
+              dealWorkflowId: workflowId,
+              versionId: notice.versionId,
+              contentHash: notice.contentHash,
+              chain: outcome.chain,
+              plan: decision.plan!,
+            },
+          ],
           parentClosePolicy: ParentClosePolicy.ABANDON,
         });
         state.quote = { ...base, status: 'pending-approval', approvalWorkflowId };
@@ -227,9 +353,21 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   async function expireQuote(): Promise<void> {
     const quote = state.quote;
     if (!quote || quote.status !== 'sent') return;
-    await store.setQuoteVersionStatus({ versionId: quote.versionId, status: 'expired', actor: 'system', reason: `not signed by ${quote.expiresAt}`, at: now(), key: key('quote-expired') });
+    await store.setQuoteVersionStatus({
+      versionId: quote.versionId,
+      status: 'expired',
+      actor: 'system',
+      reason: `not signed by ${quote.expiresAt}`,
+      at: now(),
+      key: key('quote-expired'),
+    });
     quote.status = 'expired';
-    await tell('owner', 'Quote expired', `Quote version ${quote.version} expired unsigned at ${quote.expiresAt}. Edit the quote to send a new version.`, 'quote-expired');
+    await tell(
+      'owner',
+      'Quote expired',
+      `Quote version ${quote.version} expired unsigned at ${quote.expiresAt}. Edit the quote to send a new version.`,
+      'quote-expired',
+    );
   }
 
   // ---- handlers ----------------------------------------------------------------------------
@@ -240,20 +378,43 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       if (request.to === 'closed-lost') {
         await enterStage('closed-lost', request.actor.email, request.reason!, null, []);
         if (state.quote?.approvalWorkflowId && state.quote.status === 'pending-approval') {
-          await getExternalWorkflowHandle(state.quote.approvalWorkflowId).signal(desk.withdrawApproval, { reason: 'deal closed lost' });
+          await getExternalWorkflowHandle(state.quote.approvalWorkflowId).signal(desk.withdrawApproval, {
+            reason: 'deal closed lost',
+          });
         }
         return { stage: state.stage, warnings: [] };
       }
       const exit = await decide<StageExitOutcome>({ kind: 'stage-exit', stage: request.to });
       const warnings = exit.outcome.warnings;
       if (exit.outcome.kind === 'blocked') {
-        throw ApplicationFailure.create({ type: 'StageBlocked', nonRetryable: true, message: exit.explanation.summary, details: [{ missing: exit.outcome.missing, warnings }] });
+        throw ApplicationFailure.create({
+          type: 'StageBlocked',
+          nonRetryable: true,
+          message: exit.explanation.summary,
+          details: [{ missing: exit.outcome.missing, warnings }],
+        });
       }
       if (request.to === 'closed-won') {
-        if (!state.quote || !['approved', 'sent', 'signed'].includes(state.quote.status)) throw ApplicationFailure.create({ type: 'StageBlocked', nonRetryable: true, message: 'A deal is won on an approved quote: create and approve a quote first.' });
-        await closeWon(state.quote.versionId, request.actor.email, request.reason ?? `closed won by ${request.actor.email}`, exit);
+        if (!state.quote || !['approved', 'sent', 'signed'].includes(state.quote.status))
+          throw ApplicationFailure.create({
+            type: 'StageBlocked',
+            nonRetryable: true,
+            message: 'A deal is won on an approved quote: create and approve a quote first.',
+          });
+        await closeWon(
+          state.quote.versionId,
+          request.actor.email,
+          request.reason ?? `closed won by ${request.actor.email}`,
+          exit,
+        );
       } else {
-        await enterStage(request.to, request.actor.email, request.reason ?? `moved by ${request.actor.email}`, exit.version, warnings);
+        await enterStage(
+          request.to,
+          request.actor.email,
+          request.reason ?? `moved by ${request.actor.email}`,
+          exit.version,
+          warnings,
+        );
       }
       return { stage: state.stage, warnings };
     }),
@@ -261,7 +422,8 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       validator: (request: desk.StageMoveRequest) => {
         if (isClosed()) throw new Error(`the deal is ${state.stage}; a closed deal does not move`);
         if (request.to === state.stage) throw new Error(`the deal is already in ${state.stage}`);
-        if (request.to === 'closed-lost' && !request.reason?.trim()) throw new Error('closing a deal as lost needs a reason');
+        if (request.to === 'closed-lost' && !request.reason?.trim())
+          throw new Error('closing a deal as lost needs a reason');
       },
     },
   );
@@ -273,15 +435,32 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   setHandler(desk.approvalFinished, ({ versionId, status }) => {
     if (state.quote?.versionId !== versionId || status === 'cancelled') return;
     state.quote.status = status;
-    void mutating(() => tell('owner', `Quote ${status}`, `The discount approval for quote version ${state.quote!.version} was ${status}.`, `approval-${status}`))();
+    void mutating(() =>
+      tell(
+        'owner',
+        `Quote ${status}`,
+        `The discount approval for quote version ${state.quote!.version} was ${status}.`,
+        `approval-${status}`,
+      ),
+    )();
   });
   setHandler(
     desk.sendQuote,
     mutating(async (request: desk.SendQuoteRequest) => {
       const quote = state.quote!;
       // Valid through the end of its validity date (UTC).
-      const expiresAt = new Date(Date.parse(`${memory.validUntil ?? now().slice(0, 10)}T00:00:00.000Z`) + 86_400_000).toISOString();
-      await store.setQuoteVersionStatus({ versionId: quote.versionId, status: 'sent', actor: request.actor.email, reason: 'sent to the customer', at: now(), expiresAt, key: key('quote-sent') });
+      const expiresAt = new Date(
+        Date.parse(`${memory.validUntil ?? now().slice(0, 10)}T00:00:00.000Z`) + 86_400_000,
+      ).toISOString();
+      await store.setQuoteVersionStatus({
+        versionId: quote.versionId,
+        status: 'sent',
+        actor: request.actor.email,
+        reason: 'sent to the customer',
+        at: now(),
+        expiresAt,
+        key: key('quote-sent'),
+      });
       quote.status = 'sent';
       quote.expiresAt = expiresAt;
       return { versionId: quote.versionId, expiresAt };
@@ -290,21 +469,31 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       validator: (request: desk.SendQuoteRequest) => {
         if (isClosed()) throw new Error(`the deal is ${state.stage}`);
         if (state.quote?.versionId !== request.versionId) throw new Error('only the current quote version can be sent');
-        if (state.quote.status !== 'approved') throw new Error(`the quote version is ${state.quote.status}; only an approved version can be sent`);
+        if (state.quote.status !== 'approved')
+          throw new Error(`the quote version is ${state.quote.status}; only an approved version can be sent`);
       },
     },
   );
   setHandler(
     desk.requestSignature,
     mutating(async (request: desk.SignatureRequestInput) => {
-      const sent = await store.sendQuoteForSignature({ versionId: request.versionId, signer: request.signer, actor: request.actor.email, idempotencyKey: key('signature') });
+      const sent = await store.sendQuoteForSignature({
+        versionId: request.versionId,
+        signer: request.signer,
+        actor: request.actor.email,
+        idempotencyKey: key('signature'),
+      });
       return { envelopeId: sent.envelopeId };
     }),
     {
       validator: (request: desk.SignatureRequestInput) => {
         if (isClosed()) throw new Error(`the deal is ${state.stage}`);
-        if (state.quote?.versionId !== request.versionId) throw new Error('only the current quote version can be signed');
-        if (!['approved', 'sent'].includes(state.quote.status)) throw new Error(`the quote version is ${state.quote.status}; only an approved or sent version can go for signature`);
+        if (state.quote?.versionId !== request.versionId)
+          throw new Error('only the current quote version can be signed');
+        if (!['approved', 'sent'].includes(state.quote.status))
+          throw new Error(
+            `the quote version is ${state.quote.status}; only an approved or sent version can go for signature`,
+          );
       },
     },
   );
@@ -315,10 +504,22 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     void mutating(async () => {
       if (state.quote?.versionId !== event.versionId || isClosed()) return;
       if (event.status !== 'signed') {
-        await tell('owner', `Signature ${event.status}`, `The customer ${event.status} the signature request for quote version ${state.quote.version}.`, `signature-${event.status}`);
+        await tell(
+          'owner',
+          `Signature ${event.status}`,
+          `The customer ${event.status} the signature request for quote version ${state.quote.version}.`,
+          `signature-${event.status}`,
+        );
         return;
       }
-      await store.setQuoteVersionStatus({ versionId: event.versionId, status: 'signed', actor: `e-signature:${event.provider}`, reason: `signed (envelope ${event.envelopeId})`, at: now(), key: key('quote-signed') });
+      await store.setQuoteVersionStatus({
+        versionId: event.versionId,
+        status: 'signed',
+        actor: `e-signature:${event.provider}`,
+        reason: `signed (envelope ${event.envelopeId})`,
+        at: now(),
+        key: key('quote-signed'),
+      });
       state.quote.status = 'signed';
       await closeWon(event.versionId, `e-signature:${event.provider}`, `quote version ${state.quote.version} signed`);
     })();
@@ -328,9 +529,23 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     mutating(async (notice: desk.MeetingNotice) => {
       const offsets = (await timing()).meetingReminders.filter((offset) => offset.kind === 'calendar');
       const starts = Date.parse(notice.startsAt);
-      const due = offsets.map((offset) => ({ offset: offset.text, at: new Date(starts - (offset.kind === 'calendar' ? offset.ms : 0)).toISOString() })).filter((r) => Date.parse(r.at) > new Date().getTime());
+      const due = offsets
+        .map((offset) => ({
+          offset: offset.text,
+          at: new Date(starts - (offset.kind === 'calendar' ? offset.ms : 0)).toISOString(),
+        }))
+        .filter((r) => Date.parse(r.at) > new Date().getTime());
       memory.reminders[notice.meetingId] = due;
-      state.meetings = [...state.meetings.filter((m) => m.meetingId !== notice.meetingId), { meetingId: notice.meetingId, kind: notice.kind, startsAt: notice.startsAt, remindAt: due.map((r) => r.at), status: 'scheduled' }];
+      state.meetings = [
+        ...state.meetings.filter((m) => m.meetingId !== notice.meetingId),
+        {
+          meetingId: notice.meetingId,
+          kind: notice.kind,
+          startsAt: notice.startsAt,
+          remindAt: due.map((r) => r.at),
+          status: 'scheduled',
+        },
+      ];
       return { remindAt: due.map((r) => r.at) };
     }),
     { validator: (_notice: desk.MeetingNotice) => void (isClosed() && fail(`the deal is ${state.stage}`)) },
@@ -346,7 +561,17 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       const enrolmentId = `${workflowId}/demo-follow-up-${outcome.meetingId}`;
       await startChild(cadenceEnrolment, {
         workflowId: enrolmentId,
-        args: [{ journeyId: workflowId, leadId: input.leadId, enrolmentId, cadence: followUp, timeZone: input.timeZone, ownerEmail: state.owner, pinnedVersion: null }],
+        args: [
+          {
+            journeyId: workflowId,
+            leadId: input.leadId,
+            enrolmentId,
+            cadence: followUp,
+            timeZone: input.timeZone,
+            ownerEmail: state.owner,
+            pinnedVersion: null,
+          },
+        ],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
       return { followUp: enrolmentId };
@@ -368,7 +593,10 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   for (;;) {
     if (isClosed() && state.pendingWrites === 0) break;
     const wake = nextWake();
-    const woken = await condition(() => shouldMove() || nextWake() !== wake || (isClosed() && state.pendingWrites === 0), wake === null ? undefined : Math.max(0, wake - new Date().getTime()));
+    const woken = await condition(
+      () => shouldMove() || nextWake() !== wake || (isClosed() && state.pendingWrites === 0),
+      wake === null ? undefined : Math.max(0, wake - new Date().getTime()),
+    );
     if (shouldMove()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof dealJourney>({ ...input, state, memory, seq });
@@ -379,12 +607,18 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       for (const [meetingId, list] of Object.entries(memory.reminders)) {
         for (const reminder of list.filter((r) => Date.parse(r.at) <= at)) {
           const notice = await store.remindMeeting({ meetingId, offset: reminder.offset, at: now() });
-          if (notice) await mail.sendEmail({ idempotencyKey: `${meetingId}:reminder:${reminder.offset}`, leadId: input.leadId, ...notice });
+          if (notice)
+            await mail.sendEmail({
+              idempotencyKey: `${meetingId}:reminder:${reminder.offset}`,
+              leadId: input.leadId,
+              ...notice,
+            });
         }
         memory.reminders[meetingId] = list.filter((r) => Date.parse(r.at) > at);
         if (memory.reminders[meetingId].length === 0) delete memory.reminders[meetingId];
       }
-      if (state.quote?.status === 'sent' && state.quote.expiresAt && Date.parse(state.quote.expiresAt) <= at) await expireQuote();
+      if (state.quote?.status === 'sent' && state.quote.expiresAt && Date.parse(state.quote.expiresAt) <= at)
+        await expireQuote();
     });
   }
   await condition(allHandlersFinished);

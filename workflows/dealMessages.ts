@@ -21,17 +21,36 @@ export interface DealState {
   stageEnteredAt: string;
   owner: string;
   /** The quote version the deal currently works with. */
-  quote: { quoteId: string; version: number; versionId: string; status: QuoteVersionStatus; expiresAt: string | null; approvalWorkflowId: string | null } | null;
-  stalled: { alert: string; stage: DealStage; status: 'watching' | 'alerted' | 'cleared'; escalations: string[] } | null;
+  quote: {
+    quoteId: string;
+    version: number;
+    versionId: string;
+    status: QuoteVersionStatus;
+    expiresAt: string | null;
+    approvalWorkflowId: string | null;
+  } | null;
+  stalled: {
+    alert: string;
+    stage: DealStage;
+    status: 'watching' | 'alerted' | 'cleared';
+    escalations: string[];
+  } | null;
   /** Meetings whose reminders are pending. */
-  meetings: { meetingId: string; kind: string; startsAt: string; remindAt: string[]; status: 'scheduled' | 'held' | 'cancelled' | 'no-show' }[];
+  meetings: {
+    meetingId: string;
+    kind: string;
+    startsAt: string;
+    remindAt: string[];
+    status: 'scheduled' | 'held' | 'cancelled' | 'no-show';
+  }[];
   /** Warnings raised on the way (e.g. closing without an engaged decision maker). */
   warnings: string[];
   contract: { contractId: string; workflowId: string } | null;
   pendingWrites: number;
 }
 
-export type QuoteVersionStatus = 'draft' | 'pending-approval' | 'approved' | 'rejected' | 'sent' | 'signed' | 'expired' | 'superseded';
+export type QuoteVersionStatus =
+  'draft' | 'pending-approval' | 'approved' | 'rejected' | 'sent' | 'signed' | 'expired' | 'superseded';
 
 export interface StageMoveRequest {
   to: DealStage;
@@ -107,7 +126,10 @@ export const signatureCompleted = defineSignal<[SignatureEvent]>('signatureCompl
 export const meetingScheduled = defineUpdate<{ remindAt: string[] }, [MeetingNotice]>('meetingScheduled');
 export const meetingCompleted = defineUpdate<{ followUp: string | null }, [MeetingOutcome]>('meetingCompleted');
 /** From the approval child: the chain finished. */
-export const approvalFinished = defineSignal<[{ versionId: string; status: 'approved' | 'rejected' | 'cancelled'; reason: string }]>('approvalFinished');
+export const approvalFinished =
+  defineSignal<[{ versionId: string; status: 'approved' | 'rejected' | 'cancelled'; reason: string }]>(
+    'approvalFinished',
+  );
 /** From the stall watch child: take escalation step `stepIndex`. */
 export const dealStalled = defineSignal<[{ sla: string; stepIndex: number; at: string }]>('dealStalled');
 
@@ -137,6 +159,8 @@ export interface DelegationRequest {
   actor: ActorRef;
 }
 /** Hands a pending step to someone else (manual delegation, if approvals.yaml allows it). */
-export const delegateApproval = defineUpdate<{ stepId: string; assigneeEmail: string }, [DelegationRequest]>('delegateApproval');
+export const delegateApproval = defineUpdate<{ stepId: string; assigneeEmail: string }, [DelegationRequest]>(
+  'delegateApproval',
+);
 /** The parent withdraws the request (the quote was edited). */
 export const withdrawApproval = defineSignal<[{ reason: string }]>('withdrawApproval');

@@ -15,7 +15,16 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo
 import { normalizeEmail, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
 import { createJourney, type LeadJourneyInput } from './journey/context';
 import { store } from './journey/effects';
-import { onBant, onConvert, onDisqualify, onEvent, onPauseCadence, onReassign, onRecycleDue, onSubmission } from './journey/handlers';
+import {
+  onBant,
+  onConvert,
+  onDisqualify,
+  onEvent,
+  onPauseCadence,
+  onReassign,
+  onRecycleDue,
+  onSubmission,
+} from './journey/handlers';
 import { rescore, untilNextDecay } from './journey/scoring';
 import { escalate } from './journey/sla';
 import { STALLED_PREFIX, escalateStall } from './journey/stalled';
@@ -29,35 +38,79 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   const journey = createJourney(input);
   const { state, memory } = journey;
   const journeyId = workflowInfo().workflowId;
-  const mutating = <A extends unknown[], R>(work: (...args: A) => Promise<R>) => (...args: A) => {
-    state.pendingWrites++;
-    return journey.serially(() => work(...args)).finally(() => state.pendingWrites--);
-  };
+  const mutating =
+    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    (...args: A) => {
+      state.pendingWrites++;
+      return journey.serially(() => work(...args)).finally(() => state.pendingWrites--);
+    };
 
   setHandler(messages.journeyState, () => state);
-  setHandler(messages.submitLead, mutating((submission: LeadSubmission) => onSubmission(journey, journeyId, submission)), {
-    validator: (submission: LeadSubmission) => assertBelongsToJourney(input, journey.memory.profile, submission),
-  });
-  setHandler(messages.recordEvent, mutating((event: LeadEvent) => onEvent(journey, event)), {
-    validator: (_event: LeadEvent) => assertCaptured(journey.memory.profile !== null),
-  });
-  setHandler(messages.recordBant, mutating((request: BantRequest) => onBant(journey, request)), {
-    validator: (_request: BantRequest) => assertStage(state.stage === 'mql', `BANT qualifies MQLs; this lead is ${state.stage}`),
-  });
-  setHandler(messages.disqualify, mutating((request: DisqualifyRequest) => onDisqualify(journey, request)), {
-    validator: (_request: DisqualifyRequest) => assertStage(['new', 'engaged', 'mql'].includes(state.stage), `only an open lead can be disqualified; this lead is ${state.stage}`),
-  });
-  setHandler(messages.reassign, mutating((request: ReassignRequest) => onReassign(journey, request)), {
-    validator: (_request: ReassignRequest) => assertCaptured(journey.memory.profile !== null),
-  });
-  setHandler(messages.convertToDeal, mutating((request: ConvertRequest) => onConvert(journey, request)), {
-    validator: (_request: ConvertRequest) => assertStage(state.stage === 'sql', `only an SQL can be converted into a deal; this lead is ${state.stage}`),
-  });
-  setHandler(messages.setCadencePaused, mutating(({ paused }: { paused: boolean }) => onPauseCadence(journey, paused)), {
-    validator: (_request: { paused: boolean }) => assertStage(state.cadence !== null && ['active', 'paused'].includes(state.cadence.status), 'the lead has no active cadence'),
-  });
-  setHandler(messages.slaBreached, ({ sla, stepIndex }) =>
-    void journey.serially(() => (sla.startsWith(STALLED_PREFIX) ? escalateStall(journey, stepIndex) : escalate(journey, stepIndex))),
+  setHandler(
+    messages.submitLead,
+    mutating((submission: LeadSubmission) => onSubmission(journey, journeyId, submission)),
+    {
+      validator: (submission: LeadSubmission) => assertBelongsToJourney(input, journey.memory.profile, submission),
+    },
+  );
+  setHandler(
+    messages.recordEvent,
+    mutating((event: LeadEvent) => onEvent(journey, event)),
+    {
+      validator: (_event: LeadEvent) => assertCaptured(journey.memory.profile !== null),
+    },
+  );
+  setHandler(
+    messages.recordBant,
+    mutating((request: BantRequest) => onBant(journey, request)),
+    {
+      validator: (_request: BantRequest) =>
+        assertStage(state.stage === 'mql', `BANT qualifies MQLs; this lead is ${state.stage}`),
+    },
+  );
+  setHandler(
+    messages.disqualify,
+    mutating((request: DisqualifyRequest) => onDisqualify(journey, request)),
+    {
+      validator: (_request: DisqualifyRequest) =>
+        assertStage(
+          ['new', 'engaged', 'mql'].includes(state.stage),
+          `only an open lead can be disqualified; this lead is ${state.stage}`,
+        ),
+    },
+  );
+  setHandler(
+    messages.reassign,
+    mutating((request: ReassignRequest) => onReassign(journey, request)),
+    {
+      validator: (_request: ReassignRequest) => assertCaptured(journey.memory.profile !== null),
+    },
+  );
+  setHandler(
+    messages.convertToDeal,
+    mutating((request: ConvertRequest) => onConvert(journey, request)),
+    {
+      validator: (_request: ConvertRequest) =>
+        assertStage(state.stage === 'sql', `only an SQL can be converted into a deal; this lead is ${state.stage}`),
+    },
+  );
+  setHandler(
+    messages.setCadencePaused,
+    mutating(({ paused }: { paused: boolean }) => onPauseCadence(journey, paused)),
+    {
+      validator: (_request: { paused: boolean }) =>
+        assertStage(
+          state.cadence !== null && ['active', 'paused'].includes(state.cadence.status),
+          'the lead has no active cadence',
+        ),
+    },
+  );
+  setHandler(
+    messages.slaBreached,
+    ({ sla, stepIndex }) =>
+      void journey.serially(() =>
+        sla.startsWith(STALLED_PREFIX) ? escalateStall(journey, stepIndex) : escalate(journey, stepIndex),
+      ),
   );
   setHandler(messages.cadenceProgress, (progress) => {
     if (state.cadence?.workflowId === progress.workflowId) state.cadence = progress;
@@ -80,7 +133,10 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   const shouldMove = () => workflowInfo().continueAsNewSuggested && allHandlersFinished();
   for (;;) {
     const wake = nextWake();
-    const woken = await condition(() => shouldMove() || nextWake() !== wake, wake === null ? undefined : Math.max(0, wake - new Date().getTime()));
+    const woken = await condition(
+      () => shouldMove() || nextWake() !== wake,
+      wake === null ? undefined : Math.max(0, wake - new Date().getTime()),
+    );
     if (shouldMove()) break;
     if (woken) continue;
     await journey.serially(async () => {
@@ -96,13 +152,21 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
  * submission that matches neither the identifiers the journey started with nor those it has
  * learned since (a lead first known by external id may have gained an email).
  */
-function assertBelongsToJourney(input: LeadJourneyInput, profile: LeadProfile | null, submission: LeadSubmission): void {
+function assertBelongsToJourney(
+  input: LeadJourneyInput,
+  profile: LeadProfile | null,
+  submission: LeadSubmission,
+): void {
   const email = submission.email === undefined ? undefined : normalizeEmail(submission.email);
   const emails = [input.email, profile?.email].filter((known) => known !== undefined);
   const externalIds = [input.externalId, profile?.externalId].filter((known) => known !== undefined);
-  const matches = (email !== undefined && emails.includes(email)) || (submission.externalId !== undefined && externalIds.includes(submission.externalId));
+  const matches =
+    (email !== undefined && emails.includes(email)) ||
+    (submission.externalId !== undefined && externalIds.includes(submission.externalId));
   if (submission.tenant !== input.tenant || !matches) {
-    throw new Error(`submission for ${submission.tenant}/${email ?? submission.externalId ?? '?'} does not belong to journey of lead ${input.leadId}`);
+    throw new Error(
+      `submission for ${submission.tenant}/${email ?? submission.externalId ?? '?'} does not belong to journey of lead ${input.leadId}`,
+    );
   }
 }
 

@@ -53,7 +53,12 @@ export interface JourneyState {
   queue: string | null;
   sla: SlaState | null;
   /** The stalled-stage alert watching the current stage, if escalation.yaml defines one. */
-  stalled: { alert: string; stage: LeadStage; status: 'watching' | 'alerted' | 'cleared'; escalations: string[] } | null;
+  stalled: {
+    alert: string;
+    stage: LeadStage;
+    status: 'watching' | 'alerted' | 'cleared';
+    escalations: string[];
+  } | null;
   cadence: CadenceState | null;
   /** The ruleset version this journey is pinned to, or null to follow the active version. */
   pinnedRulesVersion: string | null;
@@ -125,13 +130,19 @@ export const recordEvent = defineUpdate<EventReceipt, [LeadEvent]>('recordEvent'
 /** The owner records BANT; the rules decide between SQL and staying MQL. */
 export const recordBant = defineUpdate<QualificationReceipt, [BantRequest]>('recordBant');
 /** Disqualifies with a reason; the rules decide nurture or recycle. */
-export const disqualify = defineUpdate<{ stage: LeadStage; recycleAt: string | null }, [DisqualifyRequest]>('disqualify');
+export const disqualify = defineUpdate<{ stage: LeadStage; recycleAt: string | null }, [DisqualifyRequest]>(
+  'disqualify',
+);
 /** Reassigns by hand to a rep or a queue; recorded with who and why. */
 export const reassign = defineUpdate<{ owner: string | null; queue: string | null }, [ReassignRequest]>('reassign');
 /** Converts an SQL into a deal: starts the `dealJourney` child that carries the opportunity. */
-export const convertToDeal = defineUpdate<{ dealId: string; workflowId: string; created: boolean }, [ConvertRequest]>('convertToDeal');
+export const convertToDeal = defineUpdate<{ dealId: string; workflowId: string; created: boolean }, [ConvertRequest]>(
+  'convertToDeal',
+);
 /** Pauses or resumes the active cadence. */
-export const setCadencePaused = defineUpdate<CadenceState | null, [{ paused: boolean; actor: string }]>('setCadencePaused');
+export const setCadencePaused = defineUpdate<CadenceState | null, [{ paused: boolean; actor: string }]>(
+  'setCadencePaused',
+);
 
 export const journeyState = defineQuery<JourneyState>('journeyState');
 

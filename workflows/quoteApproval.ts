@@ -10,7 +10,15 @@ import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler } 
 import type { ApprovalPlan } from '../activities/deals';
 import type { AssignResult } from '../activities/approvals';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
-import { approvalFinished, decideApproval, delegateApproval, withdrawApproval, type ApprovalDecisionRequest, type ApprovalDecisionResult, type DelegationRequest } from './dealMessages';
+import {
+  approvalFinished,
+  decideApproval,
+  delegateApproval,
+  withdrawApproval,
+  type ApprovalDecisionRequest,
+  type ApprovalDecisionResult,
+  type DelegationRequest,
+} from './dealMessages';
 import { mail, store } from './journey/effects';
 
 export interface QuoteApprovalInput {
@@ -50,16 +58,26 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
       const step = open.get(request.stepId)!;
       const status = request.decision === 'approve' ? 'approved' : 'rejected';
       // The database keeps the first decision if two deciders (assignee and delegate) race.
-      const closed = await store.closeApprovalStep({ stepId: request.stepId, status, decidedBy: request.actor.email, comment: request.comment, at: now() });
+      const closed = await store.closeApprovalStep({
+        stepId: request.stepId,
+        status,
+        decidedBy: request.actor.email,
+        comment: request.comment,
+        at: now(),
+      });
       const decision = closed.status === 'rejected' ? 'rejected' : 'approved';
       step.decision ??= decision;
       step.decidedBy ??= closed.decidedBy;
-      if (step.decision === 'rejected') rejected ??= { by: step.decidedBy ?? request.actor.email, level: step.level, comment: request.comment };
+      if (step.decision === 'rejected')
+        rejected ??= { by: step.decidedBy ?? request.actor.email, level: step.level, comment: request.comment };
       // The last decision the request waits for: nothing open, and every later position is a role
       // that has approved already (an escalation brought it here), so `runLevel` will not ask again.
       const satisfied = (role: string) => role === step.level || approvedRoles.has(role);
-      const laterSatisfied = input.chain.slice(step.position + 1).every((later) => later.approvers.every((level) => satisfied(level.role)));
-      const lastOpen = step.decision === 'approved' && laterSatisfied && [...open.values()].every((other) => other.decision !== null);
+      const laterSatisfied = input.chain
+        .slice(step.position + 1)
+        .every((later) => later.approvers.every((level) => satisfied(level.role)));
+      const lastOpen =
+        step.decision === 'approved' && laterSatisfied && [...open.values()].every((other) => other.decision !== null);
       return {
         stepId: request.stepId,
         decision: step.decision,
@@ -73,10 +91,18 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
         if (withdrawn !== null) throw new Error(`the approval request was withdrawn (${withdrawn})`);
         const step = open.get(request.stepId);
         if (!step) throw new Error(`approval step ${request.stepId} is not open for decisions`);
-        if (step.decision !== null) throw new Error(`approval step ${request.stepId} was already ${step.decision} by ${step.decidedBy}`);
-        if (!step.deciders.includes(request.actor.email)) throw new Error(`${request.actor.email} may not decide this step; it is assigned to ${step.deciders.join(' or ')}`);
-        if (request.contentHash !== input.contentHash) throw new Error(`the quote changed: this approval is for content ${input.contentHash}, not ${request.contentHash}`);
-        if (request.comment.trim() === '' && request.decision === 'reject') throw new Error('a rejection needs a comment saying why');
+        if (step.decision !== null)
+          throw new Error(`approval step ${request.stepId} was already ${step.decision} by ${step.decidedBy}`);
+        if (!step.deciders.includes(request.actor.email))
+          throw new Error(
+            `${request.actor.email} may not decide this step; it is assigned to ${step.deciders.join(' or ')}`,
+          );
+        if (request.contentHash !== input.contentHash)
+          throw new Error(
+            `the quote changed: this approval is for content ${input.contentHash}, not ${request.contentHash}`,
+          );
+        if (request.comment.trim() === '' && request.decision === 'reject')
+          throw new Error('a rejection needs a comment saying why');
       },
     },
   );
@@ -85,17 +111,33 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
     delegateApproval,
     async (request: DelegationRequest) => {
       const step = open.get(request.stepId)!;
-      const handed = await store.delegateApprovalStep({ stepId: request.stepId, to: request.to, reason: request.reason, actor: request.actor.email, plan: input.plan, at: now() });
-      if (!handed.ok) throw ApplicationFailure.create({ type: 'DelegationRefused', nonRetryable: true, message: handed.reason });
+      const handed = await store.delegateApprovalStep({
+        stepId: request.stepId,
+        to: request.to,
+        reason: request.reason,
+        actor: request.actor.email,
+        plan: input.plan,
+        at: now(),
+      });
+      if (!handed.ok)
+        throw ApplicationFailure.create({ type: 'DelegationRefused', nonRetryable: true, message: handed.reason });
       step.deciders = handed.deciders;
-      await mail.sendEmail({ idempotencyKey: `${request.stepId}:delegated:${handed.assignee}`, leadId: input.leadId, ...handed.notice });
+      await mail.sendEmail({
+        idempotencyKey: `${request.stepId}:delegated:${handed.assignee}`,
+        leadId: input.leadId,
+        ...handed.notice,
+      });
       return { stepId: request.stepId, assigneeEmail: handed.assignee };
     },
     {
       validator: (request: DelegationRequest) => {
         const step = open.get(request.stepId);
-        if (withdrawn !== null || !step || step.decision !== null) throw new Error(`approval step ${request.stepId} is not open`);
-        if (!step.deciders.includes(request.actor.email)) throw new Error(`${request.actor.email} may not hand this step on; it is assigned to ${step.deciders.join(' or ')}`);
+        if (withdrawn !== null || !step || step.decision !== null)
+          throw new Error(`approval step ${request.stepId} is not open`);
+        if (!step.deciders.includes(request.actor.email))
+          throw new Error(
+            `${request.actor.email} may not hand this step on; it is assigned to ${step.deciders.join(' or ')}`,
+          );
       },
     },
   );
@@ -115,7 +157,14 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
     }
     for (let attempt = 0; attempt < 10; attempt++) {
       const stepId = `${input.requestId}:${position}:${attempt}:${level.role}`;
-      const assignment: AssignResult = await store.assignApprover({ requestId: input.requestId, stepId, position, level, plan: input.plan, at: now() });
+      const assignment: AssignResult = await store.assignApprover({
+        requestId: input.requestId,
+        stepId,
+        position,
+        level,
+        plan: input.plan,
+        at: now(),
+      });
       if (assignment.kind === 'unavailable') {
         // Nobody can decide this level now: the same as its deadline passing.
         const next = await onTimeout(stepId, level, assignment.reason, false);
@@ -123,7 +172,14 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
         level = next;
         continue;
       }
-      const step: OpenStep = { stepId, position, level: level.role, deciders: assignment.deciders, decision: null, decidedBy: null };
+      const step: OpenStep = {
+        stepId,
+        position,
+        level: level.role,
+        deciders: assignment.deciders,
+        decision: null,
+        decidedBy: null,
+      };
       open.set(stepId, step);
       await mail.sendEmail({ idempotencyKey: `${stepId}:request`, leadId: input.leadId, ...assignment.notice });
       const decided = () => step.decision !== null || over();
@@ -140,14 +196,25 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
       if (next === 'approved' || next === 'rejected') return next;
       level = next;
     }
-    throw ApplicationFailure.nonRetryable(`approval escalated 10 times at position ${position}; check approvals.yaml escalateTo for a loop`, 'EscalationLoop');
+    throw ApplicationFailure.nonRetryable(
+      `approval escalated 10 times at position ${position}; check approvals.yaml escalateTo for a loop`,
+      'EscalationLoop',
+    );
   }
 
   /** A level's deadline passed (or nobody can take it): escalate, approve or reject, as the rules say. */
-  async function onTimeout(stepId: string, level: ApprovalLevel, why: string, stepExists: boolean): Promise<ApprovalLevel | 'approved' | 'rejected'> {
-    const escalateTo = level.onTimeout === 'escalate' && level.escalateTo ? input.plan.levels[level.escalateTo] : undefined;
+  async function onTimeout(
+    stepId: string,
+    level: ApprovalLevel,
+    why: string,
+    stepExists: boolean,
+  ): Promise<ApprovalLevel | 'approved' | 'rejected'> {
+    const escalateTo =
+      level.onTimeout === 'escalate' && level.escalateTo ? input.plan.levels[level.escalateTo] : undefined;
     const status = escalateTo ? 'escalated' : level.onTimeout === 'approve' ? 'auto-approved' : 'auto-rejected';
-    const comment = escalateTo ? `${why}; escalated to ${escalateTo.role}` : `${why}; ${status} as approvals.yaml says (onTimeout: ${level.onTimeout})`;
+    const comment = escalateTo
+      ? `${why}; escalated to ${escalateTo.role}`
+      : `${why}; ${status} as approvals.yaml says (onTimeout: ${level.onTimeout})`;
     if (stepExists) await store.closeApprovalStep({ stepId, status, decidedBy: 'system', comment, at: now() });
     if (escalateTo) return escalateTo;
     if (status === 'auto-rejected') rejected ??= { by: 'system', level: level.role, comment };
@@ -163,16 +230,34 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
     }
     if (rejected !== null || outcomes.includes('rejected')) {
       const who = rejected ?? { by: 'system', level: 'unknown', comment: '' };
-      result = { status: 'rejected', reason: `rejected by ${who.by} (${who.level})${who.comment ? `: ${who.comment}` : ''}` };
+      result = {
+        status: 'rejected',
+        reason: `rejected by ${who.by} (${who.level})${who.comment ? `: ${who.comment}` : ''}`,
+      };
       break;
     }
   }
   // Parallel approvers still deciding when another rejected, or when the request was withdrawn.
   for (const step of open.values()) {
-    if (step.decision === null) await store.closeApprovalStep({ stepId: step.stepId, status: 'cancelled', decidedBy: 'system', comment: result.reason, at: now() });
+    if (step.decision === null)
+      await store.closeApprovalStep({
+        stepId: step.stepId,
+        status: 'cancelled',
+        decidedBy: 'system',
+        comment: result.reason,
+        at: now(),
+      });
   }
-  await store.finishApprovalRequest({ requestId: input.requestId, status: result.status, reason: result.reason, at: now() });
-  await getExternalWorkflowHandle(input.dealWorkflowId).signal(approvalFinished, { versionId: input.versionId, ...result });
+  await store.finishApprovalRequest({
+    requestId: input.requestId,
+    status: result.status,
+    reason: result.reason,
+    at: now(),
+  });
+  await getExternalWorkflowHandle(input.dealWorkflowId).signal(approvalFinished, {
+    versionId: input.versionId,
+    ...result,
+  });
   return result;
 }
 

@@ -62,12 +62,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(authenticate(deps.db, { now: deps.now }));
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
-  app.use(webhookRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, defaultTenant: deps.defaultTenant, secret: deps.webhookSecret }));
+  app.use(
+    webhookRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      defaultTenant: deps.defaultTenant,
+      secret: deps.webhookSecret,
+    }),
+  );
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
   app.use(dealRoutes({ db: deps.db, temporal: deps.temporal }));
-  app.use(esignRoutes({ db: deps.db, temporal: deps.temporal, providers: deps.signatureProviders ?? [], logger: deps.logger }));
+  app.use(
+    esignRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      providers: deps.signatureProviders ?? [],
+      logger: deps.logger,
+    }),
+  );
   app.use(accountRoutes({ db: deps.db, now: deps.now }));
   app.use(materialRoutes({ db: deps.db, now: deps.now }));
   app.use(catalogRoutes({ db: deps.db, now: deps.now }));

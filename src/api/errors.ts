@@ -41,31 +41,62 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const body = toErrorBody(error);
     const status = body.status;
-    if (status >= 500 && status !== 503) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled API error');
+    if (status >= 500 && status !== 503)
+      logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled API error');
     else if (status === 503) logger.warn({ code: body.error.code, url: req.originalUrl }, body.error.message);
     if (status === 503) res.setHeader('Retry-After', '5');
     res.status(status).json({ error: body.error });
   };
 }
 
-function toErrorBody(error: unknown): { status: number; error: { code: string; message: string; fields?: FieldError[] } } {
+function toErrorBody(error: unknown): {
+  status: number;
+  error: { code: string; message: string; fields?: FieldError[] };
+} {
   if (error instanceof ZodError) {
-    return { status: 400, error: { code: 'validation_failed', message: 'The request is invalid; see fields.', fields: fieldErrors(error) } };
+    return {
+      status: 400,
+      error: { code: 'validation_failed', message: 'The request is invalid; see fields.', fields: fieldErrors(error) },
+    };
   }
   if (error instanceof LeadflowError) {
     const fields = Array.isArray(error.details) ? (error.details as FieldError[]) : undefined;
-    return { status: httpStatusFor[error.code], error: { code: error.code, message: error.message, ...(fields ? { fields } : {}) } };
+    return {
+      status: httpStatusFor[error.code],
+      error: { code: error.code, message: error.message, ...(fields ? { fields } : {}) },
+    };
   }
   const httpError = error as { type?: string; status?: number; message?: string };
   if (httpError.type === 'entity.parse.failed') {
-    return { status: 400, error: { code: 'malformed_json', message: `The request body is not valid JSON: ${httpError.message ?? ''}`.trim() } };
+    return {
+      status: 400,
+      error: {
+        code: 'malformed_json',
+        message: `The request body is not valid JSON: ${httpError.message ?? ''}`.trim(),
+      },
+    };
   }
-  if (httpError.type === 'entity.too.large') return { status: 413, error: { code: 'payload_too_large', message: 'The request body is too large (limit 256 kB).' } };
+  if (httpError.type === 'entity.too.large')
+    return {
+      status: 413,
+      error: { code: 'payload_too_large', message: 'The request body is too large (limit 256 kB).' },
+    };
   if (httpError.type === 'charset.unsupported' || httpError.type === 'encoding.unsupported') {
-    return { status: 415, error: { code: 'unsupported_encoding', message: httpError.message ?? 'Unsupported encoding.' } };
+    return {
+      status: 415,
+      error: { code: 'unsupported_encoding', message: httpError.message ?? 'Unsupported encoding.' },
+    };
   }
-  if (isTemporalUnavailable(error)) return { status: 503, error: { code: 'temporal_unavailable', message: 'The workflow engine (Temporal) is unreachable. Retry shortly.' } };
-  if (isDatabaseUnavailable(error)) return { status: 503, error: { code: 'database_unavailable', message: 'The database is unreachable. Retry shortly.' } };
+  if (isTemporalUnavailable(error))
+    return {
+      status: 503,
+      error: { code: 'temporal_unavailable', message: 'The workflow engine (Temporal) is unreachable. Retry shortly.' },
+    };
+  if (isDatabaseUnavailable(error))
+    return {
+      status: 503,
+      error: { code: 'database_unavailable', message: 'The database is unreachable. Retry shortly.' },
+    };
   if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
     return { status: httpError.status, error: { code: 'bad_request', message: httpError.message ?? 'Bad request.' } };
   }

@@ -29,7 +29,10 @@ export async function checkHealth(deps: { db: Db; temporal: Client; rules: Rules
   const rules = deps.rules.health();
   const checks = { temporal, database, rules };
   const downCount = Object.values(checks).filter((check) => check.status === 'down').length;
-  return { status: downCount === 0 ? 'ok' : temporal.status === 'down' || database.status === 'down' ? 'down' : 'degraded', checks };
+  return {
+    status: downCount === 0 ? 'ok' : temporal.status === 'down' || database.status === 'down' ? 'down' : 'degraded',
+    checks,
+  };
 }
 
 export function checkDatabase(db: Db): Promise<CheckResult> {
@@ -42,16 +45,28 @@ async function timed(probe: () => Promise<void>): Promise<CheckResult> {
   try {
     await Promise.race([
       probe(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS))),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)),
+      ),
     ]);
     return { status: 'up', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), message: firstLine((error as Error).message) };
+    return {
+      status: 'down',
+      latencyMs: Math.round(performance.now() - started),
+      message: firstLine((error as Error).message),
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
 function firstLine(message: string): string {
-  return message.split('\n').find((line) => line.trim())?.trim() ?? 'unknown error';
+  return (
+    message
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim() ?? 'unknown error'
+  );
 }

@@ -12,6 +12,8 @@ type Part = 'body' | 'query' | 'params';
 export function parseInput<S extends z.ZodType>(schema: S, part: Part, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(part === 'body' ? (value ?? {}) : value);
   if (parsed.success) return parsed.data;
-  const fields = fieldErrors(parsed.error).map((f) => (part === 'body' ? f : { ...f, path: f.path === '(body)' ? part : `${part}.${f.path}` }));
+  const fields = fieldErrors(parsed.error).map((f) =>
+    part === 'body' ? f : { ...f, path: f.path === '(body)' ? part : `${part}.${f.path}` },
+  );
   throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, { details: fields });
 }

@@ -16,18 +16,38 @@ import { systemPaths } from './openapi/system';
 
 const tags = [
   { name: 'leads', description: 'Capture, list and inspect leads.' },
-  { name: 'journey', description: 'Commands on a lead\'s running journey (Temporal updates); each honours Idempotency-Key.' },
+  {
+    name: 'journey',
+    description: "Commands on a lead's running journey (Temporal updates); each honours Idempotency-Key.",
+  },
   { name: 'rules', description: 'The active RevOps rules, their validation and stored versions.' },
   { name: 'reps', description: 'The sales rep roster routing assigns to.' },
-  { name: 'people', description: 'Who is calling, and people\'s API tokens (Authorization: Bearer lf_…).' },
+  { name: 'people', description: "Who is calling, and people's API tokens (Authorization: Bearer lf_…)." },
   { name: 'audit', description: 'The audit trail: who did what, when and why.' },
-  { name: 'deals', description: 'The opportunity pipeline: converting an SQL, stages with exit criteria from approvals.yaml, meetings and demos.' },
-  { name: 'approvals', description: 'Discount approvals: approvers\' queues, requests with their steps and audit trail, and decisions.' },
-  { name: 'signatures', description: 'E-signature: providers report signed, declined and voided envelopes (HMAC-signed webhooks).' },
-  { name: 'deal-records', description: 'A deal\'s stakeholders (and their graph), needs analysis and timeline.' },
-  { name: 'materials', description: 'The sales-materials library (latest versions for reps) and the materials sent to deals.' },
+  {
+    name: 'deals',
+    description:
+      'The opportunity pipeline: converting an SQL, stages with exit criteria from approvals.yaml, meetings and demos.',
+  },
+  {
+    name: 'approvals',
+    description: "Discount approvals: approvers' queues, requests with their steps and audit trail, and decisions.",
+  },
+  {
+    name: 'signatures',
+    description: 'E-signature: providers report signed, declined and voided envelopes (HMAC-signed webhooks).',
+  },
+  { name: 'deal-records', description: "A deal's stakeholders (and their graph), needs analysis and timeline." },
+  {
+    name: 'materials',
+    description: 'The sales-materials library (latest versions for reps) and the materials sent to deals.',
+  },
   { name: 'catalog', description: 'Products, price books and quote templates.' },
-  { name: 'quotes', description: 'The quote builder: quotes on deals, their versions (optimistic concurrency by revision), differences, and HTML/PDF documents.' },
+  {
+    name: 'quotes',
+    description:
+      'The quote builder: quotes on deals, their versions (optimistic concurrency by revision), differences, and HTML/PDF documents.',
+  },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
   { name: 'system', description: 'Health, this document and the dashboard.' },
 ];
@@ -48,7 +68,22 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags,
-    paths: { ...leadPaths, ...journeyPaths, ...rulesPaths, ...repPaths, ...peoplePaths, ...auditPaths, ...accountPaths, ...materialPaths, ...catalogPaths, ...quotePaths, ...dealPaths, ...esignPaths, ...devPaths, ...systemPaths },
+    paths: {
+      ...leadPaths,
+      ...journeyPaths,
+      ...rulesPaths,
+      ...repPaths,
+      ...peoplePaths,
+      ...auditPaths,
+      ...accountPaths,
+      ...materialPaths,
+      ...catalogPaths,
+      ...quotePaths,
+      ...dealPaths,
+      ...esignPaths,
+      ...devPaths,
+      ...systemPaths,
+    },
     components: { ...components, securitySchemes },
   };
 }

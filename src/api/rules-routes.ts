@@ -24,12 +24,17 @@ export const validateBody = z
     fileName: z.string().min(1).max(200).optional(),
     kind: z.enum(RULE_KINDS).optional(),
   })
-  .refine((body) => body.kind !== undefined || (body.fileName !== undefined && kindOfFileName(body.fileName) !== undefined), {
-    message: `give "kind" (${RULE_KINDS.join(', ')}) or a "fileName" such as "routing.yaml"`,
-    path: ['kind'],
-  });
+  .refine(
+    (body) => body.kind !== undefined || (body.fileName !== undefined && kindOfFileName(body.fileName) !== undefined),
+    {
+      message: `give "kind" (${RULE_KINDS.join(', ')}) or a "fileName" such as "routing.yaml"`,
+      path: ['kind'],
+    },
+  );
 
-export const versionParams = z.object({ hash: z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"') });
+export const versionParams = z.object({
+  hash: z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"'),
+});
 
 function invalid(what: string, error: z.ZodError): LeadflowError {
   return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
@@ -62,7 +67,12 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
       ...(routing ? { routing: { queues: routing.queues, pools: Object.keys(routing.pools) } } : {}),
       ...(cadences ? { cadences } : {}),
     });
-    res.json({ valid: result.ok, kind, diagnostics: result.diagnostics, messages: result.diagnostics.map(formatDiagnostic) });
+    res.json({
+      valid: result.ok,
+      kind,
+      diagnostics: result.diagnostics,
+      messages: result.diagnostics.map(formatDiagnostic),
+    });
   });
 
   router.get('/versions/:hash', async (req: Request, res: Response) => {
@@ -70,7 +80,8 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
     if (!params.success) throw invalid('version hash', params.error);
     const { hash } = params.data;
     const version = await deps.store.get(hash);
-    if (!version) throw new LeadflowError('not_found', `No rules version ${hash} is stored; GET /api/rules shows the active one.`);
+    if (!version)
+      throw new LeadflowError('not_found', `No rules version ${hash} is stored; GET /api/rules shows the active one.`);
     res.json({
       hash: version.hash,
       createdAt: version.createdAt.toISOString(),

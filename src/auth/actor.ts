@@ -27,13 +27,21 @@ export interface AuthenticatedRequest extends Request {
 /** The caller, or 401 when the request carries no valid token. */
 export function requireActor(req: Request): Actor {
   const actor = (req as AuthenticatedRequest).actor;
-  if (!actor) throw new LeadflowError('unauthorized', 'This endpoint needs an API token: send "Authorization: Bearer lf_…" (create one with `npx leadflow tokens create --email you@company.com`).');
+  if (!actor)
+    throw new LeadflowError(
+      'unauthorized',
+      'This endpoint needs an API token: send "Authorization: Bearer lf_…" (create one with `npx leadflow tokens create --email you@company.com`).',
+    );
   return actor;
 }
 
 /** The caller if their role is one of `roles`, else 403 saying which roles may. */
 export function requireRole(req: Request, roles: readonly PersonRole[], what: string): Actor {
   const actor = requireActor(req);
-  if (!roles.includes(actor.role)) throw new LeadflowError('forbidden', `${what} needs one of the roles ${roles.join(', ')}; ${actor.email} is ${actor.role}.`);
+  if (!roles.includes(actor.role))
+    throw new LeadflowError(
+      'forbidden',
+      `${what} needs one of the roles ${roles.join(', ')}; ${actor.email} is ${actor.role}.`,
+    );
   return actor;
 }

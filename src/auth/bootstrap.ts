@@ -37,7 +37,13 @@ export async function bootstrapAdmin(db: Db, input: BootstrapInput): Promise<str
     nameFromRules: () => undefined,
     now,
   });
-  const issued = await issueToken(db, { tenant: input.tenant, personEmail: BOOTSTRAP_ADMIN_EMAIL, label: 'bootstrap', by: { system: 'bootstrap' }, now });
+  const issued = await issueToken(db, {
+    tenant: input.tenant,
+    personEmail: BOOTSTRAP_ADMIN_EMAIL,
+    label: 'bootstrap',
+    by: { system: 'bootstrap' },
+    now,
+  });
   const file = path.join(input.dataDir, ADMIN_TOKEN_FILE);
   await mkdir(input.dataDir, { recursive: true });
   await writeFile(file, `${issued.token}\n`, { mode: 0o600 });

@@ -68,7 +68,11 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<Issued
   assertSelfOrRevops(input.by, input.personEmail, `Creating a token for ${input.personEmail}`);
   const person = await db.rep.findUnique({ where: { tenant_email: { tenant, email: input.personEmail } } });
   if (!person) throw noSuchPerson(tenant, input.personEmail);
-  if (!person.active) throw new LeadflowError('not_allowed', `${input.personEmail} is inactive, so a token could not be used; reactivate them first (PUT /api/reps/${input.personEmail} with {"active": true}).`);
+  if (!person.active)
+    throw new LeadflowError(
+      'not_allowed',
+      `${input.personEmail} is inactive, so a token could not be used; reactivate them first (PUT /api/reps/${input.personEmail} with {"active": true}).`,
+    );
 
   const secret = generateTokenSecret();
   const expiresAt = input.expiresInDays ? new Date(input.now.getTime() + input.expiresInDays * 86_400_000) : null;
@@ -92,21 +96,43 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<Issued
       subjectId: created.id,
       action: 'token.created',
       actor: callerName(input.by),
-      details: { personEmail: created.personEmail, label: created.label, prefix: created.prefix, expiresAt: expiresAt?.toISOString() ?? null, ...via(input.by) },
+      details: {
+        personEmail: created.personEmail,
+        label: created.label,
+        prefix: created.prefix,
+        expiresAt: expiresAt?.toISOString() ?? null,
+        ...via(input.by),
+      },
       occurredAt: input.now,
     });
     return created;
   });
-  return { id: row.id, token: secret, prefix: row.prefix, label: row.label, personEmail: row.personEmail, expiresAt: row.expiresAt?.toISOString() ?? null };
+  return {
+    id: row.id,
+    token: secret,
+    prefix: row.prefix,
+    label: row.label,
+    personEmail: row.personEmail,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+  };
 }
 
 /** A person's tokens, newest first; the caller must be that person or revops. */
-export async function listTokens(db: Db, input: { tenant: string; personEmail: string; by: TokenCaller; now: Date }): Promise<TokenView[]> {
+export async function listTokens(
+  db: Db,
+  input: { tenant: string; personEmail: string; by: TokenCaller; now: Date },
+): Promise<TokenView[]> {
   const tenant = tenantFor(input.by, input.tenant);
   assertSelfOrRevops(input.by, input.personEmail, `Listing the tokens of ${input.personEmail}`);
-  const person = await db.rep.findUnique({ where: { tenant_email: { tenant, email: input.personEmail } }, select: { id: true } });
+  const person = await db.rep.findUnique({
+    where: { tenant_email: { tenant, email: input.personEmail } },
+    select: { id: true },
+  });
   if (!person) throw noSuchPerson(tenant, input.personEmail);
-  const rows = await db.apiToken.findMany({ where: { tenant, personEmail: input.personEmail }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  const rows = await db.apiToken.findMany({
+    where: { tenant, personEmail: input.personEmail },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
   return rows.map((row) => tokenView(row, input.now));
 }
 
@@ -114,14 +140,24 @@ export async function listTokens(db: Db, input: { tenant: string; personEmail: s
  * Revokes a token; the caller must own it or be revops. Revoking a revoked token changes nothing
  * and answers the same (the first revocation's time stays).
  */
-export async function revokeToken(db: Db, input: { tenant: string; id: string; by: TokenCaller; now: Date }): Promise<TokenView> {
+export async function revokeToken(
+  db: Db,
+  input: { tenant: string; id: string; by: TokenCaller; now: Date },
+): Promise<TokenView> {
   const tenant = tenantFor(input.by, input.tenant);
   const row = await db.apiToken.findUnique({ where: { id: input.id } });
-  if (!row || row.tenant !== tenant) throw new LeadflowError('not_found', `No token ${input.id} in tenant ${tenant}; list a person's tokens with GET /api/people/{email}/tokens.`);
+  if (!row || row.tenant !== tenant)
+    throw new LeadflowError(
+      'not_found',
+      `No token ${input.id} in tenant ${tenant}; list a person's tokens with GET /api/people/{email}/tokens.`,
+    );
   assertSelfOrRevops(input.by, row.personEmail, `Revoking a token of ${row.personEmail}`);
   if (row.revokedAt) return tokenView(row, input.now);
   await db.$transaction(async (tx) => {
-    const { count } = await tx.apiToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: input.now } });
+    const { count } = await tx.apiToken.updateMany({
+      where: { id: row.id, revokedAt: null },
+      data: { revokedAt: input.now },
+    });
     if (count === 0) return;
     await recordAudit(tx, {
       tenant,
@@ -150,7 +186,16 @@ export async function verifyToken(db: Db, secret: string, now: Date): Promise<To
   if (!person) return { kind: 'no-person', prefix, email: row.personEmail, tenant: row.tenant };
   if (!person.active) return { kind: 'inactive-person', prefix, email: row.personEmail };
   await touch(db, row, now);
-  return { kind: 'valid', actor: { tenant: row.tenant, email: person.email, name: person.name, role: personRole(person.role), tokenId: row.id } };
+  return {
+    kind: 'valid',
+    actor: {
+      tenant: row.tenant,
+      email: person.email,
+      name: person.name,
+      role: personRole(person.role),
+      tokenId: row.id,
+    },
+  };
 }
 
 /** Whether the tenant has a revops person who is active and holds a token that still works. */
@@ -158,7 +203,12 @@ export async function hasLiveRevopsToken(db: Db, tenant: string, now: Date): Pro
   const revops = await db.rep.findMany({ where: { tenant, role: 'revops', active: true }, select: { email: true } });
   if (revops.length === 0) return false;
   const live = await db.apiToken.count({
-    where: { tenant, personEmail: { in: revops.map((p) => p.email) }, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: {
+      tenant,
+      personEmail: { in: revops.map((p) => p.email) },
+      revokedAt: null,
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+    },
   });
   return live > 0;
 }
@@ -171,7 +221,10 @@ function personRole(role: string): PersonRole {
 async function touch(db: Db, row: TokenRow, now: Date): Promise<void> {
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (row.lastUsedAt && row.lastUsedAt > staleBefore) return;
-  await db.apiToken.updateMany({ where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: staleBefore } }] }, data: { lastUsedAt: now } });
+  await db.apiToken.updateMany({
+    where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: staleBefore } }] },
+    data: { lastUsedAt: now },
+  });
 }
 
 function tokenView(row: TokenRow, now: Date): TokenView {
@@ -197,7 +250,10 @@ function tenantFor(by: TokenCaller, tenant: string): string {
 
 function assertSelfOrRevops(by: TokenCaller, personEmail: string, what: string): void {
   if (!('email' in by) || by.role === 'revops' || by.email === personEmail) return;
-  throw new LeadflowError('forbidden', `${what} needs to be ${personEmail} themself or the revops role; ${by.email} is ${by.role}.`);
+  throw new LeadflowError(
+    'forbidden',
+    `${what} needs to be ${personEmail} themself or the revops role; ${by.email} is ${by.role}.`,
+  );
 }
 
 function callerName(by: TokenCaller): string {
@@ -209,5 +265,8 @@ function via(by: TokenCaller): { via?: string } {
 }
 
 function noSuchPerson(tenant: string, email: string): LeadflowError {
-  return new LeadflowError('not_found', `No person ${email} in tenant ${tenant}; add them with PUT /api/reps/${email} or \`npx leadflow people add --email ${email} --name … --role …\`.`);
+  return new LeadflowError(
+    'not_found',
+    `No person ${email} in tenant ${tenant}; add them with PUT /api/reps/${email} or \`npx leadflow people add --email ${email} --name … --role …\`.`,
+  );
 }

@@ -16,7 +16,12 @@ import type { Facts } from '../rules/schema/facts';
 export function buildEngine(rules: readonly CompiledRule<object>[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true });
   for (const rule of rules) {
-    engine.addRule({ name: rule.name, conditions: structuredClone(rule.conditions), event: structuredClone(rule.event), priority: 1 });
+    engine.addRule({
+      name: rule.name,
+      conditions: structuredClone(rule.conditions),
+      event: structuredClone(rule.event),
+      priority: 1,
+    });
   }
   return engine;
 }
@@ -32,23 +37,50 @@ export async function runEngine(engine: Engine, facts: object): Promise<Map<stri
 function toRuleTrace(result: RuleResult): RuleTrace {
   const top = toTrace(result.conditions);
   // The engine does not record a result on the top-level node; the rule's result is it.
-  return { rule: result.name, line: 0, matched: result.result === true, condition: { ...top, held: result.result === true } };
+  return {
+    rule: result.name,
+    line: 0,
+    matched: result.result === true,
+    condition: { ...top, held: result.result === true },
+  };
 }
 
 function toTrace(node: NestedConditionResult | TopLevelConditionResult): ConditionTrace {
-  if ('all' in node) return { type: 'all', held: node.result === true, conditions: node.all.map((c) => toTrace(c as NestedConditionResult)) };
-  if ('any' in node) return { type: 'any', held: node.result === true, conditions: node.any.map((c) => toTrace(c as NestedConditionResult)) };
+  if ('all' in node)
+    return {
+      type: 'all',
+      held: node.result === true,
+      conditions: node.all.map((c) => toTrace(c as NestedConditionResult)),
+    };
+  if ('any' in node)
+    return {
+      type: 'any',
+      held: node.result === true,
+      conditions: node.any.map((c) => toTrace(c as NestedConditionResult)),
+    };
   if ('not' in node) return { type: 'not', held: node.result === true, condition: toTrace(node.not) };
   if ('condition' in node) throw new Error('condition references are not used by leadflow');
   const fact = node.path ? `${node.fact}${node.path.slice(1)}` : node.fact;
-  return { type: 'fact', fact, op: READABLE_OP[node.operator as EngineOperator], expected: node.value as Scalar, actual: node.factResult, held: node.result === true };
+  return {
+    type: 'fact',
+    fact,
+    op: READABLE_OP[node.operator as EngineOperator],
+    expected: node.value as Scalar,
+    actual: node.factResult,
+    held: node.result === true,
+  };
 }
 
 /**
  * Scores a lead from the engine's verdicts: the first matching tier of each attribute,
  * the matching source rules, then the same arithmetic as the fast path.
  */
-export async function scoreWithEngine(engine: Engine, scoring: CompiledScoring, facts: Facts, now: Date): Promise<{ outcome: ScoringOutcome; traces: Map<string, RuleTrace> }> {
+export async function scoreWithEngine(
+  engine: Engine,
+  scoring: CompiledScoring,
+  facts: Facts,
+  now: Date,
+): Promise<{ outcome: ScoringOutcome; traces: Map<string, RuleTrace> }> {
   const traces = await runEngine(engine, facts);
   const tiers = scoring.attributes.flatMap((attribute) => {
     const first = attribute.tiers.find((tier) => traces.get(tier.name)?.matched);

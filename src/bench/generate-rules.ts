@@ -34,13 +34,15 @@ function conditionYaml(random: () => number): string {
       const op = pick(random, ['>', '>=', '<', '<=', '==', '!=']);
       return `{ fact: ${fact}, op: "${op}", value: ${Math.floor(random() * 5000)} }`;
     }
-    case 'boolean': return `{ fact: ${fact}, op: "${pick(random, ['==', '!='])}", value: ${random() < 0.5} }`;
+    case 'boolean':
+      return `{ fact: ${fact}, op: "${pick(random, ['==', '!='])}", value: ${random() < 0.5} }`;
     case 'string': {
       if (random() < 0.5) return `{ fact: ${fact}, op: "==", value: "${pick(random, STRING_SAMPLES)}" }`;
       return `{ fact: ${fact}, op: "${pick(random, ['in', 'not in'])}", value: [${[pick(random, STRING_SAMPLES), pick(random, STRING_SAMPLES)].map((s) => `"${s}"`).join(', ')}] }`;
     }
     case 'enum': {
-      if (random() < 0.5) return `{ fact: ${fact}, op: "${pick(random, ['==', '!='])}", value: ${pick(random, t.values)} }`;
+      if (random() < 0.5)
+        return `{ fact: ${fact}, op: "${pick(random, ['==', '!='])}", value: ${pick(random, t.values)} }`;
       return `{ fact: ${fact}, op: "${pick(random, ['in', 'not in'])}", value: [${pick(random, t.values)}, ${pick(random, t.values)}] }`;
     }
   }
@@ -81,15 +83,23 @@ function randomValue(random: () => number, spec: FactSpec): unknown {
   if (roll < 0.14) return pick(random, ['1200', '12abc', '', 'true', 0, -1, [1, 2], { nested: 1 }, false]);
   const t = spec.type;
   switch (t.type) {
-    case 'number': return random() < 0.3 ? pick(random, [0, 50, 200, 1000, 2500]) : Math.floor(random() * 6000);
-    case 'boolean': return random() < 0.5;
-    case 'string': return pick(random, STRING_SAMPLES);
-    case 'enum': return random() < 0.9 ? pick(random, t.values) : 'not-a-value';
+    case 'number':
+      return random() < 0.3 ? pick(random, [0, 50, 200, 1000, 2500]) : Math.floor(random() * 6000);
+    case 'boolean':
+      return random() < 0.5;
+    case 'string':
+      return pick(random, STRING_SAMPLES);
+    case 'enum':
+      return random() < 0.9 ? pick(random, t.values) : 'not-a-value';
   }
 }
 
 /** Random facts for `groups` (sometimes missing, null or of the wrong type), plus behaviours. */
-export function randomFacts(random: () => number, now: Date, groups: readonly FactGroup[] = ['company', 'contact', 'source']): Record<string, unknown> {
+export function randomFacts(
+  random: () => number,
+  now: Date,
+  groups: readonly FactGroup[] = ['company', 'contact', 'source'],
+): Record<string, unknown> {
   const facts: Record<string, unknown> = {};
   for (const group of groups) {
     const roll = random();

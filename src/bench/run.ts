@@ -19,7 +19,12 @@ import { formatDiagnostic } from '../rules/types';
 const TARGET_RATIO = 20;
 const NOW = new Date('2025-06-01T12:00:00Z');
 
-interface Scenario { label: string; ruleset: Ruleset; baselineLeads: number; minSeconds: number }
+interface Scenario {
+  label: string;
+  ruleset: Ruleset;
+  baselineLeads: number;
+  minSeconds: number;
+}
 
 async function loadScenarios(): Promise<Scenario[]> {
   const texts = await readRuleTexts(join(import.meta.dirname, '..', '..', 'rules'));
@@ -30,7 +35,12 @@ async function loadScenarios(): Promise<Scenario[]> {
   };
   return [
     { label: 'shipped scoring.yaml', ruleset: load({}), baselineLeads: 3000, minSeconds: 1 },
-    { label: 'generated 500-rule scoring file', ruleset: load({ 'scoring.yaml': generateScoringYaml(500, 11) }), baselineLeads: 150, minSeconds: 1 },
+    {
+      label: 'generated 500-rule scoring file',
+      ruleset: load({ 'scoring.yaml': generateScoringYaml(500, 11) }),
+      baselineLeads: 150,
+      minSeconds: 1,
+    },
   ];
 }
 
@@ -59,12 +69,16 @@ async function measure(scenario: Scenario): Promise<{ row: string[]; identical: 
     const fast = evaluateScoring(ruleset, facts, NOW);
     const reference = await scoreWithEngine(engine, ruleset.scoring, facts, NOW);
     const sameOutcome = JSON.stringify(fast.outcome) === JSON.stringify(reference.outcome);
-    const sameTraces = fast.explanation.rules.every((t) => JSON.stringify(comparable(t)) === JSON.stringify(comparable(reference.traces.get(t.rule)!)));
+    const sameTraces = fast.explanation.rules.every(
+      (t) => JSON.stringify(comparable(t)) === JSON.stringify(comparable(reference.traces.get(t.rule)!)),
+    );
     if (!sameOutcome || !sameTraces) differences++;
   }
 
   for (const facts of leads.slice(0, 200)) evaluateScoring(ruleset, facts, NOW); // warm up the compiled closures
-  const baseline = await rate(leads, scenario.minSeconds, (facts) => scoreWithEngine(engine, ruleset.scoring, facts, NOW));
+  const baseline = await rate(leads, scenario.minSeconds, (facts) =>
+    scoreWithEngine(engine, ruleset.scoring, facts, NOW),
+  );
   const fast = await rate(leads, scenario.minSeconds, (facts) => evaluateScoring(ruleset, facts, NOW));
   const ratio = fast / baseline;
   const rules = scoringRules(ruleset.scoring).length;
@@ -72,8 +86,14 @@ async function measure(scenario: Scenario): Promise<{ row: string[]; identical: 
     identical: differences === 0,
     ratio,
     row: [
-      scenario.label, String(rules), fmt(baseline), `${(1e6 / baseline).toFixed(1)} µs`, fmt(fast), `${(1e6 / fast).toFixed(2)} µs`,
-      `${ratio.toFixed(1)}×`, differences === 0 ? `identical (${leads.length} leads)` : `${differences} DIFFER`,
+      scenario.label,
+      String(rules),
+      fmt(baseline),
+      `${(1e6 / baseline).toFixed(1)} µs`,
+      fmt(fast),
+      `${(1e6 / fast).toFixed(2)} µs`,
+      `${ratio.toFixed(1)}×`,
+      differences === 0 ? `identical (${leads.length} leads)` : `${differences} DIFFER`,
     ],
   };
 }
@@ -88,13 +108,26 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<number> {
-  const header = ['scenario', 'rules', 'json-rules-engine', 'per lead', 'leadflow fast path', 'per lead', 'speed-up', 'outcomes + explanations'];
+  const header = [
+    'scenario',
+    'rules',
+    'json-rules-engine',
+    'per lead',
+    'leadflow fast path',
+    'per lead',
+    'speed-up',
+    'outcomes + explanations',
+  ];
   const results = [];
   for (const scenario of await loadScenarios()) results.push(await measure(scenario));
-  console.log(`leadflow rules benchmark (node ${process.version}; baseline: one json-rules-engine Engine, nested facts via JSONPath)\n`);
+  console.log(
+    `leadflow rules benchmark (node ${process.version}; baseline: one json-rules-engine Engine, nested facts via JSONPath)\n`,
+  );
   console.log(table([header, ...results.map((r) => r.row)]));
   const slow = results.filter((r) => r.ratio < TARGET_RATIO).length;
-  console.log(`\ntarget: ≥ ${TARGET_RATIO}× with identical outcomes and explanations: ${slow === 0 ? 'met' : `NOT met in ${slow} scenario(s)`}`);
+  console.log(
+    `\ntarget: ≥ ${TARGET_RATIO}× with identical outcomes and explanations: ${slow === 0 ? 'met' : `NOT met in ${slow} scenario(s)`}`,
+  );
   return results.every((r) => r.identical) ? 0 : 1;
 }
 

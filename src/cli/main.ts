@@ -17,7 +17,15 @@ import { createLogger, type Logger } from '../logger';
 import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { startRules } from './rules-runtime';
-import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded, type Stoppable } from './services';
+import {
+  openDatabase,
+  runApi,
+  runWorker,
+  startEsign,
+  startMail,
+  startTemporalIfEmbedded,
+  type Stoppable,
+} from './services';
 
 const USAGE = `usage: leadflow <command>
 
@@ -47,10 +55,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'provision':
-      for (const tool of [temporalCli, temporalTestServer]) console.log(await ensureTool(tool, (message) => console.log(message)));
+      for (const tool of [temporalCli, temporalTestServer])
+        console.log(await ensureTool(tool, (message) => console.log(message)));
       return 0;
     case 'config':
-      for (const entry of configReference()) console.log(`${entry.name.padEnd(26)} ${entry.default.padEnd(10)} ${entry.description}`);
+      for (const entry of configReference())
+        console.log(`${entry.name.padEnd(26)} ${entry.default.padEnd(10)} ${entry.description}`);
       return 0;
     case 'rules': {
       const { rulesCommand } = await import('./rules-command');
@@ -91,12 +101,22 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     // The embedded fake e-signature provider runs with `start` only; worker/api processes use ESIGN_FAKE_URL.
     const esign = mode === 'start' ? await startEsign(config, logger) : undefined;
     if (esign) started.push(esign);
-    if (mail) started.push(await runWorker(config, { db, registry: rules.registry, mail, signatureProvider: esign?.provider }, logger));
+    if (mail)
+      started.push(
+        await runWorker(config, { db, registry: rules.registry, mail, signatureProvider: esign?.provider }, logger),
+      );
     if (mode !== 'worker') {
       const api = await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider });
       started.push(api);
       esign?.deliverWebhooksTo(api.url);
-      printWhereToLook(mode, api.url, devServer?.uiUrl ?? null, config.temporal.address, mail?.sink ? `${api.url}/api/dev/mailbox` : null, esign?.fakeUrl ?? null);
+      printWhereToLook(
+        mode,
+        api.url,
+        devServer?.uiUrl ?? null,
+        config.temporal.address,
+        mail?.sink ? `${api.url}/api/dev/mailbox` : null,
+        esign?.fakeUrl ?? null,
+      );
     }
     return await shutdown.done;
   } catch (error) {
@@ -105,7 +125,14 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
   }
 }
 
-function printWhereToLook(mode: string, apiUrl: string, temporalUi: string | null, temporalAddress: string, mailboxUrl: string | null, esignUrl: string | null): void {
+function printWhereToLook(
+  mode: string,
+  apiUrl: string,
+  temporalUi: string | null,
+  temporalAddress: string,
+  mailboxUrl: string | null,
+  esignUrl: string | null,
+): void {
   const lines = [
     '',
     `  leadflow ${mode} is running`,

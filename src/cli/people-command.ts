@@ -55,7 +55,8 @@ export async function peopleCommand(command: 'people' | 'tokens', args: string[]
     }
     if (!(error instanceof LeadflowError)) throw error;
     err(`leadflow ${command} ${sub}: ${error.message}`);
-    for (const field of Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : []) err(`  --${flagOf(field.path)}: ${field.message}`);
+    for (const field of Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : [])
+      err(`  --${flagOf(field.path)}: ${field.message}`);
     return 1;
   } finally {
     await db?.$disconnect();
@@ -73,14 +74,39 @@ interface Context {
   now: Date;
 }
 
-const SUBCOMMANDS: Record<string, { options: { name: string; required?: boolean }[]; handle: (context: Context) => Promise<number> }> = {
+const SUBCOMMANDS: Record<
+  string,
+  { options: { name: string; required?: boolean }[]; handle: (context: Context) => Promise<number> }
+> = {
   'people add': {
-    options: [{ name: 'email', required: true }, { name: 'name', required: true }, { name: 'role', required: true }, { name: 'manager' }, { name: 'time-zone' }],
+    options: [
+      { name: 'email', required: true },
+      { name: 'name', required: true },
+      { name: 'role', required: true },
+      { name: 'manager' },
+      { name: 'time-zone' },
+    ],
     async handle({ db, tenant, options, out, now }) {
       const email = valid(EmailSchema.safeParse(options.email), 'email');
-      const update = valid(RepUpdateSchema.safeParse({ name: options.name, role: options.role, managerEmail: options.manager, timeZone: options['time-zone'] }));
-      const { created } = await savePerson(db, { tenant, email, update, by: { system: 'cli' }, nameFromRules: () => undefined, now });
-      out(`${created ? 'added' : 'updated'} ${email} (${update.role ?? 'rep'}) in tenant ${tenant}; give them a token with: leadflow tokens create --email ${email}`);
+      const update = valid(
+        RepUpdateSchema.safeParse({
+          name: options.name,
+          role: options.role,
+          managerEmail: options.manager,
+          timeZone: options['time-zone'],
+        }),
+      );
+      const { created } = await savePerson(db, {
+        tenant,
+        email,
+        update,
+        by: { system: 'cli' },
+        nameFromRules: () => undefined,
+        now,
+      });
+      out(
+        `${created ? 'added' : 'updated'} ${email} (${update.role ?? 'rep'}) in tenant ${tenant}; give them a token with: leadflow tokens create --email ${email}`,
+      );
       return 0;
     },
   },
@@ -89,10 +115,24 @@ const SUBCOMMANDS: Record<string, { options: { name: string; required?: boolean 
     async handle({ db, tenant, options, out, err, now }) {
       const email = valid(EmailSchema.safeParse(options.email), 'email');
       const days = options['expires-in-days'];
-      const request = valid(TokenCreateSchema.safeParse({ label: options.label ?? 'cli', expiresInDays: days === undefined ? undefined : Number(days) }));
-      const issued = await issueToken(db, { tenant, personEmail: email, label: request.label, expiresInDays: request.expiresInDays, by: { system: 'cli' }, now });
+      const request = valid(
+        TokenCreateSchema.safeParse({
+          label: options.label ?? 'cli',
+          expiresInDays: days === undefined ? undefined : Number(days),
+        }),
+      );
+      const issued = await issueToken(db, {
+        tenant,
+        personEmail: email,
+        label: request.label,
+        expiresInDays: request.expiresInDays,
+        by: { system: 'cli' },
+        now,
+      });
       out(issued.token);
-      err(`token ${issued.id} (${issued.prefix}…, "${issued.label}") for ${email}, ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'does not expire'}. The secret above is shown this once: send it as "Authorization: Bearer <token>".`);
+      err(
+        `token ${issued.id} (${issued.prefix}…, "${issued.label}") for ${email}, ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'does not expire'}. The secret above is shown this once: send it as "Authorization: Bearer <token>".`,
+      );
       return 0;
     },
   },
@@ -110,21 +150,33 @@ const SUBCOMMANDS: Record<string, { options: { name: string; required?: boolean 
     options: [{ name: 'id', required: true }],
     async handle({ db, tenant, options, out, now }) {
       const token = await revokeToken(db, { tenant, id: options.id ?? '', by: { system: 'cli' }, now });
-      out(`revoked ${token.id} (${token.prefix}…, "${token.label}" of ${token.personEmail}) on ${token.revokedAt ?? ''}`);
+      out(
+        `revoked ${token.id} (${token.prefix}…, "${token.label}" of ${token.personEmail}) on ${token.revokedAt ?? ''}`,
+      );
       return 0;
     },
   },
 };
 
 function describeToken(token: TokenView): string {
-  const when = token.status === 'revoked' ? `revoked ${token.revokedAt ?? ''}` : token.expiresAt ? `${token.status === 'expired' ? 'expired' : 'expires'} ${token.expiresAt}` : 'no expiry';
+  const when =
+    token.status === 'revoked'
+      ? `revoked ${token.revokedAt ?? ''}`
+      : token.expiresAt
+        ? `${token.status === 'expired' ? 'expired' : 'expires'} ${token.expiresAt}`
+        : 'no expiry';
   return `${token.id}  ${token.prefix}…  ${token.status.padEnd(7)}  "${token.label}"  created ${token.createdAt}  last used ${token.lastUsedAt ?? 'never'}  ${when}`;
 }
 
 function parse(args: string[], options: { name: string; required?: boolean }[]): Options {
   let values: Options;
   try {
-    ({ values } = parseArgs({ args, options: Object.fromEntries(options.map((o) => [o.name, { type: 'string' as const }])), strict: true, allowPositionals: false }) as { values: Options });
+    ({ values } = parseArgs({
+      args,
+      options: Object.fromEntries(options.map((o) => [o.name, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }) as { values: Options });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -134,13 +186,20 @@ function parse(args: string[], options: { name: string; required?: boolean }[]):
 }
 
 /** The parsed value, or a validation error naming the flags. */
-function valid<T>(result: { success: true; data: T } | { success: false; error: Parameters<typeof fieldErrors>[0] }, path?: string): T {
+function valid<T>(
+  result: { success: true; data: T } | { success: false; error: Parameters<typeof fieldErrors>[0] },
+  path?: string,
+): T {
   if (result.success) return result.data;
   const fields = fieldErrors(result.error).map((f) => ({ ...f, path: path ?? f.path }));
   throw new LeadflowError('validation_failed', 'The input is invalid:', { details: fields });
 }
 
-const FLAG_OF_FIELD: Record<string, string> = { managerEmail: 'manager', timeZone: 'time-zone', expiresInDays: 'expires-in-days' };
+const FLAG_OF_FIELD: Record<string, string> = {
+  managerEmail: 'manager',
+  timeZone: 'time-zone',
+  expiresInDays: 'expires-in-days',
+};
 
 function flagOf(path: string): string {
   return FLAG_OF_FIELD[path] ?? path;

@@ -39,10 +39,14 @@ export async function rulesCommand(args: string[], io: CommandIo): Promise<numbe
   const err = (line = '') => io.stderr.write(`${line}\n`);
   try {
     switch (sub) {
-      case 'check': return await check(rest[0] ?? defaultDir(), out, err);
-      case 'test': return await test(rest[0] ?? defaultDir(), out, err);
-      case 'explain': return await explain(rest, out, err);
-      case 'schema': return await schema(rest, out);
+      case 'check':
+        return await check(rest[0] ?? defaultDir(), out, err);
+      case 'test':
+        return await test(rest[0] ?? defaultDir(), out, err);
+      case 'explain':
+        return await explain(rest, out, err);
+      case 'schema':
+        return await schema(rest, out);
       case undefined:
       case '--help':
       case 'help':
@@ -66,7 +70,9 @@ async function check(dir: string, out: Print, err: Print): Promise<number> {
   if (!result.ok) {
     for (const d of result.diagnostics) err(formatDiagnostic(d));
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    err(`\n✗ ${errors} problem${errors === 1 ? '' : 's'} in ${dir}: these rules would NOT be activated; the running system keeps its current rules.`);
+    err(
+      `\n✗ ${errors} problem${errors === 1 ? '' : 's'} in ${dir}: these rules would NOT be activated; the running system keeps its current rules.`,
+    );
     return 1;
   }
   for (const w of result.warnings) err(formatDiagnostic(w));
@@ -91,7 +97,14 @@ async function test(dir: string, out: Print, err: Print): Promise<number> {
 async function explain(args: string[], out: Print, err: Print): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { facts: { type: 'string' }, kind: { type: 'string' }, dir: { type: 'string' }, now: { type: 'string' }, sla: { type: 'string' }, stage: { type: 'string' } },
+    options: {
+      facts: { type: 'string' },
+      kind: { type: 'string' },
+      dir: { type: 'string' },
+      now: { type: 'string' },
+      sla: { type: 'string' },
+      stage: { type: 'string' },
+    },
     allowPositionals: false,
   });
   if (!values.facts) {
@@ -106,7 +119,8 @@ async function explain(args: string[], out: Print, err: Print): Promise<number> 
   }
   const parsedFacts = factsSchema.safeParse(JSON.parse(await readFile(values.facts, 'utf8')));
   if (!parsedFacts.success) {
-    for (const issue of parsedFacts.error.issues) err(`${values.facts}: ${issue.path.join('.') || '(facts)'}: ${issue.message}`);
+    for (const issue of parsedFacts.error.issues)
+      err(`${values.facts}: ${issue.path.join('.') || '(facts)'}: ${issue.message}`);
     return 1;
   }
   const dir = values.dir ?? defaultDir();
@@ -117,7 +131,11 @@ async function explain(args: string[], out: Print, err: Print): Promise<number> 
   }
   const now = values.now ? new Date(values.now) : new Date();
   for (const kind of kinds as RuleKind[]) {
-    const decision = explainForKind(result.ruleset, kind, parsedFacts.data, { now, sla: values.sla, stage: values.stage });
+    const decision = explainForKind(result.ruleset, kind, parsedFacts.data, {
+      now,
+      sla: values.sla,
+      stage: values.stage,
+    });
     for (const line of formatExplanation(kind, decision, result.ruleset)) out(line);
     out();
   }
@@ -125,7 +143,11 @@ async function explain(args: string[], out: Print, err: Print): Promise<number> 
 }
 
 async function schema(args: string[], out: Print): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' }, dir: { type: 'string' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: 'string' }, dir: { type: 'string' } },
+    allowPositionals: false,
+  });
   const target = values.out ?? join(values.dir ?? defaultDir(), 'schema');
   await mkdir(target, { recursive: true });
   for (const [name, text] of Object.entries(jsonSchemaFiles())) {
@@ -134,4 +156,3 @@ async function schema(args: string[], out: Print): Promise<number> {
   }
   return 0;
 }
-

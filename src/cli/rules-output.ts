@@ -3,7 +3,16 @@
  * passed/failed with a diff, and decisions with their reasons and version.
  */
 import type { Decision } from '../rules/explain';
-import { checkStageExit, evaluateEnrolment, evaluateEscalation, evaluateQualification, evaluateRouting, evaluateScoring, requiredApprovals, evaluateStalled } from '../rules/evaluate';
+import {
+  checkStageExit,
+  evaluateEnrolment,
+  evaluateEscalation,
+  evaluateQualification,
+  evaluateRouting,
+  evaluateScoring,
+  requiredApprovals,
+  evaluateStalled,
+} from '../rules/evaluate';
 import type { DealStage } from '../rules/facts';
 import type { CaseResult } from '../rules/rule-tests';
 import type { Ruleset } from '../rules/ruleset';
@@ -19,7 +28,10 @@ export function formatCaseResults(cases: readonly CaseResult[], dir: string): st
     if (c.passed) return [head];
     return [
       head,
-      ...c.diff.flatMap((d) => [`    - expected ${d.field}: ${show(d.expected)}`, `    + actual   ${d.field}: ${show(d.actual)}`]),
+      ...c.diff.flatMap((d) => [
+        `    - expected ${d.field}: ${show(d.expected)}`,
+        `    + actual   ${d.field}: ${show(d.actual)}`,
+      ]),
       `    ${c.summary}`,
     ];
   });
@@ -31,21 +43,42 @@ export function formatCaseResults(cases: readonly CaseResult[], dir: string): st
 type AnyDecision = Decision<unknown>;
 
 /** Evaluates the decision `kind` makes for these facts (what `rules explain` shows). */
-export function explainForKind(ruleset: Ruleset, kind: RuleKind, facts: Facts, options: { now: Date; sla?: string | undefined; stage?: string | undefined }): AnyDecision[] {
+export function explainForKind(
+  ruleset: Ruleset,
+  kind: RuleKind,
+  facts: Facts,
+  options: { now: Date; sla?: string | undefined; stage?: string | undefined },
+): AnyDecision[] {
   switch (kind) {
-    case 'scoring': return [evaluateScoring(ruleset, facts, options.now), ...(facts.bant ? [evaluateQualification(ruleset, facts)] : [])];
-    case 'routing': return [evaluateRouting(ruleset, facts)];
+    case 'scoring':
+      return [
+        evaluateScoring(ruleset, facts, options.now),
+        ...(facts.bant ? [evaluateQualification(ruleset, facts)] : []),
+      ];
+    case 'routing':
+      return [evaluateRouting(ruleset, facts)];
     case 'escalation': {
       const sla = options.sla ?? ruleset.escalation.slas[0]?.name;
       const stage = options.stage ?? asText(facts.deal?.stage) ?? asText(facts.lead?.stage);
-      return [...(sla ? [evaluateEscalation(ruleset, { sla, facts })] : []), ...(stage ? [evaluateStalled(ruleset, { stage, facts })] : [])];
+      return [
+        ...(sla ? [evaluateEscalation(ruleset, { sla, facts })] : []),
+        ...(stage ? [evaluateStalled(ruleset, { stage, facts })] : []),
+      ];
     }
-    case 'cadences': return [evaluateEnrolment(ruleset, facts)];
+    case 'cadences':
+      return [evaluateEnrolment(ruleset, facts)];
     case 'approvals': {
       const quote = facts.quote;
       const stage = options.stage as DealStage | undefined;
       return [
-        ...(typeof quote?.discountPct === 'number' ? [requiredApprovals(ruleset, { discountPct: quote.discountPct, dealSize: typeof quote.dealSize === 'number' ? quote.dealSize : 0 })] : []),
+        ...(typeof quote?.discountPct === 'number'
+          ? [
+              requiredApprovals(ruleset, {
+                discountPct: quote.discountPct,
+                dealSize: typeof quote.dealSize === 'number' ? quote.dealSize : 0,
+              }),
+            ]
+          : []),
         ...(stage ? [checkStageExit(ruleset, { stage, facts })] : []),
       ];
     }
@@ -58,7 +91,8 @@ function asText(value: unknown): string | undefined {
 
 /** `== scoring.yaml ==`, the summary, the reasons, and `decided by version …`. */
 export function formatExplanation(kind: RuleKind, decisions: readonly AnyDecision[], ruleset: Ruleset): string[] {
-  if (decisions.length === 0) return [`== ${ruleset.files[kind].fileName} ==`, 'nothing to decide: give --sla/--stage or quote facts'];
+  if (decisions.length === 0)
+    return [`== ${ruleset.files[kind].fileName} ==`, 'nothing to decide: give --sla/--stage or quote facts'];
   return [
     `== ${ruleset.files[kind].fileName} ==`,
     ...decisions.flatMap((d) => [d.explanation.summary, ...d.explanation.reasons.map((r) => `  ${r}`)]),

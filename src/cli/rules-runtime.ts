@@ -18,9 +18,19 @@ export interface RulesRuntime extends RulesHealthSource, Stoppable {
  * the database) runs again and /health reports the rules as degraded with the diagnostics; with
  * no stored version, the rules are down until the first valid edit activates them.
  */
-export async function startRules(config: Config, db: Db, logger: Logger, options: { watch?: boolean } = {}): Promise<RulesRuntime> {
+export async function startRules(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  options: { watch?: boolean } = {},
+): Promise<RulesRuntime> {
   const store = new PrismaRuleVersionStore(db);
-  const registry = new RuleRegistry({ dir: config.rulesDir, store, logger: logger.child({ component: 'rules' }), watch: options.watch });
+  const registry = new RuleRegistry({
+    dir: config.rulesDir,
+    store,
+    logger: logger.child({ component: 'rules' }),
+    watch: options.watch,
+  });
   await registry.start();
   return {
     name: 'rules',

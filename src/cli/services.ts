@@ -59,7 +59,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
 /** Runs the worker until stopped; returns a handle whose stop() drains in-flight work. */
 export async function runWorker(
   config: Config,
-  deps: { db: Db; registry: RuleRegistry; mail: { mailer: Mailer; from: string }; signatureProvider?: SignatureProvider },
+  deps: {
+    db: Db;
+    registry: RuleRegistry;
+    mail: { mailer: Mailer; from: string };
+    signatureProvider?: SignatureProvider;
+  },
   logger: Logger,
   options: { workflowBundle?: WorkflowBundleOption } = {},
 ): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
@@ -76,7 +81,11 @@ export async function runWorker(
       mailFrom: deps.mail.from,
       publicUrl: config.publicUrl,
       marketingEmail: config.marketingEmail,
-      signatures: createSignatureSender({ db: deps.db, provider: deps.signatureProvider ?? createSignatureProvider(config.esign), publicUrl: config.publicUrl }),
+      signatures: createSignatureSender({
+        db: deps.db,
+        provider: deps.signatureProvider ?? createSignatureProvider(config.esign),
+        publicUrl: config.publicUrl,
+      }),
     },
     workflowBundle: options.workflowBundle,
   });
@@ -98,11 +107,28 @@ export async function runWorker(
 /** Serves the HTTP API and dashboard. */
 export async function runApi(
   config: Config,
-  deps: { db: Db; rules: RulesRuntime; logger: Logger; temporal?: Client; mailbox?: Mailbox; signatureProvider?: SignatureProvider },
+  deps: {
+    db: Db;
+    rules: RulesRuntime;
+    logger: Logger;
+    temporal?: Client;
+    mailbox?: Mailbox;
+    signatureProvider?: SignatureProvider;
+  },
 ): Promise<Stoppable & { url: string; temporal: Client }> {
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
   const signatureProvider = deps.signatureProvider ?? createSignatureProvider(config.esign);
-  const app = createApp({ db: deps.db, temporal, taskQueue: config.temporal.taskQueue, defaultTenant: config.tenant, rules: deps.rules, logger: deps.logger, mailbox: deps.mailbox, webhookSecret: config.webhookSecret, signatureProviders: [signatureProvider] });
+  const app = createApp({
+    db: deps.db,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    defaultTenant: config.tenant,
+    rules: deps.rules,
+    logger: deps.logger,
+    mailbox: deps.mailbox,
+    webhookSecret: config.webhookSecret,
+    signatureProviders: [signatureProvider],
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
     listening.once('error', reject);
@@ -130,14 +156,22 @@ export async function runApi(
  * Outgoing email: the embedded mail server (unless SMTP_URL names a real one) and a mailer that
  * sends through it. `sink` is set only when the embedded server runs; mount the mailbox API then.
  */
-export async function startMail(config: Config, logger: Logger): Promise<Stoppable & { mailer: Mailer; from: string; sink?: MailSink }> {
+export async function startMail(
+  config: Config,
+  logger: Logger,
+): Promise<Stoppable & { mailer: Mailer; from: string; sink?: MailSink }> {
   const mail = config.mail;
   if (mail.mode === 'external') {
     logger.info({ smtp: mail.url }, 'sending email through SMTP_URL');
     const mailer = createSmtpMailer(mail.smtp);
     return { name: 'mail', mailer, from: mail.from, stop: () => mailer.close() };
   }
-  const sink = await startMailSink({ host: mail.host, port: mail.port, dir: mail.mailboxDir, logger: logger.child({ component: 'mail-sink' }) });
+  const sink = await startMailSink({
+    host: mail.host,
+    port: mail.port,
+    dir: mail.mailboxDir,
+    logger: logger.child({ component: 'mail-sink' }),
+  });
   const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false });
   return {
     name: 'mail',
@@ -156,12 +190,29 @@ export async function startMail(config: Config, logger: Logger): Promise<Stoppab
  * 127.0.0.1 (its envelopes kept in the data dir), signing webhooks with the configured (or this
  * start's random) secret; call `deliverWebhooksTo(api.url)` once the API listens.
  */
-export async function startEsign(config: Config, logger: Logger): Promise<Stoppable & { provider: SignatureProvider; fakeUrl: string | null; deliverWebhooksTo(apiUrl: string): void }> {
+export async function startEsign(
+  config: Config,
+  logger: Logger,
+): Promise<
+  Stoppable & { provider: SignatureProvider; fakeUrl: string | null; deliverWebhooksTo(apiUrl: string): void }
+> {
   const esign = config.esign;
   if (esign.provider !== 'fake' || esign.fake.url) {
-    return { name: 'esign', provider: createSignatureProvider(esign), fakeUrl: esign.fake.url ?? null, deliverWebhooksTo: () => undefined, stop: () => Promise.resolve() };
+    return {
+      name: 'esign',
+      provider: createSignatureProvider(esign),
+      fakeUrl: esign.fake.url ?? null,
+      deliverWebhooksTo: () => undefined,
+      stop: () => Promise.resolve(),
+    };
   }
-  const fake = await startFakeSignatureProvider({ host: '127.0.0.1', port: esign.fake.port, secret: esign.webhookSecret, stateFile: esign.fake.stateFile, logger: logger.child({ component: 'esign-fake' }) });
+  const fake = await startFakeSignatureProvider({
+    host: '127.0.0.1',
+    port: esign.fake.port,
+    secret: esign.webhookSecret,
+    stateFile: esign.fake.stateFile,
+    logger: logger.child({ component: 'esign-fake' }),
+  });
   logger.info({ url: fake.url }, 'embedded fake e-signature provider running (signer pages at /sign/<envelope>)');
   return {
     name: 'esign-fake',

@@ -8,7 +8,10 @@ import type { DatabaseTarget } from './database-target';
  * `shortLived` (the Prisma CLI) closes idle PostgreSQL connections at once, so the CLI process
  * exits as soon as it is done instead of waiting out pg's 10-second idle timeout.
  */
-export function adapterFor(target: DatabaseTarget, options: { shortLived?: boolean } = {}): PrismaBetterSQLite3 | PrismaPg {
+export function adapterFor(
+  target: DatabaseTarget,
+  options: { shortLived?: boolean } = {},
+): PrismaBetterSQLite3 | PrismaPg {
   switch (target.provider) {
     case 'sqlite':
       return new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
@@ -46,7 +49,8 @@ Object.defineProperty(CatalogTextClient.prototype, 'query', {
     const last = args.at(-1);
     if (typeof last === 'function') {
       const callback = last as (err: Error | null, res?: pg.QueryResult) => void;
-      args[args.length - 1] = (err: Error | null, res?: pg.QueryResult) => callback(err, res && reportCatalogTypesAsText(res));
+      args[args.length - 1] = (err: Error | null, res?: pg.QueryResult) =>
+        callback(err, res && reportCatalogTypesAsText(res));
     }
     const result = (pg.Client.prototype.query as (...a: unknown[]) => unknown).apply(this, args);
     return result instanceof Promise ? result.then(reportCatalogTypesAsText) : result;

@@ -2,8 +2,7 @@ import path from 'node:path';
 
 /** Which database engine a `DATABASE_URL` selects, and how to reach it. */
 export type DatabaseTarget =
-  | { provider: 'sqlite'; url: string; filePath: string }
-  | { provider: 'postgresql'; url: string };
+  { provider: 'sqlite'; url: string; filePath: string } | { provider: 'postgresql'; url: string };
 
 /** The Prisma schema (and thus migrations folder) that serves each provider. */
 export const schemaPathFor = {
@@ -35,7 +34,9 @@ export function resolveDatabaseTarget(databaseUrl: string | undefined, dataDir: 
     try {
       parsed = new URL(databaseUrl);
     } catch {
-      throw new DatabaseUrlError('DATABASE_URL is not a valid URL. Expected postgresql://user:password@host:5432/dbname');
+      throw new DatabaseUrlError(
+        'DATABASE_URL is not a valid URL. Expected postgresql://user:password@host:5432/dbname',
+      );
     }
     const schema = parsed.searchParams.get('schema');
     if (schema !== null && schema !== 'public') {

@@ -16,7 +16,10 @@ export class MigrationError extends Error {
  * Applies every committed migration that the database has not seen yet (`prisma migrate deploy`).
  * Start-up and tests call this; a failure stops start-up with the Prisma output in the message.
  */
-export async function applyMigrations(target: DatabaseTarget, projectRoot = process.cwd()): Promise<{ applied: string[] }> {
+export async function applyMigrations(
+  target: DatabaseTarget,
+  projectRoot = process.cwd(),
+): Promise<{ applied: string[] }> {
   if (target.provider === 'sqlite') mkdirSync(path.dirname(target.filePath), { recursive: true });
   // Most starts find nothing to do. Checking that with one read avoids running the Prisma CLI,
   // which takes a write lock (a second process on the same SQLite file would block it) and, on
@@ -24,7 +27,10 @@ export async function applyMigrations(target: DatabaseTarget, projectRoot = proc
   if ((await pendingMigrations(target, projectRoot)).length === 0) return { applied: [] };
   const result = await runPrismaCli(['migrate', 'deploy'], { DATABASE_URL: target.url }, projectRoot);
   if (result.code !== 0) {
-    const output = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.trim() && !line.startsWith('Loaded Prisma config')).join('\n');
+    const output = `${result.stdout}\n${result.stderr}`
+      .split('\n')
+      .filter((line) => line.trim() && !line.startsWith('Loaded Prisma config'))
+      .join('\n');
     throw new MigrationError(
       `Database migration failed (${target.provider}). leadflow did not start, to avoid running against a half-migrated database.\n` +
         `${output}\nFix: check DATABASE_URL and that the database is reachable, then start again. ` +
@@ -42,7 +48,11 @@ export async function applyMigrations(target: DatabaseTarget, projectRoot = proc
  */
 export async function pendingMigrations(target: DatabaseTarget, projectRoot = process.cwd()): Promise<string[]> {
   const dir = path.join(projectRoot, path.dirname(schemaPathFor[target.provider]), 'migrations');
-  const local = existsSync(dir) ? readdirSync(dir).filter((entry) => /^\d/.test(entry)).sort() : [];
+  const local = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((entry) => /^\d/.test(entry))
+        .sort()
+    : [];
   let applied: Set<string>;
   try {
     applied = new Set(await appliedMigrations(target));
@@ -52,7 +62,8 @@ export async function pendingMigrations(target: DatabaseTarget, projectRoot = pr
   return local.filter((name) => !applied.has(name));
 }
 
-const APPLIED_SQL = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+const APPLIED_SQL =
+  'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
 
 async function appliedMigrations(target: DatabaseTarget): Promise<string[]> {
   switch (target.provider) {
@@ -60,8 +71,12 @@ async function appliedMigrations(target: DatabaseTarget): Promise<string[]> {
       if (!existsSync(target.filePath)) return [];
       const db = new Database(target.filePath, { readonly: true, fileMustExist: true, timeout: 5_000 });
       try {
-        const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
-        return table ? (db.prepare(APPLIED_SQL).all() as Array<{ migration_name: string }>).map((row) => row.migration_name) : [];
+        const table = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
+          .get();
+        return table
+          ? (db.prepare(APPLIED_SQL).all() as Array<{ migration_name: string }>).map((row) => row.migration_name)
+          : [];
       } finally {
         db.close();
       }

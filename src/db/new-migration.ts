@@ -26,17 +26,27 @@ writeFileSync(postgresSchema, derivePostgresSchema(readFileSync(sqliteSchema, 'u
 
 const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
 const targets = [
-  { provider: 'sqlite', schema: sqliteSchema, migrations: path.join(projectRoot, 'prisma/migrations'), databaseUrl: 'file:./.data/migration-shadow.db' },
-  { provider: 'postgresql', schema: postgresSchema, migrations: path.join(projectRoot, 'prisma/postgres/migrations'), databaseUrl: process.env.MIGRATION_POSTGRES_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres' },
+  {
+    provider: 'sqlite',
+    schema: sqliteSchema,
+    migrations: path.join(projectRoot, 'prisma/migrations'),
+    databaseUrl: 'file:./.data/migration-shadow.db',
+  },
+  {
+    provider: 'postgresql',
+    schema: postgresSchema,
+    migrations: path.join(projectRoot, 'prisma/postgres/migrations'),
+    databaseUrl: process.env.MIGRATION_POSTGRES_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres',
+  },
 ] as const;
 
 for (const target of targets) {
-  const hasMigrations = existsSync(target.migrations) && readdirSync(target.migrations).some((entry) => /^\d/.test(entry));
+  const hasMigrations =
+    existsSync(target.migrations) && readdirSync(target.migrations).some((entry) => /^\d/.test(entry));
   const from = hasMigrations ? ['--from-schema-datamodel', latestSnapshot(target.migrations)] : ['--from-empty'];
-  const result = await runPrismaCli(
-    ['migrate', 'diff', ...from, '--to-schema-datamodel', target.schema, '--script'],
-    { DATABASE_URL: target.databaseUrl },
-  );
+  const result = await runPrismaCli(['migrate', 'diff', ...from, '--to-schema-datamodel', target.schema, '--script'], {
+    DATABASE_URL: target.databaseUrl,
+  });
   if (result.code !== 0) {
     console.error(`prisma migrate diff failed for ${target.provider}:\n${result.stderr}`);
     process.exit(1);
@@ -56,7 +66,10 @@ for (const target of targets) {
 }
 
 function latestSnapshot(migrationsDir: string): string {
-  const latest = readdirSync(migrationsDir).filter((entry) => /^\d/.test(entry)).sort().at(-1);
+  const latest = readdirSync(migrationsDir)
+    .filter((entry) => /^\d/.test(entry))
+    .sort()
+    .at(-1);
   const snapshot = path.join(migrationsDir, latest ?? '', 'schema.snapshot.prisma');
   if (!latest || !existsSync(snapshot)) {
     throw new Error(`${migrationsDir}: the latest migration has no schema.snapshot.prisma to diff from`);

@@ -32,7 +32,11 @@ function offlineEngineEnv(projectRoot: string): Record<string, string> {
 }
 
 /** Runs the project's Prisma CLI with the given args and extra environment. */
-export function runPrismaCli(args: string[], env: Record<string, string | undefined>, projectRoot = process.cwd()): Promise<PrismaCliResult> {
+export function runPrismaCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  projectRoot = process.cwd(),
+): Promise<PrismaCliResult> {
   const cli = require.resolve('prisma/build/index.js', { paths: [projectRoot] });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {

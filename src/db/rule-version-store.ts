@@ -5,7 +5,13 @@ import type { Db } from './client';
 /** The `files` column: file name → exact text. */
 const storedFiles = z.record(z.string(), z.string());
 
-type RuleVersionRow = { hash: string; files: unknown; summary: string | null; createdAt: Date; activatedAt: Date | null };
+type RuleVersionRow = {
+  hash: string;
+  files: unknown;
+  summary: string | null;
+  createdAt: Date;
+  activatedAt: Date | null;
+};
 
 /**
  * Keeps every activated ruleset version in the database, named by its content hash, so a
@@ -18,7 +24,13 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
   async save(version: StoredRuleVersion): Promise<void> {
     try {
       await this.db.ruleVersion.create({
-        data: { hash: version.hash, files: version.files, summary: version.summary ?? null, createdAt: version.createdAt, activatedAt: version.activatedAt ?? null },
+        data: {
+          hash: version.hash,
+          files: version.files,
+          summary: version.summary ?? null,
+          createdAt: version.createdAt,
+          activatedAt: version.activatedAt ?? null,
+        },
       });
     } catch (error) {
       // Saving a hash that is already stored is a no-op (another process may have stored it first).
@@ -36,13 +48,23 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
   }
 
   async latest(): Promise<StoredRuleVersion | null> {
-    const row = await this.db.ruleVersion.findFirst({ where: { activatedAt: { not: null } }, orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }] });
+    const row = await this.db.ruleVersion.findFirst({
+      where: { activatedAt: { not: null } },
+      orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],
+    });
     return row ? toStored(row) : null;
   }
 }
 
 function toStored(row: RuleVersionRow): StoredRuleVersion {
   const files = storedFiles.safeParse(row.files);
-  if (!files.success) throw new Error(`stored rules version ${row.hash} is corrupt: its files column is not a map of file name to text`);
-  return { hash: row.hash, files: files.data, summary: row.summary, createdAt: row.createdAt, activatedAt: row.activatedAt };
+  if (!files.success)
+    throw new Error(`stored rules version ${row.hash} is corrupt: its files column is not a map of file name to text`);
+  return {
+    hash: row.hash,
+    files: files.data,
+    summary: row.summary,
+    createdAt: row.createdAt,
+    activatedAt: row.activatedAt,
+  };
 }

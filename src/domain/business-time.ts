@@ -13,8 +13,14 @@
 import type { Duration } from '../rules/duration';
 import type { Weekday } from '../rules/schema/common';
 import {
-  addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, isValidTimeZone,
-  toLocalDate, toLocalDateTime, type LocalDate,
+  addLocalDays,
+  dayOfWeek,
+  formatLocalDate,
+  fromLocalDateTime,
+  isValidTimeZone,
+  toLocalDate,
+  toLocalDateTime,
+  type LocalDate,
 } from './time-zone';
 
 export { isValidTimeZone } from './time-zone';
@@ -40,7 +46,8 @@ export interface SendWindowHours {
   days?: readonly Weekday[];
 }
 
-export type BusinessTimeErrorCode = 'invalid-duration' | 'invalid-instant' | 'unknown-time-zone' | 'invalid-hours' | 'no-working-time';
+export type BusinessTimeErrorCode =
+  'invalid-duration' | 'invalid-instant' | 'unknown-time-zone' | 'invalid-hours' | 'no-working-time';
 
 /** A business-time input that cannot be computed with; the message says how to fix it. */
 export class BusinessTimeError extends Error {
@@ -57,7 +64,10 @@ const EVERY_DAY = Object.keys(WEEKDAY_INDEX) as Weekday[];
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
 
-interface ClockTime { hour: number; minute: number }
+interface ClockTime {
+  hour: number;
+  minute: number;
+}
 
 /** A calendar checked once per call, in the shape the arithmetic uses. */
 interface PreparedCalendar {
@@ -72,25 +82,44 @@ interface PreparedCalendar {
 }
 
 /** One working day's working time, as instants: [start, end). */
-interface WorkingPeriod { date: LocalDate; start: number; end: number }
+interface WorkingPeriod {
+  date: LocalDate;
+  start: number;
+  end: number;
+}
 
 function parseClock(text: string, label: string, key: 'from' | 'to'): ClockTime {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
-  if (!match) throw new BusinessTimeError('invalid-hours', `${label}: "${key}: ${text}" is not a 24-hour time; write it like "09:00"`);
+  if (!match)
+    throw new BusinessTimeError(
+      'invalid-hours',
+      `${label}: "${key}: ${text}" is not a 24-hour time; write it like "09:00"`,
+    );
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
 function prepare(calendar: WorkingCalendar): PreparedCalendar {
   const label = calendar.name ? `calendar ${calendar.name}` : `business hours in ${calendar.timezone}`;
   if (!isValidTimeZone(calendar.timezone)) {
-    throw new BusinessTimeError('unknown-time-zone', `${label}: unknown time zone "${calendar.timezone}"; use an IANA name such as "America/New_York"`);
+    throw new BusinessTimeError(
+      'unknown-time-zone',
+      `${label}: unknown time zone "${calendar.timezone}"; use an IANA name such as "America/New_York"`,
+    );
   }
   const open = parseClock(calendar.from, label, 'from');
   const close = parseClock(calendar.to, label, 'to');
   const dayLengthMs = ((close.hour - open.hour) * 60 + close.minute - open.minute) * MS_PER_MINUTE;
-  if (dayLengthMs <= 0) throw new BusinessTimeError('invalid-hours', `${label}: working hours end (${calendar.to}) must be after they start (${calendar.from})`);
+  if (dayLengthMs <= 0)
+    throw new BusinessTimeError(
+      'invalid-hours',
+      `${label}: working hours end (${calendar.to}) must be after they start (${calendar.from})`,
+    );
   return {
-    label, timeZone: calendar.timezone, open, close, dayLengthMs,
+    label,
+    timeZone: calendar.timezone,
+    open,
+    close,
+    dayLengthMs,
     workingWeekdays: new Set(calendar.days.map((day) => WEEKDAY_INDEX[day])),
     holidays: new Set(calendar.holidays),
   };
@@ -130,7 +159,10 @@ function* workingPeriodsFrom(at: number, calendar: PreparedCalendar): Generator<
       idle = 0;
       yield period;
     } else if (++idle > patience) {
-      throw new BusinessTimeError('no-working-time', `${calendar.label} has no working time after ${new Date(at).toISOString()}; give it working days`);
+      throw new BusinessTimeError(
+        'no-working-time',
+        `${calendar.label} has no working time after ${new Date(at).toISOString()}; give it working days`,
+      );
     }
     date = addLocalDays(date, 1);
   }
@@ -183,7 +215,16 @@ function addWholeBusinessDays(start: number, days: number, calendar: PreparedCal
   if (start < period.start) return periodAfter(period, days - 1, calendar).end;
   const target = periodAfter(period, days, calendar);
   const timeOfDay = toLocalDateTime(new Date(start), calendar.timeZone);
-  const sameTime = fromLocalDateTime({ ...target.date, hour: timeOfDay.hour, minute: timeOfDay.minute, second: timeOfDay.second, millisecond: timeOfDay.millisecond }, calendar.timeZone).getTime();
+  const sameTime = fromLocalDateTime(
+    {
+      ...target.date,
+      hour: timeOfDay.hour,
+      minute: timeOfDay.minute,
+      second: timeOfDay.second,
+      millisecond: timeOfDay.millisecond,
+    },
+    calendar.timeZone,
+  ).getTime();
   return Math.min(Math.max(sameTime, target.start), target.end);
 }
 
@@ -214,7 +255,10 @@ function addBusinessDays(start: number, amount: number, calendar: PreparedCalend
 export function addDuration(start: Date, duration: Duration, calendar: WorkingCalendar): Date {
   const from = assertInstant(start, 'the start of the duration');
   if (!Number.isFinite(duration.amount) || duration.amount < 0) {
-    throw new BusinessTimeError('invalid-duration', `duration "${duration.text}" must be zero or more; the rule files only accept positive durations`);
+    throw new BusinessTimeError(
+      'invalid-duration',
+      `duration "${duration.text}" must be zero or more; the rule files only accept positive durations`,
+    );
   }
   if (duration.amount === 0) return new Date(from);
   switch (duration.kind) {
@@ -254,8 +298,19 @@ export function businessTimeBetween(from: Date, to: Date, calendar: WorkingCalen
  * business days ("2 business days" between emails count the window's days, skipping the
  * lead's holidays).
  */
-export function sendWindowCalendar(window: SendWindowHours, timeZone: string, holidays: readonly string[] = []): WorkingCalendar {
-  return { name: `send window ${window.from}–${window.to} in ${timeZone}`, timezone: timeZone, days: window.days ?? EVERY_DAY, from: window.from, to: window.to, holidays };
+export function sendWindowCalendar(
+  window: SendWindowHours,
+  timeZone: string,
+  holidays: readonly string[] = [],
+): WorkingCalendar {
+  return {
+    name: `send window ${window.from}–${window.to} in ${timeZone}`,
+    timezone: timeZone,
+    days: window.days ?? EVERY_DAY,
+    from: window.from,
+    to: window.to,
+    holidays,
+  };
 }
 
 /**
@@ -263,6 +318,11 @@ export function sendWindowCalendar(window: SendWindowHours, timeZone: string, ho
  * (`timeZone`): `at` itself when it is inside, otherwise the window's next opening. The
  * window's end is exclusive: at 17:30 sharp a 08:00–17:30 window is closed.
  */
-export function nextSendTime(at: Date, window: SendWindowHours, timeZone: string, holidays: readonly string[] = []): Date {
+export function nextSendTime(
+  at: Date,
+  window: SendWindowHours,
+  timeZone: string,
+  holidays: readonly string[] = [],
+): Date {
   return nextWorkingMoment(at, sendWindowCalendar(window, timeZone, holidays));
 }

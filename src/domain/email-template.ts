@@ -70,16 +70,26 @@ const FALLBACKS: Record<Placeholder, (p: Personalisation) => string> = {
 
 function valueOf(placeholder: Placeholder, p: Personalisation): string | undefined {
   switch (placeholder) {
-    case 'contact.firstName': return present(p.contact?.firstName);
-    case 'contact.lastName': return present(p.contact?.lastName);
-    case 'contact.title': return present(p.contact?.title);
-    case 'company.name': return present(p.company?.name);
-    case 'owner.firstName': return present(p.owner?.firstName);
-    case 'owner.name': return present(p.owner?.name);
-    case 'owner.email': return present(p.owner?.email);
-    case 'owner.meetingLink': return present(p.owner?.meetingLink);
-    case 'source.campaign': return present(p.source?.campaign);
-    case 'unsubscribeUrl': return present(p.unsubscribeUrl);
+    case 'contact.firstName':
+      return present(p.contact?.firstName);
+    case 'contact.lastName':
+      return present(p.contact?.lastName);
+    case 'contact.title':
+      return present(p.contact?.title);
+    case 'company.name':
+      return present(p.company?.name);
+    case 'owner.firstName':
+      return present(p.owner?.firstName);
+    case 'owner.name':
+      return present(p.owner?.name);
+    case 'owner.email':
+      return present(p.owner?.email);
+    case 'owner.meetingLink':
+      return present(p.owner?.meetingLink);
+    case 'source.campaign':
+      return present(p.source?.campaign);
+    case 'unsubscribeUrl':
+      return present(p.unsubscribeUrl);
   }
 }
 
@@ -110,7 +120,8 @@ function fill(source: string, p: Personalisation, fallbacks: Set<Placeholder>): 
       value = known ?? FALLBACKS[name](p);
     }
     // An empty value takes its leading space with it: "Hi Ada {{contact.lastName}}," → "Hi Ada,".
-    if (value === '' && out.endsWith(' ') && /^(?:$|[\s,.;:!?)])/.test(withoutAddress.slice(last))) out = out.slice(0, -1);
+    if (value === '' && out.endsWith(' ') && /^(?:$|[\s,.;:!?)])/.test(withoutAddress.slice(last)))
+      out = out.slice(0, -1);
     out += value;
   }
   return out + withoutAddress.slice(last);
@@ -120,7 +131,10 @@ function fill(source: string, p: Personalisation, fallbacks: Set<Placeholder>): 
 function dropFormOfAddress(source: string, fallbacks: Set<Placeholder>): string {
   const name = String.raw`\{\{\s*contact\.firstName\s*\}\}`;
   const dropped = source
-    .replace(new RegExp(String.raw`^([ \t]*)${name},[ \t]*(\S)`, 'gm'), (_all, indent: string, next: string) => indent + next.toUpperCase())
+    .replace(
+      new RegExp(String.raw`^([ \t]*)${name},[ \t]*(\S)`, 'gm'),
+      (_all, indent: string, next: string) => indent + next.toUpperCase(),
+    )
     .replace(new RegExp(String.raw`,[ \t]*${name}(?=[ \t]*(?:[?!.]|$))`, 'gm'), '');
   if (dropped !== source) fallbacks.add('contact.firstName');
   return dropped;
@@ -156,5 +170,8 @@ function linkify(line: string): string {
 
 /** Escapes text for HTML element content and double- or single-quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }

@@ -14,7 +14,22 @@ export interface Bant {
   timeline?: 'this-quarter' | 'next-quarter' | 'this-year' | 'later' | 'unknown';
 }
 
-const FREE_EMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'web.de', 'mail.com']);
+const FREE_EMAIL_DOMAINS = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'yahoo.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.de',
+  'web.de',
+  'mail.com',
+]);
 
 /** Seniority from a job title, the way a sales team reads titles. */
 export function seniorityFromTitle(title: string | undefined): NonNullable<NonNullable<Facts['contact']>['seniority']> {
@@ -29,7 +44,11 @@ export function seniorityFromTitle(title: string | undefined): NonNullable<NonNu
 }
 
 function num(value: AttributeValue | undefined): number | undefined {
-  return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : undefined;
 }
 function str(value: AttributeValue | undefined): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -39,7 +58,13 @@ function bool(value: AttributeValue | undefined): boolean | undefined {
 }
 
 /** The facts of a lead at a moment: profile, stage and score, BANT, and its behaviour events. */
-export function leadFacts(input: { profile: LeadProfile; stage: LeadStage; score: number; bant?: Bant; behaviours: readonly BehaviourEvent[] }): Facts {
+export function leadFacts(input: {
+  profile: LeadProfile;
+  stage: LeadStage;
+  score: number;
+  bant?: Bant;
+  behaviours: readonly BehaviourEvent[];
+}): Facts {
   const { profile } = input;
   const a = profile.attributes;
   const domain = profile.email?.split('@')[1] ?? '';
@@ -77,7 +102,11 @@ export function leadFacts(input: { profile: LeadProfile; stage: LeadStage; score
 function withoutUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutUndefined);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, withoutUndefined(v)]),
+    );
   }
   return value;
 }

@@ -4,7 +4,15 @@
  */
 
 /** The seven channels a lead can come from. */
-export const LEAD_SOURCES = ['events', 'content', 'ads', 'partner-referral', 'customer-referral', 'social', 'cold-outreach'] as const;
+export const LEAD_SOURCES = [
+  'events',
+  'content',
+  'ads',
+  'partner-referral',
+  'customer-referral',
+  'social',
+  'cold-outreach',
+] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
 /** Stages of a lead's journey before it becomes an opportunity. */
@@ -92,8 +100,21 @@ export function normalizeEmail(raw: string): string {
 export function mergeSubmission(profile: LeadProfile | undefined, submission: LeadSubmission): LeadProfile {
   const email = submission.email === undefined ? undefined : normalizeEmail(submission.email);
   if (!profile) {
-    const { externalId, firstName, lastName, company, title, phone, country, source, sourceDetails, attributes } = submission;
-    return { email, externalId, firstName, lastName, company, title, phone, country, source, sourceDetails, attributes };
+    const { externalId, firstName, lastName, company, title, phone, country, source, sourceDetails, attributes } =
+      submission;
+    return {
+      email,
+      externalId,
+      firstName,
+      lastName,
+      company,
+      title,
+      phone,
+      country,
+      source,
+      sourceDetails,
+      attributes,
+    };
   }
   return {
     ...profile,

@@ -12,10 +12,37 @@
  * 10^exponent minor units. Add a currency here to accept it anywhere in quotes.
  */
 export const CURRENCY_EXPONENTS = {
-  USD: 2, EUR: 2, GBP: 2, CAD: 2, AUD: 2, NZD: 2, CHF: 2, SEK: 2, NOK: 2, DKK: 2, PLN: 2, CZK: 2,
-  SGD: 2, HKD: 2, CNY: 2, INR: 2, MXN: 2, BRL: 2, ZAR: 2, ILS: 2, AED: 2,
-  JPY: 0, KRW: 0, ISK: 0, CLP: 0, VND: 0,
-  BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3,
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  CAD: 2,
+  AUD: 2,
+  NZD: 2,
+  CHF: 2,
+  SEK: 2,
+  NOK: 2,
+  DKK: 2,
+  PLN: 2,
+  CZK: 2,
+  SGD: 2,
+  HKD: 2,
+  CNY: 2,
+  INR: 2,
+  MXN: 2,
+  BRL: 2,
+  ZAR: 2,
+  ILS: 2,
+  AED: 2,
+  JPY: 0,
+  KRW: 0,
+  ISK: 0,
+  CLP: 0,
+  VND: 0,
+  BHD: 3,
+  KWD: 3,
+  OMR: 3,
+  JOD: 3,
+  TND: 3,
 } as const satisfies Record<string, 0 | 2 | 3>;
 
 export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
@@ -32,7 +59,8 @@ export const FULL_BP = 10_000;
  */
 export const FULL_PPM = 1_000_000;
 
-export type MoneyErrorCode = 'unknown-currency' | 'invalid-amount' | 'too-many-decimals' | 'invalid-percentage' | 'overflow';
+export type MoneyErrorCode =
+  'unknown-currency' | 'invalid-amount' | 'too-many-decimals' | 'invalid-percentage' | 'overflow';
 
 /** A money input or result that cannot be represented exactly; the message says how to fix it. */
 export class MoneyError extends Error {
@@ -51,7 +79,10 @@ export function isCurrencyCode(code: string): code is CurrencyCode {
 /** The minor-unit exponent of `currency` (2 for USD, 0 for JPY); throws `unknown-currency` otherwise. */
 export function currencyExponent(currency: string): number {
   if (!isCurrencyCode(currency)) {
-    throw new MoneyError('unknown-currency', `unknown currency "${currency}": use an ISO 4217 code leadflow supports (${CURRENCY_CODES.join(', ')})`);
+    throw new MoneyError(
+      'unknown-currency',
+      `unknown currency "${currency}": use an ISO 4217 code leadflow supports (${CURRENCY_CODES.join(', ')})`,
+    );
   }
   return CURRENCY_EXPONENTS[currency];
 }
@@ -61,13 +92,20 @@ const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 /** Narrows a BigInt result back to a number, or throws `overflow` if it is not a safe integer. */
 function toSafe(value: bigint, what: string): number {
   if (value > MAX || value < -MAX) {
-    throw new MoneyError('overflow', `${what} is ${value}, beyond the largest exact amount (${Number.MAX_SAFE_INTEGER} minor units)`);
+    throw new MoneyError(
+      'overflow',
+      `${what} is ${value}, beyond the largest exact amount (${Number.MAX_SAFE_INTEGER} minor units)`,
+    );
   }
   return Number(value);
 }
 
 function assertInteger(value: number, what: string): bigint {
-  if (!Number.isSafeInteger(value)) throw new MoneyError('invalid-amount', `${what} must be a whole number of minor units (a safe integer), got ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new MoneyError(
+      'invalid-amount',
+      `${what} must be a whole number of minor units (a safe integer), got ${value}`,
+    );
   return BigInt(value);
 }
 
@@ -103,7 +141,10 @@ export function multiplyMinor(a: number, b: number): number {
 
 /** Σ amounts exactly; throws `overflow` past the safe-integer range. */
 export function sumMinor(amounts: readonly number[]): number {
-  return toSafe(amounts.reduce((sum, amount) => sum + assertInteger(amount, 'amount'), 0n), 'the sum');
+  return toSafe(
+    amounts.reduce((sum, amount) => sum + assertInteger(amount, 'amount'), 0n),
+    'the sum',
+  );
 }
 
 /** `a − b` exactly; throws `overflow` past the safe-integer range. */
@@ -130,11 +171,17 @@ export function parseMoney(text: string, currency: string): number {
   const exponent = currencyExponent(currency);
   const match = DECIMAL.exec(text.trim());
   if (!match) {
-    throw new MoneyError('invalid-amount', `"${text}" is not an amount: write digits with an optional "." and up to ${exponent} decimals, without grouping or symbols (e.g. "1234.50")`);
+    throw new MoneyError(
+      'invalid-amount',
+      `"${text}" is not an amount: write digits with an optional "." and up to ${exponent} decimals, without grouping or symbols (e.g. "1234.50")`,
+    );
   }
   const [, sign, whole = '', fraction = ''] = match;
   if (fraction.length > exponent) {
-    const allowed = exponent === 0 ? `${currency} has no minor unit: write a whole number` : `${currency} allows at most ${exponent} decimals`;
+    const allowed =
+      exponent === 0
+        ? `${currency} has no minor unit: write a whole number`
+        : `${currency} allows at most ${exponent} decimals`;
     throw new MoneyError('too-many-decimals', `"${text}" has ${fraction.length} decimals; ${allowed}`);
   }
   const minor = BigInt(whole + fraction.padEnd(exponent, '0'));
@@ -169,10 +216,17 @@ const PERCENT = /^(\d+)(?:\.(\d+))?$/;
 /** Parses a non-negative percentage ("12.5", "12.5%", "7") into basis points (1250, 1250, 700); at most 2 decimals. */
 export function parseBasisPoints(text: string): number {
   const match = PERCENT.exec(text.trim().replace(/\s*%$/, ''));
-  if (!match) throw new MoneyError('invalid-percentage', `"${text}" is not a percentage: write a non-negative number such as "12.5"`);
+  if (!match)
+    throw new MoneyError(
+      'invalid-percentage',
+      `"${text}" is not a percentage: write a non-negative number such as "12.5"`,
+    );
   const [, whole = '', fraction = ''] = match;
   if (fraction.length > 2) {
-    throw new MoneyError('invalid-percentage', `"${text}" has ${fraction.length} decimals; percentages are kept in basis points (0.01%), so at most 2`);
+    throw new MoneyError(
+      'invalid-percentage',
+      `"${text}" has ${fraction.length} decimals; percentages are kept in basis points (0.01%), so at most 2`,
+    );
   }
   return toSafe(BigInt(whole + fraction.padEnd(2, '0')), `"${text}"%`);
 }
@@ -180,10 +234,17 @@ export function parseBasisPoints(text: string): number {
 /** Parses a non-negative percentage ("8.875%", "20", "0%") into parts per million (88750, 200000, 0); at most 4 decimals. */
 export function parsePartsPerMillion(text: string): number {
   const match = PERCENT.exec(text.trim().replace(/\s*%$/, ''));
-  if (!match) throw new MoneyError('invalid-percentage', `"${text}" is not a percentage: write a non-negative number such as "8.875%"`);
+  if (!match)
+    throw new MoneyError(
+      'invalid-percentage',
+      `"${text}" is not a percentage: write a non-negative number such as "8.875%"`,
+    );
   const [, whole = '', fraction = ''] = match;
   if (fraction.length > 4) {
-    throw new MoneyError('invalid-percentage', `"${text}" has ${fraction.length} decimals; rates are kept in parts per million (0.0001%), so at most 4`);
+    throw new MoneyError(
+      'invalid-percentage',
+      `"${text}" has ${fraction.length} decimals; rates are kept in parts per million (0.0001%), so at most 4`,
+    );
   }
   return toSafe(BigInt(whole + fraction.padEnd(4, '0')), `"${text}"%`);
 }

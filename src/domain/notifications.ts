@@ -13,13 +13,17 @@ export interface NotificationFacts {
   slaDueAt: string | null;
 }
 
-export function notificationText(reason: NotificationReason, facts: NotificationFacts): { subject: string; text: string } {
+export function notificationText(
+  reason: NotificationReason,
+  facts: NotificationFacts,
+): { subject: string; text: string } {
   const who = facts.company ? `${facts.leadName} (${facts.company})` : facts.leadName;
   switch (reason) {
     case 'mql':
       return {
         subject: `New MQL: ${who}, score ${facts.score}`,
-        text: `${who} just became a marketing-qualified lead with a score of ${facts.score}.\n` +
+        text:
+          `${who} just became a marketing-qualified lead with a score of ${facts.score}.\n` +
           (facts.slaDueAt ? `First touch is due by ${facts.slaDueAt}.\n` : '') +
           `Open the lead: ${facts.leadUrl}\n`,
       };

@@ -5,7 +5,16 @@
  */
 import type { PersonRole } from '../auth/actor';
 
-export const PERSON_FIELDS = ['name', 'role', 'managerEmail', 'timeZone', 'active', 'outOfOffice', 'delegateEmail', 'maxOpenLeads'] as const;
+export const PERSON_FIELDS = [
+  'name',
+  'role',
+  'managerEmail',
+  'timeZone',
+  'active',
+  'outOfOffice',
+  'delegateEmail',
+  'maxOpenLeads',
+] as const;
 export type PersonField = (typeof PERSON_FIELDS)[number];
 
 /** How the editor stands to the person edited. */
@@ -28,9 +37,14 @@ export type PersonEditDecision =
  * only the fields of their relation, and never a person they are unrelated to (which includes
  * creating a person).
  */
-export function decidePersonEdit(editor: { role: PersonRole; relation: EditorRelation }, fields: readonly PersonField[]): PersonEditDecision {
+export function decidePersonEdit(
+  editor: { role: PersonRole; relation: EditorRelation },
+  fields: readonly PersonField[],
+): PersonEditDecision {
   if (editor.role === 'revops') return { kind: 'allowed' };
   const allowed = EDITABLE_WITHOUT_REVOPS[editor.relation];
   const denied = editor.relation === 'other' ? [...fields] : fields.filter((field) => !allowed.includes(field));
-  return editor.relation !== 'other' && denied.length === 0 ? { kind: 'allowed' } : { kind: 'forbidden', denied, allowed };
+  return editor.relation !== 'other' && denied.length === 0
+    ? { kind: 'allowed' }
+    : { kind: 'forbidden', denied, allowed };
 }

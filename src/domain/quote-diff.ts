@@ -13,15 +13,33 @@ export interface FieldChange<Field extends string = string> {
   after: string | number | null;
 }
 
-export const DIFFED_LINE_FIELDS = ['sku', 'name', 'quantity', 'unitPriceMinor', 'discountBp'] as const satisfies readonly (keyof QuoteLine)[];
+export const DIFFED_LINE_FIELDS = [
+  'sku',
+  'name',
+  'quantity',
+  'unitPriceMinor',
+  'discountBp',
+] as const satisfies readonly (keyof QuoteLine)[];
 export type DiffedLineField = (typeof DIFFED_LINE_FIELDS)[number];
 
 /** Header fields compared, as dotted paths into QuoteContent. */
 export const DIFFED_HEADER_FIELDS = [
   'currency',
-  'seller.name', 'seller.address', 'seller.taxId',
-  'customer.company', 'customer.contactName', 'customer.email', 'customer.address', 'customer.region',
-  'overallDiscountBp', 'taxRatePpm', 'taxRegion', 'paymentTerms', 'validUntil', 'termMonths', 'notes',
+  'seller.name',
+  'seller.address',
+  'seller.taxId',
+  'customer.company',
+  'customer.contactName',
+  'customer.email',
+  'customer.address',
+  'customer.region',
+  'overallDiscountBp',
+  'taxRatePpm',
+  'taxRegion',
+  'paymentTerms',
+  'validUntil',
+  'termMonths',
+  'notes',
 ] as const;
 export type DiffedHeaderField = (typeof DIFFED_HEADER_FIELDS)[number];
 
@@ -60,7 +78,8 @@ export function diffQuoteVersions(before: QuoteContent, after: QuoteContent): Qu
     return change.before === change.after ? [] : [change];
   });
   const totals = diffTotals(computeQuote(before), computeQuote(after));
-  const unchanged = header.length === 0 && !lines.reordered && lines.added.length + lines.removed.length + lines.changed.length === 0;
+  const unchanged =
+    header.length === 0 && !lines.reordered && lines.added.length + lines.removed.length + lines.changed.length === 0;
   return { lines, header, totals, unchanged };
 }
 
@@ -75,37 +94,63 @@ function diffLines(before: readonly QuoteLine[], after: readonly QuoteLine[]): Q
       added.push(line);
       continue;
     }
-    const changes = DIFFED_LINE_FIELDS.flatMap((field) => (old[field] === line[field] ? [] : [{ field, before: old[field], after: line[field] }]));
+    const changes = DIFFED_LINE_FIELDS.flatMap((field) =>
+      old[field] === line[field] ? [] : [{ field, before: old[field], after: line[field] }],
+    );
     if (changes.length > 0) changed.push({ lineId: line.id, changes });
   }
-  const common = (lines: readonly QuoteLine[], ids: ReadonlySet<string>) => lines.filter((l) => ids.has(l.id)).map((l) => l.id).join('\0');
+  const common = (lines: readonly QuoteLine[], ids: ReadonlySet<string>) =>
+    lines
+      .filter((l) => ids.has(l.id))
+      .map((l) => l.id)
+      .join('\0');
   const reordered = common(before, afterIds) !== common(after, new Set(beforeById.keys()));
   return { added, removed: before.filter((line) => !afterIds.has(line.id)), changed, reordered };
 }
 
 function headerValue(content: QuoteContent, field: DiffedHeaderField): string | number | null {
   switch (field) {
-    case 'currency': return content.currency;
-    case 'seller.name': return content.seller.name;
-    case 'seller.address': return content.seller.address ?? null;
-    case 'seller.taxId': return content.seller.taxId ?? null;
-    case 'customer.company': return content.customer.company;
-    case 'customer.contactName': return content.customer.contactName ?? null;
-    case 'customer.email': return content.customer.email ?? null;
-    case 'customer.address': return content.customer.address ?? null;
-    case 'customer.region': return content.customer.region;
-    case 'overallDiscountBp': return content.overallDiscountBp;
-    case 'taxRatePpm': return content.taxRatePpm;
-    case 'taxRegion': return content.taxRegion;
-    case 'paymentTerms': return content.paymentTerms;
-    case 'validUntil': return content.validUntil;
-    case 'termMonths': return content.termMonths ?? null;
-    case 'notes': return content.notes ?? null;
+    case 'currency':
+      return content.currency;
+    case 'seller.name':
+      return content.seller.name;
+    case 'seller.address':
+      return content.seller.address ?? null;
+    case 'seller.taxId':
+      return content.seller.taxId ?? null;
+    case 'customer.company':
+      return content.customer.company;
+    case 'customer.contactName':
+      return content.customer.contactName ?? null;
+    case 'customer.email':
+      return content.customer.email ?? null;
+    case 'customer.address':
+      return content.customer.address ?? null;
+    case 'customer.region':
+      return content.customer.region;
+    case 'overallDiscountBp':
+      return content.overallDiscountBp;
+    case 'taxRatePpm':
+      return content.taxRatePpm;
+    case 'taxRegion':
+      return content.taxRegion;
+    case 'paymentTerms':
+      return content.paymentTerms;
+    case 'validUntil':
+      return content.validUntil;
+    case 'termMonths':
+      return content.termMonths ?? null;
+    case 'notes':
+      return content.notes ?? null;
   }
 }
 
 function diffTotals(before: QuoteTotals, after: QuoteTotals): QuoteDiff['totals'] {
-  const change = (pick: (t: QuoteTotals) => number): AmountChange => ({ before: pick(before), after: pick(after), delta: subtractMinor(pick(after), pick(before)) });
+  const change = (pick: (t: QuoteTotals) => number): AmountChange => ({
+    before: pick(before),
+    after: pick(after),
+    delta: subtractMinor(pick(after), pick(before)),
+  });
   return {
     subtotal: change((t) => t.subtotalMinor),
     discount: change((t) => t.totalDiscountMinor),

@@ -15,7 +15,8 @@ export function canonicalQuoteContent(content: QuoteContent): string {
 }
 
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item: unknown) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item: unknown) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const fields = Object.keys(record)
@@ -24,6 +25,7 @@ function canonicalJson(value: unknown): string {
       .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
     return `{${fields.join(',')}}`;
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`canonicalQuoteContent: ${value} has no JSON form`);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new RangeError(`canonicalQuoteContent: ${value} has no JSON form`);
   return JSON.stringify(value);
 }

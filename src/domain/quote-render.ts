@@ -62,7 +62,20 @@ export interface QuoteDocument {
   notes: string | null;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "2026-03-05" or "2026-03-05T10:00:00Z" → "5 March 2026"; anything else is shown as given. */
 export function formatQuoteDate(iso: string): string {
@@ -84,7 +97,11 @@ function label(status: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const nonBlank = (values: (string | undefined)[]): string[] => values.flatMap((v) => (v === undefined ? [] : v.split(/\r?\n/))).map((v) => v.trim()).filter(Boolean);
+const nonBlank = (values: (string | undefined)[]): string[] =>
+  values
+    .flatMap((v) => (v === undefined ? [] : v.split(/\r?\n/)))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** The display text of a quote version. */
 export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
@@ -104,11 +121,21 @@ export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
       net: formatAmount(amounts?.netMinor ?? 0, currency),
     };
   });
-  const rows: QuoteDocumentTotal[] = [{ kind: 'subtotal', label: 'Subtotal', amount: formatMoney(totals.subtotalMinor, currency) }];
+  const rows: QuoteDocumentTotal[] = [
+    { kind: 'subtotal', label: 'Subtotal', amount: formatMoney(totals.subtotalMinor, currency) },
+  ];
   if (content.overallDiscountBp !== 0) {
-    rows.push({ kind: 'overall-discount', label: `Discount ${formatBasisPoints(content.overallDiscountBp)}`, amount: formatMoney(-totals.overallDiscountMinor, currency) });
+    rows.push({
+      kind: 'overall-discount',
+      label: `Discount ${formatBasisPoints(content.overallDiscountBp)}`,
+      amount: formatMoney(-totals.overallDiscountMinor, currency),
+    });
   }
-  rows.push({ kind: 'tax', label: `Tax ${formatPartsPerMillion(content.taxRatePpm)} (${content.taxRegion})`, amount: formatMoney(totals.taxMinor, currency) });
+  rows.push({
+    kind: 'tax',
+    label: `Tax ${formatPartsPerMillion(content.taxRatePpm)} (${content.taxRegion})`,
+    amount: formatMoney(totals.taxMinor, currency),
+  });
   rows.push({ kind: 'total', label: 'Total', amount: formatMoney(totals.totalMinor, currency) });
   return {
     title: `Quote ${input.quoteNumber}`,
@@ -119,7 +146,13 @@ export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
     validUntil: formatQuoteDate(content.validUntil),
     currency,
     seller: nonBlank([seller.name, seller.address, seller.taxId === undefined ? undefined : `Tax ID: ${seller.taxId}`]),
-    customer: nonBlank([customer.company, customer.contactName, customer.email, customer.address, `Tax region: ${content.taxRegion}`]),
+    customer: nonBlank([
+      customer.company,
+      customer.contactName,
+      customer.email,
+      customer.address,
+      `Tax region: ${content.taxRegion}`,
+    ]),
     lines,
     totals: rows,
     paymentTerms: describePaymentTerms(content.paymentTerms),
@@ -168,10 +201,16 @@ export function renderQuoteHtml(input: QuoteRenderInput): string {
   const doc = quoteDocument(input);
   const e = escapeHtml;
   const paragraphs = (lines: string[]) => lines.map((line) => `<p>${e(line)}</p>`).join('');
-  const lineRows = doc.lines.map((line) =>
-    `<tr><td class="num">${line.position}</td><td>${e(line.name)}<div class="sub">${e(line.sku)}</div></td>` +
-    `<td class="num">${e(line.quantity)}</td><td class="num">${e(line.unitPrice)}</td><td class="num">${e(line.discountRate)}<div class="sub">${e(line.discountAmount)}</div></td><td class="num">${e(line.net)}</td></tr>`).join('\n');
-  const totalRows = doc.totals.map((row) => `<tr class="${row.kind}"><td>${e(row.label)}</td><td class="num">${e(row.amount)}</td></tr>`).join('\n');
+  const lineRows = doc.lines
+    .map(
+      (line) =>
+        `<tr><td class="num">${line.position}</td><td>${e(line.name)}<div class="sub">${e(line.sku)}</div></td>` +
+        `<td class="num">${e(line.quantity)}</td><td class="num">${e(line.unitPrice)}</td><td class="num">${e(line.discountRate)}<div class="sub">${e(line.discountAmount)}</div></td><td class="num">${e(line.net)}</td></tr>`,
+    )
+    .join('\n');
+  const totalRows = doc.totals
+    .map((row) => `<tr class="${row.kind}"><td>${e(row.label)}</td><td class="num">${e(row.amount)}</td></tr>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -5,7 +5,17 @@
  * points, tax rates parts per million (8.875% needs three decimals); see money.ts for the rounding rule.
  */
 import {
-  applyBasisPoints, CURRENCY_CODES, FULL_BP, FULL_PPM, isCurrencyCode, MoneyError, mulDivRounded, multiplyMinor, subtractMinor, sumMinor, toWholeUnits,
+  applyBasisPoints,
+  CURRENCY_CODES,
+  FULL_BP,
+  FULL_PPM,
+  isCurrencyCode,
+  MoneyError,
+  mulDivRounded,
+  multiplyMinor,
+  subtractMinor,
+  sumMinor,
+  toWholeUnits,
   type CurrencyCode,
 } from './money';
 
@@ -128,10 +138,7 @@ export function computeQuote(content: QuoteContent): QuoteTotals {
 }
 
 /** Which discount the approval matrix was shown, for the approval request's "why". */
-export type ApprovalDiscountSource =
-  | { kind: 'line'; lineId: string }
-  | { kind: 'overall' }
-  | { kind: 'effective' };
+export type ApprovalDiscountSource = { kind: 'line'; lineId: string } | { kind: 'overall' } | { kind: 'effective' };
 
 /** The facts `requiredApprovals(ruleset, { discountPct, dealSize })` decides on, and where they came from. */
 export interface ApprovalDiscount {
@@ -175,7 +182,12 @@ export function discountForApproval(totals: QuoteTotals, content: QuoteContent):
     discountBp = totals.effectiveDiscountBp;
     source = { kind: 'effective' };
   }
-  return { discountPct: discountBp / 100, discountBp, dealSize: toWholeUnits(totals.listTotalMinor, totals.currency), source };
+  return {
+    discountPct: discountBp / 100,
+    discountBp,
+    dealSize: toWholeUnits(totals.listTotalMinor, totals.currency),
+    source,
+  };
 }
 
 /** A business rule a quote breaks, at a field path in the zod style ("lines.2.quantity"). */
@@ -206,21 +218,31 @@ export function validateQuote(content: QuoteContent, context: QuoteCheckContext)
   checkCurrency(content.currency, context.expectedCurrency, add);
   if (content.customer.company.trim() === '') add('customer.company', 'the customer company is blank');
   if (content.taxRegion !== content.customer.region) {
-    add('taxRegion', `the tax rate is for region "${content.taxRegion}" but the customer is in "${content.customer.region}": resolve the rate for the customer's region`);
+    add(
+      'taxRegion',
+      `the tax rate is for region "${content.taxRegion}" but the customer is in "${content.customer.region}": resolve the rate for the customer's region`,
+    );
   }
   if (content.lines.length === 0) add('lines', 'a quote needs at least one line');
   const seen = new Map<string, number>();
   content.lines.forEach((line, i) => {
     checkLine(line, `lines.${i}`, add);
     const first = seen.get(line.id);
-    if (first !== undefined) add(`lines.${i}.id`, `line id "${line.id}" is already used by line ${first + 1}: each line needs its own id`);
+    if (first !== undefined)
+      add(`lines.${i}.id`, `line id "${line.id}" is already used by line ${first + 1}: each line needs its own id`);
     else seen.set(line.id, i);
   });
   checkBasisPoints(content.overallDiscountBp, 'overallDiscountBp', 'the overall discount', add);
   checkTaxRate(content.taxRatePpm, add);
   checkValidUntil(content.validUntil, context.today, add);
-  if (content.termMonths !== undefined && (!Number.isInteger(content.termMonths) || content.termMonths < 1 || content.termMonths > 120)) {
-    add('termMonths', `a term of ${content.termMonths} months is not possible: write a whole number of months from 1 to 120`);
+  if (
+    content.termMonths !== undefined &&
+    (!Number.isInteger(content.termMonths) || content.termMonths < 1 || content.termMonths > 120)
+  ) {
+    add(
+      'termMonths',
+      `a term of ${content.termMonths} months is not possible: write a whole number of months from 1 to 120`,
+    );
   }
   if (issues.length === 0) checkTotalsExact(content, add);
   return issues;
@@ -235,15 +257,24 @@ function checkCurrency(currency: CurrencyCode, expected: CurrencyCode | undefine
     return;
   }
   if (expected !== undefined && currency !== expected) {
-    add('currency', `the quote is in ${currency} but must be in ${expected}, the currency of the deal and its earlier versions`);
+    add(
+      'currency',
+      `the quote is in ${currency} but must be in ${expected}, the currency of the deal and its earlier versions`,
+    );
   }
 }
 
 function checkLine(line: QuoteLine, path: string, add: AddIssue): void {
   if (line.id.trim() === '') add(`${path}.id`, 'the line id is blank');
-  if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) add(`${path}.quantity`, `quantity must be a whole number of at least 1, got ${line.quantity}`);
-  if (!Number.isSafeInteger(line.unitPriceMinor)) add(`${path}.unitPriceMinor`, `the unit price must be whole minor units (cents), got ${line.unitPriceMinor}`);
-  else if (line.unitPriceMinor < 0) add(`${path}.unitPriceMinor`, `the unit price may not be negative, got ${line.unitPriceMinor}: give a discount instead`);
+  if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0)
+    add(`${path}.quantity`, `quantity must be a whole number of at least 1, got ${line.quantity}`);
+  if (!Number.isSafeInteger(line.unitPriceMinor))
+    add(`${path}.unitPriceMinor`, `the unit price must be whole minor units (cents), got ${line.unitPriceMinor}`);
+  else if (line.unitPriceMinor < 0)
+    add(
+      `${path}.unitPriceMinor`,
+      `the unit price may not be negative, got ${line.unitPriceMinor}: give a discount instead`,
+    );
   checkBasisPoints(line.discountBp, `${path}.discountBp`, 'the line discount', add);
 }
 
@@ -253,8 +284,10 @@ function checkBasisPoints(bp: number, path: string, what: string, add: AddIssue)
 }
 
 function checkTaxRate(ppm: number, add: AddIssue): void {
-  if (!Number.isSafeInteger(ppm)) add('taxRatePpm', `the tax rate must be whole parts per million (1 ppm = 0.0001%), got ${ppm}`);
-  else if (ppm < 0 || ppm > FULL_PPM) add('taxRatePpm', `the tax rate must be between 0% and 100% (0–${FULL_PPM} ppm), got ${ppm} ppm`);
+  if (!Number.isSafeInteger(ppm))
+    add('taxRatePpm', `the tax rate must be whole parts per million (1 ppm = 0.0001%), got ${ppm}`);
+  else if (ppm < 0 || ppm > FULL_PPM)
+    add('taxRatePpm', `the tax rate must be between 0% and 100% (0–${FULL_PPM} ppm), got ${ppm} ppm`);
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -271,7 +304,8 @@ function isIsoDate(text: string): boolean {
 function checkValidUntil(validUntil: string, today: string, add: AddIssue): void {
   if (!isIsoDate(validUntil)) add('validUntil', `"${validUntil}" is not a date: write YYYY-MM-DD`);
   else if (!isIsoDate(today)) throw new RangeError(`validateQuote: today must be a YYYY-MM-DD date, got "${today}"`);
-  else if (validUntil < today) add('validUntil', `the quote would expire on ${validUntil}, before today (${today}): choose a later date`);
+  else if (validUntil < today)
+    add('validUntil', `the quote would expire on ${validUntil}, before today (${today}): choose a later date`);
 }
 
 function checkTotalsExact(content: QuoteContent, add: AddIssue): void {
@@ -279,7 +313,10 @@ function checkTotalsExact(content: QuoteContent, add: AddIssue): void {
     computeQuote(content);
   } catch (error) {
     if (!(error instanceof MoneyError)) throw error;
-    add('lines', `the quote's amounts are too large to compute exactly (${error.message}): split it into smaller quotes`);
+    add(
+      'lines',
+      `the quote's amounts are too large to compute exactly (${error.message}): split it into smaller quotes`,
+    );
   }
 }
 

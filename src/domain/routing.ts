@@ -49,7 +49,15 @@ export interface PassedOver {
 
 /** The picked owner, or the queue the lead goes to, with the story of how. */
 export type PoolPick =
-  | { kind: 'rep'; rep: string; email: string; /** null when a pool overflowed to a named rep */ pool: string | null; poolsTried: string[]; passedOver: PassedOver[]; explanation: string }
+  | {
+      kind: 'rep';
+      rep: string;
+      email: string;
+      /** null when a pool overflowed to a named rep */ pool: string | null;
+      poolsTried: string[];
+      passedOver: PassedOver[];
+      explanation: string;
+    }
   | { kind: 'queue'; queue: string; poolsTried: string[]; passedOver: PassedOver[]; explanation: string };
 
 /** The lower-case key under which state is kept for an email. */
@@ -77,7 +85,10 @@ export function poolChain(routing: PoolRouting, poolName: string): string[] {
 export function isOutOfOffice(outOfOffice: RepAvailability['outOfOffice'], now: Date): boolean {
   if (!outOfOffice || (outOfOffice.from === null && outOfOffice.until === null)) return false;
   const t = now.getTime();
-  return (outOfOffice.from === null || outOfOffice.from.getTime() <= t) && (outOfOffice.until === null || t < outOfOffice.until.getTime());
+  return (
+    (outOfOffice.from === null || outOfOffice.from.getTime() <= t) &&
+    (outOfOffice.until === null || t < outOfOffice.until.getTime())
+  );
 }
 
 const DEFAULT_AVAILABILITY: RepAvailability = { active: true, outOfOffice: null, openLeads: 0, maxOpenLeads: null };
@@ -97,22 +108,36 @@ export function pickFromPool(routing: PoolRouting, poolName: string, state: Rout
   for (;;) {
     const pool = routing.pools[current];
     if (!pool) {
-      story.push(`Pool ${current} is not defined in routing.yaml, so the lead goes to the fallback queue ${routing.fallbackQueue}.`);
+      story.push(
+        `Pool ${current} is not defined in routing.yaml, so the lead goes to the fallback queue ${routing.fallbackQueue}.`,
+      );
       return toQueue(routing.fallbackQueue);
     }
     tried.push(current);
     const { winner, skipped } = pickMember(pool, state, now);
     passedOver.push(...skipped);
     if (winner) {
-      story.push(`Pool ${pool.name}: ${describeSkipped(skipped)}picked ${winner.rep} <${winner.email}> (${describeTurn(pool, winner, state)}).`);
-      return { kind: 'rep', rep: winner.rep, email: repKey(winner.email), pool: pool.name, poolsTried: tried, passedOver, explanation: story.join(' ') };
+      story.push(
+        `Pool ${pool.name}: ${describeSkipped(skipped)}picked ${winner.rep} <${winner.email}> (${describeTurn(pool, winner, state)}).`,
+      );
+      return {
+        kind: 'rep',
+        rep: winner.rep,
+        email: repKey(winner.email),
+        pool: pool.name,
+        poolsTried: tried,
+        passedOver,
+        explanation: story.join(' '),
+      };
     }
     const overflow = pool.overflow;
     const because = `Pool ${pool.name}: nobody could take the lead: ${skipped.map(describePassOver).join(', ')}`;
     switch (overflow.type) {
       case 'pool':
         if (tried.includes(overflow.pool)) {
-          story.push(`${because}; its overflow, pool ${overflow.pool}, was already tried (${[...tried, overflow.pool].join(' → ')}), so the lead goes to the fallback queue ${routing.fallbackQueue}.`);
+          story.push(
+            `${because}; its overflow, pool ${overflow.pool}, was already tried (${[...tried, overflow.pool].join(' → ')}), so the lead goes to the fallback queue ${routing.fallbackQueue}.`,
+          );
           return toQueue(routing.fallbackQueue);
         }
         story.push(`${because}; overflow to pool ${overflow.pool}.`);
@@ -124,11 +149,21 @@ export function pickFromPool(routing: PoolRouting, poolName: string, state: Rout
       case 'rep': {
         const email = routing.reps[overflow.rep]?.email;
         if (!email) {
-          story.push(`${because}; its overflow rep ${overflow.rep} is not in the roster, so the lead goes to the fallback queue ${routing.fallbackQueue}.`);
+          story.push(
+            `${because}; its overflow rep ${overflow.rep} is not in the roster, so the lead goes to the fallback queue ${routing.fallbackQueue}.`,
+          );
           return toQueue(routing.fallbackQueue);
         }
         story.push(`${because}; overflow to ${overflow.rep} <${email}>.`);
-        return { kind: 'rep', rep: overflow.rep, email: repKey(email), pool: null, poolsTried: tried, passedOver, explanation: story.join(' ') };
+        return {
+          kind: 'rep',
+          rep: overflow.rep,
+          email: repKey(email),
+          pool: null,
+          poolsTried: tried,
+          passedOver,
+          explanation: story.join(' '),
+        };
       }
     }
   }
@@ -141,7 +176,11 @@ export function pickFromPool(routing: PoolRouting, poolName: string, state: Rout
 type Member = CompiledPool['members'][number];
 
 /** One pool, no overflow: the eligible member whose turn it is, and who was passed over. */
-function pickMember(pool: CompiledPool, state: RoutingState, now: Date): { winner: Member | null; skipped: PassedOver[] } {
+function pickMember(
+  pool: CompiledPool,
+  state: RoutingState,
+  now: Date,
+): { winner: Member | null; skipped: PassedOver[] } {
   const skipped: PassedOver[] = [];
   let winner: Member | null = null;
   for (const member of pool.members) {
@@ -151,14 +190,19 @@ function pickMember(pool: CompiledPool, state: RoutingState, now: Date): { winne
       continue;
     }
     // Strictly lower wins, so ties keep the earlier member; cross-multiplied to avoid division.
-    if (!winner || (assignedTo(state, pool, member) + 1) * winner.weight < (assignedTo(state, pool, winner) + 1) * member.weight) winner = member;
+    if (
+      !winner ||
+      (assignedTo(state, pool, member) + 1) * winner.weight < (assignedTo(state, pool, winner) + 1) * member.weight
+    )
+      winner = member;
   }
   return { winner, skipped };
 }
 
 function passOverReason(pool: CompiledPool, rep: RepAvailability, now: Date): PassOverReason | null {
   if (pool.skip.includes('inactive') && !rep.active) return { kind: 'inactive' };
-  if (pool.skip.includes('out-of-office') && isOutOfOffice(rep.outOfOffice, now)) return { kind: 'out-of-office', until: rep.outOfOffice?.until ?? null };
+  if (pool.skip.includes('out-of-office') && isOutOfOffice(rep.outOfOffice, now))
+    return { kind: 'out-of-office', until: rep.outOfOffice?.until ?? null };
   const cap = rep.maxOpenLeads ?? pool.maxOpenLeads;
   if (cap !== null && rep.openLeads >= cap) return { kind: 'at-capacity', openLeads: rep.openLeads, cap };
   return null;
@@ -171,7 +215,9 @@ function assignedTo(state: RoutingState, pool: CompiledPool, member: Member): nu
 function describeTurn(pool: CompiledPool, winner: Member, state: RoutingState): string {
   const assigned = assignedTo(state, pool, winner);
   const turn = `${assigned} lead${assigned === 1 ? '' : 's'} assigned from this pool so far`;
-  return pool.strategy === 'weighted' ? `weight ${winner.weight}, ${turn}: the lowest (assigned + 1) / weight` : `${turn}: the fewest`;
+  return pool.strategy === 'weighted'
+    ? `weight ${winner.weight}, ${turn}: the lowest (assigned + 1) / weight`
+    : `${turn}: the fewest`;
 }
 
 function describeSkipped(skipped: PassedOver[]): string {
@@ -185,8 +231,11 @@ export function describePassOver(passed: PassedOver): string {
 
 function describeReason(reason: PassOverReason): string {
   switch (reason.kind) {
-    case 'inactive': return 'inactive';
-    case 'out-of-office': return `out of office${reason.until ? ` until ${reason.until.toISOString()}` : ''}`;
-    case 'at-capacity': return `at capacity: ${reason.openLeads} open leads, cap ${reason.cap}`;
+    case 'inactive':
+      return 'inactive';
+    case 'out-of-office':
+      return `out of office${reason.until ? ` until ${reason.until.toISOString()}` : ''}`;
+    case 'at-capacity':
+      return `at capacity: ${reason.openLeads} open leads, cap ${reason.cap}`;
   }
 }

@@ -4,7 +4,14 @@
  * nobody championing the deal). Pure: the caller loads the contacts.
  */
 
-export const STAKEHOLDER_ROLES = ['economic-buyer', 'decision-maker', 'influencer', 'champion', 'user', 'blocker'] as const;
+export const STAKEHOLDER_ROLES = [
+  'economic-buyer',
+  'decision-maker',
+  'influencer',
+  'champion',
+  'user',
+  'blocker',
+] as const;
 export type StakeholderRole = (typeof STAKEHOLDER_ROLES)[number];
 
 export const INFLUENCE_LEVELS = ['low', 'medium', 'high'] as const;
@@ -26,7 +33,8 @@ export interface Stakeholder {
   engagedAt: Date | null;
 }
 
-export type StakeholderWarningCode = 'no-decision-maker' | 'decision-maker-not-engaged' | 'high-influence-blocker' | 'no-champion';
+export type StakeholderWarningCode =
+  'no-decision-maker' | 'decision-maker-not-engaged' | 'high-influence-blocker' | 'no-champion';
 
 export interface StakeholderWarning {
   code: StakeholderWarningCode;
@@ -52,7 +60,10 @@ export function isDecisionRole(role: StakeholderRole): boolean {
 }
 
 /** Whether a decision maker (or economic buyer) is known, and whether any of them has engaged. */
-export function decisionMakerStatus(stakeholders: readonly Pick<Stakeholder, 'role' | 'engagedAt'>[]): { identified: boolean; engaged: boolean } {
+export function decisionMakerStatus(stakeholders: readonly Pick<Stakeholder, 'role' | 'engagedAt'>[]): {
+  identified: boolean;
+  engaged: boolean;
+} {
   const deciders = stakeholders.filter((s) => isDecisionRole(s.role));
   return { identified: deciders.length > 0, engaged: deciders.some((s) => s.engagedAt !== null) };
 }
@@ -63,7 +74,12 @@ export function stakeholderWarnings(stakeholders: readonly Stakeholder[]): Stake
   const deciders = stakeholders.filter((s) => isDecisionRole(s.role));
   const status = decisionMakerStatus(stakeholders);
   if (!status.identified) {
-    warnings.push({ code: 'no-decision-maker', message: 'No decision maker or economic buyer is identified: find out who signs and add them with role decision-maker or economic-buyer.', contactIds: [] });
+    warnings.push({
+      code: 'no-decision-maker',
+      message:
+        'No decision maker or economic buyer is identified: find out who signs and add them with role decision-maker or economic-buyer.',
+      contactIds: [],
+    });
   } else if (!status.engaged) {
     warnings.push({
       code: 'decision-maker-not-engaged',
@@ -72,10 +88,18 @@ export function stakeholderWarnings(stakeholders: readonly Stakeholder[]): Stake
     });
   }
   for (const blocker of stakeholders.filter((s) => s.role === 'blocker' && s.influence === 'high')) {
-    warnings.push({ code: 'high-influence-blocker', message: `${blocker.name} is a blocker with high influence: plan how to address their objections.`, contactIds: [blocker.id] });
+    warnings.push({
+      code: 'high-influence-blocker',
+      message: `${blocker.name} is a blocker with high influence: plan how to address their objections.`,
+      contactIds: [blocker.id],
+    });
   }
   if (!stakeholders.some((s) => s.role === 'champion')) {
-    warnings.push({ code: 'no-champion', message: 'Nobody champions the deal inside the account: identify a champion.', contactIds: [] });
+    warnings.push({
+      code: 'no-champion',
+      message: 'Nobody champions the deal inside the account: identify a champion.',
+      contactIds: [],
+    });
   }
   return warnings;
 }
@@ -93,7 +117,11 @@ export function stakeholderGraph(stakeholders: readonly Stakeholder[]): Stakehol
  * The reporting line that `contactId` reporting to `reportsToId` would close into a circle, e.g.
  * `["ana", "ben", "ana"]`; null when there is no cycle. `reportsTo` maps each contact to their manager.
  */
-export function reportingCycle(reportsTo: ReadonlyMap<string, string | null>, contactId: string, reportsToId: string | null): string[] | null {
+export function reportingCycle(
+  reportsTo: ReadonlyMap<string, string | null>,
+  contactId: string,
+  reportsToId: string | null,
+): string[] | null {
   const line = [contactId];
   for (let current = reportsToId; current !== null; current = reportsTo.get(current) ?? null) {
     line.push(current);

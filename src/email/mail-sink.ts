@@ -40,7 +40,9 @@ export class MailSinkPortInUseError extends Error {
 /** Starts the sink; resolves once it listens. */
 export async function startMailSink(options: MailSinkOptions): Promise<MailSink> {
   const { logger } = options;
-  const mailbox = await openMailbox(options.dir, (file, problem) => logger.warn({ file, problem }, 'mailbox: skipped an unreadable message index file'));
+  const mailbox = await openMailbox(options.dir, (file, problem) =>
+    logger.warn({ file, problem }, 'mailbox: skipped an unreadable message index file'),
+  );
   const server = new SMTPServer({
     name: 'leadflow-mail-sink',
     banner: 'leadflow mail sink: accepts everything, delivers nothing',
@@ -52,7 +54,10 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     closeTimeout: 1_000,
     onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'anonymous' }),
     onRcptTo: (address, _session, callback) => {
-      if (/\.invalid$/i.test(address.address)) return callback(smtpError(550, `5.1.1 <${address.address}>: mailbox unavailable (.invalid never receives mail)`));
+      if (/\.invalid$/i.test(address.address))
+        return callback(
+          smtpError(550, `5.1.1 <${address.address}>: mailbox unavailable (.invalid never receives mail)`),
+        );
       callback();
     },
     onData: (stream, session, callback) => {
@@ -76,7 +81,10 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
       to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
     };
     const message = await mailbox.save({ raw, parsed: await simpleParser(raw), envelope, receivedAt: new Date() });
-    logger.info({ mailId: message.id, to: envelope.to, subject: message.subject, messageId: message.messageId }, 'mail sink received an email');
+    logger.info(
+      { mailId: message.id, to: envelope.to, subject: message.subject, messageId: message.messageId },
+      'mail sink received an email',
+    );
     return message.id;
   }
 
@@ -85,7 +93,10 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new MailSinkPortInUseError(`The embedded mail server cannot listen on ${options.host}:${options.port}: the port is in use. Set LEADFLOW_SMTP_PORT to a free port, or SMTP_URL to a real mail server.`, { cause: error })
+          ? new MailSinkPortInUseError(
+              `The embedded mail server cannot listen on ${options.host}:${options.port}: the port is in use. Set LEADFLOW_SMTP_PORT to a free port, or SMTP_URL to a real mail server.`,
+              { cause: error },
+            )
           : error,
       );
     };

@@ -45,7 +45,12 @@ export interface Mailbox {
 
 /** A mailbox that can also receive, for the sink. */
 export interface MailboxStore extends Mailbox {
-  save(received: { raw: Buffer; parsed: ParsedMail; envelope: MailboxMessage['envelope']; receivedAt: Date }): Promise<MailboxMessage>;
+  save(received: {
+    raw: Buffer;
+    parsed: ParsedMail;
+    envelope: MailboxMessage['envelope'];
+    receivedAt: Date;
+  }): Promise<MailboxMessage>;
 }
 
 const ID = /^\d{13}-\d{4}-[0-9a-f]{8}$/;
@@ -54,7 +59,10 @@ const ID = /^\d{13}-\d{4}-[0-9a-f]{8}$/;
  * Opens (creating if needed) the mailbox folder and loads its index into memory. A `.json` file
  * that does not parse is left out of the listing and reported through `onUnreadable`.
  */
-export async function openMailbox(dir: string, onUnreadable: (file: string, problem: string) => void = () => undefined): Promise<MailboxStore> {
+export async function openMailbox(
+  dir: string,
+  onUnreadable: (file: string, problem: string) => void = () => undefined,
+): Promise<MailboxStore> {
   await mkdir(dir, { recursive: true });
   const messages = await loadIndex(dir, onUnreadable);
   let sequence = 0;
@@ -86,7 +94,9 @@ export async function openMailbox(dir: string, onUnreadable: (file: string, prob
 
     list(filter = {}) {
       const to = filter.to?.trim().toLowerCase();
-      const matching = messages.filter((m) => !to || [...m.envelope.to, ...m.to].some((address) => address.toLowerCase() === to));
+      const matching = messages.filter(
+        (m) => !to || [...m.envelope.to, ...m.to].some((address) => address.toLowerCase() === to),
+      );
       return Promise.resolve(matching.toReversed().slice(0, filter.limit ?? matching.length));
     },
 
@@ -98,8 +108,13 @@ export async function openMailbox(dir: string, onUnreadable: (file: string, prob
   };
 }
 
-async function loadIndex(dir: string, onUnreadable: (file: string, problem: string) => void): Promise<MailboxMessage[]> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.json') && ID.test(name.slice(0, -'.json'.length)));
+async function loadIndex(
+  dir: string,
+  onUnreadable: (file: string, problem: string) => void,
+): Promise<MailboxMessage[]> {
+  const files = (await readdir(dir)).filter(
+    (name) => name.endsWith('.json') && ID.test(name.slice(0, -'.json'.length)),
+  );
   const loaded = await Promise.all(
     files.map(async (name) => {
       const file = path.join(dir, name);
@@ -116,5 +131,9 @@ async function loadIndex(dir: string, onUnreadable: (file: string, problem: stri
 
 function addresses(header: AddressObject | AddressObject[] | undefined): string[] {
   const groups = header === undefined ? [] : Array.isArray(header) ? header : [header];
-  return groups.flatMap((group) => group.value.flatMap((entry) => [entry.address, ...(entry.group ?? []).map((member) => member.address)])).filter((a): a is string => Boolean(a));
+  return groups
+    .flatMap((group) =>
+      group.value.flatMap((entry) => [entry.address, ...(entry.group ?? []).map((member) => member.address)]),
+    )
+    .filter((a): a is string => Boolean(a));
 }

@@ -42,7 +42,11 @@ export class MailDeliveryError extends Error {
   readonly responseCode?: number;
   /** The transport's error code, e.g. nodemailer's `ECONNECTION`, `ETIMEDOUT`, `EENVELOPE`. */
   readonly code?: string;
-  constructor(kind: DeliveryFailureKind, message: string, options: { cause?: unknown; responseCode?: number; code?: string } = {}) {
+  constructor(
+    kind: DeliveryFailureKind,
+    message: string,
+    options: { cause?: unknown; responseCode?: number; code?: string } = {},
+  ) {
     super(message, { cause: options.cause });
     this.kind = kind;
     this.responseCode = options.responseCode;

@@ -14,6 +14,9 @@ export function messageIdFor(idempotencyKey: string, from: string): string {
 /** `leadflow <no-reply@leadflow.local>` → `leadflow.local`; `localhost` when there is no domain. */
 function senderDomain(from: string): string {
   const address = /<([^>]*)>\s*$/.exec(from)?.[1] ?? from;
-  const domain = address.slice(address.lastIndexOf('@') + 1).trim().toLowerCase();
+  const domain = address
+    .slice(address.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
   return address.includes('@') && /^[a-z0-9.-]+$/.test(domain) ? domain : 'localhost';
 }

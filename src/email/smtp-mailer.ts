@@ -81,7 +81,9 @@ async function deliver(options: SmtpMailerOptions, email: OutgoingEmail): Promis
       reject(classify(error, bodyStarted, `${options.host}:${options.port}`));
     };
     connection.on('error', fail);
-    connection.once('end', () => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
+    connection.once('end', () =>
+      fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })),
+    );
     connection.connect((connectError) => {
       if (connectError) return fail(connectError);
       const send = () =>
@@ -121,7 +123,11 @@ export function classify(error: unknown, bodyStarted: boolean, server: string): 
       : new MailDeliveryError('transient', `${what}; the server asked to try again later.`, detail);
   }
   if (bodyStarted) {
-    return new MailDeliveryError('ambiguous', `${what}; the connection broke while the message was being transmitted, so it may have been delivered.`, detail);
+    return new MailDeliveryError(
+      'ambiguous',
+      `${what}; the connection broke while the message was being transmitted, so it may have been delivered.`,
+      detail,
+    );
   }
   return new MailDeliveryError('transient', `${what}; nothing was delivered.`, detail);
 }

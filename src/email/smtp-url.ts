@@ -19,11 +19,15 @@ export function parseSmtpUrl(url: string): SmtpMailerOptions {
     throw new SmtpUrlError(`SMTP_URL is not a valid URL. Expected ${EXAMPLE}.`);
   }
   if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
-    throw new SmtpUrlError(`SMTP_URL must start with smtp:// or smtps://, not ${parsed.protocol}//. Expected ${EXAMPLE}. Leave it unset for the embedded mail server.`);
+    throw new SmtpUrlError(
+      `SMTP_URL must start with smtp:// or smtps://, not ${parsed.protocol}//. Expected ${EXAMPLE}. Leave it unset for the embedded mail server.`,
+    );
   }
   if (!parsed.hostname) throw new SmtpUrlError(`SMTP_URL names no host. Expected ${EXAMPLE}.`);
   if ((parsed.pathname && parsed.pathname !== '/') || parsed.search || parsed.hash) {
-    throw new SmtpUrlError(`SMTP_URL takes no path or ?options: remove "${parsed.pathname}${parsed.search}${parsed.hash}". Expected ${EXAMPLE}.`);
+    throw new SmtpUrlError(
+      `SMTP_URL takes no path or ?options: remove "${parsed.pathname}${parsed.search}${parsed.hash}". Expected ${EXAMPLE}.`,
+    );
   }
   if (Boolean(parsed.username) !== Boolean(parsed.password)) {
     throw new SmtpUrlError(`SMTP_URL needs both a user and a password, or neither. Expected ${EXAMPLE}.`);
@@ -33,7 +37,9 @@ export function parseSmtpUrl(url: string): SmtpMailerOptions {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
     secure,
-    ...(parsed.username ? { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } } : {}),
+    ...(parsed.username
+      ? { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } }
+      : {}),
   };
 }
 

@@ -5,7 +5,12 @@
  */
 import type { z } from 'zod';
 import {
-  SignatureProviderError, SignatureWebhookError, type SignatureProvider, type SignatureSendInput, type SignatureSendResult, type SignatureWebhookEvent,
+  SignatureProviderError,
+  SignatureWebhookError,
+  type SignatureProvider,
+  type SignatureSendInput,
+  type SignatureSendResult,
+  type SignatureWebhookEvent,
 } from './adapter';
 import { EnvelopeViewSchema, ProviderErrorSchema, WebhookPayloadSchema, type EnvelopeCreate } from './fake-protocol';
 import { verifyWebhookSignature, WEBHOOK_HEADERS } from './webhook-signature';
@@ -34,7 +39,10 @@ export class FakeSignatureClient implements SignatureProvider {
       metadata: input.metadata,
       ...(input.callbackUrl ? { callbackUrl: input.callbackUrl } : {}),
     };
-    const envelope = await this.call('POST', '/envelopes', EnvelopeViewSchema, { body, headers: { 'Idempotency-Key': input.idempotencyKey } });
+    const envelope = await this.call('POST', '/envelopes', EnvelopeViewSchema, {
+      body,
+      headers: { 'Idempotency-Key': input.idempotencyKey },
+    });
     return { envelopeId: envelope.id, signingUrl: envelope.signingUrl };
   }
 
@@ -43,7 +51,12 @@ export class FakeSignatureClient implements SignatureProvider {
   }
 
   verifyWebhook(rawBody: Buffer, headers: Record<string, string | undefined>): SignatureWebhookEvent {
-    const { eventId } = verifyWebhookSignature({ secret: this.options.secret, rawBody, headers, now: (this.options.now ?? (() => new Date()))() });
+    const { eventId } = verifyWebhookSignature({
+      secret: this.options.secret,
+      rawBody,
+      headers,
+      now: (this.options.now ?? (() => new Date()))(),
+    });
     let json: unknown;
     try {
       json = JSON.parse(rawBody.toString('utf8'));
@@ -53,35 +66,71 @@ export class FakeSignatureClient implements SignatureProvider {
     const payload = WebhookPayloadSchema.safeParse(json);
     if (!payload.success) {
       const issue = payload.error.issues[0];
-      throw new SignatureWebhookError('malformed-body', `The webhook body is not an envelope event: ${issue?.path.join('.') || '(body)'} ${issue?.message ?? 'is invalid'}.`);
+      throw new SignatureWebhookError(
+        'malformed-body',
+        `The webhook body is not an envelope event: ${issue?.path.join('.') || '(body)'} ${issue?.message ?? 'is invalid'}.`,
+      );
     }
-    if (payload.data.id !== eventId) throw new SignatureWebhookError('malformed-body', `${WEBHOOK_HEADERS.eventId} (${eventId}) does not match the body's event id (${payload.data.id}).`);
+    if (payload.data.id !== eventId)
+      throw new SignatureWebhookError(
+        'malformed-body',
+        `${WEBHOOK_HEADERS.eventId} (${eventId}) does not match the body's event id (${payload.data.id}).`,
+      );
     const { envelope } = payload.data;
-    return { eventId, envelopeId: envelope.id, status: envelope.status, at: new Date(payload.data.occurredAt).toISOString(), metadata: envelope.metadata };
+    return {
+      eventId,
+      envelopeId: envelope.id,
+      status: envelope.status,
+      at: new Date(payload.data.occurredAt).toISOString(),
+      metadata: envelope.metadata,
+    };
   }
 
-  private async call<T>(method: string, path: string, schema: z.ZodType<T>, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const { baseUrl } = this.options;
-    if (!baseUrl) throw new SignatureProviderError('The fake e-signature provider is not running here: set ESIGN_FAKE_URL, or use `leadflow start`, which runs one.', { retryable: false });
+    if (!baseUrl)
+      throw new SignatureProviderError(
+        'The fake e-signature provider is not running here: set ESIGN_FAKE_URL, or use `leadflow start`, which runs one.',
+        { retryable: false },
+      );
     let response: Response;
     try {
       response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+        headers: {
+          accept: 'application/json',
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...init.headers,
+        },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
     } catch (error) {
-      throw new SignatureProviderError(`The e-signature provider at ${baseUrl} is unreachable (${(error as Error).message}).`, { retryable: true, cause: error });
+      throw new SignatureProviderError(
+        `The e-signature provider at ${baseUrl} is unreachable (${(error as Error).message}).`,
+        { retryable: true, cause: error },
+      );
     }
     const text = await response.text();
     if (!response.ok) {
       const parsed = ProviderErrorSchema.safeParse(safeJson(text));
       const reason = parsed.success ? parsed.data.error.message : text.slice(0, 200);
-      throw new SignatureProviderError(`The e-signature provider answered ${response.status} to ${method} ${path}: ${reason}`, { retryable: response.status >= 500 || response.status === 429, status: response.status });
+      throw new SignatureProviderError(
+        `The e-signature provider answered ${response.status} to ${method} ${path}: ${reason}`,
+        { retryable: response.status >= 500 || response.status === 429, status: response.status },
+      );
     }
     const parsed = schema.safeParse(safeJson(text));
-    if (!parsed.success) throw new SignatureProviderError(`The e-signature provider's answer to ${method} ${path} is not what its API promises.`, { retryable: false, status: response.status, cause: parsed.error });
+    if (!parsed.success)
+      throw new SignatureProviderError(
+        `The e-signature provider's answer to ${method} ${path} is not what its API promises.`,
+        { retryable: false, status: response.status, cause: parsed.error },
+      );
     return parsed.data;
   }
 }

@@ -54,7 +54,10 @@ export class WebhookDeliverer {
       if (delivered || attempt === delays.length) delivery.state = delivered ? 'delivered' : 'failed';
       this.options.store.save();
       if (delivered) return;
-      this.options.logger?.warn({ eventId: delivery.eventId, attempt: attempt + 1, status: outcome.status, error: outcome.error }, 'webhook delivery failed');
+      this.options.logger?.warn(
+        { eventId: delivery.eventId, attempt: attempt + 1, status: outcome.status, error: outcome.error },
+        'webhook delivery failed',
+      );
     }
   }
 

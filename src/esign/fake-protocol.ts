@@ -18,7 +18,11 @@ export const SignerSchema = z.strictObject({
 });
 
 /** What leadflow stores on an envelope and gets back on every event. */
-export const MetadataSchema = z.object({ tenant: z.string().min(1), dealId: z.string().min(1), quoteVersionId: z.string().min(1) });
+export const MetadataSchema = z.object({
+  tenant: z.string().min(1),
+  dealId: z.string().min(1),
+  quoteVersionId: z.string().min(1),
+});
 
 /** `POST /envelopes` (with an `Idempotency-Key` header). */
 export const EnvelopeCreateSchema = z.strictObject({

@@ -85,11 +85,21 @@ export async function startFakeSignatureProvider(options: FakeProviderOptions): 
   app.post('/envelopes', express.json({ limit: '20mb' }), (req, res) => {
     const key = IdempotencyKeySchema.safeParse(req.get('Idempotency-Key') ?? '');
     if (!key.success) {
-      res.status(400).json({ error: { code: 'invalid_request', message: `The Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}.` } });
+      res
+        .status(400)
+        .json({
+          error: {
+            code: 'invalid_request',
+            message: `The Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}.`,
+          },
+        });
       return;
     }
     const { envelope, created } = store.create(key.data, EnvelopeCreateSchema.parse(req.body), now());
-    options.logger?.info({ envelopeId: envelope.id, signingUrl: `${baseUrl}/sign/${envelope.id}`, created }, 'fake e-signature: envelope sent');
+    options.logger?.info(
+      { envelopeId: envelope.id, signingUrl: `${baseUrl}/sign/${envelope.id}`, created },
+      'fake e-signature: envelope sent',
+    );
     res.status(created ? 201 : 200).json(view(envelope));
   });
   app.get('/envelopes', (_req, res) => {
@@ -152,11 +162,18 @@ export async function startFakeSignatureProvider(options: FakeProviderOptions): 
 }
 
 const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-  const reply = (status: number, code: string, message: string) => res.status(status).json({ error: { code, message } });
-  if (error instanceof ZodError) return reply(400, 'invalid_request', error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  const reply = (status: number, code: string, message: string) =>
+    res.status(status).json({ error: { code, message } });
+  if (error instanceof ZodError)
+    return reply(
+      400,
+      'invalid_request',
+      error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    );
   if (error instanceof NotFound) return reply(404, 'not_found', error.message);
   if (error instanceof EnvelopeStateError) return reply(409, 'envelope_final', error.message);
   const status = (error as { status?: number }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) return reply(status, 'bad_request', (error as Error).message);
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return reply(status, 'bad_request', (error as Error).message);
   return reply(500, 'internal', (error as Error).message);
 };

@@ -8,7 +8,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { z } from 'zod';
 import {
-  DeliveryViewSchema, ENVELOPE_STATUSES, EnvelopeCreateSchema, type DeliveryView, type EnvelopeCreate, type EventType,
+  DeliveryViewSchema,
+  ENVELOPE_STATUSES,
+  EnvelopeCreateSchema,
+  type DeliveryView,
+  type EnvelopeCreate,
+  type EventType,
 } from './fake-protocol';
 import type { SignatureOutcome } from './adapter';
 
@@ -41,7 +46,10 @@ export class FakeEnvelopeStore {
   constructor(private readonly file?: string) {
     if (!file || !existsSync(file)) return;
     const parsed = StateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: not a fake e-signature state file (${parsed.error.issues[0]?.message ?? 'invalid'}); move it away to start empty.`);
+    if (!parsed.success)
+      throw new Error(
+        `${file}: not a fake e-signature state file (${parsed.error.issues[0]?.message ?? 'invalid'}); move it away to start empty.`,
+      );
     for (const envelope of parsed.data.envelopes) this.remember(envelope);
     for (const delivery of parsed.data.deliveries) this.deliveries.set(delivery.eventId, delivery);
   }
@@ -50,7 +58,14 @@ export class FakeEnvelopeStore {
   create(idempotencyKey: string, input: EnvelopeCreate, now: Date): { envelope: EnvelopeRecord; created: boolean } {
     const existing = this.envelopeByKey(idempotencyKey);
     if (existing) return { envelope: existing, created: false };
-    const envelope: EnvelopeRecord = { ...input, id: newId('env'), idempotencyKey, status: 'sent', createdAt: now.toISOString(), completedAt: null };
+    const envelope: EnvelopeRecord = {
+      ...input,
+      id: newId('env'),
+      idempotencyKey,
+      status: 'sent',
+      createdAt: now.toISOString(),
+      completedAt: null,
+    };
     this.remember(envelope);
     this.save();
     return { envelope, created: true };
@@ -71,12 +86,20 @@ export class FakeEnvelopeStore {
   complete(id: string, outcome: SignatureOutcome, now: Date): { envelope: EnvelopeRecord; delivery: DeliveryRecord } {
     const envelope = this.envelopes.get(id);
     if (!envelope) throw new EnvelopeStateError(`No envelope ${id}.`);
-    if (envelope.status !== 'sent') throw new EnvelopeStateError(`Envelope ${id} is already ${envelope.status}; only a sent envelope can be ${outcome}.`);
+    if (envelope.status !== 'sent')
+      throw new EnvelopeStateError(
+        `Envelope ${id} is already ${envelope.status}; only a sent envelope can be ${outcome}.`,
+      );
     envelope.status = outcome;
     envelope.completedAt = now.toISOString();
     const type: EventType = `envelope.${outcome}`;
     const eventId = newId('evt');
-    const body = JSON.stringify({ id: eventId, type, occurredAt: envelope.completedAt, envelope: { id, status: outcome, metadata: envelope.metadata } });
+    const body = JSON.stringify({
+      id: eventId,
+      type,
+      occurredAt: envelope.completedAt,
+      envelope: { id, status: outcome, metadata: envelope.metadata },
+    });
     const delivery: DeliveryRecord = { eventId, envelopeId: id, type, state: 'pending', attempts: [], body };
     this.deliveries.set(eventId, delivery);
     this.save();
@@ -88,7 +111,9 @@ export class FakeEnvelopeStore {
   }
 
   deliveriesOf(envelopeId: string): DeliveryView[] {
-    return [...this.deliveries.values()].filter((d) => d.envelopeId === envelopeId).map(({ eventId, type, state, attempts }) => ({ eventId, type, state, attempts }));
+    return [...this.deliveries.values()]
+      .filter((d) => d.envelopeId === envelopeId)
+      .map(({ eventId, type, state, attempts }) => ({ eventId, type, state, attempts }));
   }
 
   pendingDeliveries(): DeliveryRecord[] {

@@ -16,7 +16,12 @@ import { signatureCompleted, type SignatureEvent } from '../../workflows/dealMes
 import { recordAudit } from '../usecases/audit';
 import { isTemporalUnavailable } from '../usecases/availability';
 import { LeadflowError } from '../usecases/errors';
-import { SignatureWebhookError, type SignatureOutcome, type SignatureProvider, type SignatureWebhookEvent } from './adapter';
+import {
+  SignatureWebhookError,
+  type SignatureOutcome,
+  type SignatureProvider,
+  type SignatureWebhookEvent,
+} from './adapter';
 
 export interface ReceiveSignatureDeps {
   db: Db;
@@ -51,11 +56,17 @@ export function decideSignatureUpdate(current: string, incoming: SignatureOutcom
 }
 
 /** Handles one delivery; throws LeadflowError unauthorized / validation_failed / not_found / temporal_unavailable. */
-export async function receiveSignatureEvent(deps: ReceiveSignatureDeps, delivery: SignatureDelivery): Promise<SignatureEventReceipt> {
+export async function receiveSignatureEvent(
+  deps: ReceiveSignatureDeps,
+  delivery: SignatureDelivery,
+): Promise<SignatureEventReceipt> {
   const provider = deps.providers.find((p) => p.name === delivery.providerName);
   if (!provider) {
     const names = deps.providers.map((p) => p.name).join(', ') || 'none';
-    throw new LeadflowError('not_found', `No e-signature provider "${delivery.providerName}" is configured here (configured: ${names}); deliver to /api/webhooks/esign/<provider>.`);
+    throw new LeadflowError(
+      'not_found',
+      `No e-signature provider "${delivery.providerName}" is configured here (configured: ${names}); deliver to /api/webhooks/esign/<provider>.`,
+    );
   }
   const event = verify(provider, delivery);
   const idempotencyKey = `esign:${provider.name}:${event.eventId}`;
@@ -64,23 +75,68 @@ export async function receiveSignatureEvent(deps: ReceiveSignatureDeps, delivery
 
   const request = await deps.db.signatureRequest.findUnique({
     where: { provider_envelopeId: { provider: provider.name, envelopeId: event.envelopeId } },
-    include: { quoteVersion: { select: { id: true, quote: { select: { deal: { select: { id: true, tenant: true, workflowId: true } } } } } } },
+    include: {
+      quoteVersion: {
+        select: { id: true, quote: { select: { deal: { select: { id: true, tenant: true, workflowId: true } } } } },
+      },
+    },
   });
-  if (!request) throw new LeadflowError('not_found', `No signature request for envelope ${event.envelopeId} of provider "${provider.name}": it was not sent by leadflow, or its record was deleted.`);
+  if (!request)
+    throw new LeadflowError(
+      'not_found',
+      `No signature request for envelope ${event.envelopeId} of provider "${provider.name}": it was not sent by leadflow, or its record was deleted.`,
+    );
   const deal = request.quoteVersion.quote.deal;
-  const audit = { tenant: deal.tenant, subjectType: 'signature' as const, subjectId: request.id, dealId: deal.id, idempotencyKey };
-  const details = { provider: provider.name, envelopeId: event.envelopeId, eventId: event.eventId, quoteVersionId: request.quoteVersionId, at: event.at };
+  const audit = {
+    tenant: deal.tenant,
+    subjectType: 'signature' as const,
+    subjectId: request.id,
+    dealId: deal.id,
+    idempotencyKey,
+  };
+  const details = {
+    provider: provider.name,
+    envelopeId: event.envelopeId,
+    eventId: event.eventId,
+    quoteVersionId: request.quoteVersionId,
+    at: event.at,
+  };
 
   const status = await applyEvent(deps.db, request, event);
   if (status !== event.status) {
-    await recordOnce(deps.db, { ...audit, action: 'signature.event-ignored', actor: 'system', reason: `the envelope is already ${status}; the provider reported ${event.status}`, details, occurredAt: new Date() });
+    await recordOnce(deps.db, {
+      ...audit,
+      action: 'signature.event-ignored',
+      actor: 'system',
+      reason: `the envelope is already ${status}; the provider reported ${event.status}`,
+      details,
+      occurredAt: new Date(),
+    });
     return { outcome: 'ignored', eventId: event.eventId, signatureRequestId: request.id, status, dealNotified: false };
   }
-  const signal: SignatureEvent = { provider: provider.name, envelopeId: event.envelopeId, versionId: request.quoteVersionId, status: event.status, at: event.at };
+  const signal: SignatureEvent = {
+    provider: provider.name,
+    envelopeId: event.envelopeId,
+    versionId: request.quoteVersionId,
+    status: event.status,
+    at: event.at,
+  };
   const dealNotified = await notifyDeal(deps, deal, signal);
   const actor = event.status === 'voided' ? 'system' : request.signerEmail;
-  const fresh = await recordOnce(deps.db, { ...audit, action: `signature.${event.status}`, actor, details: { ...details, dealNotified }, occurredAt: new Date(event.at) });
-  return { outcome: fresh ? 'processed' : 'duplicate', eventId: event.eventId, signatureRequestId: request.id, status, dealNotified };
+  const fresh = await recordOnce(deps.db, {
+    ...audit,
+    action: `signature.${event.status}`,
+    actor,
+    details: { ...details, dealNotified },
+    occurredAt: new Date(event.at),
+  });
+  return {
+    outcome: fresh ? 'processed' : 'duplicate',
+    eventId: event.eventId,
+    signatureRequestId: request.id,
+    status,
+    dealNotified,
+  };
 }
 
 function verify(provider: SignatureProvider, delivery: SignatureDelivery): SignatureWebhookEvent {
@@ -92,36 +148,61 @@ function verify(provider: SignatureProvider, delivery: SignatureDelivery): Signa
       case 'missing-signature':
       case 'bad-signature':
       case 'stale-timestamp':
-        throw new LeadflowError('unauthorized', `Webhook refused (${error.problem}): ${error.message}`, { cause: error });
+        throw new LeadflowError('unauthorized', `Webhook refused (${error.problem}): ${error.message}`, {
+          cause: error,
+        });
       case 'malformed-body':
-        throw new LeadflowError('validation_failed', `Webhook refused (${error.problem}): ${error.message}`, { cause: error, details: [{ path: '(body)', message: error.message }] });
+        throw new LeadflowError('validation_failed', `Webhook refused (${error.problem}): ${error.message}`, {
+          cause: error,
+          details: [{ path: '(body)', message: error.message }],
+        });
     }
   }
 }
 
 /** Records the outcome on the request if it is still open; returns the request's status afterwards. */
-async function applyEvent(db: Db, request: { id: string; status: string }, event: SignatureWebhookEvent): Promise<string> {
+async function applyEvent(
+  db: Db,
+  request: { id: string; status: string },
+  event: SignatureWebhookEvent,
+): Promise<string> {
   if (decideSignatureUpdate(request.status, event.status) !== 'apply') return request.status;
-  const { count } = await db.signatureRequest.updateMany({ where: { id: request.id, status: 'sent' }, data: { status: event.status, completedAt: new Date(event.at) } });
+  const { count } = await db.signatureRequest.updateMany({
+    where: { id: request.id, status: 'sent' },
+    data: { status: event.status, completedAt: new Date(event.at) },
+  });
   if (count === 1) return event.status;
   // Another delivery finished the request between our read and write.
   const now = await db.signatureRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } });
   return now.status;
 }
 
-async function notifyDeal(deps: ReceiveSignatureDeps, deal: { id: string; workflowId: string }, signal: SignatureEvent): Promise<boolean> {
+async function notifyDeal(
+  deps: ReceiveSignatureDeps,
+  deal: { id: string; workflowId: string },
+  signal: SignatureEvent,
+): Promise<boolean> {
   try {
     // A signal is one quick call: 5 s without an answer means Temporal is away, and the
     // provider's redelivery is a better retry than keeping its request open.
-    await deps.temporal.withDeadline(Date.now() + 5_000, () => deps.temporal.workflow.getHandle(deal.workflowId).signal(signatureCompleted, signal));
+    await deps.temporal.withDeadline(Date.now() + 5_000, () =>
+      deps.temporal.workflow.getHandle(deal.workflowId).signal(signatureCompleted, signal),
+    );
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'WorkflowNotFoundError') {
-      deps.logger?.warn({ dealId: deal.id, workflowId: deal.workflowId, envelopeId: signal.envelopeId }, 'e-signature event recorded, but the deal journey is not running');
+      deps.logger?.warn(
+        { dealId: deal.id, workflowId: deal.workflowId, envelopeId: signal.envelopeId },
+        'e-signature event recorded, but the deal journey is not running',
+      );
       return false;
     }
     if (isTemporalUnavailable(error)) {
-      throw new LeadflowError('temporal_unavailable', `The workflow engine (Temporal) is unreachable: the signature is recorded but deal ${deal.id} was not told. Redeliver shortly.`, { cause: error });
+      throw new LeadflowError(
+        'temporal_unavailable',
+        `The workflow engine (Temporal) is unreachable: the signature is recorded but deal ${deal.id} was not told. Redeliver shortly.`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -139,5 +220,11 @@ async function recordOnce(db: Db, entry: Parameters<typeof recordAudit>[1]): Pro
 
 async function duplicateReceipt(db: Db, eventId: string, signatureRequestId: string): Promise<SignatureEventReceipt> {
   const request = await db.signatureRequest.findUnique({ where: { id: signatureRequestId }, select: { status: true } });
-  return { outcome: 'duplicate', eventId, signatureRequestId, status: request?.status ?? 'unknown', dealNotified: false };
+  return {
+    outcome: 'duplicate',
+    eventId,
+    signatureRequestId,
+    status: request?.status ?? 'unknown',
+    dealNotified: false,
+  };
 }

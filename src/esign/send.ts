@@ -51,19 +51,33 @@ export const SIGNABLE_STATUSES = ['approved', 'sent'] as const;
 const AUDIT_ACTION = 'signature.sent';
 
 /** Sends a version for signature, or returns what an earlier call with the same key sent. */
-export async function sendForSignature(deps: SendForSignatureDeps, input: SendForSignatureInput): Promise<SignatureSent> {
+export async function sendForSignature(
+  deps: SendForSignatureDeps,
+  input: SendForSignatureInput,
+): Promise<SignatureSent> {
   const signer = SignerSchema.safeParse(input.signer);
   if (!signer.success) {
-    throw new LeadflowError('validation_failed', 'The signer is invalid; see fields.', { details: signer.error.issues.map((i) => ({ path: ['signer', ...i.path].join('.'), message: i.message })) });
+    throw new LeadflowError('validation_failed', 'The signer is invalid; see fields.', {
+      details: signer.error.issues.map((i) => ({ path: ['signer', ...i.path].join('.'), message: i.message })),
+    });
   }
   const auditKey = `${AUDIT_ACTION}:${input.idempotencyKey}`;
-  const earlier = await deps.db.auditEvent.findUnique({ where: { idempotencyKey: auditKey }, select: { subjectId: true } });
+  const earlier = await deps.db.auditEvent.findUnique({
+    where: { idempotencyKey: auditKey },
+    select: { subjectId: true },
+  });
   if (earlier) return describe(deps.db, earlier.subjectId, null);
 
-  const version = await deps.db.quoteVersion.findUnique({ where: { id: input.versionId }, include: { quote: { include: { deal: { select: { id: true, tenant: true } } } } } });
+  const version = await deps.db.quoteVersion.findUnique({
+    where: { id: input.versionId },
+    include: { quote: { include: { deal: { select: { id: true, tenant: true } } } } },
+  });
   if (!version) throw new LeadflowError('not_found', `No quote version ${input.versionId}.`);
   if (!(SIGNABLE_STATUSES as readonly string[]).includes(version.status)) {
-    throw new LeadflowError('not_allowed', `Quote version ${version.quote.number} v${version.version} is ${version.status}; only an ${SIGNABLE_STATUSES.join(' or ')} version can go for signature.`);
+    throw new LeadflowError(
+      'not_allowed',
+      `Quote version ${version.quote.number} v${version.version} is ${version.status}; only an ${SIGNABLE_STATUSES.join(' or ')} version can go for signature.`,
+    );
   }
   const deal = version.quote.deal;
   const render: QuoteRenderInput = {
@@ -77,7 +91,11 @@ export async function sendForSignature(deps: SendForSignatureDeps, input: SendFo
   const { provider } = deps;
   const sent = await provider.send({
     idempotencyKey: input.idempotencyKey,
-    document: { title: `Quote ${version.quote.number} (version ${version.version})`, html: renderQuoteHtml(render), pdf: await renderQuotePdf(render) },
+    document: {
+      title: `Quote ${version.quote.number} (version ${version.version})`,
+      html: renderQuoteHtml(render),
+      pdf: await renderQuotePdf(render),
+    },
     signer: signer.data,
     metadata: { tenant: deal.tenant, dealId: deal.id, quoteVersionId: version.id },
     callbackUrl: `${deps.publicUrl.replace(/\/$/, '')}/api/webhooks/esign/${provider.name}`,
@@ -85,27 +103,45 @@ export async function sendForSignature(deps: SendForSignatureDeps, input: SendFo
 
   const id = signatureRequestId(provider.name, sent.envelopeId);
   const now = (deps.now ?? (() => new Date()))();
-  await deps.db.$transaction(async (tx) => {
-    await tx.signatureRequest.upsert({
-      where: { provider_envelopeId: { provider: provider.name, envelopeId: sent.envelopeId } },
-      create: { id, quoteVersionId: version.id, provider: provider.name, envelopeId: sent.envelopeId, signerName: signer.data.name, signerEmail: signer.data.email, sentAt: now },
-      update: {},
+  await deps.db
+    .$transaction(async (tx) => {
+      await tx.signatureRequest.upsert({
+        where: { provider_envelopeId: { provider: provider.name, envelopeId: sent.envelopeId } },
+        create: {
+          id,
+          quoteVersionId: version.id,
+          provider: provider.name,
+          envelopeId: sent.envelopeId,
+          signerName: signer.data.name,
+          signerEmail: signer.data.email,
+          sentAt: now,
+        },
+        update: {},
+      });
+      await recordAudit(tx, {
+        tenant: deal.tenant,
+        subjectType: 'signature',
+        subjectId: id,
+        dealId: deal.id,
+        action: AUDIT_ACTION,
+        actor: input.actor,
+        details: {
+          provider: provider.name,
+          envelopeId: sent.envelopeId,
+          quoteVersionId: version.id,
+          quoteNumber: version.quote.number,
+          version: version.version,
+          signer: signer.data,
+          signingUrl: sent.signingUrl ?? null,
+        },
+        occurredAt: now,
+        idempotencyKey: auditKey,
+      });
+    })
+    .catch((error: unknown) => {
+      // A concurrent call with the same key won the race to the same rows: its result is ours.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
     });
-    await recordAudit(tx, {
-      tenant: deal.tenant,
-      subjectType: 'signature',
-      subjectId: id,
-      dealId: deal.id,
-      action: AUDIT_ACTION,
-      actor: input.actor,
-      details: { provider: provider.name, envelopeId: sent.envelopeId, quoteVersionId: version.id, quoteNumber: version.quote.number, version: version.version, signer: signer.data, signingUrl: sent.signingUrl ?? null },
-      occurredAt: now,
-      idempotencyKey: auditKey,
-    });
-  }).catch((error: unknown) => {
-    // A concurrent call with the same key won the race to the same rows: its result is ours.
-    if ((error as { code?: string }).code !== 'P2002') throw error;
-  });
   return describe(deps.db, id, sent.signingUrl ?? null);
 }
 
@@ -117,11 +153,20 @@ export function signatureRequestId(provider: string, envelopeId: string): string
 async function describe(db: Db, id: string, signingUrl: string | null): Promise<SignatureSent> {
   const request = await db.signatureRequest.findUniqueOrThrow({ where: { id } });
   if (signingUrl === null) {
-    const audit = await db.auditEvent.findFirst({ where: { subjectType: 'signature', subjectId: id, action: AUDIT_ACTION }, select: { details: true } });
+    const audit = await db.auditEvent.findFirst({
+      where: { subjectType: 'signature', subjectId: id, action: AUDIT_ACTION },
+      select: { details: true },
+    });
     const recorded = (audit?.details as { signingUrl?: unknown } | undefined)?.signingUrl;
     signingUrl = typeof recorded === 'string' ? recorded : null;
   }
-  return { signatureRequestId: id, provider: request.provider, envelopeId: request.envelopeId, signingUrl, status: request.status };
+  return {
+    signatureRequestId: id,
+    provider: request.provider,
+    envelopeId: request.envelopeId,
+    signingUrl,
+    status: request.status,
+  };
 }
 
 /**
@@ -133,19 +178,39 @@ function storedContent(json: unknown, versionId: string): QuoteContent {
     currency: z.string(),
     seller: z.looseObject({ name: z.string() }),
     customer: z.looseObject({ company: z.string() }),
-    lines: z.array(z.looseObject({ id: z.string(), name: z.string(), quantity: z.number(), unitPriceMinor: z.number(), discountBp: z.number() })),
+    lines: z.array(
+      z.looseObject({
+        id: z.string(),
+        name: z.string(),
+        quantity: z.number(),
+        unitPriceMinor: z.number(),
+        discountBp: z.number(),
+      }),
+    ),
     overallDiscountBp: z.number(),
     taxRegion: z.string(),
     paymentTerms: z.string(),
     validUntil: z.string(),
   });
   const parsed = shape.safeParse(json);
-  if (!parsed.success) throw new LeadflowError('internal', `Quote version ${versionId} has unreadable content (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
+  if (!parsed.success)
+    throw new LeadflowError(
+      'internal',
+      `Quote version ${versionId} has unreadable content (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`,
+    );
   return parsed.data as unknown as QuoteContent;
 }
 
 /** A stored amount: computeQuote's number, or the same as a decimal string. */
-const Minor = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().refine(Number.isSafeInteger, 'must be a whole number of minor units'));
+const Minor = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().refine(Number.isSafeInteger, 'must be a whole number of minor units'));
 
 const TotalsSchema = z.looseObject({
   currency: z.string(),
@@ -163,6 +228,10 @@ const TotalsSchema = z.looseObject({
 /** The stored totals (computeQuote's QuoteTotals). */
 function storedTotals(json: unknown, versionId: string): QuoteTotals {
   const parsed = TotalsSchema.safeParse(json);
-  if (!parsed.success) throw new LeadflowError('internal', `Quote version ${versionId} has unreadable totals (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
+  if (!parsed.success)
+    throw new LeadflowError(
+      'internal',
+      `Quote version ${versionId} has unreadable totals (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`,
+    );
   return parsed.data as unknown as QuoteTotals;
 }

@@ -10,13 +10,19 @@ import { sendForSignature, type SendForSignatureDeps, type SendForSignatureInput
 
 const RETRYABLE_CODES = new Set(['database_unavailable', 'temporal_unavailable']);
 
-export function createSignatureSender(deps: SendForSignatureDeps): (input: SendForSignatureInput) => Promise<SignatureSent> {
+export function createSignatureSender(
+  deps: SendForSignatureDeps,
+): (input: SendForSignatureInput) => Promise<SignatureSent> {
   return async (input) => {
     try {
       return await sendForSignature(deps, input);
     } catch (error) {
-      if (error instanceof LeadflowError && !RETRYABLE_CODES.has(error.code)) throw ApplicationFailure.nonRetryable(error.message, `Signature:${error.code}`, error.details);
-      if (error instanceof SignatureProviderError && !error.retryable) throw ApplicationFailure.nonRetryable(error.message, 'SignatureProviderRejected', { status: error.status ?? null });
+      if (error instanceof LeadflowError && !RETRYABLE_CODES.has(error.code))
+        throw ApplicationFailure.nonRetryable(error.message, `Signature:${error.code}`, error.details);
+      if (error instanceof SignatureProviderError && !error.retryable)
+        throw ApplicationFailure.nonRetryable(error.message, 'SignatureProviderRejected', {
+          status: error.status ?? null,
+        });
       throw error;
     }
   };

@@ -10,7 +10,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignatureWebhookError } from './adapter';
 
-export const WEBHOOK_HEADERS = { eventId: 'X-Esign-Event-Id', timestamp: 'X-Esign-Timestamp', signature: 'X-Esign-Signature' } as const;
+export const WEBHOOK_HEADERS = {
+  eventId: 'X-Esign-Event-Id',
+  timestamp: 'X-Esign-Timestamp',
+  signature: 'X-Esign-Signature',
+} as const;
 
 /** Deliveries older (or newer) than this are refused as possible replays. */
 export const REPLAY_WINDOW_SECONDS = 5 * 60;
@@ -37,23 +41,35 @@ export function verifyWebhookSignature(input: VerifyWebhookInput): { eventId: st
   const header = headerReader(input.headers);
   const missing = Object.values(WEBHOOK_HEADERS).filter((name) => !header(name));
   if (missing.length) {
-    throw new SignatureWebhookError('missing-signature', `The webhook is not signed: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`);
+    throw new SignatureWebhookError(
+      'missing-signature',
+      `The webhook is not signed: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
+    );
   }
   const eventId = header(WEBHOOK_HEADERS.eventId) ?? '';
   const timestampText = header(WEBHOOK_HEADERS.timestamp) ?? '';
   if (!/^\d{1,12}$/.test(timestampText)) {
-    throw new SignatureWebhookError('missing-signature', `${WEBHOOK_HEADERS.timestamp} must be Unix seconds, got ${JSON.stringify(timestampText.slice(0, 40))}.`);
+    throw new SignatureWebhookError(
+      'missing-signature',
+      `${WEBHOOK_HEADERS.timestamp} must be Unix seconds, got ${JSON.stringify(timestampText.slice(0, 40))}.`,
+    );
   }
   const timestamp = Number(timestampText);
   const given = Buffer.from(header(WEBHOOK_HEADERS.signature) ?? '');
   const expected = Buffer.from(signWebhook(input.secret, timestamp, input.rawBody));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new SignatureWebhookError('bad-signature', `${WEBHOOK_HEADERS.signature} does not match the body: expected sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>"> with the shared secret (ESIGN_WEBHOOK_SECRET).`);
+    throw new SignatureWebhookError(
+      'bad-signature',
+      `${WEBHOOK_HEADERS.signature} does not match the body: expected sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>"> with the shared secret (ESIGN_WEBHOOK_SECRET).`,
+    );
   }
   const window = input.windowSeconds ?? REPLAY_WINDOW_SECONDS;
   const skew = Math.round(input.now.getTime() / 1000) - timestamp;
   if (Math.abs(skew) > window) {
-    throw new SignatureWebhookError('stale-timestamp', `${WEBHOOK_HEADERS.timestamp} is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}; deliveries are accepted within ${window} s (replay protection). Check the clocks, or redeliver.`);
+    throw new SignatureWebhookError(
+      'stale-timestamp',
+      `${WEBHOOK_HEADERS.timestamp} is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}; deliveries are accepted within ${window} s (replay protection). Check the clocks, or redeliver.`,
+    );
   }
   return { eventId, timestamp };
 }

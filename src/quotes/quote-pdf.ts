@@ -4,7 +4,12 @@
  * on the input (creation date = issuedAt), so the same version always renders the same file.
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { quoteDocument, type QuoteDocument, type QuoteDocumentLine, type QuoteRenderInput } from '../domain/quote-render';
+import {
+  quoteDocument,
+  type QuoteDocument,
+  type QuoteDocumentLine,
+  type QuoteRenderInput,
+} from '../domain/quote-render';
 
 const PAGE: [number, number] = [595.28, 841.89];
 const MARGIN = 50;
@@ -18,18 +23,38 @@ const SMALL = 8;
 const LEADING = 12.5;
 
 /** Right edges of the numeric columns, and the item column's span. */
-const COLUMNS = { position: MARGIN, itemX: MARGIN + 20, itemWidth: 210, quantity: 330, unitPrice: 405, discount: 470, net: RIGHT };
+const COLUMNS = {
+  position: MARGIN,
+  itemX: MARGIN + 20,
+  itemWidth: 210,
+  quantity: 330,
+  unitPrice: 405,
+  discount: 470,
+  net: RIGHT,
+};
 
-interface Fonts { regular: PDFFont; bold: PDFFont }
+interface Fonts {
+  regular: PDFFont;
+  bold: PDFFont;
+}
 
 /** Where the next line goes; pages are added as the cursor runs out of room. */
-interface Cursor { pdf: PDFDocument; page: PDFPage; y: number; fonts: Fonts; charset: ReadonlySet<number> }
+interface Cursor {
+  pdf: PDFDocument;
+  page: PDFPage;
+  y: number;
+  fonts: Fonts;
+  charset: ReadonlySet<number>;
+}
 
 /** Renders a quote version to PDF bytes (starting with `%PDF-`). */
 export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Array> {
   const doc = quoteDocument(input);
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  const fonts: Fonts = { regular: await pdf.embedFont(StandardFonts.Helvetica), bold: await pdf.embedFont(StandardFonts.HelveticaBold) };
+  const fonts: Fonts = {
+    regular: await pdf.embedFont(StandardFonts.Helvetica),
+    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
+  };
   const issued = new Date(input.issuedAt);
   pdf.setTitle(`${doc.title} (${doc.version})`);
   pdf.setSubject(doc.customer[0] ?? '');
@@ -39,7 +64,13 @@ export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Arra
     pdf.setCreationDate(issued);
     pdf.setModificationDate(issued);
   }
-  const cursor: Cursor = { pdf, page: pdf.addPage(PAGE), y: PAGE[1] - MARGIN, fonts, charset: new Set(fonts.regular.getCharacterSet()) };
+  const cursor: Cursor = {
+    pdf,
+    page: pdf.addPage(PAGE),
+    y: PAGE[1] - MARGIN,
+    fonts,
+    charset: new Set(fonts.regular.getCharacterSet()),
+  };
   drawHeader(cursor, doc);
   drawLineTable(cursor, doc);
   drawTotals(cursor, doc);
@@ -53,10 +84,17 @@ export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Arra
  * (CJK, emoji) becomes "?" rather than failing the whole document.
  */
 function printable(charset: ReadonlySet<number>, text: string): string {
-  return [...text.normalize('NFC').replace(/\s+/g, ' ')].map((c) => (charset.has(c.codePointAt(0) ?? 0) ? c : '?')).join('');
+  return [...text.normalize('NFC').replace(/\s+/g, ' ')]
+    .map((c) => (charset.has(c.codePointAt(0) ?? 0) ? c : '?'))
+    .join('');
 }
 
-function text(cursor: Cursor, value: string, x: number, options: { size?: number; bold?: boolean; color?: typeof INK; align?: 'left' | 'right' } = {}): void {
+function text(
+  cursor: Cursor,
+  value: string,
+  x: number,
+  options: { size?: number; bold?: boolean; color?: typeof INK; align?: 'left' | 'right' } = {},
+): void {
   const font = options.bold ? cursor.fonts.bold : cursor.fonts.regular;
   const size = options.size ?? SIZE;
   const safe = printable(cursor.charset, value);
@@ -104,7 +142,11 @@ function drawHeader(cursor: Cursor, doc: QuoteDocument): void {
   cursor.y -= 16;
   text(cursor, doc.version, MARGIN);
   cursor.y = top - 10;
-  for (const [i, line] of [doc.status.toUpperCase(), `Issued ${doc.issuedOn}`, `Valid until ${doc.validUntil}`].entries()) {
+  for (const [i, line] of [
+    doc.status.toUpperCase(),
+    `Issued ${doc.issuedOn}`,
+    `Valid until ${doc.validUntil}`,
+  ].entries()) {
     text(cursor, line, RIGHT, { align: 'right', bold: i === 0 });
     cursor.y -= LEADING;
   }
@@ -181,7 +223,12 @@ function drawTotals(cursor: Cursor, doc: QuoteDocument): void {
     const isTotal = row.kind === 'total';
     if (isTotal) {
       cursor.y -= 4;
-      cursor.page.drawLine({ start: { x: 330, y: cursor.y + LEADING }, end: { x: RIGHT, y: cursor.y + LEADING }, thickness: 1.5, color: INK });
+      cursor.page.drawLine({
+        start: { x: 330, y: cursor.y + LEADING },
+        end: { x: RIGHT, y: cursor.y + LEADING },
+        thickness: 1.5,
+        color: INK,
+      });
     }
     const style = { bold: isTotal, size: isTotal ? 12 : SIZE };
     text(cursor, row.label, 335, style);
@@ -195,7 +242,12 @@ function drawTerms(cursor: Cursor, doc: QuoteDocument): void {
   ensureRoom(cursor, 4 * LEADING);
   text(cursor, 'TERMS', MARGIN, { size: SMALL, color: MUTED });
   cursor.y -= LEADING + 2;
-  for (const [label, value] of [['Term', doc.term], ['Payment terms', doc.paymentTerms], ['Valid until', doc.validUntil], ['Quote', `${doc.quoteNumber}, ${doc.version.toLowerCase()}`]] as const) {
+  for (const [label, value] of [
+    ['Term', doc.term],
+    ['Payment terms', doc.paymentTerms],
+    ['Valid until', doc.validUntil],
+    ['Quote', `${doc.quoteNumber}, ${doc.version.toLowerCase()}`],
+  ] as const) {
     text(cursor, label, MARGIN, { bold: true });
     text(cursor, value, MARGIN + 90);
     cursor.y -= LEADING;
@@ -215,6 +267,12 @@ function drawFooters(pdf: PDFDocument, font: PDFFont, charset: ReadonlySet<numbe
   const pages = pdf.getPages();
   for (const [i, page] of pages.entries()) {
     const footer = printable(charset, `${doc.title} - ${doc.version} - Page ${i + 1} of ${pages.length}`);
-    page.drawText(footer, { x: (PAGE[0] - font.widthOfTextAtSize(footer, SMALL)) / 2, y: 30, size: SMALL, font, color: MUTED });
+    page.drawText(footer, {
+      x: (PAGE[0] - font.widthOfTextAtSize(footer, SMALL)) / 2,
+      y: 30,
+      size: SMALL,
+      font,
+      color: MUTED,
+    });
   }
 }

@@ -23,19 +23,35 @@ function apiKeyFor(config: TemporalConfig): string | undefined {
  * unreachable, and recovers by itself when it comes back.
  */
 export function createTemporalClient(config: TemporalConfig): Client {
-  const connection = Connection.lazy({ address: config.address, tls: tlsFor(config), apiKey: apiKeyFor(config), connectTimeout: '5 seconds' });
+  const connection = Connection.lazy({
+    address: config.address,
+    tls: tlsFor(config),
+    apiKey: apiKeyFor(config),
+    connectTimeout: '5 seconds',
+  });
   return new Client({ connection, namespace: config.namespace });
 }
 
 /** Connects a worker's native connection, waiting (with backoff) until the server answers. */
-export async function connectWorkerConnection(config: TemporalConfig, logger: Logger, signal?: AbortSignal): Promise<NativeConnection> {
+export async function connectWorkerConnection(
+  config: TemporalConfig,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<NativeConnection> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await NativeConnection.connect({ address: config.address, tls: tlsFor(config), apiKey: apiKeyFor(config) });
+      return await NativeConnection.connect({
+        address: config.address,
+        tls: tlsFor(config),
+        apiKey: apiKeyFor(config),
+      });
     } catch (error) {
       if (signal?.aborted) throw error;
       const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
-      logger.warn({ err: error, address: config.address, retryInMs: delayMs }, 'Temporal is not reachable yet; retrying');
+      logger.warn(
+        { err: error, address: config.address, retryInMs: delayMs },
+        'Temporal is not reachable yet; retrying',
+      );
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }

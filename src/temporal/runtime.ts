@@ -16,7 +16,16 @@ export function installTemporalRuntime(logger: Logger): void {
     // Core (Rust) logs, such as poll retries while Temporal is down, go through our logger too.
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) } },
     logger: new DefaultLogger(toTemporalLevel(logger.level), ({ level, message, meta }) => {
-      const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
+      const method =
+        level === 'TRACE'
+          ? 'trace'
+          : level === 'DEBUG'
+            ? 'debug'
+            : level === 'INFO'
+              ? 'info'
+              : level === 'WARN'
+                ? 'warn'
+                : 'error';
       temporalLogger[method](meta ?? {}, message);
     }),
   });

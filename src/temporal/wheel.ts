@@ -5,7 +5,10 @@ import { inflateRawSync } from 'node:zlib';
  * Wheels are plain zip files; only "stored" (0) and "deflate" (8) entries occur in them.
  * Zip64 archives are not needed for these wheels and are rejected with a clear error.
  */
-export function extractZipEntry(archive: Buffer, matches: (name: string) => boolean): { name: string; content: Buffer } {
+export function extractZipEntry(
+  archive: Buffer,
+  matches: (name: string) => boolean,
+): { name: string; content: Buffer } {
   const endOfDirectory = findEndOfCentralDirectory(archive);
   const entryCount = archive.readUInt16LE(endOfDirectory + 10);
   let offset = archive.readUInt32LE(endOfDirectory + 16);
@@ -20,8 +23,10 @@ export function extractZipEntry(archive: Buffer, matches: (name: string) => bool
     const name = archive.toString('utf8', offset + 46, offset + 46 + nameLength);
     offset += 46 + nameLength + extraLength + commentLength;
     if (!matches(name)) continue;
-    if (compressedSize === 0xffffffff || localHeader === 0xffffffff) throw new Error(`zip64 entry ${name} is not supported`);
-    const dataStart = localHeader + 30 + archive.readUInt16LE(localHeader + 26) + archive.readUInt16LE(localHeader + 28);
+    if (compressedSize === 0xffffffff || localHeader === 0xffffffff)
+      throw new Error(`zip64 entry ${name} is not supported`);
+    const dataStart =
+      localHeader + 30 + archive.readUInt16LE(localHeader + 26) + archive.readUInt16LE(localHeader + 28);
     const raw = archive.subarray(dataStart, dataStart + compressedSize);
     if (method === 0) return { name, content: Buffer.from(raw) };
     if (method === 8) return { name, content: inflateRawSync(raw) };

@@ -39,14 +39,23 @@ interface Position {
 }
 
 /** One page of a tenant's audit trail, newest first. */
-export async function listAudit(db: Db, input: { tenant: string; filter: AuditFilter; cursor?: string; limit: number }): Promise<AuditPage> {
+export async function listAudit(
+  db: Db,
+  input: { tenant: string; filter: AuditFilter; cursor?: string; limit: number },
+): Promise<AuditPage> {
   const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
   const where: Prisma.AuditEventWhereInput = {
     tenant: input.tenant,
     ...definedOnly(input.filter),
-    ...(after ? { OR: [{ occurredAt: { lt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { lt: after.id } }] } : {}),
+    ...(after
+      ? { OR: [{ occurredAt: { lt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { lt: after.id } }] }
+      : {}),
   };
-  const rows = await db.auditEvent.findMany({ where, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: input.limit + 1 });
+  const rows = await db.auditEvent.findMany({
+    where,
+    orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+    take: input.limit + 1,
+  });
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
@@ -76,7 +85,12 @@ function encodeCursor(position: Position): string {
 function decodeCursor(cursor: string): Position {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[0] === 'string' && typeof decoded[1] === 'string') {
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      typeof decoded[0] === 'string' &&
+      typeof decoded[1] === 'string'
+    ) {
       const occurredAt = new Date(decoded[0]);
       if (!Number.isNaN(occurredAt.getTime())) return { occurredAt, id: decoded[1] };
     }
@@ -84,6 +98,11 @@ function decodeCursor(cursor: string): Position {
     // falls through to the error below
   }
   throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-    details: [{ path: 'query.cursor', message: 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged' }],
+    details: [
+      {
+        path: 'query.cursor',
+        message: 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged',
+      },
+    ],
   });
 }

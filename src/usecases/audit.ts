@@ -6,7 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Prisma } from '../db/client';
 
-export const AUDIT_SUBJECTS = ['deal', 'quote', 'approval', 'signature', 'contract', 'token', 'person', 'material', 'product'] as const;
+export const AUDIT_SUBJECTS = [
+  'deal',
+  'quote',
+  'approval',
+  'signature',
+  'contract',
+  'token',
+  'person',
+  'material',
+  'product',
+] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditEntry {

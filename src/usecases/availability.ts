@@ -10,7 +10,10 @@ export function isTemporalUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown };
     if (candidate.code === GRPC_UNAVAILABLE || candidate.code === GRPC_DEADLINE_EXCEEDED) return true;
-    if (typeof candidate.message === 'string' && /UNAVAILABLE|Failed to connect|ECONNREFUSED|No connection established|DEADLINE_EXCEEDED/i.test(candidate.message)) {
+    if (
+      typeof candidate.message === 'string' &&
+      /UNAVAILABLE|Failed to connect|ECONNREFUSED|No connection established|DEADLINE_EXCEEDED/i.test(candidate.message)
+    ) {
       return true;
     }
     current = candidate.cause;
@@ -25,8 +28,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const candidate = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; kind?: unknown };
     if (typeof candidate.code === 'string' && PRISMA_CONNECTION_CODES.has(candidate.code)) return true;
     if (candidate.name === 'PrismaClientInitializationError') return true;
-    if (typeof candidate.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|57P01|57P03|08000|08001|08003|08006|SQLITE_BUSY|SQLITE_CANTOPEN)$/.test(candidate.code)) return true;
-    if (typeof candidate.message === 'string' && /Can't reach database|ECONNREFUSED|Connection terminated|connection timeout|database is locked|unable to open database/i.test(candidate.message)) {
+    if (
+      typeof candidate.code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|57P01|57P03|08000|08001|08003|08006|SQLITE_BUSY|SQLITE_CANTOPEN)$/.test(
+        candidate.code,
+      )
+    )
+      return true;
+    if (
+      typeof candidate.message === 'string' &&
+      /Can't reach database|ECONNREFUSED|Connection terminated|connection timeout|database is locked|unable to open database/i.test(
+        candidate.message,
+      )
+    ) {
       return true;
     }
     current = candidate.cause;
@@ -39,7 +53,8 @@ export function isDeadlineExceeded(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
     if (candidate.code === GRPC_DEADLINE_EXCEEDED) return true;
-    if (typeof candidate.message === 'string' && /DEADLINE_EXCEEDED|deadline exceeded/i.test(candidate.message)) return true;
+    if (typeof candidate.message === 'string' && /DEADLINE_EXCEEDED|deadline exceeded/i.test(candidate.message))
+      return true;
     current = candidate.cause;
   }
   return false;

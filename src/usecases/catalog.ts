@@ -58,14 +58,25 @@ export async function createProduct(db: Db, actor: Actor, input: ProductInput, n
   try {
     return await db.$transaction(async (tx) => {
       const row = await tx.product.create({
-        data: { id: `prd_${randomUUID().replaceAll('-', '')}`, tenant: actor.tenant, sku: input.sku, name: input.name, description: input.description ?? null, active: input.active ?? true },
+        data: {
+          id: `prd_${randomUUID().replaceAll('-', '')}`,
+          tenant: actor.tenant,
+          sku: input.sku,
+          name: input.name,
+          description: input.description ?? null,
+          active: input.active ?? true,
+        },
         include: { prices: true },
       });
       await auditProduct(tx, actor, row, 'product.created', now, { sku: row.sku, name: row.name });
       return toProductView(row);
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') throw new LeadflowError('conflict', `A product with SKU ${input.sku} already exists; change it with PATCH /api/products/${encodeURIComponent(input.sku)}.`);
+    if ((error as { code?: string }).code === 'P2002')
+      throw new LeadflowError(
+        'conflict',
+        `A product with SKU ${input.sku} already exists; change it with PATCH /api/products/${encodeURIComponent(input.sku)}.`,
+      );
     throw error;
   }
 }
@@ -84,7 +95,13 @@ export async function getProduct(db: Db, actor: Actor, sku: string): Promise<Pro
   return toProductView(await findProduct(db, actor.tenant, sku));
 }
 
-export async function updateProduct(db: Db, actor: Actor, sku: string, changes: ProductChanges, now: Date): Promise<ProductView> {
+export async function updateProduct(
+  db: Db,
+  actor: Actor,
+  sku: string,
+  changes: ProductChanges,
+  now: Date,
+): Promise<ProductView> {
   return db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
     const row = await tx.product.update({
@@ -105,7 +122,12 @@ export async function updateProduct(db: Db, actor: Actor, sku: string, changes: 
  * Deletes a product that no price book lists; one that a price book lists is deactivated
  * instead (and keeps its prices), so quotes that name it still resolve.
  */
-export async function removeProduct(db: Db, actor: Actor, sku: string, now: Date): Promise<{ outcome: 'deleted' } | { outcome: 'deactivated'; product: ProductView }> {
+export async function removeProduct(
+  db: Db,
+  actor: Actor,
+  sku: string,
+  now: Date,
+): Promise<{ outcome: 'deleted' } | { outcome: 'deactivated'; product: ProductView }> {
   return db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
     if (product.prices.length === 0) {
@@ -113,8 +135,15 @@ export async function removeProduct(db: Db, actor: Actor, sku: string, now: Date
       await auditProduct(tx, actor, product, 'product.deleted', now, { sku });
       return { outcome: 'deleted' as const };
     }
-    const row = await tx.product.update({ where: { id: product.id }, data: { active: false }, include: { prices: true } });
-    await auditProduct(tx, actor, row, 'product.deactivated', now, { sku, reason: 'listed in a price book, so kept inactive instead of deleted' });
+    const row = await tx.product.update({
+      where: { id: product.id },
+      data: { active: false },
+      include: { prices: true },
+    });
+    await auditProduct(tx, actor, row, 'product.deactivated', now, {
+      sku,
+      reason: 'listed in a price book, so kept inactive instead of deleted',
+    });
     return { outcome: 'deactivated' as const, product: toProductView(row) };
   });
 }
@@ -130,24 +159,57 @@ export async function setPrice(
   const unitPriceMinor = parseUnitPrice(entry.unitPrice, entry.currency);
   return db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
-    const where = { tenant_priceBook_productId_currency: { tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency } };
+    const where = {
+      tenant_priceBook_productId_currency: {
+        tenant: actor.tenant,
+        priceBook: entry.priceBook,
+        productId: product.id,
+        currency: entry.currency,
+      },
+    };
     const existing = await tx.priceBookEntry.findUnique({ where, select: { id: true } });
     const row = await tx.priceBookEntry.upsert({
       where,
-      create: { id: `pbe_${randomUUID().replaceAll('-', '')}`, tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency, unitPriceMinor: BigInt(unitPriceMinor) },
+      create: {
+        id: `pbe_${randomUUID().replaceAll('-', '')}`,
+        tenant: actor.tenant,
+        priceBook: entry.priceBook,
+        productId: product.id,
+        currency: entry.currency,
+        unitPriceMinor: BigInt(unitPriceMinor),
+      },
       update: { unitPriceMinor: BigInt(unitPriceMinor) },
     });
-    await auditProduct(tx, actor, product, 'product.price-set', now, { priceBook: entry.priceBook, currency: entry.currency, unitPriceMinor });
+    await auditProduct(tx, actor, product, 'product.price-set', now, {
+      priceBook: entry.priceBook,
+      currency: entry.currency,
+      unitPriceMinor,
+    });
     return { price: toPriceView(row), created: existing === null };
   });
 }
 
-export async function removePrice(db: Db, actor: Actor, sku: string, entry: { priceBook: string; currency: string }, now: Date): Promise<void> {
+export async function removePrice(
+  db: Db,
+  actor: Actor,
+  sku: string,
+  entry: { priceBook: string; currency: string },
+  now: Date,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
-    const { count } = await tx.priceBookEntry.deleteMany({ where: { tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency } });
-    if (count === 0) throw new LeadflowError('not_found', `Product ${sku} has no ${entry.currency} price in price book "${entry.priceBook}".`);
-    await auditProduct(tx, actor, product, 'product.price-removed', now, { priceBook: entry.priceBook, currency: entry.currency });
+    const { count } = await tx.priceBookEntry.deleteMany({
+      where: { tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency },
+    });
+    if (count === 0)
+      throw new LeadflowError(
+        'not_found',
+        `Product ${sku} has no ${entry.currency} price in price book "${entry.priceBook}".`,
+      );
+    await auditProduct(tx, actor, product, 'product.price-removed', now, {
+      priceBook: entry.priceBook,
+      currency: entry.currency,
+    });
   });
 }
 
@@ -155,25 +217,43 @@ export async function removePrice(db: Db, actor: Actor, sku: string, entry: { pr
 export async function getCatalog(db: Db, actor: Actor, query: { priceBook: string; currency?: CurrencyCode }) {
   const rows = await db.product.findMany({
     where: { tenant: actor.tenant, active: true },
-    include: { prices: { where: { priceBook: query.priceBook, ...(query.currency ? { currency: query.currency } : {}) } } },
+    include: {
+      prices: { where: { priceBook: query.priceBook, ...(query.currency ? { currency: query.currency } : {}) } },
+    },
     orderBy: { sku: 'asc' },
   });
   return {
     priceBook: query.priceBook,
     currency: query.currency ?? null,
-    products: rows.map((row) => ({ sku: row.sku, name: row.name, description: row.description, prices: sortPrices(row.prices).map(toPriceView) })),
+    products: rows.map((row) => ({
+      sku: row.sku,
+      name: row.name,
+      description: row.description,
+      prices: sortPrices(row.prices).map(toPriceView),
+    })),
   };
 }
 
 /** A product's list price in a price book and currency, or null when it has none there. For the quote builder. */
-export async function findListPrice(db: Pick<Db, 'product'>, tenant: string, query: { sku: string; priceBook: string; currency: CurrencyCode }): Promise<ListPrice | null> {
+export async function findListPrice(
+  db: Pick<Db, 'product'>,
+  tenant: string,
+  query: { sku: string; priceBook: string; currency: CurrencyCode },
+): Promise<ListPrice | null> {
   const product = await db.product.findUnique({
     where: { tenant_sku: { tenant, sku: query.sku } },
     include: { prices: { where: { priceBook: query.priceBook, currency: query.currency } } },
   });
   const price = product?.prices[0];
   if (!product || !price) return null;
-  return { sku: product.sku, name: product.name, active: product.active, priceBook: price.priceBook, currency: query.currency, unitPriceMinor: minorOf(price) };
+  return {
+    sku: product.sku,
+    name: product.name,
+    active: product.active,
+    priceBook: price.priceBook,
+    currency: query.currency,
+    unitPriceMinor: minorOf(price),
+  };
 }
 
 /** Parses "1200.00" exactly into minor units; a field error (never a float, never a 500) otherwise. */
@@ -183,7 +263,10 @@ function parseUnitPrice(text: string, currency: CurrencyCode): number {
     if (minor < 0) throw new MoneyError('invalid-amount', `"${text}" is negative; a list price is 0 or more`);
     return minor;
   } catch (error) {
-    if (error instanceof MoneyError) throw new LeadflowError('validation_failed', 'The price is invalid; see fields.', { details: [{ path: 'unitPrice', message: error.message }] });
+    if (error instanceof MoneyError)
+      throw new LeadflowError('validation_failed', 'The price is invalid; see fields.', {
+        details: [{ path: 'unitPrice', message: error.message }],
+      });
     throw error;
   }
 }
@@ -196,8 +279,14 @@ async function findProduct(db: Pick<Db, 'product'> | Tx, tenant: string, sku: st
 
 function toProductView(row: ProductRow & { prices: PriceRow[] }): ProductView {
   return {
-    id: row.id, sku: row.sku, name: row.name, description: row.description, active: row.active, prices: sortPrices(row.prices).map(toPriceView),
-    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    active: row.active,
+    prices: sortPrices(row.prices).map(toPriceView),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -207,15 +296,36 @@ function sortPrices(prices: PriceRow[]): PriceRow[] {
 
 function toPriceView(row: PriceRow): PriceView {
   const unitPriceMinor = minorOf(row);
-  return { priceBook: row.priceBook, currency: row.currency, unitPriceMinor, unitPriceFormatted: formatMoney(unitPriceMinor, row.currency) };
+  return {
+    priceBook: row.priceBook,
+    currency: row.currency,
+    unitPriceMinor,
+    unitPriceFormatted: formatMoney(unitPriceMinor, row.currency),
+  };
 }
 
 function minorOf(row: PriceRow): number {
   const minor = Number(row.unitPriceMinor);
-  if (!Number.isSafeInteger(minor)) throw new LeadflowError('internal', `Price ${row.id} (${row.unitPriceMinor}) is beyond the largest exact amount.`);
+  if (!Number.isSafeInteger(minor))
+    throw new LeadflowError('internal', `Price ${row.id} (${row.unitPriceMinor}) is beyond the largest exact amount.`);
   return minor;
 }
 
-async function auditProduct(tx: Tx, actor: Actor, product: { id: string }, action: string, now: Date, details: Record<string, unknown>): Promise<void> {
-  await recordAudit(tx, { tenant: actor.tenant, subjectType: 'product', subjectId: product.id, action, actor: actor.email, details, occurredAt: now });
+async function auditProduct(
+  tx: Tx,
+  actor: Actor,
+  product: { id: string },
+  action: string,
+  now: Date,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(tx, {
+    tenant: actor.tenant,
+    subjectType: 'product',
+    subjectId: product.id,
+    action,
+    actor: actor.email,
+    details,
+    occurredAt: now,
+  });
 }

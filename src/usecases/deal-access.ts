@@ -21,7 +21,11 @@ export async function findDeal(db: Pick<Db, 'deal'>, tenant: string, dealId: str
 }
 
 /** Whether `actor` may write the deal's records: its owner, a manager up to 5 levels above the owner, or RevOps. */
-export async function canWriteDeal(db: Pick<Db, 'rep'>, actor: Actor, deal: Pick<DealRow, 'tenant' | 'ownerEmail'>): Promise<boolean> {
+export async function canWriteDeal(
+  db: Pick<Db, 'rep'>,
+  actor: Actor,
+  deal: Pick<DealRow, 'tenant' | 'ownerEmail'>,
+): Promise<boolean> {
   if (actor.role === 'revops') return true;
   const owner = deal.ownerEmail.toLowerCase();
   const me = actor.email.toLowerCase();
@@ -34,7 +38,10 @@ export async function canWriteDeal(db: Pick<Db, 'rep'>, actor: Actor, deal: Pick
 export async function findWritableDeal(db: Pick<Db, 'deal' | 'rep'>, actor: Actor, dealId: string): Promise<DealRow> {
   const deal = await findDeal(db, actor.tenant, dealId);
   if (!(await canWriteDeal(db, actor, deal))) {
-    throw new LeadflowError('forbidden', `Only the deal's owner (${deal.ownerEmail}), their managers or RevOps may change deal ${deal.id}; ${actor.email} is none of these.`);
+    throw new LeadflowError(
+      'forbidden',
+      `Only the deal's owner (${deal.ownerEmail}), their managers or RevOps may change deal ${deal.id}; ${actor.email} is none of these.`,
+    );
   }
   return deal;
 }
@@ -42,11 +49,17 @@ export async function findWritableDeal(db: Pick<Db, 'deal' | 'rep'>, actor: Acto
 /** Emails of the rep's managers, nearest first, up to MANAGER_CHAIN_DEPTH levels. */
 export async function managerChain(db: Pick<Db, 'rep'>, tenant: string, email: string): Promise<string[]> {
   const chain: string[] = [];
-  let rep = await db.rep.findUnique({ where: { tenant_email: { tenant, email } }, select: { id: true, managerId: true } });
+  let rep = await db.rep.findUnique({
+    where: { tenant_email: { tenant, email } },
+    select: { id: true, managerId: true },
+  });
   const seen = new Set<string>(rep ? [rep.id] : []);
   while (rep?.managerId && chain.length < MANAGER_CHAIN_DEPTH && !seen.has(rep.managerId)) {
     seen.add(rep.managerId);
-    const manager: { id: string; email: string; managerId: string | null } | null = await db.rep.findFirst({ where: { id: rep.managerId, tenant }, select: { id: true, email: true, managerId: true } });
+    const manager: { id: string; email: string; managerId: string | null } | null = await db.rep.findFirst({
+      where: { id: rep.managerId, tenant },
+      select: { id: true, email: true, managerId: true },
+    });
     if (!manager) break;
     chain.push(manager.email);
     rep = manager;
@@ -63,5 +76,14 @@ export async function auditDeal(
   occurredAt: Date,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await recordAudit(db, { tenant: deal.tenant, subjectType: 'deal', subjectId: deal.id, dealId: deal.id, action, actor: actor.email, details, occurredAt });
+  await recordAudit(db, {
+    tenant: deal.tenant,
+    subjectType: 'deal',
+    subjectId: deal.id,
+    dealId: deal.id,
+    action,
+    actor: actor.email,
+    details,
+    occurredAt,
+  });
 }

@@ -27,22 +27,39 @@ export interface DealCommandDeps {
 const ref = (actor: Actor): desk.ActorRef => ({ email: actor.email, role: actor.role });
 
 /** Sends an update and turns the workflow's refusals into domain errors. */
-export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(temporal: Client, workflowId: string, update: UpdateDefinition<R, A>, args: A, updateId?: string): Promise<R> {
+export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(
+  temporal: Client,
+  workflowId: string,
+  update: UpdateDefinition<R, A>,
+  args: A,
+  updateId?: string,
+): Promise<R> {
   try {
-    return await temporal.withDeadline(Date.now() + 30_000, () => temporal.workflow.getHandle(workflowId).executeUpdate(update, { args, updateId: updateId ?? randomUUID() }));
+    return await temporal.withDeadline(Date.now() + 30_000, () =>
+      temporal.workflow.getHandle(workflowId).executeUpdate(update, { args, updateId: updateId ?? randomUUID() }),
+    );
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const failure = innermost(error);
       if (failure.type === 'StageBlocked') {
         const details = (failure.details?.[0] ?? {}) as { missing?: string[]; warnings?: string[] };
-        throw new LeadflowError('not_allowed', failure.message, { details: (details.missing ?? []).map((missing) => ({ path: 'stage', message: missing })) });
+        throw new LeadflowError('not_allowed', failure.message, {
+          details: (details.missing ?? []).map((missing) => ({ path: 'stage', message: missing })),
+        });
       }
       // The rules refused a hand-over (role, availability, allowManual): about the caller's `to`.
-      if (failure.type === 'DelegationRefused') throw new LeadflowError('not_allowed', failure.message, { details: [{ path: 'to', message: failure.message }] });
+      if (failure.type === 'DelegationRefused')
+        throw new LeadflowError('not_allowed', failure.message, {
+          details: [{ path: 'to', message: failure.message }],
+        });
       throw new LeadflowError('conflict', failure.message, { cause: error });
     }
-    if ((error as { name?: string }).name === 'WorkflowNotFoundError') throw new LeadflowError('conflict', `Workflow ${workflowId} is not running.`);
-    if (isTemporalUnavailable(error)) throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', { cause: error });
+    if ((error as { name?: string }).name === 'WorkflowNotFoundError')
+      throw new LeadflowError('conflict', `Workflow ${workflowId} is not running.`);
+    if (isTemporalUnavailable(error))
+      throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', {
+        cause: error,
+      });
     throw error;
   }
 }
@@ -52,7 +69,11 @@ function innermost(error: Error): { message: string; type?: string; details?: un
   for (let current: unknown = error.cause, depth = 0; current && depth < 8; depth++) {
     const candidate = current as { message?: unknown; cause?: unknown; type?: unknown; details?: unknown };
     if (typeof candidate.message === 'string' && candidate.message) {
-      found = { message: candidate.message, type: typeof candidate.type === 'string' ? candidate.type : undefined, details: Array.isArray(candidate.details) ? candidate.details : undefined };
+      found = {
+        message: candidate.message,
+        type: typeof candidate.type === 'string' ? candidate.type : undefined,
+        details: Array.isArray(candidate.details) ? candidate.details : undefined,
+      };
     }
     current = candidate.cause;
   }
@@ -60,11 +81,22 @@ function innermost(error: Error): { message: string; type?: string; details?: un
 }
 
 /** The lead's owner, someone up their management chain, or revops may convert it. */
-export async function convertLead(deps: DealCommandDeps, actor: Actor, leadId: string, request: Omit<ConvertRequest, 'actor'>): Promise<{ dealId: string; workflowId: string; created: boolean }> {
-  const lead = await deps.db.lead.findUnique({ where: { id: leadId }, select: { tenant: true, ownerId: true, journeyId: true } });
+export async function convertLead(
+  deps: DealCommandDeps,
+  actor: Actor,
+  leadId: string,
+  request: Omit<ConvertRequest, 'actor'>,
+): Promise<{ dealId: string; workflowId: string; created: boolean }> {
+  const lead = await deps.db.lead.findUnique({
+    where: { id: leadId },
+    select: { tenant: true, ownerId: true, journeyId: true },
+  });
   if (!lead || lead.tenant !== actor.tenant) throw new LeadflowError('not_found', `No lead with id ${leadId}.`);
   if (!(await canWriteDeal(deps.db, actor, { tenant: lead.tenant, ownerEmail: lead.ownerId ?? actor.email }))) {
-    throw new LeadflowError('forbidden', `Only the lead's owner (${lead.ownerId ?? 'none'}), their managers or revops may convert it; ${actor.email} is ${actor.role}.`);
+    throw new LeadflowError(
+      'forbidden',
+      `Only the lead's owner (${lead.ownerId ?? 'none'}), their managers or revops may convert it; ${actor.email} is ${actor.role}.`,
+    );
   }
   // No fixed update id: Temporal would replay the first answer (`created: true`) to a repeat. The
   // journey's handler is idempotent and serialised, so a repeat (or a concurrent twin) is told
@@ -74,10 +106,17 @@ export async function convertLead(deps: DealCommandDeps, actor: Actor, leadId: s
 
 /** A closed deal's journey has ended: say so, rather than "workflow not running" (or after writing a row). */
 function assertDealOpen(deal: { id: string; stage: string }): void {
-  if (deal.stage === 'closed-won' || deal.stage === 'closed-lost') throw new LeadflowError('conflict', `Deal ${deal.id} is ${deal.stage}; a closed deal does not change.`);
+  if (deal.stage === 'closed-won' || deal.stage === 'closed-lost')
+    throw new LeadflowError('conflict', `Deal ${deal.id} is ${deal.stage}; a closed deal does not change.`);
 }
 
-export async function moveDealStage(deps: DealCommandDeps, actor: Actor, dealId: string, to: DealStage, reason: string | undefined): Promise<desk.StageMoveResult> {
+export async function moveDealStage(
+  deps: DealCommandDeps,
+  actor: Actor,
+  dealId: string,
+  to: DealStage,
+  reason: string | undefined,
+): Promise<desk.StageMoveResult> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
   assertDealOpen(deal);
   return updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [{ to, reason, actor: ref(actor) }]);
@@ -91,16 +130,50 @@ export interface MeetingInput {
   attendees: Array<{ name: string; email?: string; contactId?: string }>;
 }
 
-export async function scheduleMeeting(deps: DealCommandDeps, actor: Actor, dealId: string, input: MeetingInput): Promise<{ meetingId: string; remindAt: string[] }> {
+export async function scheduleMeeting(
+  deps: DealCommandDeps,
+  actor: Actor,
+  dealId: string,
+  input: MeetingInput,
+): Promise<{ meetingId: string; remindAt: string[] }> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
   assertDealOpen(deal);
-  if (Date.parse(input.endsAt) <= Date.parse(input.startsAt)) throw new LeadflowError('validation_failed', 'The meeting ends before it starts.', { details: [{ path: 'endsAt', message: 'must be after startsAt' }] });
+  if (Date.parse(input.endsAt) <= Date.parse(input.startsAt))
+    throw new LeadflowError('validation_failed', 'The meeting ends before it starts.', {
+      details: [{ path: 'endsAt', message: 'must be after startsAt' }],
+    });
   const meetingId = `mtg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   await deps.db.$transaction(async (tx) => {
-    await tx.meeting.create({ data: { id: meetingId, dealId, kind: input.kind, title: input.title, startsAt: new Date(input.startsAt), endsAt: new Date(input.endsAt), attendees: input.attendees, createdBy: actor.email } });
-    await recordAudit(tx, { tenant: deal.tenant, subjectType: 'deal', subjectId: dealId, dealId, action: 'meeting.scheduled', actor: actor.email, details: { meetingId, kind: input.kind, title: input.title, startsAt: input.startsAt }, occurredAt: new Date() });
+    await tx.meeting.create({
+      data: {
+        id: meetingId,
+        dealId,
+        kind: input.kind,
+        title: input.title,
+        startsAt: new Date(input.startsAt),
+        endsAt: new Date(input.endsAt),
+        attendees: input.attendees,
+        createdBy: actor.email,
+      },
+    });
+    await recordAudit(tx, {
+      tenant: deal.tenant,
+      subjectType: 'deal',
+      subjectId: dealId,
+      dealId,
+      action: 'meeting.scheduled',
+      actor: actor.email,
+      details: { meetingId, kind: input.kind, title: input.title, startsAt: input.startsAt },
+      occurredAt: new Date(),
+    });
   });
-  const scheduled = await updateWorkflow(deps.temporal, deal.workflowId, desk.meetingScheduled, [{ meetingId, kind: input.kind, startsAt: input.startsAt, actor: ref(actor) }], `meeting-${meetingId}`);
+  const scheduled = await updateWorkflow(
+    deps.temporal,
+    deal.workflowId,
+    desk.meetingScheduled,
+    [{ meetingId, kind: input.kind, startsAt: input.startsAt, actor: ref(actor) }],
+    `meeting-${meetingId}`,
+  );
   return { meetingId, remindAt: scheduled.remindAt };
 }
 
@@ -111,28 +184,68 @@ export interface MeetingOutcomeInput {
 }
 
 /** Records how a meeting went; attendees who came count as engaged; a held demo starts its follow-up. */
-export async function completeMeeting(deps: DealCommandDeps, actor: Actor, dealId: string, meetingId: string, input: MeetingOutcomeInput): Promise<{ followUp: string | null }> {
+export async function completeMeeting(
+  deps: DealCommandDeps,
+  actor: Actor,
+  dealId: string,
+  meetingId: string,
+  input: MeetingOutcomeInput,
+): Promise<{ followUp: string | null }> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
   const meeting = await deps.db.meeting.findUnique({ where: { id: meetingId } });
-  if (!meeting || meeting.dealId !== dealId) throw new LeadflowError('not_found', `Deal ${dealId} has no meeting ${meetingId}.`);
-  if (meeting.status !== 'scheduled' && meeting.status !== input.status) throw new LeadflowError('conflict', `The meeting was already recorded as ${meeting.status}.`);
+  if (!meeting || meeting.dealId !== dealId)
+    throw new LeadflowError('not_found', `Deal ${dealId} has no meeting ${meetingId}.`);
+  if (meeting.status !== 'scheduled' && meeting.status !== input.status)
+    throw new LeadflowError('conflict', `The meeting was already recorded as ${meeting.status}.`);
   const now = new Date();
   await deps.db.$transaction(async (tx) => {
-    await tx.meeting.update({ where: { id: meetingId }, data: { status: input.status, attendance: input.attendance, feedback: input.feedback ?? null } });
+    await tx.meeting.update({
+      where: { id: meetingId },
+      data: { status: input.status, attendance: input.attendance, feedback: input.feedback ?? null },
+    });
     const attended = input.attendance.filter((a) => a.attended && a.contactId).map((a) => a.contactId!);
     if (input.status === 'held' && attended.length > 0) await markEngaged(tx, attended, meeting.startsAt);
     await tx.dealActivity.upsert({
       where: { idempotencyKey: `${meetingId}:outcome` },
-      create: { id: `${meetingId}:outcome`, dealId, kind: meeting.kind === 'meeting' ? 'meeting' : 'demo', summary: `${meeting.title}: ${input.status}`, outcome: input.feedback ?? null, actor: actor.email, occurredAt: meeting.startsAt, payload: { attendance: input.attendance }, idempotencyKey: `${meetingId}:outcome` },
+      create: {
+        id: `${meetingId}:outcome`,
+        dealId,
+        kind: meeting.kind === 'meeting' ? 'meeting' : 'demo',
+        summary: `${meeting.title}: ${input.status}`,
+        outcome: input.feedback ?? null,
+        actor: actor.email,
+        occurredAt: meeting.startsAt,
+        payload: { attendance: input.attendance },
+        idempotencyKey: `${meetingId}:outcome`,
+      },
       update: {},
     });
-    await recordAudit(tx, { tenant: deal.tenant, subjectType: 'deal', subjectId: dealId, dealId, action: 'meeting.recorded', actor: actor.email, details: { meetingId, status: input.status, attended }, occurredAt: now, idempotencyKey: `${meetingId}:recorded` });
+    await recordAudit(tx, {
+      tenant: deal.tenant,
+      subjectType: 'deal',
+      subjectId: dealId,
+      dealId,
+      action: 'meeting.recorded',
+      actor: actor.email,
+      details: { meetingId, status: input.status, attended },
+      occurredAt: now,
+      idempotencyKey: `${meetingId}:recorded`,
+    });
   });
-  return updateWorkflow(deps.temporal, deal.workflowId, desk.meetingCompleted, [{ meetingId, kind: meeting.kind as MeetingInput['kind'], status: input.status, actor: ref(actor) }], `meeting-outcome-${meetingId}`);
+  return updateWorkflow(
+    deps.temporal,
+    deal.workflowId,
+    desk.meetingCompleted,
+    [{ meetingId, kind: meeting.kind as MeetingInput['kind'], status: input.status, actor: ref(actor) }],
+    `meeting-outcome-${meetingId}`,
+  );
 }
 
 async function versionOnWritableDeal(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number) {
-  const quote = await deps.db.quote.findUnique({ where: { id: quoteId }, include: { versions: { where: { version } } } });
+  const quote = await deps.db.quote.findUnique({
+    where: { id: quoteId },
+    include: { versions: { where: { version } } },
+  });
   if (!quote || quote.tenant !== actor.tenant) throw new LeadflowError('not_found', `No quote ${quoteId}.`);
   const row = quote.versions[0];
   if (!row) throw new LeadflowError('not_found', `Quote ${quote.number} has no version ${version}.`);
@@ -140,16 +253,29 @@ async function versionOnWritableDeal(deps: DealCommandDeps, actor: Actor, quoteI
   return { deal, version: row };
 }
 
-export async function sendQuoteVersion(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number): Promise<{ versionId: string; expiresAt: string }> {
+export async function sendQuoteVersion(
+  deps: DealCommandDeps,
+  actor: Actor,
+  quoteId: string,
+  version: number,
+): Promise<{ versionId: string; expiresAt: string }> {
   const { deal, version: row } = await versionOnWritableDeal(deps, actor, quoteId, version);
-  const send = () => updateWorkflow(deps.temporal, deal.workflowId, desk.sendQuote, [{ versionId: row.id, actor: ref(actor) }], `send-${row.id}`);
+  const send = () =>
+    updateWorkflow(
+      deps.temporal,
+      deal.workflowId,
+      desk.sendQuote,
+      [{ versionId: row.id, actor: ref(actor) }],
+      `send-${row.id}`,
+    );
   // The approval chain records its outcome, then tells the deal: for a moment the version reads
   // approved here while the deal still waits. Give the deal up to two seconds to hear it.
   for (let attempt = 0; ; attempt++) {
     try {
       return await send();
     } catch (error) {
-      const waiting = error instanceof LeadflowError && error.code === 'conflict' && error.message.includes('pending-approval');
+      const waiting =
+        error instanceof LeadflowError && error.code === 'conflict' && error.message.includes('pending-approval');
       if (!waiting || attempt >= 10) throw error;
       const stored = await deps.db.quoteVersion.findUnique({ where: { id: row.id }, select: { status: true } });
       if (stored?.status !== 'approved') throw error;
@@ -158,9 +284,21 @@ export async function sendQuoteVersion(deps: DealCommandDeps, actor: Actor, quot
   }
 }
 
-export async function requestQuoteSignature(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number, signer: { name: string; email: string }): Promise<{ envelopeId: string }> {
+export async function requestQuoteSignature(
+  deps: DealCommandDeps,
+  actor: Actor,
+  quoteId: string,
+  version: number,
+  signer: { name: string; email: string },
+): Promise<{ envelopeId: string }> {
   const { deal, version: row } = await versionOnWritableDeal(deps, actor, quoteId, version);
-  return updateWorkflow(deps.temporal, deal.workflowId, desk.requestSignature, [{ versionId: row.id, signer, actor: ref(actor) }], `signature-${row.id}`);
+  return updateWorkflow(
+    deps.temporal,
+    deal.workflowId,
+    desk.requestSignature,
+    [{ versionId: row.id, signer, actor: ref(actor) }],
+    `signature-${row.id}`,
+  );
 }
 
 /**
@@ -168,49 +306,108 @@ export async function requestQuoteSignature(deps: DealCommandDeps, actor: Actor,
  * anyone else); the decision must name the content hash the approver reviewed (409 when the
  * quote changed since). A repeated identical decision (a double click) returns the recorded one.
  */
-export async function decideApprovalStep(deps: DealCommandDeps, actor: Actor, requestId: string, stepId: string, input: { decision: 'approve' | 'reject'; comment: string; contentHash: string }): Promise<desk.ApprovalDecisionResult> {
+export async function decideApprovalStep(
+  deps: DealCommandDeps,
+  actor: Actor,
+  requestId: string,
+  stepId: string,
+  input: { decision: 'approve' | 'reject'; comment: string; contentHash: string },
+): Promise<desk.ApprovalDecisionResult> {
   const step = await deps.db.approvalStep.findUnique({ where: { id: stepId }, include: { request: true } });
-  if (!step || step.requestId !== requestId || step.request.tenant !== actor.tenant) throw new LeadflowError('not_found', `Approval request ${requestId} has no step ${stepId}.`);
+  if (!step || step.requestId !== requestId || step.request.tenant !== actor.tenant)
+    throw new LeadflowError('not_found', `Approval request ${requestId} has no step ${stepId}.`);
   if (!(await mayDecide(deps.db, actor.tenant, step, actor.email))) {
-    throw new LeadflowError('forbidden', `Only ${step.assigneeEmail} (the ${step.level} approver) or their delegate may decide this step; ${actor.email} may not.`);
+    throw new LeadflowError(
+      'forbidden',
+      `Only ${step.assigneeEmail} (the ${step.level} approver) or their delegate may decide this step; ${actor.email} may not.`,
+    );
   }
   const wanted = input.decision === 'approve' ? 'approved' : 'rejected';
   const repeated = step.status !== 'pending' && step.decidedBy === actor.email && step.status === wanted;
-  if (step.status !== 'pending' && !repeated) throw new LeadflowError('conflict', `This step is already ${step.status}${step.decidedBy ? ` by ${step.decidedBy}` : ''}.`);
+  if (step.status !== 'pending' && !repeated)
+    throw new LeadflowError(
+      'conflict',
+      `This step is already ${step.status}${step.decidedBy ? ` by ${step.decidedBy}` : ''}.`,
+    );
   if (repeated && step.request.status !== 'pending') {
-    return { stepId, decision: wanted, decidedBy: actor.email, decidedAt: step.decidedAt!.toISOString(), requestStatus: step.request.status as 'approved' | 'rejected' };
+    return {
+      stepId,
+      decision: wanted,
+      decidedBy: actor.email,
+      decidedAt: step.decidedAt!.toISOString(),
+      requestStatus: step.request.status as 'approved' | 'rejected',
+    };
   }
   if (input.contentHash !== step.request.contentHash) {
-    throw new LeadflowError('conflict', `The quote changed since you reviewed it: this approval is for content ${step.request.contentHash}. Review the current version and decide again.`, { details: [{ path: 'contentHash', message: `is not the content under approval (${step.request.contentHash})` }] });
+    throw new LeadflowError(
+      'conflict',
+      `The quote changed since you reviewed it: this approval is for content ${step.request.contentHash}. Review the current version and decide again.`,
+      {
+        details: [{ path: 'contentHash', message: `is not the content under approval (${step.request.contentHash})` }],
+      },
+    );
   }
   // A repeat while the chain still runs goes to the workflow with the same update id, so Temporal
   // answers with the first press's result (the request row may not have caught up yet).
   const updateId = `decision-${createHash('sha256').update(`${stepId}\u0000${actor.email}\u0000${wanted}`).digest('hex').slice(0, 32)}`;
-  return updateWorkflow(deps.temporal, step.request.workflowId, desk.decideApproval, [{ stepId, decision: input.decision, comment: input.comment, contentHash: input.contentHash, actor: ref(actor) }], updateId);
+  return updateWorkflow(
+    deps.temporal,
+    step.request.workflowId,
+    desk.decideApproval,
+    [{ stepId, decision: input.decision, comment: input.comment, contentHash: input.contentHash, actor: ref(actor) }],
+    updateId,
+  );
 }
 
 /** The step's approver (or their delegate) hands it to someone else, with a reason. */
-export async function delegateApprovalStep(deps: DealCommandDeps, actor: Actor, requestId: string, stepId: string, input: { to: string; reason: string }): Promise<{ stepId: string; assigneeEmail: string }> {
+export async function delegateApprovalStep(
+  deps: DealCommandDeps,
+  actor: Actor,
+  requestId: string,
+  stepId: string,
+  input: { to: string; reason: string },
+): Promise<{ stepId: string; assigneeEmail: string }> {
   const step = await deps.db.approvalStep.findUnique({ where: { id: stepId }, include: { request: true } });
-  if (!step || step.requestId !== requestId || step.request.tenant !== actor.tenant) throw new LeadflowError('not_found', `Approval request ${requestId} has no step ${stepId}.`);
+  if (!step || step.requestId !== requestId || step.request.tenant !== actor.tenant)
+    throw new LeadflowError('not_found', `Approval request ${requestId} has no step ${stepId}.`);
   if (!(await mayDecide(deps.db, actor.tenant, step, actor.email))) {
-    throw new LeadflowError('forbidden', `Only ${step.assigneeEmail} (the ${step.level} approver) or their delegate may hand this step on; ${actor.email} may not.`);
+    throw new LeadflowError(
+      'forbidden',
+      `Only ${step.assigneeEmail} (the ${step.level} approver) or their delegate may hand this step on; ${actor.email} may not.`,
+    );
   }
   if (step.status !== 'pending') throw new LeadflowError('conflict', `This step is already ${step.status}.`);
-  return updateWorkflow(deps.temporal, step.request.workflowId, desk.delegateApproval, [{ stepId, to: input.to, reason: input.reason, actor: ref(actor) }], `delegate-${stepId}-${input.to}`);
+  return updateWorkflow(
+    deps.temporal,
+    step.request.workflowId,
+    desk.delegateApproval,
+    [{ stepId, to: input.to, reason: input.reason, actor: ref(actor) }],
+    `delegate-${stepId}-${input.to}`,
+  );
 }
 
 /** Approval requests: a person's own queue (`assignee: me`) or all of a deal's. */
-export async function listApprovals(db: Db, actor: Actor, filter: { status?: string; assignee?: string; dealId?: string }) {
+export async function listApprovals(
+  db: Db,
+  actor: Actor,
+  filter: { status?: string; assignee?: string; dealId?: string },
+) {
   const assignee = filter.assignee === 'me' ? actor.email : filter.assignee;
   const requests = await db.approvalRequest.findMany({
     where: {
       tenant: actor.tenant,
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.dealId ? { dealId: filter.dealId } : {}),
-      ...(assignee ? { steps: { some: { assigneeEmail: assignee, ...(filter.status === 'pending' ? { status: 'pending' } : {}) } } } : {}),
+      ...(assignee
+        ? {
+            steps: { some: { assigneeEmail: assignee, ...(filter.status === 'pending' ? { status: 'pending' } : {}) } },
+          }
+        : {}),
     },
-    include: { steps: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] }, quoteVersion: { include: { quote: true } } },
+    include: {
+      steps: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] },
+      quoteVersion: { include: { quote: true } },
+    },
     orderBy: { requestedAt: 'desc' },
     take: 100,
   });
@@ -218,13 +415,39 @@ export async function listApprovals(db: Db, actor: Actor, filter: { status?: str
 }
 
 export async function getApproval(db: Db, actor: Actor, requestId: string) {
-  const request = await db.approvalRequest.findUnique({ where: { id: requestId }, include: { steps: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] }, quoteVersion: { include: { quote: true } } } });
-  if (!request || request.tenant !== actor.tenant) throw new LeadflowError('not_found', `No approval request ${requestId}.`);
-  const audit = await db.auditEvent.findMany({ where: { subjectType: 'approval', subjectId: requestId }, orderBy: { occurredAt: 'asc' } });
-  return { ...approvalView(request), quote: { ...approvalView(request).quote, content: request.quoteVersion.content, totals: request.quoteVersion.totals }, audit: audit.map((e) => ({ action: e.action, actor: e.actor, reason: e.reason, details: e.details, occurredAt: e.occurredAt.toISOString() })) };
+  const request = await db.approvalRequest.findUnique({
+    where: { id: requestId },
+    include: {
+      steps: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] },
+      quoteVersion: { include: { quote: true } },
+    },
+  });
+  if (!request || request.tenant !== actor.tenant)
+    throw new LeadflowError('not_found', `No approval request ${requestId}.`);
+  const audit = await db.auditEvent.findMany({
+    where: { subjectType: 'approval', subjectId: requestId },
+    orderBy: { occurredAt: 'asc' },
+  });
+  return {
+    ...approvalView(request),
+    quote: {
+      ...approvalView(request).quote,
+      content: request.quoteVersion.content,
+      totals: request.quoteVersion.totals,
+    },
+    audit: audit.map((e) => ({
+      action: e.action,
+      actor: e.actor,
+      reason: e.reason,
+      details: e.details,
+      occurredAt: e.occurredAt.toISOString(),
+    })),
+  };
 }
 
-type ApprovalRow = Prisma.ApprovalRequestGetPayload<{ include: { steps: true; quoteVersion: { include: { quote: true } } } }>;
+type ApprovalRow = Prisma.ApprovalRequestGetPayload<{
+  include: { steps: true; quoteVersion: { include: { quote: true } } };
+}>;
 
 function approvalView(request: ApprovalRow) {
   return {
@@ -239,7 +462,13 @@ function approvalView(request: ApprovalRow) {
     requestedAt: request.requestedAt.toISOString(),
     decidedAt: request.decidedAt?.toISOString() ?? null,
     outcomeReason: request.outcomeReason,
-    quote: { id: request.quoteVersion.quoteId, number: request.quoteVersion.quote.number, version: request.quoteVersion.version, status: request.quoteVersion.status, discountBp: request.quoteVersion.approvalDiscountBp },
+    quote: {
+      id: request.quoteVersion.quoteId,
+      number: request.quoteVersion.quote.number,
+      version: request.quoteVersion.version,
+      status: request.quoteVersion.status,
+      discountBp: request.quoteVersion.approvalDiscountBp,
+    },
     steps: request.steps.map((step) => ({
       id: step.id,
       position: step.position,
@@ -263,15 +492,27 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
   const [account, stageEvents, decisions, quotes, meetings, contract, approvals] = await Promise.all([
     deps.db.account.findUnique({ where: { id: deal.accountId } }),
     deps.db.stageEvent.findMany({ where: { leadId: deal.leadId }, orderBy: { occurredAt: 'asc' } }),
-    deps.db.decision.findMany({ where: { leadId: deal.leadId, kind: { in: ['stage-exit', 'approval', 'deal-stalled'] } }, orderBy: { decidedAt: 'asc' } }),
+    deps.db.decision.findMany({
+      where: { leadId: deal.leadId, kind: { in: ['stage-exit', 'approval', 'deal-stalled'] } },
+      orderBy: { decidedAt: 'asc' },
+    }),
     deps.db.quote.findMany({ where: { dealId }, include: { versions: { orderBy: { version: 'asc' } } } }),
     deps.db.meeting.findMany({ where: { dealId }, orderBy: { startsAt: 'asc' } }),
     deps.db.contract.findUnique({ where: { dealId } }),
-    deps.db.approvalRequest.findMany({ where: { dealId }, orderBy: { requestedAt: 'asc' }, select: { id: true, status: true, tier: true, quoteVersionId: true } }),
+    deps.db.approvalRequest.findMany({
+      where: { dealId },
+      orderBy: { requestedAt: 'asc' },
+      select: { id: true, status: true, tier: true, quoteVersionId: true },
+    }),
   ]);
   let journey: unknown = { status: 'unavailable' };
   try {
-    journey = { status: 'live', ...(await deps.temporal.withDeadline(Date.now() + 3_000, () => deps.temporal.workflow.getHandle(deal.workflowId).query(desk.dealState))) };
+    journey = {
+      status: 'live',
+      ...(await deps.temporal.withDeadline(Date.now() + 3_000, () =>
+        deps.temporal.workflow.getHandle(deal.workflowId).query(desk.dealState),
+      )),
+    };
   } catch {
     journey = { status: 'unavailable' };
   }
@@ -289,17 +530,76 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
     workflowId: deal.workflowId,
     account: account ? { id: account.id, name: account.name, domain: account.domain } : null,
     journey,
-    stageEvents: stageEvents.map((e) => ({ fromStage: e.fromStage, toStage: e.toStage, reason: e.reason, rulesetVersion: e.rulesetVersion, occurredAt: e.occurredAt.toISOString() })),
-    decisions: decisions.map((d) => ({ kind: d.kind, outcome: d.outcome, explanation: d.explanation, rulesetVersion: d.rulesetVersion, decidedAt: d.decidedAt.toISOString() })),
-    quotes: quotes.map((q) => ({ id: q.id, number: q.number, currentVersion: q.currentVersion, versions: q.versions.map((v) => ({ version: v.version, id: v.id, status: v.status, contentHash: v.contentHash, approvalTier: v.approvalTier, sentAt: v.sentAt?.toISOString() ?? null, expiresAt: v.expiresAt?.toISOString() ?? null, signedAt: v.signedAt?.toISOString() ?? null })) })),
+    stageEvents: stageEvents.map((e) => ({
+      fromStage: e.fromStage,
+      toStage: e.toStage,
+      reason: e.reason,
+      rulesetVersion: e.rulesetVersion,
+      occurredAt: e.occurredAt.toISOString(),
+    })),
+    decisions: decisions.map((d) => ({
+      kind: d.kind,
+      outcome: d.outcome,
+      explanation: d.explanation,
+      rulesetVersion: d.rulesetVersion,
+      decidedAt: d.decidedAt.toISOString(),
+    })),
+    quotes: quotes.map((q) => ({
+      id: q.id,
+      number: q.number,
+      currentVersion: q.currentVersion,
+      versions: q.versions.map((v) => ({
+        version: v.version,
+        id: v.id,
+        status: v.status,
+        contentHash: v.contentHash,
+        approvalTier: v.approvalTier,
+        sentAt: v.sentAt?.toISOString() ?? null,
+        expiresAt: v.expiresAt?.toISOString() ?? null,
+        signedAt: v.signedAt?.toISOString() ?? null,
+      })),
+    })),
     approvals,
-    meetings: meetings.map((m) => ({ id: m.id, kind: m.kind, title: m.title, startsAt: m.startsAt.toISOString(), status: m.status, remindedAt: m.remindedAt?.toISOString() ?? null, feedback: m.feedback })),
-    contract: contract ? { id: contract.id, startDate: contract.startDate.toISOString(), endDate: contract.endDate.toISOString(), valueMinor: Number(contract.valueMinor), currency: contract.currency, status: contract.status, workflowId: contract.workflowId } : null,
+    meetings: meetings.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      title: m.title,
+      startsAt: m.startsAt.toISOString(),
+      status: m.status,
+      remindedAt: m.remindedAt?.toISOString() ?? null,
+      feedback: m.feedback,
+    })),
+    contract: contract
+      ? {
+          id: contract.id,
+          startDate: contract.startDate.toISOString(),
+          endDate: contract.endDate.toISOString(),
+          valueMinor: Number(contract.valueMinor),
+          currency: contract.currency,
+          status: contract.status,
+          workflowId: contract.workflowId,
+        }
+      : null,
   };
 }
 
 export async function listDeals(db: Db, actor: Actor, filter: { stage?: DealStage; owner?: string }) {
-  const deals = await db.deal.findMany({ where: { tenant: actor.tenant, ...(filter.stage ? { stage: filter.stage } : {}), ...(filter.owner ? { ownerEmail: filter.owner } : {}) }, orderBy: { createdAt: 'desc' }, take: 200 });
-  return deals.map((d) => ({ id: d.id, name: d.name, owner: d.ownerEmail, stage: d.stage, amountMinor: d.amountMinor === null ? null : Number(d.amountMinor), currency: d.currency, createdAt: d.createdAt.toISOString() }));
+  const deals = await db.deal.findMany({
+    where: {
+      tenant: actor.tenant,
+      ...(filter.stage ? { stage: filter.stage } : {}),
+      ...(filter.owner ? { ownerEmail: filter.owner } : {}),
+    },
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+  });
+  return deals.map((d) => ({
+    id: d.id,
+    name: d.name,
+    owner: d.ownerEmail,
+    stage: d.stage,
+    amountMinor: d.amountMinor === null ? null : Number(d.amountMinor),
+    currency: d.currency,
+    createdAt: d.createdAt.toISOString(),
+  }));
 }
-

@@ -41,9 +41,15 @@ export async function dealFacts(db: Db, dealId: string): Promise<DealFacts> {
     db.quoteVersion.count({ where: { quote: { dealId }, sentAt: { not: null } } }),
     db.quote.findMany({ where: { dealId }, select: { id: true, currentVersion: true } }),
   ]);
-  const approvedCurrent = quotes.length === 0 ? 0 : await db.quoteVersion.count({
-    where: { OR: quotes.map((q) => ({ quoteId: q.id, version: q.currentVersion })), status: { in: [...APPROVED_QUOTE_STATUSES] } },
-  });
+  const approvedCurrent =
+    quotes.length === 0
+      ? 0
+      : await db.quoteVersion.count({
+          where: {
+            OR: quotes.map((q) => ({ quoteId: q.id, version: q.currentVersion })),
+            status: { in: [...APPROVED_QUOTE_STATUSES] },
+          },
+        });
   const deciders = decisionMakerStatus(contacts.map(toStakeholder));
   const facts: DealFacts = {
     stage: storedStage(deal.id, deal.stage),
@@ -69,6 +75,7 @@ function wholeAmount(dealId: string, amountMinor: bigint | null, currency: strin
   if (amountMinor > BigInt(Number.MAX_SAFE_INTEGER) || amountMinor < -BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new LeadflowError('internal', `Deal ${dealId}'s amount ${amountMinor} is beyond the largest exact amount.`);
   }
-  if (!isCurrencyCode(currency)) throw new LeadflowError('internal', `Deal ${dealId} has an unknown currency "${currency}".`);
+  if (!isCurrencyCode(currency))
+    throw new LeadflowError('internal', `Deal ${dealId} has an unknown currency "${currency}".`);
   return toWholeUnits(Number(amountMinor), currency);
 }

@@ -41,7 +41,13 @@ export interface ActivityPage {
 }
 
 /** Logs an activity. `created` is false when the idempotency key was already used on this deal. */
-export async function logActivity(db: Db, actor: Actor, dealId: string, input: ActivityInput, now: Date): Promise<{ activity: ActivityView; created: boolean }> {
+export async function logActivity(
+  db: Db,
+  actor: Actor,
+  dealId: string,
+  input: ActivityInput,
+  now: Date,
+): Promise<{ activity: ActivityView; created: boolean }> {
   const deal = await findWritableDeal(db, actor, dealId);
   const key = activityKey(deal.id, input.idempotencyKey);
   const earlier = await db.dealActivity.findUnique({ where: { idempotencyKey: key } });
@@ -50,8 +56,15 @@ export async function logActivity(db: Db, actor: Actor, dealId: string, input: A
     const activity = await db.$transaction(async (tx) => {
       const row = await tx.dealActivity.create({
         data: {
-          id: `act_${randomUUID().replaceAll('-', '')}`, dealId: deal.id, kind: input.kind, summary: input.summary, outcome: input.outcome ?? null,
-          actor: actor.email, occurredAt: input.occurredAt ?? now, payload: {}, idempotencyKey: key,
+          id: `act_${randomUUID().replaceAll('-', '')}`,
+          dealId: deal.id,
+          kind: input.kind,
+          summary: input.summary,
+          outcome: input.outcome ?? null,
+          actor: actor.email,
+          occurredAt: input.occurredAt ?? now,
+          payload: {},
+          idempotencyKey: key,
         },
       });
       await auditDeal(tx, actor, deal, 'deal.activity-logged', now, { activityId: row.id, kind: row.kind });
@@ -59,38 +72,66 @@ export async function logActivity(db: Db, actor: Actor, dealId: string, input: A
     });
     return { activity: toActivityView(activity), created: true };
   } catch (error) {
-    const raced = (error as { code?: string }).code === 'P2002' ? await db.dealActivity.findUnique({ where: { idempotencyKey: key } }) : null;
+    const raced =
+      (error as { code?: string }).code === 'P2002'
+        ? await db.dealActivity.findUnique({ where: { idempotencyKey: key } })
+        : null;
     if (raced) return { activity: toActivityView(raced), created: false };
     throw error;
   }
 }
 
 /** The deal's timeline, newest first; `before` is the cursor from the previous page. */
-export async function listActivities(db: Db, actor: Actor, dealId: string, page: { limit: number; before?: string }): Promise<ActivityPage> {
+export async function listActivities(
+  db: Db,
+  actor: Actor,
+  dealId: string,
+  page: { limit: number; before?: string },
+): Promise<ActivityPage> {
   const deal = await findDeal(db, actor.tenant, dealId);
   const cursor = page.before === undefined ? undefined : decodeCursor(page.before);
   const rows = await db.dealActivity.findMany({
     where: {
       dealId: deal.id,
-      ...(cursor ? { OR: [{ occurredAt: { lt: cursor.occurredAt } }, { occurredAt: cursor.occurredAt, id: { lt: cursor.id } }] } : {}),
+      ...(cursor
+        ? { OR: [{ occurredAt: { lt: cursor.occurredAt } }, { occurredAt: cursor.occurredAt, id: { lt: cursor.id } }] }
+        : {}),
     },
     orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
     take: page.limit + 1,
   });
   const shown = rows.slice(0, page.limit);
   const last = shown.at(-1);
-  return { activities: shown.map(toActivityView), nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null };
+  return {
+    activities: shown.map(toActivityView),
+    nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null,
+  };
 }
 
 /** Adds a timeline entry inside another write (e.g. a material sent); keyed so a retry adds none. */
 export async function appendActivity(
   tx: Prisma.TransactionClient,
-  entry: { dealId: string; kind: 'material'; summary: string; actor: string; occurredAt: Date; details: Prisma.InputJsonValue; idempotencyKey: string },
+  entry: {
+    dealId: string;
+    kind: 'material';
+    summary: string;
+    actor: string;
+    occurredAt: Date;
+    details: Prisma.InputJsonValue;
+    idempotencyKey: string;
+  },
 ): Promise<ActivityRow> {
   return tx.dealActivity.create({
     data: {
-      id: `act_${randomUUID().replaceAll('-', '')}`, dealId: entry.dealId, kind: entry.kind, summary: entry.summary, outcome: null, actor: entry.actor,
-      occurredAt: entry.occurredAt, payload: entry.details, idempotencyKey: entry.idempotencyKey,
+      id: `act_${randomUUID().replaceAll('-', '')}`,
+      dealId: entry.dealId,
+      kind: entry.kind,
+      summary: entry.summary,
+      outcome: null,
+      actor: entry.actor,
+      occurredAt: entry.occurredAt,
+      payload: entry.details,
+      idempotencyKey: entry.idempotencyKey,
     },
   });
 }
@@ -102,8 +143,14 @@ export function activityKey(dealId: string, idempotencyKey: string | undefined):
 
 export function toActivityView(row: ActivityRow): ActivityView {
   return {
-    id: row.id, dealId: row.dealId, kind: row.kind, summary: row.summary, outcome: row.outcome, actor: row.actor,
-    occurredAt: row.occurredAt.toISOString(), details: row.payload,
+    id: row.id,
+    dealId: row.dealId,
+    kind: row.kind,
+    summary: row.summary,
+    outcome: row.outcome,
+    actor: row.actor,
+    occurredAt: row.occurredAt.toISOString(),
+    details: row.payload,
   };
 }
 
@@ -115,7 +162,9 @@ function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const occurredAt = new Date(iso ?? '');
   if (!id || Number.isNaN(occurredAt.getTime())) {
-    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: [{ path: 'query.before', message: 'is not a cursor from a previous page (use nextCursor as given)' }] });
+    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
+      details: [{ path: 'query.before', message: 'is not a cursor from a previous page (use nextCursor as given)' }],
+    });
   }
   return { occurredAt, id };
 }

@@ -45,14 +45,32 @@ export type IntakeResult =
  * briefly for the journey to persist it. The submission id doubles as the Temporal update id, so
  * a client retrying with the same idempotency key gets the same outcome, recorded once.
  */
-export async function captureLead(deps: IntakeDeps, input: LeadInput, options: { idempotencyKey?: string; waitMs?: number; acceptMs?: number } = {}): Promise<IntakeResult> {
+export async function captureLead(
+  deps: IntakeDeps,
+  input: LeadInput,
+  options: { idempotencyKey?: string; waitMs?: number; acceptMs?: number } = {},
+): Promise<IntakeResult> {
   await deps.assertDatabaseReachable();
-  const identity = await resolveLeadIdentity(deps.lookup, input.tenant, { email: input.email, externalId: input.externalId });
-  const submission: LeadSubmission = { ...input, submissionId: options.idempotencyKey ?? randomUUID(), receivedAt: deps.now().toISOString() };
+  const identity = await resolveLeadIdentity(deps.lookup, input.tenant, {
+    email: input.email,
+    externalId: input.externalId,
+  });
+  const submission: LeadSubmission = {
+    ...input,
+    submissionId: options.idempotencyKey ?? randomUUID(),
+    receivedAt: deps.now().toISOString(),
+  };
   const startWorkflowOperation = new WithStartWorkflowOperation(leadJourney, {
     workflowId: identity.journeyId,
     taskQueue: deps.taskQueue,
-    args: [{ leadId: identity.leadId, tenant: identity.tenant, email: identity.email ?? undefined, externalId: identity.externalId ?? undefined }],
+    args: [
+      {
+        leadId: identity.leadId,
+        tenant: identity.tenant,
+        email: identity.email ?? undefined,
+        externalId: identity.externalId ?? undefined,
+      },
+    ],
     workflowIdConflictPolicy: 'USE_EXISTING',
     memo: { leadId: identity.leadId },
   });
@@ -74,10 +92,18 @@ export async function captureLead(deps: IntakeDeps, input: LeadInput, options: {
     return { status: receipt.created ? 'created' : 'merged', receipt };
   } catch (error) {
     if (isDeadlineExceeded(error) && !(await isTemporalDown(deps.temporal))) {
-      throw new LeadflowError('temporal_unavailable', 'No leadflow worker accepted the submission in time (is a worker running?); the lead was not captured. Retry with the same Idempotency-Key.', { cause: error });
+      throw new LeadflowError(
+        'temporal_unavailable',
+        'No leadflow worker accepted the submission in time (is a worker running?); the lead was not captured. Retry with the same Idempotency-Key.',
+        { cause: error },
+      );
     }
     if (isTemporalUnavailable(error)) {
-      throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable; the lead was not captured. Retry shortly.', { cause: error });
+      throw new LeadflowError(
+        'temporal_unavailable',
+        'The workflow engine (Temporal) is unreachable; the lead was not captured. Retry shortly.',
+        { cause: error },
+      );
     }
     throw error;
   }

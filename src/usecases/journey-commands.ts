@@ -16,10 +16,15 @@ export async function updateJourney<R, A extends [unknown, ...unknown[]]>(
   args: A,
   updateId: string,
 ): Promise<R> {
-  const lead = await deps.db.lead.findUnique({ where: { id: leadId }, select: { journeyId: true } }).catch((error: unknown) => {
-    if (isDatabaseUnavailable(error)) throw new LeadflowError('database_unavailable', 'The database is unreachable. Retry shortly.', { cause: error });
-    throw error;
-  });
+  const lead = await deps.db.lead
+    .findUnique({ where: { id: leadId }, select: { journeyId: true } })
+    .catch((error: unknown) => {
+      if (isDatabaseUnavailable(error))
+        throw new LeadflowError('database_unavailable', 'The database is unreachable. Retry shortly.', {
+          cause: error,
+        });
+      throw error;
+    });
   if (!lead) throw new LeadflowError('not_found', `No lead with id ${leadId}.`);
   try {
     return await deps.temporal.withDeadline(Date.now() + 30_000, () =>
@@ -29,8 +34,12 @@ export async function updateJourney<R, A extends [unknown, ...unknown[]]>(
     if (error instanceof WorkflowUpdateFailedError) {
       throw new LeadflowError('conflict', innermostMessage(error), { cause: error });
     }
-    if ((error as { name?: string }).name === 'WorkflowNotFoundError') throw new LeadflowError('conflict', `The journey of lead ${leadId} is not running.`);
-    if (isTemporalUnavailable(error)) throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', { cause: error });
+    if ((error as { name?: string }).name === 'WorkflowNotFoundError')
+      throw new LeadflowError('conflict', `The journey of lead ${leadId} is not running.`);
+    if (isTemporalUnavailable(error))
+      throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', {
+        cause: error,
+      });
     throw error;
   }
 }

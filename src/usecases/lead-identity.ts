@@ -27,7 +27,10 @@ export interface KnownLead {
 }
 
 /** Finds stored leads by either identifier, so a submission joins the journey that already exists. */
-export type LeadLookup = (tenant: string, keys: IdentityKeys) => Promise<{ byEmail: KnownLead | null; byExternalId: KnownLead | null }>;
+export type LeadLookup = (
+  tenant: string,
+  keys: IdentityKeys,
+) => Promise<{ byEmail: KnownLead | null; byExternalId: KnownLead | null }>;
 
 /**
  * Derives the lead id and the journey's workflow id from tenant + normalised email, or from
@@ -38,7 +41,8 @@ export type LeadLookup = (tenant: string, keys: IdentityKeys) => Promise<{ byEma
 export function leadIdentity(tenant: string, keys: IdentityKeys): LeadIdentity {
   const email = keys.email === undefined ? null : normalizeEmail(keys.email);
   const externalId = keys.externalId ?? null;
-  if (email === null && externalId === null) throw new LeadflowError('validation_failed', 'A lead needs an email or an external id.');
+  if (email === null && externalId === null)
+    throw new LeadflowError('validation_failed', 'A lead needs an email or an external id.');
   const key = email ?? `ext:${externalId}`;
   const digest = createHash('sha256').update(`${tenant}\u0000${key}`).digest('base64url').slice(0, 22);
   const leadId = `ld_${digest}`;
@@ -55,27 +59,62 @@ export function leadIdentity(tenant: string, keys: IdentityKeys): LeadIdentity {
  * instant, one with only an external id and one with an email, derive different ids. The second
  * to be stored is refused by the database's unique index and its journey records the conflict.
  */
-export async function resolveLeadIdentity(lookup: LeadLookup, tenant: string, keys: IdentityKeys): Promise<LeadIdentity> {
+export async function resolveLeadIdentity(
+  lookup: LeadLookup,
+  tenant: string,
+  keys: IdentityKeys,
+): Promise<LeadIdentity> {
   const derived = leadIdentity(tenant, keys);
-  const { byEmail, byExternalId } = await lookup(tenant, { email: derived.email ?? undefined, externalId: derived.externalId ?? undefined });
+  const { byEmail, byExternalId } = await lookup(tenant, {
+    email: derived.email ?? undefined,
+    externalId: derived.externalId ?? undefined,
+  });
   if (byEmail && byExternalId && byEmail.id !== byExternalId.id) {
-    throw new LeadflowError('conflict', `The email belongs to lead ${byEmail.id} but external id "${derived.externalId}" belongs to lead ${byExternalId.id}; send one of them, or fix the identifiers in the source system.`, {
-      details: [{ path: 'externalId', message: `belongs to lead ${byExternalId.id}, not to the lead with this email (${byEmail.id})` }],
-    });
+    throw new LeadflowError(
+      'conflict',
+      `The email belongs to lead ${byEmail.id} but external id "${derived.externalId}" belongs to lead ${byExternalId.id}; send one of them, or fix the identifiers in the source system.`,
+      {
+        details: [
+          {
+            path: 'externalId',
+            message: `belongs to lead ${byExternalId.id}, not to the lead with this email (${byEmail.id})`,
+          },
+        ],
+      },
+    );
   }
   const known = byExternalId ?? byEmail;
   if (!known) return derived;
   if (derived.email !== null && known.email !== null && known.email !== derived.email) {
-    throw new LeadflowError('conflict', `External id "${derived.externalId}" is lead ${known.id}, which has a different email on record; send the email on record, or leave email out.`, {
-      details: [{ path: 'email', message: `does not match the email of lead ${known.id} (external id "${derived.externalId}")` }],
-    });
+    throw new LeadflowError(
+      'conflict',
+      `External id "${derived.externalId}" is lead ${known.id}, which has a different email on record; send the email on record, or leave email out.`,
+      {
+        details: [
+          {
+            path: 'email',
+            message: `does not match the email of lead ${known.id} (external id "${derived.externalId}")`,
+          },
+        ],
+      },
+    );
   }
   if (derived.externalId !== null && known.externalId !== null && known.externalId !== derived.externalId) {
-    throw new LeadflowError('conflict', `This email is lead ${known.id}, which has external id "${known.externalId}", not "${derived.externalId}".`, {
-      details: [{ path: 'externalId', message: `lead ${known.id} has external id "${known.externalId}"` }],
-    });
+    throw new LeadflowError(
+      'conflict',
+      `This email is lead ${known.id}, which has external id "${known.externalId}", not "${derived.externalId}".`,
+      {
+        details: [{ path: 'externalId', message: `lead ${known.id} has external id "${known.externalId}"` }],
+      },
+    );
   }
-  return { tenant, email: known.email ?? derived.email, externalId: known.externalId ?? derived.externalId, leadId: known.id, journeyId: known.journeyId };
+  return {
+    tenant,
+    email: known.email ?? derived.email,
+    externalId: known.externalId ?? derived.externalId,
+    leadId: known.id,
+    journeyId: known.journeyId,
+  };
 }
 
 /** The lookup backed by the database's unique (tenant, email) and (tenant, externalId) indexes. */
@@ -84,7 +123,9 @@ export function databaseLeadLookup(db: Db): LeadLookup {
   return async (tenant, keys) => {
     const [byEmail, byExternalId] = await Promise.all([
       keys.email ? db.lead.findUnique({ where: { tenant_email: { tenant, email: keys.email } }, select }) : null,
-      keys.externalId ? db.lead.findUnique({ where: { tenant_externalId: { tenant, externalId: keys.externalId } }, select }) : null,
+      keys.externalId
+        ? db.lead.findUnique({ where: { tenant_externalId: { tenant, externalId: keys.externalId } }, select })
+        : null,
     ]);
     return { byEmail, byExternalId };
   };

@@ -19,12 +19,30 @@ export async function viewLead(deps: { db: Db; temporal: Client }, leadId: strin
     deps.db.lead.findUnique({
       where: { id: leadId },
       include: {
-        interactions: { orderBy: { occurredAt: 'asc' }, select: { kind: true, source: true, occurredAt: true, payload: true } },
-        stageEvents: { orderBy: { occurredAt: 'asc' }, select: { fromStage: true, toStage: true, reason: true, rulesetVersion: true, occurredAt: true } },
-        decisions: { orderBy: { decidedAt: 'asc' }, select: { kind: true, outcome: true, explanation: true, rulesetVersion: true, decidedAt: true } },
-        tasks: { orderBy: { dueAt: 'asc' }, select: { kind: true, title: true, ownerEmail: true, dueAt: true, status: true } },
-        emails: { orderBy: { createdAt: 'asc' }, select: { toAddress: true, subject: true, template: true, status: true, sentAt: true } },
-        enrolments: { orderBy: { enrolledAt: 'asc' }, select: { cadence: true, status: true, nextStepName: true, nextStepAt: true, stoppedReason: true } },
+        interactions: {
+          orderBy: { occurredAt: 'asc' },
+          select: { kind: true, source: true, occurredAt: true, payload: true },
+        },
+        stageEvents: {
+          orderBy: { occurredAt: 'asc' },
+          select: { fromStage: true, toStage: true, reason: true, rulesetVersion: true, occurredAt: true },
+        },
+        decisions: {
+          orderBy: { decidedAt: 'asc' },
+          select: { kind: true, outcome: true, explanation: true, rulesetVersion: true, decidedAt: true },
+        },
+        tasks: {
+          orderBy: { dueAt: 'asc' },
+          select: { kind: true, title: true, ownerEmail: true, dueAt: true, status: true },
+        },
+        emails: {
+          orderBy: { createdAt: 'asc' },
+          select: { toAddress: true, subject: true, template: true, status: true, sentAt: true },
+        },
+        enrolments: {
+          orderBy: { enrolledAt: 'asc' },
+          select: { cadence: true, status: true, nextStepName: true, nextStepAt: true, stoppedReason: true },
+        },
       },
     }),
   );
@@ -37,8 +55,10 @@ async function queryJourney(temporal: Client, journeyId: string): Promise<Journe
     const state = await temporal.workflow.getHandle(journeyId).query(journeyState);
     return { status: 'live', ...state };
   } catch (error) {
-    if (isTemporalUnavailable(error)) return { status: 'unavailable', message: 'Temporal is unreachable; showing stored data only.' };
-    if ((error as { name?: string }).name === 'WorkflowNotFoundError') return { status: 'not_found', message: `Journey ${journeyId} does not exist in Temporal.` };
+    if (isTemporalUnavailable(error))
+      return { status: 'unavailable', message: 'Temporal is unreachable; showing stored data only.' };
+    if ((error as { name?: string }).name === 'WorkflowNotFoundError')
+      return { status: 'not_found', message: `Journey ${journeyId} does not exist in Temporal.` };
     throw error;
   }
 }
@@ -47,7 +67,8 @@ async function readOrUnavailable<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (isDatabaseUnavailable(error)) throw new LeadflowError('database_unavailable', 'The database is unreachable. Retry shortly.', { cause: error });
+    if (isDatabaseUnavailable(error))
+      throw new LeadflowError('database_unavailable', 'The database is unreachable. Retry shortly.', { cause: error });
     throw error;
   }
 }
@@ -79,7 +100,23 @@ export async function listLeads(deps: { db: Db }, query: LeadListQuery) {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
       ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
-      select: { id: true, email: true, externalId: true, firstName: true, lastName: true, company: true, stage: true, score: true, ownerId: true, queue: true, source: true, slaStatus: true, slaDueAt: true, mqlAt: true, createdAt: true },
+      select: {
+        id: true,
+        email: true,
+        externalId: true,
+        firstName: true,
+        lastName: true,
+        company: true,
+        stage: true,
+        score: true,
+        ownerId: true,
+        queue: true,
+        source: true,
+        slaStatus: true,
+        slaDueAt: true,
+        mqlAt: true,
+        createdAt: true,
+      },
     }),
   );
   const page = rows.slice(0, query.limit);

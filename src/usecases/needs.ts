@@ -20,7 +20,10 @@ export const ObjectionSchema = z
     response: note(2000).nullable().optional(),
     status: z.enum(OBJECTION_STATUSES, { error: `must be one of: ${OBJECTION_STATUSES.join(', ')}` }).default('open'),
   })
-  .refine((o) => o.status !== 'answered' || (o.response ?? '').length > 0, { message: 'an answered objection needs the response that answered it', path: ['response'] });
+  .refine((o) => o.status !== 'answered' || (o.response ?? '').length > 0, {
+    message: 'an answered objection needs the response that answered it',
+    path: ['response'],
+  });
 
 const needsShape = {
   spin: z
@@ -73,20 +76,34 @@ export async function saveNeeds(
       data: { needs: input.needs, needsSummary: input.summary, revision: { increment: 1 } },
     });
     if (count === 0) {
-      const current = (await tx.deal.findUnique({ where: { id: deal.id }, select: { revision: true } }))?.revision ?? deal.revision;
+      const current =
+        (await tx.deal.findUnique({ where: { id: deal.id }, select: { revision: true } }))?.revision ?? deal.revision;
       throw new LeadflowError(
         'stale_revision',
         `Deal ${deal.id} is at revision ${current}, not ${input.expectedRevision}: it changed since you read it. Reload the needs analysis, reapply your edit and save with revision ${current}.`,
         { details: [{ path: 'revision', message: `the current revision is ${current}` }] },
       );
     }
-    await auditDeal(tx, actor, deal, 'deal.needs-updated', now, { revision: input.expectedRevision + 1, summary: input.summary });
+    await auditDeal(tx, actor, deal, 'deal.needs-updated', now, {
+      revision: input.expectedRevision + 1,
+      summary: input.summary,
+    });
     return toView(await findDeal(tx, actor.tenant, deal.id));
   });
 }
 
 function toView(deal: DealRow): NeedsView {
   const stored = StoredNeedsSchema.safeParse(deal.needs ?? {});
-  if (!stored.success) throw new LeadflowError('internal', `Deal ${deal.id} holds a needs analysis leadflow cannot read: ${stored.error.issues[0]?.message ?? 'invalid'}.`);
-  return { dealId: deal.id, revision: deal.revision, needs: stored.data, summary: deal.needsSummary, updatedAt: deal.updatedAt.toISOString() };
+  if (!stored.success)
+    throw new LeadflowError(
+      'internal',
+      `Deal ${deal.id} holds a needs analysis leadflow cannot read: ${stored.error.issues[0]?.message ?? 'invalid'}.`,
+    );
+  return {
+    dealId: deal.id,
+    revision: deal.revision,
+    needs: stored.data,
+    summary: deal.needsSummary,
+    updatedAt: deal.updatedAt.toISOString(),
+  };
 }

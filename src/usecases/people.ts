@@ -52,10 +52,18 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
     const problems: FieldProblem[] = [];
 
     const name = update.name ?? existing?.name ?? input.nameFromRules(email);
-    if (!name) problems.push({ path: 'name', message: `is required: ${email} is not in routing.yaml, so leadflow does not know their name` });
+    if (!name)
+      problems.push({
+        path: 'name',
+        message: `is required: ${email} is not in routing.yaml, so leadflow does not know their name`,
+      });
 
     /** The row id of a manager or delegate, creating a default row for one known only from the rules. */
-    const idOf = async (field: 'managerEmail' | 'delegateEmail', target: string | null | undefined, current: string | null): Promise<string | null> => {
+    const idOf = async (
+      field: 'managerEmail' | 'delegateEmail',
+      target: string | null | undefined,
+      current: string | null,
+    ): Promise<string | null> => {
       if (target === undefined) return current;
       if (target === null) return null;
       if (target === email) {
@@ -66,7 +74,10 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
       if (row) return row.id;
       const ruleName = input.nameFromRules(target);
       if (!ruleName) {
-        problems.push({ path: field, message: `no rep ${target} in routing.yaml or in tenant ${tenant}; create them first with PUT /api/reps/${target}` });
+        problems.push({
+          path: field,
+          message: `no rep ${target} in routing.yaml or in tenant ${tenant}; create them first with PUT /api/reps/${target}`,
+        });
         return null;
       }
       return (await tx.rep.create({ data: { id: newRepId(), tenant, email: target, name: ruleName } })).id;
@@ -74,9 +85,13 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
     const managerId = await idOf('managerEmail', update.managerEmail, existing?.managerId ?? null);
     const delegateId = await idOf('delegateEmail', update.delegateEmail, existing?.delegateId ?? null);
     if (existing && managerId && (await managesViaChain(tx, existing.id, managerId))) {
-      problems.push({ path: 'managerEmail', message: `${update.managerEmail ?? ''} reports to ${email} already; a manager chain cannot go round in a circle` });
+      problems.push({
+        path: 'managerEmail',
+        message: `${update.managerEmail ?? ''} reports to ${email} already; a manager chain cannot go round in a circle`,
+      });
     }
-    if (problems.length || !name) throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
+    if (problems.length || !name)
+      throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
 
     const data = {
       name,
@@ -86,7 +101,9 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
       ...(update.timeZone !== undefined ? { timeZone: update.timeZone } : {}),
       ...(update.active !== undefined ? { active: update.active } : {}),
       ...(update.maxOpenLeads !== undefined ? { maxOpenLeads: update.maxOpenLeads } : {}),
-      ...(update.outOfOffice !== undefined ? { outOfOfficeFrom: update.outOfOffice?.from ?? null, outOfOfficeUntil: update.outOfOffice?.until ?? null } : {}),
+      ...(update.outOfOffice !== undefined
+        ? { outOfOfficeFrom: update.outOfOffice?.from ?? null, outOfOfficeUntil: update.outOfOffice?.until ?? null }
+        : {}),
     };
     if (existing) await tx.rep.update({ where: { id: existing.id }, data });
     else await tx.rep.create({ data: { id: newRepId(), tenant, email, ...data } });
@@ -96,7 +113,10 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
       subjectId: email,
       action: existing ? 'person.updated' : 'person.created',
       actor: 'email' in input.by ? input.by.email : 'system',
-      details: { changes: JSON.parse(JSON.stringify(update)) as Record<string, unknown>, ...('system' in input.by ? { via: input.by.system } : {}) },
+      details: {
+        changes: JSON.parse(JSON.stringify(update)) as Record<string, unknown>,
+        ...('system' in input.by ? { via: input.by.system } : {}),
+      },
       occurredAt: input.now,
     });
     return { created: !existing };
@@ -104,30 +124,61 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
 }
 
 /** 403 unless the actor may write these fields of this person (see decidePersonEdit). */
-async function assertAllowed(tx: Tx, actor: Actor, tenant: string, email: string, existing: { managerId: string | null } | null, update: PersonUpdate): Promise<void> {
-  if (actor.tenant !== tenant) throw new LeadflowError('forbidden', `${actor.email} is a person of tenant ${actor.tenant} and cannot change people of tenant ${tenant}.`);
+async function assertAllowed(
+  tx: Tx,
+  actor: Actor,
+  tenant: string,
+  email: string,
+  existing: { managerId: string | null } | null,
+  update: PersonUpdate,
+): Promise<void> {
+  if (actor.tenant !== tenant)
+    throw new LeadflowError(
+      'forbidden',
+      `${actor.email} is a person of tenant ${actor.tenant} and cannot change people of tenant ${tenant}.`,
+    );
   const fields = PERSON_FIELDS.filter((field) => update[field] !== undefined);
-  const decision = decidePersonEdit({ role: actor.role, relation: await relationOf(tx, actor, email, existing) }, fields);
+  const decision = decidePersonEdit(
+    { role: actor.role, relation: await relationOf(tx, actor, email, existing) },
+    fields,
+  );
   if (decision.kind === 'allowed') return;
-  const may = decision.allowed.length ? `; ${actor.email} may change only ${decision.allowed.join(', ')} of ${email}` : '';
-  const what = !existing ? `Creating person ${email}` : decision.denied.length ? `Changing ${decision.denied.join(', ')} of ${email}` : `Changing ${email}`;
+  const may = decision.allowed.length
+    ? `; ${actor.email} may change only ${decision.allowed.join(', ')} of ${email}`
+    : '';
+  const what = !existing
+    ? `Creating person ${email}`
+    : decision.denied.length
+      ? `Changing ${decision.denied.join(', ')} of ${email}`
+      : `Changing ${email}`;
   throw new LeadflowError('forbidden', `${what} needs the revops role (${actor.email} is ${actor.role})${may}.`);
 }
 
-async function relationOf(tx: Tx, actor: Actor, email: string, existing: { managerId: string | null } | null): Promise<EditorRelation> {
+async function relationOf(
+  tx: Tx,
+  actor: Actor,
+  email: string,
+  existing: { managerId: string | null } | null,
+): Promise<EditorRelation> {
   if (actor.email === email) return 'self';
   if (!existing?.managerId) return 'other';
-  const actorRow = await tx.rep.findUnique({ where: { tenant_email: { tenant: actor.tenant, email: actor.email } }, select: { id: true } });
+  const actorRow = await tx.rep.findUnique({
+    where: { tenant_email: { tenant: actor.tenant, email: actor.email } },
+    select: { id: true },
+  });
   return actorRow?.id === existing.managerId ? 'manager' : 'other';
 }
 
 /** Whether `repId` already sits above `managerId` in the management chain. */
 async function managesViaChain(tx: Tx, repId: string, managerId: string): Promise<boolean> {
   const seen = new Set<string>();
-  for (let current: string | null = managerId; current !== null && !seen.has(current); ) {
+  for (let current: string | null = managerId; current !== null && !seen.has(current);) {
     if (current === repId) return true;
     seen.add(current);
-    const next: { managerId: string | null } | null = await tx.rep.findUnique({ where: { id: current }, select: { managerId: true } });
+    const next: { managerId: string | null } | null = await tx.rep.findUnique({
+      where: { id: current },
+      select: { managerId: true },
+    });
     current = next?.managerId ?? null;
   }
   return false;
@@ -136,4 +187,3 @@ async function managesViaChain(tx: Tx, repId: string, managerId: string): Promis
 function newRepId(): string {
   return `rep_${randomUUID().replaceAll('-', '')}`;
 }
-

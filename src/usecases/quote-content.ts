@@ -72,12 +72,19 @@ export async function buildQuoteContent(
   const templateName = input.template ?? DEFAULT_QUOTE_TEMPLATE;
   const template = await getQuoteTemplate(db, context.tenant, templateName);
   if (!template) {
-    const how = input.template ? 'name an existing template' : `create a template named "${DEFAULT_QUOTE_TEMPLATE}" (POST /api/quote-templates) or name one`;
+    const how = input.template
+      ? 'name an existing template'
+      : `create a template named "${DEFAULT_QUOTE_TEMPLATE}" (POST /api/quote-templates) or name one`;
     throw invalid([{ path: 'template', message: `no quote template "${templateName}": ${how}` }]);
   }
   const currency = input.currency ?? template.currency;
   const issues: FieldIssue[] = [];
-  const lines = await buildLines(db, { tenant: context.tenant, priceBook: template.priceBook, currency, previous: context.previous?.lines ?? [] }, input.lines, issues);
+  const lines = await buildLines(
+    db,
+    { tenant: context.tenant, priceBook: template.priceBook, currency, previous: context.previous?.lines ?? [] },
+    input.lines,
+    issues,
+  );
   const overallDiscountBp = percent(input.overallDiscount ?? '0', 'overallDiscount', issues);
   if (issues.length > 0) throw invalid(issues);
 
@@ -85,7 +92,11 @@ export async function buildQuoteContent(
   const notes = input.notes ?? template.notes ?? undefined;
   const content: QuoteContent = {
     currency,
-    seller: withoutNulls({ name: template.seller.name, address: template.seller.address, taxId: template.seller.taxId }),
+    seller: withoutNulls({
+      name: template.seller.name,
+      address: template.seller.address,
+      taxId: template.seller.taxId,
+    }),
     customer: withoutNulls({ ...input.customer }),
     lines,
     overallDiscountBp,
@@ -96,8 +107,12 @@ export async function buildQuoteContent(
     termMonths: input.termMonths ?? context.previous?.termMonths ?? DEFAULT_TERM_MONTHS,
     ...(notes ? { notes } : {}),
   };
-  const domainIssues = validateQuote(content, { today: context.today, ...(context.previous ? { expectedCurrency: context.previous.currency } : {}) });
-  if (domainIssues.length > 0) throw invalid(domainIssues.map((issue) => ({ path: inputPath(issue.path), message: issue.message })));
+  const domainIssues = validateQuote(content, {
+    today: context.today,
+    ...(context.previous ? { expectedCurrency: context.previous.currency } : {}),
+  });
+  if (domainIssues.length > 0)
+    throw invalid(domainIssues.map((issue) => ({ path: inputPath(issue.path), message: issue.message })));
   return { content, provenance: { template: template.name, priceBook: template.priceBook, tax } };
 }
 
@@ -111,20 +126,46 @@ async function buildLines(
   const lines: QuoteLine[] = [];
   for (const [i, input] of inputs.entries()) {
     const path = `lines.${i}`;
-    const listPrice = await findListPrice(db, context.tenant, { sku: input.sku, priceBook: context.priceBook, currency: context.currency });
-    const known = listPrice ?? (await db.product.findUnique({ where: { tenant_sku: { tenant: context.tenant, sku: input.sku } }, select: { sku: true, name: true, active: true } }));
+    const listPrice = await findListPrice(db, context.tenant, {
+      sku: input.sku,
+      priceBook: context.priceBook,
+      currency: context.currency,
+    });
+    const known =
+      listPrice ??
+      (await db.product.findUnique({
+        where: { tenant_sku: { tenant: context.tenant, sku: input.sku } },
+        select: { sku: true, name: true, active: true },
+      }));
     if (!known) {
       issues.push({ path: `${path}.sku`, message: `no product with SKU "${input.sku}" in the catalogue` });
       continue;
     }
     const carriedOver = context.previous.some((line) => line.id === ids[i]);
-    if (!known.active && !carriedOver) issues.push({ path: `${path}.sku`, message: `product ${input.sku} is no longer sold (inactive); only lines already on the quote may keep it` });
+    if (!known.active && !carriedOver)
+      issues.push({
+        path: `${path}.sku`,
+        message: `product ${input.sku} is no longer sold (inactive); only lines already on the quote may keep it`,
+      });
     let unitPriceMinor: number | undefined;
-    if (input.unitPrice !== undefined) unitPriceMinor = money(input.unitPrice, context.currency, `${path}.unitPrice`, issues);
+    if (input.unitPrice !== undefined)
+      unitPriceMinor = money(input.unitPrice, context.currency, `${path}.unitPrice`, issues);
     else if (listPrice) unitPriceMinor = listPrice.unitPriceMinor;
-    else issues.push({ path: `${path}.unitPrice`, message: `product ${input.sku} has no price in price book "${context.priceBook}" for ${context.currency}: give unitPrice, or add the price to the price book` });
+    else
+      issues.push({
+        path: `${path}.unitPrice`,
+        message: `product ${input.sku} has no price in price book "${context.priceBook}" for ${context.currency}: give unitPrice, or add the price to the price book`,
+      });
     const discountBp = percent(input.discount ?? '0', `${path}.discount`, issues);
-    if (unitPriceMinor !== undefined) lines.push({ id: ids[i]!, sku: known.sku, name: known.name, quantity: input.quantity, unitPriceMinor, discountBp });
+    if (unitPriceMinor !== undefined)
+      lines.push({
+        id: ids[i]!,
+        sku: known.sku,
+        name: known.name,
+        quantity: input.quantity,
+        unitPriceMinor,
+        discountBp,
+      });
   }
   return lines;
 }
@@ -153,7 +194,11 @@ export function lineIds(inputs: readonly QuoteLineInput[], previous: readonly Qu
 }
 
 /** today + the template's validForDays, else + approvals.yaml `quotes.validFor` (business days skip weekends). */
-export function validUntilFrom(today: string, template: Pick<QuoteTemplateView, 'validForDays'>, validFor: Duration): string {
+export function validUntilFrom(
+  today: string,
+  template: Pick<QuoteTemplateView, 'validForDays'>,
+  validFor: Duration,
+): string {
   const date = new Date(`${today}T00:00:00Z`);
   const DAY = 86_400_000;
   if (template.validForDays !== null) return isoDate(new Date(date.getTime() + template.validForDays * DAY));
@@ -209,5 +254,7 @@ function invalid(issues: FieldIssue[]): LeadflowError {
 
 /** Optional fields are left out rather than null, so equal content always hashes the same. */
 function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
 }

@@ -11,18 +11,35 @@ import { recordAudit } from './audit';
 import { DEFAULT_PRICE_BOOK } from './catalog';
 import { LeadflowError } from './errors';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** A price book's name, as used in URLs and templates: "standard", "partner-emea". */
-export const PriceBookNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, e.g. "standard"');
-export const TemplateNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, e.g. "standard-emea"');
+export const PriceBookNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, e.g. "standard"');
+export const TemplateNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, e.g. "standard-emea"');
 
 /** What a template says; the body of PUT and (with `name`) of POST. */
 export const QuoteTemplateContentSchema = z.strictObject({
-  seller: z.strictObject({ name: text(200), address: text(1000).nullable().optional(), taxId: text(64).nullable().optional() }),
-  paymentTerms: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short code such as "net-30", "net-45" or "due-on-receipt"'),
+  seller: z.strictObject({
+    name: text(200),
+    address: text(1000).nullable().optional(),
+    taxId: text(64).nullable().optional(),
+  }),
+  paymentTerms: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short code such as "net-30", "net-45" or "due-on-receipt"'),
   /** Days a sent quote stays valid; omitted or null: approvals.yaml `quotes.validFor` applies. */
-  validForDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').nullable().default(null),
+  validForDays: z
+    .number()
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(365, 'must be at most 365 days')
+    .nullable()
+    .default(null),
   currency: z.enum(CURRENCY_CODES, { error: 'must be an ISO 4217 currency code leadflow supports, e.g. "USD"' }),
   priceBook: PriceBookNameSchema.default(DEFAULT_PRICE_BOOK),
   notes: text(4000).nullable().optional(),
@@ -48,7 +65,11 @@ export interface QuoteTemplateView {
 }
 
 /** The template `name` in the tenant, or null. For the quote builder. */
-export async function getQuoteTemplate(db: Pick<Db, 'quoteTemplate'>, tenant: string, name: string): Promise<QuoteTemplateView | null> {
+export async function getQuoteTemplate(
+  db: Pick<Db, 'quoteTemplate'>,
+  tenant: string,
+  name: string,
+): Promise<QuoteTemplateView | null> {
   const row = await db.quoteTemplate.findUnique({ where: { tenant_name: { tenant, name } } });
   return row ? toView(row) : null;
 }
@@ -64,24 +85,49 @@ export async function listQuoteTemplates(db: Db, actor: Actor): Promise<QuoteTem
   return rows.map(toView);
 }
 
-export async function createQuoteTemplate(db: Db, actor: Actor, name: string, content: QuoteTemplateContent, now: Date): Promise<QuoteTemplateView> {
+export async function createQuoteTemplate(
+  db: Db,
+  actor: Actor,
+  name: string,
+  content: QuoteTemplateContent,
+  now: Date,
+): Promise<QuoteTemplateView> {
   try {
     return await db.$transaction(async (tx) => {
-      const row = await tx.quoteTemplate.create({ data: { id: `qt_${randomUUID().replaceAll('-', '')}`, tenant: actor.tenant, name, content: stored(content) } });
+      const row = await tx.quoteTemplate.create({
+        data: { id: `qt_${randomUUID().replaceAll('-', '')}`, tenant: actor.tenant, name, content: stored(content) },
+      });
       await audit(tx, actor, row.id, 'quote-template.created', now, { name, content });
       return toView(row);
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') throw new LeadflowError('conflict', `A quote template "${name}" already exists; replace it with PUT /api/quote-templates/${name}.`);
+    if ((error as { code?: string }).code === 'P2002')
+      throw new LeadflowError(
+        'conflict',
+        `A quote template "${name}" already exists; replace it with PUT /api/quote-templates/${name}.`,
+      );
     throw error;
   }
 }
 
 /** Replaces the template's content; 404 when there is no such template. */
-export async function replaceQuoteTemplate(db: Db, actor: Actor, name: string, content: QuoteTemplateContent, now: Date): Promise<QuoteTemplateView> {
+export async function replaceQuoteTemplate(
+  db: Db,
+  actor: Actor,
+  name: string,
+  content: QuoteTemplateContent,
+  now: Date,
+): Promise<QuoteTemplateView> {
   return db.$transaction(async (tx) => {
-    const existing = await tx.quoteTemplate.findUnique({ where: { tenant_name: { tenant: actor.tenant, name } }, select: { id: true } });
-    if (!existing) throw new LeadflowError('not_found', `No quote template "${name}" in tenant ${actor.tenant}; create it with POST /api/quote-templates.`);
+    const existing = await tx.quoteTemplate.findUnique({
+      where: { tenant_name: { tenant: actor.tenant, name } },
+      select: { id: true },
+    });
+    if (!existing)
+      throw new LeadflowError(
+        'not_found',
+        `No quote template "${name}" in tenant ${actor.tenant}; create it with POST /api/quote-templates.`,
+      );
     const row = await tx.quoteTemplate.update({ where: { id: existing.id }, data: { content: stored(content) } });
     await audit(tx, actor, row.id, 'quote-template.replaced', now, { name, content });
     return toView(row);
@@ -90,7 +136,10 @@ export async function replaceQuoteTemplate(db: Db, actor: Actor, name: string, c
 
 export async function deleteQuoteTemplate(db: Db, actor: Actor, name: string, now: Date): Promise<void> {
   await db.$transaction(async (tx) => {
-    const existing = await tx.quoteTemplate.findUnique({ where: { tenant_name: { tenant: actor.tenant, name } }, select: { id: true } });
+    const existing = await tx.quoteTemplate.findUnique({
+      where: { tenant_name: { tenant: actor.tenant, name } },
+      select: { id: true },
+    });
     if (!existing) throw new LeadflowError('not_found', `No quote template "${name}" in tenant ${actor.tenant}.`);
     await tx.quoteTemplate.delete({ where: { id: existing.id } });
     await audit(tx, actor, existing.id, 'quote-template.deleted', now, { name });
@@ -98,20 +147,48 @@ export async function deleteQuoteTemplate(db: Db, actor: Actor, name: string, no
 }
 
 function stored(content: QuoteTemplateContent): Prisma.InputJsonValue {
-  return { ...content, seller: { name: content.seller.name, address: content.seller.address ?? null, taxId: content.seller.taxId ?? null }, notes: content.notes ?? null };
+  return {
+    ...content,
+    seller: { name: content.seller.name, address: content.seller.address ?? null, taxId: content.seller.taxId ?? null },
+    notes: content.notes ?? null,
+  };
 }
 
 function toView(row: TemplateRow): QuoteTemplateView {
   const content = QuoteTemplateContentSchema.safeParse(row.content);
-  if (!content.success) throw new LeadflowError('internal', `Quote template "${row.name}" holds content leadflow cannot read: ${content.error.issues[0]?.message ?? 'invalid'}.`);
+  if (!content.success)
+    throw new LeadflowError(
+      'internal',
+      `Quote template "${row.name}" holds content leadflow cannot read: ${content.error.issues[0]?.message ?? 'invalid'}.`,
+    );
   const { seller, notes, ...rest } = content.data;
   return {
-    id: row.id, name: row.name, ...rest, seller: { name: seller.name, address: seller.address ?? null, taxId: seller.taxId ?? null }, notes: notes ?? null,
-    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    id: row.id,
+    name: row.name,
+    ...rest,
+    seller: { name: seller.name, address: seller.address ?? null, taxId: seller.taxId ?? null },
+    notes: notes ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 /** Templates are not quotes, but they belong to the quote side of the audit trail (`quote-template.*` actions). */
-async function audit(tx: Prisma.TransactionClient, actor: Actor, templateId: string, action: string, now: Date, details: Record<string, unknown>): Promise<void> {
-  await recordAudit(tx, { tenant: actor.tenant, subjectType: 'quote', subjectId: templateId, action, actor: actor.email, details, occurredAt: now });
+async function audit(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  templateId: string,
+  action: string,
+  now: Date,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(tx, {
+    tenant: actor.tenant,
+    subjectType: 'quote',
+    subjectId: templateId,
+    action,
+    actor: actor.email,
+    details,
+    occurredAt: now,
+  });
 }

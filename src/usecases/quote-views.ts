@@ -23,8 +23,23 @@ const minor = z.number().refine(Number.isSafeInteger, 'must be a whole number of
 const StoredContentSchema = z.object({
   currency: z.string(),
   seller: z.object({ name: z.string(), address: z.string().optional(), taxId: z.string().optional() }),
-  customer: z.object({ company: z.string(), contactName: z.string().optional(), email: z.string().optional(), address: z.string().optional(), region: z.string() }),
-  lines: z.array(z.object({ id: z.string(), sku: z.string(), name: z.string(), quantity: z.number().int(), unitPriceMinor: minor, discountBp: z.number().int() })),
+  customer: z.object({
+    company: z.string(),
+    contactName: z.string().optional(),
+    email: z.string().optional(),
+    address: z.string().optional(),
+    region: z.string(),
+  }),
+  lines: z.array(
+    z.object({
+      id: z.string(),
+      sku: z.string(),
+      name: z.string(),
+      quantity: z.number().int(),
+      unitPriceMinor: minor,
+      discountBp: z.number().int(),
+    }),
+  ),
   overallDiscountBp: z.number().int(),
   taxRatePpm: z.number().int(),
   taxRegion: z.string(),
@@ -52,7 +67,10 @@ export function storedVersion(row: VersionRow): { content: QuoteContent; totals:
   const totals = StoredTotalsSchema.safeParse(row.totals);
   if (!content.success || !totals.success) {
     const issue = (content.error ?? totals.error)?.issues[0];
-    throw new LeadflowError('internal', `Quote version ${row.id} is stored in a shape leadflow cannot read (${issue?.path.join('.')}: ${issue?.message}).`);
+    throw new LeadflowError(
+      'internal',
+      `Quote version ${row.id} is stored in a shape leadflow cannot read (${issue?.path.join('.')}: ${issue?.message}).`,
+    );
   }
   return { content: content.data as QuoteContent, totals: totals.data as QuoteTotals };
 }
@@ -75,7 +93,15 @@ function contentView(content: QuoteContent) {
   };
 }
 
-const AMOUNTS = ['listTotalMinor', 'subtotalMinor', 'overallDiscountMinor', 'totalDiscountMinor', 'taxableMinor', 'taxMinor', 'totalMinor'] as const;
+const AMOUNTS = [
+  'listTotalMinor',
+  'subtotalMinor',
+  'overallDiscountMinor',
+  'totalDiscountMinor',
+  'taxableMinor',
+  'taxMinor',
+  'totalMinor',
+] as const;
 
 function totalsView(totals: QuoteTotals) {
   const money = (amount: number) => formatMoney(amount, totals.currency);
@@ -83,7 +109,12 @@ function totalsView(totals: QuoteTotals) {
   return {
     ...totals,
     ...formatted,
-    lines: totals.lines.map((line) => ({ ...line, grossFormatted: money(line.grossMinor), discountFormatted: money(line.discountMinor), netFormatted: money(line.netMinor) })),
+    lines: totals.lines.map((line) => ({
+      ...line,
+      grossFormatted: money(line.grossMinor),
+      discountFormatted: money(line.discountMinor),
+      netFormatted: money(line.netMinor),
+    })),
     effectiveDiscount: formatBasisPoints(totals.effectiveDiscountBp),
   };
 }
@@ -102,7 +133,11 @@ export function versionView(row: VersionRow) {
     sentAt: row.sentAt?.toISOString() ?? null,
     expiresAt: row.expiresAt?.toISOString() ?? null,
     signedAt: row.signedAt?.toISOString() ?? null,
-    approval: { discountBp: row.approvalDiscountBp, discount: formatBasisPoints(row.approvalDiscountBp), tier: row.approvalTier },
+    approval: {
+      discountBp: row.approvalDiscountBp,
+      discount: formatBasisPoints(row.approvalDiscountBp),
+      tier: row.approvalTier,
+    },
     content: contentView(content),
     totals: totalsView(totals),
   };
@@ -120,7 +155,11 @@ function versionSummary(row: VersionRow) {
     createdAt: row.createdAt.toISOString(),
     totalMinor: totals.totalMinor,
     totalFormatted: formatMoney(totals.totalMinor, totals.currency),
-    approval: { discountBp: row.approvalDiscountBp, discount: formatBasisPoints(row.approvalDiscountBp), tier: row.approvalTier },
+    approval: {
+      discountBp: row.approvalDiscountBp,
+      discount: formatBasisPoints(row.approvalDiscountBp),
+      tier: row.approvalTier,
+    },
   };
 }
 
@@ -146,7 +185,11 @@ export async function findQuote(db: Pick<Db, 'quote'>, actor: Actor, quoteId: st
 
 async function findVersion(db: Pick<Db, 'quoteVersion'>, quote: QuoteRow, version: number): Promise<VersionRow> {
   const row = await db.quoteVersion.findUnique({ where: { quoteId_version: { quoteId: quote.id, version } } });
-  if (!row) throw new LeadflowError('not_found', `Quote ${quote.number} has no version ${version}; it has versions 1 to ${quote.currentVersion}.`);
+  if (!row)
+    throw new LeadflowError(
+      'not_found',
+      `Quote ${quote.number} has no version ${version}; it has versions 1 to ${quote.currentVersion}.`,
+    );
   return row;
 }
 
@@ -170,13 +213,19 @@ export async function viewQuote(db: Db, actor: Actor, quoteId: string) {
       discount: formatBasisPoints(current.approvalDiscountBp),
       request: request
         ? {
-          id: request.id,
-          status: request.status,
-          tier: request.tier,
-          requestedAt: request.requestedAt.toISOString(),
-          decidedAt: request.decidedAt?.toISOString() ?? null,
-          steps: request.steps.map((step) => ({ level: step.level, assignee: step.assigneeEmail, status: step.status, dueAt: step.dueAt.toISOString(), decidedBy: step.decidedBy })),
-        }
+            id: request.id,
+            status: request.status,
+            tier: request.tier,
+            requestedAt: request.requestedAt.toISOString(),
+            decidedAt: request.decidedAt?.toISOString() ?? null,
+            steps: request.steps.map((step) => ({
+              level: step.level,
+              assignee: step.assigneeEmail,
+              status: step.status,
+              dueAt: step.dueAt.toISOString(),
+              decidedBy: step.decidedBy,
+            })),
+          }
         : null,
     },
   };
@@ -187,7 +236,12 @@ export type QuoteView = Awaited<ReturnType<typeof viewQuote>>;
 export async function listQuoteVersions(db: Db, actor: Actor, quoteId: string) {
   const quote = await findQuote(db, actor, quoteId);
   const rows = await db.quoteVersion.findMany({ where: { quoteId: quote.id }, orderBy: { version: 'asc' } });
-  return { quoteId: quote.id, number: quote.number, currentVersion: quote.currentVersion, versions: rows.map(versionSummary) };
+  return {
+    quoteId: quote.id,
+    number: quote.number,
+    currentVersion: quote.currentVersion,
+    versions: rows.map(versionSummary),
+  };
 }
 
 export async function viewQuoteVersion(db: Db, actor: Actor, quoteId: string, version: number) {
@@ -200,31 +254,59 @@ export async function diffQuote(db: Db, actor: Actor, quoteId: string, range: { 
   const quote = await findQuote(db, actor, quoteId);
   const to = range.to ?? quote.currentVersion;
   const from = range.from ?? Math.max(1, to - 1);
-  const [before, after] = [storedVersion(await findVersion(db, quote, from)), storedVersion(await findVersion(db, quote, to))];
+  const [before, after] = [
+    storedVersion(await findVersion(db, quote, from)),
+    storedVersion(await findVersion(db, quote, to)),
+  ];
   const diff = diffQuoteVersions(before.content, after.content);
   const money = (amount: number) => formatMoney(amount, after.content.currency);
-  const formatted = (change: AmountChange) => ({ ...change, beforeFormatted: money(change.before), afterFormatted: money(change.after), deltaFormatted: money(change.delta) });
+  const formatted = (change: AmountChange) => ({
+    ...change,
+    beforeFormatted: money(change.before),
+    afterFormatted: money(change.after),
+    deltaFormatted: money(change.delta),
+  });
   return {
     quoteId: quote.id,
     number: quote.number,
     from,
     to,
     ...diff,
-    totals: { subtotal: formatted(diff.totals.subtotal), discount: formatted(diff.totals.discount), tax: formatted(diff.totals.tax), total: formatted(diff.totals.total) },
+    totals: {
+      subtotal: formatted(diff.totals.subtotal),
+      discount: formatted(diff.totals.discount),
+      tax: formatted(diff.totals.tax),
+      total: formatted(diff.totals.total),
+    },
   };
 }
 
 export type QuoteDocumentFormat = 'html' | 'pdf';
 
 /** A version as the customer sees it: a printable HTML page, or PDF bytes. */
-export async function renderQuoteVersion(db: Db, actor: Actor, quoteId: string, version: number, format: QuoteDocumentFormat): Promise<{ format: 'html'; html: string } | { format: 'pdf'; pdf: Uint8Array; fileName: string }> {
+export async function renderQuoteVersion(
+  db: Db,
+  actor: Actor,
+  quoteId: string,
+  version: number,
+  format: QuoteDocumentFormat,
+): Promise<{ format: 'html'; html: string } | { format: 'pdf'; pdf: Uint8Array; fileName: string }> {
   const quote = await findQuote(db, actor, quoteId);
   const row = await findVersion(db, quote, version);
   const { content, totals } = storedVersion(row);
-  const input: QuoteRenderInput = { quoteNumber: quote.number, version: row.version, content, totals, status: row.status, issuedAt: row.createdAt.toISOString() };
+  const input: QuoteRenderInput = {
+    quoteNumber: quote.number,
+    version: row.version,
+    content,
+    totals,
+    status: row.status,
+    issuedAt: row.createdAt.toISOString(),
+  };
   switch (format) {
-    case 'html': return { format, html: renderQuoteHtml(input) };
-    case 'pdf': return { format, pdf: await renderQuotePdf(input), fileName: `${quote.number}-v${row.version}.pdf` };
+    case 'html':
+      return { format, html: renderQuoteHtml(input) };
+    case 'pdf':
+      return { format, pdf: await renderQuotePdf(input), fileName: `${quote.number}-v${row.version}.pdf` };
   }
 }
 
@@ -232,12 +314,18 @@ export async function renderQuoteVersion(db: Db, actor: Actor, quoteId: string, 
 export async function listDealQuotes(db: Db, actor: Actor, dealId: string) {
   const deal = await findDeal(db, actor.tenant, dealId);
   const quotes = await db.quote.findMany({ where: { dealId: deal.id }, orderBy: { createdAt: 'desc' } });
-  const currents = quotes.length === 0 ? [] : await db.quoteVersion.findMany({ where: { OR: quotes.map((q) => ({ quoteId: q.id, version: q.currentVersion })) } });
+  const currents =
+    quotes.length === 0
+      ? []
+      : await db.quoteVersion.findMany({
+          where: { OR: quotes.map((q) => ({ quoteId: q.id, version: q.currentVersion })) },
+        });
   return {
     dealId: deal.id,
     quotes: quotes.map((quote) => {
       const current = currents.find((row) => row.quoteId === quote.id);
-      if (!current) throw new LeadflowError('internal', `Quote ${quote.number} has no version ${quote.currentVersion}.`);
+      if (!current)
+        throw new LeadflowError('internal', `Quote ${quote.number} has no version ${quote.currentVersion}.`);
       return { ...quoteHeader(quote), current: versionSummary(current) };
     }),
   };

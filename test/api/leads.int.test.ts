@@ -16,7 +16,14 @@ describe.each(providers)('lead intake on %s', (provider) => {
   const leadCount = () => system.database.db.lead.count();
 
   it('when a new lead is posted, then it is stored and its journey runs in Temporal', async () => {
-    const created = await post({ email: 'Ada.Lovelace@Analytical.io', firstName: 'Ada', company: 'Analytical', source: 'events', sourceDetails: { event: 'SaaStr' }, attributes: { employees: 1200 } });
+    const created = await post({
+      email: 'Ada.Lovelace@Analytical.io',
+      firstName: 'Ada',
+      company: 'Analytical',
+      source: 'events',
+      sourceDetails: { event: 'SaaStr' },
+      attributes: { employees: 1200 },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'created', submissions: 1 });
     expect(created.headers.get('location')).toBe(`/api/leads/${created.body.id}`);
@@ -47,17 +54,31 @@ describe.each(providers)('lead intake on %s', (provider) => {
     const again = await post({ email: '  GRACE+webinar@Navy.MIL ', source: 'ads', title: 'Rear Admiral' });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ id: first.body.id, journeyId: first.body.journeyId, status: 'merged', submissions: 2 });
+    expect(again.body).toMatchObject({
+      id: first.body.id,
+      journeyId: first.body.journeyId,
+      status: 'merged',
+      submissions: 2,
+    });
 
     const shown = await http(`${system.url}/api/leads/${first.body.id}`);
     expect(shown.body).toMatchObject({ title: 'Rear Admiral', source: 'content', journey: { submissions: 2 } });
-    expect(shown.body.interactions.map((interaction: { kind: string }) => interaction.kind)).toEqual(['submission', 'resubmission']);
+    expect(shown.body.interactions.map((interaction: { kind: string }) => interaction.kind)).toEqual([
+      'submission',
+      'resubmission',
+    ]);
   });
 
   it('when ten submissions of one lead arrive concurrently, then exactly one lead and one journey exist', async () => {
     const before = await leadCount();
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => post({ email: 'race@concurrency.dev', source: 'social', attributes: { attempt: i } })));
-    expect(responses.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        post({ email: 'race@concurrency.dev', source: 'social', attributes: { attempt: i } }),
+      ),
+    );
+    expect(responses.map((response) => response.status).sort()).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
+    ]);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
     expect(await leadCount()).toBe(before + 1);
 
@@ -82,7 +103,12 @@ describe.each(providers)('lead intake on %s', (provider) => {
   });
 
   it('when a lead is known only by an external id, then repeats merge by that id and a later email joins the same journey', async () => {
-    const first = await post({ externalId: 'crm-0042', firstName: 'Katherine', source: 'partner-referral', sourceDetails: { partner: 'Orbit' } });
+    const first = await post({
+      externalId: 'crm-0042',
+      firstName: 'Katherine',
+      source: 'partner-referral',
+      sourceDetails: { partner: 'Orbit' },
+    });
     expect(first.status).toBe(201);
     const again = await post({ externalId: 'crm-0042', title: 'Mathematician', source: 'ads' });
     expect(again.status).toBe(200);
@@ -94,7 +120,13 @@ describe.each(providers)('lead intake on %s', (provider) => {
     expect(byEmailAlone.body).toMatchObject({ id: first.body.id, status: 'merged', submissions: 4 });
 
     const shown = await http(`${system.url}/api/leads/${first.body.id}`);
-    expect(shown.body).toMatchObject({ externalId: 'crm-0042', email: 'k.johnson@nasa.gov', firstName: 'Katherine', title: 'Mathematician', source: 'partner-referral' });
+    expect(shown.body).toMatchObject({
+      externalId: 'crm-0042',
+      email: 'k.johnson@nasa.gov',
+      firstName: 'Katherine',
+      title: 'Mathematician',
+      source: 'partner-referral',
+    });
   });
 
   it('when a lead first known by email later arrives with its CRM id, then the id attaches and the id alone finds the lead', async () => {
@@ -121,15 +153,39 @@ describe.each(providers)('lead intake on %s', (provider) => {
   });
 
   it.each([
-    ['neither an email nor an external id', { source: 'events' }, [{ path: 'email', message: expect.stringContaining('is required unless externalId is given') }]],
-    ['a malformed external id', { externalId: 'has spaces in it', source: 'events' }, [{ path: 'externalId', message: expect.stringContaining('letters, digits') }]],
-    ['an invalid email', { email: 'not-an-email', source: 'events' }, [{ path: 'email', message: 'must be a valid email address' }]],
-    ['an unknown source', { email: 'x@y.io', source: 'billboard' }, [{ path: 'source', message: expect.stringContaining('must be one of: events, content, ads') }]],
-    ['an unknown field', { email: 'x@y.io', source: 'ads', emial: 'typo' }, [{ path: '(body)', message: 'unknown field(s): emial' }]],
-    ['a bad country and attribute', { email: 'x@y.io', source: 'ads', country: 'Germany', attributes: { employees: [1] } }, [
-      { path: 'country', message: expect.stringContaining('two-letter') },
-      { path: 'attributes.employees', message: expect.stringContaining('strings, numbers or booleans') },
-    ]],
+    [
+      'neither an email nor an external id',
+      { source: 'events' },
+      [{ path: 'email', message: expect.stringContaining('is required unless externalId is given') }],
+    ],
+    [
+      'a malformed external id',
+      { externalId: 'has spaces in it', source: 'events' },
+      [{ path: 'externalId', message: expect.stringContaining('letters, digits') }],
+    ],
+    [
+      'an invalid email',
+      { email: 'not-an-email', source: 'events' },
+      [{ path: 'email', message: 'must be a valid email address' }],
+    ],
+    [
+      'an unknown source',
+      { email: 'x@y.io', source: 'billboard' },
+      [{ path: 'source', message: expect.stringContaining('must be one of: events, content, ads') }],
+    ],
+    [
+      'an unknown field',
+      { email: 'x@y.io', source: 'ads', emial: 'typo' },
+      [{ path: '(body)', message: 'unknown field(s): emial' }],
+    ],
+    [
+      'a bad country and attribute',
+      { email: 'x@y.io', source: 'ads', country: 'Germany', attributes: { employees: [1] } },
+      [
+        { path: 'country', message: expect.stringContaining('two-letter') },
+        { path: 'attributes.employees', message: expect.stringContaining('strings, numbers or booleans') },
+      ],
+    ],
   ])('when the lead has %s, then 400 with field-level messages and nothing is created', async (_case, body, fields) => {
     const before = await leadCount();
     const response = await post(body);
@@ -157,7 +213,10 @@ describe.each(providers)('lead intake on %s', (provider) => {
   it('when health is requested, then Temporal, the database and the rules report up', async () => {
     const response = await http(`${system.url}/health`);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'ok', checks: { temporal: { status: 'up' }, database: { status: 'up' }, rules: { status: 'up' } } });
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      checks: { temporal: { status: 'up' }, database: { status: 'up' }, rules: { status: 'up' } },
+    });
   });
 
   it('when the OpenAPI document is requested, then it describes intake with its validation', async () => {
@@ -167,7 +226,17 @@ describe.each(providers)('lead intake on %s', (provider) => {
     const schema = response.body.paths['/api/leads'].post.requestBody.content['application/json'].schema;
     expect(schema.anyOf).toEqual([{ required: ['email'] }, { required: ['externalId'] }]);
     expect(schema.required).toEqual(expect.arrayContaining(['source']));
-    expect(schema.properties.source.enum).toEqual(['events', 'content', 'ads', 'partner-referral', 'customer-referral', 'social', 'cold-outreach']);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/leads', '/api/leads/{id}', '/health']));
+    expect(schema.properties.source.enum).toEqual([
+      'events',
+      'content',
+      'ads',
+      'partner-referral',
+      'customer-referral',
+      'social',
+      'cold-outreach',
+    ]);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/api/leads', '/api/leads/{id}', '/health']),
+    );
   });
 });

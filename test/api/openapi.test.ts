@@ -66,7 +66,9 @@ const toOpenApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z0-9
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 type Json = Record<string, unknown>;
-const doc = openApiDocument('http://localhost:3000') as unknown as Json & { paths: Record<string, Record<string, Json>> };
+const doc = openApiDocument('http://localhost:3000') as unknown as Json & {
+  paths: Record<string, Record<string, Json>>;
+};
 
 function operations(): { method: string; path: string; op: Json; pathItem: Record<string, Json> }[] {
   return Object.entries(doc.paths).flatMap(([path, pathItem]) =>
@@ -79,8 +81,16 @@ function operations(): { method: string; path: string; op: Json; pathItem: Recor
 describe('OpenAPI document', () => {
   const routes = registeredRoutes(buildApp());
 
-  it('finds the app\'s routes, including mounted routers', () => {
-    expect(routes).toEqual(expect.arrayContaining(['POST /api/leads', 'GET /api/leads/:id', 'POST /api/rules/validate', 'GET /api/rules/versions/:hash', 'GET /api/dev/mailbox']));
+  it("finds the app's routes, including mounted routers", () => {
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /api/leads',
+        'GET /api/leads/:id',
+        'POST /api/rules/validate',
+        'GET /api/rules/versions/:hash',
+        'GET /api/dev/mailbox',
+      ]),
+    );
     expect(routes.length).toBeGreaterThan(15);
   });
 
@@ -116,7 +126,10 @@ describe('OpenAPI document', () => {
 
   it('declares each path template parameter as a required path parameter', () => {
     for (const { method, path, op, pathItem } of operations()) {
-      const params = [...((pathItem.parameters as Json[] | undefined) ?? []), ...((op.parameters as Json[] | undefined) ?? [])].map((p) => resolve(p));
+      const params = [
+        ...((pathItem.parameters as Json[] | undefined) ?? []),
+        ...((op.parameters as Json[] | undefined) ?? []),
+      ].map((p) => resolve(p));
       const declared = params.filter((p) => p.in === 'path' && p.required === true).map((p) => p.name);
       const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
       expect(declared.sort(), `${method.toUpperCase()} ${path}`).toEqual(templated.sort());
@@ -141,14 +154,27 @@ describe('OpenAPI document', () => {
 
   it('marks the commands that honour Idempotency-Key', () => {
     const withKey = operations()
-      .filter(({ op }) => ((op.parameters as Json[] | undefined) ?? []).map((p) => resolve(p)).some((p) => p.in === 'header' && p.name === 'Idempotency-Key'))
+      .filter(({ op }) =>
+        ((op.parameters as Json[] | undefined) ?? [])
+          .map((p) => resolve(p))
+          .some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
+      )
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
       .sort();
-    expect(withKey).toEqual(['events', 'bant', 'disqualify', 'reassign', 'cadence'].map((c) => `POST /api/leads/{id}/${c}`).concat('POST /api/leads').sort());
+    expect(withKey).toEqual(
+      ['events', 'bant', 'disqualify', 'reassign', 'cadence']
+        .map((c) => `POST /api/leads/{id}/${c}`)
+        .concat('POST /api/leads')
+        .sort(),
+    );
   });
 
   it('takes the capture body from LeadInputSchema', () => {
-    const schema = (doc.paths['/api/leads']!.post!.requestBody as { content: Record<string, { schema: Json & { properties: Record<string, Json> } }> }).content['application/json']!.schema;
+    const schema = (
+      doc.paths['/api/leads']!.post!.requestBody as {
+        content: Record<string, { schema: Json & { properties: Record<string, Json> } }>;
+      }
+    ).content['application/json']!.schema;
     expect(schema.required).toEqual(expect.arrayContaining(['source']));
     expect(schema.anyOf).toEqual([{ required: ['email'] }, { required: ['externalId'] }]);
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['email', 'externalId']));
@@ -162,7 +188,10 @@ function resolve(node: Json): Json {
   if (typeof ref !== 'string') return node;
   if (!ref.startsWith('#/')) throw new Error(`non-local $ref ${ref}`);
   let target: unknown = doc;
-  for (const part of ref.slice(2).split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))) {
+  for (const part of ref
+    .slice(2)
+    .split('/')
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))) {
     if (!target || typeof target !== 'object' || !(part in target)) throw new Error(`unresolved $ref ${ref}`);
     target = (target as Json)[part];
   }

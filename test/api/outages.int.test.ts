@@ -25,7 +25,8 @@ const lead = (email: string) => ({ email, source: 'content' });
 describe('when Temporal goes down', () => {
   it('then intake answers 503 without losing stored data, and recovers when Temporal is back', async () => {
     const port = await findFreePort();
-    const start = () => startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
+    const start = () =>
+      startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
     let server: DevServer = await start();
     cleanups.push(() => server.stop());
     const system = await startTestSystem('sqlite', { TEMPORAL_ADDRESS: server.address });
@@ -37,7 +38,10 @@ describe('when Temporal goes down', () => {
     await server.stop();
     const during = await http(`${system.url}/api/leads`, { body: lead('during@outage.io') });
     expect(during.status).toBe(503);
-    expect(during.body.error).toMatchObject({ code: 'temporal_unavailable', message: expect.stringContaining('Temporal') });
+    expect(during.body.error).toMatchObject({
+      code: 'temporal_unavailable',
+      message: expect.stringContaining('Temporal'),
+    });
     expect(during.headers.get('retry-after')).toBe('5');
 
     const health = await http(`${system.url}/health`);
@@ -50,7 +54,9 @@ describe('when Temporal goes down', () => {
     expect(await system.database.db.lead.count({ where: { email: 'during@outage.io' } })).toBe(0);
 
     server = await start();
-    const recovered = await eventually(async () => (await http(`${system.url}/api/leads`, { body: lead('after@outage.io') })).status === 201);
+    const recovered = await eventually(
+      async () => (await http(`${system.url}/api/leads`, { body: lead('after@outage.io') })).status === 201,
+    );
     expect(recovered).toBe(true);
     expect((await http(`${system.url}/health`)).status).toBe(200);
   });
@@ -72,7 +78,10 @@ describe('when the database goes down', () => {
 
     const posted = await http(`${api.url}/api/leads`, { body: lead('nodb@outage.io') });
     expect(posted.status).toBe(503);
-    expect(posted.body.error).toMatchObject({ code: 'database_unavailable', message: expect.stringContaining('database is unreachable') });
+    expect(posted.body.error).toMatchObject({
+      code: 'database_unavailable',
+      message: expect.stringContaining('database is unreachable'),
+    });
     const read = await http(`${api.url}/api/leads/ld_AAAAAAAAAAAAAAAAAAAAAA`);
     expect(read.status).toBe(503);
     expect(read.body.error.code).toBe('database_unavailable');
@@ -108,7 +117,11 @@ describe('when the database goes down', () => {
     parts.push(rules);
     const mail = await startMail(config, logger);
     parts.push(mail);
-    parts.push(await runWorker(config, { db, registry: rules.registry, mail }, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
+    parts.push(
+      await runWorker(config, { db, registry: rules.registry, mail }, logger, {
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+      }),
+    );
     const api = await runApi(config, { db, logger, rules });
     parts.push(api);
 
@@ -118,7 +131,9 @@ describe('when the database goes down', () => {
     expect(down.status).toBe(503);
     expect(down.body.error.code).toBe('database_unavailable');
     await proxy.start();
-    expect(await eventually(async () => (await http(`${api.url}/api/leads`, { body: lead('back@pg.io') })).status === 201)).toBe(true);
+    expect(
+      await eventually(async () => (await http(`${api.url}/api/leads`, { body: lead('back@pg.io') })).status === 201),
+    ).toBe(true);
   });
 });
 

@@ -98,10 +98,20 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
     const status = await rulesStatusWhen(system, (s) => s.state !== 'ok');
 
     const problem = `${rulesDir}/scoring.yaml:21:23: attributes[0].tiers[0].when.fact: unknown fact "company.employes" (did you mean "company.employees"?)`;
-    expect(status).toMatchObject({ state: 'degraded', activeVersion: good, activeFrom: 'files', lastRejected: { messages: [problem] } });
+    expect(status).toMatchObject({
+      state: 'degraded',
+      activeVersion: good,
+      activeFrom: 'files',
+      lastRejected: { messages: [problem] },
+    });
     const health = await http(`${system.url}/health`);
     expect(health.status).toBe(200);
-    expect(health.body.checks.rules).toMatchObject({ status: 'up', state: 'degraded', activeVersion: good, problems: [problem] });
+    expect(health.body.checks.rules).toMatchObject({
+      status: 'up',
+      state: 'degraded',
+      activeVersion: good,
+      problems: [problem],
+    });
     expect(health.body.checks.rules.message).toContain(`version ${good} keeps running`);
     expect(await system.database.db.ruleVersion.count()).toBe(2);
   });
@@ -124,10 +134,16 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
       const status = (await http(`${system.url}/api/rules`)).body as RulesStatus;
       expect(status).toMatchObject({ state: 'degraded', activeVersion: original, activeFrom: 'store' });
       expect(status.activeVersion).not.toBe(newest);
-      expect(status.lastRejected?.messages).toEqual([expect.stringContaining('scoring.yaml:21:23: attributes[0].tiers[0].when.fact: unknown fact "company.employes"')]);
+      expect(status.lastRejected?.messages).toEqual([
+        expect.stringContaining(
+          'scoring.yaml:21:23: attributes[0].tiers[0].when.fact: unknown fact "company.employes"',
+        ),
+      ]);
       const health = await http(`${system.url}/health`);
       expect(health.body.checks.rules).toMatchObject({ status: 'up', state: 'degraded', activeVersion: original });
-      expect(health.body.checks.rules.message).toContain(`version ${original}, the last one activated, runs from the database`);
+      expect(health.body.checks.rules.message).toContain(
+        `version ${original}, the last one activated, runs from the database`,
+      );
     } finally {
       await system.stop();
       system = undefined;
@@ -143,6 +159,10 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
     expect(status).toMatchObject({ state: 'error', activeVersion: null, activeFrom: null });
     const health = await http(`${system.url}/health`);
     expect(health.body.status).toBe('degraded');
-    expect(health.body.checks.rules).toMatchObject({ status: 'down', state: 'error', message: expect.stringContaining('no version active') as unknown });
+    expect(health.body.checks.rules).toMatchObject({
+      status: 'down',
+      state: 'error',
+      message: expect.stringContaining('no version active') as unknown,
+    });
   });
 });

@@ -28,26 +28,41 @@ describe.each(providers)('POST /api/rules/validate on %s', (provider) => {
   });
 
   it('when a fact is misspelt, then the diagnostic has file:line:col and a did-you-mean hint', async () => {
-    const text = (await shipped('scoring.yaml')).replace('fact: company.employees, op: ">=", value: 1000', 'fact: company.employes, op: ">=", value: 1000');
+    const text = (await shipped('scoring.yaml')).replace(
+      'fact: company.employees, op: ">=", value: 1000',
+      'fact: company.employes, op: ">=", value: 1000',
+    );
     const response = await http(validate, { body: { fileName: 'scoring.yaml', text } });
     expect(response.status).toBe(200);
     expect(response.body.valid).toBe(false);
-    expect(response.body.messages).toEqual(['scoring.yaml:21:23: attributes[0].tiers[0].when.fact: unknown fact "company.employes" (did you mean "company.employees"?)']);
-    expect(response.body.diagnostics[0]).toMatchObject({ file: 'scoring.yaml', line: 21, col: 23, severity: 'error', hint: 'did you mean "company.employees"?' });
+    expect(response.body.messages).toEqual([
+      'scoring.yaml:21:23: attributes[0].tiers[0].when.fact: unknown fact "company.employes" (did you mean "company.employees"?)',
+    ]);
+    expect(response.body.diagnostics[0]).toMatchObject({
+      file: 'scoring.yaml',
+      line: 21,
+      col: 23,
+      severity: 'error',
+      hint: 'did you mean "company.employees"?',
+    });
   });
 
   it('when an escalation file names a queue the active routing file lacks, then that is reported with its position', async () => {
     const text = await shipped('escalation.yaml');
     const queue = /queue: ([a-z-]+)/.exec(text)?.[1];
     if (!queue) throw new Error('test setup: no "queue:" in the shipped escalation.yaml');
-    const response = await http(validate, { body: { kind: 'escalation', text: text.replace(`queue: ${queue}`, 'queue: nowhere-queue') } });
+    const response = await http(validate, {
+      body: { kind: 'escalation', text: text.replace(`queue: ${queue}`, 'queue: nowhere-queue') },
+    });
     expect(response.status).toBe(200);
     expect(response.body.valid).toBe(false);
     expect(response.body.messages).toEqual([expect.stringMatching(/^escalation\.yaml:\d+:\d+: .*"nowhere-queue"/)]);
   });
 
   it('when the YAML itself is broken, then it is a diagnostic with a position, not an error', async () => {
-    const response = await http(validate, { body: { kind: 'routing', text: 'rules:\n  - name: "unclosed\n    assign: [' } });
+    const response = await http(validate, {
+      body: { kind: 'routing', text: 'rules:\n  - name: "unclosed\n    assign: [' },
+    });
     expect(response.status).toBe(200);
     expect(response.body.valid).toBe(false);
     expect(response.body.messages[0]).toMatch(/^routing\.yaml:\d+:\d+: /);
@@ -65,13 +80,18 @@ describe.each(providers)('POST /api/rules/validate on %s', (provider) => {
     const response = await http(validate, { method: 'POST', ...request });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('validation_failed');
-    expect(response.body.error.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path: field, message: expect.any(String) as unknown })]));
+    expect(response.body.error.fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: field, message: expect.any(String) as unknown })]),
+    );
   });
 
   it('when the body is not JSON, then it is a 400 that says so', async () => {
     const response = await http(validate, { rawBody: '{"kind": "scoring", "text": ' });
     expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({ code: 'malformed_json', message: expect.stringContaining('not valid JSON') as unknown });
+    expect(response.body.error).toMatchObject({
+      code: 'malformed_json',
+      message: expect.stringContaining('not valid JSON') as unknown,
+    });
   });
 
   it('when the text is larger than a request may be, then it is a 413, not a 500', async () => {

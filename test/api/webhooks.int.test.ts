@@ -28,24 +28,61 @@ describe('form webhook', () => {
   });
 
   it('when a form tool posts a urlencoded submission, then its fields become a lead with its source details', async () => {
-    const response = await deliver(system.url, { Email: 'Mary@Shelley.io', first_name: 'Mary', company_name: 'Frankenstein Labs', job_title: 'CTO', utm_campaign: 'spring-webinar', company_size: '250' }, {}, '?source=ads');
+    const response = await deliver(
+      system.url,
+      {
+        Email: 'Mary@Shelley.io',
+        first_name: 'Mary',
+        company_name: 'Frankenstein Labs',
+        job_title: 'CTO',
+        utm_campaign: 'spring-webinar',
+        company_size: '250',
+      },
+      {},
+      '?source=ads',
+    );
     expect(response.status).toBe(201);
     const lead = await system.database.db.lead.findUnique({ where: { id: response.body.id } });
-    expect(lead).toMatchObject({ email: 'mary@shelley.io', firstName: 'Mary', company: 'Frankenstein Labs', title: 'CTO', source: 'ads', sourceDetails: { campaign: 'spring-webinar' }, attributes: { employees: 250 } });
+    expect(lead).toMatchObject({
+      email: 'mary@shelley.io',
+      firstName: 'Mary',
+      company: 'Frankenstein Labs',
+      title: 'CTO',
+      source: 'ads',
+      sourceDetails: { campaign: 'spring-webinar' },
+      attributes: { employees: 250 },
+    });
   });
 
   it('when a CRM sync delivers a record without an email, then its crm_id identifies the lead and a later delivery merges', async () => {
-    const first = await deliver(system.url, { crm_id: 'HS-77102', first_name: 'Rosalind', company_name: 'Helix Ltd' }, { 'x-webhook-id': 'crm-sync-1' }, '?source=partner-referral');
+    const first = await deliver(
+      system.url,
+      { crm_id: 'HS-77102', first_name: 'Rosalind', company_name: 'Helix Ltd' },
+      { 'x-webhook-id': 'crm-sync-1' },
+      '?source=partner-referral',
+    );
     expect(first.status).toBe(201);
-    const update = await deliver(system.url, { crm_id: 'HS-77102', email: 'rosalind@helix.co.uk' }, { 'x-webhook-id': 'crm-sync-2' }, '?source=partner-referral');
+    const update = await deliver(
+      system.url,
+      { crm_id: 'HS-77102', email: 'rosalind@helix.co.uk' },
+      { 'x-webhook-id': 'crm-sync-2' },
+      '?source=partner-referral',
+    );
     expect(update.body).toMatchObject({ id: first.body.id, status: 'merged' });
     const lead = await system.database.db.lead.findUnique({ where: { id: first.body.id } });
-    expect(lead).toMatchObject({ externalId: 'HS-77102', email: 'rosalind@helix.co.uk', firstName: 'Rosalind', company: 'Helix Ltd' });
+    expect(lead).toMatchObject({
+      externalId: 'HS-77102',
+      email: 'rosalind@helix.co.uk',
+      firstName: 'Rosalind',
+      company: 'Helix Ltd',
+    });
   });
 
   it('when the tool retries one delivery concurrently, then it is recorded once, and a new delivery merges into the same journey', async () => {
     const form = { email: 'retry@webhooks.io', source: 'content' };
-    const retries = await Promise.all(Array.from({ length: 5 }, () => deliver(system.url, form, { 'x-webhook-id': 'delivery-0001' })));
+    const retries = await Promise.all(
+      Array.from({ length: 5 }, () => deliver(system.url, form, { 'x-webhook-id': 'delivery-0001' })),
+    );
     expect(new Set(retries.map((response) => response.body.id)).size).toBe(1);
     const leadId = retries[0]!.body.id as string;
     expect(await system.database.db.interaction.count({ where: { leadId } })).toBe(1);

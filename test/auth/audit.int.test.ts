@@ -33,14 +33,19 @@ describe.each(providers)('audit trail API on %s', (provider) => {
       idempotencyKey: `seed:${i}`,
     }));
     for (const entry of entries) await recordAudit(system.database.db, entry);
-    await recordAudit(system.database.db, { ...entries[0]!, tenant: 'someone-else', idempotencyKey: 'seed:other-tenant' });
+    await recordAudit(system.database.db, {
+      ...entries[0]!,
+      tenant: 'someone-else',
+      idempotencyKey: 'seed:other-tenant',
+    });
   });
   afterAll(async () => {
     await system?.stop();
   });
 
   /** The seeded entries' numbers, in the order shown. */
-  const seeded = (body: { entries: { details: { n?: number } }[] }) => body.entries.map((e) => e.details.n).filter((n) => n !== undefined);
+  const seeded = (body: { entries: { details: { n?: number } }[] }) =>
+    body.entries.map((e) => e.details.n).filter((n) => n !== undefined);
 
   it('when the trail is paged two at a time, then every entry shows once, newest first, and the last page has no cursor', async () => {
     const seen: number[] = [];
@@ -61,7 +66,7 @@ describe.each(providers)('audit trail API on %s', (provider) => {
 
   it('when entries share a timestamp and page boundaries fall between them, then none repeats or goes missing', async () => {
     const seen: number[] = [];
-    for (let cursor: string | null = ''; cursor !== null; ) {
+    for (let cursor: string | null = ''; cursor !== null;) {
       const page = await audit(`?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
       seen.push(...seeded(page.body));
       cursor = page.body.nextCursor;
@@ -72,10 +77,22 @@ describe.each(providers)('audit trail API on %s', (provider) => {
   it('when an entry arrives while someone pages, then the next page continues where they were', async () => {
     const first = await audit('?dealId=deal-odd&limit=3');
     expect(seeded(first.body)).toEqual([11, 9, 7]);
-    await recordAudit(system.database.db, { tenant: system.config.tenant, subjectType: 'deal', subjectId: 'deal-odd', dealId: 'deal-odd', action: 'deal.stage-changed', actor: 'system', details: { late: true }, occurredAt: new Date() });
+    await recordAudit(system.database.db, {
+      tenant: system.config.tenant,
+      subjectType: 'deal',
+      subjectId: 'deal-odd',
+      dealId: 'deal-odd',
+      action: 'deal.stage-changed',
+      actor: 'system',
+      details: { late: true },
+      occurredAt: new Date(),
+    });
     const next = await audit(`?dealId=deal-odd&limit=3&cursor=${first.body.nextCursor}`);
     expect(seeded(next.body)).toEqual([5, 3, 1]);
-    expect((await audit('?dealId=deal-odd&limit=1')).body.entries[0]).toMatchObject({ action: 'deal.stage-changed', details: { late: true } });
+    expect((await audit('?dealId=deal-odd&limit=1')).body.entries[0]).toMatchObject({
+      action: 'deal.stage-changed',
+      details: { late: true },
+    });
   });
 
   it.each([
@@ -94,8 +111,15 @@ describe.each(providers)('audit trail API on %s', (provider) => {
   it('when an entry is shown, then it says who did what, when and why', async () => {
     const page = await audit('?subjectType=quote&subjectId=subject-1&limit=1');
     expect(page.body.entries[0]).toEqual({
-      id: 'seed:5', occurredAt: '2026-03-02T09:05:00.000Z', subjectType: 'quote', subjectId: 'subject-1', dealId: 'deal-odd',
-      action: 'quote.version-created', actor: 'system', reason: 'discount over 20%', details: { n: 5 },
+      id: 'seed:5',
+      occurredAt: '2026-03-02T09:05:00.000Z',
+      subjectType: 'quote',
+      subjectId: 'subject-1',
+      dealId: 'deal-odd',
+      action: 'quote.version-created',
+      actor: 'system',
+      reason: 'discount over 20%',
+      details: { n: 5 },
     });
   });
 
@@ -108,10 +132,22 @@ describe.each(providers)('audit trail API on %s', (provider) => {
 
   it.each([
     { when: 'no token', query: '', token: null, status: 401, path: null },
-    { when: 'an unknown subject type', query: '?subjectType=lead', token: 'reader', status: 400, path: 'query.subjectType' },
+    {
+      when: 'an unknown subject type',
+      query: '?subjectType=lead',
+      token: 'reader',
+      status: 400,
+      path: 'query.subjectType',
+    },
     { when: 'a limit over 200', query: '?limit=500', token: 'reader', status: 400, path: 'query.limit' },
     { when: 'a limit that is no number', query: '?limit=ten', token: 'reader', status: 400, path: 'query.limit' },
-    { when: 'a cursor that was not issued', query: '?cursor=bm90LWEtY3Vyc29y', token: 'reader', status: 400, path: 'query.cursor' },
+    {
+      when: 'a cursor that was not issued',
+      query: '?cursor=bm90LWEtY3Vyc29y',
+      token: 'reader',
+      status: 400,
+      path: 'query.cursor',
+    },
     { when: 'an unknown filter', query: '?subject=deal', token: 'reader', status: 400, path: 'query' },
   ])('when the trail is read with $when, then $status', async ({ query, token, status, path }) => {
     const response = token ? await audit(query) : await http(`${system.url}/api/audit${query}`);

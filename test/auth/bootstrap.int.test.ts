@@ -35,7 +35,11 @@ describe.each(providers)('first start on %s', (provider) => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const adminTokens = () => database.db.apiToken.findMany({ where: { tenant: env.LEADFLOW_TENANT, personEmail: 'admin@leadflow.local' }, orderBy: { createdAt: 'asc' } });
+  const adminTokens = () =>
+    database.db.apiToken.findMany({
+      where: { tenant: env.LEADFLOW_TENANT, personEmail: 'admin@leadflow.local' },
+      orderBy: { createdAt: 'asc' },
+    });
 
   it('when leadflow starts twice on one database, then the admin token is created once, kept in a file only its owner can read, and works', async () => {
     const file = path.join(dataDir, 'admin-token');
@@ -49,7 +53,12 @@ describe.each(providers)('first start on %s', (provider) => {
       expect(first.output()).not.toContain(secret);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const me = await http(`${apiUrl}/api/me`, { headers: bearer(secret) });
-      expect(me.body).toMatchObject({ email: 'admin@leadflow.local', name: 'leadflow admin', role: 'revops', tenant: env.LEADFLOW_TENANT });
+      expect(me.body).toMatchObject({
+        email: 'admin@leadflow.local',
+        name: 'leadflow admin',
+        role: 'revops',
+        tenant: env.LEADFLOW_TENANT,
+      });
     } finally {
       expect(await first.stop()).toBe(0);
     }
@@ -69,11 +78,17 @@ describe.each(providers)('first start on %s', (provider) => {
   it('when the only revops token has been revoked, then the next start issues a new one and replaces the file', async () => {
     const [old] = await adminTokens();
     await database.db.apiToken.update({ where: { id: old!.id }, data: { revokedAt: new Date() } });
-    const file = await bootstrapAdmin(database.db, { tenant: env.LEADFLOW_TENANT!, dataDir, logger: createLogger('silent') });
+    const file = await bootstrapAdmin(database.db, {
+      tenant: env.LEADFLOW_TENANT!,
+      dataDir,
+      logger: createLogger('silent'),
+    });
     expect(file).toBe(path.join(dataDir, 'admin-token'));
     const tokens = await adminTokens();
     expect(tokens).toHaveLength(2);
     expect(tokens[1]).toMatchObject({ revokedAt: null, prefix: readFileSync(file!, 'utf8').slice(0, 8) });
-    expect(await bootstrapAdmin(database.db, { tenant: env.LEADFLOW_TENANT!, dataDir, logger: createLogger('silent') })).toBeNull();
+    expect(
+      await bootstrapAdmin(database.db, { tenant: env.LEADFLOW_TENANT!, dataDir, logger: createLogger('silent') }),
+    ).toBeNull();
   });
 });

@@ -33,14 +33,28 @@ describe.each(providers)('API tokens on %s', (provider) => {
   it('when a person calls /api/me with their token, then they see who they are', async () => {
     const me = await as(rep, '/api/me');
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ tenant: system.config.tenant, email: REP, name: 'Ravi Rep', role: 'rep', tokenId: expect.stringMatching(/^tok_/) });
+    expect(me.body).toEqual({
+      tenant: system.config.tenant,
+      email: REP,
+      name: 'Ravi Rep',
+      role: 'rep',
+      tokenId: expect.stringMatching(/^tok_/),
+    });
   });
 
   it.each<{ when: string; headers: Record<string, string>; message: string }>([
     { when: 'no Authorization header', headers: {}, message: 'This endpoint needs an API token' },
     { when: 'another scheme', headers: { authorization: 'Basic cm9zYTpzZWNyZXQ=' }, message: 'must be "Bearer lf_…"' },
-    { when: 'a malformed token', headers: { authorization: 'Bearer hunter2' }, message: 'The bearer token is malformed' },
-    { when: 'an unknown token', headers: bearer(`lf_${'A'.repeat(43)}`), message: 'The API token lf_AAAAA… is unknown' },
+    {
+      when: 'a malformed token',
+      headers: { authorization: 'Bearer hunter2' },
+      message: 'The bearer token is malformed',
+    },
+    {
+      when: 'an unknown token',
+      headers: bearer(`lf_${'A'.repeat(43)}`),
+      message: 'The API token lf_AAAAA… is unknown',
+    },
   ])('when /api/me is called with $when, then 401 says so', async ({ headers, message }) => {
     const response = await http(`${system.url}/api/me`, { headers });
     expect(response.status).toBe(401);
@@ -48,18 +62,33 @@ describe.each(providers)('API tokens on %s', (provider) => {
   });
 
   it('when lead intake and the roster are used without a token, then they stay open', async () => {
-    expect((await http(`${system.url}/api/leads`, { body: { email: 'open@intake.io', source: 'events' } })).status).toBe(201);
+    expect(
+      (await http(`${system.url}/api/leads`, { body: { email: 'open@intake.io', source: 'events' } })).status,
+    ).toBe(201);
     expect((await http(`${system.url}/api/reps`)).status).toBe(200);
   });
 
   it('when revops issues a token for a person, then the secret is in the answer once, only its hash is stored, and it works', async () => {
-    const issued = await as(revops, `/api/people/${encodeURIComponent('Ravi.Rep@Example.com')}/tokens`, { body: { label: 'crm sync', expiresInDays: 30 } });
+    const issued = await as(revops, `/api/people/${encodeURIComponent('Ravi.Rep@Example.com')}/tokens`, {
+      body: { label: 'crm sync', expiresInDays: 30 },
+    });
     expect(issued.status).toBe(201);
-    expect(issued.body).toEqual({ id: expect.stringMatching(/^tok_/), token: expect.stringMatching(/^lf_[A-Za-z0-9_-]{43}$/), prefix: issued.body.token.slice(0, 8), label: 'crm sync', personEmail: REP, expiresAt: expect.any(String) });
+    expect(issued.body).toEqual({
+      id: expect.stringMatching(/^tok_/),
+      token: expect.stringMatching(/^lf_[A-Za-z0-9_-]{43}$/),
+      prefix: issued.body.token.slice(0, 8),
+      label: 'crm sync',
+      personEmail: REP,
+      expiresAt: expect.any(String),
+    });
     expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
 
     const row = await system.database.db.apiToken.findUniqueOrThrow({ where: { id: issued.body.id } });
-    expect(row).toMatchObject({ hash: createHash('sha256').update(issued.body.token).digest('hex'), prefix: issued.body.prefix, createdBy: REVOPS });
+    expect(row).toMatchObject({
+      hash: createHash('sha256').update(issued.body.token).digest('hex'),
+      prefix: issued.body.prefix,
+      createdBy: REVOPS,
+    });
     expect(JSON.stringify(row)).not.toContain(issued.body.token);
 
     expect((await as(issued.body.token, '/api/me')).body).toMatchObject({ email: REP, tokenId: issued.body.id });
@@ -68,8 +97,16 @@ describe.each(providers)('API tokens on %s', (provider) => {
     expect(JSON.stringify(listed.body)).not.toContain(issued.body.token);
     expect(JSON.stringify(listed.body)).not.toContain(row.hash);
     expect(listed.body.tokens[0]).toEqual({
-      id: issued.body.id, personEmail: REP, label: 'crm sync', prefix: issued.body.prefix, status: 'live', createdAt: expect.any(String), createdBy: REVOPS,
-      lastUsedAt: expect.any(String), expiresAt: issued.body.expiresAt, revokedAt: null,
+      id: issued.body.id,
+      personEmail: REP,
+      label: 'crm sync',
+      prefix: issued.body.prefix,
+      status: 'live',
+      createdAt: expect.any(String),
+      createdBy: REVOPS,
+      lastUsedAt: expect.any(String),
+      expiresAt: issued.body.expiresAt,
+      revokedAt: null,
     });
   });
 
@@ -77,7 +114,10 @@ describe.each(providers)('API tokens on %s', (provider) => {
     const issued = await as(peer, `/api/people/${PEER}/tokens`, { body: { label: 'laptop' } });
     expect(issued.status).toBe(201);
     expect(issued.body.expiresAt).toBeNull();
-    expect((await as(peer, `/api/people/${PEER}/tokens`)).body.tokens.map((t: { label: string }) => t.label)).toEqual(['laptop', 'test']);
+    expect((await as(peer, `/api/people/${PEER}/tokens`)).body.tokens.map((t: { label: string }) => t.label)).toEqual([
+      'laptop',
+      'test',
+    ]);
 
     const revoked = await as(peer, `/api/tokens/${issued.body.id}`, { method: 'DELETE' });
     expect(revoked.status).toBe(200);
@@ -88,11 +128,16 @@ describe.each(providers)('API tokens on %s', (provider) => {
 
     const refused = await as(issued.body.token, '/api/me');
     expect(refused.status).toBe(401);
-    expect(refused.body.error.message).toBe(`The API token ${issued.body.prefix}… was revoked on ${revoked.body.revokedAt}; ask for a new one.`);
+    expect(refused.body.error.message).toBe(
+      `The API token ${issued.body.prefix}… was revoked on ${revoked.body.revokedAt}; ask for a new one.`,
+    );
     expect((await as(peer, '/api/me')).status).toBe(200);
 
     const audit = await as(peer, `/api/audit?subjectType=token&subjectId=${issued.body.id}`);
-    expect(audit.body.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([['token.revoked', PEER], ['token.created', PEER]]);
+    expect(audit.body.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ['token.revoked', PEER],
+      ['token.created', PEER],
+    ]);
   });
 
   it('when a token has expired, then 401 says when', async () => {
@@ -102,8 +147,13 @@ describe.each(providers)('API tokens on %s', (provider) => {
     await system.database.db.apiToken.update({ where: { id: issued.body.id }, data: { expiresAt: expiredAt } });
     const refused = await as(issued.body.token, '/api/me');
     expect(refused.status).toBe(401);
-    expect(refused.body.error.message).toBe(`The API token ${issued.body.prefix}… expired on 2026-01-05T09:00:00.000Z; create a new one.`);
-    expect((await as(peer, `/api/people/${PEER}/tokens`)).body.tokens.find((t: { id: string }) => t.id === issued.body.id).status).toBe('expired');
+    expect(refused.body.error.message).toBe(
+      `The API token ${issued.body.prefix}… expired on 2026-01-05T09:00:00.000Z; create a new one.`,
+    );
+    expect(
+      (await as(peer, `/api/people/${PEER}/tokens`)).body.tokens.find((t: { id: string }) => t.id === issued.body.id)
+        .status,
+    ).toBe('expired');
   });
 
   it('when revops deactivates a person, then their tokens stop working with a 401 saying so, and work again once reactivated', async () => {
@@ -122,15 +172,23 @@ describe.each(providers)('API tokens on %s', (provider) => {
   });
 
   it.each([
-    { when: 'a rep issues a token for someone else', send: () => as(rep, `/api/people/${PEER}/tokens`, { body: { label: 'mine now' } }), message: `Creating a token for ${PEER} needs to be ${PEER} themself or the revops role; ${REP} is rep.` },
-    { when: 'a rep lists someone else\'s tokens', send: () => as(rep, `/api/people/${PEER}/tokens`), message: `Listing the tokens of ${PEER} needs to be ${PEER} themself or the revops role; ${REP} is rep.` },
+    {
+      when: 'a rep issues a token for someone else',
+      send: () => as(rep, `/api/people/${PEER}/tokens`, { body: { label: 'mine now' } }),
+      message: `Creating a token for ${PEER} needs to be ${PEER} themself or the revops role; ${REP} is rep.`,
+    },
+    {
+      when: "a rep lists someone else's tokens",
+      send: () => as(rep, `/api/people/${PEER}/tokens`),
+      message: `Listing the tokens of ${PEER} needs to be ${PEER} themself or the revops role; ${REP} is rep.`,
+    },
   ])('when $when, then 403', async ({ send, message }) => {
     const response = await send();
     expect(response.status).toBe(403);
     expect(response.body.error).toEqual({ code: 'forbidden', message });
   });
 
-  it('when a rep revokes someone else\'s token, then 403 and the token still works', async () => {
+  it("when a rep revokes someone else's token, then 403 and the token still works", async () => {
     const listed = await as(peer, `/api/people/${PEER}/tokens`);
     const live = listed.body.tokens.find((t: { label: string }) => t.label === 'test');
     const response = await as(rep, `/api/tokens/${live.id}`, { method: 'DELETE' });
@@ -140,16 +198,53 @@ describe.each(providers)('API tokens on %s', (provider) => {
   });
 
   it.each([
-    { when: 'the label is missing', path: `/api/people/${REP}/tokens`, body: { expiresInDays: 5 }, status: 400, field: 'label' },
-    { when: 'the expiry is zero days', path: `/api/people/${REP}/tokens`, body: { label: 'x', expiresInDays: 0 }, status: 400, field: 'expiresInDays' },
-    { when: 'the expiry is a fraction', path: `/api/people/${REP}/tokens`, body: { label: 'x', expiresInDays: 1.5 }, status: 400, field: 'expiresInDays' },
-    { when: 'a field is unknown', path: `/api/people/${REP}/tokens`, body: { label: 'x', scope: 'all' }, status: 400, field: '(body)' },
-    { when: 'the path is not an email', path: '/api/people/ravi/tokens', body: { label: 'x' }, status: 400, field: 'params.email' },
-    { when: 'the person does not exist', path: '/api/people/ghost@example.com/tokens', body: { label: 'x' }, status: 404, field: null },
+    {
+      when: 'the label is missing',
+      path: `/api/people/${REP}/tokens`,
+      body: { expiresInDays: 5 },
+      status: 400,
+      field: 'label',
+    },
+    {
+      when: 'the expiry is zero days',
+      path: `/api/people/${REP}/tokens`,
+      body: { label: 'x', expiresInDays: 0 },
+      status: 400,
+      field: 'expiresInDays',
+    },
+    {
+      when: 'the expiry is a fraction',
+      path: `/api/people/${REP}/tokens`,
+      body: { label: 'x', expiresInDays: 1.5 },
+      status: 400,
+      field: 'expiresInDays',
+    },
+    {
+      when: 'a field is unknown',
+      path: `/api/people/${REP}/tokens`,
+      body: { label: 'x', scope: 'all' },
+      status: 400,
+      field: '(body)',
+    },
+    {
+      when: 'the path is not an email',
+      path: '/api/people/ravi/tokens',
+      body: { label: 'x' },
+      status: 400,
+      field: 'params.email',
+    },
+    {
+      when: 'the person does not exist',
+      path: '/api/people/ghost@example.com/tokens',
+      body: { label: 'x' },
+      status: 404,
+      field: null,
+    },
   ])('when $when, then $status', async ({ path, body, status, field }) => {
     const response = await as(revops, path, { body });
     expect(response.status).toBe(status);
-    if (field) expect(response.body.error.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
+    if (field)
+      expect(response.body.error.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
   });
 
   it('when an unknown token id is revoked, then 404', async () => {

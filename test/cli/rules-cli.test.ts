@@ -15,14 +15,23 @@ const BIN = path.join(ROOT, 'src/cli/bin.js');
 const SHIPPED_RULES = path.join(ROOT, 'rules');
 const BROKEN_RULES = path.join(ROOT, 'test/rules/fixtures/broken');
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `leadflow rules <args>` in a child process from the repository root. */
 function leadflowRules(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'rules', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, 'rules', ...args],
+      { cwd: ROOT, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -44,8 +53,11 @@ describe('leadflow rules (the executable)', () => {
     const run = await leadflowRules(['check', BROKEN_RULES]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    for (const kind of RULE_KINDS) expect(run.stderr).toMatch(new RegExp(`^${BROKEN_RULES}/${kind}\\.yaml:\\d+:\\d+: `, 'm'));
-    expect(run.stderr).toContain(`${BROKEN_RULES}/scoring.yaml:24:23: attributes[0].tiers[1].when.fact: unknown fact "company.employes" (did you mean "company.employees"?)`);
+    for (const kind of RULE_KINDS)
+      expect(run.stderr).toMatch(new RegExp(`^${BROKEN_RULES}/${kind}\\.yaml:\\d+:\\d+: `, 'm'));
+    expect(run.stderr).toContain(
+      `${BROKEN_RULES}/scoring.yaml:24:23: attributes[0].tiers[1].when.fact: unknown fact "company.employes" (did you mean "company.employees"?)`,
+    );
     expect(run.stderr).toMatch(/✗ \d+ problems in .*: these rules would NOT be activated/);
   });
 
@@ -61,14 +73,19 @@ describe('leadflow rules (the executable)', () => {
   it('when explain is given a lead file, then it says in words what each file decided and which version decided it', async () => {
     const version = /version ([0-9a-f]{16})/.exec((await leadflowRules(['check', SHIPPED_RULES])).stdout)?.[1];
     const lead = path.join(scratch, 'lead.json');
-    await writeFile(lead, JSON.stringify({
-      company: { employees: 1200, industry: 'software', country: 'US', region: 'north-america' },
-      contact: { seniority: 'vp' },
-      source: { channel: 'ads' },
-      behaviours: [{ type: 'pricing-page-visit', at: '2025-03-10T14:00:00Z' }],
-    }));
+    await writeFile(
+      lead,
+      JSON.stringify({
+        company: { employees: 1200, industry: 'software', country: 'US', region: 'north-america' },
+        contact: { seniority: 'vp' },
+        source: { channel: 'ads' },
+        behaviours: [{ type: 'pricing-page-visit', at: '2025-03-10T14:00:00Z' }],
+      }),
+    );
 
-    const run = await leadflowRules(['explain', '--facts', lead, '--now', '2025-03-10T15:00:00Z'], { LEADFLOW_RULES_DIR: SHIPPED_RULES });
+    const run = await leadflowRules(['explain', '--facts', lead, '--now', '2025-03-10T15:00:00Z'], {
+      LEADFLOW_RULES_DIR: SHIPPED_RULES,
+    });
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Score 85: reaches the MQL threshold of 80.');
@@ -86,7 +103,9 @@ describe('leadflow rules (the executable)', () => {
     const written = (await readdir(out)).sort();
     expect(written).toEqual(RULE_KINDS.map((kind) => `${kind}.schema.json`).sort());
     for (const name of written) {
-      expect(await readFile(path.join(out, name), 'utf8')).toBe(await readFile(path.join(SHIPPED_RULES, 'schema', name), 'utf8'));
+      expect(await readFile(path.join(out, name), 'utf8')).toBe(
+        await readFile(path.join(SHIPPED_RULES, 'schema', name), 'utf8'),
+      );
     }
   });
 

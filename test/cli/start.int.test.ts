@@ -70,7 +70,10 @@ describe('leadflow start as a process', () => {
     try {
       await waitForOutput(second, /is running/);
       const shown = await http(`${apiUrl}/api/leads/${created.body.id}`);
-      expect(shown.body).toMatchObject({ email: 'durable@restart.io', journey: { status: 'live', stage: 'new', submissions: 1 } });
+      expect(shown.body).toMatchObject({
+        email: 'durable@restart.io',
+        journey: { status: 'live', stage: 'new', submissions: 1 },
+      });
       const again = await http(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'ads' } });
       expect(again.body).toMatchObject({ status: 'merged', submissions: 2 });
     } finally {
@@ -93,7 +96,14 @@ describe('leadflow start as a process', () => {
     try {
       const first = leadflow(['start'], env);
       const [, apiUrl] = await waitForOutput(first, /API\s+(http:\/\/\S+)\/api/);
-      const lead = await http(`${apiUrl}/api/leads`, { body: { email: 'timer@restart.io', title: 'CTO', source: 'events', attributes: { employees: 1500, region: 'north-america', industry: 'software' } } });
+      const lead = await http(`${apiUrl}/api/leads`, {
+        body: {
+          email: 'timer@restart.io',
+          title: 'CTO',
+          source: 'events',
+          attributes: { employees: 1500, region: 'north-america', industry: 'software' },
+        },
+      });
       const mql = await http(`${apiUrl}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } });
       expect(mql.body.stage).toBe('mql');
       first.child.kill('SIGTERM');
@@ -104,7 +114,11 @@ describe('leadflow start as a process', () => {
       const second = leadflow(['start'], env);
       try {
         await waitForOutput(second, /is running/);
-        const reminded = await eventually(async () => (await http(`${apiUrl}/api/leads/${lead.body.id}`)).body.journey.sla?.escalations[0] === 'remind-owner', 30_000);
+        const reminded = await eventually(
+          async () =>
+            (await http(`${apiUrl}/api/leads/${lead.body.id}`)).body.journey.sla?.escalations[0] === 'remind-owner',
+          30_000,
+        );
         expect(reminded).toBe(true);
         expect((await http(`${apiUrl}/api/leads/${lead.body.id}`)).body).toMatchObject({ slaStatus: 'breached' });
       } finally {

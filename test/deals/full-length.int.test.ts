@@ -53,7 +53,12 @@ describe('deal desk at full length (time-skipping)', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     sink = await startMailSink({ host: '127.0.0.1', port: 0, dir: path.join(dir, 'mailbox'), logger });
-    registry = new RuleRegistry({ dir: path.resolve('rules'), store: new InMemoryRuleVersionStore(), logger, watch: false });
+    registry = new RuleRegistry({
+      dir: path.resolve('rules'),
+      store: new InMemoryRuleVersionStore(),
+      logger,
+      watch: false,
+    });
     await registry.start();
     esign = await startFakeSignatureProvider({ secret, webhookUrl: 'http://127.0.0.1:9/unused', logger });
     workflowBundle = await bundleWorkflowCode({
@@ -66,7 +71,9 @@ describe('deal desk at full length (time-skipping)', () => {
   // clock, a child of the closed deal), the test server's clock has been seen to stop skipping or
   // to jump years ahead, which would derail the next scenario.
   beforeEach(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
+    });
     const provider = new FakeSignatureClient({ baseUrl: esign.url, secret });
     worker = await Worker.create({
       connection: env.nativeConnection,
@@ -79,7 +86,8 @@ describe('deal desk at full length (time-skipping)', () => {
         mailFrom: 'leadflow <no-reply@leadflow.local>',
         publicUrl: 'http://127.0.0.1:3000',
         marketingEmail: 'marketing@leadflow.local',
-        signatures: async (input) => sendForSignature({ db: database.db, provider, publicUrl: 'http://127.0.0.1:3000' }, input),
+        signatures: async (input) =>
+          sendForSignature({ db: database.db, provider, publicUrl: 'http://127.0.0.1:3000' }, input),
       }),
     });
     running = worker.run();
@@ -97,36 +105,111 @@ describe('deal desk at full length (time-skipping)', () => {
   });
 
   const now = async () => new Date(await env.currentTimeMs());
-  const actorOf = (email: string, role: Actor['role']): Actor => ({ tenant: 'default', email, name: email, role, tokenId: 'test' });
+  const actorOf = (email: string, role: Actor['role']): Actor => ({
+    tenant: 'default',
+    email,
+    name: email,
+    role,
+    tokenId: 'test',
+  });
 
   /** Everyone the approval chain can reach: each routable rep reports to Mike (manager), Mike to Dana (director). */
   async function seedPeople(): Promise<void> {
     const db = database.db;
-    await db.rep.create({ data: { id: 'rep_vp', email: 'victor@example.com', name: 'Victor VP', role: 'vp', timeZone: 'America/New_York' } });
-    await db.rep.create({ data: { id: 'rep_director', email: 'dana@example.com', name: 'Dana Director', role: 'director', timeZone: 'America/New_York', managerId: 'rep_vp' } });
-    await db.rep.create({ data: { id: 'rep_manager', email: 'mike@example.com', name: 'Mike Manager', role: 'manager', timeZone: 'America/New_York', managerId: 'rep_director' } });
+    await db.rep.create({
+      data: { id: 'rep_vp', email: 'victor@example.com', name: 'Victor VP', role: 'vp', timeZone: 'America/New_York' },
+    });
+    await db.rep.create({
+      data: {
+        id: 'rep_director',
+        email: 'dana@example.com',
+        name: 'Dana Director',
+        role: 'director',
+        timeZone: 'America/New_York',
+        managerId: 'rep_vp',
+      },
+    });
+    await db.rep.create({
+      data: {
+        id: 'rep_manager',
+        email: 'mike@example.com',
+        name: 'Mike Manager',
+        role: 'manager',
+        timeZone: 'America/New_York',
+        managerId: 'rep_director',
+      },
+    });
     for (const [key, member] of Object.entries(registry.active().routing.reps)) {
-      await db.rep.create({ data: { id: `rep_${key}`, email: member.email, name: member.name ?? key, role: 'rep', timeZone: 'America/New_York', managerId: 'rep_manager' } });
+      await db.rep.create({
+        data: {
+          id: `rep_${key}`,
+          email: member.email,
+          name: member.name ?? key,
+          role: 'rep',
+          timeZone: 'America/New_York',
+          managerId: 'rep_manager',
+        },
+      });
     }
   }
 
   /** The quote builder's use-cases, as the API calls them (with the test server's clock). */
-  const quoteDeps = () => ({ db: database.db, temporal: env.client, ruleset: () => registry.active(), now: () => new Date(clock) });
+  const quoteDeps = () => ({
+    db: database.db,
+    temporal: env.client,
+    ruleset: () => registry.active(),
+    now: () => new Date(clock),
+  });
   let clock = 0;
-  const quoteLines = (discount: string) => ({ template: 'standard', customer: { company: 'Analytical Engines', contactName: 'Ada', region: 'US' }, lines: [{ sku: 'PLATFORM', quantity: 100, unitPrice: '1200.00', discount }] });
+  const quoteLines = (discount: string) => ({
+    template: 'standard',
+    customer: { company: 'Analytical Engines', contactName: 'Ada', region: 'US' },
+    lines: [{ sku: 'PLATFORM', quantity: 100, unitPrice: '1200.00', discount }],
+  });
 
   let seeded: Promise<void> | undefined;
   const people = () => (seeded ??= seedPeople());
 
   /** A lead taken to SQL by its journey and converted; the deal's workflow handle and owner. */
   async function openDeal(leadId: string, email: string) {
-    const journey = await env.client.workflow.start('leadJourney', { workflowId: `lead-default-${leadId}`, taskQueue: 'deal-full-length', args: [{ leadId, tenant: 'default', email }] });
+    const journey = await env.client.workflow.start('leadJourney', {
+      workflowId: `lead-default-${leadId}`,
+      taskQueue: 'deal-full-length',
+      args: [{ leadId, tenant: 'default', email }],
+    });
     const at = async () => (await now()).toISOString();
-    await journey.executeUpdate('submitLead', { args: [{ submissionId: `${leadId}-1`, tenant: 'default', email, firstName: 'Pat', title: 'VP Sales', company: `Company of ${email}`, source: 'events', sourceDetails: {}, attributes: { employees: 1200, region: 'north-america', industry: 'software' }, receivedAt: await at() }] });
-    await journey.executeUpdate('recordEvent', { args: [{ eventId: `${leadId}-pricing`, type: 'pricing-page-visit', at: await at(), details: {} }] });
+    await journey.executeUpdate('submitLead', {
+      args: [
+        {
+          submissionId: `${leadId}-1`,
+          tenant: 'default',
+          email,
+          firstName: 'Pat',
+          title: 'VP Sales',
+          company: `Company of ${email}`,
+          source: 'events',
+          sourceDetails: {},
+          attributes: { employees: 1200, region: 'north-america', industry: 'software' },
+          receivedAt: await at(),
+        },
+      ],
+    });
+    await journey.executeUpdate('recordEvent', {
+      args: [{ eventId: `${leadId}-pricing`, type: 'pricing-page-visit', at: await at(), details: {} }],
+    });
     const owner = (await journey.query(journeyState)).owner!;
-    await journey.executeUpdate('recordBant', { args: [{ bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' }, actor: owner, at: await at() }] });
-    const converted = await journey.executeUpdate(convertToDeal, { args: [{ actor: { email: owner, role: 'rep' }, contactRole: 'decision-maker' }] });
+    await journey.executeUpdate('recordBant', {
+      args: [
+        {
+          bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' },
+          actor: owner,
+          at: await at(),
+        },
+      ],
+    });
+    const converted = await journey.executeUpdate(convertToDeal, {
+      args: [{ actor: { email: owner, role: 'rep' }, contactRole: 'decision-maker' }],
+    });
     return { ...converted, owner, journey };
   }
 
@@ -137,78 +220,196 @@ describe('deal desk at full length (time-skipping)', () => {
 
     // ---- lead → SQL → deal -----------------------------------------------------------------
     const leadId = 'ld_dealdesk0000000000000a';
-    const journey = await client.workflow.start('leadJourney', { workflowId: `lead-default-${leadId}`, taskQueue: 'deal-full-length', args: [{ leadId, tenant: 'default', email: 'ada@engines.io' }] });
-    await journey.executeUpdate('submitLead', {
-      args: [{ submissionId: 'dd-1', tenant: 'default', email: 'ada@engines.io', firstName: 'Ada', company: 'Analytical Engines', title: 'VP Sales', source: 'events', sourceDetails: { event: 'SaaStr' }, attributes: { employees: 1200, region: 'north-america', industry: 'software' }, receivedAt: (await now()).toISOString() }],
+    const journey = await client.workflow.start('leadJourney', {
+      workflowId: `lead-default-${leadId}`,
+      taskQueue: 'deal-full-length',
+      args: [{ leadId, tenant: 'default', email: 'ada@engines.io' }],
     });
-    await journey.executeUpdate('recordEvent', { args: [{ eventId: 'dd-pricing', type: 'pricing-page-visit', at: (await now()).toISOString(), details: {} }] });
+    await journey.executeUpdate('submitLead', {
+      args: [
+        {
+          submissionId: 'dd-1',
+          tenant: 'default',
+          email: 'ada@engines.io',
+          firstName: 'Ada',
+          company: 'Analytical Engines',
+          title: 'VP Sales',
+          source: 'events',
+          sourceDetails: { event: 'SaaStr' },
+          attributes: { employees: 1200, region: 'north-america', industry: 'software' },
+          receivedAt: (await now()).toISOString(),
+        },
+      ],
+    });
+    await journey.executeUpdate('recordEvent', {
+      args: [{ eventId: 'dd-pricing', type: 'pricing-page-visit', at: (await now()).toISOString(), details: {} }],
+    });
     const owner = (await journey.query(journeyState)).owner!;
     expect(owner).toMatch(/@example\.com$/);
-    await journey.executeUpdate('recordEvent', { args: [{ eventId: 'dd-call', type: 'call-logged', at: (await now()).toISOString(), actor: owner, details: {} }] });
-    const qualified = await journey.executeUpdate('recordBant', { args: [{ bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' }, actor: owner, at: (await now()).toISOString() }] });
+    await journey.executeUpdate('recordEvent', {
+      args: [{ eventId: 'dd-call', type: 'call-logged', at: (await now()).toISOString(), actor: owner, details: {} }],
+    });
+    const qualified = await journey.executeUpdate('recordBant', {
+      args: [
+        {
+          bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' },
+          actor: owner,
+          at: (await now()).toISOString(),
+        },
+      ],
+    });
     expect(qualified).toMatchObject({ stage: 'sql' });
 
     const rep = actorOf(owner, 'rep');
-    const converted = await journey.executeUpdate(convertToDeal, { args: [{ actor: { email: owner, role: 'rep' }, contactRole: 'decision-maker' }] });
+    const converted = await journey.executeUpdate(convertToDeal, {
+      args: [{ actor: { email: owner, role: 'rep' }, contactRole: 'decision-maker' }],
+    });
     const deal = client.workflow.getHandle(converted.workflowId);
     const dealId = converted.dealId;
     expect(await deal.query(desk.dealState)).toMatchObject({ stage: 'needs-analysis', owner });
     const deps = { db, temporal: client };
 
     // ---- needs analysis → presentation → a demo --------------------------------------------
-    const blocked = await deal.executeUpdate(desk.moveStage, { args: [{ to: 'proposal', actor: { email: owner, role: 'rep' } }] }).catch((error: unknown) => error);
+    const blocked = await deal
+      .executeUpdate(desk.moveStage, { args: [{ to: 'proposal', actor: { email: owner, role: 'rep' } }] })
+      .catch((error: unknown) => error);
     expect(blocked).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(String((blocked as Error).cause)).toContain('record a needs-analysis summary');
 
-    await saveNeeds(db, rep, dealId, { needs: { spin: { situation: 'Spreadsheets', problem: 'Leads lost', implication: 'Missed quota', needPayoff: 'Routed in minutes' }, painPoints: ['slow follow-up'], businessGoals: ['+20% pipeline'], objections: [] }, summary: 'Needs automated routing and SLAs for 100 reps.', expectedRevision: 1 }, await now());
-    const champion = await addStakeholder(db, rep, dealId, { name: 'Charles Babbage', email: 'charles@engines.io', role: 'decision-maker', influence: 'high' }, await now());
-    expect(await deal.executeUpdate(desk.moveStage, { args: [{ to: 'presentation', actor: { email: owner, role: 'rep' } }] })).toEqual({ stage: 'presentation', warnings: [] });
+    await saveNeeds(
+      db,
+      rep,
+      dealId,
+      {
+        needs: {
+          spin: {
+            situation: 'Spreadsheets',
+            problem: 'Leads lost',
+            implication: 'Missed quota',
+            needPayoff: 'Routed in minutes',
+          },
+          painPoints: ['slow follow-up'],
+          businessGoals: ['+20% pipeline'],
+          objections: [],
+        },
+        summary: 'Needs automated routing and SLAs for 100 reps.',
+        expectedRevision: 1,
+      },
+      await now(),
+    );
+    const champion = await addStakeholder(
+      db,
+      rep,
+      dealId,
+      { name: 'Charles Babbage', email: 'charles@engines.io', role: 'decision-maker', influence: 'high' },
+      await now(),
+    );
+    expect(
+      await deal.executeUpdate(desk.moveStage, {
+        args: [{ to: 'presentation', actor: { email: owner, role: 'rep' } }],
+      }),
+    ).toEqual({ stage: 'presentation', warnings: [] });
 
     const today = toLocalDate(await now(), 'America/New_York');
-    const demoAt = fromLocalDateTime({ ...addLocalDays(today, 3), hour: 15, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
-    const demo = await scheduleMeeting(deps, rep, dealId, { kind: 'demo', title: 'Platform demo', startsAt: demoAt.toISOString(), endsAt: new Date(demoAt.getTime() + 3_600_000).toISOString(), attendees: [{ name: 'Charles Babbage', contactId: champion.id }] });
-    expect(demo.remindAt).toEqual([new Date(demoAt.getTime() - DAY).toISOString(), new Date(demoAt.getTime() - 3_600_000).toISOString()]);
+    const demoAt = fromLocalDateTime(
+      { ...addLocalDays(today, 3), hour: 15, minute: 0, second: 0, millisecond: 0 },
+      'America/New_York',
+    );
+    const demo = await scheduleMeeting(deps, rep, dealId, {
+      kind: 'demo',
+      title: 'Platform demo',
+      startsAt: demoAt.toISOString(),
+      endsAt: new Date(demoAt.getTime() + 3_600_000).toISOString(),
+      attendees: [{ name: 'Charles Babbage', contactId: champion.id }],
+    });
+    expect(demo.remindAt).toEqual([
+      new Date(demoAt.getTime() - DAY).toISOString(),
+      new Date(demoAt.getTime() - 3_600_000).toISOString(),
+    ]);
     await env.sleep(demoAt.getTime() + 2 * 3_600_000 - (await now()).getTime());
     const reminders = (await sink.list({ to: owner })).filter((m) => m.subject.startsWith('Reminder: Platform demo'));
-    expect(reminders.map((m) => m.subject).sort()).toEqual(['Reminder: Platform demo in 1 day', 'Reminder: Platform demo in 1 hour']);
+    expect(reminders.map((m) => m.subject).sort()).toEqual([
+      'Reminder: Platform demo in 1 day',
+      'Reminder: Platform demo in 1 hour',
+    ]);
     expect((await db.meeting.findUnique({ where: { id: demo.meetingId } }))?.remindedAt).not.toBeNull();
 
-    const followUp = await completeMeeting(deps, rep, dealId, demo.meetingId, { status: 'held', attendance: [{ name: 'Charles Babbage', contactId: champion.id, attended: true }], feedback: 'Loved the routing rules' });
+    const followUp = await completeMeeting(deps, rep, dealId, demo.meetingId, {
+      status: 'held',
+      attendance: [{ name: 'Charles Babbage', contactId: champion.id, attended: true }],
+      feedback: 'Loved the routing rules',
+    });
     expect(followUp.followUp).toContain('demo-follow-up');
     await env.sleep(DAY);
-    const thanks = (await sink.list({ to: 'ada@engines.io' })).filter((m) => m.subject === 'Thank you for your time today, Ada');
+    const thanks = (await sink.list({ to: 'ada@engines.io' })).filter(
+      (m) => m.subject === 'Thank you for your time today, Ada',
+    );
     expect(thanks).toHaveLength(1);
     expect(thanks[0]!.text).toContain('Thank you for joining the demo today');
-    expect(await deal.executeUpdate(desk.moveStage, { args: [{ to: 'proposal', actor: { email: owner, role: 'rep' } }] })).toEqual({ stage: 'proposal', warnings: [] });
+    expect(
+      await deal.executeUpdate(desk.moveStage, { args: [{ to: 'proposal', actor: { email: owner, role: 'rep' } }] }),
+    ).toEqual({ stage: 'proposal', warnings: [] });
 
     // ---- quote v1 within the rep's authority; sent; expires unsigned after its real 30 days ---
     await db.product.create({ data: { id: 'prd_platform', sku: 'PLATFORM', name: 'Platform licence (annual)' } });
-    await db.quoteTemplate.create({ data: { id: 'qtt_standard', name: 'standard', content: { seller: { name: 'leadflow Inc.' }, paymentTerms: 'net-30', validForDays: null, currency: 'USD', priceBook: 'standard' } } });
+    await db.quoteTemplate.create({
+      data: {
+        id: 'qtt_standard',
+        name: 'standard',
+        content: {
+          seller: { name: 'leadflow Inc.' },
+          paymentTerms: 'net-30',
+          validForDays: null,
+          currency: 'USD',
+          priceBook: 'standard',
+        },
+      },
+    });
     clock = (await now()).getTime();
     const created = await createQuote(quoteDeps(), rep, dealId, quoteLines('8'));
     const quoteId = created.quote.id;
     const v1 = { versionId: created.quote.current.id, validUntil: created.quote.current.content.validUntil };
     expect(created.submission).toMatchObject({ submitted: true, status: 'approved', tier: 'rep-authority' });
-    const sent1 = await deal.executeUpdate(desk.sendQuote, { args: [{ versionId: v1.versionId, actor: { email: owner, role: 'rep' } }] });
+    const sent1 = await deal.executeUpdate(desk.sendQuote, {
+      args: [{ versionId: v1.versionId, actor: { email: owner, role: 'rep' } }],
+    });
     expect(sent1.expiresAt).toBe(new Date(Date.parse(`${v1.validUntil}T00:00:00Z`) + DAY).toISOString());
     await env.sleep('29 days');
     expect((await db.quoteVersion.findUnique({ where: { id: v1.versionId } }))?.status).toBe('sent');
     await env.sleep('3 days');
     expect((await db.quoteVersion.findUnique({ where: { id: v1.versionId } }))?.status).toBe('expired');
     const dealName = (await db.deal.findUnique({ where: { id: dealId } }))!.name;
-    expect((await sink.list({ to: owner })).map((m) => m.subject)).toEqual(expect.arrayContaining([`Quote expired: ${dealName}`, `Deal stalled in proposal: ${dealName}`]));
-    expect((await sink.list({ to: 'mike@example.com' })).map((m) => m.subject)).toContain(`Deal stalled in proposal: ${dealName}`);
+    expect((await sink.list({ to: owner })).map((m) => m.subject)).toEqual(
+      expect.arrayContaining([`Quote expired: ${dealName}`, `Deal stalled in proposal: ${dealName}`]),
+    );
+    expect((await sink.list({ to: 'mike@example.com' })).map((m) => m.subject)).toContain(
+      `Deal stalled in proposal: ${dealName}`,
+    );
 
     // ---- quote v2 at 25 %: manager → director; the manager misses the deadline ----------------
     clock = (await now()).getTime();
-    const edited = await editQuote(quoteDeps(), rep, quoteId, created.quote.revision, { ...quoteLines('25'), termMonths: 24 });
-    expect(edited.submission).toMatchObject({ submitted: true, status: 'pending-approval', tier: 'director-authority' });
+    const edited = await editQuote(quoteDeps(), rep, quoteId, created.quote.revision, {
+      ...quoteLines('25'),
+      termMonths: 24,
+    });
+    expect(edited.submission).toMatchObject({
+      submitted: true,
+      status: 'pending-approval',
+      tier: 'director-authority',
+    });
     const v2 = { versionId: edited.quote.current.id, contentHash: edited.quote.current.contentHash };
     const requestId = `apr_${v2.versionId}`;
-    const approvalWorkflow = client.workflow.getHandle((edited.submission as { approvalWorkflowId: string }).approvalWorkflowId);
-    const managerStep = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId, level: 'manager' } }));
+    const approvalWorkflow = client.workflow.getHandle(
+      (edited.submission as { approvalWorkflowId: string }).approvalWorkflowId,
+    );
+    const managerStep = await eventuallyRow(() =>
+      db.approvalStep.findFirst({ where: { requestId, level: 'manager' } }),
+    );
     expect(managerStep).toMatchObject({ assigneeEmail: 'mike@example.com', status: 'pending' });
-    const approvalMail = async () => (await sink.list({ to: 'mike@example.com' })).map((m) => m.subject).filter((subject) => subject.includes(created.quote.number));
+    const approvalMail = async () =>
+      (await sink.list({ to: 'mike@example.com' }))
+        .map((m) => m.subject)
+        .filter((subject) => subject.includes(created.quote.number));
     expect(await eventually(async () => (await approvalMail()).length === 1, 10_000)).toBe(true);
     expect(await approvalMail()).toEqual([expect.stringContaining(`Approval needed: ${created.quote.number} v2`)]);
 
@@ -218,14 +419,43 @@ describe('deal desk at full length (time-skipping)', () => {
     // The reminder went out at 4 business hours, the escalation at 1 business day (Mike's hours).
     expect(Math.abs(escalated!.remindedAt!.getTime() - managerStep.remindAt!.getTime())).toBeLessThan(60_000);
     expect(Math.abs(escalated!.decidedAt!.getTime() - managerStep.dueAt.getTime())).toBeLessThan(60_000);
-    expect((await approvalMail()).sort()).toEqual([expect.stringContaining('Approval needed'), expect.stringContaining(`Reminder: approval of ${created.quote.number} v2`)]);
-    const directorStep = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId, level: 'director', position: 0 } }));
+    expect((await approvalMail()).sort()).toEqual([
+      expect.stringContaining('Approval needed'),
+      expect.stringContaining(`Reminder: approval of ${created.quote.number} v2`),
+    ]);
+    const directorStep = await eventuallyRow(() =>
+      db.approvalStep.findFirst({ where: { requestId, level: 'director', position: 0 } }),
+    );
     expect(directorStep).toMatchObject({ assigneeEmail: 'dana@example.com', status: 'pending' });
 
     // Someone else cannot decide; the director can, once, even when the button is pressed twice.
-    const intruder = await approvalWorkflow.executeUpdate(desk.decideApproval, { args: [{ stepId: directorStep.id, decision: 'approve', comment: '', contentHash: v2.contentHash, actor: { email: 'victor@example.com', role: 'vp' } }] }).catch((error: unknown) => error);
+    const intruder = await approvalWorkflow
+      .executeUpdate(desk.decideApproval, {
+        args: [
+          {
+            stepId: directorStep.id,
+            decision: 'approve',
+            comment: '',
+            contentHash: v2.contentHash,
+            actor: { email: 'victor@example.com', role: 'vp' },
+          },
+        ],
+      })
+      .catch((error: unknown) => error);
     expect(String((intruder as Error).cause)).toContain('victor@example.com may not decide this step');
-    const decide = () => approvalWorkflow.executeUpdate(desk.decideApproval, { updateId: `decision-${directorStep.id}`, args: [{ stepId: directorStep.id, decision: 'approve', comment: 'Strategic logo', contentHash: v2.contentHash, actor: { email: 'dana@example.com', role: 'director' } }] });
+    const decide = () =>
+      approvalWorkflow.executeUpdate(desk.decideApproval, {
+        updateId: `decision-${directorStep.id}`,
+        args: [
+          {
+            stepId: directorStep.id,
+            decision: 'approve',
+            comment: 'Strategic logo',
+            contentHash: v2.contentHash,
+            actor: { email: 'dana@example.com', role: 'director' },
+          },
+        ],
+      });
     const [first, second] = [await decide(), await decide()];
     expect(second).toEqual(first);
     expect(await approvalWorkflow.result()).toMatchObject({ status: 'approved' });
@@ -234,13 +464,38 @@ describe('deal desk at full length (time-skipping)', () => {
     expect((await deal.query(desk.dealState)).quote).toMatchObject({ versionId: v2.versionId, status: 'approved' });
 
     // ---- sent, negotiation, signed, closed won ------------------------------------------------
-    await deal.executeUpdate(desk.sendQuote, { args: [{ versionId: v2.versionId, actor: { email: owner, role: 'rep' } }] });
-    expect(await deal.executeUpdate(desk.moveStage, { args: [{ to: 'negotiation', actor: { email: owner, role: 'rep' } }] })).toMatchObject({ stage: 'negotiation' });
-    const { envelopeId } = await deal.executeUpdate(desk.requestSignature, { args: [{ versionId: v2.versionId, signer: { name: 'Charles Babbage', email: 'charles@engines.io' }, actor: { email: owner, role: 'rep' } }] });
-    expect(await db.signatureRequest.findFirst({ where: { envelopeId } })).toMatchObject({ status: 'sent', quoteVersionId: v2.versionId });
-    await deal.signal(desk.signatureCompleted, { provider: 'fake', envelopeId, versionId: v2.versionId, status: 'signed', at: (await now()).toISOString() });
+    await deal.executeUpdate(desk.sendQuote, {
+      args: [{ versionId: v2.versionId, actor: { email: owner, role: 'rep' } }],
+    });
+    expect(
+      await deal.executeUpdate(desk.moveStage, { args: [{ to: 'negotiation', actor: { email: owner, role: 'rep' } }] }),
+    ).toMatchObject({ stage: 'negotiation' });
+    const { envelopeId } = await deal.executeUpdate(desk.requestSignature, {
+      args: [
+        {
+          versionId: v2.versionId,
+          signer: { name: 'Charles Babbage', email: 'charles@engines.io' },
+          actor: { email: owner, role: 'rep' },
+        },
+      ],
+    });
+    expect(await db.signatureRequest.findFirst({ where: { envelopeId } })).toMatchObject({
+      status: 'sent',
+      quoteVersionId: v2.versionId,
+    });
+    await deal.signal(desk.signatureCompleted, {
+      provider: 'fake',
+      envelopeId,
+      versionId: v2.versionId,
+      status: 'signed',
+      at: (await now()).toISOString(),
+    });
     const won = await deal.result();
-    expect(won).toMatchObject({ stage: 'closed-won', quote: { status: 'signed' }, contract: { contractId: expect.any(String) } });
+    expect(won).toMatchObject({
+      stage: 'closed-won',
+      quote: { status: 'signed' },
+      contract: { contractId: expect.any(String) },
+    });
     const contract = (await db.contract.findUnique({ where: { dealId } }))!;
     expect(Number(contract.valueMinor)).toBe(9_000_000); // 100 × $1,200.00 − 25 %
     const closedAt = (await db.deal.findUnique({ where: { id: dealId } }))!.closedAt!;
@@ -253,17 +508,41 @@ describe('deal desk at full length (time-skipping)', () => {
     // Up to the day before the end, then the renewal clock runs out: awaiting its result skips the
     // remaining time (a sleep past the last timer of every workflow never returns on the test server).
     await env.sleep(contract.endDate.getTime() - (await now()).getTime() - DAY);
-    const renewal = await client.workflow.getHandle(contract.workflowId).result() as { reminders: Array<{ offset: string }>; endedAt: string };
+    const renewal = (await client.workflow.getHandle(contract.workflowId).result()) as {
+      reminders: Array<{ offset: string }>;
+      endedAt: string;
+    };
     expect(renewal.reminders.map((r) => r.offset)).toEqual(['90 days', '60 days', '30 days']);
     const renewalTasks = await db.task.findMany({ where: { dealId, kind: 'renewal' }, orderBy: { dueAt: 'asc' } });
-    expect(renewalTasks.map((task) => Math.round((contract.endDate.getTime() - task.dueAt.getTime()) / DAY))).toEqual([90, 60, 30]);
+    expect(renewalTasks.map((task) => Math.round((contract.endDate.getTime() - task.dueAt.getTime()) / DAY))).toEqual([
+      90, 60, 30,
+    ]);
     expect((await sink.list({ to: owner })).filter((m) => m.subject.startsWith('Renewal coming up'))).toHaveLength(3);
     expect((await db.contract.findUnique({ where: { id: contract.id } }))?.status).toBe('ended');
 
     // ---- the audit trail tells the story -------------------------------------------------------
     const audit = await db.auditEvent.findMany({ where: { dealId }, orderBy: { occurredAt: 'asc' } });
     const actions = audit.map((entry) => entry.action);
-    for (const action of ['deal.created', 'deal.stage-changed', 'meeting.scheduled', 'meeting.recorded', 'quote.approved', 'quote.sent', 'quote.expired', 'approval.requested', 'approval.assigned', 'approval.reminded', 'approval.escalated', 'approval.approved', 'approval.satisfied', 'signature.sent', 'quote.signed', 'contract.created', 'contract.renewal-reminder', 'contract.ended']) {
+    for (const action of [
+      'deal.created',
+      'deal.stage-changed',
+      'meeting.scheduled',
+      'meeting.recorded',
+      'quote.approved',
+      'quote.sent',
+      'quote.expired',
+      'approval.requested',
+      'approval.assigned',
+      'approval.reminded',
+      'approval.escalated',
+      'approval.approved',
+      'approval.satisfied',
+      'signature.sent',
+      'quote.signed',
+      'contract.created',
+      'contract.renewal-reminder',
+      'contract.ended',
+    ]) {
       expect(actions, action).toContain(action);
     }
     const decision = audit.find((entry) => entry.action === 'approval.approved' && entry.actor === 'dana@example.com')!;
@@ -275,11 +554,45 @@ describe('deal desk at full length (time-skipping)', () => {
   it('when the manager is out of office, then the named delegate gets the request; a hand-over to a lower role is refused; an executive approval nobody answers is rejected at its 48-hour deadline', async () => {
     await people();
     const db = database.db;
-    await db.rep.create({ data: { id: 'rep_manager2', email: 'molly@example.com', name: 'Molly Manager', role: 'manager', timeZone: 'America/Chicago', managerId: 'rep_director' } });
+    await db.rep.create({
+      data: {
+        id: 'rep_manager2',
+        email: 'molly@example.com',
+        name: 'Molly Manager',
+        role: 'manager',
+        timeZone: 'America/Chicago',
+        managerId: 'rep_director',
+      },
+    });
     const at = await now();
-    await db.rep.update({ where: { id: 'rep_manager' }, data: { outOfOfficeFrom: new Date(at.getTime() - DAY), outOfOfficeUntil: new Date(at.getTime() + 14 * DAY), delegateId: 'rep_manager2' } });
-    await db.product.upsert({ where: { tenant_sku: { tenant: 'default', sku: 'PLATFORM' } }, create: { id: 'prd_platform', sku: 'PLATFORM', name: 'Platform licence (annual)' }, update: {} });
-    await db.quoteTemplate.upsert({ where: { tenant_name: { tenant: 'default', name: 'standard' } }, create: { id: 'qtt_standard', name: 'standard', content: { seller: { name: 'leadflow Inc.' }, paymentTerms: 'net-30', validForDays: null, currency: 'USD', priceBook: 'standard' } }, update: {} });
+    await db.rep.update({
+      where: { id: 'rep_manager' },
+      data: {
+        outOfOfficeFrom: new Date(at.getTime() - DAY),
+        outOfOfficeUntil: new Date(at.getTime() + 14 * DAY),
+        delegateId: 'rep_manager2',
+      },
+    });
+    await db.product.upsert({
+      where: { tenant_sku: { tenant: 'default', sku: 'PLATFORM' } },
+      create: { id: 'prd_platform', sku: 'PLATFORM', name: 'Platform licence (annual)' },
+      update: {},
+    });
+    await db.quoteTemplate.upsert({
+      where: { tenant_name: { tenant: 'default', name: 'standard' } },
+      create: {
+        id: 'qtt_standard',
+        name: 'standard',
+        content: {
+          seller: { name: 'leadflow Inc.' },
+          paymentTerms: 'net-30',
+          validForDays: null,
+          currency: 'USD',
+          priceBook: 'standard',
+        },
+      },
+      update: {},
+    });
 
     // 15 %: the manager's authority. Mike is away, so Molly (his named delegate, also a manager) is asked.
     const first = await openDeal('ld_dealdeskooo0000000000a', 'grace@navy.mil');
@@ -289,33 +602,109 @@ describe('deal desk at full length (time-skipping)', () => {
     expect(quote.submission).toMatchObject({ status: 'pending-approval', tier: 'manager-authority' });
     const request = `apr_${quote.quote.current.id}`;
     const step = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: request } }));
-    expect(step).toMatchObject({ level: 'manager', assigneeEmail: 'molly@example.com', delegatedFrom: 'mike@example.com', status: 'pending' });
+    expect(step).toMatchObject({
+      level: 'manager',
+      assigneeEmail: 'molly@example.com',
+      delegatedFrom: 'mike@example.com',
+      status: 'pending',
+    });
     const assigned = await db.auditEvent.findFirst({ where: { subjectId: request, action: 'approval.assigned' } });
     expect(assigned?.reason).toBe('mike@example.com is out of office; delegated to molly@example.com');
 
     // Molly may hand it on by hand, but not to a rep; to the director it goes.
-    const approval = env.client.workflow.getHandle((quote.submission as { approvalWorkflowId: string }).approvalWorkflowId);
-    const refused = await approval.executeUpdate(desk.delegateApproval, { args: [{ stepId: step.id, to: first.owner, reason: 'on holiday too', actor: { email: 'molly@example.com', role: 'manager' } }] }).catch((error: unknown) => error);
+    const approval = env.client.workflow.getHandle(
+      (quote.submission as { approvalWorkflowId: string }).approvalWorkflowId,
+    );
+    const refused = await approval
+      .executeUpdate(desk.delegateApproval, {
+        args: [
+          {
+            stepId: step.id,
+            to: first.owner,
+            reason: 'on holiday too',
+            actor: { email: 'molly@example.com', role: 'manager' },
+          },
+        ],
+      })
+      .catch((error: unknown) => error);
     expect(String((refused as Error).cause)).toContain('a manager approval needs the same or a higher role');
-    await approval.executeUpdate(desk.delegateApproval, { args: [{ stepId: step.id, to: 'dana@example.com', reason: 'Dana knows this customer', actor: { email: 'molly@example.com', role: 'manager' } }] });
-    expect(await db.approvalStep.findUnique({ where: { id: step.id } })).toMatchObject({ assigneeEmail: 'dana@example.com', delegatedFrom: 'mike@example.com' });
-    const molly = await approval.executeUpdate(desk.decideApproval, { args: [{ stepId: step.id, decision: 'approve', comment: 'ok', contentHash: quote.quote.current.contentHash, actor: { email: 'molly@example.com', role: 'manager' } }] }).catch((error: unknown) => error);
+    await approval.executeUpdate(desk.delegateApproval, {
+      args: [
+        {
+          stepId: step.id,
+          to: 'dana@example.com',
+          reason: 'Dana knows this customer',
+          actor: { email: 'molly@example.com', role: 'manager' },
+        },
+      ],
+    });
+    expect(await db.approvalStep.findUnique({ where: { id: step.id } })).toMatchObject({
+      assigneeEmail: 'dana@example.com',
+      delegatedFrom: 'mike@example.com',
+    });
+    const molly = await approval
+      .executeUpdate(desk.decideApproval, {
+        args: [
+          {
+            stepId: step.id,
+            decision: 'approve',
+            comment: 'ok',
+            contentHash: quote.quote.current.contentHash,
+            actor: { email: 'molly@example.com', role: 'manager' },
+          },
+        ],
+      })
+      .catch((error: unknown) => error);
     expect(String((molly as Error).cause)).toContain('molly@example.com may not decide this step');
-    await approval.executeUpdate(desk.decideApproval, { args: [{ stepId: step.id, decision: 'approve', comment: 'Fine by me', contentHash: quote.quote.current.contentHash, actor: { email: 'dana@example.com', role: 'director' } }] });
+    await approval.executeUpdate(desk.decideApproval, {
+      args: [
+        {
+          stepId: step.id,
+          decision: 'approve',
+          comment: 'Fine by me',
+          contentHash: quote.quote.current.contentHash,
+          actor: { email: 'dana@example.com', role: 'director' },
+        },
+      ],
+    });
     expect(await approval.result()).toMatchObject({ status: 'approved' });
 
     // 40 %: director, then VP and finance together. The director approves; VP and finance never answer.
-    await db.rep.create({ data: { id: 'rep_finance', email: 'fiona@example.com', name: 'Fiona Finance', role: 'finance', timeZone: 'Europe/London' } });
+    await db.rep.create({
+      data: {
+        id: 'rep_finance',
+        email: 'fiona@example.com',
+        name: 'Fiona Finance',
+        role: 'finance',
+        timeZone: 'Europe/London',
+      },
+    });
     const second = await openDeal('ld_dealdeskexec000000000a', 'barbara@liskov.io');
     clock = (await now()).getTime();
     const deep = await createQuote(quoteDeps(), actorOf(second.owner, 'rep'), second.dealId, quoteLines('40'));
     expect(deep.submission).toMatchObject({ status: 'pending-approval', tier: 'executive-authority' });
     const deepRequest = `apr_${deep.quote.current.id}`;
-    const executive = env.client.workflow.getHandle((deep.submission as { approvalWorkflowId: string }).approvalWorkflowId);
-    const director = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'director' } }));
-    await executive.executeUpdate(desk.decideApproval, { args: [{ stepId: director.id, decision: 'approve', comment: 'Strategic', contentHash: deep.quote.current.contentHash, actor: { email: 'dana@example.com', role: 'director' } }] });
+    const executive = env.client.workflow.getHandle(
+      (deep.submission as { approvalWorkflowId: string }).approvalWorkflowId,
+    );
+    const director = await eventuallyRow(() =>
+      db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'director' } }),
+    );
+    await executive.executeUpdate(desk.decideApproval, {
+      args: [
+        {
+          stepId: director.id,
+          decision: 'approve',
+          comment: 'Strategic',
+          contentHash: deep.quote.current.contentHash,
+          actor: { email: 'dana@example.com', role: 'director' },
+        },
+      ],
+    });
     const vp = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'vp' } }));
-    const finance = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'finance' } }));
+    const finance = await eventuallyRow(() =>
+      db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'finance' } }),
+    );
     expect([vp.assigneeEmail, finance.assigneeEmail]).toEqual(['victor@example.com', 'fiona@example.com']);
     await env.sleep(49 * 3_600_000);
     expect(await executive.result()).toMatchObject({ status: 'rejected' });
@@ -324,13 +713,21 @@ describe('deal desk at full length (time-skipping)', () => {
     const timedOut = parallel.filter((row) => row.status === 'auto-rejected');
     expect(timedOut.length).toBeGreaterThanOrEqual(1);
     expect(parallel.every((row) => ['auto-rejected', 'cancelled'].includes(row.status))).toBe(true);
-    for (const row of timedOut) expect(Math.abs(row.decidedAt!.getTime() - (row.createdAt.getTime() + 48 * 3_600_000))).toBeLessThan(60_000);
-    expect((await db.approvalRequest.findUnique({ where: { id: deepRequest } }))?.outcomeReason).toContain('rejected by system');
+    for (const row of timedOut)
+      expect(Math.abs(row.decidedAt!.getTime() - (row.createdAt.getTime() + 48 * 3_600_000))).toBeLessThan(60_000);
+    expect((await db.approvalRequest.findUnique({ where: { id: deepRequest } }))?.outcomeReason).toContain(
+      'rejected by system',
+    );
     expect((await db.quoteVersion.findUnique({ where: { id: deep.quote.current.id } }))?.status).toBe('rejected');
-    await env.client.workflow.getHandle(first.journey.workflowId).terminate('test over').catch(() => undefined);
-    await env.client.workflow.getHandle(second.journey.workflowId).terminate('test over').catch(() => undefined);
+    await env.client.workflow
+      .getHandle(first.journey.workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
+    await env.client.workflow
+      .getHandle(second.journey.workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
   });
-
 });
 
 async function eventuallyRow<T>(probe: () => Promise<T | null>): Promise<T> {

@@ -29,14 +29,29 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
   });
 
   it('when revops prices a product from decimal text, then it is kept exactly in minor units and shown formatted', async () => {
-    const created = await revops.post('/api/products', { sku: 'PLAT-ENT-1Y', name: 'Platform Enterprise (1 year)', description: 'Per seat' });
+    const created = await revops.post('/api/products', {
+      sku: 'PLAT-ENT-1Y',
+      name: 'Platform Enterprise (1 year)',
+      description: 'Per seat',
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe('/api/products/PLAT-ENT-1Y');
-    expect(created.body).toMatchObject({ sku: 'PLAT-ENT-1Y', name: 'Platform Enterprise (1 year)', description: 'Per seat', active: true, prices: [] });
+    expect(created.body).toMatchObject({
+      sku: 'PLAT-ENT-1Y',
+      name: 'Platform Enterprise (1 year)',
+      description: 'Per seat',
+      active: true,
+      prices: [],
+    });
 
     const usd = await revops.put('/api/products/PLAT-ENT-1Y/prices/standard/USD', { unitPrice: '1200.10' });
     expect(usd.status).toBe(201);
-    expect(usd.body).toEqual({ priceBook: 'standard', currency: 'USD', unitPriceMinor: 120010, unitPriceFormatted: 'USD 1,200.10' });
+    expect(usd.body).toEqual({
+      priceBook: 'standard',
+      currency: 'USD',
+      unitPriceMinor: 120010,
+      unitPriceFormatted: 'USD 1,200.10',
+    });
     const changed = await revops.put('/api/products/PLAT-ENT-1Y/prices/standard/usd', { unitPrice: '1200' });
     expect(changed.status).toBe(200);
     expect(changed.body.unitPriceMinor).toBe(120000);
@@ -49,12 +64,37 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       { priceBook: 'standard', currency: 'JPY', unitPriceMinor: 180000, unitPriceFormatted: 'JPY 180,000' },
       { priceBook: 'standard', currency: 'USD', unitPriceMinor: 120000, unitPriceFormatted: 'USD 1,200.00' },
     ]);
-    await expect(findListPrice(system.database.db, system.config.tenant, { sku: 'PLAT-ENT-1Y', priceBook: 'standard', currency: 'USD' })).resolves.toEqual({
-      sku: 'PLAT-ENT-1Y', name: 'Platform Enterprise (1 year)', active: true, priceBook: 'standard', currency: 'USD', unitPriceMinor: 120000,
+    await expect(
+      findListPrice(system.database.db, system.config.tenant, {
+        sku: 'PLAT-ENT-1Y',
+        priceBook: 'standard',
+        currency: 'USD',
+      }),
+    ).resolves.toEqual({
+      sku: 'PLAT-ENT-1Y',
+      name: 'Platform Enterprise (1 year)',
+      active: true,
+      priceBook: 'standard',
+      currency: 'USD',
+      unitPriceMinor: 120000,
     });
-    await expect(findListPrice(system.database.db, system.config.tenant, { sku: 'PLAT-ENT-1Y', priceBook: 'standard', currency: 'EUR' })).resolves.toBeNull();
-    const audit = await system.database.db.auditEvent.findMany({ where: { subjectType: 'product', subjectId: created.body.id } });
-    expect(audit.map((a) => a.action).sort()).toEqual(['product.created', 'product.price-set', 'product.price-set', 'product.price-set', 'product.price-set']);
+    await expect(
+      findListPrice(system.database.db, system.config.tenant, {
+        sku: 'PLAT-ENT-1Y',
+        priceBook: 'standard',
+        currency: 'EUR',
+      }),
+    ).resolves.toBeNull();
+    const audit = await system.database.db.auditEvent.findMany({
+      where: { subjectType: 'product', subjectId: created.body.id },
+    });
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'product.created',
+      'product.price-set',
+      'product.price-set',
+      'product.price-set',
+      'product.price-set',
+    ]);
   });
 
   it.each([
@@ -85,14 +125,28 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     expect(usd.body.currency).toBe('USD');
     const mine = usd.body.products.filter((p: { sku: string }) => p.sku.startsWith('CAT-'));
     expect(mine).toEqual([
-      { sku: 'CAT-A', name: 'Analytics', description: null, prices: [{ priceBook: 'catalog-test', currency: 'USD', unitPriceMinor: 10000, unitPriceFormatted: 'USD 100.00' }] },
+      {
+        sku: 'CAT-A',
+        name: 'Analytics',
+        description: null,
+        prices: [
+          { priceBook: 'catalog-test', currency: 'USD', unitPriceMinor: 10000, unitPriceFormatted: 'USD 100.00' },
+        ],
+      },
       { sku: 'CAT-C', name: 'Calendar', description: null, prices: [] },
     ]);
     const everyCurrency = await rep.get('/api/catalog?priceBook=catalog-test');
-    expect(everyCurrency.body.products.find((p: { sku: string }) => p.sku === 'CAT-A').prices.map((p: { currency: string }) => p.currency)).toEqual(['EUR', 'USD']);
+    expect(
+      everyCurrency.body.products
+        .find((p: { sku: string }) => p.sku === 'CAT-A')
+        .prices.map((p: { currency: string }) => p.currency),
+    ).toEqual(['EUR', 'USD']);
     const standard = await rep.get('/api/catalog');
     expect(standard.body.priceBook).toBe('standard');
-    expect(fieldPaths((await rep.get('/api/catalog?currency=DOGE&priceBook=Bad Book')).body).sort()).toEqual(['query.currency', 'query.priceBook']);
+    expect(fieldPaths((await rep.get('/api/catalog?currency=DOGE&priceBook=Bad Book')).body).sort()).toEqual([
+      'query.currency',
+      'query.priceBook',
+    ]);
 
     const inactive = await rep.get('/api/products?active=false');
     expect(inactive.body.products.map((p: { sku: string }) => p.sku)).toContain('CAT-B');
@@ -104,7 +158,10 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     await revops.put('/api/products/OLD-PRICED/prices/standard/USD', { unitPrice: '10.00' });
     const deactivated = await revops.delete('/api/products/OLD-PRICED');
     expect(deactivated.status).toBe(200);
-    expect(deactivated.body).toMatchObject({ outcome: 'deactivated', product: { sku: 'OLD-PRICED', active: false, prices: [{ unitPriceMinor: 1000 }] } });
+    expect(deactivated.body).toMatchObject({
+      outcome: 'deactivated',
+      product: { sku: 'OLD-PRICED', active: false, prices: [{ unitPriceMinor: 1000 }] },
+    });
     const catalog = await rep.get('/api/catalog?currency=USD');
     expect(catalog.body.products.map((p: { sku: string }) => p.sku)).not.toContain('OLD-PRICED');
 
@@ -137,11 +194,21 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       manager.patch('/api/products/GUARDED', { name: 'Renamed' }),
       rep.put('/api/products/GUARDED/prices/standard/USD', { unitPrice: '1.00' }),
       manager.delete('/api/products/GUARDED'),
-      rep.post('/api/quote-templates', { name: 'rep-template', seller: { name: 'X' }, paymentTerms: 'net-30', currency: 'USD' }),
+      rep.post('/api/quote-templates', {
+        name: 'rep-template',
+        seller: { name: 'X' },
+        paymentTerms: 'net-30',
+        currency: 'USD',
+      }),
     ]);
     expect(attempts.map((a) => a.status)).toEqual([403, 403, 403, 403, 403]);
     expect(attempts[0].body.error.message).toContain('needs one of the roles revops');
-    const anonymousAnswers = await Promise.all([anonymous.get('/api/catalog'), anonymous.get('/api/products'), anonymous.get('/api/quote-templates'), anonymous.post('/api/products', { sku: 'A', name: 'A' })]);
+    const anonymousAnswers = await Promise.all([
+      anonymous.get('/api/catalog'),
+      anonymous.get('/api/products'),
+      anonymous.get('/api/quote-templates'),
+      anonymous.post('/api/products', { sku: 'A', name: 'A' }),
+    ]);
     expect(anonymousAnswers.map((a) => a.status)).toEqual([401, 401, 401, 401]);
     expect((await rep.get('/api/products/GUARDED')).body.name).toBe('Guarded');
   });
@@ -163,24 +230,74 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     const read = await rep.get('/api/quote-templates/standard-emea');
     expect(read.body).toEqual(created.body);
     const forBuilder = await getQuoteTemplate(system.database.db, system.config.tenant, 'standard-emea');
-    expect(forBuilder).toMatchObject({ name: 'standard-emea', seller: template.seller, paymentTerms: 'net-30', validForDays: null, currency: 'EUR', priceBook: 'standard' });
+    expect(forBuilder).toMatchObject({
+      name: 'standard-emea',
+      seller: template.seller,
+      paymentTerms: 'net-30',
+      validForDays: null,
+      currency: 'EUR',
+      priceBook: 'standard',
+    });
     await expect(getQuoteTemplate(system.database.db, system.config.tenant, 'no-such-template')).resolves.toBeNull();
 
-    const replaced = await revops.put('/api/quote-templates/standard-emea', { seller: { name: 'Leadflow GmbH' }, paymentTerms: 'net-45', validForDays: 14, currency: 'EUR', priceBook: 'partner' });
+    const replaced = await revops.put('/api/quote-templates/standard-emea', {
+      seller: { name: 'Leadflow GmbH' },
+      paymentTerms: 'net-45',
+      validForDays: 14,
+      currency: 'EUR',
+      priceBook: 'partner',
+    });
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ seller: { name: 'Leadflow GmbH', address: null, taxId: null }, paymentTerms: 'net-45', validForDays: 14, priceBook: 'partner', notes: null });
-    expect((await rep.get('/api/quote-templates')).body.templates.map((t: { name: string }) => t.name)).toContain('standard-emea');
+    expect(replaced.body).toMatchObject({
+      seller: { name: 'Leadflow GmbH', address: null, taxId: null },
+      paymentTerms: 'net-45',
+      validForDays: 14,
+      priceBook: 'partner',
+      notes: null,
+    });
+    expect((await rep.get('/api/quote-templates')).body.templates.map((t: { name: string }) => t.name)).toContain(
+      'standard-emea',
+    );
 
     expect((await revops.delete('/api/quote-templates/standard-emea')).status).toBe(204);
     expect((await rep.get('/api/quote-templates/standard-emea')).status).toBe(404);
-    expect((await revops.put('/api/quote-templates/standard-emea', { seller: { name: 'X' }, paymentTerms: 'net-30', currency: 'EUR' })).status).toBe(404);
-    const audit = await system.database.db.auditEvent.findMany({ where: { subjectId: created.body.id }, orderBy: { occurredAt: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['quote-template.created', 'quote-template.replaced', 'quote-template.deleted']);
+    expect(
+      (
+        await revops.put('/api/quote-templates/standard-emea', {
+          seller: { name: 'X' },
+          paymentTerms: 'net-30',
+          currency: 'EUR',
+        })
+      ).status,
+    ).toBe(404);
+    const audit = await system.database.db.auditEvent.findMany({
+      where: { subjectId: created.body.id },
+      orderBy: { occurredAt: 'asc' },
+    });
+    expect(audit.map((a) => a.action)).toEqual([
+      'quote-template.created',
+      'quote-template.replaced',
+      'quote-template.deleted',
+    ]);
   });
 
   it('when a quote template is invalid, then the 400 names each field', async () => {
-    const bad = await revops.post('/api/quote-templates', { name: 'Bad Name', seller: {}, paymentTerms: 'Net 30 days', validForDays: 0, currency: 'EURO', priceBook: 'Partner Book' });
+    const bad = await revops.post('/api/quote-templates', {
+      name: 'Bad Name',
+      seller: {},
+      paymentTerms: 'Net 30 days',
+      validForDays: 0,
+      currency: 'EURO',
+      priceBook: 'Partner Book',
+    });
     expect(bad.status).toBe(400);
-    expect(fieldPaths(bad.body).sort()).toEqual(['currency', 'name', 'paymentTerms', 'priceBook', 'seller.name', 'validForDays']);
+    expect(fieldPaths(bad.body).sort()).toEqual([
+      'currency',
+      'name',
+      'paymentTerms',
+      'priceBook',
+      'seller.name',
+      'validForDays',
+    ]);
   });
 });

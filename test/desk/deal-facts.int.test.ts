@@ -27,33 +27,77 @@ describe.each(providers)('deal facts on %s', (provider) => {
     database.db.contact.create({ data: { id: id('ct'), tenant: TENANT, accountId, name: role, role, engagedAt } });
   const meeting = (dealId: string, kind: string, status: string) =>
     database.db.meeting.create({
-      data: { id: id('mtg'), dealId, kind, title: kind, startsAt: new Date('2026-03-02T10:00:00Z'), endsAt: new Date('2026-03-02T11:00:00Z'), attendees: [], status },
+      data: {
+        id: id('mtg'),
+        dealId,
+        kind,
+        title: kind,
+        startsAt: new Date('2026-03-02T10:00:00Z'),
+        endsAt: new Date('2026-03-02T11:00:00Z'),
+        attendees: [],
+        status,
+      },
     });
   async function quote(dealId: string, versions: { status: string; sentAt?: Date }[]) {
     const quoteId = id('qt');
-    await database.db.quote.create({ data: { id: quoteId, tenant: TENANT, dealId, number: `Q-${randomBytes(4).toString('hex')}`, currentVersion: versions.length } });
+    await database.db.quote.create({
+      data: {
+        id: quoteId,
+        tenant: TENANT,
+        dealId,
+        number: `Q-${randomBytes(4).toString('hex')}`,
+        currentVersion: versions.length,
+      },
+    });
     for (const [i, v] of versions.entries()) {
-      await database.db.quoteVersion.create({ data: { id: id('qv'), quoteId, version: i + 1, content: {}, totals: {}, contentHash: randomBytes(32).toString('hex'), status: v.status, sentAt: v.sentAt ?? null } });
+      await database.db.quoteVersion.create({
+        data: {
+          id: id('qv'),
+          quoteId,
+          version: i + 1,
+          content: {},
+          totals: {},
+          contentHash: randomBytes(32).toString('hex'),
+          status: v.status,
+          sentAt: v.sentAt ?? null,
+        },
+      });
     }
   }
 
   it('when nothing is recorded on a new deal, then every fact is false and there is no amount', async () => {
     const { dealId } = await createDeal(database.db, TENANT, OWNER);
     await expect(dealFacts(database.db, dealId)).resolves.toEqual({
-      stage: 'needs-analysis', needsSummary: false, decisionMakerIdentified: false, decisionMakerEngaged: false, demoCompleted: false, quoteSent: false, quoteApproved: false,
+      stage: 'needs-analysis',
+      needsSummary: false,
+      decisionMakerIdentified: false,
+      decisionMakerEngaged: false,
+      demoCompleted: false,
+      quoteSent: false,
+      quoteApproved: false,
     });
   });
 
   it('when the deal is fully worked, then every fact holds and the amount is in whole units', async () => {
     const { dealId, accountId } = await createDeal(database.db, TENANT, OWNER);
-    await database.db.deal.update({ where: { id: dealId }, data: { needsSummary: 'Routing for 40 reps', stage: 'negotiation', amountMinor: 12_345_678n, currency: 'EUR' } });
+    await database.db.deal.update({
+      where: { id: dealId },
+      data: { needsSummary: 'Routing for 40 reps', stage: 'negotiation', amountMinor: 12_345_678n, currency: 'EUR' },
+    });
     await contact(accountId, 'economic-buyer', new Date('2026-03-02T10:00:00Z'));
     await contact(accountId, 'champion');
     await meeting(dealId, 'presentation', 'held');
     await quote(dealId, [{ status: 'superseded', sentAt: new Date('2026-03-03T00:00:00Z') }, { status: 'approved' }]);
 
     await expect(dealFacts(database.db, dealId)).resolves.toEqual({
-      stage: 'negotiation', needsSummary: true, decisionMakerIdentified: true, decisionMakerEngaged: true, demoCompleted: true, quoteSent: true, quoteApproved: true, amount: 123_456,
+      stage: 'negotiation',
+      needsSummary: true,
+      decisionMakerIdentified: true,
+      decisionMakerEngaged: true,
+      demoCompleted: true,
+      quoteSent: true,
+      quoteApproved: true,
+      amount: 123_456,
     });
   });
 
@@ -69,7 +113,12 @@ describe.each(providers)('deal facts on %s', (provider) => {
     await quote(dealId, [{ status: 'approved' }, { status: 'draft' }]);
 
     await expect(dealFacts(database.db, dealId)).resolves.toMatchObject({
-      needsSummary: false, decisionMakerIdentified: true, decisionMakerEngaged: false, demoCompleted: false, quoteSent: false, quoteApproved: false,
+      needsSummary: false,
+      decisionMakerIdentified: true,
+      decisionMakerEngaged: false,
+      demoCompleted: false,
+      quoteSent: false,
+      quoteApproved: false,
     });
   });
 
@@ -84,7 +133,10 @@ describe.each(providers)('deal facts on %s', (provider) => {
 
     expect(await markEngaged(database.db, [dm.id, user.id], new Date('2026-03-04T10:00:00Z'))).toBe(1);
     expect(await markEngaged(database.db, [], new Date('2026-03-04T10:00:00Z'))).toBe(0);
-    const after = await database.db.contact.findMany({ where: { id: { in: [dm.id, user.id] } }, orderBy: { role: 'asc' } });
+    const after = await database.db.contact.findMany({
+      where: { id: { in: [dm.id, user.id] } },
+      orderBy: { role: 'asc' },
+    });
     expect(after.map((c) => [c.role, c.engagedAt?.toISOString()])).toEqual([
       ['decision-maker', '2026-03-04T10:00:00.000Z'],
       ['user', '2026-03-05T10:00:00.000Z'],

@@ -48,19 +48,38 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       anonymous.post(`${base}/activities`, { kind: 'call', summary: 'Intro call' }),
       anonymous.get(`${base}/activities`),
     ]);
-    expect(answers.map((a) => [a.status, a.body.error.code])).toEqual(Array.from({ length: 7 }, () => [401, 'unauthorized']));
+    expect(answers.map((a) => [a.status, a.body.error.code])).toEqual(
+      Array.from({ length: 7 }, () => [401, 'unauthorized']),
+    );
   });
 
   it('when the owner maps the buying committee, then the graph shows who reports to whom and warns about the unengaged decision maker, the blocker and the missing champion', async () => {
     const { dealId, accountId } = await newDeal();
     const add = (body: object) => owner.post(`/api/deals/${dealId}/stakeholders`, body);
 
-    const cfo = await add({ name: 'Erin Ng', email: 'Erin.Ng@Acme.example', title: 'CFO', role: 'economic-buyer', influence: 'high' });
+    const cfo = await add({
+      name: 'Erin Ng',
+      email: 'Erin.Ng@Acme.example',
+      title: 'CFO',
+      role: 'economic-buyer',
+      influence: 'high',
+    });
     expect(cfo.status).toBe(201);
     expect(cfo.headers.get('location')).toBe(`/api/deals/${dealId}/stakeholders/${cfo.body.id}`);
-    expect(cfo.body).toMatchObject({ accountId, name: 'Erin Ng', email: 'erin.ng@acme.example', title: 'CFO', role: 'economic-buyer', influence: 'high', reportsToId: null, engagedAt: null });
+    expect(cfo.body).toMatchObject({
+      accountId,
+      name: 'Erin Ng',
+      email: 'erin.ng@acme.example',
+      title: 'CFO',
+      role: 'economic-buyer',
+      influence: 'high',
+      reportsToId: null,
+      engagedAt: null,
+    });
     const cto = (await add({ name: 'Dan Ortiz', title: 'CTO', role: 'decision-maker', reportsToId: cfo.body.id })).body;
-    const itHead = (await add({ name: 'Bo Brandt', title: 'Head of IT', role: 'blocker', influence: 'high', reportsToId: cto.id })).body;
+    const itHead = (
+      await add({ name: 'Bo Brandt', title: 'Head of IT', role: 'blocker', influence: 'high', reportsToId: cto.id })
+    ).body;
     expect(cto.influence).toBe('medium');
 
     const graph = await otherRep.get(`/api/deals/${dealId}/stakeholders/graph`);
@@ -76,16 +95,26 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       ['no-champion', []],
     ]);
 
-    const engaged = await owner.post(`/api/deals/${dealId}/stakeholders/${cto.id}/engaged`, { at: '2026-03-02T10:00:00Z' });
+    const engaged = await owner.post(`/api/deals/${dealId}/stakeholders/${cto.id}/engaged`, {
+      at: '2026-03-02T10:00:00Z',
+    });
     expect(engaged.status).toBe(200);
     expect(engaged.body.engagedAt).toBe('2026-03-02T10:00:00.000Z');
     await add({ name: 'Cara Diaz', role: 'champion', reportsToId: cto.id });
-    await owner.patch(`/api/deals/${dealId}/stakeholders/${itHead.id}`, { influence: 'low', notes: 'Won over in the security review' });
+    await owner.patch(`/api/deals/${dealId}/stakeholders/${itHead.id}`, {
+      influence: 'low',
+      notes: 'Won over in the security review',
+    });
 
     const after = await owner.get(`/api/deals/${dealId}/stakeholders/graph`);
     expect(after.body.warnings).toEqual([]);
     const list = await owner.get(`/api/deals/${dealId}/stakeholders`);
-    expect(list.body.stakeholders.map((s: { name: string; role: string }) => `${s.name}:${s.role}`)).toEqual(['Bo Brandt:blocker', 'Cara Diaz:champion', 'Dan Ortiz:decision-maker', 'Erin Ng:economic-buyer']);
+    expect(list.body.stakeholders.map((s: { name: string; role: string }) => `${s.name}:${s.role}`)).toEqual([
+      'Bo Brandt:blocker',
+      'Cara Diaz:champion',
+      'Dan Ortiz:decision-maker',
+      'Erin Ng:economic-buyer',
+    ]);
   });
 
   it('when a deal has no stakeholders yet, then the graph is empty and says no decision maker and no champion are known', async () => {
@@ -98,16 +127,33 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
   it('when a reporting line would go round in a circle, point at the stakeholder themself or at nobody known, then it is a 400 on reportsToId and nothing changes', async () => {
     const { dealId } = await newDeal();
     const elsewhere = await newDeal();
-    const ceo = (await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Ann CEO', role: 'economic-buyer' })).body;
-    const vp = (await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Vic VP', role: 'decision-maker', reportsToId: ceo.id })).body;
-    const stranger = (await owner.post(`/api/deals/${elsewhere.dealId}/stakeholders`, { name: 'Sam Other', role: 'user' })).body;
+    const ceo = (await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Ann CEO', role: 'economic-buyer' }))
+      .body;
+    const vp = (
+      await owner.post(`/api/deals/${dealId}/stakeholders`, {
+        name: 'Vic VP',
+        role: 'decision-maker',
+        reportsToId: ceo.id,
+      })
+    ).body;
+    const stranger = (
+      await owner.post(`/api/deals/${elsewhere.dealId}/stakeholders`, { name: 'Sam Other', role: 'user' })
+    ).body;
 
     const circle = await owner.patch(`/api/deals/${dealId}/stakeholders/${ceo.id}`, { reportsToId: vp.id });
     expect(circle.status).toBe(400);
-    expect(circle.body.error.fields).toEqual([{ path: 'reportsToId', message: 'would make a reporting circle: Ann CEO → Vic VP → Ann CEO' }]);
+    expect(circle.body.error.fields).toEqual([
+      { path: 'reportsToId', message: 'would make a reporting circle: Ann CEO → Vic VP → Ann CEO' },
+    ]);
     const self = await owner.patch(`/api/deals/${dealId}/stakeholders/${vp.id}`, { reportsToId: vp.id });
-    expect(self.body.error.fields).toEqual([{ path: 'reportsToId', message: 'a stakeholder cannot report to themself' }]);
-    const otherAccount = await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'New', role: 'user', reportsToId: stranger.id });
+    expect(self.body.error.fields).toEqual([
+      { path: 'reportsToId', message: 'a stakeholder cannot report to themself' },
+    ]);
+    const otherAccount = await owner.post(`/api/deals/${dealId}/stakeholders`, {
+      name: 'New',
+      role: 'user',
+      reportsToId: stranger.id,
+    });
     expect(otherAccount.status).toBe(400);
     expect(fieldPaths(otherAccount.body)).toEqual(['reportsToId']);
 
@@ -118,13 +164,25 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
   it('when a stakeholder is invalid, then the 400 names each field', async () => {
     const { dealId } = await newDeal();
     await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Erin', email: 'erin@acme.example', role: 'user' });
-    const bad = await owner.post(`/api/deals/${dealId}/stakeholders`, { name: ' ', email: 'not-an-email', role: 'ceo', influence: 'huge', shoeSize: 44 });
+    const bad = await owner.post(`/api/deals/${dealId}/stakeholders`, {
+      name: ' ',
+      email: 'not-an-email',
+      role: 'ceo',
+      influence: 'huge',
+      shoeSize: 44,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_failed');
     expect(fieldPaths(bad.body).sort()).toEqual(['(body)', 'email', 'influence', 'name', 'role']);
-    expect(bad.body.error.fields.find((f: { path: string }) => f.path === 'role').message).toContain('economic-buyer, decision-maker, influencer, champion, user, blocker');
+    expect(bad.body.error.fields.find((f: { path: string }) => f.path === 'role').message).toContain(
+      'economic-buyer, decision-maker, influencer, champion, user, blocker',
+    );
 
-    const duplicate = await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Erin again', email: 'ERIN@acme.example', role: 'user' });
+    const duplicate = await owner.post(`/api/deals/${dealId}/stakeholders`, {
+      name: 'Erin again',
+      email: 'ERIN@acme.example',
+      role: 'user',
+    });
     expect(duplicate.status).toBe(400);
     expect(fieldPaths(duplicate.body)).toEqual(['email']);
     const empty = await owner.patch(`/api/deals/${dealId}/stakeholders/ct_nope`, {});
@@ -136,7 +194,10 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
     const body = { name: 'Pat', role: 'influencer' };
     const refused = await otherRep.post(`/api/deals/${dealId}/stakeholders`, body);
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining(`Only the deal's owner (${OWNER})`) });
+    expect(refused.body.error).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining(`Only the deal's owner (${OWNER})`),
+    });
     expect((await manager.post(`/api/deals/${dealId}/stakeholders`, body)).status).toBe(201);
     expect((await director.post(`/api/deals/${dealId}/stakeholders`, body)).status).toBe(201);
     expect((await revops.post(`/api/deals/${dealId}/stakeholders`, body)).status).toBe(201);
@@ -161,7 +222,9 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
   it('when a stakeholder is removed, then whoever reported to them reports to nobody and the removal is audited', async () => {
     const { dealId } = await newDeal();
     const boss = (await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Boss', role: 'decision-maker' })).body;
-    const report = (await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Report', role: 'user', reportsToId: boss.id })).body;
+    const report = (
+      await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Report', role: 'user', reportsToId: boss.id })
+    ).body;
     const removed = await owner.delete(`/api/deals/${dealId}/stakeholders/${boss.id}`);
     expect(removed.status).toBe(204);
     expect((await owner.get(`/api/deals/${dealId}/stakeholders/${boss.id}`)).status).toBe(404);
@@ -181,21 +244,40 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
     expect(initial.status).toBe(200);
     expect(initial.headers.get('etag')).toBe('"1"');
     expect(initial.body).toMatchObject({
-      dealId, revision: 1, summary: null,
-      needs: { spin: { situation: '', problem: '', implication: '', needPayoff: '' }, painPoints: [], businessGoals: [], objections: [] },
+      dealId,
+      revision: 1,
+      summary: null,
+      needs: {
+        spin: { situation: '', problem: '', implication: '', needPayoff: '' },
+        painPoints: [],
+        businessGoals: [],
+        objections: [],
+      },
     });
 
     const analysis = {
-      spin: { situation: '40 reps on spreadsheets', problem: 'Leads go cold', implication: '$2M pipeline lost a year', needPayoff: 'Every lead worked within an hour' },
+      spin: {
+        situation: '40 reps on spreadsheets',
+        problem: 'Leads go cold',
+        implication: '$2M pipeline lost a year',
+        needPayoff: 'Every lead worked within an hour',
+      },
       painPoints: ['No lead routing', 'Manual follow-up'],
       businessGoals: ['Grow win rate to 25%'],
-      objections: [{ objection: 'Too expensive', response: 'ROI in 4 months', status: 'answered' }, { objection: 'Migration risk' }],
+      objections: [
+        { objection: 'Too expensive', response: 'ROI in 4 months', status: 'answered' },
+        { objection: 'Migration risk' },
+      ],
       summary: 'Routing and follow-up automation for 40 reps; ROI case accepted.',
     };
     const saved = await owner.put(`/api/deals/${dealId}/needs`, analysis, { 'if-match': '"1"' });
     expect(saved.status).toBe(200);
     expect(saved.headers.get('etag')).toBe('"2"');
-    expect(saved.body).toMatchObject({ revision: 2, summary: analysis.summary, needs: { painPoints: analysis.painPoints, spin: analysis.spin } });
+    expect(saved.body).toMatchObject({
+      revision: 2,
+      summary: analysis.summary,
+      needs: { painPoints: analysis.painPoints, spin: analysis.spin },
+    });
     expect(saved.body.needs.objections).toEqual([
       { objection: 'Too expensive', response: 'ROI in 4 months', status: 'answered' },
       { objection: 'Migration risk', status: 'open' },
@@ -203,12 +285,19 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
 
     const stale = await manager.put(`/api/deals/${dealId}/needs`, { ...analysis, summary: 'Overwrite', revision: 1 });
     expect(stale.status).toBe(409);
-    expect(stale.body.error).toMatchObject({ code: 'stale_revision', message: expect.stringContaining('is at revision 2, not 1'), fields: [{ path: 'revision', message: 'the current revision is 2' }] });
+    expect(stale.body.error).toMatchObject({
+      code: 'stale_revision',
+      message: expect.stringContaining('is at revision 2, not 1'),
+      fields: [{ path: 'revision', message: 'the current revision is 2' }],
+    });
     expect((await owner.get(`/api/deals/${dealId}/needs`)).body.summary).toBe(analysis.summary);
 
     const retried = await manager.put(`/api/deals/${dealId}/needs`, { ...analysis, summary: 'Revised', revision: 2 });
     expect(retried.body).toMatchObject({ revision: 3, summary: 'Revised' });
-    const audit = await system.database.db.auditEvent.findMany({ where: { dealId, action: 'deal.needs-updated' }, orderBy: { occurredAt: 'asc' } });
+    const audit = await system.database.db.auditEvent.findMany({
+      where: { dealId, action: 'deal.needs-updated' },
+      orderBy: { occurredAt: 'asc' },
+    });
     expect(audit.map((a) => a.actor)).toEqual([OWNER, MANAGER]);
   });
 
@@ -226,20 +315,46 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       revision: 1,
       spin: { situation: 'ok', mood: 'great' },
       painPoints: [''],
-      objections: [{ objection: 'Price', status: 'answered' }, { objection: 'Timing', status: 'parked' }],
+      objections: [
+        { objection: 'Price', status: 'answered' },
+        { objection: 'Timing', status: 'parked' },
+      ],
     });
     expect(invalid.status).toBe(400);
-    expect(fieldPaths(invalid.body).sort()).toEqual(['objections.0.response', 'objections.1.status', 'painPoints.0', 'spin']);
+    expect(fieldPaths(invalid.body).sort()).toEqual([
+      'objections.0.response',
+      'objections.1.status',
+      'painPoints.0',
+      'spin',
+    ]);
     expect((await owner.get(`/api/deals/${dealId}/needs`)).body.revision).toBe(1);
   });
 
   it('when activities are logged, then the timeline lists them newest first in pages, and a retried log with the same key records once', async () => {
     const { dealId } = await newDeal();
     const log = (body: object) => owner.post(`/api/deals/${dealId}/activities`, body);
-    const call = await log({ kind: 'call', summary: 'Discovery call', outcome: 'Demo booked', occurredAt: '2026-03-02T09:00:00Z', idempotencyKey: 'call-2026-03-02' });
+    const call = await log({
+      kind: 'call',
+      summary: 'Discovery call',
+      outcome: 'Demo booked',
+      occurredAt: '2026-03-02T09:00:00Z',
+      idempotencyKey: 'call-2026-03-02',
+    });
     expect(call.status).toBe(201);
-    expect(call.body).toMatchObject({ dealId, kind: 'call', summary: 'Discovery call', outcome: 'Demo booked', actor: OWNER, occurredAt: '2026-03-02T09:00:00.000Z' });
-    const again = await log({ kind: 'call', summary: 'Discovery call', occurredAt: '2026-03-02T09:00:00Z', idempotencyKey: 'call-2026-03-02' });
+    expect(call.body).toMatchObject({
+      dealId,
+      kind: 'call',
+      summary: 'Discovery call',
+      outcome: 'Demo booked',
+      actor: OWNER,
+      occurredAt: '2026-03-02T09:00:00.000Z',
+    });
+    const again = await log({
+      kind: 'call',
+      summary: 'Discovery call',
+      occurredAt: '2026-03-02T09:00:00Z',
+      idempotencyKey: 'call-2026-03-02',
+    });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(call.body.id);
     await log({ kind: 'email', summary: 'Sent the agenda', occurredAt: '2026-03-03T09:00:00Z' });
@@ -259,12 +374,24 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
 
   it('when an activity is invalid, then it is a 400 naming the fields', async () => {
     const { dealId } = await newDeal();
-    const bad = await owner.post(`/api/deals/${dealId}/activities`, { kind: 'material', summary: '', occurredAt: 'yesterday', idempotencyKey: 'x' });
+    const bad = await owner.post(`/api/deals/${dealId}/activities`, {
+      kind: 'material',
+      summary: '',
+      occurredAt: 'yesterday',
+      idempotencyKey: 'x',
+    });
     expect(bad.status).toBe(400);
     expect(fieldPaths(bad.body).sort()).toEqual(['idempotencyKey', 'kind', 'occurredAt', 'summary']);
-    const future = await owner.post(`/api/deals/${dealId}/activities`, { kind: 'call', summary: 'Later', occurredAt: '2099-01-01T00:00:00Z' });
+    const future = await owner.post(`/api/deals/${dealId}/activities`, {
+      kind: 'call',
+      summary: 'Later',
+      occurredAt: '2099-01-01T00:00:00Z',
+    });
     expect(future.status).toBe(400);
-    expect(future.body.error.fields[0]).toMatchObject({ path: 'occurredAt', message: expect.stringContaining('must not be in the future') });
+    expect(future.body.error.fields[0]).toMatchObject({
+      path: 'occurredAt',
+      message: expect.stringContaining('must not be in the future'),
+    });
     const badPage = await owner.get(`/api/deals/${dealId}/activities?limit=0`);
     expect(badPage.status).toBe(400);
     expect(fieldPaths(badPage.body)).toEqual(['query.limit']);

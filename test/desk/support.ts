@@ -12,11 +12,25 @@ export interface DealFixture {
 }
 
 /** An account and a deal on it, owned by `ownerEmail`, at revision 1 with no needs recorded. */
-export async function createDeal(db: Db, tenant: string, ownerEmail: string, name = `Acme ${randomBytes(3).toString('hex')}`): Promise<DealFixture> {
+export async function createDeal(
+  db: Db,
+  tenant: string,
+  ownerEmail: string,
+  name = `Acme ${randomBytes(3).toString('hex')}`,
+): Promise<DealFixture> {
   const account = await db.account.create({ data: { id: `acc_${randomBytes(8).toString('hex')}`, tenant, name } });
   const dealId = `dl_${randomBytes(16).toString('base64url')}`;
   await db.deal.create({
-    data: { id: dealId, tenant, leadId: `ld_${randomBytes(16).toString('base64url')}`, accountId: account.id, name: `${name} platform`, ownerEmail, workflowId: `deal-${dealId}`, needs: {} },
+    data: {
+      id: dealId,
+      tenant,
+      leadId: `ld_${randomBytes(16).toString('base64url')}`,
+      accountId: account.id,
+      name: `${name} platform`,
+      ownerEmail,
+      workflowId: `deal-${dealId}`,
+      needs: {},
+    },
   });
   return { dealId, accountId: account.id };
 }
@@ -26,13 +40,18 @@ export function client(baseUrl: string, token?: string) {
   const headers = (extra: Record<string, string> = {}) => ({ ...(token ? bearer(token) : {}), ...extra });
   return {
     get: (path: string, extra?: Record<string, string>) => http(`${baseUrl}${path}`, { headers: headers(extra) }),
-    post: (path: string, body: unknown = {}, extra?: Record<string, string>) => http(`${baseUrl}${path}`, { method: 'POST', body, headers: headers(extra) }),
-    put: (path: string, body: unknown, extra?: Record<string, string>) => http(`${baseUrl}${path}`, { method: 'PUT', body, headers: headers(extra) }),
-    patch: (path: string, body: unknown, extra?: Record<string, string>) => http(`${baseUrl}${path}`, { method: 'PATCH', body, headers: headers(extra) }),
-    delete: (path: string, extra?: Record<string, string>) => http(`${baseUrl}${path}`, { method: 'DELETE', headers: headers(extra) }),
+    post: (path: string, body: unknown = {}, extra?: Record<string, string>) =>
+      http(`${baseUrl}${path}`, { method: 'POST', body, headers: headers(extra) }),
+    put: (path: string, body: unknown, extra?: Record<string, string>) =>
+      http(`${baseUrl}${path}`, { method: 'PUT', body, headers: headers(extra) }),
+    patch: (path: string, body: unknown, extra?: Record<string, string>) =>
+      http(`${baseUrl}${path}`, { method: 'PATCH', body, headers: headers(extra) }),
+    delete: (path: string, extra?: Record<string, string>) =>
+      http(`${baseUrl}${path}`, { method: 'DELETE', headers: headers(extra) }),
   };
 }
 export type Client = ReturnType<typeof client>;
 
 /** The field paths of a 400's `fields`. */
-export const fieldPaths = (body: { error?: { fields?: { path: string }[] } }) => (body.error?.fields ?? []).map((f) => f.path);
+export const fieldPaths = (body: { error?: { fields?: { path: string }[] } }) =>
+  (body.error?.fields ?? []).map((f) => f.path);

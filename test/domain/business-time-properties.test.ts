@@ -4,7 +4,14 @@
  * the SLA and KPI code relies on.
  */
 import { describe, expect, it } from 'vitest';
-import { addDuration, businessTimeBetween, isWorkingTime, nextSendTime, nextWorkingMoment, sendWindowCalendar } from '../../src/domain/business-time';
+import {
+  addDuration,
+  businessTimeBetween,
+  isWorkingTime,
+  nextSendTime,
+  nextWorkingMoment,
+  sendWindowCalendar,
+} from '../../src/domain/business-time';
 import { fromLocalDateTime, toLocalDateTime } from '../../src/domain/time-zone';
 import { mustParseDuration } from '../../src/rules/duration';
 import type { BusinessCalendar } from '../../src/rules/ruleset';
@@ -75,9 +82,13 @@ describe.each(calendars.map((c) => [c.name, c] as const))('in the shipped calend
   it(`when business time is measured across 40 random triples of moments (seed ${SEED}), then it adds up and reverses sign`, () => {
     const random = seededRandom(SEED + 2);
     for (let i = 0; i < 40; i++) {
-      const [a, b, c] = [randomMoment(random), randomMoment(random), randomMoment(random)].sort((x, y) => x.getTime() - y.getTime()) as [Date, Date, Date];
+      const [a, b, c] = [randomMoment(random), randomMoment(random), randomMoment(random)].sort(
+        (x, y) => x.getTime() - y.getTime(),
+      ) as [Date, Date, Date];
       const context = `${a.toISOString()} ≤ ${b.toISOString()} ≤ ${c.toISOString()}`;
-      expect(businessTimeBetween(a, c, calendar), context).toBe(businessTimeBetween(a, b, calendar) + businessTimeBetween(b, c, calendar));
+      expect(businessTimeBetween(a, c, calendar), context).toBe(
+        businessTimeBetween(a, b, calendar) + businessTimeBetween(b, c, calendar),
+      );
       expect(businessTimeBetween(c, a, calendar), context).toBe(-businessTimeBetween(a, c, calendar));
     }
   });

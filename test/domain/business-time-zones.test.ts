@@ -3,7 +3,15 @@
  * local times that DST makes impossible (spring forward) or ambiguous (fall back).
  */
 import { describe, expect, it } from 'vitest';
-import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, timeZoneOffsetMs, toLocalDateTime, type LocalDateTime } from '../../src/domain/time-zone';
+import {
+  addLocalDays,
+  dayOfWeek,
+  formatLocalDate,
+  fromLocalDateTime,
+  timeZoneOffsetMs,
+  toLocalDateTime,
+  type LocalDateTime,
+} from '../../src/domain/time-zone';
 
 const HOUR = 3_600_000;
 const wall = (text: string): LocalDateTime => {
@@ -32,13 +40,43 @@ describe('timeZoneOffsetMs', () => {
 describe('fromLocalDateTime around DST changes', () => {
   it.each([
     ['an ordinary New York afternoon', 'America/New_York', '2026-01-13 14:00', '2026-01-13T19:00:00.000Z'],
-    ['02:30 in the New York spring-forward gap moves forward to 03:30 EDT', 'America/New_York', '2026-03-08 02:30', '2026-03-08T07:30:00.000Z'],
+    [
+      '02:30 in the New York spring-forward gap moves forward to 03:30 EDT',
+      'America/New_York',
+      '2026-03-08 02:30',
+      '2026-03-08T07:30:00.000Z',
+    ],
     ['03:00 right after the New York gap exists', 'America/New_York', '2026-03-08 03:00', '2026-03-08T07:00:00.000Z'],
-    ['01:30 in the New York fall-back overlap takes the earlier (EDT) instant', 'America/New_York', '2026-11-01 01:30', '2026-11-01T05:30:00.000Z'],
-    ['01:30 in the London spring-forward gap moves forward to 02:30 BST', 'Europe/London', '2026-03-29 01:30', '2026-03-29T01:30:00.000Z'],
-    ['01:30 in the London fall-back overlap takes the earlier (BST) instant', 'Europe/London', '2026-10-25 01:30', '2026-10-25T00:30:00.000Z'],
-    ['02:30 in the Sydney fall-back overlap takes the earlier (AEDT) instant', 'Australia/Sydney', '2026-04-05 02:30', '2026-04-04T15:30:00.000Z'],
-    ['02:30 in the Sydney spring-forward gap moves forward to 03:30 AEDT', 'Australia/Sydney', '2026-10-04 02:30', '2026-10-03T16:30:00.000Z'],
+    [
+      '01:30 in the New York fall-back overlap takes the earlier (EDT) instant',
+      'America/New_York',
+      '2026-11-01 01:30',
+      '2026-11-01T05:30:00.000Z',
+    ],
+    [
+      '01:30 in the London spring-forward gap moves forward to 02:30 BST',
+      'Europe/London',
+      '2026-03-29 01:30',
+      '2026-03-29T01:30:00.000Z',
+    ],
+    [
+      '01:30 in the London fall-back overlap takes the earlier (BST) instant',
+      'Europe/London',
+      '2026-10-25 01:30',
+      '2026-10-25T00:30:00.000Z',
+    ],
+    [
+      '02:30 in the Sydney fall-back overlap takes the earlier (AEDT) instant',
+      'Australia/Sydney',
+      '2026-04-05 02:30',
+      '2026-04-04T15:30:00.000Z',
+    ],
+    [
+      '02:30 in the Sydney spring-forward gap moves forward to 03:30 AEDT',
+      'Australia/Sydney',
+      '2026-10-04 02:30',
+      '2026-10-03T16:30:00.000Z',
+    ],
   ])('when the wall time is %s, then the instant is exact', (_what, zone, local, expected) => {
     expect(fromLocalDateTime(wall(local), zone).toISOString()).toBe(expected);
   });

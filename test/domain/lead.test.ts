@@ -28,7 +28,12 @@ describe('mergeSubmission', () => {
   });
 
   it('when a lead is new, then the profile is the submission with the email normalised', () => {
-    expect(mergeSubmission(undefined, submission({ email: 'Jane+x@Acme.com', company: 'Acme', attributes: { employees: 50 } }))).toEqual({
+    expect(
+      mergeSubmission(
+        undefined,
+        submission({ email: 'Jane+x@Acme.com', company: 'Acme', attributes: { employees: 50 } }),
+      ),
+    ).toEqual({
       email: 'jane@acme.com',
       company: 'Acme',
       source: 'events',
@@ -38,8 +43,16 @@ describe('mergeSubmission', () => {
   });
 
   it('when a known lead resubmits, then newer contact fields win, blanks keep old values and the first source stays', () => {
-    const first = mergeSubmission(undefined, submission({ title: 'Engineer', phone: '+1 555 0100', attributes: { employees: 50, industry: 'software' } }));
+    const first = mergeSubmission(
+      undefined,
+      submission({ title: 'Engineer', phone: '+1 555 0100', attributes: { employees: 50, industry: 'software' } }),
+    );
     const merged = mergeSubmission(first, submission({ source: 'ads', title: 'CTO', attributes: { employees: 80 } }));
-    expect(merged).toMatchObject({ title: 'CTO', phone: '+1 555 0100', source: 'events', attributes: { employees: 80, industry: 'software' } });
+    expect(merged).toMatchObject({
+      title: 'CTO',
+      phone: '+1 555 0100',
+      source: 'events',
+      attributes: { employees: 80, industry: 'software' },
+    });
   });
 });

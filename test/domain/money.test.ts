@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyBasisPoints, currencyExponent, formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion, MoneyError, mulDivRounded, multiplyMinor,
-  parseBasisPoints, parseMoney, parsePartsPerMillion, sumMinor, toWholeUnits,
+  applyBasisPoints,
+  currencyExponent,
+  formatAmount,
+  formatBasisPoints,
+  formatMoney,
+  formatPartsPerMillion,
+  MoneyError,
+  mulDivRounded,
+  multiplyMinor,
+  parseBasisPoints,
+  parseMoney,
+  parsePartsPerMillion,
+  sumMinor,
+  toWholeUnits,
 } from '../../src/domain/money';
 
 function moneyError(run: () => unknown): MoneyError {
@@ -15,7 +27,15 @@ function moneyError(run: () => unknown): MoneyError {
 }
 
 describe('currencies', () => {
-  it.each([['USD', 2], ['EUR', 2], ['GBP', 2], ['CAD', 2], ['AUD', 2], ['JPY', 0], ['KWD', 3]])('when the currency is %s, then it has %d decimals', (code, exponent) => {
+  it.each([
+    ['USD', 2],
+    ['EUR', 2],
+    ['GBP', 2],
+    ['CAD', 2],
+    ['AUD', 2],
+    ['JPY', 0],
+    ['KWD', 3],
+  ])('when the currency is %s, then it has %d decimals', (code, exponent) => {
     expect(currencyExponent(code)).toBe(exponent);
   });
 
@@ -42,13 +62,22 @@ describe('parseMoney', () => {
   });
 
   it('when an amount has more decimals than the currency, then it is rejected, not rounded', () => {
-    expect(moneyError(() => parseMoney('12.345', 'USD'))).toMatchObject({ code: 'too-many-decimals', message: '"12.345" has 3 decimals; USD allows at most 2 decimals' });
-    expect(moneyError(() => parseMoney('1500.5', 'JPY'))).toMatchObject({ code: 'too-many-decimals', message: '"1500.5" has 1 decimals; JPY has no minor unit: write a whole number' });
+    expect(moneyError(() => parseMoney('12.345', 'USD'))).toMatchObject({
+      code: 'too-many-decimals',
+      message: '"12.345" has 3 decimals; USD allows at most 2 decimals',
+    });
+    expect(moneyError(() => parseMoney('1500.5', 'JPY'))).toMatchObject({
+      code: 'too-many-decimals',
+      message: '"1500.5" has 1 decimals; JPY has no minor unit: write a whole number',
+    });
   });
 
-  it.each(['1,234.50', '$12', '1e5', '.5', '12.', '', 'abc'])('when the text is %j, then it is not an amount', (text) => {
-    expect(moneyError(() => parseMoney(text, 'USD')).code).toBe('invalid-amount');
-  });
+  it.each(['1,234.50', '$12', '1e5', '.5', '12.', '', 'abc'])(
+    'when the text is %j, then it is not an amount',
+    (text) => {
+      expect(moneyError(() => parseMoney(text, 'USD')).code).toBe('invalid-amount');
+    },
+  );
 
   it('when the amount is beyond 2^53 minor units, then it overflows instead of losing cents', () => {
     expect(moneyError(() => parseMoney('90071992547409.92', 'USD')).code).toBe('overflow');
@@ -72,18 +101,34 @@ describe('formatting', () => {
     expect(formatAmount(-123_450, 'GBP')).toBe('-1,234.50');
   });
 
-  it.each([[1250, '12.5%'], [700, '7%'], [1, '0.01%'], [10_000, '100%'], [1999, '19.99%']])('when %d bp are shown, then they read %s', (bp, text) => {
+  it.each([
+    [1250, '12.5%'],
+    [700, '7%'],
+    [1, '0.01%'],
+    [10_000, '100%'],
+    [1999, '19.99%'],
+  ])('when %d bp are shown, then they read %s', (bp, text) => {
     expect(formatBasisPoints(bp)).toBe(text);
   });
 });
 
 describe('parseBasisPoints', () => {
-  it.each([['12.5', 1250], ['12.5%', 1250], ['7', 700], ['0.01', 1], ['100', 10_000], ['19.99 %', 1999]])('when %j is parsed, then it is %d bp', (text, bp) => {
+  it.each([
+    ['12.5', 1250],
+    ['12.5%', 1250],
+    ['7', 700],
+    ['0.01', 1],
+    ['100', 10_000],
+    ['19.99 %', 1999],
+  ])('when %j is parsed, then it is %d bp', (text, bp) => {
     expect(parseBasisPoints(text)).toBe(bp);
   });
 
   it('when a percentage has more than 2 decimals, then it is rejected because bp cannot hold it', () => {
-    expect(moneyError(() => parseBasisPoints('8.875'))).toMatchObject({ code: 'invalid-percentage', message: expect.stringContaining('at most 2') });
+    expect(moneyError(() => parseBasisPoints('8.875'))).toMatchObject({
+      code: 'invalid-percentage',
+      message: expect.stringContaining('at most 2'),
+    });
   });
 
   it.each(['-5', 'ten', '', '5.'])('when %j is parsed, then it is not a percentage', (text) => {
@@ -92,13 +137,23 @@ describe('parseBasisPoints', () => {
 });
 
 describe('tax rates in parts per million', () => {
-  it.each([['8.875%', 88_750], ['20%', 200_000], ['0%', 0], ['7.25', 72_500], ['0.0001%', 1], ['100%', 1_000_000]])('when %j is parsed, then it is %d ppm and formats back', (text, ppm) => {
+  it.each([
+    ['8.875%', 88_750],
+    ['20%', 200_000],
+    ['0%', 0],
+    ['7.25', 72_500],
+    ['0.0001%', 1],
+    ['100%', 1_000_000],
+  ])('when %j is parsed, then it is %d ppm and formats back', (text, ppm) => {
     expect(parsePartsPerMillion(text)).toBe(ppm);
     expect(formatPartsPerMillion(ppm)).toBe(text.endsWith('%') ? text : `${text}%`);
   });
 
   it('when a rate has more than 4 decimals, then it is rejected instead of rounded', () => {
-    expect(moneyError(() => parsePartsPerMillion('8.87501%'))).toMatchObject({ code: 'invalid-percentage', message: expect.stringContaining('at most 4') });
+    expect(moneyError(() => parsePartsPerMillion('8.87501%'))).toMatchObject({
+      code: 'invalid-percentage',
+      message: expect.stringContaining('at most 4'),
+    });
   });
 });
 
@@ -143,7 +198,12 @@ describe('rounding: half away from zero, once per amount', () => {
 });
 
 describe('toWholeUnits', () => {
-  it.each([[123_456, 'USD', 1234], [99, 'USD', 0], [1_500, 'JPY', 1500], [-1, 'USD', -1]])('when %d minor units of %s are floored, then they are %d units', (minor, currency, units) => {
+  it.each([
+    [123_456, 'USD', 1234],
+    [99, 'USD', 0],
+    [1_500, 'JPY', 1500],
+    [-1, 'USD', -1],
+  ])('when %d minor units of %s are floored, then they are %d units', (minor, currency, units) => {
     expect(toWholeUnits(minor, currency)).toBe(units);
   });
 });

@@ -4,20 +4,33 @@ import { quoteContent, quoteLine } from '../quotes/support';
 
 describe('diffQuoteVersions', () => {
   const v1 = quoteContent({
-    lines: [quoteLine({ id: 'seats', quantity: 10, unitPriceMinor: 10_000 }), quoteLine({ id: 'support', name: 'Support', unitPriceMinor: 50_000 })],
+    lines: [
+      quoteLine({ id: 'seats', quantity: 10, unitPriceMinor: 10_000 }),
+      quoteLine({ id: 'support', name: 'Support', unitPriceMinor: 50_000 }),
+    ],
     taxRatePpm: 0,
   });
 
   it('when nothing changed, then the diff is empty and says so', () => {
     const diff = diffQuoteVersions(v1, structuredClone(v1));
-    expect(diff).toMatchObject({ unchanged: true, header: [], lines: { added: [], removed: [], changed: [], reordered: false } });
+    expect(diff).toMatchObject({
+      unchanged: true,
+      header: [],
+      lines: { added: [], removed: [], changed: [], reordered: false },
+    });
     expect(diff.totals.total).toEqual({ before: 150_000, after: 150_000, delta: 0 });
   });
 
   it('when lines are added, removed and changed, then each is listed with field-level before and after, and totals show the delta', () => {
     const v2 = quoteContent({
       lines: [
-        quoteLine({ id: 'seats', name: 'Platform seat (2-year)', quantity: 12, unitPriceMinor: 9_500, discountBp: 1000 }),
+        quoteLine({
+          id: 'seats',
+          name: 'Platform seat (2-year)',
+          quantity: 12,
+          unitPriceMinor: 9_500,
+          discountBp: 1000,
+        }),
         quoteLine({ id: 'training', sku: 'TRAIN', name: 'Training day', unitPriceMinor: 20_000 }),
       ],
       overallDiscountBp: 500,
@@ -28,15 +41,17 @@ describe('diffQuoteVersions', () => {
     const diff = diffQuoteVersions(v1, v2);
     expect(diff.lines.added.map((l) => l.id)).toEqual(['training']);
     expect(diff.lines.removed.map((l) => l.id)).toEqual(['support']);
-    expect(diff.lines.changed).toEqual([{
-      lineId: 'seats',
-      changes: [
-        { field: 'name', before: 'Platform seat (annual)', after: 'Platform seat (2-year)' },
-        { field: 'quantity', before: 10, after: 12 },
-        { field: 'unitPriceMinor', before: 10_000, after: 9_500 },
-        { field: 'discountBp', before: 0, after: 1000 },
-      ],
-    }]);
+    expect(diff.lines.changed).toEqual([
+      {
+        lineId: 'seats',
+        changes: [
+          { field: 'name', before: 'Platform seat (annual)', after: 'Platform seat (2-year)' },
+          { field: 'quantity', before: 10, after: 12 },
+          { field: 'unitPriceMinor', before: 10_000, after: 9_500 },
+          { field: 'discountBp', before: 0, after: 1000 },
+        ],
+      },
+    ]);
     expect(diff.header).toEqual([
       { field: 'customer.contactName', before: 'Jana Berg', after: null },
       { field: 'overallDiscountBp', before: 0, after: 500 },

@@ -9,7 +9,12 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 /** The same object with every key order reversed, at every depth. */
 function reversedKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reversedKeys) as T;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)])) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversedKeys(v)]),
+    ) as T;
   return value;
 }
 
@@ -24,7 +29,9 @@ describe('canonicalQuoteContent', () => {
   it('when the canonical text is written, then keys are sorted, there is no whitespace, and it parses back to the content', () => {
     const content = quoteContent();
     const text = canonicalQuoteContent(content);
-    expect(text.startsWith('{"currency":"USD","customer":{"address":"Hauptstr. 1\\n10115 Berlin","company":"Acme GmbH",')).toBe(true);
+    expect(
+      text.startsWith('{"currency":"USD","customer":{"address":"Hauptstr. 1\\n10115 Berlin","company":"Acme GmbH",'),
+    ).toBe(true);
     expect(text).not.toMatch(/":\s|,\s"/);
     expect(JSON.parse(text)).toEqual(content);
   });
@@ -34,7 +41,8 @@ describe('canonicalQuoteContent', () => {
     expect(canonicalQuoteContent(withUndefined)).toBe(canonicalQuoteContent(quoteContent()));
   });
 
-  const twoLines = (first: string, second: string) => quoteContent({ lines: [quoteLine({ id: first }), quoteLine({ id: second })] });
+  const twoLines = (first: string, second: string) =>
+    quoteContent({ lines: [quoteLine({ id: first }), quoteLine({ id: second })] });
   it.each([
     ['a price changes', quoteContent(), quoteContent({ lines: [quoteLine({ unitPriceMinor: 100_001 })] })],
     ['the lines are reordered', twoLines('a', 'b'), twoLines('b', 'a')],

@@ -1,18 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { computeQuote, type QuoteContent } from '../../src/domain/quote';
-import { describePaymentTerms, formatQuoteDate, renderQuoteHtml, type QuoteRenderInput } from '../../src/domain/quote-render';
+import {
+  describePaymentTerms,
+  formatQuoteDate,
+  renderQuoteHtml,
+  type QuoteRenderInput,
+} from '../../src/domain/quote-render';
 import { quoteContent, quoteLine } from '../quotes/support';
 
 function renderInput(content: QuoteContent): QuoteRenderInput {
-  return { quoteNumber: 'Q-2026-0042', version: 3, content, totals: computeQuote(content), status: 'pending-approval', issuedAt: '2026-03-05T10:00:00.000Z' };
+  return {
+    quoteNumber: 'Q-2026-0042',
+    version: 3,
+    content,
+    totals: computeQuote(content),
+    status: 'pending-approval',
+    issuedAt: '2026-03-05T10:00:00.000Z',
+  };
 }
 
 /** The page's text, tags removed and whitespace collapsed, as a reader (or a screen reader) gets it. */
-const visibleText = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const visibleText = (html: string) =>
+  html
+    .replace(/<style>[\s\S]*?<\/style>/, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
 
 describe('renderQuoteHtml', () => {
   const content = quoteContent({
-    lines: [quoteLine({ id: 'a', quantity: 3, unitPriceMinor: 100_000, discountBp: 1000 }), quoteLine({ id: 'b', sku: 'SUP-1', name: 'Support', unitPriceMinor: 1_999 })],
+    lines: [
+      quoteLine({ id: 'a', quantity: 3, unitPriceMinor: 100_000, discountBp: 1000 }),
+      quoteLine({ id: 'b', sku: 'SUP-1', name: 'Support', unitPriceMinor: 1_999 }),
+    ],
     overallDiscountBp: 500,
     notes: 'Prices exclude onboarding.',
   });
@@ -29,12 +48,26 @@ describe('renderQuoteHtml', () => {
   it('when a quote is rendered, then it shows number, version, status, parties, lines, totals, terms and validity', () => {
     // lines: 3,000.00 − 300.00 = 2,700.00; 19.99. subtotal 2,719.99; 5% = 136.00 (135.9995); taxable 2,583.99; 19% = 490.96 (490.9581); total 3,074.95
     for (const shown of [
-      'Quote Q-2026-0042', 'Version 3', 'Pending approval', 'Issued 5 March 2026', 'Valid until 30 April 2026',
-      'Leadflow Inc.', 'Tax ID: US-12-3456789', 'Acme GmbH', 'Jana Berg', 'Tax region: DE',
-      'Platform seat (annual) PLAT-SEAT 3 1,000.00 10% -300.00 2,700.00', 'Support SUP-1 1 19.99 19.99',
-      'Subtotal USD 2,719.99', 'Discount 5% USD -136.00', 'Tax 19% (DE) USD 490.96', 'Total USD 3,074.95',
-      'Payment terms Net 30 days', 'Prices exclude onboarding.',
-    ]) expect(text).toContain(shown);
+      'Quote Q-2026-0042',
+      'Version 3',
+      'Pending approval',
+      'Issued 5 March 2026',
+      'Valid until 30 April 2026',
+      'Leadflow Inc.',
+      'Tax ID: US-12-3456789',
+      'Acme GmbH',
+      'Jana Berg',
+      'Tax region: DE',
+      'Platform seat (annual) PLAT-SEAT 3 1,000.00 10% -300.00 2,700.00',
+      'Support SUP-1 1 19.99 19.99',
+      'Subtotal USD 2,719.99',
+      'Discount 5% USD -136.00',
+      'Tax 19% (DE) USD 490.96',
+      'Total USD 3,074.95',
+      'Payment terms Net 30 days',
+      'Prices exclude onboarding.',
+    ])
+      expect(text).toContain(shown);
   });
 
   it('when user text contains markup, then every piece of it is escaped', () => {
@@ -64,11 +97,20 @@ describe('renderQuoteHtml', () => {
 });
 
 describe('display helpers', () => {
-  it.each([['2026-03-05', '5 March 2026'], ['2026-12-31T23:00:00Z', '31 December 2026'], ['soon', 'soon']])('when the date is %j, then it reads %j', (iso, shown) => {
+  it.each([
+    ['2026-03-05', '5 March 2026'],
+    ['2026-12-31T23:00:00Z', '31 December 2026'],
+    ['soon', 'soon'],
+  ])('when the date is %j, then it reads %j', (iso, shown) => {
     expect(formatQuoteDate(iso)).toBe(shown);
   });
 
-  it.each([['net-30', 'Net 30 days'], ['NET45', 'Net 45 days'], ['due-on-receipt', 'Due on receipt'], ['50% upfront', '50% upfront']])('when the terms are %j, then they read %j', (terms, shown) => {
+  it.each([
+    ['net-30', 'Net 30 days'],
+    ['NET45', 'Net 45 days'],
+    ['due-on-receipt', 'Due on receipt'],
+    ['50% upfront', '50% upfront'],
+  ])('when the terms are %j, then they read %j', (terms, shown) => {
     expect(describePaymentTerms(terms)).toBe(shown);
   });
 });

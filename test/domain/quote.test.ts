@@ -36,8 +36,20 @@ describe('computeQuote', () => {
 
   it('when the currency has no minor unit (JPY), then amounts are whole yen and rounding happens at the yen', () => {
     // 3 × ¥333 = ¥999; 10% = 99.9 → 100; net 899; tax 10% = 89.9 → 90; total 989
-    const totals = computeQuote(quoteContent({ currency: 'JPY', lines: [quoteLine({ quantity: 3, unitPriceMinor: 333, discountBp: 1000 })], taxRatePpm: 100_000 }));
-    expect(totals).toMatchObject({ listTotalMinor: 999, subtotalMinor: 899, taxMinor: 90, totalMinor: 989, effectiveDiscountBp: 1001 });
+    const totals = computeQuote(
+      quoteContent({
+        currency: 'JPY',
+        lines: [quoteLine({ quantity: 3, unitPriceMinor: 333, discountBp: 1000 })],
+        taxRatePpm: 100_000,
+      }),
+    );
+    expect(totals).toMatchObject({
+      listTotalMinor: 999,
+      subtotalMinor: 899,
+      taxMinor: 90,
+      totalMinor: 989,
+      effectiveDiscountBp: 1001,
+    });
   });
 
   it('when the tax rate has three decimals (New York City 8.875%), then tax is exact to the ppm and rounds once', () => {
@@ -48,11 +60,17 @@ describe('computeQuote', () => {
 
   it('when a discount lands on exactly half a cent, then it rounds away from zero', () => {
     // 1 × 0.10 at 5% = 0.005 → 0.01
-    expect(computeQuote(quoteContent({ lines: [quoteLine({ unitPriceMinor: 10, discountBp: 500 })], taxRatePpm: 0 })).lines[0]).toMatchObject({ discountMinor: 1, netMinor: 9 });
+    expect(
+      computeQuote(quoteContent({ lines: [quoteLine({ unitPriceMinor: 10, discountBp: 500 })], taxRatePpm: 0 }))
+        .lines[0],
+    ).toMatchObject({ discountMinor: 1, netMinor: 9 });
   });
 
   it('when every line is free, then the effective discount is 0 rather than a division by zero', () => {
-    expect(computeQuote(quoteContent({ lines: [quoteLine({ unitPriceMinor: 0 })] }))).toMatchObject({ totalMinor: 0, effectiveDiscountBp: 0 });
+    expect(computeQuote(quoteContent({ lines: [quoteLine({ unitPriceMinor: 0 })] }))).toMatchObject({
+      totalMinor: 0,
+      effectiveDiscountBp: 0,
+    });
   });
 
   it('when amounts reach 10^15 minor units, then totals stay exact', () => {
@@ -65,23 +83,47 @@ describe('computeQuote', () => {
 describe('discountForApproval', () => {
   it('when a 10% line discount and a 10% overall discount stack, then approvals see the 19% effective discount and need a manager', async () => {
     // 1,000.00 − 10% = 900.00; − 10% = 810.00; (1,000.00 − 810.00) / 1,000.00 = 19%
-    const content = quoteContent({ lines: [quoteLine({ id: 'seats', unitPriceMinor: 100_000, discountBp: 1000 })], overallDiscountBp: 1000 });
+    const content = quoteContent({
+      lines: [quoteLine({ id: 'seats', unitPriceMinor: 100_000, discountBp: 1000 })],
+      overallDiscountBp: 1000,
+    });
     const approval = discountForApproval(computeQuote(content), content);
     expect(approval).toEqual({ discountPct: 19, discountBp: 1900, dealSize: 1000, source: { kind: 'effective' } });
     const shipped = await rulesetWith();
     expect(requiredApprovals(shipped, approval).outcome).toMatchObject({ kind: 'required', tier: 'manager-authority' });
-    expect(requiredApprovals(shipped, { discountPct: 10, dealSize: 1000 }).outcome).toMatchObject({ kind: 'not-required', tier: 'rep-authority' });
+    expect(requiredApprovals(shipped, { discountPct: 10, dealSize: 1000 }).outcome).toMatchObject({
+      kind: 'not-required',
+      tier: 'rep-authority',
+    });
   });
 
   it('when one small line has a deep discount, then approvals see that line, not the diluted effective discount', () => {
     // 40% off 10.00 on a 10,010.00 list: effective is 0.04%, but the line gives a product away at 40%
-    const content = quoteContent({ lines: [quoteLine({ id: 'big', unitPriceMinor: 1_000_000 }), quoteLine({ id: 'addon', unitPriceMinor: 1_000, discountBp: 4000 })] });
-    expect(discountForApproval(computeQuote(content), content)).toEqual({ discountPct: 40, discountBp: 4000, dealSize: 10_010, source: { kind: 'line', lineId: 'addon' } });
+    const content = quoteContent({
+      lines: [
+        quoteLine({ id: 'big', unitPriceMinor: 1_000_000 }),
+        quoteLine({ id: 'addon', unitPriceMinor: 1_000, discountBp: 4000 }),
+      ],
+    });
+    expect(discountForApproval(computeQuote(content), content)).toEqual({
+      discountPct: 40,
+      discountBp: 4000,
+      dealSize: 10_010,
+      source: { kind: 'line', lineId: 'addon' },
+    });
   });
 
   it('when only the overall discount is given, then it is the one judged, and the deal size is whole units of the list total', () => {
-    const content = quoteContent({ lines: [quoteLine({ quantity: 2, unitPriceMinor: 12_345_678 })], overallDiscountBp: 1550 });
-    expect(discountForApproval(computeQuote(content), content)).toEqual({ discountPct: 15.5, discountBp: 1550, dealSize: 246_913, source: { kind: 'overall' } });
+    const content = quoteContent({
+      lines: [quoteLine({ quantity: 2, unitPriceMinor: 12_345_678 })],
+      overallDiscountBp: 1550,
+    });
+    expect(discountForApproval(computeQuote(content), content)).toEqual({
+      discountPct: 15.5,
+      discountBp: 1550,
+      dealSize: 246_913,
+      source: { kind: 'overall' },
+    });
   });
 });
 
@@ -93,7 +135,9 @@ describe('validateQuote', () => {
   });
 
   it('when a quote has no lines, then the lines field says it needs one', () => {
-    expect(validateQuote(quoteContent({ lines: [] }), { today })).toEqual([{ path: 'lines', message: 'a quote needs at least one line' }]);
+    expect(validateQuote(quoteContent({ lines: [] }), { today })).toEqual([
+      { path: 'lines', message: 'a quote needs at least one line' },
+    ]);
   });
 
   it('when lines break the rules, then each issue points at its line and field', () => {
@@ -105,22 +149,47 @@ describe('validateQuote', () => {
     ];
     expect(validateQuote(quoteContent({ lines }), { today })).toEqual([
       { path: 'lines.0.quantity', message: 'quantity must be a whole number of at least 1, got 0' },
-      { path: 'lines.1.unitPriceMinor', message: 'the unit price may not be negative, got -100: give a discount instead' },
+      {
+        path: 'lines.1.unitPriceMinor',
+        message: 'the unit price may not be negative, got -100: give a discount instead',
+      },
       { path: 'lines.1.id', message: 'line id "a" is already used by line 1: each line needs its own id' },
       { path: 'lines.2.quantity', message: 'quantity must be a whole number of at least 1, got 1.5' },
-      { path: 'lines.2.discountBp', message: 'the line discount must be between 0% and 100% (0–10000 bp), got 10001 bp' },
+      {
+        path: 'lines.2.discountBp',
+        message: 'the line discount must be between 0% and 100% (0–10000 bp), got 10001 bp',
+      },
       { path: 'lines.3.unitPriceMinor', message: 'the unit price must be whole minor units (cents), got 12.5' },
     ]);
   });
 
   it('when header fields break the rules, then each gets its own issue', () => {
-    const content = quoteContent({ currency: 'EUR', overallDiscountBp: 12_000, taxRatePpm: -1, taxRegion: 'FR', validUntil: '2026-02-28' });
+    const content = quoteContent({
+      currency: 'EUR',
+      overallDiscountBp: 12_000,
+      taxRatePpm: -1,
+      taxRegion: 'FR',
+      validUntil: '2026-02-28',
+    });
     expect(validateQuote(content, { today, expectedCurrency: 'USD' })).toEqual([
-      { path: 'currency', message: 'the quote is in EUR but must be in USD, the currency of the deal and its earlier versions' },
-      { path: 'taxRegion', message: 'the tax rate is for region "FR" but the customer is in "DE": resolve the rate for the customer\'s region' },
-      { path: 'overallDiscountBp', message: 'the overall discount must be between 0% and 100% (0–10000 bp), got 12000 bp' },
+      {
+        path: 'currency',
+        message: 'the quote is in EUR but must be in USD, the currency of the deal and its earlier versions',
+      },
+      {
+        path: 'taxRegion',
+        message:
+          'the tax rate is for region "FR" but the customer is in "DE": resolve the rate for the customer\'s region',
+      },
+      {
+        path: 'overallDiscountBp',
+        message: 'the overall discount must be between 0% and 100% (0–10000 bp), got 12000 bp',
+      },
       { path: 'taxRatePpm', message: 'the tax rate must be between 0% and 100% (0–1000000 ppm), got -1 ppm' },
-      { path: 'validUntil', message: 'the quote would expire on 2026-02-28, before today (2026-03-01): choose a later date' },
+      {
+        path: 'validUntil',
+        message: 'the quote would expire on 2026-02-28, before today (2026-03-01): choose a later date',
+      },
     ]);
   });
 
@@ -134,12 +203,16 @@ describe('validateQuote', () => {
 
   it('when the currency is not in the table (stored content), then the issue lists the supported codes', () => {
     const content = { ...quoteContent(), currency: 'XYZ' } as unknown as ReturnType<typeof quoteContent>;
-    expect(validateQuote(content, { today })).toEqual([{ path: 'currency', message: expect.stringMatching(/^unknown currency "XYZ": use one of USD, EUR/) }]);
+    expect(validateQuote(content, { today })).toEqual([
+      { path: 'currency', message: expect.stringMatching(/^unknown currency "XYZ": use one of USD, EUR/) },
+    ]);
   });
 
   it('when the totals would exceed exact integers, then the quote is refused instead of computing wrong cents', () => {
     const content = quoteContent({ lines: [quoteLine({ quantity: 1_000_000, unitPriceMinor: 1e10 })] });
-    expect(validateQuote(content, { today })).toEqual([{ path: 'lines', message: expect.stringContaining('too large to compute exactly') }]);
+    expect(validateQuote(content, { today })).toEqual([
+      { path: 'lines', message: expect.stringContaining('too large to compute exactly') },
+    ]);
   });
 });
 
@@ -152,7 +225,9 @@ describe('the contract term a quote sells', () => {
   });
 
   it.each([0, 121, 12.5])('when the term is %s months, then validation names termMonths', (termMonths) => {
-    expect(validateQuote(quoteContent({ termMonths }), { today, expectedCurrency: 'USD' })).toEqual([{ path: 'termMonths', message: expect.stringContaining('whole number of months from 1 to 120') }]);
+    expect(validateQuote(quoteContent({ termMonths }), { today, expectedCurrency: 'USD' })).toEqual([
+      { path: 'termMonths', message: expect.stringContaining('whole number of months from 1 to 120') },
+    ]);
   });
 
   it('when the term changes between versions, then the diff shows it', () => {

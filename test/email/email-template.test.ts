@@ -5,7 +5,12 @@ import { loadRulesetFromDir } from '../../src/rules/load-dir';
 const full: Personalisation = {
   contact: { firstName: 'Ada', lastName: 'Lovelace', title: 'CTO' },
   company: { name: 'Analytical Engines' },
-  owner: { firstName: 'Grace', name: 'Grace Hopper', email: 'grace@leadflow.example', meetingLink: 'https://cal.example/grace' },
+  owner: {
+    firstName: 'Grace',
+    name: 'Grace Hopper',
+    email: 'grace@leadflow.example',
+    meetingLink: 'https://cal.example/grace',
+  },
   source: { campaign: 'SaaStr 2025' },
   unsubscribeUrl: 'https://leadflow.example/u/abc',
 };
@@ -19,7 +24,11 @@ const line = (text: string, values: Personalisation) => renderEmail({ subject: t
 
 describe('renderEmail: each placeholder with and without its value', () => {
   it.each([
-    ['{{contact.firstName}}, a quick question about {{company.name}}', full, 'Ada, a quick question about Analytical Engines'],
+    [
+      '{{contact.firstName}}, a quick question about {{company.name}}',
+      full,
+      'Ada, a quick question about Analytical Engines',
+    ],
     ['{{contact.firstName}}, a quick question about {{company.name}}', bare, 'A quick question about your company'],
     ['Should I close your file, {{contact.firstName}}?', bare, 'Should I close your file?'],
     ['Hi {{contact.firstName}},', bare, 'Hi there,'],
@@ -29,7 +38,11 @@ describe('renderEmail: each placeholder with and without its value', () => {
     ['{{owner.firstName}}', { ...bare, owner: { name: 'Grace Hopper' } }, 'Grace'],
     ['{{owner.firstName}}', bare, 'The team'],
     ['{{owner.name}}', { ...bare, owner: { firstName: 'Grace' } }, 'Grace'],
-    ['pick a time: {{owner.meetingLink}}', { ...bare, owner: { email: 'grace@leadflow.example' } }, 'pick a time: mailto:grace@leadflow.example'],
+    [
+      'pick a time: {{owner.meetingLink}}',
+      { ...bare, owner: { email: 'grace@leadflow.example' } },
+      'pick a time: mailto:grace@leadflow.example',
+    ],
     ['pick a time: {{owner.meetingLink}}', bare, 'pick a time: just reply to this email'],
     ['Unsubscribe: {{unsubscribeUrl}}', { unsubscribeUrl: ' ' }, 'Unsubscribe: reply with UNSUBSCRIBE'],
     ['Hi {{contact.firstName}},', { ...bare, contact: { firstName: '   ' } }, 'Hi there,'],
@@ -41,46 +54,73 @@ describe('renderEmail: each placeholder with and without its value', () => {
   });
 
   it('when a value contains a placeholder, then it is shown as typed, not expanded', () => {
-    expect(line('Hi {{contact.firstName}}', { ...full, contact: { firstName: '{{owner.email}}' } })).toBe('Hi {{owner.email}}');
+    expect(line('Hi {{contact.firstName}}', { ...full, contact: { firstName: '{{owner.email}}' } })).toBe(
+      'Hi {{owner.email}}',
+    );
   });
 
   it('when values are missing, then the result names the placeholders that fell back', () => {
-    const rendered = renderEmail({ subject: '{{contact.firstName}}, about {{company.name}}', body: 'Hi {{contact.firstName}}, {{owner.firstName}}' }, { ...bare, owner: { firstName: 'Grace' } });
+    const rendered = renderEmail(
+      {
+        subject: '{{contact.firstName}}, about {{company.name}}',
+        body: 'Hi {{contact.firstName}}, {{owner.firstName}}',
+      },
+      { ...bare, owner: { firstName: 'Grace' } },
+    );
     expect(rendered.fallbacks.sort()).toEqual(['company.name', 'contact.firstName']);
   });
 
   it('when a value has a line break, then the subject stays one line', () => {
-    expect(line('About {{company.name}}', { ...full, company: { name: 'Evil\r\nBcc: everyone@example.com' } })).toBe('About Evil Bcc: everyone@example.com');
+    expect(line('About {{company.name}}', { ...full, company: { name: 'Evil\r\nBcc: everyone@example.com' } })).toBe(
+      'About Evil Bcc: everyone@example.com',
+    );
   });
 });
 
 describe('renderEmail: HTML body', () => {
   it('when a value contains markup, then the HTML shows it as text and the plain text keeps it', () => {
-    const rendered = renderEmail({ subject: 's', body: 'Hi {{contact.firstName}} from {{company.name}}' }, { ...full, company: { name: '<script>alert("x")</script> & Co' } });
+    const rendered = renderEmail(
+      { subject: 's', body: 'Hi {{contact.firstName}} from {{company.name}}' },
+      { ...full, company: { name: '<script>alert("x")</script> & Co' } },
+    );
     expect(rendered.text).toBe('Hi Ada from <script>alert("x")</script> & Co');
     expect(rendered.html).toBe('<p>Hi Ada from &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</p>');
   });
 
   it('when the body has paragraphs, lines and links, then the HTML has <p>, <br> and <a>', () => {
-    const rendered = renderEmail({ subject: 's', body: 'Hi {{contact.firstName}},\n\nBook here: {{owner.meetingLink}}.\nBest,\n{{owner.firstName}}\n' }, full);
-    expect(rendered.html).toBe('<p>Hi Ada,</p>\n<p>Book here: <a href="https://cal.example/grace">https://cal.example/grace</a>.<br>\nBest,<br>\nGrace</p>');
+    const rendered = renderEmail(
+      {
+        subject: 's',
+        body: 'Hi {{contact.firstName}},\n\nBook here: {{owner.meetingLink}}.\nBest,\n{{owner.firstName}}\n',
+      },
+      full,
+    );
+    expect(rendered.html).toBe(
+      '<p>Hi Ada,</p>\n<p>Book here: <a href="https://cal.example/grace">https://cal.example/grace</a>.<br>\nBest,<br>\nGrace</p>',
+    );
   });
 
   it('when a link value tries to break out of its attribute, then it cannot', () => {
-    const rendered = renderEmail({ subject: 's', body: '{{owner.meetingLink}}' }, { ...full, owner: { meetingLink: 'https://x.example/"><img src=x onerror=alert(1)>' } });
+    const rendered = renderEmail(
+      { subject: 's', body: '{{owner.meetingLink}}' },
+      { ...full, owner: { meetingLink: 'https://x.example/"><img src=x onerror=alert(1)>' } },
+    );
     expect(rendered.html).not.toMatch(/<img/);
     expect(rendered.html).toContain('<a href="https://x.example/">https://x.example/</a>&quot;&gt;&lt;img');
   });
 });
 
 describe('renderEmail: the shipped cadences.yaml templates', () => {
-  it.each(Object.entries(shippedTemplates))('when %s is rendered for a lead we know nothing about, then no placeholder, "undefined" or "null" shows', (_name, template) => {
-    const rendered = renderEmail(template, bare);
-    for (const part of [rendered.subject, rendered.text, rendered.html]) {
-      expect(part).not.toMatch(/\{\{|\}\}|undefined|null/);
-    }
-    expect(rendered.text).toContain('Unsubscribe: https://leadflow.example/u/abc');
-  });
+  it.each(Object.entries(shippedTemplates))(
+    'when %s is rendered for a lead we know nothing about, then no placeholder, "undefined" or "null" shows',
+    (_name, template) => {
+      const rendered = renderEmail(template, bare);
+      for (const part of [rendered.subject, rendered.text, rendered.html]) {
+        expect(part).not.toMatch(/\{\{|\}\}|undefined|null/);
+      }
+      expect(rendered.text).toContain('Unsubscribe: https://leadflow.example/u/abc');
+    },
+  );
 
   it('when mql-intro is rendered for a known lead and owner, then the rep would send exactly this', () => {
     const rendered = renderEmail(shippedTemplates['mql-intro']!, full);

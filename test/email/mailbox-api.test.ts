@@ -23,8 +23,18 @@ describe('GET /api/dev/mailbox on the embedded mail server', () => {
   beforeAll(async () => {
     sink = await startSink(mailbox.dir);
     const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false });
-    for (const [to, subject] of [['ada@example.com', 'first'], ['alan@example.com', 'second'], ['ada@example.com', 'third']] as const) {
-      await mailer.send({ messageId: `<${subject}@leadflow.local>`, from: 'leadflow <no-reply@leadflow.local>', to, subject, text: `the ${subject} email\n` });
+    for (const [to, subject] of [
+      ['ada@example.com', 'first'],
+      ['alan@example.com', 'second'],
+      ['ada@example.com', 'third'],
+    ] as const) {
+      await mailer.send({
+        messageId: `<${subject}@leadflow.local>`,
+        from: 'leadflow <no-reply@leadflow.local>',
+        to,
+        subject,
+        text: `the ${subject} email\n`,
+      });
     }
     const app = express();
     app.use(mailboxRoutes({ mailbox: sink }));
@@ -44,12 +54,20 @@ describe('GET /api/dev/mailbox on the embedded mail server', () => {
     const { status, body } = await getJson(`${base}/api/dev/mailbox`);
     expect(status).toBe(200);
     expect(body.messages.map((m: any) => m.subject)).toEqual(['third', 'second', 'first']);
-    expect(body.messages[0]).toMatchObject({ to: ['ada@example.com'], text: 'the third email\n', messageId: '<third@leadflow.local>' });
+    expect(body.messages[0]).toMatchObject({
+      to: ['ada@example.com'],
+      text: 'the third email\n',
+      messageId: '<third@leadflow.local>',
+    });
   });
 
   it('when filtered by recipient (any case) with a limit, then only their newest emails show', async () => {
-    expect((await getJson(`${base}/api/dev/mailbox?to=ADA@example.com`)).body.messages.map((m: any) => m.subject)).toEqual(['third', 'first']);
-    expect((await getJson(`${base}/api/dev/mailbox?to=ada@example.com&limit=1`)).body.messages.map((m: any) => m.subject)).toEqual(['third']);
+    expect(
+      (await getJson(`${base}/api/dev/mailbox?to=ADA@example.com`)).body.messages.map((m: any) => m.subject),
+    ).toEqual(['third', 'first']);
+    expect(
+      (await getJson(`${base}/api/dev/mailbox?to=ada@example.com&limit=1`)).body.messages.map((m: any) => m.subject),
+    ).toEqual(['third']);
   });
 
   it('when one email is opened, then it comes with its raw source', async () => {
@@ -61,7 +79,10 @@ describe('GET /api/dev/mailbox on the embedded mail server', () => {
   });
 
   it('when the id is unknown or the query is bad, then 404 and 400 say so', async () => {
-    expect(await getJson(`${base}/api/dev/mailbox/nope`)).toEqual({ status: 404, body: { error: { code: 'not_found', message: expect.stringMatching(/No email with id nope/) } } });
+    expect(await getJson(`${base}/api/dev/mailbox/nope`)).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: expect.stringMatching(/No email with id nope/) } },
+    });
     const bad = await getJson(`${base}/api/dev/mailbox?limit=0`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toEqual([{ path: 'limit', message: 'must be 1–500' }]);
@@ -74,7 +95,11 @@ describe('embedded mail server lifecycle', () => {
     try {
       const first = await startSink(mailbox.dir);
       await createSmtpMailer({ host: first.host, port: first.port, secure: false }).send({
-        messageId: '<kept@leadflow.local>', from: 'no-reply@leadflow.local', to: 'ada@example.com', subject: 'kept', text: 'kept\n',
+        messageId: '<kept@leadflow.local>',
+        from: 'no-reply@leadflow.local',
+        to: 'ada@example.com',
+        subject: 'kept',
+        text: 'kept\n',
       });
       await first.stop();
       const second = await startSink(mailbox.dir);

@@ -34,7 +34,10 @@ const crashingAfterSend = (inner: Mailer): Mailer => ({
 });
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
 }
@@ -70,7 +73,18 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
     if (!shipped.ok) throw new Error('the shipped rules do not load');
     const leadId = `lead-${unique()}`;
     const to = `ada-${unique()}@analytical.example`;
-    await database.db.lead.create({ data: { id: leadId, tenant: 'default', email: to, firstName: 'Ada', source: 'ads', sourceDetails: {}, attributes: {}, journeyId: `journey-${leadId}` } });
+    await database.db.lead.create({
+      data: {
+        id: leadId,
+        tenant: 'default',
+        email: to,
+        firstName: 'Ada',
+        source: 'ads',
+        sourceDetails: {},
+        attributes: {},
+        journeyId: `journey-${leadId}`,
+      },
+    });
     const rendered = renderEmail(shipped.ruleset.cadences.templates['mql-intro']!, {
       contact: { firstName: 'Ada' },
       company: { name: 'Analytical Engines' },
@@ -79,7 +93,15 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
     });
     const key = `enrolment-${leadId}:step:0`;
 
-    const result = await activities().sendEmail({ idempotencyKey: key, leadId, to, subject: rendered.subject, text: rendered.text, html: rendered.html, template: 'mql-intro' });
+    const result = await activities().sendEmail({
+      idempotencyKey: key,
+      leadId,
+      to,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      template: 'mql-intro',
+    });
 
     const [arrived, ...more] = await arrivedFor(to);
     expect(more).toEqual([]);
@@ -90,9 +112,24 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
       messageId: messageIdFor(key, FROM),
       from: '"Grace Hopper" <grace@leadflow.local>',
     });
-    expect(result).toEqual({ status: 'sent', idempotencyKey: key, messageId: messageIdFor(key, FROM), sentAt: expect.any(String), duplicate: false });
-    expect(await row(key)).toMatchObject({ status: 'sent', leadId, template: 'mql-intro', messageId: messageIdFor(key, FROM), sentAt: new Date(result.status === 'sent' ? result.sentAt : ''), error: null });
-    expect(await database.db.lead.findUniqueOrThrow({ where: { id: leadId }, include: { emails: true } })).toMatchObject({ emails: [{ id: key, status: 'sent' }] });
+    expect(result).toEqual({
+      status: 'sent',
+      idempotencyKey: key,
+      messageId: messageIdFor(key, FROM),
+      sentAt: expect.any(String),
+      duplicate: false,
+    });
+    expect(await row(key)).toMatchObject({
+      status: 'sent',
+      leadId,
+      template: 'mql-intro',
+      messageId: messageIdFor(key, FROM),
+      sentAt: new Date(result.status === 'sent' ? result.sentAt : ''),
+      error: null,
+    });
+    expect(
+      await database.db.lead.findUniqueOrThrow({ where: { id: leadId }, include: { emails: true } }),
+    ).toMatchObject({ emails: [{ id: key, status: 'sent' }] });
   });
 
   it('when sendEmail runs twice with the same key, then one message arrives and the second call reports the first send', async () => {
@@ -122,7 +159,11 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
 
     const retry = await activities().sendEmail(input);
 
-    expect(retry).toMatchObject({ status: 'unknown', messageId: messageIdFor(input.idempotencyKey, FROM), reason: expect.stringMatching(/interrupted.*not sent again/) });
+    expect(retry).toMatchObject({
+      status: 'unknown',
+      messageId: messageIdFor(input.idempotencyKey, FROM),
+      reason: expect.stringMatching(/interrupted.*not sent again/),
+    });
     expect(await arrivedFor(to)).toHaveLength(1);
     expect(await row(input.idempotencyKey)).toMatchObject({ status: 'unknown' });
     expect(await activities().sendEmail(input)).toMatchObject({ status: 'unknown' });
@@ -135,9 +176,18 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
     const port = sink.port;
     await sink.stop();
     try {
-      const failure = await failureOf(activities(createSmtpMailer({ host: '127.0.0.1', port, secure: false })).sendEmail(input));
-      expect(failure).toMatchObject({ type: 'EmailServerUnavailable', nonRetryable: false, message: expect.stringMatching(/nothing was delivered/) });
-      expect(await row(input.idempotencyKey)).toMatchObject({ status: 'pending', error: expect.stringMatching(/SMTP server 127\.0\.0\.1:\d+/) });
+      const failure = await failureOf(
+        activities(createSmtpMailer({ host: '127.0.0.1', port, secure: false })).sendEmail(input),
+      );
+      expect(failure).toMatchObject({
+        type: 'EmailServerUnavailable',
+        nonRetryable: false,
+        message: expect.stringMatching(/nothing was delivered/),
+      });
+      expect(await row(input.idempotencyKey)).toMatchObject({
+        status: 'pending',
+        error: expect.stringMatching(/SMTP server 127\.0\.0\.1:\d+/),
+      });
     } finally {
       sink = await startSink(mailbox.dir, port);
     }
@@ -165,7 +215,10 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
     try {
       const mailer = createSmtpMailer({ host: '127.0.0.1', port: dropping.port, secure: false });
       const input = emailTo(`maybe-${unique()}@example.com`);
-      expect(await activities(mailer).sendEmail(input)).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/may have been delivered/) });
+      expect(await activities(mailer).sendEmail(input)).toMatchObject({
+        status: 'unknown',
+        reason: expect.stringMatching(/may have been delivered/),
+      });
       expect(await activities(mailer).sendEmail(input)).toMatchObject({ status: 'unknown' });
       expect(dropping.bodies()).toBe(1);
       expect(await row(input.idempotencyKey)).toMatchObject({ status: 'unknown' });
@@ -206,7 +259,12 @@ describe.each(providers)('sendEmail in a Temporal worker (%s)', (provider) => {
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     try {
       const mailer = createSmtpMailer({ host: '127.0.0.1', port: sink.port, secure: false });
-      const worker = await Worker.create({ connection, taskQueue, workflowBundle, activities: createEmailActivities({ db: database.db, mailer, from: FROM }) });
+      const worker = await Worker.create({
+        connection,
+        taskQueue,
+        workflowBundle,
+        activities: createEmailActivities({ db: database.db, mailer, from: FROM }),
+      });
       return await worker.runUntil(run(taskQueue));
     } finally {
       await connection.close();
@@ -215,12 +273,26 @@ describe.each(providers)('sendEmail in a Temporal worker (%s)', (provider) => {
 
   it('when the SMTP server is down, then Temporal retries the send until it is back, and the email arrives once', async () => {
     const to = `retry-${unique()}@example.com`;
-    const input: SendEmailInput = { idempotencyKey: `wf:${unique()}:step:0`, to, subject: 'After the outage', text: 'Hello again.\n' };
+    const input: SendEmailInput = {
+      idempotencyKey: `wf:${unique()}:step:0`,
+      to,
+      subject: 'After the outage',
+      text: 'Hello again.\n',
+    };
     const port = sink.port;
     await sink.stop();
     const result = await withWorker(async (taskQueue) => {
-      const handle = await client.workflow.start('sendOneEmail', { taskQueue, workflowId: `send-${unique()}`, args: [input] });
-      await expect.poll(async () => (await database.db.outboundEmail.findUnique({ where: { id: input.idempotencyKey } }))?.status, { timeout: 20_000 }).toBe('pending');
+      const handle = await client.workflow.start('sendOneEmail', {
+        taskQueue,
+        workflowId: `send-${unique()}`,
+        args: [input],
+      });
+      await expect
+        .poll(
+          async () => (await database.db.outboundEmail.findUnique({ where: { id: input.idempotencyKey } }))?.status,
+          { timeout: 20_000 },
+        )
+        .toBe('pending');
       await new Promise((resolve) => setTimeout(resolve, 600)); // a few more failed attempts
       sink = await startSink(mailbox.dir, port);
       return handle.result();
@@ -231,8 +303,18 @@ describe.each(providers)('sendEmail in a Temporal worker (%s)', (provider) => {
   });
 
   it('when the server refuses the recipient, then the workflow sees EmailRejected after a single attempt', async () => {
-    const input: SendEmailInput = { idempotencyKey: `wf:${unique()}:step:0`, to: `nobody-${unique()}@bounce.invalid`, subject: 'Bounce', text: 'Bounce.\n' };
-    const error = await withWorker((taskQueue) => client.workflow.execute('sendOneEmail', { taskQueue, workflowId: `send-${unique()}`, args: [input] }).then(() => undefined, (e: unknown) => e));
+    const input: SendEmailInput = {
+      idempotencyKey: `wf:${unique()}:step:0`,
+      to: `nobody-${unique()}@bounce.invalid`,
+      subject: 'Bounce',
+      text: 'Bounce.\n',
+    };
+    const error = await withWorker((taskQueue) =>
+      client.workflow.execute('sendOneEmail', { taskQueue, workflowId: `send-${unique()}`, args: [input] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
 
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const activityFailure = (error as WorkflowFailedError).cause as ActivityFailure;

@@ -15,7 +15,10 @@ const email = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
 });
 
 async function failureOf(promise: Promise<unknown>): Promise<MailDeliveryError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(MailDeliveryError);
   return error as MailDeliveryError;
 }
@@ -35,7 +38,10 @@ describe('SMTP mailer against the embedded mail server', () => {
     const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false });
     const receipt = await mailer.send(email({ headers: { 'List-Unsubscribe': '<https://leadflow.example/u/abc>' } }));
 
-    expect(receipt).toEqual({ messageId: '<0123456789abcdef@leadflow.local>', response: expect.stringMatching(/^250 /) });
+    expect(receipt).toEqual({
+      messageId: '<0123456789abcdef@leadflow.local>',
+      response: expect.stringMatching(/^250 /),
+    });
     const [arrived] = await sink.list({ to: 'ada@analytical.example' });
     expect(arrived).toMatchObject({
       from: '"Grace Hopper" <grace@leadflow.local>',
@@ -71,10 +77,13 @@ describe('SMTP mailer when delivery goes wrong', () => {
   it('when the server answers 451 to the recipient, then the failure is transient', async () => {
     const server = await startSmtpServer({
       authOptional: true,
-      onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 })),
+      onRcptTo: (_address, _session, callback) =>
+        callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 })),
     });
     try {
-      const failure = await failureOf(createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false }).send(email()));
+      const failure = await failureOf(
+        createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false }).send(email()),
+      );
       expect(failure).toMatchObject({ kind: 'transient', responseCode: 451 });
     } finally {
       await server.stop();
@@ -84,7 +93,9 @@ describe('SMTP mailer when delivery goes wrong', () => {
   it('when the connection drops before the message body, then the failure is transient and no body reached the server', async () => {
     const server = await startDroppingServer('rcpt');
     try {
-      const failure = await failureOf(createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false }).send(email()));
+      const failure = await failureOf(
+        createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false }).send(email()),
+      );
       expect(failure.kind).toBe('transient');
       expect(server.bodies()).toBe(0);
     } finally {
@@ -95,7 +106,9 @@ describe('SMTP mailer when delivery goes wrong', () => {
   it('when the connection drops after the whole body reached the server but before its reply, then the outcome is ambiguous', async () => {
     const server = await startDroppingServer('end-of-data');
     try {
-      const failure = await failureOf(createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false }).send(email()));
+      const failure = await failureOf(
+        createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false }).send(email()),
+      );
       expect(failure.kind).toBe('ambiguous');
       expect(failure.message).toMatch(/may have been delivered/);
       expect(server.bodies()).toBe(1);
@@ -109,7 +122,9 @@ describe('SMTP mailer when delivery goes wrong', () => {
     const server = await startSmtpServer({
       allowInsecureAuth: true,
       onAuth: (auth, _session, callback) =>
-        auth.username === 'leadflow' && auth.password === 'p@ss:word' ? callback(null, { user: auth.username }) : callback(new Error('535 5.7.8 bad credentials')),
+        auth.username === 'leadflow' && auth.password === 'p@ss:word'
+          ? callback(null, { user: auth.username })
+          : callback(new Error('535 5.7.8 bad credentials')),
       onData: (stream, _session, callback) => {
         stream.on('data', () => undefined);
         stream.on('end', () => {
@@ -119,9 +134,21 @@ describe('SMTP mailer when delivery goes wrong', () => {
       },
     });
     try {
-      await createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false, auth: { user: 'leadflow', pass: 'p@ss:word' } }).send(email());
+      await createSmtpMailer({
+        host: '127.0.0.1',
+        port: server.port,
+        secure: false,
+        auth: { user: 'leadflow', pass: 'p@ss:word' },
+      }).send(email());
       expect(received).toEqual(['message']);
-      const failure = await failureOf(createSmtpMailer({ host: '127.0.0.1', port: server.port, secure: false, auth: { user: 'leadflow', pass: 'wrong' } }).send(email()));
+      const failure = await failureOf(
+        createSmtpMailer({
+          host: '127.0.0.1',
+          port: server.port,
+          secure: false,
+          auth: { user: 'leadflow', pass: 'wrong' },
+        }).send(email()),
+      );
       expect(failure).toMatchObject({ kind: 'transient', code: 'EAUTH' });
       expect(received).toEqual(['message']);
     } finally {

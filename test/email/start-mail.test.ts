@@ -22,11 +22,16 @@ describe('startMail', () => {
   it('when SMTP_URL names a server, then no embedded server runs and mail goes to that server', async () => {
     const elsewhere = tempMailboxDir();
     const server = await startSink(elsewhere.dir);
-    const mail = await startMail(loadConfig({ SMTP_URL: `smtp://127.0.0.1:${server.port}`, MAIL_FROM: 'Acme <sales@acme.example>' }), quietLogger);
+    const mail = await startMail(
+      loadConfig({ SMTP_URL: `smtp://127.0.0.1:${server.port}`, MAIL_FROM: 'Acme <sales@acme.example>' }),
+      quietLogger,
+    );
     try {
       expect(mail.sink).toBeUndefined();
       await mail.mailer.send({ ...email, from: mail.from });
-      expect(await server.list({ to: 'ada@example.com' })).toMatchObject([{ subject: 'wired', envelope: { from: 'sales@acme.example' } }]);
+      expect(await server.list({ to: 'ada@example.com' })).toMatchObject([
+        { subject: 'wired', envelope: { from: 'sales@acme.example' } },
+      ]);
     } finally {
       await mail.stop();
       await server.stop();

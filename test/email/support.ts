@@ -42,7 +42,9 @@ export async function startSmtpServer(options: SMTPServerOptions): Promise<{ por
  * message body), or after the whole body arrived but before answering it (the one moment where
  * the client cannot know whether the message was taken). `bodies` counts complete bodies received.
  */
-export async function startDroppingServer(dropAt: 'rcpt' | 'end-of-data'): Promise<{ port: number; bodies: () => number; stop(): Promise<void> }> {
+export async function startDroppingServer(
+  dropAt: 'rcpt' | 'end-of-data',
+): Promise<{ port: number; bodies: () => number; stop(): Promise<void> }> {
   let bodies = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {

@@ -6,7 +6,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SignatureProviderError, type SignatureSendInput } from '../../src/esign/adapter';
 import { FakeSignatureClient } from '../../src/esign/fake-client';
-import { startFakeSignatureProvider, type FakeProviderOptions, type FakeSignatureProvider } from '../../src/esign/fake-provider';
+import {
+  startFakeSignatureProvider,
+  type FakeProviderOptions,
+  type FakeSignatureProvider,
+} from '../../src/esign/fake-provider';
 import type { EnvelopeView } from '../../src/esign/fake-protocol';
 
 const SECRET = 'fake-provider-secret-0123456789';
@@ -15,7 +19,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startFake(options: Partial<FakeProviderOptions> = {}): Promise<{ fake: FakeSignatureProvider; client: FakeSignatureClient }> {
+async function startFake(
+  options: Partial<FakeProviderOptions> = {},
+): Promise<{ fake: FakeSignatureProvider; client: FakeSignatureClient }> {
   const fake = await startFakeSignatureProvider({ secret: SECRET, retryDelaysMs: [20, 20, 20, 20], ...options });
   cleanups.push(() => fake.stop());
   return { fake, client: new FakeSignatureClient({ baseUrl: fake.url, secret: SECRET }) };
@@ -40,7 +46,11 @@ async function startReceiver(statuses: number[] = []) {
 
 const input = (idempotencyKey: string): SignatureSendInput => ({
   idempotencyKey,
-  document: { title: 'Quote Q-2026-0001 (version 1)', html: '<!DOCTYPE html><h1>Quote Q-2026-0001</h1>', pdf: new TextEncoder().encode('%PDF-1.7 test') },
+  document: {
+    title: 'Quote Q-2026-0001 (version 1)',
+    html: '<!DOCTYPE html><h1>Quote Q-2026-0001</h1>',
+    pdf: new TextEncoder().encode('%PDF-1.7 test'),
+  },
   signer: { name: 'Jana Berg', email: 'jana@acme.de' },
   metadata: { tenant: 'acme', dealId: 'dl_1', quoteVersionId: 'qv_1' },
 });
@@ -62,7 +72,11 @@ async function until<T>(read: () => Promise<T>, check: (value: T) => boolean): P
 describe('fake e-signature provider', () => {
   it('when the same send is retried with one idempotency key, then there is one envelope; a new key makes another', async () => {
     const { fake, client } = await startFake();
-    const attempts = await Promise.all([client.send(input('deal-1:signature:1')), client.send(input('deal-1:signature:1')), client.send(input('deal-1:signature:1'))]);
+    const attempts = await Promise.all([
+      client.send(input('deal-1:signature:1')),
+      client.send(input('deal-1:signature:1')),
+      client.send(input('deal-1:signature:1')),
+    ]);
     expect(new Set(attempts.map((a) => a.envelopeId)).size).toBe(1);
     const other = await client.send(input('deal-1:signature:2'));
     expect(other.envelopeId).not.toBe(attempts[0].envelopeId);
@@ -82,19 +96,39 @@ describe('fake e-signature provider', () => {
     expect(page).toContain(`action="/envelopes/${envelopeId}/decline"`);
     expect(page).toContain('>Sign</button>');
     expect(page).toContain('>Decline</button>');
-    expect(await (await fetch(`${fake.url}/envelopes/${envelopeId}/document`)).text()).toContain('<h1>Quote Q-2026-0001</h1>');
-    expect(Buffer.from(await (await fetch(`${fake.url}/envelopes/${envelopeId}/document.pdf`)).arrayBuffer()).toString()).toBe('%PDF-1.7 test');
+    expect(await (await fetch(`${fake.url}/envelopes/${envelopeId}/document`)).text()).toContain(
+      '<h1>Quote Q-2026-0001</h1>',
+    );
+    expect(
+      Buffer.from(await (await fetch(`${fake.url}/envelopes/${envelopeId}/document.pdf`)).arrayBuffer()).toString(),
+    ).toBe('%PDF-1.7 test');
 
-    const pressed = await fetch(`${fake.url}/envelopes/${envelopeId}/sign`, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    const pressed = await fetch(`${fake.url}/envelopes/${envelopeId}/sign`, {
+      method: 'POST',
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
     expect(pressed.status).toBe(303);
     expect(pressed.headers.get('location')).toBe(`/sign/${envelopeId}`);
     expect(await (await fetch(signingUrl!)).text()).not.toContain('>Sign</button>');
 
-    const done = await until(() => envelope(fake, envelopeId), (e) => e.events[0]?.state === 'delivered');
-    expect(done).toMatchObject({ status: 'signed', events: [{ type: 'envelope.signed', attempts: [{ status: 200 }] }] });
+    const done = await until(
+      () => envelope(fake, envelopeId),
+      (e) => e.events[0]?.state === 'delivered',
+    );
+    expect(done).toMatchObject({
+      status: 'signed',
+      events: [{ type: 'envelope.signed', attempts: [{ status: 200 }] }],
+    });
     const [arrived] = receiver.received;
     const event = client.verifyWebhook(arrived!.body, arrived!.headers as Record<string, string>);
-    expect(event).toEqual({ eventId: done.events[0]!.eventId, envelopeId, status: 'signed', at: done.completedAt, metadata: { tenant: 'acme', dealId: 'dl_1', quoteVersionId: 'qv_1' } });
+    expect(event).toEqual({
+      eventId: done.events[0]!.eventId,
+      envelopeId,
+      status: 'signed',
+      at: done.completedAt,
+      metadata: { tenant: 'acme', dealId: 'dl_1', quoteVersionId: 'qv_1' },
+    });
   });
 
   it('when the receiver answers 503 twice, then the provider retries and the third attempt delivers the same event', async () => {
@@ -102,7 +136,10 @@ describe('fake e-signature provider', () => {
     const { fake, client } = await startFake({ webhookUrl: receiver.url });
     const { envelopeId } = await client.send(input('retry'));
     await fetch(`${fake.url}/envelopes/${envelopeId}/decline`, { method: 'POST' });
-    const done = await until(() => envelope(fake, envelopeId), (e) => e.events[0]?.state === 'delivered');
+    const done = await until(
+      () => envelope(fake, envelopeId),
+      (e) => e.events[0]?.state === 'delivered',
+    );
     expect(done.events[0]!.attempts.map((a) => a.status)).toEqual([503, 503, 200]);
     expect(new Set(receiver.received.map((r) => r.headers['x-esign-event-id'])).size).toBe(1);
   });
@@ -112,12 +149,18 @@ describe('fake e-signature provider', () => {
     const { fake, client } = await startFake({ webhookUrl: receiver.url });
     const { envelopeId } = await client.send(input('give-up'));
     await fetch(`${fake.url}/envelopes/${envelopeId}/sign`, { method: 'POST' });
-    const failed = await until(() => envelope(fake, envelopeId), (e) => e.events[0]?.state === 'failed');
+    const failed = await until(
+      () => envelope(fake, envelopeId),
+      (e) => e.events[0]?.state === 'failed',
+    );
     expect(failed.events[0]!.attempts).toHaveLength(5);
 
     const redeliver = await fetch(`${fake.url}/events/${failed.events[0]!.eventId}/redeliver`, { method: 'POST' });
     expect(redeliver.status).toBe(202);
-    const delivered = await until(() => envelope(fake, envelopeId), (e) => e.events[0]?.state === 'delivered');
+    const delivered = await until(
+      () => envelope(fake, envelopeId),
+      (e) => e.events[0]?.state === 'delivered',
+    );
     expect(delivered.events[0]!.attempts.map((a) => a.status)).toEqual([500, 500, 500, 500, 500, 200]);
   });
 
@@ -128,27 +171,46 @@ describe('fake e-signature provider', () => {
     for (const action of ['sign', 'decline']) {
       const again = await fetch(`${fake.url}/envelopes/${envelopeId}/${action}`, { method: 'POST' });
       expect(again.status).toBe(409);
-      expect(await again.json()).toEqual({ error: { code: 'envelope_final', message: expect.stringContaining('already signed') } });
+      expect(await again.json()).toEqual({
+        error: { code: 'envelope_final', message: expect.stringContaining('already signed') },
+      });
     }
-    await expect(client.void(envelopeId)).rejects.toMatchObject({ name: 'SignatureProviderError', status: 409, retryable: false });
+    await expect(client.void(envelopeId)).rejects.toMatchObject({
+      name: 'SignatureProviderError',
+      status: 409,
+      retryable: false,
+    });
     expect((await envelope(fake, envelopeId)).events).toHaveLength(1);
   });
 
   it('when leadflow sends without an idempotency key or with a bad signer, then the provider answers 400 and the client says why', async () => {
     const { fake, client } = await startFake();
-    const missingKey = await fetch(`${fake.url}/envelopes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const missingKey = await fetch(`${fake.url}/envelopes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(missingKey.status).toBe(400);
-    expect(((await missingKey.json()) as { error: { message: string } }).error.message).toContain('Idempotency-Key header is required');
+    expect(((await missingKey.json()) as { error: { message: string } }).error.message).toContain(
+      'Idempotency-Key header is required',
+    );
     const bad = client.send({ ...input('bad-signer'), signer: { name: 'Jana', email: 'not-an-email' } });
     await expect(bad).rejects.toBeInstanceOf(SignatureProviderError);
-    await expect(bad).rejects.toMatchObject({ status: 400, retryable: false, message: expect.stringContaining('signer.email: must be a valid email address') });
+    await expect(bad).rejects.toMatchObject({
+      status: 400,
+      retryable: false,
+      message: expect.stringContaining('signer.email: must be a valid email address'),
+    });
   });
 
   it('when the provider is unreachable, then send fails as retryable', async () => {
     const { fake } = await startFake();
     const url = fake.url;
     await fake.stop();
-    await expect(new FakeSignatureClient({ baseUrl: url, secret: SECRET }).send(input('down'))).rejects.toMatchObject({ name: 'SignatureProviderError', retryable: true });
+    await expect(new FakeSignatureClient({ baseUrl: url, secret: SECRET }).send(input('down'))).rejects.toMatchObject({
+      name: 'SignatureProviderError',
+      retryable: true,
+    });
   });
 
   it('when the provider restarts on its state file, then envelopes survive and an event left undelivered is delivered', async () => {
@@ -162,9 +224,14 @@ describe('fake e-signature provider', () => {
 
     const receiver = await startReceiver();
     const { fake, client } = await startFake({ stateFile, webhookUrl: receiver.url });
-    const done = await until(() => envelope(fake, envelopeId), (e) => e.events[0]?.state === 'delivered');
+    const done = await until(
+      () => envelope(fake, envelopeId),
+      (e) => e.events[0]?.state === 'delivered',
+    );
     expect(done.status).toBe('signed');
-    expect(client.verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers as Record<string, string>)).toMatchObject({ envelopeId, status: 'signed' });
+    expect(
+      client.verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers as Record<string, string>),
+    ).toMatchObject({ envelopeId, status: 'signed' });
     expect((await client.send(input('restart'))).envelopeId).toBe(envelopeId);
   });
 });

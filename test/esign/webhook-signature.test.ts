@@ -15,7 +15,9 @@ const payload = {
   envelope: { id: 'env_1', status: 'signed', metadata: { tenant: 'acme', dealId: 'dl_1', quoteVersionId: 'qv_1' } },
 };
 
-function delivery(overrides: { body?: string; timestamp?: number; secret?: string; headers?: Record<string, string | undefined> } = {}) {
+function delivery(
+  overrides: { body?: string; timestamp?: number; secret?: string; headers?: Record<string, string | undefined> } = {},
+) {
   const body = overrides.body ?? JSON.stringify(payload);
   const timestamp = overrides.timestamp ?? NOW_S;
   const headers: Record<string, string | undefined> = {
@@ -58,7 +60,10 @@ describe('e-signature webhook signatures (HMAC-SHA256 over "<timestamp>.<body>")
   it('when one byte of the body was changed after signing, then it is refused as a bad signature', () => {
     const { headers } = delivery();
     const tampered = Buffer.from(JSON.stringify({ ...payload, envelope: { ...payload.envelope, status: 'declined' } }));
-    expect(problemOf(() => client.verifyWebhook(tampered, headers))).toMatchObject({ problem: 'bad-signature', message: expect.stringContaining('X-Esign-Signature does not match') });
+    expect(problemOf(() => client.verifyWebhook(tampered, headers))).toMatchObject({
+      problem: 'bad-signature',
+      message: expect.stringContaining('X-Esign-Signature does not match'),
+    });
   });
 
   it('when it was signed with another secret, then it is refused as a bad signature', () => {
@@ -68,18 +73,23 @@ describe('e-signature webhook signatures (HMAC-SHA256 over "<timestamp>.<body>")
 
   it('when the timestamp header was moved forward to replay an old signature, then the signature no longer matches', () => {
     const { body, headers } = delivery({ timestamp: NOW_S - 3600 });
-    expect(problemOf(() => client.verifyWebhook(body, { ...headers, 'x-esign-timestamp': String(NOW_S) })).problem).toBe('bad-signature');
+    expect(
+      problemOf(() => client.verifyWebhook(body, { ...headers, 'x-esign-timestamp': String(NOW_S) })).problem,
+    ).toBe('bad-signature');
   });
 
   it.each([
     ['6 minutes old', NOW_S - 360, /is 360 s old; deliveries are accepted within 300 s/],
     ['6 minutes in the future', NOW_S + 360, /is 360 s in the future/],
-  ])('when a correctly signed delivery is %s, then it is refused as stale (replay window)', (_label, timestamp, message) => {
-    const { body, headers } = delivery({ timestamp });
-    const refused = problemOf(() => client.verifyWebhook(body, headers));
-    expect(refused.problem).toBe('stale-timestamp');
-    expect(refused.message).toMatch(message);
-  });
+  ])(
+    'when a correctly signed delivery is %s, then it is refused as stale (replay window)',
+    (_label, timestamp, message) => {
+      const { body, headers } = delivery({ timestamp });
+      const refused = problemOf(() => client.verifyWebhook(body, headers));
+      expect(refused.problem).toBe('stale-timestamp');
+      expect(refused.message).toMatch(message);
+    },
+  );
 
   it('when it is 4 minutes old, then it is inside the window and accepted', () => {
     const { body, headers } = delivery({ timestamp: NOW_S - 240 });
@@ -92,18 +102,28 @@ describe('e-signature webhook signatures (HMAC-SHA256 over "<timestamp>.<body>")
     ['x-esign-event-id', 'X-Esign-Event-Id is missing'],
   ])('when the %s header is missing, then it is refused saying which header', (name, message) => {
     const { body, headers } = delivery({ headers: { [name]: undefined } });
-    expect(problemOf(() => client.verifyWebhook(body, headers))).toEqual({ problem: 'missing-signature', message: expect.stringContaining(message) });
+    expect(problemOf(() => client.verifyWebhook(body, headers))).toEqual({
+      problem: 'missing-signature',
+      message: expect.stringContaining(message),
+    });
   });
 
   it('when the timestamp is not Unix seconds, then it is refused before any HMAC is computed', () => {
     const { body, headers } = delivery({ headers: { 'x-esign-timestamp': '2026-03-02T10:00:00Z' } });
-    expect(problemOf(() => client.verifyWebhook(body, headers))).toEqual({ problem: 'missing-signature', message: expect.stringContaining('must be Unix seconds') });
+    expect(problemOf(() => client.verifyWebhook(body, headers))).toEqual({
+      problem: 'missing-signature',
+      message: expect.stringContaining('must be Unix seconds'),
+    });
   });
 
   it.each([
     ['is not JSON', 'not json', /not JSON/],
     ['is not an envelope event', JSON.stringify({ ...payload, type: 'envelope.exploded' }), /type/],
-    ['names another event than its header', JSON.stringify({ ...payload, id: 'evt_2' }), /does not match the body's event id/],
+    [
+      'names another event than its header',
+      JSON.stringify({ ...payload, id: 'evt_2' }),
+      /does not match the body's event id/,
+    ],
   ])('when a correctly signed body %s, then it is refused as malformed', (_label, body, message) => {
     const signed = delivery({ body });
     const refused = problemOf(() => client.verifyWebhook(signed.body, signed.headers));

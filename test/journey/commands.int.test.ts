@@ -6,7 +6,11 @@ import { http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
 
 const profile = (email: string) => ({
-  email, firstName: 'Edsger', company: 'Structured', title: 'VP Engineering', source: 'ads',
+  email,
+  firstName: 'Edsger',
+  company: 'Structured',
+  title: 'VP Engineering',
+  source: 'ads',
   attributes: { employees: 1200, region: 'north-america', industry: 'software' },
 });
 
@@ -32,28 +36,57 @@ describe('journey commands', () => {
 
   it('when a lead is disqualified for bad timing, then it is recycled and comes back to marketing after the delay the rules set', async () => {
     const lead = await post('/api/leads', profile('edsger@structured.io'));
-    const unknown = await post(`/api/leads/${lead.body.id}/disqualify`, { reason: 'too-expensive', actor: 'alice.chen@example.com' });
+    const unknown = await post(`/api/leads/${lead.body.id}/disqualify`, {
+      reason: 'too-expensive',
+      actor: 'alice.chen@example.com',
+    });
     expect(unknown.status).toBe(409);
     expect(unknown.body.error.message).toContain('unknown disqualification reason "too-expensive"');
 
-    const disqualified = await post(`/api/leads/${lead.body.id}/disqualify`, { reason: 'bad-timing', actor: 'alice.chen@example.com' });
+    const disqualified = await post(`/api/leads/${lead.body.id}/disqualify`, {
+      reason: 'bad-timing',
+      actor: 'alice.chen@example.com',
+    });
     expect(disqualified.body).toMatchObject({ stage: 'recycled', recycleAt: expect.any(String) });
-    expect((await http(`${system.url}/api/leads/${lead.body.id}`)).body).toMatchObject({ stage: 'recycled', disqualifiedReason: 'bad-timing' });
+    expect((await http(`${system.url}/api/leads/${lead.body.id}`)).body).toMatchObject({
+      stage: 'recycled',
+      disqualifiedReason: 'bad-timing',
+    });
 
-    expect(await eventually(async () => (await http(`${system.url}/api/leads/${lead.body.id}`)).body.stage === 'new', 20_000)).toBe(true);
-    const events = (await http(`${system.url}/api/leads/${lead.body.id}`)).body.stageEvents.map((event: { toStage: string; reason: string }) => `${event.toStage}: ${event.reason}`);
-    expect(events).toEqual(['new: captured from ads', 'recycled: disqualified by alice.chen@example.com: bad-timing', 'new: recycled back to marketing']);
+    expect(
+      await eventually(
+        async () => (await http(`${system.url}/api/leads/${lead.body.id}`)).body.stage === 'new',
+        20_000,
+      ),
+    ).toBe(true);
+    const events = (await http(`${system.url}/api/leads/${lead.body.id}`)).body.stageEvents.map(
+      (event: { toStage: string; reason: string }) => `${event.toStage}: ${event.reason}`,
+    );
+    expect(events).toEqual([
+      'new: captured from ads',
+      'recycled: disqualified by alice.chen@example.com: bad-timing',
+      'new: recycled back to marketing',
+    ]);
   });
 
   it('when a manager reassigns an MQL by hand, then the new owner is recorded with who and why', async () => {
     const lead = await post('/api/leads', profile('tony@hoare.io'));
     await post(`/api/leads/${lead.body.id}/events`, { type: 'pricing-page-visit' });
-    const moved = await post(`/api/leads/${lead.body.id}/reassign`, { repEmail: 'dana.whitfield@example.com', reason: 'strategic account', actor: 'manager@example.com' });
+    const moved = await post(`/api/leads/${lead.body.id}/reassign`, {
+      repEmail: 'dana.whitfield@example.com',
+      reason: 'strategic account',
+      actor: 'manager@example.com',
+    });
     expect(moved.body).toMatchObject({ owner: 'dana.whitfield@example.com', queue: null });
     const manual = await system.database.db.assignment.findFirst({ where: { leadId: lead.body.id, manual: true } });
     expect(manual).toMatchObject({ repEmail: 'dana.whitfield@example.com', actor: 'manager@example.com' });
     expect(manual?.reason).toContain('strategic account');
-    const bad = await post(`/api/leads/${lead.body.id}/reassign`, { repEmail: 'x@y.io', queue: 'q', reason: 'r', actor: 'm' });
+    const bad = await post(`/api/leads/${lead.body.id}/reassign`, {
+      repEmail: 'x@y.io',
+      queue: 'q',
+      reason: 'r',
+      actor: 'm',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toEqual([{ path: 'repEmail', message: 'give exactly one of repEmail or queue' }]);
   });
@@ -62,13 +95,25 @@ describe('journey commands', () => {
     const lead = await post('/api/leads', profile('niklaus@wirth.io'));
     await post(`/api/leads/${lead.body.id}/events`, { type: 'pricing-page-visit' });
     const handle = system.temporal.workflow.getHandle(lead.body.journeyId);
-    expect(await eventually(async () => (await handle.query(journeyState)).cadence?.status === 'active', 10_000)).toBe(true);
+    expect(await eventually(async () => (await handle.query(journeyState)).cadence?.status === 'active', 10_000)).toBe(
+      true,
+    );
     const paused = await post(`/api/leads/${lead.body.id}/cadence`, { paused: true, actor: 'owner' });
     expect(paused.body).toMatchObject({ status: 'paused' });
-    expect(await eventually(async () => (await system.database.db.cadenceEnrolment.findFirst({ where: { leadId: lead.body.id } }))?.status === 'paused', 10_000)).toBe(true);
+    expect(
+      await eventually(
+        async () =>
+          (await system.database.db.cadenceEnrolment.findFirst({ where: { leadId: lead.body.id } }))?.status ===
+          'paused',
+        10_000,
+      ),
+    ).toBe(true);
     const resumed = await post(`/api/leads/${lead.body.id}/cadence`, { paused: false, actor: 'owner' });
     expect(resumed.body).toMatchObject({ status: 'active' });
-    const none = await post(`/api/leads/${(await post('/api/leads', { email: 'none@cadence.io', source: 'ads' })).body.id}/cadence`, { paused: true, actor: 'owner' });
+    const none = await post(
+      `/api/leads/${(await post('/api/leads', { email: 'none@cadence.io', source: 'ads' })).body.id}/cadence`,
+      { paused: true, actor: 'owner' },
+    );
     expect(none.status).toBe(409);
     expect(none.body.error.message).toBe('the lead has no active cadence');
   });

@@ -8,7 +8,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { createActivities } from '../../activities';
 import { journeyState } from '../../workflows/messages';
 import { addDuration } from '../../src/domain/business-time';
-import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, toLocalDate, type LocalDate } from '../../src/domain/time-zone';
+import {
+  addLocalDays,
+  dayOfWeek,
+  formatLocalDate,
+  fromLocalDateTime,
+  toLocalDate,
+  type LocalDate,
+} from '../../src/domain/time-zone';
 import { startMailSink, type MailSink } from '../../src/email/mail-sink';
 import { createSmtpMailer } from '../../src/email/smtp-mailer';
 import { createLogger } from '../../src/logger';
@@ -36,7 +43,12 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     sink = await startMailSink({ host: '127.0.0.1', port: 0, dir: path.join(dir, 'mailbox'), logger });
-    registry = new RuleRegistry({ dir: path.resolve('rules'), store: new InMemoryRuleVersionStore(), logger, watch: false });
+    registry = new RuleRegistry({
+      dir: path.resolve('rules'),
+      store: new InMemoryRuleVersionStore(),
+      logger,
+      watch: false,
+    });
     await registry.start();
     workflowBundle = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('../fixtures/workflows/journey-harness.ts', import.meta.url)),
@@ -48,7 +60,9 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
   // workflow completes, the test server may skip its clock far ahead (ten years was seen), which
   // would move the next scenario past the holidays the shipped calendars list.
   beforeEach(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
+    });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'full-length',
@@ -78,46 +92,93 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
   /** The next Friday 16:00 in New York (at least a week out) whose Friday and Monday are working days. */
   function nextFridayAfternoon(holidays: readonly string[]): Date {
     let day = addLocalDays(toLocalDate(new Date(), 'America/New_York'), 7);
-    while (dayOfWeek(day) !== 5 || holidays.includes(formatLocalDate(day)) || holidays.includes(formatLocalDate(addLocalDays(day, 3)))) day = addLocalDays(day, 1);
+    while (
+      dayOfWeek(day) !== 5 ||
+      holidays.includes(formatLocalDate(day)) ||
+      holidays.includes(formatLocalDate(addLocalDays(day, 3)))
+    )
+      day = addLocalDays(day, 1);
     return fromLocalDateTime({ ...day, hour: 16, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
   }
 
   it('when an MQL is assigned on Friday at 16:00, then its 2-business-hour SLA breaches on Monday at 10:00 and the chain follows in business hours', async () => {
     const ruleset = registry.active();
-    const sla = evaluateEscalation(ruleset, { sla: 'mql-first-touch', facts: { company: { employees: 500 }, lead: { score: 85 } } }).outcome;
+    const sla = evaluateEscalation(ruleset, {
+      sla: 'mql-first-touch',
+      facts: { company: { employees: 500 }, lead: { score: 85 } },
+    }).outcome;
     expect(sla.within.text).toBe('2 business hours');
     const calendar = sla.defaultCalendar;
     const startedAt = nextFridayAfternoon(calendar.holidays);
-    const breaches = await env.client.workflow.execute('slaHarness', {
+    const breaches = (await env.client.workflow.execute('slaHarness', {
       workflowId: `sla-weekend-${startedAt.getTime()}`,
       taskQueue: 'full-length',
       args: [{ sla, calendar, startedAt: startedAt.toISOString() }],
-    }) as Array<{ stepIndex: number; at: string }>;
+    })) as Array<{ stepIndex: number; at: string }>;
 
-    const monday10 = fromLocalDateTime({ ...addLocalDays(toLocalDate(startedAt, 'America/New_York'), 3), hour: 10, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
+    const monday10 = fromLocalDateTime(
+      {
+        ...addLocalDays(toLocalDate(startedAt, 'America/New_York'), 3),
+        hour: 10,
+        minute: 0,
+        second: 0,
+        millisecond: 0,
+      },
+      'America/New_York',
+    );
     expect(breaches.map((breach) => breach.stepIndex)).toEqual([0, 1, 2, 3]);
     expect(Math.abs(Date.parse(breaches[0]!.at) - monday10.getTime())).toBeLessThan(60_000);
     // remind at 10:00, reassign +1 business hour, manager +1, queue +2.
     const expected = [monday10, addDuration(monday10, sla.onBreach[1]!.after!, calendar)];
-    expected.push(addDuration(expected[1]!, sla.onBreach[2]!.after!, calendar), addDuration(addDuration(expected[1]!, sla.onBreach[2]!.after!, calendar), sla.onBreach[3]!.after!, calendar));
-    breaches.forEach((breach, index) => expect(Math.abs(Date.parse(breach.at) - expected[index]!.getTime())).toBeLessThan(60_000));
+    expected.push(
+      addDuration(expected[1]!, sla.onBreach[2]!.after!, calendar),
+      addDuration(addDuration(expected[1]!, sla.onBreach[2]!.after!, calendar), sla.onBreach[3]!.after!, calendar),
+    );
+    breaches.forEach((breach, index) =>
+      expect(Math.abs(Date.parse(breach.at) - expected[index]!.getTime())).toBeLessThan(60_000),
+    );
   });
 
   it('when a lead is enrolled in the 14-day standard cadence, then every step happens on its business day inside the send window and each email is sent once', async () => {
     const ruleset = registry.active();
     const cadence = getCadence(ruleset, 'mql-standard')!;
     const lead = await database.db.lead.create({
-      data: { id: 'ld_fulllength0000000000000', tenant: 'default', email: 'grace@navy.mil', firstName: 'Grace', company: 'Navy', source: 'content', sourceDetails: {}, attributes: {}, journeyId: 'lead-default-ld_fulllength', ownerId: 'alice.chen@example.com' },
+      data: {
+        id: 'ld_fulllength0000000000000',
+        tenant: 'default',
+        email: 'grace@navy.mil',
+        firstName: 'Grace',
+        company: 'Navy',
+        source: 'content',
+        sourceDetails: {},
+        attributes: {},
+        journeyId: 'lead-default-ld_fulllength',
+        ownerId: 'alice.chen@example.com',
+      },
     });
     const startAt = nextFridayAfternoon([]);
-    const { final, reports } = await env.client.workflow.execute('cadenceHarness', {
+    const { final, reports } = (await env.client.workflow.execute('cadenceHarness', {
       workflowId: `cadence-14-days-${startAt.getTime()}`,
       taskQueue: 'full-length',
-      args: [{ leadId: lead.id, cadence, timeZone: 'America/New_York', ownerEmail: 'alice.chen@example.com', pinnedVersion: null, startAt: startAt.toISOString() }],
-    }) as { final: { status: string }; reports: Array<{ nextStep: string | null; nextStepAt: string | null; at: string }> };
+      args: [
+        {
+          leadId: lead.id,
+          cadence,
+          timeZone: 'America/New_York',
+          ownerEmail: 'alice.chen@example.com',
+          pinnedVersion: null,
+          startAt: startAt.toISOString(),
+        },
+      ],
+    })) as {
+      final: { status: string };
+      reports: Array<{ nextStep: string | null; nextStepAt: string | null; at: string }>;
+    };
 
     expect(final.status).toBe('completed');
-    const scheduled = reports.filter((report) => report.nextStepAt !== null).map((report) => new Date(report.nextStepAt!));
+    const scheduled = reports
+      .filter((report) => report.nextStepAt !== null)
+      .map((report) => new Date(report.nextStepAt!));
     expect(scheduled).toHaveLength(cadence.steps.length);
     for (const at of scheduled) {
       const local = toLocalDate(at, 'America/New_York');
@@ -136,9 +197,13 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     expect(tasks).toHaveLength(cadence.steps.length - emailSteps);
   });
 
-  it('when a US lead\'s cadence falls due on a US public holiday, then every step skips the holidays of the lead\'s calendar and each email is sent once', async () => {
+  it("when a US lead's cadence falls due on a US public holiday, then every step skips the holidays of the lead's calendar and each email is sent once", async () => {
     const ruleset = registry.active();
-    const enrolment = evaluateEnrolment(ruleset, { source: { channel: 'content' } }, { country: 'US', timeZone: 'America/New_York' }).outcome;
+    const enrolment = evaluateEnrolment(
+      ruleset,
+      { source: { channel: 'content' } },
+      { country: 'US', timeZone: 'America/New_York' },
+    ).outcome;
     if (enrolment.kind !== 'enrol') throw new Error('test setup: the shipped rules enrol every content lead');
     const { cadence, holidays } = enrolment;
     expect(enrolment.holidayCalendar).toBe('north-america');
@@ -146,24 +211,55 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     // The next weekday holiday at least two days out; the lead is enrolled at 18:00 the evening before.
     let holiday = addLocalDays(toLocalDate(new Date(), 'America/New_York'), 2);
     for (let tries = 0; !(isWeekday(holiday) && holidays.includes(formatLocalDate(holiday))); tries++) {
-      if (tries > 400) throw new Error(`rules/escalation.yaml north-america has no weekday holiday left after ${formatLocalDate(holiday)}: add next year's holidays`);
+      if (tries > 400)
+        throw new Error(
+          `rules/escalation.yaml north-america has no weekday holiday left after ${formatLocalDate(holiday)}: add next year's holidays`,
+        );
       holiday = addLocalDays(holiday, 1);
     }
     let firstWorkingDay = addLocalDays(holiday, 1);
-    while (!isWeekday(firstWorkingDay) || holidays.includes(formatLocalDate(firstWorkingDay))) firstWorkingDay = addLocalDays(firstWorkingDay, 1);
-    const startAt = fromLocalDateTime({ ...addLocalDays(holiday, -1), hour: 18, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
+    while (!isWeekday(firstWorkingDay) || holidays.includes(formatLocalDate(firstWorkingDay)))
+      firstWorkingDay = addLocalDays(firstWorkingDay, 1);
+    const startAt = fromLocalDateTime(
+      { ...addLocalDays(holiday, -1), hour: 18, minute: 0, second: 0, millisecond: 0 },
+      'America/New_York',
+    );
     const lead = await database.db.lead.create({
-      data: { id: 'ld_fulllengthholiday00000', tenant: 'default', email: 'ada@lovelace.dev', firstName: 'Ada', company: 'Analytical', country: 'US', source: 'content', sourceDetails: {}, attributes: {}, journeyId: 'lead-default-ld_fulllengthholiday', ownerId: 'alice.chen@example.com' },
+      data: {
+        id: 'ld_fulllengthholiday00000',
+        tenant: 'default',
+        email: 'ada@lovelace.dev',
+        firstName: 'Ada',
+        company: 'Analytical',
+        country: 'US',
+        source: 'content',
+        sourceDetails: {},
+        attributes: {},
+        journeyId: 'lead-default-ld_fulllengthholiday',
+        ownerId: 'alice.chen@example.com',
+      },
     });
 
-    const { final, reports } = await env.client.workflow.execute('cadenceHarness', {
+    const { final, reports } = (await env.client.workflow.execute('cadenceHarness', {
       workflowId: `cadence-holiday-${startAt.getTime()}`,
       taskQueue: 'full-length',
-      args: [{ leadId: lead.id, cadence, timeZone: 'America/New_York', holidays, ownerEmail: 'alice.chen@example.com', pinnedVersion: null, startAt: startAt.toISOString() }],
-    }) as { final: { status: string }; reports: Array<{ nextStepAt: string | null }> };
+      args: [
+        {
+          leadId: lead.id,
+          cadence,
+          timeZone: 'America/New_York',
+          holidays,
+          ownerEmail: 'alice.chen@example.com',
+          pinnedVersion: null,
+          startAt: startAt.toISOString(),
+        },
+      ],
+    })) as { final: { status: string }; reports: Array<{ nextStepAt: string | null }> };
 
     expect(final.status).toBe('completed');
-    const scheduled = reports.filter((report) => report.nextStepAt !== null).map((report) => toLocalDate(new Date(report.nextStepAt!), 'America/New_York'));
+    const scheduled = reports
+      .filter((report) => report.nextStepAt !== null)
+      .map((report) => toLocalDate(new Date(report.nextStepAt!), 'America/New_York'));
     expect(scheduled).toHaveLength(cadence.steps.length);
     expect(formatLocalDate(scheduled[0]!)).toBe(formatLocalDate(firstWorkingDay));
     expect(scheduled.map(formatLocalDate).filter((day) => holidays.includes(day))).toEqual([]);
@@ -174,14 +270,30 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
   it('when a lead goes silent, then its behaviour points decay on the durable timer: halved after 30 days, gone after 180', async () => {
     const leadId = 'ld_decaydecaydecaydecay00';
     const workflowId = `lead-default-${leadId}`;
-    const handle = await env.client.workflow.start('leadJourney', { workflowId, taskQueue: 'full-length', args: [{ leadId, tenant: 'default', email: 'quiet@decay.io' }] });
+    const handle = await env.client.workflow.start('leadJourney', {
+      workflowId,
+      taskQueue: 'full-length',
+      args: [{ leadId, tenant: 'default', email: 'quiet@decay.io' }],
+    });
     const now = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
     await handle.executeUpdate('submitLead', {
-      args: [{ submissionId: 'decay-1', tenant: 'default', email: 'quiet@decay.io', source: 'content', sourceDetails: {}, attributes: { employees: 300 }, receivedAt: await now() }],
+      args: [
+        {
+          submissionId: 'decay-1',
+          tenant: 'default',
+          email: 'quiet@decay.io',
+          source: 'content',
+          sourceDetails: {},
+          attributes: { employees: 300 },
+          receivedAt: await now(),
+        },
+      ],
     });
     const base = (await handle.query(journeyState)).score;
     for (const [index, type] of (['webinar-registration', 'form-fill'] as const).entries()) {
-      await handle.executeUpdate('recordEvent', { args: [{ eventId: `decay-event-${index}`, type, at: await now(), details: {} }] });
+      await handle.executeUpdate('recordEvent', {
+        args: [{ eventId: `decay-event-${index}`, type, at: await now(), details: {} }],
+      });
     }
     const engaged = await handle.query(journeyState);
     expect(engaged).toMatchObject({ stage: 'engaged', score: base + 20 });
@@ -198,8 +310,13 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
       expect.objectContaining({ name: 'webinar-registration', points: 0, detail: '1 × 10, −10 decay' }),
       expect.objectContaining({ name: 'form-fill', points: 0, detail: '1 × 10, −10 decay' }),
     ]);
-    const history = await database.db.decision.findMany({ where: { leadId, kind: 'scoring' }, orderBy: { decidedAt: 'asc' } });
-    expect(history.map((decision) => (decision.outcome as { score: number }).score)).toEqual(expect.arrayContaining([base, base + 20, base + 10]));
+    const history = await database.db.decision.findMany({
+      where: { leadId, kind: 'scoring' },
+      orderBy: { decidedAt: 'asc' },
+    });
+    expect(history.map((decision) => (decision.outcome as { score: number }).score)).toEqual(
+      expect.arrayContaining([base, base + 20, base + 10]),
+    );
     await handle.terminate('test over');
   });
 });

@@ -36,30 +36,49 @@ describe.each(providers)('lead journey on %s', (provider) => {
     expect(created.status).toBe(201);
     expect(await lead(created.body.id)).toMatchObject({ stage: 'new', score: 75 });
 
-    const visit = await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit', details: { url: 'https://leadflow.dev/pricing' } });
+    const visit = await post(`/api/leads/${created.body.id}/events`, {
+      type: 'pricing-page-visit',
+      details: { url: 'https://leadflow.dev/pricing' },
+    });
     expect(visit.status).toBe(201);
     expect(visit.body).toMatchObject({ stage: 'mql', score: 90 });
 
     const shown = await lead(created.body.id);
     expect(shown).toMatchObject({ stage: 'mql', score: 90, ownerId: 'alice.chen@example.com', slaStatus: 'running' });
     expect(shown.stageEvents.map((event: { toStage: string }) => event.toStage)).toEqual(['new', 'engaged', 'mql']);
-    expect(shown.journey).toMatchObject({ owner: 'alice.chen@example.com', sla: { name: 'mql-first-touch', status: 'running' }, cadence: { name: 'event-follow-up' } });
+    expect(shown.journey).toMatchObject({
+      owner: 'alice.chen@example.com',
+      sla: { name: 'mql-first-touch', status: 'running' },
+      cadence: { name: 'event-follow-up' },
+    });
 
     const routing = shown.decisions.find((decision: { kind: string }) => decision.kind === 'routing');
     expect(routing.explanation.summary).toContain('Routed by rule "enterprise-north-america" to pool enterprise-na');
-    expect(shown.journey.scoreBreakdown).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'pricing-page-visit', points: 15 })]));
+    expect(shown.journey.scoreBreakdown).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'pricing-page-visit', points: 15 })]),
+    );
 
     const queue = await http(`${system.url}/api/leads?stage=mql&owner=alice.chen@example.com`);
     expect(queue.status).toBe(200);
     expect(queue.body.leads.map((row: { id: string }) => row.id)).toContain(created.body.id);
-    expect((await http(`${system.url}/api/leads?stage=mql&owner=nobody`)).body.error.fields).toEqual([{ path: 'owner', message: "must be the owner's email address" }]);
+    expect((await http(`${system.url}/api/leads?stage=mql&owner=nobody`)).body.error.fields).toEqual([
+      { path: 'owner', message: "must be the owner's email address" },
+    ]);
 
-    const decisions = await system.database.db.decision.findMany({ where: { leadId: created.body.id }, orderBy: { decidedAt: 'asc' } });
-    expect(new Set(decisions.map((decision) => decision.kind))).toEqual(new Set(['scoring', 'routing', 'sla', 'enrolment', 'stalled']));
+    const decisions = await system.database.db.decision.findMany({
+      where: { leadId: created.body.id },
+      orderBy: { decidedAt: 'asc' },
+    });
+    expect(new Set(decisions.map((decision) => decision.kind))).toEqual(
+      new Set(['scoring', 'routing', 'sla', 'enrolment', 'stalled']),
+    );
     const version = (await http(`${system.url}/api/rules`)).body.activeVersion;
     expect(decisions.every((decision) => decision.rulesetVersion === version)).toBe(true);
 
-    const cadenceEmail = await eventually(async () => (await system.mailbox!.list({ to: 'ada@engines.io' })).length > 0, 20_000);
+    const cadenceEmail = await eventually(
+      async () => (await system.mailbox!.list({ to: 'ada@engines.io' })).length > 0,
+      20_000,
+    );
     expect(cadenceEmail).toBe(true);
     const [first] = await system.mailbox!.list({ to: 'ada@engines.io' });
     expect(first!.subject).toBe('Great meeting you at SaaStr Annual');
@@ -74,10 +93,17 @@ describe.each(providers)('lead journey on %s', (provider) => {
     const created = await post('/api/leads', { ...profile, externalId: 'crm-no-email-1' });
     expect(created.status).toBe(201);
     await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });
-    const reviewTask = async () => ((await lead(created.body.id)).tasks as { kind: string }[]).find((t) => t.kind === 'review');
+    const reviewTask = async () =>
+      ((await lead(created.body.id)).tasks as { kind: string }[]).find((t) => t.kind === 'review');
     expect(await eventually(async () => (await reviewTask()) !== undefined, 20_000)).toBe(true);
-    expect(await reviewTask()).toMatchObject({ ownerEmail: 'alice.chen@example.com', status: 'open', title: 'No email address on file: find one and send "Great meeting you at SaaStr Annual" by hand' });
-    expect(await system.database.db.outboundEmail.count({ where: { leadId: created.body.id, template: { not: null } } })).toBe(0);
+    expect(await reviewTask()).toMatchObject({
+      ownerEmail: 'alice.chen@example.com',
+      status: 'open',
+      title: 'No email address on file: find one and send "Great meeting you at SaaStr Annual" by hand',
+    });
+    expect(
+      await system.database.db.outboundEmail.count({ where: { leadId: created.body.id, template: { not: null } } }),
+    ).toBe(0);
   });
 
   it('when the owner does not touch the MQL in time, then the SLA escalates: remind, reassign, manager, queue', async () => {
@@ -86,25 +112,42 @@ describe.each(providers)('lead journey on %s', (provider) => {
     const firstOwner = (await state(created.body.journeyId)).owner;
     expect(firstOwner).not.toBeNull();
 
-    const escalated = await eventually(async () => (await state(created.body.journeyId)).sla?.escalations.length === 4, 40_000);
+    const escalated = await eventually(
+      async () => (await state(created.body.journeyId)).sla?.escalations.length === 4,
+      40_000,
+    );
     expect(escalated).toBe(true);
     const after = await state(created.body.journeyId);
-    expect(after.sla).toMatchObject({ status: 'breached', escalations: ['remind-owner', 'reassign', 'notify-manager', 'move-to-queue'] });
+    expect(after.sla).toMatchObject({
+      status: 'breached',
+      escalations: ['remind-owner', 'reassign', 'notify-manager', 'move-to-queue'],
+    });
     expect(after).toMatchObject({ owner: null, queue: 'unassigned-mql' });
 
     const stored = await lead(created.body.id);
     expect(stored).toMatchObject({ slaStatus: 'breached', queue: 'unassigned-mql', ownerId: null });
     const tasks = await system.database.db.task.findMany({ where: { leadId: created.body.id, kind: 'reminder' } });
     expect(tasks.map((task) => task.ownerEmail)).toEqual([firstOwner]);
-    const assignments = await system.database.db.assignment.findMany({ where: { leadId: created.body.id }, orderBy: { assignedAt: 'asc' } });
-    expect(assignments.map((assignment) => assignment.repEmail ?? assignment.queue)).toEqual([firstOwner, expect.not.stringMatching(firstOwner!), 'unassigned-mql']);
+    const assignments = await system.database.db.assignment.findMany({
+      where: { leadId: created.body.id },
+      orderBy: { assignedAt: 'asc' },
+    });
+    expect(assignments.map((assignment) => assignment.repEmail ?? assignment.queue)).toEqual([
+      firstOwner,
+      expect.not.stringMatching(firstOwner!),
+      'unassigned-mql',
+    ]);
   });
 
   it('when the owner logs a call before the deadline, then the SLA is met and nothing escalates', async () => {
     const created = await post('/api/leads', strongProfile('linus@kernels.io'));
     await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });
     const owner = (await state(created.body.journeyId)).owner;
-    const call = await post(`/api/leads/${created.body.id}/events`, { type: 'call-logged', actor: owner, details: { outcome: 'connected' } });
+    const call = await post(`/api/leads/${created.body.id}/events`, {
+      type: 'call-logged',
+      actor: owner,
+      details: { outcome: 'connected' },
+    });
     expect(call.status).toBe(201);
     await new Promise((resolve) => setTimeout(resolve, 5_000)); // past the 3-second deadline
     expect(await state(created.body.journeyId)).toMatchObject({ owner, sla: { status: 'met', escalations: [] } });
@@ -113,20 +156,44 @@ describe.each(providers)('lead journey on %s', (provider) => {
 
   it('when BANT is recorded, then the rules make the MQL an SQL and its cadence stops', async () => {
     const created = await post('/api/leads', strongProfile('barbara@liskov.io'));
-    const early = await post(`/api/leads/${created.body.id}/bant`, { budget: 'confirmed', actor: 'alice.chen@example.com' });
+    const early = await post(`/api/leads/${created.body.id}/bant`, {
+      budget: 'confirmed',
+      actor: 'alice.chen@example.com',
+    });
     expect(early.status).toBe(409);
     expect(early.body.error.message).toContain('BANT qualifies MQLs; this lead is new');
 
     await post(`/api/leads/${created.body.id}/events`, { type: 'pricing-page-visit' });
-    const partial = await post(`/api/leads/${created.body.id}/bant`, { budget: 'confirmed', need: 'exploring', actor: 'alice.chen@example.com' });
-    expect(partial.body).toMatchObject({ stage: 'mql', unmet: expect.arrayContaining([expect.stringContaining('bant.need')]) });
+    const partial = await post(`/api/leads/${created.body.id}/bant`, {
+      budget: 'confirmed',
+      need: 'exploring',
+      actor: 'alice.chen@example.com',
+    });
+    expect(partial.body).toMatchObject({
+      stage: 'mql',
+      unmet: expect.arrayContaining([expect.stringContaining('bant.need')]),
+    });
 
-    const full = await post(`/api/leads/${created.body.id}/bant`, { authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter', actor: 'alice.chen@example.com' });
+    const full = await post(`/api/leads/${created.body.id}/bant`, {
+      authority: 'decision-maker',
+      need: 'confirmed',
+      timeline: 'this-quarter',
+      actor: 'alice.chen@example.com',
+    });
     expect(full.body).toMatchObject({ stage: 'sql', unmet: [] });
     const stored = await lead(created.body.id);
-    expect(stored).toMatchObject({ stage: 'sql', bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' } });
-    expect(stored.stageEvents.at(-1)).toMatchObject({ toStage: 'sql', reason: 'BANT qualified by alice.chen@example.com' });
-    const stopped = await eventually(async () => (await state(created.body.journeyId)).cadence?.status === 'stopped', 10_000);
+    expect(stored).toMatchObject({
+      stage: 'sql',
+      bant: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' },
+    });
+    expect(stored.stageEvents.at(-1)).toMatchObject({
+      toStage: 'sql',
+      reason: 'BANT qualified by alice.chen@example.com',
+    });
+    const stopped = await eventually(
+      async () => (await state(created.body.journeyId)).cadence?.status === 'stopped',
+      10_000,
+    );
     expect(stopped).toBe(true);
   });
 
@@ -165,13 +232,33 @@ describe('stalled-stage alerts', () => {
     await http(`${system.url}/api/leads/${stuck.body.id}/events`, { body: { type: 'pricing-page-visit' } });
     const moving = await http(`${system.url}/api/leads`, { body: strongProfile('moving@stalled.io') });
     await http(`${system.url}/api/leads/${moving.body.id}/events`, { body: { type: 'pricing-page-visit' } });
-    await http(`${system.url}/api/leads/${moving.body.id}/bant`, { body: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter', actor: 'alice.chen@example.com' } });
+    await http(`${system.url}/api/leads/${moving.body.id}/bant`, {
+      body: {
+        budget: 'confirmed',
+        authority: 'decision-maker',
+        need: 'confirmed',
+        timeline: 'this-quarter',
+        actor: 'alice.chen@example.com',
+      },
+    });
 
     const handle = system.temporal.workflow.getHandle(stuck.body.journeyId);
-    expect(await eventually(async () => (await handle.query(journeyState)).stalled?.escalations.length === 2, 30_000)).toBe(true);
-    expect((await handle.query(journeyState)).stalled).toMatchObject({ alert: 'mql-not-worked', stage: 'mql', status: 'alerted', escalations: ['notify-owner', 'notify-manager'] });
+    expect(
+      await eventually(async () => (await handle.query(journeyState)).stalled?.escalations.length === 2, 30_000),
+    ).toBe(true);
+    expect((await handle.query(journeyState)).stalled).toMatchObject({
+      alert: 'mql-not-worked',
+      stage: 'mql',
+      status: 'alerted',
+      escalations: ['notify-owner', 'notify-manager'],
+    });
     const owner = (await handle.query(journeyState)).owner!;
-    expect((await system.mailbox!.list({ to: owner })).map((message) => message.subject)).toContain('Stalled: Ada (Analytical Engines) has not moved on');
-    expect(await system.temporal.workflow.getHandle(moving.body.journeyId).query(journeyState)).toMatchObject({ stage: 'sql', stalled: { status: 'cleared', escalations: [] } });
+    expect((await system.mailbox!.list({ to: owner })).map((message) => message.subject)).toContain(
+      'Stalled: Ada (Analytical Engines) has not moved on',
+    );
+    expect(await system.temporal.workflow.getHandle(moving.body.journeyId).query(journeyState)).toMatchObject({
+      stage: 'sql',
+      stalled: { status: 'cleared', escalations: [] },
+    });
   });
 });

@@ -8,7 +8,11 @@ import { http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
 
 const profile = (email: string) => ({
-  email, firstName: 'Alan', company: 'Bletchley', title: 'VP Engineering', source: 'events',
+  email,
+  firstName: 'Alan',
+  company: 'Bletchley',
+  title: 'VP Engineering',
+  source: 'events',
   attributes: { employees: 1200, region: 'north-america', industry: 'software' },
 });
 
@@ -25,7 +29,10 @@ afterEach(async () => {
 
 async function start(rulesDir: string): Promise<TestSystem> {
   const system = await startTestSystem('sqlite', { LEADFLOW_RULES_DIR: rulesDir }, { watchRules: true });
-  cleanups.push(() => system.stop(), () => rmSync(rulesDir, { recursive: true, force: true }));
+  cleanups.push(
+    () => system.stop(),
+    () => rmSync(rulesDir, { recursive: true, force: true }),
+  );
   return system;
 }
 
@@ -49,14 +56,23 @@ describe('a rules change during a journey', () => {
     const visit = await http(`${system.url}/api/leads/${lead.body.id}/events`, { body: { type: 'page-visit' } });
     expect(visit.body).toMatchObject({ stage: 'mql', score: 76 });
 
-    const scoring = await system.database.db.decision.findMany({ where: { leadId: lead.body.id, kind: 'scoring' }, orderBy: { decidedAt: 'asc' } });
+    const scoring = await system.database.db.decision.findMany({
+      where: { leadId: lead.body.id, kind: 'scoring' },
+      orderBy: { decidedAt: 'asc' },
+    });
     expect(scoring.map((decision) => decision.rulesetVersion)).toEqual([before, after]);
     const mql = (await http(`${system.url}/api/leads/${lead.body.id}`)).body.stageEvents.at(-1);
     expect(mql).toMatchObject({ toStage: 'mql', rulesetVersion: after });
 
     // The history, replayed by today's code against today's (changed) rule files, must not diverge.
     const history = await system.temporal.workflow.getHandle(lead.body.journeyId).fetchHistory();
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, lead.body.journeyId)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        history,
+        lead.body.journeyId,
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it('when the ruleset is pinned, then a journey keeps the version it started under', async () => {
@@ -64,7 +80,9 @@ describe('a rules change during a journey', () => {
     const system = await start(dir);
     const pinned = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
     const lead = await http(`${system.url}/api/leads`, { body: profile('joan@clarke.io') });
-    expect(await system.temporal.workflow.getHandle(lead.body.journeyId).query(journeyState)).toMatchObject({ pinnedRulesVersion: pinned });
+    expect(await system.temporal.workflow.getHandle(lead.body.journeyId).query(journeyState)).toMatchObject({
+      pinnedRulesVersion: pinned,
+    });
 
     setThreshold(dir, 76);
     await activeVersionChanges(system, pinned);
@@ -72,10 +90,15 @@ describe('a rules change during a journey', () => {
     expect(visit.body).toMatchObject({ stage: 'engaged', score: 76 });
     const scoring = await system.database.db.decision.findMany({ where: { leadId: lead.body.id, kind: 'scoring' } });
     expect(new Set(scoring.map((decision) => decision.rulesetVersion))).toEqual(new Set([pinned]));
-    expect((await http(`${system.url}/api/leads/${lead.body.id}`)).body).toMatchObject({ pinnedRulesVersion: pinned, stage: 'engaged' });
+    expect((await http(`${system.url}/api/leads/${lead.body.id}`)).body).toMatchObject({
+      pinnedRulesVersion: pinned,
+      stage: 'engaged',
+    });
 
     const newcomer = await http(`${system.url}/api/leads`, { body: profile('max@newman.io') });
-    const newcomerVisit = await http(`${system.url}/api/leads/${newcomer.body.id}/events`, { body: { type: 'page-visit' } });
+    const newcomerVisit = await http(`${system.url}/api/leads/${newcomer.body.id}/events`, {
+      body: { type: 'page-visit' },
+    });
     expect(newcomerVisit.body).toMatchObject({ stage: 'mql' });
   });
 });

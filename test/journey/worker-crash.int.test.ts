@@ -29,7 +29,10 @@ describe('worker killed mid-cadence', () => {
     const logger = createLogger('silent');
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-crash-'));
     const rulesDir = rulesFixture(fastCadenceRules('4 seconds'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(rulesDir, { recursive: true, force: true }));
+    cleanups.push(
+      () => rmSync(dataDir, { recursive: true, force: true }),
+      () => rmSync(rulesDir, { recursive: true, force: true }),
+    );
     const database = await createTestDatabase('sqlite');
     cleanups.push(() => database.drop());
     const sink = await startMailSink({ host: '127.0.0.1', port: 0, dir: path.join(dataDir, 'mailbox'), logger });
@@ -49,13 +52,27 @@ describe('worker killed mid-cadence', () => {
     const config = loadConfig(env);
     const rules = await startRules(config, database.db, logger, { watch: false });
     const api = await runApi(config, { db: database.db, rules, logger });
-    cleanups.push(() => api.stop(), () => rules.stop());
+    cleanups.push(
+      () => api.stop(),
+      () => rules.stop(),
+    );
 
     let worker = await startWorkerProcess(env);
     cleanups.push(() => void worker.kill('SIGKILL'));
 
-    const lead = await http(`${api.url}/api/leads`, { body: { email: 'ada@crash.io', firstName: 'Ada', company: 'Engines', title: 'CTO', source: 'events', attributes: { employees: 1500, region: 'north-america', industry: 'software' } } });
-    expect((await http(`${api.url}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } })).body.stage).toBe('mql');
+    const lead = await http(`${api.url}/api/leads`, {
+      body: {
+        email: 'ada@crash.io',
+        firstName: 'Ada',
+        company: 'Engines',
+        title: 'CTO',
+        source: 'events',
+        attributes: { employees: 1500, region: 'north-america', industry: 'software' },
+      },
+    });
+    expect(
+      (await http(`${api.url}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } })).body.stage,
+    ).toBe('mql');
     const toLead = () => sink.list({ to: 'ada@crash.io' });
     expect(await eventually(async () => (await toLead()).length === 1, 20_000)).toBe(true);
 
@@ -67,10 +84,18 @@ describe('worker killed mid-cadence', () => {
 
     worker = await startWorkerProcess(env);
     expect(await eventually(async () => (await toLead()).length >= 2, 40_000)).toBe(true);
-    expect(await eventually(async () => (await database.db.cadenceEnrolment.findFirst({ where: { leadId: lead.body.id } }))?.status === 'completed', 20_000)).toBe(true);
+    expect(
+      await eventually(
+        async () =>
+          (await database.db.cadenceEnrolment.findFirst({ where: { leadId: lead.body.id } }))?.status === 'completed',
+        20_000,
+      ),
+    ).toBe(true);
 
     const received = await toLead();
-    expect(received.map((message) => message.subject).sort()).toEqual(['Great meeting you at the event', expect.stringContaining('close')].sort());
+    expect(received.map((message) => message.subject).sort()).toEqual(
+      ['Great meeting you at the event', expect.stringContaining('close')].sort(),
+    );
     const rows = await database.db.outboundEmail.findMany({ where: { leadId: lead.body.id, template: { not: null } } });
     expect(rows.map((row) => row.status)).toEqual(['sent', 'sent']);
     const calls = await database.db.task.findMany({ where: { leadId: lead.body.id, kind: 'call' } });
@@ -79,11 +104,18 @@ describe('worker killed mid-cadence', () => {
 });
 
 async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = await eventually(() => Promise.resolve(output.includes('"msg":"worker running"') || child.exitCode !== null), 90_000, 200);
+  const ready = await eventually(
+    () => Promise.resolve(output.includes('"msg":"worker running"') || child.exitCode !== null),
+    90_000,
+    200,
+  );
   if (!ready || child.exitCode !== null) throw new Error(`worker did not start:\n${output}`);
   return child;
 }

@@ -7,15 +7,30 @@ import { expect } from 'vitest';
 import { bearer, http, type TestSystem } from '../support/system';
 
 /** An SQL converted into a deal; returns the deal id and its owner (the lead's routed rep). */
-export async function openDeal(system: TestSystem, revops: string, email: string): Promise<{ dealId: string; ownerEmail: string }> {
-  const post = (path: string, body: unknown, token?: string) => http(`${system.url}${path}`, { body, headers: token ? bearer(token) : {} });
+export async function openDeal(
+  system: TestSystem,
+  revops: string,
+  email: string,
+): Promise<{ dealId: string; ownerEmail: string }> {
+  const post = (path: string, body: unknown, token?: string) =>
+    http(`${system.url}${path}`, { body, headers: token ? bearer(token) : {} });
   const lead = await post('/api/leads', {
-    email, firstName: 'Grace', company: 'Compilers Inc', title: 'VP Engineering', source: 'ads',
+    email,
+    firstName: 'Grace',
+    company: 'Compilers Inc',
+    title: 'VP Engineering',
+    source: 'ads',
     attributes: { employees: 1200, region: 'north-america', industry: 'software' },
   });
   expect(lead.status).toBe(201);
   await post(`/api/leads/${lead.body.id}/events`, { type: 'pricing-page-visit' });
-  const bant = await post(`/api/leads/${lead.body.id}/bant`, { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter', actor: 'fixture@example.com' });
+  const bant = await post(`/api/leads/${lead.body.id}/bant`, {
+    budget: 'confirmed',
+    authority: 'decision-maker',
+    need: 'confirmed',
+    timeline: 'this-quarter',
+    actor: 'fixture@example.com',
+  });
   expect(bant.body).toMatchObject({ stage: 'sql' });
   const converted = await post(`/api/leads/${lead.body.id}/convert`, {}, revops);
   expect(converted.status).toBe(201);
@@ -29,7 +44,11 @@ export async function stockCatalogue(system: TestSystem, revops: string): Promis
     const response = await http(`${system.url}${path}`, { method, body, headers: bearer(revops) });
     expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
   };
-  for (const [sku, name, price] of [['PLAT-ENT-1Y', 'Platform Enterprise, 1 year', '1200.00'], ['ONBOARD', 'Onboarding package', '2500.00'], ['SEAT', 'Additional seat', '49.99']] as const) {
+  for (const [sku, name, price] of [
+    ['PLAT-ENT-1Y', 'Platform Enterprise, 1 year', '1200.00'],
+    ['ONBOARD', 'Onboarding package', '2500.00'],
+    ['SEAT', 'Additional seat', '49.99'],
+  ] as const) {
     await send('POST', '/api/products', { sku, name });
     await send('PUT', `/api/products/${sku}/prices/standard/USD`, { unitPrice: price });
   }

@@ -7,7 +7,14 @@ import { renderQuotePdf } from '../../src/quotes/quote-pdf';
 import { quoteContent, quoteLine } from './support';
 
 function renderInput(content: QuoteContent): QuoteRenderInput {
-  return { quoteNumber: 'Q-2026-0042', version: 3, content, totals: computeQuote(content), status: 'sent', issuedAt: '2026-03-05T10:00:00.000Z' };
+  return {
+    quoteNumber: 'Q-2026-0042',
+    version: 3,
+    content,
+    totals: computeQuote(content),
+    status: 'sent',
+    issuedAt: '2026-03-05T10:00:00.000Z',
+  };
 }
 
 /**
@@ -19,13 +26,17 @@ function drawnText(pdf: Uint8Array): string[] {
   const shown: string[] = [];
   for (const match of raw.matchAll(/\/FlateDecode[^]*?stream\r?\n([^]*?)\r?\nendstream/g)) {
     const operators = inflateSync(Buffer.from(match[1]!, 'latin1')).toString('latin1');
-    for (const hex of operators.matchAll(/<([0-9A-Fa-f]*)> Tj/g)) shown.push(Buffer.from(hex[1]!, 'hex').toString('latin1'));
+    for (const hex of operators.matchAll(/<([0-9A-Fa-f]*)> Tj/g))
+      shown.push(Buffer.from(hex[1]!, 'hex').toString('latin1'));
   }
   return shown;
 }
 
 describe('renderQuotePdf', () => {
-  const content = quoteContent({ lines: [quoteLine({ quantity: 3, unitPriceMinor: 100_000, discountBp: 1000 })], overallDiscountBp: 500 });
+  const content = quoteContent({
+    lines: [quoteLine({ quantity: 3, unitPriceMinor: 100_000, discountBp: 1000 })],
+    overallDiscountBp: 500,
+  });
 
   it('when a quote is rendered, then it is a PDF that pdf-lib loads back with one page and the quote title', async () => {
     const pdf = await renderQuotePdf(renderInput(content));
@@ -38,10 +49,28 @@ describe('renderQuotePdf', () => {
   it('when a quote is rendered, then its pages show the number, version, lines, totals and terms', async () => {
     // 3 × 1,000.00 = 3,000.00 − 10% = 2,700.00; 5% = 135.00; taxable 2,565.00; 19% = 487.35; total 3,052.35
     const shown = drawnText(await renderQuotePdf(renderInput(content)));
-    expect(shown).toEqual(expect.arrayContaining([
-      'Quote Q-2026-0042', 'Version 3', 'SENT', 'Valid until 30 April 2026', 'Acme GmbH', 'Platform seat (annual)', '10%', '-300.00', '2,700.00',
-      'Subtotal', 'USD 2,700.00', 'Discount 5%', 'USD -135.00', 'Tax 19% (DE)', 'USD 487.35', 'Total', 'USD 3,052.35', 'Net 30 days',
-    ]));
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        'Quote Q-2026-0042',
+        'Version 3',
+        'SENT',
+        'Valid until 30 April 2026',
+        'Acme GmbH',
+        'Platform seat (annual)',
+        '10%',
+        '-300.00',
+        '2,700.00',
+        'Subtotal',
+        'USD 2,700.00',
+        'Discount 5%',
+        'USD -135.00',
+        'Tax 19% (DE)',
+        'USD 487.35',
+        'Total',
+        'USD 3,052.35',
+        'Net 30 days',
+      ]),
+    );
   });
 
   it('when the same version is rendered twice, then the bytes are identical', async () => {
@@ -49,12 +78,16 @@ describe('renderQuotePdf', () => {
   });
 
   it('when text is outside the standard fonts (CJK, emoji), then it prints as "?" instead of failing the document', async () => {
-    const shown = drawnText(await renderQuotePdf(renderInput(quoteContent({ customer: { company: 'Ünïcödé 日本 🚀', region: 'DE' } }))));
+    const shown = drawnText(
+      await renderQuotePdf(renderInput(quoteContent({ customer: { company: 'Ünïcödé 日本 🚀', region: 'DE' } }))),
+    );
     expect(shown).toContain('Ünïcödé ?? ?');
   });
 
   it('when a quote has more lines than a page holds, then it continues on further pages with numbered footers', async () => {
-    const many = quoteContent({ lines: Array.from({ length: 60 }, (_, i) => quoteLine({ id: `l${i}`, name: `Item ${i + 1}` })) });
+    const many = quoteContent({
+      lines: Array.from({ length: 60 }, (_, i) => quoteLine({ id: `l${i}`, name: `Item ${i + 1}` })),
+    });
     const pdf = await renderQuotePdf(renderInput(many));
     const pages = (await PDFDocument.load(pdf)).getPageCount();
     expect(pages).toBeGreaterThan(1);

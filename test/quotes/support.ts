@@ -2,14 +2,28 @@
 import type { QuoteContent, QuoteLine } from '../../src/domain/quote';
 
 export function quoteLine(overrides: Partial<QuoteLine> = {}): QuoteLine {
-  return { id: 'l1', sku: 'PLAT-SEAT', name: 'Platform seat (annual)', quantity: 1, unitPriceMinor: 100_000, discountBp: 0, ...overrides };
+  return {
+    id: 'l1',
+    sku: 'PLAT-SEAT',
+    name: 'Platform seat (annual)',
+    quantity: 1,
+    unitPriceMinor: 100_000,
+    discountBp: 0,
+    ...overrides,
+  };
 }
 
 export function quoteContent(overrides: Partial<QuoteContent> = {}): QuoteContent {
   return {
     currency: 'USD',
     seller: { name: 'Leadflow Inc.', address: '1 Market St\nSan Francisco, CA 94105', taxId: 'US-12-3456789' },
-    customer: { company: 'Acme GmbH', contactName: 'Jana Berg', email: 'jana@acme.de', address: 'Hauptstr. 1\n10115 Berlin', region: 'DE' },
+    customer: {
+      company: 'Acme GmbH',
+      contactName: 'Jana Berg',
+      email: 'jana@acme.de',
+      address: 'Hauptstr. 1\n10115 Berlin',
+      region: 'DE',
+    },
     lines: [quoteLine()],
     overallDiscountBp: 0,
     taxRatePpm: 190_000,

@@ -28,17 +28,27 @@ describe.each(providers)('assigning leads on %s', (provider) => {
   it('when the same assignment is retried, sequentially or concurrently, then the lead is assigned once and every call returns the first result', async () => {
     const tenant = newTenant();
     const [leadId = ''] = await createLeads(database.db, tenant, 1);
-    const target = pool('p', [['ana', 1], ['ben', 1]]);
+    const target = pool('p', [
+      ['ana', 1],
+      ['ben', 1],
+    ]);
     const input = assignInput(tenant, leadId, target);
 
-    const concurrent = await Promise.all([routing.assignLead(input), routing.assignLead(input), routing.assignLead(input)]);
+    const concurrent = await Promise.all([
+      routing.assignLead(input),
+      routing.assignLead(input),
+      routing.assignLead(input),
+    ]);
     const later = await routing.assignLead(input);
 
     expect(new Set([...concurrent, later].map((r) => JSON.stringify(r))).size).toBe(1);
     expect(later).toMatchObject({ kind: 'rep', repEmail: email('ana'), pool: 'p' });
     expect(await database.db.assignment.count({ where: { leadId } })).toBe(1);
     const counters = await database.db.routingCounter.findMany({ where: { tenant }, orderBy: { repEmail: 'asc' } });
-    expect(counters.map((c) => [c.repEmail, c.assigned])).toEqual([[email('ana'), 1], [email('ben'), 0]]);
+    expect(counters.map((c) => [c.repEmail, c.assigned])).toEqual([
+      [email('ana'), 1],
+      [email('ben'), 0],
+    ]);
   });
 
   it('when a key is reused for another lead, then the call is refused as a conflict', async () => {
@@ -46,7 +56,9 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     const [first = '', second = ''] = await createLeads(database.db, tenant, 2);
     const target = pool('p', [['ana', 1]]);
     await routing.assignLead({ ...assignInput(tenant, first, target), idempotencyKey: `shared:${tenant}` });
-    await expect(routing.assignLead({ ...assignInput(tenant, second, target), idempotencyKey: `shared:${tenant}` })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      routing.assignLead({ ...assignInput(tenant, second, target), idempotencyKey: `shared:${tenant}` }),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('when the lead does not exist, then not_found, and no counter moves', async () => {
@@ -63,7 +75,11 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     {
       when: 'a rule names a rep',
       outcome: { kind: 'assign', rule: 'strategic', target: { type: 'rep', rep: 'dana', email: 'Dana@Example.com' } },
-      expected: { kind: 'rep', repEmail: 'dana@example.com', explanation: 'Rule "strategic" names dana <dana@example.com>.' },
+      expected: {
+        kind: 'rep',
+        repEmail: 'dana@example.com',
+        explanation: 'Rule "strategic" names dana <dana@example.com>.',
+      },
       stored: { ownerId: 'dana@example.com', queue: null },
     },
     {
@@ -75,17 +91,33 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     {
       when: 'no rule matched',
       outcome: { kind: 'fallback', queue: 'unassigned-mql' },
-      expected: { kind: 'queue', queue: 'unassigned-mql', explanation: 'No routing rule matched: the lead goes to the fallback queue unassigned-mql.' },
+      expected: {
+        kind: 'queue',
+        queue: 'unassigned-mql',
+        explanation: 'No routing rule matched: the lead goes to the fallback queue unassigned-mql.',
+      },
       stored: { ownerId: null, queue: 'unassigned-mql' },
     },
-  ] as const)('when $when, then the lead goes there and the assignment is recorded', async ({ outcome, expected, stored }) => {
-    const tenant = newTenant();
-    const [leadId = ''] = await createLeads(database.db, tenant, 1);
-    const result = await routing.assignLead({ ...assignInput(tenant, leadId, pool('p', [['ana', 1]])), routing: outcome });
-    expect(result).toEqual(expected);
-    expect(await database.db.lead.findUnique({ where: { id: leadId }, select: { ownerId: true, queue: true } })).toEqual(stored);
-    expect(await database.db.assignment.findFirst({ where: { leadId } })).toMatchObject({ manual: false, rulesetVersion: 'v-test', reason: expected.explanation });
-  });
+  ] as const)(
+    'when $when, then the lead goes there and the assignment is recorded',
+    async ({ outcome, expected, stored }) => {
+      const tenant = newTenant();
+      const [leadId = ''] = await createLeads(database.db, tenant, 1);
+      const result = await routing.assignLead({
+        ...assignInput(tenant, leadId, pool('p', [['ana', 1]])),
+        routing: outcome,
+      });
+      expect(result).toEqual(expected);
+      expect(
+        await database.db.lead.findUnique({ where: { id: leadId }, select: { ownerId: true, queue: true } }),
+      ).toEqual(stored);
+      expect(await database.db.assignment.findFirst({ where: { leadId } })).toMatchObject({
+        manual: false,
+        rulesetVersion: 'v-test',
+        reason: expected.explanation,
+      });
+    },
+  );
 
   it('when everyone in a pool is at capacity, then the lead overflows to the next pool and the explanation tells the whole way', async () => {
     const tenant = newTenant();
@@ -93,7 +125,10 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     const full = pool('full', [['ana', 1]], { maxOpenLeads: 1, overflow: { type: 'pool', pool: 'spare' } });
     const [first = '', second = ''] = await createLeads(database.db, tenant, 2);
     const rules = routingRulesOf(full, spare);
-    expect(await routing.assignLead(assignInput(tenant, first, full, rules))).toMatchObject({ repEmail: email('ana'), pool: 'full' });
+    expect(await routing.assignLead(assignInput(tenant, first, full, rules))).toMatchObject({
+      repEmail: email('ana'),
+      pool: 'full',
+    });
     const overflowed = await routing.assignLead(assignInput(tenant, second, full, rules));
     expect(overflowed).toEqual({
       kind: 'rep',
@@ -107,11 +142,23 @@ describe.each(providers)('assigning leads on %s', (provider) => {
 
   it('when a rep at their cap moves a lead to sql, then it no longer counts as open and they take the next lead', async () => {
     const tenant = newTenant();
-    const target = pool('p', [['ana', 1], ['ben', 1]], { maxOpenLeads: 1 });
-    await database.db.rep.create({ data: { id: `${tenant}-ben`, tenant, email: email('ben'), name: 'Ben', active: false } });
+    const target = pool(
+      'p',
+      [
+        ['ana', 1],
+        ['ben', 1],
+      ],
+      { maxOpenLeads: 1 },
+    );
+    await database.db.rep.create({
+      data: { id: `${tenant}-ben`, tenant, email: email('ben'), name: 'Ben', active: false },
+    });
     const [first = '', second = '', third = ''] = await createLeads(database.db, tenant, 3);
     expect(await routing.assignLead(assignInput(tenant, first, target))).toMatchObject({ repEmail: email('ana') });
-    expect(await routing.assignLead(assignInput(tenant, second, target))).toMatchObject({ kind: 'queue', queue: 'unassigned-mql' });
+    expect(await routing.assignLead(assignInput(tenant, second, target))).toMatchObject({
+      kind: 'queue',
+      queue: 'unassigned-mql',
+    });
     await database.db.lead.update({ where: { id: first }, data: { stage: 'sql' } });
     expect(await routing.assignLead(assignInput(tenant, third, target))).toMatchObject({ repEmail: email('ana') });
   });
@@ -120,34 +167,76 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     const tenant = newTenant();
     const [leadId = ''] = await createLeads(database.db, tenant, 1);
     await routing.assignLead(assignInput(tenant, leadId, pool('p', [['ana', 1]])));
-    await database.db.rep.create({ data: { id: `${tenant}-ben`, tenant, email: email('ben'), name: 'Ben', outOfOfficeUntil: new Date('2026-03-03T00:00:00Z') } });
+    await database.db.rep.create({
+      data: {
+        id: `${tenant}-ben`,
+        tenant,
+        email: email('ben'),
+        name: 'Ben',
+        outOfOfficeUntil: new Date('2026-03-03T00:00:00Z'),
+      },
+    });
 
-    const input = { tenant, leadId, to: { repEmail: 'Ben@Example.com' }, actor: 'manager@example.com', reason: 'speaks German', idempotencyKey: `reassign:${leadId}:1`, now: NOW };
+    const input = {
+      tenant,
+      leadId,
+      to: { repEmail: 'Ben@Example.com' },
+      actor: 'manager@example.com',
+      reason: 'speaks German',
+      idempotencyKey: `reassign:${leadId}:1`,
+      now: NOW,
+    };
     const result: AssignmentResult = await routing.reassignLead(input);
     expect(result).toEqual({
       kind: 'rep',
       repEmail: email('ben'),
-      explanation: 'Reassigned by hand by manager@example.com from ana@example.com to ben@example.com (note: out of office until 2026-03-03T00:00:00.000Z): speaks German',
+      explanation:
+        'Reassigned by hand by manager@example.com from ana@example.com to ben@example.com (note: out of office until 2026-03-03T00:00:00.000Z): speaks German',
     });
     expect(await routing.reassignLead(input)).toEqual(result);
     expect((await database.db.lead.findUnique({ where: { id: leadId } }))?.ownerId).toBe(email('ben'));
     const history = await database.db.assignment.findMany({ where: { leadId }, orderBy: { manual: 'asc' } });
-    expect(history.map((a) => [a.repEmail, a.manual, a.actor])).toEqual([[email('ana'), false, null], [email('ben'), true, 'manager@example.com']]);
+    expect(history.map((a) => [a.repEmail, a.manual, a.actor])).toEqual([
+      [email('ana'), false, null],
+      [email('ben'), true, 'manager@example.com'],
+    ]);
     expect((await database.db.routingCounter.findMany({ where: { tenant } })).map((c) => c.assigned)).toEqual([1]);
 
-    const toQueue = await routing.reassignLead({ ...input, to: { queue: 'unassigned-mql' }, idempotencyKey: `reassign:${leadId}:2` });
+    const toQueue = await routing.reassignLead({
+      ...input,
+      to: { queue: 'unassigned-mql' },
+      idempotencyKey: `reassign:${leadId}:2`,
+    });
     expect(toQueue).toMatchObject({ kind: 'queue', queue: 'unassigned-mql' });
-    expect(await database.db.lead.findUnique({ where: { id: leadId }, select: { ownerId: true, queue: true } })).toEqual({ ownerId: null, queue: 'unassigned-mql' });
-    await expect(routing.reassignLead({ ...input, leadId: 'nope', idempotencyKey: 'reassign:nope' })).rejects.toMatchObject({ code: 'not_found' });
+    expect(
+      await database.db.lead.findUnique({ where: { id: leadId }, select: { ownerId: true, queue: true } }),
+    ).toEqual({ ownerId: null, queue: 'unassigned-mql' });
+    await expect(
+      routing.reassignLead({ ...input, leadId: 'nope', idempotencyKey: 'reassign:nope' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('when two worker processes each assign 500 leads to the same capped pool at once, then the split stays exact and no cap is exceeded', async () => {
     const tenant = newTenant();
-    const target = pool('shared', [['ana', 2], ['ben', 1], ['cho', 1]], { maxOpenLeads: 400 });
+    const target = pool(
+      'shared',
+      [
+        ['ana', 2],
+        ['ben', 1],
+        ['cho', 1],
+      ],
+      { maxOpenLeads: 400 },
+    );
     const leadIds = await createLeads(database.db, tenant, 1000);
     const started = performance.now();
-    const batches = await Promise.all([leadIds.slice(0, 500), leadIds.slice(500)].map((batch) => runWorkerProcess({ url: database.target.url, tenant, leadIds: batch, pool: target })));
-    console.info(`[${provider}] 2 processes × 500 concurrent assignments: ${Math.round(performance.now() - started)} ms`);
+    const batches = await Promise.all(
+      [leadIds.slice(0, 500), leadIds.slice(500)].map((batch) =>
+        runWorkerProcess({ url: database.target.url, tenant, leadIds: batch, pool: target }),
+      ),
+    );
+    console.info(
+      `[${provider}] 2 processes × 500 concurrent assignments: ${Math.round(performance.now() - started)} ms`,
+    );
 
     expect(batches.flat()).toHaveLength(1000);
     const shares = await ownerShares(database.db, tenant);
@@ -157,13 +246,21 @@ describe.each(providers)('assigning leads on %s', (provider) => {
   });
 });
 
-function runWorkerProcess(input: { url: string; tenant: string; leadIds: string[]; pool: unknown }): Promise<AssignmentResult[]> {
+function runWorkerProcess(input: {
+  url: string;
+  tenant: string;
+  leadIds: string[];
+  pool: unknown;
+}): Promise<AssignmentResult[]> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [tsxCli, 'test/routing/burst-worker.ts'],
       { env: { ...process.env, BURST_INPUT: JSON.stringify(input) }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => (error ? reject(new Error(`burst worker failed: ${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as AssignmentResult[])),
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`burst worker failed: ${error.message}\n${stderr}`))
+          : resolve(JSON.parse(stdout) as AssignmentResult[]),
     );
   });
 }

@@ -9,7 +9,12 @@ import { resolveDatabaseTarget } from '../../src/db/database-target';
 import type { CompiledPool } from '../../src/rules/ruleset';
 import { assignInput } from './support';
 
-const { url, tenant, leadIds, pool } = JSON.parse(process.env.BURST_INPUT ?? '{}') as { url: string; tenant: string; leadIds: string[]; pool: CompiledPool };
+const { url, tenant, leadIds, pool } = JSON.parse(process.env.BURST_INPUT ?? '{}') as {
+  url: string;
+  tenant: string;
+  leadIds: string[];
+  pool: CompiledPool;
+};
 const db = createDb(resolveDatabaseTarget(url, process.cwd()));
 const routing = createRoutingActivities({ db });
 const results = await Promise.all(leadIds.map((leadId) => routing.assignLead(assignInput(tenant, leadId, pool))));

@@ -12,7 +12,11 @@ export const email = (rep: string) => `${rep}@example.com`;
 /** A tenant of its own per test, so counters and leads never mix. */
 export const newTenant = () => `t-${randomBytes(4).toString('hex')}`;
 
-export function pool(name: string, members: [rep: string, weight: number][], overrides: Partial<CompiledPool> = {}): CompiledPool {
+export function pool(
+  name: string,
+  members: [rep: string, weight: number][],
+  overrides: Partial<CompiledPool> = {},
+): CompiledPool {
   return {
     name,
     strategy: members.some(([, w]) => w !== 1) ? 'weighted' : 'round-robin',
@@ -29,7 +33,11 @@ export function routingRulesOf(...pools: CompiledPool[]): PoolRouting {
   return { pools: Object.fromEntries(pools.map((p) => [p.name, p])), reps, fallbackQueue: 'unassigned-mql' };
 }
 
-export const toPool = (target: CompiledPool): RoutingOutcome => ({ kind: 'assign', rule: 'test-rule', target: { type: 'pool', pool: target } });
+export const toPool = (target: CompiledPool): RoutingOutcome => ({
+  kind: 'assign',
+  rule: 'test-rule',
+  target: { type: 'pool', pool: target },
+});
 
 /** Inserts `count` leads in `stage` and returns their ids. */
 export async function createLeads(db: Db, tenant: string, count: number, stage = 'mql'): Promise<string[]> {
@@ -37,7 +45,14 @@ export async function createLeads(db: Db, tenant: string, count: number, stage =
   for (let start = 0; start < ids.length; start += 500) {
     await db.lead.createMany({
       data: ids.slice(start, start + 500).map((id) => ({
-        id, tenant, email: `${id}@buyer.example`, source: 'ads', sourceDetails: {}, attributes: {}, journeyId: `journey-${id}`, stage,
+        id,
+        tenant,
+        email: `${id}@buyer.example`,
+        source: 'ads',
+        sourceDetails: {},
+        attributes: {},
+        journeyId: `journey-${id}`,
+        stage,
       })),
     });
   }
@@ -45,8 +60,21 @@ export async function createLeads(db: Db, tenant: string, count: number, stage =
 }
 
 /** The assignLead input for one lead routed to `target` (a pool of `rules`). */
-export function assignInput(tenant: string, leadId: string, target: CompiledPool, rules: PoolRouting = routingRulesOf(target)): AssignLeadInput {
-  return { tenant, leadId, routing: toPool(target), routingRules: rules, rulesetVersion: 'v-test', idempotencyKey: `assign:${leadId}`, now: NOW };
+export function assignInput(
+  tenant: string,
+  leadId: string,
+  target: CompiledPool,
+  rules: PoolRouting = routingRulesOf(target),
+): AssignLeadInput {
+  return {
+    tenant,
+    leadId,
+    routing: toPool(target),
+    routingRules: rules,
+    rulesetVersion: 'v-test',
+    idempotencyKey: `assign:${leadId}`,
+    now: NOW,
+  };
 }
 
 /** Leads per owner (or `queue:<name>`) as stored on the lead rows. */

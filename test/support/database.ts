@@ -29,12 +29,21 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
     copyFileSync(inject('sqliteTemplatePath'), file);
     const target = resolveDatabaseTarget(`file:${file}`, dir);
     const db = createDb(target);
-    return { target, db, drop: async () => { await db.$disconnect(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      target,
+      db,
+      drop: async () => {
+        await db.$disconnect();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `leadflow_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplateDatabase')}`));
+  await withAdminClient(serverUrl, (admin) =>
+    admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplateDatabase')}`),
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const target = resolveDatabaseTarget(url.toString(), os.tmpdir());

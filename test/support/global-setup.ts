@@ -30,14 +30,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-test-'));
   const logger = createLogger('warn');
   const [cli, testServer] = await Promise.all([ensureTool(temporalCli), ensureTool(temporalTestServer)]);
-  const server = await startDevServer({ binary: cli, port: await findFreePort(), uiPort: null, namespace: 'default', logger });
+  const server = await startDevServer({
+    binary: cli,
+    port: await findFreePort(),
+    uiPort: null,
+    namespace: 'default',
+    logger,
+  });
 
   const sqliteTemplate = resolveDatabaseTarget(`file:${path.join(workDir, 'template.db')}`, workDir);
   const postgresTemplate = process.env.TEST_DATABASE_URL ? `leadflow_template_${process.pid}` : '';
   const [bundle] = await Promise.all([
     bundleWorkflows(),
     applyMigrations(sqliteTemplate),
-    postgresTemplate ? createPostgresTemplate(process.env.TEST_DATABASE_URL ?? '', postgresTemplate) : Promise.resolve(),
+    postgresTemplate
+      ? createPostgresTemplate(process.env.TEST_DATABASE_URL ?? '', postgresTemplate)
+      : Promise.resolve(),
   ]);
   const bundlePath = path.join(workDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

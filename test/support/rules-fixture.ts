@@ -8,7 +8,9 @@ import { parseDocument, type Document } from 'yaml';
  * days: the edits go through the YAML document (comments kept), and the copy must still pass
  * validation, so fixtures stay honest rule files.
  */
-export function rulesFixture(edits: Partial<Record<'scoring' | 'routing' | 'escalation' | 'cadences' | 'approvals', (doc: Document) => void>>): string {
+export function rulesFixture(
+  edits: Partial<Record<'scoring' | 'routing' | 'escalation' | 'cadences' | 'approvals', (doc: Document) => void>>,
+): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-rules-'));
   cpSync(path.resolve('rules'), dir, { recursive: true });
   for (const [kind, edit] of Object.entries(edits)) {
@@ -35,7 +37,8 @@ export const fastJourneyRules = {
     doc.set('sendWindow', doc.createNode(always));
     const cadences = doc.get('cadences') as { items: unknown[] };
     cadences.items.forEach((_, index) => {
-      if (doc.hasIn(['cadences', index, 'sendWindow'])) doc.setIn(['cadences', index, 'sendWindow'], doc.createNode(always));
+      if (doc.hasIn(['cadences', index, 'sendWindow']))
+        doc.setIn(['cadences', index, 'sendWindow'], doc.createNode(always));
     });
   },
 };
@@ -50,7 +53,8 @@ export function fastCadenceRules(stepGap: string) {
       cadences.items.forEach((_, cadence) => {
         const steps = doc.getIn(['cadences', cadence, 'steps']) as { items: unknown[] };
         steps.items.forEach((__, step) => {
-          if (doc.hasIn(['cadences', cadence, 'steps', step, 'after'])) doc.setIn(['cadences', cadence, 'steps', step, 'after'], stepGap);
+          if (doc.hasIn(['cadences', cadence, 'steps', step, 'after']))
+            doc.setIn(['cadences', cadence, 'steps', step, 'after'], stepGap);
         });
       });
     },

@@ -38,7 +38,11 @@ export interface TestSystemOptions {
  * provider, a worker on a task queue of its own (so files never see each other's work), and the
  * HTTP API on a free port.
  */
-export async function startTestSystem(provider: Provider, env: Record<string, string> = {}, options: TestSystemOptions = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  provider: Provider,
+  env: Record<string, string> = {},
+  options: TestSystemOptions = {},
+): Promise<TestSystem> {
   const database = options.database ?? (await createTestDatabase(provider));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-system-'));
   const config = loadConfig({
@@ -60,7 +64,11 @@ export async function startTestSystem(provider: Provider, env: Record<string, st
   started.push(rules);
   const mail = await startMail(config, logger);
   started.push(mail);
-  started.push(await runWorker(config, { db: database.db, registry: rules.registry, mail }, logger, { workflowBundle: { codePath: inject('workflowBundlePath') } }));
+  started.push(
+    await runWorker(config, { db: database.db, registry: rules.registry, mail }, logger, {
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    }),
+  );
   const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink });
   started.push(api);
   return {
@@ -92,11 +100,36 @@ export interface PersonExtra {
  * Upserts a person (a Rep row, active, with this role) and issues them a token through the token
  * module, as `leadflow people add` and `leadflow tokens create` would; returns the secret.
  */
-export async function createPersonToken(db: Db, tenant: string, email: string, role: PersonRole, extra: PersonExtra = {}): Promise<string> {
-  const manager = extra.managerEmail ? await db.rep.findUniqueOrThrow({ where: { tenant_email: { tenant, email: extra.managerEmail } } }) : null;
-  const fields = { name: extra.name ?? email.split('@')[0] ?? email, role, active: true, ...(manager ? { managerId: manager.id } : {}), ...(extra.timeZone ? { timeZone: extra.timeZone } : {}) };
-  await db.rep.upsert({ where: { tenant_email: { tenant, email } }, create: { id: `rep_${randomBytes(16).toString('hex')}`, tenant, email, ...fields }, update: fields });
-  const issued = await issueToken(db, { tenant, personEmail: email, label: extra.label ?? 'test', expiresInDays: extra.expiresInDays, by: { system: 'cli' }, now: new Date() });
+export async function createPersonToken(
+  db: Db,
+  tenant: string,
+  email: string,
+  role: PersonRole,
+  extra: PersonExtra = {},
+): Promise<string> {
+  const manager = extra.managerEmail
+    ? await db.rep.findUniqueOrThrow({ where: { tenant_email: { tenant, email: extra.managerEmail } } })
+    : null;
+  const fields = {
+    name: extra.name ?? email.split('@')[0] ?? email,
+    role,
+    active: true,
+    ...(manager ? { managerId: manager.id } : {}),
+    ...(extra.timeZone ? { timeZone: extra.timeZone } : {}),
+  };
+  await db.rep.upsert({
+    where: { tenant_email: { tenant, email } },
+    create: { id: `rep_${randomBytes(16).toString('hex')}`, tenant, email, ...fields },
+    update: fields,
+  });
+  const issued = await issueToken(db, {
+    tenant,
+    personEmail: email,
+    label: extra.label ?? 'test',
+    expiresInDays: extra.expiresInDays,
+    by: { system: 'cli' },
+    now: new Date(),
+  });
   return issued.token;
 }
 
@@ -104,7 +137,10 @@ export async function createPersonToken(db: Db, tenant: string, email: string, r
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** JSON over HTTP, returning status and parsed body. */
-export async function http(url: string, init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+export async function http(
+  url: string,
+  init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+) {
   const response = await fetch(url, {
     method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
     headers: { 'content-type': 'application/json', ...init.headers },

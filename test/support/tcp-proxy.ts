@@ -39,7 +39,11 @@ export async function startTcpProxy(target: { host: string; port: number }, port
 }
 
 /** Polls `probe` until it returns true, for at most `timeoutMs`. Returns whether it succeeded. */
-export async function eventually(probe: () => Promise<boolean>, timeoutMs = 30_000, intervalMs = 250): Promise<boolean> {
+export async function eventually(
+  probe: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  intervalMs = 250,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return true;

@@ -12,7 +12,14 @@ describe('embedded Temporal dev server', () => {
 
   it('when a previous run left its dev server behind, then the next start stops the orphan and takes over', async () => {
     const port = await findFreePort();
-    const options = { binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger, pidFile: path.join(dir, 'temporal.pid') };
+    const options = {
+      binary: inject('temporalCliPath'),
+      port,
+      uiPort: null,
+      namespace: 'default',
+      logger,
+      pidFile: path.join(dir, 'temporal.pid'),
+    };
     const orphan = await startDevServer(options);
     const next = await startDevServer(options);
     try {
@@ -25,9 +32,21 @@ describe('embedded Temporal dev server', () => {
 
   it('when the port is taken by something else, then start-up says which variable to change', async () => {
     const port = await findFreePort();
-    const other = await startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
+    const other = await startDevServer({
+      binary: inject('temporalCliPath'),
+      port,
+      uiPort: null,
+      namespace: 'default',
+      logger,
+    });
     try {
-      const attempt = startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
+      const attempt = startDevServer({
+        binary: inject('temporalCliPath'),
+        port,
+        uiPort: null,
+        namespace: 'default',
+        logger,
+      });
       await expect(attempt).rejects.toThrow(DevServerError);
       await expect(attempt).rejects.toThrow(/already in use.*set TEMPORAL_DEV_PORT/s);
     } finally {

@@ -24,10 +24,14 @@ describe('time-skipping test server', () => {
       workflowsPath: fileURLToPath(new URL('../fixtures/workflows/long-timer.ts', import.meta.url)),
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'time-skipping', workflowBundle });
-    const result = await worker.runUntil(
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'time-skipping',
+      workflowBundle,
+    });
+    const result = (await worker.runUntil(
       env.client.workflow.execute('thirtyDayTimer', { workflowId: 'thirty-days', taskQueue: 'time-skipping' }),
-    ) as { startedAt: string; firedAt: string };
+    )) as { startedAt: string; firedAt: string };
     const virtualDays = (Date.parse(result.firedAt) - Date.parse(result.startedAt)) / 86_400_000;
     expect(virtualDays).toBeGreaterThanOrEqual(30);
     expect(virtualDays).toBeLessThan(30.01);

@@ -32,8 +32,17 @@ describe('lead identity', () => {
 
   it('when a stored lead has the external id, then a submission with a new email joins it', async () => {
     const stored = { id: 'ld_stored', journeyId: 'lead-acme-ld_stored', email: null, externalId: 'crm-1' };
-    const resolved = await resolveLeadIdentity(lookupOver([stored]), 'acme', { email: 'new@example.com', externalId: 'crm-1' });
-    expect(resolved).toEqual({ tenant: 'acme', leadId: 'ld_stored', journeyId: 'lead-acme-ld_stored', email: 'new@example.com', externalId: 'crm-1' });
+    const resolved = await resolveLeadIdentity(lookupOver([stored]), 'acme', {
+      email: 'new@example.com',
+      externalId: 'crm-1',
+    });
+    expect(resolved).toEqual({
+      tenant: 'acme',
+      leadId: 'ld_stored',
+      journeyId: 'lead-acme-ld_stored',
+      email: 'new@example.com',
+      externalId: 'crm-1',
+    });
   });
 
   it('when nothing is stored, then the derived identity is used', async () => {
@@ -42,14 +51,29 @@ describe('lead identity', () => {
   });
 
   it.each([
-    ['the email and the id belong to different leads', { email: 'a@x.io', externalId: 'crm-b' }, /belongs to lead ld_a but external id "crm-b" belongs to lead ld_b/],
-    ['the id belongs to a lead with another email', { email: 'other@x.io', externalId: 'crm-b' }, /different email on record/],
-    ['the email belongs to a lead with another id', { email: 'a@x.io', externalId: 'crm-z' }, /has external id "crm-a", not "crm-z"/],
+    [
+      'the email and the id belong to different leads',
+      { email: 'a@x.io', externalId: 'crm-b' },
+      /belongs to lead ld_a but external id "crm-b" belongs to lead ld_b/,
+    ],
+    [
+      'the id belongs to a lead with another email',
+      { email: 'other@x.io', externalId: 'crm-b' },
+      /different email on record/,
+    ],
+    [
+      'the email belongs to a lead with another id',
+      { email: 'a@x.io', externalId: 'crm-z' },
+      /has external id "crm-a", not "crm-z"/,
+    ],
   ])('when %s, then it is a conflict', async (_case, keys, message) => {
     const leads = [
       { id: 'ld_a', journeyId: 'j-a', email: 'a@x.io', externalId: 'crm-a' },
       { id: 'ld_b', journeyId: 'j-b', email: 'b@x.io', externalId: 'crm-b' },
     ];
-    await expect(resolveLeadIdentity(lookupOver(leads), 'acme', keys)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(message) });
+    await expect(resolveLeadIdentity(lookupOver(leads), 'acme', keys)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(message),
+    });
   });
 });

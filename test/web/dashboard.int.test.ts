@@ -35,9 +35,20 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await page.fill('#capture input[name=email]', 'not-an-email');
     await page.$eval('#capture', (form) => form.setAttribute('novalidate', ''));
     await page.click('#capture button');
-    await expect.poll(() => page.locator('#capture-result').textContent()).toContain('email: must be a valid email address');
+    await expect
+      .poll(() => page.locator('#capture-result').textContent())
+      .toContain('email: must be a valid email address');
 
-    const mql = await http(`${system.url}/api/leads`, { body: { email: 'katherine@orbits.io', firstName: 'Katherine', company: 'Orbits', title: 'CTO', source: 'events', attributes: { employees: 1500, region: 'north-america', industry: 'software' } } });
+    const mql = await http(`${system.url}/api/leads`, {
+      body: {
+        email: 'katherine@orbits.io',
+        firstName: 'Katherine',
+        company: 'Orbits',
+        title: 'CTO',
+        source: 'events',
+        attributes: { employees: 1500, region: 'north-america', industry: 'software' },
+      },
+    });
     await http(`${system.url}/api/leads/${mql.body.id}/events`, { body: { type: 'pricing-page-visit' } });
     await page.reload();
     const row = page.locator(`#queue tr[data-lead="${mql.body.id}"]`);
@@ -47,7 +58,7 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await page.close();
   });
 
-  it('when a person signs in with an API token, then the dashboard says who they are for the rest of the tab\'s life, and a bad token is refused', async () => {
+  it("when a person signs in with an API token, then the dashboard says who they are for the rest of the tab's life, and a bad token is refused", async () => {
     const token = await system.personToken('dora.ops@example.com', 'revops');
     const page = await browser.newPage();
     await page.goto(system.url);

@@ -26,7 +26,8 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
   let revops: string;
   let manager: string;
   let first: PendingApproval;
-  const call = (method: string, path: string, token: string, body?: unknown) => http(`${system.url}${path}`, { method, body, headers: bearer(token) });
+  const call = (method: string, path: string, token: string, body?: unknown) =>
+    http(`${system.url}${path}`, { method, body, headers: bearer(token) });
 
   /** A deal whose owner reports to the manager, with a quote at 25% off: the manager's step is pending. */
   async function pendingApproval(leadEmail: string): Promise<PendingApproval> {
@@ -37,14 +38,22 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
       lines: [{ sku: 'PLAT-ENT-1Y', quantity: 4, discount: '25' }],
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body.submission).toMatchObject({ submitted: true, status: 'pending-approval', tier: 'director-authority' });
-    const pending = async () => (await call('GET', `/api/approvals?assignee=me&status=pending&dealId=${deal.dealId}`, manager)).body.approvals;
+    expect(created.body.submission).toMatchObject({
+      submitted: true,
+      status: 'pending-approval',
+      tier: 'director-authority',
+    });
+    const pending = async () =>
+      (await call('GET', `/api/approvals?assignee=me&status=pending&dealId=${deal.dealId}`, manager)).body.approvals;
     // vi.waitFor, not expect.poll: this also runs in beforeAll.
-    const [approval] = await vi.waitFor(async () => {
-      const approvals = await pending();
-      expect(approvals).toHaveLength(1);
-      return approvals;
-    }, { timeout: 30_000, interval: 250 });
+    const [approval] = await vi.waitFor(
+      async () => {
+        const approvals = await pending();
+        expect(approvals).toHaveLength(1);
+        return approvals;
+      },
+      { timeout: 30_000, interval: 250 },
+    );
     return { ...deal, ownerToken, approvalId: approval.id, quoteNumber: created.body.quote.number };
   }
 
@@ -77,26 +86,50 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     const item = page.locator(`.approval[data-approval="${first.approvalId}"]`);
     await expect.poll(() => item.count()).toBe(1);
     const shown = await item.textContent();
-    for (const fact of [`Quote ${first.quoteNumber} v1`, first.dealId, 'Tier director-authority', 'Level manager', 'Discount 25%', 'Due ']) expect(shown).toContain(fact);
+    for (const fact of [
+      `Quote ${first.quoteNumber} v1`,
+      first.dealId,
+      'Tier director-authority',
+      'Level manager',
+      'Discount 25%',
+      'Due ',
+    ])
+      expect(shown).toContain(fact);
 
     await item.getByText('View quote').click();
     await expect.poll(() => page.locator('#quote-viewer').isVisible()).toBe(true);
     expect(await page.locator('#quote-viewer-title').textContent()).toBe(`Quote ${first.quoteNumber} v1`);
-    await expect.poll(() => page.frameLocator('#quote-viewer iframe').locator('body').textContent()).toContain(first.quoteNumber);
+    await expect
+      .poll(() => page.frameLocator('#quote-viewer iframe').locator('body').textContent())
+      .toContain(first.quoteNumber);
     await page.click('#quote-viewer-close');
 
     await item.locator('textarea[name=comment]').fill('Strategic logo; approved');
     await item.getByRole('button', { name: 'Approve' }).dblclick();
-    await expect.poll(() => page.locator('#approvals-status').textContent()).toBe(`You approved quote ${first.quoteNumber} v1; the approval request is pending.`);
+    await expect
+      .poll(() => page.locator('#approvals-status').textContent())
+      .toBe(`You approved quote ${first.quoteNumber} v1; the approval request is pending.`);
     await expect.poll(() => item.count()).toBe(0);
     expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]!)).toMatchObject({ decision: 'approve', comment: 'Strategic logo; approved', contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(sent[0]!)).toMatchObject({
+      decision: 'approve',
+      comment: 'Strategic logo; approved',
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
     const approval = async () => (await call('GET', `/api/approvals/${first.approvalId}`, manager)).body;
-    await expect.poll(async () => (await approval()).steps.map((s: { level: string; assignee: string; status: string }) => [s.level, s.assignee, s.status])).toEqual([
-      ['manager', MANAGER, 'approved'],
-      ['director', DIRECTOR, 'pending'],
-    ]);
+    await expect
+      .poll(async () =>
+        (await approval()).steps.map((s: { level: string; assignee: string; status: string }) => [
+          s.level,
+          s.assignee,
+          s.status,
+        ]),
+      )
+      .toEqual([
+        ['manager', MANAGER, 'approved'],
+        ['director', DIRECTOR, 'pending'],
+      ]);
     const { steps, audit } = await approval();
     expect(steps[0]).toMatchObject({ decidedBy: MANAGER, comment: 'Strategic logo; approved' });
     expect(audit.filter((entry: { action: string }) => entry.action === 'approval.approved')).toEqual([
@@ -107,28 +140,47 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
 
   it('when a rep with nothing to approve signs in, then they see no pending approvals, and their deal opens with its amount, stage history, quote, approval steps and no contract', async () => {
     // Nothing in the API writes a deal's amount yet; set it, and a name that must be escaped, on the row.
-    await system.database.db.deal.update({ where: { id: first.dealId }, data: { amountMinor: 1_234_567n, name: 'Compilers <Inc> & "Sons"' } });
+    await system.database.db.deal.update({
+      where: { id: first.dealId },
+      data: { amountMinor: 1_234_567n, name: 'Compilers <Inc> & "Sons"' },
+    });
     const page = await openSignedIn(browser, system.url, first.ownerToken, first.ownerEmail);
     await expect.poll(() => page.locator('#approvals').textContent()).toBe('No pending approvals.');
 
     const row = page.locator(`#deals tr[data-deal-row="${first.dealId}"]`);
     await expect.poll(() => row.count()).toBe(1);
-    expect(await row.locator('td').allTextContents()).toEqual(['Compilers <Inc> & "Sons"', 'needs-analysis', first.ownerEmail, 'USD 12,345.67', expect.any(String)]);
+    expect(await row.locator('td').allTextContents()).toEqual([
+      'Compilers <Inc> & "Sons"',
+      'needs-analysis',
+      first.ownerEmail,
+      'USD 12,345.67',
+      expect.any(String),
+    ]);
     expect(await page.locator('#deals inc').count()).toBe(0);
 
     await row.locator('a[data-deal]').click();
     await expect.poll(() => page.locator('#deal h3').textContent()).toBe('Compilers <Inc> & "Sons"');
     expect(await page.locator('#deal .facts').first().textContent()).toContain('Amount USD 12,345.67');
     expect(await page.locator('#deal-stages').textContent()).toContain('needs-analysis');
-    expect(await page.locator('#deal-quotes tbody tr').first().locator('td').allTextContents()).toEqual(
-      [`${first.quoteNumber} v1`, 'pending-approval (current)', 'director-authority', '—', '—', '—']);
+    expect(await page.locator('#deal-quotes tbody tr').first().locator('td').allTextContents()).toEqual([
+      `${first.quoteNumber} v1`,
+      'pending-approval (current)',
+      'director-authority',
+      '—',
+      '—',
+      '—',
+    ]);
     const managerStep = await page.locator('#deal-approvals tbody tr').first().locator('td').allTextContents();
-    expect(managerStep.slice(0, 3)).toEqual([`${first.quoteNumber} v1: pending (director-authority, 25%)`, '1. manager', MANAGER]);
+    expect(managerStep.slice(0, 3)).toEqual([
+      `${first.quoteNumber} v1: pending (director-authority, 25%)`,
+      '1. manager',
+      MANAGER,
+    ]);
     expect(await page.locator('#deal').textContent()).toContain('No contract yet.');
     await page.close();
   });
 
-  it('when the manager rejects without a comment, then the API\'s reason is shown next to the item; with a comment, then the quote is rejected', async () => {
+  it("when the manager rejects without a comment, then the API's reason is shown next to the item; with a comment, then the quote is rejected", async () => {
     const second = await pendingApproval('ada@engines.io');
     const page = await openSignedIn(browser, system.url, manager, MANAGER);
     const item = page.locator(`.approval[data-approval="${second.approvalId}"]`);
@@ -138,15 +190,25 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     await reject.click();
     await expect.poll(() => item.locator('.outcome').textContent()).toContain('a rejection needs a comment saying why');
     expect(await reject.isEnabled()).toBe(true);
-    expect((await call('GET', `/api/approvals/${second.approvalId}`, manager)).body.steps[0]).toMatchObject({ level: 'manager', status: 'pending' });
+    expect((await call('GET', `/api/approvals/${second.approvalId}`, manager)).body.steps[0]).toMatchObject({
+      level: 'manager',
+      status: 'pending',
+    });
 
     await item.locator('textarea[name=comment]').fill('25% is too deep for this account');
     await reject.click();
-    await expect.poll(() => page.locator('#approvals-status').textContent()).toBe(`You rejected quote ${second.quoteNumber} v1; the approval request is rejected.`);
+    await expect
+      .poll(() => page.locator('#approvals-status').textContent())
+      .toBe(`You rejected quote ${second.quoteNumber} v1; the approval request is rejected.`);
     await expect.poll(() => item.count()).toBe(0);
     const { status, steps } = (await call('GET', `/api/approvals/${second.approvalId}`, manager)).body;
     expect(status).toBe('rejected');
-    expect(steps[0]).toMatchObject({ level: 'manager', status: 'rejected', decidedBy: MANAGER, comment: '25% is too deep for this account' });
+    expect(steps[0]).toMatchObject({
+      level: 'manager',
+      status: 'rejected',
+      decidedBy: MANAGER,
+      comment: '25% is too deep for this account',
+    });
     await page.close();
   });
 });

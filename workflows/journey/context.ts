@@ -55,7 +55,17 @@ export function initialState(input: LeadJourneyInput): JourneyState {
 
 export function createJourney(input: LeadJourneyInput): Journey {
   const state = initialState(input);
-  const memory: JourneyMemory = input.memory ?? { profile: null, behaviours: [], bant: null, touched: false, slaWatchId: null, slaSteps: [], recycleAt: null, stalledWatchId: null, stalledSteps: [] };
+  const memory: JourneyMemory = input.memory ?? {
+    profile: null,
+    behaviours: [],
+    bant: null,
+    touched: false,
+    slaWatchId: null,
+    slaSteps: [],
+    recycleAt: null,
+    stalledWatchId: null,
+    stalledSteps: [],
+  };
   let seq = input.seq ?? 0;
   let tail: Promise<unknown> = Promise.resolve();
   return {

@@ -8,7 +8,13 @@ import type { Bant } from '../../src/domain/lead-facts';
 import { CADENCE_STOPPERS, TOUCH_EVENTS, isBehaviour, type LeadEvent } from '../../src/domain/lead-events';
 import type { Duration } from '../../src/rules/duration';
 import type { QualificationOutcome } from '../../src/rules/evaluate';
-import { pauseCadence, type ConvertRequest, type EventReceipt, type QualificationReceipt, type SubmissionReceipt } from '../messages';
+import {
+  pauseCadence,
+  type ConvertRequest,
+  type EventReceipt,
+  type QualificationReceipt,
+  type SubmissionReceipt,
+} from '../messages';
 import { isPreMql, type Journey } from './context';
 import { decide } from './decide';
 import { store } from './effects';
@@ -23,7 +29,11 @@ export class JourneyRejection extends Error {
   override readonly name = 'JourneyRejection';
 }
 
-export async function onSubmission(journey: Journey, journeyId: string, submission: LeadSubmission): Promise<SubmissionReceipt> {
+export async function onSubmission(
+  journey: Journey,
+  journeyId: string,
+  submission: LeadSubmission,
+): Promise<SubmissionReceipt> {
   const { state } = journey;
   const outcome = await store.recordSubmission({ leadId: state.leadId, journeyId, submission });
   journey.memory.profile = outcome.profile;
@@ -64,13 +74,22 @@ export async function onBant(journey: Journey, input: { bant: Bant; actor: strin
   return { stage: journey.state.stage, unmet: decision.outcome.unmet, rulesVersion: decision.version };
 }
 
-export async function onDisqualify(journey: Journey, input: { reason: string; actor: string }): Promise<{ stage: LeadStage; recycleAt: string | null }> {
-  const decision = await decide<{ then: 'nurture' } | { then: 'recycle'; after: Duration }>(journey, { kind: 'disqualification', reason: input.reason });
+export async function onDisqualify(
+  journey: Journey,
+  input: { reason: string; actor: string },
+): Promise<{ stage: LeadStage; recycleAt: string | null }> {
+  const decision = await decide<{ then: 'nurture' } | { then: 'recycle'; after: Duration }>(journey, {
+    kind: 'disqualification',
+    reason: input.reason,
+  });
   const to: LeadStage = decision.outcome.then === 'nurture' ? 'nurture' : 'recycled';
   await moveTo(journey, to, `disqualified by ${input.actor}: ${input.reason}`, { disqualifiedReason: input.reason });
   await stopActiveCadence(journey, 'disqualified');
   await meetSla(journey, new Date().toISOString());
-  journey.memory.recycleAt = decision.outcome.then === 'recycle' ? new Date(new Date().getTime() + calendarMs(decision.outcome.after)).toISOString() : null;
+  journey.memory.recycleAt =
+    decision.outcome.then === 'recycle'
+      ? new Date(new Date().getTime() + calendarMs(decision.outcome.after)).toISOString()
+      : null;
   return { stage: to, recycleAt: journey.memory.recycleAt };
 }
 
@@ -86,9 +105,20 @@ export async function onRecycleDue(journey: Journey): Promise<void> {
   await rescore(journey);
 }
 
-export async function onReassign(journey: Journey, input: { to: { repEmail: string } | { queue: string }; actor: string; reason: string; at: string }) {
+export async function onReassign(
+  journey: Journey,
+  input: { to: { repEmail: string } | { queue: string }; actor: string; reason: string; at: string },
+) {
   const to = 'repEmail' in input.to ? { repEmail: normalizeEmail(input.to.repEmail) } : input.to;
-  await store.reassignLead({ tenant: journey.state.tenant, leadId: journey.state.leadId, to, actor: input.actor, reason: input.reason, idempotencyKey: journey.key('manual-assignment'), now: input.at });
+  await store.reassignLead({
+    tenant: journey.state.tenant,
+    leadId: journey.state.leadId,
+    to,
+    actor: input.actor,
+    reason: input.reason,
+    idempotencyKey: journey.key('manual-assignment'),
+    now: input.at,
+  });
   journey.state.owner = 'repEmail' in to ? to.repEmail : null;
   journey.state.queue = 'queue' in to ? to.queue : null;
   return { owner: journey.state.owner, queue: journey.state.queue };
@@ -96,7 +126,8 @@ export async function onReassign(journey: Journey, input: { to: { repEmail: stri
 
 export async function onPauseCadence(journey: Journey, paused: boolean) {
   const cadence = journey.state.cadence;
-  if (!cadence || cadence.status === 'stopped' || cadence.status === 'completed') throw new JourneyRejection('the lead has no active cadence');
+  if (!cadence || cadence.status === 'stopped' || cadence.status === 'completed')
+    throw new JourneyRejection('the lead has no active cadence');
   await getExternalWorkflowHandle(cadence.workflowId).signal(pauseCadence, { paused });
   cadence.status = paused ? 'paused' : 'active';
   return cadence;
@@ -109,15 +140,34 @@ function calendarMs(duration: Duration): number {
 }
 
 /** The owner converts the SQL into a deal: the deal's own workflow carries it from here. */
-export async function onConvert(journey: Journey, request: ConvertRequest): Promise<{ dealId: string; workflowId: string; created: boolean }> {
+export async function onConvert(
+  journey: Journey,
+  request: ConvertRequest,
+): Promise<{ dealId: string; workflowId: string; created: boolean }> {
   const { state } = journey;
   if (state.deal) return { ...state.deal, created: false };
   const dealId = `dl_${state.leadId.slice(3)}`;
   const workflowId = `deal-${state.tenant}-${dealId}`;
-  const converted = await store.convertLeadToDeal({ leadId: state.leadId, dealId, workflowId, name: request.name ?? null, contactRole: request.contactRole, actor: request.actor, at: new Date().toISOString() });
+  const converted = await store.convertLeadToDeal({
+    leadId: state.leadId,
+    dealId,
+    workflowId,
+    name: request.name ?? null,
+    contactRole: request.contactRole,
+    actor: request.actor,
+    at: new Date().toISOString(),
+  });
   await startChild(dealJourney, {
     workflowId,
-    args: [{ dealId, tenant: state.tenant, leadId: state.leadId, ownerEmail: converted.ownerEmail, timeZone: (journey.memory.profile?.attributes.timeZone as string | undefined) ?? DEFAULT_LEAD_TIME_ZONE }],
+    args: [
+      {
+        dealId,
+        tenant: state.tenant,
+        leadId: state.leadId,
+        ownerEmail: converted.ownerEmail,
+        timeZone: (journey.memory.profile?.attributes.timeZone as string | undefined) ?? DEFAULT_LEAD_TIME_ZONE,
+      },
+    ],
     // The deal outlives this journey's runs (continue-as-new) and is never cancelled with it.
     parentClosePolicy: ParentClosePolicy.ABANDON,
     workflowIdReusePolicy: 'REJECT_DUPLICATE',

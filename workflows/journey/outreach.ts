@@ -14,16 +14,30 @@ import { factsOf } from './scoring';
 
 export const DEFAULT_LEAD_TIME_ZONE = 'America/New_York';
 
-export async function notify(journey: Journey, who: 'owner' | 'owner-manager' | 'marketing', reason: NotificationReason): Promise<void> {
+export async function notify(
+  journey: Journey,
+  who: 'owner' | 'owner-manager' | 'marketing',
+  reason: NotificationReason,
+): Promise<void> {
   const message = await store.composeNotification({ leadId: journey.state.leadId, who, reason });
   if (!message) return;
-  await mail.sendEmail({ idempotencyKey: journey.key(`notify-${reason}`), leadId: journey.state.leadId, to: message.to, subject: message.subject, text: message.text });
+  await mail.sendEmail({
+    idempotencyKey: journey.key(`notify-${reason}`),
+    leadId: journey.state.leadId,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+  });
 }
 
 export async function enrolInCadence(journey: Journey): Promise<void> {
   const profile = journey.memory.profile;
   const timeZone = (profile?.attributes.timeZone as string | undefined) ?? DEFAULT_LEAD_TIME_ZONE;
-  const decision = await decide<EnrolmentOutcome>(journey, { kind: 'enrolment', facts: factsOf(journey), lead: { country: profile?.country ?? null, timeZone } });
+  const decision = await decide<EnrolmentOutcome>(journey, {
+    kind: 'enrolment',
+    facts: factsOf(journey),
+    lead: { country: profile?.country ?? null, timeZone },
+  });
   if (decision.outcome.kind !== 'enrol') return;
   // Decisions recorded before send windows skipped holidays have none: replay keeps them so.
   const { holidays = [] } = decision.outcome;
@@ -31,25 +45,35 @@ export async function enrolInCadence(journey: Journey): Promise<void> {
   journey.key('cadence');
   await startChild(cadenceEnrolment, {
     workflowId: enrolmentId,
-    args: [{
-      journeyId: workflowInfo().workflowId,
-      leadId: journey.state.leadId,
-      enrolmentId,
-      cadence: decision.outcome.cadence,
-      timeZone,
-      holidays,
-      ownerEmail: journey.state.owner,
-      pinnedVersion: journey.state.pinnedRulesVersion,
-    }],
+    args: [
+      {
+        journeyId: workflowInfo().workflowId,
+        leadId: journey.state.leadId,
+        enrolmentId,
+        cadence: decision.outcome.cadence,
+        timeZone,
+        holidays,
+        ownerEmail: journey.state.owner,
+        pinnedVersion: journey.state.pinnedRulesVersion,
+      },
+    ],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  journey.state.cadence = { name: decision.outcome.cadence.name, workflowId: enrolmentId, status: 'active', nextStep: null, nextStepAt: null };
+  journey.state.cadence = {
+    name: decision.outcome.cadence.name,
+    workflowId: enrolmentId,
+    status: 'active',
+    nextStep: null,
+    nextStepAt: null,
+  };
 }
 
 /** Stops the active cadence (a reply, a booked meeting, a stage change …). */
 export async function stopActiveCadence(journey: Journey, reason: string): Promise<void> {
   const cadence = journey.state.cadence;
   if (!cadence || cadence.status === 'stopped' || cadence.status === 'completed') return;
-  await getExternalWorkflowHandle(cadence.workflowId).signal(stopCadence, { reason }).catch(() => undefined);
+  await getExternalWorkflowHandle(cadence.workflowId)
+    .signal(stopCadence, { reason })
+    .catch(() => undefined);
   cadence.status = 'stopped';
 }

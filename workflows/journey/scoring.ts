@@ -27,11 +27,16 @@ export function factsOf(journey: Journey) {
 export function rememberBehaviour(journey: Journey, behaviour: BehaviourEvent): void {
   journey.memory.behaviours.push(behaviour);
   journey.memory.behaviours.sort((a, b) => a.at.localeCompare(b.at));
-  if (journey.memory.behaviours.length > MAX_BEHAVIOURS) journey.memory.behaviours.splice(0, journey.memory.behaviours.length - MAX_BEHAVIOURS);
+  if (journey.memory.behaviours.length > MAX_BEHAVIOURS)
+    journey.memory.behaviours.splice(0, journey.memory.behaviours.length - MAX_BEHAVIOURS);
 }
 
 export async function rescore(journey: Journey): Promise<void> {
-  const decision = await decide<ScoringOutcome>(journey, { kind: 'scoring', facts: factsOf(journey), now: new Date().toISOString() });
+  const decision = await decide<ScoringOutcome>(journey, {
+    kind: 'scoring',
+    facts: factsOf(journey),
+    now: new Date().toISOString(),
+  });
   const { outcome } = decision;
   journey.state.score = outcome.score;
   journey.state.scoreBreakdown = outcome.breakdown;

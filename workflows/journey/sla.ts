@@ -49,7 +49,15 @@ async function calendarFor(journey: Journey, sla: SlaOutcome): Promise<BusinessC
 
 /** Moves the lead off its owner into a queue, recorded with who (the automation) and why. */
 export async function moveToQueue(journey: Journey, queue: string, actor: string, reason: string): Promise<void> {
-  await store.reassignLead({ tenant: journey.state.tenant, leadId: journey.state.leadId, to: { queue }, actor, reason, idempotencyKey: journey.key('queue'), now: new Date().toISOString() });
+  await store.reassignLead({
+    tenant: journey.state.tenant,
+    leadId: journey.state.leadId,
+    to: { queue },
+    actor,
+    reason,
+    idempotencyKey: journey.key('queue'),
+    now: new Date().toISOString(),
+  });
   journey.state.owner = null;
   journey.state.queue = queue;
 }
@@ -59,7 +67,9 @@ export async function meetSla(journey: Journey, touchedAt: string): Promise<void
   const sla = journey.state.sla;
   if (!sla || sla.status === 'met') return;
   if (journey.memory.slaWatchId) {
-    await getExternalWorkflowHandle(journey.memory.slaWatchId).cancel().catch(() => undefined);
+    await getExternalWorkflowHandle(journey.memory.slaWatchId)
+      .cancel()
+      .catch(() => undefined);
   }
   sla.status = sla.status === 'breached' ? 'breached' : 'met';
   await store.updateSla({ leadId: journey.state.leadId, status: sla.status, firstTouchAt: touchedAt });
@@ -79,7 +89,14 @@ export async function escalate(journey: Journey, stepIndex: number): Promise<voi
   switch (step.do) {
     case 'remind-owner':
       if (owner) {
-        await store.createTask({ id: journey.key('task'), leadId: journey.state.leadId, ownerEmail: owner, kind: 'reminder', title: `First touch overdue (SLA ${sla.name})`, dueAt: new Date().toISOString() });
+        await store.createTask({
+          id: journey.key('task'),
+          leadId: journey.state.leadId,
+          ownerEmail: owner,
+          kind: 'reminder',
+          title: `First touch overdue (SLA ${sla.name})`,
+          dueAt: new Date().toISOString(),
+        });
         await notify(journey, 'owner', 'sla-reminder');
       }
       break;

@@ -24,12 +24,24 @@ export async function watchForStall(journey: Journey, stage: LeadStage): Promise
   journey.key('stalled');
   await startChild(slaWatch, {
     workflowId: watchId,
-    args: [{
-      journeyId: workflowInfo().workflowId,
-      sla: { kind: 'sla', sla: `${STALLED_PREFIX}${alert.alert}`, starts: 'mql', stops: 'qualified', within: alert.after, override: null, calendar: alert.calendar, defaultCalendar: alert.defaultCalendar, onBreach: alert.then },
-      calendar: alert.defaultCalendar,
-      startedAt: new Date().toISOString(),
-    }],
+    args: [
+      {
+        journeyId: workflowInfo().workflowId,
+        sla: {
+          kind: 'sla',
+          sla: `${STALLED_PREFIX}${alert.alert}`,
+          starts: 'mql',
+          stops: 'qualified',
+          within: alert.after,
+          override: null,
+          calendar: alert.calendar,
+          defaultCalendar: alert.defaultCalendar,
+          onBreach: alert.then,
+        },
+        calendar: alert.defaultCalendar,
+        startedAt: new Date().toISOString(),
+      },
+    ],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
   journey.memory.stalledWatchId = watchId;
@@ -43,7 +55,10 @@ export async function clearStall(journey: Journey): Promise<void> {
   if (!stalled || stalled.status === 'cleared') return;
   // A watch that has signalled its last step has finished; there is nothing left to cancel.
   const finished = stalled.escalations.length >= journey.memory.stalledSteps.length;
-  if (journey.memory.stalledWatchId && !finished) await getExternalWorkflowHandle(journey.memory.stalledWatchId).cancel().catch(() => undefined);
+  if (journey.memory.stalledWatchId && !finished)
+    await getExternalWorkflowHandle(journey.memory.stalledWatchId)
+      .cancel()
+      .catch(() => undefined);
   journey.memory.stalledWatchId = null;
   stalled.status = 'cleared';
 }

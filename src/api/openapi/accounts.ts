@@ -1,18 +1,34 @@
 import {
-  ActivityCreateSchema, ActivityListQuerySchema, DealParamsSchema, EngagementSchema, NeedsPutSchema, StakeholderCreateSchema, StakeholderParamsSchema,
+  ActivityCreateSchema,
+  ActivityListQuerySchema,
+  DealParamsSchema,
+  EngagementSchema,
+  NeedsPutSchema,
+  StakeholderCreateSchema,
+  StakeholderParamsSchema,
   StakeholderPatchSchema,
 } from '../routes/accounts';
 import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
 import { needsToken, unauthenticated } from './people';
 
 const tags = ['deal-records'];
-const dealParam = pathParam('dealId', DealParamsSchema.shape.dealId, 'The deal\'s id.');
-const contactParam = pathParam('contactId', StakeholderParamsSchema.shape.contactId, 'The stakeholder\'s (contact\'s) id.');
-const noDeal = ['404', 'No such deal in the caller\'s tenant (`not_found`).'] as const;
+const dealParam = pathParam('dealId', DealParamsSchema.shape.dealId, "The deal's id.");
+const contactParam = pathParam(
+  'contactId',
+  StakeholderParamsSchema.shape.contactId,
+  "The stakeholder's (contact's) id.",
+);
+const noDeal = ['404', "No such deal in the caller's tenant (`not_found`)."] as const;
 const noStakeholder = ['404', 'No such deal, or no such stakeholder at its account (`not_found`).'] as const;
-const notWriter = { '403': errorResponse('The caller is not the deal\'s owner, one of their managers (up to 5 levels) or revops (`forbidden`).') };
-const stakeholderView = '`{ id, accountId, name, email, title, role, influence, reportsToId, engagedAt, notes, createdAt, updatedAt }`.';
-const needsView = '`{ dealId, revision, needs: { spin: { situation, problem, implication, needPayoff }, painPoints, businessGoals, objections }, summary, updatedAt }`; the `ETag` header is the revision.';
+const notWriter = {
+  '403': errorResponse(
+    "The caller is not the deal's owner, one of their managers (up to 5 levels) or revops (`forbidden`).",
+  ),
+};
+const stakeholderView =
+  '`{ id, accountId, name, email, title, role, influence, reportsToId, engagedAt, notes, createdAt, updatedAt }`.';
+const needsView =
+  '`{ dealId, revision, needs: { spin: { situation, problem, implication, needPayoff }, painPoints, businessGoals, objections }, summary, updatedAt }`; the `ETag` header is the revision.';
 const activityView = '`{ id, dealId, kind, summary, outcome, actor, occurredAt, details }`.';
 
 export const accountPaths = {
@@ -20,21 +36,32 @@ export const accountPaths = {
     get: {
       operationId: 'listStakeholders',
       tags,
-      summary: 'The stakeholders at the deal\'s account',
+      summary: "The stakeholders at the deal's account",
       ...needsToken,
       parameters: [dealParam],
-      responses: { '200': described(`\`{ dealId, stakeholders }\`, each ${stakeholderView}`), ...errors([...noDeal]), ...unauthenticated },
+      responses: {
+        '200': described(`\`{ dealId, stakeholders }\`, each ${stakeholderView}`),
+        ...errors([...noDeal]),
+        ...unauthenticated,
+      },
     },
     post: {
       operationId: 'addStakeholder',
       tags,
-      summary: 'Add a stakeholder (a contact at the deal\'s account) with role, influence and who they report to',
+      summary: "Add a stakeholder (a contact at the deal's account) with role, influence and who they report to",
       ...needsToken,
       parameters: [dealParam],
       requestBody: body(StakeholderCreateSchema),
       responses: {
         '201': described(`Added (\`Location\` names it). ${stakeholderView}`),
-        ...errors(['400', 'Invalid input (`validation_failed`): e.g. an unknown role, an email another stakeholder has, a `reportsToId` not at the account or closing a reporting circle.'], [...noDeal], '413'),
+        ...errors(
+          [
+            '400',
+            'Invalid input (`validation_failed`): e.g. an unknown role, an email another stakeholder has, a `reportsToId` not at the account or closing a reporting circle.',
+          ],
+          [...noDeal],
+          '413',
+        ),
         ...unauthenticated,
         ...notWriter,
       },
@@ -49,7 +76,11 @@ export const accountPaths = {
         'Nodes are the stakeholders; an edge `{ from, to, kind: "reports-to" }` runs from a stakeholder to their manager. `warnings` are `{ code, message, contactIds }` with code `no-decision-maker`, `decision-maker-not-engaged`, `high-influence-blocker` or `no-champion`.',
       ...needsToken,
       parameters: [dealParam],
-      responses: { '200': described('`{ dealId, nodes, edges, warnings }`.'), ...errors([...noDeal]), ...unauthenticated },
+      responses: {
+        '200': described('`{ dealId, nodes, edges, warnings }`.'),
+        ...errors([...noDeal]),
+        ...unauthenticated,
+      },
     },
   },
   '/api/deals/{dealId}/stakeholders/{contactId}': {
@@ -70,7 +101,11 @@ export const accountPaths = {
       requestBody: body(StakeholderPatchSchema),
       responses: {
         '200': described(stakeholderView),
-        ...errors(['400', 'Invalid input (`validation_failed`), including a reporting circle (`reportsToId`).'], [...noStakeholder], '413'),
+        ...errors(
+          ['400', 'Invalid input (`validation_failed`), including a reporting circle (`reportsToId`).'],
+          [...noStakeholder],
+          '413',
+        ),
         ...unauthenticated,
         ...notWriter,
       },
@@ -81,7 +116,12 @@ export const accountPaths = {
       summary: 'Remove a stakeholder; whoever reported to them then reports to nobody',
       ...needsToken,
       parameters: [dealParam, contactParam],
-      responses: { '204': { description: 'Removed.' }, ...errors([...noStakeholder]), ...unauthenticated, ...notWriter },
+      responses: {
+        '204': { description: 'Removed.' },
+        ...errors([...noStakeholder]),
+        ...unauthenticated,
+        ...notWriter,
+      },
     },
   },
   '/api/deals/{dealId}/stakeholders/{contactId}/engaged': {
@@ -94,7 +134,10 @@ export const accountPaths = {
       requestBody: { ...body(EngagementSchema), required: false },
       responses: {
         '200': described(stakeholderView),
-        ...errors(['400', 'Invalid input (`validation_failed`): `at` is not a time or is in the future.'], [...noStakeholder]),
+        ...errors(
+          ['400', 'Invalid input (`validation_failed`): `at` is not a time or is in the future.'],
+          [...noStakeholder],
+        ),
         ...unauthenticated,
         ...notWriter,
       },
@@ -104,7 +147,7 @@ export const accountPaths = {
     get: {
       operationId: 'getNeeds',
       tags,
-      summary: 'The deal\'s needs analysis (SPIN, pain points, goals, objections, summary) and its revision',
+      summary: "The deal's needs analysis (SPIN, pain points, goals, objections, summary) and its revision",
       ...needsToken,
       parameters: [dealParam],
       responses: { '200': described(needsView), ...errors([...noDeal]), ...unauthenticated },
@@ -116,13 +159,21 @@ export const accountPaths = {
       ...needsToken,
       parameters: [
         dealParam,
-        { name: 'If-Match', in: 'header', required: false, description: 'The revision you read, e.g. `"3"` (or send `revision` in the body).', schema: { type: 'string' } },
+        {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description: 'The revision you read, e.g. `"3"` (or send `revision` in the body).',
+          schema: { type: 'string' },
+        },
       ],
       requestBody: body(NeedsPutSchema),
       responses: {
         '200': described(`Saved; the revision went up by one. ${needsView}`),
         ...errors(['400', 'Invalid input (`validation_failed`), or no revision named.'], [...noDeal], '413'),
-        '409': errorResponse('The deal changed since that revision (`stale_revision`); the message and `fields[0]` name the current revision.'),
+        '409': errorResponse(
+          'The deal changed since that revision (`stale_revision`); the message and `fields[0]` name the current revision.',
+        ),
         ...unauthenticated,
         ...notWriter,
       },
@@ -132,7 +183,7 @@ export const accountPaths = {
     post: {
       operationId: 'logActivity',
       tags,
-      summary: 'Log a call, email, meeting, demo or note on the deal\'s timeline',
+      summary: "Log a call, email, meeting, demo or note on the deal's timeline",
       ...needsToken,
       parameters: [dealParam],
       requestBody: body(ActivityCreateSchema),
@@ -147,11 +198,13 @@ export const accountPaths = {
     get: {
       operationId: 'listActivities',
       tags,
-      summary: 'The deal\'s timeline, newest first (including materials sent), paged',
+      summary: "The deal's timeline, newest first (including materials sent), paged",
       ...needsToken,
       parameters: [dealParam, ...queryParams(ActivityListQuerySchema)],
       responses: {
-        '200': described(`\`{ dealId, activities, nextCursor }\`; pass \`nextCursor\` as \`before\` for older entries. Each activity ${activityView}`),
+        '200': described(
+          `\`{ dealId, activities, nextCursor }\`; pass \`nextCursor\` as \`before\` for older entries. Each activity ${activityView}`,
+        ),
         ...errors('400', [...noDeal]),
         ...unauthenticated,
       },

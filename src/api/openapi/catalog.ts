@@ -1,22 +1,33 @@
 import {
-  CatalogQuerySchema, PriceParamsSchema, PriceSchema, ProductCreateSchema, ProductListQuerySchema, ProductPatchSchema, SkuParamsSchema, TemplateParamsSchema,
+  CatalogQuerySchema,
+  PriceParamsSchema,
+  PriceSchema,
+  ProductCreateSchema,
+  ProductListQuerySchema,
+  ProductPatchSchema,
+  SkuParamsSchema,
+  TemplateParamsSchema,
 } from '../routes/catalog';
 import { QuoteTemplateContentSchema, QuoteTemplateInputSchema } from '../../usecases/quote-templates';
 import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
 import { needsToken, unauthenticated } from './people';
 
 const tags = ['catalog'];
-const skuParam = pathParam('sku', SkuParamsSchema.shape.sku, 'The product\'s SKU.');
+const skuParam = pathParam('sku', SkuParamsSchema.shape.sku, "The product's SKU.");
 const priceParams = [
   skuParam,
   pathParam('priceBook', PriceParamsSchema.shape.priceBook, 'The price book, e.g. `standard`.'),
   pathParam('currency', PriceParamsSchema.shape.currency, 'ISO 4217 code, e.g. `USD`.'),
 ];
-const templateParam = pathParam('name', TemplateParamsSchema.shape.name, 'The template\'s name.');
-const revopsOnly = { '403': errorResponse('Only revops changes the catalogue, price books and quote templates (`forbidden`).') };
-const priceView = '`{ priceBook, currency, unitPriceMinor, unitPriceFormatted }` (minor units: 120000 USD is $1,200.00)';
+const templateParam = pathParam('name', TemplateParamsSchema.shape.name, "The template's name.");
+const revopsOnly = {
+  '403': errorResponse('Only revops changes the catalogue, price books and quote templates (`forbidden`).'),
+};
+const priceView =
+  '`{ priceBook, currency, unitPriceMinor, unitPriceFormatted }` (minor units: 120000 USD is $1,200.00)';
 const productView = `\`{ id, sku, name, description, active, prices, createdAt, updatedAt }\`, each price ${priceView}`;
-const templateView = '`{ id, name, seller: { name, address, taxId }, paymentTerms, validForDays, currency, priceBook, notes, createdAt, updatedAt }`; `validForDays: null` means approvals.yaml `quotes.validFor` applies';
+const templateView =
+  '`{ id, name, seller: { name, address, taxId }, paymentTerms, validForDays, currency, priceBook, notes, createdAt, updatedAt }`; `validForDays: null` means approvals.yaml `quotes.validFor` applies';
 const noProduct = ['404', 'No product with this SKU (`not_found`).'] as const;
 const noTemplate = ['404', 'No quote template with this name (`not_found`).'] as const;
 
@@ -28,7 +39,13 @@ export const catalogPaths = {
       summary: 'Active products with their prices in a price book (default `standard`), optionally in one currency',
       ...needsToken,
       parameters: queryParams(CatalogQuerySchema),
-      responses: { '200': described(`\`{ priceBook, currency, products: [{ sku, name, description, prices }] }\`, each price ${priceView}.`), ...errors('400'), ...unauthenticated },
+      responses: {
+        '200': described(
+          `\`{ priceBook, currency, products: [{ sku, name, description, prices }] }\`, each price ${priceView}.`,
+        ),
+        ...errors('400'),
+        ...unauthenticated,
+      },
     },
   },
   '/api/products': {
@@ -66,11 +83,16 @@ export const catalogPaths = {
     patch: {
       operationId: 'updateProduct',
       tags,
-      summary: 'Change a product\'s name, description or active flag',
+      summary: "Change a product's name, description or active flag",
       ...needsToken,
       parameters: [skuParam],
       requestBody: body(ProductPatchSchema),
-      responses: { '200': described(productView), ...errors('400', [...noProduct], '413'), ...unauthenticated, ...revopsOnly },
+      responses: {
+        '200': described(productView),
+        ...errors('400', [...noProduct], '413'),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
     },
     delete: {
       operationId: 'removeProduct',
@@ -80,7 +102,9 @@ export const catalogPaths = {
       parameters: [skuParam],
       responses: {
         '204': { description: 'Deleted (no price book listed it).' },
-        '200': described(`Deactivated, not deleted, because a price book lists it: \`{ outcome: "deactivated", product }\`, the product ${productView}.`),
+        '200': described(
+          `Deactivated, not deleted, because a price book lists it: \`{ outcome: "deactivated", product }\`, the product ${productView}.`,
+        ),
         ...errors('400', [...noProduct]),
         ...unauthenticated,
         ...revopsOnly,
@@ -98,7 +122,14 @@ export const catalogPaths = {
       responses: {
         '201': described(`A new price book entry: ${priceView}.`),
         '200': described(`The entry's price changed: ${priceView}.`),
-        ...errors(['400', 'Invalid input (`validation_failed`): an unknown currency, or a price that is not decimal text, is negative or has more decimals than the currency.'], [...noProduct], '413'),
+        ...errors(
+          [
+            '400',
+            'Invalid input (`validation_failed`): an unknown currency, or a price that is not decimal text, is negative or has more decimals than the currency.',
+          ],
+          [...noProduct],
+          '413',
+        ),
         ...unauthenticated,
         ...revopsOnly,
       },
@@ -109,7 +140,12 @@ export const catalogPaths = {
       summary: 'Remove the product from a price book in one currency',
       ...needsToken,
       parameters: priceParams,
-      responses: { '204': { description: 'Removed.' }, ...errors('400', ['404', 'No such product, or it has no price there (`not_found`).']), ...unauthenticated, ...revopsOnly },
+      responses: {
+        '204': { description: 'Removed.' },
+        ...errors('400', ['404', 'No such product, or it has no price there (`not_found`).']),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
     },
   },
   '/api/quote-templates': {
@@ -146,11 +182,16 @@ export const catalogPaths = {
     put: {
       operationId: 'replaceQuoteTemplate',
       tags,
-      summary: 'Replace a quote template\'s content',
+      summary: "Replace a quote template's content",
       ...needsToken,
       parameters: [templateParam],
       requestBody: body(QuoteTemplateContentSchema),
-      responses: { '200': described(templateView), ...errors('400', [...noTemplate], '413'), ...unauthenticated, ...revopsOnly },
+      responses: {
+        '200': described(templateView),
+        ...errors('400', [...noTemplate], '413'),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
     },
     delete: {
       operationId: 'deleteQuoteTemplate',
@@ -158,7 +199,12 @@ export const catalogPaths = {
       summary: 'Delete a quote template (quotes built from it keep their content)',
       ...needsToken,
       parameters: [templateParam],
-      responses: { '204': { description: 'Deleted.' }, ...errors('400', [...noTemplate]), ...unauthenticated, ...revopsOnly },
+      responses: {
+        '204': { description: 'Deleted.' },
+        ...errors('400', [...noTemplate]),
+        ...unauthenticated,
+        ...revopsOnly,
+      },
     },
   },
 };

@@ -12,16 +12,24 @@ export function jsonSchema(schema: z.ZodType, io: Io = 'output'): JsonSchema {
   return rest;
 }
 
-export const json = (schema: z.ZodType, io: Io = 'output') => ({ 'application/json': { schema: jsonSchema(schema, io) } });
+export const json = (schema: z.ZodType, io: Io = 'output') => ({
+  'application/json': { schema: jsonSchema(schema, io) },
+});
 
 /** A JSON request body validated by `schema`. */
 export const body = (schema: z.ZodType) => ({ required: true, content: json(schema, 'input') });
 
 /** A response described in words (its handler's shape has no zod schema). */
-export const described = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+export const described = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object' } } },
+});
 
 /** An error response: `{ error: { code, message, fields? } }`. */
-export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+export const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
 
 /** The usual error responses, by status; pick with `errors('400', '404', …)` or override with a specific description. */
 const standardErrors = {
@@ -30,7 +38,8 @@ const standardErrors = {
   '401': 'The request is not authorised (`unauthorized`), e.g. a webhook without a valid signature.',
   '409': 'The journey rejected the command in its current state (`conflict`), e.g. BANT on a lead that is not an MQL.',
   '413': 'The request body is over 256 kB (`payload_too_large`).',
-  '503': 'A dependency is unreachable (`temporal_unavailable`, `database_unavailable` or `rules_unavailable`); retry after `Retry-After` seconds.',
+  '503':
+    'A dependency is unreachable (`temporal_unavailable`, `database_unavailable` or `rules_unavailable`); retry after `Retry-After` seconds.',
 } as const;
 export type ErrorStatus = keyof typeof standardErrors;
 
@@ -57,7 +66,13 @@ export function queryParams(schema: z.ZodType) {
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
     const { description, ...rest } = property;
-    return { name, in: 'query', required: (object.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest };
+    return {
+      name,
+      in: 'query',
+      required: (object.required ?? []).includes(name),
+      ...(description ? { description } : {}),
+      schema: rest,
+    };
   });
 }
 

@@ -16,10 +16,16 @@ import { body, described, errorResponse, errors, pathParam, queryParams } from '
 import { needsToken, unauthenticated } from './people';
 
 const dealParam = pathParam('dealId', DealIdSchema, 'The deal id (`dl_` + 22 characters).');
-const quoteParams = [pathParam('quoteId', z.string(), 'The quote id.'), pathParam('version', z.number().int().min(1), 'The version number.')];
+const quoteParams = [
+  pathParam('quoteId', z.string(), 'The quote id.'),
+  pathParam('version', z.number().int().min(1), 'The version number.'),
+];
 const forbidden = (who: string) => ({ '403': errorResponse(`${who} (\`forbidden\`).`) });
 const notWritable = forbidden('The caller is not the deal owner, one of their managers, or revops');
-const rejected = ['409', 'The workflow refused the command in its current state, with its reason (`conflict`), e.g. sending a version that is not approved.'] as const;
+const rejected = [
+  '409',
+  'The workflow refused the command in its current state, with its reason (`conflict`), e.g. sending a version that is not approved.',
+] as const;
 
 export const dealPaths = {
   '/api/leads/{id}/convert': {
@@ -46,14 +52,19 @@ export const dealPaths = {
       summary: 'Deals, newest first, by stage and owner',
       ...needsToken,
       parameters: queryParams(DealListQuerySchema),
-      responses: { '200': described('`{ deals: [{ id, name, owner, stage, amountMinor, currency, createdAt }] }`.'), ...errors('400'), ...unauthenticated },
+      responses: {
+        '200': described('`{ deals: [{ id, name, owner, stage, amountMinor, currency, createdAt }] }`.'),
+        ...errors('400'),
+        ...unauthenticated,
+      },
     },
   },
   '/api/deals/{dealId}': {
     get: {
       operationId: 'getDeal',
       tags: ['deals'],
-      summary: 'A deal: stage, live workflow state, stage events, decisions with explanations and rules versions, quotes and versions, approvals, meetings, contract',
+      summary:
+        'A deal: stage, live workflow state, stage events, decisions with explanations and rules versions, quotes and versions, approvals, meetings, contract',
       ...needsToken,
       parameters: [dealParam],
       responses: { '200': described('The deal view.'), ...errors('404'), ...unauthenticated },
@@ -63,13 +74,16 @@ export const dealPaths = {
     post: {
       operationId: 'moveDealStage',
       tags: ['deals'],
-      summary: "Move the deal to a stage, if the stage's exit criteria in approvals.yaml are met (closed-lost needs a reason)",
+      summary:
+        "Move the deal to a stage, if the stage's exit criteria in approvals.yaml are met (closed-lost needs a reason)",
       ...needsToken,
       parameters: [dealParam],
       requestBody: body(StageMoveSchema),
       responses: {
         '200': described('`{ stage, warnings }`: the new stage, and criteria with `severity: warn` that are not met.'),
-        '422': errorResponse('The exit criteria are not met (`not_allowed`); `fields` lists what is missing, one `{ path: "stage", message }` each.'),
+        '422': errorResponse(
+          'The exit criteria are not met (`not_allowed`); `fields` lists what is missing, one `{ path: "stage", message }` each.',
+        ),
         ...errors('400', '404', [...rejected], '503'),
         ...unauthenticated,
         ...notWritable,
@@ -80,22 +94,34 @@ export const dealPaths = {
     post: {
       operationId: 'scheduleMeeting',
       tags: ['deals'],
-      summary: 'Schedule a meeting or demo; reminders go out before it at the offsets in approvals.yaml `meetings.remindBefore`',
+      summary:
+        'Schedule a meeting or demo; reminders go out before it at the offsets in approvals.yaml `meetings.remindBefore`',
       ...needsToken,
       parameters: [dealParam],
       requestBody: body(MeetingSchema),
-      responses: { '201': described('`{ meetingId, remindAt }`.'), ...errors('400', '404', [...rejected], '503'), ...unauthenticated, ...notWritable },
+      responses: {
+        '201': described('`{ meetingId, remindAt }`.'),
+        ...errors('400', '404', [...rejected], '503'),
+        ...unauthenticated,
+        ...notWritable,
+      },
     },
   },
   '/api/deals/{dealId}/meetings/{meetingId}/outcome': {
     post: {
       operationId: 'recordMeetingOutcome',
       tags: ['deals'],
-      summary: 'Record attendance and feedback; attendees who came count as engaged; a held demo starts the follow-up cadence',
+      summary:
+        'Record attendance and feedback; attendees who came count as engaged; a held demo starts the follow-up cadence',
       ...needsToken,
       parameters: [dealParam, pathParam('meetingId', z.string(), 'The meeting id.')],
       requestBody: body(MeetingOutcomeSchema),
-      responses: { '200': described('`{ followUp }`: the follow-up cadence workflow id, or null.'), ...errors('400', '404', [...rejected], '503'), ...unauthenticated, ...notWritable },
+      responses: {
+        '200': described('`{ followUp }`: the follow-up cadence workflow id, or null.'),
+        ...errors('400', '404', [...rejected], '503'),
+        ...unauthenticated,
+        ...notWritable,
+      },
     },
   },
   '/api/quotes/{quoteId}/versions/{version}/send': {
@@ -105,7 +131,12 @@ export const dealPaths = {
       summary: 'Mark an approved quote version sent; it expires after its validity date (a durable timer)',
       ...needsToken,
       parameters: quoteParams,
-      responses: { '200': described('`{ versionId, expiresAt }`.'), ...errors('404', [...rejected], '503'), ...unauthenticated, ...notWritable },
+      responses: {
+        '200': described('`{ versionId, expiresAt }`.'),
+        ...errors('404', [...rejected], '503'),
+        ...unauthenticated,
+        ...notWritable,
+      },
     },
   },
   '/api/quotes/{quoteId}/versions/{version}/signature': {
@@ -116,24 +147,34 @@ export const dealPaths = {
       ...needsToken,
       parameters: quoteParams,
       requestBody: body(SignatureSchema),
-      responses: { '202': described('`{ envelopeId }`: the provider\'s envelope.'), ...errors('400', '404', [...rejected], '503'), ...unauthenticated, ...notWritable },
+      responses: {
+        '202': described("`{ envelopeId }`: the provider's envelope."),
+        ...errors('400', '404', [...rejected], '503'),
+        ...unauthenticated,
+        ...notWritable,
+      },
     },
   },
   '/api/approvals': {
     get: {
       operationId: 'listApprovals',
       tags: ['approvals'],
-      summary: 'Approval requests, newest first; `?assignee=me&status=pending` is an approver\'s queue',
+      summary: "Approval requests, newest first; `?assignee=me&status=pending` is an approver's queue",
       ...needsToken,
       parameters: queryParams(ApprovalListQuerySchema),
-      responses: { '200': described('`{ approvals: [{ id, status, tier, chain, contentHash, quote, steps }] }`.'), ...errors('400'), ...unauthenticated },
+      responses: {
+        '200': described('`{ approvals: [{ id, status, tier, chain, contentHash, quote, steps }] }`.'),
+        ...errors('400'),
+        ...unauthenticated,
+      },
     },
   },
   '/api/approvals/{requestId}': {
     get: {
       operationId: 'getApproval',
       tags: ['approvals'],
-      summary: 'One approval request: the quote version under approval (content, totals, content hash), every step, and its audit trail',
+      summary:
+        'One approval request: the quote version under approval (content, totals, content hash), every step, and its audit trail',
       ...needsToken,
       parameters: [pathParam('requestId', z.string(), 'The approval request id.')],
       responses: { '200': described('The approval request.'), ...errors('404'), ...unauthenticated },
@@ -143,15 +184,27 @@ export const dealPaths = {
     post: {
       operationId: 'decideApproval',
       tags: ['approvals'],
-      summary: 'Approve or reject a step (the designated approver or their delegate only); repeating the same decision returns it again',
+      summary:
+        'Approve or reject a step (the designated approver or their delegate only); repeating the same decision returns it again',
       ...needsToken,
-      parameters: [pathParam('requestId', z.string(), 'The approval request id.'), pathParam('stepId', z.string(), 'The step id.')],
+      parameters: [
+        pathParam('requestId', z.string(), 'The approval request id.'),
+        pathParam('stepId', z.string(), 'The step id.'),
+      ],
       requestBody: body(ApprovalDecisionSchema),
       responses: {
         '200': described('`{ stepId, decision, decidedBy, decidedAt, requestStatus }`.'),
-        ...errors('400', '404', ['409', 'The step was already decided differently or by someone else, the request was withdrawn, or the quote changed since the approver reviewed it (`conflict`; `contentHash` names the content under approval).'], '503'),
+        ...errors(
+          '400',
+          '404',
+          [
+            '409',
+            'The step was already decided differently or by someone else, the request was withdrawn, or the quote changed since the approver reviewed it (`conflict`; `contentHash` names the content under approval).',
+          ],
+          '503',
+        ),
         ...unauthenticated,
-        ...forbidden('The caller is neither the step\'s approver nor their named delegate'),
+        ...forbidden("The caller is neither the step's approver nor their named delegate"),
       },
     },
   },
@@ -159,16 +212,22 @@ export const dealPaths = {
     post: {
       operationId: 'delegateApproval',
       tags: ['approvals'],
-      summary: 'Hand an open step to someone else, with a reason (approvals.yaml `delegation.allowManual`; the new approver needs the same or a higher role)',
+      summary:
+        'Hand an open step to someone else, with a reason (approvals.yaml `delegation.allowManual`; the new approver needs the same or a higher role)',
       ...needsToken,
-      parameters: [pathParam('requestId', z.string(), 'The approval request id.'), pathParam('stepId', z.string(), 'The step id.')],
+      parameters: [
+        pathParam('requestId', z.string(), 'The approval request id.'),
+        pathParam('stepId', z.string(), 'The step id.'),
+      ],
       requestBody: body(DelegationSchema),
       responses: {
         '200': described('`{ stepId, assigneeEmail }`; the new approver is mailed.'),
-        '422': errorResponse('The rules refuse the hand-over (`not_allowed`): manual delegation is off, or the person is inactive, out of office or of a lower role.'),
+        '422': errorResponse(
+          'The rules refuse the hand-over (`not_allowed`): manual delegation is off, or the person is inactive, out of office or of a lower role.',
+        ),
         ...errors('400', '404', ['409', 'The step is no longer open (`conflict`).'], '503'),
         ...unauthenticated,
-        ...forbidden('The caller is neither the step\'s approver nor their named delegate'),
+        ...forbidden("The caller is neither the step's approver nor their named delegate"),
       },
     },
   },

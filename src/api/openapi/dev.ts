@@ -12,8 +12,13 @@ export const devPaths = {
       description: onlyEmbedded,
       parameters: queryParams(MailboxQuerySchema),
       responses: {
-        '200': described('`{ messages }`: each `{ id, receivedAt, envelope, from, to, subject, text, html, messageId, size }`.'),
-        ...errors(['400', 'An invalid or unknown query parameter (`validation_failed`).'], ['404', 'The embedded mail server does not run.']),
+        '200': described(
+          '`{ messages }`: each `{ id, receivedAt, envelope, from, to, subject, text, html, messageId, size }`.',
+        ),
+        ...errors(
+          ['400', 'An invalid or unknown query parameter (`validation_failed`).'],
+          ['404', 'The embedded mail server does not run.'],
+        ),
       },
     },
   },
@@ -23,7 +28,15 @@ export const devPaths = {
       tags: ['dev'],
       summary: 'One received email with its raw source (development)',
       description: onlyEmbedded,
-      parameters: [{ name: 'id', in: 'path', required: true, description: 'The message id from the listing.', schema: { type: 'string' } }],
+      parameters: [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          description: 'The message id from the listing.',
+          schema: { type: 'string' },
+        },
+      ],
       responses: {
         '200': described('The message as in the listing, plus `raw` (the RFC 5322 source).'),
         ...errors(['404', 'No such email (or the embedded mail server does not run).']),

@@ -7,7 +7,10 @@ const commandErrors = () =>
   errors(
     '400',
     ['404', 'No such lead (`not_found`).'],
-    ['409', 'The journey rejected the command in its current state, or is not running (`conflict`); `message` gives its reason.'],
+    [
+      '409',
+      'The journey rejected the command in its current state, or is not running (`conflict`); `message` gives its reason.',
+    ],
     '413',
     ['503', 'Temporal or the database is unreachable (`temporal_unavailable`, `database_unavailable`).'],
   );
@@ -37,7 +40,8 @@ export const journeyPaths = {
           name: 'Idempotency-Key',
           in: 'header',
           required: false,
-          description: 'Becomes the event id: an event posted again with the same key is recorded once (the repeat answers 200 with `duplicate: true`).',
+          description:
+            'Becomes the event id: an event posted again with the same key is recorded once (the repeat answers 200 with `duplicate: true`).',
           schema: { type: 'string' },
         },
       ],
@@ -55,12 +59,22 @@ export const journeyPaths = {
     BantSchema,
     '`{ stage, unmet, rulesVersion }`: the stage after qualification and the criteria still unmet.',
   ),
-  '/api/leads/{id}/disqualify': command('disqualifyLead', 'Disqualify the lead (it may be recycled later)', DisqualifySchema, '`{ stage, recycleAt }`: the new stage and when the lead returns to marketing, if ever.'),
+  '/api/leads/{id}/disqualify': command(
+    'disqualifyLead',
+    'Disqualify the lead (it may be recycled later)',
+    DisqualifySchema,
+    '`{ stage, recycleAt }`: the new stage and when the lead returns to marketing, if ever.',
+  ),
   '/api/leads/{id}/reassign': command(
     'reassignLead',
     'Reassign the lead to a rep or a queue (exactly one of `repEmail` or `queue`)',
     ReassignSchema,
-    '`{ owner, queue }`: the lead\'s owner and queue afterwards.',
+    "`{ owner, queue }`: the lead's owner and queue afterwards.",
   ),
-  '/api/leads/{id}/cadence': command('setCadencePaused', 'Pause or resume the lead\'s outreach cadence', CadencePauseSchema, 'The cadence state afterwards (`{ name, status, nextStep, … }`), or null when no cadence runs.'),
+  '/api/leads/{id}/cadence': command(
+    'setCadencePaused',
+    "Pause or resume the lead's outreach cadence",
+    CadencePauseSchema,
+    'The cadence state afterwards (`{ name, status, nextStep, … }`), or null when no cadence runs.',
+  ),
 };

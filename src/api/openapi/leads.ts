@@ -1,7 +1,17 @@
-import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema, LeadResponseSchema, SubmissionResponseSchema } from '../schemas';
+import {
+  LeadIdSchema,
+  LeadInputSchema,
+  LeadListQuerySchema,
+  LeadResponseSchema,
+  SubmissionResponseSchema,
+} from '../schemas';
 import { body, described, errors, json, pathParam, queryParams } from './common';
 
-export const leadIdParam = pathParam('id', LeadIdSchema, 'The lead id (`ld_` + 22 characters). An id of another form is a 404.');
+export const leadIdParam = pathParam(
+  'id',
+  LeadIdSchema,
+  'The lead id (`ld_` + 22 characters). An id of another form is a 404.',
+);
 
 export const leadPaths = {
   '/api/leads': {
@@ -20,13 +30,27 @@ export const leadPaths = {
       ],
       requestBody: leadInputBody(),
       responses: {
-        '201': { description: 'A new lead and journey were created (`Location` names the lead).', content: json(SubmissionResponseSchema) },
-        '200': { description: 'The submission was merged into the existing journey.', content: json(SubmissionResponseSchema) },
-        '202': { description: 'The journey holds the submission; it will be stored as soon as possible.', content: json(SubmissionResponseSchema) },
-        ...errors(['400', 'Malformed JSON, invalid fields (field-level messages in `fields`) or an invalid Idempotency-Key.'], ['409', 'The email and the external id belong to two different leads, or contradict the identifiers on record (`conflict`); nothing was merged.'], '413', [
-          '503',
-          'Temporal or the database is unreachable; nothing was captured.',
-        ]),
+        '201': {
+          description: 'A new lead and journey were created (`Location` names the lead).',
+          content: json(SubmissionResponseSchema),
+        },
+        '200': {
+          description: 'The submission was merged into the existing journey.',
+          content: json(SubmissionResponseSchema),
+        },
+        '202': {
+          description: 'The journey holds the submission; it will be stored as soon as possible.',
+          content: json(SubmissionResponseSchema),
+        },
+        ...errors(
+          ['400', 'Malformed JSON, invalid fields (field-level messages in `fields`) or an invalid Idempotency-Key.'],
+          [
+            '409',
+            'The email and the external id belong to two different leads, or contradict the identifiers on record (`conflict`); nothing was merged.',
+          ],
+          '413',
+          ['503', 'Temporal or the database is unreachable; nothing was captured.'],
+        ),
       },
     },
     get: {
@@ -35,8 +59,13 @@ export const leadPaths = {
       summary: 'List leads, newest first, with filters and keyset paging (e.g. the MQL queue: `?stage=mql&queue=…`)',
       parameters: queryParams(LeadListQuerySchema),
       responses: {
-        '200': described('`{ leads, nextCursor }`: one page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).'),
-        ...errors(['400', 'An invalid or unknown query parameter (`validation_failed`).'], ['503', 'The database is unreachable (`database_unavailable`).']),
+        '200': described(
+          '`{ leads, nextCursor }`: one page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).',
+        ),
+        ...errors(
+          ['400', 'An invalid or unknown query parameter (`validation_failed`).'],
+          ['503', 'The database is unreachable (`database_unavailable`).'],
+        ),
       },
     },
   },
@@ -56,18 +85,55 @@ export const leadPaths = {
     post: {
       operationId: 'captureFormWebhook',
       tags: ['leads'],
-      summary: 'A form tool delivers a submission (JSON or urlencoded); common field names (email, first_name, company, utm_campaign, …) are mapped onto the lead',
+      summary:
+        'A form tool delivers a submission (JSON or urlencoded); common field names (email, first_name, company, utm_campaign, …) are mapped onto the lead',
       parameters: [
-        { name: 'source', in: 'query', required: false, description: 'Source channel of this form (default `content`, or the form\'s `source` field).', schema: { type: 'string' } },
-        { name: 'X-Webhook-Id', in: 'header', required: false, description: 'Delivery id: redeliveries and concurrent retries of one delivery count once (also `X-Request-Id` or `Idempotency-Key`).', schema: { type: 'string' } },
-        { name: 'X-Leadflow-Signature', in: 'header', required: false, description: 'Required when LEADFLOW_WEBHOOK_SECRET is set: `sha256=<hex HMAC-SHA256 of the raw body>`.', schema: { type: 'string' } },
+        {
+          name: 'source',
+          in: 'query',
+          required: false,
+          description: "Source channel of this form (default `content`, or the form's `source` field).",
+          schema: { type: 'string' },
+        },
+        {
+          name: 'X-Webhook-Id',
+          in: 'header',
+          required: false,
+          description:
+            'Delivery id: redeliveries and concurrent retries of one delivery count once (also `X-Request-Id` or `Idempotency-Key`).',
+          schema: { type: 'string' },
+        },
+        {
+          name: 'X-Leadflow-Signature',
+          in: 'header',
+          required: false,
+          description: 'Required when LEADFLOW_WEBHOOK_SECRET is set: `sha256=<hex HMAC-SHA256 of the raw body>`.',
+          schema: { type: 'string' },
+        },
       ],
-      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } }, 'application/json': { schema: { type: 'object' } } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } },
+          'application/json': { schema: { type: 'object' } },
+        },
+      },
       responses: {
         '201': { description: 'A new lead and journey were created.', content: json(SubmissionResponseSchema) },
-        '200': { description: 'The submission was merged into the existing journey.', content: json(SubmissionResponseSchema) },
-        '202': { description: 'The journey holds the submission; it will be stored as soon as possible.', content: json(SubmissionResponseSchema) },
-        ...errors(['400', 'The submission is not a valid lead (field-level messages).'], ['401', 'The signature is missing or wrong.'], '413', ['503', 'Temporal or the database is unreachable; redeliver.']),
+        '200': {
+          description: 'The submission was merged into the existing journey.',
+          content: json(SubmissionResponseSchema),
+        },
+        '202': {
+          description: 'The journey holds the submission; it will be stored as soon as possible.',
+          content: json(SubmissionResponseSchema),
+        },
+        ...errors(
+          ['400', 'The submission is not a valid lead (field-level messages).'],
+          ['401', 'The signature is missing or wrong.'],
+          '413',
+          ['503', 'Temporal or the database is unreachable; redeliver.'],
+        ),
       },
     },
   },

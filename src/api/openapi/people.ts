@@ -19,12 +19,14 @@ export const securitySchemes = {
   bearerAuth: {
     type: 'http',
     scheme: 'bearer',
-    description: 'A person\'s API token, `lf_` + 43 characters. Create one with `npx leadflow tokens create --email you@company.com` or POST /api/people/{email}/tokens.',
+    description:
+      "A person's API token, `lf_` + 43 characters. Create one with `npx leadflow tokens create --email you@company.com` or POST /api/people/{email}/tokens.",
   },
 };
 
-const personParam = pathParam('email', EmailSchema, 'The person\'s email address (case-insensitive).');
-const tokenView = '`{ id, personEmail, label, prefix, status: live|expired|revoked, createdAt, createdBy, lastUsedAt, expiresAt, revokedAt }` (never the secret).';
+const personParam = pathParam('email', EmailSchema, "The person's email address (case-insensitive).");
+const tokenView =
+  '`{ id, personEmail, label, prefix, status: live|expired|revoked, createdAt, createdBy, lastUsedAt, expiresAt, revokedAt }` (never the secret).';
 const selfOrRevops = { '403': errorResponse('The caller is neither the person nor revops (`forbidden`).') };
 
 export const peoplePaths = {
@@ -46,7 +48,9 @@ export const peoplePaths = {
       parameters: [personParam],
       requestBody: body(TokenCreateSchema),
       responses: {
-        '201': described('`{ id, token, prefix, label, personEmail, expiresAt }`; `token` is the secret, shown this once.'),
+        '201': described(
+          '`{ id, token, prefix, label, personEmail, expiresAt }`; `token` is the secret, shown this once.',
+        ),
         ...errors('400', ['404', 'No such person in the tenant (`not_found`).'], '413'),
         ...unauthenticated,
         ...selfOrRevops,
@@ -56,7 +60,7 @@ export const peoplePaths = {
     get: {
       operationId: 'listTokens',
       tags: ['people'],
-      summary: 'A person\'s tokens, newest first, without secrets (the person themself or revops)',
+      summary: "A person's tokens, newest first, without secrets (the person themself or revops)",
       ...needsToken,
       parameters: [personParam],
       responses: {
@@ -76,7 +80,7 @@ export const peoplePaths = {
       parameters: [pathParam('id', TokenIdSchema, 'The token id (`tok_…`), as the listing shows it.')],
       responses: {
         '200': described(`The revoked token: ${tokenView}`),
-        ...errors(['404', 'No such token in the caller\'s tenant (`not_found`).']),
+        ...errors(['404', "No such token in the caller's tenant (`not_found`)."]),
         ...unauthenticated,
         '403': errorResponse('The caller neither owns the token nor is revops (`forbidden`).'),
       },

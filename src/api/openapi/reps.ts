@@ -2,10 +2,14 @@ import { EmailSchema, RepUpdateSchema, TenantQuerySchema } from '../routes/reps'
 import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
 import { needsToken, unauthenticated } from './people';
 
-const repEmailParam = pathParam('email', EmailSchema, 'The rep\'s email address (case-insensitive).');
+const repEmailParam = pathParam('email', EmailSchema, "The rep's email address (case-insensitive).");
 const tenantQuery = queryParams(TenantQuerySchema);
-const unavailable = ['503', 'No valid routing rules are active (`rules_unavailable`) or the database is unreachable (`database_unavailable`).'] as const;
-const repView = 'The rep: `{ email, name, routingName, stored, role, managerEmail, delegateEmail, timeZone, active, outOfOffice, outOfOfficeNow, maxOpenLeads, openLeads, pools }`.';
+const unavailable = [
+  '503',
+  'No valid routing rules are active (`rules_unavailable`) or the database is unreachable (`database_unavailable`).',
+] as const;
+const repView =
+  'The rep: `{ email, name, routingName, stored, role, managerEmail, delegateEmail, timeZone, active, outOfOffice, outOfOfficeNow, maxOpenLeads, openLeads, pools }`.';
 
 export const repPaths = {
   '/api/reps': {
@@ -28,13 +32,18 @@ export const repPaths = {
       parameters: [repEmailParam, ...tenantQuery],
       responses: {
         '200': described(repView),
-        ...errors(['400', 'An invalid `tenant` (`validation_failed`).'], ['404', 'No such rep in routing.yaml or in the tenant (or not an email).'], [...unavailable]),
+        ...errors(
+          ['400', 'An invalid `tenant` (`validation_failed`).'],
+          ['404', 'No such rep in routing.yaml or in the tenant (or not an email).'],
+          [...unavailable],
+        ),
       },
     },
     put: {
       operationId: 'putRep',
       tags: ['reps'],
-      summary: 'Create or update a rep (omitted fields keep their value; `null` clears one). Needs a token: revops may change anything; a person their own active, outOfOffice and delegateEmail; their manager their active and outOfOffice',
+      summary:
+        'Create or update a rep (omitted fields keep their value; `null` clears one). Needs a token: revops may change anything; a person their own active, outOfOffice and delegateEmail; their manager their active and outOfOffice',
       ...needsToken,
       parameters: [repEmailParam, ...tenantQuery],
       requestBody: { ...body(RepUpdateSchema), required: false },
@@ -43,7 +52,9 @@ export const repPaths = {
         '201': described(`Created (\`Location\` names the rep). ${repView}`),
         ...errors('400', '413', [...unavailable]),
         ...unauthenticated,
-        '403': errorResponse('The caller may not change these fields of this person, or the person is of another tenant (`forbidden`; the message says which fields need revops).'),
+        '403': errorResponse(
+          'The caller may not change these fields of this person, or the person is of another tenant (`forbidden`; the message says which fields need revops).',
+        ),
       },
     },
   },

@@ -8,7 +8,9 @@ export const rulesPaths = {
       tags: ['rules'],
       summary: 'The active rules version, its files, and the last rejected change if any',
       responses: {
-        '200': described('`{ state, activeVersion, activeFrom, pinned, loadedAt, dir, files, lastRejected? }`; `state` is ok, degraded (last change rejected) or error (nothing active).'),
+        '200': described(
+          '`{ state, activeVersion, activeFrom, pinned, loadedAt, dir, files, lastRejected? }`; `state` is ok, degraded (last change rejected) or error (nothing active).',
+        ),
       },
     },
   },
@@ -16,11 +18,19 @@ export const rulesPaths = {
     post: {
       operationId: 'validateRuleFile',
       tags: ['rules'],
-      summary: 'Validate a rule file\'s text (for editors); nothing is activated',
+      summary: "Validate a rule file's text (for editors); nothing is activated",
       requestBody: body(validateBody),
       responses: {
-        '200': described('`{ valid, kind, diagnostics, messages }`: whether the file is valid, with line-level diagnostics.'),
-        ...errors(['400', 'Malformed JSON or an invalid request, e.g. neither `kind` nor a recognisable `fileName` (`validation_failed`).'], '413'),
+        '200': described(
+          '`{ valid, kind, diagnostics, messages }`: whether the file is valid, with line-level diagnostics.',
+        ),
+        ...errors(
+          [
+            '400',
+            'Malformed JSON or an invalid request, e.g. neither `kind` nor a recognisable `fileName` (`validation_failed`).',
+          ],
+          '413',
+        ),
       },
     },
   },
@@ -29,10 +39,16 @@ export const rulesPaths = {
       operationId: 'getRulesVersion',
       tags: ['rules'],
       summary: 'The exact text of a stored rules version',
-      parameters: [pathParam('hash', versionParams.shape.hash, 'The version hash (hexadecimal), as in `activeVersion`.')],
+      parameters: [
+        pathParam('hash', versionParams.shape.hash, 'The version hash (hexadecimal), as in `activeVersion`.'),
+      ],
       responses: {
         '200': described('`{ hash, createdAt, activatedAt, summary, files }`.'),
-        ...errors(['400', 'The hash is not hexadecimal (`validation_failed`).'], ['404', 'No such version is stored.'], ['503', 'The database is unreachable (`database_unavailable`).']),
+        ...errors(
+          ['400', 'The hash is not hexadecimal (`validation_failed`).'],
+          ['404', 'No such version is stored.'],
+          ['503', 'The database is unreachable (`database_unavailable`).'],
+        ),
       },
     },
   },

@@ -11,7 +11,13 @@ import { LOGGED_ACTIVITY_KINDS, listActivities, logActivity } from '../../usecas
 import { LeadflowError } from '../../usecases/errors';
 import { NeedsAnalysisSchema, getNeeds, saveNeeds } from '../../usecases/needs';
 import {
-  addStakeholder, getStakeholder, getStakeholderGraph, listStakeholders, recordEngagement, removeStakeholder, updateStakeholder,
+  addStakeholder,
+  getStakeholder,
+  getStakeholderGraph,
+  listStakeholders,
+  recordEngagement,
+  removeStakeholder,
+  updateStakeholder,
 } from '../../usecases/stakeholders';
 import { parseInput } from '../input';
 import { DealIdSchema } from './deals';
@@ -21,8 +27,11 @@ export interface AccountRoutesDeps {
   now?: () => Date;
 }
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. "2026-03-02T09:00:00Z"' }).transform((iso) => new Date(iso));
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const instant = z.iso
+  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. "2026-03-02T09:00:00Z"' })
+  .transform((iso) => new Date(iso));
 const id = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
 export const DealParamsSchema = z.object({ dealId: DealIdSchema });
@@ -30,11 +39,21 @@ export const StakeholderParamsSchema = z.object({ dealId: DealIdSchema, contactI
 
 const stakeholderFields = {
   name: text(200),
-  email: z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')).transform((e) => e.toLowerCase()).nullable().optional(),
+  email: z
+    .string()
+    .trim()
+    .max(320, 'must be at most 320 characters')
+    .pipe(z.email('must be a valid email address'))
+    .transform((e) => e.toLowerCase())
+    .nullable()
+    .optional(),
   title: text(200).nullable().optional(),
   role: z.enum(STAKEHOLDER_ROLES, { error: `must be one of: ${STAKEHOLDER_ROLES.join(', ')}` }),
   influence: z.enum(INFLUENCE_LEVELS, { error: `must be one of: ${INFLUENCE_LEVELS.join(', ')}` }).optional(),
-  reportsToId: id.nullable().optional().meta({ description: 'Another stakeholder at the same account; no reporting circles.' }),
+  reportsToId: id
+    .nullable()
+    .optional()
+    .meta({ description: 'Another stakeholder at the same account; no reporting circles.' }),
   notes: text(4000).nullable().optional(),
 };
 export const StakeholderCreateSchema = z.strictObject(stakeholderFields);
@@ -42,11 +61,21 @@ export const StakeholderPatchSchema = z
   .strictObject(stakeholderFields)
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
-export const EngagementSchema = z.strictObject({ at: instant.optional().meta({ description: 'When they took part (default: now).' }) });
+export const EngagementSchema = z.strictObject({
+  at: instant.optional().meta({ description: 'When they took part (default: now).' }),
+});
 
 export const NeedsPutSchema = NeedsAnalysisSchema.extend({
-  summary: text(4000).nullable().default(null).meta({ description: 'The needs summary the stage exit criteria look for (`deal.needsSummary`).' }),
-  revision: z.number().int('must be a whole number').min(1, 'must be 1 or more').optional().meta({ description: 'The revision you read (or send If-Match).' }),
+  summary: text(4000)
+    .nullable()
+    .default(null)
+    .meta({ description: 'The needs summary the stage exit criteria look for (`deal.needsSummary`).' }),
+  revision: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .optional()
+    .meta({ description: 'The revision you read (or send If-Match).' }),
 });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -55,10 +84,19 @@ export const ActivityCreateSchema = z.strictObject({
   summary: text(2000),
   outcome: text(2000).nullable().optional(),
   occurredAt: instant.optional().meta({ description: 'When it happened (default: now); not in the future.' }),
-  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, 'must be 8–128 characters of letters, digits, . _ : -').optional().meta({ description: 'Logging again with the same key returns the first entry (200).' }),
+  idempotencyKey: z
+    .string()
+    .regex(IDEMPOTENCY_KEY, 'must be 8–128 characters of letters, digits, . _ : -')
+    .optional()
+    .meta({ description: 'Logging again with the same key returns the first entry (200).' }),
 });
 export const ActivityListQuerySchema = z.strictObject({
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–200').max(200, 'must be 1–200').default(50),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–200')
+    .max(200, 'must be 1–200')
+    .default(50),
   before: z.string().min(1).max(200).optional().meta({ description: '`nextCursor` of the previous page.' }),
 });
 
@@ -67,7 +105,11 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
   const dealParams = (req: Request) => dealIdOf(req);
-  const stakeholderParams = (req: Request) => ({ dealId: dealIdOf(req), contactId: parseInput(StakeholderParamsSchema.pick({ contactId: true }), 'params', req.params, 'The path').contactId });
+  const stakeholderParams = (req: Request) => ({
+    dealId: dealIdOf(req),
+    contactId: parseInput(StakeholderParamsSchema.pick({ contactId: true }), 'params', req.params, 'The path')
+      .contactId,
+  });
 
   router.get('/api/deals/:dealId/stakeholders', async (req, res) => {
     const actor = requireActor(req);
@@ -83,7 +125,10 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const dealId = dealParams(req);
     const input = parseInput(StakeholderCreateSchema, 'body', req.body, 'The stakeholder');
     const stakeholder = await addStakeholder(deps.db, actor, dealId, input, now());
-    res.status(201).location(`/api/deals/${encodeURIComponent(dealId)}/stakeholders/${stakeholder.id}`).json(stakeholder);
+    res
+      .status(201)
+      .location(`/api/deals/${encodeURIComponent(dealId)}/stakeholders/${stakeholder.id}`)
+      .json(stakeholder);
   });
   router.get('/api/deals/:dealId/stakeholders/:contactId', async (req, res) => {
     const actor = requireActor(req);
@@ -146,7 +191,11 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
 /** The deal id in the path; one that cannot be a deal id is simply not found, as on the other deal routes. */
 export function dealIdOf(req: Request): string {
   const parsed = DealIdSchema.safeParse(req.params.dealId);
-  if (!parsed.success) throw new LeadflowError('not_found', `No deal with id ${String(req.params.dealId)}: ${parsed.error.issues[0]?.message ?? 'invalid id'}.`);
+  if (!parsed.success)
+    throw new LeadflowError(
+      'not_found',
+      `No deal with id ${String(req.params.dealId)}: ${parsed.error.issues[0]?.message ?? 'invalid id'}.`,
+    );
   return parsed.data;
 }
 
@@ -154,16 +203,26 @@ export function dealIdOf(req: Request): string {
 function expectedRevisionOf(ifMatch: string | undefined, bodyRevision: number | undefined): number {
   const fromHeader = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch)?.[1];
   if (ifMatch !== undefined && fromHeader === undefined) {
-    throw new LeadflowError('validation_failed', 'The If-Match header is invalid.', { details: [{ path: 'header.If-Match', message: 'must be the revision you read, e.g. "3"' }] });
+    throw new LeadflowError('validation_failed', 'The If-Match header is invalid.', {
+      details: [{ path: 'header.If-Match', message: 'must be the revision you read, e.g. "3"' }],
+    });
   }
   const headerRevision = fromHeader === undefined ? undefined : Number(fromHeader);
   if (headerRevision !== undefined && bodyRevision !== undefined && headerRevision !== bodyRevision) {
-    throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', { details: [{ path: 'revision', message: `says ${bodyRevision} but If-Match says ${headerRevision}; send one` }] });
+    throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', {
+      details: [{ path: 'revision', message: `says ${bodyRevision} but If-Match says ${headerRevision}; send one` }],
+    });
   }
   const revision = headerRevision ?? bodyRevision;
   if (revision === undefined) {
     throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', {
-      details: [{ path: 'revision', message: 'is required: send the revision you read (GET …/needs) as If-Match or as "revision", so a concurrent edit is not overwritten' }],
+      details: [
+        {
+          path: 'revision',
+          message:
+            'is required: send the revision you read (GET …/needs) as If-Match or as "revision", so a concurrent edit is not overwritten',
+        },
+      ],
     });
   }
   return revision;
@@ -173,6 +232,9 @@ function expectedRevisionOf(ifMatch: string | undefined, bodyRevision: number | 
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 function notInFuture(at: Date, now: Date, path: string): Date {
-  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new LeadflowError('validation_failed', 'The request is invalid; see fields.', { details: [{ path, message: `must not be in the future (now is ${now.toISOString()})` }] });
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS)
+    throw new LeadflowError('validation_failed', 'The request is invalid; see fields.', {
+      details: [{ path, message: `must not be in the future (now is ${now.toISOString()})` }],
+    });
   return at;
 }

@@ -11,7 +11,8 @@ import { listAudit } from '../../usecases/audit-query';
 import { LeadflowError } from '../../usecases/errors';
 import { fieldErrors } from '../errors';
 
-const filterText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).optional();
+const filterText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).optional();
 
 export const AuditQuerySchema = z.strictObject({
   dealId: filterText(100),
@@ -20,7 +21,12 @@ export const AuditQuerySchema = z.strictObject({
   action: filterText(100),
   actor: filterText(320).transform((actor) => actor?.toLowerCase()),
   cursor: z.string().max(1000).optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(200, 'must be at most 200')
+    .default(50),
 });
 
 /** GET /api/audit. */
@@ -30,7 +36,12 @@ export function auditRoutes(deps: { db: Db }): Router {
     const actor = requireActor(req);
     const query = AuditQuerySchema.safeParse(req.query);
     if (!query.success) {
-      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(query.error).map((f) => ({ ...f, path: f.path === '(body)' ? 'query' : `query.${f.path}` })) });
+      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
+        details: fieldErrors(query.error).map((f) => ({
+          ...f,
+          path: f.path === '(body)' ? 'query' : `query.${f.path}`,
+        })),
+      });
     }
     const { cursor, limit, ...filter } = query.data;
     res.json(await listAudit(deps.db, { tenant: actor.tenant, filter, cursor, limit }));

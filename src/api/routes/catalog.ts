@@ -7,10 +7,27 @@ import { z } from 'zod';
 import { requireActor, requireRole } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { CURRENCY_CODES } from '../../domain/money';
-import { DEFAULT_PRICE_BOOK, createProduct, getCatalog, getProduct, listProducts, removePrice, removeProduct, setPrice, updateProduct } from '../../usecases/catalog';
 import {
-  PriceBookNameSchema, QuoteTemplateContentSchema, QuoteTemplateInputSchema, TemplateNameSchema,
-  createQuoteTemplate, deleteQuoteTemplate, findQuoteTemplate, listQuoteTemplates, replaceQuoteTemplate,
+  DEFAULT_PRICE_BOOK,
+  createProduct,
+  getCatalog,
+  getProduct,
+  listProducts,
+  removePrice,
+  removeProduct,
+  setPrice,
+  updateProduct,
+} from '../../usecases/catalog';
+import {
+  PriceBookNameSchema,
+  QuoteTemplateContentSchema,
+  QuoteTemplateInputSchema,
+  TemplateNameSchema,
+  createQuoteTemplate,
+  deleteQuoteTemplate,
+  findQuoteTemplate,
+  listQuoteTemplates,
+  replaceQuoteTemplate,
 } from '../../usecases/quote-templates';
 import { parseInput } from '../input';
 
@@ -19,9 +36,19 @@ export interface CatalogRoutesDeps {
   now?: () => Date;
 }
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-export const SkuSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits and . _ - (e.g. "PLAT-ENT-1Y")');
-const currency = z.string().toUpperCase().pipe(z.enum(CURRENCY_CODES, { error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})` }));
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const SkuSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits and . _ - (e.g. "PLAT-ENT-1Y")');
+const currency = z
+  .string()
+  .toUpperCase()
+  .pipe(
+    z.enum(CURRENCY_CODES, {
+      error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})`,
+    }),
+  );
 
 export const ProductCreateSchema = z.strictObject({
   sku: SkuSchema,
@@ -33,7 +60,10 @@ export const ProductPatchSchema = ProductCreateSchema.omit({ sku: true })
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
 export const ProductListQuerySchema = z.strictObject({
-  active: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+  active: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export const SkuParamsSchema = z.object({ sku: SkuSchema });
 export const PriceParamsSchema = z.object({ sku: SkuSchema, priceBook: PriceBookNameSchema, currency });
@@ -67,12 +97,22 @@ export function catalogRoutes(deps: CatalogRoutesDeps): Router {
 
   router.post('/api/products', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing the product catalogue');
-    const product = await createProduct(deps.db, actor, parseInput(ProductCreateSchema, 'body', req.body, 'The product'), now());
-    res.status(201).location(`/api/products/${encodeURIComponent(product.sku)}`).json(product);
+    const product = await createProduct(
+      deps.db,
+      actor,
+      parseInput(ProductCreateSchema, 'body', req.body, 'The product'),
+      now(),
+    );
+    res
+      .status(201)
+      .location(`/api/products/${encodeURIComponent(product.sku)}`)
+      .json(product);
   });
   router.get('/api/products', async (req, res) => {
     const actor = requireActor(req);
-    res.json({ products: await listProducts(deps.db, actor, parseInput(ProductListQuerySchema, 'query', req.query, 'The query')) });
+    res.json({
+      products: await listProducts(deps.db, actor, parseInput(ProductListQuerySchema, 'query', req.query, 'The query')),
+    });
   });
   router.get('/api/products/:sku', async (req, res) => {
     const actor = requireActor(req);
@@ -80,7 +120,15 @@ export function catalogRoutes(deps: CatalogRoutesDeps): Router {
   });
   router.patch('/api/products/:sku', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing the product catalogue');
-    res.json(await updateProduct(deps.db, actor, sku(req), parseInput(ProductPatchSchema, 'body', req.body, 'The product'), now()));
+    res.json(
+      await updateProduct(
+        deps.db,
+        actor,
+        sku(req),
+        parseInput(ProductPatchSchema, 'body', req.body, 'The product'),
+        now(),
+      ),
+    );
   });
   router.delete('/api/products/:sku', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing the product catalogue');
@@ -92,7 +140,13 @@ export function catalogRoutes(deps: CatalogRoutesDeps): Router {
     const actor = requireRole(req, MAINTAINERS, 'Changing a price book');
     const params = parseInput(PriceParamsSchema, 'params', req.params, 'The path');
     const { unitPrice } = parseInput(PriceSchema, 'body', req.body, 'The price');
-    const { price, created } = await setPrice(deps.db, actor, params.sku, { priceBook: params.priceBook, currency: params.currency, unitPrice }, now());
+    const { price, created } = await setPrice(
+      deps.db,
+      actor,
+      params.sku,
+      { priceBook: params.priceBook, currency: params.currency, unitPrice },
+      now(),
+    );
     res.status(created ? 201 : 200).json(price);
   });
   router.delete('/api/products/:sku/prices/:priceBook/:currency', async (req, res) => {

@@ -32,43 +32,72 @@ export interface DealRoutesDeps {
   temporal: Client;
 }
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. 2026-12-01T15:00:00Z' });
-export const DealIdSchema = z.string().regex(/^dl_[A-Za-z0-9_-]{22}$/, 'is not a deal id (dl_ followed by 22 characters)');
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const instant = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO-8601 date-time with a zone, e.g. 2026-12-01T15:00:00Z',
+});
+export const DealIdSchema = z
+  .string()
+  .regex(/^dl_[A-Za-z0-9_-]{22}$/, 'is not a deal id (dl_ followed by 22 characters)');
 export const CONTACT_ROLES = ['economic-buyer', 'decision-maker', 'influencer', 'champion', 'user', 'blocker'] as const;
 
 export const ConvertSchema = z.strictObject({
   name: text(200).optional(),
   contactRole: z.enum(CONTACT_ROLES, { error: `must be one of: ${CONTACT_ROLES.join(', ')}` }).default('champion'),
 });
-export const StageMoveSchema = z.strictObject({
-  to: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }),
-  reason: text(1000).optional(),
-}).refine((move) => move.to !== 'closed-lost' || move.reason !== undefined, { path: ['reason'], message: 'is required when closing a deal as lost: say why it was lost' });
+export const StageMoveSchema = z
+  .strictObject({
+    to: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }),
+    reason: text(1000).optional(),
+  })
+  .refine((move) => move.to !== 'closed-lost' || move.reason !== undefined, {
+    path: ['reason'],
+    message: 'is required when closing a deal as lost: say why it was lost',
+  });
 export const DealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }).optional(),
-  owner: z.email('must be the owner\'s email address').optional(),
+  owner: z.email("must be the owner's email address").optional(),
 });
 export const MeetingSchema = z.strictObject({
   kind: z.enum(['meeting', 'demo', 'presentation'], { error: 'must be meeting, demo or presentation' }),
   title: text(200),
   startsAt: instant,
   endsAt: instant,
-  attendees: z.array(z.strictObject({ name: text(200), email: z.email('must be an email address').optional(), contactId: text(100).optional() })).max(50).default([]),
+  attendees: z
+    .array(
+      z.strictObject({
+        name: text(200),
+        email: z.email('must be an email address').optional(),
+        contactId: text(100).optional(),
+      }),
+    )
+    .max(50)
+    .default([]),
 });
 export const MeetingOutcomeSchema = z.strictObject({
   status: z.enum(['held', 'cancelled', 'no-show'], { error: 'must be held, cancelled or no-show' }),
-  attendance: z.array(z.strictObject({ name: text(200), contactId: text(100).optional(), attended: z.boolean() })).max(50).default([]),
+  attendance: z
+    .array(z.strictObject({ name: text(200), contactId: text(100).optional(), attended: z.boolean() }))
+    .max(50)
+    .default([]),
   feedback: text(5000).optional(),
 });
-export const SignatureSchema = z.strictObject({ signer: z.strictObject({ name: text(200), email: z.email('must be an email address') }) });
+export const SignatureSchema = z.strictObject({
+  signer: z.strictObject({ name: text(200), email: z.email('must be an email address') }),
+});
 export const ApprovalDecisionSchema = z.strictObject({
   decision: z.enum(['approve', 'reject'], { error: 'must be approve or reject' }),
   comment: z.string().trim().max(2000, 'must be at most 2000 characters').default(''),
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex-character content hash of the quote version you reviewed'),
+  contentHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the 64-hex-character content hash of the quote version you reviewed'),
 });
 export const DelegationSchema = z.strictObject({
-  to: z.email('must be the email address of the person to hand the approval to').transform((email) => email.toLowerCase()),
+  to: z
+    .email('must be the email address of the person to hand the approval to')
+    .transform((email) => email.toLowerCase()),
   reason: text(1000),
 });
 export const ApprovalListQuerySchema = z.strictObject({
@@ -76,17 +105,27 @@ export const ApprovalListQuerySchema = z.strictObject({
   assignee: z.union([z.literal('me'), z.email()], { error: 'must be "me" or an email address' }).optional(),
   dealId: DealIdSchema.optional(),
 });
-const VersionParamsSchema = z.object({ quoteId: text(100), version: z.coerce.number().int().min(1, 'must be 1 or more') });
+const VersionParamsSchema = z.object({
+  quoteId: text(100),
+  version: z.coerce.number().int().min(1, 'must be 1 or more'),
+});
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, { details: fieldErrors(parsed.error) });
+  if (!parsed.success)
+    throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, {
+      details: fieldErrors(parsed.error),
+    });
   return parsed.data;
 }
 
 function dealId(req: Request): string {
   const id = DealIdSchema.safeParse(req.params.dealId);
-  if (!id.success) throw new LeadflowError('not_found', `No deal with id ${String(req.params.dealId)}: ${id.error.issues[0]?.message ?? 'invalid id'}.`);
+  if (!id.success)
+    throw new LeadflowError(
+      'not_found',
+      `No deal with id ${String(req.params.dealId)}: ${id.error.issues[0]?.message ?? 'invalid id'}.`,
+    );
   return id.data;
 }
 
@@ -98,7 +137,10 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
     const leadId = LeadIdSchema.safeParse(req.params.id);
     if (!leadId.success) throw new LeadflowError('not_found', `No lead with id ${req.params.id}.`);
     const converted = await convertLead(deps, actor, leadId.data, parse(ConvertSchema, req.body, 'The conversion'));
-    res.status(converted.created ? 201 : 200).location(`/api/deals/${converted.dealId}`).json(converted);
+    res
+      .status(converted.created ? 201 : 200)
+      .location(`/api/deals/${converted.dealId}`)
+      .json(converted);
   });
 
   router.get('/api/deals', async (req, res) => {
@@ -125,7 +167,15 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   router.post('/api/deals/:dealId/meetings/:meetingId/outcome', async (req, res) => {
     const actor = requireActor(req);
     const meetingId = parse(text(100), req.params.meetingId, 'The meeting id');
-    res.json(await completeMeeting(deps, actor, dealId(req), meetingId, parse(MeetingOutcomeSchema, req.body, 'The meeting outcome')));
+    res.json(
+      await completeMeeting(
+        deps,
+        actor,
+        dealId(req),
+        meetingId,
+        parse(MeetingOutcomeSchema, req.body, 'The meeting outcome'),
+      ),
+    );
   });
 
   router.post('/api/quotes/:quoteId/versions/:version/send', async (req, res) => {
@@ -143,7 +193,9 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
 
   router.get('/api/approvals', async (req, res) => {
     const actor = requireActor(req);
-    res.json({ approvals: await listApprovals(deps.db, actor, parse(ApprovalListQuerySchema, req.query, 'The query')) });
+    res.json({
+      approvals: await listApprovals(deps.db, actor, parse(ApprovalListQuerySchema, req.query, 'The query')),
+    });
   });
 
   router.get('/api/approvals/:requestId', async (req, res) => {
@@ -153,13 +205,29 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   router.post('/api/approvals/:requestId/steps/:stepId/decision', async (req, res) => {
     const actor = requireActor(req);
     const body = parse(ApprovalDecisionSchema, req.body, 'The decision');
-    res.json(await decideApprovalStep(deps, actor, parse(text(200), req.params.requestId, 'The approval id'), parse(text(300), req.params.stepId, 'The step id'), body));
+    res.json(
+      await decideApprovalStep(
+        deps,
+        actor,
+        parse(text(200), req.params.requestId, 'The approval id'),
+        parse(text(300), req.params.stepId, 'The step id'),
+        body,
+      ),
+    );
   });
 
   router.post('/api/approvals/:requestId/steps/:stepId/delegate', async (req, res) => {
     const actor = requireActor(req);
     const body = parse(DelegationSchema, req.body, 'The hand-over');
-    res.json(await delegateApprovalStep(deps, actor, parse(text(200), req.params.requestId, 'The approval id'), parse(text(300), req.params.stepId, 'The step id'), body));
+    res.json(
+      await delegateApprovalStep(
+        deps,
+        actor,
+        parse(text(200), req.params.requestId, 'The approval id'),
+        parse(text(300), req.params.stepId, 'The step id'),
+        body,
+      ),
+    );
   });
 
   return router;

@@ -21,22 +21,38 @@ export interface EsignRoutesDeps {
 }
 
 export const EsignWebhookParamsSchema = z.object({
-  provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a provider name such as "fake" (lowercase letters, digits and dashes)'),
+  provider: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,31}$/,
+      'must be a provider name such as "fake" (lowercase letters, digits and dashes)',
+    ),
 });
 
 export const SignatureEventReceiptSchema = z.object({
-  outcome: z.enum(['processed', 'duplicate', 'ignored']).describe('processed: applied now; duplicate: this event id was processed before (nothing changed); ignored: it contradicts the outcome already recorded.'),
+  outcome: z
+    .enum(['processed', 'duplicate', 'ignored'])
+    .describe(
+      'processed: applied now; duplicate: this event id was processed before (nothing changed); ignored: it contradicts the outcome already recorded.',
+    ),
   eventId: z.string(),
   signatureRequestId: z.string(),
-  status: z.string().describe('The signature request\'s status after this delivery: sent | signed | declined | voided.'),
-  dealNotified: z.boolean().describe('Whether this delivery signalled the deal\'s journey (false for a duplicate, or when the journey is not running).'),
+  status: z.string().describe("The signature request's status after this delivery: sent | signed | declined | voided."),
+  dealNotified: z
+    .boolean()
+    .describe(
+      "Whether this delivery signalled the deal's journey (false for a duplicate, or when the journey is not running).",
+    ),
 });
 
 export function esignRoutes(deps: EsignRoutesDeps): Router {
   const router = Router();
   router.post('/api/webhooks/esign/:provider', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const params = EsignWebhookParamsSchema.safeParse(req.params);
-    if (!params.success) throw new LeadflowError('validation_failed', 'The webhook URL is invalid; see fields.', { details: fieldErrors(params.error) });
+    if (!params.success)
+      throw new LeadflowError('validation_failed', 'The webhook URL is invalid; see fields.', {
+        details: fieldErrors(params.error),
+      });
     const receipt = await receiveSignatureEvent(
       { db: deps.db, temporal: deps.temporal, providers: deps.providers, logger: deps.logger },
       { providerName: params.data.provider, rawBody: rawBodyOf(req), headers: headersOf(req) },
@@ -54,5 +70,7 @@ function rawBodyOf(req: Request): Buffer {
 }
 
 function headersOf(req: Request): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+  return Object.fromEntries(
+    Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+  );
 }

@@ -18,7 +18,9 @@ export const LeadEventSchema = z
     type: z.enum(LEAD_EVENT_TYPES, { error: `must be one of: ${LEAD_EVENT_TYPES.join(', ')}` }),
     at: when.optional(),
     actor: actor.optional(),
-    details: z.record(z.string().max(64), z.union([z.string().max(2000), z.number().finite(), z.boolean()])).default({}),
+    details: z
+      .record(z.string().max(64), z.union([z.string().max(2000), z.number().finite(), z.boolean()]))
+      .default({}),
   })
   .strict();
 
@@ -34,14 +36,25 @@ export const BantSchema = z
 
 export const DisqualifySchema = z.object({ reason: z.string().trim().min(1).max(100), actor }).strict();
 export const ReassignSchema = z
-  .object({ repEmail: z.email('must be an email address').optional(), queue: z.string().trim().min(1).max(100).optional(), reason: z.string().trim().min(1).max(500), actor })
+  .object({
+    repEmail: z.email('must be an email address').optional(),
+    queue: z.string().trim().min(1).max(100).optional(),
+    reason: z.string().trim().min(1).max(500),
+    actor,
+  })
   .strict()
-  .refine((body) => Boolean(body.repEmail) !== Boolean(body.queue), { message: 'give exactly one of repEmail or queue', path: ['repEmail'] });
+  .refine((body) => Boolean(body.repEmail) !== Boolean(body.queue), {
+    message: 'give exactly one of repEmail or queue',
+    path: ['repEmail'],
+  });
 export const CadencePauseSchema = z.object({ paused: z.boolean(), actor }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? undefined);
-  if (!parsed.success) throw new LeadflowError('validation_failed', 'The request is invalid; see fields.', { details: fieldErrors(parsed.error) });
+  if (!parsed.success)
+    throw new LeadflowError('validation_failed', 'The request is invalid; see fields.', {
+      details: fieldErrors(parsed.error),
+    });
   return parsed.data;
 }
 
@@ -66,7 +79,13 @@ export function journeyRoutes(deps: { db: Db; temporal: Client; now?: () => Date
     const id = leadId(req);
     const body = parse(LeadEventSchema, req.body);
     const eventId = req.get('Idempotency-Key') ?? randomUUID();
-    const receipt = await updateJourney(deps, id, recordEvent, [{ eventId, type: body.type, at: body.at ?? now(), actor: body.actor, details: body.details }], `event-${eventId}`);
+    const receipt = await updateJourney(
+      deps,
+      id,
+      recordEvent,
+      [{ eventId, type: body.type, at: body.at ?? now(), actor: body.actor, details: body.details }],
+      `event-${eventId}`,
+    );
     res.status(receipt.duplicate ? 200 : 201).json({ eventId, ...receipt });
   });
 
@@ -79,20 +98,44 @@ export function journeyRoutes(deps: { db: Db; temporal: Client; now?: () => Date
   router.post('/api/leads/:id/disqualify', async (req, res) => {
     const id = leadId(req);
     const body = parse(DisqualifySchema, req.body);
-    res.json(await updateJourney(deps, id, disqualify, [{ reason: body.reason, actor: body.actor, at: now() }], updateId(req, 'disqualify')));
+    res.json(
+      await updateJourney(
+        deps,
+        id,
+        disqualify,
+        [{ reason: body.reason, actor: body.actor, at: now() }],
+        updateId(req, 'disqualify'),
+      ),
+    );
   });
 
   router.post('/api/leads/:id/reassign', async (req, res) => {
     const id = leadId(req);
     const body = parse(ReassignSchema, req.body);
     const to = body.repEmail ? { repEmail: body.repEmail } : { queue: body.queue ?? '' };
-    res.json(await updateJourney(deps, id, reassign, [{ to, actor: body.actor, reason: body.reason, at: now() }], updateId(req, 'reassign')));
+    res.json(
+      await updateJourney(
+        deps,
+        id,
+        reassign,
+        [{ to, actor: body.actor, reason: body.reason, at: now() }],
+        updateId(req, 'reassign'),
+      ),
+    );
   });
 
   router.post('/api/leads/:id/cadence', async (req, res) => {
     const id = leadId(req);
     const body = parse(CadencePauseSchema, req.body);
-    res.json(await updateJourney(deps, id, setCadencePaused, [{ paused: body.paused, actor: body.actor }], updateId(req, 'cadence')));
+    res.json(
+      await updateJourney(
+        deps,
+        id,
+        setCadencePaused,
+        [{ paused: body.paused, actor: body.actor }],
+        updateId(req, 'cadence'),
+      ),
+    );
   });
 
   return router;

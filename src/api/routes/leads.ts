@@ -24,7 +24,10 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
 
   router.post('/api/leads', async (req, res) => {
     const parsed = LeadInputSchema.safeParse(req.body ?? undefined);
-    if (!parsed.success) throw new LeadflowError('validation_failed', 'The lead is invalid; see fields.', { details: fieldErrors(parsed.error) });
+    if (!parsed.success)
+      throw new LeadflowError('validation_failed', 'The lead is invalid; see fields.', {
+        details: fieldErrors(parsed.error),
+      });
     const idempotencyKey = req.get('Idempotency-Key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new LeadflowError('validation_failed', 'The Idempotency-Key header is invalid.', {
@@ -51,13 +54,20 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
 
   router.get('/api/leads', async (req, res) => {
     const query = LeadListQuerySchema.safeParse(req.query);
-    if (!query.success) throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(query.error) });
+    if (!query.success)
+      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
+        details: fieldErrors(query.error),
+      });
     res.json(await listLeads({ db: deps.db }, { ...query.data, tenant: query.data.tenant ?? deps.defaultTenant }));
   });
 
   router.get('/api/leads/:id', async (req, res) => {
     const id = LeadIdSchema.safeParse(req.params.id);
-    if (!id.success) throw new LeadflowError('not_found', `No lead with id ${req.params.id}: ${id.error.issues[0]?.message ?? 'invalid id'}.`);
+    if (!id.success)
+      throw new LeadflowError(
+        'not_found',
+        `No lead with id ${req.params.id}: ${id.error.issues[0]?.message ?? 'invalid id'}.`,
+      );
     res.json(await viewLead({ db: deps.db, temporal: deps.temporal }, id.data));
   });
 

@@ -11,7 +11,12 @@ export interface MailboxRoutesDeps {
 export const MailboxQuerySchema = z
   .object({
     to: z.string().trim().min(3, 'must be an email address').max(320).optional(),
-    limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–500').max(500, 'must be 1–500').default(100),
+    limit: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be 1–500')
+      .max(500, 'must be 1–500')
+      .default(100),
   })
   .strict();
 
@@ -24,13 +29,20 @@ export function mailboxRoutes(deps: MailboxRoutesDeps): Router {
 
   router.get('/api/dev/mailbox', async (req, res) => {
     const query = MailboxQuerySchema.safeParse(req.query);
-    if (!query.success) throw new LeadflowError('validation_failed', 'The mailbox query is invalid; see fields.', { details: fieldErrors(query.error) });
+    if (!query.success)
+      throw new LeadflowError('validation_failed', 'The mailbox query is invalid; see fields.', {
+        details: fieldErrors(query.error),
+      });
     res.json({ messages: await deps.mailbox.list(query.data) });
   });
 
   router.get('/api/dev/mailbox/:id', async (req, res) => {
     const message = await deps.mailbox.get(req.params.id);
-    if (!message) throw new LeadflowError('not_found', `No email with id ${req.params.id} in the mailbox; GET /api/dev/mailbox lists them.`);
+    if (!message)
+      throw new LeadflowError(
+        'not_found',
+        `No email with id ${req.params.id} in the mailbox; GET /api/dev/mailbox lists them.`,
+      );
     res.json(message);
   });
 

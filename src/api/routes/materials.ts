@@ -6,7 +6,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireActor, requireRole, type PersonRole } from '../../auth/actor';
 import type { Db } from '../../db/client';
-import { MATERIAL_TYPES, listDealMaterials, listLatestMaterials, listMaterialVersions, publishMaterial, shareMaterial } from '../../usecases/materials';
+import {
+  MATERIAL_TYPES,
+  listDealMaterials,
+  listLatestMaterials,
+  listMaterialVersions,
+  publishMaterial,
+  shareMaterial,
+} from '../../usecases/materials';
 import { parseInput } from '../input';
 import { dealIdOf } from './accounts';
 
@@ -18,22 +25,41 @@ export interface MaterialRoutesDeps {
 /** Who may publish a material version. */
 export const MATERIAL_PUBLISHERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-export const MaterialKeySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be lowercase letters, digits and dashes, e.g. "platform-overview-deck"');
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const MaterialKeySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be lowercase letters, digits and dashes, e.g. "platform-overview-deck"');
 const type = z.enum(MATERIAL_TYPES, { error: `must be one of: ${MATERIAL_TYPES.join(', ')}` });
-const tag = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9 .&+-]{0,49}$/, 'tags are up to 50 lowercase letters, digits, spaces and . & + -');
+const tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9 .&+-]{0,49}$/, 'tags are up to 50 lowercase letters, digits, spaces and . & + -');
 
 export const MaterialPublishSchema = z.strictObject({
-  key: MaterialKeySchema.meta({ description: 'Stable across versions; publishing an existing key adds its next version.' }),
+  key: MaterialKeySchema.meta({
+    description: 'Stable across versions; publishing an existing key adds its next version.',
+  }),
   title: text(200),
   type,
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000, 'must be at most 2000 characters'),
-  tags: z.array(tag).max(20, 'at most 20 tags').default([]).transform((tags) => [...new Set(tags)]),
+  tags: z
+    .array(tag)
+    .max(20, 'at most 20 tags')
+    .default([])
+    .transform((tags) => [...new Set(tags)]),
 });
 export const MaterialListQuerySchema = z.strictObject({
   tag: tag.optional(),
   type: type.optional(),
-  q: z.string().trim().min(1).max(200).optional().meta({ description: 'Text in the key, title or tags (case-insensitive).' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Text in the key, title or tags (case-insensitive).' }),
 });
 export const MaterialKeyParamsSchema = z.object({ key: MaterialKeySchema });
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -42,9 +68,15 @@ export const MaterialShareSchema = z
     materialKey: MaterialKeySchema.optional().meta({ description: 'Sends the latest version of this key.' }),
     materialId: z.string().min(1).max(100).optional().meta({ description: 'Sends this exact version.' }),
     contactId: z.string().min(1).max(100).nullable().optional().meta({ description: 'The stakeholder it went to.' }),
-    idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, 'must be 8–128 characters of letters, digits, . _ : -').optional(),
+    idempotencyKey: z
+      .string()
+      .regex(IDEMPOTENCY_KEY, 'must be 8–128 characters of letters, digits, . _ : -')
+      .optional(),
   })
-  .refine((s) => (s.materialKey === undefined) !== (s.materialId === undefined), { message: 'give exactly one of materialKey or materialId', path: ['materialKey'] });
+  .refine((s) => (s.materialKey === undefined) !== (s.materialId === undefined), {
+    message: 'give exactly one of materialKey or materialId',
+    path: ['materialKey'],
+  });
 
 export function materialRoutes(deps: MaterialRoutesDeps): Router {
   const router = Router();

@@ -17,8 +17,18 @@ export interface PeopleRoutesDeps {
 }
 
 export const TokenCreateSchema = z.strictObject({
-  label: z.string().trim().min(1, 'must not be empty, e.g. "laptop" or "crm sync"').max(100, 'must be at most 100 characters'),
-  expiresInDays: z.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(3650, 'must be at most 3650 (ten years)').nullable().optional(),
+  label: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty, e.g. "laptop" or "crm sync"')
+    .max(100, 'must be at most 100 characters'),
+  expiresInDays: z
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1')
+    .max(3650, 'must be at most 3650 (ten years)')
+    .nullable()
+    .optional(),
 });
 
 export const TokenIdSchema = z.string().min(1).max(100);
@@ -36,17 +46,34 @@ export function peopleRoutes(deps: PeopleRoutesDeps): Router {
     const actor = requireActor(req);
     const email = EmailSchema.safeParse(req.params.email);
     const body = TokenCreateSchema.safeParse(req.body ?? {});
-    const problems = [...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))), ...(body.success ? [] : fieldErrors(body.error))];
-    if (!email.success || !body.success) throw new LeadflowError('validation_failed', 'The token request is invalid; see fields.', { details: problems });
-    const issued = await issueToken(deps.db, { tenant: actor.tenant, personEmail: email.data, label: body.data.label, expiresInDays: body.data.expiresInDays, by: actor, now: now() });
+    const problems = [
+      ...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))),
+      ...(body.success ? [] : fieldErrors(body.error)),
+    ];
+    if (!email.success || !body.success)
+      throw new LeadflowError('validation_failed', 'The token request is invalid; see fields.', { details: problems });
+    const issued = await issueToken(deps.db, {
+      tenant: actor.tenant,
+      personEmail: email.data,
+      label: body.data.label,
+      expiresInDays: body.data.expiresInDays,
+      by: actor,
+      now: now(),
+    });
     res.status(201).json(issued);
   });
 
   router.get('/api/people/:email/tokens', async (req, res) => {
     const actor = requireActor(req);
     const email = EmailSchema.safeParse(req.params.email);
-    if (!email.success) throw new LeadflowError('validation_failed', 'The person is invalid; see fields.', { details: fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' })) });
-    res.json({ email: email.data, tokens: await listTokens(deps.db, { tenant: actor.tenant, personEmail: email.data, by: actor, now: now() }) });
+    if (!email.success)
+      throw new LeadflowError('validation_failed', 'The person is invalid; see fields.', {
+        details: fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' })),
+      });
+    res.json({
+      email: email.data,
+      tokens: await listTokens(deps.db, { tenant: actor.tenant, personEmail: email.data, by: actor, now: now() }),
+    });
   });
 
   router.delete('/api/tokens/:id', async (req, res) => {

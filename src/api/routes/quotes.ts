@@ -14,8 +14,22 @@ import { NoActiveRulesetError, type RuleRegistry } from '../../rules/registry';
 import type { Ruleset } from '../../rules/ruleset';
 import { LeadflowError } from '../../usecases/errors';
 import { TemplateNameSchema } from '../../usecases/quote-templates';
-import { diffQuote, listDealQuotes, listQuoteVersions, renderQuoteVersion, viewQuote, viewQuoteVersion, type QuoteDocumentFormat } from '../../usecases/quote-views';
-import { createQuote, editQuote, submitQuoteVersion, type QuoteDeps, type QuoteWriteResult } from '../../usecases/quotes';
+import {
+  diffQuote,
+  listDealQuotes,
+  listQuoteVersions,
+  renderQuoteVersion,
+  viewQuote,
+  viewQuoteVersion,
+  type QuoteDocumentFormat,
+} from '../../usecases/quote-views';
+import {
+  createQuote,
+  editQuote,
+  submitQuoteVersion,
+  type QuoteDeps,
+  type QuoteWriteResult,
+} from '../../usecases/quotes';
 import { parseInput } from '../input';
 import { SkuSchema } from './catalog';
 import { DealIdSchema } from './deals';
@@ -27,31 +41,69 @@ export interface QuoteRoutesDeps {
   now?: () => Date;
 }
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const decimalText = (example: string, what: string) =>
-  z.string({ error: `must be text such as "${example}" (not a JSON number, so it stays exact)` }).trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters').meta({ description: what });
+  z
+    .string({ error: `must be text such as "${example}" (not a JSON number, so it stays exact)` })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(40, 'must be at most 40 characters')
+    .meta({ description: what });
 
-export const QuoteIdSchema = z.string().regex(/^qo_[A-Za-z0-9_-]{22}$/, 'is not a quote id (qo_ followed by 22 characters)');
+export const QuoteIdSchema = z
+  .string()
+  .regex(/^qo_[A-Za-z0-9_-]{22}$/, 'is not a quote id (qo_ followed by 22 characters)');
 export const RegionSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .refine(isRegionCode, 'must be a region code: an ISO 3166 country, optionally with a subdivision, e.g. "US-NY", "GB", "DE"')
-  .meta({ description: 'The tax region: ISO 3166 country code, optionally "-" and a subdivision ("US-NY", "GB"); its rate comes from approvals.yaml `quotes.taxRates`.' });
+  .refine(
+    isRegionCode,
+    'must be a region code: an ISO 3166 country, optionally with a subdivision, e.g. "US-NY", "GB", "DE"',
+  )
+  .meta({
+    description:
+      'The tax region: ISO 3166 country code, optionally "-" and a subdivision ("US-NY", "GB"); its rate comes from approvals.yaml `quotes.taxRates`.',
+  });
 
 export const QuoteLineSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, _ or -').optional()
-    .meta({ description: 'Keeps the line\'s identity across versions (from a previous version\'s `content.lines[].id`). Without it, a line takes over the previous version\'s line with the same SKU.' }),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, _ or -')
+    .optional()
+    .meta({
+      description:
+        "Keeps the line's identity across versions (from a previous version's `content.lines[].id`). Without it, a line takes over the previous version's line with the same SKU.",
+    }),
   sku: SkuSchema,
-  quantity: z.number({ error: 'must be a whole number of units' }).int('must be a whole number of units').min(1, 'must be at least 1').max(1_000_000_000, 'must be at most 1,000,000,000'),
-  unitPrice: decimalText('1200.00', 'Decimal text in the quote\'s currency; default: the template\'s price book price.').optional(),
+  quantity: z
+    .number({ error: 'must be a whole number of units' })
+    .int('must be a whole number of units')
+    .min(1, 'must be at least 1')
+    .max(1_000_000_000, 'must be at most 1,000,000,000'),
+  unitPrice: decimalText(
+    '1200.00',
+    "Decimal text in the quote's currency; default: the template's price book price.",
+  ).optional(),
   discount: decimalText('12.5', 'Percent, up to 2 decimals, e.g. "12.5"; default 0.').optional(),
 });
 
 export const QuoteDraftSchema = z.strictObject({
-  template: TemplateNameSchema.optional().meta({ description: 'The quote template (seller, payment terms, currency, price book, validity); default "standard". An edit that names none keeps the quote\'s template.' }),
-  currency: z.string().toUpperCase().pipe(z.enum(CURRENCY_CODES, { error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})` })).optional()
-    .meta({ description: 'Default: the template\'s currency. An edit keeps the quote\'s currency.' }),
+  template: TemplateNameSchema.optional().meta({
+    description:
+      'The quote template (seller, payment terms, currency, price book, validity); default "standard". An edit that names none keeps the quote\'s template.',
+  }),
+  currency: z
+    .string()
+    .toUpperCase()
+    .pipe(
+      z.enum(CURRENCY_CODES, {
+        error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})`,
+      }),
+    )
+    .optional()
+    .meta({ description: "Default: the template's currency. An edit keeps the quote's currency." }),
   customer: z.strictObject({
     company: text(200),
     contactName: text(200).optional(),
@@ -60,28 +112,74 @@ export const QuoteDraftSchema = z.strictObject({
     region: RegionSchema,
   }),
   lines: z.array(QuoteLineSchema).min(1, 'a quote needs at least one line').max(200, 'at most 200 lines'),
-  overallDiscount: decimalText('5', 'Percent off the subtotal after line discounts, up to 2 decimals; default 0.').optional(),
-  termMonths: z.number({ error: 'must be a whole number of months' }).int('must be a whole number of months').min(1, 'must be at least 1 month').max(120, 'must be at most 120 months (ten years)').optional()
-    .meta({ description: 'The subscription term in months; the won contract runs this long. Default: the previous version\'s, else 12.' }),
-  paymentTerms: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short code such as "net-30", "net-45" or "due-on-receipt"').optional(),
-  validUntil: z.iso.date('must be a date, YYYY-MM-DD').optional().meta({ description: 'Last day the offer stands; default today + the template\'s validForDays, else approvals.yaml `quotes.validFor`.' }),
+  overallDiscount: decimalText(
+    '5',
+    'Percent off the subtotal after line discounts, up to 2 decimals; default 0.',
+  ).optional(),
+  termMonths: z
+    .number({ error: 'must be a whole number of months' })
+    .int('must be a whole number of months')
+    .min(1, 'must be at least 1 month')
+    .max(120, 'must be at most 120 months (ten years)')
+    .optional()
+    .meta({
+      description:
+        "The subscription term in months; the won contract runs this long. Default: the previous version's, else 12.",
+    }),
+  paymentTerms: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short code such as "net-30", "net-45" or "due-on-receipt"')
+    .optional(),
+  validUntil: z.iso
+    .date('must be a date, YYYY-MM-DD')
+    .optional()
+    .meta({
+      description:
+        "Last day the offer stands; default today + the template's validForDays, else approvals.yaml `quotes.validFor`.",
+    }),
   notes: text(4000).optional(),
 });
 export const QuoteEditSchema = QuoteDraftSchema.extend({
-  revision: z.number({ error: 'must be the revision you read (GET /api/quotes/{quoteId})' }).int('must be a whole number').min(1, 'must be 1 or more'),
+  revision: z
+    .number({ error: 'must be the revision you read (GET /api/quotes/{quoteId})' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more'),
 });
-export const VersionParamsSchema = z.object({ quoteId: QuoteIdSchema, version: z.coerce.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more') });
+export const VersionParamsSchema = z.object({
+  quoteId: QuoteIdSchema,
+  version: z.coerce
+    .number({ error: 'must be a version number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more'),
+});
 export const DiffQuerySchema = z.strictObject({
-  from: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').optional().meta({ description: 'Default: the version before `to`.' }),
-  to: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').optional().meta({ description: 'Default: the current version.' }),
+  from: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .optional()
+    .meta({ description: 'Default: the version before `to`.' }),
+  to: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .optional()
+    .meta({ description: 'Default: the current version.' }),
 });
 export const DocumentQuerySchema = z.strictObject({
-  format: z.enum(['html', 'pdf'], { error: 'must be html or pdf' }).optional().meta({ description: 'Overrides the Accept header.' }),
+  format: z
+    .enum(['html', 'pdf'], { error: 'must be html or pdf' })
+    .optional()
+    .meta({ description: 'Overrides the Accept header.' }),
 });
 
 function pathId<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new LeadflowError('not_found', `No ${what} ${String(value)}: ${parsed.error.issues[0]?.message ?? 'invalid id'}.`);
+  if (!parsed.success)
+    throw new LeadflowError(
+      'not_found',
+      `No ${what} ${String(value)}: ${parsed.error.issues[0]?.message ?? 'invalid id'}.`,
+    );
   return parsed.data;
 }
 
@@ -100,18 +198,29 @@ export function quoteRoutes(deps: QuoteRoutesDeps): Router {
       try {
         return deps.registry.active();
       } catch (error) {
-        if (error instanceof NoActiveRulesetError) throw new LeadflowError('rules_unavailable', 'No valid rules are active, so tax rates and approvals cannot be decided; fix the rules (`npx leadflow rules check`).', { cause: error });
+        if (error instanceof NoActiveRulesetError)
+          throw new LeadflowError(
+            'rules_unavailable',
+            'No valid rules are active, so tax rates and approvals cannot be decided; fix the rules (`npx leadflow rules check`).',
+            { cause: error },
+          );
         throw error;
       }
     },
   };
   const quoteId = (req: Request) => pathId(QuoteIdSchema, req.params.quoteId, 'quote');
-  const versionParams = (req: Request) => parseInput(VersionParamsSchema, 'params', { ...req.params, quoteId: quoteId(req) }, 'The path');
+  const versionParams = (req: Request) =>
+    parseInput(VersionParamsSchema, 'params', { ...req.params, quoteId: quoteId(req) }, 'The path');
 
   router.post('/api/deals/:dealId/quotes', async (req, res) => {
     const actor = requireActor(req);
     const dealId = pathId(DealIdSchema, req.params.dealId, 'deal');
-    const result = await createQuote(useCases, actor, dealId, parseInput(QuoteDraftSchema, 'body', req.body, 'The quote'));
+    const result = await createQuote(
+      useCases,
+      actor,
+      dealId,
+      parseInput(QuoteDraftSchema, 'body', req.body, 'The quote'),
+    );
     res.status(writeStatus(result, 201)).location(`/api/quotes/${result.quote.id}`).json(result);
   });
 
@@ -171,9 +280,13 @@ function documentFormat(req: Request): QuoteDocumentFormat {
   const accepted = req.accepts(['text/html', 'application/pdf']);
   if (accepted === 'application/pdf') return 'pdf';
   if (accepted === 'text/html') return 'html';
-  throw new LeadflowError('validation_failed', 'A quote document is text/html or application/pdf; ask for one in Accept, or add ?format=html or ?format=pdf.', {
-    details: [{ path: 'format', message: 'must be html or pdf' }],
-  });
+  throw new LeadflowError(
+    'validation_failed',
+    'A quote document is text/html or application/pdf; ask for one in Accept, or add ?format=html or ?format=pdf.',
+    {
+      details: [{ path: 'format', message: 'must be html or pdf' }],
+    },
+  );
 }
 
 function sendDocument(res: Response, document: Awaited<ReturnType<typeof renderQuoteVersion>>): void {

@@ -25,9 +25,21 @@ export interface RepRoutesDeps {
 
 export const REP_ROLES = ['rep', ...APPROVER_ROLES, 'revops'] as const;
 
-export const EmailSchema = z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('must be a valid email address')).transform(repKey);
-export const TenantQuerySchema = z.object({ tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes').optional() });
-const Instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. "2026-03-02T09:00:00Z"' }).transform((iso) => new Date(iso));
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(320, 'must be at most 320 characters')
+  .pipe(z.email('must be a valid email address'))
+  .transform(repKey);
+export const TenantQuerySchema = z.object({
+  tenant: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes')
+    .optional(),
+});
+const Instant = z.iso
+  .datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, e.g. "2026-03-02T09:00:00Z"' })
+  .transform((iso) => new Date(iso));
 
 /** An IANA zone such as "Europe/Berlin", stored in its canonical spelling. */
 const TimeZoneSchema = z.string().transform((zone, ctx) => {
@@ -48,7 +60,10 @@ export const RepUpdateSchema = z.strictObject({
   active: z.boolean({ error: 'must be true or false' }).optional(),
   outOfOffice: z
     .strictObject({ from: Instant.nullable().default(null), until: Instant.nullable().default(null) })
-    .refine((w) => w.from !== null || w.until !== null, 'give "from", "until" or both; use null to clear the out-of-office')
+    .refine(
+      (w) => w.from !== null || w.until !== null,
+      'give "from", "until" or both; use null to clear the out-of-office',
+    )
     .refine((w) => !w.from || !w.until || w.from < w.until, { message: 'must be after "from"', path: ['until'] })
     .nullable()
     .optional(),
@@ -97,9 +112,17 @@ export function repRoutes(deps: RepRoutesDeps): Router {
   router.get('/api/reps/:email', async (req, res) => {
     const tenant = tenantOf(req.query, deps.defaultTenant);
     const email = EmailSchema.safeParse(req.params.email);
-    if (!email.success) throw new LeadflowError('not_found', `No rep ${req.params.email}: ${email.error.issues[0]?.message ?? 'not an email'}.`);
+    if (!email.success)
+      throw new LeadflowError(
+        'not_found',
+        `No rep ${req.params.email}: ${email.error.issues[0]?.message ?? 'not an email'}.`,
+      );
     const view = await findRep(deps, tenant, email.data, now());
-    if (!view) throw new LeadflowError('not_found', `No rep ${email.data} in routing.yaml or in tenant ${tenant}. Create one with PUT /api/reps/${email.data}.`);
+    if (!view)
+      throw new LeadflowError(
+        'not_found',
+        `No rep ${email.data} in routing.yaml or in tenant ${tenant}. Create one with PUT /api/reps/${email.data}.`,
+      );
     res.json(view);
   });
 
@@ -108,12 +131,26 @@ export function repRoutes(deps: RepRoutesDeps): Router {
     const tenant = tenantOf(req.query, actor.tenant);
     const email = EmailSchema.safeParse(req.params.email);
     const body = RepUpdateSchema.safeParse(req.body ?? {});
-    const problems = [...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))), ...(body.success ? [] : fieldErrors(body.error))];
-    if (!email.success || !body.success) throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
+    const problems = [
+      ...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))),
+      ...(body.success ? [] : fieldErrors(body.error)),
+    ];
+    if (!email.success || !body.success)
+      throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
     const routing = activeRouting(deps);
-    const { created } = await savePerson(deps.db, { tenant, email: email.data, update: body.data, by: actor, nameFromRules: (target) => nameFromRules(routing, target), now: now() });
+    const { created } = await savePerson(deps.db, {
+      tenant,
+      email: email.data,
+      update: body.data,
+      by: actor,
+      nameFromRules: (target) => nameFromRules(routing, target),
+      now: now(),
+    });
     const view = await findRep(deps, tenant, email.data, now());
-    res.status(created ? 201 : 200).location(`/api/reps/${encodeURIComponent(email.data)}`).json(view);
+    res
+      .status(created ? 201 : 200)
+      .location(`/api/reps/${encodeURIComponent(email.data)}`)
+      .json(view);
   });
 
   return router;
@@ -122,7 +159,9 @@ export function repRoutes(deps: RepRoutesDeps): Router {
 function tenantOf(query: unknown, defaultTenant: string): string {
   const parsed = TenantQuerySchema.safeParse(query);
   if (!parsed.success) {
-    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(parsed.error).map((f) => ({ ...f, path: `query.${f.path}` })) });
+    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
+      details: fieldErrors(parsed.error).map((f) => ({ ...f, path: `query.${f.path}` })),
+    });
   }
   return parsed.data.tenant ?? defaultTenant;
 }
@@ -131,7 +170,11 @@ function activeRouting(deps: RepRoutesDeps): CompiledRouting {
   try {
     return deps.rules.registry.active().routing;
   } catch (error) {
-    throw new LeadflowError('rules_unavailable', 'No valid routing rules are active, so the roster is unknown; see GET /api/rules for the problems.', { cause: error });
+    throw new LeadflowError(
+      'rules_unavailable',
+      'No valid routing rules are active, so the roster is unknown; see GET /api/rules for the problems.',
+      { cause: error },
+    );
   }
 }
 
@@ -145,19 +188,40 @@ async function findRep(deps: RepRoutesDeps, tenant: string, email: string, now: 
 }
 
 /** Rule roster merged with the rows: pools, weights, caps and open-lead counts per rep. */
-async function buildViews(db: Db, tenant: string, routing: CompiledRouting, emails: string[], rows: RepRow[], now: Date): Promise<RepView[]> {
+async function buildViews(
+  db: Db,
+  tenant: string,
+  routing: CompiledRouting,
+  emails: string[],
+  rows: RepRow[],
+  now: Date,
+): Promise<RepView[]> {
   const byEmail = new Map(rows.map((row) => [row.email, row]));
-  const related = await db.rep.findMany({ where: { tenant, id: { in: rows.flatMap((r) => [r.managerId, r.delegateId]).filter((id): id is string => id !== null) } } });
+  const related = await db.rep.findMany({
+    where: {
+      tenant,
+      id: { in: rows.flatMap((r) => [r.managerId, r.delegateId]).filter((id): id is string => id !== null) },
+    },
+  });
   const emailOfId = new Map(related.map((r) => [r.id, r.email]));
-  const open = await db.lead.groupBy({ by: ['ownerId'], where: { tenant, ownerId: { in: emails }, stage: { in: [...OPEN_LEAD_STAGES] } }, _count: { _all: true } });
+  const open = await db.lead.groupBy({
+    by: ['ownerId'],
+    where: { tenant, ownerId: { in: emails }, stage: { in: [...OPEN_LEAD_STAGES] } },
+    _count: { _all: true },
+  });
   const openBy = new Map(open.map((g) => [g.ownerId, g._count._all]));
-  const ruleRep = new Map(Object.entries(routing.reps).map(([name, rep]) => [repKey(rep.email), { name, fullName: rep.name }]));
+  const ruleRep = new Map(
+    Object.entries(routing.reps).map(([name, rep]) => [repKey(rep.email), { name, fullName: rep.name }]),
+  );
 
   return emails.map((email): RepView => {
     const row = byEmail.get(email);
     const fromRules = ruleRep.get(email);
     const maxOpenLeads = row?.maxOpenLeads ?? null;
-    const outOfOffice = row && (row.outOfOfficeFrom || row.outOfOfficeUntil) ? { from: row.outOfOfficeFrom, until: row.outOfOfficeUntil } : null;
+    const outOfOffice =
+      row && (row.outOfOfficeFrom || row.outOfOfficeUntil)
+        ? { from: row.outOfOfficeFrom, until: row.outOfOfficeUntil }
+        : null;
     return {
       email,
       name: row?.name ?? fromRules?.fullName ?? fromRules?.name ?? email,
@@ -168,12 +232,17 @@ async function buildViews(db: Db, tenant: string, routing: CompiledRouting, emai
       delegateEmail: (row?.delegateId && emailOfId.get(row.delegateId)) || null,
       timeZone: row?.timeZone ?? 'UTC',
       active: row?.active ?? true,
-      outOfOffice: outOfOffice && { from: outOfOffice.from?.toISOString() ?? null, until: outOfOffice.until?.toISOString() ?? null },
+      outOfOffice: outOfOffice && {
+        from: outOfOffice.from?.toISOString() ?? null,
+        until: outOfOffice.until?.toISOString() ?? null,
+      },
       outOfOfficeNow: isOutOfOffice(outOfOffice, now),
       maxOpenLeads,
       openLeads: openBy.get(email) ?? 0,
       pools: Object.values(routing.pools).flatMap((pool) =>
-        pool.members.filter((m) => repKey(m.email) === email).map((m) => ({ pool: pool.name, weight: m.weight, maxOpenLeads: maxOpenLeads ?? pool.maxOpenLeads })),
+        pool.members
+          .filter((m) => repKey(m.email) === email)
+          .map((m) => ({ pool: pool.name, weight: m.weight, maxOpenLeads: maxOpenLeads ?? pool.maxOpenLeads })),
       ),
     };
   });

@@ -44,7 +44,9 @@ const ATTRIBUTE_FIELDS: Record<string, string[]> = {
   region: ['region'],
 };
 
-const FormQuerySchema = z.object({ source: z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` }).optional() }).strict();
+const FormQuerySchema = z
+  .object({ source: z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` }).optional() })
+  .strict();
 
 /**
  * `POST /api/webhooks/forms`: form tools deliver submissions here, as JSON or as a urlencoded
@@ -53,22 +55,34 @@ const FormQuerySchema = z.object({ source: z.enum(LEAD_SOURCES, { error: `must b
  */
 export function webhookRoutes(deps: WebhookRoutesDeps): Router {
   const router = Router();
-  router.post('/api/webhooks/forms', express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody }), async (req, res) => {
-    verifySignature(req, deps.secret);
-    const query = FormQuerySchema.safeParse(req.query);
-    if (!query.success) throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: fieldErrors(query.error) });
-    const form = (req.body ?? {}) as Record<string, unknown>;
-    const lead = LeadInputSchema.safeParse(toLeadInput(form, query.data.source));
-    if (!lead.success) throw new LeadflowError('validation_failed', 'The form submission is not a valid lead; see fields.', { details: fieldErrors(lead.error) });
-    const deliveryId = req.get('X-Webhook-Id') ?? req.get('X-Request-Id') ?? req.get('Idempotency-Key');
-    const { tenant, ...input } = lead.data;
-    const result = await captureLead(
-      intakeDeps(deps, 'the submission was not captured. Redeliver shortly.'),
-      { ...input, tenant: tenant ?? deps.defaultTenant },
-      { idempotencyKey: deliveryId ? `webhook-${deliveryId}`.slice(0, 128) : undefined },
-    );
-    res.status(result.status === 'created' ? 201 : result.status === 'merged' ? 200 : 202).json({ id: result.receipt.leadId, journeyId: result.receipt.journeyId, status: result.status });
-  });
+  router.post(
+    '/api/webhooks/forms',
+    express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody }),
+    async (req, res) => {
+      verifySignature(req, deps.secret);
+      const query = FormQuerySchema.safeParse(req.query);
+      if (!query.success)
+        throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
+          details: fieldErrors(query.error),
+        });
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const lead = LeadInputSchema.safeParse(toLeadInput(form, query.data.source));
+      if (!lead.success)
+        throw new LeadflowError('validation_failed', 'The form submission is not a valid lead; see fields.', {
+          details: fieldErrors(lead.error),
+        });
+      const deliveryId = req.get('X-Webhook-Id') ?? req.get('X-Request-Id') ?? req.get('Idempotency-Key');
+      const { tenant, ...input } = lead.data;
+      const result = await captureLead(
+        intakeDeps(deps, 'the submission was not captured. Redeliver shortly.'),
+        { ...input, tenant: tenant ?? deps.defaultTenant },
+        { idempotencyKey: deliveryId ? `webhook-${deliveryId}`.slice(0, 128) : undefined },
+      );
+      res
+        .status(result.status === 'created' ? 201 : result.status === 'merged' ? 200 : 202)
+        .json({ id: result.receipt.leadId, journeyId: result.receipt.journeyId, status: result.status });
+    },
+  );
   return router;
 }
 
@@ -92,8 +106,14 @@ function toLeadInput(form: Record<string, unknown>, source: string | undefined):
     return out;
   };
   const attributes: Record<string, string | number> = mapped(ATTRIBUTE_FIELDS);
-  if (typeof attributes.employees === 'string' && /^\d+$/.test(attributes.employees)) attributes.employees = Number(attributes.employees);
-  return { ...mapped(FIELD_ALIASES), source: source ?? pick(form, ['source', 'lead_source']) ?? 'content', sourceDetails: mapped(SOURCE_DETAIL_ALIASES), attributes };
+  if (typeof attributes.employees === 'string' && /^\d+$/.test(attributes.employees))
+    attributes.employees = Number(attributes.employees);
+  return {
+    ...mapped(FIELD_ALIASES),
+    source: source ?? pick(form, ['source', 'lead_source']) ?? 'content',
+    sourceDetails: mapped(SOURCE_DETAIL_ALIASES),
+    attributes,
+  };
 }
 
 export function keepRawBody(req: Request, _res: unknown, buffer: Buffer): void {
@@ -106,5 +126,9 @@ function verifySignature(req: Request, secret: string | undefined): void {
   const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
   const given = req.get('X-Leadflow-Signature') ?? '';
   const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-  if (!ok) throw new LeadflowError('unauthorized', 'The webhook signature is missing or wrong: send X-Leadflow-Signature: sha256=<HMAC-SHA256 of the raw body with LEADFLOW_WEBHOOK_SECRET>.');
+  if (!ok)
+    throw new LeadflowError(
+      'unauthorized',
+      'The webhook signature is missing or wrong: send X-Leadflow-Signature: sha256=<HMAC-SHA256 of the raw body with LEADFLOW_WEBHOOK_SECRET>.',
+    );
 }
