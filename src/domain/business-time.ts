@@ -89,6 +89,8 @@ interface WorkingPeriod {
 }
 
 function parseClock(text: string, label: string, key: 'from' | 'to'): ClockTime {
+  // A closing time of 24:00 is midnight at the end of the day: open until the day ends.
+  if (key === 'to' && text === '24:00') return { hour: 24, minute: 0 };
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
   if (!match)
     throw new BusinessTimeError(
@@ -139,7 +141,10 @@ function atClock(date: LocalDate, clock: ClockTime, timeZone: string): number {
 function workingPeriodOn(date: LocalDate, calendar: PreparedCalendar): WorkingPeriod | null {
   if (!calendar.workingWeekdays.has(dayOfWeek(date)) || calendar.holidays.has(formatLocalDate(date))) return null;
   const start = atClock(date, calendar.open, calendar.timeZone);
-  const end = atClock(date, calendar.close, calendar.timeZone);
+  const end =
+    calendar.close.hour === 24
+      ? atClock(addLocalDays(date, 1), { hour: 0, minute: 0 }, calendar.timeZone)
+      : atClock(date, calendar.close, calendar.timeZone);
   return end > start ? { date, start, end } : null;
 }
 

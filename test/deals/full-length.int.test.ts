@@ -25,6 +25,7 @@ import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, journeyState } from '../../workflows/messages';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/tcp-proxy';
+import { nextWorkingDay, scenarioAnchor } from '../support/anchor';
 
 const DAY = 86_400_000;
 
@@ -105,6 +106,20 @@ describe('deal desk at full length (time-skipping)', () => {
   });
 
   const now = async () => new Date(await env.currentTimeMs());
+  const NEW_YORK = 'America/New_York';
+  const usHolidays = () => registry.active().escalation.calendars['north-america']!.holidays;
+
+  /**
+   * Moves the test server's clock to the scenario's anchor: the next Monday 09:00 in New York
+   * (LEADFLOW_TEST_ANCHOR_WEEKDAY moves it) whose week has no DST change and no US holiday, so
+   * the scenario never depends on the day the suite runs.
+   */
+  async function startAtAnchor(): Promise<Date> {
+    const from = await now();
+    const anchor = scenarioAnchor(from, { zone: NEW_YORK, quietDays: 7, holidays: usHolidays() });
+    await env.sleep(anchor.getTime() - from.getTime());
+    return anchor;
+  }
   const actorOf = (email: string, role: Actor['role']): Actor => ({
     tenant: 'default',
     email,
@@ -215,6 +230,7 @@ describe('deal desk at full length (time-skipping)', () => {
 
   it('when an SQL is worked to closed won, then every deadline, expiry and renewal runs at its real length and is in the audit trail', async () => {
     await people();
+    const anchor = await startAtAnchor();
     const db = database.db;
     const client = env.client;
 
@@ -310,9 +326,10 @@ describe('deal desk at full length (time-skipping)', () => {
       }),
     ).toEqual({ stage: 'presentation', warnings: [] });
 
-    const today = toLocalDate(await now(), 'America/New_York');
+    // The demo is booked for 15:00 on the first working day at least three days after the anchor.
+    const demoDay = nextWorkingDay(addLocalDays(toLocalDate(anchor, NEW_YORK), 3), usHolidays());
     const demoAt = fromLocalDateTime(
-      { ...addLocalDays(today, 3), hour: 15, minute: 0, second: 0, millisecond: 0 },
+      { ...demoDay, hour: 15, minute: 0, second: 0, millisecond: 0 },
       'America/New_York',
     );
     const demo = await scheduleMeeting(deps, rep, dealId, {
@@ -553,6 +570,7 @@ describe('deal desk at full length (time-skipping)', () => {
 
   it('when the manager is out of office, then the named delegate gets the request; a hand-over to a lower role is refused; an executive approval nobody answers is rejected at its 48-hour deadline', async () => {
     await people();
+    await startAtAnchor();
     const db = database.db;
     await db.rep.create({
       data: {

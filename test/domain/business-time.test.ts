@@ -17,6 +17,7 @@ import {
 } from '../../src/domain/business-time';
 import { mustParseDuration, type Duration } from '../../src/rules/duration';
 import type { BusinessCalendar } from '../../src/rules/ruleset';
+import type { Weekday } from '../../src/rules/schema/common';
 import { rulesetWith } from '../rules/support/rulesets';
 
 const shipped = await rulesetWith();
@@ -417,6 +418,19 @@ describe("nextSendTime (send windows in the lead's time zone)", () => {
     expect(
       nextSendTime(at('2026-01-10T12:00:00Z'), { from: '08:00', to: '17:30' }, 'America/New_York').toISOString(),
     ).toBe('2026-01-10T13:00:00.000Z'); // Sat 08:00 EST
+  });
+
+  it('when a window closes at 24:00, then it is open until midnight, also on the night clocks change', () => {
+    const allDay = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as Weekday[], from: '00:00', to: '24:00' };
+    const ny = 'America/New_York';
+    // Sat 23:59:30 EST: still inside the window, so the email goes now.
+    expect(nextSendTime(at('2026-01-11T04:59:30Z'), allDay, ny).toISOString()).toBe('2026-01-11T04:59:30.000Z');
+    // Sun 2026-03-08 23:59 EDT, the evening after New York sprang forward (a 23-hour day).
+    expect(nextSendTime(at('2026-03-09T03:59:00Z'), allDay, ny).toISOString()).toBe('2026-03-09T03:59:00.000Z');
+    // Weekdays only: Friday 23:59 stays Friday; Saturday 00:30 waits for Monday 00:00.
+    const weekdays = { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Weekday[], from: '00:00', to: '24:00' };
+    expect(nextSendTime(at('2026-01-10T04:59:00Z'), weekdays, ny).toISOString()).toBe('2026-01-10T04:59:00.000Z');
+    expect(nextSendTime(at('2026-01-10T05:30:00Z'), weekdays, ny).toISOString()).toBe('2026-01-12T05:00:00.000Z');
   });
 
   it("when the lead's time zone is unknown, then isValidTimeZone says so before any send is planned", () => {

@@ -8,14 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { createActivities } from '../../activities';
 import { journeyState } from '../../workflows/messages';
 import { addDuration } from '../../src/domain/business-time';
-import {
-  addLocalDays,
-  dayOfWeek,
-  formatLocalDate,
-  fromLocalDateTime,
-  toLocalDate,
-  type LocalDate,
-} from '../../src/domain/time-zone';
+import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, toLocalDate } from '../../src/domain/time-zone';
 import { startMailSink, type MailSink } from '../../src/email/mail-sink';
 import { createSmtpMailer } from '../../src/email/smtp-mailer';
 import { createLogger } from '../../src/logger';
@@ -23,6 +16,7 @@ import { evaluateEnrolment, evaluateEscalation, getCadence } from '../../src/rul
 import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
 import { RuleRegistry } from '../../src/rules/registry';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { anchorAt, nextWorkingDay, scenarioAnchor } from '../support/anchor';
 
 /**
  * The shipped rules' multi-day behaviour, at full length, through the real workflows and
@@ -89,16 +83,12 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The next Friday 16:00 in New York (at least a week out) whose Friday and Monday are working days. */
-  function nextFridayAfternoon(holidays: readonly string[]): Date {
-    let day = addLocalDays(toLocalDate(new Date(), 'America/New_York'), 7);
-    while (
-      dayOfWeek(day) !== 5 ||
-      holidays.includes(formatLocalDate(day)) ||
-      holidays.includes(formatLocalDate(addLocalDays(day, 3)))
-    )
-      day = addLocalDays(day, 1);
-    return fromLocalDateTime({ ...day, hour: 16, minute: 0, second: 0, millisecond: 0 }, 'America/New_York');
+  const NEW_YORK = 'America/New_York';
+  const serverNow = async () => new Date(await env.currentTimeMs());
+
+  /** The next Friday 16:00 in New York whose Friday to Monday has no holiday and no DST change. */
+  async function nextFridayAfternoon(holidays: readonly string[]): Promise<Date> {
+    return anchorAt(await serverNow(), { weekday: 'friday', time: '16:00', zone: NEW_YORK, quietDays: 4, holidays });
   }
 
   it('when an MQL is assigned on Friday at 16:00, then its 2-business-hour SLA breaches on Monday at 10:00 and the chain follows in business hours', async () => {
@@ -109,7 +99,7 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     }).outcome;
     expect(sla.within.text).toBe('2 business hours');
     const calendar = sla.defaultCalendar;
-    const startedAt = nextFridayAfternoon(calendar.holidays);
+    const startedAt = await nextFridayAfternoon(calendar.holidays);
     const breaches = (await env.client.workflow.execute('slaHarness', {
       workflowId: `sla-weekend-${startedAt.getTime()}`,
       taskQueue: 'full-length',
@@ -156,7 +146,9 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
         ownerId: 'alice.chen@example.com',
       },
     });
-    const startAt = nextFridayAfternoon([]);
+    // The scenario's anchor (a Monday unless LEADFLOW_TEST_ANCHOR_WEEKDAY says otherwise) at 16:00,
+    // with no DST change in the month the cadence runs.
+    const startAt = scenarioAnchor(await serverNow(), { zone: NEW_YORK, time: '16:00', quietDays: 30 });
     const { final, reports } = (await env.client.workflow.execute('cadenceHarness', {
       workflowId: `cadence-14-days-${startAt.getTime()}`,
       taskQueue: 'full-length',
@@ -197,7 +189,7 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     expect(tasks).toHaveLength(cadence.steps.length - emailSteps);
   });
 
-  it("when a US lead's cadence falls due on a US public holiday, then every step skips the holidays of the lead's calendar and each email is sent once", async () => {
+  it("when a US lead's cadence falls due on one of its public holidays, then every step skips the holidays of the lead's calendar and each email is sent once", async () => {
     const ruleset = registry.active();
     const enrolment = evaluateEnrolment(
       ruleset,
@@ -205,24 +197,25 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
       { country: 'US', timeZone: 'America/New_York' },
     ).outcome;
     if (enrolment.kind !== 'enrol') throw new Error('test setup: the shipped rules enrol every content lead');
-    const { cadence, holidays } = enrolment;
+    const { cadence } = enrolment;
     expect(enrolment.holidayCalendar).toBe('north-america');
-    const isWeekday = (day: LocalDate) => dayOfWeek(day) >= 1 && dayOfWeek(day) <= 5;
-    // The next weekday holiday at least two days out; the lead is enrolled at 18:00 the evening before.
-    let holiday = addLocalDays(toLocalDate(new Date(), 'America/New_York'), 2);
-    for (let tries = 0; !(isWeekday(holiday) && holidays.includes(formatLocalDate(holiday))); tries++) {
-      if (tries > 400)
-        throw new Error(
-          `rules/escalation.yaml north-america has no weekday holiday left after ${formatLocalDate(holiday)}: add next year's holidays`,
-        );
-      holiday = addLocalDays(holiday, 1);
-    }
-    let firstWorkingDay = addLocalDays(holiday, 1);
-    while (!isWeekday(firstWorkingDay) || holidays.includes(formatLocalDate(firstWorkingDay)))
-      firstWorkingDay = addLocalDays(firstWorkingDay, 1);
+    // The holiday is the test's own choice, added to the calendar's list: the next quiet Wednesday
+    // (no other holiday and no DST change from that Wednesday to the Monday after), so the
+    // scenario never depends on which public holidays lie ahead of the day the suite runs.
+    const wednesday = anchorAt(await serverNow(), {
+      weekday: 'wednesday',
+      time: '12:00',
+      zone: NEW_YORK,
+      quietDays: 6,
+      holidays: enrolment.holidays,
+    });
+    const holiday = toLocalDate(wednesday, NEW_YORK);
+    const holidays = [...enrolment.holidays, formatLocalDate(holiday)];
+    const firstWorkingDay = nextWorkingDay(addLocalDays(holiday, 1), holidays);
+    // The lead is enrolled at 18:00 the evening before, after the send window has closed.
     const startAt = fromLocalDateTime(
       { ...addLocalDays(holiday, -1), hour: 18, minute: 0, second: 0, millisecond: 0 },
-      'America/New_York',
+      NEW_YORK,
     );
     const lead = await database.db.lead.create({
       data: {

@@ -22,7 +22,7 @@ export function rulesFixture(
   return dir;
 }
 
-/** Seconds-long first-touch SLA and escalation steps; cadences may send at any hour of any day. */
+/** Seconds-long first-touch SLA and escalation steps; cadences may send at any moment of any day, holidays too. */
 export const fastJourneyRules = {
   escalation: (doc: Document) => {
     doc.setIn(['slas', 0, 'within'], '3 seconds');
@@ -33,7 +33,13 @@ export const fastJourneyRules = {
     });
   },
   cadences: (doc: Document) => {
-    const always = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '23:59' };
+    // Open every minute of every day, holidays included, so no test depends on when it runs.
+    const always = {
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      from: '00:00',
+      to: '24:00',
+      holidays: 'none',
+    };
     doc.set('sendWindow', doc.createNode(always));
     const cadences = doc.get('cadences') as { items: unknown[] };
     cadences.items.forEach((_, index) => {

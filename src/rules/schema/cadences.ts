@@ -4,7 +4,7 @@
  * is enrolled in.
  */
 import { z } from 'zod';
-import { clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
+import { closingTimeSchema, clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
 import { factsSchema } from './facts';
 
 export const STOP_CONDITIONS = ['reply', 'meeting-booked', 'unsubscribe', 'bounce', 'disqualified', 'stage-change'] as const;
@@ -15,7 +15,7 @@ export const HOLIDAY_POLICIES = ['lead', 'none'] as const;
 const sendWindowSchema = z.strictObject({
   days: z.array(weekdaySchema).min(1),
   from: clockTimeSchema,
-  to: clockTimeSchema,
+  to: closingTimeSchema,
   holidays: z
     .enum(HOLIDAY_POLICIES)
     .optional()

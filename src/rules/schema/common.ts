@@ -33,6 +33,11 @@ export const percentSchema = z
 /** `HH:MM` on a 24-hour clock. */
 export const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'write a 24-hour time like "09:00"' });
 
+/** A closing time: `HH:MM` on a 24-hour clock, or `24:00` for the end of the day (open until midnight). */
+export const closingTimeSchema = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'write a 24-hour time like "17:30", or "24:00" for midnight at the end of the day' });
+
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 export const weekdaySchema = z.enum(WEEKDAYS);

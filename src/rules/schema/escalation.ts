@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DEAL_STAGES, LEAD_STAGES } from '../facts';
-import { clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
+import { closingTimeSchema, clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
 import { factsSchema } from './facts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'write a date like "2025-12-25"' });
@@ -21,7 +21,7 @@ const countryCode = z
 const calendarSchema = z.strictObject({
   timezone: z.string().meta({ description: 'IANA time zone, e.g. "America/New_York"' }),
   days: z.array(weekdaySchema).min(1).meta({ description: 'working days, e.g. [mon, tue, wed, thu, fri]' }),
-  hours: z.strictObject({ from: clockTimeSchema, to: clockTimeSchema }).meta({ description: 'working hours in the calendar time zone' }),
+  hours: z.strictObject({ from: clockTimeSchema, to: closingTimeSchema }).meta({ description: 'working hours in the calendar time zone' }),
   holidays: z.array(isoDate).optional().meta({ description: 'dates that are not working days' }),
   countries: z
     .array(countryCode)
