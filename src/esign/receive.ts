@@ -15,7 +15,7 @@ import type { Logger } from '../logger';
 import { signatureCompleted, type SignatureEvent } from '../../workflows/dealMessages';
 import { recordAudit } from '../usecases/audit';
 import { isTemporalUnavailable } from '../usecases/availability';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import {
   SignatureWebhookError,
   type SignatureOutcome,

@@ -15,7 +15,7 @@ import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import type { QuoteContent, QuoteTotals } from '../domain/quote';
 import { renderQuotePdf } from '../quotes/quote-pdf';
 import { recordAudit } from '../usecases/audit';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import type { SignatureProvider } from './adapter';
 import { SignerSchema } from './fake-protocol';
 

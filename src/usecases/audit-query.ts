@@ -5,7 +5,7 @@
  */
 import type { Db, Prisma } from '../db/client';
 import type { AuditSubject } from './audit';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 export interface AuditFilter {
   dealId?: string;

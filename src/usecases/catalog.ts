@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { formatMoney, MoneyError, parseMoney, type CurrencyCode } from '../domain/money';
 import { recordAudit } from './audit';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 export const DEFAULT_PRICE_BOOK = 'standard';
 

@@ -16,7 +16,7 @@ import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
 import { recordAudit } from './audit';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 import { markEngaged } from './stakeholders';
 
 export interface DealCommandDeps {

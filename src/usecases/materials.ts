@@ -9,7 +9,7 @@ import type { Db, Prisma } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
 import { appendActivity } from './deal-timeline';
 import { recordAudit } from './audit';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 export const MATERIAL_TYPES = ['deck', 'case-study', 'datasheet', 'video', 'whitepaper', 'contract', 'other'] as const;
 export type MaterialType = (typeof MATERIAL_TYPES)[number];

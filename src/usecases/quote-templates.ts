@@ -9,7 +9,7 @@ import type { Db, Prisma } from '../db/client';
 import { CURRENCY_CODES } from '../domain/money';
 import { recordAudit } from './audit';
 import { DEFAULT_PRICE_BOOK } from './catalog';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -25,7 +25,7 @@ import { quoteVersionCreated, type QuoteApprovalStatus, type QuoteVersionNotice 
 import { recordAudit } from './audit';
 import { updateWorkflow } from './deal-commands';
 import { findWritableDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 import { buildQuoteContent, isoDate, type QuoteDraftInput, type QuoteProvenance } from './quote-content';
 import { findQuote, storedVersion, viewQuote, type QuoteView } from './quote-views';
 

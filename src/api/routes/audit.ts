@@ -8,7 +8,7 @@ import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { AUDIT_SUBJECTS } from '../../usecases/audit';
 import { listAudit } from '../../usecases/audit-query';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 
 const filterText = (max: number) =>
