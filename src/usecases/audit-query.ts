@@ -4,7 +4,7 @@
  * repeats or skips entries when new ones arrive while someone pages.
  */
 import type { Db, Prisma } from '../db/client';
-import type { AuditSubject } from './audit';
+import type { AuditSubject } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
 
 export interface AuditFilter {

@@ -5,7 +5,7 @@
  */
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
-import { recordAudit } from './audit';
+import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
 
 /** How far up the owner's manager chain write access reaches. */

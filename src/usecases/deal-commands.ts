@@ -13,7 +13,7 @@ import type { DealStage } from '../rules/facts';
 import { mayDecide } from '../../activities/approvals';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
-import { recordAudit } from './audit';
+import { recordAudit } from '../db/audit-trail';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { LeadflowError } from '../domain/errors';

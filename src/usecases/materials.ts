@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
 import { appendActivity } from './deal-timeline';
-import { recordAudit } from './audit';
+import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
 
 export const MATERIAL_TYPES = ['deck', 'case-study', 'datasheet', 'video', 'whitepaper', 'contract', 'other'] as const;

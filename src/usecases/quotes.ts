@@ -22,7 +22,7 @@ import { canonicalQuoteContent } from '../domain/quote-hash';
 import { requiredApprovals } from '../rules/evaluate-approvals';
 import type { Ruleset } from '../rules/ruleset';
 import { quoteVersionCreated, type QuoteApprovalStatus, type QuoteVersionNotice } from '../../workflows/dealMessages';
-import { recordAudit } from './audit';
+import { recordAudit } from '../db/audit-trail';
 import { updateWorkflow } from './deal-commands';
 import { findWritableDeal } from './deal-access';
 import { LeadflowError } from '../domain/errors';
