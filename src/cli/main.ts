@@ -17,15 +17,8 @@ import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { startRules } from './rules-runtime';
-import {
-  openDatabase,
-  runApi,
-  runWorker,
-  startEsign,
-  startMail,
-  startTemporalIfEmbedded,
-  type Stoppable,
-} from './services';
+import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded } from './services';
+import type { Stoppable } from './stoppable';
 
 const USAGE = `usage: leadflow <command>
 
