@@ -9,8 +9,8 @@ import { store } from './effects';
 import { enrolInCadence, notify } from './outreach';
 import { startSla } from './sla';
 import { moveTo } from './stages';
+import { factsOf } from './facts';
 import { watchForStall } from './stalled';
-import { factsOf } from './scoring';
 
 export async function becomeMql(journey: Journey, scoring: ScoringOutcome): Promise<void> {
   await moveTo(journey, 'mql', `score ${scoring.score} reached the MQL threshold ${scoring.threshold}`);

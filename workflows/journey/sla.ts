@@ -10,9 +10,9 @@ import { slaDeadline, slaWatch } from '../slaWatch';
 import type { Journey } from './context';
 import { decide } from './decide';
 import { store } from './effects';
+import { factsOf } from './facts';
 import { route } from './mql';
 import { notify } from './outreach';
-import { factsOf } from './scoring';
 
 const FIRST_TOUCH_SLA = 'mql-first-touch';
 

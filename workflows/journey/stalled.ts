@@ -9,9 +9,9 @@ import type { StalledOutcome } from '../../src/rules/evaluate';
 import { slaWatch } from '../slaWatch';
 import type { Journey } from './context';
 import { decide } from './decide';
+import { factsOf } from './facts';
 import { route } from './mql';
 import { notify } from './outreach';
-import { factsOf } from './scoring';
 import { moveToQueue } from './sla';
 
 export const STALLED_PREFIX = 'stalled:';
