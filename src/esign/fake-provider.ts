@@ -85,14 +85,12 @@ export async function startFakeSignatureProvider(options: FakeProviderOptions): 
   app.post('/envelopes', express.json({ limit: '20mb' }), (req, res) => {
     const key = IdempotencyKeySchema.safeParse(req.get('Idempotency-Key') ?? '');
     if (!key.success) {
-      res
-        .status(400)
-        .json({
-          error: {
-            code: 'invalid_request',
-            message: `The Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}.`,
-          },
-        });
+      res.status(400).json({
+        error: {
+          code: 'invalid_request',
+          message: `The Idempotency-Key header ${key.error.issues[0]?.message ?? 'is invalid'}.`,
+        },
+      });
       return;
     }
     const { envelope, created } = store.create(key.data, EnvelopeCreateSchema.parse(req.body), now());

@@ -130,13 +130,10 @@ export const QuoteDraftSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short code such as "net-30", "net-45" or "due-on-receipt"')
     .optional(),
-  validUntil: z.iso
-    .date('must be a date, YYYY-MM-DD')
-    .optional()
-    .meta({
-      description:
-        "Last day the offer stands; default today + the template's validForDays, else approvals.yaml `quotes.validFor`.",
-    }),
+  validUntil: z.iso.date('must be a date, YYYY-MM-DD').optional().meta({
+    description:
+      "Last day the offer stands; default today + the template's validForDays, else approvals.yaml `quotes.validFor`.",
+  }),
   notes: text(4000).optional(),
 });
 export const QuoteEditSchema = QuoteDraftSchema.extend({
