@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
 import { addDuration } from '../src/domain/business-time';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
-import { recordAudit } from '../src/usecases/audit';
+import { recordAudit } from '../src/db/audit-trail';
 import type { ApprovalPlan } from './deals';
 
 type Person = NonNullable<Awaited<ReturnType<Db['rep']['findUnique']>>>;

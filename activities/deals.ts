@@ -19,7 +19,7 @@ import type { DealStage } from '../src/rules/facts';
 import type { RuleRegistry } from '../src/rules/registry';
 import type { Duration } from '../src/rules/duration';
 import type { ApprovalLevel, BusinessCalendar, CompiledCadence } from '../src/rules/ruleset';
-import { recordAudit } from '../src/usecases/audit';
+import { recordAudit } from '../src/db/audit-trail';
 import { dealFacts } from '../src/usecases/deal-facts';
 import type { ActorRef, QuoteVersionStatus } from '../workflows/dealMessages';
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { LeadflowError, retryableFor } from '../src/usecases/errors';
+import { LeadflowError, retryableFor } from '../src/domain/errors';
 import type { Db } from '../src/db/client';
 import type { Mailer } from '../src/email/mailer';
 import type { RuleRegistry } from '../src/rules/registry';

@@ -10,7 +10,7 @@ import {
   type RoutingState,
 } from '../src/domain/routing';
 import type { RoutingOutcome } from '../src/rules/evaluate-routing';
-import { LeadflowError } from '../src/usecases/errors';
+import { LeadflowError } from '../src/domain/errors';
 
 export interface AssignLeadInput {
   tenant: string;

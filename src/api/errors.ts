@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../logger';
 import { isDatabaseUnavailable, isTemporalUnavailable } from '../usecases/availability';
-import { LeadflowError, type ErrorCode } from '../usecases/errors';
+import { LeadflowError, type ErrorCode } from '../domain/errors';
 
 /** The one table from domain error codes to HTTP statuses. */
 export const httpStatusFor: Record<ErrorCode, number> = {

@@ -3,7 +3,7 @@
  * messages (`query.limit`, `params.sku`, or the body's own paths), never a 500.
  */
 import type { z } from 'zod';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import { fieldErrors } from './errors';
 
 type Part = 'body' | 'query' | 'params';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { IntakeDeps } from '../usecases/intake';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import { databaseLeadLookup } from '../usecases/lead-identity';
 import { checkDatabase } from './health';
 

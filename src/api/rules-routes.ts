@@ -7,7 +7,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RuleRegistry } from '../rules/registry';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import { fieldErrors } from './errors';
 import { formatDiagnostic, kindOfFileName, RULE_KINDS } from '../rules/types';
 import { validateRuleFile } from '../rules/validate-file';

@@ -3,7 +3,7 @@
  * routes stay open (forms and CRMs post there, the webhook is HMAC-signed).
  */
 import type { Request } from 'express';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 
 /** Roles of people (the Rep table's `role`): what they may do on the deal desk. */
 export const PERSON_ROLES = ['rep', 'manager', 'director', 'vp', 'finance', 'revops'] as const;

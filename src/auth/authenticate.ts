@@ -6,7 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/client';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import type { AuthenticatedRequest } from './actor';
 import { verifyToken, type TokenCheck } from './tokens';
 

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
-import { recordAudit } from '../usecases/audit';
-import { LeadflowError } from '../usecases/errors';
+import { recordAudit } from '../db/audit-trail';
+import { LeadflowError } from '../domain/errors';
 import { PERSON_ROLES, type Actor, type PersonRole } from './actor';
 import { generateTokenSecret, hashTokenSecret, isTokenShaped, tokenPrefix } from './token-secret';
 

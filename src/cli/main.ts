@@ -10,22 +10,15 @@
  *   leadflow rules check|test|explain|schema   work with the rule files
  *   leadflow people add / tokens create|list|revoke   people and their API tokens
  */
-import { bootstrapAdmin } from '../auth/bootstrap';
 import { ConfigError, configReference, loadConfig } from '../config';
 import { MigrationError } from '../db/migrate';
 import { createLogger, type Logger } from '../logger';
 import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
+import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { startRules } from './rules-runtime';
-import {
-  openDatabase,
-  runApi,
-  runWorker,
-  startEsign,
-  startMail,
-  startTemporalIfEmbedded,
-  type Stoppable,
-} from './services';
+import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded } from './services';
+import type { Stoppable } from './stoppable';
 
 const USAGE = `usage: leadflow <command>
 

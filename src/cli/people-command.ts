@@ -12,7 +12,7 @@ import { createLogger } from '../logger';
 import { EmailSchema, RepUpdateSchema } from '../api/routes/reps';
 import { TokenCreateSchema } from '../api/routes/people';
 import { fieldErrors } from '../api/errors';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import { savePerson } from '../usecases/people';
 import type { CommandIo } from './rules-command';
 import { openDatabase } from './services';

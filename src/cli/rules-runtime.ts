@@ -5,7 +5,7 @@ import { PrismaRuleVersionStore } from '../db/rule-version-store';
 import type { Logger } from '../logger';
 import { RuleRegistry } from '../rules/registry';
 import type { RuleVersionStore } from '../rules/version-store';
-import type { Stoppable } from './services';
+import type { Stoppable } from './stoppable';
 
 export interface RulesRuntime extends RulesHealthSource, Stoppable {
   registry: RuleRegistry;

@@ -22,12 +22,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureTool, temporalCli } from '../temporal/provision';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createLeadflowWorker } from '../temporal/worker';
-
-/** A started part of the system, stopped in reverse order of starting. */
-export interface Stoppable {
-  name: string;
-  stop(): Promise<void>;
-}
+import type { Stoppable } from './stoppable';
 
 /** Starts the embedded Temporal dev server unless TEMPORAL_ADDRESS points at a cluster. */
 export async function startTemporalIfEmbedded(config: Config, logger: Logger): Promise<DevServer | undefined> {

@@ -13,9 +13,9 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 import { signatureCompleted, type SignatureEvent } from '../../workflows/dealMessages';
-import { recordAudit } from '../usecases/audit';
+import { recordAudit } from '../db/audit-trail';
 import { isTemporalUnavailable } from '../usecases/availability';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import {
   SignatureWebhookError,
   type SignatureOutcome,

@@ -14,8 +14,8 @@ import type { Db } from '../db/client';
 import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import type { QuoteContent, QuoteTotals } from '../domain/quote';
 import { renderQuotePdf } from '../quotes/quote-pdf';
-import { recordAudit } from '../usecases/audit';
-import { LeadflowError } from '../usecases/errors';
+import { recordAudit } from '../db/audit-trail';
+import { LeadflowError } from '../domain/errors';
 import type { SignatureProvider } from './adapter';
 import { SignerSchema } from './fake-protocol';
 

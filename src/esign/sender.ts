@@ -4,7 +4,7 @@
  * become non-retryable failures; an unreachable or failing provider is retried by Temporal.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { LeadflowError } from '../usecases/errors';
+import { LeadflowError } from '../domain/errors';
 import { SignatureProviderError } from './adapter';
 import { sendForSignature, type SendForSignatureDeps, type SendForSignatureInput, type SignatureSent } from './send';
 

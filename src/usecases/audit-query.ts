@@ -4,8 +4,8 @@
  * repeats or skips entries when new ones arrive while someone pages.
  */
 import type { Db, Prisma } from '../db/client';
-import type { AuditSubject } from './audit';
-import { LeadflowError } from './errors';
+import type { AuditSubject } from '../db/audit-trail';
+import { LeadflowError } from '../domain/errors';
 
 export interface AuditFilter {
   dealId?: string;

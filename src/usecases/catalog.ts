@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { formatMoney, MoneyError, parseMoney, type CurrencyCode } from '../domain/money';
-import { recordAudit } from './audit';
-import { LeadflowError } from './errors';
+import { recordAudit } from '../db/audit-trail';
+import { LeadflowError } from '../domain/errors';
 
 export const DEFAULT_PRICE_BOOK = 'standard';
 

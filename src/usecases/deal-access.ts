@@ -5,8 +5,8 @@
  */
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
-import { recordAudit } from './audit';
-import { LeadflowError } from './errors';
+import { recordAudit } from '../db/audit-trail';
+import { LeadflowError } from '../domain/errors';
 
 /** How far up the owner's manager chain write access reaches. */
 export const MANAGER_CHAIN_DEPTH = 5;

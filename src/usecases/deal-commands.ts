@@ -13,10 +13,10 @@ import type { DealStage } from '../rules/facts';
 import { mayDecide } from '../../activities/approvals';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
-import { recordAudit } from './audit';
+import { recordAudit } from '../db/audit-trail';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 import { markEngaged } from './stakeholders';
 
 export interface DealCommandDeps {

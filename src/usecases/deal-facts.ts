@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import { isCurrencyCode, toWholeUnits } from '../domain/money';
 import { decisionMakerStatus } from '../domain/stakeholders';
 import { DEAL_STAGES, type DealStage } from '../rules/facts';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 import { toStakeholder } from './stakeholders';
 
 /** Version statuses in which a quote's discount counts as approved (or needing no approval). */

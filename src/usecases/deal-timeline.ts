@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 /** What a person may log; `material` entries come from sending a material. */
 export const LOGGED_ACTIVITY_KINDS = ['call', 'email', 'meeting', 'demo', 'note'] as const;

@@ -4,7 +4,7 @@ import type { LeadSubmission, LeadSource, SourceDetails, AttributeValue } from '
 import { submitLead as submitLeadUpdate, type SubmissionReceipt } from '../../workflows/messages';
 import { leadJourney } from '../../workflows/leadJourney';
 import { isDeadlineExceeded, isTemporalUnavailable } from './availability';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 import { resolveLeadIdentity, type LeadLookup } from './lead-identity';
 
 /** A validated lead as it arrives at the API or the webhook. */

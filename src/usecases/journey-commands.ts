@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 /**
  * Sends an update to a lead's journey and returns its result. The journey validates each update

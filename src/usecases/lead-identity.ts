@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
 import { normalizeEmail } from '../domain/lead';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 /** What a submission says about who the lead is: a normalised email, an external id, or both. */
 export interface IdentityKeys {

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { journeyState, type JourneyState } from '../../workflows/messages';
 import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 export type JourneyView =
   | ({ status: 'live' } & JourneyState)

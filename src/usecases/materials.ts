@@ -8,8 +8,8 @@ import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
 import { appendActivity } from './deal-timeline';
-import { recordAudit } from './audit';
-import { LeadflowError } from './errors';
+import { recordAudit } from '../db/audit-trail';
+import { LeadflowError } from '../domain/errors';
 
 export const MATERIAL_TYPES = ['deck', 'case-study', 'datasheet', 'video', 'whitepaper', 'contract', 'other'] as const;
 export type MaterialType = (typeof MATERIAL_TYPES)[number];

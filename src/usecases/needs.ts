@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { Db } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 const note = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const item = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');

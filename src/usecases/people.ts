@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, PersonRole } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { decidePersonEdit, PERSON_FIELDS, type EditorRelation } from '../domain/person-permissions';
-import { recordAudit } from './audit';
-import { LeadflowError } from './errors';
+import { recordAudit } from '../db/audit-trail';
+import { LeadflowError } from '../domain/errors';
 
 /** Every field optional: an omitted field keeps its value, `null` clears it. */
 export interface PersonUpdate {

@@ -11,7 +11,7 @@ import type { Duration } from '../rules/duration';
 import { taxRateFor, type TaxRateChoice } from '../rules/evaluate-approvals';
 import type { Ruleset } from '../rules/ruleset';
 import { findListPrice } from './catalog';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 import { getQuoteTemplate, type QuoteTemplateView } from './quote-templates';
 
 /** The template a quote starts from when the request names none. */

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { CURRENCY_CODES } from '../domain/money';
-import { recordAudit } from './audit';
+import { recordAudit } from '../db/audit-trail';
 import { DEFAULT_PRICE_BOOK } from './catalog';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -13,7 +13,7 @@ import { diffQuoteVersions, type AmountChange } from '../domain/quote-diff';
 import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import { renderQuotePdf } from '../quotes/quote-pdf';
 import { findDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 type QuoteRow = Prisma.QuoteGetPayload<Record<string, never>>;
 type VersionRow = Prisma.QuoteVersionGetPayload<Record<string, never>>;

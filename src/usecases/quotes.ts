@@ -22,10 +22,10 @@ import { canonicalQuoteContent } from '../domain/quote-hash';
 import { requiredApprovals } from '../rules/evaluate-approvals';
 import type { Ruleset } from '../rules/ruleset';
 import { quoteVersionCreated, type QuoteApprovalStatus, type QuoteVersionNotice } from '../../workflows/dealMessages';
-import { recordAudit } from './audit';
+import { recordAudit } from '../db/audit-trail';
 import { updateWorkflow } from './deal-commands';
 import { findWritableDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 import { buildQuoteContent, isoDate, type QuoteDraftInput, type QuoteProvenance } from './quote-content';
 import { findQuote, storedVersion, viewQuote, type QuoteView } from './quote-views';
 

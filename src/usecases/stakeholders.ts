@@ -17,7 +17,7 @@ import {
   type StakeholderRole,
 } from '../domain/stakeholders';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
-import { LeadflowError } from './errors';
+import { LeadflowError } from '../domain/errors';
 
 type ContactRow = NonNullable<Awaited<ReturnType<Db['contact']['findFirst']>>>;
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { runApi, runWorker, startMail, type Stoppable } from '../../src/cli/services';
+import { runApi, runWorker, startMail } from '../../src/cli/services';
+import type { Stoppable } from '../../src/cli/stoppable';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -3,7 +3,7 @@
  * (also when entries share a timestamp or arrive while paging), filters, and the tenant boundary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit, type AuditEntry } from '../../src/usecases/audit';
+import { recordAudit, type AuditEntry } from '../../src/db/audit-trail';
 import { providers } from '../support/database';
 import { bearer, createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootstrapAdmin } from '../../src/auth/bootstrap';
+import { bootstrapAdmin } from '../../src/usecases/bootstrap-admin';
 import { createLogger } from '../../src/logger';
 import { findFreePort } from '../../src/temporal/dev-server';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoutingActivities, type AssignmentResult, type RoutingActivities } from '../../activities/routing';
-import { LeadflowError } from '../../src/usecases/errors';
+import { LeadflowError } from '../../src/domain/errors';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { assignInput, createLeads, email, newTenant, NOW, ownerShares, pool, routingRulesOf } from './support';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startRules } from '../../src/cli/rules-runtime';
-import { runApi, runWorker, startMail, type Stoppable } from '../../src/cli/services';
+import { runApi, runWorker, startMail } from '../../src/cli/services';
+import type { Stoppable } from '../../src/cli/stoppable';
 import type { MailSink } from '../../src/email/mail-sink';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

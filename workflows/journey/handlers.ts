@@ -18,8 +18,9 @@ import {
 import { isPreMql, type Journey } from './context';
 import { decide } from './decide';
 import { store } from './effects';
+import { factsOf } from './facts';
 import { DEFAULT_LEAD_TIME_ZONE, stopActiveCadence } from './outreach';
-import { factsOf, rememberBehaviour, rescore } from './scoring';
+import { rememberBehaviour, rescore } from './scoring';
 import { meetSla } from './sla';
 import { clearStall } from './stalled';
 import { dealJourney } from '../dealJourney';

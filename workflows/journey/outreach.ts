@@ -10,7 +10,7 @@ import { stopCadence } from '../messages';
 import type { Journey } from './context';
 import { decide } from './decide';
 import { mail, store } from './effects';
-import { factsOf } from './scoring';
+import { factsOf } from './facts';
 
 export const DEFAULT_LEAD_TIME_ZONE = 'America/New_York';
 

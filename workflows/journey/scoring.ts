@@ -3,26 +3,14 @@
  * re-scores when points fade. Crossing the MQL threshold runs the MQL automations.
  * Deterministic code only.
  */
-import { leadFacts } from '../../src/domain/lead-facts';
 import type { BehaviourEvent, ScoringOutcome } from '../../src/rules/evaluate';
 import { isPreMql, type Journey } from './context';
 import { decide } from './decide';
+import { factsOf } from './facts';
 import { becomeMql } from './mql';
 
 /** Behaviour events kept for scoring: enough for any realistic decay window. */
 const MAX_BEHAVIOURS = 500;
-
-export function factsOf(journey: Journey) {
-  const { memory, state } = journey;
-  if (!memory.profile) throw new Error(`lead ${state.leadId} has no profile yet`);
-  return leadFacts({
-    profile: memory.profile,
-    stage: state.stage,
-    score: state.score,
-    bant: memory.bant ?? undefined,
-    behaviours: memory.behaviours as BehaviourEvent[],
-  });
-}
 
 export function rememberBehaviour(journey: Journey, behaviour: BehaviourEvent): void {
   journey.memory.behaviours.push(behaviour);

@@ -7,12 +7,12 @@ import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo 
 import type { SlaOutcome } from '../../src/rules/evaluate';
 import type { BusinessCalendar } from '../../src/rules/ruleset';
 import { slaDeadline, slaWatch } from '../slaWatch';
+import { moveToQueue, route } from './assignment';
 import type { Journey } from './context';
 import { decide } from './decide';
 import { store } from './effects';
-import { route } from './mql';
+import { factsOf } from './facts';
 import { notify } from './outreach';
-import { factsOf } from './scoring';
 
 const FIRST_TOUCH_SLA = 'mql-first-touch';
 
@@ -45,21 +45,6 @@ async function calendarFor(journey: Journey, sla: SlaOutcome): Promise<BusinessC
   if (sla.calendar.type !== 'owner' || !journey.state.owner) return sla.defaultCalendar;
   const rep = await store.lookupRep({ tenant: journey.state.tenant, email: journey.state.owner });
   return rep?.timeZone ? { ...sla.defaultCalendar, timezone: rep.timeZone } : sla.defaultCalendar;
-}
-
-/** Moves the lead off its owner into a queue, recorded with who (the automation) and why. */
-export async function moveToQueue(journey: Journey, queue: string, actor: string, reason: string): Promise<void> {
-  await store.reassignLead({
-    tenant: journey.state.tenant,
-    leadId: journey.state.leadId,
-    to: { queue },
-    actor,
-    reason,
-    idempotencyKey: journey.key('queue'),
-    now: new Date().toISOString(),
-  });
-  journey.state.owner = null;
-  journey.state.queue = queue;
 }
 
 /** A logged touch meets the SLA: stop the watch, record when. */
@@ -104,7 +89,7 @@ export async function escalate(journey: Journey, stepIndex: number): Promise<voi
       await notify(journey, 'owner', 'sla-reminder');
       break;
     case 'reassign':
-      await route(journey, 'sla-reassign', owner ?? undefined);
+      await route(journey, owner ?? undefined);
       break;
     case 'notify-manager':
       await notify(journey, 'owner-manager', 'sla-breach');

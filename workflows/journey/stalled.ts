@@ -7,12 +7,11 @@ import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo 
 import type { LeadStage } from '../../src/domain/lead';
 import type { StalledOutcome } from '../../src/rules/evaluate';
 import { slaWatch } from '../slaWatch';
+import { moveToQueue, route } from './assignment';
 import type { Journey } from './context';
 import { decide } from './decide';
-import { route } from './mql';
+import { factsOf } from './facts';
 import { notify } from './outreach';
-import { factsOf } from './scoring';
-import { moveToQueue } from './sla';
 
 export const STALLED_PREFIX = 'stalled:';
 
@@ -77,7 +76,7 @@ export async function escalateStall(journey: Journey, stepIndex: number): Promis
       await notify(journey, 'owner-manager', 'stalled');
       break;
     case 'reassign':
-      await route(journey, 'sla-reassign', journey.state.owner ?? undefined);
+      await route(journey, journey.state.owner ?? undefined);
       break;
     case 'move-to-queue':
       await moveToQueue(journey, step.queue, 'stalled-alert', `stalled in ${stalled.stage} (${stalled.alert})`);

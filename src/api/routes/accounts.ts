@@ -8,7 +8,7 @@ import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { INFLUENCE_LEVELS, STAKEHOLDER_ROLES } from '../../domain/stakeholders';
 import { LOGGED_ACTIVITY_KINDS, listActivities, logActivity } from '../../usecases/deal-timeline';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { NeedsAnalysisSchema, getNeeds, saveNeeds } from '../../usecases/needs';
 import {
   addStakeholder,

@@ -6,9 +6,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
-import { AUDIT_SUBJECTS } from '../../usecases/audit';
+import { AUDIT_SUBJECTS } from '../../db/audit-trail';
 import { listAudit } from '../../usecases/audit-query';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 
 const filterText = (max: number) =>

@@ -23,7 +23,7 @@ import {
   sendQuoteVersion,
   viewDeal,
 } from '../../usecases/deal-commands';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 import { LeadIdSchema } from '../schemas';
 

@@ -9,7 +9,7 @@ import type { Db } from '../../db/client';
 import type { SignatureProvider } from '../../esign/adapter';
 import { receiveSignatureEvent } from '../../esign/receive';
 import type { Logger } from '../../logger';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 
 export interface EsignRoutesDeps {

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { LEAD_EVENT_TYPES } from '../../domain/lead-events';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { updateJourney } from '../../usecases/journey-commands';
 import { disqualify, reassign, recordBant, recordEvent, setCadencePaused } from '../../../workflows/messages';
 import { fieldErrors } from '../errors';

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { captureLead } from '../../usecases/intake';
 import { intakeDeps } from '../intake-deps';
 import { listLeads, viewLead } from '../../usecases/lead-view';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema } from '../schemas';
 import { fieldErrors } from '../errors';
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Mailbox } from '../../email/mailbox';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 
 export interface MailboxRoutesDeps {

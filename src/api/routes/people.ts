@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { issueToken, listTokens, revokeToken } from '../../auth/tokens';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 import { EmailSchema } from './reps';
 

@@ -12,7 +12,7 @@ import { isRegionCode } from '../../domain/countries';
 import { CURRENCY_CODES } from '../../domain/money';
 import { NoActiveRulesetError, type RuleRegistry } from '../../rules/registry';
 import type { Ruleset } from '../../rules/ruleset';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { TemplateNameSchema } from '../../usecases/quote-templates';
 import {
   diffQuote,

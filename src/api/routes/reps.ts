@@ -12,7 +12,7 @@ import type { RuleRegistry } from '../../rules/registry';
 import type { CompiledRouting } from '../../rules/ruleset';
 import { APPROVER_ROLES } from '../../rules/schema/approvals';
 import { requireActor } from '../../auth/actor';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { savePerson } from '../../usecases/people';
 import { fieldErrors } from '../errors';
 

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client';
 import { LEAD_SOURCES } from '../../domain/lead';
 import { captureLead } from '../../usecases/intake';
 import { intakeDeps } from '../intake-deps';
-import { LeadflowError } from '../../usecases/errors';
+import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 import { LeadInputSchema } from '../schemas';
 

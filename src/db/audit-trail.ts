@@ -1,10 +1,12 @@
 /**
  * The deal desk's audit trail: who did what, when and why, to a deal, quote, approval, signature,
  * contract, token or person. Rows are append-only and keyed by an idempotency key, so an activity
- * retry or a double-clicked button records one entry.
+ * retry or a double-clicked button records one entry. Every layer that changes data writes here
+ * (use cases, activities, e-signature, API tokens), so the writer sits beside the database client;
+ * reading the trail is a use case (src/usecases/audit-query.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { Db, Prisma } from '../db/client';
+import type { Db, Prisma } from './client';
 
 export const AUDIT_SUBJECTS = [
   'deal',

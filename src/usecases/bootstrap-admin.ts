@@ -2,14 +2,15 @@
  * The first token on a fresh installation. Every write needs a person with a token, and tokens
  * are issued by a person (or the CLI); so when a tenant has no revops person with a working token,
  * start-up creates `admin@leadflow.local` with one and leaves the secret in a file only the owner
- * can read. The secret is never printed, and a token that exists is never shown again.
+ * can read. The secret is never printed, and a token that exists is never shown again. It saves a
+ * person (a use case) and issues a token (src/auth), so it is a use case itself.
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hasLiveRevopsToken, issueToken } from '../auth/tokens';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
-import { savePerson } from '../usecases/people';
-import { hasLiveRevopsToken, issueToken } from './tokens';
+import { savePerson } from './people';
 
 export const BOOTSTRAP_ADMIN_EMAIL = 'admin@leadflow.local';
 export const ADMIN_TOKEN_FILE = 'admin-token';
