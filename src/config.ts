@@ -87,7 +87,9 @@ const EnvSchema = z.object({
     .optional()
     .describe('When set, form webhooks must be signed: X-Leadflow-Signature: sha256=<HMAC-SHA256 of the body>.'),
   ESIGN_PROVIDER: z
-    .enum(['fake'], { error: 'must be "fake" (the only adapter so far; README "E-signature" says how to add one)' })
+    .enum(['fake'], {
+      error: 'must be "fake" (the only adapter so far; docs/deal-desk.md "E-signature" says how to add one)',
+    })
     .default('fake')
     .describe(
       'E-signature adapter. `fake`: the local fake provider (a real HTTP service with a signer page and signed webhooks).',

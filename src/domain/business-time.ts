@@ -4,7 +4,7 @@
  * calendar from `escalation.yaml` (time zone, working days, working hours, holidays).
  *
  * Pure and deterministic, so Temporal workflow code calls it directly and replay gives the
- * same deadlines. The semantics for RevOps readers are in the README ("Business time").
+ * same deadlines. The semantics for RevOps readers are in docs/business-time.md.
  *
  * Working time on a working day is the half-open interval [from, to) of local wall time.
  * A deadline that uses up working time exactly at a closing time is that closing time
