@@ -14,6 +14,9 @@ import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
 import { dealRoutes } from './routes/deals';
 import { authenticate } from '../auth/authenticate';
+import { enforceAccess } from './access';
+import { requireActor } from '../auth/actor';
+import { LeadflowError } from '../domain/errors';
 import { accountRoutes } from './routes/accounts';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
@@ -42,6 +45,15 @@ export interface AppDeps {
   signatureProviders?: readonly SignatureProvider[];
 }
 
+/** Who works each queue, from the active routing rules (none while no rules are loaded). */
+function queueMembersOf(registry: RuleRegistry): Record<string, readonly string[]> {
+  try {
+    return registry.active().routing.queueMembers ?? {};
+  } catch {
+    return {};
+  }
+}
+
 const dashboardHtml = () => readFileSync(new URL('../web/index.html', import.meta.url), 'utf8');
 
 /** Builds the Express app. Routes stay thin; the error handler is the one place errors become HTTP. */
@@ -60,6 +72,8 @@ export function createApp(deps: AppDeps): Express {
   });
   // Before every router: a valid bearer token sets req.actor, a bad one is a 401, none stays anonymous.
   app.use(authenticate(deps.db, { now: deps.now }));
+  // Then every operation's access policy (./access-policy.ts): scope, role, tenant, and the record's visibility.
+  app.use(enforceAccess({ db: deps.db, queueMembers: () => queueMembersOf(deps.rules.registry) }));
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
   app.use(
@@ -87,7 +101,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(materialRoutes({ db: deps.db, now: deps.now }));
   app.use(catalogRoutes({ db: deps.db, now: deps.now }));
   app.use(quoteRoutes({ db: deps.db, temporal: deps.temporal, registry: deps.rules.registry, now: deps.now }));
-  if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
+  if (deps.mailbox) {
+    // The embedded mail server keeps every tenant's mail, so only the installation's own tenant may read it.
+    app.use('/api/dev', (req, _res, next) => {
+      const actor = requireActor(req);
+      if (actor.tenant !== deps.defaultTenant)
+        return next(new LeadflowError('not_found', `No route ${req.method} ${req.originalUrl}.`));
+      next();
+    });
+    app.use(mailboxRoutes({ mailbox: deps.mailbox }));
+  }
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {
     res.type('html').send(dashboardHtml());

@@ -1,3 +1,5 @@
+import { POLICIES } from './access-policy';
+import { errorResponse } from './openapi/common';
 import { accountPaths } from './openapi/accounts';
 import { auditPaths } from './openapi/audit';
 import { dealPaths } from './openapi/deals';
@@ -58,7 +60,7 @@ const tags = [
  * test/api/openapi.test.ts fails when a route is registered without being documented here.
  */
 export function openApiDocument(serverUrl?: string) {
-  return {
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'leadflow API',
@@ -86,4 +88,60 @@ export function openApiDocument(serverUrl?: string) {
     },
     components: { ...components, securitySchemes },
   };
+  return withAccessPolicies(document);
+}
+
+type Operation = {
+  description?: string;
+  security?: unknown;
+  responses?: Record<string, unknown>;
+  [extension: `x-${string}`]: unknown;
+};
+
+/**
+ * Publishes each operation's access policy (./access-policy.ts): `security`, an
+ * `x-leadflow-access` extension, a sentence in the description, and the 401/403/404 answers the
+ * access check gives. An operation without a policy is left as it is; the authorization matrix
+ * test fails on it.
+ */
+function withAccessPolicies<T extends { paths: Record<string, Record<string, Operation>> }>(document: T): T {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const policy = POLICIES[`${method.toUpperCase()} ${path}`];
+      if (!policy) continue;
+      operation['x-leadflow-access'] = policy;
+      const responses = (operation.responses ??= {});
+      if (policy.access !== 'token') {
+        operation.security = [];
+        operation.description = joinSentences(operation.description, `Access: ${policy.access} (${policy.why}).`);
+        continue;
+      }
+      operation.security = [{ bearerAuth: [] }];
+      responses['401'] ??= errorResponse('No token, or the token does not authenticate (`unauthorized`).');
+      const roles = policy.roles ? `, of a person with the role ${policy.roles.join(' or ')}` : '';
+      const scope = policy.scope === 'any' ? 'any valid token' : `a token with the \`${policy.scope}\` scope`;
+      if (policy.scope !== 'any' || policy.roles)
+        responses['403'] ??= errorResponse(
+          `The token lacks the scope or role this needs, or names another tenant (\`forbidden\`).`,
+        );
+      if (policy.record)
+        responses['404'] ??= errorResponse(
+          `No such ${policy.record.kind} in the caller's sight (\`not_found\`): one out of sight answers exactly like one that does not exist.`,
+        );
+      if (hasBody(operation)) responses['400'] ??= errorResponse('Invalid input (`validation_failed`).');
+      const record = policy.record
+        ? ` The ${policy.record.kind} must be in the caller's sight${policy.record.need === 'write' ? ' and theirs to change' : ''}.`
+        : '';
+      operation.description = joinSentences(operation.description, `Access: ${scope}${roles}.${record}`);
+    }
+  }
+  return document;
+}
+
+function hasBody(operation: Operation): boolean {
+  return 'requestBody' in operation;
+}
+
+function joinSentences(before: string | undefined, sentence: string): string {
+  return before ? `${before}\n\n${sentence}` : sentence;
 }

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
-import { PERSON_ROLES, type Actor, type PersonRole } from './actor';
+import { isTenantAdmin, PERSON_ROLES, type Actor, type PersonRole } from './actor';
+import { effectiveScopes, formatScopes, parseScopes, INTEGRATION_SCOPES, ROLE_SCOPES, type Scope } from './scopes';
 import { generateTokenSecret, hashTokenSecret, isTokenShaped, tokenPrefix } from './token-secret';
 
 /** Who asks: an authenticated person (checked: themself or revops), or the operator at the console. */
@@ -22,6 +23,8 @@ export interface IssueTokenInput {
   label: string;
   /** Omitted or null: the token does not expire. */
   expiresInDays?: number | null;
+  /** Omitted: everything the person's role allows (and stays so if the role changes). */
+  scopes?: readonly Scope[];
   by: TokenCaller;
   now: Date;
 }
@@ -33,6 +36,9 @@ export interface IssuedToken {
   prefix: string;
   label: string;
   personEmail: string;
+  kind: 'person' | 'integration';
+  /** The scopes asked for; empty means "all the role allows". */
+  scopes: Scope[];
   expiresAt: string | null;
 }
 
@@ -40,6 +46,9 @@ export interface IssuedToken {
 export interface TokenView {
   id: string;
   personEmail: string;
+  kind: 'person' | 'integration';
+  /** The scopes the token was issued with; empty means "all the role allows". */
+  scopes: Scope[];
   label: string;
   prefix: string;
   status: 'live' | 'expired' | 'revoked';
@@ -73,7 +82,94 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<Issued
       'not_allowed',
       `${input.personEmail} is inactive, so a token could not be used; reactivate them first (PUT /api/reps/${input.personEmail} with {"active": true}).`,
     );
+  const role = personRole(person.role);
+  const asked = input.scopes ?? ROLE_SCOPES[role];
+  assertWithin(asked, ROLE_SCOPES[role], `${input.personEmail} is ${role}`);
+  // A token cannot mint a stronger one: an intake-only token cannot issue a token that writes.
+  if ('email' in input.by) assertWithin(asked, input.by.scopes, 'the token presented');
+  return createToken(db, {
+    tenant,
+    kind: 'person',
+    personEmail: input.personEmail,
+    label: input.label,
+    scopes: input.scopes ?? [],
+    expiresInDays: input.expiresInDays,
+    by: input.by,
+    now: input.now,
+  });
+}
 
+export interface IssueIntegrationTokenInput {
+  tenant: string;
+  /** The integration's name, e.g. "webflow-forms"; the audit trail names it `integration:<name>`. */
+  name: string;
+  label: string;
+  scopes: readonly Scope[];
+  expiresInDays?: number | null;
+  by: TokenCaller;
+  now: Date;
+}
+
+/**
+ * A token for an integration: a service account that is not a person (a form tool, the CRM, the
+ * website). Only RevOps (or the console) issues one; it carries at most intake and read.
+ */
+export async function issueIntegrationToken(db: Db, input: IssueIntegrationTokenInput): Promise<IssuedToken> {
+  const tenant = tenantFor(input.by, input.tenant);
+  if ('email' in input.by && !isTenantAdmin(input.by))
+    throw new LeadflowError(
+      'forbidden',
+      `Creating an integration token needs the revops role; ${input.by.email} is ${input.by.role}.`,
+    );
+  if (input.scopes.length === 0)
+    throw new LeadflowError('validation_failed', 'An integration token needs at least one scope.', {
+      details: [{ path: 'scopes', message: `give one or more of ${INTEGRATION_SCOPES.join(', ')}` }],
+    });
+  assertWithin(input.scopes, INTEGRATION_SCOPES, 'an integration');
+  if ('email' in input.by) assertWithin(input.scopes, input.by.scopes, 'the token presented');
+  return createToken(db, {
+    tenant,
+    kind: 'integration',
+    personEmail: input.name,
+    label: input.label,
+    scopes: input.scopes,
+    expiresInDays: input.expiresInDays,
+    by: input.by,
+    now: input.now,
+  });
+}
+
+/** The integrations' tokens of a tenant, newest first (RevOps only). */
+export async function listIntegrationTokens(
+  db: Db,
+  input: { tenant: string; by: TokenCaller; now: Date },
+): Promise<TokenView[]> {
+  const tenant = tenantFor(input.by, input.tenant);
+  if ('email' in input.by && !isTenantAdmin(input.by))
+    throw new LeadflowError(
+      'forbidden',
+      `Listing integration tokens needs the revops role; ${input.by.email} is ${input.by.role}.`,
+    );
+  const rows = await db.apiToken.findMany({
+    where: { tenant, kind: 'integration' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+  return rows.map((row) => tokenView(row, input.now));
+}
+
+interface CreateTokenInput {
+  tenant: string;
+  kind: 'person' | 'integration';
+  personEmail: string;
+  label: string;
+  scopes: readonly Scope[];
+  expiresInDays?: number | null;
+  by: TokenCaller;
+  now: Date;
+}
+
+async function createToken(db: Db, input: CreateTokenInput): Promise<IssuedToken> {
+  const tenant = input.tenant;
   const secret = generateTokenSecret();
   const expiresAt = input.expiresInDays ? new Date(input.now.getTime() + input.expiresInDays * 86_400_000) : null;
   const row = await db.$transaction(async (tx) => {
@@ -81,7 +177,9 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<Issued
       data: {
         id: `tok_${randomUUID().replaceAll('-', '')}`,
         tenant,
+        kind: input.kind,
         personEmail: input.personEmail,
+        scopes: formatScopes(input.scopes),
         label: input.label,
         hash: hashTokenSecret(secret),
         prefix: tokenPrefix(secret),
@@ -98,6 +196,8 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<Issued
       actor: callerName(input.by),
       details: {
         personEmail: created.personEmail,
+        kind: input.kind,
+        scopes: created.scopes || 'role',
         label: created.label,
         prefix: created.prefix,
         expiresAt: expiresAt?.toISOString() ?? null,
@@ -113,8 +213,20 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<Issued
     prefix: row.prefix,
     label: row.label,
     personEmail: row.personEmail,
+    kind: input.kind,
+    scopes: [...input.scopes],
     expiresAt: row.expiresAt?.toISOString() ?? null,
   };
+}
+
+/** Refuses scopes beyond what the holder may have, naming them. */
+function assertWithin(asked: readonly Scope[], ceiling: readonly Scope[], holder: string): void {
+  const beyond = asked.filter((scope) => !ceiling.includes(scope));
+  if (beyond.length > 0)
+    throw new LeadflowError(
+      'forbidden',
+      `A token cannot carry ${beyond.join(', ')}: ${holder}, which allows at most ${ceiling.join(', ') || 'nothing'}.`,
+    );
 }
 
 /** A person's tokens, newest first; the caller must be that person or revops. */
@@ -130,7 +242,7 @@ export async function listTokens(
   });
   if (!person) throw noSuchPerson(tenant, input.personEmail);
   const rows = await db.apiToken.findMany({
-    where: { tenant, personEmail: input.personEmail },
+    where: { tenant, kind: 'person', personEmail: input.personEmail },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
   });
   return rows.map((row) => tokenView(row, input.now));
@@ -151,7 +263,13 @@ export async function revokeToken(
       'not_found',
       `No token ${input.id} in tenant ${tenant}; list a person's tokens with GET /api/people/{email}/tokens.`,
     );
-  assertSelfOrRevops(input.by, row.personEmail, `Revoking a token of ${row.personEmail}`);
+  if (row.kind === 'integration') {
+    if ('email' in input.by && !isTenantAdmin(input.by))
+      throw new LeadflowError(
+        'forbidden',
+        `Revoking an integration token needs the revops role; ${input.by.email} is ${input.by.role}.`,
+      );
+  } else assertSelfOrRevops(input.by, row.personEmail, `Revoking a token of ${row.personEmail}`);
   if (row.revokedAt) return tokenView(row, input.now);
   await db.$transaction(async (tx) => {
     const { count } = await tx.apiToken.updateMany({
@@ -182,17 +300,35 @@ export async function verifyToken(db: Db, secret: string, now: Date): Promise<To
   if (!row) return { kind: 'unknown', prefix };
   if (row.revokedAt) return { kind: 'revoked', prefix, revokedAt: row.revokedAt };
   if (row.expiresAt && row.expiresAt <= now) return { kind: 'expired', prefix, expiresAt: row.expiresAt };
+  if (row.kind === 'integration') {
+    await touch(db, row, now);
+    return {
+      kind: 'valid',
+      actor: {
+        tenant: row.tenant,
+        email: `integration:${row.personEmail}`,
+        name: row.personEmail,
+        role: 'rep',
+        scopes: effectiveScopes(row.scopes, INTEGRATION_SCOPES),
+        kind: 'integration',
+        tokenId: row.id,
+      },
+    };
+  }
   const person = await db.rep.findUnique({ where: { tenant_email: { tenant: row.tenant, email: row.personEmail } } });
   if (!person) return { kind: 'no-person', prefix, email: row.personEmail, tenant: row.tenant };
   if (!person.active) return { kind: 'inactive-person', prefix, email: row.personEmail };
   await touch(db, row, now);
+  const role = personRole(person.role);
   return {
     kind: 'valid',
     actor: {
       tenant: row.tenant,
       email: person.email,
       name: person.name,
-      role: personRole(person.role),
+      role,
+      scopes: effectiveScopes(row.scopes, ROLE_SCOPES[role]),
+      kind: 'person',
       tokenId: row.id,
     },
   };
@@ -205,6 +341,7 @@ export async function hasLiveRevopsToken(db: Db, tenant: string, now: Date): Pro
   const live = await db.apiToken.count({
     where: {
       tenant,
+      kind: 'person',
       personEmail: { in: revops.map((p) => p.email) },
       revokedAt: null,
       OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
@@ -232,6 +369,8 @@ function tokenView(row: TokenRow, now: Date): TokenView {
   return {
     id: row.id,
     personEmail: row.personEmail,
+    kind: row.kind === 'integration' ? 'integration' : 'person',
+    scopes: parseScopes(row.scopes),
     label: row.label,
     prefix: row.prefix,
     status,
@@ -249,7 +388,7 @@ function tenantFor(by: TokenCaller, tenant: string): string {
 }
 
 function assertSelfOrRevops(by: TokenCaller, personEmail: string, what: string): void {
-  if (!('email' in by) || by.role === 'revops' || by.email === personEmail) return;
+  if (!('email' in by) || isTenantAdmin(by) || by.email === personEmail) return;
   throw new LeadflowError(
     'forbidden',
     `${what} needs to be ${personEmail} themself or the revops role; ${by.email} is ${by.role}.`,

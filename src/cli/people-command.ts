@@ -5,12 +5,12 @@
  * invalid, 2 bad usage.
  */
 import { parseArgs } from 'node:util';
-import { listTokens, issueToken, revokeToken, type TokenView } from '../auth/tokens';
+import { issueIntegrationToken, listTokens, issueToken, revokeToken, type TokenView } from '../auth/tokens';
 import { loadConfig } from '../config';
 import type { Db } from '../db/client';
 import { createLogger } from '../logger';
 import { EmailSchema, RepUpdateSchema } from '../api/routes/reps';
-import { TokenCreateSchema } from '../api/routes/people';
+import { IntegrationNameSchema, TokenCreateSchema } from '../api/routes/people';
 import { fieldErrors } from '../api/errors';
 import { LeadflowError } from '../domain/errors';
 import { savePerson } from '../usecases/people';
@@ -21,8 +21,12 @@ const USAGE = `Usage:
   leadflow people add --email <email> --name <name> --role rep|manager|director|vp|finance|revops
                       [--manager <email>] [--time-zone <IANA zone>]
                                         add a person, or update one (role, manager, time zone)
-  leadflow tokens create --email <email> [--label <label>] [--expires-in-days <n>]
+  leadflow tokens create --email <email> [--label <label>] [--expires-in-days <n>] [--scopes intake,read,write,admin]
                                         issue an API token; the secret goes to stdout, once
+                                        (no --scopes: everything the person's role allows)
+  leadflow tokens create --integration <name> [--scopes intake[,read]] [--label <label>] [--expires-in-days <n>]
+                                        a token for a form tool, the CRM or the website:
+                                        not a person; intake (the default) and at most read
   leadflow tokens list --email <email>  a person's tokens (never the secrets)
   leadflow tokens revoke --id <tok_…>   revoke a token
 
@@ -111,27 +115,53 @@ const SUBCOMMANDS: Record<
     },
   },
   'tokens create': {
-    options: [{ name: 'email', required: true }, { name: 'label' }, { name: 'expires-in-days' }],
+    options: [
+      { name: 'email' },
+      { name: 'integration' },
+      { name: 'label' },
+      { name: 'expires-in-days' },
+      { name: 'scopes' },
+    ],
     async handle({ db, tenant, options, out, err, now }) {
-      const email = valid(EmailSchema.safeParse(options.email), 'email');
+      if ((options.email === undefined) === (options.integration === undefined))
+        throw new UsageError(
+          options.email === undefined
+            ? 'missing --email (a person), or --integration <name> for a service account'
+            : 'give only one of --email (a person) or --integration (a service account)',
+        );
       const days = options['expires-in-days'];
       const request = valid(
         TokenCreateSchema.safeParse({
           label: options.label ?? 'cli',
           expiresInDays: days === undefined ? undefined : Number(days),
+          scopes: options.scopes?.split(',').map((scope) => scope.trim()),
         }),
       );
-      const issued = await issueToken(db, {
-        tenant,
-        personEmail: email,
-        label: request.label,
-        expiresInDays: request.expiresInDays,
-        by: { system: 'cli' },
-        now,
-      });
+      const holder = options.integration ?? '';
+      const issued =
+        options.integration === undefined
+          ? await issueToken(db, {
+              tenant,
+              personEmail: valid(EmailSchema.safeParse(options.email), 'email'),
+              label: request.label,
+              expiresInDays: request.expiresInDays,
+              scopes: request.scopes,
+              by: { system: 'cli' },
+              now,
+            })
+          : await issueIntegrationToken(db, {
+              tenant,
+              name: valid(IntegrationNameSchema.safeParse(holder), 'integration'),
+              label: request.label,
+              expiresInDays: request.expiresInDays,
+              scopes: request.scopes ?? ['intake'],
+              by: { system: 'cli' },
+              now,
+            });
       out(issued.token);
+      const scopes = issued.scopes.length ? issued.scopes.join(', ') : "everything the person's role allows";
       err(
-        `token ${issued.id} (${issued.prefix}…, "${issued.label}") for ${email}, ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'does not expire'}. The secret above is shown this once: send it as "Authorization: Bearer <token>".`,
+        `token ${issued.id} (${issued.prefix}…, "${issued.label}") for ${issued.kind === 'integration' ? `integration ${issued.personEmail}` : issued.personEmail}, ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'does not expire'}, scopes: ${scopes}. The secret above is shown this once: send it as "Authorization: Bearer <token>".`,
       );
       return 0;
     },

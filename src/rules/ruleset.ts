@@ -73,6 +73,8 @@ export interface CompiledPool {
 export interface CompiledRouting {
   reps: Record<string, { email: string; name: string | null }>;
   queues: string[];
+  /** Who works each queue (emails, lower case): they see its leads. */
+  queueMembers: Record<string, string[]>;
   pools: Record<string, CompiledPool>;
   rules: CompiledRule<{ target: RoutingTargetRef }>[];
   fallbackQueue: string;

@@ -3,6 +3,7 @@
  * actor, in keyset pages. The cursor names the last entry shown (time and id), so a page never
  * repeats or skips entries when new ones arrive while someone pages.
  */
+import { approvalsInSight, dealsInSight, leadsInSight, type Sight } from './visibility';
 import type { Db, Prisma } from '../db/client';
 import type { AuditSubject } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
@@ -41,11 +42,12 @@ interface Position {
 /** One page of a tenant's audit trail, newest first. */
 export async function listAudit(
   db: Db,
-  input: { tenant: string; filter: AuditFilter; cursor?: string; limit: number },
+  input: { sight: Sight; filter: AuditFilter; cursor?: string; limit: number },
 ): Promise<AuditPage> {
   const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
   const where: Prisma.AuditEventWhereInput = {
-    tenant: input.tenant,
+    tenant: input.sight.tenant,
+    AND: [await entriesInSight(db, input.sight)],
     ...definedOnly(input.filter),
     ...(after
       ? { OR: [{ occurredAt: { lt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { lt: after.id } }] }
@@ -105,4 +107,36 @@ function decodeCursor(cursor: string): Position {
       },
     ],
   });
+}
+
+/**
+ * The entries a caller may read: revops everything; anyone else the entries about records in
+ * their sight (their deals and everything on them, their leads, quotes and approvals), the
+ * catalogue and materials everyone reads, and their own person record and tokens.
+ */
+async function entriesInSight(db: Db, sight: Sight): Promise<Prisma.AuditEventWhereInput> {
+  if (sight.all) return {};
+  const [deals, leads, approvals, tokens] = await Promise.all([
+    db.deal.findMany({ where: dealsInSight(sight), select: { id: true } }),
+    db.lead.findMany({ where: leadsInSight(sight), select: { id: true } }),
+    db.approvalRequest.findMany({ where: approvalsInSight(sight), select: { id: true } }),
+    db.apiToken.findMany({
+      where: { tenant: sight.tenant, kind: 'person', personEmail: { in: [sight.me] } },
+      select: { id: true },
+    }),
+  ]);
+  const dealIds = deals.map((row) => row.id);
+  const quotes = await db.quote.findMany({ where: { dealId: { in: dealIds } }, select: { id: true } });
+  return {
+    OR: [
+      { dealId: { in: dealIds } },
+      { subjectType: 'deal', subjectId: { in: dealIds } },
+      { subjectType: 'lead', subjectId: { in: leads.map((row) => row.id) } },
+      { subjectType: 'quote', subjectId: { in: quotes.map((row) => row.id) } },
+      { subjectType: 'approval', subjectId: { in: approvals.map((row) => row.id) } },
+      { subjectType: 'token', subjectId: { in: tokens.map((row) => row.id) } },
+      { subjectType: 'person', subjectId: sight.me },
+      { subjectType: { in: ['material', 'product'] } },
+    ],
+  };
 }

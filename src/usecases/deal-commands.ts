@@ -16,6 +16,7 @@ import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
 import { recordAudit } from '../db/audit-trail';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
+import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
 import { markEngaged } from './stakeholders';
 
@@ -387,15 +388,17 @@ export async function delegateApprovalStep(
 }
 
 /** Approval requests: a person's own queue (`assignee: me`) or all of a deal's. */
+/** The approval requests in the caller's sight (./visibility.ts), newest first. */
 export async function listApprovals(
   db: Db,
   actor: Actor,
+  sight: Sight,
   filter: { status?: string; assignee?: string; dealId?: string },
 ) {
   const assignee = filter.assignee === 'me' ? actor.email : filter.assignee;
   const requests = await db.approvalRequest.findMany({
     where: {
-      tenant: actor.tenant,
+      ...approvalsInSight(sight),
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.dealId ? { dealId: filter.dealId } : {}),
       ...(assignee
@@ -583,10 +586,11 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
   };
 }
 
-export async function listDeals(db: Db, actor: Actor, filter: { stage?: DealStage; owner?: string }) {
+/** The deals in the caller's sight (./visibility.ts), newest first. */
+export async function listDeals(db: Db, sight: Sight, filter: { stage?: DealStage; owner?: string }) {
   const deals = await db.deal.findMany({
     where: {
-      tenant: actor.tenant,
+      ...dealsInSight(sight),
       ...(filter.stage ? { stage: filter.stage } : {}),
       ...(filter.owner ? { ownerEmail: filter.owner } : {}),
     },

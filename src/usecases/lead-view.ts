@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { journeyState, type JourneyState } from '../../workflows/messages';
 import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
 import { LeadflowError } from '../domain/errors';
+import { leadsInSight, type Sight } from './visibility';
 
 export type JourneyView =
   | ({ status: 'live' } & JourneyState)
@@ -87,9 +88,10 @@ export interface LeadListQuery {
  * Lists leads with filters and keyset paging, newest first: the MQL queue sales managers work
  * from (`?stage=mql&queue=unassigned-mql`, `?stage=mql&owner=alice@…`).
  */
-export async function listLeads(deps: { db: Db }, query: LeadListQuery) {
+/** The leads in the caller's sight (./visibility.ts), newest first, filtered and paged. */
+export async function listLeads(deps: { db: Db }, query: LeadListQuery & { sight: Sight }) {
   const where = {
-    ...(query.tenant ? { tenant: query.tenant } : {}),
+    ...leadsInSight(query.sight),
     ...(query.stage ? { stage: query.stage } : {}),
     ...(query.owner ? { ownerId: query.owner } : {}),
     ...(query.queue ? { queue: query.queue } : {}),

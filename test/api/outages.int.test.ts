@@ -12,7 +12,7 @@ import { resolveDatabaseTarget } from '../../src/db/database-target';
 import { createLogger } from '../../src/logger';
 import { findFreePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createTestDatabase } from '../support/database';
-import { http, startTestSystem } from '../support/system';
+import { bearer, createPersonToken, http, startTestSystem } from '../support/system';
 import { eventually, startTcpProxy } from '../support/tcp-proxy';
 
 const logger = createLogger('silent');
@@ -77,13 +77,15 @@ describe('when the database goes down', () => {
     const api = await runApi(config, { db, logger, rules: await fakeFreeRules(config) });
     cleanups.push(() => api.stop());
 
-    const posted = await http(`${api.url}/api/leads`, { body: lead('nodb@outage.io') });
+    // Any well-formed token: checking it needs the database, so even authentication answers 503.
+    const token = bearer(`lf_${'A'.repeat(43)}`);
+    const posted = await http(`${api.url}/api/leads`, { body: lead('nodb@outage.io'), headers: token });
     expect(posted.status).toBe(503);
     expect(posted.body.error).toMatchObject({
       code: 'database_unavailable',
       message: expect.stringContaining('database is unreachable'),
     });
-    const read = await http(`${api.url}/api/leads/ld_AAAAAAAAAAAAAAAAAAAAAA`);
+    const read = await http(`${api.url}/api/leads/ld_AAAAAAAAAAAAAAAAAAAAAA`, { headers: token });
     expect(read.status).toBe(503);
     expect(read.body.error.code).toBe('database_unavailable');
     const health = await http(`${api.url}/health`);
@@ -125,15 +127,18 @@ describe('when the database goes down', () => {
     );
     const api = await runApi(config, { db, logger, rules });
     parts.push(api);
+    const token = bearer(await createPersonToken(db, config.tenant, 'revops@pg.io', 'revops'));
 
-    expect((await http(`${api.url}/api/leads`, { body: lead('up@pg.io') })).status).toBe(201);
+    expect((await http(`${api.url}/api/leads`, { body: lead('up@pg.io'), headers: token })).status).toBe(201);
     await proxy.stop();
-    const down = await http(`${api.url}/api/leads`, { body: lead('down@pg.io') });
+    const down = await http(`${api.url}/api/leads`, { body: lead('down@pg.io'), headers: token });
     expect(down.status).toBe(503);
     expect(down.body.error.code).toBe('database_unavailable');
     await proxy.start();
     expect(
-      await eventually(async () => (await http(`${api.url}/api/leads`, { body: lead('back@pg.io') })).status === 201),
+      await eventually(
+        async () => (await http(`${api.url}/api/leads`, { body: lead('back@pg.io'), headers: token })).status === 201,
+      ),
     ).toBe(true);
   });
 });

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/dev-server';
-import { http } from '../support/system';
+import { bearer, http } from '../support/system';
 import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
 import { eventually } from '../support/tcp-proxy';
 
@@ -43,6 +43,13 @@ async function waitForOutput(running: Running, pattern: RegExp, timeoutMs = 90_0
 describe('leadflow start as a process', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-start-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  /** The API as its bootstrap admin: the token the first start wrote to the data folder. */
+  const apiOf = (url: string, init: Parameters<typeof http>[1] = {}, dir = dataDir) =>
+    http(url, {
+      ...init,
+      headers: { ...bearer(readFileSync(path.join(dir, 'admin-token'), 'utf8').trim()), ...init.headers },
+    });
+  const api = (url: string, init: Parameters<typeof http>[1] = {}) => apiOf(url, init);
 
   it('when started, stopped with SIGTERM and started again, then the lead journey keeps running with its state', async () => {
     const env = {
@@ -57,7 +64,7 @@ describe('leadflow start as a process', () => {
     expect(first.output()).toMatch(/Dashboard\s+http:\/\/127\.0\.0\.1:\d+\//);
     expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
 
-    const created = await http(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'events' } });
+    const created = await api(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'events' } });
     expect(created.status).toBe(201);
     const dashboard = await fetch(`${apiUrl}/`);
     expect(await dashboard.text()).toContain('<title>leadflow</title>');
@@ -69,12 +76,12 @@ describe('leadflow start as a process', () => {
     const second = leadflow(['start'], env);
     try {
       await waitForOutput(second, /is running/);
-      const shown = await http(`${apiUrl}/api/leads/${created.body.id}`);
+      const shown = await api(`${apiUrl}/api/leads/${created.body.id}`);
       expect(shown.body).toMatchObject({
         email: 'durable@restart.io',
         journey: { status: 'live', stage: 'new', submissions: 1 },
       });
-      const again = await http(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'ads' } });
+      const again = await api(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'ads' } });
       expect(again.body).toMatchObject({ status: 'merged', submissions: 2 });
     } finally {
       second.child.kill('SIGTERM');
@@ -93,10 +100,11 @@ describe('leadflow start as a process', () => {
       TEMPORAL_UI_PORT: String(await findFreePort()),
       LEADFLOW_SMTP_PORT: String(await findFreePort()),
     };
+    const api = (url: string, init: Parameters<typeof http>[1] = {}) => apiOf(url, init, dir);
     try {
       const first = leadflow(['start'], env);
       const [, apiUrl] = await waitForOutput(first, /API\s+(http:\/\/\S+)\/api/);
-      const lead = await http(`${apiUrl}/api/leads`, {
+      const lead = await api(`${apiUrl}/api/leads`, {
         body: {
           email: 'timer@restart.io',
           title: 'CTO',
@@ -104,7 +112,7 @@ describe('leadflow start as a process', () => {
           attributes: { employees: 1500, region: 'north-america', industry: 'software' },
         },
       });
-      const mql = await http(`${apiUrl}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+      const mql = await api(`${apiUrl}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } });
       expect(mql.body.stage).toBe('mql');
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
@@ -116,11 +124,11 @@ describe('leadflow start as a process', () => {
         await waitForOutput(second, /is running/);
         const reminded = await eventually(
           async () =>
-            (await http(`${apiUrl}/api/leads/${lead.body.id}`)).body.journey.sla?.escalations[0] === 'remind-owner',
+            (await api(`${apiUrl}/api/leads/${lead.body.id}`)).body.journey.sla?.escalations[0] === 'remind-owner',
           30_000,
         );
         expect(reminded).toBe(true);
-        expect((await http(`${apiUrl}/api/leads/${lead.body.id}`)).body).toMatchObject({ slaStatus: 'breached' });
+        expect((await api(`${apiUrl}/api/leads/${lead.body.id}`)).body).toMatchObject({ slaStatus: 'breached' });
       } finally {
         second.child.kill('SIGTERM');
         await second.exited;

@@ -125,6 +125,8 @@ describe('deal desk at full length (time-skipping)', () => {
     email,
     name: email,
     role,
+    scopes: ['intake', 'read', 'write'],
+    kind: 'person',
     tokenId: 'test',
   });
 

@@ -175,7 +175,8 @@ describe.each(providers)('sales materials on %s', (provider) => {
     const latest = await owner.post(`/api/deals/${dealId}/materials`, { materialKey: 'pricing-sheet' });
     expect(latest.body.material).toMatchObject({ id: v2.id, version: 2 });
 
-    const shares = await otherRep.get(`/api/deals/${dealId}/materials`);
+    expect((await otherRep.get(`/api/deals/${dealId}/materials`)).status).toBe(404); // not their deal
+    const shares = await manager.get(`/api/deals/${dealId}/materials`);
     expect(shares.status).toBe(200);
     expect(
       shares.body.shares
@@ -199,7 +200,7 @@ describe.each(providers)('sales materials on %s', (provider) => {
     expect(audit).toBe(3);
   });
 
-  it('when a send names no material, both, an unknown one or a contact elsewhere, then it is a 400; a rep who does not own the deal gets 403', async () => {
+  it('when a send names no material, both, an unknown one or a contact elsewhere, then it is a 400; a rep who does not own the deal gets 404', async () => {
     const { dealId } = await createDeal(system.database.db, system.config.tenant, OWNER);
     const other = await createDeal(system.database.db, system.config.tenant, OWNER);
     const stranger = (await owner.post(`/api/deals/${other.dealId}/stakeholders`, { name: 'Sam', role: 'user' })).body;
@@ -218,7 +219,7 @@ describe.each(providers)('sales materials on %s', (provider) => {
       'contactId',
     ]);
     expect((await otherRep.post(`/api/deals/${dealId}/materials`, { materialKey: 'security-whitepaper' })).status).toBe(
-      403,
+      404,
     );
     expect((await owner.get(`/api/deals/${dealId}/materials`)).body.shares).toEqual([]);
   });

@@ -35,19 +35,21 @@ export async function createDeal(
   return { dealId, accountId: account.id };
 }
 
-/** HTTP as a person: `as(token).post(path, body)`. */
+/** HTTP as a person: `as(token).post(path, body)`; without a token, anonymously. */
 export function client(baseUrl: string, token?: string) {
   const headers = (extra: Record<string, string> = {}) => ({ ...(token ? bearer(token) : {}), ...extra });
+  const anonymous = token === undefined;
   return {
-    get: (path: string, extra?: Record<string, string>) => http(`${baseUrl}${path}`, { headers: headers(extra) }),
+    get: (path: string, extra?: Record<string, string>) =>
+      http(`${baseUrl}${path}`, { headers: headers(extra), anonymous }),
     post: (path: string, body: unknown = {}, extra?: Record<string, string>) =>
-      http(`${baseUrl}${path}`, { method: 'POST', body, headers: headers(extra) }),
+      http(`${baseUrl}${path}`, { method: 'POST', body, headers: headers(extra), anonymous }),
     put: (path: string, body: unknown, extra?: Record<string, string>) =>
-      http(`${baseUrl}${path}`, { method: 'PUT', body, headers: headers(extra) }),
+      http(`${baseUrl}${path}`, { method: 'PUT', body, headers: headers(extra), anonymous }),
     patch: (path: string, body: unknown, extra?: Record<string, string>) =>
-      http(`${baseUrl}${path}`, { method: 'PATCH', body, headers: headers(extra) }),
+      http(`${baseUrl}${path}`, { method: 'PATCH', body, headers: headers(extra), anonymous }),
     delete: (path: string, extra?: Record<string, string>) =>
-      http(`${baseUrl}${path}`, { method: 'DELETE', headers: headers(extra) }),
+      http(`${baseUrl}${path}`, { method: 'DELETE', headers: headers(extra), anonymous }),
   };
 }
 export type Client = ReturnType<typeof client>;

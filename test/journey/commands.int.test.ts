@@ -38,14 +38,12 @@ describe('journey commands', () => {
     const lead = await post('/api/leads', profile('edsger@structured.io'));
     const unknown = await post(`/api/leads/${lead.body.id}/disqualify`, {
       reason: 'too-expensive',
-      actor: 'alice.chen@example.com',
     });
     expect(unknown.status).toBe(409);
     expect(unknown.body.error.message).toContain('unknown disqualification reason "too-expensive"');
 
     const disqualified = await post(`/api/leads/${lead.body.id}/disqualify`, {
       reason: 'bad-timing',
-      actor: 'alice.chen@example.com',
     });
     expect(disqualified.body).toMatchObject({ stage: 'recycled', recycleAt: expect.any(String) });
     expect((await http(`${system.url}/api/leads/${lead.body.id}`)).body).toMatchObject({
@@ -64,7 +62,7 @@ describe('journey commands', () => {
     );
     expect(events).toEqual([
       'new: captured from ads',
-      'recycled: disqualified by alice.chen@example.com: bad-timing',
+      'recycled: disqualified by revops@leadflow.test: bad-timing',
       'new: recycled back to marketing',
     ]);
   });
@@ -75,20 +73,29 @@ describe('journey commands', () => {
     const moved = await post(`/api/leads/${lead.body.id}/reassign`, {
       repEmail: 'dana.whitfield@example.com',
       reason: 'strategic account',
-      actor: 'manager@example.com',
     });
     expect(moved.body).toMatchObject({ owner: 'dana.whitfield@example.com', queue: null });
     const manual = await system.database.db.assignment.findFirst({ where: { leadId: lead.body.id, manual: true } });
-    expect(manual).toMatchObject({ repEmail: 'dana.whitfield@example.com', actor: 'manager@example.com' });
+    // The actor is the token's person, never a name the body gives.
+    expect(manual).toMatchObject({ repEmail: 'dana.whitfield@example.com', actor: 'revops@leadflow.test' });
     expect(manual?.reason).toContain('strategic account');
     const bad = await post(`/api/leads/${lead.body.id}/reassign`, {
       repEmail: 'x@y.io',
       queue: 'q',
       reason: 'r',
-      actor: 'm',
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toEqual([{ path: 'repEmail', message: 'give exactly one of repEmail or queue' }]);
+    const impersonating = await post(`/api/leads/${lead.body.id}/reassign`, {
+      repEmail: 'alice.chen@example.com',
+      reason: 'r',
+      actor: 'dora.director@acme.io',
+    });
+    expect(impersonating.status).toBe(400);
+    expect(impersonating.body.error.fields).toEqual([
+      { path: 'actor', message: "not accepted: the actor is the token's person (revops@leadflow.test)" },
+    ]);
+    expect((await http(`${system.url}/api/leads/${lead.body.id}`)).body.ownerId).toBe('dana.whitfield@example.com');
   });
 
   it('when the owner pauses and resumes the cadence, then the journey shows it and the cadence carries on', async () => {
@@ -98,7 +105,7 @@ describe('journey commands', () => {
     expect(await eventually(async () => (await handle.query(journeyState)).cadence?.status === 'active', 10_000)).toBe(
       true,
     );
-    const paused = await post(`/api/leads/${lead.body.id}/cadence`, { paused: true, actor: 'owner' });
+    const paused = await post(`/api/leads/${lead.body.id}/cadence`, { paused: true });
     expect(paused.body).toMatchObject({ status: 'paused' });
     expect(
       await eventually(
@@ -108,11 +115,11 @@ describe('journey commands', () => {
         10_000,
       ),
     ).toBe(true);
-    const resumed = await post(`/api/leads/${lead.body.id}/cadence`, { paused: false, actor: 'owner' });
+    const resumed = await post(`/api/leads/${lead.body.id}/cadence`, { paused: false });
     expect(resumed.body).toMatchObject({ status: 'active' });
     const none = await post(
       `/api/leads/${(await post('/api/leads', { email: 'none@cadence.io', source: 'ads' })).body.id}/cadence`,
-      { paused: true, actor: 'owner' },
+      { paused: true },
     );
     expect(none.status).toBe(409);
     expect(none.body.error.message).toBe('the lead has no active cadence');

@@ -11,7 +11,7 @@ import { startMailSink } from '../../src/email/mail-sink';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase } from '../support/database';
 import { fastCadenceRules, rulesFixture } from '../support/rules-fixture';
-import { http } from '../support/system';
+import { bearer, createPersonToken, http } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
 
 /**
@@ -52,6 +52,7 @@ describe('worker killed mid-cadence', () => {
     const config = loadConfig(env);
     const rules = await startRules(config, database.db, logger, { watch: false });
     const api = await runApi(config, { db: database.db, rules, logger });
+    const headers = bearer(await createPersonToken(database.db, config.tenant, 'revops@crash.io', 'revops'));
     cleanups.push(
       () => api.stop(),
       () => rules.stop(),
@@ -61,6 +62,7 @@ describe('worker killed mid-cadence', () => {
     cleanups.push(() => void worker.kill('SIGKILL'));
 
     const lead = await http(`${api.url}/api/leads`, {
+      headers,
       body: {
         email: 'ada@crash.io',
         firstName: 'Ada',
@@ -71,7 +73,8 @@ describe('worker killed mid-cadence', () => {
       },
     });
     expect(
-      (await http(`${api.url}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } })).body.stage,
+      (await http(`${api.url}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' }, headers }))
+        .body.stage,
     ).toBe('mql');
     const toLead = () => sink.list({ to: 'ada@crash.io' });
     expect(await eventually(async () => (await toLead()).length === 1, 20_000)).toBe(true);

@@ -29,7 +29,6 @@ export async function openDeal(
     authority: 'decision-maker',
     need: 'confirmed',
     timeline: 'this-quarter',
-    actor: 'fixture@example.com',
   });
   expect(bant.body).toMatchObject({ stage: 'sql' });
   const converted = await post(`/api/leads/${lead.body.id}/convert`, {}, revops);

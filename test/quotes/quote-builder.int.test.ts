@@ -43,7 +43,13 @@ describe.each(providers)('quote builder on %s', (provider) => {
     token: string | undefined,
     body?: unknown,
     headers: Record<string, string> = {},
-  ) => http(`${system.url}${path}`, { method, body, headers: { ...(token ? bearer(token) : {}), ...headers } });
+  ) =>
+    http(`${system.url}${path}`, {
+      method,
+      body,
+      headers: { ...(token ? bearer(token) : {}), ...headers },
+      anonymous: !token,
+    });
 
   beforeAll(async () => {
     system = await startTestSystem(provider);
@@ -54,7 +60,8 @@ describe.each(providers)('quote builder on %s', (provider) => {
     manager = await system.personToken('morgan.manager@example.com', 'manager');
     owner = await system.personToken(deal.ownerEmail, 'rep', { managerEmail: 'morgan.manager@example.com' });
     outsider = await system.personToken('other.rep@example.com', 'rep');
-    reader = await system.personToken('fin@example.com', 'finance');
+    // Reads go through the owner's manager: the deal is in their sight (their report's).
+    reader = manager;
   }, 120_000);
   afterAll(async () => {
     await system?.stop();
@@ -446,16 +453,19 @@ describe.each(providers)('quote builder on %s', (provider) => {
     ]);
   });
 
-  it("when the caller has no token, may not write the deal, or is the owner's manager, then 401, 403 and success follow", async () => {
+  it("when the caller has no token, is a rep of another deal, or is the owner's manager, then 401, 404 and success follow", async () => {
     expect((await createQuote(newYorkQuote, '')).status).toBe(401);
-    const forbidden = await createQuote(newYorkQuote, outsider);
-    expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error.code).toBe('forbidden');
+    // The deal is out of the other rep's sight: a 404, exactly as for a deal that does not exist.
+    const hidden = await createQuote(newYorkQuote, outsider);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.code).toBe('not_found');
     const byManager = await createQuote(newYorkQuote, manager);
     expect(byManager.status).toBe(201);
     const id = byManager.body.quote.id;
-    expect((await call('PUT', `/api/quotes/${id}`, outsider, { ...newYorkQuote, revision: 1 })).status).toBe(403);
-    expect((await call('GET', `/api/quotes/${id}`, outsider)).status).toBe(200);
+    expect((await call('PUT', `/api/quotes/${id}`, outsider, { ...newYorkQuote, revision: 1 })).status).toBe(404);
+    expect((await call('GET', `/api/quotes/${id}`, outsider)).status).toBe(404);
+    const finance = await system.personToken('fin@example.com', 'finance');
+    expect((await call('GET', `/api/quotes/${id}`, finance)).status).toBe(404); // no approval of theirs on it
     expect((await call('GET', `/api/quotes/${id}`, undefined)).status).toBe(401);
     expect((await call('GET', '/api/quotes/qo_doesnotexistdoesnotexi', reader)).status).toBe(404);
   });

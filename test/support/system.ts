@@ -22,6 +22,12 @@ export interface TestSystem {
   temporal: Client;
   /** The embedded SMTP server's mailbox: every email the system sent. */
   mailbox: MailSink | undefined;
+  /**
+   * A revops token of the system's tenant (`revops@leadflow.test`). `http()` sends it to this
+   * system when a request names no Authorization header and is not `anonymous`, so a test that is
+   * not about access control reads as the tenant's administrator.
+   */
+  revopsToken: string;
   /** A person of the system's tenant (their Rep row upserted) with a fresh API token; returns the secret. */
   personToken(email: string, role: PersonRole, extra?: PersonExtra): Promise<string>;
   stop(): Promise<void>;
@@ -72,14 +78,20 @@ export async function startTestSystem(
   );
   const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink });
   started.push(api);
+  const revopsToken = await createPersonToken(database.db, config.tenant, 'revops@leadflow.test', 'revops', {
+    label: 'test default',
+  });
+  defaultTokens.set(new URL(api.url).origin, revopsToken);
   return {
     url: api.url,
+    revopsToken,
     config,
     database,
     temporal: api.temporal,
     mailbox: mail.sink,
     personToken: (email, role, extra) => createPersonToken(database.db, config.tenant, email, role, extra),
     async stop() {
+      defaultTokens.delete(new URL(api.url).origin);
       for (const part of started.reverse()) await part.stop();
       if (!options.database) await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -137,14 +149,28 @@ export async function createPersonToken(
 /** `Authorization` header for a token. */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** JSON over HTTP, returning status and parsed body. */
+/** Each running test system's revops token, by origin (see TestSystem.revopsToken). */
+const defaultTokens = new Map<string, string>();
+
+/**
+ * JSON over HTTP, returning status and parsed body. A request to a test system without an
+ * Authorization header carries the system's revops token, unless `anonymous` is set.
+ */
 export async function http(
   url: string,
-  init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    anonymous?: boolean;
+  } = {},
 ) {
+  const given = Object.keys(init.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+  const token = init.anonymous || given ? undefined : defaultTokens.get(new URL(url).origin);
   const response = await fetch(url, {
     method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
-    headers: { 'content-type': 'application/json', ...init.headers },
+    headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}), ...init.headers },
     body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
   const text = await response.text();

@@ -16,12 +16,15 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await system?.stop();
   });
 
-  it('when a person opens the dashboard, then they see health, can capture a lead and find MQLs in the queue', async () => {
+  it('when a person signs in to the dashboard, then they see health, can capture a lead and find MQLs in the queue', async () => {
     const page = await browser.newPage();
     await page.goto(system.url);
     await expect.poll(() => page.locator('[data-check="temporal"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="database"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="rules"]').textContent()).toContain('up');
+    await page.fill('#signin input[name=token]', system.revopsToken);
+    await page.click('#signin button');
+    await expect.poll(() => page.locator('#whoami').textContent()).toContain('revops@leadflow.test');
 
     await page.fill('#capture input[name=email]', 'Hedy.Lamarr@Frequency.io');
     await page.fill('#capture input[name=company]', 'Frequency Hopping');

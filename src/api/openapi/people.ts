@@ -1,5 +1,5 @@
 import { EmailSchema } from '../routes/reps';
-import { TokenCreateSchema, TokenIdSchema } from '../routes/people';
+import { IntegrationNameSchema, IntegrationTokenSchema, TokenCreateSchema, TokenIdSchema } from '../routes/people';
 import { body, described, errorResponse, errors, pathParam } from './common';
 
 /**
@@ -20,7 +20,7 @@ export const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     description:
-      "A person's API token, `lf_` + 43 characters. Create one with `npx leadflow tokens create --email you@company.com` or POST /api/people/{email}/tokens.",
+      "An API token, `lf_` + 43 characters: a person's (create one with `npx leadflow tokens create --email you@company.com` or POST /api/people/{email}/tokens) or an integration's (POST /api/integrations/{name}/tokens). Its scopes (intake, read, write, admin) never exceed the person's role.",
   },
 };
 
@@ -68,6 +68,40 @@ export const peoplePaths = {
         ...errors('400', ['404', 'No such person in the tenant (`not_found`).']),
         ...unauthenticated,
         ...selfOrRevops,
+      },
+    },
+  },
+  '/api/integrations/{name}/tokens': {
+    post: {
+      operationId: 'createIntegrationToken',
+      tags: ['people'],
+      summary:
+        'Issue a token for an integration (a form tool, the CRM, the website): not a person, at most intake and read scopes (revops only)',
+      ...needsToken,
+      parameters: [pathParam('name', IntegrationNameSchema, 'The integration, e.g. `webflow-forms`.')],
+      requestBody: body(IntegrationTokenSchema),
+      responses: {
+        '201': described(
+          '`{ id, token, prefix, label, personEmail (the integration), kind: integration, scopes, expiresAt }`; `token` is the secret, shown this once.',
+        ),
+        ...errors('400', '413'),
+        ...unauthenticated,
+        '403': errorResponse(
+          'The caller is not revops, or asked for a scope an integration cannot have (`forbidden`).',
+        ),
+      },
+    },
+  },
+  '/api/integrations': {
+    get: {
+      operationId: 'listIntegrationTokens',
+      tags: ['people'],
+      summary: "The integrations' tokens, newest first, without secrets (revops only)",
+      ...needsToken,
+      responses: {
+        '200': described(`\`{ tokens }\`, each token ${tokenView}`),
+        ...unauthenticated,
+        '403': errorResponse('The caller is not revops (`forbidden`).'),
       },
     },
   },

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireActor } from '../../auth/actor';
+import { sightFor } from '../access';
 import type { Db } from '../../db/client';
 import { AUDIT_SUBJECTS } from '../../db/audit-trail';
 import { listAudit } from '../../usecases/audit-query';
@@ -33,7 +33,6 @@ export const AuditQuerySchema = z.strictObject({
 export function auditRoutes(deps: { db: Db }): Router {
   const router = Router();
   router.get('/api/audit', async (req, res) => {
-    const actor = requireActor(req);
     const query = AuditQuerySchema.safeParse(req.query);
     if (!query.success) {
       throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
@@ -44,7 +43,7 @@ export function auditRoutes(deps: { db: Db }): Router {
       });
     }
     const { cursor, limit, ...filter } = query.data;
-    res.json(await listAudit(deps.db, { tenant: actor.tenant, filter, cursor, limit }));
+    res.json(await listAudit(deps.db, { sight: await sightFor(req), filter, cursor, limit }));
   });
   return router;
 }

@@ -7,6 +7,7 @@ import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
+import { sightFor } from '../access';
 import type { Db } from '../../db/client';
 import { DEAL_STAGES } from '../../rules/facts';
 import {
@@ -144,8 +145,9 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   });
 
   router.get('/api/deals', async (req, res) => {
-    const actor = requireActor(req);
-    res.json({ deals: await listDeals(deps.db, actor, parse(DealListQuerySchema, req.query, 'The query')) });
+    res.json({
+      deals: await listDeals(deps.db, await sightFor(req), parse(DealListQuerySchema, req.query, 'The query')),
+    });
   });
 
   router.get('/api/deals/:dealId', async (req, res) => {
@@ -194,7 +196,12 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   router.get('/api/approvals', async (req, res) => {
     const actor = requireActor(req);
     res.json({
-      approvals: await listApprovals(deps.db, actor, parse(ApprovalListQuerySchema, req.query, 'The query')),
+      approvals: await listApprovals(
+        deps.db,
+        actor,
+        await sightFor(req),
+        parse(ApprovalListQuerySchema, req.query, 'The query'),
+      ),
     });
   });
 

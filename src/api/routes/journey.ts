@@ -8,16 +8,15 @@ import { LeadflowError } from '../../domain/errors';
 import { updateJourney } from '../../usecases/journey-commands';
 import { disqualify, reassign, recordBant, recordEvent, setCadencePaused } from '../../../workflows/messages';
 import { fieldErrors } from '../errors';
+import { requireActor } from '../../auth/actor';
 import { LeadIdSchema } from '../schemas';
 
-const actor = z.string().trim().min(1, 'must name who did it (an email or user id)').max(320);
 const when = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. "2026-03-10T09:30:00Z"' });
 
 export const LeadEventSchema = z
   .object({
     type: z.enum(LEAD_EVENT_TYPES, { error: `must be one of: ${LEAD_EVENT_TYPES.join(', ')}` }),
     at: when.optional(),
-    actor: actor.optional(),
     details: z
       .record(z.string().max(64), z.union([z.string().max(2000), z.number().finite(), z.boolean()]))
       .default({}),
@@ -30,24 +29,22 @@ export const BantSchema = z
     authority: z.enum(['decision-maker', 'influencer', 'user', 'none', 'unknown']).optional(),
     need: z.enum(['confirmed', 'exploring', 'none', 'unknown']).optional(),
     timeline: z.enum(['this-quarter', 'next-quarter', 'this-year', 'later', 'unknown']).optional(),
-    actor,
   })
   .strict();
 
-export const DisqualifySchema = z.object({ reason: z.string().trim().min(1).max(100), actor }).strict();
+export const DisqualifySchema = z.object({ reason: z.string().trim().min(1).max(100) }).strict();
 export const ReassignSchema = z
   .object({
     repEmail: z.email('must be an email address').optional(),
     queue: z.string().trim().min(1).max(100).optional(),
     reason: z.string().trim().min(1).max(500),
-    actor,
   })
   .strict()
   .refine((body) => Boolean(body.repEmail) !== Boolean(body.queue), {
     message: 'give exactly one of repEmail or queue',
     path: ['repEmail'],
   });
-export const CadencePauseSchema = z.object({ paused: z.boolean(), actor }).strict();
+export const CadencePauseSchema = z.object({ paused: z.boolean() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? undefined);
@@ -83,7 +80,7 @@ export function journeyRoutes(deps: { db: Db; temporal: Client; now?: () => Date
       deps,
       id,
       recordEvent,
-      [{ eventId, type: body.type, at: body.at ?? now(), actor: body.actor, details: body.details }],
+      [{ eventId, type: body.type, at: body.at ?? now(), actor: requireActor(req).email, details: body.details }],
       `event-${eventId}`,
     );
     res.status(receipt.duplicate ? 200 : 201).json({ eventId, ...receipt });
@@ -91,7 +88,8 @@ export function journeyRoutes(deps: { db: Db; temporal: Client; now?: () => Date
 
   router.post('/api/leads/:id/bant', async (req, res) => {
     const id = leadId(req);
-    const { actor: who, ...bant } = parse(BantSchema, req.body);
+    const bant = parse(BantSchema, req.body);
+    const who = requireActor(req).email;
     res.json(await updateJourney(deps, id, recordBant, [{ bant, actor: who, at: now() }], updateId(req, 'bant')));
   });
 
@@ -103,7 +101,7 @@ export function journeyRoutes(deps: { db: Db; temporal: Client; now?: () => Date
         deps,
         id,
         disqualify,
-        [{ reason: body.reason, actor: body.actor, at: now() }],
+        [{ reason: body.reason, actor: requireActor(req).email, at: now() }],
         updateId(req, 'disqualify'),
       ),
     );
@@ -118,7 +116,7 @@ export function journeyRoutes(deps: { db: Db; temporal: Client; now?: () => Date
         deps,
         id,
         reassign,
-        [{ to, actor: body.actor, reason: body.reason, at: now() }],
+        [{ to, actor: requireActor(req).email, reason: body.reason, at: now() }],
         updateId(req, 'reassign'),
       ),
     );
@@ -132,7 +130,7 @@ export function journeyRoutes(deps: { db: Db; temporal: Client; now?: () => Date
         deps,
         id,
         setCadencePaused,
-        [{ paused: body.paused, actor: body.actor }],
+        [{ paused: body.paused, actor: requireActor(req).email }],
         updateId(req, 'cadence'),
       ),
     );

@@ -7,6 +7,8 @@ import { listLeads, viewLead } from '../../usecases/lead-view';
 import { LeadflowError } from '../../domain/errors';
 import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema } from '../schemas';
 import { fieldErrors } from '../errors';
+import { requireActor } from '../../auth/actor';
+import { sightFor } from '../access';
 
 export interface LeadRoutesDeps {
   db: Db;
@@ -34,10 +36,11 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
         details: [{ path: 'header.Idempotency-Key', message: 'must be 8–128 characters of letters, digits, . _ : -' }],
       });
     }
-    const { tenant, ...lead } = parsed.data;
+    // The access check has made sure a `tenant` in the body is the token's.
+    const { tenant: _sameTenant, ...lead } = parsed.data;
     const result = await captureLead(
       intakeDeps(deps, 'the lead was not captured. Retry shortly.'),
-      { ...lead, tenant: tenant ?? deps.defaultTenant },
+      { ...lead, tenant: requireActor(req).tenant },
       { idempotencyKey },
     );
     const status = result.status === 'created' ? 201 : result.status === 'merged' ? 200 : 202;
@@ -58,7 +61,7 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
       throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
         details: fieldErrors(query.error),
       });
-    res.json(await listLeads({ db: deps.db }, { ...query.data, tenant: query.data.tenant ?? deps.defaultTenant }));
+    res.json(await listLeads({ db: deps.db }, { ...query.data, sight: await sightFor(req) }));
   });
 
   router.get('/api/leads/:id', async (req, res) => {

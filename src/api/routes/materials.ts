@@ -4,7 +4,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireActor, requireRole, type PersonRole } from '../../auth/actor';
+import { requireActor, requireRole } from '../../auth/actor';
+import { MATERIAL_PUBLISHERS } from '../access-policy';
 import type { Db } from '../../db/client';
 import {
   MATERIAL_TYPES,
@@ -23,7 +24,6 @@ export interface MaterialRoutesDeps {
 }
 
 /** Who may publish a material version. */
-export const MATERIAL_PUBLISHERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

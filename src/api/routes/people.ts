@@ -6,7 +6,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
-import { issueToken, listTokens, revokeToken } from '../../auth/tokens';
+import { issueIntegrationToken, issueToken, listIntegrationTokens, listTokens, revokeToken } from '../../auth/tokens';
+import { SCOPES } from '../../auth/scopes';
 import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 import { EmailSchema } from './reps';
@@ -29,6 +30,26 @@ export const TokenCreateSchema = z.strictObject({
     .max(3650, 'must be at most 3650 (ten years)')
     .nullable()
     .optional(),
+  scopes: z
+    .array(z.enum(SCOPES, { error: `must be one of: ${SCOPES.join(', ')}` }))
+    .min(1, 'give at least one scope, or leave scopes out for everything the role allows')
+    .optional()
+    .describe("Omitted: everything the person's role allows."),
+});
+
+const ScopesSchema = z
+  .array(z.enum(SCOPES, { error: `must be one of: ${SCOPES.join(', ')}` }))
+  .min(1, 'give at least one scope, or leave scopes out for everything the role allows')
+  .max(SCOPES.length);
+
+export const IntegrationNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lower-case letters, digits or dashes, e.g. "webflow-forms"');
+
+export const IntegrationTokenSchema = z.strictObject({
+  label: TokenCreateSchema.shape.label,
+  scopes: ScopesSchema.default(['intake']),
+  expiresInDays: TokenCreateSchema.shape.expiresInDays,
 });
 
 export const TokenIdSchema = z.string().min(1).max(100);
@@ -57,10 +78,40 @@ export function peopleRoutes(deps: PeopleRoutesDeps): Router {
       personEmail: email.data,
       label: body.data.label,
       expiresInDays: body.data.expiresInDays,
+      scopes: body.data.scopes,
       by: actor,
       now: now(),
     });
     res.status(201).json(issued);
+  });
+
+  router.post('/api/integrations/:name/tokens', async (req, res) => {
+    const actor = requireActor(req);
+    const name = IntegrationNameSchema.safeParse(req.params.name);
+    const body = IntegrationTokenSchema.safeParse(req.body ?? {});
+    const problems = [
+      ...(name.success ? [] : fieldErrors(name.error).map((f) => ({ ...f, path: 'params.name' }))),
+      ...(body.success ? [] : fieldErrors(body.error)),
+    ];
+    if (!name.success || !body.success)
+      throw new LeadflowError('validation_failed', 'The integration token request is invalid; see fields.', {
+        details: problems,
+      });
+    const issued = await issueIntegrationToken(deps.db, {
+      tenant: actor.tenant,
+      name: name.data,
+      label: body.data.label,
+      scopes: body.data.scopes,
+      expiresInDays: body.data.expiresInDays,
+      by: actor,
+      now: now(),
+    });
+    res.status(201).json(issued);
+  });
+
+  router.get('/api/integrations', async (req, res) => {
+    const actor = requireActor(req);
+    res.json({ tokens: await listIntegrationTokens(deps.db, { tenant: actor.tenant, by: actor, now: now() }) });
   });
 
   router.get('/api/people/:email/tokens', async (req, res) => {

@@ -73,9 +73,15 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
         });
       const deliveryId = req.get('X-Webhook-Id') ?? req.get('X-Request-Id') ?? req.get('Idempotency-Key');
       const { tenant, ...input } = lead.data;
+      // The webhook secret belongs to the installation's default tenant; a form cannot post into another.
+      if (tenant !== undefined && tenant !== deps.defaultTenant)
+        throw new LeadflowError(
+          'forbidden',
+          `Form webhooks deliver into tenant ${deps.defaultTenant}; a submission cannot name tenant ${tenant}.`,
+        );
       const result = await captureLead(
         intakeDeps(deps, 'the submission was not captured. Redeliver shortly.'),
-        { ...input, tenant: tenant ?? deps.defaultTenant },
+        { ...input, tenant: deps.defaultTenant },
         { idempotencyKey: deliveryId ? `webhook-${deliveryId}`.slice(0, 128) : undefined },
       );
       res

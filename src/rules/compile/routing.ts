@@ -32,6 +32,9 @@ export function compileRouting(file: RoutingFile, lineOf: LineOf): CompiledRouti
   return {
     reps: Object.fromEntries(Object.entries(file.reps).map(([id, rep]) => [id, { email: rep.email, name: rep.name ?? null }])),
     queues: Object.keys(file.queues),
+    queueMembers: Object.fromEntries(
+      Object.entries(file.queues).map(([queue, spec]) => [queue, (spec.members ?? []).map((email) => email.toLowerCase())]),
+    ),
     pools,
     rules: file.rules.map((rule, i) => ({
       name: rule.name,

@@ -55,7 +55,16 @@ const routingTestSchema = z.strictObject({
 export const routingFileSchema = z.strictObject({
   pin: pinSchema,
   reps: z.record(nameSchema, z.strictObject({ email: z.email(), name: z.string().optional() })),
-  queues: z.record(nameSchema, z.strictObject({ description: z.string().optional() })),
+  queues: z.record(
+    nameSchema,
+    z.strictObject({
+      description: z.string().optional(),
+      members: z
+        .array(z.email())
+        .optional()
+        .meta({ description: "emails of the people who work this queue: they see and may take its leads (revops and the leads' managers see them anyway)" }),
+    }),
+  ),
   pools: z.record(nameSchema, poolSchema),
   rules: z.array(ruleSchema).min(1).meta({ description: 'checked top to bottom; the first rule that matches decides' }),
   fallback: z.strictObject({ queue: nameSchema }).meta({ description: 'where a lead goes when no rule matches' }),

@@ -1,0 +1,207 @@
+/**
+ * The access policy of every API operation, in one table: who may call it (public, a verified
+ * signature, or a token with a scope and perhaps a role) and which record in the path it touches.
+ * The middleware in ./access.ts enforces it before any handler runs, the OpenAPI document
+ * publishes it (`security` and `x-leadflow-access`), and test/api/authorization-matrix.int.test.ts
+ * fails when an operation has no policy here.
+ */
+import type { PersonRole } from '../auth/actor';
+import type { Scope } from '../auth/scopes';
+import type { Need, RecordKind } from '../usecases/visibility';
+
+/** The record a path parameter names, and whether the operation reads or changes it. */
+export interface RecordRule {
+  kind: RecordKind;
+  param: string;
+  need: Need;
+}
+
+export type Policy =
+  /** Anyone, no token: health checks, the API description, the dashboard's page. */
+  | { access: 'public'; why: string }
+  /** No token; the handler verifies an HMAC signature over the body instead. */
+  | { access: 'signature'; why: string }
+  /** A token with `scope` (`any`: every valid token), of a person with one of `roles` if given. */
+  | {
+      access: 'token';
+      scope: Scope | 'any';
+      roles?: readonly PersonRole[];
+      record?: RecordRule;
+      /** What the operation does, for refusals: "Changing the product catalogue needs …". */
+      what?: string;
+    };
+
+const read = (record?: RecordRule): Policy => ({ access: 'token', scope: 'read', ...(record ? { record } : {}) });
+const write = (record?: RecordRule, roles?: readonly PersonRole[], what?: string): Policy => ({
+  access: 'token',
+  scope: 'write',
+  ...(record ? { record } : {}),
+  ...(roles ? { roles } : {}),
+  ...(what ? { what } : {}),
+});
+const admin = (what: string): Policy => ({ access: 'token', scope: 'admin', roles: ['revops'], what });
+
+/** Roles that may publish sales materials. */
+export const MATERIAL_PUBLISHERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
+
+const lead = (need: Need): RecordRule => ({ kind: 'lead', param: 'id', need });
+const deal = (need: Need): RecordRule => ({ kind: 'deal', param: 'dealId', need });
+const quote = (need: Need): RecordRule => ({ kind: 'quote', param: 'quoteId', need });
+/** Approvers decide on requests about deals they may not change: the workflow checks the step is theirs. */
+const approval: RecordRule = { kind: 'approval', param: 'requestId', need: 'read' };
+
+/** `METHOD /path/{param}` → policy, for every operation of the OpenAPI document. */
+export const POLICIES: Record<string, Policy> = {
+  'GET /health': { access: 'public', why: 'load balancers and monitors probe it' },
+  'GET /openapi.json': { access: 'public', why: 'the API description holds no data' },
+  'GET /': { access: 'public', why: 'the dashboard page signs in with a token; it holds no data' },
+  'POST /api/webhooks/forms': { access: 'signature', why: 'form tools sign the body with the webhook secret' },
+  'POST /api/webhooks/esign/{provider}': { access: 'signature', why: 'the provider signs the body' },
+
+  'POST /api/leads': { access: 'token', scope: 'intake' },
+  'POST /api/leads/{id}/events': { access: 'token', scope: 'intake', record: lead('write') },
+  'GET /api/leads': read(),
+  'GET /api/leads/{id}': read(lead('read')),
+  'POST /api/leads/{id}/bant': write(lead('write')),
+  'POST /api/leads/{id}/disqualify': write(lead('write')),
+  'POST /api/leads/{id}/reassign': write(lead('write')),
+  'POST /api/leads/{id}/cadence': write(lead('write')),
+  'POST /api/leads/{id}/convert': write(lead('write')),
+
+  'GET /api/rules': read(),
+  'POST /api/rules/validate': read(),
+  'GET /api/rules/versions/{hash}': read(),
+
+  'GET /api/reps': read(),
+  'GET /api/reps/{email}': read(),
+  'PUT /api/reps/{email}': write(),
+
+  'GET /api/me': { access: 'token', scope: 'any' },
+  // A person manages their own tokens; revops manages everyone's.
+  'POST /api/people/{email}/tokens': write({ kind: 'person', param: 'email', need: 'write' }),
+  'GET /api/people/{email}/tokens': read({ kind: 'person', param: 'email', need: 'write' }),
+  'DELETE /api/tokens/{id}': write({ kind: 'token', param: 'id', need: 'write' }),
+  'POST /api/integrations/{name}/tokens': admin('Creating an integration token'),
+  'GET /api/integrations': admin('Listing integration tokens'),
+
+  'GET /api/audit': read(),
+
+  'GET /api/deals': read(),
+  'GET /api/deals/{dealId}': read(deal('read')),
+  'POST /api/deals/{dealId}/stage': write(deal('write')),
+  'POST /api/deals/{dealId}/meetings': write(deal('write')),
+  'POST /api/deals/{dealId}/meetings/{meetingId}/outcome': write(deal('write')),
+  'GET /api/deals/{dealId}/stakeholders': read(deal('read')),
+  'POST /api/deals/{dealId}/stakeholders': write(deal('write')),
+  'GET /api/deals/{dealId}/stakeholders/graph': read(deal('read')),
+  'GET /api/deals/{dealId}/stakeholders/{contactId}': read(deal('read')),
+  'PATCH /api/deals/{dealId}/stakeholders/{contactId}': write(deal('write')),
+  'DELETE /api/deals/{dealId}/stakeholders/{contactId}': write(deal('write')),
+  'POST /api/deals/{dealId}/stakeholders/{contactId}/engaged': write(deal('write')),
+  'GET /api/deals/{dealId}/needs': read(deal('read')),
+  'PUT /api/deals/{dealId}/needs': write(deal('write')),
+  'POST /api/deals/{dealId}/activities': write(deal('write')),
+  'GET /api/deals/{dealId}/activities': read(deal('read')),
+  'POST /api/deals/{dealId}/materials': write(deal('write')),
+  'GET /api/deals/{dealId}/materials': read(deal('read')),
+  'POST /api/deals/{dealId}/quotes': write(deal('write')),
+  'GET /api/deals/{dealId}/quotes': read(deal('read')),
+
+  'POST /api/materials': write(undefined, MATERIAL_PUBLISHERS, 'Publishing a sales material'),
+  'GET /api/materials': read(),
+  'GET /api/materials/{key}/versions': read(),
+
+  'GET /api/catalog': read(),
+  'GET /api/products': read(),
+  'GET /api/products/{sku}': read(),
+  'POST /api/products': admin('Changing the product catalogue'),
+  'PATCH /api/products/{sku}': admin('Changing the product catalogue'),
+  'DELETE /api/products/{sku}': admin('Changing the product catalogue'),
+  'PUT /api/products/{sku}/prices/{priceBook}/{currency}': admin('Changing a price book'),
+  'DELETE /api/products/{sku}/prices/{priceBook}/{currency}': admin('Changing a price book'),
+  'GET /api/quote-templates': read(),
+  'GET /api/quote-templates/{name}': read(),
+  'POST /api/quote-templates': admin('Changing quote templates'),
+  'PUT /api/quote-templates/{name}': admin('Changing quote templates'),
+  'DELETE /api/quote-templates/{name}': admin('Changing quote templates'),
+
+  'GET /api/quotes/{quoteId}': read(quote('read')),
+  'PUT /api/quotes/{quoteId}': write(quote('write')),
+  'GET /api/quotes/{quoteId}/versions': read(quote('read')),
+  'GET /api/quotes/{quoteId}/versions/{version}': read(quote('read')),
+  'GET /api/quotes/{quoteId}/diff': read(quote('read')),
+  'GET /api/quotes/{quoteId}/versions/{version}/document': read(quote('read')),
+  'POST /api/quotes/{quoteId}/versions/{version}/submit': write(quote('write')),
+  'POST /api/quotes/{quoteId}/versions/{version}/send': write(quote('write')),
+  'POST /api/quotes/{quoteId}/versions/{version}/signature': write(quote('write')),
+
+  'GET /api/approvals': read(),
+  'GET /api/approvals/{requestId}': read(approval),
+  'POST /api/approvals/{requestId}/steps/{stepId}/decision': write(approval),
+  'POST /api/approvals/{requestId}/steps/{stepId}/delegate': write(approval),
+
+  'GET /api/dev/mailbox': admin('Reading the development mailbox'),
+  'GET /api/dev/mailbox/{id}': admin('Reading the development mailbox'),
+};
+
+/** One compiled entry: the template's regular expression and its parameter names. */
+interface CompiledPolicy {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  params: string[];
+  literals: number;
+  policy: Policy;
+}
+
+function compile(table: Record<string, Policy>): CompiledPolicy[] {
+  return Object.entries(table)
+    .map(([key, policy]) => {
+      const [method, template] = key.split(' ') as [string, string];
+      const params: string[] = [];
+      const segments = template.split('/').slice(1);
+      const source = segments
+        .map((segment) => {
+          const param = /^\{(\w+)\}$/.exec(segment);
+          if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          params.push(param[1]!);
+          return '([^/]+)';
+        })
+        .join('/');
+      return {
+        method,
+        template,
+        pattern: new RegExp(`^/${source}/?$`),
+        params,
+        literals: segments.length - params.length,
+        policy,
+      };
+    })
+    .sort((a, b) => b.literals - a.literals);
+}
+
+const COMPILED = compile(POLICIES);
+
+/** The policy of a request, with its path parameters; undefined when no operation matches. */
+export function policyFor(
+  method: string,
+  path: string,
+): { template: string; policy: Policy; params: Record<string, string> } | undefined {
+  const verb = method === 'HEAD' ? 'GET' : method;
+  for (const entry of COMPILED) {
+    if (entry.method !== verb) continue;
+    const match = entry.pattern.exec(path);
+    if (!match) continue;
+    const params = Object.fromEntries(entry.params.map((name, i) => [name, safeDecode(match[i + 1]!)]));
+    return { template: entry.template, policy: entry.policy, params };
+  }
+  return undefined;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
