@@ -85,7 +85,14 @@ const EnvSchema = z.object({
     .string()
     .min(16, 'must be at least 16 characters')
     .optional()
-    .describe('When set, form webhooks must be signed: X-Leadflow-Signature: sha256=<HMAC-SHA256 of the body>.'),
+    .describe(
+      'Secret that form webhooks are signed with: X-Leadflow-Signature: sha256=<HMAC-SHA256 of "<X-Leadflow-Timestamp>.<raw body>">. Unset: created on first start in <data dir>/webhook-secret (mode 0600), whose path leadflow prints.',
+    ),
+  LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: flag
+    .default(false)
+    .describe(
+      'true: accept form webhooks without X-Leadflow-Signature (a signed delivery is still checked), with a warning at every start. Only for form tools that cannot sign.',
+    ),
   ESIGN_PROVIDER: z
     .enum(['fake'], {
       error: 'must be "fake" (the only adapter so far; docs/deal-desk.md "E-signature" says how to add one)',
@@ -130,9 +137,19 @@ export interface Config {
   /** Base URL for links in emails. */
   publicUrl: string;
   marketingEmail: string;
-  webhookSecret?: string;
+  formWebhooks: FormWebhookConfig;
   esign: EsignConfig;
   logLevel: Env['LOG_LEVEL'];
+}
+
+/** How form webhook deliveries are authenticated. */
+export interface FormWebhookConfig {
+  /** LEADFLOW_WEBHOOK_SECRET; unset: the API reads (or, the first time, creates) `secretFile`. */
+  secret?: string;
+  /** `<data dir>/webhook-secret`. */
+  secretFile: string;
+  /** LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: deliveries without a signature are accepted. */
+  allowUnsigned: boolean;
 }
 
 /** The e-signature adapter and the secret its webhooks are verified with. */
@@ -239,7 +256,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       '',
     ),
     marketingEmail: e.LEADFLOW_MARKETING_EMAIL,
-    webhookSecret: e.LEADFLOW_WEBHOOK_SECRET,
+    formWebhooks: {
+      secret: e.LEADFLOW_WEBHOOK_SECRET,
+      secretFile: path.join(dataDir, 'webhook-secret'),
+      allowUnsigned: e.LEADFLOW_WEBHOOK_ALLOW_UNSIGNED,
+    },
     esign: {
       provider: e.ESIGN_PROVIDER,
       webhookSecret: e.ESIGN_WEBHOOK_SECRET ?? randomBytes(32).toString('hex'),
@@ -298,7 +319,7 @@ export function configReference(): Array<{ name: string; default: string; descri
   return Object.entries(EnvSchema.shape).map(([name, schema]) => {
     const parsed = (schema as z.ZodType<unknown>).safeParse(undefined);
     const fallback =
-      parsed.success && (typeof parsed.data === 'string' || typeof parsed.data === 'number') ? String(parsed.data) : '';
+      parsed.success && ['string', 'number', 'boolean'].includes(typeof parsed.data) ? String(parsed.data) : '';
     return { name, default: fallback, description: schema.description ?? '' };
   });
 }

@@ -59,9 +59,18 @@ describe('configuration', () => {
       /TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together/,
     ],
     [{ LEADFLOW_TENANT: 'Acme Corp' }, /LEADFLOW_TENANT="Acme Corp": must be lowercase letters, digits and dashes/],
+    [{ LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: 'yes' }, /LEADFLOW_WEBHOOK_ALLOW_UNSIGNED="yes": must be true or false/],
   ])('when the environment is %j, then start-up fails with a message saying what to fix', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('when nothing about form webhooks is set, then they must be signed with the secret in the data dir', () => {
+    expect(loadConfig({ LEADFLOW_DATA_DIR: '/var/lib/leadflow' }).formWebhooks).toEqual({
+      secret: undefined,
+      secretFile: '/var/lib/leadflow/webhook-secret',
+      allowUnsigned: false,
+    });
   });
 
   it('when the reference is listed, then every variable has a description', () => {

@@ -8,7 +8,7 @@ import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
 import { journeyRoutes } from './routes/journey';
-import { keepRawBody, webhookRoutes } from './routes/webhooks';
+import { keepRawBody, webhookRoutes, type FormWebhookSigning } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
 import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
@@ -34,8 +34,8 @@ export interface AppDeps {
   rules: RulesHealthSource & { registry: RuleRegistry; store: RuleVersionStore };
   logger: Logger;
   now?: () => Date;
-  /** Shared secret for signed form webhooks (LEADFLOW_WEBHOOK_SECRET). */
-  webhookSecret?: string;
+  /** The form webhook secret (LEADFLOW_WEBHOOK_SECRET or the data dir's file) and whether unsigned deliveries pass. */
+  formWebhooks: FormWebhookSigning;
   /** The embedded mail server's mailbox, when it runs (development). */
   mailbox?: Mailbox;
   /** E-signature adapters whose webhooks this API accepts (`/api/webhooks/esign/<name>`). */
@@ -68,7 +68,8 @@ export function createApp(deps: AppDeps): Express {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       defaultTenant: deps.defaultTenant,
-      secret: deps.webhookSecret,
+      signing: deps.formWebhooks,
+      now: deps.now,
     }),
   );
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));

@@ -19,6 +19,7 @@ import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { startRules } from './rules-runtime';
 import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded } from './services';
 import type { Stoppable } from './stoppable';
+import type { WebhookSecret } from './webhook-secret';
 
 const USAGE = `usage: leadflow <command>
 
@@ -109,6 +110,7 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
         config.temporal.address,
         mail?.sink ? `${api.url}/api/dev/mailbox` : null,
         esign?.fakeUrl ?? null,
+        formWebhookLine(api.webhookSecret, config.formWebhooks.allowUnsigned),
       );
     }
     return await shutdown.done;
@@ -125,19 +127,29 @@ function printWhereToLook(
   temporalAddress: string,
   mailboxUrl: string | null,
   esignUrl: string | null,
+  formWebhooks: string,
 ): void {
   const lines = [
     '',
     `  leadflow ${mode} is running`,
     `  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/openapi.json, health: ${apiUrl}/health)`,
     `  Dashboard    ${apiUrl}/`,
-    ...(mailboxUrl ? [`  Mailbox      ${mailboxUrl}   (emails caught by the embedded SMTP server)`] : []),
+    ...(mailboxUrl ? [`  Mailbox      ${mailboxUrl}   (revops only; emails caught by the embedded SMTP server)`] : []),
+    `  Webhooks     ${formWebhooks}`,
     ...(esignUrl ? [`  E-signature  ${esignUrl}/   (fake provider: envelopes and signer pages)`] : []),
     `  Temporal UI  ${temporalUi ?? `(external cluster at ${temporalAddress})`}`,
     '  Stop with Ctrl+C.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** How form webhooks are signed, for the start-up banner: where the secret is, never the secret. */
+function formWebhookLine(secret: WebhookSecret, allowUnsigned: boolean): string {
+  const where = secret.file ? `the secret in ${secret.file}` : 'LEADFLOW_WEBHOOK_SECRET';
+  return allowUnsigned
+    ? `form deliveries signed with ${where}, or UNSIGNED (LEADFLOW_WEBHOOK_ALLOW_UNSIGNED=true: anyone may post leads)`
+    : `form deliveries must be signed with ${where}`;
 }
 
 /** Stops everything in reverse start order on SIGINT/SIGTERM; a second signal forces exit. */

@@ -24,6 +24,7 @@ function buildApp(): Express {
     rules: { registry: neverCalled('rules.registry'), store: neverCalled('rules.store') },
     logger: neverCalled('logger'),
     mailbox: neverCalled('mailbox'), // mounts the dev mailbox routes too
+    formWebhooks: { secret: 'form-webhook-secret-0123456789', allowUnsigned: false },
   } as unknown as AppDeps;
   return createApp(deps);
 }
