@@ -14,6 +14,7 @@ import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
 import { dealRoutes } from './routes/deals';
 import { authenticate } from '../auth/authenticate';
+import { cspNonce, securityHeaders, withNonce } from './abuse/security-headers';
 import { accountRoutes } from './routes/accounts';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
   app.use(express.json({ limit: '256kb', strict: true, verify: keepRawBody }));
 
   app.get('/health', async (_req, res) => {
@@ -91,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.mailbox) app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {
-    res.type('html').send(dashboardHtml());
+    res.type('html').send(withNonce(dashboardHtml(), cspNonce(res)));
   });
 
   app.use('/api', (req, _res, next) => {
