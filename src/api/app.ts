@@ -14,7 +14,10 @@ import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
 import { dealRoutes } from './routes/deals';
 import { authenticate } from '../auth/authenticate';
+import { BadTokenBackoff, DEFAULT_BACKOFF, withBadTokenBackoff } from './abuse/bad-token-backoff';
+import { requestRateLimits } from './abuse/rate-limits';
 import { cspNonce, securityHeaders, withNonce } from './abuse/security-headers';
+import type { AbuseConfig } from '../config';
 import { accountRoutes } from './routes/accounts';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
@@ -37,6 +40,8 @@ export interface AppDeps {
   now?: () => Date;
   /** The form webhook secret (LEADFLOW_WEBHOOK_SECRET or the data dir's file) and whether unsigned deliveries pass. */
   formWebhooks: FormWebhookSigning;
+  /** Rate limits, the bad-token backoff and which proxies tell the client address. */
+  abuse: AbuseConfig;
   /** The embedded mail server's mailbox, when it runs (development). */
   mailbox?: Mailbox;
   /** E-signature adapters whose webhooks this API accepts (`/api/webhooks/esign/<name>`). */
@@ -49,10 +54,12 @@ const dashboardHtml = () => readFileSync(new URL('../web/index.html', import.met
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.abuse.trustProxy);
   app.use(securityHeaders());
   app.use(express.json({ limit: '256kb', strict: true, verify: keepRawBody }));
+  const limits = requestRateLimits(deps.abuse, deps.logger);
 
+  app.get(['/health', '/openapi.json'], limits.public);
   app.get('/health', async (_req, res) => {
     const report = await checkHealth(deps);
     res.status(report.status === 'down' ? 503 : 200).json(report);
@@ -61,7 +68,10 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
   // Before every router: a valid bearer token sets req.actor, a bad one is a 401, none stays anonymous.
-  app.use(authenticate(deps.db, { now: deps.now }));
+  // Wrapped: an address that keeps presenting invalid tokens is refused (429) before the lookup.
+  const backoff = new BadTokenBackoff({ ...DEFAULT_BACKOFF, threshold: deps.abuse.badTokens });
+  app.use(withBadTokenBackoff(authenticate(deps.db, { now: deps.now }), backoff, { logger: deps.logger }));
+  app.use(limits.perCaller);
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
   app.use(

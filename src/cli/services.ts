@@ -124,6 +124,7 @@ export async function runApi(
     logger: deps.logger,
     mailbox: deps.mailbox,
     formWebhooks: { secret: webhookSecret.secret, allowUnsigned: config.formWebhooks.allowUnsigned },
+    abuse: config.abuse,
     signatureProviders: [signatureProvider],
   });
   const server = await new Promise<Server>((resolve, reject) => {
