@@ -52,10 +52,13 @@ async function main(argv: string[]): Promise<number> {
       for (const tool of [temporalCli, temporalTestServer])
         console.log(await ensureTool(tool, (message) => console.log(message)));
       return 0;
-    case 'config':
-      for (const entry of configReference())
-        console.log(`${entry.name.padEnd(26)} ${entry.default.padEnd(10)} ${entry.description}`);
+    case 'config': {
+      const reference = configReference();
+      const width = Math.max(...reference.map((entry) => entry.name.length));
+      for (const entry of reference)
+        console.log(`${entry.name.padEnd(width)} ${entry.default.padEnd(10)} ${entry.description}`);
       return 0;
+    }
     case 'rules': {
       const { rulesCommand } = await import('./rules-command');
       return rulesCommand(rest, { stdout: process.stdout, stderr: process.stderr });
