@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DatabaseUrlError, resolveDatabaseTarget, type DatabaseTarget } from './db/database-target';
@@ -11,6 +12,12 @@ const port = (fallback: number) =>
     .int('must be a whole number')
     .min(0, 'must be 0–65535')
     .max(65535, 'must be 0–65535')
+    .default(fallback);
+const count = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
     .default(fallback);
 const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
@@ -85,7 +92,31 @@ const EnvSchema = z.object({
     .string()
     .min(16, 'must be at least 16 characters')
     .optional()
-    .describe('When set, form webhooks must be signed: X-Leadflow-Signature: sha256=<HMAC-SHA256 of the body>.'),
+    .describe(
+      'Secret that form webhooks are signed with: X-Leadflow-Signature: sha256=<HMAC-SHA256 of "<X-Leadflow-Timestamp>.<raw body>">. Unset: created on first start in <data dir>/webhook-secret (mode 0600), whose path leadflow prints.',
+    ),
+  LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: flag
+    .default(false)
+    .describe(
+      'true: accept form webhooks without X-Leadflow-Signature (a signed delivery is still checked), with a warning at every start. Only for form tools that cannot sign.',
+    ),
+  LEADFLOW_TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(isTrustProxy, 'must be false, a hop count, or comma-separated addresses or subnets (e.g. 10.0.0.0/8)')
+    .default('loopback')
+    .describe(
+      'Which proxies in front of the API may tell the client address (X-Forwarded-For), for the per-address limits: `loopback`, `false` (none), a hop count, or comma-separated addresses or subnets (`10.0.0.0/8`; `loopback`, `linklocal`, `uniquelocal` are names for ranges).',
+    ),
+  LEADFLOW_RATE_LIMIT: count(1200).describe(
+    'Requests per minute per API token (per client address without one) on every route but intake; 429 with Retry-After beyond it. 0: no limit.',
+  ),
+  LEADFLOW_INTAKE_RATE_LIMIT: count(3000).describe(
+    'Requests per minute per API token (per client address without one) on intake: POST /api/leads, POST /api/leads/{id}/events and the webhooks. 0: no limit.',
+  ),
+  LEADFLOW_BAD_TOKEN_LIMIT: count(10).describe(
+    'Invalid API tokens one client address may present within 10 minutes; then every request with a token from it gets 429 for 1 minute, doubling at each repeat up to 1 hour. 0: no limit.',
+  ),
   ESIGN_PROVIDER: z
     .enum(['fake'], {
       error: 'must be "fake" (the only adapter so far; docs/deal-desk.md "E-signature" says how to add one)',
@@ -130,9 +161,32 @@ export interface Config {
   /** Base URL for links in emails. */
   publicUrl: string;
   marketingEmail: string;
-  webhookSecret?: string;
+  formWebhooks: FormWebhookConfig;
+  abuse: AbuseConfig;
   esign: EsignConfig;
   logLevel: Env['LOG_LEVEL'];
+}
+
+/** How form webhook deliveries are authenticated. */
+export interface FormWebhookConfig {
+  /** LEADFLOW_WEBHOOK_SECRET; unset: the API reads (or, the first time, creates) `secretFile`. */
+  secret?: string;
+  /** `<data dir>/webhook-secret`. */
+  secretFile: string;
+  /** LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: deliveries without a signature are accepted. */
+  allowUnsigned: boolean;
+}
+
+/** Limits that slow down abuse of the API; a limit of 0 is off. */
+export interface AbuseConfig {
+  /** Express's `trust proxy`: who may tell the client address in X-Forwarded-For. */
+  trustProxy: boolean | number | string;
+  /** Requests per minute per token (or address) on every route but intake. */
+  apiPerMinute: number;
+  /** Requests per minute per token (or address) on intake routes. */
+  intakePerMinute: number;
+  /** Invalid tokens per address within the bad-token window before the address is blocked. */
+  badTokens: number;
 }
 
 /** The e-signature adapter and the secret its webhooks are verified with. */
@@ -239,7 +293,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       '',
     ),
     marketingEmail: e.LEADFLOW_MARKETING_EMAIL,
-    webhookSecret: e.LEADFLOW_WEBHOOK_SECRET,
+    formWebhooks: {
+      secret: e.LEADFLOW_WEBHOOK_SECRET,
+      secretFile: path.join(dataDir, 'webhook-secret'),
+      allowUnsigned: e.LEADFLOW_WEBHOOK_ALLOW_UNSIGNED,
+    },
+    abuse: {
+      trustProxy: trustProxySetting(e.LEADFLOW_TRUST_PROXY),
+      apiPerMinute: e.LEADFLOW_RATE_LIMIT,
+      intakePerMinute: e.LEADFLOW_INTAKE_RATE_LIMIT,
+      badTokens: e.LEADFLOW_BAD_TOKEN_LIMIT,
+    },
     esign: {
       provider: e.ESIGN_PROVIDER,
       webhookSecret: e.ESIGN_WEBHOOK_SECRET ?? randomBytes(32).toString('hex'),
@@ -289,6 +353,26 @@ function externalTemporal(e: Env, address: string): TemporalConfig {
   };
 }
 
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** LEADFLOW_TRUST_PROXY's syntax: false, a hop count, or addresses, subnets and range names. */
+function isTrustProxy(value: string): boolean {
+  if (value === 'false' || /^\d{1,2}$/.test(value)) return true;
+  return value.split(',').every((item) => {
+    const [address, bits, ...rest] = item.trim().split('/');
+    if (PROXY_RANGE_NAMES.has(address ?? '') && bits === undefined) return true;
+    const version = isIP(address ?? '');
+    if (version === 0 || rest.length > 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  });
+}
+
+/** The value Express's `trust proxy` setting takes for a validated LEADFLOW_TRUST_PROXY. */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 function describe(key: string): string {
   return EnvSchema.shape[key as keyof Env]?.description ?? '';
 }
@@ -298,7 +382,7 @@ export function configReference(): Array<{ name: string; default: string; descri
   return Object.entries(EnvSchema.shape).map(([name, schema]) => {
     const parsed = (schema as z.ZodType<unknown>).safeParse(undefined);
     const fallback =
-      parsed.success && (typeof parsed.data === 'string' || typeof parsed.data === 'number') ? String(parsed.data) : '';
+      parsed.success && ['string', 'number', 'boolean'].includes(typeof parsed.data) ? String(parsed.data) : '';
     return { name, default: fallback, description: schema.description ?? '' };
   });
 }

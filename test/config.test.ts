@@ -59,9 +59,32 @@ describe('configuration', () => {
       /TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together/,
     ],
     [{ LEADFLOW_TENANT: 'Acme Corp' }, /LEADFLOW_TENANT="Acme Corp": must be lowercase letters, digits and dashes/],
+    [{ LEADFLOW_TRUST_PROXY: 'true' }, /LEADFLOW_TRUST_PROXY="true": must be false, a hop count, or comma-separated/],
+    [{ LEADFLOW_TRUST_PROXY: '10.0.0.0/33' }, /LEADFLOW_TRUST_PROXY="10.0.0.0\/33": must be false/],
+    [{ LEADFLOW_RATE_LIMIT: '-1' }, /LEADFLOW_RATE_LIMIT="-1": must be 0 or more\. Requests per minute/],
+    [{ LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: 'yes' }, /LEADFLOW_WEBHOOK_ALLOW_UNSIGNED="yes": must be true or false/],
   ])('when the environment is %j, then start-up fails with a message saying what to fix', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('when nothing about abuse is set, then the limits are on, form webhooks must be signed with the data dir secret, and only loopback proxies are trusted', () => {
+    const config = loadConfig({ LEADFLOW_DATA_DIR: '/var/lib/leadflow' });
+    expect(config.abuse).toEqual({ trustProxy: 'loopback', apiPerMinute: 1200, intakePerMinute: 3000, badTokens: 10 });
+    expect(config.formWebhooks).toEqual({
+      secret: undefined,
+      secretFile: '/var/lib/leadflow/webhook-secret',
+      allowUnsigned: false,
+    });
+  });
+
+  it.each([
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.7', '10.0.0.0/8, 192.168.1.7'],
+    ['loopback,uniquelocal,fd00::/8', 'loopback,uniquelocal,fd00::/8'],
+  ])('when LEADFLOW_TRUST_PROXY is %s, then Express gets %j', (value, expected) => {
+    expect(loadConfig({ LEADFLOW_TRUST_PROXY: value }).abuse.trustProxy).toEqual(expected);
   });
 
   it('when the reference is listed, then every variable has a description', () => {

@@ -8,7 +8,7 @@ import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
 import { journeyRoutes } from './routes/journey';
-import { keepRawBody, webhookRoutes } from './routes/webhooks';
+import { keepRawBody, webhookRoutes, type FormWebhookSigning } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
 import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
@@ -17,6 +17,10 @@ import { authenticate } from '../auth/authenticate';
 import { enforceAccess } from './access';
 import { requireActor } from '../auth/actor';
 import { LeadflowError } from '../domain/errors';
+import { BadTokenBackoff, DEFAULT_BACKOFF, withBadTokenBackoff } from './abuse/bad-token-backoff';
+import { requestRateLimits } from './abuse/rate-limits';
+import { cspNonce, securityHeaders, withNonce } from './abuse/security-headers';
+import type { AbuseConfig } from '../config';
 import { accountRoutes } from './routes/accounts';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
@@ -37,8 +41,10 @@ export interface AppDeps {
   rules: RulesHealthSource & { registry: RuleRegistry; store: RuleVersionStore };
   logger: Logger;
   now?: () => Date;
-  /** Shared secret for signed form webhooks (LEADFLOW_WEBHOOK_SECRET). */
-  webhookSecret?: string;
+  /** The form webhook secret (LEADFLOW_WEBHOOK_SECRET or the data dir's file) and whether unsigned deliveries pass. */
+  formWebhooks: FormWebhookSigning;
+  /** Rate limits, the bad-token backoff and which proxies tell the client address. */
+  abuse: AbuseConfig;
   /** The embedded mail server's mailbox, when it runs (development). */
   mailbox?: Mailbox;
   /** E-signature adapters whose webhooks this API accepts (`/api/webhooks/esign/<name>`). */
@@ -60,9 +66,12 @@ const dashboardHtml = () => readFileSync(new URL('../web/index.html', import.met
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.abuse.trustProxy);
+  app.use(securityHeaders());
   app.use(express.json({ limit: '256kb', strict: true, verify: keepRawBody }));
+  const limits = requestRateLimits(deps.abuse, deps.logger);
 
+  app.get(['/health', '/openapi.json'], limits.public);
   app.get('/health', async (_req, res) => {
     const report = await checkHealth(deps);
     res.status(report.status === 'down' ? 503 : 200).json(report);
@@ -71,7 +80,10 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
   // Before every router: a valid bearer token sets req.actor, a bad one is a 401, none stays anonymous.
-  app.use(authenticate(deps.db, { now: deps.now }));
+  // Wrapped: an address that keeps presenting invalid tokens is refused (429) before the lookup.
+  const backoff = new BadTokenBackoff({ ...DEFAULT_BACKOFF, threshold: deps.abuse.badTokens });
+  app.use(withBadTokenBackoff(authenticate(deps.db, { now: deps.now }), backoff, { logger: deps.logger }));
+  app.use(limits.perCaller);
   // Then every operation's access policy (./access-policy.ts): scope, role, tenant, and the record's visibility.
   app.use(enforceAccess({ db: deps.db, queueMembers: () => queueMembersOf(deps.rules.registry) }));
   app.use(leadRoutes(deps));
@@ -82,7 +94,8 @@ export function createApp(deps: AppDeps): Express {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       defaultTenant: deps.defaultTenant,
-      secret: deps.webhookSecret,
+      signing: deps.formWebhooks,
+      now: deps.now,
     }),
   );
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
@@ -113,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {
-    res.type('html').send(dashboardHtml());
+    res.type('html').send(withNonce(dashboardHtml(), cspNonce(res)));
   });
 
   app.use('/api', (req, _res, next) => {

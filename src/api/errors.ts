@@ -13,6 +13,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   conflict: 409,
   stale_revision: 409,
   not_allowed: 422,
+  rate_limited: 429,
   temporal_unavailable: 503,
   database_unavailable: 503,
   rules_unavailable: 503,

@@ -19,6 +19,7 @@ import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { startRules } from './rules-runtime';
 import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded } from './services';
 import type { Stoppable } from './stoppable';
+import type { WebhookSecret } from './webhook-secret';
 
 const USAGE = `usage: leadflow <command>
 
@@ -51,10 +52,13 @@ async function main(argv: string[]): Promise<number> {
       for (const tool of [temporalCli, temporalTestServer])
         console.log(await ensureTool(tool, (message) => console.log(message)));
       return 0;
-    case 'config':
-      for (const entry of configReference())
-        console.log(`${entry.name.padEnd(26)} ${entry.default.padEnd(10)} ${entry.description}`);
+    case 'config': {
+      const reference = configReference();
+      const width = Math.max(...reference.map((entry) => entry.name.length));
+      for (const entry of reference)
+        console.log(`${entry.name.padEnd(width)} ${entry.default.padEnd(10)} ${entry.description}`);
       return 0;
+    }
     case 'rules': {
       const { rulesCommand } = await import('./rules-command');
       return rulesCommand(rest, { stdout: process.stdout, stderr: process.stderr });
@@ -109,6 +113,7 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
         config.temporal.address,
         mail?.sink ? `${api.url}/api/dev/mailbox` : null,
         esign?.fakeUrl ?? null,
+        formWebhookLine(api.webhookSecret, config.formWebhooks.allowUnsigned),
       );
     }
     return await shutdown.done;
@@ -125,19 +130,29 @@ function printWhereToLook(
   temporalAddress: string,
   mailboxUrl: string | null,
   esignUrl: string | null,
+  formWebhooks: string,
 ): void {
   const lines = [
     '',
     `  leadflow ${mode} is running`,
     `  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/openapi.json, health: ${apiUrl}/health)`,
     `  Dashboard    ${apiUrl}/`,
-    ...(mailboxUrl ? [`  Mailbox      ${mailboxUrl}   (emails caught by the embedded SMTP server)`] : []),
+    ...(mailboxUrl ? [`  Mailbox      ${mailboxUrl}   (revops only; emails caught by the embedded SMTP server)`] : []),
+    `  Webhooks     ${formWebhooks}`,
     ...(esignUrl ? [`  E-signature  ${esignUrl}/   (fake provider: envelopes and signer pages)`] : []),
     `  Temporal UI  ${temporalUi ?? `(external cluster at ${temporalAddress})`}`,
     '  Stop with Ctrl+C.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** How form webhooks are signed, for the start-up banner: where the secret is, never the secret. */
+function formWebhookLine(secret: WebhookSecret, allowUnsigned: boolean): string {
+  const where = secret.file ? `the secret in ${secret.file}` : 'LEADFLOW_WEBHOOK_SECRET';
+  return allowUnsigned
+    ? `form deliveries signed with ${where}, or UNSIGNED (LEADFLOW_WEBHOOK_ALLOW_UNSIGNED=true: anyone may post leads)`
+    : `form deliveries must be signed with ${where}`;
 }
 
 /** Stops everything in reverse start order on SIGINT/SIGTERM; a second signal forces exit. */

@@ -23,6 +23,7 @@ import { ensureTool, temporalCli } from '../temporal/provision';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createLeadflowWorker } from '../temporal/worker';
 import type { Stoppable } from './stoppable';
+import { loadWebhookSecret, type WebhookSecret } from './webhook-secret';
 
 /** Starts the embedded Temporal dev server unless TEMPORAL_ADDRESS points at a cluster. */
 export async function startTemporalIfEmbedded(config: Config, logger: Logger): Promise<DevServer | undefined> {
@@ -110,7 +111,8 @@ export async function runApi(
     mailbox?: Mailbox;
     signatureProvider?: SignatureProvider;
   },
-): Promise<Stoppable & { url: string; temporal: Client }> {
+): Promise<Stoppable & { url: string; temporal: Client; webhookSecret: WebhookSecret }> {
+  const webhookSecret = await loadWebhookSecret(config.formWebhooks, deps.logger);
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
   const signatureProvider = deps.signatureProvider ?? createSignatureProvider(config.esign);
   const app = createApp({
@@ -121,7 +123,8 @@ export async function runApi(
     rules: deps.rules,
     logger: deps.logger,
     mailbox: deps.mailbox,
-    webhookSecret: config.webhookSecret,
+    formWebhooks: { secret: webhookSecret.secret, allowUnsigned: config.formWebhooks.allowUnsigned },
+    abuse: config.abuse,
     signatureProviders: [signatureProvider],
   });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -135,6 +138,7 @@ export async function runApi(
     name: 'api',
     url,
     temporal,
+    webhookSecret,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

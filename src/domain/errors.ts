@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'stale_revision'
   /** The request is well-formed but the business rules do not allow it now (e.g. a stage's exit criteria). */
   | 'not_allowed'
+  /** Too many requests from one token or address (rate limit, or backoff after invalid tokens). */
+  | 'rate_limited'
   | 'temporal_unavailable'
   | 'database_unavailable'
   | 'rules_unavailable'
@@ -42,6 +44,7 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   conflict: false,
   stale_revision: false,
   not_allowed: false,
+  rate_limited: true,
   temporal_unavailable: true,
   database_unavailable: true,
   rules_unavailable: true,

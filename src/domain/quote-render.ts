@@ -194,6 +194,13 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 `.trim();
 
 /**
+ * The text of the quote page's one `<style>` element, exactly. The API's Content-Security-Policy
+ * allows that stylesheet by its hash (src/api/abuse/security-headers.ts), so any change here
+ * stays allowed, and no other inline style is.
+ */
+export const QUOTE_STYLESHEET = `\n${STYLE}\n`;
+
+/**
  * A complete, printable HTML document for a quote version: inline CSS with A4 page rules, no
  * external resources, every piece of user text escaped.
  */
@@ -217,9 +224,7 @@ export function renderQuoteHtml(input: QuoteRenderInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(doc.title)} (${e(doc.version)})</title>
-<style>
-${STYLE}
-</style>
+<style>${QUOTE_STYLESHEET}</style>
 </head>
 <body>
 <div class="page">

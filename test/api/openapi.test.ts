@@ -24,6 +24,8 @@ function buildApp(): Express {
     rules: { registry: neverCalled('rules.registry'), store: neverCalled('rules.store') },
     logger: neverCalled('logger'),
     mailbox: neverCalled('mailbox'), // mounts the dev mailbox routes too
+    formWebhooks: { secret: 'form-webhook-secret-0123456789', allowUnsigned: false },
+    abuse: { trustProxy: 'loopback', apiPerMinute: 1200, intakePerMinute: 3000, badTokens: 10 },
   } as unknown as AppDeps;
   return createApp(deps);
 }

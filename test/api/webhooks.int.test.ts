@@ -1,21 +1,28 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 const SECRET = 'form-webhook-secret-0123456789';
+const hmac = (secret: string, text: string) => `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
 
-function sign(body: string): string {
-  return `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+/** The headers a form tool sends: the timestamp, and the HMAC of "<timestamp>.<raw body>". */
+function signed(body: string, secret = SECRET, at = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return { 'x-leadflow-timestamp': String(at), 'x-leadflow-signature': hmac(secret, `${at}.${body}`) };
+}
+
+async function post(url: string, body: string, headers: Record<string, string>, query = '') {
+  const response = await fetch(`${url}/api/webhooks/forms${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 async function deliver(url: string, form: Record<string, string>, headers: Record<string, string> = {}, query = '') {
   const body = new URLSearchParams(form).toString();
-  const response = await fetch(`${url}/api/webhooks/forms${query}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-leadflow-signature': sign(body), ...headers },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as any };
+  return post(url, body, { ...signed(body), ...headers }, query);
 }
 
 describe('form webhook', () => {
@@ -92,14 +99,69 @@ describe('form webhook', () => {
     expect(await system.database.db.interaction.count({ where: { leadId } })).toBe(2);
   });
 
-  it('when the signature is missing or the email is not valid, then it is rejected with a clear error and nothing is stored', async () => {
+  it('when the email is not valid, then it is rejected with field errors and nothing is stored', async () => {
     const before = await system.database.db.lead.count();
-    const unsigned = await deliver(system.url, { email: 'x@y.io' }, { 'x-leadflow-signature': 'sha256=00' });
-    expect(unsigned.status).toBe(401);
-    expect(unsigned.body.error.message).toContain('X-Leadflow-Signature');
     const invalid = await deliver(system.url, { email: 'not-an-email' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.fields).toEqual([{ path: 'email', message: 'must be a valid email address' }]);
     expect(await system.database.db.lead.count()).toBe(before);
+  });
+
+  it('when a delivery is unsigned, wrongly signed, signed for another body or timestamp, or replayed after 5 minutes, then it is a 401 that says how to sign and nothing is stored', async () => {
+    const before = await system.database.db.lead.count();
+    const body = new URLSearchParams({ email: 'mallory@forged.io' }).toString();
+    const now = Math.floor(Date.now() / 1000);
+    const attempts = {
+      unsigned: await post(system.url, body, {}),
+      wrong: await post(system.url, body, { ...signed(body), 'x-leadflow-signature': 'sha256=00' }),
+      otherSecret: await post(system.url, body, signed(body, 'another-secret-0123456789')),
+      otherBody: await post(system.url, body, signed('email=alice%40real.io')),
+      movedTimestamp: await post(system.url, body, {
+        ...signed(body, SECRET, now),
+        'x-leadflow-timestamp': String(now + 60),
+      }),
+      replayed: await post(system.url, body, signed(body, SECRET, now - 310)),
+      fromTheFuture: await post(system.url, body, signed(body, SECRET, now + 310)),
+      badTimestamp: await post(system.url, body, { ...signed(body), 'x-leadflow-timestamp': 'yesterday' }),
+    };
+    expect(Object.values(attempts).map((a) => [a.status, a.body.error.code])).toEqual(
+      Array.from({ length: 8 }, () => [401, 'unauthorized']),
+    );
+    expect(attempts.unsigned.body.error.message).toMatch(
+      /^The webhook delivery is not signed: send X-Leadflow-Timestamp: <Unix seconds> and X-Leadflow-Signature: sha256=/,
+    );
+    expect(attempts.wrong.body.error.message).toContain('The webhook signature does not match the delivery');
+    expect(attempts.replayed.body.error.message).toMatch(/X-Leadflow-Timestamp is 31\d s old; .*within 300 s/);
+    expect(attempts.fromTheFuture.body.error.message).toMatch(/is 3[01]\d s in the future/);
+    expect(attempts.badTimestamp.body.error.message).toContain('X-Leadflow-Timestamp must be Unix seconds');
+    expect(await system.database.db.lead.count()).toBe(before);
+  });
+
+  it('when a tool signs the body alone (the form before timestamps), then the delivery is still accepted', async () => {
+    const body = new URLSearchParams({ email: 'legacy@forms.io' }).toString();
+    const response = await post(system.url, body, { 'x-leadflow-signature': hmac(SECRET, body) });
+    expect(response).toMatchObject({ status: 201, body: { status: 'created' } });
+  });
+});
+
+describe('form webhook without LEADFLOW_WEBHOOK_SECRET, unsigned deliveries allowed', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem('sqlite', { LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: 'true' });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('when a delivery is unsigned, then it is accepted; when it is signed, then the secret in the data dir must match', async () => {
+    const secret = readFileSync(system.config.formWebhooks.secretFile, 'utf8').trim();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const body = (email: string) => new URLSearchParams({ email }).toString();
+
+    expect((await post(system.url, body('open@forms.io'), {})).status).toBe(201);
+    expect((await post(system.url, body('signed@forms.io'), signed(body('signed@forms.io'), secret))).status).toBe(201);
+    const forged = await post(system.url, body('forged@forms.io'), signed(body('forged@forms.io'), SECRET));
+    expect(forged.status).toBe(401);
+    expect(await system.database.db.lead.count({ where: { email: 'forged@forms.io' } })).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/api/errors';
+import type { Actor, AuthenticatedRequest } from '../../src/auth/actor';
 import { mailboxRoutes } from '../../src/api/routes/mailbox';
 import type { MailSink } from '../../src/email/mail-sink';
 import { MailSinkPortInUseError } from '../../src/email/mail-sink';
@@ -37,6 +38,13 @@ describe('GET /api/dev/mailbox on the embedded mail server', () => {
       });
     }
     const app = express();
+    // Who is asking comes from the authentication middleware; test/email/mailbox-access.int.test.ts
+    // checks the real one (anonymous 401, other roles 403). Here the caller is revops.
+    const revops: Partial<Actor> = { tenant: 'default', email: 'ops@example.com', name: 'Ops', role: 'revops' };
+    app.use((req, _res, next) => {
+      (req as AuthenticatedRequest).actor = revops as Actor;
+      next();
+    });
     app.use(mailboxRoutes({ mailbox: sink }));
     app.use(errorHandler(quietLogger));
     server = await new Promise<Server>((resolve) => {

@@ -1,6 +1,6 @@
 /** A real headless Chromium for the dashboard tests, and signing in the way a person does. */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,6 +20,31 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Collects what the browser refuses under the Content-Security-Policy (it reports each refusal on
+ * the console): a dashboard that works under the policy leaves this empty.
+ */
+export function cspViolations(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  return refused;
+}
+
+/** What the page's `getComputedStyle` returns, as far as the tests read it (they are typed without the DOM library). */
+interface ComputedStyleWindow {
+  getComputedStyle(element: unknown): { getPropertyValue(property: string): string };
+}
+
+/** A CSS property (`font-size`) of the element `locator` finds, as the browser computed it. */
+export function computedStyle(locator: Locator, property: string): Promise<string> {
+  return locator.evaluate(
+    (element, name) => (globalThis as unknown as ComputedStyleWindow).getComputedStyle(element).getPropertyValue(name),
+    property,
+  );
 }
 
 /** Opens the dashboard and signs in with `token` through the header form; resolves once it names the person. */

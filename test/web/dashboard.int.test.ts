@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, launchChromium } from './browser';
+import { chromiumAvailable, computedStyle, cspViolations, launchChromium } from './browser';
 
 /** The dashboard in a real headless Chromium against the real system. */
 describe.skipIf(!chromiumAvailable)('dashboard', () => {
@@ -16,8 +16,9 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await system?.stop();
   });
 
-  it('when a person signs in to the dashboard, then they see health, can capture a lead and find MQLs in the queue', async () => {
+  it('when a person signs in to the dashboard, then they see health, can capture a lead and find MQLs in the queue, and the browser refuses nothing under the security policy', async () => {
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await page.goto(system.url);
     await expect.poll(() => page.locator('[data-check="temporal"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="database"]').textContent()).toContain('up');
@@ -58,6 +59,10 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('Katherine');
     await page.screenshot({ path: `${system.config.dataDir}/dashboard.png`, fullPage: true });
+    // The stylesheet applies (its nonce matches) and the queue spans the page (a class, not a style attribute).
+    expect(await computedStyle(page.locator('body > header'), 'background-color')).toBe('rgb(19, 49, 92)');
+    expect(await computedStyle(page.locator('section:has(#queue)'), 'grid-column-end')).toBe('-1');
+    expect(refused).toEqual([]);
     await page.close();
   });
 

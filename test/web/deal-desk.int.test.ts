@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, launchChromium, openSignedIn } from './browser';
+import { chromiumAvailable, computedStyle, cspViolations, launchChromium, openSignedIn } from './browser';
 
 const DIRECTOR = 'dana.director@example.com';
 const MANAGER = 'morgan.manager@example.com';
@@ -83,6 +83,7 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
   it('when the manager double-clicks Approve with a comment, then one decision is sent and recorded, the item leaves their list and the director is next', async () => {
     const page = await openSignedIn(browser, system.url, manager, MANAGER);
     const sent = decisionRequests(page);
+    const refused = cspViolations(page);
     const item = page.locator(`.approval[data-approval="${first.approvalId}"]`);
     await expect.poll(() => item.count()).toBe(1);
     const shown = await item.textContent();
@@ -102,6 +103,9 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     await expect
       .poll(() => page.frameLocator('#quote-viewer iframe').locator('body').textContent())
       .toContain(first.quoteNumber);
+    // The quote's own stylesheet applies inside the viewer (the policy allows it by hash): 20pt titles.
+    expect(await computedStyle(page.frameLocator('#quote-viewer iframe').locator('h1'), 'font-size')).toBe('26.6667px');
+    expect(refused).toEqual([]);
     await page.click('#quote-viewer-close');
 
     await item.locator('textarea[name=comment]').fill('Strategic logo; approved');

@@ -104,11 +104,20 @@ export const leadPaths = {
           schema: { type: 'string' },
         },
         {
+          name: 'X-Leadflow-Timestamp',
+          in: 'header',
+          required: false,
+          description:
+            'Unix seconds of this delivery attempt; signed with the body, and accepted within 300 s of the server clock (replay protection). Without it, the signature covers the body alone.',
+          schema: { type: 'string', pattern: '^\\d{1,12}$' },
+        },
+        {
           name: 'X-Leadflow-Signature',
           in: 'header',
           required: false,
-          description: 'Required when LEADFLOW_WEBHOOK_SECRET is set: `sha256=<hex HMAC-SHA256 of the raw body>`.',
-          schema: { type: 'string' },
+          description:
+            'Required unless LEADFLOW_WEBHOOK_ALLOW_UNSIGNED=true: `sha256=<hex HMAC-SHA256 of "<X-Leadflow-Timestamp>.<raw body>">` (or of the raw body alone, without a timestamp), keyed with the form webhook secret (LEADFLOW_WEBHOOK_SECRET, else `<data dir>/webhook-secret`).',
+          schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$' },
         },
       ],
       requestBody: {
@@ -130,7 +139,7 @@ export const leadPaths = {
         },
         ...errors(
           ['400', 'The submission is not a valid lead (field-level messages).'],
-          ['401', 'The signature is missing or wrong.'],
+          ['401', 'The signature is missing or wrong, or the timestamp is more than 300 s off.'],
           '413',
           ['503', 'Temporal or the database is unreachable; redeliver.'],
         ),

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { requireRole } from '../../auth/actor';
 import type { Mailbox } from '../../email/mailbox';
 import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
@@ -7,6 +8,8 @@ import { fieldErrors } from '../errors';
 export interface MailboxRoutesDeps {
   mailbox: Mailbox;
 }
+
+const READERS = ['revops'] as const;
 
 export const MailboxQuerySchema = z
   .object({
@@ -22,12 +25,14 @@ export const MailboxQuerySchema = z
 
 /**
  * GET /api/dev/mailbox and GET /api/dev/mailbox/:id: the emails the embedded mail server received,
- * newest first. Mounted only when that server runs (no SMTP_URL); it is a development tool.
+ * newest first. Mounted only when that server runs (no SMTP_URL); it is a development tool, and
+ * only RevOps may read it: the emails hold leads' personal data and links meant for one person.
  */
 export function mailboxRoutes(deps: MailboxRoutesDeps): Router {
   const router = Router();
 
   router.get('/api/dev/mailbox', async (req, res) => {
+    requireRole(req, READERS, 'Reading the development mailbox');
     const query = MailboxQuerySchema.safeParse(req.query);
     if (!query.success)
       throw new LeadflowError('validation_failed', 'The mailbox query is invalid; see fields.', {
@@ -37,6 +42,7 @@ export function mailboxRoutes(deps: MailboxRoutesDeps): Router {
   });
 
   router.get('/api/dev/mailbox/:id', async (req, res) => {
+    requireRole(req, READERS, 'Reading the development mailbox');
     const message = await deps.mailbox.get(req.params.id);
     if (!message)
       throw new LeadflowError(

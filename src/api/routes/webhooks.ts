@@ -15,9 +15,19 @@ export interface WebhookRoutesDeps {
   temporal: Client;
   taskQueue: string;
   defaultTenant: string;
-  /** When set, every delivery must carry `X-Leadflow-Signature: sha256=<hex HMAC of the body>`. */
-  secret?: string;
+  signing: FormWebhookSigning;
+  now?: () => Date;
 }
+
+/** How deliveries are authenticated: the shared secret, and whether unsigned ones are let in. */
+export interface FormWebhookSigning {
+  secret: string;
+  /** LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: a delivery without a signature is accepted (a signed one is still checked). */
+  allowUnsigned: boolean;
+}
+
+/** A timestamped delivery outside this many seconds of our clock is refused (replay protection). */
+export const FORM_WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 
 /** Field names form tools commonly use, mapped onto the lead. First present wins. */
 const FIELD_ALIASES: Record<string, string[]> = {
@@ -59,7 +69,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
     '/api/webhooks/forms',
     express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody }),
     async (req, res) => {
-      verifySignature(req, deps.secret);
+      verifySignature(req, deps.signing, (deps.now ?? (() => new Date()))());
       const query = FormQuerySchema.safeParse(req.query);
       if (!query.success)
         throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
@@ -126,15 +136,36 @@ export function keepRawBody(req: Request, _res: unknown, buffer: Buffer): void {
   (req as Request & { rawBody?: Buffer }).rawBody = buffer;
 }
 
-function verifySignature(req: Request, secret: string | undefined): void {
-  if (!secret) return;
-  const raw = (req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-  const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-  const given = req.get('X-Leadflow-Signature') ?? '';
-  const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-  if (!ok)
+/**
+ * Checks `X-Leadflow-Signature: sha256=<hex HMAC-SHA256>` against the raw body. With
+ * `X-Leadflow-Timestamp` (Unix seconds) the HMAC covers `<timestamp>.<raw body>` and the delivery
+ * must be within {@link FORM_WEBHOOK_TOLERANCE_SECONDS} of now, so a captured delivery cannot be
+ * replayed later; without it (the older form, still accepted) the HMAC covers the raw body alone.
+ */
+function verifySignature(req: Request, signing: FormWebhookSigning, now: Date): void {
+  const given = req.get('X-Leadflow-Signature');
+  if (given === undefined && signing.allowUnsigned) return;
+  const how =
+    'send X-Leadflow-Timestamp: <Unix seconds> and X-Leadflow-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>"> keyed with the form webhook secret (LEADFLOW_WEBHOOK_SECRET, or the file webhook-secret in the data dir).';
+  if (given === undefined) throw new LeadflowError('unauthorized', `The webhook delivery is not signed: ${how}`);
+  const timestamp = req.get('X-Leadflow-Timestamp');
+  if (timestamp !== undefined && !/^\d{1,12}$/.test(timestamp.trim()))
     throw new LeadflowError(
       'unauthorized',
-      'The webhook signature is missing or wrong: send X-Leadflow-Signature: sha256=<HMAC-SHA256 of the raw body with LEADFLOW_WEBHOOK_SECRET>.',
+      `X-Leadflow-Timestamp must be Unix seconds, got ${JSON.stringify(timestamp.slice(0, 40))}; ${how}`,
+    );
+  const raw = (req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+  const hmac = createHmac('sha256', signing.secret);
+  if (timestamp !== undefined) hmac.update(`${timestamp.trim()}.`);
+  const expected = Buffer.from(`sha256=${hmac.update(raw).digest('hex')}`);
+  const presented = Buffer.from(given.trim());
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
+    throw new LeadflowError('unauthorized', `The webhook signature does not match the delivery: ${how}`);
+  if (timestamp === undefined) return;
+  const skew = Math.round(now.getTime() / 1000) - Number(timestamp);
+  if (Math.abs(skew) > FORM_WEBHOOK_TOLERANCE_SECONDS)
+    throw new LeadflowError(
+      'unauthorized',
+      `X-Leadflow-Timestamp is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}; deliveries are accepted within ${FORM_WEBHOOK_TOLERANCE_SECONDS} s (replay protection). Sign each delivery attempt afresh, and check the sender's clock.`,
     );
 }
