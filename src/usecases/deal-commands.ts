@@ -18,6 +18,7 @@ import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { LeadflowError } from '../domain/errors';
 import { markEngaged } from './stakeholders';
+import { approvalPricing } from './quote-views';
 
 export interface DealCommandDeps {
   db: Db;
@@ -468,6 +469,7 @@ function approvalView(request: ApprovalRow) {
       version: request.quoteVersion.version,
       status: request.quoteVersion.status,
       discountBp: request.quoteVersion.approvalDiscountBp,
+      pricing: approvalPricing(request.quoteVersion),
     },
     steps: request.steps.map((step) => ({
       id: step.id,
