@@ -9,6 +9,9 @@ import type { Db, Prisma } from '../src/db/client';
 import { addDuration } from '../src/domain/business-time';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
 import { recordAudit } from '../src/db/audit-trail';
+import { formatBasisPoints } from '../src/domain/money';
+import { priceReviewText, reviewPrices } from '../src/domain/quote-pricing';
+import { storedVersion } from '../src/usecases/quote-views';
 import type { ApprovalPlan } from './deals';
 
 type Person = NonNullable<Awaited<ReturnType<Db['rep']['findUnique']>>>;
@@ -145,6 +148,8 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
             contentHash: input.contentHash,
             tier: input.tier,
             rulesetVersion: input.rulesetVersion,
+            discount: { bp: version.approvalDiscountBp, formatted: formatBasisPoints(version.approvalDiscountBp) },
+            pricing: pricingOf(version) as unknown as Prisma.InputJsonValue,
           },
           occurredAt: at,
           idempotencyKey: `${input.requestId}:requested`,
@@ -238,7 +243,7 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         return {
           to,
           subject: `Approval needed: ${version.quote.number} v${version.version} for ${deal.name} (${request.tier})`,
-          text: `${deal.ownerEmail} asks for your ${role} approval of quote ${version.quote.number} version ${version.version} (${request.tier}).\n\nReview and decide: ${deps.publicUrl}/api/approvals/${request.id}\n`,
+          text: `${deal.ownerEmail} asks for your ${role} approval of quote ${version.quote.number} version ${version.version} (${request.tier}).\n\n${pricingText(version)}\n\nReview and decide: ${deps.publicUrl}/api/approvals/${request.id}\n`,
         };
       }
     },
@@ -306,7 +311,7 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         notice: {
           to: target.email,
           subject: `Approval handed to you: ${version.quote.number} v${version.version} for ${deal.name}`,
-          text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n`,
+          text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\n${pricingText(version)}\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n`,
         },
       };
     },
@@ -448,6 +453,18 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
     const delegate = person?.delegateId ? await db.rep.findUnique({ where: { id: person.delegateId } }) : null;
     return delegate ? [assignee, delegate.email] : [assignee];
   }
+}
+
+type VersionRow = Parameters<typeof storedVersion>[0];
+
+function pricingOf(version: VersionRow) {
+  const { content, totals } = storedVersion(version);
+  return reviewPrices(content, totals);
+}
+
+/** The version's prices against list and the discount judged, for the approver's email. */
+function pricingText(version: VersionRow): string {
+  return `Prices against the price book:\n${priceReviewText(pricingOf(version))}\nDiscount judged by the approval matrix: ${formatBasisPoints(version.approvalDiscountBp)}`;
 }
 
 function assigned(

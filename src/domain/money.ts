@@ -134,6 +134,24 @@ export function applyBasisPoints(amountMinor: number, bp: number): number {
   return mulDivRounded(amountMinor, bp, FULL_BP);
 }
 
+/**
+ * The discount a price and a percentage off it give together, measured against a reference (the
+ * price book's list price): 1 − (price ÷ reference) × (1 − bp ÷ 10000), in basis points. Unlike
+ * amounts, this rate is rounded UP to the next whole bp: it is judged against approval authority,
+ * and a price a fraction of a cent below the 10% mark gives more than 10%. A price above the
+ * reference is no discount (0, never negative); so is anything against a reference of 0.
+ */
+export function discountAgainstBp(referenceMinor: number, priceMinor: number, bp: number): number {
+  const reference = assertInteger(referenceMinor, 'reference price');
+  if (reference <= 0n) return 0;
+  const full = BigInt(FULL_BP);
+  const kept = assertInteger(priceMinor, 'price') * (full - assertInteger(bp, 'basis points'));
+  const shortfall = reference * full - kept;
+  if (shortfall <= 0n) return 0;
+  const roundedUp = (shortfall + reference - 1n) / reference;
+  return Number(roundedUp > full ? full : roundedUp);
+}
+
 /** `a × b` exactly (quantity × unit price); throws `overflow` past the safe-integer range. */
 export function multiplyMinor(a: number, b: number): number {
   return toSafe(assertInteger(a, 'amount') * assertInteger(b, 'multiplier'), `${a} × ${b}`);

@@ -18,6 +18,7 @@ export const DIFFED_LINE_FIELDS = [
   'name',
   'quantity',
   'unitPriceMinor',
+  'listUnitPriceMinor',
   'discountBp',
 ] as const satisfies readonly (keyof QuoteLine)[];
 export type DiffedLineField = (typeof DIFFED_LINE_FIELDS)[number];

@@ -7,6 +7,7 @@
 import {
   applyBasisPoints,
   CURRENCY_CODES,
+  discountAgainstBp,
   FULL_BP,
   FULL_PPM,
   isCurrencyCode,
@@ -43,9 +44,29 @@ export interface QuoteLine {
   name: string;
   /** A positive whole number of units. */
   quantity: number;
+  /** The unit price quoted: the price book's, or the one the author typed. */
   unitPriceMinor: number;
+  /**
+   * The price book's unit price for this product when the version was made. Discounts are
+   * measured against it: a unit price below it is a discount, one above it is not.
+   */
+  listUnitPriceMinor: number;
   /** This line's discount, 0–10000 bp. */
   discountBp: number;
+  /** Present when the unit price is below the list price: who set it. */
+  priceOverride?: PriceOverride;
+}
+
+/**
+ * Who set a unit price below the list price, and whether approvals.yaml `priceOverrides` let
+ * their role do so without approval at the moment the version was made (then the approval
+ * matrix judges the line's discounts against the price they set, not against the list price).
+ */
+export interface PriceOverride {
+  /** The person's email. */
+  by: string;
+  role: string;
+  withoutApproval: boolean;
 }
 
 /** Everything a quote version says. Hashed (quote-hash.ts) and compared (quote-diff.ts) as a whole. */
@@ -74,22 +95,32 @@ export interface QuoteContent {
 /** One line's amounts. */
 export interface QuoteLineTotals {
   lineId: string;
+  /** quantity × list unit price: what the line is worth at the price book's price. */
+  listMinor: number;
   /** quantity × unit price */
   grossMinor: number;
   discountMinor: number;
   netMinor: number;
+  /**
+   * The price override and the line discount together, against the list price, in bp:
+   * 1 − (unit ÷ list) × (1 − discount), rounded up; 0 when the line is priced above list.
+   */
+  effectiveDiscountBp: number;
 }
 
 /** What a quote adds up to, every amount in minor units of `currency`. */
 export interface QuoteTotals {
   currency: CurrencyCode;
   lines: QuoteLineTotals[];
-  /** Σ gross: the price before any discount. */
+  /**
+   * The price before any discount: Σ per line the larger of its list value and its gross. A line
+   * priced above list counts at its price, so a markup on one line never hides a discount on another.
+   */
   listTotalMinor: number;
   /** Σ line net. */
   subtotalMinor: number;
   overallDiscountMinor: number;
-  /** Line discounts plus the overall discount: listTotal − taxable. */
+  /** Price overrides below list, line discounts and the overall discount: listTotal − taxable. */
   totalDiscountMinor: number;
   /** subtotal − overall discount: what tax is charged on. */
   taxableMinor: number;
@@ -103,10 +134,11 @@ export interface QuoteTotals {
 /**
  * Adds a quote up, in this order, rounding each computed amount once (half away from zero):
  *
- * 1. per line: gross = qty × unit; discount = round(gross × bp / 10000); net = gross − discount
+ * 1. per line: list = qty × list unit; gross = qty × unit; discount = round(gross × bp / 10000);
+ *    net = gross − discount; effective discount = discountAgainstBp(list unit, unit, bp) (rounded up)
  * 2. subtotal = Σ net; overall discount = round(subtotal × overallBp / 10000)
  * 3. taxable = subtotal − overall discount; tax = round(taxable × taxPpm / 1000000); total = taxable + tax
- * 4. effective discount = round((listTotal − taxable) × 10000 / listTotal) bp
+ * 4. list total = Σ max(list, gross); effective discount = round((list total − taxable) × 10000 / list total) bp
  *
  * Expects content that passed {@link validateQuote}; throws {@link MoneyError} if an amount is not
  * a safe integer or a result would exceed one.
@@ -115,9 +147,16 @@ export function computeQuote(content: QuoteContent): QuoteTotals {
   const lines = content.lines.map((line): QuoteLineTotals => {
     const grossMinor = multiplyMinor(line.quantity, line.unitPriceMinor);
     const discountMinor = applyBasisPoints(grossMinor, line.discountBp);
-    return { lineId: line.id, grossMinor, discountMinor, netMinor: subtractMinor(grossMinor, discountMinor) };
+    return {
+      lineId: line.id,
+      listMinor: multiplyMinor(line.quantity, line.listUnitPriceMinor),
+      grossMinor,
+      discountMinor,
+      netMinor: subtractMinor(grossMinor, discountMinor),
+      effectiveDiscountBp: discountAgainstBp(line.listUnitPriceMinor, line.unitPriceMinor, line.discountBp),
+    };
   });
-  const listTotalMinor = sumMinor(lines.map((l) => l.grossMinor));
+  const listTotalMinor = sumMinor(lines.map((l) => Math.max(l.listMinor, l.grossMinor)));
   const subtotalMinor = sumMinor(lines.map((l) => l.netMinor));
   const overallDiscountMinor = applyBasisPoints(subtotalMinor, content.overallDiscountBp);
   const taxableMinor = subtractMinor(subtotalMinor, overallDiscountMinor);
@@ -152,7 +191,16 @@ export interface ApprovalDiscount {
 
 /**
  * The discount the approval matrix judges: the largest of the largest line discount, the overall
- * discount and the effective discount.
+ * discount and the effective discount, all measured against the price book's list prices.
+ *
+ * A line's discount is the larger of the percentage typed on it and its effective discount
+ * against list (the price override and the percentage together): a unit price of 0 for a product
+ * listed at 1,000.00 is a 100% discount, 900.00 with 10% off is 19%. A price above list is no
+ * discount, but a percentage typed on such a line still counts as itself.
+ *
+ * A price override whose author's role approvals.yaml `priceOverrides.withoutApproval` lists
+ * (`priceOverride.withoutApproval`) is judged as if it were the list price: only the discounts on
+ * top of it count.
  *
  * Why the largest: each alone can understate what the customer gets. A 10% line discount plus a
  * 10% overall discount is 19% effective (0.9 × 0.9 = 0.81), which must not slip under a 15%
@@ -165,15 +213,17 @@ export interface ApprovalDiscount {
  *
  * Ties name the line first, then the overall discount, then the effective one.
  */
-export function discountForApproval(totals: QuoteTotals, content: QuoteContent): ApprovalDiscount {
+export function discountForApproval(quoted: QuoteTotals, quotedContent: QuoteContent): ApprovalDiscount {
+  const { content, totals } = judgedPrices(quoted, quotedContent);
   let discountBp = -1;
   let source: ApprovalDiscountSource = { kind: 'effective' };
-  for (const line of content.lines) {
-    if (line.discountBp > discountBp) {
-      discountBp = line.discountBp;
+  content.lines.forEach((line, i) => {
+    const lineBp = Math.max(line.discountBp, totals.lines[i]?.effectiveDiscountBp ?? 0);
+    if (lineBp > discountBp) {
+      discountBp = lineBp;
       source = { kind: 'line', lineId: line.id };
     }
-  }
+  });
   if (content.overallDiscountBp > discountBp) {
     discountBp = content.overallDiscountBp;
     source = { kind: 'overall' };
@@ -188,6 +238,18 @@ export function discountForApproval(totals: QuoteTotals, content: QuoteContent):
     dealSize: toWholeUnits(totals.listTotalMinor, totals.currency),
     source,
   };
+}
+
+/** The quote with each price override that needs no approval standing in for its list price. */
+function judgedPrices(totals: QuoteTotals, content: QuoteContent): { content: QuoteContent; totals: QuoteTotals } {
+  if (!content.lines.some((line) => line.priceOverride?.withoutApproval)) return { content, totals };
+  const judged: QuoteContent = {
+    ...content,
+    lines: content.lines.map((line) =>
+      line.priceOverride?.withoutApproval ? { ...line, listUnitPriceMinor: line.unitPriceMinor } : line,
+    ),
+  };
+  return { content: judged, totals: computeQuote(judged) };
 }
 
 /** A business rule a quote breaks, at a field path in the zod style ("lines.2.quantity"). */
@@ -274,6 +336,11 @@ function checkLine(line: QuoteLine, path: string, add: AddIssue): void {
     add(
       `${path}.unitPriceMinor`,
       `the unit price may not be negative, got ${line.unitPriceMinor}: give a discount instead`,
+    );
+  if (!Number.isSafeInteger(line.listUnitPriceMinor) || line.listUnitPriceMinor < 0)
+    add(
+      `${path}.listUnitPriceMinor`,
+      `the list price must be whole minor units (cents), 0 or more, got ${line.listUnitPriceMinor}`,
     );
   checkBasisPoints(line.discountBp, `${path}.discountBp`, 'the line discount', add);
 }

@@ -51,6 +51,7 @@ function partsOf(ruleset: Ruleset, kind: RuleKind): Map<string, string> {
       add('quote validity', ruleset.approvals.quoteValidFor);
       add('renewal reminders', ruleset.approvals.renewalRemindBefore);
       add('tax rates', ruleset.approvals.taxRates);
+      add('price overrides without approval', ruleset.approvals.priceOverridesWithoutApproval);
       add('meeting reminders', ruleset.approvals.meetingReminders);
       add('demo follow-up', ruleset.approvals.demoFollowUpCadence);
       Object.entries(ruleset.approvals.stageExit).forEach(([stage, c]) => add(`exit criteria for ${stage}`, c));

@@ -10,6 +10,7 @@ import type { Duration } from './duration';
 import type { Behaviour, DealStage, LeadStage } from './facts';
 import type { EngineOperator } from './operators';
 import type { ApprovalsTest, ApproverRole } from './schema/approvals';
+import type { PersonRole } from '../auth/actor';
 import type { CadenceTest, HolidayPolicy } from './schema/cadences';
 import type { Weekday } from './schema/common';
 import type { EscalationTest } from './schema/escalation';
@@ -154,6 +155,8 @@ export interface CompiledApprovals {
   quoteValidFor: Duration;
   /** Empty rates and a 0% default when approvals.yaml has no `quotes.taxRates`. */
   taxRates: CompiledTaxRates;
+  /** Roles whose unit prices below list are judged as list prices (approvals.yaml `priceOverrides.withoutApproval`); empty by default. */
+  priceOverridesWithoutApproval: PersonRole[];
   renewalRemindBefore: Duration[];
   /** Calendar durations before a meeting's start, longest first; empty without `meetings:`. */
   meetingReminders: Duration[];

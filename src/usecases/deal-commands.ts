@@ -19,6 +19,7 @@ import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
 import { markEngaged } from './stakeholders';
+import { approvalPricing } from './quote-views';
 
 export interface DealCommandDeps {
   db: Db;
@@ -471,6 +472,7 @@ function approvalView(request: ApprovalRow) {
       version: request.quoteVersion.version,
       status: request.quoteVersion.status,
       discountBp: request.quoteVersion.approvalDiscountBp,
+      pricing: approvalPricing(request.quoteVersion),
     },
     steps: request.steps.map((step) => ({
       id: step.id,

@@ -1,12 +1,24 @@
 /**
  * From what a rep typed to what a quote version says: the template's seller and terms, each
- * line's product name and price-book price, discounts in basis points, the tax rate the rules
- * set for the customer's region, and the validity date. Every problem comes back as a field
- * error at the path the rep sent (`lines.2.unitPrice`), never as a 500.
+ * line's product name, list price from the price book and quoted price (with who set a price
+ * below list), discounts in basis points, the tax rate the rules set for the customer's region,
+ * and the validity date. Every problem comes back as a field error at the path the rep sent
+ * (`lines.2.unitPrice`), never as a 500.
+ *
+ * A product without a price in the template's price book and currency cannot be quoted: every
+ * discount is measured against the list price, and a price typed for an unpriced product would
+ * have nothing to be measured against. RevOps adds the price first.
  */
 import type { Db } from '../db/client';
 import { MoneyError, parseBasisPoints, parseMoney, type CurrencyCode } from '../domain/money';
-import { DEFAULT_TERM_MONTHS, validateQuote, type QuoteContent, type QuoteLine } from '../domain/quote';
+import type { Actor } from '../auth/actor';
+import {
+  DEFAULT_TERM_MONTHS,
+  validateQuote,
+  type PriceOverride,
+  type QuoteContent,
+  type QuoteLine,
+} from '../domain/quote';
 import type { Duration } from '../rules/duration';
 import { taxRateFor, type TaxRateChoice } from '../rules/evaluate-approvals';
 import type { Ruleset } from '../rules/ruleset';
@@ -22,7 +34,7 @@ export interface QuoteLineInput {
   id?: string;
   sku: string;
   quantity: number;
-  /** Decimal text in the quote's currency; default: the price book's price. */
+  /** Decimal text in the quote's currency; default: the price book's price. Below it, it is a discount. */
   unitPrice?: string;
   /** Percent text, "12.5". */
   discount?: string;
@@ -60,13 +72,17 @@ interface FieldIssue {
   message: string;
 }
 
+/** Who writes the version: a price they set below list is recorded as theirs. */
+export type QuoteAuthor = Pick<Actor, 'email' | 'role'>;
+
 /**
  * Builds and validates a version's content. `previous` is the version being replaced (a PUT): its
- * line ids carry over by id or SKU, and its currency is the one the new version must keep.
+ * line ids carry over by id or SKU, its currency is the one the new version must keep, and a price
+ * below list that a line keeps unchanged stays recorded as set by whoever set it.
  */
 export async function buildQuoteContent(
   db: Db,
-  context: { tenant: string; ruleset: Ruleset; today: string; previous?: QuoteContent },
+  context: { tenant: string; author: QuoteAuthor; ruleset: Ruleset; today: string; previous?: QuoteContent },
   input: QuoteDraftInput,
 ): Promise<BuiltQuote> {
   const templateName = input.template ?? DEFAULT_QUOTE_TEMPLATE;
@@ -81,7 +97,13 @@ export async function buildQuoteContent(
   const issues: FieldIssue[] = [];
   const lines = await buildLines(
     db,
-    { tenant: context.tenant, priceBook: template.priceBook, currency, previous: context.previous?.lines ?? [] },
+    {
+      tenant: context.tenant,
+      priceBook: template.priceBook,
+      currency,
+      previous: context.previous?.lines ?? [],
+      overrides: { author: context.author, withoutApproval: context.ruleset.approvals.priceOverridesWithoutApproval },
+    },
     input.lines,
     issues,
   );
@@ -116,9 +138,21 @@ export async function buildQuoteContent(
   return { content, provenance: { template: template.name, priceBook: template.priceBook, tax } };
 }
 
+interface OverridePolicy {
+  author: QuoteAuthor;
+  /** approvals.yaml `priceOverrides.withoutApproval`. */
+  withoutApproval: readonly string[];
+}
+
 async function buildLines(
   db: Db,
-  context: { tenant: string; priceBook: string; currency: CurrencyCode; previous: readonly QuoteLine[] },
+  context: {
+    tenant: string;
+    priceBook: string;
+    currency: CurrencyCode;
+    previous: readonly QuoteLine[];
+    overrides: OverridePolicy;
+  },
   inputs: readonly QuoteLineInput[],
   issues: FieldIssue[],
 ): Promise<QuoteLine[]> {
@@ -147,27 +181,51 @@ async function buildLines(
         path: `${path}.sku`,
         message: `product ${input.sku} is no longer sold (inactive); only lines already on the quote may keep it`,
       });
-    let unitPriceMinor: number | undefined;
-    if (input.unitPrice !== undefined)
-      unitPriceMinor = money(input.unitPrice, context.currency, `${path}.unitPrice`, issues);
-    else if (listPrice) unitPriceMinor = listPrice.unitPriceMinor;
-    else
+    if (!listPrice)
       issues.push({
-        path: `${path}.unitPrice`,
-        message: `product ${input.sku} has no price in price book "${context.priceBook}" for ${context.currency}: give unitPrice, or add the price to the price book`,
+        path: `${path}.sku`,
+        message: `product ${input.sku} has no price in price book "${context.priceBook}" for ${context.currency}, and a quote's discounts are measured against the list price: ask revops to add it (PUT /api/products/${input.sku}/prices/${context.priceBook}/${context.currency}) or remove the line`,
       });
+    const unitPriceMinor =
+      input.unitPrice === undefined
+        ? listPrice?.unitPriceMinor
+        : money(input.unitPrice, context.currency, `${path}.unitPrice`, issues);
     const discountBp = percent(input.discount ?? '0', `${path}.discount`, issues);
-    if (unitPriceMinor !== undefined)
-      lines.push({
-        id: ids[i]!,
-        sku: known.sku,
-        name: known.name,
-        quantity: input.quantity,
-        unitPriceMinor,
-        discountBp,
-      });
+    if (unitPriceMinor === undefined || !listPrice) continue;
+    const line: QuoteLine = {
+      id: ids[i]!,
+      sku: known.sku,
+      name: known.name,
+      quantity: input.quantity,
+      unitPriceMinor,
+      listUnitPriceMinor: listPrice.unitPriceMinor,
+      discountBp,
+    };
+    const priceOverride = overrideOf(line, context.previous, context.overrides);
+    lines.push(priceOverride ? { ...line, priceOverride } : line);
   }
   return lines;
+}
+
+/**
+ * Who set a price below list: whoever set it first, as long as the line keeps that price against
+ * the same list price; otherwise the author. Whether it needs approval follows the rules in force
+ * now, so a rules change applies from the next version on.
+ */
+function overrideOf(
+  line: QuoteLine,
+  previous: readonly QuoteLine[],
+  policy: OverridePolicy,
+): PriceOverride | undefined {
+  if (line.unitPriceMinor >= line.listUnitPriceMinor) return undefined;
+  const kept = previous.find(
+    (old) =>
+      old.id === line.id &&
+      old.unitPriceMinor === line.unitPriceMinor &&
+      old.listUnitPriceMinor === line.listUnitPriceMinor,
+  )?.priceOverride;
+  const { by, role } = kept ?? { by: policy.author.email, role: policy.author.role };
+  return { by, role, withoutApproval: policy.withoutApproval.includes(role) };
 }
 
 /**

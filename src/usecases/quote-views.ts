@@ -10,6 +10,7 @@ import type { Db, Prisma } from '../db/client';
 import { formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion } from '../domain/money';
 import type { QuoteContent, QuoteTotals } from '../domain/quote';
 import { diffQuoteVersions, type AmountChange } from '../domain/quote-diff';
+import { reviewPrices } from '../domain/quote-pricing';
 import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import { renderQuotePdf } from '../quotes/quote-pdf';
 import { findDeal } from './deal-access';
@@ -37,7 +38,10 @@ const StoredContentSchema = z.object({
       name: z.string(),
       quantity: z.number().int(),
       unitPriceMinor: minor,
+      /** Absent on versions saved before list prices were recorded: they were judged against the quoted price. */
+      listUnitPriceMinor: minor.optional(),
       discountBp: z.number().int(),
+      priceOverride: z.object({ by: z.string(), role: z.string(), withoutApproval: z.boolean() }).optional(),
     }),
   ),
   overallDiscountBp: z.number().int(),
@@ -50,7 +54,16 @@ const StoredContentSchema = z.object({
 });
 const StoredTotalsSchema = z.object({
   currency: z.string(),
-  lines: z.array(z.object({ lineId: z.string(), grossMinor: minor, discountMinor: minor, netMinor: minor })),
+  lines: z.array(
+    z.object({
+      lineId: z.string(),
+      listMinor: minor.optional(),
+      grossMinor: minor,
+      discountMinor: minor,
+      netMinor: minor,
+      effectiveDiscountBp: z.number().int().optional(),
+    }),
+  ),
   listTotalMinor: minor,
   subtotalMinor: minor,
   overallDiscountMinor: minor,
@@ -72,7 +85,33 @@ export function storedVersion(row: VersionRow): { content: QuoteContent; totals:
       `Quote version ${row.id} is stored in a shape leadflow cannot read (${issue?.path.join('.')}: ${issue?.message}).`,
     );
   }
-  return { content: content.data as QuoteContent, totals: totals.data as QuoteTotals };
+  return withListPrices(content.data as StoredContent, totals.data as StoredTotals);
+}
+
+type StoredContent = z.infer<typeof StoredContentSchema> & Pick<QuoteContent, 'currency'>;
+type StoredTotals = z.infer<typeof StoredTotalsSchema> & Pick<QuoteTotals, 'currency'>;
+
+/**
+ * A version saved before list prices were recorded was priced, and judged, against its quoted
+ * prices: read it that way (list = quoted, effective line discount = the typed one).
+ */
+function withListPrices(stored: StoredContent, totals: StoredTotals): { content: QuoteContent; totals: QuoteTotals } {
+  const lines = stored.lines.map((line) => ({
+    ...line,
+    listUnitPriceMinor: line.listUnitPriceMinor ?? line.unitPriceMinor,
+  }));
+  return {
+    content: { ...stored, lines },
+    totals: {
+      ...totals,
+      lines: totals.lines.map((amounts) => ({
+        ...amounts,
+        listMinor: amounts.listMinor ?? amounts.grossMinor,
+        effectiveDiscountBp:
+          amounts.effectiveDiscountBp ?? lines.find((line) => line.id === amounts.lineId)?.discountBp ?? 0,
+      })),
+    },
+  };
 }
 
 /** "1234.50": what a request may send back as `unitPrice`. */
@@ -86,6 +125,7 @@ function contentView(content: QuoteContent) {
       ...line,
       unitPrice: decimal(line.unitPriceMinor, currency),
       unitPriceFormatted: formatMoney(line.unitPriceMinor, currency),
+      listUnitPriceFormatted: formatMoney(line.listUnitPriceMinor, currency),
       discount: formatBasisPoints(line.discountBp),
     })),
     overallDiscount: formatBasisPoints(content.overallDiscountBp),
@@ -111,9 +151,11 @@ function totalsView(totals: QuoteTotals) {
     ...formatted,
     lines: totals.lines.map((line) => ({
       ...line,
+      listFormatted: money(line.listMinor),
       grossFormatted: money(line.grossMinor),
       discountFormatted: money(line.discountMinor),
       netFormatted: money(line.netMinor),
+      effectiveDiscount: formatBasisPoints(line.effectiveDiscountBp),
     })),
     effectiveDiscount: formatBasisPoints(totals.effectiveDiscountBp),
   };
@@ -140,6 +182,19 @@ export function versionView(row: VersionRow) {
     },
     content: contentView(content),
     totals: totalsView(totals),
+  };
+}
+
+/**
+ * What an approver reviews: the version's prices against the price book (list, quoted, effective
+ * discount per line and in total), and the discount the approval matrix judged.
+ */
+export function approvalPricing(row: VersionRow) {
+  const { content, totals } = storedVersion(row);
+  return {
+    ...reviewPrices(content, totals),
+    judgedDiscountBp: row.approvalDiscountBp,
+    judgedDiscount: formatBasisPoints(row.approvalDiscountBp),
   };
 }
 

@@ -19,6 +19,7 @@ import type { Db, Prisma } from '../db/client';
 import { formatBasisPoints, formatMoney, formatPartsPerMillion } from '../domain/money';
 import { computeQuote, discountForApproval, type QuoteContent, type QuoteTotals } from '../domain/quote';
 import { canonicalQuoteContent } from '../domain/quote-hash';
+import { reviewPrices } from '../domain/quote-pricing';
 import { requiredApprovals } from '../rules/evaluate-approvals';
 import type { Ruleset } from '../rules/ruleset';
 import { quoteVersionCreated, type QuoteApprovalStatus, type QuoteVersionNotice } from '../../workflows/dealMessages';
@@ -66,7 +67,11 @@ export async function createQuote(
   assertDealOpen(deal);
   const ruleset = deps.ruleset();
   const now = deps.now();
-  const built = await buildQuoteContent(deps.db, { tenant: actor.tenant, ruleset, today: isoDate(now) }, input);
+  const built = await buildQuoteContent(
+    deps.db,
+    { tenant: actor.tenant, author: actor, ruleset, today: isoDate(now) },
+    input,
+  );
   const version = versionRecord(built.content, ruleset);
   const quoteId = newId('qo');
   const versionId = newId('qv');
@@ -134,7 +139,7 @@ export async function editQuote(
   // An edit that names no template keeps the one the quote was built from.
   const built = await buildQuoteContent(
     deps.db,
-    { tenant: actor.tenant, ruleset, today: isoDate(now), previous },
+    { tenant: actor.tenant, author: actor, ruleset, today: isoDate(now), previous },
     { ...input, template: input.template ?? quote.templateName ?? undefined },
   );
   const version = versionRecord(built.content, ruleset);
@@ -211,6 +216,7 @@ export async function submitQuoteVersion(
 // ---- the version record ------------------------------------------------------------------------
 
 interface VersionRecord {
+  content: QuoteContent;
   totals: QuoteTotals;
   contentHash: string;
   discount: ReturnType<typeof discountForApproval>;
@@ -235,6 +241,7 @@ function versionRecord(content: QuoteContent, ruleset: Ruleset): VersionRecord {
   }).outcome;
   const approvalTier = outcome.kind === 'out-of-range' ? null : outcome.tier;
   return {
+    content,
     totals,
     contentHash,
     discount,
@@ -294,7 +301,22 @@ async function auditVersion(
         formatted: formatBasisPoints(record.discount.discountBp),
         source: record.discount.source,
         tier: record.data.approvalTier,
+        effectiveAgainstList: formatBasisPoints(totals.effectiveDiscountBp),
       },
+      priceOverrides: reviewPrices(record.content, totals).lines.flatMap((line) =>
+        line.priceOverride
+          ? [
+              {
+                lineId: line.lineId,
+                sku: line.sku,
+                list: line.listUnitPriceFormatted,
+                quoted: line.unitPriceFormatted,
+                effectiveDiscount: line.effectiveDiscount,
+                ...line.priceOverride,
+              },
+            ]
+          : [],
+      ),
       tax: {
         region: provenance.tax.region,
         rate: formatPartsPerMillion(provenance.tax.rate),

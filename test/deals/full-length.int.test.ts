@@ -178,6 +178,13 @@ describe('deal desk at full length (time-skipping)', () => {
     now: () => new Date(clock),
   });
   let clock = 0;
+  /** Listed at USD 1,200.00 in the standard price book: the quotes below are priced at list. */
+  const platformProduct = {
+    id: 'prd_platform',
+    sku: 'PLATFORM',
+    name: 'Platform licence (annual)',
+    prices: { create: { id: 'pbe_platform_usd', currency: 'USD', unitPriceMinor: 120_000n } },
+  };
   const quoteLines = (discount: string) => ({
     template: 'standard',
     customer: { company: 'Analytical Engines', contactName: 'Ada', region: 'US' },
@@ -370,7 +377,7 @@ describe('deal desk at full length (time-skipping)', () => {
     ).toEqual({ stage: 'proposal', warnings: [] });
 
     // ---- quote v1 within the rep's authority; sent; expires unsigned after its real 30 days ---
-    await db.product.create({ data: { id: 'prd_platform', sku: 'PLATFORM', name: 'Platform licence (annual)' } });
+    await db.product.create({ data: platformProduct });
     await db.quoteTemplate.create({
       data: {
         id: 'qtt_standard',
@@ -595,7 +602,7 @@ describe('deal desk at full length (time-skipping)', () => {
     });
     await db.product.upsert({
       where: { tenant_sku: { tenant: 'default', sku: 'PLATFORM' } },
-      create: { id: 'prd_platform', sku: 'PLATFORM', name: 'Platform licence (annual)' },
+      create: platformProduct,
       update: {},
     });
     await db.quoteTemplate.upsert({

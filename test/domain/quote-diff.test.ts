@@ -29,6 +29,7 @@ describe('diffQuoteVersions', () => {
           name: 'Platform seat (2-year)',
           quantity: 12,
           unitPriceMinor: 9_500,
+          listUnitPriceMinor: 10_000,
           discountBp: 1000,
         }),
         quoteLine({ id: 'training', sku: 'TRAIN', name: 'Training day', unitPriceMinor: 20_000 }),
@@ -59,10 +60,10 @@ describe('diffQuoteVersions', () => {
     ]);
     // v1: 10 × 100.00 + 500.00 = 1,500.00, no discount.
     // v2: 12 × 95.00 = 1,140.00 − 10% = 1,026.00; + 200.00 = 1,226.00 subtotal; 5% = 61.30; total 1,164.70.
-    // v2 discount: 114.00 + 61.30 = 175.30.
+    // v2 discount: 60.00 below the 100.00 list price on 12 seats + 114.00 + 61.30 = 235.30.
     expect(diff.totals).toEqual({
       subtotal: { before: 150_000, after: 122_600, delta: -27_400 },
-      discount: { before: 0, after: 17_530, delta: 17_530 },
+      discount: { before: 0, after: 23_530, delta: 23_530 },
       tax: { before: 0, after: 0, delta: 0 },
       total: { before: 150_000, after: 116_470, delta: -33_530 },
     });
@@ -77,6 +78,19 @@ describe('diffQuoteVersions', () => {
       { field: 'paymentTerms', before: 'net-30', after: 'net-60' },
     ]);
     expect(diff.totals.tax).toEqual({ before: 0, after: 28_500, delta: 28_500 }); // 19% of 1,500.00
+  });
+
+  it("when only the price book's price changed, then the line shows its list price before and after", () => {
+    const raised = {
+      ...v1,
+      lines: v1.lines.map((line) => ({ ...line, listUnitPriceMinor: line.listUnitPriceMinor + 500 })),
+    };
+    const diff = diffQuoteVersions(v1, raised);
+    expect(diff.lines.changed[0]).toEqual({
+      lineId: 'seats',
+      changes: [{ field: 'listUnitPriceMinor', before: 10_000, after: 10_500 }],
+    });
+    expect(diff.unchanged).toBe(false);
   });
 
   it('when only the line order changes, then the diff reports a reorder and no line changes', () => {

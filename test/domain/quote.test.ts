@@ -19,9 +19,23 @@ describe('computeQuote', () => {
     expect(computeQuote(content)).toEqual({
       currency: 'USD',
       lines: [
-        { lineId: 'a', grossMinor: 300_000, discountMinor: 30_000, netMinor: 270_000 },
-        { lineId: 'b', grossMinor: 9_998, discountMinor: 1_250, netMinor: 8_748 },
-        { lineId: 'c', grossMinor: 1_999, discountMinor: 0, netMinor: 1_999 },
+        {
+          lineId: 'a',
+          listMinor: 300_000,
+          grossMinor: 300_000,
+          discountMinor: 30_000,
+          netMinor: 270_000,
+          effectiveDiscountBp: 1000,
+        },
+        {
+          lineId: 'b',
+          listMinor: 9_998,
+          grossMinor: 9_998,
+          discountMinor: 1_250,
+          netMinor: 8_748,
+          effectiveDiscountBp: 1250,
+        },
+        { lineId: 'c', listMinor: 1_999, grossMinor: 1_999, discountMinor: 0, netMinor: 1_999, effectiveDiscountBp: 0 },
       ],
       listTotalMinor: 311_997, // 3,000.00 + 99.98 + 19.99
       subtotalMinor: 280_747, // 2,700.00 + 87.48 + 19.99
@@ -143,9 +157,10 @@ describe('validateQuote', () => {
   it('when lines break the rules, then each issue points at its line and field', () => {
     const lines = [
       quoteLine({ id: 'a', quantity: 0 }),
-      quoteLine({ id: 'a', unitPriceMinor: -100 }),
+      quoteLine({ id: 'a', unitPriceMinor: -100, listUnitPriceMinor: 1_000 }),
       quoteLine({ id: 'c', discountBp: 10_001, quantity: 1.5 }),
-      quoteLine({ id: 'd', unitPriceMinor: 12.5 }),
+      quoteLine({ id: 'd', unitPriceMinor: 12.5, listUnitPriceMinor: 1_250 }),
+      quoteLine({ id: 'e', listUnitPriceMinor: -1 }),
     ];
     expect(validateQuote(quoteContent({ lines }), { today })).toEqual([
       { path: 'lines.0.quantity', message: 'quantity must be a whole number of at least 1, got 0' },
@@ -160,6 +175,10 @@ describe('validateQuote', () => {
         message: 'the line discount must be between 0% and 100% (0–10000 bp), got 10001 bp',
       },
       { path: 'lines.3.unitPriceMinor', message: 'the unit price must be whole minor units (cents), got 12.5' },
+      {
+        path: 'lines.4.listUnitPriceMinor',
+        message: 'the list price must be whole minor units (cents), 0 or more, got -1',
+      },
     ]);
   });
 

@@ -24,7 +24,7 @@ const newYorkQuote = {
   },
   lines: [
     { sku: 'PLAT-ENT-1Y', quantity: 5, discount: '10' }, // 5 × 1,200.00 = 6,000.00 − 10% = 5,400.00
-    { sku: 'ONBOARD', quantity: 1, unitPrice: '2000.00' }, // list 2,500.00, agreed 2,000.00
+    { sku: 'ONBOARD', quantity: 1, unitPrice: '2250.00' }, // list 2,500.00, agreed 2,250.00: 10% below list
     { sku: 'SEAT', quantity: 3 }, // 3 × 49.99 = 149.97
   ],
 };
@@ -69,7 +69,7 @@ describe.each(providers)('quote builder on %s', (provider) => {
 
   const createQuote = (body: unknown, token = owner) => call('POST', `/api/deals/${dealId}/quotes`, token, body);
 
-  it('when a quote is created from the template, then it has price-book prices, New York tax at 8.875% and a rep-authority discount that is approved at once', async () => {
+  it('when a quote is created from the template, then it has price-book prices, New York tax at 8.875% and a rep-authority discount (10% off one line, another priced 10% below list) that is approved at once', async () => {
     const before = new Date();
     const created = await createQuote(newYorkQuote);
     expect(created.status).toBe(201);
@@ -110,20 +110,27 @@ describe.each(providers)('quote builder on %s', (provider) => {
       ]),
     ).toEqual([
       ['L1', 'PLAT-ENT-1Y', 'Platform Enterprise, 1 year', 5, 120_000, '1200.00', '10%'],
-      ['L2', 'ONBOARD', 'Onboarding package', 1, 200_000, '2000.00', '0%'],
+      ['L2', 'ONBOARD', 'Onboarding package', 1, 225_000, '2250.00', '0%'],
       ['L3', 'SEAT', 'Additional seat', 3, 4_999, '49.99', '0%'],
     ]);
-    // list 8,149.97; subtotal 7,549.97; tax 8.875% = 670.0623… → 670.06; total 8,220.03
-    expect(totals).toMatchObject({
-      listTotalMinor: 814_997,
-      subtotalMinor: 754_997,
-      taxMinor: 67_006,
-      totalMinor: 822_003,
-      effectiveDiscountBp: 736,
-      totalFormatted: 'USD 8,220.03',
-      taxFormatted: 'USD 670.06',
-      effectiveDiscount: '7.36%',
+    expect(content.lines[1]).toMatchObject({
+      listUnitPriceMinor: 250_000,
+      listUnitPriceFormatted: 'USD 2,500.00',
+      priceOverride: { by: (await call('GET', '/api/me', owner)).body.email, role: 'rep', withoutApproval: false },
     });
+    expect(content.lines[0].priceOverride).toBeUndefined();
+    // list 8,649.97 (the price book's); subtotal 7,799.97; tax 8.875% = 692.2473… → 692.25; total 8,492.22
+    expect(totals).toMatchObject({
+      listTotalMinor: 864_997,
+      subtotalMinor: 779_997,
+      taxMinor: 69_225,
+      totalMinor: 849_222,
+      effectiveDiscountBp: 983,
+      totalFormatted: 'USD 8,492.22',
+      taxFormatted: 'USD 692.25',
+      effectiveDiscount: '9.83%',
+    });
+    expect(totals.lines[1]).toMatchObject({ listFormatted: 'USD 2,500.00', effectiveDiscount: '10%' });
     expect(quote.current).toMatchObject({
       status: 'approved',
       contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -140,7 +147,7 @@ describe.each(providers)('quote builder on %s', (provider) => {
           details: expect.objectContaining({
             version: 1,
             contentHash: quote.current.contentHash,
-            totals: expect.objectContaining({ total: { minor: 822_003, formatted: 'USD 8,220.03' } }),
+            totals: expect.objectContaining({ total: { minor: 849_222, formatted: 'USD 8,492.22' } }),
             discount: expect.objectContaining({ bp: 1000 }),
           }),
         }),
@@ -169,7 +176,7 @@ describe.each(providers)('quote builder on %s', (provider) => {
       customer: newYorkQuote.customer,
       lines: [
         { sku: 'PLAT-ENT-1Y', quantity: 8, discount: '10' },
-        { sku: 'ONBOARD', quantity: 1, unitPrice: '2000.00' },
+        { sku: 'ONBOARD', quantity: 1, unitPrice: '2250.00' },
       ],
     });
     expect(edited.status).toBe(200);
@@ -179,9 +186,9 @@ describe.each(providers)('quote builder on %s', (provider) => {
       quote: { revision: 2, currentVersion: 2, status: 'approved' },
     });
     expect(edited.body.quote.current.totals).toMatchObject({
-      subtotalMinor: 1_064_000,
-      taxMinor: 94_430,
-      totalMinor: 1_158_430,
+      subtotalMinor: 1_089_000,
+      taxMinor: 96_649,
+      totalMinor: 1_185_649,
     });
 
     const versions = await call('GET', `/api/quotes/${quote.id}/versions`, reader);
@@ -192,8 +199,8 @@ describe.each(providers)('quote builder on %s', (provider) => {
         v.totalFormatted,
       ]),
     ).toEqual([
-      [1, 'superseded', 'USD 8,220.03'],
-      [2, 'approved', 'USD 11,584.30'],
+      [1, 'superseded', 'USD 8,492.22'],
+      [2, 'approved', 'USD 11,856.49'],
     ]);
     const first = await call('GET', `/api/quotes/${quote.id}/versions/1`, reader);
     expect(first.body).toMatchObject({
@@ -211,11 +218,11 @@ describe.each(providers)('quote builder on %s', (provider) => {
       reordered: false,
     });
     expect(diff.body.totals.total).toEqual({
-      before: 822_003,
-      after: 1_158_430,
+      before: 849_222,
+      after: 1_185_649,
       delta: 336_427,
-      beforeFormatted: 'USD 8,220.03',
-      afterFormatted: 'USD 11,584.30',
+      beforeFormatted: 'USD 8,492.22',
+      afterFormatted: 'USD 11,856.49',
       deltaFormatted: 'USD 3,364.27',
     });
     expect((await call('GET', `/api/quotes/${quote.id}/diff`, reader)).body).toMatchObject({ from: 1, to: 2 });
@@ -419,9 +426,9 @@ describe.each(providers)('quote builder on %s', (provider) => {
     expect(business.body.error.fields).toEqual([
       { path: 'lines.0.sku', message: 'no product with SKU "NOPE" in the catalogue' },
       {
-        path: 'lines.1.unitPrice',
+        path: 'lines.1.sku',
         message:
-          'product UNPRICED has no price in price book "standard" for USD: give unitPrice, or add the price to the price book',
+          'product UNPRICED has no price in price book "standard" for USD, and a quote\'s discounts are measured against the list price: ask revops to add it (PUT /api/products/UNPRICED/prices/standard/USD) or remove the line',
       },
       { path: 'lines.2.unitPrice', message: '"12.345" has 3 decimals; USD allows at most 2 decimals' },
       {

@@ -1,13 +1,16 @@
 /** Quote content for deal-desk tests: a one-line USD quote for Acme in Germany, with overrides. */
 import type { QuoteContent, QuoteLine } from '../../src/domain/quote';
 
+/** A line at its list price unless `listUnitPriceMinor` says otherwise. */
 export function quoteLine(overrides: Partial<QuoteLine> = {}): QuoteLine {
+  const unitPriceMinor = overrides.unitPriceMinor ?? 100_000;
   return {
     id: 'l1',
     sku: 'PLAT-SEAT',
     name: 'Platform seat (annual)',
     quantity: 1,
-    unitPriceMinor: 100_000,
+    unitPriceMinor,
+    listUnitPriceMinor: unitPriceMinor,
     discountBp: 0,
     ...overrides,
   };

@@ -124,3 +124,25 @@ describe('meetings', () => {
     expect(ruleset.approvals.demoFollowUpCadence).toBeNull();
   });
 });
+
+describe('price overrides', () => {
+  it('when the shipped rules load, then no role may set a price below list without approval', () => {
+    expect(shipped.approvals.priceOverridesWithoutApproval).toEqual([]);
+  });
+
+  it('when revops is listed (twice), then it is compiled once', async () => {
+    const ruleset = await rulesetWith({ 'approvals.yaml': edit(approvals, '  withoutApproval: []', '  withoutApproval: [revops, revops]') });
+    expect(ruleset.approvals.priceOverridesWithoutApproval).toEqual(['revops']);
+  });
+
+  it('when priceOverrides is left out, then nobody is exempt', async () => {
+    const ruleset = await rulesetWith({ 'approvals.yaml': edit(approvals, 'priceOverrides:\n  withoutApproval: []\n', '') });
+    expect(ruleset.approvals.priceOverridesWithoutApproval).toEqual([]);
+  });
+
+  it('when a role is misspelt, then it is reported at file:line:col with a suggestion', async () => {
+    expect(await problems('  withoutApproval: []', '  withoutApproval: [revop]')).toEqual([
+      'rules/approvals.yaml:142:21: priceOverrides.withoutApproval[0]: unknown value "revop" (did you mean "revops"?)',
+    ]);
+  });
+});

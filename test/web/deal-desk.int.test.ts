@@ -94,6 +94,8 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
       'Level manager',
       'Discount 25%',
       'Due ',
+      'PLAT-ENT-1Y × 4: list USD 1,200.00, quoted USD 1,200.00, less 25%, 25% below list',
+      'Total: list USD 4,800.00, net USD 3,600.00 before tax, 25% below list',
     ])
       expect(shown).toContain(fact);
 

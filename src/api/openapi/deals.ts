@@ -163,7 +163,9 @@ export const dealPaths = {
       ...needsToken,
       parameters: queryParams(ApprovalListQuerySchema),
       responses: {
-        '200': described('`{ approvals: [{ id, status, tier, chain, contentHash, quote, steps }] }`.'),
+        '200': described(
+          "`{ approvals: [{ id, status, tier, chain, contentHash, quote: { id, number, version, status, discountBp, pricing }, steps }] }`; `pricing` is the version's prices against the price book: per line and in total the list price, the price quoted and the effective discount against list, and `judgedDiscount`.",
+        ),
         ...errors('400'),
         ...unauthenticated,
       },
@@ -174,7 +176,7 @@ export const dealPaths = {
       operationId: 'getApproval',
       tags: ['approvals'],
       summary:
-        'One approval request: the quote version under approval (content, totals, content hash), every step, and its audit trail',
+        'One approval request: the quote version under approval (content, totals, content hash, and its prices against the price book: list, quoted and effective discount per line and in total), every step, and its audit trail',
       ...needsToken,
       parameters: [pathParam('requestId', z.string(), 'The approval request id.')],
       responses: { '200': described('The approval request.'), ...errors('404'), ...unauthenticated },

@@ -25,7 +25,7 @@ const notAllowed = {
 };
 const invalid = [
   '400',
-  'Invalid input (`validation_failed`), with field paths as sent: `lines.1.sku` (unknown product), `lines.0.unitPrice` (no price-book price, too many decimals), `lines.2.discount`, `customer.region`, `validUntil` (in the past), `template` (unknown).',
+  'Invalid input (`validation_failed`), with field paths as sent: `lines.1.sku` (unknown product, or no price in the price book), `lines.0.unitPrice` (too many decimals, negative), `lines.2.discount`, `customer.region`, `validUntil` (in the past), `template` (unknown).',
 ] as const;
 
 export const quotePaths = {

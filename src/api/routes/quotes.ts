@@ -84,7 +84,7 @@ export const QuoteLineSchema = z.strictObject({
     .max(1_000_000_000, 'must be at most 1,000,000,000'),
   unitPrice: decimalText(
     '1200.00',
-    "Decimal text in the quote's currency; default: the template's price book price.",
+    "Decimal text in the quote's currency; default: the template's price book price. A price below it is a discount against it and counts toward the approval tier (unless approvals.yaml `priceOverrides.withoutApproval` lists the author's role); a price above it is no discount.",
   ).optional(),
   discount: decimalText('12.5', 'Percent, up to 2 decimals, e.g. "12.5"; default 0.').optional(),
 });

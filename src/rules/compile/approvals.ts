@@ -59,6 +59,7 @@ export function compileApprovals(file: ApprovalsFile, lineOf: LineOf): CompiledA
     delegation: file.delegation,
     quoteValidFor: mustParseDuration(file.quotes.validFor),
     taxRates: compileTaxRates(file),
+    priceOverridesWithoutApproval: [...new Set(file.priceOverrides?.withoutApproval ?? [])],
     renewalRemindBefore: file.renewals.remindBefore.map(mustParseDuration),
     meetingReminders: byLeadTime((file.meetings?.remindBefore ?? []).map(mustParseDuration)),
     demoFollowUpCadence: file.meetings?.demoFollowUp?.cadence ?? null,

@@ -3,9 +3,11 @@
  * deal size, each naming its approval chain), approval levels (deadline, reminder, what
  * happens on timeout), delegation, quote validity and tax rates by region, renewal reminders,
  * meeting reminders and the demo follow-up cadence, and the exit criteria a deal must meet to
- * enter each pipeline stage (blocking, or only warning).
+ * enter each pipeline stage (blocking, or only warning), and which roles may quote below the price
+ * book's list price without that counting as a discount.
  */
 import { z } from 'zod';
+import { PERSON_ROLES } from '../../auth/actor';
 import { MoneyError, parsePartsPerMillion, FULL_PPM } from '../../domain/money';
 import { DEAL_STAGES } from '../facts';
 import { conditionSchema, durationSchema, nameSchema, pinSchema } from './common';
@@ -57,6 +59,10 @@ const taxRatesSchema = z
   .catchall(taxRateSchema)
   .meta({ description: 'tax rate by the customer\'s region: an ISO 3166 country code ("GB", "DE"), optionally with a subdivision ("US-NY"); "US-TX" falls back to "US", then to default' });
 
+const priceOverridesSchema = z.strictObject({
+  withoutApproval: z.array(z.enum(PERSON_ROLES)).meta({ description: 'roles whose unit prices below the list price stand as the list price: the approval matrix judges only the discounts given on top of them. Empty (the default): every price below list is a discount and goes through the tiers' }),
+}).meta({ description: 'price overrides: a unit price below the price book\'s list price is a discount measured against the list price, unless the author\'s role is listed here' });
+
 const exitCriterionSchema = z.strictObject({
   name: nameSchema,
   when: conditionSchema('approvals'),
@@ -96,6 +102,7 @@ export const approvalsFileSchema = z.strictObject({
     remindBefore: z.array(durationSchema).meta({ description: 'reminders before a scheduled meeting or demo, in calendar time, e.g. [1 day, 1 hour]' }),
     demoFollowUp: z.strictObject({ cadence: nameSchema.meta({ description: 'a cadence in cadences.yaml' }) }).optional().meta({ description: 'the cadence a contact is enrolled in after a demo is held' }),
   }).optional(),
+  priceOverrides: priceOverridesSchema.optional(),
   renewals: z.strictObject({ remindBefore: z.array(durationSchema).min(1).meta({ description: 'reminders before the contract ends, e.g. [90 days, 60 days, 30 days]' }) }),
   stageExit: z.partialRecord(z.enum(DEAL_STAGES), z.array(exitCriterionSchema)).meta({ description: 'what a deal needs before it may enter a stage' }),
   tests: z.array(approvalsTestSchema).optional(),
