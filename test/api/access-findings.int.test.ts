@@ -4,10 +4,13 @@
  * do before, and what they get now. The whole surface is covered by the authorization matrix;
  * these are the concrete probes, with what a user observes (status, message, nothing stored).
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../support/database';
 import { bearer, createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
 import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
+
+const WEBHOOK_SECRET = 'findings-webhook-secret-0123456789';
 
 describe.each(providers)('access-control findings on %s', (provider) => {
   let system: TestSystem;
@@ -23,7 +26,7 @@ describe.each(providers)('access-control findings on %s', (provider) => {
     http(`${system.url}${path}`, { ...init, headers: token ? bearer(token) : {}, anonymous: !token });
 
   beforeAll(async () => {
-    system = await startTestSystem(provider);
+    system = await startTestSystem(provider, { LEADFLOW_WEBHOOK_SECRET: WEBHOOK_SECRET });
     revops = system.revopsToken;
     await stockCatalogue(system, revops);
     await system.personToken('mike.manager@example.com', 'manager');
@@ -67,6 +70,18 @@ describe.each(providers)('access-control findings on %s', (provider) => {
     expect((await as(other, `/api/deals/${dealId}`)).status).toBe(404);
     const theirTrail = JSON.stringify((await as(other, '/api/audit?limit=200')).body.entries);
     for (const mine of [dealId, leadId, ownerEmail, 'grace@findings.io']) expect(theirTrail).not.toContain(mine);
+  });
+
+  it('when a signed form submission names another tenant, then 403 and nothing is stored in either', async () => {
+    const body = JSON.stringify({ email: 'crossing@forms.io', tenant: 'acme-other' });
+    const response = await http(`${system.url}/api/webhooks/forms`, {
+      rawBody: body,
+      anonymous: true,
+      headers: { 'x-leadflow-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}` },
+    });
+    expect(response.status).toBe(403);
+    expect(response.body.error.message).toContain('cannot name tenant acme-other');
+    expect(await system.database.db.lead.count({ where: { email: 'crossing@forms.io' } })).toBe(0);
   });
 
   it('when nobody signs in and reassigns a lead naming a director as actor, then 401 and the owner stays', async () => {

@@ -66,6 +66,38 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await page.close();
   });
 
+  it("when a rep signs in, then the MQL queue shows only their own leads, not a colleague's", async () => {
+    const strong = (email: string, region: string) => ({
+      email,
+      firstName: email.split('@')[0],
+      company: 'Orbits',
+      title: 'CTO',
+      source: 'events',
+      attributes: { employees: 1500, region, industry: 'software' },
+    });
+    const mqls: { id: string; owner: string }[] = [];
+    for (const [email, region] of [
+      ['ada@na.example', 'north-america'],
+      ['emil@emea.example', 'emea'],
+    ] as const) {
+      const lead = await http(`${system.url}/api/leads`, { body: strong(email, region) });
+      await http(`${system.url}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+      const shown = await http(`${system.url}/api/leads/${lead.body.id}`);
+      mqls.push({ id: lead.body.id, owner: shown.body.ownerId });
+    }
+    const [mine, theirs] = mqls as [{ id: string; owner: string }, { id: string; owner: string }];
+    expect(mine.owner).not.toBe(theirs.owner);
+    const page = await browser.newPage();
+    await page.goto(system.url);
+    await page.fill('#signin input[name=token]', await system.personToken(mine.owner, 'rep'));
+    await page.click('#signin button');
+    await expect.poll(() => page.locator('#whoami').textContent()).toContain(mine.owner);
+    await page.reload();
+    await expect.poll(() => page.locator(`#queue tr[data-lead="${mine.id}"]`).count()).toBe(1);
+    expect(await page.locator(`#queue tr[data-lead="${theirs.id}"]`).count()).toBe(0);
+    await page.close();
+  });
+
   it("when a person signs in with an API token, then the dashboard says who they are for the rest of the tab's life, and a bad token is refused", async () => {
     const token = await system.personToken('dora.ops@example.com', 'revops');
     const page = await browser.newPage();
