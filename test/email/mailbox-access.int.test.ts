@@ -28,7 +28,7 @@ describe('who may read the development mailbox', () => {
 
   it('when nobody signs in, then listing and opening emails is a 401', async () => {
     for (const path of ['/api/dev/mailbox?limit=500', `/api/dev/mailbox/${emailId}`]) {
-      const response = await http(`${system.url}${path}`);
+      const response = await http(`${system.url}${path}`, { anonymous: true });
       expect(response.status).toBe(401);
       expect(response.body.error.code).toBe('unauthorized');
       expect(JSON.stringify(response.body)).not.toContain('ada@example.com');
