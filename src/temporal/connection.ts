@@ -85,7 +85,8 @@ export async function connectWorkerConnection(
         { err: error, address: config.address, retryInMs: delayMs },
         'Temporal is not reachable yet; retrying',
       );
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      // Aborting (Ctrl+C while Temporal is unreachable) ends the wait with an AbortError.
+      await sleep(delayMs, undefined, { signal });
     }
   }
 }
