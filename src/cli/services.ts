@@ -18,6 +18,7 @@ import { createSignatureProvider } from '../esign/provider';
 import { createSignatureSender } from '../esign/sender';
 import type { Logger } from '../logger';
 import { connectWorkerConnection, createTemporalClient } from '../temporal/connection';
+import { devServerUiUrl } from '../temporal/dev-server';
 import { superviseDevServer, type SupervisedDevServer } from '../temporal/dev-server-supervisor';
 import { ensureTool, temporalCli } from '../temporal/provision';
 import { installTemporalRuntime } from '../temporal/runtime';
@@ -138,6 +139,9 @@ export async function runApi(
     formWebhooks: { secret: webhookSecret.secret, allowUnsigned: config.formWebhooks.allowUnsigned },
     abuse: config.abuse,
     signatureProviders: [signatureProvider],
+    // The embedded dev server's UI (run by `leadflow start` here or beside this `leadflow api`); a
+    // cluster's UI address is not known, so the dashboard shows no link then.
+    temporalUiUrl: config.temporal.mode === 'embedded' ? devServerUiUrl(config.temporal.uiPort) : null,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));

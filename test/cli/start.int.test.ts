@@ -67,6 +67,10 @@ describe('leadflow start as a process', () => {
     expect(created.status).toBe(201);
     const dashboard = await (await fetch(`${apiUrl}/`)).text();
     expect(dashboard).toContain('<title>leadflow</title>');
+    // The dashboard links to the Temporal UI on the configured TEMPORAL_UI_PORT, and the UI is there.
+    const temporalUi = dashboard.match(/<a id="temporal-ui" href="([^"]+)"[^>]*>Temporal UI<\/a>/)?.[1];
+    expect(temporalUi).toBe(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+    expect((await fetch(temporalUi ?? '')).status).toBe(200);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
