@@ -205,7 +205,8 @@ describe('leadflow start as a process', () => {
       const recoveredInMs = performance.now() - killedAt;
       expect(healthy).toBe(true);
       expect(recoveredInMs).toBeLessThan(30_000);
-      expect(running.output()).toMatch(/"restarts":1,.*Temporal dev server restarted/);
+      // /health can answer before the supervisor (polling the port) has logged the restart.
+      await waitForOutput(running, /"restarts":1,.*Temporal dev server restarted/);
       const restartedPid = Number(readFileSync(pidFile, 'utf8'));
       expect(restartedPid).not.toBe(killedPid);
       expect(isAlive(restartedPid)).toBe(true);

@@ -66,7 +66,9 @@ describe('the supervised embedded dev server', () => {
 
       expect(waits().slice(0, 5)).toEqual([100, 200, 400, 400, 400]);
       expect(lines.filter((line) => line.msg === 'Temporal dev server did not restart; trying again').length).toBe(4);
-      expect(await eventually(() => portAnswers(opts.port), 20_000, 100)).toBe(true);
+      const restarted = () => lines.some((line) => String(line.msg).startsWith('Temporal dev server restarted'));
+      expect(await eventually(() => Promise.resolve(restarted()), 20_000, 50)).toBe(true);
+      expect(await portAnswers(opts.port)).toBe(true);
       expect(server.restarts()).toBe(1);
     } finally {
       await server.stop();
