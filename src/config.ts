@@ -71,7 +71,9 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_CA_PATH: optionalText.describe('CA certificate (PEM) to verify the server, if not a public CA.'),
   TEMPORAL_TLS_SERVER_NAME: optionalText.describe('Override the TLS server name (SNI).'),
   TEMPORAL_DEV_PORT: port(7233).describe('gRPC port of the embedded dev server.'),
-  TEMPORAL_UI_PORT: port(8233).describe('Web UI port of the embedded dev server.'),
+  TEMPORAL_UI_PORT: port(8233).describe(
+    'Web UI port of the embedded dev server; the dashboard\'s "Temporal UI" link points there.',
+  ),
   SMTP_URL: optionalText.describe(
     'Unset: leadflow runs an embedded SMTP server that keeps every email in the data dir (read them at `GET /api/dev/mailbox`). `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (TLS); percent-encode special characters in the password.',
   ),

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
+import { renderDashboard } from './dashboard';
 import { errorHandler } from './errors';
 import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
@@ -49,6 +49,8 @@ export interface AppDeps {
   mailbox?: Mailbox;
   /** E-signature adapters whose webhooks this API accepts (`/api/webhooks/esign/<name>`). */
   signatureProviders?: readonly SignatureProvider[];
+  /** The Temporal web UI the dashboard links to; null or unset shows no link. */
+  temporalUiUrl?: string | null;
 }
 
 /** Who works each queue, from the active routing rules (none while no rules are loaded). */
@@ -59,8 +61,6 @@ function queueMembersOf(registry: RuleRegistry): Record<string, readonly string[
     return {};
   }
 }
-
-const dashboardHtml = () => readFileSync(new URL('../web/index.html', import.meta.url), 'utf8');
 
 /** Builds the Express app. Routes stay thin; the error handler is the one place errors become HTTP. */
 export function createApp(deps: AppDeps): Express {
@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {
-    res.type('html').send(withNonce(dashboardHtml(), cspNonce(res)));
+    res.type('html').send(withNonce(renderDashboard({ temporalUiUrl: deps.temporalUiUrl ?? null }), cspNonce(res)));
   });
 
   app.use('/api', (req, _res, next) => {

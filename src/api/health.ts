@@ -23,7 +23,12 @@ const CHECK_TIMEOUT_MS = 2_000;
 /** Probes each dependency with a short timeout; never throws. */
 export async function checkHealth(deps: { db: Db; temporal: Client; rules: RulesHealthSource }): Promise<HealthReport> {
   const [temporal, database] = await Promise.all([
-    timed(() => deps.temporal.workflowService.getSystemInfo({}).then(() => undefined)),
+    // With a deadline, so a probe during an outage ends instead of retrying in the background.
+    timed(() =>
+      deps.temporal
+        .withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => deps.temporal.workflowService.getSystemInfo({}))
+        .then(() => undefined),
+    ),
     checkDatabase(deps.db),
   ]);
   const rules = deps.rules.health();

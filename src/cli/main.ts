@@ -12,13 +12,13 @@
  */
 import { ConfigError, configReference, loadConfig } from '../config';
 import { MigrationError } from '../db/migrate';
-import { createLogger, type Logger } from '../logger';
+import { createLogger } from '../logger';
 import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { startRules } from './rules-runtime';
 import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded } from './services';
-import type { Stoppable } from './stoppable';
+import { installShutdown, ShutdownRequested } from './shutdown';
 import type { WebhookSecret } from './webhook-secret';
 
 const USAGE = `usage: leadflow <command>
@@ -83,28 +83,25 @@ async function main(argv: string[]): Promise<number> {
 async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const started: Stoppable[] = [];
-  const shutdown = installShutdown(started, logger);
+  const shutdown = installShutdown(logger);
   try {
-    const devServer = mode === 'start' ? await startTemporalIfEmbedded(config, logger) : undefined;
-    if (devServer) started.push({ name: 'temporal-dev-server', stop: () => devServer.stop() });
+    const devServer = mode === 'start' ? await startTemporalIfEmbedded(config, logger, shutdown.signal) : undefined;
+    if (devServer) await shutdown.add(devServer);
     const db = await openDatabase(config, logger);
-    started.push({ name: 'database', stop: () => db.$disconnect() });
-    const rules = await startRules(config, db, logger);
-    started.push(rules);
+    await shutdown.add({ name: 'database', stop: () => db.$disconnect() });
+    const rules = await shutdown.add(await startRules(config, db, logger));
     if (mode !== 'worker') await bootstrapAdmin(db, { tenant: config.tenant, dataDir: config.dataDir, logger });
-    const mail = mode === 'api' ? undefined : await startMail(config, logger);
-    if (mail) started.push(mail);
+    const mail = mode === 'api' ? undefined : await shutdown.add(await startMail(config, logger));
     // The embedded fake e-signature provider runs with `start` only; worker/api processes use ESIGN_FAKE_URL.
-    const esign = mode === 'start' ? await startEsign(config, logger) : undefined;
-    if (esign) started.push(esign);
-    if (mail)
-      started.push(
-        await runWorker(config, { db, registry: rules.registry, mail, signatureProvider: esign?.provider }, logger),
-      );
+    const esign = mode === 'start' ? await shutdown.add(await startEsign(config, logger)) : undefined;
+    if (mail) {
+      const deps = { db, registry: rules.registry, mail, signatureProvider: esign?.provider };
+      await shutdown.add(await runWorker(config, deps, logger, { shutdown: shutdown.signal }));
+    }
     if (mode !== 'worker') {
-      const api = await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider });
-      started.push(api);
+      const api = await shutdown.add(
+        await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider }),
+      );
       esign?.deliverWebhooksTo(api.url);
       printWhereToLook(
         mode,
@@ -118,6 +115,12 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     }
     return await shutdown.done;
   } catch (error) {
+    // Ctrl+C during start-up: whatever had started is stopped, and that is a clean exit.
+    if (shutdown.signal.aborted) {
+      if (!(error instanceof ShutdownRequested)) logger.info({ err: error }, 'start-up interrupted by the shutdown');
+      await shutdown.now();
+      return await shutdown.done;
+    }
     await shutdown.now();
     throw error;
   }
@@ -153,35 +156,6 @@ function formWebhookLine(secret: WebhookSecret, allowUnsigned: boolean): string 
   return allowUnsigned
     ? `form deliveries signed with ${where}, or UNSIGNED (LEADFLOW_WEBHOOK_ALLOW_UNSIGNED=true: anyone may post leads)`
     : `form deliveries must be signed with ${where}`;
-}
-
-/** Stops everything in reverse start order on SIGINT/SIGTERM; a second signal forces exit. */
-function installShutdown(started: Stoppable[], logger: Logger) {
-  let resolveDone: (code: number) => void = () => {};
-  const done = new Promise<number>((resolve) => (resolveDone = resolve));
-  let stopping = false;
-  const now = async () => {
-    stopping = true;
-    for (const part of [...started].reverse()) {
-      try {
-        await part.stop();
-        logger.info({ part: part.name }, 'stopped');
-      } catch (error) {
-        logger.error({ err: error, part: part.name }, 'error while stopping');
-      }
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting immediately');
-      process.exit(1);
-    }
-    logger.info({ signal }, 'shutting down gracefully');
-    void now().then(() => resolveDone(0));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return { done, now };
 }
 
 const KNOWN_STARTUP_ERRORS = [ConfigError, MigrationError, ProvisionError, DevServerError];

@@ -18,26 +18,39 @@ import { createSignatureProvider } from '../esign/provider';
 import { createSignatureSender } from '../esign/sender';
 import type { Logger } from '../logger';
 import { connectWorkerConnection, createTemporalClient } from '../temporal/connection';
-import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { devServerUiUrl } from '../temporal/dev-server';
+import { superviseDevServer, type SupervisedDevServer } from '../temporal/dev-server-supervisor';
 import { ensureTool, temporalCli } from '../temporal/provision';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createLeadflowWorker } from '../temporal/worker';
 import type { Stoppable } from './stoppable';
 import { loadWebhookSecret, type WebhookSecret } from './webhook-secret';
 
-/** Starts the embedded Temporal dev server unless TEMPORAL_ADDRESS points at a cluster. */
-export async function startTemporalIfEmbedded(config: Config, logger: Logger): Promise<DevServer | undefined> {
+/**
+ * Starts the embedded Temporal dev server, supervised (restarted with backoff if it dies), unless
+ * TEMPORAL_ADDRESS points at a cluster. `shutdown` ends the supervision as leadflow begins to stop.
+ */
+export async function startTemporalIfEmbedded(
+  config: Config,
+  logger: Logger,
+  shutdown?: AbortSignal,
+): Promise<(Stoppable & SupervisedDevServer) | undefined> {
   if (config.temporal.mode !== 'embedded') return undefined;
   const binary = await ensureTool(temporalCli, (message) => logger.info(message));
-  return startDevServer({
-    binary,
-    dbFile: config.temporal.dbFile,
-    port: config.temporal.devPort,
-    uiPort: config.temporal.uiPort,
-    namespace: config.temporal.namespace,
-    logger,
-    pidFile: path.join(config.dataDir, 'temporal-dev-server.pid'),
-  });
+  const server = await superviseDevServer(
+    {
+      binary,
+      dbFile: config.temporal.dbFile,
+      port: config.temporal.devPort,
+      uiPort: config.temporal.uiPort,
+      namespace: config.temporal.namespace,
+      logger,
+      pidFile: path.join(config.dataDir, 'temporal-dev-server.pid'),
+      ownProcessGroup: true,
+    },
+    { shutdown },
+  );
+  return Object.assign(server, { name: 'temporal-dev-server' });
 }
 
 /** Opens the database and brings its schema up to date. Throws MigrationError on failure. */
@@ -62,10 +75,10 @@ export async function runWorker(
     signatureProvider?: SignatureProvider;
   },
   logger: Logger,
-  options: { workflowBundle?: WorkflowBundleOption } = {},
+  options: { workflowBundle?: WorkflowBundleOption; shutdown?: AbortSignal } = {},
 ): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
   installTemporalRuntime(logger);
-  const connection = await connectWorkerConnection(config.temporal, logger);
+  const connection = await connectWorkerConnection(config.temporal, logger, options.shutdown);
   const worker = await createLeadflowWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -126,6 +139,9 @@ export async function runApi(
     formWebhooks: { secret: webhookSecret.secret, allowUnsigned: config.formWebhooks.allowUnsigned },
     abuse: config.abuse,
     signatureProviders: [signatureProvider],
+    // The embedded dev server's UI (run by `leadflow start` here or beside this `leadflow api`); a
+    // cluster's UI address is not known, so the dashboard shows no link then.
+    temporalUiUrl: config.temporal.mode === 'embedded' ? devServerUiUrl(config.temporal.uiPort) : null,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));

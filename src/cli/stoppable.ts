@@ -2,4 +2,6 @@
 export interface Stoppable {
   name: string;
   stop(): Promise<void>;
+  /** On a forced exit (a second Ctrl+C): a last synchronous step, such as signalling a child process. */
+  stopNow?(): void;
 }

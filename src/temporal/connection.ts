@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type TLSConfig,
+} from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config';
 import type { Logger } from '../logger';
@@ -21,14 +28,40 @@ function apiKeyFor(config: TemporalConfig): string | undefined {
 /**
  * A Temporal client on a lazy connection: the API starts (and answers 503s) while Temporal is
  * unreachable, and recovers by itself when it comes back.
+ *
+ * Its `connection.close()` is safe while calls are being retried. The SDK's gRPC retry
+ * interceptor retries from timers that Connection.close() does not clear, and a timer that fires
+ * after the close throws "Channel has been shut down" from the event loop, which kills the
+ * process: a Ctrl+C shortly after a Temporal outage crashed leadflow's shutdown that way. So
+ * once closing begins no retry is scheduled, and the close waits for those already due (≤ 5 s).
  */
 export function createTemporalClient(config: TemporalConfig): Client {
+  let closing = false;
+  let lastRetryDueAt = 0;
+  const retry = defaultGrpcRetryOptions();
   const connection = Connection.lazy({
     address: config.address,
     tls: tlsFor(config),
     apiKey: apiKeyFor(config),
     connectTimeout: '5 seconds',
+    interceptors: [
+      makeGrpcRetryInterceptor({
+        retryableDecider: (attempt, status) => !closing && retry.retryableDecider(attempt, status),
+        delayFunction: (attempt, status) => {
+          const delayMs = retry.delayFunction(attempt, status);
+          lastRetryDueAt = Math.max(lastRetryDueAt, performance.now() + delayMs);
+          return delayMs;
+        },
+      }),
+    ],
   });
+  const close = connection.close.bind(connection);
+  connection.close = async () => {
+    closing = true;
+    const waitMs = lastRetryDueAt - performance.now();
+    if (waitMs > 0) await sleep(waitMs + 50);
+    await close();
+  };
   return new Client({ connection, namespace: config.namespace });
 }
 
@@ -52,7 +85,8 @@ export async function connectWorkerConnection(
         { err: error, address: config.address, retryInMs: delayMs },
         'Temporal is not reachable yet; retrying',
       );
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      // Aborting (Ctrl+C while Temporal is unreachable) ends the wait with an AbortError.
+      await sleep(delayMs, undefined, { signal });
     }
   }
 }

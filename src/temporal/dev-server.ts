@@ -23,13 +23,26 @@ export interface DevServerOptions {
    * next start finds it and stops it first.
    */
   pidFile?: string;
+  /**
+   * Run the server in a process group of its own, so that a Ctrl+C in the terminal reaches only
+   * leadflow, which stops the server last (after the worker has drained) instead of alongside it.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
   address: string;
   uiUrl: string | null;
   process: ChildProcess;
+  /** Resolves when the server process exits, for whatever reason, with how it ended. */
+  exited: Promise<DevServerExit>;
   stop(): Promise<void>;
+}
+
+/** How the server process ended: its exit code, or the signal that killed it. */
+export interface DevServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export class DevServerError extends Error {
@@ -65,7 +78,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   args.push(...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
 
-  const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.binary, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
+  });
   const recentOutput: string[] = [];
   const remember = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
@@ -76,43 +92,66 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
   child.stdout?.on('data', remember);
   child.stderr?.on('data', remember);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<DevServerExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      // The pid file names a running server only; keep it if a newer server has written its own.
+      if (options.pidFile && readPid(options.pidFile) === child.pid) rmSync(options.pidFile, { force: true });
+      resolve({ code, signal });
+    });
+    // The binary could not be run at all (removed, not executable): report it like an exit.
+    child.once('error', (error) => {
+      recentOutput.push(error.message);
+      resolve({ code: null, signal: null });
+    });
+  });
+
+  // Written at once, so that a leadflow killed during start-up still leaves a way to its server.
+  if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
 
   const address = `${ip}:${options.port}`;
   const ready = await Promise.race([
-    waitForPort(ip, options.port, options.readyTimeoutMs ?? 60_000).then(() => 'ready' as const),
+    waitForPort(ip, options.port, options.readyTimeoutMs ?? 60_000).then(
+      () => 'ready' as const,
+      (error: unknown) => error as Error,
+    ),
     exited.then(() => 'exited' as const),
   ]);
   if (ready !== 'ready') {
-    throw new DevServerError(`The Temporal dev server exited during start-up.\n${recentOutput.join('\n')}`);
+    // A server that never answered is not left running (a supervisor would otherwise pile them up).
+    child.kill('SIGKILL');
+    const what = ready === 'exited' ? 'The Temporal dev server exited during start-up.' : ready.message;
+    throw new DevServerError(`${what}\n${recentOutput.join('\n')}`);
   }
   log.info({ address, dbFile: options.dbFile ?? 'in-memory' }, 'Temporal dev server started');
-  if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
 
   let stopping: Promise<void> | undefined;
   return {
     address,
-    uiUrl: options.uiPort === null ? null : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort}`,
+    uiUrl: options.uiPort === null ? null : devServerUiUrl(options.uiPort, ip),
     process: child,
+    exited,
     stop: () =>
       (stopping ??= (async () => {
-        if (child.exitCode !== null) return;
+        if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
-        if (options.pidFile) rmSync(options.pidFile, { force: true });
         log.info('Temporal dev server stopped');
       })()),
   };
 }
 
+/** Where the dev server's web UI answers (the dashboard and the start-up banner link to it). */
+export function devServerUiUrl(uiPort: number, ip = '127.0.0.1'): string {
+  return `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${uiPort}`;
+}
+
 /** Stops a dev server left running by a leadflow that was killed (its pid file survived). */
 async function stopOrphan(pidFile: string, binary: string, log: Logger): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const pid = readPid(pidFile);
   rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (pid === undefined || !isAlive(pid)) return;
   const commandLine = readCommandLine(pid);
   // Only ever stop our own dev server, never an unrelated process that reused the pid.
   if (commandLine !== undefined && !(commandLine.includes(path.basename(binary)) && commandLine.includes('start-dev')))
@@ -122,6 +161,12 @@ async function stopOrphan(pidFile: string, binary: string, log: Logger): Promise
   for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100)
     await new Promise((resolve) => setTimeout(resolve, 100));
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function readPid(pidFile: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function isAlive(pid: number): boolean {

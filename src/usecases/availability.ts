@@ -12,7 +12,10 @@ export function isTemporalUnavailable(error: unknown): boolean {
     if (candidate.code === GRPC_UNAVAILABLE || candidate.code === GRPC_DEADLINE_EXCEEDED) return true;
     if (
       typeof candidate.message === 'string' &&
-      /UNAVAILABLE|Failed to connect|ECONNREFUSED|No connection established|DEADLINE_EXCEEDED/i.test(candidate.message)
+      // "Channel has been shut down": a request still running while the API stops (its client closed).
+      /UNAVAILABLE|Failed to connect|ECONNREFUSED|No connection established|DEADLINE_EXCEEDED|Channel has been shut down/i.test(
+        candidate.message,
+      )
     ) {
       return true;
     }

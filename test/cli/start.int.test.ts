@@ -1,44 +1,43 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/dev-server';
+import { startLeadflow, type Running } from '../support/leadflow-process';
 import { bearer, http } from '../support/system';
 import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
 import { eventually } from '../support/tcp-proxy';
 
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Runs `leadflow <args>` as a real process, the way `npm start` does. */
+/** Runs `leadflow <args>` as a real process, the way `npm start` does (one node process, no tsx CLI). */
 function leadflow(args: string[], env: Record<string, string>): Running {
-  let output = '';
-  const child = spawn(process.execPath, [tsxCli, 'src/cli/main.ts', ...args], {
-    env: { ...process.env, LEADFLOW_TEMPORAL_CLI: inject('temporalCliPath'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  return startLeadflow(args, { LEADFLOW_TEMPORAL_CLI: inject('temporalCliPath'), ...env });
 }
 
-async function waitForOutput(running: Running, pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = running.output().match(pattern);
-    if (match) return match;
-    if (running.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`leadflow did not print ${pattern}; output:\n${running.output()}`);
+const waitForOutput = (running: Running, pattern: RegExp) => running.waitFor(pattern);
+
+/** A data folder and free ports for one `leadflow start`. */
+async function freshStart(dataDir: string) {
+  return {
+    LEADFLOW_DATA_DIR: dataDir,
+    PORT: String(await findFreePort()),
+    TEMPORAL_DEV_PORT: String(await findFreePort()),
+    TEMPORAL_UI_PORT: String(await findFreePort()),
+    LEADFLOW_SMTP_PORT: String(await findFreePort()),
+  };
 }
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What a stop leaves behind in the data folder that a clean stop must not: pid and SQLite -wal/-shm files. */
+const leftovers = (dataDir: string) =>
+  readdirSync(dataDir).filter((name) => name.endsWith('.pid') || name.endsWith('-wal') || name.endsWith('-shm'));
 
 describe('leadflow start as a process', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-start-'));
@@ -66,8 +65,12 @@ describe('leadflow start as a process', () => {
 
     const created = await api(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'events' } });
     expect(created.status).toBe(201);
-    const dashboard = await fetch(`${apiUrl}/`);
-    expect(await dashboard.text()).toContain('<title>leadflow</title>');
+    const dashboard = await (await fetch(`${apiUrl}/`)).text();
+    expect(dashboard).toContain('<title>leadflow</title>');
+    // The dashboard links to the Temporal UI on the configured TEMPORAL_UI_PORT, and the UI is there.
+    const temporalUi = dashboard.match(/<a id="temporal-ui" href="([^"]+)"[^>]*>Temporal UI<\/a>/)?.[1];
+    expect(temporalUi).toBe(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+    expect((await fetch(temporalUi ?? '')).status).toBe(200);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -136,6 +139,93 @@ describe('leadflow start as a process', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(rulesDir, { recursive: true, force: true });
+    }
+  });
+
+  it('when one Ctrl+C arrives twice a few ms apart (terminal and a relaying parent), then leadflow still stops gracefully', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-ctrl-c-'));
+    try {
+      const running = leadflow(['start'], await freshStart(dir));
+      const [, apiUrl] = await waitForOutput(running, /API\s+(http:\/\/\S+)\/api/);
+      expect(
+        (await apiOf(`${apiUrl}/api/leads`, { body: { email: 'ctrl-c@twice.io', source: 'events' } }, dir)).status,
+      ).toBe(201);
+      expect(leftovers(dir)).toEqual(expect.arrayContaining(['temporal-dev-server.pid', 'leadflow.db-wal']));
+      const devServerPid = Number(readFileSync(path.join(dir, 'temporal-dev-server.pid'), 'utf8'));
+
+      // As tsx's CLI did: the terminal's SIGINT, then the parent's relay of it 5 ms later.
+      running.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running.child.kill('SIGINT');
+
+      expect(await running.exited).toBe(0);
+      expect(running.output()).not.toContain('exiting immediately');
+      expect(running.output()).toContain('signal repeated while shutting down: still stopping gracefully');
+      for (const part of ['api', 'worker', 'database', 'temporal-dev-server'])
+        expect(running.output()).toContain(`"part":"${part}","msg":"stopped"`);
+      expect(leftovers(dir)).toEqual([]);
+      expect(isAlive(devServerPid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when Ctrl+C comes during start-up, then what had started is stopped and nothing is left running', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-early-ctrl-c-'));
+    try {
+      const running = leadflow(['start'], await freshStart(dir));
+      await waitForOutput(running, /Temporal dev server started/);
+      const devServerPid = Number(readFileSync(path.join(dir, 'temporal-dev-server.pid'), 'utf8'));
+      running.child.kill('SIGINT');
+
+      expect(await running.exited).toBe(0);
+      expect(running.output()).not.toContain('is running');
+      expect(running.output()).toContain('"part":"temporal-dev-server","msg":"stopped"');
+      expect(leftovers(dir)).toEqual([]);
+      expect(isAlive(devServerPid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the embedded Temporal dev server dies, then leadflow restarts it, /health recovers and new leads are captured', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-supervised-'));
+    const running = leadflow(['start'], await freshStart(dir));
+    try {
+      const [, apiUrl] = await waitForOutput(running, /API\s+(http:\/\/\S+)\/api/);
+      const before = await apiOf(`${apiUrl}/api/leads`, { body: { email: 'before@crash.io', source: 'events' } }, dir);
+      expect(before.status).toBe(201);
+      const pidFile = path.join(dir, 'temporal-dev-server.pid');
+      const killedPid = Number(readFileSync(pidFile, 'utf8'));
+
+      process.kill(killedPid, 'SIGKILL');
+      const killedAt = performance.now();
+      await waitForOutput(running, /"signal":"SIGKILL".*Temporal dev server exited unexpectedly; restarting it/);
+      const healthy = await eventually(async () => (await http(`${apiUrl}/health`)).body.status === 'ok', 30_000, 100);
+      const recoveredInMs = performance.now() - killedAt;
+      expect(healthy).toBe(true);
+      expect(recoveredInMs).toBeLessThan(30_000);
+      // /health can answer before the supervisor (polling the port) has logged the restart.
+      await waitForOutput(running, /"restarts":1,.*Temporal dev server restarted/);
+      const restartedPid = Number(readFileSync(pidFile, 'utf8'));
+      expect(restartedPid).not.toBe(killedPid);
+      expect(isAlive(restartedPid)).toBe(true);
+
+      // The worker reconnected: a new lead's journey runs and answers, and the old one carries on.
+      const after = await apiOf(`${apiUrl}/api/leads`, { body: { email: 'after@crash.io', source: 'ads' } }, dir);
+      expect(after.status).toBe(201);
+      const shown = await apiOf(`${apiUrl}/api/leads/${after.body.id}`, {}, dir);
+      expect(shown.body).toMatchObject({ email: 'after@crash.io', journey: { status: 'live', stage: 'new' } });
+      const again = await apiOf(`${apiUrl}/api/leads`, { body: { email: 'before@crash.io', source: 'ads' } }, dir);
+      expect(again.body).toMatchObject({ status: 'merged', submissions: 2 });
+
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+      expect(leftovers(dir)).toEqual([]);
+      expect(isAlive(restartedPid)).toBe(false);
+    } finally {
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

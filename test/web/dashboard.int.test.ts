@@ -23,6 +23,9 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await expect.poll(() => page.locator('[data-check="temporal"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="database"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="rules"]').textContent()).toContain('up');
+    // The test system runs against a Temporal cluster whose web UI leadflow does not know: no link, not a wrong one.
+    expect(await page.getByRole('link', { name: 'API (OpenAPI)' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Temporal UI' }).count()).toBe(0);
     await page.fill('#signin input[name=token]', system.revopsToken);
     await page.click('#signin button');
     await expect.poll(() => page.locator('#whoami').textContent()).toContain('revops@leadflow.test');
