@@ -3,6 +3,7 @@
  * outside the domain (the domain may not import node:crypto), so the same content gets the same
  * hash on every machine, whatever order its keys arrived in.
  */
+import { canonicalJson } from './canonical-json';
 import type { QuoteContent } from './quote';
 
 /**
@@ -12,20 +13,4 @@ import type { QuoteContent } from './quote';
  */
 export function canonicalQuoteContent(content: QuoteContent): string {
   return canonicalJson(content);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value))
-    return `[${value.map((item: unknown) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const fields = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-    return `{${fields.join(',')}}`;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value))
-    throw new RangeError(`canonicalQuoteContent: ${value} has no JSON form`);
-  return JSON.stringify(value);
 }
