@@ -17,18 +17,26 @@ export interface RecordSubmissionOutcome {
 }
 
 /**
- * Lead persistence activities. Each is idempotent: the submission id is the interaction's
- * idempotency key, so a retry after a crash between commit and acknowledgement records nothing twice.
+ * Lead persistence activities. Each is idempotent: the lead and the submission id make the
+ * interaction's idempotency key, so a retry after a crash between commit and acknowledgement
+ * records nothing twice.
  */
 export function createLeadActivities(db: Db) {
   return {
     async recordSubmission({ leadId, journeyId, submission }: RecordSubmissionInput): Promise<RecordSubmissionOutcome> {
-      const idempotencyKey = `submission:${submission.tenant}:${submission.submissionId}`;
+      // Keyed per lead: a submission id that another lead's submission also carries (a client
+      // reusing a key for another person) can never block this lead's write.
+      const idempotencyKey = `submission:${leadId}:${submission.submissionId}`;
+      // Before keys were per lead they were per tenant; such a row of *this* lead is this submission.
+      // One of another lead is someone else's, and no longer in the way.
+      const tenantKey = `submission:${submission.tenant}:${submission.submissionId}`;
       return db.$transaction(async (tx) => {
         const existing = await tx.lead.findUnique({ where: { id: leadId } });
-        if (existing && (await tx.interaction.findUnique({ where: { idempotencyKey }, select: { id: true } }))) {
-          return { created: false, duplicate: true, profile: toProfile(existing) };
-        }
+        const recorded = await tx.interaction.findFirst({
+          where: { leadId, idempotencyKey: { in: [idempotencyKey, tenantKey] } },
+          select: { id: true },
+        });
+        if (existing && recorded) return { created: false, duplicate: true, profile: toProfile(existing) };
         const profile = mergeSubmission(existing ? toProfile(existing) : undefined, submission);
         const receivedAt = new Date(submission.receivedAt);
         if (existing) {

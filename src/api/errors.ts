@@ -14,6 +14,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   stale_revision: 409,
   not_allowed: 422,
   rate_limited: 429,
+  idempotency_key_reused: 422,
+  idempotency_key_in_use: 409,
   temporal_unavailable: 503,
   database_unavailable: 503,
   rules_unavailable: 503,
@@ -46,6 +48,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled API error');
     else if (status === 503) logger.warn({ code: body.error.code, url: req.originalUrl }, body.error.message);
     if (status === 503) res.setHeader('Retry-After', '5');
+    // The first request with the key is still running; its answer is usually there in a second.
+    if (body.error.code === 'idempotency_key_in_use') res.setHeader('Retry-After', '1');
     res.status(status).json({ error: body.error });
   };
 }

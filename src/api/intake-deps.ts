@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
-import type { IntakeDeps } from '../usecases/intake';
+import { captureLead, type IntakeDeps, type LeadInput } from '../usecases/intake';
+import type { WorkAnswer } from '../usecases/idempotency';
 import { LeadflowError } from '../domain/errors';
 import { databaseLeadLookup } from '../usecases/lead-identity';
 import { checkDatabase } from './health';
@@ -22,6 +23,29 @@ export function intakeDeps(
           'database_unavailable',
           `The database is unreachable (${check.message}); ${whatWasLost}`,
         );
+    },
+  };
+}
+
+/**
+ * Captures a lead and words the result as the HTTP answer shared by the leads API and the form
+ * webhook: 201 created, 200 merged, or 202 accepted (not final: a retry with the same key resumes
+ * the submission and gets the settled answer).
+ */
+export async function captureAnswer(
+  deps: IntakeDeps,
+  input: LeadInput,
+  options: { submissionId?: string },
+): Promise<WorkAnswer> {
+  const result = await captureLead(deps, input, options);
+  return {
+    status: result.status === 'created' ? 201 : result.status === 'merged' ? 200 : 202,
+    final: result.status !== 'accepted',
+    body: {
+      id: result.receipt.leadId,
+      journeyId: result.receipt.journeyId,
+      status: result.status,
+      ...('submissions' in result.receipt ? { submissions: result.receipt.submissions } : {}),
     },
   };
 }

@@ -14,6 +14,10 @@ export type ErrorCode =
   | 'not_allowed'
   /** Too many requests from one token or address (rate limit, or backoff after invalid tokens). */
   | 'rate_limited'
+  /** An Idempotency-Key (or webhook delivery id) already used for a different request. */
+  | 'idempotency_key_reused'
+  /** The first request with this Idempotency-Key is still being processed; retry later. */
+  | 'idempotency_key_in_use'
   | 'temporal_unavailable'
   | 'database_unavailable'
   | 'rules_unavailable'
@@ -45,6 +49,8 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   stale_revision: false,
   not_allowed: false,
   rate_limited: true,
+  idempotency_key_reused: false,
+  idempotency_key_in_use: false,
   temporal_unavailable: true,
   database_unavailable: true,
   rules_unavailable: true,

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { LeadSubmission, LeadSource, SourceDetails, AttributeValue } from '../domain/lead';
 import { submitLead as submitLeadUpdate, type SubmissionReceipt } from '../../workflows/messages';
 import { leadJourney } from '../../workflows/leadJourney';
 import { isDeadlineExceeded, isTemporalUnavailable } from './availability';
 import { LeadflowError } from '../domain/errors';
 import { resolveLeadIdentity, type LeadLookup } from './lead-identity';
+import { updateFailureError } from './update-failure';
 
 /** A validated lead as it arrives at the API or the webhook. */
 export interface LeadInput {
@@ -43,12 +44,15 @@ export type IntakeResult =
  * Captures a lead: make sure the database can take the write → resolve its identity → hand the
  * submission to the lead's journey via update-with-start (creating the journey if needed) → wait
  * briefly for the journey to persist it. The submission id doubles as the Temporal update id, so
- * a client retrying with the same idempotency key gets the same outcome, recorded once.
+ * a retry that resumes the same submission (the id of its idempotency record, see
+ * src/usecases/idempotency.ts) gets the same outcome, recorded once. A journey that could not
+ * store the submission answers with the failing step's error (e.g. 409 for a constraint
+ * violation), never with a 202 for a lead that will not appear.
  */
 export async function captureLead(
   deps: IntakeDeps,
   input: LeadInput,
-  options: { idempotencyKey?: string; waitMs?: number; acceptMs?: number } = {},
+  options: { submissionId?: string; waitMs?: number; acceptMs?: number } = {},
 ): Promise<IntakeResult> {
   await deps.assertDatabaseReachable();
   const identity = await resolveLeadIdentity(deps.lookup, input.tenant, {
@@ -57,7 +61,7 @@ export async function captureLead(
   });
   const submission: LeadSubmission = {
     ...input,
-    submissionId: options.idempotencyKey ?? randomUUID(),
+    submissionId: options.submissionId ?? randomUUID(),
     receivedAt: deps.now().toISOString(),
   };
   const startWorkflowOperation = new WithStartWorkflowOperation(leadJourney, {
@@ -91,6 +95,7 @@ export async function captureLead(
     if (!receipt) return { status: 'accepted', receipt: { leadId: identity.leadId, journeyId: identity.journeyId } };
     return { status: receipt.created ? 'created' : 'merged', receipt };
   } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw updateFailureError(error, 'conflict');
     if (isDeadlineExceeded(error) && !(await isTemporalDown(deps.temporal))) {
       throw new LeadflowError(
         'temporal_unavailable',

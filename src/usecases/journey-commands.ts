@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
 import { LeadflowError } from '../domain/errors';
+import { innermostMessage } from './update-failure';
 
 /**
  * Sends an update to a lead's journey and returns its result. The journey validates each update
@@ -42,15 +43,4 @@ export async function updateJourney<R, A extends [unknown, ...unknown[]]>(
       });
     throw error;
   }
-}
-
-/** The journey's own reason, under "Activity task failed" wrappers. */
-function innermostMessage(error: Error): string {
-  let message = error.message;
-  for (let current: unknown = error.cause, depth = 0; current && depth < 8; depth++) {
-    const candidate = current as { message?: unknown; cause?: unknown };
-    if (typeof candidate.message === 'string' && candidate.message) message = candidate.message;
-    current = candidate.cause;
-  }
-  return message;
 }

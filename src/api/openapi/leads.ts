@@ -5,13 +5,16 @@ import {
   LeadResponseSchema,
   SubmissionResponseSchema,
 } from '../schemas';
-import { body, described, errors, json, pathParam, queryParams } from './common';
+import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
 
 export const leadIdParam = pathParam(
   'id',
   LeadIdSchema,
   'The lead id (`ld_` + 22 characters). An id of another form is a 404.',
 );
+
+const INTAKE_422 =
+  'The idempotency key (or delivery id) was already used for a different request (`idempotency_key_reused`); nothing was done. Use a new key.';
 
 export const leadPaths = {
   '/api/leads': {
@@ -24,7 +27,8 @@ export const leadPaths = {
           name: 'Idempotency-Key',
           in: 'header',
           required: false,
-          description: 'Retrying with the same key records the submission once and returns the same outcome.',
+          description:
+            'Makes retries safe (IETF Idempotency-Key draft): the same key with the same body replays the first answer (same status and body, `Idempotent-Replayed: true`); with a different body it is a 422 `idempotency_key_reused` and nothing is stored; while the first request is still being processed, a 409 `idempotency_key_in_use`. Keys are per tenant and caller and last 24 hours.',
           schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
         },
       ],
@@ -39,14 +43,16 @@ export const leadPaths = {
           content: json(SubmissionResponseSchema),
         },
         '202': {
-          description: 'The journey holds the submission; it will be stored as soon as possible.',
+          description:
+            'The journey holds the submission; it will be stored as soon as possible (a retry with the same Idempotency-Key gets the settled answer).',
           content: json(SubmissionResponseSchema),
         },
+        '422': errorResponse(INTAKE_422),
         ...errors(
           ['400', 'Malformed JSON, invalid fields (field-level messages in `fields`) or an invalid Idempotency-Key.'],
           [
             '409',
-            'The email and the external id belong to two different leads, or contradict the identifiers on record (`conflict`); nothing was merged.',
+            'The email and the external id belong to two different leads, or contradict the identifiers on record, or the database refused the lead (`conflict`); nothing was merged. Or the first request with this Idempotency-Key is still being processed (`idempotency_key_in_use`): retry after `Retry-After` seconds.',
           ],
           '413',
           ['503', 'Temporal or the database is unreachable; nothing was captured.'],
@@ -100,8 +106,8 @@ export const leadPaths = {
           in: 'header',
           required: false,
           description:
-            'Delivery id: redeliveries and concurrent retries of one delivery count once (also `X-Request-Id` or `Idempotency-Key`).',
-          schema: { type: 'string' },
+            'Delivery id (else `X-Request-Id` or `Idempotency-Key`), an idempotency key: a redelivery gets the first answer (`Idempotent-Replayed: true`); the id reused for a different submission is a 422 `idempotency_key_reused`; a redelivery while the first is being processed is a 409 `idempotency_key_in_use`.',
+          schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
         },
         {
           name: 'X-Leadflow-Timestamp',
@@ -137,9 +143,14 @@ export const leadPaths = {
           description: 'The journey holds the submission; it will be stored as soon as possible.',
           content: json(SubmissionResponseSchema),
         },
+        '422': errorResponse(INTAKE_422),
         ...errors(
-          ['400', 'The submission is not a valid lead (field-level messages).'],
+          ['400', 'The submission is not a valid lead (field-level messages), or the delivery id is malformed.'],
           ['401', 'The signature is missing or wrong, or the timestamp is more than 300 s off.'],
+          [
+            '409',
+            'The identifiers contradict the leads on record, or the database refused the lead (`conflict`); or the first delivery with this id is still being processed (`idempotency_key_in_use`).',
+          ],
           '413',
           ['503', 'Temporal or the database is unreachable; redeliver.'],
         ),

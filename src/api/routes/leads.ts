@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
-import { captureLead } from '../../usecases/intake';
-import { intakeDeps } from '../intake-deps';
+import { createIdempotencyStore } from '../../db/idempotency-store';
+import { captureAnswer, intakeDeps } from '../intake-deps';
+import { answerIdempotently, sendOutcome } from '../idempotency';
 import { listLeads, viewLead } from '../../usecases/lead-view';
 import { LeadflowError } from '../../domain/errors';
 import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema } from '../schemas';
@@ -18,11 +19,10 @@ export interface LeadRoutesDeps {
   now?: () => Date;
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
-
 /** POST /api/leads and GET /api/leads/:id. Handlers parse, call one use-case, map the result. */
 export function leadRoutes(deps: LeadRoutesDeps): Router {
   const router = Router();
+  const idempotency = createIdempotencyStore(deps.db);
 
   router.post('/api/leads', async (req, res) => {
     const parsed = LeadInputSchema.safeParse(req.body ?? undefined);
@@ -30,29 +30,17 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
       throw new LeadflowError('validation_failed', 'The lead is invalid; see fields.', {
         details: fieldErrors(parsed.error),
       });
-    const idempotencyKey = req.get('Idempotency-Key');
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new LeadflowError('validation_failed', 'The Idempotency-Key header is invalid.', {
-        details: [{ path: 'header.Idempotency-Key', message: 'must be 8–128 characters of letters, digits, . _ : -' }],
-      });
-    }
     // The access check has made sure a `tenant` in the body is the token's.
     const { tenant: _sameTenant, ...lead } = parsed.data;
-    const result = await captureLead(
-      intakeDeps(deps, 'the lead was not captured. Retry shortly.'),
-      { ...lead, tenant: requireActor(req).tenant },
-      { idempotencyKey },
+    const input = { ...lead, tenant: requireActor(req).tenant };
+    const outcome = await answerIdempotently(
+      req,
+      { store: idempotency, tenant: input.tenant, channel: 'api', body: input },
+      (submissionId) =>
+        captureAnswer(intakeDeps(deps, 'the lead was not captured. Retry shortly.'), input, { submissionId }),
     );
-    const status = result.status === 'created' ? 201 : result.status === 'merged' ? 200 : 202;
-    res
-      .status(status)
-      .location(`/api/leads/${result.receipt.leadId}`)
-      .json({
-        id: result.receipt.leadId,
-        journeyId: result.receipt.journeyId,
-        status: result.status,
-        ...('submissions' in result.receipt ? { submissions: result.receipt.submissions } : {}),
-      });
+    const { id } = outcome.body as { id: string };
+    sendOutcome(res, outcome, { Location: `/api/leads/${id}` });
   });
 
   router.get('/api/leads', async (req, res) => {

@@ -4,8 +4,9 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { LEAD_SOURCES } from '../../domain/lead';
-import { captureLead } from '../../usecases/intake';
-import { intakeDeps } from '../intake-deps';
+import { createIdempotencyStore } from '../../db/idempotency-store';
+import { captureAnswer, intakeDeps } from '../intake-deps';
+import { answerIdempotently, sendOutcome } from '../idempotency';
 import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 import { LeadInputSchema } from '../schemas';
@@ -61,10 +62,12 @@ const FormQuerySchema = z
 /**
  * `POST /api/webhooks/forms`: form tools deliver submissions here, as JSON or as a urlencoded
  * form. Common field names are mapped onto the lead; the delivery id (`X-Webhook-Id`,
- * `X-Request-Id` or `Idempotency-Key`) makes redelivered and concurrent retries count once.
+ * `X-Request-Id` or `Idempotency-Key`) is an idempotency key: a redelivery gets the first answer,
+ * and the id reused for a different submission is a 422 (see src/api/idempotency.ts).
  */
 export function webhookRoutes(deps: WebhookRoutesDeps): Router {
   const router = Router();
+  const idempotency = createIdempotencyStore(deps.db);
   router.post(
     '/api/webhooks/forms',
     express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody }),
@@ -81,22 +84,23 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
         throw new LeadflowError('validation_failed', 'The form submission is not a valid lead; see fields.', {
           details: fieldErrors(lead.error),
         });
-      const deliveryId = req.get('X-Webhook-Id') ?? req.get('X-Request-Id') ?? req.get('Idempotency-Key');
-      const { tenant, ...input } = lead.data;
+      const { tenant, ...fields } = lead.data;
       // The webhook secret belongs to the installation's default tenant; a form cannot post into another.
       if (tenant !== undefined && tenant !== deps.defaultTenant)
         throw new LeadflowError(
           'forbidden',
           `Form webhooks deliver into tenant ${deps.defaultTenant}; a submission cannot name tenant ${tenant}.`,
         );
-      const result = await captureLead(
-        intakeDeps(deps, 'the submission was not captured. Redeliver shortly.'),
-        { ...input, tenant: deps.defaultTenant },
-        { idempotencyKey: deliveryId ? `webhook-${deliveryId}`.slice(0, 128) : undefined },
+      const input = { ...fields, tenant: deps.defaultTenant };
+      const outcome = await answerIdempotently(
+        req,
+        { store: idempotency, tenant: input.tenant, channel: 'webhook:forms', body: input },
+        (submissionId) =>
+          captureAnswer(intakeDeps(deps, 'the submission was not captured. Redeliver shortly.'), input, {
+            submissionId,
+          }),
       );
-      res
-        .status(result.status === 'created' ? 201 : result.status === 'merged' ? 200 : 202)
-        .json({ id: result.receipt.leadId, journeyId: result.receipt.journeyId, status: result.status });
+      sendOutcome(res, outcome);
     },
   );
   return router;
