@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { LeadflowError } from '../src/domain/errors';
 import type { Db, Prisma } from '../src/db/client';
 import type { LeadLocale } from '../src/rules/evaluate-escalation';
 import type { RuleRegistry } from '../src/rules/registry';
@@ -117,9 +118,10 @@ function evaluate(ruleset: Ruleset, request: DecisionRequest): Decision<unknown>
       const outcome = disqualificationOutcome(ruleset, request.reason);
       if (!outcome) {
         const known = Object.keys(ruleset.scoring.disqualification).join(', ');
-        throw ApplicationFailure.nonRetryable(
+        // The caller's request is refused (the lead is fine): the journey answers it, flags nothing.
+        throw new LeadflowError(
+          'validation_failed',
           `unknown disqualification reason "${request.reason}" (scoring.yaml knows: ${known})`,
-          'UnknownReason',
         );
       }
       const text = outcome.then === 'nurture' ? 'nurture' : `recycle after ${outcome.after.text}`;

@@ -1,9 +1,11 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { LeadflowError, retryableFor } from '../src/domain/errors';
+import { permanentWriteError } from '../src/db/write-errors';
 import type { Db } from '../src/db/client';
 import type { Mailer } from '../src/email/mailer';
 import type { RuleRegistry } from '../src/rules/registry';
 import { createApprovalActivities } from './approvals';
+import { createAttentionActivities } from './attention';
 import { createDealActivities } from './deals';
 import { createDecisionActivities } from './decisions';
 import { createEmailActivities } from './email';
@@ -46,6 +48,7 @@ function activitiesOf(deps: ActivityDeps) {
     ...createLeadActivities(deps.db),
     ...createDecisionActivities({ db: deps.db, registry: deps.registry }),
     ...createJournalActivities(deps.db),
+    ...createAttentionActivities(deps.db),
     ...createOutreachActivities({
       db: deps.db,
       registry: deps.registry,
@@ -80,7 +83,11 @@ export type Activities = ReturnType<typeof createActivities>;
 /**
  * A domain error (`LeadflowError`) thrown by an activity becomes an `ApplicationFailure` of its
  * code, retryable or not as `retryableFor` says, so workflows see e.g. `not_found` fail fast
- * instead of retrying forever. Other errors pass through unchanged (Temporal retries them).
+ * instead of retrying forever. A database error that no retry can fix (a constraint violation, a
+ * missing record: see src/db/write-errors.ts) becomes one too, once it has failed
+ * `CONFIRM_ATTEMPTS` times: the first retries let an overlapping attempt that raced this one
+ * commit, after which an idempotent activity finds its own write and succeeds. Other errors pass
+ * through unchanged (Temporal retries them).
  */
 function withDomainErrors<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
   const wrapped: Record<string, unknown> = {};
@@ -89,18 +96,34 @@ function withDomainErrors<T extends Record<string, (...args: never[]) => Promise
       try {
         return await activity(...args);
       } catch (error) {
-        if (error instanceof LeadflowError) {
-          throw ApplicationFailure.create({
-            type: error.code,
-            message: error.message,
-            nonRetryable: !retryableFor[error.code],
-            details: error.details === undefined ? [] : [error.details],
-            cause: error,
-          });
-        }
+        if (error instanceof LeadflowError) throw failureOf(error, !retryableFor[error.code]);
+        const permanent = permanentWriteError(error);
+        if (permanent) throw failureOf(permanent, currentAttempt() >= CONFIRM_ATTEMPTS);
         throw error;
       }
     };
   }
   return wrapped as T;
+}
+
+/** Attempts after which a permanent-looking database error is taken as permanent (about 3 s with the store's backoff). */
+const CONFIRM_ATTEMPTS = 3;
+
+function failureOf(error: LeadflowError, nonRetryable: boolean): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: error.code,
+    message: error.message,
+    nonRetryable,
+    details: error.details === undefined ? [] : [error.details],
+    cause: error,
+  });
+}
+
+/** The attempt number of the running activity; outside an activity (a direct call), the error is final. */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }

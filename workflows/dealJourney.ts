@@ -29,6 +29,7 @@ import { cadenceEnrolment } from './cadenceEnrolment';
 import { contractRenewal } from './contractRenewal';
 import * as desk from './dealMessages';
 import type { DealState, QuoteVersionNotice } from './dealMessages';
+import { attentionGuards } from './attention';
 import { mail, store } from './journey/effects';
 import { cadenceProgress, slaBreached } from './messages';
 import { quoteApproval } from './quoteApproval';
@@ -95,12 +96,24 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     queue = next.catch(() => undefined);
     return next;
   };
+  // A step that fails for good is recorded on the deal (state, audit trail): see ./attention.ts.
+  const { answering, absorbing } = attentionGuards({
+    state,
+    tenant: input.tenant,
+    subject: { type: 'deal', dealId: input.dealId, leadId: input.leadId },
+    key,
+  });
   const mutating =
-    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    <A extends unknown[], R>(step: string, work: (...args: A) => Promise<R>) =>
     (...args: A) => {
       state.pendingWrites++;
-      return serially(() => work(...args)).finally(() => state.pendingWrites--);
+      return serially(() => answering(step, () => work(...args))).finally(() => state.pendingWrites--);
     };
+  /** Work a signal starts: nobody waits for it, so a failure is recorded on the deal, not thrown. */
+  const inBackground = (step: string, work: () => Promise<void>): void => {
+    state.pendingWrites++;
+    void serially(() => absorbing(step, work)).finally(() => state.pendingWrites--);
+  };
   const isClosed = () => CLOSED.includes(state.stage);
   const now = () => new Date().toISOString();
 
@@ -374,7 +387,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   setHandler(desk.dealState, () => state);
   setHandler(
     desk.moveStage,
-    mutating(async (request: desk.StageMoveRequest) => {
+    mutating('stage move', async (request: desk.StageMoveRequest) => {
       if (request.to === 'closed-lost') {
         await enterStage('closed-lost', request.actor.email, request.reason!, null, []);
         if (state.quote?.approvalWorkflowId && state.quote.status === 'pending-approval') {
@@ -427,7 +440,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       },
     },
   );
-  setHandler(desk.quoteVersionCreated, mutating(onQuoteVersion), {
+  setHandler(desk.quoteVersionCreated, mutating('quote version', onQuoteVersion), {
     validator: (_notice: QuoteVersionNotice) => {
       if (isClosed()) throw new Error(`the deal is ${state.stage}; its quotes cannot change`);
     },
@@ -435,18 +448,18 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   setHandler(desk.approvalFinished, ({ versionId, status }) => {
     if (state.quote?.versionId !== versionId || status === 'cancelled') return;
     state.quote.status = status;
-    void mutating(() =>
+    inBackground(`approval ${status}`, () =>
       tell(
         'owner',
         `Quote ${status}`,
         `The discount approval for quote version ${state.quote!.version} was ${status}.`,
         `approval-${status}`,
       ),
-    )();
+    );
   });
   setHandler(
     desk.sendQuote,
-    mutating(async (request: desk.SendQuoteRequest) => {
+    mutating('quote sending', async (request: desk.SendQuoteRequest) => {
       const quote = state.quote!;
       // Valid through the end of its validity date (UTC).
       const expiresAt = new Date(
@@ -476,7 +489,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   );
   setHandler(
     desk.requestSignature,
-    mutating(async (request: desk.SignatureRequestInput) => {
+    mutating('signature request', async (request: desk.SignatureRequestInput) => {
       const sent = await store.sendQuoteForSignature({
         versionId: request.versionId,
         signer: request.signer,
@@ -501,7 +514,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     const handled = (memory.signatures ??= {});
     if (handled[event.envelopeId] === event.status) return;
     handled[event.envelopeId] = event.status;
-    void mutating(async () => {
+    inBackground(`signature ${event.status}`, async () => {
       if (state.quote?.versionId !== event.versionId || isClosed()) return;
       if (event.status !== 'signed') {
         await tell(
@@ -522,11 +535,11 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       });
       state.quote.status = 'signed';
       await closeWon(event.versionId, `e-signature:${event.provider}`, `quote version ${state.quote.version} signed`);
-    })();
+    });
   });
   setHandler(
     desk.meetingScheduled,
-    mutating(async (notice: desk.MeetingNotice) => {
+    mutating('meeting scheduling', async (notice: desk.MeetingNotice) => {
       const offsets = (await timing()).meetingReminders.filter((offset) => offset.kind === 'calendar');
       const starts = Date.parse(notice.startsAt);
       const due = offsets
@@ -552,7 +565,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   );
   setHandler(
     desk.meetingCompleted,
-    mutating(async (outcome: desk.MeetingOutcome) => {
+    mutating('meeting outcome', async (outcome: desk.MeetingOutcome) => {
       const meeting = state.meetings.find((m) => m.meetingId === outcome.meetingId);
       if (meeting) meeting.status = outcome.status;
       delete memory.reminders[outcome.meetingId];
@@ -577,7 +590,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       return { followUp: enrolmentId };
     }),
   );
-  setHandler(slaBreached, ({ stepIndex }) => void mutating(() => escalateStall(stepIndex))());
+  setHandler(slaBreached, ({ stepIndex }) => inBackground('stalled-deal escalation', () => escalateStall(stepIndex)));
   // The demo follow-up cadence reports progress to its parent; the deal only needs the row it writes.
   setHandler(cadenceProgress, () => undefined);
 

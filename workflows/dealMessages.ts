@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DealStage } from '../src/rules/facts';
+import type { Attention } from './messages';
 
 /** Who asked, for the audit trail: a person's email, or "system". */
 export interface ActorRef {
@@ -47,6 +48,8 @@ export interface DealState {
   warnings: string[];
   contract: { contractId: string; workflowId: string } | null;
   pendingWrites: number;
+  /** Set when a step failed for good and a person must look (the latest such failure; absent in older deals). */
+  attention?: Attention | null;
 }
 
 export type QuoteVersionStatus =

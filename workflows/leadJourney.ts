@@ -13,6 +13,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { normalizeEmail, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
+import { attentionGuards } from './attention';
 import { createJourney, type LeadJourneyInput } from './journey/context';
 import { store } from './journey/effects';
 import {
@@ -38,31 +39,38 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   const journey = createJourney(input);
   const { state, memory } = journey;
   const journeyId = workflowInfo().workflowId;
+  const { answering, absorbing } = attentionGuards({
+    state,
+    tenant: state.tenant,
+    subject: { type: 'lead', leadId: state.leadId },
+    key: (label) => journey.key(label),
+  });
+  // An update's steps run one at a time; one that fails for good flags the lead and fails the update.
   const mutating =
-    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    <A extends unknown[], R>(step: string, work: (...args: A) => Promise<R>) =>
     (...args: A) => {
       state.pendingWrites++;
-      return journey.serially(() => work(...args)).finally(() => state.pendingWrites--);
+      return journey.serially(() => answering(step, () => work(...args))).finally(() => state.pendingWrites--);
     };
 
   setHandler(messages.journeyState, () => state);
   setHandler(
     messages.submitLead,
-    mutating((submission: LeadSubmission) => onSubmission(journey, journeyId, submission)),
+    mutating('submission', (submission: LeadSubmission) => onSubmission(journey, journeyId, submission)),
     {
       validator: (submission: LeadSubmission) => assertBelongsToJourney(input, journey.memory.profile, submission),
     },
   );
   setHandler(
     messages.recordEvent,
-    mutating((event: LeadEvent) => onEvent(journey, event)),
+    mutating('event', (event: LeadEvent) => onEvent(journey, event)),
     {
       validator: (_event: LeadEvent) => assertCaptured(journey.memory.profile !== null),
     },
   );
   setHandler(
     messages.recordBant,
-    mutating((request: BantRequest) => onBant(journey, request)),
+    mutating('bant', (request: BantRequest) => onBant(journey, request)),
     {
       validator: (_request: BantRequest) =>
         assertStage(state.stage === 'mql', `BANT qualifies MQLs; this lead is ${state.stage}`),
@@ -70,7 +78,7 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   );
   setHandler(
     messages.disqualify,
-    mutating((request: DisqualifyRequest) => onDisqualify(journey, request)),
+    mutating('disqualification', (request: DisqualifyRequest) => onDisqualify(journey, request)),
     {
       validator: (_request: DisqualifyRequest) =>
         assertStage(
@@ -81,14 +89,14 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   );
   setHandler(
     messages.reassign,
-    mutating((request: ReassignRequest) => onReassign(journey, request)),
+    mutating('reassignment', (request: ReassignRequest) => onReassign(journey, request)),
     {
       validator: (_request: ReassignRequest) => assertCaptured(journey.memory.profile !== null),
     },
   );
   setHandler(
     messages.convertToDeal,
-    mutating((request: ConvertRequest) => onConvert(journey, request)),
+    mutating('conversion', (request: ConvertRequest) => onConvert(journey, request)),
     {
       validator: (_request: ConvertRequest) =>
         assertStage(state.stage === 'sql', `only an SQL can be converted into a deal; this lead is ${state.stage}`),
@@ -96,7 +104,7 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   );
   setHandler(
     messages.setCadencePaused,
-    mutating(({ paused }: { paused: boolean }) => onPauseCadence(journey, paused)),
+    mutating('cadence pause', ({ paused }: { paused: boolean }) => onPauseCadence(journey, paused)),
     {
       validator: (_request: { paused: boolean }) =>
         assertStage(
@@ -109,7 +117,9 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
     messages.slaBreached,
     ({ sla, stepIndex }) =>
       void journey.serially(() =>
-        sla.startsWith(STALLED_PREFIX) ? escalateStall(journey, stepIndex) : escalate(journey, stepIndex),
+        absorbing(`escalation of ${sla}`, () =>
+          sla.startsWith(STALLED_PREFIX) ? escalateStall(journey, stepIndex) : escalate(journey, stepIndex),
+        ),
       ),
   );
   setHandler(messages.cadenceProgress, (progress) => {
@@ -119,7 +129,9 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   const pinning = await store.currentRules();
   if (pinning.pinned && !state.pinnedRulesVersion) {
     state.pinnedRulesVersion = pinning.version;
-    await journey.serially(() => store.pinRules({ leadId: state.leadId, version: pinning.version }));
+    await journey.serially(() =>
+      absorbing('rules pinning', () => store.pinRules({ leadId: state.leadId, version: pinning.version })),
+    );
   }
 
   // Wait for messages; wake for the decay and recycle timers; keep history short with continue-as-new.
@@ -139,10 +151,16 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
     );
     if (shouldMove()) break;
     if (woken) continue;
-    await journey.serially(async () => {
-      if (memory.recycleAt && Date.parse(memory.recycleAt) <= new Date().getTime()) await onRecycleDue(journey);
-      else if (untilNextDecay(journey) === 0) await rescore(journey);
-    });
+    await journey.serially(() =>
+      absorbing('timer', async () => {
+        if (memory.recycleAt && Date.parse(memory.recycleAt) <= new Date().getTime()) await onRecycleDue(journey);
+        else if (untilNextDecay(journey) === 0) {
+          // Re-scoring sets the next decay time; one that fails for good must not fire again at once.
+          state.nextDecayAt = null;
+          await rescore(journey);
+        }
+      }),
+    );
   }
   await continueAsNew<typeof leadJourney>({ ...input, state, memory, seq: journey.seq() });
 }

@@ -66,6 +66,19 @@ export interface JourneyState {
   lastRulesVersion: string | null;
   /** The opportunity this SQL was converted into (absent in journeys from before conversion existed). */
   deal?: { dealId: string; workflowId: string } | null;
+  /**
+   * Set when a step failed for good and a person must look (the lead's `journeyStatus` is then
+   * `needs-attention`); the latest such failure. Absent in journeys from before it existed.
+   */
+  attention?: Attention | null;
+}
+
+/** Why a journey needs a person: the step that failed for good, the failure's code and message. */
+export interface Attention {
+  step: string;
+  code: string;
+  reason: string;
+  at: string;
 }
 
 /** Carried across continue-as-new, beyond the public state. */

@@ -110,6 +110,11 @@ export const LeadResponseSchema = z.object({
   score: z.number().int(),
   ownerId: z.string().nullable(),
   journeyId: z.string(),
+  journeyStatus: z
+    .enum(['running', 'needs-attention'])
+    .describe('`needs-attention`: a step of the journey failed for good; `attentionReason` says which and why.'),
+  attentionReason: z.string().nullable(),
+  attentionAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   interactions: z.array(z.object({ kind: z.string(), source: z.string().nullable(), occurredAt: z.string() }).loose()),
@@ -140,6 +145,10 @@ export const LeadResponseSchema = z.object({
         score: z.number(),
         owner: z.string().nullable(),
         queue: z.string().nullable(),
+        attention: z
+          .object({ step: z.string(), code: z.string(), reason: z.string(), at: z.string() })
+          .nullable()
+          .optional(),
       })
       .loose(),
     z.object({ status: z.enum(['unavailable', 'not_found']), message: z.string() }),

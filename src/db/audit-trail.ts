@@ -1,6 +1,7 @@
 /**
- * The deal desk's audit trail: who did what, when and why, to a deal, quote, approval, signature,
- * contract, token or person. Rows are append-only and keyed by an idempotency key, so an activity
+ * The audit trail: who did what, when and why, to a deal, quote, approval, signature, contract,
+ * token, person, material or product, and which leads' journeys stopped for a person to look
+ * (`lead.needs-attention`). Rows are append-only and keyed by an idempotency key, so an activity
  * retry or a double-clicked button records one entry. Every layer that changes data writes here
  * (use cases, activities, e-signature, API tokens), so the writer sits beside the database client;
  * reading the trail is a use case (src/usecases/audit-query.ts).
@@ -18,6 +19,7 @@ export const AUDIT_SUBJECTS = [
   'person',
   'material',
   'product',
+  'lead',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 

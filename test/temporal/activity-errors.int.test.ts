@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createLogger } from '../../src/logger';
@@ -47,6 +49,80 @@ describe('domain errors raised by activities', () => {
       type: 'not_found',
       nonRetryable: true,
       message: 'No deal dl_doesnotexist0000000000.',
+    });
+  });
+
+  describe('a database write that no retry can fix', () => {
+    const submission = (email: string) => ({
+      tenant: 't1',
+      email,
+      source: 'ads' as const,
+      sourceDetails: {},
+      attributes: {},
+      submissionId: `sub-${email}`,
+      receivedAt: '2026-03-02T09:00:00.000Z',
+    });
+    beforeAll(async () => {
+      await database.db.lead.create({
+        data: {
+          id: 'ld_taken',
+          tenant: 't1',
+          email: 'taken@x.io',
+          journeyId: 'j-taken',
+          source: 'ads',
+          sourceDetails: {},
+          attributes: {},
+        },
+      });
+    });
+    // A second lead row with an email another lead already has: the identity race's loser.
+    const recordDuplicateEmail = () =>
+      activities.recordSubmission({ leadId: 'ld_racer', journeyId: 'j-racer', submission: submission('taken@x.io') });
+
+    it.each([
+      [1, false],
+      [2, false],
+      [3, true],
+    ])(
+      'when a unique constraint fails on attempt %i, then it is a conflict failure, non-retryable: %s',
+      async (attempt, nonRetryable) => {
+        const failure = await new MockActivityEnvironment(
+          { attempt },
+          { logger: new DefaultLogger('ERROR', () => undefined) },
+        )
+          .run(recordDuplicateEmail)
+          .catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(ApplicationFailure);
+        expect(failure).toMatchObject({ type: 'conflict', nonRetryable });
+        expect((failure as Error).message).toBe(
+          'The database refused the write on Lead: a unique constraint failed: UNIQUE constraint failed: Lead.tenant, Lead.email (Prisma P2002). Retrying cannot help; the data must be corrected.',
+        );
+      },
+    );
+
+    it('when a write needs a lead that does not exist, then it fails as not_found, non-retryable, not forever', async () => {
+      const failure = await activities
+        .updateSla({ leadId: 'ld_doesnotexist', status: 'met' })
+        .catch((error: unknown) => error);
+      expect(failure).toMatchObject({ type: 'not_found', nonRetryable: true });
+      expect((failure as Error).message).toContain('a record the change needs does not exist (Prisma P2025)');
+    });
+
+    it('when the lead is already stored, then the same submission again is a duplicate, not a failure', async () => {
+      await database.db.lead.create({
+        data: {
+          id: 'ld_fine',
+          tenant: 't1',
+          email: 'fine@x.io',
+          journeyId: 'j-fine',
+          source: 'ads',
+          sourceDetails: {},
+          attributes: {},
+        },
+      });
+      const input = { leadId: 'ld_fine', journeyId: 'j-fine', submission: submission('fine@x.io') };
+      expect(await activities.recordSubmission(input)).toMatchObject({ duplicate: false });
+      expect(await activities.recordSubmission(input)).toMatchObject({ duplicate: true });
     });
   });
 });

@@ -41,9 +41,9 @@ describe.each(providers)('runIdempotently on %s', (provider) => {
       return created(workId);
     });
     await expect.poll(() => runs.length).toBe(1);
-    const repeat = await runIdempotently({ store, timing }, request('in-flight-1'), async (workId) => {
+    const repeat = await runIdempotently({ store, timing }, request('in-flight-1'), (workId) => {
       runs.push(workId);
-      return created(workId);
+      return Promise.resolve(created(workId));
     }).catch((error: unknown) => error);
     expect(repeat).toBeInstanceOf(LeadflowError);
     expect(repeat).toMatchObject({ code: 'idempotency_key_in_use' });
@@ -83,20 +83,20 @@ describe.each(providers)('runIdempotently on %s', (provider) => {
     const resumed = await runIdempotently(
       { store, timing: { ...timing, waitMs: 10_000 } },
       request('crash-1'),
-      async (workId) => created(workId),
+      (workId) => Promise.resolve(created(workId)),
     );
     expect(resumed).toEqual({ status: 201, body: { workId: 'work-of-a-dead-process' }, replayed: false });
   });
 
   it('when the work answered 202 (not final), then a retry resumes the same work and its final answer is stored', async () => {
     const workIds: string[] = [];
-    const accepted = await runIdempotently({ store, timing }, request('accepted-1'), async (workId) => {
+    const accepted = await runIdempotently({ store, timing }, request('accepted-1'), (workId) => {
       workIds.push(workId);
-      return { status: 202, body: { workId }, final: false };
+      return Promise.resolve({ status: 202, body: { workId }, final: false });
     });
-    const settled = await runIdempotently({ store, timing }, request('accepted-1'), async (workId) => {
+    const settled = await runIdempotently({ store, timing }, request('accepted-1'), (workId) => {
       workIds.push(workId);
-      return created(workId);
+      return Promise.resolve(created(workId));
     });
     const replay = await runIdempotently({ store, timing }, request('accepted-1'), () =>
       Promise.reject(new Error('ran again')),
@@ -108,30 +108,26 @@ describe.each(providers)('runIdempotently on %s', (provider) => {
 
   it('when the key has expired, then it is bound afresh: a different request runs as new work', async () => {
     const brief = { ...timing, ttlMs: 50 };
-    const first = await runIdempotently({ store, timing: brief }, request('expiring-1'), async (workId) =>
-      created(workId),
+    const first = await runIdempotently({ store, timing: brief }, request('expiring-1'), (workId) =>
+      Promise.resolve(created(workId)),
     );
     await new Promise((resolve) => setTimeout(resolve, 80));
     const later = await runIdempotently(
       { store, timing: brief },
       request('expiring-1', { email: 'someone-else@b.io' }),
-      async (workId) => created(workId),
+      (workId) => Promise.resolve(created(workId)),
     );
     expect(later.replayed).toBe(false);
     expect(later.body).not.toEqual(first.body);
   });
 
   it('when a request with the key differs from the first, then it is refused before its work starts', async () => {
-    await runIdempotently({ store, timing }, request('bound-1'), async (workId) => created(workId));
+    await runIdempotently({ store, timing }, request('bound-1'), (workId) => Promise.resolve(created(workId)));
     let started = false;
-    const refused = await runIdempotently(
-      { store, timing },
-      request('bound-1', { email: 'other@b.io' }),
-      async (workId) => {
-        started = true;
-        return created(workId);
-      },
-    ).catch((error: unknown) => error);
+    const refused = await runIdempotently({ store, timing }, request('bound-1', { email: 'other@b.io' }), (workId) => {
+      started = true;
+      return Promise.resolve(created(workId));
+    }).catch((error: unknown) => error);
     expect(refused).toMatchObject({ code: 'idempotency_key_reused' });
     expect(started).toBe(false);
   });

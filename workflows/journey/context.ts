@@ -49,6 +49,7 @@ export function initialState(input: LeadJourneyInput): JourneyState {
       cadence: null,
       pinnedRulesVersion: null,
       lastRulesVersion: null,
+      attention: null,
     }
   );
 }
