@@ -1,8 +1,18 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leadIdentity } from '../../src/usecases/lead-identity';
 import { journeyState } from '../../workflows/messages';
 import { providers } from '../support/database';
-import { http, startTestSystem, type TestSystem } from '../support/system';
+import { bearer, createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
+
+const SECRET = 'idempotency-webhook-secret-0123456789';
+
+/** A form delivery as a form tool signs it: HMAC of "<timestamp>.<raw body>". */
+function signed(body: string): Record<string, string> {
+  const at = Math.floor(Date.now() / 1000);
+  const signature = createHmac('sha256', SECRET).update(`${at}.${body}`).digest('hex');
+  return { 'x-leadflow-timestamp': String(at), 'x-leadflow-signature': `sha256=${signature}` };
+}
 
 /**
  * Idempotency keys as the IETF Idempotency-Key draft has them, over real HTTP, a real Temporal
@@ -12,15 +22,21 @@ import { http, startTestSystem, type TestSystem } from '../support/system';
 describe.each(providers)('idempotency keys on %s', (provider) => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem(provider);
+    system = await startTestSystem(provider, { LEADFLOW_WEBHOOK_SECRET: SECRET });
   });
   afterAll(async () => {
     await system?.stop();
   });
 
   const post = (body: unknown, headers: Record<string, string>) => http(`${system.url}/api/leads`, { body, headers });
-  const deliver = (body: unknown, headers: Record<string, string>) =>
-    http(`${system.url}/api/webhooks/forms`, { body, headers });
+  const deliver = (form: unknown, headers: Record<string, string>) => {
+    const rawBody = JSON.stringify(form);
+    return http(`${system.url}/api/webhooks/forms`, {
+      rawBody,
+      anonymous: true,
+      headers: { ...signed(rawBody), ...headers },
+    });
+  };
   const leadCount = () => system.database.db.lead.count();
   /** Whether the journey of the person with this email was ever started. */
   const journeyExists = async (email: string) => {
@@ -114,15 +130,22 @@ describe.each(providers)('idempotency keys on %s', (provider) => {
     expect(await system.database.db.lead.count({ where: { email: 'percy@redeliver.io' } })).toBe(0);
   });
 
-  it('when the same key is used in another tenant or by another caller (the webhook), then they do not meet', async () => {
-    const key = 'scoped-key-0001';
-    const api = await post({ email: 'one@scope.io', source: 'ads' }, { 'Idempotency-Key': key });
-    const otherTenant = await post(
-      { email: 'two@scope.io', source: 'ads', tenant: `${system.config.tenant}-b` },
-      { 'Idempotency-Key': key },
+  it('when the same key is used by another caller (another token, another tenant, the webhook), then they do not meet', async () => {
+    const key = { 'Idempotency-Key': 'scoped-key-0001' };
+    const colleague = await system.personToken('colleague@scope.io', 'revops');
+    const elsewhere = await createPersonToken(
+      system.database.db,
+      `${system.config.tenant}-b`,
+      'admin@scope.io',
+      'revops',
     );
-    const webhook = await deliver({ email: 'three@scope.io' }, { 'X-Webhook-Id': key });
-    expect([api.status, otherTenant.status, webhook.status]).toEqual([201, 201, 201]);
+    const mine = await post({ email: 'one@scope.io', source: 'ads' }, key);
+    const theirs = await post({ email: 'two@scope.io', source: 'ads' }, { ...key, ...bearer(colleague) });
+    const otherTenant = await post({ email: 'three@scope.io', source: 'ads' }, { ...key, ...bearer(elsewhere) });
+    const webhook = await deliver({ email: 'four@scope.io' }, { 'X-Webhook-Id': 'scoped-key-0001' });
+    expect([mine.status, theirs.status, otherTenant.status, webhook.status]).toEqual([201, 201, 201, 201]);
+    // The same caller, though, is held to the key.
+    expect((await post({ email: 'five@scope.io', source: 'ads' }, key)).status).toBe(422);
   });
 
   it('when a delivery id or key is malformed, then 400 names the header and nothing is stored', async () => {
