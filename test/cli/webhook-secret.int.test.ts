@@ -102,7 +102,8 @@ describe('the form webhook secret at start-up', () => {
     const allowing = { ...env, LEADFLOW_WEBHOOK_SECRET: secret, LEADFLOW_WEBHOOK_ALLOW_UNSIGNED: 'true' };
     for (let start = 0; start < 2; start++)
       await withApi(allowing, async (url, running) => {
-        expect(running.output()).toMatch(/"level":40,.*LEADFLOW_WEBHOOK_ALLOW_UNSIGNED=true: form webhooks without/);
+        // The log is written asynchronously and may land after the banner: wait for it.
+        await running.waitFor(/"level":40,.*LEADFLOW_WEBHOOK_ALLOW_UNSIGNED=true: form webhooks without/, 10_000);
         expect(running.output()).toContain(
           'Webhooks     form deliveries signed with LEADFLOW_WEBHOOK_SECRET, or UNSIGNED (LEADFLOW_WEBHOOK_ALLOW_UNSIGNED=true',
         );
