@@ -7,7 +7,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
 import { formatMoney } from '../src/domain/money';
-import { termMonthsOf } from '../src/domain/quote';
 import {
   checkStageExit,
   requiredApprovals,
@@ -20,6 +19,7 @@ import type { RuleRegistry } from '../src/rules/registry';
 import type { Duration } from '../src/rules/duration';
 import type { ApprovalLevel, BusinessCalendar, CompiledCadence } from '../src/rules/ruleset';
 import { recordAudit } from '../src/db/audit-trail';
+import { recordDealValue, versionValue } from './deal-value';
 import { dealFacts } from '../src/usecases/deal-facts';
 import type { ActorRef, QuoteVersionStatus } from '../workflows/dealMessages';
 
@@ -281,17 +281,7 @@ export function createDealActivities(deps: DealActivityDeps) {
             ...(input.status === 'signed' ? { signedAt: at } : {}),
           },
         });
-        if (input.status === 'approved' || input.status === 'signed') {
-          const totals = version.totals as { totalMinor?: number };
-          if (typeof totals.totalMinor === 'number')
-            await tx.deal.update({
-              where: { id: version.quote.dealId },
-              data: {
-                amountMinor: BigInt(totals.totalMinor),
-                currency: (version.content as { currency?: string }).currency ?? undefined,
-              },
-            });
-        }
+        if (input.status === 'approved' || input.status === 'signed') await recordDealValue(tx, version.id);
         await recordAudit(tx, {
           tenant: version.quote.tenant,
           subjectType: 'quote',
@@ -312,7 +302,10 @@ export function createDealActivities(deps: DealActivityDeps) {
       });
     },
 
-    /** A won deal's contract: it starts at the signature and runs the quote's term (12 months unless it says otherwise). */
+    /**
+     * A won deal's contract: it starts at the signature, runs the quote's term (12 months unless it
+     * says otherwise) and is worth the version's TCV and ACV, excluding tax; the deal takes the same value.
+     */
     async createContract(input: {
       dealId: string;
       versionId: string;
@@ -320,12 +313,11 @@ export function createDealActivities(deps: DealActivityDeps) {
       workflowId: string;
       startDate: string;
       at: string;
-    }): Promise<{ contractId: string; valueMinor: number; currency: string; endDate: string; created: boolean }> {
+    }): Promise<{ contractId: string; currency: string; endDate: string; created: boolean }> {
       const existing = await db.contract.findUnique({ where: { dealId: input.dealId } });
       if (existing)
         return {
           contractId: existing.id,
-          valueMinor: Number(existing.valueMinor),
           currency: existing.currency,
           endDate: existing.endDate.toISOString(),
           created: false,
@@ -336,11 +328,10 @@ export function createDealActivities(deps: DealActivityDeps) {
           `quote version ${input.versionId} does not exist`,
           'QuoteVersionNotFound',
         );
-      const totals = version.totals as { totalMinor: number };
-      const content = version.content as { currency: string; termMonths?: number };
-      const currency = content.currency;
+      const value = versionValue(version);
+      const { currency } = value;
       const end = new Date(input.startDate);
-      end.setUTCMonth(end.getUTCMonth() + termMonthsOf(content));
+      end.setUTCMonth(end.getUTCMonth() + value.termMonths);
       const endDate = end.toISOString();
       await db.$transaction(async (tx) => {
         await tx.contract.create({
@@ -351,11 +342,14 @@ export function createDealActivities(deps: DealActivityDeps) {
             quoteVersionId: input.versionId,
             startDate: new Date(input.startDate),
             endDate: end,
-            valueMinor: BigInt(totals.totalMinor),
+            termMonths: value.termMonths,
+            tcvMinor: BigInt(value.tcvMinor),
+            acvMinor: BigInt(value.acvMinor),
             currency,
             workflowId: input.workflowId,
           },
         });
+        await recordDealValue(tx, input.versionId);
         await recordAudit(tx, {
           tenant: version.quote.tenant,
           subjectType: 'contract',
@@ -367,15 +361,16 @@ export function createDealActivities(deps: DealActivityDeps) {
           details: {
             startDate: input.startDate,
             endDate,
-            termMonths: termMonthsOf(content),
-            value: formatMoney(totals.totalMinor, currency),
+            termMonths: value.termMonths,
+            tcv: formatMoney(value.tcvMinor, currency),
+            acv: formatMoney(value.acvMinor, currency),
             quoteVersion: version.version,
           },
           occurredAt: new Date(input.at),
           idempotencyKey: `${input.contractId}:created`,
         });
       });
-      return { contractId: input.contractId, valueMinor: totals.totalMinor, currency, endDate, created: true };
+      return { contractId: input.contractId, currency, endDate, created: true };
     },
 
     /** A renewal reminder: a task for the deal owner, an audit entry, and the notice to email. */
@@ -419,7 +414,7 @@ export function createDealActivities(deps: DealActivityDeps) {
       return {
         to: contract.deal.ownerEmail,
         subject: `Renewal coming up: ${contract.deal.name} ends ${endDate}`,
-        text: `The contract for ${contract.deal.name} (${formatMoney(Number(contract.valueMinor), contract.currency)}) ends on ${endDate}, ${input.offset} from now.\n\nDeal: ${deps.publicUrl}/api/deals/${contract.dealId}\n`,
+        text: `The contract for ${contract.deal.name} (${formatMoney(Number(contract.acvMinor), contract.currency)} a year, ${formatMoney(Number(contract.tcvMinor), contract.currency)} in total, excluding tax) ends on ${endDate}, ${input.offset} from now.\n\nDeal: ${deps.publicUrl}/api/deals/${contract.dealId}\n`,
       };
     },
 

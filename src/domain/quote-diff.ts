@@ -20,6 +20,7 @@ export const DIFFED_LINE_FIELDS = [
   'unitPriceMinor',
   'listUnitPriceMinor',
   'discountBp',
+  'billing',
 ] as const satisfies readonly (keyof QuoteLine)[];
 export type DiffedLineField = (typeof DIFFED_LINE_FIELDS)[number];
 
@@ -73,7 +74,9 @@ export interface QuoteDiff {
 
 /** Compares quote version `before` with version `after`; totals are computed from each. */
 export function diffQuoteVersions(before: QuoteContent, after: QuoteContent): QuoteDiff {
-  const lines = diffLines(before.lines, after.lines);
+  // A line saved before billing was recorded was priced per year.
+  const billed = (lines: readonly QuoteLine[]) => lines.map((line) => ({ ...line, billing: line.billing ?? 'yearly' }));
+  const lines = diffLines(billed(before.lines), billed(after.lines));
   const header = DIFFED_HEADER_FIELDS.flatMap((field) => {
     const change = { field, before: headerValue(before, field), after: headerValue(after, field) };
     return change.before === change.after ? [] : [change];
@@ -96,7 +99,7 @@ function diffLines(before: readonly QuoteLine[], after: readonly QuoteLine[]): Q
       continue;
     }
     const changes = DIFFED_LINE_FIELDS.flatMap((field) =>
-      old[field] === line[field] ? [] : [{ field, before: old[field], after: line[field] }],
+      old[field] === line[field] ? [] : [{ field, before: old[field] ?? null, after: line[field] ?? null }],
     );
     if (changes.length > 0) changed.push({ lineId: line.id, changes });
   }

@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from './email-template';
 import { formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion } from './money';
-import { termMonthsOf, type QuoteContent, type QuoteTotals } from './quote';
+import { contractValueOf, termMonthsOf, type QuoteContent, type QuoteLine, type QuoteTotals } from './quote';
 
 /** What a rendered quote shows besides its content. */
 export interface QuoteRenderInput {
@@ -27,6 +27,8 @@ export interface QuoteDocumentLine {
   sku: string;
   quantity: string;
   unitPrice: string;
+  /** How the unit price is charged: "per year for 24 months", or "one-time". */
+  billing: string;
   /** "10%", or "" without a discount. */
   discountRate: string;
   /** The discount taken off, "-120.00", or "" without a discount. */
@@ -59,7 +61,15 @@ export interface QuoteDocument {
   paymentTerms: string;
   /** "12 months" */
   term: string;
+  contractValue: QuoteDocumentContractValue;
   notes: string | null;
+}
+
+/** What the contract is worth excluding tax, and the rule that made the figures. */
+export interface QuoteDocumentContractValue {
+  rows: { label: string; amount: string }[];
+  /** How per-year prices meet the term, and what TCV and ACV are. */
+  rule: string;
 }
 
 const MONTHS = [
@@ -103,10 +113,33 @@ const nonBlank = (values: (string | undefined)[]): string[] =>
     .map((v) => v.trim())
     .filter(Boolean);
 
+function billing(line: QuoteLine, termMonths: number): string {
+  return line.billing === 'one-time' ? 'one-time' : `per year for ${termMonths} months`;
+}
+
+function contractValueText(content: QuoteContent, totals: QuoteTotals): QuoteDocumentContractValue {
+  const value = contractValueOf(content, totals);
+  const term = value.termMonths;
+  const acv =
+    term > 12
+      ? `ACV is the value per year of the term (TCV × 12 / ${term})`
+      : 'for a term of a year or less, ACV equals TCV';
+  return {
+    rows: [
+      { label: 'Total contract value (TCV), excluding tax', amount: formatMoney(value.tcvMinor, content.currency) },
+      { label: 'Annual contract value (ACV), excluding tax', amount: formatMoney(value.acvMinor, content.currency) },
+    ],
+    rule:
+      `Prices per year apply for each year of the ${term}-month term, a part year pro rata by month; ` +
+      `one-time prices apply once. TCV is the total over the term after discounts; ${acv}.`,
+  };
+}
+
 /** The display text of a quote version. */
 export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
   const { content, totals } = input;
   const { currency, seller, customer } = content;
+  const termMonths = termMonthsOf(content);
   const lines = content.lines.map((line, i): QuoteDocumentLine => {
     const amounts = totals.lines.find((t) => t.lineId === line.id);
     const discountMinor = amounts?.discountMinor ?? 0;
@@ -116,6 +149,7 @@ export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
       sku: line.sku,
       quantity: line.quantity.toLocaleString('en-US'),
       unitPrice: formatAmount(line.unitPriceMinor, currency),
+      billing: billing(line, termMonths),
       discountRate: line.discountBp === 0 ? '' : formatBasisPoints(line.discountBp),
       discountAmount: line.discountBp === 0 ? '' : formatAmount(-discountMinor, currency),
       net: formatAmount(amounts?.netMinor ?? 0, currency),
@@ -156,7 +190,8 @@ export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
     lines,
     totals: rows,
     paymentTerms: describePaymentTerms(content.paymentTerms),
-    term: `${termMonthsOf(content)} months`,
+    term: `${termMonths} months`,
+    contractValue: contractValueText(content, totals),
     notes: content.notes?.trim() ? content.notes.trim() : null,
   };
 }
@@ -191,6 +226,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .terms dt { font-weight: bold; }
 .terms dd { margin: 0; }
 .notes { white-space: pre-wrap; margin-top: 4mm; }
+.contract-value { margin-top: 6mm; break-inside: avoid; page-break-inside: avoid; }
+.contract-value table td { border-bottom: none; padding: 1mm 1.5mm; }
+.contract-value p { margin: 1.5mm 0 0; }
 `.trim();
 
 /**
@@ -212,8 +250,11 @@ export function renderQuoteHtml(input: QuoteRenderInput): string {
     .map(
       (line) =>
         `<tr><td class="num">${line.position}</td><td>${e(line.name)}<div class="sub">${e(line.sku)}</div></td>` +
-        `<td class="num">${e(line.quantity)}</td><td class="num">${e(line.unitPrice)}</td><td class="num">${e(line.discountRate)}<div class="sub">${e(line.discountAmount)}</div></td><td class="num">${e(line.net)}</td></tr>`,
+        `<td class="num">${e(line.quantity)}</td><td class="num">${e(line.unitPrice)}<div class="sub">${e(line.billing)}</div></td><td class="num">${e(line.discountRate)}<div class="sub">${e(line.discountAmount)}</div></td><td class="num">${e(line.net)}</td></tr>`,
     )
+    .join('\n');
+  const contractRows = doc.contractValue.rows
+    .map((row) => `<tr><td>${e(row.label)}</td><td class="num">${e(row.amount)}</td></tr>`)
     .join('\n');
   const totalRows = doc.totals
     .map((row) => `<tr class="${row.kind}"><td>${e(row.label)}</td><td class="num">${e(row.amount)}</td></tr>`)
@@ -247,6 +288,13 @@ ${lineRows}
 ${totalRows}
 </tbody>
 </table>
+<section class="contract-value">
+<h2>Contract value</h2>
+<table><tbody>
+${contractRows}
+</tbody></table>
+<p class="sub">${e(doc.contractValue.rule)}</p>
+</section>
 <section class="terms">
 <h2>Terms</h2>
 <dl><dt>Term</dt><dd>${e(doc.term)}</dd><dt>Payment terms</dt><dd>${e(doc.paymentTerms)}</dd><dt>Valid until</dt><dd>${e(doc.validUntil)}</dd><dt>Quote</dt><dd>${e(doc.quoteNumber)}, ${e(doc.version.toLowerCase())}</dd></dl>

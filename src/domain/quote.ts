@@ -36,6 +36,13 @@ export interface QuoteCustomer {
   region: string;
 }
 
+/**
+ * How a line's unit price is charged: `yearly` per unit for each year of the term (a part year
+ * pro rata by month), `one-time` once. The product says which; the line keeps it.
+ */
+export type LineBilling = 'yearly' | 'one-time';
+export const LINE_BILLINGS = ['yearly', 'one-time'] as const satisfies readonly LineBilling[];
+
 /** One line of a quote. `id` is stable across versions, so versions can be compared line by line. */
 export interface QuoteLine {
   id: string;
@@ -55,6 +62,8 @@ export interface QuoteLine {
   discountBp: number;
   /** Present when the unit price is below the list price: who set it. */
   priceOverride?: PriceOverride;
+  /** Absent: `yearly` (lines saved before billing was recorded were priced per year). */
+  billing?: LineBilling;
 }
 
 /**
@@ -92,7 +101,7 @@ export interface QuoteContent {
   notes?: string;
 }
 
-/** One line's amounts. */
+/** One line's amounts, over the whole term (× term months / 12 for a yearly price). */
 export interface QuoteLineTotals {
   lineId: string;
   /** quantity × list unit price: what the line is worth at the price book's price. */
@@ -108,8 +117,8 @@ export interface QuoteLineTotals {
   effectiveDiscountBp: number;
 }
 
-/** What a quote adds up to, every amount in minor units of `currency`. */
-export interface QuoteTotals {
+/** What a quote adds up to over its whole term, every amount in minor units of `currency`. */
+export interface QuoteTotals extends ContractValue {
   currency: CurrencyCode;
   lines: QuoteLineTotals[];
   /**
@@ -125,31 +134,74 @@ export interface QuoteTotals {
   /** subtotal − overall discount: what tax is charged on. */
   taxableMinor: number;
   taxMinor: number;
-  /** taxable + tax: what the customer pays. */
+  /** taxable + tax: what the customer pays over the term. */
   totalMinor: number;
   /** All discounts together as a share of the list total, in bp; 0 for an empty quote. */
   effectiveDiscountBp: number;
 }
 
 /**
- * Adds a quote up, in this order, rounding each computed amount once (half away from zero):
+ * What the contract a quote sells is worth, excluding tax (tax is the customer's cost, not revenue).
  *
- * 1. per line: list = qty × list unit; gross = qty × unit; discount = round(gross × bp / 10000);
- *    net = gross − discount; effective discount = discountAgainstBp(list unit, unit, bp) (rounded up)
+ * - TCV (total contract value): everything the customer commits to over the whole term, after
+ *   every discount: the quote's taxable amount. Yearly lines count for each year of the term (a
+ *   part year pro rata by month), one-time lines once.
+ * - ACV (annual contract value): TCV per year of the term, round(TCV × 12 / max(term months, 12)).
+ *   A contract of a year or less is worth its TCV in its one year; one-time fees are spread over
+ *   the years like the rest, so ACV × years = TCV for any whole number of years.
+ */
+export interface ContractValue {
+  termMonths: number;
+  tcvMinor: number;
+  acvMinor: number;
+}
+
+export function contractValue(tcvMinor: number, termMonths: number): ContractValue {
+  return { termMonths, tcvMinor, acvMinor: mulDivRounded(tcvMinor, 12, Math.max(termMonths, 12)) };
+}
+
+/**
+ * The contract value of stored totals. Totals saved before the term was priced carry none: their
+ * amounts were one year of every line, so the term multiplies them as it now multiplies yearly lines.
+ */
+export function contractValueOf(
+  content: Pick<QuoteContent, 'termMonths'>,
+  totals: Pick<QuoteTotals, 'taxableMinor'> & Partial<ContractValue>,
+): ContractValue {
+  if (totals.tcvMinor !== undefined && totals.acvMinor !== undefined && totals.termMonths !== undefined)
+    return { termMonths: totals.termMonths, tcvMinor: totals.tcvMinor, acvMinor: totals.acvMinor };
+  const termMonths = termMonthsOf(content);
+  return contractValue(mulDivRounded(totals.taxableMinor, termMonths, 12), termMonths);
+}
+
+/** `quantity × unit` over the term: × term months / 12 for a yearly price (rounded once), once for a one-time price. */
+function overTerm(line: QuoteLine, unitMinor: number, termMonths: number): number {
+  const once = multiplyMinor(line.quantity, unitMinor);
+  return line.billing === 'one-time' ? once : mulDivRounded(once, termMonths, 12);
+}
+
+/**
+ * Adds a quote up over its term, in this order, rounding each computed amount once (half away from zero):
+ *
+ * 1. per line: list = qty × list unit; gross = qty × unit, each × term months / 12 for a yearly
+ *    price; discount = round(gross × bp / 10000); net = gross − discount; effective discount =
+ *    discountAgainstBp(list unit, unit, bp) (rounded up)
  * 2. subtotal = Σ net; overall discount = round(subtotal × overallBp / 10000)
  * 3. taxable = subtotal − overall discount; tax = round(taxable × taxPpm / 1000000); total = taxable + tax
  * 4. list total = Σ max(list, gross); effective discount = round((list total − taxable) × 10000 / list total) bp
+ * 5. TCV = taxable; ACV = round(TCV × 12 / max(term months, 12)) (see {@link ContractValue})
  *
  * Expects content that passed {@link validateQuote}; throws {@link MoneyError} if an amount is not
  * a safe integer or a result would exceed one.
  */
 export function computeQuote(content: QuoteContent): QuoteTotals {
+  const termMonths = termMonthsOf(content);
   const lines = content.lines.map((line): QuoteLineTotals => {
-    const grossMinor = multiplyMinor(line.quantity, line.unitPriceMinor);
+    const grossMinor = overTerm(line, line.unitPriceMinor, termMonths);
     const discountMinor = applyBasisPoints(grossMinor, line.discountBp);
     return {
       lineId: line.id,
-      listMinor: multiplyMinor(line.quantity, line.listUnitPriceMinor),
+      listMinor: overTerm(line, line.listUnitPriceMinor, termMonths),
       grossMinor,
       discountMinor,
       netMinor: subtractMinor(grossMinor, discountMinor),
@@ -173,6 +225,7 @@ export function computeQuote(content: QuoteContent): QuoteTotals {
     taxMinor,
     totalMinor: sumMinor([taxableMinor, taxMinor]),
     effectiveDiscountBp: listTotalMinor === 0 ? 0 : mulDivRounded(totalDiscountMinor, FULL_BP, listTotalMinor),
+    ...contractValue(taxableMinor, termMonths),
   };
 }
 
@@ -184,7 +237,7 @@ export interface ApprovalDiscount {
   /** The discount judged, as a percentage (bp / 100): 19 for 1900 bp. */
   discountPct: number;
   discountBp: number;
-  /** The list total in whole currency units, rounded down, as approvals.yaml's `dealSize` bands expect. */
+  /** The list total over the whole term in whole currency units, rounded down, as approvals.yaml's `dealSize` bands expect. */
   dealSize: number;
   source: ApprovalDiscountSource;
 }
@@ -328,6 +381,8 @@ function checkCurrency(currency: CurrencyCode, expected: CurrencyCode | undefine
 
 function checkLine(line: QuoteLine, path: string, add: AddIssue): void {
   if (line.id.trim() === '') add(`${path}.id`, 'the line id is blank');
+  if (line.billing !== undefined && !LINE_BILLINGS.includes(line.billing))
+    add(`${path}.billing`, `billing must be ${LINE_BILLINGS.join(' or ')}, got "${String(line.billing)}"`);
   if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0)
     add(`${path}.quantity`, `quantity must be a whole number of at least 1, got ${line.quantity}`);
   if (!Number.isSafeInteger(line.unitPriceMinor))

@@ -74,6 +74,7 @@ export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Arra
   drawHeader(cursor, doc);
   drawLineTable(cursor, doc);
   drawTotals(cursor, doc);
+  drawContractValue(cursor, doc);
   drawTerms(cursor, doc);
   drawFooters(pdf, fonts.regular, cursor.charset, doc);
   return pdf.save({ useObjectStreams: false });
@@ -190,18 +191,19 @@ function drawLineTable(cursor: Cursor, doc: QuoteDocument): void {
 function drawLine(cursor: Cursor, line: QuoteDocumentLine, currency: string): void {
   const name = wrap(cursor, line.name, COLUMNS.itemWidth);
   const sku = wrap(cursor, line.sku, COLUMNS.itemWidth, SMALL);
-  const height = Math.max(name.length + sku.length, line.discountRate ? 2 : 1) * LEADING + 4;
+  // The unit price has its billing ("per year for 24 months") under it, so a line takes two rows at least.
+  const height = Math.max(name.length + sku.length, 2) * LEADING + 4;
   ensureRoom(cursor, height, () => drawTableHeader(cursor, currency));
   const top = cursor.y;
   text(cursor, String(line.position), COLUMNS.position);
   text(cursor, line.quantity, COLUMNS.quantity, { align: 'right' });
   text(cursor, line.unitPrice, COLUMNS.unitPrice, { align: 'right' });
   text(cursor, line.net, COLUMNS.net, { align: 'right' });
-  if (line.discountRate) {
-    text(cursor, line.discountRate, COLUMNS.discount, { align: 'right' });
-    cursor.y -= LEADING;
+  if (line.discountRate) text(cursor, line.discountRate, COLUMNS.discount, { align: 'right' });
+  cursor.y -= LEADING;
+  text(cursor, line.billing, COLUMNS.unitPrice, { align: 'right', size: SMALL, color: MUTED });
+  if (line.discountRate)
     text(cursor, line.discountAmount, COLUMNS.discount, { align: 'right', size: SMALL, color: MUTED });
-  }
   cursor.y = top;
   for (const part of name) {
     text(cursor, part, COLUMNS.itemX);
@@ -234,6 +236,24 @@ function drawTotals(cursor: Cursor, doc: QuoteDocument): void {
     text(cursor, row.label, 335, style);
     text(cursor, row.amount, RIGHT, { ...style, align: 'right' });
     cursor.y -= LEADING + 4;
+  }
+}
+
+function drawContractValue(cursor: Cursor, doc: QuoteDocument): void {
+  const { rows, rule: explanation } = doc.contractValue;
+  const lines = wrap(cursor, explanation, RIGHT - MARGIN, SMALL);
+  cursor.y -= 14;
+  ensureRoom(cursor, (rows.length + lines.length + 2) * LEADING);
+  text(cursor, 'CONTRACT VALUE', MARGIN, { size: SMALL, color: MUTED });
+  cursor.y -= LEADING + 2;
+  for (const row of rows) {
+    text(cursor, row.label, MARGIN, { bold: true });
+    text(cursor, row.amount, RIGHT, { align: 'right', bold: true });
+    cursor.y -= LEADING;
+  }
+  for (const part of lines) {
+    text(cursor, part, MARGIN, { size: SMALL, color: MUTED });
+    cursor.y -= LEADING - 2;
   }
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { formatMoney, MoneyError, parseMoney, type CurrencyCode } from '../domain/money';
+import { LINE_BILLINGS, type LineBilling } from '../domain/quote';
 import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
 
@@ -30,6 +31,8 @@ export interface ProductView {
   sku: string;
   name: string;
   description: string | null;
+  /** How its price is charged: `yearly` (per unit for each year of the term) or `one-time`. */
+  billing: LineBilling;
   active: boolean;
   prices: PriceView[];
   createdAt: string;
@@ -40,6 +43,8 @@ export interface ProductInput {
   sku: string;
   name: string;
   description?: string | null;
+  /** Default `yearly`. */
+  billing?: LineBilling;
   active?: boolean;
 }
 export type ProductChanges = Partial<Omit<ProductInput, 'sku'>>;
@@ -48,6 +53,7 @@ export type ProductChanges = Partial<Omit<ProductInput, 'sku'>>;
 export interface ListPrice {
   sku: string;
   name: string;
+  billing: LineBilling;
   active: boolean;
   priceBook: string;
   currency: CurrencyCode;
@@ -64,6 +70,7 @@ export async function createProduct(db: Db, actor: Actor, input: ProductInput, n
           sku: input.sku,
           name: input.name,
           description: input.description ?? null,
+          billing: input.billing ?? 'yearly',
           active: input.active ?? true,
         },
         include: { prices: true },
@@ -109,6 +116,7 @@ export async function updateProduct(
       data: {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(changes.billing !== undefined ? { billing: changes.billing } : {}),
         ...(changes.active !== undefined ? { active: changes.active } : {}),
       },
       include: { prices: true },
@@ -229,6 +237,7 @@ export async function getCatalog(db: Db, actor: Actor, query: { priceBook: strin
       sku: row.sku,
       name: row.name,
       description: row.description,
+      billing: billingOf(row),
       prices: sortPrices(row.prices).map(toPriceView),
     })),
   };
@@ -249,6 +258,7 @@ export async function findListPrice(
   return {
     sku: product.sku,
     name: product.name,
+    billing: billingOf(product),
     active: product.active,
     priceBook: price.priceBook,
     currency: query.currency,
@@ -283,11 +293,20 @@ function toProductView(row: ProductRow & { prices: PriceRow[] }): ProductView {
     sku: row.sku,
     name: row.name,
     description: row.description,
+    billing: billingOf(row),
     active: row.active,
     prices: sortPrices(row.prices).map(toPriceView),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The product's billing, as stored (written through the schema, so another value is a bug). */
+export function billingOf(product: { sku: string; billing: string }): LineBilling {
+  const billing = LINE_BILLINGS.find((known) => known === product.billing);
+  if (!billing)
+    throw new LeadflowError('internal', `Product ${product.sku} has an unknown billing "${product.billing}".`);
+  return billing;
 }
 
 function sortPrices(prices: PriceRow[]): PriceRow[] {

@@ -14,6 +14,7 @@ import { mayDecide } from '../../activities/approvals';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
 import { recordAudit } from '../db/audit-trail';
+import { formatMoney } from '../domain/money';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
@@ -529,6 +530,7 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
     stage: deal.stage,
     currency: deal.currency,
     amountMinor: deal.amountMinor === null ? null : Number(deal.amountMinor),
+    acvMinor: deal.acvMinor === null ? null : Number(deal.acvMinor),
     revision: deal.revision,
     closeReason: deal.closeReason,
     closedAt: deal.closedAt?.toISOString() ?? null,
@@ -579,7 +581,11 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
           id: contract.id,
           startDate: contract.startDate.toISOString(),
           endDate: contract.endDate.toISOString(),
-          valueMinor: Number(contract.valueMinor),
+          termMonths: contract.termMonths,
+          tcvMinor: Number(contract.tcvMinor),
+          acvMinor: Number(contract.acvMinor),
+          tcvFormatted: formatMoney(Number(contract.tcvMinor), contract.currency),
+          acvFormatted: formatMoney(Number(contract.acvMinor), contract.currency),
           currency: contract.currency,
           status: contract.status,
           workflowId: contract.workflowId,
@@ -605,6 +611,7 @@ export async function listDeals(db: Db, sight: Sight, filter: { stage?: DealStag
     owner: d.ownerEmail,
     stage: d.stage,
     amountMinor: d.amountMinor === null ? null : Number(d.amountMinor),
+    acvMinor: d.acvMinor === null ? null : Number(d.acvMinor),
     currency: d.currency,
     createdAt: d.createdAt.toISOString(),
   }));

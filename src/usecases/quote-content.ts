@@ -22,7 +22,7 @@ import {
 import type { Duration } from '../rules/duration';
 import { taxRateFor, type TaxRateChoice } from '../rules/evaluate-approvals';
 import type { Ruleset } from '../rules/ruleset';
-import { findListPrice } from './catalog';
+import { billingOf, findListPrice } from './catalog';
 import { LeadflowError } from '../domain/errors';
 import { getQuoteTemplate, type QuoteTemplateView } from './quote-templates';
 
@@ -169,7 +169,7 @@ async function buildLines(
       listPrice ??
       (await db.product.findUnique({
         where: { tenant_sku: { tenant: context.tenant, sku: input.sku } },
-        select: { sku: true, name: true, active: true },
+        select: { sku: true, name: true, active: true, billing: true },
       }));
     if (!known) {
       issues.push({ path: `${path}.sku`, message: `no product with SKU "${input.sku}" in the catalogue` });
@@ -200,6 +200,7 @@ async function buildLines(
       unitPriceMinor,
       listUnitPriceMinor: listPrice.unitPriceMinor,
       discountBp,
+      billing: billingOf(known),
     };
     const priceOverride = overrideOf(line, context.previous, context.overrides);
     lines.push(priceOverride ? { ...line, priceOverride } : line);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion } from '../domain/money';
-import type { QuoteContent, QuoteTotals } from '../domain/quote';
+import { contractValueOf, LINE_BILLINGS, type QuoteContent, type QuoteTotals } from '../domain/quote';
 import { diffQuoteVersions, type AmountChange } from '../domain/quote-diff';
 import { reviewPrices } from '../domain/quote-pricing';
 import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
@@ -42,6 +42,7 @@ const StoredContentSchema = z.object({
       listUnitPriceMinor: minor.optional(),
       discountBp: z.number().int(),
       priceOverride: z.object({ by: z.string(), role: z.string(), withoutApproval: z.boolean() }).optional(),
+      billing: z.enum(LINE_BILLINGS).optional(),
     }),
   ),
   overallDiscountBp: z.number().int(),
@@ -72,6 +73,10 @@ const StoredTotalsSchema = z.object({
   taxMinor: minor,
   totalMinor: minor,
   effectiveDiscountBp: z.number().int(),
+  // Absent from totals saved before the term was priced: contractValueOf derives them.
+  termMonths: z.number().int().optional(),
+  tcvMinor: minor.optional(),
+  acvMinor: minor.optional(),
 });
 
 /** A version's content and totals as stored; a row of another shape is a bug, not bad input. */
@@ -100,10 +105,13 @@ function withListPrices(stored: StoredContent, totals: StoredTotals): { content:
     ...line,
     listUnitPriceMinor: line.listUnitPriceMinor ?? line.unitPriceMinor,
   }));
+  const content = { ...stored, lines };
   return {
-    content: { ...stored, lines },
+    content,
     totals: {
       ...totals,
+      // Absent from totals saved before the term was priced: derived from their one-year amounts.
+      ...contractValueOf(content, totals),
       lines: totals.lines.map((amounts) => ({
         ...amounts,
         listMinor: amounts.listMinor ?? amounts.grossMinor,
@@ -123,6 +131,7 @@ function contentView(content: QuoteContent) {
     ...content,
     lines: content.lines.map((line) => ({
       ...line,
+      billing: line.billing ?? 'yearly',
       unitPrice: decimal(line.unitPriceMinor, currency),
       unitPriceFormatted: formatMoney(line.unitPriceMinor, currency),
       listUnitPriceFormatted: formatMoney(line.listUnitPriceMinor, currency),
@@ -141,6 +150,8 @@ const AMOUNTS = [
   'taxableMinor',
   'taxMinor',
   'totalMinor',
+  'tcvMinor',
+  'acvMinor',
 ] as const;
 
 function totalsView(totals: QuoteTotals) {
@@ -210,6 +221,11 @@ function versionSummary(row: VersionRow) {
     createdAt: row.createdAt.toISOString(),
     totalMinor: totals.totalMinor,
     totalFormatted: formatMoney(totals.totalMinor, totals.currency),
+    termMonths: totals.termMonths,
+    tcvMinor: totals.tcvMinor,
+    tcvFormatted: formatMoney(totals.tcvMinor, totals.currency),
+    acvMinor: totals.acvMinor,
+    acvFormatted: formatMoney(totals.acvMinor, totals.currency),
     approval: {
       discountBp: row.approvalDiscountBp,
       discount: formatBasisPoints(row.approvalDiscountBp),

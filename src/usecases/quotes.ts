@@ -295,7 +295,10 @@ async function auditVersion(
         discount: money(totals.totalDiscountMinor),
         tax: money(totals.taxMinor),
         total: money(totals.totalMinor),
+        tcv: money(totals.tcvMinor),
+        acv: money(totals.acvMinor),
       },
+      termMonths: totals.termMonths,
       discount: {
         bp: record.discount.discountBp,
         formatted: formatBasisPoints(record.discount.discountBp),

@@ -492,12 +492,13 @@ describe.each(providers)('deal desk through the HTTP API (%s)', (provider) => {
       await eventually(async () => (await call('GET', `/api/deals/${dealId}`, owner)).body.contract !== null, 30_000),
     ).toBe(true);
     const deal = (await call('GET', `/api/deals/${dealId}`, owner)).body;
-    // 10 × 1,200.00 − 25 % = 9,000.00, no US tax.
+    // 10 × 1,200.00 a year − 25 % = 9,000.00 for the default 12-month term, excluding tax (none in the US).
     expect(deal).toMatchObject({
       stage: 'closed-won',
       closedAt: expect.any(String),
       amountMinor: 900_000,
-      contract: { valueMinor: 900_000, currency: 'USD', status: 'active' },
+      acvMinor: 900_000,
+      contract: { termMonths: 12, tcvMinor: 900_000, acvMinor: 900_000, currency: 'USD', status: 'active' },
     });
     expect(Date.parse(deal.contract.endDate) - Date.parse(deal.contract.startDate)).toBeGreaterThanOrEqual(365 * DAY);
     expect(deal.quotes[0].versions[0]).toMatchObject({ status: 'signed', signedAt: expect.any(String) });

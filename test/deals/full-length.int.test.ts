@@ -523,7 +523,12 @@ describe('deal desk at full length (time-skipping)', () => {
       contract: { contractId: expect.any(String) },
     });
     const contract = (await db.contract.findUnique({ where: { dealId } }))!;
-    expect(Number(contract.valueMinor)).toBe(9_000_000); // 100 × $1,200.00 − 25 %
+    // 100 seats × $1,200.00 a year × 2 years − 25 % = $180,000.00 over the term, $90,000.00 a year (no US tax).
+    expect(contract).toMatchObject({ termMonths: 24, tcvMinor: 18_000_000n, acvMinor: 9_000_000n });
+    expect(await db.deal.findUnique({ where: { id: dealId } })).toMatchObject({
+      amountMinor: 18_000_000n,
+      acvMinor: 9_000_000n,
+    });
     const closedAt = (await db.deal.findUnique({ where: { id: dealId } }))!.closedAt!;
     // The signed version sells a 24-month term: the contract runs two years from the signature.
     const twoYearsOn = new Date(contract.startDate);

@@ -40,6 +40,7 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       sku: 'PLAT-ENT-1Y',
       name: 'Platform Enterprise (1 year)',
       description: 'Per seat',
+      billing: 'yearly',
       active: true,
       prices: [],
     });
@@ -73,6 +74,7 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     ).resolves.toEqual({
       sku: 'PLAT-ENT-1Y',
       name: 'Platform Enterprise (1 year)',
+      billing: 'yearly',
       active: true,
       priceBook: 'standard',
       currency: 'USD',
@@ -114,7 +116,7 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
   it('when the catalogue is read, then it lists active products with their prices in the price book and currency asked for', async () => {
     await revops.post('/api/products', { sku: 'CAT-A', name: 'Analytics' });
     await revops.post('/api/products', { sku: 'CAT-B', name: 'Bots', active: false });
-    await revops.post('/api/products', { sku: 'CAT-C', name: 'Calendar' });
+    await revops.post('/api/products', { sku: 'CAT-C', name: 'Calendar', billing: 'one-time' });
     await revops.put('/api/products/CAT-A/prices/catalog-test/USD', { unitPrice: '100.00' });
     await revops.put('/api/products/CAT-A/prices/catalog-test/EUR', { unitPrice: '90.00' });
     await revops.put('/api/products/CAT-B/prices/catalog-test/USD', { unitPrice: '50.00' });
@@ -129,11 +131,12 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
         sku: 'CAT-A',
         name: 'Analytics',
         description: null,
+        billing: 'yearly',
         prices: [
           { priceBook: 'catalog-test', currency: 'USD', unitPriceMinor: 10000, unitPriceFormatted: 'USD 100.00' },
         ],
       },
-      { sku: 'CAT-C', name: 'Calendar', description: null, prices: [] },
+      { sku: 'CAT-C', name: 'Calendar', description: null, billing: 'one-time', prices: [] },
     ]);
     const everyCurrency = await rep.get('/api/catalog?priceBook=catalog-test');
     expect(
@@ -176,9 +179,15 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
   });
 
   it('when products are invalid or duplicate, then it is a 400 naming the fields or a 409', async () => {
-    const bad = await revops.post('/api/products', { sku: 'has space', name: '', active: 'yes', price: 10 });
+    const bad = await revops.post('/api/products', {
+      sku: 'has space',
+      name: '',
+      active: 'yes',
+      billing: 'monthly',
+      price: 10,
+    });
     expect(bad.status).toBe(400);
-    expect(fieldPaths(bad.body).sort()).toEqual(['(body)', 'active', 'name', 'sku']);
+    expect(fieldPaths(bad.body).sort()).toEqual(['(body)', 'active', 'billing', 'name', 'sku']);
     await revops.post('/api/products', { sku: 'DUP-1', name: 'First' });
     const duplicate = await revops.post('/api/products', { sku: 'DUP-1', name: 'Second' });
     expect(duplicate.status).toBe(409);

@@ -58,16 +58,43 @@ describe('renderQuoteHtml', () => {
       'Acme GmbH',
       'Jana Berg',
       'Tax region: DE',
-      'Platform seat (annual) PLAT-SEAT 3 1,000.00 10% -300.00 2,700.00',
-      'Support SUP-1 1 19.99 19.99',
+      'Platform seat (annual) PLAT-SEAT 3 1,000.00 per year for 12 months 10% -300.00 2,700.00',
+      'Support SUP-1 1 19.99 per year for 12 months 19.99',
       'Subtotal USD 2,719.99',
       'Discount 5% USD -136.00',
       'Tax 19% (DE) USD 490.96',
       'Total USD 3,074.95',
+      'Total contract value (TCV), excluding tax USD 2,583.99',
+      'Annual contract value (ACV), excluding tax USD 2,583.99',
+      'for a term of a year or less, ACV equals TCV',
       'Payment terms Net 30 days',
       'Prices exclude onboarding.',
     ])
       expect(text).toContain(shown);
+  });
+
+  it('when a quote sells a 30-month term with a one-time line, then yearly prices run for the term, the one-time price once, and the contract value excludes tax', () => {
+    // 10 × 1,000.00 × 30/12 = 25,000.00 − 10% = 22,500.00; setup 500.00 once; TCV 23,000.00; ACV × 12/30 = 9,200.00
+    const multiYear = quoteContent({
+      termMonths: 30,
+      lines: [
+        quoteLine({ id: 'a', quantity: 10, unitPriceMinor: 100_000, discountBp: 1000 }),
+        quoteLine({ id: 'b', sku: 'SETUP', name: 'Setup', unitPriceMinor: 50_000, billing: 'one-time' }),
+      ],
+    });
+    const shown = visibleText(renderQuoteHtml(renderInput(multiYear)));
+    for (const part of [
+      'PLAT-SEAT 10 1,000.00 per year for 30 months 10% -2,500.00 22,500.00',
+      'SETUP 1 500.00 one-time 500.00',
+      'Tax 19% (DE) USD 4,370.00',
+      'Total USD 27,370.00',
+      'Total contract value (TCV), excluding tax USD 23,000.00',
+      'Annual contract value (ACV), excluding tax USD 9,200.00',
+      'Prices per year apply for each year of the 30-month term, a part year pro rata by month; one-time prices apply once.',
+      'ACV is the value per year of the term (TCV × 12 / 30)',
+      'Term 30 months',
+    ])
+      expect(shown).toContain(part);
   });
 
   it('when user text contains markup, then every piece of it is escaped', () => {

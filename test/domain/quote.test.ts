@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeQuote, discountForApproval, termMonthsOf, validateQuote } from '../../src/domain/quote';
+import {
+  computeQuote,
+  contractValueOf,
+  discountForApproval,
+  termMonthsOf,
+  validateQuote,
+} from '../../src/domain/quote';
 import { diffQuoteVersions } from '../../src/domain/quote-diff';
 import { requiredApprovals } from '../../src/rules/evaluate';
 import { rulesetWith } from '../rules/support/rulesets';
@@ -45,6 +51,9 @@ describe('computeQuote', () => {
       taxMinor: 50_675,
       totalMinor: 317_385, // 2,667.10 + 506.75
       effectiveDiscountBp: 1452, // 452.87 / 3,119.97 = 14.5152% → 1451.52 bp → 1452
+      termMonths: 12,
+      tcvMinor: 266_710, // the taxable amount: tax is not contract value
+      acvMinor: 266_710, // a 12-month term: ACV = TCV
     });
   });
 
@@ -252,5 +261,63 @@ describe('the contract term a quote sells', () => {
   it('when the term changes between versions, then the diff shows it', () => {
     const diff = diffQuoteVersions(quoteContent({ termMonths: 12 }), quoteContent({ termMonths: 24 }));
     expect(diff.header).toEqual([{ field: 'termMonths', before: 12, after: 24 }]);
+  });
+});
+
+describe('contract value: a price per year on a term of any length (issue #11, item 13)', () => {
+  // 50 seats at USD 1,200.00 per seat per year, NY tax 8.875 %; one-time onboarding USD 2,500.00 where present.
+  const seats = quoteLine({ id: 'seats', quantity: 50, unitPriceMinor: 120_000 });
+  const onboarding = quoteLine({ id: 'onb', sku: 'ONBOARD', unitPriceMinor: 250_000, billing: 'one-time' });
+  it.each([
+    // term, lines, gross of the seats, TCV, ACV
+    [12, [seats], 6_000_000, 6_000_000, 6_000_000],
+    [24, [seats], 12_000_000, 12_000_000, 6_000_000], // the issue's case: two years, not one
+    [36, [seats], 18_000_000, 18_000_000, 6_000_000],
+    [18, [seats], 9_000_000, 9_000_000, 6_000_000], // a part year pro rata by month
+    [6, [seats], 3_000_000, 3_000_000, 3_000_000], // a year or less: ACV = TCV
+    [1, [seats], 500_000, 500_000, 500_000],
+    [24, [seats, onboarding], 12_000_000, 12_250_000, 6_125_000], // one-time once, spread over the years in ACV
+  ] as const)(
+    'when the term is %s months, then yearly lines count for the term, tax stays out, and TCV and ACV follow',
+    (termMonths, lines, seatsGross, tcv, acv) => {
+      const totals = computeQuote(quoteContent({ termMonths, lines: [...lines], taxRatePpm: 88_750 }));
+      expect(totals.lines[0]).toMatchObject({ lineId: 'seats', grossMinor: seatsGross });
+      expect(totals).toMatchObject({ termMonths, taxableMinor: tcv, tcvMinor: tcv, acvMinor: acv });
+      expect(totals.totalMinor).toBe(tcv + totals.taxMinor);
+      expect(totals.taxMinor).toBeGreaterThan(0);
+    },
+  );
+
+  it('when a part-year amount is not whole cents, then it rounds once, half away from zero', () => {
+    // 1 × 0.07 a year for 7 months = 0.040833… → 0.04; 1 × 0.03 for 6 months = 0.015 → 0.02
+    const line = (id: string, unitPriceMinor: number) => quoteLine({ id, unitPriceMinor });
+    expect(computeQuote(quoteContent({ termMonths: 7, lines: [line('a', 7)] })).lines[0]?.grossMinor).toBe(4);
+    expect(computeQuote(quoteContent({ termMonths: 6, lines: [line('a', 3)] })).lines[0]?.grossMinor).toBe(2);
+  });
+
+  it('when totals were saved before the term was priced, then their one-year amounts are multiplied by the term', () => {
+    const content = quoteContent({ termMonths: 24 });
+    expect(contractValueOf(content, { taxableMinor: 9_000_000 })).toEqual({
+      termMonths: 24,
+      tcvMinor: 18_000_000,
+      acvMinor: 9_000_000,
+    });
+    expect(contractValueOf(content, { taxableMinor: 1, termMonths: 24, tcvMinor: 5, acvMinor: 3 })).toEqual({
+      termMonths: 24,
+      tcvMinor: 5,
+      acvMinor: 3,
+    });
+  });
+
+  it('when a multi-year quote is judged for approval, then the deal size is the list total over the whole term', () => {
+    const totals = computeQuote(quoteContent({ termMonths: 36, lines: [seats] }));
+    expect(discountForApproval(totals, quoteContent({ termMonths: 36, lines: [seats] })).dealSize).toBe(180_000);
+  });
+
+  it('when a line names an unknown billing, then validation names it', () => {
+    const content = quoteContent({ lines: [quoteLine({ billing: 'monthly' as never })] });
+    expect(validateQuote(content, { today: '2026-03-01', expectedCurrency: 'USD' })).toEqual([
+      { path: 'lines.0.billing', message: 'billing must be yearly or one-time, got "monthly"' },
+    ]);
   });
 });

@@ -37,18 +37,18 @@ export async function openDeal(
   return { dealId: deal.id, ownerEmail: deal.ownerEmail };
 }
 
-/** Products with USD prices in the standard price book, and the "standard" template (USD, net-30, validity from the rules). */
+/** Products with USD prices in the standard price book (onboarding one-time, the rest per year), and the "standard" template (USD, net-30, validity from the rules). */
 export async function stockCatalogue(system: TestSystem, revops: string): Promise<void> {
   const send = async (method: string, path: string, body: unknown) => {
     const response = await http(`${system.url}${path}`, { method, body, headers: bearer(revops) });
     expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
   };
-  for (const [sku, name, price] of [
-    ['PLAT-ENT-1Y', 'Platform Enterprise, 1 year', '1200.00'],
-    ['ONBOARD', 'Onboarding package', '2500.00'],
-    ['SEAT', 'Additional seat', '49.99'],
+  for (const [sku, name, price, billing] of [
+    ['PLAT-ENT-1Y', 'Platform Enterprise, 1 year', '1200.00', 'yearly'],
+    ['ONBOARD', 'Onboarding package', '2500.00', 'one-time'],
+    ['SEAT', 'Additional seat', '49.99', 'yearly'],
   ] as const) {
-    await send('POST', '/api/products', { sku, name });
+    await send('POST', '/api/products', { sku, name, billing });
     await send('PUT', `/api/products/${sku}/prices/standard/USD`, { unitPrice: price });
   }
   await send('POST', '/api/products', { sku: 'UNPRICED', name: 'Product without a USD price' });

@@ -1,10 +1,9 @@
-import { inflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { computeQuote, type QuoteContent } from '../../src/domain/quote';
 import type { QuoteRenderInput } from '../../src/domain/quote-render';
 import { renderQuotePdf } from '../../src/quotes/quote-pdf';
-import { quoteContent, quoteLine } from './support';
+import { drawnText, quoteContent, quoteLine } from './support';
 
 function renderInput(content: QuoteContent): QuoteRenderInput {
   return {
@@ -15,21 +14,6 @@ function renderInput(content: QuoteContent): QuoteRenderInput {
     status: 'sent',
     issuedAt: '2026-03-05T10:00:00.000Z',
   };
-}
-
-/**
- * The text drawn on the pages: pdf-lib deflates each content stream and writes standard-font
- * text as hex strings (`<48656C6C6F> Tj`), so the raw bytes never contain it; inflate and decode.
- */
-function drawnText(pdf: Uint8Array): string[] {
-  const raw = Buffer.from(pdf).toString('latin1');
-  const shown: string[] = [];
-  for (const match of raw.matchAll(/\/FlateDecode[^]*?stream\r?\n([^]*?)\r?\nendstream/g)) {
-    const operators = inflateSync(Buffer.from(match[1]!, 'latin1')).toString('latin1');
-    for (const hex of operators.matchAll(/<([0-9A-Fa-f]*)> Tj/g))
-      shown.push(Buffer.from(hex[1]!, 'hex').toString('latin1'));
-  }
-  return shown;
 }
 
 describe('renderQuotePdf', () => {

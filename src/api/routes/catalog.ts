@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { requireActor, requireRole } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { CURRENCY_CODES } from '../../domain/money';
+import { LINE_BILLINGS } from '../../domain/quote';
 import {
   DEFAULT_PRICE_BOOK,
   createProduct,
@@ -54,6 +55,9 @@ export const ProductCreateSchema = z.strictObject({
   sku: SkuSchema,
   name: text(200),
   description: text(4000).nullable().optional(),
+  billing: z
+    .enum(LINE_BILLINGS, { error: 'must be yearly (a price per unit per year of the term) or one-time' })
+    .optional(),
   active: z.boolean({ error: 'must be true or false' }).optional(),
 });
 export const ProductPatchSchema = ProductCreateSchema.omit({ sku: true })
