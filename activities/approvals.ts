@@ -13,6 +13,7 @@ import { formatBasisPoints } from '../src/domain/money';
 import { priceReviewText, reviewPrices } from '../src/domain/quote-pricing';
 import { storedVersion } from '../src/usecases/quote-views';
 import type { ApprovalPlan } from './deals';
+import { closeApprovalRequest } from './quote-outcomes';
 
 type Person = NonNullable<Awaited<ReturnType<Db['rep']['findUnique']>>>;
 
@@ -383,11 +384,13 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
       if (step.status !== 'pending')
         return { status: step.status, decidedBy: step.decidedBy, decidedAt: step.decidedAt?.toISOString() ?? null };
       const at = new Date(input.at);
-      await db.$transaction(async (tx) => {
-        await tx.approvalStep.update({
-          where: { id: step.id },
+      const closed = await db.$transaction(async (tx) => {
+        // Only a step still pending: the deal may have closed the request (and its steps) meanwhile.
+        const moved = await tx.approvalStep.updateMany({
+          where: { id: step.id, status: 'pending' },
           data: { status: input.status, decidedBy: input.decidedBy, decidedAt: at, comment: input.comment },
         });
+        if (moved.count === 0) return false;
         await recordAudit(tx, {
           tenant: step.request.tenant,
           subjectType: 'approval',
@@ -407,11 +410,23 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
           occurredAt: at,
           idempotencyKey: `${step.id}:closed`,
         });
+        return true;
       });
+      if (!closed) {
+        const settled = await db.approvalStep.findUniqueOrThrow({ where: { id: step.id } });
+        return {
+          status: settled.status,
+          decidedBy: settled.decidedBy,
+          decidedAt: settled.decidedAt?.toISOString() ?? null,
+        };
+      }
       return { status: input.status, decidedBy: input.decidedBy, decidedAt: at.toISOString() };
     },
 
-    /** The chain's outcome: the request, its open steps and the quote version follow. */
+    /**
+     * The chain's outcome: the request, its open steps and the quote version follow (see
+     * `closeApprovalRequest`). A request closed already (the deal closed meanwhile) stays as it is.
+     */
     async finishApprovalRequest(input: {
       requestId: string;
       status: 'approved' | 'rejected' | 'cancelled';
@@ -420,31 +435,8 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
     }): Promise<void> {
       const request = await requestOf(input.requestId);
       if (request.status !== 'pending') return;
-      const at = new Date(input.at);
-      await db.$transaction(async (tx) => {
-        await tx.approvalRequest.update({
-          where: { id: request.id },
-          data: { status: input.status, decidedAt: at, outcomeReason: input.reason },
-        });
-        await tx.approvalStep.updateMany({
-          where: { requestId: request.id, status: 'pending' },
-          data: { status: 'cancelled', decidedAt: at },
-        });
-        if (input.status !== 'cancelled')
-          await tx.quoteVersion.update({ where: { id: request.quoteVersionId }, data: { status: input.status } });
-        await recordAudit(tx, {
-          tenant: request.tenant,
-          subjectType: 'approval',
-          subjectId: request.id,
-          dealId: request.dealId,
-          action: `approval.${input.status}`,
-          actor: 'system',
-          reason: input.reason,
-          details: { quoteVersionId: request.quoteVersionId, contentHash: request.contentHash, tier: request.tier },
-          occurredAt: at,
-          idempotencyKey: `${request.id}:finished`,
-        });
-      });
+      const outcome = { status: input.status, reason: input.reason, at: new Date(input.at) };
+      await db.$transaction((tx) => closeApprovalRequest(tx, request, outcome));
     },
   };
 

@@ -12,6 +12,7 @@ import { createEmailActivities } from './email';
 import { createJournalActivities } from './journal';
 import { createLeadActivities } from './leads';
 import { createOutreachActivities } from './outreach';
+import { createQuoteOutcomeActivities } from './quote-outcomes';
 import { createRoutingActivities, type AssignLeadInput, type ReassignLeadInput } from './routing';
 
 /** What activities need from the outside world; the worker builds this once. */
@@ -58,6 +59,7 @@ function activitiesOf(deps: ActivityDeps) {
     ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom }),
     ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createQuoteOutcomeActivities({ db: deps.db }),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
     sendQuoteForSignature(input: Parameters<SignatureSender>[0]): Promise<{ envelopeId: string }> {
       if (!deps.signatures)

@@ -15,6 +15,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -28,8 +29,18 @@ import type { CompiledCadence, EscalationStep } from '../src/rules/ruleset';
 import { cadenceEnrolment } from './cadenceEnrolment';
 import { contractRenewal } from './contractRenewal';
 import * as desk from './dealMessages';
-import type { DealState, QuoteVersionNotice } from './dealMessages';
+import type { DealQuote, DealState, QuoteVersionNotice } from './dealMessages';
 import { attentionGuards } from './attention';
+import {
+  OPEN_QUOTE_STATUSES,
+  putQuote,
+  quoteLabel,
+  quoteOf,
+  quoteToWin,
+  quoteWithVersion,
+  signalIfRunning,
+  upgradeDealState,
+} from './deal/quotes';
 import { mail, store } from './journey/effects';
 import { cadenceProgress, slaBreached } from './messages';
 import { quoteApproval } from './quoteApproval';
@@ -53,9 +64,12 @@ interface DealMemory {
   stalledSteps: EscalationStep[];
   /** Each meeting's reminder offsets still to send, by meeting id. */
   reminders: Record<string, Array<{ offset: string; at: string }>>;
+  /** The latest version's validity; each quote now carries its own (`DealQuote.validUntil`). */
   validUntil: string | null;
   /** Signature outcomes already acted on, by envelope: a redelivered webhook changes nothing. */
   signatures?: Record<string, string>;
+  /** The quote the deal heard of last; only replays of histories from before several quotes need it. */
+  latestQuoteId?: string;
   timing: {
     meetingReminders: Duration[];
     demoFollowUp: CompiledCadence | null;
@@ -67,20 +81,22 @@ const CLOSED: readonly DealStage[] = ['closed-won', 'closed-lost'];
 
 export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   const workflowId = workflowInfo().workflowId;
-  const state: DealState = input.state ?? {
-    dealId: input.dealId,
-    tenant: input.tenant,
-    leadId: input.leadId,
-    stage: 'needs-analysis',
-    stageEnteredAt: new Date().toISOString(),
-    owner: input.ownerEmail,
-    quote: null,
-    stalled: null,
-    meetings: [],
-    warnings: [],
-    contract: null,
-    pendingWrites: 0,
-  };
+  const state: DealState = input.state
+    ? upgradeDealState(input.state)
+    : {
+        dealId: input.dealId,
+        tenant: input.tenant,
+        leadId: input.leadId,
+        stage: 'needs-analysis',
+        stageEnteredAt: new Date().toISOString(),
+        owner: input.ownerEmail,
+        quotes: [],
+        stalled: null,
+        meetings: [],
+        warnings: [],
+        contract: null,
+        pendingWrites: 0,
+      };
   const memory: DealMemory = input.memory ?? {
     stalledWatchId: null,
     stalledSteps: [],
@@ -242,7 +258,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
 
   // ---- closing -----------------------------------------------------------------------------
   async function closeWon(
-    versionId: string,
+    quote: DealQuote,
     actor: string,
     reason: string,
     decided?: StoredDealDecision<StageExitOutcome>,
@@ -257,7 +273,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     // The contract runs the signed quote's term; the activity reads it, so the end is in history.
     const contract = await store.createContract({
       dealId: input.dealId,
-      versionId,
+      versionId: quote.versionId,
       contractId,
       workflowId: contractWorkflowId,
       startDate: now(),
@@ -276,23 +292,58 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     state.contract = { contractId, workflowId: contractWorkflowId };
+    await withdrawOpenQuotes(`deal closed won on quote ${quoteLabel(quote)}`, quote.versionId);
+  }
+
+  /**
+   * The deal closed: every other version still on offer is withdrawn, and approval chains still
+   * running are stopped. The database is settled first (versions, requests and their steps), so
+   * the answer to the closing move agrees with what is stored.
+   */
+  async function withdrawOpenQuotes(reason: string, keep: string | null): Promise<void> {
+    const open = state.quotes.filter((q) => q.versionId !== keep && OPEN_QUOTE_STATUSES.includes(q.status));
+    if (!patched('withdraw-open-quotes-on-close')) {
+      // Replaying a history from before: only closing lost withdrew, and only the latest quote's approval.
+      const latest = memory.latestQuoteId ? quoteOf(state, memory.latestQuoteId) : undefined;
+      if (keep === null && latest?.approvalWorkflowId && latest.status === 'pending-approval')
+        await getExternalWorkflowHandle(latest.approvalWorkflowId).signal(desk.withdrawApproval, { reason });
+      return;
+    }
+    await store.withdrawOpenQuotes({ dealId: input.dealId, keepVersionId: keep, reason, at: now() });
+    for (const quote of open) {
+      if (quote.status === 'pending-approval' && quote.approvalWorkflowId)
+        await signalIfRunning(quote.approvalWorkflowId, desk.withdrawApproval, { reason });
+      quote.status = 'withdrawn';
+    }
   }
 
   // ---- quotes ------------------------------------------------------------------------------
+  /** Stops a version's approval chain; a chain that already ended gets its request closed here instead. */
+  async function withdrawChain(quote: DealQuote, reason: string): Promise<void> {
+    if (quote.status !== 'pending-approval' || !quote.approvalWorkflowId) return;
+    if (await signalIfRunning(quote.approvalWorkflowId, desk.withdrawApproval, { reason })) return;
+    await store.finishApprovalRequest({ requestId: `apr_${quote.versionId}`, status: 'cancelled', reason, at: now() });
+  }
+
   async function onQuoteVersion(notice: QuoteVersionNotice): Promise<desk.QuoteApprovalStatus> {
-    if (state.quote?.versionId === notice.versionId) {
+    const known = quoteOf(state, notice.quoteId);
+    if (known?.versionId === notice.versionId) {
       return {
         versionId: notice.versionId,
-        status: state.quote.status,
+        status: known.status,
         tier: null,
-        approvalWorkflowId: state.quote.approvalWorkflowId,
+        approvalWorkflowId: known.approvalWorkflowId,
       };
     }
-    const previous = state.quote;
-    if (previous?.approvalWorkflowId && previous.status === 'pending-approval') {
-      await getExternalWorkflowHandle(previous.approvalWorkflowId).signal(desk.withdrawApproval, {
-        reason: `quote edited: version ${notice.version} replaces ${previous.version}`,
-      });
+    const severalQuotes = patched('several-quotes-per-deal');
+    // Before several quotes, a new quote replaced the latest one, and its approval was withdrawn.
+    const replaced = severalQuotes ? known : memory.latestQuoteId ? quoteOf(state, memory.latestQuoteId) : undefined;
+    memory.latestQuoteId = notice.quoteId;
+    if (replaced) {
+      const reason = `quote edited: version ${notice.version} replaces ${replaced.version}`;
+      if (severalQuotes) await withdrawChain(replaced, reason);
+      else if (replaced.approvalWorkflowId && replaced.status === 'pending-approval')
+        await getExternalWorkflowHandle(replaced.approvalWorkflowId).signal(desk.withdrawApproval, { reason });
     }
     memory.validUntil = notice.validUntil;
     const decision = await decide<ApprovalOutcome>({
@@ -301,33 +352,38 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       dealSize: notice.dealSize,
     });
     const outcome = decision.outcome;
-    const base = { quoteId: notice.quoteId, version: notice.version, versionId: notice.versionId, expiresAt: null };
+    const base = {
+      quoteId: notice.quoteId,
+      ...(notice.quoteNumber ? { number: notice.quoteNumber } : {}),
+      version: notice.version,
+      versionId: notice.versionId,
+      validUntil: notice.validUntil,
+      expiresAt: null,
+    };
+    const settled = async (status: 'approved' | 'rejected', label: string) => {
+      await store.setQuoteVersionStatus({
+        versionId: notice.versionId,
+        status,
+        actor: 'system',
+        reason: decision.explanation.summary,
+        at: now(),
+        key: key(label),
+      });
+      putQuote(state, { ...base, status, approvalWorkflowId: null });
+    };
     switch (outcome.kind) {
       case 'not-required':
-        await store.setQuoteVersionStatus({
-          versionId: notice.versionId,
-          status: 'approved',
-          actor: 'system',
-          reason: decision.explanation.summary,
-          at: now(),
-          key: key('quote-approved'),
-        });
-        state.quote = { ...base, status: 'approved', approvalWorkflowId: null };
+        await settled('approved', 'quote-approved');
         return { versionId: notice.versionId, status: 'approved', tier: outcome.tier, approvalWorkflowId: null };
       case 'out-of-range':
-        await store.setQuoteVersionStatus({
-          versionId: notice.versionId,
-          status: 'rejected',
-          actor: 'system',
-          reason: decision.explanation.summary,
-          at: now(),
-          key: key('quote-rejected'),
-        });
-        state.quote = { ...base, status: 'rejected', approvalWorkflowId: null };
+        await settled('rejected', 'quote-rejected');
         return { versionId: notice.versionId, status: 'rejected', tier: null, approvalWorkflowId: null };
       case 'required': {
         const requestId = `apr_${notice.versionId}`;
-        const approvalWorkflowId = `${workflowId}/approval-${notice.version}`;
+        // One chain per version: ids by version number alone collided between two quotes' version 1.
+        const approvalWorkflowId = patched('approval-workflow-per-version-id')
+          ? `${workflowId}/approval-${notice.versionId}`
+          : `${workflowId}/approval-${notice.version}`;
         await store.startApprovalRequest({
           requestId,
           dealId: input.dealId,
@@ -357,15 +413,14 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
           ],
           parentClosePolicy: ParentClosePolicy.ABANDON,
         });
-        state.quote = { ...base, status: 'pending-approval', approvalWorkflowId };
+        putQuote(state, { ...base, status: 'pending-approval', approvalWorkflowId });
         return { versionId: notice.versionId, status: 'pending-approval', tier: outcome.tier, approvalWorkflowId };
       }
     }
   }
 
-  async function expireQuote(): Promise<void> {
-    const quote = state.quote;
-    if (!quote || quote.status !== 'sent') return;
+  async function expireQuote(quote: DealQuote): Promise<void> {
+    if (quote.status !== 'sent') return;
     await store.setQuoteVersionStatus({
       versionId: quote.versionId,
       status: 'expired',
@@ -378,7 +433,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     await tell(
       'owner',
       'Quote expired',
-      `Quote version ${quote.version} expired unsigned at ${quote.expiresAt}. Edit the quote to send a new version.`,
+      `Quote ${quoteLabel(quote)} expired unsigned at ${quote.expiresAt}. Edit the quote to send a new version.`,
       'quote-expired',
     );
   }
@@ -390,11 +445,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     mutating('stage move', async (request: desk.StageMoveRequest) => {
       if (request.to === 'closed-lost') {
         await enterStage('closed-lost', request.actor.email, request.reason!, null, []);
-        if (state.quote?.approvalWorkflowId && state.quote.status === 'pending-approval') {
-          await getExternalWorkflowHandle(state.quote.approvalWorkflowId).signal(desk.withdrawApproval, {
-            reason: 'deal closed lost',
-          });
-        }
+        await withdrawOpenQuotes('deal closed lost', null);
         return { stage: state.stage, warnings: [] };
       }
       const exit = await decide<StageExitOutcome>({ kind: 'stage-exit', stage: request.to });
@@ -408,18 +459,15 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
         });
       }
       if (request.to === 'closed-won') {
-        if (!state.quote || !['approved', 'sent', 'signed'].includes(state.quote.status))
+        const quote = quoteToWin(state, request.quoteId);
+        if ('refused' in quote)
           throw ApplicationFailure.create({
             type: 'StageBlocked',
             nonRetryable: true,
-            message: 'A deal is won on an approved quote: create and approve a quote first.',
+            message: quote.refused,
+            details: [{ missing: [quote.refused], warnings, path: 'quoteId' }],
           });
-        await closeWon(
-          state.quote.versionId,
-          request.actor.email,
-          request.reason ?? `closed won by ${request.actor.email}`,
-          exit,
-        );
+        await closeWon(quote, request.actor.email, request.reason ?? `closed won by ${request.actor.email}`, exit);
       } else {
         await enterStage(
           request.to,
@@ -441,18 +489,29 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     },
   );
   setHandler(desk.quoteVersionCreated, mutating('quote version', onQuoteVersion), {
-    validator: (_notice: QuoteVersionNotice) => {
+    validator: (notice: QuoteVersionNotice) => {
       if (isClosed()) throw new Error(`the deal is ${state.stage}; its quotes cannot change`);
+      const known = quoteOf(state, notice.quoteId);
+      if (known && known.version > notice.version)
+        throw new Error(
+          `version ${notice.version} is older than quote ${quoteLabel(known)}, which the deal works with`,
+        );
     },
   });
   setHandler(desk.approvalFinished, ({ versionId, status }) => {
-    if (state.quote?.versionId !== versionId || status === 'cancelled') return;
-    state.quote.status = status;
+    const quote = quoteWithVersion(state, versionId);
+    if (!quote || quote.status !== 'pending-approval') return;
+    if (status === 'cancelled') {
+      // Withdrawn by someone else than this deal (its own withdrawals replace or close the version first).
+      quote.status = 'withdrawn';
+      return;
+    }
+    quote.status = status;
     inBackground(`approval ${status}`, () =>
       tell(
         'owner',
         `Quote ${status}`,
-        `The discount approval for quote version ${state.quote!.version} was ${status}.`,
+        `The discount approval for quote ${quoteLabel(quote)} was ${status}.`,
         `approval-${status}`,
       ),
     );
@@ -460,11 +519,10 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   setHandler(
     desk.sendQuote,
     mutating('quote sending', async (request: desk.SendQuoteRequest) => {
-      const quote = state.quote!;
+      const quote = quoteWithVersion(state, request.versionId)!;
       // Valid through the end of its validity date (UTC).
-      const expiresAt = new Date(
-        Date.parse(`${memory.validUntil ?? now().slice(0, 10)}T00:00:00.000Z`) + 86_400_000,
-      ).toISOString();
+      const validUntil = quote.validUntil ?? memory.validUntil ?? now().slice(0, 10);
+      const expiresAt = new Date(Date.parse(`${validUntil}T00:00:00.000Z`) + 86_400_000).toISOString();
       await store.setQuoteVersionStatus({
         versionId: quote.versionId,
         status: 'sent',
@@ -481,9 +539,10 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     {
       validator: (request: desk.SendQuoteRequest) => {
         if (isClosed()) throw new Error(`the deal is ${state.stage}`);
-        if (state.quote?.versionId !== request.versionId) throw new Error('only the current quote version can be sent');
-        if (state.quote.status !== 'approved')
-          throw new Error(`the quote version is ${state.quote.status}; only an approved version can be sent`);
+        const quote = quoteWithVersion(state, request.versionId);
+        if (!quote) throw new Error("only a quote's current version can be sent");
+        if (quote.status !== 'approved')
+          throw new Error(`the quote version is ${quote.status}; only an approved version can be sent`);
       },
     },
   );
@@ -501,11 +560,11 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     {
       validator: (request: desk.SignatureRequestInput) => {
         if (isClosed()) throw new Error(`the deal is ${state.stage}`);
-        if (state.quote?.versionId !== request.versionId)
-          throw new Error('only the current quote version can be signed');
-        if (!['approved', 'sent'].includes(state.quote.status))
+        const quote = quoteWithVersion(state, request.versionId);
+        if (!quote) throw new Error("only a quote's current version can be signed");
+        if (!['approved', 'sent'].includes(quote.status))
           throw new Error(
-            `the quote version is ${state.quote.status}; only an approved or sent version can go for signature`,
+            `the quote version is ${quote.status}; only an approved or sent version can go for signature`,
           );
       },
     },
@@ -515,12 +574,13 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     if (handled[event.envelopeId] === event.status) return;
     handled[event.envelopeId] = event.status;
     inBackground(`signature ${event.status}`, async () => {
-      if (state.quote?.versionId !== event.versionId || isClosed()) return;
+      const quote = quoteWithVersion(state, event.versionId);
+      if (!quote || isClosed()) return;
       if (event.status !== 'signed') {
         await tell(
           'owner',
           `Signature ${event.status}`,
-          `The customer ${event.status} the signature request for quote version ${state.quote.version}.`,
+          `The customer ${event.status} the signature request for quote ${quoteLabel(quote)}.`,
           `signature-${event.status}`,
         );
         return;
@@ -533,8 +593,8 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
         at: now(),
         key: key('quote-signed'),
       });
-      state.quote.status = 'signed';
-      await closeWon(event.versionId, `e-signature:${event.provider}`, `quote version ${state.quote.version} signed`);
+      quote.status = 'signed';
+      await closeWon(quote, `e-signature:${event.provider}`, `quote ${quoteLabel(quote)} signed`);
     });
   });
   setHandler(
@@ -599,7 +659,8 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   // Wake for meeting reminders and the quote's expiry; end once closed.
   const nextWake = (): number | null => {
     const times = Object.values(memory.reminders).flatMap((list) => list.map((r) => Date.parse(r.at)));
-    if (state.quote?.status === 'sent' && state.quote.expiresAt) times.push(Date.parse(state.quote.expiresAt));
+    for (const quote of state.quotes)
+      if (quote.status === 'sent' && quote.expiresAt) times.push(Date.parse(quote.expiresAt));
     return times.length > 0 ? Math.min(...times) : null;
   };
   const shouldMove = () => workflowInfo().continueAsNewSuggested && allHandlersFinished();
@@ -630,8 +691,8 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
         memory.reminders[meetingId] = list.filter((r) => Date.parse(r.at) > at);
         if (memory.reminders[meetingId].length === 0) delete memory.reminders[meetingId];
       }
-      if (state.quote?.status === 'sent' && state.quote.expiresAt && Date.parse(state.quote.expiresAt) <= at)
-        await expireQuote();
+      for (const quote of state.quotes)
+        if (quote.status === 'sent' && quote.expiresAt && Date.parse(quote.expiresAt) <= at) await expireQuote(quote);
     });
   }
   await condition(allHandlersFinished);

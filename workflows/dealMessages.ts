@@ -21,15 +21,12 @@ export interface DealState {
   stage: DealStage;
   stageEnteredAt: string;
   owner: string;
-  /** The quote version the deal currently works with. */
-  quote: {
-    quoteId: string;
-    version: number;
-    versionId: string;
-    status: QuoteVersionStatus;
-    expiresAt: string | null;
-    approvalWorkflowId: string | null;
-  } | null;
+  /**
+   * Every quote of the deal at its current version, in the order the deal first heard of each. A
+   * deal may have several quotes (alternatives: one year or three); each has its own approval,
+   * and a new version of a quote replaces only that quote's previous version.
+   */
+  quotes: DealQuote[];
   stalled: {
     alert: string;
     stage: DealStage;
@@ -52,19 +49,41 @@ export interface DealState {
   attention?: Attention | null;
 }
 
+/** One quote of the deal, at its current version. */
+export interface DealQuote {
+  quoteId: string;
+  /** "Q-2026-0007"; absent for a quote the deal heard of before notices carried the number. */
+  number?: string;
+  version: number;
+  versionId: string;
+  status: QuoteVersionStatus;
+  /** ISO date the version is valid through (UTC); absent in state from before it was kept per quote. */
+  validUntil?: string;
+  expiresAt: string | null;
+  approvalWorkflowId: string | null;
+}
+
+/**
+ * A quote version's lifecycle. `superseded`: a newer version of the same quote replaced it.
+ * `withdrawn`: the deal closed (lost, or won on another quote) while the version was still open.
+ */
 export type QuoteVersionStatus =
-  'draft' | 'pending-approval' | 'approved' | 'rejected' | 'sent' | 'signed' | 'expired' | 'superseded';
+  'draft' | 'pending-approval' | 'approved' | 'rejected' | 'sent' | 'signed' | 'expired' | 'superseded' | 'withdrawn';
 
 export interface StageMoveRequest {
   to: DealStage;
   actor: ActorRef;
   /** Required for closed-lost. */
   reason?: string;
+  /** For closed-won: the quote the customer accepted; needed when several quotes are approved. */
+  quoteId?: string;
 }
 export type StageMoveResult = { stage: DealStage; warnings: string[] };
 
 export interface QuoteVersionNotice {
   quoteId: string;
+  /** "Q-2026-0007", for the deal's messages. */
+  quoteNumber?: string;
   versionId: string;
   version: number;
   contentHash: string;
@@ -119,7 +138,10 @@ export interface MeetingOutcome {
 export const dealState = defineQuery<DealState>('dealState');
 /** Moves the deal to a stage if the stage's exit criteria from approvals.yaml are met. */
 export const moveStage = defineUpdate<StageMoveResult, [StageMoveRequest]>('moveStage');
-/** A new quote version was saved: withdraw the previous approval, decide and start the new one. */
+/**
+ * A new quote version was saved: withdraw the pending approval of that quote's previous version
+ * (other quotes of the deal keep theirs), decide the new one and start its approval if needed.
+ */
 export const quoteVersionCreated = defineUpdate<QuoteApprovalStatus, [QuoteVersionNotice]>('quoteVersionCreated');
 /** Marks an approved version sent; its expiry timer starts. */
 export const sendQuote = defineUpdate<{ versionId: string; expiresAt: string }, [SendQuoteRequest]>('sendQuote');
@@ -165,5 +187,5 @@ export interface DelegationRequest {
 export const delegateApproval = defineUpdate<{ stepId: string; assigneeEmail: string }, [DelegationRequest]>(
   'delegateApproval',
 );
-/** The parent withdraws the request (the quote was edited). */
+/** The parent withdraws the request (a new version of the quote, or the deal closed). */
 export const withdrawApproval = defineSignal<[{ reason: string }]>('withdrawApproval');

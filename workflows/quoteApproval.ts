@@ -4,9 +4,9 @@
  * approvers decide at the same time and all must approve. Each approver gets a reminder and a
  * deadline in their business hours, both durable timers; at the deadline the level escalates,
  * approves or rejects as the rules say. Any rejection ends the chain. The deal withdraws the
- * request when the quote is edited. Deterministic code only.
+ * request when the quote gets a new version or the deal closes. Deterministic code only.
  */
-import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { ApprovalPlan } from '../activities/deals';
 import type { AssignResult } from '../activities/approvals';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
@@ -19,6 +19,7 @@ import {
   type ApprovalDecisionResult,
   type DelegationRequest,
 } from './dealMessages';
+import { signalIfRunning } from './deal/quotes';
 import { mail, store } from './journey/effects';
 
 export interface QuoteApprovalInput {
@@ -65,6 +66,13 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
         comment: request.comment,
         at: now(),
       });
+      if (closed.status !== 'approved' && closed.status !== 'rejected')
+        // The deal closed the request (and this step) while the decision was on its way.
+        throw ApplicationFailure.create({
+          type: 'ApprovalWithdrawn',
+          nonRetryable: true,
+          message: `approval step ${request.stepId} was ${closed.status} before this decision arrived`,
+        });
       const decision = closed.status === 'rejected' ? 'rejected' : 'approved';
       step.decision ??= decision;
       step.decidedBy ??= closed.decidedBy;
@@ -254,10 +262,8 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
     reason: result.reason,
     at: now(),
   });
-  await getExternalWorkflowHandle(input.dealWorkflowId).signal(approvalFinished, {
-    versionId: input.versionId,
-    ...result,
-  });
+  // A deal that closed meanwhile has ended; there is nobody left to tell.
+  await signalIfRunning(input.dealWorkflowId, approvalFinished, { versionId: input.versionId, ...result });
   return result;
 }
 

@@ -45,9 +45,10 @@ export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(
     if (error instanceof WorkflowUpdateFailedError) {
       const failure = innermost(error);
       if (failure.type === 'StageBlocked') {
-        const details = (failure.details?.[0] ?? {}) as { missing?: string[]; warnings?: string[] };
+        // `path`: the field the refusal is about (`quoteId` when the quote to win on is the problem).
+        const details = (failure.details?.[0] ?? {}) as { missing?: string[]; warnings?: string[]; path?: string };
         throw new LeadflowError('not_allowed', failure.message, {
-          details: (details.missing ?? []).map((missing) => ({ path: 'stage', message: missing })),
+          details: (details.missing ?? []).map((missing) => ({ path: details.path ?? 'stage', message: missing })),
         });
       }
       // The rules refused a hand-over (role, availability, allowManual): about the caller's `to`.
@@ -113,16 +114,22 @@ function assertDealOpen(deal: { id: string; stage: string }): void {
     throw new LeadflowError('conflict', `Deal ${deal.id} is ${deal.stage}; a closed deal does not change.`);
 }
 
+/**
+ * Moves the deal to a stage. Closing it won takes the quote the customer accepted (`quoteId`),
+ * which may be left out when exactly one quote is approved.
+ */
 export async function moveDealStage(
   deps: DealCommandDeps,
   actor: Actor,
   dealId: string,
-  to: DealStage,
-  reason: string | undefined,
+  move: { to: DealStage; reason?: string; quoteId?: string },
 ): Promise<desk.StageMoveResult> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
   assertDealOpen(deal);
-  return updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [{ to, reason, actor: ref(actor) }]);
+  const { to, reason, quoteId } = move;
+  return updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [
+    { to, reason, ...(quoteId === undefined ? {} : { quoteId }), actor: ref(actor) },
+  ]);
 }
 
 export interface MeetingInput {

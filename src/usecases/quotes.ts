@@ -75,10 +75,11 @@ export async function createQuote(
   const version = versionRecord(built.content, ruleset);
   const quoteId = newId('qo');
   const versionId = newId('qv');
+  let number = '';
   for (let attempt = 1; ; attempt++) {
     try {
       await deps.db.$transaction(async (tx) => {
-        const number = await nextQuoteNumber(tx, actor.tenant, now.getUTCFullYear());
+        number = await nextQuoteNumber(tx, actor.tenant, now.getUTCFullYear());
         await tx.quote.create({
           data: {
             id: quoteId,
@@ -109,6 +110,7 @@ export async function createQuote(
   }
   const submission = await submitToDeal(deps, actor, deal, {
     quoteId,
+    number,
     versionId,
     version: 1,
     content: built.content,
@@ -176,6 +178,7 @@ export async function editQuote(
   });
   const submission = await submitToDeal(deps, actor, deal, {
     quoteId,
+    number: quote.number,
     versionId,
     version: next,
     content: built.content,
@@ -208,7 +211,17 @@ export async function submitQuoteVersion(
     deps.temporal,
     deal.workflowId,
     quoteVersionCreated,
-    [notice(actor, { quoteId, versionId: row.id, version, content, totals, contentHash: row.contentHash })],
+    [
+      notice(actor, {
+        quoteId,
+        number: quote.number,
+        versionId: row.id,
+        version,
+        content,
+        totals,
+        contentHash: row.contentHash,
+      }),
+    ],
     updateId(row.id),
   );
 }
@@ -338,6 +351,7 @@ async function auditVersion(
 
 interface NoticeInput {
   quoteId: string;
+  number: string;
   versionId: string;
   version: number;
   content: QuoteContent;
@@ -349,6 +363,7 @@ function notice(actor: Actor, input: NoticeInput): QuoteVersionNotice {
   const discount = discountForApproval(input.totals, input.content);
   return {
     quoteId: input.quoteId,
+    quoteNumber: input.number,
     versionId: input.versionId,
     version: input.version,
     contentHash: input.contentHash,
@@ -365,7 +380,14 @@ async function submitToDeal(
   deps: QuoteDeps,
   actor: Actor,
   deal: DealRow,
-  saved: { quoteId: string; versionId: string; version: number; content: QuoteContent; record: VersionRecord },
+  saved: {
+    quoteId: string;
+    number: string;
+    versionId: string;
+    version: number;
+    content: QuoteContent;
+    record: VersionRecord;
+  },
 ): Promise<QuoteSubmission> {
   const message = notice(actor, { ...saved, totals: saved.record.totals, contentHash: saved.record.contentHash });
   try {

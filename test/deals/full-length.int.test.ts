@@ -36,7 +36,9 @@ const DAY = 86_400_000;
  * its real 30 days, is re-quoted at 25 % (manager → director chain), the manager misses the real
  * 1-business-day deadline after a reminder at 4 business hours, the director approves, the quote
  * is signed through the fake e-signature provider, the deal closes won, and the contract's
- * renewal reminders fire at 90, 60 and 30 days before the end of its two-year term.
+ * renewal reminders fire at 90, 60 and 30 days before the end of its two-year term. Other
+ * scenarios: delegation and a 48-hour executive deadline; several quotes on one deal, each
+ * expiring on its own date, the deal won on one and the others withdrawn.
  */
 describe('deal desk at full length (time-skipping)', () => {
   const logger = createLogger('silent');
@@ -190,6 +192,30 @@ describe('deal desk at full length (time-skipping)', () => {
     customer: { company: 'Analytical Engines', contactName: 'Ada', region: 'US' },
     lines: [{ sku: 'PLATFORM', quantity: 100, unitPrice: '1200.00', discount }],
   });
+
+  /** The platform licence (priced per year) and the standard template, whichever scenario runs first. */
+  async function stockCatalogue(): Promise<void> {
+    await database.db.product.upsert({
+      where: { tenant_sku: { tenant: 'default', sku: 'PLATFORM' } },
+      create: platformProduct,
+      update: {},
+    });
+    await database.db.quoteTemplate.upsert({
+      where: { tenant_name: { tenant: 'default', name: 'standard' } },
+      create: {
+        id: 'qtt_standard',
+        name: 'standard',
+        content: {
+          seller: { name: 'leadflow Inc.' },
+          paymentTerms: 'net-30',
+          validForDays: null,
+          currency: 'USD',
+          priceBook: 'standard',
+        },
+      },
+      update: {},
+    });
+  }
 
   let seeded: Promise<void> | undefined;
   const people = () => (seeded ??= seedPeople());
@@ -487,7 +513,9 @@ describe('deal desk at full length (time-skipping)', () => {
     expect(await approvalWorkflow.result()).toMatchObject({ status: 'approved' });
     expect((await db.quoteVersion.findUnique({ where: { id: v2.versionId } }))?.status).toBe('approved');
     expect(await db.approvalStep.count({ where: { requestId, status: 'approved' } })).toBe(1);
-    expect((await deal.query(desk.dealState)).quote).toMatchObject({ versionId: v2.versionId, status: 'approved' });
+    expect((await deal.query(desk.dealState)).quotes).toEqual([
+      expect.objectContaining({ quoteId, version: 2, versionId: v2.versionId, status: 'approved' }),
+    ]);
 
     // ---- sent, negotiation, signed, closed won ------------------------------------------------
     await deal.executeUpdate(desk.sendQuote, {
@@ -519,7 +547,7 @@ describe('deal desk at full length (time-skipping)', () => {
     const won = await deal.result();
     expect(won).toMatchObject({
       stage: 'closed-won',
-      quote: { status: 'signed' },
+      quotes: [{ versionId: v2.versionId, status: 'signed' }],
       contract: { contractId: expect.any(String) },
     });
     const contract = (await db.contract.findUnique({ where: { dealId } }))!;
@@ -605,26 +633,7 @@ describe('deal desk at full length (time-skipping)', () => {
         delegateId: 'rep_manager2',
       },
     });
-    await db.product.upsert({
-      where: { tenant_sku: { tenant: 'default', sku: 'PLATFORM' } },
-      create: platformProduct,
-      update: {},
-    });
-    await db.quoteTemplate.upsert({
-      where: { tenant_name: { tenant: 'default', name: 'standard' } },
-      create: {
-        id: 'qtt_standard',
-        name: 'standard',
-        content: {
-          seller: { name: 'leadflow Inc.' },
-          paymentTerms: 'net-30',
-          validForDays: null,
-          currency: 'USD',
-          priceBook: 'standard',
-        },
-      },
-      update: {},
-    });
+    await stockCatalogue();
 
     // 15 %: the manager's authority. Mike is away, so Molly (his named delegate, also a manager) is asked.
     const first = await openDeal('ld_dealdeskooo0000000000a', 'grace@navy.mil');
@@ -759,6 +768,95 @@ describe('deal desk at full length (time-skipping)', () => {
       .getHandle(second.journey.workflowId)
       .terminate('test over')
       .catch(() => undefined);
+  });
+
+  it('when a deal has several quotes, then each sent one expires on its own date, a new one waits for its own approval, and signing one closes the deal on it and withdraws the rest', async () => {
+    await people();
+    await startAtAnchor();
+    await stockCatalogue();
+    const db = database.db;
+    const opened = await openDeal('ld_dealdeskmany0000000000', 'edsger@dijkstra.nl');
+    const rep = actorOf(opened.owner, 'rep');
+    const owner = { email: opened.owner, role: 'rep' };
+    const deal = env.client.workflow.getHandle(opened.workflowId);
+    clock = (await now()).getTime();
+    const inDays = (days: number) => new Date(clock + days * DAY).toISOString().slice(0, 10);
+
+    // Two alternatives within the rep's authority: one year, valid 30 days; three years, valid 60 days.
+    const oneYear = await createQuote(quoteDeps(), rep, opened.dealId, quoteLines('5'));
+    const threeYears = await createQuote(quoteDeps(), rep, opened.dealId, {
+      ...quoteLines('8'),
+      termMonths: 36,
+      validUntil: inDays(60),
+    });
+    for (const written of [oneYear, threeYears]) {
+      expect(written.submission).toMatchObject({ submitted: true, status: 'approved' });
+      await deal.executeUpdate(desk.sendQuote, { args: [{ versionId: written.quote.current.id, actor: owner }] });
+    }
+    expect(oneYear.quote.current.content.validUntil).toBe(inDays(30));
+
+    // Past the first one's validity only: it expires, the other stays sent.
+    await env.sleep(32 * DAY);
+    const status = async (written: typeof oneYear) =>
+      (await db.quoteVersion.findUniqueOrThrow({ where: { id: written.quote.current.id } })).status;
+    expect(await status(oneYear)).toBe('expired');
+    expect(await status(threeYears)).toBe('sent');
+
+    // A third quote at 15 % waits for the manager (or his stand-in), untouched by the others.
+    clock = (await now()).getTime();
+    const discounted = await createQuote(quoteDeps(), rep, opened.dealId, quoteLines('15'));
+    expect(discounted.submission).toMatchObject({ submitted: true, status: 'pending-approval' });
+    const chain = env.client.workflow.getHandle(
+      (discounted.submission as { approvalWorkflowId: string }).approvalWorkflowId,
+    );
+    const requestId = `apr_${discounted.quote.current.id}`;
+    await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId } }));
+
+    // The customer signs the three-year quote: the deal is won on it, the waiting quote is withdrawn.
+    const { envelopeId } = await deal.executeUpdate(desk.requestSignature, {
+      args: [
+        {
+          versionId: threeYears.quote.current.id,
+          signer: { name: 'Edsger Dijkstra', email: 'edsger@dijkstra.nl' },
+          actor: owner,
+        },
+      ],
+    });
+    await deal.signal(desk.signatureCompleted, {
+      provider: 'fake',
+      envelopeId,
+      versionId: threeYears.quote.current.id,
+      status: 'signed',
+      at: (await now()).toISOString(),
+    });
+    const won = (await deal.result()) as desk.DealState;
+    expect(won.stage).toBe('closed-won');
+    expect(won.quotes.map((q) => [q.quoteId, q.status])).toEqual([
+      [oneYear.quote.id, 'expired'],
+      [threeYears.quote.id, 'signed'],
+      [discounted.quote.id, 'withdrawn'],
+    ]);
+    expect(await chain.result()).toEqual({
+      status: 'cancelled',
+      reason: `deal closed won on quote ${threeYears.quote.number} version 1`,
+    });
+    expect([await status(oneYear), await status(threeYears), await status(discounted)]).toEqual([
+      'expired',
+      'signed',
+      'withdrawn',
+    ]);
+    expect(await db.approvalRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+      status: 'cancelled',
+    });
+    expect(await db.approvalStep.count({ where: { requestId, status: 'pending' } })).toBe(0);
+    // 100 × $1,200.00 a year × 3 years − 8 % = $331,200.00; $110,400.00 a year.
+    expect(await db.contract.findUniqueOrThrow({ where: { dealId: opened.dealId } })).toMatchObject({
+      quoteVersionId: threeYears.quote.current.id,
+      termMonths: 36,
+      tcvMinor: 33_120_000n,
+      acvMinor: 11_040_000n,
+    });
+    await opened.journey.terminate('test over').catch(() => undefined);
   });
 });
 

@@ -104,7 +104,7 @@ describe.each(providers)('e-signature through the fake provider (%s)', (provider
       stage: 'negotiation',
       stageEnteredAt: new Date().toISOString(),
       owner,
-      quote: { quoteId, version: 1, versionId, status: 'sent', expiresAt, approvalWorkflowId: null },
+      quotes: [{ quoteId, version: 1, versionId, status: 'sent', expiresAt, approvalWorkflowId: null }],
       stalled: null,
       meetings: [],
       warnings: [],
@@ -220,7 +220,7 @@ describe.each(providers)('e-signature through the fake provider (%s)', (provider
     // The journey ends once the deal is closed and its writes are done.
     expect(await journey.result()).toMatchObject({
       stage: 'closed-won',
-      quote: { versionId, status: 'signed' },
+      quotes: [{ versionId, status: 'signed' }],
       contract: { contractId: expect.any(String) },
     });
     expect(await system.database.db.deal.findUniqueOrThrow({ where: { id: dealId } })).toMatchObject({

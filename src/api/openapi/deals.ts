@@ -75,14 +75,14 @@ export const dealPaths = {
       operationId: 'moveDealStage',
       tags: ['deals'],
       summary:
-        "Move the deal to a stage, if the stage's exit criteria in approvals.yaml are met (closed-lost needs a reason)",
+        "Move the deal to a stage, if the stage's exit criteria in approvals.yaml are met (closed-lost needs a reason; closed-won takes the accepted quote's `quoteId` when several quotes are approved)",
       ...needsToken,
       parameters: [dealParam],
       requestBody: body(StageMoveSchema),
       responses: {
         '200': described('`{ stage, warnings }`: the new stage, and criteria with `severity: warn` that are not met.'),
         '422': errorResponse(
-          'The exit criteria are not met (`not_allowed`); `fields` lists what is missing, one `{ path: "stage", message }` each.',
+          'The exit criteria are not met (`not_allowed`); `fields` lists what is missing, one `{ path: "stage", message }` each, or `{ path: "quoteId", message }` when closing won needs (another) quote.',
         ),
         ...errors('400', '404', [...rejected], '503'),
         ...unauthenticated,

@@ -52,6 +52,15 @@ export const StageMoveSchema = z
   .strictObject({
     to: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }),
     reason: text(1000).optional(),
+    /** closed-won: the quote the customer accepted (needed when several quotes are approved). */
+    quoteId: z
+      .string()
+      .regex(/^qo_[A-Za-z0-9_-]{22}$/, 'is not a quote id (qo_ followed by 22 characters)')
+      .optional(),
+  })
+  .refine((move) => move.quoteId === undefined || move.to === 'closed-won', {
+    path: ['quoteId'],
+    message: 'names the quote a deal is won on; give it only with to: closed-won',
   })
   .refine((move) => move.to !== 'closed-lost' || move.reason !== undefined, {
     path: ['reason'],
@@ -157,7 +166,7 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   router.post('/api/deals/:dealId/stage', async (req, res) => {
     const actor = requireActor(req);
     const body = parse(StageMoveSchema, req.body, 'The stage move');
-    res.json(await moveDealStage(deps, actor, dealId(req), body.to, body.reason));
+    res.json(await moveDealStage(deps, actor, dealId(req), body));
   });
 
   router.post('/api/deals/:dealId/meetings', async (req, res) => {
