@@ -104,6 +104,8 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     validUntil: null,
     timing: null,
   };
+  // A run carried over from before several quotes: its one quote is the latest (see onQuoteVersion).
+  memory.latestQuoteId ??= state.quotes.at(-1)?.quoteId;
   let seq = input.seq ?? 0;
   const key = (label: string) => `${input.dealId}:${label}:${++seq}`;
   let queue: Promise<unknown> = Promise.resolve();
@@ -336,9 +338,15 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       };
     }
     const severalQuotes = patched('several-quotes-per-deal');
-    // Before several quotes, a new quote replaced the latest one, and its approval was withdrawn.
+    // Replaying a history from before several quotes: the deal kept one quote, which any new
+    // version replaced (once decided), withdrawing its approval first.
     const replaced = severalQuotes ? known : memory.latestQuoteId ? quoteOf(state, memory.latestQuoteId) : undefined;
-    memory.latestQuoteId = notice.quoteId;
+    const place = (quote: DealQuote) => {
+      if (!severalQuotes && replaced && replaced.quoteId !== quote.quoteId)
+        state.quotes = state.quotes.filter((q) => q.quoteId !== replaced.quoteId);
+      putQuote(state, quote);
+      memory.latestQuoteId = quote.quoteId;
+    };
     if (replaced) {
       const reason = `quote edited: version ${notice.version} replaces ${replaced.version}`;
       if (severalQuotes) await withdrawChain(replaced, reason);
@@ -369,7 +377,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
         at: now(),
         key: key(label),
       });
-      putQuote(state, { ...base, status, approvalWorkflowId: null });
+      place({ ...base, status, approvalWorkflowId: null });
     };
     switch (outcome.kind) {
       case 'not-required':
@@ -413,7 +421,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
           ],
           parentClosePolicy: ParentClosePolicy.ABANDON,
         });
-        putQuote(state, { ...base, status: 'pending-approval', approvalWorkflowId });
+        place({ ...base, status: 'pending-approval', approvalWorkflowId });
         return { versionId: notice.versionId, status: 'pending-approval', tier: outcome.tier, approvalWorkflowId };
       }
     }

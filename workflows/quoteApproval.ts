@@ -6,7 +6,7 @@
  * approves or rejects as the rules say. Any rejection ends the chain. The deal withdraws the
  * request when the quote gets a new version or the deal closes. Deterministic code only.
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import type { ApprovalPlan } from '../activities/deals';
 import type { AssignResult } from '../activities/approvals';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
@@ -262,8 +262,11 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
     reason: result.reason,
     at: now(),
   });
-  // A deal that closed meanwhile has ended; there is nobody left to tell.
-  await signalIfRunning(input.dealWorkflowId, approvalFinished, { versionId: input.versionId, ...result });
+  const finished = { versionId: input.versionId, ...result };
+  // A deal that closed meanwhile has ended; there is nobody left to tell. (Histories from before
+  // replay as they ran: the chain failed there.)
+  if (patched('approval-outlives-its-deal')) await signalIfRunning(input.dealWorkflowId, approvalFinished, finished);
+  else await getExternalWorkflowHandle(input.dealWorkflowId).signal(approvalFinished, finished);
   return result;
 }
 

@@ -159,11 +159,18 @@ describe.each(providers)('several quotes on one deal (%s)', (provider) => {
     });
     await noStepless(wonDeal);
 
-    // The first quote can still be approved, and the deal hears of it.
+    // The first quote can still be approved, and the deal hears of it (the chain tells it just after storing).
     await approveFirstStep(first);
     expect(await versionStatus(quotes.first.versionId)).toBe('approved');
-    const deal = (await call('GET', `/api/deals/${wonDeal}`)).body;
-    expect(deal.journey.quotes).toEqual(
+    const journeyQuotes = async () =>
+      (await call('GET', `/api/deals/${wonDeal}`)).body.journey.quotes as Array<{ quoteId: string; status: string }>;
+    expect(
+      await eventually(
+        async () => (await journeyQuotes()).some((q) => q.quoteId === quotes.first.id && q.status === 'approved'),
+        10_000,
+      ),
+    ).toBe(true);
+    expect(await journeyQuotes()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ quoteId: quotes.first.id, status: 'approved' }),
         expect.objectContaining({ quoteId: quotes.second.id, status: 'pending-approval' }),
