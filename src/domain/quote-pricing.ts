@@ -20,7 +20,7 @@ export interface LinePriceReview {
   /** The percentage typed on the line. */
   discountBp: number;
   discount: string;
-  /** quantity × list unit price */
+  /** quantity × list unit price, over the term (see QuoteLineTotals) */
   listMinor: number;
   listFormatted: string;
   /** After the line discount. */
