@@ -85,7 +85,7 @@ export const FACTS: Record<FactGroup, Record<string, FactSpec>> = {
   },
   deal: {
     stage: oneOf(DEAL_STAGES, 'pipeline stage of the deal'),
-    amount: num('deal value in whole currency units', 'currency units'),
+    amount: num('deal value (TCV, excluding tax) in whole currency units', 'currency units'),
     needsSummary: bool('a needs-analysis summary is recorded'),
     decisionMakerIdentified: bool('a decision maker is identified among the stakeholders'),
     decisionMakerEngaged: bool('the decision maker has attended a meeting or replied'),
