@@ -213,13 +213,18 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
     const step = await waitFor(async () => db.approvalStep.findFirst({ where: { requestId: request.id } }));
     ids.requestId = request.id;
     ids.stepId = step.id;
-    ok(
-      await as(tokens.managerA, 'POST', `/api/approvals/${request.id}/steps/${step.id}/delegate`, {
+    // The step's row can appear a moment before its approval workflow opens it for decisions (409 "not open").
+    const delegate = () =>
+      as(tokens.managerA, 'POST', `/api/approvals/${request.id}/steps/${step.id}/delegate`, {
         to: 'nora.manager@example.com',
         reason: 'Nora covers this account',
-      }),
-      'delegate',
-    );
+      });
+    let delegated = await delegate();
+    for (let attempt = 0; delegated.status === 409 && attempt < 50; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      delegated = await delegate();
+    }
+    ok(delegated, 'delegate');
     ids.contactId = ok(
       await as(tokens.repA, 'POST', `/api/deals/${ids.dealId}/stakeholders`, {
         name: 'Ann CEO',
