@@ -203,11 +203,13 @@ export async function startMail(
 /**
  * The e-signature adapter. With the fake provider and no ESIGN_FAKE_URL, the fake runs embedded on
  * 127.0.0.1 (its envelopes kept in the data dir), signing webhooks with the configured (or this
- * start's random) secret; call `deliverWebhooksTo(api.url)` once the API listens.
+ * start's random) secret and emailing signers through `mail`; call `deliverWebhooksTo(api.url)`
+ * once the API listens.
  */
 export async function startEsign(
   config: Config,
   logger: Logger,
+  mail?: { mailer: Mailer; from: string },
 ): Promise<
   Stoppable & { provider: SignatureProvider; fakeUrl: string | null; deliverWebhooksTo(apiUrl: string): void }
 > {
@@ -226,6 +228,7 @@ export async function startEsign(
     port: esign.fake.port,
     secret: esign.webhookSecret,
     stateFile: esign.fake.stateFile,
+    mail,
     logger: logger.child({ component: 'esign-fake' }),
   });
   logger.info({ url: fake.url }, 'embedded fake e-signature provider running (signer pages at /sign/<envelope>)');
