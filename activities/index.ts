@@ -3,12 +3,13 @@ import { LeadflowError, retryableFor } from '../src/domain/errors';
 import { permanentWriteError } from '../src/db/write-errors';
 import type { Db } from '../src/db/client';
 import type { Mailer } from '../src/email/mailer';
+import { unsubscribeLinks } from '../src/email/unsubscribe-link';
 import type { RuleRegistry } from '../src/rules/registry';
 import { createApprovalActivities } from './approvals';
 import { createAttentionActivities } from './attention';
 import { createDealActivities } from './deals';
 import { createDecisionActivities } from './decisions';
-import { createEmailActivities } from './email';
+import { createEmailActivities, createOutbox } from './email';
 import { createJournalActivities } from './journal';
 import { createLeadActivities } from './leads';
 import { createOutreachActivities } from './outreach';
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   mailFrom: string;
   /** Base URL of the API and dashboard, for links in emails. */
   publicUrl: string;
+  /** Signs the unsubscribe links of marketing email (LEADFLOW_LINK_SECRET or the data dir's; src/email/link-secret.ts). */
+  linkSecret: string;
   /** Recipient of "notify marketing" automations. */
   marketingEmail: string;
   /** Sends a quote version for e-signature through the configured provider (see src/esign). */
@@ -44,6 +47,8 @@ export function createActivities(deps: ActivityDeps) {
 
 function activitiesOf(deps: ActivityDeps) {
   const routing = createRoutingActivities({ db: deps.db });
+  const unsubscribe = unsubscribeLinks(deps.linkSecret, deps.publicUrl);
+  const outbox = createOutbox({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe });
   return {
     ...createLeadActivities(deps.db),
     ...createDecisionActivities({ db: deps.db, registry: deps.registry }),
@@ -54,8 +59,9 @@ function activitiesOf(deps: ActivityDeps) {
       registry: deps.registry,
       publicUrl: deps.publicUrl,
       marketingEmail: deps.marketingEmail,
+      unsubscribe,
     }),
-    ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom }),
+    ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe }, outbox),
     ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),

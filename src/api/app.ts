@@ -27,6 +27,8 @@ import { catalogRoutes } from './routes/catalog';
 import { quoteRoutes } from './routes/quotes';
 import { mailboxRoutes } from './routes/mailbox';
 import { esignRoutes } from './routes/esign';
+import { unsubscribeRoutes } from './routes/unsubscribe';
+import { unsubscribeLinks } from '../email/unsubscribe-link';
 import type { SignatureProvider } from '../esign/adapter';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
@@ -51,6 +53,8 @@ export interface AppDeps {
   signatureProviders?: readonly SignatureProvider[];
   /** The Temporal web UI the dashboard links to; null or unset shows no link. */
   temporalUiUrl?: string | null;
+  /** Verifies the unsubscribe links in emails (src/email/link-secret.ts); the worker signs with the same secret. */
+  linkSecret: string;
 }
 
 /** Who works each queue, from the active routing rules (none while no rules are loaded). */
@@ -79,6 +83,17 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (req, res) => {
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
+  // PUBLIC, before authentication: the recipient of an email has no token; the link's signature is the credential.
+  app.use(
+    unsubscribeRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      // Verifying needs no base URL; links are written by the worker with LEADFLOW_PUBLIC_URL.
+      links: unsubscribeLinks(deps.linkSecret, ''),
+      logger: deps.logger,
+      now: deps.now,
+    }),
+  );
   // Before every router: a valid bearer token sets req.actor, a bad one is a 401, none stays anonymous.
   // Wrapped: an address that keeps presenting invalid tokens is refused (429) before the lookup.
   const backoff = new BadTokenBackoff({ ...DEFAULT_BACKOFF, threshold: deps.abuse.badTokens });
