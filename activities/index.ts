@@ -13,6 +13,7 @@ import { createEmailActivities, createOutbox } from './email';
 import { createJournalActivities } from './journal';
 import { createLeadActivities } from './leads';
 import { createOutreachActivities } from './outreach';
+import { createQuoteMailActivities } from './quote-mail';
 import { createRoutingActivities, type AssignLeadInput, type ReassignLeadInput } from './routing';
 
 /** What activities need from the outside world; the worker builds this once. */
@@ -32,13 +33,13 @@ export interface ActivityDeps {
   signatures?: SignatureSender;
 }
 
-/** Idempotent by `idempotencyKey`: a retried activity gets the same envelope. */
+/** Idempotent by `idempotencyKey`: a retried activity gets the same envelope (and signing URL). */
 export type SignatureSender = (input: {
   versionId: string;
   signer: { name: string; email: string };
   actor: string;
   idempotencyKey: string;
-}) => Promise<{ envelopeId: string }>;
+}) => Promise<{ envelopeId: string; signingUrl?: string | null }>;
 
 /** Every activity the worker registers. Workflows import this module as a type only. */
 export function createActivities(deps: ActivityDeps) {
@@ -62,10 +63,11 @@ function activitiesOf(deps: ActivityDeps) {
       unsubscribe,
     }),
     ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe }, outbox),
+    ...createQuoteMailActivities({ db: deps.db, outbox }),
     ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
-    sendQuoteForSignature(input: Parameters<SignatureSender>[0]): Promise<{ envelopeId: string }> {
+    sendQuoteForSignature(input: Parameters<SignatureSender>[0]): ReturnType<SignatureSender> {
       if (!deps.signatures)
         throw ApplicationFailure.nonRetryable(
           'No e-signature provider is configured for this worker (ESIGN_PROVIDER).',

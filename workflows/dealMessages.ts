@@ -93,6 +93,12 @@ export interface SignatureRequestInput {
   actor: ActorRef;
 }
 
+export interface SignatureRequested {
+  envelopeId: string;
+  /** The provider's page where the signer signs; null when the provider shares none. */
+  signingUrl: string | null;
+}
+
 /** From the e-signature webhook (already HMAC-verified and de-duplicated by the API). */
 export interface SignatureEvent {
   provider: string;
@@ -121,10 +127,10 @@ export const dealState = defineQuery<DealState>('dealState');
 export const moveStage = defineUpdate<StageMoveResult, [StageMoveRequest]>('moveStage');
 /** A new quote version was saved: withdraw the previous approval, decide and start the new one. */
 export const quoteVersionCreated = defineUpdate<QuoteApprovalStatus, [QuoteVersionNotice]>('quoteVersionCreated');
-/** Marks an approved version sent; its expiry timer starts. */
+/** Marks an approved version sent; its expiry timer starts and the customer is emailed the PDF (after the answer). */
 export const sendQuote = defineUpdate<{ versionId: string; expiresAt: string }, [SendQuoteRequest]>('sendQuote');
-/** Sends an approved (or sent) version for e-signature through the provider adapter. */
-export const requestSignature = defineUpdate<{ envelopeId: string }, [SignatureRequestInput]>('requestSignature');
+/** Sends an approved (or sent) version for e-signature through the provider adapter; the provider emails the signer. */
+export const requestSignature = defineUpdate<SignatureRequested, [SignatureRequestInput]>('requestSignature');
 export const signatureCompleted = defineSignal<[SignatureEvent]>('signatureCompleted');
 export const meetingScheduled = defineUpdate<{ remindAt: string[] }, [MeetingNotice]>('meetingScheduled');
 export const meetingCompleted = defineUpdate<{ followUp: string | null }, [MeetingOutcome]>('meetingCompleted');
