@@ -15,6 +15,7 @@ import { providers } from '../support/database';
 import { fastCadenceRules, rulesFixture } from '../support/rules-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
+import { chromiumAvailable, launchChromium } from '../web/browser';
 
 const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
@@ -224,4 +225,28 @@ describe.each(providers)('one-click unsubscribe (%s)', (provider) => {
       expect.not.stringMatching(/Queued/),
     ]);
   });
+
+  it.skipIf(!chromiumAvailable)(
+    'when a person opens the link in a browser and presses the button, then they see that they are unsubscribed',
+    async () => {
+      await mql('frank@engines.io');
+      const { link } = await firstCadenceEmail('frank@engines.io');
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(link);
+        expect(await page.title()).toBe('Unsubscribe');
+        await page.getByRole('button', { name: 'Unsubscribe' }).click();
+        await expect.poll(() => page.locator('h1').textContent()).toBe('You are unsubscribed');
+        expect(await page.locator('main p').textContent()).toBe(
+          'f***@engines.io will receive no more sales and marketing emails from us.',
+        );
+      } finally {
+        await browser.close();
+      }
+      expect((await suppressions()).find((row) => row.email === 'frank@engines.io')).toMatchObject({
+        source: 'confirmation-page',
+      });
+    },
+  );
 });
