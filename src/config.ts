@@ -173,7 +173,7 @@ export interface Config {
   marketingEmail: string;
   formWebhooks: FormWebhookConfig;
   abuse: AbuseConfig;
-  /** LEADFLOW_LINK_SECRET; unset: the data dir's generated one (src/email/link-secret.ts). */
+  /** LEADFLOW_LINK_SECRET; unset: the data dir's generated one (src/cli/link-secret.ts). */
   linkSecret?: string;
   esign: EsignConfig;
   logLevel: Env['LOG_LEVEL'];

@@ -12,7 +12,6 @@
  */
 import { ConfigError, configReference, loadConfig } from '../config';
 import { MigrationError } from '../db/migrate';
-import { LinkSecretError } from '../email/link-secret';
 import { createLogger } from '../logger';
 import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
@@ -159,7 +158,7 @@ function formWebhookLine(secret: WebhookSecret, allowUnsigned: boolean): string 
     : `form deliveries must be signed with ${where}`;
 }
 
-const KNOWN_STARTUP_ERRORS = [ConfigError, MigrationError, ProvisionError, DevServerError, LinkSecretError];
+const KNOWN_STARTUP_ERRORS = [ConfigError, MigrationError, ProvisionError, DevServerError];
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -7,7 +7,6 @@ import type { RulesRuntime } from './rules-runtime';
 import type { Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
-import { ensureLinkSecret } from '../email/link-secret';
 import { startMailSink, type MailSink } from '../email/mail-sink';
 import type { Mailer } from '../email/mailer';
 import type { Mailbox } from '../email/mailbox';
@@ -25,6 +24,7 @@ import { ensureTool, temporalCli } from '../temporal/provision';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createLeadflowWorker } from '../temporal/worker';
 import type { Stoppable } from './stoppable';
+import { loadLinkSecret } from './link-secret';
 import { loadWebhookSecret, type WebhookSecret } from './webhook-secret';
 
 /**
@@ -90,7 +90,7 @@ export async function runWorker(
       mailer: deps.mail.mailer,
       mailFrom: deps.mail.from,
       publicUrl: config.publicUrl,
-      linkSecret: await ensureLinkSecret({ dataDir: config.dataDir, configured: config.linkSecret }),
+      linkSecret: await loadLinkSecret(config),
       marketingEmail: config.marketingEmail,
       signatures: createSignatureSender({
         db: deps.db,
@@ -144,7 +144,7 @@ export async function runApi(
     // The embedded dev server's UI (run by `leadflow start` here or beside this `leadflow api`); a
     // cluster's UI address is not known, so the dashboard shows no link then.
     temporalUiUrl: config.temporal.mode === 'embedded' ? devServerUiUrl(config.temporal.uiPort) : null,
-    linkSecret: await ensureLinkSecret({ dataDir: config.dataDir, configured: config.linkSecret }),
+    linkSecret: await loadLinkSecret(config),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));

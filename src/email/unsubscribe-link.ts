@@ -1,6 +1,6 @@
 /**
  * Signed one-click unsubscribe links: `<publicUrl>/u/<leadId>.<signature>`, where the signature is
- * an HMAC-SHA256 of the lead id under the link secret (link-secret.ts). Lead ids are derived from
+ * an HMAC-SHA256 of the lead id under the link secret (src/cli/link-secret.ts). Lead ids are derived from
  * tenant and email, so anyone could compute one; only the signature makes a link unguessable, and
  * the link is the recipient's only credential (the route is public).
  */

@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { negotiateLocale } from '../../src/domain/customer-messages';
-import { ensureLinkSecret, LinkSecretError, LINK_SECRET_FILE } from '../../src/email/link-secret';
 import { unsubscribeLinks } from '../../src/email/unsubscribe-link';
 
 const SECRET = 'unit-test-link-secret-0123456789abcdef';
@@ -36,42 +32,6 @@ describe('signed unsubscribe links', () => {
     ['nothing', ''],
   ])('when the token is %s, then it does not verify', (_case, candidate) => {
     expect(links.verify(candidate)).toBeNull();
-  });
-});
-
-describe('the link secret', () => {
-  const dirs: string[] = [];
-  const dataDir = () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-link-'));
-    dirs.push(dir);
-    return path.join(dir, 'data');
-  };
-  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-  it('when none is configured, then one is generated into the data dir (owner-only) and the same one is read on the next start', async () => {
-    const dir = dataDir();
-    const [first, concurrent] = await Promise.all([
-      ensureLinkSecret({ dataDir: dir }),
-      ensureLinkSecret({ dataDir: dir }),
-    ]);
-    expect(first).toMatch(/^[\w-]{43}$/);
-    expect(concurrent).toBe(first);
-    expect(statSync(path.join(dir, LINK_SECRET_FILE)).mode & 0o777).toBe(0o600);
-    expect(await ensureLinkSecret({ dataDir: dir })).toBe(first);
-  });
-
-  it('when LEADFLOW_LINK_SECRET is set, then it wins and no file is written', async () => {
-    const dir = dataDir();
-    expect(await ensureLinkSecret({ dataDir: dir, configured: SECRET })).toBe(SECRET);
-    expect(() => statSync(path.join(dir, LINK_SECRET_FILE))).toThrow();
-  });
-
-  it('when the file holds no secret, then start-up fails saying what to do instead of replacing it', async () => {
-    const dir = dataDir();
-    await ensureLinkSecret({ dataDir: dir });
-    writeFileSync(path.join(dir, LINK_SECRET_FILE), '\n');
-    await expect(ensureLinkSecret({ dataDir: dir })).rejects.toThrow(LinkSecretError);
-    await expect(ensureLinkSecret({ dataDir: dir })).rejects.toThrow(/delete it to generate a new one/);
   });
 });
 

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../../activities/email';
 import { createSmtpMailer } from '../../src/email/smtp-mailer';
 import { unsubscribeLinks } from '../../src/email/unsubscribe-link';
-import { ensureLinkSecret } from '../../src/email/link-secret';
+import { loadLinkSecret } from '../../src/cli/link-secret';
 import { journeyState } from '../../workflows/messages';
 import { providers } from '../support/database';
 import { fastCadenceRules, rulesFixture } from '../support/rules-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
-import { chromiumAvailable, launchChromium } from '../web/browser';
+import { chromiumAvailable, cspViolations, launchChromium } from '../web/browser';
 
 const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
@@ -189,7 +189,7 @@ describe.each(providers)('one-click unsubscribe (%s)', (provider) => {
     await system.database.db.emailSuppression.create({
       data: { tenant: system.config.tenant, email: 'erin@engines.io', source: 'one-click', leadId: lead.leadId },
     });
-    const secret = await ensureLinkSecret({ dataDir: system.config.dataDir });
+    const secret = await loadLinkSecret(system.config);
     const outbox = createOutbox({
       db: system.database.db,
       mailer: createSmtpMailer({ host: system.mailbox!.host, port: system.mailbox!.port, secure: false }),
@@ -234,6 +234,7 @@ describe.each(providers)('one-click unsubscribe (%s)', (provider) => {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
+        const refused = cspViolations(page);
         await page.goto(link);
         expect(await page.title()).toBe('Unsubscribe');
         await page.getByRole('button', { name: 'Unsubscribe' }).click();
@@ -241,6 +242,8 @@ describe.each(providers)('one-click unsubscribe (%s)', (provider) => {
         expect(await page.locator('main p').textContent()).toBe(
           'f***@engines.io will receive no more sales and marketing emails from us.',
         );
+        // The pages keep to the app's Content-Security-Policy: styled by nonce, the form posting to itself.
+        expect(refused).toEqual([]);
       } finally {
         await browser.close();
       }
