@@ -53,7 +53,7 @@ export interface AppDeps {
   signatureProviders?: readonly SignatureProvider[];
   /** The Temporal web UI the dashboard links to; null or unset shows no link. */
   temporalUiUrl?: string | null;
-  /** Verifies the unsubscribe links in emails (src/email/link-secret.ts); the worker signs with the same secret. */
+  /** Verifies the unsubscribe links in emails (src/cli/link-secret.ts); the worker signs with the same secret. */
   linkSecret: string;
 }
 
@@ -83,17 +83,6 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (req, res) => {
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
-  // PUBLIC, before authentication: the recipient of an email has no token; the link's signature is the credential.
-  app.use(
-    unsubscribeRoutes({
-      db: deps.db,
-      temporal: deps.temporal,
-      // Verifying needs no base URL; links are written by the worker with LEADFLOW_PUBLIC_URL.
-      links: unsubscribeLinks(deps.linkSecret, ''),
-      logger: deps.logger,
-      now: deps.now,
-    }),
-  );
   // Before every router: a valid bearer token sets req.actor, a bad one is a 401, none stays anonymous.
   // Wrapped: an address that keeps presenting invalid tokens is refused (429) before the lookup.
   const backoff = new BadTokenBackoff({ ...DEFAULT_BACKOFF, threshold: deps.abuse.badTokens });
@@ -123,6 +112,17 @@ export function createApp(deps: AppDeps): Express {
       temporal: deps.temporal,
       providers: deps.signatureProviders ?? [],
       logger: deps.logger,
+    }),
+  );
+  // No token: the recipient of an email has none; the link's signature is the credential (policy `signature`).
+  app.use(
+    unsubscribeRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      // Verifying needs no base URL; links are written by the worker with LEADFLOW_PUBLIC_URL.
+      links: unsubscribeLinks(deps.linkSecret, ''),
+      logger: deps.logger,
+      now: deps.now,
     }),
   );
   app.use(accountRoutes({ db: deps.db, now: deps.now }));

@@ -27,7 +27,6 @@ export const unsubscribePaths = {
       summary: 'The confirmation page of an unsubscribe link (public; changes nothing)',
       description:
         'Shows the (masked) address and a button that POSTs the one-click body. A GET never unsubscribes: mail scanners fetch links. English or Simplified Chinese by `Accept-Language`.',
-      security: [],
       parameters: [token],
       responses: {
         '200': html('The confirmation page, or "already unsubscribed".'),
@@ -40,7 +39,6 @@ export const unsubscribePaths = {
       summary: "Unsubscribe at once (RFC 8058 one-click; public, the link's signature authenticates)",
       description:
         "Puts the lead's address on the tenant's suppression list: no more marketing email to it from any journey (checked when each email is sent). Records `email.unsubscribed` in the audit trail and an `unsubscribe` event on the lead, which stops its cadence. Repeating it changes nothing.",
-      security: [],
       parameters: [token],
       requestBody: {
         required: true,

@@ -1,8 +1,8 @@
 /**
  * `GET /u/:token` and `POST /u/:token`: the unsubscribe link of every marketing email, and the
- * target of its `List-Unsubscribe` header. PUBLIC: no API token; the link's HMAC signature
- * (src/email/unsubscribe-link.ts) is the only credential, and a link that does not verify is a 404
- * that changes nothing.
+ * target of its `List-Unsubscribe` header. No API token (access policy `signature`): the link's
+ * HMAC signature (src/email/unsubscribe-link.ts) is the only credential, and a link that does not
+ * verify is a 404 that changes nothing.
  *
  * - GET shows a confirmation page and changes nothing: mail scanners and link previews fetch
  *   links, and must not unsubscribe anyone.
@@ -17,6 +17,7 @@ import type { UnsubscribeLinks } from '../../email/unsubscribe-link';
 import type { Logger } from '../../logger';
 import { isDatabaseUnavailable } from '../../usecases/availability';
 import { unsubscribe, unsubscribeStatus } from '../../usecases/unsubscribe';
+import { cspNonce, withNonce } from '../abuse/security-headers';
 import { confirmationPage, refusalPage, unsubscribedPage } from '../unsubscribe-page';
 
 export interface UnsubscribeRoutesDeps {
@@ -36,17 +37,13 @@ function isOneClick(req: Request): boolean {
   return body?.['List-Unsubscribe'] === 'One-Click';
 }
 
+/** The page under the app's CSP (its stylesheet by the response's nonce), never cached or indexed. */
 function sendPage(res: Response, status: number, html: string): void {
   res
     .status(status)
-    .set({
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Robots-Tag': 'noindex',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    })
+    .set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex' })
     .type('html')
-    .send(html);
+    .send(withNonce(html, cspNonce(res)));
 }
 
 export function unsubscribeRoutes(deps: UnsubscribeRoutesDeps): Router {
