@@ -239,6 +239,7 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     expect(target.headers.get('content-type')).toMatch(/^text\/html/);
 
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await page.goto(link);
     await expect
       .poll(() => page.locator('#linked-approval').textContent())
@@ -260,6 +261,7 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     await page.evaluate('location.hash = "#/approvals/apr_unknown"');
     await expect.poll(() => page.locator('#linked-approval .error').textContent()).toContain('apr_unknown');
     expect(await page.locator('.approval.linked').count()).toBe(0);
+    expect(refused).toEqual([]);
     await page.close();
   });
 });
