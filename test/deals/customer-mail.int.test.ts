@@ -157,7 +157,6 @@ describe.each(providers)('quote and signature emails (%s)', (provider) => {
       authority: 'decision-maker',
       need: 'confirmed',
       timeline: 'this-quarter',
-      actor: 'fixture@example.com',
     });
     const converted = await post(`/api/leads/${lead.body.id}/convert`, {});
     expect(converted.status, JSON.stringify(converted.body)).toBe(201);
