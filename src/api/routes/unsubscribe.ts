@@ -12,7 +12,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
-import { negotiateLocale } from '../../domain/customer-messages';
+import { negotiateLocale, type CustomerLocale } from '../../domain/customer-messages';
 import type { UnsubscribeLinks } from '../../email/unsubscribe-link';
 import type { Logger } from '../../logger';
 import { isDatabaseUnavailable } from '../../usecases/availability';
@@ -49,13 +49,13 @@ function sendPage(res: Response, status: number, html: string): void {
 export function unsubscribeRoutes(deps: UnsubscribeRoutesDeps): Router {
   const router = Router();
   const answer =
-    (handle: (req: Request, res: Response, leadId: string) => Promise<void>) =>
+    (handle: (req: Request, res: Response, leadId: string, locale: CustomerLocale) => Promise<void>) =>
     async (req: Request<{ token: string }>, res: Response) => {
       const locale = negotiateLocale(req.get('accept-language'));
       const leadId = deps.links.verify(req.params.token);
       if (leadId === null) return sendPage(res, 404, refusalPage(locale, 'invalid'));
       try {
-        await handle(req, res, leadId);
+        await handle(req, res, leadId, locale);
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
         res.setHeader('Retry-After', '60');
@@ -65,8 +65,7 @@ export function unsubscribeRoutes(deps: UnsubscribeRoutesDeps): Router {
 
   router.get(
     '/u/:token',
-    answer(async (req, res, leadId) => {
-      const locale = negotiateLocale(req.get('accept-language'));
+    answer(async (req, res, leadId, locale) => {
       const status = await unsubscribeStatus(deps.db, leadId);
       if (!status) return sendPage(res, 404, refusalPage(locale, 'invalid'));
       sendPage(
@@ -83,8 +82,7 @@ export function unsubscribeRoutes(deps: UnsubscribeRoutesDeps): Router {
     '/u/:token',
     express.urlencoded({ extended: false, limit: '4kb' }),
     express.text({ type: 'multipart/form-data', limit: '16kb' }),
-    answer(async (req, res, leadId) => {
-      const locale = negotiateLocale(req.get('accept-language'));
+    answer(async (req, res, leadId, locale) => {
       if (!isOneClick(req)) return sendPage(res, 400, refusalPage(locale, 'incomplete'));
       const source = req.get('sec-fetch-mode') === 'navigate' ? 'confirmation-page' : 'one-click';
       const done = await unsubscribe(deps, leadId, source);
