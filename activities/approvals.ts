@@ -7,6 +7,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
 import { addDuration } from '../src/domain/business-time';
+import { approvalDashboardUrl } from '../src/domain/dashboard-links';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
 import { recordAudit } from '../src/db/audit-trail';
 import { formatBasisPoints } from '../src/domain/money';
@@ -244,7 +245,7 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         return {
           to,
           subject: `Approval needed: ${version.quote.number} v${version.version} for ${deal.name} (${request.tier})`,
-          text: `${deal.ownerEmail} asks for your ${role} approval of quote ${version.quote.number} version ${version.version} (${request.tier}).\n\n${pricingText(version)}\n\nReview and decide: ${deps.publicUrl}/api/approvals/${request.id}\n`,
+          text: `${deal.ownerEmail} asks for your ${role} approval of quote ${version.quote.number} version ${version.version} (${request.tier}).\n\n${pricingText(version)}\n\nReview and decide: ${approvalDashboardUrl(deps.publicUrl, request.id)}\n`,
         };
       }
     },
@@ -312,7 +313,7 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         notice: {
           to: target.email,
           subject: `Approval handed to you: ${version.quote.number} v${version.version} for ${deal.name}`,
-          text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\n${pricingText(version)}\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n`,
+          text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\n${pricingText(version)}\n\nDecide: ${approvalDashboardUrl(deps.publicUrl, step.requestId)}\n`,
         },
       };
     },
@@ -366,7 +367,7 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
       return {
         to: step.assigneeEmail,
         subject: `Reminder: approval of ${version.quote.number} v${version.version} is due ${step.dueAt.toISOString()}`,
-        text: `Your ${step.level} approval for ${deal.name} is still open.\n\nDecide: ${deps.publicUrl}/api/approvals/${step.requestId}\n`,
+        text: `Your ${step.level} approval for ${deal.name} is still open.\n\nDecide: ${approvalDashboardUrl(deps.publicUrl, step.requestId)}\n`,
       };
     },
 

@@ -1,14 +1,28 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
-import { MailDeliveryError, type Mailer } from '../src/email/mailer';
+import { normalizeEmail } from '../src/domain/lead';
+import { MailDeliveryError, type EmailAttachment, type Mailer } from '../src/email/mailer';
 import { messageIdFor } from '../src/email/message-id';
+import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
 
 export interface EmailActivityDeps {
   db: Db;
   mailer: Mailer;
   /** The From header, `MAIL_FROM`. */
   from: string;
+  /** Signs the List-Unsubscribe link of marketing email; without it a marketing email fails (non-retryable). */
+  unsubscribe?: UnsubscribeLinks;
 }
+
+/**
+ * What an email is, for the rules that differ:
+ * - `marketing`: a cadence email to a lead. It carries `List-Unsubscribe` (the lead's signed link)
+ *   and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), and it is not sent to a
+ *   suppressed address; the check runs at send time, so mail queued before the unsubscribe is held.
+ * - `transactional`: something the recipient asked for (a quote): sent even to a suppressed address.
+ * - `internal`: to leadflow's own people (notifications, approvals).
+ */
+export type EmailKind = 'marketing' | 'transactional' | 'internal';
 
 export interface SendEmailInput {
   /** One email, one key, forever: a cadence step's key is e.g. `${enrolmentId}:step:${index}`. */
@@ -20,8 +34,13 @@ export interface SendEmailInput {
   html?: string;
   /** The cadences.yaml template it was rendered from, for the record. */
   template?: string;
-  /** Extra headers, e.g. `List-Unsubscribe: <https://…>`. */
+  /** Extra headers. */
   headers?: Record<string, string>;
+  /**
+   * See {@link EmailKind}; `marketing` needs `leadId`. Absent (inputs recorded before kinds
+   * existed): `marketing` when the email names a cadence template, else `internal`.
+   */
+  kind?: EmailKind;
 }
 
 /**
@@ -32,7 +51,8 @@ export interface SendEmailInput {
  */
 export type SendEmailResult =
   | { status: 'sent'; idempotencyKey: string; messageId: string; sentAt: string; duplicate: boolean }
-  | { status: 'unknown'; idempotencyKey: string; messageId: string; reason: string };
+  | { status: 'unknown'; idempotencyKey: string; messageId: string; reason: string }
+  | { status: 'suppressed'; idempotencyKey: string; reason: string };
 
 /** The failure types a workflow sees, for its retry policy and its handling of a bounce. */
 export const EmailFailure = {
@@ -44,9 +64,22 @@ export const EmailFailure = {
   leadNotFound: 'LeadNotFound',
   /** Non-retryable: the row has a status this code does not know; nothing was sent. */
   invalidState: 'EmailStateInvalid',
+  /** Non-retryable: a marketing email without a lead, or with no way to sign its unsubscribe link. */
+  unsubscribeMissing: 'UnsubscribeLinkMissing',
 } as const;
 
 type OutboundEmailRow = NonNullable<Awaited<ReturnType<Db['outboundEmail']['findUnique']>>>;
+
+/** The outbox: {@link createOutbox}. Activities that compose email with attachments send through it. */
+export type Outbox = ReturnType<typeof createOutbox>;
+
+/** The `sendEmail` activity: one email through the outbox. */
+export function createEmailActivities(deps: EmailActivityDeps, outbox: Outbox = createOutbox(deps)) {
+  return {
+    /** Sends one email at most once per idempotency key; see {@link createOutbox}. */
+    sendEmail: (input: SendEmailInput): Promise<SendEmailResult> => outbox.send(input),
+  };
+}
 
 /**
  * Email sending, exactly once per idempotency key as far as SMTP allows.
@@ -60,8 +93,9 @@ type OutboundEmailRow = NonNullable<Awaited<ReturnType<Db['outboundEmail']['find
  *   cheaper than a prospect receiving the same email twice (at-most-once in that window).
  * - `pending`: the previous attempt failed before the server could have the message; send it.
  * - `failed` / `unknown`: final; reported again without sending.
+ * - `suppressed`: a marketing email whose address had unsubscribed when it was due; final.
  */
-export function createEmailActivities(deps: EmailActivityDeps) {
+export function createOutbox(deps: EmailActivityDeps) {
   const { db, mailer, from } = deps;
 
   async function claim(input: SendEmailInput, messageId: string): Promise<OutboundEmailRow | 'claimed'> {
@@ -125,6 +159,8 @@ export function createEmailActivities(deps: EmailActivityDeps) {
           messageId: row.messageId ?? '',
           reason: row.error ?? 'delivery outcome unknown',
         };
+      case 'suppressed':
+        return { status: 'suppressed', idempotencyKey: row.id, reason: row.error ?? 'the address is suppressed' };
       case 'failed':
         throw ApplicationFailure.nonRetryable(row.error ?? `email ${row.id} was rejected`, EmailFailure.rejected);
       default:
@@ -160,12 +196,53 @@ export function createEmailActivities(deps: EmailActivityDeps) {
     }
   }
 
+  /**
+   * Marketing email only: the `List-Unsubscribe` headers, or a non-retryable failure when the
+   * email cannot carry a working link (every marketing email must).
+   */
+  function unsubscribeHeaders(input: SendEmailInput): Record<string, string> {
+    if (!input.leadId || !deps.unsubscribe)
+      throw ApplicationFailure.nonRetryable(
+        `email ${input.idempotencyKey} is marketing email and must carry an unsubscribe link, but ${input.leadId ? 'this worker cannot sign links' : 'it names no lead'}`,
+        EmailFailure.unsubscribeMissing,
+      );
+    return {
+      'List-Unsubscribe': `<${deps.unsubscribe.urlFor(input.leadId)}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    };
+  }
+
+  /** Marketing email to a suppressed address is recorded `suppressed` and not sent. */
+  async function suppression(input: SendEmailInput): Promise<SendEmailResult | null> {
+    const lead = await db.lead.findUnique({ where: { id: input.leadId ?? '' }, select: { tenant: true } });
+    const email = normalizeEmail(input.to);
+    const row = lead
+      ? await db.emailSuppression.findUnique({ where: { tenant_email: { tenant: lead.tenant, email } } })
+      : null;
+    if (!row) return null;
+    const reason = `${email} unsubscribed on ${row.createdAt.toISOString()} (${row.source}); marketing email is not sent to it`;
+    await db.outboundEmail.updateMany({
+      where: { id: input.idempotencyKey, status: 'sending' },
+      data: { status: 'suppressed', error: reason },
+    });
+    return { status: 'suppressed', idempotencyKey: input.idempotencyKey, reason };
+  }
+
   return {
-    /** Sends one email at most once per idempotency key; see {@link createEmailActivities}. */
-    async sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
+    /**
+     * Sends one email at most once per idempotency key. `attachments` are not stored: a retry is
+     * given them again by its caller (they are rendered from stored data).
+     */
+    async send(input: SendEmailInput, attachments: EmailAttachment[] = []): Promise<SendEmailResult> {
+      const kind = input.kind ?? (input.template ? 'marketing' : 'internal');
+      const headers = kind === 'marketing' ? { ...input.headers, ...unsubscribeHeaders(input) } : input.headers;
       const messageId = messageIdFor(input.idempotencyKey, from);
       const claimed = await claim(input, messageId);
       if (claimed !== 'claimed') return settle(claimed);
+      if (kind === 'marketing') {
+        const suppressed = await suppression(input);
+        if (suppressed) return suppressed;
+      }
       try {
         await mailer.send({
           messageId,
@@ -174,7 +251,8 @@ export function createEmailActivities(deps: EmailActivityDeps) {
           subject: input.subject,
           text: input.text,
           html: input.html,
-          headers: input.headers,
+          headers,
+          attachments: attachments.length > 0 ? attachments : undefined,
         });
       } catch (error) {
         // Anything unclassified is treated like a crash: the row stays `sending`, the retry marks it `unknown`.

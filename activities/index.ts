@@ -3,16 +3,18 @@ import { LeadflowError, retryableFor } from '../src/domain/errors';
 import { permanentWriteError } from '../src/db/write-errors';
 import type { Db } from '../src/db/client';
 import type { Mailer } from '../src/email/mailer';
+import { unsubscribeLinks } from '../src/email/unsubscribe-link';
 import type { RuleRegistry } from '../src/rules/registry';
 import { createApprovalActivities } from './approvals';
 import { createAttentionActivities } from './attention';
 import { createDealActivities } from './deals';
 import { createDecisionActivities } from './decisions';
-import { createEmailActivities } from './email';
+import { createEmailActivities, createOutbox } from './email';
 import { createJournalActivities } from './journal';
 import { createLeadActivities } from './leads';
 import { createOutreachActivities } from './outreach';
 import { createQuoteOutcomeActivities } from './quote-outcomes';
+import { createQuoteMailActivities } from './quote-mail';
 import { createRoutingActivities, type AssignLeadInput, type ReassignLeadInput } from './routing';
 
 /** What activities need from the outside world; the worker builds this once. */
@@ -24,19 +26,21 @@ export interface ActivityDeps {
   mailFrom: string;
   /** Base URL of the API and dashboard, for links in emails. */
   publicUrl: string;
+  /** Signs the unsubscribe links of marketing email (LEADFLOW_LINK_SECRET or the data dir's; src/email/link-secret.ts). */
+  linkSecret: string;
   /** Recipient of "notify marketing" automations. */
   marketingEmail: string;
   /** Sends a quote version for e-signature through the configured provider (see src/esign). */
   signatures?: SignatureSender;
 }
 
-/** Idempotent by `idempotencyKey`: a retried activity gets the same envelope. */
+/** Idempotent by `idempotencyKey`: a retried activity gets the same envelope (and signing URL). */
 export type SignatureSender = (input: {
   versionId: string;
   signer: { name: string; email: string };
   actor: string;
   idempotencyKey: string;
-}) => Promise<{ envelopeId: string }>;
+}) => Promise<{ envelopeId: string; signingUrl?: string | null }>;
 
 /** Every activity the worker registers. Workflows import this module as a type only. */
 export function createActivities(deps: ActivityDeps) {
@@ -45,6 +49,8 @@ export function createActivities(deps: ActivityDeps) {
 
 function activitiesOf(deps: ActivityDeps) {
   const routing = createRoutingActivities({ db: deps.db });
+  const unsubscribe = unsubscribeLinks(deps.linkSecret, deps.publicUrl);
+  const outbox = createOutbox({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe });
   return {
     ...createLeadActivities(deps.db),
     ...createDecisionActivities({ db: deps.db, registry: deps.registry }),
@@ -55,13 +61,15 @@ function activitiesOf(deps: ActivityDeps) {
       registry: deps.registry,
       publicUrl: deps.publicUrl,
       marketingEmail: deps.marketingEmail,
+      unsubscribe,
     }),
-    ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom }),
+    ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe }, outbox),
+    ...createQuoteMailActivities({ db: deps.db, outbox }),
     ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createQuoteOutcomeActivities({ db: deps.db }),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
-    sendQuoteForSignature(input: Parameters<SignatureSender>[0]): Promise<{ envelopeId: string }> {
+    sendQuoteForSignature(input: Parameters<SignatureSender>[0]): ReturnType<SignatureSender> {
       if (!deps.signatures)
         throw ApplicationFailure.nonRetryable(
           'No e-signature provider is configured for this worker (ESIGN_PROVIDER).',

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import { renderEmail, type RenderedEmail } from '../src/domain/email-template';
+import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
 import { notificationText, type NotificationReason } from '../src/domain/notifications';
 import { getTemplate } from '../src/rules/evaluate';
 import type { RuleRegistry } from '../src/rules/registry';
@@ -12,6 +13,8 @@ export interface OutreachDeps {
   publicUrl: string;
   /** Where "notify marketing" goes. */
   marketingEmail: string;
+  /** The signed link a cadence email's `{{unsubscribeUrl}}` becomes (the outbox puts the same one in its headers). */
+  unsubscribe: UnsubscribeLinks;
 }
 
 export type Recipient = 'owner' | 'owner-manager' | 'marketing';
@@ -97,7 +100,7 @@ export function createOutreachActivities(deps: OutreachDeps) {
         company: { name: row.company },
         owner: { name: owner?.name ?? rosterName, email: row.ownerId },
         source: { campaign: details.campaign ?? details.event ?? null },
-        unsubscribeUrl: `${deps.publicUrl}/api/leads/${row.id}/unsubscribe`,
+        unsubscribeUrl: deps.unsubscribe.urlFor(row.id),
       });
       return { ...rendered, to: row.email };
     },

@@ -90,6 +90,14 @@ const EnvSchema = z.object({
   LEADFLOW_MARKETING_EMAIL: mailbox
     .default('marketing@leadflow.local')
     .describe('Recipient of "notify marketing" automations in scoring.yaml.'),
+  LEADFLOW_LINK_SECRET: z
+    .string()
+    .trim()
+    .min(32, 'must be at least 32 characters, e.g. `openssl rand -base64 32`')
+    .optional()
+    .describe(
+      'Secret that signs the unsubscribe links in emails. Unset: generated on first start into `<data dir>/link-secret`. Set the same value on every API and worker that do not share a data dir.',
+    ),
   LEADFLOW_WEBHOOK_SECRET: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -165,6 +173,8 @@ export interface Config {
   marketingEmail: string;
   formWebhooks: FormWebhookConfig;
   abuse: AbuseConfig;
+  /** LEADFLOW_LINK_SECRET; unset: the data dir's generated one (src/cli/link-secret.ts). */
+  linkSecret?: string;
   esign: EsignConfig;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -306,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intakePerMinute: e.LEADFLOW_INTAKE_RATE_LIMIT,
       badTokens: e.LEADFLOW_BAD_TOKEN_LIMIT,
     },
+    linkSecret: e.LEADFLOW_LINK_SECRET,
     esign: {
       provider: e.ESIGN_PROVIDER,
       webhookSecret: e.ESIGN_WEBHOOK_SECRET ?? randomBytes(32).toString('hex'),

@@ -3,8 +3,8 @@
  * its delay in business days, then the next moment inside the send window in the lead's time
  * zone, skipping the lead's public holidays, and sends an email (exactly once per step, by
  * idempotency key) or creates a call or LinkedIn task for the owner. It stops on the journey's
- * signal (reply, meeting booked, unsubscribe, bounce, disqualification, stage change) and can be
- * paused and resumed.
+ * signal (reply, meeting booked, unsubscribe, bounce, disqualification, stage change), or when the
+ * outbox reports its email suppressed (the address unsubscribed), and can be paused and resumed.
  */
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import { addDuration, nextSendTime, sendWindowCalendar } from '../src/domain/business-time';
@@ -101,7 +101,7 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
           dueAt: due.toISOString(),
         });
       } else {
-        await mail.sendEmail({
+        const sent = await mail.sendEmail({
           idempotencyKey: key,
           leadId: input.leadId,
           to: email.to,
@@ -109,7 +109,14 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
           text: email.text,
           html: email.html,
           template: step.template,
+          kind: 'marketing',
         });
+        // The address unsubscribed and the outbox held the email (the journey may not have been
+        // told yet): the cadence ends here, as an unsubscribe would have ended it.
+        if (sent.status === 'suppressed') {
+          stopped ??= 'unsubscribe';
+          break;
+        }
       }
     } else {
       await store.createTask({

@@ -150,6 +150,27 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     if (notice) await mail.sendEmail({ idempotencyKey: key(`notice-${label}`), leadId: input.leadId, ...notice });
   };
 
+  /**
+   * The sent version's PDF to the customer, once per version (the outbox key). Run after the
+   * `sendQuote` answer, so the rep never waits on a mail server. A version that cannot be emailed
+   * (no customer address) is mailed to the owner and left on the deal as needing attention.
+   */
+  const emailQuote = async (versionId: string) => {
+    try {
+      await mail.emailQuoteToCustomer({ versionId, idempotencyKey: `${input.dealId}:quote-email:${versionId}` });
+    } catch (error) {
+      // An activity failure wraps the activity's own error, whose message says why.
+      const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      await tell(
+        'owner',
+        'Quote not emailed',
+        `The quote was marked sent but not emailed to the customer: ${reason}`,
+        'quote-email-failed',
+      );
+      throw error;
+    }
+  };
+
   // ---- stages ------------------------------------------------------------------------------
   async function enterStage(
     to: DealStage,
@@ -542,6 +563,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       });
       quote.status = 'sent';
       quote.expiresAt = expiresAt;
+      if (patched('quote-email-to-customer')) inBackground('quote email', () => emailQuote(quote.versionId));
       return { versionId: quote.versionId, expiresAt };
     }),
     {
@@ -563,7 +585,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
         actor: request.actor.email,
         idempotencyKey: key('signature'),
       });
-      return { envelopeId: sent.envelopeId };
+      return { envelopeId: sent.envelopeId, signingUrl: sent.signingUrl ?? null };
     }),
     {
       validator: (request: desk.SignatureRequestInput) => {

@@ -112,6 +112,12 @@ export interface SignatureRequestInput {
   actor: ActorRef;
 }
 
+export interface SignatureRequested {
+  envelopeId: string;
+  /** The provider's page where the signer signs; null when the provider shares none. */
+  signingUrl: string | null;
+}
+
 /** From the e-signature webhook (already HMAC-verified and de-duplicated by the API). */
 export interface SignatureEvent {
   provider: string;
@@ -143,10 +149,10 @@ export const moveStage = defineUpdate<StageMoveResult, [StageMoveRequest]>('move
  * (other quotes of the deal keep theirs), decide the new one and start its approval if needed.
  */
 export const quoteVersionCreated = defineUpdate<QuoteApprovalStatus, [QuoteVersionNotice]>('quoteVersionCreated');
-/** Marks an approved version sent; its expiry timer starts. */
+/** Marks an approved version sent; its expiry timer starts and the customer is emailed the PDF (after the answer). */
 export const sendQuote = defineUpdate<{ versionId: string; expiresAt: string }, [SendQuoteRequest]>('sendQuote');
-/** Sends an approved (or sent) version for e-signature through the provider adapter. */
-export const requestSignature = defineUpdate<{ envelopeId: string }, [SignatureRequestInput]>('requestSignature');
+/** Sends an approved (or sent) version for e-signature through the provider adapter; the provider emails the signer. */
+export const requestSignature = defineUpdate<SignatureRequested, [SignatureRequestInput]>('requestSignature');
 export const signatureCompleted = defineSignal<[SignatureEvent]>('signatureCompleted');
 export const meetingScheduled = defineUpdate<{ remindAt: string[] }, [MeetingNotice]>('meetingScheduled');
 export const meetingCompleted = defineUpdate<{ followUp: string | null }, [MeetingOutcome]>('meetingCompleted');

@@ -57,6 +57,11 @@ export const POLICIES: Record<string, Policy> = {
   'GET /': { access: 'public', why: 'the dashboard page signs in with a token; it holds no data' },
   'POST /api/webhooks/forms': { access: 'signature', why: 'form tools sign the body with the webhook secret' },
   'POST /api/webhooks/esign/{provider}': { access: 'signature', why: 'the provider signs the body' },
+  'GET /u/{token}': {
+    access: 'signature',
+    why: "an email recipient's unsubscribe link is HMAC-signed; the page only asks to confirm",
+  },
+  'POST /u/{token}': { access: 'signature', why: "an email recipient's unsubscribe link is HMAC-signed" },
 
   'POST /api/leads': { access: 'token', scope: 'intake' },
   'POST /api/leads/{id}/events': { access: 'token', scope: 'intake', record: lead('write') },

@@ -27,6 +27,8 @@ import { catalogRoutes } from './routes/catalog';
 import { quoteRoutes } from './routes/quotes';
 import { mailboxRoutes } from './routes/mailbox';
 import { esignRoutes } from './routes/esign';
+import { unsubscribeRoutes } from './routes/unsubscribe';
+import { unsubscribeLinks } from '../email/unsubscribe-link';
 import type { SignatureProvider } from '../esign/adapter';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
@@ -51,6 +53,8 @@ export interface AppDeps {
   signatureProviders?: readonly SignatureProvider[];
   /** The Temporal web UI the dashboard links to; null or unset shows no link. */
   temporalUiUrl?: string | null;
+  /** Verifies the unsubscribe links in emails (src/cli/link-secret.ts); the worker signs with the same secret. */
+  linkSecret: string;
 }
 
 /** Who works each queue, from the active routing rules (none while no rules are loaded). */
@@ -108,6 +112,17 @@ export function createApp(deps: AppDeps): Express {
       temporal: deps.temporal,
       providers: deps.signatureProviders ?? [],
       logger: deps.logger,
+    }),
+  );
+  // No token: the recipient of an email has none; the link's signature is the credential (policy `signature`).
+  app.use(
+    unsubscribeRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      // Verifying needs no base URL; links are written by the worker with LEADFLOW_PUBLIC_URL.
+      links: unsubscribeLinks(deps.linkSecret, ''),
+      logger: deps.logger,
+      now: deps.now,
     }),
   );
   app.use(accountRoutes({ db: deps.db, now: deps.now }));

@@ -15,6 +15,7 @@ import { quotePaths } from './openapi/quotes';
 import { repPaths } from './openapi/reps';
 import { rulesPaths } from './openapi/rules';
 import { systemPaths } from './openapi/system';
+import { unsubscribePaths } from './openapi/unsubscribe';
 
 const tags = [
   { name: 'leads', description: 'Capture, list and inspect leads.' },
@@ -50,6 +51,11 @@ const tags = [
     description:
       'The quote builder: quotes on deals, their versions (optimistic concurrency by revision), differences, and HTML/PDF documents.',
   },
+  {
+    name: 'unsubscribe',
+    description:
+      "Recipients' one-click unsubscribe from marketing email (RFC 8058). Public: the link's HMAC signature is the only credential.",
+  },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
   { name: 'system', description: 'Health, this document and the dashboard.' },
 ];
@@ -83,6 +89,7 @@ export function openApiDocument(serverUrl?: string) {
       ...quotePaths,
       ...dealPaths,
       ...esignPaths,
+      ...unsubscribePaths,
       ...devPaths,
       ...systemPaths,
     },

@@ -93,7 +93,7 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     if (mode !== 'worker') await bootstrapAdmin(db, { tenant: config.tenant, dataDir: config.dataDir, logger });
     const mail = mode === 'api' ? undefined : await shutdown.add(await startMail(config, logger));
     // The embedded fake e-signature provider runs with `start` only; worker/api processes use ESIGN_FAKE_URL.
-    const esign = mode === 'start' ? await shutdown.add(await startEsign(config, logger)) : undefined;
+    const esign = mode === 'start' ? await shutdown.add(await startEsign(config, logger, mail)) : undefined;
     if (mail) {
       const deps = { db, registry: rules.registry, mail, signatureProvider: esign?.provider };
       await shutdown.add(await runWorker(config, deps, logger, { shutdown: shutdown.signal }));

@@ -24,6 +24,7 @@ import { ensureTool, temporalCli } from '../temporal/provision';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createLeadflowWorker } from '../temporal/worker';
 import type { Stoppable } from './stoppable';
+import { loadLinkSecret } from './link-secret';
 import { loadWebhookSecret, type WebhookSecret } from './webhook-secret';
 
 /**
@@ -89,6 +90,7 @@ export async function runWorker(
       mailer: deps.mail.mailer,
       mailFrom: deps.mail.from,
       publicUrl: config.publicUrl,
+      linkSecret: await loadLinkSecret(config),
       marketingEmail: config.marketingEmail,
       signatures: createSignatureSender({
         db: deps.db,
@@ -142,6 +144,7 @@ export async function runApi(
     // The embedded dev server's UI (run by `leadflow start` here or beside this `leadflow api`); a
     // cluster's UI address is not known, so the dashboard shows no link then.
     temporalUiUrl: config.temporal.mode === 'embedded' ? devServerUiUrl(config.temporal.uiPort) : null,
+    linkSecret: await loadLinkSecret(config),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
@@ -203,11 +206,13 @@ export async function startMail(
 /**
  * The e-signature adapter. With the fake provider and no ESIGN_FAKE_URL, the fake runs embedded on
  * 127.0.0.1 (its envelopes kept in the data dir), signing webhooks with the configured (or this
- * start's random) secret; call `deliverWebhooksTo(api.url)` once the API listens.
+ * start's random) secret and emailing signers through `mail`; call `deliverWebhooksTo(api.url)`
+ * once the API listens.
  */
 export async function startEsign(
   config: Config,
   logger: Logger,
+  mail?: { mailer: Mailer; from: string },
 ): Promise<
   Stoppable & { provider: SignatureProvider; fakeUrl: string | null; deliverWebhooksTo(apiUrl: string): void }
 > {
@@ -226,6 +231,7 @@ export async function startEsign(
     port: esign.fake.port,
     secret: esign.webhookSecret,
     stateFile: esign.fake.stateFile,
+    mail,
     logger: logger.child({ component: 'esign-fake' }),
   });
   logger.info({ url: fake.url }, 'embedded fake e-signature provider running (signer pages at /sign/<envelope>)');

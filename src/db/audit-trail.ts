@@ -1,8 +1,9 @@
 /**
  * The audit trail: who did what, when and why, to a deal, quote, approval, signature, contract,
  * token, person, material or product, and which leads' journeys stopped for a person to look
- * (`lead.needs-attention`). Rows are append-only and keyed by an idempotency key, so an activity
- * retry or a double-clicked button records one entry. Every layer that changes data writes here
+ * (`lead.needs-attention`) or unsubscribed from marketing email (`email.unsubscribed`). Rows are
+ * append-only and keyed by an idempotency key, so an activity retry or a double-clicked button
+ * records one entry. Every layer that changes data writes here
  * (use cases, activities, e-signature, API tokens), so the writer sits beside the database client;
  * reading the trail is a use case (src/usecases/audit-query.ts).
  */

@@ -20,6 +20,11 @@ export interface QuoteRenderInput {
   issuedAt: string;
 }
 
+/** The file name of a version's PDF, as downloads and emails name it: "Q-2026-0007-v2.pdf". */
+export function quotePdfFileName(quoteNumber: string, version: number): string {
+  return `${quoteNumber}-v${version}.pdf`;
+}
+
 /** One line of the line table, as display text; amounts without the currency code. */
 export interface QuoteDocumentLine {
   position: number;

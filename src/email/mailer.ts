@@ -15,6 +15,15 @@ export interface OutgoingEmail {
   html?: string;
   /** Extra headers, e.g. `List-Unsubscribe`. */
   headers?: Record<string, string>;
+  attachments?: EmailAttachment[];
+}
+
+/** A file sent with an email, e.g. a quote's PDF. */
+export interface EmailAttachment {
+  filename: string;
+  /** MIME type, e.g. `application/pdf`. */
+  contentType: string;
+  content: Uint8Array;
 }
 
 /** The server accepted the message for delivery. */

@@ -50,6 +50,11 @@ async function deliver(options: SmtpMailerOptions, email: OutgoingEmail): Promis
     html: email.html,
     messageId: email.messageId,
     headers: email.headers,
+    attachments: email.attachments?.map((file) => ({
+      filename: file.filename,
+      contentType: file.contentType,
+      content: Buffer.from(file.content),
+    })),
   }).compile();
   const envelope = mime.getEnvelope();
   const message = await mime.build();

@@ -88,18 +88,22 @@ export class WebhookDeliverer {
 
   /** Sleeps unless stopped; false when stopped. */
   private wait(ms: number): Promise<boolean> {
-    const signal = this.stopping.signal;
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepUnlessAborted(this.stopping.signal, ms);
   }
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts (at once if it already has). */
+export function sleepUnlessAborted(signal: AbortSignal, ms: number): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

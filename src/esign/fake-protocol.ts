@@ -48,6 +48,19 @@ export const DeliveryViewSchema = z.object({
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
 
+/**
+ * The email that invites the signer to the signer page, sent once per envelope when the provider
+ * has a mail server: `sending` survives a crash as `unknown` (never sent twice); `off` without one.
+ */
+export const INVITATION_STATES = ['pending', 'sending', 'sent', 'failed', 'unknown', 'off'] as const;
+export const InvitationViewSchema = z.object({
+  state: z.enum(INVITATION_STATES),
+  attempts: z.number().int(),
+  sentAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type InvitationView = z.infer<typeof InvitationViewSchema>;
+
 /** `GET /envelopes/:id` and the answer to every envelope write. */
 export const EnvelopeViewSchema = z.object({
   id: z.string(),
@@ -59,6 +72,8 @@ export const EnvelopeViewSchema = z.object({
   createdAt: z.string(),
   completedAt: z.string().nullable(),
   events: z.array(DeliveryViewSchema),
+  /** Absent from providers older than invitations. */
+  invitation: InvitationViewSchema.optional(),
 });
 export type EnvelopeView = z.infer<typeof EnvelopeViewSchema>;
 

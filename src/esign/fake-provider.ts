@@ -1,8 +1,9 @@
 /**
  * A local stand-in for a third-party e-signature service, over real HTTP: leadflow's adapter
  * (fake-client.ts) creates envelopes here, a person signs or declines on its signer page, and it
- * delivers HMAC-signed webhooks back to leadflow with retries. `npm start` runs one embedded;
- * tests start their own.
+ * delivers HMAC-signed webhooks back to leadflow with retries. Given a mail server, it emails each
+ * new envelope's signer a link to the signer page, once (fake-invitation.ts). `npm start` runs one
+ * embedded; tests start their own.
  *
  *   POST /envelopes                 create (Idempotency-Key header: one envelope per key)
  *   GET  /envelopes[/:id]           envelopes with their webhook events and delivery attempts
@@ -18,6 +19,7 @@ import { ZodError } from 'zod';
 import type { Logger } from '../logger';
 import type { SignatureOutcome } from './adapter';
 import { WebhookDeliverer } from './fake-delivery';
+import { InvitationSender, type InvitationMail } from './fake-invitation';
 import { EnvelopeCreateSchema, IdempotencyKeySchema, type EnvelopeView } from './fake-protocol';
 import { envelopeIndex, signerPage } from './fake-signer-page';
 import { EnvelopeStateError, FakeEnvelopeStore, type EnvelopeRecord } from './fake-store';
@@ -34,6 +36,10 @@ export interface FakeProviderOptions {
   stateFile?: string;
   retryDelaysMs?: number[];
   attemptTimeoutMs?: number;
+  /** Where the signer's invitation email goes out; without it no invitation is sent (state `off`). */
+  mail?: InvitationMail;
+  /** Waits between invitation attempts (default fake-invitation.ts DEFAULT_INVITATION_RETRY_DELAYS_MS). */
+  invitationRetryDelaysMs?: number[];
   logger?: Logger;
   now?: () => Date;
 }
@@ -65,16 +71,28 @@ export async function startFakeSignatureProvider(options: FakeProviderOptions): 
   const app = express();
   app.disable('x-powered-by');
   let baseUrl = '';
+  const signingUrl = (id: string) => `${baseUrl}/sign/${id}`;
+  const invitations = options.mail
+    ? new InvitationSender({
+        store,
+        mail: options.mail,
+        signingUrl,
+        retryDelaysMs: options.invitationRetryDelaysMs,
+        logger: options.logger,
+        now,
+      })
+    : undefined;
   const view = (envelope: EnvelopeRecord): EnvelopeView => ({
     id: envelope.id,
     status: envelope.status,
     title: envelope.title,
     signer: envelope.signer,
     metadata: envelope.metadata,
-    signingUrl: `${baseUrl}/sign/${envelope.id}`,
+    signingUrl: signingUrl(envelope.id),
     createdAt: envelope.createdAt,
     completedAt: envelope.completedAt,
     events: store.deliveriesOf(envelope.id),
+    ...(envelope.invitation ? { invitation: envelope.invitation } : {}),
   });
   const find = (id: string): EnvelopeRecord => {
     const envelope = store.envelope(id);
@@ -93,9 +111,15 @@ export async function startFakeSignatureProvider(options: FakeProviderOptions): 
       });
       return;
     }
-    const { envelope, created } = store.create(key.data, EnvelopeCreateSchema.parse(req.body), now());
+    const { envelope, created } = store.create(
+      key.data,
+      EnvelopeCreateSchema.parse(req.body),
+      now(),
+      invitations !== undefined,
+    );
+    if (created) invitations?.send(envelope);
     options.logger?.info(
-      { envelopeId: envelope.id, signingUrl: `${baseUrl}/sign/${envelope.id}`, created },
+      { envelopeId: envelope.id, signingUrl: signingUrl(envelope.id), created },
       'fake e-signature: envelope sent',
     );
     res.status(created ? 201 : 200).json(view(envelope));
@@ -144,12 +168,14 @@ export async function startFakeSignatureProvider(options: FakeProviderOptions): 
   });
   baseUrl = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   for (const delivery of store.pendingDeliveries()) deliverer.deliver(delivery);
+  invitations?.resume();
   return {
     url: baseUrl,
     setWebhookUrl(url) {
       webhookUrl = url;
     },
     async stop() {
+      await invitations?.stop();
       await deliverer.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

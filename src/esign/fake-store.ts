@@ -11,6 +11,7 @@ import {
   DeliveryViewSchema,
   ENVELOPE_STATUSES,
   EnvelopeCreateSchema,
+  InvitationViewSchema,
   type DeliveryView,
   type EnvelopeCreate,
   type EventType,
@@ -23,6 +24,8 @@ const EnvelopeRecordSchema = EnvelopeCreateSchema.extend({
   status: z.enum(ENVELOPE_STATUSES),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
+  /** Absent in state files written before invitations: nothing to send. */
+  invitation: InvitationViewSchema.optional(),
 });
 export type EnvelopeRecord = z.infer<typeof EnvelopeRecordSchema>;
 
@@ -55,7 +58,12 @@ export class FakeEnvelopeStore {
   }
 
   /** The envelope for this idempotency key: the existing one, or a new one from `input`. */
-  create(idempotencyKey: string, input: EnvelopeCreate, now: Date): { envelope: EnvelopeRecord; created: boolean } {
+  create(
+    idempotencyKey: string,
+    input: EnvelopeCreate,
+    now: Date,
+    invite: boolean,
+  ): { envelope: EnvelopeRecord; created: boolean } {
     const existing = this.envelopeByKey(idempotencyKey);
     if (existing) return { envelope: existing, created: false };
     const envelope: EnvelopeRecord = {
@@ -65,6 +73,7 @@ export class FakeEnvelopeStore {
       status: 'sent',
       createdAt: now.toISOString(),
       completedAt: null,
+      invitation: { state: invite ? 'pending' : 'off', attempts: 0, sentAt: null, error: null },
     };
     this.remember(envelope);
     this.save();
@@ -114,6 +123,11 @@ export class FakeEnvelopeStore {
     return [...this.deliveries.values()]
       .filter((d) => d.envelopeId === envelopeId)
       .map(({ eventId, type, state, attempts }) => ({ eventId, type, state, attempts }));
+  }
+
+  /** Envelopes whose invitation still has to go out. */
+  pendingInvitations(): EnvelopeRecord[] {
+    return this.list().filter((envelope) => envelope.invitation?.state === 'pending');
   }
 
   pendingDeliveries(): DeliveryRecord[] {

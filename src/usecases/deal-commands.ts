@@ -19,6 +19,8 @@ import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
+import { quoteRecipient } from '../domain/quote-mail';
+import { storedVersion } from './quote-views';
 import { markEngaged } from './stakeholders';
 import { approvalPricing } from './quote-views';
 
@@ -263,13 +265,25 @@ async function versionOnWritableDeal(deps: DealCommandDeps, actor: Actor, quoteI
   return { deal, version: row };
 }
 
+/**
+ * Marks an approved version sent; the deal then emails its PDF to the customer (once, through the
+ * outbox). Refused (422) when there is nobody to email: no `customer.email` on the quote and no
+ * email on the deal's lead. Answers with the address the email goes to.
+ */
 export async function sendQuoteVersion(
   deps: DealCommandDeps,
   actor: Actor,
   quoteId: string,
   version: number,
-): Promise<{ versionId: string; expiresAt: string }> {
+): Promise<{ versionId: string; expiresAt: string; customerEmail: string }> {
   const { deal, version: row } = await versionOnWritableDeal(deps, actor, quoteId, version);
+  const lead = await deps.db.lead.findUnique({ where: { id: deal.leadId }, select: { email: true } });
+  const recipient = quoteRecipient(storedVersion(row).content, lead?.email ?? null);
+  if (!recipient)
+    throw new LeadflowError(
+      'not_allowed',
+      `Quote version ${version} has no customer email and the deal's lead has none, so sending it would reach nobody: edit the quote with customer.email, then send the new version.`,
+    );
   const send = () =>
     updateWorkflow(
       deps.temporal,
@@ -282,7 +296,7 @@ export async function sendQuoteVersion(
   // approved here while the deal still waits. Give the deal up to two seconds to hear it.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await send();
+      return { ...(await send()), customerEmail: recipient.email };
     } catch (error) {
       const waiting =
         error instanceof LeadflowError && error.code === 'conflict' && error.message.includes('pending-approval');
@@ -300,7 +314,7 @@ export async function requestQuoteSignature(
   quoteId: string,
   version: number,
   signer: { name: string; email: string },
-): Promise<{ envelopeId: string }> {
+): Promise<desk.SignatureRequested> {
   const { deal, version: row } = await versionOnWritableDeal(deps, actor, quoteId, version);
   return updateWorkflow(
     deps.temporal,

@@ -11,7 +11,7 @@ import { formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion } f
 import { contractValueOf, LINE_BILLINGS, type QuoteContent, type QuoteTotals } from '../domain/quote';
 import { diffQuoteVersions, type AmountChange } from '../domain/quote-diff';
 import { reviewPrices } from '../domain/quote-pricing';
-import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
+import { quotePdfFileName, renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import { renderQuotePdf } from '../quotes/quote-pdf';
 import { findDeal } from './deal-access';
 import { LeadflowError } from '../domain/errors';
@@ -377,7 +377,7 @@ export async function renderQuoteVersion(
     case 'html':
       return { format, html: renderQuoteHtml(input) };
     case 'pdf':
-      return { format, pdf: await renderQuotePdf(input), fileName: `${quote.number}-v${row.version}.pdf` };
+      return { format, pdf: await renderQuotePdf(input), fileName: quotePdfFileName(quote.number, row.version) };
   }
 }
 

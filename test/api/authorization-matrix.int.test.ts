@@ -42,6 +42,8 @@ const row = (
 //                                  anon  repA   repB   mgrA   mgrB   revops intake other
 const PUBLIC = row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
 const SIGNED = row(401, 401, 401, 401, 401, 401, 401, 401); // no valid signature, whoever calls
+/** An unsubscribe link whose signature does not verify is not found, whoever calls (tokens do not matter). */
+const SIGNED_LINK = row(404, 404, 404, 404, 404, 404, 404, 404);
 const ANY_TOKEN = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
 const INTAKE = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
 const TENANT_READ = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 403, 'ok');
@@ -68,6 +70,8 @@ const EXPECTED: Record<string, Row> = {
   'GET /': PUBLIC,
   'POST /api/webhooks/forms': SIGNED,
   'POST /api/webhooks/esign/{provider}': SIGNED,
+  'GET /u/{token}': SIGNED_LINK,
+  'POST /u/{token}': SIGNED_LINK,
 
   'POST /api/leads': INTAKE,
   'GET /api/leads': TENANT_READ,

@@ -88,6 +88,7 @@ describe('deal desk at full length (time-skipping)', () => {
         mailer: createSmtpMailer({ host: sink.host, port: sink.port, secure: false }),
         mailFrom: 'leadflow <no-reply@leadflow.local>',
         publicUrl: 'http://127.0.0.1:3000',
+        linkSecret: 'test-link-secret-0123456789abcdefghijklmnop',
         marketingEmail: 'marketing@leadflow.local',
         signatures: async (input) =>
           sendForSignature({ db: database.db, provider, publicUrl: 'http://127.0.0.1:3000' }, input),

@@ -16,12 +16,14 @@ import type { MailSink } from '../../src/email/mail-sink';
 import type { Mailer } from '../../src/email/mailer';
 import { messageIdFor } from '../../src/email/message-id';
 import { createSmtpMailer } from '../../src/email/smtp-mailer';
+import { unsubscribeLinks } from '../../src/email/unsubscribe-link';
 import { loadRulesetFromDir } from '../../src/rules/load-dir';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { quietLogger, startDroppingServer, startSink, tempMailboxDir } from './support';
 
 const FROM = 'Grace Hopper <grace@leadflow.local>';
+const links = unsubscribeLinks('send-email-test-link-secret-0123456789', 'https://leadflow.example');
 const unique = () => randomBytes(4).toString('hex');
 
 /** A mailer whose process dies right after the server accepted the message: the result is never recorded. */
@@ -47,7 +49,8 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
   let database: TestDatabase;
   let sink: MailSink;
   const smtp = () => createSmtpMailer({ host: sink.host, port: sink.port, secure: false });
-  const activities = (mailer: Mailer = smtp()) => createEmailActivities({ db: database.db, mailer, from: FROM });
+  const activities = (mailer: Mailer = smtp()) =>
+    createEmailActivities({ db: database.db, mailer, from: FROM, unsubscribe: links });
   const emailTo = (to: string, overrides: Partial<SendEmailInput> = {}): SendEmailInput => ({
     idempotencyKey: `test:${unique()}:step:0`,
     to,
@@ -89,7 +92,7 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
       contact: { firstName: 'Ada' },
       company: { name: 'Analytical Engines' },
       owner: { firstName: 'Grace', meetingLink: 'https://cal.example/grace' },
-      unsubscribeUrl: `https://leadflow.example/u/${leadId}`,
+      unsubscribeUrl: links.urlFor(leadId),
     });
     const key = `enrolment-${leadId}:step:0`;
 
@@ -101,10 +104,17 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
       text: rendered.text,
       html: rendered.html,
       template: 'mql-intro',
+      kind: 'marketing',
     });
 
     const [arrived, ...more] = await arrivedFor(to);
     expect(more).toEqual([]);
+    // Marketing email carries the lead's signed one-click link (RFC 8058), the same as in its body.
+    // Headers may be folded onto a second line (RFC 5322); a mail client unfolds them.
+    const raw = (await sink.get(arrived!.id))!.raw.replace(/\r\n[ \t]+/g, ' ');
+    expect(raw).toContain(`List-Unsubscribe: <${links.urlFor(leadId)}>`);
+    expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(arrived!.text).toContain(`Unsubscribe: ${links.urlFor(leadId)}`);
     expect(arrived).toMatchObject({
       subject: 'Ada, a quick question about Analytical Engines',
       text: rendered.text,
@@ -130,6 +140,16 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
     expect(
       await database.db.lead.findUniqueOrThrow({ where: { id: leadId }, include: { emails: true } }),
     ).toMatchObject({ emails: [{ id: key, status: 'sent' }] });
+  });
+
+  it('when a marketing email names no lead, or the worker cannot sign links, then it fails non-retryably and nothing is sent', async () => {
+    const to = `nolink-${unique()}@example.com`;
+    const noLead = await failureOf(activities().sendEmail(emailTo(to, { kind: 'marketing' })));
+    expect(noLead).toMatchObject({ type: 'UnsubscribeLinkMissing', nonRetryable: true });
+    const unsigned = createEmailActivities({ db: database.db, mailer: smtp(), from: FROM });
+    const noSecret = await failureOf(unsigned.sendEmail(emailTo(to, { kind: 'marketing', leadId: 'lead-x' })));
+    expect(noSecret).toMatchObject({ type: 'UnsubscribeLinkMissing', nonRetryable: true });
+    expect(await arrivedFor(to)).toEqual([]);
   });
 
   it('when sendEmail runs twice with the same key, then one message arrives and the second call reports the first send', async () => {

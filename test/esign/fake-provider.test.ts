@@ -12,6 +12,8 @@ import {
   type FakeSignatureProvider,
 } from '../../src/esign/fake-provider';
 import type { EnvelopeView } from '../../src/esign/fake-protocol';
+import { createSmtpMailer } from '../../src/email/smtp-mailer';
+import { startSink, tempMailboxDir } from '../email/support';
 
 const SECRET = 'fake-provider-secret-0123456789';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -233,5 +235,66 @@ describe('fake e-signature provider', () => {
       client.verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers as Record<string, string>),
     ).toMatchObject({ envelopeId, status: 'signed' });
     expect((await client.send(input('restart'))).envelopeId).toBe(envelopeId);
+  });
+
+  describe('the signer invitation', () => {
+    /** The embedded SMTP sink standing in for the signer's mail server, and the provider's mail through it. */
+    async function signerMailbox() {
+      const mailbox = tempMailboxDir();
+      const sink = await startSink(mailbox.dir);
+      cleanups.push(
+        () => mailbox.remove(),
+        () => sink.stop(),
+      );
+      const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: false });
+      return { sink, mail: { mailer, from: 'Acme Sales <sales@acme.example>' } };
+    }
+
+    it('when an envelope is sent three times with one key, then the signer gets one email with the signing link', async () => {
+      const { sink, mail } = await signerMailbox();
+      const { fake, client } = await startFake({ mail });
+      const sends = await Promise.all([1, 2, 3].map(() => client.send(input('invite-once'))));
+      const { envelopeId, signingUrl } = sends[0]!;
+      expect(signingUrl).toBe(`${fake.url}/sign/${envelopeId}`);
+
+      const sent = await until(
+        () => envelope(fake, envelopeId),
+        (e) => e.invitation?.state === 'sent',
+      );
+      expect(sent.invitation).toMatchObject({ state: 'sent', attempts: 1, error: null });
+      const inbox = await sink.list({ to: 'jana@acme.de' });
+      expect(inbox).toHaveLength(1);
+      expect(inbox[0]).toMatchObject({ subject: 'Please sign: Quote Q-2026-0001 (version 1)' });
+      expect(inbox[0]!.text).toContain(`Hello Jana Berg,`);
+      expect(inbox[0]!.text).toContain(signingUrl);
+    });
+
+    it('when the mail server is down at first, then the invitation is retried and arrives once; without a mail server none is sent', async () => {
+      const { sink, mail } = await signerMailbox();
+      const port = sink.port;
+      await sink.stop();
+      const { fake, client } = await startFake({ mail, invitationRetryDelaysMs: [300, 300, 300, 300] });
+      const { envelopeId } = await client.send(input('invite-retry'));
+      await until(
+        () => envelope(fake, envelopeId),
+        (e) => (e.invitation?.attempts ?? 0) >= 1 && e.invitation?.state === 'pending',
+      );
+      const backDir = tempMailboxDir();
+      const back = await startSink(backDir.dir, port);
+      cleanups.push(
+        () => backDir.remove(),
+        () => back.stop(),
+      );
+      const sent = await until(
+        () => envelope(fake, envelopeId),
+        (e) => e.invitation?.state === 'sent',
+      );
+      expect(sent.invitation!.attempts).toBeGreaterThan(1);
+      expect(await back.list({ to: 'jana@acme.de' })).toHaveLength(1);
+
+      const { fake: mute, client: muteClient } = await startFake();
+      const quiet = await muteClient.send(input('no-mail'));
+      expect((await envelope(mute, quiet.envelopeId)).invitation).toMatchObject({ state: 'off', attempts: 0 });
+    });
   });
 });

@@ -67,6 +67,7 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
         mailer: createSmtpMailer({ host: sink.host, port: sink.port, secure: false }),
         mailFrom: 'leadflow <no-reply@leadflow.local>',
         publicUrl: 'http://127.0.0.1:3000',
+        linkSecret: 'test-link-secret-0123456789abcdefghijklmnop',
         marketingEmail: 'marketing@leadflow.local',
       }),
     });

@@ -28,6 +28,7 @@ describe('domain errors raised by activities', () => {
       mailer: { send: () => Promise.reject(new Error('unused')) } as never,
       mailFrom: 'x@y.z',
       publicUrl: 'http://localhost',
+      linkSecret: 'test-link-secret-0123456789abcdefghijklmnop',
       marketingEmail: 'm@y.z',
     });
   });

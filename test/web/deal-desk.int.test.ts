@@ -217,4 +217,51 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     });
     await page.close();
   });
+
+  it('when an approver follows the "Review and decide" link of their email, then the dashboard answers 200 HTML, asks them to sign in, and then opens that approval focused', async () => {
+    const pending = await pendingApproval('linus@kernels.io');
+    const email = await vi.waitFor(
+      async () => {
+        const found = (await system.mailbox!.list({ to: MANAGER })).find((m) =>
+          m.subject.startsWith(`Approval needed: ${pending.quoteNumber} v1`),
+        );
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    const written = /Review and decide: (\S+)/.exec(email.text)?.[1] ?? '';
+    expect(written).toBe(`${system.config.publicUrl}/#/approvals/${pending.approvalId}`);
+    // Emails carry LEADFLOW_PUBLIC_URL; this system's API listens on a port picked at start.
+    const link = written.replace(system.config.publicUrl, system.url);
+    const target = await fetch(link);
+    expect(target.status).toBe(200);
+    expect(target.headers.get('content-type')).toMatch(/^text\/html/);
+
+    const page = await browser.newPage();
+    const refused = cspViolations(page);
+    await page.goto(link);
+    await expect
+      .poll(() => page.locator('#linked-approval').textContent())
+      .toContain(`Sign in with your API token (top right) to review and decide approval ${pending.approvalId}`);
+    await page.fill('#signin input[name=token]', manager);
+    await page.click('#signin button');
+    const item = page.locator(`.approval[data-approval="${pending.approvalId}"]`);
+    await expect.poll(() => item.getAttribute('class')).toBe('approval linked');
+    expect(await page.locator('.approval.linked').count()).toBe(1);
+    // The comment box of that approval has the focus: type, then Approve or Reject.
+    expect(
+      await page.evaluate(
+        'document.activeElement.name + " in " + document.activeElement.closest(".approval").dataset.approval',
+      ),
+    ).toBe(`comment in ${pending.approvalId}`);
+    expect(await page.locator('#linked-approval').textContent()).toContain('waits for your decision');
+
+    // A link to an approval that is not (or no longer) theirs to decide says why instead.
+    await page.evaluate('location.hash = "#/approvals/apr_unknown"');
+    await expect.poll(() => page.locator('#linked-approval .error').textContent()).toContain('apr_unknown');
+    expect(await page.locator('.approval.linked').count()).toBe(0);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
 });

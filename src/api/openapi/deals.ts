@@ -128,12 +128,18 @@ export const dealPaths = {
     post: {
       operationId: 'sendQuoteVersion',
       tags: ['quotes'],
-      summary: 'Mark an approved quote version sent; it expires after its validity date (a durable timer)',
+      summary:
+        'Mark an approved quote version sent and email its PDF to the customer; it expires after its validity date (a durable timer)',
+      description:
+        'The email (PDF attached, replies to the deal owner) goes to `customer.email` of the quote, else the email of the lead the deal came from, once per version, through the outbox, moments after this answer. It is transactional: it reaches the customer even if they unsubscribed from marketing. 422 `not_allowed` when neither address exists.',
       ...needsToken,
       parameters: quoteParams,
       responses: {
-        '200': described('`{ versionId, expiresAt }`.'),
+        '200': described('`{ versionId, expiresAt, customerEmail }`: `customerEmail` is where the quote email goes.'),
         ...errors('404', [...rejected], '503'),
+        '422': errorResponse(
+          "Nobody to email: the quote has no `customer.email` and the deal's lead no email (`not_allowed`). Edit the quote with one.",
+        ),
         ...unauthenticated,
         ...notWritable,
       },
@@ -148,7 +154,9 @@ export const dealPaths = {
       parameters: quoteParams,
       requestBody: body(SignatureSchema),
       responses: {
-        '202': described("`{ envelopeId }`: the provider's envelope."),
+        '202': described(
+          "`{ envelopeId, signingUrl }`: the provider's envelope and the page where the signer signs (null if the provider shares none). The provider emails the signer that link.",
+        ),
         ...errors('400', '404', [...rejected], '503'),
         ...unauthenticated,
         ...notWritable,

@@ -1,0 +1,9 @@
+/**
+ * Links in emails to leadflow's own people open the dashboard, where they sign in and act; a raw
+ * `/api/…` URL answers 401 in a browser (no token) and shows JSON at best. Pure.
+ */
+
+/** The dashboard with one approval request opened (src/web/index.html handles `#/approvals/<id>`). */
+export function approvalDashboardUrl(publicUrl: string, requestId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/#/approvals/${encodeURIComponent(requestId)}`;
+}
