@@ -134,7 +134,7 @@ describe.each(providers)('audit trail API on %s', (provider) => {
     { when: 'no token', query: '', token: null, status: 401, path: null },
     {
       when: 'an unknown subject type',
-      query: '?subjectType=lead',
+      query: '?subjectType=planet',
       token: 'reader',
       status: 400,
       path: 'query.subjectType',
