@@ -24,7 +24,10 @@ export interface Sight {
   all: boolean;
   /** The tenant's administrators (revops): they manage everyone's tokens. */
   admin: boolean;
-  /** Emails (as stored, and lower case) whose leads and deals the caller sees: themself and everyone below them. */
+  /**
+   * Emails whose leads and deals the caller sees (themself and everyone below them), in every
+   * spelling the roster holds and lower case: SQLite has no case-insensitive `in`.
+   */
   owners: string[];
   /** Queues the caller works. */
   queues: string[];
@@ -73,24 +76,19 @@ export async function sightOf(db: Pick<Db, 'rep'>, actor: Actor, queueMembers: Q
   return { tenant: actor.tenant, all: false, admin: false, owners: [...owners], queues, me };
 }
 
-/** Owner emails are matched in every spelling the roster holds (SQLite has no case-insensitive `in`). */
-function ownerIn(owners: string[]) {
-  return { in: owners };
-}
-
 /** The leads the sight covers (for lists and lookups). */
 export function leadsInSight(sight: Sight): Prisma.LeadWhereInput {
   if (sight.all) return { tenant: sight.tenant };
   return {
     tenant: sight.tenant,
-    OR: [{ ownerId: ownerIn(sight.owners) }, ...(sight.queues.length ? [{ queue: { in: sight.queues } }] : [])],
+    OR: [{ ownerId: { in: sight.owners } }, ...(sight.queues.length ? [{ queue: { in: sight.queues } }] : [])],
   };
 }
 
 /** The deals the sight covers; `read` adds those the caller's approval steps are about. */
 export function dealsInSight(sight: Sight, need: Need = 'read'): Prisma.DealWhereInput {
   if (sight.all) return { tenant: sight.tenant };
-  const owned: Prisma.DealWhereInput = { ownerEmail: ownerIn(sight.owners) };
+  const owned: Prisma.DealWhereInput = { ownerEmail: { in: sight.owners } };
   if (need === 'write') return { tenant: sight.tenant, ...owned };
   return {
     tenant: sight.tenant,
@@ -110,7 +108,7 @@ export function approvalsInSight(sight: Sight): Prisma.ApprovalRequestWhereInput
     tenant: sight.tenant,
     OR: [
       { steps: { some: { OR: [{ assigneeEmail: sight.me }, { delegatedFrom: sight.me }] } } },
-      { quoteVersion: { quote: { deal: { ownerEmail: ownerIn(sight.owners) } } } },
+      { quoteVersion: { quote: { deal: { ownerEmail: { in: sight.owners } } } } },
     ],
   };
 }

@@ -84,13 +84,8 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
         throw new LeadflowError('validation_failed', 'The form submission is not a valid lead; see fields.', {
           details: fieldErrors(lead.error),
         });
-      const { tenant, ...fields } = lead.data;
-      // The webhook secret belongs to the installation's default tenant; a form cannot post into another.
-      if (tenant !== undefined && tenant !== deps.defaultTenant)
-        throw new LeadflowError(
-          'forbidden',
-          `Form webhooks deliver into tenant ${deps.defaultTenant}; a submission cannot name tenant ${tenant}.`,
-        );
+      // Forms carry no tenant (toLeadInput maps none): the secret belongs to the installation's tenant.
+      const { tenant: _none, ...fields } = lead.data;
       const input = { ...fields, tenant: deps.defaultTenant };
       const outcome = await answerIdempotently(
         req,
