@@ -210,3 +210,19 @@ function safeDecode(value: string): string {
     return value;
   }
 }
+
+/**
+ * The documented resource a path names, and the methods it supports: the template that matches
+ * with the most literal segments wins, as in OpenAPI (`/stakeholders/graph` is not the
+ * stakeholder called "graph"). `undefined` when the path names no documented resource.
+ */
+export function resourceFor(path: string): { template: string; methods: string[] } | undefined {
+  let best: { template: string; literals: number } | undefined;
+  for (const entry of COMPILED) {
+    if (!entry.pattern.test(path)) continue;
+    if (best === undefined || entry.literals > best.literals) best = entry;
+  }
+  if (best === undefined) return undefined;
+  const methods = COMPILED.filter((entry) => entry.template === best.template).map((entry) => entry.method);
+  return { template: best.template, methods: [...new Set(methods)] };
+}

@@ -15,6 +15,7 @@ import { auditRoutes } from './routes/audit';
 import { dealRoutes } from './routes/deals';
 import { authenticate } from '../auth/authenticate';
 import { enforceAccess } from './access';
+import { methodsOfResources } from './methods';
 import { requireActor } from '../auth/actor';
 import { LeadflowError } from '../domain/errors';
 import { BadTokenBackoff, DEFAULT_BACKOFF, withBadTokenBackoff } from './abuse/bad-token-backoff';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.abuse.trustProxy);
   app.use(securityHeaders());
+  app.use(methodsOfResources());
   app.use(express.json({ limit: '256kb', strict: true, verify: keepRawBody }));
   const limits = requestRateLimits(deps.abuse, deps.logger);
 

@@ -11,6 +11,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   stale_revision: 409,
   not_allowed: 422,
   rate_limited: 429,
@@ -29,10 +30,19 @@ export interface FieldError {
 
 /** Turns zod issues into field-level messages: `{ path: "sourceDetails.campaign", message }`. */
 export function fieldErrors(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length ? issue.path.map(String).join('.') : '(body)',
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
+  const seen = new Set<string>();
+  const fields: FieldError[] = [];
+  for (const issue of error.issues) {
+    const field = {
+      path: issue.path.length ? issue.path.map(String).join('.') : '(body)',
+      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+    };
+    // Two checks of one value may fail with one message (1e308 is neither a safe integer nor ≤ 10M).
+    const key = `${field.path}\u0000${field.message}`;
+    if (!seen.has(key)) fields.push(field);
+    seen.add(key);
+  }
+  return fields;
 }
 
 /**
@@ -71,8 +81,18 @@ function toErrorBody(error: unknown): {
       error: { code: error.code, message: error.message, ...(fields ? { fields } : {}) },
     };
   }
-  const httpError = error as { type?: string; status?: number; message?: string };
+  const httpError = error as { type?: string; status?: number; message?: string; body?: unknown };
   if (httpError.type === 'entity.parse.failed') {
+    const valueKind = jsonKindOf(httpError.body);
+    if (valueKind !== undefined)
+      return {
+        status: 400,
+        error: {
+          code: 'validation_failed',
+          message: `The request body must be a JSON object; it is ${valueKind}.`,
+          fields: [{ path: '(body)', message: `must be a JSON object, not ${valueKind}` }],
+        },
+      };
     return {
       status: 400,
       error: {
@@ -106,4 +126,21 @@ function toErrorBody(error: unknown): {
     return { status: httpError.status, error: { code: 'bad_request', message: httpError.message ?? 'Bad request.' } };
   }
   return { status: 500, error: { code: 'internal', message: 'An unexpected error occurred; it has been logged.' } };
+}
+
+/**
+ * Body-parser's strict mode refuses a body that is valid JSON but not an object or array (`null`,
+ * `42`, `"x"`) with a misleading "not valid JSON". Names what the body is instead, or `undefined`
+ * when it really is not JSON.
+ */
+function jsonKindOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (value === null) return 'null';
+  return typeof value === 'object' ? undefined : `a ${typeof value}`;
 }

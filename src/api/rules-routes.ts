@@ -20,7 +20,8 @@ export interface RulesRoutesDeps {
 
 export const validateBody = z
   .strictObject({
-    text: z.string().max(512 * 1024, 'a rule file must be under 512 kB'),
+    // 128 k characters stays under the API's 256 kB body limit even as JSON (the largest shipped file is 8 kB).
+    text: z.string().max(128 * 1024, 'a rule file must be under 128 k characters'),
     fileName: z.string().min(1).max(200).optional(),
     kind: z.enum(RULE_KINDS).optional(),
   })
@@ -30,7 +31,16 @@ export const validateBody = z
       message: `give "kind" (${RULE_KINDS.join(', ')}) or a "fileName" such as "routing.yaml"`,
       path: ['kind'],
     },
-  );
+  )
+  .meta({
+    anyOf: [
+      { required: ['kind'] },
+      {
+        required: ['fileName'],
+        properties: { fileName: { pattern: `(^|[\\\\/])(${RULE_KINDS.join('|')})\\.ya?ml$` } },
+      },
+    ],
+  });
 
 export const versionParams = z.object({
   hash: z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"'),

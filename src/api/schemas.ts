@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { text } from '../domain/text-field';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
 
 /** Wire schemas of the HTTP API. Types are derived from them; the OpenAPI document too. */
-
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const SourceDetailsSchema = z
   .object({
@@ -17,14 +15,84 @@ export const SourceDetailsSchema = z
   })
   .strict();
 
+/**
+ * An email address, trimmed, within RFC 5321's limits: at most 254 characters, a local part of at
+ * most 64, domain labels of at most 63 that neither start nor end with "-". The OpenAPI document
+ * says `format: email` (with zod's pattern), and clients and fuzzers check that format with these
+ * same limits, so the document and the server agree on every address.
+ */
+export const emailAddress = (message = 'must be a valid email address') =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim() : value),
+    z
+      .email(message)
+      .max(254, message)
+      .refine((address) => fitsRfc5321(address), message),
+  );
+
+function fitsRfc5321(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const labels = address.slice(at + 1).split('.');
+  return local.length <= 64 && labels.every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
+/**
+ * Numbers in attributes are stored as JSON and compared by the rules, so they must survive the
+ * round trip exactly: beyond ±2^53 a JSON number loses digits, and 1.8e308 reads back as null.
+ */
+const SAFE = Number.MAX_SAFE_INTEGER;
+const attributeNumber = z
+  .number()
+  .min(-SAFE, `must be between -${SAFE} and ${SAFE}`)
+  .max(SAFE, `must be between -${SAFE} and ${SAFE}`);
+
+const EMPLOYEES = 'must be the number of employees: a whole number from 1 to 10,000,000';
+const REVENUE = 'must be the annual revenue: a number from 0 to 10,000,000,000,000';
+
+/**
+ * Attributes the shipped rules read as numbers (src/domain/lead-facts.ts). Their bounds are the
+ * real world's: the largest employer has about 2.3 million people, so 10 million leaves room and
+ * still catches a typo or an overflow. A form may send employees as digits ("1200").
+ */
+const knownAttributes = {
+  employees: z
+    .union(
+      [
+        z.int(EMPLOYEES).min(1, EMPLOYEES).max(10_000_000, EMPLOYEES),
+        z
+          .string()
+          .regex(/^(?:[1-9]\d{0,6}|10000000)$/, EMPLOYEES)
+          .transform(Number),
+      ],
+      { error: EMPLOYEES },
+    )
+    .optional(),
+  annualRevenue: z.number({ error: REVENUE }).min(0, REVENUE).max(10_000_000_000_000, REVENUE).optional(),
+};
+
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export const AttributesSchema = z
+  .object(knownAttributes)
+  .catchall(
+    z.union([z.string().max(500), attributeNumber, z.boolean()], {
+      error: 'attribute values are strings, numbers (within ±2^53) or booleans',
+    }),
+  )
+  .superRefine((attributes, ctx) => {
+    const names = Object.keys(attributes);
+    if (names.length > 100) ctx.addIssue({ code: 'custom', path: [], message: 'at most 100 attributes' });
+    for (const name of names) {
+      if (!ATTRIBUTE_NAME.test(name))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'attribute names are letters, digits and _' });
+    }
+  })
+  .meta({ propertyNames: { pattern: ATTRIBUTE_NAME.source }, maxProperties: 100 });
+
 export const LeadInputSchema = z
   .object({
-    email: z
-      .string()
-      .trim()
-      .max(320, 'must be at most 320 characters')
-      .pipe(z.email('must be a valid email address'))
-      .optional(),
+    email: emailAddress().optional(),
     externalId: z
       .string()
       .trim()
@@ -53,15 +121,7 @@ export const LeadInputSchema = z
       .optional(),
     source: z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` }),
     sourceDetails: SourceDetailsSchema.default({}),
-    attributes: z
-      .record(
-        z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names are letters, digits and _'),
-        z.union([z.string().max(500), z.number().finite(), z.boolean()], {
-          error: 'attribute values are strings, numbers or booleans',
-        }),
-      )
-      .refine((attributes) => Object.keys(attributes).length <= 100, 'at most 100 attributes')
-      .default({}),
+    attributes: AttributesSchema.default({}),
   })
   .strict()
   .superRefine((lead, ctx) => {
@@ -103,13 +163,25 @@ export const LeadResponseSchema = z.object({
   lastName: z.string().nullable(),
   company: z.string().nullable(),
   title: z.string().nullable(),
+  phone: z.string().nullable(),
+  country: z.string().nullable(),
   source: z.enum(LEAD_SOURCES),
   sourceDetails: SourceDetailsSchema,
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   stage: z.enum(LEAD_STAGES),
   score: z.number().int(),
-  ownerId: z.string().nullable(),
+  ownerId: z.string().nullable().describe("The owning rep's email, once routed."),
+  queue: z.string().nullable().describe('The queue holding the lead when no rep owns it.'),
   journeyId: z.string(),
+  timeZone: z.string().nullable().describe("The lead's IANA time zone (send windows), when known."),
+  mqlAt: z.string().nullable(),
+  sqlAt: z.string().nullable(),
+  firstTouchAt: z.string().nullable(),
+  slaDueAt: z.string().nullable().describe('When the first-touch SLA is due.'),
+  slaStatus: z.enum(['none', 'running', 'met', 'breached']),
+  bant: z.record(z.string(), z.unknown()).nullable().describe('The BANT qualification, once recorded.'),
+  disqualifiedReason: z.string().nullable(),
+  pinnedRulesVersion: z.string().nullable().describe('Set when the journey runs on a pinned ruleset version.'),
   journeyStatus: z
     .enum(['running', 'needs-attention'])
     .describe('`needs-attention`: a step of the journey failed for good; `attentionReason` says which and why.'),
@@ -134,6 +206,33 @@ export const LeadResponseSchema = z.object({
       reason: z.string(),
       rulesetVersion: z.string().nullable(),
       occurredAt: z.string(),
+    }),
+  ),
+  tasks: z.array(
+    z.object({
+      kind: z.string(),
+      title: z.string(),
+      ownerEmail: z.string().nullable(),
+      dueAt: z.string(),
+      status: z.string(),
+    }),
+  ),
+  emails: z.array(
+    z.object({
+      toAddress: z.string(),
+      subject: z.string(),
+      template: z.string().nullable(),
+      status: z.string(),
+      sentAt: z.string().nullable(),
+    }),
+  ),
+  enrolments: z.array(
+    z.object({
+      cadence: z.string(),
+      status: z.string(),
+      nextStepName: z.string().nullable(),
+      nextStepAt: z.string().nullable(),
+      stoppedReason: z.string().nullable(),
     }),
   ),
   journey: z.union([
@@ -170,8 +269,8 @@ export const LeadListQuerySchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes')
       .optional(),
     stage: z.enum(LEAD_STAGES, { error: `must be one of: ${LEAD_STAGES.join(', ')}` }).optional(),
-    owner: z.email("must be the owner's email address").optional(),
-    queue: z.string().trim().min(1).max(100).optional(),
+    owner: emailAddress("must be the owner's email address").optional(),
+    queue: text(100).optional(),
     limit: z.coerce
       .number({ error: 'must be a number' })
       .int('must be a whole number')

@@ -8,6 +8,11 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /**
+   * Each field is well-formed, but together, or against what is stored, they cannot be applied
+   * (1.5 in a currency without decimals; a new rep without a name). `fields` says which.
+   */
+  | 'unprocessable'
   /** A version check failed: someone else changed the record since the caller read it. */
   | 'stale_revision'
   /** The request is well-formed but the business rules do not allow it now (e.g. a stage's exit criteria). */
@@ -46,6 +51,7 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   forbidden: false,
   not_found: false,
   conflict: false,
+  unprocessable: false,
   stale_revision: false,
   not_allowed: false,
   rate_limited: true,

@@ -274,9 +274,14 @@ function parseUnitPrice(text: string, currency: CurrencyCode): number {
     return minor;
   } catch (error) {
     if (error instanceof MoneyError)
-      throw new LeadflowError('validation_failed', 'The price is invalid; see fields.', {
-        details: [{ path: 'unitPrice', message: error.message }],
-      });
+      // The text has the documented shape (a decimal); too many decimals for this currency is a 422.
+      throw new LeadflowError(
+        error.code === 'too-many-decimals' ? 'unprocessable' : 'validation_failed',
+        'The price is invalid; see fields.',
+        {
+          details: [{ path: 'unitPrice', message: error.message }],
+        },
+      );
     throw error;
   }
 }

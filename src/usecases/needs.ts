@@ -4,13 +4,14 @@
  * concurrency: a write names the deal revision it read, and loses (409) if someone wrote since.
  */
 import { z } from 'zod';
+import { text } from '../domain/text-field';
 import type { Actor } from '../auth/actor';
 import type { Db } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
 import { LeadflowError } from '../domain/errors';
 
 const note = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
-const item = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+const item = text(500);
 
 export const OBJECTION_STATUSES = ['open', 'answered'] as const;
 

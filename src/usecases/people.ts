@@ -91,7 +91,8 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
       });
     }
     if (problems.length || !name)
-      throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
+      // Each problem is about what is stored (routing.yaml, the manager chain), not the request's shape.
+      throw new LeadflowError('unprocessable', 'The rep is invalid; see fields.', { details: problems });
 
     const data = {
       name,

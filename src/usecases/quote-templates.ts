@@ -4,15 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { text } from '../domain/text-field';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { CURRENCY_CODES } from '../domain/money';
 import { recordAudit } from '../db/audit-trail';
 import { DEFAULT_PRICE_BOOK } from './catalog';
 import { LeadflowError } from '../domain/errors';
-
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** A price book's name, as used in URLs and templates: "standard", "partner-emea". */
 export const PriceBookNameSchema = z

@@ -180,10 +180,37 @@ describe.each(providers)('lead intake on %s', (provider) => {
     ],
     [
       'a bad country and attribute',
-      { email: 'x@y.io', source: 'ads', country: 'Germany', attributes: { employees: [1] } },
+      { email: 'x@y.io', source: 'ads', country: 'Germany', attributes: { tags: [1] } },
       [
         { path: 'country', message: expect.stringContaining('two-letter') },
-        { path: 'attributes.employees', message: expect.stringContaining('strings, numbers or booleans') },
+        { path: 'attributes.tags', message: expect.stringContaining('strings, numbers (within ±2^53) or booleans') },
+      ],
+    ],
+    ...[1.7976931348623157e308, -1, 0, 0.5, 2 ** 63, 10_000_001, '51-200'].map(
+      (employees): [string, unknown, unknown] => [
+        `employees: ${employees}`,
+        { email: 'x@y.io', source: 'ads', attributes: { employees } },
+        [
+          {
+            path: 'attributes.employees',
+            message: 'must be the number of employees: a whole number from 1 to 10,000,000',
+          },
+        ],
+      ],
+    ),
+    [
+      'a number that JSON cannot carry exactly',
+      { email: 'x@y.io', source: 'ads', attributes: { fleetSize: 2 ** 63 } },
+      [{ path: 'attributes.fleetSize', message: 'must be between -9007199254740991 and 9007199254740991' }],
+    ],
+    [
+      'an annual revenue below zero',
+      { email: 'x@y.io', source: 'ads', attributes: { annualRevenue: -5 } },
+      [
+        {
+          path: 'attributes.annualRevenue',
+          message: 'must be the annual revenue: a number from 0 to 10,000,000,000,000',
+        },
       ],
     ],
   ])('when the lead has %s, then 400 with field-level messages and nothing is created', async (_case, body, fields) => {
@@ -201,6 +228,31 @@ describe.each(providers)('lead intake on %s', (provider) => {
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('malformed_json');
     expect(await leadCount()).toBe(before);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['42', 'a number'],
+    ['"lead"', 'a string'],
+  ])('when the body is %s, then 400 says it must be a JSON object', async (rawBody, kind) => {
+    const before = await leadCount();
+    const response = await http(`${system.url}/api/leads`, { rawBody });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toEqual({
+      code: 'validation_failed',
+      message: `The request body must be a JSON object; it is ${kind}.`,
+      fields: [{ path: '(body)', message: `must be a JSON object, not ${kind}` }],
+    });
+    expect(await leadCount()).toBe(before);
+  });
+
+  it('when employees is a whole number, or digits from a form, then it is stored as that number', async () => {
+    const created = await post({ email: 'digits@example.com', source: 'ads', attributes: { employees: '2500' } });
+    expect(created.status).toBe(201);
+    const shown = await http(`${system.url}/api/leads/${created.body.id}`);
+    expect(shown.body.attributes).toEqual({ employees: 2500 });
+    const largest = await post({ email: 'largest@example.com', source: 'ads', attributes: { employees: 10_000_000 } });
+    expect(largest.status).toBe(201);
   });
 
   it('when an unknown or malformed lead id is requested, then 404', async () => {

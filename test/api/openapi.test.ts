@@ -1,5 +1,8 @@
 import type { Express } from 'express';
-import { describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../src/api/app';
 import { openApiDocument } from '../../src/api/openapi';
 
@@ -181,6 +184,60 @@ describe('OpenAPI document', () => {
     expect(schema.anyOf).toEqual([{ required: ['email'] }, { required: ['externalId'] }]);
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['email', 'externalId']));
     expect(schema.properties.source!.enum).toContain('events');
+  });
+});
+
+describe('methods of documented resources', () => {
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = buildApp().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  /** node:http, because fetch refuses TRACE. No token: these answers come before authentication. */
+  const send = (method: string, path: string) =>
+    new Promise<{ status: number; allow: string | undefined; body: string }>((done, fail) => {
+      const req = request({ host: '127.0.0.1', port, method, path }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, allow: res.headers.allow, body }));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+  it.each([
+    ['TRACE', '/', 'GET, HEAD, OPTIONS'],
+    ['DELETE', '/api/leads', 'GET, HEAD, OPTIONS, POST'],
+    ['PUT', '/health', 'GET, HEAD, OPTIONS'],
+    // The literal segment wins: "graph" is not a stakeholder id, so PATCH and DELETE are not allowed here.
+    ['PATCH', '/api/deals/dl_0000000000000000000000/stakeholders/graph', 'GET, HEAD, OPTIONS'],
+  ])('when %s %s is asked, then 405 with the Allow header of the resource', async (method, path, allow) => {
+    const answer = await send(method, path);
+    expect(answer.status).toBe(405);
+    expect(answer.allow).toBe(allow);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+
+  it('when OPTIONS is asked, then 204 with exactly the documented methods', async () => {
+    const graph = await send('OPTIONS', '/api/deals/dl_0000000000000000000000/stakeholders/graph');
+    expect(graph).toMatchObject({ status: 204, allow: 'GET, HEAD, OPTIONS' });
+    const stakeholder = await send('OPTIONS', '/api/deals/dl_0000000000000000000000/stakeholders/ct_1');
+    expect(stakeholder).toMatchObject({ status: 204, allow: 'DELETE, GET, HEAD, OPTIONS, PATCH' });
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const concrete = path.replace(/\{[^}]+\}/g, 'x1');
+      const documented = Object.keys(item).filter((key) => HTTP_METHODS.includes(key));
+      const answer = await send('OPTIONS', concrete);
+      const allowed = (answer.allow ?? '').split(', ').map((m) => m.toLowerCase());
+      expect(allowed, path).toEqual(expect.arrayContaining(documented));
+    }
+  });
+
+  it('when the path is not a documented resource, then the routers answer (no 405)', async () => {
+    expect((await send('TRACE', '/nowhere')).status).toBe(404);
   });
 });
 

@@ -100,18 +100,24 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
   });
 
   it.each([
-    { price: '12.345', currency: 'USD', path: 'unitPrice', message: 'USD allows at most 2 decimals' },
-    { price: '1.5', currency: 'JPY', path: 'unitPrice', message: 'JPY has no minor unit' },
-    { price: '-5.00', currency: 'USD', path: 'unitPrice', message: 'a list price is 0 or more' },
-    { price: '1,200.00', currency: 'USD', path: 'unitPrice', message: 'is not an amount' },
-    { price: 1200, currency: 'USD', path: 'unitPrice', message: 'not a JSON number' },
-    { price: '10', currency: 'XYZ', path: 'params.currency', message: 'ISO 4217' },
-  ])('when a price is $price $currency, then it is a 400 on $path', async ({ price, currency, path, message }) => {
-    await revops.post('/api/products', { sku: 'ADDON-SSO', name: 'SSO add-on' });
-    const answer = await revops.put(`/api/products/ADDON-SSO/prices/standard/${currency}`, { unitPrice: price });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.fields).toEqual([{ path, message: expect.stringContaining(message) }]);
-  });
+    // Well-formed decimals with more decimals than the currency has: 422 (the path's currency decides).
+    { price: '12.345', currency: 'USD', status: 422, path: 'unitPrice', message: 'USD allows at most 2 decimals' },
+    { price: '1.5', currency: 'JPY', status: 422, path: 'unitPrice', message: 'JPY has no minor unit' },
+    // Not the documented shape at all: 400.
+    { price: '-5.00', currency: 'USD', status: 400, path: 'unitPrice', message: 'must be a decimal string' },
+    { price: '1,200.00', currency: 'USD', status: 400, path: 'unitPrice', message: 'must be a decimal string' },
+    { price: ' 12', currency: 'USD', status: 400, path: 'unitPrice', message: 'must be a decimal string' },
+    { price: 1200, currency: 'USD', status: 400, path: 'unitPrice', message: 'not a JSON number' },
+    { price: '10', currency: 'XYZ', status: 400, path: 'params.currency', message: 'ISO 4217' },
+  ])(
+    'when a price is "$price" $currency, then it is a $status on $path',
+    async ({ price, currency, status, path, message }) => {
+      await revops.post('/api/products', { sku: 'ADDON-SSO', name: 'SSO add-on' });
+      const answer = await revops.put(`/api/products/ADDON-SSO/prices/standard/${currency}`, { unitPrice: price });
+      expect(answer.status).toBe(status);
+      expect(answer.body.error.fields).toEqual([{ path, message: expect.stringContaining(message) }]);
+    },
+  );
 
   it('when the catalogue is read, then it lists active products with their prices in the price book and currency asked for', async () => {
     await revops.post('/api/products', { sku: 'CAT-A', name: 'Analytics' });

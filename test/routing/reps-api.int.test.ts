@@ -239,6 +239,7 @@ describe.each(providers)('rep management API on %s', (provider) => {
       body: { managerEmail: 'ghost@example.com' },
       path: 'managerEmail',
       message: 'no rep ghost@example.com',
+      status: 422,
     },
     {
       when: 'the manager is the rep',
@@ -246,6 +247,7 @@ describe.each(providers)('rep management API on %s', (provider) => {
       body: { managerEmail: BRUNO },
       path: 'managerEmail',
       message: 'cannot be the rep themself',
+      status: 422,
     },
     {
       when: 'the delegate is not an email',
@@ -267,23 +269,28 @@ describe.each(providers)('rep management API on %s', (provider) => {
       body: { active: true },
       path: 'name',
       message: 'is required',
+      status: 422,
     },
-  ])('when $when, then 400 with the field and nothing is saved', async ({ email, body, path, message }) => {
-    const before = await database.db.rep.count();
-    const response = await put(email, body);
-    expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe('validation_failed');
-    expect(response.body.error.fields).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]),
-    );
-    expect(await database.db.rep.count()).toBe(before);
-  });
+  ] as { when: string; email: string; body: unknown; path: string; message: string; status?: number }[])(
+    // 400: the request itself is malformed; 422: it is well-formed but clashes with what is stored.
+    'when $when, then 400 or 422 with the field and nothing is saved',
+    async ({ email, body, path, message, status = 400 }) => {
+      const before = await database.db.rep.count();
+      const response = await put(email, body);
+      expect(response.status).toBe(status);
+      expect(response.body.error.code).toBe(status === 400 ? 'validation_failed' : 'unprocessable');
+      expect(response.body.error.fields).toEqual(
+        expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]),
+      );
+      expect(await database.db.rep.count()).toBe(before);
+    },
+  );
 
-  it('when a manager chain would go round in a circle, then 400', async () => {
+  it('when a manager chain would go round in a circle, then 422', async () => {
     // Bruno got a row on defaults when he became Alice's delegate above, so this is an update.
     expect((await put(BRUNO, { managerEmail: ALICE })).body).toMatchObject({ managerEmail: ALICE });
     const circular = await put(ALICE, { managerEmail: BRUNO });
-    expect(circular.status).toBe(400);
+    expect(circular.status).toBe(422);
     expect(circular.body.error.fields).toEqual([{ path: 'managerEmail', message: expect.stringContaining('circle') }]);
   });
 

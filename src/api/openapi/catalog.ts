@@ -123,12 +123,12 @@ export const catalogPaths = {
         '201': described(`A new price book entry: ${priceView}.`),
         '200': described(`The entry's price changed: ${priceView}.`),
         ...errors(
-          [
-            '400',
-            'Invalid input (`validation_failed`): an unknown currency, or a price that is not decimal text, is negative or has more decimals than the currency.',
-          ],
+          ['400', 'Invalid input (`validation_failed`): an unknown currency, or a price that is not decimal text.'],
           [...noProduct],
           '413',
+        ),
+        '422': errorResponse(
+          'The price has more decimals than the currency (`unprocessable`): "12.345" USD, "1.5" JPY.',
         ),
         ...unauthenticated,
         ...revopsOnly,

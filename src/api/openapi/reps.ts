@@ -51,6 +51,9 @@ export const repPaths = {
         '200': described(`Updated. ${repView}`),
         '201': described(`Created (\`Location\` names the rep). ${repView}`),
         ...errors('400', '413', [...unavailable]),
+        '422': errorResponse(
+          'Well-formed, but not applicable to what is stored (`unprocessable`, see `fields`): a new rep unknown to routing.yaml without a `name`, an unknown manager or delegate, the rep as their own manager, or a manager chain that would go round in a circle.',
+        ),
         ...unauthenticated,
         '403': errorResponse(
           'The caller may not change these fields of this person, or the person is of another tenant (`forbidden`; the message says which fields need revops).',

@@ -4,6 +4,8 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
+import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { INFLUENCE_LEVELS, STAKEHOLDER_ROLES } from '../../domain/stakeholders';
@@ -27,23 +29,17 @@ export interface AccountRoutesDeps {
   now?: () => Date;
 }
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const instant = z.iso
   .datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. "2026-03-02T09:00:00Z"' })
   .transform((iso) => new Date(iso));
-const id = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const id = text(100);
 
 export const DealParamsSchema = z.object({ dealId: DealIdSchema });
 export const StakeholderParamsSchema = z.object({ dealId: DealIdSchema, contactId: id });
 
 const stakeholderFields = {
   name: text(200),
-  email: z
-    .string()
-    .trim()
-    .max(320, 'must be at most 320 characters')
-    .pipe(z.email('must be a valid email address'))
+  email: emailAddress()
     .transform((e) => e.toLowerCase())
     .nullable()
     .optional(),

@@ -4,15 +4,15 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
 import { sightFor } from '../access';
 import type { Db } from '../../db/client';
 import { AUDIT_SUBJECTS } from '../../db/audit-trail';
-import { listAudit } from '../../usecases/audit-query';
+import { CURSOR_PATTERN, listAudit } from '../../usecases/audit-query';
 import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
 
-const filterText = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).optional();
+const filterText = (max: number) => text(max).optional();
 
 export const AuditQuerySchema = z.strictObject({
   dealId: filterText(100),
@@ -20,7 +20,11 @@ export const AuditQuerySchema = z.strictObject({
   subjectId: filterText(320),
   action: filterText(100),
   actor: filterText(320).transform((actor) => actor?.toLowerCase()),
-  cursor: z.string().max(1000).optional(),
+  cursor: z
+    .string()
+    .regex(CURSOR_PATTERN, 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page, unchanged.' }),
   limit: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')

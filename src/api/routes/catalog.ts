@@ -4,6 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
 import { requireActor, requireRole } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { CURRENCY_CODES } from '../../domain/money';
@@ -37,19 +38,18 @@ export interface CatalogRoutesDeps {
   now?: () => Date;
 }
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const SkuSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits and . _ - (e.g. "PLAT-ENT-1Y")');
-const currency = z
-  .string()
-  .toUpperCase()
-  .pipe(
+/** A supported ISO 4217 code, in any case ("usd" is USD); the document lists the codes. */
+export const currencyCode = () =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.toUpperCase() : value),
     z.enum(CURRENCY_CODES, {
       error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})`,
     }),
   );
+const currency = currencyCode();
 
 export const ProductCreateSchema = z.strictObject({
   sku: SkuSchema,
@@ -62,7 +62,8 @@ export const ProductCreateSchema = z.strictObject({
 });
 export const ProductPatchSchema = ProductCreateSchema.omit({ sku: true })
   .partial()
-  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
+  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change')
+  .meta({ minProperties: 1 });
 export const ProductListQuerySchema = z.strictObject({
   active: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -74,10 +75,14 @@ export const PriceParamsSchema = z.object({ sku: SkuSchema, priceBook: PriceBook
 export const PriceSchema = z.strictObject({
   unitPrice: z
     .string({ error: 'must be a decimal string such as "1200.00" (text, not a JSON number, so it stays exact)' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(40, 'must be at most 40 characters')
-    .meta({ description: 'Decimal text in the currency, e.g. "1200.00"; at most the currency\'s decimals.' }),
+    .regex(
+      /^\d{1,12}(?:\.\d{1,3})?$/,
+      'must be a decimal string such as "1200.00": up to 12 digits, an optional "." and up to 3 decimals',
+    )
+    .meta({
+      description:
+        'Decimal text in the currency, e.g. "1200.00". More decimals than the currency has (e.g. "1.5" JPY) is a 422.',
+    }),
 });
 export const CatalogQuerySchema = z.strictObject({
   priceBook: PriceBookNameSchema.default(DEFAULT_PRICE_BOOK),

@@ -6,6 +6,7 @@
 import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
 import type { Db } from '../../db/client';
@@ -26,15 +27,13 @@ import {
 } from '../../usecases/deal-commands';
 import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
-import { LeadIdSchema } from '../schemas';
+import { emailAddress, LeadIdSchema } from '../schemas';
 
 export interface DealRoutesDeps {
   db: Db;
   temporal: Client;
 }
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const instant = z.iso.datetime({
   offset: true,
   error: 'must be an ISO-8601 date-time with a zone, e.g. 2026-12-01T15:00:00Z',
@@ -68,7 +67,7 @@ export const StageMoveSchema = z
   });
 export const DealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }).optional(),
-  owner: z.email("must be the owner's email address").optional(),
+  owner: emailAddress("must be the owner's email address").optional(),
 });
 export const MeetingSchema = z.strictObject({
   kind: z.enum(['meeting', 'demo', 'presentation'], { error: 'must be meeting, demo or presentation' }),
@@ -79,7 +78,7 @@ export const MeetingSchema = z.strictObject({
     .array(
       z.strictObject({
         name: text(200),
-        email: z.email('must be an email address').optional(),
+        email: emailAddress('must be an email address').optional(),
         contactId: text(100).optional(),
       }),
     )
@@ -95,7 +94,7 @@ export const MeetingOutcomeSchema = z.strictObject({
   feedback: text(5000).optional(),
 });
 export const SignatureSchema = z.strictObject({
-  signer: z.strictObject({ name: text(200), email: z.email('must be an email address') }),
+  signer: z.strictObject({ name: text(200), email: emailAddress('must be an email address') }),
 });
 export const ApprovalDecisionSchema = z.strictObject({
   decision: z.enum(['approve', 'reject'], { error: 'must be approve or reject' }),
@@ -105,14 +104,14 @@ export const ApprovalDecisionSchema = z.strictObject({
     .regex(/^[0-9a-f]{64}$/, 'must be the 64-hex-character content hash of the quote version you reviewed'),
 });
 export const DelegationSchema = z.strictObject({
-  to: z
-    .email('must be the email address of the person to hand the approval to')
-    .transform((email) => email.toLowerCase()),
+  to: emailAddress('must be the email address of the person to hand the approval to').transform((email) =>
+    email.toLowerCase(),
+  ),
   reason: text(1000),
 });
 export const ApprovalListQuerySchema = z.strictObject({
   status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(),
-  assignee: z.union([z.literal('me'), z.email()], { error: 'must be "me" or an email address' }).optional(),
+  assignee: z.union([z.literal('me'), emailAddress()], { error: 'must be "me" or an email address' }).optional(),
   dealId: DealIdSchema.optional(),
 });
 const VersionParamsSchema = z.object({

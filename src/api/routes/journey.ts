@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
 import type { Db } from '../../db/client';
 import { LEAD_EVENT_TYPES } from '../../domain/lead-events';
 import { LeadflowError } from '../../domain/errors';
@@ -9,7 +10,7 @@ import { updateJourney } from '../../usecases/journey-commands';
 import { disqualify, reassign, recordBant, recordEvent, setCadencePaused } from '../../../workflows/messages';
 import { fieldErrors } from '../errors';
 import { requireActor } from '../../auth/actor';
-import { LeadIdSchema } from '../schemas';
+import { emailAddress, LeadIdSchema } from '../schemas';
 
 const when = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. "2026-03-10T09:30:00Z"' });
 
@@ -32,18 +33,19 @@ export const BantSchema = z
   })
   .strict();
 
-export const DisqualifySchema = z.object({ reason: z.string().trim().min(1).max(100) }).strict();
+export const DisqualifySchema = z.object({ reason: text(100) }).strict();
 export const ReassignSchema = z
   .object({
-    repEmail: z.email('must be an email address').optional(),
-    queue: z.string().trim().min(1).max(100).optional(),
-    reason: z.string().trim().min(1).max(500),
+    repEmail: emailAddress('must be an email address').optional(),
+    queue: text(100).optional(),
+    reason: text(500),
   })
   .strict()
   .refine((body) => Boolean(body.repEmail) !== Boolean(body.queue), {
     message: 'give exactly one of repEmail or queue',
     path: ['repEmail'],
-  });
+  })
+  .meta({ oneOf: [{ required: ['repEmail'] }, { required: ['queue'] }] });
 export const CadencePauseSchema = z.object({ paused: z.boolean() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { emailAddress } from '../schemas';
 import { requireRole } from '../../auth/actor';
 import type { Mailbox } from '../../email/mailbox';
 import { LeadflowError } from '../../domain/errors';
@@ -13,7 +14,7 @@ const READERS = ['revops'] as const;
 
 export const MailboxQuerySchema = z
   .object({
-    to: z.string().trim().min(3, 'must be an email address').max(320).optional(),
+    to: emailAddress('must be an email address').optional(),
     limit: z.coerce
       .number({ error: 'must be a number' })
       .int('must be a whole number')

@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
 import { requireActor, requireRole } from '../../auth/actor';
 import { MATERIAL_PUBLISHERS } from '../access-policy';
 import type { Db } from '../../db/client';
@@ -25,8 +26,6 @@ export interface MaterialRoutesDeps {
 
 /** Who may publish a material version. */
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const MaterialKeySchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be lowercase letters, digits and dashes, e.g. "platform-overview-deck"');

@@ -5,11 +5,12 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
+import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import { isRegionCode } from '../../domain/countries';
-import { CURRENCY_CODES } from '../../domain/money';
 import { NoActiveRulesetError, type RuleRegistry } from '../../rules/registry';
 import type { Ruleset } from '../../rules/ruleset';
 import { LeadflowError } from '../../domain/errors';
@@ -31,7 +32,7 @@ import {
   type QuoteWriteResult,
 } from '../../usecases/quotes';
 import { parseInput } from '../input';
-import { SkuSchema } from './catalog';
+import { currencyCode, SkuSchema } from './catalog';
 import { DealIdSchema } from './deals';
 
 export interface QuoteRoutesDeps {
@@ -41,8 +42,6 @@ export interface QuoteRoutesDeps {
   now?: () => Date;
 }
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const decimalText = (example: string, what: string) =>
   z
     .string({ error: `must be text such as "${example}" (not a JSON number, so it stays exact)` })
@@ -94,20 +93,13 @@ export const QuoteDraftSchema = z.strictObject({
     description:
       'The quote template (seller, payment terms, currency, price book, validity); default "standard". An edit that names none keeps the quote\'s template.',
   }),
-  currency: z
-    .string()
-    .toUpperCase()
-    .pipe(
-      z.enum(CURRENCY_CODES, {
-        error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})`,
-      }),
-    )
+  currency: currencyCode()
     .optional()
     .meta({ description: "Default: the template's currency. An edit keeps the quote's currency." }),
   customer: z.strictObject({
     company: text(200),
     contactName: text(200).optional(),
-    email: z.email('must be an email address').optional(),
+    email: emailAddress('must be an email address').optional(),
     address: text(1000).optional(),
     region: RegionSchema,
   }),

@@ -6,6 +6,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
+import { emailAddress } from '../schemas';
 import type { Db } from '../../db/client';
 import { OPEN_LEAD_STAGES, isOutOfOffice, repKey } from '../../domain/routing';
 import type { RuleRegistry } from '../../rules/registry';
@@ -25,12 +27,7 @@ export interface RepRoutesDeps {
 
 export const REP_ROLES = ['rep', ...APPROVER_ROLES, 'revops'] as const;
 
-export const EmailSchema = z
-  .string()
-  .trim()
-  .max(320, 'must be at most 320 characters')
-  .pipe(z.email('must be a valid email address'))
-  .transform(repKey);
+export const EmailSchema = emailAddress().transform(repKey);
 export const TenantQuerySchema = z.object({
   tenant: z
     .string()
@@ -53,7 +50,7 @@ const TimeZoneSchema = z.string().transform((zone, ctx) => {
 
 /** PUT body: every field optional; an omitted field keeps its value, `null` clears it. */
 export const RepUpdateSchema = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+  name: text(200).optional(),
   role: z.enum(REP_ROLES, { error: `must be one of: ${REP_ROLES.join(', ')}` }).optional(),
   managerEmail: EmailSchema.nullable().optional(),
   timeZone: TimeZoneSchema.optional(),
