@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { averageDealSize, closedIn, salesCycle, salesVelocity, winRate } from '../../src/domain/analytics/deals';
 import { UNCODED, winLoss, winLossBy } from '../../src/domain/analytics/win-loss';
-import { CURRENT, PREVIOUS, fixtureFacts } from './fixture';
+import { CURRENT, PREVIOUS, fixtureFacts, pick } from './fixture';
 
 const { deals } = fixtureFacts();
 
@@ -77,6 +77,12 @@ describe('sales cycle', () => {
       p90: 26,
       ids: ['D01', 'D05', 'D06', 'D08'],
     });
+  });
+
+  it('when a won deal has no SQL transition (imported), then its cycle starts when it became an opportunity', () => {
+    // D08 opened 03-10 15:00 and was won 03-27 15:00: 17 days instead of 18.
+    const [d08] = pick(deals, 'D08');
+    expect(salesCycle([{ ...d08!, sqlAt: null }], CURRENT)).toMatchObject({ n: 1, median: 17 });
   });
 });
 

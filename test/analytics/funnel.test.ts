@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { breakDown } from '../../src/domain/analytics/breakdown';
 import { cohortFunnel, periodFunnel } from '../../src/domain/analytics/funnel';
 import { volume, volumeTrend } from '../../src/domain/analytics/volume';
-import { AS_OF, CURRENT, PREVIOUS, fixtureFacts } from './fixture';
+import { AS_OF, CURRENT, PREVIOUS, fixtureFacts, pick, when } from './fixture';
 
 const { leads } = fixtureFacts();
 const ids = (...numbers: number[]) => numbers.map((n) => `L${String(n).padStart(2, '0')}`);
@@ -51,6 +51,18 @@ describe('volume', () => {
       ['2026-03-16', ids(13, 14, 15, 16)],
       ['2026-03-23', ids(17, 18)],
     ]);
+  });
+});
+
+describe('funnel stages', () => {
+  it('when a lead skips a stage (qualified by hand straight to SQL), then it reached the skipped stage at the same moment', () => {
+    const [l10] = pick(leads, 'L10');
+    const jumped = {
+      ...l10!,
+      stages: [...l10!.stages, { from: 'new', to: 'sql', at: when('03-06 15:00'), rulesetVersion: null }],
+    };
+    const figures = volume([jumped], CURRENT);
+    expect([figures.mql.ids, figures.sql.ids, figures.opportunity.ids]).toEqual([['L10'], ['L10'], []]);
   });
 });
 

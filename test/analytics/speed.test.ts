@@ -14,7 +14,7 @@ const ids = (...numbers: number[]) => numbers.map((n) => `L${String(n).padStart(
 const hours = (h: number) => h / 24;
 
 describe('response time', () => {
-  it('when the MQLs of C are measured from MQL to first touch, then it is in business hours of each owner', () => {
+  it('when the first touches of C are measured from the MQL before them, then it is in business hours of each owner', () => {
     const report = responseTime(leads, CURRENT, ownerCalendar(NEW_YORK_HOURS));
     // L07 alice Mon 11:00→13:30 EST = 2.5 · L08 alice Tue 10:00→10:45 EST = 0.75
     // L09 bob (London) Thu 16:00→17:00 + Fri 09:00→10:00 = 2 (New York hours would give 6)
@@ -22,7 +22,8 @@ describe('response time', () => {
     // L13 bob Tue 09:00→13:00 GMT = 4 · L14 alice Wed 16:00→17:00 + Thu 09:00→10:00 EDT = 2
     // L16 carol Mon 11:00→11:30 EDT = 0.5 · L17 alice Wed 09:00 → Fri 09:00 EDT = 8 + 8 = 16
     // Sorted: 0.5 0.75 1 2 2 2.5 4 16 (n = 8, nearest rank): median = 4th = 2, p75 = 6th = 2.5,
-    // p90 = ⌈7.2⌉ = 8th = 16; mean = 28.75 / 8 = 3.59375. L11 was never touched.
+    // p90 = ⌈7.2⌉ = 8th = 16; mean = 28.75 / 8 = 3.59375. L11 was never touched. No lead that became
+    // an MQL in P got its first touch in C (L01–L06 were worked on their deals, not touched as leads).
     expect(report.businessHours).toEqual({
       n: 8,
       mean: 3.59375,
@@ -42,6 +43,15 @@ describe('response time', () => {
     );
     // MQL Thu 03-05 16:00Z = 11:00 EST → 17:00 EST = 6 h; the touch Fri 10:00Z = 05:00 EST is before opening.
     expect(report.businessHours.median).toBe(6);
+  });
+
+  it('when the first touch comes after the period, then the lead is untouched in it and answered in the next', () => {
+    // L11 became an MQL on 03-09 and (say) was called on 04-02 09:00 EDT = 13:00Z.
+    const late = leads.filter((lead) => lead.id === 'L11').map((lead) => ({ ...lead, touches: [when('04-02 13:00')] }));
+    expect(responseTime(late, CURRENT, ownerCalendar(NEW_YORK_HOURS)).untouched.ids).toEqual(ids(11));
+    const april = { from: CURRENT.to, to: when('04-30 04:00') };
+    // Mon 03-09 10:00 EDT → 17:00 = 7 h, then 03-10 … 03-31 = 16 working days × 8 h = 128 h, 04-01 8 h, 04-02 0 h.
+    expect(responseTime(late, april, ownerCalendar(NEW_YORK_HOURS)).businessHours.median).toBe(7 + 128 + 8);
   });
 });
 

@@ -23,13 +23,17 @@ function firstTouchFrom(lead: LeadFact, from: Date): Date | null {
 }
 
 export interface ResponseTimeReport {
-  /** Business hours from MQL to first touch, for the period's MQLs that were touched (lead ids). */
+  /** Business hours from MQL to first touch, for the first touches made in the period (lead ids). */
   businessHours: Distribution;
-  /** The period's MQLs with no touch yet. */
+  /** The period's MQLs still without a touch when it ended. */
   untouched: Tally;
 }
 
-/** Response time of the leads that became MQLs in the period. */
+/**
+ * Response time of the first touches made in the period, each measured from the MQL before it.
+ * Counting responses where they happened (not where the MQL did) keeps a closed period's figure
+ * fixed: a late first touch next month is next month's response.
+ */
 export function responseTime(
   leads: readonly LeadFact[],
   period: Interval,
@@ -39,10 +43,12 @@ export function responseTime(
   const untouched: string[] = [];
   for (const lead of leads) {
     const mqlAt = reachedAt(lead, 'mql');
-    if (!within(mqlAt, period)) continue;
+    if (!mqlAt) continue;
     const touch = firstTouchFrom(lead, mqlAt);
-    if (touch) samples.push({ id: lead.id, value: hours(businessTimeBetween(mqlAt, touch, calendarFor(lead))) });
-    else untouched.push(lead.id);
+    const answeredBy = touch !== null && touch < period.to;
+    if (within(touch, period))
+      samples.push({ id: lead.id, value: hours(businessTimeBetween(mqlAt, touch, calendarFor(lead))) });
+    else if (within(mqlAt, period) && !answeredBy) untouched.push(lead.id);
   }
   return { businessHours: distribution(samples), untouched: tally(untouched) };
 }

@@ -6,7 +6,7 @@
  */
 import { LEAD_STAGES } from '../lead';
 import { DEAL_STAGES } from '../../rules/facts';
-import type { DealFact, LeadFact, StageEventFact } from './facts';
+import type { DealFact, LeadFact } from './facts';
 
 /** The funnel: lead → MQL → SQL → opportunity (a deal exists) → won. */
 export const FUNNEL_STAGES = ['lead', 'mql', 'sql', 'opportunity', 'won'] as const;
@@ -51,11 +51,4 @@ export function closeOf(deal: DealFact, asOf?: Date): DealClose | null {
 /** True when the deal is an open opportunity at `at`: opened before it, not closed before it. */
 export function isOpenAt(deal: DealFact, at: Date): boolean {
   return deal.openedAt.getTime() < at.getTime() && closeOf(deal, at) === null;
-}
-
-/** The stage the record was in just before `at` (its last transition before then), or null. */
-export function stageAt(stages: readonly StageEventFact[], at: Date): string | null {
-  let current: string | null = null;
-  for (const event of stages) if (event.at.getTime() < at.getTime()) current = event.to;
-  return current;
 }
