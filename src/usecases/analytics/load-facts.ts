@@ -46,35 +46,45 @@ export async function loadFacts(db: Db, input: LoadFactsInput): Promise<Analytic
   const window = { from: previousPeriod(input.period).from, to: asOf };
   const ownerCut = new Date(Math.min(input.period.to.getTime(), asOf.getTime()));
   const roster = await loadRoster(db, sight.tenant);
-  const { leads: leadRows, deals: dealRows } = await loadRows(db, sight, window, ownerCut);
-  const leads = leadRows.map((row) => leadFact(row, roster, dealRows));
+  const rows = await loadRows(db, sight, window, ownerCut);
+  const facts = cutToSight(assemble(rows, roster, asOf), sight);
+  return { asOf, ...facts, ruleActivations: await ruleActivations(db, window) };
+}
+
+type RecordFacts = Omit<AnalyticsFacts, 'asOf' | 'ruleActivations'>;
+
+/** Every fact of the loaded rows. */
+function assemble(rows: { leads: LeadRow[]; deals: DealRow[] }, roster: Roster, asOf: Date): RecordFacts {
+  const dealIdOfLead = new Map(rows.deals.map((deal) => [deal.leadId, deal.id]));
+  const leadRowById = new Map(rows.leads.map((row) => [row.id, row]));
+  const leads = rows.leads.map((row) => leadFact(row, roster, dealIdOfLead.get(row.id) ?? null));
   const leadById = new Map(leads.map((lead) => [lead.id, lead]));
-  const leadRowById = new Map(leadRows.map((row) => [row.id, row]));
-  const deals = dealRows.flatMap((row) => {
+  const deals = rows.deals.flatMap((row) => {
     const lead = leadById.get(row.leadId);
     return lead ? [dealFact(row, lead, lossNote(leadRowById.get(row.leadId)!), roster)] : [];
   });
+  const dealById = new Map(deals.map((deal) => [deal.id, deal]));
   const activities = [
-    ...leadRows.flatMap((row) => leadActivities(row, leadById.get(row.id)!, roster)),
-    ...dealRows.flatMap((row) => dealActivities(row, deals, roster)),
+    ...rows.leads.flatMap((row) => leadActivities(row, leadById.get(row.id)!, roster)),
+    ...rows.deals.flatMap((row) => dealActivities(row, dealById.get(row.id), roster)),
   ];
+  const desk = dealDeskFacts(rows.deals, new Map(deals.map((deal) => [deal.id, deal.segment])), asOf);
+  return { leads, deals, activities, ...desk };
+}
+
+/** The facts the caller may see, each kind in id order. */
+function cutToSight(facts: RecordFacts, sight: Sight): RecordFacts {
   const inSight = sightFilter(sight);
-  const visibleLeads = new Set(leads.filter((lead) => inSight(lead.segment.rep)).map((lead) => lead.id));
-  const visibleDeals = new Set(deals.filter((deal) => inSight(deal.segment.rep)).map((deal) => deal.id));
-  const desk = dealDeskFacts(
-    dealRows.filter((row) => visibleDeals.has(row.id)),
-    new Map(deals.map((deal) => [deal.id, deal.segment])),
-    asOf,
-  );
+  const leads = new Set(facts.leads.filter((lead) => inSight(lead.segment.rep)).map((lead) => lead.id));
+  const deals = new Set(facts.deals.filter((deal) => inSight(deal.segment.rep)).map((deal) => deal.id));
+  const ofDeal = (fact: { dealId: string }) => deals.has(fact.dealId);
   return {
-    asOf,
-    leads: byId(leads.filter((lead) => visibleLeads.has(lead.id))),
-    deals: byId(deals.filter((deal) => visibleDeals.has(deal.id))),
-    quotes: byId(desk.quotes),
-    approvals: byId(desk.approvals),
-    activities: byId(activities.filter((a) => (a.dealId ? visibleDeals.has(a.dealId) : visibleLeads.has(a.leadId)))),
-    contracts: byId(desk.contracts),
-    ruleActivations: await ruleActivations(db, window),
+    leads: byId(facts.leads.filter((lead) => leads.has(lead.id))),
+    deals: byId(facts.deals.filter((deal) => deals.has(deal.id))),
+    quotes: byId(facts.quotes.filter(ofDeal)),
+    approvals: byId(facts.approvals.filter(ofDeal)),
+    activities: byId(facts.activities.filter((a) => (a.dealId ? deals.has(a.dealId) : leads.has(a.leadId)))),
+    contracts: byId(facts.contracts.filter(ofDeal)),
   };
 }
 
@@ -91,7 +101,8 @@ async function loadRows(
 ): Promise<{ leads: LeadRow[]; deals: DealRow[] }> {
   const leads = await loadLeadRows(db, sight, window, ownerCut);
   const deals = await loadDealRows(db, sight, window, leads);
-  const missing = [...new Set(deals.map((deal) => deal.leadId))].filter((id) => !leads.some((lead) => lead.id === id));
+  const loaded = new Set(leads.map((lead) => lead.id));
+  const missing = [...new Set(deals.map((deal) => deal.leadId))].filter((id) => !loaded.has(id));
   const dealLeads = missing.length ? await loadLeadRows(db, sight, window, ownerCut, missing) : [];
   return { leads: [...leads, ...dealLeads], deals };
 }
@@ -129,7 +140,7 @@ const stageFact = (event: LeadRow['stageEvents'][number]): StageEventFact => ({
 
 const TOUCHES: readonly string[] = TOUCH_EVENTS;
 
-function leadFact(row: LeadRow, roster: Roster, deals: readonly DealRow[]): LeadFact {
+function leadFact(row: LeadRow, roster: Roster, dealId: string | null): LeadFact {
   const stages = row.stageEvents.map(stageFact);
   const qualified = stages.some((event) => event.to !== 'new' && event.to !== 'engaged');
   const segment = leadSegment(row, roster);
@@ -137,7 +148,7 @@ function leadFact(row: LeadRow, roster: Roster, deals: readonly DealRow[]): Lead
     id: row.id,
     createdAt: row.createdAt,
     segment,
-    dealId: deals.find((deal) => deal.leadId === row.id)?.id ?? null,
+    dealId,
     stages,
     touches: row.interactions.filter((i) => TOUCHES.includes(i.kind)).map((i) => i.occurredAt),
     slaDueAt: qualified ? row.slaDueAt : null,
@@ -198,8 +209,7 @@ const DEAL_ACTIVITY: Record<string, ActivityFact['kind']> = {
 };
 
 /** Calls, emails, and meetings and demos that were held, logged on the deal. */
-function dealActivities(row: DealRow, deals: readonly DealFact[], roster: Roster): ActivityFact[] {
-  const deal = deals.find((fact) => fact.id === row.id);
+function dealActivities(row: DealRow, deal: DealFact | undefined, roster: Roster): ActivityFact[] {
   if (!deal) return [];
   const notHeld = new Set(row.meetings.filter((m) => m.status !== 'held').map((m) => `${m.id}:outcome`));
   return row.activities.flatMap((activity) => {
