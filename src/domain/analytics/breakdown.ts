@@ -4,7 +4,7 @@
  * of its facts, so a breakdown needs no metric of its own and each part's figure equals the figure
  * of a report filtered to that part.
  */
-import { compareText } from './measures';
+import { append, compareText } from './measures';
 import { NONE, dimensionKey, type AnalyticsFacts, type Dimension, type Segment } from './facts';
 
 export interface Group<T> {
@@ -20,8 +20,7 @@ export function orderKeys(keys: Iterable<string>): string[] {
 function partition<F extends { segment: Segment }>(facts: readonly F[], dimension: Dimension): Map<string, F[]> {
   const parts = new Map<string, F[]>();
   for (const fact of facts) {
-    const key = dimensionKey(fact.segment, dimension);
-    parts.set(key, [...(parts.get(key) ?? []), fact]);
+    append(parts, dimensionKey(fact.segment, dimension), fact);
   }
   return parts;
 }

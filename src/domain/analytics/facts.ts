@@ -163,7 +163,6 @@ export interface AnalyticsFacts {
 export function companySize(employees: AttributeValue | undefined): CompanySize {
   const count =
     typeof employees === 'number' ? employees : typeof employees === 'string' ? Number(employees.trim()) : NaN;
-  if (typeof employees === 'string' && employees.trim() === '') return 'unknown';
   if (!Number.isFinite(count) || count < 1) return 'unknown';
   if (count < 50) return '1-49';
   if (count < 200) return '50-199';

@@ -77,6 +77,13 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Adds `value` to the group `key` (in place: grouping stays linear in the number of records). */
+export function append<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const group = groups.get(key);
+  if (group) group.push(value);
+  else groups.set(key, [value]);
+}
+
 /** Unique ids, sorted. */
 export function sortedIds(ids: Iterable<string>): string[] {
   return [...new Set(ids)].sort(compareText);
@@ -122,7 +129,7 @@ export function distribution(samples: readonly Sample[]): Distribution {
 export function byCurrency<T extends Amount>(amounts: readonly T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const amount of [...amounts].sort((a, b) => compareText(a.currency, b.currency)))
-    groups.set(amount.currency, [...(groups.get(amount.currency) ?? []), amount]);
+    append(groups, amount.currency, amount);
   return groups;
 }
 

@@ -4,7 +4,7 @@
  * later contract that starts no later than `graceDays` after it ends.
  */
 import type { ContractFact } from './facts';
-import { ratio, tally, totals, type MoneyTotal, type Ratio, type Tally } from './measures';
+import { append, ratio, tally, totals, type MoneyTotal, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
 
 const MS_PER_DAY = 86_400_000;
@@ -22,12 +22,11 @@ export interface RenewalReport {
   rate: Ratio;
 }
 
-function renewalOf(contract: ContractFact, contracts: readonly ContractFact[], asOf: Date, graceMs: number) {
+function renewalOf(contract: ContractFact, ofAccount: readonly ContractFact[], asOf: Date, graceMs: number) {
   const latestStart = contract.endDate.getTime() + graceMs;
-  return contracts.find(
+  return ofAccount.find(
     (next) =>
       next.id !== contract.id &&
-      next.accountId === contract.accountId &&
       next.createdAt < asOf &&
       next.startDate > contract.startDate &&
       next.startDate.getTime() <= latestStart,
@@ -42,11 +41,13 @@ export function renewals(
 ): RenewalReport {
   const graceMs = graceDays * MS_PER_DAY;
   const due = contracts.filter((contract) => within(contract.endDate, period));
+  const byAccount = new Map<string, ContractFact[]>();
+  for (const contract of contracts) append(byAccount, contract.accountId, contract);
   const renewed: string[] = [];
   const notRenewed: string[] = [];
   const pending: string[] = [];
   for (const contract of due) {
-    if (renewalOf(contract, contracts, asOf, graceMs)) renewed.push(contract.id);
+    if (renewalOf(contract, byAccount.get(contract.accountId) ?? [], asOf, graceMs)) renewed.push(contract.id);
     else if (contract.endDate.getTime() + graceMs <= asOf.getTime()) notRenewed.push(contract.id);
     else pending.push(contract.id);
   }

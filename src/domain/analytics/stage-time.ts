@@ -3,7 +3,7 @@
  * on, and which stage got worse against the previous period.
  */
 import type { LeadFact } from './facts';
-import { days, distribution, type Distribution, type Sample } from './measures';
+import { append, days, distribution, type Distribution, type Sample } from './measures';
 import { within, type Interval } from './period';
 import { RECORDED_STAGES } from './stages';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -28,7 +28,7 @@ export function timeInStage(leads: readonly LeadFact[], period: Interval): Stage
       if (!left || !within(left.at, period)) return;
       const id = isDealStage(entered.to) ? (lead.dealId ?? lead.id) : lead.id;
       const sample = { id, value: days(left.at.getTime() - entered.at.getTime()) };
-      samples.set(entered.to, [...(samples.get(entered.to) ?? []), sample]);
+      append(samples, entered.to, sample);
     });
   }
   const known = RECORDED_STAGES.filter((stage) => samples.has(stage));

@@ -4,7 +4,7 @@
  * campaign through a breakdown; as a trend, per day, week or month.
  */
 import type { LeadFact } from './facts';
-import { tally, type Tally } from './measures';
+import { append, tally, type Tally } from './measures';
 import { bucketOf, bucketsOf, within, type Grain, type Interval, type ReportPeriod } from './period';
 import { FUNNEL_STAGES, reachedAt, type FunnelStage } from './stages';
 
@@ -26,17 +26,15 @@ export interface VolumeBucket {
 
 /** Volume per day, week or month of the period (a bucket only counts what falls in the period). */
 export function volumeTrend(leads: readonly LeadFact[], period: ReportPeriod, grain: Grain): VolumeBucket[] {
+  const arrivals = new Map<string, string[]>();
+  for (const stage of FUNNEL_STAGES)
+    for (const lead of leads) {
+      const at = reachedAt(lead, stage);
+      if (within(at, period)) append(arrivals, `${bucketOf(at, period.zone, grain)} ${stage}`, lead.id);
+    }
   return bucketsOf(period, grain).map((bucket) => {
     const figures = {} as VolumeFigures;
-    for (const stage of FUNNEL_STAGES) {
-      const ids = leads
-        .filter((lead) => {
-          const at = reachedAt(lead, stage);
-          return within(at, period) && bucketOf(at, period.zone, grain) === bucket;
-        })
-        .map((lead) => lead.id);
-      figures[stage] = tally(ids);
-    }
+    for (const stage of FUNNEL_STAGES) figures[stage] = tally(arrivals.get(`${bucket} ${stage}`) ?? []);
     return { bucket, figures };
   });
 }

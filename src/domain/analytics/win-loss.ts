@@ -4,7 +4,7 @@
  */
 import type { DealFact, Dimension } from './facts';
 import { breakDown, type Group } from './breakdown';
-import { compareText, ratio, tally, type Ratio, type Tally } from './measures';
+import { append, compareText, ratio, tally, type Ratio, type Tally } from './measures';
 import type { Interval } from './period';
 import { closedIn } from './deals';
 
@@ -31,7 +31,7 @@ function countBy(deals: readonly DealFact[], keyOf: (deal: DealFact) => string |
   const groups = new Map<string, string[]>();
   for (const deal of deals) {
     const key = keyOf(deal);
-    if (key !== null) groups.set(key, [...(groups.get(key) ?? []), deal.id]);
+    if (key !== null) append(groups, key, deal.id);
   }
   return [...groups.entries()]
     .map(([key, ids]) => ({ key, deals: tally(ids) }))

@@ -52,7 +52,7 @@ export async function loadLeadRows(
   const include = leadInclude(window.to);
   const rows = ids
     ? await chunked(ids, (chunk) => db.lead.findMany({ where: { tenant: sight.tenant, id: { in: chunk } }, include }))
-    : await db.lead.findMany({ where: await activeLeads(db, sight, window), include, orderBy: { id: 'asc' } });
+    : await activeLeadRows(db, sight, window, include);
   const owners = await ownersAt(
     db,
     rows.map((row) => row.id),
@@ -62,7 +62,11 @@ export async function loadLeadRows(
   return rows.map((row) => ({ ...row, ownerAtCut: owners.has(row.id) ? owners.get(row.id)! : row.ownerId }));
 }
 
-async function activeLeads(db: Db, sight: Sight, window: Window): Promise<Prisma.LeadWhereInput> {
+/**
+ * The leads with something recorded in the window. For a person, those they (or their reports) own
+ * now or were ever assigned: the cut to the owner at the period's end happens later, on the facts.
+ */
+async function activeLeadRows(db: Db, sight: Sight, window: Window, include: ReturnType<typeof leadInclude>) {
   const inWindow = { gte: window.from, lt: window.to };
   const active: Prisma.LeadWhereInput = {
     tenant: sight.tenant,
@@ -73,13 +77,19 @@ async function activeLeads(db: Db, sight: Sight, window: Window): Promise<Prisma
       { interactions: { some: { occurredAt: inWindow, kind: { in: [...TOUCH_EVENTS] } } } },
     ],
   };
-  if (sight.all) return active;
+  if (sight.all) return db.lead.findMany({ where: active, include });
+  const owned = await db.lead.findMany({ where: { AND: [active, { ownerId: { in: sight.owners } }] }, include });
+  const seen = new Set(owned.map((row) => row.id));
   const assigned = await db.assignment.findMany({
-    where: { tenant: sight.tenant, repEmail: { in: sight.owners } },
+    where: { tenant: sight.tenant, repEmail: { in: sight.owners }, assignedAt: { lt: window.to } },
     select: { leadId: true },
     distinct: ['leadId'],
   });
-  return { AND: [active, { OR: [{ ownerId: { in: sight.owners } }, { id: { in: assigned.map((a) => a.leadId) } }] }] };
+  const others = assigned.map((a) => a.leadId).filter((id) => !seen.has(id));
+  const before = await chunked(others, (chunk) =>
+    db.lead.findMany({ where: { AND: [active, { id: { in: chunk } }] }, include }),
+  );
+  return [...owned, ...before];
 }
 
 /**
