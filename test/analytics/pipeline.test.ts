@@ -116,28 +116,27 @@ describe('forecast against actuals', () => {
     // S1 1 100 000 + N1 400 000 = 1 500 000 → attainment 1.5, accuracy 1 − 500 000 / 1 000 000 = 0.5.
     // EUR: commit = best case = pipeline = 2 000 000; won E1 1 500 000 → 0.75 and 1 − 0.25 = 0.75;
     // the committed S3 was not won.
+    const amount = (amountMinor: number, ...ids: string[]) => ({ amountMinor, deals: { count: ids.length, ids } });
     expect(forecastVsActual(SNAPSHOT, WON, CURRENT)).toEqual([
       {
         currency: 'EUR',
-        commitMinor: 2_000_000,
-        bestCaseMinor: 2_000_000,
-        pipelineMinor: 2_000_000,
-        actualMinor: 1_500_000,
+        commit: amount(2_000_000, 'S3'),
+        bestCase: amount(2_000_000, 'S3'),
+        pipeline: amount(2_000_000, 'S3'),
+        actual: amount(1_500_000, 'E1'),
         attainment: 0.75,
         accuracy: 0.75,
         committedWon: { numerator: { count: 0, ids: [] }, denominator: { count: 1, ids: ['S3'] }, value: 0 },
-        won: { count: 1, ids: ['E1'] },
       },
       {
         currency: 'USD',
-        commitMinor: 1_000_000,
-        bestCaseMinor: 1_500_000,
-        pipelineMinor: 1_500_000,
-        actualMinor: 1_500_000,
+        commit: amount(1_000_000, 'S1'),
+        bestCase: amount(1_500_000, 'S1', 'S2'),
+        pipeline: amount(1_500_000, 'S1', 'S2', 'S4'),
+        actual: amount(1_500_000, 'N1', 'S1'),
         attainment: 1.5,
         accuracy: 0.5,
         committedWon: { numerator: { count: 1, ids: ['S1'] }, denominator: { count: 1, ids: ['S1'] }, value: 1 },
-        won: { count: 2, ids: ['N1', 'S1'] },
       },
     ]);
   });

@@ -135,6 +135,7 @@ describe('bottleneck', () => {
       current: 16,
       previous: 8,
       worsening: 1,
+      ids: ['D02', 'D05', 'D06', 'D08', 'D09', 'D12', 'D13', 'D20'],
     });
     expect(byKey.get('dwell sql')?.worsening).toBe(-0.5);
     expect(byKey.get('dwell mql')?.worsening).toBe(0);

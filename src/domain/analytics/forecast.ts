@@ -5,7 +5,7 @@
  */
 import { sumMinor } from '../money';
 import type { DealFact } from './facts';
-import { ratio, share, sortedIds, tally, type Ratio, type Tally } from './measures';
+import { compareText, ratio, share, sortedIds, tally, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
 import { isOpen, type PipelineDeal } from './pipeline';
 import { closeOf } from './stages';
@@ -34,24 +34,34 @@ export function wonDeals(deals: readonly DealFact[], asOf?: Date): WonDeal[] {
 
 const valueOf = (deals: readonly { acvMinor: number | null }[]) => sumMinor(deals.map((deal) => deal.acvMinor ?? 0));
 
+/** An amount and the deals it sums. */
+export interface DealsAmount {
+  amountMinor: number;
+  deals: Tally;
+}
+
 export interface ForecastFigure {
   currency: string;
   /** Open deals expected to close in the period, categorised commit. */
-  commitMinor: number;
+  commit: DealsAmount;
   /** commit + best case. */
-  bestCaseMinor: number;
+  bestCase: DealsAmount;
   /** Every open deal expected to close in the period. */
-  pipelineMinor: number;
+  pipeline: DealsAmount;
   /** ACV won in the period. */
-  actualMinor: number;
+  actual: DealsAmount;
   /** actual ÷ commit. */
   attainment: number | null;
   /** 1 − |actual − commit| ÷ commit, at least 0: 1 is a perfect commit forecast. */
   accuracy: number | null;
   /** Of the committed deals, those won in the period. */
   committedWon: Ratio;
-  won: Tally;
 }
+
+const amountOf = (deals: readonly { dealId: string; acvMinor: number | null }[]): DealsAmount => ({
+  amountMinor: valueOf(deals),
+  deals: tally(deals.map((deal) => deal.dealId)),
+});
 
 /**
  * The forecast a snapshot made for the period (take the snapshot at the period's start) against
@@ -64,28 +74,25 @@ export function forecastVsActual(
 ): ForecastFigure[] {
   const expected = snapshot.filter((deal) => isOpen(deal) && within(deal.expectedCloseAt, period));
   const actual = won.filter((deal) => within(deal.closedAt, period));
-  const currencies = [...new Set([...expected, ...actual].map((deal) => deal.currency))].sort();
+  const currencies = [...new Set([...expected, ...actual].map((deal) => deal.currency))].sort(compareText);
   return currencies.map((currency) => {
     const forecast = expected.filter((deal) => deal.currency === currency);
-    const commit = forecast.filter((deal) => deal.forecastCategory === 'commit');
-    const bestCase = forecast.filter((deal) => deal.forecastCategory !== 'pipeline' && deal.forecastCategory !== null);
-    const wonHere = actual.filter((deal) => deal.currency === currency);
-    const commitMinor = valueOf(commit);
-    const actualMinor = valueOf(wonHere);
-    const wonIds = new Set(wonHere.map((deal) => deal.dealId));
+    const commit = amountOf(forecast.filter((deal) => deal.forecastCategory === 'commit'));
+    const wonHere = amountOf(actual.filter((deal) => deal.currency === currency));
+    const wonIds = new Set(wonHere.deals.ids);
+    const { amountMinor: committed } = commit;
     return {
       currency,
-      commitMinor,
-      bestCaseMinor: valueOf(bestCase),
-      pipelineMinor: valueOf(forecast),
-      actualMinor,
-      attainment: share(actualMinor, commitMinor),
-      accuracy: commitMinor === 0 ? null : Math.max(0, 1 - Math.abs(actualMinor - commitMinor) / commitMinor),
+      commit,
+      bestCase: amountOf(forecast.filter((d) => d.forecastCategory === 'commit' || d.forecastCategory === 'best-case')),
+      pipeline: amountOf(forecast),
+      actual: wonHere,
+      attainment: share(wonHere.amountMinor, committed),
+      accuracy: committed === 0 ? null : Math.max(0, 1 - Math.abs(wonHere.amountMinor - committed) / committed),
       committedWon: ratio(
-        commit.filter((deal) => wonIds.has(deal.dealId)).map((deal) => deal.dealId),
-        commit.map((deal) => deal.dealId),
+        commit.deals.ids.filter((id) => wonIds.has(id)),
+        commit.deals.ids,
       ),
-      won: tally(wonIds),
     };
   });
 }

@@ -48,6 +48,8 @@ export interface BottleneckCandidate {
   previous: number | null;
   /** Relative change for the worse (0.25 = 25% worse); null when there is nothing to compare. */
   worsening: number | null;
+  /** This period's records behind `current`: the leads that reached the stage, or the stays measured. */
+  ids: string[];
 }
 
 export interface BottleneckReport {
@@ -76,6 +78,7 @@ function conversionCandidates(
       current: is,
       previous: was,
       worsening: is === null || was === null ? null : relative(was - is, was),
+      ids: step.conversion.denominator.ids,
     };
   });
 }
@@ -91,6 +94,7 @@ function dwellCandidates(leads: readonly LeadFact[], current: Interval, previous
       current: is,
       previous: was,
       worsening: is === null || was === null ? null : relative(is - was, was),
+      ids: dwell.days.ids,
     };
   });
 }
