@@ -1,0 +1,73 @@
+/**
+ * Rule attribution: conversion, speed and win figures split by the ruleset version that scored or
+ * routed each lead, and the moments a ruleset went live (the marks on trend charts), so RevOps can
+ * ask "did the March routing change lower our win rate?".
+ */
+import type { AnalyticsFacts, LeadFact, RuleActivation } from './facts';
+import { NONE } from './facts';
+import type { Ratio } from './measures';
+import { orderKeys } from './breakdown';
+import { within, type Interval } from './period';
+import { cohortFunnel, type CohortFunnelReport } from './funnel';
+import { responseTime, type CalendarFor, type ResponseTimeReport } from './response';
+import { winRate } from './deals';
+
+export type AttributionBy = 'scoring' | 'routing';
+
+/**
+ * The version a lead is attributed to, from decisions before `asOf`:
+ * - scoring: the version on its MQL transition (the scoring decision that qualified it); for a
+ *   lead not (yet) an MQL, the version of its latest scoring decision;
+ * - routing: the version of its first routing decision.
+ */
+export function rulesetOf(lead: LeadFact, by: AttributionBy, asOf: Date): string | null {
+  const decisions = lead.decisions.filter((decision) => decision.kind === by && decision.at < asOf);
+  if (by === 'routing') return decisions[0]?.version ?? null;
+  const mql = lead.stages.find((event) => event.to === 'mql' && event.at < asOf);
+  if (mql) return mql.rulesetVersion ?? decisions.filter((d) => d.at <= mql.at).at(-1)?.version ?? null;
+  return decisions.at(-1)?.version ?? null;
+}
+
+export interface AttributionRow {
+  /** The ruleset version (content hash), or `(none)` for leads no rule decided on. */
+  version: string;
+  /** Cohort funnel of the version's leads created in the period. */
+  funnel: CohortFunnelReport;
+  /** Response time of the version's leads that became MQLs in the period. */
+  response: ResponseTimeReport;
+  /** Win rate by count of the version's leads' deals closed in the period. */
+  winRate: Ratio;
+}
+
+export interface AttributionOptions {
+  by: AttributionBy;
+  calendarFor: CalendarFor;
+  withinDays?: number;
+}
+
+/** One row per ruleset version, in version order (`(none)` last). */
+export function ruleAttribution(
+  facts: AnalyticsFacts,
+  period: Interval,
+  options: AttributionOptions,
+): AttributionRow[] {
+  const versionOf = new Map(facts.leads.map((lead) => [lead.id, rulesetOf(lead, options.by, facts.asOf) ?? NONE]));
+  const versions = orderKeys(versionOf.values());
+  return versions.map((version) => {
+    const leads = facts.leads.filter((lead) => versionOf.get(lead.id) === version);
+    const deals = facts.deals.filter((deal) => versionOf.get(deal.leadId) === version);
+    return {
+      version,
+      funnel: cohortFunnel(leads, period, { asOf: facts.asOf, withinDays: options.withinDays }),
+      response: responseTime(leads, period, options.calendarFor),
+      winRate: winRate(deals, period).byCount,
+    };
+  });
+}
+
+/** The ruleset versions activated in the period, in time order. */
+export function activationsIn(activations: readonly RuleActivation[], period: Interval): RuleActivation[] {
+  return activations
+    .filter((activation) => within(activation.activatedAt, period))
+    .sort((a, b) => a.activatedAt.getTime() - b.activatedAt.getTime());
+}

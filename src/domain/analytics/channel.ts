@@ -1,0 +1,138 @@
+/**
+ * Channel economics: marketing spend against what each channel brought in. Spend is entered per
+ * source, campaign and month; a month counts in a report when its first day lies in the period,
+ * so channel reports read best over whole months. Cost figures and ROI are per currency of the
+ * spend; revenue (ACV won) only meets spend in the same currency.
+ */
+import { mulDivRounded } from '../money';
+import type { DealFact, LeadFact, Segment } from './facts';
+import { NONE } from './facts';
+import { compareText, share, tally, totals, type MoneyTotal, type Tally } from './measures';
+import { monthsOf, within, type ReportPeriod } from './period';
+import { acvAmounts, closedIn } from './deals';
+import { reachedAt } from './stages';
+
+/** Marketing spend of one source (and campaign) in one month. */
+export interface SpendRecord {
+  source: string;
+  campaign: string | null;
+  /** `YYYY-MM` */
+  month: string;
+  currency: string;
+  amountMinor: number;
+}
+
+export type ChannelLevel = 'source' | 'campaign';
+
+export interface ChannelCurrencyFigures {
+  currency: string;
+  spendMinor: number;
+  /** spend ÷ leads, spend ÷ MQLs, spend ÷ new customers (CAC), rounded to a minor unit. */
+  costPerLeadMinor: number | null;
+  costPerMqlMinor: number | null;
+  cacMinor: number | null;
+  /** ACV won in this currency. */
+  revenueMinor: number;
+  /** (revenue − spend) ÷ spend. */
+  roi: number | null;
+}
+
+export interface ChannelFigures {
+  source: string;
+  /** With level `campaign`: the campaign (`(none)` without one); with `source`: null. */
+  campaign: string | null;
+  spend: MoneyTotal[];
+  /** Leads created in the period. */
+  leads: Tally;
+  /** Leads that became MQLs in the period. */
+  mqls: Tally;
+  /** Deals won in the period: the new customers. */
+  customers: Tally;
+  revenue: MoneyTotal[];
+  byCurrency: ChannelCurrencyFigures[];
+}
+
+function channelOf(source: string, campaign: string | null, level: ChannelLevel): string {
+  return level === 'source' ? source : `${source}\u0000${campaign ?? NONE}`;
+}
+
+const divide = (amount: number, count: number) => (count === 0 ? null : mulDivRounded(amount, 1, count));
+
+function currencyFigures(
+  spend: MoneyTotal,
+  revenue: MoneyTotal[],
+  counts: { leads: number; mqls: number; customers: number },
+): ChannelCurrencyFigures {
+  const revenueMinor = revenue.find((r) => r.currency === spend.currency)?.amountMinor ?? 0;
+  return {
+    currency: spend.currency,
+    spendMinor: spend.amountMinor,
+    costPerLeadMinor: divide(spend.amountMinor, counts.leads),
+    costPerMqlMinor: divide(spend.amountMinor, counts.mqls),
+    cacMinor: divide(spend.amountMinor, counts.customers),
+    revenueMinor,
+    roi: share(revenueMinor - spend.amountMinor, spend.amountMinor),
+  };
+}
+
+interface Channel {
+  key: string;
+  source: string;
+  campaign: string | null;
+}
+
+/** Every channel that spent, brought a lead or won a deal in the period, in key order. */
+function channelsOf(
+  inputs: { spent: SpendRecord[]; created: LeadFact[]; won: DealFact[] },
+  level: ChannelLevel,
+): Channel[] {
+  const channels = new Map<string, Channel>();
+  const remember = (source: string, campaign: string | null) => {
+    const key = channelOf(source, campaign, level);
+    channels.set(key, { key, source, campaign: level === 'source' ? null : (campaign ?? NONE) });
+  };
+  inputs.spent.forEach((record) => remember(record.source, record.campaign));
+  inputs.created.forEach((lead) => remember(lead.segment.source, lead.segment.campaign));
+  inputs.won.forEach((deal) => remember(deal.segment.source, deal.segment.campaign));
+  return [...channels.values()].sort((a, b) => compareText(a.key, b.key));
+}
+
+/** Spend, leads, MQLs, customers, revenue, cost per lead and MQL, CAC and ROI per channel. */
+export function channelEconomics(
+  leads: readonly LeadFact[],
+  deals: readonly DealFact[],
+  spend: readonly SpendRecord[],
+  period: ReportPeriod,
+  level: ChannelLevel,
+): ChannelFigures[] {
+  const months = new Set(monthsOf(period));
+  const spent = spend.filter((record) => months.has(record.month));
+  const created = leads.filter((lead) => within(lead.createdAt, period));
+  const mqls = leads.filter((lead) => within(reachedAt(lead, 'mql'), period));
+  const won = closedIn(deals, period).won;
+  return channelsOf({ spent, created, won }, level).map(({ key, source, campaign }) => {
+    const mine = <T extends { segment: Segment }>(facts: readonly T[]) =>
+      facts.filter((fact) => channelOf(fact.segment.source, fact.segment.campaign, level) === key);
+    const channelSpend = totals(
+      spent
+        .filter((record) => channelOf(record.source, record.campaign, level) === key)
+        .map((record) => ({ id: spendId(record), currency: record.currency, amountMinor: record.amountMinor })),
+    );
+    const customers = mine(won);
+    const revenue = totals(acvAmounts(customers));
+    const counts = { leads: mine(created).length, mqls: mine(mqls).length, customers: customers.length };
+    return {
+      source,
+      campaign,
+      spend: channelSpend,
+      leads: tally(mine(created).map((lead) => lead.id)),
+      mqls: tally(mine(mqls).map((lead) => lead.id)),
+      customers: tally(customers.map((deal) => deal.id)),
+      revenue,
+      byCurrency: channelSpend.map((total) => currencyFigures(total, revenue, counts)),
+    };
+  });
+}
+
+/** A spend record's drill-down id: `source/campaign/month`. */
+const spendId = (record: SpendRecord) => `${record.source}/${record.campaign ?? NONE}/${record.month}`;

@@ -1,0 +1,102 @@
+/**
+ * Deal desk: how deep the discounts go (overall and per approval tier), how long approvals take in
+ * business hours, and how many quoted deals close.
+ */
+import { businessTimeBetween, type WorkingCalendar } from '../business-time';
+import type { ApprovalFact, DealFact, QuoteFact } from './facts';
+import { NONE } from './facts';
+import { distribution, hours, ratio, tally, type Distribution, type Ratio, type Tally } from './measures';
+import { within, type Interval } from './period';
+import { closeOf } from './stages';
+
+export interface TierDiscounts {
+  /** The approval tier of approvals.yaml; `(none)` when out of every tier's range. */
+  tier: string;
+  /** Discount in basis points of each quote version sent in the period (quote version ids). */
+  discountBp: Distribution;
+}
+
+export interface DiscountDepthReport {
+  discountBp: Distribution;
+  byTier: TierDiscounts[];
+}
+
+/** The discount of every quote version sent to a customer in the period. */
+export function discountDepth(quotes: readonly QuoteFact[], period: Interval): DiscountDepthReport {
+  const sent = quotes.filter((quote) => within(quote.sentAt, period));
+  const sample = (versions: readonly QuoteFact[]) =>
+    distribution(versions.map((quote) => ({ id: quote.id, value: quote.discountBp })));
+  const tiers = [...new Set(sent.map((quote) => quote.tier ?? NONE))].sort();
+  return {
+    discountBp: sample(sent),
+    byTier: tiers.map((tier) => ({ tier, discountBp: sample(sent.filter((quote) => (quote.tier ?? NONE) === tier)) })),
+  };
+}
+
+export interface TierTurnaround {
+  tier: string;
+  businessHours: Distribution;
+}
+
+export interface ApprovalTurnaroundReport {
+  /** Business hours from request to decision (approval request ids). */
+  businessHours: Distribution;
+  byTier: TierTurnaround[];
+}
+
+/** Approvals decided (approved or rejected, by a person or a timeout) in the period. */
+export function approvalTurnaround(
+  approvals: readonly ApprovalFact[],
+  period: Interval,
+  calendar: WorkingCalendar,
+): ApprovalTurnaroundReport {
+  const decided = approvals.filter(
+    (approval) =>
+      (approval.status === 'approved' || approval.status === 'rejected') && within(approval.decidedAt, period),
+  );
+  const sample = (requests: readonly ApprovalFact[]) =>
+    distribution(
+      requests.map((request) => ({
+        id: request.id,
+        value: hours(businessTimeBetween(request.requestedAt, request.decidedAt!, calendar)),
+      })),
+    );
+  const tiers = [...new Set(decided.map((approval) => approval.tier))].sort();
+  return {
+    businessHours: sample(decided),
+    byTier: tiers.map((tier) => ({ tier, businessHours: sample(decided.filter((a) => a.tier === tier)) })),
+  };
+}
+
+export interface QuoteToCloseReport {
+  /** Of the deals first quoted in the period, those won by `asOf` (deal ids). */
+  rate: Ratio;
+  lost: Tally;
+  open: Tally;
+}
+
+/** Deals whose first quote went to the customer in the period, and how they ended by `asOf`. */
+export function quoteToClose(
+  quotes: readonly QuoteFact[],
+  deals: readonly DealFact[],
+  period: Interval,
+  asOf: Date,
+): QuoteToCloseReport {
+  const firstSent = new Map<string, Date>();
+  for (const quote of quotes) {
+    const earlier = firstSent.get(quote.dealId);
+    if (quote.sentAt && quote.sentAt < asOf && (!earlier || quote.sentAt < earlier))
+      firstSent.set(quote.dealId, quote.sentAt);
+  }
+  const quoted = deals.filter((deal) => within(firstSent.get(deal.id), period));
+  const outcome = (deal: DealFact) => closeOf(deal, asOf)?.outcome ?? 'open';
+  const ids = (which: string) => quoted.filter((deal) => outcome(deal) === which).map((deal) => deal.id);
+  return {
+    rate: ratio(
+      ids('won'),
+      quoted.map((deal) => deal.id),
+    ),
+    lost: tally(ids('lost')),
+    open: tally(ids('open')),
+  };
+}

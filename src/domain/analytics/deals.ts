@@ -1,0 +1,121 @@
+/**
+ * Deal outcomes: win rate (by count and by value), average deal size (ACV excluding tax), sales
+ * cycle length (SQL → closed won) and sales velocity. A deal counts in the period it closed in;
+ * value figures are per currency.
+ */
+import type { DealFact } from './facts';
+import {
+  averages,
+  days,
+  distribution,
+  moneyRatios,
+  ratio,
+  tally,
+  type Amount,
+  type Distribution,
+  type MoneyAverage,
+  type MoneyRatio,
+  type Ratio,
+  type Tally,
+} from './measures';
+import { within, type Interval } from './period';
+import { closeOf, isOpenAt } from './stages';
+
+export interface ClosedDeals {
+  won: DealFact[];
+  lost: DealFact[];
+}
+
+/** The deals that closed in the period, won and lost. */
+export function closedIn(deals: readonly DealFact[], period: Interval): ClosedDeals {
+  const closed = deals.map((deal) => ({ deal, close: closeOf(deal) })).filter(({ close }) => within(close?.at, period));
+  return {
+    won: closed.filter(({ close }) => close?.outcome === 'won').map(({ deal }) => deal),
+    lost: closed.filter(({ close }) => close?.outcome === 'lost').map(({ deal }) => deal),
+  };
+}
+
+/** The ACV of each deal that has one. */
+export function acvAmounts(deals: readonly DealFact[]): Amount[] {
+  return deals.flatMap((deal) =>
+    deal.acvMinor === null ? [] : [{ id: deal.id, currency: deal.currency, amountMinor: deal.acvMinor }],
+  );
+}
+
+const ids = (deals: readonly DealFact[]) => deals.map((deal) => deal.id);
+const unvalued = (deals: readonly DealFact[]) => tally(ids(deals.filter((deal) => deal.acvMinor === null)));
+
+export interface WinRateReport {
+  /** won ÷ (won + lost), deal ids. */
+  byCount: Ratio;
+  /** Σ ACV won ÷ Σ ACV closed, per currency. */
+  byValue: MoneyRatio[];
+  /** Closed deals without an ACV: in the count, not in the value. */
+  unvalued: Tally;
+}
+
+export function winRate(deals: readonly DealFact[], period: Interval): WinRateReport {
+  const { won, lost } = closedIn(deals, period);
+  const closed = [...won, ...lost];
+  return {
+    byCount: ratio(ids(won), ids(closed)),
+    byValue: moneyRatios(acvAmounts(won), acvAmounts(closed)),
+    unvalued: unvalued(closed),
+  };
+}
+
+export interface DealSizeReport {
+  /** Average ACV excluding tax of the deals won in the period, per currency. */
+  acv: MoneyAverage[];
+  unvalued: Tally;
+}
+
+export function averageDealSize(deals: readonly DealFact[], period: Interval): DealSizeReport {
+  const { won } = closedIn(deals, period);
+  return { acv: averages(acvAmounts(won)), unvalued: unvalued(won) };
+}
+
+/** When the sales cycle starts: the lead's SQL transition, or the deal's opening when none was recorded. */
+const cycleStart = (deal: DealFact): Date => deal.sqlAt ?? deal.openedAt;
+
+/** Calendar days from SQL to closed won, for the deals won in the period (deal ids). */
+export function salesCycle(deals: readonly DealFact[], period: Interval): Distribution {
+  const { won } = closedIn(deals, period);
+  return distribution(
+    won.map((deal) => ({ id: deal.id, value: days(closeOf(deal)!.at.getTime() - cycleStart(deal).getTime()) })),
+  );
+}
+
+export interface VelocityFigure {
+  currency: string;
+  /** Opportunities in this currency open at the end of the period. */
+  openOpportunities: Tally;
+  /** Win rate by count (all currencies). */
+  winRate: number | null;
+  averageDealMinor: number;
+  /** Mean sales cycle in days (all currencies). */
+  cycleDays: number | null;
+  /** open × win rate × average deal ÷ cycle days, rounded to a minor unit: value the pipeline yields per day. */
+  perDayMinor: number | null;
+}
+
+/** Sales velocity per currency, for the currencies with a deal won in the period. */
+export function salesVelocity(deals: readonly DealFact[], period: Interval): VelocityFigure[] {
+  const rate = winRate(deals, period).byCount.value;
+  const cycle = salesCycle(deals, period).mean;
+  return averageDealSize(deals, period).acv.map((average) => {
+    const open = deals.filter((deal) => deal.currency === average.currency && isOpenAt(deal, period.to));
+    const perDay =
+      rate === null || cycle === null || cycle === 0
+        ? null
+        : Math.round((open.length * rate * average.averageMinor) / cycle);
+    return {
+      currency: average.currency,
+      openOpportunities: tally(ids(open)),
+      winRate: rate,
+      averageDealMinor: average.averageMinor,
+      cycleDays: cycle,
+      perDayMinor: perDay,
+    };
+  });
+}

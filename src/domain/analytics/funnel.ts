@@ -1,0 +1,72 @@
+/**
+ * Funnel conversion (lead → MQL → SQL → opportunity → won) in two views:
+ *
+ * - cohort: of the leads created in the period, how many reached each stage by `asOf`, or within
+ *   N days of their creation. Each step is a true conversion (the numerator is a subset of the
+ *   denominator); the figure grows while the cohort matures and is fixed once `asOf` is N days past
+ *   the period's end.
+ * - period: the leads that reached each stage during the period, whenever they were created. A
+ *   step is a ratio of flows (SQLs this month ÷ MQLs this month), which can exceed 100%; it shows
+ *   the throughput of the period and is fixed as soon as the period is over.
+ */
+import type { LeadFact } from './facts';
+import { ratio, tally, type Ratio, type Tally } from './measures';
+import { within, type Interval } from './period';
+import { FUNNEL_STAGES, reachedAt, type FunnelStage } from './stages';
+import { volume, type VolumeFigures } from './volume';
+
+export interface FunnelStep {
+  from: FunnelStage;
+  to: FunnelStage;
+  conversion: Ratio;
+}
+
+export interface FunnelReport {
+  view: 'cohort' | 'period';
+  /** Lead ids per stage. */
+  stages: VolumeFigures;
+  steps: FunnelStep[];
+}
+
+export interface CohortFunnelReport extends FunnelReport {
+  view: 'cohort';
+  /** With `withinDays`: cohort leads whose N days are not over at `asOf`, so the figure may still grow. */
+  maturing: Tally;
+}
+
+export interface CohortOptions {
+  /** The moment the report is read at: stages reached later do not count. */
+  asOf: Date;
+  /** Count a stage only when reached within this many days of the lead's creation. */
+  withinDays?: number;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+function stepsOf(stages: VolumeFigures): FunnelStep[] {
+  return FUNNEL_STAGES.slice(1).map((to, index) => {
+    const from = FUNNEL_STAGES[index]!;
+    return { from, to, conversion: ratio(stages[to].ids, stages[from].ids) };
+  });
+}
+
+export function cohortFunnel(leads: readonly LeadFact[], period: Interval, options: CohortOptions): CohortFunnelReport {
+  const window = options.withinDays === undefined ? null : options.withinDays * MS_PER_DAY;
+  const cohort = leads.filter((lead) => within(lead.createdAt, period) && lead.createdAt < options.asOf);
+  const stages = {} as VolumeFigures;
+  for (const stage of FUNNEL_STAGES) {
+    const reached = cohort.filter((lead) => {
+      const at = reachedAt(lead, stage, options.asOf);
+      return at !== null && (window === null || at.getTime() - lead.createdAt.getTime() < window);
+    });
+    stages[stage] = tally(reached.map((lead) => lead.id));
+  }
+  const maturing =
+    window === null ? [] : cohort.filter((lead) => lead.createdAt.getTime() + window > options.asOf.getTime());
+  return { view: 'cohort', stages, steps: stepsOf(stages), maturing: tally(maturing.map((lead) => lead.id)) };
+}
+
+export function periodFunnel(leads: readonly LeadFact[], period: Interval): FunnelReport {
+  const stages = volume(leads, period);
+  return { view: 'period', stages, steps: stepsOf(stages) };
+}

@@ -1,0 +1,176 @@
+/**
+ * The shapes every metric returns, so each figure carries its drill-down: a count with the ids
+ * behind it, a share with its numerator and denominator, a distribution with its percentiles,
+ * and money per currency. Ids are sorted and unique, so a result compares exactly and a
+ * drill-down page is stable.
+ */
+import { mulDivRounded, sumMinor } from '../money';
+
+/** A count and the ids of the records counted. */
+export interface Tally {
+  count: number;
+  ids: string[];
+}
+
+/** numerator ÷ denominator; `value` is null when the denominator is empty. */
+export interface Ratio {
+  numerator: Tally;
+  denominator: Tally;
+  value: number | null;
+}
+
+/**
+ * A sample's summary. Percentiles are nearest-rank: the p-th percentile is the value at rank
+ * ⌈p × n⌉ of the sorted sample, so every percentile (the median included) is a recorded value.
+ */
+export interface Distribution {
+  n: number;
+  mean: number | null;
+  median: number | null;
+  p75: number | null;
+  p90: number | null;
+  ids: string[];
+}
+
+/** An amount in one currency, and the records it sums. */
+export interface MoneyTotal {
+  currency: string;
+  amountMinor: number;
+  count: number;
+  ids: string[];
+}
+
+/** An average amount in one currency: total ÷ count, rounded half away from zero to a minor unit. */
+export interface MoneyAverage {
+  currency: string;
+  averageMinor: number;
+  totalMinor: number;
+  count: number;
+  ids: string[];
+}
+
+/** A share of money in one currency (a win rate by value). */
+export interface MoneyRatio {
+  currency: string;
+  numeratorMinor: number;
+  denominatorMinor: number;
+  value: number | null;
+  numeratorIds: string[];
+  denominatorIds: string[];
+}
+
+/** One record's amount, as the money helpers take it. */
+export interface Amount {
+  id: string;
+  currency: string;
+  amountMinor: number;
+}
+
+/** One record's measurement (a duration, a discount), as `distribution` takes it. */
+export interface Sample {
+  id: string;
+  value: number;
+}
+
+/** Orders text by code point: the same order on every machine, whatever its locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Adds `value` to the group `key` (in place: grouping stays linear in the number of records). */
+export function append<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const group = groups.get(key);
+  if (group) group.push(value);
+  else groups.set(key, [value]);
+}
+
+/** Unique ids, sorted. */
+export function sortedIds(ids: Iterable<string>): string[] {
+  return [...new Set(ids)].sort(compareText);
+}
+
+export function tally(ids: Iterable<string>): Tally {
+  const sorted = sortedIds(ids);
+  return { count: sorted.length, ids: sorted };
+}
+
+export function ratio(numerator: Iterable<string>, denominator: Iterable<string>): Ratio {
+  const top = tally(numerator);
+  const bottom = tally(denominator);
+  return { numerator: top, denominator: bottom, value: share(top.count, bottom.count) };
+}
+
+/** a ÷ b, or null when b is 0. */
+export function share(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
+}
+
+/** The nearest-rank percentile of an ascending sample (`p` in 0–1); null for an empty sample. */
+export function percentile(ascending: readonly number[], p: number): number | null {
+  if (ascending.length === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * ascending.length));
+  return ascending[rank - 1] ?? null;
+}
+
+export function distribution(samples: readonly Sample[]): Distribution {
+  const values = samples.map((s) => s.value).sort((a, b) => a - b);
+  const total = values.reduce((sum, v) => sum + v, 0);
+  return {
+    n: values.length,
+    mean: values.length === 0 ? null : total / values.length,
+    median: percentile(values, 0.5),
+    p75: percentile(values, 0.75),
+    p90: percentile(values, 0.9),
+    ids: sortedIds(samples.map((s) => s.id)),
+  };
+}
+
+/** Amounts grouped by currency (sorted by code), never summed across currencies. */
+export function byCurrency<T extends Amount>(amounts: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const amount of [...amounts].sort((a, b) => compareText(a.currency, b.currency)))
+    append(groups, amount.currency, amount);
+  return groups;
+}
+
+export function totals(amounts: readonly Amount[]): MoneyTotal[] {
+  return [...byCurrency(amounts)].map(([currency, group]) => ({
+    currency,
+    amountMinor: sumMinor(group.map((a) => a.amountMinor)),
+    count: group.length,
+    ids: sortedIds(group.map((a) => a.id)),
+  }));
+}
+
+export function averages(amounts: readonly Amount[]): MoneyAverage[] {
+  return totals(amounts).map((total) => ({
+    currency: total.currency,
+    averageMinor: mulDivRounded(total.amountMinor, 1, total.count),
+    totalMinor: total.amountMinor,
+    count: total.count,
+    ids: total.ids,
+  }));
+}
+
+/** Σ part ÷ Σ whole per currency; `part` must be a subset of `whole`. */
+export function moneyRatios(part: readonly Amount[], whole: readonly Amount[]): MoneyRatio[] {
+  const parts = byCurrency(part);
+  return totals(whole).map((total) => {
+    const top = parts.get(total.currency) ?? [];
+    const numeratorMinor = sumMinor(top.map((a) => a.amountMinor));
+    return {
+      currency: total.currency,
+      numeratorMinor,
+      denominatorMinor: total.amountMinor,
+      value: share(numeratorMinor, total.amountMinor),
+      numeratorIds: sortedIds(top.map((a) => a.id)),
+      denominatorIds: total.ids,
+    };
+  });
+}
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+export const hours = (ms: number): number => ms / MS_PER_HOUR;
+export const days = (ms: number): number => ms / MS_PER_DAY;

@@ -1,0 +1,93 @@
+/**
+ * The open pipeline by stage, and the weighted pipeline. These take plain records (a deal's stage,
+ * ACV, expected close and forecast category, and the stage probabilities RevOps keeps in a rule
+ * file), so they work on whatever snapshot of the pipeline the caller has: today's, or one taken
+ * at the start of a period.
+ */
+import { applyBasisPoints, sumMinor } from '../money';
+import { DEAL_STAGES } from '../../rules/facts';
+import { sortedIds, tally, totals, type MoneyTotal, type Tally } from './measures';
+
+export const FORECAST_CATEGORIES = ['commit', 'best-case', 'pipeline'] as const;
+export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
+
+/** One deal as the pipeline sees it. */
+export interface PipelineDeal {
+  dealId: string;
+  stage: string;
+  /** ACV excluding tax, minor units; null when not valued yet. */
+  acvMinor: number | null;
+  currency: string;
+  expectedCloseAt: Date | null;
+  forecastCategory: ForecastCategory | null;
+  owner: string;
+  team: string | null;
+}
+
+/** Win probability per open stage, in basis points (2500 = 25%). */
+export type StageProbabilities = Readonly<Record<string, number>>;
+
+const CLOSED = new Set(['closed-won', 'closed-lost']);
+
+export const isOpen = (deal: PipelineDeal): boolean => !CLOSED.has(deal.stage);
+
+/** The ACV of each valued deal, as the money helpers take it. */
+export function pipelineAmounts(deals: readonly PipelineDeal[]) {
+  return deals.flatMap((deal) =>
+    deal.acvMinor === null ? [] : [{ id: deal.dealId, currency: deal.currency, amountMinor: deal.acvMinor }],
+  );
+}
+
+export interface StagePipeline {
+  stage: string;
+  /** Every open deal in the stage, valued or not. */
+  deals: Tally;
+  value: MoneyTotal[];
+}
+
+/** Open deals and their ACV per stage, in pipeline order. */
+export function openPipelineByStage(deals: readonly PipelineDeal[]): StagePipeline[] {
+  const open = deals.filter(isOpen);
+  const known: readonly string[] = DEAL_STAGES;
+  const stages = [
+    ...known.filter((stage) => open.some((deal) => deal.stage === stage)),
+    ...[...new Set(open.map((deal) => deal.stage))].filter((stage) => !known.includes(stage)).sort(),
+  ];
+  return stages.map((stage) => {
+    const inStage = open.filter((deal) => deal.stage === stage);
+    return { stage, deals: tally(inStage.map((deal) => deal.dealId)), value: totals(pipelineAmounts(inStage)) };
+  });
+}
+
+export interface WeightedPipeline {
+  currency: string;
+  /** Σ ACV × the stage's probability, each deal's share rounded half away from zero. */
+  weightedMinor: number;
+  unweightedMinor: number;
+  ids: string[];
+}
+
+export interface WeightedPipelineReport {
+  byCurrency: WeightedPipeline[];
+  /** Open valued deals in a stage with no probability: left out, so RevOps can add it. */
+  unweighted: Tally;
+}
+
+export function weightedPipeline(
+  deals: readonly PipelineDeal[],
+  probabilities: StageProbabilities,
+): WeightedPipelineReport {
+  const open = deals.filter(isOpen).filter((deal) => deal.acvMinor !== null);
+  const weighable = open.filter((deal) => Object.hasOwn(probabilities, deal.stage));
+  const byCurrency = totals(pipelineAmounts(weighable)).map((total) => {
+    const inCurrency = weighable.filter((deal) => deal.currency === total.currency);
+    return {
+      currency: total.currency,
+      weightedMinor: sumMinor(inCurrency.map((deal) => applyBasisPoints(deal.acvMinor!, probabilities[deal.stage]!))),
+      unweightedMinor: total.amountMinor,
+      ids: sortedIds(inCurrency.map((deal) => deal.dealId)),
+    };
+  });
+  const unweighted = open.filter((deal) => !Object.hasOwn(probabilities, deal.stage)).map((deal) => deal.dealId);
+  return { byCurrency, unweighted: tally(unweighted) };
+}

@@ -1,0 +1,87 @@
+/**
+ * Lead response time and first-touch SLA attainment. Response time is measured from the moment a
+ * lead became an MQL to its first logged touch after that (a call, an email, a meeting booked), in
+ * business hours of the owner's calendar, as the SLA itself is measured (docs/business-time.md).
+ */
+import { businessTimeBetween, type WorkingCalendar } from '../business-time';
+import type { LeadFact } from './facts';
+import { distribution, hours, ratio, tally, type Distribution, type Ratio, type Tally } from './measures';
+import { within, type Interval } from './period';
+import { reachedAt } from './stages';
+
+/** The calendar a lead's response is measured in. */
+export type CalendarFor = (lead: LeadFact) => WorkingCalendar;
+
+/** `base` (escalation.yaml's default calendar) in the owner's time zone when known, as the SLA uses it. */
+export function ownerCalendar(base: WorkingCalendar): CalendarFor {
+  return (lead) => (lead.ownerTimeZone ? { ...base, timezone: lead.ownerTimeZone } : base);
+}
+
+/** The first touch at or after `from`, if any. */
+function firstTouchFrom(lead: LeadFact, from: Date): Date | null {
+  return lead.touches.find((touch) => touch.getTime() >= from.getTime()) ?? null;
+}
+
+export interface ResponseTimeReport {
+  /** Business hours from MQL to first touch, for the first touches made in the period (lead ids). */
+  businessHours: Distribution;
+  /** The period's MQLs still without a touch when it ended. */
+  untouched: Tally;
+}
+
+/**
+ * Response time of the first touches made in the period, each measured from the MQL before it.
+ * Counting responses where they happened (not where the MQL did) keeps a closed period's figure
+ * fixed: a late first touch next month is next month's response.
+ */
+export function responseTime(
+  leads: readonly LeadFact[],
+  period: Interval,
+  calendarFor: CalendarFor,
+): ResponseTimeReport {
+  const samples: { id: string; value: number }[] = [];
+  const untouched: string[] = [];
+  for (const lead of leads) {
+    const mqlAt = reachedAt(lead, 'mql');
+    if (!mqlAt) continue;
+    const touch = firstTouchFrom(lead, mqlAt);
+    const answeredBy = touch !== null && touch < period.to;
+    if (within(touch, period))
+      samples.push({ id: lead.id, value: hours(businessTimeBetween(mqlAt, touch, calendarFor(lead))) });
+    else if (within(mqlAt, period) && !answeredBy) untouched.push(lead.id);
+  }
+  return { businessHours: distribution(samples), untouched: tally(untouched) };
+}
+
+export interface SlaReport {
+  /** met ÷ (met + breached). */
+  attainment: Ratio;
+  met: Tally;
+  breached: Tally;
+  /** Deadline still ahead at `asOf` and no touch yet: not decided. */
+  pending: Tally;
+}
+
+/**
+ * First-touch SLAs whose deadline falls in the period: met when the first touch after the lead
+ * became an MQL came at or before the deadline, breached when it came later or not by the deadline.
+ */
+export function slaAttainment(leads: readonly LeadFact[], period: Interval, asOf: Date): SlaReport {
+  const met: string[] = [];
+  const breached: string[] = [];
+  const pending: string[] = [];
+  for (const lead of leads) {
+    const due = lead.slaDueAt;
+    if (!within(due, period)) continue;
+    const touch = firstTouchFrom(lead, reachedAt(lead, 'mql') ?? lead.createdAt);
+    if (touch && touch.getTime() <= due.getTime()) met.push(lead.id);
+    else if (due.getTime() <= asOf.getTime()) breached.push(lead.id);
+    else pending.push(lead.id);
+  }
+  return {
+    attainment: ratio(met, [...met, ...breached]),
+    met: tally(met),
+    breached: tally(breached),
+    pending: tally(pending),
+  };
+}

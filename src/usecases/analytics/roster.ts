@@ -1,0 +1,30 @@
+/**
+ * The people of a tenant as reports need them: a rep's team (the manager they report to) and
+ * time zone. Teams are read as the roster stands now; a past period is reported with today's
+ * reporting lines.
+ */
+import type { Db } from '../../db/client';
+
+export interface Roster {
+  /** The manager's email of the person, or null (no manager, or not on the roster). */
+  teamOf(email: string | null): string | null;
+  /** The person's IANA time zone, or null when not on the roster. */
+  timeZoneOf(email: string | null): string | null;
+}
+
+export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<Roster> {
+  const people = await db.rep.findMany({
+    where: { tenant },
+    select: { id: true, email: true, managerId: true, timeZone: true },
+  });
+  const byId = new Map(people.map((person) => [person.id, person]));
+  const byEmail = new Map(people.map((person) => [person.email.toLowerCase(), person]));
+  const find = (email: string | null) => (email === null ? undefined : byEmail.get(email.toLowerCase()));
+  return {
+    teamOf(email) {
+      const managerId = find(email)?.managerId;
+      return managerId ? (byId.get(managerId)?.email.toLowerCase() ?? null) : null;
+    },
+    timeZoneOf: (email) => find(email)?.timeZone ?? null,
+  };
+}

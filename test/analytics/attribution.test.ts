@@ -1,0 +1,81 @@
+/**
+ * Rule attribution on the hand-computed fixture: the leads scored into MQL by rules-v1 (everything
+ * before 2026-03-16) against those scored by rules-v2, and the activation marks for trend charts.
+ */
+import { describe, expect, it } from 'vitest';
+import { activationsIn, ruleAttribution, rulesetOf } from '../../src/domain/analytics/attribution';
+import type { LeadFact } from '../../src/domain/analytics/facts';
+import { ownerCalendar } from '../../src/domain/analytics/response';
+import { AS_OF, CURRENT, NEW_YORK_HOURS, V1, V2, fixtureFacts, pick, when } from './fixture';
+
+const facts = fixtureFacts();
+const ids = (...numbers: number[]) => numbers.map((n) => `L${String(n).padStart(2, '0')}`);
+
+describe('rule attribution', () => {
+  it('when C is split by the version that scored each lead, then each version has its own funnel, speed and win rate', () => {
+    const rows = ruleAttribution(facts, CURRENT, { by: 'scoring', calendarFor: ownerCalendar(NEW_YORK_HOURS) });
+    expect(rows.map((row) => row.version)).toEqual([V1, V2, '(none)']);
+    const [v1, v2, none] = rows;
+    // v1 cohort (created in C): L08 L09 L10 L11 L12 → MQL L08 L09 L11 L12 → SQL and opportunity
+    // L08 L09 L12 → won L08. v2 cohort: L13–L18 → MQL L13 L14 L16 L17 → SQL L13 L14 L16 →
+    // opportunity L13 L16 → won L16.
+    expect(v1!.funnel.stages.lead.ids).toEqual(ids(8, 9, 10, 11, 12));
+    expect(v1!.funnel.steps.map((s) => [s.conversion.numerator.count, s.conversion.denominator.count])).toEqual([
+      [4, 5],
+      [3, 4],
+      [3, 3],
+      [1, 3],
+    ]);
+    expect(v2!.funnel.stages.lead.ids).toEqual(ids(13, 14, 15, 16, 17, 18));
+    expect(v2!.funnel.steps.map((s) => [s.conversion.numerator.count, s.conversion.denominator.count])).toEqual([
+      [4, 6],
+      [3, 4],
+      [2, 3],
+      [1, 2],
+    ]);
+    // Response (hours, see speed.test.ts): v1 L08 0.75, L12 1, L09 2, L07 2.5 → median 2nd = 1, L11 untouched;
+    // v2 L16 0.5, L14 2, L13 4, L17 16 → median 2.
+    expect([v1!.response.businessHours.median, v1!.response.untouched.ids]).toEqual([1, ids(11)]);
+    expect([v2!.response.businessHours.median, v2!.response.untouched.ids]).toEqual([2, []]);
+    // Win rate of deals closed in C: every one came from a v1 lead (4/7); v2's first win is in April.
+    expect(v1!.winRate.value).toBe(4 / 7);
+    expect(v2!.winRate).toMatchObject({ value: null, denominator: { count: 0 } });
+    // The 2025 leads no rule ever decided on form their own row, with nothing in C.
+    expect(none!.funnel.stages.lead.count).toBe(0);
+  });
+
+  it('when RevOps asks which version went live in C, then it is rules-v2 on 03-16', () => {
+    expect(activationsIn(facts.ruleActivations, CURRENT)).toEqual([
+      { version: V2, activatedAt: new Date('2026-03-16T12:00:00Z') },
+    ]);
+  });
+});
+
+describe('rulesetOf', () => {
+  const [l12, l15] = pick(facts.leads, 'L12', 'L15');
+
+  it('when a lead became an MQL, then the version on its MQL transition scored it and its first routing decision routed it', () => {
+    expect(rulesetOf(l12!, 'scoring', AS_OF)).toBe(V1);
+    expect(rulesetOf(l12!, 'routing', AS_OF)).toBe(V1);
+  });
+
+  it('when a lead is not an MQL, then its latest scoring decision counts and no routing version exists', () => {
+    expect(rulesetOf(l15!, 'scoring', AS_OF)).toBe(V2);
+    expect(rulesetOf(l15!, 'routing', AS_OF)).toBeNull();
+  });
+
+  it('when the MQL transition carries no version, then the last scoring decision before it counts', () => {
+    const lead: LeadFact = {
+      ...l12!,
+      stages: l12!.stages.map((event) => (event.to === 'mql' ? { ...event, rulesetVersion: null } : event)),
+      decisions: [
+        { kind: 'scoring', version: V1, at: when('03-10 15:00') },
+        { kind: 'scoring', version: V2, at: when('03-11 13:30') },
+        { kind: 'scoring', version: 'rules-v3', at: when('03-20 15:00') },
+      ],
+    };
+    expect(rulesetOf(lead, 'scoring', AS_OF)).toBe(V2);
+    // Decisions at or after asOf are not known yet.
+    expect(rulesetOf({ ...lead, stages: [] }, 'scoring', when('03-15 00:00'))).toBe(V2);
+  });
+});
