@@ -26,6 +26,11 @@ export const httpStatusFor: Record<ErrorCode, number> = {
 export interface FieldError {
   path: string;
   message: string;
+  /**
+   * Internal, never sent: the value has the documented shape but names something unknown to this
+   * server (a time zone outside its database). When every field is such, the answer is a 422.
+   */
+  unprocessable?: true;
 }
 
 /** Turns zod issues into field-level messages: `{ path: "sourceDetails.campaign", message }`. */
@@ -33,9 +38,10 @@ export function fieldErrors(error: ZodError): FieldError[] {
   const seen = new Set<string>();
   const fields: FieldError[] = [];
   for (const issue of error.issues) {
-    const field = {
+    const field: FieldError = {
       path: issue.path.length ? issue.path.map(String).join('.') : '(body)',
       message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+      ...(issue.code === 'custom' && issue.params?.unprocessable === true ? { unprocessable: true as const } : {}),
     };
     // Two checks of one value may fail with one message (1e308 is neither a safe integer nor ≤ 10M).
     const key = `${field.path}\u0000${field.message}`;
@@ -68,18 +74,12 @@ function toErrorBody(error: unknown): {
   status: number;
   error: { code: string; message: string; fields?: FieldError[] };
 } {
-  if (error instanceof ZodError) {
-    return {
-      status: 400,
-      error: { code: 'validation_failed', message: 'The request is invalid; see fields.', fields: fieldErrors(error) },
-    };
-  }
+  if (error instanceof ZodError)
+    return fieldsAnswer('validation_failed', 'The request is invalid; see fields.', fieldErrors(error));
   if (error instanceof LeadflowError) {
     const fields = Array.isArray(error.details) ? (error.details as FieldError[]) : undefined;
-    return {
-      status: httpStatusFor[error.code],
-      error: { code: error.code, message: error.message, ...(fields ? { fields } : {}) },
-    };
+    if (fields) return fieldsAnswer(error.code, error.message, fields);
+    return { status: httpStatusFor[error.code], error: { code: error.code, message: error.message } };
   }
   const httpError = error as { type?: string; status?: number; message?: string; body?: unknown };
   if (httpError.type === 'entity.parse.failed') {
@@ -143,4 +143,17 @@ function jsonKindOf(raw: unknown): string | undefined {
   }
   if (value === null) return 'null';
   return typeof value === 'object' ? undefined : `a ${typeof value}`;
+}
+
+/**
+ * A refusal with field messages. Invalid input is a 400, unless every field is well-formed but
+ * unknown to this server (`unprocessable`): then it is a 422, as the OpenAPI contract says.
+ */
+function fieldsAnswer(code: ErrorCode, message: string, fields: FieldError[]) {
+  const unknownOnly = code === 'validation_failed' && fields.length > 0 && fields.every((f) => f.unprocessable);
+  const finalCode: ErrorCode = unknownOnly ? 'unprocessable' : code;
+  return {
+    status: httpStatusFor[finalCode],
+    error: { code: finalCode, message, fields: fields.map(({ path, message: text }) => ({ path, message: text })) },
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../domain/text-field';
+import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
 
 /** Wire schemas of the HTTP API. Types are derived from them; the OpenAPI document too. */

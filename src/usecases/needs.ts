@@ -4,7 +4,7 @@
  * concurrency: a write names the deal revision it read, and loses (409) if someone wrote since.
  */
 import { z } from 'zod';
-import { text } from '../domain/text-field';
+import { text } from '../domain/fields';
 import type { Actor } from '../auth/actor';
 import type { Db } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { text } from '../domain/text-field';
+import { text } from '../domain/fields';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { CURRENCY_CODES } from '../domain/money';

@@ -79,7 +79,7 @@ describe('analytics filters', () => {
       'an unknown zone',
       { from: '2026-03-01', to: '2026-03-31', zone: 'Mars/Olympus' },
       'query.zone',
-      'must be an IANA time zone such as "Europe/London" or "UTC"',
+      'must be an IANA time zone such as "Europe/London" or "UTC"; "Mars/Olympus" is not in the time zone database',
     ],
     [
       'an unknown dimension',
@@ -89,7 +89,7 @@ describe('analytics filters', () => {
     ],
     ['an unknown filter', { from: '2026-03-01', to: '2026-03-31', form: 'x' }, 'query', 'unknown field(s): form'],
   ])('when the query has %s, then the field says what is wrong', (_case, query, path, message) => {
-    expect(fieldsOf(query)).toEqual([{ path, message }]);
+    expect(fieldsOf(query)).toEqual([expect.objectContaining({ path, message })]);
   });
 
   it('when several fields are wrong, then each is reported', () => {

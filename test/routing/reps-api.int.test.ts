@@ -171,9 +171,17 @@ describe.each(providers)('rep management API on %s', (provider) => {
 
   it.each([
     {
-      when: 'the time zone is not an IANA zone',
+      when: 'the time zone is shaped like a zone but unknown',
       email: BRUNO,
       body: { timeZone: 'Mars/Olympus' },
+      path: 'timeZone',
+      message: '"Mars/Olympus" is not in the time zone database',
+      status: 422,
+    },
+    {
+      when: 'the time zone is not shaped like a zone',
+      email: BRUNO,
+      body: { timeZone: 'GMT +1 please' },
       path: 'timeZone',
       message: 'must be an IANA time zone',
     },

@@ -4,7 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { text } from '../../domain/text-field';
+import { text } from '../../domain/fields';
 import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';

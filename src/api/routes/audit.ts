@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { text } from '../../domain/text-field';
+import { text } from '../../domain/fields';
 import { sightFor } from '../access';
 import type { Db } from '../../db/client';
 import { AUDIT_SUBJECTS } from '../../db/audit-trail';

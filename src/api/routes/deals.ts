@@ -6,7 +6,7 @@
 import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { text } from '../../domain/text-field';
+import { text } from '../../domain/fields';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
 import type { Db } from '../../db/client';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { text } from '../../domain/text-field';
+import { text } from '../../domain/fields';
 import type { Db } from '../../db/client';
 import { LEAD_EVENT_TYPES } from '../../domain/lead-events';
 import { LeadflowError } from '../../domain/errors';

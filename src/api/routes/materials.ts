@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { text } from '../../domain/text-field';
+import { text } from '../../domain/fields';
 import { requireActor, requireRole } from '../../auth/actor';
 import { MATERIAL_PUBLISHERS } from '../access-policy';
 import type { Db } from '../../db/client';

@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { text } from '../../domain/text-field';
+import { text } from '../../domain/fields';
 import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Client } from '@temporalio/client';

@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { text } from '../../domain/text-field';
+import { text, timeZoneName } from '../../domain/fields';
 import { emailAddress } from '../schemas';
 import type { Db } from '../../db/client';
 import { OPEN_LEAD_STAGES, isOutOfOffice, repKey } from '../../domain/routing';
@@ -39,14 +39,7 @@ const Instant = z.iso
   .transform((iso) => new Date(iso));
 
 /** An IANA zone such as "Europe/Berlin", stored in its canonical spelling. */
-const TimeZoneSchema = z.string().transform((zone, ctx) => {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "America/New_York"' });
-    return z.NEVER;
-  }
-});
+const TimeZoneSchema = timeZoneName();
 
 /** PUT body: every field optional; an omitted field keeps its value, `null` clears it. */
 export const RepUpdateSchema = z.strictObject({

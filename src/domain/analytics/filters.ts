@@ -6,7 +6,7 @@
  * which answers 400 with `query.from`, `query.to`, … field messages.
  */
 import { z } from 'zod';
-import { isValidTimeZone } from '../business-time';
+import { timeZoneName } from '../fields';
 import { addLocalDays, compareLocalDates, formatLocalDate, type LocalDate } from '../time-zone';
 import { DIMENSIONS } from './facts';
 import { parseLocalDate, reportPeriod, type ReportPeriod } from './period';
@@ -29,10 +29,7 @@ export const AnalyticsFiltersSchema = z
   .strictObject({
     from: localDate,
     to: localDate,
-    zone: z
-      .string({ error: 'must be an IANA time zone such as "Europe/London"' })
-      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as "Europe/London" or "UTC"' })
-      .optional(),
+    zone: timeZoneName('must be an IANA time zone such as "Europe/London" or "UTC"').optional(),
     breakdown: z.enum(DIMENSIONS, { error: `must be one of: ${DIMENSIONS.join(', ')}` }).optional(),
   })
   .superRefine((filters, ctx) => {
