@@ -12,6 +12,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  precondition_required: 428,
   stale_revision: 409,
   not_allowed: 422,
   rate_limited: 429,

@@ -95,7 +95,30 @@ export function openApiDocument(serverUrl?: string) {
     },
     components: { ...components, securitySchemes },
   };
-  return withAccessPolicies(document);
+  return withInputRefusals(withAccessPolicies(document));
+}
+
+/**
+ * The refusals any operation with input can give, by leadflow's contract (docs/api.md,
+ * "Errors"): 400 for input that breaks this document, 413 for a body over 256 kB, and 422 for a
+ * body that fits the document but clashes with another field or with what is stored.
+ */
+function withInputRefusals<T extends { paths: Record<string, Record<string, Operation & { parameters?: unknown[] }>> }>(
+  document: T,
+): T {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      const responses = (operation.responses ??= {});
+      if ((operation.parameters?.length ?? 0) > 0 || hasBody(operation))
+        responses['400'] ??= errorResponse('Invalid input (`validation_failed`, field-level messages in `fields`).');
+      if (!hasBody(operation)) continue;
+      responses['413'] ??= errorResponse('The request body is over 256 kB (`payload_too_large`).');
+      responses['422'] ??= errorResponse(
+        'Well-formed, but it clashes with another field or with what is stored (`unprocessable`, with `fields`; or `not_allowed`).',
+      );
+    }
+  }
+  return document;
 }
 
 type Operation = {

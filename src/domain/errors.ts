@@ -13,6 +13,8 @@ export type ErrorCode =
    * (1.5 in a currency without decimals; a new rep without a name). `fields` says which.
    */
   | 'unprocessable'
+  /** A write that must name the revision it read (If-Match) named none (HTTP 428). */
+  | 'precondition_required'
   /** A version check failed: someone else changed the record since the caller read it. */
   | 'stale_revision'
   /** The request is well-formed but the business rules do not allow it now (e.g. a stage's exit criteria). */
@@ -52,6 +54,7 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   not_found: false,
   conflict: false,
   unprocessable: false,
+  precondition_required: false,
   stale_revision: false,
   not_allowed: false,
   rate_limited: true,

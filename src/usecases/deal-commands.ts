@@ -152,7 +152,8 @@ export async function scheduleMeeting(
   assertDealOpen(deal);
   if (Date.parse(input.endsAt) <= Date.parse(input.startsAt))
     throw new LeadflowError('validation_failed', 'The meeting ends before it starts.', {
-      details: [{ path: 'endsAt', message: 'must be after startsAt' }],
+      // Each time is well-formed; together they are not (a 422, see FieldError.unprocessable).
+      details: [{ path: 'endsAt', message: 'must be after startsAt', unprocessable: true }],
     });
   const meetingId = `mtg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   await deps.db.$transaction(async (tx) => {

@@ -154,17 +154,22 @@ export function toActivityView(row: ActivityRow): ActivityView {
   };
 }
 
+/**
+ * A cursor is a keyset position, `<epoch milliseconds>.<base64url of the activity id>`; every
+ * string of that shape is a valid position, so the document's pattern is the whole rule.
+ */
+export const ACTIVITY_CURSOR = /^\d{1,15}\.[A-Za-z0-9_-]{1,400}$/;
+
 function encodeCursor(row: Pick<ActivityRow, 'occurredAt' | 'id'>): string {
-  return Buffer.from(`${row.occurredAt.toISOString()}|${row.id}`).toString('base64url');
+  return `${row.occurredAt.getTime()}.${Buffer.from(row.id, 'utf8').toString('base64url')}`;
 }
 
 function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const occurredAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(occurredAt.getTime())) {
+  if (!ACTIVITY_CURSOR.test(cursor)) {
     throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
       details: [{ path: 'query.before', message: 'is not a cursor from a previous page (use nextCursor as given)' }],
     });
   }
-  return { occurredAt, id };
+  const [millis, id] = cursor.split('.') as [string, string];
+  return { occurredAt: new Date(Number(millis)), id: Buffer.from(id, 'base64url').toString('utf8') };
 }

@@ -160,7 +160,7 @@ export async function shareMaterial(
     contactId !== null &&
     !(await db.contact.findFirst({ where: { id: contactId, accountId: deal.accountId }, select: { id: true } }))
   ) {
-    throw new LeadflowError('validation_failed', 'The material share is invalid; see fields.', {
+    throw new LeadflowError('unprocessable', 'The material share is invalid; see fields.', {
       details: [{ path: 'contactId', message: `no stakeholder ${contactId} at the account of deal ${deal.id}` }],
     });
   }
@@ -221,13 +221,13 @@ async function resolveMaterial(db: Db, tenant: string, input: ShareInput): Promi
   if (input.materialId !== undefined) {
     const material = await db.material.findFirst({ where: { id: input.materialId, tenant } });
     if (!material)
-      throw new LeadflowError('validation_failed', 'The material share is invalid; see fields.', {
+      throw new LeadflowError('unprocessable', 'The material share is invalid; see fields.', {
         details: [{ path: 'materialId', message: `no material ${input.materialId}` }],
       });
     return material;
   }
   if (input.materialKey === undefined)
-    throw new LeadflowError('validation_failed', 'The material share is invalid; see fields.', {
+    throw new LeadflowError('unprocessable', 'The material share is invalid; see fields.', {
       details: [
         { path: 'materialKey', message: 'give materialKey (its latest version) or materialId (an exact version)' },
       ],
@@ -237,7 +237,7 @@ async function resolveMaterial(db: Db, tenant: string, input: ShareInput): Promi
     orderBy: { version: 'desc' },
   });
   if (!material)
-    throw new LeadflowError('validation_failed', 'The material share is invalid; see fields.', {
+    throw new LeadflowError('unprocessable', 'The material share is invalid; see fields.', {
       details: [
         {
           path: 'materialKey',

@@ -307,8 +307,12 @@ function inputPath(contentPath: string): string {
     .replace(/^(taxRegion|taxRatePpm)$/, 'customer.region');
 }
 
+/**
+ * The request had the documented shape; its content does not stand against the catalogue, the
+ * templates and the rules (an unknown SKU, too many decimals, an expired validity): a 422.
+ */
 function invalid(issues: FieldIssue[]): LeadflowError {
-  return new LeadflowError('validation_failed', 'The quote is invalid; see fields.', { details: issues });
+  return new LeadflowError('unprocessable', 'The quote is invalid; see fields.', { details: issues });
 }
 
 /** Optional fields are left out rather than null, so equal content always hashes the same. */

@@ -298,6 +298,9 @@ async function checkContact(
         });
     }
   }
+  // Every problem here is about the account's stored stakeholders: a 422 (FieldError.unprocessable).
   if (fields.length)
-    throw new LeadflowError('validation_failed', 'The stakeholder is invalid; see fields.', { details: fields });
+    throw new LeadflowError('validation_failed', 'The stakeholder is invalid; see fields.', {
+      details: fields.map((field) => ({ ...field, unprocessable: true })),
+    });
 }

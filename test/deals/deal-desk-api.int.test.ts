@@ -213,9 +213,9 @@ describe.each(providers)('deal desk through the HTTP API (%s)', (provider) => {
     expect(early.body.error.fields.map((f: { message: string }) => f.message)).toEqual(MISSING_FOR_PROPOSAL);
 
     const lostWithoutReason = await call('POST', `/api/deals/${dealId}/stage`, owner, { to: 'closed-lost' });
-    expect(lostWithoutReason.status).toBe(400);
+    expect(lostWithoutReason.status).toBe(422);
     expect(lostWithoutReason.body.error).toMatchObject({
-      code: 'validation_failed',
+      code: 'unprocessable',
       fields: [{ path: 'reason', message: expect.stringContaining('closing a deal as lost') }],
     });
     expect((await call('GET', `/api/deals/${dealId}`, owner)).body.stage).toBe('needs-analysis');

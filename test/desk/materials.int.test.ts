@@ -200,7 +200,7 @@ describe.each(providers)('sales materials on %s', (provider) => {
     expect(audit).toBe(3);
   });
 
-  it('when a send names no material, both, an unknown one or a contact elsewhere, then it is a 400; a rep who does not own the deal gets 404', async () => {
+  it('when a send names no material or both, then 400; an unknown one or a contact elsewhere, then 422; a rep who does not own the deal gets 404', async () => {
     const { dealId } = await createDeal(system.database.db, system.config.tenant, OWNER);
     const other = await createDeal(system.database.db, system.config.tenant, OWNER);
     const stranger = (await owner.post(`/api/deals/${other.dealId}/stakeholders`, { name: 'Sam', role: 'user' })).body;
@@ -212,7 +212,8 @@ describe.each(providers)('sales materials on %s', (provider) => {
       'materialKey',
     ]);
     const unknown = await send({ materialKey: 'no-such-thing' });
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.code).toBe('unprocessable');
     expect(unknown.body.error.fields[0].message).toContain('publish it first');
     expect(fieldPaths((await send({ materialId: 'mat_nope' })).body)).toEqual(['materialId']);
     expect(fieldPaths((await send({ materialKey: 'security-whitepaper', contactId: stranger.id })).body)).toEqual([

@@ -245,13 +245,13 @@ describe.each(providers)('price overrides on %s', (provider) => {
     });
   });
 
-  it('when a line names a product without a price in the price book, then the quote is refused with 400 at its sku, even with a unitPrice', async () => {
+  it('when a line names a product without a price in the price book, then the quote is refused with 422 at its sku, even with a unitPrice', async () => {
     const { dealId, owner } = await dealWithOwner('unpriced@compilers.io');
     const refused = await call('POST', `/api/deals/${dealId}/quotes`, owner, {
       customer,
       lines: [{ sku: 'UNPRICED', quantity: 1, unitPrice: '10.00' }],
     });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(422);
     expect(refused.body.error.fields).toEqual([
       { path: 'lines.0.sku', message: expect.stringContaining('has no price in price book "standard" for USD') },
     ]);

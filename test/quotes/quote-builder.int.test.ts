@@ -394,7 +394,7 @@ describe.each(providers)('quote builder on %s', (provider) => {
     }
   });
 
-  it('when the quote breaks the rules, then the answer is 400 with the path of each bad field', async () => {
+  it('when the quote breaks the document, then 400; when it breaks the catalogue or the rules, then 422; each with the path of every bad field', async () => {
     const bad = await createQuote({
       customer: { company: 'Compilers Inc', region: 'UK' },
       lines: [
@@ -422,7 +422,7 @@ describe.each(providers)('quote builder on %s', (provider) => {
       overallDiscount: '120',
       validUntil: '2020-01-01',
     });
-    expect(business.status).toBe(400);
+    expect(business.status).toBe(422);
     expect(business.body.error.fields).toEqual([
       { path: 'lines.0.sku', message: 'no product with SKU "NOPE" in the catalogue' },
       {

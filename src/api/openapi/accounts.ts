@@ -164,13 +164,15 @@ export const accountPaths = {
           in: 'header',
           required: false,
           description: 'The revision you read, e.g. `"3"` (or send `revision` in the body).',
-          schema: { type: 'string' },
+          schema: { type: 'string', pattern: '^\\s*(?:W/)?"?\\d{1,9}"?\\s*$' },
         },
       ],
       requestBody: body(NeedsPutSchema),
       responses: {
         '200': described(`Saved; the revision went up by one. ${needsView}`),
-        ...errors(['400', 'Invalid input (`validation_failed`), or no revision named.'], [...noDeal], '413'),
+        ...errors(['400', 'Invalid input (`validation_failed`).'], [...noDeal], '413'),
+        '422': errorResponse('If-Match and `revision` name different revisions (`unprocessable`).'),
+        '428': errorResponse('No revision named, in If-Match or `revision` (`precondition_required`).'),
         '409': errorResponse(
           'The deal changed since that revision (`stale_revision`); the message and `fields[0]` name the current revision.',
         ),

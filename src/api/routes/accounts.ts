@@ -9,7 +9,7 @@ import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { INFLUENCE_LEVELS, STAKEHOLDER_ROLES } from '../../domain/stakeholders';
-import { LOGGED_ACTIVITY_KINDS, listActivities, logActivity } from '../../usecases/deal-timeline';
+import { ACTIVITY_CURSOR, LOGGED_ACTIVITY_KINDS, listActivities, logActivity } from '../../usecases/deal-timeline';
 import { LeadflowError } from '../../domain/errors';
 import { NeedsAnalysisSchema, getNeeds, saveNeeds } from '../../usecases/needs';
 import {
@@ -56,7 +56,8 @@ export const StakeholderCreateSchema = z.strictObject(stakeholderFields);
 export const StakeholderPatchSchema = z
   .strictObject(stakeholderFields)
   .partial()
-  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
+  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change')
+  .meta({ minProperties: 1 });
 export const EngagementSchema = z.strictObject({
   at: instant.optional().meta({ description: 'When they took part (default: now).' }),
 });
@@ -93,7 +94,11 @@ export const ActivityListQuerySchema = z.strictObject({
     .min(1, 'must be 1–200')
     .max(200, 'must be 1–200')
     .default(50),
-  before: z.string().min(1).max(200).optional().meta({ description: '`nextCursor` of the previous page.' }),
+  before: z
+    .string()
+    .regex(ACTIVITY_CURSOR, 'is not a cursor from a previous page (use nextCursor as given)')
+    .optional()
+    .meta({ description: '`nextCursor` of the previous page.' }),
 });
 
 /** Stakeholders, the stakeholder graph, needs analysis and timeline of a deal. */
@@ -206,12 +211,19 @@ function expectedRevisionOf(ifMatch: string | undefined, bodyRevision: number | 
   const headerRevision = fromHeader === undefined ? undefined : Number(fromHeader);
   if (headerRevision !== undefined && bodyRevision !== undefined && headerRevision !== bodyRevision) {
     throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', {
-      details: [{ path: 'revision', message: `says ${bodyRevision} but If-Match says ${headerRevision}; send one` }],
+      details: [
+        {
+          path: 'revision',
+          message: `says ${bodyRevision} but If-Match says ${headerRevision}; send one`,
+          unprocessable: true,
+        },
+      ],
     });
   }
   const revision = headerRevision ?? bodyRevision;
   if (revision === undefined) {
-    throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', {
+    // RFC 6585: the write must be conditional, and this one is not.
+    throw new LeadflowError('precondition_required', 'The needs analysis is invalid; see fields.', {
       details: [
         {
           path: 'revision',

@@ -57,11 +57,14 @@ export const StageMoveSchema = z
       .regex(/^qo_[A-Za-z0-9_-]{22}$/, 'is not a quote id (qo_ followed by 22 characters)')
       .optional(),
   })
+  // Rules between fields, which the document cannot say: a 422 (FieldError.unprocessable).
   .refine((move) => move.quoteId === undefined || move.to === 'closed-won', {
     path: ['quoteId'],
     message: 'names the quote a deal is won on; give it only with to: closed-won',
+    params: { unprocessable: true },
   })
   .refine((move) => move.to !== 'closed-lost' || move.reason !== undefined, {
+    params: { unprocessable: true },
     path: ['reason'],
     message: 'is required when closing a deal as lost: say why it was lost',
   });

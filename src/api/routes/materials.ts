@@ -75,7 +75,8 @@ export const MaterialShareSchema = z
   .refine((s) => (s.materialKey === undefined) !== (s.materialId === undefined), {
     message: 'give exactly one of materialKey or materialId',
     path: ['materialKey'],
-  });
+  })
+  .meta({ oneOf: [{ required: ['materialKey'] }, { required: ['materialId'] }] });
 
 export function materialRoutes(deps: MaterialRoutesDeps): Router {
   const router = Router();
