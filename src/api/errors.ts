@@ -81,7 +81,7 @@ function toErrorBody(error: unknown): {
       error: { code: error.code, message: error.message, ...(fields ? { fields } : {}) },
     };
   }
-  const httpError = error as { type?: string; status?: number; message?: string; body?: unknown };
+  const httpError = error as { type?: string; status?: number; message?: string; body?: unknown; limit?: unknown };
   if (httpError.type === 'entity.parse.failed') {
     const valueKind = jsonKindOf(httpError.body);
     if (valueKind !== undefined)
@@ -101,11 +101,14 @@ function toErrorBody(error: unknown): {
       },
     };
   }
-  if (httpError.type === 'entity.too.large')
+  if (httpError.type === 'entity.too.large') {
+    // JSON bodies allow 256 kB; a CSV import allows more (src/api/routes/marketing.ts).
+    const limit = typeof httpError.limit === 'number' ? Math.round(httpError.limit / 1024) : 256;
     return {
       status: 413,
-      error: { code: 'payload_too_large', message: 'The request body is too large (limit 256 kB).' },
+      error: { code: 'payload_too_large', message: `The request body is too large (limit ${limit} kB).` },
     };
+  }
   if (httpError.type === 'charset.unsupported' || httpError.type === 'encoding.unsupported') {
     return {
       status: 415,

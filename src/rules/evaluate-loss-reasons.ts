@@ -47,7 +47,8 @@ export function classifyLoss(ruleset: Pick<Ruleset, 'lossReasons' | 'version'>, 
   const spec = rules.reasons[code];
   if (!spec) {
     const hint = suggestion(code, inUse);
-    return refuse([{ field: 'lossReason', message: `"${code}" is not a loss reason in loss-reasons.yaml${hint ? ` (${hint})` : ''}; known: ${inUse.join(', ')}` }]);
+    const near = hint?.startsWith('did') ? ` (${hint})` : '';
+    return refuse([{ field: 'lossReason', message: `"${code}" is not a loss reason in loss-reasons.yaml${near}; known: ${inUse.join(', ')}` }]);
   }
   if (spec.retired) return refuse([{ field: 'lossReason', message: `"${code}" is retired in loss-reasons.yaml; use one of: ${inUse.join(', ')}` }]);
   const problems: { field: LossField; message: string }[] = [];
