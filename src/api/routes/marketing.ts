@@ -33,7 +33,7 @@ const currencyCode = z
       error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})`,
     }),
   );
-const month = z.string().trim().max(7, 'must be a month, YYYY-MM').meta({ description: 'A month, YYYY-MM.' });
+const month = z.string().trim().max(20, 'must be a month, YYYY-MM').meta({ description: 'A month, YYYY-MM.' });
 
 export const CampaignSchema = z.strictObject({
   key: text(200).meta({
