@@ -53,11 +53,9 @@ export const ConvertSchema = z.strictObject({
 export const StageMoveSchema = z
   .strictObject({
     to: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }),
-    reason: text(1000)
-      .optional()
-      .meta({
-        description: 'Why, in words. Closing lost: what happened (alone, it is filed under the fallback code).',
-      }),
+    reason: text(1000).optional().meta({
+      description: 'Why, in words. Closing lost: what happened (alone, it is filed under the fallback code).',
+    }),
     /** closed-won: the quote the customer accepted (needed when several quotes are approved). */
     quoteId: z
       .string()

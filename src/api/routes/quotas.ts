@@ -38,11 +38,9 @@ const period = z
 export const QuotaItemSchema = z
   .strictObject({
     rep: email('rep').optional().meta({ description: "A rep's quota: the rep's email." }),
-    team: email('manager')
-      .optional()
-      .meta({
-        description: "A team's quota: the email of the manager it reports to (everyone below them, directly or not).",
-      }),
+    team: email('manager').optional().meta({
+      description: "A team's quota: the email of the manager it reports to (everyone below them, directly or not).",
+    }),
     period,
     currency: currency.meta({ description: 'ISO 4217 code; attainment counts won deals in this currency.' }),
     amount: z
