@@ -210,7 +210,7 @@ function assertOverrideAllowed(ruleset: ForecastRuleset, reason: string | null):
       },
     );
   if (needsReason && !reason)
-    throw new LeadflowError('validation_failed', 'The forecast is invalid; see fields.', {
+    throw new LeadflowError('unprocessable', 'The forecast cannot be saved; see fields.', {
       details: [
         {
           path: 'reason',

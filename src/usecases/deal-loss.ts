@@ -39,7 +39,7 @@ export function fileLoss(active: () => Ruleset, input: LossInput): FiledLoss {
   }
   const { outcome } = classifyLoss(ruleset, input);
   if (outcome.kind === 'refused')
-    throw new LeadflowError('validation_failed', 'The loss reason is invalid; see fields.', {
+    throw new LeadflowError('unprocessable', 'The loss does not fit loss-reasons.yaml; see fields.', {
       details: outcome.problems.map((p) => ({ path: p.field, message: p.message })),
     });
   return {

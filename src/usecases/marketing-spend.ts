@@ -220,7 +220,7 @@ export async function saveSpend(
 export async function recordSpend(db: Db, actor: Actor, fields: SpendFields, now: Date) {
   const checked = checkSpend(fields, await campaignKeys(db, actor.tenant));
   if ('problems' in checked)
-    throw new LeadflowError('validation_failed', 'The spend entry is invalid; see fields.', {
+    throw new LeadflowError('unprocessable', 'The spend entry cannot be recorded; see fields.', {
       details: checked.problems.map((p) => ({ path: p.field, message: p.message })),
     });
   return db.$transaction(async (tx) => {
@@ -258,7 +258,7 @@ export async function listSpend(db: Db, tenant: string, filter: SpendFilter) {
   if (from?.ok && to?.ok && from.period.key > to.period.key)
     problems.push({ path: 'query.to', message: `must not be before from (${from.period.key})` });
   if (problems.length > 0)
-    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: problems });
+    throw new LeadflowError('unprocessable', 'The query cannot be answered; see fields.', { details: problems });
   const rows = await db.marketingSpend.findMany({
     where: {
       tenant,

@@ -155,7 +155,7 @@ async function checkAll(db: Db, actor: Actor, sight: Sight, inputs: readonly Quo
   if (errors.length === 0) return checked;
   const forbidden = errors.every((e) => e.message.includes('may set quotas only'));
   throw new LeadflowError(
-    forbidden ? 'forbidden' : 'validation_failed',
+    forbidden ? 'forbidden' : 'unprocessable',
     forbidden ? errors.map((e) => e.message).join('; ') : 'The quotas are invalid; see fields (nothing was saved).',
     { details: errors },
   );
@@ -192,7 +192,7 @@ export async function listQuotas(db: Db, sight: Sight, filter: QuotaFilter): Pro
   if (from?.ok && to?.ok && from.period.startsOn > to.period.startsOn)
     errors.push({ path: 'query.to', message: `must not be before from (${filter.from})` });
   if (errors.length > 0)
-    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', { details: errors });
+    throw new LeadflowError('unprocessable', 'The query cannot be answered; see fields.', { details: errors });
   const email = filter.email?.trim().toLowerCase();
   if (email && !sight.all && !sight.owners.includes(email)) return [];
   const rows = await db.quota.findMany({

@@ -209,5 +209,5 @@ function mapColumns(header: readonly string[], options: ImportOptions): Partial<
 }
 
 function invalid(message: string, problems: ImportProblem[]): LeadflowError {
-  return new LeadflowError('validation_failed', message, { details: problems });
+  return new LeadflowError('unprocessable', message, { details: problems });
 }

@@ -126,7 +126,8 @@ describe.each(providers)('deal forecast and loss reasons on %s', (provider) => {
   it("when the owner commits the deal, then forecast.yaml wants a reason; with one the override stands beside the rules' category and survives a stage change; cleared, the rules decide again", async () => {
     let { revision } = (await forecast(first)).body as { revision: number };
     const noReason = await edit(first, { category: 'commit', revision });
-    expect(noReason.status).toBe(400);
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.error.code).toBe('unprocessable');
     expect(noReason.body.error.fields).toEqual([
       {
         path: 'reason',
@@ -225,30 +226,33 @@ describe.each(providers)('deal forecast and loss reasons on %s', (provider) => {
   it.each([
     [
       'a misspelt code',
+      422,
       { lossReason: 'prise' },
       'lossReason',
       '"prise" is not a loss reason in loss-reasons.yaml (did you mean "price"?); known: price, budget, competitor, no-decision, timing, fit, other',
     ],
     [
       'a competitor loss without the competitor',
+      422,
       { lossReason: 'competitor', reason: 'went elsewhere' },
       'competitor',
       'is required for loss reason "competitor" (Lost to a competitor): name the competitor who won',
     ],
     [
       'neither a code nor words',
+      400,
       {},
       'reason',
       'is required when closing a deal as lost: say why it was lost, or give a lossReason code from loss-reasons.yaml (GET /api/loss-reasons)',
     ],
   ])(
-    'when a deal is closed lost with %s, then it is a 400 naming the field and the deal stays open',
-    async (_what, loss, path, message) => {
+    'when a deal is closed lost with %s, then it is a %i naming the field and the deal stays open',
+    async (_what, status, loss, path, message) => {
       const response = await call('POST', `/api/deals/${second.dealId}/stage`, second.owner, {
         to: 'closed-lost',
         ...loss,
       });
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(status);
       expect(response.body.error.fields).toEqual([{ path, message }]);
       expect((await call('GET', `/api/deals/${second.dealId}`, second.owner)).body.stage).toBe('needs-analysis');
     },

@@ -90,33 +90,36 @@ describe.each(providers)('marketing spend on %s', (provider) => {
   });
 
   it('when an entry is wrong, then every field says why, and an unknown campaign says to create it first', async () => {
-    const response = await call('POST', '/api/marketing-spend', {
+    const malformed = await call('POST', '/api/marketing-spend', {
       source: 'add',
-      campaign: 'spring-serch',
+      campaign: 'spring-search',
       month: '2026-03-01',
       currency: 'USD',
       amount: '-5',
     });
-    expect(response.status).toBe(400);
-    expect(response.body.error.fields).toEqual([
-      {
-        path: 'source',
-        message:
-          '"add" is not a lead source (did you mean "ads"?); sources: events, content, ads, partner-referral, customer-referral, social, cold-outreach',
-      },
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['source', 'month', 'amount']);
+    expect(malformed.body.error.fields[1]).toEqual({
+      path: 'month',
+      message: 'must be a month, YYYY-MM (e.g. "2026-03")',
+    });
+
+    const unfit = await call('POST', '/api/marketing-spend', {
+      source: 'ads',
+      campaign: 'spring-serch',
+      month: '2026-03',
+      currency: 'USD',
+      amount: '12.345',
+    });
+    expect(unfit.status).toBe(422);
+    expect(unfit.body.error).toMatchObject({ code: 'unprocessable' });
+    expect(unfit.body.error.fields).toEqual([
       {
         path: 'campaign',
         message:
           'no campaign "spring-serch": create it first with POST /api/campaigns (its key is what leads carry in sourceDetails.campaign); did you mean "spring-search"?',
       },
-      {
-        path: 'month',
-        message: '"2026-03-01" is not a month: write YYYY-MM, e.g. "2026-03" (without the day: "2026-03")',
-      },
-      {
-        path: 'amount',
-        message: '"-5" is negative; spend is 0 or more (enter a refund as a lower amount for the month)',
-      },
+      { path: 'amount', message: '"12.345" has 3 decimals; USD allows at most 2 decimals' },
     ]);
     const asRep = await call(
       'GET',
@@ -152,7 +155,7 @@ describe.each(providers)('marketing spend on %s', (provider) => {
       'ads;spring-search',
     ].join('\n');
     const response = await upload(csv, mapping);
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(422);
     expect(response.body.error.message).toBe('4 of 6 rows are invalid (5 problems); nothing was imported.');
     expect(response.body.error.fields).toEqual([
       {
@@ -258,10 +261,10 @@ describe.each(providers)('marketing spend on %s', (provider) => {
       '',
       [{ path: 'line 2', line: 2, column: null, message: expect.stringContaining('Quote Not Closed') }],
     ],
-  ])('when %s, then it is a 400 saying so and nothing is imported', async (_what, csv, query, fields) => {
+  ])('when %s, then it is a 422 saying so and nothing is imported', async (_what, csv, query, fields) => {
     const before = await stored();
     const response = await upload(csv, query);
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(422);
     expect(response.body.error.fields).toEqual(fields);
     expect(await stored()).toEqual(before);
   });

@@ -79,18 +79,21 @@ describe.each(providers)('quotas on %s', (provider) => {
   });
 
   it('when a batch has bad quotas, then every problem is reported by field and none of the batch is saved', async () => {
-    const response = await put(tokens.revops, [
+    const malformed = await put(tokens.revops, [
       { rep: 'erik@acme.test', period: '2026-04', currency: 'USD', amount: '50000' },
-      { rep: 'nobody@acme.test', period: '2026-04', currency: 'USD', amount: '1' },
-      { team: 'erik@acme.test', period: '2026-Q5', currency: 'USD', amount: '1,000' },
-      { rep: 'erik@acme.test', period: '2026-04', currency: 'USD', amount: '60000' },
-      { rep: 'erik@acme.test', team: 'mike@acme.test', period: '2026-05', currency: 'XXX', amount: 100 },
+      { rep: 'erik@acme.test', period: '2026-Q5', currency: 'USD', amount: '1,000' },
+      { rep: 'erik@acme.test', period: '2026-05', currency: 'XXX', amount: 100 },
     ]);
-    expect(response.status).toBe(400);
-    expect(response.body.error.fields).toEqual([
-      { path: 'quotas.4.currency', message: expect.stringContaining('must be an ISO 4217 currency code') },
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.fields).toEqual([
+      { path: 'quotas.1.period', message: 'must be a month "2026-03" or a calendar quarter "2026-Q1"' },
       {
-        path: 'quotas.4.amount',
+        path: 'quotas.1.amount',
+        message: 'must be a decimal string such as "250000.00": up to 12 digits, an optional "." and up to 3 decimals',
+      },
+      { path: 'quotas.2.currency', message: expect.stringContaining('must be an ISO 4217 currency code') },
+      {
+        path: 'quotas.2.amount',
         message: 'must be a decimal string such as "250000.00" (text, not a JSON number, so it stays exact)',
       },
     ]);
@@ -98,14 +101,16 @@ describe.each(providers)('quotas on %s', (provider) => {
       { rep: 'erik@acme.test', team: 'mike@acme.test', period: '2026-05', currency: 'USD', amount: '1' },
     ]);
     expect(both.body.error.fields).toEqual([{ path: 'quotas.0.rep', message: 'give exactly one of rep and team' }]);
-    const fixedShape = await put(tokens.revops, [
+
+    const unfit = await put(tokens.revops, [
       { rep: 'erik@acme.test', period: '2026-04', currency: 'USD', amount: '50000' },
       { rep: 'nobody@acme.test', period: '2026-04', currency: 'USD', amount: '1' },
-      { team: 'erik@acme.test', period: '2026-Q5', currency: 'USD', amount: '1,000' },
+      { team: 'erik@acme.test', period: '2026-Q3', currency: 'JPY', amount: '1.5' },
       { rep: 'erik@acme.test', period: '2026-04', currency: 'USD', amount: '60000' },
     ]);
-    expect(fixedShape.status).toBe(400);
-    expect(fixedShape.body.error.fields).toEqual([
+    expect(unfit.status).toBe(422);
+    expect(unfit.body.error.code).toBe('unprocessable');
+    expect(unfit.body.error.fields).toEqual([
       {
         path: 'quotas.1.rep',
         message:
@@ -115,11 +120,7 @@ describe.each(providers)('quotas on %s', (provider) => {
         path: 'quotas.2.team',
         message: 'erik@acme.test leads no team: nobody reports to them and they are rep, not a manager, director or vp',
       },
-      {
-        path: 'quotas.2.period',
-        message: '"2026-Q5" is not a period: write a month as YYYY-MM ("2026-03") or a quarter as YYYY-Qn ("2026-Q1")',
-      },
-      { path: 'quotas.2.amount', message: expect.stringContaining('"1,000" is not an amount') },
+      { path: 'quotas.2.amount', message: '"1.5" has 1 decimals; JPY has no minor unit: write a whole number' },
       { path: 'quotas.3.period', message: 'the same rep, period and currency as quotas.0: give each quota once' },
     ]);
     expect(await quotaRows()).toBe(3);

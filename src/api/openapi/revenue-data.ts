@@ -72,10 +72,7 @@ export const revenueDataPaths = {
       responses: {
         '200': ok('Saved; the revision went up by one.', ForecastViewSchema),
         ...errors(
-          [
-            '400',
-            'Invalid input (`validation_failed`): a bad date or category, no revision, nothing to change, or an override without the reason forecast.yaml requires.',
-          ],
+          ['400', 'Invalid input (`validation_failed`): a bad date or category, no revision, or nothing to change.'],
           [...noDeal],
           '413',
           [...rulesDown],
@@ -83,7 +80,9 @@ export const revenueDataPaths = {
         '409': errorResponse(
           'The deal changed since that revision (`stale_revision`, `fields[0]` names the current one), or it is closed (`conflict`).',
         ),
-        '422': errorResponse('forecast.yaml does not allow overriding the category (`not_allowed`, field `category`).'),
+        '422': errorResponse(
+          'forecast.yaml does not allow overriding the category (`not_allowed`, field `category`), or an override lacks the reason it requires (`unprocessable`, field `reason`).',
+        ),
         ...unauthenticated,
         '403': errorResponse("The caller is not the deal's owner, one of their managers or revops (`forbidden`)."),
       },
@@ -121,9 +120,12 @@ export const revenueDataPaths = {
         ...errors(
           [
             '400',
-            'Invalid input (`validation_failed`): every problem at `quotas.<i>.<field>` (unknown person, not a team lead, bad period or amount, a quota given twice); nothing is saved.',
+            'Invalid input (`validation_failed`): a period, currency or amount that breaks its pattern, or rep and team both or neither.',
           ],
           '413',
+        ),
+        '422': errorResponse(
+          'Well-formed, but not applicable (`unprocessable`), every problem at `quotas.<i>.<field>`: a person not in the roster, a team lead nobody reports to, more decimals than the currency has, a quota given twice. Nothing is saved.',
         ),
         '403': errorResponse(
           'The caller may not set quotas (a rep), or one of them is not below the caller (`forbidden`; `fields` names which).',
@@ -140,6 +142,7 @@ export const revenueDataPaths = {
       responses: {
         '200': ok('`{ quotas }`, by period start.', z.object({ quotas: z.array(QuotaViewSchema) })),
         ...errors('400'),
+        '422': errorResponse('`to` is before `from`, or a year outside 2000–2100 (`unprocessable`).'),
         ...unauthenticated,
       },
     },
@@ -202,9 +205,12 @@ export const revenueDataPaths = {
         ...errors(
           [
             '400',
-            'Invalid input (`validation_failed`), by field: an unknown source (did you mean), a campaign that does not exist (create it with POST /api/campaigns), a bad month, currency or amount.',
+            'Invalid input (`validation_failed`), by field: a source, month, currency or amount that breaks its pattern.',
           ],
           '413',
+        ),
+        '422': errorResponse(
+          'Well-formed, but not applicable (`unprocessable`), by field: a campaign that does not exist (create it with POST /api/campaigns; a near key is suggested), more decimals than the currency has, a year outside 2000–2100.',
         ),
         ...unauthenticated,
         ...revopsOnly('enters marketing spend'),
@@ -219,6 +225,7 @@ export const revenueDataPaths = {
       responses: {
         '200': ok('`{ entries }`.', z.object({ entries: z.array(SpendEntryViewSchema) })),
         ...errors('400'),
+        '422': errorResponse('`to` is before `from`, or a year outside 2000–2100 (`unprocessable`).'),
         ...unauthenticated,
         '403': errorResponse(
           'Reps do not read marketing spend (`forbidden`): managers, directors, VPs, finance and revops do.',
@@ -233,7 +240,7 @@ export const revenueDataPaths = {
       summary:
         'Import marketing spend from a CSV file: all rows or, on any bad row, none; importing the same file again changes nothing',
       description:
-        "The body is the file (`Content-Type: text/csv`), its first line the column headers. Columns are found by the field names (source, campaign, month, currency, amount, note; any case) or by the headers the `…Column` parameters name. Each row is one (source, campaign, month, currency) total; campaigns must exist first. A bad file answers 400 listing every bad row: `fields[]` carry `path` (`rows[<n>].<field>`), `line` (the file's line, the header is 1), `column` (its header) and `message`.",
+        "The body is the file (`Content-Type: text/csv`), its first line the column headers. Columns are found by the field names (source, campaign, month, currency, amount, note; any case) or by the headers the `…Column` parameters name. Each row is one (source, campaign, month, currency) total; campaigns must exist first. A bad file answers 422 listing every bad row: `fields[]` carry `path` (`rows[<n>].<field>`), `line` (the file's line, the header is 1), `column` (its header) and `message`.",
       ...needsToken,
       parameters: queryParams(SpendImportQuerySchema),
       requestBody: {
@@ -251,11 +258,11 @@ export const revenueDataPaths = {
           SpendImportResultSchema,
         ),
         ...errors(
-          [
-            '400',
-            'The body is not CSV, the columns do not map, or rows are invalid (`validation_failed`): every problem with its line and column; nothing was imported.',
-          ],
+          ['400', 'The body is not CSV text, or a query parameter breaks its pattern (`validation_failed`).'],
           ['413', `The file is over ${CSV_BODY_LIMIT} (\`payload_too_large\`).`],
+        ),
+        '422': errorResponse(
+          'The file does not import (`unprocessable`): it is not valid CSV, its columns do not map to the fields, or rows are bad. Every problem is listed with its `line` and `column`; nothing was imported.',
         ),
         ...unauthenticated,
         ...revopsOnly('imports marketing spend'),

@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/text-field';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { LeadflowError } from '../../domain/errors';
@@ -27,7 +28,7 @@ export const ForecastPatchSchema = z
   .strictObject({
     expectedCloseDate: z.iso
       .date('must be a calendar date, YYYY-MM-DD')
-      .refine((date) => date >= '2000-01-01' && date <= '2100-12-31', 'must be between 2000-01-01 and 2100-12-31')
+      .regex(/^(?:20\d{2}|2100)-/, 'must be between 2000-01-01 and 2100-12-31')
       .nullable()
       .optional()
       .meta({ description: 'The day the deal is expected to close (YYYY-MM-DD, no time zone); null clears it.' }),
@@ -39,11 +40,7 @@ export const ForecastPatchSchema = z
         description:
           "A forecast category instead of the one forecast.yaml gives the deal's stage; null clears the override so the rules decide again.",
       }),
-    reason: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(1000, 'must be at most 1000 characters')
+    reason: text(1000)
       .optional()
       .meta({ description: 'Why (forecast.yaml `overrides.needsReason` may require it for an override).' }),
     revision: z
@@ -56,7 +53,8 @@ export const ForecastPatchSchema = z
   .refine((edit) => edit.expectedCloseDate !== undefined || edit.category !== undefined, {
     path: ['expectedCloseDate'],
     message: 'name at least one of expectedCloseDate and category to change',
-  });
+  })
+  .meta({ anyOf: [{ required: ['expectedCloseDate'] }, { required: ['category'] }] });
 
 /** The active rules for a forecast, or null while none is loaded (the deal keeps its last category). */
 function forecastRules(rules: () => Ruleset): () => ForecastRuleset {

@@ -9,7 +9,9 @@ import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { LeadflowError } from '../../domain/errors';
 import { LEAD_SOURCES } from '../../domain/lead';
-import { CURRENCY_CODES } from '../../domain/money';
+import { text } from '../../domain/text-field';
+import { currencyCode } from './catalog';
+import { decimalAmount, monthSchema } from './quotas';
 import { deleteSpend, listCampaigns, listSpend, putCampaign, recordSpend } from '../../usecases/marketing-spend';
 import { importSpend } from '../../usecases/spend-import';
 import { parseInput } from '../input';
@@ -22,18 +24,8 @@ export interface MarketingRoutesDeps {
 /** CSV bodies: larger than JSON ones (a year of monthly spend for hundreds of campaigns). */
 export const CSV_BODY_LIMIT = '2mb';
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const source = z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` });
-const currencyCode = z
-  .string()
-  .toUpperCase()
-  .pipe(
-    z.enum(CURRENCY_CODES, {
-      error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})`,
-    }),
-  );
-const month = z.string().trim().max(20, 'must be a month, YYYY-MM').meta({ description: 'A month, YYYY-MM.' });
+const currency = currencyCode();
 
 export const CampaignSchema = z.strictObject({
   key: text(200).meta({
@@ -45,29 +37,25 @@ export const CampaignSchema = z.strictObject({
 });
 
 export const SpendSchema = z.strictObject({
-  source: z.string().meta({ description: `The lead source the money went to: ${LEAD_SOURCES.join(', ')}.` }),
-  campaign: z
-    .string()
-    .max(200, 'must be at most 200 characters')
-    .meta({ description: 'A campaign key (create it first with POST /api/campaigns).' }),
-  month,
-  currency: z.string().max(3, 'must be an ISO 4217 code, e.g. USD').meta({ description: 'ISO 4217 code, e.g. "USD".' }),
-  amount: z
-    .string({ error: 'must be a decimal string such as "12500.00" (text, not a JSON number, so it stays exact)' })
-    .max(40, 'must be at most 40 characters')
-    .meta({ description: 'Decimal text in the currency, e.g. "12500.00"; 0 or more.' }),
-  note: z.string().max(1000, 'must be at most 1000 characters').nullable().optional(),
+  source: source.meta({ description: 'The lead source the money went to.' }),
+  campaign: text(200).meta({ description: 'A campaign key (create it first with POST /api/campaigns).' }),
+  month: monthSchema,
+  currency: currency.meta({ description: 'ISO 4217 code, e.g. "USD".' }),
+  amount: decimalAmount('12500.00').meta({
+    description: 'Decimal text in the currency, e.g. "12500.00"; more decimals than the currency has is a 422.',
+  }),
+  note: text(1000).nullable().optional(),
 });
 
 export const SpendListQuerySchema = z.strictObject({
-  from: month.optional().meta({ description: 'From this month (YYYY-MM), inclusive.' }),
-  to: month.optional().meta({ description: 'Up to this month (YYYY-MM), inclusive.' }),
+  from: monthSchema.optional().meta({ description: 'From this month (YYYY-MM), inclusive.' }),
+  to: monthSchema.optional().meta({ description: 'Up to this month (YYYY-MM), inclusive.' }),
   source: source.optional(),
-  campaign: z.string().max(200).optional().meta({ description: 'A campaign key.' }),
-  currency: currencyCode.optional(),
+  campaign: text(200).optional().meta({ description: 'A campaign key.' }),
+  currency: currency.optional(),
 });
 
-const columnName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const columnName = text(100);
 export const SpendImportQuerySchema = z.strictObject({
   sourceColumn: columnName
     .optional()
@@ -79,7 +67,7 @@ export const SpendImportQuerySchema = z.strictObject({
   currencyColumn: columnName.optional().meta({ description: 'Header of the currency column (default "currency").' }),
   amountColumn: columnName.optional().meta({ description: 'Header of the amount column (default "amount").' }),
   noteColumn: columnName.optional().meta({ description: 'Header of an optional note column (default "note").' }),
-  currency: currencyCode
+  currency: currency
     .optional()
     .meta({ description: 'The currency of every row, when the file has no currency column.' }),
   delimiter: z
@@ -92,7 +80,7 @@ export const SpendImportQuerySchema = z.strictObject({
     .meta({ description: 'true: check the file and count what would change, store nothing.' }),
 });
 
-export const SpendParamsSchema = z.object({ spendId: z.string().min(1).max(100) });
+export const SpendParamsSchema = z.object({ spendId: text(100) });
 
 const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const;
 

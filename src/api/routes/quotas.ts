@@ -6,7 +6,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
-import { CURRENCY_CODES } from '../../domain/money';
+import { text } from '../../domain/text-field';
+import { emailAddress } from '../schemas';
+import { currencyCode } from './catalog';
 import { deleteQuota, listQuotas, setQuotas } from '../../usecases/quotas';
 import { sightFor } from '../access';
 import { parseInput } from '../input';
@@ -16,24 +18,26 @@ export interface QuotaRoutesDeps {
   now?: () => Date;
 }
 
-const email = (what: string) =>
-  z
-    .email(`must be the ${what}'s email address`)
-    .max(320, 'must be at most 320 characters')
-    .transform((e) => e.toLowerCase());
-const currency = z
+const email = (what: string) => emailAddress(`must be the ${what}'s email address`).transform((e) => e.toLowerCase());
+const currency = currencyCode();
+
+/** A month, YYYY-MM: the pattern is in the OpenAPI document, so a request that fits it is never a 400. */
+export const monthSchema = z
   .string()
-  .toUpperCase()
-  .pipe(
-    z.enum(CURRENCY_CODES, {
-      error: `must be an ISO 4217 currency code leadflow supports (${CURRENCY_CODES.join(', ')})`,
-    }),
-  );
+  .regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM (e.g. "2026-03")')
+  .meta({ description: 'A month, YYYY-MM.' });
 const period = z
   .string()
-  .trim()
-  .max(10, 'must be at most 10 characters')
+  .regex(/^\d{4}-(?:0[1-9]|1[0-2]|[Qq][1-4])$/, 'must be a month "2026-03" or a calendar quarter "2026-Q1"')
   .meta({ description: 'A month "2026-03" or a calendar quarter "2026-Q1".' });
+/** Decimal text of an amount, as the price book takes it; more decimals than the currency has is a 422. */
+export const decimalAmount = (example: string) =>
+  z
+    .string({ error: `must be a decimal string such as "${example}" (text, not a JSON number, so it stays exact)` })
+    .regex(
+      /^\d{1,12}(?:\.\d{1,3})?$/,
+      `must be a decimal string such as "${example}": up to 12 digits, an optional "." and up to 3 decimals`,
+    );
 
 export const QuotaItemSchema = z
   .strictObject({
@@ -43,17 +47,15 @@ export const QuotaItemSchema = z
     }),
     period,
     currency: currency.meta({ description: 'ISO 4217 code; attainment counts won deals in this currency.' }),
-    amount: z
-      .string({ error: 'must be a decimal string such as "250000.00" (text, not a JSON number, so it stays exact)' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(40, 'must be at most 40 characters')
-      .meta({ description: 'Decimal text in the currency, e.g. "250000.00".' }),
+    amount: decimalAmount('250000.00').meta({
+      description: 'Decimal text in the currency, e.g. "250000.00". More decimals than the currency has is a 422.',
+    }),
   })
   .refine((q) => (q.rep === undefined) !== (q.team === undefined), {
     path: ['rep'],
     message: 'give exactly one of rep and team',
-  });
+  })
+  .meta({ oneOf: [{ required: ['rep'] }, { required: ['team'] }] });
 
 export const QuotasPutSchema = z.strictObject({
   quotas: z.array(QuotaItemSchema).min(1, 'give at least one quota').max(500, 'at most 500 quotas at a time'),
@@ -61,21 +63,15 @@ export const QuotasPutSchema = z.strictObject({
 
 export const QuotaListQuerySchema = z.strictObject({
   scope: z.enum(['rep', 'team'], { error: 'must be rep or team' }).optional(),
-  email: z.email('must be an email address').optional().meta({ description: "A rep's or a team's manager's email." }),
-  period: z.string().max(10).optional().meta({ description: 'Exactly this period: "2026-03" or "2026-Q1".' }),
-  from: z
-    .string()
-    .max(7)
+  email: emailAddress('must be an email address')
     .optional()
-    .meta({ description: 'Quotas whose period ends in or after this month (YYYY-MM).' }),
-  to: z
-    .string()
-    .max(7)
-    .optional()
-    .meta({ description: 'Quotas whose period starts in or before this month (YYYY-MM).' }),
+    .meta({ description: "A rep's or a team's manager's email." }),
+  period: period.optional().meta({ description: 'Exactly this period: "2026-03" or "2026-Q1".' }),
+  from: monthSchema.optional().meta({ description: 'Quotas whose period ends in or after this month (YYYY-MM).' }),
+  to: monthSchema.optional().meta({ description: 'Quotas whose period starts in or before this month (YYYY-MM).' }),
 });
 
-export const QuotaParamsSchema = z.object({ quotaId: z.string().min(1).max(100) });
+export const QuotaParamsSchema = z.object({ quotaId: text(100) });
 
 export function quotaRoutes(deps: QuotaRoutesDeps): Router {
   const router = Router();
