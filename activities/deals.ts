@@ -21,6 +21,7 @@ import type { ApprovalLevel, BusinessCalendar, CompiledCadence } from '../src/ru
 import { recordAudit } from '../src/db/audit-trail';
 import { recordDealValue, versionValue } from './deal-value';
 import { dealFacts } from '../src/usecases/deal-facts';
+import { applyForecast, type ForecastRuleset } from '../src/usecases/deal-forecast';
 import type { ActorRef, QuoteVersionStatus } from '../workflows/dealMessages';
 
 export type DealDecisionRequest =
@@ -60,6 +61,14 @@ export function createDealActivities(deps: DealActivityDeps) {
     return row;
   };
   const audit = (entry: Parameters<typeof recordAudit>[1]) => recordAudit(db, entry);
+  /** The forecast is decided by the active rules; while none is loaded the deal keeps its last category. */
+  const forecastRules = (): ForecastRuleset => {
+    try {
+      return deps.registry.active();
+    } catch {
+      return null;
+    }
+  };
 
   return {
     /**
@@ -131,6 +140,14 @@ export function createDealActivities(deps: DealActivityDeps) {
             occurredAt: at,
             idempotencyKey: `${input.dealId}:stage:needs-analysis`,
           },
+        });
+        await applyForecast(tx, input.dealId, forecastRules(), {
+          cause: 'conversion',
+          stage: 'needs-analysis',
+          actor: input.actor.email,
+          reason: 'converted from SQL',
+          at,
+          key: `${input.dealId}:forecast:conversion`,
         });
         await recordAudit(tx, {
           tenant: lead.tenant,
@@ -205,7 +222,10 @@ export function createDealActivities(deps: DealActivityDeps) {
       return { ...decision, decidedAt: decidedAt.toISOString(), plan };
     },
 
-    /** Moves the deal's row to a stage, with a stage event (for KPIs) and an audit entry. */
+    /**
+     * Moves the deal's row to a stage, with a stage event (for KPIs), its forecast for the new stage
+     * (forecast.yaml) and an audit entry; closing lost records the loss code and competitor.
+     */
     async setDealStage(input: {
       dealId: string;
       from: DealStage;
@@ -216,15 +236,29 @@ export function createDealActivities(deps: DealActivityDeps) {
       warnings: string[];
       at: string;
       key: string;
+      /** Closed lost: the loss-reasons.yaml code (checked by the API) and the competitor; absent from older workflows. */
+      loss?: { lossReason: string | null; competitor: string | null };
     }): Promise<void> {
       const row = await deal(input.dealId);
       const at = new Date(input.at);
       const closed = input.to === 'closed-won' || input.to === 'closed-lost';
+      const loss =
+        input.to === 'closed-lost' && input.loss
+          ? { lossReason: input.loss.lossReason, lossCompetitor: input.loss.competitor }
+          : {};
       await db.$transaction(async (tx) => {
         if (await tx.stageEvent.findUnique({ where: { idempotencyKey: input.key }, select: { id: true } })) return;
         await tx.deal.update({
           where: { id: input.dealId },
-          data: { stage: input.to, ...(closed ? { closedAt: at, closeReason: input.reason } : {}) },
+          data: { stage: input.to, ...(closed ? { closedAt: at, closeReason: input.reason, ...loss } : {}) },
+        });
+        await applyForecast(tx, input.dealId, forecastRules(), {
+          cause: 'stage-change',
+          stage: input.to,
+          actor: input.actor,
+          reason: input.reason,
+          at,
+          key: `${input.key}:forecast`,
         });
         await tx.stageEvent.create({
           data: {
@@ -246,7 +280,15 @@ export function createDealActivities(deps: DealActivityDeps) {
           action: 'deal.stage-changed',
           actor: input.actor,
           reason: input.reason,
-          details: { from: input.from, to: input.to, warnings: input.warnings, rulesetVersion: input.rulesetVersion },
+          details: {
+            from: input.from,
+            to: input.to,
+            warnings: input.warnings,
+            rulesetVersion: input.rulesetVersion,
+            ...(input.to === 'closed-lost' && input.loss
+              ? { lossReason: input.loss.lossReason, competitor: input.loss.competitor }
+              : {}),
+          },
           occurredAt: at,
           idempotencyKey: `${input.key}:audit`,
         });

@@ -178,6 +178,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     reason: string,
     rulesVersion: string | null,
     warnings: string[],
+    loss?: { lossReason: string | null; competitor: string | null },
   ): Promise<void> {
     const from = state.stage;
     await store.setDealStage({
@@ -190,6 +191,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       warnings,
       at: now(),
       key: key(`stage-${to}`),
+      ...(loss ? { loss } : {}),
     });
     state.stage = to;
     state.stageEnteredAt = now();
@@ -473,7 +475,8 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     desk.moveStage,
     mutating('stage move', async (request: desk.StageMoveRequest) => {
       if (request.to === 'closed-lost') {
-        await enterStage('closed-lost', request.actor.email, request.reason!, null, []);
+        const loss = { lossReason: request.lossReason ?? null, competitor: request.competitor ?? null };
+        await enterStage('closed-lost', request.actor.email, request.reason!, null, [], loss);
         await withdrawOpenQuotes('deal closed lost', null);
         return { stage: state.stage, warnings: [] };
       }

@@ -73,8 +73,12 @@ export type QuoteVersionStatus =
 export interface StageMoveRequest {
   to: DealStage;
   actor: ActorRef;
-  /** Required for closed-lost. */
+  /** Required for closed-lost (the API writes one from the loss code when the closer gave no words). */
   reason?: string;
+  /** Closed lost: the loss-reasons.yaml code the API checked (null: no loss-reasons.yaml was active). */
+  lossReason?: string | null;
+  /** Closed lost: the competitor who won. */
+  competitor?: string | null;
   /** For closed-won: the quote the customer accepted; needed when several quotes are approved. */
   quoteId?: string;
 }

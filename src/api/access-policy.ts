@@ -43,6 +43,10 @@ const admin = (what: string): Policy => ({ access: 'token', scope: 'admin', role
 
 /** Roles that may publish sales materials. */
 export const MATERIAL_PUBLISHERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
+/** Roles that may set quotas: revops anyone's, the others those of the people below them (src/usecases/quotas.ts). */
+export const QUOTA_SETTERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
+/** Roles that read marketing spend: channel economics are for managers, finance and revops, not reps. */
+export const SPEND_READERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp', 'finance'];
 
 const lead = (need: Need): RecordRule => ({ kind: 'lead', param: 'id', need });
 const deal = (need: Need): RecordRule => ({ kind: 'deal', param: 'dealId', need });
@@ -111,6 +115,20 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/deals/{dealId}/materials': read(deal('read')),
   'POST /api/deals/{dealId}/quotes': write(deal('write')),
   'GET /api/deals/{dealId}/quotes': read(deal('read')),
+  'GET /api/deals/{dealId}/forecast': read(deal('read')),
+  'PATCH /api/deals/{dealId}/forecast': write(deal('write')),
+  'GET /api/loss-reasons': read(),
+
+  'PUT /api/quotas': write(undefined, QUOTA_SETTERS, 'Setting quotas'),
+  'GET /api/quotas': read(),
+  'DELETE /api/quotas/{quotaId}': write(undefined, QUOTA_SETTERS, 'Removing a quota'),
+
+  'POST /api/campaigns': admin('Creating or renaming a campaign'),
+  'GET /api/campaigns': read(),
+  'POST /api/marketing-spend': admin('Entering marketing spend'),
+  'POST /api/marketing-spend/import': admin('Importing marketing spend'),
+  'GET /api/marketing-spend': { access: 'token', scope: 'read', roles: SPEND_READERS, what: 'Reading marketing spend' },
+  'DELETE /api/marketing-spend/{spendId}': admin('Removing marketing spend'),
 
   'POST /api/materials': write(undefined, MATERIAL_PUBLISHERS, 'Publishing a sales material'),
   'GET /api/materials': read(),

@@ -23,6 +23,9 @@ import { requestRateLimits } from './abuse/rate-limits';
 import { cspNonce, securityHeaders, withNonce } from './abuse/security-headers';
 import type { AbuseConfig } from '../config';
 import { accountRoutes } from './routes/accounts';
+import { forecastRoutes } from './routes/forecast';
+import { marketingRoutes } from './routes/marketing';
+import { quotaRoutes } from './routes/quotas';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
 import { quoteRoutes } from './routes/quotes';
@@ -107,7 +110,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
-  app.use(dealRoutes({ db: deps.db, temporal: deps.temporal }));
+  app.use(dealRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
   app.use(
     esignRoutes({
       db: deps.db,
@@ -128,6 +131,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(accountRoutes({ db: deps.db, now: deps.now }));
+  app.use(forecastRoutes({ db: deps.db, rules: () => deps.rules.registry.active(), now: deps.now }));
+  app.use(quotaRoutes({ db: deps.db, now: deps.now }));
+  app.use(marketingRoutes({ db: deps.db, now: deps.now }));
   app.use(materialRoutes({ db: deps.db, now: deps.now }));
   app.use(catalogRoutes({ db: deps.db, now: deps.now }));
   app.use(quoteRoutes({ db: deps.db, temporal: deps.temporal, registry: deps.rules.registry, now: deps.now }));

@@ -82,7 +82,7 @@ function toErrorBody(error: unknown): {
     if (fields) return fieldsAnswer(error.code, error.message, fields);
     return { status: httpStatusFor[error.code], error: { code: error.code, message: error.message } };
   }
-  const httpError = error as { type?: string; status?: number; message?: string; body?: unknown };
+  const httpError = error as { type?: string; status?: number; message?: string; body?: unknown; limit?: unknown };
   if (httpError.type === 'entity.parse.failed') {
     const valueKind = jsonKindOf(httpError.body);
     if (valueKind !== undefined)
@@ -102,11 +102,14 @@ function toErrorBody(error: unknown): {
       },
     };
   }
-  if (httpError.type === 'entity.too.large')
+  if (httpError.type === 'entity.too.large') {
+    // JSON bodies allow 256 kB; a CSV import allows more (src/api/routes/marketing.ts).
+    const limit = typeof httpError.limit === 'number' ? Math.round(httpError.limit / 1024) : 256;
     return {
       status: 413,
-      error: { code: 'payload_too_large', message: 'The request body is too large (limit 256 kB).' },
+      error: { code: 'payload_too_large', message: `The request body is too large (limit ${limit} kB).` },
     };
+  }
   if (httpError.type === 'charset.unsupported' || httpError.type === 'encoding.unsupported') {
     return {
       status: 415,
@@ -155,6 +158,6 @@ function fieldsAnswer(code: ErrorCode, message: string, fields: FieldError[]) {
   const finalCode: ErrorCode = unknownOnly ? 'unprocessable' : code;
   return {
     status: httpStatusFor[finalCode],
-    error: { code: finalCode, message, fields: fields.map(({ path, message: text }) => ({ path, message: text })) },
+    error: { code: finalCode, message, fields: fields.map(({ unprocessable: _internal, ...field }) => field) },
   };
 }

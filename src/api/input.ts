@@ -17,3 +17,44 @@ export function parseInput<S extends z.ZodType>(schema: S, part: Part, value: un
   );
   throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, { details: fields });
 }
+
+/** The revision a write names (optimistic concurrency): `If-Match: "3"` (or 3, W/"3") or `revision` in the body; both must agree. */
+export function expectedRevisionOf(
+  ifMatch: string | undefined,
+  bodyRevision: number | undefined,
+  what: string,
+): number {
+  const fromHeader = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch)?.[1];
+  if (ifMatch !== undefined && fromHeader === undefined) {
+    throw new LeadflowError('validation_failed', 'The If-Match header is invalid.', {
+      details: [{ path: 'header.If-Match', message: 'must be the revision you read, e.g. "3"' }],
+    });
+  }
+  const headerRevision = fromHeader === undefined ? undefined : Number(fromHeader);
+  if (headerRevision !== undefined && bodyRevision !== undefined && headerRevision !== bodyRevision) {
+    throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, {
+      // Both well-formed, but they disagree: a 422 (FieldError.unprocessable).
+      details: [
+        {
+          path: 'revision',
+          message: `says ${bodyRevision} but If-Match says ${headerRevision}; send one`,
+          unprocessable: true,
+        },
+      ],
+    });
+  }
+  const revision = headerRevision ?? bodyRevision;
+  if (revision === undefined) {
+    // RFC 6585: the write must be conditional, and this one is not.
+    throw new LeadflowError('precondition_required', `${what} is invalid; see fields.`, {
+      details: [
+        {
+          path: 'revision',
+          message:
+            'is required: send the revision you read as If-Match or as "revision", so a concurrent edit is not overwritten',
+        },
+      ],
+    });
+  }
+  return revision;
+}

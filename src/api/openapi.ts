@@ -13,6 +13,7 @@ import { materialPaths } from './openapi/materials';
 import { peoplePaths, securitySchemes } from './openapi/people';
 import { quotePaths } from './openapi/quotes';
 import { repPaths } from './openapi/reps';
+import { revenueDataPaths } from './openapi/revenue-data';
 import { rulesPaths } from './openapi/rules';
 import { systemPaths } from './openapi/system';
 import { unsubscribePaths } from './openapi/unsubscribe';
@@ -41,6 +42,16 @@ const tags = [
     description: 'E-signature: providers report signed, declined and voided envelopes (HMAC-signed webhooks).',
   },
   { name: 'deal-records', description: "A deal's stakeholders (and their graph), needs analysis and timeline." },
+  {
+    name: 'forecast',
+    description:
+      "A deal's expected close date and forecast category (forecast.yaml, with overrides), and the loss reason codes (loss-reasons.yaml).",
+  },
+  { name: 'quotas', description: "Reps' and teams' quotas per month or quarter." },
+  {
+    name: 'marketing',
+    description: 'Campaigns and marketing spend per source, campaign and month (API or CSV import).',
+  },
   {
     name: 'materials',
     description: 'The sales-materials library (latest versions for reps) and the materials sent to deals.',
@@ -88,6 +99,7 @@ export function openApiDocument(serverUrl?: string) {
       ...catalogPaths,
       ...quotePaths,
       ...dealPaths,
+      ...revenueDataPaths,
       ...esignPaths,
       ...unsubscribePaths,
       ...devPaths,

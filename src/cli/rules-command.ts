@@ -21,7 +21,7 @@ export interface CommandIo {
 const USAGE = `Usage:
   leadflow rules check [dir]                     validate every rule file; exit 1 with the problems
   leadflow rules test [dir]                      run the tests: block of every rule file
-  leadflow rules explain --facts lead.json [--kind scoring|routing|escalation|cadences|approvals]
+  leadflow rules explain --facts lead.json [--kind scoring|routing|escalation|cadences|approvals|forecast|loss-reasons]
                          [--dir rules] [--now 2025-03-10T12:00:00Z] [--sla mql-first-touch] [--stage proposal]
                                                  show the decision for these facts, and why
   leadflow rules schema [--out dir]              write the JSON Schema of each file kind (default: <dir>/schema)
@@ -78,7 +78,10 @@ async function check(dir: string, out: Print, err: Print): Promise<number> {
   for (const w of result.warnings) err(formatDiagnostic(w));
   const r = result.ruleset;
   out(`✓ ${dir} is valid: version ${r.version}${r.pinned ? ' (pinned)' : ''}`);
-  for (const kind of RULE_KINDS) out(`  ${r.files[kind].fileName.padEnd(16)} ${r.files[kind].hash}`);
+  for (const kind of RULE_KINDS) {
+    const file = r.files[kind];
+    if (file) out(`  ${file.fileName.padEnd(18)} ${file.hash}`);
+  }
   return 0;
 }
 

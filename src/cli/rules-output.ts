@@ -13,7 +13,8 @@ import {
   requiredApprovals,
   evaluateStalled,
 } from '../rules/evaluate';
-import type { DealStage } from '../rules/facts';
+import { evaluateForecast } from '../rules/evaluate-forecast';
+import { DEAL_STAGES, type DealStage } from '../rules/facts';
 import type { CaseResult } from '../rules/rule-tests';
 import type { Ruleset } from '../rules/ruleset';
 import type { Facts } from '../rules/schema/facts';
@@ -82,6 +83,13 @@ export function explainForKind(
         ...(stage ? [checkStageExit(ruleset, { stage, facts })] : []),
       ];
     }
+    case 'forecast': {
+      const stage = DEAL_STAGES.find((s) => s === (options.stage ?? asText(facts.deal?.stage)));
+      return stage ? [evaluateForecast(ruleset, { stage })] : [];
+    }
+    case 'loss-reasons':
+      // A loss is classified from what the closer types, not from a lead's facts: see `rules test`.
+      return [];
   }
 }
 
@@ -91,11 +99,16 @@ function asText(value: unknown): string | undefined {
 
 /** `== scoring.yaml ==`, the summary, the reasons, and `decided by version …`. */
 export function formatExplanation(kind: RuleKind, decisions: readonly AnyDecision[], ruleset: Ruleset): string[] {
+  const file = ruleset.files[kind];
+  const name = file?.fileName ?? `${kind}.yaml`;
   if (decisions.length === 0)
-    return [`== ${ruleset.files[kind].fileName} ==`, 'nothing to decide: give --sla/--stage or quote facts'];
+    return [
+      `== ${name} ==`,
+      'nothing to decide: give --sla/--stage or quote facts (loss reasons are checked by `rules test`)',
+    ];
   return [
-    `== ${ruleset.files[kind].fileName} ==`,
+    `== ${name} ==`,
     ...decisions.flatMap((d) => [d.explanation.summary, ...d.explanation.reasons.map((r) => `  ${r}`)]),
-    `decided by rules version ${ruleset.version} (${ruleset.files[kind].fileName} ${ruleset.files[kind].hash})`,
+    `decided by rules version ${ruleset.version} (${name} ${file?.hash ?? 'absent'})`,
   ];
 }

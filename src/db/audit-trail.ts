@@ -1,6 +1,6 @@
 /**
  * The audit trail: who did what, when and why, to a deal, quote, approval, signature, contract,
- * token, person, material or product, and which leads' journeys stopped for a person to look
+ * token, person, material, product, quota, campaign or marketing spend, and which leads' journeys stopped for a person to look
  * (`lead.needs-attention`) or unsubscribed from marketing email (`email.unsubscribed`). Rows are
  * append-only and keyed by an idempotency key, so an activity retry or a double-clicked button
  * records one entry. Every layer that changes data writes here
@@ -21,6 +21,9 @@ export const AUDIT_SUBJECTS = [
   'material',
   'product',
   'lead',
+  'quota',
+  'campaign',
+  'marketing-spend',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 

@@ -56,17 +56,39 @@ function partsOf(ruleset: Ruleset, kind: RuleKind): Map<string, string> {
       add('demo follow-up', ruleset.approvals.demoFollowUpCadence);
       Object.entries(ruleset.approvals.stageExit).forEach(([stage, c]) => add(`exit criteria for ${stage}`, c));
       break;
+    case 'forecast': {
+      const forecast = ruleset.forecast;
+      if (!forecast) break;
+      Object.entries(forecast.probabilities).forEach(([stage, p]) => add(`probability of ${stage}`, p));
+      forecast.categories.forEach((r) => add(`category rule "${r.name}"`, r));
+      add('category rule order', forecast.categories.map((r) => r.name));
+      add('otherwise category', forecast.otherwise);
+      add('overrides', forecast.overrides);
+      break;
+    }
+    case 'loss-reasons': {
+      const loss = ruleset.lossReasons;
+      if (!loss) break;
+      Object.values(loss.reasons).forEach((r) => add(`loss reason "${r.code}"`, r));
+      add('fallback loss reason', loss.fallback);
+      break;
+    }
   }
   return parts;
 }
 
 /** Lists the differences from `before` (null on first load) to `after`. */
 export function summariseChange(before: Ruleset | null, after: Ruleset): ChangeSummary {
-  if (!before) return { from: null, to: after.version, changedFiles: RULE_KINDS.map((k) => after.files[k].fileName), changes: ['first load'] };
-  const changedFiles = RULE_KINDS.filter((k) => before.files[k].hash !== after.files[k].hash);
+  const fileName = (kind: RuleKind) => (after.files[kind] ?? before?.files[kind])?.fileName ?? `${kind}.yaml`;
+  if (!before) return { from: null, to: after.version, changedFiles: RULE_KINDS.filter((k) => after.files[k]).map(fileName), changes: ['first load'] };
+  const changedFiles = RULE_KINDS.filter((k) => before.files[k]?.hash !== after.files[k]?.hash);
   const changes: string[] = [];
   for (const kind of changedFiles) {
-    const file = after.files[kind].fileName;
+    const file = fileName(kind);
+    if (!before.files[kind] || !after.files[kind]) {
+      changes.push(`${file}: ${after.files[kind] ? 'added' : 'removed'}`);
+      continue;
+    }
     if (kind === 'scoring' && before.scoring.mql.threshold !== after.scoring.mql.threshold) {
       changes.push(`${file}: MQL threshold ${before.scoring.mql.threshold} → ${after.scoring.mql.threshold}`);
     }
@@ -80,5 +102,5 @@ export function summariseChange(before: Ruleset | null, after: Ruleset): ChangeS
     if (before.files[kind].pinned !== after.files[kind].pinned) changes.push(`${file}: pin ${String(after.files[kind].pinned)}`);
     if (!changes.some((c) => c.startsWith(`${file}:`))) changes.push(`${file}: comments or tests only`);
   }
-  return { from: before.version, to: after.version, changedFiles: changedFiles.map((k) => after.files[k].fileName), changes };
+  return { from: before.version, to: after.version, changedFiles: changedFiles.map(fileName), changes };
 }

@@ -13,3 +13,5 @@ export { evaluateRouting, resolveTarget, describeTarget, type RoutingOutcome, ty
 export { evaluateEscalation, evaluateStalled, describeSteps, UnknownSlaError, type SlaOutcome, type StalledOutcome } from './evaluate-escalation';
 export { evaluateEnrolment, getCadence, getTemplate, type EnrolmentOutcome } from './evaluate-cadences';
 export { requiredApprovals, checkStageExit, describeChain, taxRateFor, type ApprovalOutcome, type StageExitOutcome, type TaxRateChoice } from './evaluate-approvals';
+export { evaluateForecast, forecastRules, lossReasonRules, isOpenStage, RuleFileAbsentError, type ForecastOutcome } from './evaluate-forecast';
+export { classifyLoss, type LossInput, type LossOutcome, type LossField } from './evaluate-loss-reasons';

@@ -38,6 +38,8 @@ export type FactType =
 export interface FactSpec {
   type: FactType;
   description: string;
+  /** Only these files may test it: the fact is computed for them alone (absent: every file of its group). */
+  onlyIn?: readonly RuleKind[];
 }
 
 /** Fact groups are the top-level keys of the facts object. */
@@ -92,6 +94,11 @@ export const FACTS: Record<FactGroup, Record<string, FactSpec>> = {
     demoCompleted: bool('a demo or solution presentation took place'),
     quoteSent: bool('a quote has been sent'),
     quoteApproved: bool('the current quote version is approved (or needs no approval)'),
+    probability: {
+      type: { type: 'number', unit: '0..1' },
+      description: "the chance an open deal in its stage is won, from forecast.yaml's probabilities (0..1)",
+      onlyIn: ['forecast'],
+    },
   },
   quote: {
     discountPct: num('the largest discount on the quote, overall or per line, in percent', '%'),
@@ -106,6 +113,17 @@ export const FACT_GROUPS_BY_KIND: Record<RuleKind, readonly FactGroup[]> = {
   escalation: ['company', 'contact', 'source', 'lead', 'deal'],
   cadences: ['company', 'contact', 'source', 'lead'],
   approvals: ['company', 'deal', 'quote'],
+  forecast: ['deal'],
+  'loss-reasons': [],
+};
+
+/**
+ * Files that may test only some facts of their groups. A forecast category follows the deal's
+ * stage alone (directly, or through its probability), so it changes exactly when the stage does and
+ * a stored category is never stale.
+ */
+const FACT_SUBSETS: Partial<Record<RuleKind, readonly string[]>> = {
+  forecast: ['deal.stage', 'deal.probability'],
 };
 
 /** `company.employees` → its spec, or `undefined` when no such fact exists. */
@@ -118,7 +136,12 @@ export function factSpec(name: string): FactSpec | undefined {
 
 /** Dotted names of the facts a file kind may use, in catalogue order. */
 export function factNamesFor(kind: RuleKind): string[] {
-  return FACT_GROUPS_BY_KIND[kind].flatMap((group) => Object.keys(FACTS[group]).map((key) => `${group}.${key}`));
+  const subset = FACT_SUBSETS[kind];
+  return FACT_GROUPS_BY_KIND[kind].flatMap((group) =>
+    Object.entries(FACTS[group])
+      .filter(([key, spec]) => (spec.onlyIn === undefined || spec.onlyIn.includes(kind)) && (subset === undefined || subset.includes(`${group}.${key}`)))
+      .map(([key]) => `${group}.${key}`),
+  );
 }
 
 /** Every dotted fact name, for "did you mean" across groups. */

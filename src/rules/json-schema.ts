@@ -1,5 +1,5 @@
 /**
- * JSON Schemas for the five file kinds, generated from the same zod schemas the loader
+ * JSON Schemas for the rule file kinds, generated from the same zod schemas the loader
  * validates with, so editors (the YAML language server) autocomplete and underline
  * exactly what `leadflow rules check` would reject at the schema stage.
  */
@@ -13,6 +13,8 @@ const TITLES: Record<RuleKind, string> = {
   escalation: 'leadflow SLA and escalation rules',
   cadences: 'leadflow follow-up cadences',
   approvals: 'leadflow deal desk: discount approvals, quotes, renewals, stage exit criteria',
+  forecast: 'leadflow forecast: stage probabilities and forecast categories',
+  'loss-reasons': 'leadflow loss reasons: the codes a lost deal is filed under',
 };
 
 /** The JSON Schema document for one kind. */

@@ -1,17 +1,19 @@
 /**
- * Loads a whole ruleset from file texts: validates all five files (reporting every
+ * Loads a whole ruleset from file texts: validates every file (reporting every
  * problem in every file at once), checks references between them, compiles, and names
  * the result by content hash. All or nothing: any error means no ruleset.
  */
 import { compileApprovals } from './compile/approvals';
 import { compileCadences } from './compile/cadences';
 import { compileEscalation } from './compile/escalation';
+import { compileForecast } from './compile/forecast';
+import { compileLossReasons } from './compile/loss-reasons';
 import { compileRouting } from './compile/routing';
 import { compileScoring } from './compile/scoring';
 import { closest } from './did-you-mean';
 import { hashFiles, hashText } from './hash';
 import type { CompiledRules, RuleFileInfo, Ruleset } from './ruleset';
-import { fileNameOf, hasErrors, kindOfFileName, RULE_KINDS, sortDiagnostics, type Diagnostic, type RuleKind } from './types';
+import { fileNameOf, hasErrors, kindOfFileName, LATER_KINDS, RULE_KINDS, sortDiagnostics, type Diagnostic, type RuleKind } from './types';
 import { lineOfPath, validateRuleFile, type CrossFileContext, type FileValidation } from './validate-file';
 
 export type LoadResult = { ok: true; ruleset: Ruleset; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
@@ -19,10 +21,15 @@ export type LoadResult = { ok: true; ruleset: Ruleset; warnings: Diagnostic[] } 
 export interface LoadOptions {
   /** Prefix for file names in diagnostics, e.g. `rules` → `rules/routing.yaml:14:7`. */
   displayDir?: string;
+  /**
+   * The texts come from the version store: a kind of LATER_KINDS they lack was stored before that
+   * kind existed, so it is left out (its compiled part is null) instead of reported missing.
+   */
+  stored?: boolean;
 }
 
 /**
- * Loads from `{ 'scoring.yaml': text, … }`. Names other than the five kinds are
+ * Loads from `{ 'scoring.yaml': text, … }`. Names other than the rule kinds are
  * reported as warnings and ignored, so a stray `notes.yaml` never blocks a change.
  */
 export function loadRulesetFromTexts(files: Record<string, string>, options: LoadOptions = {}): LoadResult {
@@ -35,16 +42,19 @@ export function loadRulesetFromTexts(files: Record<string, string>, options: Loa
     else diagnostics.push(unknownFile(display(name), name));
   }
   for (const kind of RULE_KINDS) {
-    if (!texts[kind]) diagnostics.push({ file: display(fileNameOf(kind)), line: 1, col: 1, severity: 'error', code: 'missing-file', message: `${fileNameOf(kind)} is missing`, hint: `every ruleset needs all five files: ${RULE_KINDS.map(fileNameOf).join(', ')}` });
+    if (texts[kind] || (options.stored && LATER_KINDS.includes(kind))) continue;
+    const later = LATER_KINDS.includes(kind) ? `; new in this release: copy the shipped rules/${fileNameOf(kind)} to start from` : '';
+    diagnostics.push({ file: display(fileNameOf(kind)), line: 1, col: 1, severity: 'error', code: 'missing-file', message: `${fileNameOf(kind)} is missing`, hint: `every ruleset needs all ${RULE_KINDS.length} files: ${RULE_KINDS.map(fileNameOf).join(', ')}${later}` });
   }
   const validations = validateAll(texts, display);
   diagnostics.push(...Object.values(validations).flatMap((v) => v.diagnostics));
   if (hasErrors(diagnostics)) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
-  return { ok: true, ruleset: assemble(validations as AllValid, texts as Record<RuleKind, { name: string; text: string }>), warnings: sortDiagnostics(diagnostics) };
+  return { ok: true, ruleset: assemble(validations as Valid, texts), warnings: sortDiagnostics(diagnostics) };
 }
 
 type Validations = { [K in RuleKind]?: FileValidation<K> };
-type AllValid = { [K in RuleKind]: Extract<FileValidation<K>, { ok: true }> };
+/** Without errors every file present validated; only LATER_KINDS may be absent (a stored version). */
+type Valid = { [K in RuleKind]?: Extract<FileValidation<K>, { ok: true }> };
 
 function validateAll(texts: Partial<Record<RuleKind, { name: string; text: string }>>, display: (name: string) => string): Validations {
   const validations: Validations = {};
@@ -60,24 +70,44 @@ function validateAll(texts: Partial<Record<RuleKind, { name: string; text: strin
   run('cadences');
   const cadences = validations.cadences?.ok ? validations.cadences.data.cadences.map((c) => c.name) : undefined;
   run('approvals', cadences ? { cadences } : {});
+  run('forecast');
+  run('loss-reasons');
   return validations;
 }
 
-function assemble(valid: AllValid, texts: Record<RuleKind, { name: string; text: string }>): Ruleset {
-  const compiled: CompiledRules = {
-    scoring: compileScoring(valid.scoring.data, lineOfPath(valid.scoring.source)),
-    routing: compileRouting(valid.routing.data, lineOfPath(valid.routing.source)),
-    escalation: compileEscalation(valid.escalation.data, lineOfPath(valid.escalation.source)),
-    cadences: compileCadences(valid.cadences.data, lineOfPath(valid.cadences.source)),
-    approvals: compileApprovals(valid.approvals.data, lineOfPath(valid.approvals.source)),
+function required<K extends RuleKind>(valid: Valid, kind: K): Extract<FileValidation<K>, { ok: true }> {
+  const validation = valid[kind];
+  if (!validation) throw new Error(`internal: ${fileNameOf(kind)} passed loading without being validated`);
+  return validation;
+}
+
+function assemble(valid: Valid, texts: Partial<Record<RuleKind, { name: string; text: string }>>): Ruleset {
+  const compile = <K extends RuleKind, C>(kind: K, compiler: (data: Extract<FileValidation<K>, { ok: true }>['data'], lineOf: ReturnType<typeof lineOfPath>) => C): C => {
+    const validation = required(valid, kind);
+    return compiler(validation.data, lineOfPath(validation.source));
   };
-  const files = Object.fromEntries(
-    RULE_KINDS.map((kind): [RuleKind, RuleFileInfo] => [kind, { kind, fileName: texts[kind].name, hash: hashText(texts[kind].text), pinned: valid[kind].data.pin === true }]),
-  ) as Record<RuleKind, RuleFileInfo>;
-  const rawTexts = Object.fromEntries(RULE_KINDS.map((kind) => [texts[kind].name, texts[kind].text]));
+  const later = <K extends RuleKind, C>(kind: K, compiler: Parameters<typeof compile<K, C>>[1]): C | null => (valid[kind] ? compile(kind, compiler) : null);
+  const compiled: CompiledRules = {
+    scoring: compile('scoring', compileScoring),
+    routing: compile('routing', compileRouting),
+    escalation: compile('escalation', compileEscalation),
+    cadences: compile('cadences', compileCadences),
+    approvals: compile('approvals', compileApprovals),
+    forecast: later('forecast', compileForecast),
+    lossReasons: later('loss-reasons', compileLossReasons),
+  };
+  const present = RULE_KINDS.flatMap((kind) => {
+    const entry = texts[kind];
+    const validation = valid[kind];
+    return entry && validation ? [{ kind, entry, pinned: validation.data.pin === true }] : [];
+  });
+  const files: Partial<Record<RuleKind, RuleFileInfo>> = Object.fromEntries(
+    present.map(({ kind, entry, pinned }): [RuleKind, RuleFileInfo] => [kind, { kind, fileName: entry.name, hash: hashText(entry.text), pinned }]),
+  );
+  const rawTexts = Object.fromEntries(present.map(({ entry }) => [entry.name, entry.text]));
   return {
     version: hashFiles(rawTexts),
-    pinned: RULE_KINDS.some((kind) => files[kind].pinned),
+    pinned: present.some((file) => file.pinned),
     files,
     texts: rawTexts,
     ...compiled,

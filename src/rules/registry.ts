@@ -186,7 +186,7 @@ export class RuleRegistry {
   private rulesetOf(stored: StoredRuleVersion): Ruleset | null {
     const cached = this.known.get(stored.hash);
     if (cached) return cached;
-    const result = loadRulesetFromTexts(stored.files);
+    const result = loadRulesetFromTexts(stored.files, { stored: true });
     if (result.ok) return result.ruleset;
     this.options.logger.error({ hash: stored.hash, diagnostics: result.diagnostics.map(formatDiagnostic) }, 'stored rules version no longer loads');
     return null;
@@ -202,7 +202,12 @@ export class RuleRegistry {
       pinned: active?.pinned ?? false,
       loadedAt: this.loadedAt?.toISOString() ?? null,
       dir: this.options.dir,
-      files: active ? RULE_KINDS.map((k) => ({ name: active.files[k].fileName, kind: k, hash: active.files[k].hash, pinned: active.files[k].pinned })) : [],
+      files: active
+        ? RULE_KINDS.flatMap((k) => {
+            const file = active.files[k];
+            return file ? [{ name: file.fileName, kind: k, hash: file.hash, pinned: file.pinned }] : [];
+          })
+        : [],
       ...(this.lastRejected
         ? { lastRejected: { at: this.lastRejected.at.toISOString(), diagnostics: this.lastRejected.diagnostics, messages: this.lastRejected.diagnostics.map(formatDiagnostic) } }
         : {}),

@@ -7,6 +7,8 @@ import { parseDuration } from './duration';
 import { evaluateEnrolment, stepName } from './evaluate-cadences';
 import { evaluateEscalation, evaluateStalled, stepLabel } from './evaluate-escalation';
 import { checkStageExit, requiredApprovals } from './evaluate-approvals';
+import { evaluateForecast } from './evaluate-forecast';
+import { classifyLoss } from './evaluate-loss-reasons';
 import { evaluateRouting } from './evaluate-routing';
 import { evaluateQualification, evaluateScoring } from './evaluate-scoring';
 import type { ApprovalStep, Ruleset } from './ruleset';
@@ -36,7 +38,7 @@ export function runRuleTests(ruleset: Ruleset, kinds: readonly RuleKind[] = RULE
     const diff = Object.entries(expect)
       .filter(([, expected]) => expected !== undefined)
       .flatMap(([field, expected]): FieldDiff[] => (sameValue(field, expected, fields[field]) ? [] : [{ field, expected, actual: fields[field] }]));
-    return { kind, file: ruleset.files[kind].fileName, line, name, passed: diff.length === 0, diff, summary };
+    return { kind, file: ruleset.files[kind]?.fileName ?? `${kind}.yaml`, line, name, passed: diff.length === 0, diff, summary };
   }));
 }
 
@@ -49,7 +51,21 @@ function casesOf(ruleset: Ruleset, kind: RuleKind): Case[] {
     case 'escalation': return ruleset.escalation.tests.map((t) => ({ ...t, actual: () => ('sla' in t ? slaActual(ruleset, t.sla, t.facts) : stalledActual(ruleset, t.stalled, t.facts)) }));
     case 'cadences': return ruleset.cadences.tests.map((t) => ({ ...t, actual: () => enrolmentActual(ruleset, t.facts) }));
     case 'approvals': return ruleset.approvals.tests.map((t) => ({ ...t, actual: () => ('quote' in t ? approvalActual(ruleset, t.quote) : stageActual(ruleset, t.enterStage, t.facts)) }));
+    case 'forecast': return (ruleset.forecast?.tests ?? []).map((t) => ({ ...t, actual: () => forecastActual(ruleset, t.stage) }));
+    case 'loss-reasons': return (ruleset.lossReasons?.tests ?? []).map((t) => ({ ...t, actual: () => lossActual(ruleset, t.lost) }));
   }
+}
+
+function forecastActual(ruleset: Ruleset, stage: Parameters<typeof evaluateForecast>[1]['stage']): Actual {
+  const { outcome, explanation } = evaluateForecast(ruleset, { stage });
+  if (outcome.kind === 'closed') return { fields: { probability: outcome.probability, category: null, rule: null }, summary: explanation.summary };
+  return { fields: { probability: outcome.probability, category: outcome.category, rule: outcome.rule }, summary: explanation.summary };
+}
+
+function lossActual(ruleset: Ruleset, lost: Parameters<typeof classifyLoss>[1]): Actual {
+  const { outcome, explanation } = classifyLoss(ruleset, lost);
+  if (outcome.kind === 'refused') return { fields: { accepted: false, lossReason: null, refused: outcome.problems.map((p) => p.field) }, summary: explanation.summary };
+  return { fields: { accepted: true, lossReason: outcome.lossReason, refused: [] }, summary: explanation.summary };
 }
 
 /** Tests without `now` are evaluated just after the last behaviour (or at the epoch). */

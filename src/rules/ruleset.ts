@@ -14,6 +14,8 @@ import type { PersonRole } from '../auth/actor';
 import type { CadenceTest, HolidayPolicy } from './schema/cadences';
 import type { Weekday } from './schema/common';
 import type { EscalationTest } from './schema/escalation';
+import type { ForecastCategory, ForecastTest, OpenDealStage } from './schema/forecast';
+import type { LabelLocale, LossReasonsTest, LossRequirement } from './schema/loss-reasons';
 import type { RoutingTest } from './schema/routing';
 import type { ScoringTest } from './schema/scoring';
 import type { RuleKind } from './types';
@@ -166,6 +168,31 @@ export interface CompiledApprovals {
   tests: WithLine<ApprovalsTest>[];
 }
 
+// ---- forecast -----------------------------------------------------------------------
+
+export interface CompiledForecast {
+  probabilities: Record<OpenDealStage, number>;
+  categories: CompiledRule<{ category: ForecastCategory }>[];
+  otherwise: ForecastCategory;
+  overrides: { allowed: boolean; needsReason: boolean };
+  tests: WithLine<ForecastTest>[];
+}
+
+// ---- loss reasons -------------------------------------------------------------------
+
+export interface CompiledLossReason {
+  code: string;
+  label: Record<LabelLocale, string>;
+  requires: LossRequirement[];
+  retired: boolean;
+}
+export interface CompiledLossReasons {
+  /** By code, in the file's order. */
+  reasons: Record<string, CompiledLossReason>;
+  fallback: string;
+  tests: WithLine<LossReasonsTest>[];
+}
+
 // ---- the whole ruleset --------------------------------------------------------------
 
 export interface CompiledRules {
@@ -174,12 +201,16 @@ export interface CompiledRules {
   escalation: CompiledEscalation;
   cadences: CompiledCadences;
   approvals: CompiledApprovals;
+  /** Null only in a version stored before forecast.yaml existed (see LATER_KINDS). */
+  forecast: CompiledForecast | null;
+  /** Null only in a version stored before loss-reasons.yaml existed (see LATER_KINDS). */
+  lossReasons: CompiledLossReasons | null;
 }
 
 export interface RuleFileInfo { kind: RuleKind; fileName: string; hash: string; pinned: boolean }
 
 /**
- * One activated (or activatable) version of all five files. `version` is a content hash
+ * One activated (or activatable) version of all the files. `version` is a content hash
  * over every file, so equal texts always give the same version and any decision can be
  * traced back to the exact text in the version store.
  */
@@ -187,7 +218,8 @@ export interface Ruleset extends CompiledRules {
   version: string;
   /** True when any file says `pin: true`: journeys started under it keep this version. */
   pinned: boolean;
-  files: Record<RuleKind, RuleFileInfo>;
+  /** Every kind's file; a version stored before LATER_KINDS existed lacks theirs. */
+  files: Partial<Record<RuleKind, RuleFileInfo>>;
   /** Exact file texts by file name, as hashed and as stored. */
   texts: Record<string, string>;
 }

@@ -57,6 +57,7 @@ const NOUNS: Record<string, string> = {
   onTimeout: 'timeout outcome', escalateTo: 'approver role', days: 'weekday', who: 'recipient', type: 'behaviour',
   chain: 'approver role', parallel: 'approver role', whenOutOfOffice: 'option', delegateTo: 'option', delegateNeeds: 'option',
   behaviours: 'behaviour', sources: 'source channel', levels: 'approver role', stageExit: 'stage', channel: 'source channel',
+  requires: 'requirement', category: 'category', otherwise: 'category',
 };
 
 /** What the thing at `path` is called ("operator", "fact"), from the nearest named key. */
@@ -97,9 +98,14 @@ function findingsFor(issue: Issue, prefix: DocPath, root: unknown, known: KnownK
       const params = (issue.params ?? {}) as { hint?: string; diagnostic?: DiagnosticCode };
       return [finding(path, params.diagnostic ?? 'invalid-value', issue.message, params.hint)];
     }
+    case 'invalid_key': {
+      // A record key that is not a valid name: say which key, and what a name looks like.
+      const key = path[path.length - 1];
+      const inner = issue.issues[0]?.message ?? issue.message;
+      return [finding(path, 'invalid-value', `"${String(key)}" is not a valid name: ${inner}`, typeof key === 'string' && key !== key.toLowerCase() ? `write "${key.toLowerCase()}"` : undefined, 'key')];
+    }
     case 'invalid_format':
     case 'invalid_element':
-    case 'invalid_key':
     case 'not_multiple_of':
       return [finding(path, 'invalid-value', issue.message)];
   }
@@ -123,7 +129,7 @@ function unknownValue(path: DocPath, actual: unknown, options: readonly string[]
     return finding(path, 'unknown-value', `unknown operator "${text}"`, `write "${OP_ALIASES[text]}" instead`);
   }
   if (noun === 'fact' && ALL_FACT_NAMES.includes(text)) {
-    return finding(path, 'unknown-value', `fact "${text}" cannot be used in this file`, `facts available here: ${groupsOf(options)}`);
+    return finding(path, 'unknown-value', `fact "${text}" cannot be used in this file`, `facts available here: ${options.length <= 4 ? options.join(', ') : groupsOf(options)}`);
   }
   const shown = typeof actual === 'string' ? `"${actual}"` : describe(actual);
   if (options.length === 1) return finding(path, 'unknown-value', `expected "${options[0]}", got ${shown}`, suggestion(text, options));

@@ -1,13 +1,20 @@
 /**
- * Shared vocabulary of the rules DSL: the five file kinds and the diagnostics every
+ * Shared vocabulary of the rules DSL: the seven file kinds and the diagnostics every
  * stage (YAML syntax, schema, semantics, cross-file references) reports in.
  *
  * This module is pure (no Node imports) so workflow code may import it.
  */
 
-/** The five concerns RevOps steers, one file each in `rules/`. */
-export const RULE_KINDS = ['scoring', 'routing', 'escalation', 'cadences', 'approvals'] as const;
+/** The concerns RevOps steers, one file each in `rules/`. */
+export const RULE_KINDS = ['scoring', 'routing', 'escalation', 'cadences', 'approvals', 'forecast', 'loss-reasons'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
+
+/**
+ * Kinds added after rule versions were first stored (issue #12). A rules directory needs them like
+ * any other file, but a version stored before they existed still loads without them (its pinned
+ * journeys never asked for a forecast or a loss reason), with `forecast` / `lossReasons` null.
+ */
+export const LATER_KINDS: readonly RuleKind[] = ['forecast', 'loss-reasons'];
 
 /** `scoring` → `scoring.yaml`: the file name a kind is loaded from in a rules directory. */
 export function fileNameOf(kind: RuleKind): string {
@@ -20,7 +27,7 @@ export function fileNameOf(kind: RuleKind): string {
  */
 export function kindOfFileName(fileName: string): RuleKind | undefined {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  const match = /^([a-z]+)\.ya?ml$/.exec(base);
+  const match = /^([a-z]+(?:-[a-z]+)*)\.ya?ml$/.exec(base);
   return RULE_KINDS.find((kind) => kind === match?.[1]);
 }
 

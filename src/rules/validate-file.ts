@@ -8,6 +8,8 @@ import { parseWithFindings } from './schema-issues';
 import { checkApprovals } from './semantics/approvals';
 import { checkCadences } from './semantics/cadences';
 import { checkEscalation, type RoutingNames } from './semantics/escalation';
+import { checkForecast } from './semantics/forecast';
+import { checkLossReasons } from './semantics/loss-reasons';
 import { checkRouting } from './semantics/routing';
 import { checkScoring } from './semantics/scoring';
 import { pruneListItems, unprune } from './prune';
@@ -74,6 +76,8 @@ function checkMeaning<K extends RuleKind>(kind: K, data: RuleFiles[K], context: 
     case 'escalation': return checkEscalation(files.escalation!, context.routing);
     case 'cadences': return checkCadences(files.cadences!);
     case 'approvals': return checkApprovals(files.approvals!, context.cadences);
+    case 'forecast': return checkForecast(files.forecast!);
+    case 'loss-reasons': return checkLossReasons(files['loss-reasons']!);
   }
 }
 

@@ -108,7 +108,7 @@ function decodeCursor(cursor: string): Position {
 
 /**
  * The entries a caller may read: revops everything; anyone else the entries about records in
- * their sight (their deals and everything on them, their leads, quotes and approvals), the
+ * their sight (their deals and everything on them, their leads, quotes, approvals and quotas), the
  * catalogue and materials everyone reads, and their own person record and tokens.
  */
 async function entriesInSight(db: Db, sight: Sight): Promise<Prisma.AuditEventWhereInput> {
@@ -123,7 +123,10 @@ async function entriesInSight(db: Db, sight: Sight): Promise<Prisma.AuditEventWh
     }),
   ]);
   const dealIds = deals.map((row) => row.id);
-  const quotes = await db.quote.findMany({ where: { dealId: { in: dealIds } }, select: { id: true } });
+  const [quotes, quotas] = await Promise.all([
+    db.quote.findMany({ where: { dealId: { in: dealIds } }, select: { id: true } }),
+    db.quota.findMany({ where: { tenant: sight.tenant, ownerEmail: { in: sight.owners } }, select: { id: true } }),
+  ]);
   return {
     OR: [
       { dealId: { in: dealIds } },
@@ -133,6 +136,7 @@ async function entriesInSight(db: Db, sight: Sight): Promise<Prisma.AuditEventWh
       { subjectType: 'approval', subjectId: { in: approvals.map((row) => row.id) } },
       { subjectType: 'token', subjectId: { in: tokens.map((row) => row.id) } },
       { subjectType: 'person', subjectId: sight.me },
+      { subjectType: 'quota', subjectId: { in: quotas.map((row) => row.id) } },
       { subjectType: { in: ['material', 'product'] } },
     ],
   };

@@ -17,6 +17,8 @@ import { recordAudit } from '../db/audit-trail';
 import { formatMoney } from '../domain/money';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
+import { fileLoss } from './deal-loss';
+import type { Ruleset } from '../rules/ruleset';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
 import { quoteRecipient } from '../domain/quote-mail';
@@ -118,19 +120,27 @@ function assertDealOpen(deal: { id: string; stage: string }): void {
 
 /**
  * Moves the deal to a stage. Closing it won takes the quote the customer accepted (`quoteId`),
- * which may be left out when exactly one quote is approved.
+ * which may be left out when exactly one quote is approved. Closing it lost files the loss under a
+ * loss-reasons.yaml code (./deal-loss.ts): the code, the competitor and the words are recorded.
  */
 export async function moveDealStage(
-  deps: DealCommandDeps,
+  deps: DealCommandDeps & { rules: () => Ruleset },
   actor: Actor,
   dealId: string,
-  move: { to: DealStage; reason?: string; quoteId?: string },
+  move: { to: DealStage; reason?: string; quoteId?: string; lossReason?: string; competitor?: string },
 ): Promise<desk.StageMoveResult> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
   assertDealOpen(deal);
-  const { to, reason, quoteId } = move;
+  const { to, quoteId } = move;
+  const loss = to === 'closed-lost' ? fileLoss(deps.rules, move) : null;
   return updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [
-    { to, reason, ...(quoteId === undefined ? {} : { quoteId }), actor: ref(actor) },
+    {
+      to,
+      reason: loss ? loss.reason : move.reason,
+      ...(loss ? { lossReason: loss.lossReason, competitor: loss.competitor } : {}),
+      ...(quoteId === undefined ? {} : { quoteId }),
+      actor: ref(actor),
+    },
   ]);
 }
 
@@ -556,6 +566,10 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
     revision: deal.revision,
     closeReason: deal.closeReason,
     closedAt: deal.closedAt?.toISOString() ?? null,
+    /** Closed lost: the loss-reasons.yaml code (labels at GET /api/loss-reasons) and the competitor. */
+    loss: deal.stage === 'closed-lost' ? { lossReason: deal.lossReason, competitor: deal.lossCompetitor } : null,
+    expectedCloseDate: deal.expectedCloseDate,
+    forecastCategory: deal.forecastCategory,
     workflowId: deal.workflowId,
     account: account ? { id: account.id, name: account.name, domain: account.domain } : null,
     journey,
@@ -635,6 +649,9 @@ export async function listDeals(db: Db, sight: Sight, filter: { stage?: DealStag
     amountMinor: d.amountMinor === null ? null : Number(d.amountMinor),
     acvMinor: d.acvMinor === null ? null : Number(d.acvMinor),
     currency: d.currency,
+    expectedCloseDate: d.expectedCloseDate,
+    forecastCategory: d.forecastCategory,
+    lossReason: d.lossReason,
     createdAt: d.createdAt.toISOString(),
   }));
 }

@@ -119,6 +119,23 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/deals/{dealId}/materials': DEAL_READ,
   'POST /api/deals/{dealId}/quotes': DEAL_WRITE,
   'GET /api/deals/{dealId}/quotes': DEAL_READ,
+  'GET /api/deals/{dealId}/forecast': DEAL_READ,
+  'PATCH /api/deals/{dealId}/forecast': DEAL_WRITE,
+  'GET /api/loss-reasons': TENANT_READ,
+
+  // Quotas: revops and managers set them (managers for those below them); everyone reads their own.
+  'PUT /api/quotas': PUBLISH,
+  'GET /api/quotas': TENANT_READ,
+  /** Rep A's quota: A's manager and revops remove it; manager B does not see it; A may not remove their own. */
+  'DELETE /api/quotas/{quotaId}': row(401, 403, 403, 'ok', 404, 'ok', 403, 404),
+
+  // Campaigns and marketing spend: revops enters them; managers, finance and revops read spend, reps do not.
+  'POST /api/campaigns': ADMIN,
+  'GET /api/campaigns': TENANT_READ,
+  'POST /api/marketing-spend': ADMIN,
+  'POST /api/marketing-spend/import': ADMIN,
+  'GET /api/marketing-spend': PUBLISH,
+  'DELETE /api/marketing-spend/{spendId}': ADMIN_DELETE,
 
   'POST /api/materials': PUBLISH,
   'GET /api/materials': TENANT_READ,
@@ -290,6 +307,20 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
         return `/api/deals/${ids.dealId}/stakeholders/${created.body.id}`;
       },
       'DELETE /api/products/{sku}': async () => `/api/products/${await throwawayProduct()}`,
+      'DELETE /api/quotas/{quotaId}': async () => {
+        const set = await http(`${system.url}/api/quotas`, {
+          method: 'PUT',
+          body: { quotas: [{ rep: ids.repA, period: '2026-Q1', currency: 'USD', amount: '100000' }] },
+        });
+        return `/api/quotas/${set.body.quotas[0].id}`;
+      },
+      'DELETE /api/marketing-spend/{spendId}': async () => {
+        await http(`${system.url}/api/campaigns`, { body: { key: 'matrix-campaign', name: 'Matrix' } });
+        const entry = await http(`${system.url}/api/marketing-spend`, {
+          body: { source: 'ads', campaign: 'matrix-campaign', month: '2026-03', currency: 'USD', amount: '10.00' },
+        });
+        return `/api/marketing-spend/${entry.body.id}`;
+      },
       'DELETE /api/products/{sku}/prices/{priceBook}/{currency}': async () =>
         `/api/products/${await throwawayProduct()}/prices/standard/USD`,
       'DELETE /api/quote-templates/{name}': async () => {

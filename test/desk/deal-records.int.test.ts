@@ -124,7 +124,7 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
     expect(graph.body.warnings.map((w: { code: string }) => w.code)).toEqual(['no-decision-maker', 'no-champion']);
   });
 
-  it('when a reporting line would go round in a circle, point at the stakeholder themself or at nobody known, then it is a 400 on reportsToId and nothing changes', async () => {
+  it('when a reporting line would go round in a circle, point at the stakeholder themself or at nobody known, then it is a 422 on reportsToId and nothing changes', async () => {
     const { dealId } = await newDeal();
     const elsewhere = await newDeal();
     const ceo = (await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Ann CEO', role: 'economic-buyer' }))
@@ -141,7 +141,7 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
     ).body;
 
     const circle = await owner.patch(`/api/deals/${dealId}/stakeholders/${ceo.id}`, { reportsToId: vp.id });
-    expect(circle.status).toBe(400);
+    expect(circle.status).toBe(422);
     expect(circle.body.error.fields).toEqual([
       { path: 'reportsToId', message: 'would make a reporting circle: Ann CEO → Vic VP → Ann CEO' },
     ]);
@@ -154,14 +154,14 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       role: 'user',
       reportsToId: stranger.id,
     });
-    expect(otherAccount.status).toBe(400);
+    expect(otherAccount.status).toBe(422);
     expect(fieldPaths(otherAccount.body)).toEqual(['reportsToId']);
 
     const graph = await owner.get(`/api/deals/${dealId}/stakeholders/graph`);
     expect(graph.body.edges).toEqual([{ from: vp.id, to: ceo.id, kind: 'reports-to' }]);
   });
 
-  it('when a stakeholder is invalid, then the 400 names each field', async () => {
+  it('when a stakeholder is malformed, then the 400 names each field; when it clashes with the account, then 422', async () => {
     const { dealId } = await newDeal();
     await owner.post(`/api/deals/${dealId}/stakeholders`, { name: 'Erin', email: 'erin@acme.example', role: 'user' });
     const bad = await owner.post(`/api/deals/${dealId}/stakeholders`, {
@@ -183,7 +183,7 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       email: 'ERIN@acme.example',
       role: 'user',
     });
-    expect(duplicate.status).toBe(400);
+    expect(duplicate.status).toBe(422);
     expect(fieldPaths(duplicate.body)).toEqual(['email']);
     const empty = await owner.patch(`/api/deals/${dealId}/stakeholders/ct_nope`, {});
     expect(empty.status).toBe(400);
@@ -305,10 +305,10 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
     expect(audit.map((a) => a.actor)).toEqual([OWNER, MANAGER]);
   });
 
-  it('when a needs analysis is invalid or names no revision, then it is a 400 naming the fields', async () => {
+  it('when a needs analysis is invalid, then it is a 400 naming the fields; with no revision, a 428', async () => {
     const { dealId } = await newDeal();
     const noRevision = await owner.put(`/api/deals/${dealId}/needs`, { summary: 'x' });
-    expect(noRevision.status).toBe(400);
+    expect(noRevision.status).toBe(428);
     expect(fieldPaths(noRevision.body)).toEqual(['revision']);
     const mismatch = await owner.put(`/api/deals/${dealId}/needs`, { revision: 2 }, { 'if-match': '1' });
     expect(fieldPaths(mismatch.body)).toEqual(['revision']);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/api/errors';
 import { rulesRoutes } from '../../src/api/rules-routes';
 import { rulesCommand } from '../../src/cli/rules-command';
+import { RULE_KINDS } from '../../src/rules/types';
 import { createLogger } from '../../src/logger';
 import { RuleRegistry } from '../../src/rules/registry';
 import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
@@ -81,7 +82,7 @@ describe('leadflow rules', () => {
   it('when schema is run, then it writes one JSON Schema per file kind', async () => {
     const { code, stdout } = await run('schema', '--out', join(dir, 'schema-out'));
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n')).toHaveLength(5);
+    expect(stdout.trim().split('\n')).toHaveLength(RULE_KINDS.length);
     const routing = JSON.parse(await readFile(join(dir, 'schema-out', 'routing.schema.json'), 'utf8')) as { title: string };
     expect(routing.title).toBe('leadflow lead routing rules');
   });

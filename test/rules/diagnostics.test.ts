@@ -55,6 +55,22 @@ const EXPECTED: Record<(typeof RULE_KINDS)[number], string[]> = {
     'rules/approvals.yaml:61:5: tiers[4].discount: tiers "director-authority" and "executive-authority" overlap: both cover a 27.5% discount on a deal of 0 (make one tier start (over / from) where the other ends (upTo / below))',
     'rules/approvals.yaml:62:40: tiers[4].chain[1].parallel[1]: approver role "finance" has no entry under levels: (add levels.finance with its deadline and onTimeout)',
   ],
+  forecast: [
+    'rules/forecast.yaml:7:17: probabilities.presentation: a probability is between 0 and 1, got 25 (write 0.25 for 25%)',
+    'rules/forecast.yaml:9:3: probabilities.negociation: unknown key "negociation" (did you mean "negotiation"?)',
+    'rules/forecast.yaml:21:19: categories[2].when.fact: fact "deal.amount" cannot be used in this file (facts available here: deal.stage, deal.probability)',
+    'rules/forecast.yaml:26:15: categories[3].category: unknown category "commited" (did you mean "commit"?)',
+    'rules/forecast.yaml:31:12: overrides.allowed: expected a boolean, got "yes" (text)',
+    'rules/forecast.yaml:35:12: tests[0].stage: unknown stage "closed-won" (expected one of: needs-analysis, presentation, proposal, negotiation)',
+  ],
+  'loss-reasons': [
+    'rules/loss-reasons.yaml:8:16: reasons.price.requires[0]: unknown requirement "notes" (expected one of: competitor, reason)',
+    'rules/loss-reasons.yaml:11:28: reasons.competitor.requires[1]: "competitor" is listed twice (list each requirement once)',
+    'rules/loss-reasons.yaml:13:12: reasons.timing.label.zh-CN: missing required key "zh-CN"',
+    'rules/loss-reasons.yaml:16:5: reasons.fit.require: unknown key "require" (did you mean "requires"?)',
+    'rules/loss-reasons.yaml:17:3: reasons.Other: "Other" is not a valid name: names use lowercase letters, digits and dashes, e.g. "enterprise-na" (write "other")',
+    'rules/loss-reasons.yaml:21:11: fallback: unknown loss reason "othr": it is not defined in loss-reasons.yaml reasons (expected one of: price, competitor)',
+  ],
 };
 
 describe('broken copies of the shipped files', () => {
@@ -89,7 +105,7 @@ describe('single problems', () => {
     const missing = loadRulesetFromTexts(rest, { displayDir: 'rules' });
     expect(missing.ok).toBe(false);
     expect(missing.ok ? [] : missing.diagnostics.map(formatDiagnostic)).toEqual([
-      'rules/approvals.yaml:1:1: approvals.yaml is missing (every ruleset needs all five files: scoring.yaml, routing.yaml, escalation.yaml, cadences.yaml, approvals.yaml)',
+      'rules/approvals.yaml:1:1: approvals.yaml is missing (every ruleset needs all 7 files: scoring.yaml, routing.yaml, escalation.yaml, cadences.yaml, approvals.yaml, forecast.yaml, loss-reasons.yaml)',
     ]);
   });
 });

@@ -75,16 +75,26 @@ export const dealPaths = {
       operationId: 'moveDealStage',
       tags: ['deals'],
       summary:
-        "Move the deal to a stage, if the stage's exit criteria in approvals.yaml are met (closed-lost needs a reason; closed-won takes the accepted quote's `quoteId` when several quotes are approved)",
+        "Move the deal to a stage, if the stage's exit criteria in approvals.yaml are met (closed-lost takes a `lossReason` code from loss-reasons.yaml, a `competitor` and a `reason` in words; closed-won takes the accepted quote's `quoteId` when several quotes are approved)",
+      description:
+        'Closing lost files the loss under `lossReason` (GET /api/loss-reasons), checked against loss-reasons.yaml: an unknown or retired code, or a missing `competitor` or `reason` the code requires, is a 422 (`unprocessable`) naming the field. A close with only `reason` (as clients from before loss codes send it) is filed under the fallback code (`other` in the shipped file). The deal then shows `loss: { lossReason, competitor }` and `closeReason`.',
       ...needsToken,
       parameters: [dealParam],
       requestBody: body(StageMoveSchema),
       responses: {
         '200': described('`{ stage, warnings }`: the new stage, and criteria with `severity: warn` that are not met.'),
         '422': errorResponse(
-          'The exit criteria are not met (`not_allowed`); `fields` lists what is missing, one `{ path: "stage", message }` each, or `{ path: "quoteId", message }` when closing won needs (another) quote.',
+          'The exit criteria are not met (`not_allowed`); `fields` lists what is missing, one `{ path: "stage", message }` each, or `{ path: "quoteId", message }` when closing won needs (another) quote. Or the loss does not fit loss-reasons.yaml (`unprocessable`, fields `lossReason`, `competitor`, `reason`).',
         ),
-        ...errors('400', '404', [...rejected], '503'),
+        ...errors(
+          '400',
+          '404',
+          [...rejected],
+          [
+            '503',
+            'Temporal is unreachable (`temporal_unavailable`), or a `lossReason` is given while the active rules have no loss-reasons.yaml (`rules_unavailable`).',
+          ],
+        ),
         ...unauthenticated,
         ...notWritable,
       },

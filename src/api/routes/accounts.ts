@@ -21,7 +21,7 @@ import {
   removeStakeholder,
   updateStakeholder,
 } from '../../usecases/stakeholders';
-import { parseInput } from '../input';
+import { expectedRevisionOf, parseInput } from '../input';
 import { DealIdSchema } from './deals';
 
 export interface AccountRoutesDeps {
@@ -165,7 +165,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const actor = requireActor(req);
     const dealId = dealParams(req);
     const { summary, revision, ...needs } = parseInput(NeedsPutSchema, 'body', req.body, 'The needs analysis');
-    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision);
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision, 'The needs analysis');
     const saved = await saveNeeds(deps.db, actor, dealId, { needs, summary, expectedRevision }, now());
     res.setHeader('ETag', `"${saved.revision}"`).json(saved);
   });
@@ -198,42 +198,6 @@ export function dealIdOf(req: Request): string {
       `No deal with id ${String(req.params.dealId)}: ${parsed.error.issues[0]?.message ?? 'invalid id'}.`,
     );
   return parsed.data;
-}
-
-/** The revision a write names: `If-Match: "3"` (or 3, W/"3") or `revision` in the body; both must agree. */
-function expectedRevisionOf(ifMatch: string | undefined, bodyRevision: number | undefined): number {
-  const fromHeader = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch)?.[1];
-  if (ifMatch !== undefined && fromHeader === undefined) {
-    throw new LeadflowError('validation_failed', 'The If-Match header is invalid.', {
-      details: [{ path: 'header.If-Match', message: 'must be the revision you read, e.g. "3"' }],
-    });
-  }
-  const headerRevision = fromHeader === undefined ? undefined : Number(fromHeader);
-  if (headerRevision !== undefined && bodyRevision !== undefined && headerRevision !== bodyRevision) {
-    throw new LeadflowError('validation_failed', 'The needs analysis is invalid; see fields.', {
-      details: [
-        {
-          path: 'revision',
-          message: `says ${bodyRevision} but If-Match says ${headerRevision}; send one`,
-          unprocessable: true,
-        },
-      ],
-    });
-  }
-  const revision = headerRevision ?? bodyRevision;
-  if (revision === undefined) {
-    // RFC 6585: the write must be conditional, and this one is not.
-    throw new LeadflowError('precondition_required', 'The needs analysis is invalid; see fields.', {
-      details: [
-        {
-          path: 'revision',
-          message:
-            'is required: send the revision you read (GET …/needs) as If-Match or as "revision", so a concurrent edit is not overwritten',
-        },
-      ],
-    });
-  }
-  return revision;
 }
 
 /** Clocks differ a little; "just now" on a laptop a minute ahead is not the future. */

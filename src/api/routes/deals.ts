@@ -11,6 +11,7 @@ import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
 import type { Db } from '../../db/client';
 import { DEAL_STAGES } from '../../rules/facts';
+import type { Ruleset } from '../../rules/ruleset';
 import {
   completeMeeting,
   convertLead,
@@ -32,6 +33,8 @@ import { emailAddress, LeadIdSchema } from '../schemas';
 export interface DealRoutesDeps {
   db: Db;
   temporal: Client;
+  /** The active rules (loss-reasons.yaml for closing lost); throws while none is loaded. */
+  rules: () => Ruleset;
 }
 
 const instant = z.iso.datetime({
@@ -50,12 +53,20 @@ export const ConvertSchema = z.strictObject({
 export const StageMoveSchema = z
   .strictObject({
     to: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }),
-    reason: text(1000).optional(),
+    reason: text(1000).optional().meta({
+      description: 'Why, in words. Closing lost: what happened (alone, it is filed under the fallback code).',
+    }),
     /** closed-won: the quote the customer accepted (needed when several quotes are approved). */
     quoteId: z
       .string()
       .regex(/^qo_[A-Za-z0-9_-]{22}$/, 'is not a quote id (qo_ followed by 22 characters)')
       .optional(),
+    lossReason: text(100)
+      .optional()
+      .meta({ description: 'Closed lost: a loss-reasons.yaml code (GET /api/loss-reasons), e.g. "competitor".' }),
+    competitor: text(200)
+      .optional()
+      .meta({ description: 'Closed lost: the competitor who won (required by codes that say so).' }),
   })
   // Rules between fields, which the document cannot say: a 422 (FieldError.unprocessable).
   .refine((move) => move.quoteId === undefined || move.to === 'closed-won', {
@@ -63,10 +74,16 @@ export const StageMoveSchema = z
     message: 'names the quote a deal is won on; give it only with to: closed-won',
     params: { unprocessable: true },
   })
-  .refine((move) => move.to !== 'closed-lost' || move.reason !== undefined, {
+  .refine((move) => move.to === 'closed-lost' || (move.lossReason === undefined && move.competitor === undefined), {
+    path: ['lossReason'],
+    message: 'lossReason and competitor describe a loss; give them only with to: closed-lost',
+    params: { unprocessable: true },
+  })
+  .refine((move) => move.to !== 'closed-lost' || move.reason !== undefined || move.lossReason !== undefined, {
     params: { unprocessable: true },
     path: ['reason'],
-    message: 'is required when closing a deal as lost: say why it was lost',
+    message:
+      'is required when closing a deal as lost: say why it was lost, or give a lossReason code from loss-reasons.yaml (GET /api/loss-reasons)',
   });
 export const DealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }).optional(),

@@ -7,6 +7,8 @@ import type { RuleKind } from '../types';
 import { approvalsFileSchema, type ApprovalsFile } from './approvals';
 import { cadencesFileSchema, type CadencesFile } from './cadences';
 import { escalationFileSchema, type EscalationFile } from './escalation';
+import { forecastFileSchema, type ForecastFile } from './forecast';
+import { lossReasonsFileSchema, type LossReasonsFile } from './loss-reasons';
 import { routingFileSchema, type RoutingFile } from './routing';
 import { scoringFileSchema, type ScoringFile } from './scoring';
 
@@ -17,6 +19,8 @@ export interface RuleFiles {
   escalation: EscalationFile;
   cadences: CadencesFile;
   approvals: ApprovalsFile;
+  forecast: ForecastFile;
+  'loss-reasons': LossReasonsFile;
 }
 
 export const FILE_SCHEMAS: { [K in RuleKind]: z.ZodType<RuleFiles[K]> } = {
@@ -25,4 +29,6 @@ export const FILE_SCHEMAS: { [K in RuleKind]: z.ZodType<RuleFiles[K]> } = {
   escalation: escalationFileSchema,
   cadences: cadencesFileSchema,
   approvals: approvalsFileSchema,
+  forecast: forecastFileSchema,
+  'loss-reasons': lossReasonsFileSchema,
 };
