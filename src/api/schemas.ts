@@ -150,7 +150,16 @@ export const ErrorResponseSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    fields: z
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          line: z.number().int().nullable().optional().describe('CSV imports: the line of the file (1 = header).'),
+          column: z.string().nullable().optional().describe("CSV imports: the file's column."),
+        }),
+      )
+      .optional(),
   }),
 });
 

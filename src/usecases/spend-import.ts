@@ -58,6 +58,10 @@ export async function importSpend(db: Db, actor: Actor, csv: string, options: Im
     throw invalid('The file is empty: the first line must name the columns.', [
       { path: 'body', message: 'has no header line', line: 1, column: null },
     ]);
+  if (rows.length === 0)
+    throw invalid('The file has a header line but no rows: there is nothing to import.', [
+      { path: 'body', message: 'has no rows after the header line', line: 2, column: null },
+    ]);
   if (rows.length > MAX_IMPORT_ROWS)
     throw invalid(`The file has ${rows.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.`, [
       { path: 'body', message: `split it into files of at most ${MAX_IMPORT_ROWS} rows`, line: 1, column: null },

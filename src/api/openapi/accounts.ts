@@ -8,7 +8,16 @@ import {
   StakeholderParamsSchema,
   StakeholderPatchSchema,
 } from '../routes/accounts';
-import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
+import {
+  body,
+  described,
+  errorResponse,
+  errors,
+  ifMatchParam,
+  pathParam,
+  queryParams,
+  revisionRefusals,
+} from './common';
 import { needsToken, unauthenticated } from './people';
 
 const tags = ['deal-records'];
@@ -157,22 +166,12 @@ export const accountPaths = {
       tags,
       summary: 'Replace the needs analysis, naming the revision you read (If-Match or `revision`)',
       ...needsToken,
-      parameters: [
-        dealParam,
-        {
-          name: 'If-Match',
-          in: 'header',
-          required: false,
-          description: 'The revision you read, e.g. `"3"` (or send `revision` in the body).',
-          schema: { type: 'string', pattern: '^\\s*(?:W/)?"?\\d{1,9}"?\\s*$' },
-        },
-      ],
+      parameters: [dealParam, ifMatchParam],
       requestBody: body(NeedsPutSchema),
       responses: {
         '200': described(`Saved; the revision went up by one. ${needsView}`),
         ...errors(['400', 'Invalid input (`validation_failed`).'], [...noDeal], '413'),
-        '422': errorResponse('If-Match and `revision` name different revisions (`unprocessable`).'),
-        '428': errorResponse('No revision named, in If-Match or `revision` (`precondition_required`).'),
+        ...revisionRefusals,
         '409': errorResponse(
           'The deal changed since that revision (`stale_revision`); the message and `fields[0]` name the current revision.',
         ),

@@ -92,3 +92,20 @@ export const components = {
     },
   },
 };
+
+/** `If-Match: "3"` (or 3, W/"3"): the revision a write read (src/api/input.ts expectedRevisionOf). */
+export const ifMatchParam = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description: 'The revision you read, e.g. `"3"` (or send `revision` in the body).',
+  schema: { type: 'string', pattern: '^\\s*(?:W/)?"?\\d{1,9}"?\\s*$' },
+};
+
+/** The refusals of a write that names the revision it read. */
+export const revisionRefusals = {
+  '422': errorResponse(
+    'If-Match and `revision` name different revisions, or the change clashes with what is stored (`unprocessable`).',
+  ),
+  '428': errorResponse('No revision named, in If-Match or `revision` (`precondition_required`).'),
+};

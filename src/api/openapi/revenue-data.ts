@@ -13,7 +13,7 @@ import {
   SpendSchema,
 } from '../routes/marketing';
 import { QuotaListQuerySchema, QuotaParamsSchema, QuotasPutSchema } from '../routes/quotas';
-import { body, errorResponse, errors, json, pathParam, queryParams } from './common';
+import { body, errorResponse, errors, ifMatchParam, json, pathParam, queryParams, revisionRefusals } from './common';
 import { needsToken, unauthenticated } from './people';
 import {
   CampaignViewSchema,
@@ -58,25 +58,17 @@ export const revenueDataPaths = {
       description:
         "forecast.yaml decides the category of the deal's stage; an override replaces it until cleared or the deal closes (`overrides.allowed`, and a `reason` when `overrides.needsReason`). Every change is kept in `history` with the rules version.",
       ...needsToken,
-      parameters: [
-        dealParam,
-        {
-          name: 'If-Match',
-          in: 'header',
-          required: false,
-          description: 'The revision you read, e.g. `"3"` (or send `revision`).',
-          schema: { type: 'string' },
-        },
-      ],
+      parameters: [dealParam, ifMatchParam],
       requestBody: body(ForecastPatchSchema),
       responses: {
         '200': ok('Saved; the revision went up by one.', ForecastViewSchema),
         ...errors(
-          ['400', 'Invalid input (`validation_failed`): a bad date or category, no revision, or nothing to change.'],
+          ['400', 'Invalid input (`validation_failed`): a bad date or category, or nothing to change.'],
           [...noDeal],
           '413',
           [...rulesDown],
         ),
+        ...revisionRefusals,
         '409': errorResponse(
           'The deal changed since that revision (`stale_revision`, `fields[0]` names the current one), or it is closed (`conflict`).',
         ),

@@ -52,11 +52,7 @@ export const MaterialPublishSchema = z.strictObject({
 export const MaterialListQuerySchema = z.strictObject({
   tag: tag.optional(),
   type: type.optional(),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
+  q: text(200)
     .optional()
     .meta({ description: 'Text in the key, title or tags (case-insensitive).' }),
 });
