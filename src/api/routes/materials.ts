@@ -52,9 +52,7 @@ export const MaterialPublishSchema = z.strictObject({
 export const MaterialListQuerySchema = z.strictObject({
   tag: tag.optional(),
   type: type.optional(),
-  q: text(200)
-    .optional()
-    .meta({ description: 'Text in the key, title or tags (case-insensitive).' }),
+  q: text(200).optional().meta({ description: 'Text in the key, title or tags (case-insensitive).' }),
 });
 export const MaterialKeyParamsSchema = z.object({ key: MaterialKeySchema });
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
