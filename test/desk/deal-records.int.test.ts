@@ -391,7 +391,7 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       summary: 'Later',
       occurredAt: '2099-01-01T00:00:00Z',
     });
-    expect(future.status).toBe(400);
+    expect(future.status).toBe(422);
     expect(future.body.error.fields[0]).toMatchObject({
       path: 'occurredAt',
       message: expect.stringContaining('must not be in the future'),

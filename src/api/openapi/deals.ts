@@ -35,7 +35,8 @@ export const dealPaths = {
       summary: 'Convert an SQL into a deal (starts its dealJourney workflow); repeating it returns the same deal',
       ...needsToken,
       parameters: [pathParam('id', LeadIdSchema, 'The lead id.')],
-      requestBody: body(ConvertSchema),
+      // The body is optional: the README's first walk converts with none.
+      requestBody: { ...body(ConvertSchema), required: false },
       responses: {
         '201': described('`{ dealId, workflowId, created: true }`; `Location` names the deal.'),
         '200': described('The lead was already converted: `{ dealId, workflowId, created: false }`.'),

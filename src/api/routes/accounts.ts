@@ -206,7 +206,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 function notInFuture(at: Date, now: Date, path: string): Date {
   if (at.getTime() > now.getTime() + CLOCK_SKEW_MS)
     throw new LeadflowError('validation_failed', 'The request is invalid; see fields.', {
-      details: [{ path, message: `must not be in the future (now is ${now.toISOString()})` }],
+      // A well-formed time that the server's clock says has not come yet: a 422.
+      details: [{ path, message: `must not be in the future (now is ${now.toISOString()})`, unprocessable: true }],
     });
   return at;
 }
