@@ -143,10 +143,7 @@ export const accountPaths = {
       requestBody: { ...body(EngagementSchema), required: false },
       responses: {
         '200': described(stakeholderView),
-        ...errors(
-          ['400', 'Invalid input (`validation_failed`): `at` is not a time or is in the future.'],
-          [...noStakeholder],
-        ),
+        ...errors(['400', 'Invalid input (`validation_failed`): `at` is not a time.'], [...noStakeholder]),
         ...unauthenticated,
         ...notWriter,
       },

@@ -21,12 +21,11 @@ const money =
 const quoteView = `\`{ id, number, dealId, revision, currentVersion, status, current: <version>, approval: { status, tier, discountBp, discount, request: { id, status, tier, steps } | null } }\`. ${money}`;
 const writeResult = `\`{ quote: ${'<quote>'}, changed, submission }\`: \`submission\` is the deal workflow's answer \`{ submitted: true, versionId, status, tier, approvalWorkflowId }\`, or \`{ submitted: false, reason, retry }\` when the version is saved but the workflow has not taken it yet.`;
 const notAllowed = {
-  '422': errorResponse('The deal is closed, or the quote is signed: it can no longer change (`not_allowed`).'),
+  '422': errorResponse(
+    'The deal is closed, or the quote is signed: it can no longer change (`not_allowed`). Or the quote fits this document but not the catalogue and the rules (`unprocessable`), with field paths as sent: `lines.1.sku` (unknown product, or no price in the price book), `lines.0.unitPrice` (too many decimals, negative), `lines.2.discount`, `customer.region` (no such country), `validUntil` (in the past), `template` (unknown).',
+  ),
 };
-const invalid = [
-  '400',
-  'Invalid input (`validation_failed`), with field paths as sent: `lines.1.sku` (unknown product, or no price in the price book), `lines.0.unitPrice` (too many decimals, negative), `lines.2.discount`, `customer.region`, `validUntil` (in the past), `template` (unknown).',
-] as const;
+const invalid = ['400', 'Invalid input (`validation_failed`): the request breaks this document.'] as const;
 
 export const quotePaths = {
   '/api/deals/{dealId}/quotes': {
