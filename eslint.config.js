@@ -118,7 +118,7 @@ export default tseslint.config(
           basePath: import.meta.dirname,
           zones: [
             {
-              target: ['src/auth', 'src/domain', 'src/rules', 'src/db', 'src/email'],
+              target: ['src/auth', 'src/domain', 'src/rules', 'src/db', 'src/email', 'src/metrics'],
               from: ['src/usecases', 'src/api', 'src/cli'],
               message:
                 'Lower layers may not depend on use cases, the API or the CLI; move the shared code down instead.',

@@ -22,6 +22,7 @@ import { recordAudit } from '../src/db/audit-trail';
 import { recordDealValue, versionValue } from './deal-value';
 import { dealFacts } from '../src/usecases/deal-facts';
 import { applyForecast, type ForecastRuleset } from '../src/usecases/deal-forecast';
+import { recordRuleEvaluation, secondsSince } from '../src/metrics/instruments';
 import type { ActorRef, QuoteVersionStatus } from '../workflows/dealMessages';
 
 export type DealDecisionRequest =
@@ -179,25 +180,23 @@ export function createDealActivities(deps: DealActivityDeps) {
         };
       }
       const ruleset = deps.registry.active();
+      const facts = input.request.kind === 'approval' ? null : await dealFacts(db, input.dealId);
+      const startedAt = performance.now();
       let decision: Decision<unknown>;
       let plan: ApprovalPlan | undefined;
       switch (input.request.kind) {
-        case 'stage-exit': {
-          const facts = await dealFacts(db, input.dealId);
+        case 'stage-exit':
           decision = checkStageExit(ruleset, {
             stage: input.request.stage,
-            facts: { deal: { ...facts, stage: input.request.stage } },
+            facts: { deal: { ...facts!, stage: input.request.stage } },
           });
           break;
-        }
-        case 'deal-stalled': {
-          const facts = await dealFacts(db, input.dealId);
+        case 'deal-stalled':
           decision = evaluateStalled(ruleset, {
             stage: input.request.stage,
-            facts: { deal: { ...facts, stage: input.request.stage } },
+            facts: { deal: { ...facts!, stage: input.request.stage } },
           });
           break;
-        }
         case 'approval':
           decision = requiredApprovals(ruleset, {
             discountPct: input.request.discountPct,
@@ -206,6 +205,7 @@ export function createDealActivities(deps: DealActivityDeps) {
           plan = approvalPlan(ruleset);
           break;
       }
+      recordRuleEvaluation(input.request.kind, decision.version, secondsSince(startedAt));
       const decidedAt = new Date();
       await db.decision.create({
         data: {

@@ -3,6 +3,7 @@ import { LeadflowError } from '../src/domain/errors';
 import type { Db, Prisma } from '../src/db/client';
 import type { LeadLocale } from '../src/rules/evaluate-escalation';
 import type { RuleRegistry } from '../src/rules/registry';
+import { recordRuleEvaluation, secondsSince } from '../src/metrics/instruments';
 import {
   evaluateEnrolment,
   evaluateEscalation,
@@ -75,7 +76,9 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
         };
       }
       const ruleset = await rulesetFor(input.pinnedVersion);
+      const startedAt = performance.now();
       const decision = evaluate(ruleset, input.request);
+      recordRuleEvaluation(input.request.kind, decision.version, secondsSince(startedAt));
       const decidedAt = input.request.kind === 'scoring' ? new Date(input.request.now) : new Date();
       await deps.db.decision.create({
         data: {

@@ -4,6 +4,7 @@ import { normalizeEmail } from '../src/domain/lead';
 import { MailDeliveryError, type EmailAttachment, type Mailer } from '../src/email/mailer';
 import { messageIdFor } from '../src/email/message-id';
 import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
+import { recordEmail, type EmailOutcome } from '../src/metrics/instruments';
 
 export interface EmailActivityDeps {
   db: Db;
@@ -70,6 +71,13 @@ export const EmailFailure = {
 
 type OutboundEmailRow = NonNullable<Awaited<ReturnType<Db['outboundEmail']['findUnique']>>>;
 
+/** How each kind of SMTP failure is counted in `leadflow_emails_total`. */
+const OUTCOME_OF_FAILURE = {
+  transient: 'deferred',
+  rejected: 'failed',
+  ambiguous: 'unknown',
+} as const satisfies Record<MailDeliveryError['kind'], EmailOutcome>;
+
 /** The outbox: {@link createOutbox}. Activities that compose email with attachments send through it. */
 export type Outbox = ReturnType<typeof createOutbox>;
 
@@ -133,7 +141,7 @@ export function createOutbox(deps: EmailActivityDeps) {
     return count === 1 ? 'claimed' : db.outboundEmail.findUniqueOrThrow({ where: { id: row.id } });
   }
 
-  async function settle(row: OutboundEmailRow): Promise<SendEmailResult> {
+  async function settle(row: OutboundEmailRow, kind: EmailKind): Promise<SendEmailResult> {
     switch (row.status) {
       case 'sent':
         return {
@@ -146,10 +154,11 @@ export function createOutbox(deps: EmailActivityDeps) {
       case 'sending': {
         const reason =
           'an earlier attempt was interrupted after handing the message to the SMTP server; it is not sent again, so it may not have arrived';
-        await db.outboundEmail.updateMany({
+        const { count } = await db.outboundEmail.updateMany({
           where: { id: row.id, status: 'sending' },
           data: { status: 'unknown', error: reason },
         });
+        if (count === 1) recordEmail(kind, row.template ?? undefined, 'unknown');
         return { status: 'unknown', idempotencyKey: row.id, messageId: row.messageId ?? '', reason };
       }
       case 'unknown':
@@ -171,7 +180,13 @@ export function createOutbox(deps: EmailActivityDeps) {
     }
   }
 
-  async function recordFailure(key: string, messageId: string, error: MailDeliveryError): Promise<SendEmailResult> {
+  async function recordFailure(
+    input: SendEmailInput & { kind: EmailKind },
+    messageId: string,
+    error: MailDeliveryError,
+  ): Promise<SendEmailResult> {
+    const key = input.idempotencyKey;
+    recordEmail(input.kind, input.template, OUTCOME_OF_FAILURE[error.kind]);
     switch (error.kind) {
       case 'transient':
         await db.outboundEmail.update({ where: { id: key }, data: { status: 'pending', error: error.message } });
@@ -225,6 +240,7 @@ export function createOutbox(deps: EmailActivityDeps) {
       where: { id: input.idempotencyKey, status: 'sending' },
       data: { status: 'suppressed', error: reason },
     });
+    recordEmail('marketing', input.template, 'suppressed');
     return { status: 'suppressed', idempotencyKey: input.idempotencyKey, reason };
   }
 
@@ -238,7 +254,7 @@ export function createOutbox(deps: EmailActivityDeps) {
       const headers = kind === 'marketing' ? { ...input.headers, ...unsubscribeHeaders(input) } : input.headers;
       const messageId = messageIdFor(input.idempotencyKey, from);
       const claimed = await claim(input, messageId);
-      if (claimed !== 'claimed') return settle(claimed);
+      if (claimed !== 'claimed') return settle(claimed, kind);
       if (kind === 'marketing') {
         const suppressed = await suppression(input);
         if (suppressed) return suppressed;
@@ -257,7 +273,7 @@ export function createOutbox(deps: EmailActivityDeps) {
       } catch (error) {
         // Anything unclassified is treated like a crash: the row stays `sending`, the retry marks it `unknown`.
         if (!(error instanceof MailDeliveryError)) throw error;
-        return recordFailure(input.idempotencyKey, messageId, error);
+        return recordFailure({ ...input, kind }, messageId, error);
       }
       const sentAt = new Date();
       // `unknown` too: a retry that gave up on a slow attempt must not hide that it did arrive.
@@ -265,6 +281,7 @@ export function createOutbox(deps: EmailActivityDeps) {
         where: { id: input.idempotencyKey, status: { in: ['sending', 'unknown'] } },
         data: { status: 'sent', messageId, sentAt, error: null },
       });
+      recordEmail(kind, input.template, 'sent');
       return {
         status: 'sent',
         idempotencyKey: input.idempotencyKey,

@@ -12,6 +12,7 @@ import { createDecisionActivities } from './decisions';
 import { createEmailActivities, createOutbox } from './email';
 import { createJournalActivities } from './journal';
 import { createLeadActivities } from './leads';
+import { createMetricActivities } from './metrics';
 import { createOutreachActivities } from './outreach';
 import { createQuoteOutcomeActivities } from './quote-outcomes';
 import { createQuoteMailActivities } from './quote-mail';
@@ -68,6 +69,7 @@ function activitiesOf(deps: ActivityDeps) {
     ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createQuoteOutcomeActivities({ db: deps.db }),
+    ...createMetricActivities(),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
     sendQuoteForSignature(input: Parameters<SignatureSender>[0]): ReturnType<SignatureSender> {
       if (!deps.signatures)

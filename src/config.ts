@@ -6,13 +6,12 @@ import { DatabaseUrlError, resolveDatabaseTarget, type DatabaseTarget } from './
 import type { SmtpMailerOptions } from './email/smtp-mailer';
 import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './email/smtp-url';
 
-const port = (fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a whole number')
-    .min(0, 'must be 0–65535')
-    .max(65535, 'must be 0–65535')
-    .default(fallback);
+const portNumber = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0–65535')
+  .max(65535, 'must be 0–65535');
+const port = (fallback: number) => portNumber.default(fallback);
 const count = (fallback: number) =>
   z.coerce
     .number({ error: 'must be a number' })
@@ -124,6 +123,11 @@ const EnvSchema = z.object({
   LEADFLOW_INTAKE_RATE_LIMIT: count(3000).describe(
     'Requests per minute per API token (per client address without one) on intake: POST /api/leads, POST /api/leads/{id}/events and the webhooks. 0: no limit.',
   ),
+  LEADFLOW_WORKER_METRICS_PORT: portNumber
+    .optional()
+    .describe(
+      "Port on HOST where `leadflow worker` serves its own GET /metrics (its activities' counters; needs a token with the metrics scope). Unset: none. `leadflow start` and `leadflow api` serve /metrics on PORT.",
+    ),
   LEADFLOW_BAD_TOKEN_LIMIT: count(10).describe(
     'Invalid API tokens one client address may present within 10 minutes; then every request with a token from it gets 429 for 1 minute, doubling at each repeat up to 1 hour. 0: no limit.',
   ),
@@ -176,6 +180,8 @@ export interface Config {
   /** LEADFLOW_LINK_SECRET; unset: the data dir's generated one (src/cli/link-secret.ts). */
   linkSecret?: string;
   esign: EsignConfig;
+  /** LEADFLOW_WORKER_METRICS_PORT: where a `leadflow worker` serves its own /metrics; unset: nowhere. */
+  workerMetricsPort?: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -326,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         stateFile: path.join(dataDir, 'esign-fake.json'),
       },
     },
+    workerMetricsPort: e.LEADFLOW_WORKER_METRICS_PORT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -36,6 +36,8 @@ import { unsubscribeLinks } from '../email/unsubscribe-link';
 import type { SignatureProvider } from '../esign/adapter';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
+import { httpMetrics } from './http-metrics';
+import { metricsRoutes } from './routes/metrics';
 import type { RuleRegistry } from '../rules/registry';
 import type { RuleVersionStore } from '../rules/version-store';
 
@@ -70,10 +72,21 @@ function queueMembersOf(registry: RuleRegistry): Record<string, readonly string[
   }
 }
 
+/** Approval tiers whose chain has approvers, from the active approvals rules (none while no rules are loaded). */
+function approvalTiersOf(registry: RuleRegistry): string[] {
+  try {
+    const chains = registry.active().approvals.chains;
+    return Object.keys(chains).filter((tier) => (chains[tier] ?? []).length > 0);
+  } catch {
+    return [];
+  }
+}
+
 /** Builds the Express app. Routes stay thin; the error handler is the one place errors become HTTP. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetrics());
   app.set('trust proxy', deps.abuse.trustProxy);
   app.use(securityHeaders());
   app.use(methodsOfResources());
@@ -95,6 +108,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(limits.perCaller);
   // Then every operation's access policy (./access-policy.ts): scope, role, tenant, and the record's visibility.
   app.use(enforceAccess({ db: deps.db, queueMembers: () => queueMembersOf(deps.rules.registry) }));
+  app.use(
+    metricsRoutes({
+      defaultTenant: deps.defaultTenant,
+      state: { db: deps.db, approvalTiers: () => approvalTiersOf(deps.rules.registry) },
+    }),
+  );
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
   app.use(

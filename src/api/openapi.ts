@@ -68,7 +68,7 @@ const tags = [
       "Recipients' one-click unsubscribe from marketing email (RFC 8058). Public: the link's HMAC signature is the only credential.",
   },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
-  { name: 'system', description: 'Health, this document and the dashboard.' },
+  { name: 'system', description: 'Health, operations metrics, this document and the dashboard.' },
 ];
 
 /**

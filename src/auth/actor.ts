@@ -19,7 +19,7 @@ export interface Actor {
   name: string;
   /**
    * The person's role. An integration has no role and counts as the least privileged one (`rep`);
-   * its scopes (at most intake and read) keep it away from everything a role would decide.
+   * its scopes (at most intake, read and metrics) keep it away from everything a role would decide.
    */
   role: PersonRole;
   /** What this request's token may do: its scopes cut down to the role's ceiling. */

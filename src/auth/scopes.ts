@@ -6,7 +6,7 @@
  */
 import type { PersonRole } from './actor';
 
-export const SCOPES = ['intake', 'read', 'write', 'admin'] as const;
+export const SCOPES = ['intake', 'read', 'write', 'admin', 'metrics'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What each scope lets a token do, for documentation and error messages. */
@@ -15,6 +15,7 @@ export const SCOPE_MEANINGS: Record<Scope, string> = {
   read: 'read the leads, deals, quotes and approvals the caller may see',
   write: 'change the leads, deals and quotes the caller may see, and decide approvals assigned to them',
   admin: 'administer the tenant: people, tokens, integrations, catalogue, templates, the whole audit trail',
+  metrics: 'scrape the operations metrics (GET /metrics): counts by stage, source and status, never a record',
 };
 
 /** The most a token of each role may carry. RevOps is the tenant's administrator. */
@@ -24,11 +25,14 @@ export const ROLE_SCOPES: Record<PersonRole, readonly Scope[]> = {
   director: ['intake', 'read', 'write'],
   vp: ['intake', 'read', 'write'],
   finance: ['intake', 'read', 'write'],
-  revops: ['intake', 'read', 'write', 'admin'],
+  revops: ['intake', 'read', 'write', 'admin', 'metrics'],
 };
 
-/** The most an integration token (a service account, not a person) may carry: it captures leads and may read. */
-export const INTEGRATION_SCOPES: readonly Scope[] = ['intake', 'read'];
+/**
+ * The most an integration token (a service account, not a person) may carry: it captures leads and
+ * may read; a monitoring system (Prometheus) gets one with `metrics` alone.
+ */
+export const INTEGRATION_SCOPES: readonly Scope[] = ['intake', 'read', 'metrics'];
 
 /** Parses the stored comma-separated list; unknown words are dropped (never widened). */
 export function parseScopes(stored: string): Scope[] {

@@ -112,7 +112,7 @@ export interface IssueIntegrationTokenInput {
 
 /**
  * A token for an integration: a service account that is not a person (a form tool, the CRM, the
- * website). Only RevOps (or the console) issues one; it carries at most intake and read.
+ * website). Only RevOps (or the console) issues one; it carries at most intake, read and metrics.
  */
 export async function issueIntegrationToken(db: Db, input: IssueIntegrationTokenInput): Promise<IssuedToken> {
   const tenant = tenantFor(input.by, input.tenant);

@@ -17,7 +17,15 @@ import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { startRules } from './rules-runtime';
-import { openDatabase, runApi, runWorker, startEsign, startMail, startTemporalIfEmbedded } from './services';
+import {
+  openDatabase,
+  runApi,
+  runWorker,
+  serveWorkerMetrics,
+  startEsign,
+  startMail,
+  startTemporalIfEmbedded,
+} from './services';
 import { installShutdown, ShutdownRequested } from './shutdown';
 import type { WebhookSecret } from './webhook-secret';
 
@@ -98,6 +106,9 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
       const deps = { db, registry: rules.registry, mail, signatureProvider: esign?.provider };
       await shutdown.add(await runWorker(config, deps, logger, { shutdown: shutdown.signal }));
     }
+    // A worker's counters live in its process; `start` and `api` serve them (and the API's) on PORT.
+    if (mode === 'worker' && config.workerMetricsPort !== undefined)
+      await shutdown.add(await serveWorkerMetrics(config, db, logger));
     if (mode !== 'worker') {
       const api = await shutdown.add(
         await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider }),

@@ -21,12 +21,13 @@ const USAGE = `Usage:
   leadflow people add --email <email> --name <name> --role rep|manager|director|vp|finance|revops
                       [--manager <email>] [--time-zone <IANA zone>]
                                         add a person, or update one (role, manager, time zone)
-  leadflow tokens create --email <email> [--label <label>] [--expires-in-days <n>] [--scopes intake,read,write,admin]
+  leadflow tokens create --email <email> [--label <label>] [--expires-in-days <n>] [--scopes intake,read,write,admin,metrics]
                                         issue an API token; the secret goes to stdout, once
                                         (no --scopes: everything the person's role allows)
-  leadflow tokens create --integration <name> [--scopes intake[,read]] [--label <label>] [--expires-in-days <n>]
-                                        a token for a form tool, the CRM or the website:
-                                        not a person; intake (the default) and at most read
+  leadflow tokens create --integration <name> [--scopes intake,read,metrics] [--label <label>] [--expires-in-days <n>]
+                                        a token for a form tool, the CRM, the website or a
+                                        monitoring system: not a person; intake (the default),
+                                        read, and metrics (GET /metrics) at most
   leadflow tokens list --email <email>  a person's tokens (never the secrets)
   leadflow tokens revoke --id <tok_…>   revoke a token
 

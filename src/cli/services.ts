@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { startWorkerMetricsServer } from '../api/metrics-server';
+import { enableProcessMetrics } from '../metrics/instruments';
 import type { RulesRuntime } from './rules-runtime';
 import type { Config } from '../config';
 import { createDb, type Db } from '../db/client';
@@ -79,6 +81,7 @@ export async function runWorker(
   options: { workflowBundle?: WorkflowBundleOption; shutdown?: AbortSignal } = {},
 ): Promise<Stoppable & { worker: Worker; connection: NativeConnection }> {
   installTemporalRuntime(logger);
+  enableProcessMetrics();
   const connection = await connectWorkerConnection(config.temporal, logger, options.shutdown);
   const worker = await createLeadflowWorker({
     connection,
@@ -127,6 +130,7 @@ export async function runApi(
     signatureProvider?: SignatureProvider;
   },
 ): Promise<Stoppable & { url: string; temporal: Client; webhookSecret: WebhookSecret }> {
+  enableProcessMetrics();
   const webhookSecret = await loadWebhookSecret(config.formWebhooks, deps.logger);
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
   const signatureProvider = deps.signatureProvider ?? createSignatureProvider(config.esign);
@@ -168,6 +172,21 @@ export async function runApi(
       await temporal.connection.close();
     },
   };
+}
+
+/**
+ * A `leadflow worker`'s own GET /metrics on HOST:LEADFLOW_WORKER_METRICS_PORT (its activities'
+ * counters; the API serves the rest), checking tokens like the API.
+ */
+export async function serveWorkerMetrics(config: Config, db: Db, logger: Logger): Promise<Stoppable & { url: string }> {
+  return startWorkerMetricsServer({
+    db,
+    defaultTenant: config.tenant,
+    abuse: config.abuse,
+    logger: logger.child({ component: 'worker-metrics' }),
+    host: config.http.host,
+    port: config.workerMetricsPort ?? 0,
+  });
 }
 
 /**

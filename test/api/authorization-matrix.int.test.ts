@@ -54,6 +54,8 @@ const ADMIN = row(401, 403, 403, 403, 403, 'ok', 403, 'ok');
 const ADMIN_DELETE = row(401, 403, 403, 403, 403, 'ok', 403, 404);
 /** The development mailbox holds every tenant's mail, so it is the installation tenant's revops' only. */
 const DEV_MAILBOX = row(401, 403, 403, 403, 403, 'ok', 403, 404);
+/** The operations metrics count every tenant: the `metrics` scope (revops' or a scraper's), of the installation's tenant. */
+const METRICS = row(401, 403, 403, 403, 403, 'ok', 403, 403);
 /** Rep A's lead: A, A's manager and revops; an integration may record its events. */
 const LEAD_EVENT = row(401, 'ok', 404, 'ok', 404, 'ok', 'ok', 404);
 const LEAD = row(401, 'ok', 404, 'ok', 404, 'ok', 403, 404);
@@ -68,6 +70,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /health': PUBLIC,
   'GET /openapi.json': PUBLIC,
   'GET /': PUBLIC,
+  'GET /metrics': METRICS,
   'POST /api/webhooks/forms': SIGNED,
   'POST /api/webhooks/esign/{provider}': SIGNED,
   'GET /u/{token}': SIGNED_LINK,

@@ -16,3 +16,12 @@ export const mail = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
+
+/**
+ * Bookkeeping whose loss harms nothing (the worker's operations metrics): a few quick attempts,
+ * then given up, so a worker without the activity (an older one mid-deploy) never holds a journey up.
+ */
+export const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});

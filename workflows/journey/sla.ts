@@ -3,18 +3,20 @@
  * the owner's business hours, met by the first logged touch, escalated step by step when missed
  * (remind → reassign → manager → queue). Deterministic code only.
  */
-import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import type { SlaOutcome } from '../../src/rules/evaluate';
 import type { BusinessCalendar } from '../../src/rules/ruleset';
 import { slaDeadline, slaWatch } from '../slaWatch';
 import { moveToQueue, route } from './assignment';
 import type { Journey } from './context';
 import { decide } from './decide';
-import { store } from './effects';
+import { bookkeeping, store } from './effects';
 import { factsOf } from './facts';
 import { notify } from './outreach';
 
 const FIRST_TOUCH_SLA = 'mql-first-touch';
+/** Journeys escalated before this patch did not count their steps in the worker's metrics. */
+const BREACH_METRIC_PATCH = 'sla-breach-metric';
 
 function watchId(journey: Journey, n: number): string {
   return `${workflowInfo().workflowId}/sla-${n}`;
@@ -99,4 +101,6 @@ export async function escalate(journey: Journey, stepIndex: number): Promise<voi
       break;
   }
   sla.escalations.push(step.do);
+  if (patched(BREACH_METRIC_PATCH))
+    await bookkeeping.countSlaBreach({ sla: sla.name, level: stepIndex + 1, action: step.do }).catch(() => undefined);
 }

@@ -20,7 +20,7 @@ export const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     description:
-      "An API token, `lf_` + 43 characters: a person's (create one with `npx leadflow tokens create --email you@company.com` or POST /api/people/{email}/tokens) or an integration's (POST /api/integrations/{name}/tokens). Its scopes (intake, read, write, admin) never exceed the person's role.",
+      "An API token, `lf_` + 43 characters: a person's (create one with `npx leadflow tokens create --email you@company.com` or POST /api/people/{email}/tokens) or an integration's (POST /api/integrations/{name}/tokens). Its scopes (intake, read, write, admin, metrics) never exceed the person's role.",
   },
 };
 
@@ -76,7 +76,7 @@ export const peoplePaths = {
       operationId: 'createIntegrationToken',
       tags: ['people'],
       summary:
-        'Issue a token for an integration (a form tool, the CRM, the website): not a person, at most intake and read scopes (revops only)',
+        'Issue a token for an integration (a form tool, the CRM, the website): not a person, at most the intake, read and metrics scopes (revops only)',
       ...needsToken,
       parameters: [pathParam('name', IntegrationNameSchema, 'The integration, e.g. `webflow-forms`.')],
       requestBody: body(IntegrationTokenSchema),

@@ -1,5 +1,5 @@
 import { HealthResponseSchema } from '../schemas';
-import { json } from './common';
+import { errorResponse, json } from './common';
 
 export const systemPaths = {
   '/health': {
@@ -23,6 +23,24 @@ export const systemPaths = {
       summary: 'This document',
       responses: {
         '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+    },
+  },
+  '/metrics': {
+    get: {
+      operationId: 'metrics',
+      tags: ['system'],
+      summary: 'Operations metrics for Prometheus',
+      description:
+        "The Prometheus text exposition (format 0.0.4) of this process's counters (intakes, emails, rule evaluations, SLA breaches, HTTP requests, process metrics) and the state read from the database (journeys by stage, SLAs running, outbox backlog, approvals waiting). Counts by bounded labels only, never a lead, email or person. Every metric is listed in docs/operations.md (Metrics).",
+      responses: {
+        '200': {
+          description: 'The metrics, as Prometheus scrapes them.',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+        '403': errorResponse(
+          "The token lacks the `metrics` scope, or belongs to another tenant than the installation's (`forbidden`): the figures count every tenant.",
+        ),
       },
     },
   },

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Lead_slaStatus_idx" ON "Lead"("slaStatus");
