@@ -66,9 +66,10 @@ export function createJournalActivities(db: Db) {
       });
     },
 
+    /** `none`: the clock stopped without being met or breached (the lead was handed to a queue). */
     async updateSla(input: {
       leadId: string;
-      status: 'running' | 'met' | 'breached';
+      status: 'none' | 'running' | 'met' | 'breached';
       dueAt?: string | null;
       firstTouchAt?: string;
     }): Promise<void> {

@@ -86,6 +86,7 @@ export interface JourneyMemory {
   profile: LeadProfile | null;
   behaviours: Array<{ type: string; at: string }>;
   bant: Bant | null;
+  /** The owner's first touch met the first-touch SLA (set since hand-overs; see journey/sla.ts `firstTouched`). */
   touched: boolean;
   /** Workflow id of the running SLA watch, to cancel it on the first touch. */
   slaWatchId: string | null;
@@ -146,8 +147,14 @@ export const recordBant = defineUpdate<QualificationReceipt, [BantRequest]>('rec
 export const disqualify = defineUpdate<{ stage: LeadStage; recycleAt: string | null }, [DisqualifyRequest]>(
   'disqualify',
 );
-/** Reassigns by hand to a rep or a queue; recorded with who and why. */
-export const reassign = defineUpdate<{ owner: string | null; queue: string | null }, [ReassignRequest]>('reassign');
+/**
+ * Reassigns by hand to a rep or a queue; recorded with who and why. The new owner is emailed, and
+ * an untouched MQL gets a fresh first-touch SLA (`sla`; absent in answers from before hand-overs).
+ */
+export const reassign = defineUpdate<
+  { owner: string | null; queue: string | null; sla?: SlaState | null },
+  [ReassignRequest]
+>('reassign');
 /** Converts an SQL into a deal: starts the `dealJourney` child that carries the opportunity. */
 export const convertToDeal = defineUpdate<{ dealId: string; workflowId: string; created: boolean }, [ConvertRequest]>(
   'convertToDeal',
@@ -167,3 +174,5 @@ export const cadenceProgress = defineSignal<[CadenceState]>('cadenceProgress');
 export const stopCadence = defineSignal<[{ reason: string }]>('stopCadence');
 /** To the cadence child: pause or resume. */
 export const pauseCadence = defineSignal<[{ paused: boolean }]>('pauseCadence');
+/** To the cadence child: the lead has a new owner, who gets the cadence's tasks from now on. */
+export const changeCadenceOwner = defineSignal<[{ ownerEmail: string | null }]>('changeCadenceOwner');

@@ -3,7 +3,7 @@
  * events or submissions is applied in arrival order. Deterministic code only.
  */
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
-import { normalizeEmail, type LeadStage, type LeadSubmission } from '../../src/domain/lead';
+import type { LeadStage, LeadSubmission } from '../../src/domain/lead';
 import type { Bant } from '../../src/domain/lead-facts';
 import { CADENCE_STOPPERS, TOUCH_EVENTS, isBehaviour, type LeadEvent } from '../../src/domain/lead-events';
 import type { Duration } from '../../src/rules/duration';
@@ -98,31 +98,13 @@ export async function onDisqualify(
 export async function onRecycleDue(journey: Journey): Promise<void> {
   journey.memory.recycleAt = null;
   journey.memory.bant = null;
+  journey.memory.touched = false;
   journey.state.owner = null;
   journey.state.queue = null;
   journey.state.sla = null;
   journey.state.cadence = null;
   await moveTo(journey, 'new', 'recycled back to marketing');
   await rescore(journey);
-}
-
-export async function onReassign(
-  journey: Journey,
-  input: { to: { repEmail: string } | { queue: string }; actor: string; reason: string; at: string },
-) {
-  const to = 'repEmail' in input.to ? { repEmail: normalizeEmail(input.to.repEmail) } : input.to;
-  await store.reassignLead({
-    tenant: journey.state.tenant,
-    leadId: journey.state.leadId,
-    to,
-    actor: input.actor,
-    reason: input.reason,
-    idempotencyKey: journey.key('manual-assignment'),
-    now: input.at,
-  });
-  journey.state.owner = 'repEmail' in to ? to.repEmail : null;
-  journey.state.queue = 'queue' in to ? to.queue : null;
-  return { owner: journey.state.owner, queue: journey.state.queue };
 }
 
 export async function onPauseCadence(journey: Journey, paused: boolean) {
