@@ -96,6 +96,8 @@ export interface JourneyMemory {
   recycleAt: string | null;
   stalledWatchId: string | null;
   stalledSteps: EscalationStep[];
+  /** Behaviours, submissions and decay re-score the lead after MQL too (absent in journeys from before). */
+  scoresAfterMql?: boolean;
 }
 
 export interface EventReceipt {

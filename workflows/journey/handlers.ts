@@ -15,12 +15,12 @@ import {
   type QualificationReceipt,
   type SubmissionReceipt,
 } from '../messages';
-import { isPreMql, type Journey } from './context';
+import type { Journey } from './context';
 import { decide } from './decide';
 import { store } from './effects';
 import { factsOf } from './facts';
 import { DEFAULT_LEAD_TIME_ZONE, stopActiveCadence } from './outreach';
-import { rememberBehaviour, rescore } from './scoring';
+import { keepsScoring, rememberBehaviour, rescore } from './scoring';
 import { meetSla } from './sla';
 import { clearStall } from './stalled';
 import { dealJourney } from '../dealJourney';
@@ -42,7 +42,7 @@ export async function onSubmission(
     state.submissions++;
     state.firstSubmittedAt ??= submission.receivedAt;
     state.lastSubmittedAt = submission.receivedAt;
-    if (isPreMql(state.stage)) await rescore(journey);
+    if (keepsScoring(journey)) await rescore(journey);
   }
   return { leadId: state.leadId, journeyId, created: outcome.created, submissions: state.submissions };
 }
@@ -57,7 +57,7 @@ export async function onEvent(journey: Journey, event: LeadEvent): Promise<Event
     if (isBehaviour(event.type)) {
       rememberBehaviour(journey, { type: event.type, at: event.at });
       if (state.stage === 'new') await moveTo(journey, 'engaged', `first behaviour: ${event.type}`);
-      if (isPreMql(state.stage)) await rescore(journey);
+      if (keepsScoring(journey)) await rescore(journey);
     }
   }
   return { leadId: state.leadId, stage: state.stage, score: state.score, duplicate };

@@ -62,14 +62,18 @@ export const leadPaths = {
     get: {
       operationId: 'listLeads',
       tags: ['leads'],
-      summary: 'List leads, newest first, with filters and keyset paging (e.g. the MQL queue: `?stage=mql&queue=…`)',
+      summary:
+        'List leads, newest first or by score (`sort=score`), with filters and keyset paging (e.g. the MQL queue by score: `?stage=mql&queue=…&sort=score`)',
       parameters: queryParams(LeadListQuerySchema),
       responses: {
         '200': described(
           '`{ leads, nextCursor }`: one page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).',
         ),
         ...errors(
-          ['400', 'An invalid or unknown query parameter (`validation_failed`).'],
+          [
+            '400',
+            'An invalid or unknown query parameter, an unknown `sort`, or a `cursor` of another sort (`validation_failed`; `fields` names each).',
+          ],
           ['503', 'The database is unreachable (`database_unavailable`).'],
         ),
       },
