@@ -122,6 +122,9 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
         ),
       ),
   );
+  setHandler(messages.dealClosed, ({ dealId, stage }) => {
+    if (!state.deal || state.deal.dealId === dealId) state.stage = stage;
+  });
   setHandler(messages.cadenceProgress, (progress) => {
     if (state.cadence?.workflowId === progress.workflowId) state.cadence = progress;
   });

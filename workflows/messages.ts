@@ -170,6 +170,11 @@ export const journeyState = defineQuery<JourneyState>('journeyState');
 
 /** From the SLA watch child: a deadline passed, take escalation step `index`. */
 export const slaBreached = defineSignal<[{ sla: string; stepIndex: number; at: string }]>('slaBreached');
+/**
+ * From the deal this lead became: it closed, and the lead is now `customer` or `lost` (the deal
+ * stored that, with its stage event and audit entry; the journey mirrors it).
+ */
+export const dealClosed = defineSignal<[{ dealId: string; stage: LeadStage }]>('dealClosed');
 /** From the cadence child: its progress, mirrored into the journey state. */
 export const cadenceProgress = defineSignal<[CadenceState]>('cadenceProgress');
 /** To the cadence child: stop (reply, meeting, unsubscribe, bounce, disqualified, stage change). */
