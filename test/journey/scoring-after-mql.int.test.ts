@@ -127,27 +127,30 @@ describe.each(providers)('the lead list sorted by score on %s', (provider) => {
     expect(walked).toEqual([hottest, first, second, ...quiet, cold]);
   });
 
-  it('when the sort is unknown or a cursor comes from another order, then 400 with field messages', async () => {
+  it('when the sort is unknown, then 400; when a cursor comes from the other order, then 422; both with field messages', async () => {
     const unknown = await http(`${system.url}/api/leads?stage=mql&sort=hottest`);
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({
       code: 'validation_failed',
       fields: [{ path: 'sort', message: 'must be one of: newest, score' }],
     });
-    const leadId = (await list('limit=1')).leads[0]!.id;
-    const idWithScore = await http(`${system.url}/api/leads?sort=score&cursor=${leadId}`);
-    expect(idWithScore.status).toBe(400);
-    expect(idWithScore.body.error.fields).toEqual([
-      { path: 'cursor', message: expect.stringContaining('is the nextCursor of a page in another order') },
-    ]);
-    const scoreWithNewest = await http(`${system.url}/api/leads?cursor=90.none.${leadId}`);
-    expect(scoreWithNewest.status).toBe(400);
-    expect(scoreWithNewest.body.error.fields).toEqual([
-      { path: 'cursor', message: expect.stringContaining('sort=newest') },
-    ]);
     const garbage = await http(`${system.url}/api/leads?sort=score&cursor=top`);
+    expect(garbage.status).toBe(400);
     expect(garbage.body.error.fields).toEqual([
       { path: 'cursor', message: 'must be the nextCursor of the previous page' },
+    ]);
+    // Each parameter is well-formed, but a cursor is a place in one order only.
+    const leadId = (await list('limit=1')).leads[0]!.id;
+    const idWithScore = await http(`${system.url}/api/leads?sort=score&cursor=${leadId}`);
+    expect(idWithScore.status).toBe(422);
+    expect(idWithScore.body.error).toMatchObject({
+      code: 'unprocessable',
+      fields: [{ path: 'cursor', message: expect.stringContaining('is the nextCursor of a page in another order') }],
+    });
+    const scoreWithNewest = await http(`${system.url}/api/leads?cursor=90.none.${leadId}`);
+    expect(scoreWithNewest.status).toBe(422);
+    expect(scoreWithNewest.body.error.fields).toEqual([
+      { path: 'cursor', message: expect.stringContaining('sort=newest') },
     ]);
   });
 });

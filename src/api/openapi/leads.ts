@@ -69,10 +69,13 @@ export const leadPaths = {
         '200': described(
           '`{ leads, nextCursor }`: one page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).',
         ),
+        '422': errorResponse(
+          'A well-formed `cursor` from a page in the other order (`unprocessable`; `fields` names `cursor`): pass `nextCursor` back with the `sort` it came with.',
+        ),
         ...errors(
           [
             '400',
-            'An invalid or unknown query parameter, an unknown `sort`, or a `cursor` of another sort (`validation_failed`; `fields` names each).',
+            'An invalid or unknown query parameter, or an unknown `sort` (`validation_failed`; `fields` names each).',
           ],
           ['503', 'The database is unreachable (`database_unavailable`).'],
         ),
