@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
-import { LEAD_LIST_CURSOR, LEAD_LIST_SORTS } from '../usecases/lead-view';
+import { LEAD_LIST_CURSOR, LEAD_LIST_SORTS, isScoreCursor } from '../usecases/lead-view';
 
 /** Wire schemas of the HTTP API. Types are derived from them; the OpenAPI document too. */
 
@@ -299,4 +299,14 @@ export const LeadListQuerySchema = z
       .optional()
       .describe('The `nextCursor` of the previous page, with the same filters and `sort`.'),
   })
-  .strict();
+  .strict()
+  .superRefine(({ cursor, sort }, ctx) => {
+    // A cursor is a place in one order: the other order's is well-formed but means nothing here (422).
+    if (cursor === undefined || !LEAD_LIST_CURSOR.test(cursor) || isScoreCursor(cursor) === (sort === 'score')) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cursor'],
+      message: `is the nextCursor of a page in another order: pass it back with the sort it came with (sort=${sort} pages give their own)`,
+      params: { unprocessable: true },
+    });
+  });

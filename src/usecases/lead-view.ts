@@ -104,7 +104,6 @@ export interface LeadListQuery {
  * `?stage=mql&owner=alice@…`, with `sort=score` to take the hottest lead first.
  */
 export async function listLeads(deps: { db: Db }, query: LeadListQuery & { sight: Sight }) {
-  assertCursorFits(query);
   const filters: Prisma.LeadWhereInput = {
     ...(query.stage ? { stage: query.stage } : {}),
     ...(query.owner ? { ownerId: query.owner } : {}),
@@ -132,15 +131,6 @@ export async function listLeads(deps: { db: Db }, query: LeadListQuery & { sight
         : last.id
       : null;
   return { leads: page, nextCursor };
-}
-
-/** A cursor is a place in one order: the other order's cursor is well-formed but means nothing here (422). */
-function assertCursorFits(query: LeadListQuery): void {
-  if (query.cursor === undefined || isScoreCursor(query.cursor) === (query.sort === 'score')) return;
-  const message = `is the nextCursor of a page in another order: pass it back with the sort it came with (sort=${query.sort} pages give their own)`;
-  throw new LeadflowError('unprocessable', `The cursor does not fit sort=${query.sort}; see fields.`, {
-    details: [{ path: 'cursor', message }],
-  });
 }
 
 const LEAD_SUMMARY = {
