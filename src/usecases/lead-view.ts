@@ -83,8 +83,8 @@ export type LeadListSort = (typeof LEAD_LIST_SORTS)[number];
  * that order, `<score>.<mqlAt in ms | none>.<id>`, so the next page starts after it even when its
  * score changed meanwhile.
  */
-const SCORE_CURSOR = /^(-?\d{1,9})\.(\d{1,15}|none)\.(ld_[A-Za-z0-9_-]{22})$/;
-export const LEAD_LIST_CURSOR = /^(ld_[A-Za-z0-9_-]{22}|-?\d{1,9}\.(\d{1,15}|none)\.ld_[A-Za-z0-9_-]{22})$/;
+const SCORE_CURSOR = /^(-?\d{1,9})\.(\d{1,13}|none)\.(ld_[A-Za-z0-9_-]{22})$/;
+export const LEAD_LIST_CURSOR = /^(ld_[A-Za-z0-9_-]{22}|-?\d{1,9}\.(\d{1,13}|none)\.ld_[A-Za-z0-9_-]{22})$/;
 export const isScoreCursor = (cursor: string) => SCORE_CURSOR.test(cursor);
 
 export interface LeadListQuery {

@@ -125,6 +125,9 @@ describe.each(providers)('the lead list sorted by score on %s', (provider) => {
       cursor = page.nextCursor;
     } while (cursor !== null && walked.length < 10);
     expect(walked).toEqual([hottest, first, second, ...quiet, cold]);
+    // The far ends of a score cursor are pages too (empty or full), never an error.
+    expect((await list(`sort=score&cursor=999999999.9999999999999.${cold}`)).leads).toHaveLength(walked.length);
+    expect((await list(`sort=score&cursor=-999999999.0.${cold}`)).leads).toEqual([]);
   });
 
   it('when the sort is unknown, then 400; when a cursor comes from the other order, then 422; both with field messages', async () => {
