@@ -1,4 +1,6 @@
+import { recordAudit } from '../src/db/audit-trail';
 import type { Db } from '../src/db/client';
+import { LeadflowError } from '../src/domain/errors';
 import type { LeadStage } from '../src/domain/lead';
 import type { LeadEvent } from '../src/domain/lead-events';
 
@@ -66,9 +68,75 @@ export function createJournalActivities(db: Db) {
       });
     },
 
+    /**
+     * The deal closed: the lead it came from becomes a `customer` (won) or `lost`, with a stage
+     * event and an audit entry, once (keyed by the deal and outcome). The stage event carries the
+     * closing decision's ruleset version (a win's stage-exit check); a loss is a person's call that
+     * no rule decides, so it carries the version behind the lead's latest decision.
+     */
+    async closeLeadWithDeal(input: {
+      dealId: string;
+      outcome: 'won' | 'lost';
+      actor: string;
+      reason: string;
+      rulesetVersion: string | null;
+      at: string;
+    }): Promise<{ leadId: string; journeyId: string; stage: LeadStage }> {
+      const to: LeadStage = input.outcome === 'won' ? 'customer' : 'lost';
+      const key = `${input.dealId}:lead-${to}`;
+      return db.$transaction(async (tx) => {
+        const deal = await tx.deal.findUnique({ where: { id: input.dealId }, select: { leadId: true, tenant: true } });
+        const lead = deal
+          ? await tx.lead.findUnique({ where: { id: deal.leadId }, select: { id: true, stage: true, journeyId: true } })
+          : null;
+        if (!deal || !lead)
+          throw new LeadflowError(
+            'not_found',
+            `No deal ${input.dealId} with its lead: the lead cannot follow its close.`,
+          );
+        const closed = { leadId: lead.id, journeyId: lead.journeyId, stage: to };
+        if (await tx.stageEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } })) return closed;
+        const latest = await tx.decision.findFirst({
+          where: { leadId: lead.id },
+          orderBy: { decidedAt: 'desc' },
+          select: { rulesetVersion: true },
+        });
+        const rulesetVersion = input.rulesetVersion ?? latest?.rulesetVersion ?? null;
+        const reason = `deal ${input.dealId} closed ${input.outcome}: ${input.reason}`;
+        const at = new Date(input.at);
+        await tx.stageEvent.create({
+          data: {
+            id: key,
+            leadId: lead.id,
+            fromStage: lead.stage,
+            toStage: to,
+            reason,
+            rulesetVersion,
+            occurredAt: at,
+            idempotencyKey: key,
+          },
+        });
+        await tx.lead.update({ where: { id: lead.id }, data: { stage: to } });
+        await recordAudit(tx, {
+          tenant: deal.tenant,
+          subjectType: 'lead',
+          subjectId: lead.id,
+          dealId: input.dealId,
+          action: 'lead.stage-changed',
+          actor: input.actor,
+          reason,
+          details: { from: lead.stage, to, dealId: input.dealId, rulesetVersion },
+          occurredAt: at,
+          idempotencyKey: `${key}:audit`,
+        });
+        return closed;
+      });
+    },
+
+    /** `none`: the clock stopped without being met or breached (the lead was handed to a queue). */
     async updateSla(input: {
       leadId: string;
-      status: 'running' | 'met' | 'breached';
+      status: 'none' | 'running' | 'met' | 'breached';
       dueAt?: string | null;
       firstTouchAt?: string;
     }): Promise<void> {

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import { renderEmail, type RenderedEmail } from '../src/domain/email-template';
 import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
-import { notificationText, type NotificationReason } from '../src/domain/notifications';
+import { notificationText, type Handover, type NotificationReason } from '../src/domain/notifications';
 import { getTemplate } from '../src/rules/evaluate';
 import type { RuleRegistry } from '../src/rules/registry';
 
@@ -48,6 +48,8 @@ export function createOutreachActivities(deps: OutreachDeps) {
       leadId: string;
       who: Recipient;
       reason: NotificationReason;
+      /** For `assigned`: who handed the lead over, and why. */
+      handover?: Handover;
     }): Promise<{ to: string; subject: string; text: string } | null> {
       const row = await lead(input.leadId);
       const owner = await rep(row.tenant, row.ownerId);
@@ -73,7 +75,10 @@ export function createOutreachActivities(deps: OutreachDeps) {
         company: row.company,
         score: row.score,
         ownerName: owner?.name ?? row.ownerId,
-        slaDueAt: row.slaDueAt?.toISOString() ?? null,
+        // A new owner hears of a deadline only while a clock runs (a touched lead gets none).
+        slaDueAt:
+          input.reason === 'assigned' && row.slaStatus !== 'running' ? null : (row.slaDueAt?.toISOString() ?? null),
+        ...(input.reason === 'assigned' ? { stage: row.stage, handover: input.handover } : {}),
       });
       return { to, ...text };
     },

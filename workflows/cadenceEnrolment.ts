@@ -10,7 +10,7 @@ import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/wo
 import { addDuration, nextSendTime, sendWindowCalendar } from '../src/domain/business-time';
 import type { CompiledCadence } from '../src/rules/ruleset';
 import { mail, store } from './journey/effects';
-import { cadenceProgress, pauseCadence, stopCadence, type CadenceState } from './messages';
+import { cadenceProgress, changeCadenceOwner, pauseCadence, stopCadence, type CadenceState } from './messages';
 
 export interface CadenceEnrolmentInput {
   journeyId: string;
@@ -35,8 +35,11 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
   const journey = getExternalWorkflowHandle(input.journeyId);
   let stopped: string | null = null;
   let paused = false;
+  // Tasks go to whoever owns the lead when they fall due (a reassignment tells the cadence).
+  let ownerEmail = input.ownerEmail;
   setHandler(stopCadence, ({ reason }) => void (stopped ??= reason));
   setHandler(pauseCadence, ({ paused: next }) => void (paused = next));
+  setHandler(changeCadenceOwner, ({ ownerEmail: next }) => void (ownerEmail = next));
 
   const state: CadenceState = {
     name: cadence.name,
@@ -95,7 +98,7 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
         await store.createTask({
           id: key,
           leadId: input.leadId,
-          ownerEmail: input.ownerEmail,
+          ownerEmail,
           kind: 'review',
           title: `No email address on file: find one and send "${email.subject}" by hand`,
           dueAt: due.toISOString(),
@@ -122,7 +125,7 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
       await store.createTask({
         id: key,
         leadId: input.leadId,
-        ownerEmail: input.ownerEmail,
+        ownerEmail,
         kind: step.do,
         title: step.task,
         dueAt: due.toISOString(),

@@ -43,6 +43,7 @@ import {
 } from './deal/quotes';
 import { mail, store } from './journey/effects';
 import { cadenceProgress, slaBreached } from './messages';
+import { leadFollowsClose } from './deal/lead-outcome';
 import { quoteApproval } from './quoteApproval';
 import { slaWatch } from './slaWatch';
 
@@ -205,7 +206,10 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       );
     }
     await clearStall();
-    if (!isClosed()) await watchForStall(to);
+    // Closed: the lead follows (customer or lost); open: the next stage's stall clock starts.
+    if (to === 'closed-won' || to === 'closed-lost')
+      await leadFollowsClose({ dealId: input.dealId, stage: to, actor, reason, rulesVersion });
+    else await watchForStall(to);
   }
 
   async function watchForStall(stage: DealStage): Promise<void> {

@@ -22,10 +22,10 @@ import {
   onDisqualify,
   onEvent,
   onPauseCadence,
-  onReassign,
   onRecycleDue,
   onSubmission,
 } from './journey/handlers';
+import { onReassign } from './journey/reassignment';
 import { rescore, untilNextDecay } from './journey/scoring';
 import { escalate } from './journey/sla';
 import { STALLED_PREFIX, escalateStall } from './journey/stalled';
@@ -115,13 +115,16 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   );
   setHandler(
     messages.slaBreached,
-    ({ sla, stepIndex }) =>
+    ({ sla, stepIndex, at }) =>
       void journey.serially(() =>
         absorbing(`escalation of ${sla}`, () =>
-          sla.startsWith(STALLED_PREFIX) ? escalateStall(journey, stepIndex) : escalate(journey, stepIndex),
+          sla.startsWith(STALLED_PREFIX) ? escalateStall(journey, stepIndex) : escalate(journey, stepIndex, at),
         ),
       ),
   );
+  setHandler(messages.dealClosed, ({ dealId, stage }) => {
+    if (!state.deal || state.deal.dealId === dealId) state.stage = stage;
+  });
   setHandler(messages.cadenceProgress, (progress) => {
     if (state.cadence?.workflowId === progress.workflowId) state.cadence = progress;
   });

@@ -86,6 +86,7 @@ export interface JourneyMemory {
   profile: LeadProfile | null;
   behaviours: Array<{ type: string; at: string }>;
   bant: Bant | null;
+  /** The owner's first touch met the first-touch SLA (set since hand-overs; see journey/sla.ts `firstTouched`). */
   touched: boolean;
   /** Workflow id of the running SLA watch, to cancel it on the first touch. */
   slaWatchId: string | null;
@@ -95,6 +96,8 @@ export interface JourneyMemory {
   recycleAt: string | null;
   stalledWatchId: string | null;
   stalledSteps: EscalationStep[];
+  /** Behaviours, submissions and decay re-score the lead after MQL too (absent in journeys from before). */
+  scoresAfterMql?: boolean;
 }
 
 export interface EventReceipt {
@@ -146,8 +149,14 @@ export const recordBant = defineUpdate<QualificationReceipt, [BantRequest]>('rec
 export const disqualify = defineUpdate<{ stage: LeadStage; recycleAt: string | null }, [DisqualifyRequest]>(
   'disqualify',
 );
-/** Reassigns by hand to a rep or a queue; recorded with who and why. */
-export const reassign = defineUpdate<{ owner: string | null; queue: string | null }, [ReassignRequest]>('reassign');
+/**
+ * Reassigns by hand to a rep or a queue; recorded with who and why. The new owner is emailed, and
+ * an untouched MQL gets a fresh first-touch SLA (`sla`; absent in answers from before hand-overs).
+ */
+export const reassign = defineUpdate<
+  { owner: string | null; queue: string | null; sla?: SlaState | null },
+  [ReassignRequest]
+>('reassign');
 /** Converts an SQL into a deal: starts the `dealJourney` child that carries the opportunity. */
 export const convertToDeal = defineUpdate<{ dealId: string; workflowId: string; created: boolean }, [ConvertRequest]>(
   'convertToDeal',
@@ -161,9 +170,16 @@ export const journeyState = defineQuery<JourneyState>('journeyState');
 
 /** From the SLA watch child: a deadline passed, take escalation step `index`. */
 export const slaBreached = defineSignal<[{ sla: string; stepIndex: number; at: string }]>('slaBreached');
+/**
+ * From the deal this lead became: it closed, and the lead is now `customer` or `lost` (the deal
+ * stored that, with its stage event and audit entry; the journey mirrors it).
+ */
+export const dealClosed = defineSignal<[{ dealId: string; stage: LeadStage }]>('dealClosed');
 /** From the cadence child: its progress, mirrored into the journey state. */
 export const cadenceProgress = defineSignal<[CadenceState]>('cadenceProgress');
 /** To the cadence child: stop (reply, meeting, unsubscribe, bounce, disqualified, stage change). */
 export const stopCadence = defineSignal<[{ reason: string }]>('stopCadence');
 /** To the cadence child: pause or resume. */
 export const pauseCadence = defineSignal<[{ paused: boolean }]>('pauseCadence');
+/** To the cadence child: the lead has a new owner, who gets the cadence's tasks from now on. */
+export const changeCadenceOwner = defineSignal<[{ ownerEmail: string | null }]>('changeCadenceOwner');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
+import { LEAD_LIST_CURSOR, LEAD_LIST_SORTS, isScoreCursor } from '../usecases/lead-view';
 
 /** Wire schemas of the HTTP API. Types are derived from them; the OpenAPI document too. */
 
@@ -286,6 +287,26 @@ export const LeadListQuerySchema = z
       .min(1, 'must be 1–200')
       .max(200, 'must be 1–200')
       .default(50),
-    cursor: LeadIdSchema.optional(),
+    sort: z
+      .enum(LEAD_LIST_SORTS, { error: `must be one of: ${LEAD_LIST_SORTS.join(', ')}` })
+      .default('newest')
+      .describe(
+        '`newest` (default): newest lead first. `score`: highest score first, ties by who became an MQL first (`mqlAt`; never an MQL last), then by id; e.g. the MQL queue by score, `?stage=mql&sort=score`.',
+      ),
+    cursor: z
+      .string()
+      .regex(LEAD_LIST_CURSOR, 'must be the nextCursor of the previous page')
+      .optional()
+      .describe('The `nextCursor` of the previous page, with the same filters and `sort`.'),
   })
-  .strict();
+  .strict()
+  .superRefine(({ cursor, sort }, ctx) => {
+    // A cursor is a place in one order: the other order's is well-formed but means nothing here (422).
+    if (cursor === undefined || !LEAD_LIST_CURSOR.test(cursor) || isScoreCursor(cursor) === (sort === 'score')) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cursor'],
+      message: `is the nextCursor of a page in another order: pass it back with the sort it came with (sort=${sort} pages give their own)`,
+      params: { unprocessable: true },
+    });
+  });

@@ -1,7 +1,8 @@
 /**
  * The audit trail: who did what, when and why, to a deal, quote, approval, signature, contract,
- * token, person, material, product, quota, campaign or marketing spend, and which leads' journeys stopped for a person to look
- * (`lead.needs-attention`) or unsubscribed from marketing email (`email.unsubscribed`). Rows are
+ * token, person, material, product, quota, campaign or marketing spend, and which leads' journeys
+ * stopped for a person to look (`lead.needs-attention`), unsubscribed from marketing email
+ * (`email.unsubscribed`) or followed their deal's close (`lead.stage-changed`). Rows are
  * append-only and keyed by an idempotency key, so an activity retry or a double-clicked button
  * records one entry. Every layer that changes data writes here
  * (use cases, activities, e-signature, API tokens), so the writer sits beside the database client;

@@ -15,8 +15,22 @@ export const LEAD_SOURCES = [
 ] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
-/** Stages of a lead's journey before it becomes an opportunity. */
-export const LEAD_STAGES = ['new', 'engaged', 'mql', 'sql', 'nurture', 'recycled', 'disqualified'] as const;
+/**
+ * Stages of a lead: its own journey's up to `sql` (and `nurture`, `recycled`, `disqualified`
+ * beside), then where its deal ended: `customer` when the deal closed won, `lost` when it closed
+ * lost. The deal's own stages (needs-analysis … closed-won) are the deal's, not the lead's.
+ */
+export const LEAD_STAGES = [
+  'new',
+  'engaged',
+  'mql',
+  'sql',
+  'nurture',
+  'recycled',
+  'disqualified',
+  'customer',
+  'lost',
+] as const;
 export type LeadStage = (typeof LEAD_STAGES)[number];
 
 /** Attribute values a lead may carry (company size, industry, …); flat so rules can read them. */

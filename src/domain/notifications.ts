@@ -1,8 +1,15 @@
 /**
  * The internal notifications a journey sends to sales people (not to the lead): a new MQL for its
- * owner, an overdue first touch, an SLA breach for the manager. Pure: text only.
+ * owner, a lead handed to a new owner, an overdue first touch, an SLA breach for the manager.
+ * Pure: text only.
  */
-export type NotificationReason = 'mql' | 'sla-reminder' | 'sla-breach' | 'stalled';
+export type NotificationReason = 'mql' | 'assigned' | 'sla-reminder' | 'sla-breach' | 'stalled';
+
+/** Who handed the lead over and why (a person by hand, or an SLA escalation); for `assigned`. */
+export interface Handover {
+  by: string;
+  reason: string;
+}
 
 export interface NotificationFacts {
   leadUrl: string;
@@ -10,7 +17,10 @@ export interface NotificationFacts {
   company: string | null;
   score: number;
   ownerName: string | null;
+  /** The first-touch deadline while the SLA runs; null when no clock runs. */
   slaDueAt: string | null;
+  stage?: string;
+  handover?: Handover;
 }
 
 export function notificationText(
@@ -24,6 +34,16 @@ export function notificationText(
         subject: `New MQL: ${who}, score ${facts.score}`,
         text:
           `${who} just became a marketing-qualified lead with a score of ${facts.score}.\n` +
+          (facts.slaDueAt ? `First touch is due by ${facts.slaDueAt}.\n` : '') +
+          `Open the lead: ${facts.leadUrl}\n`,
+      };
+    case 'assigned':
+      return {
+        subject: `Lead assigned to you: ${who}, score ${facts.score}`,
+        text:
+          `${who}${facts.stage ? ` (${facts.stage}, score ${facts.score})` : ''} is now yours` +
+          (facts.handover ? `, assigned by ${facts.handover.by}: ${facts.handover.reason}` : '') +
+          '.\n' +
           (facts.slaDueAt ? `First touch is due by ${facts.slaDueAt}.\n` : '') +
           `Open the lead: ${facts.leadUrl}\n`,
       };

@@ -117,6 +117,17 @@ describe('time in stage', () => {
     // proposal: D01 from 02-20 to 03-05 = 13 days; D13 is still in proposal (not counted).
     expect(proposal).toMatchObject({ n: 1, median: 13, ids: ['D01'] });
   });
+
+  it("when a closed deal's lead becomes a customer or lost right after, then the closed stage is no stay", () => {
+    const followed = leads.map((lead) => {
+      const close = lead.stages.find((event) => event.to === 'closed-won' || event.to === 'closed-lost');
+      if (!close) return lead;
+      const outcome = close.to === 'closed-won' ? 'customer' : 'lost';
+      const at = new Date(close.at.getTime() + 1_000);
+      return { ...lead, stages: [...lead.stages, { from: 'sql', to: outcome, at, rulesetVersion: null }] };
+    });
+    expect(timeInStage(followed, CURRENT)).toEqual(timeInStage(leads, CURRENT));
+  });
 });
 
 describe('bottleneck', () => {

@@ -338,7 +338,11 @@ describe.each(providers)('several quotes on one deal (%s)', (provider) => {
 
     const deal = (await call('GET', `/api/deals/${dealId}`)).body;
     expect(deal).toMatchObject({ stage: 'closed-lost', closeReason: 'chose a competitor', contract: null });
-    expect(deal.stageEvents.at(-1)).toMatchObject({ toStage: 'closed-lost', reason: 'chose a competitor' });
+    // The deal's close, then its lead following it (issue #11, item 11).
+    expect(deal.stageEvents.slice(-2)).toMatchObject([
+      { toStage: 'closed-lost', reason: 'chose a competitor' },
+      { fromStage: 'sql', toStage: 'lost', reason: `deal ${dealId} closed lost: chose a competitor` },
+    ]);
     for (const write of [done, waiting, orphan])
       expect(await versionStatus(write.body.quote.current.id), write.body.quote.number).toBe('withdrawn');
     const requests = await approvalsOf(dealId);

@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { journeyState } from '../../workflows/messages';
+import { journeyState, reassign } from '../../workflows/messages';
 import { addDuration } from '../../src/domain/business-time';
 import { addLocalDays, dayOfWeek, formatLocalDate, fromLocalDateTime, toLocalDate } from '../../src/domain/time-zone';
 import { startMailSink, type MailSink } from '../../src/email/mail-sink';
@@ -259,6 +259,89 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     expect(scheduled.map(formatLocalDate).filter((day) => holidays.includes(day))).toEqual([]);
     const emailSteps = cadence.steps.filter((step) => step.do === 'email').length;
     expect(await sink.list({ to: 'ada@lovelace.dev' })).toHaveLength(emailSteps);
+  });
+
+  it('when an MQL is reassigned by hand on Friday evening to a rep in London, then its new first-touch SLA is due on Monday at 11:00 London time and its chain runs for the new owner alone', async () => {
+    const LONDON = 'Europe/London';
+    const DANA = 'dana.whitfield@example.com';
+    const { defaultCalendar } = evaluateEscalation(registry.active(), {
+      sla: 'mql-first-touch',
+      facts: { company: { employees: 300 }, lead: { score: 85 } },
+    }).outcome;
+    await database.db.rep.create({
+      data: { id: 'rep_dana_in_london', tenant: 'default', email: DANA, name: 'Dana Whitfield', timeZone: LONDON },
+    });
+    // 21:00 on a Friday in London, after the working day; Friday to Monday quiet in London.
+    const friday = anchorAt(await serverNow(), {
+      weekday: 'friday',
+      time: '21:00',
+      zone: LONDON,
+      quietDays: 4,
+      holidays: defaultCalendar.holidays,
+    });
+    const monday = (hour: number) =>
+      fromLocalDateTime(
+        { ...addLocalDays(toLocalDate(friday, LONDON), 3), hour, minute: 0, second: 0, millisecond: 0 },
+        LONDON,
+      );
+    const leadId = 'ld_handedoverhandedover00';
+    const handle = await env.client.workflow.start('leadJourney', {
+      workflowId: `lead-default-${leadId}`,
+      taskQueue: 'full-length',
+      args: [{ leadId, tenant: 'default', email: 'alan@turing.io' }],
+    });
+    await env.sleep(friday.getTime() - (await env.currentTimeMs()));
+    const now = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
+    await handle.executeUpdate('submitLead', {
+      args: [
+        {
+          submissionId: 'handover-1',
+          tenant: 'default',
+          email: 'alan@turing.io',
+          firstName: 'Alan',
+          company: 'Bletchley',
+          title: 'VP Engineering',
+          source: 'events',
+          sourceDetails: {},
+          attributes: { employees: 300, region: 'north-america', industry: 'software' },
+          receivedAt: await now(),
+        },
+      ],
+    });
+    await handle.executeUpdate('recordEvent', {
+      args: [{ eventId: 'handover-visit', type: 'pricing-page-visit', at: await now(), details: {} }],
+    });
+    const routed = await handle.query(journeyState);
+    expect(routed).toMatchObject({ stage: 'mql', score: 85, sla: { status: 'running' } });
+    const firstOwner = routed.owner!;
+    expect(firstOwner).not.toBe(DANA);
+
+    const moved = await handle.executeUpdate(reassign, {
+      args: [{ to: { repEmail: DANA }, actor: 'maya@acme.io', reason: 'she covers the account', at: await now() }],
+    });
+    // 2 business hours on Dana's calendar (London): Monday 09:00 to 11:00.
+    expect(moved.sla?.dueAt).toBe(monday(11).toISOString());
+    expect((await database.db.lead.findUniqueOrThrow({ where: { id: leadId } })).slaDueAt?.toISOString()).toBe(
+      monday(11).toISOString(),
+    );
+
+    await env.sleep(monday(16).getTime() - (await env.currentTimeMs()));
+    const escalated = await handle.query(journeyState);
+    expect(escalated.sla).toMatchObject({
+      status: 'breached',
+      escalations: ['remind-owner', 'reassign', 'notify-manager', 'move-to-queue'],
+    });
+    const reminders = await database.db.task.findMany({ where: { leadId, kind: 'reminder' } });
+    expect(reminders.map((task) => task.ownerEmail)).toEqual([DANA]);
+    expect(Math.abs(reminders[0]!.dueAt.getTime() - monday(11).getTime())).toBeLessThan(60_000);
+    const toDana = await sink.list({ to: DANA });
+    const assigned = toDana.filter((message) => message.subject.startsWith('Lead assigned to you'));
+    expect(assigned.map((message) => message.subject)).toEqual(['Lead assigned to you: Alan (Bletchley), score 85']);
+    expect(assigned[0]!.text).toContain(`First touch is due by ${monday(11).toISOString()}.`);
+    expect((await sink.list({ to: firstOwner })).map((message) => message.subject)).not.toContain(
+      'Reminder: first touch overdue for Alan (Bletchley)',
+    );
+    await handle.terminate('test over');
   });
 
   it('when a lead goes silent, then its behaviour points decay on the durable timer: halved after 30 days, gone after 180', async () => {

@@ -3,7 +3,7 @@
  * events or submissions is applied in arrival order. Deterministic code only.
  */
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
-import { normalizeEmail, type LeadStage, type LeadSubmission } from '../../src/domain/lead';
+import type { LeadStage, LeadSubmission } from '../../src/domain/lead';
 import type { Bant } from '../../src/domain/lead-facts';
 import { CADENCE_STOPPERS, TOUCH_EVENTS, isBehaviour, type LeadEvent } from '../../src/domain/lead-events';
 import type { Duration } from '../../src/rules/duration';
@@ -15,12 +15,12 @@ import {
   type QualificationReceipt,
   type SubmissionReceipt,
 } from '../messages';
-import { isPreMql, type Journey } from './context';
+import type { Journey } from './context';
 import { decide } from './decide';
 import { store } from './effects';
 import { factsOf } from './facts';
 import { DEFAULT_LEAD_TIME_ZONE, stopActiveCadence } from './outreach';
-import { rememberBehaviour, rescore } from './scoring';
+import { keepsScoring, rememberBehaviour, rescore } from './scoring';
 import { meetSla } from './sla';
 import { clearStall } from './stalled';
 import { dealJourney } from '../dealJourney';
@@ -42,7 +42,7 @@ export async function onSubmission(
     state.submissions++;
     state.firstSubmittedAt ??= submission.receivedAt;
     state.lastSubmittedAt = submission.receivedAt;
-    if (isPreMql(state.stage)) await rescore(journey);
+    if (keepsScoring(journey)) await rescore(journey);
   }
   return { leadId: state.leadId, journeyId, created: outcome.created, submissions: state.submissions };
 }
@@ -57,7 +57,7 @@ export async function onEvent(journey: Journey, event: LeadEvent): Promise<Event
     if (isBehaviour(event.type)) {
       rememberBehaviour(journey, { type: event.type, at: event.at });
       if (state.stage === 'new') await moveTo(journey, 'engaged', `first behaviour: ${event.type}`);
-      if (isPreMql(state.stage)) await rescore(journey);
+      if (keepsScoring(journey)) await rescore(journey);
     }
   }
   return { leadId: state.leadId, stage: state.stage, score: state.score, duplicate };
@@ -98,31 +98,13 @@ export async function onDisqualify(
 export async function onRecycleDue(journey: Journey): Promise<void> {
   journey.memory.recycleAt = null;
   journey.memory.bant = null;
+  journey.memory.touched = false;
   journey.state.owner = null;
   journey.state.queue = null;
   journey.state.sla = null;
   journey.state.cadence = null;
   await moveTo(journey, 'new', 'recycled back to marketing');
   await rescore(journey);
-}
-
-export async function onReassign(
-  journey: Journey,
-  input: { to: { repEmail: string } | { queue: string }; actor: string; reason: string; at: string },
-) {
-  const to = 'repEmail' in input.to ? { repEmail: normalizeEmail(input.to.repEmail) } : input.to;
-  await store.reassignLead({
-    tenant: journey.state.tenant,
-    leadId: journey.state.leadId,
-    to,
-    actor: input.actor,
-    reason: input.reason,
-    idempotencyKey: journey.key('manual-assignment'),
-    now: input.at,
-  });
-  journey.state.owner = 'repEmail' in to ? to.repEmail : null;
-  journey.state.queue = 'queue' in to ? to.queue : null;
-  return { owner: journey.state.owner, queue: journey.state.queue };
 }
 
 export async function onPauseCadence(journey: Journey, paused: boolean) {

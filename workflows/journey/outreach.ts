@@ -3,10 +3,10 @@
  * a follow-up cadence (a child workflow per enrolment). Deterministic code only.
  */
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
-import type { NotificationReason } from '../../src/domain/notifications';
+import type { Handover, NotificationReason } from '../../src/domain/notifications';
 import type { EnrolmentOutcome } from '../../src/rules/evaluate';
 import { cadenceEnrolment } from '../cadenceEnrolment';
-import { stopCadence } from '../messages';
+import { changeCadenceOwner, stopCadence } from '../messages';
 import type { Journey } from './context';
 import { decide } from './decide';
 import { mail, store } from './effects';
@@ -18,8 +18,14 @@ export async function notify(
   journey: Journey,
   who: 'owner' | 'owner-manager' | 'marketing',
   reason: NotificationReason,
+  handover?: Handover,
 ): Promise<void> {
-  const message = await store.composeNotification({ leadId: journey.state.leadId, who, reason });
+  const message = await store.composeNotification({
+    leadId: journey.state.leadId,
+    who,
+    reason,
+    ...(handover ? { handover } : {}),
+  });
   if (!message) return;
   await mail.sendEmail({
     idempotencyKey: journey.key(`notify-${reason}`),
@@ -66,6 +72,23 @@ export async function enrolInCadence(journey: Journey): Promise<void> {
     nextStep: null,
     nextStepAt: null,
   };
+}
+
+/**
+ * The lead has a new owner (`state.owner`, already stored): they get the lead-assigned email (once:
+ * the outbox key), and the running cadence gives them its call and LinkedIn tasks from now on.
+ */
+export async function tellNewOwner(journey: Journey, handover: Handover): Promise<void> {
+  await notify(journey, 'owner', 'assigned', handover);
+  await handCadenceOver(journey);
+}
+
+async function handCadenceOver(journey: Journey): Promise<void> {
+  const cadence = journey.state.cadence;
+  if (!cadence || cadence.status === 'stopped' || cadence.status === 'completed') return;
+  await getExternalWorkflowHandle(cadence.workflowId)
+    .signal(changeCadenceOwner, { ownerEmail: journey.state.owner })
+    .catch(() => undefined);
 }
 
 /** Stops the active cadence (a reply, a booked meeting, a stage change …). */

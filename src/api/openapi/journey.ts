@@ -67,9 +67,9 @@ export const journeyPaths = {
   ),
   '/api/leads/{id}/reassign': command(
     'reassignLead',
-    'Reassign the lead to a rep or a queue (exactly one of `repEmail` or `queue`)',
+    'Reassign the lead to a rep or a queue (exactly one of `repEmail` or `queue`); the new owner is emailed, and an MQL nobody touched yet gets a fresh first-touch SLA',
     ReassignSchema,
-    "`{ owner, queue }`: the lead's owner and queue afterwards.",
+    "`{ owner, queue, sla }`: the lead's owner and queue afterwards, and its first-touch SLA (`{ name, status, dueAt, escalations }`, or null when no clock runs).",
   ),
   '/api/leads/{id}/cadence': command(
     'setCadencePaused',

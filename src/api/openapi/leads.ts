@@ -62,14 +62,21 @@ export const leadPaths = {
     get: {
       operationId: 'listLeads',
       tags: ['leads'],
-      summary: 'List leads, newest first, with filters and keyset paging (e.g. the MQL queue: `?stage=mql&queue=…`)',
+      summary:
+        'List leads, newest first or by score (`sort=score`), with filters and keyset paging (e.g. the MQL queue by score: `?stage=mql&queue=…&sort=score`)',
       parameters: queryParams(LeadListQuerySchema),
       responses: {
         '200': described(
           '`{ leads, nextCursor }`: one page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).',
         ),
+        '422': errorResponse(
+          'A well-formed `cursor` from a page in the other order (`unprocessable`; `fields` names `cursor`): pass `nextCursor` back with the `sort` it came with.',
+        ),
         ...errors(
-          ['400', 'An invalid or unknown query parameter (`validation_failed`).'],
+          [
+            '400',
+            'An invalid or unknown query parameter, or an unknown `sort` (`validation_failed`; `fields` names each).',
+          ],
           ['503', 'The database is unreachable (`database_unavailable`).'],
         ),
       },

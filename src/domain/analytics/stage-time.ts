@@ -18,6 +18,8 @@ export interface StageDwell {
 }
 
 const isDealStage = (stage: string) => (DEAL_STAGES as readonly string[]).includes(stage);
+/** A closed deal stays nowhere: the transition after it is its lead taking the outcome (customer or lost). */
+const isClosedDealStage = (stage: string) => stage === 'closed-won' || stage === 'closed-lost';
 
 /** Stays that ended (the record moved on) in the period; a stay still running is not counted. */
 export function timeInStage(leads: readonly LeadFact[], period: Interval): StageDwell[] {
@@ -25,7 +27,7 @@ export function timeInStage(leads: readonly LeadFact[], period: Interval): Stage
   for (const lead of leads) {
     lead.stages.forEach((entered, index) => {
       const left = lead.stages[index + 1];
-      if (!left || !within(left.at, period)) return;
+      if (!left || !within(left.at, period) || isClosedDealStage(entered.to)) return;
       const id = isDealStage(entered.to) ? (lead.dealId ?? lead.id) : lead.id;
       const sample = { id, value: days(left.at.getTime() - entered.at.getTime()) };
       append(samples, entered.to, sample);
