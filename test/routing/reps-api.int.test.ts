@@ -219,6 +219,7 @@ describe.each(providers)('rep management API on %s', (provider) => {
       body: { outOfOffice: { from: '2026-03-05T00:00:00Z', until: '2026-03-01T00:00:00Z' } },
       path: 'outOfOffice.until',
       message: 'must be after "from"',
+      status: 422,
     },
     {
       when: 'out-of-office has no dates',

@@ -45,8 +45,8 @@ export interface QuoteRoutesDeps {
 const decimalText = (example: string, what: string) =>
   z
     .string({ error: `must be text such as "${example}" (not a JSON number, so it stays exact)` })
+    .regex(/\S/, 'must not be empty')
     .trim()
-    .min(1, 'must not be empty')
     .max(40, 'must be at most 40 characters')
     .meta({ description: what });
 

@@ -54,7 +54,12 @@ export const RepUpdateSchema = z.strictObject({
       (w) => w.from !== null || w.until !== null,
       'give "from", "until" or both; use null to clear the out-of-office',
     )
-    .refine((w) => !w.from || !w.until || w.from < w.until, { message: 'must be after "from"', path: ['until'] })
+    // Two well-formed times that disagree: a 422 (FieldError.unprocessable).
+    .refine((w) => !w.from || !w.until || w.from < w.until, {
+      message: 'must be after "from"',
+      path: ['until'],
+      params: { unprocessable: true },
+    })
     .nullable()
     .optional(),
   delegateEmail: EmailSchema.nullable().optional(),
