@@ -44,24 +44,29 @@ describe('analytics filters', () => {
   });
 
   it.each([
-    ['a missing from', { to: '2026-03-31' }, 'query.from', 'must be a date like 2026-03-01 (YYYY-MM-DD)'],
+    [
+      'a missing from',
+      { to: '2026-03-31' },
+      'query.from',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
+    ],
     [
       'a date that does not exist',
       { from: '2026-02-30', to: '2026-03-31' },
       'query.from',
-      'must be a date like 2026-03-01 (YYYY-MM-DD)',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
     ],
     [
       'a timestamp instead of a date',
       { from: '2026-03-01T00:00:00Z', to: '2026-03-31' },
       'query.from',
-      'must be a date like 2026-03-01 (YYYY-MM-DD)',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
     ],
     [
       'a repeated parameter',
       { from: ['2026-03-01', '2026-03-02'], to: '2026-03-31' },
       'query.from',
-      'must be a date like 2026-03-01 (YYYY-MM-DD)',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
     ],
     [
       'an end before the start',
