@@ -1,0 +1,317 @@
+/**
+ * The analytics API over real HTTP on the real system: the hand-computed fixture
+ * (test/analytics/fixture.ts, 23 leads and 13 deals in New York time) is written through Prisma as
+ * the journeys record it, and every report's figures are read back through `GET /api/analytics/…`
+ * as of a month after the period, so nothing depends on today's date. Each JSON answer is parsed
+ * with the response schema the OpenAPI document publishes. Also: a lead captured through the real
+ * intake shows up in today's volume, each role's sight, CSV, drill-down and bad filters.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DrillDownSchema, reportSchema } from '../../src/api/openapi/analytics-shapes';
+import type { ReportName } from '../../src/usecases/analytics/reports';
+import { writeFixture } from '../analytics/fixture-db';
+import { ALICE, BOB, CAROL, MARIA } from '../analytics/fixture';
+import { providers } from '../support/database';
+import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
+
+/** Period C of the fixture, read a month after it closed. */
+const C = 'from=2026-03-02&to=2026-03-29&zone=America/New_York&asOf=2026-04-30T00:00:00Z';
+const L = (...numbers: number[]) => numbers.map((n) => `L${String(n).padStart(2, '0')}`);
+
+describe.each(providers)('analytics API on %s', (provider) => {
+  let system: TestSystem;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    system = await startTestSystem(provider);
+    await writeFixture(system.database.db, system.config.tenant);
+    tokens.alice = await system.personToken(ALICE, 'rep');
+    tokens.maria = await system.personToken(MARIA, 'manager');
+    tokens.director = await system.personToken('dana.director@example.com', 'director');
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  /** A report's JSON, checked against its published schema. */
+  async function report<R extends ReportName>(name: R, query: string, token?: string) {
+    const answer = await http(`${system.url}/api/analytics/${name}?${query}`, {
+      headers: token ? bearer(token) : undefined,
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return reportSchema(name).parse(answer.body);
+  }
+
+  it('when C is read, then the envelope names the period, the previous period and the moment', async () => {
+    const body = await report('volume', C);
+    expect(body).toMatchObject({
+      report: 'volume',
+      period: {
+        from: '2026-03-02',
+        to: '2026-03-29',
+        zone: 'America/New_York',
+        start: '2026-03-02T05:00:00.000Z',
+        end: '2026-03-30T04:00:00.000Z',
+      },
+      previousPeriod: { from: '2026-02-02', to: '2026-03-01' },
+      asOf: '2026-04-30T00:00:00.000Z',
+      options: { grain: 'month' },
+      missingInputs: [],
+      breakdown: null,
+    });
+    // Created in C: L08–L18 (L07 was created 03-01 22:00 in New York); won in C: L01, L05, L06, L08.
+    expect(body.current.stages.lead.ids).toEqual(L(8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18));
+    expect(body.current.stages.won).toEqual({ count: 4, ids: L(1, 5, 6, 8) });
+    expect(body.current.ruleActivations).toEqual([{ version: 'rules-v2', activatedAt: '2026-03-16T12:00:00.000Z' }]);
+  });
+
+  it('when the funnel is read in both views, then they give the hand-computed conversions', async () => {
+    const period = await report('funnel', `${C}&view=period`);
+    expect(period.current.steps.map((step) => step.conversion.value)).toEqual([9 / 11, 6 / 9, 1, 4 / 6]);
+    const cohort = await report('funnel', C);
+    expect(cohort.current.steps.map((step) => step.conversion.value)).toEqual([8 / 11, 6 / 8, 5 / 6, 2 / 5]);
+    const within = await report('funnel', `${C}&withinDays=14`);
+    expect(within.options).toEqual({ view: 'cohort', withinDays: 14 });
+    expect(within.current.stages.sql.ids).toEqual(L(8, 9, 12, 13, 16));
+    expect(within.current.stages.won.count).toBe(0);
+  });
+
+  it('when speed is read, then response time, SLA, and the flagged bottleneck are the hand-computed ones', async () => {
+    const { current, previous } = await report('speed', C);
+    // Owner business hours (escalation.yaml's New York calendar in each owner's zone): 0.5 0.75 1 2 2 2.5 4 16.
+    expect(current.responseTime.businessHours).toMatchObject({ n: 8, median: 2, p90: 16, mean: 3.59375 });
+    expect(current.sla.attainment.value).toBe(5 / 9);
+    expect(current.bottleneck?.flagged).toMatchObject({ kind: 'dwell', stage: 'needs-analysis', worsening: 1 });
+    expect(previous.bottleneck).toBeNull();
+  });
+
+  it('when deals are read, then win rate, size, cycle and velocity are per currency and hand-computed', async () => {
+    const { current, previous } = await report('deals', C);
+    expect(current.winRate.byCount.value).toBe(4 / 7);
+    expect(current.winRate.byValue.map((v) => [v.currency, v.numeratorMinor, v.denominatorMinor])).toEqual([
+      ['EUR', 3_000_000, 8_000_000],
+      ['USD', 4_000_000, 5_500_000],
+    ]);
+    expect(current.dealSize.acv.map((a) => [a.currency, a.averageMinor])).toEqual([
+      ['EUR', 3_000_000],
+      ['USD', 1_333_333],
+    ]);
+    expect(current.cycle).toMatchObject({ n: 4, mean: 21, median: 18 });
+    expect(current.velocity.map((v) => [v.currency, v.perDayMinor])).toEqual([
+      ['EUR', 81_633],
+      ['USD', 72_562],
+    ]);
+    // P closed nothing: no rate rather than 0 %.
+    expect(previous.winRate.byCount.value).toBeNull();
+  });
+
+  it('when the pipeline is read, then the open deals at the end of C are by stage and missing inputs are named', async () => {
+    const body = await report('pipeline', C);
+    expect(body.missingInputs).toEqual([
+      'stage-probabilities',
+      'forecast-categories',
+      'expected-close-dates',
+      'quotas',
+    ]);
+    // Open when C ended: D16 needs-analysis (USD 2 500 000), D12 presentation (no ACV), D13 proposal (EUR 4 000 000).
+    expect(
+      body.current.openByStage.map((s) => [s.stage, s.deals.ids, s.value.map((v) => [v.currency, v.amountMinor])]),
+    ).toEqual([
+      ['needs-analysis', ['D16'], [['USD', 2_500_000]]],
+      ['presentation', ['D12'], []],
+      ['proposal', ['D13'], [['EUR', 4_000_000]]],
+    ]);
+    // No stage probabilities are recorded: nothing is weighed, and the valued open deals are named.
+    expect(body.current.weighted).toEqual({ byCurrency: [], unweighted: { count: 2, ids: ['D13', 'D16'] } });
+    // No deal carries a forecast category yet: the actuals are real, commit holds nothing.
+    expect(
+      body.current.forecast.map((f) => [f.currency, f.actual.amountMinor, f.commit.deals.count, f.accuracy]),
+    ).toEqual([
+      ['EUR', 3_000_000, 0, null],
+      ['USD', 4_000_000, 0, null],
+    ]);
+  });
+
+  it('when the deal desk, activity, win/loss, retention and attribution are read, then each gives its fixture figure', async () => {
+    const desk = await report('deal-desk', C);
+    expect(desk.current.discountDepth.discountBp.mean).toBe(1750);
+    expect(desk.current.approvalTurnaround.businessHours.median).toBe(8);
+    const activity = await report('activity', C);
+    expect(activity.current.byRep.map((rep) => [rep.key, rep.counts.total.count])).toEqual([
+      [ALICE, 9],
+      [BOB, 4],
+      [CAROL, 2],
+    ]);
+    const review = await report('win-loss', `${C}&breakdown=rep`);
+    // alice won 2/2, bob 1/3, carol 1/2.
+    expect(review.breakdown?.groups.map((g) => [g.key, g.current.winRate.value])).toEqual([
+      [ALICE, 1],
+      [BOB, 1 / 3],
+      [CAROL, 1 / 2],
+      // L18 waited in a queue: its part has leads but no deals, so no rate.
+      ['(none)', null],
+    ]);
+    const retention = await report('retention', C);
+    expect(retention.current.rate.value).toBe(1 / 3);
+    const attribution = await report('rule-attribution', C);
+    expect(attribution.current.rows.map((row) => row.version)).toEqual(['rules-v1', 'rules-v2', '(none)']);
+    const channels = await report('channels', C);
+    expect(channels.missingInputs).toEqual(['marketing-spend']);
+    expect(channels.current.channels.find((c) => c.source === 'ads')?.leads.count).toBe(5);
+  });
+
+  it('when a rep, a manager and a director read the same report, then each sees their own sight', async () => {
+    const rate = async (token: string) => (await report('deals', C, token)).current.winRate.byCount;
+    // alice: her deals D01 and D08, both won. maria: her team's (alice and bob): 3 of 5. The director: all, 4 of 7.
+    expect(await rate(tokens.alice!)).toMatchObject({ value: 1, denominator: { ids: ['D01', 'D08'] } });
+    expect((await rate(tokens.maria!)).value).toBe(3 / 5);
+    expect((await rate(tokens.director!)).value).toBe(4 / 7);
+    const byRep = await report('deals', `${C}&breakdown=rep`, tokens.alice);
+    expect(byRep.breakdown?.groups.map((group) => group.key)).toEqual([ALICE]);
+  });
+
+  it('when ids are capped, then counts stay exact and the drill-down pages through every record', async () => {
+    const capped = await report('volume', `${C}&idLimit=2`);
+    expect(capped.current.stages.lead).toEqual({ count: 11, ids: L(8, 9) });
+    expect(capped.idsTruncated).toBe(true);
+
+    const figure = encodeURIComponent('/current/winRate/byCount/numerator');
+    const first = await http(`${system.url}/api/analytics/drill-down?${C}&report=deals&figure=${figure}&limit=3`);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const page = DrillDownSchema.parse(first.body);
+    expect(page).toMatchObject({ count: 4, offset: 0, nextOffset: 3 });
+    expect(page.records.map((record) => [record.kind, record.id])).toEqual([
+      ['deal', 'D01'],
+      ['deal', 'D05'],
+      ['deal', 'D06'],
+    ]);
+    expect(page.records[0]).toMatchObject({
+      ownerEmail: ALICE,
+      currency: 'USD',
+      acvMinor: 1_200_000,
+      stage: 'closed-won',
+    });
+    const rest = await http(`${system.url}/api/analytics/drill-down?${C}&report=deals&figure=${figure}&offset=3`);
+    expect(DrillDownSchema.parse(rest.body)).toMatchObject({
+      nextOffset: null,
+      records: [{ kind: 'deal', id: 'D08' }],
+    });
+
+    // A breakdown part's figure, and quote versions behind a discount distribution.
+    const part = encodeURIComponent('/breakdown/groups/0/current/stages/mql');
+    const mqls = await http(
+      `${system.url}/api/analytics/drill-down?${C}&report=volume&breakdown=source&figure=${part}`,
+    );
+    expect(DrillDownSchema.parse(mqls.body).records.map((r) => [r.kind, r.id])).toEqual(
+      L(7, 8, 12, 13, 17).map((id) => ['lead', id]),
+    );
+    const discounts = encodeURIComponent('/current/discountDepth/discountBp');
+    const versions = await http(`${system.url}/api/analytics/drill-down?${C}&report=deal-desk&figure=${discounts}`);
+    expect(DrillDownSchema.parse(versions.body).records.every((r) => r.kind === 'quote-version')).toBe(true);
+  });
+
+  it('when a report is asked as CSV, then it is one row per figure with its currency', async () => {
+    const response = await fetch(`${system.url}/api/analytics/deals?${C}&format=csv&breakdown=rep`, {
+      headers: bearer(system.revopsToken),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="leadflow-deals-2026-03-02-2026-03-29.csv"',
+    );
+    const lines = (await response.text()).split('\r\n');
+    expect(lines[0]).toBe('period,group,figure,currency,value');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `current,(all),winRate.byCount.value,,${4 / 7}`,
+        'current,(all),winRate.byCount.numerator.count,,4',
+        'current,(all),winRate.byValue.numeratorMinor,EUR,3000000',
+        'current,(all),dealSize.acv.averageMinor,USD,1333333',
+        'previous,(all),winRate.byCount.value,,',
+        `current,${BOB},winRate.byCount.value,,${1 / 3}`,
+      ]),
+    );
+    // Drill-down ids are not in the CSV.
+    expect(lines.some((line) => line.includes('D01'))).toBe(false);
+
+    const records = await fetch(
+      `${system.url}/api/analytics/drill-down?${C}&report=deals&figure=${encodeURIComponent('/current/winRate/byCount/denominator')}&format=csv`,
+      { headers: bearer(system.revopsToken) },
+    );
+    const table = (await records.text()).split('\r\n');
+    expect(table[0]).toBe('kind,id,leadId,name,ownerEmail,stage,currency,acvMinor,closedAt');
+    expect(table.filter((line) => line.startsWith('deal,'))).toHaveLength(7);
+  });
+
+  it('when a lead is captured through the real intake, then today’s volume counts it', async () => {
+    const captured = await http(`${system.url}/api/leads`, {
+      body: { email: 'fresh.lead@volume.example', source: 'ads', company: 'Fresh Co' },
+    });
+    expect(captured.status, JSON.stringify(captured.body)).toBeLessThan(300);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const today = `from=${day(-1)}&to=${day(1)}&zone=UTC`;
+    let ids: string[] = [];
+    for (let attempt = 0; attempt < 50 && !ids.includes(captured.body.id); attempt++) {
+      ids = (await report('volume', today)).current.stages.lead.ids;
+      if (!ids.includes(captured.body.id)) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(ids).toContain(captured.body.id);
+  });
+
+  it.each([
+    [
+      'an unknown dimension',
+      'breakdown=planet',
+      400,
+      'query.breakdown',
+      'must be one of: team, rep, source, campaign, industry, size, region',
+    ],
+    [
+      'an unknown zone',
+      'zone=Mars/Olympus',
+      400,
+      'query.zone',
+      'must be an IANA time zone such as "Europe/London" or "UTC"',
+    ],
+    [
+      'a date that does not exist',
+      'from=2026-02-30',
+      400,
+      'query.from',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
+    ],
+    ['an unknown parameter', 'colour=red', 400, 'query', 'unknown field(s): colour'],
+    ['an option of another report', 'grain=week', 400, 'query', 'unknown field(s): grain'],
+    ['an end before the start', 'to=2026-03-01', 422, 'query.to', 'must be on or after from (2026-03-02)'],
+    [
+      'a period over 5 years',
+      'to=2031-03-02',
+      422,
+      'query.to',
+      'a period may cover at most 5 years: from 2026-03-02, the last day is 2031-03-01',
+    ],
+    [
+      'withinDays in the period view',
+      'view=period&withinDays=14',
+      422,
+      'query.withinDays',
+      'applies to the cohort view only; leave it out with view=period',
+    ],
+  ])('when the funnel is asked with %s (%s), then %i names the field', async (_case, change, status, path, message) => {
+    const query = new URLSearchParams('from=2026-03-02&to=2026-03-29');
+    for (const [key, value] of new URLSearchParams(change)) query.set(key, value);
+    const answer = await http(`${system.url}/api/analytics/funnel?${query.toString()}`);
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.fields).toEqual([{ path, message }]);
+  });
+
+  it('when the drill-down names no figure with ids, or an option its report does not take, then it says so', async () => {
+    const base = `${system.url}/api/analytics/drill-down?${C}&report=deals`;
+    const none = await http(`${base}&figure=${encodeURIComponent('/current/winRate/byCount/value')}`);
+    expect(none.status).toBe(404);
+    expect(none.body.error.code).toBe('not_found');
+    const foreign = await http(`${base}&figure=%2Fcurrent&view=period`);
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.error.fields).toEqual([{ path: 'query.view', message: 'not an option of the deals report' }]);
+  });
+});
