@@ -314,4 +314,60 @@ describe.each(providers)('analytics API on %s', (provider) => {
     expect(foreign.status).toBe(422);
     expect(foreign.body.error.fields).toEqual([{ path: 'query.view', message: 'not an option of the deals report' }]);
   });
+  // Runs last: it adds a deal to the fixture.
+  it('when a deal has been open since long before the period with nothing recorded lately, then it is in the pipeline', async () => {
+    const db = system.database.db;
+    const tenant = system.config.tenant;
+    await db.lead.create({
+      data: {
+        id: 'LQ1',
+        tenant,
+        email: 'quiet@prospect.example',
+        source: 'events',
+        sourceDetails: {},
+        attributes: {},
+        stage: 'proposal',
+        ownerId: ALICE,
+        journeyId: 'journey-LQ1',
+        createdAt: new Date('2025-06-01T15:00:00Z'),
+        stageEvents: {
+          create: [
+            ['new', '2025-06-01T15:00:00Z'],
+            ['sql', '2025-06-10T15:00:00Z'],
+            ['needs-analysis', '2025-06-12T15:00:00Z'],
+            ['proposal', '2025-07-01T15:00:00Z'],
+          ].map(([toStage, at], index) => ({
+            id: `LQ1:stage:${index}`,
+            toStage: toStage!,
+            reason: 'quiet',
+            occurredAt: new Date(at!),
+            idempotencyKey: `LQ1:stage:${index}`,
+          })),
+        },
+      },
+    });
+    await db.account.create({ data: { id: 'acc-LQ1', tenant, name: 'acc-LQ1' } });
+    await db.deal.create({
+      data: {
+        id: 'DQ1',
+        tenant,
+        leadId: 'LQ1',
+        accountId: 'acc-LQ1',
+        name: 'Quiet deal',
+        ownerEmail: ALICE,
+        stage: 'proposal',
+        currency: 'GBP',
+        acvMinor: 700_000n,
+        workflowId: 'deal-DQ1',
+        needs: {},
+        createdAt: new Date('2025-06-12T15:00:00Z'),
+      },
+    });
+    const { current } = await report('pipeline', C);
+    expect(current.openByStage.find((stage) => stage.stage === 'proposal')?.deals.ids).toEqual(['D13', 'DQ1']);
+    expect(current.openByStage.flatMap((stage) => stage.value).find((v) => v.currency === 'GBP')).toMatchObject({
+      amountMinor: 700_000,
+      ids: ['DQ1'],
+    });
+  });
 });

@@ -130,7 +130,13 @@ const dealInclude = (asOf: Date) =>
 
 export type DealRow = Prisma.DealGetPayload<{ include: ReturnType<typeof dealInclude> }>;
 
-/** The deals of `leads`, and the deals worked in the window (activity, quotes, approvals) or with a contract. */
+/**
+ * The deals of `leads`, the deals worked in the window (activity, quotes, approvals) or with a
+ * contract, and the deals still open when the window starts: the pipeline at the end of a period
+ * and sales velocity count open deals that nothing happened to lately. `closedAt` only narrows
+ * what is read (a deal closed before the window cannot be open in it); figures come from the
+ * recorded stage events.
+ */
 export async function loadDealRows(
   db: Db,
   sight: Sight,
@@ -152,6 +158,8 @@ export async function loadDealRows(
         { activities: { some: { occurredAt: inWindow } } },
         { quotes: { some: { versions: { some: { OR: [{ sentAt: inWindow }, { createdAt: inWindow }] } } } } },
         { contract: { isNot: null } },
+        { closedAt: null },
+        { closedAt: { gte: window.from } },
       ],
     },
     include,
