@@ -64,8 +64,14 @@ const view = (period: ReportPeriod): PeriodView => ({
 /** The report over the filters' period and the one before it, as JSON-ready values. */
 export async function runReport(db: Db, report: ReportName, request: ReportRequest): Promise<ReportEnvelope> {
   const period = periodOf(request.filters, request.defaultZone);
-  const previous = previousPeriod(period);
   const facts = await loadFacts(db, { sight: request.sight, period, asOf: request.asOf });
+  return reportFrom(facts, report, request);
+}
+
+/** The report computed on facts already loaded (they must cover the previous period too). */
+export function reportFrom(facts: AnalyticsFacts, report: ReportName, request: ReportRequest): ReportEnvelope {
+  const period = periodOf(request.filters, request.defaultZone);
+  const previous = previousPeriod(period);
   const definition = REPORT_DEFINITIONS[report];
   const context = (which: ReportPeriod, current: boolean): ReportContext => ({
     period: which,
