@@ -77,8 +77,15 @@ async function activeLeadRows(db: Db, sight: Sight, window: Window, include: Ret
       { interactions: { some: { occurredAt: inWindow, kind: { in: [...TOUCH_EVENTS] } } } },
     ],
   };
-  if (sight.all) return db.lead.findMany({ where: active, include });
-  const owned = await db.lead.findMany({ where: { AND: [active, { ownerId: { in: sight.owners } }] }, include });
+  // Ids first, then the rows with their relations in chunks: one include over tens of thousands of
+  // leads reads their events with one IN list, beyond what SQLite allows in a statement.
+  const withRelations = async (where: Prisma.LeadWhereInput) =>
+    chunked(
+      (await db.lead.findMany({ where, select: { id: true } })).map((row) => row.id),
+      (chunk) => db.lead.findMany({ where: { id: { in: chunk } }, include }),
+    );
+  if (sight.all) return withRelations(active);
+  const owned = await withRelations({ AND: [active, { ownerId: { in: sight.owners } }] });
   const seen = new Set(owned.map((row) => row.id));
   const assigned = await db.assignment.findMany({
     where: { tenant: sight.tenant, repEmail: { in: sight.owners }, assignedAt: { lt: window.to } },
@@ -150,7 +157,8 @@ export async function loadDealRows(
     (chunk) => db.deal.findMany({ where: { ...existed, leadId: { in: chunk } }, include }),
   );
   const inWindow = { gte: window.from, lt: window.to };
-  const worked = await db.deal.findMany({
+  const workedIds = await db.deal.findMany({
+    select: { id: true },
     where: {
       ...existed,
       ...(sight.all ? {} : { ownerEmail: { in: sight.owners } }),
@@ -162,8 +170,11 @@ export async function loadDealRows(
         { closedAt: { gte: window.from } },
       ],
     },
-    include,
   });
+  const worked = await chunked(
+    workedIds.map((row) => row.id),
+    (chunk) => db.deal.findMany({ where: { id: { in: chunk } }, include }),
+  );
   const byId = new Map([...ofLeads, ...worked].map((deal) => [deal.id, deal]));
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
