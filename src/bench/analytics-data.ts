@@ -282,5 +282,5 @@ export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Pr
   await insert(rows.versions, (data) => db.quoteVersion.createMany({ data }));
   await insert(rows.approvals, (data) => db.approvalRequest.createMany({ data }));
   await insert(rows.contracts, (data) => db.contract.createMany({ data }));
-  return Object.fromEntries(Object.entries(rows).map(([kind, list]) => [kind, list.length]));
+  return Object.fromEntries(Object.entries(rows).map(([kind, list]: [string, unknown[]]) => [kind, list.length]));
 }

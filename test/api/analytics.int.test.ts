@@ -56,7 +56,6 @@ describe.each(providers)('analytics API on %s', (provider) => {
       previousPeriod: { from: '2026-02-02', to: '2026-03-01' },
       asOf: '2026-04-30T00:00:00.000Z',
       options: { grain: 'month' },
-      missingInputs: [],
       breakdown: null,
     });
     // Created in C: L08–L18 (L07 was created 03-01 22:00 in New York); won in C: L01, L05, L06, L08.
@@ -105,14 +104,8 @@ describe.each(providers)('analytics API on %s', (provider) => {
     expect(previous.winRate.byCount.value).toBeNull();
   });
 
-  it('when the pipeline is read, then the open deals at the end of C are by stage and missing inputs are named', async () => {
+  it('when the pipeline is read, then the open deals at the end of C are by stage, weighted by forecast.yaml', async () => {
     const body = await report('pipeline', C);
-    expect(body.missingInputs).toEqual([
-      'stage-probabilities',
-      'forecast-categories',
-      'expected-close-dates',
-      'quotas',
-    ]);
     // Open when C ended: D16 needs-analysis (USD 2 500 000), D12 presentation (no ACV), D13 proposal (EUR 4 000 000).
     expect(
       body.current.openByStage.map((s) => [s.stage, s.deals.ids, s.value.map((v) => [v.currency, v.amountMinor])]),
@@ -121,15 +114,144 @@ describe.each(providers)('analytics API on %s', (provider) => {
       ['presentation', ['D12'], []],
       ['proposal', ['D13'], [['EUR', 4_000_000]]],
     ]);
-    // No stage probabilities are recorded: nothing is weighed, and the valued open deals are named.
-    expect(body.current.weighted).toEqual({ byCurrency: [], unweighted: { count: 2, ids: ['D13', 'D16'] } });
-    // No deal carries a forecast category yet: the actuals are real, commit holds nothing.
+    // The shipped forecast.yaml: needs-analysis 10 %, proposal 50 %. EUR 4 000 000 × 0.5; USD 2 500 000 × 0.1.
+    expect(body.current.weighted).toEqual({
+      byCurrency: [
+        { currency: 'EUR', weightedMinor: 2_000_000, unweightedMinor: 4_000_000, ids: ['D13'] },
+        { currency: 'USD', weightedMinor: 250_000, unweightedMinor: 2_500_000, ids: ['D16'] },
+      ],
+      unweighted: { count: 0, ids: [] },
+    });
+  });
+
+  it('when forecasts, a quota and spend are recorded, then forecast accuracy, attainment and channel ROI use them', async () => {
+    const db = system.database.db;
+    const tenant = system.config.tenant;
+    // The forecasts of the deals open when C began (D01, D02, D06, D20), as set in February.
+    const forecasts: [string, string, string, string, string][] = [
+      ['D01', 'USD', '2026-02-20T16:00:00Z', '2026-03-05', 'commit'],
+      ['D02', 'EUR', '2026-02-18T16:00:00Z', '2026-03-15', 'commit'],
+      ['D06', 'EUR', '2026-02-28T16:00:00Z', '2026-03-20', 'best-case'],
+      ['D20', 'USD', '2026-02-05T16:00:00Z', '2026-04-15', 'pipeline'],
+    ];
+    await db.dealForecast.createMany({
+      data: forecasts.map(([dealId, currency, at, expectedCloseDate, category]) => ({
+        id: `fc-${dealId}`,
+        tenant,
+        dealId,
+        cause: 'edit',
+        stage: 'needs-analysis',
+        expectedCloseDate,
+        category,
+        currency,
+        actor: ALICE,
+        occurredAt: new Date(at),
+        idempotencyKey: `fc-${dealId}`,
+      })),
+    });
+    const recordedEarly = new Date('2026-02-01T00:00:00Z');
+    await db.quota.create({
+      data: {
+        id: 'quota-alice-march',
+        tenant,
+        scope: 'rep',
+        ownerEmail: ALICE,
+        periodKind: 'month',
+        period: '2026-03',
+        startsOn: '2026-03-01',
+        endsOn: '2026-03-31',
+        currency: 'USD',
+        amountMinor: 3_000_000n,
+        setBy: 'revops@leadflow.test',
+        createdAt: recordedEarly,
+      },
+    });
+    await db.campaign.create({
+      data: {
+        id: 'cmp-spring',
+        tenant,
+        key: 'spring-promo',
+        name: 'Spring promo',
+        source: 'ads',
+        createdBy: 'revops@leadflow.test',
+      },
+    });
+    await db.marketingSpend.create({
+      data: {
+        id: 'spend-spring-march',
+        tenant,
+        source: 'ads',
+        campaignKey: 'spring-promo',
+        month: '2026-03',
+        currency: 'USD',
+        amountMinor: 500_000n,
+        origin: 'api',
+        enteredBy: 'revops@leadflow.test',
+        createdAt: recordedEarly,
+      },
+    });
+
+    const { current } = await report('pipeline', C);
+    // EUR: commit D02 5 000 000; best case + D06 = 8 000 000; won D06 3 000 000 → attainment 0.6, accuracy 1 − 2/5 = 0.6.
+    // USD: commit D01 1 200 000 (D20 is expected in April); won D01 + D05 + D08 = 4 000 000 → accuracy max(0, 1 − 2.8/1.2) = 0.
     expect(
-      body.current.forecast.map((f) => [f.currency, f.actual.amountMinor, f.commit.deals.count, f.accuracy]),
+      current.forecast.map((f) => [
+        f.currency,
+        f.commit.amountMinor,
+        f.bestCase.amountMinor,
+        f.actual.amountMinor,
+        f.accuracy,
+        f.committedWon.value,
+      ]),
     ).toEqual([
-      ['EUR', 3_000_000, 0, null],
-      ['USD', 4_000_000, 0, null],
+      ['EUR', 5_000_000, 8_000_000, 3_000_000, 0.6, 0],
+      ['USD', 1_200_000, 1_200_000, 4_000_000, 0, 1],
     ]);
+    // alice's March quota (New York months): D01 1 200 000 + D08 2 000 000 won of 3 000 000.
+    expect(current.quotas).toEqual([
+      {
+        quota: {
+          rep: ALICE,
+          team: null,
+          from: '2026-03-01T05:00:00.000Z',
+          to: '2026-04-01T04:00:00.000Z',
+          currency: 'USD',
+          amountMinor: 3_000_000,
+        },
+        wonMinor: 3_200_000,
+        won: { count: 2, ids: ['D01', 'D08'] },
+        attainment: 3_200_000 / 3_000_000,
+        remainingMinor: 0,
+        pipeline: { count: 0, ids: [] },
+        pipelineMinor: 0,
+        coverage: null,
+      },
+    ]);
+
+    // March in New York: ads brought L07 L08 L12 L13 L17 L18 (6 leads), 5 MQLs (not L18), and won D01 and D08.
+    const march = await report(
+      'channels',
+      'from=2026-03-01&to=2026-03-31&zone=America/New_York&asOf=2026-04-30T00:00:00Z',
+    );
+    expect(march.current.channels.find((c) => c.source === 'ads')?.byCurrency).toEqual([
+      {
+        currency: 'USD',
+        spendMinor: 500_000,
+        costPerLeadMinor: 83_333,
+        costPerMqlMinor: 100_000,
+        cacMinor: 250_000,
+        revenueMinor: 3_200_000,
+        roi: 5.4,
+      },
+    ]);
+    // alice sees her quota, and no spend: marketing spend belongs to no rep.
+    const hers = await report(
+      'channels',
+      'from=2026-03-01&to=2026-03-31&zone=America/New_York&asOf=2026-04-30T00:00:00Z',
+      tokens.alice,
+    );
+    expect(hers.current.channels.every((c) => c.spend.length === 0)).toBe(true);
+    expect((await report('pipeline', C, tokens.alice)).current.quotas?.map((q) => q.quota.rep)).toEqual([ALICE]);
   });
 
   it('when the deal desk, activity, win/loss, retention and attribution are read, then each gives its fixture figure', async () => {
@@ -143,6 +265,13 @@ describe.each(providers)('analytics API on %s', (provider) => {
       [CAROL, 2],
     ]);
     const review = await report('win-loss', `${C}&breakdown=rep`);
+    // Lost in C: D02 (competitor, to Acme CRM), D09 (no-budget), D20 (no code).
+    expect(review.current.lossReasons.map((reason) => [reason.key, reason.deals.ids])).toEqual([
+      ['(uncoded)', ['D20']],
+      ['competitor', ['D02']],
+      ['no-budget', ['D09']],
+    ]);
+    expect(review.current.competitors).toEqual([{ key: 'Acme CRM', deals: { count: 1, ids: ['D02'] } }]);
     // alice won 2/2, bob 1/3, carol 1/2.
     expect(review.breakdown?.groups.map((g) => [g.key, g.current.winRate.value])).toEqual([
       [ALICE, 1],
@@ -156,7 +285,6 @@ describe.each(providers)('analytics API on %s', (provider) => {
     const attribution = await report('rule-attribution', C);
     expect(attribution.current.rows.map((row) => row.version)).toEqual(['rules-v1', 'rules-v2', '(none)']);
     const channels = await report('channels', C);
-    expect(channels.missingInputs).toEqual(['marketing-spend']);
     expect(channels.current.channels.find((c) => c.source === 'ads')?.leads.count).toBe(5);
   });
 
@@ -267,11 +395,18 @@ describe.each(providers)('analytics API on %s', (provider) => {
       'must be one of: team, rep, source, campaign, industry, size, region',
     ],
     [
-      'an unknown zone',
-      'zone=Mars/Olympus',
+      'a zone that is not shaped like one',
+      'zone=not a zone!',
       400,
       'query.zone',
       'must be an IANA time zone such as "Europe/London" or "UTC"',
+    ],
+    [
+      'a well-formed zone outside the time zone database',
+      'zone=Mars/Olympus',
+      422,
+      'query.zone',
+      'must be an IANA time zone such as "Europe/London" or "UTC"; "Mars/Olympus" is not in the time zone database',
     ],
     [
       'a date that does not exist',

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DIMENSIONS } from '../../domain/analytics/facts';
 import { FUNNEL_STAGES } from '../../domain/analytics/stages';
-import { MISSING_INPUTS, REPORTS, type ReportName } from '../../usecases/analytics/reports';
+import { REPORTS, type ReportName } from '../../usecases/analytics/reports';
 
 const object = z.strictObject;
 const count = z.number().int().min(0);
@@ -105,6 +105,28 @@ export const REPORT_FIGURES = {
         committedWon: Ratio,
       }),
     ),
+    quotas: z
+      .array(
+        object({
+          quota: object({
+            rep: z.string().nullable(),
+            team: z.string().nullable(),
+            from: Instant,
+            to: Instant,
+            currency: z.string(),
+            amountMinor: integer,
+          }),
+          wonMinor: integer,
+          won: Tally,
+          attainment: maybe,
+          remainingMinor: integer,
+          pipeline: Tally,
+          pipelineMinor: integer,
+          coverage: maybe,
+        }),
+      )
+      .nullable()
+      .meta({ description: 'Quotas overlapping the period (the whole only: null in a breakdown part).' }),
   }),
   'deal-desk': object({
     discountDepth: object({
@@ -206,9 +228,6 @@ export function reportSchema<R extends ReportName>(report: R) {
     idLimit: count,
     idsTruncated: z.boolean().meta({ description: 'Whether some figure has more ids than `idLimit` shows.' }),
     options: REPORT_OPTION_VALUES[report],
-    missingInputs: z
-      .array(z.enum(MISSING_INPUTS))
-      .meta({ description: 'Inputs the definition needs that leadflow does not record yet (docs/analytics.md).' }),
     current: figures,
     previous: figures,
     breakdown: object({

@@ -1,4 +1,3 @@
-import { REPORTING_ZONES } from '../../domain/analytics/filters';
 import { REPORTS, type ReportName } from '../../usecases/analytics/reports';
 import { DrillDownQuerySchema, reportQuerySchema } from '../routes/analytics';
 import { DrillDownSchema, REPORT_FIGURES, reportSchema } from './analytics-shapes';
@@ -26,15 +25,10 @@ type JsonSchema = Record<string, unknown>;
 const figuresName = (report: ReportName) =>
   `Analytics${report.replace(/(^|-)(\w)/g, (_, _dash: string, letter: string) => letter.toUpperCase())}Figures`;
 
-/** The reporting zones, and each report's figures: written once, referenced by every operation. */
-export const analyticsComponents = {
-  ReportingZone: {
-    type: 'string',
-    enum: REPORTING_ZONES,
-    description: 'An IANA time zone this server knows (its canonical names, and UTC).',
-  },
-  ...Object.fromEntries(REPORTS.map((report) => [figuresName(report), jsonSchema(REPORT_FIGURES[report])])),
-};
+/** Each report's figures: written once, referenced by every operation. */
+export const analyticsComponents = Object.fromEntries(
+  REPORTS.map((report) => [figuresName(report), jsonSchema(REPORT_FIGURES[report])]),
+);
 
 /**
  * The report's answer with its four copies of the figures (current, previous, and both per
@@ -53,22 +47,13 @@ function reportAnswer(report: ReportName): JsonSchema {
   return schema;
 }
 
-type Parameter = { name: string; schema: Record<string, unknown> };
-
-/** The query parameters of `schema`, the zone as a reference to the one list of zones. */
-function parameters(schema: Parameters<typeof queryParams>[0]) {
-  return (queryParams(schema) as Parameter[]).map((parameter) =>
-    parameter.name === 'zone' ? { ...parameter, schema: { $ref: '#/components/schemas/ReportingZone' } } : parameter,
-  );
-}
-
 const badQuery = errors([
   '400',
-  'A filter is invalid on its own (`validation_failed`): not a date from 1900 to 2999, an unknown zone, dimension or option, or an unknown parameter; `fields` names each.',
+  'A filter is invalid on its own (`validation_failed`): not a date from 1900 to 2999, not shaped like a time zone, an unknown dimension or option, or an unknown parameter; `fields` names each.',
 ]);
 const inconsistent = {
   '422': errorResponse(
-    'The filters are each valid but do not fit together (`unprocessable`, see `fields`): `to` before `from`, a period over 5 years, or `withinDays` with the period view.',
+    'The filters are well-formed but do not hold (`unprocessable`, see `fields`): a zone name outside the time zone database, `to` before `from`, a period over 5 years, or `withinDays` with the period view.',
   ),
 };
 const csv = {
@@ -84,7 +69,7 @@ function reportPath(report: ReportName) {
       description:
         'Figures for the period and the previous period of the same length, for the whole and (with `breakdown`) per part; every figure carries the ids behind it (docs/analytics.md). The caller sees their own figures (rep), their team’s (manager) or the tenant’s (revops, director, vp, integrations).',
       ...needsToken,
-      parameters: parameters(reportQuerySchema(report)),
+      parameters: queryParams(reportQuerySchema(report)),
       responses: {
         '200': {
           description: 'The report (JSON), or its figures as a CSV table with `format=csv`.',
@@ -109,7 +94,7 @@ export const analyticsPaths = {
       description:
         'Give the query of the report (same filters, options and `asOf`) plus `report` and the figure’s JSON Pointer; the ids are paged with `offset` and `limit`.',
       ...needsToken,
-      parameters: parameters(DrillDownQuerySchema),
+      parameters: queryParams(DrillDownQuerySchema),
       responses: {
         '200': {
           description: 'A page of records (JSON), or the page as a CSV table with `format=csv`.',

@@ -14,6 +14,7 @@ import { requireActor } from '../../auth/actor';
 import type { WorkingCalendar } from '../../domain/business-time';
 import { LeadflowError } from '../../domain/errors';
 import { AnalyticsFilterFieldsSchema, periodProblems, type AnalyticsFilters } from '../../domain/analytics/filters';
+import type { StageProbabilities } from '../../domain/analytics/pipeline';
 import type { RuleRegistry } from '../../rules/registry';
 import { drillRecords } from '../../usecases/analytics/drill-records';
 import { cellText, REPORT_CSV_COLUMNS, reportRows } from '../../usecases/analytics/report-csv';
@@ -138,6 +139,18 @@ function defaultCalendar(registry: RuleRegistry, zone: string): WorkingCalendar 
   return { timezone: zone, days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00', holidays: [] };
 }
 
+/** forecast.yaml's stage probabilities in basis points (none while it is not loaded). */
+function stageProbabilities(registry: RuleRegistry): StageProbabilities {
+  try {
+    const probabilities = registry.active().forecast?.probabilities ?? {};
+    return Object.fromEntries(
+      Object.entries<number>(probabilities).map(([stage, p]) => [stage, Math.round(p * 10_000)]),
+    );
+  } catch {
+    return {};
+  }
+}
+
 function tenantZone(deps: AnalyticsRoutesDeps): string {
   if (deps.reportingZone) return deps.reportingZone;
   try {
@@ -180,6 +193,7 @@ async function envelopeFor(deps: AnalyticsRoutesDeps, req: Request, report: Repo
     asOf,
     defaultZone: zone,
     calendar: defaultCalendar(deps.registry, query.zone ?? zone),
+    probabilities: stageProbabilities(deps.registry),
   });
 }
 

@@ -4,10 +4,9 @@
  * function of (facts, period, context, options), so the same function gives the current period,
  * the previous one and every part of a breakdown (src/usecases/analytics/run-report.ts).
  *
- * Where an input the issue asks for is not recorded yet (stage probabilities, forecast categories,
- * expected close dates, quotas, marketing spend), the figure is computed from what is stored (no
- * probability weighs nothing, no category commits nothing) and the report lists the input under
- * `missingInputs`, so a reader never mistakes an absent input for a zero.
+ * The pipeline and channel reports also read the plan inputs (./plan-inputs.ts): forecasts as they
+ * were set, quotas and marketing spend. Quotas and spend belong to a rep, a team or the tenant, not
+ * to a part of a breakdown, so a breakdown's parts show no quota attainment and no spend.
  */
 import type { WorkingCalendar } from '../../domain/business-time';
 import { activityByRep, activityPerWonDeal } from '../../domain/analytics/activity';
@@ -16,16 +15,22 @@ import { channelEconomics } from '../../domain/analytics/channel';
 import { approvalTurnaround, discountDepth, quoteToClose } from '../../domain/analytics/deal-desk';
 import { averageDealSize, salesCycle, salesVelocity, winRate } from '../../domain/analytics/deals';
 import type { AnalyticsFacts, DealFact } from '../../domain/analytics/facts';
-import { forecastVsActual, wonDeals } from '../../domain/analytics/forecast';
+import { forecastVsActual, quotaAttainment, wonDeals } from '../../domain/analytics/forecast';
 import { cohortFunnel, periodFunnel } from '../../domain/analytics/funnel';
 import type { ReportPeriod } from '../../domain/analytics/period';
-import { openPipelineByStage, weightedPipeline, type PipelineDeal } from '../../domain/analytics/pipeline';
+import {
+  openPipelineByStage,
+  weightedPipeline,
+  type PipelineDeal,
+  type StageProbabilities,
+} from '../../domain/analytics/pipeline';
 import { ownerCalendar, responseTime, slaAttainment } from '../../domain/analytics/response';
 import { renewals } from '../../domain/analytics/retention';
 import { bottleneck, timeInStage } from '../../domain/analytics/stage-time';
 import { closeOf } from '../../domain/analytics/stages';
 import { volume, volumeTrend } from '../../domain/analytics/volume';
 import { winLoss } from '../../domain/analytics/win-loss';
+import type { ForecastEntry, PlanInputs } from './plan-inputs';
 
 export const REPORTS = [
   'volume',
@@ -41,16 +46,6 @@ export const REPORTS = [
   'rule-attribution',
 ] as const;
 export type ReportName = (typeof REPORTS)[number];
-
-/** Inputs a report's definition asks for that leadflow does not record yet. */
-export const MISSING_INPUTS = [
-  'stage-probabilities',
-  'forecast-categories',
-  'expected-close-dates',
-  'quotas',
-  'marketing-spend',
-] as const;
-export type MissingInput = (typeof MISSING_INPUTS)[number];
 
 /** The options a report takes besides the filters (all have defaults). */
 export interface ReportOptions {
@@ -96,27 +91,39 @@ export interface ReportContext {
   /** escalation.yaml's default business calendar: response time in the owner's zone, approvals in it. */
   calendar: WorkingCalendar;
   options: ReportOptions;
+  /** Win probability per open stage (forecast.yaml), in basis points. */
+  probabilities: StageProbabilities;
+  inputs: PlanInputs;
+  /** Whether the facts are the whole (not a part of a breakdown): quotas and spend apply to it only. */
+  whole: boolean;
 }
 
 export interface ReportDefinition {
-  missingInputs: readonly MissingInput[];
   compute(facts: AnalyticsFacts, context: ReportContext): unknown;
 }
 
-/** The pipeline as it stood at `at`: the deals open then, each in the stage it was in. */
-export function pipelineAt(deals: readonly DealFact[], at: Date): PipelineDeal[] {
+/** The forecast a deal had at `at`: its latest entry before then. */
+function forecastAt(history: readonly ForecastEntry[] | undefined, at: Date): ForecastEntry | undefined {
+  return history?.filter((entry) => entry.at.getTime() < at.getTime()).at(-1);
+}
+
+/**
+ * The pipeline as it stood at `at`: the deals open then, each in the stage it was in, with the
+ * expected close date and forecast category recorded for it by then.
+ */
+export function pipelineAt(deals: readonly DealFact[], at: Date, inputs: PlanInputs): PipelineDeal[] {
   return deals.flatMap((deal) => {
     if (deal.openedAt.getTime() >= at.getTime() || closeOf(deal, at) !== null) return [];
     const stage = deal.stages.filter((event) => event.at.getTime() < at.getTime()).at(-1)?.to ?? 'needs-analysis';
+    const forecast = forecastAt(inputs.forecasts.get(deal.id), at);
     return [
       {
         dealId: deal.id,
         stage,
         acvMinor: deal.acvMinor,
         currency: deal.currency,
-        // Not recorded yet: no deal is expected in a period or categorised, so forecasts hold no deal.
-        expectedCloseAt: null,
-        forecastCategory: null,
+        expectedCloseAt: forecast?.expectedCloseAt ?? null,
+        forecastCategory: forecast?.category ?? null,
         owner: deal.segment.rep ?? '',
         team: deal.segment.team,
       },
@@ -126,12 +133,8 @@ export function pipelineAt(deals: readonly DealFact[], at: Date): PipelineDeal[]
 
 const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
 
-/** Stage probabilities of the weighted pipeline: no rule file holds them yet. */
-const STAGE_PROBABILITIES = {};
-
 export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
   volume: {
-    missingInputs: [],
     compute: (facts, { period, options }) => ({
       stages: volume(facts.leads, period),
       trend: volumeTrend(facts.leads, period, options.grain),
@@ -139,14 +142,12 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     }),
   },
   funnel: {
-    missingInputs: [],
     compute: (facts, { period, asOf, options }) => {
       if (options.view === 'period') return { ...periodFunnel(facts.leads, period), maturing: null };
       return cohortFunnel(facts.leads, period, { asOf, withinDays: options.withinDays ?? undefined });
     },
   },
   speed: {
-    missingInputs: [],
     compute: (facts, { period, before, current, asOf, calendar }) => ({
       responseTime: responseTime(facts.leads, period, ownerCalendar(calendar)),
       sla: slaAttainment(facts.leads, period, asOf),
@@ -155,7 +156,6 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     }),
   },
   deals: {
-    missingInputs: [],
     compute: (facts, { period }) => ({
       winRate: winRate(facts.deals, period),
       dealSize: averageDealSize(facts.deals, period),
@@ -164,22 +164,18 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     }),
   },
   pipeline: {
-    missingInputs: ['stage-probabilities', 'forecast-categories', 'expected-close-dates', 'quotas'],
-    compute: (facts, { period, asOf }) => {
-      const end = pipelineAt(facts.deals, earlier(period.to, asOf));
+    compute: (facts, { period, asOf, probabilities, inputs, whole }) => {
+      const end = pipelineAt(facts.deals, earlier(period.to, asOf), inputs);
+      const won = wonDeals(facts.deals, asOf);
       return {
         openByStage: openPipelineByStage(end),
-        weighted: weightedPipeline(end, STAGE_PROBABILITIES),
-        forecast: forecastVsActual(
-          pipelineAt(facts.deals, earlier(period.from, asOf)),
-          wonDeals(facts.deals, asOf),
-          period,
-        ),
+        weighted: weightedPipeline(end, probabilities),
+        forecast: forecastVsActual(pipelineAt(facts.deals, earlier(period.from, asOf), inputs), won, period),
+        quotas: whole ? quotaAttainment(inputs.quotas, won, end) : null,
       };
     },
   },
   'deal-desk': {
-    missingInputs: [],
     compute: (facts, { period, asOf, calendar }) => ({
       discountDepth: discountDepth(facts.quotes, period),
       approvalTurnaround: approvalTurnaround(facts.approvals, period, calendar),
@@ -187,28 +183,23 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     }),
   },
   activity: {
-    missingInputs: [],
     compute: (facts, { period }) => ({
       byRep: activityByRep(facts.activities, period).map(({ key, value }) => ({ key, counts: value })),
       perWonDeal: activityPerWonDeal(facts.activities, facts.deals, period),
     }),
   },
   'win-loss': {
-    missingInputs: [],
     compute: (facts, { period }) => winLoss(facts.deals, period),
   },
   channels: {
-    missingInputs: ['marketing-spend'],
-    compute: (facts, { period, options }) => ({
-      channels: channelEconomics(facts.leads, facts.deals, [], period, options.level),
+    compute: (facts, { period, options, inputs, whole }) => ({
+      channels: channelEconomics(facts.leads, facts.deals, whole ? inputs.spend : [], period, options.level),
     }),
   },
   retention: {
-    missingInputs: [],
     compute: (facts, { period, asOf }) => renewals(facts.contracts, period, asOf),
   },
   'rule-attribution': {
-    missingInputs: [],
     compute: (facts, { period, calendar, options }) => ({
       rows: ruleAttribution(facts, period, {
         by: options.by,

@@ -6,20 +6,15 @@
  */
 import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
+import type { StageProbabilities } from '../../domain/analytics/pipeline';
 import { splitFacts } from '../../domain/analytics/breakdown';
 import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
 import { loadFacts } from './load-facts';
-import {
-  REPORT_DEFINITIONS,
-  REPORT_OPTIONS,
-  type MissingInput,
-  type ReportContext,
-  type ReportName,
-  type ReportOptions,
-} from './reports';
+import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
+import { REPORT_DEFINITIONS, REPORT_OPTIONS, type ReportContext, type ReportName, type ReportOptions } from './reports';
 
 export interface ReportRequest {
   sight: Sight;
@@ -30,6 +25,8 @@ export interface ReportRequest {
   /** The tenant's reporting zone, for filters that name none. */
   defaultZone: string;
   calendar: WorkingCalendar;
+  /** Win probability per open stage (forecast.yaml), in basis points; empty without forecast.yaml. */
+  probabilities: StageProbabilities;
 }
 
 export interface PeriodView {
@@ -47,7 +44,6 @@ export interface ReportEnvelope {
   previousPeriod: PeriodView;
   asOf: string;
   options: Partial<ReportOptions>;
-  missingInputs: readonly MissingInput[];
   current: unknown;
   previous: unknown;
   breakdown: { dimension: Dimension; groups: { key: string; current: unknown; previous: unknown }[] } | null;
@@ -65,27 +61,55 @@ const view = (period: ReportPeriod): PeriodView => ({
 export async function runReport(db: Db, report: ReportName, request: ReportRequest): Promise<ReportEnvelope> {
   const period = periodOf(request.filters, request.defaultZone);
   const facts = await loadFacts(db, { sight: request.sight, period, asOf: request.asOf });
-  return reportFrom(facts, report, request);
+  return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
 }
 
+/** The plan inputs the report reads (forecasts, quotas, spend), for the deals of `facts`. */
+export async function reportInputs(
+  db: Db,
+  report: ReportName,
+  request: ReportRequest,
+  facts: AnalyticsFacts,
+): Promise<PlanInputs> {
+  if (!PLAN_REPORTS.has(report)) return NO_PLAN_INPUTS;
+  const period = periodOf(request.filters, request.defaultZone);
+  return loadPlanInputs(db, {
+    sight: request.sight,
+    period,
+    previous: previousPeriod(period),
+    asOf: request.asOf,
+    dealIds: facts.deals.map((deal) => deal.id),
+  });
+}
+
+/** The reports that read forecasts, quotas or spend. */
+const PLAN_REPORTS: ReadonlySet<ReportName> = new Set(['pipeline', 'channels']);
+
 /** The report computed on facts already loaded (they must cover the previous period too). */
-export function reportFrom(facts: AnalyticsFacts, report: ReportName, request: ReportRequest): ReportEnvelope {
+export function reportFrom(
+  facts: AnalyticsFacts,
+  report: ReportName,
+  request: ReportRequest,
+  inputs: PlanInputs = NO_PLAN_INPUTS,
+): ReportEnvelope {
   const period = periodOf(request.filters, request.defaultZone);
   const previous = previousPeriod(period);
   const definition = REPORT_DEFINITIONS[report];
-  const context = (which: ReportPeriod, current: boolean): ReportContext => ({
+  const context = (which: ReportPeriod, current: boolean, whole: boolean): ReportContext => ({
     period: which,
     before: previousPeriod(which),
     current,
     asOf: request.asOf,
     calendar: request.calendar,
     options: request.options,
+    probabilities: request.probabilities,
+    inputs,
+    whole,
   });
-  const both = (part: AnalyticsFacts) => ({
-    current: json(definition.compute(part, context(period, true))),
-    previous: json(definition.compute(part, context(previous, false))),
+  const both = (part: AnalyticsFacts, whole: boolean) => ({
+    current: json(definition.compute(part, context(period, true, whole))),
+    previous: json(definition.compute(part, context(previous, false, whole))),
   });
-  const whole = both(facts);
   const dimension = request.filters.breakdown;
   return {
     report,
@@ -93,10 +117,9 @@ export function reportFrom(facts: AnalyticsFacts, report: ReportName, request: R
     previousPeriod: view(previous),
     asOf: request.asOf.toISOString(),
     options: Object.fromEntries(REPORT_OPTIONS[report].map((name) => [name, request.options[name]])),
-    missingInputs: definition.missingInputs,
-    ...whole,
+    ...both(facts, true),
     breakdown: dimension
-      ? { dimension, groups: splitFacts(facts, dimension).map(({ key, value }) => ({ key, ...both(value) })) }
+      ? { dimension, groups: splitFacts(facts, dimension).map(({ key, value }) => ({ key, ...both(value, false) })) }
       : null,
   };
 }
