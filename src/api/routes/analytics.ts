@@ -36,12 +36,19 @@ export const MAX_ID_LIMIT = 10_000;
 /** The most records one drill-down page holds. */
 export const MAX_DRILL_PAGE = 500;
 
+/**
+ * A whole number in the query, `min`–`max`. Only digits count as one: an empty `idLimit=` or `1e2`
+ * is refused, not read as 0 or 100 as `Number()` would.
+ */
 const whole = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+  z.preprocess(
+    (value) => (typeof value === 'string' && !/^-?\d+$/.test(value) ? Number.NaN : value),
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`),
+  );
 
 const ReadingFields = {
   asOf: z.iso.datetime({ offset: true, error: 'must be an instant like 2026-04-30T00:00:00Z' }).optional().meta({
