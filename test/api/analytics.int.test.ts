@@ -505,4 +505,37 @@ describe.each(providers)('analytics API on %s', (provider) => {
       ids: ['DQ1'],
     });
   });
+  it('when an SLA falls due in the period for a lead that nothing else happened to lately, then it counts there', async () => {
+    const tenant = system.config.tenant;
+    await system.database.db.lead.create({
+      data: {
+        id: 'LS1',
+        tenant,
+        email: 'slow@prospect.example',
+        source: 'events',
+        sourceDetails: {},
+        attributes: {},
+        stage: 'mql',
+        ownerId: CAROL,
+        journeyId: 'journey-LS1',
+        // A long first-touch SLA: the MQL came before P, the deadline in C, and nobody touched the lead.
+        slaDueAt: new Date('2026-03-03T15:00:00Z'),
+        createdAt: new Date('2026-01-10T15:00:00Z'),
+        stageEvents: {
+          create: [
+            ['new', '2026-01-10T15:00:00Z'],
+            ['mql', '2026-01-20T15:00:00Z'],
+          ].map(([toStage, at], index) => ({
+            id: `LS1:stage:${index}`,
+            toStage: toStage!,
+            reason: 'slow',
+            occurredAt: new Date(at!),
+            idempotencyKey: `LS1:stage:${index}`,
+          })),
+        },
+      },
+    });
+    const { current } = await report('speed', C);
+    expect(current.sla.breached.ids).toContain('LS1');
+  });
 });

@@ -75,6 +75,8 @@ async function activeLeadRows(db: Db, sight: Sight, window: Window, include: Ret
       { createdAt: inWindow },
       { stageEvents: { some: { occurredAt: inWindow } } },
       { interactions: { some: { occurredAt: inWindow, kind: { in: [...TOUCH_EVENTS] } } } },
+      // An SLA due in the window counts there even when nothing else happened to the lead in it.
+      { slaDueAt: inWindow },
     ],
   };
   // Ids first, then the rows with their relations in chunks: one include over tens of thousands of
