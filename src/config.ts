@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DatabaseUrlError, resolveDatabaseTarget, type DatabaseTarget } from './db/database-target';
 import type { SmtpMailerOptions } from './email/smtp-mailer';
 import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './email/smtp-url';
+import { timeZoneName } from './domain/fields';
 
 const portNumber = z.coerce
   .number({ error: 'must be a port number' })
@@ -128,6 +129,11 @@ const EnvSchema = z.object({
     .describe(
       "Port on HOST where `leadflow worker` serves its own GET /metrics (its activities' counters; needs a token with the metrics scope). Unset: none. `leadflow start` and `leadflow api` serve /metrics on PORT.",
     ),
+  LEADFLOW_REPORTING_ZONE: timeZoneName()
+    .optional()
+    .describe(
+      'IANA time zone the analytics reports count days, weeks and months in (`America/New_York`), when a request names no `zone`. Unset: the time zone of the default business calendar of escalation.yaml, or UTC while no rules are loaded.',
+    ),
   LEADFLOW_BAD_TOKEN_LIMIT: count(10).describe(
     'Invalid API tokens one client address may present within 10 minutes; then every request with a token from it gets 429 for 1 minute, doubling at each repeat up to 1 hour. 0: no limit.',
   ),
@@ -182,6 +188,8 @@ export interface Config {
   esign: EsignConfig;
   /** LEADFLOW_WORKER_METRICS_PORT: where a `leadflow worker` serves its own /metrics; unset: nowhere. */
   workerMetricsPort?: number;
+  /** LEADFLOW_REPORTING_ZONE; null: the default business calendar's zone (escalation.yaml), else UTC. */
+  reportingZone: string | null;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -333,6 +341,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     workerMetricsPort: e.LEADFLOW_WORKER_METRICS_PORT,
+    reportingZone: e.LEADFLOW_REPORTING_ZONE ?? null,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -165,6 +165,20 @@ export const POLICIES: Record<string, Policy> = {
   'POST /api/approvals/{requestId}/steps/{stepId}/decision': write(approval),
   'POST /api/approvals/{requestId}/steps/{stepId}/delegate': write(approval),
 
+  // Analytics: any reader; the figures cover the caller's sight (src/api/routes/analytics.ts).
+  'GET /api/analytics/volume': read(),
+  'GET /api/analytics/funnel': read(),
+  'GET /api/analytics/speed': read(),
+  'GET /api/analytics/deals': read(),
+  'GET /api/analytics/pipeline': read(),
+  'GET /api/analytics/deal-desk': read(),
+  'GET /api/analytics/activity': read(),
+  'GET /api/analytics/win-loss': read(),
+  'GET /api/analytics/channels': read(),
+  'GET /api/analytics/retention': read(),
+  'GET /api/analytics/rule-attribution': read(),
+  'GET /api/analytics/drill-down': read(),
+
   'GET /api/dev/mailbox': admin('Reading the development mailbox'),
   'GET /api/dev/mailbox/{id}': admin('Reading the development mailbox'),
 };

@@ -38,6 +38,7 @@ import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
 import { httpMetrics } from './http-metrics';
 import { metricsRoutes } from './routes/metrics';
+import { analyticsRoutes } from './routes/analytics';
 import type { RuleRegistry } from '../rules/registry';
 import type { RuleVersionStore } from '../rules/version-store';
 
@@ -61,6 +62,8 @@ export interface AppDeps {
   temporalUiUrl?: string | null;
   /** Verifies the unsubscribe links in emails (src/cli/link-secret.ts); the worker signs with the same secret. */
   linkSecret: string;
+  /** LEADFLOW_REPORTING_ZONE: the analytics reports' zone; unset or null: escalation.yaml's default calendar's. */
+  reportingZone?: string | null;
 }
 
 /** Who works each queue, from the active routing rules (none while no rules are loaded). */
@@ -166,6 +169,14 @@ export function createApp(deps: AppDeps): Express {
     });
     app.use(mailboxRoutes({ mailbox: deps.mailbox }));
   }
+  app.use(
+    analyticsRoutes({
+      db: deps.db,
+      registry: deps.rules.registry,
+      reportingZone: deps.reportingZone ?? null,
+      now: deps.now,
+    }),
+  );
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.get('/', (_req, res) => {
     res.type('html').send(withNonce(renderDashboard({ temporalUiUrl: deps.temporalUiUrl ?? null }), cspNonce(res)));

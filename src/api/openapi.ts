@@ -17,6 +17,7 @@ import { revenueDataPaths } from './openapi/revenue-data';
 import { rulesPaths } from './openapi/rules';
 import { systemPaths } from './openapi/system';
 import { unsubscribePaths } from './openapi/unsubscribe';
+import { analyticsComponents, analyticsPaths } from './openapi/analytics';
 
 const tags = [
   { name: 'leads', description: 'Capture, list and inspect leads.' },
@@ -67,6 +68,11 @@ const tags = [
     description:
       "Recipients' one-click unsubscribe from marketing email (RFC 8058). Public: the link's HMAC signature is the only credential.",
   },
+  {
+    name: 'analytics',
+    description:
+      'Sales analytics: funnel, speed, deals, pipeline, deal desk, activity, win/loss, channels, retention and rule attribution, each with drill-down and CSV.',
+  },
   { name: 'dev', description: 'Development tools (mounted only when the embedded mail server runs).' },
   { name: 'system', description: 'Health, operations metrics, this document and the dashboard.' },
 ];
@@ -102,10 +108,11 @@ export function openApiDocument(serverUrl?: string) {
       ...revenueDataPaths,
       ...esignPaths,
       ...unsubscribePaths,
+      ...analyticsPaths,
       ...devPaths,
       ...systemPaths,
     },
-    components: { ...components, securitySchemes },
+    components: { ...components, schemas: { ...components.schemas, ...analyticsComponents }, securitySchemes },
   };
   return withInputRefusals(withAccessPolicies(document));
 }

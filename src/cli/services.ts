@@ -149,6 +149,7 @@ export async function runApi(
     // cluster's UI address is not known, so the dashboard shows no link then.
     temporalUiUrl: config.temporal.mode === 'embedded' ? devServerUiUrl(config.temporal.uiPort) : null,
     linkSecret: await loadLinkSecret(config),
+    reportingZone: config.reportingZone,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));

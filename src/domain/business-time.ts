@@ -79,6 +79,8 @@ interface PreparedCalendar {
   close: ClockTime;
   /** Wall-clock length of a working day: what a fraction of a business day is a fraction of. */
   dayLengthMs: number;
+  /** Each local date's working time once computed (`YYYY-MM-DD` → period or null): days repeat across calls. */
+  days: Map<string, WorkingPeriod | null>;
 }
 
 /** One working day's working time, as instants: [start, end). */
@@ -100,7 +102,35 @@ function parseClock(text: string, label: string, key: 'from' | 'to'): ClockTime 
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
+/**
+ * Prepared calendars by content, so that a report measuring thousands of intervals in one calendar
+ * checks it once and computes each day's working time once (converting local opening and closing
+ * times to instants is what costs). A pure cache: the same calendar always prepares the same way,
+ * so results, and workflow replay, are unchanged. Bounded, as calendars come from rule files and
+ * people's time zones (a few dozen), not from unbounded input.
+ */
+const preparedCalendars = new Map<string, PreparedCalendar>();
+const MAX_PREPARED_CALENDARS = 256;
+const MAX_CACHED_DAYS = 20_000;
+
 function prepare(calendar: WorkingCalendar): PreparedCalendar {
+  const key = JSON.stringify([
+    calendar.name,
+    calendar.timezone,
+    calendar.days,
+    calendar.from,
+    calendar.to,
+    calendar.holidays,
+  ]);
+  const known = preparedCalendars.get(key);
+  if (known) return known;
+  const prepared = prepareAnew(calendar);
+  if (preparedCalendars.size >= MAX_PREPARED_CALENDARS) preparedCalendars.clear();
+  preparedCalendars.set(key, prepared);
+  return prepared;
+}
+
+function prepareAnew(calendar: WorkingCalendar): PreparedCalendar {
   const label = calendar.name ? `calendar ${calendar.name}` : `business hours in ${calendar.timezone}`;
   if (!isValidTimeZone(calendar.timezone)) {
     throw new BusinessTimeError(
@@ -124,6 +154,7 @@ function prepare(calendar: WorkingCalendar): PreparedCalendar {
     dayLengthMs,
     workingWeekdays: new Set(calendar.days.map((day) => WEEKDAY_INDEX[day])),
     holidays: new Set(calendar.holidays),
+    days: new Map(),
   };
 }
 
@@ -139,7 +170,17 @@ function atClock(date: LocalDate, clock: ClockTime, timeZone: string): number {
 
 /** The working time of `date`, or null on a non-working day or a holiday. */
 function workingPeriodOn(date: LocalDate, calendar: PreparedCalendar): WorkingPeriod | null {
-  if (!calendar.workingWeekdays.has(dayOfWeek(date)) || calendar.holidays.has(formatLocalDate(date))) return null;
+  const key = formatLocalDate(date);
+  const known = calendar.days.get(key);
+  if (known !== undefined) return known;
+  const period = computeWorkingPeriod(date, key, calendar);
+  if (calendar.days.size >= MAX_CACHED_DAYS) calendar.days.clear();
+  calendar.days.set(key, period);
+  return period;
+}
+
+function computeWorkingPeriod(date: LocalDate, key: string, calendar: PreparedCalendar): WorkingPeriod | null {
+  if (!calendar.workingWeekdays.has(dayOfWeek(date)) || calendar.holidays.has(key)) return null;
   const start = atClock(date, calendar.open, calendar.timeZone);
   const end =
     calendar.close.hour === 24

@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseInput } from '../../src/api/input';
 import { LeadflowError } from '../../src/domain/errors';
-import { AnalyticsFiltersSchema, periodOf } from '../../src/domain/analytics/filters';
+import {
+  AnalyticsFilterFieldsSchema,
+  AnalyticsFiltersSchema,
+  LOCAL_DATE_PATTERN,
+  periodOf,
+  periodProblems,
+} from '../../src/domain/analytics/filters';
 
 function fieldsOf(query: Record<string, unknown>): Array<{ path: string; message: string }> {
   try {
@@ -44,24 +50,29 @@ describe('analytics filters', () => {
   });
 
   it.each([
-    ['a missing from', { to: '2026-03-31' }, 'query.from', 'must be a date like 2026-03-01 (YYYY-MM-DD)'],
+    [
+      'a missing from',
+      { to: '2026-03-31' },
+      'query.from',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
+    ],
     [
       'a date that does not exist',
       { from: '2026-02-30', to: '2026-03-31' },
       'query.from',
-      'must be a date like 2026-03-01 (YYYY-MM-DD)',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
     ],
     [
       'a timestamp instead of a date',
       { from: '2026-03-01T00:00:00Z', to: '2026-03-31' },
       'query.from',
-      'must be a date like 2026-03-01 (YYYY-MM-DD)',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
     ],
     [
       'a repeated parameter',
       { from: ['2026-03-01', '2026-03-02'], to: '2026-03-31' },
       'query.from',
-      'must be a date like 2026-03-01 (YYYY-MM-DD)',
+      'must be a date like 2026-03-01 (YYYY-MM-DD, a year from 1900 to 2999)',
     ],
     [
       'an end before the start',
@@ -107,8 +118,36 @@ describe('analytics filters', () => {
     expect(() =>
       parseInput(AnalyticsFiltersSchema, 'query', { from: '2024-02-29', to: '2029-02-28' }, 'q'),
     ).not.toThrow();
+    // Each date is well-formed: the period they make is what does not hold (a 422 over HTTP).
     expect(fieldsOf({ from: '2024-02-29', to: '2029-03-01' })).toEqual([
-      { path: 'query.to', message: 'a period may cover at most 5 years: from 2024-02-29, the last day is 2029-02-28' },
+      {
+        path: 'query.to',
+        message: 'a period may cover at most 5 years: from 2024-02-29, the last day is 2029-02-28',
+        unprocessable: true,
+      },
     ]);
+  });
+
+  it.each([
+    ['2000-02-29', true],
+    ['2024-02-29', true],
+    ['1900-01-01', true],
+    ['2999-12-31', true],
+    ['1900-02-29', false],
+    ['2100-02-29', false],
+    ['2026-04-31', false],
+    ['1899-12-31', false],
+    ['3000-01-01', false],
+    ['26-03-01', false],
+  ])('when a date is %s, then its pattern (the one the OpenAPI document publishes) accepts it: %s', (date, valid) => {
+    expect(LOCAL_DATE_PATTERN.test(date)).toBe(valid);
+    expect(AnalyticsFilterFieldsSchema.safeParse({ from: date, to: date }).success).toBe(valid);
+  });
+
+  it('when from and to do not make a period, then periodProblems says why, and nothing for a good one', () => {
+    expect(periodProblems({ from: '2026-03-31', to: '2026-03-01' })).toEqual([
+      { path: 'to', message: 'must be on or after from (2026-03-31)' },
+    ]);
+    expect(periodProblems({ from: '2026-03-01', to: '2026-03-31' })).toEqual([]);
   });
 });

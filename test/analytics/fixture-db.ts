@@ -134,6 +134,8 @@ async function writeDeals(db: Db, tenant: string): Promise<void> {
         needs: {},
         closedAt: last.to.startsWith('closed') ? last.at : null,
         closeReason: last.to === 'closed-lost' ? lead.lostReason! : null,
+        lossReason: deal.loss?.code ?? null,
+        lossCompetitor: deal.loss?.competitor ?? null,
         createdAt: dealStages[0]!.at,
       },
     });

@@ -173,6 +173,20 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/approvals/{requestId}/steps/{stepId}/decision': APPROVAL,
   'POST /api/approvals/{requestId}/steps/{stepId}/delegate': APPROVAL,
 
+  // Analytics: any reader of the tenant; the figures are cut to the caller's sight (test/api/analytics.int.test.ts).
+  'GET /api/analytics/volume': TENANT_READ,
+  'GET /api/analytics/funnel': TENANT_READ,
+  'GET /api/analytics/speed': TENANT_READ,
+  'GET /api/analytics/deals': TENANT_READ,
+  'GET /api/analytics/pipeline': TENANT_READ,
+  'GET /api/analytics/deal-desk': TENANT_READ,
+  'GET /api/analytics/activity': TENANT_READ,
+  'GET /api/analytics/win-loss': TENANT_READ,
+  'GET /api/analytics/channels': TENANT_READ,
+  'GET /api/analytics/retention': TENANT_READ,
+  'GET /api/analytics/rule-attribution': TENANT_READ,
+  'GET /api/analytics/drill-down': TENANT_READ,
+
   'GET /api/dev/mailbox': DEV_MAILBOX,
   'GET /api/dev/mailbox/{id}': DEV_MAILBOX,
 };

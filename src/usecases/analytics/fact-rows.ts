@@ -75,10 +75,19 @@ async function activeLeadRows(db: Db, sight: Sight, window: Window, include: Ret
       { createdAt: inWindow },
       { stageEvents: { some: { occurredAt: inWindow } } },
       { interactions: { some: { occurredAt: inWindow, kind: { in: [...TOUCH_EVENTS] } } } },
+      // An SLA due in the window counts there even when nothing else happened to the lead in it.
+      { slaDueAt: inWindow },
     ],
   };
-  if (sight.all) return db.lead.findMany({ where: active, include });
-  const owned = await db.lead.findMany({ where: { AND: [active, { ownerId: { in: sight.owners } }] }, include });
+  // Ids first, then the rows with their relations in chunks: one include over tens of thousands of
+  // leads reads their events with one IN list, beyond what SQLite allows in a statement.
+  const withRelations = async (where: Prisma.LeadWhereInput) =>
+    chunked(
+      (await db.lead.findMany({ where, select: { id: true } })).map((row) => row.id),
+      (chunk) => db.lead.findMany({ where: { id: { in: chunk } }, include }),
+    );
+  if (sight.all) return withRelations(active);
+  const owned = await withRelations({ AND: [active, { ownerId: { in: sight.owners } }] });
   const seen = new Set(owned.map((row) => row.id));
   const assigned = await db.assignment.findMany({
     where: { tenant: sight.tenant, repEmail: { in: sight.owners }, assignedAt: { lt: window.to } },
@@ -130,7 +139,13 @@ const dealInclude = (asOf: Date) =>
 
 export type DealRow = Prisma.DealGetPayload<{ include: ReturnType<typeof dealInclude> }>;
 
-/** The deals of `leads`, and the deals worked in the window (activity, quotes, approvals) or with a contract. */
+/**
+ * The deals of `leads`, the deals worked in the window (activity, quotes, approvals) or with a
+ * contract, and the deals still open when the window starts: the pipeline at the end of a period
+ * and sales velocity count open deals that nothing happened to lately. `closedAt` only narrows
+ * what is read (a deal closed before the window cannot be open in it); figures come from the
+ * recorded stage events.
+ */
 export async function loadDealRows(
   db: Db,
   sight: Sight,
@@ -144,7 +159,8 @@ export async function loadDealRows(
     (chunk) => db.deal.findMany({ where: { ...existed, leadId: { in: chunk } }, include }),
   );
   const inWindow = { gte: window.from, lt: window.to };
-  const worked = await db.deal.findMany({
+  const workedIds = await db.deal.findMany({
+    select: { id: true },
     where: {
       ...existed,
       ...(sight.all ? {} : { ownerEmail: { in: sight.owners } }),
@@ -152,10 +168,15 @@ export async function loadDealRows(
         { activities: { some: { occurredAt: inWindow } } },
         { quotes: { some: { versions: { some: { OR: [{ sentAt: inWindow }, { createdAt: inWindow }] } } } } },
         { contract: { isNot: null } },
+        { closedAt: null },
+        { closedAt: { gte: window.from } },
       ],
     },
-    include,
   });
+  const worked = await chunked(
+    workedIds.map((row) => row.id),
+    (chunk) => db.deal.findMany({ where: { id: { in: chunk } }, include }),
+  );
   const byId = new Map([...ofLeads, ...worked].map((deal) => [deal.id, deal]));
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -179,8 +179,8 @@ function dealFact(row: DealRow, lead: LeadFact, lost: string | null | undefined,
     openedAt: stages[0]?.at ?? row.createdAt,
     sqlAt: lead.stages.find((event) => event.to === 'sql')?.at ?? null,
     stages,
-    // Structured loss codes and competitors come from the loss-reason rule file once deals record them.
-    lossReason: lost === undefined ? null : { code: null, note: lost, competitor: null },
+    // The code (loss-reasons.yaml) and competitor the deal was closed lost with; the note is the stage event's reason.
+    lossReason: lost === undefined ? null : { code: row.lossReason, note: lost, competitor: row.lossCompetitor },
   };
 }
 

@@ -1,0 +1,286 @@
+/**
+ * A generated sales history for the analytics benchmark: N leads over one year, written through
+ * Prisma as the journeys record them (StageEvent, Decision, Assignment and Interaction rows per
+ * lead; deals with their timeline, quotes, approvals and contracts). Seeded, so a run is repeatable.
+ *
+ * Shape, per lead: created uniformly over 2025; 60% become MQLs within 3 days (scored and routed
+ * by the ruleset live then, assigned to one of 20 reps in 4 teams, with a first-touch SLA and, for
+ * 90%, a logged call); half of those become SQLs; 70% of SQLs become deals that move through the
+ * deal stages and, when their close falls before the benchmark's moment, are won (40%) or lost.
+ */
+import type { Db, Prisma } from '../db/client';
+
+export const BENCH_TENANT = 'bench';
+/** The moment reports are read at: a month after the generated year. */
+export const BENCH_AS_OF = new Date('2026-01-31T00:00:00Z');
+
+const YEAR_START = Date.parse('2025-01-01T00:00:00Z');
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const SOURCES = ['ads', 'events', 'content', 'partner-referral', 'cold-outreach', 'social'];
+const INDUSTRIES = ['software', 'finance', 'retail', 'manufacturing', 'health'];
+const REGIONS = ['north-america', 'emea', 'apac'];
+const DEAL_PATH = ['needs-analysis', 'presentation', 'proposal', 'negotiation'];
+const RULES_V2_AT = Date.parse('2025-07-01T00:00:00Z');
+
+/** mulberry32: a small seeded generator, so every run writes the same history. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Rows {
+  leads: Prisma.LeadCreateManyInput[];
+  stages: Prisma.StageEventCreateManyInput[];
+  decisions: Prisma.DecisionCreateManyInput[];
+  assignments: Prisma.AssignmentCreateManyInput[];
+  touches: Prisma.InteractionCreateManyInput[];
+  deals: Prisma.DealCreateManyInput[];
+  activities: Prisma.DealActivityCreateManyInput[];
+  quotes: Prisma.QuoteCreateManyInput[];
+  versions: Prisma.QuoteVersionCreateManyInput[];
+  approvals: Prisma.ApprovalRequestCreateManyInput[];
+  contracts: Prisma.ContractCreateManyInput[];
+}
+
+const reps = Array.from({ length: 20 }, (_, i) => `rep${i}@bench.example`);
+const managers = Array.from({ length: 4 }, (_, i) => `manager${i}@bench.example`);
+
+/** Appends one lead's whole history to `rows`. */
+function generateLead(rows: Rows, index: number, random: () => number): void {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const id = `ld_bench${String(index).padStart(9, '0')}`;
+  const createdAt = YEAR_START + Math.floor(random() * 365 * DAY);
+  const owner = pick(reps);
+  const stage = (to: string, from: string | null, at: number, version: string | null = null) =>
+    rows.stages.push({
+      id: `${id}:s${rows.stages.length}`,
+      leadId: id,
+      fromStage: from,
+      toStage: to,
+      reason: 'bench',
+      rulesetVersion: version,
+      occurredAt: new Date(at),
+      idempotencyKey: `${id}:s${rows.stages.length}`,
+    });
+  let last = 'new';
+  const move = (to: string, at: number, version: string | null = null) => {
+    stage(to, last, at, version);
+    last = to;
+  };
+  stage('new', null, createdAt);
+  const mqlAt = random() < 0.6 ? createdAt + Math.floor(random() * 3 * DAY) : null;
+  let slaDueAt: Date | null = null;
+  if (mqlAt !== null) {
+    const version = mqlAt < RULES_V2_AT ? 'bench-rules-v1' : 'bench-rules-v2';
+    move('mql', mqlAt, version);
+    for (const kind of ['scoring', 'routing'])
+      rows.decisions.push({
+        id: `${id}:${kind}`,
+        leadId: id,
+        kind,
+        outcome: {},
+        explanation: {},
+        rulesetVersion: version,
+        decidedAt: new Date(mqlAt),
+        idempotencyKey: `${id}:${kind}`,
+      });
+    rows.assignments.push({
+      id: `${id}:a`,
+      leadId: id,
+      tenant: BENCH_TENANT,
+      repEmail: owner,
+      reason: 'routed',
+      assignedAt: new Date(mqlAt),
+      idempotencyKey: `${id}:a`,
+    });
+    slaDueAt = new Date(mqlAt + 2 * HOUR);
+    if (random() < 0.9)
+      rows.touches.push({
+        id: `${id}:t`,
+        leadId: id,
+        kind: 'call-logged',
+        occurredAt: new Date(mqlAt + Math.floor(random() * 48 * HOUR)),
+        payload: { actor: owner },
+        idempotencyKey: `${id}:t`,
+      });
+    if (random() < 0.5) {
+      const sqlAt = mqlAt + Math.floor((1 + random() * 9) * DAY);
+      move('sql', sqlAt);
+      if (random() < 0.7) generateDeal(rows, { id, owner, sqlAt, move, random });
+    }
+  }
+  rows.leads.push({
+    id,
+    tenant: BENCH_TENANT,
+    email: `lead${index}@prospect.example`,
+    source: pick(SOURCES),
+    sourceDetails: random() < 0.5 ? { campaign: `campaign-${Math.floor(random() * 12)}` } : {},
+    attributes: {
+      industry: pick(INDUSTRIES),
+      employees: Math.floor(1 + random() * 5000),
+      region: pick(REGIONS),
+    },
+    stage: last,
+    ownerId: mqlAt === null ? null : owner,
+    journeyId: `journey-${id}`,
+    slaDueAt,
+    createdAt: new Date(createdAt),
+  });
+}
+
+interface DealSeed {
+  id: string;
+  owner: string;
+  sqlAt: number;
+  move: (to: string, at: number) => void;
+  random: () => number;
+}
+
+function generateDeal(rows: Rows, { id: leadId, owner, sqlAt, move, random }: DealSeed): void {
+  const dealId = `dl_${leadId.slice(3)}`;
+  const openedAt = sqlAt + Math.floor((1 + random() * 2) * DAY);
+  const currency = random() < 0.8 ? 'USD' : 'EUR';
+  const acv = 100_000 * (5 + Math.floor(random() * 200));
+  let at = openedAt;
+  const steps = 1 + Math.floor(random() * DEAL_PATH.length);
+  for (const next of DEAL_PATH.slice(0, steps)) {
+    move(next, at);
+    at += Math.floor((3 + random() * 15) * DAY);
+  }
+  const closed = at < BENCH_AS_OF.getTime() && random() < 0.8 ? (random() < 0.4 ? 'closed-won' : 'closed-lost') : null;
+  if (closed) move(closed, at);
+  rows.deals.push({
+    id: dealId,
+    tenant: BENCH_TENANT,
+    leadId,
+    accountId: 'acc-bench',
+    name: `Deal ${leadId}`,
+    ownerEmail: owner,
+    stage: closed ?? DEAL_PATH[steps - 1]!,
+    currency,
+    acvMinor: BigInt(acv),
+    workflowId: `deal-${dealId}`,
+    needs: {},
+    closedAt: closed ? new Date(at) : null,
+    createdAt: new Date(openedAt),
+  });
+  for (const [n, kind] of ['call', 'email'].entries())
+    rows.activities.push({
+      id: `${dealId}:act${n}`,
+      dealId,
+      kind,
+      summary: kind,
+      actor: owner,
+      occurredAt: new Date(openedAt + (n + 1) * DAY),
+      payload: {},
+      idempotencyKey: `${dealId}:act${n}`,
+    });
+  if (random() < 0.5) generateQuote(rows, dealId, openedAt + 2 * DAY, random);
+  if (closed === 'closed-won')
+    rows.contracts.push({
+      id: `ct_${dealId}`,
+      tenant: BENCH_TENANT,
+      dealId,
+      quoteVersionId: `qv_${dealId}`,
+      startDate: new Date(at),
+      endDate: new Date(at + 365 * DAY),
+      termMonths: 12,
+      tcvMinor: BigInt(acv),
+      acvMinor: BigInt(acv),
+      currency,
+      workflowId: `renewal-${dealId}`,
+      createdAt: new Date(at),
+    });
+}
+
+function generateQuote(rows: Rows, dealId: string, at: number, random: () => number): void {
+  const quoteId = `qt_${dealId}`;
+  const discountBp = Math.floor(random() * 40) * 100;
+  rows.quotes.push({ id: quoteId, tenant: BENCH_TENANT, dealId, number: `Q-${dealId}`, createdAt: new Date(at) });
+  rows.versions.push({
+    id: `qv_${dealId}`,
+    quoteId,
+    version: 1,
+    content: {},
+    totals: {},
+    contentHash: `hash-${dealId}`,
+    status: 'sent',
+    approvalDiscountBp: discountBp,
+    approvalTier: discountBp > 1000 ? 'manager-authority' : 'rep-authority',
+    createdAt: new Date(at),
+    sentAt: new Date(at + DAY),
+  });
+  if (discountBp > 1000)
+    rows.approvals.push({
+      id: `ap_${dealId}`,
+      tenant: BENCH_TENANT,
+      dealId,
+      quoteVersionId: `qv_${dealId}`,
+      contentHash: `hash-${dealId}`,
+      tier: 'manager-authority',
+      chain: ['manager'],
+      status: 'approved',
+      workflowId: `approval-${dealId}`,
+      rulesetVersion: 'bench-rules-v1',
+      requestedAt: new Date(at + HOUR),
+      decidedAt: new Date(at + 5 * HOUR),
+    });
+}
+
+/** Writes `count` in batches (one statement per batch stays within every database's parameter limit). */
+async function insert<T>(rows: T[], write: (batch: T[]) => Promise<unknown>, size = 500): Promise<void> {
+  for (let start = 0; start < rows.length; start += size) await write(rows.slice(start, start + size));
+}
+
+/** Generates and writes the history of `leadCount` leads; returns how many rows of each kind. */
+export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Promise<Record<string, number>> {
+  const random = seeded(seed);
+  const rows: Rows = {
+    leads: [],
+    stages: [],
+    decisions: [],
+    assignments: [],
+    touches: [],
+    deals: [],
+    activities: [],
+    quotes: [],
+    versions: [],
+    approvals: [],
+    contracts: [],
+  };
+  for (let index = 0; index < leadCount; index++) generateLead(rows, index, random);
+  const people = [...managers, ...reps].map((email, i) => ({
+    id: `rep_bench_${i}`,
+    tenant: BENCH_TENANT,
+    email,
+    name: email,
+    role: i < managers.length ? 'manager' : 'rep',
+    managerId: i < managers.length ? null : `rep_bench_${i % managers.length}`,
+    timeZone: 'America/New_York',
+  }));
+  await db.rep.createMany({ data: people });
+  await db.account.create({ data: { id: 'acc-bench', tenant: BENCH_TENANT, name: 'Bench Account' } });
+  for (const version of ['bench-rules-v1', 'bench-rules-v2'])
+    await db.ruleVersion.create({
+      data: { hash: version, files: {}, activatedAt: new Date(version.endsWith('v1') ? YEAR_START : RULES_V2_AT) },
+    });
+  await insert(rows.leads, (data) => db.lead.createMany({ data }));
+  await insert(rows.stages, (data) => db.stageEvent.createMany({ data }));
+  await insert(rows.decisions, (data) => db.decision.createMany({ data }));
+  await insert(rows.assignments, (data) => db.assignment.createMany({ data }));
+  await insert(rows.touches, (data) => db.interaction.createMany({ data }));
+  await insert(rows.deals, (data) => db.deal.createMany({ data }));
+  await insert(rows.activities, (data) => db.dealActivity.createMany({ data }));
+  await insert(rows.quotes, (data) => db.quote.createMany({ data }));
+  await insert(rows.versions, (data) => db.quoteVersion.createMany({ data }));
+  await insert(rows.approvals, (data) => db.approvalRequest.createMany({ data }));
+  await insert(rows.contracts, (data) => db.contract.createMany({ data }));
+  return Object.fromEntries(Object.entries(rows).map(([kind, list]: [string, unknown[]]) => [kind, list.length]));
+}

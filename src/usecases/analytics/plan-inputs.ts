@@ -1,0 +1,134 @@
+/**
+ * What the pipeline and channel reports read besides the recorded journeys: each deal's forecast
+ * history (expected close date and category as they were set, from DealForecast rows), the quotas
+ * of the period, and the marketing spend of its months. Like the facts, they are read as recorded
+ * before `asOf` and cut to the caller's sight; spend belongs to no rep, so only a caller who sees
+ * the whole tenant gets it.
+ */
+import type { Db } from '../../db/client';
+import type { Quota } from '../../domain/analytics/forecast';
+import type { ForecastCategory } from '../../domain/analytics/pipeline';
+import { FORECAST_CATEGORIES } from '../../domain/analytics/pipeline';
+import { monthsOf, parseLocalDate, type ReportPeriod } from '../../domain/analytics/period';
+import type { SpendRecord } from '../../domain/analytics/channel';
+import { addLocalDays, fromLocalDateTime, type LocalDate } from '../../domain/time-zone';
+import type { Sight } from '../visibility';
+
+/** A deal's forecast as it was set at `at`. */
+export interface ForecastEntry {
+  at: Date;
+  /** The expected close day, as its first instant in the reporting zone. */
+  expectedCloseAt: Date | null;
+  category: ForecastCategory | null;
+}
+
+export interface PlanInputs {
+  /** Each deal's forecast history, oldest first. */
+  forecasts: ReadonlyMap<string, readonly ForecastEntry[]>;
+  quotas: Quota[];
+  spend: SpendRecord[];
+}
+
+export const NO_PLAN_INPUTS: PlanInputs = { forecasts: new Map(), quotas: [], spend: [] };
+
+const CHUNK = 500;
+
+const midnight = (date: LocalDate, zone: string) =>
+  fromLocalDateTime({ ...date, hour: 0, minute: 0, second: 0, millisecond: 0 }, zone);
+
+/** The first instant of a `YYYY-MM-DD` day in `zone`, or null. */
+function dayStart(text: string | null, zone: string, plusDays = 0): Date | null {
+  const date = text === null ? null : parseLocalDate(text);
+  return date ? midnight(addLocalDays(date, plusDays), zone) : null;
+}
+
+const categoryOf = (value: string | null): ForecastCategory | null =>
+  FORECAST_CATEGORIES.find((category) => category === value) ?? null;
+
+export interface PlanInputsQuery {
+  sight: Sight;
+  period: ReportPeriod;
+  previous: ReportPeriod;
+  asOf: Date;
+  /** The deals whose forecast history is needed (the loaded facts' deals). */
+  dealIds: readonly string[];
+}
+
+export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<PlanInputs> {
+  const zone = query.period.zone;
+  const forecasts = new Map<string, ForecastEntry[]>();
+  for (let start = 0; start < query.dealIds.length; start += CHUNK) {
+    const rows = await db.dealForecast.findMany({
+      where: {
+        tenant: query.sight.tenant,
+        dealId: { in: query.dealIds.slice(start, start + CHUNK) },
+        occurredAt: { lt: query.asOf },
+      },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      select: { dealId: true, occurredAt: true, expectedCloseDate: true, category: true },
+    });
+    for (const row of rows) {
+      const entry = {
+        at: row.occurredAt,
+        expectedCloseAt: dayStart(row.expectedCloseDate, zone),
+        category: categoryOf(row.category),
+      };
+      const history = forecasts.get(row.dealId);
+      if (history) history.push(entry);
+      else forecasts.set(row.dealId, [entry]);
+    }
+  }
+  return { forecasts, quotas: await loadQuotas(db, query), spend: await loadSpend(db, query) };
+}
+
+/**
+ * The quotas overlapping the period that start no earlier than the previous period: the facts
+ * loaded cover their wins (a quota starting earlier would miss some, so it is left out).
+ */
+async function loadQuotas(db: Db, { sight, period, previous, asOf }: PlanInputsQuery): Promise<Quota[]> {
+  const rows = await db.quota.findMany({
+    where: {
+      tenant: sight.tenant,
+      ...(sight.all ? {} : { ownerEmail: { in: sight.owners } }),
+      startsOn: { gte: previous.fromDate, lte: period.toDate },
+      endsOn: { gte: period.fromDate },
+      createdAt: { lt: asOf },
+    },
+    orderBy: [{ startsOn: 'asc' }, { scope: 'asc' }, { ownerEmail: 'asc' }, { currency: 'asc' }],
+  });
+  return rows.flatMap((row) => {
+    const from = dayStart(row.startsOn, period.zone);
+    const to = dayStart(row.endsOn, period.zone, 1);
+    if (!from || !to) return [];
+    return [
+      {
+        rep: row.scope === 'rep' ? row.ownerEmail : null,
+        team: row.scope === 'team' ? row.ownerEmail : null,
+        from,
+        to,
+        currency: row.currency,
+        amountMinor: Number(row.amountMinor),
+      },
+    ];
+  });
+}
+
+/** Spend of the months of the period and the previous one (whole-tenant callers only). */
+async function loadSpend(db: Db, { sight, period, previous, asOf }: PlanInputsQuery): Promise<SpendRecord[]> {
+  if (!sight.all) return [];
+  const rows = await db.marketingSpend.findMany({
+    where: {
+      tenant: sight.tenant,
+      month: { in: [...monthsOf(previous), ...monthsOf(period)] },
+      createdAt: { lt: asOf },
+    },
+    orderBy: [{ month: 'asc' }, { source: 'asc' }, { campaignKey: 'asc' }, { currency: 'asc' }],
+  });
+  return rows.map((row) => ({
+    source: row.source,
+    campaign: row.campaignKey,
+    month: row.month,
+    currency: row.currency,
+    amountMinor: Number(row.amountMinor),
+  }));
+}

@@ -1,0 +1,212 @@
+/**
+ * The analytics reports the API serves (`GET /api/analytics/<report>`): for each, the figures of
+ * one fact set over one period, built from the pure metrics of src/domain/analytics. A report is a
+ * function of (facts, period, context, options), so the same function gives the current period,
+ * the previous one and every part of a breakdown (src/usecases/analytics/run-report.ts).
+ *
+ * The pipeline and channel reports also read the plan inputs (./plan-inputs.ts): forecasts as they
+ * were set, quotas and marketing spend. Quotas and spend belong to a rep, a team or the tenant, not
+ * to a part of a breakdown, so a breakdown's parts show no quota attainment and no spend.
+ */
+import type { WorkingCalendar } from '../../domain/business-time';
+import { activityByRep, activityPerWonDeal } from '../../domain/analytics/activity';
+import { activationsIn, ruleAttribution } from '../../domain/analytics/attribution';
+import { channelEconomics } from '../../domain/analytics/channel';
+import { approvalTurnaround, discountDepth, quoteToClose } from '../../domain/analytics/deal-desk';
+import { averageDealSize, salesCycle, salesVelocity, winRate } from '../../domain/analytics/deals';
+import type { AnalyticsFacts, DealFact } from '../../domain/analytics/facts';
+import { forecastVsActual, quotaAttainment, wonDeals } from '../../domain/analytics/forecast';
+import { cohortFunnel, periodFunnel } from '../../domain/analytics/funnel';
+import type { ReportPeriod } from '../../domain/analytics/period';
+import {
+  openPipelineByStage,
+  weightedPipeline,
+  type PipelineDeal,
+  type StageProbabilities,
+} from '../../domain/analytics/pipeline';
+import { ownerCalendar, responseTime, slaAttainment } from '../../domain/analytics/response';
+import { renewals } from '../../domain/analytics/retention';
+import { bottleneck, timeInStage } from '../../domain/analytics/stage-time';
+import { closeOf } from '../../domain/analytics/stages';
+import { volume, volumeTrend } from '../../domain/analytics/volume';
+import { winLoss } from '../../domain/analytics/win-loss';
+import type { ForecastEntry, PlanInputs } from './plan-inputs';
+
+export const REPORTS = [
+  'volume',
+  'funnel',
+  'speed',
+  'deals',
+  'pipeline',
+  'deal-desk',
+  'activity',
+  'win-loss',
+  'channels',
+  'retention',
+  'rule-attribution',
+] as const;
+export type ReportName = (typeof REPORTS)[number];
+
+/** The options a report takes besides the filters (all have defaults). */
+export interface ReportOptions {
+  grain: 'day' | 'week' | 'month';
+  view: 'cohort' | 'period';
+  withinDays: number | null;
+  by: 'scoring' | 'routing';
+  level: 'source' | 'campaign';
+}
+
+/** Which options each report reads; any other option given to it is refused. */
+export const REPORT_OPTIONS: Record<ReportName, readonly (keyof ReportOptions)[]> = {
+  volume: ['grain'],
+  funnel: ['view', 'withinDays'],
+  speed: [],
+  deals: [],
+  pipeline: [],
+  'deal-desk': [],
+  activity: [],
+  'win-loss': [],
+  channels: ['level'],
+  retention: [],
+  'rule-attribution': ['by', 'withinDays'],
+};
+
+export const DEFAULT_OPTIONS: ReportOptions = {
+  grain: 'month',
+  view: 'cohort',
+  withinDays: null,
+  by: 'scoring',
+  level: 'source',
+};
+
+/** What every report computation may read besides its facts. */
+export interface ReportContext {
+  /** The period computed: the current one or the previous one. */
+  period: ReportPeriod;
+  /** The period before `period`, for comparisons inside a report (the bottleneck). */
+  before: ReportPeriod;
+  /** Whether `period` is the current one: the bottleneck needs the period before it, loaded only for it. */
+  current: boolean;
+  asOf: Date;
+  /** escalation.yaml's default business calendar: response time in the owner's zone, approvals in it. */
+  calendar: WorkingCalendar;
+  options: ReportOptions;
+  /** Win probability per open stage (forecast.yaml), in basis points. */
+  probabilities: StageProbabilities;
+  inputs: PlanInputs;
+  /** Whether the facts are the whole (not a part of a breakdown): quotas and spend apply to it only. */
+  whole: boolean;
+}
+
+export interface ReportDefinition {
+  compute(facts: AnalyticsFacts, context: ReportContext): unknown;
+}
+
+/** The forecast a deal had at `at`: its latest entry before then. */
+function forecastAt(history: readonly ForecastEntry[] | undefined, at: Date): ForecastEntry | undefined {
+  return history?.filter((entry) => entry.at.getTime() < at.getTime()).at(-1);
+}
+
+/**
+ * The pipeline as it stood at `at`: the deals open then, each in the stage it was in, with the
+ * expected close date and forecast category recorded for it by then.
+ */
+export function pipelineAt(deals: readonly DealFact[], at: Date, inputs: PlanInputs): PipelineDeal[] {
+  return deals.flatMap((deal) => {
+    if (deal.openedAt.getTime() >= at.getTime() || closeOf(deal, at) !== null) return [];
+    const stage = deal.stages.filter((event) => event.at.getTime() < at.getTime()).at(-1)?.to ?? 'needs-analysis';
+    const forecast = forecastAt(inputs.forecasts.get(deal.id), at);
+    return [
+      {
+        dealId: deal.id,
+        stage,
+        acvMinor: deal.acvMinor,
+        currency: deal.currency,
+        expectedCloseAt: forecast?.expectedCloseAt ?? null,
+        forecastCategory: forecast?.category ?? null,
+        owner: deal.segment.rep ?? '',
+        team: deal.segment.team,
+      },
+    ];
+  });
+}
+
+const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
+
+export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
+  volume: {
+    compute: (facts, { period, options }) => ({
+      stages: volume(facts.leads, period),
+      trend: volumeTrend(facts.leads, period, options.grain),
+      ruleActivations: activationsIn(facts.ruleActivations, period),
+    }),
+  },
+  funnel: {
+    compute: (facts, { period, asOf, options }) => {
+      if (options.view === 'period') return { ...periodFunnel(facts.leads, period), maturing: null };
+      return cohortFunnel(facts.leads, period, { asOf, withinDays: options.withinDays ?? undefined });
+    },
+  },
+  speed: {
+    compute: (facts, { period, before, current, asOf, calendar }) => ({
+      responseTime: responseTime(facts.leads, period, ownerCalendar(calendar)),
+      sla: slaAttainment(facts.leads, period, asOf),
+      timeInStage: timeInStage(facts.leads, period),
+      bottleneck: current ? bottleneck(facts.leads, period, before) : null,
+    }),
+  },
+  deals: {
+    compute: (facts, { period }) => ({
+      winRate: winRate(facts.deals, period),
+      dealSize: averageDealSize(facts.deals, period),
+      cycle: salesCycle(facts.deals, period),
+      velocity: salesVelocity(facts.deals, period),
+    }),
+  },
+  pipeline: {
+    compute: (facts, { period, asOf, probabilities, inputs, whole }) => {
+      const end = pipelineAt(facts.deals, earlier(period.to, asOf), inputs);
+      const won = wonDeals(facts.deals, asOf);
+      return {
+        openByStage: openPipelineByStage(end),
+        weighted: weightedPipeline(end, probabilities),
+        forecast: forecastVsActual(pipelineAt(facts.deals, earlier(period.from, asOf), inputs), won, period),
+        quotas: whole ? quotaAttainment(inputs.quotas, won, end) : null,
+      };
+    },
+  },
+  'deal-desk': {
+    compute: (facts, { period, asOf, calendar }) => ({
+      discountDepth: discountDepth(facts.quotes, period),
+      approvalTurnaround: approvalTurnaround(facts.approvals, period, calendar),
+      quoteToClose: quoteToClose(facts.quotes, facts.deals, period, asOf),
+    }),
+  },
+  activity: {
+    compute: (facts, { period }) => ({
+      byRep: activityByRep(facts.activities, period).map(({ key, value }) => ({ key, counts: value })),
+      perWonDeal: activityPerWonDeal(facts.activities, facts.deals, period),
+    }),
+  },
+  'win-loss': {
+    compute: (facts, { period }) => winLoss(facts.deals, period),
+  },
+  channels: {
+    compute: (facts, { period, options, inputs, whole }) => ({
+      channels: channelEconomics(facts.leads, facts.deals, whole ? inputs.spend : [], period, options.level),
+    }),
+  },
+  retention: {
+    compute: (facts, { period, asOf }) => renewals(facts.contracts, period, asOf),
+  },
+  'rule-attribution': {
+    compute: (facts, { period, calendar, options }) => ({
+      rows: ruleAttribution(facts, period, {
+        by: options.by,
+        calendarFor: ownerCalendar(calendar),
+        withinDays: options.withinDays ?? undefined,
+      }),
+      ruleActivations: activationsIn(facts.ruleActivations, period),
+    }),
+  },
+};

@@ -1,0 +1,174 @@
+/**
+ * One analytics request, end to end: load the facts once (they cover the previous period too),
+ * compute the report for the current and the previous period, and, with a breakdown, for each part
+ * of the facts split by the dimension. The result is the report's envelope, the same for every
+ * report: which period, zone and moment it was read at, and the figures.
+ */
+import type { Db } from '../../db/client';
+import type { WorkingCalendar } from '../../domain/business-time';
+import type { StageProbabilities } from '../../domain/analytics/pipeline';
+import { splitFacts } from '../../domain/analytics/breakdown';
+import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
+import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
+import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
+import type { Sight } from '../visibility';
+import { loadFacts } from './load-facts';
+import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
+import { REPORT_DEFINITIONS, REPORT_OPTIONS, type ReportContext, type ReportName, type ReportOptions } from './reports';
+
+export interface ReportRequest {
+  sight: Sight;
+  filters: AnalyticsFilters;
+  options: ReportOptions;
+  /** The moment the report is read at (never later than now). */
+  asOf: Date;
+  /** The tenant's reporting zone, for filters that name none. */
+  defaultZone: string;
+  calendar: WorkingCalendar;
+  /** Win probability per open stage (forecast.yaml), in basis points; empty without forecast.yaml. */
+  probabilities: StageProbabilities;
+}
+
+export interface PeriodView {
+  from: string;
+  to: string;
+  zone: string;
+  /** The first instant of the period, and the first after it. */
+  start: string;
+  end: string;
+}
+
+export interface ReportEnvelope {
+  report: ReportName;
+  period: PeriodView;
+  previousPeriod: PeriodView;
+  asOf: string;
+  options: Partial<ReportOptions>;
+  current: unknown;
+  previous: unknown;
+  breakdown: { dimension: Dimension; groups: { key: string; current: unknown; previous: unknown }[] } | null;
+}
+
+const view = (period: ReportPeriod): PeriodView => ({
+  from: period.fromDate,
+  to: period.toDate,
+  zone: period.zone,
+  start: period.from.toISOString(),
+  end: period.to.toISOString(),
+});
+
+/** The report over the filters' period and the one before it, as JSON-ready values. */
+export async function runReport(db: Db, report: ReportName, request: ReportRequest): Promise<ReportEnvelope> {
+  const period = periodOf(request.filters, request.defaultZone);
+  const facts = await loadFacts(db, { sight: request.sight, period, asOf: request.asOf });
+  return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
+}
+
+/** The plan inputs the report reads (forecasts, quotas, spend), for the deals of `facts`. */
+export async function reportInputs(
+  db: Db,
+  report: ReportName,
+  request: ReportRequest,
+  facts: AnalyticsFacts,
+): Promise<PlanInputs> {
+  if (!PLAN_REPORTS.has(report)) return NO_PLAN_INPUTS;
+  const period = periodOf(request.filters, request.defaultZone);
+  return loadPlanInputs(db, {
+    sight: request.sight,
+    period,
+    previous: previousPeriod(period),
+    asOf: request.asOf,
+    dealIds: facts.deals.map((deal) => deal.id),
+  });
+}
+
+/** The reports that read forecasts, quotas or spend. */
+const PLAN_REPORTS: ReadonlySet<ReportName> = new Set(['pipeline', 'channels']);
+
+/** The report computed on facts already loaded (they must cover the previous period too). */
+export function reportFrom(
+  facts: AnalyticsFacts,
+  report: ReportName,
+  request: ReportRequest,
+  inputs: PlanInputs = NO_PLAN_INPUTS,
+): ReportEnvelope {
+  const period = periodOf(request.filters, request.defaultZone);
+  const previous = previousPeriod(period);
+  const definition = REPORT_DEFINITIONS[report];
+  const context = (which: ReportPeriod, current: boolean, whole: boolean): ReportContext => ({
+    period: which,
+    before: previousPeriod(which),
+    current,
+    asOf: request.asOf,
+    calendar: request.calendar,
+    options: request.options,
+    probabilities: request.probabilities,
+    inputs,
+    whole,
+  });
+  const both = (part: AnalyticsFacts, whole: boolean) => ({
+    current: json(definition.compute(part, context(period, true, whole))),
+    previous: json(definition.compute(part, context(previous, false, whole))),
+  });
+  const dimension = request.filters.breakdown;
+  return {
+    report,
+    period: view(period),
+    previousPeriod: view(previous),
+    asOf: request.asOf.toISOString(),
+    options: Object.fromEntries(REPORT_OPTIONS[report].map((name) => [name, request.options[name]])),
+    ...both(facts, true),
+    breakdown: dimension
+      ? { dimension, groups: splitFacts(facts, dimension).map(({ key, value }) => ({ key, ...both(value, false) })) }
+      : null,
+  };
+}
+
+/** Dates become ISO strings, as they go over the wire. */
+function json(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+const ID_KEYS = new Set(['ids', 'numeratorIds', 'denominatorIds']);
+
+/**
+ * The report with every drill-down id list cut to `limit` ids (the figure's count stays exact),
+ * and whether any list was cut.
+ */
+export function capIds<T>(value: T, limit: number): { value: T; truncated: boolean } {
+  let truncated = false;
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([key, child]) => {
+        if (ID_KEYS.has(key) && Array.isArray(child)) {
+          if (child.length > limit) truncated = true;
+          return [key, child.slice(0, limit)];
+        }
+        return [key, walk(child)];
+      }),
+    );
+  };
+  return { value: walk(value) as T, truncated };
+}
+
+/**
+ * The ids behind the figure a JSON Pointer (RFC 6901) names in the report, e.g.
+ * `/current/winRate/byCount/numerator` or `/breakdown/groups/0/current/stages/mql`: the node's
+ * `ids`, or the node itself when it is a list of ids. Null when the pointer names nothing that
+ * carries ids.
+ */
+export function idsAt(report: ReportEnvelope, pointer: string): string[] | null {
+  let node: unknown = report;
+  for (const token of pointer.split('/').slice(1)) {
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (Array.isArray(node)) node = /^(0|[1-9]\d*)$/.test(key) ? node[Number(key)] : undefined;
+    else if (node !== null && typeof node === 'object' && Object.hasOwn(node, key))
+      node = (node as Record<string, unknown>)[key];
+    else return null;
+  }
+  const ids =
+    node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as { ids?: unknown }).ids : node;
+  return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? ids : null;
+}
