@@ -81,11 +81,11 @@ function definedOnly(filter: AuditFilter): AuditFilter {
 }
 
 /**
- * A cursor is a keyset position, `<epoch milliseconds>.<base64url of the entry id>`: every string
+ * A cursor is a keyset position, `<epoch milliseconds (at most 13 digits: before 2287, a date every database stores)>.<base64url of the entry id>`: every string
  * of that shape is a valid position (the page starts after it), so a client can never hold a
  * cursor that the API refuses once it has the right shape. CURSOR_PATTERN is that shape.
  */
-export const CURSOR_PATTERN = /^\d{1,15}\.[A-Za-z0-9_-]{0,400}$/;
+export const CURSOR_PATTERN = /^\d{1,13}\.[A-Za-z0-9_-]{0,400}$/;
 
 function encodeCursor(position: Position): string {
   return `${position.occurredAt.getTime()}.${Buffer.from(position.id, 'utf8').toString('base64url')}`;

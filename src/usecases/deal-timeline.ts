@@ -155,10 +155,10 @@ export function toActivityView(row: ActivityRow): ActivityView {
 }
 
 /**
- * A cursor is a keyset position, `<epoch milliseconds>.<base64url of the activity id>`; every
+ * A cursor is a keyset position, `<epoch milliseconds (at most 13 digits: before 2287, a date every database stores)>.<base64url of the activity id>`; every
  * string of that shape is a valid position, so the document's pattern is the whole rule.
  */
-export const ACTIVITY_CURSOR = /^\d{1,15}\.[A-Za-z0-9_-]{1,400}$/;
+export const ACTIVITY_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
 
 function encodeCursor(row: Pick<ActivityRow, 'occurredAt' | 'id'>): string {
   return `${row.occurredAt.getTime()}.${Buffer.from(row.id, 'utf8').toString('base64url')}`;

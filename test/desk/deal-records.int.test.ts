@@ -396,6 +396,10 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       path: 'occurredAt',
       message: expect.stringContaining('must not be in the future'),
     });
+    // A cursor in year 33658 was a 500 (the fuzzer found it): cursors have at most 13 digits of milliseconds.
+    const farFuture = await owner.get(`/api/deals/${dealId}/activities?before=999999999999999.QUFB`);
+    expect(farFuture.status).toBe(400);
+    expect((await owner.get(`/api/deals/${dealId}/activities?before=9999999999999.QUFB`)).status).toBe(200);
     const badPage = await owner.get(`/api/deals/${dealId}/activities?limit=0`);
     expect(badPage.status).toBe(400);
     expect(fieldPaths(badPage.body)).toEqual(['query.limit']);
