@@ -3,6 +3,7 @@
  * actor, in keyset pages. The cursor names the last entry shown (time and id), so a page never
  * repeats or skips entries when new ones arrive while someone pages.
  */
+import { encodeKeyset, parseKeyset, type KeysetPosition } from './keyset-cursor';
 import { approvalsInSight, dealsInSight, leadsInSight, type Sight } from './visibility';
 import type { Db, Prisma } from '../db/client';
 import type { AuditSubject } from '../db/audit-trail';
@@ -34,10 +35,7 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-interface Position {
-  occurredAt: Date;
-  id: string;
-}
+type Position = KeysetPosition;
 
 /** One page of a tenant's audit trail, newest first. */
 export async function listAudit(
@@ -87,15 +85,10 @@ function definedOnly(filter: AuditFilter): AuditFilter {
  */
 export const CURSOR_PATTERN = /^\d{1,13}\.[A-Za-z0-9_-]{0,400}$/;
 
-function encodeCursor(position: Position): string {
-  return `${position.occurredAt.getTime()}.${Buffer.from(position.id, 'utf8').toString('base64url')}`;
-}
+const encodeCursor = encodeKeyset;
 
 function decodeCursor(cursor: string): Position {
-  if (CURSOR_PATTERN.test(cursor)) {
-    const [millis, id] = cursor.split('.') as [string, string];
-    return { occurredAt: new Date(Number(millis)), id: Buffer.from(id, 'base64url').toString('utf8') };
-  }
+  if (CURSOR_PATTERN.test(cursor)) return parseKeyset(cursor);
   throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
     details: [
       {

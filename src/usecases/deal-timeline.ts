@@ -2,6 +2,7 @@
  * A deal's timeline: the calls, emails, meetings, demos and notes a rep logs, with outcomes, and
  * the materials sent (logged by the materials library). Newest first, paged by cursor.
  */
+import { encodeKeyset, parseKeyset } from './keyset-cursor';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
@@ -160,9 +161,7 @@ export function toActivityView(row: ActivityRow): ActivityView {
  */
 export const ACTIVITY_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
 
-function encodeCursor(row: Pick<ActivityRow, 'occurredAt' | 'id'>): string {
-  return `${row.occurredAt.getTime()}.${Buffer.from(row.id, 'utf8').toString('base64url')}`;
-}
+const encodeCursor = (row: Pick<ActivityRow, 'occurredAt' | 'id'>): string => encodeKeyset(row);
 
 function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
   if (!ACTIVITY_CURSOR.test(cursor)) {
@@ -170,6 +169,5 @@ function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
       details: [{ path: 'query.before', message: 'is not a cursor from a previous page (use nextCursor as given)' }],
     });
   }
-  const [millis, id] = cursor.split('.') as [string, string];
-  return { occurredAt: new Date(Number(millis)), id: Buffer.from(id, 'base64url').toString('utf8') };
+  return parseKeyset(cursor);
 }
