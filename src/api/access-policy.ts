@@ -58,7 +58,8 @@ const approval: RecordRule = { kind: 'approval', param: 'requestId', need: 'read
 export const POLICIES: Record<string, Policy> = {
   'GET /health': { access: 'public', why: 'load balancers and monitors probe it' },
   'GET /openapi.json': { access: 'public', why: 'the API description holds no data' },
-  'GET /': { access: 'public', why: 'the dashboard page signs in with a token; it holds no data' },
+  'GET /': { access: 'public', why: 'the workspace page signs in with a token; it holds no data' },
+  'GET /console': { access: 'public', why: 'the operations console page signs in with a token; it holds no data' },
   // Counts only, never a record; the handler refuses tokens of other tenants (the counts span them all).
   'GET /metrics': { access: 'token', scope: 'metrics', what: 'Reading the operations metrics' },
   'POST /api/webhooks/forms': { access: 'signature', why: 'form tools sign the body with the webhook secret' },

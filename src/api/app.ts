@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 import { renderDashboard } from './dashboard';
+import { workspaceRoutes } from './workspace';
 import { errorHandler } from './errors';
 import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
@@ -56,6 +57,8 @@ export interface AppDeps {
   abuse: AbuseConfig;
   /** The embedded mail server's mailbox, when it runs (development). */
   mailbox?: Mailbox;
+  /** Where the built workspace is (default dist/web). */
+  workspaceDir?: string;
   /** E-signature adapters whose webhooks this API accepts (`/api/webhooks/esign/<name>`). */
   signatureProviders?: readonly SignatureProvider[];
   /** The Temporal web UI the dashboard links to; null or unset shows no link. */
@@ -178,9 +181,12 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
-  app.get('/', (_req, res) => {
+  // The operations console (health, capture, rules): the page before the sales workspace.
+  app.get('/console', (_req, res) => {
     res.type('html').send(withNonce(renderDashboard({ temporalUiUrl: deps.temporalUiUrl ?? null }), cspNonce(res)));
   });
+  // The sales workspace: `/` and its page paths, and its built assets.
+  app.use(workspaceRoutes(deps.workspaceDir));
 
   app.use('/api', (req, _res, next) => {
     next(Object.assign(new Error(`No route ${req.method} ${req.originalUrl}.`), { status: 404 }));

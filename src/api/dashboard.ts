@@ -9,12 +9,12 @@ export interface DashboardSettings {
 const TEMPORAL_UI_LINK = '<a id="temporal-ui" hidden';
 
 /**
- * The dashboard page (src/web/index.html) with its configured links filled in on the server, so
+ * The dashboard page (src/web/console.html) with its configured links filled in on the server, so
  * they are right before any script runs and need no API call (nor a token) to find out.
  */
 export function renderDashboard(settings: DashboardSettings): string {
-  const page = readFileSync(new URL('../web/index.html', import.meta.url), 'utf8');
-  if (!page.includes(TEMPORAL_UI_LINK)) throw new Error(`src/web/index.html lost its "${TEMPORAL_UI_LINK}" link`);
+  const page = readFileSync(new URL('../web/console.html', import.meta.url), 'utf8');
+  if (!page.includes(TEMPORAL_UI_LINK)) throw new Error(`src/web/console.html lost its "${TEMPORAL_UI_LINK}" link`);
   if (settings.temporalUiUrl === null) return page;
   return page.replace(TEMPORAL_UI_LINK, `<a id="temporal-ui" href="${escapeAttribute(settings.temporalUiUrl)}"`);
 }

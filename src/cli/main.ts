@@ -88,6 +88,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Rebuilds the web workspace when its sources changed since `npm install` built it (a few seconds); never fatal. */
+async function ensureWorkspaceBuilt(logger: ReturnType<typeof createLogger>): Promise<void> {
+  try {
+    const { buildWorkspace } = await import('../web/build');
+    const result = await buildWorkspace();
+    if (result.built) logger.info({ dir: result.dir }, 'web workspace rebuilt from changed sources');
+  } catch (error) {
+    logger.warn({ err: error }, 'the web workspace did not build; the API and the operations console still run');
+  }
+}
+
 async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -110,6 +121,7 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     if (mode === 'worker' && config.workerMetricsPort !== undefined)
       await shutdown.add(await serveWorkerMetrics(config, db, logger));
     if (mode !== 'worker') {
+      await ensureWorkspaceBuilt(logger);
       const api = await shutdown.add(
         await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider }),
       );

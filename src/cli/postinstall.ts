@@ -22,3 +22,12 @@ if (process.env.LEADFLOW_SKIP_PROVISION === '1') {
     }
   }
 }
+
+// The sales workspace (src/web/app) is built here, so `npm install && npm start` needs no other step.
+try {
+  const { buildWorkspace } = await import('../web/build');
+  const result = await buildWorkspace();
+  console.log(`leadflow: web workspace ${result.built ? 'built' : 'already current'} in ${result.dir}`);
+} catch (error) {
+  console.warn(`leadflow: warning: the web workspace did not build: ${(error as Error).message}`);
+}

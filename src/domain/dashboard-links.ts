@@ -3,7 +3,7 @@
  * `/api/…` URL answers 401 in a browser (no token) and shows JSON at best. Pure.
  */
 
-/** The dashboard with one approval request opened (src/web/index.html handles `#/approvals/<id>`). */
+/** The workspace's page of one approval request (src/web/app; old `/#/approvals/<id>` links land there too). */
 export function approvalDashboardUrl(publicUrl: string, requestId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/#/approvals/${encodeURIComponent(requestId)}`;
+  return `${publicUrl.replace(/\/+$/, '')}/approvals/${encodeURIComponent(requestId)}`;
 }

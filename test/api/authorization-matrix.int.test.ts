@@ -70,6 +70,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /health': PUBLIC,
   'GET /openapi.json': PUBLIC,
   'GET /': PUBLIC,
+  'GET /console': PUBLIC,
   'GET /metrics': METRICS,
   'POST /api/webhooks/forms': SIGNED,
   'POST /api/webhooks/esign/{provider}': SIGNED,

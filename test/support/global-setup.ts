@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logger';
 import { findFreePort, startDevServer } from '../../src/temporal/dev-server';
 import { ensureTool, temporalCli, temporalTestServer } from '../../src/temporal/provision';
 import { bundleWorkflows } from '../../src/temporal/worker';
+import { buildWorkspace } from '../../src/web/build';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,6 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-test-'));
   const logger = createLogger('warn');
   const [cli, testServer] = await Promise.all([ensureTool(temporalCli), ensureTool(temporalTestServer)]);
+  // The browser tests open the workspace as served from dist/web: built from the current sources.
+  await buildWorkspace();
   const server = await startDevServer({
     binary: cli,
     port: await findFreePort(),

@@ -19,7 +19,7 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
   it('when a person signs in to the dashboard, then they see health, can capture a lead and find MQLs in the queue, and the browser refuses nothing under the security policy', async () => {
     const page = await browser.newPage();
     const refused = cspViolations(page);
-    await page.goto(system.url);
+    await page.goto(`${system.url}/console`);
     await expect.poll(() => page.locator('[data-check="temporal"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="database"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="rules"]').textContent()).toContain('up');
@@ -91,7 +91,7 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     const [mine, theirs] = mqls as [{ id: string; owner: string }, { id: string; owner: string }];
     expect(mine.owner).not.toBe(theirs.owner);
     const page = await browser.newPage();
-    await page.goto(system.url);
+    await page.goto(`${system.url}/console`);
     await page.fill('#signin input[name=token]', await system.personToken(mine.owner, 'rep'));
     await page.click('#signin button');
     await expect.poll(() => page.locator('#whoami').textContent()).toContain(mine.owner);
@@ -104,7 +104,7 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
   it("when a person signs in with an API token, then the dashboard says who they are for the rest of the tab's life, and a bad token is refused", async () => {
     const token = await system.personToken('dora.ops@example.com', 'revops');
     const page = await browser.newPage();
-    await page.goto(system.url);
+    await page.goto(`${system.url}/console`);
     await page.fill('#signin input[name=token]', 'lf_not-a-real-token');
     await page.click('#signin button');
     await expect.poll(() => page.locator('#signin-error').textContent()).toContain('The bearer token is malformed');

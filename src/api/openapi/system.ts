@@ -46,9 +46,26 @@ export const systemPaths = {
   },
   '/': {
     get: {
-      operationId: 'dashboard',
+      operationId: 'workspace',
       tags: ['system'],
-      summary: 'The web dashboard',
+      summary: 'The sales workspace',
+      description:
+        'The web workspace for sales people (My work, leads, pipeline board, deals, approvals, renewals). The same page answers its other paths (/leads, /leads/{id}, /board, /deals/{id}, /approvals, /approvals/{id}, /renewals); it holds no data and signs in with a token.',
+      responses: {
+        '200': { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+        '503': {
+          description: 'The workspace is not built (run npm install)',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+      },
+    },
+  },
+  '/console': {
+    get: {
+      operationId: 'console',
+      tags: ['system'],
+      summary: 'The operations console',
+      description: 'System health, lead capture, the MQL queue and the deal desk, for operators.',
       responses: { '200': { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
     },
   },

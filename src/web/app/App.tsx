@@ -1,0 +1,130 @@
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
+import { useEffect, useState } from 'preact/hooks';
+import { api, whenUnauthorised } from './lib/api';
+import { LANGUAGES, language, switchLanguage, t, type Language } from './lib/i18n';
+import { me, signOut, storedToken, type Me } from './lib/session';
+import { SignIn } from './views/SignIn';
+
+// Each view is its own chunk: the first load carries only the shell and the page it opens.
+const MyWork = lazy(() => import('./views/MyWork').then((m) => m.MyWork));
+const Leads = lazy(() => import('./views/Leads').then((m) => m.Leads));
+const LeadPage = lazy(() => import('./views/LeadPage').then((m) => m.LeadPage));
+const Board = lazy(() => import('./views/Board').then((m) => m.Board));
+const DealPage = lazy(() => import('./views/DealPage').then((m) => m.DealPage));
+const Approvals = lazy(() => import('./views/Approvals').then((m) => m.Approvals));
+const ApprovalPage = lazy(() => import('./views/ApprovalPage').then((m) => m.ApprovalPage));
+const Renewals = lazy(() => import('./views/Renewals').then((m) => m.Renewals));
+
+const NAV: { href: string; key: string }[] = [
+  { href: '/', key: 'nav.work' },
+  { href: '/leads', key: 'nav.leads' },
+  { href: '/board', key: 'nav.board' },
+  { href: '/approvals', key: 'nav.approvals' },
+  { href: '/renewals', key: 'nav.renewals' },
+];
+
+function Header({ person }: { person: Me }) {
+  const { path } = useLocation();
+  return (
+    <header class="top">
+      <a class="brand" href="/">
+        leadflow
+      </a>
+      <nav aria-label={t('nav.label')}>
+        <ul>
+          {NAV.map((item) => {
+            const current =
+              item.href === '/'
+                ? path === '/'
+                : path.startsWith(item.href) || (item.href === '/board' && path.startsWith('/deals'));
+            return (
+              <li key={item.href}>
+                <a href={item.href} aria-current={current ? 'page' : undefined}>
+                  {t(item.key)}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div class="who">
+        <label class="language">
+          <span class="visually-hidden">{t('app.language')}</span>
+          <select
+            id="language"
+            value={language.value}
+            onChange={(event) => void switchLanguage(event.currentTarget.value as Language)}
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l.code} value={l.code} lang={l.code}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span id="whoami">
+          {t('app.signedInAs', { name: person.name ?? person.email, role: t(`roles.${person.role}`) })}
+        </span>
+        <a href="/console" class="subtle">
+          {t('nav.console')}
+        </a>
+        <button
+          type="button"
+          class="subtle"
+          onClick={() => {
+            signOut();
+            location.assign('/');
+          }}
+        >
+          {t('app.signOut')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function NotFound() {
+  return (
+    <main id="main">
+      <h1>{t('app.notFound')}</h1>
+      <p>
+        <a href="/">{t('nav.work')}</a>
+      </p>
+    </main>
+  );
+}
+
+export function App() {
+  const [checking, setChecking] = useState(true);
+  useEffect(() => {
+    whenUnauthorised(() => signOut());
+    if (!storedToken()) return setChecking(false);
+    api<Me>('/api/me')
+      .then((person) => (me.value = person))
+      .catch(() => signOut())
+      .finally(() => setChecking(false));
+  }, []);
+  if (checking) return <p class="loading">{t('app.loading')}</p>;
+  if (!me.value) return <SignIn />;
+  return (
+    <LocationProvider>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <Header person={me.value} />
+      <ErrorBoundary>
+        <Router>
+          <Route path="/" component={MyWork} />
+          <Route path="/leads" component={Leads} />
+          <Route path="/leads/:id" component={LeadPage} />
+          <Route path="/board" component={Board} />
+          <Route path="/deals/:id" component={DealPage} />
+          <Route path="/approvals" component={Approvals} />
+          <Route path="/approvals/:id" component={ApprovalPage} />
+          <Route path="/renewals" component={Renewals} />
+          <Route default component={NotFound} />
+        </Router>
+      </ErrorBoundary>
+    </LocationProvider>
+  );
+}

@@ -1,0 +1,179 @@
+import { useState } from 'preact/hooks';
+import type { ApiError } from '../lib/api';
+import { api } from '../lib/api';
+import { formatDateTime, formatMoney, formatNumber, label, t } from '../lib/i18n';
+import { me } from '../lib/session';
+import { Problem } from './common';
+
+export interface ApprovalStep {
+  id: string;
+  level?: string;
+  assignee: string;
+  status: string;
+  dueAt?: string | null;
+  decidedAt?: string | null;
+  decidedBy?: string | null;
+  comment?: string | null;
+  delegatedFrom?: string | null;
+}
+export interface Approval {
+  id: string;
+  dealId: string;
+  status: string;
+  tier: string;
+  contentHash: string;
+  createdAt?: string;
+  deal?: { id: string; name: string; amountMinor?: string | number | null; currency?: string } | null;
+  dealName?: string | null;
+  requestedBy?: string | null;
+  reason?: string | null;
+  discount?: { percent?: number | string | null; amountMinor?: string | number | null; currency?: string } | null;
+  quote: {
+    id: string;
+    number: string;
+    version: number;
+    discountBp?: number | null;
+    currency?: string;
+    pricing?: { total: { listFormatted: string; netFormatted: string; effectiveDiscount: string } } | null;
+  };
+  steps: ApprovalStep[];
+  history?: { at: string; kind: string; actor?: string | null; comment?: string | null; text?: string }[];
+}
+
+/** The step the signed-in person decides: theirs if assigned, else the first pending one (as a delegate). */
+function myStep(approval: Approval): ApprovalStep | undefined {
+  const pending = approval.steps.filter((s) => s.status === 'pending');
+  return (
+    pending.find((s) => s.assignee === me.value?.email) ??
+    pending.find((s) => s.delegatedFrom === me.value?.email) ??
+    undefined
+  );
+}
+
+export function ApprovalCard({
+  approval,
+  onDecided,
+  open = false,
+}: {
+  approval: Approval;
+  onDecided: (text: string) => void;
+  open?: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [comment, setComment] = useState('');
+  const step = myStep(approval);
+  const dealName = approval.deal?.name ?? approval.dealName ?? approval.dealId;
+  const currency = approval.deal?.currency ?? approval.discount?.currency ?? approval.quote.currency ?? 'USD';
+  const percent =
+    approval.discount?.percent ?? (approval.quote.discountBp != null ? approval.quote.discountBp / 100 : null);
+  async function decide(decision: 'approve' | 'reject') {
+    if (!step || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<{ decision: string; requestStatus: string }>(
+        `/api/approvals/${approval.id}/steps/${step.id}/decision`,
+        {
+          method: 'POST',
+          body: { decision, comment, contentHash: approval.contentHash },
+        },
+      );
+      onDecided(
+        t('approvals.decided', {
+          decision: label('decisions', answer.decision),
+          deal: dealName,
+          status: label('approvalStatus', answer.requestStatus),
+        }),
+      );
+    } catch (caught) {
+      setError(caught as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <article
+      class={`approval card${open ? ' linked' : ''}`}
+      data-approval={approval.id}
+      aria-labelledby={`ap-${approval.id}`}
+      aria-busy={busy || undefined}
+    >
+      <h3 id={`ap-${approval.id}`}>
+        <a href={`/deals/${approval.dealId}`}>{dealName}</a> ·{' '}
+        {t('approvals.quote', { number: approval.quote.number, version: approval.quote.version })}
+      </h3>
+      <dl class="facts">
+        <div>
+          <dt>{t('approvals.value')}</dt>
+          <dd>
+            {approval.deal?.amountMinor != null
+              ? formatMoney(approval.deal.amountMinor, currency)
+              : (approval.quote.pricing?.total.netFormatted ?? '—')}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('approvals.discount')}</dt>
+          <dd class="discount">
+            {percent != null
+              ? formatNumber(Number(percent) / 100, { style: 'percent', maximumFractionDigits: 2 })
+              : '—'}
+            {approval.discount?.amountMinor != null && <> · {formatMoney(approval.discount.amountMinor, currency)}</>}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('approvals.tier')}</dt>
+          <dd>{approval.tier}</dd>
+        </div>
+        <div>
+          <dt>{t('approvals.askedBy')}</dt>
+          <dd>{approval.requestedBy ?? '—'}</dd>
+        </div>
+        {step?.dueAt && (
+          <div>
+            <dt>{t('approvals.due')}</dt>
+            <dd>{formatDateTime(step.dueAt)}</dd>
+          </div>
+        )}
+      </dl>
+      {approval.reason && <p class="reason">{t('approvals.why', { reason: approval.reason })}</p>}
+      <details>
+        <summary>{t('approvals.history')}</summary>
+        <ol class="timeline">
+          {(approval.history ?? []).map((h, i) => (
+            <li key={i}>
+              <time dateTime={h.at}>{formatDateTime(h.at)}</time> {h.text ?? label('approvalEvents', h.kind)}{' '}
+              {h.actor && <span class="subtle">· {h.actor}</span>}
+              {h.comment && <q>{h.comment}</q>}
+            </li>
+          ))}
+          {approval.steps.map((s) => (
+            <li key={s.id}>
+              {t('approvals.step', { level: s.level ?? '', who: s.assignee, status: label('stepStatus', s.status) })}
+              {s.delegatedFrom && <> ({t('approvals.for', { who: s.delegatedFrom })})</>}
+              {s.decidedAt && <> · {formatDateTime(s.decidedAt)}</>}
+              {s.comment && <q>{s.comment}</q>}
+            </li>
+          ))}
+        </ol>
+      </details>
+      {step ? (
+        <div class="decide">
+          <label>
+            {t('approvals.comment')}
+            <textarea rows={2} maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+          </label>
+          <button type="button" disabled={busy} onClick={() => void decide('approve')}>
+            {t('approvals.approve')}
+          </button>{' '}
+          <button type="button" class="reject" disabled={busy} onClick={() => void decide('reject')}>
+            {t('approvals.reject')}
+          </button>
+        </div>
+      ) : (
+        <p class="subtle">{t('approvals.notYours', { status: label('approvalStatus', approval.status) })}</p>
+      )}
+      <Problem error={error} />
+    </article>
+  );
+}

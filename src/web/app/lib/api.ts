@@ -1,0 +1,83 @@
+/**
+ * The API, as the workspace calls it: JSON in and out, the bearer token added, and every refusal
+ * turned into an ApiError that keeps the API's field-level messages for the form that sent it.
+ */
+import { storedToken } from './session';
+
+export interface FieldMessage {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldMessage[],
+  ) {
+    super(message);
+  }
+}
+
+/** Called on a 401, so that the app can ask the person to sign in again. */
+let onUnauthorised: () => void = () => {};
+export function whenUnauthorised(handler: () => void): void {
+  onUnauthorised = handler;
+}
+
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+  const token = storedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  if (init.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method: init.method ?? 'GET', headers, body });
+  } catch {
+    throw new ApiError(0, 'network', 'leadflow cannot be reached. Check your connection and try again.', []);
+  }
+  const text = await response.text();
+  const parsed: unknown = text ? safeJson(text) : null;
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string; fields?: FieldMessage[] } } | null)?.error;
+    if (response.status === 401) onUnauthorised();
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? `${response.status} ${response.statusText}`,
+      error?.fields ?? [],
+    );
+  }
+  return parsed as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A query string from the set values of `params` (undefined, null and '' are left out). */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** A form field's text ('' when absent or a file). */
+export function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}

@@ -1,0 +1,607 @@
+import { lazy, Suspense } from 'preact/compat';
+import { useEffect, useState } from 'preact/hooks';
+import { useRoute } from 'preact-iso';
+import type { ApiError } from '../lib/api';
+import { api, query, formText } from '../lib/api';
+import { formatDate, formatDateTime, formatMoney, label, t } from '../lib/i18n';
+import { useApi } from '../lib/use-api';
+import { Empty, Loading, Page, Problem, StageBadge } from '../components/common';
+import type { Graph, Stakeholder } from '../components/StakeholderMap';
+
+// Cytoscape is the largest library the workspace uses: only a deal's page loads it.
+const StakeholderMap = lazy(() => import('../components/StakeholderMap').then((m) => ({ default: m.StakeholderMap })));
+
+interface Deal {
+  id: string;
+  name: string;
+  leadId: string;
+  owner: string;
+  stage: string;
+  currency: string;
+  amountMinor: string | number | null;
+  acvMinor: string | number | null;
+  revision: number;
+  closeReason: string | null;
+  expectedCloseDate: string | null;
+  forecastCategory: string | null;
+  nextStep?: string | null;
+  nextStepDueOn?: string | null;
+  account: { id: string; name: string; domain: string | null };
+  journey: { stageEnteredAt?: string; warnings?: { message?: string }[]; stalled?: unknown } | null;
+  stageEvents: { fromStage: string | null; toStage: string; reason: string; occurredAt: string }[];
+  quotes: { id: string }[];
+  approvals: ApprovalSummary[];
+  meetings: Meeting[];
+  contract: Contract | null;
+}
+interface ApprovalSummary {
+  id: string;
+  status: string;
+  quoteId?: string;
+  version?: number;
+  requestedBy?: string;
+  createdAt?: string;
+  steps?: { id: string; approver: string; status: string; decidedAt?: string | null }[];
+}
+interface Meeting {
+  id: string;
+  kind: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  status?: string;
+  outcome?: string | null;
+  attendees?: { name: string; email?: string | null }[];
+}
+interface Contract {
+  id?: string;
+  status: string;
+  startsOn?: string | null;
+  endsOn?: string | null;
+  renewalReminderOn?: string | null;
+  signedAt?: string | null;
+}
+interface Needs {
+  revision: number;
+  summary: string | null;
+  needs: {
+    spin: { situation: string; problem: string; implication: string; needPayoff: string };
+    painPoints: string[];
+    businessGoals: string[];
+    objections: { objection: string; response: string | null; status: 'open' | 'answered' }[];
+  };
+}
+interface QuoteVersion {
+  version: number;
+  status: string;
+  totalMinor?: string | number;
+  currency?: string;
+  discountPercent?: string | number | null;
+  createdAt?: string;
+}
+interface Quote {
+  id: string;
+  name?: string;
+  currency?: string;
+  versions?: QuoteVersion[];
+  latestVersion?: number;
+  status?: string;
+}
+interface TimelineItem {
+  at: string;
+  kind: string;
+  title?: string;
+  summary?: string;
+  actor?: string | null;
+}
+
+const ROLES = ['economic-buyer', 'decision-maker', 'influencer', 'champion', 'user', 'blocker'];
+const INFLUENCE = ['low', 'medium', 'high'];
+
+function StakeholderForm({
+  dealId,
+  people,
+  editing,
+  done,
+}: {
+  dealId: string;
+  people: Stakeholder[];
+  editing: Stakeholder | null;
+  done: () => void;
+}) {
+  const [error, setError] = useState<ApiError | null>(null);
+  async function submit(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (name: string) => formText(form, name).trim() || null;
+    const body = {
+      name: text('name') ?? '',
+      email: text('email'),
+      title: text('title'),
+      role: formText(form, 'role'),
+      influence: formText(form, 'influence'),
+      reportsToId: text('reportsToId'),
+    };
+    try {
+      if (editing) await api(`/api/deals/${dealId}/stakeholders/${editing.id}`, { method: 'PATCH', body });
+      else await api(`/api/deals/${dealId}/stakeholders`, { method: 'POST', body });
+      setError(null);
+      (event.currentTarget as HTMLFormElement | null)?.reset();
+      done();
+    } catch (caught) {
+      setError(caught as ApiError);
+    }
+  }
+  const fieldError = (name: string) =>
+    error?.fields.find((f) => f.path === name || f.path.endsWith(`.${name}`))?.message;
+  const key = editing?.id ?? 'new';
+  return (
+    <form
+      key={key}
+      onSubmit={(event) => void submit(event)}
+      class="grid-form"
+      id="stakeholder-form"
+      aria-labelledby="stakeholder-form-title"
+      noValidate
+    >
+      <h3 id="stakeholder-form-title">
+        {editing ? t('deal.editStakeholder', { name: editing.name }) : t('deal.addStakeholder')}
+      </h3>
+      <label>
+        {t('deal.name')}
+        <input
+          name="name"
+          required
+          maxLength={200}
+          defaultValue={editing?.name ?? ''}
+          aria-invalid={fieldError('name') ? true : undefined}
+        />
+        {fieldError('name') && <span class="field-error">{fieldError('name')}</span>}
+      </label>
+      <label>
+        {t('deal.email')}
+        <input
+          name="email"
+          type="email"
+          maxLength={254}
+          defaultValue={editing?.email ?? ''}
+          aria-invalid={fieldError('email') ? true : undefined}
+        />
+        {fieldError('email') && <span class="field-error">{fieldError('email')}</span>}
+      </label>
+      <label>
+        {t('deal.jobTitle')}
+        <input name="title" maxLength={200} defaultValue={editing?.title ?? ''} />
+      </label>
+      <label>
+        {t('deal.role')}
+        <select name="role" defaultValue={editing?.role ?? 'influencer'}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {label('roles', r)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('deal.influence')}
+        <select name="influence" defaultValue={editing?.influence ?? 'medium'}>
+          {INFLUENCE.map((i) => (
+            <option key={i} value={i}>
+              {label('influence', i)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('deal.reportsTo')}
+        <select name="reportsToId" defaultValue={editing?.reportsToId ?? ''}>
+          <option value="">{t('deal.nobody')}</option>
+          {people
+            .filter((p) => p.id !== editing?.id)
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+        </select>
+      </label>
+      <div class="actions">
+        <button type="submit">{editing ? t('app.save') : t('deal.add')}</button>
+        {editing && (
+          <button type="button" class="subtle" onClick={done}>
+            {t('app.cancel')}
+          </button>
+        )}
+      </div>
+      <Problem error={error} />
+    </form>
+  );
+}
+
+function Stakeholders({ dealId }: { dealId: string }) {
+  const { data: graph, error, reload } = useApi<Graph>(`/api/deals/${dealId}/stakeholders/graph`);
+  const [editing, setEditing] = useState<Stakeholder | null>(null);
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+  if (error) return <Problem error={error} />;
+  if (!graph) return <Loading />;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  async function engaged(person: Stakeholder) {
+    try {
+      await api(`/api/deals/${dealId}/stakeholders/${person.id}/engaged`, { method: 'POST', body: {} });
+      reload();
+    } catch (caught) {
+      setActionError(caught as ApiError);
+    }
+  }
+  return (
+    <>
+      <Suspense fallback={<Loading />}>
+        <StakeholderMap graph={graph} />
+      </Suspense>
+      <Problem error={actionError} />
+      <table class="list" id="stakeholders">
+        <caption class="visually-hidden">{t('deal.stakeholders')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('deal.name')}</th>
+            <th scope="col">{t('deal.role')}</th>
+            <th scope="col">{t('deal.influence')}</th>
+            <th scope="col">{t('deal.reportsTo')}</th>
+            <th scope="col">{t('deal.engaged')}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t('app.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {graph.nodes.map((person) => (
+            <tr key={person.id}>
+              <td>
+                {person.name}
+                {person.title && <div class="subtle">{person.title}</div>}
+              </td>
+              <td>{label('roles', person.role)}</td>
+              <td>{label('influence', person.influence)}</td>
+              <td>{person.reportsToId ? (byId.get(person.reportsToId)?.name ?? '—') : '—'}</td>
+              <td>
+                {person.engagedAt ? (
+                  formatDate(person.engagedAt)
+                ) : (
+                  <button type="button" class="subtle" onClick={() => void engaged(person)}>
+                    {t('deal.markEngaged', { name: person.name })}
+                  </button>
+                )}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  class="subtle"
+                  onClick={() => setEditing(person)}
+                  aria-label={t('deal.editStakeholder', { name: person.name })}
+                >
+                  {t('app.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <StakeholderForm
+        dealId={dealId}
+        people={graph.nodes}
+        editing={editing}
+        done={() => {
+          setEditing(null);
+          reload();
+        }}
+      />
+    </>
+  );
+}
+
+function listFrom(text: FormDataEntryValue | null): string[] {
+  return (typeof text === 'string' ? text : '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+function NeedsEditor({ dealId }: { dealId: string }) {
+  const { data, error, reload } = useApi<Needs>(`/api/deals/${dealId}/needs`);
+  const [saveError, setSaveError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [objections, setObjections] = useState<Needs['needs']['objections'] | null>(null);
+  useEffect(() => setObjections(data?.needs.objections ?? null), [data]);
+  if (error) return <Problem error={error} />;
+  if (!data || !objections) return <Loading />;
+  async function submit(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const spin = Object.fromEntries(
+      ['situation', 'problem', 'implication', 'needPayoff'].map((k) => [k, formText(form, k)]),
+    );
+    try {
+      await api(`/api/deals/${dealId}/needs`, {
+        method: 'PUT',
+        headers: { 'if-match': `"${data!.revision}"` },
+        body: {
+          spin,
+          painPoints: listFrom(form.get('painPoints')),
+          businessGoals: listFrom(form.get('businessGoals')),
+          objections: objections!
+            .filter((o) => o.objection.trim())
+            .map((o) => ({ ...o, response: o.response?.trim() || null })),
+          summary: formText(form, 'summary').trim() || null,
+        },
+      });
+      setSaveError(null);
+      setSaved(true);
+      reload();
+    } catch (caught) {
+      setSaved(false);
+      setSaveError(caught as ApiError);
+    }
+  }
+  const spin = data.needs.spin;
+  return (
+    <form onSubmit={(event) => void submit(event)} id="needs-form" class="stack-form" key={data.revision}>
+      <fieldset>
+        <legend>{t('deal.spin')}</legend>
+        {(['situation', 'problem', 'implication', 'needPayoff'] as const).map((k) => (
+          <label key={k}>
+            {t(`spin.${k}`)}
+            <textarea name={k} rows={2} maxLength={4000} defaultValue={spin[k]} />
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('deal.painPoints')} <span class="subtle">{t('deal.onePerLine')}</span>
+        <textarea name="painPoints" rows={3} defaultValue={data.needs.painPoints.join('\n')} />
+      </label>
+      <label>
+        {t('deal.businessGoals')} <span class="subtle">{t('deal.onePerLine')}</span>
+        <textarea name="businessGoals" rows={3} defaultValue={data.needs.businessGoals.join('\n')} />
+      </label>
+      <fieldset id="objections">
+        <legend>{t('deal.objections')}</legend>
+        {objections.map((o, i) => (
+          <div class="objection" key={i}>
+            <label>
+              {t('deal.objection', { n: i + 1 })}
+              <input
+                value={o.objection}
+                maxLength={500}
+                onInput={(e) =>
+                  setObjections(objections.map((x, j) => (j === i ? { ...x, objection: e.currentTarget.value } : x)))
+                }
+              />
+            </label>
+            <label>
+              {t('deal.response')}
+              <input
+                value={o.response ?? ''}
+                maxLength={2000}
+                onInput={(e) =>
+                  setObjections(objections.map((x, j) => (j === i ? { ...x, response: e.currentTarget.value } : x)))
+                }
+              />
+            </label>
+            <label>
+              {t('deal.objectionStatus')}
+              <select
+                value={o.status}
+                onChange={(e) =>
+                  setObjections(
+                    objections.map((x, j) =>
+                      j === i ? { ...x, status: e.currentTarget.value as 'open' | 'answered' } : x,
+                    ),
+                  )
+                }
+              >
+                <option value="open">{t('deal.open')}</option>
+                <option value="answered">{t('deal.answered')}</option>
+              </select>
+            </label>
+          </div>
+        ))}
+        <button
+          type="button"
+          class="subtle"
+          onClick={() => setObjections([...objections, { objection: '', response: null, status: 'open' }])}
+        >
+          {t('deal.addObjection')}
+        </button>
+      </fieldset>
+      <label>
+        {t('deal.summary')}
+        <textarea name="summary" rows={3} maxLength={4000} defaultValue={data.summary ?? ''} />
+      </label>
+      <div class="actions">
+        <button type="submit">{t('app.save')}</button>
+        {saved && (
+          <span role="status" class="ok">
+            {t('app.saved')}
+          </span>
+        )}
+      </div>
+      <Problem error={saveError} />
+    </form>
+  );
+}
+
+function Quotes({ dealId }: { dealId: string }) {
+  const { data, error } = useApi<{ quotes: Quote[] }>(`/api/deals/${dealId}/quotes`);
+  const [diff, setDiff] = useState<{ quoteId: string; text: unknown } | null>(null);
+  if (error) return <Problem error={error} />;
+  if (!data) return <Loading />;
+  if (data.quotes.length === 0) return <Empty>{t('deal.noQuotes')}</Empty>;
+  async function showDiff(quote: Quote, from: number, to: number) {
+    const answer = await api<unknown>(`/api/quotes/${quote.id}/diff${query({ from, to })}`);
+    setDiff({ quoteId: quote.id, text: answer });
+  }
+  return (
+    <div id="quotes">
+      {data.quotes.map((quote) => {
+        const versions = quote.versions ?? [];
+        return (
+          <div key={quote.id} class="quote">
+            <h3>{quote.name ?? quote.id}</h3>
+            <table class="list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('deal.version')}</th>
+                  <th scope="col">{t('deal.status')}</th>
+                  <th scope="col" class="num">
+                    {t('deal.total')}
+                  </th>
+                  <th scope="col">{t('deal.created')}</th>
+                  <th scope="col">
+                    <span class="visually-hidden">{t('app.actions')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {versions.map((v, i) => (
+                  <tr key={v.version}>
+                    <td>v{v.version}</td>
+                    <td>{label('quoteStatus', v.status)}</td>
+                    <td class="num">
+                      {v.totalMinor !== undefined
+                        ? formatMoney(v.totalMinor, v.currency ?? quote.currency ?? 'USD')
+                        : '—'}
+                    </td>
+                    <td>{formatDateTime(v.createdAt)}</td>
+                    <td>
+                      {i > 0 && (
+                        <button
+                          type="button"
+                          class="subtle"
+                          onClick={() => void showDiff(quote, versions[i - 1]!.version, v.version)}
+                        >
+                          {t('deal.diff', { from: versions[i - 1]!.version, to: v.version })}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {diff?.quoteId === quote.id && <pre class="diff">{JSON.stringify(diff.text, null, 2)}</pre>}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function Timeline({ dealId }: { dealId: string }) {
+  const { data, error } = useApi<{ items: TimelineItem[] }>(`/api/deals/${dealId}/timeline`);
+  if (error) return <Problem error={error} />;
+  if (!data) return <Loading />;
+  return (
+    <ol class="timeline" id="deal-timeline">
+      {data.items.map((item, i) => (
+        <li key={i} class={`tl-${item.kind}`}>
+          <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
+          <span class="badge">{label('timeline', item.kind)}</span> <span>{item.title ?? item.summary}</span>
+          {item.actor && <span class="subtle"> · {item.actor}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function DealPage() {
+  const { params } = useRoute();
+  const dealId = encodeURIComponent(params.id ?? '');
+  const { data: deal, error } = useApi<Deal>(`/api/deals/${dealId}`);
+  useEffect(() => {
+    if (deal) document.title = `${deal.name} · leadflow`;
+  }, [deal]);
+  if (error)
+    return (
+      <Page title={t('deal.title')}>
+        <Problem error={error} />
+      </Page>
+    );
+  if (!deal) return <Loading />;
+  return (
+    <Page
+      title={
+        <>
+          {deal.name} <StageBadge stage={deal.stage} />
+        </>
+      }
+    >
+      <p class="lede">
+        {deal.account.name} · {formatMoney(deal.amountMinor, deal.currency)} ·{' '}
+        {t('deal.ownedBy', { owner: deal.owner })}
+        {deal.expectedCloseDate && <> · {t('deal.closes', { when: formatDate(deal.expectedCloseDate) })}</>} ·{' '}
+        <a href={`/leads/${deal.leadId}`}>{t('deal.lead')}</a>
+      </p>
+      {deal.nextStep && (
+        <p class="next-step">{t('board.nextStep', { step: deal.nextStep, when: formatDate(deal.nextStepDueOn) })}</p>
+      )}
+      <section aria-labelledby="map-title" class="card">
+        <h2 id="map-title">{t('deal.stakeholders')}</h2>
+        <Stakeholders dealId={dealId} />
+      </section>
+      <section aria-labelledby="needs-title" class="card">
+        <h2 id="needs-title">{t('deal.needs')}</h2>
+        <NeedsEditor dealId={dealId} />
+      </section>
+      <div class="columns">
+        <section aria-labelledby="meetings-title" class="card">
+          <h2 id="meetings-title">{t('deal.meetings')}</h2>
+          {deal.meetings.length === 0 ? (
+            <Empty>{t('deal.noMeetings')}</Empty>
+          ) : (
+            <ul id="meetings">
+              {deal.meetings.map((m) => (
+                <li key={m.id}>
+                  <strong>{m.title}</strong> · {label('meetingKinds', m.kind)} · {formatDateTime(m.startsAt)}
+                  {m.outcome && <div class="subtle">{m.outcome}</div>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section aria-labelledby="approvals-title" class="card">
+          <h2 id="approvals-title">{t('deal.approvalsAndContract')}</h2>
+          {deal.approvals.length === 0 ? (
+            <Empty>{t('deal.noApprovals')}</Empty>
+          ) : (
+            <ul>
+              {deal.approvals.map((a) => (
+                <li key={a.id}>
+                  <a href={`/approvals/${a.id}`}>{t('deal.approvalLink', { id: a.id })}</a> ·{' '}
+                  {label('approvalStatus', a.status)}
+                </li>
+              ))}
+            </ul>
+          )}
+          {deal.contract ? (
+            <p id="contract">
+              {t('deal.contract', {
+                status: label('contractStatus', deal.contract.status),
+                from: formatDate(deal.contract.startsOn),
+                to: formatDate(deal.contract.endsOn),
+              })}
+            </p>
+          ) : (
+            <Empty>{t('deal.noContract')}</Empty>
+          )}
+        </section>
+      </div>
+      <section aria-labelledby="quotes-title" class="card">
+        <h2 id="quotes-title">{t('deal.quotes')}</h2>
+        <Quotes dealId={dealId} />
+      </section>
+      <section aria-labelledby="timeline-title" class="card">
+        <h2 id="timeline-title">{t('deal.timeline')}</h2>
+        <Timeline dealId={dealId} />
+      </section>
+    </Page>
+  );
+}

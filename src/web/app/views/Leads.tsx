@@ -1,0 +1,152 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiError } from '../lib/api';
+import { api, query } from '../lib/api';
+import { formatRelative, label, t } from '../lib/i18n';
+import { me } from '../lib/session';
+import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
+
+export interface LeadRow {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  stage: string;
+  score: number;
+  ownerId: string | null;
+  queue: string | null;
+  source: string;
+  slaStatus: string | null;
+  slaDueAt: string | null;
+  createdAt: string;
+}
+
+const STAGES = ['new', 'engaged', 'mql', 'sql', 'nurture', 'disqualified', 'converted'];
+
+/** Leads: search by name, email or company, filter by stage and owner, sort by score or age. */
+export function Leads() {
+  const params = new URLSearchParams(location.search);
+  const [q, setQ] = useState(params.get('q') ?? '');
+  const [stage, setStage] = useState(params.get('stage') ?? '');
+  const [owner, setOwner] = useState(params.get('owner') ?? '');
+  const [sort, setSort] = useState(params.get('sort') ?? 'score');
+  const [rows, setRows] = useState<LeadRow[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const filters = { q: q.trim() || undefined, stage: stage || undefined, owner: owner || undefined, sort, limit: 50 };
+  async function load(after?: string) {
+    try {
+      const answer = await api<{ leads: LeadRow[]; nextCursor: string | null }>(
+        `/api/leads${query({ ...filters, cursor: after })}`,
+      );
+      setRows((previous) => (after && previous ? [...previous, ...answer.leads] : answer.leads));
+      setCursor(answer.nextCursor);
+      setError(null);
+    } catch (caught) {
+      setError(caught as ApiError);
+    }
+  }
+  useEffect(() => {
+    // The address keeps the search, so a reload or a shared link shows the same list.
+    const search = query({
+      q: filters.q,
+      stage: filters.stage,
+      owner: filters.owner,
+      sort: sort === 'score' ? undefined : sort,
+    });
+    history.replaceState(null, '', `/leads${search}`);
+    const timer = setTimeout(() => void load(), 200);
+    return () => clearTimeout(timer);
+  }, [q, stage, owner, sort]);
+
+  return (
+    <Page title={t('leads.title')}>
+      <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          {t('leads.search')}
+          <input
+            id="lead-search"
+            type="search"
+            value={q}
+            placeholder={t('leads.searchHint')}
+            onInput={(event) => setQ(event.currentTarget.value)}
+          />
+        </label>
+        <label>
+          {t('leads.stage')}
+          <select id="lead-stage" value={stage} onChange={(event) => setStage(event.currentTarget.value)}>
+            <option value="">{t('leads.anyStage')}</option>
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {label('stages', s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('leads.owner')}
+          <select id="lead-owner" value={owner} onChange={(event) => setOwner(event.currentTarget.value)}>
+            <option value="">{t('leads.anyOwner')}</option>
+            {me.value && <option value={me.value.email}>{t('leads.mine')}</option>}
+          </select>
+        </label>
+        <label>
+          {t('leads.sort')}
+          <select id="lead-sort" value={sort} onChange={(event) => setSort(event.currentTarget.value)}>
+            <option value="score">{t('leads.byScore')}</option>
+            <option value="newest">{t('leads.byNewest')}</option>
+          </select>
+        </label>
+      </form>
+      <Problem error={error} />
+      {rows === null && !error ? (
+        <Loading />
+      ) : rows && rows.length === 0 ? (
+        <Empty>{t('leads.none')}</Empty>
+      ) : (
+        rows && (
+          <table class="list" id="lead-list">
+            <caption class="visually-hidden">{t('leads.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('leads.name')}</th>
+                <th scope="col">{t('leads.company')}</th>
+                <th scope="col">{t('leads.stage')}</th>
+                <th scope="col" class="num">
+                  {t('leads.score')}
+                </th>
+                <th scope="col">{t('leads.owner')}</th>
+                <th scope="col">{t('leads.source')}</th>
+                <th scope="col">{t('leads.created')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((lead) => (
+                <tr key={lead.id}>
+                  <td>
+                    <a href={`/leads/${lead.id}`}>{personName(lead)}</a>
+                    <div class="subtle">{lead.email}</div>
+                  </td>
+                  <td>{lead.company ?? '—'}</td>
+                  <td>
+                    <StageBadge stage={lead.stage} />
+                  </td>
+                  <td class="num">{lead.score}</td>
+                  <td>{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</td>
+                  <td>{label('sources', lead.source)}</td>
+                  <td>{formatRelative(lead.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      )}
+      {cursor && (
+        <button type="button" onClick={() => void load(cursor)}>
+          {t('app.more')}
+        </button>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,221 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
+import { chromiumAvailable, cspViolations, launchChromium } from './browser';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now (injected over CDP, which the CSP does not govern). */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations: AxeViolation[] = await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The sales workspace in a real headless Chromium against the real system, as a rep and a manager use it. */
+describe.skipIf(!chromiumAvailable)('sales workspace', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let rep: string;
+  const REP = 'alice.chen@example.com';
+
+  async function signIn(token: string, path = '/'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${system.url}${path}`);
+    await page.fill('#token', token);
+    await page.click('#signin button');
+    await page.locator('#whoami').waitFor();
+    return page;
+  }
+
+  /** An MQL routed to the rep (the shipped routing sends enterprise North America to Alice's pool). */
+  async function mql(email: string, company: string): Promise<string> {
+    const created = await http(`${system.url}/api/leads`, {
+      body: {
+        email,
+        firstName: email.split('@')[0],
+        lastName: 'Tester',
+        company,
+        title: 'VP Engineering',
+        source: 'events',
+        attributes: { employees: 1200, industry: 'software', region: 'north-america' },
+      },
+    });
+    const id = created.body.id as string;
+    await http(`${system.url}/api/leads/${id}/events`, { body: { type: 'pricing-page-visit' } });
+    await expect
+      .poll(async () => (await http(`${system.url}/api/leads/${id}`)).body.ownerId, { timeout: 30_000 })
+      .toBeTruthy();
+    // Routing weighs a pool of three reps: the test's rep takes the lead over, whoever it went to.
+    if ((await http(`${system.url}/api/leads/${id}`)).body.ownerId !== REP)
+      await http(`${system.url}/api/leads/${id}/reassign`, { body: { repEmail: REP, reason: 'test: Alice works it' } });
+    await expect
+      .poll(async () => (await http(`${system.url}/api/leads/${id}`)).body.ownerId, { timeout: 30_000 })
+      .toBe(REP);
+    return id;
+  }
+
+  async function dealFor(email: string, company: string): Promise<string> {
+    const id = await mql(email, company);
+    await http(`${system.url}/api/leads/${id}/bant`, {
+      body: { budget: 'confirmed', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' },
+    });
+    const converted = await http(`${system.url}/api/leads/${id}/convert`, { body: {} });
+    return converted.body.dealId as string;
+  }
+
+  beforeAll(async () => {
+    system = await startTestSystem('sqlite');
+    browser = await launchChromium();
+    rep = await system.personToken(REP, 'rep', { name: 'Alice Chen' });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('when a rep switches the language to Chinese, then the workspace speaks it, formats for it and keeps it after a reload', async () => {
+    const page = await signIn(rep, '/leads');
+    const refused = cspViolations(page);
+    expect(await page.getByRole('link', { name: 'Leads' }).getAttribute('aria-current')).toBe('page');
+    await page.selectOption('#language', 'zh-CN');
+    await expect.poll(() => page.getByRole('navigation').textContent()).toContain('我的工作');
+    expect(await page.getByRole('navigation').textContent()).toContain('销售管道');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.locator('h1').textContent()).toBe('线索');
+    expect(await page.locator('#whoami').textContent()).toBe('Alice Chen（销售代表）');
+    await page.reload();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('线索');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.selectOption('#language', 'en');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Leads');
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('when a rep works an MQL from the lead list, then they read its score as sentences, qualify it on BANT and convert it into a deal', async () => {
+    const leadId = await mql('ada@analytical.io', 'Analytical Engines');
+    const page = await signIn(rep, '/leads');
+    const refused = cspViolations(page);
+    const row = page.locator('#lead-list tbody tr', { hasText: 'Analytical Engines' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('MQL');
+    await row.getByRole('link').click();
+    await expect.poll(() => page.url()).toBe(`${system.url}/leads/${leadId}`);
+    await expect.poll(() => page.locator('#score-breakdown').textContent()).toContain('+15 Pricing page visit');
+    expect(await page.locator('#score-breakdown').textContent()).toContain('+25 1,000+ employees');
+    expect(await page.locator('#sla-clock').textContent()).toMatch(/Running/);
+    expect(await page.locator('#lead-timeline').textContent()).toContain('MQL: score');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // A weak answer leaves it an MQL and says what is missing; a full one makes it an SQL.
+    await page.selectOption('#bant select[name=budget]', 'none');
+    await page.selectOption('#bant select[name=authority]', 'decision-maker');
+    await page.selectOption('#bant select[name=need]', 'confirmed');
+    await page.selectOption('#bant select[name=timeline]', 'this-quarter');
+    await page.click('#bant button[type=submit]');
+    await expect.poll(() => page.locator('#bant-result').textContent()).toContain('Not an SQL yet');
+    await page.selectOption('#bant select[name=budget]', 'confirmed');
+    await page.click('#bant button[type=submit]');
+    await expect.poll(() => page.locator('#bant-result').textContent()).toContain('now an SQL');
+    await page.click('#convert');
+    await expect.poll(() => page.url()).toMatch(new RegExp(`${system.url}/deals/dl_`));
+    const dealId = page.url().split('/deals/')[1]!;
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Needs analysis');
+    const deal = await http(`${system.url}/api/deals/${dealId}`, { headers: bearer(rep) });
+    expect(deal.body).toMatchObject({ leadId, owner: REP, stage: 'needs-analysis' });
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('when a rep adds and edits stakeholders, then the relationship map redraws with the people, the reporting line and the warning', async () => {
+    const dealId = await dealFor('grace@compilers.io', 'Compilers Inc');
+    const page = await signIn(rep, `/deals/${dealId}`);
+    const refused = cspViolations(page);
+    const map = page.locator('#stakeholder-map');
+    await expect.poll(() => map.getAttribute('data-ready')).toBe('true');
+    expect(await map.getAttribute('data-nodes')).toBe('1');
+    expect(await map.getAttribute('aria-label')).toBe('Relationship map: 1 people, 0 reporting lines');
+
+    const form = page.locator('#stakeholder-form');
+    await form.getByLabel('Name').fill('Jean Sammet');
+    await form.getByLabel('Email').fill('jean@compilers.io');
+    await form.getByLabel('Job title').fill('CEO');
+    await form.locator('select[name=role]').selectOption('decision-maker');
+    await form.locator('select[name=influence]').selectOption('high');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => map.getAttribute('data-nodes')).toBe('2');
+    await expect
+      .poll(() => page.locator('#map-warnings').textContent())
+      .toContain('No decision maker has engaged yet (Jean Sammet)');
+
+    // Grace reports to Jean: an arrow appears in the map.
+    await page.getByRole('button', { name: 'Edit grace Tester' }).click();
+    await form.locator('select[name=reportsToId]').selectOption({ label: 'Jean Sammet' });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => map.getAttribute('data-edges')).toBe('1');
+    expect(await map.getAttribute('aria-label')).toBe('Relationship map: 2 people, 1 reporting lines');
+    expect(await page.locator('#stakeholders').textContent()).toContain('Jean Sammet');
+
+    // A bad email is refused with the API's field message beside the form; nothing is added.
+    await form.getByLabel('Name').fill('Nobody');
+    await form.getByLabel('Email').fill('not-an-email');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => form.locator('.field-error').first().textContent()).toMatch(/email/i);
+    expect(await map.getAttribute('data-nodes')).toBe('2');
+
+    // Marking the decision maker engaged clears the warning.
+    await page.getByRole('button', { name: 'Mark Jean Sammet engaged' }).click();
+    await expect.poll(() => page.locator('#map-warnings').count()).toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('when a rep drags a deal to a stage its exit criteria refuse, then the card goes back with the reasons; after the needs summary the same move goes through', async () => {
+    const dealId = await dealFor('barbara@liskov.io', 'Liskov Labs');
+    const page = await signIn(rep, '/board');
+    const refused = cspViolations(page);
+    const card = page.locator(`.deal-card[data-deal="${dealId}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.evaluate((el) => el.closest('section')?.getAttribute('data-stage'))).toBe('needs-analysis');
+
+    await card.dragTo(page.locator('section[data-stage="presentation"]'));
+    await expect.poll(() => card.locator('.refusal').textContent()).toContain('record a needs-analysis summary');
+    expect(await card.evaluate((el) => el.closest('section')?.getAttribute('data-stage'))).toBe('needs-analysis');
+    expect((await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('needs-analysis');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await page.goto(`${system.url}/deals/${dealId}`);
+    await page.locator('#needs-form').getByLabel('Needs summary').fill('Wants audit-ready reporting by Q3.');
+    await page.locator('#needs-form').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#needs-form [role=status]').textContent()).toBe('Saved.');
+
+    await page.goto(`${system.url}/board`);
+    await expect.poll(() => card.count()).toBe(1);
+    await card.dragTo(page.locator('section[data-stage="presentation"]'));
+    await expect
+      .poll(() => card.evaluate((el) => el.closest('section')?.getAttribute('data-stage')))
+      .toBe('presentation');
+    await expect.poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('presentation');
+    expect(await card.locator('.refusal').count()).toBe(0);
+
+    // Without a mouse: the card's "move to" list does the same.
+    await card.getByLabel('Move Liskov Labs opportunity to').selectOption('needs-analysis');
+    await expect.poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('needs-analysis');
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+});
