@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type Response } from 'express';
 import { WEB_DIST } from '../web/build';
 
 /** The workspace's page paths (src/web/app/App.tsx has the same routes). */
@@ -32,11 +32,18 @@ export function workspaceRoutes(dist = WEB_DIST): Router {
     '/assets',
     express.static(join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   );
-  router.get(WORKSPACE_PATHS as RegExp[], (_req, res) => {
+  const sendPage = (res: Response) => {
     const page = join(dist, 'index.html');
     if (!existsSync(page)) return void res.status(503).type('html').send(NOT_BUILT);
     // The page names the current build's assets: it is never cached, they always are.
     res.set('cache-control', 'no-cache').type('html').send(readFileSync(page, 'utf8'));
+  };
+  router.get('/', (_req, res) => sendPage(res));
+  // The other page paths are the same document (OpenAPI describes them under `/`).
+  router.use((req, res, next) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && WORKSPACE_PATHS.some((path) => path.test(req.path)))
+      return sendPage(res);
+    next();
   });
   return router;
 }
