@@ -60,7 +60,7 @@ describe('leadflow start as a process', () => {
     };
     const first = leadflow(['start'], env);
     const [, apiUrl] = await waitForOutput(first, /API\s+(http:\/\/\S+)\/api/);
-    expect(first.output()).toMatch(/Dashboard\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(first.output()).toMatch(/Workspace\s+http:\/\/127\.0\.0\.1:\d+\//);
     expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
 
     const created = await api(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'events' } });
