@@ -19,6 +19,7 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/approvals\/?$/,
   /^\/approvals\/[^/]+$/,
   /^\/renewals\/?$/,
+  /^\/analytics\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>

@@ -13,6 +13,7 @@ const Board = lazy(() => import('./views/Board').then((m) => m.Board));
 const DealPage = lazy(() => import('./views/DealPage').then((m) => m.DealPage));
 const Approvals = lazy(() => import('./views/Approvals').then((m) => m.Approvals));
 const ApprovalPage = lazy(() => import('./views/ApprovalPage').then((m) => m.ApprovalPage));
+const Analytics = lazy(() => import('./views/Analytics').then((m) => m.Analytics));
 const Renewals = lazy(() => import('./views/Renewals').then((m) => m.Renewals));
 
 const NAV: { href: string; key: string }[] = [
@@ -21,6 +22,7 @@ const NAV: { href: string; key: string }[] = [
   { href: '/board', key: 'nav.board' },
   { href: '/approvals', key: 'nav.approvals' },
   { href: '/renewals', key: 'nav.renewals' },
+  { href: '/analytics', key: 'nav.analytics' },
 ];
 
 function Header({ person }: { person: Me }) {
@@ -122,6 +124,7 @@ export function App() {
           <Route path="/approvals" component={Approvals} />
           <Route path="/approvals/:id" component={ApprovalPage} />
           <Route path="/renewals" component={Renewals} />
+          <Route path="/analytics" component={Analytics} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>
