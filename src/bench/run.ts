@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the rules benchmark, then the analytics benchmark (./analytics.ts). Arguments:
- * `rules` or `analytics` runs only that one; `--leads=N` (default 2000), `--runs=N` (default 5) and
+ * `npm run bench`: the rules benchmark, the analytics benchmark (./analytics.ts), then the
+ * workspace benchmark (./workspace.ts: the pipeline board in Chromium, `--deals=N`). Arguments:
+ * `rules`, `analytics` or `workspace` runs only that one; `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline`.
  *
@@ -21,6 +22,7 @@ import type { Ruleset } from '../rules/ruleset';
 import type { Facts } from '../rules/schema/facts';
 import { formatDiagnostic } from '../rules/types';
 import { benchAnalytics } from './analytics';
+import { benchWorkspace } from './workspace';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
 const TARGET_RATIO = 20;
@@ -179,10 +181,15 @@ async function benchAnalyticsReports(): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const only = process.argv.find((arg) => arg === 'rules' || arg === 'analytics');
+  const only = process.argv.find((arg) => arg === 'rules' || arg === 'analytics' || arg === 'workspace');
   let code = 0;
-  if (only !== 'analytics') code = Math.max(code, await benchRules());
-  if (only !== 'rules') code = Math.max(code, await benchAnalyticsReports());
+  if (only === undefined || only === 'rules') code = Math.max(code, await benchRules());
+  if (only === undefined || only === 'analytics') code = Math.max(code, await benchAnalyticsReports());
+  if (only === undefined || only === 'workspace')
+    code = Math.max(
+      code,
+      await benchWorkspace({ deals: numberArgument('deals', 2000), runs: numberArgument('runs', 5) }),
+    );
   return code;
 }
 
