@@ -2,11 +2,12 @@ import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { ApiError } from '../lib/api';
-import { api, query, formText } from '../lib/api';
+import { api, formText } from '../lib/api';
 import { formatDate, formatDateTime, formatMoney, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, Problem, StageBadge } from '../components/common';
 import type { Graph, Stakeholder } from '../components/StakeholderMap';
+import { Quotes } from '../components/Quotes';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
 const StakeholderMap = lazy(() => import('../components/StakeholderMap').then((m) => ({ default: m.StakeholderMap })));
@@ -70,22 +71,6 @@ interface Needs {
     businessGoals: string[];
     objections: { objection: string; response: string | null; status: 'open' | 'answered' }[];
   };
-}
-interface QuoteVersion {
-  version: number;
-  status: string;
-  totalMinor?: string | number;
-  currency?: string;
-  discountPercent?: string | number | null;
-  createdAt?: string;
-}
-interface Quote {
-  id: string;
-  name?: string;
-  currency?: string;
-  versions?: QuoteVersion[];
-  latestVersion?: number;
-  status?: string;
 }
 interface TimelineItem {
   at: string;
@@ -427,71 +412,6 @@ function NeedsEditor({ dealId }: { dealId: string }) {
       </div>
       <Problem error={saveError} />
     </form>
-  );
-}
-
-function Quotes({ dealId }: { dealId: string }) {
-  const { data, error } = useApi<{ quotes: Quote[] }>(`/api/deals/${dealId}/quotes`);
-  const [diff, setDiff] = useState<{ quoteId: string; text: unknown } | null>(null);
-  if (error) return <Problem error={error} />;
-  if (!data) return <Loading />;
-  if (data.quotes.length === 0) return <Empty>{t('deal.noQuotes')}</Empty>;
-  async function showDiff(quote: Quote, from: number, to: number) {
-    const answer = await api<unknown>(`/api/quotes/${quote.id}/diff${query({ from, to })}`);
-    setDiff({ quoteId: quote.id, text: answer });
-  }
-  return (
-    <div id="quotes">
-      {data.quotes.map((quote) => {
-        const versions = quote.versions ?? [];
-        return (
-          <div key={quote.id} class="quote">
-            <h3>{quote.name ?? quote.id}</h3>
-            <table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('deal.version')}</th>
-                  <th scope="col">{t('deal.status')}</th>
-                  <th scope="col" class="num">
-                    {t('deal.total')}
-                  </th>
-                  <th scope="col">{t('deal.created')}</th>
-                  <th scope="col">
-                    <span class="visually-hidden">{t('app.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {versions.map((v, i) => (
-                  <tr key={v.version}>
-                    <td>v{v.version}</td>
-                    <td>{label('quoteStatus', v.status)}</td>
-                    <td class="num">
-                      {v.totalMinor !== undefined
-                        ? formatMoney(v.totalMinor, v.currency ?? quote.currency ?? 'USD')
-                        : '—'}
-                    </td>
-                    <td>{formatDateTime(v.createdAt)}</td>
-                    <td>
-                      {i > 0 && (
-                        <button
-                          type="button"
-                          class="subtle"
-                          onClick={() => void showDiff(quote, versions[i - 1]!.version, v.version)}
-                        >
-                          {t('deal.diff', { from: versions[i - 1]!.version, to: v.version })}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {diff?.quoteId === quote.id && <pre class="diff">{JSON.stringify(diff.text, null, 2)}</pre>}
-          </div>
-        );
-      })}
-    </div>
   );
 }
 
