@@ -259,4 +259,36 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     expect(refused).toEqual([]);
     await page.close();
   });
+
+  it("when a rep opens a quoted deal in the workspace, then they see the quote's versions and, compared, what changed from v1 to v2 in money", async () => {
+    const quoted = await pendingApproval('kathleen@booth.io');
+    const [quote] = (await call('GET', `/api/deals/${quoted.dealId}/quotes`, quoted.ownerToken)).body.quotes;
+    const edited = await call('PUT', `/api/quotes/${quote.id}`, quoted.ownerToken, {
+      customer: { company: 'Compilers Inc', contactName: 'Grace Hopper', region: 'US-NY' },
+      lines: [{ sku: 'PLAT-ENT-1Y', quantity: 5, discount: '25' }],
+      revision: quote.revision,
+    });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    const diff = (await call('GET', `/api/quotes/${quote.id}/diff?from=1&to=2`, quoted.ownerToken)).body;
+
+    const page = await browser.newPage();
+    const refused = cspViolations(page);
+    await page.goto(`${system.url}/deals/${quoted.dealId}`);
+    await page.fill('#token', quoted.ownerToken);
+    await page.click('#signin button');
+    const versions = page.locator('#quotes tbody tr');
+    await expect.poll(() => versions.count()).toBe(2);
+    expect(await versions.nth(0).textContent()).toContain('v1');
+    expect(await versions.nth(1).textContent()).toContain('current');
+    await page.getByRole('button', { name: 'Compare v1 → v2' }).click();
+    const shown = page.locator('#quote-diff');
+    await expect.poll(() => shown.textContent()).toContain('What changed from v1 to v2');
+    const text = (await shown.textContent()) ?? '';
+    expect(text).toContain(diff.totals.total.beforeFormatted);
+    expect(text).toContain(diff.totals.total.afterFormatted);
+    expect(text).toContain(diff.totals.total.deltaFormatted);
+    expect(text).toContain('Quantity: 4 → 5');
+    expect(refused).toEqual([]);
+    await page.close();
+  });
 });
