@@ -271,8 +271,28 @@ async function setOwner(
   input: { tenant: string; leadId: string },
   owner: { ownerId: string | null; queue: string | null },
 ): Promise<void> {
+  const before = await tx.lead.findFirst({
+    where: { id: input.leadId, tenant: input.tenant },
+    select: { ownerId: true },
+  });
   const { count } = await tx.lead.updateMany({ where: { id: input.leadId, tenant: input.tenant }, data: owner });
   if (count === 0) throw leadNotFound(input);
+  if (before) await handOverTasks(tx, input.leadId, before.ownerId, owner.ownerId);
+}
+
+/**
+ * The lead's open tasks (SLA reminders, cadence calls) follow the lead: a new owner takes over the
+ * old owner's, so they neither stay on the old owner's list nor go undone. A lead moved to a queue
+ * leaves them with no owner, and the rep who takes it from there gets them. Tasks on the lead's
+ * deal stay: they follow the deal's owner, which a lead's reassignment does not change.
+ */
+async function handOverTasks(tx: Tx, leadId: string, from: string | null, to: string | null): Promise<void> {
+  if (from !== null && to !== null && repKey(from) === repKey(to)) return;
+  const held = from === null ? [{ ownerEmail: null }] : [{ ownerEmail: { in: [...new Set([from, repKey(from)])] } }];
+  await tx.task.updateMany({
+    where: { leadId, dealId: null, status: 'open', OR: [...held, ...(to === null ? [] : [{ ownerEmail: null }])] },
+    data: { ownerEmail: to },
+  });
 }
 
 function leadNotFound(input: { tenant: string; leadId: string }): LeadflowError {

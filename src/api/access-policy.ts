@@ -5,7 +5,7 @@
  * publishes it (`security` and `x-leadflow-access`), and test/api/authorization-matrix.int.test.ts
  * fails when an operation has no policy here.
  */
-import type { PersonRole } from '../auth/actor';
+import { PERSON_ROLES, type PersonRole } from '../auth/actor';
 import type { Scope } from '../auth/scopes';
 import type { Need, RecordKind } from '../usecases/visibility';
 
@@ -51,6 +51,9 @@ export const SPEND_READERS: readonly PersonRole[] = ['revops', 'manager', 'direc
 const lead = (need: Need): RecordRule => ({ kind: 'lead', param: 'id', need });
 const deal = (need: Need): RecordRule => ({ kind: 'deal', param: 'dealId', need });
 const quote = (need: Need): RecordRule => ({ kind: 'quote', param: 'quoteId', need });
+const task = (need: Need): RecordRule => ({ kind: 'task', param: 'taskId', need });
+/** Every role of a person: an integration has no "me" to show work for. */
+const PEOPLE: readonly PersonRole[] = PERSON_ROLES;
 /** Approvers decide on requests about deals they may not change: the workflow checks the step is theirs. */
 const approval: RecordRule = { kind: 'approval', param: 'requestId', need: 'read' };
 
@@ -120,7 +123,15 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/deals/{dealId}/quotes': read(deal('read')),
   'GET /api/deals/{dealId}/forecast': read(deal('read')),
   'PATCH /api/deals/{dealId}/forecast': write(deal('write')),
+  'PUT /api/deals/{dealId}/next-step': write(deal('write')),
   'GET /api/loss-reasons': read(),
+
+  // Tasks: a person's own and (for a manager) their team's; revops the tenant's (src/usecases/tasks.ts).
+  'GET /api/tasks': read(),
+  'POST /api/tasks': write(),
+  'POST /api/tasks/{taskId}/complete': write(task('write')),
+  'POST /api/tasks/{taskId}/snooze': write(task('write')),
+  'GET /api/me/work': { access: 'token', scope: 'read', roles: PEOPLE, what: 'Reading My work' },
 
   'PUT /api/quotas': write(undefined, QUOTA_SETTERS, 'Setting quotas'),
   'GET /api/quotas': read(),

@@ -35,6 +35,7 @@ const RECORD_NAMES = {
   approval: 'approval request',
   person: 'person',
   token: 'token',
+  task: 'task',
 } as const;
 
 /** The middleware. Mount it after authentication and before every router. */

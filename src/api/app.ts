@@ -25,6 +25,7 @@ import { cspNonce, securityHeaders, withNonce } from './abuse/security-headers';
 import type { AbuseConfig } from '../config';
 import { accountRoutes } from './routes/accounts';
 import { forecastRoutes } from './routes/forecast';
+import { workRoutes } from './routes/work';
 import { marketingRoutes } from './routes/marketing';
 import { quotaRoutes } from './routes/quotas';
 import { materialRoutes } from './routes/materials';
@@ -157,6 +158,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(accountRoutes({ db: deps.db, now: deps.now }));
   app.use(forecastRoutes({ db: deps.db, rules: () => deps.rules.registry.active(), now: deps.now }));
+  app.use(workRoutes({ db: deps.db, temporal: deps.temporal, now: deps.now }));
   app.use(quotaRoutes({ db: deps.db, now: deps.now }));
   app.use(marketingRoutes({ db: deps.db, now: deps.now }));
   app.use(materialRoutes({ db: deps.db, now: deps.now }));

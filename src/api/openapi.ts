@@ -18,6 +18,7 @@ import { rulesPaths } from './openapi/rules';
 import { systemPaths } from './openapi/system';
 import { unsubscribePaths } from './openapi/unsubscribe';
 import { analyticsComponents, analyticsPaths } from './openapi/analytics';
+import { workPaths } from './openapi/work';
 
 const tags = [
   { name: 'leads', description: 'Capture, list and inspect leads.' },
@@ -47,6 +48,11 @@ const tags = [
     name: 'forecast',
     description:
       "A deal's expected close date and forecast category (forecast.yaml, with overrides), and the loss reason codes (loss-reasons.yaml).",
+  },
+  {
+    name: 'tasks',
+    description:
+      "A person's tasks (cadence calls, SLA and renewal reminders, and tasks made by hand) and My work, the day's worklist.",
   },
   { name: 'quotas', description: "Reps' and teams' quotas per month or quarter." },
   {
@@ -105,6 +111,7 @@ export function openApiDocument(serverUrl?: string) {
       ...catalogPaths,
       ...quotePaths,
       ...dealPaths,
+      ...workPaths,
       ...revenueDataPaths,
       ...esignPaths,
       ...unsubscribePaths,

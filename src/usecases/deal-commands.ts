@@ -24,6 +24,9 @@ import { LeadflowError } from '../domain/errors';
 import { quoteRecipient } from '../domain/quote-mail';
 import { storedVersion } from './quote-views';
 import { markEngaged } from './stakeholders';
+import { stalledAlert, stallReasons } from '../domain/deal-stall';
+import { localToday } from '../domain/tasks';
+import { zoneOf } from './tasks';
 import { approvalPricing } from './quote-views';
 
 export interface DealCommandDeps {
@@ -544,16 +547,17 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
     }),
   ]);
   let journey: unknown = { status: 'unavailable' };
+  let stageAlert: ReturnType<typeof stalledAlert> = null;
   try {
-    journey = {
-      status: 'live',
-      ...(await deps.temporal.withDeadline(Date.now() + 3_000, () =>
-        deps.temporal.workflow.getHandle(deal.workflowId).query(desk.dealState),
-      )),
-    };
+    const state = await deps.temporal.withDeadline(Date.now() + 3_000, () =>
+      deps.temporal.workflow.getHandle(deal.workflowId).query(desk.dealState),
+    );
+    journey = { status: 'live', ...state };
+    stageAlert = stalledAlert(state);
   } catch {
     journey = { status: 'unavailable' };
   }
+  const today = localToday(new Date(), await zoneOf(deps.db, deal.tenant, deal.ownerEmail));
   return {
     id: deal.id,
     name: deal.name,
@@ -570,6 +574,10 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
     loss: deal.stage === 'closed-lost' ? { lossReason: deal.lossReason, competitor: deal.lossCompetitor } : null,
     expectedCloseDate: deal.expectedCloseDate,
     forecastCategory: deal.forecastCategory,
+    nextStep: deal.nextStep,
+    nextStepDueOn: deal.nextStepDueOn,
+    /** Why the deal is stalling (src/domain/deal-stall.ts): a fired stall alert, a next step overdue or none. */
+    stalling: stallReasons({ ...deal, stageAlert }, today),
     workflowId: deal.workflowId,
     account: account ? { id: account.id, name: account.name, domain: account.domain } : null,
     journey,
@@ -651,6 +659,8 @@ export async function listDeals(db: Db, sight: Sight, filter: { stage?: DealStag
     currency: d.currency,
     expectedCloseDate: d.expectedCloseDate,
     forecastCategory: d.forecastCategory,
+    nextStep: d.nextStep,
+    nextStepDueOn: d.nextStepDueOn,
     lossReason: d.lossReason,
     createdAt: d.createdAt.toISOString(),
   }));

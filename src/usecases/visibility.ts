@@ -131,7 +131,13 @@ export function notYours(kind: string, id: string, actor: Actor): LeadflowError 
   );
 }
 
-export type RecordKind = 'lead' | 'deal' | 'quote' | 'approval' | 'person' | 'token';
+export type RecordKind = 'lead' | 'deal' | 'quote' | 'approval' | 'person' | 'token' | 'task';
+
+/** The tasks the sight covers: those owned by the caller or anyone below them (revops: the tenant's). */
+export function tasksInSight(sight: Sight): Prisma.TaskWhereInput {
+  if (sight.all) return { lead: { tenant: sight.tenant } };
+  return { lead: { tenant: sight.tenant }, ownerEmail: { in: sight.owners } };
+}
 
 /**
  * Whether the record exists in the caller's sight: 'write' (theirs to change), 'read' (visible
@@ -166,6 +172,10 @@ export async function reach(db: Db, sight: Sight, kind: RecordKind, id: string):
       if (!token) return 'none';
       const mine = token.kind === 'person' && token.personEmail.toLowerCase() === sight.me;
       return sight.admin || mine ? 'write' : 'read';
+    }
+    case 'task': {
+      const task = await db.task.findFirst({ where: { AND: [{ id }, tasksInSight(sight)] }, select: { id: true } });
+      return task ? 'write' : 'none';
     }
     case 'approval': {
       const request = await db.approvalRequest.findFirst({

@@ -54,7 +54,9 @@ export const dealPaths = {
       ...needsToken,
       parameters: queryParams(DealListQuerySchema),
       responses: {
-        '200': described('`{ deals: [{ id, name, owner, stage, amountMinor, currency, createdAt }] }`.'),
+        '200': described(
+          '`{ deals: [{ id, name, owner, stage, amountMinor, acvMinor, currency, expectedCloseDate, forecastCategory, nextStep, nextStepDueOn, lossReason, createdAt }] }`.',
+        ),
         ...errors('400'),
         ...unauthenticated,
       },
@@ -68,7 +70,13 @@ export const dealPaths = {
         'A deal: stage, live workflow state, stage events, decisions with explanations and rules versions, quotes and versions, approvals, meetings, contract',
       ...needsToken,
       parameters: [dealParam],
-      responses: { '200': described('The deal view.'), ...errors('404'), ...unauthenticated },
+      responses: {
+        '200': described(
+          'The deal view, with `nextStep`, `nextStepDueOn` and `stalling`: `[{ code, message }]`, code `stage-alert` (an escalation.yaml stall alert fired), `next-step-overdue` or `no-next-step`; empty when the deal is not stalling.',
+        ),
+        ...errors('404'),
+        ...unauthenticated,
+      },
     },
   },
   '/api/deals/{dealId}/stage': {
