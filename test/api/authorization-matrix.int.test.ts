@@ -63,6 +63,10 @@ const LEAD = row(401, 'ok', 404, 'ok', 404, 'ok', 403, 404);
 const DEAL_READ = row(401, 'ok', 404, 'ok', 'ok', 'ok', 403, 404);
 const DEAL_WRITE = row(401, 'ok', 404, 'ok', 403, 'ok', 403, 404);
 const APPROVAL = row(401, 'ok', 404, 'ok', 'ok', 'ok', 403, 404);
+/** Rep A's task: A, A's manager and revops; anyone else finds no such task. */
+const TASK_WRITE = row(401, 'ok', 404, 'ok', 404, 'ok', 403, 404);
+/** My work is a person's: an integration has no "me". */
+const PERSON_READ = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 403, 'ok');
 /** Rep A's own tokens: A and revops. Another tenant has no such person. */
 const OWN_TOKENS = row(401, 'ok', 403, 403, 403, 'ok', 403, 404);
 
@@ -125,6 +129,12 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/deals/{dealId}/quotes': DEAL_READ,
   'GET /api/deals/{dealId}/forecast': DEAL_READ,
   'PATCH /api/deals/{dealId}/forecast': DEAL_WRITE,
+  'PUT /api/deals/{dealId}/next-step': DEAL_WRITE,
+  'GET /api/tasks': TENANT_READ,
+  'POST /api/tasks': TENANT_WRITE,
+  'POST /api/tasks/{taskId}/complete': TASK_WRITE,
+  'POST /api/tasks/{taskId}/snooze': TASK_WRITE,
+  'GET /api/me/work': PERSON_READ,
   'GET /api/loss-reasons': TENANT_READ,
 
   // Quotas: revops and managers set them (managers for those below them); everyone reads their own.
@@ -290,6 +300,15 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
       }),
       'material',
     );
+    ids.taskId = ok(
+      await as(tokens.repA, 'POST', '/api/tasks', {
+        title: 'Call Grace about the pilot',
+        kind: 'call',
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+        dealId: ids.dealId,
+      }),
+      'task',
+    ).body.id;
     ids.rulesHash = (await as(tokens.revops, 'GET', '/api/rules')).body.activeVersion;
     ids.mailId = (await as(tokens.revops, 'GET', '/api/dev/mailbox?limit=1')).body.messages?.[0]?.id ?? 'none';
 
@@ -356,6 +375,7 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
       dealId: ids.dealId!,
       contactId: ids.contactId!,
       meetingId: ids.meetingId!,
+      taskId: ids.taskId!,
       quoteId: ids.quoteId!,
       version: '1',
       requestId: ids.requestId!,

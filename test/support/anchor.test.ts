@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { anchorAt, anchorWeekday, isWorkingDay, nextWorkingDay, scenarioAnchor, type Weekday } from './anchor';
+import {
+  anchorAt,
+  anchorWeekday,
+  isWorkingDay,
+  nextWorkingDay,
+  scenarioAnchor,
+  zoneNearHour,
+  type Weekday,
+} from './anchor';
+import { toLocalDateTime } from '../../src/domain/time-zone';
 
 const NY = 'America/New_York';
 const BERLIN = 'Europe/Berlin';
@@ -116,5 +125,19 @@ describe('test anchors: the next chosen weekday and time in a zone, whatever day
       });
       expect(nextWorkingDay({ year: 2027, month: 3, day: 3 })).toEqual({ year: 2027, month: 3, day: 3 });
     });
+  });
+});
+
+describe('zoneNearHour: a zone where it is about noon, whatever the hour the suite runs', () => {
+  it.each([
+    '2027-03-01T00:00:00Z',
+    '2027-03-01T05:40:00Z',
+    '2027-03-01T12:00:00Z',
+    '2027-03-01T18:29:00Z',
+    '2027-03-01T23:59:00Z',
+  ])('when the suite runs at %s, then the zone reads within half an hour of 12:00', (at) => {
+    const when = new Date(at);
+    const local = toLocalDateTime(when, zoneNearHour(when));
+    expect(Math.abs(local.hour + local.minute / 60 - 12)).toBeLessThanOrEqual(0.5);
   });
 });

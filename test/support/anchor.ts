@@ -114,3 +114,18 @@ function parseTime(text: string): { hour: number; minute: number } {
   if (!match) throw new Error(`anchorAt: time "${text}" is not HH:MM`);
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
+
+/**
+ * A fixed-offset zone (`Etc/GMT-5` is UTC+5) whose wall clock at `at` reads within half an hour
+ * of `hour`:00. A scenario about "today" in a person's zone then has hours of that day on both
+ * sides of the moment it runs, at whatever time of day (or date) the suite happens to run.
+ */
+export function zoneNearHour(at: Date, hour = 12): string {
+  const utcHours = at.getUTCHours() + at.getUTCMinutes() / 60;
+  let offset = Math.round(hour - utcHours);
+  if (offset < -12) offset += 24;
+  if (offset > 14) offset -= 24;
+  if (offset === 0) return 'Etc/UTC';
+  // The Etc/GMT names invert the sign: Etc/GMT-5 is five hours ahead of UTC.
+  return `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
