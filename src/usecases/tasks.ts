@@ -12,9 +12,9 @@ import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { LeadflowError } from '../domain/errors';
 import { dueRange, isOverdue, snoozeRefusal, type DueWindow, type TaskKind, type TaskStatus } from '../domain/tasks';
-import { findWritableDeal } from './deal-access';
+import { findDeal } from './deal-access';
 import { encodeKeyset, parseKeyset } from './keyset-cursor';
-import { leadsInSight, notFound, tasksInSight, type Sight } from './visibility';
+import { leadsInSight, notFound, notYours, reach, tasksInSight, type Sight } from './visibility';
 
 /** `<epoch ms of dueAt>.<base64url of the task id>`, the keyset of src/usecases/keyset-cursor.ts. */
 export const TASK_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
@@ -176,7 +176,11 @@ const unprocessable = (path: string, message: string) =>
 export async function createTask(db: Db, actor: Actor, sight: Sight, draft: TaskDraft): Promise<TaskView> {
   let leadId = draft.leadId;
   if (draft.dealId) {
-    const deal = await findWritableDeal(db, actor, draft.dealId);
+    // As on the deal's own routes: out of sight is not found; in sight but not theirs is forbidden.
+    const reached = await reach(db, sight, 'deal', draft.dealId);
+    if (reached === 'none') throw notFound('deal', draft.dealId, actor.tenant);
+    if (reached === 'read') throw notYours('deal', draft.dealId, actor);
+    const deal = await findDeal(db, actor.tenant, draft.dealId);
     if (leadId !== undefined && leadId !== deal.leadId)
       throw unprocessable(
         'leadId',

@@ -25,11 +25,9 @@ const instant = z.string().meta({ description: 'ISO-8601 instant (UTC).' });
 
 export const TaskViewSchema = z.object({
   id: z.string(),
-  kind: z
-    .string()
-    .meta({
-      description: 'call | email | meeting | linkedin | follow-up | reminder | review | approval | renewal | other',
-    }),
+  kind: z.string().meta({
+    description: 'call | email | meeting | linkedin | follow-up | reminder | review | approval | renewal | other',
+  }),
   title: z.string(),
   notes: nullableText,
   status: z.string().meta({ description: 'open | done | cancelled' }),
