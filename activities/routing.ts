@@ -127,6 +127,7 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
           input,
           result.kind === 'rep' ? { ownerId: result.repEmail, queue: null } : { ownerId: null, queue: result.queue },
         );
+        if (result.kind === 'rep' && lead.ownerId) await handOverTasks(tx, input.leadId, lead.ownerId, result.repEmail);
         await record(tx, { ...input, rulesetVersion: null }, result, now, {
           manual: true,
           actor: input.actor,
@@ -271,26 +272,21 @@ async function setOwner(
   input: { tenant: string; leadId: string },
   owner: { ownerId: string | null; queue: string | null },
 ): Promise<void> {
-  const before = await tx.lead.findFirst({
-    where: { id: input.leadId, tenant: input.tenant },
-    select: { ownerId: true },
-  });
   const { count } = await tx.lead.updateMany({ where: { id: input.leadId, tenant: input.tenant }, data: owner });
   if (count === 0) throw leadNotFound(input);
-  if (before) await handOverTasks(tx, input.leadId, before.ownerId, owner.ownerId);
 }
 
 /**
- * The lead's open tasks (SLA reminders, cadence calls) follow the lead: a new owner takes over the
- * old owner's, so they neither stay on the old owner's list nor go undone. A lead moved to a queue
- * leaves them with no owner, and the rep who takes it from there gets them. Tasks on the lead's
- * deal stay: they follow the deal's owner, which a lead's reassignment does not change.
+ * A lead reassigned by hand to another rep: the old owner's open tasks on it (an SLA reminder, a
+ * cadence's call step, one made by hand) go to the new owner, so they neither stay on the old
+ * owner's list nor go undone. Tasks on the lead's deal stay: they follow the deal's owner, which
+ * a lead's reassignment does not change. A lead moved to a queue, or routed on by an escalation,
+ * keeps them where they are (the record of who was reminded).
  */
-async function handOverTasks(tx: Tx, leadId: string, from: string | null, to: string | null): Promise<void> {
-  if (from !== null && to !== null && repKey(from) === repKey(to)) return;
-  const held = from === null ? [{ ownerEmail: null }] : [{ ownerEmail: { in: [...new Set([from, repKey(from)])] } }];
+async function handOverTasks(tx: Tx, leadId: string, from: string, to: string): Promise<void> {
+  if (repKey(from) === repKey(to)) return;
   await tx.task.updateMany({
-    where: { leadId, dealId: null, status: 'open', OR: [...held, ...(to === null ? [] : [{ ownerEmail: null }])] },
+    where: { leadId, dealId: null, status: 'open', ownerEmail: { in: [...new Set([from, repKey(from)])] } },
     data: { ownerEmail: to },
   });
 }
