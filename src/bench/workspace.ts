@@ -124,7 +124,7 @@ async function loadBoard(
     .locator('.deal-card')
     .nth(expected - 1)
     .waitFor({ timeout: 60_000 });
-  const ms = (await page.evaluate('performance.now()')) as number;
+  const ms = await page.evaluate<number>('performance.now()');
   await context.close();
   return { ms, bytes };
 }

@@ -218,4 +218,40 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     expect(refused).toEqual([]);
     await page.close();
   });
+
+  it('when a rep sets a next step and adds a task on a deal, then My work lists the task, and Done takes it off', async () => {
+    const dealId = await dealFor('frances@allen.io', 'Allen Systems');
+    const page = await signIn(rep, `/deals/${dealId}`);
+    const refused = cspViolations(page);
+    const next = page.getByRole('form', { name: "The deal's next step" });
+    await next.getByLabel('Next step').fill('Send the security questionnaire');
+    await next.getByLabel('By').fill('2099-01-15');
+    await next.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#next-step').textContent()).toContain('Send the security questionnaire');
+    expect((await http(`${system.url}/api/deals/${dealId}`)).body).toMatchObject({
+      nextStep: 'Send the security questionnaire',
+      nextStepDueOn: '2099-01-15',
+    });
+
+    // A task due an hour ago: overdue today, so My work lists it.
+    const due = new Date(Date.now() - 3600e3);
+    const local = new Date(due.getTime() - due.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+    const add = page.getByRole('form', { name: 'Add a task' });
+    await add.getByLabel('Task').fill('Call Frances about the pilot');
+    await add.getByLabel('Due').fill(local);
+    await add.getByRole('button', { name: 'Add a task' }).click();
+    await expect.poll(() => page.locator('#record-tasks').textContent()).toContain('Call Frances about the pilot');
+
+    await page.getByRole('link', { name: 'My work' }).click();
+    const task = page.locator('#tasks li', { hasText: 'Call Frances about the pilot' });
+    await expect.poll(() => task.count()).toBe(1);
+    expect(await task.textContent()).toContain('Allen Systems');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Mark "Call Frances about the pilot" done' }).click();
+    await expect.poll(() => task.count()).toBe(0);
+    const open = await http(`${system.url}/api/tasks?dealId=${dealId}&status=done`, { headers: bearer(rep) });
+    expect(open.body.tasks.map((t: { title: string }) => t.title)).toEqual(['Call Frances about the pilot']);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
 });

@@ -8,6 +8,7 @@ import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, Problem, StageBadge } from '../components/common';
 import type { Graph, Stakeholder } from '../components/StakeholderMap';
 import { Quotes } from '../components/Quotes';
+import { NextStep, Tasks } from '../components/DealWork';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
 const StakeholderMap = lazy(() => import('../components/StakeholderMap').then((m) => ({ default: m.StakeholderMap })));
@@ -27,6 +28,7 @@ interface Deal {
   forecastCategory: string | null;
   nextStep?: string | null;
   nextStepDueOn?: string | null;
+  stalling?: { code: string; message: string }[];
   account: { id: string; name: string; domain: string | null };
   journey: { stageEnteredAt?: string; warnings?: { message?: string }[]; stalled?: unknown } | null;
   stageEvents: { fromStage: string | null; toStage: string; reason: string; occurredAt: string }[];
@@ -435,7 +437,7 @@ function Timeline({ dealId }: { dealId: string }) {
 export function DealPage() {
   const { params } = useRoute();
   const dealId = encodeURIComponent(params.id ?? '');
-  const { data: deal, error } = useApi<Deal>(`/api/deals/${dealId}`);
+  const { data: deal, error, reload } = useApi<Deal>(`/api/deals/${dealId}`);
   useEffect(() => {
     if (deal) document.title = `${deal.name} · leadflow`;
   }, [deal]);
@@ -460,8 +462,12 @@ export function DealPage() {
         {deal.expectedCloseDate && <> · {t('deal.closes', { when: formatDate(deal.expectedCloseDate) })}</>} ·{' '}
         <a href={`/leads/${deal.leadId}`}>{t('deal.lead')}</a>
       </p>
-      {deal.nextStep && (
-        <p class="next-step">{t('board.nextStep', { step: deal.nextStep, when: formatDate(deal.nextStepDueOn) })}</p>
+      {!deal.stage.startsWith('closed') && (
+        <section aria-labelledby="work-title" class="card">
+          <h2 id="work-title">{t('deal.work')}</h2>
+          <NextStep deal={deal} saved={reload} />
+          <Tasks dealId={deal.id} />
+        </section>
       )}
       <section aria-labelledby="map-title" class="card">
         <h2 id="map-title">{t('deal.stakeholders')}</h2>

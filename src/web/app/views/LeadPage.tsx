@@ -4,6 +4,7 @@ import type { ApiError } from '../lib/api';
 import { api } from '../lib/api';
 import { formatDateTime, formatRelative, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
+import { Tasks } from '../components/DealWork';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
 
 interface ScorePart {
@@ -271,18 +272,10 @@ export function LeadPage() {
           <Qualify lead={lead} done={reload} />
         </section>
       )}
-      {lead.tasks.length > 0 && (
-        <section aria-labelledby="tasks-title" class="card">
-          <h2 id="tasks-title">{t('lead.tasks')}</h2>
-          <ul>
-            {lead.tasks.map((task, i) => (
-              <li key={task.id ?? i}>
-                {task.title} · {formatDateTime(task.dueAt)} · {label('taskStatus', task.status)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <section aria-labelledby="tasks-title" class="card">
+        <h2 id="tasks-title">{t('lead.tasks')}</h2>
+        <Tasks leadId={lead.id} />
+      </section>
       <section aria-labelledby="timeline-title" class="card">
         <h2 id="timeline-title">{t('lead.timeline')}</h2>
         <ol class="timeline" id="lead-timeline">

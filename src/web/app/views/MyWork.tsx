@@ -5,58 +5,63 @@ import { formatDateTime, formatMoney, formatRelative, label, t } from '../lib/i1
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, Problem } from '../components/common';
 
-interface TaskItem {
+export interface Task {
   id: string;
-  title: string;
   kind: string;
+  title: string;
+  notes: string | null;
+  status: string;
   dueAt: string;
-  leadId?: string | null;
-  dealId?: string | null;
-  leadName?: string | null;
-  company?: string | null;
-  dealName?: string | null;
+  overdue: boolean;
+  ownerEmail: string | null;
+  lead: { id: string; name: string; company: string | null };
+  deal: { id: string; name: string } | null;
+}
+interface DealRef {
+  id: string;
+  name: string;
+  company: string | null;
+  owner?: string;
+  stage?: string;
+  amountMinor?: number | string | null;
+  currency?: string;
 }
 interface Work {
-  tasksDue: TaskItem[];
+  timeZone: string;
+  today: string;
+  tasks: Task[];
   slasAtRisk: {
     leadId: string;
-    leadName?: string | null;
-    company?: string | null;
-    dueAt: string;
-    status?: string;
-    breached?: boolean;
+    name: string;
+    company: string | null;
+    owner: string | null;
+    slaDueAt: string;
+    status: 'at-risk' | 'breached';
   }[];
-  approvalsWaiting: {
-    requestId?: string;
-    id?: string;
-    dealId: string;
-    dealName?: string | null;
-    dueAt?: string | null;
-    discountPercent?: number | string | null;
+  approvals: {
+    requestId: string;
+    dueAt: string | null;
+    overdue: boolean;
+    requestedBy: string | null;
+    delegatedFrom: string | null;
+    deal: DealRef;
+    quote: { number: string; version: number; discountBp: number | null };
   }[];
-  meetingsToday: {
-    meetingId?: string;
-    id?: string;
-    dealId: string;
-    dealName?: string | null;
-    title: string;
-    startsAt: string;
-  }[];
+  meetings: { meetingId: string; kind: string; title: string; startsAt: string; attendees: string[]; deal: DealRef }[];
   stalledDeals: {
-    dealId: string;
-    dealName?: string | null;
-    name?: string;
-    reasons?: ({ code: string; message?: string } | string)[];
-    amountMinor?: string | number | null;
-    currency?: string;
+    deal: DealRef;
+    nextStep: string | null;
+    nextStepDueOn: string | null;
+    reasons: { code: string; message: string }[];
   }[];
 }
 
-function Tasks({ tasks, changed }: { tasks: TaskItem[]; changed: () => void }) {
+/** Tasks with Done and Snooze (to tomorrow, same time): the list everybody keeps. */
+export function TaskList({ tasks, changed, id = 'tasks' }: { tasks: Task[]; changed: () => void; id?: string }) {
   const [error, setError] = useState<ApiError | null>(null);
-  async function act(task: TaskItem, action: 'complete' | 'snooze') {
+  async function act(task: Task, action: 'complete' | 'snooze') {
     try {
-      const until = new Date(Date.now() + 24 * 3600e3).toISOString();
+      const until = new Date(Math.max(Date.now(), new Date(task.dueAt).getTime()) + 24 * 3600e3).toISOString();
       await api(`/api/tasks/${task.id}/${action}`, { method: 'POST', body: action === 'snooze' ? { until } : {} });
       setError(null);
       changed();
@@ -68,49 +73,46 @@ function Tasks({ tasks, changed }: { tasks: TaskItem[]; changed: () => void }) {
   return (
     <>
       <Problem error={error} />
-      <ul class="items" id="tasks">
-        {tasks.map((task) => {
-          const late = new Date(task.dueAt).getTime() < Date.now();
-          return (
-            <li key={task.id} class={late ? 'overdue' : undefined}>
-              <span class="badge">{label('taskKinds', task.kind)}</span> {task.title}
-              {(task.dealId || task.leadId) && (
-                <>
-                  {' · '}
-                  <a href={task.dealId ? `/deals/${task.dealId}` : `/leads/${task.leadId}`}>
-                    {task.dealName ?? task.leadName ?? task.company ?? t('work.open')}
-                  </a>
-                </>
-              )}
-              <span class="subtle">
-                {' '}
-                · {late ? t('work.overdue', { when: formatRelative(task.dueAt) }) : formatDateTime(task.dueAt)}
-              </span>
-              <span class="row-actions">
-                <button
-                  type="button"
-                  class="subtle"
-                  onClick={() => void act(task, 'complete')}
-                  aria-label={t('work.completeTask', { title: task.title })}
-                >
-                  {t('work.complete')}
-                </button>
-                <button
-                  type="button"
-                  class="subtle"
-                  onClick={() => void act(task, 'snooze')}
-                  aria-label={t('work.snoozeTask', { title: task.title })}
-                >
-                  {t('work.snooze')}
-                </button>
-              </span>
-            </li>
-          );
-        })}
+      <ul class="items" id={id}>
+        {tasks.map((task) => (
+          <li key={task.id} class={task.overdue ? 'overdue' : undefined} data-task={task.id}>
+            <span class="badge">{label('taskKinds', task.kind)}</span> {task.title}
+            {' · '}
+            <a href={task.deal ? `/deals/${task.deal.id}` : `/leads/${task.lead.id}`}>
+              {task.deal?.name ?? task.lead.name}
+            </a>
+            {!task.deal && task.lead.company && <span class="subtle"> ({task.lead.company})</span>}
+            <span class="subtle">
+              {' '}
+              · {task.overdue ? t('work.overdue', { when: formatRelative(task.dueAt) }) : formatDateTime(task.dueAt)}
+            </span>
+            <span class="row-actions">
+              <button
+                type="button"
+                class="subtle"
+                onClick={() => void act(task, 'complete')}
+                aria-label={t('work.completeTask', { title: task.title })}
+              >
+                {t('work.complete')}
+              </button>
+              <button
+                type="button"
+                class="subtle"
+                onClick={() => void act(task, 'snooze')}
+                aria-label={t('work.snoozeTask', { title: task.title })}
+              >
+                {t('work.snooze')}
+              </button>
+            </span>
+          </li>
+        ))}
       </ul>
     </>
   );
 }
+
+const money = (deal: DealRef) =>
+  deal.amountMinor != null && deal.currency ? formatMoney(deal.amountMinor, deal.currency) : null;
 
 /** My work: what needs me today, in the order it needs me. */
 export function MyWork() {
@@ -124,12 +126,13 @@ export function MyWork() {
   if (!data) return <Loading />;
   return (
     <Page title={t('work.title')}>
+      <p class="subtle">{t('work.today', { today: data.today, zone: data.timeZone })}</p>
       <div class="columns">
         <section aria-labelledby="tasks-title" class="card">
           <h2 id="tasks-title">
-            {t('work.tasks')} <span class="count">{data.tasksDue.length}</span>
+            {t('work.tasks')} <span class="count">{data.tasks.length}</span>
           </h2>
-          <Tasks tasks={data.tasksDue} changed={reload} />
+          <TaskList tasks={data.tasks} changed={reload} />
         </section>
         <section aria-labelledby="sla-title" class="card">
           <h2 id="sla-title">
@@ -140,16 +143,17 @@ export function MyWork() {
           ) : (
             <ul class="items" id="slas">
               {data.slasAtRisk.map((s) => (
-                <li key={s.leadId} class={s.breached ? 'overdue' : undefined}>
-                  <a href={`/leads/${s.leadId}`}>{s.leadName ?? s.leadId}</a>
+                <li key={s.leadId} class={s.status === 'breached' ? 'overdue' : undefined}>
+                  <a href={`/leads/${s.leadId}`}>{s.name}</a>
                   {s.company && <span class="subtle"> · {s.company}</span>}
                   <span>
                     {' '}
                     ·{' '}
-                    {s.breached
-                      ? t('work.breached', { when: formatRelative(s.dueAt) })
-                      : t('work.due', { when: formatRelative(s.dueAt) })}
+                    {s.status === 'breached'
+                      ? t('work.breached', { when: formatRelative(s.slaDueAt) })
+                      : t('work.due', { when: formatRelative(s.slaDueAt) })}
                   </span>
+                  {s.owner && <span class="subtle"> · {s.owner}</span>}
                 </li>
               ))}
             </ul>
@@ -159,16 +163,27 @@ export function MyWork() {
       <div class="columns">
         <section aria-labelledby="approvals-title" class="card">
           <h2 id="approvals-title">
-            {t('work.approvals')} <span class="count">{data.approvalsWaiting.length}</span>
+            {t('work.approvals')} <span class="count">{data.approvals.length}</span>
           </h2>
-          {data.approvalsWaiting.length === 0 ? (
+          {data.approvals.length === 0 ? (
             <Empty>{t('work.noApprovals')}</Empty>
           ) : (
             <ul class="items" id="work-approvals">
-              {data.approvalsWaiting.map((a) => (
-                <li key={a.requestId ?? a.id}>
-                  <a href={`/approvals/${a.requestId ?? a.id}`}>{a.dealName ?? a.dealId}</a>
-                  {a.dueAt && <span class="subtle"> · {t('work.due', { when: formatRelative(a.dueAt) })}</span>}
+              {data.approvals.map((a) => (
+                <li key={a.requestId} class={a.overdue ? 'overdue' : undefined}>
+                  <a href={`/approvals/${a.requestId}`}>{a.deal.name}</a>
+                  <span class="subtle">
+                    {' · '}
+                    {t('approvals.quote', { number: a.quote.number, version: a.quote.version })}
+                    {money(a.deal) && <> · {money(a.deal)}</>}
+                    {a.requestedBy && (
+                      <>
+                        {' '}
+                        · {t('approvals.askedBy')}: {a.requestedBy}
+                      </>
+                    )}
+                    {a.dueAt && <> · {t('work.due', { when: formatRelative(a.dueAt) })}</>}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -176,16 +191,17 @@ export function MyWork() {
         </section>
         <section aria-labelledby="meetings-title" class="card">
           <h2 id="meetings-title">
-            {t('work.meetings')} <span class="count">{data.meetingsToday.length}</span>
+            {t('work.meetings')} <span class="count">{data.meetings.length}</span>
           </h2>
-          {data.meetingsToday.length === 0 ? (
+          {data.meetings.length === 0 ? (
             <Empty>{t('work.noMeetings')}</Empty>
           ) : (
             <ul class="items" id="work-meetings">
-              {data.meetingsToday.map((m) => (
-                <li key={m.meetingId ?? m.id}>
+              {data.meetings.map((m) => (
+                <li key={m.meetingId}>
                   <time dateTime={m.startsAt}>{formatDateTime(m.startsAt)}</time> {m.title} ·{' '}
-                  <a href={`/deals/${m.dealId}`}>{m.dealName ?? m.dealId}</a>
+                  <a href={`/deals/${m.deal.id}`}>{m.deal.name}</a>
+                  {m.attendees.length > 0 && <div class="subtle">{m.attendees.join(', ')}</div>}
                 </li>
               ))}
             </ul>
@@ -201,22 +217,11 @@ export function MyWork() {
         ) : (
           <ul class="items" id="stalled">
             {data.stalledDeals.map((d) => (
-              <li key={d.dealId}>
-                <a href={`/deals/${d.dealId}`}>{d.dealName ?? d.name ?? d.dealId}</a>
-                {d.amountMinor != null && d.currency && (
-                  <span class="subtle"> · {formatMoney(d.amountMinor, d.currency)}</span>
-                )}
-                {d.reasons && d.reasons.length > 0 && (
-                  <span>
-                    {' '}
-                    ·{' '}
-                    {d.reasons
-                      .map((r) =>
-                        typeof r === 'string' ? label('stallReasons', r) : (r.message ?? label('stallReasons', r.code)),
-                      )
-                      .join('; ')}
-                  </span>
-                )}
+              <li key={d.deal.id}>
+                <a href={`/deals/${d.deal.id}`}>{d.deal.name}</a>
+                {money(d.deal) && <span class="subtle"> · {money(d.deal)}</span>}
+                {d.deal.stage && <span class="subtle"> · {label('stages', d.deal.stage)}</span>}
+                <span> · {d.reasons.map((r) => label('stallReasons', r.code)).join('; ')}</span>
               </li>
             ))}
           </ul>
