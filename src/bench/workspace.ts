@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { chromium, type Browser } from 'playwright-core';
 import { createDb } from '../db/client';
 import { resolveDatabaseTarget } from '../db/database-target';
@@ -101,7 +102,10 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error('leadflow did not become healthy');
 }
 
-/** Milliseconds from navigation start until `expected` cards are on the board, and the bytes the page loaded. */
+/**
+ * Milliseconds from navigation start until the board holds all `expected` deals (each column shows
+ * its first cards, the count and the totals of all), and the bytes the page loaded.
+ */
 async function loadBoard(
   browser: Browser,
   url: string,
@@ -120,10 +124,7 @@ async function loadBoard(
   });
   await page.goto(`${url}/board`);
   // (A locator, not waitForFunction: the page's CSP refuses the string evaluation that one polls with.)
-  await page
-    .locator('.deal-card')
-    .nth(expected - 1)
-    .waitFor({ timeout: 60_000 });
+  await page.locator(`#board[data-deals="${expected}"] .deal-card`).first().waitFor({ timeout: 60_000 });
   const ms = await page.evaluate<number>('performance.now()');
   await context.close();
   return { ms, bytes };
@@ -158,6 +159,19 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<nu
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, child);
     const adminToken = readFileSync(path.join(dir, 'admin-token'), 'utf8').trim();
+    const apiStarted = performance.now();
+    for (let i = 0; i < 3; i++) {
+      let cursor: string | null = null;
+      do {
+        const answer = (await (
+          await fetch(`${url}/api/deals?status=open&limit=1000${cursor ? `&cursor=${cursor}` : ''}`, {
+            headers: { authorization: `Bearer ${adminToken}` },
+          })
+        ).json()) as { nextCursor: string | null };
+        cursor = answer.nextCursor;
+      } while (cursor);
+    }
+    const apiMs = (performance.now() - apiStarted) / 3;
     const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
     if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (apt-get install chromium)`);
     browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
@@ -178,9 +192,10 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<nu
     const base = percentile(small, 0.5);
     console.log(
       `\nleadflow workspace benchmark (Chromium, leadflow start on SQLite; ${options.runs} runs each, after one warm-up)\n` +
-        `  board with ${options.deals + SMALL_BOARD} open deals: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms from navigation to every card shown (target: under 1000 ms)\n` +
+        `  board with ${options.deals + SMALL_BOARD} open deals: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms from navigation to the board with every deal counted and each column's first cards shown (target: under 1000 ms)\n` +
         `  baseline, the board of a rep with ${SMALL_BOARD} deals: p50 ${base.toFixed(0)} ms\n` +
         `  ratio (p50): ${(p50 / base).toFixed(2)}× the baseline\n` +
+        `  of which the API's answer (every open deal, pages of 1,000, read from Node): ${apiMs.toFixed(0)} ms\n` +
         `  bytes loaded by the big board (page, scripts, styles, the deals answer): ${(firstLoad / 1024).toFixed(0)} kB`,
     );
     return p95 < 1000 ? 0 : 1;

@@ -4,6 +4,7 @@
  * then sends one Temporal update; the workflow validates against its state. A rejection becomes a
  * 409 (or 422 with what is missing, for a stage's exit criteria) with the workflow's own reason.
  */
+import { encodeKeyset, parseKeyset } from './keyset-cursor';
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -638,30 +639,81 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
   };
 }
 
-/** The deals in the caller's sight (./visibility.ts), newest first. */
-export async function listDeals(db: Db, sight: Sight, filter: { stage?: DealStage; owner?: string }) {
-  const deals = await db.deal.findMany({
+/** A page position in the deal list: `<createdAt ms>.<base64url id>` (./keyset-cursor.ts). */
+export const DEAL_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
+
+export interface DealListFilter {
+  stage?: DealStage;
+  owner?: string;
+  /** `open`: not closed; `closed`: won or lost. */
+  status?: 'open' | 'closed';
+  /** Closed deals only: closed on or after this day (UTC midnight). */
+  closedSince?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** The deals in the caller's sight (./visibility.ts), newest first, in keyset pages. */
+export async function listDeals(db: Db, sight: Sight, filter: DealListFilter) {
+  const after = filter.cursor ? parseKeyset(filter.cursor) : undefined;
+  const closed: DealStage[] = ['closed-won', 'closed-lost'];
+  const rows = await db.deal.findMany({
     where: {
-      ...dealsInSight(sight),
-      ...(filter.stage ? { stage: filter.stage } : {}),
-      ...(filter.owner ? { ownerEmail: filter.owner } : {}),
+      AND: [
+        dealsInSight(sight),
+        filter.stage ? { stage: filter.stage } : {},
+        filter.owner ? { ownerEmail: filter.owner } : {},
+        filter.status === 'open' ? { stage: { notIn: closed } } : {},
+        filter.status === 'closed' ? { stage: { in: closed } } : {},
+        filter.closedSince ? { closedAt: { gte: new Date(`${filter.closedSince}T00:00:00Z`) } } : {},
+        after
+          ? {
+              OR: [{ createdAt: { lt: after.occurredAt } }, { createdAt: after.occurredAt, id: { lt: after.id } }],
+            }
+          : {},
+      ],
     },
-    orderBy: { createdAt: 'desc' },
-    take: 200,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: filter.limit + 1,
+    // Only the listed fields: a board reads thousands of rows, and `needs` alone can be kilobytes each.
+    select: {
+      id: true,
+      name: true,
+      ownerEmail: true,
+      stage: true,
+      amountMinor: true,
+      acvMinor: true,
+      currency: true,
+      expectedCloseDate: true,
+      forecastCategory: true,
+      nextStep: true,
+      nextStepDueOn: true,
+      lossReason: true,
+      closedAt: true,
+      createdAt: true,
+    },
   });
-  return deals.map((d) => ({
-    id: d.id,
-    name: d.name,
-    owner: d.ownerEmail,
-    stage: d.stage,
-    amountMinor: d.amountMinor === null ? null : Number(d.amountMinor),
-    acvMinor: d.acvMinor === null ? null : Number(d.acvMinor),
-    currency: d.currency,
-    expectedCloseDate: d.expectedCloseDate,
-    forecastCategory: d.forecastCategory,
-    nextStep: d.nextStep,
-    nextStepDueOn: d.nextStepDueOn,
-    lossReason: d.lossReason,
-    createdAt: d.createdAt.toISOString(),
-  }));
+  const deals = rows.slice(0, filter.limit);
+  const last = deals.at(-1);
+  const nextCursor =
+    rows.length > filter.limit && last ? encodeKeyset({ occurredAt: last.createdAt, id: last.id }) : null;
+  return {
+    deals: deals.map((d) => ({
+      id: d.id,
+      name: d.name,
+      owner: d.ownerEmail,
+      stage: d.stage,
+      amountMinor: d.amountMinor === null ? null : Number(d.amountMinor),
+      acvMinor: d.acvMinor === null ? null : Number(d.acvMinor),
+      currency: d.currency,
+      expectedCloseDate: d.expectedCloseDate,
+      forecastCategory: d.forecastCategory,
+      nextStep: d.nextStep,
+      nextStepDueOn: d.nextStepDueOn,
+      lossReason: d.lossReason,
+      closedAt: d.closedAt?.toISOString() ?? null,
+      createdAt: d.createdAt.toISOString(),
+    })),
+    nextCursor,
+  };
 }

@@ -50,12 +50,12 @@ export const dealPaths = {
     get: {
       operationId: 'listDeals',
       tags: ['deals'],
-      summary: 'Deals, newest first, by stage and owner',
+      summary: 'Deals, newest first, by stage, owner and open or closed, in keyset pages',
       ...needsToken,
       parameters: queryParams(DealListQuerySchema),
       responses: {
         '200': described(
-          '`{ deals: [{ id, name, owner, stage, amountMinor, acvMinor, currency, expectedCloseDate, forecastCategory, nextStep, nextStepDueOn, lossReason, createdAt }] }`.',
+          '`{ deals: [{ id, name, owner, stage, amountMinor, acvMinor, currency, expectedCloseDate, forecastCategory, nextStep, nextStepDueOn, lossReason, closedAt, createdAt }], nextCursor }`: at most `limit` (default 200) deals; `nextCursor` (null on the last page) fetches the next page with the same filters.',
         ),
         ...errors('400'),
         ...unauthenticated,

@@ -20,6 +20,7 @@ import {
   getApproval,
   listApprovals,
   listDeals,
+  DEAL_CURSOR,
   moveDealStage,
   requestQuoteSignature,
   scheduleMeeting,
@@ -88,6 +89,26 @@ export const StageMoveSchema = z
 export const DealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }).optional(),
   owner: emailAddress("must be the owner's email address").optional(),
+  status: z
+    .enum(['open', 'closed'], { error: 'must be open or closed' })
+    .optional()
+    .meta({ description: '`open`: every stage before closing; `closed`: won or lost. Left out: both.' }),
+  closedSince: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date like 2026-03-01')
+    .optional()
+    .meta({ description: 'Only deals closed on or after this day (UTC), e.g. the last 30 days of wins and losses.' }),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–1000')
+    .max(1000, 'must be 1–1000')
+    .default(200),
+  cursor: z
+    .string()
+    .regex(DEAL_CURSOR, 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page, with the same filters.' }),
 });
 export const MeetingSchema = z.strictObject({
   kind: z.enum(['meeting', 'demo', 'presentation'], { error: 'must be meeting, demo or presentation' }),
@@ -173,9 +194,7 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   });
 
   router.get('/api/deals', async (req, res) => {
-    res.json({
-      deals: await listDeals(deps.db, await sightFor(req), parse(DealListQuerySchema, req.query, 'The query')),
-    });
+    res.json(await listDeals(deps.db, await sightFor(req), parse(DealListQuerySchema, req.query, 'The query')));
   });
 
   router.get('/api/deals/:dealId', async (req, res) => {

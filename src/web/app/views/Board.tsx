@@ -96,16 +96,49 @@ function LossDialog({
   );
 }
 
+/** Moving without a mouse: the stages as buttons, in a dialog that keeps the focus. */
+function MoveDialog({ deal, onMove, onCancel }: { deal: DealRow; onMove: (to: string) => void; onCancel: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => dialog.current?.showModal(), []);
+  return (
+    <dialog ref={dialog} aria-labelledby="move-title" onCancel={onCancel} id="move-dialog">
+      <h2 id="move-title">{t('board.moveLabel', { name: deal.name })}</h2>
+      <ul class="stage-choices">
+        {DEAL_STAGES.map((stage) => (
+          <li key={stage}>
+            <button
+              type="button"
+              disabled={stage === deal.stage}
+              aria-current={stage === deal.stage ? 'true' : undefined}
+              onClick={() => onMove(stage)}
+            >
+              {label('stages', stage)}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button type="button" class="subtle" onClick={onCancel}>
+        {t('app.cancel')}
+      </button>
+    </dialog>
+  );
+}
+
+/** How many cards a column shows before "Show all": enough to work, few enough to open a 2,000-deal board fast. */
+const FIRST_CARDS = 50;
+
 function Card({
   deal,
   refusal,
-  onMove,
+  onAskMove,
+  today,
 }: {
   deal: DealRow;
   refusal: ApiError | undefined;
-  onMove: (deal: DealRow, to: string) => void;
+  onAskMove: (deal: DealRow) => void;
+  today: string;
 }) {
-  const overdue = deal.nextStepDueOn && deal.nextStepDueOn < new Date().toISOString().slice(0, 10);
+  const overdue = deal.nextStepDueOn && deal.nextStepDueOn < today;
   return (
     <li
       class={`deal-card${refusal ? ' refused' : ''}`}
@@ -129,20 +162,14 @@ function Card({
           {t('board.nextStep', { step: deal.nextStep, when: formatDate(deal.nextStepDueOn) })}
         </div>
       )}
-      <label class="move">
-        <span class="visually-hidden">{t('board.moveLabel', { name: deal.name })}</span>
-        <select
-          value={deal.stage}
-          aria-label={t('board.moveLabel', { name: deal.name })}
-          onChange={(event) => onMove(deal, event.currentTarget.value)}
-        >
-          {DEAL_STAGES.map((s) => (
-            <option key={s} value={s}>
-              {label('stages', s)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <button
+        type="button"
+        class="subtle move"
+        onClick={() => onAskMove(deal)}
+        aria-label={t('board.moveLabel', { name: deal.name })}
+      >
+        {t('board.move')}
+      </button>
       {refusal && (
         <div class="error refusal" role="alert">
           <p>
@@ -167,11 +194,29 @@ export function Board() {
   const [refusals, setRefusals] = useState<Record<string, ApiError>>({});
   const [closing, setClosing] = useState<DealRow | null>(null);
   const [over, setOver] = useState<string | null>(null);
+  const [moving, setMoving] = useState<DealRow | null>(null);
+  const today = new Date().toISOString().slice(0, 10);
+  const [expanded, setExpanded] = useState<Record<string, boolean>>({});
 
   useEffect(() => {
     setDeals(null);
-    api<{ deals: DealRow[] }>(`/api/deals${query({ owner: mine ? me.value?.email : undefined })}`)
-      .then((answer) => setDeals(answer.deals))
+    // Every open deal (in pages of 1,000) and the last 30 days of closed ones.
+    const owner = mine ? me.value?.email : undefined;
+    const closedSince = new Date(Date.now() - 30 * 864e5).toISOString().slice(0, 10);
+    async function all(filters: Record<string, string | undefined>): Promise<DealRow[]> {
+      const found: DealRow[] = [];
+      let cursor: string | null | undefined;
+      do {
+        const page = await api<{ deals: DealRow[]; nextCursor: string | null }>(
+          `/api/deals${query({ ...filters, owner, limit: 1000, cursor })}`,
+        );
+        found.push(...page.deals);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return found;
+    }
+    Promise.all([all({ status: 'open' }), all({ status: 'closed', closedSince })])
+      .then(([open, closed]) => setDeals([...open, ...closed]))
       .catch((caught: ApiError) => setError(caught));
   }, [mine]);
 
@@ -206,7 +251,7 @@ export function Board() {
       {!deals ? (
         <Loading />
       ) : (
-        <div class="board" id="board">
+        <div class="board" id="board" data-deals={deals.length}>
           {DEAL_STAGES.map((stage) => {
             const cards = deals.filter((d) => d.stage === stage);
             const totals = new Map<string, number>();
@@ -237,14 +282,30 @@ export function Board() {
                   {[...totals].map(([currency, minor]) => formatMoney(minor, currency)).join(' + ') || '—'}
                 </p>
                 <ul>
-                  {cards.map((deal) => (
-                    <Card key={deal.id} deal={deal} refusal={refusals[deal.id]} onMove={(d, to) => void move(d, to)} />
+                  {(expanded[stage] ? cards : cards.slice(0, FIRST_CARDS)).map((deal) => (
+                    <Card key={deal.id} deal={deal} refusal={refusals[deal.id]} onAskMove={setMoving} today={today} />
                   ))}
                 </ul>
+                {!expanded[stage] && cards.length > FIRST_CARDS && (
+                  <button type="button" class="subtle" onClick={() => setExpanded({ ...expanded, [stage]: true })}>
+                    {t('board.showAll', { count: cards.length })}
+                  </button>
+                )}
               </section>
             );
           })}
         </div>
+      )}
+      {moving && (
+        <MoveDialog
+          deal={moving}
+          onCancel={() => setMoving(null)}
+          onMove={(to) => {
+            const deal = moving;
+            setMoving(null);
+            void move(deal, to);
+          }}
+        />
       )}
       {closing && (
         <LossDialog

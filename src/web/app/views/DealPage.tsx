@@ -57,12 +57,11 @@ interface Meeting {
   attendees?: { name: string; email?: string | null }[];
 }
 interface Contract {
-  id?: string;
+  id: string;
   status: string;
-  startsOn?: string | null;
-  endsOn?: string | null;
-  renewalReminderOn?: string | null;
-  signedAt?: string | null;
+  startDate: string;
+  endDate: string;
+  tcvFormatted: string;
 }
 interface Needs {
   revision: number;
@@ -511,9 +510,10 @@ export function DealPage() {
             <p id="contract">
               {t('deal.contract', {
                 status: label('contractStatus', deal.contract.status),
-                from: formatDate(deal.contract.startsOn),
-                to: formatDate(deal.contract.endsOn),
-              })}
+                from: formatDate(deal.contract.startDate),
+                to: formatDate(deal.contract.endDate),
+              })}{' '}
+              · {deal.contract.tcvFormatted}
             </p>
           ) : (
             <Empty>{t('deal.noContract')}</Empty>
