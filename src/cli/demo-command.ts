@@ -3,13 +3,13 @@
  * demo sales history, or removes it (`--remove`). Exit codes: 0 ok, 1 refused, 2 bad usage.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config';
+import { loadConfig } from '../config';
 import { parseLocalDate } from '../domain/analytics/period';
 import { formatLocalDate, toLocalDate, type LocalDate } from '../domain/time-zone';
 import { createLogger } from '../logger';
-import { loadRulesetFromDir } from '../rules/load-dir';
 import { countDemoData, removeDemoData, writeDemoData } from '../usecases/demo/demo-data';
 import type { CommandIo } from './rules-command';
+import { loadRulesSnapshot } from './rules-snapshot';
 import { openDatabase } from './services';
 
 const USAGE = `Usage:
@@ -87,7 +87,7 @@ export async function demoCommand(args: string[], io: CommandIo): Promise<number
       }
       return 0;
     }
-    const zone = await reportingZone(config);
+    const { zone } = await loadRulesSnapshot(config);
     const until = values.until ? parseLocalDate(values.until)! : toLocalDate(new Date(), zone);
     const seed = Number(values.seed ?? 1);
     const started = performance.now();
@@ -140,13 +140,4 @@ function describe(counts: Partial<Record<string, number>>): string {
       .map(([table, n]) => `${n} ${table}`)
       .join(', ') || 'nothing'
   );
-}
-
-/** LEADFLOW_REPORTING_ZONE, else the zone of escalation.yaml's default calendar, else UTC (as the analytics API). */
-async function reportingZone(config: Config): Promise<string> {
-  if (config.reportingZone) return config.reportingZone;
-  const loaded = await loadRulesetFromDir(config.rulesDir);
-  if (!loaded.ok) return 'UTC';
-  const { calendars, defaultCalendar } = loaded.ruleset.escalation;
-  return calendars[defaultCalendar]?.timezone ?? 'UTC';
 }

@@ -10,6 +10,7 @@
  *   leadflow rules check|test|explain|schema   work with the rule files
  *   leadflow people add / tokens create|list|revoke   people and their API tokens
  *   leadflow demo [--remove]    load (or remove) a year of demo sales history
+ *   leadflow import history <file.csv>   past leads and closed deals from another CRM
  */
 import { ConfigError, configReference, loadConfig } from '../config';
 import { MigrationError } from '../db/migrate';
@@ -42,6 +43,7 @@ const USAGE = `usage: leadflow <command>
   people     add                                (leadflow people --help)
   tokens     create | list | revoke             (leadflow tokens --help)
   demo       load a year of demo sales data, or --remove it   (leadflow demo --help)
+  import     history <file.csv>: past leads and closed deals from another CRM   (leadflow import --help)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -81,6 +83,10 @@ async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const { demoCommand } = await import('./demo-command');
       return demoCommand(rest, { stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'import': {
+      const { importCommand } = await import('./import-command');
+      return importCommand(rest, { stdout: process.stdout, stderr: process.stderr });
     }
     case undefined:
     case 'help':
