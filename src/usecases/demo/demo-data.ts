@@ -7,10 +7,18 @@
 import type { Db } from '../../db/client';
 import { seededRandom } from '../../domain/seeded-random';
 import type { LocalDate } from '../../domain/time-zone';
-import { addDemoLead, type DemoContext } from './demo-leads';
+import { addDemoLead } from './demo-leads';
 import { addDemoCatalogue, addDemoMarketing, addDemoPeople, addDemoQuotas } from './demo-org';
 import { addDemoPriorCustomer } from './demo-renewals';
-import { DEMO_DEAL_PREFIX, DEMO_LEAD_PREFIX, DEMO_PREFIX, DemoClock, emptyDemoRows, type DemoRows } from './demo-rows';
+import {
+  DEMO_DEAL_PREFIX,
+  DEMO_LEAD_PREFIX,
+  DEMO_PREFIX,
+  DemoClock,
+  emptyDemoRows,
+  type DemoContext,
+  type DemoRows,
+} from './demo-rows';
 
 export interface DemoOptions {
   tenant: string;

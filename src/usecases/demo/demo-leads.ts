@@ -6,22 +6,9 @@
  * Halfway through the year a second ruleset version takes over: its leads are answered faster and
  * qualify a little more often, so the rule attribution report has something to show.
  */
-import type { SeededRandom } from '../../domain/seeded-random';
-import { addDemoDeal, type DemoAccount } from './demo-deals';
-import type { DemoTeam } from './demo-org';
+import { addDemoDeal } from './demo-deals';
 import { DEMO_CAMPAIGNS } from './demo-org';
-import { DAY_MS, HOUR_MS, demoLeadId, type DemoClock, type DemoRows } from './demo-rows';
-
-export interface DemoContext {
-  tenant: string;
-  clock: DemoClock;
-  random: SeededRandom;
-  teams: DemoTeam[];
-  rows: DemoRows;
-  /** Accounts by company name, created when a company's first deal opens. */
-  accounts: Map<string, DemoAccount>;
-  emails: Set<string>;
-}
+import { DAY_MS, HOUR_MS, demoLeadId, type DemoContext, type DemoTeam } from './demo-rows';
 
 export const RULESET_A = 'demo-ruleset-a';
 export const RULESET_B = 'demo-ruleset-b';

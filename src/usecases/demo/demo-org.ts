@@ -5,16 +5,9 @@
  */
 import { formatLocalDate, type LocalDate } from '../../domain/time-zone';
 import type { SeededRandom } from '../../domain/seeded-random';
-import { DEMO_PREFIX, type DemoClock, type DemoRows } from './demo-rows';
+import { DEMO_PREFIX, type DemoClock, type DemoRows, type DemoTeam } from './demo-rows';
 
 const DOMAIN = 'demo.leadflow.example';
-
-export interface DemoTeam {
-  manager: string;
-  reps: string[];
-  zone: string;
-  currency: 'USD' | 'EUR';
-}
 
 const TEAMS = [
   {

@@ -5,9 +5,8 @@
  * the same account, won around the old contract's end, whose contract starts within the 30-day
  * grace the renewal rate allows.
  */
-import type { DemoContext } from './demo-leads';
 import { addDemoDeal, type DemoDealSeed } from './demo-deals';
-import { DAY_MS, demoLeadId } from './demo-rows';
+import { DAY_MS, demoLeadId, type DemoContext } from './demo-rows';
 
 const COMPANIES = ['Northwind Traders', 'Contoso Health', 'Fabrikam Robotics', 'Tailspin Logistics', 'Litware Capital'];
 

@@ -5,7 +5,15 @@
  * apart from real data, and how `leadflow demo --remove` finds exactly it.
  */
 import type { Prisma } from '../../db/client';
-import { addLocalDays, dayOfWeek, fromLocalDateTime, type LocalDate } from '../../domain/time-zone';
+import type { SeededRandom } from '../../domain/seeded-random';
+import {
+  addLocalDays,
+  dayOfWeek,
+  formatLocalDate,
+  fromLocalDateTime,
+  toLocalDate,
+  type LocalDate,
+} from '../../domain/time-zone';
 
 /**
  * The mark of demo ids. Leads, deals and quotes keep the API's id shapes (`ld_`, `dl_`, `qo_` and
@@ -75,6 +83,31 @@ export function emptyDemoRows(): DemoRows {
   };
 }
 
+/** A sales team: a manager, their reps, where they work and the currency they sell in. */
+export interface DemoTeam {
+  manager: string;
+  reps: string[];
+  zone: string;
+  currency: 'USD' | 'EUR';
+}
+
+export interface DemoAccount {
+  id: string;
+  name: string;
+}
+
+/** What every part of the generator works with. */
+export interface DemoContext {
+  tenant: string;
+  clock: DemoClock;
+  random: SeededRandom;
+  teams: DemoTeam[];
+  rows: DemoRows;
+  /** Accounts by company name, created when a company's first deal opens. */
+  accounts: Map<string, DemoAccount>;
+  emails: Set<string>;
+}
+
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 
@@ -108,6 +141,11 @@ export class DemoClock {
     const whole = Math.floor(hour);
     const minute = Math.floor((hour - whole) * 60);
     return fromLocalDateTime({ ...this.day(index), hour: whole, minute, second: 0, millisecond: 0 }, this.zone);
+  }
+
+  /** The local date (`2026-03-01`) of an instant. */
+  dateOf(at: number): string {
+    return formatLocalDate(toLocalDate(new Date(at), this.zone));
   }
 
   /** Saturday or Sunday. */
