@@ -141,6 +141,7 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/campaigns': read(),
   'POST /api/marketing-spend': admin('Entering marketing spend'),
   'POST /api/marketing-spend/import': admin('Importing marketing spend'),
+  'POST /api/imports/history': admin('Importing CRM history'),
   'GET /api/marketing-spend': { access: 'token', scope: 'read', roles: SPEND_READERS, what: 'Reading marketing spend' },
   'DELETE /api/marketing-spend/{spendId}': admin('Removing marketing spend'),
 

@@ -27,6 +27,7 @@ import { accountRoutes } from './routes/accounts';
 import { forecastRoutes } from './routes/forecast';
 import { workRoutes } from './routes/work';
 import { marketingRoutes } from './routes/marketing';
+import { importRoutes } from './routes/imports';
 import { quotaRoutes } from './routes/quotas';
 import { materialRoutes } from './routes/materials';
 import { catalogRoutes } from './routes/catalog';
@@ -161,6 +162,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(workRoutes({ db: deps.db, temporal: deps.temporal, now: deps.now }));
   app.use(quotaRoutes({ db: deps.db, now: deps.now }));
   app.use(marketingRoutes({ db: deps.db, now: deps.now }));
+  app.use(
+    importRoutes({
+      db: deps.db,
+      registry: deps.rules.registry,
+      reportingZone: deps.reportingZone ?? null,
+      now: deps.now,
+    }),
+  );
   app.use(materialRoutes({ db: deps.db, now: deps.now }));
   app.use(catalogRoutes({ db: deps.db, now: deps.now }));
   app.use(quoteRoutes({ db: deps.db, temporal: deps.temporal, registry: deps.rules.registry, now: deps.now }));

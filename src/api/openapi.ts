@@ -14,6 +14,7 @@ import { peoplePaths, securitySchemes } from './openapi/people';
 import { quotePaths } from './openapi/quotes';
 import { repPaths } from './openapi/reps';
 import { revenueDataPaths } from './openapi/revenue-data';
+import { importPaths } from './openapi/imports';
 import { rulesPaths } from './openapi/rules';
 import { systemPaths } from './openapi/system';
 import { unsubscribePaths } from './openapi/unsubscribe';
@@ -59,6 +60,7 @@ const tags = [
     name: 'marketing',
     description: 'Campaigns and marketing spend per source, campaign and month (API or CSV import).',
   },
+  { name: 'imports', description: 'Past leads and closed deals from another CRM (CSV), for baseline figures.' },
   {
     name: 'materials',
     description: 'The sales-materials library (latest versions for reps) and the materials sent to deals.',
@@ -113,6 +115,7 @@ export function openApiDocument(serverUrl?: string) {
       ...dealPaths,
       ...workPaths,
       ...revenueDataPaths,
+      ...importPaths,
       ...esignPaths,
       ...unsubscribePaths,
       ...analyticsPaths,

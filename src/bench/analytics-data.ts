@@ -9,6 +9,7 @@
  * deal stages and, when their close falls before the benchmark's moment, are won (40%) or lost.
  */
 import type { Db, Prisma } from '../db/client';
+import { seededRandom } from '../domain/seeded-random';
 
 export const BENCH_TENANT = 'bench';
 /** The moment reports are read at: a month after the generated year. */
@@ -22,18 +23,6 @@ const INDUSTRIES = ['software', 'finance', 'retail', 'manufacturing', 'health'];
 const REGIONS = ['north-america', 'emea', 'apac'];
 const DEAL_PATH = ['needs-analysis', 'presentation', 'proposal', 'negotiation'];
 const RULES_V2_AT = Date.parse('2025-07-01T00:00:00Z');
-
-/** mulberry32: a small seeded generator, so every run writes the same history. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Rows {
   leads: Prisma.LeadCreateManyInput[];
@@ -241,7 +230,7 @@ async function insert<T>(rows: T[], write: (batch: T[]) => Promise<unknown>, siz
 
 /** Generates and writes the history of `leadCount` leads; returns how many rows of each kind. */
 export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Promise<Record<string, number>> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const rows: Rows = {
     leads: [],
     stages: [],

@@ -9,6 +9,8 @@
  *   leadflow config             list the environment variables leadflow reads
  *   leadflow rules check|test|explain|schema   work with the rule files
  *   leadflow people add / tokens create|list|revoke   people and their API tokens
+ *   leadflow demo [--remove]    load (or remove) a year of demo sales history
+ *   leadflow import history <file.csv>   past leads and closed deals from another CRM
  */
 import { ConfigError, configReference, loadConfig } from '../config';
 import { MigrationError } from '../db/migrate';
@@ -40,6 +42,8 @@ const USAGE = `usage: leadflow <command>
   rules      check | test | explain | schema   (leadflow rules --help)
   people     add                                (leadflow people --help)
   tokens     create | list | revoke             (leadflow tokens --help)
+  demo       load a year of demo sales data, or --remove it   (leadflow demo --help)
+  import     history <file.csv>: past leads and closed deals from another CRM   (leadflow import --help)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -75,6 +79,14 @@ async function main(argv: string[]): Promise<number> {
     case 'tokens': {
       const { peopleCommand } = await import('./people-command');
       return peopleCommand(command, rest, { stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'demo': {
+      const { demoCommand } = await import('./demo-command');
+      return demoCommand(rest, { stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'import': {
+      const { importCommand } = await import('./import-command');
+      return importCommand(rest, { stdout: process.stdout, stderr: process.stderr });
     }
     case undefined:
     case 'help':

@@ -7,12 +7,10 @@
  * amounts it names.
  */
 import { createHash } from 'node:crypto';
-import { CsvError, parse } from 'csv-parse/sync';
-import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { recordAudit } from '../db/audit-trail';
 import type { Db } from '../db/client';
-import { LeadflowError } from '../domain/errors';
+import { invalidImport as invalid, readCsv, type ImportProblem } from './csv-import';
 import {
   campaignKeys,
   checkSpend,
@@ -40,15 +38,7 @@ export interface ImportOptions {
   dryRun: boolean;
 }
 
-/** A problem in the file: `line` is the file's line (the header is line 1), `column` its header. */
-export interface ImportProblem {
-  path: string;
-  message: string;
-  line: number;
-  column: string | null;
-}
-
-const parsedRecords = z.array(z.object({ record: z.array(z.string()), info: z.object({ lines: z.number() }) }));
+export type { ImportProblem } from './csv-import';
 
 /** Checks `csv` and, unless it is a dry run, stores it; 400 with every problem otherwise. */
 export async function importSpend(db: Db, actor: Actor, csv: string, options: ImportOptions, now: Date) {
@@ -160,20 +150,6 @@ export async function importSpend(db: Db, actor: Actor, csv: string, options: Im
   );
 }
 
-function readCsv(csv: string, delimiter: string) {
-  try {
-    return parsedRecords.parse(
-      parse(csv, { info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, delimiter }),
-    );
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = typeof error.lines === 'number' ? error.lines : 1;
-    throw invalid(`The file is not valid CSV: ${error.message}. Nothing was imported.`, [
-      { path: `line ${line}`, message: error.message, line, column: null },
-    ]);
-  }
-}
-
 /** Which column index holds each field; 400 naming the missing or doubled headers. */
 function mapColumns(header: readonly string[], options: ImportOptions): Partial<Record<SpendField, number>> {
   const names = header.map((h) => h.trim().toLowerCase());
@@ -210,8 +186,4 @@ function mapColumns(header: readonly string[], options: ImportOptions): Partial<
   if (problems.length > 0)
     throw invalid('The columns of the file do not map to the spend fields; nothing was imported.', problems);
   return columns;
-}
-
-function invalid(message: string, problems: ImportProblem[]): LeadflowError {
-  return new LeadflowError('unprocessable', message, { details: problems });
 }

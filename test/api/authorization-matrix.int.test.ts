@@ -148,6 +148,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/campaigns': TENANT_READ,
   'POST /api/marketing-spend': ADMIN,
   'POST /api/marketing-spend/import': ADMIN,
+  'POST /api/imports/history': ADMIN,
   'GET /api/marketing-spend': PUBLISH,
   'DELETE /api/marketing-spend/{spendId}': ADMIN_DELETE,
 

@@ -158,7 +158,8 @@ function stageProbabilities(registry: RuleRegistry): StageProbabilities {
   }
 }
 
-function tenantZone(deps: AnalyticsRoutesDeps): string {
+/** The zone reports count days in: LEADFLOW_REPORTING_ZONE, else escalation.yaml's default calendar's, else UTC. */
+export function tenantZone(deps: Pick<AnalyticsRoutesDeps, 'reportingZone' | 'registry'>): string {
   if (deps.reportingZone) return deps.reportingZone;
   try {
     const { calendars, defaultCalendar: name } = deps.registry.active().escalation;

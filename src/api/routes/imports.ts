@@ -1,0 +1,130 @@
+/**
+ * Importing history over HTTP: `POST /api/imports/history` takes a CRM export (CSV body) of past
+ * leads and closed deals. Revops' only (the access policy says so); the use-case checks every row.
+ */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { requireActor } from '../../auth/actor';
+import type { Db } from '../../db/client';
+import { LeadflowError } from '../../domain/errors';
+import { HISTORY_FIELDS, type HistoryField } from '../../domain/history-row';
+import { text } from '../../domain/fields';
+import type { RuleRegistry } from '../../rules/registry';
+import { importHistory, lossReasonCatalogue } from '../../usecases/history-import';
+import { parseInput } from '../input';
+import { tenantZone } from './analytics';
+
+export interface ImportRoutesDeps {
+  db: Db;
+  registry: RuleRegistry;
+  /** LEADFLOW_REPORTING_ZONE; null: the zone of escalation.yaml's default calendar. */
+  reportingZone: string | null;
+  now?: () => Date;
+}
+
+/** A history export: up to 50 000 rows of a few hundred bytes. */
+export const HISTORY_BODY_LIMIT = '16mb';
+
+const FIELD_LABELS: Record<HistoryField, string> = {
+  externalId: "the record's id in the other CRM (the import key when given)",
+  email: "the lead's email",
+  name: "the person's full name",
+  company: 'the company (and the account of its deal)',
+  title: 'job title',
+  source: 'the lead source (events, content, ads, partner-referral, customer-referral, social, cold-outreach)',
+  campaign: 'the campaign key',
+  industry: 'industry',
+  employees: 'company size in employees',
+  region: 'region',
+  owner: "the owner's email",
+  created: 'when the lead was created',
+  mqlDate: 'when it became an MQL',
+  sqlDate: 'when it became an SQL',
+  dealName: "the deal's name",
+  dealCreated: 'when the deal was opened',
+  amount: "the deal's ACV, decimal",
+  currency: "the amount's ISO 4217 currency",
+  stage: "the deal's stage (closed won or closed lost)",
+  outcome: 'won or lost',
+  closedDate: 'when the deal closed',
+  lossReason: 'a loss-reasons.yaml code or label, or words',
+  competitor: 'who won a lost deal',
+};
+
+export const HistoryImportQuerySchema = z.strictObject({
+  ...(Object.fromEntries(
+    HISTORY_FIELDS.map((field) => [
+      `${field}Column`,
+      text(100)
+        .optional()
+        .meta({ description: `Header of the column with ${FIELD_LABELS[field]}; default: found by its usual names.` }),
+    ]),
+  ) as Record<`${HistoryField}Column`, z.ZodOptional<ReturnType<typeof text>>>),
+  delimiter: z
+    .enum(['comma', 'semicolon', 'tab'], { error: 'must be comma, semicolon or tab' })
+    .default('comma')
+    .meta({ description: 'What separates the values (semicolon for many European spreadsheet exports).' }),
+  dryRun: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .meta({ description: 'true: check the file and count what would be imported, store nothing.' }),
+});
+
+const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const;
+
+export function importRoutes(deps: ImportRoutesDeps): Router {
+  const router = Router();
+  const now = deps.now ?? (() => new Date());
+
+  router.post(
+    '/api/imports/history',
+    express.text({ type: ['text/csv', 'text/plain'], limit: HISTORY_BODY_LIMIT }),
+    async (req, res) => {
+      const actor = requireActor(req);
+      const query = parseInput(HistoryImportQuerySchema, 'query', req.query, 'The query');
+      const body: unknown = req.body;
+      if (typeof body !== 'string')
+        throw new LeadflowError(
+          'validation_failed',
+          'Send the CSV file itself as the request body, with Content-Type: text/csv.',
+          {
+            details: [
+              {
+                path: 'body',
+                message: `must be CSV text (Content-Type: text/csv), got ${req.get('content-type') ?? 'no content type'}`,
+              },
+            ],
+          },
+        );
+      const columns: Partial<Record<HistoryField, string>> = {};
+      for (const field of HISTORY_FIELDS) {
+        const header = query[`${field}Column`];
+        if (header !== undefined) columns[field] = header;
+      }
+      res.json(
+        await importHistory(
+          deps.db,
+          actor,
+          body,
+          {
+            columns,
+            delimiter: DELIMITERS[query.delimiter],
+            dryRun: query.dryRun === 'true',
+            defaultOwner: actor.email,
+          },
+          { zone: tenantZone(deps), now: now(), lossReasons: lossReasonCatalogue(activeLossReasons(deps.registry)) },
+        ),
+      );
+    },
+  );
+  return router;
+}
+
+/** The active loss-reasons.yaml, or none while no rules are loaded. */
+function activeLossReasons(registry: RuleRegistry) {
+  try {
+    return registry.active().lossReasons;
+  } catch {
+    return null;
+  }
+}
