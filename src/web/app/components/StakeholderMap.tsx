@@ -53,7 +53,9 @@ export function StakeholderMap({ graph }: { graph: Graph }) {
       const ids = new Set(graph.nodes.map((n) => n.id));
       const edges = graph.nodes
         .filter((n) => n.reportsToId && ids.has(n.reportsToId))
-        .map((n) => ({ data: { id: `${n.id}->${n.reportsToId}`, source: n.id, target: n.reportsToId! } }));
+        // Drawn as an org chart: the line runs from the manager (above) to the person who reports to them.
+        .map((n) => ({ data: { id: `${n.reportsToId}->${n.id}`, source: n.reportsToId!, target: n.id } }));
+      const roots = graph.nodes.filter((n) => !n.reportsToId || !ids.has(n.reportsToId)).map((n) => n.id);
       const cy = cytoscape({
         container: box.current,
         elements: [
@@ -92,16 +94,14 @@ export function StakeholderMap({ graph }: { graph: Graph }) {
             style: {
               width: 2,
               'line-color': '#8a96a3',
-              'target-arrow-color': '#8a96a3',
-              'target-arrow-shape': 'triangle',
-              'curve-style': 'bezier',
+              'curve-style': 'straight',
             },
           },
         ],
         layout:
           edges.length > 0
-            ? { name: 'breadthfirst', directed: true, padding: 30, spacingFactor: 1.2 }
-            : { name: 'circle', padding: 40 },
+            ? { name: 'breadthfirst', directed: true, roots, padding: 30, spacingFactor: 1.1 }
+            : { name: 'grid', padding: 40 },
         userZoomingEnabled: false,
         boxSelectionEnabled: false,
       });
@@ -133,6 +133,7 @@ export function StakeholderMap({ graph }: { graph: Graph }) {
             </li>
           ))}
           <li>{t('deal.legendEngaged')}</li>
+          <li>{t('deal.legendLines')}</li>
         </ul>
       </figcaption>
       {graph.warnings.length > 0 && (

@@ -21,7 +21,8 @@ export interface LeadRow {
   createdAt: string;
 }
 
-const STAGES = ['new', 'engaged', 'mql', 'sql', 'nurture', 'disqualified', 'converted'];
+// src/domain/lead.ts LEAD_STAGES (the list filter accepts these).
+const STAGES = ['new', 'engaged', 'mql', 'sql', 'nurture', 'recycled', 'disqualified', 'customer', 'lost'];
 
 /** Leads: search by name, email or company, filter by stage and owner, sort by score or age. */
 export function Leads() {
