@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import { renderEmail, type RenderedEmail } from '../src/domain/email-template';
+import { leadPageUrl } from '../src/domain/dashboard-links';
 import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
 import { notificationText, type Handover, type NotificationReason } from '../src/domain/notifications';
 import { getTemplate } from '../src/rules/evaluate';
@@ -70,7 +71,7 @@ export function createOutreachActivities(deps: OutreachDeps) {
       if (!to) return null;
       const leadName = [row.firstName, row.lastName].filter(Boolean).join(' ') || row.email || row.externalId || row.id;
       const text = notificationText(input.reason, {
-        leadUrl: `${deps.publicUrl}/api/leads/${row.id}`,
+        leadUrl: leadPageUrl(deps.publicUrl, row.id),
         leadName,
         company: row.company,
         score: row.score,
