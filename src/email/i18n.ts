@@ -1,0 +1,108 @@
+/**
+ * The languages leadflow writes its own emails in, and their message catalogues: JSON files in
+ * ./messages (one per language, the same keys), read through i18next, the library the browser
+ * workspace uses too, so both share one catalogue format. Dates and money go through `Intl` for
+ * the recipient's locale. RevOps' cadence templates (rules/cadences.yaml) are not here.
+ */
+import i18next, { type TFunction } from 'i18next';
+import en from './messages/en.json' with { type: 'json' };
+import zhCN from './messages/zh-CN.json' with { type: 'json' };
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** The default when nobody said otherwise. */
+export const DEFAULT_LANGUAGE: Language = 'en';
+
+const catalogue = i18next.createInstance();
+void catalogue.init({
+  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  lng: DEFAULT_LANGUAGE,
+  fallbackLng: DEFAULT_LANGUAGE,
+  supportedLngs: [...LANGUAGES],
+  // Plain-text email: nothing is HTML-escaped here (the HTML part escapes for itself).
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+  // i18next otherwise prints an advertisement on the first init.
+  showSupportNotice: false,
+});
+
+/** A stored or requested language, or the default when it is not one leadflow writes. */
+export function languageOf(value: string | null | undefined): Language {
+  return (LANGUAGES as readonly string[]).includes(value ?? '') ? (value as Language) : DEFAULT_LANGUAGE;
+}
+
+/** The messages of one language. */
+export function messagesFor(language: Language): TFunction {
+  return catalogue.getFixedT(language);
+}
+
+/**
+ * The language an `Accept-Language` header prefers among {@link LANGUAGES} (RFC 9110 §12.5.4:
+ * by q-value, then order); `zh`, `zh-CN`, `zh-Hans` and `zh-SG` read as Simplified Chinese.
+ * Null when it names none of them.
+ */
+export function languageFromAcceptLanguage(header: string | undefined): Language | null {
+  if (!header) return null;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+    if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-sg' || tag.startsWith('zh-hans')) return 'zh-CN';
+  }
+  return null;
+}
+
+/** A moment as the recipient reads it, with its zone: "Thursday, December 10, 2026 at 3:00 PM UTC" / "2026年12月10日星期四 UTC 15:00". */
+export function formatDateTime(at: Date, language: Language, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat(language, {
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone: validTimeZone(timeZone),
+  }).format(at);
+}
+
+/** Only the time of day, with its zone (the end of a meeting on the same day): "4:00 PM UTC" / "UTC 16:00". */
+export function formatTime(at: Date, language: Language, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat(language, {
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone: validTimeZone(timeZone),
+  }).format(at);
+}
+
+/** An amount in minor units as the locale writes it: "$1,200.00" / "US$1,200.00". */
+export function formatMoneyFor(minor: number, currency: string, language: Language): string {
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(minor / 10 ** digits);
+}
+
+/** Whether two moments fall on the same calendar day in a zone. */
+export function sameLocalDay(a: Date, b: Date, timeZone = 'UTC'): boolean {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: validTimeZone(timeZone), dateStyle: 'short' });
+  return day.format(a) === day.format(b);
+}
+
+function validTimeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return timeZone;
+  } catch {
+    return 'UTC';
+  }
+}
