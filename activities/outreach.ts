@@ -88,6 +88,8 @@ export function createOutreachActivities(deps: OutreachDeps) {
       leadId: string;
       template: string;
       pinnedVersion: string | null;
+      /** Someone other than the lead (a demo's attendee): addressed by their own name. */
+      recipient?: { name: string; email: string; isLead: boolean };
     }): Promise<RenderedEmail & { to: string | null }> {
       const row = await lead(input.leadId);
       const ruleset = input.pinnedVersion
@@ -101,14 +103,19 @@ export function createOutreachActivities(deps: OutreachDeps) {
       const rosterName =
         Object.values(ruleset?.routing.reps ?? {}).find((member) => member.email === row.ownerId)?.name ?? null;
       const details = row.sourceDetails as { campaign?: string; event?: string };
+      const other = input.recipient && !input.recipient.isLead ? input.recipient : null;
+      const [firstName, ...lastNames] = other ? other.name.trim().split(/\s+/) : [];
       const rendered = renderEmail(template, {
-        contact: { firstName: row.firstName, lastName: row.lastName, title: row.title },
+        contact: other
+          ? { firstName, lastName: lastNames.join(' ') || null, title: null }
+          : { firstName: row.firstName, lastName: row.lastName, title: row.title },
         company: { name: row.company },
         owner: { name: owner?.name ?? rosterName, email: row.ownerId },
         source: { campaign: details.campaign ?? details.event ?? null },
-        unsubscribeUrl: deps.unsubscribe.urlFor(row.id),
+        // The lead's link would unsubscribe the lead, not this attendee: they get the fallback (reply).
+        unsubscribeUrl: other ? '' : deps.unsubscribe.urlFor(row.id),
       });
-      return { ...rendered, to: row.email };
+      return { ...rendered, to: other ? other.email : row.email };
     },
   };
 }

@@ -9,11 +9,12 @@ import { normalizeEmail } from '../domain/lead';
 import { languageOf, type Language } from '../email/i18n';
 
 /** An attendee as the meeting stores it. */
-export interface StoredAttendee {
+// A type, not an interface: it is stored as JSON, which needs the implicit index signature.
+export type StoredAttendee = {
   name: string;
   email?: string;
   contactId?: string;
-}
+};
 
 export type AttendeeKind = 'contact' | 'person' | 'lead' | 'guest';
 

@@ -17,7 +17,7 @@ import { sendForSignature } from '../../src/esign/send';
 import { createLogger } from '../../src/logger';
 import { RuleRegistry } from '../../src/rules/registry';
 import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
-import { completeMeeting, scheduleMeeting } from '../../src/usecases/deal-commands';
+import { completeMeeting, scheduleMeeting } from '../../src/usecases/meetings';
 import { saveNeeds } from '../../src/usecases/needs';
 import { createQuote, editQuote } from '../../src/usecases/quotes';
 import { addStakeholder } from '../../src/usecases/stakeholders';
