@@ -24,8 +24,6 @@ void catalogue.init({
   interpolation: { escapeValue: false },
   returnNull: false,
   initAsync: false,
-  // i18next otherwise prints an advertisement on the first init.
-  showSupportNotice: false,
 });
 
 /** A stored or requested language, or the default when it is not one leadflow writes. */
