@@ -26,7 +26,6 @@ import type { StalledOutcome } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
 import type { Duration } from '../src/rules/duration';
 import type { CompiledCadence, EscalationStep } from '../src/rules/ruleset';
-import { cadenceEnrolment } from './cadenceEnrolment';
 import { contractRenewal } from './contractRenewal';
 import * as desk from './dealMessages';
 import type { DealQuote, DealState, QuoteVersionNotice } from './dealMessages';
@@ -681,8 +680,4 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
   }
   await condition(allHandlersFinished);
   return state;
-}
-
-function fail(message: string): never {
-  throw new Error(message);
 }

@@ -14,7 +14,6 @@ import type { DealStage } from '../rules/facts';
 import { mayDecide } from '../../activities/approvals';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
-import { recordAudit } from '../db/audit-trail';
 import { formatMoney } from '../domain/money';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';

@@ -83,12 +83,12 @@ export function installMeetingHandlers(ctx: MeetingContext): MeetingHandlers {
   );
   setHandler(
     desk.meetingCancelled,
-    ctx.mutating('meeting cancellation', async (cancellation: desk.MeetingCancellation) => {
+    ctx.mutating('meeting cancellation', (cancellation: desk.MeetingCancellation) => {
       delete ctx.reminders()[cancellation.meetingId];
       const meeting = state.meetings.find((m) => m.meetingId === cancellation.meetingId);
       if (meeting) Object.assign(meeting, { status: 'cancelled', remindAt: [] });
       invite(cancellation.meetingId, cancellation.revision);
-      return { status: 'cancelled' as const };
+      return Promise.resolve({ status: 'cancelled' as const });
     }),
   );
   setHandler(

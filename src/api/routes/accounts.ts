@@ -56,7 +56,9 @@ const stakeholderFields = {
     .enum(LANGUAGES, { error: `must be one of: ${LANGUAGES.join(', ')}` })
     .nullable()
     .optional()
-    .meta({ description: "The language of emails to this contact (invitations, thank-yous); null: the deal's lead's." }),
+    .meta({
+      description: "The language of emails to this contact (invitations, thank-yous); null: the deal's lead's.",
+    }),
 };
 export const StakeholderCreateSchema = z.strictObject(stakeholderFields);
 export const StakeholderPatchSchema = z
