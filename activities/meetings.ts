@@ -9,6 +9,7 @@ import { dealPageUrl } from '../src/domain/dashboard-links';
 import { invitationEmail, reminderEmail, type MeetingFacts, type MeetingKind } from '../src/domain/meeting-invitation';
 import { meetingReminderRecipients } from '../src/domain/meeting-reminders';
 import { languageOf } from '../src/email/i18n';
+import { parseDuration } from '../src/rules/duration';
 import type { RuleRegistry } from '../src/rules/registry';
 import { resolveAttendees, type Attendee, type StoredAttendee } from '../src/usecases/meeting-attendees';
 import type { Outbox } from './email';
@@ -91,6 +92,8 @@ export function createMeetingActivities(deps: MeetingActivityDeps) {
       const { meeting, deal, owner, invited, facts } = loaded;
       await db.meeting.update({ where: { id: meeting.id }, data: { remindedAt: new Date(input.at) } });
       const remind = deps.registry.active().approvals.meetingRemind;
+      const parsed = parseDuration(input.offset);
+      const before = parsed.ok && parsed.duration.kind === 'calendar' ? parsed.duration.ms : 0;
       const to = meetingReminderRecipients(remind, deal.ownerEmail, invited);
       for (const address of to) {
         const isOwner = address === deal.ownerEmail.toLowerCase();
@@ -101,6 +104,7 @@ export function createMeetingActivities(deps: MeetingActivityDeps) {
             ? { name: owner?.name ?? null, language: languageOf(owner?.language), timeZone: owner?.timeZone ?? 'UTC' }
             : { name: attendee?.name ?? null, language: attendee!.language, timeZone: attendee!.timeZone },
           isOwner ? dealPageUrl(deps.publicUrl, deal.id) : null,
+          before,
         );
         await deps.outbox.send({
           idempotencyKey: isOwner

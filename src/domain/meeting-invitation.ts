@@ -9,7 +9,7 @@
  * from string concatenation.
  */
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import { formatDateTime, formatTime, messagesFor, sameLocalDay, type Language } from '../email/i18n';
+import { formatDateTime, formatLeadTime, formatTime, messagesFor, sameLocalDay, type Language } from '../email/i18n';
 
 export type MeetingKind = 'meeting' | 'demo' | 'presentation';
 
@@ -113,15 +113,16 @@ export function invitationEmail(
   };
 }
 
-/** A reminder before the meeting, for the owner (with the deal's link) or an attendee. */
+/** A reminder `beforeMs` before the meeting, for the owner (with the deal's link) or an attendee. */
 export function reminderEmail(
   meeting: MeetingFacts,
   reader: Reader,
   dealUrl: string | null,
+  beforeMs: number,
 ): { subject: string; text: string } {
   const { t, values } = facts(meeting, reader);
   return {
-    subject: t('meeting.reminder.subject', values),
+    subject: t('meeting.reminder.subject', { ...values, inTime: formatLeadTime(beforeMs, reader.language) }),
     text:
       `${greeting(t, reader)}\n\n${t('meeting.reminder.body', values)}` +
       (dealUrl ? `\n${t('meeting.reminder.deal', { url: dealUrl })}` : ''),

@@ -7,12 +7,15 @@
 import i18next, { type TFunction } from 'i18next';
 import en from './messages/en.json' with { type: 'json' };
 import zhCN from './messages/zh-CN.json' with { type: 'json' };
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../domain/languages';
 
-export const LANGUAGES = ['en', 'zh-CN'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-/** The default when nobody said otherwise. */
-export const DEFAULT_LANGUAGE: Language = 'en';
+export {
+  DEFAULT_LANGUAGE,
+  LANGUAGES,
+  languageFromAcceptLanguage,
+  languageOf,
+  type Language,
+} from '../domain/languages';
 
 const catalogue = i18next.createInstance();
 void catalogue.init({
@@ -26,37 +29,9 @@ void catalogue.init({
   initAsync: false,
 });
 
-/** A stored or requested language, or the default when it is not one leadflow writes. */
-export function languageOf(value: string | null | undefined): Language {
-  return (LANGUAGES as readonly string[]).includes(value ?? '') ? (value as Language) : DEFAULT_LANGUAGE;
-}
-
 /** The messages of one language. */
 export function messagesFor(language: Language): TFunction {
   return catalogue.getFixedT(language);
-}
-
-/**
- * The language an `Accept-Language` header prefers among {@link LANGUAGES} (RFC 9110 §12.5.4:
- * by q-value, then order); `zh`, `zh-CN`, `zh-Hans` and `zh-SG` read as Simplified Chinese.
- * Null when it names none of them.
- */
-export function languageFromAcceptLanguage(header: string | undefined): Language | null {
-  if (!header) return null;
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((entry) => entry.tag && entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { tag } of ranked) {
-    if (tag === 'en' || tag.startsWith('en-')) return 'en';
-    if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-sg' || tag.startsWith('zh-hans')) return 'zh-CN';
-  }
-  return null;
 }
 
 /** A moment as the recipient reads it, with its zone: "Thursday, December 10, 2026 at 3:00 PM UTC" / "2026年12月10日星期四 UTC 15:00". */
@@ -88,6 +63,17 @@ export function formatMoneyFor(minor: number, currency: string, language: Langua
   const digits =
     new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   return new Intl.NumberFormat(language, { style: 'currency', currency }).format(minor / 10 ** digits);
+}
+
+/** How far ahead something is, in the largest whole unit: "in 1 day", "in 90 minutes" / "1天后". */
+export function formatLeadTime(ms: number, language: Language): string {
+  const units = [
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+  ] as const;
+  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? units[2];
+  return new Intl.RelativeTimeFormat(language, { numeric: 'always' }).format(Math.round(ms / size), unit);
 }
 
 /** Whether two moments fall on the same calendar day in a zone. */
