@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import { renderEmail, type RenderedEmail } from '../src/domain/email-template';
 import { leadPageUrl } from '../src/domain/dashboard-links';
+import { languageOf } from '../src/domain/languages';
 import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
 import { notificationText, type Handover, type NotificationReason } from '../src/domain/notifications';
 import { getTemplate } from '../src/rules/evaluate';
@@ -69,18 +70,23 @@ export function createOutreachActivities(deps: OutreachDeps) {
           break;
       }
       if (!to) return null;
+      const reader = await rep(row.tenant, to);
       const leadName = [row.firstName, row.lastName].filter(Boolean).join(' ') || row.email || row.externalId || row.id;
-      const text = notificationText(input.reason, {
-        leadUrl: leadPageUrl(deps.publicUrl, row.id),
-        leadName,
-        company: row.company,
-        score: row.score,
-        ownerName: owner?.name ?? row.ownerId,
-        // A new owner hears of a deadline only while a clock runs (a touched lead gets none).
-        slaDueAt:
-          input.reason === 'assigned' && row.slaStatus !== 'running' ? null : (row.slaDueAt?.toISOString() ?? null),
-        ...(input.reason === 'assigned' ? { stage: row.stage, handover: input.handover } : {}),
-      });
+      const text = notificationText(
+        input.reason,
+        {
+          leadUrl: leadPageUrl(deps.publicUrl, row.id),
+          leadName,
+          company: row.company,
+          score: row.score,
+          ownerName: owner?.name ?? row.ownerId,
+          // A new owner hears of a deadline only while a clock runs (a touched lead gets none).
+          slaDueAt:
+            input.reason === 'assigned' && row.slaStatus !== 'running' ? null : (row.slaDueAt?.toISOString() ?? null),
+          ...(input.reason === 'assigned' ? { stage: row.stage, handover: input.handover } : {}),
+        },
+        { language: languageOf(reader?.language), timeZone: reader?.timeZone ?? 'UTC' },
+      );
       return { to, ...text };
     },
 

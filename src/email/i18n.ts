@@ -1,8 +1,8 @@
 /**
  * The languages leadflow writes its own emails in, and their message catalogues: JSON files in
  * ./messages (one per language, the same keys), read through i18next, the library the browser
- * workspace uses too, so both share one catalogue format. Dates and money go through `Intl` for
- * the recipient's locale. RevOps' cadence templates (rules/cadences.yaml) are not here.
+ * workspace uses too, so both share one catalogue format. Dates go through `Intl` for the
+ * recipient's locale. RevOps' cadence templates (rules/cadences.yaml) are not here.
  */
 import i18next, { type TFunction } from 'i18next';
 import en from './messages/en.json' with { type: 'json' };
@@ -56,13 +56,6 @@ export function formatTime(at: Date, language: Language, timeZone = 'UTC'): stri
     timeZoneName: 'short',
     timeZone: validTimeZone(timeZone),
   }).format(at);
-}
-
-/** An amount in minor units as the locale writes it: "$1,200.00" / "US$1,200.00". */
-export function formatMoneyFor(minor: number, currency: string, language: Language): string {
-  const digits =
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(minor / 10 ** digits);
 }
 
 /** How far ahead something is, in the largest whole unit: "in 1 day", "in 90 minutes" / "1天后". */
