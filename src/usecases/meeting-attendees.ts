@@ -29,6 +29,9 @@ export interface Attendee {
 
 type Reader = Pick<Db, 'contact' | 'rep' | 'lead'>;
 
+/** An address as mail is sent to it: trimmed and lower-cased, nothing else changed. */
+const address = (email: string) => email.trim().toLowerCase();
+
 /**
  * Resolves the stored attendees of a deal's meeting. `unknownContacts` lists the indexes whose
  * `contactId` is not a stakeholder of the deal's account (the caller refuses those when writing).
@@ -39,7 +42,7 @@ export async function resolveAttendees(
   stored: readonly StoredAttendee[],
 ): Promise<{ attendees: Attendee[]; unknownContacts: number[] }> {
   const contactIds = stored.flatMap((a) => (a.contactId ? [a.contactId] : []));
-  const emails = stored.flatMap((a) => (a.email ? [normalizeEmail(a.email)] : []));
+  const emails = stored.flatMap((a) => (a.email ? [address(a.email)] : []));
   const [contacts, people, lead] = await Promise.all([
     contactIds.length > 0
       ? db.contact.findMany({ where: { id: { in: contactIds }, accountId: deal.accountId } })
@@ -53,13 +56,13 @@ export async function resolveAttendees(
   const leadZone = lead?.timeZone ?? 'UTC';
   const unknownContacts: number[] = [];
   const attendees = stored.map((attendee, index): Attendee => {
-    const email = attendee.email ? normalizeEmail(attendee.email) : null;
+    const email = attendee.email ? address(attendee.email) : null;
     if (attendee.contactId) {
       const contact = contacts.find((c) => c.id === attendee.contactId);
       if (!contact) unknownContacts.push(index);
       return {
         name: attendee.name,
-        email: email ?? (contact?.email ? normalizeEmail(contact.email) : null),
+        email: email ?? (contact?.email ? address(contact.email) : null),
         contactId: attendee.contactId,
         kind: 'contact',
         language: contact?.language ? languageOf(contact.language) : leadLanguage,
@@ -76,8 +79,8 @@ export async function resolveAttendees(
         language: languageOf(person.language),
         timeZone: person.timeZone,
       };
-    const isLead =
-      email !== null && lead?.email !== null && lead?.email !== undefined && normalizeEmail(lead.email) === email;
+    // The lead's identity ignores +tags and Gmail's dots; the address an email goes to keeps them.
+    const isLead = email !== null && !!lead?.email && normalizeEmail(lead.email) === normalizeEmail(email);
     return {
       name: attendee.name,
       email,
