@@ -65,6 +65,13 @@ export const RepUpdateSchema = z.strictObject({
       path: ['until'],
       params: { unprocessable: true },
     })
+    // The first refinement, in the document: at least one of the two is a time (not null, not left out).
+    .meta({
+      anyOf: [
+        { required: ['from'], properties: { from: { type: 'string' } } },
+        { required: ['until'], properties: { until: { type: 'string' } } },
+      ],
+    })
     .nullable()
     .optional(),
   delegateEmail: EmailSchema.nullable().optional(),
