@@ -496,7 +496,11 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
       kind: m.kind,
       title: m.title,
       startsAt: m.startsAt.toISOString(),
+      endsAt: m.endsAt.toISOString(),
       status: m.status,
+      /** Name it to move or cancel the meeting (If-Match or `revision`). */
+      revision: m.revision,
+      attendees: m.attendees,
       remindedAt: m.remindedAt?.toISOString() ?? null,
       feedback: m.feedback,
     })),

@@ -255,7 +255,15 @@ describe.each(providers)('meeting invitations (%s)', (provider) => {
       body: { error: { code: 'conflict' } },
     });
     const deal = await call('GET', `/api/deals/${dealId}`);
-    expect(deal.body.meetings.find((m: { id: string }) => m.id === meetingId)).toMatchObject({ status: 'cancelled' });
+    expect(deal.body.meetings.find((m: { id: string }) => m.id === meetingId)).toMatchObject({
+      status: 'cancelled',
+      revision: 3,
+      attendees: [
+        { name: '王伟', contactId: ceoId },
+        { name: 'Grace Hopper', email: LEAD },
+        { name: 'Sam Engineer', email: COLLEAGUE },
+      ],
+    });
   });
 
   it('when a meeting names a contact of another account, then it is refused (422) naming the attendee', async () => {
