@@ -7,6 +7,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
 import { formatMoney } from '../src/domain/money';
+import { dealPageUrl } from '../src/domain/dashboard-links';
 import {
   checkStageExit,
   requiredApprovals,
@@ -456,7 +457,7 @@ export function createDealActivities(deps: DealActivityDeps) {
       return {
         to: contract.deal.ownerEmail,
         subject: `Renewal coming up: ${contract.deal.name} ends ${endDate}`,
-        text: `The contract for ${contract.deal.name} (${formatMoney(Number(contract.acvMinor), contract.currency)} a year, ${formatMoney(Number(contract.tcvMinor), contract.currency)} in total, excluding tax) ends on ${endDate}, ${input.offset} from now.\n\nDeal: ${deps.publicUrl}/api/deals/${contract.dealId}\n`,
+        text: `The contract for ${contract.deal.name} (${formatMoney(Number(contract.acvMinor), contract.currency)} a year, ${formatMoney(Number(contract.tcvMinor), contract.currency)} in total, excluding tax) ends on ${endDate}, ${input.offset} from now.\n\nDeal: ${dealPageUrl(deps.publicUrl, contract.dealId)}\n`,
       };
     },
 
@@ -496,7 +497,7 @@ export function createDealActivities(deps: DealActivityDeps) {
       return {
         to,
         subject: `${input.subject}: ${row.name}`,
-        text: `${input.body}\n\nDeal: ${deps.publicUrl}/api/deals/${row.id}\n`,
+        text: `${input.body}\n\nDeal: ${dealPageUrl(deps.publicUrl, row.id)}\n`,
       };
     },
 
@@ -533,7 +534,7 @@ export function createDealActivities(deps: DealActivityDeps) {
       return {
         to: meeting.deal.ownerEmail,
         subject: `Reminder: ${meeting.title} in ${input.offset}`,
-        text: `${meeting.kind === 'demo' ? 'Demo' : 'Meeting'} "${meeting.title}" for ${meeting.deal.name} starts at ${meeting.startsAt.toISOString()}${attendees ? ` with ${attendees}` : ''}.\n\nDeal: ${deps.publicUrl}/api/deals/${meeting.dealId}\n`,
+        text: `${meeting.kind === 'demo' ? 'Demo' : 'Meeting'} "${meeting.title}" for ${meeting.deal.name} starts at ${meeting.startsAt.toISOString()}${attendees ? ` with ${attendees}` : ''}.\n\nDeal: ${dealPageUrl(deps.publicUrl, meeting.dealId)}\n`,
       };
     },
   };

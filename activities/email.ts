@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import { normalizeEmail } from '../src/domain/lead';
-import { MailDeliveryError, type EmailAttachment, type Mailer } from '../src/email/mailer';
+import { MailDeliveryError, type CalendarPart, type EmailAttachment, type Mailer } from '../src/email/mailer';
 import { messageIdFor } from '../src/email/message-id';
 import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
 import { recordEmail, type EmailOutcome } from '../src/metrics/instruments';
@@ -42,6 +42,8 @@ export interface SendEmailInput {
    * existed): `marketing` when the email names a cadence template, else `internal`.
    */
   kind?: EmailKind;
+  /** A meeting invitation, update or cancellation (not stored: a retry is given it again). */
+  calendar?: CalendarPart;
 }
 
 /**
@@ -269,6 +271,7 @@ export function createOutbox(deps: EmailActivityDeps) {
           html: input.html,
           headers,
           attachments: attachments.length > 0 ? attachments : undefined,
+          calendar: input.calendar,
         });
       } catch (error) {
         // Anything unclassified is treated like a crash: the row stays `sending`, the retry marks it `unknown`.

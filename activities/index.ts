@@ -12,6 +12,7 @@ import { createDecisionActivities } from './decisions';
 import { createEmailActivities, createOutbox } from './email';
 import { createJournalActivities } from './journal';
 import { createLeadActivities } from './leads';
+import { createMeetingActivities } from './meetings';
 import { createMetricActivities } from './metrics';
 import { createOutreachActivities } from './outreach';
 import { createQuoteOutcomeActivities } from './quote-outcomes';
@@ -66,6 +67,7 @@ function activitiesOf(deps: ActivityDeps) {
     }),
     ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe }, outbox),
     ...createQuoteMailActivities({ db: deps.db, outbox }),
+    ...createMeetingActivities({ db: deps.db, outbox, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createQuoteOutcomeActivities({ db: deps.db }),

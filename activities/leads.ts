@@ -1,3 +1,4 @@
+import { languageOf } from '../src/domain/languages';
 import type { Db, Prisma } from '../src/db/client';
 import { mergeSubmission, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
 
@@ -93,6 +94,7 @@ function toProfile(row: LeadRow): LeadProfile {
     title: row.title ?? undefined,
     phone: row.phone ?? undefined,
     country: row.country ?? undefined,
+    language: languageOf(row.language),
     source: row.source as LeadProfile['source'],
     sourceDetails: row.sourceDetails as LeadProfile['sourceDetails'],
     attributes: row.attributes as LeadProfile['attributes'],
@@ -109,6 +111,7 @@ function profileColumns(profile: LeadProfile) {
     title: profile.title ?? null,
     phone: profile.phone ?? null,
     country: profile.country ?? null,
+    ...(profile.language ? { language: profile.language } : {}),
     source: profile.source,
     sourceDetails: profile.sourceDetails as Prisma.InputJsonValue,
     attributes: profile.attributes as Prisma.InputJsonValue,

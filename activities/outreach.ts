@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import { renderEmail, type RenderedEmail } from '../src/domain/email-template';
+import { leadPageUrl } from '../src/domain/dashboard-links';
+import { languageOf } from '../src/domain/languages';
 import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
 import { notificationText, type Handover, type NotificationReason } from '../src/domain/notifications';
 import { getTemplate } from '../src/rules/evaluate';
@@ -68,18 +70,23 @@ export function createOutreachActivities(deps: OutreachDeps) {
           break;
       }
       if (!to) return null;
+      const reader = await rep(row.tenant, to);
       const leadName = [row.firstName, row.lastName].filter(Boolean).join(' ') || row.email || row.externalId || row.id;
-      const text = notificationText(input.reason, {
-        leadUrl: `${deps.publicUrl}/api/leads/${row.id}`,
-        leadName,
-        company: row.company,
-        score: row.score,
-        ownerName: owner?.name ?? row.ownerId,
-        // A new owner hears of a deadline only while a clock runs (a touched lead gets none).
-        slaDueAt:
-          input.reason === 'assigned' && row.slaStatus !== 'running' ? null : (row.slaDueAt?.toISOString() ?? null),
-        ...(input.reason === 'assigned' ? { stage: row.stage, handover: input.handover } : {}),
-      });
+      const text = notificationText(
+        input.reason,
+        {
+          leadUrl: leadPageUrl(deps.publicUrl, row.id),
+          leadName,
+          company: row.company,
+          score: row.score,
+          ownerName: owner?.name ?? row.ownerId,
+          // A new owner hears of a deadline only while a clock runs (a touched lead gets none).
+          slaDueAt:
+            input.reason === 'assigned' && row.slaStatus !== 'running' ? null : (row.slaDueAt?.toISOString() ?? null),
+          ...(input.reason === 'assigned' ? { stage: row.stage, handover: input.handover } : {}),
+        },
+        { language: languageOf(reader?.language), timeZone: reader?.timeZone ?? 'UTC' },
+      );
       return { to, ...text };
     },
 
@@ -87,6 +94,8 @@ export function createOutreachActivities(deps: OutreachDeps) {
       leadId: string;
       template: string;
       pinnedVersion: string | null;
+      /** Someone other than the lead (a demo's attendee): addressed by their own name. */
+      recipient?: { name: string; email: string; isLead: boolean };
     }): Promise<RenderedEmail & { to: string | null }> {
       const row = await lead(input.leadId);
       const ruleset = input.pinnedVersion
@@ -100,14 +109,19 @@ export function createOutreachActivities(deps: OutreachDeps) {
       const rosterName =
         Object.values(ruleset?.routing.reps ?? {}).find((member) => member.email === row.ownerId)?.name ?? null;
       const details = row.sourceDetails as { campaign?: string; event?: string };
+      const other = input.recipient && !input.recipient.isLead ? input.recipient : null;
+      const [firstName, ...lastNames] = other ? other.name.trim().split(/\s+/) : [];
       const rendered = renderEmail(template, {
-        contact: { firstName: row.firstName, lastName: row.lastName, title: row.title },
+        contact: other
+          ? { firstName, lastName: lastNames.join(' ') || null, title: null }
+          : { firstName: row.firstName, lastName: row.lastName, title: row.title },
         company: { name: row.company },
         owner: { name: owner?.name ?? rosterName, email: row.ownerId },
         source: { campaign: details.campaign ?? details.event ?? null },
-        unsubscribeUrl: deps.unsubscribe.urlFor(row.id),
+        // The lead's link would unsubscribe the lead, not this attendee: they get the fallback (reply).
+        unsubscribeUrl: other ? '' : deps.unsubscribe.urlFor(row.id),
       });
-      return { ...rendered, to: row.email };
+      return { ...rendered, to: other ? other.email : row.email };
     },
   };
 }

@@ -10,6 +10,7 @@ import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/wo
 import { addDuration, nextSendTime, sendWindowCalendar } from '../src/domain/business-time';
 import type { CompiledCadence } from '../src/rules/ruleset';
 import { mail, store } from './journey/effects';
+import type { ThankYouRecipient } from './dealMessages';
 import { cadenceProgress, changeCadenceOwner, pauseCadence, stopCadence, type CadenceState } from './messages';
 
 export interface CadenceEnrolmentInput {
@@ -26,6 +27,11 @@ export interface CadenceEnrolmentInput {
   holidays?: string[];
   ownerEmail: string | null;
   pinnedVersion: string | null;
+  /**
+   * Who the email steps go to instead of the lead: a demo's attendees (the demo follow-up).
+   * Absent: the lead, as every enrolment before attendees were thanked.
+   */
+  recipients?: ThankYouRecipient[];
 }
 
 export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<CadenceState> {
@@ -87,7 +93,9 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
     }
     if (stopped !== null) break;
     const key = `${input.enrolmentId}:step-${index}`;
-    if (step.do === 'email') {
+    if (step.do === 'email' && input.recipients) {
+      await emailAttendees(input, input.recipients, step.template, key);
+    } else if (step.do === 'email') {
       const email = await store.composeCadenceEmail({
         leadId: input.leadId,
         template: step.template,
@@ -146,4 +154,35 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
   });
   await journey.signal(cadenceProgress, { ...state });
   return state;
+}
+
+/**
+ * One email step to each attendee, personalised for them: the lead's keeps the step's key and is
+ * marketing (with its unsubscribe link); a contact's or guest's is transactional, a reply to the
+ * meeting they attended (the lead's unsubscribe link would not be theirs).
+ */
+async function emailAttendees(
+  input: CadenceEnrolmentInput,
+  recipients: ThankYouRecipient[],
+  template: string,
+  key: string,
+): Promise<void> {
+  for (const recipient of recipients) {
+    const email = await store.composeCadenceEmail({
+      leadId: input.leadId,
+      template,
+      pinnedVersion: input.pinnedVersion,
+      recipient,
+    });
+    await mail.sendEmail({
+      idempotencyKey: recipient.isLead ? key : `${key}:${recipient.email}`,
+      leadId: input.leadId,
+      to: recipient.email,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      template,
+      kind: recipient.isLead ? 'marketing' : 'transactional',
+    });
+  }
 }

@@ -26,7 +26,6 @@ import type { StalledOutcome } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
 import type { Duration } from '../src/rules/duration';
 import type { CompiledCadence, EscalationStep } from '../src/rules/ruleset';
-import { cadenceEnrolment } from './cadenceEnrolment';
 import { contractRenewal } from './contractRenewal';
 import * as desk from './dealMessages';
 import type { DealQuote, DealState, QuoteVersionNotice } from './dealMessages';
@@ -46,6 +45,7 @@ import { cadenceProgress, slaBreached } from './messages';
 import { leadFollowsClose } from './deal/lead-outcome';
 import { quoteApproval } from './quoteApproval';
 import { slaWatch } from './slaWatch';
+import { installMeetingHandlers } from './deal/meetings';
 
 export interface DealJourneyInput {
   dealId: string;
@@ -634,59 +634,17 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       await closeWon(quote, `e-signature:${event.provider}`, `quote ${quoteLabel(quote)} signed`);
     });
   });
-  setHandler(
-    desk.meetingScheduled,
-    mutating('meeting scheduling', async (notice: desk.MeetingNotice) => {
-      const offsets = (await timing()).meetingReminders.filter((offset) => offset.kind === 'calendar');
-      const starts = Date.parse(notice.startsAt);
-      const due = offsets
-        .map((offset) => ({
-          offset: offset.text,
-          at: new Date(starts - (offset.kind === 'calendar' ? offset.ms : 0)).toISOString(),
-        }))
-        .filter((r) => Date.parse(r.at) > new Date().getTime());
-      memory.reminders[notice.meetingId] = due;
-      state.meetings = [
-        ...state.meetings.filter((m) => m.meetingId !== notice.meetingId),
-        {
-          meetingId: notice.meetingId,
-          kind: notice.kind,
-          startsAt: notice.startsAt,
-          remindAt: due.map((r) => r.at),
-          status: 'scheduled',
-        },
-      ];
-      return { remindAt: due.map((r) => r.at) };
-    }),
-    { validator: (_notice: desk.MeetingNotice) => void (isClosed() && fail(`the deal is ${state.stage}`)) },
-  );
-  setHandler(
-    desk.meetingCompleted,
-    mutating('meeting outcome', async (outcome: desk.MeetingOutcome) => {
-      const meeting = state.meetings.find((m) => m.meetingId === outcome.meetingId);
-      if (meeting) meeting.status = outcome.status;
-      delete memory.reminders[outcome.meetingId];
-      const followUp = (await timing()).demoFollowUp;
-      if (outcome.status !== 'held' || outcome.kind === 'meeting' || !followUp) return { followUp: null };
-      const enrolmentId = `${workflowId}/demo-follow-up-${outcome.meetingId}`;
-      await startChild(cadenceEnrolment, {
-        workflowId: enrolmentId,
-        args: [
-          {
-            journeyId: workflowId,
-            leadId: input.leadId,
-            enrolmentId,
-            cadence: followUp,
-            timeZone: input.timeZone,
-            ownerEmail: state.owner,
-            pinnedVersion: null,
-          },
-        ],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
-      return { followUp: enrolmentId };
-    }),
-  );
+  const meetings = installMeetingHandlers({
+    workflowId,
+    leadId: input.leadId,
+    timeZone: input.timeZone,
+    state,
+    reminders: () => memory.reminders,
+    timing,
+    mutating,
+    inBackground,
+    isClosed,
+  });
   setHandler(slaBreached, ({ stepIndex }) => inBackground('stalled-deal escalation', () => escalateStall(stepIndex)));
   // The demo follow-up cadence reports progress to its parent; the deal only needs the row it writes.
   setHandler(cadenceProgress, () => undefined);
@@ -715,27 +673,11 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     if (woken) continue;
     await serially(async () => {
       const at = new Date().getTime();
-      for (const [meetingId, list] of Object.entries(memory.reminders)) {
-        for (const reminder of list.filter((r) => Date.parse(r.at) <= at)) {
-          const notice = await store.remindMeeting({ meetingId, offset: reminder.offset, at: now() });
-          if (notice)
-            await mail.sendEmail({
-              idempotencyKey: `${meetingId}:reminder:${reminder.offset}`,
-              leadId: input.leadId,
-              ...notice,
-            });
-        }
-        memory.reminders[meetingId] = list.filter((r) => Date.parse(r.at) > at);
-        if (memory.reminders[meetingId].length === 0) delete memory.reminders[meetingId];
-      }
+      await meetings.remindDue(at);
       for (const quote of state.quotes)
         if (quote.status === 'sent' && quote.expiresAt && Date.parse(quote.expiresAt) <= at) await expireQuote(quote);
     });
   }
   await condition(allHandlersFinished);
   return state;
-}
-
-function fail(message: string): never {
-  throw new Error(message);
 }

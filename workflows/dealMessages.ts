@@ -142,6 +142,33 @@ export interface MeetingOutcome {
   kind: 'meeting' | 'demo' | 'presentation';
   status: 'held' | 'cancelled' | 'no-show';
   actor: ActorRef;
+  /**
+   * The customer's people who attended, with an address: the demo's thank-you goes to them.
+   * Absent (outcomes sent before attendees were thanked) or empty: it goes to the deal's lead.
+   */
+  attended?: ThankYouRecipient[];
+}
+/** One attendee a demo follow-up email goes to. */
+export interface ThankYouRecipient {
+  name: string;
+  email: string;
+  /** The lead gets the cadence's marketing email; a contact or guest a transactional one (no lead unsubscribe link). */
+  isLead: boolean;
+  language: 'en' | 'zh-CN';
+}
+/** New times for a scheduled meeting (its revision went up; attendees get an update). */
+export interface MeetingReschedule {
+  meetingId: string;
+  startsAt: string;
+  /** The meeting's revision after the change. */
+  revision: number;
+  actor: ActorRef;
+}
+/** A scheduled meeting is cancelled (its revision went up; attendees get a cancellation). */
+export interface MeetingCancellation {
+  meetingId: string;
+  revision: number;
+  actor: ActorRef;
 }
 
 // ---- dealJourney --------------------------------------------------------------------------
@@ -160,6 +187,10 @@ export const requestSignature = defineUpdate<SignatureRequested, [SignatureReque
 export const signatureCompleted = defineSignal<[SignatureEvent]>('signatureCompleted');
 export const meetingScheduled = defineUpdate<{ remindAt: string[] }, [MeetingNotice]>('meetingScheduled');
 export const meetingCompleted = defineUpdate<{ followUp: string | null }, [MeetingOutcome]>('meetingCompleted');
+/** Reminders move with the meeting; the attendees get the invitation's update (same UID, next SEQUENCE). */
+export const meetingRescheduled = defineUpdate<{ remindAt: string[] }, [MeetingReschedule]>('meetingRescheduled');
+/** Reminders stop; the attendees get the cancellation (METHOD:CANCEL, same UID, next SEQUENCE). */
+export const meetingCancelled = defineUpdate<{ status: 'cancelled' }, [MeetingCancellation]>('meetingCancelled');
 /** From the approval child: the chain finished. */
 export const approvalFinished =
   defineSignal<[{ versionId: string; status: 'approved' | 'rejected' | 'cancelled'; reason: string }]>(

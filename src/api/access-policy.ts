@@ -105,6 +105,8 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/deals/{dealId}': read(deal('read')),
   'POST /api/deals/{dealId}/stage': write(deal('write')),
   'POST /api/deals/{dealId}/meetings': write(deal('write')),
+  'PATCH /api/deals/{dealId}/meetings/{meetingId}': write(deal('write')),
+  'POST /api/deals/{dealId}/meetings/{meetingId}/cancel': write(deal('write')),
   'POST /api/deals/{dealId}/meetings/{meetingId}/outcome': write(deal('write')),
   'GET /api/deals/{dealId}/stakeholders': read(deal('read')),
   'POST /api/deals/{dealId}/stakeholders': write(deal('write')),

@@ -14,6 +14,7 @@ import { repRoutes } from './routes/reps';
 import { peopleRoutes } from './routes/people';
 import { auditRoutes } from './routes/audit';
 import { dealRoutes } from './routes/deals';
+import { meetingRoutes } from './routes/meetings';
 import { authenticate } from '../auth/authenticate';
 import { enforceAccess } from './access';
 import { methodsOfResources } from './methods';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
   app.use(dealRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
+  app.use(meetingRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
   app.use(
     esignRoutes({
       db: deps.db,

@@ -3,6 +3,7 @@ import { errorResponse } from './openapi/common';
 import { accountPaths } from './openapi/accounts';
 import { auditPaths } from './openapi/audit';
 import { dealPaths } from './openapi/deals';
+import { meetingPaths } from './openapi/meetings';
 import { catalogPaths } from './openapi/catalog';
 import { components } from './openapi/common';
 import { devPaths } from './openapi/dev';
@@ -114,6 +115,7 @@ export function openApiDocument(serverUrl?: string) {
       ...quotePaths,
       ...dealPaths,
       ...workPaths,
+      ...meetingPaths,
       ...revenueDataPaths,
       ...importPaths,
       ...esignPaths,

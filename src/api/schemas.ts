@@ -1,3 +1,4 @@
+import { LANGUAGES } from '../domain/languages';
 import { z } from 'zod';
 import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
@@ -120,6 +121,13 @@ export const LeadInputSchema = z
       .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code, e.g. "DE"')
       .transform((code) => code.toUpperCase())
       .optional(),
+    language: z
+      .enum(LANGUAGES, { error: `must be one of: ${LANGUAGES.join(', ')}` })
+      .optional()
+      .meta({
+        description:
+          "The language of emails to the lead (en or zh-CN). Left out: a form post's Accept-Language, else en.",
+      }),
     source: z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` }),
     sourceDetails: SourceDetailsSchema.default({}),
     attributes: AttributesSchema.default({}),
@@ -175,6 +183,7 @@ export const LeadResponseSchema = z.object({
   title: z.string().nullable(),
   phone: z.string().nullable(),
   country: z.string().nullable(),
+  language: z.enum(LANGUAGES).describe('The language of emails to the lead.'),
   source: z.enum(LEAD_SOURCES),
   sourceDetails: SourceDetailsSchema,
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),

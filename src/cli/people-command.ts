@@ -19,7 +19,7 @@ import { openDatabase } from './services';
 
 const USAGE = `Usage:
   leadflow people add --email <email> --name <name> --role rep|manager|director|vp|finance|revops
-                      [--manager <email>] [--time-zone <IANA zone>]
+                      [--manager <email>] [--time-zone <IANA zone>] [--language en|zh-CN]
                                         add a person, or update one (role, manager, time zone)
   leadflow tokens create --email <email> [--label <label>] [--expires-in-days <n>] [--scopes intake,read,write,admin,metrics]
                                         issue an API token; the secret goes to stdout, once
@@ -90,6 +90,7 @@ const SUBCOMMANDS: Record<
       { name: 'role', required: true },
       { name: 'manager' },
       { name: 'time-zone' },
+      { name: 'language' },
     ],
     async handle({ db, tenant, options, out, now }) {
       const email = valid(EmailSchema.safeParse(options.email), 'email');
@@ -99,6 +100,7 @@ const SUBCOMMANDS: Record<
           role: options.role,
           managerEmail: options.manager,
           timeZone: options['time-zone'],
+          language: options.language,
         }),
       );
       const { created } = await savePerson(db, {

@@ -2,6 +2,7 @@
  * The lead as the domain sees it: where it came from, who it is, and how a repeat submission
  * merges into what we already know. Pure code: no I/O, safe to call from workflows.
  */
+import type { Language } from './languages';
 
 /** The seven channels a lead can come from. */
 export const LEAD_SOURCES = [
@@ -60,6 +61,8 @@ export interface LeadSubmission {
   title?: string;
   phone?: string;
   country?: string;
+  /** The language of emails to the lead: given, or from the form post's Accept-Language. */
+  language?: Language;
   source: LeadSource;
   sourceDetails: SourceDetails;
   attributes: Record<string, AttributeValue>;
@@ -78,6 +81,8 @@ export interface LeadProfile {
   title?: string;
   phone?: string;
   country?: string;
+  /** Absent: the stored one (en by default). */
+  language?: Language;
   /** The first touch's channel: a lead keeps the source that brought it in. */
   source: LeadSource;
   sourceDetails: SourceDetails;
@@ -114,8 +119,19 @@ export function normalizeEmail(raw: string): string {
 export function mergeSubmission(profile: LeadProfile | undefined, submission: LeadSubmission): LeadProfile {
   const email = submission.email === undefined ? undefined : normalizeEmail(submission.email);
   if (!profile) {
-    const { externalId, firstName, lastName, company, title, phone, country, source, sourceDetails, attributes } =
-      submission;
+    const {
+      externalId,
+      firstName,
+      lastName,
+      company,
+      title,
+      phone,
+      country,
+      language,
+      source,
+      sourceDetails,
+      attributes,
+    } = submission;
     return {
       email,
       externalId,
@@ -125,6 +141,7 @@ export function mergeSubmission(profile: LeadProfile | undefined, submission: Le
       title,
       phone,
       country,
+      ...(language ? { language } : {}),
       source,
       sourceDetails,
       attributes,
@@ -142,6 +159,7 @@ export function mergeSubmission(profile: LeadProfile | undefined, submission: Le
     title: submission.title ?? profile.title,
     phone: submission.phone ?? profile.phone,
     country: submission.country ?? profile.country,
+    ...((submission.language ?? profile.language) ? { language: submission.language ?? profile.language } : {}),
     attributes: { ...profile.attributes, ...submission.attributes },
   };
 }

@@ -16,6 +16,14 @@ export interface OutgoingEmail {
   /** Extra headers, e.g. `List-Unsubscribe`. */
   headers?: Record<string, string>;
   attachments?: EmailAttachment[];
+  /** A calendar invitation (iTIP): sent as a `text/calendar; method=…` alternative and as invite.ics. */
+  calendar?: CalendarPart;
+}
+
+/** An iCalendar object and its iTIP method, which the Content-Type repeats. */
+export interface CalendarPart {
+  method: 'REQUEST' | 'CANCEL';
+  content: string;
 }
 
 /** A file sent with an email, e.g. a quote's PDF. */

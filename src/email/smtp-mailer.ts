@@ -55,6 +55,9 @@ async function deliver(options: SmtpMailerOptions, email: OutgoingEmail): Promis
       contentType: file.contentType,
       content: Buffer.from(file.content),
     })),
+    icalEvent: email.calendar
+      ? { method: email.calendar.method, content: email.calendar.content, filename: 'invite.ics' }
+      : undefined,
   }).compile();
   const envelope = mime.getEnvelope();
   const message = await mime.build();

@@ -3,6 +3,7 @@
  * evaluators production uses, compared with the expected outcome. Used by
  * `leadflow rules test`, by `npm test`, and before a hot reload is reported.
  */
+import { meetingReminderRecipients } from '../domain/meeting-reminders';
 import { parseDuration } from './duration';
 import { evaluateEnrolment, stepName } from './evaluate-cadences';
 import { evaluateEscalation, evaluateStalled, stepLabel } from './evaluate-escalation';
@@ -50,10 +51,15 @@ function casesOf(ruleset: Ruleset, kind: RuleKind): Case[] {
     case 'routing': return ruleset.routing.tests.map((t) => ({ ...t, actual: () => routingActual(ruleset, t.facts) }));
     case 'escalation': return ruleset.escalation.tests.map((t) => ({ ...t, actual: () => ('sla' in t ? slaActual(ruleset, t.sla, t.facts) : stalledActual(ruleset, t.stalled, t.facts)) }));
     case 'cadences': return ruleset.cadences.tests.map((t) => ({ ...t, actual: () => enrolmentActual(ruleset, t.facts) }));
-    case 'approvals': return ruleset.approvals.tests.map((t) => ({ ...t, actual: () => ('quote' in t ? approvalActual(ruleset, t.quote) : stageActual(ruleset, t.enterStage, t.facts)) }));
+    case 'approvals': return ruleset.approvals.tests.map((t) => ({ ...t, actual: () => ('quote' in t ? approvalActual(ruleset, t.quote) : 'meetingReminder' in t ? reminderActual(ruleset, t.meetingReminder) : stageActual(ruleset, t.enterStage, t.facts)) }));
     case 'forecast': return (ruleset.forecast?.tests ?? []).map((t) => ({ ...t, actual: () => forecastActual(ruleset, t.stage) }));
     case 'loss-reasons': return (ruleset.lossReasons?.tests ?? []).map((t) => ({ ...t, actual: () => lossActual(ruleset, t.lost) }));
   }
+}
+
+function reminderActual(ruleset: Ruleset, meeting: { owner: string; attendees: Array<{ email?: string }> }): Actual {
+  const to = meetingReminderRecipients(ruleset.approvals.meetingRemind, meeting.owner, meeting.attendees);
+  return { fields: { to }, summary: `meetings.remind [${ruleset.approvals.meetingRemind.join(', ')}]: ${to.join(', ') || 'nobody'}` };
 }
 
 function forecastActual(ruleset: Ruleset, stage: Parameters<typeof evaluateForecast>[1]['stage']): Actual {

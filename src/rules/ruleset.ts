@@ -9,7 +9,7 @@
 import type { Duration } from './duration';
 import type { Behaviour, DealStage, LeadStage } from './facts';
 import type { EngineOperator } from './operators';
-import type { ApprovalsTest, ApproverRole } from './schema/approvals';
+import type { ApprovalsTest, ApproverRole, MEETING_REMINDER_RECIPIENTS } from './schema/approvals';
 import type { PersonRole } from '../auth/actor';
 import type { CadenceTest, HolidayPolicy } from './schema/cadences';
 import type { Weekday } from './schema/common';
@@ -150,6 +150,8 @@ export interface ApprovalTier { name: string; chain: ApprovalStep[] }
 export interface CompiledTaxRates { rates: Record<string, number>; defaultRate: number }
 /** `block`: an unmet criterion refuses the move; `warn`: the move goes ahead and `missing` becomes a warning. */
 export type ExitSeverity = 'block' | 'warn';
+/** Who a meeting reminder goes to (approvals.yaml `meetings.remind`). */
+export type MeetingReminderRecipient = (typeof MEETING_REMINDER_RECIPIENTS)[number];
 export interface CompiledApprovals {
   tiers: CompiledRule<{ tier: string }>[];
   chains: Record<string, ApprovalStep[]>;
@@ -162,6 +164,8 @@ export interface CompiledApprovals {
   renewalRemindBefore: Duration[];
   /** Calendar durations before a meeting's start, longest first; empty without `meetings:`. */
   meetingReminders: Duration[];
+  /** Who gets each meeting reminder (approvals.yaml `meetings.remind`); [owner] without it. */
+  meetingRemind: MeetingReminderRecipient[];
   /** The cadences.yaml cadence a contact is enrolled in after a demo is held; null: no follow-up. */
   demoFollowUpCadence: string | null;
   stageExit: Partial<Record<DealStage, CompiledRule<{ missing: string; severity: ExitSeverity }>[]>>;

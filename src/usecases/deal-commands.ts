@@ -1,5 +1,5 @@
 /**
- * Commands on a deal's workflows: convert an SQL, move a stage, schedule and complete meetings,
+ * Commands on a deal's workflows: convert an SQL, move a stage (meetings: ./meetings.ts),
  * send a quote, send it for signature, decide an approval. Each use-case authorises the caller,
  * then sends one Temporal update; the workflow validates against its state. A rejection becomes a
  * 409 (or 422 with what is missing, for a stage's exit criteria) with the workflow's own reason.
@@ -14,7 +14,6 @@ import type { DealStage } from '../rules/facts';
 import { mayDecide } from '../../activities/approvals';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
-import { recordAudit } from '../db/audit-trail';
 import { formatMoney } from '../domain/money';
 import { isTemporalUnavailable } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
@@ -24,7 +23,6 @@ import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
 import { quoteRecipient } from '../domain/quote-mail';
 import { storedVersion } from './quote-views';
-import { markEngaged } from './stakeholders';
 import { stalledAlert, stallReasons } from '../domain/deal-stall';
 import { localToday } from '../domain/tasks';
 import { zoneOf } from './tasks';
@@ -35,7 +33,8 @@ export interface DealCommandDeps {
   temporal: Client;
 }
 
-const ref = (actor: Actor): desk.ActorRef => ({ email: actor.email, role: actor.role });
+/** Who asked, as workflows record it. */
+export const ref = (actor: Actor): desk.ActorRef => ({ email: actor.email, role: actor.role });
 
 /** Sends an update and turns the workflow's refusals into domain errors. */
 export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(
@@ -117,7 +116,7 @@ export async function convertLead(
 }
 
 /** A closed deal's journey has ended: say so, rather than "workflow not running" (or after writing a row). */
-function assertDealOpen(deal: { id: string; stage: string }): void {
+export function assertDealOpen(deal: { id: string; stage: string }): void {
   if (deal.stage === 'closed-won' || deal.stage === 'closed-lost')
     throw new LeadflowError('conflict', `Deal ${deal.id} is ${deal.stage}; a closed deal does not change.`);
 }
@@ -146,126 +145,6 @@ export async function moveDealStage(
       actor: ref(actor),
     },
   ]);
-}
-
-export interface MeetingInput {
-  kind: 'meeting' | 'demo' | 'presentation';
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  attendees: Array<{ name: string; email?: string; contactId?: string }>;
-}
-
-export async function scheduleMeeting(
-  deps: DealCommandDeps,
-  actor: Actor,
-  dealId: string,
-  input: MeetingInput,
-): Promise<{ meetingId: string; remindAt: string[] }> {
-  const deal = await findWritableDeal(deps.db, actor, dealId);
-  assertDealOpen(deal);
-  if (Date.parse(input.endsAt) <= Date.parse(input.startsAt))
-    throw new LeadflowError('validation_failed', 'The meeting ends before it starts.', {
-      // Each time is well-formed; together they are not (a 422, see FieldError.unprocessable).
-      details: [{ path: 'endsAt', message: 'must be after startsAt', unprocessable: true }],
-    });
-  const meetingId = `mtg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-  await deps.db.$transaction(async (tx) => {
-    await tx.meeting.create({
-      data: {
-        id: meetingId,
-        dealId,
-        kind: input.kind,
-        title: input.title,
-        startsAt: new Date(input.startsAt),
-        endsAt: new Date(input.endsAt),
-        attendees: input.attendees,
-        createdBy: actor.email,
-      },
-    });
-    await recordAudit(tx, {
-      tenant: deal.tenant,
-      subjectType: 'deal',
-      subjectId: dealId,
-      dealId,
-      action: 'meeting.scheduled',
-      actor: actor.email,
-      details: { meetingId, kind: input.kind, title: input.title, startsAt: input.startsAt },
-      occurredAt: new Date(),
-    });
-  });
-  const scheduled = await updateWorkflow(
-    deps.temporal,
-    deal.workflowId,
-    desk.meetingScheduled,
-    [{ meetingId, kind: input.kind, startsAt: input.startsAt, actor: ref(actor) }],
-    `meeting-${meetingId}`,
-  );
-  return { meetingId, remindAt: scheduled.remindAt };
-}
-
-export interface MeetingOutcomeInput {
-  status: 'held' | 'cancelled' | 'no-show';
-  attendance: Array<{ name: string; contactId?: string; attended: boolean }>;
-  feedback?: string;
-}
-
-/** Records how a meeting went; attendees who came count as engaged; a held demo starts its follow-up. */
-export async function completeMeeting(
-  deps: DealCommandDeps,
-  actor: Actor,
-  dealId: string,
-  meetingId: string,
-  input: MeetingOutcomeInput,
-): Promise<{ followUp: string | null }> {
-  const deal = await findWritableDeal(deps.db, actor, dealId);
-  const meeting = await deps.db.meeting.findUnique({ where: { id: meetingId } });
-  if (!meeting || meeting.dealId !== dealId)
-    throw new LeadflowError('not_found', `Deal ${dealId} has no meeting ${meetingId}.`);
-  if (meeting.status !== 'scheduled' && meeting.status !== input.status)
-    throw new LeadflowError('conflict', `The meeting was already recorded as ${meeting.status}.`);
-  const now = new Date();
-  await deps.db.$transaction(async (tx) => {
-    await tx.meeting.update({
-      where: { id: meetingId },
-      data: { status: input.status, attendance: input.attendance, feedback: input.feedback ?? null },
-    });
-    const attended = input.attendance.filter((a) => a.attended && a.contactId).map((a) => a.contactId!);
-    if (input.status === 'held' && attended.length > 0) await markEngaged(tx, attended, meeting.startsAt);
-    await tx.dealActivity.upsert({
-      where: { idempotencyKey: `${meetingId}:outcome` },
-      create: {
-        id: `${meetingId}:outcome`,
-        dealId,
-        kind: meeting.kind === 'meeting' ? 'meeting' : 'demo',
-        summary: `${meeting.title}: ${input.status}`,
-        outcome: input.feedback ?? null,
-        actor: actor.email,
-        occurredAt: meeting.startsAt,
-        payload: { attendance: input.attendance },
-        idempotencyKey: `${meetingId}:outcome`,
-      },
-      update: {},
-    });
-    await recordAudit(tx, {
-      tenant: deal.tenant,
-      subjectType: 'deal',
-      subjectId: dealId,
-      dealId,
-      action: 'meeting.recorded',
-      actor: actor.email,
-      details: { meetingId, status: input.status, attended },
-      occurredAt: now,
-      idempotencyKey: `${meetingId}:recorded`,
-    });
-  });
-  return updateWorkflow(
-    deps.temporal,
-    deal.workflowId,
-    desk.meetingCompleted,
-    [{ meetingId, kind: meeting.kind as MeetingInput['kind'], status: input.status, actor: ref(actor) }],
-    `meeting-outcome-${meetingId}`,
-  );
 }
 
 async function versionOnWritableDeal(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number) {
@@ -617,7 +496,11 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
       kind: m.kind,
       title: m.title,
       startsAt: m.startsAt.toISOString(),
+      endsAt: m.endsAt.toISOString(),
       status: m.status,
+      /** Name it to move or cancel the meeting (If-Match or `revision`). */
+      revision: m.revision,
+      attendees: m.attendees,
       remindedAt: m.remindedAt?.toISOString() ?? null,
       feedback: m.feedback,
     })),

@@ -9,6 +9,7 @@ import type { Db, Prisma } from '../db/client';
 import { decidePersonEdit, PERSON_FIELDS, type EditorRelation } from '../domain/person-permissions';
 import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
+import type { Language } from '../domain/languages';
 
 /** Every field optional: an omitted field keeps its value, `null` clears it. */
 export interface PersonUpdate {
@@ -16,6 +17,7 @@ export interface PersonUpdate {
   role?: PersonRole;
   managerEmail?: string | null;
   timeZone?: string;
+  language?: Language;
   active?: boolean;
   outOfOffice?: { from: Date | null; until: Date | null } | null;
   delegateEmail?: string | null;
@@ -100,6 +102,7 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
       delegateId,
       ...(update.role !== undefined ? { role: update.role } : {}),
       ...(update.timeZone !== undefined ? { timeZone: update.timeZone } : {}),
+      ...(update.language !== undefined ? { language: update.language } : {}),
       ...(update.active !== undefined ? { active: update.active } : {}),
       ...(update.maxOpenLeads !== undefined ? { maxOpenLeads: update.maxOpenLeads } : {}),
       ...(update.outOfOffice !== undefined

@@ -18,6 +18,7 @@ import {
 } from '../domain/stakeholders';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
 import { LeadflowError } from '../domain/errors';
+import type { Language } from '../email/i18n';
 
 type ContactRow = NonNullable<Awaited<ReturnType<Db['contact']['findFirst']>>>;
 
@@ -33,6 +34,8 @@ export interface StakeholderView {
   reportsToId: string | null;
   engagedAt: string | null;
   notes: string | null;
+  /** en | zh-CN; null: the deal's lead's language. */
+  language: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -45,6 +48,7 @@ export interface StakeholderInput {
   influence?: Influence;
   reportsToId?: string | null;
   notes?: string | null;
+  language?: Language | null;
 }
 
 /** PATCH: an omitted field keeps its value, `null` clears an optional one. */
@@ -102,6 +106,7 @@ export async function addStakeholder(
         influence: input.influence ?? 'medium',
         reportsToId: input.reportsToId ?? null,
         notes: input.notes ?? null,
+        language: input.language ?? null,
       },
     });
     await auditDeal(tx, actor, deal, 'deal.stakeholder-added', now, {
@@ -135,6 +140,7 @@ export async function updateStakeholder(
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.influence !== undefined ? { influence: changes.influence } : {}),
         ...(changes.notes !== undefined ? { notes: changes.notes } : {}),
+        ...(changes.language !== undefined ? { language: changes.language } : {}),
         email,
         reportsToId,
       },
@@ -231,6 +237,7 @@ function toView(row: ContactRow): StakeholderView {
     reportsToId: row.reportsToId,
     engagedAt: row.engagedAt?.toISOString() ?? null,
     notes: row.notes,
+    language: row.language,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

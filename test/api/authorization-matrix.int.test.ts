@@ -111,6 +111,8 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/deals/{dealId}': DEAL_READ,
   'POST /api/deals/{dealId}/stage': DEAL_WRITE,
   'POST /api/deals/{dealId}/meetings': DEAL_WRITE,
+  'PATCH /api/deals/{dealId}/meetings/{meetingId}': DEAL_WRITE,
+  'POST /api/deals/{dealId}/meetings/{meetingId}/cancel': DEAL_WRITE,
   'POST /api/deals/{dealId}/meetings/{meetingId}/outcome': DEAL_WRITE,
   'GET /api/deals/{dealId}/stakeholders': DEAL_READ,
   'POST /api/deals/{dealId}/stakeholders': DEAL_WRITE,

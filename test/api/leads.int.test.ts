@@ -15,6 +15,18 @@ describe.each(providers)('lead intake on %s', (provider) => {
   const post = (body: unknown, headers?: Record<string, string>) => http(`${system.url}/api/leads`, { body, headers });
   const leadCount = () => system.database.db.lead.count();
 
+  it('when a lead is posted with language zh-CN, then it is kept and shown; without one it is en; an unknown one is a 400', async () => {
+    const chinese = await post({ email: 'li.hua@example.cn', source: 'events', language: 'zh-CN' });
+    expect(chinese.status).toBe(201);
+    expect((await http(`${system.url}/api/leads/${chinese.body.id}`)).body.language).toBe('zh-CN');
+    const english = await post({ email: 'no.language@example.com', source: 'events' });
+    expect((await http(`${system.url}/api/leads/${english.body.id}`)).body.language).toBe('en');
+    expect(await post({ email: 'x@example.com', source: 'events', language: 'fr' })).toMatchObject({
+      status: 400,
+      body: { error: { fields: [{ path: 'language', message: 'must be one of: en, zh-CN' }] } },
+    });
+  });
+
   it('when a new lead is posted, then it is stored and its journey runs in Temporal', async () => {
     const created = await post({
       email: 'Ada.Lovelace@Analytical.io',

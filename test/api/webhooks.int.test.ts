@@ -61,6 +61,24 @@ describe('form webhook', () => {
     });
   });
 
+  it.each<[string, string, Record<string, string>, Record<string, string>]>([
+    ['no language field and no Accept-Language', 'en', {}, {}],
+    [
+      'a browser that prefers Chinese (Accept-Language passed on)',
+      'zh-CN',
+      {},
+      { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' },
+    ],
+    ['a lang field of "zh-Hans", whatever the header', 'zh-CN', { lang: 'zh-Hans' }, { 'accept-language': 'en-US' }],
+    ['a language leadflow does not write ("fr"), with no header', 'en', { language: 'fr' }, {}],
+  ])("when a form post has %s, then the lead's language is %s", async (_what, language, fields, headers) => {
+    const email = `lang-${language}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const response = await deliver(system.url, { email, ...fields }, headers);
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const lead = await system.database.db.lead.findUnique({ where: { id: response.body.id } });
+    expect(lead?.language).toBe(language);
+  });
+
   it('when a CRM sync delivers a record without an email, then its crm_id identifies the lead and a later delivery merges', async () => {
     const first = await deliver(
       system.url,

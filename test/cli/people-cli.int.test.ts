@@ -21,6 +21,40 @@ describe.each(providers)('leadflow people and tokens on %s', (provider) => {
     await database?.drop();
   });
 
+  it('when a person is added with --language zh-CN, then their emails are in Chinese; an unknown language is refused', async () => {
+    const added = await leadflow(
+      'people',
+      'add',
+      '--email',
+      'li.wei@example.com',
+      '--name',
+      'Li Wei',
+      '--role',
+      'rep',
+      '--language',
+      'zh-CN',
+    );
+    expect(added.code).toBe(0);
+    const person = await database.db.rep.findUniqueOrThrow({
+      where: { tenant_email: { tenant: env.LEADFLOW_TENANT!, email: 'li.wei@example.com' } },
+    });
+    expect(person.language).toBe('zh-CN');
+    const refused = await leadflow(
+      'people',
+      'add',
+      '--email',
+      'x@example.com',
+      '--name',
+      'X',
+      '--role',
+      'rep',
+      '--language',
+      'fr',
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('must be one of: en, zh-CN');
+  });
+
   it('when a person is added and given a token, then the token authenticates them, is listed without its secret, and stops working once revoked', async () => {
     const manager = await leadflow(
       'people',

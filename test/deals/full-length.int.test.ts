@@ -17,7 +17,7 @@ import { sendForSignature } from '../../src/esign/send';
 import { createLogger } from '../../src/logger';
 import { RuleRegistry } from '../../src/rules/registry';
 import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
-import { completeMeeting, scheduleMeeting } from '../../src/usecases/deal-commands';
+import { completeMeeting, scheduleMeeting } from '../../src/usecases/meetings';
 import { saveNeeds } from '../../src/usecases/needs';
 import { createQuote, editQuote } from '../../src/usecases/quotes';
 import { addStakeholder } from '../../src/usecases/stakeholders';
@@ -394,11 +394,13 @@ describe('deal desk at full length (time-skipping)', () => {
     });
     expect(followUp.followUp).toContain('demo-follow-up');
     await env.sleep(DAY);
-    const thanks = (await sink.list({ to: 'ada@engines.io' })).filter(
-      (m) => m.subject === 'Thank you for your time today, Ada',
+    // The thank-you goes to who attended (Charles, invited by his contact id), not to the lead.
+    const thanks = (await sink.list({ to: 'charles@engines.io' })).filter(
+      (m) => m.subject === 'Thank you for your time today, Charles',
     );
     expect(thanks).toHaveLength(1);
     expect(thanks[0]!.text).toContain('Thank you for joining the demo today');
+    expect((await sink.list({ to: 'ada@engines.io' })).filter((m) => m.subject.startsWith('Thank you'))).toEqual([]);
     expect(
       await deal.executeUpdate(desk.moveStage, { args: [{ to: 'proposal', actor: { email: owner, role: 'rep' } }] }),
     ).toEqual({ stage: 'proposal', warnings: [] });

@@ -84,7 +84,7 @@ describe('stage exit severity', () => {
 
   it('when severity is misspelt, then it is reported with the allowed values', async () => {
     expect(await problems('      severity: warn', '      severity: warning')).toEqual([
-      'rules/approvals.yaml:131:17: stageExit.closed-won[1].severity: unknown value "warning" (expected one of: block, warn)',
+      'rules/approvals.yaml:132:17: stageExit.closed-won[1].severity: unknown value "warning" (expected one of: block, warn)',
     ]);
   });
 });
@@ -112,7 +112,7 @@ describe('meetings', () => {
 
   it('when the demo follow-up names a cadence cadences.yaml does not define, then it is reported with a suggestion', async () => {
     expect(await problems('cadence: demo-follow-up ', 'cadence: demo-followup ')).toEqual([
-      'rules/approvals.yaml:99:14: meetings.demoFollowUp.cadence: unknown cadence "demo-followup": it is not defined in cadences.yaml cadences (did you mean "demo-follow-up"?)',
+      'rules/approvals.yaml:100:14: meetings.demoFollowUp.cadence: unknown cadence "demo-followup": it is not defined in cadences.yaml cadences (did you mean "demo-follow-up"?)',
     ]);
   });
 
@@ -122,6 +122,47 @@ describe('meetings', () => {
     const ruleset = await rulesetWith({ 'approvals.yaml': `${approvals.slice(0, start)}${approvals.slice(end)}` });
     expect(ruleset.approvals.meetingReminders).toEqual([]);
     expect(ruleset.approvals.demoFollowUpCadence).toBeNull();
+    expect(ruleset.approvals.meetingRemind).toEqual(['owner']);
+  });
+
+  it('when the shipped rules load, then reminders go to the owner and the attendees', () => {
+    expect(shipped.approvals.meetingRemind).toEqual(['owner', 'attendees']);
+  });
+
+  it('when remind is left out, then reminders go to the owner only (as before the field existed)', async () => {
+    const ruleset = await rulesetWith({ 'approvals.yaml': edit(approvals, '  remind: [owner, attendees]', '  # remind left out') });
+    expect(ruleset.approvals.meetingRemind).toEqual(['owner']);
+  });
+
+  it('when a recipient is misspelt, then it is reported at file:line:col with a suggestion', async () => {
+    expect(await problems('remind: [owner, attendees]', 'remind: [owner, atendees]')).toEqual([
+      'rules/approvals.yaml:98:19: meetings.remind[1]: unknown value "atendees" (did you mean "attendees"?)',
+    ]);
+  });
+
+  it('when a recipient is listed twice, then it is refused at its position', async () => {
+    expect(await problems('remind: [owner, attendees]', 'remind: [owner, owner]')).toEqual([
+      'rules/approvals.yaml:98:19: meetings.remind[1]: owner is listed twice in meetings.remind (list each recipient once: [owner, attendees])',
+    ]);
+  });
+
+  it('when remind is empty, then it is refused: a reminder must reach someone', async () => {
+    const found = await problems('remind: [owner, attendees]', 'remind: []');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^rules\/approvals\.yaml:98:11: meetings\.remind: /);
+  });
+
+  it('when the reminder test case expects the owner only, then the rules test fails and shows who was reminded', async () => {
+    const ruleset = await rulesetWith({
+      'approvals.yaml': edit(approvals, 'expect: { to: [ann@leadflow.example, howard@compilers.io, grace@compilers.io] }', 'expect: { to: [ann@leadflow.example] }'),
+    });
+    const failed = runRuleTests(ruleset).filter((result) => !result.passed);
+    expect(failed.map((f) => [f.name, f.diff])).toEqual([
+      [
+        'meeting reminders go to the owner and to every attendee with an address, once each',
+        [{ field: 'to', expected: ['ann@leadflow.example'], actual: ['ann@leadflow.example', 'howard@compilers.io', 'grace@compilers.io'] }],
+      ],
+    ]);
   });
 });
 
@@ -142,7 +183,7 @@ describe('price overrides', () => {
 
   it('when a role is misspelt, then it is reported at file:line:col with a suggestion', async () => {
     expect(await problems('  withoutApproval: []', '  withoutApproval: [revop]')).toEqual([
-      'rules/approvals.yaml:142:21: priceOverrides.withoutApproval[0]: unknown value "revop" (did you mean "revops"?)',
+      'rules/approvals.yaml:143:21: priceOverrides.withoutApproval[0]: unknown value "revop" (did you mean "revops"?)',
     ]);
   });
 });

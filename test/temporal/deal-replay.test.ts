@@ -20,6 +20,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * And deals that closed before their lead followed the close (issue #11, item 11: the lead becomes
  * a customer or lost), recorded with the code of commit da3e650: one closed won on an approved
  * quote, one closed lost (their leads' journeys are in lead-replay).
+ *
+ * And a deal with meetings from before invitations and reminders to attendees (issue #14),
+ * recorded with the code of commit da822ae: a meeting whose one-hour reminder went to the owner,
+ * a demo held (its follow-up cadence started for the lead), then closed lost. Invitations and the
+ * new reminders are behind `patched('meeting-invitations')` and `patched('meeting-reminder-recipients')`.
  */
 const HISTORIES: Array<{ file: string; workflowId: string }> = [
   { file: 'deal-several-quotes-closed-lost', workflowId: 'deal-t-576a3f5b-dl_3mp_GMtDTKLFLozLZoGbqF' },
@@ -35,6 +40,7 @@ const HISTORIES: Array<{ file: string; workflowId: string }> = [
   },
   { file: 'deal-closed-won', workflowId: 'deal-t-e05fa9ca-dl_vOvxMVk5dN8hxtuAlq0Tya' },
   { file: 'deal-closed-lost', workflowId: 'deal-t-e05fa9ca-dl_UCN8a2cuTSbzF3ML_wJUhD' },
+  { file: 'deal-meetings-reminded-demo-held', workflowId: 'deal-t-e62ee885-dl_c90MGwqbRE8TiFcu-Iofwq' },
 ];
 
 const history = (file: string) =>

@@ -35,7 +35,7 @@ const notWriter = {
   ),
 };
 const stakeholderView =
-  '`{ id, accountId, name, email, title, role, influence, reportsToId, engagedAt, notes, createdAt, updatedAt }`.';
+  '`{ id, accountId, name, email, title, role, influence, reportsToId, engagedAt, notes, language, createdAt, updatedAt }`.';
 const needsView =
   '`{ dealId, revision, needs: { spin: { situation, problem, implication, needPayoff }, painPoints, businessGoals, objections }, summary, updatedAt }`; the `ETag` header is the revision.';
 const activityView = '`{ id, dealId, kind, summary, outcome, actor, occurredAt, details }`.';

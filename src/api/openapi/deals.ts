@@ -5,8 +5,6 @@ import {
   DelegationSchema,
   DealIdSchema,
   DealListQuerySchema,
-  MeetingOutcomeSchema,
-  MeetingSchema,
   SignatureSchema,
   StageMoveSchema,
 } from '../routes/deals';
@@ -15,14 +13,14 @@ import { z } from 'zod';
 import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
 import { needsToken, unauthenticated } from './people';
 
-const dealParam = pathParam('dealId', DealIdSchema, 'The deal id (`dl_` + 22 characters).');
+export const dealParam = pathParam('dealId', DealIdSchema, 'The deal id (`dl_` + 22 characters).');
 const quoteParams = [
   pathParam('quoteId', z.string(), 'The quote id.'),
   pathParam('version', z.number().int().min(1), 'The version number.'),
 ];
-const forbidden = (who: string) => ({ '403': errorResponse(`${who} (\`forbidden\`).`) });
-const notWritable = forbidden('The caller is not the deal owner, one of their managers, or revops');
-const rejected = [
+export const forbidden = (who: string) => ({ '403': errorResponse(`${who} (\`forbidden\`).`) });
+export const notWritable = forbidden('The caller is not the deal owner, one of their managers, or revops');
+export const rejected = [
   '409',
   'The workflow refused the command in its current state, with its reason (`conflict`), e.g. sending a version that is not approved.',
 ] as const;
@@ -104,40 +102,6 @@ export const dealPaths = {
             'Temporal is unreachable (`temporal_unavailable`), or a `lossReason` is given while the active rules have no loss-reasons.yaml (`rules_unavailable`).',
           ],
         ),
-        ...unauthenticated,
-        ...notWritable,
-      },
-    },
-  },
-  '/api/deals/{dealId}/meetings': {
-    post: {
-      operationId: 'scheduleMeeting',
-      tags: ['deals'],
-      summary:
-        'Schedule a meeting or demo; reminders go out before it at the offsets in approvals.yaml `meetings.remindBefore`',
-      ...needsToken,
-      parameters: [dealParam],
-      requestBody: body(MeetingSchema),
-      responses: {
-        '201': described('`{ meetingId, remindAt }`.'),
-        ...errors('400', '404', [...rejected], '503'),
-        ...unauthenticated,
-        ...notWritable,
-      },
-    },
-  },
-  '/api/deals/{dealId}/meetings/{meetingId}/outcome': {
-    post: {
-      operationId: 'recordMeetingOutcome',
-      tags: ['deals'],
-      summary:
-        'Record attendance and feedback; attendees who came count as engaged; a held demo starts the follow-up cadence',
-      ...needsToken,
-      parameters: [dealParam, pathParam('meetingId', z.string(), 'The meeting id.')],
-      requestBody: body(MeetingOutcomeSchema),
-      responses: {
-        '200': described('`{ followUp }`: the follow-up cadence workflow id, or null.'),
-        ...errors('400', '404', [...rejected], '503'),
         ...unauthenticated,
         ...notWritable,
       },

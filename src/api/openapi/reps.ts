@@ -9,7 +9,7 @@ const unavailable = [
   'No valid routing rules are active (`rules_unavailable`) or the database is unreachable (`database_unavailable`).',
 ] as const;
 const repView =
-  'The rep: `{ email, name, routingName, stored, role, managerEmail, delegateEmail, timeZone, active, outOfOffice, outOfOfficeNow, maxOpenLeads, openLeads, pools }`.';
+  'The rep: `{ email, name, routingName, stored, role, managerEmail, delegateEmail, timeZone, language, active, outOfOffice, outOfOfficeNow, maxOpenLeads, openLeads, pools }`.';
 
 export const repPaths = {
   '/api/reps': {

@@ -4,6 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { LANGUAGES } from '../../email/i18n';
 import { text } from '../../domain/fields';
 import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
@@ -51,6 +52,13 @@ const stakeholderFields = {
     .optional()
     .meta({ description: 'Another stakeholder at the same account; no reporting circles.' }),
   notes: text(4000).nullable().optional(),
+  language: z
+    .enum(LANGUAGES, { error: `must be one of: ${LANGUAGES.join(', ')}` })
+    .nullable()
+    .optional()
+    .meta({
+      description: "The language of emails to this contact (invitations, thank-yous); null: the deal's lead's.",
+    }),
 };
 export const StakeholderCreateSchema = z.strictObject(stakeholderFields);
 export const StakeholderPatchSchema = z

@@ -1,6 +1,6 @@
 /**
- * The opportunity pipeline over HTTP: convert an SQL, read and list deals, move stages, schedule
- * and record meetings, send a quote version and send it for signature, and decide approvals.
+ * The opportunity pipeline over HTTP: convert an SQL, read and list deals, move stages (meetings:
+ * ./meetings.ts), send a quote version and send it for signature, and decide approvals.
  * Every route needs a person (a bearer token); the use-cases authorise and the workflows validate.
  */
 import { Router, type Request } from 'express';
@@ -13,7 +13,6 @@ import type { Db } from '../../db/client';
 import { DEAL_STAGES } from '../../rules/facts';
 import type { Ruleset } from '../../rules/ruleset';
 import {
-  completeMeeting,
   convertLead,
   decideApprovalStep,
   delegateApprovalStep,
@@ -23,7 +22,6 @@ import {
   DEAL_CURSOR,
   moveDealStage,
   requestQuoteSignature,
-  scheduleMeeting,
   sendQuoteVersion,
   viewDeal,
 } from '../../usecases/deal-commands';
@@ -38,7 +36,7 @@ export interface DealRoutesDeps {
   rules: () => Ruleset;
 }
 
-const instant = z.iso.datetime({
+export const instant = z.iso.datetime({
   offset: true,
   error: 'must be an ISO-8601 date-time with a zone, e.g. 2026-12-01T15:00:00Z',
 });
@@ -110,30 +108,6 @@ export const DealListQuerySchema = z.strictObject({
     .optional()
     .meta({ description: 'The `nextCursor` of the previous page, with the same filters.' }),
 });
-export const MeetingSchema = z.strictObject({
-  kind: z.enum(['meeting', 'demo', 'presentation'], { error: 'must be meeting, demo or presentation' }),
-  title: text(200),
-  startsAt: instant,
-  endsAt: instant,
-  attendees: z
-    .array(
-      z.strictObject({
-        name: text(200),
-        email: emailAddress('must be an email address').optional(),
-        contactId: text(100).optional(),
-      }),
-    )
-    .max(50)
-    .default([]),
-});
-export const MeetingOutcomeSchema = z.strictObject({
-  status: z.enum(['held', 'cancelled', 'no-show'], { error: 'must be held, cancelled or no-show' }),
-  attendance: z
-    .array(z.strictObject({ name: text(200), contactId: text(100).optional(), attended: z.boolean() }))
-    .max(50)
-    .default([]),
-  feedback: text(5000).optional(),
-});
 export const SignatureSchema = z.strictObject({
   signer: z.strictObject({ name: text(200), email: emailAddress('must be an email address') }),
 });
@@ -160,7 +134,7 @@ const VersionParamsSchema = z.object({
   version: z.coerce.number().int().min(1, 'must be 1 or more'),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success)
     throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, {
@@ -169,7 +143,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return parsed.data;
 }
 
-function dealId(req: Request): string {
+export function dealId(req: Request): string {
   const id = DealIdSchema.safeParse(req.params.dealId);
   if (!id.success)
     throw new LeadflowError(
@@ -205,26 +179,6 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
     const actor = requireActor(req);
     const body = parse(StageMoveSchema, req.body, 'The stage move');
     res.json(await moveDealStage(deps, actor, dealId(req), body));
-  });
-
-  router.post('/api/deals/:dealId/meetings', async (req, res) => {
-    const actor = requireActor(req);
-    const scheduled = await scheduleMeeting(deps, actor, dealId(req), parse(MeetingSchema, req.body, 'The meeting'));
-    res.status(201).json(scheduled);
-  });
-
-  router.post('/api/deals/:dealId/meetings/:meetingId/outcome', async (req, res) => {
-    const actor = requireActor(req);
-    const meetingId = parse(text(100), req.params.meetingId, 'The meeting id');
-    res.json(
-      await completeMeeting(
-        deps,
-        actor,
-        dealId(req),
-        meetingId,
-        parse(MeetingOutcomeSchema, req.body, 'The meeting outcome'),
-      ),
-    );
   });
 
   router.post('/api/quotes/:quoteId/versions/:version/send', async (req, res) => {

@@ -6,6 +6,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { LANGUAGES } from '../../domain/languages';
 import { text, timeZoneName } from '../../domain/fields';
 import { emailAddress } from '../schemas';
 import type { Db } from '../../db/client';
@@ -47,6 +48,10 @@ export const RepUpdateSchema = z.strictObject({
   role: z.enum(REP_ROLES, { error: `must be one of: ${REP_ROLES.join(', ')}` }).optional(),
   managerEmail: EmailSchema.nullable().optional(),
   timeZone: TimeZoneSchema.optional(),
+  language: z
+    .enum(LANGUAGES, { error: `must be one of: ${LANGUAGES.join(', ')}` })
+    .optional()
+    .meta({ description: 'The language of emails to this person (en or zh-CN).' }),
   active: z.boolean({ error: 'must be true or false' }).optional(),
   outOfOffice: z
     .strictObject({ from: Instant.nullable().default(null), until: Instant.nullable().default(null) })
@@ -59,6 +64,13 @@ export const RepUpdateSchema = z.strictObject({
       message: 'must be after "from"',
       path: ['until'],
       params: { unprocessable: true },
+    })
+    // The first refinement, in the document: at least one of the two is a time (not null, not left out).
+    .meta({
+      anyOf: [
+        { required: ['from'], properties: { from: { type: 'string' } } },
+        { required: ['until'], properties: { until: { type: 'string' } } },
+      ],
     })
     .nullable()
     .optional(),
@@ -81,6 +93,7 @@ export interface RepView {
   managerEmail: string | null;
   delegateEmail: string | null;
   timeZone: string;
+  language: string;
   active: boolean;
   outOfOffice: { from: string | null; until: string | null } | null;
   outOfOfficeNow: boolean;
@@ -226,6 +239,7 @@ async function buildViews(
       managerEmail: (row?.managerId && emailOfId.get(row.managerId)) || null,
       delegateEmail: (row?.delegateId && emailOfId.get(row.delegateId)) || null,
       timeZone: row?.timeZone ?? 'UTC',
+      language: row?.language ?? 'en',
       active: row?.active ?? true,
       outOfOffice: outOfOffice && {
         from: outOfOffice.from?.toISOString() ?? null,

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { LEAD_SOURCES } from '../../domain/lead';
+import { languageFromAcceptLanguage } from '../../domain/languages';
 import { createIdempotencyStore } from '../../db/idempotency-store';
 import { captureAnswer, intakeDeps } from '../intake-deps';
 import { answerIdempotently, sendOutcome } from '../idempotency';
@@ -79,7 +80,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
           details: fieldErrors(query.error),
         });
       const form = (req.body ?? {}) as Record<string, unknown>;
-      const lead = LeadInputSchema.safeParse(toLeadInput(form, query.data.source));
+      const lead = LeadInputSchema.safeParse(toLeadInput(form, query.data.source, req.get('accept-language')));
       if (!lead.success)
         throw new LeadflowError('validation_failed', 'The form submission is not a valid lead; see fields.', {
           details: fieldErrors(lead.error),
@@ -111,7 +112,16 @@ function pick(form: Record<string, unknown>, names: string[]): string | undefine
 }
 
 /** The mapped fields, unvalidated: the caller checks the result with the lead schema. */
-function toLeadInput(form: Record<string, unknown>, source: string | undefined): Record<string, unknown> {
+/**
+ * The form's fields as a lead. The language is the form's own field (`language`, `lang`,
+ * `locale`: "zh", "zh-CN", "zh-Hans", "en-GB" …), else the Accept-Language the form tool passed
+ * on, else left out (en); a language leadflow does not write is left out rather than refused.
+ */
+function toLeadInput(
+  form: Record<string, unknown>,
+  source: string | undefined,
+  acceptLanguage: string | undefined,
+): Record<string, unknown> {
   const mapped = (aliases: Record<string, string[]>): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [key, names] of Object.entries(aliases)) {
@@ -123,8 +133,12 @@ function toLeadInput(form: Record<string, unknown>, source: string | undefined):
   const attributes: Record<string, string | number> = mapped(ATTRIBUTE_FIELDS);
   if (typeof attributes.employees === 'string' && /^\d+$/.test(attributes.employees))
     attributes.employees = Number(attributes.employees);
+  const language =
+    languageFromAcceptLanguage(pick(form, ['language', 'lang', 'locale'])) ??
+    languageFromAcceptLanguage(acceptLanguage);
   return {
     ...mapped(FIELD_ALIASES),
+    ...(language ? { language } : {}),
     source: source ?? pick(form, ['source', 'lead_source']) ?? 'content',
     sourceDetails: mapped(SOURCE_DETAIL_ALIASES),
     attributes,

@@ -63,6 +63,7 @@ export function compileApprovals(file: ApprovalsFile, lineOf: LineOf): CompiledA
     renewalRemindBefore: file.renewals.remindBefore.map(mustParseDuration),
     meetingReminders: byLeadTime((file.meetings?.remindBefore ?? []).map(mustParseDuration)),
     demoFollowUpCadence: file.meetings?.demoFollowUp?.cadence ?? null,
+    meetingRemind: [...new Set(file.meetings?.remind ?? ['owner' as const])],
     stageExit: Object.fromEntries(
       Object.entries(file.stageExit).map(([stage, criteria]) => [
         stage,

@@ -70,6 +70,9 @@ const exitCriterionSchema = z.strictObject({
   severity: z.enum(['block', 'warn']).optional().meta({ description: 'block (default): the move is refused while unmet; warn: the move goes ahead with the missing text as a warning' }),
 });
 
+/** Who gets a meeting's reminders (approvals.yaml `meetings.remind`). */
+export const MEETING_REMINDER_RECIPIENTS = ['owner', 'attendees'] as const;
+
 const approvalsTestSchema = z.union([
   z.strictObject({
     name: z.string(),
@@ -81,6 +84,14 @@ const approvalsTestSchema = z.union([
     enterStage: z.enum(DEAL_STAGES),
     facts: factsSchema,
     expect: z.strictObject({ allowed: z.boolean().optional(), missing: z.array(z.string()).optional(), warnings: z.array(z.string()).optional() }),
+  }),
+  z.strictObject({
+    name: z.string(),
+    meetingReminder: z.strictObject({
+      owner: z.string().meta({ description: "the deal owner's email" }),
+      attendees: z.array(z.strictObject({ name: z.string(), email: z.string().optional() })).default([]),
+    }),
+    expect: z.strictObject({ to: z.array(z.string()) }),
   }),
 ]);
 
@@ -100,6 +111,7 @@ export const approvalsFileSchema = z.strictObject({
   }),
   meetings: z.strictObject({
     remindBefore: z.array(durationSchema).meta({ description: 'reminders before a scheduled meeting or demo, in calendar time, e.g. [1 day, 1 hour]' }),
+    remind: z.array(z.enum(MEETING_REMINDER_RECIPIENTS)).min(1).optional().meta({ description: 'who gets each reminder: owner (the deal owner), attendees (everyone invited who has an email address); default [owner]' }),
     demoFollowUp: z.strictObject({ cadence: nameSchema.meta({ description: 'a cadence in cadences.yaml' }) }).optional().meta({ description: 'the cadence a contact is enrolled in after a demo is held' }),
   }).optional(),
   priceOverrides: priceOverridesSchema.optional(),

@@ -20,6 +20,7 @@ export function checkApprovals(file: ApprovalsFile, cadences?: readonly string[]
     ...Object.keys(file.quotes.taxRates ?? {}).flatMap((region) => (region === 'default' ? [] : checkTaxRegion(region, ['quotes', 'taxRates', region]))),
     ...(file.meetings?.remindBefore ?? []).flatMap((text, i) => checkReminder(text, ['meetings', 'remindBefore', i])),
     ...checkDemoFollowUp(file, cadences),
+    ...checkReminderRecipients(file),
     ...checkDuplicateNames(file.tiers, ['tiers'], 'tier'),
     ...file.tiers.flatMap((tier, i) => [...checkBounds(tier, ['tiers', i]), ...checkChain(file, tier, ['tiers', i, 'chain'])]),
     ...checkCoverage(file.tiers),
@@ -61,6 +62,14 @@ function checkReminder(text: string, path: DocPath): Finding[] {
   const parsed = parseDuration(text);
   if (!parsed.ok || parsed.duration.kind === 'calendar') return [];
   return [{ path, at: 'value', severity: 'error', code: 'invalid-value', message: `meeting reminders are counted back from the start in calendar time, not "${text}"`, hint: `write e.g. "${calendarSpelling(parsed.duration.amount, parsed.duration.unit)}"` }];
+}
+
+/** `meetings.remind`: each recipient once, and only useful with reminders to send. */
+function checkReminderRecipients(file: ApprovalsFile): Finding[] {
+  const remind = file.meetings?.remind ?? [];
+  const twice: Finding[] = remind.flatMap((who, i) => (remind.indexOf(who) === i ? [] : [{ path: ['meetings', 'remind', i], at: 'value', severity: 'error', code: 'invalid-value', message: `${who} is listed twice in meetings.remind`, hint: 'list each recipient once: [owner, attendees]' } satisfies Finding]));
+  const idle: Finding[] = remind.length > 0 && (file.meetings?.remindBefore ?? []).length === 0 ? [{ path: ['meetings', 'remind'], at: 'key', severity: 'warning', code: 'suspicious', message: 'meetings.remind has no effect: meetings.remindBefore lists no reminders', hint: 'e.g. remindBefore: [1 day, 1 hour]' }] : [];
+  return [...twice, ...idle];
 }
 
 function calendarSpelling(amount: number, unit: 'business-days' | 'business-hours'): string {
