@@ -416,6 +416,43 @@ function NeedsEditor({ dealId }: { dealId: string }) {
   );
 }
 
+interface Share {
+  id: string;
+  material: { title: string; type: string; url: string | null; version: number };
+  latestVersion: number;
+  sharedBy: string;
+  sharedAt: string;
+}
+
+/** Materials sent to the deal's people, newest first, with a note when a newer version exists. */
+function Materials({ dealId }: { dealId: string }) {
+  const { data, error } = useApi<{ shares: Share[] }>(`/api/deals/${dealId}/materials`);
+  if (error) return <Problem error={error} />;
+  if (!data) return <Loading />;
+  if (data.shares.length === 0) return <Empty>{t('deal.noMaterials')}</Empty>;
+  return (
+    <ul class="items" id="materials">
+      {data.shares.map((s) => (
+        <li key={s.id}>
+          {s.material.url ? (
+            <a href={s.material.url} rel="noreferrer">
+              {s.material.title}
+            </a>
+          ) : (
+            s.material.title
+          )}{' '}
+          <span class="subtle">
+            v{s.material.version} · {formatDateTime(s.sharedAt)} · {s.sharedBy}
+          </span>
+          {s.latestVersion > s.material.version && (
+            <span class="warning"> · {t('deal.newerVersion', { version: s.latestVersion })}</span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Timeline({ dealId }: { dealId: string }) {
   const { data, error } = useApi<{ items: TimelineItem[] }>(`/api/deals/${dealId}/timeline`);
   if (error) return <Problem error={error} />;
@@ -486,11 +523,21 @@ export function DealPage() {
               {deal.meetings.map((m) => (
                 <li key={m.id}>
                   <strong>{m.title}</strong> · {label('meetingKinds', m.kind)} · {formatDateTime(m.startsAt)}
+                  {m.status && m.status !== 'scheduled' && (
+                    <span class="subtle"> · {label('meetingStatus', m.status)}</span>
+                  )}
+                  {m.attendees && m.attendees.length > 0 && (
+                    <div class="subtle">{m.attendees.map((a) => a.name).join(', ')}</div>
+                  )}
                   {m.outcome && <div class="subtle">{m.outcome}</div>}
                 </li>
               ))}
             </ul>
           )}
+        </section>
+        <section aria-labelledby="materials-title" class="card">
+          <h2 id="materials-title">{t('deal.materials')}</h2>
+          <Materials dealId={dealId} />
         </section>
         <section aria-labelledby="approvals-title" class="card">
           <h2 id="approvals-title">{t('deal.approvalsAndContract')}</h2>
