@@ -23,11 +23,12 @@ export interface Approval {
   tier: string;
   contentHash: string;
   createdAt?: string;
-  deal?: { id: string; name: string; amountMinor?: string | number | null; currency?: string } | null;
-  dealName?: string | null;
+  deal?: { id: string; name: string; stage: string; ownerEmail: string; accountName: string | null } | null;
+  value?: { amountMinor: number; currency: string; formatted: string } | null;
+  discount?: { amountMinor: number; formatted: string; percent: number; bp: number } | null;
   requestedBy?: string | null;
   reason?: string | null;
-  discount?: { percent?: number | string | null; amountMinor?: string | number | null; currency?: string } | null;
+  deadline?: string | null;
   quote: {
     id: string;
     number: string;
@@ -37,7 +38,7 @@ export interface Approval {
     pricing?: { total: { listFormatted: string; netFormatted: string; effectiveDiscount: string } } | null;
   };
   steps: ApprovalStep[];
-  history?: { at: string; kind: string; actor?: string | null; comment?: string | null; text?: string }[];
+  history?: { at: string; action: string; actor: string | null; reason: string | null; level: string | null }[];
 }
 
 /** The step the signed-in person decides: theirs if assigned, else the first pending one (as a delegate). */
@@ -63,8 +64,7 @@ export function ApprovalCard({
   const [error, setError] = useState<ApiError | null>(null);
   const [comment, setComment] = useState('');
   const step = myStep(approval);
-  const dealName = approval.deal?.name ?? approval.dealName ?? approval.dealId;
-  const currency = approval.deal?.currency ?? approval.discount?.currency ?? approval.quote.currency ?? 'USD';
+  const dealName = approval.deal?.name ?? approval.dealId;
   const percent =
     approval.discount?.percent ?? (approval.quote.discountBp != null ? approval.quote.discountBp / 100 : null);
   async function decide(decision: 'approve' | 'reject') {
@@ -107,8 +107,8 @@ export function ApprovalCard({
         <div>
           <dt>{t('approvals.value')}</dt>
           <dd>
-            {approval.deal?.amountMinor != null
-              ? formatMoney(approval.deal.amountMinor, currency)
+            {approval.value
+              ? formatMoney(approval.value.amountMinor, approval.value.currency)
               : (approval.quote.pricing?.total.netFormatted ?? '—')}
           </dd>
         </div>
@@ -118,7 +118,9 @@ export function ApprovalCard({
             {percent != null
               ? formatNumber(Number(percent) / 100, { style: 'percent', maximumFractionDigits: 2 })
               : '—'}
-            {approval.discount?.amountMinor != null && <> · {formatMoney(approval.discount.amountMinor, currency)}</>}
+            {approval.discount && approval.value && (
+              <> · {formatMoney(approval.discount.amountMinor, approval.value.currency)}</>
+            )}
           </dd>
         </div>
         <div>
@@ -142,9 +144,10 @@ export function ApprovalCard({
         <ol class="timeline">
           {(approval.history ?? []).map((h, i) => (
             <li key={i}>
-              <time dateTime={h.at}>{formatDateTime(h.at)}</time> {h.text ?? label('approvalEvents', h.kind)}{' '}
-              {h.actor && <span class="subtle">· {h.actor}</span>}
-              {h.comment && <q>{h.comment}</q>}
+              <time dateTime={h.at}>{formatDateTime(h.at)}</time>{' '}
+              {label('approvalEvents', h.action.replace(/^approval\./, ''))}
+              {h.level && <> ({h.level})</>} {h.actor && <span class="subtle">· {h.actor}</span>}
+              {h.reason && <q>{h.reason}</q>}
             </li>
           ))}
           {approval.steps.map((s) => (

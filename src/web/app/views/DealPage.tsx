@@ -8,6 +8,7 @@ import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, Problem, StageBadge } from '../components/common';
 import type { Graph, Stakeholder } from '../components/StakeholderMap';
 import { Quotes } from '../components/Quotes';
+import { Timeline } from '../components/Timeline';
 import { NextStep, Tasks } from '../components/DealWork';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
@@ -72,13 +73,6 @@ interface Needs {
     businessGoals: string[];
     objections: { objection: string; response: string | null; status: 'open' | 'answered' }[];
   };
-}
-interface TimelineItem {
-  at: string;
-  kind: string;
-  title?: string;
-  summary?: string;
-  actor?: string | null;
 }
 
 const ROLES = ['economic-buyer', 'decision-maker', 'influencer', 'champion', 'user', 'blocker'];
@@ -453,23 +447,6 @@ function Materials({ dealId }: { dealId: string }) {
   );
 }
 
-function Timeline({ dealId }: { dealId: string }) {
-  const { data, error } = useApi<{ items: TimelineItem[] }>(`/api/deals/${dealId}/timeline`);
-  if (error) return <Problem error={error} />;
-  if (!data) return <Loading />;
-  return (
-    <ol class="timeline" id="deal-timeline">
-      {data.items.map((item, i) => (
-        <li key={i} class={`tl-${item.kind}`}>
-          <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
-          <span class="badge">{label('timeline', item.kind)}</span> <span>{item.title ?? item.summary}</span>
-          {item.actor && <span class="subtle"> · {item.actor}</span>}
-        </li>
-      ))}
-    </ol>
-  );
-}
-
 export function DealPage() {
   const { params } = useRoute();
   const dealId = encodeURIComponent(params.id ?? '');
@@ -573,7 +550,7 @@ export function DealPage() {
       </section>
       <section aria-labelledby="timeline-title" class="card">
         <h2 id="timeline-title">{t('deal.timeline')}</h2>
-        <Timeline dealId={dealId} />
+        <Timeline path={`/api/deals/${dealId}/timeline`} id="deal-timeline" />
       </section>
     </Page>
   );

@@ -5,13 +5,18 @@ import { api } from '../lib/api';
 import { formatDateTime, formatRelative, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Tasks } from '../components/DealWork';
+import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
 
-interface ScorePart {
+export interface ScoreItem {
   part: string;
-  name: string;
-  points: number;
+  signal: string;
+  label: string;
   detail: string;
+  points: number;
+  at: string | null;
+  decayedFrom: number | null;
+  capped: boolean;
 }
 interface Lead {
   id: string;
@@ -26,107 +31,75 @@ interface Lead {
   score: number;
   ownerId: string | null;
   queue: string | null;
-  slaDueAt: string | null;
-  slaStatus: string | null;
-  firstTouchAt: string | null;
   createdAt: string;
-  interactions: { kind: string; source: string | null; occurredAt: string; payload: { actor?: string } }[];
-  stageEvents: {
-    fromStage: string | null;
-    toStage: string;
-    reason: string;
-    rulesetVersion: string | null;
-    occurredAt: string;
-  }[];
-  emails: { toAddress: string; subject: string; status: string; sentAt: string | null }[];
-  tasks: { id?: string; kind: string; title: string; dueAt: string; status: string }[];
-  enrolments: {
+  bant: Record<string, string> | null;
+  scoreBreakdown: {
+    score: number;
+    threshold: number;
+    mql: boolean;
+    nextDecayAt: string | null;
+    rulesetVersion: string;
+    items: ScoreItem[];
+  } | null;
+  cadence: {
     cadence: string;
     status: string;
-    nextStepName: string | null;
+    nextStep: string | null;
     nextStepAt: string | null;
     stoppedReason: string | null;
-  }[];
-  bant: Record<string, string> | null;
-  journey: {
-    scoreBreakdown?: ScorePart[];
-    nextDecayAt?: string | null;
-    sla?: {
-      name: string;
-      status: string;
-      dueAt: string | null;
-      escalations: { action?: string; at?: string }[];
-    } | null;
-    cadence?: { name: string; status: string; nextStep: string | null; nextStepAt: string | null } | null;
+  } | null;
+  slaClock: {
+    status: string;
+    dueAt: string | null;
+    firstTouchAt: string | null;
+    breached: boolean;
+    escalationLevel: number | null;
   } | null;
 }
 
-interface TimelineItem {
-  at: string;
-  kind: string;
-  text: string;
-  who?: string | null;
-}
-
-/** Lead-phase history in one list, newest first: touches, stage changes, emails sent and tasks. */
-function leadTimeline(lead: Lead): TimelineItem[] {
-  const items: TimelineItem[] = [
-    ...lead.interactions.map((i) => ({
-      at: i.occurredAt,
-      kind: 'touch',
-      text: label('events', i.kind),
-      who: i.payload?.actor ?? null,
-    })),
-    ...lead.stageEvents.map((e) => ({
-      at: e.occurredAt,
-      kind: 'stage',
-      text: `${e.fromStage ? label('stages', e.fromStage) + ' → ' : ''}${label('stages', e.toStage)}: ${e.reason}`,
-    })),
-    ...lead.emails
-      .filter((e) => e.sentAt)
-      .map((e) => ({
-        at: e.sentAt!,
-        kind: 'email',
-        text: t('lead.emailSent', { subject: e.subject, to: e.toAddress }),
-      })),
-  ];
-  return items.sort((a, b) => b.at.localeCompare(a.at));
-}
-
-/** "+15 Pricing page visit, 3 days ago": a score part as a sentence, with when the behaviour last happened. */
-export function scoreSentence(part: ScorePart, lead: Pick<Lead, 'interactions'>): string {
-  const sign = part.points >= 0 ? '+' : '−';
-  // The detail's parenthesis is the rule's arithmetic ("company.employees is at least 1,000, seen 1,200"): a tooltip, not the sentence.
-  const what = part.part === 'behaviour' ? label('events', part.name) : part.detail.replace(/\s*\(.*\)\s*$/, '');
-  const last = part.part === 'behaviour' ? lead.interactions.filter((i) => i.kind === part.name).at(-1) : undefined;
-  const when = last ? `, ${formatRelative(last.occurredAt)}` : '';
-  const times = part.part === 'behaviour' && /^(\d+) ×/.exec(part.detail);
-  const count = times && Number(times[1]) > 1 ? ` (${t('lead.times', { count: Number(times[1]) })})` : '';
-  return `${sign}${Math.abs(part.points)} ${what}${count}${when}`;
+/**
+ * "+15 Pricing page visit, 3 days ago", "+8 Webinar sign-up, 40 days ago (decayed from 15)": a score
+ * item as a sentence. Behaviours and sources are named in the reader's language; attributes keep
+ * the rule file's wording (RevOps writes those labels).
+ */
+export function scoreSentence(item: ScoreItem): string {
+  const sign = item.points >= 0 ? '+' : '−';
+  const what =
+    item.part === 'behaviour'
+      ? label('events', item.signal)
+      : item.signal.startsWith('source:')
+        ? t('lead.cameFrom', { source: label('sources', item.signal.slice('source:'.length)) })
+        : item.label;
+  const when = item.at ? `, ${formatRelative(item.at)}` : '';
+  const decayed =
+    item.decayedFrom !== null && item.decayedFrom !== item.points
+      ? ` ${t('lead.decayedFrom', { points: item.decayedFrom })}`
+      : '';
+  const capped = item.capped ? ` ${t('lead.capped')}` : '';
+  return `${sign}${Math.abs(item.points)} ${what}${when}${decayed}${capped}`;
 }
 
 function SlaClock({ lead }: { lead: Lead }) {
-  const sla = lead.journey?.sla;
-  const due = sla?.dueAt ?? lead.slaDueAt;
-  const status = sla?.status ?? lead.slaStatus;
-  if (!status) return <p>{t('lead.noSla')}</p>;
-  const late = due !== null && new Date(due).getTime() < Date.now();
+  const sla = lead.slaClock;
+  if (!sla || sla.status === 'none') return <p>{t('lead.noSla')}</p>;
+  const due = sla.dueAt;
   return (
-    <div class={`sla sla-${status}${late && status === 'running' ? ' late' : ''}`} id="sla-clock">
+    <div class={`sla sla-${sla.status}${sla.breached ? ' late' : ''}`} id="sla-clock">
       <p>
-        <strong>{label('slaStatus', status)}</strong>
-        {due && status === 'running' && (
+        <strong>{label('slaStatus', sla.status)}</strong>
+        {due && sla.status === 'running' && (
           <>
             {' '}
             ·{' '}
-            {late
+            {sla.breached
               ? t('lead.slaOverdue', { when: formatRelative(due) })
               : t('lead.slaDue', { when: formatRelative(due) })}
           </>
         )}
       </p>
       {due && <p class="subtle">{formatDateTime(due)}</p>}
-      {lead.firstTouchAt && <p class="subtle">{t('lead.firstTouch', { when: formatDateTime(lead.firstTouchAt) })}</p>}
+      {sla.escalationLevel ? <p class="warning">{t('lead.escalated', { level: sla.escalationLevel })}</p> : null}
+      {sla.firstTouchAt && <p class="subtle">{t('lead.firstTouch', { when: formatDateTime(sla.firstTouchAt) })}</p>}
     </div>
   );
 }
@@ -204,8 +177,8 @@ export function LeadPage() {
       setConvertError(caught as ApiError);
     }
   }
-  const breakdown = lead.journey?.scoreBreakdown ?? [];
-  const cadence = lead.journey?.cadence;
+  const breakdown = lead.scoreBreakdown?.items ?? [];
+  const cadence = lead.cadence;
   return (
     <Page
       title={
@@ -235,13 +208,13 @@ export function LeadPage() {
             <ul id="score-breakdown">
               {breakdown.map((part, i) => (
                 <li key={i} class={part.points < 0 ? 'minus' : 'plus'} title={part.detail}>
-                  {scoreSentence(part, lead)}
+                  {scoreSentence(part)}
                 </li>
               ))}
             </ul>
           )}
-          {lead.journey?.nextDecayAt && (
-            <p class="subtle">{t('lead.nextDecay', { when: formatRelative(lead.journey.nextDecayAt) })}</p>
+          {lead.scoreBreakdown?.nextDecayAt && (
+            <p class="subtle">{t('lead.nextDecay', { when: formatRelative(lead.scoreBreakdown.nextDecayAt) })}</p>
           )}
         </section>
         <section aria-labelledby="sla-title" class="card">
@@ -255,7 +228,7 @@ export function LeadPage() {
           {cadence ? (
             <div id="cadence">
               <p>
-                <strong>{cadence.name}</strong> · {label('cadenceStatus', cadence.status)}
+                <strong>{cadence.cadence}</strong> · {label('cadenceStatus', cadence.status)}
               </p>
               {cadence.nextStep && (
                 <p>{t('lead.nextStep', { step: cadence.nextStep, when: formatRelative(cadence.nextStepAt) })}</p>
@@ -278,14 +251,7 @@ export function LeadPage() {
       </section>
       <section aria-labelledby="timeline-title" class="card">
         <h2 id="timeline-title">{t('lead.timeline')}</h2>
-        <ol class="timeline" id="lead-timeline">
-          {leadTimeline(lead).map((item, i) => (
-            <li key={i} class={`tl-${item.kind}`}>
-              <time dateTime={item.at}>{formatDateTime(item.at)}</time> <span>{item.text}</span>
-              {item.who && <span class="subtle"> · {item.who}</span>}
-            </li>
-          ))}
-        </ol>
+        <Timeline path={`/api/leads/${lead.id}/timeline`} id="lead-timeline" />
       </section>
     </Page>
   );

@@ -1,22 +1,21 @@
 import { useState } from 'preact/hooks';
 import { query } from '../lib/api';
-import { formatDate, formatMoney, label, language, t } from '../lib/i18n';
+import { formatDate, label, language, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, Problem } from '../components/common';
 
 interface Renewal {
-  contractId?: string;
-  id?: string;
+  contractId: string;
   dealId: string;
-  dealName?: string | null;
-  accountName?: string | null;
-  owner?: string | null;
+  dealName: string;
+  accountName: string | null;
+  ownerEmail: string;
   status: string;
-  endsOn: string;
-  renewalReminderOn?: string | null;
-  valueMinor?: string | number | null;
-  amountMinor?: string | number | null;
-  currency?: string;
+  startDate: string;
+  endDate: string;
+  termMonths: number;
+  value: { currency: string; tcvFormatted: string; acvFormatted: string };
+  reminders: { offset: string; at: string; sentAt: string | null }[];
 }
 
 function monthStart(offset: number): Date {
@@ -55,7 +54,7 @@ export function Renewals() {
         <div class="columns" id="renewals">
           {months.map((month) => {
             const key = day(month).slice(0, 7);
-            const due = data.renewals.filter((r) => r.endsOn.startsWith(key));
+            const due = data.renewals.filter((r) => r.endDate.startsWith(key));
             return (
               <section key={key} class="card" aria-labelledby={`m-${key}`}>
                 <h2 id={`m-${key}`}>{monthName(month)}</h2>
@@ -64,18 +63,19 @@ export function Renewals() {
                 ) : (
                   <ul class="items">
                     {due.map((r) => (
-                      <li key={r.contractId ?? r.id ?? r.dealId}>
-                        <strong>{formatDate(r.endsOn)}</strong> ·{' '}
-                        <a href={`/deals/${r.dealId}`}>{r.accountName ?? r.dealName ?? r.dealId}</a>
-                        {(r.valueMinor ?? r.amountMinor) != null && r.currency && (
-                          <> · {formatMoney(r.valueMinor ?? r.amountMinor, r.currency)}</>
-                        )}
+                      <li key={r.contractId}>
+                        <strong>{formatDate(r.endDate)}</strong> ·{' '}
+                        <a href={`/deals/${r.dealId}`}>{r.accountName ?? r.dealName}</a> · {r.value.acvFormatted}
                         <div class="subtle">
-                          {label('contractStatus', r.status)}
-                          {r.owner && <> · {r.owner}</>}
-                          {r.renewalReminderOn && (
-                            <> · {t('renewals.reminder', { when: formatDate(r.renewalReminderOn) })}</>
-                          )}
+                          {label('contractStatus', r.status)} · {r.ownerEmail}
+                          {r.reminders.map((m) => (
+                            <span key={m.offset}>
+                              {' · '}
+                              {m.sentAt
+                                ? t('renewals.reminded', { when: formatDate(m.sentAt) })
+                                : t('renewals.reminder', { when: formatDate(m.at) })}
+                            </span>
+                          ))}
                         </div>
                       </li>
                     ))}
