@@ -1,5 +1,6 @@
 import { recordAudit } from '../src/db/audit-trail';
 import type { Db } from '../src/db/client';
+import { advanceLastActivity } from '../src/db/last-activity';
 import { LeadflowError } from '../src/domain/errors';
 import type { LeadStage } from '../src/domain/lead';
 import type { LeadEvent } from '../src/domain/lead-events';
@@ -13,7 +14,11 @@ export function createJournalActivities(db: Db) {
     async recordLeadEvent(input: { leadId: string; event: LeadEvent }): Promise<{ duplicate: boolean }> {
       const key = `event:${input.leadId}:${input.event.eventId}`;
       const existing = await db.interaction.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
-      if (existing) return { duplicate: true };
+      // A retry after a crash between the two writes still moves the lead's last activity.
+      if (existing) {
+        await advanceLastActivity(db, input.leadId, new Date(input.event.at));
+        return { duplicate: true };
+      }
       await db.interaction.create({
         data: {
           id: key,
@@ -24,6 +29,7 @@ export function createJournalActivities(db: Db) {
           idempotencyKey: key,
         },
       });
+      await advanceLastActivity(db, input.leadId, new Date(input.event.at));
       return { duplicate: false };
     },
 

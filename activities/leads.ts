@@ -1,5 +1,6 @@
 import { languageOf } from '../src/domain/languages';
 import type { Db, Prisma } from '../src/db/client';
+import { advanceLastActivity } from '../src/db/last-activity';
 import { mergeSubmission, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
 
 export interface RecordSubmissionInput {
@@ -76,6 +77,7 @@ export function createLeadActivities(db: Db) {
             idempotencyKey,
           },
         });
+        await advanceLastActivity(tx, leadId, receivedAt);
         return { created: !existing, duplicate: false, profile };
       });
     },

@@ -2,7 +2,7 @@ import { LANGUAGES } from '../domain/languages';
 import { z } from 'zod';
 import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
-import { LEAD_LIST_CURSOR, LEAD_LIST_SORTS, isScoreCursor } from '../usecases/lead-view';
+import { LEAD_LIST_CURSOR, LEAD_LIST_SORTS, cursorSort } from '../usecases/lead-list';
 
 /** Wire schemas of the HTTP API. Types are derived from them; the OpenAPI document too. */
 
@@ -281,15 +281,41 @@ export const HealthResponseSchema = z.object({
   checks: z.object({ temporal: CheckSchema, database: CheckSchema, rules: CheckSchema }),
 });
 
+const scoreBound = (what: string) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(-100000, 'must be between -100000 and 100000')
+    .max(100000, 'must be between -100000 and 100000')
+    .optional()
+    .describe(what);
+
 export const LeadListQuerySchema = z
   .object({
     tenant: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes')
       .optional(),
+    q: z
+      .string()
+      .max(200, 'must be at most 200 characters')
+      .regex(/[^\s%_\\]/, 'must contain a word to search for')
+      .optional()
+      .describe(
+        'Search: each word (split at spaces, `%`, `_` and `\\`) must appear, in any case, in the first name, last name, email or company; `ada analytical` finds Ada Lovelace of Analytical Engines. Case is ignored for A–Z on SQLite and for every letter on PostgreSQL.',
+      ),
     stage: z.enum(LEAD_STAGES, { error: `must be one of: ${LEAD_STAGES.join(', ')}` }).optional(),
-    owner: emailAddress("must be the owner's email address").optional(),
+    owner: z
+      .union([z.literal('me'), emailAddress('must be "me" or the owner\'s email address')])
+      .optional()
+      .describe("The owner's email, or `me` for the caller's own leads."),
     queue: text(100).optional(),
+    source: z
+      .enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` })
+      .optional()
+      .describe('The channel the lead came from.'),
+    minScore: scoreBound('Only leads with at least this score.'),
+    maxScore: scoreBound('Only leads with at most this score.'),
     limit: z.coerce
       .number({ error: 'must be a number' })
       .int('must be a whole number')
@@ -300,7 +326,7 @@ export const LeadListQuerySchema = z
       .enum(LEAD_LIST_SORTS, { error: `must be one of: ${LEAD_LIST_SORTS.join(', ')}` })
       .default('newest')
       .describe(
-        '`newest` (default): newest lead first. `score`: highest score first, ties by who became an MQL first (`mqlAt`; never an MQL last), then by id; e.g. the MQL queue by score, `?stage=mql&sort=score`.',
+        '`newest` (default): newest lead first. `score`: highest score first, ties by who became an MQL first (`mqlAt`; never an MQL last), then by id; e.g. the MQL queue by score, `?stage=mql&sort=score`. `activity`: the lead with the most recent activity (`lastActivityAt`: a submission, a behaviour, a logged touch) first, leads without any last, ties by id.',
       ),
     cursor: z
       .string()
@@ -309,13 +335,21 @@ export const LeadListQuerySchema = z
       .describe('The `nextCursor` of the previous page, with the same filters and `sort`.'),
   })
   .strict()
-  .superRefine(({ cursor, sort }, ctx) => {
-    // A cursor is a place in one order: the other order's is well-formed but means nothing here (422).
-    if (cursor === undefined || !LEAD_LIST_CURSOR.test(cursor) || isScoreCursor(cursor) === (sort === 'score')) return;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['cursor'],
-      message: `is the nextCursor of a page in another order: pass it back with the sort it came with (sort=${sort} pages give their own)`,
-      params: { unprocessable: true },
-    });
+  .superRefine(({ cursor, sort, minScore, maxScore }, ctx) => {
+    // A cursor is a place in one order: another order's is well-formed but means nothing here (422).
+    const cursorOrder = cursor === undefined ? undefined : cursorSort(cursor);
+    if (cursorOrder !== undefined && cursorOrder !== sort)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: `is the nextCursor of a page in another order (sort=${cursorOrder}): pass it back with the sort it came with (sort=${sort} pages give their own)`,
+        params: { unprocessable: true },
+      });
+    if (minScore !== undefined && maxScore !== undefined && minScore > maxScore)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxScore'],
+        message: `must be at least minScore (${minScore})`,
+        params: { unprocessable: true },
+      });
   });

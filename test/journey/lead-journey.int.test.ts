@@ -62,7 +62,7 @@ describe.each(providers)('lead journey on %s', (provider) => {
     expect(queue.status).toBe(200);
     expect(queue.body.leads.map((row: { id: string }) => row.id)).toContain(created.body.id);
     expect((await http(`${system.url}/api/leads?stage=mql&owner=nobody`)).body.error.fields).toEqual([
-      { path: 'owner', message: "must be the owner's email address" },
+      { path: 'owner', message: 'must be "me" or the owner\'s email address' },
     ]);
 
     const decisions = await system.database.db.decision.findMany({

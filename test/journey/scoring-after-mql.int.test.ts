@@ -135,7 +135,7 @@ describe.each(providers)('the lead list sorted by score on %s', (provider) => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({
       code: 'validation_failed',
-      fields: [{ path: 'sort', message: 'must be one of: newest, score' }],
+      fields: [{ path: 'sort', message: 'must be one of: newest, score, activity' }],
     });
     const garbage = await http(`${system.url}/api/leads?sort=score&cursor=top`);
     expect(garbage.status).toBe(400);

@@ -5,7 +5,8 @@ import {
   LeadResponseSchema,
   SubmissionResponseSchema,
 } from '../schemas';
-import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
+import { LeadListResponseSchema } from './workspace-shapes';
+import { body, errorResponse, errors, json, pathParam, queryParams } from './common';
 
 export const leadIdParam = pathParam(
   'id',
@@ -63,14 +64,16 @@ export const leadPaths = {
       operationId: 'listLeads',
       tags: ['leads'],
       summary:
-        'List leads, newest first or by score (`sort=score`), with filters and keyset paging (e.g. the MQL queue by score: `?stage=mql&queue=…&sort=score`)',
+        'Search and list leads (by name, email or company: `q`), newest first, by score (`sort=score`) or by last activity (`sort=activity`), with filters and keyset paging (e.g. my MQLs by score: `?stage=mql&owner=me&sort=score`)',
       parameters: queryParams(LeadListQuerySchema),
       responses: {
-        '200': described(
-          '`{ leads, nextCursor }`: one page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).',
-        ),
+        '200': {
+          description:
+            'One page of lead summaries; pass `nextCursor` as `cursor` for the next page (null on the last).',
+          content: json(LeadListResponseSchema),
+        },
         '422': errorResponse(
-          'A well-formed `cursor` from a page in the other order (`unprocessable`; `fields` names `cursor`): pass `nextCursor` back with the `sort` it came with.',
+          'A well-formed `cursor` from a page in another order, or `minScore` above `maxScore` (`unprocessable`; `fields` names `cursor` or `maxScore`).',
         ),
         ...errors(
           [
