@@ -75,10 +75,10 @@ export function assembleScore(
   };
 }
 
-interface DecayedEvent { points: number; lost: number; nextChangeMs: number | null }
+export interface DecayedEvent { points: number; lost: number; nextChangeMs: number | null }
 
 /** Points of one event after decay, and when they next drop. */
-function decayed(points: number, decay: CompiledDecay | null, atMs: number, nowMs: number): DecayedEvent {
+export function decayed(points: number, decay: CompiledDecay | null, atMs: number, nowMs: number): DecayedEvent {
   const age = Math.max(0, nowMs - atMs);
   if (!decay) return { points, lost: 0, nextChangeMs: null };
   const expiresAt = decay.expireAfterMs === null ? null : atMs + decay.expireAfterMs;

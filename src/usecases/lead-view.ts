@@ -3,6 +3,8 @@ import type { Db } from '../db/client';
 import { journeyState, type JourneyState } from '../../workflows/messages';
 import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
 import { LeadflowError } from '../domain/errors';
+import type { RuleRegistry } from '../rules/registry';
+import { leadPageExtras } from './lead-page';
 
 export type JourneyView =
   | ({ status: 'live' } & JourneyState)
@@ -14,7 +16,7 @@ export type JourneyView =
  * Reads a lead for display: its stored record and history from the database, and its live
  * journey state through a workflow query. A Temporal outage degrades the journey part only.
  */
-export async function viewLead(deps: { db: Db; temporal: Client }, leadId: string) {
+export async function viewLead(deps: { db: Db; temporal: Client; registry?: RuleRegistry }, leadId: string) {
   const lead = await readOrUnavailable(() =>
     deps.db.lead.findUnique({
       where: { id: leadId },
@@ -47,7 +49,9 @@ export async function viewLead(deps: { db: Db; temporal: Client }, leadId: strin
     }),
   );
   if (!lead) throw new LeadflowError('not_found', `No lead with id ${leadId}.`);
-  return { ...lead, journey: await queryJourney(deps.temporal, lead.journeyId) };
+  const journey = await queryJourney(deps.temporal, lead.journeyId);
+  const extras = await readOrUnavailable(() => leadPageExtras(deps, lead, journey.status === 'live' ? journey : null));
+  return { ...lead, ...extras, journey };
 }
 
 async function queryJourney(temporal: Client, journeyId: string): Promise<JourneyView> {

@@ -5,7 +5,7 @@ import {
   LeadResponseSchema,
   SubmissionResponseSchema,
 } from '../schemas';
-import { LeadListResponseSchema } from './workspace-shapes';
+import { CadenceViewSchema, LeadListResponseSchema, ScoreBreakdownSchema, SlaClockSchema } from './workspace-shapes';
 import { body, errorResponse, errors, json, pathParam, queryParams } from './common';
 
 export const leadIdParam = pathParam(
@@ -89,10 +89,20 @@ export const leadPaths = {
     get: {
       operationId: 'getLead',
       tags: ['leads'],
-      summary: 'A stored lead with its history and live journey state',
+      summary: 'A stored lead with its history, live journey state, score breakdown, cadence and SLA clock',
       parameters: [leadIdParam],
       responses: {
-        '200': { description: 'The lead.', content: json(LeadResponseSchema) },
+        '200': {
+          description:
+            'The lead, with its score as readable items (`scoreBreakdown`), its cadence and next step (`cadence`) and its first-touch SLA clock (`slaClock`).',
+          content: json(
+            LeadResponseSchema.extend({
+              scoreBreakdown: ScoreBreakdownSchema,
+              cadence: CadenceViewSchema,
+              slaClock: SlaClockSchema,
+            }),
+          ),
+        },
         ...errors(['404', 'No such lead.'], ['503', 'The database is unreachable.']),
       },
     },

@@ -11,6 +11,7 @@ import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema } from '../schemas';
 import { fieldErrors } from '../errors';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
+import type { RuleRegistry } from '../../rules/registry';
 
 export interface LeadRoutesDeps {
   db: Db;
@@ -18,6 +19,8 @@ export interface LeadRoutesDeps {
   taskQueue: string;
   defaultTenant: string;
   now?: () => Date;
+  /** The rules registry: a score's items need the rules version that scored it. */
+  rules?: { registry: RuleRegistry };
 }
 
 /** POST /api/leads and GET /api/leads/:id. Handlers parse, call one use-case, map the result. */
@@ -60,7 +63,7 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
         'not_found',
         `No lead with id ${req.params.id}: ${id.error.issues[0]?.message ?? 'invalid id'}.`,
       );
-    res.json(await viewLead({ db: deps.db, temporal: deps.temporal }, id.data));
+    res.json(await viewLead({ db: deps.db, temporal: deps.temporal, registry: deps.rules?.registry }, id.data));
   });
 
   return router;

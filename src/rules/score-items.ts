@@ -1,0 +1,99 @@
+/**
+ * A stored score as items a person reads as sentences ("+15 Pricing page visit, 3 days ago,
+ * decayed from 20"): the breakdown lines of a scoring decision, with each behaviour line split
+ * into the events behind it. Pure: the decision, its rules and the lead's events are passed in.
+ */
+import type { Behaviour } from './facts';
+import { decayed, type ScoreLine } from './evaluate-scoring';
+import type { CompiledScoring } from './ruleset';
+
+export interface ScoreItem {
+  part: 'attribute' | 'source' | 'behaviour';
+  /** A stable key a front end may translate: the attribute (`company-size`), `source:<channel>` or the behaviour. */
+  signal: string;
+  /** The item in English words: "Company size: 1,000+ employees", "Came from ads", "Pricing page visit". */
+  label: string;
+  /** The rules' own wording of the line, with the condition that held. */
+  detail: string;
+  points: number;
+  /** When the behaviour happened; null for attributes and the source. */
+  at: string | null;
+  /** The behaviour's full points when decay lowered them; else null. */
+  decayedFrom: number | null;
+  /** True when the behaviour's cap cut these points (the newest events fill the cap first). */
+  capped: boolean;
+}
+
+export interface BehaviourOccurrence {
+  type: string;
+  at: Date;
+}
+
+/**
+ * Items of a scoring decision taken at `scoredAt`. A behaviour line is split into one item per
+ * event (newest first) when the events and the rules add up to the line exactly; the newest
+ * events fill the cap first, so older ones show as capped. Otherwise (events pruned, rules no
+ * longer loadable) the line stays one item without a time.
+ */
+export function scoreItems(
+  lines: readonly ScoreLine[],
+  scoring: CompiledScoring | null,
+  events: readonly BehaviourOccurrence[],
+  scoredAt: Date,
+): ScoreItem[] {
+  return lines.flatMap((line) => {
+    switch (line.part) {
+      case 'attribute':
+        return [lineItem(line, line.name, `${humanise(line.name)}: ${line.detail.replace(/ \(.*\)$/, '')}`)];
+      case 'source': {
+        const channel = line.name.replace(/^source /, '');
+        return [lineItem(line, `source:${channel}`, `Came from ${channel}`)];
+      }
+      case 'behaviour':
+        return behaviourItems(line, scoring, events, scoredAt) ?? [lineItem(line, line.name, humanise(line.name))];
+    }
+  });
+}
+
+function lineItem(line: ScoreLine, signal: string, label: string): ScoreItem {
+  return { part: line.part, signal, label, detail: line.detail, points: line.points, at: null, decayedFrom: null, capped: false };
+}
+
+function behaviourItems(
+  line: ScoreLine,
+  scoring: CompiledScoring | null,
+  events: readonly BehaviourOccurrence[],
+  scoredAt: Date,
+): ScoreItem[] | null {
+  const spec = scoring?.behaviours[line.name as Behaviour];
+  if (!spec) return null;
+  const nowMs = scoredAt.getTime();
+  const mine = events
+    .filter((event) => event.type === line.name && event.at.getTime() <= nowMs)
+    .sort((a, b) => b.at.getTime() - a.at.getTime());
+  const worth = mine.map((event) => decayed(spec.points, spec.decay, event.at.getTime(), nowMs).points);
+  const total = worth.reduce((sum, points) => sum + points, 0);
+  if (mine.length === 0 || (spec.cap === null ? total : Math.min(total, spec.cap)) !== line.points) return null;
+  let left = line.points;
+  return mine.map((event, i) => {
+    const value = worth[i]!;
+    const points = spec.cap === null ? value : Math.max(0, Math.min(value, left));
+    left -= points;
+    return {
+      part: 'behaviour',
+      signal: line.name,
+      label: humanise(line.name),
+      detail: line.detail,
+      points,
+      at: event.at.toISOString(),
+      decayedFrom: value !== spec.points ? spec.points : null,
+      capped: points < value,
+    };
+  });
+}
+
+/** `pricing-page-visit` → "Pricing page visit". */
+function humanise(name: string): string {
+  const words = name.replace(/[-_.]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
