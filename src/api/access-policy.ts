@@ -77,6 +77,7 @@ export const POLICIES: Record<string, Policy> = {
   'POST /api/leads/{id}/events': { access: 'token', scope: 'intake', record: lead('write') },
   'GET /api/leads': read(),
   'GET /api/leads/{id}': read(lead('read')),
+  'GET /api/leads/{id}/timeline': read(lead('read')),
   'POST /api/leads/{id}/bant': write(lead('write')),
   'POST /api/leads/{id}/disqualify': write(lead('write')),
   'POST /api/leads/{id}/reassign': write(lead('write')),
@@ -103,6 +104,7 @@ export const POLICIES: Record<string, Policy> = {
 
   'GET /api/deals': read(),
   'GET /api/deals/{dealId}': read(deal('read')),
+  'GET /api/deals/{dealId}/timeline': read(deal('read')),
   'POST /api/deals/{dealId}/stage': write(deal('write')),
   'POST /api/deals/{dealId}/meetings': write(deal('write')),
   'PATCH /api/deals/{dealId}/meetings/{meetingId}': write(deal('write')),

@@ -8,6 +8,7 @@ import { errorHandler } from './errors';
 import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
+import { timelineRoutes } from './routes/timelines';
 import { journeyRoutes } from './routes/journey';
 import { keepRawBody, webhookRoutes, type FormWebhookSigning } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
+  app.use(timelineRoutes({ db: deps.db }));
   app.use(dealRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
   app.use(meetingRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
   app.use(

@@ -21,6 +21,7 @@ import { systemPaths } from './openapi/system';
 import { unsubscribePaths } from './openapi/unsubscribe';
 import { analyticsComponents, analyticsPaths } from './openapi/analytics';
 import { workPaths } from './openapi/work';
+import { workspacePaths } from './openapi/workspace';
 
 const tags = [
   { name: 'leads', description: 'Capture, list and inspect leads.' },
@@ -116,6 +117,7 @@ export function openApiDocument(serverUrl?: string) {
       ...dealPaths,
       ...workPaths,
       ...meetingPaths,
+      ...workspacePaths,
       ...revenueDataPaths,
       ...importPaths,
       ...esignPaths,

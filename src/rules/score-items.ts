@@ -3,6 +3,7 @@
  * decayed from 20"): the breakdown lines of a scoring decision, with each behaviour line split
  * into the events behind it. Pure: the decision, its rules and the lead's events are passed in.
  */
+import { humanise } from '../domain/words';
 import type { Behaviour } from './facts';
 import { decayed, type ScoreLine } from './evaluate-scoring';
 import type { CompiledScoring } from './ruleset';
@@ -90,10 +91,4 @@ function behaviourItems(
       capped: points < value,
     };
   });
-}
-
-/** `pricing-page-visit` → "Pricing page visit". */
-function humanise(name: string): string {
-  const words = name.replace(/[-_.]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }

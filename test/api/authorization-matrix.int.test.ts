@@ -84,6 +84,7 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/leads': INTAKE,
   'GET /api/leads': TENANT_READ,
   'GET /api/leads/{id}': LEAD,
+  'GET /api/leads/{id}/timeline': LEAD,
   'POST /api/leads/{id}/events': LEAD_EVENT,
   'POST /api/leads/{id}/bant': LEAD,
   'POST /api/leads/{id}/disqualify': LEAD,
@@ -109,6 +110,7 @@ const EXPECTED: Record<string, Row> = {
 
   'GET /api/deals': TENANT_READ,
   'GET /api/deals/{dealId}': DEAL_READ,
+  'GET /api/deals/{dealId}/timeline': DEAL_READ,
   'POST /api/deals/{dealId}/stage': DEAL_WRITE,
   'POST /api/deals/{dealId}/meetings': DEAL_WRITE,
   'PATCH /api/deals/{dealId}/meetings/{meetingId}': DEAL_WRITE,

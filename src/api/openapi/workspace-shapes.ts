@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LEAD_SOURCES, LEAD_STAGES } from '../../domain/lead';
 import type { CadenceView, ScoreBreakdownView, SlaClockView } from '../../usecases/lead-page';
+import { TIMELINE_KINDS, type TimelinePage } from '../../usecases/timeline';
 
 const nullableText = z.string().nullable();
 const instant = z.string().meta({ description: 'ISO-8601 date-time (UTC).' });
@@ -98,10 +99,125 @@ export const SlaClockSchema = z.object({
   }),
 });
 
+export const TimelineItemSchema = z.object({
+  id: z.string().meta({ description: '`<source>:<row id>`, unique within the timeline.' }),
+  at: instant,
+  kind: z.enum(TIMELINE_KINDS),
+  title: z.string().meta({ description: 'A short English headline: "Stage mql → sql", "Quote sent", "Call".' }),
+  summary: nullableText.meta({ description: 'The reason, note or outcome, in the words recorded.' }),
+  actor: nullableText.meta({
+    description: "A person's email, `system` (timers, rules, the outbox), or null (the lead's own doing, or unknown).",
+  }),
+  refs: z.record(z.string(), z.string()).meta({
+    description:
+      'Ids of the records it concerns: leadId, dealId, quoteId, approvalId, contractId, activityId, emailId.',
+  }),
+  details: z.record(z.string(), z.unknown()).meta({ description: 'What was recorded with it (varies by kind).' }),
+});
+
+export const TimelinePageSchema = z.object({
+  items: z.array(TimelineItemSchema).meta({ description: 'Newest first.' }),
+  nextCursor: nullableText.meta({ description: 'Pass as `cursor` (with the same `kinds`); null on the last page.' }),
+});
+
+const approvalStep = z.object({
+  id: z.string(),
+  position: z.number().int(),
+  level: z.string(),
+  assignee: z.string(),
+  delegatedFrom: nullableText,
+  status: z.string().meta({
+    description: 'pending | approved | rejected | escalated | cancelled | auto-approved | auto-rejected',
+  }),
+  dueAt: instant,
+  remindAt: instant.nullable(),
+  remindedAt: instant.nullable(),
+  decidedBy: nullableText,
+  decidedAt: instant.nullable(),
+  comment: nullableText,
+});
+
+const moneyTotal = z
+  .object({
+    listMinor: z.number(),
+    netMinor: z.number(),
+    discountMinor: z.number(),
+    effectiveDiscountBp: z.number(),
+  })
+  .loose();
+
+export const ApprovalListItemSchema = z.object({
+  id: z.string(),
+  dealId: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
+  tier: z.string(),
+  chain: z.unknown().meta({ description: 'The chain from approvals.yaml.' }),
+  contentHash: z.string(),
+  rulesetVersion: z.string(),
+  requestedBy: nullableText,
+  requestedAt: instant,
+  decidedAt: instant.nullable(),
+  outcomeReason: nullableText,
+  quote: z.object({
+    id: z.string(),
+    number: z.string(),
+    version: z.number().int(),
+    status: z.string(),
+    discountBp: z.number().int(),
+    pricing: z
+      .object({ currency: z.string(), lines: z.array(z.unknown()), total: moneyTotal })
+      .loose()
+      .meta({ description: "The version's prices against the price book, per line and in total." }),
+  }),
+  steps: z.array(approvalStep),
+  deal: z.object({
+    id: z.string(),
+    name: z.string(),
+    stage: z.string(),
+    ownerEmail: z.string(),
+    accountName: nullableText,
+  }),
+  value: z
+    .object({ amountMinor: z.number(), currency: z.string(), formatted: z.string() })
+    .meta({ description: "The quote version's net total before tax, over its whole term." }),
+  discount: z
+    .object({
+      amountMinor: z.number(),
+      formatted: z.string(),
+      percent: z.number().meta({ description: 'Of the list total, e.g. 25 for 25 %.' }),
+      bp: z.number().int(),
+    })
+    .meta({ description: 'List total minus net total, in money and in percent.' }),
+  reason: nullableText.meta({ description: 'Recorded with the request: why it needs approval.' }),
+  currentStep: z
+    .object({ id: z.string(), level: z.string(), assignee: z.string(), delegatedFrom: nullableText, dueAt: instant })
+    .nullable()
+    .meta({ description: 'The step waiting for a decision; null once decided.' }),
+  deadline: instant.nullable(),
+  history: z
+    .array(
+      z.object({
+        at: instant,
+        action: z.string().meta({
+          description:
+            'approval.requested | assigned | reminded | delegated | escalated | approved | rejected | satisfied | cancelled | …',
+        }),
+        actor: z.string(),
+        reason: nullableText,
+        stepId: nullableText,
+        level: nullableText,
+      }),
+    )
+    .meta({ description: 'Oldest first.' }),
+});
+
+export const ApprovalListResponseSchema = z.object({ approvals: z.array(ApprovalListItemSchema) });
+
 /** Compiles only when the use-case's type is assignable to the schema's. */
 type Matches<Actual extends Schema, Schema> = Actual;
 export type WorkspaceShapesChecked = [
   Matches<ScoreBreakdownView | null, z.infer<typeof ScoreBreakdownSchema>>,
   Matches<CadenceView | null, z.infer<typeof CadenceViewSchema>>,
   Matches<SlaClockView, z.infer<typeof SlaClockSchema>>,
+  Matches<TimelinePage, z.infer<typeof TimelinePageSchema>>,
 ];
