@@ -5,6 +5,7 @@
  * 409 (or 422 with what is missing, for a stage's exit criteria) with the workflow's own reason.
  */
 import { encodeKeyset, parseKeyset } from './keyset-cursor';
+import { approvalCards, inboxWhere, type ApprovalInbox } from './approval-inbox';
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -310,12 +311,13 @@ export async function listApprovals(
   db: Db,
   actor: Actor,
   sight: Sight,
-  filter: { status?: string; assignee?: string; dealId?: string },
+  filter: { status?: string; assignee?: string; dealId?: string; inbox?: ApprovalInbox },
 ) {
   const assignee = filter.assignee === 'me' ? actor.email : filter.assignee;
+  const inbox = filter.inbox ? await inboxWhere(db, actor, sight, filter.inbox) : {};
   const requests = await db.approvalRequest.findMany({
     where: {
-      ...approvalsInSight(sight),
+      AND: [approvalsInSight(sight), inbox],
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.dealId ? { dealId: filter.dealId } : {}),
       ...(assignee
@@ -331,7 +333,7 @@ export async function listApprovals(
     orderBy: { requestedAt: 'desc' },
     take: 100,
   });
-  return requests.map(approvalView);
+  return approvalCards(db, requests.map(approvalView));
 }
 
 export async function getApproval(db: Db, actor: Actor, requestId: string) {

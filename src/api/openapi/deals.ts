@@ -10,8 +10,9 @@ import {
 } from '../routes/deals';
 import { LeadIdSchema } from '../schemas';
 import { z } from 'zod';
-import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
+import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
 import { needsToken, unauthenticated } from './people';
+import { ApprovalListResponseSchema } from './workspace-shapes';
 
 export const dealParam = pathParam('dealId', DealIdSchema, 'The deal id (`dl_` + 22 characters).');
 const quoteParams = [
@@ -150,13 +151,16 @@ export const dealPaths = {
     get: {
       operationId: 'listApprovals',
       tags: ['approvals'],
-      summary: "Approval requests, newest first; `?assignee=me&status=pending` is an approver's queue",
+      summary:
+        "Approval requests, newest first (at most 100); `?inbox=mine` is what waits for me, `?inbox=team` my team's requests",
       ...needsToken,
       parameters: queryParams(ApprovalListQuerySchema),
       responses: {
-        '200': described(
-          "`{ approvals: [{ id, status, tier, chain, contentHash, quote: { id, number, version, status, discountBp, pricing }, steps }] }`; `pricing` is the version's prices against the price book: per line and in total the list price, the price quoted and the effective discount against list, and `judgedDiscount`.",
-        ),
+        '200': {
+          description:
+            "Each request with its quote version's pricing and steps, and what an approval card shows: the deal's name, the value, the discount in money and percent, who asked and why, the step waiting and its deadline, and the history.",
+          content: json(ApprovalListResponseSchema),
+        },
         ...errors('400'),
         ...unauthenticated,
       },

@@ -26,6 +26,7 @@ import {
   viewDeal,
 } from '../../usecases/deal-commands';
 import { LeadflowError } from '../../domain/errors';
+import { APPROVAL_INBOXES } from '../../usecases/approval-inbox';
 import { fieldErrors } from '../errors';
 import { emailAddress, LeadIdSchema } from '../schemas';
 
@@ -128,6 +129,12 @@ export const ApprovalListQuerySchema = z.strictObject({
   status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(),
   assignee: z.union([z.literal('me'), emailAddress()], { error: 'must be "me" or an email address' }).optional(),
   dealId: DealIdSchema.optional(),
+  inbox: z
+    .enum(APPROVAL_INBOXES, { error: `must be one of: ${APPROVAL_INBOXES.join(', ')}` })
+    .optional()
+    .describe(
+      '`mine`: pending requests with a step waiting for the caller (as the approver, or as the named delegate of the approver). `team`: requests on deals owned by the people who report to the caller (revops: every request).',
+    ),
 });
 const VersionParamsSchema = z.object({
   quoteId: text(100),
