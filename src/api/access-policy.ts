@@ -129,6 +129,7 @@ export const POLICIES: Record<string, Policy> = {
   'PATCH /api/deals/{dealId}/forecast': write(deal('write')),
   'PUT /api/deals/{dealId}/next-step': write(deal('write')),
   'GET /api/loss-reasons': read(),
+  'GET /api/renewals': read(),
 
   // Tasks: a person's own and (for a manager) their team's; revops the tenant's (src/usecases/tasks.ts).
   'GET /api/tasks': read(),

@@ -9,6 +9,7 @@ import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
 import { timelineRoutes } from './routes/timelines';
+import { renewalRoutes } from './routes/renewals';
 import { journeyRoutes } from './routes/journey';
 import { keepRawBody, webhookRoutes, type FormWebhookSigning } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
   app.use(timelineRoutes({ db: deps.db }));
+  app.use(renewalRoutes({ db: deps.db, rules: () => deps.rules.registry.active() }));
   app.use(dealRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
   app.use(meetingRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
   app.use(

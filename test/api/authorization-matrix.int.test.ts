@@ -139,6 +139,7 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/tasks/{taskId}/complete': TASK_WRITE,
   'POST /api/tasks/{taskId}/snooze': TASK_WRITE,
   'GET /api/me/work': PERSON_READ,
+  'GET /api/renewals': TENANT_READ,
   'GET /api/loss-reasons': TENANT_READ,
 
   // Quotas: revops and managers set them (managers for those below them); everyone reads their own.

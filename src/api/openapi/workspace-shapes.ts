@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LEAD_SOURCES, LEAD_STAGES } from '../../domain/lead';
 import type { CadenceView, ScoreBreakdownView, SlaClockView } from '../../usecases/lead-page';
 import { TIMELINE_KINDS, type TimelinePage } from '../../usecases/timeline';
+import type { RenewalsCalendar } from '../../usecases/renewals';
 
 const nullableText = z.string().nullable();
 const instant = z.string().meta({ description: 'ISO-8601 date-time (UTC).' });
@@ -213,6 +214,43 @@ export const ApprovalListItemSchema = z.object({
 
 export const ApprovalListResponseSchema = z.object({ approvals: z.array(ApprovalListItemSchema) });
 
+export const RenewalsCalendarSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  renewals: z
+    .array(
+      z.object({
+        contractId: z.string(),
+        dealId: z.string(),
+        dealName: z.string(),
+        accountName: z.string(),
+        ownerEmail: z.string(),
+        status: z.string().meta({ description: 'active | renewal-due | renewed | ended' }),
+        startDate: z.string().meta({ description: 'YYYY-MM-DD' }),
+        endDate: z.string().meta({ description: 'YYYY-MM-DD: the renewal date.' }),
+        termMonths: z.number().int(),
+        value: z.object({
+          currency: z.string(),
+          tcvMinor: z.number(),
+          tcvFormatted: z.string(),
+          acvMinor: z.number(),
+          acvFormatted: z.string(),
+        }),
+        reminders: z
+          .array(
+            z.object({
+              offset: z.string().meta({ description: 'How long before the end, e.g. "90 days".' }),
+              at: instant.meta({ description: 'When it is (or was) due.' }),
+              sentAt: instant.nullable().meta({ description: 'When the owner was reminded; null while planned.' }),
+            }),
+          )
+          .meta({ description: 'Soonest first: approvals.yaml `renewals.remindBefore`, and any already sent.' }),
+      }),
+    )
+    .meta({ description: 'Soonest end date first.' }),
+  truncated: z.boolean().meta({ description: 'More than 500 contracts end in the range: narrow it.' }),
+});
+
 /** Compiles only when the use-case's type is assignable to the schema's. */
 type Matches<Actual extends Schema, Schema> = Actual;
 export type WorkspaceShapesChecked = [
@@ -220,4 +258,5 @@ export type WorkspaceShapesChecked = [
   Matches<CadenceView | null, z.infer<typeof CadenceViewSchema>>,
   Matches<SlaClockView, z.infer<typeof SlaClockSchema>>,
   Matches<TimelinePage, z.infer<typeof TimelinePageSchema>>,
+  Matches<RenewalsCalendar, z.infer<typeof RenewalsCalendarSchema>>,
 ];

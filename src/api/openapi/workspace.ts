@@ -1,9 +1,10 @@
 import { DealIdSchema } from '../routes/deals';
 import { DealTimelineQuerySchema, LeadTimelineQuerySchema } from '../routes/timelines';
-import { errors, json, pathParam, queryParams } from './common';
+import { errorResponse, errors, json, pathParam, queryParams } from './common';
 import { leadIdParam } from './leads';
 import { needsToken, unauthenticated } from './people';
-import { TimelinePageSchema } from './workspace-shapes';
+import { RenewalsCalendarSchema, TimelinePageSchema } from './workspace-shapes';
+import { RenewalsQuerySchema } from '../routes/renewals';
 
 const timelinePage = {
   description: 'One page of the timeline, newest first; pass `nextCursor` as `cursor` for older items.',
@@ -47,6 +48,30 @@ export const workspacePaths = {
         ...errors(
           ['400', 'An invalid `limit`, `cursor` or `kinds` (`validation_failed`; `fields` names each).'],
           ['404', 'No such deal in your sight (`not_found`).'],
+          ['503', 'The database is unreachable.'],
+        ),
+        ...unauthenticated,
+      },
+    },
+  },
+  '/api/renewals': {
+    get: {
+      operationId: 'getRenewalsCalendar',
+      tags: ['deals'],
+      summary:
+        'The renewals calendar: won contracts whose term ends between `from` and `to`, with deal, account, value, owner, status and reminder dates',
+      ...needsToken,
+      parameters: queryParams(RenewalsQuerySchema),
+      responses: {
+        '200': {
+          description: 'The contracts ending in the range, soonest first.',
+          content: json(RenewalsCalendarSchema),
+        },
+        '422': errorResponse(
+          '`to` is before `from`, or more than 731 days after it (`unprocessable`; `fields` names `to`).',
+        ),
+        ...errors(
+          ['400', 'A missing or malformed `from` or `to`, or an unknown parameter (`validation_failed`).'],
           ['503', 'The database is unreachable.'],
         ),
         ...unauthenticated,
