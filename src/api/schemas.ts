@@ -206,6 +206,10 @@ export const LeadResponseSchema = z.object({
     .describe('`needs-attention`: a step of the journey failed for good; `attentionReason` says which and why.'),
   attentionReason: z.string().nullable(),
   attentionAt: z.string().nullable(),
+  lastActivityAt: z
+    .string()
+    .nullable()
+    .describe('When the lead last did something or was last touched (its newest interaction).'),
   createdAt: z.string(),
   updatedAt: z.string(),
   interactions: z.array(z.object({ kind: z.string(), source: z.string().nullable(), occurredAt: z.string() }).loose()),
