@@ -291,4 +291,40 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     expect(refused).toEqual([]);
     await page.close();
   });
+
+  it('when a manager opens the workspace inbox, then each approval shows the deal, its value, the discount in money and percent and who asked; Approve decides it once', async () => {
+    const waiting = await pendingApproval('radia@perlman.io');
+    const page = await browser.newPage();
+    const refused = cspViolations(page);
+    const sent = decisionRequests(page);
+    await page.goto(`${system.url}/approvals`);
+    await page.fill('#token', manager);
+    await page.click('#signin button');
+    const card = page.locator(`.approval[data-approval="${waiting.approvalId}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    const listed = (await call('GET', `/api/approvals?inbox=mine&status=pending&dealId=${waiting.dealId}`, manager))
+      .body.approvals[0];
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain(listed.deal.name);
+    expect(text).toContain('25%');
+    expect(text).toContain(waiting.ownerEmail);
+    expect(listed.discount.percent).toBe(25);
+
+    // The team view shows it too, for a manager.
+    await page.getByRole('button', { name: "My team's" }).click();
+    await expect.poll(() => card.count()).toBe(1);
+    await page.getByRole('button', { name: 'Waiting for me' }).click();
+    await expect.poll(() => card.count()).toBe(1);
+
+    await card.getByLabel('Comment').fill('Fine for a 4-seat pilot.');
+    await card.getByRole('button', { name: 'Approve' }).dblclick();
+    await expect.poll(() => page.locator('#approvals-status').textContent()).toContain('Approved');
+    expect(sent).toHaveLength(1);
+    const decided = (await call('GET', `/api/approvals/${waiting.approvalId}`, manager)).body;
+    expect(decided.steps.find((step: { level: string }) => step.level === 'manager')).toMatchObject({
+      status: 'approved',
+    });
+    expect(refused).toEqual([]);
+    await page.close();
+  });
 });
