@@ -327,4 +327,59 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     expect(refused).toEqual([]);
     await page.close();
   });
+
+  it('when a rep works a deal in the workspace, then a call is logged to the timeline, a meeting invites the stakeholder by email and a quote from the catalogue goes to approval', async () => {
+    const deal = await openDeal(system, revops, 'barbara@hypatia.io');
+    const rep = await system.personToken(deal.ownerEmail, 'rep', { managerEmail: MANAGER });
+    await call('POST', `/api/deals/${deal.dealId}/stakeholders`, rep, {
+      name: 'Ida Rhodes',
+      email: 'ida@hypatia.io',
+      role: 'decision-maker',
+      influence: 'high',
+    });
+    const page = await browser.newPage();
+    const refused = cspViolations(page);
+    await page.goto(`${system.url}/deals/${deal.dealId}`);
+    await page.fill('#token', rep);
+    await page.click('#signin button');
+    await page.locator('#deal-timeline').waitFor();
+
+    await page.locator('summary', { hasText: 'Log an activity' }).click();
+    const log = page.getByRole('form', { name: 'Log an activity' });
+    await log.getByLabel('What happened').fill('Discovery call with Ida: wants SSO in the pilot');
+    await log.getByRole('button', { name: 'Log an activity' }).click();
+    await expect.poll(() => page.locator('#deal-timeline').textContent()).toContain('Discovery call with Ida');
+
+    // A meeting a week ahead (whatever today is), with Ida invited: she gets the invitation with a calendar.
+    const start = new Date(Date.now() + 7 * 864e5);
+    start.setMinutes(0, 0, 0);
+    const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+    await page.locator('summary', { hasText: 'Schedule a meeting' }).click();
+    const meeting = page.getByRole('form', { name: 'Schedule a meeting' });
+    await meeting.getByLabel('Title').fill('Security review');
+    await meeting.getByLabel('Starts').fill(local(start));
+    await meeting.getByLabel('Ends').fill(local(new Date(start.getTime() + 3600e3)));
+    await meeting.getByLabel('Ida Rhodes').check();
+    await meeting.getByRole('button', { name: 'Schedule a meeting' }).click();
+    await expect.poll(() => page.locator('#meetings').textContent()).toContain('Security review');
+    await expect
+      .poll(async () => (await system.mailbox!.list({ to: 'ida@hypatia.io' })).map((m) => m.subject).join('|'), {
+        timeout: 30_000,
+      })
+      .toContain('Security review');
+
+    await page.locator('summary', { hasText: 'New quote' }).click();
+    const quote = page.getByRole('form', { name: 'New quote' });
+    await quote.getByLabel('Tax region').fill('US-NY');
+    await quote.locator('select').first().selectOption('PLAT-ENT-1Y');
+    await quote.getByLabel('Quantity').fill('4');
+    await quote.getByLabel('Discount %').fill('25');
+    await quote.getByRole('button', { name: 'Create the quote' }).click();
+    await expect
+      .poll(() => page.locator('#quote-result').textContent())
+      .toMatch(/Quote \S+ created: Waiting for approval\./);
+    await expect.poll(() => page.locator('#quotes tbody tr').count()).toBe(1);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
 });

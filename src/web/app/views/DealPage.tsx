@@ -10,6 +10,7 @@ import type { Graph, Stakeholder } from '../components/StakeholderMap';
 import { Quotes } from '../components/Quotes';
 import { Timeline } from '../components/Timeline';
 import { NextStep, Tasks } from '../components/DealWork';
+import { LogActivity, NewQuote, ScheduleMeeting } from '../components/DealActions';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
 const StakeholderMap = lazy(() => import('../components/StakeholderMap').then((m) => ({ default: m.StakeholderMap })));
@@ -451,6 +452,14 @@ export function DealPage() {
   const { params } = useRoute();
   const dealId = encodeURIComponent(params.id ?? '');
   const { data: deal, error, reload } = useApi<Deal>(`/api/deals/${dealId}`);
+  const people = useApi<{ stakeholders: { id: string; name: string; email: string | null }[] }>(
+    `/api/deals/${dealId}/stakeholders`,
+  );
+  const [changes, setChanges] = useState(0);
+  const changed = () => {
+    setChanges((n) => n + 1);
+    reload();
+  };
   useEffect(() => {
     if (deal) document.title = `${deal.name} · leadflow`;
   }, [deal]);
@@ -480,6 +489,10 @@ export function DealPage() {
           <h2 id="work-title">{t('deal.work')}</h2>
           <NextStep deal={deal} saved={reload} />
           <Tasks dealId={deal.id} />
+          <details>
+            <summary>{t('actions.logActivity')}</summary>
+            <LogActivity dealId={deal.id} done={changed} />
+          </details>
         </section>
       )}
       <section aria-labelledby="map-title" class="card">
@@ -493,6 +506,12 @@ export function DealPage() {
       <div class="columns">
         <section aria-labelledby="meetings-title" class="card">
           <h2 id="meetings-title">{t('deal.meetings')}</h2>
+          {!deal.stage.startsWith('closed') && (
+            <details>
+              <summary>{t('actions.schedule')}</summary>
+              <ScheduleMeeting dealId={deal.id} people={people.data?.stakeholders ?? []} done={changed} />
+            </details>
+          )}
           {deal.meetings.length === 0 ? (
             <Empty>{t('deal.noMeetings')}</Empty>
           ) : (
@@ -546,11 +565,17 @@ export function DealPage() {
       </div>
       <section aria-labelledby="quotes-title" class="card">
         <h2 id="quotes-title">{t('deal.quotes')}</h2>
-        <Quotes dealId={dealId} />
+        <Quotes dealId={dealId} key={`quotes-${changes}`} />
+        {!deal.stage.startsWith('closed') && (
+          <details>
+            <summary>{t('actions.newQuote')}</summary>
+            <NewQuote dealId={deal.id} company={deal.account.name} done={changed} />
+          </details>
+        )}
       </section>
       <section aria-labelledby="timeline-title" class="card">
         <h2 id="timeline-title">{t('deal.timeline')}</h2>
-        <Timeline path={`/api/deals/${dealId}/timeline`} id="deal-timeline" />
+        <Timeline path={`/api/deals/${dealId}/timeline`} id="deal-timeline" key={`timeline-${changes}`} />
       </section>
     </Page>
   );

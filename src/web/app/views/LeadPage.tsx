@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import type { ApiError } from '../lib/api';
-import { api } from '../lib/api';
+import { api, formText } from '../lib/api';
 import { formatDateTime, formatRelative, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Tasks } from '../components/DealWork';
@@ -110,6 +110,40 @@ const BANT_OPTIONS: Record<string, string[]> = {
   need: ['confirmed', 'exploring', 'none', 'unknown'],
   timeline: ['this-quarter', 'next-quarter', 'this-year', 'later', 'unknown'],
 };
+
+function Disqualify({ lead, done }: { lead: Lead; done: () => void }) {
+  const [error, setError] = useState<ApiError | null>(null);
+  async function submit(event: Event) {
+    event.preventDefault();
+    const reason = formText(new FormData(event.currentTarget as HTMLFormElement), 'reason').trim();
+    try {
+      await api(`/api/leads/${lead.id}/disqualify`, { method: 'POST', body: { reason } });
+      setError(null);
+      done();
+    } catch (caught) {
+      setError(caught as ApiError);
+    }
+  }
+  return (
+    <form
+      class="grid-form"
+      id="disqualify"
+      aria-label={t('actions.disqualify')}
+      onSubmit={(event) => void submit(event)}
+    >
+      <label>
+        {t('actions.disqualifyReason')}
+        <input name="reason" required maxLength={100} />
+      </label>
+      <div class="actions">
+        <button type="submit" class="reject">
+          {t('actions.disqualify')}
+        </button>
+      </div>
+      <Problem error={error} />
+    </form>
+  );
+}
 
 function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
   const [error, setError] = useState<ApiError | null>(null);
@@ -243,6 +277,10 @@ export function LeadPage() {
         <section aria-labelledby="bant-title" class="card">
           <h2 id="bant-title">{t('lead.bant')}</h2>
           <Qualify lead={lead} done={reload} />
+          <details>
+            <summary>{t('actions.disqualify')}</summary>
+            <Disqualify lead={lead} done={reload} />
+          </details>
         </section>
       )}
       <section aria-labelledby="tasks-title" class="card">
