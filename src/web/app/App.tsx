@@ -1,7 +1,8 @@
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { api, whenUnauthorised } from './lib/api';
-import { LANGUAGES, language, switchLanguage, t, type Language } from './lib/i18n';
+import { t } from './lib/i18n';
+import { LanguageSelect } from './components/LanguageSelect';
 import { me, signOut, storedToken, type Me } from './lib/session';
 import { SignIn } from './views/SignIn';
 
@@ -50,20 +51,7 @@ function Header({ person }: { person: Me }) {
         </ul>
       </nav>
       <div class="who">
-        <label class="language">
-          <span class="visually-hidden">{t('app.language')}</span>
-          <select
-            id="language"
-            value={language.value}
-            onChange={(event) => void switchLanguage(event.currentTarget.value as Language)}
-          >
-            {LANGUAGES.map((l) => (
-              <option key={l.code} value={l.code} lang={l.code}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSelect showLabel={false} />
         <span id="whoami">
           {t('app.signedInAs', { name: person.name ?? person.email, role: t(`roles.${person.role}`) })}
         </span>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
-import { LANGUAGES, language, switchLanguage, t, type Language } from '../lib/i18n';
+import { t } from '../lib/i18n';
+import { LanguageSelect } from '../components/LanguageSelect';
 import { keepToken, me, signOut, type Me } from '../lib/session';
 
 /** Signing in with a personal API token (`leadflow tokens create --email you@…` or a colleague in RevOps). */
@@ -47,20 +48,7 @@ export function SignIn() {
         </button>
       </form>
       <p class="hint">{t('signin.hint')}</p>
-      <label class="language">
-        {t('app.language')}{' '}
-        <select
-          id="language"
-          value={language.value}
-          onChange={(event) => void switchLanguage(event.currentTarget.value as Language)}
-        >
-          {LANGUAGES.map((l) => (
-            <option key={l.code} value={l.code} lang={l.code}>
-              {l.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LanguageSelect showLabel={true} />
     </main>
   );
 }
