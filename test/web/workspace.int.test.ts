@@ -264,4 +264,38 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     expect(refused).toEqual([]);
     await page.close();
   });
+
+  it("when a rep opens Renewals, then a contract ending next month is listed in that month's column with its value and owner", async () => {
+    const dealId = await dealFor('mary@jackson.io', 'Jackson Aero');
+    // The 15th of next month (UTC), from the server's clock when the test runs: always in the calendar's first three months.
+    const now = new Date();
+    const endDate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 15));
+    await system.database.db.contract.create({
+      data: {
+        id: 'ct_renewals_browser_test',
+        tenant: system.config.tenant,
+        dealId,
+        quoteVersionId: 'qv_stored-by-the-test',
+        startDate: new Date(endDate.getTime() - 365 * 864e5),
+        endDate,
+        termMonths: 12,
+        tcvMinor: 1_200_000n,
+        acvMinor: 1_200_000n,
+        currency: 'USD',
+        status: 'active',
+        workflowId: 'renewal-ct_renewals_browser_test',
+      },
+    });
+    const page = await signIn(rep, '/renewals');
+    const refused = cspViolations(page);
+    const month = page.locator(`section[aria-labelledby="m-${endDate.toISOString().slice(0, 7)}"]`);
+    await expect.poll(() => month.locator('li').count()).toBe(1);
+    const text = (await month.textContent()) ?? '';
+    expect(text).toContain('Jackson Aero');
+    expect(text).toContain('$12,000.00');
+    expect(text).toContain(REP);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
 });

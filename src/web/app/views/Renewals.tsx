@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { query } from '../lib/api';
-import { formatDate, label, language, t } from '../lib/i18n';
+import { formatDate, formatMoney, label, language, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, Problem } from '../components/common';
 
@@ -14,7 +14,7 @@ interface Renewal {
   startDate: string;
   endDate: string;
   termMonths: number;
-  value: { currency: string; tcvFormatted: string; acvFormatted: string };
+  value: { currency: string; tcvMinor: number; acvMinor: number };
   reminders: { offset: string; at: string; sentAt: string | null }[];
 }
 
@@ -65,7 +65,8 @@ export function Renewals() {
                     {due.map((r) => (
                       <li key={r.contractId}>
                         <strong>{formatDate(r.endDate)}</strong> ·{' '}
-                        <a href={`/deals/${r.dealId}`}>{r.accountName ?? r.dealName}</a> · {r.value.acvFormatted}
+                        <a href={`/deals/${r.dealId}`}>{r.accountName ?? r.dealName}</a> ·{' '}
+                        {formatMoney(r.value.acvMinor, r.value.currency)}
                         <div class="subtle">
                           {label('contractStatus', r.status)} · {r.ownerEmail}
                           {r.reminders.map((m) => (
