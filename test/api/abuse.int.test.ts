@@ -132,10 +132,10 @@ describe('abuse limits and security headers', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
-  it("when the dashboard is loaded twice, then each load's inline script carries that response's own nonce", async () => {
+  it("when the operations console is loaded twice, then each load's inline script carries that response's own nonce", async () => {
     const nonces = [];
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`${system.url}/`, { headers: from('192.0.2.51') });
+      const response = await fetch(`${system.url}/console`, { headers: from('192.0.2.51') });
       const csp = response.headers.get('content-security-policy') ?? '';
       const html = await response.text();
       const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];

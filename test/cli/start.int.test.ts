@@ -65,9 +65,10 @@ describe('leadflow start as a process', () => {
 
     const created = await api(`${apiUrl}/api/leads`, { body: { email: 'durable@restart.io', source: 'events' } });
     expect(created.status).toBe(201);
-    const dashboard = await (await fetch(`${apiUrl}/`)).text();
-    expect(dashboard).toContain('<title>leadflow</title>');
-    // The dashboard links to the Temporal UI on the configured TEMPORAL_UI_PORT, and the UI is there.
+    // The workspace page is served (built by npm install, or by start when its sources changed).
+    expect(await (await fetch(`${apiUrl}/`)).text()).toContain('<title>leadflow</title>');
+    const dashboard = await (await fetch(`${apiUrl}/console`)).text();
+    // The operations console links to the Temporal UI on the configured TEMPORAL_UI_PORT, and the UI is there.
     const temporalUi = dashboard.match(/<a id="temporal-ui" href="([^"]+)"[^>]*>Temporal UI<\/a>/)?.[1];
     expect(temporalUi).toBe(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
     expect((await fetch(temporalUi ?? '')).status).toBe(200);

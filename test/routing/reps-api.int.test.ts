@@ -100,6 +100,7 @@ describe.each(providers)('rep management API on %s', (provider) => {
       managerEmail: null,
       delegateEmail: null,
       timeZone: 'UTC',
+      language: 'en',
       active: true,
       outOfOffice: null,
       outOfOfficeNow: false,
