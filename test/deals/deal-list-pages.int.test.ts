@@ -86,6 +86,9 @@ describe('deal list pages', () => {
       'limit',
       'status',
     ]);
+    const notADay = await http(`${system.url}/api/deals?closedSince=2026-02-31`);
+    expect(notADay.status).toBe(400);
+    expect(notADay.body.error.fields).toEqual([expect.objectContaining({ path: 'closedSince' })]);
     const rep = await system.personToken('someone@example.com', 'rep');
     const theirs = await http(`${system.url}/api/deals?limit=1000`, { headers: bearer(rep) });
     expect(theirs.body).toEqual({ deals: [], nextCursor: null });

@@ -26,6 +26,7 @@ import {
   viewDeal,
 } from '../../usecases/deal-commands';
 import { LeadflowError } from '../../domain/errors';
+import { LOCAL_DATE_PATTERN } from '../../domain/analytics/filters';
 import { APPROVAL_INBOXES } from '../../usecases/approval-inbox';
 import { fieldErrors } from '../errors';
 import { emailAddress, LeadIdSchema } from '../schemas';
@@ -94,7 +95,7 @@ export const DealListQuerySchema = z.strictObject({
     .meta({ description: '`open`: every stage before closing; `closed`: won or lost. Left out: both.' }),
   closedSince: z
     .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date like 2026-03-01')
+    .regex(LOCAL_DATE_PATTERN, 'must be a date like 2026-03-01 (YYYY-MM-DD, a real calendar day from 1900 to 2999)')
     .optional()
     .meta({ description: 'Only deals closed on or after this day (UTC), e.g. the last 30 days of wins and losses.' }),
   limit: z.coerce
