@@ -215,6 +215,13 @@ describe.each(providers)('API tokens on %s', (provider) => {
       field: 'label',
     },
     {
+      when: 'the label is only white space (a form feed)',
+      path: `/api/people/${REP}/tokens`,
+      body: { label: '\f' },
+      status: 400,
+      field: 'label',
+    },
+    {
       when: 'the expiry is zero days',
       path: `/api/people/${REP}/tokens`,
       body: { label: 'x', expiresInDays: 0 },

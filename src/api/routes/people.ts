@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/fields';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { issueIntegrationToken, issueToken, listIntegrationTokens, listTokens, revokeToken } from '../../auth/tokens';
@@ -18,11 +19,7 @@ export interface PeopleRoutesDeps {
 }
 
 export const TokenCreateSchema = z.strictObject({
-  label: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty, e.g. "laptop" or "crm sync"')
-    .max(100, 'must be at most 100 characters'),
+  label: text(100).meta({ description: 'What the token is for, e.g. "laptop" or "crm sync".' }),
   expiresInDays: z
     .number({ error: 'must be a number of days' })
     .int('must be a whole number of days')
