@@ -233,6 +233,7 @@ describe.each(providers)('analytics API on %s', (provider) => {
       'channels',
       'from=2026-03-01&to=2026-03-31&zone=America/New_York&asOf=2026-04-30T00:00:00Z',
     );
+    expect(march.current.spendIncluded).toBe(true);
     expect(march.current.channels.find((c) => c.source === 'ads')?.byCurrency).toEqual([
       {
         currency: 'USD',
@@ -251,6 +252,8 @@ describe.each(providers)('analytics API on %s', (provider) => {
       tokens.alice,
     );
     expect(hers.current.channels.every((c) => c.spend.length === 0)).toBe(true);
+    // The answer says so, so that a screen can tell "no spend recorded" from "not yours to see".
+    expect(hers.current.spendIncluded).toBe(false);
     expect((await report('pipeline', C, tokens.alice)).current.quotas?.map((q) => q.quota.rep)).toEqual([ALICE]);
   });
 

@@ -155,6 +155,10 @@ export const REPORT_FIGURES = {
     competitors: z.array(ReasonCount),
   }),
   channels: object({
+    spendIncluded: z.boolean().meta({
+      description:
+        "Whether spend and its ratios are in the figures: only for a caller who sees the whole tenant (RevOps), and not in a breakdown's groups. Spend is the tenant's, so a manager's or a rep's leads are never set against it.",
+    }),
     channels: z.array(
       object({
         source: z.string(),

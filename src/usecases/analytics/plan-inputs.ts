@@ -27,9 +27,15 @@ export interface PlanInputs {
   forecasts: ReadonlyMap<string, readonly ForecastEntry[]>;
   quotas: Quota[];
   spend: SpendRecord[];
+  /**
+   * Whether the caller may see marketing spend: spend is the tenant's, not a rep's or a team's,
+   * so it is shown only to a caller who sees the whole tenant (a manager's leads against the whole
+   * tenant's spend would give a false cost per lead).
+   */
+  spendVisible: boolean;
 }
 
-export const NO_PLAN_INPUTS: PlanInputs = { forecasts: new Map(), quotas: [], spend: [] };
+export const NO_PLAN_INPUTS: PlanInputs = { forecasts: new Map(), quotas: [], spend: [], spendVisible: false };
 
 const CHUNK = 500;
 
@@ -78,7 +84,12 @@ export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<Pl
       else forecasts.set(row.dealId, [entry]);
     }
   }
-  return { forecasts, quotas: await loadQuotas(db, query), spend: await loadSpend(db, query) };
+  return {
+    forecasts,
+    quotas: await loadQuotas(db, query),
+    spend: await loadSpend(db, query),
+    spendVisible: query.sight.all,
+  };
 }
 
 /**

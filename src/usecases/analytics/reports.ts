@@ -193,6 +193,7 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
   },
   channels: {
     compute: (facts, { period, options, inputs, whole }) => ({
+      spendIncluded: whole && inputs.spendVisible,
       channels: channelEconomics(facts.leads, facts.deals, whole ? inputs.spend : [], period, options.level),
     }),
   },
