@@ -87,6 +87,7 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/rules': read(),
   'POST /api/rules/validate': read(),
   'GET /api/rules/versions/{hash}': read(),
+  'GET /api/rules/activations': read(),
 
   'GET /api/reps': read(),
   'GET /api/reps/{email}': read(),

@@ -46,6 +46,32 @@ export const versionParams = z.object({
   hash: z.string().regex(/^[0-9a-f]{8,64}$/, 'a version hash is hexadecimal, e.g. "3f9a0c1d2e4b5a6c"'),
 });
 
+export const activationsQuery = z.strictObject({
+  since: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 instant such as 2026-03-01T00:00:00Z' })
+    .optional()
+    .meta({ description: 'Only activations at or after this instant.' }),
+  until: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 instant such as 2026-04-01T00:00:00Z' })
+    .optional()
+    .meta({ description: 'Only activations before this instant.' }),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–1000')
+    .max(1000, 'must be 1–1000')
+    .default(200)
+    .meta({ description: 'At most this many, the newest ones.' }),
+});
+
+export const ActivationSchema = z.strictObject({
+  hash: z.string().meta({ description: 'The version that became active (GET /api/rules/versions/{hash}).' }),
+  previous: z.string().nullable().meta({ description: 'The version active before it; null for the first.' }),
+  activatedAt: z.iso.datetime(),
+  summary: z.string().nullable().meta({ description: 'What changed, one change per line.' }),
+});
+export const ActivationListSchema = z.strictObject({ activations: z.array(ActivationSchema) });
+
 function invalid(what: string, error: z.ZodError): LeadflowError {
   return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
 }
@@ -83,6 +109,28 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
       diagnostics: result.diagnostics,
       messages: result.diagnostics.map(formatDiagnostic),
     });
+  });
+
+  router.get('/activations', async (req: Request, res: Response) => {
+    const query = activationsQuery.safeParse(req.query);
+    if (!query.success) throw invalid('query', query.error);
+    const { since, until, limit } = query.data;
+    if (since && until && Date.parse(since) >= Date.parse(until))
+      throw new LeadflowError('unprocessable', 'The range is empty; see fields.', {
+        details: [{ path: 'query.until', message: 'must be after since', unprocessable: true }],
+      });
+    const all = await deps.store.activations({
+      ...(since ? { from: new Date(since) } : {}),
+      ...(until ? { to: new Date(until) } : {}),
+    });
+    res.json(
+      ActivationListSchema.parse({
+        activations: all
+          .slice(-limit)
+          .reverse()
+          .map((a) => ({ ...a, activatedAt: a.activatedAt.toISOString() })),
+      }),
+    );
   });
 
   router.get('/versions/:hash', async (req: Request, res: Response) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
+import type { RuleActivation, RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
 import type { Db } from './client';
 
 /** The `files` column: file name → exact text. */
@@ -43,8 +43,31 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
     return row ? toStored(row) : null;
   }
 
-  async markActivated(hash: string, at: Date): Promise<void> {
-    await this.db.ruleVersion.update({ where: { hash }, data: { activatedAt: at } });
+  async markActivated(hash: string, at: Date, change: { summary?: string | null } = {}): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const last = await tx.ruleActivation.findFirst({ orderBy: [{ activatedAt: 'desc' }, { id: 'desc' }] });
+      if (last?.hash === hash) return;
+      await tx.ruleVersion.update({ where: { hash }, data: { activatedAt: at } });
+      await tx.ruleActivation.create({
+        data: { hash, previous: last?.hash ?? null, activatedAt: at, summary: change.summary ?? null },
+      });
+    });
+  }
+
+  async activations(range: { from?: Date; to?: Date } = {}): Promise<RuleActivation[]> {
+    const rows = await this.db.ruleActivation.findMany({
+      where: { activatedAt: { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) } },
+      orderBy: [{ activatedAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toActivation);
+  }
+
+  async activationAt(at: Date): Promise<RuleActivation | null> {
+    const row = await this.db.ruleActivation.findFirst({
+      where: { activatedAt: { lte: at } },
+      orderBy: [{ activatedAt: 'desc' }, { id: 'desc' }],
+    });
+    return row ? toActivation(row) : null;
   }
 
   async latest(): Promise<StoredRuleVersion | null> {
@@ -55,6 +78,13 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
     return row ? toStored(row) : null;
   }
 }
+
+const toActivation = (row: RuleActivation & { id: number }): RuleActivation => ({
+  hash: row.hash,
+  previous: row.previous,
+  activatedAt: row.activatedAt,
+  summary: row.summary,
+});
 
 function toStored(row: RuleVersionRow): StoredRuleVersion {
   const files = storedFiles.safeParse(row.files);

@@ -219,7 +219,7 @@ export class RuleRegistry {
     const { store } = this.options;
     try {
       await store.save({ hash: ruleset.version, files: ruleset.texts, createdAt: activation.activatedAt, summary: activation.summary, activatedAt: activation.activatedAt });
-      await store.markActivated(ruleset.version, activation.activatedAt);
+      await store.markActivated(ruleset.version, activation.activatedAt, { summary: activation.summary });
       this.unsaved.delete(ruleset.version);
     } catch (error) {
       this.unsaved.set(ruleset.version, activation);

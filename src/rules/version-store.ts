@@ -15,12 +15,30 @@ export interface StoredRuleVersion {
   activatedAt?: Date | null;
 }
 
+/** One change of the active version, in the activation history. */
+export interface RuleActivation {
+  hash: string;
+  /** The version active before, or null for the first. */
+  previous: string | null;
+  activatedAt: Date;
+  /** What changed, one change per line. */
+  summary: string | null;
+}
+
 export interface RuleVersionStore {
   /** Saves a version; saving a hash that is already stored must be a no-op. */
   save(version: StoredRuleVersion): Promise<void>;
   get(hash: string): Promise<StoredRuleVersion | null>;
-  /** Records that the stored version `hash` became the active one at `at` (again, if it was active before). */
-  markActivated(hash: string, at: Date): Promise<void>;
+  /**
+   * Records that the stored version `hash` became the active one at `at` (again, if it was active
+   * before), and adds it to the activation history, unless it is the latest activation already (a
+   * restart going on with the same version is not a change).
+   */
+  markActivated(hash: string, at: Date, change?: { summary?: string | null }): Promise<void>;
+  /** The activation history in time order, oldest first, within `[from, to)` when given. */
+  activations(range?: { from?: Date; to?: Date }): Promise<RuleActivation[]>;
+  /** The activation in force at `at`: the last one before or at it, or null before the first. */
+  activationAt(at: Date): Promise<RuleActivation | null>;
   /** The most recently activated version, which a restart falls back to when the rule files are invalid. */
   latest(): Promise<StoredRuleVersion | null>;
 }
@@ -29,12 +47,13 @@ export interface RuleVersionStore {
 export class InMemoryRuleVersionStore implements RuleVersionStore {
   private readonly versions = new Map<string, StoredRuleVersion>();
   /** Hashes in activation order, last activated last: breaks ties between equal timestamps. */
-  private activations: string[] = [];
+  private order: string[] = [];
+  private readonly history: RuleActivation[] = [];
 
   save(version: StoredRuleVersion): Promise<void> {
     if (!this.versions.has(version.hash)) {
       this.versions.set(version.hash, { ...version, files: { ...version.files }, activatedAt: version.activatedAt ?? null });
-      if (version.activatedAt) this.activations.push(version.hash);
+      if (version.activatedAt) this.order.push(version.hash);
     }
     return Promise.resolve();
   }
@@ -44,17 +63,33 @@ export class InMemoryRuleVersionStore implements RuleVersionStore {
     return Promise.resolve(version ? { ...version, files: { ...version.files } } : null);
   }
 
-  markActivated(hash: string, at: Date): Promise<void> {
+  markActivated(hash: string, at: Date, change: { summary?: string | null } = {}): Promise<void> {
     const version = this.versions.get(hash);
     if (!version) return Promise.reject(new Error(`rules version ${hash} is not stored, so it cannot be marked active`));
+    const last = this.history.at(-1);
+    if (last?.hash === hash) return Promise.resolve();
     version.activatedAt = at;
-    this.activations = [...this.activations.filter((h) => h !== hash), hash];
+    this.order = [...this.order.filter((h) => h !== hash), hash];
+    this.history.push({ hash, previous: last?.hash ?? null, activatedAt: at, summary: change.summary ?? null });
     return Promise.resolve();
+  }
+
+  activations(range: { from?: Date; to?: Date } = {}): Promise<RuleActivation[]> {
+    return Promise.resolve(
+      this.history
+        .filter((a) => (!range.from || a.activatedAt >= range.from) && (!range.to || a.activatedAt < range.to))
+        .map((a) => ({ ...a })),
+    );
+  }
+
+  activationAt(at: Date): Promise<RuleActivation | null> {
+    const found = this.history.filter((a) => a.activatedAt <= at).at(-1);
+    return Promise.resolve(found ? { ...found } : null);
   }
 
   latest(): Promise<StoredRuleVersion | null> {
     let latest: StoredRuleVersion | undefined;
-    for (const hash of this.activations) {
+    for (const hash of this.order) {
       const version = this.versions.get(hash)!;
       if (!latest || version.activatedAt!.getTime() >= latest.activatedAt!.getTime()) latest = version;
     }

@@ -48,6 +48,7 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
     await database?.drop();
   });
   beforeEach(async () => {
+    await database.db.ruleActivation.deleteMany();
     await database.db.ruleVersion.deleteMany();
     rulesDir = await mkdtemp(path.join(tmpdir(), 'leadflow-rules-int-'));
     await cp(SHIPPED_RULES, rulesDir, { recursive: true });
@@ -86,6 +87,38 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
     expect(old.status).toBe(200);
     expect(old.body.files['scoring.yaml']).toBe(originalScoring);
     expect(old.body.files['scoring.yaml']).toContain(THRESHOLD_80);
+
+    // The activation history, newest first: the edit, after the version the system started on.
+    const history = await http(`${system.url}/api/rules/activations`);
+    expect(history.status).toBe(200);
+    expect(history.body.activations).toEqual([
+      {
+        hash: status.activeVersion,
+        previous: original,
+        activatedAt: stored[1]!.activatedAt!.toISOString(),
+        summary: 'scoring.yaml: MQL threshold 80 → 75',
+      },
+      expect.objectContaining({ hash: original, previous: null }),
+    ]);
+    // A restart on the same files goes on with the same version: no new row.
+    await system.stop();
+    system = undefined;
+    const restartedDb = createDb(database.target);
+    system = await start({ database: { ...database, db: restartedDb } });
+    try {
+      expect((await http(`${system.url}/api/rules/activations?limit=5`)).body.activations).toHaveLength(2);
+      const since = await http(`${system.url}/api/rules/activations?since=${stored[1]!.activatedAt!.toISOString()}`);
+      expect(since.body.activations.map((a: { hash: string }) => a.hash)).toEqual([status.activeVersion]);
+      const empty = await http(
+        `${system.url}/api/rules/activations?since=2026-03-02T00:00:00Z&until=2026-03-01T00:00:00Z`,
+      );
+      expect(empty.status).toBe(422);
+      expect(empty.body.error.fields).toEqual([expect.objectContaining({ path: 'query.until' })]);
+    } finally {
+      await system.stop();
+      system = undefined;
+      await restartedDb.$disconnect();
+    }
   });
 
   it('when a file is broken after a good edit, then the good version keeps running, degraded, with file:line:col problems in the API and /health', async () => {

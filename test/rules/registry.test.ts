@@ -154,13 +154,49 @@ describe('RuleRegistry', () => {
     expect((await store.latest())?.hash).toBe(version);
   });
 
+  it('when a version changes and the process restarts on the same files, then the history has one row per change, not per start', async () => {
+    let clock = Date.parse('2025-03-10T09:00:00Z');
+    const now = () => new Date((clock += 60_000));
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now });
+    const first = (await registry.start()) as { version: string };
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 75');
+    const second = (await registry.reload()) as { version: string };
+    await registry.stop();
+    // A restart (a new registry on the same store and files) goes on with the same version.
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now });
+    await registry.start();
+
+    expect(await store.activations()).toEqual([
+      { hash: first.version, previous: null, activatedAt: new Date('2025-03-10T09:01:00Z'), summary: expect.any(String) },
+      {
+        hash: second.version,
+        previous: first.version,
+        activatedAt: new Date('2025-03-10T09:02:00Z'),
+        summary: 'scoring.yaml: MQL threshold 80 → 75',
+      },
+    ]);
+    expect((await store.activationAt(new Date('2025-03-10T09:01:30Z')))?.hash).toBe(first.version);
+    expect((await store.activationAt(new Date('2025-03-10T09:02:00Z')))?.hash).toBe(second.version);
+    expect(await store.activationAt(new Date('2025-03-10T08:00:00Z'))).toBeNull();
+    // Rolling the file back activates the first version again: a third row.
+    await change('scoring.yaml', '  threshold: 75', '  threshold: 80');
+    expect((await registry.reload()) as { version: string }).toMatchObject({ version: first.version });
+    expect((await store.activations()).map((a) => [a.hash, a.previous])).toEqual([
+      [first.version, null],
+      [second.version, first.version],
+      [first.version, second.version],
+    ]);
+  });
+
   it('when storing a version fails, then the next reload stores it with the time it was activated', async () => {
     let clock = Date.parse('2025-03-10T09:00:00Z');
     let storeDown = false;
     const flakyStore: RuleVersionStore = {
       save: (version) => (storeDown ? Promise.reject(new Error('database unreachable')) : store.save(version)),
       get: (hash) => store.get(hash),
-      markActivated: (hash, at) => store.markActivated(hash, at),
+      markActivated: (hash, at, change) => store.markActivated(hash, at, change),
+      activations: (range) => store.activations(range),
+      activationAt: (at) => store.activationAt(at),
       latest: () => store.latest(),
     };
     registry = new RuleRegistry({ dir, store: flakyStore, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });

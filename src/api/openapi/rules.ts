@@ -1,5 +1,6 @@
-import { validateBody, versionParams } from '../rules-routes';
-import { body, described, errors, pathParam } from './common';
+import { ActivationListSchema, activationsQuery, validateBody, versionParams } from '../rules-routes';
+import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
+import { unauthenticated } from './people';
 
 export const rulesPaths = {
   '/api/rules': {
@@ -31,6 +32,23 @@ export const rulesPaths = {
           ],
           '413',
         ),
+      },
+    },
+  },
+  '/api/rules/activations': {
+    get: {
+      operationId: 'listRulesActivations',
+      tags: ['rules'],
+      summary:
+        'The history of the active rules version: which version became active when, after which, and what changed',
+      description:
+        "Newest first. A row is added each time a different version becomes the active one (a hot reload of changed files, or a file edited back to an earlier version); a restart that goes on with the same version adds none. Analytics draws these on trend charts and reads the stage probabilities in force at a period's end from them.",
+      parameters: queryParams(activationsQuery),
+      responses: {
+        '200': { description: 'The activations, newest first.', content: json(ActivationListSchema) },
+        ...errors(['400', 'A bad instant or limit (`validation_failed`, `fields` names each).']),
+        '422': errorResponse('`until` is not after `since` (`unprocessable`).'),
+        ...unauthenticated,
       },
     },
   },
