@@ -256,10 +256,13 @@ export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Pr
   }));
   await db.rep.createMany({ data: people });
   await db.account.create({ data: { id: 'acc-bench', tenant: BENCH_TENANT, name: 'Bench Account' } });
-  for (const version of ['bench-rules-v1', 'bench-rules-v2'])
-    await db.ruleVersion.create({
-      data: { hash: version, files: {}, activatedAt: new Date(version.endsWith('v1') ? YEAR_START : RULES_V2_AT) },
+  for (const version of ['bench-rules-v1', 'bench-rules-v2']) {
+    const activatedAt = new Date(version.endsWith('v1') ? YEAR_START : RULES_V2_AT);
+    await db.ruleVersion.create({ data: { hash: version, files: {}, activatedAt } });
+    await db.ruleActivation.create({
+      data: { hash: version, previous: version.endsWith('v1') ? null : 'bench-rules-v1', activatedAt },
     });
+  }
   await insert(rows.leads, (data) => db.lead.createMany({ data }));
   await insert(rows.stages, (data) => db.stageEvent.createMany({ data }));
   await insert(rows.decisions, (data) => db.decision.createMany({ data }));

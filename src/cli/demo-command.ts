@@ -87,7 +87,7 @@ export async function demoCommand(args: string[], io: CommandIo): Promise<number
       }
       return 0;
     }
-    const { zone } = await loadRulesSnapshot(config);
+    const { zone, ruleTexts } = await loadRulesSnapshot(config);
     const until = values.until ? parseLocalDate(values.until)! : toLocalDate(new Date(), zone);
     const seed = Number(values.seed ?? 1);
     const started = performance.now();
@@ -97,6 +97,7 @@ export async function demoCommand(args: string[], io: CommandIo): Promise<number
       zone,
       seed,
       leads: Number(values.leads ?? 2000),
+      ruleTexts,
     }).catch((error: unknown) => {
       // A demo person, account, campaign or product whose unique name the tenant already uses.
       if ((error as { code?: string }).code !== 'P2002') throw error;

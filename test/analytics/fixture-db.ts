@@ -5,6 +5,8 @@
  * requests, contracts and rule versions. It adds rows loadFacts must ignore (noise) so the
  * integration test shows they change nothing.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Db, Prisma } from '../../src/db/client';
 import {
   ACTIVITIES,
@@ -16,6 +18,7 @@ import {
   QUOTES,
   REPS,
   RULE_ACTIVATIONS,
+  V2,
   stagesOf,
   when,
   type LeadSpec,
@@ -321,11 +324,40 @@ async function writeNoise(db: Db, tenant: string): Promise<void> {
   });
 }
 
+/**
+ * rules-v2 weighs proposals at 40 % where the shipped forecast.yaml (active when the test reads)
+ * says 50 %, and needs analysis at 20 % where it says 10 %: a report on a period that ended under
+ * rules-v2 weighs with these.
+ */
+export const V2_FORECAST = { 'needs-analysis: 0.1': 'needs-analysis: 0.2', 'proposal: 0.5': 'proposal: 0.4' };
+
+/** The shipped rule files' texts, with forecast.yaml's lines replaced as `forecast` says. */
+function shippedRuleTexts(forecast: Record<string, string>): Record<string, string> {
+  const dir = path.resolve('rules');
+  const files = Object.fromEntries(
+    readdirSync(dir)
+      .filter((name) => name.endsWith('.yaml'))
+      .map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]),
+  );
+  for (const [from, to] of Object.entries(forecast)) {
+    if (!files['forecast.yaml']!.includes(from)) throw new Error(`test setup: "${from}" not in forecast.yaml`);
+    files['forecast.yaml'] = files['forecast.yaml']!.replace(from, to);
+  }
+  return files;
+}
+
 /** The whole fixture, with its noise, in `tenant`. */
 export async function writeFixture(db: Db, tenant: string): Promise<void> {
   await writeReps(db, tenant);
-  for (const activation of RULE_ACTIVATIONS)
-    await db.ruleVersion.create({ data: { hash: activation.version, files: {}, activatedAt: activation.activatedAt } });
+  let previous: string | null = null;
+  for (const activation of RULE_ACTIVATIONS) {
+    const files = shippedRuleTexts(activation.version === V2 ? V2_FORECAST : {});
+    await db.ruleVersion.create({ data: { hash: activation.version, files, activatedAt: activation.activatedAt } });
+    await db.ruleActivation.create({
+      data: { hash: activation.version, previous, activatedAt: activation.activatedAt, summary: null },
+    });
+    previous = activation.version;
+  }
   await writeLeads(db, tenant);
   await writeDeals(db, tenant);
   await writeActivities(db);

@@ -104,7 +104,7 @@ describe.each(providers)('analytics API on %s', (provider) => {
     expect(previous.winRate.byCount.value).toBeNull();
   });
 
-  it('when the pipeline is read, then the open deals at the end of C are by stage, weighted by forecast.yaml', async () => {
+  it('when the pipeline is read, then the open deals at the end of C are by stage, weighted by the forecast.yaml in force when C ended', async () => {
     const body = await report('pipeline', C);
     // Open when C ended: D16 needs-analysis (USD 2 500 000), D12 presentation (no ACV), D13 proposal (EUR 4 000 000).
     expect(
@@ -114,14 +114,25 @@ describe.each(providers)('analytics API on %s', (provider) => {
       ['presentation', ['D12'], []],
       ['proposal', ['D13'], [['EUR', 4_000_000]]],
     ]);
-    // The shipped forecast.yaml: needs-analysis 10 %, proposal 50 %. EUR 4 000 000 × 0.5; USD 2 500 000 × 0.1.
+    // rules-v2 was in force when C ended (activated 03-16): needs-analysis 20 %, proposal 40 %, where
+    // the shipped forecast.yaml active now says 10 % and 50 %. EUR 4 000 000 × 0.4; USD 2 500 000 × 0.2.
     expect(body.current.weighted).toEqual({
       byCurrency: [
-        { currency: 'EUR', weightedMinor: 2_000_000, unweightedMinor: 4_000_000, ids: ['D13'] },
-        { currency: 'USD', weightedMinor: 250_000, unweightedMinor: 2_500_000, ids: ['D16'] },
+        { currency: 'EUR', weightedMinor: 1_600_000, unweightedMinor: 4_000_000, ids: ['D13'] },
+        { currency: 'USD', weightedMinor: 500_000, unweightedMinor: 2_500_000, ids: ['D16'] },
       ],
       unweighted: { count: 0, ids: [] },
+      rulesVersion: 'rules-v2',
     });
+    // P ended under rules-v1, the shipped texts.
+    expect(body.previous.weighted.rulesVersion).toBe('rules-v1');
+    // Before the first activation there is no history: the active version's probabilities apply.
+    const early = await report(
+      'pipeline',
+      'from=2025-11-01&to=2025-11-30&zone=America/New_York&asOf=2026-04-30T00:00:00Z',
+    );
+    const active = (await http(`${system.url}/api/rules`)).body.activeVersion;
+    expect(early.current.weighted.rulesVersion).toBe(active);
   });
 
   it('when forecasts, a quota and spend are recorded, then forecast accuracy, attainment and channel ROI use them', async () => {

@@ -189,6 +189,19 @@ describe.each(providers)('leadflow demo on %s', (provider) => {
     expect(attribution.rows.map((row) => row.version)).toEqual(
       expect.arrayContaining(['demo-ruleset-a', 'demo-ruleset-b']),
     );
+    // The switch from A to B is in the rules history, so the year's trend chart marks it, and the
+    // versions are stored with real texts (the rules folder's): an explanation can show them.
+    const year = `from=2025-07-01&to=2026-06-29&zone=${ZONE}&asOf=2026-07-01T04:00:00Z`;
+    const marks = (await report('volume', year)).current.ruleActivations.map((mark) => mark.version);
+    // A took over when the demo year began (2025-06-30), the day before this period.
+    expect(marks).toEqual(['demo-ruleset-b']);
+    const history = await http(`${system.url}/api/rules/activations`);
+    expect(history.body.activations.map((a: { hash: string }) => a.hash)).toEqual(
+      expect.arrayContaining(['demo-ruleset-a', 'demo-ruleset-b']),
+    );
+    const stored = await system.database.db.ruleVersion.findUniqueOrThrow({ where: { hash: 'demo-ruleset-b' } });
+    expect(Object.keys(stored.files as object)).toContain('forecast.yaml');
+    expect(stored.activatedAt).toBeNull();
   });
 
   it('when the workspace opens demo records, then the lead, deal, quote, versions, forecast and approval read like real ones', async () => {
@@ -248,6 +261,8 @@ describe.each(providers)('leadflow demo on %s', (provider) => {
       left.every((n) => n === 0),
       left.join(' '),
     ).toBe(true);
+    expect(await db.ruleActivation.count({ where: { hash: { startsWith: 'demo-' } } })).toBe(0);
+    expect(await db.ruleVersion.count({ where: { hash: { startsWith: 'demo-' } } })).toBe(0);
     expect(await db.lead.findUnique({ where: { id: 'ld_own' } })).not.toBeNull();
     expect(await db.rep.findUnique({ where: { id: 'rep_own' } })).not.toBeNull();
     expect(await db.marketingSpend.findUnique({ where: { id: 'sp_own' } })).not.toBeNull();

@@ -92,6 +92,10 @@ export const REPORT_FIGURES = {
     weighted: object({
       byCurrency: z.array(object({ currency: z.string(), weightedMinor: integer, unweightedMinor: integer, ids: Ids })),
       unweighted: Tally,
+      rulesVersion: z.string().nullable().meta({
+        description:
+          "The rules version whose forecast.yaml probabilities weighed it: the one in force at the period's end (or at `asOf`, if earlier), from the activation history; the active one when the history does not reach back that far.",
+      }),
     }),
     forecast: z.array(
       object({

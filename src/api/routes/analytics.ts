@@ -13,7 +13,13 @@ import type { Db } from '../../db/client';
 import { requireActor } from '../../auth/actor';
 import type { WorkingCalendar } from '../../domain/business-time';
 import { LeadflowError } from '../../domain/errors';
-import { AnalyticsFilterFieldsSchema, periodProblems, type AnalyticsFilters } from '../../domain/analytics/filters';
+import {
+  AnalyticsFilterFieldsSchema,
+  periodOf,
+  periodProblems,
+  type AnalyticsFilters,
+} from '../../domain/analytics/filters';
+import { previousPeriod } from '../../domain/analytics/period';
 import type { StageProbabilities } from '../../domain/analytics/pipeline';
 import type { RuleRegistry } from '../../rules/registry';
 import { drillRecords } from '../../usecases/analytics/drill-records';
@@ -26,6 +32,7 @@ import {
   type ReportOptions,
 } from '../../usecases/analytics/reports';
 import { capIds, idsAt, runReport, type ReportEnvelope } from '../../usecases/analytics/run-report';
+import { basisPoints, probabilitiesInForce } from '../../usecases/analytics/rules-in-force';
 import type { Sight } from '../../usecases/visibility';
 import { sightFor } from '../access';
 import { sendCsv, toCsv } from '../csv';
@@ -146,15 +153,13 @@ function defaultCalendar(registry: RuleRegistry, zone: string): WorkingCalendar 
   return { timezone: zone, days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00', holidays: [] };
 }
 
-/** forecast.yaml's stage probabilities in basis points (none while it is not loaded). */
-function stageProbabilities(registry: RuleRegistry): StageProbabilities {
+/** The active version's forecast.yaml stage probabilities in basis points (none while no rules are loaded). */
+function activeProbabilities(registry: RuleRegistry): { version: string | null; probabilities: StageProbabilities } {
   try {
-    const probabilities = registry.active().forecast?.probabilities ?? {};
-    return Object.fromEntries(
-      Object.entries<number>(probabilities).map(([stage, p]) => [stage, Math.round(p * 10_000)]),
-    );
+    const active = registry.active();
+    return { version: active.version, probabilities: basisPoints(active) };
   } catch {
-    return {};
+    return { version: null, probabilities: {} };
   }
 }
 
@@ -194,6 +199,7 @@ async function envelopeFor(deps: AnalyticsRoutesDeps, req: Request, report: Repo
     REPORT_OPTIONS[report].flatMap((name) => (query[name] === undefined ? [] : [[name, query[name]]])),
   );
   const options: ReportOptions = { ...DEFAULT_OPTIONS, ...chosen };
+  const active = activeProbabilities(deps.registry);
   return runReport(deps.db, report, {
     sight: await reportingSight(req),
     filters: { from: query.from, to: query.to, zone: query.zone, breakdown: query.breakdown },
@@ -201,8 +207,23 @@ async function envelopeFor(deps: AnalyticsRoutesDeps, req: Request, report: Repo
     asOf,
     defaultZone: zone,
     calendar: defaultCalendar(deps.registry, query.zone ?? zone),
-    probabilities: stageProbabilities(deps.registry),
+    probabilities: active.probabilities,
+    probabilitiesVersion: active.version,
+    ...(report === 'pipeline' ? { probabilitiesAt: await pipelineProbabilities(deps, query, zone, asOf) } : {}),
   });
+}
+
+/**
+ * The probabilities in force at the ends of the period and of the one before it (the moments the
+ * pipeline report weighs its snapshots at), from the rules activation history.
+ */
+function pipelineProbabilities(deps: AnalyticsRoutesDeps, query: ParsedQuery, zone: string, asOf: Date) {
+  const period = periodOf({ from: query.from, to: query.to, zone: query.zone }, zone);
+  const cut = (end: Date) => new Date(Math.min(end.getTime(), asOf.getTime()));
+  return probabilitiesInForce(deps.db, (hash) => deps.registry.getVersion(hash), [
+    cut(period.to),
+    cut(previousPeriod(period).to),
+  ]);
 }
 
 export function analyticsRoutes(deps: AnalyticsRoutesDeps): Router {

@@ -33,6 +33,7 @@ import type { Sight } from '../visibility';
 import { loadDealRows, loadLeadRows, type DealRow, type LeadRow } from './fact-rows';
 import { loadRoster, type Roster } from './roster';
 import { dealDeskFacts } from './deal-desk-facts';
+import { activationsBetween } from './rules-in-force';
 
 export interface LoadFactsInput {
   sight: Sight;
@@ -48,7 +49,7 @@ export async function loadFacts(db: Db, input: LoadFactsInput): Promise<Analytic
   const roster = await loadRoster(db, sight.tenant);
   const rows = await loadRows(db, sight, window, ownerCut);
   const facts = cutToSight(assemble(rows, roster, asOf), sight);
-  return { asOf, ...facts, ruleActivations: await ruleActivations(db, window) };
+  return { asOf, ...facts, ruleActivations: await activationsBetween(db, window) };
 }
 
 type RecordFacts = Omit<AnalyticsFacts, 'asOf' | 'ruleActivations'>;
@@ -228,13 +229,4 @@ function dealActivities(row: DealRow, deal: DealFact | undefined, roster: Roster
       },
     ];
   });
-}
-
-async function ruleActivations(db: Db, window: { from: Date; to: Date }): Promise<AnalyticsFacts['ruleActivations']> {
-  const rows = await db.ruleVersion.findMany({
-    where: { activatedAt: { gte: window.from, lt: window.to } },
-    select: { hash: true, activatedAt: true },
-    orderBy: { activatedAt: 'asc' },
-  });
-  return rows.map((row) => ({ version: row.hash, activatedAt: row.activatedAt! }));
 }

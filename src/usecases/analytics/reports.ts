@@ -91,8 +91,8 @@ export interface ReportContext {
   /** escalation.yaml's default business calendar: response time in the owner's zone, approvals in it. */
   calendar: WorkingCalendar;
   options: ReportOptions;
-  /** Win probability per open stage (forecast.yaml), in basis points. */
-  probabilities: StageProbabilities;
+  /** Win probability per open stage (forecast.yaml), in basis points, as in force at a moment, and the rules version they come from. */
+  probabilitiesAt: (at: Date) => { version: string | null; probabilities: StageProbabilities };
   inputs: PlanInputs;
   /** Whether the facts are the whole (not a part of a breakdown): quotas and spend apply to it only. */
   whole: boolean;
@@ -164,12 +164,14 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     }),
   },
   pipeline: {
-    compute: (facts, { period, asOf, probabilities, inputs, whole }) => {
-      const end = pipelineAt(facts.deals, earlier(period.to, asOf), inputs);
+    compute: (facts, { period, asOf, probabilitiesAt, inputs, whole }) => {
+      const cut = earlier(period.to, asOf);
+      const end = pipelineAt(facts.deals, cut, inputs);
       const won = wonDeals(facts.deals, asOf);
+      const inForce = probabilitiesAt(cut);
       return {
         openByStage: openPipelineByStage(end),
-        weighted: weightedPipeline(end, probabilities),
+        weighted: { ...weightedPipeline(end, inForce.probabilities), rulesVersion: inForce.version },
         forecast: forecastVsActual(pipelineAt(facts.deals, earlier(period.from, asOf), inputs), won, period),
         quotas: whole ? quotaAttainment(inputs.quotas, won, end) : null,
       };

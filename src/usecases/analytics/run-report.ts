@@ -13,6 +13,7 @@ import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters'
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
 import { loadFacts } from './load-facts';
+import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import { REPORT_DEFINITIONS, REPORT_OPTIONS, type ReportContext, type ReportName, type ReportOptions } from './reports';
 
@@ -27,6 +28,13 @@ export interface ReportRequest {
   calendar: WorkingCalendar;
   /** Win probability per open stage (forecast.yaml), in basis points; empty without forecast.yaml. */
   probabilities: StageProbabilities;
+  /** The rules version `probabilities` come from (the active one), if known. */
+  probabilitiesVersion?: string | null;
+  /**
+   * The probabilities in force at a moment (the period's end), from the activation history; where
+   * it has none, `probabilities` apply.
+   */
+  probabilitiesAt?: (at: Date) => ProbabilitiesInForce | undefined;
 }
 
 export interface PeriodView {
@@ -102,7 +110,11 @@ export function reportFrom(
     asOf: request.asOf,
     calendar: request.calendar,
     options: request.options,
-    probabilities: request.probabilities,
+    probabilitiesAt: (at) =>
+      request.probabilitiesAt?.(at) ?? {
+        version: request.probabilitiesVersion ?? null,
+        probabilities: request.probabilities,
+      },
     inputs,
     whole,
   });

@@ -7,7 +7,7 @@
 import type { Db } from '../../db/client';
 import { seededRandom } from '../../domain/seeded-random';
 import type { LocalDate } from '../../domain/time-zone';
-import { addDemoLead } from './demo-leads';
+import { addDemoLead, RULESET_A, RULESET_B, rulesetSwitchMs } from './demo-leads';
 import { addDemoCatalogue, addDemoMarketing, addDemoPeople, addDemoQuotas } from './demo-org';
 import { addDemoPriorCustomer } from './demo-renewals';
 import {
@@ -29,6 +29,11 @@ export interface DemoOptions {
   seed: number;
   /** Leads captured in the year (the prior customers and their renewals come on top). */
   leads: number;
+  /**
+   * The rules folder's texts (file name → text), stored as the demo's two rules versions so their
+   * decisions explain with real rules; null (the folder does not load): no versions are written.
+   */
+  ruleTexts: Record<string, string> | null;
 }
 
 /** Customers won before the demo year, whose contracts come up for renewal in it. */
@@ -54,7 +59,38 @@ export function generateDemoData(options: DemoOptions): DemoRows {
   };
   for (let index = 0; index < PRIOR_CUSTOMERS; index++) addDemoPriorCustomer(ctx, index);
   for (let index = 0; index < options.leads; index++) addDemoLead(ctx, index);
+  if (options.ruleTexts) addDemoRulesHistory(rows, clock, options.ruleTexts);
   return rows;
+}
+
+/**
+ * Ruleset A from the start of the year, B from 55 % into it (the leads' decisions name them), as
+ * two stored versions and two activations, so the trend charts mark the switch and the rule
+ * attribution report explains with real texts. They are never "last activated" (no `activatedAt`
+ * on the version), so a restart on broken rule files never falls back to a demo version.
+ */
+function addDemoRulesHistory(rows: DemoRows, clock: DemoClock, files: Record<string, string>): void {
+  const start = new Date(clock.startMs);
+  const switchAt = new Date(rulesetSwitchMs(clock));
+  rows.ruleVersions.push(
+    { hash: RULESET_A, files, createdAt: start, summary: 'demo data: ruleset A', activatedAt: null },
+    {
+      hash: RULESET_B,
+      files,
+      createdAt: switchAt,
+      summary: 'demo data: ruleset B (faster first touch)',
+      activatedAt: null,
+    },
+  );
+  rows.ruleActivations.push(
+    { hash: RULESET_A, previous: null, activatedAt: start, summary: 'demo data: ruleset A' },
+    {
+      hash: RULESET_B,
+      previous: RULESET_A,
+      activatedAt: switchAt,
+      summary: 'demo data: ruleset B (faster first touch)',
+    },
+  );
 }
 
 /** Rows per table. */
@@ -96,6 +132,8 @@ export async function writeDemoData(db: Db, options: DemoOptions): Promise<{ cou
       await write(rows.approvals, (data) => tx.approvalRequest.createMany({ data }));
       await write(rows.approvalSteps, (data) => tx.approvalStep.createMany({ data }));
       await write(rows.contracts, (data) => tx.contract.createMany({ data }));
+      await write(rows.ruleVersions, (data) => tx.ruleVersion.createMany({ data }));
+      await write(rows.ruleActivations, (data) => tx.ruleActivation.createMany({ data }));
     },
     { timeout: 300_000, maxWait: 30_000 },
   );
@@ -138,6 +176,9 @@ async function removeIn(db: Db, tenant: string): Promise<Partial<DemoCounts>> {
   await count('products', db.product.deleteMany({ where: { tenant, id: demo } }));
   await count('templates', db.quoteTemplate.deleteMany({ where: { tenant, id: demo } }));
   await count('reps', db.rep.deleteMany({ where: { tenant, id: demo } }));
+  const demoVersions = { hash: { in: [RULESET_A, RULESET_B] } };
+  await count('ruleActivations', db.ruleActivation.deleteMany({ where: demoVersions }));
+  await count('ruleVersions', db.ruleVersion.deleteMany({ where: demoVersions }));
   return counts;
 }
 
@@ -153,5 +194,6 @@ export async function countDemoData(db: Db, tenant: string): Promise<Record<stri
     campaigns: await db.campaign.count({ where: { tenant, id: demo } }),
     spend: await db.marketingSpend.count({ where: { tenant, id: demo } }),
     quotas: await db.quota.count({ where: { tenant, id: demo } }),
+    ruleActivations: await db.ruleActivation.count({ where: { hash: { in: [RULESET_A, RULESET_B] } } }),
   };
 }

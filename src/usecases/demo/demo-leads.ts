@@ -8,10 +8,13 @@
  */
 import { addDemoDeal } from './demo-deals';
 import { DEMO_CAMPAIGNS } from './demo-org';
-import { DAY_MS, HOUR_MS, demoLeadId, type DemoContext, type DemoTeam } from './demo-rows';
+import { DAY_MS, HOUR_MS, demoLeadId, type DemoClock, type DemoContext, type DemoTeam } from './demo-rows';
 
 export const RULESET_A = 'demo-ruleset-a';
 export const RULESET_B = 'demo-ruleset-b';
+
+/** The moment ruleset B takes over from A: 55 % into the demo year. */
+export const rulesetSwitchMs = (clock: DemoClock) => clock.startMs + 0.55 * (clock.endMs - clock.startMs);
 
 const SOURCES = {
   ads: 0.27,
@@ -143,8 +146,7 @@ export function addDemoLead(ctx: DemoContext, index: number): void {
     ? clock.at(clock.indexOf(lead.createdAt) + random.int(0, 4), random.between(9, 16.5)).getTime()
     : null;
   const qualified = mqlAt !== null && mqlAt > lead.createdAt && mqlAt < clock.endMs ? mqlAt : null;
-  const version =
-    (qualified ?? lead.createdAt) < clock.startMs + 0.55 * (clock.endMs - clock.startMs) ? RULESET_A : RULESET_B;
+  const version = (qualified ?? lead.createdAt) < rulesetSwitchMs(clock) ? RULESET_A : RULESET_B;
   const score = qualified !== null ? random.int(60, 98) : random.int(5, 55);
   const decide = (kind: string, at: number, outcome: Record<string, unknown>) =>
     rows.decisions.push({

@@ -55,6 +55,9 @@ export interface DemoRows {
   approvals: Prisma.ApprovalRequestCreateManyInput[];
   approvalSteps: Prisma.ApprovalStepCreateManyInput[];
   contracts: Prisma.ContractCreateManyInput[];
+  /** The demo's two rules versions (the rules folder's texts when the demo was written) and their activations. */
+  ruleVersions: Prisma.RuleVersionCreateManyInput[];
+  ruleActivations: Prisma.RuleActivationCreateManyInput[];
 }
 
 export function emptyDemoRows(): DemoRows {
@@ -80,6 +83,8 @@ export function emptyDemoRows(): DemoRows {
     approvals: [],
     approvalSteps: [],
     contracts: [],
+    ruleVersions: [],
+    ruleActivations: [],
   };
 }
 
