@@ -282,6 +282,11 @@ describe.skipIf(!chromiumAvailable)('analytics dashboard', () => {
 
     // Every card says how its figures are computed.
     expect(await page.locator('section.card').count()).toBe(await page.locator('section.card > details.how').count());
+    await page.evaluate(AXE);
+    const violations: { id: string; impact: string | null }[] = await page.evaluate(
+      'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
+    );
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
   });
