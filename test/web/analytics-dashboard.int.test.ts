@@ -272,7 +272,11 @@ describe.skipIf(!chromiumAvailable)('analytics dashboard', () => {
     await scrollTo(page, 'attribution', '#attribution-table');
     expect(await rowsOf(page, '#attribution-table')).toEqual(
       attribution.rows.map((row: Answer) => [
-        row.version === '(none)' ? '(none)' : row.version.slice(0, 12),
+        row.version === '(none)'
+          ? '(none)'
+          : /^[0-9a-f]{16,}$/.test(row.version)
+            ? row.version.slice(0, 12)
+            : row.version,
         en(row.funnel.stages.lead.count),
         ...row.funnel.steps.map((step: Answer) => pct(step.conversion.value)),
         hrs(row.response.businessHours.median),

@@ -13,6 +13,8 @@ import {
   days,
   GroupsTable,
   hours,
+  major,
+  majorMoney,
   money,
   percent,
   percentTick,
@@ -302,11 +304,11 @@ export function ForecastCard({ answer, open }: { answer: Envelope<Pipeline>; ope
               series={[
                 {
                   label: f.currency,
-                  values: [f.commit, f.bestCase, f.pipeline, f.actual].map((x) => x.amountMinor),
+                  values: [f.commit, f.bestCase, f.pipeline, f.actual].map((x) => major(x.amountMinor, f.currency)),
                   colour: colour(0),
                 },
               ]}
-              format={(n) => money(n, f.currency)}
+              format={majorMoney(f.currency)}
             />
             <p class="subtle" id={`forecast-accuracy-${f.currency}`}>
               {t('analytics.accuracy', {
@@ -320,7 +322,9 @@ export function ForecastCard({ answer, open }: { answer: Envelope<Pipeline>; ope
         ))
       )}
       {quotas.length > 0 && (
-        <>
+        // Over a year there are many quotas (every rep's and team's, per quarter): folded past a dozen.
+        <details open={quotas.length <= 12} class="quotas">
+          <summary>{t('analytics.quotasCount', { n: quotas.length })}</summary>
           <table class="list" id="quotas">
             <caption>{t('analytics.quotas')}</caption>
             <thead>
@@ -378,8 +382,9 @@ export function ForecastCard({ answer, open }: { answer: Envelope<Pipeline>; ope
               },
             ]}
             format={percentTick}
+            height={Math.max(260, 28 * quotas.length)}
           />
-        </>
+        </details>
       )}
     </Card>
   );

@@ -26,6 +26,7 @@ import {
   type MoneyTotal,
   type Open,
   type Ratio,
+  versionName,
 } from './shared';
 
 interface Channels {
@@ -364,7 +365,7 @@ export function AttributionCard({ filters, open, by }: { filters: Filters; open:
   const { data, error } = useReport<Attribution>('rule-attribution', filters, { by });
   if (!data) return error ? <Problem error={error} /> : <Loading />;
   const rows = data.current.rows;
-  const version = (v: string) => (v === '(none)' ? t('analytics.none') : v.slice(0, 12));
+  const version = versionName;
   const conversion = (row: Attribution['rows'][number], i: number) => row.funnel.steps[i]?.conversion.value ?? null;
   return (
     <Card id="attribution" title={t(`analytics.attribution.${by}`)} how={t('analytics.how.attribution')}>

@@ -54,6 +54,16 @@ export const hours = (value: number | null | undefined) =>
 export const basisPoints = (value: number | null | undefined) => (value == null ? '—' : percent(value / 10_000));
 export const money = (minor: number | null | undefined, currency: string) =>
   minor == null ? '—' : formatMoney(minor, currency);
+/** The currency's decimals (2 for USD and EUR, 0 for JPY). */
+const decimalsOf = (currency: string) =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+/** Minor units as a chart value in major units (a chart's axis reads dollars, not cents). */
+export const major = (minor: number, currency: string) => minor / 10 ** decimalsOf(currency);
+/** A chart value in major units, written as money. */
+export const majorMoney = (currency: string) => (n: number) => formatMoney(n * 10 ** decimalsOf(currency), currency);
+/** A ruleset version as a row name: a content hash shortened, a readable name as it is. */
+export const versionName = (version: string) =>
+  version === '(none)' ? t('analytics.none') : /^[0-9a-f]{16,}$/.test(version) ? version.slice(0, 12) : version;
 /** One money figure per currency, side by side: currencies are never added. */
 export const perCurrency = (list: MoneyTotal[]) =>
   list.map((x) => formatMoney(x.amountMinor, x.currency)).join(' · ') || '—';
