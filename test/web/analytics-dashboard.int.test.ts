@@ -329,6 +329,22 @@ describe.skipIf(!chromiumAvailable)('analytics dashboard', () => {
       .poll(() => page.locator('#drill-down li').count())
       .toBe(groups[at].current.winRate.byCount.numerator.count);
     await page.locator('#drill-down button').click();
+
+    // Rule attribution, by routing version: each rep's win rate per version.
+    await page.selectOption('#analytics-by', 'routing');
+    await expect.poll(() => new URL(page.url()).searchParams.get('by')).toBe('routing');
+    const attribution = await report('rule-attribution', `${C}&breakdown=rep&by=routing`);
+    const versions = (attribution.current.rows as Answer[]).map((row) => row.version as string);
+    await scrollTo(page, 'attribution', '#attribution-groups');
+    await expect
+      .poll(() => page.locator('#attribution-title').textContent())
+      .toBe('Rule attribution by routing version');
+    expect(await rowsOf(page, '#attribution-groups')).toEqual(
+      (attribution.breakdown.groups as Answer[]).map((g) => [
+        g.key,
+        ...versions.map((v) => pct(g.current.rows.find((r: Answer) => r.version === v)?.winRate.value)),
+      ]),
+    );
     await page.close();
   });
 

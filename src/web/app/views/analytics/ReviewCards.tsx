@@ -445,6 +445,16 @@ export function AttributionCard({ filters, open, by }: { filters: Filters; open:
           />
         </>
       )}
+      <GroupsTable
+        id="attribution-groups"
+        report="rule-attribution"
+        answer={data}
+        open={open}
+        columns={rows.map((row) => ({
+          name: t('analytics.winRateOf', { version: version(row.version) }),
+          value: (g: Attribution) => percent(g.rows.find((r) => r.version === row.version)?.winRate.value),
+        }))}
+      />
     </Card>
   );
 }
