@@ -15,6 +15,7 @@ import {
   DEAL_STAGE_NAMES,
   DEALS,
   LEADS,
+  ALICE,
   QUOTES,
   REPS,
   RULE_ACTIVATIONS,
@@ -364,4 +365,75 @@ export async function writeFixture(db: Db, tenant: string): Promise<void> {
   await writeQuotes(db, tenant);
   await writeContracts(db, tenant);
   await writeNoise(db, tenant);
+}
+
+/**
+ * What the pipeline and channel reports read beside the journeys, for period C: the forecasts of
+ * the deals open when C began (as set in February), alice's March quota (USD 30 000) and the
+ * spring-promo spend of March (USD 5 000). The same records test/api/analytics.int.test.ts enters
+ * for its forecast, quota and ROI figures.
+ */
+export async function writeForecastsQuotaAndSpend(db: Db, tenant: string): Promise<void> {
+  const forecasts: [string, string, string, string, string][] = [
+    ['D01', 'USD', '2026-02-20T16:00:00Z', '2026-03-05', 'commit'],
+    ['D02', 'EUR', '2026-02-18T16:00:00Z', '2026-03-15', 'commit'],
+    ['D06', 'EUR', '2026-02-28T16:00:00Z', '2026-03-20', 'best-case'],
+    ['D20', 'USD', '2026-02-05T16:00:00Z', '2026-04-15', 'pipeline'],
+  ];
+  await db.dealForecast.createMany({
+    data: forecasts.map(([dealId, currency, at, expectedCloseDate, category]) => ({
+      id: `fc-${dealId}`,
+      tenant,
+      dealId,
+      cause: 'edit',
+      stage: 'needs-analysis',
+      expectedCloseDate,
+      category,
+      currency,
+      actor: ALICE,
+      occurredAt: new Date(at),
+      idempotencyKey: `fc-${dealId}`,
+    })),
+  });
+  const recordedEarly = new Date('2026-02-01T00:00:00Z');
+  await db.quota.create({
+    data: {
+      id: 'quota-alice-march',
+      tenant,
+      scope: 'rep',
+      ownerEmail: ALICE,
+      periodKind: 'month',
+      period: '2026-03',
+      startsOn: '2026-03-01',
+      endsOn: '2026-03-31',
+      currency: 'USD',
+      amountMinor: 3_000_000n,
+      setBy: 'revops@leadflow.test',
+      createdAt: recordedEarly,
+    },
+  });
+  await db.campaign.create({
+    data: {
+      id: 'cmp-spring',
+      tenant,
+      key: 'spring-promo',
+      name: 'Spring promo',
+      source: 'ads',
+      createdBy: 'revops@leadflow.test',
+    },
+  });
+  await db.marketingSpend.create({
+    data: {
+      id: 'spend-spring-march',
+      tenant,
+      source: 'ads',
+      campaignKey: 'spring-promo',
+      month: '2026-03',
+      currency: 'USD',
+      amountMinor: 500_000n,
+      origin: 'api',
+      enteredBy: 'revops@leadflow.test',
+      createdAt: recordedEarly,
+    },
+  });
 }

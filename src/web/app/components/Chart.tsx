@@ -29,6 +29,7 @@ export function Chart({
   markers = [],
   horizontal = false,
   format = (n: number) => new Intl.NumberFormat(language.value).format(n),
+  height,
 }: {
   id: string;
   title: string;
@@ -37,7 +38,10 @@ export function Chart({
   series: Series[];
   markers?: Marker[];
   horizontal?: boolean;
+  /** The values' format, in the table and on the value axis. */
   format?: (n: number) => string;
+  /** The chart's height in pixels (the stylesheet's otherwise), e.g. for a bar per many categories. */
+  height?: number;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -64,7 +68,12 @@ export function Chart({
           animation: false,
           locale: language.value,
           plugins: { legend: { display: series.length > 1 }, tooltip: { enabled: true } },
-          scales: { [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } } },
+          scales: {
+            [horizontal ? 'x' : 'y']: {
+              beginAtZero: true,
+              ticks: { precision: 0, callback: (value) => format(Number(value)) },
+            },
+          },
         },
         plugins: [
           {
@@ -101,7 +110,7 @@ export function Chart({
   }, [type, JSON.stringify(categories), JSON.stringify(series), JSON.stringify(markers), horizontal, language.value]);
   return (
     <figure class="chart" id={id}>
-      <div class="chart-box">
+      <div class="chart-box" style={height ? { height: `${height}px` } : undefined}>
         <canvas ref={canvas} role="img" aria-label={title} />
       </div>
       <details>

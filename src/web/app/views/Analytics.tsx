@@ -1,103 +1,45 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { lazy } from 'preact-iso';
 import { api, query } from '../lib/api';
 import type { ApiError } from '../lib/api';
-import { formatMoney, formatNumber, label, language, t } from '../lib/i18n';
+import { formatNumber, label, language, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Chart, colour, type Marker } from '../components/Chart';
 import { Empty, Loading, Page, Problem } from '../components/common';
+import { FilterForm, addressOf, settingsFrom, type Settings } from './analytics/FilterForm';
+import {
+  Card,
+  GroupsTable,
+  percent,
+  perCurrency,
+  Tile,
+  days,
+  hours,
+  type Envelope,
+  type Filters,
+  type Ids,
+  type MoneyTotal,
+  type Open,
+} from './analytics/shared';
+import type { Deals, Pipeline, Speed } from './analytics/PerformanceCards';
+import { FUNNEL, FunnelCard, WinLossCard, type Funnel, type Stage, type WinLoss } from './analytics/OverviewCards';
 
-interface Ids {
-  count: number;
-  ids: string[];
-}
-interface Ratio {
-  numerator: Ids;
-  denominator: Ids;
-  value: number | null;
-}
-interface Stats {
-  n: number;
-  median: number | null;
-  mean: number | null;
-}
-interface Money {
-  currency: string;
-  amountMinor?: string | number;
-  sumMinor?: string | number;
-  valueMinor?: string | number;
-}
-interface Envelope<T> {
-  period: { from: string; to: string; zone: string };
-  previousPeriod: { from: string; to: string };
-  current: T;
-  previous: T;
-}
-type Stage = 'lead' | 'mql' | 'sql' | 'opportunity' | 'won';
-const FUNNEL: Stage[] = ['lead', 'mql', 'sql', 'opportunity', 'won'];
+// The cards below the first screen load their code (and their reports) when scrolled into view.
+const SpeedCard = lazy(() => import('./analytics/PerformanceCards').then((m) => m.SpeedCard));
+const DealsCard = lazy(() => import('./analytics/PerformanceCards').then((m) => m.DealsCard));
+const ForecastCard = lazy(() => import('./analytics/PerformanceCards').then((m) => m.ForecastCard));
+const ChannelsCard = lazy(() => import('./analytics/ReviewCards').then((m) => m.ChannelsCard));
+const DealDeskCard = lazy(() => import('./analytics/ReviewCards').then((m) => m.DealDeskCard));
+const ActivityCard = lazy(() => import('./analytics/ReviewCards').then((m) => m.ActivityCard));
+const RetentionCard = lazy(() => import('./analytics/ReviewCards').then((m) => m.RetentionCard));
+const AttributionCard = lazy(() => import('./analytics/ReviewCards').then((m) => m.AttributionCard));
+
 interface Volume {
   stages: Record<Stage, Ids>;
   trend: { bucket: string; figures: Record<Stage, Ids> }[];
   ruleActivations: { version: string; activatedAt: string }[];
 }
-interface Funnel {
-  stages: Record<Stage, Ids>;
-  steps: { from: Stage; to: Stage; conversion: Ratio }[];
-}
-interface Speed {
-  responseTime: { businessHours: Stats; untouched: Ids };
-  sla: { attainment: Ratio; met: Ids; breached: Ids; pending: Ids };
-}
-interface Deals {
-  winRate: { byCount: Ratio };
-  cycle: Stats;
-}
-interface Pipeline {
-  openByStage: { stage: string; deals: Ids; value: Money[] }[];
-}
-interface WinLoss {
-  won: Ids;
-  lost: Ids;
-  lossReasons: { key: string; deals: Ids }[];
-}
-interface Channels {
-  channels: {
-    source: string | null;
-    campaign: string | null;
-    spend: Money[];
-    leads: Ids;
-    mqls: Ids;
-    customers: Ids;
-    revenue: Money[];
-  }[];
-}
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
-/** Preset periods, computed from today in the browser (the API counts them in the reporting zone). */
-function preset(name: string): { from: string; to: string } {
-  const now = new Date();
-  const y = now.getUTCFullYear();
-  const m = now.getUTCMonth();
-  switch (name) {
-    case 'last-month':
-      return { from: day(new Date(Date.UTC(y, m - 1, 1))), to: day(new Date(Date.UTC(y, m, 0))) };
-    case 'this-quarter':
-      return { from: day(new Date(Date.UTC(y, m - (m % 3), 1))), to: day(new Date(Date.UTC(y, m - (m % 3) + 3, 0))) };
-    case 'last-90':
-      return { from: day(new Date(now.getTime() - 89 * 864e5)), to: day(now) };
-    case 'this-year':
-      return { from: `${y}-01-01`, to: `${y}-12-31` };
-    case 'last-12-months':
-      return { from: day(new Date(Date.UTC(y, m - 11, 1))), to: day(new Date(Date.UTC(y, m + 1, 0))) };
-    default:
-      return { from: day(new Date(Date.UTC(y, m, 1))), to: day(new Date(Date.UTC(y, m + 1, 0))) };
-  }
-}
-
-const percent = (value: number | null) =>
-  value == null ? '—' : formatNumber(value, { style: 'percent', maximumFractionDigits: 1 });
-const moneyOf = (list: Money[]) =>
-  list.map((x) => formatMoney(x.amountMinor ?? x.sumMinor ?? x.valueMinor ?? 0, x.currency)).join(' + ') || '—';
-
 /** The records behind one figure, listed in a dialog (GET /api/analytics/drill-down). */
 function DrillDown({
   request,
@@ -145,62 +87,64 @@ function DrillDown({
   );
 }
 
-function Tile({
-  name,
-  value,
-  previous,
-  onOpen,
-}: {
-  name: string;
-  value: string;
-  previous?: string;
-  onOpen?: () => void;
-}) {
+/**
+ * A card below the first screen: rendered (its code and its report loaded) once it comes near the
+ * viewport, so the page's first load is the overview only.
+ */
+function WhenVisible({ id, children }: { id: string; children: ComponentChildren }) {
+  const slot = useRef<HTMLDivElement>(null);
+  const [seen, setSeen] = useState(false);
+  useEffect(() => {
+    if (seen || !slot.current) return;
+    const watcher = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setSeen(true), {
+      rootMargin: '200px',
+    });
+    watcher.observe(slot.current);
+    return () => watcher.disconnect();
+  }, [seen]);
   return (
-    <div class="tile">
-      <div class="tile-name">{name}</div>
-      {onOpen ? (
-        <button type="button" class="tile-value" onClick={onOpen} aria-label={t('analytics.open', { name, value })}>
-          {value}
-        </button>
-      ) : (
-        <div class="tile-value">{value}</div>
-      )}
-      {previous !== undefined && <div class="subtle">{t('analytics.previous', { value: previous })}</div>}
+    <div ref={slot} id={`${id}-slot`} class={seen ? undefined : 'deferred'}>
+      {seen ? children : <Loading />}
     </div>
   );
 }
 
+/** The options each report is asked with besides the filters (a drill-down needs the same). */
+function optionsOf(s: Settings): Record<string, Record<string, string>> {
+  return {
+    volume: { grain: s.grain },
+    funnel: { view: s.view, withinDays: s.view === 'cohort' ? s.withinDays : '' },
+    'rule-attribution': { by: s.by },
+  };
+}
+
 /** The review dashboard: the figures the rules produce, with the records behind each one. */
 export function Analytics() {
-  // The period is kept in the address, so a reload or a shared link shows the same report.
-  const params = new URLSearchParams(location.search);
-  const given = params.get('from') && params.get('to') ? { from: params.get('from')!, to: params.get('to')! } : null;
-  const [period, setPeriod] = useState(given ? 'custom' : 'this-month');
-  const [range, setRange] = useState(given ?? preset('this-month'));
-  const [grain, setGrain] = useState(params.get('grain') ?? 'week');
-  useEffect(
-    () => history.replaceState(null, '', `/analytics${query({ from: range.from, to: range.to, grain })}`),
-    [range.from, range.to, grain],
-  );
+  const [settings, setSettings] = useState<Settings>(() => settingsFrom(location.search));
+  const change = (part: Partial<Settings>) => setSettings((s) => ({ ...s, ...part }));
+  const address = query(addressOf(settings));
+  useEffect(() => history.replaceState(null, '', `/analytics${address}`), [address]);
   const [drill, setDrill] = useState<{
     report: string;
     figure: string;
     title: string;
-    filters: Record<string, string>;
+    filters: Filters;
   } | null>(null);
-  const filters = { from: range.from, to: range.to };
-  const volume = useApi<Envelope<Volume>>(`/api/analytics/volume${query({ ...filters, grain })}`);
-  const funnel = useApi<Envelope<Funnel>>(`/api/analytics/funnel${query(filters)}`);
-  const speed = useApi<Envelope<Speed>>(`/api/analytics/speed${query(filters)}`);
-  const deals = useApi<Envelope<Deals>>(`/api/analytics/deals${query(filters)}`);
-  const pipeline = useApi<Envelope<Pipeline>>(`/api/analytics/pipeline${query(filters)}`);
-  const winLoss = useApi<Envelope<WinLoss>>(`/api/analytics/win-loss${query(filters)}`);
-  const channels = useApi<Envelope<Channels>>(`/api/analytics/channels${query(filters)}`);
+  const filters: Filters = { from: settings.from, to: settings.to };
+  if (settings.zone) filters.zone = settings.zone;
+  if (settings.breakdown) filters.breakdown = settings.breakdown;
+  const options = optionsOf(settings);
+  const ask = (report: string) => `/api/analytics/${report}${query({ ...filters, ...options[report] })}`;
+  const volume = useApi<Envelope<Volume>>(ask('volume'));
+  const funnel = useApi<Envelope<Funnel>>(ask('funnel'));
+  const speed = useApi<Envelope<Speed>>(ask('speed'));
+  const deals = useApi<Envelope<Deals>>(ask('deals'));
+  const pipeline = useApi<Envelope<Pipeline>>(ask('pipeline'));
+  const winLoss = useApi<Envelope<WinLoss>>(ask('win-loss'));
   const reasons = useApi<{ reasons: { code: string; label: Record<string, string> }[] }>('/api/loss-reasons');
-  const error =
-    volume.error ?? funnel.error ?? speed.error ?? deals.error ?? pipeline.error ?? winLoss.error ?? channels.error;
-  const open = (report: string, figure: string, title: string) => () => setDrill({ report, figure, title, filters });
+  const error = volume.error ?? funnel.error ?? speed.error ?? deals.error ?? pipeline.error ?? winLoss.error;
+  const open: Open = (report, figure, title) => () =>
+    setDrill({ report, figure, title, filters: { ...filters, ...options[report] } });
 
   const v = volume.data;
   const zone = v?.period.zone;
@@ -216,63 +160,14 @@ export function Analytics() {
       });
       if (at >= 0) markers.push({ at, label: t('analytics.rulesActivated', { version: a.version.slice(0, 7) }) });
     }
+  const reasonName = (key: string) => {
+    const named = reasons.data?.reasons.find((x) => x.code === key)?.label;
+    return named?.[language.value] ?? named?.en ?? key;
+  };
+  const shared = { filters, open };
 
   return (
-    <Page
-      title={t('analytics.title')}
-      actions={
-        <form class="filters" onSubmit={(e) => e.preventDefault()}>
-          <label>
-            {t('analytics.period')}
-            <select
-              id="analytics-period"
-              value={period}
-              onChange={(e) => {
-                const name = e.currentTarget.value;
-                setPeriod(name);
-                if (name !== 'custom') setRange(preset(name));
-              }}
-            >
-              {['this-month', 'last-month', 'this-quarter', 'last-90', 'this-year', 'last-12-months', 'custom'].map(
-                (p) => (
-                  <option key={p} value={p}>
-                    {t(`analytics.presets.${p}`)}
-                  </option>
-                ),
-              )}
-            </select>
-          </label>
-          <label>
-            {t('analytics.from')}
-            <input
-              type="date"
-              id="analytics-from"
-              value={range.from}
-              onChange={(e) => (setPeriod('custom'), setRange({ ...range, from: e.currentTarget.value }))}
-            />
-          </label>
-          <label>
-            {t('analytics.to')}
-            <input
-              type="date"
-              id="analytics-to"
-              value={range.to}
-              onChange={(e) => (setPeriod('custom'), setRange({ ...range, to: e.currentTarget.value }))}
-            />
-          </label>
-          <label>
-            {t('analytics.grain')}
-            <select id="analytics-grain" value={grain} onChange={(e) => setGrain(e.currentTarget.value)}>
-              {['day', 'week', 'month'].map((g) => (
-                <option key={g} value={g}>
-                  {t(`analytics.grains.${g}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </form>
-      }
-    >
+    <Page title={t('analytics.title')} actions={<FilterForm settings={settings} change={change} />}>
       <Problem error={error} />
       {zone && (
         <p class="subtle">
@@ -289,8 +184,7 @@ export function Analytics() {
         !error && <Loading />
       ) : (
         <>
-          <section class="card" aria-labelledby="volume-title">
-            <h2 id="volume-title">{t('analytics.volume')}</h2>
+          <Card id="volume" title={t('analytics.volume')} how={t('analytics.how.volume')}>
             <div class="tiles" id="volume-tiles">
               {FUNNEL.map((s) => (
                 <Tile
@@ -314,40 +208,21 @@ export function Analytics() {
               }))}
               markers={markers}
             />
-          </section>
+            <GroupsTable
+              id="volume-groups"
+              report="volume"
+              answer={v}
+              open={open}
+              columns={FUNNEL.map((s) => ({
+                name: t(`analytics.stages.${s}`),
+                value: (f: Volume) => formatNumber(f.stages[s].count),
+                figure: `/stages/${s}`,
+              }))}
+            />
+          </Card>
           <div class="columns">
-            {funnel.data && (
-              <section class="card" aria-labelledby="funnel-title">
-                <h2 id="funnel-title">{t('analytics.funnel')}</h2>
-                <Chart
-                  id="funnel-chart"
-                  title={t('analytics.funnel')}
-                  type="bar"
-                  horizontal
-                  categories={FUNNEL.map((s) => t(`analytics.stages.${s}`))}
-                  series={[
-                    {
-                      label: t('analytics.count'),
-                      values: FUNNEL.map((s) => funnel.data!.current.stages[s].count),
-                      colour: colour(0),
-                    },
-                  ]}
-                />
-                <ul class="items" id="funnel-steps">
-                  {funnel.data.current.steps.map((step) => (
-                    <li key={step.from}>
-                      {t(`analytics.stages.${step.from}`)} → {t(`analytics.stages.${step.to}`)}:{' '}
-                      <strong>{percent(step.conversion.value)}</strong>{' '}
-                      <span class="subtle">
-                        ({step.conversion.numerator.count}/{step.conversion.denominator.count})
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )}
-            <section class="card" aria-labelledby="kpi-title">
-              <h2 id="kpi-title">{t('analytics.kpis')}</h2>
+            {funnel.data && <FunnelCard answer={funnel.data} open={open} withinDays={settings.withinDays} />}
+            <Card id="kpis" title={t('analytics.kpis')} how={t('analytics.how.kpis')}>
               <div class="tiles" id="kpi-tiles">
                 {deals.data && (
                   <Tile
@@ -357,18 +232,7 @@ export function Analytics() {
                     onOpen={open('deals', '/current/winRate/byCount/numerator', t('analytics.won'))}
                   />
                 )}
-                {deals.data && (
-                  <Tile
-                    name={t('analytics.cycle')}
-                    value={
-                      deals.data.current.cycle.median == null
-                        ? '—'
-                        : t('analytics.days', {
-                            n: formatNumber(deals.data.current.cycle.median, { maximumFractionDigits: 1 }),
-                          })
-                    }
-                  />
-                )}
+                {deals.data && <Tile name={t('analytics.cycle')} value={days(deals.data.current.cycle.median)} />}
                 {speed.data && (
                   <Tile
                     name={t('analytics.slaAttainment')}
@@ -380,25 +244,16 @@ export function Analytics() {
                 {speed.data && (
                   <Tile
                     name={t('analytics.responseTime')}
-                    value={
-                      speed.data.current.responseTime.businessHours.median == null
-                        ? '—'
-                        : t('analytics.hours', {
-                            n: formatNumber(speed.data.current.responseTime.businessHours.median, {
-                              maximumFractionDigits: 1,
-                            }),
-                          })
-                    }
+                    value={hours(speed.data.current.responseTime.businessHours.median)}
                     onOpen={open('speed', '/current/responseTime/untouched', t('analytics.untouched'))}
                   />
                 )}
               </div>
-            </section>
+            </Card>
           </div>
           <div class="columns">
             {pipeline.data && (
-              <section class="card" aria-labelledby="pipeline-title">
-                <h2 id="pipeline-title">{t('analytics.pipeline')}</h2>
+              <Card id="pipeline" title={t('analytics.pipeline')} how={t('analytics.how.pipeline')}>
                 <Chart
                   id="pipeline-chart"
                   title={t('analytics.pipeline')}
@@ -415,83 +270,73 @@ export function Analytics() {
                 <ul class="items">
                   {pipeline.data.current.openByStage.map((s) => (
                     <li key={s.stage}>
-                      {label('stages', s.stage)}: {s.deals.count} · {moneyOf(s.value)}
+                      {label('stages', s.stage)}: {s.deals.count} · {perCurrency(s.value)}
                     </li>
                   ))}
                 </ul>
-              </section>
+                <GroupsTable
+                  id="pipeline-groups"
+                  report="pipeline"
+                  answer={pipeline.data}
+                  open={open}
+                  columns={[
+                    {
+                      name: t('analytics.openDeals'),
+                      value: (f: Pipeline) => formatNumber(f.openByStage.reduce((n, s) => n + s.deals.count, 0)),
+                    },
+                    {
+                      name: t('analytics.openValue'),
+                      value: (f: Pipeline) => perCurrency(sumByCurrency(f.openByStage.flatMap((s) => s.value))),
+                    },
+                  ]}
+                />
+              </Card>
             )}
-            {winLoss.data && (
-              <section class="card" aria-labelledby="loss-title">
-                <h2 id="loss-title">{t('analytics.winLoss')}</h2>
-                <p>
-                  {t('analytics.wonLost', {
-                    won: winLoss.data.current.won.count,
-                    lost: winLoss.data.current.lost.count,
-                  })}
-                </p>
-                {winLoss.data.current.lossReasons.length === 0 ? (
-                  <Empty>{t('analytics.noLosses')}</Empty>
-                ) : (
-                  <Chart
-                    id="loss-chart"
-                    title={t('analytics.lossReasons')}
-                    type="bar"
-                    horizontal
-                    categories={winLoss.data.current.lossReasons.map((r) => {
-                      const named = reasons.data?.reasons.find((x) => x.code === r.key)?.label;
-                      return named?.[language.value] ?? named?.en ?? r.key;
-                    })}
-                    series={[
-                      {
-                        label: t('analytics.count'),
-                        values: winLoss.data.current.lossReasons.map((r) => r.deals.count),
-                        colour: colour(4),
-                      },
-                    ]}
-                  />
-                )}
-              </section>
-            )}
+            {winLoss.data && <WinLossCard answer={winLoss.data} open={open} reasonName={reasonName} />}
           </div>
-          {channels.data && (
-            <section class="card" aria-labelledby="channels-title">
-              <h2 id="channels-title">{t('analytics.channels')}</h2>
-              <table class="list" id="channels">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('analytics.source')}</th>
-                    <th scope="col">{t('analytics.spend')}</th>
-                    <th scope="col" class="num">
-                      {t('analytics.stages.lead')}
-                    </th>
-                    <th scope="col" class="num">
-                      {t('analytics.stages.mql')}
-                    </th>
-                    <th scope="col" class="num">
-                      {t('analytics.customers')}
-                    </th>
-                    <th scope="col">{t('analytics.revenue')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {channels.data.current.channels.map((c) => (
-                    <tr key={`${c.source}/${c.campaign}`}>
-                      <th scope="row">{c.source ? label('sources', c.source) : '—'}</th>
-                      <td>{moneyOf(c.spend)}</td>
-                      <td class="num">{c.leads.count}</td>
-                      <td class="num">{c.mqls.count}</td>
-                      <td class="num">{c.customers.count}</td>
-                      <td>{moneyOf(c.revenue)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+          {speed.data && (
+            <WhenVisible id="speed">
+              <SpeedCard answer={speed.data} open={open} />
+            </WhenVisible>
           )}
+          {deals.data && (
+            <WhenVisible id="deals">
+              <DealsCard answer={deals.data} open={open} />
+            </WhenVisible>
+          )}
+          {pipeline.data && (
+            <WhenVisible id="forecast">
+              <ForecastCard answer={pipeline.data} open={open} />
+            </WhenVisible>
+          )}
+          <WhenVisible id="channels">
+            <ChannelsCard {...shared} />
+          </WhenVisible>
+          <WhenVisible id="deal-desk">
+            <DealDeskCard {...shared} />
+          </WhenVisible>
+          <WhenVisible id="activity">
+            <ActivityCard {...shared} />
+          </WhenVisible>
+          <WhenVisible id="retention">
+            <RetentionCard {...shared} />
+          </WhenVisible>
+          <WhenVisible id="attribution">
+            <AttributionCard {...shared} by={settings.by} />
+          </WhenVisible>
         </>
       )}
       {drill && <DrillDown request={drill} close={() => setDrill(null)} />}
     </Page>
   );
+}
+
+/** Money of one currency added up, per currency (never across currencies). */
+function sumByCurrency(list: MoneyTotal[]): MoneyTotal[] {
+  const sums = new Map<string, MoneyTotal>();
+  for (const m of list) {
+    const sum = sums.get(m.currency) ?? { currency: m.currency, amountMinor: 0, count: 0 };
+    sums.set(m.currency, { ...sum, amountMinor: sum.amountMinor + m.amountMinor, count: sum.count + m.count });
+  }
+  return [...sums.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
