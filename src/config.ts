@@ -6,6 +6,7 @@ import { DatabaseUrlError, resolveDatabaseTarget, type DatabaseTarget } from './
 import type { SmtpMailerOptions } from './email/smtp-mailer';
 import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './email/smtp-url';
 import { timeZoneName } from './domain/fields';
+import type { IntakeSettings } from './api/intake-deps';
 
 const portNumber = z.coerce
   .number({ error: 'must be a port number' })
@@ -124,6 +125,18 @@ const EnvSchema = z.object({
   LEADFLOW_INTAKE_RATE_LIMIT: count(3000).describe(
     'Requests per minute per API token (per client address without one) on intake: POST /api/leads, POST /api/leads/{id}/events and the webhooks. 0: no limit.',
   ),
+  LEADFLOW_INTAKE_WAIT: z
+    .enum(['accepted', 'stored'], { error: 'must be accepted or stored' })
+    .default('accepted')
+    .describe(
+      'What `POST /api/leads` and the form webhook wait for when the request has no `?wait=`: `accepted` (answer 202 once the submission is stored in the intake outbox; its journey starts a moment later) or `stored` (wait until the journey has stored it: 201/200).',
+    ),
+  LEADFLOW_INTAKE_CONCURRENCY: count(16).describe(
+    'Captures that wait for their journey at once (`?wait=stored`), and hand-overs the intake dispatcher runs at once. 0: no limit on the former.',
+  ),
+  LEADFLOW_INTAKE_QUEUE: count(32).describe(
+    'Further `?wait=stored` captures queued for a slot; beyond it, 503 `overloaded` with Retry-After before anything is stored.',
+  ),
   LEADFLOW_WORKER_METRICS_PORT: portNumber
     .optional()
     .describe(
@@ -183,6 +196,8 @@ export interface Config {
   marketingEmail: string;
   formWebhooks: FormWebhookConfig;
   abuse: AbuseConfig;
+  /** LEADFLOW_INTAKE_*: what a capture waits for, and the bounds of lead intake. */
+  intake: IntakeSettings;
   /** LEADFLOW_LINK_SECRET; unset: the data dir's generated one (src/cli/link-secret.ts). */
   linkSecret?: string;
   esign: EsignConfig;
@@ -341,6 +356,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     workerMetricsPort: e.LEADFLOW_WORKER_METRICS_PORT,
+    intake: {
+      wait: e.LEADFLOW_INTAKE_WAIT,
+      concurrency: e.LEADFLOW_INTAKE_CONCURRENCY,
+      queue: e.LEADFLOW_INTAKE_QUEUE,
+    },
     reportingZone: e.LEADFLOW_REPORTING_ZONE ?? null,
     logLevel: e.LOG_LEVEL,
   };

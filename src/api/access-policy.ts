@@ -74,6 +74,8 @@ export const POLICIES: Record<string, Policy> = {
   'POST /u/{token}': { access: 'signature', why: "an email recipient's unsubscribe link is HMAC-signed" },
 
   'POST /api/leads': { access: 'token', scope: 'intake' },
+  // Whoever may capture may follow a capture up; the handler finds only the caller's tenant's.
+  'GET /api/captures/{submissionId}': { access: 'token', scope: 'intake' },
   'POST /api/leads/{id}/events': { access: 'token', scope: 'intake', record: lead('write') },
   'GET /api/leads': read(),
   'GET /api/leads/{id}': read(lead('read')),

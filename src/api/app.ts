@@ -8,6 +8,7 @@ import { errorHandler } from './errors';
 import { checkHealth, type RulesHealthSource } from './health';
 import { openApiDocument } from './openapi';
 import { leadRoutes } from './routes/leads';
+import { createIntakeRuntime, type IntakeRuntime } from './intake-deps';
 import { timelineRoutes } from './routes/timelines';
 import { renewalRoutes } from './routes/renewals';
 import { journeyRoutes } from './routes/journey';
@@ -56,6 +57,8 @@ export interface AppDeps {
   rules: RulesHealthSource & { registry: RuleRegistry; store: RuleVersionStore };
   logger: Logger;
   now?: () => Date;
+  /** Lead intake's outbox, dispatcher and load gate; default: an outbox with no dispatcher (see runApi). */
+  intake?: IntakeRuntime;
   /** The form webhook secret (LEADFLOW_WEBHOOK_SECRET or the data dir's file) and whether unsigned deliveries pass. */
   formWebhooks: FormWebhookSigning;
   /** Rate limits, the bad-token backoff and which proxies tell the client address. */
@@ -94,7 +97,8 @@ function approvalTiersOf(registry: RuleRegistry): string[] {
 }
 
 /** Builds the Express app. Routes stay thin; the error handler is the one place errors become HTTP. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const deps = { ...appDeps, intake: appDeps.intake ?? createIntakeRuntime(appDeps.db) };
   const app = express();
   app.disable('x-powered-by');
   app.use(httpMetrics());
@@ -135,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
       defaultTenant: deps.defaultTenant,
       signing: deps.formWebhooks,
       now: deps.now,
+      intake: deps.intake,
     }),
   );
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));

@@ -1,7 +1,12 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../logger';
-import { isDatabaseUnavailable, isTemporalUnavailable } from '../usecases/availability';
+import {
+  isDatabaseUnavailable,
+  isTemporalTimeout,
+  isTemporalUnavailable,
+  TIMED_OUT_MESSAGE,
+} from '../usecases/availability';
 import { LeadflowError, type ErrorCode } from '../domain/errors';
 
 /** The one table from domain error codes to HTTP statuses. */
@@ -21,6 +26,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   temporal_unavailable: 503,
   database_unavailable: 503,
   rules_unavailable: 503,
+  overloaded: 503,
   internal: 500,
 };
 
@@ -116,6 +122,9 @@ function toErrorBody(error: unknown): {
       error: { code: 'unsupported_encoding', message: httpError.message ?? 'Unsupported encoding.' },
     };
   }
+  // A workflow call that timed out anywhere (a safety net: the use-cases map their own).
+  if (isTemporalTimeout(error))
+    return { status: 503, error: { code: 'temporal_unavailable', message: TIMED_OUT_MESSAGE } };
   if (isTemporalUnavailable(error))
     return {
       status: 503,

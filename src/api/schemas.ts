@@ -149,11 +149,53 @@ export const LeadIdSchema = z
   .regex(/^ld_[A-Za-z0-9_-]{22}$/, 'is not a lead id (ld_ followed by 22 characters)');
 
 export const SubmissionResponseSchema = z.object({
-  id: z.string(),
+  id: z.string().describe('The lead id (its record exists once the journey has stored the submission).'),
   journeyId: z.string(),
   status: z.enum(['created', 'merged', 'accepted']),
+  /** Follow a 202 up at GET /api/captures/{submissionId}. */
+  submissionId: z.string().describe('The capture; `GET /api/captures/{submissionId}` tells what became of it.'),
   submissions: z.number().int().optional(),
 });
+
+/** How long a capture waits before it answers (see docs/api.md "Capture"). */
+export const CaptureQuerySchema = z
+  .object({
+    wait: z
+      .enum(['accepted', 'stored'], { error: 'must be accepted or stored' })
+      .optional()
+      .describe(
+        '`accepted` (the default, unless LEADFLOW_INTAKE_WAIT says otherwise): answer 202 as soon as the submission is captured; `stored`: wait (up to 10 s) until the journey has stored it, and answer 201 or 200 (202 if the wait runs out).',
+      ),
+  })
+  .strict();
+
+export const SubmissionIdSchema = z.uuid({ error: 'is not a capture id (a UUID)' });
+
+/** GET /api/captures/{submissionId}: what became of one capture. */
+export const CaptureStatusSchema = z.object({
+  submissionId: z.string(),
+  leadId: z.string(),
+  journeyId: z.string(),
+  state: z
+    .enum(['pending', 'stored', 'failed'])
+    .describe(
+      '`pending`: captured, on its way to the journey (retried until it gets there); `stored`: the journey stored it; `failed`: the journey refused it for good (`error` says why).',
+    ),
+  outcome: z
+    .enum(['created', 'merged'])
+    .nullable()
+    .describe('Once stored (when known): a new lead, or merged into one.'),
+  lead: z.string().nullable().describe('Once stored: the lead (`/api/leads/{id}`).'),
+  attempts: z.number().int().describe('Hand-overs to the journey that did not settle it yet.'),
+  lastError: z
+    .string()
+    .nullable()
+    .describe('Why the last hand-over did not settle it (Temporal unreachable, no worker…).'),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  receivedAt: z.string(),
+  settledAt: z.string().nullable(),
+});
+export type CaptureStatus = z.infer<typeof CaptureStatusSchema>;
 
 export const ErrorResponseSchema = z.object({
   error: z.object({

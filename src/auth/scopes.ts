@@ -11,7 +11,8 @@ export type Scope = (typeof SCOPES)[number];
 
 /** What each scope lets a token do, for documentation and error messages. */
 export const SCOPE_MEANINGS: Record<Scope, string> = {
-  intake: 'capture leads and their events (POST /api/leads, POST /api/leads/{id}/events)',
+  intake:
+    'capture leads and their events (POST /api/leads, POST /api/leads/{id}/events) and follow captures up (GET /api/captures/{id})',
   read: 'read the leads, deals, quotes and approvals the caller may see',
   write: 'change the leads, deals and quotes the caller may see, and decide approvals assigned to them',
   admin: 'administer the tenant: people, tokens, integrations, catalogue, templates, the whole audit trail',

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the rules benchmark, the analytics benchmark (./analytics.ts), then the
  * workspace benchmark (./workspace.ts: the pipeline board in Chromium, `--deals=N`). Arguments:
- * `rules`, `analytics` or `workspace` runs only that one; `--leads=N` (default 2000), `--runs=N` (default 5) and
+ * `rules`, `analytics`, `workspace` or `intake` runs only that one (the intake benchmark,
+ * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`); `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline`.
  *
@@ -23,6 +24,7 @@ import type { Facts } from '../rules/schema/facts';
 import { formatDiagnostic } from '../rules/types';
 import { benchAnalytics } from './analytics';
 import { benchWorkspace } from './workspace';
+import { benchIntake } from './intake';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
 const TARGET_RATIO = 20;
@@ -180,7 +182,22 @@ async function benchAnalyticsReports(): Promise<number> {
   return result.identical ? 0 : 1;
 }
 
+/** `--concurrency=1,10,50`: the levels of the intake benchmark. */
+function concurrencyLevels(): number[] {
+  const given = process.argv.find((arg) => arg.startsWith('--concurrency='))?.slice('--concurrency='.length);
+  const levels = (given ?? '1,10,50').split(',').map(Number);
+  if (levels.some((level) => !Number.isInteger(level) || level < 1))
+    throw new Error('--concurrency must be whole numbers of 1 or more, e.g. --concurrency=1,10,50');
+  return levels;
+}
+
 async function main(): Promise<number> {
+  if (process.argv.includes('intake'))
+    return benchIntake({
+      concurrency: concurrencyLevels(),
+      requests: numberArgument('requests', 40),
+      against: process.argv.find((arg) => arg.startsWith('--against='))?.slice('--against='.length),
+    });
   const only = process.argv.find((arg) => arg === 'rules' || arg === 'analytics' || arg === 'workspace');
   let code = 0;
   if (only === undefined || only === 'rules') code = Math.max(code, await benchRules());

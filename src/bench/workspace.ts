@@ -25,7 +25,7 @@ export interface WorkspaceBenchOptions {
   runs: number;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -89,7 +89,7 @@ async function seed(dataDir: string, deals: number): Promise<void> {
   }
 }
 
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+export async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error('leadflow start exited');
     try {

@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { createIntakeRuntime } from '../api/intake-deps';
+import { createIntakeOutbox } from '../db/intake-outbox';
+import { DEFAULT_DISPATCHER_OPTIONS, startIntakeDispatcher } from '../usecases/intake-dispatcher';
 import { startWorkerMetricsServer } from '../api/metrics-server';
 import { enableProcessMetrics } from '../metrics/instruments';
 import type { RulesRuntime } from './rules-runtime';
@@ -134,9 +137,19 @@ export async function runApi(
   const webhookSecret = await loadWebhookSecret(config.formWebhooks, deps.logger);
   const temporal = deps.temporal ?? createTemporalClient(config.temporal);
   const signatureProvider = deps.signatureProvider ?? createSignatureProvider(config.esign);
+  const dispatcher = startIntakeDispatcher(
+    {
+      outbox: createIntakeOutbox(deps.db),
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      logger: deps.logger.child({ component: 'intake-dispatcher' }),
+    },
+    { ...DEFAULT_DISPATCHER_OPTIONS, concurrency: config.intake.concurrency || DEFAULT_DISPATCHER_OPTIONS.concurrency },
+  );
   const app = createApp({
     db: deps.db,
     temporal,
+    intake: createIntakeRuntime(deps.db, config.intake, dispatcher),
     taskQueue: config.temporal.taskQueue,
     defaultTenant: config.tenant,
     rules: deps.rules,
@@ -170,6 +183,8 @@ export async function runApi(
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
+      // What is still pending stays in the outbox; the next start (or another API process) resumes it.
+      await dispatcher.stop();
       await temporal.connection.close();
     },
   };

@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'temporal_unavailable'
   | 'database_unavailable'
   | 'rules_unavailable'
+  /** Too much intake work is in flight: refused before anything was stored; retry after Retry-After. */
+  | 'overloaded'
   | 'internal';
 
 export class LeadflowError extends Error {
@@ -63,5 +65,6 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   temporal_unavailable: true,
   database_unavailable: true,
   rules_unavailable: true,
+  overloaded: true,
   internal: true,
 };

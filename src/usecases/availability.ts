@@ -62,3 +62,25 @@ export function isDeadlineExceeded(error: unknown): boolean {
   }
   return false;
 }
+
+const GRPC_CANCELLED = 1;
+
+/**
+ * A call to Temporal that ran out of time or was cancelled while the server may well be up: the
+ * deadline passed, the update call timed out (`WorkflowUpdateRPCTimeoutOrCancelledError`), or the
+ * call was cancelled. The work may still happen, so the answer is "retry with the same id", never
+ * "failed".
+ */
+export function isTemporalTimeout(error: unknown): boolean {
+  if (isDeadlineExceeded(error)) return true;
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
+    const candidate = current as { code?: unknown; name?: unknown; cause?: unknown };
+    if (candidate.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' || candidate.code === GRPC_CANCELLED) return true;
+    current = candidate.cause;
+  }
+  return false;
+}
+
+/** The 503 for a timed-out call to a workflow, saying what a retry does. */
+export const TIMED_OUT_MESSAGE =
+  'The workflow did not answer in time (the engine or its worker is busy or stopped); the change may still be applied. Retry with the same Idempotency-Key to apply it once and get its outcome.';

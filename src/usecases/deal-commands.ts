@@ -16,7 +16,7 @@ import { mayDecide } from '../../activities/approvals';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, type ConvertRequest } from '../../workflows/messages';
 import { formatMoney } from '../domain/money';
-import { isTemporalUnavailable } from './availability';
+import { isTemporalTimeout, isTemporalUnavailable, TIMED_OUT_MESSAGE } from './availability';
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { fileLoss } from './deal-loss';
 import type { Ruleset } from '../rules/ruleset';
@@ -68,6 +68,7 @@ export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(
     }
     if ((error as { name?: string }).name === 'WorkflowNotFoundError')
       throw new LeadflowError('conflict', `Workflow ${workflowId} is not running.`);
+    if (isTemporalTimeout(error)) throw new LeadflowError('temporal_unavailable', TIMED_OUT_MESSAGE, { cause: error });
     if (isTemporalUnavailable(error))
       throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', {
         cause: error,

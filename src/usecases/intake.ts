@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { LeadSubmission, LeadSource, SourceDetails, AttributeValue } from '../domain/lead';
-import { submitLead as submitLeadUpdate, type SubmissionReceipt } from '../../workflows/messages';
-import { leadJourney } from '../../workflows/leadJourney';
-import { isDeadlineExceeded, isTemporalUnavailable } from './availability';
-import { LeadflowError } from '../domain/errors';
+import type { SubmissionReceipt } from '../../workflows/messages';
+import { LeadflowError, retryableFor, type ErrorCode } from '../domain/errors';
+import type { Capture, IntakeOutbox } from '../db/intake-outbox';
 import { resolveLeadIdentity, type LeadLookup } from './lead-identity';
-import { updateFailureError } from './update-failure';
+import { handToJourney } from './journey-handoff';
+import type { IntakeDispatcher } from './intake-dispatcher';
+import type { Gate } from './intake-gate';
 
 /** A validated lead as it arrives at the API or the webhook. */
 export interface LeadInput {
@@ -33,26 +34,50 @@ export interface IntakeDeps {
   /** Finds a stored lead by email or external id (see resolveLeadIdentity). */
   lookup: LeadLookup;
   now: () => Date;
+  /** Where a submission is kept until its journey has stored it. */
+  outbox: IntakeOutbox;
+  /** Hands a fresh capture to its journey at once; without one, the next dispatcher round does. */
+  dispatcher?: Pick<IntakeDispatcher, 'handOver'>;
+  /** Bounds the captures that wait for their journey (`wait: 'stored'`). */
+  gate: Gate;
 }
 
+/**
+ * What a capture waits for before it answers: `accepted` (default) once the submission is in the
+ * outbox, `stored` until the journey has stored it (today's synchronous answer, at most `waitMs`).
+ */
+export type IntakeWait = 'accepted' | 'stored';
+
 export type IntakeResult =
-  | { status: 'created' | 'merged'; receipt: SubmissionReceipt }
-  /** The journey holds the submission but the write has not finished within the wait. */
-  | { status: 'accepted'; receipt: Pick<SubmissionReceipt, 'leadId' | 'journeyId'> };
+  | { status: 'created' | 'merged'; receipt: SubmissionReceipt; submissionId: string }
+  /** Captured (in the outbox) but not yet stored by the journey: it will be, see GET /api/captures/{id}. */
+  | { status: 'accepted'; receipt: Pick<SubmissionReceipt, 'leadId' | 'journeyId'>; submissionId: string };
 
 /**
- * Captures a lead: make sure the database can take the write → resolve its identity → hand the
- * submission to the lead's journey via update-with-start (creating the journey if needed) → wait
- * briefly for the journey to persist it. The submission id doubles as the Temporal update id, so
- * a retry that resumes the same submission (the id of its idempotency record, see
- * src/usecases/idempotency.ts) gets the same outcome, recorded once. A journey that could not
- * store the submission answers with the failing step's error (e.g. 409 for a constraint
- * violation), never with a 202 for a lead that will not appear.
+ * Captures a lead: make sure the database can take the write → resolve its identity → store the
+ * submission in the intake outbox (durable from here on) → answer, or, with `wait: 'stored'`, hand
+ * it to the journey and wait at most `waitMs` for the journey to store it. The submission id is the
+ * Temporal update id, so however often it is handed over (this request, the dispatcher, a retry
+ * with the same Idempotency-Key, whose record id is the submission id) it is recorded once.
+ *
+ * Once the outbox holds the submission, no answer says it was lost: a wait that runs out, or
+ * Temporal being down, answers `accepted` and the dispatcher finishes the hand-over. A journey that
+ * refuses the submission answers with its error (e.g. 409 for a constraint violation). The
+ * waiting path is bounded by the gate: beyond it, 503 `overloaded` before anything is stored.
  */
 export async function captureLead(
   deps: IntakeDeps,
   input: LeadInput,
-  options: { submissionId?: string; waitMs?: number; acceptMs?: number } = {},
+  options: { submissionId?: string; wait?: IntakeWait; waitMs?: number } = {},
+): Promise<IntakeResult> {
+  if (options.wait !== 'stored') return capture(deps, input, options);
+  return deps.gate.run(() => capture(deps, input, options));
+}
+
+async function capture(
+  deps: IntakeDeps,
+  input: LeadInput,
+  options: { submissionId?: string; wait?: IntakeWait; waitMs?: number },
 ): Promise<IntakeResult> {
   await deps.assertDatabaseReachable();
   const identity = await resolveLeadIdentity(deps.lookup, input.tenant, {
@@ -64,71 +89,64 @@ export async function captureLead(
     submissionId: options.submissionId ?? randomUUID(),
     receivedAt: deps.now().toISOString(),
   };
-  const startWorkflowOperation = new WithStartWorkflowOperation(leadJourney, {
-    workflowId: identity.journeyId,
-    taskQueue: deps.taskQueue,
-    args: [
-      {
-        leadId: identity.leadId,
-        tenant: identity.tenant,
-        email: identity.email ?? undefined,
-        externalId: identity.externalId ?? undefined,
-      },
-    ],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    memo: { leadId: identity.leadId },
+  // A resumed request (same Idempotency-Key) finds the first request's row and carries on with it.
+  const captured = await deps.outbox.enqueue({
+    submissionId: submission.submissionId,
+    tenant: identity.tenant,
+    leadId: identity.leadId,
+    journeyId: identity.journeyId,
+    submission,
   });
-  try {
-    // Fail fast (2 s) when Temporal itself is unreachable, rather than waiting out the accept deadline.
-    await deps.temporal.withDeadline(Date.now() + 2_000, () => deps.temporal.workflowService.getSystemInfo({}));
-    // An update is durable only once a worker has accepted it, so acceptance is bounded: without
-    // a running worker the caller gets a 503 and retries, instead of waiting forever.
-    const update = await deps.temporal.withDeadline(Date.now() + (options.acceptMs ?? 15_000), () =>
-      deps.temporal.workflow.startUpdateWithStart(submitLeadUpdate, {
-        args: [submission],
-        updateId: `submission-${submission.submissionId}`,
-        waitForStage: 'ACCEPTED',
-        startWorkflowOperation,
-      }),
+  const accepted: IntakeResult = {
+    status: 'accepted',
+    receipt: { leadId: captured.leadId, journeyId: captured.journeyId },
+    submissionId: captured.submissionId,
+  };
+  if (captured.state !== 'pending') return settledResult(captured);
+  if (options.wait !== 'stored') {
+    deps.dispatcher?.handOver(captured);
+    return accepted;
+  }
+  const waitMs = options.waitMs ?? 10_000;
+  // Leased while this request hands it over, so the dispatcher does not do the same meanwhile.
+  const claimedAt = deps.now();
+  await deps.outbox.claim(captured.submissionId, claimedAt, new Date(claimedAt.getTime() + 3 * waitMs));
+  const handoff = await handToJourney(deps, captured, waitMs);
+  switch (handoff.kind) {
+    case 'stored': {
+      const { created, submissions } = handoff.receipt;
+      await deps.outbox.stored(captured.submissionId, created ? 'created' : 'merged', submissions, deps.now());
+      return { status: created ? 'created' : 'merged', receipt: handoff.receipt, submissionId: captured.submissionId };
+    }
+    case 'refused':
+      await deps.outbox.failed(captured.submissionId, handoff.error.code, handoff.error.message, deps.now());
+      throw handoff.error;
+    case 'unsettled':
+      // Due again at once, with the reason on record; the dispatcher takes it from here.
+      await deps.outbox.retryAt(captured.submissionId, deps.now(), handoff.reason);
+      deps.dispatcher?.handOver(captured);
+      return accepted;
+  }
+}
+
+/** The answer of a submission the outbox has already settled (a retry with the same key). */
+function settledResult(captured: Capture): IntakeResult {
+  if (captured.state === 'failed') {
+    const code = (captured.outcome ?? 'conflict') as ErrorCode;
+    throw new LeadflowError(
+      code in retryableFor ? code : 'conflict',
+      captured.lastError ?? 'The journey refused the lead.',
     );
-    const receipt = await withTimeout(update.result(), options.waitMs ?? 10_000);
-    if (!receipt) return { status: 'accepted', receipt: { leadId: identity.leadId, journeyId: identity.journeyId } };
-    return { status: receipt.created ? 'created' : 'merged', receipt };
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw updateFailureError(error, 'conflict');
-    if (isDeadlineExceeded(error) && !(await isTemporalDown(deps.temporal))) {
-      throw new LeadflowError(
-        'temporal_unavailable',
-        'No leadflow worker accepted the submission in time (is a worker running?); the lead was not captured. Retry with the same Idempotency-Key.',
-        { cause: error },
-      );
-    }
-    if (isTemporalUnavailable(error)) {
-      throw new LeadflowError(
-        'temporal_unavailable',
-        'The workflow engine (Temporal) is unreachable; the lead was not captured. Retry shortly.',
-        { cause: error },
-      );
-    }
-    throw error;
   }
-}
-
-async function isTemporalDown(temporal: Client): Promise<boolean> {
-  try {
-    await temporal.withDeadline(Date.now() + 2_000, () => temporal.workflowService.getSystemInfo({}));
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const created = captured.outcome === 'created';
+  return {
+    status: created ? 'created' : 'merged',
+    receipt: {
+      leadId: captured.leadId,
+      journeyId: captured.journeyId,
+      created,
+      submissions: captured.submissions ?? 1,
+    },
+    submissionId: captured.submissionId,
+  };
 }

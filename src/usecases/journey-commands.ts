@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
-import { isDatabaseUnavailable, isTemporalUnavailable } from './availability';
+import { isDatabaseUnavailable, isTemporalTimeout, isTemporalUnavailable, TIMED_OUT_MESSAGE } from './availability';
 import { LeadflowError } from '../domain/errors';
 import { innermostMessage } from './update-failure';
 
@@ -37,6 +37,7 @@ export async function updateJourney<R, A extends [unknown, ...unknown[]]>(
     }
     if ((error as { name?: string }).name === 'WorkflowNotFoundError')
       throw new LeadflowError('conflict', `The journey of lead ${leadId} is not running.`);
+    if (isTemporalTimeout(error)) throw new LeadflowError('temporal_unavailable', TIMED_OUT_MESSAGE, { cause: error });
     if (isTemporalUnavailable(error))
       throw new LeadflowError('temporal_unavailable', 'The workflow engine (Temporal) is unreachable. Retry shortly.', {
         cause: error,

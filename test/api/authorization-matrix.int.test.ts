@@ -46,6 +46,8 @@ const SIGNED = row(401, 401, 401, 401, 401, 401, 401, 401); // no valid signatur
 const SIGNED_LINK = row(404, 404, 404, 404, 404, 404, 404, 404);
 const ANY_TOKEN = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
 const INTAKE = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
+/** Following a capture up: whoever may capture; another tenant finds no such capture. */
+const CAPTURE = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 404);
 const TENANT_READ = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 403, 'ok');
 const TENANT_WRITE = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 403, 'ok');
 const PUBLISH = row(401, 403, 403, 'ok', 'ok', 'ok', 403, 'ok');
@@ -82,6 +84,7 @@ const EXPECTED: Record<string, Row> = {
   'POST /u/{token}': SIGNED_LINK,
 
   'POST /api/leads': INTAKE,
+  'GET /api/captures/{submissionId}': CAPTURE,
   'GET /api/leads': TENANT_READ,
   'GET /api/leads/{id}': LEAD,
   'GET /api/leads/{id}/timeline': LEAD,
@@ -349,6 +352,13 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
           headers: bearer(tokens.repA),
         });
         return `/api/deals/${ids.dealId}/stakeholders/${created.body.id}`;
+      },
+      'GET /api/captures/{submissionId}': async () => {
+        const captured = await http(`${system.url}/api/leads?wait=accepted`, {
+          body: { email: `capture-${Math.random().toString(36).slice(2, 8)}@matrix.io`, source: 'ads' },
+          headers: bearer(tokens.revops),
+        });
+        return `/api/captures/${captured.body.submissionId}`;
       },
       'DELETE /api/products/{sku}': async () => `/api/products/${await throwawayProduct()}`,
       'DELETE /api/quotas/{quotaId}': async () => {

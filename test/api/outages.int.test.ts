@@ -24,7 +24,7 @@ afterEach(async () => {
 const lead = (email: string) => ({ email, source: 'content' });
 
 describe('when Temporal goes down', () => {
-  it('then intake answers 503 without losing stored data, and recovers when Temporal is back', async () => {
+  it('then intake still captures (202, kept in the outbox), loses nothing, and the journey starts when Temporal is back', async () => {
     const port = await findFreePort();
     const start = () =>
       startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
@@ -37,13 +37,16 @@ describe('when Temporal goes down', () => {
     expect(before.status).toBe(201);
 
     await server.stop();
-    const during = await http(`${system.url}/api/leads`, { body: lead('during@outage.io') });
-    expect(during.status).toBe(503);
-    expect(during.body.error).toMatchObject({
-      code: 'temporal_unavailable',
-      message: expect.stringContaining('Temporal'),
+    // Even a client that asked to wait for the journey gets the truth: captured, not yet stored.
+    const during = await http(`${system.url}/api/leads?wait=stored`, { body: lead('during@outage.io') });
+    expect(during.status).toBe(202);
+    expect(during.body).toMatchObject({ status: 'accepted', id: expect.stringMatching(/^ld_/) });
+    const followUp = during.headers.get('location')!;
+    expect(followUp).toBe(`/api/captures/${during.body.submissionId}`);
+    expect((await http(`${system.url}${followUp}`)).body).toMatchObject({
+      state: 'pending',
+      lastError: expect.any(String),
     });
-    expect(during.headers.get('retry-after')).toBe('5');
 
     const health = await http(`${system.url}/health`);
     expect(health.status).toBe(503);
@@ -55,11 +58,21 @@ describe('when Temporal goes down', () => {
     expect(await system.database.db.lead.count({ where: { email: 'during@outage.io' } })).toBe(0);
 
     server = await start();
+    // Stored by its journey: 201, or 200 when an earlier probe's capture (a 202 while the worker
+    // reconnected) created the lead first.
     const recovered = await eventually(
-      async () => (await http(`${system.url}/api/leads`, { body: lead('after@outage.io') })).status === 201,
+      async () =>
+        [200, 201].includes((await http(`${system.url}/api/leads`, { body: lead('after@outage.io') })).status),
+      60_000,
     );
     expect(recovered).toBe(true);
     expect((await http(`${system.url}/health`)).status).toBe(200);
+    // The capture made during the outage reached its journey: nothing was lost.
+    expect(await eventually(async () => (await http(`${system.url}${followUp}`)).body.state === 'stored', 60_000)).toBe(
+      true,
+    );
+    const storedDuring = await http(`${system.url}/api/leads/${during.body.id}`);
+    expect(storedDuring.body).toMatchObject({ email: 'during@outage.io', journey: { submissions: 1 } });
   });
 });
 

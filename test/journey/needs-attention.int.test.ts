@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intakeDeps } from '../../src/api/intake-deps';
+import { createIntakeRuntime, intakeDeps } from '../../src/api/intake-deps';
 import { captureLead, type LeadInput } from '../../src/usecases/intake';
 import { databaseLeadLookup } from '../../src/usecases/lead-identity';
 import * as desk from '../../workflows/dealMessages';
@@ -33,7 +33,12 @@ describe.each(providers)('a journey step that fails for good, on %s', (provider)
   });
   const deps = () =>
     intakeDeps(
-      { db: system.database.db, temporal: system.temporal, taskQueue: system.config.temporal.taskQueue },
+      {
+        db: system.database.db,
+        temporal: system.temporal,
+        taskQueue: system.config.temporal.taskQueue,
+        intake: createIntakeRuntime(system.database.db),
+      },
       'not captured.',
     );
 
@@ -52,9 +57,9 @@ describe.each(providers)('a journey step that fails for good, on %s', (provider)
         byEmail: null,
       }),
     };
-    const failure = await captureLead(racing, lead({ externalId: 'crm-race-1', email: 'rosalind@race.io' })).catch(
-      (error: unknown) => error,
-    );
+    const failure = await captureLead(racing, lead({ externalId: 'crm-race-1', email: 'rosalind@race.io' }), {
+      wait: 'stored',
+    }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'conflict' });
     expect((failure as Error).message).toMatch(/unique constraint failed/i);
 
@@ -102,7 +107,10 @@ describe.each(providers)('a journey step that fails for good, on %s', (provider)
       },
     });
     // ... and the submission of another person that reused the key, as the old intake sent it.
-    const result = await captureLead(deps(), lead({ email: 'second@stuck.io' }), { submissionId: 'legacy-key-1' });
+    const result = await captureLead(deps(), lead({ email: 'second@stuck.io' }), {
+      submissionId: 'legacy-key-1',
+      wait: 'stored',
+    });
     expect(result.status).toBe('created');
     const shown = await http(`${system.url}/api/leads/${result.receipt.leadId}`);
     expect(shown.body).toMatchObject({

@@ -3,6 +3,8 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'src/cli/bin.js');
+/** As in test/support/system.ts: the suites read a lead right after capturing it, as `?wait=stored` clients do. */
+const CAPTURE_WAITS = { LEADFLOW_INTAKE_WAIT: 'stored' };
 
 export interface Finished {
   code: number;
@@ -16,7 +18,7 @@ export function runLeadflow(args: string[], env: Record<string, string>): Promis
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, ...env } },
+      { cwd: ROOT, env: { ...process.env, ...CAPTURE_WAITS, ...env } },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
       },
@@ -40,7 +42,7 @@ export function startLeadflow(args: string[], env: Record<string, string>): Runn
   let output = '';
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...CAPTURE_WAITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

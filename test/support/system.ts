@@ -30,6 +30,9 @@ export interface TestSystem {
   revopsToken: string;
   /** A person of the system's tenant (their Rep row upserted) with a fresh API token; returns the secret. */
   personToken(email: string, role: PersonRole, extra?: PersonExtra): Promise<string>;
+  /** Stops the worker (journeys then wait: Temporal holds their tasks) and starts it again. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export interface TestSystemOptions {
   watchRules?: boolean;
   /** Run on this database instead of a fresh one (a "restart"); the caller drops it, `stop()` does not. */
   database?: TestDatabase;
+  /** Start the worker (default true); without it, `startWorker()` starts it later. */
+  worker?: boolean;
 }
 
 /**
@@ -63,6 +68,9 @@ export async function startTestSystem(
     // on the shared dev server.
     LEADFLOW_TENANT: `t-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'silent',
+    // Most suites read a lead right after capturing it, so they capture as `?wait=stored` clients
+    // do; the acknowledge-first default is tested on its own (test/api/intake-outbox.int.test.ts).
+    LEADFLOW_INTAKE_WAIT: 'stored',
     ...env,
   });
   const logger = createLogger(config.logLevel);
@@ -71,11 +79,18 @@ export async function startTestSystem(
   started.push(rules);
   const mail = await startMail(config, logger);
   started.push(mail);
-  started.push(
-    await runWorker(config, { db: database.db, registry: rules.registry, mail }, logger, {
+  let worker: Stoppable | undefined;
+  const startWorker = async () => {
+    worker ??= await runWorker(config, { db: database.db, registry: rules.registry, mail }, logger, {
       workflowBundle: { codePath: inject('workflowBundlePath') },
-    }),
-  );
+    });
+  };
+  const stopWorker = async () => {
+    await worker?.stop();
+    worker = undefined;
+  };
+  if (options.worker ?? true) await startWorker();
+  started.push({ name: 'worker', stop: stopWorker });
   const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink });
   started.push(api);
   const revopsToken = await createPersonToken(database.db, config.tenant, 'revops@leadflow.test', 'revops', {
@@ -90,6 +105,8 @@ export async function startTestSystem(
     temporal: api.temporal,
     mailbox: mail.sink,
     personToken: (email, role, extra) => createPersonToken(database.db, config.tenant, email, role, extra),
+    startWorker,
+    stopWorker,
     async stop() {
       defaultTokens.delete(new URL(api.url).origin);
       for (const part of started.reverse()) await part.stop();

@@ -1,8 +1,11 @@
 import {
+  CaptureQuerySchema,
+  CaptureStatusSchema,
   LeadIdSchema,
   LeadInputSchema,
   LeadListQuerySchema,
   LeadResponseSchema,
+  SubmissionIdSchema,
   SubmissionResponseSchema,
 } from '../schemas';
 import { CadenceViewSchema, LeadListResponseSchema, ScoreBreakdownSchema, SlaClockSchema } from './workspace-shapes';
@@ -16,6 +19,11 @@ export const leadIdParam = pathParam(
 
 const INTAKE_422 =
   'The idempotency key (or delivery id) was already used for a different request (`idempotency_key_reused`); nothing was done. Use a new key.';
+
+const CAPTURED_202 =
+  'Captured for good (stored in the intake outbox) but not yet stored by the journey: the default answer, or a `?wait=stored` whose wait ran out. The journey starts and stores it as soon as Temporal and a worker can, even after restarts. `Location` and `submissionId` lead to `GET /api/captures/{submissionId}`; a retry with the same key gets the settled 201/200 once there is one.';
+const INTAKE_503 =
+  'Nothing was captured: the database is unreachable (`database_unavailable`), or too many `?wait=stored` captures are in flight (`overloaded`); retry after `Retry-After` seconds. (Temporal being down is not a 503: the capture is kept and answered 202.)';
 
 export const leadPaths = {
   '/api/leads': {
@@ -32,6 +40,7 @@ export const leadPaths = {
             'Makes retries safe (IETF Idempotency-Key draft): the same key with the same body replays the first answer (same status and body, `Idempotent-Replayed: true`); with a different body it is a 422 `idempotency_key_reused` and nothing is stored; while the first request is still being processed, a 409 `idempotency_key_in_use`. Keys are per tenant and caller and last 24 hours.',
           schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
         },
+        ...queryParams(CaptureQuerySchema),
       ],
       requestBody: leadInputBody(),
       responses: {
@@ -44,8 +53,7 @@ export const leadPaths = {
           content: json(SubmissionResponseSchema),
         },
         '202': {
-          description:
-            'The journey holds the submission; it will be stored as soon as possible (a retry with the same Idempotency-Key gets the settled answer).',
+          description: CAPTURED_202,
           content: json(SubmissionResponseSchema),
         },
         '422': errorResponse(INTAKE_422),
@@ -56,7 +64,7 @@ export const leadPaths = {
             'The email and the external id belong to two different leads, or contradict the identifiers on record, or the database refused the lead (`conflict`); nothing was merged. Or the first request with this Idempotency-Key is still being processed (`idempotency_key_in_use`): retry after `Retry-After` seconds.',
           ],
           '413',
-          ['503', 'Temporal or the database is unreachable; nothing was captured.'],
+          ['503', INTAKE_503],
         ),
       },
     },
@@ -107,6 +115,28 @@ export const leadPaths = {
       },
     },
   },
+  '/api/captures/{submissionId}': {
+    get: {
+      operationId: 'getCapture',
+      tags: ['leads'],
+      summary: 'What became of a capture (follow-up of a 202): pending, stored by its journey, or refused',
+      parameters: [
+        pathParam(
+          'submissionId',
+          SubmissionIdSchema,
+          "The `submissionId` of the capture answer (a UUID). Another form, or another tenant's capture, is a 404.",
+        ),
+      ],
+      responses: {
+        '200': {
+          description:
+            'The capture: `pending` (it reaches its journey as soon as Temporal and a worker can), `stored` (`lead` names the lead), or `failed` (`error` says why).',
+          content: json(CaptureStatusSchema),
+        },
+        ...errors(['404', 'No such capture in your tenant.'], ['503', 'The database is unreachable.']),
+      },
+    },
+  },
   '/api/webhooks/forms': {
     post: {
       operationId: 'captureFormWebhook',
@@ -121,6 +151,7 @@ export const leadPaths = {
           description: "Source channel of this form (default `content`, or the form's `source` field).",
           schema: { type: 'string' },
         },
+        ...queryParams(CaptureQuerySchema),
         {
           name: 'X-Webhook-Id',
           in: 'header',
@@ -159,10 +190,7 @@ export const leadPaths = {
           description: 'The submission was merged into the existing journey.',
           content: json(SubmissionResponseSchema),
         },
-        '202': {
-          description: 'The journey holds the submission; it will be stored as soon as possible.',
-          content: json(SubmissionResponseSchema),
-        },
+        '202': { description: CAPTURED_202, content: json(SubmissionResponseSchema) },
         '422': errorResponse(INTAKE_422),
         ...errors(
           ['400', 'The submission is not a valid lead (field-level messages), or the delivery id is malformed.'],
@@ -172,7 +200,7 @@ export const leadPaths = {
             'The identifiers contradict the leads on record, or the database refused the lead (`conflict`); or the first delivery with this id is still being processed (`idempotency_key_in_use`).',
           ],
           '413',
-          ['503', 'Temporal or the database is unreachable; redeliver.'],
+          ['503', INTAKE_503],
         ),
       },
     },

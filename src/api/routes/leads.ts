@@ -2,12 +2,13 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import { createIdempotencyStore } from '../../db/idempotency-store';
-import { captureAnswer, intakeDeps } from '../intake-deps';
+import { captureAnswer, captureLocation, intakeDeps, type IntakeRuntime } from '../intake-deps';
 import { answerIdempotently, sendOutcome } from '../idempotency';
 import { viewLead } from '../../usecases/lead-view';
 import { listLeads } from '../../usecases/lead-list';
 import { LeadflowError } from '../../domain/errors';
-import { LeadIdSchema, LeadInputSchema, LeadListQuerySchema } from '../schemas';
+import { CaptureQuerySchema, LeadIdSchema, LeadInputSchema, LeadListQuerySchema, SubmissionIdSchema } from '../schemas';
+import { viewCapture } from '../../usecases/capture-view';
 import { fieldErrors } from '../errors';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
@@ -21,9 +22,11 @@ export interface LeadRoutesDeps {
   now?: () => Date;
   /** The rules registry: a score's items need the rules version that scored it. */
   rules?: { registry: RuleRegistry };
+  /** The intake outbox, its dispatcher and the load gate (one per API process). */
+  intake: IntakeRuntime;
 }
 
-/** POST /api/leads and GET /api/leads/:id. Handlers parse, call one use-case, map the result. */
+/** Lead capture, its follow-up, and reading leads. Handlers parse, call one use-case, map the result. */
 export function leadRoutes(deps: LeadRoutesDeps): Router {
   const router = Router();
   const idempotency = createIdempotencyStore(deps.db);
@@ -35,16 +38,28 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
         details: fieldErrors(parsed.error),
       });
     // The access check has made sure a `tenant` in the body is the token's.
+    const query = CaptureQuerySchema.safeParse(req.query);
+    if (!query.success)
+      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
+        details: fieldErrors(query.error),
+      });
     const { tenant: _sameTenant, ...lead } = parsed.data;
     const input = { ...lead, tenant: requireActor(req).tenant };
+    const wait = query.data.wait ?? deps.intake.defaultWait;
     const outcome = await answerIdempotently(
       req,
       { store: idempotency, tenant: input.tenant, channel: 'api', body: input },
       (submissionId) =>
-        captureAnswer(intakeDeps(deps, 'the lead was not captured. Retry shortly.'), input, { submissionId }),
+        captureAnswer(intakeDeps(deps, 'the lead was not captured. Retry shortly.'), input, { submissionId, wait }),
     );
-    const { id } = outcome.body as { id: string };
-    sendOutcome(res, outcome, { Location: `/api/leads/${id}` });
+    const location = captureLocation(outcome.body);
+    sendOutcome(res, outcome, location ? { Location: location } : {});
+  });
+
+  router.get('/api/captures/:submissionId', async (req, res) => {
+    const id = SubmissionIdSchema.safeParse(req.params.submissionId);
+    if (!id.success) throw new LeadflowError('not_found', `No capture with id ${req.params.submissionId}.`);
+    res.json(await viewCapture(deps.db, requireActor(req).tenant, id.data));
   });
 
   router.get('/api/leads', async (req, res) => {

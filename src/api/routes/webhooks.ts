@@ -6,11 +6,11 @@ import type { Db } from '../../db/client';
 import { LEAD_SOURCES } from '../../domain/lead';
 import { languageFromAcceptLanguage } from '../../domain/languages';
 import { createIdempotencyStore } from '../../db/idempotency-store';
-import { captureAnswer, intakeDeps } from '../intake-deps';
+import { captureAnswer, captureLocation, intakeDeps, type IntakeRuntime } from '../intake-deps';
 import { answerIdempotently, sendOutcome } from '../idempotency';
 import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
-import { LeadInputSchema } from '../schemas';
+import { CaptureQuerySchema, LeadInputSchema } from '../schemas';
 
 export interface WebhookRoutesDeps {
   db: Db;
@@ -19,6 +19,7 @@ export interface WebhookRoutesDeps {
   defaultTenant: string;
   signing: FormWebhookSigning;
   now?: () => Date;
+  intake: IntakeRuntime;
 }
 
 /** How deliveries are authenticated: the shared secret, and whether unsigned ones are let in. */
@@ -57,7 +58,10 @@ const ATTRIBUTE_FIELDS: Record<string, string[]> = {
 };
 
 const FormQuerySchema = z
-  .object({ source: z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` }).optional() })
+  .object({
+    source: z.enum(LEAD_SOURCES, { error: `must be one of: ${LEAD_SOURCES.join(', ')}` }).optional(),
+    wait: CaptureQuerySchema.shape.wait,
+  })
   .strict();
 
 /**
@@ -94,9 +98,11 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
         (submissionId) =>
           captureAnswer(intakeDeps(deps, 'the submission was not captured. Redeliver shortly.'), input, {
             submissionId,
+            wait: query.data.wait ?? deps.intake.defaultWait,
           }),
       );
-      sendOutcome(res, outcome);
+      const location = captureLocation(outcome.body);
+      sendOutcome(res, outcome, location ? { Location: location } : {});
     },
   );
   return router;

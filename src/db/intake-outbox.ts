@@ -1,0 +1,139 @@
+/**
+ * Lead intake's outbox: one row per accepted submission, written before the API answers, kept
+ * until the lead's journey has stored it (or refused it for good). The dispatcher
+ * (src/usecases/intake-dispatcher.ts) takes due rows under a lease, so two API processes never
+ * hand the same row over at once, and a crashed process's lease runs out.
+ */
+import type { LeadSubmission } from '../domain/lead';
+import type { Db, Prisma } from './client';
+
+export type CaptureState = 'pending' | 'stored' | 'failed';
+
+/** A submission in the outbox, as intake and the dispatcher see it. */
+export interface Capture {
+  submissionId: string;
+  tenant: string;
+  leadId: string;
+  journeyId: string;
+  submission: LeadSubmission;
+  state: CaptureState;
+  attempts: number;
+  nextAttemptAt: Date;
+  /** stored: created | merged; failed: the error code the journey refused it with. */
+  outcome: string | null;
+  submissions: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  settledAt: Date | null;
+}
+
+export interface IntakeOutbox {
+  /** Stores the submission unless its id is already there; returns the row as it now stands. */
+  enqueue(capture: Pick<Capture, 'submissionId' | 'tenant' | 'leadId' | 'journeyId' | 'submission'>): Promise<Capture>;
+  find(submissionId: string): Promise<Capture | null>;
+  /** Leases up to `limit` pending rows due by `now` (oldest first) until `leaseUntil`. */
+  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<Capture[]>;
+  /** Leases one row (for a handover right after its request); false when another holds it or it is settled. */
+  claim(submissionId: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  stored(submissionId: string, outcome: 'created' | 'merged', submissions: number, at: Date): Promise<void>;
+  failed(submissionId: string, code: string, message: string, at: Date): Promise<void>;
+  /** Releases the lease and counts the attempt; the dispatcher tries again from `at`. */
+  retryAt(submissionId: string, at: Date, message: string): Promise<void>;
+  /** How many rows wait for their journey (a gauge for operators and the tests). */
+  pendingCount(): Promise<number>;
+}
+
+type Row = NonNullable<Awaited<ReturnType<Db['intakeSubmission']['findUnique']>>>;
+
+function toCapture(row: Row): Capture {
+  return {
+    submissionId: row.id,
+    tenant: row.tenant,
+    leadId: row.leadId,
+    journeyId: row.journeyId,
+    submission: row.submission as unknown as LeadSubmission,
+    state: row.state as CaptureState,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    outcome: row.outcome,
+    submissions: row.submissions,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    settledAt: row.settledAt,
+  };
+}
+
+const free = (now: Date) => ({ OR: [{ leasedUntil: null }, { leasedUntil: { lte: now } }] });
+
+export function createIntakeOutbox(db: Db): IntakeOutbox {
+  const outbox: IntakeOutbox = {
+    async enqueue(capture) {
+      try {
+        const row = await db.intakeSubmission.create({
+          data: {
+            id: capture.submissionId,
+            tenant: capture.tenant,
+            leadId: capture.leadId,
+            journeyId: capture.journeyId,
+            submission: capture.submission as unknown as Prisma.InputJsonValue,
+          },
+        });
+        return toCapture(row);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'P2002') throw error;
+      }
+      // A resumed request (same Idempotency-Key): the first one's row, whatever became of it.
+      return toCapture(await db.intakeSubmission.findUniqueOrThrow({ where: { id: capture.submissionId } }));
+    },
+
+    async find(submissionId) {
+      const row = await db.intakeSubmission.findUnique({ where: { id: submissionId } });
+      return row ? toCapture(row) : null;
+    },
+
+    async claimDue(now, leaseUntil, limit) {
+      const due = await db.intakeSubmission.findMany({
+        where: { state: 'pending', nextAttemptAt: { lte: now }, ...free(now) },
+        orderBy: { nextAttemptAt: 'asc' },
+        take: limit,
+      });
+      const claimed: Capture[] = [];
+      for (const row of due) if (await outbox.claim(row.id, now, leaseUntil)) claimed.push(toCapture(row));
+      return claimed;
+    },
+
+    async claim(submissionId, now, leaseUntil) {
+      const { count } = await db.intakeSubmission.updateMany({
+        where: { id: submissionId, state: 'pending', ...free(now) },
+        data: { leasedUntil: leaseUntil },
+      });
+      return count === 1;
+    },
+
+    async stored(submissionId, outcome, submissions, at) {
+      await db.intakeSubmission.update({
+        where: { id: submissionId },
+        data: { state: 'stored', outcome, submissions, leasedUntil: null, lastError: null, settledAt: at },
+      });
+    },
+
+    async failed(submissionId, code, message, at) {
+      await db.intakeSubmission.update({
+        where: { id: submissionId },
+        data: { state: 'failed', outcome: code, lastError: message, leasedUntil: null, settledAt: at },
+      });
+    },
+
+    async retryAt(submissionId, at, message) {
+      await db.intakeSubmission.updateMany({
+        where: { id: submissionId, state: 'pending' },
+        data: { leasedUntil: null, nextAttemptAt: at, lastError: message, attempts: { increment: 1 } },
+      });
+    },
+
+    async pendingCount() {
+      return db.intakeSubmission.count({ where: { state: 'pending' } });
+    },
+  };
+  return outbox;
+}
