@@ -21,6 +21,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   temporal_unavailable: 503,
   database_unavailable: 503,
   rules_unavailable: 503,
+  mail_unavailable: 503,
   internal: 500,
 };
 

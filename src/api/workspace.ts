@@ -20,6 +20,7 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/approvals\/[^/]+$/,
   /^\/renewals\/?$/,
   /^\/analytics\/?$/,
+  /^\/set-password\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>

@@ -135,7 +135,7 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     if (mode !== 'worker') {
       await ensureWorkspaceBuilt(logger);
       const api = await shutdown.add(
-        await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider }),
+        await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider, mail }),
       );
       esign?.deliverWebhooksTo(api.url);
       printWhereToLook(

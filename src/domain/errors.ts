@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'temporal_unavailable'
   | 'database_unavailable'
   | 'rules_unavailable'
+  /** The mail server (SMTP_URL, or the embedded one) did not take an email leadflow had to send now. */
+  | 'mail_unavailable'
   | 'internal';
 
 export class LeadflowError extends Error {
@@ -63,5 +65,6 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   temporal_unavailable: true,
   database_unavailable: true,
   rules_unavailable: true,
+  mail_unavailable: true,
   internal: true,
 };

@@ -76,7 +76,7 @@ export async function startTestSystem(
       workflowBundle: { codePath: inject('workflowBundlePath') },
     }),
   );
-  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink });
+  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink, mail });
   started.push(api);
   const revopsToken = await createPersonToken(database.db, config.tenant, 'revops@leadflow.test', 'revops', {
     label: 'test default',
