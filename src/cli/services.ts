@@ -179,7 +179,7 @@ export async function runApi(
 }
 
 /** The mailer of a `leadflow api` process: SMTP_URL, or the embedded mail server `leadflow worker` runs on this machine. */
-function accountMailer(config: Config): { mailer: Mailer; from: string } {
+export function accountMailer(config: Config): { mailer: Mailer; from: string } {
   const mail = config.mail;
   if (mail.mode === 'external') return { mailer: createSmtpMailer(mail.smtp), from: mail.from };
   return { mailer: createSmtpMailer({ host: mail.host, port: mail.port, secure: false }), from: mail.from };
