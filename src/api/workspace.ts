@@ -21,6 +21,7 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/renewals\/?$/,
   /^\/analytics\/?$/,
   /^\/set-password\/?$/,
+  /^\/people\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>
