@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, cspViolations, launchChromium } from './browser';
+import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const STAGES = ['lead', 'mql', 'sql', 'opportunity', 'won'] as const;
@@ -59,8 +59,7 @@ describe.skipIf(!chromiumAvailable)('analytics dashboard', () => {
   async function open(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${system.url}/analytics?from=${period.from}&to=${period.to}&grain=day`);
-    await page.fill('#token', system.revopsToken);
-    await page.click('#signin button');
+    await signInWithToken(page, system.revopsToken);
     await page.locator('#volume-tiles').waitFor();
     return page;
   }
