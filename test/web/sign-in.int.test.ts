@@ -99,7 +99,7 @@ describe.skipIf(!chromiumAvailable)('signing in with a password', () => {
 
     // Switching the language in the workspace saves it to Mei: her emails and next sign-ins follow it.
     await page.selectOption('#language', 'en');
-    await expect.poll(() => page.locator('#whoami').textContent()).toBe('Mei Lin (Sales manager)');
+    await expect.poll(() => page.locator('#whoami').textContent()).toBe('Mei Lin (manager)');
     await expect
       .poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session!) })).body.language)
       .toBe('en');
