@@ -109,8 +109,8 @@ describe.skipIf(!chromiumAvailable)('signing in with a password', () => {
       .toBe('zh-CN');
 
     await page.getByRole('button', { name: '退出登录' }).click();
-    // Signed out, the page follows this English browser again: no person, no explicit choice here.
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to leadflow');
+    // Signed out, the language chosen explicitly in this browser stays (over the browser's English).
+    await expect.poll(() => page.locator('h1').textContent()).toBe('登录 leadflow');
     await expect.poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session!) })).status).toBe(401);
     expect(refused).toEqual([]);
     await context.close();
