@@ -94,24 +94,24 @@ describe.skipIf(!chromiumAvailable)('signing in with a password', () => {
     await expect.poll(() => page.locator('#whoami').textContent()).toBe('Mei Lin（销售经理）');
     expect(await page.getByRole('navigation').textContent()).toContain('我的工作');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
-    const session = await page.evaluate(() => localStorage.getItem('leadflow.token'));
-    expect((await http(`${system.url}/api/me`, { headers: bearer(session!) })).body.email).toBe(MANAGER);
+    const session = String(await page.evaluate('localStorage.getItem("leadflow.token")'));
+    expect((await http(`${system.url}/api/me`, { headers: bearer(session) })).body.email).toBe(MANAGER);
 
     // Switching the language in the workspace saves it to Mei: her emails and next sign-ins follow it.
     await page.selectOption('#language', 'en');
     await expect.poll(() => page.locator('#whoami').textContent()).toBe('Mei Lin (manager)');
     await expect
-      .poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session!) })).body.language)
+      .poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session) })).body.language)
       .toBe('en');
     await page.selectOption('#language', 'zh-CN');
     await expect
-      .poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session!) })).body.language)
+      .poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session) })).body.language)
       .toBe('zh-CN');
 
     await page.getByRole('button', { name: '退出登录' }).click();
     // Signed out, the language chosen explicitly in this browser stays (over the browser's English).
     await expect.poll(() => page.locator('h1').textContent()).toBe('登录 leadflow');
-    await expect.poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session!) })).status).toBe(401);
+    await expect.poll(async () => (await http(`${system.url}/api/me`, { headers: bearer(session) })).status).toBe(401);
     expect(refused).toEqual([]);
     await context.close();
   }, 120_000);
