@@ -43,11 +43,17 @@ const LinkTokenSchema = z
   .string({ error: 'must be the token from the emailed link' })
   .regex(/^lf_[A-Za-z0-9_-]{43}$/, 'must be the token from the emailed link (the part after "#")');
 
+/** Any text up to an email's length: an unknown or malformed email gets the same answer as a wrong password. */
+const SignInEmailSchema = z
+  .string({ error: 'must be your email address' })
+  .min(1, 'must be your email address')
+  .max(254, 'must be at most 254 characters');
+
 export const SignInSchema = z.strictObject({
-  email: EmailSchema,
+  email: SignInEmailSchema,
   password: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(MAX_PASSWORD_LENGTH),
 });
-export const PasswordResetSchema = z.strictObject({ email: EmailSchema });
+export const PasswordResetSchema = z.strictObject({ email: SignInEmailSchema });
 export const LinkLookupSchema = z.strictObject({ token: LinkTokenSchema });
 export const SetPasswordSchema = z.strictObject({ token: LinkTokenSchema, password: PasswordSchema });
 export const MeUpdateSchema = z.strictObject({
