@@ -96,6 +96,25 @@ export const POLICIES: Record<string, Policy> = {
   'PUT /api/reps/{email}': write(),
 
   'GET /api/me': { access: 'token', scope: 'any' },
+  'PATCH /api/me': { access: 'token', scope: 'any', roles: PEOPLE, what: 'Saving your language' },
+
+  // Getting in with a password (src/usecases/accounts.ts): the way in cannot need a token. Sign-in
+  // and "forgot password" are rate-limited per address and per email (src/api/abuse/sign-in-limits.ts).
+  'POST /api/auth/sessions': {
+    access: 'public',
+    why: 'signing in with email and password is how a person gets a token',
+  },
+  'DELETE /api/auth/sessions/current': { access: 'token', scope: 'any', what: 'Signing out' },
+  'POST /api/auth/password-resets': {
+    access: 'public',
+    why: '"forgot password" is for people who cannot sign in; it answers 202 whether or not the email is known',
+  },
+  'POST /api/auth/links/lookup': {
+    access: 'public',
+    why: "the emailed one-time link's secret is the credential; it says only whose link it is",
+  },
+  'POST /api/auth/password': { access: 'public', why: "the emailed one-time link's secret is the credential" },
+  'POST /api/people/{email}/invitation': admin('Inviting a person to choose a password'),
   // A person manages their own tokens; revops manages everyone's.
   'POST /api/people/{email}/tokens': write({ kind: 'person', param: 'email', need: 'write' }),
   'GET /api/people/{email}/tokens': read({ kind: 'person', param: 'email', need: 'write' }),

@@ -15,6 +15,8 @@ import { journeyRoutes } from './routes/journey';
 import { keepRawBody, webhookRoutes, type FormWebhookSigning } from './routes/webhooks';
 import { repRoutes } from './routes/reps';
 import { peopleRoutes } from './routes/people';
+import { authRoutes } from './routes/auth';
+import type { AccountMail } from '../usecases/accounts';
 import { auditRoutes } from './routes/audit';
 import { dealRoutes } from './routes/deals';
 import { meetingRoutes } from './routes/meetings';
@@ -73,6 +75,8 @@ export interface AppDeps {
   temporalUiUrl?: string | null;
   /** Verifies the unsubscribe links in emails (src/cli/link-secret.ts); the worker signs with the same secret. */
   linkSecret: string;
+  /** How invitations and password-reset links are emailed (the system's SMTP mailer and LEADFLOW_PUBLIC_URL). */
+  accountMail: AccountMail;
   /** LEADFLOW_REPORTING_ZONE: the analytics reports' zone; unset or null: escalation.yaml's default calendar's. */
   reportingZone?: string | null;
 }
@@ -143,6 +147,15 @@ export function createApp(appDeps: AppDeps): Express {
     }),
   );
   app.use(repRoutes({ db: deps.db, defaultTenant: deps.defaultTenant, rules: { registry: deps.rules.registry } }));
+  app.use(
+    authRoutes({
+      db: deps.db,
+      defaultTenant: deps.defaultTenant,
+      mail: deps.accountMail,
+      logger: deps.logger,
+      now: deps.now,
+    }),
+  );
   app.use(peopleRoutes({ db: deps.db, now: deps.now }));
   app.use(auditRoutes({ db: deps.db }));
   app.use(timelineRoutes({ db: deps.db }));

@@ -12,6 +12,7 @@ import { journeyPaths } from './openapi/journey';
 import { leadPaths } from './openapi/leads';
 import { materialPaths } from './openapi/materials';
 import { peoplePaths, securitySchemes } from './openapi/people';
+import { authPaths, authTag } from './openapi/auth';
 import { quotePaths } from './openapi/quotes';
 import { repPaths } from './openapi/reps';
 import { revenueDataPaths } from './openapi/revenue-data';
@@ -32,6 +33,7 @@ const tags = [
   { name: 'rules', description: 'The active RevOps rules, their validation and stored versions.' },
   { name: 'reps', description: 'The sales rep roster routing assigns to.' },
   { name: 'people', description: "Who is calling, and people's API tokens (Authorization: Bearer lf_…)." },
+  authTag,
   { name: 'audit', description: 'The audit trail: who did what, when and why.' },
   {
     name: 'deals',
@@ -109,6 +111,7 @@ export function openApiDocument(serverUrl?: string) {
       ...rulesPaths,
       ...repPaths,
       ...peoplePaths,
+      ...authPaths,
       ...auditPaths,
       ...accountPaths,
       ...materialPaths,

@@ -20,6 +20,8 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/approvals\/[^/]+$/,
   /^\/renewals\/?$/,
   /^\/analytics\/?$/,
+  /^\/set-password\/?$/,
+  /^\/people\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>

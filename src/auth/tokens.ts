@@ -12,7 +12,7 @@ import { effectiveScopes, formatScopes, parseScopes, INTEGRATION_SCOPES, ROLE_SC
 import { generateTokenSecret, hashTokenSecret, isTokenShaped, tokenPrefix } from './token-secret';
 
 /** Who asks: an authenticated person (checked: themself or revops), or the operator at the console. */
-export type TokenCaller = Actor | { system: 'cli' | 'bootstrap' };
+export type TokenCaller = Actor | { system: 'cli' | 'bootstrap' } | { signIn: string };
 
 /** lastUsedAt is written at most this often per token, so reads do not become writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -159,13 +159,62 @@ export async function listIntegrationTokens(
 
 interface CreateTokenInput {
   tenant: string;
-  kind: 'person' | 'integration';
+  kind: 'person' | 'integration' | 'session';
   personEmail: string;
   label: string;
   scopes: readonly Scope[];
   expiresInDays?: number | null;
   by: TokenCaller;
   now: Date;
+}
+
+/**
+ * A workspace session after a password sign-in: a token row of kind `session`, labelled "session",
+ * that expires after `hours`. It carries everything the person's role allows, is not listed with
+ * the person's API tokens, and stops working when the person is deactivated, like any token.
+ */
+export async function issueSession(
+  db: Db,
+  input: { tenant: string; personEmail: string; hours: number; now: Date },
+): Promise<IssuedToken> {
+  return createToken(db, {
+    tenant: input.tenant,
+    kind: 'session',
+    personEmail: input.personEmail,
+    label: 'session',
+    scopes: [],
+    expiresInDays: input.hours / 24,
+    by: { signIn: input.personEmail },
+    now: input.now,
+  });
+}
+
+/** Whether the token is a password sign-in's session (not an API token). */
+export async function isSessionToken(db: Db, tokenId: string): Promise<boolean> {
+  const row = await db.apiToken.findUnique({ where: { id: tokenId }, select: { kind: true } });
+  return row?.kind === 'session';
+}
+
+/**
+ * Ends sessions of a person: all of them, or all but `keep`. API tokens stay. Returns how many ended.
+ * Written to the audit trail by the caller (sign-out, a password set through a link).
+ */
+export async function revokeSessions(
+  db: Pick<Db, 'apiToken'>,
+  input: { tenant: string; personEmail: string; only?: string; keep?: string; now: Date },
+): Promise<number> {
+  const { count } = await db.apiToken.updateMany({
+    where: {
+      tenant: input.tenant,
+      kind: 'session',
+      personEmail: input.personEmail,
+      revokedAt: null,
+      ...(input.only ? { id: input.only } : {}),
+      ...(input.keep ? { NOT: { id: input.keep } } : {}),
+    },
+    data: { revokedAt: input.now },
+  });
+  return count;
 }
 
 async function createToken(db: Db, input: CreateTokenInput): Promise<IssuedToken> {
@@ -213,7 +262,7 @@ async function createToken(db: Db, input: CreateTokenInput): Promise<IssuedToken
     prefix: row.prefix,
     label: row.label,
     personEmail: row.personEmail,
-    kind: input.kind,
+    kind: input.kind === 'integration' ? 'integration' : 'person',
     scopes: [...input.scopes],
     expiresAt: row.expiresAt?.toISOString() ?? null,
   };
@@ -396,11 +445,11 @@ function assertSelfOrRevops(by: TokenCaller, personEmail: string, what: string):
 }
 
 function callerName(by: TokenCaller): string {
-  return 'email' in by ? by.email : 'system';
+  return 'email' in by ? by.email : 'signIn' in by ? by.signIn : 'system';
 }
 
 function via(by: TokenCaller): { via?: string } {
-  return 'email' in by ? {} : { via: by.system };
+  return 'email' in by ? {} : 'signIn' in by ? { via: 'password sign-in' } : { via: by.system };
 }
 
 function noSuchPerson(tenant: string, email: string): LeadflowError {

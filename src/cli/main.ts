@@ -135,7 +135,7 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     if (mode !== 'worker') {
       await ensureWorkspaceBuilt(logger);
       const api = await shutdown.add(
-        await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider }),
+        await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider, mail }),
       );
       esign?.deliverWebhooksTo(api.url);
       printWhereToLook(
@@ -174,7 +174,7 @@ function printWhereToLook(
     '',
     `  leadflow ${mode} is running`,
     `  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/openapi.json, health: ${apiUrl}/health)`,
-    `  Workspace    ${apiUrl}/   (sign in with an API token; operations console: /console)`,
+    `  Workspace    ${apiUrl}/   (sign in with a password, or the admin's API token; operations console: /console)`,
     ...(mailboxUrl ? [`  Mailbox      ${mailboxUrl}   (revops only; emails caught by the embedded SMTP server)`] : []),
     `  Webhooks     ${formWebhooks}`,
     ...(esignUrl ? [`  E-signature  ${esignUrl}/   (fake provider: envelopes and signer pages)`] : []),

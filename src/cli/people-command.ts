@@ -14,6 +14,9 @@ import { IntegrationNameSchema, TokenCreateSchema } from '../api/routes/people';
 import { fieldErrors } from '../api/errors';
 import { LeadflowError } from '../domain/errors';
 import { savePerson } from '../usecases/people';
+import { invitePerson, setPasswordByOperator } from '../usecases/accounts';
+import { accountMailer } from './services';
+import { readSecretLine } from './secret-input';
 import type { CommandIo } from './rules-command';
 import { openDatabase } from './services';
 
@@ -21,6 +24,11 @@ const USAGE = `Usage:
   leadflow people add --email <email> --name <name> --role rep|manager|director|vp|finance|revops
                       [--manager <email>] [--time-zone <IANA zone>] [--language en|zh-CN]
                                         add a person, or update one (role, manager, time zone)
+  leadflow people invite <email>        email them a link (valid 72 h) to choose their password,
+                                        in their language; through SMTP_URL, or the embedded mail
+                                        server of a running \`leadflow start\`
+  leadflow people set-password <email>  set their password, read from stdin (never an argument):
+                                        printf '%s\n' "$PASSWORD" | leadflow people set-password <email>
   leadflow tokens create --email <email> [--label <label>] [--expires-in-days <n>] [--scopes intake,read,write,admin,metrics]
                                         issue an API token; the secret goes to stdout, once
                                         (no --scopes: everything the person's role allows)
@@ -117,6 +125,37 @@ const SUBCOMMANDS: Record<
       return 0;
     },
   },
+  'people invite': {
+    options: [{ name: 'email', required: true }],
+    async handle({ db, tenant, options, out, now }) {
+      const email = valid(EmailSchema.safeParse(options.email), 'email');
+      const config = loadConfig();
+      const mail = accountMailer(config);
+      try {
+        const sent = await invitePerson(db, {
+          tenant,
+          email,
+          by: { system: 'cli' },
+          now,
+          mail: { ...mail, publicUrl: config.publicUrl },
+        });
+        out(`invited ${sent.email}: the link to choose a password works once, until ${sent.expiresAt}`);
+      } finally {
+        await mail.mailer.close();
+      }
+      return 0;
+    },
+  },
+  'people set-password': {
+    options: [{ name: 'email', required: true }],
+    async handle({ db, tenant, options, out, now }) {
+      const email = valid(EmailSchema.safeParse(options.email), 'email');
+      const password = await readSecretLine(process.stdin, process.stderr, `Password for ${email} (not shown): `);
+      const person = await setPasswordByOperator(db, { tenant, email, password, now });
+      out(`set the password of ${person.email}; their workspace sessions were signed out`);
+      return 0;
+    },
+  },
   'tokens create': {
     options: [
       { name: 'email' },
@@ -204,12 +243,19 @@ function describeToken(token: TokenView): string {
 function parse(args: string[], options: { name: string; required?: boolean }[]): Options {
   let values: Options;
   try {
-    ({ values } = parseArgs({
+    const parsed = parseArgs({
       args,
       options: Object.fromEntries(options.map((o) => [o.name, { type: 'string' as const }])),
       strict: true,
-      allowPositionals: false,
-    }) as { values: Options });
+      // A command whose one option is --email (people invite, people set-password, tokens list) takes it as an argument too.
+      allowPositionals: options.length === 1 && options[0]?.name === 'email',
+    });
+    values = parsed.values;
+    if (parsed.positionals.length > 1) throw new UsageError(`unexpected arguments: ${parsed.positionals.join(' ')}`);
+    if (parsed.positionals[0] !== undefined) {
+      if (values.email !== undefined) throw new UsageError('give the email once: <email> or --email <email>');
+      values.email = parsed.positionals[0];
+    }
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -131,6 +131,8 @@ export async function runApi(
     temporal?: Client;
     mailbox?: Mailbox;
     signatureProvider?: SignatureProvider;
+    /** The mailer of `leadflow start`; without it (`leadflow api`) account emails go to SMTP_URL or the embedded server of `leadflow worker`. */
+    mail?: { mailer: Mailer; from: string };
   },
 ): Promise<Stoppable & { url: string; temporal: Client; webhookSecret: WebhookSecret }> {
   enableProcessMetrics();
@@ -163,6 +165,7 @@ export async function runApi(
     temporalUiUrl: config.temporal.mode === 'embedded' ? devServerUiUrl(config.temporal.uiPort) : null,
     linkSecret: await loadLinkSecret(config),
     reportingZone: config.reportingZone,
+    accountMail: { ...(deps.mail ?? accountMailer(config)), publicUrl: config.publicUrl },
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
@@ -188,6 +191,13 @@ export async function runApi(
       await temporal.connection.close();
     },
   };
+}
+
+/** The mailer of a `leadflow api` process: SMTP_URL, or the embedded mail server `leadflow worker` runs on this machine. */
+export function accountMailer(config: Config): { mailer: Mailer; from: string } {
+  const mail = config.mail;
+  if (mail.mode === 'external') return { mailer: createSmtpMailer(mail.smtp), from: mail.from };
+  return { mailer: createSmtpMailer({ host: mail.host, port: mail.port, secure: false }), from: mail.from };
 }
 
 /**

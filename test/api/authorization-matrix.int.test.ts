@@ -71,6 +71,8 @@ const TASK_WRITE = row(401, 'ok', 404, 'ok', 404, 'ok', 403, 404);
 const PERSON_READ = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 403, 'ok');
 /** Rep A's own tokens: A and revops. Another tenant has no such person. */
 const OWN_TOKENS = row(401, 'ok', 403, 403, 403, 'ok', 403, 404);
+/** Inviting a person is revops' (who manage people); another tenant has no such person. */
+const INVITE = row(401, 403, 403, 403, 403, 'ok', 403, 404);
 
 const EXPECTED: Record<string, Row> = {
   'GET /health': PUBLIC,
@@ -105,6 +107,13 @@ const EXPECTED: Record<string, Row> = {
   'PUT /api/reps/{email}': TENANT_WRITE,
 
   'GET /api/me': ANY_TOKEN,
+  'PATCH /api/me': PERSON_READ,
+  'POST /api/auth/sessions': PUBLIC,
+  'DELETE /api/auth/sessions/current': ANY_TOKEN,
+  'POST /api/auth/password-resets': PUBLIC,
+  'POST /api/auth/links/lookup': PUBLIC,
+  'POST /api/auth/password': PUBLIC,
+  'POST /api/people/{email}/invitation': INVITE,
   'POST /api/people/{email}/tokens': OWN_TOKENS,
   'GET /api/people/{email}/tokens': OWN_TOKENS,
   'DELETE /api/tokens/{id}': OWN_TOKENS,

@@ -12,10 +12,10 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs the real `leadflow <args>` executable to completion from the repository root. */
-export function runLeadflow(args: string[], env: Record<string, string>): Promise<Finished> {
+/** Runs the real `leadflow <args>` executable to completion from the repository root, `stdin` piped in when given. */
+export function runLeadflow(args: string[], env: Record<string, string>, stdin?: string): Promise<Finished> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       { cwd: ROOT, env: { ...process.env, ...CAPTURE_WAITS, ...env } },
@@ -23,6 +23,7 @@ export function runLeadflow(args: string[], env: Record<string, string>): Promis
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
       },
     );
+    if (stdin !== undefined) child.stdin?.end(stdin);
   });
 }
 

@@ -91,7 +91,7 @@ export async function startTestSystem(
   };
   if (options.worker ?? true) await startWorker();
   started.push({ name: 'worker', stop: stopWorker });
-  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink });
+  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink, mail });
   started.push(api);
   const revopsToken = await createPersonToken(database.db, config.tenant, 'revops@leadflow.test', 'revops', {
     label: 'test default',

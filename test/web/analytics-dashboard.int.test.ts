@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixture, writeForecastsQuotaAndSpend } from '../analytics/fixture-db';
 import { MARIA } from '../analytics/fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, cspViolations, launchChromium } from './browser';
+import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const STAGES = ['lead', 'mql', 'sql', 'opportunity', 'won'] as const;
@@ -80,8 +80,7 @@ describe.skipIf(!chromiumAvailable)('analytics dashboard', () => {
   async function open(address?: string, token = system.revopsToken): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${system.url}/analytics?${address ?? `from=${period.from}&to=${period.to}&grain=day`}`);
-    await page.fill('#token', token);
-    await page.click('#signin button');
+    await signInWithToken(page, token);
     await page.locator('#volume-tiles').waitFor();
     return page;
   }

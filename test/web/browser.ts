@@ -56,3 +56,10 @@ export async function openSignedIn(browser: Browser, url: string, token: string,
   await expect.poll(() => page.locator('#whoami').textContent()).toContain(`signed in as ${email}`);
   return page;
 }
+
+/** Signs in on the workspace's sign-in page with an API token (its secondary form, behind "Sign in with an API token"). */
+export async function signInWithToken(page: Page, token: string): Promise<void> {
+  await page.locator('details.token-signin > summary').click();
+  await page.fill('#token', token);
+  await page.click('#token-signin button[type=submit]');
+}

@@ -7,7 +7,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, computedStyle, cspViolations, launchChromium, openSignedIn } from './browser';
+import {
+  chromiumAvailable,
+  computedStyle,
+  cspViolations,
+  launchChromium,
+  openSignedIn,
+  signInWithToken,
+} from './browser';
 
 const DIRECTOR = 'dana.director@example.com';
 const MANAGER = 'morgan.manager@example.com';
@@ -242,8 +249,7 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     const page = await browser.newPage();
     const refused = cspViolations(page);
     await page.goto(link);
-    await page.fill('#token', manager);
-    await page.click('#signin button');
+    await signInWithToken(page, manager);
     const item = page.locator(`.approval[data-approval="${pending.approvalId}"]`);
     await expect.poll(() => item.getAttribute('class')).toContain('linked');
     expect(await item.getByRole('button', { name: 'Approve' }).count()).toBe(1);
@@ -274,8 +280,7 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     const page = await browser.newPage();
     const refused = cspViolations(page);
     await page.goto(`${system.url}/deals/${quoted.dealId}`);
-    await page.fill('#token', quoted.ownerToken);
-    await page.click('#signin button');
+    await signInWithToken(page, quoted.ownerToken);
     const versions = page.locator('#quotes tbody tr');
     await expect.poll(() => versions.count()).toBe(2);
     expect(await versions.nth(0).textContent()).toContain('v1');
@@ -298,8 +303,7 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     const refused = cspViolations(page);
     const sent = decisionRequests(page);
     await page.goto(`${system.url}/approvals`);
-    await page.fill('#token', manager);
-    await page.click('#signin button');
+    await signInWithToken(page, manager);
     const card = page.locator(`.approval[data-approval="${waiting.approvalId}"]`);
     await expect.poll(() => card.count()).toBe(1);
     const listed = (await call('GET', `/api/approvals?inbox=mine&status=pending&dealId=${waiting.dealId}`, manager))
@@ -340,8 +344,7 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     const page = await browser.newPage();
     const refused = cspViolations(page);
     await page.goto(`${system.url}/deals/${deal.dealId}`);
-    await page.fill('#token', rep);
-    await page.click('#signin button');
+    await signInWithToken(page, rep);
     await page.locator('#deal-timeline').waitFor();
 
     await page.locator('summary', { hasText: 'Log an activity' }).click();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, cspViolations, launchChromium } from './browser';
+import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -34,8 +34,7 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
   async function signIn(token: string, path = '/'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${system.url}${path}`);
-    await page.fill('#token', token);
-    await page.click('#signin button');
+    await signInWithToken(page, token);
     await page.locator('#whoami').waitFor();
     return page;
   }

@@ -30,15 +30,6 @@ const tokenView =
 const selfOrRevops = { '403': errorResponse('The caller is neither the person nor revops (`forbidden`).') };
 
 export const peoplePaths = {
-  '/api/me': {
-    get: {
-      operationId: 'getMe',
-      tags: ['people'],
-      summary: 'The person the token belongs to',
-      ...needsToken,
-      responses: { '200': described('`{ tenant, email, name, role, tokenId }`.'), ...unauthenticated },
-    },
-  },
   '/api/people/{email}/tokens': {
     post: {
       operationId: 'createToken',

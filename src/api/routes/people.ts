@@ -51,14 +51,10 @@ export const IntegrationTokenSchema = z.strictObject({
 
 export const TokenIdSchema = z.string().min(1).max(100);
 
-/** GET /api/me, POST and GET /api/people/:email/tokens, DELETE /api/tokens/:id. */
+/** POST and GET /api/people/:email/tokens, DELETE /api/tokens/:id. */
 export function peopleRoutes(deps: PeopleRoutesDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
-
-  router.get('/api/me', (req, res) => {
-    res.json(requireActor(req));
-  });
 
   router.post('/api/people/:email/tokens', async (req, res) => {
     const actor = requireActor(req);

@@ -1,10 +1,11 @@
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { api, whenUnauthorised } from './lib/api';
-import { t } from './lib/i18n';
+import { adoptPersonLanguage, t } from './lib/i18n';
 import { LanguageSelect } from './components/LanguageSelect';
 import { me, signOut, storedToken, type Me } from './lib/session';
 import { SignIn } from './views/SignIn';
+import { SetPassword } from './views/SetPassword';
 
 // Each view is its own chunk: the first load carries only the shell and the page it opens.
 const MyWork = lazy(() => import('./views/MyWork').then((m) => m.MyWork));
@@ -16,6 +17,7 @@ const Approvals = lazy(() => import('./views/Approvals').then((m) => m.Approvals
 const ApprovalPage = lazy(() => import('./views/ApprovalPage').then((m) => m.ApprovalPage));
 const Analytics = lazy(() => import('./views/Analytics').then((m) => m.Analytics));
 const Renewals = lazy(() => import('./views/Renewals').then((m) => m.Renewals));
+const People = lazy(() => import('./views/People').then((m) => m.People));
 
 const NAV: { href: string; key: string }[] = [
   { href: '/', key: 'nav.work' },
@@ -26,6 +28,9 @@ const NAV: { href: string; key: string }[] = [
   { href: '/analytics', key: 'nav.analytics' },
 ];
 
+/** RevOps manage people (and invite them to choose a password). */
+const PEOPLE_NAV = { href: '/people', key: 'nav.people' };
+
 function Header({ person }: { person: Me }) {
   const { path } = useLocation();
   return (
@@ -35,7 +40,7 @@ function Header({ person }: { person: Me }) {
       </a>
       <nav aria-label={t('nav.label')}>
         <ul>
-          {NAV.map((item) => {
+          {[...NAV, ...(person.role === 'revops' && person.kind === 'person' ? [PEOPLE_NAV] : [])].map((item) => {
             const current =
               item.href === '/'
                 ? path === '/'
@@ -86,16 +91,31 @@ function NotFound() {
 
 export function App() {
   const [checking, setChecking] = useState(true);
+  const [passwordSet, setPasswordSet] = useState<string | null>(null);
   useEffect(() => {
     whenUnauthorised(() => signOut());
     if (!storedToken()) return setChecking(false);
     api<Me>('/api/me')
-      .then((person) => (me.value = person))
+      .then(async (person) => {
+        await adoptPersonLanguage(person.language);
+        me.value = person;
+      })
       .catch(() => signOut())
       .finally(() => setChecking(false));
   }, []);
   if (checking) return <p class="loading">{t('app.loading')}</p>;
-  if (!me.value) return <SignIn />;
+  // The emailed link's page works signed in or not: it is for setting a password, then signing in.
+  if (passwordSet === null && location.pathname.replace(/\/$/, '') === '/set-password')
+    return (
+      <SetPassword
+        onDone={(email) => {
+          signOut();
+          setPasswordSet(email);
+        }}
+      />
+    );
+  if (!me.value)
+    return <SignIn notice={passwordSet === null ? undefined : t('password.done')} email={passwordSet ?? undefined} />;
   return (
     <LocationProvider>
       <a class="skip" href="#main">
@@ -113,6 +133,7 @@ export function App() {
           <Route path="/approvals/:id" component={ApprovalPage} />
           <Route path="/renewals" component={Renewals} />
           <Route path="/analytics" component={Analytics} />
+          <Route path="/people" component={People} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>

@@ -19,10 +19,25 @@ const LANGUAGE_KEY = 'leadflow.language';
 /** The chosen language: re-renders whatever reads it. */
 export const language = signal<Language>('en');
 
-function initialLanguage(): Language {
+/** The language chosen explicitly in this browser, if any. */
+function chosenHere(): Language | null {
   const stored = localStorage.getItem(LANGUAGE_KEY);
-  if (stored === 'en' || stored === 'zh-CN') return stored;
-  return navigator.languages.some((tag) => tag.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
+  return stored === 'en' || stored === 'zh-CN' ? stored : null;
+}
+
+/** An explicit choice in this browser, else the browser's own languages. */
+function initialLanguage(): Language {
+  return chosenHere() ?? (navigator.languages.some((tag) => tag.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en');
+}
+
+/**
+ * The signed-in person's stored language (or an emailed link's person's), used unless a language
+ * was chosen explicitly in this browser, which wins. It is not remembered as a choice here.
+ */
+export async function adoptPersonLanguage(code: string | null | undefined): Promise<void> {
+  if (chosenHere() || (code !== 'en' && code !== 'zh-CN') || code === language.value) return;
+  await i18next.changeLanguage(code);
+  applyLanguage(code);
 }
 
 export async function startI18n(): Promise<void> {
