@@ -26,11 +26,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   temporal_unavailable: 503,
   database_unavailable: 503,
   rules_unavailable: 503,
-<<<<<<< HEAD
   overloaded: 503,
-=======
   mail_unavailable: 503,
->>>>>>> signin
   internal: 500,
 };
 

@@ -28,13 +28,10 @@ export type ErrorCode =
   | 'temporal_unavailable'
   | 'database_unavailable'
   | 'rules_unavailable'
-<<<<<<< HEAD
   /** Too much intake work is in flight: refused before anything was stored; retry after Retry-After. */
   | 'overloaded'
-=======
   /** The mail server (SMTP_URL, or the embedded one) did not take an email leadflow had to send now. */
   | 'mail_unavailable'
->>>>>>> signin
   | 'internal';
 
 export class LeadflowError extends Error {
@@ -70,10 +67,7 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   temporal_unavailable: true,
   database_unavailable: true,
   rules_unavailable: true,
-<<<<<<< HEAD
   overloaded: true,
-=======
   mail_unavailable: true,
->>>>>>> signin
   internal: true,
 };
