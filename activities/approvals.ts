@@ -10,8 +10,16 @@ import { addDuration } from '../src/domain/business-time';
 import { approvalDashboardUrl } from '../src/domain/dashboard-links';
 import type { ApprovalLevel, ApprovalStep as ChainStep } from '../src/rules/ruleset';
 import { recordAudit } from '../src/db/audit-trail';
+import {
+  approvalDelegatedNotice,
+  approvalPricingText,
+  approvalReminderNotice,
+  approvalRequestNotice,
+  type NoticeReader,
+} from '../src/domain/approval-notices';
+import { languageOf, type Language } from '../src/domain/languages';
 import { formatBasisPoints } from '../src/domain/money';
-import { priceReviewText, reviewPrices } from '../src/domain/quote-pricing';
+import { reviewPrices } from '../src/domain/quote-pricing';
 import { storedVersion } from '../src/usecases/quote-views';
 import type { ApprovalPlan } from './deals';
 import { closeApprovalRequest } from './quote-outcomes';
@@ -175,7 +183,7 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         return assigned(
           existing,
           await deciders(existing.assigneeEmail, deal.tenant),
-          noticeFor(existing.assigneeEmail),
+          await noticeFor(existing.assigneeEmail),
         );
 
       const at = new Date(input.at);
@@ -238,15 +246,26 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         });
         return row;
       });
-      return assigned(step, await deciders(assignee.email, deal.tenant), noticeFor(assignee.email));
+      return assigned(step, await deciders(assignee.email, deal.tenant), await noticeFor(assignee.email));
 
-      function noticeFor(to: string): Notice {
+      /** The request, in the approver's language. */
+      async function noticeFor(to: string): Promise<Notice> {
         const version = request.quoteVersion;
-        return {
-          to,
-          subject: `Approval needed: ${version.quote.number} v${version.version} for ${deal.name} (${request.tier})`,
-          text: `${deal.ownerEmail} asks for your ${role} approval of quote ${version.quote.number} version ${version.version} (${request.tier}).\n\n${pricingText(version)}\n\nReview and decide: ${approvalDashboardUrl(deps.publicUrl, request.id)}\n`,
-        };
+        const reader = await readerOf(deal.tenant, to);
+        const notice = approvalRequestNotice(
+          {
+            quoteNumber: version.quote.number,
+            version: version.version,
+            dealName: deal.name,
+            role,
+            tier: request.tier,
+            ownerEmail: deal.ownerEmail,
+            pricing: pricingText(version, reader.language),
+            dashboardUrl: approvalDashboardUrl(deps.publicUrl, request.id),
+          },
+          reader,
+        );
+        return { to, ...notice };
       }
     },
 
@@ -306,15 +325,26 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         });
       }
       const version = step.request.quoteVersion;
+      const reader = readerFrom(target);
+      const notice = approvalDelegatedNotice(
+        {
+          quoteNumber: version.quote.number,
+          version: version.version,
+          dealName: deal.name,
+          role: step.level,
+          actor: input.actor,
+          reason: input.reason,
+          dueAt: step.dueAt,
+          pricing: pricingText(version, reader.language),
+          dashboardUrl: approvalDashboardUrl(deps.publicUrl, step.requestId),
+        },
+        reader,
+      );
       return {
         ok: true,
         assignee: target.email,
         deciders: await deciders(target.email, deal.tenant),
-        notice: {
-          to: target.email,
-          subject: `Approval handed to you: ${version.quote.number} v${version.version} for ${deal.name}`,
-          text: `${input.actor} handed you their ${step.level} approval (${input.reason}). It is due ${step.dueAt.toISOString()}.\n\n${pricingText(version)}\n\nDecide: ${approvalDashboardUrl(deps.publicUrl, step.requestId)}\n`,
-        },
+        notice: { to: target.email, ...notice },
       };
     },
 
@@ -364,11 +394,18 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
         });
       }
       const version = step.request.quoteVersion;
-      return {
-        to: step.assigneeEmail,
-        subject: `Reminder: approval of ${version.quote.number} v${version.version} is due ${step.dueAt.toISOString()}`,
-        text: `Your ${step.level} approval for ${deal.name} is still open.\n\nDecide: ${approvalDashboardUrl(deps.publicUrl, step.requestId)}\n`,
-      };
+      const notice = approvalReminderNotice(
+        {
+          quoteNumber: version.quote.number,
+          version: version.version,
+          dealName: deal.name,
+          role: step.level,
+          dueAt: step.dueAt,
+          dashboardUrl: approvalDashboardUrl(deps.publicUrl, step.requestId),
+        },
+        await readerOf(deal.tenant, step.assigneeEmail),
+      );
+      return { to: step.assigneeEmail, ...notice };
     },
 
     /** Closes a step (decided, escalated, timed out or cancelled). A closed step stays as it is. */
@@ -441,6 +478,11 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
     },
   };
 
+  /** An approver's language and zone; someone without a person row reads English in UTC. */
+  async function readerOf(tenant: string, email: string): Promise<NoticeReader> {
+    return readerFrom(await db.rep.findUnique({ where: { tenant_email: { tenant, email } } }));
+  }
+
   async function deciders(assignee: string, tenant: string): Promise<string[]> {
     const person = await db.rep.findUnique({ where: { tenant_email: { tenant, email: assignee } } });
     const delegate = person?.delegateId ? await db.rep.findUnique({ where: { id: person.delegateId } }) : null;
@@ -456,8 +498,12 @@ function pricingOf(version: VersionRow) {
 }
 
 /** The version's prices against list and the discount judged, for the approver's email. */
-function pricingText(version: VersionRow): string {
-  return `Prices against the price book:\n${priceReviewText(pricingOf(version))}\nDiscount judged by the approval matrix: ${formatBasisPoints(version.approvalDiscountBp)}`;
+function pricingText(version: VersionRow, language: Language): string {
+  return approvalPricingText(pricingOf(version), version.approvalDiscountBp, language);
+}
+
+function readerFrom(person: Pick<Person, 'language' | 'timeZone'> | null): NoticeReader {
+  return { language: languageOf(person?.language), timeZone: person?.timeZone || 'UTC' };
 }
 
 function assigned(

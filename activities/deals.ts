@@ -8,6 +8,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Prisma } from '../src/db/client';
 import { formatMoney } from '../src/domain/money';
 import { dealPageUrl } from '../src/domain/dashboard-links';
+import { dealNoticeText, type DealNotice } from '../src/domain/deal-notices';
+import { languageOf } from '../src/domain/languages';
 import {
   checkStageExit,
   requiredApprovals,
@@ -478,27 +480,31 @@ export function createDealActivities(deps: DealActivityDeps) {
       });
     },
 
-    /** A notice about a deal for its owner (or the owner's manager): stalled, quote expired, warnings. */
-    async composeDealNotice(input: {
-      dealId: string;
-      who: 'owner' | 'owner-manager';
-      subject: string;
-      body: string;
-    }): Promise<{ to: string; subject: string; text: string } | null> {
+    /**
+     * A notice about a deal for its owner (or the owner's manager): an approval decided, a stall,
+     * a quote expired, warnings; in the reader's language. `subject` and `body`: English text from
+     * workflows that ran before notices were named (sent as written).
+     */
+    async composeDealNotice(
+      input: { dealId: string; who: 'owner' | 'owner-manager' } & (
+        { notice: DealNotice } | { notice?: undefined; subject: string; body: string }
+      ),
+    ): Promise<{ to: string; subject: string; text: string } | null> {
       const row = await deal(input.dealId);
-      let to: string | null = row.ownerEmail;
-      if (input.who === 'owner-manager') {
-        const owner = await db.rep.findUnique({
-          where: { tenant_email: { tenant: row.tenant, email: row.ownerEmail } },
-        });
-        to = owner?.managerId ? ((await db.rep.findUnique({ where: { id: owner.managerId } }))?.email ?? null) : null;
-      }
+      const owner = await db.rep.findUnique({
+        where: { tenant_email: { tenant: row.tenant, email: row.ownerEmail } },
+      });
+      const reader =
+        input.who === 'owner'
+          ? owner
+          : owner?.managerId
+            ? await db.rep.findUnique({ where: { id: owner.managerId } })
+            : null;
+      const to = input.who === 'owner' ? row.ownerEmail : (reader?.email ?? null);
       if (!to) return null;
-      return {
-        to,
-        subject: `${input.subject}: ${row.name}`,
-        text: `${input.body}\n\nDeal: ${dealPageUrl(deps.publicUrl, row.id)}\n`,
-      };
+      const link = { name: row.name, url: dealPageUrl(deps.publicUrl, row.id) };
+      if (input.notice) return { to, ...dealNoticeText(input.notice, link, languageOf(reader?.language)) };
+      return { to, subject: `${input.subject}: ${row.name}`, text: `${input.body}\n\nDeal: ${link.url}\n` };
     },
 
     /** The meeting reminder offsets and the demo follow-up cadence, from the active rules. */

@@ -94,14 +94,19 @@ export function createOutreachActivities(deps: OutreachDeps) {
       leadId: string;
       template: string;
       pinnedVersion: string | null;
-      /** Someone other than the lead (a demo's attendee): addressed by their own name. */
-      recipient?: { name: string; email: string; isLead: boolean };
+      /**
+       * Someone other than the lead (a demo's attendee): addressed by their own name, in their own
+       * language (inputs recorded before attendees carried one: the lead's).
+       */
+      recipient?: { name: string; email: string; isLead: boolean; language?: string };
     }): Promise<RenderedEmail & { to: string | null }> {
       const row = await lead(input.leadId);
       const ruleset = input.pinnedVersion
         ? await deps.registry.getVersion(input.pinnedVersion)
         : deps.registry.active();
-      const template = ruleset ? getTemplate(ruleset, input.template) : undefined;
+      // The recipient's language; the compiled template already holds English where the file gave none.
+      const language = languageOf(input.recipient?.language ?? row.language);
+      const template = ruleset ? getTemplate(ruleset, input.template, language) : undefined;
       if (!template)
         throw ApplicationFailure.nonRetryable(`cadences.yaml has no template "${input.template}"`, 'TemplateMissing');
       const owner = await rep(row.tenant, row.ownerId);
@@ -111,16 +116,20 @@ export function createOutreachActivities(deps: OutreachDeps) {
       const details = row.sourceDetails as { campaign?: string; event?: string };
       const other = input.recipient && !input.recipient.isLead ? input.recipient : null;
       const [firstName, ...lastNames] = other ? other.name.trim().split(/\s+/) : [];
-      const rendered = renderEmail(template, {
-        contact: other
-          ? { firstName, lastName: lastNames.join(' ') || null, title: null }
-          : { firstName: row.firstName, lastName: row.lastName, title: row.title },
-        company: { name: row.company },
-        owner: { name: owner?.name ?? rosterName, email: row.ownerId },
-        source: { campaign: details.campaign ?? details.event ?? null },
-        // The lead's link would unsubscribe the lead, not this attendee: they get the fallback (reply).
-        unsubscribeUrl: other ? '' : deps.unsubscribe.urlFor(row.id),
-      });
+      const rendered = renderEmail(
+        template,
+        {
+          contact: other
+            ? { firstName, lastName: lastNames.join(' ') || null, title: null }
+            : { firstName: row.firstName, lastName: row.lastName, title: row.title },
+          company: { name: row.company },
+          owner: { name: owner?.name ?? rosterName, email: row.ownerId },
+          source: { campaign: details.campaign ?? details.event ?? null },
+          // The lead's link would unsubscribe the lead, not this attendee: they get the fallback (reply).
+          unsubscribeUrl: other ? '' : deps.unsubscribe.urlFor(row.id),
+        },
+        language,
+      );
       return { ...rendered, to: other ? other.email : row.email };
     },
   };

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../src/db/client';
 import { LeadflowError } from '../src/domain/errors';
+import { languageOf } from '../src/domain/languages';
 import { composeQuoteEmail, quoteRecipient } from '../src/domain/quote-mail';
 import { renderQuotePdf } from '../src/quotes/quote-pdf';
 import { storedVersion } from '../src/usecases/quote-views';
@@ -23,22 +24,29 @@ export function createQuoteMailActivities(deps: { db: Db; outbox: Outbox }) {
     }): Promise<SendEmailResult & { to: string }> {
       const row = await deps.db.quoteVersion.findUnique({
         where: { id: input.versionId },
-        include: { quote: { include: { deal: { select: { leadId: true, ownerEmail: true } } } } },
+        include: { quote: { include: { deal: { select: { leadId: true, ownerEmail: true, accountId: true } } } } },
       });
       if (!row) throw new LeadflowError('not_found', `No quote version ${input.versionId}.`);
       const { quote } = row;
       const { content, totals } = storedVersion(row);
-      const lead = await deps.db.lead.findUnique({ where: { id: quote.deal.leadId }, select: { email: true } });
+      const lead = await deps.db.lead.findUnique({
+        where: { id: quote.deal.leadId },
+        select: { email: true, language: true },
+      });
       const to = quoteRecipient(content, lead?.email ?? null);
       if (!to)
         throw new LeadflowError(
           'not_allowed',
           `Quote ${quote.number} v${row.version} has no customer email and its deal's lead has none: edit the quote with customer.email and send the new version.`,
         );
-      // Quotes do not record the customer's language yet; the catalogue has English and Simplified Chinese.
+      // The recipient's language: the account's contact with that address, else the lead's.
+      const contact = await deps.db.contact.findFirst({
+        where: { accountId: quote.deal.accountId, email: to.email, language: { not: null } },
+        select: { language: true },
+      });
       const email = composeQuoteEmail(
         { quoteNumber: quote.number, version: row.version, content, totals, ownerEmail: quote.deal.ownerEmail },
-        'en',
+        languageOf(contact?.language ?? lead?.language),
       );
       const pdf = await renderQuotePdf({
         quoteNumber: quote.number,

@@ -21,6 +21,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { StoredDealDecision } from '../activities/deals';
+import type { DealNotice } from '../src/domain/deal-notices';
 import type { ApprovalOutcome, StageExitOutcome } from '../src/rules/evaluate-approvals';
 import type { StalledOutcome } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
@@ -146,9 +147,10 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
 
   const timing = async () => (memory.timing ??= await store.dealTimingRules());
 
-  const tell = async (who: 'owner' | 'owner-manager', subject: string, body: string, label: string) => {
-    const notice = await store.composeDealNotice({ dealId: input.dealId, who, subject, body });
-    if (notice) await mail.sendEmail({ idempotencyKey: key(`notice-${label}`), leadId: input.leadId, ...notice });
+  /** A notice to the owner or their manager, written by the activity in the reader's language. */
+  const tell = async (who: 'owner' | 'owner-manager', notice: DealNotice, label: string) => {
+    const email = await store.composeDealNotice({ dealId: input.dealId, who, notice });
+    if (email) await mail.sendEmail({ idempotencyKey: key(`notice-${label}`), leadId: input.leadId, ...email });
   };
 
   /**
@@ -162,12 +164,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     } catch (error) {
       // An activity failure wraps the activity's own error, whose message says why.
       const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
-      await tell(
-        'owner',
-        'Quote not emailed',
-        `The quote was marked sent but not emailed to the customer: ${reason}`,
-        'quote-email-failed',
-      );
+      await tell('owner', { kind: 'quote-not-emailed', reason }, 'quote-email-failed');
       throw error;
     }
   };
@@ -198,12 +195,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     state.stageEnteredAt = now();
     if (warnings.length > 0) {
       state.warnings.push(...warnings.map((warning) => `${to}: ${warning}`));
-      await tell(
-        'owner-manager',
-        `Warning on entering ${to}`,
-        `The deal entered ${to} with warnings:\n- ${warnings.join('\n- ')}`,
-        `warning-${to}`,
-      );
+      await tell('owner-manager', { kind: 'stage-warnings', stage: to, warnings }, `warning-${to}`);
     }
     await clearStall();
     // Closed: the lead follows (customer or lost); open: the next stage's stall clock starts.
@@ -262,24 +254,24 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     const step = memory.stalledSteps[stepIndex];
     if (!stalled || stalled.status === 'cleared' || !step || stalled.escalations.length > stepIndex) return;
     stalled.status = 'alerted';
-    const body = `The deal has been in ${stalled.stage} since ${state.stageEnteredAt} (alert ${stalled.alert} in escalation.yaml).`;
+    const notice: DealNotice = {
+      kind: 'stalled',
+      stage: stalled.stage,
+      since: state.stageEnteredAt,
+      alert: stalled.alert,
+    };
     switch (step.do) {
       case 'remind-owner':
       case 'notify-owner':
-        await tell('owner', `Deal stalled in ${stalled.stage}`, body, `stalled-${stepIndex}`);
+        await tell('owner', notice, `stalled-${stepIndex}`);
         break;
       case 'notify-manager':
-        await tell('owner-manager', `Deal stalled in ${stalled.stage}`, body, `stalled-${stepIndex}`);
+        await tell('owner-manager', notice, `stalled-${stepIndex}`);
         break;
       case 'reassign':
       case 'move-to-queue':
         // Deals keep their owner; a stalled deal alerts people instead of moving.
-        await tell(
-          'owner-manager',
-          `Deal stalled in ${stalled.stage}`,
-          `${body}\nThe rules ask to ${step.do}; deals are not moved automatically.`,
-          `stalled-${stepIndex}`,
-        );
+        await tell('owner-manager', { ...notice, action: step.do }, `stalled-${stepIndex}`);
         break;
     }
     stalled.escalations.push(step.do);
@@ -467,8 +459,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     quote.status = 'expired';
     await tell(
       'owner',
-      'Quote expired',
-      `Quote ${quoteLabel(quote)} expired unsigned at ${quote.expiresAt}. Edit the quote to send a new version.`,
+      { kind: 'quote-expired', quote: quoteLabel(quote), at: quote.expiresAt ?? '' },
       'quote-expired',
     );
   }
@@ -544,12 +535,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     }
     quote.status = status;
     inBackground(`approval ${status}`, () =>
-      tell(
-        'owner',
-        `Quote ${status}`,
-        `The discount approval for quote ${quoteLabel(quote)} was ${status}.`,
-        `approval-${status}`,
-      ),
+      tell('owner', { kind: `quote-${status}`, quote: quoteLabel(quote) }, `approval-${status}`),
     );
   });
   setHandler(
@@ -616,8 +602,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       if (event.status !== 'signed') {
         await tell(
           'owner',
-          `Signature ${event.status}`,
-          `The customer ${event.status} the signature request for quote ${quoteLabel(quote)}.`,
+          { kind: `signature-${event.status}`, quote: quoteLabel(quote) },
           `signature-${event.status}`,
         );
         return;

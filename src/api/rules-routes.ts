@@ -9,7 +9,17 @@ import { z } from 'zod';
 import type { RuleRegistry } from '../rules/registry';
 import { LeadflowError } from '../domain/errors';
 import { fieldErrors } from './errors';
-import { formatDiagnostic, kindOfFileName, RULE_KINDS } from '../rules/types';
+import { loadRulesetFromTexts } from '../rules/load';
+import type { Ruleset } from '../rules/ruleset';
+import {
+  fileNameOf,
+  formatDiagnostic,
+  hasErrors,
+  kindOfFileName,
+  RULE_KINDS,
+  type Diagnostic,
+  type RuleKind,
+} from '../rules/types';
 import { validateRuleFile } from '../rules/validate-file';
 import type { RuleVersionStore } from '../rules/version-store';
 
@@ -76,6 +86,19 @@ function invalid(what: string, error: z.ZodError): LeadflowError {
   return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
 }
 
+/**
+ * A valid file's own `tests:` run against the active files with it in place: a file whose tests
+ * fail would not be activated, so it is not valid either (the failures are at `name`'s positions).
+ */
+function ownTestFailures(active: Ruleset, kind: RuleKind, name: string, text: string): Diagnostic[] {
+  const current = active.files[kind]?.fileName ?? fileNameOf(kind);
+  const loaded = loadRulesetFromTexts({ ...active.texts, [current]: text });
+  if (loaded.ok) return [];
+  return loaded.diagnostics
+    .filter((d) => d.code === 'test-failed' && d.file === current)
+    .map((d) => ({ ...d, file: name }));
+}
+
 /** Routes to mount under `/api/rules`. */
 export function rulesRoutes(deps: RulesRoutesDeps): Router {
   const router = Router();
@@ -103,11 +126,13 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
       ...(routing ? { routing: { queues: routing.queues, pools: Object.keys(routing.pools) } } : {}),
       ...(cadences ? { cadences } : {}),
     });
+    const diagnostics =
+      result.ok && active ? [...result.diagnostics, ...ownTestFailures(active, kind, name, text)] : result.diagnostics;
     res.json({
-      valid: result.ok,
+      valid: result.ok && !hasErrors(diagnostics),
       kind,
-      diagnostics: result.diagnostics,
-      messages: result.diagnostics.map(formatDiagnostic),
+      diagnostics,
+      messages: diagnostics.map(formatDiagnostic),
     });
   });
 

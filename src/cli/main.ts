@@ -18,7 +18,7 @@ import { createLogger } from '../logger';
 import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { bootstrapAdmin } from '../usecases/bootstrap-admin';
-import { startRules } from './rules-runtime';
+import { RulesTestsFailedError, startRules } from './rules-runtime';
 import {
   openDatabase,
   runApi,
@@ -193,7 +193,7 @@ function formWebhookLine(secret: WebhookSecret, allowUnsigned: boolean): string 
     : `form deliveries must be signed with ${where}`;
 }
 
-const KNOWN_STARTUP_ERRORS = [ConfigError, MigrationError, ProvisionError, DevServerError];
+const KNOWN_STARTUP_ERRORS = [ConfigError, MigrationError, ProvisionError, DevServerError, RulesTestsFailedError];
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

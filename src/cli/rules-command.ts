@@ -86,7 +86,8 @@ async function check(dir: string, out: Print, err: Print): Promise<number> {
 }
 
 async function test(dir: string, out: Print, err: Print): Promise<number> {
-  const result = await loadRulesetFromDir(dir);
+  // Loaded without its tests gating it, so every case shows as passed or failed with its difference.
+  const result = await loadRulesetFromDir(dir, { tests: false });
   if (!result.ok) {
     for (const d of result.diagnostics) err(formatDiagnostic(d));
     err(`\n✗ the rules are invalid; fix the problems above before running their tests.`);
@@ -127,7 +128,8 @@ async function explain(args: string[], out: Print, err: Print): Promise<number> 
     return 1;
   }
   const dir = values.dir ?? defaultDir();
-  const result = await loadRulesetFromDir(dir);
+  // Explaining a decision of rules whose tests fail is how one finds out why they fail.
+  const result = await loadRulesetFromDir(dir, { tests: false });
   if (!result.ok) {
     for (const d of result.diagnostics) err(formatDiagnostic(d));
     return 1;

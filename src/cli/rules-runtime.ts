@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { PrismaRuleVersionStore } from '../db/rule-version-store';
 import type { Logger } from '../logger';
 import { RuleRegistry } from '../rules/registry';
+import { formatDiagnostic, type Diagnostic } from '../rules/types';
 import type { RuleVersionStore } from '../rules/version-store';
 import type { Stoppable } from './stoppable';
 
@@ -13,10 +14,28 @@ export interface RulesRuntime extends RulesHealthSource, Stoppable {
 }
 
 /**
+ * Rule files whose own tests fail, at a start with no earlier version to run instead: the process
+ * refuses to start rather than run rules nobody vouched for.
+ */
+export class RulesTestsFailedError extends Error {
+  override readonly name = 'RulesTestsFailedError';
+  constructor(dir: string, diagnostics: readonly Diagnostic[]) {
+    const failed = diagnostics.filter((d) => d.code === 'test-failed');
+    super(
+      `the rules in ${dir} fail their own tests, and no earlier version was ever activated to run instead:\n` +
+        failed.map((d) => `  ${formatDiagnostic(d)}`).join('\n') +
+        `\nFix the rule or the test (npx leadflow rules test ${dir} shows every case), then start again.`,
+    );
+  }
+}
+
+/**
  * Loads the rule files, stores their version, and watches the folder for changes (hot reload).
  * Invalid files at start-up do not stop the process: the version that was active last (kept in
  * the database) runs again and /health reports the rules as degraded with the diagnostics; with
- * no stored version, the rules are down until the first valid edit activates them.
+ * no stored version, the rules are down until the first valid edit activates them. Files whose
+ * own tests fail are treated the same, except with no stored version: then the start is refused
+ * ({@link RulesTestsFailedError}).
  */
 export async function startRules(
   config: Config,
@@ -32,6 +51,12 @@ export async function startRules(
     watch: options.watch,
   });
   await registry.start();
+  const status = registry.status();
+  const rejected = status.lastRejected?.diagnostics ?? [];
+  if (!status.activeVersion && rejected.some((d) => d.code === 'test-failed')) {
+    await registry.stop();
+    throw new RulesTestsFailedError(config.rulesDir, rejected);
+  }
   return {
     name: 'rules',
     registry,

@@ -6,6 +6,7 @@
  * it gets the fallback in {@link FALLBACKS}, and the result lists which placeholders fell back.
  */
 import type { TEMPLATE_PLACEHOLDERS } from '../rules/semantics/cadences';
+import type { Language } from './languages';
 
 /** A personalisation field a template may use; the list lives with the rule validation. */
 export type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
@@ -38,13 +39,36 @@ export interface RenderedEmail {
   fallbacks: Placeholder[];
 }
 
-const SIGNATURE_FALLBACK = 'The team';
+/** The words a fallback is made of, in the email's language. */
+const FALLBACK_WORDS: Record<
+  Language,
+  { there: string; yourCompany: string; team: string; reply: string; theEvent: string; unsubscribe: string }
+> = {
+  en: {
+    there: 'there',
+    yourCompany: 'your company',
+    team: 'The team',
+    reply: 'just reply to this email',
+    theEvent: 'the event',
+    unsubscribe: 'reply with UNSUBSCRIBE',
+  },
+  'zh-CN': {
+    there: '您',
+    yourCompany: '贵公司',
+    team: '团队',
+    reply: '直接回复此邮件即可',
+    theEvent: '活动',
+    unsubscribe: '回复“退订”',
+  },
+};
 
 /**
- * Fallback per placeholder, chosen so the sentence still reads naturally:
+ * Fallback per placeholder, chosen so the sentence still reads naturally (English words shown;
+ * a zh-CN email uses {@link FALLBACK_WORDS}' Chinese ones):
  * - `contact.firstName`: "there" ("Hi there,"); as a form of address at the start
  *   ("{{contact.firstName}}, a quick question") or end (", {{contact.firstName}}?") of a line
- *   it is dropped with its comma instead ("A quick question…", "Should I close your file?").
+ *   it is dropped with its comma (also a full-width "，") instead ("A quick question…",
+ *   "Should I close your file?").
  * - `contact.lastName`, `contact.title`, `owner.email`: nothing (the space before it goes too).
  * - `company.name`: "your company"; `source.campaign`: "the event".
  * - `owner.firstName`: the first word of `owner.name`, else "The team"; `owner.name`: the
@@ -52,20 +76,20 @@ const SIGNATURE_FALLBACK = 'The team';
  * - `owner.meetingLink`: `mailto:` the owner, else "just reply to this email".
  * - `unsubscribeUrl`: required by the type; if blank anyway, "reply with UNSUBSCRIBE".
  */
-const FALLBACKS: Record<Placeholder, (p: Personalisation) => string> = {
-  'contact.firstName': () => 'there',
+const FALLBACKS: Record<Placeholder, (p: Personalisation, words: (typeof FALLBACK_WORDS)[Language]) => string> = {
+  'contact.firstName': (_p, w) => w.there,
   'contact.lastName': () => '',
   'contact.title': () => '',
-  'company.name': () => 'your company',
-  'owner.firstName': (p) => present(p.owner?.name)?.split(/\s+/)[0] ?? SIGNATURE_FALLBACK,
-  'owner.name': (p) => present(p.owner?.firstName) ?? SIGNATURE_FALLBACK,
+  'company.name': (_p, w) => w.yourCompany,
+  'owner.firstName': (p, w) => present(p.owner?.name)?.split(/\s+/)[0] ?? w.team,
+  'owner.name': (p, w) => present(p.owner?.firstName) ?? w.team,
   'owner.email': () => '',
-  'owner.meetingLink': (p) => {
+  'owner.meetingLink': (p, w) => {
     const email = present(p.owner?.email);
-    return email ? `mailto:${email}` : 'just reply to this email';
+    return email ? `mailto:${email}` : w.reply;
   },
-  'source.campaign': () => 'the event',
-  unsubscribeUrl: () => 'reply with UNSUBSCRIBE',
+  'source.campaign': (_p, w) => w.theEvent,
+  unsubscribeUrl: (_p, w) => w.unsubscribe,
 };
 
 function valueOf(placeholder: Placeholder, p: Personalisation): string | undefined {
@@ -93,11 +117,19 @@ function valueOf(placeholder: Placeholder, p: Personalisation): string | undefin
   }
 }
 
-/** Renders a template with the lead's personalisation. Never throws; unknown placeholders render empty. */
-export function renderEmail(template: EmailTemplate, personalisation: Personalisation): RenderedEmail {
+/**
+ * Renders a template (already in the recipient's language) with the lead's personalisation; a
+ * missing value gets its fallback in `language`. Never throws; unknown placeholders render empty.
+ */
+export function renderEmail(
+  template: EmailTemplate,
+  personalisation: Personalisation,
+  language: Language = 'en',
+): RenderedEmail {
   const fallbacks = new Set<Placeholder>();
-  const subject = fill(template.subject, personalisation, fallbacks).replace(/\s+/g, ' ').trim();
-  const text = fill(template.body.replace(/\r\n?/g, '\n'), personalisation, fallbacks);
+  const words = FALLBACK_WORDS[language];
+  const subject = fill(template.subject, personalisation, fallbacks, words).replace(/\s+/g, ' ').trim();
+  const text = fill(template.body.replace(/\r\n?/g, '\n'), personalisation, fallbacks, words);
   return { subject, text, html: textToHtml(text), fallbacks: [...fallbacks] };
 }
 
@@ -105,7 +137,12 @@ const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
 const isPlaceholder = (name: string): name is Placeholder => Object.hasOwn(FALLBACKS, name);
 
 /** Substitutes every placeholder in one pass, so a value containing `{{…}}` is never expanded. */
-function fill(source: string, p: Personalisation, fallbacks: Set<Placeholder>): string {
+function fill(
+  source: string,
+  p: Personalisation,
+  fallbacks: Set<Placeholder>,
+  words: (typeof FALLBACK_WORDS)[Language],
+): string {
   const withoutAddress = present(p.contact?.firstName) === undefined ? dropFormOfAddress(source, fallbacks) : source;
   let out = '';
   let last = 0;
@@ -117,7 +154,7 @@ function fill(source: string, p: Personalisation, fallbacks: Set<Placeholder>): 
     if (isPlaceholder(name)) {
       const known = valueOf(name, p);
       if (known === undefined) fallbacks.add(name);
-      value = known ?? FALLBACKS[name](p);
+      value = known ?? FALLBACKS[name](p, words);
     }
     // An empty value takes its leading space with it: "Hi Ada {{contact.lastName}}," → "Hi Ada,".
     if (value === '' && out.endsWith(' ') && /^(?:$|[\s,.;:!?)])/.test(withoutAddress.slice(last)))
@@ -132,10 +169,10 @@ function dropFormOfAddress(source: string, fallbacks: Set<Placeholder>): string 
   const name = String.raw`\{\{\s*contact\.firstName\s*\}\}`;
   const dropped = source
     .replace(
-      new RegExp(String.raw`^([ \t]*)${name},[ \t]*(\S)`, 'gm'),
+      new RegExp(String.raw`^([ \t]*)${name}[,，][ \t]*(\S)`, 'gm'),
       (_all, indent: string, next: string) => indent + next.toUpperCase(),
     )
-    .replace(new RegExp(String.raw`,[ \t]*${name}(?=[ \t]*(?:[?!.]|$))`, 'gm'), '');
+    .replace(new RegExp(String.raw`[,，][ \t]*${name}(?=[ \t]*(?:[?!.？！。]|$))`, 'gm'), '');
   if (dropped !== source) fallbacks.add('contact.firstName');
   return dropped;
 }

@@ -4,6 +4,8 @@
  * for the whole quote. Shown in the approval request's API view, its audit entry and the approval
  * email. Pure: money is formatted as the rest of the API formats it ("USD 1,000.00", "12.5%").
  */
+import { messagesFor } from '../email/i18n';
+import type { Language } from './languages';
 import { formatBasisPoints, formatMoney } from './money';
 import type { PriceOverride, QuoteContent, QuoteTotals } from './quote';
 
@@ -99,23 +101,39 @@ export function reviewPrices(content: QuoteContent, totals: QuoteTotals): QuoteP
 }
 
 /**
- * The review as plain text for an email, one line per quote line and one for the total:
+ * The review as plain text for an email, in the reader's language (src/email/messages), one line
+ * per quote line and one for the total:
  *
  *     PLAT-1Y Platinum, 1 year × 1: list USD 1,000.00, quoted USD 0.00 (price set by rep@example.com, rep), net USD 0.00: 100% below list
  *     Total: list USD 1,000.00, net USD 0.00 before tax: 100% below list
  */
-export function priceReviewText(review: QuotePriceReview): string {
+export function priceReviewText(review: QuotePriceReview, language: Language = 'en'): string {
+  const t = messagesFor(language);
+  const p = (key: string, values: Record<string, unknown> = {}) => t(`approval.pricing.${key}`, values);
   const lines = review.lines.map((line) => {
-    const discount = line.discountBp === 0 ? '' : `, less ${line.discount}`;
+    const discount = line.discountBp === 0 ? '' : p('lineDiscount', { discount: line.discount });
     const override = line.priceOverride
-      ? ` (price set by ${line.priceOverride.by}, ${line.priceOverride.role}${line.priceOverride.withoutApproval ? ', allowed without approval' : ''})`
+      ? p(line.priceOverride.withoutApproval ? 'overrideFree' : 'override', {
+          by: line.priceOverride.by,
+          role: line.priceOverride.role,
+        })
       : '';
-    return `${line.sku} ${line.name} × ${line.quantity}: list ${line.listUnitPriceFormatted}, quoted ${line.unitPriceFormatted}${override}${discount}, net ${line.netFormatted}: ${line.effectiveDiscount} below list`;
+    return p('line', {
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      list: line.listUnitPriceFormatted,
+      quoted: line.unitPriceFormatted,
+      override,
+      discount,
+      net: line.netFormatted,
+      effective: line.effectiveDiscount,
+    });
   });
   const { total } = review;
-  const overall = total.overallDiscountBp === 0 ? '' : ` after ${total.overallDiscount} off the quote`;
+  const overall = total.overallDiscountBp === 0 ? '' : p('overall', { discount: total.overallDiscount });
   lines.push(
-    `Total: list ${total.listFormatted}, net ${total.netFormatted}${overall} before tax: ${total.effectiveDiscount} below list`,
+    p('total', { list: total.listFormatted, net: total.netFormatted, overall, effective: total.effectiveDiscount }),
   );
   return lines.join('\n');
 }

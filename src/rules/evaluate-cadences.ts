@@ -6,7 +6,8 @@
 import { firstMatch, type FactGroups } from './evaluate-condition';
 import { leadHolidays, type LeadHolidays, type LeadLocale } from './evaluate-escalation';
 import { describeRule, type Decision } from './explain';
-import type { CadenceStep, CompiledCadence, Ruleset } from './ruleset';
+import { DEFAULT_LANGUAGE, type Language } from '../domain/languages';
+import type { CadenceStep, CompiledCadence, Ruleset, TemplateText } from './ruleset';
 import type { Facts } from './schema/facts';
 
 export type EnrolmentOutcome =
@@ -71,9 +72,9 @@ export function getCadence(ruleset: Ruleset, name: string): CompiledCadence | un
   return Object.hasOwn(ruleset.cadences.cadences, name) ? ruleset.cadences.cadences[name] : undefined;
 }
 
-/** An email template by name, or undefined. */
-export function getTemplate(ruleset: Ruleset, name: string): { subject: string; body: string } | undefined {
-  return Object.hasOwn(ruleset.cadences.templates, name) ? ruleset.cadences.templates[name] : undefined;
+/** An email template by name, in `language` (its English text where the file gives none), or undefined. */
+export function getTemplate(ruleset: Ruleset, name: string, language: Language = DEFAULT_LANGUAGE): TemplateText | undefined {
+  return Object.hasOwn(ruleset.cadences.templates, name) ? ruleset.cadences.templates[name]?.[language] : undefined;
 }
 
 /** `email mql-intro`, `call`, `linkedin` (with the delay when there is one) */

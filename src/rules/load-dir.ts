@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadRulesetFromTexts, type LoadResult } from './load';
+import { loadRulesetFromTexts, type LoadOptions, type LoadResult } from './load';
 
 /** Reads every `*.yaml` / `*.yml` directly in `dir` (not `schema/`). */
 export async function readRuleTexts(dir: string): Promise<Record<string, string>> {
@@ -15,7 +15,7 @@ export async function readRuleTexts(dir: string): Promise<Record<string, string>
 }
 
 /** Loads the ruleset in `dir`; diagnostics name files as `dir/file.yaml`. */
-export async function loadRulesetFromDir(dir: string): Promise<LoadResult> {
+export async function loadRulesetFromDir(dir: string, options: Pick<LoadOptions, 'tests'> = {}): Promise<LoadResult> {
   let texts: Record<string, string>;
   try {
     texts = await readRuleTexts(dir);
@@ -23,5 +23,5 @@ export async function loadRulesetFromDir(dir: string): Promise<LoadResult> {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, diagnostics: [{ file: dir, line: 1, col: 1, severity: 'error', code: 'missing-file', message: `cannot read the rules directory: ${reason}`, hint: 'set LEADFLOW_RULES_DIR to the folder holding scoring.yaml and the other rule files' }] };
   }
-  return loadRulesetFromTexts(texts, { displayDir: dir });
+  return loadRulesetFromTexts(texts, { ...options, displayDir: dir });
 }

@@ -14,7 +14,9 @@ import { closest } from './did-you-mean';
 import { hashFiles, hashText } from './hash';
 import type { CompiledRules, RuleFileInfo, Ruleset } from './ruleset';
 import { fileNameOf, hasErrors, kindOfFileName, LATER_KINDS, RULE_KINDS, sortDiagnostics, type Diagnostic, type RuleKind } from './types';
+import { runRuleTests } from './rule-tests';
 import { lineOfPath, validateRuleFile, type CrossFileContext, type FileValidation } from './validate-file';
+import { formatPath, positionOf, type DocPath } from './yaml-source';
 
 export type LoadResult = { ok: true; ruleset: Ruleset; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -26,6 +28,12 @@ export interface LoadOptions {
    * kind existed, so it is left out (its compiled part is null) instead of reported missing.
    */
   stored?: boolean;
+  /**
+   * Run every file's `tests:` and refuse the ruleset when one fails, each failing expectation an
+   * error at its `file:line:col` (default: true, except for stored versions, which passed theirs
+   * when they were activated). `leadflow rules test` and `explain` turn it off to show the cases.
+   */
+  tests?: boolean;
 }
 
 /**
@@ -49,7 +57,35 @@ export function loadRulesetFromTexts(files: Record<string, string>, options: Loa
   const validations = validateAll(texts, display);
   diagnostics.push(...Object.values(validations).flatMap((v) => v.diagnostics));
   if (hasErrors(diagnostics)) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
-  return { ok: true, ruleset: assemble(validations as Valid, texts), warnings: sortDiagnostics(diagnostics) };
+  const ruleset = assemble(validations as Valid, texts);
+  const failures = options.tests ?? !options.stored ? testFailures(ruleset, validations, display) : [];
+  if (failures.length > 0) return { ok: false, diagnostics: sortDiagnostics([...diagnostics, ...failures]) };
+  return { ok: true, ruleset, warnings: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * Every expectation of every failing test case, as an error at the expected value
+ * (`rules/scoring.yaml:131:26: tests[2].expect.mql: test "…" fails: expected true, the rules decide false`).
+ */
+function testFailures(ruleset: Ruleset, validations: Validations, display: (name: string) => string): Diagnostic[] {
+  return runRuleTests(ruleset)
+    .filter((result) => !result.passed)
+    .flatMap((result) =>
+      result.diff.map((diff): Diagnostic => {
+        const path: DocPath = ['tests', result.index, 'expect', diff.field];
+        const validation = validations[result.kind];
+        const at = validation?.ok ? positionOf(validation.source, path, 'value') : { line: result.line, col: 1 };
+        return {
+          file: display(result.file),
+          ...at,
+          severity: 'error',
+          code: 'test-failed',
+          path: formatPath(path),
+          message: `test "${result.name}" fails: expected ${diff.field} ${JSON.stringify(diff.expected)}, the rules decide ${JSON.stringify(diff.actual)}`,
+          hint: `${result.summary.replace(/\.$/, '')}; fix the rule or this test`,
+        };
+      }),
+    );
 }
 
 type Validations = { [K in RuleKind]?: FileValidation<K> };

@@ -1,7 +1,8 @@
 /**
  * Runs the `tests:` block of every rule file: each case's facts through the same pure
  * evaluators production uses, compared with the expected outcome. Used by
- * `leadflow rules test`, by `npm test`, and before a hot reload is reported.
+ * `leadflow rules test`, by `npm test`, and by the loader: a version whose tests fail is
+ * never activated (see `testFailures` in load.ts).
  */
 import { meetingReminderRecipients } from '../domain/meeting-reminders';
 import { parseDuration } from './duration';
@@ -23,6 +24,8 @@ export interface CaseResult {
   kind: RuleKind;
   file: string;
   line: number;
+  /** Its position in the file's `tests:` list. */
+  index: number;
   name: string;
   passed: boolean;
   diff: FieldDiff[];
@@ -34,12 +37,12 @@ type Actual = { fields: Record<string, unknown>; summary: string };
 
 /** Runs every case of every file (or of `kinds`). */
 export function runRuleTests(ruleset: Ruleset, kinds: readonly RuleKind[] = RULE_KINDS): CaseResult[] {
-  return kinds.flatMap((kind) => casesOf(ruleset, kind).map(({ name, line, expect, actual }) => {
+  return kinds.flatMap((kind) => casesOf(ruleset, kind).map(({ name, line, expect, actual }, index) => {
     const { fields, summary } = safely(actual);
     const diff = Object.entries(expect)
       .filter(([, expected]) => expected !== undefined)
       .flatMap(([field, expected]): FieldDiff[] => (sameValue(field, expected, fields[field]) ? [] : [{ field, expected, actual: fields[field] }]));
-    return { kind, file: ruleset.files[kind]?.fileName ?? `${kind}.yaml`, line, name, passed: diff.length === 0, diff, summary };
+    return { kind, file: ruleset.files[kind]?.fileName ?? `${kind}.yaml`, line, index, name, passed: diff.length === 0, diff, summary };
   }));
 }
 

@@ -6,6 +6,7 @@
  * path, operator, value }] }`), so the same data feeds the engine (reference semantics,
  * baseline benchmark, differential tests) and the fast evaluator. Pure module.
  */
+import type { Language } from '../domain/languages';
 import type { Duration } from './duration';
 import type { Behaviour, DealStage, LeadStage } from './facts';
 import type { EngineOperator } from './operators';
@@ -133,8 +134,14 @@ export interface CompiledCadence {
   stopWhen: StopCondition[];
   steps: CadenceStep[];
 }
+/** One template's subject and body in one language. */
+export interface TemplateText { subject: string; body: string }
 export interface CompiledCadences {
-  templates: Record<string, { subject: string; body: string }>;
+  /**
+   * Per template, its text in every language leadflow writes: a language the file gives no text
+   * for holds the English text (the compiler warned), so sending never falls back on its own.
+   */
+  templates: Record<string, Record<Language, TemplateText>>;
   cadences: Record<string, CompiledCadence>;
   enrolment: CompiledRule<{ cadence: string }>[];
   tests: WithLine<CadenceTest>[];

@@ -56,6 +56,8 @@ export type DiagnosticCode =
   | 'approval-overlap'
   | 'invalid-duration'
   | 'unknown-placeholder'
+  | 'missing-translation'
+  | 'test-failed'
   | 'suspicious';
 
 /**

@@ -17,6 +17,37 @@ const THRESHOLD_80 = '  threshold: 80';
 /** A misspelt fact in the first scoring attribute (scoring.yaml line 21). */
 const EMPLOYEES_FACT = 'fact: company.employees, op: ">=", value: 1000';
 const EMPLOYES_TYPO = 'fact: company.employes, op: ">=", value: 1000';
+/** The two shipped scoring tests that expect an MQL at 85 and at 80 points: an MQL threshold of 90 breaks both. */
+const MQL_AT_85 = 'expect: { score: 85, mql: true }';
+const MQL_AT_80 = 'expect: { score: 80, mql: true }';
+
+/** What `rules check`, the log and `/api/rules` say about those two tests under a threshold of 90. */
+const failingTests = (dir: string) => [
+  `${dir}/scoring.yaml:155:31: tests[1].expect.mql: test "the same lead becomes an MQL after visiting the pricing page" fails: expected mql true, the rules decide false (Score 85: is below the MQL threshold of 90; fix the rule or this test)`,
+  `${dir}/scoring.yaml:176:31: tests[3].expect.mql: test "behaviour points halve after 30 days and vanish after 180" fails: expected mql true, the rules decide false (Score 80: is below the MQL threshold of 90; fix the rule or this test)`,
+];
+
+/** A VP at a 1,200-person software company from an ad who visits the pricing page: 80 points. */
+async function leadAt80(system: TestSystem, email: string): Promise<{ stage: string; score: number }> {
+  const lead = await http(`${system.url}/api/leads`, {
+    body: {
+      email,
+      firstName: 'Ada',
+      company: 'Engines Ltd',
+      title: 'VP Engineering',
+      source: 'ads',
+      attributes: { employees: 1200, region: 'north-america', industry: 'software' },
+    },
+  });
+  expect(lead.status, JSON.stringify(lead.body)).toBe(201);
+  await http(`${system.url}/api/leads/${lead.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { body } = await http(`${system.url}/api/leads/${lead.body.id}`);
+    if (body.score === 80 || Date.now() > deadline) return { stage: body.stage, score: body.score };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 interface RulesStatus {
   state: 'ok' | 'degraded' | 'error';
@@ -152,9 +183,9 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
   it('when the system restarts on broken files, then the version activated last runs again from the database, degraded', async () => {
     system = await start({ watchRules: true });
     const original = (await rulesStatusWhen(system, () => true)).activeVersion!;
-    await edit('scoring.yaml', THRESHOLD_80, '  threshold: 90');
+    await edit('scoring.yaml', THRESHOLD_80, '  threshold: 75');
     const newest = (await rulesStatusWhen(system, (s) => s.activeVersion !== original)).activeVersion!;
-    await edit('scoring.yaml', '  threshold: 90', THRESHOLD_80); // back to the original: activated again, so it is the last activated
+    await edit('scoring.yaml', '  threshold: 75', THRESHOLD_80); // back to the original: activated again, so it is the last activated
     expect((await rulesStatusWhen(system, (s) => s.activeVersion === original)).activeVersion).toBe(original);
     await system.stop();
     system = undefined;
@@ -177,6 +208,64 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
       expect(health.body.checks.rules.message).toContain(
         `version ${original}, the last one activated, runs from the database`,
       );
+    } finally {
+      await system.stop();
+      system = undefined;
+      await restartedDb.$disconnect();
+    }
+  });
+
+  it("when a threshold change breaks the file's own tests, then it is not activated: the old version keeps deciding and the problems name each failing test; once the tests are fixed, the change is activated", async () => {
+    system = await start({ watchRules: true });
+    const original = (await rulesStatusWhen(system, () => true)).activeVersion!;
+
+    await edit('scoring.yaml', THRESHOLD_80, '  threshold: 90');
+    const rejected = await rulesStatusWhen(system, (s) => s.state !== 'ok');
+    expect(rejected).toMatchObject({
+      state: 'degraded',
+      activeVersion: original,
+      activeFrom: 'files',
+      lastRejected: { messages: failingTests(rulesDir) },
+    });
+    const health = await http(`${system.url}/health`);
+    expect(health.body.checks.rules).toMatchObject({ state: 'degraded', problems: failingTests(rulesDir) });
+    // The threshold of 80 still decides: 80 points make an MQL.
+    expect(await leadAt80(system, 'ada.before@engines.io')).toEqual({ stage: 'mql', score: 80 });
+    expect(await system.database.db.ruleVersion.count()).toBe(1);
+
+    // RevOps meant it: the tests now expect no MQL at 85 and 80 points.
+    await edit('scoring.yaml', MQL_AT_85, 'expect: { score: 85, mql: false }');
+    await edit('scoring.yaml', MQL_AT_80, 'expect: { score: 80, mql: false }');
+    const activated = await rulesStatusWhen(system, (s) => s.activeVersion !== original);
+    expect(activated).toMatchObject({ state: 'ok', activeFrom: 'files' });
+    expect(activated.activeVersion).not.toBe(original);
+    expect(activated.lastRejected).toBeUndefined();
+    const lead = await leadAt80(system, 'ada.after@engines.io');
+    expect(lead.score).toBe(80);
+    expect(lead.stage).not.toBe('mql');
+  });
+
+  it('when the system restarts on files whose own tests fail, then the version activated last runs from the database; with none ever activated, it refuses to start and names the failing tests', async () => {
+    await edit('scoring.yaml', THRESHOLD_80, '  threshold: 90');
+    await expect(start()).rejects.toThrow(
+      `the rules in ${rulesDir} fail their own tests, and no earlier version was ever activated to run instead:\n  ${failingTests(rulesDir).join('\n  ')}\nFix the rule or the test`,
+    );
+
+    await edit('scoring.yaml', '  threshold: 90', THRESHOLD_80);
+    system = await start();
+    const good = (await rulesStatusWhen(system, () => true)).activeVersion!;
+    await system.stop();
+    await edit('scoring.yaml', THRESHOLD_80, '  threshold: 90');
+    const restartedDb = createDb(database.target);
+    system = await start({ database: { ...database, db: restartedDb } });
+    try {
+      const status = (await http(`${system.url}/api/rules`)).body as RulesStatus;
+      expect(status).toMatchObject({
+        state: 'degraded',
+        activeVersion: good,
+        activeFrom: 'store',
+        lastRejected: { messages: failingTests(rulesDir) },
+      });
     } finally {
       await system.stop();
       system = undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail, type Personalisation } from '../../src/domain/email-template';
+import { LANGUAGES } from '../../src/domain/languages';
 import { loadRulesetFromDir } from '../../src/rules/load-dir';
 
 const full: Personalisation = {
@@ -111,19 +112,35 @@ describe('renderEmail: HTML body', () => {
 });
 
 describe('renderEmail: the shipped cadences.yaml templates', () => {
-  it.each(Object.entries(shippedTemplates))(
-    'when %s is rendered for a lead we know nothing about, then no placeholder, "undefined" or "null" shows',
-    (_name, template) => {
-      const rendered = renderEmail(template, bare);
+  const unsubscribeLine = {
+    en: 'Unsubscribe: https://leadflow.example/u/abc',
+    'zh-CN': '退订：https://leadflow.example/u/abc',
+  };
+  it.each(
+    Object.entries(shippedTemplates).flatMap(([name, texts]) =>
+      LANGUAGES.map((language) => [name, language, texts[language]] as const),
+    ),
+  )(
+    'when %s is rendered in %s for a lead we know nothing about, then no placeholder, "undefined" or "null" shows',
+    (_name, language, template) => {
+      const rendered = renderEmail(template, bare, language);
       for (const part of [rendered.subject, rendered.text, rendered.html]) {
         expect(part).not.toMatch(/\{\{|\}\}|undefined|null/);
       }
-      expect(rendered.text).toContain('Unsubscribe: https://leadflow.example/u/abc');
+      expect(rendered.text).toContain(unsubscribeLine[language]);
     },
   );
 
+  it('when mql-intro is rendered in zh-CN for a lead without a name, then the Chinese text reads without the name and the fallbacks are Chinese', () => {
+    const rendered = renderEmail(shippedTemplates['mql-intro']!['zh-CN'], bare, 'zh-CN');
+    expect(rendered.subject).toBe('想请教一个关于贵公司的问题');
+    expect(rendered.text.split('\n')[0]).toBe('您好：');
+    expect(rendered.text).toContain('祝好，\n团队\n');
+    expect(rendered.text).toContain('您可以在这里选择时间：直接回复此邮件即可');
+  });
+
   it('when mql-intro is rendered for a known lead and owner, then the rep would send exactly this', () => {
-    const rendered = renderEmail(shippedTemplates['mql-intro']!, full);
+    const rendered = renderEmail(shippedTemplates['mql-intro']!.en, full);
     expect(rendered.subject).toBe('Ada, a quick question about Analytical Engines');
     expect(rendered.text).toBe(
       'Hi Ada,\n\nI saw you were looking at how teams like Analytical Engines automate their sales process.\n' +

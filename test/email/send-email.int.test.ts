@@ -88,7 +88,7 @@ describe.each(providers)('sending email exactly once (%s)', (provider) => {
         journeyId: `journey-${leadId}`,
       },
     });
-    const rendered = renderEmail(shipped.ruleset.cadences.templates['mql-intro']!, {
+    const rendered = renderEmail(shipped.ruleset.cadences.templates['mql-intro']!.en, {
       contact: { firstName: 'Ada' },
       company: { name: 'Analytical Engines' },
       owner: { firstName: 'Grace', meetingLink: 'https://cal.example/grace' },

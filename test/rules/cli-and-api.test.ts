@@ -121,6 +121,18 @@ describe('/api/rules', () => {
     expect(body.diagnostics[0]).toMatchObject({ line: 18, col: 35, code: 'unknown-value' });
   });
 
+  it("when an editor validates a file whose own tests fail, then it is not valid and each failing expectation has its position", async () => {
+    const text = (await readFile(join(dir, 'rules', 'scoring.yaml'), 'utf8')).replace('  threshold: 80', '  threshold: 90');
+    const response = await fetch(`${base}/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName: 'scoring.yaml', text }) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { valid: boolean; messages: string[] };
+    expect(body.valid).toBe(false);
+    expect(body.messages).toEqual([
+      'scoring.yaml:155:31: tests[1].expect.mql: test "the same lead becomes an MQL after visiting the pricing page" fails: expected mql true, the rules decide false (Score 85: is below the MQL threshold of 90; fix the rule or this test)',
+      'scoring.yaml:176:31: tests[3].expect.mql: test "behaviour points halve after 30 days and vanish after 180" fails: expected mql true, the rules decide false (Score 80: is below the MQL threshold of 90; fix the rule or this test)',
+    ]);
+  });
+
   it('when the validate request has no kind and an unknown file name, then it is a 400 with field messages', async () => {
     const response = await fetch(`${base}/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName: 'notes.yaml', text: 'a: 1' }) });
     expect(response.status).toBe(400);

@@ -114,9 +114,9 @@ describe('RuleRegistry', () => {
     registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });
     await registry.start();
     const original = registry.active().version;
-    await change('scoring.yaml', '  threshold: 80', '  threshold: 90');
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 75');
     await registry.reload();
-    await change('scoring.yaml', '  threshold: 90', '  threshold: 80');
+    await change('scoring.yaml', '  threshold: 75', '  threshold: 80');
     expect(await registry.reload()).toMatchObject({ outcome: 'activated', version: original });
     await registry.stop();
     await change('approvals.yaml', '  validFor: 30 days', '  validFor: 30 dayz');

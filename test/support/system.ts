@@ -121,6 +121,8 @@ export interface PersonExtra {
   /** Their manager's email; the manager must already be a person. */
   managerEmail?: string;
   timeZone?: string;
+  /** The language of their emails (en | zh-CN); default en. */
+  language?: 'en' | 'zh-CN';
   /** Label of the token (default "test"). */
   label?: string;
   expiresInDays?: number;
@@ -146,6 +148,7 @@ export async function createPersonToken(
     active: true,
     ...(manager ? { managerId: manager.id } : {}),
     ...(extra.timeZone ? { timeZone: extra.timeZone } : {}),
+    ...(extra.language ? { language: extra.language } : {}),
   };
   await db.rep.upsert({
     where: { tenant_email: { tenant, email } },

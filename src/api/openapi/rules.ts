@@ -23,7 +23,7 @@ export const rulesPaths = {
       requestBody: body(validateBody),
       responses: {
         '200': described(
-          '`{ valid, kind, diagnostics, messages }`: whether the file is valid, with line-level diagnostics.',
+          "`{ valid, kind, diagnostics, messages }`: whether the file is valid, with line-level diagnostics. A valid file's own `tests:` run against the active files with it in place; each failing expectation is an error (`test-failed`), as it would block activation.",
         ),
         ...errors(
           [

@@ -1,7 +1,8 @@
 /** cadences.yaml → its compiled, serialisable form. */
 import { mustParseDuration } from '../duration';
-import type { CadenceStep, CompiledCadence, CompiledCadences, SendWindow } from '../ruleset';
-import type { CadencesFile, CadenceStepSpec } from '../schema/cadences';
+import { LANGUAGES, type Language } from '../../domain/languages';
+import type { CadenceStep, CompiledCadence, CompiledCadences, SendWindow, TemplateText } from '../ruleset';
+import type { CadencesFile, CadenceStepSpec, LocalizedTextSpec, TemplateSpec } from '../schema/cadences';
 import { compileTopCondition } from './condition';
 import type { LineOf } from './line-of';
 
@@ -14,13 +15,24 @@ function compileStep(step: CadenceStepSpec): CadenceStep {
   }
 }
 
+/** A text in one language: its own, else the English one (semantics/cadences.ts warned about the gap). */
+export function textIn(text: LocalizedTextSpec, language: Language): string {
+  return typeof text === 'string' ? text : (text[language] ?? text.en);
+}
+
+function compileTemplate(template: TemplateSpec): Record<Language, TemplateText> {
+  return Object.fromEntries(
+    LANGUAGES.map((language) => [language, { subject: textIn(template.subject, language), body: textIn(template.body, language) }]),
+  ) as Record<Language, TemplateText>;
+}
+
 function windowHours(window: CadencesFile['sendWindow']): SendWindow {
   return { days: window.days, from: window.from, to: window.to };
 }
 
 export function compileCadences(file: CadencesFile, lineOf: LineOf): CompiledCadences {
   return {
-    templates: Object.fromEntries(Object.entries(file.templates).map(([name, t]) => [name, { subject: t.subject, body: t.body }])),
+    templates: Object.fromEntries(Object.entries(file.templates).map(([name, t]) => [name, compileTemplate(t)])),
     cadences: Object.fromEntries(
       file.cadences.map((c): [string, CompiledCadence] => [
         c.name,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { closingTimeSchema, clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
 import { factsSchema } from './facts';
+import type { Language } from '../../domain/languages';
 
 export const STOP_CONDITIONS = ['reply', 'meeting-booked', 'unsubscribe', 'bounce', 'disqualified', 'stage-change'] as const;
 
@@ -22,9 +23,27 @@ const sendWindowSchema = z.strictObject({
     .meta({ description: "lead (default): skip public holidays of the escalation.yaml calendar listing the lead's country (or using the lead's time zone); none: send on holidays too" }),
 }).meta({ description: "when messages may go out, in the lead's own time zone" });
 
+/**
+ * A template text: one string (English, sent to every lead), or one text per language,
+ * `{ en: …, zh-CN: … }`. English is required in the second form: a lead whose language has no
+ * text gets the English one (the compiler warns about every such gap).
+ */
+function localizedTextSchema(description: string) {
+  const text = z.string().min(1);
+  return z.union([
+    text.meta({ description: `${description}; English, sent to every lead` }),
+    z
+      .strictObject({
+        en: text.meta({ description: `${description}, in English (required: the fallback for any language without its own text)` }),
+        'zh-CN': text.optional().meta({ description: `${description}, in Simplified Chinese (leads with language zh-CN)` }),
+      } satisfies Record<Language, z.ZodType>)
+      .meta({ description: `${description}, per language of the lead: { en: …, zh-CN: … }` }),
+  ]);
+}
+
 const templateSchema = z.strictObject({
-  subject: z.string().min(1),
-  body: z.string().min(1).meta({ description: 'plain text with {{placeholders}}, e.g. {{contact.firstName}}' }),
+  subject: localizedTextSchema('one line with {{placeholders}}'),
+  body: localizedTextSchema('plain text with {{placeholders}}, e.g. {{contact.firstName}}'),
 });
 
 const after = durationSchema.optional().meta({ description: 'wait since the previous step, e.g. "2 business days" (the first step: since enrolment)' });
@@ -70,6 +89,8 @@ export const cadencesFileSchema = z.strictObject({
 });
 
 export type CadencesFile = z.infer<typeof cadencesFileSchema>;
+export type TemplateSpec = z.infer<typeof templateSchema>;
+export type LocalizedTextSpec = TemplateSpec['subject'];
 export type CadenceStepSpec = z.infer<typeof stepSchema>;
 export type CadenceTest = z.infer<typeof cadenceTestSchema>;
 export type HolidayPolicy = (typeof HOLIDAY_POLICIES)[number];

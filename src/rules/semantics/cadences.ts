@@ -4,7 +4,8 @@
  * names real cadences.
  */
 import { suggestion } from '../did-you-mean';
-import type { CadencesFile } from '../schema/cadences';
+import { LANGUAGES } from '../../domain/languages';
+import type { CadencesFile, LocalizedTextSpec } from '../schema/cadences';
 import type { DocPath, Finding } from '../yaml-source';
 import { checkCondition, checkDuplicateNames, checkShadowing, unknownReference } from './conditions';
 
@@ -23,10 +24,7 @@ export function checkCadences(file: CadencesFile): Finding[] {
     ...checkDuplicateNames(file.cadences, ['cadences'], 'cadence'),
     ...checkDuplicateNames(file.enrolment, ['enrolment'], 'enrolment rule'),
     ...checkShadowing(file.enrolment, ['enrolment'], 'enrolment rule'),
-    ...Object.entries(file.templates).flatMap(([name, t]) => [
-      ...checkPlaceholders(t.subject, ['templates', name, 'subject']),
-      ...checkPlaceholders(t.body, ['templates', name, 'body']),
-    ]),
+    ...Object.entries(file.templates).flatMap(([name, t]) => [...checkText(name, 'subject', t.subject), ...checkText(name, 'body', t.body)]),
     ...file.enrolment.flatMap((rule, i) => [
       ...checkCondition(rule.when, ['enrolment', i, 'when']),
       ...(cadences.includes(rule.cadence) ? [] : [unknownReference(['enrolment', i, 'cadence'], 'cadence', rule.cadence, cadences, 'cadences.yaml cadences')]),
@@ -49,6 +47,35 @@ export function checkCadences(file: CadencesFile): Finding[] {
     findings.push({ path: ['templates', name], at: 'key', severity: 'warning', code: 'suspicious', message: `template "${name}" is not used by any cadence` });
   }
   return findings;
+}
+
+/**
+ * A template's subject or body: known placeholders in every language's text, and a warning for
+ * each language it has no text in (its leads get the English text). Found here, when the file is
+ * loaded, never when an email goes out.
+ */
+function checkText(template: string, part: 'subject' | 'body', text: LocalizedTextSpec): Finding[] {
+  const path: DocPath = ['templates', template, part];
+  if (typeof text === 'string') {
+    const others = LANGUAGES.filter((l) => l !== 'en');
+    return [
+      ...checkPlaceholders(text, path),
+      {
+        path, at: 'value', severity: 'warning', code: 'missing-translation',
+        message: `template "${template}" has its ${part} in English only: leads writing ${others.join(', ')} get the English text`,
+        hint: `give one text per language, e.g. ${part}: { en: "…", ${others.map((l) => `${l}: "…"`).join(', ')} }`,
+      },
+    ];
+  }
+  return LANGUAGES.flatMap((language): Finding[] => {
+    const own = text[language];
+    if (own !== undefined) return checkPlaceholders(own, [...path, language]);
+    return [{
+      path, at: 'key', severity: 'warning', code: 'missing-translation',
+      message: `template "${template}" has no ${language} ${part}: leads writing ${language} get the English text`,
+      hint: `add ${language}: "…" under ${part}`,
+    }];
+  });
 }
 
 function checkWindow(from: string, to: string, path: DocPath): Finding[] {
