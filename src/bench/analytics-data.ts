@@ -25,6 +25,8 @@ const DEAL_PATH = ['needs-analysis', 'presentation', 'proposal', 'negotiation'];
 const RULES_V2_AT = Date.parse('2025-07-01T00:00:00Z');
 
 interface Rows {
+  /** Stage events written by earlier slices: stage event ids number every event of the history. */
+  stagesBefore: number;
   leads: Prisma.LeadCreateManyInput[];
   stages: Prisma.StageEventCreateManyInput[];
   decisions: Prisma.DecisionCreateManyInput[];
@@ -47,17 +49,19 @@ function generateLead(rows: Rows, index: number, random: () => number): void {
   const id = `ld_bench${String(index).padStart(9, '0')}`;
   const createdAt = YEAR_START + Math.floor(random() * 365 * DAY);
   const owner = pick(reps);
-  const stage = (to: string, from: string | null, at: number, version: string | null = null) =>
+  const stage = (to: string, from: string | null, at: number, version: string | null = null) => {
+    const n = rows.stagesBefore + rows.stages.length;
     rows.stages.push({
-      id: `${id}:s${rows.stages.length}`,
+      id: `${id}:s${n}`,
       leadId: id,
       fromStage: from,
       toStage: to,
       reason: 'bench',
       rulesetVersion: version,
       occurredAt: new Date(at),
-      idempotencyKey: `${id}:s${rows.stages.length}`,
+      idempotencyKey: `${id}:s${n}`,
     });
+  };
   let last = 'new';
   const move = (to: string, at: number, version: string | null = null) => {
     stage(to, last, at, version);
@@ -228,23 +232,41 @@ async function insert<T>(rows: T[], write: (batch: T[]) => Promise<unknown>, siz
   for (let start = 0; start < rows.length; start += size) await write(rows.slice(start, start + size));
 }
 
+const emptyRows = (stagesBefore: number): Rows => ({
+  stagesBefore,
+  leads: [],
+  stages: [],
+  decisions: [],
+  assignments: [],
+  touches: [],
+  deals: [],
+  activities: [],
+  quotes: [],
+  versions: [],
+  approvals: [],
+  contracts: [],
+});
+
+/** Leads generated and written at a time, so a million leads need not be held in memory at once. */
+const SLICE = 20_000;
+
+async function writeRows(db: Db, rows: Rows): Promise<void> {
+  await insert(rows.leads, (data) => db.lead.createMany({ data }));
+  await insert(rows.stages, (data) => db.stageEvent.createMany({ data }));
+  await insert(rows.decisions, (data) => db.decision.createMany({ data }));
+  await insert(rows.assignments, (data) => db.assignment.createMany({ data }));
+  await insert(rows.touches, (data) => db.interaction.createMany({ data }));
+  await insert(rows.deals, (data) => db.deal.createMany({ data }));
+  await insert(rows.activities, (data) => db.dealActivity.createMany({ data }));
+  await insert(rows.quotes, (data) => db.quote.createMany({ data }));
+  await insert(rows.versions, (data) => db.quoteVersion.createMany({ data }));
+  await insert(rows.approvals, (data) => db.approvalRequest.createMany({ data }));
+  await insert(rows.contracts, (data) => db.contract.createMany({ data }));
+}
+
 /** Generates and writes the history of `leadCount` leads; returns how many rows of each kind. */
 export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Promise<Record<string, number>> {
   const random = seededRandom(seed);
-  const rows: Rows = {
-    leads: [],
-    stages: [],
-    decisions: [],
-    assignments: [],
-    touches: [],
-    deals: [],
-    activities: [],
-    quotes: [],
-    versions: [],
-    approvals: [],
-    contracts: [],
-  };
-  for (let index = 0; index < leadCount; index++) generateLead(rows, index, random);
   const people = [...managers, ...reps].map((email, i) => ({
     id: `rep_bench_${i}`,
     tenant: BENCH_TENANT,
@@ -263,16 +285,15 @@ export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Pr
       data: { hash: version, previous: version.endsWith('v1') ? null : 'bench-rules-v1', activatedAt },
     });
   }
-  await insert(rows.leads, (data) => db.lead.createMany({ data }));
-  await insert(rows.stages, (data) => db.stageEvent.createMany({ data }));
-  await insert(rows.decisions, (data) => db.decision.createMany({ data }));
-  await insert(rows.assignments, (data) => db.assignment.createMany({ data }));
-  await insert(rows.touches, (data) => db.interaction.createMany({ data }));
-  await insert(rows.deals, (data) => db.deal.createMany({ data }));
-  await insert(rows.activities, (data) => db.dealActivity.createMany({ data }));
-  await insert(rows.quotes, (data) => db.quote.createMany({ data }));
-  await insert(rows.versions, (data) => db.quoteVersion.createMany({ data }));
-  await insert(rows.approvals, (data) => db.approvalRequest.createMany({ data }));
-  await insert(rows.contracts, (data) => db.contract.createMany({ data }));
-  return Object.fromEntries(Object.entries(rows).map(([kind, list]: [string, unknown[]]) => [kind, list.length]));
+  const counts: Record<string, number> = {};
+  let stages = 0;
+  for (let start = 0; start < leadCount; start += SLICE) {
+    const rows = emptyRows(stages);
+    for (let index = start; index < Math.min(start + SLICE, leadCount); index++) generateLead(rows, index, random);
+    await writeRows(db, rows);
+    stages += rows.stages.length;
+    for (const [kind, list] of Object.entries(rows))
+      if (Array.isArray(list)) counts[kind] = (counts[kind] ?? 0) + list.length;
+  }
+  return counts;
 }

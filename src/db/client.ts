@@ -10,12 +10,24 @@ import type { DatabaseTarget } from './database-target';
 export type Db = SqlitePrismaClient;
 export type { Prisma } from './generated/sqlite/index.js';
 
+const providers = new WeakMap<Db, DatabaseTarget['provider']>();
+
 /** Creates a Prisma client for the target, connected through its driver adapter. */
 export function createDb(target: DatabaseTarget): Db {
-  switch (target.provider) {
-    case 'sqlite':
-      return new SqlitePrismaClient({ adapter: adapterFor(target) });
-    case 'postgresql':
-      return new PostgresPrismaClient({ adapter: adapterFor(target) }) as unknown as Db;
-  }
+  const db =
+    target.provider === 'sqlite'
+      ? new SqlitePrismaClient({ adapter: adapterFor(target) })
+      : (new PostgresPrismaClient({ adapter: adapterFor(target) }) as unknown as Db);
+  providers.set(db, target.provider);
+  return db;
+}
+
+/**
+ * The provider of a client made by createDb, for the few raw SQL statements whose spelling
+ * differs between SQLite and PostgreSQL (src/db/raw-sql.ts).
+ */
+export function providerOf(db: Db): DatabaseTarget['provider'] {
+  const provider = providers.get(db);
+  if (!provider) throw new Error('providerOf: the client was not made by createDb, so its provider is unknown');
+  return provider;
 }

@@ -22,7 +22,7 @@ export function dealDeskFacts(
   for (const row of rows) {
     const segment = segments.get(row.id);
     if (!segment) continue;
-    for (const version of row.quotes.flatMap((quote) => quote.versions)) {
+    for (const version of row.versions) {
       if (version.createdAt >= asOf) continue;
       facts.quotes.push({
         id: version.id,

@@ -1,123 +1,261 @@
 /**
- * The Prisma queries behind loadFacts: which leads and deals a report reads, with the recorded
- * rows each fact is built from, cut at `asOf`.
+ * The queries behind loadFacts: which leads and deals a report reads, with the recorded rows each
+ * fact is built from, cut at `asOf`.
+ *
+ * They are raw SQL (one statement per table, narrow columns, ids passed as one JSON list) rather
+ * than Prisma includes: a report over a busy period reads tens of thousands of leads with their
+ * events, and Prisma's nested includes cost one round of queries per 500 leads plus the mapping of
+ * every column of every row; see docs/analytics.md "Performance". The sets are found through the
+ * indexed timestamps of the recorded events (migration analytics_window_indexes).
  */
-import type { Db, Prisma } from '../../db/client';
+import type { Db } from '../../db/client';
+import { empty, join, sql, valuesOf, type Sql } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 
+/** What a report reads: the records active in [from, to), with their history before `asOf`. */
 export interface Window {
+  /** The start of the previous period. */
   from: Date;
-  /** The report's `asOf`: nothing at or after it is read. */
+  /** The end of the period (or `asOf`, if earlier). */
   to: Date;
+  /** The moment the report is read at: nothing recorded at or after it is read. */
+  asOf: Date;
 }
 
-const CHUNK = 500;
-
-/** Runs `query` over `ids` in chunks (databases cap the parameters of one statement). */
-async function chunked<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const rows: T[] = [];
-  for (let start = 0; start < ids.length; start += CHUNK) rows.push(...(await query(ids.slice(start, start + CHUNK))));
-  return rows;
+export interface StageEventRow {
+  fromStage: string | null;
+  toStage: string;
+  reason: string;
+  rulesetVersion: string | null;
+  occurredAt: Date;
 }
 
-const leadInclude = (asOf: Date) =>
-  ({
-    stageEvents: { where: { occurredAt: { lt: asOf } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] },
-    decisions: {
-      where: { decidedAt: { lt: asOf }, kind: { in: ['scoring', 'routing'] } },
-      orderBy: [{ decidedAt: 'asc' }, { id: 'asc' }],
-      select: { kind: true, rulesetVersion: true, decidedAt: true },
-    },
-    interactions: {
-      where: { occurredAt: { lt: asOf }, kind: { in: [...TOUCH_EVENTS] } },
-      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-      select: { id: true, kind: true, occurredAt: true, payload: true },
-    },
-  }) satisfies Prisma.LeadInclude;
-
-export type LeadRow = Prisma.LeadGetPayload<{ include: ReturnType<typeof leadInclude> }> & {
+export interface LeadRow {
+  id: string;
+  createdAt: Date;
+  source: string;
+  sourceDetails: unknown;
+  attributes: unknown;
+  ownerId: string | null;
+  slaDueAt: Date | null;
   /** The owner as of the period's end, from the assignment history. */
   ownerAtCut: string | null;
+  /** Oldest first (then by id). */
+  stageEvents: StageEventRow[];
+  /** Scoring and routing decisions, oldest first. */
+  decisions: { kind: string; rulesetVersion: string; decidedAt: Date }[];
+  /** Touches (TOUCH_EVENTS), oldest first. */
+  interactions: { id: string; kind: string; occurredAt: Date; payload: unknown }[];
+}
+
+export interface QuoteVersionRow {
+  id: string;
+  quoteId: string;
+  approvalDiscountBp: number;
+  approvalTier: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  approvals: { id: string; tier: string; status: string; requestedAt: Date; decidedAt: Date | null }[];
+}
+
+export interface DealRow {
+  id: string;
+  leadId: string;
+  accountId: string;
+  ownerEmail: string;
+  currency: string;
+  acvMinor: number | null;
+  createdAt: Date;
+  lossReason: string | null;
+  lossCompetitor: string | null;
+  /** Calls, emails, meetings and demos logged before `asOf`, oldest first. */
+  activities: { id: string; kind: string; actor: string | null; occurredAt: Date; idempotencyKey: string }[];
+  meetings: { id: string; status: string }[];
+  versions: QuoteVersionRow[];
+  contract: {
+    id: string;
+    startDate: Date;
+    endDate: Date;
+    acvMinor: number;
+    currency: string;
+    createdAt: Date;
+  } | null;
+}
+
+/**
+ * Which rows a report reads beyond the leads and their stage events (each flag skips a statement
+ * or more when false), and whether records are selected by the period alone.
+ */
+export interface FactNeeds {
+  /** Select the records active from the previous period's start to the period's end (not to `asOf`). */
+  periodOnly: boolean;
+  decisions: boolean;
+  touches: boolean;
+  deals: boolean;
+  /** Deal activities and meetings. */
+  dealTimeline: boolean;
+  /** Quote versions and approvals. */
+  quotes: boolean;
+  contracts: boolean;
+}
+
+/** Everything: what loadFacts reads when no report narrows it. */
+export const EVERY_FACT: FactNeeds = {
+  periodOnly: false,
+  decisions: true,
+  touches: true,
+  deals: true,
+  dealTimeline: true,
+  quotes: true,
+  contracts: true,
 };
 
-/** Leads created, moved or touched in the window, or the leads `ids` (the leads of loaded deals). */
-export async function loadLeadRows(
+/** The leads and deals a report reads, and their rows. */
+export interface FactRows {
+  leads: LeadRow[];
+  deals: DealRow[];
+}
+
+const touchKinds = join([...TOUCH_EVENTS]);
+const DEAL_ACTIVITY_KINDS = join(['call', 'email', 'meeting', 'demo']);
+
+/** Rows grouped by `key`, each group in the rows' order. */
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const id = key(row);
+    const group = groups.get(id);
+    if (group) group.push(row);
+    else groups.set(id, [row]);
+  }
+  return groups;
+}
+
+const money = (value: bigint | number | null): number | null => (value === null ? null : Number(value));
+
+/**
+ * The leads with something recorded in the window: created, moved, touched, or with an SLA due in
+ * it. For a person, those they (or their reports) own now or were ever assigned: the cut to the
+ * owner at the period's end happens later, on the facts.
+ */
+async function activeLeadIds(db: Db, sight: Sight, window: Window): Promise<string[]> {
+  const { from, to, asOf } = window;
+  const tenant = sight.tenant;
+  const owners = valuesOf(db, sight.owners);
+  const mine = sight.all
+    ? empty
+    : sql`AND (l."ownerId" IN ${owners} OR l.id IN (SELECT a."leadId" FROM "Assignment" a
+        WHERE a.tenant = ${tenant} AND a."repEmail" IN ${owners} AND a."assignedAt" < ${asOf}))`;
+  const rows = await db.$queryRaw<{ id: string }[]>(sql`
+    SELECT l.id FROM "Lead" l
+    WHERE l.tenant = ${tenant} AND l."createdAt" < ${asOf} ${mine} AND l.id IN (
+      SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
+      UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}
+      UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to}
+      UNION SELECT i."leadId" FROM "Interaction" i
+        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds}))`);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The deals of `leadIds`, the deals worked in the window (activity, quotes) or with a contract, and
+ * the deals still open when the window starts: the pipeline at the end of a period and sales
+ * velocity count open deals that nothing happened to lately. `closedAt` only narrows what is read
+ * (a deal closed before the window cannot be open in it); figures come from the recorded stage
+ * events.
+ */
+async function dealIds(db: Db, sight: Sight, window: Window, leadIds: readonly string[]): Promise<string[]> {
+  const { from, to, asOf } = window;
+  const mine = sight.all ? empty : sql`d."ownerEmail" IN ${valuesOf(db, sight.owners)} AND`;
+  const rows = await db.$queryRaw<{ id: string }[]>(sql`
+    SELECT d.id FROM "Deal" d
+    WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} AND (
+      d."leadId" IN ${valuesOf(db, leadIds)}
+      OR (${mine} (
+        d."closedAt" IS NULL OR d."closedAt" >= ${from}
+        OR EXISTS (SELECT 1 FROM "Contract" c WHERE c."dealId" = d.id)
+        OR EXISTS (SELECT 1 FROM "DealActivity" a
+          WHERE a."dealId" = d.id AND a."occurredAt" >= ${from} AND a."occurredAt" < ${to})
+        OR EXISTS (SELECT 1 FROM "Quote" q JOIN "QuoteVersion" v ON v."quoteId" = q.id
+          WHERE q."dealId" = d.id AND ((v."sentAt" >= ${from} AND v."sentAt" < ${to})
+            OR (v."createdAt" >= ${from} AND v."createdAt" < ${to})))
+      )))
+    ORDER BY d.id`);
+  return rows.map((row) => row.id);
+}
+
+/** Every lead and deal a report over `window` reads for `sight`, with their recorded rows. */
+export async function loadFactRows(
   db: Db,
   sight: Sight,
   window: Window,
   ownerCut: Date,
-  ids?: readonly string[],
-): Promise<LeadRow[]> {
-  const include = leadInclude(window.to);
-  const rows = ids
-    ? await chunked(ids, (chunk) => db.lead.findMany({ where: { tenant: sight.tenant, id: { in: chunk } }, include }))
-    : await activeLeadRows(db, sight, window, include);
-  const owners = await ownersAt(
-    db,
-    rows.map((row) => row.id),
-    ownerCut,
-    window.to,
-  );
-  return rows.map((row) => ({ ...row, ownerAtCut: owners.has(row.id) ? owners.get(row.id)! : row.ownerId }));
+  needs: FactNeeds = EVERY_FACT,
+): Promise<FactRows> {
+  const selection = needs.periodOnly ? window : { ...window, to: window.asOf };
+  const active = await activeLeadIds(db, sight, selection);
+  const deals = needs.deals
+    ? await loadDealRows(db, await dealIds(db, sight, selection, active), window.asOf, needs)
+    : [];
+  const ids = [...new Set([...active, ...deals.map((deal) => deal.leadId)])];
+  return { leads: await loadLeadRows(db, sight.tenant, ids, window.asOf, ownerCut, needs), deals };
 }
 
-/**
- * The leads with something recorded in the window. For a person, those they (or their reports) own
- * now or were ever assigned: the cut to the owner at the period's end happens later, on the facts.
- */
-async function activeLeadRows(db: Db, sight: Sight, window: Window, include: ReturnType<typeof leadInclude>) {
-  const inWindow = { gte: window.from, lt: window.to };
-  const active: Prisma.LeadWhereInput = {
-    tenant: sight.tenant,
-    createdAt: { lt: window.to },
-    OR: [
-      { createdAt: inWindow },
-      { stageEvents: { some: { occurredAt: inWindow } } },
-      { interactions: { some: { occurredAt: inWindow, kind: { in: [...TOUCH_EVENTS] } } } },
-      // An SLA due in the window counts there even when nothing else happened to the lead in it.
-      { slaDueAt: inWindow },
-    ],
-  };
-  // Ids first, then the rows with their relations in chunks: one include over tens of thousands of
-  // leads reads their events with one IN list, beyond what SQLite allows in a statement.
-  const withRelations = async (where: Prisma.LeadWhereInput) =>
-    chunked(
-      (await db.lead.findMany({ where, select: { id: true } })).map((row) => row.id),
-      (chunk) => db.lead.findMany({ where: { id: { in: chunk } }, include }),
-    );
-  if (sight.all) return withRelations(active);
-  const owned = await withRelations({ AND: [active, { ownerId: { in: sight.owners } }] });
-  const seen = new Set(owned.map((row) => row.id));
-  const assigned = await db.assignment.findMany({
-    where: { tenant: sight.tenant, repEmail: { in: sight.owners }, assignedAt: { lt: window.to } },
-    select: { leadId: true },
-    distinct: ['leadId'],
-  });
-  const others = assigned.map((a) => a.leadId).filter((id) => !seen.has(id));
-  const before = await chunked(others, (chunk) =>
-    db.lead.findMany({ where: { AND: [active, { id: { in: chunk } }] }, include }),
+/** Runs `query` when `needed`, else reads nothing. */
+async function when<T>(needed: boolean, query: () => Promise<T[]>): Promise<T[]> {
+  return needed ? query() : [];
+}
+
+/** The leads `ids` of the tenant with their stage events, decisions, touches and owner at `ownerCut`. */
+async function loadLeadRows(
+  db: Db,
+  tenant: string,
+  ids: readonly string[],
+  asOf: Date,
+  ownerCut: Date,
+  needs: FactNeeds,
+): Promise<LeadRow[]> {
+  const list = valuesOf(db, ids);
+  const leads = await db.$queryRaw<Omit<LeadRow, 'ownerAtCut' | 'stageEvents' | 'decisions' | 'interactions'>[]>(sql`
+    SELECT id, "createdAt", source, "sourceDetails", attributes, "ownerId", "slaDueAt" FROM "Lead"
+    WHERE tenant = ${tenant} AND id IN ${list}`);
+  const stages = await db.$queryRaw<(StageEventRow & { leadId: string })[]>(sql`
+    SELECT "leadId", "fromStage", "toStage", reason, "rulesetVersion", "occurredAt" FROM "StageEvent"
+    WHERE "leadId" IN ${list} AND "occurredAt" < ${asOf} ORDER BY "occurredAt", id`);
+  const decisions = await when(needs.decisions, () =>
+    db.$queryRaw<(LeadRow['decisions'][number] & { leadId: string })[]>(sql`
+    SELECT "leadId", kind, "rulesetVersion", "decidedAt" FROM "Decision"
+    WHERE "leadId" IN ${list} AND "decidedAt" < ${asOf} AND kind IN ('scoring', 'routing')
+    ORDER BY "decidedAt", id`),
   );
-  return [...owned, ...before];
+  const touches = await when(needs.touches, () =>
+    db.$queryRaw<(LeadRow['interactions'][number] & { leadId: string })[]>(sql`
+    SELECT "leadId", id, kind, "occurredAt", payload FROM "Interaction"
+    WHERE "leadId" IN ${list} AND "occurredAt" < ${asOf} AND kind IN (${touchKinds})
+    ORDER BY "occurredAt", id`),
+  );
+  const owners = await ownersAt(db, list, ownerCut, asOf);
+  const stagesOf = groupBy(stages, (row) => row.leadId);
+  const decisionsOf = groupBy(decisions, (row) => row.leadId);
+  const touchesOf = groupBy(touches, (row) => row.leadId);
+  return leads.map((lead) => ({
+    ...lead,
+    ownerAtCut: owners.has(lead.id) ? owners.get(lead.id)! : lead.ownerId,
+    stageEvents: stagesOf.get(lead.id) ?? [],
+    decisions: decisionsOf.get(lead.id) ?? [],
+    interactions: touchesOf.get(lead.id) ?? [],
+  }));
 }
 
 /**
  * The owner of each lead at `cut`, from its assignments (the last one before `cut`; null when it
  * sat in a queue or was not assigned yet). Leads never assigned are absent: their row's owner stands.
  */
-async function ownersAt(
-  db: Db,
-  leadIds: readonly string[],
-  cut: Date,
-  asOf: Date,
-): Promise<Map<string, string | null>> {
-  const assignments = await chunked(leadIds, (chunk) =>
-    db.assignment.findMany({
-      where: { leadId: { in: chunk }, assignedAt: { lt: asOf } },
-      orderBy: [{ assignedAt: 'asc' }, { id: 'asc' }],
-      select: { leadId: true, repEmail: true, assignedAt: true },
-    }),
-  );
+async function ownersAt(db: Db, leads: Sql, cut: Date, asOf: Date): Promise<Map<string, string | null>> {
+  const assignments = await db.$queryRaw<{ leadId: string; repEmail: string | null; assignedAt: Date }[]>(sql`
+    SELECT "leadId", "repEmail", "assignedAt" FROM "Assignment"
+    WHERE "leadId" IN ${leads} AND "assignedAt" < ${asOf} ORDER BY "assignedAt", id`);
   const owners = new Map<string, string | null>();
   for (const assignment of assignments) {
     if (!owners.has(assignment.leadId)) owners.set(assignment.leadId, null);
@@ -126,57 +264,58 @@ async function ownersAt(
   return owners;
 }
 
-const dealInclude = (asOf: Date) =>
-  ({
-    activities: {
-      where: { occurredAt: { lt: asOf }, kind: { in: ['call', 'email', 'meeting', 'demo'] } },
-      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-    },
-    meetings: { select: { id: true, status: true } },
-    quotes: { include: { versions: { include: { approvals: true }, orderBy: { version: 'asc' } } } },
-    contract: true,
-  }) satisfies Prisma.DealInclude;
+type DealBase = Omit<DealRow, 'activities' | 'meetings' | 'versions' | 'contract' | 'acvMinor'> & {
+  acvMinor: bigint | number | null;
+};
 
-export type DealRow = Prisma.DealGetPayload<{ include: ReturnType<typeof dealInclude> }>;
-
-/**
- * The deals of `leads`, the deals worked in the window (activity, quotes, approvals) or with a
- * contract, and the deals still open when the window starts: the pipeline at the end of a period
- * and sales velocity count open deals that nothing happened to lately. `closedAt` only narrows
- * what is read (a deal closed before the window cannot be open in it); figures come from the
- * recorded stage events.
- */
-export async function loadDealRows(
-  db: Db,
-  sight: Sight,
-  window: Window,
-  leads: readonly { id: string }[],
-): Promise<DealRow[]> {
-  const include = dealInclude(window.to);
-  const existed = { tenant: sight.tenant, createdAt: { lt: window.to } };
-  const ofLeads = await chunked(
-    leads.map((lead) => lead.id),
-    (chunk) => db.deal.findMany({ where: { ...existed, leadId: { in: chunk } }, include }),
+/** The deals `ids` (in id order) with their activities, meetings, quote versions, approvals and contract. */
+async function loadDealRows(db: Db, ids: readonly string[], asOf: Date, needs: FactNeeds): Promise<DealRow[]> {
+  if (ids.length === 0) return [];
+  const list = valuesOf(db, ids);
+  const deals = await db.$queryRaw<DealBase[]>(sql`
+    SELECT id, "leadId", "accountId", "ownerEmail", currency, "acvMinor", "createdAt", "lossReason", "lossCompetitor"
+    FROM "Deal" WHERE id IN ${list} ORDER BY id`);
+  const activities = await when(needs.dealTimeline, () =>
+    db.$queryRaw<(DealRow['activities'][number] & { dealId: string })[]>(sql`
+    SELECT "dealId", id, kind, actor, "occurredAt", "idempotencyKey" FROM "DealActivity"
+    WHERE "dealId" IN ${list} AND "occurredAt" < ${asOf} AND kind IN (${DEAL_ACTIVITY_KINDS})
+    ORDER BY "occurredAt", id`),
   );
-  const inWindow = { gte: window.from, lt: window.to };
-  const workedIds = await db.deal.findMany({
-    select: { id: true },
-    where: {
-      ...existed,
-      ...(sight.all ? {} : { ownerEmail: { in: sight.owners } }),
-      OR: [
-        { activities: { some: { occurredAt: inWindow } } },
-        { quotes: { some: { versions: { some: { OR: [{ sentAt: inWindow }, { createdAt: inWindow }] } } } } },
-        { contract: { isNot: null } },
-        { closedAt: null },
-        { closedAt: { gte: window.from } },
-      ],
-    },
-  });
-  const worked = await chunked(
-    workedIds.map((row) => row.id),
-    (chunk) => db.deal.findMany({ where: { id: { in: chunk } }, include }),
+  const meetings = await when(needs.dealTimeline, () =>
+    db.$queryRaw<(DealRow['meetings'][number] & { dealId: string })[]>(sql`
+    SELECT "dealId", id, status FROM "Meeting" WHERE "dealId" IN ${list}`),
   );
-  const byId = new Map([...ofLeads, ...worked].map((deal) => [deal.id, deal]));
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const versions = await when(needs.quotes, () =>
+    db.$queryRaw<(Omit<QuoteVersionRow, 'approvals'> & { dealId: string })[]>(sql`
+    SELECT q."dealId", v.id, v."quoteId", v."approvalDiscountBp", v."approvalTier", v."createdAt", v."sentAt"
+    FROM "QuoteVersion" v JOIN "Quote" q ON q.id = v."quoteId"
+    WHERE q."dealId" IN ${list} ORDER BY v."quoteId", v.version`),
+  );
+  const approvals = await when(needs.quotes, () =>
+    db.$queryRaw<(QuoteVersionRow['approvals'][number] & { quoteVersionId: string })[]>(sql`
+    SELECT r."quoteVersionId", r.id, r.tier, r.status, r."requestedAt", r."decidedAt"
+    FROM "ApprovalRequest" r JOIN "QuoteVersion" v ON v.id = r."quoteVersionId" JOIN "Quote" q ON q.id = v."quoteId"
+    WHERE q."dealId" IN ${list} ORDER BY r.id`),
+  );
+  const contracts = await when(needs.contracts, () =>
+    db.$queryRaw<(NonNullable<DealRow['contract']> & { dealId: string })[]>(sql`
+    SELECT "dealId", id, "startDate", "endDate", "acvMinor", currency, "createdAt" FROM "Contract"
+    WHERE "dealId" IN ${list}`),
+  );
+  const activitiesOf = groupBy(activities, (row) => row.dealId);
+  const meetingsOf = groupBy(meetings, (row) => row.dealId);
+  const approvalsOf = groupBy(approvals, (row) => row.quoteVersionId);
+  const versionsOf = groupBy(
+    versions.map((version) => ({ ...version, approvals: approvalsOf.get(version.id) ?? [] })),
+    (row) => row.dealId,
+  );
+  const contractOf = new Map(contracts.map((row) => [row.dealId, { ...row, acvMinor: Number(row.acvMinor) }]));
+  return deals.map((deal) => ({
+    ...deal,
+    acvMinor: money(deal.acvMinor),
+    activities: activitiesOf.get(deal.id) ?? [],
+    meetings: meetingsOf.get(deal.id) ?? [],
+    versions: versionsOf.get(deal.id) ?? [],
+    contract: contractOf.get(deal.id) ?? null,
+  }));
 }

@@ -30,7 +30,7 @@ import {
 import { compareText } from '../../domain/analytics/measures';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
-import { loadDealRows, loadLeadRows, type DealRow, type LeadRow } from './fact-rows';
+import { loadFactRows, type DealRow, type FactNeeds, type FactRows, type LeadRow } from './fact-rows';
 import { loadRoster, type Roster } from './roster';
 import { dealDeskFacts } from './deal-desk-facts';
 import { activationsBetween } from './rules-in-force';
@@ -40,22 +40,33 @@ export interface LoadFactsInput {
   period: ReportPeriod;
   /** The moment the report is read at: nothing recorded at or after it is loaded. */
   asOf: Date;
+  /** What one report reads (src/usecases/analytics/reports.ts REPORT_NEEDS); everything without it. */
+  needs?: FactNeeds;
 }
 
-export async function loadFacts(db: Db, input: LoadFactsInput): Promise<AnalyticsFacts> {
+/** How the rows are read: loadFactRows, or the benchmark's naive read of everything. */
+export type FactRowsLoader = typeof loadFactRows;
+
+export async function loadFacts(
+  db: Db,
+  input: LoadFactsInput,
+  loadRows: FactRowsLoader = loadFactRows,
+): Promise<AnalyticsFacts> {
   const { sight, asOf } = input;
-  const window = { from: previousPeriod(input.period).from, to: asOf };
   const ownerCut = new Date(Math.min(input.period.to.getTime(), asOf.getTime()));
+  // Records are selected by what happened from the previous period's start to asOf (to the
+  // period's end when a report's needs say so); their history is read up to asOf.
+  const window = { from: previousPeriod(input.period).from, to: ownerCut, asOf };
   const roster = await loadRoster(db, sight.tenant);
-  const rows = await loadRows(db, sight, window, ownerCut);
+  const rows = await loadRows(db, sight, window, ownerCut, input.needs);
   const facts = cutToSight(assemble(rows, roster, asOf), sight);
-  return { asOf, ...facts, ruleActivations: await activationsBetween(db, window) };
+  return { asOf, ...facts, ruleActivations: await activationsBetween(db, { from: window.from, to: asOf }) };
 }
 
 type RecordFacts = Omit<AnalyticsFacts, 'asOf' | 'ruleActivations'>;
 
 /** Every fact of the loaded rows. */
-function assemble(rows: { leads: LeadRow[]; deals: DealRow[] }, roster: Roster, asOf: Date): RecordFacts {
+function assemble(rows: FactRows, roster: Roster, asOf: Date): RecordFacts {
   const dealIdOfLead = new Map(rows.deals.map((deal) => [deal.leadId, deal.id]));
   const leadRowById = new Map(rows.leads.map((row) => [row.id, row]));
   const leads = rows.leads.map((row) => leadFact(row, roster, dealIdOfLead.get(row.id) ?? null));
@@ -92,20 +103,6 @@ function cutToSight(facts: RecordFacts, sight: Sight): RecordFacts {
 /** Records in id order, so a report and its drill-down come out the same on every load. */
 function byId<T extends { id: string }>(records: T[]): T[] {
   return records.sort((a, b) => compareText(a.id, b.id));
-}
-
-async function loadRows(
-  db: Db,
-  sight: Sight,
-  window: { from: Date; to: Date },
-  ownerCut: Date,
-): Promise<{ leads: LeadRow[]; deals: DealRow[] }> {
-  const leads = await loadLeadRows(db, sight, window, ownerCut);
-  const deals = await loadDealRows(db, sight, window, leads);
-  const loaded = new Set(leads.map((lead) => lead.id));
-  const missing = [...new Set(deals.map((deal) => deal.leadId))].filter((id) => !loaded.has(id));
-  const dealLeads = missing.length ? await loadLeadRows(db, sight, window, ownerCut, missing) : [];
-  return { leads: [...leads, ...dealLeads], deals };
 }
 
 /** Whether a fact owned by `owner` is in sight. */

@@ -30,6 +30,7 @@ import { bottleneck, timeInStage } from '../../domain/analytics/stage-time';
 import { closeOf } from '../../domain/analytics/stages';
 import { volume, volumeTrend } from '../../domain/analytics/volume';
 import { winLoss } from '../../domain/analytics/win-loss';
+import type { FactNeeds } from './fact-rows';
 import type { ForecastEntry, PlanInputs } from './plan-inputs';
 
 export const REPORTS = [
@@ -46,6 +47,40 @@ export const REPORTS = [
   'rule-attribution',
 ] as const;
 export type ReportName = (typeof REPORTS)[number];
+
+const needs = (reads: Partial<Omit<FactNeeds, 'periodOnly'>>): FactNeeds => ({
+  periodOnly: true,
+  decisions: false,
+  touches: false,
+  deals: false,
+  dealTimeline: false,
+  quotes: false,
+  contracts: false,
+  ...reads,
+});
+
+/**
+ * What each report reads besides the leads and their stage events, when it is not broken down (a
+ * breakdown lists every key any fact has, so it reads everything, as loadFacts does by default).
+ * Such a report also selects its records by the period alone: a record whose only events fall
+ * after the period's end adds nothing to a figure of the period or the one before. The
+ * differential test (test/analytics/loader-differential.int.test.ts) checks every report against
+ * the one computed on every row.
+ */
+export const REPORT_NEEDS: Record<ReportName, FactNeeds> = {
+  volume: needs({}),
+  funnel: needs({}),
+  // Stays in a deal stage drill down to the deal: the leads need their deal's id.
+  speed: needs({ touches: true, deals: true }),
+  deals: needs({ deals: true }),
+  pipeline: needs({ deals: true }),
+  'deal-desk': needs({ deals: true, quotes: true }),
+  activity: needs({ touches: true, deals: true, dealTimeline: true }),
+  'win-loss': needs({ deals: true }),
+  channels: needs({ deals: true }),
+  retention: needs({ deals: true, contracts: true }),
+  'rule-attribution': needs({ decisions: true, touches: true, deals: true }),
+};
 
 /** The options a report takes besides the filters (all have defaults). */
 export interface ReportOptions {

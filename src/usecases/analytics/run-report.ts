@@ -15,7 +15,14 @@ import type { Sight } from '../visibility';
 import { loadFacts } from './load-facts';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
-import { REPORT_DEFINITIONS, REPORT_OPTIONS, type ReportContext, type ReportName, type ReportOptions } from './reports';
+import {
+  REPORT_DEFINITIONS,
+  REPORT_NEEDS,
+  REPORT_OPTIONS,
+  type ReportContext,
+  type ReportName,
+  type ReportOptions,
+} from './reports';
 
 export interface ReportRequest {
   sight: Sight;
@@ -67,9 +74,18 @@ const view = (period: ReportPeriod): PeriodView => ({
 
 /** The report over the filters' period and the one before it, as JSON-ready values. */
 export async function runReport(db: Db, report: ReportName, request: ReportRequest): Promise<ReportEnvelope> {
-  const period = periodOf(request.filters, request.defaultZone);
-  const facts = await loadFacts(db, { sight: request.sight, period, asOf: request.asOf });
+  const facts = await reportFacts(db, report, request);
   return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
+}
+
+/**
+ * The facts one report reads: only the kinds its metrics need, selected by its period, unless it
+ * is broken down (then everything, as every kind of fact brings its keys to the breakdown).
+ */
+export async function reportFacts(db: Db, report: ReportName, request: ReportRequest): Promise<AnalyticsFacts> {
+  const period = periodOf(request.filters, request.defaultZone);
+  const needs = request.filters.breakdown ? undefined : REPORT_NEEDS[report];
+  return loadFacts(db, { sight: request.sight, period, asOf: request.asOf, needs });
 }
 
 /** The plan inputs the report reads (forecasts, quotas, spend), for the deals of `facts`. */

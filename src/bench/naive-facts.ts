@@ -1,0 +1,82 @@
+/**
+ * The analytics benchmark's naive baseline: every lead and deal of the tenant with all their
+ * recorded rows, read through Prisma's object mapping (findMany with includes, 500 records per
+ * round), whatever the period. The report is then computed in JS on these facts exactly as the
+ * API path does, so the two must give identical reports: a differential check of the loader's
+ * window and of its SQL.
+ */
+import type { Db, Prisma } from '../db/client';
+import { TOUCH_EVENTS } from '../domain/lead-events';
+import type { DealRow, FactRows, LeadRow, Window } from '../usecases/analytics/fact-rows';
+import type { Sight } from '../usecases/visibility';
+
+const CHUNK = 500;
+
+async function chunked<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let start = 0; start < ids.length; start += CHUNK) rows.push(...(await query(ids.slice(start, start + CHUNK))));
+  return rows;
+}
+
+const leadInclude = (asOf: Date) =>
+  ({
+    stageEvents: { where: { occurredAt: { lt: asOf } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] },
+    decisions: {
+      where: { decidedAt: { lt: asOf }, kind: { in: ['scoring', 'routing'] } },
+      orderBy: [{ decidedAt: 'asc' }, { id: 'asc' }],
+    },
+    interactions: {
+      where: { occurredAt: { lt: asOf }, kind: { in: [...TOUCH_EVENTS] } },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+    },
+  }) satisfies Prisma.LeadInclude;
+
+const dealInclude = (asOf: Date) =>
+  ({
+    activities: {
+      where: { occurredAt: { lt: asOf }, kind: { in: ['call', 'email', 'meeting', 'demo'] } },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+    },
+    meetings: true,
+    quotes: { include: { versions: { include: { approvals: true }, orderBy: { version: 'asc' } } } },
+    contract: true,
+  }) satisfies Prisma.DealInclude;
+
+/** Every lead and deal of the sight's tenant recorded before `asOf` (the baseline reads as revops), whatever the window. */
+export async function loadEveryRow(db: Db, sight: Sight, window: Window, ownerCut: Date): Promise<FactRows> {
+  const asOf = window.asOf;
+  const leadIds = (
+    await db.lead.findMany({ where: { tenant: sight.tenant, createdAt: { lt: asOf } }, select: { id: true } })
+  ).map((r) => r.id);
+  const leadRows = await chunked(leadIds, (chunk) =>
+    db.lead.findMany({ where: { id: { in: chunk } }, include: leadInclude(asOf) }),
+  );
+  const assignments = await chunked(leadIds, (chunk) =>
+    db.assignment.findMany({
+      where: { leadId: { in: chunk }, assignedAt: { lt: asOf } },
+      orderBy: [{ assignedAt: 'asc' }, { id: 'asc' }],
+    }),
+  );
+  const owners = new Map<string, string | null>();
+  for (const assignment of assignments) {
+    if (!owners.has(assignment.leadId)) owners.set(assignment.leadId, null);
+    if (assignment.assignedAt < ownerCut) owners.set(assignment.leadId, assignment.repEmail);
+  }
+  const leads: LeadRow[] = leadRows.map((row) => ({
+    ...row,
+    ownerAtCut: owners.has(row.id) ? owners.get(row.id)! : row.ownerId,
+  }));
+  const dealIds = (
+    await db.deal.findMany({ where: { tenant: sight.tenant, createdAt: { lt: asOf } }, select: { id: true } })
+  ).map((r) => r.id);
+  const dealRows = await chunked(dealIds, (chunk) =>
+    db.deal.findMany({ where: { id: { in: chunk } }, include: dealInclude(asOf) }),
+  );
+  const deals: DealRow[] = dealRows.map((row) => ({
+    ...row,
+    acvMinor: row.acvMinor === null ? null : Number(row.acvMinor),
+    versions: row.quotes.flatMap((quote) => quote.versions),
+    contract: row.contract && { ...row.contract, acvMinor: Number(row.contract.acvMinor) },
+  }));
+  return { leads, deals };
+}
