@@ -5,7 +5,7 @@ import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
 import { TaskList, type Task } from '../views/MyWork';
 import { Loading, Problem } from './common';
-import { stallText, type StallReason } from './Stalling';
+import { stallList, type StallReason } from './Stalling';
 
 const KINDS = ['call', 'email', 'meeting', 'follow-up', 'review', 'other'];
 
@@ -68,7 +68,7 @@ export function NextStep({
       )}
       {stalling.length > 0 && (
         <p class="warning" id="stalling">
-          {t('deal.stalling', { reasons: stalling.map(stallText).join('; ') })}
+          {t('deal.stalling', { reasons: stallList(stalling) })}
         </p>
       )}
       <Problem error={error} />

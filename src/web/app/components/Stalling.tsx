@@ -25,10 +25,15 @@ export function stallText(reason: StallReason): string {
   return label('stallReasons', reason.code);
 }
 
+/** Every reason in words, in one line. */
+export function stallList(reasons: StallReason[]): string {
+  return reasons.map(stallText).join(t('stalling.separator'));
+}
+
 /** A pipeline card's badge: "Stalling", with every reason in its accessible name and its tooltip. */
 export function StallBadge({ reasons }: { reasons: StallReason[] }) {
   if (reasons.length === 0) return null;
-  const why = reasons.map(stallText).join('; ');
+  const why = stallList(reasons);
   const name = t('stalling.label', { reasons: why });
   return (
     <span class="badge stalling" role="note" aria-label={name} title={name}>
