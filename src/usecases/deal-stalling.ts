@@ -14,6 +14,7 @@ import { localToday } from '../domain/tasks';
 import type { ConditionTrace } from '../rules/evaluate-condition';
 import { evaluateStalled, type StalledOutcome } from '../rules/evaluate-escalation';
 import type { Ruleset } from '../rules/ruleset';
+import { chunked } from './analytics/fact-rows';
 import { dealFacts, type DealFacts } from './deal-facts';
 
 export interface StallingDeal {
@@ -66,22 +67,28 @@ export async function stallingOf(
 /** Each owner's time zone (lower-cased email → zone), in one read. */
 async function ownerZones(db: Db, deals: readonly StallingDeal[]): Promise<Map<string, string>> {
   const owners = [...new Set(deals.flatMap((d) => [d.ownerEmail, d.ownerEmail.toLowerCase()]))];
-  if (owners.length === 0) return new Map();
-  const reps = await db.rep.findMany({
-    where: { tenant: { in: [...new Set(deals.map((d) => d.tenant))] }, email: { in: owners } },
-    select: { email: true, timeZone: true },
-  });
+  const tenants = [...new Set(deals.map((d) => d.tenant))];
+  const reps = await chunked(owners, (emails) =>
+    db.rep.findMany({
+      where: { tenant: { in: tenants }, email: { in: emails } },
+      select: { email: true, timeZone: true },
+    }),
+  );
   return new Map(reps.map((r) => [r.email.toLowerCase(), r.timeZone ?? 'UTC']));
 }
 
 /** When each deal entered its current stage: the latest stage event into it, else its creation. */
 async function stageEntries(db: Db, deals: readonly StallingDeal[]): Promise<Map<string, Date>> {
-  if (deals.length === 0) return new Map();
-  const latest = await db.stageEvent.groupBy({
-    by: ['leadId', 'toStage'],
-    where: { leadId: { in: deals.map((d) => d.leadId) }, toStage: { in: [...new Set(deals.map((d) => d.stage))] } },
-    _max: { occurredAt: true },
-  });
+  const stages = [...new Set(deals.map((d) => d.stage))];
+  const latest = await chunked(
+    deals.map((d) => d.leadId),
+    (leadIds) =>
+      db.stageEvent.groupBy({
+        by: ['leadId', 'toStage'],
+        where: { leadId: { in: leadIds }, toStage: { in: stages } },
+        _max: { occurredAt: true },
+      }),
+  );
   const byLeadStage = new Map(latest.map((row) => [`${row.leadId} ${row.toStage}`, row._max.occurredAt]));
   return new Map(deals.map((d) => [d.id, byLeadStage.get(`${d.leadId} ${d.stage}`) ?? d.createdAt]));
 }
@@ -94,28 +101,63 @@ async function stageAlerts(
   entered: Map<string, Date>,
   now: Date,
 ): Promise<Map<string, StageAlert>> {
-  const alerts = new Map<string, StageAlert>();
+  const waiting = new Map<string, { outcome: Extract<StalledOutcome, { kind: 'stalled-alert' }>; deals: Watched[] }>();
   const factsNeeded = new Map<string, boolean>();
+  const byRowFacts = new Map<string, StalledOutcome>();
   for (const deal of deals) {
     // A stage whose alerts test more than the row holds (a quote sent, a demo held) reads the deal's facts.
     let needsMore = factsNeeded.get(deal.stage);
     if (needsMore === undefined) factsNeeded.set(deal.stage, (needsMore = testsMoreThanRow(ruleset, deal.stage)));
-    const facts: Partial<DealFacts> = needsMore
-      ? await dealFacts(db, deal.id)
-      : { stage: deal.stage as DealFacts['stage'], ...amountOf(deal) };
-    const decision = evaluateStalled(ruleset, { stage: deal.stage, facts: { deal: { ...facts, stage: deal.stage } } });
-    const outcome: StalledOutcome = decision.outcome;
+    let outcome: StalledOutcome | undefined;
+    if (needsMore) outcome = alertFor(ruleset, deal.stage, await dealFacts(db, deal.id));
+    else {
+      const facts = { stage: deal.stage as DealFacts['stage'], ...amountOf(deal) };
+      const key = `${deal.stage} ${facts.amount ?? ''}`;
+      outcome = byRowFacts.get(key);
+      if (!outcome) byRowFacts.set(key, (outcome = alertFor(ruleset, deal.stage, facts)));
+    }
     if (outcome.kind !== 'stalled-alert') continue;
-    const since = entered.get(deal.id) ?? deal.createdAt;
-    if (addDuration(since, outcome.after, outcome.defaultCalendar).getTime() > now.getTime()) continue;
-    alerts.set(deal.id, {
-      alert: outcome.alert,
-      stage: deal.stage,
-      after: outcome.after.text,
-      since: since.toISOString(),
-    });
+    const group = waiting.get(outcome.alert) ?? { outcome, deals: [] };
+    group.deals.push({ deal, since: entered.get(deal.id) ?? deal.createdAt });
+    waiting.set(outcome.alert, group);
+  }
+  const alerts = new Map<string, StageAlert>();
+  for (const { outcome, deals: watched } of waiting.values()) {
+    const due = (since: Date) => addDuration(since, outcome.after, outcome.defaultCalendar).getTime() <= now.getTime();
+    for (const { deal, since } of overdue(watched, due))
+      alerts.set(deal.id, {
+        alert: outcome.alert,
+        stage: deal.stage,
+        after: outcome.after.text,
+        since: since.toISOString(),
+      });
   }
   return alerts;
+}
+
+interface Watched {
+  deal: StallingDeal;
+  since: Date;
+}
+
+/**
+ * The deals whose clock has run out. A later start never runs out sooner (adding a duration, in
+ * calendar or business time, keeps the order of its starts), so after sorting by start one binary
+ * search finds them all: a few calendar computations for a whole board instead of one a deal.
+ */
+function overdue(watched: Watched[], due: (since: Date) => boolean): Watched[] {
+  const sorted = watched.toSorted((a, b) => a.since.getTime() - b.since.getTime());
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (due(sorted[middle]!.since)) low = middle + 1;
+    else high = middle;
+  }
+  return sorted.slice(0, low);
+}
+
+function alertFor(ruleset: Ruleset, stage: string, facts: Partial<DealFacts>): StalledOutcome {
+  return evaluateStalled(ruleset, { stage, facts: { deal: { ...facts, stage } } }).outcome;
 }
 
 function amountOf(deal: StallingDeal): { amount?: number } {

@@ -15,7 +15,7 @@ export interface Window {
 const CHUNK = 500;
 
 /** Runs `query` over `ids` in chunks (databases cap the parameters of one statement). */
-async function chunked<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+export async function chunked<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const rows: T[] = [];
   for (let start = 0; start < ids.length; start += CHUNK) rows.push(...(await query(ids.slice(start, start + CHUNK))));
   return rows;
