@@ -45,8 +45,14 @@ export async function stallingOf(
   now: Date,
 ): Promise<Map<string, StallReason[]>> {
   const open = deals.filter((d) => !CLOSED.has(d.stage));
-  const [zones, entered] = await Promise.all([ownerZones(db, open), stageEntries(db, open)]);
-  const alerts = ruleset ? await stageAlerts(db, ruleset, open, entered, now) : new Map<string, StageAlert>();
+  // Only what a judgement needs is read: zones for next steps with a day, stage history for stall alerts.
+  const [zones, alerts] = await Promise.all([
+    ownerZones(
+      db,
+      open.filter((d) => d.nextStep !== null && d.nextStepDueOn !== null),
+    ),
+    ruleset ? stageAlerts(db, ruleset, open, now) : new Map<string, StageAlert>(),
+  ]);
   const todayIn = new Map<string, string>();
   const today = (zone: string) => {
     let day = todayIn.get(zone);
@@ -98,7 +104,6 @@ async function stageAlerts(
   db: Db,
   ruleset: Ruleset,
   deals: readonly StallingDeal[],
-  entered: Map<string, Date>,
   now: Date,
 ): Promise<Map<string, StageAlert>> {
   const waiting = new Map<string, { outcome: Extract<StalledOutcome, { kind: 'stalled-alert' }>; deals: Watched[] }>();
@@ -118,11 +123,16 @@ async function stageAlerts(
     }
     if (outcome.kind !== 'stalled-alert') continue;
     const group = waiting.get(outcome.alert) ?? { outcome, deals: [] };
-    group.deals.push({ deal, since: entered.get(deal.id) ?? deal.createdAt });
+    group.deals.push({ deal, since: deal.createdAt });
     waiting.set(outcome.alert, group);
   }
+  const entered = await stageEntries(
+    db,
+    [...waiting.values()].flatMap((group) => group.deals.map((w) => w.deal)),
+  );
   const alerts = new Map<string, StageAlert>();
-  for (const { outcome, deals: watched } of waiting.values()) {
+  for (const { outcome, deals: unsorted } of waiting.values()) {
+    const watched = unsorted.map((w) => ({ ...w, since: entered.get(w.deal.id) ?? w.since }));
     const due = (since: Date) => addDuration(since, outcome.after, outcome.defaultCalendar).getTime() <= now.getTime();
     for (const { deal, since } of overdue(watched, due))
       alerts.set(deal.id, {
