@@ -56,3 +56,13 @@ export async function openSignedIn(browser: Browser, url: string, token: string,
   await expect.poll(() => page.locator('#whoami').textContent()).toContain(`signed in as ${email}`);
   return page;
 }
+
+/** Opens `path` of the workspace at `url` and signs in with `token` on the sign-in page; resolves once signed in. */
+export async function signInAt(browser: Browser, url: string, token: string, path: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}${path}`);
+  await page.fill('#token', token);
+  await page.click('#signin button');
+  await page.locator('#whoami').waitFor();
+  return page;
+}

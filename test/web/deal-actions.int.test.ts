@@ -13,7 +13,7 @@ import type { EnvelopeView } from '../../src/esign/fake-protocol';
 import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
 import { inbox } from '../support/calendar-mail';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, cspViolations, launchChromium } from './browser';
+import { chromiumAvailable, cspViolations, launchChromium, signInAt } from './browser';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SECRET = 'deal-actions-esign-secret-0123456789';
@@ -57,14 +57,7 @@ describe.skipIf(!chromiumAvailable)('deal actions in the workspace', () => {
   const call = (method: string, path: string, token: string, body?: unknown) =>
     http(`${system.url}${path}`, { method, body, headers: bearer(token) });
 
-  async function signIn(token: string, path: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${system.url}${path}`);
-    await page.fill('#token', token);
-    await page.click('#signin button');
-    await page.locator('#whoami').waitFor();
-    return page;
-  }
+  const signIn = (token: string, path: string) => signInAt(browser, system.url, token, path);
 
   it('when a rep reschedules and then cancels a meeting after confirming each, then the page shows its state and the attendee gets the update and the cancellation (same UID, higher SEQUENCE)', async () => {
     const deal = await openDeal(system, revops, 'ada@analytical.io');
