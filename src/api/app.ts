@@ -160,7 +160,9 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(auditRoutes({ db: deps.db }));
   app.use(timelineRoutes({ db: deps.db }));
   app.use(renewalRoutes({ db: deps.db, rules: () => deps.rules.registry.active() }));
-  app.use(dealRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
+  app.use(
+    dealRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active(), now: deps.now }),
+  );
   app.use(meetingRoutes({ db: deps.db, temporal: deps.temporal, rules: () => deps.rules.registry.active() }));
   app.use(
     esignRoutes({

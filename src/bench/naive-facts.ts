@@ -9,14 +9,7 @@ import type { Db, Prisma } from '../db/client';
 import { TOUCH_EVENTS } from '../domain/lead-events';
 import type { DealRow, FactRows, LeadRow, Window } from '../usecases/analytics/fact-rows';
 import type { Sight } from '../usecases/visibility';
-
-const CHUNK = 500;
-
-async function chunked<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const rows: T[] = [];
-  for (let start = 0; start < ids.length; start += CHUNK) rows.push(...(await query(ids.slice(start, start + CHUNK))));
-  return rows;
-}
+import { chunked } from '../db/chunked';
 
 const leadInclude = (asOf: Date) =>
   ({

@@ -27,6 +27,7 @@ import { storedVersion } from './quote-views';
 import { stalledAlert, stallReasons } from '../domain/deal-stall';
 import { localToday } from '../domain/tasks';
 import { zoneOf } from './tasks';
+import { stallingOf } from './deal-stalling';
 import { approvalPricing } from './quote-views';
 
 export interface DealCommandDeps {
@@ -539,8 +540,16 @@ export interface DealListFilter {
   cursor?: string;
 }
 
-/** The deals in the caller's sight (./visibility.ts), newest first, in keyset pages. */
-export async function listDeals(db: Db, sight: Sight, filter: DealListFilter) {
+/**
+ * The deals in the caller's sight (./visibility.ts), newest first, in keyset pages, each with why it
+ * is stalling (./deal-stalling.ts, judged on `ruleset`: the active rules, or null when none is loaded).
+ */
+export async function listDeals(
+  db: Db,
+  sight: Sight,
+  filter: DealListFilter,
+  judge: { ruleset: Ruleset | null; now: Date },
+) {
   const after = filter.cursor ? parseKeyset(filter.cursor) : undefined;
   const closed: DealStage[] = ['closed-won', 'closed-lost'];
   const rows = await db.deal.findMany({
@@ -564,6 +573,8 @@ export async function listDeals(db: Db, sight: Sight, filter: DealListFilter) {
     // Only the listed fields: a board reads thousands of rows, and `needs` alone can be kilobytes each.
     select: {
       id: true,
+      tenant: true,
+      leadId: true,
       name: true,
       ownerEmail: true,
       stage: true,
@@ -583,6 +594,7 @@ export async function listDeals(db: Db, sight: Sight, filter: DealListFilter) {
   const last = deals.at(-1);
   const nextCursor =
     rows.length > filter.limit && last ? encodeKeyset({ occurredAt: last.createdAt, id: last.id }) : null;
+  const stalling = await stallingOf(db, judge.ruleset, deals, judge.now);
   return {
     deals: deals.map((d) => ({
       id: d.id,
@@ -599,6 +611,7 @@ export async function listDeals(db: Db, sight: Sight, filter: DealListFilter) {
       lossReason: d.lossReason,
       closedAt: d.closedAt?.toISOString() ?? null,
       createdAt: d.createdAt.toISOString(),
+      stalling: { reasons: stalling.get(d.id) ?? [] },
     })),
     nextCursor,
   };

@@ -209,9 +209,12 @@ export function approvalPricing(row: VersionRow) {
   };
 }
 
-/** A version in a list: who, when, status and total. */
-function versionSummary(row: VersionRow) {
+type SignatureRow = Prisma.SignatureRequestGetPayload<Record<string, never>>;
+
+/** A version in a list: who, when, status and total, when it was sent and its latest signature request. */
+function versionSummary(row: VersionRow & { signatures?: SignatureRow[] }) {
   const { totals } = storedVersion(row);
+  const signature = row.signatures?.[0];
   return {
     id: row.id,
     version: row.version,
@@ -219,6 +222,16 @@ function versionSummary(row: VersionRow) {
     contentHash: row.contentHash,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+    signature: signature
+      ? {
+          status: signature.status,
+          signerName: signature.signerName,
+          signerEmail: signature.signerEmail,
+          sentAt: signature.sentAt.toISOString(),
+          completedAt: signature.completedAt?.toISOString() ?? null,
+        }
+      : null,
     totalMinor: totals.totalMinor,
     totalFormatted: formatMoney(totals.totalMinor, totals.currency),
     termMonths: totals.termMonths,
@@ -306,7 +319,11 @@ export type QuoteView = Awaited<ReturnType<typeof viewQuote>>;
 
 export async function listQuoteVersions(db: Db, actor: Actor, quoteId: string) {
   const quote = await findQuote(db, actor, quoteId);
-  const rows = await db.quoteVersion.findMany({ where: { quoteId: quote.id }, orderBy: { version: 'asc' } });
+  const rows = await db.quoteVersion.findMany({
+    where: { quoteId: quote.id },
+    orderBy: { version: 'asc' },
+    include: { signatures: { orderBy: { sentAt: 'desc' }, take: 1 } },
+  });
   return {
     quoteId: quote.id,
     number: quote.number,
@@ -390,6 +407,7 @@ export async function listDealQuotes(db: Db, actor: Actor, dealId: string) {
       ? []
       : await db.quoteVersion.findMany({
           where: { OR: quotes.map((q) => ({ quoteId: q.id, version: q.currentVersion })) },
+          include: { signatures: { orderBy: { sentAt: 'desc' }, take: 1 } },
         });
   return {
     dealId: deal.id,

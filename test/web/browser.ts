@@ -63,3 +63,12 @@ export async function signInWithToken(page: Page, token: string): Promise<void> 
   await page.fill('#token', token);
   await page.click('#token-signin button[type=submit]');
 }
+
+/** Opens `path` of the workspace at `url` and signs in with `token` on the sign-in page; resolves once signed in. */
+export async function signInAt(browser: Browser, url: string, token: string, path: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}${path}`);
+  await signInWithToken(page, token);
+  await page.locator('#whoami').waitFor();
+  return page;
+}

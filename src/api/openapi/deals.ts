@@ -11,6 +11,7 @@ import {
 import { LeadIdSchema } from '../schemas';
 import { z } from 'zod';
 import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
+import { DealListResponseSchema } from './response-shapes';
 import { needsToken, unauthenticated } from './people';
 import { ApprovalListResponseSchema } from './workspace-shapes';
 
@@ -53,9 +54,11 @@ export const dealPaths = {
       ...needsToken,
       parameters: queryParams(DealListQuerySchema),
       responses: {
-        '200': described(
-          '`{ deals: [{ id, name, owner, stage, amountMinor, acvMinor, currency, expectedCloseDate, forecastCategory, nextStep, nextStepDueOn, lossReason, closedAt, createdAt }], nextCursor }`: at most `limit` (default 200) deals; `nextCursor` (null on the last page) fetches the next page with the same filters.',
-        ),
+        '200': {
+          description:
+            'At most `limit` (default 200) deals, each with `stalling.reasons` (empty when the deal is not stalling); `nextCursor` (null on the last page) fetches the next page with the same filters.',
+          content: json(DealListResponseSchema),
+        },
         ...errors('400'),
         ...unauthenticated,
       },

@@ -56,7 +56,7 @@ export const quotePaths = {
       parameters: [pathParam('dealId', DealIdSchema, 'The deal id.')],
       responses: {
         '200': described(
-          '`{ dealId, quotes: [{ id, number, revision, currentVersion, current: { version, status, totalMinor, totalFormatted, approval } }] }`.',
+          "`{ dealId, quotes: [{ id, number, revision, currentVersion, current: { version, status, sentAt, signature, totalMinor, totalFormatted, approval } }] }`: `signature` is the current version's latest e-signature request (`{ status, signerName, signerEmail, sentAt, completedAt }`) or null.",
         ),
         ...errors('404'),
         ...unauthenticated,
@@ -111,7 +111,7 @@ export const quotePaths = {
       parameters: [quoteParam],
       responses: {
         '200': described(
-          '`{ quoteId, number, currentVersion, versions: [{ id, version, status, contentHash, createdBy, createdAt, totalMinor, totalFormatted, approval }] }`.',
+          '`{ quoteId, number, currentVersion, versions: [{ id, version, status, contentHash, createdBy, createdAt, sentAt, signature, totalMinor, totalFormatted, approval }] }`: `sentAt` is when the version was sent to the customer (null: not sent); `signature` its latest e-signature request, `{ status: sent | signed | declined | voided, signerName, signerEmail, sentAt, completedAt }`, or null.',
         ),
         ...errors('404'),
         ...unauthenticated,

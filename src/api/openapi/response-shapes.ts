@@ -8,6 +8,8 @@ import type { ForecastView } from '../../usecases/deal-forecast';
 import type { QuotaView } from '../../usecases/quotas';
 import type { spendView } from '../../usecases/marketing-spend';
 import type { lossReasonCatalogue } from '../../usecases/deal-loss';
+import type { listDeals } from '../../usecases/deal-commands';
+import { STALL_REASON_CODES } from '../../domain/deal-stall';
 
 const nullableText = z.string().nullable();
 
@@ -115,6 +117,49 @@ export const SpendImportResultSchema = z.object({
   fileSha256: z.string(),
 });
 
+export const StallReasonSchema = z.object({
+  code: z.enum(STALL_REASON_CODES).meta({
+    description:
+      "`stage-alert`: in its stage longer than the escalation.yaml `stalled:` alert for it allows; `next-step-overdue`: the next step is past its day (the owner's calendar); `no-next-step`: none is set.",
+  }),
+  message: z.string().meta({ description: 'The reason in English words; translate by `code`.' }),
+  alert: z
+    .string()
+    .optional()
+    .meta({ description: '`stage-alert`: the escalation.yaml alert whose threshold passed.' }),
+  after: z
+    .string()
+    .optional()
+    .meta({ description: '`stage-alert`: the threshold, as the rules write it ("14 days").' }),
+  since: z.string().optional().meta({ description: '`stage-alert`: when the deal entered its stage (ISO 8601).' }),
+});
+
+export const DealListResponseSchema = z.object({
+  deals: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      owner: z.string(),
+      stage: z.string(),
+      amountMinor: z.number().nullable(),
+      acvMinor: z.number().nullable(),
+      currency: z.string(),
+      expectedCloseDate: nullableText.meta({ description: 'YYYY-MM-DD' }),
+      forecastCategory: nullableText,
+      nextStep: nullableText,
+      nextStepDueOn: nullableText.meta({ description: 'YYYY-MM-DD' }),
+      lossReason: nullableText,
+      closedAt: nullableText,
+      createdAt: z.string(),
+      stalling: z.object({ reasons: z.array(StallReasonSchema) }).meta({
+        description:
+          "Why the deal is stalling, judged on stored data: its next step, and the time since it entered its stage (its latest stage event) against the active rules' escalation.yaml stall alert for the stage. Empty `reasons`: not stalling (always for a closed deal).",
+      }),
+    }),
+  ),
+  nextCursor: nullableText.meta({ description: 'Fetches the next page with the same filters; null on the last page.' }),
+});
+
 /** Compiles only when the use-case's type is assignable to the schema's. */
 type Matches<Actual extends Schema, Schema> = Actual;
 export type ShapesChecked = [
@@ -122,4 +167,5 @@ export type ShapesChecked = [
   Matches<QuotaView, z.infer<typeof QuotaViewSchema>>,
   Matches<ReturnType<typeof spendView>, z.infer<typeof SpendEntryViewSchema>>,
   Matches<ReturnType<typeof lossReasonCatalogue>, z.infer<typeof LossReasonCatalogueSchema>>,
+  Matches<Awaited<ReturnType<typeof listDeals>>, z.infer<typeof DealListResponseSchema>>,
 ];

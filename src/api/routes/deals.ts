@@ -36,6 +36,17 @@ export interface DealRoutesDeps {
   temporal: Client;
   /** The active rules (loss-reasons.yaml for closing lost); throws while none is loaded. */
   rules: () => Ruleset;
+  /** The clock stalling is judged by (tests set it). */
+  now?: () => Date;
+}
+
+/** The active rules, or null while none is loaded: a list answers without rule-based judgements then. */
+function activeRules(deps: DealRoutesDeps): Ruleset | null {
+  try {
+    return deps.rules();
+  } catch {
+    return null;
+  }
 }
 
 export const instant = z.iso.datetime({
@@ -176,7 +187,13 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   });
 
   router.get('/api/deals', async (req, res) => {
-    res.json(await listDeals(deps.db, await sightFor(req), parse(DealListQuerySchema, req.query, 'The query')));
+    const filter = parse(DealListQuerySchema, req.query, 'The query');
+    res.json(
+      await listDeals(deps.db, await sightFor(req), filter, {
+        ruleset: activeRules(deps),
+        now: deps.now?.() ?? new Date(),
+      }),
+    );
   });
 
   router.get('/api/deals/:dealId', async (req, res) => {

@@ -1,51 +1,30 @@
 import { useState } from 'preact/hooks';
-import type { ApiError } from '../lib/api';
 import { api, formText } from '../lib/api';
 import { label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
+import { useSubmit } from '../lib/use-submit';
 import { Problem } from './common';
+import { instant } from './Meetings';
 
 const ACTIVITY_KINDS = ['call', 'email', 'meeting', 'demo', 'note'];
 const MEETING_KINDS = ['meeting', 'demo', 'presentation'];
 
-/** Turns a `datetime-local` value (the browser's zone) into an instant, or '' when empty. */
-function instant(local: string): string {
-  return local ? new Date(local).toISOString() : '';
-}
-
 /** Logging a call, an email, a meeting, a demo or a note on the deal (it joins the timeline). */
 export function LogActivity({ dealId, done }: { dealId: string; done: () => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [said, setSaid] = useState<string | null>(null);
-  async function submit(event: Event) {
-    event.preventDefault();
-    const formElement = event.currentTarget as HTMLFormElement;
-    const form = new FormData(formElement);
-    try {
-      await api(`/api/deals/${dealId}/activities`, {
+  const { error, ok, busy, onSubmit } = useSubmit(
+    (form) =>
+      api(`/api/deals/${dealId}/activities`, {
         method: 'POST',
         body: {
           kind: formText(form, 'kind'),
           summary: formText(form, 'summary').trim(),
           ...(formText(form, 'outcome').trim() ? { outcome: formText(form, 'outcome').trim() } : {}),
         },
-      });
-      setError(null);
-      setSaid(t('actions.logged'));
-      formElement.reset();
-      done();
-    } catch (caught) {
-      setSaid(null);
-      setError(caught as ApiError);
-    }
-  }
+      }),
+    { done },
+  );
   return (
-    <form
-      class="grid-form"
-      id="log-activity"
-      aria-label={t('actions.logActivity')}
-      onSubmit={(event) => void submit(event)}
-    >
+    <form class="grid-form" id="log-activity" aria-label={t('actions.logActivity')} onSubmit={onSubmit}>
       <label>
         {t('actions.kind')}
         <select name="kind" defaultValue="call">
@@ -65,10 +44,12 @@ export function LogActivity({ dealId, done }: { dealId: string; done: () => void
         <input name="outcome" maxLength={2000} />
       </label>
       <div class="actions">
-        <button type="submit">{t('actions.logActivity')}</button>
-        {said && (
+        <button type="submit" disabled={busy}>
+          {t('actions.logActivity')}
+        </button>
+        {ok && (
           <span role="status" class="ok">
-            {said}
+            {t('actions.logged')}
           </span>
         )}
       </div>
@@ -87,14 +68,10 @@ export function ScheduleMeeting({
   people: { id: string; name: string; email: string | null }[];
   done: () => void;
 }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  async function submit(event: Event) {
-    event.preventDefault();
-    const formElement = event.currentTarget as HTMLFormElement;
-    const form = new FormData(formElement);
-    const invited = people.filter((p) => form.getAll('attendee').includes(p.id));
-    try {
-      await api(`/api/deals/${dealId}/meetings`, {
+  const { error, busy, onSubmit } = useSubmit(
+    (form) => {
+      const invited = people.filter((p) => form.getAll('attendee').includes(p.id));
+      return api(`/api/deals/${dealId}/meetings`, {
         method: 'POST',
         body: {
           kind: formText(form, 'kind'),
@@ -104,20 +81,11 @@ export function ScheduleMeeting({
           attendees: invited.map((p) => ({ name: p.name, contactId: p.id, ...(p.email ? { email: p.email } : {}) })),
         },
       });
-      setError(null);
-      formElement.reset();
-      done();
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
+    },
+    { done },
+  );
   return (
-    <form
-      class="grid-form"
-      id="schedule-meeting"
-      aria-label={t('actions.schedule')}
-      onSubmit={(event) => void submit(event)}
-    >
+    <form class="grid-form" id="schedule-meeting" aria-label={t('actions.schedule')} onSubmit={onSubmit}>
       <label>
         {t('actions.kind')}
         <select name="kind" defaultValue="meeting">
@@ -150,7 +118,9 @@ export function ScheduleMeeting({
         ))}
       </fieldset>
       <div class="actions">
-        <button type="submit">{t('actions.schedule')}</button>
+        <button type="submit" disabled={busy}>
+          {t('actions.schedule')}
+        </button>
       </div>
       <Problem error={error} />
     </form>
@@ -168,46 +138,31 @@ interface Product {
 export function NewQuote({ dealId, company, done }: { dealId: string; company: string; done: () => void }) {
   const { data } = useApi<{ products: Product[] }>('/api/products?active=true');
   const [lines, setLines] = useState([{ sku: '', quantity: 1, discount: '0' }]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [said, setSaid] = useState<string | null>(null);
   const products = data?.products ?? [];
-  async function submit(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    try {
-      const answer = await api<{
-        quote: { number: string };
-        submission: { status: string; tier: string | null } | null;
-      }>(`/api/deals/${dealId}/quotes`, {
-        method: 'POST',
-        body: {
-          customer: {
-            company: formText(form, 'company').trim(),
-            region: formText(form, 'region').trim(),
-            ...(formText(form, 'contactName').trim() ? { contactName: formText(form, 'contactName').trim() } : {}),
+  const { error, answer, busy, onSubmit } = useSubmit(
+    (form) =>
+      api<{ quote: { number: string }; submission: { status: string; tier: string | null } | null }>(
+        `/api/deals/${dealId}/quotes`,
+        {
+          method: 'POST',
+          body: {
+            customer: {
+              company: formText(form, 'company').trim(),
+              region: formText(form, 'region').trim(),
+              ...(formText(form, 'contactName').trim() ? { contactName: formText(form, 'contactName').trim() } : {}),
+            },
+            lines: lines.map((l) => ({
+              sku: l.sku || (products[0]?.sku ?? ''),
+              quantity: l.quantity,
+              discount: l.discount || '0',
+            })),
           },
-          lines: lines.map((l) => ({
-            sku: l.sku || (products[0]?.sku ?? ''),
-            quantity: l.quantity,
-            discount: l.discount || '0',
-          })),
         },
-      });
-      setError(null);
-      setSaid(
-        t('actions.quoted', {
-          number: answer.quote.number,
-          status: label('quoteStatus', answer.submission?.status ?? 'draft'),
-        }),
-      );
-      done();
-    } catch (caught) {
-      setSaid(null);
-      setError(caught as ApiError);
-    }
-  }
+      ),
+    { done, keep: true },
+  );
   return (
-    <form class="stack-form" id="new-quote" aria-label={t('actions.newQuote')} onSubmit={(event) => void submit(event)}>
+    <form class="stack-form" id="new-quote" aria-label={t('actions.newQuote')} onSubmit={onSubmit}>
       <div class="grid-form">
         <label>
           {t('actions.company')}
@@ -266,10 +221,15 @@ export function NewQuote({ dealId, company, done }: { dealId: string; company: s
         >
           {t('actions.addLine')}
         </button>
-        <button type="submit">{t('actions.createQuote')}</button>
-        {said && (
+        <button type="submit" disabled={busy}>
+          {t('actions.createQuote')}
+        </button>
+        {answer && (
           <span role="status" class="ok" id="quote-result">
-            {said}
+            {t('actions.quoted', {
+              number: answer.quote.number,
+              status: label('quoteStatus', answer.submission?.status ?? 'draft'),
+            })}
           </span>
         )}
       </div>

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
-import type { ApiError } from '../lib/api';
 import { api, formText, query } from '../lib/api';
 import { formatDate, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
+import { useSubmit } from '../lib/use-submit';
 import { TaskList, type Task } from '../views/MyWork';
 import { Loading, Problem } from './common';
+import { stallList, type StallReason } from './Stalling';
 
 const KINDS = ['call', 'email', 'meeting', 'follow-up', 'review', 'other'];
 
@@ -18,28 +19,26 @@ export function NextStep({
     revision: number;
     nextStep?: string | null;
     nextStepDueOn?: string | null;
-    stalling?: { code: string; message: string }[];
+    stalling?: StallReason[];
   };
   saved: () => void;
 }) {
-  const [error, setError] = useState<ApiError | null>(null);
   const [editing, setEditing] = useState(!deal.nextStep);
-  async function submit(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    try {
-      await api(`/api/deals/${deal.id}/next-step`, {
+  const { error, busy, onSubmit } = useSubmit(
+    (form) =>
+      api(`/api/deals/${deal.id}/next-step`, {
         method: 'PUT',
         headers: { 'if-match': `"${deal.revision}"` },
         body: { nextStep: formText(form, 'nextStep').trim() || null, dueOn: formText(form, 'dueOn') || null },
-      });
-      setError(null);
-      setEditing(false);
-      saved();
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
+      }),
+    {
+      keep: true,
+      done: () => {
+        setEditing(false);
+        saved();
+      },
+    },
+  );
   const stalling = deal.stalling ?? [];
   return (
     <div id="next-step">
@@ -51,7 +50,7 @@ export function NextStep({
           </button>
         </p>
       ) : (
-        <form class="grid-form" onSubmit={(event) => void submit(event)} aria-label={t('deal.nextStepForm')}>
+        <form class="grid-form" onSubmit={onSubmit} aria-label={t('deal.nextStepForm')}>
           <label>
             {t('deal.nextStep')}
             <input name="nextStep" maxLength={500} defaultValue={deal.nextStep ?? ''} />
@@ -61,13 +60,15 @@ export function NextStep({
             <input name="dueOn" type="date" defaultValue={deal.nextStepDueOn ?? ''} />
           </label>
           <div class="actions">
-            <button type="submit">{t('app.save')}</button>
+            <button type="submit" disabled={busy}>
+              {t('app.save')}
+            </button>
           </div>
         </form>
       )}
       {stalling.length > 0 && (
         <p class="warning" id="stalling">
-          {t('deal.stalling', { reasons: stalling.map((s) => label('stallReasons', s.code)).join('; ') })}
+          {t('deal.stalling', { reasons: stallList(stalling) })}
         </p>
       )}
       <Problem error={error} />
@@ -80,14 +81,10 @@ export function Tasks({ leadId, dealId }: { leadId?: string; dealId?: string }) 
   const { data, error, reload } = useApi<{ tasks: Task[] }>(
     `/api/tasks${query({ leadId, dealId, status: 'open', limit: 100 })}`,
   );
-  const [addError, setAddError] = useState<ApiError | null>(null);
-  async function add(event: Event) {
-    event.preventDefault();
-    const formElement = event.currentTarget as HTMLFormElement;
-    const form = new FormData(formElement);
-    const due = formText(form, 'dueAt');
-    try {
-      await api('/api/tasks', {
+  const add = useSubmit(
+    (form) => {
+      const due = formText(form, 'dueAt');
+      return api('/api/tasks', {
         method: 'POST',
         body: {
           title: formText(form, 'title').trim(),
@@ -96,18 +93,14 @@ export function Tasks({ leadId, dealId }: { leadId?: string; dealId?: string }) 
           ...(dealId ? { dealId } : { leadId }),
         },
       });
-      setAddError(null);
-      formElement.reset();
-      reload();
-    } catch (caught) {
-      setAddError(caught as ApiError);
-    }
-  }
+    },
+    { done: reload },
+  );
   return (
     <>
       <Problem error={error} />
       {!data ? !error && <Loading /> : <TaskList tasks={data.tasks} changed={reload} id="record-tasks" />}
-      <form class="grid-form" id="add-task" onSubmit={(event) => void add(event)} aria-label={t('tasks.add')}>
+      <form class="grid-form" id="add-task" onSubmit={add.onSubmit} aria-label={t('tasks.add')}>
         <label>
           {t('tasks.title')}
           <input name="title" required maxLength={200} />
@@ -127,9 +120,11 @@ export function Tasks({ leadId, dealId }: { leadId?: string; dealId?: string }) 
           <input name="dueAt" type="datetime-local" required />
         </label>
         <div class="actions">
-          <button type="submit">{t('tasks.add')}</button>
+          <button type="submit" disabled={add.busy}>
+            {t('tasks.add')}
+          </button>
         </div>
-        <Problem error={addError} />
+        <Problem error={add.error} />
       </form>
     </>
   );

@@ -1,9 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query } from '../lib/api';
 import type { ApiError } from '../lib/api';
 import { formatDateTime, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Problem } from './common';
+import { QuoteActions, QuoteStanding, type CurrentVersion } from './QuoteActions';
 
 interface VersionSummary {
   version: number;
@@ -18,7 +19,7 @@ interface QuoteSummary {
   id: string;
   number: string;
   currentVersion: number;
-  current: VersionSummary;
+  current: VersionSummary & CurrentVersion;
 }
 interface Change {
   field: string;
@@ -186,9 +187,25 @@ function QuoteVersions({ quote }: { quote: QuoteSummary }) {
   );
 }
 
-/** A deal's quotes: each with its versions, their totals and discounts, and what changed between them. */
-export function Quotes({ dealId }: { dealId: string }) {
-  const { data, error } = useApi<{ quotes: QuoteSummary[] }>(`/api/deals/${dealId}/quotes`);
+/** How often a page waiting for a signature asks again: the provider's webhook may come any moment. */
+const SIGNATURE_POLL_MS = 3_000;
+
+/**
+ * A deal's quotes: each with where it stands with the customer (sent, signature), what the rep can
+ * do next (send, request a signature), its versions and what changed between them. While a
+ * signature is requested, it asks again every few seconds and calls `settled` once it is answered.
+ */
+export function Quotes({ dealId, open, settled }: { dealId: string; open: boolean; settled: () => void }) {
+  const { data, error, reload } = useApi<{ quotes: QuoteSummary[] }>(`/api/deals/${dealId}/quotes`);
+  const waiting = (data?.quotes ?? []).some((q) => q.current.signature?.status === 'sent');
+  const wasWaiting = useRef(false);
+  useEffect(() => {
+    if (wasWaiting.current && !waiting) settled();
+    wasWaiting.current = waiting;
+    if (!waiting) return;
+    const timer = setInterval(reload, SIGNATURE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [waiting]);
   if (error) return <Problem error={error} />;
   if (!data) return <Loading />;
   if (data.quotes.length === 0) return <Empty>{t('deal.noQuotes')}</Empty>;
@@ -199,7 +216,9 @@ export function Quotes({ dealId }: { dealId: string }) {
           <h3>
             {t('quotes.title', { number: quote.number })} <span class="subtle">· {quote.current.tcvFormatted}</span>
           </h3>
-          <QuoteVersions quote={quote} />
+          <QuoteStanding number={quote.number} current={quote.current} />
+          {open && <QuoteActions quoteId={quote.id} number={quote.number} current={quote.current} changed={reload} />}
+          <QuoteVersions quote={quote} key={`${quote.currentVersion}-${quote.current.status}`} />
         </div>
       ))}
     </div>

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import type { ApiError } from '../lib/api';
 import { label, t } from '../lib/i18n';
 
@@ -64,4 +65,73 @@ export function personName(lead: {
 }): string {
   const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ');
   return name || lead.email || '—';
+}
+
+/**
+ * Asks before an action others will notice (an email to attendees or the customer): a modal
+ * dialog that keeps the focus, with the action's own words on its button.
+ */
+export function Confirm({
+  title,
+  children,
+  confirm,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  title: string;
+  children?: ComponentChildren;
+  confirm: string;
+  busy?: boolean;
+  /** The API's refusal of the action, shown in the dialog (the page behind it is inert). */
+  error?: ApiError | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => dialog.current?.showModal(), []);
+  return (
+    <dialog ref={dialog} aria-labelledby="confirm-title" onCancel={onCancel} class="confirm">
+      <h2 id="confirm-title">{title}</h2>
+      {children}
+      <Problem error={error ?? null} />
+      <div class="actions">
+        <button type="button" disabled={busy} onClick={onConfirm}>
+          {confirm}
+        </button>
+        <button type="button" class="subtle" onClick={onCancel}>
+          {t('app.notNow')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** A labelled text input with the API's message for it beside it (marked invalid while there is one). */
+export function TextField({
+  label: text,
+  error,
+  name,
+  type,
+  required,
+  maxLength,
+  defaultValue,
+}: {
+  label: string;
+  error: string | undefined;
+  name: string;
+  type?: 'email';
+  required?: boolean;
+  maxLength?: number;
+  defaultValue?: string;
+}) {
+  const attributes = { name, required, maxLength, defaultValue, 'aria-invalid': error ? true : undefined };
+  return (
+    <label>
+      {text}
+      {type === 'email' ? <input type="email" {...attributes} /> : <input {...attributes} />}
+      {error && <span class="field-error">{error}</span>}
+    </label>
+  );
 }

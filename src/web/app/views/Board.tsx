@@ -4,6 +4,7 @@ import { api, query, formText } from '../lib/api';
 import { formatDate, formatMoney, label, language, t } from '../lib/i18n';
 import { me } from '../lib/session';
 import { Loading, Page, Problem } from '../components/common';
+import { StallBadge, type StallReason } from '../components/Stalling';
 
 export interface DealRow {
   id: string;
@@ -16,6 +17,8 @@ export interface DealRow {
   forecastCategory: string | null;
   nextStep?: string | null;
   nextStepDueOn?: string | null;
+  /** Why the deal is stalling, judged by the API on stored data (empty: it is not). */
+  stalling?: { reasons: StallReason[] };
 }
 
 export const DEAL_STAGES = ['needs-analysis', 'presentation', 'proposal', 'negotiation', 'closed-won', 'closed-lost'];
@@ -151,7 +154,8 @@ function Card({
     >
       <a href={`/deals/${deal.id}`} class="deal-name">
         {deal.name}
-      </a>
+      </a>{' '}
+      <StallBadge reasons={deal.stalling?.reasons ?? []} />
       <div class="deal-meta">
         <span class="amount">{formatMoney(deal.amountMinor, deal.currency)}</span>
         {deal.expectedCloseDate && <span class="subtle"> · {formatDate(deal.expectedCloseDate)}</span>}

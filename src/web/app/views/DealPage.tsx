@@ -1,16 +1,17 @@
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import type { ApiError } from '../lib/api';
 import { api, formText } from '../lib/api';
 import { formatDate, formatDateTime, formatMoney, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
-import { Empty, Loading, Page, Problem, StageBadge } from '../components/common';
+import { Empty, Loading, Page, Problem, StageBadge, TextField } from '../components/common';
 import type { Graph, Stakeholder } from '../components/StakeholderMap';
 import { Quotes } from '../components/Quotes';
 import { Timeline } from '../components/Timeline';
 import { NextStep, Tasks } from '../components/DealWork';
 import { LogActivity, NewQuote, ScheduleMeeting } from '../components/DealActions';
+import { Meetings, type Meeting } from '../components/Meetings';
+import { useSubmit } from '../lib/use-submit';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
 const StakeholderMap = lazy(() => import('../components/StakeholderMap').then((m) => ({ default: m.StakeholderMap })));
@@ -48,16 +49,6 @@ interface ApprovalSummary {
   createdAt?: string;
   steps?: { id: string; approver: string; status: string; decidedAt?: string | null }[];
 }
-interface Meeting {
-  id: string;
-  kind: string;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  status?: string;
-  outcome?: string | null;
-  attendees?: { name: string; email?: string | null }[];
-}
 interface Contract {
   id: string;
   status: string;
@@ -90,36 +81,28 @@ function StakeholderForm({
   editing: Stakeholder | null;
   done: () => void;
 }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  async function submit(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const text = (name: string) => formText(form, name).trim() || null;
-    const body = {
-      name: text('name') ?? '',
-      email: text('email'),
-      title: text('title'),
-      role: formText(form, 'role'),
-      influence: formText(form, 'influence'),
-      reportsToId: text('reportsToId'),
-    };
-    try {
-      if (editing) await api(`/api/deals/${dealId}/stakeholders/${editing.id}`, { method: 'PATCH', body });
-      else await api(`/api/deals/${dealId}/stakeholders`, { method: 'POST', body });
-      setError(null);
-      (event.currentTarget as HTMLFormElement | null)?.reset();
-      done();
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
-  const fieldError = (name: string) =>
-    error?.fields.find((f) => f.path === name || f.path.endsWith(`.${name}`))?.message;
+  const { error, fieldError, onSubmit, busy } = useSubmit(
+    (form) => {
+      const text = (name: string) => formText(form, name).trim() || null;
+      const body = {
+        name: text('name') ?? '',
+        email: text('email'),
+        title: text('title'),
+        role: formText(form, 'role'),
+        influence: formText(form, 'influence'),
+        reportsToId: text('reportsToId'),
+      };
+      return editing
+        ? api(`/api/deals/${dealId}/stakeholders/${editing.id}`, { method: 'PATCH', body })
+        : api(`/api/deals/${dealId}/stakeholders`, { method: 'POST', body });
+    },
+    { done },
+  );
   const key = editing?.id ?? 'new';
   return (
     <form
       key={key}
-      onSubmit={(event) => void submit(event)}
+      onSubmit={onSubmit}
       class="grid-form"
       id="stakeholder-form"
       aria-labelledby="stakeholder-form-title"
@@ -128,28 +111,22 @@ function StakeholderForm({
       <h3 id="stakeholder-form-title">
         {editing ? t('deal.editStakeholder', { name: editing.name }) : t('deal.addStakeholder')}
       </h3>
-      <label>
-        {t('deal.name')}
-        <input
-          name="name"
-          required
-          maxLength={200}
-          defaultValue={editing?.name ?? ''}
-          aria-invalid={fieldError('name') ? true : undefined}
-        />
-        {fieldError('name') && <span class="field-error">{fieldError('name')}</span>}
-      </label>
-      <label>
-        {t('deal.email')}
-        <input
-          name="email"
-          type="email"
-          maxLength={254}
-          defaultValue={editing?.email ?? ''}
-          aria-invalid={fieldError('email') ? true : undefined}
-        />
-        {fieldError('email') && <span class="field-error">{fieldError('email')}</span>}
-      </label>
+      <TextField
+        label={t('deal.name')}
+        error={fieldError('name')}
+        name="name"
+        required
+        maxLength={200}
+        defaultValue={editing?.name ?? ''}
+      />
+      <TextField
+        label={t('deal.email')}
+        error={fieldError('email')}
+        name="email"
+        type="email"
+        maxLength={254}
+        defaultValue={editing?.email ?? ''}
+      />
       <label>
         {t('deal.jobTitle')}
         <input name="title" maxLength={200} defaultValue={editing?.title ?? ''} />
@@ -188,7 +165,9 @@ function StakeholderForm({
         </select>
       </label>
       <div class="actions">
-        <button type="submit">{editing ? t('app.save') : t('deal.add')}</button>
+        <button type="submit" disabled={busy}>
+          {editing ? t('app.save') : t('deal.add')}
+        </button>
         {editing && (
           <button type="button" class="subtle" onClick={done}>
             {t('app.cancel')}
@@ -203,24 +182,18 @@ function StakeholderForm({
 function Stakeholders({ dealId }: { dealId: string }) {
   const { data: graph, error, reload } = useApi<Graph>(`/api/deals/${dealId}/stakeholders/graph`);
   const [editing, setEditing] = useState<Stakeholder | null>(null);
-  const [actionError, setActionError] = useState<ApiError | null>(null);
+  const action = useSubmit(null, { done: reload });
   if (error) return <Problem error={error} />;
   if (!graph) return <Loading />;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  async function engaged(person: Stakeholder) {
-    try {
-      await api(`/api/deals/${dealId}/stakeholders/${person.id}/engaged`, { method: 'POST', body: {} });
-      reload();
-    } catch (caught) {
-      setActionError(caught as ApiError);
-    }
-  }
+  const engaged = (person: Stakeholder) =>
+    action.run(() => api(`/api/deals/${dealId}/stakeholders/${person.id}/engaged`, { method: 'POST', body: {} }));
   return (
     <>
       <Suspense fallback={<Loading />}>
         <StakeholderMap graph={graph} />
       </Suspense>
-      <Problem error={actionError} />
+      <Problem error={action.error} />
       <table class="list" id="stakeholders">
         <caption class="visually-hidden">{t('deal.stakeholders')}</caption>
         <thead>
@@ -290,24 +263,17 @@ function listFrom(text: FormDataEntryValue | null): string[] {
 
 function NeedsEditor({ dealId }: { dealId: string }) {
   const { data, error, reload } = useApi<Needs>(`/api/deals/${dealId}/needs`);
-  const [saveError, setSaveError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
   const [objections, setObjections] = useState<Needs['needs']['objections'] | null>(null);
   useEffect(() => setObjections(data?.needs.objections ?? null), [data]);
-  if (error) return <Problem error={error} />;
-  if (!data || !objections) return <Loading />;
-  async function submit(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const spin = Object.fromEntries(
-      ['situation', 'problem', 'implication', 'needPayoff'].map((k) => [k, formText(form, k)]),
-    );
-    try {
-      await api(`/api/deals/${dealId}/needs`, {
+  const save = useSubmit(
+    (form) =>
+      api(`/api/deals/${dealId}/needs`, {
         method: 'PUT',
         headers: { 'if-match': `"${data!.revision}"` },
         body: {
-          spin,
+          spin: Object.fromEntries(
+            ['situation', 'problem', 'implication', 'needPayoff'].map((k) => [k, formText(form, k)]),
+          ),
           painPoints: listFrom(form.get('painPoints')),
           businessGoals: listFrom(form.get('businessGoals')),
           objections: objections!
@@ -315,18 +281,14 @@ function NeedsEditor({ dealId }: { dealId: string }) {
             .map((o) => ({ ...o, response: o.response?.trim() || null })),
           summary: formText(form, 'summary').trim() || null,
         },
-      });
-      setSaveError(null);
-      setSaved(true);
-      reload();
-    } catch (caught) {
-      setSaved(false);
-      setSaveError(caught as ApiError);
-    }
-  }
+      }),
+    { done: reload, keep: true },
+  );
+  if (error) return <Problem error={error} />;
+  if (!data || !objections) return <Loading />;
   const spin = data.needs.spin;
   return (
-    <form onSubmit={(event) => void submit(event)} id="needs-form" class="stack-form" key={data.revision}>
+    <form onSubmit={save.onSubmit} id="needs-form" class="stack-form" key={data.revision}>
       <fieldset>
         <legend>{t('deal.spin')}</legend>
         {(['situation', 'problem', 'implication', 'needPayoff'] as const).map((k) => (
@@ -399,14 +361,16 @@ function NeedsEditor({ dealId }: { dealId: string }) {
         <textarea name="summary" rows={3} maxLength={4000} defaultValue={data.summary ?? ''} />
       </label>
       <div class="actions">
-        <button type="submit">{t('app.save')}</button>
-        {saved && (
+        <button type="submit" disabled={save.busy}>
+          {t('app.save')}
+        </button>
+        {save.ok && (
           <span role="status" class="ok">
             {t('app.saved')}
           </span>
         )}
       </div>
-      <Problem error={saveError} />
+      <Problem error={save.error} />
     </form>
   );
 }
@@ -512,24 +476,12 @@ export function DealPage() {
               <ScheduleMeeting dealId={deal.id} people={people.data?.stakeholders ?? []} done={changed} />
             </details>
           )}
-          {deal.meetings.length === 0 ? (
-            <Empty>{t('deal.noMeetings')}</Empty>
-          ) : (
-            <ul id="meetings">
-              {deal.meetings.map((m) => (
-                <li key={m.id}>
-                  <strong>{m.title}</strong> · {label('meetingKinds', m.kind)} · {formatDateTime(m.startsAt)}
-                  {m.status && m.status !== 'scheduled' && (
-                    <span class="subtle"> · {label('meetingStatus', m.status)}</span>
-                  )}
-                  {m.attendees && m.attendees.length > 0 && (
-                    <div class="subtle">{m.attendees.map((a) => a.name).join(', ')}</div>
-                  )}
-                  {m.outcome && <div class="subtle">{m.outcome}</div>}
-                </li>
-              ))}
-            </ul>
-          )}
+          <Meetings
+            dealId={deal.id}
+            meetings={deal.meetings}
+            open={!deal.stage.startsWith('closed')}
+            changed={changed}
+          />
         </section>
         <section aria-labelledby="materials-title" class="card">
           <h2 id="materials-title">{t('deal.materials')}</h2>
@@ -565,7 +517,7 @@ export function DealPage() {
       </div>
       <section aria-labelledby="quotes-title" class="card">
         <h2 id="quotes-title">{t('deal.quotes')}</h2>
-        <Quotes dealId={dealId} key={`quotes-${changes}`} />
+        <Quotes dealId={dealId} open={!deal.stage.startsWith('closed')} settled={changed} key={`quotes-${changes}`} />
         {!deal.stage.startsWith('closed') && (
           <details>
             <summary>{t('actions.newQuote')}</summary>

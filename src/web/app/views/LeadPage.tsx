@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import type { ApiError } from '../lib/api';
 import { api, formText } from '../lib/api';
 import { formatDateTime, formatRelative, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
+import { useSubmit } from '../lib/use-submit';
 import { Tasks } from '../components/DealWork';
 import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -112,31 +112,19 @@ const BANT_OPTIONS: Record<string, string[]> = {
 };
 
 function Disqualify({ lead, done }: { lead: Lead; done: () => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  async function submit(event: Event) {
-    event.preventDefault();
-    const reason = formText(new FormData(event.currentTarget as HTMLFormElement), 'reason').trim();
-    try {
-      await api(`/api/leads/${lead.id}/disqualify`, { method: 'POST', body: { reason } });
-      setError(null);
-      done();
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
+  const { error, busy, onSubmit } = useSubmit(
+    (form) =>
+      api(`/api/leads/${lead.id}/disqualify`, { method: 'POST', body: { reason: formText(form, 'reason').trim() } }),
+    { done },
+  );
   return (
-    <form
-      class="grid-form"
-      id="disqualify"
-      aria-label={t('actions.disqualify')}
-      onSubmit={(event) => void submit(event)}
-    >
+    <form class="grid-form" id="disqualify" aria-label={t('actions.disqualify')} onSubmit={onSubmit}>
       <label>
         {t('actions.disqualifyReason')}
         <input name="reason" required maxLength={100} />
       </label>
       <div class="actions">
-        <button type="submit" class="reject">
+        <button type="submit" class="reject" disabled={busy}>
           {t('actions.disqualify')}
         </button>
       </div>
@@ -146,25 +134,21 @@ function Disqualify({ lead, done }: { lead: Lead; done: () => void }) {
 }
 
 function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [result, setResult] = useState<{ stage: string; unmet: string[] } | null>(null);
-  async function submit(event: Event) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    try {
-      const answer = await api<{ stage: string; unmet: string[] }>(`/api/leads/${lead.id}/bant`, {
+  const {
+    error,
+    busy,
+    answer: result,
+    onSubmit,
+  } = useSubmit(
+    (form) =>
+      api<{ stage: string; unmet: string[] }>(`/api/leads/${lead.id}/bant`, {
         method: 'POST',
         body: Object.fromEntries(Object.keys(BANT_OPTIONS).map((key) => [key, form.get(key)])),
-      });
-      setResult(answer);
-      setError(null);
-      done();
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
+      }),
+    { done, keep: true },
+  );
   return (
-    <form onSubmit={(event) => void submit(event)} id="bant" class="grid-form">
+    <form onSubmit={onSubmit} id="bant" class="grid-form">
       {Object.entries(BANT_OPTIONS).map(([key, values]) => (
         <label key={key}>
           {t(`bant.${key}`)}
@@ -177,7 +161,9 @@ function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
           </select>
         </label>
       ))}
-      <button type="submit">{t('lead.qualify')}</button>
+      <button type="submit" disabled={busy}>
+        {t('lead.qualify')}
+      </button>
       <Problem error={error} />
       {result && (
         <p role="status" id="bant-result">
@@ -192,7 +178,7 @@ export function LeadPage() {
   const { params } = useRoute();
   const { route } = useLocation();
   const { data: lead, error, reload } = useApi<Lead>(`/api/leads/${encodeURIComponent(params.id ?? '')}`);
-  const [convertError, setConvertError] = useState<ApiError | null>(null);
+  const conversion = useSubmit<{ dealId: string }>(null, { done: (answer) => route(`/deals/${answer.dealId}`) });
   useEffect(() => {
     if (lead) document.title = `${personName(lead)} · leadflow`;
   }, [lead]);
@@ -203,14 +189,8 @@ export function LeadPage() {
       </Page>
     );
   if (!lead) return <Loading />;
-  async function convert() {
-    try {
-      const answer = await api<{ dealId: string }>(`/api/leads/${lead!.id}/convert`, { method: 'POST', body: {} });
-      route(`/deals/${answer.dealId}`);
-    } catch (caught) {
-      setConvertError(caught as ApiError);
-    }
-  }
+  const convert = () =>
+    conversion.run(() => api<{ dealId: string }>(`/api/leads/${lead.id}/convert`, { method: 'POST', body: {} }));
   const breakdown = lead.scoreBreakdown?.items ?? [];
   const cadence = lead.cadence;
   return (
@@ -228,7 +208,7 @@ export function LeadPage() {
         )
       }
     >
-      <Problem error={convertError} />
+      <Problem error={conversion.error} />
       <p class="lede">
         {[lead.title, lead.company].filter(Boolean).join(' · ')} · <a href={`mailto:${lead.email}`}>{lead.email}</a>
         {lead.phone && <> · {lead.phone}</>}

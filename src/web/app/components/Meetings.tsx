@@ -1,0 +1,157 @@
+import { useState } from 'preact/hooks';
+import { api, formText } from '../lib/api';
+import { formatDateTime, label, t } from '../lib/i18n';
+import { useSubmit } from '../lib/use-submit';
+import { Confirm, Empty, Problem } from './common';
+
+export interface Meeting {
+  id: string;
+  kind: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  status: string;
+  /** Name it to move or cancel the meeting; above 1, it was moved. */
+  revision: number;
+  feedback?: string | null;
+  attendees?: { name: string; email?: string | null }[];
+}
+
+/** Turns a `datetime-local` value (the browser's zone) into an instant, or '' when empty. */
+export function instant(local: string): string {
+  return local ? new Date(local).toISOString() : '';
+}
+
+/** An instant as a `datetime-local` value in the browser's zone. */
+function localInput(iso: string): string {
+  const at = new Date(iso);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+}
+
+/** scheduled, rescheduled (moved at least once) or what the meeting's outcome says. */
+export function meetingState(meeting: Pick<Meeting, 'status' | 'revision'>): string {
+  return meeting.status === 'scheduled' && meeting.revision > 1 ? 'rescheduled' : meeting.status;
+}
+
+/** One meeting with its state; while scheduled, it can be moved or cancelled (the attendees are emailed). */
+function MeetingItem({ dealId, meeting, open, changed }: MeetingListProps & { meeting: Meeting }) {
+  const [asking, setAsking] = useState<'move' | 'cancel' | null>(null);
+  const [moving, setMoving] = useState(false);
+  const [times, setTimes] = useState<{ startsAt: string; endsAt: string } | null>(null);
+  const [reason, setReason] = useState('');
+  const path = `/api/deals/${dealId}/meetings/${meeting.id}`;
+  const change = useSubmit<unknown>(null, {
+    done: () => {
+      setAsking(null);
+      setMoving(false);
+      changed();
+    },
+  });
+  const state = meetingState(meeting);
+  const changeable = open && meeting.status === 'scheduled';
+  return (
+    <li data-meeting={meeting.id}>
+      <strong>{meeting.title}</strong> · {label('meetingKinds', meeting.kind)} · {formatDateTime(meeting.startsAt)}{' '}
+      <span class={`badge meeting-${state}`}>{label('meetingStatus', state)}</span>
+      {meeting.attendees && meeting.attendees.length > 0 && (
+        <div class="subtle">{meeting.attendees.map((a) => a.name).join(', ')}</div>
+      )}
+      {meeting.feedback && <div class="subtle">{meeting.feedback}</div>}
+      {changeable && !moving && (
+        <div class="actions">
+          <button type="button" class="subtle" onClick={() => setMoving(true)}>
+            {t('meetings.reschedule', { title: meeting.title })}
+          </button>
+          <button type="button" class="subtle reject" onClick={() => setAsking('cancel')}>
+            {t('meetings.cancel', { title: meeting.title })}
+          </button>
+        </div>
+      )}
+      {moving && (
+        <form
+          class="grid-form"
+          aria-label={t('meetings.reschedule', { title: meeting.title })}
+          onSubmit={(event) => {
+            event.preventDefault();
+            const form = new FormData(event.currentTarget);
+            setTimes({ startsAt: instant(formText(form, 'startsAt')), endsAt: instant(formText(form, 'endsAt')) });
+            setAsking('move');
+          }}
+        >
+          <label>
+            {t('actions.starts')}
+            <input name="startsAt" type="datetime-local" required defaultValue={localInput(meeting.startsAt)} />
+          </label>
+          <label>
+            {t('actions.ends')}
+            <input name="endsAt" type="datetime-local" required defaultValue={localInput(meeting.endsAt)} />
+          </label>
+          <div class="actions">
+            <button type="submit">{t('meetings.move')}</button>
+            <button type="button" class="subtle" onClick={() => setMoving(false)}>
+              {t('app.notNow')}
+            </button>
+          </div>
+        </form>
+      )}
+      {asking === null && <Problem error={change.error} />}
+      {asking === 'move' && times && (
+        <Confirm
+          title={t('meetings.confirmMove', { title: meeting.title })}
+          confirm={t('meetings.move')}
+          busy={change.busy}
+          error={change.error}
+          onCancel={() => setAsking(null)}
+          onConfirm={() =>
+            void change.run(() => api(path, { method: 'PATCH', body: { ...times, revision: meeting.revision } }))
+          }
+        >
+          <p>{t('meetings.moveTo', { from: formatDateTime(meeting.startsAt), to: formatDateTime(times.startsAt) })}</p>
+          <p>{t('meetings.attendeesUpdated')}</p>
+        </Confirm>
+      )}
+      {asking === 'cancel' && (
+        <Confirm
+          title={t('meetings.confirmCancel', { title: meeting.title })}
+          confirm={t('meetings.cancelConfirm')}
+          busy={change.busy}
+          error={change.error}
+          onCancel={() => setAsking(null)}
+          onConfirm={() =>
+            void change.run(() =>
+              api(`${path}/cancel`, {
+                method: 'POST',
+                body: { revision: meeting.revision, ...(reason.trim() ? { reason: reason.trim() } : {}) },
+              }),
+            )
+          }
+        >
+          <p>{t('meetings.attendeesCancelled')}</p>
+          <label>
+            {t('meetings.reason')}
+            <input value={reason} maxLength={1000} onInput={(e) => setReason(e.currentTarget.value)} />
+          </label>
+        </Confirm>
+      )}
+    </li>
+  );
+}
+
+interface MeetingListProps {
+  dealId: string;
+  /** The deal is open: its scheduled meetings can still change. */
+  open: boolean;
+  changed: () => void;
+}
+
+/** A deal's meetings, soonest first, each with its state and, while scheduled, Reschedule and Cancel. */
+export function Meetings({ meetings, ...props }: MeetingListProps & { meetings: Meeting[] }) {
+  if (meetings.length === 0) return <Empty>{t('deal.noMeetings')}</Empty>;
+  return (
+    <ul id="meetings" class="items">
+      {meetings.map((m) => (
+        <MeetingItem key={`${m.id}-${m.revision}`} meeting={m} {...props} />
+      ))}
+    </ul>
+  );
+}
