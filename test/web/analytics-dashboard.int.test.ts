@@ -138,6 +138,9 @@ describe.skipIf(!chromiumAvailable)('analytics dashboard', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('数据分析');
     expect(await page.locator('#volume-tiles .tile-name').first().textContent()).toBe('线索');
     expect(await page.locator('#volume-tiles .tile-value').first().textContent()).toBe('3');
+    // The choice is saved to the person (their next browser opens in it): back to English for the other tests.
+    await page.selectOption('#language', 'en');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Analytics');
     await page.close();
   });
 
