@@ -19,7 +19,8 @@ import {
 import { evaluateStalled, getCadence, type Decision, type Ruleset } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
 import type { RuleRegistry } from '../src/rules/registry';
-import type { Duration } from '../src/rules/duration';
+import { parseDuration, type Duration } from '../src/rules/duration';
+import { formatDuration } from '../src/email/i18n';
 import type { ApprovalLevel, BusinessCalendar, CompiledCadence } from '../src/rules/ruleset';
 import { recordAudit } from '../src/db/audit-trail';
 import { recordDealValue, versionValue } from './deal-value';
@@ -456,11 +457,21 @@ export function createDealActivities(deps: DealActivityDeps) {
         occurredAt: at,
         idempotencyKey: `${key}:audit`,
       });
-      return {
-        to: contract.deal.ownerEmail,
-        subject: `Renewal coming up: ${contract.deal.name} ends ${endDate}`,
-        text: `The contract for ${contract.deal.name} (${formatMoney(Number(contract.acvMinor), contract.currency)} a year, ${formatMoney(Number(contract.tcvMinor), contract.currency)} in total, excluding tax) ends on ${endDate}, ${input.offset} from now.\n\nDeal: ${dealPageUrl(deps.publicUrl, contract.dealId)}\n`,
+      const owner = await db.rep.findUnique({
+        where: { tenant_email: { tenant: contract.tenant, email: contract.deal.ownerEmail } },
+        select: { language: true },
+      });
+      const language = languageOf(owner?.language);
+      const offset = parseDuration(input.offset);
+      const notice: DealNotice = {
+        kind: 'renewal-due',
+        endDate,
+        offset: offset.ok ? formatDuration(offset.duration, language) : input.offset,
+        acv: formatMoney(Number(contract.acvMinor), contract.currency),
+        tcv: formatMoney(Number(contract.tcvMinor), contract.currency),
       };
+      const link = { name: contract.deal.name, url: dealPageUrl(deps.publicUrl, contract.dealId) };
+      return { to: contract.deal.ownerEmail, ...dealNoticeText(notice, link, language) };
     },
 
     /** The contract's term ended. */

@@ -15,7 +15,9 @@ export type DealNotice =
   | { kind: 'signature-declined' | 'signature-voided'; quote: string }
   | { kind: 'stage-warnings'; stage: string; warnings: string[] }
   /** `action`: a step (reassign, move-to-queue) that deals do not take; the notice says so. */
-  | { kind: 'stalled'; stage: string; since: string; alert: string; action?: string };
+  | { kind: 'stalled'; stage: string; since: string; alert: string; action?: string }
+  /** A contract comes up for renewal: `offset` is how long before its end, already in the reader's words. */
+  | { kind: 'renewal-due'; endDate: string; offset: string; acv: string; tcv: string };
 
 const KEYS: Record<DealNotice['kind'], string> = {
   'quote-approved': 'quoteApproved',
@@ -26,6 +28,7 @@ const KEYS: Record<DealNotice['kind'], string> = {
   'signature-voided': 'signatureVoided',
   'stage-warnings': 'stageWarnings',
   stalled: 'stalled',
+  'renewal-due': 'renewalDue',
 };
 
 /** Subject ("Quote approved: Acme platform") and text, with the deal's link, in `language`. */
@@ -36,7 +39,7 @@ export function dealNoticeText(
 ): { subject: string; text: string } {
   const t = messagesFor(language);
   const key = `deal.${KEYS[notice.kind]}`;
-  const values: Record<string, unknown> = { ...notice };
+  const values: Record<string, unknown> = { ...notice, deal: deal.name };
   if (notice.kind === 'stage-warnings') values.warnings = notice.warnings.join('\n- ');
   let body = t(`${key}.text`, values);
   if (notice.kind === 'stalled' && notice.action) body += t('deal.stalled.notMoved', { action: notice.action });

@@ -83,3 +83,8 @@ function validTimeZone(timeZone: string): string {
     return 'UTC';
   }
 }
+
+/** A duration as the recipient reads it: "30 days" / "30 天", "2 business days" / "2 个工作日". */
+export function formatDuration(duration: { amount: number; unit: string }, language: Language): string {
+  return messagesFor(language)(`duration.${duration.unit}`, { count: duration.amount });
+}
