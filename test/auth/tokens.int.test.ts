@@ -41,6 +41,7 @@ describe.each(providers)('API tokens on %s', (provider) => {
       scopes: ['intake', 'read', 'write'],
       kind: 'person',
       tokenId: expect.stringMatching(/^tok_/),
+      language: 'en',
     });
   });
 

@@ -275,11 +275,12 @@ describe.each(providers)('meeting invitations (%s)', (provider) => {
     });
     expect(held.status, JSON.stringify(held.body)).toBe(200);
     const thanked = async (address: string) =>
-      (await system.mailbox!.list({ to: address })).filter((m) =>
-        m.subject.startsWith('Thank you for your time today'),
+      (await system.mailbox!.list({ to: address })).filter(
+        (m) => m.subject.startsWith('Thank you for your time today') || m.subject.includes('感谢您今天抽出时间'),
       );
     expect(await eventually(async () => (await thanked(CEO)).length > 0, 30_000)).toBe(true);
-    expect((await thanked(CEO)).map((m) => m.subject)).toEqual(['Thank you for your time today, Wang']);
+    // The CEO reads Chinese (their contact's language): the template's zh-CN text.
+    expect((await thanked(CEO)).map((m) => m.subject)).toEqual(['Wang，感谢您今天抽出时间']);
     expect((await thanked(CEO))[0]!.text).not.toContain('/u/');
     expect(await thanked(LEAD)).toEqual([]);
     expect(await thanked(COLLEAGUE)).toEqual([]);
