@@ -142,15 +142,19 @@ describe('when the database goes down', () => {
     parts.push(api);
     const token = bearer(await createPersonToken(db, config.tenant, 'revops@pg.io', 'revops'));
 
-    expect((await http(`${api.url}/api/leads`, { body: lead('up@pg.io'), headers: token })).status).toBe(201);
+    // wait=stored: the answer comes once the journey has stored the lead (201), as this test reads it.
+    expect((await http(`${api.url}/api/leads?wait=stored`, { body: lead('up@pg.io'), headers: token })).status).toBe(
+      201,
+    );
     await proxy.stop();
-    const down = await http(`${api.url}/api/leads`, { body: lead('down@pg.io'), headers: token });
+    const down = await http(`${api.url}/api/leads?wait=stored`, { body: lead('down@pg.io'), headers: token });
     expect(down.status).toBe(503);
     expect(down.body.error.code).toBe('database_unavailable');
     await proxy.start();
     expect(
       await eventually(
-        async () => (await http(`${api.url}/api/leads`, { body: lead('back@pg.io'), headers: token })).status === 201,
+        async () =>
+          (await http(`${api.url}/api/leads?wait=stored`, { body: lead('back@pg.io'), headers: token })).status === 201,
       ),
     ).toBe(true);
   });
