@@ -61,7 +61,7 @@ describe('worker killed mid-cadence', () => {
     let worker = await startWorkerProcess(env);
     cleanups.push(() => void worker.kill('SIGKILL'));
 
-    const lead = await http(`${api.url}/api/leads`, {
+    const lead = await http(`${api.url}/api/leads?wait=stored`, {
       headers,
       body: {
         email: 'ada@crash.io',

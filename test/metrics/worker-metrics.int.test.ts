@@ -62,7 +62,7 @@ describe('metrics of a separate worker process', () => {
     const [, workerMetrics] = await worker.waitFor(/"url":"(http:\/\/[^"]+\/metrics)"/);
     await worker.waitFor(/"msg":"worker running"/);
 
-    const lead = await http(`${api.url}/api/leads`, {
+    const lead = await http(`${api.url}/api/leads?wait=stored`, {
       headers: bearer(revops),
       body: {
         email: 'ada@worker.io',
