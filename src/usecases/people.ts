@@ -86,6 +86,7 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
     };
     const managerId = await idOf('managerEmail', update.managerEmail, existing?.managerId ?? null);
     const delegateId = await idOf('delegateEmail', update.delegateEmail, existing?.delegateId ?? null);
+    problems.push(...(await lockoutProblems(tx, input, existing)));
     if (existing && managerId && (await managesViaChain(tx, existing.id, managerId))) {
       problems.push({
         path: 'managerEmail',
@@ -125,6 +126,42 @@ export async function savePerson(db: Db, input: SavePersonInput): Promise<{ crea
     });
     return { created: !existing };
   });
+}
+
+/**
+ * The changes that would lock people out: a person deactivating themselves (their token and
+ * sessions would stop at once, and only someone else could undo it), and the tenant's last active
+ * RevOps person leaving the role or being deactivated (nobody could manage people or rules any more).
+ */
+async function lockoutProblems(
+  tx: Tx,
+  input: SavePersonInput,
+  existing: { role: string; active: boolean } | null,
+): Promise<FieldProblem[]> {
+  const { tenant, email, update } = input;
+  const problems: FieldProblem[] = [];
+  if (update.active === false && 'email' in input.by && input.by.email === email && existing?.active)
+    problems.push({
+      path: 'active',
+      message: `${email} cannot deactivate themselves (their token and sessions would stop working at once); their manager or RevOps can, or set outOfOffice for an absence`,
+    });
+  // The operator at the console (`leadflow people`) is the way back, so only the API is held to it.
+  const leavesRevops =
+    'email' in input.by &&
+    existing?.role === 'revops' &&
+    existing.active &&
+    ((update.role !== undefined && update.role !== 'revops') || update.active === false);
+  if (leavesRevops) {
+    const others = await tx.rep.count({
+      where: { tenant, role: 'revops', active: true, NOT: { email } },
+    });
+    if (others === 0)
+      problems.push({
+        path: update.role !== undefined && update.role !== 'revops' ? 'role' : 'active',
+        message: `${email} is the only active RevOps person of tenant ${tenant}; give someone else the revops role first, or nobody could manage people and rules`,
+      });
+  }
+  return problems;
 }
 
 /** 403 unless the actor may write these fields of this person (see decidePersonEdit). */

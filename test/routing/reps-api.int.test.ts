@@ -441,6 +441,58 @@ describe.each(providers)('rep management API on %s', (provider) => {
       expect(await database.db.rep.findMany({ where: { tenant }, orderBy: { email: 'asc' } })).toEqual(before);
     });
 
+    it.each([
+      {
+        who: 'a rep deactivates themselves',
+        token: 'rep',
+        email: REP,
+        body: { active: false },
+        path: 'active',
+        message: 'ravi.rep@example.com cannot deactivate themselves',
+      },
+      {
+        who: 'the only RevOps person deactivates themselves',
+        token: 'revops',
+        email: 'rosa.ops@example.com',
+        body: { active: false },
+        path: 'active',
+        message: 'cannot deactivate themselves',
+      },
+      {
+        who: 'the only RevOps person gives up the role',
+        token: 'revops',
+        email: 'rosa.ops@example.com',
+        body: { role: 'director' },
+        path: 'role',
+        message: 'rosa.ops@example.com is the only active RevOps person of tenant perms',
+      },
+    ])('when $who, then 422 says why, the token still works and nothing changes', async (example) => {
+      const before = await database.db.rep.findMany({ where: { tenant }, orderBy: { email: 'asc' } });
+      const response = await putIn(example.email, example.body, tokens[example.token]);
+      expect(response.status).toBe(422);
+      expect(response.body.error.fields).toEqual(
+        expect.arrayContaining([{ path: example.path, message: expect.stringContaining(example.message) }]),
+      );
+      expect(await database.db.rep.findMany({ where: { tenant }, orderBy: { email: 'asc' } })).toEqual(before);
+      const stillIn = await http(`${url}/api/reps/${encodeURIComponent(example.email)}?tenant=${tenant}`, {
+        headers: bearer(tokens[example.token] ?? ''),
+      });
+      expect(stillIn.status).toBe(200);
+    });
+
+    it('when a second RevOps person exists, then the first may leave the role', async () => {
+      const second = 'otto.ops@example.com';
+      await createPersonToken(database.db, tenant, second, 'revops');
+      const response = await putIn('rosa.ops@example.com', { role: 'director' }, tokens.revops);
+      expect(response.status).toBe(200);
+      expect(response.body.role).toBe('director');
+      await database.db.rep.update({
+        where: { tenant_email: { tenant, email: 'rosa.ops@example.com' } },
+        data: { role: 'revops' },
+      });
+      await database.db.rep.update({ where: { tenant_email: { tenant, email: second } }, data: { active: false } });
+    });
+
     it('when revops of one tenant writes a person of another, then 403', async () => {
       const response = await putIn(REP, { active: true }, revops);
       expect(response.status).toBe(403);

@@ -52,7 +52,7 @@ export const repPaths = {
         '201': described(`Created (\`Location\` names the rep). ${repView}`),
         ...errors('400', '413', [...unavailable]),
         '422': errorResponse(
-          'Well-formed, but not applicable to what is stored (`unprocessable`, see `fields`): a new rep unknown to routing.yaml without a `name`, an unknown manager or delegate, the rep as their own manager, or a manager chain that would go round in a circle.',
+          'Well-formed, but not applicable to what is stored (`unprocessable`, see `fields`): a new rep unknown to routing.yaml without a `name`, an unknown manager or delegate, the rep as their own manager, a manager chain that would go round in a circle, a person deactivating themselves, or the last active RevOps person leaving the role.',
         ),
         ...unauthenticated,
         '403': errorResponse(
