@@ -23,6 +23,7 @@ import { parseDuration, type Duration } from '../src/rules/duration';
 import { formatDuration } from '../src/email/i18n';
 import type { ApprovalLevel, BusinessCalendar, CompiledCadence } from '../src/rules/ruleset';
 import { recordAudit } from '../src/db/audit-trail';
+import { markRenewedContracts } from '../src/db/contract-renewal';
 import { recordDealValue, versionValue } from './deal-value';
 import { dealFacts } from '../src/usecases/deal-facts';
 import { applyForecast, type ForecastRuleset } from '../src/usecases/deal-forecast';
@@ -396,6 +397,16 @@ export function createDealActivities(deps: DealActivityDeps) {
           },
         });
         await recordDealValue(tx, input.versionId);
+        await markRenewedContracts(
+          tx,
+          {
+            id: input.contractId,
+            tenant: version.quote.tenant,
+            dealId: input.dealId,
+            startDate: new Date(input.startDate),
+          },
+          new Date(input.at),
+        );
         await recordAudit(tx, {
           tenant: version.quote.tenant,
           subjectType: 'contract',
@@ -428,6 +439,8 @@ export function createDealActivities(deps: DealActivityDeps) {
       const contract = await db.contract.findUnique({ where: { id: input.contractId }, include: { deal: true } });
       if (!contract)
         throw ApplicationFailure.nonRetryable(`contract ${input.contractId} does not exist`, 'ContractNotFound');
+      // Already renewed (a new contract of the account): nothing is due, so no task and no email.
+      if (contract.status === 'renewed') return null;
       const key = `${input.contractId}:renewal:${input.offset}`;
       const at = new Date(input.at);
       const endDate = contract.endDate.toISOString().slice(0, 10);
@@ -476,7 +489,12 @@ export function createDealActivities(deps: DealActivityDeps) {
 
     /** The contract's term ended. */
     async endContract(input: { contractId: string; at: string }): Promise<void> {
-      const contract = await db.contract.update({ where: { id: input.contractId }, data: { status: 'ended' } });
+      // A renewed contract stays `renewed` when its term ends; any other becomes `ended`.
+      await db.contract.updateMany({
+        where: { id: input.contractId, status: { not: 'renewed' } },
+        data: { status: 'ended' },
+      });
+      const contract = await db.contract.findUniqueOrThrow({ where: { id: input.contractId } });
       await audit({
         tenant: contract.tenant,
         subjectType: 'contract',

@@ -9,6 +9,9 @@ import { within, type Interval } from './period';
 
 const MS_PER_DAY = 86_400_000;
 
+/** How long after a contract's end a new contract of the same account still counts as its renewal. */
+export const RENEWAL_GRACE_DAYS = 30;
+
 export interface RenewalReport {
   /** Contracts ending in the period (contract ids). */
   due: Tally;
@@ -37,7 +40,7 @@ export function renewals(
   contracts: readonly ContractFact[],
   period: Interval,
   asOf: Date,
-  graceDays = 30,
+  graceDays = RENEWAL_GRACE_DAYS,
 ): RenewalReport {
   const graceMs = graceDays * MS_PER_DAY;
   const due = contracts.filter((contract) => within(contract.endDate, period));
