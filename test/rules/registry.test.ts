@@ -222,7 +222,9 @@ describe('RuleRegistry', () => {
     const deadline = Date.now() + 5_000;
     while (registry.active().version === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(registry.active().version).not.toBe(before);
-    expect(logs.at(-1)?.obj.changes).toEqual(['cadences.yaml: cadence "mql-standard" changed']);
+    expect(logs.at(-1)?.obj.changes).toEqual([
+      'cadences.yaml: cadence mql-standard step 4 wait 3 business days → 4 business days',
+    ]);
   });
 
   it('when a journey asks for an older version by hash, then it gets that exact ruleset back', async () => {
