@@ -90,6 +90,8 @@ export const POLICIES: Record<string, Policy> = {
   'POST /api/rules/validate': read(),
   'GET /api/rules/versions/{hash}': read(),
   'GET /api/rules/activations': read(),
+  'POST /api/rules/activations': admin('Activating a stored rules version'),
+  'GET /api/rules/diff': read(),
 
   'GET /api/reps': read(),
   'GET /api/reps/{email}': read(),

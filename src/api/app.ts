@@ -45,6 +45,7 @@ import { unsubscribeLinks } from '../email/unsubscribe-link';
 import type { SignatureProvider } from '../esign/adapter';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
+import { rulesHistoryRoutes } from './rules-history-routes';
 import { httpMetrics } from './http-metrics';
 import { metricsRoutes } from './routes/metrics';
 import { analyticsRoutes } from './routes/analytics';
@@ -218,6 +219,7 @@ export function createApp(appDeps: AppDeps): Express {
     }),
   );
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
+  app.use('/api/rules', rulesHistoryRoutes({ registry: deps.rules.registry, store: deps.rules.store, db: deps.db }));
   // The operations console (health, capture, rules): the page before the sales workspace.
   app.get('/console', (_req, res) => {
     res.type('html').send(withNonce(renderDashboard({ temporalUiUrl: deps.temporalUiUrl ?? null }), cspNonce(res)));

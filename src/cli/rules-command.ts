@@ -1,5 +1,5 @@
 /**
- * `leadflow rules check|test|explain|schema`: what RevOps runs after editing a rule file.
+ * `leadflow rules check|test|explain|schema|diff|activate`: what RevOps runs after editing a rule file.
  * Every subcommand prints plain language and returns an exit code (0 ok, 1 problems,
  * 2 bad usage) instead of throwing.
  */
@@ -25,6 +25,11 @@ const USAGE = `Usage:
                          [--dir rules] [--now 2025-03-10T12:00:00Z] [--sla mql-first-touch] [--stage proposal]
                                                  show the decision for these facts, and why
   leadflow rules schema [--out dir]              write the JSON Schema of each file kind (default: <dir>/schema)
+  leadflow rules diff <a> <b> [--format json]    what changed from a to b, in RevOps words; each is a rules
+                                                 folder or a stored version hash (or a unique prefix)
+  leadflow rules activate <hash> --reason "why" [--dir rules] [--actor you@company.com]
+                                                 make a stored version live again (rollback): writes its
+                                                 files into the folder and records who and why
 
 The rules directory defaults to $LEADFLOW_RULES_DIR, or ./rules.`;
 
@@ -47,6 +52,10 @@ export async function rulesCommand(args: string[], io: CommandIo): Promise<numbe
         return await explain(rest, out, err);
       case 'schema':
         return await schema(rest, out);
+      case 'diff':
+        return await (await import('./rules-history-command')).rulesDiff(rest, out, err);
+      case 'activate':
+        return await (await import('./rules-history-command')).rulesActivate(rest, defaultDir(), out, err);
       case undefined:
       case '--help':
       case 'help':

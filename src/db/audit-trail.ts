@@ -1,6 +1,6 @@
 /**
  * The audit trail: who did what, when and why, to a deal, quote, approval, signature, contract,
- * token, person, material, product, quota, campaign or marketing spend, and which leads' journeys
+ * token, person, material, product, quota, campaign, marketing spend or the rules version, and which leads' journeys
  * stopped for a person to look (`lead.needs-attention`), unsubscribed from marketing email
  * (`email.unsubscribed`) or followed their deal's close (`lead.stage-changed`). Rows are
  * append-only and keyed by an idempotency key, so an activity retry or a double-clicked button
@@ -25,6 +25,7 @@ export const AUDIT_SUBJECTS = [
   'quota',
   'campaign',
   'marketing-spend',
+  'rules',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RuleActivation, RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
+import type { ActivationNote, RuleActivation, RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
 import type { Db } from './client';
 
 /** The `files` column: file name → exact text. */
@@ -43,15 +43,32 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
     return row ? toStored(row) : null;
   }
 
-  async markActivated(hash: string, at: Date, change: { summary?: string | null } = {}): Promise<void> {
+  async markActivated(hash: string, at: Date, change: ActivationNote = {}): Promise<void> {
     await this.db.$transaction(async (tx) => {
       const last = await tx.ruleActivation.findFirst({ orderBy: [{ activatedAt: 'desc' }, { id: 'desc' }] });
       if (last?.hash === hash) return;
       await tx.ruleVersion.update({ where: { hash }, data: { activatedAt: at } });
       await tx.ruleActivation.create({
-        data: { hash, previous: last?.hash ?? null, activatedAt: at, summary: change.summary ?? null },
+        data: {
+          hash,
+          previous: last?.hash ?? null,
+          activatedAt: at,
+          summary: change.summary ?? null,
+          actor: change.actor ?? null,
+          reason: change.reason ?? null,
+        },
       });
     });
+  }
+
+  async findByPrefix(prefix: string, limit = 2): Promise<string[]> {
+    const rows = await this.db.ruleVersion.findMany({
+      where: { hash: { startsWith: prefix } },
+      select: { hash: true },
+      orderBy: { hash: 'asc' },
+      take: limit,
+    });
+    return rows.map((row) => row.hash);
   }
 
   async activations(range: { from?: Date; to?: Date } = {}): Promise<RuleActivation[]> {
@@ -84,6 +101,8 @@ const toActivation = (row: RuleActivation & { id: number }): RuleActivation => (
   previous: row.previous,
   activatedAt: row.activatedAt,
   summary: row.summary,
+  actor: row.actor,
+  reason: row.reason,
 });
 
 function toStored(row: RuleVersionRow): StoredRuleVersion {

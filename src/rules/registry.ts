@@ -7,12 +7,13 @@
  * are invalid and nothing is active yet (a restart after a bad edit), the registry runs the
  * most recently activated version from the store.
  */
+import { checkStoredVersion, findStoredVersion, writeRulesFolder } from './activate-version';
 import { summariseChange, type ChangeSummary } from './change-summary';
 import { loadRulesetFromTexts } from './load';
 import { loadRulesetFromDir } from './load-dir';
 import type { Ruleset } from './ruleset';
 import { formatDiagnostic, RULE_KINDS, type Diagnostic } from './types';
-import type { RuleVersionStore, StoredRuleVersion } from './version-store';
+import type { ActivationNote, RuleVersionStore, StoredRuleVersion } from './version-store';
 import { watchRulesDir, type RulesWatcher } from './watch';
 
 /** The subset of a pino logger the registry uses. */
@@ -53,6 +54,23 @@ export type ReloadResult =
   /** `activeVersion`: the version that keeps running (restored from the store if nothing was active), or null. */
   | { outcome: 'rejected'; diagnostics: Diagnostic[]; activeVersion: string | null };
 
+/** The result of activating a stored version by hand (`activateStored`). */
+export type StoredActivationResult =
+  | { outcome: 'activated'; version: string; previous: string | null; summary: ChangeSummary }
+  /** It was the live version already; the folder was rewritten with its files in case it had drifted. */
+  | { outcome: 'unchanged'; version: string }
+  | { outcome: 'not-found' | 'ambiguous'; message: string }
+  /** Its files do not load, or their own tests fail, today: nothing changed. */
+  | { outcome: 'rejected'; version: string; diagnostics: Diagnostic[] };
+
+/** Who activates a stored version, and why (both recorded in the activation history). */
+export interface ActivatedBy {
+  actor: string;
+  reason: string;
+}
+
+type Activation = ActivationNote & { activatedAt: Date };
+
 export class NoActiveRulesetError extends Error {
   constructor(readonly dir: string, readonly diagnostics: readonly Diagnostic[]) {
     super(`no valid ruleset is loaded from ${dir}: ${diagnostics.map(formatDiagnostic).join('; ')}`);
@@ -67,7 +85,7 @@ export class RuleRegistry {
   private lastRejected: { at: Date; diagnostics: Diagnostic[] } | null = null;
   private readonly known = new Map<string, Ruleset>();
   /** Activations not yet recorded in the store, with when they happened, retried on the next reload. */
-  private readonly unsaved = new Map<string, { activatedAt: Date; summary: string }>();
+  private readonly unsaved = new Map<string, Activation>();
   private watcher: RulesWatcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(ruleset: Ruleset, summary: ChangeSummary) => void>();
@@ -110,6 +128,44 @@ export class RuleRegistry {
     const next = this.queue.then(() => this.reloadNow());
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Makes the stored version `ref` (a hash or unique prefix) the live one: checked like an edit
+   * (gated by its own tests), written into the rules folder (so the folder, hot reload, a restart
+   * and other processes agree; see activate-version.ts), stored as an activation with who and why,
+   * and activated. Runs in the reload queue, so a file event it causes reloads after it and finds
+   * nothing new.
+   */
+  activateStored(ref: string, by: ActivatedBy): Promise<StoredActivationResult> {
+    const next = this.queue.then(() => this.activateStoredNow(ref, by));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async activateStoredNow(ref: string, by: ActivatedBy): Promise<StoredActivationResult> {
+    const { logger, dir, store } = this.options;
+    const lookup = await findStoredVersion(store, ref);
+    if (!lookup.found) return { outcome: lookup.why, message: lookup.message };
+    const loaded = checkStoredVersion(lookup.version);
+    if (!loaded.ok) return { outcome: 'rejected', version: lookup.version.hash, diagnostics: loaded.diagnostics };
+    const ruleset = loaded.ruleset;
+    await writeRulesFolder(dir, ruleset.texts);
+    const previous = this.activeRuleset;
+    if (previous?.version === ruleset.version) {
+      this.lastRejected = null;
+      this.activeFrom = 'files';
+      return { outcome: 'unchanged', version: ruleset.version };
+    }
+    const summary = summariseChange(previous, ruleset);
+    const activatedAt = this.now();
+    await this.save(ruleset, { activatedAt, summary: summary.changes.join('\n'), actor: by.actor, reason: by.reason });
+    this.activate(ruleset, 'files', activatedAt, summary);
+    logger.info(
+      { version: ruleset.version, from: summary.from, changes: summary.changes, actor: by.actor, reason: by.reason, dir },
+      `rules version ${ruleset.version} activated by ${by.actor} from the version store and written to ${dir}`,
+    );
+    return { outcome: 'activated', version: ruleset.version, previous: previous?.version ?? null, summary };
   }
 
   private async reloadNow(): Promise<ReloadResult> {
@@ -215,11 +271,11 @@ export class RuleRegistry {
   }
 
   /** Stores the version (a no-op if it is stored already) and records when it became active. */
-  private async save(ruleset: Ruleset, activation: { activatedAt: Date; summary: string }): Promise<void> {
+  private async save(ruleset: Ruleset, activation: Activation): Promise<void> {
     const { store } = this.options;
     try {
       await store.save({ hash: ruleset.version, files: ruleset.texts, createdAt: activation.activatedAt, summary: activation.summary, activatedAt: activation.activatedAt });
-      await store.markActivated(ruleset.version, activation.activatedAt, { summary: activation.summary });
+      await store.markActivated(ruleset.version, activation.activatedAt, activation);
       this.unsaved.delete(ruleset.version);
     } catch (error) {
       this.unsaved.set(ruleset.version, activation);

@@ -104,7 +104,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A condition `{ fact, op, value }` is compared as one sentence: `company.employees >= 200`. */
-function isCondition(value: unknown): value is { fact: string; op: string; value: unknown } {
+function isCondition(value: unknown): value is Record<string, unknown> & { fact: string; op: string } {
   return isObject(value) && typeof value.fact === 'string' && typeof value.op === 'string';
 }
 

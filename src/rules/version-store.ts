@@ -23,6 +23,17 @@ export interface RuleActivation {
   activatedAt: Date;
   /** What changed, one change per line. */
   summary: string | null;
+  /** Who activated a stored version by hand (an email, or `cli:<user>`); null for a hot reload of the folder. */
+  actor: string | null;
+  /** Why, as they said it; null for a hot reload. */
+  reason: string | null;
+}
+
+/** What an activation records besides the hash: what changed, and for one made by hand, who and why. */
+export interface ActivationNote {
+  summary?: string | null;
+  actor?: string | null;
+  reason?: string | null;
 }
 
 export interface RuleVersionStore {
@@ -34,7 +45,9 @@ export interface RuleVersionStore {
    * before), and adds it to the activation history, unless it is the latest activation already (a
    * restart going on with the same version is not a change).
    */
-  markActivated(hash: string, at: Date, change?: { summary?: string | null }): Promise<void>;
+  markActivated(hash: string, at: Date, change?: ActivationNote): Promise<void>;
+  /** The stored hashes that start with `prefix` (at most `limit`, default 2: enough to tell "unique" from "ambiguous"). */
+  findByPrefix(prefix: string, limit?: number): Promise<string[]>;
   /** The activation history in time order, oldest first, within `[from, to)` when given. */
   activations(range?: { from?: Date; to?: Date }): Promise<RuleActivation[]>;
   /** The activation in force at `at`: the last one before or at it, or null before the first. */
@@ -63,15 +76,26 @@ export class InMemoryRuleVersionStore implements RuleVersionStore {
     return Promise.resolve(version ? { ...version, files: { ...version.files } } : null);
   }
 
-  markActivated(hash: string, at: Date, change: { summary?: string | null } = {}): Promise<void> {
+  markActivated(hash: string, at: Date, change: ActivationNote = {}): Promise<void> {
     const version = this.versions.get(hash);
     if (!version) return Promise.reject(new Error(`rules version ${hash} is not stored, so it cannot be marked active`));
     const last = this.history.at(-1);
     if (last?.hash === hash) return Promise.resolve();
     version.activatedAt = at;
     this.order = [...this.order.filter((h) => h !== hash), hash];
-    this.history.push({ hash, previous: last?.hash ?? null, activatedAt: at, summary: change.summary ?? null });
+    this.history.push({
+      hash,
+      previous: last?.hash ?? null,
+      activatedAt: at,
+      summary: change.summary ?? null,
+      actor: change.actor ?? null,
+      reason: change.reason ?? null,
+    });
     return Promise.resolve();
+  }
+
+  findByPrefix(prefix: string, limit = 2): Promise<string[]> {
+    return Promise.resolve([...this.versions.keys()].filter((h) => h.startsWith(prefix)).sort().slice(0, limit));
   }
 
   activations(range: { from?: Date; to?: Date } = {}): Promise<RuleActivation[]> {

@@ -101,6 +101,8 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/rules/validate': TENANT_READ,
   'GET /api/rules/versions/{hash}': TENANT_READ,
   'GET /api/rules/activations': TENANT_READ,
+  'POST /api/rules/activations': ADMIN,
+  'GET /api/rules/diff': TENANT_READ,
   'GET /api/reps': TENANT_READ,
   // Reps named in routing.yaml are the installation's roster (the rule files are shared by every tenant).
   'GET /api/reps/{email}': TENANT_READ,

@@ -198,6 +198,7 @@ describe('RuleRegistry', () => {
       activations: (range) => store.activations(range),
       activationAt: (at) => store.activationAt(at),
       latest: () => store.latest(),
+      findByPrefix: (prefix) => store.findByPrefix(prefix),
     };
     registry = new RuleRegistry({ dir, store: flakyStore, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });
     await registry.start();

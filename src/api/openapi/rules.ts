@@ -1,4 +1,5 @@
 import { ActivationListSchema, activationsQuery, validateBody, versionParams } from '../rules-routes';
+import { activateBody, diffQuery, RulesActivationResultSchema, RulesDiffSchema } from '../rules-history-routes';
 import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
 import { unauthenticated } from './people';
 
@@ -36,6 +37,25 @@ export const rulesPaths = {
     },
   },
   '/api/rules/activations': {
+    post: {
+      operationId: 'activateRulesVersion',
+      tags: ['rules'],
+      summary: 'Make a stored rules version live again (a rollback), audited with who and why',
+      description:
+        "RevOps only. The version is checked as an edit would be (every file, every file's own tests), then its files are written into the rules folder (each atomically) and it becomes the live version at once; hot reload then finds the folder unchanged, and later edits of the folder start from this text. The activation history row and the audit trail (`rules.activated`) name the caller and the reason. Activating the live version again answers `activated: false` and records nothing.",
+      requestBody: body(activateBody),
+      responses: {
+        '200': { description: 'The version is live.', content: json(RulesActivationResultSchema) },
+        ...errors(
+          ['400', 'A missing or non-hexadecimal hash, or no reason (`validation_failed`).'],
+          ['404', 'No such version is stored; the live version is unchanged.'],
+        ),
+        '422': errorResponse(
+          'The version does not load or fails its own tests today, or a prefix names several versions (`unprocessable`); the live version is unchanged.',
+        ),
+        ...unauthenticated,
+      },
+    },
     get: {
       operationId: 'listRulesActivations',
       tags: ['rules'],
@@ -48,6 +68,25 @@ export const rulesPaths = {
         '200': { description: 'The activations, newest first.', content: json(ActivationListSchema) },
         ...errors(['400', 'A bad instant or limit (`validation_failed`, `fields` names each).']),
         '422': errorResponse('`until` is not after `since` (`unprocessable`).'),
+        ...unauthenticated,
+      },
+    },
+  },
+  '/api/rules/diff': {
+    get: {
+      operationId: 'diffRulesVersions',
+      tags: ['rules'],
+      summary: 'What changed between two stored rules versions, in RevOps words',
+      description:
+        'A semantic diff: it compares what the files say, not their text, e.g. `scoring.yaml: MQL threshold 80 → 75`, `routing.yaml: pool enterprise-na member alice weight 2 → 3`. The same words as the activation summaries and `leadflow rules diff`.',
+      parameters: queryParams(diffQuery),
+      responses: {
+        '200': { description: 'The changes, file by file.', content: json(RulesDiffSchema) },
+        ...errors(
+          ['400', 'A missing or non-hexadecimal version (`validation_failed`).'],
+          ['404', 'No such version is stored.'],
+        ),
+        '422': errorResponse('A prefix names more than one stored version (`unprocessable`).'),
         ...unauthenticated,
       },
     },

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RuleActivation" ADD COLUMN     "actor" TEXT,
+ADD COLUMN     "reason" TEXT;
