@@ -128,6 +128,8 @@ describe.each(providers)('rules hot reload on %s', (provider) => {
         previous: original,
         activatedAt: stored[1]!.activatedAt!.toISOString(),
         summary: 'scoring.yaml: MQL threshold 80 → 75',
+        actor: null,
+        reason: null,
       },
       expect.objectContaining({ hash: original, previous: null }),
     ]);
