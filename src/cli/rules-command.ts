@@ -10,6 +10,7 @@ import { jsonSchemaFiles } from '../rules/json-schema';
 import { loadRulesetFromDir } from '../rules/load-dir';
 import { formatCaseResults, formatExplanation, explainForKind } from './rules-output';
 import { runRuleTests } from '../rules/rule-tests';
+import { coverageHints } from '../rules/coverage-hints';
 import { factsSchema } from '../rules/schema/facts';
 import { formatDiagnostic, RULE_KINDS, type RuleKind } from '../rules/types';
 
@@ -104,6 +105,11 @@ async function test(dir: string, out: Print, err: Print): Promise<number> {
   }
   const cases = runRuleTests(result.ruleset);
   for (const line of formatCaseResults(cases, dir)) out(line);
+  // Warnings, never failures: thresholds and boundaries no case comes near.
+  const hints = coverageHints(result.ruleset, dir);
+  if (hints.length > 0)
+    err(`\nwarning: no test case comes near these thresholds (add one near each, so a change there shows here):`);
+  for (const h of hints) err(formatDiagnostic(h));
   return cases.every((c) => c.passed) ? 0 : 1;
 }
 

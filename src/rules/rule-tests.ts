@@ -78,7 +78,7 @@ function lossActual(ruleset: Ruleset, lost: Parameters<typeof classifyLoss>[1]):
 }
 
 /** Tests without `now` are evaluated just after the last behaviour (or at the epoch). */
-function testNow(test: ScoringTest): Date {
+export function testNow(test: ScoringTest): Date {
   if (test.now) return new Date(test.now);
   const times = (test.facts.behaviours ?? []).map((b) => Date.parse(b.at));
   return new Date(times.length > 0 ? Math.max(...times) : 0);

@@ -58,6 +58,7 @@ export type DiagnosticCode =
   | 'unknown-placeholder'
   | 'missing-translation'
   | 'test-failed'
+  | 'uncovered-boundary'
   | 'suspicious';
 
 /**
