@@ -167,12 +167,21 @@ describe('RuleRegistry', () => {
     await registry.start();
 
     expect(await store.activations()).toEqual([
-      { hash: first.version, previous: null, activatedAt: new Date('2025-03-10T09:01:00Z'), summary: expect.any(String) },
+      {
+        hash: first.version,
+        previous: null,
+        activatedAt: new Date('2025-03-10T09:01:00Z'),
+        summary: expect.any(String),
+        actor: null,
+        reason: null,
+      },
       {
         hash: second.version,
         previous: first.version,
         activatedAt: new Date('2025-03-10T09:02:00Z'),
         summary: 'scoring.yaml: MQL threshold 80 → 75',
+        actor: null,
+        reason: null,
       },
     ]);
     expect((await store.activationAt(new Date('2025-03-10T09:01:30Z')))?.hash).toBe(first.version);
@@ -237,5 +246,23 @@ describe('RuleRegistry', () => {
     const fresh = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false }); // another process: only the store knows `old`
     expect((await fresh.getVersion(old.version))?.scoring.mql.threshold).toBe(80);
     expect(await fresh.getVersion('0000000000000000')).toBeNull();
+  });
+
+  it('when a stored version fails its own tests today, then activating it is refused and neither the live version nor the folder changes', async () => {
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false });
+    await registry.start();
+    const live = registry.active().version;
+    const texts = registry.active().texts;
+    const failing = { ...texts, 'scoring.yaml': texts['scoring.yaml']!.replace('  threshold: 80', '  threshold: 90') };
+    await store.save({ hash: 'feedfacefeedface', files: failing, createdAt: new Date() });
+
+    const refused = await registry.activateStored('feedface', { actor: 'ana@example.com', reason: 'try it' });
+    expect(refused.outcome).toBe('rejected');
+    expect(refused.outcome === 'rejected' && refused.diagnostics.map((d) => d.code)).toEqual(['test-failed', 'test-failed']);
+    const unknown = await registry.activateStored('0123456789abcdef', { actor: 'ana@example.com', reason: 'typo' });
+    expect(unknown).toMatchObject({ outcome: 'not-found' });
+    expect(registry.active().version).toBe(live);
+    expect(await readFile(join(dir, 'scoring.yaml'), 'utf8')).toContain('  threshold: 80');
+    expect((await store.activations()).map((a) => a.hash)).toEqual([live]);
   });
 });
