@@ -94,7 +94,9 @@ export function rulesDiff(args: string[], out: Print, err: Print): Promise<numbe
       out(JSON.stringify({ from: from.version, to: to.version, changes }, null, 2));
       return 0;
     }
-    out(`rules ${from.label} (${from.version}) → ${to.label} (${to.version})`);
+    const name = (v: { label: string; version: string }) =>
+      v.label === v.version ? v.version : `${v.label} (${v.version})`;
+    out(`${name(from)} → ${name(to)}`);
     for (const change of changes) out(`  ${change.text}`);
     if (changes.length === 0) out('  no changes');
     return 0;

@@ -40,7 +40,8 @@ describe('leadflow rules diff and activate on sqlite', () => {
       await store.markActivated(loaded.ruleset.version, at);
       versions.push(loaded.ruleset.version);
     }
-    [shipped, lowered] = versions as [string, string];
+    shipped = versions[0]!;
+    lowered = versions[1]!;
     await writeFile(path.join(dir, 'scoring.yaml'), lower['scoring.yaml']!);
   });
   afterAll(async () => {
@@ -52,9 +53,7 @@ describe('leadflow rules diff and activate on sqlite', () => {
     const text = await leadflow('diff', shipped.slice(0, 8), dir);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
-    expect(text.stdout).toBe(
-      `rules ${shipped} (${shipped}) → ${dir} (${lowered})\n  scoring.yaml: MQL threshold 80 → 75\n`,
-    );
+    expect(text.stdout).toBe(`${shipped} → ${dir} (${lowered})\n  scoring.yaml: MQL threshold 80 → 75\n`);
     const json = await leadflow('diff', dir, shipped, '--format', 'json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
