@@ -42,7 +42,7 @@ describe('leadflow rules diff and activate on sqlite', () => {
     }
     shipped = versions[0]!;
     lowered = versions[1]!;
-    await writeFile(path.join(dir, 'scoring.yaml'), lower['scoring.yaml']!);
+    await writeFile(path.join(dir, 'scoring.yaml'), lower['scoring.yaml']);
   });
   afterAll(async () => {
     await database?.drop();
