@@ -79,12 +79,9 @@ export const ActivationSchema = z.strictObject({
   previous: z.string().nullable().meta({ description: 'The version active before it; null for the first.' }),
   activatedAt: z.iso.datetime(),
   summary: z.string().nullable().meta({ description: 'What changed, one change per line.' }),
-  actor: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'Who activated a stored version by hand (an email, or `cli:<user>`); null for a hot reload.',
-    }),
+  actor: z.string().nullable().meta({
+    description: 'Who activated a stored version by hand (an email, or `cli:<user>`); null for a hot reload.',
+  }),
   reason: z.string().nullable().meta({ description: 'Why they did; null for a hot reload.' }),
 });
 export const ActivationListSchema = z.strictObject({ activations: z.array(ActivationSchema) });
