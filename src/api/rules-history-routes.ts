@@ -118,6 +118,8 @@ export function rulesHistoryRoutes(deps: RulesHistoryRoutesDeps): Router {
             })),
           },
         );
+      case 'unwritable':
+        throw new LeadflowError('rules_unavailable', `${result.message}; the live version is unchanged.`);
       case 'unchanged':
         res.json(
           RulesActivationResultSchema.parse({

@@ -10,7 +10,7 @@
  * version, every other process watching the folder follows, and the next edit of the folder starts
  * from the activated text rather than flipping back to what was there before.
  */
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadRulesetFromTexts, type LoadResult } from './load';
 import { kindOfFileName } from './types';
@@ -56,7 +56,7 @@ export function checkStoredVersion(version: StoredRuleVersion): LoadResult {
 
 /**
  * Writes `files` into `dir`, each through a temporary file renamed over the old one, so a reader
- * never sees half a file. A rule file of a kind the version has under another name (`scoring.yml`
+ * never sees half a file; a file that already has the text is left alone. A rule file of a kind the version has under another name (`scoring.yml`
  * beside `scoring.yaml`) is removed, so the folder holds exactly the version; other files stay.
  */
 export async function writeRulesFolder(dir: string, files: Record<string, string>): Promise<void> {
@@ -65,6 +65,8 @@ export async function writeRulesFolder(dir: string, files: Record<string, string
     if (!(name in files) && kinds.has(kindOfFileName(name)) && kindOfFileName(name) !== undefined) await rm(join(dir, name));
   }
   for (const [name, text] of Object.entries(files)) {
+    const current = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    if (current === text) continue; // unchanged: no write, no file event
     // The temporary name does not end in .yaml, so the folder watcher ignores it until the rename.
     const temporary = join(dir, `.${name}.activating-${process.pid}`);
     await writeFile(temporary, text, 'utf8');

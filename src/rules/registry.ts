@@ -61,7 +61,9 @@ export type StoredActivationResult =
   | { outcome: 'unchanged'; version: string }
   | { outcome: 'not-found' | 'ambiguous'; message: string }
   /** Its files do not load, or their own tests fail, today: nothing changed. */
-  | { outcome: 'rejected'; version: string; diagnostics: Diagnostic[] };
+  | { outcome: 'rejected'; version: string; diagnostics: Diagnostic[] }
+  /** The rules folder could not be written (permissions, disk): nothing changed, or only some files did. */
+  | { outcome: 'unwritable'; version: string; message: string };
 
 /** Who activates a stored version, and why (both recorded in the activation history). */
 export interface ActivatedBy {
@@ -150,7 +152,13 @@ export class RuleRegistry {
     const loaded = checkStoredVersion(lookup.version);
     if (!loaded.ok) return { outcome: 'rejected', version: lookup.version.hash, diagnostics: loaded.diagnostics };
     const ruleset = loaded.ruleset;
-    await writeRulesFolder(dir, ruleset.texts);
+    try {
+      await writeRulesFolder(dir, ruleset.texts);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error({ dir, version: ruleset.version, err: error }, 'could not write the rules folder; nothing activated');
+      return { outcome: 'unwritable', version: ruleset.version, message: `cannot write the rules folder ${dir}: ${reason}` };
+    }
     const previous = this.activeRuleset;
     if (previous?.version === ruleset.version) {
       this.lastRejected = null;

@@ -49,6 +49,10 @@ export const rulesPaths = {
         ...errors(
           ['400', 'A missing or non-hexadecimal hash, or no reason (`validation_failed`).'],
           ['404', 'No such version is stored; the live version is unchanged.'],
+          [
+            '503',
+            'The rules folder could not be written, or the database is unreachable (`rules_unavailable`, `database_unavailable`); the live version is unchanged.',
+          ],
         ),
         '422': errorResponse(
           'The version does not load or fails its own tests today, or a prefix names several versions (`unprocessable`); the live version is unchanged.',
