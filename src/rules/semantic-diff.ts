@@ -216,8 +216,11 @@ function describe(kind: RuleKind, path: Segment[]): string {
         noun = NOUNS[segment.key];
       } else {
         // A step's `after` is the wait before it; elsewhere (recycle after 90 days) it is just "after".
-        const previous = path[path.indexOf(segment) - 1];
-        const word = segment.key === 'after' && previous && 'index' in previous ? 'wait' : (WORDS[segment.key] ?? humanise(segment.key));
+        const at = path.indexOf(segment);
+        const previous = path[at - 1];
+        const collection = path[at - 2];
+        const inSteps = collection && 'key' in collection && ['steps', 'then', 'onBreach'].includes(collection.key);
+        const word = segment.key === 'after' && inSteps && previous && 'index' in previous ? 'wait' : (WORDS[segment.key] ?? humanise(segment.key));
         if (word) words.push(word);
       }
     } else {
@@ -247,6 +250,9 @@ function phrase(file: string, kind: RuleKind, raw: RawChange): RuleChange {
       return { ...base, before: before!, after: after!, text: `${file}: ${what} order ${before} → ${after}` };
     case 'changed':
       if (before === undefined || after === undefined) return { ...base, text: `${file}: ${what} changed` };
+      // Long texts (an email body) are named, not quoted: the fields carry them.
+      if ([before, after].some((v) => v.length > 80 || v.includes('\n')))
+        return { ...base, before, after, text: `${file}: ${what} changed` };
       return { ...base, before, after, text: `${file}: ${what} ${listChange(raw.before, raw.after) ?? `${before} → ${after}`}` };
   }
 }

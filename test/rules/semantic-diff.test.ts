@@ -45,6 +45,15 @@ describe('semantic diff wording', () => {
     expect(diff(file, from, to)).toEqual([expected]);
   });
 
+  it('when an email body or a stalled alert changes, then the body is named, not quoted, and a wait reads as after', () => {
+    expect(diff('cadences.yaml', 'Would a 20-minute call next week help?', 'Would a 15-minute call next week help?')).toEqual([
+      'cadences.yaml: template mql-intro body en changed',
+    ]);
+    expect(diff('escalation.yaml', '    stage: mql\n    after: 5 business days', '    stage: mql\n    after: 3 business days')).toEqual([
+      'escalation.yaml: stalled alert mql-not-worked after 5 business days → 3 business days',
+    ]);
+  });
+
   it('when a long list gains and loses values, then the diff names only those values', () => {
     expect(diff('scoring.yaml', 'value: [US, CA, GB, IE, DE, FR, NL, SE, DK, AU]', 'value: [US, CA, GB, IE, DE, FR, NL, SE, DK, JP]')).toEqual([
       'scoring.yaml: attribute country tier "supported country" condition company.country in: added JP; removed AU',
