@@ -9,6 +9,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers } from '../support/database';
 import { http, startTestSystem, type TestSystem } from '../support/system';
 
 const SHIPPED_RULES = path.resolve('rules');
@@ -19,14 +20,14 @@ interface RulesStatus {
   activeVersion: string | null;
 }
 
-describe('rules rollback through the API on sqlite', () => {
+describe.each(providers)('rules rollback through the API on %s', (provider) => {
   let rulesDir: string;
   let system: TestSystem;
 
   beforeAll(async () => {
     rulesDir = await mkdtemp(path.join(tmpdir(), 'leadflow-rules-rollback-'));
     await cp(SHIPPED_RULES, rulesDir, { recursive: true });
-    system = await startTestSystem('sqlite', { LEADFLOW_RULES_DIR: rulesDir }, { watchRules: true });
+    system = await startTestSystem(provider, { LEADFLOW_RULES_DIR: rulesDir }, { watchRules: true });
   });
   afterAll(async () => {
     await system?.stop();

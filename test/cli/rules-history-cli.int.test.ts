@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaRuleVersionStore } from '../../src/db/rule-version-store';
 import { loadRulesetFromTexts } from '../../src/rules/load';
 import { readRuleTexts } from '../../src/rules/load-dir';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { runLeadflow } from '../support/leadflow-process';
 
 const SHIPPED_RULES = path.resolve('rules');
 
-describe('leadflow rules diff and activate on sqlite', () => {
+describe.each(providers)('leadflow rules diff and activate on %s', (provider) => {
   let database: TestDatabase;
   let dir: string;
   let env: Record<string, string>;
@@ -23,7 +23,7 @@ describe('leadflow rules diff and activate on sqlite', () => {
   const leadflow = (...args: string[]) => runLeadflow(['rules', ...args], env);
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
+    database = await createTestDatabase(provider);
     dir = await mkdtemp(path.join(tmpdir(), 'leadflow-rules-history-'));
     await cp(SHIPPED_RULES, dir, { recursive: true });
     env = { DATABASE_URL: database.target.url, LEADFLOW_TENANT: 'default', LEADFLOW_RULES_DIR: dir };
