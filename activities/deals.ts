@@ -16,7 +16,7 @@ import {
   type ApprovalOutcome,
   type StageExitOutcome,
 } from '../src/rules/evaluate-approvals';
-import { evaluateStalled, getCadence, type Decision, type Ruleset } from '../src/rules/evaluate';
+import { evaluateStalled, getCadence, type Decision, type Facts, type Ruleset } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
 import type { RuleRegistry } from '../src/rules/registry';
 import { parseDuration, type Duration } from '../src/rules/duration';
@@ -189,26 +189,23 @@ export function createDealActivities(deps: DealActivityDeps) {
       const startedAt = performance.now();
       let decision: Decision<unknown>;
       let plan: ApprovalPlan | undefined;
+      let seenFacts: Facts;
       switch (input.request.kind) {
         case 'stage-exit':
-          decision = checkStageExit(ruleset, {
-            stage: input.request.stage,
-            facts: { deal: { ...facts!, stage: input.request.stage } },
-          });
+          seenFacts = { deal: { ...facts!, stage: input.request.stage } };
+          decision = checkStageExit(ruleset, { stage: input.request.stage, facts: seenFacts });
           break;
         case 'deal-stalled':
-          decision = evaluateStalled(ruleset, {
-            stage: input.request.stage,
-            facts: { deal: { ...facts!, stage: input.request.stage } },
-          });
+          seenFacts = { deal: { ...facts!, stage: input.request.stage } };
+          decision = evaluateStalled(ruleset, { stage: input.request.stage, facts: seenFacts });
           break;
-        case 'approval':
-          decision = requiredApprovals(ruleset, {
-            discountPct: input.request.discountPct,
-            dealSize: input.request.dealSize,
-          });
+        case 'approval': {
+          const quote = { discountPct: input.request.discountPct, dealSize: input.request.dealSize };
+          seenFacts = { quote };
+          decision = requiredApprovals(ruleset, quote);
           plan = approvalPlan(ruleset);
           break;
+        }
       }
       recordRuleEvaluation(input.request.kind, decision.version, secondsSince(startedAt));
       const decidedAt = new Date();
@@ -219,6 +216,8 @@ export function createDealActivities(deps: DealActivityDeps) {
           kind: input.request.kind,
           outcome: decision.outcome as Prisma.InputJsonValue,
           explanation: { ...decision.explanation, ...(plan ? { plan } : {}) } as unknown as Prisma.InputJsonValue,
+          // The facts the rules saw, so the decision can be replayed exactly (a backtest).
+          facts: seenFacts as Prisma.InputJsonValue,
           rulesetVersion: decision.version,
           decidedAt,
           idempotencyKey: input.idempotencyKey,

@@ -87,6 +87,7 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
           kind: input.request.kind,
           outcome: decision.outcome as Prisma.InputJsonValue,
           explanation: decision.explanation as unknown as Prisma.InputJsonValue,
+          ...factsOf(input.request),
           rulesetVersion: decision.version,
           decidedAt,
           idempotencyKey: input.idempotencyKey,
@@ -101,6 +102,14 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
       return { ...decision, kind: input.request.kind, decidedAt: decidedAt.toISOString() };
     },
   };
+}
+
+/**
+ * The facts the rules saw, stored with the decision so it can be replayed exactly (a backtest
+ * reads them); a disqualification is decided on its reason alone.
+ */
+function factsOf(request: DecisionRequest): { facts?: Prisma.InputJsonValue } {
+  return request.kind === 'disqualification' ? {} : { facts: request.facts as Prisma.InputJsonValue };
 }
 
 function evaluate(ruleset: Ruleset, request: DecisionRequest): Decision<unknown> {
