@@ -217,7 +217,7 @@ export function createDealActivities(deps: DealActivityDeps) {
           outcome: decision.outcome as Prisma.InputJsonValue,
           explanation: { ...decision.explanation, ...(plan ? { plan } : {}) } as unknown as Prisma.InputJsonValue,
           // The facts the rules saw, so the decision can be replayed exactly (a backtest).
-          facts: seenFacts as Prisma.InputJsonValue,
+          facts: seenFacts,
           rulesetVersion: decision.version,
           decidedAt,
           idempotencyKey: input.idempotencyKey,

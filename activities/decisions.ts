@@ -109,7 +109,7 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
  * reads them); a disqualification is decided on its reason alone.
  */
 function factsOf(request: DecisionRequest): { facts?: Prisma.InputJsonValue } {
-  return request.kind === 'disqualification' ? {} : { facts: request.facts as Prisma.InputJsonValue };
+  return request.kind === 'disqualification' ? {} : { facts: request.facts };
 }
 
 function evaluate(ruleset: Ruleset, request: DecisionRequest): Decision<unknown> {

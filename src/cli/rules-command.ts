@@ -1,5 +1,5 @@
 /**
- * `leadflow rules check|test|explain|schema|diff|activate`: what RevOps runs after editing a rule file.
+ * `leadflow rules check|test|explain|schema|diff|activate|backtest`: what RevOps runs after editing a rule file.
  * Every subcommand prints plain language and returns an exit code (0 ok, 1 problems,
  * 2 bad usage) instead of throwing.
  */
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jsonSchemaFiles } from '../rules/json-schema';
 import { loadRulesetFromDir } from '../rules/load-dir';
+import { BACKTEST_USAGE, backtestCommand } from './rules-backtest';
 import { formatCaseResults, formatExplanation, explainForKind } from './rules-output';
 import { runRuleTests } from '../rules/rule-tests';
 import { coverageHints } from '../rules/coverage-hints';
@@ -31,6 +32,7 @@ const USAGE = `Usage:
   leadflow rules activate <hash> --reason "why" [--dir rules] [--actor you@company.com]
                                                  make a stored version live again (rollback): writes its
                                                  files into the folder and records who and why
+${BACKTEST_USAGE}
 
 The rules directory defaults to $LEADFLOW_RULES_DIR, or ./rules.`;
 
@@ -57,6 +59,8 @@ export async function rulesCommand(args: string[], io: CommandIo): Promise<numbe
         return await (await import('./rules-history-command')).rulesDiff(rest, out, err);
       case 'activate':
         return await (await import('./rules-history-command')).rulesActivate(rest, defaultDir(), out, err);
+      case 'backtest':
+        return await backtestCommand(rest, io);
       case undefined:
       case '--help':
       case 'help':

@@ -1,0 +1,174 @@
+/**
+ * `leadflow rules backtest <candidate dir>`: replays stored history through the active ruleset
+ * and a candidate folder, and prints what would change (a table, JSON or an HTML page). The
+ * candidate is loaded and validated exactly as `rules check` does; the active version is the one
+ * last activated (from the database), else the rules directory's.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import type { Db } from '../db/client';
+import { PrismaRuleVersionStore } from '../db/rule-version-store';
+import { LeadflowError } from '../domain/errors';
+import { createLogger } from '../logger';
+import { renderBacktestHtml } from '../rules/backtest/html';
+import { BACKTEST_KINDS, type BacktestKind } from '../rules/backtest/tally';
+import { formatBacktestText } from '../rules/backtest/text';
+import { loadRulesetFromTexts } from '../rules/load';
+import { loadRulesetFromDir } from '../rules/load-dir';
+import type { Ruleset } from '../rules/ruleset';
+import { formatDiagnostic } from '../rules/types';
+import { runBacktest, type BacktestProgress } from '../usecases/backtest';
+import type { CommandIo } from './rules-command';
+import { openDatabase } from './services';
+
+export const BACKTEST_USAGE = `  leadflow rules backtest <candidate dir> [--since YYYY-MM-DD] [--until YYYY-MM-DD]
+                         [--kind scoring,routing,approvals] [--format table|json|html] [--out file]
+                                                 replay stored leads, routing decisions and quotes through
+                                                 the active rules and the candidate; show what changes`;
+
+class UsageError extends Error {}
+
+/** `2025-03-10` → that day's start (UTC); `end` gives the next day's, so `--until` includes its day. */
+export function parseDay(text: string, flag: string, end = false): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const at = match
+    ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (end ? 1 : 0)))
+    : null;
+  if (!at || at.toISOString().slice(0, 10) !== (end ? nextDay(text) : text))
+    throw new UsageError(`${flag} "${text}" is not a date (expected YYYY-MM-DD, e.g. 2025-03-10)`);
+  return at;
+}
+
+function nextDay(text: string): string {
+  const at = new Date(`${text}T00:00:00Z`);
+  return Number.isNaN(at.getTime()) ? '' : new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** `scoring,routing` → the kinds, or a usage error naming the unknown one. */
+export function parseKinds(text: string | undefined): BacktestKind[] {
+  if (text === undefined) return [...BACKTEST_KINDS];
+  const kinds = text.split(',').map((k) => k.trim());
+  const unknown = kinds.find((k) => !(BACKTEST_KINDS as readonly string[]).includes(k));
+  if (unknown !== undefined)
+    throw new UsageError(`unknown --kind "${unknown}" (expected a list of: ${BACKTEST_KINDS.join(', ')})`);
+  return BACKTEST_KINDS.filter((k) => kinds.includes(k));
+}
+
+/** Runs the backtest subcommand; resolves to the exit code (0 done, 1 refused, 2 bad usage). */
+export async function backtestCommand(args: string[], io: CommandIo): Promise<number> {
+  const err = (line = '') => io.stderr.write(`${line}\n`);
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(args);
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+    err(`leadflow rules backtest: ${error.message}`);
+    err(`Usage:\n${BACKTEST_USAGE}`);
+    return 2;
+  }
+  const candidate = await loadRulesetFromDir(options.dir);
+  if (!candidate.ok) {
+    for (const d of candidate.diagnostics) err(formatDiagnostic(d));
+    const errors = candidate.diagnostics.filter((d) => d.severity === 'error').length;
+    err(`\n✗ ${errors} problem${errors === 1 ? '' : 's'} in ${options.dir}: the candidate cannot be backtested.`);
+    return 1;
+  }
+  const config = loadConfig();
+  let db: Db | undefined;
+  try {
+    db = await openDatabase(config, createLogger('error'));
+    const active = await activeRuleset(db, config.rulesDir);
+    const progress = progressBar(io.stderr);
+    const report = await runBacktest(
+      db,
+      { tenant: config.tenant, active, candidate: candidate.ruleset, ...options },
+      progress.update,
+    );
+    progress.end();
+    const text =
+      options.format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : options.format === 'html'
+          ? renderBacktestHtml(report)
+          : `${formatBacktestText(report).join('\n')}\n`;
+    if (options.out) {
+      await writeFile(options.out, text, 'utf8');
+      err(`wrote ${options.out}`);
+    } else io.stdout.write(text);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof LeadflowError)) throw error;
+    err(`leadflow rules backtest: ${error.message}`);
+    return 1;
+  } finally {
+    await db?.$disconnect();
+  }
+}
+
+function parseOptions(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      since: { type: 'string' },
+      until: { type: 'string' },
+      kind: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('name one candidate rules folder, e.g. ./candidate-rules');
+  const format = values.format ?? 'table';
+  if (format !== 'table' && format !== 'json' && format !== 'html')
+    throw new UsageError(`unknown --format "${format}" (expected table, json or html)`);
+  const since = values.since === undefined ? null : parseDay(values.since, '--since');
+  const until = values.until === undefined ? null : parseDay(values.until, '--until', true);
+  if (since && until && since >= until) throw new UsageError('--since must be on or before --until');
+  return { dir: positionals[0]!, since, until, kinds: parseKinds(values.kind), format, out: values.out };
+}
+
+/** The version last activated (kept in the database), else the rules directory's. */
+async function activeRuleset(db: Db, rulesDir: string): Promise<Ruleset> {
+  const stored = await new PrismaRuleVersionStore(db).latest();
+  if (stored) {
+    const loaded = loadRulesetFromTexts(stored.files, { stored: true });
+    if (loaded.ok) return loaded.ruleset;
+  }
+  const loaded = await loadRulesetFromDir(rulesDir);
+  if (!loaded.ok)
+    throw new LeadflowError(
+      'rules_unavailable',
+      `no active rules to compare with: nothing was activated yet and ${rulesDir} does not load (leadflow rules check ${rulesDir})`,
+    );
+  return loaded.ruleset;
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line every 5 s otherwise (long runs only). */
+function progressBar(stream: NodeJS.WritableStream): {
+  update: (p: BacktestProgress) => void;
+  end: () => void;
+} {
+  const tty = (stream as { isTTY?: boolean }).isTTY === true;
+  const started = Date.now();
+  let lastLine = started;
+  let drawn = false;
+  return {
+    update({ done, total }) {
+      const share = total === 0 ? 1 : done / total;
+      const text = `backtest ${done}/${total} (${Math.floor(share * 100)}%)`;
+      if (tty) {
+        const width = 30;
+        const filled = Math.round(share * width);
+        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`);
+        drawn = true;
+      } else if (Date.now() - lastLine >= 5000) {
+        stream.write(`${text}\n`);
+        lastLine = Date.now();
+      }
+    },
+    end() {
+      if (drawn) stream.write('\n');
+    },
+  };
+}
