@@ -62,21 +62,21 @@ export interface OutcomeChange {
  */
 export function replayLeadScoring(active: Ruleset, candidate: Ruleset, lead: LeadHistory): ScoringReplay {
   let changedDecisions = 0;
-  let before: { at: Date; decision: Decision<ScoringOutcome> } | null = null;
-  let after: { at: Date; decision: Decision<ScoringOutcome> } | null = null;
+  let before: Scored | null = null;
+  let after: Scored | null = null;
   let lastBefore: Decision<ScoringOutcome> | null = null;
   let lastAfter: Decision<ScoringOutcome> | null = null;
   for (const point of lead.points) {
     const a = evaluateScoring(active, point.facts, point.at);
     const c = evaluateScoring(candidate, point.facts, point.at);
     if (a.outcome.score !== c.outcome.score || a.outcome.mql !== c.outcome.mql) changedDecisions++;
-    if (!before && a.outcome.mql) before = { at: point.at, decision: a };
-    if (!after && c.outcome.mql) after = { at: point.at, decision: c };
+    if (!before && a.outcome.mql) before = { point, decision: a, other: c };
+    if (!after && c.outcome.mql) after = { point, decision: c, other: a };
     lastBefore = a;
     lastAfter = c;
   }
-  const verdict = (hit: typeof before, last: Decision<ScoringOutcome> | null): MqlVerdict => ({
-    mqlAt: hit?.at ?? null,
+  const verdict = (hit: Scored | null, last: Decision<ScoringOutcome> | null): MqlVerdict => ({
+    mqlAt: hit?.point.at ?? null,
     score: (hit?.decision ?? last)?.outcome.score ?? 0,
   });
   const replay: ScoringReplay = {
@@ -89,19 +89,24 @@ export function replayLeadScoring(active: Ruleset, candidate: Ruleset, lead: Lea
     candidate: verdict(after, lastAfter),
   };
   if (replay.active.mqlAt?.getTime() !== replay.candidate.mqlAt?.getTime()) {
-    // Explain at the moment the earlier of the two versions made the lead an MQL.
-    const first = [before, after].filter((x) => x !== null).sort((x, y) => x.at.getTime() - y.at.getTime())[0]!;
-    const point = lead.points.find((p) => p.at.getTime() === first.at.getTime())!;
-    const a = evaluateScoring(active, point.facts, point.at);
-    const c = evaluateScoring(candidate, point.facts, point.at);
+    // Explained at the decision where the earlier of the two versions made the lead an MQL.
+    const candidateFirst = after !== null && (before === null || after.point.at < before.point.at);
+    const [a, c] = candidateFirst ? [after!.other, after!.decision] : [before!.decision, before!.other];
     replay.change = {
       before: a.explanation.summary,
       after: c.explanation.summary,
-      flipped: scoringFlip(a.outcome, c.outcome, first.at),
+      flipped: scoringFlip(a.outcome, c.outcome, (candidateFirst ? after : before)!.point.at),
       diff: explanationDiff(a.explanation, c.explanation),
     };
   }
   return replay;
+}
+
+/** The decision at which one version first made the lead an MQL, and the other version's decision there. */
+interface Scored {
+  point: ScoringPoint;
+  decision: Decision<ScoringOutcome>;
+  other: Decision<ScoringOutcome>;
 }
 
 function scoringFlip(a: ScoringOutcome, c: ScoringOutcome, at: Date): string {
