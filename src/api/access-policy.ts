@@ -92,6 +92,10 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/rules/activations': read(),
   'POST /api/rules/activations': admin('Activating a stored rules version'),
   'GET /api/rules/diff': read(),
+  // Backtests replay the whole tenant's history (every lead, quote and rep): RevOps' tool.
+  'POST /api/rules/backtests': admin('Backtesting candidate rules'),
+  'GET /api/rules/backtests/{backtestId}': admin('Reading a backtest'),
+  'GET /api/rules/backtests/{backtestId}/report.html': admin('Reading a backtest'),
 
   'GET /api/reps': read(),
   'GET /api/reps/{email}': read(),

@@ -46,6 +46,7 @@ import type { SignatureProvider } from '../esign/adapter';
 import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
 import { rulesHistoryRoutes } from './rules-history-routes';
+import { backtestRoutes } from './backtest-routes';
 import { httpMetrics } from './http-metrics';
 import { metricsRoutes } from './routes/metrics';
 import { analyticsRoutes } from './routes/analytics';
@@ -217,6 +218,10 @@ export function createApp(appDeps: AppDeps): Express {
       reportingZone: deps.reportingZone ?? null,
       now: deps.now,
     }),
+  );
+  app.use(
+    '/api/rules/backtests',
+    backtestRoutes({ db: deps.db, registry: deps.rules.registry, logger: deps.logger, now: deps.now }),
   );
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.use('/api/rules', rulesHistoryRoutes({ registry: deps.rules.registry, store: deps.rules.store, db: deps.db }));

@@ -18,6 +18,7 @@ import { repPaths } from './openapi/reps';
 import { revenueDataPaths } from './openapi/revenue-data';
 import { importPaths } from './openapi/imports';
 import { rulesPaths } from './openapi/rules';
+import { backtestPaths } from './openapi/backtests';
 import { systemPaths } from './openapi/system';
 import { unsubscribePaths } from './openapi/unsubscribe';
 import { analyticsComponents, analyticsPaths } from './openapi/analytics';
@@ -109,6 +110,7 @@ export function openApiDocument(serverUrl?: string) {
       ...leadPaths,
       ...journeyPaths,
       ...rulesPaths,
+      ...backtestPaths,
       ...repPaths,
       ...peoplePaths,
       ...authPaths,

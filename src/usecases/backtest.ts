@@ -61,7 +61,7 @@ export async function runBacktest(
 }
 
 /** "No stored leads, routing decisions or quotes between 2025-01-01 and 2025-02-01 …" */
-function emptyRangeMessage(input: BacktestInput): string {
+export function emptyRangeMessage(input: BacktestInput): string {
   const what = input.kinds.map((k) => ({ scoring: 'leads', routing: 'routing decisions', approvals: 'quotes' })[k]);
   const range =
     input.since && input.until
@@ -80,7 +80,8 @@ function within(input: BacktestInput): { gte?: Date; lt?: Date } {
   return { ...(input.since ? { gte: input.since } : {}), ...(input.until ? { lt: input.until } : {}) };
 }
 
-async function countHistory(db: Db, input: BacktestInput): Promise<number> {
+/** How many leads, routing decisions and quote versions the backtest replays. */
+export async function countHistory(db: Db, input: BacktestInput): Promise<number> {
   const range = within(input);
   const counts = await Promise.all([
     input.kinds.includes('scoring') ? db.lead.count({ where: { tenant: input.tenant, createdAt: range } }) : 0,

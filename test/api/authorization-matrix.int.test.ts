@@ -73,6 +73,8 @@ const PERSON_READ = row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 403, 'ok');
 const OWN_TOKENS = row(401, 'ok', 403, 403, 403, 'ok', 403, 404);
 /** Inviting a person is revops' (who manage people); another tenant has no such person. */
 const INVITE = row(401, 403, 403, 403, 403, 'ok', 403, 404);
+/** A backtest is revops'; another tenant's revops has no such backtest. */
+const BACKTEST = row(401, 403, 403, 403, 403, 'ok', 403, 404);
 
 const EXPECTED: Record<string, Row> = {
   'GET /health': PUBLIC,
@@ -103,6 +105,9 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/rules/activations': TENANT_READ,
   'POST /api/rules/activations': ADMIN,
   'GET /api/rules/diff': TENANT_READ,
+  'POST /api/rules/backtests': ADMIN,
+  'GET /api/rules/backtests/{backtestId}': BACKTEST,
+  'GET /api/rules/backtests/{backtestId}/report.html': BACKTEST,
   'GET /api/reps': TENANT_READ,
   // Reps named in routing.yaml are the installation's roster (the rule files are shared by every tenant).
   'GET /api/reps/{email}': TENANT_READ,
@@ -331,6 +336,11 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
       'task',
     ).body.id;
     ids.rulesHash = (await as(tokens.revops, 'GET', '/api/rules')).body.activeVersion;
+    const active = (await as(tokens.revops, 'GET', `/api/rules/versions/${ids.rulesHash}`)).body;
+    ids.backtestId = ok(
+      await as(tokens.revops, 'POST', '/api/rules/backtests', { files: active.files, kinds: ['scoring'] }),
+      'backtest',
+    ).body.id;
     ids.mailId = (await as(tokens.revops, 'GET', '/api/dev/mailbox?limit=1')).body.messages?.[0]?.id ?? 'none';
 
     const document = (await http(`${system.url}/openapi.json`, { anonymous: true })).body as {
@@ -415,6 +425,7 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
       currency: 'USD',
       key: 'matrix-deck',
       hash: ids.rulesHash!,
+      backtestId: ids.backtestId!,
       provider: 'fake',
     };
     return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? `unknown-${name}`));

@@ -18,6 +18,7 @@ CREATE TABLE "BacktestJob" (
     "report" JSONB,
     "error" TEXT,
     "createdAt" DATETIME NOT NULL,
+    "heartbeatAt" DATETIME NOT NULL,
     "finishedAt" DATETIME
 );
 

@@ -18,6 +18,7 @@ CREATE TABLE "BacktestJob" (
     "report" JSONB,
     "error" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL,
+    "heartbeatAt" TIMESTAMP(3) NOT NULL,
     "finishedAt" TIMESTAMP(3),
 
     CONSTRAINT "BacktestJob_pkey" PRIMARY KEY ("id")

@@ -1,0 +1,212 @@
+/**
+ * HTTP endpoints for backtests (RevOps only): start one on a candidate's files, follow its
+ * progress and read its report as JSON or as an HTML page. Thin: parse, call the use-case
+ * (src/usecases/backtest-jobs.ts), answer.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor';
+import type { Db } from '../db/client';
+import { LeadflowError } from '../domain/errors';
+import type { Logger } from '../logger';
+import { renderBacktestHtml } from '../rules/backtest/html';
+import { BACKTEST_KINDS } from '../rules/backtest/tally';
+import type { RuleRegistry } from '../rules/registry';
+import { backtestJob, startBacktestJob } from '../usecases/backtest-jobs';
+import { fieldErrors } from './errors';
+
+export interface BacktestRoutesDeps {
+  db: Db;
+  registry: Pick<RuleRegistry, 'active'>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const day = (description: string) =>
+  z
+    .string()
+    .regex(DAY, 'must be a date such as 2026-03-01 (YYYY-MM-DD)')
+    .refine((text) => new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text, {
+      message: 'is not a calendar date',
+      params: { unprocessable: true },
+    })
+    .meta({ description });
+
+export const backtestBody = z.strictObject({
+  files: z
+    .record(
+      z
+        .string()
+        .regex(/^[a-z]+(-[a-z]+)*\.ya?ml$/, 'a rule file name, e.g. "scoring.yaml"')
+        .max(40),
+      z.string().max(128 * 1024, 'a rule file must be under 128 k characters'),
+    )
+    .meta({
+      description:
+        'The candidate rules folder: file name → exact text, one entry per rule file (scoring.yaml, routing.yaml, …), as `leadflow rules check` would read them.',
+    }),
+  since: day('Replay history from this day (UTC) on; absent: from the first record.').optional(),
+  until: day('Replay history up to and including this day (UTC); absent: up to now.').optional(),
+  kinds: z
+    .array(z.enum(BACKTEST_KINDS))
+    .min(1)
+    .max(3)
+    .optional()
+    .meta({ description: 'Which decisions to replay; absent: all three.' }),
+});
+
+export const backtestParams = z.object({
+  backtestId: z
+    .string()
+    .regex(/^bt_[0-9a-f-]{36}$/, 'a backtest id, e.g. "bt_0f8c…"')
+    .meta({ description: 'The id POST /api/rules/backtests answered.' }),
+});
+
+const BeforeAfter = z.strictObject({ before: z.int(), after: z.int() });
+const Change = z.strictObject({
+  before: z.string().meta({ description: "The active version's summary of the decision." }),
+  after: z.string().meta({ description: "The candidate's summary." }),
+  flipped: z.string().meta({ description: 'The condition that flipped, in one line.' }),
+  diff: z
+    .array(z.string())
+    .meta({ description: 'Explanation lines only one version gives: `- ` active, `+ ` candidate.' }),
+});
+
+export const BacktestReportSchema = z.strictObject({
+  activeVersion: z.string(),
+  candidateVersion: z.string(),
+  since: z.iso.datetime().nullable(),
+  until: z.iso.datetime().nullable(),
+  kinds: z.array(z.enum(BACKTEST_KINDS)),
+  scoring: z
+    .strictObject({
+      leads: z.int(),
+      decisions: z.int(),
+      changedDecisions: z.int(),
+      mqls: BeforeAfter,
+      mqlsByWeek: z.array(BeforeAfter.extend({ week: z.string() })),
+      mqlsBySource: z.array(BeforeAfter.extend({ source: z.string() })),
+      changed: z.array(
+        Change.extend({
+          leadId: z.string(),
+          label: z.string(),
+          source: z.string(),
+          mqlAtBefore: z.iso.datetime().nullable(),
+          mqlAtAfter: z.iso.datetime().nullable(),
+          scoreBefore: z.number(),
+          scoreAfter: z.number(),
+        }),
+      ),
+    })
+    .optional(),
+  routing: z
+    .strictObject({
+      decisions: z.int(),
+      changedDecisions: z.int(),
+      byPool: z.array(BeforeAfter.extend({ target: z.string() })),
+      byRep: z.array(BeforeAfter.extend({ rep: z.string() })),
+      changed: z.array(Change.extend({ leadId: z.string(), label: z.string(), at: z.iso.datetime() })),
+    })
+    .optional(),
+  approvals: z
+    .strictObject({
+      quotes: z.int(),
+      changedQuotes: z.int(),
+      byTier: z.array(BeforeAfter.extend({ tier: z.string() })),
+      changed: z.array(
+        Change.extend({
+          quoteVersionId: z.string(),
+          label: z.string(),
+          tierBefore: z.string().nullable(),
+          tierAfter: z.string().nullable(),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+export const BacktestJobSchema = z.strictObject({
+  id: z.string(),
+  status: z.enum(['running', 'done', 'failed']),
+  done: z.int().meta({ description: 'Leads, routing decisions and quote versions replayed so far.' }),
+  total: z.int().meta({ description: 'How many there are to replay.' }),
+  activeVersion: z.string(),
+  candidateVersion: z.string(),
+  kinds: z.array(z.enum(BACKTEST_KINDS)),
+  since: z.iso.datetime().nullable(),
+  until: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  error: z.string().nullable().meta({ description: 'Why a failed job failed.' }),
+  report: BacktestReportSchema.nullable().meta({ description: 'The report, once the job is done.' }),
+});
+
+function invalid(what: string, error: z.ZodError): LeadflowError {
+  return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
+}
+
+/** `2026-03-31` → the start of 1 April (UTC): `until` includes its day. */
+function dayAfter(text: string): Date {
+  return new Date(Date.parse(`${text}T00:00:00Z`) + 86_400_000);
+}
+
+/** Routes to mount under `/api/rules/backtests`. */
+export function backtestRoutes(deps: BacktestRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/', async (req: Request, res: Response) => {
+    const parsed = backtestBody.safeParse(req.body ?? undefined);
+    if (!parsed.success) throw invalid('backtest request', parsed.error);
+    const { files, since, until, kinds } = parsed.data;
+    const from = since ? new Date(`${since}T00:00:00Z`) : null;
+    const to = until ? dayAfter(until) : null;
+    if (from && to && from >= to)
+      throw new LeadflowError('unprocessable', 'The range is empty; see fields.', {
+        details: [{ path: 'until', message: 'must be on or after since', unprocessable: true }],
+      });
+    const { job } = await startBacktestJob(
+      {
+        db: deps.db,
+        active: () => deps.registry.active(),
+        now: deps.now,
+        onError: (error, id) => deps.logger.error({ err: error, backtest: id }, 'backtest failed'),
+      },
+      requireActor(req),
+      {
+        files,
+        since: from,
+        until: to,
+        kinds: kinds ? BACKTEST_KINDS.filter((k) => kinds.includes(k)) : [...BACKTEST_KINDS],
+      },
+    );
+    res.status(202).location(`/api/rules/backtests/${job.id}`).json(job);
+  });
+
+  router.get('/:backtestId', async (req: Request, res: Response) => {
+    const params = backtestParams.safeParse(req.params);
+    if (!params.success) throw invalid('backtest id', params.error);
+    res.json(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
+  });
+
+  router.get('/:backtestId/report.html', async (req: Request, res: Response) => {
+    const params = backtestParams.safeParse(req.params);
+    if (!params.success) throw invalid('backtest id', params.error);
+    const job = await backtestJob(deps, requireActor(req).tenant, params.data.backtestId);
+    if (!job.report)
+      throw new LeadflowError(
+        'conflict',
+        job.status === 'failed'
+          ? `Backtest ${job.id} failed: ${job.error ?? 'no reason recorded'}`
+          : `Backtest ${job.id} is still running (${job.done}/${job.total}).`,
+      );
+    // A self-contained page: inline styles only, nothing else may load.
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+    );
+    res.type('html').send(renderBacktestHtml(job.report));
+  });
+
+  return router;
+}

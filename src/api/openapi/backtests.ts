@@ -1,0 +1,64 @@
+import { BacktestJobSchema, backtestBody, backtestParams } from '../backtest-routes';
+import { body, errorResponse, errors, json, pathParam } from './common';
+import { unauthenticated } from './people';
+
+const revopsOnly = { '403': errorResponse('Only RevOps (the `admin` scope) runs and reads backtests (`forbidden`).') };
+const jobParam = pathParam('backtestId', backtestParams.shape.backtestId, 'The id POST /api/rules/backtests answered.');
+const notFound = { '404': errorResponse("No such backtest in the caller's tenant (`not_found`).") };
+
+export const backtestPaths = {
+  '/api/rules/backtests': {
+    post: {
+      operationId: 'startRulesBacktest',
+      tags: ['rules'],
+      summary: 'Backtest a candidate rules folder against stored history, as a job',
+      description:
+        'The candidate is validated exactly as `leadflow rules check` validates a folder; then the stored leads (their behaviours, in time order, with decay), routing decisions and quote versions in the range are replayed through the active version and the candidate, in this process. Follow the job at the `Location` it answers; a job whose process stops reads as `failed` with the reason.',
+      requestBody: body(backtestBody),
+      responses: {
+        '202': { description: 'The job, started.', content: json(BacktestJobSchema) },
+        ...errors(['400', 'An invalid request (`validation_failed`, `fields` names each).'], '413'),
+        '422': errorResponse(
+          'The candidate does not validate (`unprocessable`: one `fields` entry per problem, its message `file:line:col: …` as `rules check` prints it), the range is empty (`until` before `since`), or it holds no stored history to replay (a message saying so).',
+        ),
+        ...unauthenticated,
+        ...revopsOnly,
+        ...errors(['503', 'No active rules to compare with (`rules_unavailable`), or the database is unreachable.']),
+      },
+    },
+  },
+  '/api/rules/backtests/{backtestId}': {
+    get: {
+      operationId: 'getRulesBacktest',
+      tags: ['rules'],
+      summary: 'A backtest job: its progress and, when done, its report',
+      parameters: [jobParam],
+      responses: {
+        '200': {
+          description: '`status` running (with `done` of `total`), done (with `report`) or failed (with `error`).',
+          content: json(BacktestJobSchema),
+        },
+        ...errors(['400', 'The id is not a backtest id (`validation_failed`).']),
+        ...unauthenticated,
+        ...revopsOnly,
+        ...notFound,
+      },
+    },
+  },
+  '/api/rules/backtests/{backtestId}/report.html': {
+    get: {
+      operationId: 'getRulesBacktestReportHtml',
+      tags: ['rules'],
+      summary: "A finished backtest's report as one self-contained HTML page",
+      parameters: [jobParam],
+      responses: {
+        '200': { description: 'The report page.', content: { 'text/html': { schema: { type: 'string' } } } },
+        ...errors(['400', 'The id is not a backtest id (`validation_failed`).']),
+        '409': errorResponse('The backtest is still running, or failed (`conflict`, the message says which).'),
+        ...unauthenticated,
+        ...revopsOnly,
+        ...notFound,
+      },
+    },
+  },
+};

@@ -1,0 +1,183 @@
+/**
+ * Backtests as jobs, for the API: a request is checked (the candidate validates, the range holds
+ * history) and stored at once, then runs in this process while its progress and, at the end, its
+ * report are written to its row. A job whose process stopped before it finished stops beating its
+ * heartbeat, and reads as failed with the reason.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db, Prisma } from '../db/client';
+import { LeadflowError } from '../domain/errors';
+import { loadRulesetFromTexts } from '../rules/load';
+import type { Ruleset } from '../rules/ruleset';
+import { BACKTEST_KINDS, type BacktestKind, type BacktestReport } from '../rules/backtest/tally';
+import { formatDiagnostic } from '../rules/types';
+import { countHistory, emptyRangeMessage, runBacktest, type BacktestInput } from './backtest';
+
+/** A running job writes its progress (and heartbeat) at most this often. */
+const BEAT_MS = 1_000;
+/** A running job silent for this long was stopped with its process. */
+const STALE_MS = 60_000;
+
+export interface BacktestRequest {
+  files: Record<string, string>;
+  since: Date | null;
+  until: Date | null;
+  kinds: BacktestKind[];
+}
+
+export interface BacktestJobView {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  done: number;
+  total: number;
+  activeVersion: string;
+  candidateVersion: string;
+  kinds: BacktestKind[];
+  since: string | null;
+  until: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  report: BacktestReport | null;
+}
+
+export interface BacktestJobDeps {
+  db: Db;
+  active: () => Ruleset;
+  now?: () => Date;
+  /** Where a job that fails unexpectedly is logged. */
+  onError?: (error: unknown, jobId: string) => void;
+}
+
+/**
+ * Validates the candidate exactly as `rules check` does (each problem as `file:line:col` in
+ * `fields`), refuses a range with nothing to replay, stores the job and starts it. Resolves once
+ * the job is stored, with its view; `finished` settles when the job does (tests wait on it).
+ */
+export async function startBacktestJob(
+  deps: BacktestJobDeps,
+  actor: { tenant: string; email: string },
+  request: BacktestRequest,
+): Promise<{ job: BacktestJobView; finished: Promise<void> }> {
+  const now = deps.now ?? (() => new Date());
+  const loaded = loadRulesetFromTexts(request.files, { displayDir: 'candidate' });
+  if (!loaded.ok) {
+    const fields = loaded.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => ({
+        path: `files.${d.file.replace(/^candidate\//, '')}`,
+        message: formatDiagnostic(d),
+        unprocessable: true as const,
+      }));
+    throw new LeadflowError(
+      'unprocessable',
+      `The candidate rules do not validate (${fields.length} problem${fields.length === 1 ? '' : 's'}); see fields.`,
+      { details: fields },
+    );
+  }
+  const input: BacktestInput = {
+    tenant: actor.tenant,
+    active: deps.active(),
+    candidate: loaded.ruleset,
+    since: request.since,
+    until: request.until,
+    kinds: request.kinds,
+  };
+  const total = await countHistory(deps.db, input);
+  if (total === 0)
+    throw new LeadflowError('unprocessable', `${emptyRangeMessage(input)}.`, {
+      details: [{ path: 'since', message: emptyRangeMessage(input), unprocessable: true }],
+    });
+  const id = `bt_${randomUUID()}`;
+  const row = await deps.db.backtestJob.create({
+    data: {
+      id,
+      tenant: actor.tenant,
+      status: 'running',
+      requestedBy: actor.email,
+      candidate: request.files,
+      candidateVersion: loaded.ruleset.version,
+      activeVersion: input.active.version,
+      kinds: request.kinds.join(','),
+      since: request.since,
+      until: request.until,
+      total,
+      createdAt: now(),
+      heartbeatAt: now(),
+    },
+  });
+  const finished = runJob(deps, id, input).catch((error: unknown) => deps.onError?.(error, id));
+  return { job: viewOf(row), finished };
+}
+
+async function runJob(deps: BacktestJobDeps, id: string, input: BacktestInput): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  let lastBeat = 0;
+  try {
+    const report = await runBacktest(deps.db, input, async ({ done, total }) => {
+      if (Date.now() - lastBeat < BEAT_MS) return;
+      lastBeat = Date.now();
+      await deps.db.backtestJob.update({ where: { id }, data: { done, total, heartbeatAt: now() } });
+    });
+    const total = await deps.db.backtestJob.findUniqueOrThrow({ where: { id }, select: { total: true } });
+    await deps.db.backtestJob.update({
+      where: { id },
+      data: {
+        status: 'done',
+        done: total.total,
+        report: report as unknown as Prisma.InputJsonValue,
+        heartbeatAt: now(),
+        finishedAt: now(),
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await deps.db.backtestJob.update({
+      where: { id },
+      data: { status: 'failed', error: `the backtest failed: ${message}`, finishedAt: now() },
+    });
+    throw error;
+  }
+}
+
+/** A job of the tenant, or `not_found`. A running job that stopped beating is marked failed first. */
+export async function backtestJob(
+  deps: Pick<BacktestJobDeps, 'db' | 'now'>,
+  tenant: string,
+  id: string,
+): Promise<BacktestJobView> {
+  const now = (deps.now ?? (() => new Date()))();
+  let row = await deps.db.backtestJob.findFirst({ where: { id, tenant } });
+  if (!row) throw new LeadflowError('not_found', `No backtest ${id}.`);
+  if (row.status === 'running' && now.getTime() - row.heartbeatAt.getTime() > STALE_MS) {
+    row = await deps.db.backtestJob.update({
+      where: { id },
+      data: {
+        status: 'failed',
+        finishedAt: now,
+        error: `interrupted: the process running it stopped (last progress ${row.heartbeatAt.toISOString()}); start the backtest again`,
+      },
+    });
+  }
+  return viewOf(row);
+}
+
+type JobRow = Awaited<ReturnType<Db['backtestJob']['create']>>;
+
+function viewOf(row: JobRow): BacktestJobView {
+  return {
+    id: row.id,
+    status: row.status as BacktestJobView['status'],
+    done: row.done,
+    total: row.total,
+    activeVersion: row.activeVersion,
+    candidateVersion: row.candidateVersion,
+    kinds: BACKTEST_KINDS.filter((k) => row.kinds.split(',').includes(k)),
+    since: row.since?.toISOString() ?? null,
+    until: row.until?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    error: row.error,
+    report: (row.report ?? null) as BacktestReport | null,
+  };
+}
