@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the rules benchmark, the analytics benchmark (./analytics.ts), then the
  * workspace benchmark (./workspace.ts: the pipeline board in Chromium, `--deals=N`). Arguments:
- * `rules`, `analytics`, `workspace` or `intake` runs only that one (the intake benchmark,
+ * `rules`, `analytics`, `workspace` or `intake` runs only that one (the backtest benchmark, ./backtest.ts, runs
+ * only when named: `npm run bench -- backtest --leads=100000`, the default; the intake benchmark,
  * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`); `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, and `--database=URL` runs it on a
  * database of your own (kept, and reused when it holds as many generated leads), e.g.
@@ -27,6 +28,7 @@ import { formatDiagnostic } from '../rules/types';
 import { benchAnalytics } from './analytics';
 import { benchWorkspace } from './workspace';
 import { benchIntake } from './intake';
+import { benchBacktest } from './backtest';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
 const TARGET_RATIO = 20;
@@ -209,6 +211,7 @@ async function main(): Promise<number> {
       requests: numberArgument('requests', 40),
       against: process.argv.find((arg) => arg.startsWith('--against='))?.slice('--against='.length),
     });
+  if (process.argv.includes('backtest')) return benchBacktest({ leads: numberArgument('leads', 100_000) });
   const only = process.argv.find((arg) => arg === 'rules' || arg === 'analytics' || arg === 'workspace');
   let code = 0;
   if (only === undefined || only === 'rules') code = Math.max(code, await benchRules());

