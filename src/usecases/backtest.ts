@@ -146,7 +146,10 @@ async function replayScoring(
       ORDER BY id LIMIT ${PAGE}`);
     if (leads.length === 0) return;
     after = leads.at(-1)!.id;
-    const ids = valuesOf(db, leads.map((l) => l.id));
+    const ids = valuesOf(
+      db,
+      leads.map((l) => l.id),
+    );
     const [behaviours, decisions] = await Promise.all([
       db.$queryRaw<{ leadId: string; kind: string; occurredAt: Date | string }[]>(sql`
         SELECT "leadId", kind, "occurredAt" FROM "Interaction"
