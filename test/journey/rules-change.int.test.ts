@@ -61,6 +61,9 @@ describe('a rules change during a journey', () => {
       orderBy: { decidedAt: 'asc' },
     });
     expect(scoring.map((decision) => decision.rulesetVersion)).toEqual([before, after]);
+    // Each decision keeps the facts the rules saw, so a backtest can replay it exactly.
+    expect(scoring[0]!.facts).toMatchObject({ source: { channel: expect.any(String) }, behaviours: [] });
+    expect(scoring[1]!.facts).toMatchObject({ behaviours: [{ type: 'page-visit' }] });
     const mql = (await http(`${system.url}/api/leads/${lead.body.id}`)).body.stageEvents.at(-1);
     expect(mql).toMatchObject({ toStage: 'mql', rulesetVersion: after });
 

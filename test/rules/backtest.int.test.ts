@@ -103,7 +103,7 @@ afterAll(async () => {
 
 describe('leadflow rules backtest', () => {
   it('when the threshold drops to 75, then the JSON report names the leads that become MQLs, by week and source', async () => {
-    const run = await leadflow([candidateDir, '--kind', 'scoring', '--format', 'json']);
+    const run = await leadflow([candidateDir, '--kind', 'scoring', '--format', 'json', '--until', '2025-03-09']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
@@ -122,6 +122,54 @@ describe('leadflow rules backtest', () => {
       mqlAtAfter: '2025-03-05T09:04:00.000Z',
       flipped: 'MQL threshold 80 → 75 at score 75 on 2025-03-05',
     });
+  });
+
+  it('when a lead has scoring decisions with stored facts, then those are replayed, not its record', async () => {
+    // The record says nothing of the company; the journey's decisions saw a 1,200-person software company.
+    const id = 'lead_fay';
+    const db = system.database.db;
+    await db.lead.create({
+      data: {
+        id,
+        tenant: system.config.tenant,
+        email: 'fay@acme.example',
+        source: 'ads',
+        sourceDetails: {},
+        attributes: {},
+        journeyId: `journey-${id}`,
+        createdAt: new Date(CAPTURED + 14 * DAY),
+      },
+    });
+    const facts = (behaviours: { type: string; at: string }[]) => ({
+      company: { employees: 1200, industry: 'software', country: 'US' },
+      contact: { seniority: 'vp', freeEmail: false },
+      source: { channel: 'ads' },
+      lead: { score: 0, stage: 'new' },
+      behaviours,
+    });
+    const clickAt = new Date(CAPTURED + 15 * DAY).toISOString();
+    for (const [n, at, seen] of [
+      [0, new Date(CAPTURED + 14 * DAY), []],
+      [1, new Date(clickAt), [{ type: 'email-click', at: clickAt }, { type: 'email-click', at: clickAt }]],
+    ] as const)
+      await db.decision.create({
+        data: {
+          id: `${id}:scoring:${n}`,
+          leadId: id,
+          kind: 'scoring',
+          outcome: {},
+          explanation: {},
+          facts: facts([...seen]),
+          rulesetVersion: 'earlier',
+          decidedAt: at,
+          idempotencyKey: `${id}:scoring:${n}`,
+        },
+      });
+    const run = await leadflow([candidateDir, '--kind', 'scoring', '--format', 'json', '--since', '2025-03-17']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.scoring).toMatchObject({ leads: 1, decisions: 2, mqls: { before: 0, after: 1 } });
+    expect(report.scoring.changed[0]).toMatchObject({ label: 'fay@acme.example', scoreAfter: 76, mqlAtAfter: clickAt });
   });
 
   it('when asked for HTML into a file, then the page lists the leads and the command says where it wrote it', async () => {
@@ -159,7 +207,8 @@ describe('leadflow rules backtest', () => {
 describe('POST /api/rules/backtests', () => {
   it('when a candidate is posted, then a job answers 202 and finishes with the report and its HTML page', async () => {
     const files = await readRuleTexts(candidateDir);
-    const started = await http(`${system.url}/api/rules/backtests`, { body: { files, kinds: ['scoring'] } });
+    const started = await http(`${system.url}/api/rules/backtests`, { body: { files, kinds: ['scoring'], since: '2025-03-01', until: '2025-03-09' },
+    });
     expect(started.status).toBe(202);
     expect(started.headers.get('location')).toBe(`/api/rules/backtests/${started.body.id}`);
     expect(started.body).toMatchObject({ status: 'running', total: 5, kinds: ['scoring'] });
