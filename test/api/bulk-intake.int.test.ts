@@ -1,5 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createLogger } from '../../src/logger';
+import { runLeadflow } from '../support/leadflow-process';
 import { findFreePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
@@ -127,6 +131,40 @@ describe('bulk intake', () => {
     expect(named.status).toBe(202);
     expect(named.body).toMatchObject({ accepted: 1, rejected: 0 });
   });
+});
+
+describe('leadflow import attendees', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem('sqlite');
+  }, 120_000);
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('when an attendee file is imported at the console with --follow, then bad rows are printed and it follows the progress to the end; again, nothing is captured twice', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-attendees-'));
+    const file = path.join(dir, 'webinar.csv');
+    writeFileSync(
+      file,
+      'Name,E-mail,Company,Country\nAna Ruiz,ana@webinar.io,Acme,ES\nBo Li,bo@webinar.io,Beta,China\nCy Ng,cy@webinar.io,Gamma,SG\n',
+    );
+    const env = { DATABASE_URL: system.database.target.url, LEADFLOW_TENANT: system.config.tenant };
+    const args = ['import', 'attendees', file, '--campaign', 'webinar-q3', '--follow', '--poll-ms', '200'];
+    const first = await runLeadflow(args, env);
+    expect(first.stderr).toContain('row 3, column "Country": must be a two-letter ISO 3166 country code');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('2 accepted, 0 already imported, 1 rejected');
+    expect(first.stdout.trim().split('\n').at(-1)).toBe('progress: 2/2 stored, 0 pending, 0 failed');
+    const ana = await system.database.db.lead.findFirst({ where: { email: 'ana@webinar.io' } });
+    expect(ana).toMatchObject({ firstName: 'Ana', lastName: 'Ruiz', company: 'Acme', country: 'ES', source: 'events' });
+
+    const again = await runLeadflow(args, env);
+    expect(again.stdout).toContain('0 accepted, 2 already imported, 1 rejected');
+    const usage = await runLeadflow(['import', 'attendees', file], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--campaign <key> is required');
+  }, 120_000);
 });
 
 describe('bulk intake while Temporal is down', () => {
