@@ -89,6 +89,24 @@ describe('bulk intake', () => {
     expect(listed.body.batches.map((b: { id: string }) => b.id)).toEqual([more.body.id, again.body.id, sent.body.id]);
   }, 150_000);
 
+  it('when a live capture arrives during a large import, then it reaches its journey ahead of the import rows', async () => {
+    const leads = Array.from({ length: 150 }, (_, i) => ({ email: `queue-${i}@bulk.io`, source: 'events' }));
+    const batch = await http(`${system.url}/api/leads/batch`, { body: { leads } });
+    expect(batch.body).toMatchObject({ accepted: 150 });
+    const live = await http(`${system.url}/api/leads?wait=accepted`, {
+      body: { email: 'live@bulk.io', source: 'content' },
+    });
+    expect(live.status).toBe(202);
+    expect(
+      await eventually(
+        async () => (await http(`${system.url}${live.headers.get('location')!}`)).body.state === 'stored',
+      ),
+    ).toBe(true);
+    const progress = (await http(`${system.url}${batch.headers.get('location')!}`)).body;
+    expect(progress.progress.pending).toBeGreaterThan(50);
+    await settled(system, batch.headers.get('location')!, 120_000);
+  }, 180_000);
+
   it('when a batch is over the limit, then it is refused with 413 naming the limit, and nothing is captured', async () => {
     const before = await system.database.db.intakeSubmission.count();
     const leads = Array.from({ length: 5_001 }, (_, i) => ({ email: `over-${i}@bulk.io`, source: 'ads' }));
