@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { runLeadflow } from '../support/leadflow-process';
+import { providers } from '../support/database';
 import { findFreePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
@@ -23,10 +24,10 @@ async function settled(system: TestSystem, location: string, timeoutMs = 90_000)
 const csvPost = (system: TestSystem, query: string, csv: string) =>
   http(`${system.url}/api/imports/attendees?${query}`, { rawBody: csv, headers: { 'content-type': 'text/csv' } });
 
-describe('bulk intake', () => {
+describe.each(providers)('bulk intake on %s', (provider) => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem('sqlite');
+    system = await startTestSystem(provider);
   }, 120_000);
   afterAll(async () => {
     await system?.stop();
