@@ -35,6 +35,8 @@ export const ATTENDEES_USAGE = `  leadflow import attendees <file.csv> --campaig
 
 const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const;
 const MapSchema = z.partialRecord(z.enum(ATTENDEE_FIELDS), z.string().min(1).max(100));
+/** How long --follow waits without any progress before it says that no API seems to be running. */
+const STALL_HINT_MS = 30_000;
 const CampaignSchema = z.string().trim().min(1).max(200);
 
 function parseOptions(args: string[]) {
@@ -144,13 +146,25 @@ async function follow(
   pollMs: number,
 ): Promise<IntakeBatchView> {
   let last = '';
+  let changedAt = Date.now();
+  let hinted = false;
   for (;;) {
     const batch = await viewIntakeBatch(db, tenant, batchId);
     const { total, stored, pending, failed } = batch.progress;
     const line = `progress: ${stored}/${total} stored, ${pending} pending, ${failed} failed${batch.waiting ? ` (waiting: ${batch.waiting.reason})` : ''}`;
-    if (line !== last) out(line);
+    if (line !== last) {
+      out(line);
+      changedAt = Date.now();
+    }
     last = line;
     if (batch.done) return batch;
+    // The rows wait in the outbox for an API process's dispatcher; none has touched them for a while.
+    if (!hinted && !batch.waiting && stored + failed === 0 && Date.now() - changedAt > STALL_HINT_MS) {
+      out(
+        'still waiting: no leadflow API seems to be running here (leadflow start or leadflow api hands the rows to their journeys)',
+      );
+      hinted = true;
+    }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
