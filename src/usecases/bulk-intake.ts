@@ -129,7 +129,9 @@ export async function captureBatch(
       }
     }
   }
-  const unique = new Map(planned.map((p) => [p.capture.submissionId, p]));
+  // A row repeated within the batch is captured once, as its first occurrence.
+  const unique = new Map<string, Planned>();
+  for (const p of planned) if (!unique.has(p.capture.submissionId)) unique.set(p.capture.submissionId, p);
   const batchId = randomUUID();
   errors.sort((a, b) => a.row - b.row);
   const counts = { received: rows.length, rejected: new Set(errors.map((e) => e.row)).size, errors };
