@@ -54,6 +54,10 @@ export function attendeeRows(csv: string, options: AttendeeImportOptions): Batch
     throw invalidImport('The file is empty: the first row must name the columns.', [
       { path: 'body', message: 'has no header row', line: 1, column: null },
     ]);
+  if (records.length === 0)
+    throw invalidImport('The file has a header row but no attendees: there is nothing to capture.', [
+      { path: 'body', message: 'has no rows after the header row', line: 2, column: null },
+    ]);
   assertWithinBatchLimit(records.length, 'file');
   const { columns, problems } = mapColumns(header.record, ATTENDEE_FIELDS, ATTENDEE_HEADERS, options.columns);
   if (columns.email === undefined && columns.externalId === undefined && problems.length === 0)

@@ -71,6 +71,10 @@ describe('an attendee list', () => {
     });
   });
 
+  it('when it has a header and no rows, then it is refused: there is nothing to capture', () => {
+    expect(() => attendeeRows('email,name\n', options)).toThrow(/no attendees/);
+  });
+
   it('when a column is named that the file lacks, then the whole file is refused with the columns it has', () => {
     expect(() => attendeeRows('email\na@x.io\n', { ...options, columns: { company: 'Firma' } })).toThrow(/do not map/);
   });

@@ -137,7 +137,7 @@ export const intakeBatchPaths = {
           ['503', 'The database is unreachable (`database_unavailable`); nothing was captured.'],
         ),
         '422': errorResponse(
-          'The file is not CSV, is empty, or its columns do not map (no email or external id column, a doubled header, a named column it lacks) (`unprocessable`, each problem in `fields` with its `line` and `column`); nothing was captured.',
+          'The file is not CSV, is empty or has no rows after the header, or its columns do not map (no email or external id column, a doubled header, a named column it lacks) (`unprocessable`, each problem in `fields` with its `line` and `column`); nothing was captured.',
         ),
         '403': errorResponse('Only revops, managers, directors and VPs import attendee lists (`forbidden`).'),
       },
