@@ -43,6 +43,8 @@ const admin = (what: string): Policy => ({ access: 'token', scope: 'admin', role
 
 /** Roles that may publish sales materials. */
 export const MATERIAL_PUBLISHERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
+/** Roles that may import an event's attendee list (marketing's work, done by revops and sales leaders). */
+export const ATTENDEE_IMPORTERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
 /** Roles that may set quotas: revops anyone's, the others those of the people below them (src/usecases/quotas.ts). */
 export const QUOTA_SETTERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
 /** Roles that read marketing spend: channel economics are for managers, finance and revops, not reps. */
@@ -76,6 +78,16 @@ export const POLICIES: Record<string, Policy> = {
   'POST /api/leads': { access: 'token', scope: 'intake' },
   // Whoever may capture may follow a capture up; the handler finds only the caller's tenant's.
   'GET /api/captures/{submissionId}': { access: 'token', scope: 'intake' },
+  // Whoever may capture one lead may capture many (a form tool's or a CRM's integration token too).
+  'POST /api/leads/batch': { access: 'token', scope: 'intake' },
+  'POST /api/imports/attendees': {
+    access: 'token',
+    scope: 'intake',
+    roles: ATTENDEE_IMPORTERS,
+    what: "Importing an event's attendee list",
+  },
+  'GET /api/intake-batches': { access: 'token', scope: 'intake' },
+  'GET /api/intake-batches/{batchId}': { access: 'token', scope: 'intake' },
   'POST /api/leads/{id}/events': { access: 'token', scope: 'intake', record: lead('write') },
   'GET /api/leads': read(),
   'GET /api/leads/{id}': read(lead('read')),

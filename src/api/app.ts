@@ -1,3 +1,4 @@
+import { BATCH_BODY_LIMIT, intakeBatchRoutes } from './routes/intake-batches';
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
@@ -111,7 +112,10 @@ export function createApp(appDeps: AppDeps): Express {
   app.set('trust proxy', deps.abuse.trustProxy);
   app.use(securityHeaders());
   app.use(methodsOfResources());
-  app.use(express.json({ limit: '256kb', strict: true, verify: keepRawBody }));
+  // JSON bodies allow 256 kB; a batch of leads (POST /api/leads/batch) up to BATCH_BODY_LIMIT.
+  const smallJson = express.json({ limit: '256kb', strict: true, verify: keepRawBody });
+  const batchJson = express.json({ limit: BATCH_BODY_LIMIT, strict: true });
+  app.use((req, res, next) => (req.path === '/api/leads/batch' ? batchJson : smallJson)(req, res, next));
   const limits = requestRateLimits(deps.abuse, deps.logger);
 
   app.get(['/health', '/openapi.json'], limits.public);
@@ -135,6 +139,7 @@ export function createApp(appDeps: AppDeps): Express {
       state: { db: deps.db, approvalTiers: () => approvalTiersOf(deps.rules.registry) },
     }),
   );
+  app.use(intakeBatchRoutes(deps));
   app.use(leadRoutes(deps));
   app.use(journeyRoutes(deps));
   app.use(

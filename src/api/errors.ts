@@ -27,6 +27,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   database_unavailable: 503,
   rules_unavailable: 503,
   overloaded: 503,
+  payload_too_large: 413,
   mail_unavailable: 503,
   internal: 500,
 };

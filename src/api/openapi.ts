@@ -10,6 +10,7 @@ import { devPaths } from './openapi/dev';
 import { esignPaths } from './openapi/esign';
 import { journeyPaths } from './openapi/journey';
 import { leadPaths } from './openapi/leads';
+import { intakeBatchPaths } from './openapi/intake-batches';
 import { materialPaths } from './openapi/materials';
 import { peoplePaths, securitySchemes } from './openapi/people';
 import { authPaths, authTag } from './openapi/auth';
@@ -108,6 +109,7 @@ export function openApiDocument(serverUrl?: string) {
     tags,
     paths: {
       ...leadPaths,
+      ...intakeBatchPaths,
       ...journeyPaths,
       ...rulesPaths,
       ...backtestPaths,

@@ -22,6 +22,7 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/analytics\/?$/,
   /^\/set-password\/?$/,
   /^\/people\/?$/,
+  /^\/imports\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>

@@ -12,7 +12,7 @@
  * `--against=<checkout>` runs the same requests against another checkout's `leadflow start`
  * (for a before/after comparison; its default answer is whatever that version does).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,8 +78,17 @@ function row(label: string, concurrency: number, level: Level, extra = ''): stri
   ];
 }
 
-export async function benchIntake(options: IntakeBenchOptions): Promise<number> {
-  const root = options.against ? path.resolve(options.against) : path.resolve(import.meta.dirname, '..', '..');
+/** A real `leadflow start` on a fresh data folder, for the benchmarks that drive its HTTP API. */
+export interface LaunchedLeadflow {
+  url: string;
+  /** The bootstrap admin (revops) token. */
+  token: string;
+  dir: string;
+  temporalPort: number;
+  stop(): Promise<void>;
+}
+
+export async function launchLeadflow(root: string): Promise<LaunchedLeadflow> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-bench-intake-'));
   const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
@@ -96,15 +105,37 @@ export async function benchIntake(options: IntakeBenchOptions): Promise<number> 
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
   delete env.LEADFLOW_INTAKE_WAIT;
-  let child: ChildProcess | undefined;
-  let connection: Connection | undefined;
-  const db = createDb(resolveDatabaseTarget(undefined, dir));
+  const child = spawn(process.execPath, [path.join(root, 'src/cli/bin.js'), 'start'], {
+    env,
+    stdio: 'ignore',
+    cwd: root,
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    child = spawn(process.execPath, [path.join(root, 'src/cli/bin.js'), 'start'], { env, stdio: 'ignore', cwd: root });
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, child);
     const token = readFileSync(path.join(dir, 'admin-token'), 'utf8').trim();
-    connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    return { url, token, dir, temporalPort, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function benchIntake(options: IntakeBenchOptions): Promise<number> {
+  const root = options.against ? path.resolve(options.against) : path.resolve(import.meta.dirname, '..', '..');
+  const leadflow = await launchLeadflow(root);
+  const { url, token } = leadflow;
+  let connection: Connection | undefined;
+  const db = createDb(resolveDatabaseTarget(undefined, leadflow.dir));
+  try {
+    connection = await Connection.connect({ address: `127.0.0.1:${leadflow.temporalPort}` });
     const temporal = new Client({ connection, namespace: 'default' });
     const capture = async (email: string, query: string) =>
       (
@@ -158,10 +189,6 @@ export async function benchIntake(options: IntakeBenchOptions): Promise<number> 
   } finally {
     await connection?.close();
     await db.$disconnect();
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child!.once('exit', resolve));
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await leadflow.stop();
   }
 }

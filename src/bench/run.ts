@@ -3,7 +3,8 @@
  * workspace benchmark (./workspace.ts: the pipeline board in Chromium, `--deals=N`). Arguments:
  * `rules`, `analytics`, `workspace` or `intake` runs only that one (the backtest benchmark, ./backtest.ts, runs
  * only when named: `npm run bench -- backtest --leads=100000`, the default; the intake benchmark,
- * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`); `--leads=N` (default 2000), `--runs=N` (default 5) and
+ * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`;
+ * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`); `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, and `--database=URL` runs it on a
  * database of your own (kept, and reused when it holds as many generated leads), e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline` or
@@ -29,6 +30,7 @@ import { benchAnalytics } from './analytics';
 import { benchWorkspace } from './workspace';
 import { benchIntake } from './intake';
 import { benchBacktest } from './backtest';
+import { benchBulk } from './bulk';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
 const TARGET_RATIO = 20;
@@ -205,6 +207,7 @@ function concurrencyLevels(): number[] {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('bulk')) return benchBulk({ rows: numberArgument('rows', 2000) });
   if (process.argv.includes('intake'))
     return benchIntake({
       concurrency: concurrencyLevels(),

@@ -16,6 +16,7 @@ import { importHistory, lossReasonCatalogue } from '../usecases/history-import';
 import { loadRulesSnapshot } from './rules-snapshot';
 import type { CommandIo } from './rules-command';
 import { openDatabase } from './services';
+import { ATTENDEES_USAGE, importAttendeesCommand } from './import-attendees';
 
 const USAGE = `Usage:
   leadflow import history <file.csv> [--map <map.yaml>] [--delimiter comma|semicolon|tab]
@@ -29,6 +30,8 @@ const USAGE = `Usage:
               fields: ${HISTORY_FIELDS.join(', ')}
   --owner     who owns imported deals whose row names no owner
   --dry-run   check the file and count, store nothing
+
+${ATTENDEES_USAGE}
 
 It works on the database of DATABASE_URL and the tenant of LEADFLOW_TENANT.`;
 
@@ -45,6 +48,7 @@ export async function importCommand(args: string[], io: CommandIo): Promise<numb
     err(USAGE);
     return 2;
   };
+  if (args[0] === 'attendees') return importAttendeesCommand(args.slice(1), io, usage);
   let parsed: ReturnType<typeof parseOptions>;
   try {
     parsed = parseOptions(args);
@@ -57,7 +61,8 @@ export async function importCommand(args: string[], io: CommandIo): Promise<numb
     return 0;
   }
   const [kind, file, ...extra] = positionals;
-  if (kind !== 'history') return usage(kind === undefined ? 'say what to import: history' : `unknown import "${kind}"`);
+  if (kind !== 'history')
+    return usage(kind === undefined ? 'say what to import: history or attendees' : `unknown import "${kind}"`);
   if (file === undefined || extra.length > 0) return usage('give exactly one CSV file');
   const delimiter = values.delimiter ?? 'comma';
   if (!(delimiter in DELIMITERS)) return usage('--delimiter must be comma, semicolon or tab');

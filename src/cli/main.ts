@@ -11,6 +11,8 @@
  *   leadflow people add / tokens create|list|revoke   people and their API tokens
  *   leadflow demo [--remove]    load (or remove) a year of demo sales history
  *   leadflow import history <file.csv>   past leads and closed deals from another CRM
+ *   leadflow import attendees <file.csv> --campaign <key>   an event's attendee list, as leads
+ *   leadflow import attendees <file.csv> --campaign <key>   an event's attendee list, as new leads
  */
 import { ConfigError, configReference, loadConfig } from '../config';
 import { MigrationError } from '../db/migrate';
@@ -44,6 +46,7 @@ const USAGE = `usage: leadflow <command>
   tokens     create | list | revoke             (leadflow tokens --help)
   demo       load a year of demo sales data, or --remove it   (leadflow demo --help)
   import     history <file.csv>: past leads and closed deals from another CRM   (leadflow import --help)
+             attendees <file.csv> --campaign <key>: an event's attendee list, as leads
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -31,7 +31,7 @@ export interface IntakeOutbox {
   /** Stores the submission unless its id is already there; returns the row as it now stands. */
   enqueue(capture: Pick<Capture, 'submissionId' | 'tenant' | 'leadId' | 'journeyId' | 'submission'>): Promise<Capture>;
   find(submissionId: string): Promise<Capture | null>;
-  /** Leases up to `limit` pending rows due by `now` (oldest first) until `leaseUntil`. */
+  /** Leases up to `limit` pending rows due by `now` (single captures, then bulk rows; oldest first) until `leaseUntil`. */
   claimDue(now: Date, leaseUntil: Date, limit: number): Promise<Capture[]>;
   /** Leases one row (for a handover right after its request); false when another holds it or it is settled. */
   claim(submissionId: string, now: Date, leaseUntil: Date): Promise<boolean>;
@@ -92,11 +92,22 @@ export function createIntakeOutbox(db: Db): IntakeOutbox {
     },
 
     async claimDue(now, leaseUntil, limit) {
-      const due = await db.intakeSubmission.findMany({
-        where: { state: 'pending', nextAttemptAt: { lte: now }, ...free(now) },
+      // Single captures first, so a live form fill never waits behind a 5,000-row import; then bulk rows, oldest first.
+      const dueNow = { state: 'pending', nextAttemptAt: { lte: now }, ...free(now) };
+      const single = await db.intakeSubmission.findMany({
+        where: { ...dueNow, batchId: null },
         orderBy: { nextAttemptAt: 'asc' },
         take: limit,
       });
+      const bulk =
+        single.length < limit
+          ? await db.intakeSubmission.findMany({
+              where: { ...dueNow, batchId: { not: null } },
+              orderBy: [{ nextAttemptAt: 'asc' }, { createdAt: 'asc' }],
+              take: limit - single.length,
+            })
+          : [];
+      const due = [...single, ...bulk];
       const claimed: Capture[] = [];
       for (const row of due) if (await outbox.claim(row.id, now, leaseUntil)) claimed.push(toCapture(row));
       return claimed;

@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'rules_unavailable'
   /** Too much intake work is in flight: refused before anything was stored; retry after Retry-After. */
   | 'overloaded'
+  /** The request holds more than the operation takes at once (a batch over its row limit): HTTP 413. */
+  | 'payload_too_large'
   /** The mail server (SMTP_URL, or the embedded one) did not take an email leadflow had to send now. */
   | 'mail_unavailable'
   | 'internal';
@@ -68,6 +70,7 @@ export const retryableFor: Record<ErrorCode, boolean> = {
   database_unavailable: true,
   rules_unavailable: true,
   overloaded: true,
+  payload_too_large: false,
   mail_unavailable: true,
   internal: true,
 };

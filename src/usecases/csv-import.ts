@@ -7,6 +7,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { LeadflowError } from '../domain/errors';
+import { headerKey } from '../domain/history-row';
 
 /** A problem in the file: `line` is the file's line (the header is line 1), `column` its header. */
 export interface ImportProblem {
@@ -42,4 +43,45 @@ export function readCsv(csv: string, delimiter: string): CsvRecord[] {
 /** The 422 an import answers with every problem it found. */
 export function invalidImport(message: string, problems: ImportProblem[]): LeadflowError {
   return new LeadflowError('unprocessable', message, { details: problems });
+}
+
+/**
+ * Which column index holds each field: the header `wanted` names for it, else the first header
+ * among its usual names (`defaults`), compared without case, spaces, `_` or `-`. Problems: a
+ * header that appears twice, and a named header the file lacks. A field with neither is absent.
+ */
+export function mapColumns<F extends string>(
+  header: readonly string[],
+  fields: readonly F[],
+  defaults: Record<F, readonly string[]>,
+  wanted: Partial<Record<F, string>>,
+): { columns: Partial<Record<F, number>>; problems: ImportProblem[] } {
+  const keys = header.map(headerKey);
+  const problems: ImportProblem[] = [];
+  keys.forEach((key, i) => {
+    if (keys.indexOf(key) !== i)
+      problems.push({
+        path: 'header',
+        message: `column "${header[i]}" appears twice in the header`,
+        line: 1,
+        column: header[i] ?? null,
+      });
+  });
+  const columns: Partial<Record<F, number>> = {};
+  for (const field of fields) {
+    const named = wanted[field];
+    const index =
+      named !== undefined
+        ? keys.indexOf(headerKey(named))
+        : keys.findIndex((key) => defaults[field].some((h) => headerKey(h) === key));
+    if (index >= 0) columns[field] = index;
+    else if (named !== undefined)
+      problems.push({
+        path: `columns.${field}`,
+        message: `the file has no column "${named}" (its columns: ${header.join(', ')})`,
+        line: 1,
+        column: null,
+      });
+  }
+  return { columns, problems };
 }

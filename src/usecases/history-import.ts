@@ -13,12 +13,11 @@ import {
   checkHistoryRow,
   DEFAULT_HEADERS,
   HISTORY_FIELDS,
-  headerKey,
   type HistoryField,
   type HistoryRecord,
   type HistoryRowContext,
 } from '../domain/history-row';
-import { invalidImport, readCsv, type ImportProblem } from './csv-import';
+import { invalidImport, mapColumns as mapCsvColumns, readCsv, type ImportProblem } from './csv-import';
 import { leadIdentity } from './lead-identity';
 import type { CompiledLossReasons } from '../rules/ruleset';
 
@@ -203,33 +202,7 @@ function mapColumns(
   header: readonly string[],
   wanted: Partial<Record<HistoryField, string>>,
 ): Partial<Record<HistoryField, number>> {
-  const keys = header.map(headerKey);
-  const problems: ImportProblem[] = [];
-  keys.forEach((key, i) => {
-    if (keys.indexOf(key) !== i)
-      problems.push({
-        path: 'header',
-        message: `column "${header[i]}" appears twice in the header`,
-        line: 1,
-        column: header[i] ?? null,
-      });
-  });
-  const columns: Partial<Record<HistoryField, number>> = {};
-  for (const field of HISTORY_FIELDS) {
-    const named = wanted[field];
-    const index =
-      named !== undefined
-        ? keys.indexOf(headerKey(named))
-        : keys.findIndex((key) => DEFAULT_HEADERS[field].some((h) => headerKey(h) === key));
-    if (index >= 0) columns[field] = index;
-    else if (named !== undefined)
-      problems.push({
-        path: `columns.${field}`,
-        message: `the file has no column "${named}" (its columns: ${header.join(', ')})`,
-        line: 1,
-        column: null,
-      });
-  }
+  const { columns, problems } = mapCsvColumns(header, HISTORY_FIELDS, DEFAULT_HEADERS, wanted);
   for (const field of ['created', 'source'] as const)
     if (columns[field] === undefined && wanted[field] === undefined)
       problems.push({

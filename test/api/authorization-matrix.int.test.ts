@@ -89,6 +89,11 @@ const EXPECTED: Record<string, Row> = {
 
   'POST /api/leads': INTAKE,
   'GET /api/captures/{submissionId}': CAPTURE,
+  'POST /api/leads/batch': INTAKE,
+  /** Importing an event's attendees: revops and sales leaders (marketing's work), not reps or integrations. */
+  'POST /api/imports/attendees': PUBLISH,
+  'GET /api/intake-batches': INTAKE,
+  'GET /api/intake-batches/{batchId}': CAPTURE,
   'GET /api/leads': TENANT_READ,
   'GET /api/leads/{id}': LEAD,
   'GET /api/leads/{id}/timeline': LEAD,
@@ -380,6 +385,13 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
           headers: bearer(tokens.revops),
         });
         return `/api/captures/${captured.body.submissionId}`;
+      },
+      'GET /api/intake-batches/{batchId}': async () => {
+        const batch = await http(`${system.url}/api/leads/batch`, {
+          body: { leads: [{ email: `batch-${Math.random().toString(36).slice(2, 8)}@matrix.io` }], source: 'events' },
+          headers: bearer(tokens.revops),
+        });
+        return `/api/intake-batches/${batch.body.id}`;
       },
       'DELETE /api/products/{sku}': async () => `/api/products/${await throwawayProduct()}`,
       'DELETE /api/quotas/{quotaId}': async () => {

@@ -18,6 +18,7 @@ const ApprovalPage = lazy(() => import('./views/ApprovalPage').then((m) => m.App
 const Analytics = lazy(() => import('./views/Analytics').then((m) => m.Analytics));
 const Renewals = lazy(() => import('./views/Renewals').then((m) => m.Renewals));
 const People = lazy(() => import('./views/People').then((m) => m.People));
+const ImportAttendees = lazy(() => import('./views/ImportAttendees').then((m) => m.ImportAttendees));
 
 const NAV: { href: string; key: string }[] = [
   { href: '/', key: 'nav.work' },
@@ -30,6 +31,9 @@ const NAV: { href: string; key: string }[] = [
 
 /** RevOps manage people (and invite them to choose a password). */
 const PEOPLE_NAV = { href: '/people', key: 'nav.people' };
+/** Who imports an event's attendee list (the API's ATTENDEE_IMPORTERS). */
+const IMPORTS_NAV = { href: '/imports', key: 'nav.imports' };
+const IMPORTERS = ['revops', 'manager', 'director', 'vp'];
 
 function Header({ person }: { person: Me }) {
   const { path } = useLocation();
@@ -40,7 +44,11 @@ function Header({ person }: { person: Me }) {
       </a>
       <nav aria-label={t('nav.label')}>
         <ul>
-          {[...NAV, ...(person.role === 'revops' && person.kind === 'person' ? [PEOPLE_NAV] : [])].map((item) => {
+          {[
+            ...NAV,
+            ...(person.kind === 'person' && IMPORTERS.includes(person.role) ? [IMPORTS_NAV] : []),
+            ...(person.role === 'revops' && person.kind === 'person' ? [PEOPLE_NAV] : []),
+          ].map((item) => {
             const current =
               item.href === '/'
                 ? path === '/'
@@ -134,6 +142,7 @@ export function App() {
           <Route path="/renewals" component={Renewals} />
           <Route path="/analytics" component={Analytics} />
           <Route path="/people" component={People} />
+          <Route path="/imports" component={ImportAttendees} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>

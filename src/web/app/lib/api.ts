@@ -28,7 +28,13 @@ export function whenUnauthorised(handler: () => void): void {
 
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    /** A body that is not JSON (an uploaded CSV), sent as it is with its content type. */
+    file?: { text: string; contentType: string };
+  } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   const token = storedToken();
@@ -37,6 +43,9 @@ export async function api<T>(
   if (init.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(init.body);
+  } else if (init.file) {
+    headers['content-type'] = init.file.contentType;
+    body = init.file.text;
   }
   let response: Response;
   try {

@@ -1,0 +1,28 @@
+-- AlterTable
+ALTER TABLE "IntakeSubmission" ADD COLUMN     "batchId" TEXT,
+ADD COLUMN     "row" INTEGER;
+
+-- CreateTable
+CREATE TABLE "IntakeBatch" (
+    "id" TEXT NOT NULL,
+    "tenant" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "source" TEXT,
+    "campaign" TEXT,
+    "fileName" TEXT,
+    "received" INTEGER NOT NULL,
+    "accepted" INTEGER NOT NULL,
+    "alreadyImported" INTEGER NOT NULL,
+    "rejected" INTEGER NOT NULL,
+    "rowErrors" JSONB NOT NULL,
+    "createdBy" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "IntakeBatch_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "IntakeBatch_tenant_createdAt_idx" ON "IntakeBatch"("tenant", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "IntakeSubmission_batchId_state_idx" ON "IntakeSubmission"("batchId", "state");

@@ -1,0 +1,119 @@
+/**
+ * How far a bulk intake has got, counted from its outbox rows: pending, stored (created or merged)
+ * and failed, the failures' reasons, and while rows wait on an engine that is away, the reason of
+ * the last attempt, so "Temporal is down; the import resumes when it is back" can be seen.
+ */
+import type { Db } from '../db/client';
+import { LeadflowError } from '../domain/errors';
+import type { RowError } from './bulk-intake';
+
+/** Failures listed in one answer (the `failed` count has them all). */
+const MAX_FAILURES = 200;
+
+export interface IntakeBatchView {
+  id: string;
+  kind: 'batch' | 'csv';
+  source: string | null;
+  campaign: string | null;
+  fileName: string | null;
+  createdBy: string;
+  createdAt: string;
+  received: number;
+  accepted: number;
+  alreadyImported: number;
+  rejected: number;
+  errors: RowError[];
+  progress: { total: number; pending: number; stored: number; created: number; merged: number; failed: number };
+  /** True once no accepted row waits for its journey. */
+  done: boolean;
+  /** While rows are handed over again after a failed attempt: the last attempt's reason. */
+  waiting: { reason: string; rows: number } | null;
+  failures: { row: number; submissionId: string; code: string; message: string }[];
+}
+
+export type IntakeBatchSummary = Omit<IntakeBatchView, 'errors' | 'failures'>;
+
+type BatchRecord = NonNullable<Awaited<ReturnType<Db['intakeBatch']['findUnique']>>>;
+
+/** One batch with its progress; another tenant's batch is not found. */
+export async function viewIntakeBatch(db: Db, tenant: string, batchId: string): Promise<IntakeBatchView> {
+  const batch = await db.intakeBatch.findUnique({ where: { id: batchId } });
+  if (!batch || batch.tenant !== tenant) throw new LeadflowError('not_found', `No intake batch with id ${batchId}.`);
+  const [summary] = await summarise(db, [batch]);
+  const failed = await db.intakeSubmission.findMany({
+    where: { batchId, state: 'failed' },
+    orderBy: { row: 'asc' },
+    take: MAX_FAILURES,
+    select: { id: true, row: true, outcome: true, lastError: true },
+  });
+  return {
+    ...summary!,
+    errors: batch.rowErrors as unknown as RowError[],
+    failures: failed.map((f) => ({
+      row: f.row ?? 0,
+      submissionId: f.id,
+      code: f.outcome ?? 'conflict',
+      message: f.lastError ?? 'The journey refused the lead.',
+    })),
+  };
+}
+
+/** The tenant's latest batches (newest first), with their progress. */
+export async function listIntakeBatches(db: Db, tenant: string, limit: number): Promise<IntakeBatchSummary[]> {
+  const batches = await db.intakeBatch.findMany({ where: { tenant }, orderBy: { createdAt: 'desc' }, take: limit });
+  return summarise(db, batches);
+}
+
+async function summarise(db: Db, batches: BatchRecord[]): Promise<IntakeBatchSummary[]> {
+  const ids = batches.map((b) => b.id);
+  const [groups, retrying] = await Promise.all([
+    db.intakeSubmission.groupBy({ by: ['batchId', 'state', 'outcome'], where: { batchId: { in: ids } }, _count: true }),
+    db.intakeSubmission.groupBy({
+      by: ['batchId'],
+      where: { batchId: { in: ids }, state: 'pending', attempts: { gt: 0 } },
+      _count: true,
+      _max: { nextAttemptAt: true },
+    }),
+  ]);
+  const reasons = new Map<string, string>();
+  for (const r of retrying) {
+    const last = await db.intakeSubmission.findFirst({
+      where: { batchId: r.batchId, state: 'pending', attempts: { gt: 0 }, lastError: { not: null } },
+      orderBy: { nextAttemptAt: 'desc' },
+      select: { lastError: true },
+    });
+    if (last?.lastError && r.batchId) reasons.set(r.batchId, last.lastError);
+  }
+  return batches.map((batch) => {
+    const count = (state: string, outcome?: string) =>
+      groups
+        .filter((g) => g.batchId === batch.id && g.state === state && (outcome === undefined || g.outcome === outcome))
+        .reduce((sum, g) => sum + g._count, 0);
+    const pending = count('pending');
+    const waitingRows = retrying.find((r) => r.batchId === batch.id)?._count ?? 0;
+    const reason = reasons.get(batch.id);
+    return {
+      id: batch.id,
+      kind: batch.kind === 'csv' ? 'csv' : 'batch',
+      source: batch.source,
+      campaign: batch.campaign,
+      fileName: batch.fileName,
+      createdBy: batch.createdBy,
+      createdAt: batch.createdAt.toISOString(),
+      received: batch.received,
+      accepted: batch.accepted,
+      alreadyImported: batch.alreadyImported,
+      rejected: batch.rejected,
+      progress: {
+        total: batch.accepted,
+        pending,
+        stored: count('stored'),
+        created: count('stored', 'created'),
+        merged: count('stored', 'merged'),
+        failed: count('failed'),
+      },
+      done: pending === 0,
+      waiting: waitingRows > 0 && reason ? { reason, rows: waitingRows } : null,
+    };
+  });
+}
