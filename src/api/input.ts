@@ -24,7 +24,7 @@ export function expectedRevisionOf(
   bodyRevision: number | undefined,
   what: string,
 ): number {
-  const fromHeader = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch)?.[1];
+  const fromHeader = ifMatch === undefined ? undefined : /^[ \t]*(?:W\/)?"?([0-9]{1,9})"?[ \t]*$/.exec(ifMatch)?.[1];
   if (ifMatch !== undefined && fromHeader === undefined) {
     throw new LeadflowError('validation_failed', 'The If-Match header is invalid.', {
       details: [{ path: 'header.If-Match', message: 'must be the revision you read, e.g. "3"' }],

@@ -99,7 +99,9 @@ export const ifMatchParam = {
   in: 'header',
   required: false,
   description: 'The revision you read, e.g. `"3"` (or send `revision` in the body).',
-  schema: { type: 'string', pattern: '^\\s*(?:W/)?"?\\d{1,9}"?\\s*$' },
+  // Spaces and tabs (HTTP's optional whitespace) and ASCII digits only: `\s` and `\d` mean more in
+  // some regex dialects (Python's take Unicode digits), and the server reads exactly these.
+  schema: { type: 'string', pattern: '^[ \t]*(?:W/)?"?[0-9]{1,9}"?[ \t]*$' },
 };
 
 /** The refusals of a write that names the revision it read. */
