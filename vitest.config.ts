@@ -9,8 +9,9 @@ import { defineConfig } from 'vitest/config';
  *
  * Two files run at once (vitest's default is one fewer than the cores: one on a 2-core CI machine).
  * Most integration time is spent waiting on Temporal, the database and real timers, so a second
- * file overlaps that wait: the suite measured 1,377 s with one and 1,623 s with two on a machine
- * that was also running three other engineers' tests (load average 9–12).
+ * file overlaps that wait: on a fresh clone, `npm test` took 1,377 s with one and 864 s with two.
+ * Ports for servers started side by side come from findFreePort (src/temporal/dev-server.ts), which
+ * draws them below the ephemeral range so a parallel file cannot take them first.
  */
 export default defineConfig({
   test: {

@@ -219,8 +219,33 @@ export async function waitForPort(ip: string, port: number, timeoutMs: number): 
   throw new DevServerError(`Timed out after ${timeoutMs} ms waiting for ${ip}:${port}`);
 }
 
-/** Asks the OS for a free TCP port (tests run their own servers side by side). */
-export function findFreePort(ip = '127.0.0.1'): Promise<number> {
+/**
+ * A free TCP port for a server that is started a moment later (tests run their own servers side
+ * by side). It is drawn at random below Linux's ephemeral range (32768–60999), where the kernel
+ * never hands out ports on its own: a port the OS picked for `listen(0)` and released at once can
+ * be given to any other socket (an outgoing connection, a server on port 0) before our server binds
+ * it, which made a parallel test's dev server fail with "address already in use".
+ */
+export async function findFreePort(ip = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = PORT_POOL.from + Math.floor(Math.random() * (PORT_POOL.to - PORT_POOL.from));
+    if (await canListen(ip, port)) return port;
+  }
+  return osPickedPort(ip);
+}
+
+/** Where findFreePort draws from: registered ports below the ephemeral range, clear of the common ones (3000, 5432, 7233, 8080 …). */
+const PORT_POOL = { from: 20_000, to: 32_000 };
+
+function canListen(ip: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, ip, () => server.close(() => resolve(true)));
+  });
+}
+
+function osPickedPort(ip: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
