@@ -21,9 +21,11 @@ export const ObjectionSchema = z
     response: note(2000).nullable().optional(),
     status: z.enum(OBJECTION_STATUSES, { error: `must be one of: ${OBJECTION_STATUSES.join(', ')}` }).default('open'),
   })
+  // A rule between two fields, which the document cannot say: a 422 (FieldError.unprocessable).
   .refine((o) => o.status !== 'answered' || (o.response ?? '').length > 0, {
     message: 'an answered objection needs the response that answered it',
     path: ['response'],
+    params: { unprocessable: true },
   });
 
 const needsShape = {

@@ -331,6 +331,13 @@ describe.each(providers)('deal stakeholders, needs and timeline on %s', (provide
       'painPoints.0',
       'spin',
     ]);
+    // Alone, the clash between status and response fits the document: a 422, not a 400.
+    const unanswered = await owner.put(`/api/deals/${dealId}/needs`, {
+      revision: 1,
+      objections: [{ objection: 'Price', status: 'answered', response: '   ' }],
+    });
+    expect(unanswered.status).toBe(422);
+    expect(fieldPaths(unanswered.body)).toEqual(['objections.0.response']);
     expect((await owner.get(`/api/deals/${dealId}/needs`)).body.revision).toBe(1);
   });
 
