@@ -131,7 +131,7 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
   it('when revops uses the rules page, then versions, diff, a refused and an accepted activation and a backtest report show', async () => {
     const page = await signInAt(browser, system.url, system.revopsToken, '/');
     const refused = cspViolations(page);
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Rules');
 
     // The live version, and the hot reload that made it live.
@@ -168,12 +168,23 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     expect(await refusal.textContent()).toMatch(new RegExp(`${FAILING}/scoring\\.yaml:\\d+:\\d+: .*test`));
     expect(await accessibilityProblems(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Not now' }).click();
+    // The focus is back on the button that opened the dialog.
+    await expect
+      .poll(() => page.evaluate('document.activeElement.getAttribute("aria-describedby")'))
+      .toBe(`version-${FAILING}`);
     expect(await activeVersion()).toBe(lowered);
 
     // Rolling back to the original with a reason: it is live, and its activation says who and why.
     await card(page, original).getByRole('button', { name: 'Activate' }).click();
     const rollback = page.getByRole('dialog', { name: `Make version ${short(original)} live?` });
     expect(await rollback.textContent()).toContain(`from ${short(lowered)} to ${short(original)}`);
+    // Only spaces pass the browser's "required" but not the API: its message stands beside the field.
+    await rollback.getByLabel('Why (for the audit trail)').fill('   ');
+    await rollback.getByRole('button', { name: 'Make it live' }).click();
+    await expect
+      .poll(() => rollback.locator('.field-error').textContent())
+      .toBe('say why (it goes into the audit trail)');
+    expect(await activeVersion()).toBe(lowered);
     await rollback.getByLabel('Why (for the audit trail)').fill('MQL volume doubled overnight');
     await rollback.getByRole('button', { name: 'Make it live' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe(`Version ${short(original)} is live.`);
@@ -238,7 +249,7 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
   it('when a manager opens the rules page, then the versions and the diff show without activating or backtesting', async () => {
     const token = await system.personToken('mia.manager@example.com', 'manager');
     const page = await signInAt(browser, system.url, token, '/');
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
     await card(page, original, true).waitFor();
     await page.getByRole('heading', { name: 'Differences' }).waitFor();
     expect(await page.getByRole('button', { name: 'Activate' }).count()).toBe(0);

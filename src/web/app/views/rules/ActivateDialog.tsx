@@ -22,7 +22,14 @@ export function ActivateDialog({
   onDone: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => dialog.current?.showModal(), []);
+  useEffect(() => {
+    const opener = document.activeElement;
+    dialog.current?.showModal();
+    // The focus goes back to the button that opened the dialog (if it is still there: a version made live has none).
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
+  }, []);
   const submit = useSubmit(
     (form) => api('/api/rules/activations', { method: 'POST', body: { hash, reason: formText(form, 'reason') } }),
     { done: onDone },
