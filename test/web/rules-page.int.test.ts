@@ -238,6 +238,9 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     await expect.poll(() => notice.textContent()).toContain('The latest change of the rules folder');
     expect(await notice.getByRole('listitem').first().textContent()).toMatch(/scoring\.yaml:\d+:\d+: mql\.threshold/);
     await card(page, original, true).waitFor();
+    // The address kept the backtest: its report is back after the reload.
+    expect(new URL(page.url()).searchParams.get('backtest')).toMatch(/^bt_/);
+    await page.getByRole('heading', { name: `Backtest of ${short(lowered)} against ${short(original)}` }).waitFor();
 
     // Once in Chinese.
     await page.locator('#language').selectOption('zh-CN');

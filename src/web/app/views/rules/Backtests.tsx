@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, formText } from '../../lib/api';
+import { api, formText, query } from '../../lib/api';
 import { formatNumber, t } from '../../lib/i18n';
+import { useApi } from '../../lib/use-api';
 import { useSubmit } from '../../lib/use-submit';
 import { Problem } from '../../components/common';
 import { BacktestReportView } from './BacktestReport';
@@ -47,8 +48,14 @@ async function startBacktest(form: FormData): Promise<BacktestJob> {
  * optional range of days) it would have made differently. RevOps only, as the API allows.
  */
 export function Backtests({ versions, live }: { versions: VersionRow[]; live: string | null }) {
-  const start = useSubmit(startBacktest, { keep: true });
-  const job = useJobProgress(start.answer);
+  // The address keeps the latest backtest, so a reload or a shared link shows its progress or report again.
+  const [kept] = useState(() => new URLSearchParams(location.search).get('backtest'));
+  const restored = useApi<BacktestJob>(kept ? `/api/rules/backtests/${encodeURIComponent(kept)}` : null);
+  const start = useSubmit(startBacktest, {
+    keep: true,
+    done: (job) => history.replaceState(null, '', `/rules${query({ backtest: job.id })}`),
+  });
+  const job = useJobProgress(start.answer ?? (start.error ? null : restored.data));
   const candidates = versions.filter((v) => v.hash !== live);
   const sinceError = start.fieldError('since');
   const untilError = start.fieldError('until');
@@ -89,7 +96,7 @@ export function Backtests({ versions, live }: { versions: VersionRow[]; live: st
           {t('rules.backtest.start')}
         </button>
       </form>
-      <Problem error={start.error} />
+      <Problem error={start.error ?? restored.error} />
       {job && <JobProgress job={job} />}
       {job?.report && <BacktestReportView id={job.id} report={job.report} />}
     </section>
