@@ -94,6 +94,7 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/imports/attendees': PUBLISH,
   'GET /api/intake-batches': INTAKE,
   'GET /api/intake-batches/{batchId}': CAPTURE,
+  'GET /api/intake-batches/{batchId}/errors.csv': CAPTURE,
   'GET /api/leads': TENANT_READ,
   'GET /api/leads/{id}': LEAD,
   'GET /api/leads/{id}/timeline': LEAD,
@@ -392,6 +393,13 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
           headers: bearer(tokens.revops),
         });
         return `/api/intake-batches/${batch.body.id}`;
+      },
+      'GET /api/intake-batches/{batchId}/errors.csv': async () => {
+        const batch = await http(`${system.url}/api/leads/batch`, {
+          body: { leads: [{ email: 'not-an-email' }], source: 'events' },
+          headers: bearer(tokens.revops),
+        });
+        return `/api/intake-batches/${batch.body.id}/errors.csv`;
       },
       'DELETE /api/products/{sku}': async () => `/api/products/${await throwawayProduct()}`,
       'DELETE /api/quotas/{quotaId}': async () => {
