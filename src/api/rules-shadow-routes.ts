@@ -22,7 +22,15 @@ export interface ShadowRoutesDeps {
   now?: () => Date;
 }
 
-const reason = z.string().trim().min(1, 'say why (it goes into the audit trail)').max(500, 'at most 500 characters');
+/** Blank (spaces only) fits the document's `minLength: 1`, so it is a 422, not a 400. */
+const reason = z
+  .string()
+  .min(1, 'say why (it goes into the audit trail)')
+  .max(500, 'at most 500 characters')
+  .refine((text) => text.trim().length > 0, {
+    message: 'say why (it goes into the audit trail), not only spaces',
+    params: { unprocessable: true },
+  });
 
 export const startShadowBody = z
   .strictObject({
@@ -124,11 +132,9 @@ export const ShadowReportSchema = z.strictObject({
     mqlOnlyLive: z.int(),
   }),
   routing: z.strictObject({
-    byTarget: z
-      .array(z.strictObject({ target: z.string(), ...LiveShadow }))
-      .meta({
-        description: "Routing decisions per pool, named rep or queue (the rep inside a pool is the pool's turn).",
-      }),
+    byTarget: z.array(z.strictObject({ target: z.string(), ...LiveShadow })).meta({
+      description: "Routing decisions per pool, named rep or queue (the rep inside a pool is the pool's turn).",
+    }),
   }),
   approvals: z.strictObject({ byTier: z.array(z.strictObject({ tier: z.string(), ...LiveShadow })) }),
   changed: z.strictObject({
@@ -180,7 +186,7 @@ export function shadowRoutes(deps: ShadowRoutesDeps): Router {
     const { files, hash } = parsed.data;
     const result = await startShadow(deps, actor, {
       candidate: files ? { files } : { hash: hash! },
-      reason: parsed.data.reason,
+      reason: parsed.data.reason.trim(),
       live: live(),
     });
     res.status(201).location(`/api/rules/shadows/${result.shadow.id}`).json(StartShadowResultSchema.parse(result));
@@ -207,7 +213,7 @@ export function shadowRoutes(deps: ShadowRoutesDeps): Router {
     if (!params.success) throw invalid('shadow id', params.error);
     const body = endShadowBody.safeParse(req.body ?? undefined);
     if (!body.success) throw invalid('request', body.error);
-    res.json(ShadowSchema.parse(await endShadow(deps, actor, params.data.shadowId, body.data.reason)));
+    res.json(ShadowSchema.parse(await endShadow(deps, actor, params.data.shadowId, body.data.reason.trim())));
   });
 
   return router;

@@ -33,7 +33,7 @@ export const shadowPaths = {
         '404': errorResponse('`hash` names no stored version (`not_found`).'),
         '409': errorResponse('Another shadow was started at the same moment (`conflict`); try again.'),
         '422': errorResponse(
-          'Both or neither of `files` and `hash`; the candidate does not validate (`unprocessable`: one `fields` entry per problem, its message `file:line:col: …` as `rules check` prints it); a prefix names several versions; or the candidate is the live version.',
+          'Both or neither of `files` and `hash`; a reason of spaces only; the candidate does not validate (`unprocessable`: one `fields` entry per problem, its message `file:line:col: …` as `rules check` prints it); a prefix names several versions; or the candidate is the live version.',
         ),
         ...unauthenticated,
         ...revopsOnly,
@@ -79,6 +79,7 @@ export const shadowPaths = {
       responses: {
         '200': { description: 'The shadow, ended.', content: json(ShadowSchema) },
         ...errors(['400', 'The id is not a shadow id, or no reason (`validation_failed`).']),
+        '422': errorResponse('A reason of spaces only (`unprocessable`).'),
         '409': errorResponse('The shadow ended already (`conflict`, the message says when and by whom).'),
         ...unauthenticated,
         ...revopsOnly,
