@@ -15,6 +15,7 @@ import { PrismaRuleVersionStore } from '../../src/db/rule-version-store';
 import { leadFacts } from '../../src/domain/lead-facts';
 import { readRuleTexts } from '../../src/rules/load-dir';
 import { RuleRegistry } from '../../src/rules/registry';
+import { providers } from '../support/database';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -97,25 +98,25 @@ function leadflow(args: string[]): Promise<{ code: number; stdout: string; stder
   });
 }
 
-beforeAll(async () => {
-  system = await startTestSystem('sqlite');
-  scratch = await mkdtemp(path.join(tmpdir(), 'leadflow-shadow-'));
-  loweredDir = path.join(scratch, 'lowered');
-  brokenDir = path.join(scratch, 'broken');
-  await cp(SHIPPED, loweredDir, { recursive: true });
-  await cp(SHIPPED, brokenDir, { recursive: true });
-  const scoring = await readFile(path.join(SHIPPED, 'scoring.yaml'), 'utf8');
-  await writeFile(path.join(loweredDir, 'scoring.yaml'), scoring.replace('threshold: 80', 'threshold: 75'));
-  await writeFile(path.join(brokenDir, 'scoring.yaml'), scoring.replace(EMPLOYEES_FACT, EMPLOYEES_FACT.replace('employees', 'employes')));
-  lowered = await readRuleTexts(loweredDir);
-}, 120_000);
+describe.each(providers)('shadowing a lower MQL threshold on %s', (provider) => {
+  beforeAll(async () => {
+    system = await startTestSystem(provider);
+    scratch = await mkdtemp(path.join(tmpdir(), 'leadflow-shadow-'));
+    loweredDir = path.join(scratch, 'lowered');
+    brokenDir = path.join(scratch, 'broken');
+    await cp(SHIPPED, loweredDir, { recursive: true });
+    await cp(SHIPPED, brokenDir, { recursive: true });
+    const scoring = await readFile(path.join(SHIPPED, 'scoring.yaml'), 'utf8');
+    await writeFile(path.join(loweredDir, 'scoring.yaml'), scoring.replace('threshold: 80', 'threshold: 75'));
+    await writeFile(path.join(brokenDir, 'scoring.yaml'), scoring.replace(EMPLOYEES_FACT, EMPLOYEES_FACT.replace('employees', 'employes')));
+    lowered = await readRuleTexts(loweredDir);
+  }, 120_000);
 
-afterAll(async () => {
-  await system?.stop();
-  await rm(scratch, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    await system?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
 
-describe('shadowing a lower MQL threshold', () => {
   let shadowId: string;
   let leadId: string;
 
