@@ -35,6 +35,7 @@ interface Report {
   shadow: { id: string; status: string; evaluations: number; differences: number };
   byKind: { kind: string; evaluations: number; differences: number }[];
   scoring: { leads: number; mqls: { live: number; shadow: number }; mqlOnlyUnderShadow: number };
+  routing: { byTarget: { target: string; live: number; shadow: number }[] };
   changed: {
     items: { lead: string; kind: string; live: string; shadow: string; flipped: string; diff: string[] }[];
     nextCursor: string | null;
@@ -194,6 +195,20 @@ describe.each(providers)('shadowing a lower MQL threshold on %s', (provider) => 
     const manager = await system.personToken('manager.shadow@example.com', 'manager');
     const read = await http(`${system.url}/api/rules/shadows/${shadowId}`, { headers: bearer(manager) });
     expect(read.status).toBe(200);
+  });
+
+  it('when a lead becomes an MQL under both, then its routing decision is evaluated too and tallied per target, the same under both', async () => {
+    const eve = await captureLead('eve@acme.example');
+    await behave(eve, 'form-fill');
+    expect(await until(() => leadOf(eve), (l) => l.stage === 'mql')).toMatchObject({ score: 80, stage: 'mql' });
+    const seen = await until(
+      () => report(shadowId),
+      (r) => (r.byKind.find((k) => k.kind === 'routing')?.evaluations ?? 0) >= 1,
+    );
+    expect(seen.byKind.find((k) => k.kind === 'routing')).toEqual({ kind: 'routing', evaluations: 1, differences: 0 });
+    // No region given: routing.yaml sends the lead to the triage queue, under both versions.
+    expect(seen.routing.byTarget).toEqual([{ target: 'queue sdr-triage', live: 1, shadow: 1 }]);
+    expect(seen.scoring).toMatchObject({ leads: 2, mqls: { live: 1, shadow: 2 }, mqlOnlyUnderShadow: 1 });
   });
 
   it('when the shadow ends, then later decisions are not evaluated, its report stays, and the end is audited', async () => {
