@@ -29,6 +29,8 @@ import { dealFacts } from '../src/usecases/deal-facts';
 import { applyForecast, type ForecastRuleset } from '../src/usecases/deal-forecast';
 import { recordRuleEvaluation, secondsSince } from '../src/metrics/instruments';
 import type { ActorRef, QuoteVersionStatus } from '../workflows/dealMessages';
+import { evaluateShadowSafely, type ShadowLogger } from '../src/usecases/shadow-evaluation';
+import { activityLog } from './shadow-log';
 
 export type DealDecisionRequest =
   | { kind: 'stage-exit'; stage: DealStage }
@@ -57,6 +59,8 @@ export interface DealActivityDeps {
   db: Db;
   registry: RuleRegistry;
   publicUrl: string;
+  /** Where a failed shadow evaluation is logged (default: the activity's logger). */
+  logger?: ShadowLogger;
 }
 
 export function createDealActivities(deps: DealActivityDeps) {
@@ -67,6 +71,23 @@ export function createDealActivities(deps: DealActivityDeps) {
     return row;
   };
   const audit = (entry: Parameters<typeof recordAudit>[1]) => recordAudit(db, entry);
+  /** The running shadow's approval tier for a stored approval decision; never fails, never changes the result. */
+  const shadowApproval = async (input: DealDecisionInput, live: Decision<unknown>, at: Date): Promise<void> => {
+    if (input.request.kind !== 'approval') return;
+    await evaluateShadowSafely(
+      { db, version: (hash) => deps.registry.getVersion(hash), logger: deps.logger ?? activityLog },
+      {
+        kind: 'approval',
+        decisionId: input.idempotencyKey,
+        leadId: input.leadId,
+        dealId: input.dealId,
+        at,
+        discountPct: input.request.discountPct,
+        dealSize: input.request.dealSize,
+        live: live as Decision<ApprovalOutcome>,
+      },
+    );
+  };
   /** The forecast is decided by the active rules; while none is loaded the deal keeps its last category. */
   const forecastRules = (): ForecastRuleset => {
     try {
@@ -176,13 +197,14 @@ export function createDealActivities(deps: DealActivityDeps) {
       const stored = await db.decision.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (stored) {
         const extra = stored.explanation as unknown as { plan?: ApprovalPlan };
-        return {
+        const decision = {
           outcome: stored.outcome,
           explanation: stored.explanation as unknown as Decision<unknown>['explanation'],
           version: stored.rulesetVersion,
-          decidedAt: stored.decidedAt.toISOString(),
-          plan: extra.plan,
         };
+        // A retry after the decision was stored: the shadow may not have seen it yet (kept once per decision).
+        await shadowApproval(input, decision, stored.decidedAt);
+        return { ...decision, decidedAt: stored.decidedAt.toISOString(), plan: extra.plan };
       }
       const ruleset = deps.registry.active();
       const facts = input.request.kind === 'approval' ? null : await dealFacts(db, input.dealId);
@@ -223,6 +245,7 @@ export function createDealActivities(deps: DealActivityDeps) {
           idempotencyKey: input.idempotencyKey,
         },
       });
+      await shadowApproval(input, decision, decidedAt);
       return { ...decision, decidedAt: decidedAt.toISOString(), plan };
     },
 

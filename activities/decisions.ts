@@ -4,6 +4,10 @@ import type { Db, Prisma } from '../src/db/client';
 import type { LeadLocale } from '../src/rules/evaluate-escalation';
 import type { RuleRegistry } from '../src/rules/registry';
 import { recordRuleEvaluation, secondsSince } from '../src/metrics/instruments';
+import type { RoutingOutcome } from '../src/rules/evaluate-routing';
+import type { ScoringOutcome } from '../src/rules/evaluate-scoring';
+import { evaluateShadowSafely, type LiveDecision, type ShadowLogger } from '../src/usecases/shadow-evaluation';
+import { activityLog } from './shadow-log';
 import {
   evaluateEnrolment,
   evaluateEscalation,
@@ -45,7 +49,17 @@ export type StoredDecision = Decision<unknown> & { kind: DecisionRequest['kind']
  * change can never alter the replay of a decision already taken. Every decision is also stored
  * in the database with the version that made it.
  */
-export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry }) {
+export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry; logger?: ShadowLogger }) {
+  /** The running shadow's view of a stored decision (src/usecases/shadow-evaluation.ts): never fails, never changes the result. */
+  const shadow = async (input: DecideInput, live: Decision<unknown>, at: Date): Promise<void> => {
+    const decision = shadowedDecision(input, live, at);
+    if (!decision) return;
+    await evaluateShadowSafely(
+      { db: deps.db, version: (hash) => deps.registry.getVersion(hash), logger: deps.logger ?? activityLog },
+      decision,
+    );
+  };
+
   async function rulesetFor(pinnedVersion: string | null): Promise<Ruleset> {
     if (!pinnedVersion) return deps.registry.active();
     const pinned = await deps.registry.getVersion(pinnedVersion);
@@ -67,13 +81,14 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
     async decide(input: DecideInput): Promise<StoredDecision> {
       const stored = await deps.db.decision.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (stored) {
-        return {
-          kind: input.request.kind,
+        const decision = {
           outcome: stored.outcome,
           explanation: stored.explanation as unknown as StoredDecision['explanation'],
           version: stored.rulesetVersion,
-          decidedAt: stored.decidedAt.toISOString(),
         };
+        // A retry after the decision was stored: the shadow may not have seen it yet (kept once per decision).
+        await shadow(input, decision, stored.decidedAt);
+        return { ...decision, kind: input.request.kind, decidedAt: stored.decidedAt.toISOString() };
       }
       const ruleset = await rulesetFor(input.pinnedVersion);
       const startedAt = performance.now();
@@ -99,9 +114,28 @@ export function createDecisionActivities(deps: { db: Db; registry: RuleRegistry 
           data: { score: (decision.outcome as { score: number }).score },
         });
       }
+      await shadow(input, decision, decidedAt);
       return { ...decision, kind: input.request.kind, decidedAt: decidedAt.toISOString() };
     },
   };
+}
+
+/** The live decisions a shadow follows: scoring (MQL) and routing; null for the others. */
+function shadowedDecision(input: DecideInput, live: Decision<unknown>, at: Date): LiveDecision | null {
+  const { request } = input;
+  const base = { decisionId: input.idempotencyKey, leadId: input.leadId, at };
+  switch (request.kind) {
+    case 'scoring':
+      return { ...base, kind: 'scoring', facts: request.facts, live: live as Decision<ScoringOutcome> };
+    case 'routing':
+      return { ...base, kind: 'routing', facts: request.facts, live: live as Decision<RoutingOutcome> };
+    case 'qualification':
+    case 'sla':
+    case 'enrolment':
+    case 'disqualification':
+    case 'stalled':
+      return null;
+  }
 }
 
 /**

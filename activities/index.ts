@@ -5,6 +5,7 @@ import type { Db } from '../src/db/client';
 import type { Mailer } from '../src/email/mailer';
 import { unsubscribeLinks } from '../src/email/unsubscribe-link';
 import type { RuleRegistry } from '../src/rules/registry';
+import type { ShadowLogger } from '../src/usecases/shadow-evaluation';
 import { createApprovalActivities } from './approvals';
 import { createAttentionActivities } from './attention';
 import { createDealActivities } from './deals';
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   linkSecret: string;
   /** Recipient of "notify marketing" automations. */
   marketingEmail: string;
+  /** Where a failed shadow evaluation is logged (src/usecases/shadow-evaluation.ts); default: each activity's logger. */
+  logger?: ShadowLogger;
   /** Sends a quote version for e-signature through the configured provider (see src/esign). */
   signatures?: SignatureSender;
 }
@@ -56,7 +59,7 @@ function activitiesOf(deps: ActivityDeps) {
   const outbox = createOutbox({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe });
   return {
     ...createLeadActivities(deps.db),
-    ...createDecisionActivities({ db: deps.db, registry: deps.registry }),
+    ...createDecisionActivities({ db: deps.db, registry: deps.registry, logger: deps.logger }),
     ...createJournalActivities(deps.db),
     ...createAttentionActivities(deps.db),
     ...createOutreachActivities({
@@ -69,7 +72,7 @@ function activitiesOf(deps: ActivityDeps) {
     ...createEmailActivities({ db: deps.db, mailer: deps.mailer, from: deps.mailFrom, unsubscribe }, outbox),
     ...createQuoteMailActivities({ db: deps.db, outbox }),
     ...createMeetingActivities({ db: deps.db, outbox, registry: deps.registry, publicUrl: deps.publicUrl }),
-    ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl }),
+    ...createDealActivities({ db: deps.db, registry: deps.registry, publicUrl: deps.publicUrl, logger: deps.logger }),
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createQuoteOutcomeActivities({ db: deps.db }),
     ...createMetricActivities(),

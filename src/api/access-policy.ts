@@ -47,6 +47,8 @@ export const MATERIAL_PUBLISHERS: readonly PersonRole[] = ['revops', 'manager', 
 export const ATTENDEE_IMPORTERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
 /** Roles that may set quotas: revops anyone's, the others those of the people below them (src/usecases/quotas.ts). */
 export const QUOTA_SETTERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
+/** Roles that read rules shadows' reports: RevOps, who runs them, and the sales leaders whose leads they would move. */
+export const SHADOW_READERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp'];
 /** Roles that read marketing spend: channel economics are for managers, finance and revops, not reps. */
 export const SPEND_READERS: readonly PersonRole[] = ['revops', 'manager', 'director', 'vp', 'finance'];
 
@@ -109,6 +111,15 @@ export const POLICIES: Record<string, Policy> = {
   'POST /api/rules/backtests': admin('Backtesting candidate rules'),
   'GET /api/rules/backtests/{backtestId}': admin('Reading a backtest'),
   'GET /api/rules/backtests/{backtestId}/report.html': admin('Reading a backtest'),
+  'POST /api/rules/shadows': admin('Shadowing candidate rules'),
+  'GET /api/rules/shadows': { access: 'token', scope: 'read', roles: SHADOW_READERS, what: 'Reading rules shadows' },
+  'GET /api/rules/shadows/{shadowId}': {
+    access: 'token',
+    scope: 'read',
+    roles: SHADOW_READERS,
+    what: "Reading a rules shadow's report",
+  },
+  'POST /api/rules/shadows/{shadowId}/end': admin('Ending a rules shadow'),
 
   'GET /api/reps': read(),
   'GET /api/reps/{email}': read(),

@@ -48,6 +48,7 @@ import type { Mailbox } from '../email/mailbox';
 import { rulesRoutes } from './rules-routes';
 import { rulesHistoryRoutes } from './rules-history-routes';
 import { backtestRoutes } from './backtest-routes';
+import { shadowRoutes } from './rules-shadow-routes';
 import { httpMetrics } from './http-metrics';
 import { metricsRoutes } from './routes/metrics';
 import { analyticsRoutes } from './routes/analytics';
@@ -227,6 +228,10 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(
     '/api/rules/backtests',
     backtestRoutes({ db: deps.db, registry: deps.rules.registry, logger: deps.logger, now: deps.now }),
+  );
+  app.use(
+    '/api/rules/shadows',
+    shadowRoutes({ db: deps.db, registry: deps.rules.registry, store: deps.rules.store, now: deps.now }),
   );
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
   app.use('/api/rules', rulesHistoryRoutes({ registry: deps.rules.registry, store: deps.rules.store, db: deps.db }));

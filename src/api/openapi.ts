@@ -20,6 +20,7 @@ import { revenueDataPaths } from './openapi/revenue-data';
 import { importPaths } from './openapi/imports';
 import { rulesPaths } from './openapi/rules';
 import { backtestPaths } from './openapi/backtests';
+import { shadowPaths } from './openapi/shadows';
 import { systemPaths } from './openapi/system';
 import { unsubscribePaths } from './openapi/unsubscribe';
 import { analyticsComponents, analyticsPaths } from './openapi/analytics';
@@ -113,6 +114,7 @@ export function openApiDocument(serverUrl?: string) {
       ...journeyPaths,
       ...rulesPaths,
       ...backtestPaths,
+      ...shadowPaths,
       ...repPaths,
       ...peoplePaths,
       ...authPaths,

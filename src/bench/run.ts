@@ -4,7 +4,8 @@
  * `rules`, `analytics`, `workspace` or `intake` runs only that one (the backtest benchmark, ./backtest.ts, runs
  * only when named: `npm run bench -- backtest --leads=100000`, the default; the intake benchmark,
  * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`;
- * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`); `--leads=N` (default 2000), `--runs=N` (default 5) and
+ * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
+ * `npm run bench -- shadow --decisions=2000`); `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, and `--database=URL` runs it on a
  * database of your own (kept, and reused when it holds as many generated leads), e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline` or
@@ -31,6 +32,7 @@ import { benchWorkspace } from './workspace';
 import { benchIntake } from './intake';
 import { benchBacktest } from './backtest';
 import { benchBulk } from './bulk';
+import { benchShadow } from './shadow';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
 /** Issue #13: evaluation, explanations included, at least 100× plain json-rules-engine on the shipped scoring.yaml. */
@@ -287,6 +289,7 @@ function concurrencyLevels(): number[] {
 
 async function main(): Promise<number> {
   if (process.argv.includes('bulk')) return benchBulk({ rows: numberArgument('rows', 2000) });
+  if (process.argv.includes('shadow')) return benchShadow({ decisions: numberArgument('decisions', 2000) });
   if (process.argv.includes('intake'))
     return benchIntake({
       concurrency: concurrencyLevels(),

@@ -129,7 +129,7 @@ function parseOptions(args: string[]) {
 }
 
 /** The version last activated (kept in the database), else the rules directory's. */
-async function activeRuleset(db: Db, rulesDir: string): Promise<Ruleset> {
+export async function activeRuleset(db: Db, rulesDir: string): Promise<Ruleset> {
   const stored = await new PrismaRuleVersionStore(db).latest();
   if (stored) {
     const loaded = loadRulesetFromTexts(stored.files, { stored: true });

@@ -1,5 +1,5 @@
 /**
- * `leadflow rules check|test|explain|schema|diff|activate|backtest`: what RevOps runs after editing a rule file.
+ * `leadflow rules check|test|explain|schema|diff|activate|backtest|shadow`: what RevOps runs after editing a rule file.
  * Every subcommand prints plain language and returns an exit code (0 ok, 1 problems,
  * 2 bad usage) instead of throwing.
  */
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { jsonSchemaFiles } from '../rules/json-schema';
 import { loadRulesetFromDir } from '../rules/load-dir';
 import { BACKTEST_USAGE, backtestCommand } from './rules-backtest';
+import { SHADOW_USAGE, shadowCommand } from './rules-shadow-command';
 import { formatCaseResults, formatExplanation, explainForKind } from './rules-output';
 import { runRuleTests } from '../rules/rule-tests';
 import { coverageHints } from '../rules/coverage-hints';
@@ -33,6 +34,7 @@ const USAGE = `Usage:
                                                  make a stored version live again (rollback): writes its
                                                  files into the folder and records who and why
 ${BACKTEST_USAGE}
+${SHADOW_USAGE}
 
 The rules directory defaults to $LEADFLOW_RULES_DIR, or ./rules.`;
 
@@ -61,6 +63,8 @@ export async function rulesCommand(args: string[], io: CommandIo): Promise<numbe
         return await (await import('./rules-history-command')).rulesActivate(rest, defaultDir(), out, err);
       case 'backtest':
         return await backtestCommand(rest, io);
+      case 'shadow':
+        return await shadowCommand(rest, out, err);
       case undefined:
       case '--help':
       case 'help':

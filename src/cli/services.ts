@@ -99,6 +99,7 @@ export async function runWorker(
       publicUrl: config.publicUrl,
       linkSecret: await loadLinkSecret(config),
       marketingEmail: config.marketingEmail,
+      logger,
       signatures: createSignatureSender({
         db: deps.db,
         provider: deps.signatureProvider ?? createSignatureProvider(config.esign),

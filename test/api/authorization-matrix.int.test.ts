@@ -75,6 +75,8 @@ const OWN_TOKENS = row(401, 'ok', 403, 403, 403, 'ok', 403, 404);
 const INVITE = row(401, 403, 403, 403, 403, 'ok', 403, 404);
 /** A backtest is revops'; another tenant's revops has no such backtest. */
 const BACKTEST = row(401, 403, 403, 403, 403, 'ok', 403, 404);
+/** A rules shadow's report: revops and sales leaders; another tenant has no such shadow. */
+const SHADOW_READ = row(401, 403, 403, 'ok', 'ok', 'ok', 403, 404);
 
 const EXPECTED: Record<string, Row> = {
   'GET /health': PUBLIC,
@@ -114,6 +116,12 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/rules/backtests': ADMIN,
   'GET /api/rules/backtests/{backtestId}': BACKTEST,
   'GET /api/rules/backtests/{backtestId}/report.html': BACKTEST,
+  'POST /api/rules/shadows': ADMIN,
+  /** Revops and sales leaders list their tenant's shadows (another tenant's revops sees its own). */
+  'GET /api/rules/shadows': PUBLISH,
+  'GET /api/rules/shadows/{shadowId}': SHADOW_READ,
+  /** Ending one is revops'; a bad body is a 400 before the shadow is looked up. */
+  'POST /api/rules/shadows/{shadowId}/end': ADMIN,
   'GET /api/reps': TENANT_READ,
   // Reps named in routing.yaml are the installation's roster (the rule files are shared by every tenant).
   'GET /api/reps/{email}': TENANT_READ,
@@ -347,6 +355,14 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
       await as(tokens.revops, 'POST', '/api/rules/backtests', { files: active.files, kinds: ['scoring'] }),
       'backtest',
     ).body.id;
+    const lowered = {
+      ...active.files,
+      'scoring.yaml': active.files['scoring.yaml'].replace('threshold: 80', 'threshold: 75'),
+    };
+    ids.shadowId = ok(
+      await as(tokens.revops, 'POST', '/api/rules/shadows', { files: lowered, reason: 'matrix' }),
+      'shadow',
+    ).body.shadow.id;
     ids.mailId = (await as(tokens.revops, 'GET', '/api/dev/mailbox?limit=1')).body.messages?.[0]?.id ?? 'none';
 
     const document = (await http(`${system.url}/openapi.json`, { anonymous: true })).body as {
@@ -446,6 +462,7 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
       key: 'matrix-deck',
       hash: ids.rulesHash!,
       backtestId: ids.backtestId!,
+      shadowId: ids.shadowId!,
       provider: 'fake',
     };
     return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? `unknown-${name}`));

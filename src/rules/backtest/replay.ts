@@ -109,7 +109,8 @@ interface Scored {
   other: Decision<ScoringOutcome>;
 }
 
-function scoringFlip(a: ScoringOutcome, c: ScoringOutcome, at: Date): string {
+/** The condition that flipped between two scoring outcomes at one decision, in one line. */
+export function scoringFlip(a: ScoringOutcome, c: ScoringOutcome, at: Date): string {
   const when = at.toISOString().slice(0, 10);
   const verdict = (o: ScoringOutcome) => `${o.score} ${o.mql ? '≥' : '<'} ${o.threshold}`;
   if (a.threshold !== c.threshold && a.score === c.score)
