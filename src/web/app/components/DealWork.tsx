@@ -107,7 +107,7 @@ export function Tasks({ leadId, dealId }: { leadId?: string; dealId?: string }) 
         </label>
         <label>
           {t('tasks.kind')}
-          <select name="kind" defaultValue="call">
+          <select name="kind">
             {KINDS.map((k) => (
               <option key={k} value={k}>
                 {label('taskKinds', k)}

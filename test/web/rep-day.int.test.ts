@@ -1,0 +1,153 @@
+/**
+ * A Chinese-speaking rep's day in a real headless Chromium against the real system, for what the
+ * walk-through of issue #14 found missing or wrong: the first touch logged on the lead page (no
+ * curl), qualification that starts at "unknown", the stakeholder warnings in the reader's
+ * language, a quote line never chosen that is not quoted, and an approval named by its quote.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
+import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
+import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const REP = 'alice.chen@example.com';
+const MANAGER = 'mei.lin@example.com';
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] = await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspace", () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let revops: string;
+
+  async function signIn(token: string, path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${system.url}${path}`);
+    await signInWithToken(page, token);
+    await page.locator('#whoami').waitFor();
+    return page;
+  }
+
+  /** A new MQL owned by the rep (routing weighs a pool of three: the rep takes it over, whoever it went to). */
+  async function mqlOfTheRep(email: string): Promise<string> {
+    const created = await http(`${system.url}/api/leads`, {
+      body: {
+        email,
+        firstName: '伟',
+        lastName: '王',
+        company: '中科科技',
+        title: 'CTO',
+        source: 'events',
+        attributes: { employees: 1200, industry: 'software', region: 'north-america' },
+      },
+    });
+    const id = created.body.id as string;
+    await http(`${system.url}/api/leads/${id}/events`, { body: { type: 'pricing-page-visit' } });
+    await expect
+      .poll(async () => (await http(`${system.url}/api/leads/${id}`)).body.ownerId, { timeout: 30_000 })
+      .toBeTruthy();
+    if ((await http(`${system.url}/api/leads/${id}`)).body.ownerId !== REP)
+      await http(`${system.url}/api/leads/${id}/reassign`, { body: { repEmail: REP, reason: 'test: Alice works it' } });
+    await expect
+      .poll(async () => (await http(`${system.url}/api/leads/${id}`)).body.ownerId, { timeout: 30_000 })
+      .toBe(REP);
+    return id;
+  }
+
+  beforeAll(async () => {
+    system = await startTestSystem('sqlite');
+    browser = await launchChromium();
+    revops = await system.personToken('revops@example.com', 'revops');
+    await stockCatalogue(system, revops);
+    await system.personToken(MANAGER, 'manager', { name: '林美', language: 'zh-CN' });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('when the rep opens a new MQL, then qualification starts at "unknown", and a call logged on the page meets the first-touch SLA and shows on the timeline', async () => {
+    const rep = await system.personToken(REP, 'rep', { name: 'Alice Chen', language: 'zh-CN', managerEmail: MANAGER });
+    const leadId = await mqlOfTheRep('wei@zhongke.cn');
+    const page = await signIn(rep, `/leads/${leadId}`);
+    const refused = cspViolations(page);
+    await expect.poll(() => page.locator('#sla-clock').textContent()).toContain('计时中');
+    // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
+    expect(
+      await page.locator('#bant select').evaluateAll((selects) => selects.map((s) => (s as { value: string }).value)),
+    ).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+
+    const touch = page.getByRole('form', { name: '记录跟进' });
+    expect(await touch.getByLabel('跟进方式').locator('option').allTextContents()).toEqual([
+      '电话',
+      '手动发送邮件',
+      '预约会议',
+    ]);
+    await touch.getByLabel('备注').fill('电话沟通：需要单点登录');
+    await touch.getByRole('button', { name: '记录跟进' }).click();
+    await expect.poll(() => page.locator('#touch-result').textContent()).toContain('已记录');
+    await expect.poll(() => page.locator('#sla-clock').textContent(), { timeout: 15_000 }).toContain('已达成');
+    await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('电话沟通：需要单点登录');
+    const lead = await http(`${system.url}/api/leads/${leadId}`);
+    expect(lead.body.firstTouchAt).not.toBeNull();
+    expect(lead.body.slaStatus).toBe('met');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, and the approval is named by its quote', async () => {
+    const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn');
+    const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
+    const page = await signIn(rep, `/deals/${deal.dealId}`);
+    const refused = cspViolations(page);
+    await expect.poll(() => page.locator('#map-warnings').textContent()).toContain('尚未确定决策者或经济决策者');
+    expect(await page.locator('#map-warnings').textContent()).not.toMatch(/[A-Za-z]{4,}/);
+
+    await page.locator('summary', { hasText: '新建报价' }).click();
+    const quote = page.getByRole('form', { name: '新建报价' });
+    await quote.getByLabel('税务地区').fill('US-NY');
+    await quote.locator('select').first().selectOption('PLAT-ENT-1Y');
+    await quote.getByLabel('数量').fill('4');
+    await quote.getByLabel('折扣 %').fill('15');
+    // A second line is added and left as it opens: it reads "选择产品", and is not quoted.
+    await quote.getByRole('button', { name: '添加一行' }).click();
+    expect(
+      await quote
+        .locator('select')
+        .nth(1)
+        .evaluate((s) => (s as { value: string }).value),
+    ).toBe('');
+    expect(await quote.locator('select').nth(1).locator('option:checked').textContent()).toBe('选择产品');
+    await quote.getByRole('button', { name: '创建报价' }).click();
+    await expect.poll(() => page.locator('#quote-result').textContent()).toMatch(/已创建报价 (\S+)：待审批/);
+    const number = /已创建报价 (\S+)：/.exec((await page.locator('#quote-result').textContent()) ?? '')![1]!;
+    const quotes = await http(`${system.url}/api/deals/${deal.dealId}/quotes`, { headers: bearer(rep) });
+    const quoteId = quotes.body.quotes[0].id as string;
+    const version = await http(`${system.url}/api/quotes/${quoteId}/versions/1`, { headers: bearer(rep) });
+    expect(version.body.content.lines.map((l: { sku: string; quantity: number }) => [l.sku, l.quantity])).toEqual([
+      ['PLAT-ENT-1Y', 4],
+    ]);
+
+    // The approval reads as the quote it decides, never as its id.
+    await page.reload();
+    const approvals = page.locator('section[aria-labelledby="approvals-title"]');
+    await expect.poll(() => approvals.textContent(), { timeout: 30_000 }).toContain(`报价 ${number} v1 的审批`);
+    expect(await approvals.textContent()).not.toContain('apr_');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+});
