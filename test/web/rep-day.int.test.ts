@@ -108,6 +108,28 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await page.close();
   });
 
+  it("when the manager hands a rep's MQL to another rep from its page, then it is theirs with the reason on the timeline, without curl", async () => {
+    await system.personToken(REP, 'rep', { name: 'Alice Chen', language: 'zh-CN', managerEmail: MANAGER });
+    await system.personToken('bruno.silva@example.com', 'rep', { name: 'Bruno Silva', managerEmail: MANAGER });
+    const manager = await system.personToken(MANAGER, 'manager', { name: '林美', language: 'zh-CN' });
+    const leadId = await mqlOfTheRep('li@zhongke.cn');
+    const page = await signIn(manager, `/leads/${leadId}`);
+    const refused = cspViolations(page);
+    await page.locator('summary', { hasText: '重新分配' }).click();
+    const form = page.getByRole('form', { name: '重新分配' });
+    await form.getByLabel('分配给').selectOption('bruno.silva@example.com');
+    await form.getByLabel('原因').fill('Alice 本周休假');
+    await form.getByRole('button', { name: '重新分配' }).click();
+    await expect
+      .poll(() => page.locator('#lead-owner').textContent(), { timeout: 15_000 })
+      .toBe('bruno.silva@example.com');
+    await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('Alice 本周休假');
+    expect((await http(`${system.url}/api/leads/${leadId}`)).body.ownerId).toBe('bruno.silva@example.com');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
   it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, and the approval is named by its quote', async () => {
     const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn');
     const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });

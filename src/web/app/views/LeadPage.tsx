@@ -180,6 +180,57 @@ function LogTouch({ lead, done }: { lead: Lead; done: () => void }) {
   );
 }
 
+interface Person {
+  email: string;
+  name: string | null;
+  role: string;
+  active: boolean;
+}
+
+/** Hands the lead to another rep, with the reason for the record (the new owner is emailed; the API decides who may). */
+function Reassign({ lead, done }: { lead: Lead; done: () => void }) {
+  const { data } = useApi<{ reps: Person[] }>('/api/reps');
+  const people = (data?.reps ?? []).filter((p) => p.active && p.email !== lead.ownerId);
+  const { error, ok, busy, onSubmit, fieldError } = useSubmit(
+    (form) =>
+      api(`/api/leads/${lead.id}/reassign`, {
+        method: 'POST',
+        body: { repEmail: formText(form, 'repEmail'), reason: formText(form, 'reason').trim() },
+      }),
+    { done },
+  );
+  return (
+    <form class="stack-form" id="reassign" aria-label={t('lead.reassign')} onSubmit={onSubmit}>
+      <label>
+        {t('lead.reassignTo')}
+        <select name="repEmail" required aria-invalid={fieldError('repEmail') ? true : undefined}>
+          <option value="">{t('lead.choosePerson')}</option>
+          {people.map((p) => (
+            <option key={p.email} value={p.email}>
+              {p.name ? `${p.name} (${label('roles', p.role)})` : p.email}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('lead.reassignReason')}
+        <input name="reason" required maxLength={500} aria-invalid={fieldError('reason') ? true : undefined} />
+      </label>
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {t('lead.reassign')}
+        </button>
+        {ok && (
+          <span role="status" class="ok" id="reassign-result">
+            {t('lead.reassigned')}
+          </span>
+        )}
+      </div>
+      <Problem error={error} />
+    </form>
+  );
+}
+
 function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
   const {
     error,
@@ -288,7 +339,13 @@ export function LeadPage() {
           <h2 id="sla-title">{t('lead.sla')}</h2>
           <SlaClock lead={lead} />
           <h3>{t('lead.owner')}</h3>
-          <p>{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</p>
+          <p id="lead-owner">{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</p>
+          {WORKED_STAGES.includes(lead.stage) && (
+            <details>
+              <summary>{t('lead.reassign')}</summary>
+              <Reassign lead={lead} done={changed} />
+            </details>
+          )}
         </section>
         <section aria-labelledby="cadence-title" class="card">
           <h2 id="cadence-title">{t('lead.cadence')}</h2>
