@@ -130,6 +130,53 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await page.close();
   });
 
+  it('when the rep records on the page that a demo was held and who came, then it reads held and no longer blocks the move to proposal', async () => {
+    const deal = await openDeal(system, revops, 'ada@zhongke-demo.cn');
+    const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
+    const call = (method: string, path: string, body?: unknown) =>
+      http(`${system.url}${path}`, { method, body, headers: bearer(rep) });
+    const ceo = await call('POST', `/api/deals/${deal.dealId}/stakeholders`, {
+      name: '王伟',
+      email: 'wang.wei@zhongke-demo.cn',
+      role: 'decision-maker',
+    });
+    expect(ceo.status, JSON.stringify(ceo.body)).toBe(201);
+    const start = new Date(Date.now() + 2 * 3_600_000);
+    const demo = await call('POST', `/api/deals/${deal.dealId}/meetings`, {
+      kind: 'demo',
+      title: '产品演示',
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      attendees: [
+        { name: '王伟', contactId: ceo.body.id },
+        { name: 'Sam Guest', email: 'sam@zhongke-demo.cn' },
+      ],
+    });
+    expect(demo.status, JSON.stringify(demo.body)).toBe(201);
+    const refusedBefore = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
+    expect(JSON.stringify(refusedBefore.body)).toContain('hold a demo or solution presentation');
+
+    const page = await signIn(rep, `/deals/${deal.dealId}`);
+    const refused = cspViolations(page);
+    await page.getByRole('button', { name: '记录结果：产品演示' }).click();
+    const outcome = page.getByRole('form', { name: '记录结果：产品演示' });
+    expect(await outcome.getByLabel('会议情况').inputValue()).toBe('held');
+    await outcome.getByLabel('Sam Guest').uncheck();
+    await outcome.getByLabel('备注（可不填）').fill('客户关注数据驻留');
+    await outcome.getByRole('button', { name: '记录结果' }).click();
+    await expect
+      .poll(() => page.locator('#meetings .badge.meeting-held').textContent(), { timeout: 15_000 })
+      .toBe('已举行');
+    expect(await page.locator('#meetings').textContent()).toContain('客户关注数据驻留');
+    expect(await page.getByRole('button', { name: '记录结果：产品演示' }).count()).toBe(0);
+
+    const refusedAfter = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
+    expect(JSON.stringify(refusedAfter.body)).not.toContain('hold a demo or solution presentation');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
   it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, and the approval is named by its quote', async () => {
     const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn');
     const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
