@@ -78,11 +78,16 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await system?.stop();
   });
 
-  it('when the rep opens a new MQL, then qualification starts at "unknown", and a call logged on the page meets the first-touch SLA and shows on the timeline', async () => {
+  it('when the rep starts on My work, then her new MQL is there with its first-touch deadline; on its page qualification starts at "unknown", and a call logged there meets the SLA, shows on the timeline, and leaves the MQL to qualify', async () => {
     const rep = await system.personToken(REP, 'rep', { name: 'Alice Chen', language: 'zh-CN', managerEmail: MANAGER });
     const leadId = await mqlOfTheRep('wei@zhongke.cn');
-    const page = await signIn(rep, `/leads/${leadId}`);
+    // The day starts on My work: the new MQL is there as soon as it is hers, not only once at risk.
+    const page = await signIn(rep, '/');
     const refused = cspViolations(page);
+    const mine = page.locator('#my-mqls li', { hasText: '伟 王' });
+    await expect.poll(() => mine.textContent()).toContain('首次跟进截止于');
+    await mine.getByRole('link', { name: '伟 王' }).click();
+    await page.waitForURL(`**/leads/${leadId}`);
     await expect.poll(() => page.locator('#sla-clock').textContent()).toContain('计时中');
     // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
     expect(
@@ -103,6 +108,10 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     const lead = await http(`${system.url}/api/leads/${leadId}`);
     expect(lead.body.firstTouchAt).not.toBeNull();
     expect(lead.body.slaStatus).toBe('met');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // Touched, the MQL stays on My work, now to qualify.
+    await page.getByRole('link', { name: '我的工作' }).click();
+    await expect.poll(() => mine.textContent()).toContain('待资格确认');
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
@@ -131,7 +140,7 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
   });
 
   it('when the rep records on the page that a demo was held and who came, then it reads held and no longer blocks the move to proposal', async () => {
-    const deal = await openDeal(system, revops, 'ada@zhongke-demo.cn');
+    const deal = await openDeal(system, revops, 'ada@zhongke-demo.cn', '中科演示');
     const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
     const call = (method: string, path: string, body?: unknown) =>
       http(`${system.url}${path}`, { method, body, headers: bearer(rep) });
@@ -178,7 +187,7 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
   });
 
   it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, and the approval is named by its quote', async () => {
-    const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn');
+    const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn', '中科智能');
     const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
     const page = await signIn(rep, `/deals/${deal.dealId}`);
     const refused = cspViolations(page);
