@@ -186,7 +186,7 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await page.close();
   });
 
-  it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, and the approval is named by its quote', async () => {
+  it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, the approval is named by its quote, and the forecast is set on the page', async () => {
     const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn', '中科智能');
     const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
     const page = await signIn(rep, `/deals/${deal.dealId}`);
@@ -224,6 +224,22 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     const approvals = page.locator('section[aria-labelledby="approvals-title"]');
     await expect.poll(() => approvals.textContent(), { timeout: 30_000 }).toContain(`报价 ${number} v1 的审批`);
     expect(await approvals.textContent()).not.toContain('apr_');
+
+    // The forecast: an expected close date and a category over the rules' one, with the reason.
+    await page.locator('summary', { hasText: '预测' }).click();
+    const forecast = page.getByRole('form', { name: '预测' });
+    expect(await forecast.getByLabel('预测类别').inputValue()).toBe('');
+    await forecast.getByLabel('预测类别').selectOption('commit');
+    await forecast.getByLabel('预计成交日期').fill('2027-03-31');
+    await forecast.getByLabel('原因（手动调整类别时填写）').fill('CFO 口头同意');
+    await forecast.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.locator('.lede').textContent()).toContain('预计成交');
+    const saved = await http(`${system.url}/api/deals/${deal.dealId}/forecast`, { headers: bearer(rep) });
+    expect(saved.body).toMatchObject({
+      expectedCloseDate: '2027-03-31',
+      category: 'commit',
+      override: { category: 'commit', reason: 'CFO 口头同意' },
+    });
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();

@@ -8,7 +8,7 @@ import { Empty, Loading, Page, Problem, StageBadge, TextField } from '../compone
 import type { Graph, Stakeholder } from '../components/StakeholderMap';
 import { Quotes } from '../components/Quotes';
 import { Timeline } from '../components/Timeline';
-import { NextStep, Tasks } from '../components/DealWork';
+import { ForecastEditor, NextStep, Tasks } from '../components/DealWork';
 import { LogActivity, NewQuote, ScheduleMeeting } from '../components/DealActions';
 import { Meetings, type Meeting } from '../components/Meetings';
 import { useSubmit } from '../lib/use-submit';
@@ -463,6 +463,10 @@ export function DealPage() {
           <h2 id="work-title">{t('deal.work')}</h2>
           <NextStep deal={deal} saved={reload} />
           <Tasks dealId={deal.id} />
+          <details>
+            <summary>{t('forecast.title')}</summary>
+            <ForecastEditor key={deal.revision} dealId={deal.id} saved={reload} />
+          </details>
           <details>
             <summary>{t('actions.logActivity')}</summary>
             <LogActivity dealId={deal.id} done={changed} />
