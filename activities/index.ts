@@ -17,6 +17,7 @@ import { createMetricActivities } from './metrics';
 import { createOutreachActivities } from './outreach';
 import { createQuoteOutcomeActivities } from './quote-outcomes';
 import { createQuoteMailActivities } from './quote-mail';
+import { createReevaluationActivities } from './reevaluation';
 import { createRoutingActivities, type AssignLeadInput, type ReassignLeadInput } from './routing';
 
 /** What activities need from the outside world; the worker builds this once. */
@@ -72,6 +73,7 @@ function activitiesOf(deps: ActivityDeps) {
     ...createApprovalActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createQuoteOutcomeActivities({ db: deps.db }),
     ...createMetricActivities(),
+    ...createReevaluationActivities(deps.db),
     reassignLead: (input: ReassignLeadInput) => routing.reassignLead(input),
     sendQuoteForSignature(input: Parameters<SignatureSender>[0]): ReturnType<SignatureSender> {
       if (!deps.signatures)

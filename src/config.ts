@@ -137,6 +137,15 @@ const EnvSchema = z.object({
   LEADFLOW_INTAKE_QUEUE: count(32).describe(
     'Further `?wait=stored` captures queued for a slot; beyond it, 503 `overloaded` with Retry-After before anything is stored.',
   ),
+  LEADFLOW_REEVALUATION_RATE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(10_000, 'must be at most 10000')
+    .default(50)
+    .describe(
+      'Open lead journeys re-scored per second after a rules version with `re-evaluate: in-flight` goes live (scoring.yaml). The re-evaluation takes open leads ÷ this many seconds.',
+    ),
   LEADFLOW_WORKER_METRICS_PORT: portNumber
     .optional()
     .describe(
@@ -203,6 +212,8 @@ export interface Config {
   esign: EsignConfig;
   /** LEADFLOW_WORKER_METRICS_PORT: where a `leadflow worker` serves its own /metrics; unset: nowhere. */
   workerMetricsPort?: number;
+  /** LEADFLOW_REEVALUATION_RATE: open journeys re-scored per second after an `in-flight` activation. */
+  reevaluationPerSecond: number;
   /** LEADFLOW_REPORTING_ZONE; null: the default business calendar's zone (escalation.yaml), else UTC. */
   reportingZone: string | null;
   logLevel: Env['LOG_LEVEL'];
@@ -356,6 +367,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     workerMetricsPort: e.LEADFLOW_WORKER_METRICS_PORT,
+    reevaluationPerSecond: e.LEADFLOW_REEVALUATION_RATE,
     intake: {
       wait: e.LEADFLOW_INTAKE_WAIT,
       concurrency: e.LEADFLOW_INTAKE_CONCURRENCY,

@@ -5,3 +5,4 @@ export { cadenceEnrolment } from './cadenceEnrolment';
 export { dealJourney } from './dealJourney';
 export { quoteApproval } from './quoteApproval';
 export { contractRenewal } from './contractRenewal';
+export { rulesReevaluation } from './rulesReevaluation';

@@ -26,7 +26,7 @@ import {
   onSubmission,
 } from './journey/handlers';
 import { onReassign } from './journey/reassignment';
-import { rescore, untilNextDecay } from './journey/scoring';
+import { keepsScoring, rescore, untilNextDecay } from './journey/scoring';
 import { escalate } from './journey/sla';
 import { STALLED_PREFIX, escalateStall } from './journey/stalled';
 import * as messages from './messages';
@@ -125,6 +125,15 @@ export async function leadJourney(input: LeadJourneyInput): Promise<void> {
   setHandler(messages.dealClosed, ({ dealId, stage }) => {
     if (!state.deal || state.deal.dealId === dealId) state.stage = stage;
   });
+  setHandler(
+    messages.rescoreRequested,
+    () =>
+      void journey.serially(() =>
+        absorbing('re-evaluation under new rules', async () => {
+          if (keepsScoring(journey)) await rescore(journey);
+        }),
+      ),
+  );
   setHandler(messages.cadenceProgress, (progress) => {
     if (state.cadence?.workflowId === progress.workflowId) state.cadence = progress;
   });

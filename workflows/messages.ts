@@ -175,6 +175,37 @@ export const slaBreached = defineSignal<[{ sla: string; stepIndex: number; at: s
  * stored that, with its stage event and audit entry; the journey mirrors it).
  */
 export const dealClosed = defineSignal<[{ dealId: string; stage: LeadStage }]>('dealClosed');
+/**
+ * From a rules re-evaluation (workflows/rulesReevaluation.ts): a version whose scoring.yaml says
+ * `re-evaluate: in-flight` went live; re-score the lead now, as a new behaviour would.
+ */
+export const rescoreRequested = defineSignal<[{ version: string }]>('rescoreRequested');
+
+/** The re-evaluation of one activation has this id: a second start of it joins the run under way. */
+export function reevaluationWorkflowId(version: string): string {
+  return `rules-reevaluation-${version}`;
+}
+
+export interface RulesReevaluationInput {
+  tenant: string;
+  /** The version that went live, and the one before it. */
+  version: string;
+  previous: string | null;
+  /** Journeys asked per second (and per page). */
+  perSecond: number;
+  /** Where the previous run stopped (continue-as-new): the last lead id done, and counts. */
+  after?: string | null;
+  done?: number;
+  startedAt?: string;
+}
+
+export interface RulesReevaluationResult {
+  version: string;
+  leads: number;
+  startedAt: string;
+  finishedAt: string;
+}
+
 /** From the cadence child: its progress, mirrored into the journey state. */
 export const cadenceProgress = defineSignal<[CadenceState]>('cadenceProgress');
 /** To the cadence child: stop (reply, meeting, unsubscribe, bounce, disqualified, stage change). */

@@ -88,6 +88,7 @@ export const POLICIES: Record<string, Policy> = {
   },
   'GET /api/intake-batches': { access: 'token', scope: 'intake' },
   'GET /api/intake-batches/{batchId}': { access: 'token', scope: 'intake' },
+  'GET /api/intake-batches/{batchId}/errors.csv': { access: 'token', scope: 'intake' },
   'POST /api/leads/{id}/events': { access: 'token', scope: 'intake', record: lead('write') },
   'GET /api/leads': read(),
   'GET /api/leads/{id}': read(lead('read')),

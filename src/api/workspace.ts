@@ -23,6 +23,7 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/set-password\/?$/,
   /^\/people\/?$/,
   /^\/imports\/?$/,
+  /^\/rules\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>

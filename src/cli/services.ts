@@ -9,6 +9,7 @@ import { DEFAULT_DISPATCHER_OPTIONS, startIntakeDispatcher } from '../usecases/i
 import { startWorkerMetricsServer } from '../api/metrics-server';
 import { enableProcessMetrics } from '../metrics/instruments';
 import type { RulesRuntime } from './rules-runtime';
+import { reevaluateOnActivation } from '../temporal/reevaluation-trigger';
 import type { Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
@@ -109,13 +110,23 @@ export async function runWorker(
   const running = worker.run();
   running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  // A rules version with `re-evaluate: in-flight` re-scores the open journeys when it goes live.
+  const client = createTemporalClient(config.temporal);
+  const stopReevaluating = reevaluateOnActivation(deps.registry, client, {
+    taskQueue: config.temporal.taskQueue,
+    tenant: config.tenant,
+    perSecond: config.reevaluationPerSecond,
+    logger,
+  });
   return {
     name: 'worker',
     worker,
     connection,
     async stop() {
+      stopReevaluating();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
+      await client.connection.close().catch(() => undefined);
       await connection.close();
     },
   };

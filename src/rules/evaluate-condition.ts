@@ -48,6 +48,21 @@ export function evaluateRule(rule: CompiledRule<object>, facts: FactGroups): Rul
   return { rule: rule.name, line: rule.line, matched: condition.held, condition };
 }
 
+/** `rule` compiled once into a function of the facts: for callers that evaluate it many times. */
+export function ruleEvaluator(rule: CompiledRule<object>): (facts: FactGroups) => RuleTrace {
+  let evaluator = compiledConditions.get(rule.conditions);
+  if (!evaluator) {
+    evaluator = compile(rule.conditions);
+    compiledConditions.set(rule.conditions, evaluator);
+  }
+  const condition = evaluator;
+  const { name, line } = rule;
+  return (facts) => {
+    const trace = condition(facts);
+    return { rule: name, line, matched: trace.held, condition: trace };
+  };
+}
+
 /** The first rule in order that matches, with the traces of every rule checked up to it. */
 export function firstMatch<R extends CompiledRule<object>>(rules: readonly R[], facts: FactGroups): { match: R | undefined; traces: RuleTrace[] } {
   const traces: RuleTrace[] = [];
@@ -103,6 +118,15 @@ function compileGroup(type: 'all' | 'any', children: Evaluator[]): Evaluator {
  */
 function factReader(fact: string, path: string | undefined): (facts: FactGroups) => unknown {
   const segments = path ? path.replace(/^\$\.?/, '').split('.').filter((s) => s.length > 0) : undefined;
+  if (segments?.length === 1) {
+    // `company.employees`: every condition a rule file can write has this shape.
+    const key = segments[0]!;
+    return (facts) => {
+      const value = Object.hasOwn(facts, fact) ? facts[fact] : undefined;
+      if (value === null || typeof value !== 'object') return value;
+      return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    };
+  }
   return (facts) => {
     const value = Object.hasOwn(facts, fact) ? facts[fact] : undefined;
     if (!segments || value === null || typeof value !== 'object') return value;

@@ -3,11 +3,12 @@
  * behaviours with caps and decay), whether it reaches the MQL threshold, when decay will
  * next change it, and the SQL (BANT) verdict. Pure: `now` is passed in.
  */
-import { firstMatch, evaluateRule, type FactGroups, type RuleTrace } from './evaluate-condition';
+import { evaluateRule, ruleEvaluator, type FactGroups, type RuleTrace } from './evaluate-condition';
 import { describeRule, shortReason, type Decision } from './explain';
 import type { Behaviour } from './facts';
-import type { AttributePoints, CompiledDecay, CompiledScoring, DisqualifyOutcome, MqlAction, Ruleset } from './ruleset';
+import type { AttributePoints, CompiledDecay, CompiledRule, CompiledScoring, DisqualifyOutcome, MqlAction, Ruleset } from './ruleset';
 import type { BehaviourEvent, Facts } from './schema/facts';
+import { formatInstant, parseInstant } from './iso-time';
 
 /** One line of a score breakdown: "+25 company-size: 1,000+ employees". */
 export interface ScoreLine {
@@ -31,20 +32,51 @@ export interface ScoringOutcome {
 
 export type QualificationOutcome = { kind: 'sql' } | { kind: 'stay-mql'; unmet: string[] };
 
+/** A scoring file's rules, each compiled into a function of the facts, kept per compiled file. */
+interface ScoringPlan {
+  attributes: { tier: CompiledRule<AttributePoints>; evaluate: (facts: FactGroups) => RuleTrace }[][];
+  sources: { rule: CompiledRule<{ channel: string; points: number }>; evaluate: (facts: FactGroups) => RuleTrace }[];
+}
+
+const plans = new WeakMap<CompiledScoring, ScoringPlan>();
+
+function planOf(scoring: CompiledScoring): ScoringPlan {
+  let plan = plans.get(scoring);
+  if (!plan) {
+    plan = {
+      attributes: scoring.attributes.map((attribute) => attribute.tiers.map((tier) => ({ tier, evaluate: ruleEvaluator(tier) }))),
+      sources: scoring.sources.map((rule) => ({ rule, evaluate: ruleEvaluator(rule) })),
+    };
+    plans.set(scoring, plan);
+  }
+  return plan;
+}
+
 /** Scores a lead at `now`. */
 export function evaluateScoring(ruleset: Ruleset, facts: Facts, now: Date): Decision<ScoringOutcome> {
   const scoring = ruleset.scoring;
+  const plan = planOf(scoring);
+  const groups = facts as FactGroups;
   const traces: RuleTrace[] = [];
   const tiers: { points: AttributePoints; reason: string }[] = [];
-  for (const attribute of scoring.attributes) {
-    const { match, traces: checked } = firstMatch(attribute.tiers, facts as FactGroups);
-    traces.push(...checked);
-    const last = checked[checked.length - 1];
-    if (match && last) tiers.push({ points: match.event.params, reason: shortReason(last.condition) });
+  // Plain loops over precompiled rules: this is the hot path of every scoring decision, the
+  // backtest and the bench.
+  for (const attribute of plan.attributes) {
+    for (const { tier, evaluate } of attribute) {
+      const trace = evaluate(groups);
+      traces.push(trace);
+      if (trace.matched) {
+        tiers.push({ points: tier.event.params, reason: shortReason(trace.condition) });
+        break;
+      }
+    }
   }
-  const sources = scoring.sources.map((rule) => ({ rule, trace: evaluateRule(rule, facts as FactGroups) }));
-  traces.push(...sources.map((s) => s.trace));
-  const matchedSources = sources.filter((s) => s.trace.matched).map((s) => s.rule.event.params);
+  const matchedSources: { channel: string; points: number }[] = [];
+  for (const { rule, evaluate } of plan.sources) {
+    const trace = evaluate(groups);
+    traces.push(trace);
+    if (trace.matched) matchedSources.push(rule.event.params);
+  }
   const outcome = assembleScore(scoring, tiers, matchedSources, facts.behaviours ?? [], now);
   return { outcome, explanation: explainScore(outcome, traces), version: ruleset.version };
 }
@@ -71,7 +103,7 @@ export function assembleScore(
   return {
     kind: 'scored', score, mql, threshold: scoring.mql.threshold, breakdown,
     mqlActions: mql ? scoring.mql.then : [],
-    nextDecayAt: decay.nextChangeMs === null ? null : new Date(decay.nextChangeMs).toISOString(),
+    nextDecayAt: decay.nextChangeMs === null ? null : formatInstant(decay.nextChangeMs),
   };
 }
 
@@ -79,38 +111,69 @@ export interface DecayedEvent { points: number; lost: number; nextChangeMs: numb
 
 /** Points of one event after decay, and when they next drop. */
 export function decayed(points: number, decay: CompiledDecay | null, atMs: number, nowMs: number): DecayedEvent {
-  const age = Math.max(0, nowMs - atMs);
   if (!decay) return { points, lost: 0, nextChangeMs: null };
+  const value = decayedPoints(points, decay, atMs, nowMs);
+  return { points: value, lost: points - value, nextChangeMs: nextDecayChange(value, decay, atMs, nowMs) };
+}
+
+function decayedPoints(points: number, decay: CompiledDecay, atMs: number, nowMs: number): number {
+  if (decay.expireAfterMs !== null && nowMs >= atMs + decay.expireAfterMs) return 0;
+  const periods = decay.everyMs > 0 ? Math.floor(Math.max(0, nowMs - atMs) / decay.everyMs) : 0;
+  return Math.round(points * (1 - decay.lose) ** periods);
+}
+
+/** When an event now worth `value` next changes: its next decay step or its expiry, whichever is first. */
+function nextDecayChange(value: number, decay: CompiledDecay, atMs: number, nowMs: number): number | null {
+  if (value === 0) return null;
   const expiresAt = decay.expireAfterMs === null ? null : atMs + decay.expireAfterMs;
-  if (expiresAt !== null && nowMs >= expiresAt) return { points: 0, lost: points, nextChangeMs: null };
-  const periods = decay.everyMs > 0 ? Math.floor(age / decay.everyMs) : 0;
-  const value = Math.round(points * (1 - decay.lose) ** periods);
-  const nextStep = decay.everyMs > 0 && value !== 0 ? atMs + (periods + 1) * decay.everyMs : null;
-  const candidates = [nextStep, value !== 0 ? expiresAt : null].filter((t): t is number => t !== null);
-  return { points: value, lost: points - value, nextChangeMs: candidates.length > 0 ? Math.min(...candidates) : null };
+  const nextStep =
+    decay.everyMs > 0 ? atMs + (Math.floor(Math.max(0, nowMs - atMs) / decay.everyMs) + 1) * decay.everyMs : null;
+  if (nextStep === null) return expiresAt;
+  return expiresAt === null ? nextStep : Math.min(nextStep, expiresAt);
+}
+
+/** One behaviour type's running total while a lead's events are added up. */
+interface BehaviourTotal {
+  type: Behaviour;
+  count: number;
+  points: number;
+  lost: number;
 }
 
 function behaviourPoints(scoring: CompiledScoring, events: readonly BehaviourEvent[], nowMs: number): { lines: ScoreLine[]; nextChangeMs: number | null } {
-  const byType = new Map<Behaviour, { count: number; points: number; lost: number }>();
+  // A lead has a handful of behaviour types: a list searched in order beats a Map, and keeps
+  // the lines in the order their types first occur.
+  const totals: BehaviourTotal[] = [];
   let nextChangeMs: number | null = null;
   for (const event of events) {
     const spec = scoring.behaviours[event.type];
-    const atMs = Date.parse(event.at);
-    if (!spec || Number.isNaN(atMs) || atMs > nowMs) continue;
-    const d = decayed(spec.points, spec.decay, atMs, nowMs);
-    const entry = byType.get(event.type) ?? { count: 0, points: 0, lost: 0 };
-    byType.set(event.type, { count: entry.count + 1, points: entry.points + d.points, lost: entry.lost + d.lost });
-    if (d.nextChangeMs !== null) nextChangeMs = nextChangeMs === null ? d.nextChangeMs : Math.min(nextChangeMs, d.nextChangeMs);
+    if (!spec) continue;
+    const atMs = parseInstant(event.at);
+    if (Number.isNaN(atMs) || atMs > nowMs) continue;
+    let points = spec.points;
+    let change: number | null = null;
+    if (spec.decay) {
+      points = decayedPoints(spec.points, spec.decay, atMs, nowMs);
+      change = nextDecayChange(points, spec.decay, atMs, nowMs);
+    }
+    let total: BehaviourTotal | undefined;
+    for (const entry of totals) if (entry.type === event.type) total = entry;
+    if (total === undefined) totals.push((total = { type: event.type, count: 0, points: 0, lost: 0 }));
+    total.count++;
+    total.points += points;
+    total.lost += spec.points - points;
+    if (change !== null && (nextChangeMs === null || change < nextChangeMs)) nextChangeMs = change;
   }
-  const lines = [...byType].map(([type, total]): ScoreLine => {
-    const spec = scoring.behaviours[type]!;
+  const lines: ScoreLine[] = new Array<ScoreLine>(totals.length);
+  for (let i = 0; i < totals.length; i++) {
+    const total = totals[i]!;
+    const spec = scoring.behaviours[total.type]!;
     const capped = spec.cap !== null && total.points > spec.cap;
-    const points = capped ? spec.cap! : total.points;
-    const parts = [`${total.count} × ${spec.points}`];
-    if (total.lost !== 0) parts.push(`−${total.lost} decay`);
-    if (capped) parts.push(`capped at ${spec.cap}`);
-    return { part: 'behaviour', name: type, points, detail: parts.join(', ') };
-  });
+    let detail = `${total.count} × ${spec.points}`;
+    if (total.lost !== 0) detail += `, −${total.lost} decay`;
+    if (capped) detail += `, capped at ${spec.cap}`;
+    lines[i] = { part: 'behaviour', name: total.type, points: capped ? spec.cap! : total.points, detail };
+  }
   return { lines, nextChangeMs };
 }
 

@@ -43,8 +43,17 @@ function show(value: unknown): string {
 /** `1200000` → `1,200,000` (Intl formatting is too slow for the hot path). */
 export function withThousands(n: number): string {
   if (!Number.isFinite(n) || Math.abs(n) < 1000) return String(n);
-  const [whole, fraction] = String(n).split('.');
-  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction ? `.${fraction}` : ''}`;
+  const text = String(n);
+  if (text.includes('e')) return text; // 1e+21 and beyond: no digits to group
+  const point = text.indexOf('.');
+  const whole = point === -1 ? text : text.slice(0, point);
+  const sign = whole.startsWith('-') ? 1 : 0;
+  let grouped = '';
+  for (let end = whole.length; end > sign; end -= 3) {
+    const start = Math.max(sign, end - 3);
+    grouped = grouped === '' ? whole.slice(start, end) : `${whole.slice(start, end)},${grouped}`;
+  }
+  return `${sign ? '-' : ''}${grouped}${point === -1 ? '' : text.slice(point)}`;
 }
 
 /** Lines describing a condition trace, indented by depth. */

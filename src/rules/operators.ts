@@ -68,8 +68,13 @@ export const LIST_FACT_OPS: ReadonlySet<Op> = new Set(['contains', 'does not con
 type Searchable = { indexOf(item: unknown): number };
 type Predicate = (fact: unknown, value: unknown) => boolean;
 
+/**
+ * The engine's check, `parseFloat(value).toString() !== 'NaN'`, without its string: a number
+ * parses as itself (so only NaN fails), anything else as the engine parses it.
+ */
 function isNumeric(factValue: unknown): boolean {
-  return Number.parseFloat(factValue as string).toString() !== 'NaN';
+  if (typeof factValue === 'number') return !Number.isNaN(factValue);
+  return !Number.isNaN(Number.parseFloat(factValue as string));
 }
 
 /** json-rules-engine 7 default operators, verbatim in behaviour. */

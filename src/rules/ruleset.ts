@@ -54,6 +54,8 @@ export type MqlAction = { do: 'route' } | { do: 'notify'; who: 'owner' | 'owner-
 export type DisqualifyOutcome = { then: 'nurture' } | { then: 'recycle'; after: Duration };
 
 export interface CompiledScoring {
+  /** What activating this version does to open journeys (`re-evaluate`): re-score them all, or not. */
+  reevaluate: 'none' | 'in-flight';
   attributes: { name: string; tiers: CompiledRule<AttributePoints>[] }[];
   sources: CompiledRule<{ channel: string; points: number }>[];
   behaviours: Partial<Record<Behaviour, { points: number; cap: number | null; decay: CompiledDecay | null }>>;

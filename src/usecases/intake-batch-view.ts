@@ -9,6 +9,8 @@ import type { RowError } from './bulk-intake';
 
 /** Failures listed in one answer (the `failed` count has them all). */
 const MAX_FAILURES = 200;
+/** Row errors listed in one answer; `errorCount` has them all, and `…/errors.csv` lists every one. */
+export const MAX_ERRORS_LISTED = 200;
 
 export interface IntakeBatchView {
   id: string;
@@ -22,7 +24,10 @@ export interface IntakeBatchView {
   accepted: number;
   alreadyImported: number;
   rejected: number;
+  /** The first MAX_ERRORS_LISTED row errors, by row. */
   errors: RowError[];
+  /** Every row error (a rejected row may have several); all are in GET …/errors.csv. */
+  errorCount: number;
   progress: { total: number; pending: number; stored: number; created: number; merged: number; failed: number };
   /** True once no accepted row waits for its journey. */
   done: boolean;
@@ -31,7 +36,7 @@ export interface IntakeBatchView {
   failures: { row: number; submissionId: string; code: string; message: string }[];
 }
 
-export type IntakeBatchSummary = Omit<IntakeBatchView, 'errors' | 'failures'>;
+export type IntakeBatchSummary = Omit<IntakeBatchView, 'errors' | 'errorCount' | 'failures'>;
 
 type BatchRecord = NonNullable<Awaited<ReturnType<Db['intakeBatch']['findUnique']>>>;
 
@@ -46,9 +51,11 @@ export async function viewIntakeBatch(db: Db, tenant: string, batchId: string): 
     take: MAX_FAILURES,
     select: { id: true, row: true, outcome: true, lastError: true },
   });
+  const errors = batch.rowErrors as unknown as RowError[];
   return {
     ...summary!,
-    errors: batch.rowErrors as unknown as RowError[],
+    errors: errors.slice(0, MAX_ERRORS_LISTED),
+    errorCount: errors.length,
     failures: failed.map((f) => ({
       row: f.row ?? 0,
       submissionId: f.id,
@@ -56,6 +63,13 @@ export async function viewIntakeBatch(db: Db, tenant: string, batchId: string): 
       message: f.lastError ?? 'The journey refused the lead.',
     })),
   };
+}
+
+/** Every row error of one batch, by row; another tenant's batch is not found. */
+export async function intakeBatchErrors(db: Db, tenant: string, batchId: string): Promise<RowError[]> {
+  const batch = await db.intakeBatch.findUnique({ where: { id: batchId }, select: { tenant: true, rowErrors: true } });
+  if (!batch || batch.tenant !== tenant) throw new LeadflowError('not_found', `No intake batch with id ${batchId}.`);
+  return batch.rowErrors as unknown as RowError[];
 }
 
 /** The tenant's latest batches (newest first), with their progress. */

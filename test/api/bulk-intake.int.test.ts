@@ -108,6 +108,34 @@ describe.each(providers)('bulk intake on %s', (provider) => {
     await settled(system, batch.headers.get('location')!, 120_000);
   }, 180_000);
 
+  it('when a batch has more bad rows than an answer lists, then it lists the first 200 with the count, and the CSV has every one', async () => {
+    const leads = [
+      ...Array.from({ length: 250 }, (_, i) => ({ email: `bad-${i}.bulk.io`, firstName: `Bad${i}` })),
+      { email: 'the-good-one@bulk.io', source: 'events' },
+    ];
+    const sent = await http(`${system.url}/api/leads/batch`, { body: { leads, source: 'events' } });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ received: 251, accepted: 1, rejected: 250, errorCount: 250 });
+    expect(sent.body.errors).toHaveLength(200);
+    expect(sent.body.errors.at(-1)).toMatchObject({ row: 199, field: 'email' });
+
+    const csv = await fetch(`${system.url}/api/intake-batches/${sent.body.id}/errors.csv`, {
+      headers: { authorization: `Bearer ${system.revopsToken}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('row,column,field,message');
+    expect(lines).toHaveLength(251);
+    expect(lines[250]).toMatch(/^249,,email,/);
+
+    const elsewhere = await fetch(`${system.url}/api/intake-batches/00000000-0000-4000-8000-000000000000/errors.csv`, {
+      headers: { authorization: `Bearer ${system.revopsToken}` },
+    });
+    expect(elsewhere.status).toBe(404);
+    await settled(system, sent.headers.get('location')!);
+  });
+
   it('when a batch is over the limit, then it is refused with 413 naming the limit, and nothing is captured', async () => {
     const before = await system.database.db.intakeSubmission.count();
     const leads = Array.from({ length: 5_001 }, (_, i) => ({ email: `over-${i}@bulk.io`, source: 'ads' }));

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_BATCH_ROWS } from '../../usecases/bulk-intake';
-import type { IntakeBatchSummary, IntakeBatchView } from '../../usecases/intake-batch-view';
+import { MAX_ERRORS_LISTED, type IntakeBatchSummary, type IntakeBatchView } from '../../usecases/intake-batch-view';
 import {
   AttendeeImportQuerySchema,
   BATCH_BODY_LIMIT,
@@ -59,7 +59,12 @@ const IntakeBatchSummarySchema = z.object({
 });
 
 const IntakeBatchViewSchema = IntakeBatchSummarySchema.extend({
-  errors: z.array(RowErrorSchema).meta({ description: 'Every rejected row, by row and field.' }),
+  errors: z
+    .array(RowErrorSchema)
+    .meta({ description: `The rejected rows' problems by row and field: the first ${MAX_ERRORS_LISTED}.` }),
+  errorCount: z
+    .int()
+    .meta({ description: 'Every problem of the rejected rows; all are listed by `GET …/errors.csv`.' }),
   failures: z
     .array(z.object({ row: z.int(), submissionId: z.string(), code: z.string(), message: z.string() }))
     .meta({ description: 'Rows their journeys refused (the first 200).' }),
@@ -155,6 +160,21 @@ export const intakeBatchPaths = {
           content: json(z.object({ batches: z.array(IntakeBatchSummarySchema) })),
         },
         ...errors(['503', 'The database is unreachable.']),
+      },
+    },
+  },
+  '/api/intake-batches/{batchId}/errors.csv': {
+    get: {
+      operationId: 'getIntakeBatchErrorsCsv',
+      tags: ['leads'],
+      summary: "Every problem of a bulk intake's rejected rows, as CSV (row, column, field, message)",
+      parameters: [batchIdParam],
+      responses: {
+        '200': {
+          description: "The rows' problems, one a line, by row; a header line only when every row was taken.",
+          content: { 'text/csv': { schema: { type: 'string' } } },
+        },
+        ...errors(['404', 'No such batch in your tenant.'], ['503', 'The database is unreachable.']),
       },
     },
   },

@@ -12,8 +12,9 @@ import { text } from '../../domain/fields';
 import { LEAD_SOURCES } from '../../domain/lead';
 import { ATTENDEE_FIELDS, attendeeRows, type AttendeeField } from '../../usecases/attendee-csv';
 import { assertWithinBatchLimit, captureBatch, type BatchRow } from '../../usecases/bulk-intake';
-import { listIntakeBatches, viewIntakeBatch } from '../../usecases/intake-batch-view';
+import { intakeBatchErrors, listIntakeBatches, viewIntakeBatch } from '../../usecases/intake-batch-view';
 import type { IntakeDispatcher } from '../../usecases/intake-dispatcher';
+import { sendCsv, toCsv } from '../csv';
 import { fieldErrors } from '../errors';
 import { parseInput } from '../input';
 import { LeadInputSchema } from '../schemas';
@@ -171,6 +172,20 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
   router.get('/api/intake-batches', async (req, res) => {
     const query = parseInput(IntakeBatchListQuerySchema, 'query', req.query, 'The query');
     res.json({ batches: await listIntakeBatches(deps.db, requireActor(req).tenant, query.limit) });
+  });
+
+  router.get('/api/intake-batches/:batchId/errors.csv', async (req, res) => {
+    const id = IntakeBatchIdSchema.safeParse(req.params.batchId);
+    if (!id.success) throw new LeadflowError('not_found', `No intake batch with id ${req.params.batchId}.`);
+    const errors = await intakeBatchErrors(deps.db, requireActor(req).tenant, id.data);
+    sendCsv(
+      res,
+      `intake-batch-${id.data}-errors.csv`,
+      toCsv(
+        ['row', 'column', 'field', 'message'],
+        errors.map((error) => [String(error.row), error.column ?? '', error.field, error.message]),
+      ),
+    );
   });
 
   router.get('/api/intake-batches/:batchId', async (req, res) => {

@@ -9,6 +9,7 @@ import type { LineOf } from './line-of';
 export function compileScoring(file: ScoringFile, lineOf: LineOf): CompiledScoring {
   const defaultDecay = file.decay ? compileDecay(file.decay) : null;
   return {
+    reevaluate: file['re-evaluate'] ?? 'none',
     attributes: file.attributes.map((attribute, a) => ({
       name: attribute.name,
       tiers: attribute.tiers.map((tier, t) => ({

@@ -60,8 +60,19 @@ const scoringTestSchema = z.strictObject({
   }),
 });
 
+/** What an activation of this version does to leads already on their journey. */
+export const REEVALUATE_MODES = ['none', 'in-flight'] as const;
+export type ReevaluateMode = (typeof REEVALUATE_MODES)[number];
+
 export const scoringFileSchema = z.strictObject({
   pin: pinSchema,
+  're-evaluate': z
+    .enum(REEVALUATE_MODES)
+    .optional()
+    .meta({
+      description:
+        'when this version is activated: in-flight re-scores every open journey under it within minutes (paced), so a lead that now reaches the threshold becomes an MQL and is routed; none (the default) leaves each lead until its next event or decay step',
+    }),
   attributes: z.array(attributeSchema).meta({ description: 'points for who the lead is: company size, industry, seniority, country' }),
   sources: z.partialRecord(z.enum(SOURCE_CHANNELS), z.number().int()).meta({ description: 'points by source channel' }),
   behaviours: z.partialRecord(z.enum(BEHAVIOURS), behaviourSchema).meta({ description: 'points for what the lead does' }),

@@ -19,6 +19,7 @@ const Analytics = lazy(() => import('./views/Analytics').then((m) => m.Analytics
 const Renewals = lazy(() => import('./views/Renewals').then((m) => m.Renewals));
 const People = lazy(() => import('./views/People').then((m) => m.People));
 const ImportAttendees = lazy(() => import('./views/ImportAttendees').then((m) => m.ImportAttendees));
+const Rules = lazy(() => import('./views/Rules').then((m) => m.Rules));
 
 const NAV: { href: string; key: string }[] = [
   { href: '/', key: 'nav.work' },
@@ -34,6 +35,12 @@ const PEOPLE_NAV = { href: '/people', key: 'nav.people' };
 /** Who imports an event's attendee list (the API's ATTENDEE_IMPORTERS). */
 const IMPORTS_NAV = { href: '/imports', key: 'nav.imports' };
 const IMPORTERS = ['revops', 'manager', 'director', 'vp'];
+/**
+ * The rules page: revops activate and backtest there; sales leaders read the versions, activations
+ * and diffs (the API lets every token read those), so it is in their menu too, without the actions.
+ */
+const RULES_NAV = { href: '/rules', key: 'nav.rules' };
+const RULES_READERS = ['revops', 'manager', 'director', 'vp'];
 
 function Header({ person }: { person: Me }) {
   const { path } = useLocation();
@@ -47,6 +54,7 @@ function Header({ person }: { person: Me }) {
           {[
             ...NAV,
             ...(person.kind === 'person' && IMPORTERS.includes(person.role) ? [IMPORTS_NAV] : []),
+            ...(person.kind === 'person' && RULES_READERS.includes(person.role) ? [RULES_NAV] : []),
             ...(person.role === 'revops' && person.kind === 'person' ? [PEOPLE_NAV] : []),
           ].map((item) => {
             const current =
@@ -143,6 +151,7 @@ export function App() {
           <Route path="/analytics" component={Analytics} />
           <Route path="/people" component={People} />
           <Route path="/imports" component={ImportAttendees} />
+          <Route path="/rules" component={Rules} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>

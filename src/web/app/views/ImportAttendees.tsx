@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../lib/api';
+import { ApiError, api } from '../lib/api';
 import { formatNumber, t } from '../lib/i18n';
 import { useSubmit } from '../lib/use-submit';
 import { Page, Problem, TextField } from '../components/common';
@@ -18,6 +18,7 @@ interface IntakeBatch {
   alreadyImported: number;
   rejected: number;
   errors: RowError[];
+  errorCount: number;
   progress: { total: number; pending: number; stored: number; failed: number };
   done: boolean;
   waiting: { reason: string; rows: number } | null;
@@ -51,6 +52,34 @@ function useBatchProgress(first: IntakeBatch | null): IntakeBatch | null {
     };
   }, [first]);
   return batch;
+}
+
+/** The answer lists the first problems; the CSV has every one. It needs the bearer token, so it is fetched, then saved. */
+function AllErrors({ batch }: { batch: IntakeBatch }) {
+  const [error, setError] = useState<ApiError | null>(null);
+  async function download() {
+    try {
+      const csv = await api<string>(`/api/intake-batches/${batch.id}/errors.csv`, { headers: { accept: 'text/csv' } });
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `intake-batch-${batch.id}-errors.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setError(null);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught : new ApiError(0, 'client', String(caught), []));
+    }
+  }
+  return (
+    <div>
+      {t('imports.moreErrors', { shown: formatNumber(batch.errors.length), count: formatNumber(batch.errorCount) })}{' '}
+      <button type="button" class="subtle" onClick={() => void download()}>
+        {t('imports.errorsCsv')}
+      </button>
+      {error && <Problem error={error} />}
+    </div>
+  );
 }
 
 /** Uploading an event's attendee list: the rows that were left out, then the journeys' progress. */
@@ -128,6 +157,7 @@ function BatchReport({ batch }: { batch: IntakeBatch }) {
           </tbody>
         </table>
       )}
+      {batch.errorCount > batch.errors.length && <AllErrors batch={batch} />}
       <label>
         {t('imports.progress')}
         <progress max={Math.max(total, 1)} value={total === 0 ? 1 : stored + failed} />

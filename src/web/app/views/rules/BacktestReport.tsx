@@ -1,0 +1,278 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../lib/api';
+import { formatDate, formatDateTime, formatNumber, label, t } from '../../lib/i18n';
+import { Chart, colour } from '../../components/Chart';
+import { Problem } from '../../components/common';
+import { short, type BacktestReport } from './types';
+
+const PAGE = 20;
+
+/** The report's `until` is the start of the day after the range (exclusive): the range's last day. */
+const lastDay = (until: string): string => new Date(Date.parse(until) - 1).toISOString().slice(0, 10);
+
+/** What a finished backtest found: changed decisions by kind, MQLs by week, routing, approval tiers, and each change. */
+export function BacktestReportView({ id, report }: { id: string; report: BacktestReport }) {
+  return (
+    <section aria-labelledby="backtest-report" class="card">
+      <div class="page-head">
+        <h3 id="backtest-report">
+          {t('rules.report.title', { candidate: short(report.candidateVersion), active: short(report.activeVersion) })}
+        </h3>
+        <div class="actions">
+          <DownloadHtml id={id} />
+        </div>
+      </div>
+      <p class="hint">
+        {t('rules.report.range', {
+          since: report.since ? formatDate(report.since) : t('rules.report.start'),
+          until: report.until ? formatDate(lastDay(report.until)) : t('rules.report.now'),
+        })}
+      </p>
+      <ChangedByKind report={report} />
+      {report.scoring && <Scoring scoring={report.scoring} />}
+      {report.routing && <Routing routing={report.routing} />}
+      {report.approvals && <Approvals approvals={report.approvals} />}
+    </section>
+  );
+}
+
+/** The HTML report needs the bearer token, so a plain link cannot fetch it: it is fetched, then saved as a file. */
+function DownloadHtml({ id }: { id: string }) {
+  const [error, setError] = useState<ApiError | null>(null);
+  async function download() {
+    try {
+      const html = await api<string>(`/api/rules/backtests/${id}/report.html`, { headers: { accept: 'text/html' } });
+      const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `backtest-${id}.html`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setError(null);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught : new ApiError(0, 'client', String(caught), []));
+    }
+  }
+  return (
+    <>
+      <button type="button" class="subtle" onClick={() => void download()}>
+        {t('rules.report.html')}
+      </button>
+      <Problem error={error} />
+    </>
+  );
+}
+
+function ChangedByKind({ report }: { report: BacktestReport }) {
+  const rows: [string, number, number][] = [];
+  if (report.scoring) rows.push(['scoring', report.scoring.decisions, report.scoring.changedDecisions]);
+  if (report.routing) rows.push(['routing', report.routing.decisions, report.routing.changedDecisions]);
+  if (report.approvals) rows.push(['approvals', report.approvals.quotes, report.approvals.changedQuotes]);
+  return (
+    <table class="list">
+      <caption>{t('rules.report.changedByKind')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('rules.report.kind')}</th>
+          <th scope="col" class="num">
+            {t('rules.report.replayed')}
+          </th>
+          <th scope="col" class="num">
+            {t('rules.report.changed')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([kind, replayed, changed]) => (
+          <tr key={kind}>
+            <th scope="row">{t(`rules.backtest.kind.${kind}`)}</th>
+            <td class="num">{formatNumber(replayed)}</td>
+            <td class="num">{formatNumber(changed)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A before/after table: one row per `name`. */
+function BeforeAfterTable({
+  caption,
+  name,
+  rows,
+}: {
+  caption: string;
+  name: string;
+  rows: { key: string; before: number; after: number }[];
+}) {
+  if (rows.length === 0) return <p class="empty">{t('rules.report.noChanges', { what: caption })}</p>;
+  return (
+    <table class="list">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{name}</th>
+          <th scope="col" class="num">
+            {t('rules.report.before')}
+          </th>
+          <th scope="col" class="num">
+            {t('rules.report.after')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            <th scope="row">{row.key}</th>
+            <td class="num">{formatNumber(row.before)}</td>
+            <td class="num">{formatNumber(row.after)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Scoring({ scoring }: { scoring: NonNullable<BacktestReport['scoring']> }) {
+  const weeks = scoring.mqlsByWeek.map((w) => formatDate(w.week));
+  return (
+    <section aria-labelledby="report-scoring">
+      <h4 id="report-scoring">{t('rules.backtest.kind.scoring')}</h4>
+      <p>
+        {t('rules.report.mqls', {
+          before: formatNumber(scoring.mqls.before),
+          after: formatNumber(scoring.mqls.after),
+          leads: formatNumber(scoring.leads),
+        })}
+      </p>
+      {weeks.length > 0 && (
+        <Chart
+          id="backtest-mqls-by-week"
+          title={t('rules.report.mqlsByWeek')}
+          type="bar"
+          categories={weeks}
+          series={[
+            { label: t('rules.report.before'), values: scoring.mqlsByWeek.map((w) => w.before), colour: colour(5) },
+            { label: t('rules.report.after'), values: scoring.mqlsByWeek.map((w) => w.after), colour: colour(0) },
+          ]}
+        />
+      )}
+      <BeforeAfterTable
+        caption={t('rules.report.mqlsBySource')}
+        name={t('rules.report.source')}
+        rows={scoring.mqlsBySource.map((s) => ({ key: label('sources', s.source), before: s.before, after: s.after }))}
+      />
+      <Paged caption={t('rules.report.changedLeads')} items={scoring.changed} head={[t('rules.report.lead'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
+        {(change) => (
+          <tr key={change.leadId}>
+            <th scope="row">
+              <a href={`/leads/${change.leadId}`}>{change.label}</a>
+            </th>
+            <td>{change.before}</td>
+            <td>{change.after}</td>
+            <td>{change.flipped}</td>
+          </tr>
+        )}
+      </Paged>
+    </section>
+  );
+}
+
+function Routing({ routing }: { routing: NonNullable<BacktestReport['routing']> }) {
+  return (
+    <section aria-labelledby="report-routing">
+      <h4 id="report-routing">{t('rules.backtest.kind.routing')}</h4>
+      <BeforeAfterTable
+        caption={t('rules.report.byPool')}
+        name={t('rules.report.pool')}
+        rows={routing.byPool.map((p) => ({ key: p.target, before: p.before, after: p.after }))}
+      />
+      <BeforeAfterTable
+        caption={t('rules.report.byRep')}
+        name={t('rules.report.rep')}
+        rows={routing.byRep.map((r) => ({ key: r.rep, before: r.before, after: r.after }))}
+      />
+      <Paged caption={t('rules.report.changedRouting')} items={routing.changed} head={[t('rules.report.lead'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
+        {(change) => (
+          <tr key={`${change.leadId}:${change.at}`}>
+            <th scope="row">
+              <a href={`/leads/${change.leadId}`}>{change.label}</a> <span class="hint">{formatDateTime(change.at)}</span>
+            </th>
+            <td>{change.before}</td>
+            <td>{change.after}</td>
+            <td>{change.flipped}</td>
+          </tr>
+        )}
+      </Paged>
+    </section>
+  );
+}
+
+function Approvals({ approvals }: { approvals: NonNullable<BacktestReport['approvals']> }) {
+  return (
+    <section aria-labelledby="report-approvals">
+      <h4 id="report-approvals">{t('rules.backtest.kind.approvals')}</h4>
+      <BeforeAfterTable
+        caption={t('rules.report.byTier')}
+        name={t('rules.report.tier')}
+        rows={approvals.byTier.map((tier) => ({ key: tier.tier, before: tier.before, after: tier.after }))}
+      />
+      <Paged caption={t('rules.report.changedQuotes')} items={approvals.changed} head={[t('rules.report.quote'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
+        {(change) => (
+          <tr key={change.quoteVersionId}>
+            <th scope="row">{change.label}</th>
+            <td>{change.tierBefore ?? change.before}</td>
+            <td>{change.tierAfter ?? change.after}</td>
+            <td>{change.flipped}</td>
+          </tr>
+        )}
+      </Paged>
+    </section>
+  );
+}
+
+/** A table of `items`, PAGE rows at a time, with Previous and Next. */
+function Paged<T>({
+  caption,
+  items,
+  head,
+  children,
+}: {
+  caption: string;
+  items: T[];
+  head: string[];
+  children: (item: T) => ComponentChildren;
+}) {
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(items.length / PAGE));
+  if (items.length === 0) return <p class="empty">{t('rules.report.noChanges', { what: caption })}</p>;
+  return (
+    <>
+      <table class="list">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{items.slice(page * PAGE, (page + 1) * PAGE).map(children)}</tbody>
+      </table>
+      {pages > 1 && (
+        <div class="actions">
+          <button type="button" class="subtle" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            {t('rules.report.previous')}
+          </button>
+          <span>{t('rules.report.page', { page: formatNumber(page + 1), pages: formatNumber(pages) })}</span>
+          <button type="button" class="subtle" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
+            {t('rules.report.next')}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

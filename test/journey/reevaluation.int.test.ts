@@ -1,0 +1,156 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reevaluationWorkflowId, type RulesReevaluationResult } from '../../workflows/messages';
+import { rulesFixture } from '../support/rules-fixture';
+import { http, startTestSystem, type TestSystem } from '../support/system';
+import { eventually } from '../support/tcp-proxy';
+
+/** 75 points on the shipped scoring: a VP at a 1,000+ person software company met at an event. */
+const atSeventyFive = (email: string) => ({
+  email,
+  firstName: 'Ada',
+  company: 'Analytical Engines',
+  title: 'VP Engineering',
+  source: 'events',
+  attributes: { employees: 1200, region: 'north-america', industry: 'software' },
+});
+/** 65 points: the same profile from an ad. */
+const atSixtyFive = (email: string) => ({ ...atSeventyFive(email), source: 'ads' });
+
+function setThreshold(dir: string, threshold: number): void {
+  const file = path.join(dir, 'scoring.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/threshold: \d+/, `threshold: ${threshold}`));
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(
+  mode: 'in-flight' | 'none',
+  env: Record<string, string> = {},
+): Promise<{ system: TestSystem; dir: string }> {
+  const dir = rulesFixture({
+    scoring: (doc) => {
+      doc.set('re-evaluate', mode);
+      // An MQL is routed; its owner's email and cadence are other suites' business, and would
+      // triple the work of a thousand MQLs at once.
+      doc.setIn(['mql', 'then'], doc.createNode([{ do: 'route' }]));
+    },
+  });
+  const system = await startTestSystem('sqlite', { LEADFLOW_RULES_DIR: dir, ...env }, { watchRules: true });
+  cleanups.push(
+    () => system.stop(),
+    () => rmSync(dir, { recursive: true, force: true }),
+  );
+  return { system, dir };
+}
+
+/** Captures every profile (each stored by its journey before the answer), `concurrency` at a time. */
+async function capture(system: TestSystem, profiles: object[], concurrency: number): Promise<string[]> {
+  const ids: string[] = new Array<string>(profiles.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < profiles.length) {
+        const index = next++;
+        const created = await http(`${system.url}/api/leads`, { body: profiles[index] });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        ids[index] = created.body.id as string;
+      }
+    }),
+  );
+  return ids;
+}
+
+async function newVersion(system: TestSystem, from: string): Promise<string> {
+  let version = from;
+  await eventually(async () => (version = (await http(`${system.url}/api/rules`)).body.activeVersion) !== from, 15_000);
+  return version;
+}
+
+describe('re-scoring open leads when a rules version goes live', () => {
+  it('when a version that says re-evaluate: in-flight lowers the threshold, then each of 1,000 open leads at 75 becomes an MQL and is routed once, paced, and the others stay', async () => {
+    const { system, dir } = await start('in-flight', { LEADFLOW_REEVALUATION_RATE: '200' });
+    const db = system.database.db;
+    const tenant = system.config.tenant;
+    const before = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
+    await capture(
+      system,
+      Array.from({ length: 1000 }, (_, i) => atSeventyFive(`ada${i}@engines.io`)),
+      24,
+    );
+    const staying = await capture(
+      system,
+      Array.from({ length: 50 }, (_, i) => atSixtyFive(`charles${i}@engines.io`)),
+      24,
+    );
+    // The thousand: 75 points, below the threshold of 80. (SQLite takes at most 999 ids in a
+    // statement, so they are found by what they are, not by id.)
+    const crossing = { tenant, score: 75 };
+    expect(await db.lead.count({ where: { ...crossing, stage: 'new' } })).toBe(1000);
+
+    setThreshold(dir, 75);
+    const after = await newVersion(system, before);
+    const began = performance.now();
+
+    const run = system.temporal.workflow.getHandle(reevaluationWorkflowId(after));
+    const result = (await run.result()) as RulesReevaluationResult;
+    // Every open lead of the database was asked once: these 1,050 (the tenant is the test's own).
+    expect(result.leads).toBeGreaterThanOrEqual(1050);
+    // Paced: 200 a second, so at least five one-second pauses between the six pages or more.
+    expect(Date.parse(result.finishedAt) - Date.parse(result.startedAt)).toBeGreaterThanOrEqual(5000);
+
+    await eventually(async () => (await db.lead.count({ where: { ...crossing, stage: 'mql' } })) === 1000, 300_000);
+    console.log(`re-scored 1,050 open leads in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    const mqlEvents = await db.stageEvent.findMany({ where: { toStage: 'mql', lead: { tenant } } });
+    expect(mqlEvents).toHaveLength(1000);
+    expect(new Set(mqlEvents.map((event) => event.rulesetVersion))).toEqual(new Set([after]));
+    await eventually(
+      async () => (await db.decision.count({ where: { kind: 'routing', lead: { tenant } } })) === 1000,
+      60_000,
+    );
+    const routed = await db.decision.groupBy({
+      by: ['leadId'],
+      where: { kind: 'routing', lead: { tenant } },
+      _count: { _all: true },
+    });
+    expect(routed).toHaveLength(1000);
+    expect(routed.every((row) => row._count._all === 1)).toBe(true);
+
+    // The leads below the new threshold were re-scored under it too, and stay where they were.
+    expect(await db.lead.count({ where: { tenant, stage: 'new', score: 65 } })).toBe(50);
+    const rescored = await db.decision.findMany({
+      where: { leadId: staying[0], kind: 'scoring' },
+      orderBy: { decidedAt: 'asc' },
+    });
+    expect(rescored.map((decision) => decision.rulesetVersion)).toEqual([before, after]);
+
+    const audit = await db.auditEvent.findMany({ where: { action: 'rules.reevaluated', subjectId: after } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).toMatchObject({ previous: before, leads: result.leads });
+  }, 900_000);
+
+  it('when a version that says re-evaluate: none lowers the threshold, then open leads wait for their next event', async () => {
+    const { system, dir } = await start('none');
+    const before = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
+    const [waiting, acting] = await capture(
+      system,
+      [atSeventyFive('grace@cobol.io'), atSeventyFive('jean@eniac.io')],
+      2,
+    );
+
+    setThreshold(dir, 75);
+    const after = await newVersion(system, before);
+    const visit = await http(`${system.url}/api/leads/${acting}/events`, { body: { type: 'page-visit' } });
+    expect(visit.body).toMatchObject({ stage: 'mql', score: 76 });
+
+    expect((await http(`${system.url}/api/leads/${waiting}`)).body).toMatchObject({ stage: 'new', score: 75 });
+    await expect(system.temporal.workflow.getHandle(reevaluationWorkflowId(after)).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+  });
+});

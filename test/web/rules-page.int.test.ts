@@ -1,0 +1,263 @@
+/**
+ * The rules page of the workspace in a real headless Chromium against the real system (API,
+ * Temporal, SQLite, a watched rules folder): revops sees the live version and its activation,
+ * the semantic diff between two versions, is refused activating a stored version whose own rule
+ * tests fail today (with the failing test named), rolls back to the older version with a reason,
+ * and backtests the newer one on stored leads; a manager reads the same page without the actions.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, startTestSystem, type TestSystem } from '../support/system';
+import { chromiumAvailable, cspViolations, launchChromium, signInAt } from './browser';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHIPPED_RULES = path.resolve('rules');
+const DAY = 86_400_000;
+const CAPTURED = Date.parse('2025-03-03T09:00:00Z');
+/** A version stored by an older server whose own scoring tests fail under today's leadflow. */
+const FAILING = 'feedfacefeedface';
+
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] = await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const short = (hash: string) => hash.slice(0, 10);
+
+describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let rulesDir: string;
+  let original: string;
+  let lowered: string;
+
+  const activeVersion = async () =>
+    ((await http(`${system.url}/api/rules`)).body as { activeVersion: string }).activeVersion;
+
+  /** Stores a lead scoring 70 at capture (1,200 employees, software, VP, US, ads), then its behaviours on day 2. */
+  async function storeLead(name: string, kind: string, count: number): Promise<void> {
+    const id = `lead_${name}`;
+    await system.database.db.lead.create({
+      data: {
+        id,
+        tenant: system.config.tenant,
+        email: `${name}@acme.example`,
+        company: 'Acme',
+        title: 'VP Marketing',
+        country: 'US',
+        source: 'ads',
+        sourceDetails: {},
+        attributes: { employees: 1200, industry: 'software' },
+        journeyId: `journey-${id}`,
+        createdAt: new Date(CAPTURED),
+      },
+    });
+    await system.database.db.interaction.createMany({
+      data: Array.from({ length: count }, (_, n) => ({
+        id: `${id}:event:${n}`,
+        leadId: id,
+        kind,
+        occurredAt: new Date(CAPTURED + 2 * DAY + n * 60_000),
+        payload: {},
+        idempotencyKey: `${id}:event:${n}`,
+      })),
+    });
+  }
+
+  beforeAll(async () => {
+    rulesDir = await mkdtemp(path.join(tmpdir(), 'leadflow-rules-page-'));
+    await cp(SHIPPED_RULES, rulesDir, { recursive: true });
+    system = await startTestSystem('sqlite', { LEADFLOW_RULES_DIR: rulesDir }, { watchRules: true, worker: false });
+    browser = await launchChromium();
+    // ann 75, ben 76 and cai 79 become MQLs at 75; dee (74) stays below; eve (80) is an MQL under both.
+    await storeLead('ann', 'page-visit', 5);
+    await storeLead('ben', 'email-click', 2);
+    await storeLead('cai', 'email-click', 3);
+    await storeLead('dee', 'page-visit', 4);
+    await storeLead('eve', 'form-fill', 1);
+
+    // A second version: the folder's MQL threshold lowered from 80 to 75 (hot reload activates it).
+    original = await activeVersion();
+    const scoring = path.join(rulesDir, 'scoring.yaml');
+    await writeFile(scoring, (await readFile(scoring, 'utf8')).replace('  threshold: 80', '  threshold: 75'));
+    const deadline = Date.now() + 15_000;
+    while ((await activeVersion()) === original && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    lowered = await activeVersion();
+    if (lowered === original) throw new Error('test setup: the lowered threshold was not hot-reloaded');
+
+    // An old version whose own scoring tests fail (threshold 90), live long ago by hand.
+    const texts = (
+      (await http(`${system.url}/api/rules/versions/${original}`)).body as { files: Record<string, string> }
+    ).files;
+    const long = new Date('2024-06-03T09:00:00Z');
+    await system.database.db.ruleVersion.create({
+      data: {
+        hash: FAILING,
+        files: { ...texts, 'scoring.yaml': texts['scoring.yaml']!.replace('  threshold: 80', '  threshold: 90') },
+        createdAt: long,
+        activatedAt: long,
+      },
+    });
+    await system.database.db.ruleActivation.create({
+      data: {
+        hash: FAILING,
+        previous: null,
+        activatedAt: long,
+        actor: 'cli:ops',
+        reason: 'first rules on the old server',
+      },
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+    await rm(rulesDir, { recursive: true, force: true });
+  });
+
+  const card = (page: Page, hash: string, live = false) =>
+    page.getByRole('listitem', { name: `Version ${short(hash)}${live ? ' Live' : ''}`, exact: true });
+
+  it('when revops uses the rules page, then versions, diff, a refused and an accepted activation and a backtest report show', async () => {
+    const page = await signInAt(browser, system.url, system.revopsToken, '/');
+    const refused = cspViolations(page);
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Rules');
+
+    // The live version, and the hot reload that made it live.
+    const liveCard = card(page, lowered, true);
+    await liveCard.waitFor();
+    const liveRow = await liveCard.getByRole('table').locator('tbody tr').first().locator('td').allTextContents();
+    expect(liveRow.slice(1)).toEqual([
+      'Rules folder (hot reload)',
+      '—',
+      `${short(original)} → ${short(lowered)}`,
+      'scoring.yaml: MQL threshold 80 → 75',
+    ]);
+    expect(await card(page, original).count()).toBe(1);
+
+    // The diff: by default the version before the live one against the live one; then the other way round.
+    const diff = page.getByRole('list', { name: `What changed from ${short(original)} to ${short(lowered)}` });
+    await expect
+      .poll(() => diff.getByRole('listitem').allTextContents())
+      .toEqual(['scoring.yaml: MQL threshold 80 → 75']);
+    await page.getByLabel('From version').selectOption(lowered);
+    await page.getByLabel('To version').selectOption(original);
+    const back = page.getByRole('list', { name: `What changed from ${short(lowered)} to ${short(original)}` });
+    await expect
+      .poll(() => back.getByRole('listitem').allTextContents())
+      .toEqual(['scoring.yaml: MQL threshold 75 → 80']);
+
+    // A stored version whose own tests fail today is refused, with the failing test named, and nothing changes.
+    await card(page, FAILING).getByRole('button', { name: 'Activate' }).click();
+    const dialog = page.getByRole('dialog', { name: `Make version ${short(FAILING)} live?` });
+    await dialog.getByLabel('Why (for the audit trail)').fill('back to the old server');
+    await dialog.getByRole('button', { name: 'Make it live' }).click();
+    const refusal = dialog.getByRole('alert');
+    await expect.poll(() => refusal.textContent()).toContain(`Rules version ${FAILING} cannot be activated`);
+    expect(await refusal.textContent()).toMatch(new RegExp(`${FAILING}/scoring\\.yaml:\\d+:\\d+: .*test`));
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Not now' }).click();
+    // The focus is back on the button that opened the dialog.
+    await expect
+      .poll(() => page.evaluate('document.activeElement.getAttribute("aria-describedby")'))
+      .toBe(`version-${FAILING}`);
+    expect(await activeVersion()).toBe(lowered);
+
+    // Rolling back to the original with a reason: it is live, and its activation says who and why.
+    await card(page, original).getByRole('button', { name: 'Activate' }).click();
+    const rollback = page.getByRole('dialog', { name: `Make version ${short(original)} live?` });
+    expect(await rollback.textContent()).toContain(`from ${short(lowered)} to ${short(original)}`);
+    // Only spaces pass the browser's "required" but not the API: its message stands beside the field.
+    await rollback.getByLabel('Why (for the audit trail)').fill('   ');
+    await rollback.getByRole('button', { name: 'Make it live' }).click();
+    await expect
+      .poll(() => rollback.locator('.field-error').textContent())
+      .toBe('say why (it goes into the audit trail)');
+    expect(await activeVersion()).toBe(lowered);
+    await rollback.getByLabel('Why (for the audit trail)').fill('MQL volume doubled overnight');
+    await rollback.getByRole('button', { name: 'Make it live' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe(`Version ${short(original)} is live.`);
+    const rolledBack = card(page, original, true);
+    await rolledBack.waitFor();
+    expect(await rolledBack.getByRole('table').locator('tbody tr').first().locator('td').allTextContents()).toEqual([
+      expect.any(String),
+      'revops@leadflow.test',
+      'MQL volume doubled overnight',
+      `${short(lowered)} → ${short(original)}`,
+      'scoring.yaml: MQL threshold 75 → 80',
+    ]);
+    expect(await activeVersion()).toBe(original);
+
+    // A backtest of the lowered threshold against the live rules, on March 2025's leads.
+    await page.getByLabel('Version to test').selectOption(lowered);
+    await page.getByLabel('From (optional)').fill('2025-03-01');
+    await page.getByLabel('To (optional)').fill('2025-03-09');
+    await page.getByRole('button', { name: 'Start the backtest' }).click();
+    await expect.poll(() => page.getByText(/^Done: \d+ replayed/).count(), { timeout: 60_000 }).toBe(1);
+    await page.getByRole('heading', { name: `Backtest of ${short(lowered)} against ${short(original)}` }).waitFor();
+    expect(
+      await page.getByText('MQLs: 1 under the live rules, 4 under the tested version (5 leads replayed).').count(),
+    ).toBe(1);
+    const changed = page.getByRole('table', { name: 'Leads whose scoring decision changes' });
+    expect((await changed.getByRole('link').allTextContents()).sort()).toEqual([
+      'ann@acme.example',
+      'ben@acme.example',
+      'cai@acme.example',
+    ]);
+    expect(await changed.getByRole('link', { name: 'ann@acme.example' }).getAttribute('href')).toBe('/leads/lead_ann');
+    expect(await changed.getByRole('row', { name: /ann@acme\.example/ }).textContent()).toContain(
+      'MQL threshold 80 → 75 at score 75 on 2025-03-05',
+    );
+    await expect.poll(() => page.locator('#backtest-mqls-by-week canvas').getAttribute('data-ready')).toBe('true');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the HTML report' }).click(),
+    ]);
+    expect(await readFile(await download.path(), 'utf8')).toContain('cai@acme.example');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // A broken edit of the folder is refused: the page says so, and the live version stays.
+    const scoring = path.join(rulesDir, 'scoring.yaml');
+    await writeFile(scoring, (await readFile(scoring, 'utf8')).replace('  threshold: 80', '  threshold: lots'));
+    await expect
+      .poll(async () => ((await http(`${system.url}/api/rules`)).body as { state: string }).state, { timeout: 15_000 })
+      .toBe('degraded');
+    await page.reload(); // the page's own address opens it again
+    const notice = page.locator('.notice');
+    await expect.poll(() => notice.textContent()).toContain('The latest change of the rules folder');
+    expect(await notice.getByRole('listitem').first().textContent()).toMatch(/scoring\.yaml:\d+:\d+: mql\.threshold/);
+    await card(page, original, true).waitFor();
+    // The address kept the backtest: its report is back after the reload.
+    expect(new URL(page.url()).searchParams.get('backtest')).toMatch(/^bt_/);
+    await page.getByRole('heading', { name: `Backtest of ${short(lowered)} against ${short(original)}` }).waitFor();
+
+    // Once in Chinese.
+    await page.locator('#language').selectOption('zh-CN');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('规则');
+    expect(await page.getByRole('heading', { name: '版本', exact: true }).count()).toBe(1);
+    expect(refused).toEqual([]);
+  }, 180_000);
+
+  it('when a manager opens the rules page, then the versions and the diff show without activating or backtesting', async () => {
+    const token = await system.personToken('mia.manager@example.com', 'manager');
+    const page = await signInAt(browser, system.url, token, '/');
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    await card(page, original, true).waitFor();
+    await page.getByRole('heading', { name: 'Differences' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Activate' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Backtest' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Shadow report' }).count()).toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+  }, 60_000);
+});
