@@ -227,6 +227,14 @@ describe.each(providers)('leadflow demo on %s', (provider) => {
       const answer = await http(`${system.url}${path}`);
       expect(answer.status, `${path}: ${JSON.stringify(answer.body).slice(0, 300)}`).toBe(200);
     }
+    // A new quote names no template, so it takes "standard": the demo brings one, to quote at once.
+    const template = await http(`${system.url}/api/quote-templates/standard`);
+    expect(template.status).toBe(200);
+    expect(template.body).toMatchObject({
+      name: 'standard',
+      currency: 'USD',
+      seller: { name: 'Demo Seller Inc. (demo)' },
+    });
   });
 
   it("when demo --remove runs, then every demo record is gone and the tenant's own records remain", async () => {
@@ -256,6 +264,7 @@ describe.each(providers)('leadflow demo on %s', (provider) => {
       await db.quota.count({ where: demo }),
       await db.product.count({ where: demo }),
       await db.priceBookEntry.count({ where: demo }),
+      await db.quoteTemplate.count({ where: demo }),
     ];
     expect(
       left.every((n) => n === 0),
@@ -268,6 +277,25 @@ describe.each(providers)('leadflow demo on %s', (provider) => {
     expect(await db.marketingSpend.findUnique({ where: { id: 'sp_own' } })).not.toBeNull();
     const volume = (await report('volume')).current;
     expect(volume.stages.lead.ids).toEqual(['ld_own']);
+  });
+
+  it('when the tenant has a standard quote template of its own, then demo keeps it and writes none, and --remove leaves it', async () => {
+    const { db } = system.database;
+    const tenant = system.config.tenant;
+    const own = {
+      seller: { name: 'Own Seller', address: null, taxId: null },
+      paymentTerms: 'net-45',
+      validForDays: null,
+      currency: 'EUR',
+      priceBook: 'standard',
+      notes: null,
+    };
+    await db.quoteTemplate.create({ data: { id: 'qt_own', tenant, name: 'standard', content: own } });
+    expect(await leadflow('demo', '--seed', '7', '--until', UNTIL)).toMatchObject({ code: 0 });
+    expect(await db.quoteTemplate.findMany({ where: { tenant }, select: { id: true } })).toEqual([{ id: 'qt_own' }]);
+    expect((await http(`${system.url}/api/quote-templates/standard`)).body.seller.name).toBe('Own Seller');
+    expect(await leadflow('demo', '--remove')).toMatchObject({ code: 0 });
+    expect(await db.quoteTemplate.findUnique({ where: { id: 'qt_own' } })).not.toBeNull();
   });
 
   it('when demo gets a bad option, then it refuses with a usage message and writes nothing', async () => {

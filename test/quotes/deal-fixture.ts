@@ -6,18 +6,19 @@
 import { expect } from 'vitest';
 import { bearer, http, type TestSystem } from '../support/system';
 
-/** An SQL converted into a deal; returns the deal id and its owner (the lead's routed rep). */
+/** An SQL converted into a deal; returns the deal id and its owner (the lead's routed rep). The company names the account. */
 export async function openDeal(
   system: TestSystem,
   revops: string,
   email: string,
+  company = 'Compilers Inc',
 ): Promise<{ dealId: string; ownerEmail: string }> {
   const post = (path: string, body: unknown, token?: string) =>
     http(`${system.url}${path}`, { body, headers: token ? bearer(token) : {} });
   const lead = await post('/api/leads', {
     email,
     firstName: 'Grace',
-    company: 'Compilers Inc',
+    company,
     title: 'VP Engineering',
     source: 'ads',
     attributes: { employees: 1200, region: 'north-america', industry: 'software' },

@@ -118,6 +118,12 @@ export async function writeDemoData(db: Db, options: DemoOptions): Promise<{ cou
       await write(rows.quotas, (data) => tx.quota.createMany({ data }));
       await write(rows.products, (data) => tx.product.createMany({ data }));
       await write(rows.prices, (data) => tx.priceBookEntry.createMany({ data }));
+      // The tenant's own template of the same name stays, and the demo's is not written.
+      const taken = await tx.quoteTemplate.findMany({
+        where: { tenant: options.tenant, name: { in: rows.templates.map((t) => t.name) } },
+        select: { name: true },
+      });
+      rows.templates = rows.templates.filter((t) => !taken.some((own) => own.name === t.name));
       await write(rows.templates, (data) => tx.quoteTemplate.createMany({ data }));
       await write(rows.leads, (data) => tx.lead.createMany({ data }));
       await write(rows.stages, (data) => tx.stageEvent.createMany({ data }));

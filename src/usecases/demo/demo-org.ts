@@ -146,8 +146,25 @@ export function addDemoQuotas(rows: DemoRows, tenant: string, clock: DemoClock, 
   }
 }
 
-/** The products and their standard price book entries in USD and EUR. */
+/**
+ * The products and their standard price book entries in USD and EUR, and the `standard` quote
+ * template a new quote uses when it names none (so a rep can quote a demo deal at once).
+ */
 export function addDemoCatalogue(rows: DemoRows, tenant: string, clock: DemoClock): void {
+  rows.templates.push({
+    id: `${DEMO_PREFIX}qt_standard`,
+    tenant,
+    name: 'standard',
+    content: {
+      seller: { name: 'Demo Seller Inc. (demo)', address: null, taxId: null },
+      paymentTerms: 'net-30',
+      validForDays: null,
+      currency: 'USD',
+      priceBook: 'standard',
+      notes: 'Written by leadflow demo; leadflow demo --remove takes it out.',
+    },
+    createdAt: clock.at(-60, 9),
+  });
   for (const product of DEMO_PRODUCTS) {
     const id = `${DEMO_PREFIX}prd_${slug(product.sku)}`;
     rows.products.push({

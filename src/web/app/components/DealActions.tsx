@@ -27,7 +27,7 @@ export function LogActivity({ dealId, done }: { dealId: string; done: () => void
     <form class="grid-form" id="log-activity" aria-label={t('actions.logActivity')} onSubmit={onSubmit}>
       <label>
         {t('actions.kind')}
-        <select name="kind" defaultValue="call">
+        <select name="kind">
           {ACTIVITY_KINDS.map((k) => (
             <option key={k} value={k}>
               {label('activityKinds', k)}
@@ -88,7 +88,7 @@ export function ScheduleMeeting({
     <form class="grid-form" id="schedule-meeting" aria-label={t('actions.schedule')} onSubmit={onSubmit}>
       <label>
         {t('actions.kind')}
-        <select name="kind" defaultValue="meeting">
+        <select name="kind">
           {MEETING_KINDS.map((k) => (
             <option key={k} value={k}>
               {label('meetingKinds', k)}
@@ -151,11 +151,10 @@ export function NewQuote({ dealId, company, done }: { dealId: string; company: s
               region: formText(form, 'region').trim(),
               ...(formText(form, 'contactName').trim() ? { contactName: formText(form, 'contactName').trim() } : {}),
             },
-            lines: lines.map((l) => ({
-              sku: l.sku || (products[0]?.sku ?? ''),
-              quantity: l.quantity,
-              discount: l.discount || '0',
-            })),
+            // A line whose product was never chosen is not quoted (the API names a quote with none).
+            lines: lines
+              .filter((l) => l.sku !== '')
+              .map((l) => ({ sku: l.sku, quantity: l.quantity, discount: l.discount || '0' })),
           },
         },
       ),
@@ -185,6 +184,7 @@ export function NewQuote({ dealId, company, done }: { dealId: string; company: s
               value={line.sku}
               onChange={(e) => setLines(lines.map((l, j) => (j === i ? { ...l, sku: e.currentTarget.value } : l)))}
             >
+              <option value="">{t('actions.chooseProduct')}</option>
               {products.map((p) => (
                 <option key={p.sku} value={p.sku}>
                   {p.name} ({p.sku})
@@ -211,6 +211,16 @@ export function NewQuote({ dealId, company, done }: { dealId: string; company: s
               onInput={(e) => setLines(lines.map((l, j) => (j === i ? { ...l, discount: e.currentTarget.value } : l)))}
             />
           </label>
+          {lines.length > 1 && (
+            <button
+              type="button"
+              class="subtle"
+              aria-label={t('actions.removeLineN', { n: i + 1 })}
+              onClick={() => setLines(lines.filter((_, j) => j !== i))}
+            >
+              {t('actions.removeLine')}
+            </button>
+          )}
         </div>
       ))}
       <div class="actions">

@@ -8,6 +8,97 @@ import { Loading, Problem } from './common';
 import { stallList, type StallReason } from './Stalling';
 
 const KINDS = ['call', 'email', 'meeting', 'follow-up', 'review', 'other'];
+const FORECAST_CATEGORIES = ['commit', 'best-case', 'pipeline'];
+
+interface Forecast {
+  revision: number;
+  expectedCloseDate: string | null;
+  probability: number | null;
+  category: string | null;
+  ruleCategory: string | null;
+  override: { category: string; reason: string | null } | null;
+}
+
+/**
+ * The deal's forecast: its category (forecast.yaml's for the stage, or the rep's override with a
+ * reason) and the expected close date, which the forecast and quota reports read.
+ */
+export function ForecastEditor({ dealId, saved }: { dealId: string; saved: () => void }) {
+  const { data, reload } = useApi<Forecast>(`/api/deals/${dealId}/forecast`);
+  const { error, ok, busy, onSubmit, fieldError } = useSubmit(
+    (form) => {
+      const category = formText(form, 'category');
+      const reason = formText(form, 'reason').trim();
+      return api(`/api/deals/${dealId}/forecast`, {
+        method: 'PATCH',
+        headers: { 'if-match': `"${data?.revision ?? 1}"` },
+        body: {
+          expectedCloseDate: formText(form, 'expectedCloseDate') || null,
+          category: category === '' ? null : category,
+          ...(reason ? { reason } : {}),
+        },
+      });
+    },
+    {
+      keep: true,
+      done: () => {
+        reload();
+        saved();
+      },
+    },
+  );
+  if (!data) return <Loading />;
+  const current = data.override?.category ?? '';
+  return (
+    <form class="grid-form" id="forecast" aria-label={t('forecast.title')} onSubmit={onSubmit}>
+      <label>
+        {t('forecast.category')}
+        <select name="category" key={`${data.revision}-${current}`}>
+          <option value="" selected={current === ''}>
+            {t('forecast.byRules', {
+              category: data.ruleCategory ? label('forecastCategory', data.ruleCategory) : '—',
+            })}
+          </option>
+          {FORECAST_CATEGORIES.map((c) => (
+            <option key={c} value={c} selected={c === current}>
+              {label('forecastCategory', c)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('forecast.closeDate')}
+        <input
+          name="expectedCloseDate"
+          type="date"
+          key={`${data.revision}-date`}
+          defaultValue={data.expectedCloseDate ?? ''}
+          aria-invalid={fieldError('expectedCloseDate') ? true : undefined}
+        />
+      </label>
+      <label>
+        {t('forecast.reason')}
+        <input
+          name="reason"
+          maxLength={1000}
+          defaultValue={data.override?.reason ?? ''}
+          aria-invalid={fieldError('reason') ? true : undefined}
+        />
+      </label>
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {t('app.save')}
+        </button>
+        {ok && (
+          <span role="status" class="ok" id="forecast-result">
+            {t('forecast.saved')}
+          </span>
+        )}
+      </div>
+      <Problem error={error} />
+    </form>
+  );
+}
 
 /** A deal's next step (with its date; overdue counts as stalling) under the deal's revision. */
 export function NextStep({
@@ -107,7 +198,7 @@ export function Tasks({ leadId, dealId }: { leadId?: string; dealId?: string }) 
         </label>
         <label>
           {t('tasks.kind')}
-          <select name="kind" defaultValue="call">
+          <select name="kind">
             {KINDS.map((k) => (
               <option key={k} value={k}>
                 {label('taskKinds', k)}

@@ -14,7 +14,7 @@ export interface Meeting {
   /** Name it to move or cancel the meeting; above 1, it was moved. */
   revision: number;
   feedback?: string | null;
-  attendees?: { name: string; email?: string | null }[];
+  attendees?: { name: string; email?: string | null; contactId?: string | null }[];
 }
 
 /** Turns a `datetime-local` value (the browser's zone) into an instant, or '' when empty. */
@@ -33,10 +33,84 @@ export function meetingState(meeting: Pick<Meeting, 'status' | 'revision'>): str
   return meeting.status === 'scheduled' && meeting.revision > 1 ? 'rescheduled' : meeting.status;
 }
 
+/**
+ * What came of a meeting: held or a no-show, who of the invited came, and notes. A held demo's
+ * thank-you goes to the customer's people who came, and a held demo or presentation counts for
+ * the stage exit criteria.
+ */
+function OutcomeForm({
+  path,
+  meeting,
+  done,
+  close,
+}: {
+  path: string;
+  meeting: Meeting;
+  done: () => void;
+  close: () => void;
+}) {
+  const invited = meeting.attendees ?? [];
+  const { error, busy, onSubmit } = useSubmit(
+    (form) => {
+      const feedback = formText(form, 'feedback').trim();
+      const status = formText(form, 'status');
+      return api(`${path}/outcome`, {
+        method: 'POST',
+        body: {
+          status,
+          attendance: invited.map((a, i) => ({
+            name: a.name,
+            ...(a.email ? { email: a.email } : {}),
+            ...(a.contactId ? { contactId: a.contactId } : {}),
+            attended: status === 'held' && form.get(`attended-${i}`) === 'on',
+          })),
+          ...(feedback ? { feedback } : {}),
+        },
+      });
+    },
+    { done },
+  );
+  return (
+    <form class="stack-form" aria-label={t('meetings.outcome', { title: meeting.title })} onSubmit={onSubmit}>
+      <label>
+        {t('meetings.outcomeStatus')}
+        <select name="status">
+          <option value="held">{label('meetingStatus', 'held')}</option>
+          <option value="no-show">{label('meetingStatus', 'no-show')}</option>
+        </select>
+      </label>
+      {invited.length > 0 && (
+        <fieldset>
+          <legend>{t('meetings.whoCame')}</legend>
+          {invited.map((a, i) => (
+            <label key={i} class="check">
+              <input type="checkbox" name={`attended-${i}`} defaultChecked /> {a.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <label>
+        {t('meetings.feedback')}
+        <textarea name="feedback" rows={2} maxLength={5000} />
+      </label>
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {t('meetings.recordOutcome')}
+        </button>
+        <button type="button" class="subtle" onClick={close}>
+          {t('app.notNow')}
+        </button>
+      </div>
+      <Problem error={error} />
+    </form>
+  );
+}
+
 /** One meeting with its state; while scheduled, it can be moved or cancelled (the attendees are emailed). */
 function MeetingItem({ dealId, meeting, open, changed }: MeetingListProps & { meeting: Meeting }) {
   const [asking, setAsking] = useState<'move' | 'cancel' | null>(null);
   const [moving, setMoving] = useState(false);
+  const [recording, setRecording] = useState(false);
   const [times, setTimes] = useState<{ startsAt: string; endsAt: string } | null>(null);
   const [reason, setReason] = useState('');
   const path = `/api/deals/${dealId}/meetings/${meeting.id}`;
@@ -57,8 +131,11 @@ function MeetingItem({ dealId, meeting, open, changed }: MeetingListProps & { me
         <div class="subtle">{meeting.attendees.map((a) => a.name).join(', ')}</div>
       )}
       {meeting.feedback && <div class="subtle">{meeting.feedback}</div>}
-      {changeable && !moving && (
+      {changeable && !moving && !recording && (
         <div class="actions">
+          <button type="button" class="subtle" onClick={() => setRecording(true)}>
+            {t('meetings.outcome', { title: meeting.title })}
+          </button>
           <button type="button" class="subtle" onClick={() => setMoving(true)}>
             {t('meetings.reschedule', { title: meeting.title })}
           </button>
@@ -66,6 +143,17 @@ function MeetingItem({ dealId, meeting, open, changed }: MeetingListProps & { me
             {t('meetings.cancel', { title: meeting.title })}
           </button>
         </div>
+      )}
+      {recording && (
+        <OutcomeForm
+          path={path}
+          meeting={meeting}
+          close={() => setRecording(false)}
+          done={() => {
+            setRecording(false);
+            changed();
+          }}
+        />
       )}
       {moving && (
         <form

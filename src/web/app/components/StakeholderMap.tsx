@@ -27,6 +27,20 @@ const ROLE_COLOURS: Record<string, string> = {
   user: '#5d6b78',
   blocker: '#b3261e',
 };
+/**
+ * A warning in the reader's language, by its code, naming the people it is about; a code this
+ * workspace does not know yet keeps the API's (English) message.
+ */
+export function warningText(graph: Graph, warning: Graph['warnings'][number]): string {
+  const key = `stakeholderWarnings.${warning.code}`;
+  const names = warning.contactIds
+    .map((id) => graph.nodes.find((n) => n.id === id)?.name)
+    .filter((name): name is string => Boolean(name))
+    .join(t('stakeholderWarnings.separator'));
+  const text = t(key, { names, name: names });
+  return text === key ? warning.message : text;
+}
+
 const CYTOSCAPE_STYLESHEET = '__________cytoscape_stylesheet';
 const SIZES: Record<string, number> = { low: 34, medium: 48, high: 64 };
 
@@ -139,8 +153,8 @@ export function StakeholderMap({ graph }: { graph: Graph }) {
       {graph.warnings.length > 0 && (
         <ul class="warnings" id="map-warnings">
           {graph.warnings.map((w) => (
-            <li key={w.code} class="warning">
-              {w.message}
+            <li key={w.code} class="warning" data-code={w.code}>
+              {warningText(graph, w)}
             </li>
           ))}
         </ul>

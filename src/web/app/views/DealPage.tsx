@@ -8,7 +8,7 @@ import { Empty, Loading, Page, Problem, StageBadge, TextField } from '../compone
 import type { Graph, Stakeholder } from '../components/StakeholderMap';
 import { Quotes } from '../components/Quotes';
 import { Timeline } from '../components/Timeline';
-import { NextStep, Tasks } from '../components/DealWork';
+import { ForecastEditor, NextStep, Tasks } from '../components/DealWork';
 import { LogActivity, NewQuote, ScheduleMeeting } from '../components/DealActions';
 import { Meetings, type Meeting } from '../components/Meetings';
 import { useSubmit } from '../lib/use-submit';
@@ -35,7 +35,7 @@ interface Deal {
   account: { id: string; name: string; domain: string | null };
   journey: { stageEnteredAt?: string; warnings?: { message?: string }[]; stalled?: unknown } | null;
   stageEvents: { fromStage: string | null; toStage: string; reason: string; occurredAt: string }[];
-  quotes: { id: string }[];
+  quotes: { id: string; number: string; versions: { id: string; version: number }[] }[];
   approvals: ApprovalSummary[];
   meetings: Meeting[];
   contract: Contract | null;
@@ -43,12 +43,22 @@ interface Deal {
 interface ApprovalSummary {
   id: string;
   status: string;
+  quoteVersionId?: string;
   quoteId?: string;
   version?: number;
   requestedBy?: string;
   createdAt?: string;
   steps?: { id: string; approver: string; status: string; decidedAt?: string | null }[];
 }
+/** "Approval of quote Q-2026-0001 v2": the quote version it decides, as the rep knows it (not the approval's id). */
+function approvalName(deal: Pick<Deal, 'quotes'>, approval: ApprovalSummary): string {
+  for (const quote of deal.quotes)
+    for (const version of quote.versions ?? [])
+      if (version.id === approval.quoteVersionId)
+        return t('deal.approvalOfQuote', { number: quote.number, version: version.version });
+  return t('deal.approval');
+}
+
 interface Contract {
   id: string;
   status: string;
@@ -133,9 +143,9 @@ function StakeholderForm({
       </label>
       <label>
         {t('deal.role')}
-        <select name="role" defaultValue={editing?.role ?? 'influencer'}>
+        <select name="role">
           {ROLES.map((r) => (
-            <option key={r} value={r}>
+            <option key={r} value={r} selected={r === (editing?.role ?? 'influencer')}>
               {label('roles', r)}
             </option>
           ))}
@@ -143,9 +153,9 @@ function StakeholderForm({
       </label>
       <label>
         {t('deal.influence')}
-        <select name="influence" defaultValue={editing?.influence ?? 'medium'}>
+        <select name="influence">
           {INFLUENCE.map((i) => (
-            <option key={i} value={i}>
+            <option key={i} value={i} selected={i === (editing?.influence ?? 'medium')}>
               {label('influence', i)}
             </option>
           ))}
@@ -153,12 +163,12 @@ function StakeholderForm({
       </label>
       <label>
         {t('deal.reportsTo')}
-        <select name="reportsToId" defaultValue={editing?.reportsToId ?? ''}>
+        <select name="reportsToId">
           <option value="">{t('deal.nobody')}</option>
           {people
             .filter((p) => p.id !== editing?.id)
             .map((p) => (
-              <option key={p.id} value={p.id}>
+              <option key={p.id} value={p.id} selected={p.id === editing?.reportsToId}>
                 {p.name}
               </option>
             ))}
@@ -454,6 +464,10 @@ export function DealPage() {
           <NextStep deal={deal} saved={reload} />
           <Tasks dealId={deal.id} />
           <details>
+            <summary>{t('forecast.title')}</summary>
+            <ForecastEditor key={deal.revision} dealId={deal.id} saved={reload} />
+          </details>
+          <details>
             <summary>{t('actions.logActivity')}</summary>
             <LogActivity dealId={deal.id} done={changed} />
           </details>
@@ -495,8 +509,7 @@ export function DealPage() {
             <ul>
               {deal.approvals.map((a) => (
                 <li key={a.id}>
-                  <a href={`/approvals/${a.id}`}>{t('deal.approvalLink', { id: a.id })}</a> ·{' '}
-                  {label('approvalStatus', a.status)}
+                  <a href={`/approvals/${a.id}`}>{approvalName(deal, a)}</a> · {label('approvalStatus', a.status)}
                 </li>
               ))}
             </ul>

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, formText } from '../lib/api';
 import { formatDateTime, formatRelative, label, t } from '../lib/i18n';
@@ -133,6 +133,104 @@ function Disqualify({ lead, done }: { lead: Lead; done: () => void }) {
   );
 }
 
+/** The owner's touches (TOUCH_EVENTS): the first one logged meets the first-touch SLA. */
+const TOUCHES = ['call-logged', 'email-sent', 'meeting-booked'];
+/** Stages in which a lead is still being worked, so a touch may be logged. */
+const WORKED_STAGES = ['new', 'engaged', 'mql', 'sql', 'nurture', 'recycled'];
+
+function LogTouch({ lead, done }: { lead: Lead; done: () => void }) {
+  const { error, ok, busy, onSubmit } = useSubmit(
+    (form) => {
+      const note = formText(form, 'note').trim();
+      return api(`/api/leads/${lead.id}/events`, {
+        method: 'POST',
+        body: { type: formText(form, 'type'), ...(note ? { details: { note } } : {}) },
+      });
+    },
+    { done },
+  );
+  return (
+    <form class="grid-form" id="log-touch" aria-label={t('lead.logTouch')} onSubmit={onSubmit}>
+      <label>
+        {t('lead.touchKind')}
+        <select name="type">
+          {TOUCHES.map((type) => (
+            <option key={type} value={type}>
+              {label('events', type)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('lead.touchNote')}
+        <input name="note" maxLength={2000} />
+      </label>
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {t('lead.logTouch')}
+        </button>
+        {ok && (
+          <span role="status" class="ok" id="touch-result">
+            {t('lead.touchLogged')}
+          </span>
+        )}
+      </div>
+      <Problem error={error} />
+    </form>
+  );
+}
+
+interface Person {
+  email: string;
+  name: string | null;
+  role: string;
+  active: boolean;
+}
+
+/** Hands the lead to another rep, with the reason for the record (the new owner is emailed; the API decides who may). */
+function Reassign({ lead, done }: { lead: Lead; done: () => void }) {
+  const { data } = useApi<{ reps: Person[] }>('/api/reps');
+  const people = (data?.reps ?? []).filter((p) => p.active && p.email !== lead.ownerId);
+  const { error, ok, busy, onSubmit, fieldError } = useSubmit(
+    (form) =>
+      api(`/api/leads/${lead.id}/reassign`, {
+        method: 'POST',
+        body: { repEmail: formText(form, 'repEmail'), reason: formText(form, 'reason').trim() },
+      }),
+    { done },
+  );
+  return (
+    <form class="stack-form" id="reassign" aria-label={t('lead.reassign')} onSubmit={onSubmit}>
+      <label>
+        {t('lead.reassignTo')}
+        <select name="repEmail" required aria-invalid={fieldError('repEmail') ? true : undefined}>
+          <option value="">{t('lead.choosePerson')}</option>
+          {people.map((p) => (
+            <option key={p.email} value={p.email}>
+              {p.name ? `${p.name} (${label('roles', p.role)})` : p.email}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('lead.reassignReason')}
+        <input name="reason" required maxLength={500} aria-invalid={fieldError('reason') ? true : undefined} />
+      </label>
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {t('lead.reassign')}
+        </button>
+        {ok && (
+          <span role="status" class="ok" id="reassign-result">
+            {t('lead.reassigned')}
+          </span>
+        )}
+      </div>
+      <Problem error={error} />
+    </form>
+  );
+}
+
 function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
   const {
     error,
@@ -152,9 +250,9 @@ function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
       {Object.entries(BANT_OPTIONS).map(([key, values]) => (
         <label key={key}>
           {t(`bant.${key}`)}
-          <select name={key} defaultValue={lead.bant?.[key] ?? 'unknown'}>
+          <select name={key}>
             {values.map((v) => (
-              <option key={v} value={v}>
+              <option key={v} value={v} selected={v === (lead.bant?.[key] ?? 'unknown')}>
                 {t(`bant.${key}Values.${v}`)}
               </option>
             ))}
@@ -178,6 +276,12 @@ export function LeadPage() {
   const { params } = useRoute();
   const { route } = useLocation();
   const { data: lead, error, reload } = useApi<Lead>(`/api/leads/${encodeURIComponent(params.id ?? '')}`);
+  // Bumped after an action on the lead, so the timeline reads again.
+  const [changes, setChanges] = useState(0);
+  const changed = () => {
+    reload();
+    setChanges((n) => n + 1);
+  };
   const conversion = useSubmit<{ dealId: string }>(null, { done: (answer) => route(`/deals/${answer.dealId}`) });
   useEffect(() => {
     if (lead) document.title = `${personName(lead)} · leadflow`;
@@ -235,7 +339,13 @@ export function LeadPage() {
           <h2 id="sla-title">{t('lead.sla')}</h2>
           <SlaClock lead={lead} />
           <h3>{t('lead.owner')}</h3>
-          <p>{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</p>
+          <p id="lead-owner">{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</p>
+          {WORKED_STAGES.includes(lead.stage) && (
+            <details>
+              <summary>{t('lead.reassign')}</summary>
+              <Reassign lead={lead} done={changed} />
+            </details>
+          )}
         </section>
         <section aria-labelledby="cadence-title" class="card">
           <h2 id="cadence-title">{t('lead.cadence')}</h2>
@@ -253,13 +363,19 @@ export function LeadPage() {
           )}
         </section>
       </div>
+      {WORKED_STAGES.includes(lead.stage) && (
+        <section aria-labelledby="touch-title" class="card">
+          <h2 id="touch-title">{t('lead.touches')}</h2>
+          <LogTouch lead={lead} done={changed} />
+        </section>
+      )}
       {(lead.stage === 'mql' || lead.stage === 'sql' || lead.stage === 'engaged') && (
         <section aria-labelledby="bant-title" class="card">
           <h2 id="bant-title">{t('lead.bant')}</h2>
-          <Qualify lead={lead} done={reload} />
+          <Qualify lead={lead} done={changed} />
           <details>
             <summary>{t('actions.disqualify')}</summary>
-            <Disqualify lead={lead} done={reload} />
+            <Disqualify lead={lead} done={changed} />
           </details>
         </section>
       )}
@@ -269,7 +385,7 @@ export function LeadPage() {
       </section>
       <section aria-labelledby="timeline-title" class="card">
         <h2 id="timeline-title">{t('lead.timeline')}</h2>
-        <Timeline path={`/api/leads/${lead.id}/timeline`} id="lead-timeline" />
+        <Timeline key={changes} path={`/api/leads/${lead.id}/timeline`} id="lead-timeline" />
       </section>
     </Page>
   );

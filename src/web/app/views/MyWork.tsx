@@ -3,7 +3,7 @@ import type { ApiError } from '../lib/api';
 import { api } from '../lib/api';
 import { formatDateTime, formatMoney, formatRelative, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
-import { Empty, Loading, Page, Problem } from '../components/common';
+import { Empty, Loading, Page, personName, Problem } from '../components/common';
 
 export interface Task {
   id: string;
@@ -114,6 +114,63 @@ export function TaskList({ tasks, changed, id = 'tasks' }: { tasks: Task[]; chan
 const money = (deal: DealRef) =>
   deal.amountMinor != null && deal.currency ? formatMoney(deal.amountMinor, deal.currency) : null;
 
+interface MqlRow {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string;
+  company: string | null;
+  score: number;
+  slaStatus: string;
+  slaDueAt: string | null;
+}
+
+/**
+ * My MQLs, best score first: the leads waiting for my first touch (with their SLA clock) or for
+ * qualification, as soon as they are mine, not only once their SLA is at risk.
+ */
+function MyMqls() {
+  const { data, error } = useApi<{ leads: MqlRow[]; nextCursor: string | null }>(
+    '/api/leads?stage=mql&owner=me&sort=score&limit=20',
+  );
+  return (
+    <section aria-labelledby="mqls-title" class="card">
+      <h2 id="mqls-title">
+        {t('work.mqls')} <span class="count">{data ? `${data.leads.length}${data.nextCursor ? '+' : ''}` : ''}</span>
+      </h2>
+      <Problem error={error} />
+      {!data ? (
+        !error && <Loading />
+      ) : data.leads.length === 0 ? (
+        <Empty>{t('work.noMqls')}</Empty>
+      ) : (
+        <ul class="items" id="my-mqls">
+          {data.leads.map((lead) => (
+            <li key={lead.id} class={lead.slaStatus === 'breached' ? 'overdue' : undefined}>
+              <a href={`/leads/${lead.id}`}>{personName(lead)}</a>
+              {lead.company && <span class="subtle"> · {lead.company}</span>}
+              <span class="subtle"> · {t('work.score', { score: lead.score })}</span>
+              <span>
+                {' · '}
+                {lead.slaStatus === 'running' && lead.slaDueAt
+                  ? t('work.firstTouchDue', { when: formatRelative(lead.slaDueAt) })
+                  : lead.slaStatus === 'breached'
+                    ? t('work.firstTouchLate')
+                    : t('work.toQualify')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data?.nextCursor && (
+        <p>
+          <a href="/leads?stage=mql&owner=me">{t('work.allMqls')}</a>
+        </p>
+      )}
+    </section>
+  );
+}
+
 /** My work: what needs me today, in the order it needs me. */
 export function MyWork() {
   const { data, error, reload } = useApi<Work>('/api/me/work');
@@ -160,6 +217,7 @@ export function MyWork() {
           )}
         </section>
       </div>
+      <MyMqls />
       <div class="columns">
         <section aria-labelledby="approvals-title" class="card">
           <h2 id="approvals-title">

@@ -1,0 +1,247 @@
+/**
+ * A Chinese-speaking rep's day in a real headless Chromium against the real system, for what the
+ * walk-through of issue #14 found missing or wrong: the first touch logged on the lead page (no
+ * curl), qualification that starts at "unknown", the stakeholder warnings in the reader's
+ * language, a quote line never chosen that is not quoted, and an approval named by its quote.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
+import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
+import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const REP = 'alice.chen@example.com';
+const MANAGER = 'mei.lin@example.com';
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] = await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspace", () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let revops: string;
+
+  async function signIn(token: string, path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${system.url}${path}`);
+    await signInWithToken(page, token);
+    await page.locator('#whoami').waitFor();
+    return page;
+  }
+
+  /** A new MQL owned by the rep (routing weighs a pool of three: the rep takes it over, whoever it went to). */
+  async function mqlOfTheRep(email: string): Promise<string> {
+    const created = await http(`${system.url}/api/leads`, {
+      body: {
+        email,
+        firstName: '伟',
+        lastName: '王',
+        company: '中科科技',
+        title: 'CTO',
+        source: 'events',
+        attributes: { employees: 1200, industry: 'software', region: 'north-america' },
+      },
+    });
+    const id = created.body.id as string;
+    await http(`${system.url}/api/leads/${id}/events`, { body: { type: 'pricing-page-visit' } });
+    await expect
+      .poll(async () => (await http(`${system.url}/api/leads/${id}`)).body.ownerId, { timeout: 30_000 })
+      .toBeTruthy();
+    if ((await http(`${system.url}/api/leads/${id}`)).body.ownerId !== REP)
+      await http(`${system.url}/api/leads/${id}/reassign`, { body: { repEmail: REP, reason: 'test: Alice works it' } });
+    await expect
+      .poll(async () => (await http(`${system.url}/api/leads/${id}`)).body.ownerId, { timeout: 30_000 })
+      .toBe(REP);
+    return id;
+  }
+
+  beforeAll(async () => {
+    system = await startTestSystem('sqlite');
+    browser = await launchChromium();
+    revops = await system.personToken('revops@example.com', 'revops');
+    await stockCatalogue(system, revops);
+    await system.personToken(MANAGER, 'manager', { name: '林美', language: 'zh-CN' });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('when the rep starts on My work, then her new MQL is there with its first-touch deadline; on its page qualification starts at "unknown", and a call logged there meets the SLA, shows on the timeline, and leaves the MQL to qualify', async () => {
+    const rep = await system.personToken(REP, 'rep', { name: 'Alice Chen', language: 'zh-CN', managerEmail: MANAGER });
+    const leadId = await mqlOfTheRep('wei@zhongke.cn');
+    // The day starts on My work: the new MQL is there as soon as it is hers, not only once at risk.
+    const page = await signIn(rep, '/');
+    const refused = cspViolations(page);
+    const mine = page.locator('#my-mqls li', { hasText: '伟 王' });
+    await expect.poll(() => mine.textContent()).toContain('首次跟进截止于');
+    await mine.getByRole('link', { name: '伟 王' }).click();
+    await page.waitForURL(`**/leads/${leadId}`);
+    await expect.poll(() => page.locator('#sla-clock').textContent()).toContain('计时中');
+    // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
+    expect(
+      await page.locator('#bant select').evaluateAll((selects) => selects.map((s) => (s as { value: string }).value)),
+    ).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+
+    const touch = page.getByRole('form', { name: '记录跟进' });
+    expect(await touch.getByLabel('跟进方式').locator('option').allTextContents()).toEqual([
+      '电话',
+      '手动发送邮件',
+      '预约会议',
+    ]);
+    await touch.getByLabel('备注').fill('电话沟通：需要单点登录');
+    await touch.getByRole('button', { name: '记录跟进' }).click();
+    await expect.poll(() => page.locator('#touch-result').textContent()).toContain('已记录');
+    await expect.poll(() => page.locator('#sla-clock').textContent(), { timeout: 15_000 }).toContain('已达成');
+    await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('电话沟通：需要单点登录');
+    const lead = await http(`${system.url}/api/leads/${leadId}`);
+    expect(lead.body.firstTouchAt).not.toBeNull();
+    expect(lead.body.slaStatus).toBe('met');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // Touched, the MQL stays on My work, now to qualify.
+    await page.getByRole('link', { name: '我的工作' }).click();
+    await expect.poll(() => mine.textContent()).toContain('待资格确认');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it("when the manager hands a rep's MQL to another rep from its page, then it is theirs with the reason on the timeline, without curl", async () => {
+    await system.personToken(REP, 'rep', { name: 'Alice Chen', language: 'zh-CN', managerEmail: MANAGER });
+    await system.personToken('bruno.silva@example.com', 'rep', { name: 'Bruno Silva', managerEmail: MANAGER });
+    const manager = await system.personToken(MANAGER, 'manager', { name: '林美', language: 'zh-CN' });
+    const leadId = await mqlOfTheRep('li@zhongke.cn');
+    const page = await signIn(manager, `/leads/${leadId}`);
+    const refused = cspViolations(page);
+    await page.locator('summary', { hasText: '重新分配' }).click();
+    const form = page.getByRole('form', { name: '重新分配' });
+    await form.getByLabel('分配给').selectOption('bruno.silva@example.com');
+    await form.getByLabel('原因').fill('Alice 本周休假');
+    await form.getByRole('button', { name: '重新分配' }).click();
+    await expect
+      .poll(() => page.locator('#lead-owner').textContent(), { timeout: 15_000 })
+      .toBe('bruno.silva@example.com');
+    await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('Alice 本周休假');
+    expect((await http(`${system.url}/api/leads/${leadId}`)).body.ownerId).toBe('bruno.silva@example.com');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('when the rep records on the page that a demo was held and who came, then it reads held and no longer blocks the move to proposal', async () => {
+    const deal = await openDeal(system, revops, 'ada@zhongke-demo.cn', '中科演示');
+    const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
+    const call = (method: string, path: string, body?: unknown) =>
+      http(`${system.url}${path}`, { method, body, headers: bearer(rep) });
+    const ceo = await call('POST', `/api/deals/${deal.dealId}/stakeholders`, {
+      name: '王伟',
+      email: 'wang.wei@zhongke-demo.cn',
+      role: 'decision-maker',
+    });
+    expect(ceo.status, JSON.stringify(ceo.body)).toBe(201);
+    const start = new Date(Date.now() + 2 * 3_600_000);
+    const demo = await call('POST', `/api/deals/${deal.dealId}/meetings`, {
+      kind: 'demo',
+      title: '产品演示',
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      attendees: [
+        { name: '王伟', contactId: ceo.body.id },
+        { name: 'Sam Guest', email: 'sam@zhongke-demo.cn' },
+      ],
+    });
+    expect(demo.status, JSON.stringify(demo.body)).toBe(201);
+    const refusedBefore = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
+    expect(JSON.stringify(refusedBefore.body)).toContain('hold a demo or solution presentation');
+
+    const page = await signIn(rep, `/deals/${deal.dealId}`);
+    const refused = cspViolations(page);
+    await page.getByRole('button', { name: '记录结果：产品演示' }).click();
+    const outcome = page.getByRole('form', { name: '记录结果：产品演示' });
+    expect(await outcome.getByLabel('会议情况').inputValue()).toBe('held');
+    await outcome.getByLabel('Sam Guest').uncheck();
+    await outcome.getByLabel('备注（可不填）').fill('客户关注数据驻留');
+    await outcome.getByRole('button', { name: '记录结果' }).click();
+    await expect
+      .poll(() => page.locator('#meetings .badge.meeting-held').textContent(), { timeout: 15_000 })
+      .toBe('已举行');
+    expect(await page.locator('#meetings').textContent()).toContain('客户关注数据驻留');
+    expect(await page.getByRole('button', { name: '记录结果：产品演示' }).count()).toBe(0);
+
+    const refusedAfter = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
+    expect(JSON.stringify(refusedAfter.body)).not.toContain('hold a demo or solution presentation');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, the approval is named by its quote, and the forecast is set on the page', async () => {
+    const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn', '中科智能');
+    const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
+    const page = await signIn(rep, `/deals/${deal.dealId}`);
+    const refused = cspViolations(page);
+    await expect.poll(() => page.locator('#map-warnings').textContent()).toContain('尚未确定决策者或经济决策者');
+    expect(await page.locator('#map-warnings').textContent()).not.toMatch(/[A-Za-z]{4,}/);
+
+    await page.locator('summary', { hasText: '新建报价' }).click();
+    const quote = page.getByRole('form', { name: '新建报价' });
+    await quote.getByLabel('税务地区').fill('US-NY');
+    await quote.locator('select').first().selectOption('PLAT-ENT-1Y');
+    await quote.getByLabel('数量').fill('4');
+    await quote.getByLabel('折扣 %').fill('15');
+    // A second line is added and left as it opens: it reads "选择产品", and is not quoted.
+    await quote.getByRole('button', { name: '添加一行' }).click();
+    expect(
+      await quote
+        .locator('select')
+        .nth(1)
+        .evaluate((s) => (s as { value: string }).value),
+    ).toBe('');
+    expect(await quote.locator('select').nth(1).locator('option:checked').textContent()).toBe('选择产品');
+    await quote.getByRole('button', { name: '创建报价' }).click();
+    await expect.poll(() => page.locator('#quote-result').textContent()).toMatch(/已创建报价 (\S+)：待审批/);
+    const number = /已创建报价 (\S+)：/.exec((await page.locator('#quote-result').textContent()) ?? '')![1]!;
+    const quotes = await http(`${system.url}/api/deals/${deal.dealId}/quotes`, { headers: bearer(rep) });
+    const quoteId = quotes.body.quotes[0].id as string;
+    const version = await http(`${system.url}/api/quotes/${quoteId}/versions/1`, { headers: bearer(rep) });
+    expect(version.body.content.lines.map((l: { sku: string; quantity: number }) => [l.sku, l.quantity])).toEqual([
+      ['PLAT-ENT-1Y', 4],
+    ]);
+
+    // The approval reads as the quote it decides, never as its id.
+    await page.reload();
+    const approvals = page.locator('section[aria-labelledby="approvals-title"]');
+    await expect.poll(() => approvals.textContent(), { timeout: 30_000 }).toContain(`报价 ${number} v1 的审批`);
+    expect(await approvals.textContent()).not.toContain('apr_');
+
+    // The forecast: an expected close date and a category over the rules' one, with the reason.
+    await page.locator('summary', { hasText: '预测' }).click();
+    const forecast = page.getByRole('form', { name: '预测' });
+    expect(await forecast.getByLabel('预测类别').inputValue()).toBe('');
+    await forecast.getByLabel('预测类别').selectOption('commit');
+    await forecast.getByLabel('预计成交日期').fill('2027-03-31');
+    await forecast.getByLabel('原因（手动调整类别时填写）').fill('CFO 口头同意');
+    await forecast.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.locator('.lede').textContent()).toContain('预计成交');
+    const saved = await http(`${system.url}/api/deals/${deal.dealId}/forecast`, { headers: bearer(rep) });
+    expect(saved.body).toMatchObject({
+      expectedCloseDate: '2027-03-31',
+      category: 'commit',
+      override: { category: 'commit', reason: 'CFO 口头同意' },
+    });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+});
