@@ -27,7 +27,8 @@ const day = (description: string) =>
   z
     .string()
     .regex(DAY, 'must be a date such as 2026-03-01 (YYYY-MM-DD)')
-    .refine((text) => new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text, {
+    // zod runs a refinement after a failed check too: only a well-formed day is tried as a date.
+    .refine((text) => !DAY.test(text) || new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text, {
       message: 'is not a calendar date',
       params: { unprocessable: true },
     })

@@ -245,6 +245,16 @@ describe('POST /api/rules/backtests', () => {
     expect(response.body.error.message).toMatch(/^nothing to backtest: there are no stored leads, routing decisions or quotes between 2030-01-01 and 2030-04-01/);
   });
 
+  it('when a day is empty, malformed or not in the calendar, then 400 or 422 names the field, never a 500', async () => {
+    const files = await readRuleTexts(candidateDir);
+    const empty = await http(`${system.url}/api/rules/backtests`, { body: { files, since: '0000-01-01', until: '' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.fields).toEqual([{ path: 'until', message: expect.stringContaining('YYYY-MM-DD') }]);
+    const notADay = await http(`${system.url}/api/rules/backtests`, { body: { files, until: '2026-02-30' } });
+    expect(notADay.status).toBe(422);
+    expect(notADay.body.error.fields).toEqual([{ path: 'until', message: 'is not a calendar date' }]);
+  });
+
   it('when the process running a job stopped, then the job reads as failed with the reason', async () => {
     const id = 'bt_00000000-0000-4000-8000-000000000000';
     await system.database.db.backtestJob.create({
