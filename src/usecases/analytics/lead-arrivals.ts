@@ -180,16 +180,16 @@ export async function periodArrivals(db: Db, query: ArrivalQuery): Promise<Arriv
   // Lead(tenant, createdAt) and StageEvent(occurredAt, leadId)); its first arrivals come from all
   // its stage events before asOf.
   const ctes = sql`moved AS (
-      SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
-      UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to}),
+      SELECT l.id FROM "Lead" l
+      WHERE l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)} AND l.id IN (
+        SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
+        UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to})),
     reach AS (
       SELECT s."leadId" AS id, ${firsts} FROM "StageEvent" s
       WHERE s."leadId" IN (SELECT id FROM moved) AND s."occurredAt" < ${asOf} GROUP BY s."leadId"),
     seen AS (
       SELECT l.id, ${groupColumns(db, query)}, l."createdAt" AS lead_at, r.mql_at, r.sql_at, r.opp_at, r.won_at
-      FROM "Lead" l LEFT JOIN reach r ON r.id = l.id
-      WHERE l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} AND l.id IN (SELECT id FROM moved)
-      ${leadsOfSight(db, sight, asOf)}),
+      FROM "Lead" l LEFT JOIN reach r ON r.id = l.id WHERE l.id IN (SELECT id FROM moved)),
     arrival AS (${arrivals}),
     placed AS (
       SELECT id, rep, seg_type, seg_text, stage, ${bucketIndex(sql`at`, bounds)} AS bucket FROM arrival
