@@ -179,15 +179,17 @@ export async function periodArrivals(db: Db, query: ArrivalQuery): Promise<Arriv
   // A lead counts when it was created or moved in the buckets (index range scans on
   // Lead(tenant, createdAt) and StageEvent(occurredAt, leadId)); its first arrivals come from all
   // its stage events before asOf.
-  const ctes = sql`moved AS (
-      SELECT l.id FROM "Lead" l
-      WHERE l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)} AND l.id IN (
+  // CROSS JOIN keeps SQLite's loop on the few leads of the window rather than on every lead.
+  const ctes = sql`moved AS MATERIALIZED (
+      SELECT l.id FROM (
         SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
-        UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to})),
-    reach AS (
+        UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to}) m
+      CROSS JOIN "Lead" l
+      WHERE l.id = m.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}),
+    reach AS MATERIALIZED (
       SELECT s."leadId" AS id, ${firsts} FROM "StageEvent" s
       WHERE s."leadId" IN (SELECT id FROM moved) AND s."occurredAt" < ${asOf} GROUP BY s."leadId"),
-    seen AS (
+    seen AS MATERIALIZED (
       SELECT l.id, ${groupColumns(db, query)}, l."createdAt" AS lead_at, r.mql_at, r.sql_at, r.opp_at, r.won_at
       FROM "Lead" l LEFT JOIN reach r ON r.id = l.id WHERE l.id IN (SELECT id FROM moved)),
     arrival AS (${arrivals}),
@@ -226,11 +228,11 @@ export async function cohortArrivals(db: Db, query: ArrivalQuery, withinDays?: n
     const matureBy = new Date(asOf.getTime() - withinDays * 86_400_000);
     parts.push(sql`SELECT id, rep, seg_type, seg_text, 'maturing', bucket FROM cohort WHERE created > ${matureBy}`);
   }
-  const ctes = sql`cohort AS (
+  const ctes = sql`cohort AS MATERIALIZED (
       SELECT l.id, ${groupColumns(db, query)}, l."createdAt" AS created, ${bucketIndex(sql`l."createdAt"`, bounds)} AS bucket
       FROM "Lead" l WHERE l.tenant = ${sight.tenant} AND l."createdAt" >= ${from} AND l."createdAt" < ${to}
       ${leadsOfSight(db, sight, asOf)}),
-    reach AS (
+    reach AS MATERIALIZED (
       SELECT c.id, ${reached} FROM cohort c JOIN "StageEvent" s ON s."leadId" = c.id
       WHERE s."occurredAt" < ${asOf} ${within} GROUP BY c.id),
     placed AS (${join(parts, ' UNION ALL ')})`;
@@ -278,9 +280,9 @@ export async function breakdownKeys(db: Db, query: ArrivalQuery & { dimension: D
   }
   const rows = await db.$queryRaw<
     { owner: string | null; rep: string | null; seg_type: string | null; seg_text: string | null }[]
-  >(sql`WITH active AS (${activeLeads(db, sight, window)}),
-    worked AS (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)}),
-    seen AS (
+  >(sql`WITH active AS MATERIALIZED (${activeLeads(db, sight, window)}),
+    worked AS MATERIALIZED (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)}),
+    seen AS MATERIALIZED (
       SELECT l.id, ${sight.all && !byPerson ? sql`CAST(NULL AS TEXT)` : ownerAt(query.ownerCut, asOf)} AS rep,
         ${groupColumnsOf(db, query.dimension)}
       FROM "Lead" l WHERE l.tenant = ${sight.tenant}
