@@ -216,11 +216,12 @@ export async function cohortArrivals(db: Db, query: ArrivalQuery, withinDays?: n
         sql`MAX(CASE WHEN s."toStage" IN (${join(stagesReaching(stage))}) THEN 1 ELSE 0 END) AS ${raw(column)}`,
     ),
   );
+  // Each part reads one CTE, no join: PostgreSQL, without statistics on a CTE, nested-loops a join of two.
   const parts = [
     sql`SELECT id, rep, seg_type, seg_text, 'lead' AS stage, bucket FROM cohort`,
     ...FUNNEL_COLUMNS.map(
-      ([stage, column]) => sql`SELECT c.id, c.rep, c.seg_type, c.seg_text, ${raw(`'${stage}'`)}, c.bucket
-        FROM cohort c JOIN reach r ON r.id = c.id WHERE r.${raw(column)} = 1`,
+      ([stage, column]) => sql`SELECT id, rep, seg_type, seg_text, ${raw(`'${stage}'`)}, bucket
+        FROM reach WHERE ${raw(column)} = 1`,
     ),
   ];
   if (withinDays !== undefined) {
@@ -233,8 +234,9 @@ export async function cohortArrivals(db: Db, query: ArrivalQuery, withinDays?: n
       FROM "Lead" l WHERE l.tenant = ${sight.tenant} AND l."createdAt" >= ${from} AND l."createdAt" < ${to}
       ${leadsOfSight(db, sight, asOf)}),
     reach AS MATERIALIZED (
-      SELECT c.id, ${reached} FROM cohort c JOIN "StageEvent" s ON s."leadId" = c.id
-      WHERE s."occurredAt" < ${asOf} ${within} GROUP BY c.id),
+      SELECT c.id, c.rep, c.seg_type, c.seg_text, c.bucket, ${reached}
+      FROM cohort c JOIN "StageEvent" s ON s."leadId" = c.id AND s."occurredAt" < ${asOf} ${within}
+      GROUP BY c.id, c.rep, c.seg_type, c.seg_text, c.bucket),
     placed AS (${join(parts, ' UNION ALL ')})`;
   return countPlaced(db, query, ctes);
 }
