@@ -26,3 +26,70 @@ export function valuesOf(db: Db, values: readonly string[]): Sql {
       return sql`(SELECT json_array_elements_text(CAST(${list} AS json)))`;
   }
 }
+
+export const raw = Prisma.raw;
+
+/** The values of `expr` over a group as one comma-separated text (NULLs left out; no order). */
+export function commaList(db: Db, expr: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`group_concat(${expr}, ',')`;
+    case 'postgresql':
+      return sql`string_agg(${expr}, ',')`;
+  }
+}
+
+/**
+ * `expr` for ORDER BY in code-point order, the order of the ids a report lists (compareText):
+ * SQLite's BINARY collation already is; PostgreSQL's database collation may not be, "C" is.
+ */
+export function codePointOrder(db: Db, expr: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return expr;
+    case 'postgresql':
+      return sql`${expr} COLLATE "C"`;
+  }
+}
+
+/**
+ * The instant `days` whole days after the DateTime column `column`, comparable with the column
+ * and with Date parameters: SQLite stores instants as ISO text (`2026-03-01T05:00:00.000+00:00`,
+ * the driver adapter's format), PostgreSQL as timestamps.
+ */
+export function plusDays(db: Db, column: Sql, days: number): Sql {
+  const count = Math.trunc(days);
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`strftime('%Y-%m-%dT%H:%M:%f+00:00', ${column}, ${`+${count} days`})`;
+    case 'postgresql':
+      return sql`(${column} + ${count} * INTERVAL '1 day')`;
+  }
+}
+
+/**
+ * The JSON field `key` (a plain name) of the JSON column `column`: its `type` ('string', 'number'
+ * or another JSON type name; NULL when absent), its `text` (a string's value) and its `number`
+ * (read only where `type` is 'number').
+ */
+export function jsonField(db: Db, column: Sql, key: string): { type: Sql; text: Sql; number: Sql } {
+  if (!/^\w+$/.test(key)) throw new Error(`jsonField: "${key}" is not a plain field name`);
+  switch (providerOf(db)) {
+    case 'sqlite': {
+      const path = raw(`'$.${key}'`);
+      return {
+        type: sql`(CASE json_type(${column}, ${path}) WHEN 'text' THEN 'string' WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' ELSE json_type(${column}, ${path}) END)`,
+        text: sql`CAST(json_extract(${column}, ${path}) AS TEXT)`,
+        number: sql`json_extract(${column}, ${path})`,
+      };
+    }
+    case 'postgresql': {
+      const name = raw(`'${key}'`);
+      return {
+        type: sql`jsonb_typeof(${column} -> ${name})`,
+        text: sql`(${column} ->> ${name})`,
+        number: sql`CAST(${column} ->> ${name} AS numeric)`,
+      };
+    }
+  }
+}

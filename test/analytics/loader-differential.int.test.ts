@@ -6,6 +6,10 @@
  * down, on each provider. loadFacts selects leads and deals by the indexed timestamps of what was
  * recorded in the window, so this is what shows that the selection leaves out nothing a figure or
  * its drill-down needs.
+ *
+ * The volume and funnel reports are served from SQL aggregates instead (aggregated-reports.ts):
+ * for them the served report, cut to idLimit ids as the API cuts it, must equal the pure functions
+ * on every row, for every grain and view, every breakdown dimension and each kind of caller.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -14,8 +18,16 @@ import { periodOf } from '../../src/domain/analytics/filters';
 import { BENCH_AS_OF, BENCH_TENANT, writeBenchHistory } from '../../src/bench/analytics-data';
 import { loadEveryRow } from '../../src/bench/naive-facts';
 import { loadFacts } from '../../src/usecases/analytics/load-facts';
-import { DEFAULT_OPTIONS, REPORTS } from '../../src/usecases/analytics/reports';
-import { reportFacts, reportFrom, reportInputs, type ReportRequest } from '../../src/usecases/analytics/run-report';
+import { DEFAULT_OPTIONS, REPORTS, type ReportName, type ReportOptions } from '../../src/usecases/analytics/reports';
+import {
+  capIds,
+  reportFacts,
+  reportFrom,
+  reportInputs,
+  runReport,
+  type ReportEnvelope,
+  type ReportRequest,
+} from '../../src/usecases/analytics/run-report';
 import { sightOf } from '../../src/usecases/visibility';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { NEW_YORK_HOURS } from './fixture';
@@ -90,4 +102,88 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     const { fast, naive } = await bothWays('ops@bench.example', 'revops', '2025-01-01', '2025-03-31');
     expect(fast).toEqual(naive);
   }, 60_000);
+
+  /**
+   * Volume and funnel as the API serves them (runReport: SQL aggregates, the first idLimit + 1 ids
+   * of each figure) against the pure functions on every row, both cut to `idLimit` ids as the API
+   * cuts them (and whole, without a limit, as the drill-down reads them).
+   */
+  async function aggregatedAndPure(
+    email: string,
+    role: PersonRole,
+    from: string,
+    to: string,
+    breakdown: Dimension | undefined,
+    idLimit: number | undefined,
+  ) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(email, role), () => ({}));
+    const period = periodOf({ from, to, zone: 'America/New_York' }, 'UTC');
+    const naive = await loadFacts(db, { sight, period, asOf: BENCH_AS_OF }, loadEveryRow);
+    const cut = (report: ReportEnvelope) => (idLimit === undefined ? report : capIds(report, idLimit));
+    const sql: unknown[] = [];
+    const pure: unknown[] = [];
+    let arrivals = 0;
+    for (const [report, options] of AGGREGATE_VARIANTS) {
+      const request: ReportRequest = {
+        sight,
+        filters: { from, to, zone: 'America/New_York', breakdown },
+        options: { ...DEFAULT_OPTIONS, ...options },
+        asOf: BENCH_AS_OF,
+        defaultZone: 'UTC',
+        calendar: NEW_YORK_HOURS,
+        probabilities: {},
+        idLimit,
+      };
+      const served = await runReport(db, report, request);
+      arrivals += (served.current as { stages: { lead: { count: number } } }).stages.lead.count;
+      sql.push(cut(served));
+      pure.push(cut(reportFrom(naive, report, request)));
+    }
+    return { sql, pure, arrivals };
+  }
+
+  it.each([
+    ['ops@bench.example', 'revops', undefined, 100],
+    ['ops@bench.example', 'revops', 'rep', 3],
+    ['ops@bench.example', 'revops', 'team', undefined],
+    ['ops@bench.example', 'revops', 'size', 5],
+    ['ops@bench.example', 'revops', 'campaign', 100],
+    ['manager1@bench.example', 'manager', undefined, 5],
+    ['manager1@bench.example', 'manager', 'source', 100],
+    ['rep5@bench.example', 'rep', undefined, undefined],
+    ['rep5@bench.example', 'rep', 'industry', 2],
+    ['rep5@bench.example', 'rep', 'region', 100],
+  ] as const)(
+    'when %s (%s) reads volume and funnel for October 2025 from SQL aggregates (breakdown: %s, idLimit: %s), then they equal the pure functions on every row',
+    async (email, role, breakdown, idLimit) => {
+      const { sql, pure, arrivals } = await aggregatedAndPure(
+        email,
+        role,
+        '2025-10-01',
+        '2025-10-31',
+        breakdown,
+        idLimit,
+      );
+      expect(arrivals).toBeGreaterThan(0);
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it('when revops reads volume and funnel for a quarter across the DST change by day, then the SQL aggregates equal the pure functions', async () => {
+    const { sql, pure } = await aggregatedAndPure('ops@bench.example', 'revops', '2025-09-15', '2025-11-20', 'rep', 10);
+    expect(sql).toEqual(pure);
+  }, 120_000);
 });
+
+/** The volume and funnel options the SQL aggregates are checked with: every grain and view, within N days. */
+const AGGREGATE_VARIANTS: readonly (readonly [ReportName, Partial<ReportOptions>])[] = [
+  ['volume', { grain: 'month' }],
+  ['volume', { grain: 'week' }],
+  ['volume', { grain: 'day' }],
+  ['funnel', { view: 'cohort' }],
+  ['funnel', { view: 'cohort', withinDays: 30 }],
+  ['funnel', { view: 'cohort', withinDays: 120 }],
+  ['funnel', { view: 'period' }],
+];

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bucketOf,
+  bucketRanges,
   bucketsOf,
   monthsOf,
   periodDays,
@@ -39,6 +40,24 @@ describe('report periods', () => {
     // 23:30 UTC on 03-29 is already 00:30 on 03-30 in London (BST since 01:00 UTC that day).
     expect(bucketOf(new Date('2026-03-29T23:30:00Z'), 'Europe/London', 'day')).toBe('2026-03-30');
     expect(bucketOf(new Date('2026-03-29T23:30:00Z'), 'UTC', 'day')).toBe('2026-03-29');
+  });
+
+  it('when a period is cut into bucket ranges for a query, then they tile it and each instant lies in its own bucket', () => {
+    const period = reportPeriod('2026-03-27', '2026-04-02', 'Europe/London');
+    expect(bucketRanges(period, 'week')).toEqual([
+      { bucket: '2026-03-23', from: new Date('2026-03-27T00:00:00Z'), to: new Date('2026-03-29T23:00:00Z') },
+      { bucket: '2026-03-30', from: new Date('2026-03-29T23:00:00Z'), to: new Date('2026-04-02T23:00:00Z') },
+    ]);
+    for (const grain of ['day', 'week', 'month'] as const) {
+      const ranges = bucketRanges(period, grain);
+      expect(ranges.map((range) => range.bucket)).toEqual(bucketsOf(period, grain));
+      expect([ranges[0]!.from, ranges.at(-1)!.to]).toEqual([period.from, period.to]);
+      for (const [index, range] of ranges.entries()) {
+        if (index > 0) expect(range.from).toEqual(ranges[index - 1]!.to);
+        for (const at of [range.from, new Date(range.to.getTime() - 1)])
+          expect(bucketOf(at, period.zone, grain)).toBe(range.bucket);
+      }
+    }
   });
 });
 

@@ -191,7 +191,14 @@ function assertConsistent(query: { from: string; to: string; view?: string; with
 type OptionInput = { [K in keyof typeof OptionFields]?: z.output<(typeof OptionFields)[K]> };
 type ParsedQuery = AnalyticsFilters & OptionInput & { asOf?: string; format: 'json' | 'csv'; idLimit?: number };
 
-async function envelopeFor(deps: AnalyticsRoutesDeps, req: Request, report: ReportName, query: ParsedQuery) {
+/** The report for the query; `idLimit`: the drill-down ids each figure keeps (all without it). */
+async function envelopeFor(
+  deps: AnalyticsRoutesDeps,
+  req: Request,
+  report: ReportName,
+  query: ParsedQuery,
+  idLimit?: number,
+) {
   const now = deps.now?.() ?? new Date();
   const asOf = query.asOf ? new Date(Math.min(Date.parse(query.asOf), now.getTime())) : now;
   const zone = tenantZone(deps);
@@ -209,6 +216,7 @@ async function envelopeFor(deps: AnalyticsRoutesDeps, req: Request, report: Repo
     calendar: defaultCalendar(deps.registry, query.zone ?? zone),
     probabilities: active.probabilities,
     probabilitiesVersion: active.version,
+    idLimit,
     ...(report === 'pipeline' ? { probabilitiesAt: await pipelineProbabilities(deps, query, zone, asOf) } : {}),
   });
 }
@@ -233,7 +241,8 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): Router {
     router.get(`/api/analytics/${report}`, async (req, res) => {
       const query: ParsedQuery & { idLimit: number } = parseInput(schema, 'query', req.query, 'The query');
       assertConsistent(query);
-      const envelope = await envelopeFor(deps, req, report, query);
+      // A CSV table leaves the ids out.
+      const envelope = await envelopeFor(deps, req, report, query, query.format === 'csv' ? 0 : query.idLimit);
       if (query.format === 'csv')
         return sendCsv(res, csvName(envelope), toCsv(REPORT_CSV_COLUMNS, reportRows(envelope)));
       const { value, truncated } = capIds(envelope, query.idLimit);

@@ -130,3 +130,27 @@ export function bucketsOf(period: ReportPeriod, grain: Grain): string[] {
     buckets.add(bucketOf(localMidnight(day, period.zone), period.zone, grain));
   return [...buckets];
 }
+
+/** One trend bucket as a range of instants: the part of the period whose local date falls in it. */
+export interface BucketRange extends Interval {
+  bucket: string;
+}
+
+/**
+ * The period cut into its trend buckets, as ranges of instants that tile it in order: every
+ * instant of the period lies in the range of `bucketOf(at)`. A query can bucket timestamps by
+ * these bounds without time-zone arithmetic of its own.
+ */
+export function bucketRanges(period: ReportPeriod, grain: Grain): BucketRange[] {
+  const ranges: BucketRange[] = [];
+  const last = requireDate(period.toDate);
+  for (let day = requireDate(period.fromDate); compareLocalDates(day, last) <= 0; day = addLocalDays(day, 1)) {
+    const start = localMidnight(day, period.zone);
+    const bucket = bucketOf(start, period.zone, grain);
+    const open = ranges.at(-1);
+    if (open?.bucket === bucket) continue;
+    if (open) open.to = start;
+    ranges.push({ bucket, from: ranges.length === 0 ? period.from : start, to: period.to });
+  }
+  return ranges;
+}

@@ -26,6 +26,12 @@ function funnelRank(stage: string): number {
   return 0;
 }
 
+/** The recorded stages whose transition reaches funnel stage `stage` (or a later one). */
+export function stagesReaching(stage: Exclude<FunnelStage, 'lead'>): string[] {
+  const rank = FUNNEL_STAGES.indexOf(stage);
+  return RECORDED_STAGES.filter((recorded) => funnelRank(recorded) >= rank);
+}
+
 const before = (at: Date, asOf: Date | undefined) => asOf === undefined || at.getTime() < asOf.getTime();
 
 /** When the lead first reached `stage` (or a later one), counting transitions before `asOf`; null if not. */

@@ -135,43 +135,55 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 const money = (value: bigint | number | null): number | null => (value === null ? null : Number(value));
 
 /**
+ * `AND …` keeping, of the leads `l`, those a person's sight may hold: owned by them (or their
+ * reports) now, or ever assigned to them before `asOf`. Nothing for a sight of the whole tenant.
+ * The exact cut, to the owner when the period ended, is made on the owner at that moment.
+ */
+export function leadsOfSight(db: Db, sight: Sight, asOf: Date): Sql {
+  if (sight.all) return empty;
+  const owners = valuesOf(db, sight.owners);
+  return sql`AND (l."ownerId" IN ${owners} OR l.id IN (SELECT a."leadId" FROM "Assignment" a
+        WHERE a.tenant = ${sight.tenant} AND a."repEmail" IN ${owners} AND a."assignedAt" < ${asOf}))`;
+}
+
+/**
  * The leads with something recorded in the window: created, moved, touched, or with an SLA due in
  * it. For a person, those they (or their reports) own now or were ever assigned: the cut to the
- * owner at the period's end happens later, on the facts.
+ * owner at the period's end happens later, on the facts. A statement returning their `id`.
  */
-async function activeLeadIds(db: Db, sight: Sight, window: Window): Promise<string[]> {
+export function activeLeads(db: Db, sight: Sight, window: Window): Sql {
   const { from, to, asOf } = window;
   const tenant = sight.tenant;
-  const owners = valuesOf(db, sight.owners);
-  const mine = sight.all
-    ? empty
-    : sql`AND (l."ownerId" IN ${owners} OR l.id IN (SELECT a."leadId" FROM "Assignment" a
-        WHERE a.tenant = ${tenant} AND a."repEmail" IN ${owners} AND a."assignedAt" < ${asOf}))`;
-  const rows = await db.$queryRaw<{ id: string }[]>(sql`
+  const mine = leadsOfSight(db, sight, asOf);
+  return sql`
     SELECT l.id FROM "Lead" l
     WHERE l.tenant = ${tenant} AND l."createdAt" < ${asOf} ${mine} AND l.id IN (
       SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
       UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}
       UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to}
       UNION SELECT i."leadId" FROM "Interaction" i
-        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds}))`);
+        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds}))`;
+}
+
+async function activeLeadIds(db: Db, sight: Sight, window: Window): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>(activeLeads(db, sight, window));
   return rows.map((row) => row.id);
 }
 
 /**
- * The deals of `leadIds`, the deals worked in the window (activity, quotes) or with a contract, and
- * the deals still open when the window starts: the pipeline at the end of a period and sales
- * velocity count open deals that nothing happened to lately. `closedAt` only narrows what is read
- * (a deal closed before the window cannot be open in it); figures come from the recorded stage
- * events.
+ * The deals of the leads `leads` (a parenthesised list or subquery of lead ids), the deals worked
+ * in the window (activity, quotes) or with a contract, and the deals still open when the window
+ * starts: the pipeline at the end of a period and sales velocity count open deals that nothing
+ * happened to lately. `closedAt` only narrows what is read (a deal closed before the window cannot
+ * be open in it); figures come from the recorded stage events. A statement returning their `id`.
  */
-async function dealIds(db: Db, sight: Sight, window: Window, leadIds: readonly string[]): Promise<string[]> {
+export function windowDeals(db: Db, sight: Sight, window: Window, leads: Sql): Sql {
   const { from, to, asOf } = window;
   const mine = sight.all ? empty : sql`d."ownerEmail" IN ${valuesOf(db, sight.owners)} AND`;
-  const rows = await db.$queryRaw<{ id: string }[]>(sql`
+  return sql`
     SELECT d.id FROM "Deal" d
     WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} AND (
-      d."leadId" IN ${valuesOf(db, leadIds)}
+      d."leadId" IN ${leads}
       OR (${mine} (
         d."closedAt" IS NULL OR d."closedAt" >= ${from}
         OR EXISTS (SELECT 1 FROM "Contract" c WHERE c."dealId" = d.id)
@@ -180,9 +192,19 @@ async function dealIds(db: Db, sight: Sight, window: Window, leadIds: readonly s
         OR EXISTS (SELECT 1 FROM "Quote" q JOIN "QuoteVersion" v ON v."quoteId" = q.id
           WHERE q."dealId" = d.id AND ((v."sentAt" >= ${from} AND v."sentAt" < ${to})
             OR (v."createdAt" >= ${from} AND v."createdAt" < ${to})))
-      )))
-    ORDER BY d.id`);
+      )))`;
+}
+
+async function dealIds(db: Db, sight: Sight, window: Window, leadIds: readonly string[]): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>(
+    sql`${windowDeals(db, sight, window, valuesOf(db, leadIds))} ORDER BY d.id`,
+  );
   return rows.map((row) => row.id);
+}
+
+/** What a report reads when it is broken down: everything recorded from the window's start to `asOf`. */
+export function wholeWindow(window: Window): Window {
+  return { ...window, to: window.asOf };
 }
 
 /** Every lead and deal a report over `window` reads for `sight`, with their recorded rows. */
@@ -193,7 +215,7 @@ export async function loadFactRows(
   ownerCut: Date,
   needs: FactNeeds = EVERY_FACT,
 ): Promise<FactRows> {
-  const selection = needs.periodOnly ? window : { ...window, to: window.asOf };
+  const selection = needs.periodOnly ? window : wholeWindow(window);
   const active = await activeLeadIds(db, sight, selection);
   const deals = needs.deals
     ? await loadDealRows(db, await dealIds(db, sight, selection, active), window.asOf, needs)

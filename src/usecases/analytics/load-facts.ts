@@ -106,7 +106,7 @@ function byId<T extends { id: string }>(records: T[]): T[] {
 }
 
 /** Whether a fact owned by `owner` is in sight. */
-function sightFilter(sight: Sight): (owner: string | null) => boolean {
+export function sightFilter(sight: Sight): (owner: string | null) => boolean {
   const owners = new Set(sight.owners.map((owner) => owner.toLowerCase()));
   return (owner) => sight.all || (owner !== null && owners.has(owner.toLowerCase()));
 }

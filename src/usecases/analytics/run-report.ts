@@ -12,6 +12,7 @@ import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
+import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
@@ -42,6 +43,12 @@ export interface ReportRequest {
    * it has none, `probabilities` apply.
    */
   probabilitiesAt?: (at: Date) => ProbabilitiesInForce | undefined;
+  /**
+   * How many drill-down ids of each figure the caller keeps (the API's `idLimit`). A report
+   * computed from SQL aggregates then reads only the first `idLimit + 1` of each list, so the cut
+   * to `idLimit` (capIds) gives what the full lists give; without it every id is read.
+   */
+  idLimit?: number;
 }
 
 export interface PeriodView {
@@ -74,8 +81,38 @@ const view = (period: ReportPeriod): PeriodView => ({
 
 /** The report over the filters' period and the one before it, as JSON-ready values. */
 export async function runReport(db: Db, report: ReportName, request: ReportRequest): Promise<ReportEnvelope> {
+  if (AGGREGATED_REPORTS.has(report)) {
+    const period = periodOf(request.filters, request.defaultZone);
+    const figures = await aggregatedFigures(db, report, {
+      sight: request.sight,
+      period,
+      previous: previousPeriod(period),
+      asOf: request.asOf,
+      options: request.options,
+      breakdown: request.filters.breakdown,
+      idLimit: request.idLimit,
+    });
+    return envelope(report, request, figures);
+  }
   const facts = await reportFacts(db, report, request);
   return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
+}
+
+/** The envelope of a report's figures: which periods, zone, moment and options it was read with. */
+function envelope(
+  report: ReportName,
+  request: ReportRequest,
+  figures: Pick<ReportEnvelope, 'current' | 'previous' | 'breakdown'>,
+): ReportEnvelope {
+  const period = periodOf(request.filters, request.defaultZone);
+  return {
+    report,
+    period: view(period),
+    previousPeriod: view(previousPeriod(period)),
+    asOf: request.asOf.toISOString(),
+    options: Object.fromEntries(REPORT_OPTIONS[report].map((name) => [name, request.options[name]])),
+    ...figures,
+  };
 }
 
 /**
@@ -139,17 +176,12 @@ export function reportFrom(
     previous: json(definition.compute(part, context(previous, false, whole))),
   });
   const dimension = request.filters.breakdown;
-  return {
-    report,
-    period: view(period),
-    previousPeriod: view(previous),
-    asOf: request.asOf.toISOString(),
-    options: Object.fromEntries(REPORT_OPTIONS[report].map((name) => [name, request.options[name]])),
+  return envelope(report, request, {
     ...both(facts, true),
     breakdown: dimension
       ? { dimension, groups: splitFacts(facts, dimension).map(({ key, value }) => ({ key, ...both(value, false) })) }
       : null,
-  };
+  });
 }
 
 /** Dates become ISO strings, as they go over the wire. */
