@@ -65,7 +65,7 @@ export function ShadowReport({ id, revision }: { id: string; revision: number })
 
   if (!report) return <Problem error={error} />;
   return (
-    <div class="shadow-report" aria-labelledby="shadow-report-title">
+    <div class="shadow-report">
       <h3 id="shadow-report-title">{t('rules.shadow.reportTitle', { hash: short(report.shadow.versionHash) })}</h3>
       <table>
         <caption>{t('rules.shadow.byKind')}</caption>
