@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { ActivationNote, RuleActivation, RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
+import { recordAudit } from './audit-trail';
 import type { Db } from './client';
+
+/** The end reason of a shadow whose own version was activated. */
+export const SHADOW_WENT_LIVE = 'its version went live';
 
 /** The `files` column: file name → exact text. */
 const storedFiles = z.record(z.string(), z.string());
@@ -58,6 +62,25 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
           reason: change.reason ?? null,
         },
       });
+      // A running shadow of the version that just went live has nothing left to compare: it ends.
+      const shadows = await tx.ruleShadow.findMany({ where: { versionHash: hash, endedAt: null } });
+      for (const shadow of shadows) {
+        const ended = await tx.ruleShadow.update({
+          where: { id: shadow.id },
+          data: { activeKey: null, endedAt: at, endedBy: 'system', endReason: SHADOW_WENT_LIVE },
+        });
+        await recordAudit(tx, {
+          tenant: ended.tenant,
+          subjectType: 'rules',
+          subjectId: ended.versionHash,
+          action: 'rules.shadow.ended',
+          actor: 'system',
+          reason: SHADOW_WENT_LIVE,
+          details: { shadowId: ended.id, startedAt: ended.startedAt.toISOString() },
+          occurredAt: at,
+          idempotencyKey: `rules.shadow.ended:${ended.id}`,
+        });
+      }
     });
   }
 

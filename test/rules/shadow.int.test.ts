@@ -101,8 +101,11 @@ function leadflow(args: string[]): Promise<{ code: number; stdout: string; stder
 
 describe.each(providers)('shadowing a lower MQL threshold on %s', (provider) => {
   beforeAll(async () => {
-    system = await startTestSystem(provider);
     scratch = await mkdtemp(path.join(tmpdir(), 'leadflow-shadow-'));
+    // The system's own copy of the rules folder: activating a version writes it.
+    const liveDir = path.join(scratch, 'live');
+    await cp(SHIPPED, liveDir, { recursive: true });
+    system = await startTestSystem(provider, { LEADFLOW_RULES_DIR: liveDir });
     loweredDir = path.join(scratch, 'lowered');
     brokenDir = path.join(scratch, 'broken');
     await cp(SHIPPED, loweredDir, { recursive: true });
@@ -323,5 +326,31 @@ describe.each(providers)('shadowing a lower MQL threshold on %s', (provider) => 
     );
     expect(routed).toBe(1);
     expect(await db.shadowEvaluation.count({ where: { shadowId: broken.id } })).toBe(0);
+  });
+
+  it('when the version a running shadow evaluates is activated, then the shadow ends by itself, audited', async () => {
+    const started = await http(`${system.url}/api/rules/shadows`, {
+      body: { files: lowered, reason: 'try 75 before making it live' },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const shadow = started.body.shadow as { id: string; versionHash: string };
+    const activated = await http(`${system.url}/api/rules/activations`, {
+      body: { hash: shadow.versionHash, reason: 'the shadow convinced us' },
+    });
+    expect(activated.status, JSON.stringify(activated.body)).toBeLessThan(300);
+    const list = (await http(`${system.url}/api/rules/shadows`)).body as {
+      running: unknown;
+      shadows: { id: string; status: string; endedBy: string | null; endReason: string | null }[];
+    };
+    expect(list.running).toBeNull();
+    expect(list.shadows.find((s) => s.id === shadow.id)).toMatchObject({
+      status: 'ended',
+      endedBy: 'system',
+      endReason: 'its version went live',
+    });
+    const audit = await system.database.db.auditEvent.findMany({
+      where: { tenant: system.config.tenant, action: 'rules.shadow.ended', actor: 'system' },
+    });
+    expect(audit).toEqual([expect.objectContaining({ subjectId: shadow.versionHash, reason: 'its version went live' })]);
   });
 });

@@ -249,7 +249,85 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     expect(refused).toEqual([]);
   }, 180_000);
 
-  it('when a manager opens the rules page, then the versions and the diff show without activating or backtesting', async () => {
+  it('when revops shadows the lowered threshold from the page, then a lead scoring between the thresholds shows as its difference, and revops ends it', async () => {
+    await system.startWorker(); // the captured lead's journey scores it (live: the original, threshold 80)
+    const page = await signInAt(browser, system.url, system.revopsToken, '/');
+    const refused = cspViolations(page);
+    await page.locator('#language').selectOption('en'); // the first test left revops in Chinese
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    const section = page.getByRole('region', { name: 'Shadow report' });
+    await card(page, original, true).waitFor();
+    await expect.poll(() => section.getByText('No shadow is running.').count()).toBe(1);
+
+    // Shadowing the stored version with the lowered threshold (the live one is the original, 80).
+    const start = page.getByRole('form', { name: 'Shadow this version' });
+    await start.getByLabel('Version').selectOption(lowered);
+    await start.getByLabel('Reason').fill('try 75 on real traffic');
+    await start.getByRole('button', { name: 'Start shadow' }).click();
+    const running = page.getByRole('definition').filter({ hasText: short(lowered) });
+    await running.first().waitFor();
+    expect(await section.getByText(`by revops@leadflow.test`).count()).toBe(1);
+
+    // A VP at a 1,200-person software company from an ad (70) who clicks twice (76): an MQL only under the shadow.
+    const lead = await http(`${system.url}/api/leads`, {
+      body: {
+        email: 'fay@acme.example',
+        firstName: 'Fay',
+        company: 'Acme',
+        title: 'VP Marketing',
+        country: 'US',
+        source: 'ads',
+        attributes: { employees: 1200, industry: 'software' },
+      },
+    });
+    expect(lead.status, JSON.stringify(lead.body)).toBe(201);
+    const leadId = lead.body.id as string;
+    for (const type of ['email-click', 'email-click'])
+      expect((await http(`${system.url}/api/leads/${leadId}/events`, { body: { type } })).status).toBeLessThan(300);
+
+    // The report (reloaded) shows one difference and the lead with its flipped condition.
+    const link = section.getByRole('link', { name: 'fay@acme.example' });
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await section.getByRole('heading', { name: `Report of ${short(lowered)}` }).waitFor();
+          return link.count();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe(1);
+    expect(await link.getAttribute('href')).toBe(`/leads/${leadId}`);
+    const byKind = section.getByRole('table', { name: 'Evaluations and differences by kind' });
+    expect(
+      await byKind
+        .getByRole('row', { name: /scoring/ })
+        .locator('td')
+        .last()
+        .textContent(),
+    ).toBe('1');
+    expect(await section.getByText(/^MQL threshold 80 → 75 at score 76 on \d{4}-\d{2}-\d{2}$/).count()).toBe(1);
+    expect(await section.getByText('Leads scored: 1; MQLs live: 0, under the shadow: 1.').count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // Ending it asks why; the report stays, marked ended.
+    await section.getByRole('button', { name: 'End shadow' }).click();
+    const dialog = page.getByRole('dialog', { name: `End the shadow of ${short(lowered)}` });
+    await dialog.getByLabel('Reason').fill('seen enough');
+    await dialog.getByRole('button', { name: 'End shadow' }).click();
+    await expect.poll(() => section.getByText('No shadow is running.').count()).toBe(1);
+    await section.getByRole('heading', { name: `Report of ${short(lowered)}` }).waitFor();
+    const list = (await http(`${system.url}/api/rules/shadows`)).body as {
+      shadows: { status: string; endReason: string }[];
+    };
+    expect(list.shadows[0]).toMatchObject({ status: 'ended', endReason: 'seen enough' });
+
+    await page.locator('#language').selectOption('zh-CN');
+    expect(await page.getByRole('heading', { name: '影子报告', exact: true }).count()).toBe(1);
+    expect(refused).toEqual([]);
+  }, 180_000);
+
+  it('when a manager opens the rules page, then the versions and the diff show and the shadow report without activating, backtesting or shadowing', async () => {
     const token = await system.personToken('mia.manager@example.com', 'manager');
     const page = await signInAt(browser, system.url, token, '/');
     await page.getByRole('link', { name: 'Rules', exact: true }).click();
@@ -257,7 +335,11 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     await page.getByRole('heading', { name: 'Differences' }).waitFor();
     expect(await page.getByRole('button', { name: 'Activate' }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Backtest' }).count()).toBe(0);
-    expect(await page.getByRole('heading', { name: 'Shadow report' }).count()).toBe(0);
+    // The shadow's report is theirs to read, without starting or ending one.
+    await page.getByRole('heading', { name: `Report of ${short(lowered)}` }).waitFor();
+    expect(await page.getByRole('link', { name: 'fay@acme.example' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'End shadow' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Start shadow' }).count()).toBe(0);
     expect(await accessibilityProblems(page)).toEqual([]);
   }, 60_000);
 });

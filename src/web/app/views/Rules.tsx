@@ -17,7 +17,7 @@ function administers(): boolean {
 
 /**
  * The rules page: the stored versions with their activations (and activating one), the semantic
- * diff between two, backtests of a stored version, and the shadow report once the API has one.
+ * diff between two, backtests of a stored version, and shadow mode (the running shadow, starting and ending one, a report).
  */
 export function Rules() {
   const status = useApi<RulesStatus>('/api/rules');
@@ -61,7 +61,7 @@ export function Rules() {
       />
       <RulesDiffView versions={versions} live={live} />
       {admin && <Backtests versions={versions} live={live} />}
-      <ShadowSection />
+      <ShadowSection versions={versions} live={live} canAdminister={admin} />
     </Page>
   );
 }
