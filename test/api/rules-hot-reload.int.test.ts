@@ -23,8 +23,8 @@ const MQL_AT_80 = 'expect: { score: 80, mql: true }';
 
 /** What `rules check`, the log and `/api/rules` say about those two tests under a threshold of 90. */
 const failingTests = (dir: string) => [
-  `${dir}/scoring.yaml:155:31: tests[1].expect.mql: test "the same lead becomes an MQL after visiting the pricing page" fails: expected mql true, the rules decide false (Score 85: is below the MQL threshold of 90; fix the rule or this test)`,
-  `${dir}/scoring.yaml:176:31: tests[3].expect.mql: test "behaviour points halve after 30 days and vanish after 180" fails: expected mql true, the rules decide false (Score 80: is below the MQL threshold of 90; fix the rule or this test)`,
+  `${dir}/scoring.yaml:163:31: tests[1].expect.mql: test "the same lead becomes an MQL after visiting the pricing page" fails: expected mql true, the rules decide false (Score 85: is below the MQL threshold of 90; fix the rule or this test)`,
+  `${dir}/scoring.yaml:184:31: tests[3].expect.mql: test "behaviour points halve after 30 days and vanish after 180" fails: expected mql true, the rules decide false (Score 80: is below the MQL threshold of 90; fix the rule or this test)`,
 ];
 
 /** A VP at a 1,200-person software company from an ad who visits the pricing page: 80 points. */

@@ -18,8 +18,8 @@ const load = (replacements: Record<string, string>, options: { stored?: boolean;
   loadRulesetFromTexts({ ...texts, ...replacements }, { displayDir: 'rules', ...options });
 const withThreshold = (threshold: number) => edit(texts['scoring.yaml']!, '  threshold: 80', `  threshold: ${threshold}`);
 const failing = [
-  'rules/scoring.yaml:155:31: tests[1].expect.mql: test "the same lead becomes an MQL after visiting the pricing page" fails: expected mql true, the rules decide false (Score 85: is below the MQL threshold of 90; fix the rule or this test)',
-  'rules/scoring.yaml:176:31: tests[3].expect.mql: test "behaviour points halve after 30 days and vanish after 180" fails: expected mql true, the rules decide false (Score 80: is below the MQL threshold of 90; fix the rule or this test)',
+  'rules/scoring.yaml:163:31: tests[1].expect.mql: test "the same lead becomes an MQL after visiting the pricing page" fails: expected mql true, the rules decide false (Score 85: is below the MQL threshold of 90; fix the rule or this test)',
+  'rules/scoring.yaml:184:31: tests[3].expect.mql: test "behaviour points halve after 30 days and vanish after 180" fails: expected mql true, the rules decide false (Score 80: is below the MQL threshold of 90; fix the rule or this test)',
 ];
 
 describe('rules whose own tests fail', () => {
@@ -37,7 +37,7 @@ describe('rules whose own tests fail', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([
-      'rules/scoring.yaml:145:31: tests[0].expect.mql: test "a strong profile from an ad is not yet an MQL" fails: expected mql true, the rules decide false (Score 70: is below the MQL threshold of 80; fix the rule or this test)',
+      'rules/scoring.yaml:153:31: tests[0].expect.mql: test "a strong profile from an ad is not yet an MQL" fails: expected mql true, the rules decide false (Score 70: is below the MQL threshold of 80; fix the rule or this test)',
     ]);
   });
 
