@@ -72,15 +72,24 @@ async function newVersion(system: TestSystem, from: string): Promise<string> {
   return version;
 }
 
+/**
+ * How many open leads cross the threshold. The issue's figure is 1,000, and a full CI run at this
+ * stop passed with it (re-scoring 1,050 open leads took 145 s there); it also loads the dev server
+ * every other test file shares for four minutes, so `npm test` runs 300 unless this says otherwise.
+ */
+/** Journeys asked a second: small enough that the pacing shows even with 300 leads. */
+const PER_SECOND = 100;
+const CROSSING = Number(process.env.LEADFLOW_TEST_REEVALUATION_LEADS ?? 300);
+
 describe('re-scoring open leads when a rules version goes live', () => {
-  it('when a version that says re-evaluate: in-flight lowers the threshold, then each of 1,000 open leads at 75 becomes an MQL and is routed once, paced, and the others stay', async () => {
-    const { system, dir } = await start('in-flight', { LEADFLOW_REEVALUATION_RATE: '200' });
+  it('when a version that says re-evaluate: in-flight lowers the threshold, then each of the open leads at 75 (1,000 with LEADFLOW_TEST_REEVALUATION_LEADS=1000) becomes an MQL and is routed once, paced, and the others stay', async () => {
+    const { system, dir } = await start('in-flight', { LEADFLOW_REEVALUATION_RATE: String(PER_SECOND) });
     const db = system.database.db;
     const tenant = system.config.tenant;
     const before = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
     await capture(
       system,
-      Array.from({ length: 1000 }, (_, i) => atSeventyFive(`ada${i}@engines.io`)),
+      Array.from({ length: CROSSING }, (_, i) => atSeventyFive(`ada${i}@engines.io`)),
       24,
     );
     const staying = await capture(
@@ -91,7 +100,7 @@ describe('re-scoring open leads when a rules version goes live', () => {
     // The thousand: 75 points, below the threshold of 80. (SQLite takes at most 999 ids in a
     // statement, so they are found by what they are, not by id.)
     const crossing = { tenant, score: 75 };
-    expect(await db.lead.count({ where: { ...crossing, stage: 'new' } })).toBe(1000);
+    expect(await db.lead.count({ where: { ...crossing, stage: 'new' } })).toBe(CROSSING);
 
     setThreshold(dir, 75);
     const after = await newVersion(system, before);
@@ -99,18 +108,20 @@ describe('re-scoring open leads when a rules version goes live', () => {
 
     const run = system.temporal.workflow.getHandle(reevaluationWorkflowId(after));
     const result = (await run.result()) as RulesReevaluationResult;
-    // Every open lead of the database was asked once: these 1,050 (the tenant is the test's own).
-    expect(result.leads).toBeGreaterThanOrEqual(1050);
-    // Paced: 200 a second, so at least five one-second pauses between the six pages or more.
-    expect(Date.parse(result.finishedAt) - Date.parse(result.startedAt)).toBeGreaterThanOrEqual(5000);
+    // Every open lead of the database was asked once: these and the fifty (the tenant is the test's own).
+    expect(result.leads).toBeGreaterThanOrEqual(CROSSING + 50);
+    // Paced: a page a second, so at least one one-second pause per full page before the last.
+    expect(Date.parse(result.finishedAt) - Date.parse(result.startedAt)).toBeGreaterThanOrEqual(
+      (Math.ceil((CROSSING + 50) / PER_SECOND) - 1) * 1000,
+    );
 
-    await eventually(async () => (await db.lead.count({ where: { ...crossing, stage: 'mql' } })) === 1000, 300_000);
-    console.log(`re-scored 1,050 open leads in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    await eventually(async () => (await db.lead.count({ where: { ...crossing, stage: 'mql' } })) === CROSSING, 300_000);
+    console.log(`re-scored ${CROSSING + 50} open leads in ${((performance.now() - began) / 1000).toFixed(1)} s`);
     const mqlEvents = await db.stageEvent.findMany({ where: { toStage: 'mql', lead: { tenant } } });
-    expect(mqlEvents).toHaveLength(1000);
+    expect(mqlEvents).toHaveLength(CROSSING);
     expect(new Set(mqlEvents.map((event) => event.rulesetVersion))).toEqual(new Set([after]));
     await eventually(
-      async () => (await db.decision.count({ where: { kind: 'routing', lead: { tenant } } })) === 1000,
+      async () => (await db.decision.count({ where: { kind: 'routing', lead: { tenant } } })) === CROSSING,
       60_000,
     );
     const routed = await db.decision.groupBy({
@@ -118,7 +129,7 @@ describe('re-scoring open leads when a rules version goes live', () => {
       where: { kind: 'routing', lead: { tenant } },
       _count: { _all: true },
     });
-    expect(routed).toHaveLength(1000);
+    expect(routed).toHaveLength(CROSSING);
     expect(routed.every((row) => row._count._all === 1)).toBe(true);
 
     // The leads below the new threshold were re-scored under it too, and stay where they were.

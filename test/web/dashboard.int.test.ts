@@ -20,7 +20,7 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     const page = await browser.newPage();
     const refused = cspViolations(page);
     await page.goto(`${system.url}/console`);
-    await expect.poll(() => page.locator('[data-check="temporal"]').textContent()).toContain('up');
+    await expect.poll(() => page.locator('[data-check="temporal"]').textContent(), { timeout: 15_000 }).toContain('up');
     expect(await page.locator('[data-check="database"]').textContent()).toContain('up');
     expect(await page.locator('[data-check="rules"]').textContent()).toContain('up');
     // The test system runs against a Temporal cluster whose web UI leadflow does not know: no link, not a wrong one.
@@ -28,14 +28,20 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     expect(await page.getByRole('link', { name: 'Temporal UI' }).count()).toBe(0);
     await page.fill('#signin input[name=token]', system.revopsToken);
     await page.click('#signin button');
-    await expect.poll(() => page.locator('#whoami').textContent()).toContain('revops@leadflow.test');
+    await expect
+      .poll(() => page.locator('#whoami').textContent(), { timeout: 15_000 })
+      .toContain('revops@leadflow.test');
 
     await page.fill('#capture input[name=email]', 'Hedy.Lamarr@Frequency.io');
     await page.fill('#capture input[name=company]', 'Frequency Hopping');
     await page.selectOption('#capture select[name=source]', 'events');
     await page.click('#capture button');
-    await expect.poll(() => page.locator('#capture-result').textContent()).toMatch(/Lead ld_\S+ created\./);
-    await expect.poll(() => page.locator('#lead').textContent()).toContain('hedy.lamarr@frequency.io');
+    await expect
+      .poll(() => page.locator('#capture-result').textContent(), { timeout: 15_000 })
+      .toMatch(/Lead ld_\S+ created\./);
+    await expect
+      .poll(() => page.locator('#lead').textContent(), { timeout: 15_000 })
+      .toContain('hedy.lamarr@frequency.io');
     const shown = JSON.parse((await page.locator('#lead').textContent()) ?? '{}');
     expect(shown).toMatchObject({ email: 'hedy.lamarr@frequency.io', company: 'Frequency Hopping', stage: 'new' });
 
@@ -59,7 +65,7 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await http(`${system.url}/api/leads/${mql.body.id}/events`, { body: { type: 'pricing-page-visit' } });
     await page.reload();
     const row = page.locator(`#queue tr[data-lead="${mql.body.id}"]`);
-    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     expect(await row.textContent()).toContain('Katherine');
     await page.screenshot({ path: `${system.config.dataDir}/dashboard.png`, fullPage: true });
     // The stylesheet applies (its nonce matches) and the queue spans the page (a class, not a style attribute).
@@ -94,9 +100,9 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await page.goto(`${system.url}/console`);
     await page.fill('#signin input[name=token]', await system.personToken(mine.owner, 'rep'));
     await page.click('#signin button');
-    await expect.poll(() => page.locator('#whoami').textContent()).toContain(mine.owner);
+    await expect.poll(() => page.locator('#whoami').textContent(), { timeout: 15_000 }).toContain(mine.owner);
     await page.reload();
-    await expect.poll(() => page.locator(`#queue tr[data-lead="${mine.id}"]`).count()).toBe(1);
+    await expect.poll(() => page.locator(`#queue tr[data-lead="${mine.id}"]`).count(), { timeout: 15_000 }).toBe(1);
     expect(await page.locator(`#queue tr[data-lead="${theirs.id}"]`).count()).toBe(0);
     await page.close();
   });
@@ -107,14 +113,20 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
     await page.goto(`${system.url}/console`);
     await page.fill('#signin input[name=token]', 'lf_not-a-real-token');
     await page.click('#signin button');
-    await expect.poll(() => page.locator('#signin-error').textContent()).toContain('The bearer token is malformed');
+    await expect
+      .poll(() => page.locator('#signin-error').textContent(), { timeout: 15_000 })
+      .toContain('The bearer token is malformed');
 
     await page.fill('#signin input[name=token]', token);
     await page.click('#signin button');
-    await expect.poll(() => page.locator('#whoami').textContent()).toBe('signed in as dora.ops@example.com (revops)');
+    await expect
+      .poll(() => page.locator('#whoami').textContent(), { timeout: 15_000 })
+      .toBe('signed in as dora.ops@example.com (revops)');
     expect(await page.locator('#signin-error').textContent()).toBe('');
     await page.reload();
-    await expect.poll(() => page.locator('#whoami').textContent()).toBe('signed in as dora.ops@example.com (revops)');
+    await expect
+      .poll(() => page.locator('#whoami').textContent(), { timeout: 15_000 })
+      .toBe('signed in as dora.ops@example.com (revops)');
     await page.click('#signout');
     expect(await page.locator('#whoami').isHidden()).toBe(true);
     await page.close();
