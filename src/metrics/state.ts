@@ -1,6 +1,6 @@
 /**
  * The gauges that describe what the database holds now: journeys by stage, SLAs running, the
- * email outbox's backlog and approvals waiting. They are read from the database at each scrape
+ * email outbox's backlog, approvals waiting and the intake outbox. They are read from the database at each scrape
  * with a few grouped counts, rather than kept up to date by activities: the database is the record,
  * so the figures are right after any restart, with any number of workers, and whoever changed the
  * rows (a worker, the API, a migration, a person with SQL). The cost was measured: see
@@ -14,11 +14,15 @@ import { DEAL_STAGES } from '../rules/facts';
 
 /** Outbox rows not settled yet: `sending` (in flight, or its attempt died) and `pending` (to be retried). */
 const BACKLOG_STATUSES = ['sending', 'pending'] as const;
+/** Intake outbox rows that did not reach their journey: still `pending`, or `failed` for good. */
+const INTAKE_UNSETTLED = ['pending', 'failed'] as const;
 
 export interface StateSources {
   db: Db;
   /** Approval tiers whose chain has approvers (from the active approvals.yaml), reported at 0 when none waits. */
   approvalTiers?: () => readonly string[];
+  /** The clock for the oldest pending capture's age (tests). */
+  now?: () => Date;
 }
 
 interface StateFigures {
@@ -26,6 +30,8 @@ interface StateFigures {
   slasRunning: number;
   backlog: Record<string, number>;
   approvalsWaiting: Record<string, number>;
+  intake: Record<string, number>;
+  oldestPendingSeconds: number;
 }
 
 /**
@@ -75,6 +81,19 @@ export async function readStateMetrics(sources: StateSources): Promise<Registry>
     ['tier'],
   );
   for (const [tier, count] of Object.entries(figures.approvalsWaiting)) waiting.set({ tier }, count);
+  const intake = gauge(
+    registry,
+    'leadflow_intake_outbox',
+    'Captures in the intake outbox not handed to their journey: pending (waiting or being retried) or failed (refused by the journey for good; see GET /api/captures/{id}).',
+    ['state'],
+  );
+  for (const [state, count] of Object.entries(figures.intake)) intake.set({ state }, count);
+  gauge(
+    registry,
+    'leadflow_intake_oldest_pending_seconds',
+    'Age of the oldest capture still waiting for its journey (0 when none waits): alert when it keeps growing.',
+    [],
+  ).set(figures.oldestPendingSeconds);
   return registry;
 }
 
@@ -89,7 +108,7 @@ function gauge<L extends string>(registry: Registry, name: string, help: string,
  */
 async function readFigures(sources: StateSources): Promise<StateFigures> {
   const { db } = sources;
-  const [leads, slasRunning, deals, outbox, approvals] = await Promise.all([
+  const [leads, slasRunning, deals, outbox, approvals, intake, oldestPending] = await Promise.all([
     db.lead.groupBy({ by: ['tenant', 'stage'], _count: { _all: true } }),
     db.lead.count({ where: { slaStatus: 'running' } }),
     db.deal.groupBy({ by: ['tenant', 'stage'], _count: { _all: true } }),
@@ -99,6 +118,16 @@ async function readFigures(sources: StateSources): Promise<StateFigures> {
       _count: { _all: true },
     }),
     db.approvalRequest.groupBy({ by: ['tier'], where: { status: 'pending' }, _count: { _all: true } }),
+    db.intakeSubmission.groupBy({
+      by: ['state'],
+      where: { state: { in: [...INTAKE_UNSETTLED] } },
+      _count: { _all: true },
+    }),
+    db.intakeSubmission.findFirst({
+      where: { state: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      select: { createdAt: true },
+    }),
   ]);
   const leadStages = zeros(LEAD_STAGES);
   for (const row of leads) leadStages[row.stage] = (leadStages[row.stage] ?? 0) + row._count._all;
@@ -108,6 +137,9 @@ async function readFigures(sources: StateSources): Promise<StateFigures> {
   for (const row of outbox) backlog[row.status] = row._count._all;
   const approvalsWaiting = zeros(sources.approvalTiers?.() ?? []);
   for (const row of approvals) approvalsWaiting[row.tier] = row._count._all;
+  const intakeStates = zeros(INTAKE_UNSETTLED);
+  for (const row of intake) intakeStates[row.state] = row._count._all;
+  const now = (sources.now ?? (() => new Date()))();
   return {
     journeys: [
       ...Object.entries(leadStages).map(([stage, count]) => ({ journey: 'lead' as const, stage, count })),
@@ -116,6 +148,10 @@ async function readFigures(sources: StateSources): Promise<StateFigures> {
     slasRunning,
     backlog,
     approvalsWaiting,
+    intake: intakeStates,
+    oldestPendingSeconds: oldestPending
+      ? Math.max(0, Math.round((now.getTime() - oldestPending.createdAt.getTime()) / 1000))
+      : 0,
   };
 }
 

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
+import { issueIntegrationToken } from '../../src/auth/tokens';
+import { scrape, seriesKey } from '../metrics/exposition';
 
 /**
  * Acknowledge fast, lose nothing: a capture is kept in the intake outbox before the API answers,
@@ -24,7 +26,9 @@ describe('lead intake while the worker is stopped', () => {
     system.database.db.lead.findFirst({ where: { tenant: system.config.tenant, email } });
 
   it('when leads are captured, then each answer is a 202 naming where to follow it up, and once the worker is back every journey starts', async () => {
+    const fastSentAt = Date.now();
     const fast = await http(`${system.url}/api/leads`, { body: lead('fast@stopped.io') });
+    const fastAnsweredAt = Date.now();
     expect(fast.status).toBe(202);
     expect(fast.body).toMatchObject({ status: 'accepted', id: expect.stringMatching(/^ld_/) });
     expect(fast.headers.get('location')).toBe(`/api/captures/${fast.body.submissionId}`);
@@ -42,6 +46,23 @@ describe('lead intake while the worker is stopped', () => {
     expect(pending.body).toMatchObject({ state: 'pending', leadId: fast.body.id, lead: null, error: null });
     expect(await storedLead('fast@stopped.io')).toBeNull();
 
+    // Operations see the backlog: two captures wait, the oldest since the first answer.
+    const { token: scraper } = await issueIntegrationToken(system.database.db, {
+      tenant: system.config.tenant,
+      name: 'prometheus',
+      label: 'scraper',
+      scopes: ['metrics'],
+      by: { system: 'cli' },
+      now: new Date(),
+    });
+    const waitingFor = (Date.now() - fastAnsweredAt) / 1000;
+    const backlog = (await scrape(`${system.url}/metrics`, scraper)).samples;
+    expect(backlog.get(seriesKey('leadflow_intake_outbox', { state: 'pending' }))).toBe(2);
+    expect(backlog.get(seriesKey('leadflow_intake_outbox', { state: 'failed' }))).toBe(0);
+    const oldest = backlog.get(seriesKey('leadflow_intake_oldest_pending_seconds'))!;
+    expect(oldest).toBeGreaterThanOrEqual(Math.floor(waitingFor) - 1);
+    expect(oldest).toBeLessThanOrEqual(Math.ceil((Date.now() - fastSentAt) / 1000) + 1);
+
     await system.startWorker();
     // Stored as soon as the journey stored it; created/merged once the dispatcher has its receipt.
     expect(
@@ -51,6 +72,15 @@ describe('lead intake while the worker is stopped', () => {
     expect(settled.body).toMatchObject({ state: 'stored', outcome: 'created', lead: `/api/leads/${fast.body.id}` });
     const shown = await http(`${system.url}/api/leads/${fast.body.id}`);
     expect(shown.status).toBe(200);
+    expect(
+      await eventually(async () => {
+        const drained = (await scrape(`${system.url}/metrics`, scraper)).samples;
+        return (
+          drained.get(seriesKey('leadflow_intake_outbox', { state: 'pending' })) === 0 &&
+          drained.get(seriesKey('leadflow_intake_oldest_pending_seconds')) === 0
+        );
+      }, 60_000),
+    ).toBe(true);
     expect(shown.body).toMatchObject({ email: 'fast@stopped.io', journey: { submissions: 1 } });
 
     // The waited capture reached its journey too, and a retry with its key gets the settled answer.
