@@ -21,15 +21,7 @@ import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { RulesTestsFailedError, startRules } from './rules-runtime';
-import {
-  openDatabase,
-  runApi,
-  runWorker,
-  serveWorkerMetrics,
-  startEsign,
-  startMail,
-  startTemporalIfEmbedded,
-} from './services';
+import { openDatabase } from './database';
 import { installShutdown, ShutdownRequested } from './shutdown';
 import type { WebhookSecret } from './webhook-secret';
 
@@ -118,6 +110,10 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const shutdown = installShutdown(logger);
+  // Loaded here, not at the top: the API and the Temporal worker take seconds to load, which the
+  // one-shot commands (people, tokens, rules, demo, import) need not wait for.
+  const { runApi, runWorker, serveWorkerMetrics, startEsign, startMail, startTemporalIfEmbedded } =
+    await import('./services');
   try {
     const devServer = mode === 'start' ? await startTemporalIfEmbedded(config, logger, shutdown.signal) : undefined;
     if (devServer) await shutdown.add(devServer);
