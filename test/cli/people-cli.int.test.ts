@@ -185,10 +185,11 @@ describe.each(providers)('leadflow people and tokens on %s', (provider) => {
   });
 
   // Refused before any record is read: the arguments are checked the same way whatever the
-  // provider, so these run once, on SQLite (see argumentErrors below).
-  it.each(provider === 'sqlite' ? argumentErrors : [])(
+  // provider, so these run once, on SQLite (see argumentErrors above). Each is its own process
+  // and changes nothing, so they run side by side.
+  it.concurrent.for(provider === 'sqlite' ? argumentErrors : [])(
     'when $what, then it exits $code and says so on stderr',
-    async ({ args, code, stderr }) => {
+    async ({ args, code, stderr }, { expect }) => {
       const run = await leadflow(...args);
       expect(run.code).toBe(code);
       expect(run.stdout).toBe('');
@@ -196,8 +197,8 @@ describe.each(providers)('leadflow people and tokens on %s', (provider) => {
     },
   );
 
-  // Refused after a lookup in the database: on each provider.
-  it.each([
+  // Refused after a lookup in the database (which finds nothing and writes nothing): on each provider.
+  it.concurrent.for([
     {
       what: 'the person does not exist',
       args: ['tokens', 'create', '--email', 'ghost@example.com'],
@@ -227,7 +228,7 @@ describe.each(providers)('leadflow people and tokens on %s', (provider) => {
       code: 1,
       stderr: 'No token tok_nope in tenant',
     },
-  ])('when $what, then it exits $code and says so on stderr', async ({ args, code, stderr }) => {
+  ])('when $what, then it exits $code and says so on stderr', async ({ args, code, stderr }, { expect }) => {
     const run = await leadflow(...args);
     expect(run.code).toBe(code);
     expect(run.stdout).toBe('');
