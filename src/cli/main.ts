@@ -107,13 +107,14 @@ async function ensureWorkspaceBuilt(logger: ReturnType<typeof createLogger>): Pr
 }
 
 async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
+  // Loaded here, not at the top: the API and the Temporal worker take seconds to load, which the
+  // one-shot commands (people, tokens, rules, demo, import) need not wait for. Loaded first, as the
+  // top-level import was: before the configuration is read and before Ctrl+C is handled.
+  const { runApi, runWorker, serveWorkerMetrics, startEsign, startMail, startTemporalIfEmbedded } =
+    await import('./services');
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const shutdown = installShutdown(logger);
-  // Loaded here, not at the top: the API and the Temporal worker take seconds to load, which the
-  // one-shot commands (people, tokens, rules, demo, import) need not wait for.
-  const { runApi, runWorker, serveWorkerMetrics, startEsign, startMail, startTemporalIfEmbedded } =
-    await import('./services');
   try {
     const devServer = mode === 'start' ? await startTemporalIfEmbedded(config, logger, shutdown.signal) : undefined;
     if (devServer) await shutdown.add(devServer);
