@@ -10,7 +10,7 @@ import { createLogger } from '../logger';
 import { countDemoData, removeDemoData, writeDemoData } from '../usecases/demo/demo-data';
 import type { CommandIo } from './rules-command';
 import { loadRulesSnapshot } from './rules-snapshot';
-import { openDatabase } from './services';
+import { openDatabase } from './database';
 
 const USAGE = `Usage:
   leadflow demo [--seed <n>] [--until YYYY-MM-DD] [--leads <n>]

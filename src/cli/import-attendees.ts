@@ -20,7 +20,7 @@ import { ATTENDEE_FIELDS, attendeeRows } from '../usecases/attendee-csv';
 import { captureBatch } from '../usecases/bulk-intake';
 import { viewIntakeBatch, type IntakeBatchView } from '../usecases/intake-batch-view';
 import type { CommandIo } from './rules-command';
-import { openDatabase } from './services';
+import { openDatabase } from './database';
 
 export const ATTENDEES_USAGE = `  leadflow import attendees <file.csv> --campaign <key> [--source events] [--event <name>]
                             [--map <map.yaml>] [--delimiter comma|semicolon|tab] [--follow]

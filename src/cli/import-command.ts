@@ -15,7 +15,7 @@ import { createLogger } from '../logger';
 import { importHistory, lossReasonCatalogue } from '../usecases/history-import';
 import { loadRulesSnapshot } from './rules-snapshot';
 import type { CommandIo } from './rules-command';
-import { openDatabase } from './services';
+import { openDatabase } from './database';
 import { ATTENDEES_USAGE, importAttendeesCommand } from './import-attendees';
 
 const USAGE = `Usage:

@@ -21,15 +21,7 @@ import { DevServerError } from '../temporal/dev-server';
 import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../temporal/provision';
 import { bootstrapAdmin } from '../usecases/bootstrap-admin';
 import { RulesTestsFailedError, startRules } from './rules-runtime';
-import {
-  openDatabase,
-  runApi,
-  runWorker,
-  serveWorkerMetrics,
-  startEsign,
-  startMail,
-  startTemporalIfEmbedded,
-} from './services';
+import { openDatabase } from './database';
 import { installShutdown, ShutdownRequested } from './shutdown';
 import type { WebhookSecret } from './webhook-secret';
 
@@ -115,6 +107,11 @@ async function ensureWorkspaceBuilt(logger: ReturnType<typeof createLogger>): Pr
 }
 
 async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
+  // Loaded here, not at the top: the API and the Temporal worker take seconds to load, which the
+  // one-shot commands (people, tokens, rules, demo, import) need not wait for. Loaded first, as the
+  // top-level import was: before the configuration is read and before Ctrl+C is handled.
+  const { runApi, runWorker, serveWorkerMetrics, startEsign, startMail, startTemporalIfEmbedded } =
+    await import('./services');
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const shutdown = installShutdown(logger);

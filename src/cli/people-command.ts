@@ -15,10 +15,9 @@ import { fieldErrors } from '../api/errors';
 import { LeadflowError } from '../domain/errors';
 import { savePerson } from '../usecases/people';
 import { invitePerson, setPasswordByOperator } from '../usecases/accounts';
-import { accountMailer } from './services';
 import { readSecretLine } from './secret-input';
 import type { CommandIo } from './rules-command';
-import { openDatabase } from './services';
+import { accountMailer, openDatabase } from './database';
 
 const USAGE = `Usage:
   leadflow people add --email <email> --name <name> --role rep|manager|director|vp|finance|revops

@@ -20,7 +20,7 @@ import type { Ruleset } from '../rules/ruleset';
 import { formatDiagnostic } from '../rules/types';
 import { runBacktest, type BacktestProgress } from '../usecases/backtest';
 import type { CommandIo } from './rules-command';
-import { openDatabase } from './services';
+import { openDatabase } from './database';
 
 export const BACKTEST_USAGE = `  leadflow rules backtest <candidate dir> [--since YYYY-MM-DD] [--until YYYY-MM-DD]
                          [--kind scoring,routing,approvals] [--format table|json|html] [--out file]

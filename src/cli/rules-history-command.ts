@@ -19,7 +19,7 @@ import { readRuleTexts } from '../rules/load-dir';
 import { diffRuleTexts } from '../rules/semantic-diff';
 import { formatDiagnostic, kindOfFileName } from '../rules/types';
 import { auditRulesActivation } from '../usecases/rules-activation';
-import { openDatabase } from './services';
+import { openDatabase } from './database';
 
 type Print = (line?: string) => void;
 

@@ -27,7 +27,7 @@ import {
   type ShadowView,
 } from '../usecases/rule-shadows';
 import { activeRuleset } from './rules-backtest';
-import { openDatabase } from './services';
+import { openDatabase } from './database';
 
 export const SHADOW_USAGE = `  leadflow rules shadow <dir|hash> --reason "why" [--actor you@company.com]
                                                  evaluate a candidate beside the live rules on every live

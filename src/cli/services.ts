@@ -11,8 +11,7 @@ import { enableProcessMetrics } from '../metrics/instruments';
 import type { RulesRuntime } from './rules-runtime';
 import { reevaluateOnActivation } from '../temporal/reevaluation-trigger';
 import type { Config } from '../config';
-import { createDb, type Db } from '../db/client';
-import { applyMigrations } from '../db/migrate';
+import type { Db } from '../db/client';
 import { startMailSink, type MailSink } from '../email/mail-sink';
 import type { Mailer } from '../email/mailer';
 import type { Mailbox } from '../email/mailbox';
@@ -30,6 +29,9 @@ import { ensureTool, temporalCli } from '../temporal/provision';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createLeadflowWorker } from '../temporal/worker';
 import type { Stoppable } from './stoppable';
+import { accountMailer, openDatabase } from './database';
+
+export { accountMailer, openDatabase };
 import { loadLinkSecret } from './link-secret';
 import { loadWebhookSecret, type WebhookSecret } from './webhook-secret';
 
@@ -58,18 +60,6 @@ export async function startTemporalIfEmbedded(
     { shutdown },
   );
   return Object.assign(server, { name: 'temporal-dev-server' });
-}
-
-/** Opens the database and brings its schema up to date. Throws MigrationError on failure. */
-export async function openDatabase(config: Config, logger: Logger): Promise<Db> {
-  const { applied } = await applyMigrations(config.database);
-  if (applied.length) logger.info({ applied }, 'database migrations applied');
-  const db = createDb(config.database);
-  if (config.database.provider === 'sqlite') {
-    // WAL lets the API and worker processes read while the other writes.
-    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  }
-  return db;
 }
 
 /** Runs the worker until stopped; returns a handle whose stop() drains in-flight work. */
@@ -203,13 +193,6 @@ export async function runApi(
       await temporal.connection.close();
     },
   };
-}
-
-/** The mailer of a `leadflow api` process: SMTP_URL, or the embedded mail server `leadflow worker` runs on this machine. */
-export function accountMailer(config: Config): { mailer: Mailer; from: string } {
-  const mail = config.mail;
-  if (mail.mode === 'external') return { mailer: createSmtpMailer(mail.smtp), from: mail.from };
-  return { mailer: createSmtpMailer({ host: mail.host, port: mail.port, secure: false }), from: mail.from };
 }
 
 /**

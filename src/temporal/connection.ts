@@ -34,11 +34,15 @@ function apiKeyFor(config: TemporalConfig): string | undefined {
  * after the close throws "Channel has been shut down" from the event loop, which kills the
  * process: a Ctrl+C shortly after a Temporal outage crashed leadflow's shutdown that way. So
  * once closing begins no retry is scheduled, and the close waits for those already due (≤ 5 s).
+ *
+ * `callAttempts` is how often one call is tried while Temporal is unreachable, 0.17 s growing to
+ * 5 s apart: the SDK's 10 by default, about 20 s before a read shows the journey as unavailable or
+ * a capture falls back to the outbox. Tests of an outage pass fewer, to get there in about 2 s.
  */
-export function createTemporalClient(config: TemporalConfig): Client {
+export function createTemporalClient(config: TemporalConfig, options: { callAttempts?: number } = {}): Client {
   let closing = false;
   let lastRetryDueAt = 0;
-  const retry = defaultGrpcRetryOptions();
+  const retry = defaultGrpcRetryOptions(options.callAttempts ? { maxAttempts: options.callAttempts } : {});
   const connection = Connection.lazy({
     address: config.address,
     tls: tlsFor(config),

@@ -227,7 +227,7 @@ describe('bulk intake while Temporal is down', () => {
       startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
     let server: DevServer = await start();
     cleanups.push(() => server.stop());
-    const system = await startTestSystem('sqlite', { TEMPORAL_ADDRESS: server.address });
+    const system = await startTestSystem('sqlite', { TEMPORAL_ADDRESS: server.address }, { temporalCallAttempts: 5 });
     cleanups.push(() => system.stop());
 
     await server.stop();

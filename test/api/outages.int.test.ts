@@ -30,7 +30,7 @@ describe('when Temporal goes down', () => {
       startDevServer({ binary: inject('temporalCliPath'), port, uiPort: null, namespace: 'default', logger });
     let server: DevServer = await start();
     cleanups.push(() => server.stop());
-    const system = await startTestSystem('sqlite', { TEMPORAL_ADDRESS: server.address });
+    const system = await startTestSystem('sqlite', { TEMPORAL_ADDRESS: server.address }, { temporalCallAttempts: 5 });
     cleanups.push(() => system.stop());
 
     const before = await http(`${system.url}/api/leads`, { body: lead('before@outage.io') });

@@ -8,6 +8,46 @@ import { verifyToken } from '../../src/auth/tokens';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { runLeadflow } from '../support/leadflow-process';
 
+/** Usage errors and field checks: nothing here depends on the database provider. */
+const argumentErrors = [
+  {
+    what: 'a required option is missing',
+    args: ['tokens', 'create', '--label', 'x'],
+    code: 2,
+    stderr: 'leadflow tokens create: missing --email',
+  },
+  {
+    what: 'an option is unknown',
+    args: ['tokens', 'list', '--email', 'a@b.io', '--all'],
+    code: 2,
+    stderr: "Unknown option '--all'",
+  },
+  {
+    what: 'the subcommand is unknown',
+    args: ['tokens', 'rotate'],
+    code: 2,
+    stderr: 'unknown tokens command "rotate"',
+  },
+  {
+    what: 'the role is unknown',
+    args: ['people', 'add', '--email', 'x@example.com', '--name', 'X', '--role', 'boss'],
+    code: 1,
+    stderr: '  --role: must be one of: rep, manager, director, vp, finance, revops',
+  },
+  {
+    what: 'the email is no email',
+    args: ['tokens', 'create', '--email', 'ravi'],
+    code: 1,
+    stderr: '  --email: must be a valid email address',
+  },
+  {
+    what: 'the expiry is no number',
+    args: ['tokens', 'create', '--email', 'ravi@example.com', '--expires-in-days', 'soon'],
+    code: 1,
+    stderr: '  --expires-in-days: must be a number of days',
+  },
+];
+
 describe.each(providers)('leadflow people and tokens on %s', (provider) => {
   let database: TestDatabase;
   let env: Record<string, string>;
@@ -144,43 +184,21 @@ describe.each(providers)('leadflow people and tokens on %s', (provider) => {
     ]);
   });
 
-  it.each([
-    {
-      what: 'a required option is missing',
-      args: ['tokens', 'create', '--label', 'x'],
-      code: 2,
-      stderr: 'leadflow tokens create: missing --email',
+  // Refused before any record is read: the arguments are checked the same way whatever the
+  // provider, so these run once, on SQLite (see argumentErrors above). Each is its own process
+  // and changes nothing, so they run side by side.
+  it.concurrent.for(provider === 'sqlite' ? argumentErrors : [])(
+    'when $what, then it exits $code and says so on stderr',
+    async ({ args, code, stderr }, { expect }) => {
+      const run = await leadflow(...args);
+      expect(run.code).toBe(code);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(stderr);
     },
-    {
-      what: 'an option is unknown',
-      args: ['tokens', 'list', '--email', 'a@b.io', '--all'],
-      code: 2,
-      stderr: "Unknown option '--all'",
-    },
-    {
-      what: 'the subcommand is unknown',
-      args: ['tokens', 'rotate'],
-      code: 2,
-      stderr: 'unknown tokens command "rotate"',
-    },
-    {
-      what: 'the role is unknown',
-      args: ['people', 'add', '--email', 'x@example.com', '--name', 'X', '--role', 'boss'],
-      code: 1,
-      stderr: '  --role: must be one of: rep, manager, director, vp, finance, revops',
-    },
-    {
-      what: 'the email is no email',
-      args: ['tokens', 'create', '--email', 'ravi'],
-      code: 1,
-      stderr: '  --email: must be a valid email address',
-    },
-    {
-      what: 'the expiry is no number',
-      args: ['tokens', 'create', '--email', 'ravi@example.com', '--expires-in-days', 'soon'],
-      code: 1,
-      stderr: '  --expires-in-days: must be a number of days',
-    },
+  );
+
+  // Refused after a lookup in the database (which finds nothing and writes nothing): on each provider.
+  it.concurrent.for([
     {
       what: 'the person does not exist',
       args: ['tokens', 'create', '--email', 'ghost@example.com'],
@@ -210,7 +228,7 @@ describe.each(providers)('leadflow people and tokens on %s', (provider) => {
       code: 1,
       stderr: 'No token tok_nope in tenant',
     },
-  ])('when $what, then it exits $code and says so on stderr', async ({ args, code, stderr }) => {
+  ])('when $what, then it exits $code and says so on stderr', async ({ args, code, stderr }, { expect }) => {
     const run = await leadflow(...args);
     expect(run.code).toBe(code);
     expect(run.stdout).toBe('');

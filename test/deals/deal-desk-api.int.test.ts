@@ -32,8 +32,8 @@ const fastApprovalRules = () =>
   rulesFixture({
     cadences: fastJourneyRules.cadences,
     approvals: (doc) => {
-      doc.setIn(['levels', 'manager', 'deadline'], '20 seconds');
-      doc.setIn(['levels', 'manager', 'remindAfter'], '10 seconds');
+      doc.setIn(['levels', 'manager', 'deadline'], '12 seconds');
+      doc.setIn(['levels', 'manager', 'remindAfter'], '6 seconds');
     },
   });
 

@@ -14,6 +14,7 @@ import { createTestDatabase, type Provider, type TestDatabase } from './database
 import type { PersonRole } from '../../src/auth/actor';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
+import { createTemporalClient } from '../../src/temporal/connection';
 
 export interface TestSystem {
   url: string;
@@ -43,6 +44,12 @@ export interface TestSystemOptions {
   database?: TestDatabase;
   /** Start the worker (default true); without it, `startWorker()` starts it later. */
   worker?: boolean;
+  /**
+   * How often the API tries one Temporal call while Temporal is unreachable (default the SDK's 10,
+   * about 20 s in all). Tests that stop Temporal pass 5 (about 2 s), so each refused call costs
+   * them seconds, not twenty.
+   */
+  temporalCallAttempts?: number;
 }
 
 /**
@@ -91,7 +98,10 @@ export async function startTestSystem(
   };
   if (options.worker ?? true) await startWorker();
   started.push({ name: 'worker', stop: stopWorker });
-  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink, mail });
+  const temporal = options.temporalCallAttempts
+    ? createTemporalClient(config.temporal, { callAttempts: options.temporalCallAttempts })
+    : undefined;
+  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink, mail, temporal });
   started.push(api);
   const revopsToken = await createPersonToken(database.db, config.tenant, 'revops@leadflow.test', 'revops', {
     label: 'test default',
