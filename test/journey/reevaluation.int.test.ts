@@ -106,7 +106,12 @@ describe('re-scoring open leads when a rules version goes live', () => {
     const after = await newVersion(system, before);
     const began = performance.now();
 
+    // The API shows the new version as soon as the registry holds it; the trigger starts the run
+    // just after. Reading the result of a run not started yet would fail with "workflow not found".
     const run = system.temporal.workflow.getHandle(reevaluationWorkflowId(after));
+    expect(
+      await eventually(async () => (await run.describe()).workflowId === reevaluationWorkflowId(after), 30_000),
+    ).toBe(true);
     const result = (await run.result()) as RulesReevaluationResult;
     // Every open lead of the database was asked once: these and the fifty (the tenant is the test's own).
     expect(result.leads).toBeGreaterThanOrEqual(CROSSING + 50);
