@@ -238,6 +238,7 @@ describe('RuleRegistry', () => {
       activations: (range) => store.activations(range),
       activationAt: (at) => store.activationAt(at),
       latest: () => store.latest(),
+      list: (page) => store.list(page),
       findByPrefix: (prefix) => store.findByPrefix(prefix),
     };
     registry = new RuleRegistry({ dir, store: flakyStore, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });
