@@ -103,6 +103,7 @@ export const POLICIES: Record<string, Policy> = {
 
   'GET /api/rules': read(),
   'POST /api/rules/validate': read(),
+  'GET /api/rules/versions': read(),
   'GET /api/rules/versions/{hash}': read(),
   'GET /api/rules/activations': read(),
   'POST /api/rules/activations': admin('Activating a stored rules version'),

@@ -74,6 +74,38 @@ export const activationsQuery = z.strictObject({
     .meta({ description: 'At most this many, the newest ones.' }),
 });
 
+export const versionsQuery = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–100')
+    .max(100, 'must be 1–100')
+    .default(20)
+    .meta({ description: 'At most this many versions on the page.' }),
+  after: versionParams.shape.hash
+    .optional()
+    .meta({ description: 'The page after this version: the `next` of the previous page.' }),
+});
+
+export const VersionListSchema = z.strictObject({
+  versions: z.array(
+    z.strictObject({
+      hash: z.string().meta({ description: 'The version (GET /api/rules/versions/{hash} has its texts).' }),
+      createdAt: z.iso.datetime().meta({ description: 'When it was first stored.' }),
+      activatedAt: z.iso
+        .datetime()
+        .nullable()
+        .meta({ description: 'When it last became the active one; null if it never did.' }),
+      summary: z
+        .string()
+        .nullable()
+        .meta({ description: 'What changed when it was first stored, one change per line.' }),
+      files: z.array(z.string()).meta({ description: 'Its file names, sorted.' }),
+    }),
+  ),
+  next: z.string().nullable().meta({ description: 'Pass as `after` for the next page; null on the last page.' }),
+});
+
 export const ActivationSchema = z.strictObject({
   hash: z.string().meta({ description: 'The version that became active (GET /api/rules/versions/{hash}).' }),
   previous: z.string().nullable().meta({ description: 'The version active before it; null for the first.' }),
@@ -158,6 +190,32 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
           .slice(-limit)
           .reverse()
           .map((a) => ({ ...a, activatedAt: a.activatedAt.toISOString() })),
+      }),
+    );
+  });
+
+  router.get('/versions', async (req: Request, res: Response) => {
+    const query = versionsQuery.safeParse(req.query);
+    if (!query.success) throw invalid('query', query.error);
+    const { limit, after } = query.data;
+    let cursor: { hash: string; createdAt: Date } | undefined;
+    if (after !== undefined) {
+      const version = await deps.store.get(after);
+      if (!version)
+        throw new LeadflowError('not_found', `No rules version ${after} is stored; start from the first page.`);
+      cursor = { hash: version.hash, createdAt: version.createdAt };
+    }
+    // One more than asked: whether there is a next page.
+    const listed = await deps.store.list({ limit: limit + 1, ...(cursor ? { after: cursor } : {}) });
+    const page = listed.slice(0, limit);
+    res.json(
+      VersionListSchema.parse({
+        versions: page.map((v) => ({
+          ...v,
+          createdAt: v.createdAt.toISOString(),
+          activatedAt: v.activatedAt?.toISOString() ?? null,
+        })),
+        next: listed.length > limit ? page.at(-1)!.hash : null,
       }),
     );
   });

@@ -7,8 +7,8 @@
 import { Engine, type NestedConditionResult, type RuleResult, type TopLevelConditionResult } from 'json-rules-engine';
 import type { ConditionTrace, RuleTrace } from '../rules/evaluate-condition';
 import { READABLE_OP, type EngineOperator } from '../rules/operators';
-import { assembleScore, type ScoringOutcome } from '../rules/evaluate-scoring';
-import { shortReason } from '../rules/explain';
+import { assembleScore, explainScore, type ScoringOutcome } from '../rules/evaluate-scoring';
+import { shortReason, type Explanation } from '../rules/explain';
 import type { CompiledRule, CompiledScoring, Scalar } from '../rules/ruleset';
 import type { Facts } from '../rules/schema/facts';
 
@@ -73,21 +73,23 @@ function toTrace(node: NestedConditionResult | TopLevelConditionResult): Conditi
 
 /**
  * Scores a lead from the engine's verdicts: the first matching tier of each attribute,
- * the matching source rules, then the same arithmetic as the fast path.
+ * the matching source rules, then the score's arithmetic (assembleScore) and its explanation
+ * (explainScore), written plainly. The fast path builds both in one pass and must equal them.
  */
 export async function scoreWithEngine(
   engine: Engine,
   scoring: CompiledScoring,
   facts: Facts,
   now: Date,
-): Promise<{ outcome: ScoringOutcome; traces: Map<string, RuleTrace> }> {
+): Promise<{ outcome: ScoringOutcome; traces: Map<string, RuleTrace>; explanation: Explanation }> {
   const traces = await runEngine(engine, facts);
   const tiers = scoring.attributes.flatMap((attribute) => {
     const first = attribute.tiers.find((tier) => traces.get(tier.name)?.matched);
     return first ? [{ points: first.event.params, reason: shortReason(traces.get(first.name)!.condition) }] : [];
   });
   const sources = scoring.sources.filter((rule) => traces.get(rule.name)?.matched).map((rule) => rule.event.params);
-  return { outcome: assembleScore(scoring, tiers, sources, facts.behaviours ?? [], now), traces };
+  const outcome = assembleScore(scoring, tiers, sources, facts.behaviours ?? [], now);
+  return { outcome, traces, explanation: explainScore(outcome, [...traces.values()]) };
 }
 
 /** Every rule of the scoring file, as the engine holds them. */

@@ -156,7 +156,10 @@ async function measure(
   for (const facts of leads) {
     const fast = evaluateScoring(ruleset, facts, NOW);
     const reference = await scoreWithEngine(engine, ruleset.scoring, facts, NOW);
-    const sameOutcome = JSON.stringify(fast.outcome) === JSON.stringify(reference.outcome);
+    const sameOutcome =
+      JSON.stringify(fast.outcome) === JSON.stringify(reference.outcome) &&
+      fast.explanation.summary === reference.explanation.summary &&
+      JSON.stringify(fast.explanation.reasons) === JSON.stringify(reference.explanation.reasons);
     const sameTraces = fast.explanation.rules.every(
       (t) => JSON.stringify(comparable(t)) === JSON.stringify(comparable(reference.traces.get(t.rule)!)),
     );

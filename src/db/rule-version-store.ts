@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { ActivationNote, RuleActivation, RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
+import type {
+  ActivationNote,
+  RuleActivation,
+  RuleVersionListing,
+  RuleVersionStore,
+  StoredRuleVersion,
+} from '../rules/version-store';
 import { recordAudit } from './audit-trail';
 import type { Db } from './client';
 
@@ -40,6 +46,27 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
       // Saving a hash that is already stored is a no-op (another process may have stored it first).
       if ((error as { code?: string }).code !== 'P2002') throw error;
     }
+  }
+
+  async list(page: { limit: number; after?: { hash: string; createdAt: Date } }): Promise<RuleVersionListing[]> {
+    const after = page.after;
+    const rows = await this.db.ruleVersion.findMany({
+      where: after
+        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, hash: { lt: after.hash } }] }
+        : {},
+      orderBy: [{ createdAt: 'desc' }, { hash: 'desc' }],
+      take: page.limit,
+    });
+    return rows.map((row) => {
+      const stored = toStored(row);
+      return {
+        hash: stored.hash,
+        createdAt: stored.createdAt,
+        activatedAt: stored.activatedAt ?? null,
+        summary: stored.summary ?? null,
+        files: Object.keys(stored.files).sort(),
+      };
+    });
   }
 
   async get(hash: string): Promise<StoredRuleVersion | null> {

@@ -3,10 +3,11 @@
  * behaviours with caps and decay), whether it reaches the MQL threshold, when decay will
  * next change it, and the SQL (BANT) verdict. Pure: `now` is passed in.
  */
-import { evaluateRule, ruleEvaluator, type FactGroups, type RuleTrace } from './evaluate-condition';
+import { evaluateRule, type RuleTrace } from './evaluate-condition';
 import { describeRule, shortReason, type Decision } from './explain';
 import type { Behaviour } from './facts';
-import type { AttributePoints, CompiledDecay, CompiledRule, CompiledScoring, DisqualifyOutcome, MqlAction, Ruleset } from './ruleset';
+import type { AttributePoints, CompiledDecay, CompiledScoring, DisqualifyOutcome, MqlAction, Ruleset } from './ruleset';
+import { scoringPlan, signed, type BehaviourPlan, type ScoringPlan } from './scoring-plan';
 import type { BehaviourEvent, Facts } from './schema/facts';
 import { formatInstant, parseInstant } from './iso-time';
 
@@ -32,53 +33,55 @@ export interface ScoringOutcome {
 
 export type QualificationOutcome = { kind: 'sql' } | { kind: 'stay-mql'; unmet: string[] };
 
-/** A scoring file's rules, each compiled into a function of the facts, kept per compiled file. */
-interface ScoringPlan {
-  attributes: { tier: CompiledRule<AttributePoints>; evaluate: (facts: FactGroups) => RuleTrace }[][];
-  sources: { rule: CompiledRule<{ channel: string; points: number }>; evaluate: (facts: FactGroups) => RuleTrace }[];
-}
-
-const plans = new WeakMap<CompiledScoring, ScoringPlan>();
-
-function planOf(scoring: CompiledScoring): ScoringPlan {
-  let plan = plans.get(scoring);
-  if (!plan) {
-    plan = {
-      attributes: scoring.attributes.map((attribute) => attribute.tiers.map((tier) => ({ tier, evaluate: ruleEvaluator(tier) }))),
-      sources: scoring.sources.map((rule) => ({ rule, evaluate: ruleEvaluator(rule) })),
-    };
-    plans.set(scoring, plan);
-  }
-  return plan;
-}
-
 /** Scores a lead at `now`. */
 export function evaluateScoring(ruleset: Ruleset, facts: Facts, now: Date): Decision<ScoringOutcome> {
   const scoring = ruleset.scoring;
-  const plan = planOf(scoring);
-  const groups = facts as FactGroups;
-  const traces: RuleTrace[] = [];
-  const tiers: { points: AttributePoints; reason: string }[] = [];
-  // Plain loops over precompiled rules: this is the hot path of every scoring decision, the
-  // backtest and the bench.
+  const plan = scoringPlan(scoring);
+  const slots = plan.read(facts);
+  const rules: RuleTrace[] = [];
+  const breakdown: ScoreLine[] = [];
+  const reasons: string[] = [];
+  let score = 0;
+  // Plain loops over the precompiled plan: this is the hot path of every scoring decision, the
+  // backtest and the bench. Lines, reasons and score are built in one pass, in the order
+  // assembleScore and explainScore give them (the differential test compares both).
   for (const attribute of plan.attributes) {
-    for (const { tier, evaluate } of attribute) {
-      const trace = evaluate(groups);
-      traces.push(trace);
+    for (const tier of attribute) {
+      const trace = tier.evaluate(slots);
+      rules.push(trace);
       if (trace.matched) {
-        tiers.push({ points: tier.event.params, reason: shortReason(trace.condition) });
+        const detail = tier.detail(trace);
+        breakdown.push({ part: 'attribute', name: tier.group, points: tier.points, detail });
+        reasons.push(tier.reasonHead + detail);
+        score += tier.points;
         break;
       }
     }
   }
-  const matchedSources: { channel: string; points: number }[] = [];
-  for (const { rule, evaluate } of plan.sources) {
-    const trace = evaluate(groups);
-    traces.push(trace);
-    if (trace.matched) matchedSources.push(rule.event.params);
+  for (const source of plan.sources) {
+    const trace = source.evaluate(slots);
+    rules.push(trace);
+    if (trace.matched) {
+      breakdown.push({ part: 'source', name: source.name, points: source.points, detail: source.detail });
+      reasons.push(source.reason);
+      score += source.points;
+    }
   }
-  const outcome = assembleScore(scoring, tiers, matchedSources, facts.behaviours ?? [], now);
-  return { outcome, explanation: explainScore(outcome, traces), version: ruleset.version };
+  const decay = behaviourPoints(plan.behaviours, facts.behaviours ?? [], now.getTime());
+  for (const line of decay.lines) {
+    breakdown.push(line);
+    reasons.push(`${signed(line.points)} ${line.name}: ${line.detail}`);
+    score += line.points;
+  }
+  const threshold = scoring.mql.threshold;
+  const mql = score >= threshold;
+  const nextDecayAt = decay.nextChangeMs === null ? null : formatInstant(decay.nextChangeMs);
+  if (nextDecayAt !== null) reasons.push(`behaviour points next decay at ${nextDecayAt}`);
+  return {
+    outcome: { kind: 'scored', score, mql, threshold, breakdown, mqlActions: mql ? scoring.mql.then : [], nextDecayAt },
+    explanation: { summary: `Score ${score}${mql ? plan.verdicts.mql : plan.verdicts.below}`, reasons, rules },
+    version: ruleset.version,
+  };
 }
 
 /**
@@ -96,7 +99,7 @@ export function assembleScore(
     ...tiers.map(({ points, reason }): ScoreLine => ({ part: 'attribute', name: points.group, points: points.points, detail: `${points.label} (${reason})` })),
     ...sources.map((s): ScoreLine => ({ part: 'source', name: `source ${s.channel}`, points: s.points, detail: `came from ${s.channel}` })),
   ];
-  const decay = behaviourPoints(scoring, behaviours, now.getTime());
+  const decay = behaviourPoints(scoringPlan(scoring).behaviours, behaviours, now.getTime());
   breakdown.push(...decay.lines);
   const score = breakdown.reduce((sum, line) => sum + line.points, 0);
   const mql = score >= scoring.mql.threshold;
@@ -135,30 +138,38 @@ function nextDecayChange(value: number, decay: CompiledDecay, atMs: number, nowM
 /** One behaviour type's running total while a lead's events are added up. */
 interface BehaviourTotal {
   type: Behaviour;
+  spec: BehaviourPlan;
   count: number;
   points: number;
   lost: number;
 }
 
-function behaviourPoints(scoring: CompiledScoring, events: readonly BehaviourEvent[], nowMs: number): { lines: ScoreLine[]; nextChangeMs: number | null } {
+function behaviourPoints(specs: ScoringPlan['behaviours'], events: readonly BehaviourEvent[], nowMs: number): { lines: ScoreLine[]; nextChangeMs: number | null } {
   // A lead has a handful of behaviour types: a list searched in order beats a Map, and keeps
   // the lines in the order their types first occur.
   const totals: BehaviourTotal[] = [];
   let nextChangeMs: number | null = null;
-  for (const event of events) {
-    const spec = scoring.behaviours[event.type];
-    if (!spec) continue;
+  for (let e = 0; e < events.length; e++) {
+    const event = events[e]!;
+    const spec = specs.get(event.type);
+    if (spec === undefined) continue;
     const atMs = parseInstant(event.at);
     if (Number.isNaN(atMs) || atMs > nowMs) continue;
     let points = spec.points;
     let change: number | null = null;
-    if (spec.decay) {
-      points = decayedPoints(spec.points, spec.decay, atMs, nowMs);
-      change = nextDecayChange(points, spec.decay, atMs, nowMs);
+    const decay = spec.decay;
+    if (decay) {
+      if (decay.expireAfterMs !== null && nowMs >= atMs + decay.expireAfterMs) points = 0;
+      else {
+        // decayedPoints, with the power looked up for the periods before expiry
+        const periods = decay.everyMs > 0 ? Math.floor(Math.max(0, nowMs - atMs) / decay.everyMs) : 0;
+        points = periods < spec.afterPeriods.length ? spec.afterPeriods[periods]! : decayedPoints(spec.points, decay, atMs, nowMs);
+      }
+      change = nextDecayChange(points, decay, atMs, nowMs);
     }
     let total: BehaviourTotal | undefined;
-    for (const entry of totals) if (entry.type === event.type) total = entry;
-    if (total === undefined) totals.push((total = { type: event.type, count: 0, points: 0, lost: 0 }));
+    for (let i = 0; i < totals.length; i++) if (totals[i]!.type === event.type) total = totals[i];
+    if (total === undefined) totals.push((total = { type: event.type, spec, count: 0, points: 0, lost: 0 }));
     total.count++;
     total.points += points;
     total.lost += spec.points - points;
@@ -167,21 +178,21 @@ function behaviourPoints(scoring: CompiledScoring, events: readonly BehaviourEve
   const lines: ScoreLine[] = new Array<ScoreLine>(totals.length);
   for (let i = 0; i < totals.length; i++) {
     const total = totals[i]!;
-    const spec = scoring.behaviours[total.type]!;
+    const spec = total.spec;
     const capped = spec.cap !== null && total.points > spec.cap;
-    let detail = `${total.count} × ${spec.points}`;
+    let detail = `${total.count}${spec.countTail}`;
     if (total.lost !== 0) detail += `, −${total.lost} decay`;
-    if (capped) detail += `, capped at ${spec.cap}`;
+    if (capped) detail += spec.capTail;
     lines[i] = { part: 'behaviour', name: total.type, points: capped ? spec.cap! : total.points, detail };
   }
   return { lines, nextChangeMs };
 }
 
-function signed(points: number): string {
-  return points >= 0 ? `+${points}` : `−${-points}`;
-}
-
-function explainScore(outcome: ScoringOutcome, rules: RuleTrace[]): Decision<ScoringOutcome>['explanation'] {
+/**
+ * The explanation of a score, from its outcome and the rules checked: how the json-rules-engine
+ * reference path explains, and what the fast path's one-pass explanation must equal.
+ */
+export function explainScore(outcome: ScoringOutcome, rules: RuleTrace[]): Decision<ScoringOutcome>['explanation'] {
   const verdict = outcome.mql ? `reaches the MQL threshold of ${outcome.threshold}` : `is below the MQL threshold of ${outcome.threshold}`;
   return {
     summary: `Score ${outcome.score}: ${verdict}.`,

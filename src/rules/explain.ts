@@ -25,7 +25,8 @@ export interface Decision<O> {
 /** Rule values are the same list objects on every evaluation, so their text is worth keeping. */
 const listText = new WeakMap<readonly unknown[], string>();
 
-function show(value: unknown): string {
+/** A value as explanations show it: `"US"`, `1,200`, `["c-level", "vp"]`, `no value`. */
+export function show(value: unknown): string {
   if (value === undefined) return 'no value';
   if (Array.isArray(value)) {
     let text = listText.get(value);
@@ -37,12 +38,19 @@ function show(value: unknown): string {
   }
   if (typeof value === 'string') return `"${value}"`;
   if (typeof value === 'number') return withThousands(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
   return JSON.stringify(value);
 }
 
 /** `1200000` → `1,200,000` (Intl formatting is too slow for the hot path). */
 export function withThousands(n: number): string {
   if (!Number.isFinite(n) || Math.abs(n) < 1000) return String(n);
+  if (n > 0 && n < 1_000_000 && Number.isInteger(n)) {
+    // The usual case (employees, revenue in thousands): two groups, without slicing text.
+    const low = n % 1000;
+    return `${(n - low) / 1000},${low < 10 ? '00' : low < 100 ? '0' : ''}${low}`;
+  }
   const text = String(n);
   if (text.includes('e')) return text; // 1e+21 and beyond: no digits to group
   const point = text.indexOf('.');

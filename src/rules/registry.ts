@@ -82,6 +82,7 @@ export class NoActiveRulesetError extends Error {
 
 export class RuleRegistry {
   private activeRuleset: Ruleset | null = null;
+  private lastActivation: { ruleset: Ruleset; summary: ChangeSummary } | null = null;
   private activeFrom: RegistryStatus['activeFrom'] = null;
   private loadedAt: Date | null = null;
   private lastRejected: { at: Date; diagnostics: Diagnostic[] } | null = null;
@@ -117,6 +118,14 @@ export class RuleRegistry {
   active(): Ruleset {
     if (!this.activeRuleset) throw new NoActiveRulesetError(this.options.dir, this.lastRejected?.diagnostics ?? []);
     return this.activeRuleset;
+  }
+
+  /**
+   * The activation that made the live version live, with what it changed; null before any. A
+   * listener added after start (the re-evaluation trigger) reads it to act on the start-up load.
+   */
+  latestActivation(): { ruleset: Ruleset; summary: ChangeSummary } | null {
+    return this.lastActivation;
   }
 
   /** Called after each activation (not for rejected changes). Returns an unsubscribe function. */
@@ -188,12 +197,29 @@ export class RuleRegistry {
       this.activeFrom = 'files';
       return { outcome: 'unchanged', version: ruleset.version };
     }
-    const summary = summariseChange(this.activeRuleset, ruleset);
+    const summary = summariseChange(this.activeRuleset ?? (await this.lastActiveElse(ruleset.version)), ruleset);
     const activatedAt = this.now();
     await this.save(ruleset, { activatedAt, summary: summary.changes.join('\n') });
     this.activate(ruleset, 'files', activatedAt, summary);
     logger.info({ version: ruleset.version, from: summary.from, changedFiles: summary.changedFiles, changes: summary.changes, pinned: ruleset.pinned }, `rules version ${ruleset.version} active`);
     return { outcome: 'activated', version: ruleset.version, summary };
+  }
+
+  /**
+   * On the first load: the version the database last recorded as active, when it is not `version`
+   * (the folder was edited while leadflow was stopped), so the load is reported, stored and acted on
+   * (re-evaluation) as the change it is. Null when it is the same version, none is recorded, or the
+   * store cannot be read: then the load is a first load, as before.
+   */
+  private async lastActiveElse(version: string): Promise<Ruleset | null> {
+    let stored: StoredRuleVersion | null;
+    try {
+      stored = await this.options.store.latest();
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'could not read the last active rules version from the version store');
+      return null;
+    }
+    return stored && stored.hash !== version ? this.rulesetOf(stored) : null;
   }
 
   /** Keeps the active version, or, when there is none (a restart after a bad edit), restores the last activated one from the store. */
@@ -228,6 +254,7 @@ export class RuleRegistry {
   }
 
   private activate(ruleset: Ruleset, from: 'files' | 'store', at: Date, summary: ChangeSummary): void {
+    this.lastActivation = { ruleset, summary };
     this.activeRuleset = ruleset;
     this.activeFrom = from;
     this.known.set(ruleset.version, ruleset);

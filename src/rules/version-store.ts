@@ -15,6 +15,15 @@ export interface StoredRuleVersion {
   activatedAt?: Date | null;
 }
 
+/** A stored version as a list shows it: its file names, not their texts. */
+export interface RuleVersionListing {
+  hash: string;
+  createdAt: Date;
+  activatedAt: Date | null;
+  summary: string | null;
+  files: string[];
+}
+
 /** One change of the active version, in the activation history. */
 export interface RuleActivation {
   hash: string;
@@ -54,6 +63,17 @@ export interface RuleVersionStore {
   activationAt(at: Date): Promise<RuleActivation | null>;
   /** The most recently activated version, which a restart falls back to when the rule files are invalid. */
   latest(): Promise<StoredRuleVersion | null>;
+  /**
+   * Stored versions, newest first (by when they were stored, then hash), at most `limit`; with
+   * `after`, those that come after that version in this order (the next page).
+   */
+  list(page: { limit: number; after?: { hash: string; createdAt: Date } }): Promise<RuleVersionListing[]>;
+}
+
+/** Newest first: by when stored, then by hash; the order of `list` and its pages. */
+export function listedBefore(a: { hash: string; createdAt: Date }, b: { hash: string; createdAt: Date }): boolean {
+  const at = a.createdAt.getTime() - b.createdAt.getTime();
+  return at !== 0 ? at > 0 : a.hash > b.hash;
 }
 
 /** A `RuleVersionStore` in a Map, for tests and for running without a database. */
@@ -109,6 +129,23 @@ export class InMemoryRuleVersionStore implements RuleVersionStore {
   activationAt(at: Date): Promise<RuleActivation | null> {
     const found = this.history.filter((a) => a.activatedAt <= at).at(-1);
     return Promise.resolve(found ? { ...found } : null);
+  }
+
+  list(page: { limit: number; after?: { hash: string; createdAt: Date } }): Promise<RuleVersionListing[]> {
+    const after = page.after;
+    return Promise.resolve(
+      [...this.versions.values()]
+        .filter((v) => !after || listedBefore(after, v))
+        .sort((a, b) => (listedBefore(a, b) ? -1 : 1))
+        .slice(0, page.limit)
+        .map((v) => ({
+          hash: v.hash,
+          createdAt: v.createdAt,
+          activatedAt: v.activatedAt ?? null,
+          summary: v.summary ?? null,
+          files: Object.keys(v.files).sort(),
+        })),
+    );
   }
 
   latest(): Promise<StoredRuleVersion | null> {

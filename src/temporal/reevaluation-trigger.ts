@@ -3,12 +3,17 @@
  * whose scoring.yaml says `re-evaluate: in-flight` goes live: by an edit of the folder, or by
  * `rules activate` (which writes the folder). Every worker process watches its registry, so the
  * workflow id is the version's: a second process, or a second look at the same activation, finds
- * the run under way and adds nothing. The first load at start-up and a version restored from the
- * database are not activations of a change, and start nothing.
+ * the run under way and adds nothing. A version restored from the database is not a change, and
+ * starts nothing. The load at start-up is a change when the folder was edited while leadflow was
+ * stopped: the registry then compares it with the version the database last recorded as active,
+ * and the trigger acts on that activation when it starts watching (a restart on unchanged files
+ * finds the same version there, and starts nothing).
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { ChangeSummary } from '../rules/change-summary';
 import type { RuleRegistry } from '../rules/registry';
+import type { Ruleset } from '../rules/ruleset';
 import { reevaluationWorkflowId, type RulesReevaluationInput } from '../../workflows/messages';
 
 export interface ReevaluationTriggerOptions {
@@ -24,7 +29,7 @@ export function reevaluateOnActivation(
   client: Client,
   options: ReevaluationTriggerOptions,
 ): () => void {
-  return registry.onActivate((ruleset, summary) => {
+  const onActivation = (ruleset: Ruleset, summary: ChangeSummary): void => {
     if (summary.from === null || ruleset.scoring.reevaluate !== 'in-flight') return;
     if (!summary.changedFiles.includes(ruleset.files.scoring?.fileName ?? 'scoring.yaml')) return;
     const input: RulesReevaluationInput = {
@@ -56,5 +61,10 @@ export function reevaluateOnActivation(
             'could not start the re-scoring of open journeys; each lead is re-scored at its next event',
           ),
       );
-  });
+  };
+  const stop = registry.onActivate(onActivation);
+  // The registry loaded the folder before this process started watching it.
+  const startup = registry.latestActivation();
+  if (startup) onActivation(startup.ruleset, startup.summary);
+  return stop;
 }

@@ -109,6 +109,7 @@ const EXPECTED: Record<string, Row> = {
 
   'GET /api/rules': TENANT_READ,
   'POST /api/rules/validate': TENANT_READ,
+  'GET /api/rules/versions': TENANT_READ,
   'GET /api/rules/versions/{hash}': TENANT_READ,
   'GET /api/rules/activations': TENANT_READ,
   'POST /api/rules/activations': ADMIN,

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reevaluationWorkflowId, type RulesReevaluationResult } from '../../workflows/messages';
+import { createDb } from '../../src/db/client';
+import { createTestDatabase } from '../support/database';
 import { rulesFixture } from '../support/rules-fixture';
 import { http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
@@ -29,10 +32,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(
-  mode: 'in-flight' | 'none',
-  env: Record<string, string> = {},
-): Promise<{ system: TestSystem; dir: string }> {
+function rulesDir(mode: 'in-flight' | 'none'): string {
   const dir = rulesFixture({
     scoring: (doc) => {
       doc.set('re-evaluate', mode);
@@ -41,11 +41,17 @@ async function start(
       doc.setIn(['mql', 'then'], doc.createNode([{ do: 'route' }]));
     },
   });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function start(
+  mode: 'in-flight' | 'none',
+  env: Record<string, string> = {},
+): Promise<{ system: TestSystem; dir: string }> {
+  const dir = rulesDir(mode);
   const system = await startTestSystem('sqlite', { LEADFLOW_RULES_DIR: dir, ...env }, { watchRules: true });
-  cleanups.push(
-    () => system.stop(),
-    () => rmSync(dir, { recursive: true, force: true }),
-  );
+  cleanups.push(() => system.stop());
   return { system, dir };
 }
 
@@ -106,7 +112,12 @@ describe('re-scoring open leads when a rules version goes live', () => {
     const after = await newVersion(system, before);
     const began = performance.now();
 
+    // The API shows the new version as soon as the registry holds it; the trigger starts the run
+    // just after. Reading the result of a run not started yet would fail with "workflow not found".
     const run = system.temporal.workflow.getHandle(reevaluationWorkflowId(after));
+    expect(
+      await eventually(async () => (await run.describe()).workflowId === reevaluationWorkflowId(after), 30_000),
+    ).toBe(true);
     const result = (await run.result()) as RulesReevaluationResult;
     // Every open lead of the database was asked once: these and the fifty (the tenant is the test's own).
     expect(result.leads).toBeGreaterThanOrEqual(CROSSING + 50);
@@ -164,4 +175,36 @@ describe('re-scoring open leads when a rules version goes live', () => {
       WorkflowNotFoundError,
     );
   });
+
+  it('when the folder was edited to lower the threshold while leadflow was stopped, then the restart re-scores the open leads under the new version', async () => {
+    const dir = rulesDir('in-flight');
+    const database = await createTestDatabase('sqlite');
+    cleanups.push(() => database.drop());
+    // The restarted process is the same installation: same tenant, task queue and database.
+    const suffix = randomBytes(4).toString('hex');
+    const env = { LEADFLOW_RULES_DIR: dir, LEADFLOW_TENANT: `t-${suffix}`, TEMPORAL_TASK_QUEUE: `restart-${suffix}` };
+    const first = await startTestSystem('sqlite', env, { database });
+    const before = (await http(`${first.url}/api/rules`)).body.activeVersion as string;
+    const [waiting] = await capture(first, [atSeventyFive('ada@engines.io')], 1);
+    await first.stop();
+
+    setThreshold(dir, 75);
+    const restartedDb = createDb(database.target);
+    cleanups.push(() => restartedDb.$disconnect());
+    const system = await startTestSystem('sqlite', env, { database: { ...database, db: restartedDb } });
+    cleanups.push(() => system.stop());
+    const after = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
+    expect(after).not.toBe(before);
+
+    const run = system.temporal.workflow.getHandle(reevaluationWorkflowId(after));
+    expect(
+      await eventually(async () => (await run.describe()).workflowId === reevaluationWorkflowId(after), 30_000),
+    ).toBe(true);
+    expect(((await run.result()) as RulesReevaluationResult).leads).toBe(1);
+    expect(
+      await eventually(async () => (await http(`${system.url}/api/leads/${waiting}`)).body.stage === 'mql', 60_000),
+    ).toBe(true);
+    const audit = await restartedDb.auditEvent.findMany({ where: { action: 'rules.reevaluated', subjectId: after } });
+    expect(audit[0]!.details).toMatchObject({ previous: before });
+  }, 180_000);
 });

@@ -92,9 +92,9 @@ describe('/api/rules', () => {
   let base: string;
   let close: () => void;
   let version: string;
+  const store = new InMemoryRuleVersionStore();
 
   beforeAll(async () => {
-    const store = new InMemoryRuleVersionStore();
     const registry = new RuleRegistry({ dir: join(dir, 'rules'), store, logger: { info() {}, warn() {}, error() {} }, watch: false });
     await registry.start();
     version = registry.active().version;
@@ -146,5 +146,31 @@ describe('/api/rules', () => {
     const missing = await fetch(`${base}/versions/0123456789abcdef`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('when the stored versions are listed, then they come newest first, a page at a time, with file names and no texts', async () => {
+    const texts = { 'scoring.yaml': 'a', 'routing.yaml': 'b' };
+    await store.save({ hash: 'aaaa0000aaaa0000', files: texts, createdAt: new Date('2020-01-01T00:00:00Z'), summary: 'old' });
+    await store.save({ hash: 'bbbb0000bbbb0000', files: texts, createdAt: new Date('2020-01-01T00:00:00Z'), summary: null });
+    const first = await fetch(`${base}/versions?limit=2`);
+    expect(first.status).toBe(200);
+    const page = (await first.json()) as { versions: { hash: string; files: string[]; activatedAt: string | null }[]; next: string | null };
+    expect(page.versions.map((v) => v.hash)).toEqual([version, 'bbbb0000bbbb0000']); // same instant: by hash, descending
+    expect(page.versions[0]!.files).toContain('routing.yaml');
+    expect(page.versions[0]!.activatedAt).not.toBeNull();
+    expect(page.versions[1]).toMatchObject({ files: ['routing.yaml', 'scoring.yaml'], activatedAt: null, summary: null });
+    expect(page.next).toBe('bbbb0000bbbb0000');
+    const second = (await (await fetch(`${base}/versions?limit=2&after=${page.next}`)).json()) as typeof page;
+    expect(second).toEqual({
+      versions: [{ hash: 'aaaa0000aaaa0000', createdAt: '2020-01-01T00:00:00.000Z', activatedAt: null, summary: 'old', files: ['routing.yaml', 'scoring.yaml'] }],
+      next: null,
+    });
+  });
+
+  it('when the versions page is asked for wrongly, then a bad limit is a 400 naming the field and an unknown `after` a 404', async () => {
+    const bad = await fetch(`${base}/versions?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'validation_failed', fields: [{ path: expect.stringMatching(/limit$/) as unknown }] } });
+    expect((await fetch(`${base}/versions?after=0123456789abcdef`)).status).toBe(404);
   });
 });

@@ -25,6 +25,8 @@ async function expectScoringMatchesEngine(ruleset: Ruleset, seed: number, cases 
     const fast = evaluateScoring(ruleset, facts, NOW);
     const reference = await scoreWithEngine(engine, ruleset.scoring, facts, NOW);
     expect(fast.outcome).toEqual(reference.outcome);
+    expect(fast.explanation.summary).toBe(reference.explanation.summary);
+    expect(fast.explanation.reasons).toEqual(reference.explanation.reasons);
     for (const trace of fast.explanation.rules) expect(comparable(trace)).toEqual(comparable(reference.traces.get(trace.rule)!));
     if (fast.outcome.mql) mqls++;
   }
@@ -42,7 +44,7 @@ async function expectRulesMatchEngine(rules: readonly CompiledRule<object>[], gr
 }
 
 describe('fast evaluator versus json-rules-engine', () => {
-  it('when the shipped scoring.yaml scores random leads, then outcomes and every condition trace equal the engine\'s', async () => {
+  it('when the shipped scoring.yaml scores random leads, then outcomes, explanations and every condition trace equal the engine\'s', async () => {
     const mqls = await expectScoringMatchesEngine(await rulesetWith(), 7);
     expect(mqls).toBeGreaterThan(0); // the sample must exercise both verdicts to mean anything
     expect(mqls).toBeLessThan(CASES);

@@ -197,6 +197,37 @@ describe('RuleRegistry', () => {
     ]);
   });
 
+  it('when the folder was edited while leadflow was stopped, then the first load is the change from the last active version in the database', async () => {
+    let clock = Date.parse('2025-03-10T09:00:00Z');
+    const now = () => new Date((clock += 60_000));
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now });
+    const first = (await registry.start()) as { version: string };
+    expect(registry.latestActivation()?.summary).toMatchObject({ from: null, changes: ['first load'] });
+    await registry.stop();
+    await change('scoring.yaml', '  threshold: 80', '  threshold: 75');
+
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now });
+    const second = (await registry.start()) as { version: string };
+    expect(registry.latestActivation()?.summary).toEqual({
+      from: first.version,
+      to: second.version,
+      changedFiles: ['scoring.yaml'],
+      changes: ['scoring.yaml: MQL threshold 80 → 75'],
+    });
+    expect(logs.at(-1)).toMatchObject({ level: 'info', obj: { from: first.version, changes: ['scoring.yaml: MQL threshold 80 → 75'] } });
+    expect((await store.activations()).map((a) => [a.hash, a.previous, a.summary])).toEqual([
+      [first.version, null, 'first load'],
+      [second.version, first.version, 'scoring.yaml: MQL threshold 80 → 75'],
+    ]);
+    await registry.stop();
+
+    // Started again on the same files: the database's last active version is this one; no change.
+    registry = new RuleRegistry({ dir, store, logger: memoryLogger(logs), watch: false, now });
+    await registry.start();
+    expect(registry.latestActivation()?.summary).toMatchObject({ from: null, to: second.version });
+    expect(await store.activations()).toHaveLength(2);
+  });
+
   it('when storing a version fails, then the next reload stores it with the time it was activated', async () => {
     let clock = Date.parse('2025-03-10T09:00:00Z');
     let storeDown = false;
@@ -207,6 +238,7 @@ describe('RuleRegistry', () => {
       activations: (range) => store.activations(range),
       activationAt: (at) => store.activationAt(at),
       latest: () => store.latest(),
+      list: (page) => store.list(page),
       findByPrefix: (prefix) => store.findByPrefix(prefix),
     };
     registry = new RuleRegistry({ dir, store: flakyStore, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });

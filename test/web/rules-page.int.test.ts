@@ -145,6 +145,10 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
       'scoring.yaml: MQL threshold 80 → 75',
     ]);
     expect(await card(page, original).count()).toBe(1);
+    // When each version was stored and its files, all from one GET /api/rules/versions.
+    await expect
+      .poll(() => liveCard.locator('p.hint').first().textContent())
+      .toMatch(/^Stored .+ · files: approvals\.yaml, cadences\.yaml, .*scoring\.yaml/);
 
     // The diff: by default the version before the live one against the live one; then the other way round.
     const diff = page.getByRole('list', { name: `What changed from ${short(original)} to ${short(lowered)}` });

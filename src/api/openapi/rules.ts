@@ -1,4 +1,11 @@
-import { ActivationListSchema, activationsQuery, validateBody, versionParams } from '../rules-routes';
+import {
+  ActivationListSchema,
+  activationsQuery,
+  validateBody,
+  versionParams,
+  VersionListSchema,
+  versionsQuery,
+} from '../rules-routes';
 import { activateBody, diffQuery, RulesActivationResultSchema, RulesDiffSchema } from '../rules-history-routes';
 import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
 import { unauthenticated } from './people';
@@ -91,6 +98,25 @@ export const rulesPaths = {
           ['404', 'No such version is stored.'],
         ),
         '422': errorResponse('A prefix names more than one stored version (`unprocessable`).'),
+        ...unauthenticated,
+      },
+    },
+  },
+  '/api/rules/versions': {
+    get: {
+      operationId: 'listRulesVersions',
+      tags: ['rules'],
+      summary: 'The stored rules versions, newest first, a page at a time',
+      description:
+        'Each version with when it was stored and last activated, what changed, and its file names (the texts are at GET /api/rules/versions/{hash}). Ordered by when stored, then hash; `next` names the page after.',
+      parameters: queryParams(versionsQuery),
+      responses: {
+        '200': { description: 'A page of versions, newest first.', content: json(VersionListSchema) },
+        ...errors(
+          ['400', 'A bad limit or `after` (`validation_failed`, `fields` names each).'],
+          ['404', '`after` names no stored version.'],
+          ['503', 'The database is unreachable (`database_unavailable`).'],
+        ),
         ...unauthenticated,
       },
     },

@@ -7,7 +7,7 @@ import { Backtests } from './rules/Backtests';
 import { RulesDiffView } from './rules/RulesDiff';
 import { ShadowSection } from './rules/ShadowSection';
 import { Versions } from './rules/Versions';
-import { versionsOf, type Activation, type RulesStatus } from './rules/types';
+import { versionsOf, type Activation, type RulesStatus, type VersionList } from './rules/types';
 
 /** Activating a stored version and backtesting are RevOps' (the API's `admin` scope and role). */
 function administers(): boolean {
@@ -22,6 +22,8 @@ function administers(): boolean {
 export function Rules() {
   const status = useApi<RulesStatus>('/api/rules');
   const history = useApi<{ activations: Activation[] }>('/api/rules/activations');
+  // One request for every version's stored time and files (the newest hundred), not one per version.
+  const listed = useApi<VersionList>('/api/rules/versions?limit=100');
   const [announcement, setAnnouncement] = useState('');
   const admin = administers();
   if ((status.loading && !status.data) || (history.loading && !history.data))
@@ -31,6 +33,7 @@ export function Rules() {
       </Page>
     );
   const versions = versionsOf(history.data?.activations ?? []);
+  const stored = new Map((listed.data?.versions ?? []).map((version) => [version.hash, version]));
   const live = status.data?.activeVersion ?? null;
   return (
     <Page title={t('rules.title')}>
@@ -51,12 +54,14 @@ export function Rules() {
       )}
       <Versions
         versions={versions}
+        stored={stored}
         live={live}
         canActivate={admin}
         onActivated={(hash) => {
           setAnnouncement(t('rules.activate.done', { hash: hash.slice(0, 10) }));
           status.reload();
           history.reload();
+          listed.reload();
         }}
       />
       <RulesDiffView versions={versions} live={live} />

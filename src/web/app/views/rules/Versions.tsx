@@ -1,18 +1,20 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime, t } from '../../lib/i18n';
-import { useApi } from '../../lib/use-api';
 import { Empty } from '../../components/common';
 import { ActivateDialog } from './ActivateDialog';
-import { short, type Activation, type StoredVersion, type VersionRow } from './types';
+import { short, type Activation, type ListedVersion, type VersionRow } from './types';
 
 /** The stored versions, the live one marked, each with its activations; RevOps may make one live. */
 export function Versions({
   versions,
+  stored,
   live,
   canActivate,
   onActivated,
 }: {
   versions: VersionRow[];
+  /** Each version's stored time and files, from one GET /api/rules/versions. */
+  stored: ReadonlyMap<string, ListedVersion>;
   live: string | null;
   canActivate: boolean;
   onActivated: (hash: string) => void;
@@ -27,6 +29,7 @@ export function Versions({
           <VersionCard
             key={version.hash}
             version={version}
+            stored={stored.get(version.hash)}
             live={version.hash === live}
             onActivate={canActivate && version.hash !== live ? () => setActivating(version.hash) : undefined}
           />
@@ -47,8 +50,17 @@ export function Versions({
   );
 }
 
-function VersionCard({ version, live, onActivate }: { version: VersionRow; live: boolean; onActivate?: () => void }) {
-  const stored = useApi<StoredVersion>(`/api/rules/versions/${version.hash}`);
+function VersionCard({
+  version,
+  stored,
+  live,
+  onActivate,
+}: {
+  version: VersionRow;
+  stored: ListedVersion | undefined;
+  live: boolean;
+  onActivate?: () => void;
+}) {
   const headingId = `version-${version.hash}`;
   return (
     <li class="card" aria-labelledby={headingId}>
@@ -65,11 +77,11 @@ function VersionCard({ version, live, onActivate }: { version: VersionRow; live:
           </div>
         )}
       </div>
-      {stored.data && (
+      {stored && (
         <p class="hint">
           {t('rules.versions.stored', {
-            when: formatDateTime(stored.data.createdAt),
-            files: Object.keys(stored.data.files).sort().join(', '),
+            when: formatDateTime(stored.createdAt),
+            files: stored.files.join(', '),
           })}
         </p>
       )}

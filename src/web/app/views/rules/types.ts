@@ -29,6 +29,20 @@ export interface StoredVersion {
   files: Record<string, string>;
 }
 
+/** A version as GET /api/rules/versions lists it: file names, no texts. */
+export interface ListedVersion {
+  hash: string;
+  createdAt: string;
+  activatedAt: string | null;
+  summary: string | null;
+  files: string[];
+}
+
+export interface VersionList {
+  versions: ListedVersion[];
+  next: string | null;
+}
+
 export interface RuleChange {
   file: string;
   kind: string;
