@@ -87,18 +87,20 @@ export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseR
       FROM "StageEvent" s WHERE s."leadId" IN (SELECT id FROM cand) AND s."occurredAt" < ${asOf}
       GROUP BY s."leadId"),
     base AS MATERIALIZED (
-      SELECT l.id, ${ownerAt(ownerCut, asOf)} AS rep, l."createdAt" AS created, r.mql_at,
-        CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
+      SELECT l.id, l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
       FROM "Lead" l LEFT JOIN reach r ON r.id = l.id
       WHERE l.tenant = ${sight.tenant} AND l.id IN (SELECT id FROM cand)),
-    touched AS (
+    touched AS MATERIALIZED (
       SELECT b.*, (SELECT MIN(i."occurredAt") FROM "Interaction" i
         WHERE i."leadId" = b.id AND i.kind IN (${touchKinds}) AND i."occurredAt" < ${asOf}
           AND i."occurredAt" >= COALESCE(b.mql_at, b.created)) AS touch
-      FROM base b WHERE b.mql_at IS NOT NULL OR (b.sla_due >= ${from} AND b.sla_due < ${to}))
-    SELECT id, rep, mql_at, touch, sla_due FROM touched
-    WHERE (mql_at IS NOT NULL AND ((touch >= ${from} AND touch < ${to}) OR (mql_at >= ${from} AND mql_at < ${to})))
-      OR (sla_due >= ${from} AND sla_due < ${to})`);
+      FROM base b WHERE b.mql_at IS NOT NULL OR (b.sla_due >= ${from} AND b.sla_due < ${to})),
+    counted AS MATERIALIZED (
+      SELECT id, mql_at, touch, sla_due FROM touched
+      WHERE (mql_at IS NOT NULL AND ((touch >= ${from} AND touch < ${to}) OR (mql_at >= ${from} AND mql_at < ${to})))
+        OR (sla_due >= ${from} AND sla_due < ${to}))
+    SELECT c.id, ${ownerAt(ownerCut, asOf)} AS rep, c.mql_at, c.touch, c.sla_due
+    FROM counted c JOIN "Lead" l ON l.id = c.id`);
   return rows.map((row) => ({
     id: row.id,
     rep: row.rep,
