@@ -11,7 +11,7 @@
  * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
  */
 import type { Db } from '../../db/client';
-import { join, sql, type Sql } from '../../db/raw-sql';
+import { join, sql, valuesOf } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import { stagesReaching } from '../../domain/analytics/stages';
 import type { Sight } from '../visibility';
@@ -55,41 +55,45 @@ function instant(value: unknown): Date | null {
 const touchKinds = join([...TOUCH_EVENTS]);
 
 /**
- * `cand AS MATERIALIZED (…)`: the leads loadFacts reads for the speed report, selected by what
- * was recorded in [from, min(to, asOf)). While the period is still running (asOf before its end),
- * also the leads of the deals it reads: one of them may have an SLA due after asOf and in the period.
+ * The leads loadFacts reads for the speed report, selected by what was recorded in
+ * [from, min(to, asOf)). While the period is still running (asOf before its end), also the leads of
+ * the deals it reads: one of them may have an SLA due after asOf and in the period. Read once, then
+ * passed to both statements as one JSON list (valuesOf), as the loader passes its ids.
  */
-function candidates(db: Db, query: SpeedQuery): Sql {
+export async function candidateLeads(db: Db, query: SpeedQuery): Promise<string[]> {
   const { sight, from, to, asOf } = query;
   const window: Window = { from, to: new Date(Math.min(to.getTime(), asOf.getTime())), asOf };
   const active = activeLeads(db, sight, window);
-  if (asOf.getTime() >= to.getTime()) return sql`cand AS MATERIALIZED (${active})`;
-  return sql`active AS MATERIALIZED (${active}),
-    cand AS MATERIALIZED (SELECT id FROM active UNION SELECT d."leadId" FROM "Deal" d
-      WHERE d.id IN (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)}))`;
+  const rows = await db.$queryRaw<{ id: string }[]>(
+    asOf.getTime() >= to.getTime()
+      ? active
+      : sql`WITH active AS MATERIALIZED (${active})
+        SELECT id FROM active UNION SELECT d."leadId" FROM "Deal" d
+        WHERE d.id IN (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)})`,
+  );
+  return rows.map((row) => row.id);
 }
 
 /**
- * Every candidate lead that became an MQL and was touched or became an MQL in [from, to), or was
+ * Every lead of `leads` (candidateLeads) that became an MQL and was touched or became an MQL in [from, to), or was
  * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt),
  * its first touch at or after that (or its creation), and its SLA deadline when qualified.
  */
-export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseRow[]> {
+export async function responseRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<ResponseRow[]> {
   const { sight, from, to, asOf } = query;
   const ownerCut = new Date(Math.min(to.getTime(), asOf.getTime()));
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
-  >(sql`WITH ${candidates(db, query)},
-    reach AS MATERIALIZED (
+  >(sql`WITH reach AS MATERIALIZED (
       SELECT s."leadId" AS id,
         MIN(CASE WHEN s."toStage" IN (${join(stagesReaching('mql'))}) THEN s."occurredAt" END) AS mql_at,
         MAX(CASE WHEN s."toStage" NOT IN ('new', 'engaged') THEN 1 ELSE 0 END) AS qualified
-      FROM "StageEvent" s WHERE s."leadId" IN (SELECT id FROM cand) AND s."occurredAt" < ${asOf}
+      FROM "StageEvent" s WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."occurredAt" < ${asOf}
       GROUP BY s."leadId"),
     base AS MATERIALIZED (
       SELECT l.id, l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
       FROM "Lead" l LEFT JOIN reach r ON r.id = l.id
-      WHERE l.tenant = ${sight.tenant} AND l.id IN (SELECT id FROM cand)),
+      WHERE l.tenant = ${sight.tenant} AND l.id IN ${valuesOf(db, leads)}),
     touched AS MATERIALIZED (
       SELECT b.*, (SELECT MIN(i."occurredAt") FROM "Interaction" i
         WHERE i."leadId" = b.id AND i.kind IN (${touchKinds}) AND i."occurredAt" < ${asOf}
@@ -111,11 +115,11 @@ export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseR
 }
 
 /**
- * Every stay of a candidate lead (or its deal) that ended in [from, to): each stage event before
+ * Every stay of a lead of `leads` (candidateLeads), or of its deal, that ended in [from, to): each stage event before
  * asOf with the next one's instant (LEAD() in the loader's order, occurredAt then id), but none in
  * a closed deal stage.
  */
-export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
+export async function stayRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<StayRow[]> {
   const { sight, from, to, asOf } = query;
   const ownerCut = new Date(Math.min(to.getTime(), asOf.getTime()));
   const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(ownerCut, asOf);
@@ -128,11 +132,10 @@ export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
       entered_at: unknown;
       left_at: unknown;
     }[]
-  >(sql`WITH ${candidates(db, query)},
-    ev AS (
+  >(sql`WITH ev AS (
       SELECT s."leadId" AS lead_id, s."toStage" AS stage, s."occurredAt" AS entered_at,
         LEAD(s."occurredAt") OVER (PARTITION BY s."leadId" ORDER BY s."occurredAt", s.id) AS left_at
-      FROM "StageEvent" s WHERE s."leadId" IN (SELECT id FROM cand) AND s."occurredAt" < ${asOf}),
+      FROM "StageEvent" s WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."occurredAt" < ${asOf}),
     ended AS MATERIALIZED (
       SELECT lead_id, stage, entered_at, left_at FROM ev
       WHERE left_at >= ${from} AND left_at < ${to} AND stage NOT IN ('closed-won', 'closed-lost'))
