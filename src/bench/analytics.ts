@@ -1,7 +1,7 @@
 /**
  * The analytics benchmark (`npm run bench -- analytics --leads=100000`): on a generated year of
- * history (./analytics-data.ts), the p50 and p95 of each report as the API computes it (volume and
- * funnel from SQL aggregates, with the API's default idLimit; the others: loadFacts for the period
+ * history (./analytics-data.ts), the p50 and p95 of each report as the API computes it (volume,
+ * funnel and speed from SQL, with the API's default idLimit; the others: loadFacts for the period
  * and the one before, then the report's metrics for both), against a naive baseline
  * measured in the same run: read every row of the tenant through Prisma's object mapping
  * (./naive-facts.ts) and compute the same report in JS. Both must give identical reports.
@@ -27,18 +27,19 @@ import type { AnalyticsFacts } from '../domain/analytics/facts';
 import { periodOf } from '../domain/analytics/filters';
 import { loadFacts } from '../usecases/analytics/load-facts';
 import { DEFAULT_OPTIONS, type ReportName } from '../usecases/analytics/reports';
-import { AGGREGATED_REPORTS } from '../usecases/analytics/aggregated-reports';
 import {
   capIds,
   reportFacts,
   reportFrom,
   reportInputs,
   runReport,
+  servedFromSql,
   type ReportRequest,
 } from '../usecases/analytics/run-report';
 import type { Sight } from '../usecases/visibility';
 import { BENCH_AS_OF, BENCH_TENANT, writeBenchHistory } from './analytics-data';
 import { loadEveryRow } from './naive-facts';
+import { percentile } from './percentile';
 
 export interface AnalyticsBenchOptions {
   leads: number;
@@ -74,12 +75,6 @@ const REQUEST: ReportRequest = {
   probabilities: { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 },
 };
 
-/** The nearest-rank percentile of a sample (`p` in 0–1). */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1]!;
-}
-
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await run();
@@ -108,11 +103,11 @@ export interface AnalyticsBenchResult {
 const ID_LIMIT = 100;
 
 /**
- * One report the API's way, timed: from SQL aggregates (volume, funnel) with the API's default
+ * One report the API's way, timed: from SQL (volume, funnel, speed: servedFromSql) with the API's default
  * idLimit, or its facts and plan inputs, then its figures (`load` is then the facts' part).
  */
 async function fastPath(db: Db, report: ReportName) {
-  if (AGGREGATED_REPORTS.has(report)) {
+  if (servedFromSql(report, REQUEST.filters.breakdown)) {
     const served = await timed(() => runReport(db, report, { ...REQUEST, idLimit: ID_LIMIT }));
     return { load: null, total: served.ms, value: capIds(served.value, ID_LIMIT) };
   }
@@ -153,7 +148,9 @@ async function measure(db: Db, reports: readonly ReportName[], runs: number): Pr
       result.baseline.push(baseline);
       result.ratios.push(baseline / api.total);
       // A report served from aggregates carries the first ID_LIMIT ids, as the API answers it.
-      const expected = AGGREGATED_REPORTS.has(result.report) ? capIds(naive.value, ID_LIMIT) : naive.value;
+      const expected = servedFromSql(result.report, REQUEST.filters.breakdown)
+        ? capIds(naive.value, ID_LIMIT)
+        : naive.value;
       if (JSON.stringify(expected) !== JSON.stringify(api.value)) result.identical = false;
     }
   }
@@ -192,7 +189,7 @@ export async function benchAnalytics(options: AnalyticsBenchOptions): Promise<An
       ms(percentile(m.api, 0.5)),
       ms(percentile(m.api, 0.95)),
       m.load.length === 0
-        ? 'SQL aggregates'
+        ? 'from SQL'
         : `${ms(percentile(m.load, 0.5))} / ${ms(percentile(m.api, 0.5) - percentile(m.load, 0.5))}`,
       ms(percentile(m.baseline, 0.5)),
       ms(percentile(m.baseline, 0.95)),

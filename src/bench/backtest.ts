@@ -20,6 +20,7 @@ import { loadRulesetFromTexts } from '../rules/load';
 import { readRuleTexts } from '../rules/load-dir';
 import type { Ruleset } from '../rules/ruleset';
 import { runBacktest } from '../usecases/backtest';
+import { percentile } from './percentile';
 
 const TENANT = 'bench-backtest';
 const START = Date.parse('2025-01-01T00:00:00Z');
@@ -116,11 +117,6 @@ async function generate(db: Db, leads: number): Promise<Generated> {
     result.decisions += decisionRows.length;
   }
   return result;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
 async function rulesets(): Promise<{ active: Ruleset; candidate: Ruleset }> {

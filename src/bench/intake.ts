@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/client';
 import { resolveDatabaseTarget } from '../db/database-target';
+import { percentile } from './percentile';
 import { freePort, waitHealthy } from './workspace';
 
 export interface IntakeBenchOptions {
@@ -36,11 +37,6 @@ interface Level {
   latencies: number[];
   statuses: Record<number, number>;
 }
-
-const percentile = (values: number[], p: number) =>
-  values.length === 0
-    ? NaN
-    : [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)]!;
 
 /** Runs `count` calls of `call(i)` with `concurrency` in flight; latency of each, in ms. */
 async function drive(count: number, concurrency: number, call: (i: number) => Promise<number>): Promise<Level> {

@@ -33,6 +33,7 @@ import { benchIntake } from './intake';
 import { benchBacktest } from './backtest';
 import { benchBulk } from './bulk';
 import { benchShadow } from './shadow';
+import { percentile } from './percentile';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
 /** Issue #13: evaluation, explanations included, at least 100× plain json-rules-engine on the shipped scoring.yaml. */
@@ -94,12 +95,6 @@ async function runFor(
     count++;
   } while (performance.now() - started < ms);
   return { count, ms: performance.now() - started, cursor: at };
-}
-
-/** The nearest-rank percentile of `values` (0 < p ≤ 100). */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /**
@@ -174,7 +169,7 @@ async function measure(
     (facts) => scoreWithEngine(engine, ruleset.scoring, facts, NOW),
     (facts) => evaluateScoring(ruleset, facts, NOW),
   );
-  const ratio = percentile(ratios, 50);
+  const ratio = percentile(ratios, 0.5);
   const rules = scoringRules(ruleset.scoring).length;
   return {
     identical: differences === 0,
@@ -188,7 +183,7 @@ async function measure(
       fmt(fast),
       `${(1e6 / fast).toFixed(2)} µs`,
       `${ratio.toFixed(1)}×`,
-      `${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}× (p25–p75 ${percentile(ratios, 25).toFixed(1)}–${percentile(ratios, 75).toFixed(1)})`,
+      `${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}× (p25–p75 ${percentile(ratios, 0.25).toFixed(1)}–${percentile(ratios, 0.75).toFixed(1)})`,
       scenario.target === null ? '—' : `≥ ${scenario.target}×`,
       differences === 0 ? `identical (${leads.length} leads)` : `${differences} DIFFER`,
     ],

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium, type Browser } from 'playwright-core';
 import { createDb } from '../db/client';
 import { resolveDatabaseTarget } from '../db/database-target';
+import { percentile } from './percentile';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const STAGES = ['needs-analysis', 'presentation', 'proposal', 'negotiation'];
@@ -129,9 +130,6 @@ async function loadBoard(
   await context.close();
   return { ms, bytes };
 }
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)]!;
 
 export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-bench-web-'));

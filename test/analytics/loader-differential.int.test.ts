@@ -9,7 +9,10 @@
  *
  * The volume and funnel reports are served from SQL aggregates instead (aggregated-reports.ts):
  * for them the served report, cut to idLimit ids as the API cuts it, must equal the pure functions
- * on every row, for every grain and view, every breakdown dimension and each kind of caller.
+ * on every row, for every grain and view, every breakdown dimension and each kind of caller. So
+ * must the speed report, served (when not broken down) from narrow SQL projections
+ * (speed-report.ts), for each kind of caller, a closed period, a period across the DST change and
+ * a period still running at asOf.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -175,7 +178,59 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     const { sql, pure } = await aggregatedAndPure('ops@bench.example', 'revops', '2025-09-15', '2025-11-20', 'rep', 10);
     expect(sql).toEqual(pure);
   }, 120_000);
+
+  /** The speed report as the API serves it (runReport, from SQL) and computed on every row, both cut to `idLimit`. */
+  async function speedBothWays(email: string, role: PersonRole, from: string, to: string, idLimit: number | undefined) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(email, role), () => ({}));
+    const period = periodOf({ from, to, zone: 'America/New_York' }, 'UTC');
+    const naive = await loadFacts(db, { sight, period, asOf: BENCH_AS_OF }, loadEveryRow);
+    const request: ReportRequest = {
+      sight,
+      filters: { from, to, zone: 'America/New_York' },
+      options: DEFAULT_OPTIONS,
+      asOf: BENCH_AS_OF,
+      defaultZone: 'UTC',
+      calendar: NEW_YORK_HOURS,
+      probabilities: {},
+      idLimit,
+    };
+    const cut = (report: ReportEnvelope) => (idLimit === undefined ? report : capIds(report, idLimit));
+    const served = await runReport(db, 'speed', request);
+    return { sql: cut(served), pure: cut(reportFrom(naive, 'speed', request)), served };
+  }
+
+  it.each([
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 100],
+    ['ops@bench.example', 'revops', '2025-09-15', '2025-11-20', undefined],
+    ['ops@bench.example', 'revops', '2026-01-01', '2026-01-31', 5],
+    ['manager1@bench.example', 'manager', '2025-10-01', '2025-10-31', 3],
+    ['manager1@bench.example', 'manager', '2026-01-01', '2026-01-31', undefined],
+    ['rep5@bench.example', 'rep', '2025-10-01', '2025-10-31', undefined],
+    ['rep5@bench.example', 'rep', '2025-06-01', '2025-08-31', 100],
+  ] as const)(
+    'when %s (%s) reads the speed report from SQL for %s to %s (idLimit: %s), then it equals the pure functions on every row',
+    async (email, role, from, to, idLimit) => {
+      const { sql, pure, served } = await speedBothWays(email, role, from, to, idLimit);
+      const current = served.current as SpeedFigures;
+      const slas = [current, served.previous as SpeedFigures].map(
+        ({ sla }) => sla.met.count + sla.breached.count + sla.pending.count,
+      );
+      expect(current.responseTime.businessHours.n).toBeGreaterThan(0);
+      expect(current.timeInStage.length).toBeGreaterThan(0);
+      expect(slas[0]! + slas[1]!).toBeGreaterThan(0);
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
 });
+
+/** The part of the speed report the test checks is not empty. */
+interface SpeedFigures {
+  responseTime: { businessHours: { n: number } };
+  timeInStage: unknown[];
+  sla: { met: { count: number }; breached: { count: number }; pending: { count: number } };
+}
 
 /** The volume and funnel options the SQL aggregates are checked with: every grain and view, within N days. */
 const AGGREGATE_VARIANTS: readonly (readonly [ReportName, Partial<ReportOptions>])[] = [

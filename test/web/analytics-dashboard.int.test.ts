@@ -350,6 +350,44 @@ describe.skipIf(!chromiumAvailable)('analytics dashboard', () => {
     await page.close();
   });
 
+  it('when RevOps downloads each card’s report as CSV, then the file is that report’s CSV for the period shown, header row first', async () => {
+    const page = await open(MARCH);
+    const cards: [card: string, report: string, deferred: boolean][] = [
+      ['volume', 'volume', false],
+      ['funnel', 'funnel', false],
+      ['pipeline', 'pipeline', false],
+      ['win-loss', 'win-loss', false],
+      ['speed', 'speed', true],
+      ['deals', 'deals', true],
+      ['forecast', 'pipeline', true],
+      ['channels', 'channels', true],
+      ['deal-desk', 'deal-desk', true],
+      ['activity', 'activity', true],
+      ['retention', 'retention', true],
+      ['attribution', 'rule-attribution', true],
+    ];
+    for (const [card, name, deferred] of cards) {
+      const button = page.locator(`#${card}`).getByRole('button', { name: /as CSV$/ });
+      if (deferred) await scrollTo(page, card, `#${card} .actions button`);
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      expect(download.suggestedFilename()).toBe(`leadflow-${name}-2026-03-01-2026-03-31.csv`);
+      const lines = readFileSync(await download.path(), 'utf8').split('\r\n');
+      expect(lines[0], card).toBe('period,group,figure,currency,value');
+      expect(lines[1], card).toMatch(/^current,\(all\),/);
+    }
+    // The volume card's file is the API's CSV of the same period and options, byte for byte.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download Volume as CSV' }).click(),
+    ]);
+    const api = await fetch(`${system.url}/api/analytics/volume?${MARCH}&grain=week&format=csv`, {
+      headers: bearer(system.revopsToken),
+    });
+    expect(readFileSync(await download.path(), 'utf8')).toBe(await api.text());
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+
   it('when a manager opens the channels, then they read that spend is shown to RevOps only, with no cost columns', async () => {
     const token = await system.personToken(MARIA, 'manager');
     const channels = await report('channels', MARCH, token);

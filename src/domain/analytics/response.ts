@@ -9,17 +9,42 @@ import { distribution, hours, ratio, tally, type Distribution, type Ratio, type 
 import { within, type Interval } from './period';
 import { reachedAt } from './stages';
 
+/**
+ * What response time and SLA attainment read of one lead: four instants and the owner's zone. The
+ * speed report reads these straight from SQL (src/usecases/analytics/speed-rows.ts); on loaded
+ * facts they come from leadResponse.
+ */
+export interface LeadResponse {
+  id: string;
+  /** When the lead first reached MQL (or a later stage), if it did. */
+  mqlAt: Date | null;
+  /** The first touch at or after `mqlAt` (at or after the lead's creation when it never became an MQL). */
+  firstTouch: Date | null;
+  /** The first-touch SLA deadline the journey recorded (null unless the lead was qualified). */
+  slaDueAt: Date | null;
+  /** The owner's IANA time zone, for response time in the owner's business hours. */
+  ownerTimeZone: string | null;
+}
+
 /** The calendar a lead's response is measured in. */
-export type CalendarFor = (lead: LeadFact) => WorkingCalendar;
+export type CalendarFor = (lead: Pick<LeadFact, 'ownerTimeZone'>) => WorkingCalendar;
 
 /** `base` (escalation.yaml's default calendar) in the owner's time zone when known, as the SLA uses it. */
 export function ownerCalendar(base: WorkingCalendar): CalendarFor {
   return (lead) => (lead.ownerTimeZone ? { ...base, timezone: lead.ownerTimeZone } : base);
 }
 
-/** The first touch at or after `from`, if any. */
-function firstTouchFrom(lead: LeadFact, from: Date): Date | null {
-  return lead.touches.find((touch) => touch.getTime() >= from.getTime()) ?? null;
+/** What response time and SLA attainment read of a lead's facts. */
+export function leadResponse(lead: LeadFact): LeadResponse {
+  const mqlAt = reachedAt(lead, 'mql');
+  const from = (mqlAt ?? lead.createdAt).getTime();
+  return {
+    id: lead.id,
+    mqlAt,
+    firstTouch: lead.touches.find((touch) => touch.getTime() >= from) ?? null,
+    slaDueAt: lead.slaDueAt,
+    ownerTimeZone: lead.ownerTimeZone,
+  };
 }
 
 export interface ResponseTimeReport {
@@ -39,12 +64,20 @@ export function responseTime(
   period: Interval,
   calendarFor: CalendarFor,
 ): ResponseTimeReport {
+  return responseTimeOf(leads.map(leadResponse), period, calendarFor);
+}
+
+/** responseTime, on what it reads of each lead. */
+export function responseTimeOf(
+  leads: readonly LeadResponse[],
+  period: Interval,
+  calendarFor: CalendarFor,
+): ResponseTimeReport {
   const samples: { id: string; value: number }[] = [];
   const untouched: string[] = [];
   for (const lead of leads) {
-    const mqlAt = reachedAt(lead, 'mql');
+    const { mqlAt, firstTouch: touch } = lead;
     if (!mqlAt) continue;
-    const touch = firstTouchFrom(lead, mqlAt);
     const answeredBy = touch !== null && touch < period.to;
     if (within(touch, period))
       samples.push({ id: lead.id, value: hours(businessTimeBetween(mqlAt, touch, calendarFor(lead))) });
@@ -67,13 +100,18 @@ export interface SlaReport {
  * became an MQL came at or before the deadline, breached when it came later or not by the deadline.
  */
 export function slaAttainment(leads: readonly LeadFact[], period: Interval, asOf: Date): SlaReport {
+  return slaAttainmentOf(leads.map(leadResponse), period, asOf);
+}
+
+/** slaAttainment, on what it reads of each lead. */
+export function slaAttainmentOf(leads: readonly LeadResponse[], period: Interval, asOf: Date): SlaReport {
   const met: string[] = [];
   const breached: string[] = [];
   const pending: string[] = [];
   for (const lead of leads) {
     const due = lead.slaDueAt;
     if (!within(due, period)) continue;
-    const touch = firstTouchFrom(lead, reachedAt(lead, 'mql') ?? lead.createdAt);
+    const touch = lead.firstTouch;
     if (touch && touch.getTime() <= due.getTime()) met.push(lead.id);
     else if (due.getTime() <= asOf.getTime()) breached.push(lead.id);
     else pending.push(lead.id);

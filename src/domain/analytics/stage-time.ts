@@ -7,7 +7,7 @@ import { append, days, distribution, type Distribution, type Sample } from './me
 import { within, type Interval } from './period';
 import { RECORDED_STAGES } from './stages';
 import { DEAL_STAGES } from '../../rules/facts';
-import { periodFunnel } from './funnel';
+import { periodFunnel, type FunnelStep } from './funnel';
 
 export interface StageDwell {
   stage: string;
@@ -21,17 +21,48 @@ const isDealStage = (stage: string) => (DEAL_STAGES as readonly string[]).includ
 /** A closed deal stays nowhere: the transition after it is its lead taking the outcome (customer or lost). */
 const isClosedDealStage = (stage: string) => stage === 'closed-won' || stage === 'closed-lost';
 
-/** Stays that ended (the record moved on) in the period; a stay still running is not counted. */
-export function timeInStage(leads: readonly LeadFact[], period: Interval): StageDwell[] {
-  const samples = new Map<string, Sample[]>();
-  for (const lead of leads) {
+/**
+ * One ended stay in a stage: from the transition into it to the next one. The speed report reads
+ * these straight from SQL (src/usecases/analytics/speed-rows.ts); on loaded facts they come from
+ * staysOf.
+ */
+export interface Stay {
+  /** The lead, or for a deal stage the lead's deal (the lead when it has none). */
+  id: string;
+  stage: string;
+  enteredAt: Date;
+  leftAt: Date;
+}
+
+/** Whom a stay is counted for: a deal stage's stay the lead's deal (the lead when it has none), another the lead. */
+export function stayOwnerId(stage: string, leadId: string, dealId: string | null): string {
+  return isDealStage(stage) ? (dealId ?? leadId) : leadId;
+}
+
+/** Every ended stay of the leads and their deals, but none in a closed deal stage. */
+export function staysOf(leads: readonly LeadFact[]): Stay[] {
+  const stays: Stay[] = [];
+  for (const lead of leads)
     lead.stages.forEach((entered, index) => {
       const left = lead.stages[index + 1];
-      if (!left || !within(left.at, period) || isClosedDealStage(entered.to)) return;
-      const id = isDealStage(entered.to) ? (lead.dealId ?? lead.id) : lead.id;
-      const sample = { id, value: days(left.at.getTime() - entered.at.getTime()) };
-      append(samples, entered.to, sample);
+      if (!left || isClosedDealStage(entered.to)) return;
+      const id = stayOwnerId(entered.to, lead.id, lead.dealId);
+      stays.push({ id, stage: entered.to, enteredAt: entered.at, leftAt: left.at });
     });
+  return stays;
+}
+
+/** Stays that ended (the record moved on) in the period; a stay still running is not counted. */
+export function timeInStage(leads: readonly LeadFact[], period: Interval): StageDwell[] {
+  return dwellIn(staysOf(leads), period);
+}
+
+/** timeInStage, on the stays. */
+export function dwellIn(stays: readonly Stay[], period: Interval): StageDwell[] {
+  const samples = new Map<string, Sample[]>();
+  for (const stay of stays) {
+    if (!within(stay.leftAt, period) || isClosedDealStage(stay.stage)) continue;
+    append(samples, stay.stage, { id: stay.id, value: days(stay.leftAt.getTime() - stay.enteredAt.getTime()) });
   }
   const known = RECORDED_STAGES.filter((stage) => samples.has(stage));
   const others = [...samples.keys()].filter((stage) => !RECORDED_STAGES.includes(stage)).sort();
@@ -64,13 +95,7 @@ function relative(change: number, base: number | null): number | null {
   return base === null || base === 0 ? null : change / base;
 }
 
-function conversionCandidates(
-  leads: readonly LeadFact[],
-  current: Interval,
-  previous: Interval,
-): BottleneckCandidate[] {
-  const now = periodFunnel(leads, current).steps;
-  const before = periodFunnel(leads, previous).steps;
+function conversionCandidates(now: readonly FunnelStep[], before: readonly FunnelStep[]): BottleneckCandidate[] {
   return now.map((step, index) => {
     const was = before[index]?.conversion.value ?? null;
     const is = step.conversion.value;
@@ -85,10 +110,10 @@ function conversionCandidates(
   });
 }
 
-function dwellCandidates(leads: readonly LeadFact[], current: Interval, previous: Interval): BottleneckCandidate[] {
-  const before = new Map(timeInStage(leads, previous).map((dwell) => [dwell.stage, dwell.days.median]));
-  return timeInStage(leads, current).map((dwell) => {
-    const was = before.get(dwell.stage) ?? null;
+function dwellCandidates(now: readonly StageDwell[], before: readonly StageDwell[]): BottleneckCandidate[] {
+  const medians = new Map(before.map((dwell) => [dwell.stage, dwell.days.median]));
+  return now.map((dwell) => {
+    const was = medians.get(dwell.stage) ?? null;
     const is = dwell.days.median;
     return {
       kind: 'dwell',
@@ -106,7 +131,24 @@ function dwellCandidates(leads: readonly LeadFact[], current: Interval, previous
  * previous period, and flags the one that worsened most in relative terms.
  */
 export function bottleneck(leads: readonly LeadFact[], current: Interval, previous: Interval): BottleneckReport {
-  const candidates = [...conversionCandidates(leads, current, previous), ...dwellCandidates(leads, current, previous)];
+  return bottleneckOf(
+    { current: periodFunnel(leads, current).steps, previous: periodFunnel(leads, previous).steps },
+    { current: timeInStage(leads, current), previous: timeInStage(leads, previous) },
+  );
+}
+
+/** Both periods' figures a bottleneck compares: funnel steps (period view) and time in stage. */
+export interface Compared<T> {
+  current: readonly T[];
+  previous: readonly T[];
+}
+
+/** bottleneck, on both periods' funnel steps and time in stage. */
+export function bottleneckOf(steps: Compared<FunnelStep>, dwell: Compared<StageDwell>): BottleneckReport {
+  const candidates = [
+    ...conversionCandidates(steps.current, steps.previous),
+    ...dwellCandidates(dwell.current, dwell.previous),
+  ];
   let flagged: BottleneckCandidate | null = null;
   for (const candidate of candidates) if ((candidate.worsening ?? 0) > (flagged?.worsening ?? 0)) flagged = candidate;
   return { candidates, flagged };

@@ -58,7 +58,7 @@ function bucketIndex(at: Sql, bounds: readonly Date[], lo = 0, hi = bounds.lengt
 }
 
 /** The owner of lead `l` at `cut`: its last assignment before then, its row's owner if never assigned. */
-function ownerAt(cut: Date, asOf: Date): Sql {
+export function ownerAt(cut: Date, asOf: Date): Sql {
   return sql`(CASE WHEN EXISTS (SELECT 1 FROM "Assignment" a WHERE a."leadId" = l.id AND a."assignedAt" < ${asOf})
     THEN (SELECT a."repEmail" FROM "Assignment" a WHERE a."leadId" = l.id AND a."assignedAt" < ${cut}
       ORDER BY a."assignedAt" DESC, a.id DESC LIMIT 1)

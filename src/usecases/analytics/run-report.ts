@@ -14,6 +14,7 @@ import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period
 import type { Sight } from '../visibility';
 import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
+import { speedFigures } from './speed-report';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
@@ -79,8 +80,28 @@ const view = (period: ReportPeriod): PeriodView => ({
   end: period.to.toISOString(),
 });
 
+/**
+ * Whether the report is served from SQL (aggregates, or the speed report's narrow projections)
+ * rather than computed on loaded facts: volume and funnel always, speed when not broken down.
+ */
+export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
+  return AGGREGATED_REPORTS.has(report) || (report === 'speed' && breakdown === undefined);
+}
+
 /** The report over the filters' period and the one before it, as JSON-ready values. */
 export async function runReport(db: Db, report: ReportName, request: ReportRequest): Promise<ReportEnvelope> {
+  if (report === 'speed' && servedFromSql(report, request.filters.breakdown)) {
+    const period = periodOf(request.filters, request.defaultZone);
+    const figures = await speedFigures(db, {
+      sight: request.sight,
+      period,
+      previous: previousPeriod(period),
+      asOf: request.asOf,
+      calendar: request.calendar,
+      idLimit: request.idLimit,
+    });
+    return envelope(report, request, figures);
+  }
   if (AGGREGATED_REPORTS.has(report)) {
     const period = periodOf(request.filters, request.defaultZone);
     const figures = await aggregatedFigures(db, report, {

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
-import type { ApiError } from '../lib/api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, download } from '../lib/api';
 import { label, t } from '../lib/i18n';
 
 export function Loading() {
@@ -133,5 +133,42 @@ export function TextField({
       {type === 'email' ? <input type="email" {...attributes} /> : <input {...attributes} />}
       {error && <span class="field-error">{error}</span>}
     </label>
+  );
+}
+
+/**
+ * A button that downloads what `path` answers as the file `filename` (lib/api.ts download), and
+ * shows the refusal beside it when there is one.
+ */
+export function DownloadButton({
+  path,
+  accept,
+  filename,
+  name,
+  children,
+}: {
+  path: string;
+  accept: string;
+  filename: string;
+  /** The accessible name, when the visible text alone does not say what is downloaded. */
+  name?: string;
+  children: ComponentChildren;
+}) {
+  const [error, setError] = useState<ApiError | null>(null);
+  async function save() {
+    try {
+      await download(path, { accept, filename });
+      setError(null);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught : new ApiError(0, 'client', String(caught), []));
+    }
+  }
+  return (
+    <>
+      <button type="button" class="subtle" aria-label={name} onClick={() => void save()}>
+        {children}
+      </button>
+      <Problem error={error} />
+    </>
   );
 }

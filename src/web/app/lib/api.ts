@@ -26,16 +26,17 @@ export function whenUnauthorised(handler: () => void): void {
   onUnauthorised = handler;
 }
 
-export async function api<T>(
-  path: string,
-  init: {
-    method?: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-    /** A body that is not JSON (an uploaded CSV), sent as it is with its content type. */
-    file?: { text: string; contentType: string };
-  } = {},
-): Promise<T> {
+/** How a request is sent: method, JSON body or a file, extra headers. */
+export interface RequestInit {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A body that is not JSON (an uploaded CSV), sent as it is with its content type. */
+  file?: { text: string; contentType: string };
+}
+
+/** Sends the request with the bearer token; the answer's text, or an ApiError for a refusal. */
+async function send(path: string, init: RequestInit): Promise<string> {
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   const token = storedToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -54,8 +55,8 @@ export async function api<T>(
     throw new ApiError(0, 'network', 'leadflow cannot be reached. Check your connection and try again.', []);
   }
   const text = await response.text();
-  const parsed: unknown = text ? safeJson(text) : null;
   if (!response.ok) {
+    const parsed: unknown = text ? safeJson(text) : null;
     const error = (parsed as { error?: { code?: string; message?: string; fields?: FieldMessage[] } } | null)?.error;
     if (response.status === 401) onUnauthorised();
     throw new ApiError(
@@ -65,7 +66,27 @@ export async function api<T>(
       error?.fields ?? [],
     );
   }
-  return parsed as T;
+  return text;
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const text = await send(path, init);
+  return (text ? safeJson(text) : null) as T;
+}
+
+/**
+ * Saves what `path` answers as the file `filename`, byte for byte. A plain link cannot send the
+ * bearer token, so the file is fetched, then handed to the browser as a download. Throws ApiError
+ * as api() does.
+ */
+export async function download(path: string, file: { accept: string; filename: string }): Promise<void> {
+  const text = await send(path, { headers: { accept: file.accept } });
+  const url = URL.createObjectURL(new Blob([text], { type: file.accept }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function safeJson(text: string): unknown {

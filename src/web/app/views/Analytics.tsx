@@ -184,7 +184,7 @@ export function Analytics() {
         !error && <Loading />
       ) : (
         <>
-          <Card id="volume" title={t('analytics.volume')} how={t('analytics.how.volume')}>
+          <Card id="volume" title={t('analytics.volume')} how={t('analytics.how.volume')} csv={v}>
             <div class="tiles" id="volume-tiles">
               {FUNNEL.map((s) => (
                 <Tile
@@ -253,7 +253,7 @@ export function Analytics() {
           </div>
           <div class="columns">
             {pipeline.data && (
-              <Card id="pipeline" title={t('analytics.pipeline')} how={t('analytics.how.pipeline')}>
+              <Card id="pipeline" title={t('analytics.pipeline')} how={t('analytics.how.pipeline')} csv={pipeline.data}>
                 <Chart
                   id="pipeline-chart"
                   title={t('analytics.pipeline')}

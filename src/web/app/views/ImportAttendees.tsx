@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from '../lib/api';
+import { api } from '../lib/api';
 import { formatNumber, t } from '../lib/i18n';
 import { useSubmit } from '../lib/use-submit';
-import { Page, Problem, TextField } from '../components/common';
+import { DownloadButton, Page, Problem, TextField } from '../components/common';
 
 interface RowError {
   row: number;
@@ -54,30 +54,18 @@ function useBatchProgress(first: IntakeBatch | null): IntakeBatch | null {
   return batch;
 }
 
-/** The answer lists the first problems; the CSV has every one. It needs the bearer token, so it is fetched, then saved. */
+/** The answer lists the first problems; the CSV has every one. */
 function AllErrors({ batch }: { batch: IntakeBatch }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  async function download() {
-    try {
-      const csv = await api<string>(`/api/intake-batches/${batch.id}/errors.csv`, { headers: { accept: 'text/csv' } });
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `intake-batch-${batch.id}-errors.csv`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setError(null);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, 'client', String(caught), []));
-    }
-  }
   return (
     <div>
       {t('imports.moreErrors', { shown: formatNumber(batch.errors.length), count: formatNumber(batch.errorCount) })}{' '}
-      <button type="button" class="subtle" onClick={() => void download()}>
+      <DownloadButton
+        path={`/api/intake-batches/${batch.id}/errors.csv`}
+        accept="text/csv"
+        filename={`intake-batch-${batch.id}-errors.csv`}
+      >
         {t('imports.errorsCsv')}
-      </button>
-      {error && <Problem error={error} />}
+      </DownloadButton>
     </div>
   );
 }

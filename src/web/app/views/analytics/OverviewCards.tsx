@@ -29,7 +29,7 @@ export function FunnelCard({ answer, open, withinDays }: { answer: Envelope<Funn
   const title = f.view === 'period' ? t('analytics.funnelPeriod') : t('analytics.funnel');
   const step = (s: Funnel['steps'][number]) => `${t(`analytics.stages.${s.from}`)} → ${t(`analytics.stages.${s.to}`)}`;
   return (
-    <Card id="funnel" title={title} how={t(`analytics.how.funnel-${f.view}`)}>
+    <Card id="funnel" title={title} how={t(`analytics.how.funnel-${f.view}`)} csv={answer}>
       {f.view === 'cohort' && withinDays && <p class="subtle">{t('analytics.withinDaysNote', { n: withinDays })}</p>}
       <Chart
         id="funnel-chart"
@@ -84,7 +84,7 @@ export function WinLossCard({
 }) {
   const w = answer.current;
   return (
-    <Card id="win-loss" title={t('analytics.winLoss')} how={t('analytics.how.winLoss')}>
+    <Card id="win-loss" title={t('analytics.winLoss')} how={t('analytics.how.winLoss')} csv={answer}>
       <p>{t('analytics.wonLost', { won: w.won.count, lost: w.lost.count })}</p>
       {w.lossReasons.length === 0 ? (
         <Empty>{t('analytics.noLosses')}</Empty>

@@ -106,7 +106,7 @@ export function SpeedCard({ answer, open }: { answer: Envelope<Speed>; open: Ope
   const response = s.responseTime.businessHours;
   const flagged = s.bottleneck?.flagged;
   return (
-    <Card id="speed" title={t('analytics.speed')} how={t('analytics.how.speed')}>
+    <Card id="speed" title={t('analytics.speed')} how={t('analytics.how.speed')} csv={answer}>
       <div class="tiles" id="speed-tiles">
         <Tile
           name={t('analytics.responseMedian')}
@@ -173,7 +173,7 @@ export function DealsCard({ answer, open }: { answer: Envelope<Deals>; open: Ope
     ...new Set([...d.winRate.byValue, ...d.dealSize.acv, ...d.velocity].map((x) => x.currency)),
   ].sort();
   return (
-    <Card id="deals" title={t('analytics.deals')} how={t('analytics.how.deals')}>
+    <Card id="deals" title={t('analytics.deals')} how={t('analytics.how.deals')} csv={answer}>
       <div class="tiles" id="deals-tiles">
         <Tile
           name={t('analytics.winRateByCount')}
@@ -259,7 +259,7 @@ export function ForecastCard({ answer, open }: { answer: Envelope<Pipeline>; ope
   const quotaName = (q: NonNullable<Pipeline['quotas']>[number]['quota']) =>
     q.rep ?? (q.team ? t('analytics.teamOf', { manager: q.team }) : t('analytics.wholeTenant'));
   return (
-    <Card id="forecast" title={t('analytics.forecast')} how={t('analytics.how.forecast')}>
+    <Card id="forecast" title={t('analytics.forecast')} how={t('analytics.how.forecast')} csv={answer}>
       <table class="list" id="weighted">
         <caption>{t('analytics.weighted')}</caption>
         <thead>

@@ -101,7 +101,7 @@ export function ChannelsCard({ filters, open }: { filters: Filters; open: Open }
   const name = (r: Channels['channels'][number]) =>
     r.campaign ? `${source(r.source)} / ${r.campaign}` : source(r.source);
   return (
-    <Card id="channels" title={t('analytics.channels')} how={t('analytics.how.channels')}>
+    <Card id="channels" title={t('analytics.channels')} how={t('analytics.how.channels')} csv={data}>
       {!c.spendIncluded && (
         <p class="note" id="spend-note">
           {t('analytics.spendRevOpsOnly')}
@@ -209,7 +209,7 @@ export function DealDeskCard({ filters, open }: { filters: Filters; open: Open }
   const d = data.current;
   const tiers = d.discountDepth.byTier;
   return (
-    <Card id="deal-desk" title={t('analytics.dealDesk')} how={t('analytics.how.dealDesk')}>
+    <Card id="deal-desk" title={t('analytics.dealDesk')} how={t('analytics.how.dealDesk')} csv={data}>
       <div class="tiles" id="desk-tiles">
         <Tile
           name={t('analytics.discountMean')}
@@ -281,7 +281,7 @@ export function ActivityCard({ filters, open }: { filters: Filters; open: Open }
   if (!data) return error ? <Problem error={error} /> : <Loading />;
   const a = data.current;
   return (
-    <Card id="activity" title={t('analytics.activity')} how={t('analytics.how.activity')}>
+    <Card id="activity" title={t('analytics.activity')} how={t('analytics.how.activity')} csv={data}>
       <div class="tiles" id="activity-tiles">
         <Tile
           name={t('analytics.wonDeals')}
@@ -334,7 +334,7 @@ export function RetentionCard({ filters, open }: { filters: Filters; open: Open 
     />
   );
   return (
-    <Card id="retention" title={t('analytics.retention')} how={t('analytics.how.retention')}>
+    <Card id="retention" title={t('analytics.retention')} how={t('analytics.how.retention')} csv={data}>
       <div class="tiles" id="retention-tiles">
         {tile('due')}
         {tile('renewed')}
@@ -368,7 +368,7 @@ export function AttributionCard({ filters, open, by }: { filters: Filters; open:
   const version = versionName;
   const conversion = (row: Attribution['rows'][number], i: number) => row.funnel.steps[i]?.conversion.value ?? null;
   return (
-    <Card id="attribution" title={t(`analytics.attribution.${by}`)} how={t('analytics.how.attribution')}>
+    <Card id="attribution" title={t(`analytics.attribution.${by}`)} how={t('analytics.how.attribution')} csv={data}>
       {rows.length === 0 ? (
         <Empty>{t('analytics.noAttribution')}</Empty>
       ) : (

@@ -4,6 +4,8 @@
  * disclosure, and the table of a breakdown's groups.
  */
 import type { ComponentChildren } from 'preact';
+import { query } from '../../lib/api';
+import { DownloadButton } from '../../components/common';
 import { formatMoney, formatNumber, label, t } from '../../lib/i18n';
 
 export interface Ids {
@@ -28,7 +30,10 @@ export interface MoneyTotal {
   count: number;
 }
 export interface Envelope<T> {
+  report: string;
   period: { from: string; to: string; zone: string };
+  /** The report's options as it was computed with (the ones the report takes). */
+  options: Record<string, string | number | null>;
   previousPeriod: { from: string; to: string };
   current: T;
   previous: T;
@@ -77,21 +82,50 @@ export function groupName(dimension: string, key: string): string {
   return dimension === 'source' ? label('sources', key) : key;
 }
 
-/** A metric card: its title, its figures, and how they are computed (the formula of docs/analytics.md). */
+/**
+ * The report `answer` came from as CSV (GET /api/analytics/<report>?format=csv, docs/analytics.md
+ * "CSV"), asked with the same period, zone, breakdown and options.
+ */
+export function csvPath(answer: Envelope<unknown>): string {
+  const { report, period, options, breakdown } = answer;
+  const filters = { from: period.from, to: period.to, zone: period.zone, breakdown: breakdown?.dimension };
+  return `/api/analytics/${report}${query({ ...filters, ...options, format: 'csv' })}`;
+}
+
+/**
+ * A metric card: its title, its figures, and how they are computed (the formula of docs/analytics.md).
+ * With `csv`, the answer of the one report the card shows, a button downloads that report as CSV.
+ */
 export function Card({
   id,
   title,
   how,
+  csv,
   children,
 }: {
   id: string;
   title: string;
   how: string;
+  csv?: Envelope<unknown>;
   children: ComponentChildren;
 }) {
   return (
     <section class="card" id={id} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{title}</h2>
+      <div class="page-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        {csv && (
+          <div class="actions">
+            <DownloadButton
+              path={csvPath(csv)}
+              accept="text/csv"
+              filename={`leadflow-${csv.report}-${csv.period.from}-${csv.period.to}.csv`}
+              name={t('analytics.downloadCsv', { name: title })}
+            >
+              {t('analytics.csv')}
+            </DownloadButton>
+          </div>
+        )}
+      </div>
       {children}
       <details class="how">
         <summary>{t('analytics.howComputed')}</summary>

@@ -1,9 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../lib/api';
 import { formatDate, formatDateTime, formatNumber, label, t } from '../../lib/i18n';
 import { Chart, colour } from '../../components/Chart';
-import { Problem } from '../../components/common';
+import { DownloadButton } from '../../components/common';
 import { short, type BacktestReport } from './types';
 
 const PAGE = 20;
@@ -20,7 +19,9 @@ export function BacktestReportView({ id, report }: { id: string; report: Backtes
           {t('rules.report.title', { candidate: short(report.candidateVersion), active: short(report.activeVersion) })}
         </h3>
         <div class="actions">
-          <DownloadHtml id={id} />
+          <DownloadButton path={`/api/rules/backtests/${id}/report.html`} accept="text/html" filename={`backtest-${id}.html`}>
+            {t('rules.report.html')}
+          </DownloadButton>
         </div>
       </div>
       <p class="hint">
@@ -34,33 +35,6 @@ export function BacktestReportView({ id, report }: { id: string; report: Backtes
       {report.routing && <Routing routing={report.routing} />}
       {report.approvals && <Approvals approvals={report.approvals} />}
     </section>
-  );
-}
-
-/** The HTML report needs the bearer token, so a plain link cannot fetch it: it is fetched, then saved as a file. */
-function DownloadHtml({ id }: { id: string }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  async function download() {
-    try {
-      const html = await api<string>(`/api/rules/backtests/${id}/report.html`, { headers: { accept: 'text/html' } });
-      const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `backtest-${id}.html`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setError(null);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, 'client', String(caught), []));
-    }
-  }
-  return (
-    <>
-      <button type="button" class="subtle" onClick={() => void download()}>
-        {t('rules.report.html')}
-      </button>
-      <Problem error={error} />
-    </>
   );
 }
 

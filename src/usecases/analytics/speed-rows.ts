@@ -1,0 +1,153 @@
+/**
+ * The rows behind the speed report, read in SQL as narrow projections instead of loaded facts: per
+ * lead, the instants response time and SLA attainment read (when it became an MQL, its first touch
+ * after that, its SLA deadline), and every stay in a stage that ended in the window (the stage, when
+ * it was entered and left). Business hours and percentiles stay in JS, in the pure functions of
+ * src/domain/analytics (responseTimeOf, slaAttainmentOf, dwellIn): SQL cannot count business hours
+ * in each owner's calendar, and the percentiles must be the exact nearest-rank values.
+ *
+ * The leads are those loadFacts would read for the report (activeLeads over the same window), so
+ * the figures are the ones computed on the facts; the differential test
+ * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
+ */
+import type { Db } from '../../db/client';
+import { join, sql, valuesOf } from '../../db/raw-sql';
+import { TOUCH_EVENTS } from '../../domain/lead-events';
+import { stagesReaching } from '../../domain/analytics/stages';
+import type { Sight } from '../visibility';
+import { activeLeads, windowDeals, type Window } from './fact-rows';
+import { ownerAt } from './lead-arrivals';
+
+export interface SpeedQuery {
+  sight: Sight;
+  /** The previous period's start. */
+  from: Date;
+  /** The period's end. */
+  to: Date;
+  asOf: Date;
+}
+
+/** What response time and SLA attainment read of one lead, with its owner at the period's end. */
+export interface ResponseRow {
+  id: string;
+  rep: string | null;
+  mqlAt: Date | null;
+  firstTouch: Date | null;
+  slaDueAt: Date | null;
+}
+
+/** One stay that ended in [from, to), with the owner of its lead at the period's end (when read). */
+export interface StayRow {
+  leadId: string;
+  dealId: string | null;
+  rep: string | null;
+  stage: string;
+  enteredAt: Date;
+  leftAt: Date;
+}
+
+/** An instant as a driver returns it: a Date (PostgreSQL), ISO text (SQLite, also from MIN()). */
+function instant(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value as string);
+}
+
+const touchKinds = join([...TOUCH_EVENTS]);
+
+/**
+ * The leads loadFacts reads for the speed report, selected by what was recorded in
+ * [from, min(to, asOf)). While the period is still running (asOf before its end), also the leads of
+ * the deals it reads: one of them may have an SLA due after asOf and in the period. Read once, then
+ * passed to both statements as one JSON list (valuesOf), as the loader passes its ids.
+ */
+export async function candidateLeads(db: Db, query: SpeedQuery): Promise<string[]> {
+  const { sight, from, to, asOf } = query;
+  const window: Window = { from, to: new Date(Math.min(to.getTime(), asOf.getTime())), asOf };
+  const active = activeLeads(db, sight, window);
+  const rows = await db.$queryRaw<{ id: string }[]>(
+    asOf.getTime() >= to.getTime()
+      ? active
+      : sql`WITH active AS MATERIALIZED (${active})
+        SELECT id FROM active UNION SELECT d."leadId" FROM "Deal" d
+        WHERE d.id IN (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)})`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Every lead of `leads` (candidateLeads) that became an MQL and was touched or became an MQL in [from, to), or was
+ * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt),
+ * its first touch at or after that (or its creation), and its SLA deadline when qualified.
+ */
+export async function responseRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<ResponseRow[]> {
+  const { sight, from, to, asOf } = query;
+  const ownerCut = new Date(Math.min(to.getTime(), asOf.getTime()));
+  const rows = await db.$queryRaw<
+    { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
+  >(sql`WITH reach AS MATERIALIZED (
+      SELECT s."leadId" AS id,
+        MIN(CASE WHEN s."toStage" IN (${join(stagesReaching('mql'))}) THEN s."occurredAt" END) AS mql_at,
+        MAX(CASE WHEN s."toStage" NOT IN ('new', 'engaged') THEN 1 ELSE 0 END) AS qualified
+      FROM "StageEvent" s WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."occurredAt" < ${asOf}
+      GROUP BY s."leadId"),
+    base AS MATERIALIZED (
+      SELECT l.id, l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
+      FROM "Lead" l LEFT JOIN reach r ON r.id = l.id
+      WHERE l.tenant = ${sight.tenant} AND l.id IN ${valuesOf(db, leads)}),
+    touched AS MATERIALIZED (
+      SELECT b.*, (SELECT MIN(i."occurredAt") FROM "Interaction" i
+        WHERE i."leadId" = b.id AND i.kind IN (${touchKinds}) AND i."occurredAt" < ${asOf}
+          AND i."occurredAt" >= COALESCE(b.mql_at, b.created)) AS touch
+      FROM base b WHERE b.mql_at IS NOT NULL OR (b.sla_due >= ${from} AND b.sla_due < ${to})),
+    counted AS MATERIALIZED (
+      SELECT id, mql_at, touch, sla_due FROM touched
+      WHERE (mql_at IS NOT NULL AND ((touch >= ${from} AND touch < ${to}) OR (mql_at >= ${from} AND mql_at < ${to})))
+        OR (sla_due >= ${from} AND sla_due < ${to}))
+    SELECT c.id, ${ownerAt(ownerCut, asOf)} AS rep, c.mql_at, c.touch, c.sla_due
+    FROM counted c JOIN "Lead" l ON l.id = c.id`);
+  return rows.map((row) => ({
+    id: row.id,
+    rep: row.rep,
+    mqlAt: instant(row.mql_at),
+    firstTouch: instant(row.touch),
+    slaDueAt: instant(row.sla_due),
+  }));
+}
+
+/**
+ * Every stay of a lead of `leads` (candidateLeads), or of its deal, that ended in [from, to): each stage event before
+ * asOf with the next one's instant (LEAD() in the loader's order, occurredAt then id), but none in
+ * a closed deal stage.
+ */
+export async function stayRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<StayRow[]> {
+  const { sight, from, to, asOf } = query;
+  const ownerCut = new Date(Math.min(to.getTime(), asOf.getTime()));
+  const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(ownerCut, asOf);
+  const rows = await db.$queryRaw<
+    {
+      lead_id: string;
+      deal_id: string | null;
+      rep: string | null;
+      stage: string;
+      entered_at: unknown;
+      left_at: unknown;
+    }[]
+  >(sql`WITH ev AS (
+      SELECT s."leadId" AS lead_id, s."toStage" AS stage, s."occurredAt" AS entered_at,
+        LEAD(s."occurredAt") OVER (PARTITION BY s."leadId" ORDER BY s."occurredAt", s.id) AS left_at
+      FROM "StageEvent" s WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."occurredAt" < ${asOf}),
+    ended AS MATERIALIZED (
+      SELECT lead_id, stage, entered_at, left_at FROM ev
+      WHERE left_at >= ${from} AND left_at < ${to} AND stage NOT IN ('closed-won', 'closed-lost'))
+    SELECT e.lead_id, d.id AS deal_id, ${rep} AS rep, e.stage, e.entered_at, e.left_at
+    FROM ended e JOIN "Lead" l ON l.id = e.lead_id AND l.tenant = ${sight.tenant}
+    LEFT JOIN "Deal" d ON d."leadId" = e.lead_id AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}`);
+  return rows.map((row) => ({
+    leadId: row.lead_id,
+    dealId: row.deal_id,
+    rep: row.rep,
+    stage: row.stage,
+    enteredAt: instant(row.entered_at)!,
+    leftAt: instant(row.left_at)!,
+  }));
+}
