@@ -89,6 +89,11 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await mine.getByRole('link', { name: '伟 王' }).click();
     await page.waitForURL(`**/leads/${leadId}`);
     await expect.poll(() => page.locator('#sla-clock').textContent()).toContain('计时中');
+    // The score reads in Chinese, the rule file's tier labels included (scoring.yaml `label: { en, zh-CN }`).
+    const score = (await page.locator('#score-breakdown').textContent()) ?? '';
+    for (const words of ['+25 员工 1000 人以上', '+15 核心行业', '+20 高管', '访问价格页'])
+      expect(score).toContain(words);
+    expect(score).not.toMatch(/employees|industry|executive|Company size/);
     // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
     expect(
       await page.locator('#bant select').evaluateAll((selects) => selects.map((s) => (s as { value: string }).value)),
@@ -105,6 +110,18 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await expect.poll(() => page.locator('#touch-result').textContent()).toContain('已记录');
     await expect.poll(() => page.locator('#sla-clock').textContent(), { timeout: 15_000 }).toContain('已达成');
     await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('电话沟通：需要单点登录');
+    // The timeline's own words are Chinese too: the form, the visit, the stages, the assignment, the call.
+    const timeline = (await page.locator('#lead-timeline').textContent()) ?? '';
+    for (const words of [
+      '通过活动提交了表单',
+      '访问价格页',
+      '阶段 新线索',
+      '→ MQL',
+      `分配给 ${REP}`,
+      '电话 · 电话沟通',
+    ])
+      expect(timeline).toContain(words);
+    expect(timeline).not.toMatch(/Submitted|Stage |Assigned to|Pricing page|Call/);
     const lead = await http(`${system.url}/api/leads/${leadId}`);
     expect(lead.body.firstTouchAt).not.toBeNull();
     expect(lead.body.slaStatus).toBe('met');
@@ -164,6 +181,14 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(demo.status, JSON.stringify(demo.body)).toBe(201);
     const refusedBefore = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
     expect(JSON.stringify(refusedBefore.body)).toContain('hold a demo or solution presentation');
+    // On the board the same move is refused with the rules' reason in Chinese (approvals.yaml `missing: { en, zh-CN }`).
+    const board = await signIn(rep, '/board');
+    const card = board.locator(`.deal-card[data-deal="${deal.dealId}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    await card.dragTo(board.locator('section[data-stage="proposal"]'));
+    await expect.poll(() => card.locator('.refusal').textContent()).toContain('完成一次演示或方案讲解');
+    expect(await card.locator('.refusal').textContent()).not.toContain('hold a demo');
+    await board.close();
 
     const page = await signIn(rep, `/deals/${deal.dealId}`);
     const refused = cspViolations(page);
@@ -224,6 +249,11 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     const approvals = page.locator('section[aria-labelledby="approvals-title"]');
     await expect.poll(() => approvals.textContent(), { timeout: 30_000 }).toContain(`报价 ${number} v1 的审批`);
     expect(await approvals.textContent()).not.toContain('apr_');
+    // The deal's timeline reads in Chinese: the quote created and the approval asked for.
+    const timeline = page.locator('#deal-timeline');
+    await expect.poll(() => timeline.textContent(), { timeout: 15_000 }).toContain(`创建了报价 ${number}`);
+    expect(await timeline.textContent()).toContain('申请折扣审批');
+    expect(await timeline.textContent()).not.toMatch(/Quote \S+ created|Discount approval requested|Deal created/);
 
     // The forecast: an expected close date and a category over the rules' one, with the reason.
     await page.locator('summary', { hasText: '预测' }).click();

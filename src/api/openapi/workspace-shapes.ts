@@ -47,6 +47,10 @@ export const ScoreItemSchema = z.object({
       'A stable key to translate: the attribute (`company-size`), `source:<channel>`, or the behaviour (`pricing-page-visit`).',
   }),
   label: z.string().meta({ description: 'In English words: "Company size: 1,000+ employees", "Pricing page visit".' }),
+  labels: z.object({ en: z.string(), 'zh-CN': z.string() }).nullable().meta({
+    description:
+      'An attribute whose tier label scoring.yaml writes per language: the English `label` and the Chinese tier label ("员工 1000 人以上"); null otherwise (behaviours and sources are translated by `signal`).',
+  }),
   detail: z.string().meta({ description: "The rules' wording of the line, with the condition that held." }),
   points: z.number().int(),
   at: instant.nullable().meta({ description: 'When the behaviour happened; null for attributes and the source.' }),
