@@ -60,7 +60,9 @@ export const DealIdSchema = z
 export const CONTACT_ROLES = ['economic-buyer', 'decision-maker', 'influencer', 'champion', 'user', 'blocker'] as const;
 
 export const ConvertSchema = z.strictObject({
-  name: text(200).optional(),
+  name: text(200)
+    .optional()
+    .meta({ description: "The deal's name; default: the company's name (the same in every language)." }),
   contactRole: z.enum(CONTACT_ROLES, { error: `must be one of: ${CONTACT_ROLES.join(', ')}` }).default('champion'),
 });
 export const StageMoveSchema = z
