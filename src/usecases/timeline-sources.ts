@@ -262,8 +262,11 @@ const AUDIT_TITLES: Record<string, string> = {
   'contract.ended': 'Contract ended',
 };
 
-/** Audit actions whose reason leadflow wrote (in English) rather than a person: no note in the event. */
-const SYSTEM_REASONS = new Set(['quote.created', 'quote.version-created']);
+/**
+ * Audit actions whose reason leadflow wrote (in English) rather than a person: no note in the
+ * event (an approval request's reason is the rules' why, which the workspace words itself).
+ */
+const SYSTEM_REASONS = new Set(['quote.created', 'quote.version-created', 'approval.requested']);
 
 const SUBJECT_REFS: Record<string, string> = {
   quote: 'quoteId',

@@ -3,6 +3,7 @@ import type { ApiError } from '../lib/api';
 import { api, query } from '../lib/api';
 import { formatDateTime, label, t } from '../lib/i18n';
 import { eventText, type TimelineEvent } from '../lib/timeline-words';
+import { nameOf } from '../lib/people';
 import { Empty, Loading, Problem } from './common';
 
 export interface TimelineItem {
@@ -44,7 +45,7 @@ export function Timeline({ path, id }: { path: string; id: string }) {
             <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
             <span class="badge">{label('timeline', item.kind)}</span> <span>{eventText(item.event)}</span>
             {item.event.note && <span class="subtle"> · {item.event.note}</span>}
-            {item.actor && <span class="subtle"> · {item.actor}</span>}
+            {item.actor && item.actor !== 'system' && <span class="subtle"> · {nameOf(item.actor)}</span>}
           </li>
         ))}
       </ol>

@@ -4,6 +4,7 @@
  * label groups, so a stage reads 销售合格 in Chinese.
  */
 import { label, t } from './i18n';
+import { nameOf } from './people';
 
 export interface TimelineEvent {
   code: string;
@@ -44,7 +45,7 @@ export function eventText({ code, params }: TimelineEvent): string {
       return params.unmet ? `${headline} · ${t('timelineEvents.unmet', { unmet: p('unmet') })}` : headline;
     }
     case 'assigned':
-      return t('timelineEvents.assigned', { rep: p('rep') });
+      return t('timelineEvents.assigned', { rep: nameOf(p('rep')) });
     case 'queued':
       return t('timelineEvents.queued', { queue: p('queue') });
     case 'activity': {

@@ -4,6 +4,7 @@ import { api, formText } from '../lib/api';
 import { formatDateTime, formatRelative, label, language, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
+import { nameOf } from '../lib/people';
 import { Tasks } from '../components/DealWork';
 import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -341,7 +342,9 @@ export function LeadPage() {
           <h2 id="sla-title">{t('lead.sla')}</h2>
           <SlaClock lead={lead} />
           <h3>{t('lead.owner')}</h3>
-          <p id="lead-owner">{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</p>
+          <p id="lead-owner">
+            {lead.ownerId ? nameOf(lead.ownerId) : lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—'}
+          </p>
           {WORKED_STAGES.includes(lead.stage) && (
             <details>
               <summary>{t('lead.reassign')}</summary>
@@ -354,7 +357,7 @@ export function LeadPage() {
           {cadence ? (
             <div id="cadence">
               <p>
-                <strong>{cadence.cadence}</strong> · {label('cadenceStatus', cadence.status)}
+                <strong>{label('cadences', cadence.cadence)}</strong> · {label('cadenceStatus', cadence.status)}
               </p>
               {cadence.nextStep && (
                 <p>{t('lead.nextStep', { step: cadence.nextStep, when: formatRelative(cadence.nextStepAt) })}</p>
