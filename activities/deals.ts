@@ -149,7 +149,8 @@ export function createDealActivities(deps: DealActivityDeps) {
             tenant: lead.tenant,
             leadId: lead.id,
             accountId: account.id,
-            name: input.name ?? `${accountName} opportunity`,
+            // The company's name alone: no English word added, so it reads the same in either language.
+            name: input.name ?? accountName,
             ownerEmail,
             stage: 'needs-analysis',
             workflowId: input.workflowId,

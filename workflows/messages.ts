@@ -134,7 +134,7 @@ export interface ReassignRequest {
 /** Records a (repeat) submission; update-with-start makes intake idempotent and race-free. */
 export interface ConvertRequest {
   actor: { email: string; role: string };
-  /** The deal's name; defaults to "<company> opportunity". */
+  /** The deal's name; defaults to the company's name. */
   name?: string;
   /** The lead's buying role as the deal's first stakeholder. */
   contactRole: 'economic-buyer' | 'decision-maker' | 'influencer' | 'champion' | 'user' | 'blocker';

@@ -13,7 +13,7 @@ import type { EngineOperator } from './operators';
 import type { ApprovalsTest, ApproverRole, MEETING_REMINDER_RECIPIENTS } from './schema/approvals';
 import type { PersonRole } from '../auth/actor';
 import type { CadenceTest, HolidayPolicy } from './schema/cadences';
-import type { Weekday } from './schema/common';
+import type { LocalisedText, Weekday } from './schema/common';
 import type { EscalationTest } from './schema/escalation';
 import type { ForecastCategory, ForecastTest, OpenDealStage } from './schema/forecast';
 import type { LabelLocale, LossReasonsTest, LossRequirement } from './schema/loss-reasons';
@@ -56,7 +56,8 @@ export type DisqualifyOutcome = { then: 'nurture' } | { then: 'recycle'; after: 
 export interface CompiledScoring {
   /** What activating this version does to open journeys (`re-evaluate`): re-score them all, or not. */
   reevaluate: 'none' | 'in-flight';
-  attributes: { name: string; tiers: CompiledRule<AttributePoints>[] }[];
+  /** `tierLabels[t]`: tier t's label as written (one string or per language); `label` in its points is the English. */
+  attributes: { name: string; tiers: CompiledRule<AttributePoints>[]; tierLabels?: (LocalisedText | null)[] }[];
   sources: CompiledRule<{ channel: string; points: number }>[];
   behaviours: Partial<Record<Behaviour, { points: number; cap: number | null; decay: CompiledDecay | null }>>;
   mql: { threshold: number; then: MqlAction[] };
@@ -177,7 +178,10 @@ export interface CompiledApprovals {
   meetingRemind: MeetingReminderRecipient[];
   /** The cadences.yaml cadence a contact is enrolled in after a demo is held; null: no follow-up. */
   demoFollowUpCadence: string | null;
+  /** `missing` is the criterion's English text (what outcomes, tests and API clients read). */
   stageExit: Partial<Record<DealStage, CompiledRule<{ missing: string; severity: ExitSeverity }>[]>>;
+  /** Each stage's exit-criterion texts by their English text, as written (one string or per language). */
+  stageExitTexts: Partial<Record<DealStage, Record<string, LocalisedText>>>;
   tests: WithLine<ApprovalsTest>[];
 }
 

@@ -14,6 +14,11 @@ export interface ScoreItem {
   signal: string;
   /** The item in English words: "Company size: 1,000+ employees", "Came from ads", "Pricing page visit". */
   label: string;
+  /**
+   * An attribute item whose tier label scoring.yaml writes per language: the English label and the
+   * Chinese tier label ("员工 1000 人以上"); null otherwise (behaviours and sources are translated by `signal`).
+   */
+  labels: { en: string; 'zh-CN': string } | null;
   /** The rules' own wording of the line, with the condition that held. */
   detail: string;
   points: number;
@@ -44,8 +49,11 @@ export function scoreItems(
 ): ScoreItem[] {
   return lines.flatMap((line) => {
     switch (line.part) {
-      case 'attribute':
-        return [lineItem(line, line.name, `${humanise(line.name)}: ${line.detail.replace(/ \(.*\)$/, '')}`)];
+      case 'attribute': {
+        const item = lineItem(line, line.name, `${humanise(line.name)}: ${line.detail.replace(/ \(.*\)$/, '')}`);
+        const chinese = tierLabelIn(scoring, line, 'zh-CN');
+        return [{ ...item, labels: chinese === null ? null : { en: item.label, 'zh-CN': chinese } }];
+      }
       case 'source': {
         const channel = line.name.replace(/^source /, '');
         return [lineItem(line, `source:${channel}`, `Came from ${channel}`)];
@@ -57,7 +65,19 @@ export function scoreItems(
 }
 
 function lineItem(line: ScoreLine, signal: string, label: string): ScoreItem {
-  return { part: line.part, signal, label, detail: line.detail, points: line.points, at: null, decayedFrom: null, capped: false };
+  return { part: line.part, signal, label, labels: null, detail: line.detail, points: line.points, at: null, decayedFrom: null, capped: false };
+}
+
+/**
+ * The tier label of an attribute line in `language`, when the rules that scored it write one per
+ * language; the line's detail is "<English tier label> (<condition>)", which names the tier.
+ */
+function tierLabelIn(scoring: CompiledScoring | null, line: ScoreLine, language: 'zh-CN'): string | null {
+  const attribute = scoring?.attributes.find((a) => a.name === line.name);
+  if (!attribute?.tierLabels) return null;
+  const t = attribute.tiers.findIndex((tier) => line.detail.startsWith(`${tier.event.params.label} (`));
+  const written = attribute.tierLabels[t];
+  return written && typeof written === 'object' ? written[language] : null;
 }
 
 function behaviourItems(
@@ -84,6 +104,7 @@ function behaviourItems(
       part: 'behaviour',
       signal: line.name,
       label: humanise(line.name),
+      labels: null,
       detail: line.detail,
       points,
       at: event.at.toISOString(),

@@ -95,6 +95,8 @@ function identityOf(value: unknown): string | undefined {
   for (const key of ['name', 'rep', 'code', 'label', 'fact']) {
     const id = value[key];
     if (typeof id === 'string') return id;
+    // A label written per language is known by its English.
+    if (isObject(id) && typeof id.en === 'string') return id.en;
   }
   return undefined;
 }

@@ -20,6 +20,8 @@ import { isTemporalTimeout, isTemporalUnavailable, TIMED_OUT_MESSAGE } from './a
 import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { fileLoss } from './deal-loss';
 import type { Ruleset } from '../rules/ruleset';
+import { textIn, type LocalisedText } from '../rules/schema/common';
+import { DEFAULT_LANGUAGE, type Language } from '../domain/languages';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
 import { quoteRecipient } from '../domain/quote-mail';
@@ -128,26 +130,44 @@ export function assertDealOpen(deal: { id: string; stage: string }): void {
  * Moves the deal to a stage. Closing it won takes the quote the customer accepted (`quoteId`),
  * which may be left out when exactly one quote is approved. Closing it lost files the loss under a
  * loss-reasons.yaml code (./deal-loss.ts): the code, the competitor and the words are recorded.
+ * A refusal (422) names what is missing in `language` (the caller's), as the rules word it.
  */
 export async function moveDealStage(
   deps: DealCommandDeps & { rules: () => Ruleset },
   actor: Actor,
   dealId: string,
   move: { to: DealStage; reason?: string; quoteId?: string; lossReason?: string; competitor?: string },
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<desk.StageMoveResult> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
   assertDealOpen(deal);
   const { to, quoteId } = move;
   const loss = to === 'closed-lost' ? fileLoss(deps.rules, move) : null;
-  return updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [
-    {
-      to,
-      reason: loss ? loss.reason : move.reason,
-      ...(loss ? { lossReason: loss.lossReason, competitor: loss.competitor } : {}),
-      ...(quoteId === undefined ? {} : { quoteId }),
-      actor: ref(actor),
-    },
-  ]);
+  try {
+    return await updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [
+      {
+        to,
+        reason: loss ? loss.reason : move.reason,
+        ...(loss ? { lossReason: loss.lossReason, competitor: loss.competitor } : {}),
+        ...(quoteId === undefined ? {} : { quoteId }),
+        actor: ref(actor),
+      },
+    ]);
+  } catch (error) {
+    throw inLanguage(error, deps.rules().approvals.stageExitTexts[to] ?? {}, language);
+  }
+}
+
+/** A stage refusal whose field messages are exit-criterion texts, worded in `language`. */
+function inLanguage(error: unknown, texts: Record<string, LocalisedText>, language: Language): unknown {
+  if (language === 'en' || !(error instanceof LeadflowError) || error.code !== 'not_allowed') return error;
+  const details = (error.details ?? []) as { path: string; message: string }[];
+  return new LeadflowError('not_allowed', error.message, {
+    details: details.map((d) => ({
+      ...d,
+      message: texts[d.message] ? textIn(texts[d.message]!, language) : d.message,
+    })),
+  });
 }
 
 async function versionOnWritableDeal(deps: DealCommandDeps, actor: Actor, quoteId: string, version: number) {

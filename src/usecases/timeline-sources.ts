@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import { LEAD_EVENT_TYPES } from '../domain/lead-events';
 import { humanise } from '../domain/words';
 import { BEHAVIOURS } from '../rules/facts';
-import type { TimelineItem, TimelineKind } from './timeline';
+import type { TimelineEvent, TimelineItem, TimelineKind } from './timeline';
 
 /** One table read newest first after a cursor, turned into items. */
 export interface Source {
@@ -79,10 +79,17 @@ export function leadSources(db: Db, leadId: string): Source[] {
         return rows.map((row) => {
           const payload = (row.payload ?? {}) as { actor?: string | null; details?: Record<string, unknown> };
           const submission = row.kind === 'submission' || row.kind === 'resubmission';
+          const kind = interactionKind(row.kind);
+          const note = submission ? null : noteOf(payload.details);
           return item('i', row.id, row.occurredAt, {
-            kind: interactionKind(row.kind),
+            kind,
             title: INTERACTION_TITLES[row.kind] ?? humanise(row.kind),
-            summary: submission && row.source ? `from ${row.source}` : noteOf(payload.details),
+            summary: submission && row.source ? `from ${row.source}` : note,
+            event: submission
+              ? event(row.kind, { source: row.source })
+              : kind === 'email'
+                ? event(row.kind, {}, note)
+                : event(kind, { type: row.kind }, note),
             actor: submission ? null : (payload.actor ?? null),
             refs: { leadId },
             details: { type: row.kind, ...(submission ? { source: row.source } : (payload.details ?? {})) },
@@ -113,6 +120,7 @@ export function leadSources(db: Db, leadId: string): Source[] {
             kind: 'email',
             title: `Email: ${row.subject}`,
             summary: `to ${row.toAddress} (${row.status})`,
+            event: event('email', { subject: row.subject, to: row.toAddress, status: row.status }),
             actor: 'system',
             refs: { leadId, emailId: row.id },
             details: {
@@ -140,6 +148,7 @@ export function leadSources(db: Db, leadId: string): Source[] {
             kind: 'stage-change',
             title: row.fromStage ? `Stage ${row.fromStage} → ${row.toStage}` : `Stage ${row.toStage}`,
             summary: row.reason,
+            event: event('stage-change', { from: row.fromStage, to: row.toStage }, row.reason),
             actor: null,
             refs: { leadId },
             details: { from: row.fromStage, to: row.toStage, rulesetVersion: row.rulesetVersion },
@@ -162,6 +171,10 @@ export function leadSources(db: Db, leadId: string): Source[] {
             kind: 'qualification',
             title: outcome.kind === 'sql' ? 'BANT recorded: sales-qualified' : 'BANT recorded: stays MQL',
             summary: outcome.unmet?.length ? `unmet: ${outcome.unmet.join('; ')}` : null,
+            event: event('qualification', {
+              outcome: outcome.kind === 'sql' ? 'sql' : 'mql',
+              unmet: outcome.unmet?.length ? outcome.unmet.join('; ') : null,
+            }),
             actor: null,
             refs: { leadId },
             details: { outcome: row.outcome, rulesetVersion: row.rulesetVersion },
@@ -183,6 +196,9 @@ export function leadSources(db: Db, leadId: string): Source[] {
             kind: 'assignment',
             title: row.repEmail ? `Assigned to ${row.repEmail}` : `Moved to queue ${row.queue ?? ''}`.trim(),
             summary: row.reason,
+            event: row.repEmail
+              ? event('assigned', { rep: row.repEmail }, row.reason)
+              : event('queued', { queue: row.queue }, row.reason),
             actor: row.actor ?? (row.manual ? null : 'system'),
             refs: { leadId },
             details: { repEmail: row.repEmail, queue: row.queue, pool: row.pool, manual: row.manual },
@@ -246,6 +262,12 @@ const AUDIT_TITLES: Record<string, string> = {
   'contract.ended': 'Contract ended',
 };
 
+/**
+ * Audit actions whose reason leadflow wrote (in English) rather than a person: no note in the
+ * event (an approval request's reason is the rules' why, which the workspace words itself).
+ */
+const SYSTEM_REASONS = new Set(['quote.created', 'quote.version-created', 'approval.requested']);
+
 const SUBJECT_REFS: Record<string, string> = {
   quote: 'quoteId',
   approval: 'approvalId',
@@ -270,6 +292,7 @@ export function dealSources(db: Db, dealId: string): Source[] {
             kind: 'deal-activity',
             title: humanise(row.kind),
             summary: row.outcome ? `${row.summary} (${row.outcome})` : row.summary,
+            event: event('activity', { type: row.kind, outcome: row.outcome }, row.summary),
             actor: row.actor,
             refs: { dealId, activityId: row.id },
             details: { type: row.kind, outcome: row.outcome, ...asObject(row.payload) },
@@ -295,6 +318,7 @@ export function dealSources(db: Db, dealId: string): Source[] {
             kind: AUDIT_KINDS[row.action]!,
             title: AUDIT_TITLES[row.action] ?? humanise(row.action),
             summary: row.reason,
+            event: event(row.action, auditParams(row.details), SYSTEM_REASONS.has(row.action) ? null : row.reason),
             actor: row.actor,
             refs: { dealId, ...(ref ? { [ref]: row.subjectId } : {}) },
             details: { action: row.action, ...asObject(row.details) },
@@ -303,6 +327,19 @@ export function dealSources(db: Db, dealId: string): Source[] {
       },
     },
   ];
+}
+
+function event(code: string, params: TimelineEvent['params'], note: string | null = null): TimelineEvent {
+  return { code, params, note };
+}
+
+/** The plain values an audit entry recorded (stage ids, a quote's number and version…), for wording it. */
+function auditParams(details: unknown): TimelineEvent['params'] {
+  return Object.fromEntries(
+    Object.entries(asObject(details)).filter(
+      (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',
+    ),
+  );
 }
 
 function asObject(value: unknown): Record<string, unknown> {

@@ -41,13 +41,42 @@ export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 /** `<epoch ms>.<base64url of the item id>` (./keyset-cursor.ts). */
 export const TIMELINE_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
 
+/**
+ * What happened, as a code and its values, for a client to word in its own language (the
+ * workspace does, in English and Chinese); `note` is what a person wrote (a note, a reason), shown
+ * as written. Codes: see TIMELINE_EVENT_CODES; an audit entry's code is its audit action.
+ */
+export interface TimelineEvent {
+  code: string;
+  params: Record<string, string | number | null>;
+  note: string | null;
+}
+
+/** The event codes of timeline items other than audit entries (whose code is the audit action). */
+export const TIMELINE_EVENT_CODES = [
+  'submission',
+  'resubmission',
+  'behaviour',
+  'touch',
+  'unsubscribe',
+  'bounce',
+  'email',
+  'stage-change',
+  'qualification',
+  'assigned',
+  'queued',
+  'activity',
+] as const;
+
 export interface TimelineItem {
   /** `<source>:<row id>`, unique within the timeline. */
   id: string;
   at: string;
   kind: TimelineKind;
+  /** An English headline, kept for API clients; `event` is the same thing as a code. */
   title: string;
   summary: string | null;
+  event: TimelineEvent;
   /** Who did it: a person's email, `system` for timers and rules, or null (the lead, unknown). */
   actor: string | null;
   /** Ids of the records it concerns: leadId, dealId, quoteId, approvalId, contractId, … */

@@ -187,3 +187,28 @@ describe('price overrides', () => {
     ]);
   });
 });
+
+describe('exit criteria in two languages', () => {
+  it('when a criterion is written per language, then outcomes read its English and the Chinese is kept beside it; one string is kept as written', async () => {
+    const { outcome } = checkStageExit(shipped, { stage: 'negotiation', facts: { deal: { quoteSent: false } } });
+    expect(outcome).toEqual({ kind: 'blocked', missing: ['send a quote'], warnings: [] });
+    expect(shipped.approvals.stageExitTexts.negotiation).toEqual({ 'send a quote': { en: 'send a quote', 'zh-CN': '发送报价' } });
+    const plain = await rulesetWith({
+      'approvals.yaml': edit(approvals, 'missing: { en: "send a quote", zh-CN: 发送报价 }', 'missing: send a quote'),
+    });
+    expect(plain.approvals.stageExitTexts.negotiation).toEqual({ 'send a quote': 'send a quote' });
+  });
+
+  const where = 'rules/approvals.yaml:124:16: stageExit.negotiation[0].missing';
+  it.each([
+    ['a language left out', '{ en: "send a quote" }', [`${where}.zh-CN: missing required key "zh-CN"`]],
+    [
+      'an unknown language',
+      '{ en: "send a quote", zh: 发送报价 }',
+      [`${where}.zh-CN: missing required key "zh-CN"`, `${where}: write one text per language, under en and zh-CN only`],
+    ],
+    ['an empty text', '""', [`${where}: must not be empty`]],
+  ])('when %s is written, then it is reported with file:line:col', async (_what, written, expected) => {
+    expect(await problems('missing: { en: "send a quote", zh-CN: 发送报价 }', `missing: ${written}`)).toEqual(expected);
+  });
+});

@@ -311,7 +311,10 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     const text = (await card.textContent()) ?? '';
     expect(text).toContain(listed.deal.name);
     expect(text).toContain('25%');
-    expect(text).toContain(waiting.ownerEmail);
+    // Who asked, by name (the owner's, as GET /api/reps has it).
+    const asker = (await call('GET', `/api/reps/${waiting.ownerEmail}`, manager)).body;
+    expect(asker.name).toBeTruthy();
+    expect(text).toContain(asker.name);
     expect(listed.discount.percent).toBe(25);
 
     // The team view shows it too, for a manager.

@@ -2,7 +2,9 @@
  * A Chinese-speaking rep's day in a real headless Chromium against the real system, for what the
  * walk-through of issue #14 found missing or wrong: the first touch logged on the lead page (no
  * curl), qualification that starts at "unknown", the stakeholder warnings in the reader's
- * language, a quote line never chosen that is not quoted, and an approval named by its quote.
+ * language, a quote line never chosen that is not quoted, and an approval named by its quote;
+ * and the texts that come from the API and the rules, in Chinese: timeline entries, score labels,
+ * the cadence's name, a refused move's reasons on the board, the approval's why, people by name.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -89,6 +91,13 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await mine.getByRole('link', { name: '伟 王' }).click();
     await page.waitForURL(`**/leads/${leadId}`);
     await expect.poll(() => page.locator('#sla-clock').textContent()).toContain('计时中');
+    // The score reads in Chinese, the rule file's tier labels included (scoring.yaml `label: { en, zh-CN }`).
+    const score = (await page.locator('#score-breakdown').textContent()) ?? '';
+    for (const words of ['+25 员工 1000 人以上', '+15 核心行业', '+20 高管', '访问价格页'])
+      expect(score).toContain(words);
+    expect(score).not.toMatch(/employees|industry|executive|Company size/);
+    // The cadence she was enrolled in (an event lead's) is named in Chinese.
+    await expect.poll(() => page.locator('#cadence').textContent()).toContain('活动后跟进');
     // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
     expect(
       await page.locator('#bant select').evaluateAll((selects) => selects.map((s) => (s as { value: string }).value)),
@@ -105,6 +114,20 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await expect.poll(() => page.locator('#touch-result').textContent()).toContain('已记录');
     await expect.poll(() => page.locator('#sla-clock').textContent(), { timeout: 15_000 }).toContain('已达成');
     await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('电话沟通：需要单点登录');
+    // The timeline's own words are Chinese too: the form, the visit, the stages, the assignment (to
+    // the rep by name, once the names are in), the call.
+    await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('分配给 Alice Chen');
+    const timeline = (await page.locator('#lead-timeline').textContent()) ?? '';
+    for (const words of [
+      '通过活动提交了表单',
+      '访问价格页',
+      '阶段 新线索',
+      '→ MQL',
+      '分配给 Alice Chen',
+      '电话 · 电话沟通',
+    ])
+      expect(timeline).toContain(words);
+    expect(timeline).not.toMatch(/Submitted|Stage |Assigned to|Pricing page|Call/);
     const lead = await http(`${system.url}/api/leads/${leadId}`);
     expect(lead.body.firstTouchAt).not.toBeNull();
     expect(lead.body.slaStatus).toBe('met');
@@ -129,10 +152,9 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await form.getByLabel('分配给').selectOption('bruno.silva@example.com');
     await form.getByLabel('原因').fill('Alice 本周休假');
     await form.getByRole('button', { name: '重新分配' }).click();
-    await expect
-      .poll(() => page.locator('#lead-owner').textContent(), { timeout: 15_000 })
-      .toBe('bruno.silva@example.com');
+    await expect.poll(() => page.locator('#lead-owner').textContent(), { timeout: 15_000 }).toBe('Bruno Silva');
     await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('Alice 本周休假');
+    expect(await page.locator('#lead-timeline').textContent()).toContain('分配给 Bruno Silva');
     expect((await http(`${system.url}/api/leads/${leadId}`)).body.ownerId).toBe('bruno.silva@example.com');
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(refused).toEqual([]);
@@ -164,6 +186,14 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(demo.status, JSON.stringify(demo.body)).toBe(201);
     const refusedBefore = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
     expect(JSON.stringify(refusedBefore.body)).toContain('hold a demo or solution presentation');
+    // On the board the same move is refused with the rules' reason in Chinese (approvals.yaml `missing: { en, zh-CN }`).
+    const board = await signIn(rep, '/board');
+    const card = board.locator(`.deal-card[data-deal="${deal.dealId}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    await card.dragTo(board.locator('section[data-stage="proposal"]'));
+    await expect.poll(() => card.locator('.refusal').textContent()).toContain('完成一次演示或方案讲解');
+    expect(await card.locator('.refusal').textContent()).not.toContain('hold a demo');
+    await board.close();
 
     const page = await signIn(rep, `/deals/${deal.dealId}`);
     const refused = cspViolations(page);
@@ -188,7 +218,11 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
 
   it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, the approval is named by its quote, and the forecast is set on the page', async () => {
     const deal = await openDeal(system, revops, 'grace@zhongke-ai.cn', '中科智能');
-    const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
+    const rep = await system.personToken(deal.ownerEmail, 'rep', {
+      name: '欧卡门',
+      language: 'zh-CN',
+      managerEmail: MANAGER,
+    });
     const page = await signIn(rep, `/deals/${deal.dealId}`);
     const refused = cspViolations(page);
     await expect.poll(() => page.locator('#map-warnings').textContent()).toContain('尚未确定决策者或经济决策者');
@@ -224,6 +258,13 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     const approvals = page.locator('section[aria-labelledby="approvals-title"]');
     await expect.poll(() => approvals.textContent(), { timeout: 30_000 }).toContain(`报价 ${number} v1 的审批`);
     expect(await approvals.textContent()).not.toContain('apr_');
+    // The deal's timeline reads in Chinese: the quote created and the approval asked for.
+    const timeline = page.locator('#deal-timeline');
+    await expect.poll(() => timeline.textContent(), { timeout: 15_000 }).toContain(`创建了报价 ${number}`);
+    expect(await timeline.textContent()).toContain('申请折扣审批');
+    expect(await timeline.textContent()).not.toMatch(
+      /Quote \S+ created|Discount approval requested|Deal created|needs approval/,
+    );
 
     // The forecast: an expected close date and a category over the rules' one, with the reason.
     await page.locator('summary', { hasText: '预测' }).click();
@@ -243,5 +284,18 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
+
+    // The manager's inbox says why in Chinese: the discount, the tier and who decides, in words.
+    const manager = await system.personToken(MANAGER, 'manager', { name: '林美', language: 'zh-CN' });
+    const inbox = await signIn(manager, '/approvals');
+    const card = inbox.locator('article.approval', { hasText: number });
+    await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => card.textContent()).toContain('申请人欧卡门');
+    const words = (await card.textContent()) ?? '';
+    expect(words).toContain('US$4,800.00 的商机给予 15% 折扣，需要审批（经理审批权限）：销售经理。');
+    expect(words).toContain('申请人欧卡门');
+    expect(words).not.toMatch(/needs approval|manager-authority|system/);
+    expect(await accessibilityProblems(inbox)).toEqual([]);
+    await inbox.close();
   });
 });

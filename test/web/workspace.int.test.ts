@@ -221,7 +221,7 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     expect(await card.locator('.refusal').count()).toBe(0);
 
     // Without a mouse: the card's Move button opens the stages as buttons.
-    await card.getByRole('button', { name: 'Move Liskov Labs opportunity to' }).press('Enter');
+    await card.getByRole('button', { name: 'Move Liskov Labs to' }).press('Enter');
     await page.locator('#move-dialog').getByRole('button', { name: 'Needs analysis' }).press('Enter');
     await expect.poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('needs-analysis');
     expect(refused).toEqual([]);

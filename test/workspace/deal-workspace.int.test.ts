@@ -15,6 +15,7 @@ interface Item {
   kind: string;
   title: string;
   summary: string | null;
+  event: { code: string; params: Record<string, string | number | null>; note: string | null };
   actor: string | null;
   refs: Record<string, string>;
 }
@@ -216,6 +217,30 @@ describe.each(providers)('the deal workspace on %s', (provider) => {
     );
     expect(items.filter((item) => item.kind === 'stage-change').map((item) => item.title)).toEqual(
       expect.arrayContaining(['Stage mql → sql', 'Stage new']),
+    );
+    // The same items as codes and values, for a client to word in its own language.
+    expect(items.at(-1)!.event).toEqual({ code: 'submission', params: { source: expect.any(String) }, note: null });
+    expect(items.filter((item) => item.kind === 'stage-change').map((item) => item.event.params)).toEqual(
+      expect.arrayContaining([
+        { from: 'mql', to: 'sql' },
+        { from: null, to: 'new' },
+      ]),
+    );
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        kind: 'deal-activity',
+        event: {
+          code: 'activity',
+          params: { type: 'call', outcome: 'wants a demo' },
+          note: 'Discovery call with Grace',
+        },
+      }),
+    );
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        kind: 'approval-decision',
+        event: expect.objectContaining({ code: 'approval.approved', note: 'Strategic logo' }),
+      }),
     );
   });
 

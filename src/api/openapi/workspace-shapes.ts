@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { LEAD_SOURCES, LEAD_STAGES } from '../../domain/lead';
 import type { CadenceView, ScoreBreakdownView, SlaClockView } from '../../usecases/lead-page';
-import { TIMELINE_KINDS, type TimelinePage } from '../../usecases/timeline';
+import { TIMELINE_EVENT_CODES, TIMELINE_KINDS, type TimelinePage } from '../../usecases/timeline';
 import type { RenewalsCalendar } from '../../usecases/renewals';
 
 const nullableText = z.string().nullable();
@@ -47,6 +47,10 @@ export const ScoreItemSchema = z.object({
       'A stable key to translate: the attribute (`company-size`), `source:<channel>`, or the behaviour (`pricing-page-visit`).',
   }),
   label: z.string().meta({ description: 'In English words: "Company size: 1,000+ employees", "Pricing page visit".' }),
+  labels: z.object({ en: z.string(), 'zh-CN': z.string() }).nullable().meta({
+    description:
+      'An attribute whose tier label scoring.yaml writes per language: the English `label` and the Chinese tier label ("员工 1000 人以上"); null otherwise (behaviours and sources are translated by `signal`).',
+  }),
   detail: z.string().meta({ description: "The rules' wording of the line, with the condition that held." }),
   points: z.number().int(),
   at: instant.nullable().meta({ description: 'When the behaviour happened; null for attributes and the source.' }),
@@ -104,8 +108,22 @@ export const TimelineItemSchema = z.object({
   id: z.string().meta({ description: '`<source>:<row id>`, unique within the timeline.' }),
   at: instant,
   kind: z.enum(TIMELINE_KINDS),
-  title: z.string().meta({ description: 'A short English headline: "Stage mql → sql", "Quote sent", "Call".' }),
+  title: z.string().meta({
+    description: 'A short English headline: "Stage mql → sql", "Quote sent", "Call" (`event` is the same as a code).',
+  }),
   summary: nullableText.meta({ description: 'The reason, note or outcome, in the words recorded.' }),
+  event: z
+    .object({
+      code: z.string().meta({
+        description: `What happened, for a client to word in its own language: ${TIMELINE_EVENT_CODES.map((c) => `\`${c}\``).join(', ')}, or for a deal's audit entries the audit action (\`quote.sent\`, \`approval.approved\`, …).`,
+      }),
+      params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).meta({
+        description:
+          'Its values: `source`; `type` (behaviour, touch or activity kind); `subject`, `to`, `status` (email); `from`, `to` (stage ids); `outcome` (`sql` | `mql`) and `unmet` (qualification); `rep`, `queue` (assignment); `outcome` (activity); for audit entries the plain values recorded.',
+      }),
+      note: nullableText.meta({ description: 'What a person wrote (a note, a reason), not translated.' }),
+    })
+    .meta({ description: 'The item as a code and values; `title` is its English wording.' }),
   actor: nullableText.meta({
     description: "A person's email, `system` (timers, rules, the outbox), or null (the lead's own doing, or unknown).",
   }),

@@ -7,6 +7,7 @@ import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { text } from '../../domain/fields';
+import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../../domain/languages';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
 import type { Db } from '../../db/client';
@@ -59,7 +60,9 @@ export const DealIdSchema = z
 export const CONTACT_ROLES = ['economic-buyer', 'decision-maker', 'influencer', 'champion', 'user', 'blocker'] as const;
 
 export const ConvertSchema = z.strictObject({
-  name: text(200).optional(),
+  name: text(200)
+    .optional()
+    .meta({ description: "The deal's name; default: the company's name (the same in every language)." }),
   contactRole: z.enum(CONTACT_ROLES, { error: `must be one of: ${CONTACT_ROLES.join(', ')}` }).default('champion'),
 });
 export const StageMoveSchema = z
@@ -203,7 +206,9 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   router.post('/api/deals/:dealId/stage', async (req, res) => {
     const actor = requireActor(req);
     const body = parse(StageMoveSchema, req.body, 'The stage move');
-    res.json(await moveDealStage(deps, actor, dealId(req), body));
+    // A refusal names what is missing in the caller's language (Accept-Language; English otherwise).
+    const language = languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE;
+    res.json(await moveDealStage(deps, actor, dealId(req), body, language));
   });
 
   router.post('/api/quotes/:quoteId/versions/:version/send', async (req, res) => {

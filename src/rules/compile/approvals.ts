@@ -7,6 +7,7 @@ import { parsePartsPerMillion } from '../../domain/money';
 import { mustParseDuration, type Duration } from '../duration';
 import type { ApprovalLevel, ApprovalStep, CompiledApprovals, CompiledTaxRates, EngineFactCondition } from '../ruleset';
 import type { ApprovalsFile, ApprovalTierSpec, ApproverRole, ChainEntrySpec } from '../schema/approvals';
+import { textIn } from '../schema/common';
 import { compileTopCondition } from './condition';
 import type { LineOf } from './line-of';
 
@@ -70,9 +71,15 @@ export function compileApprovals(file: ApprovalsFile, lineOf: LineOf): CompiledA
         (criteria ?? []).map((c, i) => ({
           name: c.name,
           conditions: compileTopCondition(c.when),
-          event: { type: 'exit-criterion', params: { missing: c.missing, severity: c.severity ?? 'block' } },
+          event: { type: 'exit-criterion', params: { missing: textIn(c.missing, 'en'), severity: c.severity ?? 'block' } },
           line: lineOf(['stageExit', stage, i]),
         })),
+      ]),
+    ),
+    stageExitTexts: Object.fromEntries(
+      Object.entries(file.stageExit).map(([stage, criteria]) => [
+        stage,
+        Object.fromEntries((criteria ?? []).map((c) => [textIn(c.missing, 'en'), c.missing])),
       ]),
     ),
     tests: (file.tests ?? []).map((test, i) => ({ ...test, line: lineOf(['tests', i]) })),

@@ -3,6 +3,7 @@ import { mustParseDuration } from '../duration';
 import type { Behaviour } from '../facts';
 import type { CompiledDecay, CompiledScoring, DisqualifyOutcome } from '../ruleset';
 import type { DecaySpec, ScoringFile } from '../schema/scoring';
+import { textIn } from '../schema/common';
 import { compileTopCondition } from './condition';
 import type { LineOf } from './line-of';
 
@@ -15,9 +16,10 @@ export function compileScoring(file: ScoringFile, lineOf: LineOf): CompiledScori
       tiers: attribute.tiers.map((tier, t) => ({
         name: `attribute:${attribute.name}#${t + 1}`,
         conditions: compileTopCondition(tier.when),
-        event: { type: 'points', params: { group: attribute.name, tier: t, points: tier.points, label: tier.label ?? `${attribute.name} tier ${t + 1}` } },
+        event: { type: 'points', params: { group: attribute.name, tier: t, points: tier.points, label: tier.label ? textIn(tier.label, 'en') : `${attribute.name} tier ${t + 1}` } },
         line: lineOf(['attributes', a, 'tiers', t]),
       })),
+      tierLabels: attribute.tiers.map((tier) => tier.label ?? null),
     })),
     sources: Object.entries(file.sources).map(([channel, points]) => ({
       name: `source:${channel}`,

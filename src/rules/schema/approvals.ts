@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { PERSON_ROLES } from '../../auth/actor';
 import { MoneyError, parsePartsPerMillion, FULL_PPM } from '../../domain/money';
 import { DEAL_STAGES } from '../facts';
-import { conditionSchema, durationSchema, nameSchema, pinSchema } from './common';
+import { conditionSchema, durationSchema, localisedTextSchema, nameSchema, pinSchema } from './common';
 import { factsSchema } from './facts';
 
 export const APPROVER_ROLES = ['manager', 'director', 'vp', 'finance'] as const;
@@ -66,7 +66,7 @@ const priceOverridesSchema = z.strictObject({
 const exitCriterionSchema = z.strictObject({
   name: nameSchema,
   when: conditionSchema('approvals'),
-  missing: z.string().meta({ description: 'shown when the criterion is not met, e.g. "record a needs summary"' }),
+  missing: localisedTextSchema.meta({ description: 'shown when the criterion is not met, e.g. "record a needs summary", or per language: { en: record a needs summary, zh-CN: 填写需求摘要 }' }),
   severity: z.enum(['block', 'warn']).optional().meta({ description: 'block (default): the move is refused while unmet; warn: the move goes ahead with the missing text as a warning' }),
 });
 

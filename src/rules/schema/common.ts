@@ -15,6 +15,31 @@ export const nameSchema = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'names use lowercase letters, digits and dashes, e.g. "enterprise-na"' })
   .meta({ description: 'lowercase letters, digits and dashes, e.g. "enterprise-na"' });
 
+/**
+ * A text people read, written once (`missing: send a quote`, shown in every language) or per
+ * language (`missing: { en: send a quote, zh-CN: 发送报价 }`): the workspace shows the reader's.
+ */
+export const localisedTextSchema = z.union([
+  z.string().trim().min(1),
+  z
+    .looseObject({
+      en: z.string().trim().min(1).meta({ description: 'English' }),
+      'zh-CN': z.string().trim().min(1).meta({ description: 'Simplified Chinese' }),
+    })
+    // Another key is reported as such (a strict object's error would lose to the string branch's).
+    .refine((text) => Object.keys(text).every((key) => key === 'en' || key === 'zh-CN'), {
+      when: () => true,
+      error: 'write one text per language, under en and zh-CN only',
+      params: { diagnostic: 'unknown-key' },
+    }),
+]);
+export type LocalisedText = z.infer<typeof localisedTextSchema>;
+
+/** A localised text in `language` (the one string when it was written once). */
+export function textIn(text: LocalisedText, language: 'en' | 'zh-CN'): string {
+  return typeof text === 'string' ? text : text[language];
+}
+
 /** `2 business hours`, `3 business days`, `48 hours`; checked precisely by `parseDuration`. */
 export const durationSchema = z
   .string()

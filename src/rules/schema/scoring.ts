@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BEHAVIOURS, SOURCE_CHANNELS } from '../facts';
-import { conditionSchema, durationSchema, nameSchema, percentSchema, pinSchema } from './common';
+import { conditionSchema, durationSchema, localisedTextSchema, nameSchema, percentSchema, pinSchema } from './common';
 import { factsSchema, isoInstantSchema } from './facts';
 
 const condition = conditionSchema('scoring');
@@ -13,7 +13,7 @@ const condition = conditionSchema('scoring');
 const tierSchema = z.strictObject({
   when: condition,
   points: z.number().int().meta({ description: 'points added (negative to subtract) when this tier is the first to match' }),
-  label: z.string().optional().meta({ description: 'how the tier appears in score breakdowns, e.g. "1,000+ employees"' }),
+  label: localisedTextSchema.optional().meta({ description: 'how the tier appears in score breakdowns, e.g. "1,000+ employees", or per language: { en: "1,000+ employees", zh-CN: 员工 1000 人以上 }' }),
 });
 
 const attributeSchema = z.strictObject({

@@ -3,6 +3,7 @@
  * and an MQL threshold that some lead can actually reach.
  */
 import { mustParseDuration } from '../duration';
+import { textIn } from '../schema/common';
 import type { DecaySpec, ScoringFile } from '../schema/scoring';
 import type { DocPath, Finding } from '../yaml-source';
 import { checkCondition, checkDuplicateNames, checkShadowing } from './conditions';
@@ -12,7 +13,7 @@ export function checkScoring(file: ScoringFile): Finding[] {
     ...checkDuplicateNames(file.attributes, ['attributes'], 'attribute'),
     ...file.attributes.flatMap((attribute, a) => [
       ...attribute.tiers.flatMap((tier, t) => checkCondition(tier.when, ['attributes', a, 'tiers', t, 'when'])),
-      ...checkShadowing(attribute.tiers.map((tier, t) => ({ name: tier.label ?? `tier ${t + 1}`, when: tier.when })), ['attributes', a, 'tiers'], 'tier'),
+      ...checkShadowing(attribute.tiers.map((tier, t) => ({ name: tier.label ? textIn(tier.label, 'en') : `tier ${t + 1}`, when: tier.when })), ['attributes', a, 'tiers'], 'tier'),
     ]),
     ...checkCondition(file.sql.when, ['sql', 'when']),
     ...(file.decay ? checkDecay(file.decay, ['decay']) : []),

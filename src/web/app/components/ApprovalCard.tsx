@@ -3,10 +3,12 @@ import type { ApiError } from '../lib/api';
 import { api } from '../lib/api';
 import { formatDateTime, formatMoney, formatNumber, label, t } from '../lib/i18n';
 import { me } from '../lib/session';
+import { nameOf } from '../lib/people';
 import { Problem } from './common';
 
 export interface ApprovalStep {
   id: string;
+  position?: number;
   level?: string;
   assignee: string;
   status: string;
@@ -41,6 +43,38 @@ export interface Approval {
   history?: { at: string; action: string; actor: string | null; reason: string | null; level: string | null }[];
 }
 
+/** `manager → director → vp + finance` in the reader's words, from the request's own steps (delegations left out). */
+function chainOf(approval: Approval): string {
+  const byPosition = new Map<number, string[]>();
+  approval.steps
+    .filter((s) => !s.delegatedFrom && s.level)
+    .forEach((s, i) => {
+      const roles = byPosition.get(s.position ?? i) ?? [];
+      const role = label('roles', s.level!);
+      if (!roles.includes(role)) roles.push(role);
+      byPosition.set(s.position ?? i, roles);
+    });
+  return [...byPosition.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, roles]) => roles.join(' + '))
+    .join(' → ');
+}
+
+/**
+ * Why it needs approval, in the reader's language, from the discount, the value and the tier; the
+ * API's English sentence (`reason`) when the card lacks them.
+ */
+function whyOf(approval: Approval, percent: number | null): string | null {
+  if (percent === null || !approval.value || approval.steps.length === 0) return approval.reason ?? null;
+  return t('approvals.whyRequired', {
+    percent: formatNumber(percent / 100, { style: 'percent', maximumFractionDigits: 2 }),
+    // The rules judge the deal by its size before the discount: the value plus the discount.
+    amount: formatMoney(approval.value.amountMinor + (approval.discount?.amountMinor ?? 0), approval.value.currency),
+    tier: label('approvalTiers', approval.tier),
+    chain: chainOf(approval),
+  });
+}
+
 /** The step the signed-in person decides: theirs if assigned, else the first pending one (as a delegate). */
 function myStep(approval: Approval): ApprovalStep | undefined {
   const pending = approval.steps.filter((s) => s.status === 'pending');
@@ -67,6 +101,7 @@ export function ApprovalCard({
   const dealName = approval.deal?.name ?? approval.dealId;
   const percent =
     approval.discount?.percent ?? (approval.quote.discountBp != null ? approval.quote.discountBp / 100 : null);
+  const why = whyOf(approval, percent === null ? null : Number(percent));
   async function decide(decision: 'approve' | 'reject') {
     if (!step || busy) return;
     setBusy(true);
@@ -125,11 +160,11 @@ export function ApprovalCard({
         </div>
         <div>
           <dt>{t('approvals.tier')}</dt>
-          <dd>{approval.tier}</dd>
+          <dd>{label('approvalTiers', approval.tier)}</dd>
         </div>
         <div>
           <dt>{t('approvals.askedBy')}</dt>
-          <dd>{approval.requestedBy ?? '—'}</dd>
+          <dd>{approval.requestedBy ? nameOf(approval.requestedBy) : '—'}</dd>
         </div>
         {step?.dueAt && (
           <div>
@@ -138,7 +173,7 @@ export function ApprovalCard({
           </div>
         )}
       </dl>
-      {approval.reason && <p class="reason">{t('approvals.why', { reason: approval.reason })}</p>}
+      {why && <p class="reason">{t('approvals.why', { reason: why })}</p>}
       <details>
         <summary>{t('approvals.history')}</summary>
         <ol class="timeline">
@@ -146,13 +181,18 @@ export function ApprovalCard({
             <li key={i}>
               <time dateTime={h.at}>{formatDateTime(h.at)}</time>{' '}
               {label('approvalEvents', h.action.replace(/^approval\./, ''))}
-              {h.level && <> ({h.level})</>} {h.actor && <span class="subtle">· {h.actor}</span>}
-              {h.reason && <q>{h.reason}</q>}
+              {h.level && <> ({label('roles', h.level)})</>}{' '}
+              {h.actor && h.actor !== 'system' && <span class="subtle">· {nameOf(h.actor)}</span>}
+              {h.reason && h.actor !== 'system' && h.action !== 'approval.requested' && <q>{h.reason}</q>}
             </li>
           ))}
           {approval.steps.map((s) => (
             <li key={s.id}>
-              {t('approvals.step', { level: s.level ?? '', who: s.assignee, status: label('stepStatus', s.status) })}
+              {t('approvals.step', {
+                level: s.level ? label('roles', s.level) : '',
+                who: nameOf(s.assignee),
+                status: label('stepStatus', s.status),
+              })}
               {s.delegatedFrom && <> ({t('approvals.for', { who: s.delegatedFrom })})</>}
               {s.decidedAt && <> · {formatDateTime(s.decidedAt)}</>}
               {s.comment && <q>{s.comment}</q>}

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../lib/api';
 import { api, query } from '../lib/api';
 import { formatDateTime, label, t } from '../lib/i18n';
+import { eventText, type TimelineEvent } from '../lib/timeline-words';
+import { nameOf } from '../lib/people';
 import { Empty, Loading, Problem } from './common';
 
 export interface TimelineItem {
@@ -10,6 +12,7 @@ export interface TimelineItem {
   kind: string;
   title: string;
   summary: string | null;
+  event: TimelineEvent;
   actor: string | null;
 }
 
@@ -40,9 +43,9 @@ export function Timeline({ path, id }: { path: string; id: string }) {
         {items.map((item) => (
           <li key={item.id} class={`tl-${item.kind}`}>
             <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
-            <span class="badge">{label('timeline', item.kind)}</span> <span>{item.title}</span>
-            {item.summary && <span class="subtle"> · {item.summary}</span>}
-            {item.actor && <span class="subtle"> · {item.actor}</span>}
+            <span class="badge">{label('timeline', item.kind)}</span> <span>{eventText(item.event)}</span>
+            {item.event.note && <span class="subtle"> · {item.event.note}</span>}
+            {item.actor && item.actor !== 'system' && <span class="subtle"> · {nameOf(item.actor)}</span>}
           </li>
         ))}
       </ol>

@@ -2,6 +2,7 @@
  * The API, as the workspace calls it: JSON in and out, the bearer token added, and every refusal
  * turned into an ApiError that keeps the API's field-level messages for the form that sent it.
  */
+import { language } from './i18n';
 import { storedToken } from './session';
 
 export interface FieldMessage {
@@ -37,7 +38,12 @@ export interface RequestInit {
 
 /** Sends the request with the bearer token; the answer's text, or an ApiError for a refusal. */
 async function send(path: string, init: RequestInit): Promise<string> {
-  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+  // The workspace's language, so texts the API takes from the rules come in it (a refused move's reasons).
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': language.value,
+    ...init.headers,
+  };
   const token = storedToken();
   if (token) headers.authorization = `Bearer ${token}`;
   let body: string | undefined;

@@ -3,6 +3,7 @@ import type { ApiError } from '../lib/api';
 import { api, query, formText } from '../lib/api';
 import { formatDate, formatMoney, label, language, t } from '../lib/i18n';
 import { me } from '../lib/session';
+import { nameOf } from '../lib/people';
 import { Loading, Page, Problem } from '../components/common';
 import { StallBadge, type StallReason } from '../components/Stalling';
 
@@ -160,7 +161,7 @@ function Card({
         <span class="amount">{formatMoney(deal.amountMinor, deal.currency)}</span>
         {deal.expectedCloseDate && <span class="subtle"> · {formatDate(deal.expectedCloseDate)}</span>}
       </div>
-      <div class="subtle">{deal.owner}</div>
+      <div class="subtle">{nameOf(deal.owner)}</div>
       {deal.nextStep && (
         <div class={overdue ? 'next-step overdue' : 'next-step'}>
           {t('board.nextStep', { step: deal.nextStep, when: formatDate(deal.nextStepDueOn) })}

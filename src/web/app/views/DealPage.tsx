@@ -12,6 +12,7 @@ import { ForecastEditor, NextStep, Tasks } from '../components/DealWork';
 import { LogActivity, NewQuote, ScheduleMeeting } from '../components/DealActions';
 import { Meetings, type Meeting } from '../components/Meetings';
 import { useSubmit } from '../lib/use-submit';
+import { nameOf } from '../lib/people';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
 const StakeholderMap = lazy(() => import('../components/StakeholderMap').then((m) => ({ default: m.StakeholderMap })));
@@ -454,7 +455,7 @@ export function DealPage() {
     >
       <p class="lede">
         {deal.account.name} · {formatMoney(deal.amountMinor, deal.currency)} ·{' '}
-        {t('deal.ownedBy', { owner: deal.owner })}
+        {t('deal.ownedBy', { owner: nameOf(deal.owner) })}
         {deal.expectedCloseDate && <> · {t('deal.closes', { when: formatDate(deal.expectedCloseDate) })}</>} ·{' '}
         <a href={`/leads/${deal.leadId}`}>{t('deal.lead')}</a>
       </p>

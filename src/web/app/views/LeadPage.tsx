@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, formText } from '../lib/api';
-import { formatDateTime, formatRelative, label, t } from '../lib/i18n';
+import { formatDateTime, formatRelative, label, language, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
+import { nameOf } from '../lib/people';
 import { Tasks } from '../components/DealWork';
 import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -12,6 +13,8 @@ export interface ScoreItem {
   part: string;
   signal: string;
   label: string;
+  /** An attribute whose tier label the rules write per language. */
+  labels?: { en: string; 'zh-CN': string } | null;
   detail: string;
   points: number;
   at: string | null;
@@ -59,8 +62,8 @@ interface Lead {
 
 /**
  * "+15 Pricing page visit, 3 days ago", "+8 Webinar sign-up, 40 days ago (decayed from 15)": a score
- * item as a sentence. Behaviours and sources are named in the reader's language; attributes keep
- * the rule file's wording (RevOps writes those labels).
+ * item as a sentence. Behaviours and sources are named in the reader's language; attributes by
+ * the rule file's tier label in the reader's language when RevOps wrote one per language, else as written.
  */
 export function scoreSentence(item: ScoreItem): string {
   const sign = item.points >= 0 ? '+' : '−';
@@ -69,7 +72,7 @@ export function scoreSentence(item: ScoreItem): string {
       ? label('events', item.signal)
       : item.signal.startsWith('source:')
         ? t('lead.cameFrom', { source: label('sources', item.signal.slice('source:'.length)) })
-        : item.label;
+        : (item.labels?.[language.value] ?? item.label);
   const when = item.at ? `, ${formatRelative(item.at)}` : '';
   const decayed =
     item.decayedFrom !== null && item.decayedFrom !== item.points
@@ -339,7 +342,9 @@ export function LeadPage() {
           <h2 id="sla-title">{t('lead.sla')}</h2>
           <SlaClock lead={lead} />
           <h3>{t('lead.owner')}</h3>
-          <p id="lead-owner">{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</p>
+          <p id="lead-owner">
+            {lead.ownerId ? nameOf(lead.ownerId) : lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—'}
+          </p>
           {WORKED_STAGES.includes(lead.stage) && (
             <details>
               <summary>{t('lead.reassign')}</summary>
@@ -352,7 +357,7 @@ export function LeadPage() {
           {cadence ? (
             <div id="cadence">
               <p>
-                <strong>{cadence.cadence}</strong> · {label('cadenceStatus', cadence.status)}
+                <strong>{label('cadences', cadence.cadence)}</strong> · {label('cadenceStatus', cadence.status)}
               </p>
               {cadence.nextStep && (
                 <p>{t('lead.nextStep', { step: cadence.nextStep, when: formatRelative(cadence.nextStepAt) })}</p>
