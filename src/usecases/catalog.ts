@@ -127,32 +127,25 @@ export async function updateProduct(
 }
 
 /**
- * Deletes a product that no price book lists; one that a price book lists is deactivated
- * instead (and keeps its prices), so quotes that name it still resolve.
+ * Deletes a product that no price book lists. One that a price book lists is refused with a 409
+ * that names the price books: a DELETE that answered 2xx and left the product readable would lie
+ * to the caller. RevOps deactivates it instead (PATCH `active: false`, which keeps its prices so
+ * quotes that name it still resolve), or removes its prices first.
  */
-export async function removeProduct(
-  db: Db,
-  actor: Actor,
-  sku: string,
-  now: Date,
-): Promise<{ outcome: 'deleted' } | { outcome: 'deactivated'; product: ProductView }> {
-  return db.$transaction(async (tx) => {
+export async function removeProduct(db: Db, actor: Actor, sku: string, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
-    if (product.prices.length === 0) {
-      await tx.product.delete({ where: { id: product.id } });
-      await auditProduct(tx, actor, product, 'product.deleted', now, { sku });
-      return { outcome: 'deleted' as const };
+    if (product.prices.length > 0) {
+      const books = product.prices.map((price) => `${price.priceBook} ${price.currency}`).join(', ');
+      throw new LeadflowError(
+        'conflict',
+        `${sku} is listed in a price book (${books}), so it is kept for the quotes that name it. ` +
+          'Deactivate it instead (PATCH /api/products/' +
+          `${sku} with {"active": false}), or remove its prices first.`,
+      );
     }
-    const row = await tx.product.update({
-      where: { id: product.id },
-      data: { active: false },
-      include: { prices: true },
-    });
-    await auditProduct(tx, actor, row, 'product.deactivated', now, {
-      sku,
-      reason: 'listed in a price book, so kept inactive instead of deleted',
-    });
-    return { outcome: 'deactivated' as const, product: toProductView(row) };
+    await tx.product.delete({ where: { id: product.id } });
+    await auditProduct(tx, actor, product, 'product.deleted', now, { sku });
   });
 }
 

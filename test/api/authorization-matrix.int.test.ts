@@ -418,7 +418,8 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
         });
         return `/api/intake-batches/${batch.body.id}/errors.csv`;
       },
-      'DELETE /api/products/{sku}': async () => `/api/products/${await throwawayProduct()}`,
+      // Unpriced: a product that a price book lists is refused (409) and kept for its quotes.
+      'DELETE /api/products/{sku}': async () => `/api/products/${await throwawayProduct({ priced: false })}`,
       'DELETE /api/quotas/{quotaId}': async () => {
         const set = await http(`${system.url}/api/quotas`, {
           method: 'PUT',
@@ -469,10 +470,15 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
     return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? `unknown-${name}`));
   }
 
-  async function throwawayProduct(): Promise<string> {
+  async function throwawayProduct({ priced = true } = {}): Promise<string> {
     const sku = `TMP-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
     await http(`${system.url}/api/products`, { body: { sku, name: 'Temporary' } });
-    await http(`${system.url}/api/products/${sku}/prices/standard/USD`, { method: 'PUT', body: { unitPrice: '1.00' } });
+    if (priced) {
+      await http(`${system.url}/api/products/${sku}/prices/standard/USD`, {
+        method: 'PUT',
+        body: { unitPrice: '1.00' },
+      });
+    }
     return sku;
   }
 

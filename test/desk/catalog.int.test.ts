@@ -162,15 +162,20 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     expect(inactive.body.products.every((p: { active: boolean }) => !p.active)).toBe(true);
   });
 
-  it('when a product in a price book is deleted, then it is deactivated instead and leaves the catalogue; an unpriced one is deleted', async () => {
+  it('when a product in a price book is deleted, then it is refused with a 409 naming the price book and kept; deactivated, it leaves the catalogue; an unpriced one is deleted', async () => {
     await revops.post('/api/products', { sku: 'OLD-PRICED', name: 'Legacy connector' });
     await revops.put('/api/products/OLD-PRICED/prices/standard/USD', { unitPrice: '10.00' });
-    const deactivated = await revops.delete('/api/products/OLD-PRICED');
-    expect(deactivated.status).toBe(200);
-    expect(deactivated.body).toMatchObject({
-      outcome: 'deactivated',
-      product: { sku: 'OLD-PRICED', active: false, prices: [{ unitPriceMinor: 1000 }] },
+    const refused = await revops.delete('/api/products/OLD-PRICED');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('conflict');
+    expect(refused.body.error.message).toContain('standard USD');
+    expect(refused.body.error.message).toContain('"active": false');
+    expect((await rep.get('/api/products/OLD-PRICED')).body).toMatchObject({
+      active: true,
+      prices: [{ unitPriceMinor: 1000 }],
     });
+    const deactivated = await revops.patch('/api/products/OLD-PRICED', { active: false });
+    expect(deactivated.body).toMatchObject({ sku: 'OLD-PRICED', active: false, prices: [{ unitPriceMinor: 1000 }] });
     const catalog = await rep.get('/api/catalog?currency=USD');
     expect(catalog.body.products.map((p: { sku: string }) => p.sku)).not.toContain('OLD-PRICED');
 

@@ -169,6 +169,12 @@ describe.each(providers)('the deal workspace on %s', (provider) => {
         reason: 'Strategic logo',
       }),
     );
+    // The director is asked by email too; the message reaches the timeline once it is recorded.
+    const asked = async () => {
+      const response = await get(`/api/deals/${dealId}/timeline?limit=200`);
+      return (response.body.items as Item[]).some((item) => /:director:request$/.test(item.id));
+    };
+    expect(await eventually(asked, 20_000)).toBe(true);
   });
 
   async function timeline(path: string, query = '', token = revops): Promise<Item[]> {

@@ -97,15 +97,19 @@ export const catalogPaths = {
     delete: {
       operationId: 'removeProduct',
       tags,
-      summary: 'Delete a product; one listed in a price book is deactivated instead',
+      summary: 'Delete a product that no price book lists; deactivate a priced one with PATCH instead',
       ...needsToken,
       parameters: [skuParam],
       responses: {
         '204': { description: 'Deleted (no price book listed it).' },
-        '200': described(
-          `Deactivated, not deleted, because a price book lists it: \`{ outcome: "deactivated", product }\`, the product ${productView}.`,
+        ...errors(
+          '400',
+          [...noProduct],
+          [
+            '409',
+            'A price book lists the product (`conflict`; the message names the price books): it stays for the quotes that name it. Deactivate it with PATCH `{ "active": false }`, or remove its prices first.',
+          ],
         ),
-        ...errors('400', [...noProduct]),
         ...unauthenticated,
         ...revopsOnly,
       },

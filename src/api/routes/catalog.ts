@@ -141,9 +141,8 @@ export function catalogRoutes(deps: CatalogRoutesDeps): Router {
   });
   router.delete('/api/products/:sku', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing the product catalogue');
-    const removed = await removeProduct(deps.db, actor, sku(req), now());
-    if (removed.outcome === 'deleted') res.status(204).end();
-    else res.json(removed);
+    await removeProduct(deps.db, actor, sku(req), now());
+    res.status(204).end();
   });
   router.put('/api/products/:sku/prices/:priceBook/:currency', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing a price book');
