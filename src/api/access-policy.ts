@@ -106,6 +106,7 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/rules/versions': read(),
   'GET /api/rules/versions/{hash}': read(),
   'GET /api/rules/activations': read(),
+  // The live rules are the installation's, shared by every tenant: the handler refuses other tenants (403).
   'POST /api/rules/activations': admin('Activating a stored rules version'),
   'GET /api/rules/diff': read(),
   // Backtests replay the whole tenant's history (every lead, quote and rep): RevOps' tool.

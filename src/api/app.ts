@@ -234,7 +234,15 @@ export function createApp(appDeps: AppDeps): Express {
     shadowRoutes({ db: deps.db, registry: deps.rules.registry, store: deps.rules.store, now: deps.now }),
   );
   app.use('/api/rules', rulesRoutes({ registry: deps.rules.registry, store: deps.rules.store }));
-  app.use('/api/rules', rulesHistoryRoutes({ registry: deps.rules.registry, store: deps.rules.store, db: deps.db }));
+  app.use(
+    '/api/rules',
+    rulesHistoryRoutes({
+      registry: deps.rules.registry,
+      store: deps.rules.store,
+      db: deps.db,
+      defaultTenant: deps.defaultTenant,
+    }),
+  );
   // The operations console (health, capture, rules): the page before the sales workspace.
   app.get('/console', (_req, res) => {
     res.type('html').send(withNonce(renderDashboard({ temporalUiUrl: deps.temporalUiUrl ?? null }), cspNonce(res)));

@@ -20,6 +20,11 @@ export interface RulesHistoryRoutesDeps {
   registry: Pick<RuleRegistry, 'activateStored'>;
   store: RuleVersionStore;
   db: Pick<Db, 'auditEvent'>;
+  /**
+   * The installation's own tenant. The rules folder and its live version are shared by every
+   * tenant of the installation, so only this tenant's RevOps may change which version is live.
+   */
+  defaultTenant: string;
   now?: () => Date;
 }
 
@@ -95,6 +100,13 @@ export function rulesHistoryRoutes(deps: RulesHistoryRoutesDeps): Router {
 
   router.post('/activations', async (req: Request, res: Response) => {
     const actor = requireActor(req);
+    if (actor.tenant !== deps.defaultTenant)
+      throw new LeadflowError(
+        'forbidden',
+        `The live rules are shared by every tenant of this installation, so only RevOps of its own tenant ` +
+          `(${deps.defaultTenant}) may activate a version; your tenant is ${actor.tenant}. ` +
+          'A backtest or a shadow (POST /api/rules/backtests, /api/rules/shadows) shows what a change would do for yours.',
+      );
     const body = activateBody.safeParse(req.body ?? undefined);
     if (!body.success) throw invalid('activation', body.error);
     const { hash, reason } = body.data;

@@ -56,6 +56,8 @@ const ADMIN = row(401, 403, 403, 403, 403, 'ok', 403, 'ok');
 const ADMIN_DELETE = row(401, 403, 403, 403, 403, 'ok', 403, 404);
 /** The development mailbox holds every tenant's mail, so it is the installation tenant's revops' only. */
 const DEV_MAILBOX = row(401, 403, 403, 403, 403, 'ok', 403, 404);
+/** The live rules are shared by every tenant: only the installation tenant's revops changes which version is live. */
+const INSTALLATION_ADMIN = row(401, 403, 403, 403, 403, 'ok', 403, 403);
 /** The operations metrics count every tenant: the `metrics` scope (revops' or a scraper's), of the installation's tenant. */
 const METRICS = row(401, 403, 403, 403, 403, 'ok', 403, 403);
 /** Rep A's lead: A, A's manager and revops; an integration may record its events. */
@@ -112,7 +114,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/rules/versions': TENANT_READ,
   'GET /api/rules/versions/{hash}': TENANT_READ,
   'GET /api/rules/activations': TENANT_READ,
-  'POST /api/rules/activations': ADMIN,
+  'POST /api/rules/activations': INSTALLATION_ADMIN,
   'GET /api/rules/diff': TENANT_READ,
   'POST /api/rules/backtests': ADMIN,
   'GET /api/rules/backtests/{backtestId}': BACKTEST,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../support/database';
-import { http, startTestSystem, type TestSystem } from '../support/system';
+import { createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
 
 const SHIPPED_RULES = path.resolve('rules');
 const REVOPS = 'revops@leadflow.test';
@@ -83,6 +83,14 @@ describe.each(providers)('rules rollback through the API on %s', (provider) => {
       body: { hash: original, reason: 'no' },
     });
     expect(byRep.status).toBe(403);
+    // Nor may RevOps of another tenant: the live rules are the whole installation's.
+    const otherTenant = await createPersonToken(system.database.db, 'another-tenant', 'olga@other.example', 'revops');
+    const byOtherTenant = await http(`${system.url}/api/rules/activations`, {
+      headers: { authorization: `Bearer ${otherTenant}` },
+      body: { hash: original, reason: 'ours' },
+    });
+    expect(byOtherTenant.status).toBe(403);
+    expect(byOtherTenant.body.error.message).toContain('shared by every tenant');
     expect((await status()).activeVersion).toBe(lowered);
 
     const rollback = await http(`${system.url}/api/rules/activations`, {

@@ -49,7 +49,7 @@ export const rulesPaths = {
       tags: ['rules'],
       summary: 'Make a stored rules version live again (a rollback), audited with who and why',
       description:
-        "RevOps only. The version is checked as an edit would be (every file, every file's own tests), then its files are written into the rules folder (each atomically) and it becomes the live version at once; hot reload then finds the folder unchanged, and later edits of the folder start from this text. The activation history row and the audit trail (`rules.activated`) name the caller and the reason. Activating the live version again answers `activated: false` and records nothing.",
+        "RevOps of the installation's own tenant only (the rules folder and its live version are shared by every tenant). The version is checked as an edit would be (every file, every file's own tests), then its files are written into the rules folder (each atomically) and it becomes the live version at once; hot reload then finds the folder unchanged, and later edits of the folder start from this text. The activation history row and the audit trail (`rules.activated`) name the caller and the reason. Activating the live version again answers `activated: false` and records nothing.",
       requestBody: body(activateBody),
       responses: {
         '200': { description: 'The version is live.', content: json(RulesActivationResultSchema) },
@@ -63,6 +63,9 @@ export const rulesPaths = {
         ),
         '422': errorResponse(
           'The version does not load or fails its own tests today, or a prefix names several versions (`unprocessable`); the live version is unchanged.',
+        ),
+        '403': errorResponse(
+          "The caller is not RevOps of the installation's own tenant (`forbidden`): the live rules are shared by every tenant, so other tenants backtest or shadow a change instead.",
         ),
         ...unauthenticated,
       },
