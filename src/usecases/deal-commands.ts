@@ -327,19 +327,40 @@ export async function delegateApprovalStep(
   );
 }
 
-/** Approval requests: a person's own queue (`assignee: me`) or all of a deal's. */
-/** The approval requests in the caller's sight (./visibility.ts), newest first. */
+/** A page position in the approval list: `<requestedAt ms>.<base64url id>` (./keyset-cursor.ts). */
+export const APPROVAL_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
+
+/**
+ * The approval requests in the caller's sight (./visibility.ts), newest first, in keyset pages:
+ * a person's own queue (`assignee: me`, `inbox: mine`), a team's, or all of a deal's.
+ */
 export async function listApprovals(
   db: Db,
   actor: Actor,
   sight: Sight,
-  filter: { status?: string; assignee?: string; dealId?: string; inbox?: ApprovalInbox },
+  filter: {
+    status?: string;
+    assignee?: string;
+    dealId?: string;
+    inbox?: ApprovalInbox;
+    limit: number;
+    cursor?: string;
+  },
 ) {
   const assignee = filter.assignee === 'me' ? actor.email : filter.assignee;
   const inbox = filter.inbox ? await inboxWhere(db, actor, sight, filter.inbox) : {};
-  const requests = await db.approvalRequest.findMany({
+  const after = filter.cursor ? parseKeyset(filter.cursor) : undefined;
+  const rows = await db.approvalRequest.findMany({
     where: {
-      AND: [approvalsInSight(sight), inbox],
+      AND: [
+        approvalsInSight(sight),
+        inbox,
+        after
+          ? {
+              OR: [{ requestedAt: { lt: after.occurredAt } }, { requestedAt: after.occurredAt, id: { lt: after.id } }],
+            }
+          : {},
+      ],
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.dealId ? { dealId: filter.dealId } : {}),
       ...(assignee
@@ -352,10 +373,14 @@ export async function listApprovals(
       steps: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] },
       quoteVersion: { include: { quote: true } },
     },
-    orderBy: { requestedAt: 'desc' },
-    take: 100,
+    orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+    take: filter.limit + 1,
   });
-  return approvalCards(db, requests.map(approvalView));
+  const requests = rows.slice(0, filter.limit);
+  const last = requests.at(-1);
+  const nextCursor =
+    rows.length > filter.limit && last ? encodeKeyset({ occurredAt: last.requestedAt, id: last.id }) : null;
+  return { approvals: await approvalCards(db, requests.map(approvalView)), nextCursor };
 }
 
 export async function getApproval(db: Db, actor: Actor, requestId: string) {

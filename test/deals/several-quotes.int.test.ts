@@ -159,6 +159,29 @@ describe.each(providers)('several quotes on one deal (%s)', (provider) => {
     });
     await noStepless(wonDeal);
 
+    // The deal's approvals, one per page, are the whole list in the same order, each once.
+    const whole = (await approvalsOf(wonDeal)).map((request) => request.id);
+    expect(whole).toEqual(expect.arrayContaining([quotes.first.requestId, quotes.second.requestId]));
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call('GET', `/api/approvals?dealId=${wonDeal}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.approvals.length).toBeLessThanOrEqual(1);
+      paged.push(...page.body.approvals.map((request: ApprovalView) => request.id));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null && paged.length <= whole.length);
+    expect(paged).toEqual(whole);
+    for (const [bad, field] of [
+      ['limit=0', 'limit'],
+      ['limit=201', 'limit'],
+      ['cursor=not-a-cursor', 'cursor'],
+    ] as const) {
+      const refused = await call('GET', `/api/approvals?dealId=${wonDeal}&${bad}`);
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body.error.fields, bad).toEqual([expect.objectContaining({ path: field })]);
+    }
+
     // The first quote can still be approved, and the deal hears of it (the chain tells it just after storing).
     await approveFirstStep(first);
     expect(await versionStatus(quotes.first.versionId)).toBe('approved');

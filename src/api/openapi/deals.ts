@@ -155,7 +155,7 @@ export const dealPaths = {
       operationId: 'listApprovals',
       tags: ['approvals'],
       summary:
-        "Approval requests, newest first (at most 100); `?inbox=mine` is what waits for me, `?inbox=team` my team's requests",
+        "Approval requests, newest first, in pages (`limit`, default 50, and `cursor`); `?inbox=mine` is what waits for me, `?inbox=team` my team's requests",
       ...needsToken,
       parameters: queryParams(ApprovalListQuerySchema),
       responses: {

@@ -230,7 +230,13 @@ export const ApprovalListItemSchema = z.object({
     .meta({ description: 'Oldest first.' }),
 });
 
-export const ApprovalListResponseSchema = z.object({ approvals: z.array(ApprovalListItemSchema) });
+export const ApprovalListResponseSchema = z.object({
+  approvals: z.array(ApprovalListItemSchema),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'Pass it as `cursor`, with the same filters, for the next page; null on the last page.' }),
+});
 
 export const RenewalsCalendarSchema = z.object({
   from: z.string(),

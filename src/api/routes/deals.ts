@@ -20,6 +20,7 @@ import {
   getApproval,
   listApprovals,
   listDeals,
+  APPROVAL_CURSOR,
   DEAL_CURSOR,
   moveDealStage,
   requestQuoteSignature,
@@ -150,6 +151,17 @@ export const ApprovalListQuerySchema = z.strictObject({
     .describe(
       '`mine`: pending requests with a step waiting for the caller (as the approver, or as the named delegate of the approver). `team`: requests on deals owned by the people who report to the caller (revops: every request).',
     ),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–200')
+    .max(200, 'must be 1–200')
+    .default(50),
+  cursor: z
+    .string()
+    .regex(APPROVAL_CURSOR, 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page, with the same filters.' }),
 });
 const VersionParamsSchema = z.object({
   quoteId: text(100),
@@ -226,14 +238,9 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
 
   router.get('/api/approvals', async (req, res) => {
     const actor = requireActor(req);
-    res.json({
-      approvals: await listApprovals(
-        deps.db,
-        actor,
-        await sightFor(req),
-        parse(ApprovalListQuerySchema, req.query, 'The query'),
-      ),
-    });
+    res.json(
+      await listApprovals(deps.db, actor, await sightFor(req), parse(ApprovalListQuerySchema, req.query, 'The query')),
+    );
   });
 
   router.get('/api/approvals/:requestId', async (req, res) => {
