@@ -109,3 +109,14 @@ export function sightFor(req: Request): Promise<Sight> {
   if (!deps) throw new Error('sightFor: the access middleware is not mounted');
   return requestSight(deps, req, requireActor(req));
 }
+
+/**
+ * The queues whose leads the caller works: those whose `members` name them in the active routing
+ * rules, or every queue for a caller who sees the whole tenant (revops, an integration).
+ */
+export async function workedQueues(req: Request): Promise<string[]> {
+  const deps = (req.res!.locals as AccessLocals).access;
+  if (!deps) throw new Error('workedQueues: the access middleware is not mounted');
+  const sight = await requestSight(deps, req, requireActor(req));
+  return sight.all ? Object.keys(deps.queueMembers()).sort() : [...sight.queues].sort();
+}

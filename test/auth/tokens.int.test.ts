@@ -42,7 +42,14 @@ describe.each(providers)('API tokens on %s', (provider) => {
       kind: 'person',
       tokenId: expect.stringMatching(/^tok_/),
       language: 'en',
+      queues: [],
     });
+  });
+
+  it('when a queue member or revops calls /api/me, then it names the queues whose leads they work (routing.yaml members; revops every queue)', async () => {
+    const member = await system.personToken('dana.whitfield@example.com', 'manager', { name: 'Dana Whitfield' });
+    expect((await as(member, '/api/me')).body.queues).toEqual(['unassigned-mql']);
+    expect((await as(revops, '/api/me')).body.queues).toEqual(['sdr-triage', 'unassigned-mql']);
   });
 
   it.each<{ when: string; headers: Record<string, string>; message: string }>([

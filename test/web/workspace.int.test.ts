@@ -148,6 +148,40 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await page.close();
   });
 
+  it('when a member of the unassigned-MQL queue lists the queue, then its lead is there, and Take makes it theirs, recorded with the reason', async () => {
+    const leadId = await mql('grace@queued.io', 'Queued Compilers');
+    const placed = await http(`${system.url}/api/leads/${leadId}/reassign`, {
+      body: { queue: 'unassigned-mql', reason: 'test: nobody could take it' },
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    const MEMBER = 'dana.whitfield@example.com';
+    const member = await system.personToken(MEMBER, 'manager', { name: 'Dana Whitfield' });
+    const page = await signIn(member, '/leads');
+    await page.selectOption('#lead-owner', 'queue:unassigned-mql');
+    await expect.poll(() => page.url()).toContain('queue=unassigned-mql');
+    const row = page.locator('#lead-list tbody tr', { hasText: 'Queued Compilers' });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.textContent()).toContain('queue unassigned-mql');
+    await row.getByRole('button', { name: 'Take grace Tester from the queue' }).click();
+    await expect
+      .poll(() => page.locator('#leads-status').textContent(), { timeout: 15_000 })
+      .toBe('grace Tester is yours now.');
+    await expect.poll(() => row.count()).toBe(0);
+    const lead = (await http(`${system.url}/api/leads/${leadId}`)).body;
+    expect(lead).toMatchObject({ ownerId: MEMBER, queue: null });
+    const timeline = (await http(`${system.url}/api/leads/${leadId}/timeline?limit=200`)).body.items as Array<{
+      summary: string | null;
+      actor: string | null;
+    }>;
+    expect(timeline).toContainEqual(
+      expect.objectContaining({
+        actor: MEMBER,
+        summary: expect.stringContaining('Taken from the unassigned-mql queue'),
+      }),
+    );
+    await page.close();
+  });
+
   it('when a rep adds and edits stakeholders, then the relationship map redraws with the people, the reporting line and the warning', async () => {
     const dealId = await dealFor('grace@compilers.io', 'Compilers Inc');
     const page = await signIn(rep, `/deals/${dealId}`);

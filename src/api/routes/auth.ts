@@ -22,6 +22,7 @@ import {
   type AccountMail,
 } from '../../usecases/accounts';
 import { signInLimits } from '../abuse/sign-in-limits';
+import { workedQueues } from '../access';
 import { fieldErrors } from '../errors';
 import { EmailSchema } from './reps';
 
@@ -94,6 +95,10 @@ export const MeSchema = z.object({
     .enum(LANGUAGES)
     .nullable()
     .meta({ description: "The person's stored language; null for an integration." }),
+  queues: z.array(z.string()).meta({
+    description:
+      "The lead queues the caller works (routing.yaml `queues.<name>.members`; every queue for revops and integrations): `GET /api/leads?queue=<name>` lists a queue's leads, and a member takes one with `POST /api/leads/{id}/reassign`.",
+  }),
 });
 
 /** The parsed body, or 400 with field messages. */
@@ -170,7 +175,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   router.get('/api/me', async (req, res) => {
     const actor = requireActor(req);
     const language = actor.kind === 'person' ? await personLanguage(deps.db, actor.tenant, actor.email) : null;
-    res.json({ ...actor, language });
+    res.json({ ...actor, language, queues: await workedQueues(req) });
   });
 
   router.patch('/api/me', async (req, res) => {
@@ -179,7 +184,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     if (actor.kind !== 'person')
       throw new LeadflowError('not_allowed', 'An integration has no language to save; only people do.');
     await savePersonLanguage(deps.db, { tenant: actor.tenant, email: actor.email, language, now: now() });
-    res.json({ ...actor, language });
+    res.json({ ...actor, language, queues: await workedQueues(req) });
   });
 
   return router;

@@ -18,6 +18,8 @@ export interface Me {
   kind: 'person' | 'integration';
   /** The person's stored language (null for an integration). */
   language?: 'en' | 'zh-CN' | null;
+  /** The lead queues the person works (every queue for revops). */
+  queues?: string[];
 }
 
 export const me = signal<Me | null>(null);

@@ -29,13 +29,25 @@ export function Leads() {
   const params = new URLSearchParams(location.search);
   const [q, setQ] = useState(params.get('q') ?? '');
   const [stage, setStage] = useState(params.get('stage') ?? '');
-  const [owner, setOwner] = useState(params.get('owner') ?? '');
+  // An owner's email, or `queue:<name>` for a queue's leads (the queues the person works).
+  const [owner, setOwner] = useState(
+    params.get('queue') ? `queue:${params.get('queue')}` : (params.get('owner') ?? ''),
+  );
+  const [said, setSaid] = useState<string | null>(null);
   const [sort, setSort] = useState(params.get('sort') ?? 'score');
   const [rows, setRows] = useState<LeadRow[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const filters = { q: q.trim() || undefined, stage: stage || undefined, owner: owner || undefined, sort, limit: 50 };
+  const queue = owner.startsWith('queue:') ? owner.slice('queue:'.length) : undefined;
+  const filters = {
+    q: q.trim() || undefined,
+    stage: stage || undefined,
+    owner: (!queue && owner) || undefined,
+    queue,
+    sort,
+    limit: 50,
+  };
   async function load(after?: string) {
     try {
       const answer = await api<{ leads: LeadRow[]; nextCursor: string | null }>(
@@ -48,12 +60,27 @@ export function Leads() {
       setError(caught as ApiError);
     }
   }
+  /** Hands a queued lead to the signed-in person, as routing would (recorded with who and why). */
+  async function take(lead: LeadRow) {
+    try {
+      await api(`/api/leads/${lead.id}/reassign`, {
+        method: 'POST',
+        body: { repEmail: me.value!.email, reason: t('leads.takeReason', { queue: lead.queue ?? '' }) },
+      });
+      setSaid(t('leads.taken', { name: personName(lead) }));
+      setError(null);
+      await load();
+    } catch (caught) {
+      setError(caught as ApiError);
+    }
+  }
   useEffect(() => {
     // The address keeps the search, so a reload or a shared link shows the same list.
     const search = query({
       q: filters.q,
       stage: filters.stage,
       owner: filters.owner,
+      queue: filters.queue,
       sort: sort === 'score' ? undefined : sort,
     });
     history.replaceState(null, '', `/leads${search}`);
@@ -90,6 +117,11 @@ export function Leads() {
           <select id="lead-owner" value={owner} onChange={(event) => setOwner(event.currentTarget.value)}>
             <option value="">{t('leads.anyOwner')}</option>
             {me.value && <option value={me.value.email}>{t('leads.mine')}</option>}
+            {(me.value?.queues ?? []).map((name) => (
+              <option key={name} value={`queue:${name}`}>
+                {t('leads.queueOption', { queue: name })}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -100,6 +132,9 @@ export function Leads() {
           </select>
         </label>
       </form>
+      <p role="status" id="leads-status">
+        {said}
+      </p>
       <Problem error={error} />
       {rows === null && !error ? (
         <Loading />
@@ -134,7 +169,19 @@ export function Leads() {
                     <StageBadge stage={lead.stage} />
                   </td>
                   <td class="num">{lead.score}</td>
-                  <td>{lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}</td>
+                  <td>
+                    {lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}
+                    {!lead.ownerId && lead.queue && me.value?.kind === 'person' && (
+                      <button
+                        type="button"
+                        class="subtle"
+                        aria-label={t('leads.takeLabel', { name: personName(lead) })}
+                        onClick={() => void take(lead)}
+                      >
+                        {t('leads.take')}
+                      </button>
+                    )}
+                  </td>
                   <td>{label('sources', lead.source)}</td>
                   <td>{formatRelative(lead.createdAt)}</td>
                 </tr>
