@@ -17,6 +17,7 @@ import { allBacktestChanges, backtestChangePage } from '../usecases/backtest-cha
 import { backtestJob, startBacktestJob, type BacktestJobView } from '../usecases/backtest-jobs';
 import { csvRows, toCsv } from './csv';
 import { fieldErrors } from './errors';
+import { parseInput } from './input';
 
 export interface BacktestRoutesDeps {
   db: Db;
@@ -274,20 +275,17 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
   router.get('/:backtestId/changes', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
     if (!params.success) throw invalid('backtest id', params.error);
-    const query = backtestChangesQuery.safeParse(req.query);
-    if (!query.success) throw invalid('query', query.error);
+    const { kind, limit, after } = parseInput(backtestChangesQuery, 'query', req.query, 'The query');
     const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
-    const { kind, limit, after } = query.data;
     res.json(await backtestChangePage(deps.db, job.id, { kind, limit, after: after ? Number(after) : undefined }));
   });
 
   router.get('/:backtestId/changes.csv', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
     if (!params.success) throw invalid('backtest id', params.error);
-    const query = backtestChangesCsvQuery.safeParse(req.query);
-    if (!query.success) throw invalid('query', query.error);
+    const { kind } = parseInput(backtestChangesCsvQuery, 'query', req.query, 'The query');
     const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
-    const kinds = query.data.kind ? [query.data.kind] : job.kinds;
+    const kinds = kind ? [kind] : job.kinds;
     // Streamed a batch at a time: the full list can run to tens of thousands of rows.
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="backtest-${job.id}-changes.csv"`);

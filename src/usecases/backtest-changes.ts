@@ -73,7 +73,7 @@ export interface ChangePage {
 
 /**
  * One page of a job's changes: kind by kind (scoring, routing, approvals), each in the report's
- * order. A cursor that names no change of the job is refused on `after` (422).
+ * order. A cursor that names no change of the job is refused on `query.after` (422).
  */
 export async function backtestChangePage(db: Db, jobId: string, query: ChangePageQuery): Promise<ChangePage> {
   let last: { kind: string; sortKey: string; seq: number } | null = null;
@@ -86,7 +86,7 @@ export async function backtestChangePage(db: Db, jobId: string, query: ChangePag
       throw new LeadflowError('unprocessable', 'The cursor is not one of this backtest; see fields.', {
         details: [
           {
-            path: 'after',
+            path: 'query.after',
             message: `is not the nextCursor of a page of backtest ${jobId}: start without "after"`,
             unprocessable: true,
           },
