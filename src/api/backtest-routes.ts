@@ -13,7 +13,7 @@ import type { Logger } from '../logger';
 import { renderBacktestHtml } from '../rules/backtest/html';
 import { BACKTEST_KINDS, type BacktestChange } from '../rules/backtest/tally';
 import type { RuleRegistry } from '../rules/registry';
-import { allBacktestChanges, backtestChangePage } from '../usecases/backtest-changes';
+import { allBacktestChanges, backtestChangePage, withStoredChanges } from '../usecases/backtest-changes';
 import { backtestJob, startBacktestJob, type BacktestJobView } from '../usecases/backtest-jobs';
 import { csvRows, toCsv } from './csv';
 import { fieldErrors } from './errors';
@@ -269,7 +269,8 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
     );
-    res.type('html').send(renderBacktestHtml(job.report));
+    // The page lists every change, as the CLI's does: the job's report keeps only the first few.
+    res.type('html').send(renderBacktestHtml(await withStoredChanges(deps.db, job.id, job.report, 'all')));
   });
 
   router.get('/:backtestId/changes', async (req: Request, res: Response) => {

@@ -174,6 +174,16 @@ describe('the full list of a backtest’s changes', () => {
     );
   });
 
+  it('when the HTML report is read, then it lists every changed lead, not only the first 50', async () => {
+    const response = await fetch(`${system.url}/api/rules/backtests/${jobId}/report.html`, {
+      headers: bearer(system.revopsToken),
+    });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(`Leads whose MQL outcome changes (${CHANGING})`);
+    for (const id of changingIds) expect(html).toContain(`${id.slice(5)}@acme.example`);
+  });
+
   it.each([
     ['limit=0', 'query.limit', 'must be 1–500'],
     ['limit=501', 'query.limit', 'must be 1–500'],
