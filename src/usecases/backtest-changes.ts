@@ -73,7 +73,8 @@ export interface ChangePage {
 
 /**
  * One page of a job's changes: kind by kind (scoring, routing, approvals), each in the report's
- * order. A cursor that names no change of the job is refused on `query.after` (422).
+ * order. A cursor that names no change of the job, or one of another kind than `kind`, is refused
+ * on `query.after` (422).
  */
 export async function backtestChangePage(db: Db, jobId: string, query: ChangePageQuery): Promise<ChangePage> {
   let last: { kind: string; sortKey: string; seq: number } | null = null;
@@ -93,6 +94,16 @@ export async function backtestChangePage(db: Db, jobId: string, query: ChangePag
         ],
       });
   }
+  if (last && query.kind && last.kind !== query.kind)
+    throw new LeadflowError('unprocessable', 'The cursor is of another kind; see fields.', {
+      details: [
+        {
+          path: 'query.after',
+          message: `is the cursor of a ${last.kind} change: pass it with kind=${last.kind}, or without kind`,
+          unprocessable: true,
+        },
+      ],
+    });
   const kinds = query.kind
     ? [query.kind]
     : BACKTEST_KINDS.slice(last ? BACKTEST_KINDS.indexOf(last.kind as BacktestKind) : 0);

@@ -198,10 +198,21 @@ describe('the full list of a backtest’s changes', () => {
     expect(response.body.error.fields).toEqual([{ path: field, message }]);
   });
 
-  it('when the cursor is of no page of this backtest, then 422 names after; an unknown backtest is 404', async () => {
+  it('when the cursor is of no page of this backtest or of another kind, then 422 names after; an unknown backtest is 404', async () => {
     const stray = await http(`${system.url}/api/rules/backtests/${jobId}/changes?after=999999`);
     expect(stray.status).toBe(422);
     expect(stray.body.error.fields).toEqual([{ path: 'query.after', message: expect.stringContaining('is not the nextCursor') }]);
+    const first = await http(`${system.url}/api/rules/backtests/${jobId}/changes?kind=scoring&limit=1`);
+    const otherKind = await http(
+      `${system.url}/api/rules/backtests/${jobId}/changes?kind=routing&after=${first.body.nextCursor}`,
+    );
+    expect(otherKind.status).toBe(422);
+    expect(otherKind.body.error.fields).toEqual([
+      {
+        path: 'query.after',
+        message: 'is the cursor of a scoring change: pass it with kind=scoring, or without kind',
+      },
+    ]);
     const unknown = 'bt_00000000-0000-4000-8000-00000000ffff';
     expect((await http(`${system.url}/api/rules/backtests/${unknown}/changes`)).status).toBe(404);
     expect((await http(`${system.url}/api/rules/backtests/${unknown}/changes.csv`)).status).toBe(404);

@@ -85,7 +85,9 @@ export const backtestPaths = {
           '400',
           'The id is not a backtest id, or a query parameter is invalid (`validation_failed`, `fields` names each).',
         ]),
-        '422': errorResponse('`after` is not the `nextCursor` of a page of this backtest (`unprocessable`).'),
+        '422': errorResponse(
+          '`after` is not the `nextCursor` of a page of this backtest, or is one of a change of another `kind` (`unprocessable`).',
+        ),
         ...notDone,
         ...unauthenticated,
         ...revopsOnly,
