@@ -113,6 +113,8 @@ export const POLICIES: Record<string, Policy> = {
   'POST /api/rules/backtests': admin('Backtesting candidate rules'),
   'GET /api/rules/backtests/{backtestId}': admin('Reading a backtest'),
   'GET /api/rules/backtests/{backtestId}/report.html': admin('Reading a backtest'),
+  'GET /api/rules/backtests/{backtestId}/changes': admin('Reading a backtest'),
+  'GET /api/rules/backtests/{backtestId}/changes.csv': admin('Reading a backtest'),
   'POST /api/rules/shadows': admin('Shadowing candidate rules'),
   'GET /api/rules/shadows': { access: 'token', scope: 'read', roles: SHADOW_READERS, what: 'Reading rules shadows' },
   'GET /api/rules/shadows/{shadowId}': {

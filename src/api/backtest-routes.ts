@@ -1,7 +1,8 @@
 /**
  * HTTP endpoints for backtests (RevOps only): start one on a candidate's files, follow its
- * progress and read its report as JSON or as an HTML page. Thin: parse, call the use-case
- * (src/usecases/backtest-jobs.ts), answer.
+ * progress, read its report as JSON or as an HTML page, and page through (or download as CSV) the
+ * full list of decisions it changes. Thin: parse, call the use-case
+ * (src/usecases/backtest-jobs.ts, backtest-changes.ts), answer.
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -10,10 +11,13 @@ import type { Db } from '../db/client';
 import { LeadflowError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { renderBacktestHtml } from '../rules/backtest/html';
-import { BACKTEST_KINDS } from '../rules/backtest/tally';
+import { BACKTEST_KINDS, type BacktestChange } from '../rules/backtest/tally';
 import type { RuleRegistry } from '../rules/registry';
-import { backtestJob, startBacktestJob } from '../usecases/backtest-jobs';
+import { allBacktestChanges, backtestChangePage, withStoredChanges } from '../usecases/backtest-changes';
+import { backtestJob, startBacktestJob, type BacktestJobView } from '../usecases/backtest-jobs';
+import { csvRows, toCsv } from './csv';
 import { fieldErrors } from './errors';
+import { parseInput } from './input';
 
 export interface BacktestRoutesDeps {
   db: Db;
@@ -64,6 +68,26 @@ export const backtestParams = z.object({
     .meta({ description: 'The id POST /api/rules/backtests answered.' }),
 });
 
+export const backtestChangesQuery = z.strictObject({
+  kind: z.enum(BACKTEST_KINDS).optional().meta({ description: 'Only changes of this kind; absent: all kinds.' }),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–500')
+    .max(500, 'must be 1–500')
+    .default(100)
+    .meta({ description: 'Changes per page.' }),
+  after: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, 'must be the nextCursor of the previous page')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page (with the same `kind`).' }),
+});
+
+export const backtestChangesCsvQuery = z.strictObject({
+  kind: z.enum(BACKTEST_KINDS).optional().meta({ description: 'Only changes of this kind; absent: all kinds.' }),
+});
+
 const BeforeAfter = z.strictObject({ before: z.int(), after: z.int() });
 const Change = z.strictObject({
   before: z.string().meta({ description: "The active version's summary of the decision." }),
@@ -72,6 +96,40 @@ const Change = z.strictObject({
   diff: z
     .array(z.string())
     .meta({ description: 'Explanation lines only one version gives: `- ` active, `+ ` candidate.' }),
+});
+
+const LeadMqlChange = Change.extend({
+  leadId: z.string(),
+  label: z.string(),
+  source: z.string(),
+  mqlAtBefore: z.iso.datetime().nullable(),
+  mqlAtAfter: z.iso.datetime().nullable(),
+  scoreBefore: z.number(),
+  scoreAfter: z.number(),
+});
+const RoutingChange = Change.extend({ leadId: z.string(), label: z.string(), at: z.iso.datetime() });
+const QuoteTierChange = Change.extend({
+  quoteVersionId: z.string(),
+  label: z.string(),
+  tierBefore: z.string().nullable(),
+  tierAfter: z.string().nullable(),
+});
+const changedTotal = z
+  .int()
+  .meta({ description: 'How many there are in all; `changed` holds the first 50 (the full list: `…/changes`).' });
+
+export const BacktestChangePageSchema = z.strictObject({
+  items: z.array(
+    z.discriminatedUnion('kind', [
+      LeadMqlChange.extend({ kind: z.literal('scoring') }),
+      RoutingChange.extend({ kind: z.literal('routing') }),
+      QuoteTierChange.extend({ kind: z.literal('approvals') }),
+    ]),
+  ),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'Pass as `after` (with the same `kind`) for the next page; null on the last page.' }),
 });
 
 export const BacktestReportSchema = z.strictObject({
@@ -88,17 +146,8 @@ export const BacktestReportSchema = z.strictObject({
       mqls: BeforeAfter,
       mqlsByWeek: z.array(BeforeAfter.extend({ week: z.string() })),
       mqlsBySource: z.array(BeforeAfter.extend({ source: z.string() })),
-      changed: z.array(
-        Change.extend({
-          leadId: z.string(),
-          label: z.string(),
-          source: z.string(),
-          mqlAtBefore: z.iso.datetime().nullable(),
-          mqlAtAfter: z.iso.datetime().nullable(),
-          scoreBefore: z.number(),
-          scoreAfter: z.number(),
-        }),
-      ),
+      changedTotal,
+      changed: z.array(LeadMqlChange),
     })
     .optional(),
   routing: z
@@ -107,7 +156,8 @@ export const BacktestReportSchema = z.strictObject({
       changedDecisions: z.int(),
       byPool: z.array(BeforeAfter.extend({ target: z.string() })),
       byRep: z.array(BeforeAfter.extend({ rep: z.string() })),
-      changed: z.array(Change.extend({ leadId: z.string(), label: z.string(), at: z.iso.datetime() })),
+      changedTotal,
+      changed: z.array(RoutingChange),
     })
     .optional(),
   approvals: z
@@ -115,14 +165,8 @@ export const BacktestReportSchema = z.strictObject({
       quotes: z.int(),
       changedQuotes: z.int(),
       byTier: z.array(BeforeAfter.extend({ tier: z.string() })),
-      changed: z.array(
-        Change.extend({
-          quoteVersionId: z.string(),
-          label: z.string(),
-          tierBefore: z.string().nullable(),
-          tierAfter: z.string().nullable(),
-        }),
-      ),
+      changedTotal,
+      changed: z.array(QuoteTierChange),
     })
     .optional(),
 });
@@ -145,6 +189,32 @@ export const BacktestJobSchema = z.strictObject({
 
 function invalid(what: string, error: z.ZodError): LeadflowError {
   return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
+}
+
+/** The job, once done; a running or failed job is a conflict that says which. */
+function finished(job: BacktestJobView): BacktestJobView & { report: NonNullable<BacktestJobView['report']> } {
+  if (job.report) return { ...job, report: job.report };
+  throw new LeadflowError(
+    'conflict',
+    job.status === 'failed'
+      ? `Backtest ${job.id} failed: ${job.error ?? 'no reason recorded'}`
+      : `Backtest ${job.id} is still running (${job.done}/${job.total}).`,
+  );
+}
+
+const CSV_HEADER = ['kind', 'id', 'label', 'at', 'before', 'after', 'flipped', 'diff'] as const;
+
+/** One change as a CSV row: the lead or quote version, when it changed (MQL or routing time), and why. */
+function csvRowOf(change: BacktestChange): string[] {
+  const common = [change.before, change.after, change.flipped, change.diff.join('\n')];
+  switch (change.kind) {
+    case 'scoring':
+      return ['scoring', change.leadId, change.label, change.mqlAtAfter ?? change.mqlAtBefore ?? '', ...common];
+    case 'routing':
+      return ['routing', change.leadId, change.label, change.at, ...common];
+    case 'approvals':
+      return ['approvals', change.quoteVersionId, change.label, '', ...common];
+  }
 }
 
 /** `2026-03-31` → the start of 1 April (UTC): `until` includes its day. */
@@ -193,20 +263,37 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
   router.get('/:backtestId/report.html', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
     if (!params.success) throw invalid('backtest id', params.error);
-    const job = await backtestJob(deps, requireActor(req).tenant, params.data.backtestId);
-    if (!job.report)
-      throw new LeadflowError(
-        'conflict',
-        job.status === 'failed'
-          ? `Backtest ${job.id} failed: ${job.error ?? 'no reason recorded'}`
-          : `Backtest ${job.id} is still running (${job.done}/${job.total}).`,
-      );
+    const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
     // A self-contained page: inline styles only, nothing else may load.
     res.setHeader(
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
     );
-    res.type('html').send(renderBacktestHtml(job.report));
+    // The page lists every change, as the CLI's does: the job's report keeps only the first few.
+    res.type('html').send(renderBacktestHtml(await withStoredChanges(deps.db, job.id, job.report, 'all')));
+  });
+
+  router.get('/:backtestId/changes', async (req: Request, res: Response) => {
+    const params = backtestParams.safeParse(req.params);
+    if (!params.success) throw invalid('backtest id', params.error);
+    const { kind, limit, after } = parseInput(backtestChangesQuery, 'query', req.query, 'The query');
+    const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
+    res.json(await backtestChangePage(deps.db, job.id, { kind, limit, after: after ? Number(after) : undefined }));
+  });
+
+  router.get('/:backtestId/changes.csv', async (req: Request, res: Response) => {
+    const params = backtestParams.safeParse(req.params);
+    if (!params.success) throw invalid('backtest id', params.error);
+    const { kind } = parseInput(backtestChangesCsvQuery, 'query', req.query, 'The query');
+    const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
+    const kinds = kind ? [kind] : job.kinds;
+    // Streamed a batch at a time: the full list can run to tens of thousands of rows.
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="backtest-${job.id}-changes.csv"`);
+    res.write(toCsv(CSV_HEADER, []));
+    for (const kind of kinds)
+      for await (const batch of allBacktestChanges(deps.db, job.id, kind)) res.write(csvRows(batch.map(csvRowOf)));
+    res.end();
   });
 
   return router;

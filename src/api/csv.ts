@@ -19,6 +19,16 @@ export function toCsv(header: readonly string[], rows: readonly (readonly string
   return stringify([[...header], ...rows.map((row) => row.map(safeCell))], { record_delimiter: 'windows' });
 }
 
+/** Rows without a header, to follow `toCsv(header, [])` when a long answer is streamed in batches. */
+export function csvRows(rows: readonly (readonly string[])[]): string {
+  return rows.length === 0
+    ? ''
+    : stringify(
+        rows.map((row) => row.map(safeCell)),
+        { record_delimiter: 'windows' },
+      );
+}
+
 /** Sends `csv` as a download named `filename`. */
 export function sendCsv(res: Response, filename: string, csv: string): void {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');

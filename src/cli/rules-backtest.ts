@@ -2,9 +2,12 @@
  * `leadflow rules backtest <candidate dir>`: replays stored history through the active ruleset
  * and a candidate folder, and prints what would change (a table, JSON or an HTML page). The
  * candidate is loaded and validated exactly as `rules check` does; the active version is the one
- * last activated (from the database), else the rules directory's.
+ * last activated (from the database), else the rules directory's. It runs as a backtest job in
+ * this process (its changes go to their table as it runs), reads the full list back into the
+ * output, and then removes the job and its rows.
  */
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import type { Db } from '../db/client';
@@ -15,10 +18,12 @@ import { renderBacktestHtml } from '../rules/backtest/html';
 import { BACKTEST_KINDS, type BacktestKind } from '../rules/backtest/tally';
 import { formatBacktestText } from '../rules/backtest/text';
 import { loadRulesetFromTexts } from '../rules/load';
-import { loadRulesetFromDir } from '../rules/load-dir';
+import { loadRulesetFromDir, readRuleTexts } from '../rules/load-dir';
 import type { Ruleset } from '../rules/ruleset';
 import { formatDiagnostic } from '../rules/types';
-import { runBacktest, type BacktestProgress } from '../usecases/backtest';
+import type { BacktestProgress } from '../usecases/backtest';
+import { withStoredChanges } from '../usecases/backtest-changes';
+import { runBacktestJob } from '../usecases/backtest-jobs';
 import type { CommandIo } from './rules-command';
 import { openDatabase } from './database';
 
@@ -76,16 +81,19 @@ export async function backtestCommand(args: string[], io: CommandIo): Promise<nu
   }
   const config = loadConfig();
   let db: Db | undefined;
+  let jobId: string | undefined;
   try {
     db = await openDatabase(config, createLogger('error'));
     const active = await activeRuleset(db, config.rulesDir);
     const progress = progressBar(io.stderr);
-    const report = await runBacktest(
-      db,
+    const job = await runBacktestJob(
+      { db, active: () => active, onProgress: progress.update, onStored: (id) => (jobId = id) },
+      { tenant: config.tenant, email: `cli:${userInfo().username}` },
+      await readRuleTexts(options.dir),
       { tenant: config.tenant, active, candidate: candidate.ruleset, ...options },
-      progress.update,
     );
     progress.end();
+    const report = await withStoredChanges(db, job.id, job.report, 'all');
     const text =
       options.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
@@ -102,6 +110,8 @@ export async function backtestCommand(args: string[], io: CommandIo): Promise<nu
     err(`leadflow rules backtest: ${error.message}`);
     return 1;
   } finally {
+    // The output is the report; the job and its changes (cascading) were only the way to it.
+    if (jobId) await db?.backtestJob.delete({ where: { id: jobId } });
     await db?.$disconnect();
   }
 }

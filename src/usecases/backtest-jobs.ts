@@ -1,8 +1,10 @@
 /**
  * Backtests as jobs, for the API: a request is checked (the candidate validates, the range holds
  * history) and stored at once, then runs in this process while its progress and, at the end, its
- * report are written to its row. A job whose process stopped before it finished stops beating its
- * heartbeat, and reads as failed with the reason.
+ * report are written to its row. Each decision it changes is written to the BacktestChange table
+ * as it runs (src/usecases/backtest-changes.ts); the report keeps the counts and the first few. A
+ * job whose process stopped before it finished stops beating its heartbeat, and reads as failed
+ * with the reason.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db, Prisma } from '../db/client';
@@ -12,6 +14,7 @@ import type { Ruleset } from '../rules/ruleset';
 import { BACKTEST_KINDS, type BacktestKind, type BacktestReport } from '../rules/backtest/tally';
 import { formatDiagnostic } from '../rules/types';
 import { countHistory, emptyRangeMessage, runBacktest, type BacktestInput } from './backtest';
+import { BacktestChangeWriter, CHANGE_SAMPLE, withStoredChanges } from './backtest-changes';
 
 /** A running job writes its progress (and heartbeat) at most this often. */
 const BEAT_MS = 1_000;
@@ -59,7 +62,6 @@ export async function startBacktestJob(
   actor: { tenant: string; email: string },
   request: BacktestRequest,
 ): Promise<{ job: BacktestJobView; finished: Promise<void> }> {
-  const now = deps.now ?? (() => new Date());
   const loaded = loadRulesetFromTexts(request.files, { displayDir: 'candidate' });
   if (!loaded.ok) {
     const fields = loaded.diagnostics
@@ -88,37 +90,90 @@ export async function startBacktestJob(
     throw new LeadflowError('unprocessable', `${emptyRangeMessage(input)}.`, {
       details: [{ path: 'since', message: emptyRangeMessage(input), unprocessable: true }],
     });
-  const id = `bt_${randomUUID()}`;
-  const row = await deps.db.backtestJob.create({
+  const row = await storeJob(deps, actor, request.files, input, total);
+  const finished = runJob(deps, row.id, input).then(
+    () => undefined,
+    (error: unknown) => deps.onError?.(error, row.id),
+  );
+  return { job: viewOf(row), finished };
+}
+
+/**
+ * Runs a backtest as a job in this process and resolves when it is done (the CLI): the same rows
+ * as an API job, so the full list of changes can be read back from the table. A range with
+ * nothing to replay is refused (`not_found`) before any row is stored.
+ */
+export async function runBacktestJob(
+  deps: BacktestJobDeps & {
+    onProgress?: (progress: { done: number; total: number }) => void;
+    /** Hears the job's id once its row is stored (before it runs, and so before it can fail). */
+    onStored?: (id: string) => void;
+  },
+  actor: { tenant: string; email: string },
+  files: Record<string, string>,
+  input: BacktestInput,
+): Promise<{ id: string; report: BacktestReport }> {
+  const total = await countHistory(deps.db, input);
+  if (total === 0) throw new LeadflowError('not_found', emptyRangeMessage(input));
+  const row = await storeJob(deps, actor, files, input, total);
+  deps.onStored?.(row.id);
+  const report = await runJob(deps, row.id, input, deps.onProgress);
+  return { id: row.id, report };
+}
+
+async function storeJob(
+  deps: BacktestJobDeps,
+  actor: { tenant: string; email: string },
+  files: Record<string, string>,
+  input: BacktestInput,
+  total: number,
+): Promise<JobRow> {
+  const now = deps.now ?? (() => new Date());
+  return deps.db.backtestJob.create({
     data: {
-      id,
+      id: `bt_${randomUUID()}`,
       tenant: actor.tenant,
       status: 'running',
       requestedBy: actor.email,
-      candidate: request.files,
-      candidateVersion: loaded.ruleset.version,
+      candidate: files,
+      candidateVersion: input.candidate.version,
       activeVersion: input.active.version,
-      kinds: request.kinds.join(','),
-      since: request.since,
-      until: request.until,
+      kinds: input.kinds.join(','),
+      since: input.since,
+      until: input.until,
       total,
       createdAt: now(),
       heartbeatAt: now(),
     },
   });
-  const finished = runJob(deps, id, input).catch((error: unknown) => deps.onError?.(error, id));
-  return { job: viewOf(row), finished };
 }
 
-async function runJob(deps: BacktestJobDeps, id: string, input: BacktestInput): Promise<void> {
+/** Runs the job, storing its changes as they come; resolves to the report with each kind's sample. */
+async function runJob(
+  deps: BacktestJobDeps,
+  id: string,
+  input: BacktestInput,
+  onProgress?: (progress: { done: number; total: number }) => void,
+): Promise<BacktestReport> {
   const now = deps.now ?? (() => new Date());
+  const writer = new BacktestChangeWriter(deps.db, id);
   let lastBeat = 0;
   try {
-    const report = await runBacktest(deps.db, input, async ({ done, total }) => {
-      if (Date.now() - lastBeat < BEAT_MS) return;
-      lastBeat = Date.now();
-      await deps.db.backtestJob.update({ where: { id }, data: { done, total, heartbeatAt: now() } });
-    });
+    const counted = await runBacktest(
+      deps.db,
+      input,
+      async (progress) => {
+        onProgress?.(progress);
+        if (Date.now() - lastBeat < BEAT_MS) return;
+        lastBeat = Date.now();
+        await deps.db.backtestJob.update({
+          where: { id },
+          data: { done: progress.done, total: progress.total, heartbeatAt: now() },
+        });
+      },
+      (changes) => writer.write(changes),
+    );
+    const report = await withStoredChanges(deps.db, id, counted, CHANGE_SAMPLE);
     const total = await deps.db.backtestJob.findUniqueOrThrow({ where: { id }, select: { total: true } });
     await deps.db.backtestJob.update({
       where: { id },
@@ -130,6 +185,7 @@ async function runJob(deps: BacktestJobDeps, id: string, input: BacktestInput): 
         finishedAt: now(),
       },
     });
+    return report;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await deps.db.backtestJob.update({
@@ -178,6 +234,20 @@ function viewOf(row: JobRow): BacktestJobView {
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     error: row.error,
-    report: (row.report ?? null) as BacktestReport | null,
+    report: withTotals((row.report ?? null) as BacktestReport | null),
+  };
+}
+
+/** Reports stored before the full list moved to its table listed every change: their count is the list's length. */
+function withTotals(report: BacktestReport | null): BacktestReport | null {
+  if (!report) return null;
+  const { scoring, routing, approvals } = report;
+  return {
+    ...report,
+    ...(scoring ? { scoring: { ...scoring, changedTotal: scoring.changedTotal ?? scoring.changed.length } } : {}),
+    ...(routing ? { routing: { ...routing, changedTotal: routing.changedTotal ?? routing.changed.length } } : {}),
+    ...(approvals
+      ? { approvals: { ...approvals, changedTotal: approvals.changedTotal ?? approvals.changed.length } }
+      : {}),
   };
 }

@@ -3,7 +3,8 @@
  * behaviours or their stored scoring facts), routing decisions and quote versions from the
  * database in chunks, replays each through the active version and the candidate
  * (src/rules/backtest), and adds the results up into one report. Memory stays bounded by a chunk
- * plus the report.
+ * plus the report when the caller takes the changed decisions as they come (`onChanges`, the job
+ * stores them); without it the report lists them all.
  */
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -16,7 +17,7 @@ import { BEHAVIOURS } from '../rules/facts';
 import type { Ruleset } from '../rules/ruleset';
 import { factsSchema, type BehaviourEvent, type Facts } from '../rules/schema/facts';
 import { replayLeadScoring, replayQuote, type ScoringPoint } from '../rules/backtest/replay';
-import { BacktestTally, type BacktestKind, type BacktestReport } from '../rules/backtest/tally';
+import { BacktestTally, type BacktestChanges, type BacktestKind, type BacktestReport } from '../rules/backtest/tally';
 
 /** Leads (or decisions, or quote versions) read per query. */
 const PAGE = 1000;
@@ -37,19 +38,22 @@ export interface BacktestProgress {
 }
 
 /**
- * Runs a backtest. `onProgress` hears after every chunk. A range holding none of the history the
+ * Runs a backtest. `onProgress` hears after every chunk; `onChanges`, when given, takes the
+ * decisions the chunk changed first (the report then lists only its counts). A range holding none of the history the
  * kinds replay is refused with a message (`not_found`) rather than answered with an empty report.
  */
 export async function runBacktest(
   db: Db,
   input: BacktestInput,
   onProgress: (progress: BacktestProgress) => void | Promise<void> = () => {},
+  onChanges?: (changes: BacktestChanges) => Promise<void>,
 ): Promise<BacktestReport> {
   const total = await countHistory(db, input);
   if (total === 0) throw new LeadflowError('not_found', emptyRangeMessage(input));
   const tally = new BacktestTally(input.active, input.candidate, input);
   const progress = { done: 0, total };
   const step = async (n: number) => {
+    if (onChanges) await onChanges(tally.takeChanges());
     progress.done += n;
     await onProgress({ ...progress });
   };

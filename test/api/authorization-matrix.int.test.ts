@@ -119,6 +119,8 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/rules/backtests': ADMIN,
   'GET /api/rules/backtests/{backtestId}': BACKTEST,
   'GET /api/rules/backtests/{backtestId}/report.html': BACKTEST,
+  'GET /api/rules/backtests/{backtestId}/changes': BACKTEST,
+  'GET /api/rules/backtests/{backtestId}/changes.csv': BACKTEST,
   'POST /api/rules/shadows': ADMIN,
   /** Revops and sales leaders list their tenant's shadows (another tenant's revops sees its own). */
   'GET /api/rules/shadows': PUBLISH,

@@ -111,6 +111,18 @@ describe('scoring backtest', () => {
     expect(report.scoring).toMatchObject({ changedDecisions: 0, changed: [], mqls: { before: 1, after: 1 } });
   });
 
+  it('when a job takes the changes as they come, then the report counts them all and lists only those left', () => {
+    const taken: string[] = [];
+    const report = backtest(lowered, (t) =>
+      HISTORY.forEach((h) => {
+        t.addLead(replayLeadScoring(active, lowered, h));
+        taken.push(...t.takeChanges().scoring.map((c) => c.leadId));
+      }),
+    );
+    expect(taken.sort()).toEqual(['at-75', 'at-76', 'at-79']);
+    expect(report.scoring).toMatchObject({ changedTotal: 3, changed: [] });
+  });
+
   it('weeks start on Monday', () => {
     expect(weekOf(new Date('2025-03-09T23:59:00Z'))).toBe('2025-03-03');
     expect(weekOf(new Date('2025-03-10T00:00:00Z'))).toBe('2025-03-10');

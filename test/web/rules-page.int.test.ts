@@ -331,6 +331,70 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     expect(refused).toEqual([]);
   }, 180_000);
 
+  it('when more leads change than the report keeps, then Next pages on into the full list and the CSV holds them all', async () => {
+    // 65 April leads scoring 75 (70 at capture, five visits): MQLs under the lowered threshold only.
+    const april = Date.parse('2025-04-07T09:00:00Z');
+    const ids = Array.from({ length: 65 }, (_, n) => `lead_apr${String(n).padStart(2, '0')}`);
+    await system.database.db.lead.createMany({
+      data: ids.map((id) => ({
+        id,
+        tenant: system.config.tenant,
+        email: `${id.slice(5)}@acme.example`,
+        company: 'Acme',
+        title: 'VP Marketing',
+        country: 'US',
+        source: 'ads',
+        sourceDetails: {},
+        attributes: { employees: 1200, industry: 'software' },
+        journeyId: `journey-${id}`,
+        createdAt: new Date(april),
+      })),
+    });
+    await system.database.db.interaction.createMany({
+      data: ids.flatMap((id, n) =>
+        Array.from({ length: 5 }, (_, v) => ({
+          id: `${id}:event:${v}`,
+          leadId: id,
+          kind: 'page-visit',
+          occurredAt: new Date(april + DAY + n * 60_000 + v * 1000),
+          payload: {},
+          idempotencyKey: `${id}:event:${v}`,
+        })),
+      ),
+    });
+    // Whichever of the two thresholds is live (the first test rolls back to 80), the other one flips them all.
+    const other = (await activeVersion()) === lowered ? original : lowered;
+    const files = ((await http(`${system.url}/api/rules/versions/${other}`)).body as { files: unknown }).files;
+    const started = await http(`${system.url}/api/rules/backtests`, {
+      body: { files, kinds: ['scoring'], since: '2025-04-01', until: '2025-04-30' },
+    });
+    expect(started.status).toBe(202);
+
+    const page = await signInAt(browser, system.url, system.revopsToken, `/rules?backtest=${started.body.id}`);
+    await page.locator('#language').selectOption('en'); // an earlier test left revops in Chinese
+    const changed = page.getByRole('table', { name: 'Leads whose scoring decision changes' });
+    await expect.poll(() => changed.getByRole('link').count(), { timeout: 30_000 }).toBe(20);
+    const paging = page.locator('.actions', { has: page.getByText(/^Page \d+ of 4$/) });
+    expect(await paging.getByText('50 of 65 loaded').count()).toBe(1);
+    const shown: string[] = [];
+    for (let n = 1; n <= 4; n++) {
+      await paging.getByText(`Page ${n} of 4`).waitFor();
+      shown.push(...(await changed.getByRole('link').allTextContents()));
+      if (n < 4) await paging.getByRole('button', { name: 'Next' }).click();
+    }
+    expect(await paging.getByText('65 of 65 loaded').count()).toBe(1);
+    expect(shown).toEqual(ids.map((id) => `${id.slice(5)}@acme.example`));
+    expect(await paging.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download every change (CSV)' }).click(),
+    ]);
+    const csv = (await readFile(await download.path(), 'utf8')).trimEnd().split('\r\n');
+    expect(csv).toHaveLength(66);
+    expect(csv.slice(1).map((line) => line.split(',')[2])).toEqual(shown);
+  }, 60_000);
+
   it('when a manager opens the rules page, then the versions and the diff show and the shadow report without activating, backtesting or shadowing', async () => {
     const token = await system.personToken('mia.manager@example.com', 'manager');
     const page = await signInAt(browser, system.url, token, '/');

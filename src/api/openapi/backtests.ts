@@ -1,9 +1,19 @@
-import { BacktestJobSchema, backtestBody, backtestParams } from '../backtest-routes';
-import { body, errorResponse, errors, json, pathParam } from './common';
+import {
+  BacktestChangePageSchema,
+  BacktestJobSchema,
+  backtestBody,
+  backtestChangesCsvQuery,
+  backtestChangesQuery,
+  backtestParams,
+} from '../backtest-routes';
+import { body, errorResponse, errors, json, pathParam, queryParams } from './common';
 import { unauthenticated } from './people';
 
 const revopsOnly = { '403': errorResponse('Only RevOps (the `admin` scope) runs and reads backtests (`forbidden`).') };
 const jobParam = pathParam('backtestId', backtestParams.shape.backtestId, 'The id POST /api/rules/backtests answered.');
+const notDone = {
+  '409': errorResponse('The backtest is still running, or failed (`conflict`, the message says which).'),
+};
 const notFound = { '404': errorResponse("No such backtest in the caller's tenant (`not_found`).") };
 
 export const backtestPaths = {
@@ -55,6 +65,49 @@ export const backtestPaths = {
         '200': { description: 'The report page.', content: { 'text/html': { schema: { type: 'string' } } } },
         ...errors(['400', 'The id is not a backtest id (`validation_failed`).']),
         '409': errorResponse('The backtest is still running, or failed (`conflict`, the message says which).'),
+        ...unauthenticated,
+        ...revopsOnly,
+        ...notFound,
+      },
+    },
+  },
+  '/api/rules/backtests/{backtestId}/changes': {
+    get: {
+      operationId: 'listRulesBacktestChanges',
+      tags: ['rules'],
+      summary: 'Every decision a finished backtest changes, a page at a time',
+      description:
+        "The full list behind each kind's `changed` in the report (which holds the first 50; `changedTotal` counts them all): kind by kind (scoring, routing, approvals), each in the report's order (scoring by the time the lead becomes an MQL, routing by the decision's time, approvals as the quote versions were created). Pages are keyset: pass `nextCursor` as `after`.",
+      parameters: [jobParam, ...queryParams(backtestChangesQuery)],
+      responses: {
+        '200': { description: 'One page of changes.', content: json(BacktestChangePageSchema) },
+        ...errors([
+          '400',
+          'The id is not a backtest id, or a query parameter is invalid (`validation_failed`, `fields` names each).',
+        ]),
+        '422': errorResponse(
+          '`after` is not the `nextCursor` of a page of this backtest, or is one of a change of another `kind` (`unprocessable`).',
+        ),
+        ...notDone,
+        ...unauthenticated,
+        ...revopsOnly,
+        ...notFound,
+      },
+    },
+  },
+  '/api/rules/backtests/{backtestId}/changes.csv': {
+    get: {
+      operationId: 'exportRulesBacktestChanges',
+      tags: ['rules'],
+      summary: 'Every decision a finished backtest changes, as one CSV download',
+      parameters: [jobParam, ...queryParams(backtestChangesCsvQuery)],
+      responses: {
+        '200': {
+          description: 'kind,id,label,at,before,after,flipped,diff — one row per change, in the order of `…/changes`.',
+          content: { 'text/csv': { schema: { type: 'string' } } },
+        },
+        ...errors(['400', 'The id is not a backtest id, or `kind` is not a kind (`validation_failed`).']),
+        ...notDone,
         ...unauthenticated,
         ...revopsOnly,
         ...notFound,

@@ -85,7 +85,7 @@ export function renderBacktestHtml(report: BacktestReport): string {
       `<p>${scoring.leads} leads and ${scoring.decisions} scoring decisions replayed; ${scoring.changedDecisions} decide differently. MQLs: <strong>${scoring.mqls.before} → ${scoring.mqls.after}</strong>.</p>`,
       split('Week (Monday)', 'week', scoring.mqlsByWeek),
       split('Source', 'source', scoring.mqlsBySource),
-      '<h3>Leads whose MQL outcome changes</h3>',
+      `<h3>Leads whose MQL outcome changes (${scoring.changedTotal})</h3>`,
       list(['Lead', 'Source', 'Before', 'After', 'What flipped'], leadRows(scoring.changed)),
     );
   if (routing)
@@ -94,7 +94,7 @@ export function renderBacktestHtml(report: BacktestReport): string {
       `<p>${routing.decisions} routing decisions replayed; ${routing.changedDecisions} go elsewhere.</p>`,
       split('Pool or target', 'target', routing.byPool),
       split('Rep', 'rep', routing.byRep),
-      '<h3>Leads routed differently</h3>',
+      `<h3>Leads routed differently (${routing.changedTotal})</h3>`,
       list(['Lead', 'Routed', 'Before', 'After', 'What flipped'], routingRows(routing.changed)),
     );
   if (approvals)
@@ -102,7 +102,7 @@ export function renderBacktestHtml(report: BacktestReport): string {
       '<h2>Discount approvals</h2>',
       `<p>${approvals.quotes} quote versions replayed; ${approvals.changedQuotes} change approval tier.</p>`,
       split('Tier', 'tier', approvals.byTier),
-      '<h3>Quotes whose approval tier changes</h3>',
+      `<h3>Quotes whose approval tier changes (${approvals.changedTotal})</h3>`,
       list(['Quote', 'Before', 'After', 'What flipped'], quoteRows(approvals.changed)),
     );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>leadflow backtest ${e(report.candidateVersion)}</title><style>${STYLE}</style></head><body>${parts.join('\n')}</body></html>\n`;

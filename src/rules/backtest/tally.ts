@@ -2,7 +2,8 @@
  * Adds replayed leads, routing decisions and quotes up into the backtest report: decisions
  * changed per kind, MQLs per week and per source, the routing distribution per pool and per rep,
  * approval tiers, and every lead or quote whose outcome changes with the condition that flipped.
- * Pure; fed in history order by src/usecases/backtest.ts.
+ * Pure; fed in history order by src/usecases/backtest.ts. A job takes the changes out as it goes
+ * (`takeChanges`) to store them; the report then counts them all and lists the ones left.
  */
 import { pickFromPool, repKey, type RoutingState } from '../../domain/routing';
 import type { RoutingOutcome } from '../evaluate-routing';
@@ -49,6 +50,36 @@ export interface QuoteTierChange extends OutcomeChange {
   tierAfter: string | null;
 }
 
+/** Changes found and not yet taken, per kind, in the order found. */
+export interface BacktestChanges {
+  scoring: LeadMqlChange[];
+  routing: RoutingChange[];
+  approvals: QuoteTierChange[];
+}
+
+export type BacktestChange =
+  | ({ kind: 'scoring' } & LeadMqlChange)
+  | ({ kind: 'routing' } & RoutingChange)
+  | ({ kind: 'approvals' } & QuoteTierChange);
+
+/**
+ * Where a change sits in its kind's list: by the time the lead became an MQL (scoring; the later
+ * version's time first), by the decision's time (routing), or in the order found (approvals, '').
+ * Ties keep the order found.
+ */
+export function changeSortKey(change: BacktestChange): string {
+  switch (change.kind) {
+    case 'scoring':
+      return mqlTimeOf(change);
+    case 'routing':
+      return change.at;
+    case 'approvals':
+      return '';
+  }
+}
+
+const mqlTimeOf = (change: LeadMqlChange): string => change.mqlAtAfter ?? change.mqlAtBefore ?? '';
+
 export interface BacktestReport {
   activeVersion: string;
   candidateVersion: string;
@@ -63,6 +94,8 @@ export interface BacktestReport {
     /** By the Monday (UTC) of the week the lead became an MQL. */
     mqlsByWeek: (BeforeAfter & { week: string })[];
     mqlsBySource: (BeforeAfter & { source: string })[];
+    /** How many leads change; `changed` lists them all, or the first few when a job stored the list. */
+    changedTotal: number;
     changed: LeadMqlChange[];
   };
   routing?: {
@@ -70,12 +103,14 @@ export interface BacktestReport {
     changedDecisions: number;
     byPool: (BeforeAfter & { target: string })[];
     byRep: (BeforeAfter & { rep: string })[];
+    changedTotal: number;
     changed: RoutingChange[];
   };
   approvals?: {
     quotes: number;
     changedQuotes: number;
     byTier: (BeforeAfter & { tier: string })[];
+    changedTotal: number;
     changed: QuoteTierChange[];
   };
 }
@@ -111,6 +146,7 @@ export class BacktestTally {
   private readonly weeks = new Split();
   private readonly sources = new Split();
   private readonly leadChanges: LeadMqlChange[] = [];
+  private changedLeads = 0;
   private readonly routing = { decisions: 0, changedDecisions: 0 };
   private readonly pools = new Split();
   private readonly reps = new Split();
@@ -138,8 +174,9 @@ export class BacktestTally {
     if (after) s.mqls.after++;
     this.weeks.add(before && weekOf(before), after && weekOf(after));
     this.sources.add(before && replay.source, after && replay.source);
-    if (replay.change)
-      this.leadChanges.push({
+    if (!replay.change) return;
+    this.changedLeads++;
+    this.leadChanges.push({
         leadId: replay.leadId,
         label: replay.label,
         source: replay.source,
@@ -147,8 +184,8 @@ export class BacktestTally {
         mqlAtAfter: after?.toISOString() ?? null,
         scoreBefore: replay.active.score,
         scoreAfter: replay.candidate.score,
-        ...replay.change,
-      });
+      ...replay.change,
+    });
   }
 
   /** Routes one stored decision under both versions and picks the rep in the pool (fed in time order). */
@@ -189,6 +226,15 @@ export class BacktestTally {
     });
   }
 
+  /** The changes found since the last call, in the order found; the tally keeps counting them. */
+  takeChanges(): BacktestChanges {
+    return {
+      scoring: this.leadChanges.splice(0),
+      routing: this.routingChanges.splice(0),
+      approvals: this.quoteChanges.splice(0),
+    };
+  }
+
   /** Whether anything at all was replayed (an empty range gets a message, not a report). */
   isEmpty(): boolean {
     return this.scoring.leads + this.routing.decisions + this.quotes.quotes === 0;
@@ -196,8 +242,7 @@ export class BacktestTally {
 
   report(): BacktestReport {
     const { kinds } = this.scope;
-    const byTime = (a: LeadMqlChange, b: LeadMqlChange) =>
-      (a.mqlAtAfter ?? a.mqlAtBefore ?? '').localeCompare(b.mqlAtAfter ?? b.mqlAtBefore ?? '');
+    const byTime = (a: LeadMqlChange, b: LeadMqlChange) => mqlTimeOf(a).localeCompare(mqlTimeOf(b));
     return {
       activeVersion: this.active.version,
       candidateVersion: this.candidate.version,
@@ -210,6 +255,7 @@ export class BacktestTally {
               ...this.scoring,
               mqlsByWeek: this.weeks.rows('week'),
               mqlsBySource: this.sources.rows('source'),
+              changedTotal: this.changedLeads,
               changed: [...this.leadChanges].sort(byTime),
             },
           }
@@ -220,12 +266,20 @@ export class BacktestTally {
               ...this.routing,
               byPool: this.pools.rows('target'),
               byRep: this.reps.rows('rep'),
+              changedTotal: this.routing.changedDecisions,
               changed: this.routingChanges,
             },
           }
         : {}),
       ...(kinds.includes('approvals')
-        ? { approvals: { ...this.quotes, byTier: this.tiers.rows('tier'), changed: this.quoteChanges } }
+        ? {
+            approvals: {
+              ...this.quotes,
+              byTier: this.tiers.rows('tier'),
+              changedTotal: this.quotes.changedQuotes,
+              changed: [...this.quoteChanges],
+            },
+          }
         : {}),
     };
   }

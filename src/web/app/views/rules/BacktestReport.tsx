@@ -1,11 +1,14 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, query } from '../../lib/api';
 import { formatDate, formatDateTime, formatNumber, label, t } from '../../lib/i18n';
 import { Chart, colour } from '../../components/Chart';
-import { DownloadButton } from '../../components/common';
-import { short, type BacktestReport } from './types';
+import { DownloadButton, Problem } from '../../components/common';
+import { short, type BacktestKind, type BacktestReport } from './types';
 
 const PAGE = 20;
+/** Changes fetched per request once the report's first ones are read (GET …/changes). */
+const FETCH = 100;
 
 /** The report's `until` is the start of the day after the range (exclusive): the range's last day. */
 const lastDay = (until: string): string => new Date(Date.parse(until) - 1).toISOString().slice(0, 10);
@@ -22,6 +25,9 @@ export function BacktestReportView({ id, report }: { id: string; report: Backtes
           <DownloadButton path={`/api/rules/backtests/${id}/report.html`} accept="text/html" filename={`backtest-${id}.html`}>
             {t('rules.report.html')}
           </DownloadButton>
+          <DownloadButton path={`/api/rules/backtests/${id}/changes.csv`} accept="text/csv" filename={`backtest-${id}-changes.csv`}>
+            {t('rules.report.csv')}
+          </DownloadButton>
         </div>
       </div>
       <p class="hint">
@@ -31,9 +37,9 @@ export function BacktestReportView({ id, report }: { id: string; report: Backtes
         })}
       </p>
       <ChangedByKind report={report} />
-      {report.scoring && <Scoring scoring={report.scoring} />}
-      {report.routing && <Routing routing={report.routing} />}
-      {report.approvals && <Approvals approvals={report.approvals} />}
+      {report.scoring && <Scoring id={id} scoring={report.scoring} />}
+      {report.routing && <Routing id={id} routing={report.routing} />}
+      {report.approvals && <Approvals id={id} approvals={report.approvals} />}
     </section>
   );
 }
@@ -108,7 +114,7 @@ function BeforeAfterTable({
   );
 }
 
-function Scoring({ scoring }: { scoring: NonNullable<BacktestReport['scoring']> }) {
+function Scoring({ id, scoring }: { id: string; scoring: NonNullable<BacktestReport['scoring']> }) {
   const weeks = scoring.mqlsByWeek.map((w) => formatDate(w.week));
   return (
     <section aria-labelledby="report-scoring">
@@ -137,7 +143,7 @@ function Scoring({ scoring }: { scoring: NonNullable<BacktestReport['scoring']> 
         name={t('rules.report.source')}
         rows={scoring.mqlsBySource.map((s) => ({ key: label('sources', s.source), before: s.before, after: s.after }))}
       />
-      <Paged caption={t('rules.report.changedLeads')} items={scoring.changed} head={[t('rules.report.lead'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
+      <Paged caption={t('rules.report.changedLeads')} items={scoring.changed} total={scoring.changedTotal} more={changesOf(id, 'scoring')} head={[t('rules.report.lead'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
         {(change) => (
           <tr key={change.leadId}>
             <th scope="row">
@@ -153,7 +159,7 @@ function Scoring({ scoring }: { scoring: NonNullable<BacktestReport['scoring']> 
   );
 }
 
-function Routing({ routing }: { routing: NonNullable<BacktestReport['routing']> }) {
+function Routing({ id, routing }: { id: string; routing: NonNullable<BacktestReport['routing']> }) {
   return (
     <section aria-labelledby="report-routing">
       <h4 id="report-routing">{t('rules.backtest.kind.routing')}</h4>
@@ -167,7 +173,7 @@ function Routing({ routing }: { routing: NonNullable<BacktestReport['routing']> 
         name={t('rules.report.rep')}
         rows={routing.byRep.map((r) => ({ key: r.rep, before: r.before, after: r.after }))}
       />
-      <Paged caption={t('rules.report.changedRouting')} items={routing.changed} head={[t('rules.report.lead'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
+      <Paged caption={t('rules.report.changedRouting')} items={routing.changed} total={routing.changedTotal} more={changesOf(id, 'routing')} head={[t('rules.report.lead'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
         {(change) => (
           <tr key={`${change.leadId}:${change.at}`}>
             <th scope="row">
@@ -183,7 +189,7 @@ function Routing({ routing }: { routing: NonNullable<BacktestReport['routing']> 
   );
 }
 
-function Approvals({ approvals }: { approvals: NonNullable<BacktestReport['approvals']> }) {
+function Approvals({ id, approvals }: { id: string; approvals: NonNullable<BacktestReport['approvals']> }) {
   return (
     <section aria-labelledby="report-approvals">
       <h4 id="report-approvals">{t('rules.backtest.kind.approvals')}</h4>
@@ -192,7 +198,7 @@ function Approvals({ approvals }: { approvals: NonNullable<BacktestReport['appro
         name={t('rules.report.tier')}
         rows={approvals.byTier.map((tier) => ({ key: tier.tier, before: tier.before, after: tier.after }))}
       />
-      <Paged caption={t('rules.report.changedQuotes')} items={approvals.changed} head={[t('rules.report.quote'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
+      <Paged caption={t('rules.report.changedQuotes')} items={approvals.changed} total={approvals.changedTotal} more={changesOf(id, 'approvals')} head={[t('rules.report.quote'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
         {(change) => (
           <tr key={change.quoteVersionId}>
             <th scope="row">{change.label}</th>
@@ -206,24 +212,68 @@ function Approvals({ approvals }: { approvals: NonNullable<BacktestReport['appro
   );
 }
 
-/** A table of `items`, PAGE rows at a time, with Previous and Next. */
+type ChangePage<T> = { items: T[]; nextCursor: string | null };
+
+/** Reads a kind's full list of changes a page at a time: `after` null starts from the first. */
+function changesOf<T>(id: string, kind: BacktestKind) {
+  return (after: string | null, limit: number) =>
+    api<ChangePage<T>>(`/api/rules/backtests/${id}/changes${query({ kind, limit: String(limit), after: after ?? undefined })}`);
+}
+
+/**
+ * A table of `items`, PAGE rows at a time, with Previous and Next. The report holds the first
+ * changes of `total`; Next past them fetches the rest from the full list (`more`), FETCH at a time.
+ */
 function Paged<T>({
   caption,
-  items,
+  items: first,
+  total,
+  more,
   head,
   children,
 }: {
   caption: string;
   items: T[];
+  total: number;
+  more: (after: string | null, limit: number) => Promise<ChangePage<T>>;
   head: string[];
   children: (item: T) => ComponentChildren;
 }) {
   const [page, setPage] = useState(0);
-  const pages = Math.max(1, Math.ceil(items.length / PAGE));
+  const [items, setItems] = useState(first);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    setItems(first);
+    setCursor(null);
+    setPage(0);
+  }, [first]);
+  const pages = Math.max(1, Math.ceil(total / PAGE));
   if (items.length === 0) return <p class="empty">{t('rules.report.noChanges', { what: caption })}</p>;
+  async function next() {
+    const wanted = (page + 2) * PAGE;
+    if (wanted > items.length && items.length < total) {
+      setLoading(true);
+      try {
+        // The report's first changes carry no cursor: the first fetch reads them again, then continues.
+        const answer =
+          cursor === null ? await more(null, Math.min(500, items.length + FETCH)) : await more(cursor, FETCH);
+        setItems(cursor === null ? answer.items : [...items, ...answer.items]);
+        setCursor(answer.nextCursor);
+        setError(null);
+      } catch (caught) {
+        setError(caught instanceof ApiError ? caught : new ApiError(0, 'client', String(caught), []));
+        return;
+      } finally {
+        setLoading(false);
+      }
+    }
+    setPage(page + 1);
+  }
   return (
     <>
-      <table class="list">
+      <table class="list" aria-busy={loading ? true : undefined}>
         <caption>{caption}</caption>
         <thead>
           <tr>
@@ -242,11 +292,15 @@ function Paged<T>({
             {t('rules.report.previous')}
           </button>
           <span>{t('rules.report.page', { page: formatNumber(page + 1), pages: formatNumber(pages) })}</span>
-          <button type="button" class="subtle" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
+          <button type="button" class="subtle" disabled={page >= pages - 1 || loading} onClick={() => void next()}>
             {t('rules.report.next')}
           </button>
+          <span class="hint">
+            {t('rules.report.loaded', { shown: formatNumber(items.length), total: formatNumber(total) })}
+          </span>
         </div>
       )}
+      <Problem error={error} />
     </>
   );
 }

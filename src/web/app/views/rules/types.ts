@@ -86,6 +86,8 @@ export interface BacktestReport {
     mqls: BeforeAfter;
     mqlsByWeek: (BeforeAfter & { week: string })[];
     mqlsBySource: (BeforeAfter & { source: string })[];
+    /** How many changed; `changed` holds the first 50 (GET …/changes has them all). */
+    changedTotal: number;
     changed: (Change & { leadId: string; label: string; source: string; scoreBefore: number; scoreAfter: number })[];
   };
   routing?: {
@@ -93,12 +95,14 @@ export interface BacktestReport {
     changedDecisions: number;
     byPool: (BeforeAfter & { target: string })[];
     byRep: (BeforeAfter & { rep: string })[];
+    changedTotal: number;
     changed: (Change & { leadId: string; label: string; at: string })[];
   };
   approvals?: {
     quotes: number;
     changedQuotes: number;
     byTier: (BeforeAfter & { tier: string })[];
+    changedTotal: number;
     changed: (Change & { quoteVersionId: string; label: string; tierBefore: string | null; tierAfter: string | null })[];
   };
 }
