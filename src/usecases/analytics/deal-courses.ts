@@ -25,7 +25,7 @@ import type { ReportPeriod } from '../../domain/analytics/period';
 import { DEAL_STAGES } from '../../rules/facts';
 import type { Sight } from '../visibility';
 import { sightFilter } from './load-facts';
-import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
+import { loadPipelineInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import { pipelineAt, pipelineCuts } from './reports';
 import { loadRoster } from './roster';
 
@@ -106,13 +106,13 @@ async function leadCourses(
 }
 
 /**
- * The forecasts, quotas and spend the report reads: forecasts only of the deals open at one of
- * its snapshots (the period's and the previous period's start and end), the only deals whose
- * forecast a figure reads.
+ * The forecasts and quotas the pipeline report reads: of the deals open at one of its snapshots
+ * (the period's and the previous period's start and end), the only deals whose forecast a figure
+ * reads, the forecast in force at each snapshot (loadPipelineInputs).
  */
 export async function pipelineInputs(db: Db, query: DealQuery, deals: readonly DealCourse[]): Promise<PlanInputs> {
   const { period, previous, asOf } = query;
   const cuts = [pipelineCuts(period, asOf), pipelineCuts(previous, asOf)].flatMap(({ start, end }) => [start, end]);
   const open = new Set(cuts.flatMap((cut) => pipelineAt(deals, cut, NO_PLAN_INPUTS).map((deal) => deal.dealId)));
-  return loadPlanInputs(db, { ...query, dealIds: [...open] });
+  return loadPipelineInputs(db, { ...query, dealIds: [...open] }, cuts);
 }
