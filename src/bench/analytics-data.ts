@@ -7,6 +7,10 @@
  * by the ruleset live then, assigned to one of 20 reps in 4 teams, with a first-touch SLA and, for
  * 90%, a logged call); half of those become SQLs; 70% of SQLs become deals that move through the
  * deal stages and, when their close falls before the benchmark's moment, are won (40%) or lost.
+ * Each deal has a forecast per stage it reaches (DealForecast: its category and expected close),
+ * and every team and a few reps have monthly quotas (USD, and EUR per quarter for the teams). The
+ * forecasts and quotas are derived without drawing random numbers, so the rest of the history is
+ * the same as before they were added.
  */
 import type { Db, Prisma } from '../db/client';
 import { seededRandom } from '../domain/seeded-random';
@@ -23,6 +27,13 @@ const INDUSTRIES = ['software', 'finance', 'retail', 'manufacturing', 'health'];
 const REGIONS = ['north-america', 'emea', 'apac'];
 const DEAL_PATH = ['needs-analysis', 'presentation', 'proposal', 'negotiation'];
 const RULES_V2_AT = Date.parse('2025-07-01T00:00:00Z');
+/** The shipped forecast.yaml's category of each open deal stage. */
+const CATEGORY: Record<string, string> = {
+  'needs-analysis': 'pipeline',
+  presentation: 'pipeline',
+  proposal: 'best-case',
+  negotiation: 'commit',
+};
 
 interface Rows {
   /** Stage events written by earlier slices: stage event ids number every event of the history. */
@@ -38,6 +49,7 @@ interface Rows {
   versions: Prisma.QuoteVersionCreateManyInput[];
   approvals: Prisma.ApprovalRequestCreateManyInput[];
   contracts: Prisma.ContractCreateManyInput[];
+  forecasts: Prisma.DealForecastCreateManyInput[];
 }
 
 const reps = Array.from({ length: 20 }, (_, i) => `rep${i}@bench.example`);
@@ -143,12 +155,30 @@ function generateDeal(rows: Rows, { id: leadId, owner, sqlAt, move, random }: De
   const acv = 100_000 * (5 + Math.floor(random() * 200));
   let at = openedAt;
   const steps = 1 + Math.floor(random() * DEAL_PATH.length);
+  const reached: [string, number][] = [];
   for (const next of DEAL_PATH.slice(0, steps)) {
     move(next, at);
+    reached.push([next, at]);
     at += Math.floor((3 + random() * 15) * DAY);
   }
   const closed = at < BENCH_AS_OF.getTime() && random() < 0.8 ? (random() < 0.4 ? 'closed-won' : 'closed-lost') : null;
   if (closed) move(closed, at);
+  // The rep expects the close within a week of when it comes (or would have come), earlier or later.
+  const expectedClose = new Date(at + ((acv / 100_000) % 15) * DAY - 7 * DAY).toISOString().slice(0, 10);
+  for (const [n, [stage, when]] of [...reached, ...(closed ? [[closed, at] as [string, number]] : [])].entries())
+    rows.forecasts.push({
+      id: `${dealId}:f${n}`,
+      tenant: BENCH_TENANT,
+      dealId,
+      cause: n === 0 ? 'conversion' : 'stage-change',
+      stage,
+      expectedCloseDate: stage.startsWith('closed') ? null : expectedClose,
+      category: CATEGORY[stage] ?? null,
+      currency,
+      actor: owner,
+      occurredAt: new Date(when),
+      idempotencyKey: `${dealId}:f${n}`,
+    });
   rows.deals.push({
     id: dealId,
     tenant: BENCH_TENANT,
@@ -245,6 +275,7 @@ const emptyRows = (stagesBefore: number): Rows => ({
   versions: [],
   approvals: [],
   contracts: [],
+  forecasts: [],
 });
 
 /** Leads generated and written at a time, so a million leads need not be held in memory at once. */
@@ -262,6 +293,42 @@ async function writeRows(db: Db, rows: Rows): Promise<void> {
   await insert(rows.versions, (data) => db.quoteVersion.createMany({ data }));
   await insert(rows.approvals, (data) => db.approvalRequest.createMany({ data }));
   await insert(rows.contracts, (data) => db.contract.createMany({ data }));
+  await insert(rows.forecasts, (data) => db.dealForecast.createMany({ data }));
+}
+
+/** Monthly USD quotas of 2025 for every team and the first four reps, and quarterly EUR ones for the teams. */
+function quotas(): Prisma.QuotaCreateManyInput[] {
+  const months = Array.from({ length: 12 }, (_, i) => {
+    const month = String(i + 1).padStart(2, '0');
+    const last = new Date(Date.UTC(2025, i + 1, 0)).getUTCDate();
+    return { period: `2025-${month}`, kind: 'month', startsOn: `2025-${month}-01`, endsOn: `2025-${month}-${last}` };
+  });
+  const quarters = [1, 2, 3, 4].map((q) => {
+    const first = String(q * 3 - 2).padStart(2, '0');
+    const lastMonth = q * 3;
+    const last = new Date(Date.UTC(2025, lastMonth, 0)).getUTCDate();
+    const end = `2025-${String(lastMonth).padStart(2, '0')}-${last}`;
+    return { period: `2025-Q${q}`, kind: 'quarter', startsOn: `2025-${first}-01`, endsOn: end };
+  });
+  const quota = (scope: string, owner: string, span: (typeof months)[number], currency: string, amount: number) => ({
+    id: `qu_${scope}_${owner}_${span.period}_${currency}`,
+    tenant: BENCH_TENANT,
+    scope,
+    ownerEmail: owner,
+    periodKind: span.kind,
+    period: span.period,
+    startsOn: span.startsOn,
+    endsOn: span.endsOn,
+    currency,
+    amountMinor: BigInt(amount),
+    setBy: 'ops@bench.example',
+    createdAt: new Date(YEAR_START),
+  });
+  return [
+    ...months.flatMap((span) => managers.map((owner) => quota('team', owner, span, 'USD', 50_000_000))),
+    ...months.flatMap((span) => reps.slice(0, 4).map((owner) => quota('rep', owner, span, 'USD', 10_000_000))),
+    ...quarters.flatMap((span) => managers.map((owner) => quota('team', owner, span, 'EUR', 30_000_000))),
+  ];
 }
 
 /** Generates and writes the history of `leadCount` leads; returns how many rows of each kind. */
@@ -285,6 +352,7 @@ export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Pr
       data: { hash: version, previous: version.endsWith('v1') ? null : 'bench-rules-v1', activatedAt },
     });
   }
+  await db.quota.createMany({ data: quotas() });
   const counts: Record<string, number> = {};
   let stages = 0;
   for (let start = 0; start < leadCount; start += SLICE) {

@@ -29,6 +29,12 @@ export function valuesOf(db: Db, values: readonly string[]): Sql {
 
 export const raw = Prisma.raw;
 
+/** An instant as a driver returns it: a Date (PostgreSQL), ISO text (SQLite, also from MIN()); null stays null. */
+export function instantOf(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value as string);
+}
+
 /** The values of `expr` over a group as one comma-separated text (NULLs left out; no order). */
 export function commaList(db: Db, expr: Sql): Sql {
   switch (providerOf(db)) {

@@ -12,12 +12,17 @@
  * on every row, for every grain and view, every breakdown dimension and each kind of caller. So
  * must the speed report, served (when not broken down) from narrow SQL projections
  * (speed-report.ts), for each kind of caller, a closed period, a period across the DST change and
- * a period still running at asOf.
+ * a period still running at asOf; and so must the pipeline report, served (when not broken down)
+ * from the deals read in SQL (pipeline-deals.ts), with forecasts and quotas in two currencies, in
+ * two reporting zones, with a stage the probabilities leave out, while another tenant's deal (owned
+ * by an email of this tenant's roster) sits in the same database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
+import type { Db } from '../../src/db/client';
 import type { Dimension } from '../../src/domain/analytics/facts';
-import { periodOf } from '../../src/domain/analytics/filters';
+import { periodOf, type AnalyticsFilters } from '../../src/domain/analytics/filters';
+import type { StageProbabilities } from '../../src/domain/analytics/pipeline';
 import { BENCH_AS_OF, BENCH_TENANT, writeBenchHistory } from '../../src/bench/analytics-data';
 import { loadEveryRow } from '../../src/bench/naive-facts';
 import { loadFacts } from '../../src/usecases/analytics/load-facts';
@@ -43,6 +48,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     await writeBenchHistory(database.db, LEADS);
+    await writeOtherTenantDeal(database.db);
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -223,7 +229,191 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     },
     120_000,
   );
+
+  const SHIPPED = { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 };
+  const OPS: Caller = { email: 'ops@bench.example', role: 'revops' };
+  const MANAGER: Caller = { email: 'manager1@bench.example', role: 'manager' };
+  const REP: Caller = { email: 'rep2@bench.example', role: 'rep' };
+  const NY = 'America/New_York';
+
+  /** The deals or pipeline report as the API serves it (runReport) and computed on every row, both cut to `idLimit`. */
+  async function dealReportBothWays(
+    report: 'deals' | 'pipeline',
+    caller: Caller,
+    filters: AnalyticsFilters,
+    probabilities: StageProbabilities = SHIPPED,
+  ) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
+    const period = periodOf(filters, 'UTC');
+    const naive = await loadFacts(db, { sight, period, asOf: BENCH_AS_OF }, loadEveryRow);
+    const request: ReportRequest = {
+      sight,
+      filters,
+      options: DEFAULT_OPTIONS,
+      asOf: BENCH_AS_OF,
+      defaultZone: 'UTC',
+      calendar: NEW_YORK_HOURS,
+      probabilities,
+      probabilitiesVersion: 'bench-rules-v2',
+      idLimit: 100,
+    };
+    const served = await runReport(db, report, request);
+    const pure = reportFrom(naive, report, request, await reportInputs(db, report, request, naive));
+    return { sql: capIds(served, 100), pure: capIds(pure, 100), served };
+  }
+
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, SHIPPED],
+    [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY }, SHIPPED],
+    [OPS, { from: '2026-01-01', to: '2026-01-31', zone: NY }, SHIPPED],
+    [OPS, { from: '2025-10-01', to: '2025-12-31', zone: 'Asia/Shanghai' }, { presentation: 2000, proposal: 6000 }],
+    [MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY }, SHIPPED],
+    [MANAGER, { from: '2026-01-01', to: '2026-01-31', zone: 'UTC' }, SHIPPED],
+    [REP, { from: '2025-10-01', to: '2025-10-31', zone: NY }, SHIPPED],
+    [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY }, { negotiation: 9000 }],
+  ] as const)(
+    'when %o reads the pipeline report from SQL for %o, then it equals the pure functions on every row',
+    async (caller, filters, probabilities) => {
+      const { sql, pure, served } = await dealReportBothWays('pipeline', caller, filters, probabilities);
+      const current = served.current as PipelineFigures;
+      expect(current.openByStage.length).toBeGreaterThan(1);
+      expect(served.breakdown).toBeNull();
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }],
+    [OPS, { from: '2025-10-01', to: '2025-12-31', zone: 'Asia/Shanghai' }],
+    [MANAGER, { from: '2026-01-01', to: '2026-01-31', zone: NY }],
+    [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY }],
+  ] as const)(
+    'when %o reads the deals report from SQL for %o, then it equals the pure functions on every row',
+    async (caller, filters) => {
+      const { sql, pure, served } = await dealReportBothWays('deals', caller, filters);
+      const current = served.current as { winRate: { byCount: { denominator: { count: number } } } };
+      expect(current.winRate.byCount.denominator.count).toBeGreaterThan(0);
+      expect(served.breakdown).toBeNull();
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it('when revops reads October 2025 from SQL, then the pipeline has two currencies, quotas and no deal of another tenant', async () => {
+    const { served } = await dealReportBothWays('pipeline', OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY });
+    const current = served.current as PipelineFigures;
+    expect(current.weighted.byCurrency.map((total) => total.currency)).toEqual(['EUR', 'USD']);
+    expect(current.forecast.map((figure) => figure.currency)).toEqual(['EUR', 'USD']);
+    expect(current.quotas?.some((quota) => quota.quota.currency === 'EUR')).toBe(true);
+    expect(JSON.stringify(served)).not.toContain(OTHER_DEAL);
+  }, 120_000);
+
+  it('when a rep and a manager read the pipeline from SQL, then each sees only the deals they and their team own', async () => {
+    const db = database.db;
+    const filters = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+    for (const caller of [REP, MANAGER]) {
+      const { served } = await dealReportBothWays('pipeline', caller, filters);
+      const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
+      const ids = (served.current as PipelineFigures).openByStage.flatMap((stage) => stage.deals.ids);
+      const owners = await db.deal.findMany({ where: { id: { in: ids } }, select: { tenant: true, ownerEmail: true } });
+      expect(owners.length).toBe(ids.length);
+      expect(owners.every((deal) => deal.tenant === BENCH_TENANT && sight.owners.includes(deal.ownerEmail))).toBe(true);
+      const quotas = (served.current as PipelineFigures).quotas ?? [];
+      expect(quotas.length).toBeGreaterThan(0);
+      expect(quotas.every(({ quota }) => sight.owners.includes(quota.rep ?? quota.team ?? ''))).toBe(true);
+    }
+  }, 120_000);
+
+  it('when revops reads the pipeline broken down by region, then it is computed on facts and equals the pure functions on every row', async () => {
+    const filters = { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'region' as const };
+    const { sql, pure, served } = await dealReportBothWays('pipeline', OPS, filters);
+    expect(served.breakdown?.groups.map((group) => group.key)).toEqual(['apac', 'emea', 'north-america']);
+    expect(sql).toEqual(pure);
+  }, 120_000);
 });
+
+interface Caller {
+  email: string;
+  role: PersonRole;
+}
+
+/** The part of the pipeline report the test looks into. */
+interface PipelineFigures {
+  openByStage: { stage: string; deals: { ids: string[] } }[];
+  weighted: { byCurrency: { currency: string }[] };
+  forecast: { currency: string }[];
+  quotas: { quota: { currency: string; rep: string | null; team: string | null } }[] | null;
+}
+
+const OTHER_DEAL = 'dl_elsewhere_1';
+
+/**
+ * Another tenant's open deal in October 2025, owned by an email of the bench roster, with a commit
+ * forecast and a quota: no report of the bench tenant may count it.
+ */
+async function writeOtherTenantDeal(db: Db): Promise<void> {
+  const tenant = 'elsewhere';
+  const owner = 'rep2@bench.example';
+  const at = new Date('2025-10-10T15:00:00Z');
+  await db.account.create({ data: { id: 'acc-elsewhere', tenant, name: 'Elsewhere' } });
+  await db.lead.create({
+    data: {
+      id: 'ld_elsewhere_1',
+      tenant,
+      email: 'buyer@elsewhere.example',
+      source: 'ads',
+      sourceDetails: {},
+      attributes: {},
+      stage: 'needs-analysis',
+      ownerId: owner,
+      journeyId: 'journey-elsewhere-1',
+      createdAt: new Date('2025-10-01T15:00:00Z'),
+    },
+  });
+  await db.stageEvent.create({
+    data: {
+      id: 'se_elsewhere_1',
+      leadId: 'ld_elsewhere_1',
+      fromStage: 'sql',
+      toStage: 'needs-analysis',
+      reason: 'converted',
+      occurredAt: at,
+      idempotencyKey: 'se_elsewhere_1',
+    },
+  });
+  await db.deal.create({
+    data: {
+      id: OTHER_DEAL,
+      tenant,
+      leadId: 'ld_elsewhere_1',
+      accountId: 'acc-elsewhere',
+      name: 'Elsewhere deal',
+      ownerEmail: owner,
+      currency: 'USD',
+      acvMinor: 99_900_000n,
+      workflowId: 'deal-elsewhere-1',
+      needs: {},
+      createdAt: at,
+    },
+  });
+  await db.dealForecast.create({
+    data: {
+      id: 'fc_elsewhere_1',
+      tenant,
+      dealId: OTHER_DEAL,
+      cause: 'conversion',
+      stage: 'needs-analysis',
+      expectedCloseDate: '2025-10-20',
+      category: 'commit',
+      currency: 'USD',
+      actor: owner,
+      occurredAt: at,
+      idempotencyKey: 'fc_elsewhere_1',
+    },
+  });
+}
 
 /** The part of the speed report the test checks is not empty. */
 interface SpeedFigures {

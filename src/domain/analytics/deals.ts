@@ -3,7 +3,7 @@
  * cycle length (SQL → closed won) and sales velocity. A deal counts in the period it closed in;
  * value figures are per currency.
  */
-import type { DealFact } from './facts';
+import type { DealCourse } from './facts';
 import {
   averages,
   days,
@@ -21,13 +21,13 @@ import {
 import { within, type Interval } from './period';
 import { closeOf, isOpenAt } from './stages';
 
-export interface ClosedDeals {
-  won: DealFact[];
-  lost: DealFact[];
+export interface ClosedDeals<T extends DealCourse> {
+  won: T[];
+  lost: T[];
 }
 
 /** The deals that closed in the period, won and lost. */
-export function closedIn(deals: readonly DealFact[], period: Interval): ClosedDeals {
+export function closedIn<T extends DealCourse>(deals: readonly T[], period: Interval): ClosedDeals<T> {
   const closed = deals.map((deal) => ({ deal, close: closeOf(deal) })).filter(({ close }) => within(close?.at, period));
   return {
     won: closed.filter(({ close }) => close?.outcome === 'won').map(({ deal }) => deal),
@@ -36,14 +36,14 @@ export function closedIn(deals: readonly DealFact[], period: Interval): ClosedDe
 }
 
 /** The ACV of each deal that has one. */
-export function acvAmounts(deals: readonly DealFact[]): Amount[] {
+export function acvAmounts(deals: readonly DealCourse[]): Amount[] {
   return deals.flatMap((deal) =>
     deal.acvMinor === null ? [] : [{ id: deal.id, currency: deal.currency, amountMinor: deal.acvMinor }],
   );
 }
 
-const ids = (deals: readonly DealFact[]) => deals.map((deal) => deal.id);
-const unvalued = (deals: readonly DealFact[]) => tally(ids(deals.filter((deal) => deal.acvMinor === null)));
+const ids = (deals: readonly DealCourse[]) => deals.map((deal) => deal.id);
+const unvalued = (deals: readonly DealCourse[]) => tally(ids(deals.filter((deal) => deal.acvMinor === null)));
 
 export interface WinRateReport {
   /** won ÷ (won + lost), deal ids. */
@@ -54,7 +54,7 @@ export interface WinRateReport {
   unvalued: Tally;
 }
 
-export function winRate(deals: readonly DealFact[], period: Interval): WinRateReport {
+export function winRate(deals: readonly DealCourse[], period: Interval): WinRateReport {
   const { won, lost } = closedIn(deals, period);
   const closed = [...won, ...lost];
   return {
@@ -70,16 +70,16 @@ export interface DealSizeReport {
   unvalued: Tally;
 }
 
-export function averageDealSize(deals: readonly DealFact[], period: Interval): DealSizeReport {
+export function averageDealSize(deals: readonly DealCourse[], period: Interval): DealSizeReport {
   const { won } = closedIn(deals, period);
   return { acv: averages(acvAmounts(won)), unvalued: unvalued(won) };
 }
 
 /** When the sales cycle starts: the lead's SQL transition, or the deal's opening when none was recorded. */
-const cycleStart = (deal: DealFact): Date => deal.sqlAt ?? deal.openedAt;
+const cycleStart = (deal: DealCourse): Date => deal.sqlAt ?? deal.openedAt;
 
 /** Calendar days from SQL to closed won, for the deals won in the period (deal ids). */
-export function salesCycle(deals: readonly DealFact[], period: Interval): Distribution {
+export function salesCycle(deals: readonly DealCourse[], period: Interval): Distribution {
   const { won } = closedIn(deals, period);
   return distribution(
     won.map((deal) => ({ id: deal.id, value: days(closeOf(deal)!.at.getTime() - cycleStart(deal).getTime()) })),
@@ -100,7 +100,7 @@ export interface VelocityFigure {
 }
 
 /** Sales velocity per currency, for the currencies with a deal won in the period. */
-export function salesVelocity(deals: readonly DealFact[], period: Interval): VelocityFigure[] {
+export function salesVelocity(deals: readonly DealCourse[], period: Interval): VelocityFigure[] {
   const rate = winRate(deals, period).byCount.value;
   const cycle = salesCycle(deals, period).mean;
   return averageDealSize(deals, period).acv.map((average) => {

@@ -88,6 +88,22 @@ export interface DealFact {
   lossReason: LossReason | null;
 }
 
+/**
+ * What the deal metrics (win rate, deal size, cycle, velocity), the pipeline and the won deals
+ * read of a deal (a DealFact is one): its value, owner and team, when it became an SQL and an
+ * opportunity, and its deal-stage transitions. The deals and pipeline reports read just this from
+ * SQL when they are not broken down (src/usecases/analytics/deal-courses.ts).
+ */
+export interface DealCourse {
+  id: string;
+  segment: Pick<Segment, 'rep' | 'team'>;
+  currency: string;
+  acvMinor: number | null;
+  openedAt: Date;
+  sqlAt: Date | null;
+  stages: readonly Pick<StageEventFact, 'to' | 'at'>[];
+}
+
 /** One version of a quote, with the discount the approval matrix judged and its tier. */
 export interface QuoteFact {
   id: string;

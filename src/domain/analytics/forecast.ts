@@ -4,7 +4,7 @@
  * counts only the deals in its own currency.
  */
 import { sumMinor } from '../money';
-import type { DealFact } from './facts';
+import type { DealCourse } from './facts';
 import { compareText, ratio, share, sortedIds, tally, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
 import { isOpen, type PipelineDeal } from './pipeline';
@@ -21,7 +21,7 @@ export interface WonDeal {
 }
 
 /** The won deals among the facts (closed won before `asOf`). */
-export function wonDeals(deals: readonly DealFact[], asOf?: Date): WonDeal[] {
+export function wonDeals(deals: readonly DealCourse[], asOf?: Date): WonDeal[] {
   return deals.flatMap((deal) => {
     const close = closeOf(deal, asOf);
     if (close?.outcome !== 'won') return [];

@@ -6,7 +6,7 @@
  */
 import { LEAD_STAGES } from '../lead';
 import { DEAL_STAGES } from '../../rules/facts';
-import type { DealFact, LeadFact } from './facts';
+import type { DealCourse, LeadFact } from './facts';
 
 /** The funnel: lead → MQL → SQL → opportunity (a deal exists) → won. */
 export const FUNNEL_STAGES = ['lead', 'mql', 'sql', 'opportunity', 'won'] as const;
@@ -48,13 +48,13 @@ export interface DealClose {
 }
 
 /** How and when the deal closed (its first closed-won or closed-lost transition before `asOf`). */
-export function closeOf(deal: DealFact, asOf?: Date): DealClose | null {
+export function closeOf(deal: Pick<DealCourse, 'stages'>, asOf?: Date): DealClose | null {
   const event = deal.stages.find((e) => (e.to === 'closed-won' || e.to === 'closed-lost') && before(e.at, asOf));
   if (!event) return null;
   return { outcome: event.to === 'closed-won' ? 'won' : 'lost', at: event.at };
 }
 
 /** True when the deal is an open opportunity at `at`: opened before it, not closed before it. */
-export function isOpenAt(deal: DealFact, at: Date): boolean {
+export function isOpenAt(deal: Pick<DealCourse, 'openedAt' | 'stages'>, at: Date): boolean {
   return deal.openedAt.getTime() < at.getTime() && closeOf(deal, at) === null;
 }

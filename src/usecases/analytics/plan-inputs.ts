@@ -6,6 +6,7 @@
  * the whole tenant gets it.
  */
 import type { Db } from '../../db/client';
+import { instantOf, join, sql, valuesOf } from '../../db/raw-sql';
 import type { Quota } from '../../domain/analytics/forecast';
 import type { ForecastCategory } from '../../domain/analytics/pipeline';
 import { FORECAST_CATEGORIES } from '../../domain/analytics/pipeline';
@@ -90,6 +91,44 @@ export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<Pl
     spend: await loadSpend(db, query),
     spendVisible: query.sight.all,
   };
+}
+
+/**
+ * The pipeline report's plan inputs: of each of `query.dealIds`, only its latest forecast before
+ * each of `cuts` (the moments the report takes its snapshots at, none after `asOf`), read in one
+ * statement; quotas as loadPlanInputs reads them; no spend (the pipeline reads none). A snapshot
+ * at a cut reads the latest entry before it (forecastAt), which is among these, so the figures are
+ * those of the whole history. The entries are in loadPlanInputs' order (occurredAt, then id).
+ */
+export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: readonly Date[]): Promise<PlanInputs> {
+  const { sight, dealIds, period } = query;
+  const deals = valuesOf(db, dealIds);
+  const latestBefore = (cut: Date) => sql`
+    SELECT deal_id, id, occurred_at, close_date, category FROM (
+      SELECT f."dealId" AS deal_id, f.id, f."occurredAt" AS occurred_at, f."expectedCloseDate" AS close_date,
+        f.category, ROW_NUMBER() OVER (PARTITION BY f."dealId" ORDER BY f."occurredAt" DESC, f.id DESC) AS place
+      FROM "DealForecast" f
+      WHERE f.tenant = ${sight.tenant} AND f."dealId" IN ${deals} AND f."occurredAt" < ${cut}) latest
+    WHERE place = 1`;
+  const moments = [...new Set(cuts.map((cut) => cut.getTime()))].map((time) => new Date(time));
+  const rows =
+    dealIds.length === 0 || moments.length === 0
+      ? []
+      : await db.$queryRaw<
+          { deal_id: string; occurred_at: unknown; close_date: string | null; category: string | null }[]
+        >(sql`${join(moments.map(latestBefore), ' UNION ')} ORDER BY occurred_at, id`);
+  const forecasts = new Map<string, ForecastEntry[]>();
+  for (const row of rows) {
+    const entry = {
+      at: instantOf(row.occurred_at)!,
+      expectedCloseAt: dayStart(row.close_date, period.zone),
+      category: categoryOf(row.category),
+    };
+    const history = forecasts.get(row.deal_id);
+    if (history) history.push(entry);
+    else forecasts.set(row.deal_id, [entry]);
+  }
+  return { forecasts, quotas: await loadQuotas(db, query), spend: [], spendVisible: sight.all };
 }
 
 /**

@@ -14,7 +14,7 @@ import { activationsIn, ruleAttribution } from '../../domain/analytics/attributi
 import { channelEconomics } from '../../domain/analytics/channel';
 import { approvalTurnaround, discountDepth, quoteToClose } from '../../domain/analytics/deal-desk';
 import { averageDealSize, salesCycle, salesVelocity, winRate } from '../../domain/analytics/deals';
-import type { AnalyticsFacts, DealFact } from '../../domain/analytics/facts';
+import type { AnalyticsFacts, DealCourse } from '../../domain/analytics/facts';
 import { forecastVsActual, quotaAttainment, wonDeals } from '../../domain/analytics/forecast';
 import { cohortFunnel, periodFunnel } from '../../domain/analytics/funnel';
 import type { ReportPeriod } from '../../domain/analytics/period';
@@ -146,7 +146,7 @@ function forecastAt(history: readonly ForecastEntry[] | undefined, at: Date): Fo
  * The pipeline as it stood at `at`: the deals open then, each in the stage it was in, with the
  * expected close date and forecast category recorded for it by then.
  */
-export function pipelineAt(deals: readonly DealFact[], at: Date, inputs: PlanInputs): PipelineDeal[] {
+export function pipelineAt(deals: readonly DealCourse[], at: Date, inputs: PlanInputs): PipelineDeal[] {
   return deals.flatMap((deal) => {
     if (deal.openedAt.getTime() >= at.getTime() || closeOf(deal, at) !== null) return [];
     const stage = deal.stages.filter((event) => event.at.getTime() < at.getTime()).at(-1)?.to ?? 'needs-analysis';
@@ -167,6 +167,51 @@ export function pipelineAt(deals: readonly DealFact[], at: Date, inputs: PlanInp
 }
 
 const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
+
+/**
+ * The deals report's figures for one period: win rate, deal size, sales cycle and velocity of the
+ * deals closed in it. Served on loaded facts and, not broken down, on the deals read from SQL
+ * (./deal-courses.ts): the same function either way.
+ */
+export function dealFigures(deals: readonly DealCourse[], period: ReportPeriod) {
+  return {
+    winRate: winRate(deals, period),
+    dealSize: averageDealSize(deals, period),
+    cycle: salesCycle(deals, period),
+    velocity: salesVelocity(deals, period),
+  };
+}
+
+/**
+ * The moments the pipeline report takes its snapshots at for a period: its end (the open pipeline,
+ * the weighted pipeline, quota coverage) and its start (what was forecast for it), or `asOf` when
+ * earlier.
+ */
+export function pipelineCuts(period: ReportPeriod, asOf: Date): { end: Date; start: Date } {
+  return { end: earlier(period.to, asOf), start: earlier(period.from, asOf) };
+}
+
+/**
+ * The pipeline report's figures for one period: the open and the weighted pipeline at its end,
+ * the forecast made at its start against the deals won in it, and, on the whole (not a part of a
+ * breakdown), quota attainment and coverage. Served on loaded facts and, not broken down, on the
+ * deals read from SQL (./pipeline-report.ts): the same function either way.
+ */
+export function pipelineFigures(
+  deals: readonly DealCourse[],
+  { period, asOf, probabilitiesAt, inputs, whole }: ReportContext,
+) {
+  const cuts = pipelineCuts(period, asOf);
+  const end = pipelineAt(deals, cuts.end, inputs);
+  const won = wonDeals(deals, asOf);
+  const inForce = probabilitiesAt(cuts.end);
+  return {
+    openByStage: openPipelineByStage(end),
+    weighted: { ...weightedPipeline(end, inForce.probabilities), rulesVersion: inForce.version },
+    forecast: forecastVsActual(pipelineAt(deals, cuts.start, inputs), won, period),
+    quotas: whole ? quotaAttainment(inputs.quotas, won, end) : null,
+  };
+}
 
 export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
   volume: {
@@ -191,26 +236,10 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     }),
   },
   deals: {
-    compute: (facts, { period }) => ({
-      winRate: winRate(facts.deals, period),
-      dealSize: averageDealSize(facts.deals, period),
-      cycle: salesCycle(facts.deals, period),
-      velocity: salesVelocity(facts.deals, period),
-    }),
+    compute: (facts, { period }) => dealFigures(facts.deals, period),
   },
   pipeline: {
-    compute: (facts, { period, asOf, probabilitiesAt, inputs, whole }) => {
-      const cut = earlier(period.to, asOf);
-      const end = pipelineAt(facts.deals, cut, inputs);
-      const won = wonDeals(facts.deals, asOf);
-      const inForce = probabilitiesAt(cut);
-      return {
-        openByStage: openPipelineByStage(end),
-        weighted: { ...weightedPipeline(end, inForce.probabilities), rulesVersion: inForce.version },
-        forecast: forecastVsActual(pipelineAt(facts.deals, earlier(period.from, asOf), inputs), won, period),
-        quotas: whole ? quotaAttainment(inputs.quotas, won, end) : null,
-      };
-    },
+    compute: (facts, context) => pipelineFigures(facts.deals, context),
   },
   'deal-desk': {
     compute: (facts, { period, asOf, calendar }) => ({

@@ -15,9 +15,12 @@ import type { Sight } from '../visibility';
 import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
+import { dealCourses, pipelineInputs } from './deal-courses';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
+  dealFigures,
+  pipelineFigures,
   REPORT_DEFINITIONS,
   REPORT_NEEDS,
   REPORT_OPTIONS,
@@ -80,12 +83,15 @@ const view = (period: ReportPeriod): PeriodView => ({
   end: period.to.toISOString(),
 });
 
+/** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'pipeline']);
+
 /**
- * Whether the report is served from SQL (aggregates, or the speed report's narrow projections)
- * rather than computed on loaded facts: volume and funnel always, speed when not broken down.
+ * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
+ * on loaded facts: volume and funnel always, speed, deals and pipeline when not broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
-  return AGGREGATED_REPORTS.has(report) || (report === 'speed' && breakdown === undefined);
+  return AGGREGATED_REPORTS.has(report) || (PROJECTED_REPORTS.has(report) && breakdown === undefined);
 }
 
 /** The report over the filters' period and the one before it, as JSON-ready values. */
@@ -102,6 +108,9 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
     });
     return envelope(report, request, figures);
   }
+  if ((report === 'deals' || report === 'pipeline') && servedFromSql(report, request.filters.breakdown)) {
+    return envelope(report, request, await dealReportFigures(db, report, request));
+  }
   if (AGGREGATED_REPORTS.has(report)) {
     const period = periodOf(request.filters, request.defaultZone);
     const figures = await aggregatedFigures(db, report, {
@@ -117,6 +126,28 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   }
   const facts = await reportFacts(db, report, request);
   return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
+}
+
+/**
+ * The deals or pipeline report (not broken down) on the deals read from SQL (./deal-courses.ts),
+ * computed by the same functions as on facts.
+ */
+async function dealReportFigures(
+  db: Db,
+  report: 'deals' | 'pipeline',
+  request: ReportRequest,
+): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
+  const period = periodOf(request.filters, request.defaultZone);
+  const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
+  const deals = await dealCourses(db, query);
+  const inputs = report === 'pipeline' ? await pipelineInputs(db, query, deals) : NO_PLAN_INPUTS;
+  const figures = (which: ReportPeriod, current: boolean) =>
+    json(
+      report === 'pipeline'
+        ? pipelineFigures(deals, reportContext(request, which, current, true, inputs))
+        : dealFigures(deals, which),
+    );
+  return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
 }
 
 /** The envelope of a report's figures: which periods, zone, moment and options it was read with. */
@@ -167,19 +198,20 @@ export async function reportInputs(
 /** The reports that read forecasts, quotas or spend. */
 const PLAN_REPORTS: ReadonlySet<ReportName> = new Set(['pipeline', 'channels']);
 
-/** The report computed on facts already loaded (they must cover the previous period too). */
-export function reportFrom(
-  facts: AnalyticsFacts,
-  report: ReportName,
+/**
+ * What a report's computation reads besides its facts, for one period of the request: `current`
+ * for the filters' period, `whole` unless computing a part of a breakdown.
+ */
+function reportContext(
   request: ReportRequest,
-  inputs: PlanInputs = NO_PLAN_INPUTS,
-): ReportEnvelope {
-  const period = periodOf(request.filters, request.defaultZone);
-  const previous = previousPeriod(period);
-  const definition = REPORT_DEFINITIONS[report];
-  const context = (which: ReportPeriod, current: boolean, whole: boolean): ReportContext => ({
-    period: which,
-    before: previousPeriod(which),
+  period: ReportPeriod,
+  current: boolean,
+  whole: boolean,
+  inputs: PlanInputs,
+): ReportContext {
+  return {
+    period,
+    before: previousPeriod(period),
     current,
     asOf: request.asOf,
     calendar: request.calendar,
@@ -191,10 +223,22 @@ export function reportFrom(
       },
     inputs,
     whole,
-  });
+  };
+}
+
+/** The report computed on facts already loaded (they must cover the previous period too). */
+export function reportFrom(
+  facts: AnalyticsFacts,
+  report: ReportName,
+  request: ReportRequest,
+  inputs: PlanInputs = NO_PLAN_INPUTS,
+): ReportEnvelope {
+  const period = periodOf(request.filters, request.defaultZone);
+  const previous = previousPeriod(period);
+  const definition = REPORT_DEFINITIONS[report];
   const both = (part: AnalyticsFacts, whole: boolean) => ({
-    current: json(definition.compute(part, context(period, true, whole))),
-    previous: json(definition.compute(part, context(previous, false, whole))),
+    current: json(definition.compute(part, reportContext(request, period, true, whole, inputs))),
+    previous: json(definition.compute(part, reportContext(request, previous, false, whole, inputs))),
   });
   const dimension = request.filters.breakdown;
   return envelope(report, request, {

@@ -11,7 +11,7 @@
  * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
  */
 import type { Db } from '../../db/client';
-import { join, sql, valuesOf } from '../../db/raw-sql';
+import { instantOf as instant, join, sql, valuesOf } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import { stagesReaching } from '../../domain/analytics/stages';
 import type { Sight } from '../visibility';
@@ -44,12 +44,6 @@ export interface StayRow {
   stage: string;
   enteredAt: Date;
   leftAt: Date;
-}
-
-/** An instant as a driver returns it: a Date (PostgreSQL), ISO text (SQLite, also from MIN()). */
-function instant(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(value as string);
 }
 
 const touchKinds = join([...TOUCH_EVENTS]);

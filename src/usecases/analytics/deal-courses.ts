@@ -1,0 +1,118 @@
+/**
+ * The deals behind the deals and pipeline reports, read in SQL as narrow projections instead of
+ * loaded facts: each deal that can be open at the end or start of the period or the previous one,
+ * or closed in them (its id, owner, currency and ACV, when it was created), its deal-stage
+ * transitions and its lead's first SQL transition (DealCourse); for the pipeline, the forecasts of
+ * the deals open at a snapshot and the quotas (./plan-inputs.ts). The figures are then computed by
+ * the same functions as on facts (dealFigures and pipelineFigures in ./reports.ts), so they are
+ * identical; the differential test (test/analytics/loader-differential.int.test.ts) checks this on
+ * both providers.
+ *
+ * Which deals: the tenant's deals in the caller's sight, created before `asOf`, not closed before
+ * the previous period's start (or `asOf`, if earlier). A deal's `closedAt` is the instant of its
+ * latest close (setDealStage writes it with the closing stage event), so a deal closed earlier can
+ * be neither open in the two periods nor closed in them; the fact loader narrows by the same column.
+ * The leads' other events, touches and assignments, which the fact path reads, are not read.
+ *
+ * A broken-down report still loads facts (run-report.ts): its parts are split by the lead's
+ * segment (source, campaign, industry, size, region), which is not read here.
+ */
+import type { Db } from '../../db/client';
+import { empty, instantOf, join, sql, valuesOf } from '../../db/raw-sql';
+import type { DealCourse } from '../../domain/analytics/facts';
+import { compareText } from '../../domain/analytics/measures';
+import type { ReportPeriod } from '../../domain/analytics/period';
+import { DEAL_STAGES } from '../../rules/facts';
+import type { Sight } from '../visibility';
+import { sightFilter } from './load-facts';
+import { loadPipelineInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
+import { pipelineAt, pipelineCuts } from './reports';
+import { loadRoster } from './roster';
+
+export interface DealQuery {
+  sight: Sight;
+  period: ReportPeriod;
+  previous: ReportPeriod;
+  /** The moment the report is read at: nothing recorded at or after it is read. */
+  asOf: Date;
+}
+
+interface DealRow {
+  id: string;
+  lead_id: string;
+  owner: string;
+  currency: string;
+  acv: bigint | number | null;
+  created: unknown;
+}
+
+/** The deals that can count in a deals or pipeline report of `query`, in id order, each with its course. */
+export async function dealCourses(db: Db, query: DealQuery): Promise<DealCourse[]> {
+  const { sight, previous, asOf } = query;
+  const earliest = new Date(Math.min(previous.from.getTime(), asOf.getTime()));
+  const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
+  const rows = await db.$queryRaw<DealRow[]>(sql`
+    SELECT d.id, d."leadId" AS lead_id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv,
+      d."createdAt" AS created
+    FROM "Deal" d JOIN "Lead" l ON l.id = d."leadId" AND l.tenant = ${sight.tenant}
+    WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${mine}
+      AND (d."closedAt" IS NULL OR d."closedAt" >= ${earliest})`);
+  const inSight = sightFilter(sight);
+  const deals = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
+  const courses = await leadCourses(
+    db,
+    deals.map((deal) => deal.lead_id),
+    asOf,
+  );
+  const roster = await loadRoster(db, sight.tenant);
+  return deals.map((row) => {
+    const course = courses.get(row.lead_id);
+    const stages = course?.stages ?? [];
+    return {
+      id: row.id,
+      segment: { rep: row.owner, team: roster.teamOf(row.owner) },
+      currency: row.currency,
+      acvMinor: row.acv === null ? null : Number(row.acv),
+      openedAt: stages[0]?.at ?? instantOf(row.created)!,
+      sqlAt: course?.sqlAt ?? null,
+      stages,
+    };
+  });
+}
+
+/**
+ * What each of `leads` recorded before `asOf`: its deal-stage transitions, oldest first (then by
+ * id, the loader's order; a deal's stage events are its lead's), and its first SQL transition.
+ */
+async function leadCourses(
+  db: Db,
+  leads: readonly string[],
+  asOf: Date,
+): Promise<Map<string, { stages: { to: string; at: Date }[]; sqlAt: Date | null }>> {
+  const rows = await db.$queryRaw<{ lead_id: string; stage: string; at: unknown }[]>(sql`
+    SELECT s."leadId" AS lead_id, s."toStage" AS stage, s."occurredAt" AS at FROM "StageEvent" s
+    WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."toStage" IN (${join([...DEAL_STAGES, 'sql'])})
+      AND s."occurredAt" < ${asOf}
+    ORDER BY s."occurredAt", s.id`);
+  const courses = new Map<string, { stages: { to: string; at: Date }[]; sqlAt: Date | null }>();
+  for (const row of rows) {
+    const at = instantOf(row.at)!;
+    const course = courses.get(row.lead_id) ?? { stages: [], sqlAt: null };
+    courses.set(row.lead_id, course);
+    if (row.stage !== 'sql') course.stages.push({ to: row.stage, at });
+    else course.sqlAt ??= at;
+  }
+  return courses;
+}
+
+/**
+ * The forecasts and quotas the pipeline report reads: of the deals open at one of its snapshots
+ * (the period's and the previous period's start and end), the only deals whose forecast a figure
+ * reads, the forecast in force at each snapshot (loadPipelineInputs).
+ */
+export async function pipelineInputs(db: Db, query: DealQuery, deals: readonly DealCourse[]): Promise<PlanInputs> {
+  const { period, previous, asOf } = query;
+  const cuts = [pipelineCuts(period, asOf), pipelineCuts(previous, asOf)].flatMap(({ start, end }) => [start, end]);
+  const open = new Set(cuts.flatMap((cut) => pipelineAt(deals, cut, NO_PLAN_INPUTS).map((deal) => deal.dealId)));
+  return loadPipelineInputs(db, { ...query, dealIds: [...open] }, cuts);
+}
