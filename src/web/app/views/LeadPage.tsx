@@ -5,6 +5,7 @@ import { formatDateTime, formatRelative, label, language, t } from '../lib/i18n'
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
 import { nameOf } from '../lib/people';
+import { reasonsText, type Worded } from '../lib/reason-words';
 import { Tasks } from '../components/DealWork';
 import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -242,7 +243,7 @@ function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
     onSubmit,
   } = useSubmit(
     (form) =>
-      api<{ stage: string; unmet: string[] }>(`/api/leads/${lead.id}/bant`, {
+      api<{ stage: string; unmet: string[]; unmetReasons?: Worded[] }>(`/api/leads/${lead.id}/bant`, {
         method: 'POST',
         body: Object.fromEntries(Object.keys(BANT_OPTIONS).map((key) => [key, form.get(key)])),
       }),
@@ -268,7 +269,11 @@ function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
       <Problem error={error} />
       {result && (
         <p role="status" id="bant-result">
-          {result.stage === 'sql' ? t('lead.nowSql') : t('lead.notYetSql', { unmet: result.unmet.join('; ') })}
+          {result.stage === 'sql'
+            ? t('lead.nowSql')
+            : t('lead.notYetSql', {
+                unmet: result.unmetReasons?.length ? reasonsText(result.unmetReasons) : result.unmet.join('; '),
+              })}
         </p>
       )}
     </form>
