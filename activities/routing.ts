@@ -48,10 +48,13 @@ export interface ReassignLeadInput {
   now: string;
 }
 
-/** Where the lead went, and why in plain language (and as a code, `why`, when just decided). */
+/** Where the lead went, and why in plain language. */
 export type AssignmentResult =
-  | { kind: 'rep'; repEmail: string; pool?: string; explanation: string; why?: Worded<ReasonCode> }
-  | { kind: 'queue'; queue: string; explanation: string; why?: Worded<ReasonCode> };
+  | { kind: 'rep'; repEmail: string; pool?: string; explanation: string }
+  | { kind: 'queue'; queue: string; explanation: string };
+
+/** An assignment just decided, with its reason as a code (stored, not returned). */
+type Decided = AssignmentResult & { why: Worded<ReasonCode> };
 
 export interface RoutingActivityDeps {
   db: Db;
@@ -99,13 +102,8 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
         const counters = plan.kind === 'pool' ? await lockCounters(tx, provider, input.tenant, plan.counters) : [];
         const replay = await replayed(tx, input.idempotencyKey, input.leadId);
         if (replay) return replay;
-        const result = await decide(tx, input, plan, counters, now);
-        await record(tx, input, result, now, {
-          manual: false,
-          actor: null,
-          reason: result.explanation,
-          why: result.why ?? null,
-        });
+        const { why, ...result } = await decide(tx, input, plan, counters, now);
+        await record(tx, input, result, now, { manual: false, actor: null, reason: result.explanation, why });
         return result;
       });
     },
@@ -246,13 +244,7 @@ function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
 }
 
 /** Picks the owner under the locks and applies it to the lead and the counter. */
-async function decide(
-  tx: Tx,
-  input: AssignLeadInput,
-  plan: Plan,
-  counters: CounterRow[],
-  now: Date,
-): Promise<AssignmentResult> {
+async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: CounterRow[], now: Date): Promise<Decided> {
   switch (plan.kind) {
     case 'queue':
       await setOwner(tx, input, { ownerId: null, queue: plan.queue });
