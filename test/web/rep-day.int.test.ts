@@ -225,6 +225,14 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(demo.status, JSON.stringify(demo.body)).toBe(201);
     const refusedBefore = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
     expect(JSON.stringify(refusedBefore.body)).toContain('hold a demo or solution presentation');
+    // Asked in Chinese (as the workspace asks), the refusal's headline and reasons are Chinese.
+    const inChinese = await http(`${system.url}/api/deals/${deal.dealId}/stage`, {
+      body: { to: 'proposal' },
+      headers: { ...bearer(rep), 'accept-language': 'zh-CN' },
+    });
+    expect(inChinese.status).toBe(422);
+    expect(inChinese.body.error.message).toBe('规则不允许进入该阶段：以下条件尚未满足。');
+    expect(JSON.stringify(inChinese.body.error.fields)).toContain('完成一次演示或方案讲解');
     // On the board the same move is refused with the rules' reason in Chinese (approvals.yaml `missing: { en, zh-CN }`).
     const board = await signIn(rep, '/board');
     const card = board.locator(`.deal-card[data-deal="${deal.dealId}"]`);
