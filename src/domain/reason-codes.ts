@@ -49,8 +49,11 @@ export const UNMET_CODES = ['bant-unmet', 'criterion-unmet'] as const;
 export const REASON_CODES = [...STAGE_REASON_CODES, ...ASSIGNMENT_REASON_CODES, ...UNMET_CODES] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-/** Titles of tasks the journeys write (Task.titleCode): the workspace words each as `taskTitles.<code>`. */
-export const TASK_TITLE_CODES = ['cadence-step', 'cadence-no-email', 'first-touch-overdue'] as const;
+/**
+ * Titles of tasks the journeys write (Task.titleCode), and of a cadence's next step on the lead
+ * page (`cadence-email`): the workspace words each as `taskTitles.<code>`.
+ */
+export const TASK_TITLE_CODES = ['cadence-step', 'cadence-email', 'cadence-no-email', 'first-touch-overdue'] as const;
 export type TaskTitleCode = (typeof TASK_TITLE_CODES)[number];
 
 export function worded<Code extends string>(code: Code, params: WordingParams = {}): Worded<Code> {

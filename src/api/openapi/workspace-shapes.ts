@@ -76,12 +76,29 @@ export const ScoreBreakdownSchema = z
   .nullable()
   .meta({ description: 'The latest score as items; null before the first scoring.' });
 
+/** A text leadflow wrote, as a code and values (src/domain/reason-codes.ts), for a client to word. */
+export const WordedSchema = z
+  .object({
+    code: z.string().meta({
+      description: `Reason codes: ${REASON_CODES.map((c) => `\`${c}\``).join(', ')}; task title codes: ${TASK_TITLE_CODES.map((c) => `\`${c}\``).join(', ')}.`,
+    }),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).meta({
+      description:
+        'Its values: ids, emails, stage, pool and queue names, numbers; a cadence step also its text per language (`en`, `zh-CN`). docs/workspace.md lists them.',
+    }),
+  })
+  .meta({ description: 'A text leadflow wrote, as a code and values, for a client to word in its reader’s language.' });
+
 export const CadenceViewSchema = z
   .object({
     cadence: z.string(),
     status: z.enum(['active', 'paused', 'completed', 'stopped']),
     stepIndex: z.number().int().meta({ description: 'Steps done so far.' }),
-    nextStep: nullableText,
+    nextStep: nullableText.meta({ description: 'In English: "email <template>" or "<call|linkedin> task: <text>".' }),
+    nextStepText: WordedSchema.nullable().meta({
+      description:
+        'The next step as a code: `cadence-email` `{ cadence, template }`, or `cadence-step` with the task per language; null when the live rules no longer have it.',
+    }),
     nextStepAt: instant.nullable(),
     enrolledAt: instant,
     stoppedReason: nullableText,
@@ -104,19 +121,6 @@ export const SlaClockSchema = z.object({
     description: 'The steps taken, in order (`remind-owner`, `reassign`, `notify-manager`, `move-to-queue`).',
   }),
 });
-
-/** A text leadflow wrote, as a code and values (src/domain/reason-codes.ts), for a client to word. */
-export const WordedSchema = z
-  .object({
-    code: z.string().meta({
-      description: `Reason codes: ${REASON_CODES.map((c) => `\`${c}\``).join(', ')}; task title codes: ${TASK_TITLE_CODES.map((c) => `\`${c}\``).join(', ')}.`,
-    }),
-    params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).meta({
-      description:
-        'Its values: ids, emails, stage, pool and queue names, numbers; a cadence step also its text per language (`en`, `zh-CN`). docs/workspace.md lists them.',
-    }),
-  })
-  .meta({ description: 'A text leadflow wrote, as a code and values, for a client to word in its reader’s language.' });
 
 export const TimelineItemSchema = z.object({
   id: z.string().meta({ description: '`<source>:<row id>`, unique within the timeline.' }),

@@ -102,6 +102,8 @@ export function taskTitle(task: { title: string; titleText?: Worded | null }): s
       return t('taskTitles.first-touch-overdue', { sla: label('slaNames', p('sla')) });
     case 'cadence-no-email':
       return t('taskTitles.cadence-no-email', { subject: p('subject') });
+    case 'cadence-email':
+      return t('taskTitles.cadence-email', { template: p('template') });
     default:
       return task.title;
   }

@@ -5,7 +5,7 @@ import { formatDateTime, formatRelative, label, language, t } from '../lib/i18n'
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
 import { nameOf } from '../lib/people';
-import { reasonsText, type Worded } from '../lib/reason-words';
+import { reasonsText, taskTitle, type Worded } from '../lib/reason-words';
 import { Tasks } from '../components/DealWork';
 import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -49,6 +49,7 @@ interface Lead {
     cadence: string;
     status: string;
     nextStep: string | null;
+    nextStepText?: Worded | null;
     nextStepAt: string | null;
     stoppedReason: string | null;
   } | null;
@@ -365,7 +366,12 @@ export function LeadPage() {
                 <strong>{label('cadences', cadence.cadence)}</strong> · {label('cadenceStatus', cadence.status)}
               </p>
               {cadence.nextStep && (
-                <p>{t('lead.nextStep', { step: cadence.nextStep, when: formatRelative(cadence.nextStepAt) })}</p>
+                <p>
+                  {t('lead.nextStep', {
+                    step: taskTitle({ title: cadence.nextStep, titleText: cadence.nextStepText }),
+                    when: formatRelative(cadence.nextStepAt),
+                  })}
+                </p>
               )}
             </div>
           ) : (
