@@ -10,6 +10,7 @@ import { formatMoney } from '../src/domain/money';
 import { dealPageUrl } from '../src/domain/dashboard-links';
 import { dealNoticeText, type DealNotice } from '../src/domain/deal-notices';
 import { languageOf } from '../src/domain/languages';
+import type { ReasonCode } from '../src/domain/reason-codes';
 import {
   checkStageExit,
   requiredApprovals,
@@ -165,6 +166,8 @@ export function createDealActivities(deps: DealActivityDeps) {
             fromStage: lead.stage,
             toStage: 'needs-analysis',
             reason: `converted to deal ${input.dealId} by ${input.actor.email}`,
+            reasonCode: 'converted' satisfies ReasonCode,
+            reasonParams: { dealId: input.dealId, actor: input.actor.email },
             occurredAt: at,
             idempotencyKey: `${input.dealId}:stage:needs-analysis`,
           },

@@ -4,6 +4,7 @@ import { advanceLastActivity } from '../src/db/last-activity';
 import { LeadflowError } from '../src/domain/errors';
 import type { LeadStage } from '../src/domain/lead';
 import type { LeadEvent } from '../src/domain/lead-events';
+import type { ReasonCode, TaskTitleCode, WordingParams, Worded } from '../src/domain/reason-codes';
 
 /**
  * The lead's journal in the database: timeline entries, stage transitions, SLA status and
@@ -38,6 +39,9 @@ export function createJournalActivities(db: Db) {
       from: LeadStage;
       to: LeadStage;
       reason: string;
+      /** `reason` as a code and values (src/domain/reason-codes.ts); absent in calls from older workflows. */
+      reasonCode?: string;
+      reasonParams?: WordingParams;
       rulesetVersion: string | null;
       at: string;
       idempotencyKey: string;
@@ -54,6 +58,8 @@ export function createJournalActivities(db: Db) {
             fromStage: input.from,
             toStage: input.to,
             reason: input.reason,
+            reasonCode: input.reasonCode ?? null,
+            ...(input.reasonParams ? { reasonParams: input.reasonParams } : {}),
             rulesetVersion: input.rulesetVersion,
             occurredAt: at,
             idempotencyKey: input.idempotencyKey,
@@ -117,6 +123,8 @@ export function createJournalActivities(db: Db) {
             fromStage: lead.stage,
             toStage: to,
             reason,
+            reasonCode: 'deal-closed' satisfies ReasonCode,
+            reasonParams: { dealId: input.dealId, outcome: input.outcome, note: input.reason },
             rulesetVersion,
             occurredAt: at,
             idempotencyKey: key,
@@ -161,7 +169,9 @@ export function createJournalActivities(db: Db) {
       leadId: string;
       ownerEmail: string | null;
       kind: string;
+      /** In English; `titleText` is the same as a code (absent in calls from older workflows). */
       title: string;
+      titleText?: Worded<TaskTitleCode>;
       dueAt: string;
     }): Promise<void> {
       await db.task.upsert({
@@ -172,6 +182,8 @@ export function createJournalActivities(db: Db) {
           ownerEmail: input.ownerEmail,
           kind: input.kind,
           title: input.title,
+          titleCode: input.titleText?.code ?? null,
+          ...(input.titleText ? { titleParams: input.titleText.params } : {}),
           dueAt: new Date(input.dueAt),
         },
         update: {},

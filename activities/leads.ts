@@ -2,6 +2,7 @@ import { languageOf } from '../src/domain/languages';
 import type { Db, Prisma } from '../src/db/client';
 import { advanceLastActivity } from '../src/db/last-activity';
 import { mergeSubmission, type LeadProfile, type LeadSubmission } from '../src/domain/lead';
+import type { ReasonCode } from '../src/domain/reason-codes';
 
 export interface RecordSubmissionInput {
   leadId: string;
@@ -61,6 +62,8 @@ export function createLeadActivities(db: Db) {
               fromStage: null,
               toStage: 'new',
               reason: `captured from ${submission.source}`,
+              reasonCode: 'captured' satisfies ReasonCode,
+              reasonParams: { source: submission.source },
               occurredAt: receivedAt,
               idempotencyKey: `${leadId}:stage:new`,
             },

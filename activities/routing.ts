@@ -11,6 +11,7 @@ import {
 } from '../src/domain/routing';
 import type { RoutingOutcome } from '../src/rules/evaluate-routing';
 import { LeadflowError } from '../src/domain/errors';
+import { worded, type ReasonCode, type Worded } from '../src/domain/reason-codes';
 
 export interface AssignLeadInput {
   tenant: string;
@@ -38,6 +39,11 @@ export interface ReassignLeadInput {
   /** Who reassigned it (a user's email or id). */
   actor: string;
   reason: string;
+  /**
+   * Why an automation moved it (an SLA or stall escalation), as a code; without it the row reads
+   * `reassigned` with `reason` as the person's note.
+   */
+  why?: Worded<ReasonCode>;
   idempotencyKey: string;
   now: string;
 }
@@ -46,6 +52,9 @@ export interface ReassignLeadInput {
 export type AssignmentResult =
   | { kind: 'rep'; repEmail: string; pool?: string; explanation: string }
   | { kind: 'queue'; queue: string; explanation: string };
+
+/** An assignment just decided, with its reason as a code (stored, not returned). */
+type Decided = AssignmentResult & { why: Worded<ReasonCode> };
 
 export interface RoutingActivityDeps {
   db: Db;
@@ -93,8 +102,8 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
         const counters = plan.kind === 'pool' ? await lockCounters(tx, provider, input.tenant, plan.counters) : [];
         const replay = await replayed(tx, input.idempotencyKey, input.leadId);
         if (replay) return replay;
-        const result = await decide(tx, input, plan, counters, now);
-        await record(tx, input, result, now, { manual: false, actor: null, reason: result.explanation });
+        const { why, ...result } = await decide(tx, input, plan, counters, now);
+        await record(tx, input, result, now, { manual: false, actor: null, reason: result.explanation, why });
         return result;
       });
     },
@@ -118,6 +127,15 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
             : `queue ${to.queue}`;
         const from = lead.ownerId ?? (lead.queue ? `queue ${lead.queue}` : 'nobody');
         const explanation = `Reassigned by hand by ${input.actor} from ${from} to ${target}: ${input.reason}`;
+        const moved = {
+          from: lead.ownerId,
+          fromQueue: lead.ownerId ? null : lead.queue,
+          to: 'repEmail' in to ? to.repEmail : null,
+          toQueue: 'queue' in to ? to.queue : null,
+        };
+        const why = input.why
+          ? worded(input.why.code, { ...input.why.params, ...moved })
+          : worded('reassigned', { actor: input.actor, ...moved, note: input.reason });
         const result: AssignmentResult =
           'repEmail' in to
             ? { kind: 'rep', repEmail: to.repEmail, explanation }
@@ -132,6 +150,7 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
           manual: true,
           actor: input.actor,
           reason: explanation,
+          why,
         });
         return result;
       });
@@ -158,7 +177,7 @@ type Plan =
       counters: { pool: string; repEmail: string }[];
     }
   | { kind: 'rep'; rule: string; rep: string; repEmail: string; lockedReps: string[] }
-  | { kind: 'queue'; queue: string; summary: string; lockedReps: string[] };
+  | { kind: 'queue'; queue: string; summary: string; why: Worded<ReasonCode>; lockedReps: string[] };
 
 function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
   if (routing.kind === 'fallback') {
@@ -166,6 +185,7 @@ function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
       kind: 'queue',
       queue: routing.queue,
       summary: `No routing rule matched: the lead goes to the fallback queue ${routing.queue}.`,
+      why: worded('routing-fallback', { queue: routing.queue }),
       lockedReps: [],
     };
   }
@@ -176,6 +196,7 @@ function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
         kind: 'queue',
         queue: target.queue,
         summary: `Rule "${routing.rule}" sends the lead to queue ${target.queue}.`,
+        why: worded('routing-queue', { rule: routing.rule, queue: target.queue }),
         lockedReps: [],
       };
     case 'rep': {
@@ -185,6 +206,7 @@ function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
           kind: 'queue',
           queue,
           summary: `Rule "${routing.rule}" names rep ${target.rep}, who is not in the roster; the lead goes to the fallback queue ${queue}.`,
+          why: worded('routing-unknown-rep', { rule: routing.rule, rep: target.rep, queue }),
           lockedReps: [],
         };
       }
@@ -222,17 +244,11 @@ function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
 }
 
 /** Picks the owner under the locks and applies it to the lead and the counter. */
-async function decide(
-  tx: Tx,
-  input: AssignLeadInput,
-  plan: Plan,
-  counters: CounterRow[],
-  now: Date,
-): Promise<AssignmentResult> {
+async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: CounterRow[], now: Date): Promise<Decided> {
   switch (plan.kind) {
     case 'queue':
       await setOwner(tx, input, { ownerId: null, queue: plan.queue });
-      return { kind: 'queue', queue: plan.queue, explanation: plan.summary };
+      return { kind: 'queue', queue: plan.queue, explanation: plan.summary, why: plan.why };
     case 'rep': {
       await setOwner(tx, input, { ownerId: plan.repEmail, queue: null });
       const note = await availabilityNote(tx, input.tenant, plan.repEmail, now);
@@ -240,6 +256,7 @@ async function decide(
         kind: 'rep',
         repEmail: plan.repEmail,
         explanation: `Rule "${plan.rule}" names ${plan.rep} <${plan.repEmail}>${note}.`,
+        why: worded('routing-rep', { rule: plan.rule, rep: plan.repEmail, away: note ? 'away' : null }),
       };
     }
     case 'pool': {
@@ -251,17 +268,32 @@ async function decide(
       const pick = pickFromPool(plan.rules, plan.pool, state, now);
       const exclusionNote = excluded ? ` (${excluded} was excluded: the lead is being taken away from them.)` : '';
       const explanation = `Rule "${plan.rule}" routes the lead to pool ${plan.pool}. ${pick.explanation}${exclusionNote}`;
+      const routed = { rule: plan.rule, pool: plan.pool, excluded: excluded ?? null };
       if (pick.kind === 'queue') {
         await setOwner(tx, input, { ownerId: null, queue: pick.queue });
-        return { kind: 'queue', queue: pick.queue, explanation };
+        const why = worded('routing-overflow-queue', { ...routed, queue: pick.queue });
+        return { kind: 'queue', queue: pick.queue, explanation, why };
       }
       await setOwner(tx, input, { ownerId: pick.email, queue: null });
-      if (pick.pool === null) return { kind: 'rep', repEmail: pick.email, explanation };
+      if (pick.pool === null)
+        return {
+          kind: 'rep',
+          repEmail: pick.email,
+          explanation,
+          why: worded('routing-overflow-rep', { ...routed, rep: pick.email }),
+        };
       await tx.routingCounter.update({
         where: { tenant_pool_repEmail: { tenant: input.tenant, pool: pick.pool, repEmail: pick.email } },
         data: { assigned: { increment: 1 } },
       });
-      return { kind: 'rep', repEmail: pick.email, pool: pick.pool, explanation };
+      const why = worded('routing-pool', {
+        ...routed,
+        rep: pick.email,
+        // The pool whose member took it, when the routed pool overflowed into another.
+        via: pick.pool === plan.pool ? null : pick.pool,
+        passedOver: pick.passedOver.length,
+      });
+      return { kind: 'rep', repEmail: pick.email, pool: pick.pool, explanation, why };
     }
   }
 }
@@ -342,7 +374,7 @@ async function record(
   input: { tenant: string; leadId: string; idempotencyKey: string; rulesetVersion: string | null },
   result: AssignmentResult,
   now: Date,
-  how: { manual: boolean; actor: string | null; reason: string },
+  how: { manual: boolean; actor: string | null; reason: string; why: Worded | null },
 ): Promise<void> {
   await tx.assignment.create({
     data: {
@@ -354,6 +386,8 @@ async function record(
       queue: result.kind === 'queue' ? result.queue : null,
       pool: result.kind === 'rep' ? (result.pool ?? null) : null,
       reason: how.reason,
+      reasonCode: how.why?.code ?? null,
+      ...(how.why ? { reasonParams: how.why.params } : {}),
       manual: how.manual,
       actor: how.actor,
       rulesetVersion: input.rulesetVersion,

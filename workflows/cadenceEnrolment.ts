@@ -8,6 +8,7 @@
  */
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import { addDuration, nextSendTime, sendWindowCalendar } from '../src/domain/business-time';
+import { cadenceStepTitle, worded } from '../src/domain/reason-codes';
 import type { CompiledCadence } from '../src/rules/ruleset';
 import { mail, store } from './journey/effects';
 import type { ThankYouRecipient } from './dealMessages';
@@ -109,6 +110,7 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
           ownerEmail,
           kind: 'review',
           title: `No email address on file: find one and send "${email.subject}" by hand`,
+          titleText: worded('cadence-no-email', { cadence: cadence.name, subject: email.subject }),
           dueAt: due.toISOString(),
         });
       } else {
@@ -136,6 +138,8 @@ export async function cadenceEnrolment(input: CadenceEnrolmentInput): Promise<Ca
         ownerEmail,
         kind: step.do,
         title: step.task,
+        // The rules' text in each language (enrolments started before had only the English).
+        titleText: cadenceStepTitle(cadence.name, index, step.taskText),
         dueAt: due.toISOString(),
       });
     }

@@ -7,6 +7,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LeadProfile, LeadStage, LeadSubmission } from '../src/domain/lead';
 import type { Bant } from '../src/domain/lead-facts';
 import type { LeadEvent } from '../src/domain/lead-events';
+import type { Worded } from '../src/domain/reason-codes';
 import type { ScoreLine } from '../src/rules/evaluate';
 import type { EscalationStep } from '../src/rules/ruleset';
 
@@ -111,6 +112,8 @@ export interface QualificationReceipt {
   stage: LeadStage;
   /** Criteria not met when the lead stays MQL. */
   unmet: string[];
+  /** The same as codes (src/domain/reason-codes.ts), for a client to word; absent from older answers. */
+  unmetReasons?: Worded[];
   rulesVersion: string;
 }
 

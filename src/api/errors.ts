@@ -8,6 +8,8 @@ import {
   TIMED_OUT_MESSAGE,
 } from '../usecases/availability';
 import { LeadflowError, type ErrorCode } from '../domain/errors';
+import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../domain/languages';
+import { answerIn } from './error-words';
 
 /** The one table from domain error codes to HTTP statuses. */
 export const httpStatusFor: Record<ErrorCode, number> = {
@@ -63,7 +65,8 @@ export function fieldErrors(error: ZodError): FieldError[] {
 /**
  * The API's error boundary. Every error becomes `{ error: { code, message, fields? } }`:
  * malformed JSON and invalid input are 400s with field-level messages, a down dependency is a
- * 503 that says which, and only a genuine bug is a 500 (logged with its stack).
+ * 503 that says which, and only a genuine bug is a 500 (logged with its stack). The most common
+ * refusals are worded in the caller's language (Accept-Language), see ./error-words.ts.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -75,7 +78,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 503) res.setHeader('Retry-After', '5');
     // The first request with the key is still running; its answer is usually there in a second.
     if (body.error.code === 'idempotency_key_in_use') res.setHeader('Retry-After', '1');
-    res.status(status).json({ error: body.error });
+    const language = languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE;
+    res.status(status).json({ error: answerIn(body.error, language) });
   };
 }
 

@@ -3,7 +3,8 @@
  * behaviours with caps and decay), whether it reaches the MQL threshold, when decay will
  * next change it, and the SQL (BANT) verdict. Pure: `now` is passed in.
  */
-import { evaluateRule, type RuleTrace } from './evaluate-condition';
+import { worded, type Worded } from '../domain/reason-codes';
+import { evaluateRule, type ConditionTrace, type RuleTrace } from './evaluate-condition';
 import { describeRule, shortReason, type Decision } from './explain';
 import type { Behaviour } from './facts';
 import type { AttributePoints, CompiledDecay, CompiledScoring, DisqualifyOutcome, MqlAction, Ruleset } from './ruleset';
@@ -31,7 +32,12 @@ export interface ScoringOutcome {
   nextDecayAt: string | null;
 }
 
-export type QualificationOutcome = { kind: 'sql' } | { kind: 'stay-mql'; unmet: string[] };
+/**
+ * SQL, or stay MQL with the criteria not met: `unmet` in English, `unmetReasons` the same as codes
+ * (`bant-unmet` with the BANT field, the values it needs and the value seen; else
+ * `criterion-unmet` with the English text). Decisions stored before codes have no `unmetReasons`.
+ */
+export type QualificationOutcome = { kind: 'sql' } | { kind: 'stay-mql'; unmet: string[]; unmetReasons?: Worded[] };
 
 /** Scores a lead at `now`. */
 export function evaluateScoring(ruleset: Ruleset, facts: Facts, now: Date): Decision<ScoringOutcome> {
@@ -207,8 +213,10 @@ export function explainScore(outcome: ScoringOutcome, rules: RuleTrace[]): Decis
 /** SQL or stay MQL, from the recorded BANT facts. */
 export function evaluateQualification(ruleset: Ruleset, facts: Facts): Decision<QualificationOutcome> {
   const trace = evaluateRule(ruleset.scoring.sql, facts);
-  const unmet = trace.condition.type === 'fact' ? (trace.condition.held ? [] : [shortReason(trace.condition)]) : unmetOf(trace);
-  const outcome: QualificationOutcome = trace.matched ? { kind: 'sql' } : { kind: 'stay-mql', unmet };
+  const failed = trace.condition.type === 'fact' ? (trace.condition.held ? [] : [trace.condition]) : unmetOf(trace);
+  const outcome: QualificationOutcome = trace.matched
+    ? { kind: 'sql' }
+    : { kind: 'stay-mql', unmet: failed.map(shortReason), unmetReasons: failed.map(unmetReason) };
   return {
     outcome,
     explanation: {
@@ -220,10 +228,21 @@ export function evaluateQualification(ruleset: Ruleset, facts: Facts): Decision<
   };
 }
 
-function unmetOf(trace: RuleTrace): string[] {
+function unmetOf(trace: RuleTrace): ConditionTrace[] {
   const c = trace.condition;
-  if (c.type === 'all') return c.conditions.filter((x) => !x.held).map(shortReason);
-  return trace.matched ? [] : [shortReason(c)];
+  if (c.type === 'all') return c.conditions.filter((x) => !x.held);
+  return trace.matched ? [] : [c];
+}
+
+/** An unmet criterion as a code: a BANT field with the values it needs (`a,b`) and the one seen. */
+function unmetReason(condition: ConditionTrace): Worded {
+  if (condition.type === 'fact' && condition.fact.startsWith('bant.') && (condition.op === 'in' || condition.op === '=='))
+    return worded('bant-unmet', {
+      field: condition.fact.slice('bant.'.length),
+      expected: (Array.isArray(condition.expected) ? condition.expected : [condition.expected]).join(','),
+      seen: typeof condition.actual === 'string' ? condition.actual : null,
+    });
+  return worded('criterion-unmet', { text: shortReason(condition) });
 }
 
 /** What a disqualification reason leads to (nurture, or recycle after a delay), or undefined if the reason is unknown. */

@@ -126,8 +126,7 @@ export interface CompiledEscalation {
 export interface SendWindow { days: Weekday[]; from: string; to: string }
 export type CadenceStep =
   | { do: 'email'; after: Duration | null; template: string }
-  | { do: 'call'; after: Duration | null; task: string }
-  | { do: 'linkedin'; after: Duration | null; task: string };
+  | { do: 'call' | 'linkedin'; after: Duration | null; task: string; taskText?: Record<Language, string> };
 export type StopCondition = 'reply' | 'meeting-booked' | 'unsubscribe' | 'bounce' | 'disqualified' | 'stage-change';
 export interface CompiledCadence {
   name: string;

@@ -21,6 +21,7 @@ import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { fileLoss } from './deal-loss';
 import type { Ruleset } from '../rules/ruleset';
 import { textIn, type LocalisedText } from '../rules/schema/common';
+import { chineseMessage } from '../api/error-words';
 import { DEFAULT_LANGUAGE, type Language } from '../domain/languages';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
@@ -162,7 +163,7 @@ export async function moveDealStage(
 function inLanguage(error: unknown, texts: Record<string, LocalisedText>, language: Language): unknown {
   if (language === 'en' || !(error instanceof LeadflowError) || error.code !== 'not_allowed') return error;
   const details = (error.details ?? []) as { path: string; message: string }[];
-  return new LeadflowError('not_allowed', error.message, {
+  return new LeadflowError('not_allowed', chineseMessage('stage_refused') ?? error.message, {
     details: details.map((d) => ({
       ...d,
       message: texts[d.message] ? textIn(texts[d.message]!, language) : d.message,

@@ -3,6 +3,8 @@
  * with its next step, and the first-touch SLA clock with its escalation level.
  */
 import type { Db } from '../db/client';
+import { cadenceStepTitle, worded, type Worded } from '../domain/reason-codes';
+import { getCadence } from '../rules/evaluate';
 import type { JourneyState } from '../../workflows/messages';
 import { BEHAVIOURS } from '../rules/facts';
 import type { ScoringOutcome } from '../rules/evaluate-scoring';
@@ -26,6 +28,12 @@ export interface CadenceView {
   /** Steps done so far (0 before the first). */
   stepIndex: number;
   nextStep: string | null;
+  /**
+   * The next step as a code for a client to word: `cadence-email` with its template, or
+   * `cadence-step` with the task's text per language (found in the live rules by its English
+   * text); null when there is none or the live rules no longer have that step.
+   */
+  nextStepText: Worded | null;
   nextStepAt: string | null;
   enrolledAt: string;
   stoppedReason: string | null;
@@ -63,7 +71,7 @@ export async function leadPageExtras(
   lead: StoredLead,
   live: JourneyState | null,
 ): Promise<LeadPageExtras> {
-  const [scoreBreakdown, cadence] = await Promise.all([scoreBreakdownOf(deps, lead.id), cadenceOf(deps.db, lead.id)]);
+  const [scoreBreakdown, cadence] = await Promise.all([scoreBreakdownOf(deps, lead.id), cadenceOf(deps, lead.id)]);
   const status = lead.slaStatus as SlaClockView['status'];
   return {
     scoreBreakdown,
@@ -111,8 +119,8 @@ async function scoreBreakdownOf(deps: { db: Db; registry?: RuleRegistry }, leadI
 }
 
 /** The enrolment that runs (active or paused), else the latest one. */
-async function cadenceOf(db: Db, leadId: string): Promise<CadenceView | null> {
-  const enrolments = await db.cadenceEnrolment.findMany({ where: { leadId }, orderBy: { enrolledAt: 'desc' } });
+async function cadenceOf(deps: { db: Db; registry?: RuleRegistry }, leadId: string): Promise<CadenceView | null> {
+  const enrolments = await deps.db.cadenceEnrolment.findMany({ where: { leadId }, orderBy: { enrolledAt: 'desc' } });
   const current = enrolments.find((row) => row.status === 'active' || row.status === 'paused') ?? enrolments[0];
   if (!current) return null;
   return {
@@ -120,8 +128,20 @@ async function cadenceOf(db: Db, leadId: string): Promise<CadenceView | null> {
     status: current.status as CadenceView['status'],
     stepIndex: current.stepIndex,
     nextStep: current.nextStepName,
+    nextStepText: current.nextStepName ? nextStepText(deps.registry, current.cadence, current.nextStepName) : null,
     nextStepAt: current.nextStepAt?.toISOString() ?? null,
     enrolledAt: current.enrolledAt.toISOString(),
     stoppedReason: current.stoppedReason,
   };
+}
+
+/** "email mql-intro" or "call task: Intro call; …" (as the cadence workflow names it) as a code. */
+function nextStepText(registry: RuleRegistry | undefined, cadence: string, name: string): Worded | null {
+  const email = /^email (\S+)$/.exec(name);
+  if (email) return worded('cadence-email', { cadence, template: email[1]! });
+  const task = /^(call|linkedin) task: (.+)$/s.exec(name);
+  const steps = task && registry ? (getCadence(registry.active(), cadence)?.steps ?? []) : [];
+  const index = steps.findIndex((step) => step.do !== 'email' && step.do === task?.[1] && step.task === task[2]);
+  const step = steps[index];
+  return step && step.do !== 'email' ? cadenceStepTitle(cadence, index, step.taskText) : null;
 }

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { LeadflowError } from '../domain/errors';
+import { storedWording, type Worded } from '../domain/reason-codes';
 import { dueRange, isOverdue, snoozeRefusal, type DueWindow, type TaskKind, type TaskStatus } from '../domain/tasks';
 import { findDeal } from './deal-access';
 import { encodeKeyset, parseKeyset } from './keyset-cursor';
@@ -27,7 +28,13 @@ type TaskRow = Prisma.TaskGetPayload<{ include: typeof withNames }>;
 export interface TaskView {
   id: string;
   kind: string;
+  /** In English, or as the person wrote it. */
   title: string;
+  /**
+   * A title a journey wrote, as a code and values (src/domain/reason-codes.ts: a cadence step with
+   * its text per language, an overdue first touch…); null for tasks written by hand and older ones.
+   */
+  titleText: Worded | null;
   notes: string | null;
   status: string;
   /** ISO-8601 instant. */
@@ -68,6 +75,7 @@ async function views(db: Db, rows: TaskRow[], now: Date): Promise<TaskView[]> {
     id: row.id,
     kind: row.kind,
     title: row.title,
+    titleText: storedWording(row.titleCode, row.titleParams),
     notes: row.notes,
     status: row.status,
     dueAt: row.dueAt.toISOString(),

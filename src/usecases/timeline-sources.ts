@@ -4,6 +4,7 @@
  */
 import type { Db } from '../db/client';
 import { LEAD_EVENT_TYPES } from '../domain/lead-events';
+import { storedWording, type Worded } from '../domain/reason-codes';
 import { humanise } from '../domain/words';
 import { BEHAVIOURS } from '../rules/facts';
 import type { TimelineEvent, TimelineItem, TimelineKind } from './timeline';
@@ -148,7 +149,7 @@ export function leadSources(db: Db, leadId: string): Source[] {
             kind: 'stage-change',
             title: row.fromStage ? `Stage ${row.fromStage} → ${row.toStage}` : `Stage ${row.toStage}`,
             summary: row.reason,
-            event: event('stage-change', { from: row.fromStage, to: row.toStage }, row.reason),
+            event: withReason(event('stage-change', { from: row.fromStage, to: row.toStage }), row),
             actor: null,
             refs: { leadId },
             details: { from: row.fromStage, to: row.toStage, rulesetVersion: row.rulesetVersion },
@@ -166,15 +167,19 @@ export function leadSources(db: Db, leadId: string): Source[] {
           take,
         });
         return rows.map((row) => {
-          const outcome = row.outcome as { kind?: string; unmet?: string[] };
+          const outcome = row.outcome as { kind?: string; unmet?: string[]; unmetReasons?: Worded[] };
           return item('q', row.id, row.decidedAt, {
             kind: 'qualification',
             title: outcome.kind === 'sql' ? 'BANT recorded: sales-qualified' : 'BANT recorded: stays MQL',
             summary: outcome.unmet?.length ? `unmet: ${outcome.unmet.join('; ')}` : null,
-            event: event('qualification', {
-              outcome: outcome.kind === 'sql' ? 'sql' : 'mql',
-              unmet: outcome.unmet?.length ? outcome.unmet.join('; ') : null,
-            }),
+            event: {
+              ...event('qualification', {
+                outcome: outcome.kind === 'sql' ? 'sql' : 'mql',
+                unmet: outcome.unmet?.length ? outcome.unmet.join('; ') : null,
+              }),
+              // The unmet criteria as codes (decisions stored before codes have only `unmet`).
+              reasons: outcome.unmetReasons ?? [],
+            },
             actor: null,
             refs: { leadId },
             details: { outcome: row.outcome, rulesetVersion: row.rulesetVersion },
@@ -196,9 +201,10 @@ export function leadSources(db: Db, leadId: string): Source[] {
             kind: 'assignment',
             title: row.repEmail ? `Assigned to ${row.repEmail}` : `Moved to queue ${row.queue ?? ''}`.trim(),
             summary: row.reason,
-            event: row.repEmail
-              ? event('assigned', { rep: row.repEmail }, row.reason)
-              : event('queued', { queue: row.queue }, row.reason),
+            event: withReason(
+              row.repEmail ? event('assigned', { rep: row.repEmail }) : event('queued', { queue: row.queue }),
+              row,
+            ),
             actor: row.actor ?? (row.manual ? null : 'system'),
             refs: { leadId },
             details: { repEmail: row.repEmail, queue: row.queue, pool: row.pool, manual: row.manual },
@@ -330,7 +336,21 @@ export function dealSources(db: Db, dealId: string): Source[] {
 }
 
 function event(code: string, params: TimelineEvent['params'], note: string | null = null): TimelineEvent {
-  return { code, params, note };
+  return { code, params, note, reasons: [] };
+}
+
+/**
+ * A row's reason on its event: as a code when it has one (a person's own words, `params.note`,
+ * become the note), else its English text as the note (rows from before codes).
+ */
+function withReason(
+  base: TimelineEvent,
+  row: { reason: string; reasonCode: string | null; reasonParams: unknown },
+): TimelineEvent {
+  const why = storedWording(row.reasonCode, row.reasonParams);
+  if (!why) return { ...base, note: row.reason };
+  const { note, ...params } = why.params;
+  return { ...base, note: typeof note === 'string' ? note : null, reasons: [{ code: why.code, params }] };
 }
 
 /** The plain values an audit entry recorded (stage ids, a quote's number and version…), for wording it. */

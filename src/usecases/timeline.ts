@@ -9,6 +9,7 @@
  * is `<source letter>:<row id>`, so ties at the same millisecond still have one order.
  */
 import type { Db } from '../db/client';
+import type { Worded } from '../domain/reason-codes';
 import { encodeKeyset, parseKeyset, type KeysetPosition } from './keyset-cursor';
 import { dealSources, leadSources, type Source, type TimeFilter } from './timeline-sources';
 
@@ -50,6 +51,12 @@ export interface TimelineEvent {
   code: string;
   params: Record<string, string | number | null>;
   note: string | null;
+  /**
+   * Why, as leadflow wrote it, in codes (src/domain/reason-codes.ts): a stage change's or an
+   * assignment's reason, a qualification's unmet criteria. Empty for rows from before codes, whose
+   * English reason is `note`.
+   */
+  reasons: Worded[];
 }
 
 /** The event codes of timeline items other than audit entries (whose code is the audit action). */

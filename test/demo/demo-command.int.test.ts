@@ -99,6 +99,11 @@ describe.each(providers)('leadflow demo on %s', (provider) => {
     const { db } = system.database;
     const end = new Date('2026-06-30T04:00:00Z');
     expect(await db.stageEvent.count({ where: { id: { contains: 'demo-' }, occurredAt: { gte: end } } })).toBe(0);
+    // Stage reasons carry their codes as the journeys write them, so the demo reads in Chinese too.
+    const coded = await db.stageEvent.groupBy({ by: ['reasonCode'], where: { id: { contains: 'demo-' } } });
+    expect(coded.map((row) => row.reasonCode)).toEqual(
+      expect.arrayContaining(['captured', 'bant-qualified', 'disqualified', 'converted', 'deal-closed']),
+    );
     expect(await db.interaction.count({ where: { id: { contains: 'demo-' }, occurredAt: { gte: end } } })).toBe(0);
     expect(await db.decision.count({ where: { id: { contains: 'demo-' }, decidedAt: { gte: end } } })).toBe(0);
     expect(await db.dealForecast.count({ where: { id: { contains: 'demo-' }, occurredAt: { gte: end } } })).toBe(0);

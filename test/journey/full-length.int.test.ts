@@ -186,8 +186,21 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     expect(sent).toHaveLength(emailSteps);
     expect(sent.every((row) => row.status === 'sent')).toBe(true);
     expect(await sink.list({ to: 'grace@navy.mil' })).toHaveLength(emailSteps);
-    const tasks = await database.db.task.findMany({ where: { leadId: lead.id } });
+    const tasks = await database.db.task.findMany({ where: { leadId: lead.id }, orderBy: { dueAt: 'asc' } });
     expect(tasks).toHaveLength(cadence.steps.length - emailSteps);
+    // Each task carries its step's text in every language (cadences.yaml `task: { en, zh-CN }`).
+    expect(tasks.map((task) => [task.kind, task.titleCode, task.titleParams])).toEqual([
+      [
+        'call',
+        'cadence-step',
+        { cadence: 'mql-standard', step: 2, en: tasks[0]!.title, 'zh-CN': '介绍电话：提及对方浏览过的页面' },
+      ],
+      [
+        'linkedin',
+        'cadence-step',
+        { cadence: 'mql-standard', step: 4, en: tasks[1]!.title, 'zh-CN': '在领英上添加好友，附一句简短的个人留言' },
+      ],
+    ]);
   });
 
   it("when a US lead's cadence falls due on one of its public holidays, then every step skips the holidays of the lead's calendar and each email is sent once", async () => {
@@ -333,6 +346,14 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     });
     const reminders = await database.db.task.findMany({ where: { leadId, kind: 'reminder' } });
     expect(reminders.map((task) => task.ownerEmail)).toEqual([DANA]);
+    expect(reminders.map((task) => [task.titleCode, task.titleParams])).toEqual([
+      ['first-touch-overdue', { sla: 'mql-first-touch' }],
+    ]);
+    // The escalation's moves are recorded with codes too: the reroute away from the owner who
+    // missed it, and the move to the queue.
+    const moves = await database.db.assignment.findMany({ where: { leadId }, orderBy: { assignedAt: 'asc' } });
+    expect(moves.at(-2)?.reasonCode).toMatch(/^routing-/);
+    expect(moves.at(-1)).toMatchObject({ reasonCode: 'sla-missed', reasonParams: { sla: 'mql-first-touch' } });
     expect(Math.abs(reminders[0]!.dueAt.getTime() - monday(11).getTime())).toBeLessThan(60_000);
     const toDana = await sink.list({ to: DANA });
     const assigned = toDana.filter((message) => message.subject.startsWith('Lead assigned to you'));

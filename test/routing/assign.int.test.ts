@@ -81,12 +81,14 @@ describe.each(providers)('assigning leads on %s', (provider) => {
         explanation: 'Rule "strategic" names dana <dana@example.com>.',
       },
       stored: { ownerId: 'dana@example.com', queue: null },
+      why: { reasonCode: 'routing-rep', reasonParams: { rule: 'strategic', rep: 'dana@example.com', away: null } },
     },
     {
       when: 'a rule names a queue',
       outcome: { kind: 'assign', rule: 'apac', target: { type: 'queue', queue: 'sdr-triage' } },
       expected: { kind: 'queue', queue: 'sdr-triage', explanation: 'Rule "apac" sends the lead to queue sdr-triage.' },
       stored: { ownerId: null, queue: 'sdr-triage' },
+      why: { reasonCode: 'routing-queue', reasonParams: { rule: 'apac', queue: 'sdr-triage' } },
     },
     {
       when: 'no rule matched',
@@ -97,10 +99,11 @@ describe.each(providers)('assigning leads on %s', (provider) => {
         explanation: 'No routing rule matched: the lead goes to the fallback queue unassigned-mql.',
       },
       stored: { ownerId: null, queue: 'unassigned-mql' },
+      why: { reasonCode: 'routing-fallback', reasonParams: { queue: 'unassigned-mql' } },
     },
   ] as const)(
     'when $when, then the lead goes there and the assignment is recorded',
-    async ({ outcome, expected, stored }) => {
+    async ({ outcome, expected, stored, why }) => {
       const tenant = newTenant();
       const [leadId = ''] = await createLeads(database.db, tenant, 1);
       const result = await routing.assignLead({
@@ -115,6 +118,8 @@ describe.each(providers)('assigning leads on %s', (provider) => {
         manual: false,
         rulesetVersion: 'v-test',
         reason: expected.explanation,
+        // The same reason as a code and values, for the workspace to word in the reader's language.
+        ...why,
       });
     },
   );
@@ -137,6 +142,10 @@ describe.each(providers)('assigning leads on %s', (provider) => {
       explanation:
         'Rule "test-rule" routes the lead to pool full. Pool full: nobody could take the lead: ana <ana@example.com> (at capacity: 1 open leads, cap 1); overflow to pool spare. ' +
         'Pool spare: picked eve <eve@example.com> (0 leads assigned from this pool so far: the fewest).',
+    });
+    expect(await database.db.assignment.findFirst({ where: { leadId: second } })).toMatchObject({
+      reasonCode: 'routing-pool',
+      reasonParams: { rule: 'test-rule', pool: 'full', via: 'spare', rep: email('eve'), passedOver: 1, excluded: null },
     });
   });
 
@@ -200,6 +209,17 @@ describe.each(providers)('assigning leads on %s', (provider) => {
       [email('ana'), false, null],
       [email('ben'), true, 'manager@example.com'],
     ]);
+    expect(history[1]).toMatchObject({
+      reasonCode: 'reassigned',
+      reasonParams: {
+        actor: 'manager@example.com',
+        from: email('ana'),
+        fromQueue: null,
+        to: email('ben'),
+        toQueue: null,
+        note: 'speaks German',
+      },
+    });
     expect((await database.db.routingCounter.findMany({ where: { tenant } })).map((c) => c.assigned)).toEqual([1]);
 
     const toQueue = await routing.reassignLead({

@@ -45,7 +45,23 @@ describe('scoring', () => {
 
   it('when BANT lacks a budget, then the lead stays MQL and the unmet criterion is named', () => {
     const decision = evaluateQualification(shipped, { bant: { budget: 'none', authority: 'decision-maker', need: 'confirmed', timeline: 'this-quarter' } });
-    expect(decision.outcome).toEqual({ kind: 'stay-mql', unmet: ['bant.budget is one of ["confirmed", "planned"], seen "none"'] });
+    expect(decision.outcome).toEqual({
+      kind: 'stay-mql',
+      unmet: ['bant.budget is one of ["confirmed", "planned"], seen "none"'],
+      // The same as a code, for the workspace to word in the reader's language.
+      unmetReasons: [{ code: 'bant-unmet', params: { field: 'budget', expected: 'confirmed,planned', seen: 'none' } }],
+    });
+  });
+
+  it('when BANT is not recorded at all, then each of the four is unmet with no value seen', () => {
+    const decision = evaluateQualification(shipped, {});
+    const reasons = decision.outcome.kind === 'stay-mql' ? decision.outcome.unmetReasons : [];
+    expect(reasons?.map((r) => [r.code, r.params.field, r.params.seen])).toEqual([
+      ['bant-unmet', 'budget', null],
+      ['bant-unmet', 'authority', null],
+      ['bant-unmet', 'need', null],
+      ['bant-unmet', 'timeline', null],
+    ]);
   });
 });
 

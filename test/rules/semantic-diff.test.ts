@@ -35,7 +35,7 @@ describe('semantic diff wording', () => {
     ['routing.yaml', 'op: ">=", value: 200 }\n    assign: { pool: mid-market }', 'op: ">=", value: 250 }\n    assign: { pool: mid-market }', 'routing.yaml: rule mid-market condition company.employees >= 200 → company.employees >= 250'],
     ['escalation.yaml', '    within: 2 business hours', '    within: 3 business hours', 'escalation.yaml: SLA mql-first-touch within 2 business hours → 3 business hours'],
     ['escalation.yaml', 'countries: [AU, NZ]', 'countries: [AU, NZ, SG]', 'escalation.yaml: calendar apac countries [AU, NZ] → [AU, NZ, SG]'],
-    ['cadences.yaml', '      - after: 2 business days\n        do: call\n        task: Intro call', '      - after: 1 business day\n        do: call\n        task: Intro call', 'cadences.yaml: cadence mql-standard step 2 wait 2 business days → 1 business day'],
+    ['cadences.yaml', '      - after: 2 business days\n        do: call\n        task: { en: "Intro call', '      - after: 1 business day\n        do: call\n        task: { en: "Intro call', 'cadences.yaml: cadence mql-standard step 2 wait 2 business days → 1 business day'],
     ['approvals.yaml', '    discount: { over: 10, upTo: 20 }', '    discount: { over: 10, upTo: 15 }', 'approvals.yaml: tier manager-authority discount up to 20 → 15'],
     ['approvals.yaml', '    chain: [manager, director]\n', '    chain: [manager, director, finance]\n', 'approvals.yaml: tier director-authority chain [manager, director] → [manager, director, finance]'],
     ['approvals.yaml', '    US-NY: 8.875%', '    US-NY: 9%', 'approvals.yaml: quotes tax rate US-NY 8.875% → 9%'],

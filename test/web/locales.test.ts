@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REASON_CODES, TASK_TITLE_CODES } from '../../src/domain/reason-codes';
 
 const APP = new URL('../../src/web/app/', import.meta.url).pathname;
 type Catalogue = { [key: string]: string | Catalogue };
@@ -46,6 +47,15 @@ describe('workspace message catalogues', () => {
     expect(groups).toContain('stages');
     const missing = groups.filter((g) => typeof lookup(en, g) !== 'object' || typeof lookup(zh, g) !== 'object');
     expect(missing).toEqual([]);
+  });
+
+  it('when leadflow writes a reason or a task title as a code, then both catalogues word every code', () => {
+    const wanted = [...REASON_CODES.map((c) => `reasons.${c}`), ...TASK_TITLE_CODES.map((c) => `taskTitles.${c}`)];
+    const missing = wanted.filter((key) => typeof lookup(en, key) !== 'string' || typeof lookup(zh, key) !== 'string');
+    expect(missing).toEqual([]);
+    // And no catalogue entry is left for a code that no longer exists.
+    expect(Object.keys(en.reasons as Catalogue).sort()).toEqual([...REASON_CODES].sort());
+    expect(Object.keys(en.taskTitles as Catalogue).sort()).toEqual([...TASK_TITLE_CODES].sort());
   });
 
   it('when a Chinese message is shown, then it is Chinese, not an English string copied across', () => {

@@ -4,13 +4,19 @@
  * curl), qualification that starts at "unknown", the stakeholder warnings in the reader's
  * language, a quote line never chosen that is not quoted, and an approval named by its quote;
  * and the texts that come from the API and the rules, in Chinese: timeline entries, score labels,
- * the cadence's name, a refused move's reasons on the board, the approval's why, people by name.
+ * the cadence's name, a refused move's reasons on the board, the approval's why, people by name;
+ * and the words leadflow writes itself: why a stage changed or who got the lead, the BANT criteria
+ * still unmet, a cadence's task.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJournalActivities } from '../../activities/journal';
+import { cadenceStepTitle } from '../../src/domain/reason-codes';
+import { getCadence } from '../../src/rules/evaluate';
 import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
+import { rulesetWith } from '../rules/support/rulesets';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
 
@@ -83,9 +89,26 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
   it('when the rep starts on My work, then her new MQL is there with its first-touch deadline; on its page qualification starts at "unknown", and a call logged there meets the SLA, shows on the timeline, and leaves the MQL to qualify', async () => {
     const rep = await system.personToken(REP, 'rep', { name: 'Alice Chen', language: 'zh-CN', managerEmail: MANAGER });
     const leadId = await mqlOfTheRep('wei@zhongke.cn');
+    // The event cadence's call falls due a business day after enrolment: its task is written here,
+    // through the activity and with the title the cadence workflow gives it (full-length.int checks
+    // the workflow writes it so), rather than waiting a day.
+    const call = getCadence(await rulesetWith(), 'event-follow-up')!.steps[1]!;
+    expect(call.do).toBe('call');
+    await createJournalActivities(system.database.db).createTask({
+      id: `${leadId}:cadence-call`,
+      leadId,
+      ownerEmail: REP,
+      kind: 'call',
+      title: call.do === 'call' ? call.task : '',
+      titleText: cadenceStepTitle('event-follow-up', 1, call.do === 'call' ? call.taskText : undefined),
+      dueAt: new Date(Date.now() - 60_000).toISOString(),
+    });
     // The day starts on My work: the new MQL is there as soon as it is hers, not only once at risk.
     const page = await signIn(rep, '/');
     const refused = cspViolations(page);
+    // The cadence's task reads as the rule file words it in Chinese (cadences.yaml `task: { en, zh-CN }`).
+    await expect.poll(() => page.locator('#tasks').textContent()).toContain('电话 跟进在活动上的交谈');
+    expect(await page.locator('#tasks').textContent()).not.toContain('Follow up on the conversation');
     const mine = page.locator('#my-mqls li', { hasText: '伟 王' });
     await expect.poll(() => mine.textContent()).toContain('首次跟进截止于');
     await mine.getByRole('link', { name: '伟 王' }).click();
@@ -98,6 +121,9 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(score).not.toMatch(/employees|industry|executive|Company size/);
     // The cadence she was enrolled in (an event lead's) is named in Chinese.
     await expect.poll(() => page.locator('#cadence').textContent()).toContain('活动后跟进');
+    // Its next step too: the thank-you email, or once it is sent, the call in the rule file's Chinese.
+    expect(await page.locator('#cadence').textContent()).toMatch(/下一步：(邮件“event-thanks”|跟进在活动上的交谈)/);
+    expect(await page.locator('#cadence').textContent()).not.toMatch(/email |task:/);
     // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
     expect(
       await page.locator('#bant select').evaluateAll((selects) => selects.map((s) => (s as { value: string }).value)),
@@ -128,6 +154,18 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     ])
       expect(timeline).toContain(words);
     expect(timeline).not.toMatch(/Submitted|Stage |Assigned to|Pricing page|Call/);
+    // Why each stage changed and who got the lead, as leadflow wrote it, in Chinese too.
+    for (const words of ['来自活动', '首次行为：访问价格页', '达到 MQL 阈值 80']) expect(timeline).toContain(words);
+    expect(timeline).toMatch(/规则“[a-z-]+”/);
+    expect(timeline).not.toMatch(/captured from|first behaviour|MQL threshold|Rule "|routes the lead/);
+
+    // BANT with only a budget: the criteria still unmet are named in Chinese.
+    await page.getByLabel('预算').selectOption('confirmed');
+    await page.getByRole('button', { name: '保存资格确认' }).click();
+    await expect
+      .poll(() => page.locator('#bant-result').textContent())
+      .toContain('决策权需为决策者或影响者，当前为未知');
+    expect(await page.locator('#bant-result').textContent()).not.toMatch(/bant\.|seen|one of/);
     const lead = await http(`${system.url}/api/leads/${leadId}`);
     expect(lead.body.firstTouchAt).not.toBeNull();
     expect(lead.body.slaStatus).toBe('met');
@@ -155,6 +193,10 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await expect.poll(() => page.locator('#lead-owner').textContent(), { timeout: 15_000 }).toBe('Bruno Silva');
     await expect.poll(() => page.locator('#lead-timeline').textContent()).toContain('Alice 本周休假');
     expect(await page.locator('#lead-timeline').textContent()).toContain('分配给 Bruno Silva');
+    // Who moved it, from whom to whom, in Chinese; the manager's own words as written.
+    expect(await page.locator('#lead-timeline').textContent()).toContain(
+      '林美 手动重新分配：Alice Chen → Bruno Silva · Alice 本周休假',
+    );
     expect((await http(`${system.url}/api/leads/${leadId}`)).body.ownerId).toBe('bruno.silva@example.com');
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(refused).toEqual([]);
@@ -186,6 +228,14 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(demo.status, JSON.stringify(demo.body)).toBe(201);
     const refusedBefore = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
     expect(JSON.stringify(refusedBefore.body)).toContain('hold a demo or solution presentation');
+    // Asked in Chinese (as the workspace asks), the refusal's headline and reasons are Chinese.
+    const inChinese = await http(`${system.url}/api/deals/${deal.dealId}/stage`, {
+      body: { to: 'proposal' },
+      headers: { ...bearer(rep), 'accept-language': 'zh-CN' },
+    });
+    expect(inChinese.status).toBe(422);
+    expect(inChinese.body.error.message).toBe('规则不允许进入该阶段：以下条件尚未满足。');
+    expect(JSON.stringify(inChinese.body.error.fields)).toContain('完成一次演示或方案讲解');
     // On the board the same move is refused with the rules' reason in Chinese (approvals.yaml `missing: { en, zh-CN }`).
     const board = await signIn(rep, '/board');
     const card = board.locator(`.deal-card[data-deal="${deal.dealId}"]`);

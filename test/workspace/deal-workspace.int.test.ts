@@ -15,7 +15,12 @@ interface Item {
   kind: string;
   title: string;
   summary: string | null;
-  event: { code: string; params: Record<string, string | number | null>; note: string | null };
+  event: {
+    code: string;
+    params: Record<string, string | number | null>;
+    note: string | null;
+    reasons: { code: string; params: Record<string, string | number | null> }[];
+  };
   actor: string | null;
   refs: Record<string, string>;
 }
@@ -225,7 +230,12 @@ describe.each(providers)('the deal workspace on %s', (provider) => {
       expect.arrayContaining(['Stage mql → sql', 'Stage new']),
     );
     // The same items as codes and values, for a client to word in its own language.
-    expect(items.at(-1)!.event).toEqual({ code: 'submission', params: { source: expect.any(String) }, note: null });
+    expect(items.at(-1)!.event).toEqual({
+      code: 'submission',
+      params: { source: expect.any(String) },
+      note: null,
+      reasons: [],
+    });
     expect(items.filter((item) => item.kind === 'stage-change').map((item) => item.event.params)).toEqual(
       expect.arrayContaining([
         { from: 'mql', to: 'sql' },
@@ -239,6 +249,7 @@ describe.each(providers)('the deal workspace on %s', (provider) => {
           code: 'activity',
           params: { type: 'call', outcome: 'wants a demo' },
           note: 'Discovery call with Grace',
+          reasons: [],
         },
       }),
     );

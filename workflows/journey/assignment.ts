@@ -3,6 +3,7 @@
  * into a queue when an escalation says so. Both are recorded with who and why. Deterministic code
  * only.
  */
+import type { ReasonCode, Worded } from '../../src/domain/reason-codes';
 import type { RoutingOutcome } from '../../src/rules/evaluate';
 import type { Journey } from './context';
 import { decide } from './decide';
@@ -35,14 +36,21 @@ export async function route(journey: Journey, exclude?: string): Promise<'rep' |
   return assignment.kind;
 }
 
-/** Moves the lead off its owner into a queue, recorded with who (the automation) and why. */
-export async function moveToQueue(journey: Journey, queue: string, actor: string, reason: string): Promise<void> {
+/** Moves the lead off its owner into a queue, recorded with who (the automation) and why (also as a code). */
+export async function moveToQueue(
+  journey: Journey,
+  queue: string,
+  actor: string,
+  reason: string,
+  why: Worded<ReasonCode>,
+): Promise<void> {
   await store.reassignLead({
     tenant: journey.state.tenant,
     leadId: journey.state.leadId,
     to: { queue },
     actor,
     reason,
+    why,
     idempotencyKey: journey.key('queue'),
     now: new Date().toISOString(),
   });

@@ -6,6 +6,7 @@ import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@tempo
 import type { LeadStage, LeadSubmission } from '../../src/domain/lead';
 import type { Bant } from '../../src/domain/lead-facts';
 import { CADENCE_STOPPERS, TOUCH_EVENTS, isBehaviour, type LeadEvent } from '../../src/domain/lead-events';
+import { worded } from '../../src/domain/reason-codes';
 import type { Duration } from '../../src/rules/duration';
 import type { QualificationOutcome } from '../../src/rules/evaluate';
 import {
@@ -56,7 +57,13 @@ export async function onEvent(journey: Journey, event: LeadEvent): Promise<Event
     if (stopper) await stopActiveCadence(journey, stopper);
     if (isBehaviour(event.type)) {
       rememberBehaviour(journey, { type: event.type, at: event.at });
-      if (state.stage === 'new') await moveTo(journey, 'engaged', `first behaviour: ${event.type}`);
+      if (state.stage === 'new')
+        await moveTo(
+          journey,
+          'engaged',
+          `first behaviour: ${event.type}`,
+          worded('first-behaviour', { type: event.type }),
+        );
       if (keepsScoring(journey)) await rescore(journey);
     }
   }
@@ -67,12 +74,19 @@ export async function onBant(journey: Journey, input: { bant: Bant; actor: strin
   journey.memory.bant = { ...journey.memory.bant, ...input.bant };
   const decision = await decide<QualificationOutcome>(journey, { kind: 'qualification', facts: factsOf(journey) });
   if (decision.outcome.kind === 'sql') {
-    await moveTo(journey, 'sql', `BANT qualified by ${input.actor}`, { bant: { ...journey.memory.bant } });
+    await moveTo(journey, 'sql', `BANT qualified by ${input.actor}`, worded('bant-qualified', { actor: input.actor }), {
+      bant: { ...journey.memory.bant },
+    });
     await stopActiveCadence(journey, 'stage-change');
     await meetSla(journey, new Date().toISOString());
     return { stage: 'sql', unmet: [], rulesVersion: decision.version };
   }
-  return { stage: journey.state.stage, unmet: decision.outcome.unmet, rulesVersion: decision.version };
+  return {
+    stage: journey.state.stage,
+    unmet: decision.outcome.unmet,
+    unmetReasons: decision.outcome.unmetReasons ?? [],
+    rulesVersion: decision.version,
+  };
 }
 
 export async function onDisqualify(
@@ -84,7 +98,13 @@ export async function onDisqualify(
     reason: input.reason,
   });
   const to: LeadStage = decision.outcome.then === 'nurture' ? 'nurture' : 'recycled';
-  await moveTo(journey, to, `disqualified by ${input.actor}: ${input.reason}`, { disqualifiedReason: input.reason });
+  await moveTo(
+    journey,
+    to,
+    `disqualified by ${input.actor}: ${input.reason}`,
+    worded('disqualified', { actor: input.actor, note: input.reason }),
+    { disqualifiedReason: input.reason },
+  );
   await stopActiveCadence(journey, 'disqualified');
   await meetSla(journey, new Date().toISOString());
   journey.memory.recycleAt =
@@ -103,7 +123,7 @@ export async function onRecycleDue(journey: Journey): Promise<void> {
   journey.state.queue = null;
   journey.state.sla = null;
   journey.state.cadence = null;
-  await moveTo(journey, 'new', 'recycled back to marketing');
+  await moveTo(journey, 'new', 'recycled back to marketing', worded('recycled'));
   await rescore(journey);
 }
 

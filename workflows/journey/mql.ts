@@ -2,6 +2,7 @@
  * Becoming an MQL, and the automations scoring.yaml names for it: routing to an owner (which
  * starts the first-touch SLA), notifications and cadence enrolment. Deterministic code only.
  */
+import { worded } from '../../src/domain/reason-codes';
 import type { ScoringOutcome } from '../../src/rules/evaluate';
 import { route } from './assignment';
 import type { Journey } from './context';
@@ -11,7 +12,12 @@ import { moveTo } from './stages';
 import { watchForStall } from './stalled';
 
 export async function becomeMql(journey: Journey, scoring: ScoringOutcome): Promise<void> {
-  await moveTo(journey, 'mql', `score ${scoring.score} reached the MQL threshold ${scoring.threshold}`);
+  await moveTo(
+    journey,
+    'mql',
+    `score ${scoring.score} reached the MQL threshold ${scoring.threshold}`,
+    worded('mql-threshold', { score: scoring.score, threshold: scoring.threshold }),
+  );
   for (const action of scoring.mqlActions) {
     switch (action.do) {
       case 'route':

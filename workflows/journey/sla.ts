@@ -5,6 +5,7 @@
  * lead over. Deterministic code only.
  */
 import { ParentClosePolicy, getExternalWorkflowHandle, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import { worded } from '../../src/domain/reason-codes';
 import type { SlaOutcome } from '../../src/rules/evaluate';
 import type { BusinessCalendar } from '../../src/rules/ruleset';
 import { slaDeadline, slaWatch } from '../slaWatch';
@@ -122,6 +123,7 @@ export async function escalate(journey: Journey, stepIndex: number, at?: string)
           ownerEmail: owner,
           kind: 'reminder',
           title: `First touch overdue (SLA ${sla.name})`,
+          titleText: worded('first-touch-overdue', { sla: sla.name }),
           dueAt: new Date().toISOString(),
         });
         await notify(journey, 'owner', 'sla-reminder');
@@ -139,7 +141,7 @@ export async function escalate(journey: Journey, stepIndex: number, at?: string)
       await notify(journey, 'owner-manager', 'sla-breach');
       break;
     case 'move-to-queue':
-      await moveToQueue(journey, step.queue, 'sla', `SLA ${sla.name} missed`);
+      await moveToQueue(journey, step.queue, 'sla', `SLA ${sla.name} missed`, worded('sla-missed', { sla: sla.name }));
       break;
   }
   sla.escalations.push(step.do);

@@ -3,6 +3,7 @@
  * ruleset version (KPIs are computed from these). Deterministic code only.
  */
 import type { LeadStage } from '../../src/domain/lead';
+import type { Worded } from '../../src/domain/reason-codes';
 import type { Journey } from './context';
 import { store } from './effects';
 import { clearStall } from './stalled';
@@ -11,6 +12,7 @@ export async function moveTo(
   journey: Journey,
   to: LeadStage,
   reason: string,
+  why: Worded,
   extra?: { bant?: Record<string, string>; disqualifiedReason?: string | null },
 ): Promise<void> {
   const from = journey.state.stage;
@@ -20,6 +22,8 @@ export async function moveTo(
     from,
     to,
     reason,
+    reasonCode: why.code,
+    reasonParams: why.params,
     rulesetVersion: journey.state.lastRulesVersion,
     at: new Date().toISOString(),
     idempotencyKey: journey.key(`stage-${to}`),

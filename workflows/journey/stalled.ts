@@ -5,6 +5,7 @@
  */
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
 import type { LeadStage } from '../../src/domain/lead';
+import { worded } from '../../src/domain/reason-codes';
 import type { StalledOutcome } from '../../src/rules/evaluate';
 import { slaWatch } from '../slaWatch';
 import { moveToQueue, route } from './assignment';
@@ -79,7 +80,13 @@ export async function escalateStall(journey: Journey, stepIndex: number): Promis
       await route(journey, journey.state.owner ?? undefined);
       break;
     case 'move-to-queue':
-      await moveToQueue(journey, step.queue, 'stalled-alert', `stalled in ${stalled.stage} (${stalled.alert})`);
+      await moveToQueue(
+        journey,
+        step.queue,
+        'stalled-alert',
+        `stalled in ${stalled.stage} (${stalled.alert})`,
+        worded('stalled', { stage: stalled.stage, alert: stalled.alert }),
+      );
       break;
   }
   stalled.escalations.push(step.do);

@@ -17,6 +17,7 @@ import {
   TaskSnoozeSchema,
 } from '../routes/work';
 import { DealIdSchema } from '../routes/deals';
+import { WordedSchema } from './workspace-shapes';
 import { body, errorResponse, errors, ifMatchParam, json, pathParam, queryParams, revisionRefusals } from './common';
 import { needsToken, unauthenticated } from './people';
 
@@ -28,7 +29,11 @@ export const TaskViewSchema = z.object({
   kind: z.string().meta({
     description: 'call | email | meeting | linkedin | follow-up | reminder | review | approval | renewal | other',
   }),
-  title: z.string(),
+  title: z.string().meta({ description: 'In English, or as the person wrote it.' }),
+  titleText: WordedSchema.nullable().meta({
+    description:
+      'A title a journey wrote (a cadence step, an overdue first touch), as a code and values for a client to word; null for tasks written by hand and older ones.',
+  }),
   notes: nullableText,
   status: z.string().meta({ description: 'open | done | cancelled' }),
   dueAt: instant,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LEAD_SOURCES, LEAD_STAGES } from '../../domain/lead';
+import { REASON_CODES, TASK_TITLE_CODES } from '../../domain/reason-codes';
 import type { CadenceView, ScoreBreakdownView, SlaClockView } from '../../usecases/lead-page';
 import { TIMELINE_EVENT_CODES, TIMELINE_KINDS, type TimelinePage } from '../../usecases/timeline';
 import type { RenewalsCalendar } from '../../usecases/renewals';
@@ -75,12 +76,29 @@ export const ScoreBreakdownSchema = z
   .nullable()
   .meta({ description: 'The latest score as items; null before the first scoring.' });
 
+/** A text leadflow wrote, as a code and values (src/domain/reason-codes.ts), for a client to word. */
+export const WordedSchema = z
+  .object({
+    code: z.string().meta({
+      description: `Reason codes: ${REASON_CODES.map((c) => `\`${c}\``).join(', ')}; task title codes: ${TASK_TITLE_CODES.map((c) => `\`${c}\``).join(', ')}.`,
+    }),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).meta({
+      description:
+        'Its values: ids, emails, stage, pool and queue names, numbers; a cadence step also its text per language (`en`, `zh-CN`). docs/workspace.md lists them.',
+    }),
+  })
+  .meta({ description: 'A text leadflow wrote, as a code and values, for a client to word in its reader’s language.' });
+
 export const CadenceViewSchema = z
   .object({
     cadence: z.string(),
     status: z.enum(['active', 'paused', 'completed', 'stopped']),
     stepIndex: z.number().int().meta({ description: 'Steps done so far.' }),
-    nextStep: nullableText,
+    nextStep: nullableText.meta({ description: 'In English: "email <template>" or "<call|linkedin> task: <text>".' }),
+    nextStepText: WordedSchema.nullable().meta({
+      description:
+        'The next step as a code: `cadence-email` `{ cadence, template }`, or `cadence-step` with the task per language; null when the live rules no longer have it.',
+    }),
     nextStepAt: instant.nullable(),
     enrolledAt: instant,
     stoppedReason: nullableText,
@@ -122,6 +140,10 @@ export const TimelineItemSchema = z.object({
           'Its values: `source`; `type` (behaviour, touch or activity kind); `subject`, `to`, `status` (email); `from`, `to` (stage ids); `outcome` (`sql` | `mql`) and `unmet` (qualification); `rep`, `queue` (assignment); `outcome` (activity); for audit entries the plain values recorded.',
       }),
       note: nullableText.meta({ description: 'What a person wrote (a note, a reason), not translated.' }),
+      reasons: z.array(WordedSchema).meta({
+        description:
+          "Why, as leadflow wrote it, in codes: a stage change's or an assignment's reason, a qualification's unmet criteria. Empty for rows from before codes, whose English reason is `note`.",
+      }),
     })
     .meta({ description: 'The item as a code and values; `title` is its English wording.' }),
   actor: nullableText.meta({

@@ -10,14 +10,20 @@ function compileStep(step: CadenceStepSpec): CadenceStep {
   const after = step.after === undefined ? null : mustParseDuration(step.after);
   switch (step.do) {
     case 'email': return { do: 'email', after, template: step.template };
-    case 'call': return { do: 'call', after, task: step.task };
-    case 'linkedin': return { do: 'linkedin', after, task: step.task };
+    case 'call':
+    case 'linkedin':
+      return { do: step.do, after, task: textIn(step.task, 'en'), taskText: taskTexts(step.task) };
   }
 }
 
 /** A text in one language: its own, else the English one (semantics/cadences.ts warned about the gap). */
 export function textIn(text: LocalizedTextSpec, language: Language): string {
   return typeof text === 'string' ? text : (text[language] ?? text.en);
+}
+
+/** A task's text in every language (English where the file gives no other). */
+function taskTexts(text: LocalizedTextSpec): Record<Language, string> {
+  return Object.fromEntries(LANGUAGES.map((language) => [language, textIn(text, language)])) as Record<Language, string>;
 }
 
 function compileTemplate(template: TemplateSpec): Record<Language, TemplateText> {

@@ -28,16 +28,18 @@ const sendWindowSchema = z.strictObject({
  * `{ en: …, zh-CN: … }`. English is required in the second form: a lead whose language has no
  * text gets the English one (the compiler warns about every such gap).
  */
-function localizedTextSchema(description: string) {
+function localizedTextSchema(description: string, reader: 'lead' | 'owner' = 'lead') {
   const text = z.string().min(1);
+  const shown = reader === 'lead' ? 'sent to every lead' : 'shown in every language';
+  const whose = reader === 'lead' ? 'leads with language zh-CN' : 'shown to people who read Chinese';
   return z.union([
-    text.meta({ description: `${description}; English, sent to every lead` }),
+    text.meta({ description: `${description}; English, ${shown}` }),
     z
       .strictObject({
         en: text.meta({ description: `${description}, in English (required: the fallback for any language without its own text)` }),
-        'zh-CN': text.optional().meta({ description: `${description}, in Simplified Chinese (leads with language zh-CN)` }),
+        'zh-CN': text.optional().meta({ description: `${description}, in Simplified Chinese (${whose})` }),
       } satisfies Record<Language, z.ZodType>)
-      .meta({ description: `${description}, per language of the lead: { en: …, zh-CN: … }` }),
+      .meta({ description: `${description}, per language of the ${reader === 'lead' ? 'lead' : 'reader'}: { en: …, zh-CN: … }` }),
   ]);
 }
 
@@ -50,8 +52,8 @@ const after = durationSchema.optional().meta({ description: 'wait since the prev
 
 const stepSchema = z.discriminatedUnion('do', [
   z.strictObject({ do: z.literal('email'), after, template: nameSchema.meta({ description: 'a template from `templates:`' }) }),
-  z.strictObject({ do: z.literal('call'), after, task: z.string().min(1).meta({ description: 'what the owner should do on the call' }) }),
-  z.strictObject({ do: z.literal('linkedin'), after, task: z.string().min(1) }),
+  z.strictObject({ do: z.literal('call'), after, task: localizedTextSchema('what the owner should do on the call (the task they get)', 'owner') }),
+  z.strictObject({ do: z.literal('linkedin'), after, task: localizedTextSchema('what the owner should do on LinkedIn (the task they get)', 'owner') }),
 ]);
 
 const cadenceSchema = z.strictObject({

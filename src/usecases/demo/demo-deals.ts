@@ -8,6 +8,7 @@
 import { computeQuote, type QuoteTotals } from '../../domain/quote';
 import { addQuote, markSigned, quoteContent } from './demo-quotes';
 import { DAY_MS, DEMO_PREFIX, type DemoAccount, type DemoContext, type DemoRows, type DemoTeam } from './demo-rows';
+import { worded, type Worded } from '../../domain/reason-codes';
 
 export interface DemoDealSeed {
   leadId: string;
@@ -16,7 +17,7 @@ export interface DemoDealSeed {
   company: string;
   employees: number;
   openedAt: number;
-  move: (to: string, at: number, reason: string, version?: string | null) => void;
+  move: (to: string, at: number, reason: string, version?: string | null, why?: Worded) => void;
   /**
    * new: from this year's funnel, may be lost; prior: a customer won before the demo year (its
    * contract comes up for renewal in it); renewal: that customer's renewal. Prior and renewal
@@ -114,7 +115,13 @@ export function addDemoDeal(ctx: DemoContext, seed: DemoDealSeed): DemoDealEnd {
 
   let stage: OpenStage = 'needs-analysis';
   let at = seed.openedAt;
-  seed.move(stage, at, `converted to deal ${dealId} by ${seed.owner}`);
+  seed.move(
+    stage,
+    at,
+    `converted to deal ${dealId} by ${seed.owner}`,
+    null,
+    worded('converted', { dealId, actor: seed.owner }),
+  );
   forecast(stage, at, 'conversion', PROBABILITY[stage], CATEGORY[stage]);
   activity('call', at + DAY_MS, 'Discovery call', 'pains and goals captured');
   let outcome: 'won' | 'lost' | null = null;
@@ -155,7 +162,13 @@ export function addDemoDeal(ctx: DemoContext, seed: DemoDealSeed): DemoDealEnd {
     const to = outcome === 'won' ? 'closed-won' : 'closed-lost';
     seed.move(to, closedAt, `closed ${outcome} by ${seed.owner}`);
     forecast(to, closedAt, 'stage-change', outcome === 'won' ? 1 : 0, null);
-    seed.move(outcome === 'won' ? 'customer' : 'lost', closedAt, `deal ${dealId} closed ${outcome}: ${closeReason}`);
+    seed.move(
+      outcome === 'won' ? 'customer' : 'lost',
+      closedAt,
+      `deal ${dealId} closed ${outcome}: ${closeReason}`,
+      null,
+      worded('deal-closed', { dealId, outcome, note: closeReason }),
+    );
     rows.deals.push(dealRow());
     Object.assign(rows.deals[rows.deals.length - 1]!, { closeReason, lossReason, lossCompetitor: competitor });
     if (outcome === 'won') {

@@ -9,6 +9,7 @@
 import { addDemoDeal } from './demo-deals';
 import { DEMO_CAMPAIGNS } from './demo-org';
 import { DAY_MS, HOUR_MS, demoLeadId, type DemoClock, type DemoContext, type DemoTeam } from './demo-rows';
+import { worded, type Worded } from '../../domain/reason-codes';
 
 export const RULESET_A = 'demo-ruleset-a';
 export const RULESET_B = 'demo-ruleset-b';
@@ -103,7 +104,7 @@ export function addDemoLead(ctx: DemoContext, index: number): void {
   const { id } = lead;
   let stage = 'new';
   let events = 0;
-  const move = (to: string, at: number, reason: string, version: string | null = null) => {
+  const move: Move = (to, at, reason, version = null, why) => {
     const key = `${id}:stage:${events++}`;
     rows.stages.push({
       id: key,
@@ -111,6 +112,7 @@ export function addDemoLead(ctx: DemoContext, index: number): void {
       fromStage: stage === to ? null : stage,
       toStage: to,
       reason,
+      ...(why ? { reasonCode: why.code, reasonParams: why.params } : {}),
       rulesetVersion: version,
       occurredAt: new Date(at),
       idempotencyKey: key,
@@ -129,7 +131,7 @@ export function addDemoLead(ctx: DemoContext, index: number): void {
       idempotencyKey: key,
     });
   };
-  move('new', lead.createdAt, `captured from ${lead.source}`);
+  move('new', lead.createdAt, `captured from ${lead.source}`, null, worded('captured', { source: lead.source }));
   interaction(
     'submission',
     lead.createdAt,
@@ -207,7 +209,8 @@ interface LeadJourney {
   disqualifiedReason: string | null;
 }
 
-type Move = (to: string, at: number, reason: string, version?: string | null) => void;
+/** A stage event, with its reason in English and, where the live journeys write one, as a code. */
+type Move = (to: string, at: number, reason: string, version?: string | null, why?: Worded) => void;
 type Touch = (kind: string, at: number, payload: Record<string, string>) => void;
 type Decide = (kind: string, at: number, outcome: Record<string, unknown>) => void;
 
@@ -263,7 +266,7 @@ function qualify(
       need: 'confirmed',
       timeline: random.pick(['this-quarter', 'next-quarter', 'this-year']),
     };
-    move('sql', sqlAt, `qualified on BANT by ${lead.owner}`);
+    move('sql', sqlAt, `qualified on BANT by ${lead.owner}`, null, worded('bant-qualified', { actor: lead.owner }));
     if (random.chance(0.78)) {
       const openedAt = sqlAt + random.between(1, 3) * DAY_MS;
       if (openedAt < clock.endMs)
@@ -287,6 +290,12 @@ function qualify(
     move('nurture', outAt, `not ready: back to nurture by ${lead.owner}`);
   } else if (random.chance(0.4)) {
     journey.disqualifiedReason = random.pick(DISQUALIFIED);
-    move('disqualified', outAt, `disqualified by ${lead.owner}: ${journey.disqualifiedReason}`);
+    move(
+      'disqualified',
+      outAt,
+      `disqualified by ${lead.owner}: ${journey.disqualifiedReason}`,
+      null,
+      worded('disqualified', { actor: lead.owner, note: journey.disqualifiedReason }),
+    );
   }
 }

@@ -7,6 +7,7 @@
  */
 import { addDemoDeal, type DemoDealSeed } from './demo-deals';
 import { DAY_MS, demoLeadId, type DemoContext } from './demo-rows';
+import { worded, type Worded } from '../../domain/reason-codes';
 
 const COMPANIES = ['Northwind Traders', 'Contoso Health', 'Fabrikam Robotics', 'Tailspin Logistics', 'Litware Capital'];
 
@@ -63,7 +64,7 @@ function addHistoricLead(
   const { rows, tenant } = ctx;
   let stage = 'new';
   let events = 0;
-  const move = (to: string, at: number, reason: string) => {
+  const move = (to: string, at: number, reason: string, _version?: string | null, why?: Worded) => {
     const key = `${lead.id}:stage:${events++}`;
     rows.stages.push({
       id: key,
@@ -71,6 +72,7 @@ function addHistoricLead(
       fromStage: events === 1 ? null : stage,
       toStage: to,
       reason,
+      ...(why ? { reasonCode: why.code, reasonParams: why.params } : {}),
       occurredAt: new Date(at),
       idempotencyKey: key,
     });
@@ -104,7 +106,13 @@ function addHistoricLead(
     assignedAt: new Date(lead.createdAt),
     idempotencyKey: `${lead.id}:assignment:0`,
   });
-  move('new', lead.createdAt, 'captured from customer-referral');
-  move('sql', sqlAt, `qualified by ${lead.owner}`);
+  move(
+    'new',
+    lead.createdAt,
+    'captured from customer-referral',
+    null,
+    worded('captured', { source: 'customer-referral' }),
+  );
+  move('sql', sqlAt, `qualified by ${lead.owner}`, null, worded('bant-qualified', { actor: lead.owner }));
   return { leadId: lead.id, move };
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../lib/api';
 import { api, query } from '../lib/api';
 import { formatDateTime, label, t } from '../lib/i18n';
-import { eventText, type TimelineEvent } from '../lib/timeline-words';
+import { eventReason, eventText, type TimelineEvent } from '../lib/timeline-words';
 import { nameOf } from '../lib/people';
 import { Empty, Loading, Problem } from './common';
 
@@ -44,6 +44,7 @@ export function Timeline({ path, id }: { path: string; id: string }) {
           <li key={item.id} class={`tl-${item.kind}`}>
             <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
             <span class="badge">{label('timeline', item.kind)}</span> <span>{eventText(item.event)}</span>
+            {eventReason(item.event) && <span class="subtle"> · {eventReason(item.event)}</span>}
             {item.event.note && <span class="subtle"> · {item.event.note}</span>}
             {item.actor && item.actor !== 'system' && <span class="subtle"> · {nameOf(item.actor)}</span>}
           </li>

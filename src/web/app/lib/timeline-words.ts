@@ -5,18 +5,21 @@
  */
 import { label, t } from './i18n';
 import { nameOf } from './people';
+import { reasonsText, type Worded } from './reason-words';
 
 export interface TimelineEvent {
   code: string;
   params: Record<string, string | number | null>;
   note: string | null;
+  /** Why, as codes (absent or empty in rows from before them, whose English reason is `note`). */
+  reasons?: Worded[];
 }
 
 const text = (value: string | number | null | undefined): string =>
   value === null || value === undefined ? '' : String(value);
 
 /** The headline of one timeline item. */
-export function eventText({ code, params }: TimelineEvent): string {
+export function eventText({ code, params, reasons }: TimelineEvent): string {
   const p = (name: string) => text(params[name]);
   switch (code) {
     case 'submission':
@@ -42,7 +45,8 @@ export function eventText({ code, params }: TimelineEvent): string {
         : t('timelineEvents.stageSet', { to: label('stages', p('to')) });
     case 'qualification': {
       const headline = t(params.outcome === 'sql' ? 'timelineEvents.qualifiedSql' : 'timelineEvents.qualifiedMql');
-      return params.unmet ? `${headline} · ${t('timelineEvents.unmet', { unmet: p('unmet') })}` : headline;
+      const unmet = reasons?.length ? reasonsText(reasons) : p('unmet');
+      return unmet ? `${headline} · ${t('timelineEvents.unmet', { unmet })}` : headline;
     }
     case 'assigned':
       return t('timelineEvents.assigned', { rep: nameOf(p('rep')) });
@@ -55,6 +59,14 @@ export function eventText({ code, params }: TimelineEvent): string {
     default:
       return auditText(code, params);
   }
+}
+
+/**
+ * Why it happened, in the chosen language, when leadflow wrote it as codes (a stage change's or an
+ * assignment's reason); a qualification's unmet criteria are part of its headline.
+ */
+export function eventReason({ code, reasons }: TimelineEvent): string | null {
+  return code !== 'qualification' && reasons?.length ? reasonsText(reasons) : null;
 }
 
 /** A deal's audit entry: `timelineEvents.audit.<action>` with the values it recorded. */

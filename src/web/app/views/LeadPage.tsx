@@ -5,6 +5,7 @@ import { formatDateTime, formatRelative, label, language, t } from '../lib/i18n'
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
 import { nameOf } from '../lib/people';
+import { reasonsText, taskTitle, type Worded } from '../lib/reason-words';
 import { Tasks } from '../components/DealWork';
 import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -48,6 +49,7 @@ interface Lead {
     cadence: string;
     status: string;
     nextStep: string | null;
+    nextStepText?: Worded | null;
     nextStepAt: string | null;
     stoppedReason: string | null;
   } | null;
@@ -242,7 +244,7 @@ function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
     onSubmit,
   } = useSubmit(
     (form) =>
-      api<{ stage: string; unmet: string[] }>(`/api/leads/${lead.id}/bant`, {
+      api<{ stage: string; unmet: string[]; unmetReasons?: Worded[] }>(`/api/leads/${lead.id}/bant`, {
         method: 'POST',
         body: Object.fromEntries(Object.keys(BANT_OPTIONS).map((key) => [key, form.get(key)])),
       }),
@@ -268,7 +270,11 @@ function Qualify({ lead, done }: { lead: Lead; done: () => void }) {
       <Problem error={error} />
       {result && (
         <p role="status" id="bant-result">
-          {result.stage === 'sql' ? t('lead.nowSql') : t('lead.notYetSql', { unmet: result.unmet.join('; ') })}
+          {result.stage === 'sql'
+            ? t('lead.nowSql')
+            : t('lead.notYetSql', {
+                unmet: result.unmetReasons?.length ? reasonsText(result.unmetReasons) : result.unmet.join('; '),
+              })}
         </p>
       )}
     </form>
@@ -360,7 +366,12 @@ export function LeadPage() {
                 <strong>{label('cadences', cadence.cadence)}</strong> · {label('cadenceStatus', cadence.status)}
               </p>
               {cadence.nextStep && (
-                <p>{t('lead.nextStep', { step: cadence.nextStep, when: formatRelative(cadence.nextStepAt) })}</p>
+                <p>
+                  {t('lead.nextStep', {
+                    step: taskTitle({ title: cadence.nextStep, titleText: cadence.nextStepText }),
+                    when: formatRelative(cadence.nextStepAt),
+                  })}
+                </p>
               )}
             </div>
           ) : (

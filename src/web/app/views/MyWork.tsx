@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApiError } from '../lib/api';
 import { api } from '../lib/api';
 import { formatDateTime, formatMoney, formatRelative, label, t } from '../lib/i18n';
+import { taskTitle, type Worded } from '../lib/reason-words';
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, personName, Problem } from '../components/common';
 
@@ -9,6 +10,8 @@ export interface Task {
   id: string;
   kind: string;
   title: string;
+  /** A journey's task as a code and values (null: written by hand, or older): see taskTitle. */
+  titleText?: Worded | null;
   notes: string | null;
   status: string;
   dueAt: string;
@@ -76,7 +79,7 @@ export function TaskList({ tasks, changed, id = 'tasks' }: { tasks: Task[]; chan
       <ul class="items" id={id}>
         {tasks.map((task) => (
           <li key={task.id} class={task.overdue ? 'overdue' : undefined} data-task={task.id}>
-            <span class="badge">{label('taskKinds', task.kind)}</span> {task.title}
+            <span class="badge">{label('taskKinds', task.kind)}</span> {taskTitle(task)}
             {' · '}
             <a href={task.deal ? `/deals/${task.deal.id}` : `/leads/${task.lead.id}`}>
               {task.deal?.name ?? task.lead.name}
@@ -91,7 +94,7 @@ export function TaskList({ tasks, changed, id = 'tasks' }: { tasks: Task[]; chan
                 type="button"
                 class="subtle"
                 onClick={() => void act(task, 'complete')}
-                aria-label={t('work.completeTask', { title: task.title })}
+                aria-label={t('work.completeTask', { title: taskTitle(task) })}
               >
                 {t('work.complete')}
               </button>
@@ -99,7 +102,7 @@ export function TaskList({ tasks, changed, id = 'tasks' }: { tasks: Task[]; chan
                 type="button"
                 class="subtle"
                 onClick={() => void act(task, 'snooze')}
-                aria-label={t('work.snoozeTask', { title: task.title })}
+                aria-label={t('work.snoozeTask', { title: taskTitle(task) })}
               >
                 {t('work.snooze')}
               </button>

@@ -1,0 +1,110 @@
+/**
+ * Texts leadflow writes itself, worded in the chosen language from their code and values (the
+ * API's `reasons` on a timeline event, `unmetReasons` of a BANT answer, `titleText` on a task;
+ * codes in src/domain/reason-codes.ts): "规则“emea-inbound”：资源池 emea 轮到 Alice Chen". Stage,
+ * event and BANT values go through their label groups, people through their names. An unknown code
+ * shows its code; a row without a code shows the English text the caller falls back to.
+ */
+import { label, language, t } from './i18n';
+import { nameOf } from './people';
+
+export interface Worded {
+  code: string;
+  params: Record<string, string | number | null>;
+}
+
+const text = (value: string | number | null | undefined): string =>
+  value === null || value === undefined ? '' : String(value);
+
+/** Where a lead was or went: a person, a queue, or nobody. */
+function place(rep: string | number | null | undefined, queue: string | number | null | undefined): string {
+  if (rep) return nameOf(text(rep));
+  if (queue) return t('reasonParts.queue', { queue: text(queue) });
+  return t('reasonParts.nobody');
+}
+
+/** One reason in the chosen language. */
+export function reasonText({ code, params }: Worded): string {
+  const p = (name: string) => text(params[name]);
+  const values: Record<string, string> = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, text(v)]));
+  switch (code) {
+    case 'first-behaviour':
+      return t('reasons.first-behaviour', { type: label('events', p('type')) });
+    case 'captured':
+      return t('reasons.captured', { source: label('sources', p('source')) });
+    case 'bant-qualified':
+    case 'disqualified':
+    case 'converted':
+      return t(`reasons.${code}`, { actor: nameOf(p('actor')) });
+    case 'deal-closed':
+      return t('reasons.deal-closed', {
+        outcome: label('stages', params.outcome === 'won' ? 'closed-won' : 'closed-lost'),
+      });
+    case 'routing-pool':
+      return [
+        t('reasons.routing-pool', { ...values, rep: nameOf(p('rep')), pool: params.via ? p('via') : p('pool') }),
+        ...(params.via ? [t('reasonParts.via', { pool: p('pool') })] : []),
+        ...(Number(params.passedOver) > 0 ? [t('reasonParts.passedOver', { n: Number(params.passedOver) })] : []),
+        ...(params.excluded ? [t('reasonParts.excluded', { rep: nameOf(p('excluded')) })] : []),
+      ].join(t('reasonParts.separator'));
+    case 'routing-overflow-rep':
+    case 'routing-rep':
+      return [
+        t(`reasons.${code}`, { ...values, rep: nameOf(p('rep')) }),
+        ...(params.away ? [t('reasonParts.away')] : []),
+        ...(params.excluded ? [t('reasonParts.excluded', { rep: nameOf(p('excluded')) })] : []),
+      ].join(t('reasonParts.separator'));
+    case 'reassigned':
+    case 'sla-missed':
+    case 'stalled':
+      return t(`reasons.${code}`, {
+        ...values,
+        actor: nameOf(p('actor')),
+        sla: label('slaNames', p('sla')),
+        stage: label('stages', p('stage')),
+        from: place(params.from, params.fromQueue),
+        to: place(params.to, params.toQueue),
+      });
+    case 'bant-unmet': {
+      const field = p('field');
+      const valueOf = (value: string) => label(`bant.${field}Values`, value);
+      return t('reasons.bant-unmet', {
+        field: label('bant', field),
+        expected: p('expected').split(',').map(valueOf).join(t('reasonParts.or')),
+        seen: params.seen ? valueOf(p('seen')) : t('reasonParts.noValue'),
+      });
+    }
+    default: {
+      const key = `reasons.${code}`;
+      const worded = t(key, values);
+      return worded === key ? code : worded;
+    }
+  }
+}
+
+/** Several reasons in the chosen language, one after the other. */
+export function reasonsText(reasons: readonly Worded[]): string {
+  return reasons.map(reasonText).join(t('reasonParts.list'));
+}
+
+/**
+ * A task's title in the chosen language: a cadence step in the rule file's text for it, another
+ * journey task from the catalogue; a task written by hand (or before codes) as written.
+ */
+export function taskTitle(task: { title: string; titleText?: Worded | null }): string {
+  const worded = task.titleText;
+  if (!worded) return task.title;
+  const p = (name: string) => text(worded.params[name]);
+  switch (worded.code) {
+    case 'cadence-step':
+      return p(language.value) || task.title;
+    case 'first-touch-overdue':
+      return t('taskTitles.first-touch-overdue', { sla: label('slaNames', p('sla')) });
+    case 'cadence-no-email':
+      return t('taskTitles.cadence-no-email', { subject: p('subject') });
+    case 'cadence-email':
+      return t('taskTitles.cadence-email', { template: p('template') });
+    default:
+      return task.title;
+  }
+}
