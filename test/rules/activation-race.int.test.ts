@@ -4,6 +4,8 @@
  * seeing one edit of the folder, do that at the same moment: the activation history must still say
  * what happened once, not once per process. (Four registries in one test process interleave less
  * than four processes do, so the second case races the version store's two steps directly.)
+ * PostgreSQL only: SQLite's clients in one Node process cannot stand in for processes, because
+ * better-sqlite3 waits for a busy database synchronously and so blocks the transaction it waits for.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,8 @@ import { createTestDatabase, providers, type TestDatabase } from '../support/dat
 
 const PROCESSES = 4;
 
-describe.each(providers)(`rules activations recorded by ${PROCESSES} processes at once on %s`, (provider) => {
+describe.runIf(providers.includes('postgresql'))(`rules activations recorded by ${PROCESSES} processes at once`, () => {
+  const provider = 'postgresql';
   let database: TestDatabase;
   let dir: string;
   /** One connection pool per process, as separate processes have. */
