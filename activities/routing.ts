@@ -12,6 +12,7 @@ import {
 import type { RoutingOutcome } from '../src/rules/evaluate-routing';
 import { LeadflowError } from '../src/domain/errors';
 import { worded, type ReasonCode, type Worded } from '../src/domain/reason-codes';
+import { LOCK_CLASS, lockInTransaction } from '../src/db/database-lock';
 
 export interface AssignLeadInput {
   tenant: string;
@@ -420,28 +421,16 @@ function parseNow(iso: string): Date {
 
 // ---- concurrency ---------------------------------------------------------------------
 
-/** Advisory-lock class id for routing ("LFRT"); the object id is a hash of tenant and rep. */
-const ROUTING_LOCK_CLASS = 0x4c465254;
-
 /**
- * Serialises this transaction against every other one touching the same reps. PostgreSQL:
- * transaction-scoped advisory locks, taken in ascending key order in one statement, so two
- * transactions never wait on each other in a cycle. SQLite: a no-op write that takes the
- * database write lock now, so another process's busy timeout queues behind us instead of
- * failing a later read-then-write upgrade.
+ * Serialises this transaction against every other one touching the same reps, in any process
+ * (see lockInTransaction).
  */
-async function serialise(tx: Tx, provider: Provider, tenant: string, repEmails: string[]): Promise<void> {
-  if (provider === 'sqlite') {
-    await tx.$executeRawUnsafe('UPDATE "RoutingCounter" SET "assigned" = "assigned" WHERE 0');
-    return;
-  }
-  const keys = [...new Set(repEmails.map((email) => fnv1a32(`${tenant}\u0000${email}`)))].sort((a, b) => a - b);
-  if (keys.length)
-    await tx.$executeRawUnsafe(
-      'SELECT pg_advisory_xact_lock($1::int, k) FROM unnest($2::int[]) AS k',
-      ROUTING_LOCK_CLASS,
-      keys,
-    );
+function serialise(tx: Tx, provider: Provider, tenant: string, repEmails: string[]): Promise<void> {
+  return lockInTransaction(tx, provider, {
+    lockClass: LOCK_CLASS.routing,
+    keys: repEmails.map((email) => `${tenant}\u0000${email}`),
+    sqliteTable: { table: 'RoutingCounter', column: 'assigned' },
+  });
 }
 
 interface CounterRow {
@@ -491,16 +480,6 @@ function createKeyedQueue() {
     });
     return result;
   };
-}
-
-/** 32-bit FNV-1a as a signed int, the range of PostgreSQL's `int`. */
-function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash | 0;
 }
 
 const MAX_ATTEMPTS = 8;

@@ -5,7 +5,8 @@
  * only when named: `npm run bench -- backtest --leads=100000`, the default; the intake benchmark,
  * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`;
  * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
- * `npm run bench -- shadow --decisions=2000`); `--leads=N` (default 2000), `--runs=N` (default 5) and
+ * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
+ * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…]`); `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, and `--database=URL` runs it on a
  * database of your own (kept, and reused when it holds as many generated leads), e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline` or
@@ -33,6 +34,7 @@ import { benchIntake } from './intake';
 import { benchBacktest } from './backtest';
 import { benchBulk } from './bulk';
 import { benchShadow } from './shadow';
+import { benchScale } from './scale';
 import { percentile } from './percentile';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
@@ -294,6 +296,21 @@ async function main(): Promise<number> {
       requests: numberArgument('requests', 40),
       against: process.argv.find((arg) => arg.startsWith('--against='))?.slice('--against='.length),
     });
+  if (process.argv.includes('scale')) {
+    const serverUrl =
+      process.argv.find((arg) => arg.startsWith('--database='))?.slice('--database='.length) ??
+      process.env.TEST_DATABASE_URL;
+    if (!serverUrl)
+      throw new Error(
+        'the scale-out benchmark needs a PostgreSQL server: pass --database=postgresql://user:password@host:5432/postgres or set TEST_DATABASE_URL',
+      );
+    return benchScale({
+      serverUrl,
+      rounds: numberArgument('rounds', 3),
+      captures: numberArgument('captures', 60),
+      concurrency: numberArgument('concurrency', 8),
+    });
+  }
   if (process.argv.includes('backtest')) return benchBacktest({ leads: numberArgument('leads', 100_000) });
   const only = process.argv.find((arg) => arg === 'rules' || arg === 'analytics' || arg === 'workspace');
   let code = 0;

@@ -7,7 +7,8 @@ import type {
   StoredRuleVersion,
 } from '../rules/version-store';
 import { recordAudit } from './audit-trail';
-import type { Db } from './client';
+import { providerOf, type Db } from './client';
+import { LOCK_CLASS, lockInTransaction } from './database-lock';
 
 /** The end reason of a shadow whose own version was activated. */
 export const SHADOW_WENT_LIVE = 'its version went live';
@@ -74,8 +75,19 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
     return row ? toStored(row) : null;
   }
 
+  /**
+   * Records `hash` as activated unless it is the last activation already. Every process watching
+   * the rules folder records the same edit at about the same moment (and every process starting on
+   * a fresh database the first version), so the check and the insert run under a lock: one
+   * activation is recorded, not one per process.
+   */
   async markActivated(hash: string, at: Date, change: ActivationNote = {}): Promise<void> {
     await this.db.$transaction(async (tx) => {
+      await lockInTransaction(tx, providerOf(this.db), {
+        lockClass: LOCK_CLASS.rules,
+        keys: ['activations'],
+        sqliteTable: { table: 'RuleActivation', column: 'id' },
+      });
       const last = await tx.ruleActivation.findFirst({ orderBy: [{ activatedAt: 'desc' }, { id: 'desc' }] });
       if (last?.hash === hash) return;
       await tx.ruleVersion.update({ where: { hash }, data: { activatedAt: at } });

@@ -9,6 +9,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hasLiveRevopsToken, issueToken } from '../auth/tokens';
 import type { Db } from '../db/client';
+import { withDatabaseLock } from '../db/database-lock';
 import type { Logger } from '../logger';
 import { savePerson } from './people';
 
@@ -25,9 +26,16 @@ export interface BootstrapInput {
 
 /**
  * Ensures the tenant has a way in: a revops person with a live token. Returns the file the new
- * secret was written to, or null when nothing was needed.
+ * secret was written to, or null when nothing was needed. Every `leadflow api` runs it at start, so
+ * it runs under a database lock: of several APIs starting at once on a fresh database one creates
+ * the admin and its token, and the others find it (before, one could fail to start on the admin's
+ * unique email, or two tokens be made).
  */
-export async function bootstrapAdmin(db: Db, input: BootstrapInput): Promise<string | null> {
+export function bootstrapAdmin(db: Db, input: BootstrapInput): Promise<string | null> {
+  return withDatabaseLock(db, `bootstrap-admin\u0000${input.tenant}`, () => createAdminIfNone(db, input));
+}
+
+async function createAdminIfNone(db: Db, input: BootstrapInput): Promise<string | null> {
   const now = input.now ?? new Date();
   if (await hasLiveRevopsToken(db, input.tenant, now)) return null;
   await savePerson(db, {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb } from '../../src/db/client';
 import { bootstrapAdmin } from '../../src/usecases/bootstrap-admin';
 import { createLogger } from '../../src/logger';
 import { findFreePort } from '../../src/temporal/dev-server';
@@ -92,3 +93,41 @@ describe.each(providers)('first start on %s', (provider) => {
     ).toBeNull();
   });
 });
+
+describe.runIf(providers.includes('postgresql'))('APIs starting at once on a fresh PostgreSQL database', () => {
+  it('when four APIs bootstrap the admin at the same moment, then every one starts and exactly one admin token exists, in one data folder', async () => {
+    const database = await createTestDatabase('postgresql');
+    const tenant = `t-${randomBytes(4).toString('hex')}`;
+    // Each API process has a connection pool of its own.
+    const apis = Array.from({ length: 4 }, () => ({
+      db: createDb(database.target),
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'leadflow-bootstrap-race-')),
+    }));
+    try {
+      const started = await Promise.allSettled(
+        apis.map(({ db, dataDir }) => bootstrapAdmin(db, { tenant, dataDir, logger: createLogger('silent') })),
+      );
+      expect(started.map((result) => (result.status === 'rejected' ? lastLine(result.reason) : 'started'))).toEqual(
+        Array(apis.length).fill('started'),
+      );
+      const files = started.map((result) => (result.status === 'fulfilled' ? result.value : null));
+      expect(files.filter((file) => file !== null)).toHaveLength(1);
+      expect(await database.db.apiToken.count({ where: { tenant } })).toBe(1);
+      expect(await database.db.rep.count({ where: { tenant, email: 'admin@leadflow.local' } })).toBe(1);
+    } finally {
+      for (const { db, dataDir } of apis) {
+        await db.$disconnect();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+      await database.drop();
+    }
+  });
+});
+
+/** The last line of an error's message (Prisma's messages start with pages of context). */
+function lastLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error)
+    .trim()
+    .split('\n')
+    .at(-1)!;
+}
