@@ -11,10 +11,17 @@ export interface RecordSubmissionInput {
 }
 
 export interface RecordSubmissionOutcome {
-  /** This submission created the lead row. */
+  /** This submission created the lead row (also when it is recorded again: a retry says what happened). */
   created: boolean;
   /** This submission had already been recorded (an activity retry or a redelivered webhook). */
   duplicate: boolean;
+  /**
+   * How many submissions the lead has stored, this one included. The journey counts from this, so a
+   * submission whose write committed but whose acknowledgement was lost (a crash in between, a
+   * journey started again) is counted and scored once, neither twice nor never. Absent in results
+   * recorded before it existed.
+   */
+  submissions?: number;
   /** The lead's profile after the merge, so the journey decides on what is stored. */
   profile: LeadProfile;
 }
@@ -37,9 +44,17 @@ export function createLeadActivities(db: Db) {
         const existing = await tx.lead.findUnique({ where: { id: leadId } });
         const recorded = await tx.interaction.findFirst({
           where: { leadId, idempotencyKey: { in: [idempotencyKey, tenantKey] } },
-          select: { id: true },
+          select: { kind: true },
         });
-        if (existing && recorded) return { created: false, duplicate: true, profile: toProfile(existing) };
+        const stored = () => tx.interaction.count({ where: { leadId, kind: { in: ['submission', 'resubmission'] } } });
+        if (existing && recorded)
+          return {
+            // The lead's first submission is stored as `submission`: the one that created the lead.
+            created: recorded.kind === 'submission',
+            duplicate: true,
+            profile: toProfile(existing),
+            submissions: await stored(),
+          };
         const profile = mergeSubmission(existing ? toProfile(existing) : undefined, submission);
         const receivedAt = new Date(submission.receivedAt);
         if (existing) {
@@ -81,7 +96,7 @@ export function createLeadActivities(db: Db) {
           },
         });
         await advanceLastActivity(tx, leadId, receivedAt);
-        return { created: !existing, duplicate: false, profile };
+        return { created: !existing, duplicate: false, profile, submissions: await stored() };
       });
     },
   };

@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLeadActivities } from '../../activities/leads';
+import { handToJourney } from '../../src/usecases/journey-handoff';
 import { journeyState } from '../../workflows/messages';
 import { providers } from '../support/database';
 import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
@@ -86,6 +88,30 @@ describe.each(providers)('lead journey on %s', (provider) => {
     expect(first!.text).toContain('Alice');
     const ownerNotice = await system.mailbox!.list({ to: 'alice.chen@example.com' });
     expect(ownerNotice.map((message) => message.subject)).toContain('New MQL: Ada (Analytical Engines), score 90');
+  });
+
+  it('when a submission was stored but its journey never heard back (a crash between the write and its acknowledgement), then handing it over again says created, counts it once and scores the lead', async () => {
+    const tenant = system.config.tenant;
+    const leadId = 'ld_lostAcknowledgement001';
+    const journeyId = `lead-${tenant}-${leadId}`;
+    const submission = {
+      ...strongProfile('lost-ack@engines.io'),
+      source: 'events' as const,
+      tenant,
+      submissionId: 'lost-ack-1',
+      receivedAt: '2026-03-02T09:00:00.000Z',
+    };
+    // The write committed; then everything died before the journey recorded the activity's result.
+    await createLeadActivities(system.database.db).recordSubmission({ leadId, journeyId, submission });
+    const handoff = await handToJourney(
+      { temporal: system.temporal, taskQueue: system.config.temporal.taskQueue },
+      { tenant, leadId, journeyId, submission },
+      20_000,
+    );
+    expect(handoff).toMatchObject({ kind: 'stored', receipt: { leadId, created: true, submissions: 1 } });
+    const shown = await lead(leadId);
+    expect(shown).toMatchObject({ email: 'lost-ack@engines.io', score: 75, journey: { submissions: 1 } });
+    expect(shown.interactions).toHaveLength(1);
   });
 
   it('when an MQL is known only by its CRM id, then its cadence email step becomes a task for the owner instead of a send', async () => {

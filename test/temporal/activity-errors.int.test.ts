@@ -125,5 +125,31 @@ describe('domain errors raised by activities', () => {
       expect(await activities.recordSubmission(input)).toMatchObject({ duplicate: false });
       expect(await activities.recordSubmission(input)).toMatchObject({ duplicate: true });
     });
+
+    it('when the submission that created a lead is recorded again (its acknowledgement was lost), then it still says it created the lead, and counts it once', async () => {
+      const first = { leadId: 'ld_retried', journeyId: 'j-retried', submission: submission('retried@x.io') };
+      expect(await activities.recordSubmission(first)).toMatchObject({
+        created: true,
+        duplicate: false,
+        submissions: 1,
+      });
+      expect(await activities.recordSubmission(first)).toMatchObject({
+        created: true,
+        duplicate: true,
+        submissions: 1,
+      });
+      const second = { ...first, submission: { ...first.submission, submissionId: 'sub-retried-2', title: 'CTO' } };
+      expect(await activities.recordSubmission(second)).toMatchObject({
+        created: false,
+        duplicate: false,
+        submissions: 2,
+      });
+      expect(await activities.recordSubmission(second)).toMatchObject({
+        created: false,
+        duplicate: true,
+        submissions: 2,
+        profile: { title: 'CTO' },
+      });
+    });
   });
 });

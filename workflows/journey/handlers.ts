@@ -39,8 +39,12 @@ export async function onSubmission(
   const { state } = journey;
   const outcome = await store.recordSubmission({ leadId: state.leadId, journeyId, submission });
   journey.memory.profile = outcome.profile;
-  if (!outcome.duplicate) {
-    state.submissions++;
+  // A duplicate is new to this journey too when the store counts more submissions than the journey
+  // does: its write committed but the acknowledgement was lost (a crash in between, a journey
+  // started again over a stored lead). Results recorded before the store counted have no count.
+  const fresh = !outcome.duplicate || (outcome.submissions ?? 0) > state.submissions;
+  if (fresh) {
+    state.submissions = Math.max(outcome.duplicate ? 0 : state.submissions + 1, outcome.submissions ?? 0);
     state.firstSubmittedAt ??= submission.receivedAt;
     state.lastSubmittedAt = submission.receivedAt;
     if (keepsScoring(journey)) await rescore(journey);
