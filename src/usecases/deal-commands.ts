@@ -328,9 +328,6 @@ export async function delegateApprovalStep(
   );
 }
 
-/** A page position in the approval list: `<requestedAt ms>.<base64url id>` (./keyset-cursor.ts). */
-export const APPROVAL_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
-
 /**
  * The approval requests in the caller's sight (./visibility.ts), newest first, in keyset pages:
  * a person's own queue (`assignee: me`, `inbox: mine`), a team's, or all of a deal's.
@@ -571,9 +568,6 @@ export async function viewDeal(deps: DealCommandDeps, actor: Actor, dealId: stri
       : null,
   };
 }
-
-/** A page position in the deal list: `<createdAt ms>.<base64url id>` (./keyset-cursor.ts). */
-export const DEAL_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
 
 export interface DealListFilter {
   stage?: DealStage;

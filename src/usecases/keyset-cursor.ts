@@ -4,6 +4,9 @@
  * milliseconds: before 2287, a date every database stores) is a valid position, so a client can
  * never hold a cursor of the right shape that the API refuses. Callers check their pattern first.
  */
+/** The shape of every keyset cursor the API hands out (its routes check it before parseKeyset). */
+export const KEYSET_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
+
 export interface KeysetPosition {
   occurredAt: Date;
   id: string;

@@ -17,9 +17,6 @@ import { findDeal } from './deal-access';
 import { encodeKeyset, parseKeyset } from './keyset-cursor';
 import { leadsInSight, notFound, notYours, reach, tasksInSight, type Sight } from './visibility';
 
-/** `<epoch ms of dueAt>.<base64url of the task id>`, the keyset of src/usecases/keyset-cursor.ts. */
-export const TASK_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
-
 const withNames = {
   lead: { select: { id: true, firstName: true, lastName: true, email: true, externalId: true, company: true } },
 } as const;

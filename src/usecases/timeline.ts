@@ -39,9 +39,6 @@ export const DEAL_TIMELINE_KINDS = [
 export const TIMELINE_KINDS = [...LEAD_TIMELINE_KINDS, ...DEAL_TIMELINE_KINDS] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
-/** `<epoch ms>.<base64url of the item id>` (./keyset-cursor.ts). */
-export const TIMELINE_CURSOR = /^\d{1,13}\.[A-Za-z0-9_-]{1,400}$/;
-
 /**
  * What happened, as a code and its values, for a client to word in its own language (the
  * workspace does, in English and Chinese); `note` is what a person wrote (a note, a reason), shown

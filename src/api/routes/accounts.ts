@@ -10,7 +10,7 @@ import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { INFLUENCE_LEVELS, STAKEHOLDER_ROLES } from '../../domain/stakeholders';
-import { ACTIVITY_CURSOR, LOGGED_ACTIVITY_KINDS, listActivities, logActivity } from '../../usecases/deal-timeline';
+import { LOGGED_ACTIVITY_KINDS, listActivities, logActivity } from '../../usecases/deal-timeline';
 import { LeadflowError } from '../../domain/errors';
 import { NeedsAnalysisSchema, getNeeds, saveNeeds } from '../../usecases/needs';
 import {
@@ -24,6 +24,7 @@ import {
 } from '../../usecases/stakeholders';
 import { expectedRevisionOf, parseInput } from '../input';
 import { DealIdSchema } from './deals';
+import { pageCursor } from '../page-cursor';
 
 export interface AccountRoutesDeps {
   db: Db;
@@ -102,11 +103,7 @@ export const ActivityListQuerySchema = z.strictObject({
     .min(1, 'must be 1–200')
     .max(200, 'must be 1–200')
     .default(50),
-  before: z
-    .string()
-    .regex(ACTIVITY_CURSOR, 'is not a cursor from a previous page (use nextCursor as given)')
-    .optional()
-    .meta({ description: '`nextCursor` of the previous page.' }),
+  before: pageCursor('`nextCursor` of the previous page.'),
 });
 
 /** Stakeholders, the stakeholder graph, needs analysis and timeline of a deal. */

@@ -8,9 +8,10 @@ import { text } from '../../domain/fields';
 import { sightFor } from '../access';
 import type { Db } from '../../db/client';
 import { AUDIT_SUBJECTS } from '../../db/audit-trail';
-import { CURSOR_PATTERN, listAudit } from '../../usecases/audit-query';
+import { listAudit } from '../../usecases/audit-query';
 import { LeadflowError } from '../../domain/errors';
 import { fieldErrors } from '../errors';
+import { pageCursor } from '../page-cursor';
 
 const filterText = (max: number) => text(max).optional();
 
@@ -20,11 +21,7 @@ export const AuditQuerySchema = z.strictObject({
   subjectId: filterText(320),
   action: filterText(100),
   actor: filterText(320).transform((actor) => actor?.toLowerCase()),
-  cursor: z
-    .string()
-    .regex(CURSOR_PATTERN, 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged')
-    .optional()
-    .meta({ description: 'The `nextCursor` of the previous page, unchanged.' }),
+  cursor: pageCursor('The `nextCursor` of the previous page, unchanged.'),
   limit: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')

@@ -20,8 +20,6 @@ import {
   getApproval,
   listApprovals,
   listDeals,
-  APPROVAL_CURSOR,
-  DEAL_CURSOR,
   moveDealStage,
   requestQuoteSignature,
   sendQuoteVersion,
@@ -32,6 +30,7 @@ import { LOCAL_DATE_PATTERN } from '../../domain/analytics/filters';
 import { APPROVAL_INBOXES } from '../../usecases/approval-inbox';
 import { fieldErrors } from '../errors';
 import { emailAddress, LeadIdSchema } from '../schemas';
+import { pageCursor } from '../page-cursor';
 
 export interface DealRoutesDeps {
   db: Db;
@@ -119,11 +118,7 @@ export const DealListQuerySchema = z.strictObject({
     .min(1, 'must be 1–1000')
     .max(1000, 'must be 1–1000')
     .default(200),
-  cursor: z
-    .string()
-    .regex(DEAL_CURSOR, 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged')
-    .optional()
-    .meta({ description: 'The `nextCursor` of the previous page, with the same filters.' }),
+  cursor: pageCursor('The `nextCursor` of the previous page, with the same filters.'),
 });
 export const SignatureSchema = z.strictObject({
   signer: z.strictObject({ name: text(200), email: emailAddress('must be an email address') }),
@@ -157,11 +152,7 @@ export const ApprovalListQuerySchema = z.strictObject({
     .min(1, 'must be 1–200')
     .max(200, 'must be 1–200')
     .default(50),
-  cursor: z
-    .string()
-    .regex(APPROVAL_CURSOR, 'is not a cursor from this endpoint; pass the nextCursor of the previous page unchanged')
-    .optional()
-    .meta({ description: 'The `nextCursor` of the previous page, with the same filters.' }),
+  cursor: pageCursor('The `nextCursor` of the previous page, with the same filters.'),
 });
 const VersionParamsSchema = z.object({
   quoteId: text(100),

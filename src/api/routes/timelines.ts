@@ -11,13 +11,13 @@ import {
   dealTimeline,
   LEAD_TIMELINE_KINDS,
   leadTimeline,
-  TIMELINE_CURSOR,
   TIMELINE_KINDS,
   type TimelineKind,
 } from '../../usecases/timeline';
 import { fieldErrors } from '../errors';
 import { LeadIdSchema } from '../schemas';
 import { DealIdSchema } from './deals';
+import { pageCursor } from '../page-cursor';
 
 /** `kinds=a,b`: a comma-separated list of the given kinds. */
 function kindsList(kinds: readonly string[]) {
@@ -38,11 +38,7 @@ function timelineQuery(kinds: readonly string[]) {
       .min(1, 'must be 1–200')
       .max(200, 'must be 1–200')
       .default(50),
-    cursor: z
-      .string()
-      .regex(TIMELINE_CURSOR, 'must be the nextCursor of the previous page')
-      .optional()
-      .describe('The `nextCursor` of the previous page (with the same `kinds`).'),
+    cursor: pageCursor('The `nextCursor` of the previous page (with the same `kinds`).'),
     kinds: kindsList(kinds),
   });
 }

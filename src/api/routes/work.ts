@@ -12,12 +12,13 @@ import { text } from '../../domain/fields';
 import { DUE_WINDOWS, TASK_KINDS, TASK_STATUSES } from '../../domain/tasks';
 import { myWork } from '../../usecases/my-work';
 import { setNextStep } from '../../usecases/next-step';
-import { TASK_CURSOR, completeTask, createTask, listTasks, snoozeTask } from '../../usecases/tasks';
+import { completeTask, createTask, listTasks, snoozeTask } from '../../usecases/tasks';
 import { sightFor } from '../access';
 import { expectedRevisionOf, parseInput } from '../input';
 import { emailAddress, LeadIdSchema } from '../schemas';
 import { dealIdOf } from './accounts';
 import { DealIdSchema } from './deals';
+import { pageCursor } from '../page-cursor';
 
 export interface WorkRoutesDeps {
   db: Db;
@@ -57,11 +58,7 @@ export const TaskListQuerySchema = z.strictObject({
     .min(1, 'must be 1–200')
     .max(200, 'must be 1–200')
     .default(50),
-  after: z
-    .string()
-    .regex(TASK_CURSOR, 'is not a cursor from a previous page (use nextCursor as given)')
-    .optional()
-    .meta({ description: '`nextCursor` of the previous page.' }),
+  after: pageCursor('`nextCursor` of the previous page.'),
 });
 
 export const TaskCreateSchema = z
