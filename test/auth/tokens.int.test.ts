@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../support/database';
-import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
+import { bearer, createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
 
 const REVOPS = 'rosa.ops@example.com';
 const REP = 'ravi.rep@example.com';
@@ -43,7 +43,13 @@ describe.each(providers)('API tokens on %s', (provider) => {
       tokenId: expect.stringMatching(/^tok_/),
       language: 'en',
       queues: [],
+      installation: true,
     });
+  });
+
+  it("when RevOps of another tenant calls /api/me, then it says they are not the installation's (the live rules are not theirs to activate)", async () => {
+    const elsewhere = await createPersonToken(system.database.db, 'another-tenant', 'ops@elsewhere.io', 'revops');
+    expect((await as(elsewhere, '/api/me')).body).toMatchObject({ tenant: 'another-tenant', installation: false });
   });
 
   it('when a queue member or revops calls /api/me, then it names the queues whose leads they work (routing.yaml members; revops every queue)', async () => {

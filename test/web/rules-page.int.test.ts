@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, startTestSystem, type TestSystem } from '../support/system';
+import { createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
 import { chromiumAvailable, cspViolations, launchChromium, signInAt } from './browser';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -409,5 +409,14 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     expect(await page.getByRole('button', { name: 'End shadow' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Start shadow' }).count()).toBe(0);
     expect(await accessibilityProblems(page)).toEqual([]);
+  }, 60_000);
+
+  it("when RevOps of another tenant opens the rules page, then they backtest but see no Activate button (the live rules are the installation's)", async () => {
+    const token = await createPersonToken(system.database.db, 'another-tenant', 'ops@elsewhere.io', 'revops');
+    const page = await signInAt(browser, system.url, token, '/');
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    await card(page, original, true).waitFor();
+    await page.getByRole('heading', { name: 'Backtest' }).first().waitFor();
+    expect(await page.getByRole('button', { name: 'Activate' }).count()).toBe(0);
   }, 60_000);
 });

@@ -99,6 +99,10 @@ export const MeSchema = z.object({
     description:
       "The lead queues the caller works (routing.yaml `queues.<name>.members`; every queue for revops and integrations): `GET /api/leads?queue=<name>` lists a queue's leads, and a member takes one with `POST /api/leads/{id}/reassign`.",
   }),
+  installation: z.boolean().meta({
+    description:
+      "The caller belongs to the installation's own tenant. The live rules are shared by every tenant, so only its RevOps activate a rules version (`POST /api/rules/activations`).",
+  }),
 });
 
 /** The parsed body, or 400 with field messages. */
@@ -175,7 +179,12 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   router.get('/api/me', async (req, res) => {
     const actor = requireActor(req);
     const language = actor.kind === 'person' ? await personLanguage(deps.db, actor.tenant, actor.email) : null;
-    res.json({ ...actor, language, queues: await workedQueues(req) });
+    res.json({
+      ...actor,
+      language,
+      queues: await workedQueues(req),
+      installation: actor.tenant === deps.defaultTenant,
+    });
   });
 
   router.patch('/api/me', async (req, res) => {
@@ -184,7 +193,12 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     if (actor.kind !== 'person')
       throw new LeadflowError('not_allowed', 'An integration has no language to save; only people do.');
     await savePersonLanguage(deps.db, { tenant: actor.tenant, email: actor.email, language, now: now() });
-    res.json({ ...actor, language, queues: await workedQueues(req) });
+    res.json({
+      ...actor,
+      language,
+      queues: await workedQueues(req),
+      installation: actor.tenant === deps.defaultTenant,
+    });
   });
 
   return router;

@@ -20,6 +20,8 @@ export interface Me {
   language?: 'en' | 'zh-CN' | null;
   /** The lead queues the person works (every queue for revops). */
   queues?: string[];
+  /** The person belongs to the installation's own tenant, whose RevOps activate rules versions. */
+  installation?: boolean;
 }
 
 export const me = signal<Me | null>(null);

@@ -15,6 +15,11 @@ function administers(): boolean {
   return person !== null && person.role === 'revops' && person.scopes.includes('admin');
 }
 
+/** The live rules are shared by every tenant: only the installation's own RevOps activate a version. */
+function activates(): boolean {
+  return administers() && me.value?.installation === true;
+}
+
 /**
  * The rules page: the stored versions with their activations (and activating one), the semantic
  * diff between two, backtests of a stored version, and shadow mode (the running shadow, starting and ending one, a report).
@@ -56,7 +61,7 @@ export function Rules() {
         versions={versions}
         stored={stored}
         live={live}
-        canActivate={admin}
+        canActivate={activates()}
         onActivated={(hash) => {
           setAnnouncement(t('rules.activate.done', { hash: hash.slice(0, 10) }));
           status.reload();
