@@ -182,6 +182,40 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await page.close();
   });
 
+  it('when a search finds more leads than a page holds, then Show more appends the next page, each lead once, and the next search starts again', async () => {
+    // Rows as intake stores them (the list reads the table), the rep's own: 57 with scores 1–57, two pages.
+    await system.database.db.lead.createMany({
+      data: Array.from({ length: 57 }, (_, index) => ({
+        id: `ld_pagingPagingPagingP${String(index).padStart(3, '0')}`,
+        tenant: system.config.tenant,
+        journeyId: `paging-${index}`,
+        email: `paged-${index}@paging.io`,
+        company: 'Paging Partners',
+        stage: 'new',
+        ownerId: REP,
+        score: index + 1,
+        source: 'ads',
+        sourceDetails: {},
+        attributes: {},
+        createdAt: new Date(Date.UTC(2026, 2, 2, 9, index)),
+      })),
+    });
+    const page = await signIn(rep, '/leads?q=Paging%20Partners');
+    const rows = page.locator('#lead-list tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(50);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count()).toBe(57);
+    const emails = await page.locator('#lead-list tbody tr .subtle').allTextContents();
+    expect(new Set(emails).size).toBe(57);
+    expect(emails.at(-1)).toBe('paged-0@paging.io');
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    await page.fill('#lead-search', 'paged-56@');
+    await expect
+      .poll(() => page.locator('#lead-list tbody tr .subtle').allTextContents())
+      .toEqual(['paged-56@paging.io']);
+    await page.close();
+  });
+
   it('when a rep adds and edits stakeholders, then the relationship map redraws with the people, the reporting line and the warning', async () => {
     const dealId = await dealFor('grace@compilers.io', 'Compilers Inc');
     const page = await signIn(rep, `/deals/${dealId}`);

@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { ApiError } from '../lib/api';
-import { api, query } from '../lib/api';
+import { query } from '../lib/api';
 import { formatDateTime, label, t } from '../lib/i18n';
 import { eventReason, eventText, type TimelineEvent } from '../lib/timeline-words';
 import { nameOf } from '../lib/people';
+import { usePaged } from '../lib/use-paged';
 import { Empty, Loading, Problem } from './common';
 
 export interface TimelineItem {
@@ -18,23 +17,8 @@ export interface TimelineItem {
 
 /** One merged timeline (GET /api/leads/{id}/timeline or /api/deals/{id}/timeline), newest first, older on request. */
 export function Timeline({ path, id }: { path: string; id: string }) {
-  const [items, setItems] = useState<TimelineItem[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  async function load(after?: string) {
-    try {
-      const page = await api<{ items: TimelineItem[]; nextCursor: string | null }>(
-        `${path}${query({ limit: 50, cursor: after })}`,
-      );
-      setItems((previous) => (after && previous ? [...previous, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
-  useEffect(() => void load(), [path]);
-  if (error) return <Problem error={error} />;
+  const { items, hasMore, error, more } = usePaged<TimelineItem>(`${path}${query({ limit: 50 })}`, 'items');
+  if (error && !items) return <Problem error={error} />;
   if (!items) return <Loading />;
   if (items.length === 0) return <Empty>{t('timelineUi.empty')}</Empty>;
   return (
@@ -50,8 +34,9 @@ export function Timeline({ path, id }: { path: string; id: string }) {
           </li>
         ))}
       </ol>
-      {cursor && (
-        <button type="button" class="subtle" onClick={() => void load(cursor)}>
+      <Problem error={error} />
+      {hasMore && (
+        <button type="button" class="subtle" onClick={() => void more()}>
           {t('timelineUi.older')}
         </button>
       )}

@@ -1,40 +1,23 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { ApiError } from '../lib/api';
-import { api, query } from '../lib/api';
+import { useState } from 'preact/hooks';
+import { query } from '../lib/api';
 import { t } from '../lib/i18n';
 import { leadsATeam, me } from '../lib/session';
-import { useApi } from '../lib/use-api';
+import { usePaged } from '../lib/use-paged';
 import { ApprovalCard, type Approval } from '../components/ApprovalCard';
 import { Empty, Loading, Page, Problem } from '../components/common';
-
-interface InboxPage {
-  approvals: Approval[];
-  nextCursor: string | null;
-}
 
 /** The approvals inbox: what waits for me, and for a manager what waits across the team. */
 export function Approvals() {
   const [inbox, setInbox] = useState<'mine' | 'team'>('mine');
   const [said, setSaid] = useState<string | null>(null);
-  const { data, error, reload } = useApi<InboxPage>(`/api/approvals${query({ inbox, status: 'pending' })}`);
-  // Later pages, appended by "More"; a reload (a decision, the other inbox) starts from the first page.
-  const [later, setLater] = useState<InboxPage | null>(null);
-  const [moreError, setMoreError] = useState<ApiError | null>(null);
-  useEffect(() => setLater(null), [data]);
-  const cards = data ? [...data.approvals, ...(later?.approvals ?? [])] : null;
-  const next = later ? later.nextCursor : (data?.nextCursor ?? null);
-  async function more(cursor: string) {
-    try {
-      const page = await api<InboxPage>(`/api/approvals${query({ inbox, status: 'pending', cursor })}`);
-      setLater((previous) => ({
-        approvals: [...(previous?.approvals ?? []), ...page.approvals],
-        nextCursor: page.nextCursor,
-      }));
-      setMoreError(null);
-    } catch (caught) {
-      setMoreError(caught as ApiError);
-    }
-  }
+  // "More" appends the next page; the other inbox, or a decision, starts from the first page.
+  const {
+    items: cards,
+    hasMore,
+    error,
+    more,
+    reload,
+  } = usePaged<Approval>(`/api/approvals${query({ inbox, status: 'pending' })}`, 'approvals');
   return (
     <Page
       title={t('approvals.title')}
@@ -54,7 +37,7 @@ export function Approvals() {
       <p role="status" id="approvals-status">
         {said}
       </p>
-      <Problem error={error ?? moreError} />
+      <Problem error={error} />
       {!cards ? (
         !error && <Loading />
       ) : cards.length === 0 ? (
@@ -67,14 +50,15 @@ export function Approvals() {
               approval={a}
               onDecided={(text) => {
                 setSaid(text);
+                // A decided step may leave another one pending: read the inbox again.
                 reload();
               }}
             />
           ))}
         </div>
       )}
-      {cards && next && (
-        <button type="button" onClick={() => void more(next)}>
+      {cards && hasMore && (
+        <button type="button" onClick={() => void more()}>
           {t('app.more')}
         </button>
       )}

@@ -3,6 +3,7 @@ import type { ApiError } from '../lib/api';
 import { api, query } from '../lib/api';
 import { formatRelative, label, t } from '../lib/i18n';
 import { me } from '../lib/session';
+import { usePaged } from '../lib/use-paged';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
 
 export interface LeadRow {
@@ -35,9 +36,7 @@ export function Leads() {
   );
   const [said, setSaid] = useState<string | null>(null);
   const [sort, setSort] = useState(params.get('sort') ?? 'score');
-  const [rows, setRows] = useState<LeadRow[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [takeError, setTakeError] = useState<ApiError | null>(null);
 
   const queue = owner.startsWith('queue:') ? owner.slice('queue:'.length) : undefined;
   const filters = {
@@ -48,18 +47,10 @@ export function Leads() {
     sort,
     limit: 50,
   };
-  async function load(after?: string) {
-    try {
-      const answer = await api<{ leads: LeadRow[]; nextCursor: string | null }>(
-        `/api/leads${query({ ...filters, cursor: after })}`,
-      );
-      setRows((previous) => (after && previous ? [...previous, ...answer.leads] : answer.leads));
-      setCursor(answer.nextCursor);
-      setError(null);
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
+  // Typing in the search box settles for 200 ms before the list is read.
+  const list = usePaged<LeadRow>(`/api/leads${query(filters)}`, 'leads', { debounceMs: 200 });
+  const rows = list.items;
+  const error = takeError ?? list.error;
   /** Hands a queued lead to the signed-in person, as routing would (recorded with who and why). */
   async function take(lead: LeadRow) {
     try {
@@ -68,10 +59,16 @@ export function Leads() {
         body: { repEmail: me.value!.email, reason: t('leads.takeReason', { queue: lead.queue ?? '' }) },
       });
       setSaid(t('leads.taken', { name: personName(lead) }));
-      setError(null);
-      await load();
+      setTakeError(null);
+      // The lead is theirs now: it leaves a queue's list, and elsewhere shows its new owner. The
+      // rows read so far stay, so the person keeps their place in a long queue.
+      list.update((shown) =>
+        queue
+          ? shown.filter((row) => row.id !== lead.id)
+          : shown.map((row) => (row.id === lead.id ? { ...row, ownerId: me.value!.email, queue: null } : row)),
+      );
     } catch (caught) {
-      setError(caught as ApiError);
+      setTakeError(caught as ApiError);
     }
   }
   useEffect(() => {
@@ -84,8 +81,7 @@ export function Leads() {
       sort: sort === 'score' ? undefined : sort,
     });
     history.replaceState(null, '', `/leads${search}`);
-    const timer = setTimeout(() => void load(), 200);
-    return () => clearTimeout(timer);
+    setTakeError(null);
   }, [q, stage, owner, sort]);
 
   return (
@@ -190,8 +186,8 @@ export function Leads() {
           </table>
         )
       )}
-      {cursor && (
-        <button type="button" onClick={() => void load(cursor)}>
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
           {t('app.more')}
         </button>
       )}
