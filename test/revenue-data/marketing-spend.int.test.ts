@@ -269,13 +269,16 @@ describe.each(providers)('marketing spend on %s', (provider) => {
     expect(await stored()).toEqual(before);
   });
 
-  it('when the body is JSON instead of a file, then it is a 400 that says how to send it', async () => {
-    const response = await call('POST', '/api/marketing-spend/import', { csv: 'source,campaign' });
-    expect(response.status).toBe(400);
-    expect(response.body.error.fields).toEqual([
-      { path: 'body', message: 'must be CSV text (Content-Type: text/csv), got application/json' },
-    ]);
-  });
+  it.each(['/api/marketing-spend/import', '/api/imports/history', '/api/imports/attendees'])(
+    'when the body of %s is JSON instead of a file, then it is a 400 that says how to send it',
+    async (path) => {
+      const response = await call('POST', path, { csv: 'source,campaign' });
+      expect(response.status).toBe(400);
+      expect(response.body.error.fields).toEqual([
+        { path: 'body', message: 'must be CSV text (Content-Type: text/csv), got application/json' },
+      ]);
+    },
+  );
 
   it('when an entry is removed, then it is gone from the list', async () => {
     const [entry] = (await call('GET', '/api/marketing-spend?source=events')).body.entries as { id: string }[];

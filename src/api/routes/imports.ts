@@ -2,15 +2,15 @@
  * Importing history over HTTP: `POST /api/imports/history` takes a CRM export (CSV body) of past
  * leads and closed deals. Revops' only (the access policy says so); the use-case checks every row.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
-import { LeadflowError } from '../../domain/errors';
 import { HISTORY_FIELDS, type HistoryField } from '../../domain/history-row';
 import { text } from '../../domain/fields';
 import type { RuleRegistry } from '../../rules/registry';
 import { importHistory, lossReasonCatalogue } from '../../usecases/history-import';
+import { csvText, csvUpload, delimiterParam, DELIMITERS, namedColumns } from '../csv-upload';
 import { parseInput } from '../input';
 import { tenantZone } from './analytics';
 
@@ -60,63 +60,37 @@ export const HistoryImportQuerySchema = z.strictObject({
         .meta({ description: `Header of the column with ${FIELD_LABELS[field]}; default: found by its usual names.` }),
     ]),
   ) as Record<`${HistoryField}Column`, z.ZodOptional<ReturnType<typeof text>>>),
-  delimiter: z
-    .enum(['comma', 'semicolon', 'tab'], { error: 'must be comma, semicolon or tab' })
-    .default('comma')
-    .meta({ description: 'What separates the values (semicolon for many European spreadsheet exports).' }),
+  delimiter: delimiterParam,
   dryRun: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
     .meta({ description: 'true: check the file and count what would be imported, store nothing.' }),
 });
 
-const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const;
-
 export function importRoutes(deps: ImportRoutesDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
 
-  router.post(
-    '/api/imports/history',
-    express.text({ type: ['text/csv', 'text/plain'], limit: HISTORY_BODY_LIMIT }),
-    async (req, res) => {
-      const actor = requireActor(req);
-      const query = parseInput(HistoryImportQuerySchema, 'query', req.query, 'The query');
-      const body: unknown = req.body;
-      if (typeof body !== 'string')
-        throw new LeadflowError(
-          'validation_failed',
-          'Send the CSV file itself as the request body, with Content-Type: text/csv.',
-          {
-            details: [
-              {
-                path: 'body',
-                message: `must be CSV text (Content-Type: text/csv), got ${req.get('content-type') ?? 'no content type'}`,
-              },
-            ],
-          },
-        );
-      const columns: Partial<Record<HistoryField, string>> = {};
-      for (const field of HISTORY_FIELDS) {
-        const header = query[`${field}Column`];
-        if (header !== undefined) columns[field] = header;
-      }
-      res.json(
-        await importHistory(
-          deps.db,
-          actor,
-          body,
-          {
-            columns,
-            delimiter: DELIMITERS[query.delimiter],
-            dryRun: query.dryRun === 'true',
-            defaultOwner: actor.email,
-          },
-          { zone: tenantZone(deps), now: now(), lossReasons: lossReasonCatalogue(activeLossReasons(deps.registry)) },
-        ),
-      );
-    },
-  );
+  router.post('/api/imports/history', csvUpload(HISTORY_BODY_LIMIT), async (req, res) => {
+    const actor = requireActor(req);
+    const query = parseInput(HistoryImportQuerySchema, 'query', req.query, 'The query');
+    const body = csvText(req);
+    const columns = namedColumns(HISTORY_FIELDS, query);
+    res.json(
+      await importHistory(
+        deps.db,
+        actor,
+        body,
+        {
+          columns,
+          delimiter: DELIMITERS[query.delimiter],
+          dryRun: query.dryRun === 'true',
+          defaultOwner: actor.email,
+        },
+        { zone: tenantZone(deps), now: now(), lossReasons: lossReasonCatalogue(activeLossReasons(deps.registry)) },
+      ),
+    );
+  });
   return router;
 }
 

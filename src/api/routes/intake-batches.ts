@@ -3,7 +3,7 @@
  * event's attendee list as CSV), and following either up at `GET /api/intake-batches/{batchId}`.
  * Handlers parse, call the use-case (src/usecases/bulk-intake.ts) and answer 202 with the batch.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
@@ -16,6 +16,7 @@ import { intakeBatchErrors, listIntakeBatches, viewIntakeBatch } from '../../use
 import type { IntakeDispatcher } from '../../usecases/intake-dispatcher';
 import { sendCsv, toCsv } from '../csv';
 import { fieldErrors } from '../errors';
+import { csvText, csvUpload, delimiterParam, DELIMITERS, namedColumns } from '../csv-upload';
 import { parseInput } from '../input';
 import { LeadInputSchema } from '../schemas';
 
@@ -57,10 +58,7 @@ export const AttendeeImportQuerySchema = z.strictObject({
   source: sourceSchema.default('events').meta({ description: 'The lead source of every attendee; default `events`.' }),
   event: text(200).optional().meta({ description: "The event's name (`sourceDetails.event`)." }),
   fileName: text(200).optional().meta({ description: "The file's name, shown with the import's progress." }),
-  delimiter: z
-    .enum(['comma', 'semicolon', 'tab'], { error: 'must be comma, semicolon or tab' })
-    .default('comma')
-    .meta({ description: 'What separates the values.' }),
+  delimiter: delimiterParam,
   ...(Object.fromEntries(
     ATTENDEE_FIELDS.map((field) => [
       `${field}Column`,
@@ -81,8 +79,6 @@ export const IntakeBatchListQuerySchema = z.strictObject({
     .default(20)
     .meta({ description: 'How many of the latest batches; default 20.' }),
 });
-
-const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const;
 
 export interface IntakeBatchRoutesDeps {
   db: Db;
@@ -119,55 +115,35 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
       .json(await viewIntakeBatch(deps.db, actor.tenant, receipt.batchId));
   });
 
-  router.post(
-    '/api/imports/attendees',
-    express.text({ type: ['text/csv', 'text/plain'], limit: BATCH_BODY_LIMIT }),
-    async (req, res) => {
-      const actor = requireActor(req);
-      const query = parseInput(AttendeeImportQuerySchema, 'query', req.query, 'The query');
-      if (typeof req.body !== 'string')
-        throw new LeadflowError(
-          'validation_failed',
-          'Send the CSV file itself as the body, with Content-Type: text/csv.',
-          {
-            details: [
-              {
-                path: 'body',
-                message: `must be CSV text (Content-Type: text/csv), got ${req.get('content-type') ?? 'no content type'}`,
-              },
-            ],
-          },
-        );
-      const columns: Partial<Record<AttendeeField, string>> = {};
-      for (const field of ATTENDEE_FIELDS) {
-        const header = query[`${field}Column`];
-        if (header !== undefined) columns[field] = header;
-      }
-      const rows = attendeeRows(req.body, {
+  router.post('/api/imports/attendees', csvUpload(BATCH_BODY_LIMIT), async (req, res) => {
+    const actor = requireActor(req);
+    const query = parseInput(AttendeeImportQuerySchema, 'query', req.query, 'The query');
+    const body = csvText(req);
+    const columns = namedColumns(ATTENDEE_FIELDS, query);
+    const rows = attendeeRows(body, {
+      source: query.source,
+      campaign: query.campaign ?? null,
+      event: query.event ?? null,
+      delimiter: DELIMITERS[query.delimiter],
+      columns,
+    });
+    const receipt = await captureBatch(
+      captureDeps,
+      {
+        tenant: actor.tenant,
+        kind: 'csv',
         source: query.source,
         campaign: query.campaign ?? null,
-        event: query.event ?? null,
-        delimiter: DELIMITERS[query.delimiter],
-        columns,
-      });
-      const receipt = await captureBatch(
-        captureDeps,
-        {
-          tenant: actor.tenant,
-          kind: 'csv',
-          source: query.source,
-          campaign: query.campaign ?? null,
-          fileName: query.fileName ?? null,
-          createdBy: actor.email,
-        },
-        rows,
-      );
-      res
-        .status(202)
-        .location(`/api/intake-batches/${receipt.batchId}`)
-        .json(await viewIntakeBatch(deps.db, actor.tenant, receipt.batchId));
-    },
-  );
+        fileName: query.fileName ?? null,
+        createdBy: actor.email,
+      },
+      rows,
+    );
+    res
+      .status(202)
+      .location(`/api/intake-batches/${receipt.batchId}`)
+      .json(await viewIntakeBatch(deps.db, actor.tenant, receipt.batchId));
+  });
 
   router.get('/api/intake-batches', async (req, res) => {
     const query = parseInput(IntakeBatchListQuerySchema, 'query', req.query, 'The query');

@@ -3,17 +3,17 @@
  * import a CSV file of them, list and remove entries. Entering spend is revops' (the access policy
  * says so); the use-cases check every field and campaign.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
-import { LeadflowError } from '../../domain/errors';
 import { LEAD_SOURCES } from '../../domain/lead';
 import { text } from '../../domain/fields';
 import { currencyCode } from './catalog';
 import { decimalAmount, monthSchema } from './quotas';
 import { deleteSpend, listCampaigns, listSpend, putCampaign, recordSpend } from '../../usecases/marketing-spend';
 import { importSpend } from '../../usecases/spend-import';
+import { csvText, csvUpload, delimiterParam, DELIMITERS } from '../csv-upload';
 import { parseInput } from '../input';
 
 export interface MarketingRoutesDeps {
@@ -70,10 +70,7 @@ export const SpendImportQuerySchema = z.strictObject({
   currency: currency
     .optional()
     .meta({ description: 'The currency of every row, when the file has no currency column.' }),
-  delimiter: z
-    .enum(['comma', 'semicolon', 'tab'], { error: 'must be comma, semicolon or tab' })
-    .default('comma')
-    .meta({ description: 'What separates the values (semicolon for many European spreadsheet exports).' }),
+  delimiter: delimiterParam,
   dryRun: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
@@ -81,8 +78,6 @@ export const SpendImportQuerySchema = z.strictObject({
 });
 
 export const SpendParamsSchema = z.object({ spendId: text(100) });
-
-const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const;
 
 export function marketingRoutes(deps: MarketingRoutesDeps): Router {
   const router = Router();
@@ -111,60 +106,43 @@ export function marketingRoutes(deps: MarketingRoutesDeps): Router {
     res.json({ entries: await listSpend(deps.db, requireActor(req).tenant, query) });
   });
 
-  router.post(
-    '/api/marketing-spend/import',
-    express.text({ type: ['text/csv', 'text/plain'], limit: CSV_BODY_LIMIT }),
-    async (req, res) => {
-      const actor = requireActor(req);
-      const query = parseInput(SpendImportQuerySchema, 'query', req.query, 'The query');
-      const body: unknown = req.body;
-      if (typeof body !== 'string')
-        throw new LeadflowError(
-          'validation_failed',
-          'Send the CSV file itself as the request body, with Content-Type: text/csv.',
-          {
-            details: [
-              {
-                path: 'body',
-                message: `must be CSV text (Content-Type: text/csv), got ${req.get('content-type') ?? 'no content type'}`,
-              },
-            ],
-          },
-        );
-      const {
-        currency,
-        delimiter,
-        dryRun,
-        sourceColumn,
-        campaignColumn,
-        monthColumn,
-        currencyColumn,
-        amountColumn,
-        noteColumn,
-      } = query;
-      const columns = {
-        source: sourceColumn,
-        campaign: campaignColumn,
-        month: monthColumn,
-        currency: currencyColumn,
-        amount: amountColumn,
-        note: noteColumn,
-      };
-      const result = await importSpend(
-        deps.db,
-        actor,
-        body,
-        {
-          columns: Object.fromEntries(Object.entries(columns).filter(([, header]) => header !== undefined)),
-          ...(currency ? { currency } : {}),
-          delimiter: DELIMITERS[delimiter],
-          dryRun: dryRun === 'true',
-        },
-        now(),
-      );
-      res.json(result);
-    },
-  );
+  router.post('/api/marketing-spend/import', csvUpload(CSV_BODY_LIMIT), async (req, res) => {
+    const actor = requireActor(req);
+    const query = parseInput(SpendImportQuerySchema, 'query', req.query, 'The query');
+    const body = csvText(req);
+    const {
+      currency,
+      delimiter,
+      dryRun,
+      sourceColumn,
+      campaignColumn,
+      monthColumn,
+      currencyColumn,
+      amountColumn,
+      noteColumn,
+    } = query;
+    const columns = {
+      source: sourceColumn,
+      campaign: campaignColumn,
+      month: monthColumn,
+      currency: currencyColumn,
+      amount: amountColumn,
+      note: noteColumn,
+    };
+    const result = await importSpend(
+      deps.db,
+      actor,
+      body,
+      {
+        columns: Object.fromEntries(Object.entries(columns).filter(([, header]) => header !== undefined)),
+        ...(currency ? { currency } : {}),
+        delimiter: DELIMITERS[delimiter],
+        dryRun: dryRun === 'true',
+      },
+      now(),
+    );
+    res.json(result);
+  });
 
   router.delete('/api/marketing-spend/:spendId', async (req, res) => {
     const actor = requireActor(req);
