@@ -6,7 +6,7 @@
  * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`;
  * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
  * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
- * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…]`); `--leads=N` (default 2000), `--runs=N` (default 5) and
+ * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…] [--temporal=postgresql]`); `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, and `--database=URL` runs it on a
  * database of your own (kept, and reused when it holds as many generated leads), e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline` or
@@ -309,6 +309,7 @@ async function main(): Promise<number> {
       rounds: numberArgument('rounds', 3),
       captures: numberArgument('captures', 60),
       concurrency: numberArgument('concurrency', 8),
+      temporal: process.argv.includes('--temporal=postgresql') ? 'postgresql' : 'dev-server',
     });
   }
   if (process.argv.includes('backtest')) return benchBacktest({ leads: numberArgument('leads', 100_000) });

@@ -32,6 +32,7 @@ import { findFreePort, startDevServer } from '../temporal/dev-server';
 import { ensureTool, temporalCli } from '../temporal/provision';
 import { bootstrapAdmin, ADMIN_TOKEN_FILE } from '../usecases/bootstrap-admin';
 import { percentile } from './percentile';
+import { startPostgresTemporal, TEMPORAL_SERVER_VERSION } from './temporal-postgres';
 
 export interface ScaleBenchOptions {
   /** A PostgreSQL server URL the benchmark may create databases on. */
@@ -39,6 +40,11 @@ export interface ScaleBenchOptions {
   rounds: number;
   captures: number;
   concurrency: number;
+  /**
+   * The Temporal server: the dev server leadflow embeds (SQLite), or the real server persisting to
+   * PostgreSQL on the same database server (./temporal-postgres.ts).
+   */
+  temporal: 'dev-server' | 'postgresql';
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -240,20 +246,25 @@ const ms = (values: number[], p: number) => `${percentile(values, p).toFixed(0)}
 
 export async function benchScale(options: ScaleBenchOptions): Promise<number> {
   const logger = createLogger('warn');
-  const binary = await ensureTool(temporalCli);
   let stopServer = () => Promise.resolve();
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       for (const child of launched) child.kill('SIGTERM');
       void stopServer().finally(() => process.exit(130));
     });
-  const server = await startDevServer({
-    binary,
-    port: await findFreePort(),
-    uiPort: null,
-    namespace: 'default',
-    logger,
-  });
+  const server =
+    options.temporal === 'postgresql'
+      ? await startPostgresTemporal({
+          serverUrl: options.serverUrl,
+          log: (message) => process.stderr.write(`${message}\n`),
+        })
+      : await startDevServer({
+          binary: await ensureTool(temporalCli),
+          port: await findFreePort(),
+          uiPort: null,
+          namespace: 'default',
+          logger,
+        });
   stopServer = () => server.stop();
   const name = `leadflow_bench_scale_${randomBytes(4).toString('hex')}`;
   const databaseUrl = (suffix: string) => {
@@ -348,7 +359,7 @@ export async function benchScale(options: ScaleBenchOptions): Promise<number> {
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
     console.log(
       `\nleadflow scale-out benchmark (${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end; ` +
-        `PostgreSQL, one Temporal dev server; ${options.captures} MQL captures a round at concurrency ${options.concurrency}, ` +
+        `PostgreSQL, ${options.temporal === 'postgresql' ? `one Temporal server ${TEMPORAL_SERVER_VERSION} persisting to PostgreSQL` : 'one Temporal dev server'}; ${options.captures} MQL captures a round at concurrency ${options.concurrency}, ` +
         `${options.rounds} interleaved rounds; intakes/s: until every lead is stored and routed and every capture settled)\n`,
     );
     console.log([header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n'));
