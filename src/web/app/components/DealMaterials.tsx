@@ -76,7 +76,9 @@ function ShareMaterial({
   const contactError = fieldError('contactId');
   return (
     <form class="grid-form" id="share-material" aria-labelledby="share-material-title" onSubmit={onSubmit} noValidate>
-      <h3 id="share-material-title">{t('materials.share')}</h3>
+      <h3 id="share-material-title" class="visually-hidden">
+        {t('materials.share')}
+      </h3>
       <label>
         {t('materials.search')}
         <input
