@@ -216,6 +216,7 @@ describe.skipIf(!chromiumAvailable)('deal actions in the workspace', () => {
     await library.close();
 
     const page = await signIn(rep, `/deals/${deal.dealId}`);
+    const blocked = cspViolations(page);
     await page.getByText('No materials sent yet.').waitFor();
     await page.locator('summary', { hasText: 'Share material' }).click();
     const share = page.getByRole('form', { name: 'Share material' });
@@ -224,9 +225,7 @@ describe.skipIf(!chromiumAvailable)('deal actions in the workspace', () => {
       .poll(() => share.getByLabel('Material').textContent())
       .toContain('Platform overview · Case study · v1');
     await share.getByRole('button', { name: 'Share', exact: true }).click();
-    await expect
-      .poll(() => share.locator('.field-error').textContent())
-      .toBe('give exactly one of materialKey or materialId');
+    await expect.poll(() => share.locator('.field-error').textContent()).toBe('Choose a material to share.');
     expect(await share.getByLabel('Material').getAttribute('aria-invalid')).toBe('true');
     expect(await accessibilityProblems(page)).toEqual([]);
     await share.getByLabel('Material').selectOption({ label: 'Platform overview · Case study · v1' });
@@ -242,7 +241,9 @@ describe.skipIf(!chromiumAvailable)('deal actions in the workspace', () => {
     await page.locator('summary', { hasText: '分享资料' }).click();
     const chinese = page.getByRole('form', { name: '分享资料' });
     await expect.poll(() => chinese.getByLabel(/^资料/).textContent()).toContain('客户案例');
-    expect(await chinese.getByRole('button', { name: '分享', exact: true }).count()).toBe(1);
+    await chinese.getByRole('button', { name: '分享', exact: true }).click();
+    await expect.poll(() => chinese.locator('.field-error').textContent()).toBe('请先选择要分享的资料。');
+    expect(blocked).toEqual([]);
     await page.close();
 
     // A rep reads the library but does not publish to it.

@@ -55,6 +55,8 @@ function ShareMaterial({
 }) {
   const [search, setSearch] = useState('');
   const [chosen, setChosen] = useState('');
+  // Nothing chosen is said here, in the person's language, rather than sent for the API's refusal.
+  const [unchosen, setUnchosen] = useState(false);
   const library = useApi<{ materials: Material[] }>(`/api/materials${query({ q: search.trim() })}`);
   const { error, fieldError, busy, ok, onSubmit } = useSubmit(
     (form) => {
@@ -72,10 +74,15 @@ function ShareMaterial({
     },
   );
   const materials = library.data?.materials ?? [];
-  const materialError = fieldError('materialId') ?? fieldError('materialKey');
+  const materialError = unchosen ? t('materials.chooseFirst') : (fieldError('materialId') ?? fieldError('materialKey'));
+  const submit = (event: Event) => {
+    setUnchosen(!chosen);
+    if (chosen) onSubmit(event);
+    else event.preventDefault();
+  };
   const contactError = fieldError('contactId');
   return (
-    <form class="grid-form" id="share-material" aria-labelledby="share-material-title" onSubmit={onSubmit} noValidate>
+    <form class="grid-form" id="share-material" aria-labelledby="share-material-title" onSubmit={submit} noValidate>
       <h3 id="share-material-title" class="visually-hidden">
         {t('materials.share')}
       </h3>
@@ -95,7 +102,10 @@ function ShareMaterial({
         <select
           name="materialId"
           value={chosen}
-          onChange={(event) => setChosen(event.currentTarget.value)}
+          onChange={(event) => {
+            setChosen(event.currentTarget.value);
+            setUnchosen(false);
+          }}
           aria-invalid={materialError ? true : undefined}
         >
           <option value="">
