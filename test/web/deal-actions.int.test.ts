@@ -233,6 +233,7 @@ describe.skipIf(!chromiumAvailable)('deal actions in the workspace', () => {
     const shared = page.locator('#materials li', { hasText: 'Platform overview' });
     await expect.poll(() => shared.textContent()).toContain(`v1`);
     expect(await shared.textContent()).toContain(deal.ownerEmail);
+    await expect.poll(() => page.locator('#deal-timeline').textContent()).toContain('Platform overview');
     expect(await share.locator('.field-error').count()).toBe(0);
     expect(await accessibilityProblems(page)).toEqual([]);
 
