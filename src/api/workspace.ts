@@ -24,6 +24,7 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/people\/?$/,
   /^\/imports\/?$/,
   /^\/rules\/?$/,
+  /^\/materials\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>

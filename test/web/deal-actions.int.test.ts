@@ -1,8 +1,9 @@
 /**
  * A rep's day on a deal page and the pipeline, in a real headless Chromium against the real system:
  * meetings moved and cancelled (the attendee's calendar emails read from the embedded SMTP server),
- * a quote sent to the customer and signed through the fake e-signature provider (its webhook), and
- * the pipeline's stall badge judged on stored data.
+ * a quote sent to the customer and signed through the fake e-signature provider (its webhook),
+ * the pipeline's stall badge judged on stored data, and a material published to the library and
+ * sent to a deal.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -185,6 +186,73 @@ describe.skipIf(!chromiumAvailable)('deal actions in the workspace', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
+  });
+
+  it('when a manager publishes a material and the deal owner shares it from the deal page, then the deal lists that version; a bad link and an unchosen material are refused beside their fields; the form is in Chinese too, and a rep cannot publish', async () => {
+    const deal = await openDeal(system, revops, 'jean@sammet.io');
+    const rep = await system.personToken(deal.ownerEmail, 'rep');
+    const manager = await system.personToken('mara.manager@example.com', 'manager');
+
+    const library = await signIn(manager, '/materials');
+    const refused = cspViolations(library);
+    const publish = library.getByRole('form', { name: 'Publish a material' });
+    await publish.getByLabel('Key (stays the same across versions)').fill('platform-overview');
+    await publish.getByLabel('Title').fill('Platform overview');
+    await publish.getByLabel('Type').selectOption({ label: 'Case study' });
+    await publish.getByLabel('Link (URL)').fill('not a link');
+    await publish.getByLabel('Tags').fill('Enterprise, security');
+    await publish.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => publish.locator('.field-error').textContent()).toBe('must be an http(s) URL');
+    expect(await publish.getByLabel('Link (URL)').getAttribute('aria-invalid')).toBe('true');
+    expect(await accessibilityProblems(library)).toEqual([]);
+    await publish.getByLabel('Link (URL)').fill('https://cdn.example.com/platform-overview.pdf');
+    await publish.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => publish.getByRole('status').textContent()).toBe('Published Platform overview v1.');
+    const row = library.locator('#material-list tbody tr', { hasText: 'Platform overview' });
+    await expect.poll(() => row.textContent()).toContain('enterprise, security');
+    expect(await row.textContent()).toContain('Case study');
+    expect(await row.textContent()).toContain('mara.manager@example.com');
+    expect(refused).toEqual([]);
+    await library.close();
+
+    const page = await signIn(rep, `/deals/${deal.dealId}`);
+    const blocked = cspViolations(page);
+    await page.getByText('No materials sent yet.').waitFor();
+    await page.locator('summary', { hasText: 'Share material' }).click();
+    const share = page.getByRole('form', { name: 'Share material' });
+    await share.getByLabel('Search the library').fill('platform');
+    await expect
+      .poll(() => share.getByLabel('Material').textContent())
+      .toContain('Platform overview · Case study · v1');
+    await share.getByRole('button', { name: 'Share', exact: true }).click();
+    await expect.poll(() => share.locator('.field-error').textContent()).toBe('Choose a material to share.');
+    expect(await share.getByLabel('Material').getAttribute('aria-invalid')).toBe('true');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await share.getByLabel('Material').selectOption({ label: 'Platform overview · Case study · v1' });
+    await share.getByRole('button', { name: 'Share', exact: true }).click();
+    const shared = page.locator('#materials li', { hasText: 'Platform overview' });
+    await expect.poll(() => shared.textContent()).toContain(`v1`);
+    expect(await shared.textContent()).toContain(deal.ownerEmail);
+    await expect.poll(() => page.locator('#deal-timeline').textContent()).toContain('Platform overview');
+    expect(await share.locator('.field-error').count()).toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await page.evaluate("localStorage.setItem('leadflow.language', 'zh-CN')");
+    await page.reload();
+    await page.locator('summary', { hasText: '分享资料' }).click();
+    const chinese = page.getByRole('form', { name: '分享资料' });
+    await expect.poll(() => chinese.getByLabel(/^资料/).textContent()).toContain('客户案例');
+    await chinese.getByRole('button', { name: '分享', exact: true }).click();
+    await expect.poll(() => chinese.locator('.field-error').textContent()).toBe('请先选择要分享的资料。');
+    expect(blocked).toEqual([]);
+    await page.close();
+
+    // A rep reads the library but does not publish to it.
+    const browsing = await signIn(rep, '/materials');
+    await browsing.locator('#material-list tbody tr', { hasText: 'Platform overview' }).waitFor();
+    expect(await browsing.getByRole('form', { name: 'Publish a material' }).count()).toBe(0);
+    expect(await browsing.getByRole('button', { name: 'New version of Platform overview' }).count()).toBe(0);
+    await browsing.close();
   });
 
   it('when a deal has sat in proposal past its stall alert with no next step, then its card shows a Stalling badge naming both reasons (in English and Chinese); a deal with a next step in needs analysis shows none', async () => {

@@ -20,6 +20,7 @@ const Renewals = lazy(() => import('./views/Renewals').then((m) => m.Renewals));
 const People = lazy(() => import('./views/People').then((m) => m.People));
 const ImportAttendees = lazy(() => import('./views/ImportAttendees').then((m) => m.ImportAttendees));
 const Rules = lazy(() => import('./views/Rules').then((m) => m.Rules));
+const MaterialsLibrary = lazy(() => import('./views/MaterialsLibrary').then((m) => m.MaterialsLibrary));
 
 const NAV: { href: string; key: string }[] = [
   { href: '/', key: 'nav.work' },
@@ -27,6 +28,8 @@ const NAV: { href: string; key: string }[] = [
   { href: '/board', key: 'nav.board' },
   { href: '/approvals', key: 'nav.approvals' },
   { href: '/renewals', key: 'nav.renewals' },
+  // Everyone reads the library; publishers (the API's MATERIAL_PUBLISHERS) add versions there.
+  { href: '/materials', key: 'nav.materials' },
   { href: '/analytics', key: 'nav.analytics' },
 ];
 
@@ -152,6 +155,7 @@ export function App() {
           <Route path="/people" component={People} />
           <Route path="/imports" component={ImportAttendees} />
           <Route path="/rules" component={Rules} />
+          <Route path="/materials" component={MaterialsLibrary} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>

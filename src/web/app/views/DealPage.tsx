@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, formText } from '../lib/api';
-import { formatDate, formatDateTime, formatMoney, label, t } from '../lib/i18n';
+import { formatDate, formatMoney, label, t } from '../lib/i18n';
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Page, Problem, StageBadge, TextField } from '../components/common';
 import type { Graph, Stakeholder } from '../components/StakeholderMap';
@@ -13,6 +13,9 @@ import { LogActivity, NewQuote, ScheduleMeeting } from '../components/DealAction
 import { Meetings, type Meeting } from '../components/Meetings';
 import { useSubmit } from '../lib/use-submit';
 import { nameOf } from '../lib/people';
+import { sharesMaterialsOn } from '../lib/material-policy';
+import { me } from '../lib/session';
+import { DealMaterials } from '../components/DealMaterials';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
 const StakeholderMap = lazy(() => import('../components/StakeholderMap').then((m) => ({ default: m.StakeholderMap })));
@@ -386,43 +389,6 @@ function NeedsEditor({ dealId }: { dealId: string }) {
   );
 }
 
-interface Share {
-  id: string;
-  material: { title: string; type: string; url: string | null; version: number };
-  latestVersion: number;
-  sharedBy: string;
-  sharedAt: string;
-}
-
-/** Materials sent to the deal's people, newest first, with a note when a newer version exists. */
-function Materials({ dealId }: { dealId: string }) {
-  const { data, error } = useApi<{ shares: Share[] }>(`/api/deals/${dealId}/materials`);
-  if (error) return <Problem error={error} />;
-  if (!data) return <Loading />;
-  if (data.shares.length === 0) return <Empty>{t('deal.noMaterials')}</Empty>;
-  return (
-    <ul class="items" id="materials">
-      {data.shares.map((s) => (
-        <li key={s.id}>
-          {s.material.url ? (
-            <a href={s.material.url} rel="noreferrer">
-              {s.material.title}
-            </a>
-          ) : (
-            s.material.title
-          )}{' '}
-          <span class="subtle">
-            v{s.material.version} · {formatDateTime(s.sharedAt)} · {s.sharedBy}
-          </span>
-          {s.latestVersion > s.material.version && (
-            <span class="warning"> · {t('deal.newerVersion', { version: s.latestVersion })}</span>
-          )}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 export function DealPage() {
   const { params } = useRoute();
   const dealId = encodeURIComponent(params.id ?? '');
@@ -500,7 +466,12 @@ export function DealPage() {
         </section>
         <section aria-labelledby="materials-title" class="card">
           <h2 id="materials-title">{t('deal.materials')}</h2>
-          <Materials dealId={dealId} />
+          <DealMaterials
+            dealId={dealId}
+            people={people.data?.stakeholders ?? []}
+            canShare={sharesMaterialsOn(me.value, deal)}
+            changed={changed}
+          />
         </section>
         <section aria-labelledby="approvals-title" class="card">
           <h2 id="approvals-title">{t('deal.approvalsAndContract')}</h2>
