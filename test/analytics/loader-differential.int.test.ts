@@ -15,7 +15,10 @@
  * a period still running at asOf; and so must the pipeline report, served (when not broken down)
  * from the deals read in SQL (pipeline-deals.ts), with forecasts and quotas in two currencies, in
  * two reporting zones, with a stage the probabilities leave out, while another tenant's deal (owned
- * by an email of this tenant's roster) sits in the same database.
+ * by an email of this tenant's roster) sits in the same database; and so must the win/loss and
+ * channels reports, served (when not broken down) from the deals closed in the window and the
+ * leads created or made MQLs in it (closed-deals.ts, channel-leads.ts), with loss codes,
+ * competitors and marketing spend in two currencies added to the same history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -49,6 +52,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     database = await createTestDatabase(provider);
     await writeBenchHistory(database.db, LEADS);
     await writeOtherTenantDeal(database.db);
+    await writeReviewInputs(database.db);
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -301,6 +305,82 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  /**
+   * The win/loss report and the channels report by source and by campaign, as the API serves them
+   * (runReport) and computed on every row (one naive read for the three), cut to 100 ids.
+   */
+  async function reviewBothWays(caller: Caller, filters: AnalyticsFilters) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
+    const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
+    const variants = [
+      ['win-loss', DEFAULT_OPTIONS],
+      ['channels', DEFAULT_OPTIONS],
+      ['channels', { ...DEFAULT_OPTIONS, level: 'campaign' }],
+    ] as const;
+    const sql: ReportEnvelope[] = [];
+    const pure: ReportEnvelope[] = [];
+    for (const [report, options] of variants) {
+      const request: ReportRequest = {
+        sight,
+        filters,
+        options,
+        asOf: BENCH_AS_OF,
+        defaultZone: 'UTC',
+        calendar: NEW_YORK_HOURS,
+        probabilities: SHIPPED,
+        idLimit: 100,
+      };
+      sql.push(capIds(await runReport(db, report, request), 100).value);
+      pure.push(capIds(reportFrom(naive, report, request, await reportInputs(db, report, request, naive)), 100).value);
+    }
+    const [winLoss, bySource, byCampaign] = sql as [ReportEnvelope, ReportEnvelope, ReportEnvelope];
+    return { sql, pure, winLoss, bySource, byCampaign };
+  }
+
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }],
+    [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY }],
+    [OPS, { from: '2025-10-01', to: '2025-12-31', zone: 'Asia/Shanghai' }],
+    [OPS, { from: '2026-01-01', to: '2026-01-31', zone: NY }],
+    [MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY }],
+    [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY }],
+  ] as const)(
+    'when %o reads win/loss and channels from SQL for %o, then they equal the pure functions on every row',
+    async (caller, filters) => {
+      const { sql, pure, winLoss, bySource, byCampaign } = await reviewBothWays(caller, filters);
+      const review = winLoss.current as WinLossFigures;
+      expect(review.won.count + review.lost.count).toBeGreaterThan(0);
+      const channels = bySource.current as ChannelsFigures;
+      const leads = [channels, bySource.previous as ChannelsFigures].flatMap((figures) =>
+        figures.channels.map((channel) => channel.leads.count),
+      );
+      expect(Math.max(...leads)).toBeGreaterThan(0);
+      expect(channels.spendIncluded).toBe(caller === OPS);
+      const count = (served: ReportEnvelope) =>
+        [served.current, served.previous].reduce<number>(
+          (n, figures) => n + (figures as ChannelsFigures).channels.length,
+          0,
+        );
+      expect(count(byCampaign)).toBeGreaterThan(count(bySource));
+      for (const served of [winLoss, bySource, byCampaign]) expect(served.breakdown).toBeNull();
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it('when revops reads win/loss and channels for October 2025 from SQL, then loss codes, competitors and spend in two currencies count, and no deal of another tenant', async () => {
+    const { winLoss, bySource } = await reviewBothWays(OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY });
+    const review = winLoss.current as WinLossFigures;
+    expect(review.lossReasons.map((reason) => reason.key)).toEqual(expect.arrayContaining(['price', '(uncoded)']));
+    expect(review.competitors.length).toBeGreaterThan(0);
+    const spent = (bySource.current as ChannelsFigures).channels.flatMap((channel) =>
+      channel.byCurrency.map((figures) => figures.currency),
+    );
+    expect([...new Set(spent)].sort()).toEqual(['EUR', 'USD']);
+    expect(JSON.stringify([winLoss, bySource])).not.toContain(OTHER_WON_DEAL);
+  }, 120_000);
+
   it('when revops reads October 2025 from SQL, then the pipeline has two currencies, quotas and no deal of another tenant', async () => {
     const { served } = await dealReportBothWays('pipeline', OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY });
     const current = served.current as PipelineFigures;
@@ -412,6 +492,116 @@ async function writeOtherTenantDeal(db: Db): Promise<void> {
       occurredAt: at,
       idempotencyKey: 'fc_elsewhere_1',
     },
+  });
+}
+
+/** The part of the win/loss report the test looks into. */
+interface WinLossFigures {
+  won: { count: number };
+  lost: { count: number };
+  lossReasons: { key: string }[];
+  competitors: { key: string }[];
+}
+
+/** The part of the channels report the test looks into. */
+interface ChannelsFigures {
+  spendIncluded: boolean;
+  channels: { leads: { count: number }; byCurrency: { currency: string }[] }[];
+}
+
+const OTHER_WON_DEAL = 'dl_elsewhere_won';
+
+/**
+ * What the generated history lacks for win/loss and channels: loss codes on the lost deals (a
+ * quarter of them left uncoded) and a competitor on those lost on price, another tenant's deal won in October 2025 by an
+ * email of the bench roster, and marketing spend for September to December 2025 in USD and EUR.
+ */
+async function writeReviewInputs(db: Db): Promise<void> {
+  const lost = await db.deal.findMany({
+    where: { tenant: BENCH_TENANT, stage: 'closed-lost' },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+  });
+  const codes = ['price', 'timing', 'no-decision', null] as const;
+  for (const [index, code] of codes.entries()) {
+    const ids = lost.filter((_, at) => at % codes.length === index).map((deal) => deal.id);
+    await db.deal.updateMany({ where: { id: { in: ids } }, data: { lossReason: code } });
+  }
+  // Lost on price to a rival.
+  const rivals = lost.filter((_, at) => at % codes.length === 0).map((deal) => deal.id);
+  await db.deal.updateMany({ where: { id: { in: rivals } }, data: { lossCompetitor: 'Rival Inc' } });
+
+  const tenant = 'elsewhere';
+  await db.lead.create({
+    data: {
+      id: 'ld_elsewhere_won',
+      tenant,
+      email: 'winner@elsewhere.example',
+      source: 'ads',
+      sourceDetails: { campaign: 'campaign-1' },
+      attributes: {},
+      stage: 'customer',
+      ownerId: 'rep2@bench.example',
+      journeyId: 'journey-elsewhere-won',
+      createdAt: new Date('2025-10-02T15:00:00Z'),
+    },
+  });
+  for (const [index, [fromStage, toStage, at]] of [
+    ['new', 'mql', '2025-10-03T15:00:00Z'],
+    ['sql', 'needs-analysis', '2025-10-05T15:00:00Z'],
+    ['negotiation', 'closed-won', '2025-10-12T15:00:00Z'],
+  ].entries())
+    await db.stageEvent.create({
+      data: {
+        id: `se_elsewhere_won_${index}`,
+        leadId: 'ld_elsewhere_won',
+        fromStage,
+        toStage: toStage!,
+        reason: 'test',
+        occurredAt: new Date(at!),
+        idempotencyKey: `se_elsewhere_won_${index}`,
+      },
+    });
+  await db.deal.create({
+    data: {
+      id: OTHER_WON_DEAL,
+      tenant,
+      leadId: 'ld_elsewhere_won',
+      accountId: 'acc-elsewhere',
+      name: 'Elsewhere won deal',
+      ownerEmail: 'rep2@bench.example',
+      currency: 'USD',
+      acvMinor: 55_500_000n,
+      workflowId: 'deal-elsewhere-won',
+      needs: {},
+      createdAt: new Date('2025-10-05T15:00:00Z'),
+      closedAt: new Date('2025-10-12T15:00:00Z'),
+    },
+  });
+
+  for (const key of ['campaign-1', 'campaign-3'])
+    await db.campaign.create({ data: { id: `cmp_${key}`, tenant: BENCH_TENANT, key, name: key, createdBy: 'test' } });
+  const spend = [
+    ['ads', 'campaign-1', '2025-09', 'USD', 1_200_000],
+    ['ads', 'campaign-1', '2025-10', 'USD', 1_500_000],
+    ['events', 'campaign-3', '2025-10', 'EUR', 900_000],
+    ['events', 'campaign-3', '2025-11', 'EUR', 700_000],
+    ['ads', 'campaign-3', '2025-12', 'USD', 400_000],
+  ] as const;
+  await db.marketingSpend.createMany({
+    data: spend.map(([source, campaignKey, month, currency, amount], index) => ({
+      id: `sp_${index}`,
+      tenant: BENCH_TENANT,
+      source,
+      campaignKey,
+      month,
+      currency,
+      amountMinor: BigInt(amount),
+      origin: 'api',
+      enteredBy: 'ops@bench.example',
+      // Entered before the reports' asOf, as loadSpend reads it.
+      createdAt: new Date('2025-09-01T00:00:00Z'),
+    })),
   });
 }
 

@@ -5,7 +5,7 @@
  * spend; revenue (ACV won) only meets spend in the same currency.
  */
 import { mulDivRounded } from '../money';
-import type { DealFact, LeadFact, Segment } from './facts';
+import type { ClosedDealCourse, LeadFact, Segment } from './facts';
 import { NONE } from './facts';
 import { compareText, share, tally, totals, type MoneyTotal, type Tally } from './measures';
 import { monthsOf, within, type ReportPeriod } from './period';
@@ -75,6 +75,24 @@ function currencyFigures(
   };
 }
 
+/**
+ * What channel economics reads of a lead: when it was created and first reached MQL, and its
+ * source and campaign. channelLead gives it for a LeadFact; not broken down, the channels report
+ * reads it from SQL (src/usecases/analytics/channel-leads.ts).
+ */
+export interface ChannelLead {
+  id: string;
+  createdAt: Date;
+  segment: Pick<Segment, 'source' | 'campaign'>;
+  /** When the lead first reached MQL (reachedAt), if it did. */
+  mqlAt: Date | null;
+}
+
+/** The lead as channel economics reads it. */
+export function channelLead(lead: LeadFact): ChannelLead {
+  return { id: lead.id, createdAt: lead.createdAt, segment: lead.segment, mqlAt: reachedAt(lead, 'mql') };
+}
+
 interface Channel {
   key: string;
   source: string;
@@ -83,7 +101,7 @@ interface Channel {
 
 /** Every channel that spent, brought a lead or won a deal in the period, in key order. */
 function channelsOf(
-  inputs: { spent: SpendRecord[]; created: LeadFact[]; won: DealFact[] },
+  inputs: { spent: SpendRecord[]; created: ChannelLead[]; won: ClosedDealCourse[] },
   level: ChannelLevel,
 ): Channel[] {
   const channels = new Map<string, Channel>();
@@ -100,7 +118,21 @@ function channelsOf(
 /** Spend, leads, MQLs, customers, revenue, cost per lead and MQL, CAC and ROI per channel. */
 export function channelEconomics(
   leads: readonly LeadFact[],
-  deals: readonly DealFact[],
+  deals: readonly ClosedDealCourse[],
+  spend: readonly SpendRecord[],
+  period: ReportPeriod,
+  level: ChannelLevel,
+): ChannelFigures[] {
+  return channelFigures(leads.map(channelLead), deals, spend, period, level);
+}
+
+/**
+ * channelEconomics on the leads as channel economics reads them: served on loaded facts and, not
+ * broken down, on the leads and deals read from SQL; the same function either way.
+ */
+export function channelFigures(
+  leads: readonly ChannelLead[],
+  deals: readonly ClosedDealCourse[],
   spend: readonly SpendRecord[],
   period: ReportPeriod,
   level: ChannelLevel,
@@ -108,10 +140,10 @@ export function channelEconomics(
   const months = new Set(monthsOf(period));
   const spent = spend.filter((record) => months.has(record.month));
   const created = leads.filter((lead) => within(lead.createdAt, period));
-  const mqls = leads.filter((lead) => within(reachedAt(lead, 'mql'), period));
+  const mqls = leads.filter((lead) => within(lead.mqlAt, period));
   const won = closedIn(deals, period).won;
   return channelsOf({ spent, created, won }, level).map(({ key, source, campaign }) => {
-    const mine = <T extends { segment: Segment }>(facts: readonly T[]) =>
+    const mine = <T extends { segment: Pick<Segment, 'source' | 'campaign'> }>(facts: readonly T[]) =>
       facts.filter((fact) => channelOf(fact.segment.source, fact.segment.campaign, level) === key);
     const channelSpend = totals(
       spent

@@ -104,6 +104,16 @@ export interface DealCourse {
   stages: readonly Pick<StageEventFact, 'to' | 'at'>[];
 }
 
+/**
+ * What the win/loss review and channel economics read of a deal (a DealFact is one): its course,
+ * its owner and its lead's source and campaign, and the loss reason it was closed lost with. Not
+ * broken down, both reports read just this from SQL (src/usecases/analytics/closed-deals.ts).
+ */
+export interface ClosedDealCourse extends DealCourse {
+  segment: Pick<Segment, 'rep' | 'team' | 'source' | 'campaign'>;
+  lossReason: Pick<LossReason, 'code' | 'competitor'> | null;
+}
+
 /** One version of a quote, with the discount the approval matrix judged and its tier. */
 export interface QuoteFact {
   id: string;

@@ -2,7 +2,7 @@
  * Win/loss review: the deals won and lost in the period, with the structured loss reasons and the
  * competitors lost to, for a breakdown by segment (industry, size, region), source or rep.
  */
-import type { DealFact, Dimension } from './facts';
+import type { ClosedDealCourse, DealFact, Dimension } from './facts';
 import { breakDown, type Group } from './breakdown';
 import { append, compareText, ratio, tally, type Ratio, type Tally } from './measures';
 import type { Interval } from './period';
@@ -27,7 +27,7 @@ export interface WinLossReview {
   competitors: ReasonCount[];
 }
 
-function countBy(deals: readonly DealFact[], keyOf: (deal: DealFact) => string | null): ReasonCount[] {
+function countBy(deals: readonly ClosedDealCourse[], keyOf: (deal: ClosedDealCourse) => string | null): ReasonCount[] {
   const groups = new Map<string, string[]>();
   for (const deal of deals) {
     const key = keyOf(deal);
@@ -38,9 +38,13 @@ function countBy(deals: readonly DealFact[], keyOf: (deal: DealFact) => string |
     .sort((a, b) => b.deals.count - a.deals.count || compareText(a.key, b.key));
 }
 
-export function winLoss(deals: readonly DealFact[], period: Interval): WinLossReview {
+/**
+ * The review of the deals closed in the period. Served on loaded facts and, not broken down, on the
+ * deals read from SQL (src/usecases/analytics/closed-deals.ts): the same function either way.
+ */
+export function winLoss(deals: readonly ClosedDealCourse[], period: Interval): WinLossReview {
   const { won, lost } = closedIn(deals, period);
-  const ids = (list: readonly DealFact[]) => list.map((deal) => deal.id);
+  const ids = (list: readonly ClosedDealCourse[]) => list.map((deal) => deal.id);
   return {
     won: tally(ids(won)),
     lost: tally(ids(lost)),

@@ -84,7 +84,7 @@ export async function dealCourses(db: Db, query: DealQuery): Promise<DealCourse[
  * What each of `leads` recorded before `asOf`: its deal-stage transitions, oldest first (then by
  * id, the loader's order; a deal's stage events are its lead's), and its first SQL transition.
  */
-async function leadCourses(
+export async function leadCourses(
   db: Db,
   leads: readonly string[],
   asOf: Date,

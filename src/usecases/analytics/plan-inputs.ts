@@ -132,6 +132,14 @@ export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: r
 }
 
 /**
+ * The channels report's plan inputs: the marketing spend of the period's and the previous
+ * period's months, as loadPlanInputs reads it; no forecasts or quotas (channels reads none).
+ */
+export async function loadChannelInputs(db: Db, query: Omit<PlanInputsQuery, 'dealIds'>): Promise<PlanInputs> {
+  return { ...NO_PLAN_INPUTS, spend: await loadSpend(db, query), spendVisible: query.sight.all };
+}
+
+/**
  * The quotas overlapping the period that start no earlier than the previous period: the facts
  * loaded cover their wins (a quota starting earlier would miss some, so it is left out).
  */
@@ -164,7 +172,10 @@ async function loadQuotas(db: Db, { sight, period, previous, asOf }: PlanInputsQ
 }
 
 /** Spend of the months of the period and the previous one (whole-tenant callers only). */
-async function loadSpend(db: Db, { sight, period, previous, asOf }: PlanInputsQuery): Promise<SpendRecord[]> {
+async function loadSpend(
+  db: Db,
+  { sight, period, previous, asOf }: Omit<PlanInputsQuery, 'dealIds'>,
+): Promise<SpendRecord[]> {
   if (!sight.all) return [];
   const rows = await db.marketingSpend.findMany({
     where: {

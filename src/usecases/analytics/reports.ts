@@ -11,10 +11,10 @@
 import type { WorkingCalendar } from '../../domain/business-time';
 import { activityByRep, activityPerWonDeal } from '../../domain/analytics/activity';
 import { activationsIn, ruleAttribution } from '../../domain/analytics/attribution';
-import { channelEconomics } from '../../domain/analytics/channel';
+import { channelFigures, channelLead, type ChannelLead } from '../../domain/analytics/channel';
 import { approvalTurnaround, discountDepth, quoteToClose } from '../../domain/analytics/deal-desk';
 import { averageDealSize, salesCycle, salesVelocity, winRate } from '../../domain/analytics/deals';
-import type { AnalyticsFacts, DealCourse } from '../../domain/analytics/facts';
+import type { AnalyticsFacts, ClosedDealCourse, DealCourse } from '../../domain/analytics/facts';
 import { forecastVsActual, quotaAttainment, wonDeals } from '../../domain/analytics/forecast';
 import { cohortFunnel, periodFunnel } from '../../domain/analytics/funnel';
 import type { ReportPeriod } from '../../domain/analytics/period';
@@ -213,6 +213,23 @@ export function pipelineFigures(
   };
 }
 
+/**
+ * The channels report's figures for one period: channel economics of the leads and deals, with the
+ * spend on the whole (not a part of a breakdown) for a caller who may see it. Served on loaded
+ * facts and, not broken down, on the leads and deals read from SQL (./channel-leads.ts,
+ * ./closed-deals.ts): the same function either way.
+ */
+export function channelReport(
+  leads: readonly ChannelLead[],
+  deals: readonly ClosedDealCourse[],
+  { period, options, inputs, whole }: ReportContext,
+) {
+  return {
+    spendIncluded: whole && inputs.spendVisible,
+    channels: channelFigures(leads, deals, whole ? inputs.spend : [], period, options.level),
+  };
+}
+
 export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
   volume: {
     compute: (facts, { period, options }) => ({
@@ -258,10 +275,7 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     compute: (facts, { period }) => winLoss(facts.deals, period),
   },
   channels: {
-    compute: (facts, { period, options, inputs, whole }) => ({
-      spendIncluded: whole && inputs.spendVisible,
-      channels: channelEconomics(facts.leads, facts.deals, whole ? inputs.spend : [], period, options.level),
-    }),
+    compute: (facts, context) => channelReport(facts.leads.map(channelLead), facts.deals, context),
   },
   retention: {
     compute: (facts, { period, asOf }) => renewals(facts.contracts, period, asOf),

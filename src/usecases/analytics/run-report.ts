@@ -15,10 +15,13 @@ import type { Sight } from '../visibility';
 import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
-import { dealCourses, pipelineInputs } from './deal-courses';
+import { dealCourses, pipelineInputs, type DealQuery } from './deal-courses';
+import { closedDeals } from './closed-deals';
+import { channelLeads } from './channel-leads';
 import type { ProbabilitiesInForce } from './rules-in-force';
-import { loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
+import { loadChannelInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
+  channelReport,
   dealFigures,
   pipelineFigures,
   REPORT_DEFINITIONS,
@@ -28,6 +31,7 @@ import {
   type ReportName,
   type ReportOptions,
 } from './reports';
+import { winLoss } from '../../domain/analytics/win-loss';
 
 export interface ReportRequest {
   sight: Sight;
@@ -84,11 +88,12 @@ const view = (period: ReportPeriod): PeriodView => ({
 });
 
 /** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'pipeline']);
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'pipeline', 'win-loss', 'channels']);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume and funnel always, speed, deals and pipeline when not broken down.
+ * on loaded facts: volume and funnel always, speed, deals, pipeline, win-loss and channels when
+ * not broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
   return AGGREGATED_REPORTS.has(report) || (PROJECTED_REPORTS.has(report) && breakdown === undefined);
@@ -110,6 +115,9 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   }
   if ((report === 'deals' || report === 'pipeline') && servedFromSql(report, request.filters.breakdown)) {
     return envelope(report, request, await dealReportFigures(db, report, request));
+  }
+  if ((report === 'win-loss' || report === 'channels') && servedFromSql(report, request.filters.breakdown)) {
+    return envelope(report, request, await reviewFigures(db, report, request));
   }
   if (AGGREGATED_REPORTS.has(report)) {
     const period = periodOf(request.filters, request.defaultZone);
@@ -147,6 +155,28 @@ async function dealReportFigures(
         ? pipelineFigures(deals, reportContext(request, which, current, true, inputs))
         : dealFigures(deals, which),
     );
+  return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
+}
+
+/**
+ * The win/loss or channels report (not broken down) on the deals closed in the window
+ * (./closed-deals.ts) and, for channels, the leads created or made MQLs in it (./channel-leads.ts)
+ * and the spend, all read from SQL, computed by the same functions as on facts.
+ */
+async function reviewFigures(
+  db: Db,
+  report: 'win-loss' | 'channels',
+  request: ReportRequest,
+): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
+  const period = periodOf(request.filters, request.defaultZone);
+  const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
+  const deals = await closedDeals(db, query);
+  if (report === 'win-loss')
+    return { current: json(winLoss(deals, period)), previous: json(winLoss(deals, query.previous)), breakdown: null };
+  const leads = await channelLeads(db, query);
+  const inputs = await loadChannelInputs(db, query);
+  const figures = (which: ReportPeriod, current: boolean) =>
+    json(channelReport(leads, deals, reportContext(request, which, current, true, inputs)));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
 }
 
