@@ -2,16 +2,17 @@
  * The fonts a quote PDF is drawn in. English keeps pdf-lib's standard Helvetica (nothing is
  * embedded); Simplified Chinese needs a font that has the characters, so it embeds Noto Sans SC
  * (SIL OFL 1.1; the TrueType files of @expo-google-fonts/noto-sans-sc) through @pdf-lib/fontkit,
- * pdf-lib's own font engine, as a subset holding only the glyphs the quote uses: about 10 KB per
+ * pdf-lib's own font engine, as a subset holding only the glyphs the quote uses: tens of KB per
  * weight instead of 10 MB.
  *
- * Why TrueType and not the .otf (CFF) Noto Sans Hans: fontkit's CFF subsetter writes CID-keyed
- * fonts whose subroutines are lost, so glyphs come out blank. Why the wrapper below: fontkit 1.1.1
- * writes a TrueType subset with the short `loca` format, which can only point at even offsets,
- * while Noto's glyphs have odd lengths, so every glyph after an odd one is garbage. The fix
- * upstream fontkit made (foliojs/fontkit#191) keeps the original font's `loca` format; the wrapper
- * does the same on each subset, so the file renders (test/quotes/quote-pdf-zh.test.ts checks every
- * embedded glyph's outline).
+ * Why TrueType and not the .otf (CFF) Noto Sans Hans of @embedpdf/fonts-sc: fontkit's CFF
+ * subsetter writes CID-keyed fonts whose subroutines are lost, so glyphs come out blank.
+ *
+ * Why the wrapper below: fontkit 1.1.1 writes a TrueType subset with the short `loca` format,
+ * which can only point at even offsets, while Noto's glyphs have odd lengths, so every glyph
+ * after an odd one is garbage. The fix upstream fontkit made (foliojs/fontkit#191) keeps the
+ * original font's `loca` format; the wrapper does the same on each subset, so the file renders
+ * (test/quotes/quote-pdf-zh.test.ts checks every embedded glyph's outline).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
