@@ -6,17 +6,18 @@
  */
 import type { Db } from '../src/db/client';
 import { LeadflowError } from '../src/domain/errors';
-import { languageOf } from '../src/domain/languages';
-import { composeQuoteEmail, quoteRecipient } from '../src/domain/quote-mail';
+import { composeQuoteEmail } from '../src/domain/quote-mail';
 import { renderQuotePdf } from '../src/quotes/quote-pdf';
+import { quoteAudience } from '../src/usecases/quote-audience';
 import { storedVersion } from '../src/usecases/quote-views';
 import type { Outbox, SendEmailResult } from './email';
 
 export function createQuoteMailActivities(deps: { db: Db; outbox: Outbox }) {
   return {
     /**
-     * Emails a sent version with its PDF to `customer.email`, else the deal's lead. The PDF is
-     * rendered from the stored version on every attempt (it is not kept in the outbox).
+     * Emails a sent version with its PDF to `customer.email`, else the deal's lead, both in the
+     * recipient's language (quoteAudience). The PDF is rendered from the stored version on every
+     * attempt (it is not kept in the outbox).
      */
     async emailQuoteToCustomer(input: {
       versionId: string;
@@ -29,24 +30,15 @@ export function createQuoteMailActivities(deps: { db: Db; outbox: Outbox }) {
       if (!row) throw new LeadflowError('not_found', `No quote version ${input.versionId}.`);
       const { quote } = row;
       const { content, totals } = storedVersion(row);
-      const lead = await deps.db.lead.findUnique({
-        where: { id: quote.deal.leadId },
-        select: { email: true, language: true },
-      });
-      const to = quoteRecipient(content, lead?.email ?? null);
+      const { recipient: to, language } = await quoteAudience(deps.db, quote.deal, content);
       if (!to)
         throw new LeadflowError(
           'not_allowed',
           `Quote ${quote.number} v${row.version} has no customer email and its deal's lead has none: edit the quote with customer.email and send the new version.`,
         );
-      // The recipient's language: the account's contact with that address, else the lead's.
-      const contact = await deps.db.contact.findFirst({
-        where: { accountId: quote.deal.accountId, email: to.email, language: { not: null } },
-        select: { language: true },
-      });
       const email = composeQuoteEmail(
         { quoteNumber: quote.number, version: row.version, content, totals, ownerEmail: quote.deal.ownerEmail },
-        languageOf(contact?.language ?? lead?.language),
+        language,
       );
       const pdf = await renderQuotePdf({
         quoteNumber: quote.number,
@@ -55,6 +47,7 @@ export function createQuoteMailActivities(deps: { db: Db; outbox: Outbox }) {
         totals,
         status: row.status,
         issuedAt: (row.sentAt ?? row.createdAt).toISOString(),
+        language,
       });
       const result = await deps.outbox.send(
         {

@@ -1,12 +1,14 @@
 /**
  * A quote version as the customer reads it: {@link quoteDocument} turns content and totals into
- * display text (one wording for every format), and {@link renderQuoteHtml} lays that out as a
- * printable, self-contained HTML page. The PDF (src/quotes/quote-pdf.ts) lays out the same text.
+ * display text (one wording for every format) in the customer's language (English or Simplified
+ * Chinese, words in ./quote-words.ts), and {@link renderQuoteHtml} lays that out as a printable,
+ * self-contained HTML page. The PDF (src/quotes/quote-pdf.ts) lays out the same text.
  * Pure: every date and amount is passed in.
  */
 import { escapeHtml } from './email-template';
-import { formatAmount, formatBasisPoints, formatMoney, formatPartsPerMillion } from './money';
-import { contractValueOf, termMonthsOf, type QuoteContent, type QuoteLine, type QuoteTotals } from './quote';
+import { DEFAULT_LANGUAGE, type Language } from './languages';
+import { contractValueOf, termMonthsOf, type QuoteContent, type QuoteTotals } from './quote';
+import { QUOTE_WORDS, quoteFormats } from './quote-words';
 
 /** What a rendered quote shows besides its content. */
 export interface QuoteRenderInput {
@@ -18,6 +20,8 @@ export interface QuoteRenderInput {
   status: string;
   /** When this version was issued, as an ISO date or instant; its date part is shown. */
   issuedAt: string;
+  /** The customer's language (src/quotes/quote-language.ts); English when absent. */
+  language?: Language;
 }
 
 /** The file name of a version's PDF, as downloads and emails name it: "Q-2026-0007-v2.pdf". */
@@ -48,8 +52,31 @@ export interface QuoteDocumentTotal {
   kind: 'subtotal' | 'overall-discount' | 'tax' | 'total';
 }
 
+/** The words around the content, in the document's language, for the layouts to place. */
+export interface QuoteDocumentLabels {
+  /** "Issued 5 March 2026" */
+  issued: string;
+  /** "Valid until 30 April 2026" */
+  validUntil: string;
+  from: string;
+  preparedFor: string;
+  columns: { item: string; quantity: string; unitPrice: string; discount: string; amount: string };
+  contractValue: string;
+  terms: string;
+  term: string;
+  paymentTerms: string;
+  /** "Valid until", as a label in the terms block. */
+  validUntilTerm: string;
+  quote: string;
+  /** "Q-2026-0007, version 2" */
+  quoteReference: string;
+  /** The footer of page `page` of `pages`. */
+  page: (page: number, pages: number) => string;
+}
+
 /** The text of a rendered quote, not yet escaped or laid out. */
 export interface QuoteDocument {
+  language: Language;
   title: string;
   quoteNumber: string;
   version: string;
@@ -68,6 +95,7 @@ export interface QuoteDocument {
   term: string;
   contractValue: QuoteDocumentContractValue;
   notes: string | null;
+  labels: QuoteDocumentLabels;
 }
 
 /** What the contract is worth excluding tax, and the rule that made the figures. */
@@ -77,39 +105,18 @@ export interface QuoteDocumentContractValue {
   rule: string;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** "2026-03-05" or "2026-03-05T10:00:00Z" → "5 March 2026"; anything else is shown as given. */
-export function formatQuoteDate(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  const month = match ? MONTHS[Number(match[2]) - 1] : undefined;
-  return match && month ? `${Number(match[3])} ${month} ${match[1]}` : iso;
+/** "2026-03-05" or "2026-03-05T10:00:00Z" → "5 March 2026" (en) / "2026年3月5日" (zh-CN); anything else as given. */
+export function formatQuoteDate(iso: string, language: Language = DEFAULT_LANGUAGE): string {
+  return quoteFormats(language).date(iso);
 }
 
-/** "net-30" → "Net 30 days", "due-on-receipt" → "Due on receipt"; other terms as written. */
-export function describePaymentTerms(terms: string): string {
+/** "net-30" → "Net 30 days" / "30 天内付款", "due-on-receipt" → "Due on receipt" / "见票即付"; other terms as written. */
+export function describePaymentTerms(terms: string, language: Language = DEFAULT_LANGUAGE): string {
+  const words = QUOTE_WORDS[language];
   const net = /^net[- ]?(\d+)$/i.exec(terms.trim());
-  if (net) return `Net ${net[1]} days`;
-  if (/^due[- ]on[- ]receipt$/i.test(terms.trim())) return 'Due on receipt';
+  if (net) return words.netDays(net[1]!);
+  if (/^due[- ]on[- ]receipt$/i.test(terms.trim())) return words.dueOnReceipt;
   return terms;
-}
-
-function label(status: string): string {
-  const words = status.replace(/[-_]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 const nonBlank = (values: (string | undefined)[]): string[] =>
@@ -118,32 +125,13 @@ const nonBlank = (values: (string | undefined)[]): string[] =>
     .map((v) => v.trim())
     .filter(Boolean);
 
-function billing(line: QuoteLine, termMonths: number): string {
-  return line.billing === 'one-time' ? 'one-time' : `per year for ${termMonths} months`;
-}
-
-function contractValueText(content: QuoteContent, totals: QuoteTotals): QuoteDocumentContractValue {
-  const value = contractValueOf(content, totals);
-  const term = value.termMonths;
-  const acv =
-    term > 12
-      ? `ACV is the value per year of the term (TCV × 12 / ${term})`
-      : 'for a term of a year or less, ACV equals TCV';
-  return {
-    rows: [
-      { label: 'Total contract value (TCV), excluding tax', amount: formatMoney(value.tcvMinor, content.currency) },
-      { label: 'Annual contract value (ACV), excluding tax', amount: formatMoney(value.acvMinor, content.currency) },
-    ],
-    rule:
-      `Prices per year apply for each year of the ${term}-month term, a part year pro rata by month; ` +
-      `one-time prices apply once. TCV is the total over the term after discounts; ${acv}.`,
-  };
-}
-
-/** The display text of a quote version. */
+/** The display text of a quote version, in `input.language` (English by default). */
 export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
   const { content, totals } = input;
   const { currency, seller, customer } = content;
+  const language = input.language ?? DEFAULT_LANGUAGE;
+  const words = QUOTE_WORDS[language];
+  const format = quoteFormats(language);
   const termMonths = termMonthsOf(content);
   const lines = content.lines.map((line, i): QuoteDocumentLine => {
     const amounts = totals.lines.find((t) => t.lineId === line.id);
@@ -152,52 +140,76 @@ export function quoteDocument(input: QuoteRenderInput): QuoteDocument {
       position: i + 1,
       name: line.name,
       sku: line.sku,
-      quantity: line.quantity.toLocaleString('en-US'),
-      unitPrice: formatAmount(line.unitPriceMinor, currency),
-      billing: billing(line, termMonths),
-      discountRate: line.discountBp === 0 ? '' : formatBasisPoints(line.discountBp),
-      discountAmount: line.discountBp === 0 ? '' : formatAmount(-discountMinor, currency),
-      net: formatAmount(amounts?.netMinor ?? 0, currency),
+      quantity: format.quantity(line.quantity),
+      unitPrice: format.amount(line.unitPriceMinor, currency),
+      billing: line.billing === 'one-time' ? words.billing.oneTime : words.billing.yearly(termMonths),
+      discountRate: line.discountBp === 0 ? '' : format.basisPoints(line.discountBp),
+      discountAmount: line.discountBp === 0 ? '' : format.amount(-discountMinor, currency),
+      net: format.amount(amounts?.netMinor ?? 0, currency),
     };
   });
   const rows: QuoteDocumentTotal[] = [
-    { kind: 'subtotal', label: 'Subtotal', amount: formatMoney(totals.subtotalMinor, currency) },
+    { kind: 'subtotal', label: words.subtotal, amount: format.money(totals.subtotalMinor, currency) },
   ];
   if (content.overallDiscountBp !== 0) {
     rows.push({
       kind: 'overall-discount',
-      label: `Discount ${formatBasisPoints(content.overallDiscountBp)}`,
-      amount: formatMoney(-totals.overallDiscountMinor, currency),
+      label: words.overallDiscount(format.basisPoints(content.overallDiscountBp)),
+      amount: format.money(-totals.overallDiscountMinor, currency),
     });
   }
   rows.push({
     kind: 'tax',
-    label: `Tax ${formatPartsPerMillion(content.taxRatePpm)} (${content.taxRegion})`,
-    amount: formatMoney(totals.taxMinor, currency),
+    label: words.tax(format.partsPerMillion(content.taxRatePpm), content.taxRegion),
+    amount: format.money(totals.taxMinor, currency),
   });
-  rows.push({ kind: 'total', label: 'Total', amount: formatMoney(totals.totalMinor, currency) });
+  rows.push({ kind: 'total', label: words.total, amount: format.money(totals.totalMinor, currency) });
+  const value = contractValueOf(content, totals);
+  const validUntil = format.date(content.validUntil);
   return {
-    title: `Quote ${input.quoteNumber}`,
+    language,
+    title: words.title(input.quoteNumber),
     quoteNumber: input.quoteNumber,
-    version: `Version ${input.version}`,
-    status: label(input.status),
-    issuedOn: formatQuoteDate(input.issuedAt),
-    validUntil: formatQuoteDate(content.validUntil),
+    version: words.version(input.version),
+    status: words.status(input.status),
+    issuedOn: format.date(input.issuedAt),
+    validUntil,
     currency,
-    seller: nonBlank([seller.name, seller.address, seller.taxId === undefined ? undefined : `Tax ID: ${seller.taxId}`]),
+    seller: nonBlank([seller.name, seller.address, seller.taxId === undefined ? undefined : words.taxId(seller.taxId)]),
     customer: nonBlank([
       customer.company,
       customer.contactName,
       customer.email,
       customer.address,
-      `Tax region: ${content.taxRegion}`,
+      words.taxRegion(content.taxRegion),
     ]),
     lines,
     totals: rows,
-    paymentTerms: describePaymentTerms(content.paymentTerms),
-    term: `${termMonths} months`,
-    contractValue: contractValueText(content, totals),
+    paymentTerms: describePaymentTerms(content.paymentTerms, language),
+    term: words.termLength(termMonths),
+    contractValue: {
+      rows: [
+        { label: words.tcv, amount: format.money(value.tcvMinor, currency) },
+        { label: words.acv, amount: format.money(value.acvMinor, currency) },
+      ],
+      rule: words.contractValueRule(value.termMonths),
+    },
     notes: content.notes?.trim() ? content.notes.trim() : null,
+    labels: {
+      issued: words.issued(format.date(input.issuedAt)),
+      validUntil: words.validUntil(validUntil),
+      from: words.from,
+      preparedFor: words.preparedFor,
+      columns: { ...words.columns, amount: words.columns.amount(currency) },
+      contractValue: words.contractValue,
+      terms: words.terms,
+      term: words.term,
+      paymentTerms: words.paymentTerms,
+      validUntilTerm: words.validUntilLabel,
+      quote: words.quote,
+      quoteReference: words.quoteReference(input.quoteNumber, input.version),
+      page: (page, pages) => words.page(words.title(input.quoteNumber), words.version(input.version), page, pages),
+    },
   };
 }
 
@@ -249,6 +261,8 @@ export const QUOTE_STYLESHEET = `\n${STYLE}\n`;
  */
 export function renderQuoteHtml(input: QuoteRenderInput): string {
   const doc = quoteDocument(input);
+  const { labels } = doc;
+  const { columns } = labels;
   const e = escapeHtml;
   const paragraphs = (lines: string[]) => lines.map((line) => `<p>${e(line)}</p>`).join('');
   const lineRows = doc.lines
@@ -265,7 +279,7 @@ export function renderQuoteHtml(input: QuoteRenderInput): string {
     .map((row) => `<tr class="${row.kind}"><td>${e(row.label)}</td><td class="num">${e(row.amount)}</td></tr>`)
     .join('\n');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${e(doc.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -276,14 +290,14 @@ export function renderQuoteHtml(input: QuoteRenderInput): string {
 <div class="page">
 <header>
 <div><h1>${e(doc.title)}</h1><div>${e(doc.version)}</div></div>
-<div class="meta"><div><span class="status">${e(doc.status)}</span></div><div>Issued ${e(doc.issuedOn)}</div><div>Valid until ${e(doc.validUntil)}</div></div>
+<div class="meta"><div><span class="status">${e(doc.status)}</span></div><div>${e(labels.issued)}</div><div>${e(labels.validUntil)}</div></div>
 </header>
 <div class="parties">
-<section><h2>From</h2>${paragraphs(doc.seller)}</section>
-<section><h2>Prepared for</h2>${paragraphs(doc.customer)}</section>
+<section><h2>${e(labels.from)}</h2>${paragraphs(doc.seller)}</section>
+<section><h2>${e(labels.preparedFor)}</h2>${paragraphs(doc.customer)}</section>
 </div>
 <table class="lines">
-<thead><tr><th class="num">#</th><th>Item</th><th class="num">Qty</th><th class="num">Unit price</th><th class="num">Discount</th><th class="num">Amount (${e(doc.currency)})</th></tr></thead>
+<thead><tr><th class="num">#</th><th>${e(columns.item)}</th><th class="num">${e(columns.quantity)}</th><th class="num">${e(columns.unitPrice)}</th><th class="num">${e(columns.discount)}</th><th class="num">${e(columns.amount)}</th></tr></thead>
 <tbody>
 ${lineRows}
 </tbody>
@@ -294,15 +308,15 @@ ${totalRows}
 </tbody>
 </table>
 <section class="contract-value">
-<h2>Contract value</h2>
+<h2>${e(labels.contractValue)}</h2>
 <table><tbody>
 ${contractRows}
 </tbody></table>
 <p class="sub">${e(doc.contractValue.rule)}</p>
 </section>
 <section class="terms">
-<h2>Terms</h2>
-<dl><dt>Term</dt><dd>${e(doc.term)}</dd><dt>Payment terms</dt><dd>${e(doc.paymentTerms)}</dd><dt>Valid until</dt><dd>${e(doc.validUntil)}</dd><dt>Quote</dt><dd>${e(doc.quoteNumber)}, ${e(doc.version.toLowerCase())}</dd></dl>
+<h2>${e(labels.terms)}</h2>
+<dl><dt>${e(labels.term)}</dt><dd>${e(doc.term)}</dd><dt>${e(labels.paymentTerms)}</dt><dd>${e(doc.paymentTerms)}</dd><dt>${e(labels.validUntilTerm)}</dt><dd>${e(doc.validUntil)}</dd><dt>${e(labels.quote)}</dt><dd>${e(labels.quoteReference)}</dd></dl>
 ${doc.notes === null ? '' : `<div class="notes">${e(doc.notes)}</div>`}
 </section>
 </div>

@@ -18,6 +18,7 @@ import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
 import type { SignatureProvider } from './adapter';
 import { SignerSchema } from './fake-protocol';
+import { quoteAudience } from '../usecases/quote-audience';
 
 export interface SendForSignatureDeps {
   db: Db;
@@ -70,7 +71,9 @@ export async function sendForSignature(
 
   const version = await deps.db.quoteVersion.findUnique({
     where: { id: input.versionId },
-    include: { quote: { include: { deal: { select: { id: true, tenant: true } } } } },
+    include: {
+      quote: { include: { deal: { select: { id: true, tenant: true, leadId: true, accountId: true } } } },
+    },
   });
   if (!version) throw new LeadflowError('not_found', `No quote version ${input.versionId}.`);
   if (!(SIGNABLE_STATUSES as readonly string[]).includes(version.status)) {
@@ -80,13 +83,16 @@ export async function sendForSignature(
     );
   }
   const deal = version.quote.deal;
+  const content = storedContent(version.content, version.id);
   const render: QuoteRenderInput = {
     quoteNumber: version.quote.number,
     version: version.version,
-    content: storedContent(version.content, version.id),
+    content,
     totals: storedTotals(version.totals, version.id),
     status: version.status,
     issuedAt: (version.sentAt ?? version.createdAt).toISOString(),
+    // The same language as the quote's email: the signer reads the document the customer was sent.
+    language: (await quoteAudience(deps.db, deal, content)).language,
   };
   const { provider } = deps;
   const sent = await provider.send({

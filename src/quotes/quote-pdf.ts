@@ -1,15 +1,19 @@
 /**
- * A quote version as a PDF: the same text as the HTML page (quoteDocument), laid out on A4 with
- * pdf-lib's standard Helvetica fonts, so nothing is downloaded or embedded. The bytes depend only
- * on the input (creation date = issuedAt), so the same version always renders the same file.
+ * A quote version as a PDF: the same text as the HTML page (quoteDocument), in the customer's
+ * language, laid out on A4. English is drawn in pdf-lib's standard Helvetica, so nothing is
+ * embedded; Simplified Chinese in an embedded subset of Noto Sans SC (./quote-fonts.ts). The
+ * bytes depend only on the input (creation date = issuedAt), so the same version always renders
+ * the same file.
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { Language } from '../domain/languages';
 import {
   quoteDocument,
   type QuoteDocument,
   type QuoteDocumentLine,
   type QuoteRenderInput,
 } from '../domain/quote-render';
+import { cjkFontBytes, quoteFontkit } from './quote-fonts';
 
 const PAGE: [number, number] = [595.28, 841.89];
 const MARGIN = 50;
@@ -51,10 +55,7 @@ interface Cursor {
 export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Array> {
   const doc = quoteDocument(input);
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  const fonts: Fonts = {
-    regular: await pdf.embedFont(StandardFonts.Helvetica),
-    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
-  };
+  const fonts = await embedFonts(pdf, doc.language);
   const issued = new Date(input.issuedAt);
   pdf.setTitle(`${doc.title} (${doc.version})`);
   pdf.setSubject(doc.customer[0] ?? '');
@@ -80,9 +81,29 @@ export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Arra
   return pdf.save({ useObjectStreams: false });
 }
 
+/** Helvetica for English; for Chinese, Noto Sans SC, embedded as a subset of the glyphs drawn. */
+async function embedFonts(pdf: PDFDocument, language: Language): Promise<Fonts> {
+  switch (language) {
+    case 'en':
+      return {
+        regular: await pdf.embedFont(StandardFonts.Helvetica),
+        bold: await pdf.embedFont(StandardFonts.HelveticaBold),
+      };
+    case 'zh-CN': {
+      pdf.registerFontkit(quoteFontkit);
+      const [regular, bold] = await Promise.all([cjkFontBytes('regular'), cjkFontBytes('bold')]);
+      return {
+        regular: await pdf.embedFont(regular, { subset: true }),
+        bold: await pdf.embedFont(bold, { subset: true }),
+      };
+    }
+  }
+}
+
 /**
- * Text the standard fonts can draw: they cover WinAnsi (Latin-1 plus a few), so anything else
- * (CJK, emoji) becomes "?" rather than failing the whole document.
+ * Text the fonts can draw: the standard fonts cover WinAnsi (Latin-1 plus a few), Noto Sans SC
+ * Chinese and Latin; anything else (CJK in an English quote, emoji) becomes "?" rather than
+ * failing the whole document.
  */
 function printable(charset: ReadonlySet<number>, text: string): string {
   return [...text.normalize('NFC').replace(/\s+/g, ' ')]
@@ -143,11 +164,7 @@ function drawHeader(cursor: Cursor, doc: QuoteDocument): void {
   cursor.y -= 16;
   text(cursor, doc.version, MARGIN);
   cursor.y = top - 10;
-  for (const [i, line] of [
-    doc.status.toUpperCase(),
-    `Issued ${doc.issuedOn}`,
-    `Valid until ${doc.validUntil}`,
-  ].entries()) {
+  for (const [i, line] of [doc.status.toUpperCase(), doc.labels.issued, doc.labels.validUntil].entries()) {
     text(cursor, line, RIGHT, { align: 'right', bold: i === 0 });
     cursor.y -= LEADING;
   }
@@ -167,33 +184,34 @@ function drawHeader(cursor: Cursor, doc: QuoteDocument): void {
     }
     return cursor.y;
   };
-  cursor.y = Math.min(column(MARGIN, 'From', doc.seller), column(PAGE[0] / 2 + 10, 'Prepared for', doc.customer)) - 18;
+  const { from, preparedFor } = doc.labels;
+  cursor.y = Math.min(column(MARGIN, from, doc.seller), column(PAGE[0] / 2 + 10, preparedFor, doc.customer)) - 18;
 }
 
-function drawTableHeader(cursor: Cursor, currency: string): void {
+function drawTableHeader(cursor: Cursor, columns: QuoteDocument['labels']['columns']): void {
   const heading = { size: SMALL, color: MUTED, align: 'right' } as const;
   text(cursor, '#', COLUMNS.position, { ...heading, align: 'left' });
-  text(cursor, 'ITEM', COLUMNS.itemX, { ...heading, align: 'left' });
-  text(cursor, 'QTY', COLUMNS.quantity, heading);
-  text(cursor, 'UNIT PRICE', COLUMNS.unitPrice, heading);
-  text(cursor, 'DISCOUNT', COLUMNS.discount, heading);
-  text(cursor, `AMOUNT (${currency})`, COLUMNS.net, heading);
+  text(cursor, columns.item.toUpperCase(), COLUMNS.itemX, { ...heading, align: 'left' });
+  text(cursor, columns.quantity.toUpperCase(), COLUMNS.quantity, heading);
+  text(cursor, columns.unitPrice.toUpperCase(), COLUMNS.unitPrice, heading);
+  text(cursor, columns.discount.toUpperCase(), COLUMNS.discount, heading);
+  text(cursor, columns.amount.toUpperCase(), COLUMNS.net, heading);
   cursor.y -= 5;
   rule(cursor, 1);
   cursor.y -= LEADING;
 }
 
 function drawLineTable(cursor: Cursor, doc: QuoteDocument): void {
-  drawTableHeader(cursor, doc.currency);
-  for (const line of doc.lines) drawLine(cursor, line, doc.currency);
+  drawTableHeader(cursor, doc.labels.columns);
+  for (const line of doc.lines) drawLine(cursor, line, doc.labels.columns);
 }
 
-function drawLine(cursor: Cursor, line: QuoteDocumentLine, currency: string): void {
+function drawLine(cursor: Cursor, line: QuoteDocumentLine, columns: QuoteDocument['labels']['columns']): void {
   const name = wrap(cursor, line.name, COLUMNS.itemWidth);
   const sku = wrap(cursor, line.sku, COLUMNS.itemWidth, SMALL);
   // The unit price has its billing ("per year for 24 months") under it, so a line takes two rows at least.
   const height = Math.max(name.length + sku.length, 2) * LEADING + 4;
-  ensureRoom(cursor, height, () => drawTableHeader(cursor, currency));
+  ensureRoom(cursor, height, () => drawTableHeader(cursor, columns));
   const top = cursor.y;
   text(cursor, String(line.position), COLUMNS.position);
   text(cursor, line.quantity, COLUMNS.quantity, { align: 'right' });
@@ -244,7 +262,7 @@ function drawContractValue(cursor: Cursor, doc: QuoteDocument): void {
   const lines = wrap(cursor, explanation, RIGHT - MARGIN, SMALL);
   cursor.y -= 14;
   ensureRoom(cursor, (rows.length + lines.length + 2) * LEADING);
-  text(cursor, 'CONTRACT VALUE', MARGIN, { size: SMALL, color: MUTED });
+  text(cursor, doc.labels.contractValue.toUpperCase(), MARGIN, { size: SMALL, color: MUTED });
   cursor.y -= LEADING + 2;
   for (const row of rows) {
     text(cursor, row.label, MARGIN, { bold: true });
@@ -260,13 +278,14 @@ function drawContractValue(cursor: Cursor, doc: QuoteDocument): void {
 function drawTerms(cursor: Cursor, doc: QuoteDocument): void {
   cursor.y -= 18;
   ensureRoom(cursor, 4 * LEADING);
-  text(cursor, 'TERMS', MARGIN, { size: SMALL, color: MUTED });
+  const { labels } = doc;
+  text(cursor, labels.terms.toUpperCase(), MARGIN, { size: SMALL, color: MUTED });
   cursor.y -= LEADING + 2;
   for (const [label, value] of [
-    ['Term', doc.term],
-    ['Payment terms', doc.paymentTerms],
-    ['Valid until', doc.validUntil],
-    ['Quote', `${doc.quoteNumber}, ${doc.version.toLowerCase()}`],
+    [labels.term, doc.term],
+    [labels.paymentTerms, doc.paymentTerms],
+    [labels.validUntilTerm, doc.validUntil],
+    [labels.quote, labels.quoteReference],
   ] as const) {
     text(cursor, label, MARGIN, { bold: true });
     text(cursor, value, MARGIN + 90);
@@ -286,7 +305,7 @@ function drawTerms(cursor: Cursor, doc: QuoteDocument): void {
 function drawFooters(pdf: PDFDocument, font: PDFFont, charset: ReadonlySet<number>, doc: QuoteDocument): void {
   const pages = pdf.getPages();
   for (const [i, page] of pages.entries()) {
-    const footer = printable(charset, `${doc.title} - ${doc.version} - Page ${i + 1} of ${pages.length}`);
+    const footer = printable(charset, doc.labels.page(i + 1, pages.length));
     page.drawText(footer, {
       x: (PAGE[0] - font.widthOfTextAtSize(footer, SMALL)) / 2,
       y: 30,

@@ -13,7 +13,9 @@ import { diffQuoteVersions, type AmountChange } from '../domain/quote-diff';
 import { reviewPrices } from '../domain/quote-pricing';
 import { quotePdfFileName, renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import { renderQuotePdf } from '../quotes/quote-pdf';
+import type { Language } from '../domain/languages';
 import { findDeal } from './deal-access';
+import { quoteAudience } from './quote-audience';
 import { LeadflowError } from '../domain/errors';
 
 type QuoteRow = Prisma.QuoteGetPayload<Record<string, never>>;
@@ -371,17 +373,29 @@ export async function diffQuote(db: Db, actor: Actor, quoteId: string, range: { 
 
 export type QuoteDocumentFormat = 'html' | 'pdf';
 
-/** A version as the customer sees it: a printable HTML page, or PDF bytes. */
+export type RenderedQuoteDocument = { language: Language } & (
+  { format: 'html'; html: string } | { format: 'pdf'; pdf: Uint8Array; fileName: string }
+);
+
+/**
+ * A version as the customer sees it: a printable HTML page, or PDF bytes, in `language` when the
+ * caller names one (`?lang=`), else in the customer's language, the one the quote's email is
+ * written in (quoteAudience: the recipient contact's, else the deal's lead's, else English).
+ */
 export async function renderQuoteVersion(
   db: Db,
   actor: Actor,
   quoteId: string,
   version: number,
   format: QuoteDocumentFormat,
-): Promise<{ format: 'html'; html: string } | { format: 'pdf'; pdf: Uint8Array; fileName: string }> {
+  language?: Language,
+): Promise<RenderedQuoteDocument> {
   const quote = await findQuote(db, actor, quoteId);
   const row = await findVersion(db, quote, version);
   const { content, totals } = storedVersion(row);
+  const shown = {
+    language: language ?? (await quoteAudience(db, await findDeal(db, actor.tenant, quote.dealId), content)).language,
+  };
   const input: QuoteRenderInput = {
     quoteNumber: quote.number,
     version: row.version,
@@ -389,12 +403,18 @@ export async function renderQuoteVersion(
     totals,
     status: row.status,
     issuedAt: row.createdAt.toISOString(),
+    language: shown.language,
   };
   switch (format) {
     case 'html':
-      return { format, html: renderQuoteHtml(input) };
+      return { ...shown, format, html: renderQuoteHtml(input) };
     case 'pdf':
-      return { format, pdf: await renderQuotePdf(input), fileName: quotePdfFileName(quote.number, row.version) };
+      return {
+        ...shown,
+        format,
+        pdf: await renderQuotePdf(input),
+        fileName: quotePdfFileName(quote.number, row.version),
+      };
   }
 }
 

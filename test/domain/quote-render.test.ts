@@ -123,6 +123,45 @@ describe('renderQuoteHtml', () => {
   });
 });
 
+describe('renderQuoteHtml in Simplified Chinese', () => {
+  const content = quoteContent({
+    currency: 'JPY',
+    customer: { company: '北京编译器科技有限公司', contactName: '王伟', region: 'CN' },
+    lines: [quoteLine({ quantity: 1200, unitPriceMinor: 15_000, discountBp: 1250 })],
+    taxRatePpm: 88_750,
+    termMonths: 30,
+    paymentTerms: 'due-on-receipt',
+  });
+  const html = renderQuoteHtml({ ...renderInput(content), language: 'zh-CN' });
+  const text = visibleText(html);
+
+  it('when the quote is in zh-CN, then the page says so and every label, date and amount reads as a Chinese customer expects', () => {
+    // 1,200 × 15,000 yen = 18,000,000 − 12.5% = 15,750,000 a year; × 30/12 = 39,375,000; 8.875% tax = 3,494,531 (.25 rounded)
+    expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN">/);
+    for (const shown of [
+      '报价单 Q-2026-0042',
+      '第 3 版',
+      '待审批',
+      '签发日期：2026年3月5日',
+      '有效期至：2026年4月30日',
+      '报价方',
+      '税号：US-12-3456789',
+      '客户 北京编译器科技有限公司 王伟 税务地区：DE',
+      '项目 数量 单价 折扣 金额（JPY）',
+      'Platform seat (annual) PLAT-SEAT 1,200 15,000 每年，共 30 个月 12.5% -5,625,000 39,375,000',
+      '小计 JPY 39,375,000',
+      '税费 8.875%（DE） JPY 3,494,531',
+      '总计 JPY 42,869,531',
+      '年度合同金额（ACV），不含税 JPY 15,750,000',
+      '合同总金额（TCV），不含税 JPY 39,375,000',
+      'ACV 为合同期内每年的金额（TCV × 12 / 30）',
+      '付款条件 见票即付',
+      '报价单 Q-2026-0042，第 3 版',
+    ])
+      expect(text).toContain(shown);
+  });
+});
+
 describe('display helpers', () => {
   it.each([
     ['2026-03-05', '5 March 2026'],
@@ -133,11 +172,27 @@ describe('display helpers', () => {
   });
 
   it.each([
+    ['2026-03-05', '2026年3月5日'],
+    ['2026-12-31T23:00:00Z', '2026年12月31日'],
+    ['2026-13-01', '2026-13-01'],
+  ])('when the date is %j in zh-CN, then it reads %j', (iso, shown) => {
+    expect(formatQuoteDate(iso, 'zh-CN')).toBe(shown);
+  });
+
+  it.each([
     ['net-30', 'Net 30 days'],
     ['NET45', 'Net 45 days'],
     ['due-on-receipt', 'Due on receipt'],
     ['50% upfront', '50% upfront'],
   ])('when the terms are %j, then they read %j', (terms, shown) => {
     expect(describePaymentTerms(terms)).toBe(shown);
+  });
+
+  it.each([
+    ['net-30', '30 天内付款'],
+    ['due-on-receipt', '见票即付'],
+    ['50% upfront', '50% upfront'],
+  ])('when the terms are %j in zh-CN, then they read %j', (terms, shown) => {
+    expect(describePaymentTerms(terms, 'zh-CN')).toBe(shown);
   });
 });

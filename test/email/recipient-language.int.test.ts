@@ -12,6 +12,7 @@ import { providers } from '../support/database';
 import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
+import { readerText } from '../quotes/pdf-text';
 
 /** Cadences send at any hour; the manager is reminded after 4 seconds and misses a 12-second deadline. */
 const rules = () =>
@@ -79,9 +80,15 @@ describe.each(providers)('emails in the recipient language (%s)', (provider) => 
     return { dealId: row.id, dealName: row.name, ownerEmail: row.ownerEmail, owner };
   }
 
-  async function quote(dealId: string, owner: string, customerEmail: string, discount?: string) {
+  async function quote(
+    dealId: string,
+    owner: string,
+    customerEmail: string,
+    discount?: string,
+    company = 'Compilers Inc',
+  ) {
     const created = await call('POST', `/api/deals/${dealId}/quotes`, owner, {
-      customer: { company: 'Compilers Inc', region: 'US-NY', email: customerEmail },
+      customer: { company, region: 'US-NY', email: customerEmail },
       lines: [{ sku: 'PLAT-ENT-1Y', quantity: 10, ...(discount ? { discount } : {}) }],
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -124,10 +131,10 @@ describe.each(providers)('emails in the recipient language (%s)', (provider) => 
 
   let wangDeal: Awaited<ReturnType<typeof deal>>;
 
-  it('when a quote is sent, then a zh-CN customer gets it in Chinese and an en customer in English', async () => {
+  it('when a quote is sent, then a zh-CN customer gets it in Chinese, its PDF too, and an en customer in English; the document API serves the same language unless ?lang= says otherwise', async () => {
     wangDeal = await deal(wangLead);
     const graceDeal = await deal(graceLead);
-    const chineseQuote = await quote(wangDeal.dealId, wangDeal.owner, WANG);
+    const chineseQuote = await quote(wangDeal.dealId, wangDeal.owner, WANG, undefined, '编译器科技');
     const englishQuote = await quote(graceDeal.dealId, graceDeal.owner, GRACE);
     for (const [{ dealId, owner }, { quote: q }] of [
       [wangDeal, chineseQuote],
@@ -139,15 +146,47 @@ describe.each(providers)('emails in the recipient language (%s)', (provider) => 
 
     const chinese = await received(WANG, /报价单/);
     expect(chinese.mail.subject).toBe(`Leadflow Inc. 的报价单 ${chineseQuote.quote.number}`);
-    expect(chinese.mail.text).toContain(
-      `附件是我们为 Compilers Inc 准备的报价单 ${chineseQuote.quote.number}（第 1 版）`,
-    );
+    expect(chinese.mail.text).toContain(`附件是我们为 编译器科技 准备的报价单 ${chineseQuote.quote.number}（第 1 版）`);
     expect(chinese.raw).toMatch(/^Subject: =\?UTF-8\?[BQ]\?/im);
     expect(chinese.mail.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+    // 10 × USD 1,200.00 + 8.875% New York tax, in the PDF the customer opens.
+    const chinesePdf = (await readerText(chinese.mail.attachments[0]!.content)).flat();
+    expect(chinesePdf).toEqual(
+      expect.arrayContaining([
+        `报价单 ${chineseQuote.quote.number}`,
+        '第 1 版',
+        '客户',
+        '编译器科技',
+        '总计',
+        'USD 13,065.00',
+      ]),
+    );
 
     const english = await received(GRACE, /^Quote /);
     expect(english.mail.subject).toBe(`Quote ${englishQuote.quote.number} from Leadflow Inc.`);
     expect(english.mail.text).toContain(`Please find attached our quote ${englishQuote.quote.number} (version 1)`);
+    const englishPdf = (await readerText(english.mail.attachments[0]!.content)).flat();
+    expect(englishPdf).toEqual(expect.arrayContaining([`Quote ${englishQuote.quote.number}`, 'PREPARED FOR', 'Total']));
+
+    // The document API: the customer's language by default (whoever asks), ?lang= to override.
+    const document = async (query: string) => {
+      const path = `/api/quotes/${chineseQuote.quote.id}/versions/1/document?${query}`;
+      const response = await fetch(`${system.url}${path}`, { headers: bearer(wangDeal.owner) });
+      return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+    };
+    const served = await document('format=pdf');
+    expect(served.response.headers.get('content-language')).toBe('zh-CN');
+    expect((await readerText(served.bytes)).flat()).toEqual(chinesePdf);
+    const inEnglish = await document('format=pdf&lang=en');
+    expect(inEnglish.response.headers.get('content-language')).toBe('en');
+    expect((await readerText(inEnglish.bytes)).flat()).toContain('Total');
+    const html = await document('format=html');
+    expect(new TextDecoder().decode(html.bytes)).toMatch(/<html lang="zh-CN">[\s\S]*报价单/);
+    const french = await document('format=pdf&lang=fr');
+    expect(french.response.status).toBe(400);
+    expect(JSON.parse(new TextDecoder().decode(french.bytes))).toMatchObject({
+      error: { fields: [{ path: 'query.lang', message: 'must be en or zh-CN' }] },
+    });
   });
 
   it('when a 15% quote needs approval, then the zh-CN manager is asked and reminded in Chinese, the en director (after the escalation) is asked in English, and the zh-CN owner hears the decision in Chinese', async () => {

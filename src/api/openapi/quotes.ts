@@ -156,12 +156,13 @@ export const quotePaths = {
       operationId: 'renderQuoteVersion',
       tags,
       summary:
-        'A version as the customer reads it: printable HTML (Accept: text/html, the default) or PDF (Accept: application/pdf, or ?format=pdf)',
+        "A version as the customer reads it: printable HTML (Accept: text/html, the default) or PDF (Accept: application/pdf, or ?format=pdf), in the customer's language (en or zh-CN; ?lang= overrides)",
       ...needsToken,
       parameters: [quoteParam, versionParam, ...queryParams(DocumentQuerySchema)],
       responses: {
         '200': {
-          description: 'The document.',
+          description: 'The document; `Content-Language` names its language.',
+          headers: { 'Content-Language': { schema: { type: 'string', enum: ['en', 'zh-CN'] } } },
           content: {
             'text/html': { schema: { type: 'string' } },
             'application/pdf': { schema: { type: 'string', format: 'binary' } },
@@ -170,7 +171,7 @@ export const quotePaths = {
         ...errors(
           [
             '400',
-            'Neither text/html nor application/pdf is acceptable, or `format` is not html or pdf (`validation_failed`).',
+            'Neither text/html nor application/pdf is acceptable, `format` is not html or pdf, or `lang` is not en or zh-CN (`validation_failed`).',
           ],
           '404',
         ),

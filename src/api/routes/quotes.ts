@@ -14,6 +14,7 @@ import { isRegionCode } from '../../domain/countries';
 import { NoActiveRulesetError, type RuleRegistry } from '../../rules/registry';
 import type { Ruleset } from '../../rules/ruleset';
 import { LeadflowError } from '../../domain/errors';
+import { LANGUAGES } from '../../domain/languages';
 import { TemplateNameSchema } from '../../usecases/quote-templates';
 import {
   diffQuote,
@@ -159,6 +160,13 @@ export const DocumentQuerySchema = z.strictObject({
     .enum(['html', 'pdf'], { error: 'must be html or pdf' })
     .optional()
     .meta({ description: 'Overrides the Accept header.' }),
+  lang: z
+    .enum(LANGUAGES, { error: `must be ${LANGUAGES.join(' or ')}` })
+    .optional()
+    .meta({
+      description:
+        "The document's language. Default: the customer's, the language the quote's email is written in (the recipient contact's, else the deal's lead's, else en). Accept-Language is not read: it is the caller's, not the customer's.",
+    }),
 });
 
 function pathId<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -248,8 +256,9 @@ export function quoteRoutes(deps: QuoteRoutesDeps): Router {
   router.get('/api/quotes/:quoteId/versions/:version/document', async (req, res) => {
     const actor = requireActor(req);
     const { quoteId: id, version } = versionParams(req);
-    const format = documentFormat(req);
-    sendDocument(res, await renderQuoteVersion(deps.db, actor, id, version, format));
+    const query = parseInput(DocumentQuerySchema, 'query', req.query, 'The query');
+    const format = documentFormat(req, query.format);
+    sendDocument(res, await renderQuoteVersion(deps.db, actor, id, version, format, query.lang));
   });
 
   router.post('/api/quotes/:quoteId/versions/:version/submit', async (req, res) => {
@@ -262,8 +271,7 @@ export function quoteRoutes(deps: QuoteRoutesDeps): Router {
 }
 
 /** `?format=` wins; otherwise the Accept header picks HTML (the default) or PDF. */
-function documentFormat(req: Request): QuoteDocumentFormat {
-  const { format } = parseInput(DocumentQuerySchema, 'query', req.query, 'The query');
+function documentFormat(req: Request, format: QuoteDocumentFormat | undefined): QuoteDocumentFormat {
   if (format) return format;
   const accepted = req.accepts(['text/html', 'application/pdf']);
   if (accepted === 'application/pdf') return 'pdf';
@@ -279,6 +287,7 @@ function documentFormat(req: Request): QuoteDocumentFormat {
 
 function sendDocument(res: Response, document: Awaited<ReturnType<typeof renderQuoteVersion>>): void {
   res.vary('Accept');
+  res.setHeader('Content-Language', document.language);
   switch (document.format) {
     case 'html':
       res.type('html').send(document.html);
