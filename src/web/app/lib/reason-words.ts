@@ -65,6 +65,18 @@ export function reasonText({ code, params }: Worded): string {
         from: place(params.from, params.fromQueue),
         to: place(params.to, params.toQueue),
       });
+    case 'deal-moved':
+    case 'deal-closed-won':
+    case 'quote-signed':
+      return t(`reasons.${code}`, { ...values, actor: nameOf(p('actor')) });
+    case 'deal-closed-lost': {
+      // The loss code's label in the reader's language (as loss-reasons.yaml words it), else the code.
+      const loss = p(`loss.${language.value}`) || p('loss.en') || p('lossReason');
+      return [
+        t('reasons.deal-closed-lost', { actor: nameOf(p('actor')) }),
+        ...(loss ? [t('reasonParts.lossReason', { loss })] : []),
+      ].join(t('reasonParts.separator'));
+    }
     case 'bant-unmet': {
       const field = p('field');
       const valueOf = (value: string) => label(`bant.${field}Values`, value);

@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dealStageReason, worded, type Worded } from '../../src/domain/reason-codes';
+
+/**
+ * The workspace's wording of a deal's stage reasons, in both languages, from the real catalogues
+ * and i18next. The browser globals the workspace's modules read at start are given plain values
+ * (no stored choice, no browser languages); people's names are not loaded, so they show by email.
+ */
+const stored = new Map<string, string>();
+Object.assign(globalThis, {
+  localStorage: {
+    getItem: (key: string) => stored.get(key) ?? null,
+    setItem: (key: string, value: string) => void stored.set(key, value),
+    removeItem: (key: string) => void stored.delete(key),
+  },
+  navigator: { languages: [] },
+  document: { documentElement: {}, title: '' },
+});
+
+// The workspace's modules are DOM code, outside this project's types: imported by path, typed by use.
+const WEB = '../../src/web/app/lib/';
+const i18n = (await import(/* @vite-ignore */ `${WEB}i18n`)) as {
+  startI18n(): Promise<void>;
+  switchLanguage(code: 'en' | 'zh-CN'): Promise<void>;
+};
+type Wording = (reasons: Worded) => string;
+const { reasonText, reasonsText } = (await import(/* @vite-ignore */ `${WEB}reason-words`)) as {
+  reasonText: Wording;
+  reasonsText: (reasons: readonly Worded[]) => string;
+};
+
+const ALICE = 'alice.chen@example.com';
+// A loss as the workflow records it: the loss-reasons.yaml code, its label per language, the closer's words.
+const lost = worded('deal-closed-lost', {
+  actor: ALICE,
+  stage: 'closed-lost',
+  lossReason: 'price',
+  'loss.en': 'Price too high',
+  'loss.zh-CN': '价格过高',
+});
+
+// Hand-checked: each reason and its English and Chinese.
+const CASES: [string, Worded, string, string][] = [
+  ['a move by hand', dealStageReason('presentation', ALICE, undefined), `moved by ${ALICE}`, `由 ${ALICE} 推进`],
+  [
+    'a close won by hand',
+    dealStageReason('closed-won', ALICE, undefined),
+    `closed won by ${ALICE}`,
+    `由 ${ALICE} 以赢单关闭`,
+  ],
+  [
+    'a close lost with its code',
+    lost,
+    `closed lost by ${ALICE}; lost: Price too high`,
+    `由 ${ALICE} 以输单关闭；输单原因：价格过高`,
+  ],
+  [
+    'a close lost with a code whose label has no Chinese',
+    worded('deal-closed-lost', { actor: ALICE, lossReason: 'fit', 'loss.en': 'Product did not fit' }),
+    `closed lost by ${ALICE}; lost: Product did not fit`,
+    `由 ${ALICE} 以输单关闭；输单原因：Product did not fit`,
+  ],
+  [
+    'a close won by a signed quote',
+    worded('quote-signed', { quote: 'Q-2026-0007', version: 2, provider: 'docusign' }),
+    'quote Q-2026-0007 version 2 signed (docusign e-signature)',
+    '报价 Q-2026-0007 第 2 版已签署（docusign 电子签名）',
+  ],
+];
+
+describe("a deal's stage reasons in the reader's language", () => {
+  beforeAll(() => i18n.startI18n());
+
+  it.each(CASES)('when %s is worded, then it reads in English and in Chinese', async (_name, why, en, zh) => {
+    await i18n.switchLanguage('en');
+    expect(reasonText(why)).toBe(en);
+    await i18n.switchLanguage('zh-CN');
+    expect(reasonText(why)).toBe(zh);
+  });
+
+  it('when the mover gave their own words, then the code keeps them as the note, shown as written', () => {
+    expect(dealStageReason('proposal', ALICE, '客户要求加快进度').params).toEqual({
+      actor: ALICE,
+      stage: 'proposal',
+      note: '客户要求加快进度',
+    });
+    expect(dealStageReason('proposal', ALICE, '  ').params).not.toHaveProperty('note');
+  });
+
+  it('when several reasons are listed, then they are joined the way the language joins them', async () => {
+    const both = [dealStageReason('proposal', ALICE, undefined), lost];
+    await i18n.switchLanguage('zh-CN');
+    expect(reasonsText(both)).toBe(`由 ${ALICE} 推进；由 ${ALICE} 以输单关闭；输单原因：价格过高`);
+    await i18n.switchLanguage('en');
+    expect(reasonsText(both)).toBe(`moved by ${ALICE}; closed lost by ${ALICE}; lost: Price too high`);
+  });
+});
