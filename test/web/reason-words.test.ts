@@ -30,6 +30,7 @@ const { reasonText, reasonsText } = (await import(/* @vite-ignore */ `${WEB}reas
 };
 
 const ALICE = 'alice.chen@example.com';
+const [ANA, BOB, CAL] = ['ana@example.com', 'bob@example.com', 'cal@example.com'];
 // A loss as the workflow records it: the loss-reasons.yaml code, its label per language, the closer's words.
 const lost = worded('deal-closed-lost', {
   actor: ALICE,
@@ -66,9 +67,43 @@ const CASES: [string, Worded, string, string][] = [
     'quote Q-2026-0007 version 2 signed (docusign e-signature)',
     '报价 Q-2026-0007 第 2 版已签署（docusign 电子签名）',
   ],
+  [
+    'a pool that overflowed, with who was passed over and why',
+    worded('routing-pool', {
+      rule: 'emea-inbound',
+      pool: 'emea',
+      via: 'emea-spare',
+      rep: BOB,
+      passedOver: 2,
+      excluded: null,
+      skipped: `${ANA} at-capacity 5/5, ${CAL} inactive`,
+      tried: 'emea,emea-spare',
+    }),
+    `rule “emea-inbound”: ${BOB}’s turn in pool emea-spare; pool emea overflowed to it; passed over: ${ANA} (at capacity: 5 of 5 open leads), ${CAL} (inactive); pools tried: emea → emea-spare`,
+    `规则“emea-inbound”：资源池 emea-spare 轮到 ${BOB}；由资源池 emea 溢出；跳过：${ANA}（已达上限：5/5 条未结线索）、${CAL}（已停用）；依次尝试的资源池：emea → emea-spare`,
+  ],
+  [
+    'a pool that overflowed to a queue',
+    worded('routing-overflow-queue', {
+      rule: 'r',
+      pool: 'emea',
+      queue: 'unassigned',
+      excluded: null,
+      skipped: `${ANA} inactive`,
+      tried: 'emea',
+    }),
+    `rule “r”: nobody in pool emea could take the lead, so it goes to queue unassigned; passed over: ${ANA} (inactive)`,
+    `规则“r”：资源池 emea 中无人可以接手，移入队列 unassigned；跳过：${ANA}（已停用）`,
+  ],
+  [
+    'a pool assignment stored before the details (a count only)',
+    worded('routing-pool', { rule: 'r', pool: 'emea', rep: BOB, passedOver: 1, excluded: null }),
+    `rule “r”: ${BOB}’s turn in pool emea; 1 passed over`,
+    `规则“r”：资源池 emea 轮到 ${BOB}；跳过了 1 人`,
+  ],
 ];
 
-describe("a deal's stage reasons in the reader's language", () => {
+describe("a deal's stage reasons and a lead's routing details in the reader's language", () => {
   beforeAll(() => i18n.startI18n());
 
   it.each(CASES)('when %s is worded, then it reads in English and in Chinese', async (_name, why, en, zh) => {
@@ -85,6 +120,21 @@ describe("a deal's stage reasons in the reader's language", () => {
       note: '客户要求加快进度',
     });
     expect(dealStageReason('proposal', ALICE, '  ').params).not.toHaveProperty('note');
+  });
+
+  it("when a member passed over is out of office until a time, then the time is in the reader's language", async () => {
+    const away = worded('routing-overflow-queue', {
+      rule: 'r',
+      pool: 'emea',
+      queue: 'unassigned',
+      skipped: `${ANA} out-of-office 2026-12-24T12:00:00.000Z, ${CAL} out-of-office`,
+    });
+    await i18n.switchLanguage('zh-CN');
+    expect(reasonText(away)).toMatch(new RegExp(`跳过：${ANA}（休假至 2026年12月2[45]日 .+）、${CAL}（休假中）$`));
+    await i18n.switchLanguage('en');
+    expect(reasonText(away)).toMatch(
+      new RegExp(`passed over: ${ANA} \\(out of office until Dec 2[45], 2026, .+\\), ${CAL} \\(out of office\\)$`),
+    );
   });
 
   it('when several reasons are listed, then they are joined the way the language joins them', async () => {
