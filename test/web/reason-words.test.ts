@@ -24,9 +24,10 @@ const i18n = (await import(/* @vite-ignore */ `${WEB}i18n`)) as {
   switchLanguage(code: 'en' | 'zh-CN'): Promise<void>;
 };
 type Wording = (reasons: Worded) => string;
-const { reasonText, reasonsText } = (await import(/* @vite-ignore */ `${WEB}reason-words`)) as {
+const { reasonText, reasonsText, taskTitle } = (await import(/* @vite-ignore */ `${WEB}reason-words`)) as {
   reasonText: Wording;
   reasonsText: (reasons: readonly Worded[]) => string;
+  taskTitle: (task: { title: string; titleText?: Worded | null }) => string;
 };
 
 const ALICE = 'alice.chen@example.com';
@@ -135,6 +136,27 @@ describe("a deal's stage reasons and a lead's routing details in the reader's la
     expect(reasonText(away)).toMatch(
       new RegExp(`passed over: ${ANA} \\(out of office until Dec 2[45], 2026, .+\\), ${CAL} \\(out of office\\)$`),
     );
+  });
+
+  it('when the next cadence step is an email, then it is named by the subject the lead will get and its template', async () => {
+    const next = {
+      title: 'email mql-intro',
+      titleText: worded('cadence-email', {
+        cadence: 'mql-standard',
+        template: 'mql-intro',
+        subject: '伟，想请教一个关于中科科技的问题',
+      }),
+    };
+    const unknown = {
+      title: 'email gone',
+      titleText: worded('cadence-email', { cadence: 'c', template: 'gone', subject: null }),
+    };
+    await i18n.switchLanguage('zh-CN');
+    expect(taskTitle(next)).toBe('邮件“伟，想请教一个关于中科科技的问题”（mql-intro）');
+    expect(taskTitle(unknown)).toBe('邮件“gone”');
+    await i18n.switchLanguage('en');
+    expect(taskTitle(next)).toBe('email “伟，想请教一个关于中科科技的问题” (mql-intro)');
+    expect(taskTitle(unknown)).toBe('email “gone”');
   });
 
   it('when several reasons are listed, then they are joined the way the language joins them', async () => {

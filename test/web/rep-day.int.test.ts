@@ -121,8 +121,11 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(score).not.toMatch(/employees|industry|executive|Company size/);
     // The cadence she was enrolled in (an event lead's) is named in Chinese.
     await expect.poll(() => page.locator('#cadence').textContent()).toContain('活动后跟进');
-    // Its next step too: the thank-you email, or once it is sent, the call in the rule file's Chinese.
-    expect(await page.locator('#cadence').textContent()).toMatch(/下一步：(邮件“event-thanks”|跟进在活动上的交谈)/);
+    // Its next step too: the thank-you email by the subject the lead will get (in the lead's language,
+    // English here) and its template, or once it is sent, the call in the rule file's Chinese.
+    expect(await page.locator('#cadence').textContent()).toMatch(
+      /下一步：(邮件“Great meeting you at .+”（event-thanks）|跟进在活动上的交谈)/,
+    );
     expect(await page.locator('#cadence').textContent()).not.toMatch(/email |task:/);
     // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
     expect(

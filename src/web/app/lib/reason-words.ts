@@ -152,7 +152,10 @@ export function taskTitle(task: { title: string; titleText?: Worded | null }): s
     case 'cadence-no-email':
       return t('taskTitles.cadence-no-email', { subject: p('subject') });
     case 'cadence-email':
-      return t('taskTitles.cadence-email', { template: p('template') });
+      // The subject the lead will get (in the lead's language), when the live rules have the template.
+      return worded.params.subject
+        ? t('reasonParts.cadenceEmailSubject', { subject: p('subject'), template: p('template') })
+        : t('taskTitles.cadence-email', { template: p('template') });
     default:
       return task.title;
   }
