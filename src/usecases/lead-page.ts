@@ -73,6 +73,7 @@ interface StoredLead {
   company?: string | null;
   language?: string | null;
   ownerId?: string | null;
+  sourceDetails?: unknown;
 }
 
 /** The page's extras for a stored lead and its live journey state (when Temporal answered). */
@@ -173,6 +174,7 @@ function nextStepText(
             contact: { firstName: lead.firstName, lastName: lead.lastName, title: lead.title },
             company: { name: lead.company },
             owner: { email: lead.ownerId },
+            source: { campaign: campaignOf(lead.sourceDetails) },
             unsubscribeUrl: '',
           },
           language,
@@ -194,4 +196,11 @@ function activeRules(registry: RuleRegistry | undefined) {
   } catch {
     return null;
   }
+}
+
+/** The campaign (or event) a lead came from, as the cadence email names it (activities/outreach.ts). */
+function campaignOf(sourceDetails: unknown): string | null {
+  const details = (sourceDetails ?? {}) as { campaign?: unknown; event?: unknown };
+  const campaign = details.campaign ?? details.event;
+  return typeof campaign === 'string' ? campaign : null;
 }
