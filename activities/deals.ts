@@ -10,7 +10,7 @@ import { formatMoney } from '../src/domain/money';
 import { dealPageUrl } from '../src/domain/dashboard-links';
 import { dealNoticeText, type DealNotice } from '../src/domain/deal-notices';
 import { languageOf } from '../src/domain/languages';
-import type { ReasonCode } from '../src/domain/reason-codes';
+import type { ReasonCode, WordingParams } from '../src/domain/reason-codes';
 import {
   checkStageExit,
   requiredApprovals,
@@ -263,6 +263,9 @@ export function createDealActivities(deps: DealActivityDeps) {
       to: DealStage;
       actor: string;
       reason: string;
+      /** `reason` as a code and its values (src/domain/reason-codes.ts); absent from older workflows. */
+      reasonCode?: string;
+      reasonParams?: WordingParams;
       rulesetVersion: string | null;
       warnings: string[];
       at: string;
@@ -298,6 +301,8 @@ export function createDealActivities(deps: DealActivityDeps) {
             fromStage: input.from,
             toStage: input.to,
             reason: input.reason,
+            reasonCode: input.reasonCode ?? null,
+            ...(input.reasonParams ? { reasonParams: input.reasonParams } : {}),
             rulesetVersion: input.rulesetVersion,
             occurredAt: at,
             idempotencyKey: input.key,
@@ -316,6 +321,7 @@ export function createDealActivities(deps: DealActivityDeps) {
             to: input.to,
             warnings: input.warnings,
             rulesetVersion: input.rulesetVersion,
+            ...(input.reasonCode ? { reasonCode: input.reasonCode, reasonParams: input.reasonParams ?? {} } : {}),
             ...(input.to === 'closed-lost' && input.loss
               ? { lossReason: input.loss.lossReason, competitor: input.loss.competitor }
               : {}),

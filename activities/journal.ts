@@ -91,6 +91,11 @@ export function createJournalActivities(db: Db) {
       outcome: 'won' | 'lost';
       actor: string;
       reason: string;
+      /**
+       * The closer's own words for the reason code (null: none, `reason` is leadflow's); absent from
+       * older workflows, whose `reason` is taken as the words.
+       */
+      note?: string | null;
       rulesetVersion: string | null;
       at: string;
     }): Promise<{ leadId: string; journeyId: string; stage: LeadStage }> {
@@ -124,7 +129,11 @@ export function createJournalActivities(db: Db) {
             toStage: to,
             reason,
             reasonCode: 'deal-closed' satisfies ReasonCode,
-            reasonParams: { dealId: input.dealId, outcome: input.outcome, note: input.reason },
+            reasonParams: {
+              dealId: input.dealId,
+              outcome: input.outcome,
+              ...(input.note === undefined ? { note: input.reason } : input.note ? { note: input.note } : {}),
+            },
             rulesetVersion,
             occurredAt: at,
             idempotencyKey: key,

@@ -4,6 +4,7 @@ import {
   isOutOfOffice,
   OPEN_LEAD_STAGES,
   pickFromPool,
+  passedOverParam,
   poolChain,
   repKey,
   type PoolRouting,
@@ -269,7 +270,14 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
       const pick = pickFromPool(plan.rules, plan.pool, state, now);
       const exclusionNote = excluded ? ` (${excluded} was excluded: the lead is being taken away from them.)` : '';
       const explanation = `Rule "${plan.rule}" routes the lead to pool ${plan.pool}. ${pick.explanation}${exclusionNote}`;
-      const routed = { rule: plan.rule, pool: plan.pool, excluded: excluded ?? null };
+      const routed = {
+        rule: plan.rule,
+        pool: plan.pool,
+        excluded: excluded ?? null,
+        // Who was passed over and why, and the pools tried: the details the English explanation tells.
+        skipped: passedOverParam(pick.passedOver.filter((p) => p.email !== excluded)),
+        tried: pick.poolsTried.join(','),
+      };
       if (pick.kind === 'queue') {
         await setOwner(tx, input, { ownerId: null, queue: pick.queue });
         const why = worded('routing-overflow-queue', { ...routed, queue: pick.queue });

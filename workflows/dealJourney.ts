@@ -22,6 +22,7 @@ import {
 } from '@temporalio/workflow';
 import type { StoredDealDecision } from '../activities/deals';
 import type { DealNotice } from '../src/domain/deal-notices';
+import { dealStageReason, worded, type Worded } from '../src/domain/reason-codes';
 import type { ApprovalOutcome, StageExitOutcome } from '../src/rules/evaluate-approvals';
 import type { StalledOutcome } from '../src/rules/evaluate';
 import type { DealStage } from '../src/rules/facts';
@@ -174,6 +175,7 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     to: DealStage,
     actor: string,
     reason: string,
+    why: Worded,
     rulesVersion: string | null,
     warnings: string[],
     loss?: { lossReason: string | null; competitor: string | null },
@@ -185,6 +187,8 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
       to,
       actor,
       reason,
+      reasonCode: why.code,
+      reasonParams: why.params,
       rulesetVersion: rulesVersion,
       warnings,
       at: now(),
@@ -200,7 +204,14 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     await clearStall();
     // Closed: the lead follows (customer or lost); open: the next stage's stall clock starts.
     if (to === 'closed-won' || to === 'closed-lost')
-      await leadFollowsClose({ dealId: input.dealId, stage: to, actor, reason, rulesVersion });
+      await leadFollowsClose({
+        dealId: input.dealId,
+        stage: to,
+        actor,
+        reason,
+        note: typeof why.params.note === 'string' ? why.params.note : null,
+        rulesVersion,
+      });
     else await watchForStall(to);
   }
 
@@ -282,13 +293,14 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     quote: DealQuote,
     actor: string,
     reason: string,
+    why: Worded,
     decided?: StoredDealDecision<StageExitOutcome>,
   ): Promise<void> {
     const exit = decided ?? (await decide<StageExitOutcome>({ kind: 'stage-exit', stage: 'closed-won' }));
     // A signed quote closes the deal: criteria not met become warnings rather than a refusal.
     const warnings =
       exit.outcome.kind === 'allowed' ? exit.outcome.warnings : [...exit.outcome.missing, ...exit.outcome.warnings];
-    await enterStage('closed-won', actor, reason, exit.version, warnings);
+    await enterStage('closed-won', actor, reason, why, exit.version, warnings);
     const contractId = `ctr_${input.dealId.slice(3)}`;
     const contractWorkflowId = `contract-${input.tenant}-${contractId}`;
     // The contract runs the signed quote's term; the activity reads it, so the end is in history.
@@ -471,7 +483,15 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
     mutating('stage move', async (request: desk.StageMoveRequest) => {
       if (request.to === 'closed-lost') {
         const loss = { lossReason: request.lossReason ?? null, competitor: request.competitor ?? null };
-        await enterStage('closed-lost', request.actor.email, request.reason!, null, [], loss);
+        const lostWhy = worded('deal-closed-lost', {
+          actor: request.actor.email,
+          stage: 'closed-lost',
+          lossReason: request.lossReason ?? null,
+          ...Object.fromEntries(Object.entries(request.lossLabel ?? {}).map(([lang, text]) => [`loss.${lang}`, text])),
+          // Older callers sent no `note`: their `reason` is the closer's own words.
+          ...(request.note === undefined ? { note: request.reason! } : request.note ? { note: request.note } : {}),
+        });
+        await enterStage('closed-lost', request.actor.email, request.reason!, lostWhy, null, [], loss);
         await withdrawOpenQuotes('deal closed lost', null);
         return { stage: state.stage, warnings: [] };
       }
@@ -492,14 +512,21 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
             type: 'StageBlocked',
             nonRetryable: true,
             message: quote.refused,
-            details: [{ missing: [quote.refused], warnings, path: 'quoteId' }],
+            details: [{ missing: [quote.refused], warnings, path: 'quoteId', why: [quote.why] }],
           });
-        await closeWon(quote, request.actor.email, request.reason ?? `closed won by ${request.actor.email}`, exit);
+        await closeWon(
+          quote,
+          request.actor.email,
+          request.reason ?? `closed won by ${request.actor.email}`,
+          dealStageReason('closed-won', request.actor.email, request.reason),
+          exit,
+        );
       } else {
         await enterStage(
           request.to,
           request.actor.email,
           request.reason ?? `moved by ${request.actor.email}`,
+          dealStageReason(request.to, request.actor.email, request.reason),
           exit.version,
           warnings,
         );
@@ -616,7 +643,16 @@ export async function dealJourney(input: DealJourneyInput): Promise<DealState> {
         key: key('quote-signed'),
       });
       quote.status = 'signed';
-      await closeWon(quote, `e-signature:${event.provider}`, `quote ${quoteLabel(quote)} signed`);
+      await closeWon(
+        quote,
+        `e-signature:${event.provider}`,
+        `quote ${quoteLabel(quote)} signed`,
+        worded('quote-signed', {
+          quote: quote.number ?? quote.quoteId,
+          version: quote.version,
+          provider: event.provider,
+        }),
+      );
     });
   });
   const meetings = installMeetingHandlers({

@@ -79,6 +79,13 @@ export interface StageMoveRequest {
   lossReason?: string | null;
   /** Closed lost: the competitor who won. */
   competitor?: string | null;
+  /**
+   * The mover's own words, when `reason` is not them (closed lost from a code alone); absent from
+   * older callers, whose `reason` is the mover's words when given.
+   */
+  note?: string | null;
+  /** Closed lost: the loss code's label per language (`en`, `zh-CN`), for wording the stage event. */
+  lossLabel?: Record<string, string> | null;
   /** For closed-won: the quote the customer accepted; needed when several quotes are approved. */
   quoteId?: string;
 }

@@ -10,6 +10,7 @@ import {
 import { LeadflowError, type ErrorCode } from '../domain/errors';
 import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../domain/languages';
 import { answerIn } from './error-words';
+import type { Worded } from '../domain/reason-codes';
 
 /** The one table from domain error codes to HTTP statuses. */
 export const httpStatusFor: Record<ErrorCode, number> = {
@@ -42,6 +43,8 @@ export interface FieldError {
    * server (a time zone outside its database). When every field is such, the answer is a 422.
    */
   unprocessable?: true;
+  /** Internal, never sent: the message as a code and values, for wording it in the caller's language. */
+  why?: Worded;
 }
 
 /** Turns zod issues into field-level messages: `{ path: "sourceDetails.campaign", message }`. */
@@ -173,6 +176,10 @@ function fieldsAnswer(code: ErrorCode, message: string, fields: FieldError[]) {
   const finalCode: ErrorCode = unknownOnly ? 'unprocessable' : code;
   return {
     status: httpStatusFor[finalCode],
-    error: { code: finalCode, message, fields: fields.map(({ unprocessable: _internal, ...field }) => field) },
+    error: {
+      code: finalCode,
+      message,
+      fields: fields.map(({ unprocessable: _internal, why: _worded, ...field }) => field),
+    },
   };
 }

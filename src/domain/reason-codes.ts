@@ -42,11 +42,36 @@ export const ASSIGNMENT_REASON_CODES = [
   'stalled',
 ] as const;
 
+/**
+ * Why a deal changed stage (its StageEvent.reasonCode and its `deal.stage-changed` audit entry's
+ * `details.reasonCode`): moved or closed by a person (their own words, when given, are `note`), or
+ * closed won by a signed quote.
+ */
+export const DEAL_STAGE_REASON_CODES = ['deal-moved', 'deal-closed-won', 'deal-closed-lost', 'quote-signed'] as const;
+export type DealStageReasonCode = (typeof DEAL_STAGE_REASON_CODES)[number];
+
+/**
+ * Why a deal cannot be won on a quote (a refused closed-won move's `quoteId` field, worded by the
+ * API in the caller's language, src/api/error-words.ts).
+ */
+export const QUOTE_REFUSAL_CODES = [
+  'win-no-such-quote',
+  'win-quote-not-winnable',
+  'win-no-approved-quote',
+  'win-several-approved-quotes',
+] as const;
+export type QuoteRefusalCode = (typeof QUOTE_REFUSAL_CODES)[number];
+
 /** A BANT criterion the lead does not meet yet (a qualification decision's `unmetReasons`). */
 export const UNMET_CODES = ['bant-unmet', 'criterion-unmet'] as const;
 
 /** Every reason code: the workspace words each as `reasons.<code>`. */
-export const REASON_CODES = [...STAGE_REASON_CODES, ...ASSIGNMENT_REASON_CODES, ...UNMET_CODES] as const;
+export const REASON_CODES = [
+  ...STAGE_REASON_CODES,
+  ...ASSIGNMENT_REASON_CODES,
+  ...DEAL_STAGE_REASON_CODES,
+  ...UNMET_CODES,
+] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 /**
@@ -70,6 +95,19 @@ export function cadenceStepTitle(
   texts: Readonly<Record<string, string>> | undefined,
 ): Worded<'cadence-step'> {
   return worded('cadence-step', { cadence, step: index + 1, ...texts });
+}
+
+/**
+ * Why a deal entered a stage, as a code: by `actor` (closed lost and won say so), with the person's
+ * own words as `note` when they gave some; `note` is left out when there are none.
+ */
+export function dealStageReason(
+  to: string,
+  actor: string,
+  note: string | undefined,
+): Worded<'deal-moved' | 'deal-closed-won' | 'deal-closed-lost'> {
+  const code = to === 'closed-won' ? 'deal-closed-won' : to === 'closed-lost' ? 'deal-closed-lost' : 'deal-moved';
+  return worded(code, { actor, stage: to, ...(note?.trim() ? { note } : {}) });
 }
 
 /** A stored code and values (nullable columns) as a Worded, or null for a row from before codes. */

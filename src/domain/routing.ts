@@ -60,6 +60,27 @@ export type PoolPick =
     }
   | { kind: 'queue'; queue: string; poolsTried: string[]; passedOver: PassedOver[]; explanation: string };
 
+/**
+ * The members a pool passed over, as one value of a reason code: "email kind[ detail]" entries
+ * joined by ", " (`inactive`; `out-of-office` with its end, when known; `at-capacity` with
+ * open/cap), null when nobody was. The workspace words each in the reader's language.
+ */
+export function passedOverParam(passedOver: readonly PassedOver[]): string | null {
+  if (passedOver.length === 0) return null;
+  return passedOver
+    .map(({ email, reason }) => {
+      switch (reason.kind) {
+        case 'inactive':
+          return `${email} inactive`;
+        case 'out-of-office':
+          return reason.until ? `${email} out-of-office ${reason.until.toISOString()}` : `${email} out-of-office`;
+        case 'at-capacity':
+          return `${email} at-capacity ${reason.openLeads}/${reason.cap}`;
+      }
+    })
+    .join(', ');
+}
+
 /** The lower-case key under which state is kept for an email. */
 export function repKey(email: string): string {
   return email.trim().toLowerCase();

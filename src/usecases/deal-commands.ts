@@ -21,7 +21,9 @@ import { canWriteDeal, findDeal, findWritableDeal } from './deal-access';
 import { fileLoss } from './deal-loss';
 import type { Ruleset } from '../rules/ruleset';
 import { textIn, type LocalisedText } from '../rules/schema/common';
-import { chineseMessage } from '../api/error-words';
+import { chineseMessage, chineseReason } from '../api/error-words';
+import type { FieldError } from '../api/errors';
+import type { Worded } from '../domain/reason-codes';
 import { DEFAULT_LANGUAGE, type Language } from '../domain/languages';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
@@ -58,9 +60,19 @@ export async function updateWorkflow<R, A extends [unknown, ...unknown[]]>(
       const failure = innermost(error);
       if (failure.type === 'StageBlocked') {
         // `path`: the field the refusal is about (`quoteId` when the quote to win on is the problem).
-        const details = (failure.details?.[0] ?? {}) as { missing?: string[]; warnings?: string[]; path?: string };
+        // `why`: the refusals as codes, when the workflow wrote them (a quote to win on), for wording.
+        const details = (failure.details?.[0] ?? {}) as {
+          missing?: string[];
+          warnings?: string[];
+          path?: string;
+          why?: Worded[];
+        };
         throw new LeadflowError('not_allowed', failure.message, {
-          details: (details.missing ?? []).map((missing) => ({ path: details.path ?? 'stage', message: missing })),
+          details: (details.missing ?? []).map((missing, i): FieldError => ({
+            path: details.path ?? 'stage',
+            message: missing,
+            ...(details.why?.[i] ? { why: details.why[i] } : {}),
+          })),
         });
       }
       // The rules refused a hand-over (role, availability, allowManual): about the caller's `to`.
@@ -149,7 +161,14 @@ export async function moveDealStage(
       {
         to,
         reason: loss ? loss.reason : move.reason,
-        ...(loss ? { lossReason: loss.lossReason, competitor: loss.competitor } : {}),
+        ...(loss
+          ? {
+              lossReason: loss.lossReason,
+              competitor: loss.competitor,
+              note: loss.words,
+              lossLabel: loss.label,
+            }
+          : {}),
         ...(quoteId === undefined ? {} : { quoteId }),
         actor: ref(actor),
       },
@@ -162,11 +181,15 @@ export async function moveDealStage(
 /** A stage refusal whose field messages are exit-criterion texts, worded in `language`. */
 function inLanguage(error: unknown, texts: Record<string, LocalisedText>, language: Language): unknown {
   if (language === 'en' || !(error instanceof LeadflowError) || error.code !== 'not_allowed') return error;
-  const details = (error.details ?? []) as { path: string; message: string }[];
+  const details = (error.details ?? []) as FieldError[];
   return new LeadflowError('not_allowed', chineseMessage('stage_refused') ?? error.message, {
     details: details.map((d) => ({
       ...d,
-      message: texts[d.message] ? textIn(texts[d.message]!, language) : d.message,
+      message: d.why
+        ? (chineseReason(d.why) ?? d.message)
+        : texts[d.message]
+          ? textIn(texts[d.message]!, language)
+          : d.message,
     })),
   });
 }

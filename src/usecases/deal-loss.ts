@@ -13,6 +13,10 @@ export interface FiledLoss {
   reason: string;
   lossReason: string | null;
   competitor: string | null;
+  /** The closer's own words, when they gave some (`reason` is written from the code otherwise). */
+  words: string | null;
+  /** The loss code's label per language, for wording the stage event in the reader's language. */
+  label: Record<string, string> | null;
 }
 
 /**
@@ -35,7 +39,7 @@ export function fileLoss(active: () => Ruleset, input: LossInput): FiledLoss {
         'rules_unavailable',
         `The active rules ${ruleset ? `(version ${ruleset.version}) have no loss-reasons.yaml` : 'are not loaded'}, so a loss reason code cannot be checked; close with a reason in words, or add rules/loss-reasons.yaml.`,
       );
-    return { reason: words, lossReason: null, competitor: input.competitor?.trim() || null };
+    return { reason: words, lossReason: null, competitor: input.competitor?.trim() || null, words, label: null };
   }
   const { outcome } = classifyLoss(ruleset, input);
   if (outcome.kind === 'refused')
@@ -46,6 +50,8 @@ export function fileLoss(active: () => Ruleset, input: LossInput): FiledLoss {
     reason: outcome.reason ?? `lost: ${outcome.label.en} (${outcome.lossReason})`,
     lossReason: outcome.lossReason,
     competitor: outcome.competitor,
+    words: outcome.reason,
+    label: { ...outcome.label },
   };
 }
 

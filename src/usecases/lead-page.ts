@@ -5,6 +5,9 @@
 import type { Db } from '../db/client';
 import { cadenceStepTitle, worded, type Worded } from '../domain/reason-codes';
 import { getCadence } from '../rules/evaluate';
+import { getTemplate } from '../rules/evaluate-cadences';
+import { renderEmail } from '../domain/email-template';
+import { languageOf } from '../domain/languages';
 import type { JourneyState } from '../../workflows/messages';
 import { BEHAVIOURS } from '../rules/facts';
 import type { ScoringOutcome } from '../rules/evaluate-scoring';
@@ -63,6 +66,14 @@ interface StoredLead {
   slaStatus: string;
   slaDueAt: Date | null;
   firstTouchAt: Date | null;
+  /** For the subject of the next cadence email, as the lead will get it (absent: fallbacks). */
+  firstName?: string | null;
+  lastName?: string | null;
+  title?: string | null;
+  company?: string | null;
+  language?: string | null;
+  ownerId?: string | null;
+  sourceDetails?: unknown;
 }
 
 /** The page's extras for a stored lead and its live journey state (when Temporal answered). */
@@ -71,7 +82,7 @@ export async function leadPageExtras(
   lead: StoredLead,
   live: JourneyState | null,
 ): Promise<LeadPageExtras> {
-  const [scoreBreakdown, cadence] = await Promise.all([scoreBreakdownOf(deps, lead.id), cadenceOf(deps, lead.id)]);
+  const [scoreBreakdown, cadence] = await Promise.all([scoreBreakdownOf(deps, lead.id), cadenceOf(deps, lead)]);
   const status = lead.slaStatus as SlaClockView['status'];
   return {
     scoreBreakdown,
@@ -119,8 +130,11 @@ async function scoreBreakdownOf(deps: { db: Db; registry?: RuleRegistry }, leadI
 }
 
 /** The enrolment that runs (active or paused), else the latest one. */
-async function cadenceOf(deps: { db: Db; registry?: RuleRegistry }, leadId: string): Promise<CadenceView | null> {
-  const enrolments = await deps.db.cadenceEnrolment.findMany({ where: { leadId }, orderBy: { enrolledAt: 'desc' } });
+async function cadenceOf(deps: { db: Db; registry?: RuleRegistry }, lead: StoredLead): Promise<CadenceView | null> {
+  const enrolments = await deps.db.cadenceEnrolment.findMany({
+    where: { leadId: lead.id },
+    orderBy: { enrolledAt: 'desc' },
+  });
   const current = enrolments.find((row) => row.status === 'active' || row.status === 'paused') ?? enrolments[0];
   if (!current) return null;
   return {
@@ -128,20 +142,65 @@ async function cadenceOf(deps: { db: Db; registry?: RuleRegistry }, leadId: stri
     status: current.status as CadenceView['status'],
     stepIndex: current.stepIndex,
     nextStep: current.nextStepName,
-    nextStepText: current.nextStepName ? nextStepText(deps.registry, current.cadence, current.nextStepName) : null,
+    nextStepText: current.nextStepName
+      ? nextStepText(deps.registry, current.cadence, current.nextStepName, lead)
+      : null,
     nextStepAt: current.nextStepAt?.toISOString() ?? null,
     enrolledAt: current.enrolledAt.toISOString(),
     stoppedReason: current.stoppedReason,
   };
 }
 
-/** "email mql-intro" or "call task: Intro call; …" (as the cadence workflow names it) as a code. */
-function nextStepText(registry: RuleRegistry | undefined, cadence: string, name: string): Worded | null {
+/**
+ * "email mql-intro" or "call task: Intro call; …" (as the cadence workflow names it) as a code. An
+ * email names its template and, when the live rules have it, the subject the lead will get (in the
+ * lead's language, with the lead's name and company; a missing value gets its fallback).
+ */
+function nextStepText(
+  registry: RuleRegistry | undefined,
+  cadence: string,
+  name: string,
+  lead: StoredLead,
+): Worded | null {
   const email = /^email (\S+)$/.exec(name);
-  if (email) return worded('cadence-email', { cadence, template: email[1]! });
+  if (email) {
+    const language = languageOf(lead.language);
+    const rules = activeRules(registry);
+    const template = rules ? getTemplate(rules, email[1]!, language) : undefined;
+    const subject = template
+      ? renderEmail(
+          template,
+          {
+            contact: { firstName: lead.firstName, lastName: lead.lastName, title: lead.title },
+            company: { name: lead.company },
+            owner: { email: lead.ownerId },
+            source: { campaign: campaignOf(lead.sourceDetails) },
+            unsubscribeUrl: '',
+          },
+          language,
+        ).subject
+      : null;
+    return worded('cadence-email', { cadence, template: email[1]!, subject });
+  }
   const task = /^(call|linkedin) task: (.+)$/s.exec(name);
   const steps = task && registry ? (getCadence(registry.active(), cadence)?.steps ?? []) : [];
   const index = steps.findIndex((step) => step.do !== 'email' && step.do === task?.[1] && step.task === task[2]);
   const step = steps[index];
   return step && step.do !== 'email' ? cadenceStepTitle(cadence, index, step.taskText) : null;
+}
+
+/** The live rules, or null when there are none loaded (the page then shows the step without them). */
+function activeRules(registry: RuleRegistry | undefined) {
+  try {
+    return registry?.active() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The campaign (or event) a lead came from, as the cadence email names it (activities/outreach.ts). */
+function campaignOf(sourceDetails: unknown): string | null {
+  const details = (sourceDetails ?? {}) as { campaign?: unknown; event?: unknown };
+  const campaign = details.campaign ?? details.event;
+  return typeof campaign === 'string' ? campaign : null;
 }

@@ -320,11 +320,17 @@ export function dealSources(db: Db, dealId: string): Source[] {
         });
         return rows.map((row) => {
           const ref = SUBJECT_REFS[row.subjectType];
+          const details = asObject(row.details);
+          const base = event(row.action, auditParams(details), SYSTEM_REASONS.has(row.action) ? null : row.reason);
           return item('e', row.id, row.occurredAt, {
             kind: AUDIT_KINDS[row.action]!,
             title: AUDIT_TITLES[row.action] ?? humanise(row.action),
             summary: row.reason,
-            event: event(row.action, auditParams(row.details), SYSTEM_REASONS.has(row.action) ? null : row.reason),
+            // A stage change's reason as a code when the workflow wrote one (`details.reasonCode`).
+            event:
+              typeof details.reasonCode === 'string'
+                ? withReason(base, { reason: row.reason ?? '', ...auditReason(details) })
+                : base,
             actor: row.actor,
             refs: { dealId, ...(ref ? { [ref]: row.subjectId } : {}) },
             details: { action: row.action, ...asObject(row.details) },
@@ -353,11 +359,20 @@ function withReason(
   return { ...base, note: typeof note === 'string' ? note : null, reasons: [{ code: why.code, params }] };
 }
 
+/** The reason code and values an audit entry recorded in its details, kept out of its event's params. */
+function auditReason(details: Record<string, unknown>): { reasonCode: string | null; reasonParams: unknown } {
+  return {
+    reasonCode: typeof details.reasonCode === 'string' ? details.reasonCode : null,
+    reasonParams: details.reasonParams,
+  };
+}
+
 /** The plain values an audit entry recorded (stage ids, a quote's number and version…), for wording it. */
 function auditParams(details: unknown): TimelineEvent['params'] {
   return Object.fromEntries(
     Object.entries(asObject(details)).filter(
-      (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',
+      (entry): entry is [string, string | number] =>
+        entry[0] !== 'reasonCode' && (typeof entry[1] === 'string' || typeof entry[1] === 'number'),
     ),
   );
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chineseReason } from '../../src/api/error-words';
 import { errorHandler } from '../../src/api/errors';
 import { LeadflowError } from '../../src/domain/errors';
 import { createLogger } from '../../src/logger';
@@ -20,7 +21,20 @@ describe('refusals in the caller’s language', () => {
         'Deal dl_1 is at revision 4, not 3: it changed since you read it. Reload the needs analysis, reapply your edit and save with revision 4.',
         { details: [{ path: 'revision', message: 'the current revision is 4' }] },
       ),
-    unlisted: () => new LeadflowError('conflict', 'The meeting is cancelled; only a scheduled meeting can change.'),
+    meeting: () => new LeadflowError('conflict', 'The meeting is cancelled; only a scheduled meeting can change.'),
+    closed: () => new LeadflowError('conflict', 'Deal dl_7 is closed-lost; a closed deal does not change.'),
+    already: () => new LeadflowError('conflict', 'the deal is already in proposal'),
+    'no-deal': () => new LeadflowError('not_found', 'No deal dl_404 in tenant default.'),
+    'no-lead': () => new LeadflowError('not_found', 'No lead with id ld_9.'),
+    'no-version': () => new LeadflowError('not_found', 'Quote Q-2026-0007 has no version 3.'),
+    'unlisted-conflict': () =>
+      new LeadflowError('conflict', 'Idempotency key k1 was already used to assign lead ld_1.'),
+    'unlisted-missing': () => new LeadflowError('not_found', 'No backtest bt_1.'),
+    unprocessable: () =>
+      new LeadflowError('unprocessable', 'Task tk_1 cannot be snoozed; see fields.', {
+        details: [{ path: 'until', message: 'must be after now' }],
+      }),
+    worded: () => new LeadflowError('not_allowed', '规则不允许进入该阶段：以下条件尚未满足。', { details: [] }),
   };
   beforeAll(async () => {
     const app = express();
@@ -63,11 +77,54 @@ describe('refusals in the caller’s language', () => {
     },
   );
 
-  it('when a refusal has no Chinese wording, then a Chinese reader gets its English', async () => {
-    const answer = await refuse('unlisted', 'zh-CN');
+  // Hand-checked: each English refusal the workspace shows, and the Chinese a reader of it gets.
+  it.each([
+    ['meeting', 409, '该会议已取消，只有已安排的会议可以更改。'],
+    ['closed', 409, '商机 dl_7 已以输单关闭，已关闭的商机不能再更改。'],
+    ['already', 409, '该商机已处于报价阶段。'],
+    ['no-deal', 404, '找不到商机 dl_404。'],
+    ['no-lead', 404, '找不到线索 ld_9。'],
+    ['no-version', 404, '报价 Q-2026-0007 没有第 3 版。'],
+    ['unlisted-conflict', 409, '该记录当前的状态不允许此操作。请重新加载后查看。'],
+    ['unlisted-missing', 404, '找不到所请求的记录：它可能已被删除，或不在您的可见范围内。'],
+  ])('when a Chinese reader is refused (%s), then the %i says so in Chinese', async (kind, status, message) => {
+    const answer = await refuse(kind, 'zh-CN');
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.message).toBe(message);
+    // An English reader still gets what the use-case wrote.
+    expect((await refuse(kind, 'en')).body.error.message).toBe(refusals[kind]!().message);
+  });
+
+  it('when a 422 names fields, then the headline is Chinese and the fields keep their place and words', async () => {
+    const answer = await refuse('unprocessable', 'zh-CN');
+    expect(answer.status).toBe(422);
     expect(answer.body.error).toEqual({
-      code: 'conflict',
-      message: 'The meeting is cancelled; only a scheduled meeting can change.',
+      code: 'unprocessable',
+      message: '请求无法执行，请查看各字段的说明。',
+      fields: [{ path: 'until', message: 'must be after now' }],
     });
+  });
+
+  it('when a use-case already worded the refusal in Chinese, then it is left as it is', async () => {
+    const answer = await refuse('worded', 'zh-CN');
+    expect(answer.body.error.message).toBe('规则不允许进入该阶段：以下条件尚未满足。');
+  });
+});
+
+describe('a refused win on a quote, from its code', () => {
+  it.each([
+    [{ code: 'win-no-such-quote', params: { quoteId: 'qt_9' } }, '该商机没有报价 qt_9'],
+    [
+      { code: 'win-quote-not-winnable', params: { quote: 'Q-2026-0007', version: 2, status: 'rejected' } },
+      '报价 Q-2026-0007 第 2 版已驳回；商机只能以已批准、已发送或已签署的报价赢单',
+    ],
+    [{ code: 'win-no-approved-quote', params: {} }, '商机须以已批准的报价赢单：请先创建报价并获得批准。'],
+    [
+      { code: 'win-several-approved-quotes', params: { quotes: 'Q-1 v1, Q-2 v3' } },
+      '有多个报价已获批准（Q-1 v1, Q-2 v3）：请在 quoteId 中指明客户接受的那一个',
+    ],
+    [{ code: 'no-such-code', params: {} }, null],
+  ])('when the code is %j, then the Chinese is %s', (why, chinese) => {
+    expect(chineseReason(why)).toBe(chinese);
   });
 });

@@ -31,24 +31,48 @@ function dealWith(quotes: DealQuote[]): DealState {
 
 describe('the quote a deal is won on', () => {
   it.each([
-    ['no quote at all', [], undefined, /create and approve a quote first/],
-    ['only a pending one', [quote('0001', 'pending-approval')], undefined, /create and approve a quote first/],
+    [
+      'no quote at all',
+      [],
+      undefined,
+      /create and approve a quote first/,
+      { code: 'win-no-approved-quote', params: {} },
+    ],
+    [
+      'only a pending one',
+      [quote('0001', 'pending-approval')],
+      undefined,
+      /create and approve a quote first/,
+      { code: 'win-no-approved-quote', params: {} },
+    ],
     [
       'two approved and none named',
       [quote('0001', 'approved'), quote('0002', 'sent')],
       undefined,
       /several quotes are approved \(Q-2026-0001 version 1, Q-2026-0002 version 1\): name the one/,
+      { code: 'win-several-approved-quotes', params: { quotes: 'Q-2026-0001 v1, Q-2026-0002 v1' } },
     ],
     [
       'a named quote that waits',
       [quote('0001', 'pending-approval')],
       '0001',
       /Q-2026-0001 version 1 is pending-approval/,
+      {
+        code: 'win-quote-not-winnable',
+        params: { quote: 'Q-2026-0001', version: 1, status: 'pending-approval' },
+      },
     ],
-    ['a quote of another deal', [quote('0001', 'approved')], '0009', /the deal has no quote 0009/],
-  ] as const)('when the deal has %s, then closing won is refused with the reason', (_, quotes, named, reason) => {
+    [
+      'a quote of another deal',
+      [quote('0001', 'approved')],
+      '0009',
+      /the deal has no quote 0009/,
+      { code: 'win-no-such-quote', params: { quoteId: '0009' } },
+    ],
+  ] as const)('when the deal has %s, then closing won is refused with the reason', (_, quotes, named, reason, why) => {
     const chosen = quoteToWin(dealWith([...quotes]), named);
-    expect(chosen).toEqual({ refused: expect.stringMatching(reason) });
+    // In English words, and as a code with values that the API words in the caller's language.
+    expect(chosen).toEqual({ refused: expect.stringMatching(reason), why });
   });
 
   it.each([

@@ -145,7 +145,17 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     });
     expect(await database.db.assignment.findFirst({ where: { leadId: second } })).toMatchObject({
       reasonCode: 'routing-pool',
-      reasonParams: { rule: 'test-rule', pool: 'full', via: 'spare', rep: email('eve'), passedOver: 1, excluded: null },
+      reasonParams: {
+        rule: 'test-rule',
+        pool: 'full',
+        via: 'spare',
+        rep: email('eve'),
+        passedOver: 1,
+        excluded: null,
+        // Who was passed over and why, and the pools tried, for the workspace to word.
+        skipped: `${email('ana')} at-capacity 1/1`,
+        tried: 'full,spare',
+      },
     });
   });
 

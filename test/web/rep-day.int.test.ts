@@ -4,9 +4,9 @@
  * curl), qualification that starts at "unknown", the stakeholder warnings in the reader's
  * language, a quote line never chosen that is not quoted, and an approval named by its quote;
  * and the texts that come from the API and the rules, in Chinese: timeline entries, score labels,
- * the cadence's name, a refused move's reasons on the board, the approval's why, people by name;
- * and the words leadflow writes itself: why a stage changed or who got the lead, the BANT criteria
- * still unmet, a cadence's task.
+ * the cadence's name, a refused move's reasons on the board (a closed deal's 409 too), the
+ * approval's why, people by name; and the words leadflow writes itself: why a stage changed or who got the lead, the BANT criteria
+ * still unmet, a cadence's task, who closed a deal lost and under which loss reason.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -121,8 +121,11 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     expect(score).not.toMatch(/employees|industry|executive|Company size/);
     // The cadence she was enrolled in (an event lead's) is named in Chinese.
     await expect.poll(() => page.locator('#cadence').textContent()).toContain('活动后跟进');
-    // Its next step too: the thank-you email, or once it is sent, the call in the rule file's Chinese.
-    expect(await page.locator('#cadence').textContent()).toMatch(/下一步：(邮件“event-thanks”|跟进在活动上的交谈)/);
+    // Its next step too: the thank-you email by the subject the lead will get (in the lead's language,
+    // English here) and its template, or once it is sent, the call in the rule file's Chinese.
+    expect(await page.locator('#cadence').textContent()).toMatch(
+      /下一步：(邮件“Great meeting you at .+”（event-thanks）|跟进在活动上的交谈)/,
+    );
     expect(await page.locator('#cadence').textContent()).not.toMatch(/email |task:/);
     // Nothing is claimed before the rep says so: pressing Save as the page opens qualifies nobody.
     expect(
@@ -203,7 +206,7 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await page.close();
   });
 
-  it('when the rep records on the page that a demo was held and who came, then it reads held and no longer blocks the move to proposal', async () => {
+  it('when the rep records on the page that a demo was held and who came, then it reads held and no longer blocks the move to proposal; closed lost, the deal says why in Chinese on its timeline and on the board', async () => {
     const deal = await openDeal(system, revops, 'ada@zhongke-demo.cn', '中科演示');
     const rep = await system.personToken(deal.ownerEmail, 'rep', { language: 'zh-CN', managerEmail: MANAGER });
     const call = (method: string, path: string, body?: unknown) =>
@@ -262,8 +265,26 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     const refusedAfter = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'proposal' });
     expect(JSON.stringify(refusedAfter.body)).not.toContain('hold a demo or solution presentation');
     expect(await accessibilityProblems(page)).toEqual([]);
+
+    // Closed lost under a loss code: the deal's timeline says who closed it and why, in Chinese.
+    const lost = await call('POST', `/api/deals/${deal.dealId}/stage`, { to: 'closed-lost', lossReason: 'price' });
+    expect(lost.status, JSON.stringify(lost.body)).toBe(200);
+    await page.reload();
+    const timeline = page.locator('#deal-timeline');
+    await expect.poll(() => timeline.textContent(), { timeout: 15_000 }).toContain('以输单关闭；输单原因：价格过高');
+    expect(await timeline.textContent()).not.toContain('Price too high');
     expect(refused).toEqual([]);
     await page.close();
+
+    // Moving the closed deal on the board is refused (409), and the card says so in Chinese.
+    const closedBoard = await signIn(rep, '/board');
+    const closedCard = closedBoard.locator(`.deal-card[data-deal="${deal.dealId}"]`);
+    await expect.poll(() => closedCard.count()).toBe(1);
+    await closedCard.dragTo(closedBoard.locator('section[data-stage="proposal"]'));
+    await expect
+      .poll(() => closedCard.locator('.refusal').textContent())
+      .toContain(`商机 ${deal.dealId} 已以输单关闭，已关闭的商机不能再更改。`);
+    await closedBoard.close();
   });
 
   it('when the rep works a deal, then the stakeholder warning is in Chinese, a line whose product was never chosen is not quoted, the approval is named by its quote, and the forecast is set on the page', async () => {

@@ -98,6 +98,14 @@ describe.each(providers)("a lead's page on %s", (provider) => {
     });
     // The first step is due at once (the cadence's first email); its time is a real instant.
     expect(Number.isFinite(Date.parse(page.body.cadence.nextStepAt))).toBe(true);
+    // An email step (the first, unless it was already sent) is named by the subject Grace will get
+    // (cadences.yaml, in her language, English).
+    const { nextStep, nextStepText } = page.body.cadence;
+    if (nextStep.startsWith('email '))
+      expect(nextStepText).toMatchObject({
+        code: 'cadence-email',
+        params: { subject: expect.stringMatching(/^Grace, /) },
+      });
     expect(page.body.slaClock).toEqual({
       name: 'mql-first-touch',
       status: 'running',

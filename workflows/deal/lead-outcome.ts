@@ -18,6 +18,8 @@ export async function leadFollowsClose(input: {
   stage: Extract<DealStage, 'closed-won' | 'closed-lost'>;
   actor: string;
   reason: string;
+  /** The closer's own words (null: none; `reason` is then leadflow's, which the lead's code words). */
+  note: string | null;
   rulesVersion: string | null;
 }): Promise<void> {
   if (!patched(LEAD_FOLLOWS_CLOSE)) return;
@@ -26,6 +28,7 @@ export async function leadFollowsClose(input: {
     outcome: input.stage === 'closed-won' ? 'won' : 'lost',
     actor: input.actor,
     reason: input.reason,
+    note: input.note,
     rulesetVersion: input.rulesVersion,
     at: new Date().toISOString(),
   });

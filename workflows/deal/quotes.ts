@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, getExternalWorkflowHandle, type SignalDefinition } from '@temporalio/workflow';
 import type { DealQuote, DealState, QuoteVersionStatus } from '../dealMessages';
+import { worded, type QuoteRefusalCode, type Worded } from '../../src/domain/reason-codes';
 
 /** Versions that are still an offer: waiting for approval, approved, or sent and not yet signed. */
 export const OPEN_QUOTE_STATUSES: readonly QuoteVersionStatus[] = ['draft', 'pending-approval', 'approved', 'sent'];
@@ -40,22 +41,36 @@ export const quoteLabel = (quote: Pick<DealQuote, 'quoteId' | 'number' | 'versio
  * The quote a deal is won on: the named one, or else the only approved (sent, signed) one. Several
  * approved quotes and none named is a refusal: the contract must follow the quote the customer chose.
  */
-export function quoteToWin(state: DealState, quoteId: string | undefined): DealQuote | { refused: string } {
+export function quoteToWin(
+  state: DealState,
+  quoteId: string | undefined,
+): DealQuote | { refused: string; why: Worded<QuoteRefusalCode> } {
   if (quoteId !== undefined) {
     const named = quoteOf(state, quoteId);
-    if (!named) return { refused: `the deal has no quote ${quoteId}` };
+    if (!named) return { refused: `the deal has no quote ${quoteId}`, why: worded('win-no-such-quote', { quoteId }) };
     if (!WINNABLE.includes(named.status))
       return {
         refused: `quote ${quoteLabel(named)} is ${named.status}; a deal is won on an approved, sent or signed quote`,
+        why: worded('win-quote-not-winnable', {
+          quote: named.number ?? named.quoteId,
+          version: named.version,
+          status: named.status,
+        }),
       };
     return named;
   }
   const winnable = state.quotes.filter((quote) => WINNABLE.includes(quote.status));
   if (winnable.length === 1) return winnable[0]!;
   if (winnable.length === 0)
-    return { refused: 'A deal is won on an approved quote: create and approve a quote first.' };
+    return {
+      refused: 'A deal is won on an approved quote: create and approve a quote first.',
+      why: worded('win-no-approved-quote'),
+    };
   return {
     refused: `several quotes are approved (${winnable.map(quoteLabel).join(', ')}): name the one the customer accepted in quoteId`,
+    why: worded('win-several-approved-quotes', {
+      quotes: winnable.map((quote) => `${quote.number ?? quote.quoteId} v${quote.version}`).join(', '),
+    }),
   };
 }
 

@@ -97,7 +97,7 @@ export const CadenceViewSchema = z
     nextStep: nullableText.meta({ description: 'In English: "email <template>" or "<call|linkedin> task: <text>".' }),
     nextStepText: WordedSchema.nullable().meta({
       description:
-        'The next step as a code: `cadence-email` `{ cadence, template }`, or `cadence-step` with the task per language; null when the live rules no longer have it.',
+        'The next step as a code: `cadence-email` `{ cadence, template, subject }` (subject: as the lead will get it, in the lead’s language; null when the live rules no longer have the template), or `cadence-step` with the task per language; null when the live rules no longer have it.',
     }),
     nextStepAt: instant.nullable(),
     enrolledAt: instant,

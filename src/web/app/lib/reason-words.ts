@@ -5,7 +5,7 @@
  * event and BANT values go through their label groups, people through their names. An unknown code
  * shows its code; a row without a code shows the English text the caller falls back to.
  */
-import { label, language, t } from './i18n';
+import { formatDateTime, label, language, t } from './i18n';
 import { nameOf } from './people';
 
 export interface Worded {
@@ -21,6 +21,34 @@ function place(rep: string | number | null | undefined, queue: string | number |
   if (rep) return nameOf(text(rep));
   if (queue) return t('reasonParts.queue', { queue: text(queue) });
   return t('reasonParts.nobody');
+}
+
+/**
+ * Who a pool passed over and why ("a@x inactive, b@y at-capacity 5/5, c@z out-of-office <iso>", as
+ * the routing activity writes `skipped`), each by name in the chosen language; none when empty.
+ */
+function skippedParts(skipped: string | number | null | undefined): string[] {
+  if (!skipped) return [];
+  const list = String(skipped)
+    .split(', ')
+    .map((entry) => {
+      const [email = '', kind = '', detail = ''] = entry.split(' ');
+      const rep = nameOf(email);
+      if (kind === 'at-capacity') {
+        const [open = '', cap = ''] = detail.split('/');
+        return t('reasonParts.skip.at-capacity', { rep, open, cap });
+      }
+      if (kind === 'out-of-office' && detail)
+        return t('reasonParts.skip.out-of-office-until', { rep, until: formatDateTime(detail) });
+      return kind === 'inactive' || kind === 'out-of-office' ? t(`reasonParts.skip.${kind}`, { rep }) : rep;
+    });
+  return [t('reasonParts.skipped', { list: list.join(t('reasonParts.comma')) })];
+}
+
+/** The pools a lead went through when one overflowed into the next ("emea,apac"). */
+function triedParts(tried: string | number | null | undefined): string[] {
+  const pools = tried ? String(tried).split(',') : [];
+  return pools.length > 1 ? [t('reasonParts.tried', { pools: pools.join(' → ') })] : [];
 }
 
 /** One reason in the chosen language. */
@@ -44,14 +72,23 @@ export function reasonText({ code, params }: Worded): string {
       return [
         t('reasons.routing-pool', { ...values, rep: nameOf(p('rep')), pool: params.via ? p('via') : p('pool') }),
         ...(params.via ? [t('reasonParts.via', { pool: p('pool') })] : []),
-        ...(Number(params.passedOver) > 0 ? [t('reasonParts.passedOver', { n: Number(params.passedOver) })] : []),
+        // Rows from before `skipped` carry only how many were passed over.
+        ...(params.skipped
+          ? skippedParts(params.skipped)
+          : Number(params.passedOver) > 0
+            ? [t('reasonParts.passedOver', { n: Number(params.passedOver) })]
+            : []),
+        ...triedParts(params.tried),
         ...(params.excluded ? [t('reasonParts.excluded', { rep: nameOf(p('excluded')) })] : []),
       ].join(t('reasonParts.separator'));
     case 'routing-overflow-rep':
+    case 'routing-overflow-queue':
     case 'routing-rep':
       return [
         t(`reasons.${code}`, { ...values, rep: nameOf(p('rep')) }),
         ...(params.away ? [t('reasonParts.away')] : []),
+        ...skippedParts(params.skipped),
+        ...triedParts(params.tried),
         ...(params.excluded ? [t('reasonParts.excluded', { rep: nameOf(p('excluded')) })] : []),
       ].join(t('reasonParts.separator'));
     case 'reassigned':
@@ -65,6 +102,18 @@ export function reasonText({ code, params }: Worded): string {
         from: place(params.from, params.fromQueue),
         to: place(params.to, params.toQueue),
       });
+    case 'deal-moved':
+    case 'deal-closed-won':
+    case 'quote-signed':
+      return t(`reasons.${code}`, { ...values, actor: nameOf(p('actor')) });
+    case 'deal-closed-lost': {
+      // The loss code's label in the reader's language (as loss-reasons.yaml words it), else the code.
+      const loss = p(`loss.${language.value}`) || p('loss.en') || p('lossReason');
+      return [
+        t('reasons.deal-closed-lost', { actor: nameOf(p('actor')) }),
+        ...(loss ? [t('reasonParts.lossReason', { loss })] : []),
+      ].join(t('reasonParts.separator'));
+    }
     case 'bant-unmet': {
       const field = p('field');
       const valueOf = (value: string) => label(`bant.${field}Values`, value);
@@ -103,7 +152,10 @@ export function taskTitle(task: { title: string; titleText?: Worded | null }): s
     case 'cadence-no-email':
       return t('taskTitles.cadence-no-email', { subject: p('subject') });
     case 'cadence-email':
-      return t('taskTitles.cadence-email', { template: p('template') });
+      // The subject the lead will get (in the lead's language), when the live rules have the template.
+      return worded.params.subject
+        ? t('reasonParts.cadenceEmailSubject', { subject: p('subject'), template: p('template') })
+        : t('taskTitles.cadence-email', { template: p('template') });
     default:
       return task.title;
   }
