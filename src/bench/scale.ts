@@ -176,6 +176,8 @@ interface Round {
   answerMs: number[];
   storedMs: number[];
   statuses: Record<number, number>;
+  /** Leads of the round per mid-market rep, in MID_MARKET's order (round-robin: within one of each other). */
+  turns: number[];
 }
 
 /** Sends one round of captures to `topology` and waits until every lead is stored and routed, and every capture settled. */
@@ -230,6 +232,11 @@ async function driveRound(topology: Topology, round: string, options: ScaleBench
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const seconds = (performance.now() - started) / 1000;
+  // Lost or doubled: every acknowledged capture is one lead (a unique address each), no more.
+  const leads = await topology.db.lead.findMany({ where: ofRound, select: { email: true, ownerId: true } });
+  if (new Set(leads.map((lead) => lead.email)).size !== leads.length || leads.length !== (statuses[202] ?? 0))
+    throw new Error(`${prefix}: ${leads.length} leads for ${statuses[202] ?? 0} acknowledged captures`);
+  const turns = MID_MARKET.map((rep) => leads.filter((lead) => lead.ownerId === rep).length);
   const settled = await topology.db.intakeSubmission.findMany({
     where: ofSubmissions,
     select: { createdAt: true, settledAt: true },
@@ -239,6 +246,7 @@ async function driveRound(topology: Topology, round: string, options: ScaleBench
     answerMs,
     storedMs: settled.flatMap((row) => (row.settledAt ? [row.settledAt.getTime() - row.createdAt.getTime()] : [])),
     statuses,
+    turns,
   };
 }
 
@@ -306,6 +314,7 @@ export async function benchScale(options: ScaleBenchOptions): Promise<number> {
       'capture to stored p50',
       'stored p95',
       'statuses',
+      'leads per rep',
     ];
     const rows: string[][] = [];
     for (let round = 1; round <= options.rounds; round++) {
@@ -325,6 +334,7 @@ export async function benchScale(options: ScaleBenchOptions): Promise<number> {
           Object.entries(result.statuses)
             .map(([status, n]) => `${status}×${n}`)
             .join(' '),
+          result.turns.join('/'),
         ]);
       }
     }
@@ -354,6 +364,7 @@ export async function benchScale(options: ScaleBenchOptions): Promise<number> {
           all(label, (r) => r.storedMs),
           0.95,
         ),
+        '',
         '',
       ]);
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
