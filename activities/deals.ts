@@ -90,13 +90,7 @@ export function createDealActivities(deps: DealActivityDeps) {
     );
   };
   /** The forecast is decided by the active rules; while none is loaded the deal keeps its last category. */
-  const forecastRules = (): ForecastRuleset => {
-    try {
-      return deps.registry.active();
-    } catch {
-      return null;
-    }
-  };
+  const forecastRules = (): ForecastRuleset => deps.registry.activeOrNull();
 
   return {
     /**

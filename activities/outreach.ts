@@ -4,6 +4,7 @@ import { renderEmail, type RenderedEmail } from '../src/domain/email-template';
 import { leadPageUrl } from '../src/domain/dashboard-links';
 import { languageOf } from '../src/domain/languages';
 import type { UnsubscribeLinks } from '../src/email/unsubscribe-link';
+import { leadPersonalisation, ownerNameOf } from '../src/email/lead-personalisation';
 import { notificationText, type Handover, type NotificationReason } from '../src/domain/notifications';
 import { getTemplate } from '../src/rules/evaluate';
 import type { RuleRegistry } from '../src/rules/registry';
@@ -109,25 +110,16 @@ export function createOutreachActivities(deps: OutreachDeps) {
       const template = ruleset ? getTemplate(ruleset, input.template, language) : undefined;
       if (!template)
         throw ApplicationFailure.nonRetryable(`cadences.yaml has no template "${input.template}"`, 'TemplateMissing');
-      const owner = await rep(row.tenant, row.ownerId);
-      // The rules roster names every routable rep; the Rep table may not have a row yet.
-      const rosterName =
-        Object.values(ruleset?.routing.reps ?? {}).find((member) => member.email === row.ownerId)?.name ?? null;
-      const details = row.sourceDetails as { campaign?: string; event?: string };
+      const ownerName = await ownerNameOf(deps.db, ruleset ?? null, row);
       const other = input.recipient && !input.recipient.isLead ? input.recipient : null;
       const [firstName, ...lastNames] = other ? other.name.trim().split(/\s+/) : [];
+      // The lead's link would unsubscribe the lead, not this attendee: they get the fallback (reply).
+      const personalisation = leadPersonalisation(row, ownerName, other ? '' : deps.unsubscribe.urlFor(row.id));
       const rendered = renderEmail(
         template,
-        {
-          contact: other
-            ? { firstName, lastName: lastNames.join(' ') || null, title: null }
-            : { firstName: row.firstName, lastName: row.lastName, title: row.title },
-          company: { name: row.company },
-          owner: { name: owner?.name ?? rosterName, email: row.ownerId },
-          source: { campaign: details.campaign ?? details.event ?? null },
-          // The lead's link would unsubscribe the lead, not this attendee: they get the fallback (reply).
-          unsubscribeUrl: other ? '' : deps.unsubscribe.urlFor(row.id),
-        },
+        other
+          ? { ...personalisation, contact: { firstName, lastName: lastNames.join(' ') || null, title: null } }
+          : personalisation,
         language,
       );
       return { ...rendered, to: other ? other.email : row.email };

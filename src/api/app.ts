@@ -87,21 +87,13 @@ export interface AppDeps {
 
 /** Who works each queue, from the active routing rules (none while no rules are loaded). */
 function queueMembersOf(registry: RuleRegistry): Record<string, readonly string[]> {
-  try {
-    return registry.active().routing.queueMembers ?? {};
-  } catch {
-    return {};
-  }
+  return registry.activeOrNull()?.routing.queueMembers ?? {};
 }
 
 /** Approval tiers whose chain has approvers, from the active approvals rules (none while no rules are loaded). */
 function approvalTiersOf(registry: RuleRegistry): string[] {
-  try {
-    const chains = registry.active().approvals.chains;
-    return Object.keys(chains).filter((tier) => (chains[tier] ?? []).length > 0);
-  } catch {
-    return [];
-  }
+  const chains = registry.activeOrNull()?.approvals.chains ?? {};
+  return Object.keys(chains).filter((tier) => (chains[tier] ?? []).length > 0);
 }
 
 /** Builds the Express app. Routes stay thin; the error handler is the one place errors become HTTP. */

@@ -24,7 +24,7 @@ import { validateRuleFile } from '../rules/validate-file';
 import type { RuleVersionStore } from '../rules/version-store';
 
 export interface RulesRoutesDeps {
-  registry: Pick<RuleRegistry, 'status' | 'active'>;
+  registry: Pick<RuleRegistry, 'status' | 'active' | 'activeOrNull'>;
   store: RuleVersionStore;
 }
 
@@ -149,12 +149,7 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
     const { text, fileName } = body.data;
     const kind = body.data.kind ?? kindOfFileName(fileName ?? '')!;
     const name = fileName ?? `${kind}.yaml`;
-    let active;
-    try {
-      active = deps.registry.active();
-    } catch {
-      active = undefined;
-    }
+    const active = deps.registry.activeOrNull();
     // Cross-file references (escalation → routing queues, approvals → cadences) are checked against the active files when there are some.
     const routing = kind === 'escalation' ? active?.routing : undefined;
     const cadences = kind === 'approvals' && active ? Object.keys(active.cadences.cadences) : undefined;

@@ -17,7 +17,7 @@ import { fieldErrors } from './errors';
 
 export interface ShadowRoutesDeps {
   db: Db;
-  registry: Pick<RuleRegistry, 'active'>;
+  registry: Pick<RuleRegistry, 'active' | 'activeOrNull'>;
   store: RuleVersionStore;
   now?: () => Date;
 }
@@ -171,13 +171,7 @@ function invalid(what: string, error: z.ZodError): LeadflowError {
 /** Routes to mount under `/api/rules/shadows`. */
 export function shadowRoutes(deps: ShadowRoutesDeps): Router {
   const router = Router();
-  const live = (): Ruleset | null => {
-    try {
-      return deps.registry.active();
-    } catch {
-      return null;
-    }
-  };
+  const live = (): Ruleset | null => deps.registry.activeOrNull();
 
   router.post('/', async (req: Request, res: Response) => {
     const actor = requireActor(req);

@@ -120,6 +120,11 @@ export class RuleRegistry {
     return this.activeRuleset;
   }
 
+  /** The active ruleset, or null while none is valid (for readers that can answer without rules). */
+  activeOrNull(): Ruleset | null {
+    return this.activeRuleset;
+  }
+
   /**
    * The activation that made the live version live, with what it changed; null before any. A
    * listener added after start (the re-evaluation trigger) reads it to act on the start-up load.

@@ -7,6 +7,7 @@ import { cadenceStepTitle, worded, type Worded } from '../domain/reason-codes';
 import { getCadence } from '../rules/evaluate';
 import { getTemplate } from '../rules/evaluate-cadences';
 import { renderEmail } from '../domain/email-template';
+import { leadPersonalisation, ownerNameOf } from '../email/lead-personalisation';
 import { languageOf } from '../domain/languages';
 import type { JourneyState } from '../../workflows/messages';
 import { BEHAVIOURS } from '../rules/facts';
@@ -63,6 +64,7 @@ export interface LeadPageExtras {
 
 interface StoredLead {
   id: string;
+  tenant: string;
   slaStatus: string;
   slaDueAt: Date | null;
   firstTouchAt: Date | null;
@@ -143,7 +145,7 @@ async function cadenceOf(deps: { db: Db; registry?: RuleRegistry }, lead: Stored
     stepIndex: current.stepIndex,
     nextStep: current.nextStepName,
     nextStepText: current.nextStepName
-      ? nextStepText(deps.registry, current.cadence, current.nextStepName, lead)
+      ? await nextStepText(deps.db, deps.registry, current.cadence, current.nextStepName, lead)
       : null,
     nextStepAt: current.nextStepAt?.toISOString() ?? null,
     enrolledAt: current.enrolledAt.toISOString(),
@@ -154,53 +156,29 @@ async function cadenceOf(deps: { db: Db; registry?: RuleRegistry }, lead: Stored
 /**
  * "email mql-intro" or "call task: Intro call; …" (as the cadence workflow names it) as a code. An
  * email names its template and, when the live rules have it, the subject the lead will get (in the
- * lead's language, with the lead's name and company; a missing value gets its fallback).
+ * lead's language, filled in as the cadence activity fills it: src/email/lead-personalisation.ts).
  */
-function nextStepText(
+async function nextStepText(
+  db: Db,
   registry: RuleRegistry | undefined,
   cadence: string,
   name: string,
   lead: StoredLead,
-): Worded | null {
+): Promise<Worded | null> {
   const email = /^email (\S+)$/.exec(name);
   if (email) {
     const language = languageOf(lead.language);
-    const rules = activeRules(registry);
+    const rules = registry?.activeOrNull() ?? null;
     const template = rules ? getTemplate(rules, email[1]!, language) : undefined;
     const subject = template
-      ? renderEmail(
-          template,
-          {
-            contact: { firstName: lead.firstName, lastName: lead.lastName, title: lead.title },
-            company: { name: lead.company },
-            owner: { email: lead.ownerId },
-            source: { campaign: campaignOf(lead.sourceDetails) },
-            unsubscribeUrl: '',
-          },
-          language,
-        ).subject
+      ? renderEmail(template, leadPersonalisation(lead, await ownerNameOf(db, rules, lead), ''), language).subject
       : null;
     return worded('cadence-email', { cadence, template: email[1]!, subject });
   }
   const task = /^(call|linkedin) task: (.+)$/s.exec(name);
-  const steps = task && registry ? (getCadence(registry.active(), cadence)?.steps ?? []) : [];
+  const rules = registry?.activeOrNull();
+  const steps = task && rules ? (getCadence(rules, cadence)?.steps ?? []) : [];
   const index = steps.findIndex((step) => step.do !== 'email' && step.do === task?.[1] && step.task === task[2]);
   const step = steps[index];
   return step && step.do !== 'email' ? cadenceStepTitle(cadence, index, step.taskText) : null;
-}
-
-/** The live rules, or null when there are none loaded (the page then shows the step without them). */
-function activeRules(registry: RuleRegistry | undefined) {
-  try {
-    return registry?.active() ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** The campaign (or event) a lead came from, as the cadence email names it (activities/outreach.ts). */
-function campaignOf(sourceDetails: unknown): string | null {
-  const details = (sourceDetails ?? {}) as { campaign?: unknown; event?: unknown };
-  const campaign = details.campaign ?? details.event;
-  return typeof campaign === 'string' ? campaign : null;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderEmail, type Personalisation } from '../../src/domain/email-template';
 import { LANGUAGES } from '../../src/domain/languages';
 import { loadRulesetFromDir } from '../../src/rules/load-dir';
+import { leadPersonalisation } from '../../src/email/lead-personalisation';
 
 const full: Personalisation = {
   contact: { firstName: 'Ada', lastName: 'Lovelace', title: 'CTO' },
@@ -148,5 +149,25 @@ describe('renderEmail: the shipped cadences.yaml templates', () => {
         'Unsubscribe: https://leadflow.example/u/abc\n',
     );
     expect(rendered.fallbacks).toEqual([]);
+  });
+});
+
+describe('leadPersonalisation: what the cadence activity and the lead page fill a lead email with', () => {
+  const lead = {
+    tenant: 't',
+    firstName: 'Ada',
+    lastName: null,
+    title: 'CTO',
+    company: 'Analytical Engines',
+    ownerId: 'grace@leadflow.example',
+    sourceDetails: { event: 'SaaStr 2025' },
+  };
+
+  it('names the owner, and takes the event when the lead has no campaign', () => {
+    const subject = '{{contact.firstName}}, from {{owner.firstName}} after {{source.campaign}}';
+    expect(line(subject, leadPersonalisation(lead, 'Grace Hopper', ''))).toBe('Ada, from Grace after SaaStr 2025');
+    expect(line(subject, leadPersonalisation({ ...lead, sourceDetails: { campaign: 7 } }, null, ''))).toBe(
+      'Ada, from The team after the event',
+    );
   });
 });

@@ -143,35 +143,25 @@ async function reportingSight(req: Request): Promise<Sight> {
 
 /** escalation.yaml's default calendar, or Monday to Friday 09:00–17:00 in `zone` while no rules are loaded. */
 function defaultCalendar(registry: RuleRegistry, zone: string): WorkingCalendar {
-  try {
-    const { calendars, defaultCalendar: name } = registry.active().escalation;
-    const calendar = calendars[name];
-    if (calendar) return calendar;
-  } catch {
-    // No valid rules yet: reports still read the recorded history.
-  }
+  const escalation = registry.activeOrNull()?.escalation;
+  const calendar = escalation?.calendars[escalation.defaultCalendar];
+  if (calendar) return calendar;
   return { timezone: zone, days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00', holidays: [] };
 }
 
 /** The active version's forecast.yaml stage probabilities in basis points (none while no rules are loaded). */
 function activeProbabilities(registry: RuleRegistry): { version: string | null; probabilities: StageProbabilities } {
-  try {
-    const active = registry.active();
-    return { version: active.version, probabilities: basisPoints(active) };
-  } catch {
-    return { version: null, probabilities: {} };
-  }
+  const active = registry.activeOrNull();
+  return active
+    ? { version: active.version, probabilities: basisPoints(active) }
+    : { version: null, probabilities: {} };
 }
 
 /** The zone reports count days in: LEADFLOW_REPORTING_ZONE, else escalation.yaml's default calendar's, else UTC. */
 export function tenantZone(deps: Pick<AnalyticsRoutesDeps, 'reportingZone' | 'registry'>): string {
   if (deps.reportingZone) return deps.reportingZone;
-  try {
-    const { calendars, defaultCalendar: name } = deps.registry.active().escalation;
-    return calendars[name]?.timezone ?? 'UTC';
-  } catch {
-    return 'UTC';
-  }
+  const escalation = deps.registry.activeOrNull()?.escalation;
+  return escalation?.calendars[escalation.defaultCalendar]?.timezone ?? 'UTC';
 }
 
 /** The relations between fields the document cannot state: a 422 with one entry per field. */

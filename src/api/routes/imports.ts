@@ -87,18 +87,13 @@ export function importRoutes(deps: ImportRoutesDeps): Router {
           dryRun: query.dryRun === 'true',
           defaultOwner: actor.email,
         },
-        { zone: tenantZone(deps), now: now(), lossReasons: lossReasonCatalogue(activeLossReasons(deps.registry)) },
+        {
+          zone: tenantZone(deps),
+          now: now(),
+          lossReasons: lossReasonCatalogue(deps.registry.activeOrNull()?.lossReasons ?? null),
+        },
       ),
     );
   });
   return router;
-}
-
-/** The active loss-reasons.yaml, or none while no rules are loaded. */
-function activeLossReasons(registry: RuleRegistry) {
-  try {
-    return registry.active().lossReasons;
-  } catch {
-    return null;
-  }
 }
