@@ -135,7 +135,15 @@ async function runServices(mode: 'start' | 'worker' | 'api'): Promise<number> {
     if (mode !== 'worker') {
       await ensureWorkspaceBuilt(logger);
       const api = await shutdown.add(
-        await runApi(config, { db, rules, logger, mailbox: mail?.sink, signatureProvider: esign?.provider, mail }),
+        await runApi(config, {
+          db,
+          rules,
+          logger,
+          mailbox: mail?.sink,
+          signatureProvider: esign?.provider,
+          mail,
+          reevaluate: mode === 'api',
+        }),
       );
       esign?.deliverWebhooksTo(api.url);
       printWhereToLook(

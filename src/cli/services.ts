@@ -135,6 +135,12 @@ export async function runApi(
     signatureProvider?: SignatureProvider;
     /** The mailer of `leadflow start`; without it (`leadflow api`) account emails go to SMTP_URL or the embedded server of `leadflow worker`. */
     mail?: { mailer: Mailer; from: string };
+    /**
+     * Whether this process starts the re-scoring of open journeys when its rules go live (`leadflow
+     * api` on its own: it may be the first process to see an edit made while leadflow was stopped,
+     * and record it, so a worker started later finds no change). `leadflow start` leaves it to its worker.
+     */
+    reevaluate?: boolean;
   },
 ): Promise<Stoppable & { url: string; temporal: Client; webhookSecret: WebhookSecret }> {
   enableProcessMetrics();
@@ -169,6 +175,14 @@ export async function runApi(
     reportingZone: config.reportingZone,
     accountMail: { ...(deps.mail ?? accountMailer(config)), publicUrl: config.publicUrl },
   });
+  const stopReevaluating = deps.reevaluate
+    ? reevaluateOnActivation(deps.rules.registry, temporal, {
+        taskQueue: config.temporal.taskQueue,
+        tenant: config.tenant,
+        perSecond: config.reevaluationPerSecond,
+        logger: deps.logger,
+      })
+    : () => undefined;
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
     listening.once('error', reject);
@@ -182,6 +196,7 @@ export async function runApi(
     temporal,
     webhookSecret,
     async stop() {
+      stopReevaluating();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive sockets would hold close() open; in-flight requests get 10 s to finish.

@@ -189,7 +189,7 @@ describe('re-scoring open leads when a rules version goes live', () => {
     );
   });
 
-  it('when the folder was edited to lower the threshold while leadflow was stopped, then the restart re-scores the open leads under the new version', async () => {
+  it('when the folder was edited to lower the threshold while leadflow was stopped, then the restart re-scores the open leads under the new version, even when `leadflow api` starts before any worker', async () => {
     const dir = rulesDir('in-flight');
     const database = await createTestDatabase('sqlite');
     cleanups.push(() => database.drop());
@@ -204,7 +204,13 @@ describe('re-scoring open leads when a rules version goes live', () => {
     setThreshold(dir, 75);
     const restartedDb = createDb(database.target);
     cleanups.push(() => restartedDb.$disconnect());
-    const system = await startTestSystem('sqlite', env, { database: { ...database, db: restartedDb } });
+    // The API process starts first, on its own: it records the edit as an activation, so a worker
+    // started after it finds nothing changed. The API must start the re-scoring itself.
+    const system = await startTestSystem('sqlite', env, {
+      database: { ...database, db: restartedDb },
+      worker: false,
+      apiReevaluates: true,
+    });
     cleanups.push(() => system.stop());
     const after = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
     expect(after).not.toBe(before);
@@ -213,6 +219,7 @@ describe('re-scoring open leads when a rules version goes live', () => {
     expect(
       await eventually(async () => (await run.describe()).workflowId === reevaluationWorkflowId(after), 30_000),
     ).toBe(true);
+    await system.startWorker();
     expect(((await run.result()) as RulesReevaluationResult).leads).toBe(1);
     expect(
       await eventually(async () => (await http(`${system.url}/api/leads/${waiting}`)).body.stage === 'mql', 60_000),

@@ -50,6 +50,8 @@ export interface TestSystemOptions {
    * them seconds, not twenty.
    */
   temporalCallAttempts?: number;
+  /** The API starts re-scoring when its rules go live, as `leadflow api` on its own does (default false). */
+  apiReevaluates?: boolean;
 }
 
 /**
@@ -101,7 +103,15 @@ export async function startTestSystem(
   const temporal = options.temporalCallAttempts
     ? createTemporalClient(config.temporal, { callAttempts: options.temporalCallAttempts })
     : undefined;
-  const api = await runApi(config, { db: database.db, rules, logger, mailbox: mail.sink, mail, temporal });
+  const api = await runApi(config, {
+    db: database.db,
+    rules,
+    logger,
+    mailbox: mail.sink,
+    mail,
+    temporal,
+    reevaluate: options.apiReevaluates ?? false,
+  });
   started.push(api);
   const revopsToken = await createPersonToken(database.db, config.tenant, 'revops@leadflow.test', 'revops', {
     label: 'test default',
