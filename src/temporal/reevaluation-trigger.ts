@@ -1,9 +1,9 @@
 /**
  * Starts the re-scoring of open journeys (workflows/rulesReevaluation.ts) when a rules version
  * whose scoring.yaml says `re-evaluate: in-flight` goes live: by an edit of the folder, or by
- * `rules activate` (which writes the folder). Every worker process watches its registry, so the
- * workflow id is the version's: a second process, or a second look at the same activation, finds
- * the run under way and adds nothing. A version restored from the database is not a change, and
+ * `rules activate` (which writes the folder). Every worker process, and a `leadflow api` running
+ * without one, watches its registry, so the workflow id is the version's: a second process, or a
+ * second look at the same activation, finds the run under way and adds nothing. A version restored from the database is not a change, and
  * starts nothing. The load at start-up is a change when the folder was edited while leadflow was
  * stopped: the registry then compares it with the version the database last recorded as active,
  * and the trigger acts on that activation when it starts watching (a restart on unchanged files
