@@ -10,6 +10,7 @@ import { startWorkerMetricsServer } from '../api/metrics-server';
 import { enableProcessMetrics } from '../metrics/instruments';
 import type { RulesRuntime } from './rules-runtime';
 import { reevaluateOnActivation } from '../temporal/reevaluation-trigger';
+import { cachedWorkflowBundle, WORKFLOW_BUNDLE_CACHE } from '../temporal/workflow-bundle-cache';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { startMailSink, type MailSink } from '../email/mail-sink';
@@ -96,7 +97,7 @@ export async function runWorker(
         publicUrl: config.publicUrl,
       }),
     },
-    workflowBundle: options.workflowBundle,
+    workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle(WORKFLOW_BUNDLE_CACHE, logger)),
   });
   const running = worker.run();
   running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
