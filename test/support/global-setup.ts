@@ -13,7 +13,7 @@ import { applyMigrations } from '../../src/db/migrate';
 import { createLogger } from '../../src/logger';
 import { findFreePort, startDevServer } from '../../src/temporal/dev-server';
 import { ensureTool, temporalCli, temporalTestServer } from '../../src/temporal/provision';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import { cachedWorkflowBundle, WORKFLOW_BUNDLE_CACHE } from '../../src/temporal/workflow-bundle-cache';
 import { buildWorkspace } from '../../src/web/build';
 
 declare module 'vitest' {
@@ -43,8 +43,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const sqliteTemplate = resolveDatabaseTarget(`file:${path.join(workDir, 'template.db')}`, workDir);
   const postgresTemplate = process.env.TEST_DATABASE_URL ? `leadflow_template_${process.pid}` : '';
+  // Through the cache `leadflow start` and `leadflow worker` read, so the processes that test files
+  // spawn start on this bundle instead of each running webpack again.
   const [bundle] = await Promise.all([
-    bundleWorkflows(),
+    cachedWorkflowBundle(WORKFLOW_BUNDLE_CACHE, { info: () => undefined, warn: (_, message) => logger.warn(message) }),
     applyMigrations(sqliteTemplate),
     postgresTemplate
       ? createPostgresTemplate(process.env.TEST_DATABASE_URL ?? '', postgresTemplate)
