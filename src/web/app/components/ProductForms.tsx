@@ -86,7 +86,7 @@ export function ProductForm({
         />
         {descriptionError && <span class="field-error">{descriptionError}</span>}
       </label>
-      <div class="actions">
+      <div class="actions wide">
         <button type="submit" disabled={busy}>
           {product ? t('catalogue.save') : t('catalogue.create')}
         </button>
@@ -187,7 +187,7 @@ export function PriceForm({ product, done }: { product: Product; done: (message:
           />
           {fieldError('unitPrice') && <span class="field-error">{fieldError('unitPrice')}</span>}
         </label>
-        <div class="actions">
+        <div class="actions wide">
           <button type="submit" disabled={busy}>
             {t('catalogue.setPrice')}
           </button>

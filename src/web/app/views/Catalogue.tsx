@@ -170,7 +170,7 @@ export function Catalogue() {
       )}
       {edits && (
         <section
-          class="card"
+          class="card editor"
           aria-label={current ? t('catalogue.editTitle', { sku: current.sku }) : t('catalogue.newTitle')}
         >
           <ProductForm

@@ -153,7 +153,7 @@ function TemplateForm({
         value={template?.notes ?? ''}
         max={4000}
       />
-      <div class="actions">
+      <div class="actions wide">
         <button type="submit" disabled={busy}>
           {template ? t('templates.save') : t('templates.create')}
         </button>
@@ -193,7 +193,7 @@ export function QuoteTemplates() {
               <tr>
                 <th scope="col">{t('templates.name')}</th>
                 <th scope="col">{t('templates.seller')}</th>
-                <th scope="col">{t('templates.currency')}</th>
+                <th scope="col">{t('templates.currencyAndBook')}</th>
                 <th scope="col">{t('templates.paymentTerms')}</th>
                 <th scope="col">{t('templates.validForDays')}</th>
                 <th scope="col">{t('templates.notes')}</th>
@@ -245,7 +245,7 @@ export function QuoteTemplates() {
       )}
       {edits && (
         <section
-          class="card"
+          class="card editor"
           aria-label={editing ? t('templates.editTitle', { name: editing.name }) : t('templates.newTitle')}
         >
           <TemplateForm
