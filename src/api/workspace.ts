@@ -25,6 +25,8 @@ export const WORKSPACE_PATHS: readonly RegExp[] = [
   /^\/imports\/?$/,
   /^\/rules\/?$/,
   /^\/materials\/?$/,
+  /^\/catalogue\/?$/,
+  /^\/quote-templates\/?$/,
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>leadflow</title>

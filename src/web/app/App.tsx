@@ -6,6 +6,7 @@ import { LanguageSelect } from './components/LanguageSelect';
 import { me, signOut, storedToken, type Me } from './lib/session';
 import { SignIn } from './views/SignIn';
 import { SetPassword } from './views/SetPassword';
+import { editsCatalogue } from './lib/catalog';
 
 // Each view is its own chunk: the first load carries only the shell and the page it opens.
 const MyWork = lazy(() => import('./views/MyWork').then((m) => m.MyWork));
@@ -21,6 +22,8 @@ const People = lazy(() => import('./views/People').then((m) => m.People));
 const ImportAttendees = lazy(() => import('./views/ImportAttendees').then((m) => m.ImportAttendees));
 const Rules = lazy(() => import('./views/Rules').then((m) => m.Rules));
 const MaterialsLibrary = lazy(() => import('./views/MaterialsLibrary').then((m) => m.MaterialsLibrary));
+const Catalogue = lazy(() => import('./views/Catalogue').then((m) => m.Catalogue));
+const QuoteTemplates = lazy(() => import('./views/QuoteTemplates').then((m) => m.QuoteTemplates));
 
 const NAV: { href: string; key: string }[] = [
   { href: '/', key: 'nav.work' },
@@ -44,6 +47,15 @@ const IMPORTERS = ['revops', 'manager', 'director', 'vp'];
  */
 const RULES_NAV = { href: '/rules', key: 'nav.rules' };
 const RULES_READERS = ['revops', 'manager', 'director', 'vp'];
+/**
+ * The deal desk's catalogue and quote templates: in the menu of those who change them (the API's
+ * `admin` scope and revops). Everyone signed in reads both, so the pages open read-only at their
+ * address for the others.
+ */
+const DEAL_DESK_NAV = [
+  { href: '/catalogue', key: 'nav.catalogue' },
+  { href: '/quote-templates', key: 'nav.templates' },
+];
 
 function Header({ person }: { person: Me }) {
   const { path } = useLocation();
@@ -58,6 +70,7 @@ function Header({ person }: { person: Me }) {
             ...NAV,
             ...(person.kind === 'person' && IMPORTERS.includes(person.role) ? [IMPORTS_NAV] : []),
             ...(person.kind === 'person' && RULES_READERS.includes(person.role) ? [RULES_NAV] : []),
+            ...(editsCatalogue(person) ? DEAL_DESK_NAV : []),
             ...(person.role === 'revops' && person.kind === 'person' ? [PEOPLE_NAV] : []),
           ].map((item) => {
             const current =
@@ -156,6 +169,8 @@ export function App() {
           <Route path="/imports" component={ImportAttendees} />
           <Route path="/rules" component={Rules} />
           <Route path="/materials" component={MaterialsLibrary} />
+          <Route path="/catalogue" component={Catalogue} />
+          <Route path="/quote-templates" component={QuoteTemplates} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>
