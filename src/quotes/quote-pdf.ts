@@ -1,12 +1,12 @@
 /**
  * A quote version as a PDF: the same text as the HTML page (quoteDocument), in the customer's
  * language, laid out on A4. English is drawn in pdf-lib's standard Helvetica, so nothing is
- * embedded; Simplified Chinese in an embedded subset of Noto Sans SC (./quote-fonts.ts). The
+ * embedded; Simplified Chinese, and English text with characters Helvetica lacks (a Chinese
+ * company name), in an embedded subset of Noto Sans SC (./quote-fonts.ts). The
  * bytes depend only on the input (creation date = issuedAt), so the same version always renders
  * the same file.
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import type { Language } from '../domain/languages';
 import {
   quoteDocument,
   type QuoteDocument,
@@ -55,7 +55,7 @@ interface Cursor {
 export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Array> {
   const doc = quoteDocument(input);
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  const fonts = await embedFonts(pdf, doc.language);
+  const fonts = await embedFonts(pdf, (await helveticaDraws(doc)) ? 'latin' : 'cjk');
   const issued = new Date(input.issuedAt);
   pdf.setTitle(`${doc.title} (${doc.version})`);
   pdf.setSubject(doc.customer[0] ?? '');
@@ -81,29 +81,41 @@ export async function renderQuotePdf(input: QuoteRenderInput): Promise<Uint8Arra
   return pdf.save({ useObjectStreams: false });
 }
 
-/** Helvetica for English; for Chinese, Noto Sans SC, embedded as a subset of the glyphs drawn. */
-async function embedFonts(pdf: PDFDocument, language: Language): Promise<Fonts> {
-  switch (language) {
-    case 'en':
-      return {
-        regular: await pdf.embedFont(StandardFonts.Helvetica),
-        bold: await pdf.embedFont(StandardFonts.HelveticaBold),
-      };
-    case 'zh-CN': {
-      pdf.registerFontkit(quoteFontkit);
-      const [regular, bold] = await Promise.all([cjkFontBytes('regular'), cjkFontBytes('bold')]);
-      return {
-        regular: await pdf.embedFont(regular, { subset: true }),
-        bold: await pdf.embedFont(bold, { subset: true }),
-      };
-    }
-  }
+/**
+ * Helvetica for a document it can draw (English with Latin names), so nothing is embedded; else
+ * Noto Sans SC, embedded as a subset of the glyphs drawn: Chinese, and an English quote that names
+ * a Chinese customer or product (Noto has Latin too).
+ */
+async function embedFonts(pdf: PDFDocument, script: 'latin' | 'cjk'): Promise<Fonts> {
+  if (script === 'latin')
+    return {
+      regular: await pdf.embedFont(StandardFonts.Helvetica),
+      bold: await pdf.embedFont(StandardFonts.HelveticaBold),
+    };
+  pdf.registerFontkit(quoteFontkit);
+  const [regular, bold] = await Promise.all([cjkFontBytes('regular'), cjkFontBytes('bold')]);
+  return {
+    regular: await pdf.embedFont(regular, { subset: true }),
+    bold: await pdf.embedFont(bold, { subset: true }),
+  };
+}
+
+/** Helvetica's characters (WinAnsi), read once from a scratch document so nothing is embedded here. */
+let helvetica: Promise<ReadonlySet<number>> | undefined;
+
+/** Whether the document is English and Helvetica has every character of its text. */
+async function helveticaDraws(doc: QuoteDocument): Promise<boolean> {
+  if (doc.language !== 'en') return false;
+  helvetica ??= PDFDocument.create()
+    .then((scratch) => scratch.embedFont(StandardFonts.Helvetica))
+    .then((font) => new Set(font.getCharacterSet()));
+  const charset = await helvetica;
+  return [...JSON.stringify(doc).normalize('NFC')].every((c) => /\s/.test(c) || charset.has(c.codePointAt(0) ?? 0));
 }
 
 /**
- * Text the fonts can draw: the standard fonts cover WinAnsi (Latin-1 plus a few), Noto Sans SC
- * Chinese and Latin; anything else (CJK in an English quote, emoji) becomes "?" rather than
- * failing the whole document.
+ * Text the fonts can draw: Helvetica covers WinAnsi (Latin-1 plus a few), Noto Sans SC Chinese and
+ * Latin; anything else (an emoji) becomes "?" rather than failing the whole document.
  */
 function printable(charset: ReadonlySet<number>, text: string): string {
   return [...text.normalize('NFC').replace(/\s+/g, ' ')]

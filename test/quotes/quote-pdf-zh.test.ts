@@ -1,8 +1,9 @@
 /**
  * The quote PDF in Simplified Chinese: what a Chinese customer reads in it (Chinese words, Chinese
  * dates, their company's Chinese name), that the embedded font is a small subset whose every
- * glyph has its outline (fontkit's broken subsets drew blanks), and that English is unchanged:
- * still Helvetica, nothing embedded.
+ * glyph has its outline (fontkit's broken subsets drew blanks), that an English quote naming a
+ * Chinese customer embeds it too, and that an all-Latin English quote is unchanged: Helvetica,
+ * nothing embedded.
  */
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PDFDict, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
@@ -124,13 +125,20 @@ describe('renderQuotePdf in Simplified Chinese', () => {
     );
   });
 
-  it('when the quote is in English, then it is drawn in Helvetica with nothing embedded, and its Chinese company name prints as "?" as before', async () => {
+  it('when the quote is in English but names a Chinese customer, then Noto Sans SC draws it (English labels, the Chinese name readable)', async () => {
     const pdf = await renderQuotePdf(renderInput(content, 'en'));
-    expect(await embeddedFonts(pdf)).toEqual([]);
+    expect((await embeddedFonts(pdf)).map((f) => f.name).sort()).toEqual([
+      expect.stringMatching(/^\/NotoSansSC-Bold-\d+$/),
+      expect.stringMatching(/^\/NotoSansSC-Regular-\d+$/),
+    ]);
     const [page] = await readerText(pdf);
-    expect(page).toEqual(
-      expect.arrayContaining(['Quote Q-2026-0042', 'Version 3', 'SENT', 'USD 5,236.40', '???????????']),
-    );
+    expect(page).toEqual(expect.arrayContaining(['Quote Q-2026-0042', 'Version 3', 'SENT', 'USD 5,236.40', COMPANY]));
+  });
+
+  it('when an English quote has only Latin text, then it is drawn in Helvetica with nothing embedded, as before', async () => {
+    const latin = quoteContent({ customer: { company: 'Acme GmbH', region: 'DE' } });
+    const pdf = await renderQuotePdf(renderInput(latin, 'en'));
+    expect(await embeddedFonts(pdf)).toEqual([]);
     expect(pdf.length).toBeLessThan(10_000);
   });
 });
