@@ -1,4 +1,5 @@
 import { LANGUAGES } from '../domain/languages';
+import { intendedCountryCode, isCountryCode } from '../domain/countries';
 import { z } from 'zod';
 import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
@@ -92,6 +93,22 @@ export const AttributesSchema = z
   })
   .meta({ propertyNames: { pattern: ATTRIBUTE_NAME.source }, maxProperties: 100 });
 
+/**
+ * A lead's country: an assigned ISO 3166-1 alpha-2 code, in any case ("de" is DE). The codes people
+ * commonly write instead ("UK", the EU's "EL") are taken as the country they mean (GB, GR), so a
+ * form that sends them loses nothing; any other code is refused, naming what to write.
+ */
+const countryCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code, e.g. "DE"')
+  .transform((code) => code.toUpperCase())
+  .transform((code) => intendedCountryCode(code) ?? code)
+  .refine(isCountryCode, {
+    error: (issue) =>
+      `"${String(issue.input)}" is not an ISO 3166 country code, e.g. "DE" for Germany or "GB" for the United Kingdom`,
+  });
+
 export const LeadInputSchema = z
   .object({
     email: emailAddress().optional(),
@@ -116,11 +133,7 @@ export const LeadInputSchema = z
       .trim()
       .regex(/^[+()\d\s.-]{5,30}$/, 'must be a phone number (digits, spaces, + ( ) . -)')
       .optional(),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code, e.g. "DE"')
-      .transform((code) => code.toUpperCase())
-      .optional(),
+    country: countryCode.optional(),
     language: z
       .enum(LANGUAGES, { error: `must be one of: ${LANGUAGES.join(', ')}` })
       .optional()

@@ -4,6 +4,7 @@
  * caller names; every row gets the import's source and campaign and is checked with the schema of
  * POST /api/leads. A bad row's problems name its file row (the header is row 1) and the column.
  */
+import { countryCodeOfCell } from './country-names';
 import type { z } from 'zod';
 import { fieldErrors } from '../api/errors';
 import { LeadInputSchema } from '../api/schemas';
@@ -84,7 +85,7 @@ export function attendeeRows(csv: string, options: AttendeeImportOptions): Batch
       company: cell('company'),
       title: cell('title'),
       phone: cell('phone'),
-      country: cell('country'),
+      country: countryCodeOfCell(cell('country')),
       source: options.source,
       sourceDetails: {
         ...(options.campaign ? { campaign: options.campaign } : {}),

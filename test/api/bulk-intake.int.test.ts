@@ -194,20 +194,27 @@ describe('leadflow import attendees', () => {
     const file = path.join(dir, 'webinar.csv');
     writeFileSync(
       file,
-      'Name,E-mail,Company,Country\nAna Ruiz,ana@webinar.io,Acme,ES\nBo Li,bo@webinar.io,Beta,China\nCy Ng,cy@webinar.io,Gamma,SG\n',
+      'Name,E-mail,Company,Country\nAna Ruiz,ana@webinar.io,Acme,ES\nBo Li,bo@webinar.io,Beta,Atlantis\nCy Ng,cy@webinar.io,Gamma,SG\n' +
+        // Event platforms export the country's name: English or Chinese names become their codes.
+        '王芳,wang.fang@webinar.io,Delta,中国\nDee Park,dee@webinar.io,Epsilon,United Kingdom\n',
     );
     const env = { DATABASE_URL: system.database.target.url, LEADFLOW_TENANT: system.config.tenant };
     const args = ['import', 'attendees', file, '--campaign', 'webinar-q3', '--follow', '--poll-ms', '200'];
     const first = await runLeadflow(args, env);
     expect(first.stderr).toContain('row 3, column "Country": must be a two-letter ISO 3166 country code');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('2 accepted, 0 already imported, 1 rejected');
-    expect(first.stdout.trim().split('\n').at(-1)).toBe('progress: 2/2 stored, 0 pending, 0 failed');
+    expect(first.stdout).toContain('4 accepted, 0 already imported, 1 rejected');
+    expect(first.stdout.trim().split('\n').at(-1)).toBe('progress: 4/4 stored, 0 pending, 0 failed');
     const ana = await system.database.db.lead.findFirst({ where: { email: 'ana@webinar.io' } });
     expect(ana).toMatchObject({ firstName: 'Ana', lastName: 'Ruiz', company: 'Acme', country: 'ES', source: 'events' });
+    const byName = await system.database.db.lead.findMany({
+      where: { email: { in: ['wang.fang@webinar.io', 'dee@webinar.io'] } },
+      orderBy: { email: 'asc' },
+    });
+    expect(byName.map((lead) => lead.country)).toEqual(['GB', 'CN']);
 
     const again = await runLeadflow(args, env);
-    expect(again.stdout).toContain('0 accepted, 2 already imported, 1 rejected');
+    expect(again.stdout).toContain('0 accepted, 4 already imported, 1 rejected');
     const usage = await runLeadflow(['import', 'attendees', file], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--campaign <key> is required');

@@ -198,6 +198,11 @@ describe.each(providers)('lead intake on %s', (provider) => {
         { path: 'attributes.tags', message: expect.stringContaining('strings, numbers (within ±2^53) or booleans') },
       ],
     ],
+    [
+      'a country code ISO does not assign',
+      { email: 'x@y.io', source: 'ads', country: 'xx' },
+      [{ path: 'country', message: expect.stringContaining('"XX" is not an ISO 3166 country code') }],
+    ],
     ...[1.7976931348623157e308, -1, 0, 0.5, 2 ** 63, 10_000_001, '51-200'].map(
       (employees): [string, unknown, unknown] => [
         `employees: ${employees}`,
@@ -232,6 +237,12 @@ describe.each(providers)('lead intake on %s', (provider) => {
     expect(response.body.error.code).toBe('validation_failed');
     expect(response.body.error.fields).toEqual(fields);
     expect(await leadCount()).toBe(before);
+  });
+
+  it('when a form sends "uk", the code people write for the United Kingdom, then the lead is stored with ISO\'s GB', async () => {
+    const created = await post({ email: 'rosalind@franklin.uk', source: 'events', country: 'uk' });
+    expect(created.status).toBe(201);
+    expect((await http(`${system.url}/api/leads/${created.body.id}`)).body.country).toBe('GB');
   });
 
   it('when the body is malformed JSON, then 400 malformed_json and nothing is created', async () => {
