@@ -96,7 +96,7 @@ export const AttributesSchema = z
 /**
  * A lead's country: an assigned ISO 3166-1 alpha-2 code, in any case ("de" is DE). The codes people
  * commonly write instead ("UK", the EU's "EL") are taken as the country they mean (GB, GR), so a
- * form that sends them loses nothing; any other code is refused, naming what to write.
+ * form that sends them loses nothing; any other code is refused (422), naming what to write.
  */
 const countryCode = z
   .string()
@@ -104,9 +104,11 @@ const countryCode = z
   .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code, e.g. "DE"')
   .transform((code) => code.toUpperCase())
   .transform((code) => intendedCountryCode(code) ?? code)
+  // Well-formed but unassigned: the OpenAPI pattern cannot say which codes ISO assigns, so a 422.
   .refine(isCountryCode, {
     error: (issue) =>
       `"${String(issue.input)}" is not an ISO 3166 country code, e.g. "DE" for Germany or "GB" for the United Kingdom`,
+    params: { unprocessable: true },
   });
 
 export const LeadInputSchema = z
