@@ -144,7 +144,7 @@ function behaviourPoints(
   reasons: string[] | null,
 ): number | null {
   // A lead has a handful of behaviour types: a list searched in order beats a Map. The running
-  // totals go in the plan's scratch arrays, cleared first (nothing here can call back into it).
+  // totals go in the plan's scratch arrays, cleared first (facts are plain data: nothing here can call back into it).
   const specs = plan.behaviours;
   const { count, points: sum, lost, order } = plan.tally;
   count.fill(0);
