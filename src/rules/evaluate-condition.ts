@@ -117,11 +117,11 @@ function compileGroup(type: 'all' | 'any', children: Evaluator[]): Evaluator {
  * for identical results); a path through a missing key is `undefined`.
  */
 export function factReader(fact: string, path: string | undefined): (facts: FactGroups) => unknown {
-  const segments = path ? path.replace(/^\$\.?/, '').split('.').filter((s) => s.length > 0) : undefined;
+  const segments = pathSegments(path);
   if (segments?.length === 1) {
     // `company.employees`: every condition a rule file can write has this shape.
     const key = segments[0]!;
-    if (!inherited(fact) && !inherited(key))
+    if (plainKey(fact, path) !== undefined)
       // Facts are plain data (JSON objects and lists), so a name no prototype of theirs has can only
       // be read as an own property: one lookup instead of Object.hasOwn's and the read's two.
       return (facts) => {
@@ -148,6 +148,20 @@ export function factReader(fact: string, path: string | undefined): (facts: Fact
 }
 
 /** Whether a plain object or list inherits a property of this name (`constructor`, `length`, `map`, …). */
+function pathSegments(path: string | undefined): string[] | undefined {
+  return path ? path.replace(/^\$\.?/, '').split('.').filter((s) => s.length > 0) : undefined;
+}
+
+/**
+ * The key of a path of one key (`$.employees`) when neither it nor the fact is a name a prototype
+ * has: then the fact reads as `facts[fact]`, and, when that is an object, its property `key`
+ * (else the value itself), as `factReader` reads it. Otherwise undefined.
+ */
+export function plainKey(fact: string, path: string | undefined): string | undefined {
+  const segments = pathSegments(path);
+  return segments?.length === 1 && !inherited(fact) && !inherited(segments[0]!) ? segments[0] : undefined;
+}
+
 function inherited(name: string): boolean {
   return name in Object.prototype || name in Array.prototype;
 }

@@ -6,9 +6,8 @@
 import { worded, type Worded } from '../domain/reason-codes';
 import { evaluateRule, type ConditionTrace, type RuleTrace } from './evaluate-condition';
 import { describeRule, shortReason, type Decision } from './explain';
-import type { Behaviour } from './facts';
 import type { AttributePoints, CompiledDecay, CompiledScoring, DisqualifyOutcome, MqlAction, Ruleset } from './ruleset';
-import { scoringPlan, signed, type BehaviourPlan, type ScoringPlan } from './scoring-plan';
+import { behaviourText, scoringPlan, signed, type ScoringPlan } from './scoring-plan';
 import type { BehaviourEvent, Facts } from './schema/facts';
 import { formatInstant, parseInstant } from './iso-time';
 
@@ -39,6 +38,8 @@ export interface ScoringOutcome {
  */
 export type QualificationOutcome = { kind: 'sql' } | { kind: 'stay-mql'; unmet: string[]; unmetReasons?: Worded[] };
 
+const NO_EVENTS: readonly BehaviourEvent[] = Object.freeze([]);
+
 /** Scores a lead at `now`. */
 export function evaluateScoring(ruleset: Ruleset, facts: Facts, now: Date): Decision<ScoringOutcome> {
   const scoring = ruleset.scoring;
@@ -51,37 +52,28 @@ export function evaluateScoring(ruleset: Ruleset, facts: Facts, now: Date): Deci
   // Plain loops over the precompiled plan: this is the hot path of every scoring decision, the
   // backtest and the bench. Lines, reasons and score are built in one pass, in the order
   // assembleScore and explainScore give them (the differential test compares both).
-  for (const attribute of plan.attributes) {
-    for (const tier of attribute) {
-      const trace = tier.evaluate(slots);
-      rules.push(trace);
-      if (trace.matched) {
-        const detail = tier.detail(trace);
-        breakdown.push({ part: 'attribute', name: tier.group, points: tier.points, detail });
-        reasons.push(tier.reasonHead + detail);
-        score += tier.points;
-        break;
-      }
+  const attributes = plan.attributes;
+  for (let a = 0; a < attributes.length; a++) {
+    const match = attributes[a]!.run(slots, rules);
+    if (match !== null) {
+      breakdown.push(match.line);
+      reasons.push(match.reason);
+      score += match.line.points;
     }
   }
-  for (const source of plan.sources) {
-    const trace = source.evaluate(slots);
-    rules.push(trace);
-    if (trace.matched) {
-      breakdown.push({ part: 'source', name: source.name, points: source.points, detail: source.detail });
-      reasons.push(source.reason);
-      score += source.points;
-    }
+  const sources = plan.sources.run(slots, rules);
+  for (let s = 0; s < sources.length; s++) {
+    const match = sources[s]!;
+    breakdown.push(match.line);
+    reasons.push(match.reason);
+    score += match.line.points;
   }
-  const decay = behaviourPoints(plan.behaviours, facts.behaviours ?? [], now.getTime());
-  for (const line of decay.lines) {
-    breakdown.push(line);
-    reasons.push(`${signed(line.points)} ${line.name}: ${line.detail}`);
-    score += line.points;
-  }
+  const first = breakdown.length;
+  const nextChangeMs = behaviourPoints(plan, facts.behaviours ?? NO_EVENTS, now.getTime(), breakdown, reasons);
+  for (let i = first; i < breakdown.length; i++) score += breakdown[i]!.points;
   const threshold = scoring.mql.threshold;
   const mql = score >= threshold;
-  const nextDecayAt = decay.nextChangeMs === null ? null : formatInstant(decay.nextChangeMs);
+  const nextDecayAt = nextChangeMs === null ? null : formatInstant(nextChangeMs);
   if (nextDecayAt !== null) reasons.push(`behaviour points next decay at ${nextDecayAt}`);
   return {
     outcome: { kind: 'scored', score, mql, threshold, breakdown, mqlActions: mql ? scoring.mql.then : [], nextDecayAt },
@@ -105,14 +97,13 @@ export function assembleScore(
     ...tiers.map(({ points, reason }): ScoreLine => ({ part: 'attribute', name: points.group, points: points.points, detail: `${points.label} (${reason})` })),
     ...sources.map((s): ScoreLine => ({ part: 'source', name: `source ${s.channel}`, points: s.points, detail: `came from ${s.channel}` })),
   ];
-  const decay = behaviourPoints(scoringPlan(scoring).behaviours, behaviours, now.getTime());
-  breakdown.push(...decay.lines);
+  const nextChangeMs = behaviourPoints(scoringPlan(scoring), behaviours, now.getTime(), breakdown, null);
   const score = breakdown.reduce((sum, line) => sum + line.points, 0);
   const mql = score >= scoring.mql.threshold;
   return {
     kind: 'scored', score, mql, threshold: scoring.mql.threshold, breakdown,
     mqlActions: mql ? scoring.mql.then : [],
-    nextDecayAt: decay.nextChangeMs === null ? null : formatInstant(decay.nextChangeMs),
+    nextDecayAt: nextChangeMs === null ? null : formatInstant(nextChangeMs),
   };
 }
 
@@ -141,28 +132,36 @@ function nextDecayChange(value: number, decay: CompiledDecay, atMs: number, nowM
   return expiresAt === null ? nextStep : Math.min(nextStep, expiresAt);
 }
 
-/** One behaviour type's running total while a lead's events are added up. */
-interface BehaviourTotal {
-  type: Behaviour;
-  spec: BehaviourPlan;
-  count: number;
-  points: number;
-  lost: number;
-}
-
-function behaviourPoints(specs: ScoringPlan['behaviours'], events: readonly BehaviourEvent[], nowMs: number): { lines: ScoreLine[]; nextChangeMs: number | null } {
-  // A lead has a handful of behaviour types: a list searched in order beats a Map, and keeps
-  // the lines in the order their types first occur.
-  const totals: BehaviourTotal[] = [];
+/**
+ * Adds a line per behaviour type to `lines` (and its reason to `reasons`, when given), in the order
+ * the types first occur; returns when decay next changes the points, or null.
+ */
+function behaviourPoints(
+  plan: ScoringPlan,
+  events: readonly BehaviourEvent[],
+  nowMs: number,
+  lines: ScoreLine[],
+  reasons: string[] | null,
+): number | null {
+  // A lead has a handful of behaviour types: a list searched in order beats a Map. The running
+  // totals go in the plan's scratch arrays, cleared first (facts are plain data: nothing here can call back into it).
+  const specs = plan.behaviours;
+  const { count, points: sum, lost, order } = plan.tally;
+  count.fill(0);
+  sum.fill(0);
+  lost.fill(0);
+  let types = 0;
   let nextChangeMs: number | null = null;
   for (let e = 0; e < events.length; e++) {
     const event = events[e]!;
-    const spec = specs.get(event.type);
-    if (spec === undefined) continue;
+    const type = event.type;
+    let t = 0;
+    while (t < specs.length && specs[t]!.type !== type) t++;
+    if (t === specs.length) continue;
+    const spec = specs[t]!;
     const atMs = parseInstant(event.at);
     if (Number.isNaN(atMs) || atMs > nowMs) continue;
     let points = spec.points;
-    let change: number | null = null;
     const decay = spec.decay;
     if (decay) {
       if (decay.expireAfterMs !== null && nowMs >= atMs + decay.expireAfterMs) points = 0;
@@ -171,27 +170,21 @@ function behaviourPoints(specs: ScoringPlan['behaviours'], events: readonly Beha
         const periods = decay.everyMs > 0 ? Math.floor(Math.max(0, nowMs - atMs) / decay.everyMs) : 0;
         points = periods < spec.afterPeriods.length ? spec.afterPeriods[periods]! : decayedPoints(spec.points, decay, atMs, nowMs);
       }
-      change = nextDecayChange(points, decay, atMs, nowMs);
+      const change = nextDecayChange(points, decay, atMs, nowMs);
+      if (change !== null && (nextChangeMs === null || change < nextChangeMs)) nextChangeMs = change;
     }
-    let total: BehaviourTotal | undefined;
-    for (let i = 0; i < totals.length; i++) if (totals[i]!.type === event.type) total = totals[i];
-    if (total === undefined) totals.push((total = { type: event.type, spec, count: 0, points: 0, lost: 0 }));
-    total.count++;
-    total.points += points;
-    total.lost += spec.points - points;
-    if (change !== null && (nextChangeMs === null || change < nextChangeMs)) nextChangeMs = change;
+    if (count[t] === 0) order[types++] = t;
+    count[t]!++;
+    sum[t]! += points;
+    lost[t]! += spec.points - points;
   }
-  const lines: ScoreLine[] = new Array<ScoreLine>(totals.length);
-  for (let i = 0; i < totals.length; i++) {
-    const total = totals[i]!;
-    const spec = total.spec;
-    const capped = spec.cap !== null && total.points > spec.cap;
-    let detail = `${total.count}${spec.countTail}`;
-    if (total.lost !== 0) detail += `, −${total.lost} decay`;
-    if (capped) detail += spec.capTail;
-    lines[i] = { part: 'behaviour', name: total.type, points: capped ? spec.cap! : total.points, detail };
+  for (let i = 0; i < types; i++) {
+    const t = order[i]!;
+    const text = behaviourText(specs[t]!, count[t]!, sum[t]!, lost[t]!);
+    lines.push(text.line);
+    if (reasons !== null) reasons.push(text.reason);
   }
-  return { lines, nextChangeMs };
+  return nextChangeMs;
 }
 
 /**

@@ -63,8 +63,17 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+/** `00`–`99` and `000`–`999`: the fields of a time, written once. */
+const PAD2 = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : `${n}`));
+const PAD3 = Array.from({ length: 1000 }, (_, n) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`));
+
+/**
+ * `2025-06-01T` by days since the epoch, for the days most recently written: the times a run of
+ * decisions names fall on a few hundred days (the events' and their decay steps'), so each day's
+ * text is worked out once.
+ */
+const dayTexts = new Map<number, string>();
+const KEPT_DAYS = 4096;
 
 /**
  * `new Date(ms).toISOString()`, for the years 1000–9999 without the general formatter or a Date
@@ -80,6 +89,17 @@ export function formatInstant(ms: number): string {
   rest = (rest - second) / 60;
   const minute = rest % 60;
   const hour = (rest - minute) / 60;
+  let date = dayTexts.get(days);
+  if (date === undefined) {
+    date = dayText(days);
+    if (dayTexts.size >= KEPT_DAYS) dayTexts.clear();
+    dayTexts.set(days, date);
+  }
+  return `${date}${PAD2[hour]!}:${PAD2[minute]!}:${PAD2[second]!}.${PAD3[millisecond]!}Z`;
+}
+
+/** `2025-06-01T` for a day since 1970-01-01 (H. Hinnant's civil_from_days). */
+function dayText(days: number): string {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
@@ -91,7 +111,7 @@ export function formatInstant(ms: number): string {
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${pad3(millisecond)}Z`;
+  return `${year}-${PAD2[month]!}-${PAD2[day]!}T`;
 }
 
 /** 1000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the years formatInstant writes itself. */
