@@ -136,12 +136,11 @@ export function Catalogue() {
       <p role="status" class="ok">
         {announcement}
       </p>
-      {toggling.error?.code === STALE_REVISION ? (
+      <Problem error={error ?? (toggling.error?.code === STALE_REVISION ? null : toggling.error)} />
+      {toggling.error?.code === STALE_REVISION && (
         <div class="error" role="alert">
           <p>{t('catalogue.staleRow', { sku: toggled })}</p>
         </div>
-      ) : (
-        <Problem error={error ?? toggling.error} />
       )}
       {!data && !error ? (
         <Loading />
