@@ -3,6 +3,10 @@
  * are entered as decimal text ("1200.00") and kept in integer minor units per price book and
  * currency. A product that is in a price book is never deleted, only deactivated, so quotes and
  * history keep resolving it.
+ *
+ * Optimistic concurrency: a product carries a revision, and every change to it or to its prices
+ * names the revision it read; a change made since is refused with 409 `stale_revision` instead of
+ * being silently overwritten.
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
@@ -35,6 +39,8 @@ export interface ProductView {
   billing: LineBilling;
   active: boolean;
   prices: PriceView[];
+  /** Name it when changing the product or its prices (If-Match or `revision`); also the `ETag`. */
+  revision: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -102,27 +108,25 @@ export async function getProduct(db: Db, actor: Actor, sku: string): Promise<Pro
   return toProductView(await findProduct(db, actor.tenant, sku));
 }
 
+/** Changes the product if it is still at `expectedRevision`; 409 stale_revision naming the current one otherwise. */
 export async function updateProduct(
   db: Db,
   actor: Actor,
   sku: string,
   changes: ProductChanges,
+  expectedRevision: number,
   now: Date,
 ): Promise<ProductView> {
   return db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
-    const row = await tx.product.update({
-      where: { id: product.id },
-      data: {
-        ...(changes.name !== undefined ? { name: changes.name } : {}),
-        ...(changes.description !== undefined ? { description: changes.description } : {}),
-        ...(changes.billing !== undefined ? { billing: changes.billing } : {}),
-        ...(changes.active !== undefined ? { active: changes.active } : {}),
-      },
-      include: { prices: true },
+    await claimRevision(tx, product, expectedRevision, {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      ...(changes.billing !== undefined ? { billing: changes.billing } : {}),
+      ...(changes.active !== undefined ? { active: changes.active } : {}),
     });
-    await auditProduct(tx, actor, row, 'product.updated', now, { changes });
-    return toProductView(row);
+    await auditProduct(tx, actor, product, 'product.updated', now, { changes, revision: expectedRevision + 1 });
+    return toProductView(await findProduct(tx, actor.tenant, sku));
   });
 }
 
@@ -132,34 +136,48 @@ export async function updateProduct(
  * to the caller. RevOps deactivates it instead (PATCH `active: false`, which keeps its prices so
  * quotes that name it still resolve), or removes its prices first.
  */
-export async function removeProduct(db: Db, actor: Actor, sku: string, now: Date): Promise<void> {
+export async function removeProduct(
+  db: Db,
+  actor: Actor,
+  sku: string,
+  expectedRevision: number,
+  now: Date,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
+    if (product.revision !== expectedRevision) throw stale(product, expectedRevision);
     if (product.prices.length > 0) {
       const books = product.prices.map((price) => `${price.priceBook} ${price.currency}`).join(', ');
       throw new LeadflowError(
         'conflict',
         `${sku} is listed in a price book (${books}), so it is kept for the quotes that name it. ` +
           'Deactivate it instead (PATCH /api/products/' +
-          `${sku} with {"active": false}), or remove its prices first.`,
+          `${sku} with {"active": false, "revision": ${product.revision}}), or remove its prices first.`,
       );
     }
-    await tx.product.delete({ where: { id: product.id } });
+    const { count } = await tx.product.deleteMany({ where: { id: product.id, revision: expectedRevision } });
+    if (count === 0) throw stale(await findProduct(tx, actor.tenant, sku), expectedRevision);
     await auditProduct(tx, actor, product, 'product.deleted', now, { sku });
   });
 }
 
-/** Sets the product's unit price in a price book and currency. `created` says whether the entry is new. */
+/**
+ * Sets the product's unit price in a price book and currency, if the product is still at
+ * `expectedRevision` (a price is part of the product, so the product's revision goes up by one).
+ * `created` says whether the entry is new; `revision` is the product's new revision.
+ */
 export async function setPrice(
   db: Db,
   actor: Actor,
   sku: string,
   entry: { priceBook: string; currency: CurrencyCode; unitPrice: string },
+  expectedRevision: number,
   now: Date,
-): Promise<{ price: PriceView; created: boolean }> {
+): Promise<{ price: PriceView; created: boolean; revision: number }> {
   const unitPriceMinor = parseUnitPrice(entry.unitPrice, entry.currency);
   return db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
+    await claimRevision(tx, product, expectedRevision, {});
     const where = {
       tenant_priceBook_productId_currency: {
         tenant: actor.tenant,
@@ -185,20 +203,24 @@ export async function setPrice(
       priceBook: entry.priceBook,
       currency: entry.currency,
       unitPriceMinor,
+      revision: expectedRevision + 1,
     });
-    return { price: toPriceView(row), created: existing === null };
+    return { price: toPriceView(row), created: existing === null, revision: expectedRevision + 1 };
   });
 }
 
+/** Removes one price if the product is still at `expectedRevision`; answers the product's new revision. */
 export async function removePrice(
   db: Db,
   actor: Actor,
   sku: string,
   entry: { priceBook: string; currency: string },
+  expectedRevision: number,
   now: Date,
-): Promise<void> {
-  await db.$transaction(async (tx) => {
+): Promise<{ revision: number }> {
+  return db.$transaction(async (tx) => {
     const product = await findProduct(tx, actor.tenant, sku);
+    await claimRevision(tx, product, expectedRevision, {});
     const { count } = await tx.priceBookEntry.deleteMany({
       where: { tenant: actor.tenant, priceBook: entry.priceBook, productId: product.id, currency: entry.currency },
     });
@@ -210,7 +232,9 @@ export async function removePrice(
     await auditProduct(tx, actor, product, 'product.price-removed', now, {
       priceBook: entry.priceBook,
       currency: entry.currency,
+      revision: expectedRevision + 1,
     });
+    return { revision: expectedRevision + 1 };
   });
 }
 
@@ -285,6 +309,34 @@ async function findProduct(db: Pick<Db, 'product'> | Tx, tenant: string, sku: st
   return product;
 }
 
+/**
+ * Moves the product from `expectedRevision` to the next one with `data`, in one conditional write,
+ * so of two people who read the same revision only the first one's change is kept.
+ */
+async function claimRevision(
+  tx: Tx,
+  product: { id: string; sku: string; revision: number },
+  expectedRevision: number,
+  data: Prisma.ProductUpdateManyMutationInput,
+): Promise<void> {
+  const { count } = await tx.product.updateMany({
+    where: { id: product.id, revision: expectedRevision },
+    data: { ...data, revision: { increment: 1 } },
+  });
+  if (count === 0) {
+    const current = (await tx.product.findUnique({ where: { id: product.id }, select: { revision: true } }))?.revision;
+    throw stale({ sku: product.sku, revision: current ?? product.revision }, expectedRevision);
+  }
+}
+
+function stale(product: { sku: string; revision: number }, sent: number): LeadflowError {
+  return new LeadflowError(
+    'stale_revision',
+    `Product ${product.sku} is at revision ${product.revision}, not ${sent}: someone changed it since you read it. Reload it (GET /api/products/${encodeURIComponent(product.sku)}), reapply your change and send it with revision ${product.revision}.`,
+    { details: [{ path: 'revision', message: `the current revision is ${product.revision}` }] },
+  );
+}
+
 function toProductView(row: ProductRow & { prices: PriceRow[] }): ProductView {
   return {
     id: row.id,
@@ -294,6 +346,7 @@ function toProductView(row: ProductRow & { prices: PriceRow[] }): ProductView {
     billing: billingOf(row),
     active: row.active,
     prices: sortPrices(row.prices).map(toPriceView),
+    revision: row.revision,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

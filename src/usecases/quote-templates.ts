@@ -1,6 +1,8 @@
 /**
  * Quote templates: the defaults a new quote starts from (seller details, payment terms, validity,
- * currency, price book, notes). RevOps maintains them; the quote builder reads one by name.
+ * currency, price book, notes). RevOps maintains them; the quote builder reads one by name. A
+ * template carries a revision: a replacement or deletion names the revision it read, and one made
+ * since is refused with 409 `stale_revision` instead of being silently overwritten.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -58,6 +60,8 @@ export interface QuoteTemplateView {
   currency: QuoteTemplateContent['currency'];
   priceBook: string;
   notes: string | null;
+  /** Name it when replacing or deleting the template (If-Match or `revision`); also the `ETag`. */
+  revision: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -108,12 +112,16 @@ export async function createQuoteTemplate(
   }
 }
 
-/** Replaces the template's content; 404 when there is no such template. */
+/**
+ * Replaces the template's content if it is still at `expectedRevision`; 404 when there is no such
+ * template, 409 stale_revision naming the current revision when it changed since.
+ */
 export async function replaceQuoteTemplate(
   db: Db,
   actor: Actor,
   name: string,
   content: QuoteTemplateContent,
+  expectedRevision: number,
   now: Date,
 ): Promise<QuoteTemplateView> {
   return db.$transaction(async (tx) => {
@@ -126,22 +134,47 @@ export async function replaceQuoteTemplate(
         'not_found',
         `No quote template "${name}" in tenant ${actor.tenant}; create it with POST /api/quote-templates.`,
       );
-    const row = await tx.quoteTemplate.update({ where: { id: existing.id }, data: { content: stored(content) } });
-    await audit(tx, actor, row.id, 'quote-template.replaced', now, { name, content });
-    return toView(row);
+    const { count } = await tx.quoteTemplate.updateMany({
+      where: { id: existing.id, revision: expectedRevision },
+      data: { content: stored(content), revision: { increment: 1 } },
+    });
+    if (count === 0) throw await stale(tx, existing.id, name, expectedRevision);
+    await audit(tx, actor, existing.id, 'quote-template.replaced', now, {
+      name,
+      content,
+      revision: expectedRevision + 1,
+    });
+    return toView(await tx.quoteTemplate.findUniqueOrThrow({ where: { id: existing.id } }));
   });
 }
 
-export async function deleteQuoteTemplate(db: Db, actor: Actor, name: string, now: Date): Promise<void> {
+/** Deletes the template if it is still at `expectedRevision` (else 409 stale_revision). */
+export async function deleteQuoteTemplate(
+  db: Db,
+  actor: Actor,
+  name: string,
+  expectedRevision: number,
+  now: Date,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const existing = await tx.quoteTemplate.findUnique({
       where: { tenant_name: { tenant: actor.tenant, name } },
       select: { id: true },
     });
     if (!existing) throw new LeadflowError('not_found', `No quote template "${name}" in tenant ${actor.tenant}.`);
-    await tx.quoteTemplate.delete({ where: { id: existing.id } });
+    const { count } = await tx.quoteTemplate.deleteMany({ where: { id: existing.id, revision: expectedRevision } });
+    if (count === 0) throw await stale(tx, existing.id, name, expectedRevision);
     await audit(tx, actor, existing.id, 'quote-template.deleted', now, { name });
   });
+}
+
+async function stale(tx: Prisma.TransactionClient, id: string, name: string, sent: number): Promise<LeadflowError> {
+  const { revision } = await tx.quoteTemplate.findUniqueOrThrow({ where: { id }, select: { revision: true } });
+  return new LeadflowError(
+    'stale_revision',
+    `Quote template "${name}" is at revision ${revision}, not ${sent}: someone changed it since you read it. Reload it (GET /api/quote-templates/${name}), reapply your change and send it with revision ${revision}.`,
+    { details: [{ path: 'revision', message: `the current revision is ${revision}` }] },
+  );
 }
 
 function stored(content: QuoteTemplateContent): Prisma.InputJsonValue {
@@ -166,6 +199,7 @@ function toView(row: TemplateRow): QuoteTemplateView {
     ...rest,
     seller: { name: seller.name, address: seller.address ?? null, taxId: seller.taxId ?? null },
     notes: notes ?? null,
+    revision: row.revision,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

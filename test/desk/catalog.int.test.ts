@@ -12,6 +12,7 @@ import { client, fieldPaths, type Client } from './support';
 const REVOPS = 'rita.revops@example.com';
 const REP = 'ravi.rep@example.com';
 const MANAGER = 'mateo.manager@example.com';
+const ifMatch = (revision: number) => ({ 'if-match': `"${revision}"` });
 
 describe.each(providers)('catalogue, price books and quote templates on %s', (provider) => {
   let system: TestSystem;
@@ -43,23 +44,35 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       billing: 'yearly',
       active: true,
       prices: [],
+      revision: 1,
     });
 
-    const usd = await revops.put('/api/products/PLAT-ENT-1Y/prices/standard/USD', { unitPrice: '1200.10' });
+    // A price is part of the product: each one set names the product's revision and moves it on.
+    const usd = await revops.put('/api/products/PLAT-ENT-1Y/prices/standard/USD', {
+      unitPrice: '1200.10',
+      revision: 1,
+    });
     expect(usd.status).toBe(201);
+    expect(usd.headers.get('etag')).toBe('"2"');
     expect(usd.body).toEqual({
       priceBook: 'standard',
       currency: 'USD',
       unitPriceMinor: 120010,
       unitPriceFormatted: 'USD 1,200.10',
     });
-    const changed = await revops.put('/api/products/PLAT-ENT-1Y/prices/standard/usd', { unitPrice: '1200' });
+    const changed = await revops.put(
+      '/api/products/PLAT-ENT-1Y/prices/standard/usd',
+      { unitPrice: '1200' },
+      ifMatch(2),
+    );
     expect(changed.status).toBe(200);
     expect(changed.body.unitPriceMinor).toBe(120000);
-    await revops.put('/api/products/PLAT-ENT-1Y/prices/standard/JPY', { unitPrice: '180000' });
-    await revops.put('/api/products/PLAT-ENT-1Y/prices/partner/USD', { unitPrice: '999.99' });
+    await revops.put('/api/products/PLAT-ENT-1Y/prices/standard/JPY', { unitPrice: '180000', revision: 3 });
+    await revops.put('/api/products/PLAT-ENT-1Y/prices/partner/USD', { unitPrice: '999.99', revision: 4 });
 
     const product = await rep.get('/api/products/PLAT-ENT-1Y');
+    expect(product.body.revision).toBe(5);
+    expect(product.headers.get('etag')).toBe('"5"');
     expect(product.body.prices).toEqual([
       { priceBook: 'partner', currency: 'USD', unitPriceMinor: 99999, unitPriceFormatted: 'USD 999.99' },
       { priceBook: 'standard', currency: 'JPY', unitPriceMinor: 180000, unitPriceFormatted: 'JPY 180,000' },
@@ -113,7 +126,11 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     'when a price is "$price" $currency, then it is a $status on $path',
     async ({ price, currency, status, path, message }) => {
       await revops.post('/api/products', { sku: 'ADDON-SSO', name: 'SSO add-on' });
-      const answer = await revops.put(`/api/products/ADDON-SSO/prices/standard/${currency}`, { unitPrice: price });
+      // Refused prices leave the product at revision 1.
+      const answer = await revops.put(`/api/products/ADDON-SSO/prices/standard/${currency}`, {
+        unitPrice: price,
+        revision: 1,
+      });
       expect(answer.status).toBe(status);
       expect(answer.body.error.fields).toEqual([{ path, message: expect.stringContaining(message) }]);
     },
@@ -123,9 +140,9 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     await revops.post('/api/products', { sku: 'CAT-A', name: 'Analytics' });
     await revops.post('/api/products', { sku: 'CAT-B', name: 'Bots', active: false });
     await revops.post('/api/products', { sku: 'CAT-C', name: 'Calendar', billing: 'one-time' });
-    await revops.put('/api/products/CAT-A/prices/catalog-test/USD', { unitPrice: '100.00' });
-    await revops.put('/api/products/CAT-A/prices/catalog-test/EUR', { unitPrice: '90.00' });
-    await revops.put('/api/products/CAT-B/prices/catalog-test/USD', { unitPrice: '50.00' });
+    await revops.put('/api/products/CAT-A/prices/catalog-test/USD', { unitPrice: '100.00', revision: 1 });
+    await revops.put('/api/products/CAT-A/prices/catalog-test/EUR', { unitPrice: '90.00', revision: 2 });
+    await revops.put('/api/products/CAT-B/prices/catalog-test/USD', { unitPrice: '50.00', revision: 1 });
 
     const usd = await rep.get('/api/catalog?priceBook=catalog-test&currency=USD');
     expect(usd.status).toBe(200);
@@ -164,8 +181,8 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
 
   it('when a product in a price book is deleted, then it is refused with a 409 naming the price book and kept; deactivated, it leaves the catalogue; an unpriced one is deleted', async () => {
     await revops.post('/api/products', { sku: 'OLD-PRICED', name: 'Legacy connector' });
-    await revops.put('/api/products/OLD-PRICED/prices/standard/USD', { unitPrice: '10.00' });
-    const refused = await revops.delete('/api/products/OLD-PRICED');
+    await revops.put('/api/products/OLD-PRICED/prices/standard/USD', { unitPrice: '10.00', revision: 1 });
+    const refused = await revops.delete('/api/products/OLD-PRICED', ifMatch(2));
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('conflict');
     expect(refused.body.error.message).toContain('standard USD');
@@ -174,19 +191,30 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       active: true,
       prices: [{ unitPriceMinor: 1000 }],
     });
-    const deactivated = await revops.patch('/api/products/OLD-PRICED', { active: false });
-    expect(deactivated.body).toMatchObject({ sku: 'OLD-PRICED', active: false, prices: [{ unitPriceMinor: 1000 }] });
+    const deactivated = await revops.patch('/api/products/OLD-PRICED', { active: false, revision: 2 });
+    expect(deactivated.body).toMatchObject({
+      sku: 'OLD-PRICED',
+      active: false,
+      prices: [{ unitPriceMinor: 1000 }],
+      revision: 3,
+    });
     const catalog = await rep.get('/api/catalog?currency=USD');
     expect(catalog.body.products.map((p: { sku: string }) => p.sku)).not.toContain('OLD-PRICED');
 
     await revops.post('/api/products', { sku: 'OLD-UNPRICED', name: 'Never sold' });
-    expect((await revops.delete('/api/products/OLD-UNPRICED')).status).toBe(204);
+    expect((await revops.delete('/api/products/OLD-UNPRICED', ifMatch(1))).status).toBe(204);
     expect((await rep.get('/api/products/OLD-UNPRICED')).status).toBe(404);
 
-    const reactivated = await revops.patch('/api/products/OLD-PRICED', { active: true, description: 'Back by demand' });
-    expect(reactivated.body).toMatchObject({ active: true, description: 'Back by demand' });
-    expect((await revops.delete('/api/products/OLD-PRICED/prices/standard/USD')).status).toBe(204);
-    expect((await revops.delete('/api/products/OLD-PRICED/prices/standard/USD')).status).toBe(404);
+    const reactivated = await revops.patch(
+      '/api/products/OLD-PRICED',
+      { active: true, description: 'Back by demand' },
+      ifMatch(3),
+    );
+    expect(reactivated.body).toMatchObject({ active: true, description: 'Back by demand', revision: 4 });
+    const removed = await revops.delete('/api/products/OLD-PRICED/prices/standard/USD', ifMatch(4));
+    expect(removed.status).toBe(204);
+    expect(removed.headers.get('etag')).toBe('"5"');
+    expect((await revops.delete('/api/products/OLD-PRICED/prices/standard/USD', ifMatch(5))).status).toBe(404);
   });
 
   it('when products are invalid or duplicate, then it is a 400 naming the fields or a 409', async () => {
@@ -204,7 +232,8 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.code).toBe('conflict');
     expect((await revops.patch('/api/products/DUP-1', {})).status).toBe(400);
-    expect((await revops.patch('/api/products/NOPE-1', { name: 'x' })).status).toBe(404);
+    expect((await revops.patch('/api/products/DUP-1', { revision: 1 })).status).toBe(400);
+    expect((await revops.patch('/api/products/NOPE-1', { name: 'x', revision: 1 })).status).toBe(404);
   });
 
   it('when someone other than revops changes the catalogue, then it is a 403; without a token, a 401; anyone signed in reads', async () => {
@@ -266,9 +295,12 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       validForDays: 14,
       currency: 'EUR',
       priceBook: 'partner',
+      revision: 1,
     });
     expect(replaced.status).toBe(200);
+    expect(replaced.headers.get('etag')).toBe('"2"');
     expect(replaced.body).toMatchObject({
+      revision: 2,
       seller: { name: 'Leadflow GmbH', address: null, taxId: null },
       paymentTerms: 'net-45',
       validForDays: 14,
@@ -279,7 +311,7 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       'standard-emea',
     );
 
-    expect((await revops.delete('/api/quote-templates/standard-emea')).status).toBe(204);
+    expect((await revops.delete('/api/quote-templates/standard-emea', ifMatch(2))).status).toBe(204);
     expect((await rep.get('/api/quote-templates/standard-emea')).status).toBe(404);
     expect(
       (
@@ -287,6 +319,7 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
           seller: { name: 'X' },
           paymentTerms: 'net-30',
           currency: 'EUR',
+          revision: 2,
         })
       ).status,
     ).toBe(404);
@@ -299,6 +332,41 @@ describe.each(providers)('catalogue, price books and quote templates on %s', (pr
       'quote-template.replaced',
       'quote-template.deleted',
     ]);
+  });
+
+  it('when two people change the same product or template from the same revision, then the second is refused with 409 stale_revision and nothing is overwritten', async () => {
+    await revops.post('/api/products', { sku: 'RACE-1', name: 'Race' });
+    expect((await revops.patch('/api/products/RACE-1', { name: 'First edit', revision: 1 })).status).toBe(200);
+    const second = await revops.patch('/api/products/RACE-1', { name: 'Second edit', revision: 1 });
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('stale_revision');
+    expect(second.body.error.message).toContain('RACE-1 is at revision 2, not 1');
+    expect(second.body.error.fields).toEqual([{ path: 'revision', message: 'the current revision is 2' }]);
+    // A price is refused the same way, and so is a deletion.
+    expect(
+      (await revops.put('/api/products/RACE-1/prices/standard/USD', { unitPrice: '5.00' }, ifMatch(1))).status,
+    ).toBe(409);
+    expect((await revops.delete('/api/products/RACE-1', ifMatch(1))).status).toBe(409);
+    expect((await rep.get('/api/products/RACE-1')).body).toMatchObject({ name: 'First edit', prices: [], revision: 2 });
+
+    // No revision at all: 428 naming the field; If-Match and the body disagreeing: 422.
+    const unconditional = await revops.patch('/api/products/RACE-1', { name: 'Blind edit' });
+    expect(unconditional.status).toBe(428);
+    expect(unconditional.body.error.code).toBe('precondition_required');
+    expect(fieldPaths(unconditional.body)).toEqual(['revision']);
+    expect((await revops.delete('/api/products/RACE-1')).status).toBe(428);
+    expect((await revops.patch('/api/products/RACE-1', { name: 'x', revision: 2 }, ifMatch(1))).status).toBe(422);
+    expect((await revops.patch('/api/products/RACE-1', { name: 'x' }, { 'if-match': 'latest' })).status).toBe(400);
+
+    const template = { seller: { name: 'Race Ltd' }, paymentTerms: 'net-30', currency: 'USD' };
+    await revops.post('/api/quote-templates', { name: 'race', ...template });
+    expect((await revops.put('/api/quote-templates/race', { ...template, notes: 'A', revision: 1 })).status).toBe(200);
+    const stale = await revops.put('/api/quote-templates/race', { ...template, notes: 'B' }, ifMatch(1));
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('stale_revision');
+    expect((await revops.put('/api/quote-templates/race', template)).status).toBe(428);
+    expect((await revops.delete('/api/quote-templates/race', ifMatch(1))).status).toBe(409);
+    expect((await rep.get('/api/quote-templates/race')).body).toMatchObject({ notes: 'A', revision: 2 });
   });
 
   it('when a quote template is invalid, then the 400 names each field', async () => {

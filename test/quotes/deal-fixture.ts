@@ -50,7 +50,7 @@ export async function stockCatalogue(system: TestSystem, revops: string): Promis
     ['SEAT', 'Additional seat', '49.99', 'yearly'],
   ] as const) {
     await send('POST', '/api/products', { sku, name, billing });
-    await send('PUT', `/api/products/${sku}/prices/standard/USD`, { unitPrice: price });
+    await send('PUT', `/api/products/${sku}/prices/standard/USD`, { unitPrice: price, revision: 1 });
   }
   await send('POST', '/api/products', { sku: 'UNPRICED', name: 'Product without a USD price' });
   await send('POST', '/api/quote-templates', {

@@ -48,7 +48,8 @@ describe.each(providers)('price overrides on %s', (provider) => {
       201,
     );
     expect(
-      (await call('PUT', '/api/products/PLAT-1Y/prices/standard/USD', revops, { unitPrice: '1000.00' })).status,
+      (await call('PUT', '/api/products/PLAT-1Y/prices/standard/USD', revops, { unitPrice: '1000.00', revision: 1 }))
+        .status,
     ).toBe(201);
   }, 120_000);
   afterAll(async () => {

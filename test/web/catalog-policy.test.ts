@@ -24,6 +24,7 @@ const product = (sku: string, name: string, description: string | null = null): 
   billing: 'yearly',
   active: true,
   prices: [],
+  revision: 1,
   updatedAt: '2026-01-05T09:00:00.000Z',
 });
 

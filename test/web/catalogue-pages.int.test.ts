@@ -168,6 +168,87 @@ describe.skipIf(!chromiumAvailable)('the catalogue and quote templates pages', (
     });
   });
 
+  it('when someone else saves a product or template between loading and saving, then the page says so with their version, and saving again applies the edit over it', async () => {
+    const api = async (method: string, path: string, body: unknown) => {
+      const answer = await http(`${system.url}${path}`, { method, body });
+      expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+      return answer.body;
+    };
+    await api('POST', '/api/products', { sku: 'RACE-1Y', name: 'Race tier' });
+    const page = await signInAt(browser, system.url, system.revopsToken, '/catalogue');
+    await page.getByRole('button', { name: 'Edit RACE-1Y' }).click();
+    const product = page.locator('#product-form');
+    await product.getByLabel('Name').fill('Race tier (mine)');
+    // Meanwhile a colleague renames it and describes it through the API.
+    await api('PATCH', '/api/products/RACE-1Y', { name: 'Race tier (theirs)', description: 'Theirs', revision: 1 });
+    await product.getByRole('button', { name: 'Save changes' }).click();
+    const stale = page.locator('#product-stale');
+    await expect
+      .poll(() => stale.locator('p').first().textContent())
+      .toBe('Someone else changed RACE-1Y while you were editing it.');
+    expect(await stale.locator('dd').allTextContents()).toEqual([
+      'Race tier (theirs)',
+      'Yearly (per unit per year)',
+      'Theirs',
+      'Active',
+    ]);
+    expect(await stale.locator('p').last().textContent()).toBe(
+      'Your changes are still in the form: save again to apply them to this version.',
+    );
+    // Nothing of theirs was overwritten, the list shows their version, and the form still holds the edit.
+    await expect
+      .poll(async () => (await cells(rowOf(page, '#product-list', 'RACE-1Y')))[1])
+      .toBe('Race tier (theirs)\nTheirs');
+    expect(await product.getByLabel('Name').inputValue()).toBe('Race tier (mine)');
+    await product.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('RACE-1Y saved.');
+    expect(await stale.count()).toBe(0);
+    expect(await api('GET', '/api/products/RACE-1Y', undefined)).toMatchObject({
+      name: 'Race tier (mine)',
+      description: 'Theirs',
+      revision: 3,
+    });
+
+    // A price set from a product someone changed meanwhile: refused, said, and the prices shown are theirs.
+    await api('PUT', '/api/products/RACE-1Y/prices/standard/USD', { unitPrice: '10.00', revision: 3 });
+    const price = page.getByRole('form', { name: 'Set the price' });
+    await price.getByLabel('Unit price').fill('12.00');
+    await price.getByRole('button', { name: 'Set the price' }).click();
+    await expect
+      .poll(() => price.getByRole('alert').textContent())
+      .toBe(
+        'Someone else changed RACE-1Y meanwhile; its prices above are the current ones. Set the price again if you still want to.',
+      );
+    await expect.poll(() => cells(rowOf(page, '#product-list', 'RACE-1Y'))).toContain('$10.00 USD · standard');
+    await price.getByLabel('Unit price').fill('12.00');
+    await price.getByRole('button', { name: 'Set the price' }).click();
+    await expect.poll(() => cells(rowOf(page, '#product-list', 'RACE-1Y'))).toContain('$12.00 USD · standard');
+    await page.close();
+
+    // The template page, for a revops person who reads Chinese.
+    const template = { seller: { name: 'Race Ltd' }, paymentTerms: 'net-30', currency: 'USD' };
+    await api('POST', '/api/quote-templates', { name: 'race', ...template });
+    const zh = await system.personToken('rui.revops@example.com', 'revops', { language: 'zh-CN' });
+    const chinese = await signInAt(browser, system.url, zh, '/quote-templates');
+    await chinese.getByRole('button', { name: '编辑模板 race' }).click();
+    const form = chinese.locator('#template-form');
+    await form.locator('input[name=paymentTerms]').fill('net-60');
+    await api('PUT', '/api/quote-templates/race', { ...template, paymentTerms: 'net-45', revision: 1 });
+    await form.locator('button[type=submit]').click();
+    const theirs = chinese.locator('#template-stale');
+    await expect.poll(() => theirs.locator('p').first().textContent()).toBe('在您编辑期间，模板 race 已被他人修改。');
+    expect(await theirs.locator('dd').allTextContents()).toContain('net-45');
+    expect(await theirs.locator('p').last().textContent()).toBe('您的修改仍保留在表单中：再次保存即可应用到此版本。');
+    expect(await accessibilityProblems(chinese)).toEqual([]);
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => cells(rowOf(chinese, '#template-list', 'race'))).toContain('net-60');
+    expect(await api('GET', '/api/quote-templates/race', undefined)).toMatchObject({
+      paymentTerms: 'net-60',
+      revision: 3,
+    });
+    await chinese.close();
+  });
+
   it('when a rep opens the pages, then they read the catalogue and templates in Chinese, without the menu entries or forms', async () => {
     const send = async (method: string, path: string, body: unknown) =>
       expect((await http(`${system.url}${path}`, { method, body })).status).toBeLessThan(300);

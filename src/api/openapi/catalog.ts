@@ -5,11 +5,21 @@ import {
   ProductCreateSchema,
   ProductListQuerySchema,
   ProductPatchSchema,
+  QuoteTemplatePutSchema,
   SkuParamsSchema,
   TemplateParamsSchema,
 } from '../routes/catalog';
-import { QuoteTemplateContentSchema, QuoteTemplateInputSchema } from '../../usecases/quote-templates';
-import { body, described, errorResponse, errors, pathParam, queryParams } from './common';
+import { QuoteTemplateInputSchema } from '../../usecases/quote-templates';
+import {
+  body,
+  described,
+  errorResponse,
+  errors,
+  ifMatchParam,
+  pathParam,
+  queryParams,
+  revisionRefusals,
+} from './common';
 import { needsToken, unauthenticated } from './people';
 
 const tags = ['catalog'];
@@ -25,11 +35,21 @@ const revopsOnly = {
 };
 const priceView =
   '`{ priceBook, currency, unitPriceMinor, unitPriceFormatted }` (minor units: 120000 USD is $1,200.00)';
-const productView = `\`{ id, sku, name, description, active, prices, createdAt, updatedAt }\`, each price ${priceView}`;
+const productView = `\`{ id, sku, name, description, billing, active, prices, revision, createdAt, updatedAt }\`, each price ${priceView}; \`revision\` (also the \`ETag\`) is what a change to the product or its prices names`;
 const templateView =
-  '`{ id, name, seller: { name, address, taxId }, paymentTerms, validForDays, currency, priceBook, notes, createdAt, updatedAt }`; `validForDays: null` means approvals.yaml `quotes.validFor` applies';
+  '`{ id, name, seller: { name, address, taxId }, paymentTerms, validForDays, currency, priceBook, notes, revision, createdAt, updatedAt }`; `validForDays: null` means approvals.yaml `quotes.validFor` applies; `revision` (also the `ETag`) is what a replacement or deletion names';
 const noProduct = ['404', 'No product with this SKU (`not_found`).'] as const;
 const noTemplate = ['404', 'No quote template with this name (`not_found`).'] as const;
+const staleProduct = {
+  '409': errorResponse(
+    'Someone changed the product or its prices since that revision (`stale_revision`); the message and `fields[0]` name the current revision.',
+  ),
+};
+const staleTemplate = {
+  '409': errorResponse(
+    'Someone changed the template since that revision (`stale_revision`); the message and `fields[0]` name the current revision.',
+  ),
+};
 
 export const catalogPaths = {
   '/api/catalog': {
@@ -83,13 +103,16 @@ export const catalogPaths = {
     patch: {
       operationId: 'updateProduct',
       tags,
-      summary: "Change a product's name, description or active flag",
+      summary:
+        "Change a product's name, description, billing or active flag, naming the revision you read (If-Match or `revision`)",
       ...needsToken,
-      parameters: [skuParam],
+      parameters: [skuParam, ifMatchParam],
       requestBody: body(ProductPatchSchema),
       responses: {
-        '200': described(productView),
+        '200': described(`Saved; the revision went up by one. ${productView}`),
         ...errors('400', [...noProduct], '413'),
+        ...revisionRefusals,
+        ...staleProduct,
         ...unauthenticated,
         ...revopsOnly,
       },
@@ -97,9 +120,10 @@ export const catalogPaths = {
     delete: {
       operationId: 'removeProduct',
       tags,
-      summary: 'Delete a product that no price book lists; deactivate a priced one with PATCH instead',
+      summary:
+        'Delete a product that no price book lists, naming the revision you read (If-Match); deactivate a priced one with PATCH instead',
       ...needsToken,
-      parameters: [skuParam],
+      parameters: [skuParam, ifMatchParam],
       responses: {
         '204': { description: 'Deleted (no price book listed it).' },
         ...errors(
@@ -107,9 +131,10 @@ export const catalogPaths = {
           [...noProduct],
           [
             '409',
-            'A price book lists the product (`conflict`; the message names the price books): it stays for the quotes that name it. Deactivate it with PATCH `{ "active": false }`, or remove its prices first.',
+            'A price book lists the product (`conflict`; the message names the price books): it stays for the quotes that name it. Deactivate it with PATCH `{ "active": false }`, or remove its prices first. Or someone changed it since that revision (`stale_revision`; `fields[0]` names the current one).',
           ],
         ),
+        ...revisionRefusals,
         ...unauthenticated,
         ...revopsOnly,
       },
@@ -119,21 +144,24 @@ export const catalogPaths = {
     put: {
       operationId: 'setPrice',
       tags,
-      summary: 'Set the product\'s unit price in a price book and currency, as decimal text ("1200.00")',
+      summary:
+        'Set the product\'s unit price in a price book and currency, as decimal text ("1200.00"), naming the product revision you read (If-Match or `revision`)',
       ...needsToken,
-      parameters: priceParams,
+      parameters: [...priceParams, ifMatchParam],
       requestBody: body(PriceSchema),
       responses: {
-        '201': described(`A new price book entry: ${priceView}.`),
-        '200': described(`The entry's price changed: ${priceView}.`),
+        '201': described(`A new price book entry: ${priceView}. The \`ETag\` is the product's new revision.`),
+        '200': described(`The entry's price changed: ${priceView}. The \`ETag\` is the product's new revision.`),
         ...errors(
           ['400', 'Invalid input (`validation_failed`): an unknown currency, or a price that is not decimal text.'],
           [...noProduct],
           '413',
         ),
         '422': errorResponse(
-          'The price has more decimals than the currency (`unprocessable`): "12.345" USD, "1.5" JPY.',
+          'The price has more decimals than the currency, "12.345" USD or "1.5" JPY, or If-Match and `revision` name different revisions (`unprocessable`).',
         ),
+        '428': revisionRefusals['428'],
+        ...staleProduct,
         ...unauthenticated,
         ...revopsOnly,
       },
@@ -141,12 +169,14 @@ export const catalogPaths = {
     delete: {
       operationId: 'removePrice',
       tags,
-      summary: 'Remove the product from a price book in one currency',
+      summary: 'Remove the product from a price book in one currency, naming the product revision you read (If-Match)',
       ...needsToken,
-      parameters: priceParams,
+      parameters: [...priceParams, ifMatchParam],
       responses: {
-        '204': { description: 'Removed.' },
+        '204': { description: "Removed; the `ETag` is the product's new revision." },
         ...errors('400', ['404', 'No such product, or it has no price there (`not_found`).']),
+        ...revisionRefusals,
+        ...staleProduct,
         ...unauthenticated,
         ...revopsOnly,
       },
@@ -186,13 +216,15 @@ export const catalogPaths = {
     put: {
       operationId: 'replaceQuoteTemplate',
       tags,
-      summary: "Replace a quote template's content",
+      summary: "Replace a quote template's content, naming the revision you read (If-Match or `revision`)",
       ...needsToken,
-      parameters: [templateParam],
-      requestBody: body(QuoteTemplateContentSchema),
+      parameters: [templateParam, ifMatchParam],
+      requestBody: body(QuoteTemplatePutSchema),
       responses: {
-        '200': described(templateView),
+        '200': described(`Saved; the revision went up by one. ${templateView}`),
         ...errors('400', [...noTemplate], '413'),
+        ...revisionRefusals,
+        ...staleTemplate,
         ...unauthenticated,
         ...revopsOnly,
       },
@@ -200,12 +232,15 @@ export const catalogPaths = {
     delete: {
       operationId: 'deleteQuoteTemplate',
       tags,
-      summary: 'Delete a quote template (quotes built from it keep their content)',
+      summary:
+        'Delete a quote template, naming the revision you read (If-Match); quotes built from it keep their content',
       ...needsToken,
-      parameters: [templateParam],
+      parameters: [templateParam, ifMatchParam],
       responses: {
         '204': { description: 'Deleted.' },
         ...errors('400', [...noTemplate]),
+        ...revisionRefusals,
+        ...staleTemplate,
         ...unauthenticated,
         ...revopsOnly,
       },

@@ -1,6 +1,6 @@
 /**
  * The product catalogue, its price books and the quote templates over HTTP. Everyone signed in
- * reads them; only RevOps changes them.
+ * reads them; only RevOps changes them, naming the revision they read (If-Match or `revision`).
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -31,7 +31,7 @@ import {
   listQuoteTemplates,
   replaceQuoteTemplate,
 } from '../../usecases/quote-templates';
-import { parseInput } from '../input';
+import { expectedRevisionOf, parseInput } from '../input';
 
 export interface CatalogRoutesDeps {
   db: Db;
@@ -51,6 +51,16 @@ export const currencyCode = () =>
   );
 const currency = currencyCode();
 
+/** The revision a change names in its body (or send If-Match). */
+const revisionField = (whose: string) =>
+  z
+    .number({ error: 'must be the revision you read, a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(999_999_999, 'must be at most 999999999')
+    .optional()
+    .meta({ description: `The ${whose} revision you read (or send If-Match).` });
+
 export const ProductCreateSchema = z.strictObject({
   sku: SkuSchema,
   name: text(200),
@@ -62,8 +72,13 @@ export const ProductCreateSchema = z.strictObject({
 });
 export const ProductPatchSchema = ProductCreateSchema.omit({ sku: true })
   .partial()
-  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change')
-  .meta({ minProperties: 1 });
+  .extend({ revision: revisionField("product's") })
+  .refine(
+    (changes) => Object.keys(changes).some((key) => key !== 'revision'),
+    'name at least one field to change (besides revision)',
+  );
+/** The body a DELETE may carry: only the revision (or send If-Match and no body). */
+export const ProductRevisionSchema = z.strictObject({ revision: revisionField("product's") });
 export const ProductListQuerySchema = z.strictObject({
   active: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -83,12 +98,15 @@ export const PriceSchema = z.strictObject({
       description:
         'Decimal text in the currency, e.g. "1200.00". More decimals than the currency has (e.g. "1.5" JPY) is a 422.',
     }),
+  revision: revisionField("product's"),
 });
 export const CatalogQuerySchema = z.strictObject({
   priceBook: PriceBookNameSchema.default(DEFAULT_PRICE_BOOK),
   currency: currency.optional().meta({ description: 'Only prices in this currency.' }),
 });
 export const TemplateParamsSchema = z.object({ name: TemplateNameSchema });
+export const QuoteTemplatePutSchema = QuoteTemplateContentSchema.extend({ revision: revisionField("template's") });
+export const TemplateRevisionSchema = z.strictObject({ revision: revisionField("template's") });
 
 /** The roles that maintain the catalogue, price books and templates. */
 const MAINTAINERS = ['revops'] as const;
@@ -125,43 +143,52 @@ export function catalogRoutes(deps: CatalogRoutesDeps): Router {
   });
   router.get('/api/products/:sku', async (req, res) => {
     const actor = requireActor(req);
-    res.json(await getProduct(deps.db, actor, sku(req)));
+    const product = await getProduct(deps.db, actor, sku(req));
+    res.setHeader('ETag', `"${product.revision}"`).json(product);
   });
   router.patch('/api/products/:sku', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing the product catalogue');
-    res.json(
-      await updateProduct(
-        deps.db,
-        actor,
-        sku(req),
-        parseInput(ProductPatchSchema, 'body', req.body, 'The product'),
-        now(),
-      ),
-    );
+    const { revision, ...changes } = parseInput(ProductPatchSchema, 'body', req.body, 'The product');
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision, 'The product');
+    const product = await updateProduct(deps.db, actor, sku(req), changes, expectedRevision, now());
+    res.setHeader('ETag', `"${product.revision}"`).json(product);
   });
   router.delete('/api/products/:sku', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing the product catalogue');
-    await removeProduct(deps.db, actor, sku(req), now());
+    const { revision } = parseInput(ProductRevisionSchema, 'body', req.body, 'The deletion');
+    // A product that is not there is a 404 before a missing revision is a 428.
+    await getProduct(deps.db, actor, sku(req));
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision, 'The deletion');
+    await removeProduct(deps.db, actor, sku(req), expectedRevision, now());
     res.status(204).end();
   });
   router.put('/api/products/:sku/prices/:priceBook/:currency', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing a price book');
     const params = parseInput(PriceParamsSchema, 'params', req.params, 'The path');
-    const { unitPrice } = parseInput(PriceSchema, 'body', req.body, 'The price');
-    const { price, created } = await setPrice(
+    const { unitPrice, revision } = parseInput(PriceSchema, 'body', req.body, 'The price');
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision, 'The price');
+    const set = await setPrice(
       deps.db,
       actor,
       params.sku,
       { priceBook: params.priceBook, currency: params.currency, unitPrice },
+      expectedRevision,
       now(),
     );
-    res.status(created ? 201 : 200).json(price);
+    // The ETag is the product's new revision: a price is part of the product.
+    res
+      .status(set.created ? 201 : 200)
+      .setHeader('ETag', `"${set.revision}"`)
+      .json(set.price);
   });
   router.delete('/api/products/:sku/prices/:priceBook/:currency', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing a price book');
     const params = parseInput(PriceParamsSchema, 'params', req.params, 'The path');
-    await removePrice(deps.db, actor, params.sku, params, now());
-    res.status(204).end();
+    const { revision } = parseInput(ProductRevisionSchema, 'body', req.body, 'The removal');
+    await getProduct(deps.db, actor, params.sku);
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision, 'The removal');
+    const removed = await removePrice(deps.db, actor, params.sku, params, expectedRevision, now());
+    res.status(204).setHeader('ETag', `"${removed.revision}"`).end();
   });
 
   router.post('/api/quote-templates', async (req, res) => {
@@ -175,16 +202,22 @@ export function catalogRoutes(deps: CatalogRoutesDeps): Router {
   });
   router.get('/api/quote-templates/:name', async (req, res) => {
     const actor = requireActor(req);
-    res.json(await findQuoteTemplate(deps.db, actor, templateName(req)));
+    const template = await findQuoteTemplate(deps.db, actor, templateName(req));
+    res.setHeader('ETag', `"${template.revision}"`).json(template);
   });
   router.put('/api/quote-templates/:name', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing quote templates');
-    const content = parseInput(QuoteTemplateContentSchema, 'body', req.body, 'The quote template');
-    res.json(await replaceQuoteTemplate(deps.db, actor, templateName(req), content, now()));
+    const { revision, ...content } = parseInput(QuoteTemplatePutSchema, 'body', req.body, 'The quote template');
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision, 'The quote template');
+    const template = await replaceQuoteTemplate(deps.db, actor, templateName(req), content, expectedRevision, now());
+    res.setHeader('ETag', `"${template.revision}"`).json(template);
   });
   router.delete('/api/quote-templates/:name', async (req, res) => {
     const actor = requireRole(req, MAINTAINERS, 'Changing quote templates');
-    await deleteQuoteTemplate(deps.db, actor, templateName(req), now());
+    const { revision } = parseInput(TemplateRevisionSchema, 'body', req.body, 'The deletion');
+    await findQuoteTemplate(deps.db, actor, templateName(req));
+    const expectedRevision = expectedRevisionOf(req.get('If-Match'), revision, 'The deletion');
+    await deleteQuoteTemplate(deps.db, actor, templateName(req), expectedRevision, now());
     res.status(204).end();
   });
 

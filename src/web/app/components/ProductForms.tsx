@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'preact/hooks';
-import { api, formText } from '../lib/api';
-import { BILLINGS, CURRENCY_CODES, DEFAULT_PRICE_BOOK, type Price, type Product } from '../lib/catalog';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, formText } from '../lib/api';
+import { BILLINGS, CURRENCY_CODES, DEFAULT_PRICE_BOOK, STALE_REVISION, type Price, type Product } from '../lib/catalog';
 import { formatMoney, label, t } from '../lib/i18n';
 import { useSubmit } from '../lib/use-submit';
 import { Problem, TextField } from './common';
@@ -8,29 +8,74 @@ import { Problem, TextField } from './common';
 /** `/api/products/PLAT-ENT-1Y`: a product's address in the API. */
 export const productPath = (sku: string) => `/api/products/${encodeURIComponent(sku)}`;
 
+/** The product as it is now, after someone else's change refused this person's: to compare and re-apply. */
+function StaleProduct({ product }: { product: Product }) {
+  return (
+    <div class="error" role="alert" id="product-stale">
+      <p>{t('catalogue.staleTitle', { sku: product.sku })}</p>
+      <p>{t('catalogue.staleNow')}</p>
+      <dl class="stale-values">
+        <dt>{t('catalogue.name')}</dt>
+        <dd>{product.name}</dd>
+        <dt>{t('catalogue.billing')}</dt>
+        <dd>{label('billings', product.billing)}</dd>
+        <dt>{t('catalogue.description')}</dt>
+        <dd>{product.description ?? '—'}</dd>
+        <dt>{t('catalogue.status')}</dt>
+        <dd>{product.active ? t('catalogue.active') : t('catalogue.inactive')}</dd>
+      </dl>
+      <p>{t('catalogue.staleReapply')}</p>
+    </div>
+  );
+}
+
 /**
  * Creating a product (`product` null) or editing one: name, description and billing; the SKU is
- * its key, so it is set once. The API's refusals are shown beside their fields.
+ * its key, so it is set once. The API's refusals are shown beside their fields. An edit names the
+ * revision it started from; when someone else saved in between, the API refuses it, and the form
+ * shows their version and keeps this person's changes, so saving again applies them to it.
  */
 export function ProductForm({
   product,
   done,
   cancel,
+  stale,
 }: {
   product: Product | null;
   done: (saved: Product) => void;
   cancel: () => void;
+  /** Someone else changed the product meanwhile: read the list again. */
+  stale: () => void;
 }) {
+  // Someone else's version, read after the API refused this person's edit as stale.
+  const [theirs, setTheirs] = useState<Product | null>(null);
+  useEffect(() => setTheirs(null), [product?.sku]);
   const { error, fieldError, busy, onSubmit } = useSubmit<Product>(
-    (form) => {
+    async (form) => {
       const fields = {
         name: formText(form, 'name'),
         description: formText(form, 'description').trim() || null,
         billing: formText(form, 'billing'),
       };
-      return product
-        ? api<Product>(productPath(product.sku), { method: 'PATCH', body: fields })
-        : api<Product>('/api/products', { method: 'POST', body: { sku: formText(form, 'sku').trim(), ...fields } });
+      if (!product)
+        return api<Product>('/api/products', {
+          method: 'POST',
+          body: { sku: formText(form, 'sku').trim(), ...fields },
+        });
+      try {
+        const saved = await api<Product>(productPath(product.sku), {
+          method: 'PATCH',
+          body: { ...fields, revision: (theirs ?? product).revision },
+        });
+        setTheirs(null);
+        return saved;
+      } catch (refusal) {
+        if (refusal instanceof ApiError && refusal.code === STALE_REVISION) {
+          setTheirs(await api<Product>(productPath(product.sku)));
+          stale();
+        }
+        throw refusal;
+      }
     },
     { done, keep: product !== null },
   );
@@ -96,19 +141,33 @@ export function ProductForm({
           </button>
         )}
       </div>
-      <Problem error={error} />
+      {theirs && error?.code === STALE_REVISION ? <StaleProduct product={theirs} /> : <Problem error={error} />}
     </form>
   );
 }
 
 /** A product's prices, each with Remove, and setting one (a new price book or currency, or a new amount). */
-export function PriceForm({ product, done }: { product: Product; done: (message: string) => void }) {
+export function PriceForm({
+  product,
+  done,
+  stale,
+}: {
+  product: Product;
+  done: (message: string) => void;
+  /** Someone else changed the product meanwhile: read it again. */
+  stale: () => void;
+}) {
+  // A price is part of the product: setting or removing one names the product's revision.
+  const whenStale = (refusal: unknown) => {
+    if (refusal instanceof ApiError && refusal.code === STALE_REVISION) stale();
+    throw refusal;
+  };
   const { error, fieldError, busy, onSubmit } = useSubmit<Price>(
     (form) =>
       api<Price>(
         `${productPath(product.sku)}/prices/${encodeURIComponent(formText(form, 'priceBook').trim())}/${formText(form, 'currency')}`,
-        { method: 'PUT', body: { unitPrice: formText(form, 'unitPrice').trim() } },
-      ),
+        { method: 'PUT', body: { unitPrice: formText(form, 'unitPrice').trim(), revision: product.revision } },
+      ).catch(whenStale),
     {
       done: (price) =>
         done(
@@ -125,7 +184,8 @@ export function PriceForm({ product, done }: { product: Product; done: (message:
     void removal.run(async () => {
       await api(`${productPath(product.sku)}/prices/${encodeURIComponent(price.priceBook)}/${price.currency}`, {
         method: 'DELETE',
-      });
+        headers: { 'if-match': `"${product.revision}"` },
+      }).catch(whenStale);
       done(t('catalogue.priceRemoved', { sku: product.sku, currency: price.currency, priceBook: price.priceBook }));
       return null;
     });
@@ -156,7 +216,7 @@ export function PriceForm({ product, done }: { product: Product; done: (message:
           ))}
         </ul>
       )}
-      <Problem error={removal.error} />
+      <PriceProblem error={removal.error} sku={product.sku} />
       <form class="grid-form" id="price-form" aria-label={t('catalogue.setPrice')} onSubmit={onSubmit} noValidate>
         <TextField
           label={t('catalogue.priceBook')}
@@ -192,8 +252,18 @@ export function PriceForm({ product, done }: { product: Product; done: (message:
             {t('catalogue.setPrice')}
           </button>
         </div>
-        <Problem error={error} />
+        <PriceProblem error={error} sku={product.sku} />
       </form>
     </section>
+  );
+}
+
+/** A price's refusal; a stale one says that the prices shown are now the current ones. */
+function PriceProblem({ error, sku }: { error: ApiError | null; sku: string }) {
+  if (error?.code !== STALE_REVISION) return <Problem error={error} />;
+  return (
+    <div class="error" role="alert">
+      <p>{t('catalogue.stalePrice', { sku })}</p>
+    </div>
   );
 }

@@ -75,6 +75,8 @@ export interface Product {
   billing: string;
   active: boolean;
   prices: Price[];
+  /** What a change names (the API refuses one made from an older revision: `stale_revision`). */
+  revision: number;
   updatedAt: string;
 }
 
@@ -88,6 +90,8 @@ export interface QuoteTemplate {
   currency: string;
   priceBook: string;
   notes: string | null;
+  /** What a replacement names (the API refuses one made from an older revision: `stale_revision`). */
+  revision: number;
   updatedAt: string;
 }
 
@@ -99,3 +103,6 @@ export function matchingProducts(products: readonly Product[], text: string): Pr
     [product.sku, product.name, product.description ?? ''].some((field) => field.toLowerCase().includes(wanted)),
   );
 }
+
+/** The API's refusal of a change made from an older revision: someone else changed the record meanwhile. */
+export const STALE_REVISION = 'stale_revision';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, query } from '../lib/api';
-import { editsCatalogue, matchingProducts, type Product } from '../lib/catalog';
+import { ApiError, api, query } from '../lib/api';
+import { STALE_REVISION, editsCatalogue, matchingProducts, type Product } from '../lib/catalog';
 import { formatMoney, label, t } from '../lib/i18n';
 import { me } from '../lib/session';
 import { useApi } from '../lib/use-api';
@@ -87,15 +87,21 @@ export function Catalogue() {
   const { data, error, reload } = useApi<{ products: Product[] }>(`/api/products${query({ active: status })}`);
   const edits = editsCatalogue(me.value);
   const toggling = useSubmit<Product>(null);
+  const [toggled, setToggled] = useState('');
   const say = (message: string) => {
     setAnnouncement(message);
     reload();
   };
   const toggle = (product: Product) =>
     void toggling.run(async () => {
+      setToggled(product.sku);
       const saved = await api<Product>(productPath(product.sku), {
         method: 'PATCH',
-        body: { active: !product.active },
+        body: { active: !product.active, revision: product.revision },
+      }).catch((refusal: unknown) => {
+        // Someone else changed it since the list was read: show it as it is now, and say so.
+        if (refusal instanceof ApiError && refusal.code === STALE_REVISION) reload();
+        throw refusal;
       });
       if (editing?.sku === saved.sku) setEditing(saved);
       say(t(saved.active ? 'catalogue.reactivated' : 'catalogue.deactivated', { sku: saved.sku }));
@@ -130,7 +136,12 @@ export function Catalogue() {
       <p role="status" class="ok">
         {announcement}
       </p>
-      <Problem error={error ?? toggling.error} />
+      <Problem error={error ?? (toggling.error?.code === STALE_REVISION ? null : toggling.error)} />
+      {toggling.error?.code === STALE_REVISION && (
+        <div class="error" role="alert">
+          <p>{t('catalogue.staleRow', { sku: toggled })}</p>
+        </div>
+      )}
       {!data && !error ? (
         <Loading />
       ) : data && shown.length === 0 ? (
@@ -176,12 +187,13 @@ export function Catalogue() {
           <ProductForm
             product={current}
             cancel={() => setEditing(null)}
+            stale={reload}
             done={(saved) => {
               setEditing(saved);
               say(t(current ? 'catalogue.saved' : 'catalogue.created', { sku: saved.sku }));
             }}
           />
-          {current && <PriceForm product={current} done={say} />}
+          {current && <PriceForm product={current} done={say} stale={reload} />}
         </section>
       )}
     </Page>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, formText } from '../lib/api';
-import { CURRENCY_CODES, DEFAULT_PRICE_BOOK, editsCatalogue, type QuoteTemplate } from '../lib/catalog';
+import { ApiError, api, formText } from '../lib/api';
+import { CURRENCY_CODES, DEFAULT_PRICE_BOOK, STALE_REVISION, editsCatalogue, type QuoteTemplate } from '../lib/catalog';
 import { t } from '../lib/i18n';
 import { me } from '../lib/session';
 import { useApi } from '../lib/use-api';
@@ -43,24 +43,73 @@ function TextArea(props: { label: string; name: string; error: string | undefine
   );
 }
 
-/** Creating a template (`template` null) or replacing one's content; the name is its key, set once. */
+/** The template as it is now, after someone else's change refused this person's: to compare and re-apply. */
+function StaleTemplate({ template }: { template: QuoteTemplate }) {
+  const rows: [string, string][] = [
+    [t('templates.sellerName'), template.seller.name],
+    [t('templates.sellerTaxId'), template.seller.taxId ?? '—'],
+    [t('templates.sellerAddress'), template.seller.address ?? '—'],
+    [t('templates.paymentTerms'), template.paymentTerms],
+    [
+      t('templates.validForDays'),
+      template.validForDays === null ? t('templates.rulesValidity') : t(DAYS, { count: template.validForDays }),
+    ],
+    [t('templates.currencyAndBook'), `${template.currency} · ${template.priceBook}`],
+    [t('templates.notes'), template.notes ?? '—'],
+  ];
+  return (
+    <div class="error" role="alert" id="template-stale">
+      <p>{t('templates.staleTitle', { name: template.name })}</p>
+      <p>{t('templates.staleNow')}</p>
+      <dl class="stale-values">
+        {rows.map(([term, value]) => [<dt key={`${term}:t`}>{term}</dt>, <dd key={`${term}:d`}>{value}</dd>])}
+      </dl>
+      <p>{t('templates.staleReapply')}</p>
+    </div>
+  );
+}
+
+/**
+ * Creating a template (`template` null) or replacing one's content; the name is its key, set once.
+ * A replacement names the revision it started from; when someone else saved in between, the API
+ * refuses it, and the form shows their version and keeps this person's content to save again.
+ */
 function TemplateForm({
   template,
   done,
   cancel,
+  stale,
 }: {
   template: QuoteTemplate | null;
   done: (saved: QuoteTemplate) => void;
   cancel: () => void;
+  /** Someone else changed the template meanwhile: read the list again. */
+  stale: () => void;
 }) {
+  const [theirs, setTheirs] = useState<QuoteTemplate | null>(null);
+  useEffect(() => setTheirs(null), [template?.name]);
   const { error, busy, onSubmit } = useSubmit<QuoteTemplate>(
-    (form) =>
-      template
-        ? api<QuoteTemplate>(templatePath(template.name), { method: 'PUT', body: contentOf(form) })
-        : api<QuoteTemplate>('/api/quote-templates', {
-            method: 'POST',
-            body: { name: formText(form, 'name').trim(), ...contentOf(form) },
-          }),
+    async (form) => {
+      if (!template)
+        return api<QuoteTemplate>('/api/quote-templates', {
+          method: 'POST',
+          body: { name: formText(form, 'name').trim(), ...contentOf(form) },
+        });
+      try {
+        const saved = await api<QuoteTemplate>(templatePath(template.name), {
+          method: 'PUT',
+          body: { ...contentOf(form), revision: (theirs ?? template).revision },
+        });
+        setTheirs(null);
+        return saved;
+      } catch (refusal) {
+        if (refusal instanceof ApiError && refusal.code === STALE_REVISION) {
+          setTheirs(await api<QuoteTemplate>(templatePath(template.name)));
+          stale();
+        }
+        throw refusal;
+      }
+    },
     { done, keep: template !== null },
   );
   // Paths are matched whole: the template's `name` is not its seller's `seller.name`.
@@ -163,7 +212,7 @@ function TemplateForm({
           </button>
         )}
       </div>
-      <Problem error={error} />
+      {theirs && error?.code === STALE_REVISION ? <StaleTemplate template={theirs} /> : <Problem error={error} />}
     </form>
   );
 }
@@ -251,6 +300,7 @@ export function QuoteTemplates() {
           <TemplateForm
             template={editing}
             cancel={() => setEditing(null)}
+            stale={reload}
             done={(saved) => {
               setAnnouncement(t(editing ? 'templates.saved' : 'templates.created', { name: saved.name }));
               setEditing(null);
