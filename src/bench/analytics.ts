@@ -103,7 +103,7 @@ export interface AnalyticsBenchResult {
 const ID_LIMIT = 100;
 
 /**
- * One report the API's way, timed: from SQL (servedFromSql: volume, funnel, speed, deals, pipeline, win-loss, channels) with the API's default
+ * One report the API's way, timed: from SQL (servedFromSql: volume, funnel, speed, deals, pipeline, win-loss, channels, deal-desk, retention) with the API's default
  * idLimit, or its facts and plan inputs, then its figures (`load` is then the facts' part).
  */
 async function fastPath(db: Db, report: ReportName) {

@@ -18,7 +18,11 @@
  * by an email of this tenant's roster) sits in the same database; and so must the win/loss and
  * channels reports, served (when not broken down) from the deals closed in the window and the
  * leads created or made MQLs in it (closed-deals.ts, channel-leads.ts), with loss codes,
- * competitors and marketing spend in two currencies added to the same history.
+ * competitors and marketing spend in two currencies added to the same history; and so must the deal
+ * desk and retention reports, served (when not broken down) from the quote versions, approvals,
+ * quoted deals and contracts read in SQL (desk-records.ts, renewal-contracts.ts), with repeat and
+ * out-of-tier quotes, rejected and pending approvals, lapsed and pending renewals in two currencies
+ * and another tenant's quote, approval and contract added.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -53,6 +57,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     await writeBenchHistory(database.db, LEADS);
     await writeOtherTenantDeal(database.db);
     await writeReviewInputs(database.db);
+    await writeDeskInputs(database.db);
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -369,6 +374,73 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  /** The deal desk and retention reports as the API serves them (runReport) and computed on every row (one naive read). */
+  async function deskBothWays(caller: Caller, filters: AnalyticsFilters) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
+    const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
+    const request: ReportRequest = {
+      sight,
+      filters,
+      options: DEFAULT_OPTIONS,
+      asOf: BENCH_AS_OF,
+      defaultZone: 'UTC',
+      calendar: NEW_YORK_HOURS,
+      probabilities: SHIPPED,
+      idLimit: 100,
+    };
+    const sql: ReportEnvelope[] = [];
+    const pure: ReportEnvelope[] = [];
+    for (const report of ['deal-desk', 'retention'] as const) {
+      sql.push(capIds(await runReport(db, report, request), 100).value);
+      pure.push(capIds(reportFrom(naive, report, request), 100).value);
+    }
+    const [desk, retention] = sql as [ReportEnvelope, ReportEnvelope];
+    return { sql, pure, desk, retention };
+  }
+
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }],
+    [OPS, { from: '2025-07-01', to: '2025-09-30', zone: NY }],
+    [OPS, { from: '2026-01-01', to: '2026-03-31', zone: 'Asia/Shanghai' }],
+    [MANAGER, { from: '2025-10-01', to: '2025-12-31', zone: NY }],
+    [REP, { from: '2025-10-01', to: '2026-03-31', zone: NY }],
+  ] as const)(
+    'when %o reads deal desk and retention from SQL for %o, then they equal the pure functions on every row',
+    async (caller, filters) => {
+      const { sql, pure, desk, retention } = await deskBothWays(caller, filters);
+      const figures = [desk.current, desk.previous] as DeskFigures[];
+      expect(Math.max(...figures.map((f) => f.discountDepth.discountBp.n))).toBeGreaterThan(0);
+      expect(Math.max(...figures.map((f) => f.quoteToClose.rate.denominator.count))).toBeGreaterThan(0);
+      const due = [retention.current, retention.previous] as RetentionFigures[];
+      expect(Math.max(...due.map((f) => f.due.count))).toBeGreaterThan(0);
+      for (const served of [desk, retention]) expect(served.breakdown).toBeNull();
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it('when revops reads deal desk and retention from SQL, then rejected approvals, repeat quotes, lapsed and pending renewals in two currencies count, and nothing of another tenant', async () => {
+    const closed = await deskBothWays(OPS, { from: '2025-07-01', to: '2025-12-31', zone: NY });
+    const desk = closed.desk.current as DeskFigures;
+    expect(desk.discountDepth.byTier.map((tier) => tier.tier)).toEqual([
+      '(none)',
+      'manager-authority',
+      'rep-authority',
+    ]);
+    expect(desk.approvalTurnaround.businessHours.n).toBeGreaterThan(0);
+    expect(desk.quoteToClose.lost.count + desk.quoteToClose.open.count).toBeGreaterThan(0);
+    const lapsed = closed.retention.current as RetentionFigures;
+    expect(lapsed.notRenewed.count).toBeGreaterThan(0);
+    expect(lapsed.dueValue.map((total) => total.currency)).toEqual(['EUR', 'USD']);
+    const running = await deskBothWays(OPS, { from: '2026-01-01', to: '2026-03-31', zone: NY });
+    const due = running.retention.current as RetentionFigures;
+    expect(due.pending.count).toBeGreaterThan(0);
+    expect(due.renewed.count).toBeGreaterThan(0);
+    const served = JSON.stringify([closed.sql, running.sql]);
+    for (const id of ELSEWHERE_DESK) expect(served).not.toContain(id);
+  }, 120_000);
+
   it('when revops reads win/loss and channels for October 2025 from SQL, then loss codes, competitors and spend in two currencies count, and no deal of another tenant', async () => {
     const { winLoss, bySource } = await reviewBothWays(OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY });
     const review = winLoss.current as WinLossFigures;
@@ -602,6 +674,162 @@ async function writeReviewInputs(db: Db): Promise<void> {
       // Entered before the reports' asOf, as loadSpend reads it.
       createdAt: new Date('2025-09-01T00:00:00Z'),
     })),
+  });
+}
+
+/** The part of the deal desk report the test looks into. */
+interface DeskFigures {
+  discountDepth: { discountBp: { n: number }; byTier: { tier: string }[] };
+  approvalTurnaround: { businessHours: { n: number } };
+  quoteToClose: { rate: { denominator: { count: number } }; lost: { count: number }; open: { count: number } };
+}
+
+/** The part of the retention report the test looks into. */
+interface RetentionFigures {
+  due: { count: number };
+  dueValue: { currency: string }[];
+  renewed: { count: number };
+  notRenewed: { count: number };
+  pending: { count: number };
+}
+
+/** Another tenant's quote version, approval and contract (on a deal owned by an email of the bench roster). */
+const ELSEWHERE_DESK = ['qv_elsewhere', 'ap_elsewhere', 'ct_elsewhere'];
+
+/**
+ * What the generated history lacks for the deal desk and retention: a second version, sent 40 days
+ * after the first and out of every tier, of every fourth quote (so a deal's first quote can fall
+ * before a period that counts a later one); every third approval rejected; a version created just
+ * before `asOf` but sent after it, and an approval still undecided; every fifth contract on an
+ * account of its own with a six-month term (never renewed: lapsed, or pending at `asOf`); and
+ * another tenant's quote version, approval and contract in October 2025.
+ */
+async function writeDeskInputs(db: Db): Promise<void> {
+  const versions = await db.quoteVersion.findMany({
+    where: { quote: { tenant: BENCH_TENANT } },
+    orderBy: { id: 'asc' },
+  });
+  const DAY = 86_400_000;
+  const repeats = versions.filter((_, at) => at % 4 === 0);
+  await db.quoteVersion.createMany({
+    data: repeats.map((version) => ({
+      id: `${version.id}_v2`,
+      quoteId: version.quoteId,
+      version: 2,
+      content: {},
+      totals: {},
+      contentHash: `${version.contentHash}-v2`,
+      status: 'sent',
+      approvalDiscountBp: 4500,
+      approvalTier: null,
+      createdAt: new Date(version.createdAt.getTime() + 40 * DAY),
+      sentAt: new Date(version.createdAt.getTime() + 41 * DAY),
+    })),
+  });
+  const approvals = await db.approvalRequest.findMany({ where: { tenant: BENCH_TENANT }, orderBy: { id: 'asc' } });
+  await db.approvalRequest.updateMany({
+    where: { id: { in: approvals.filter((_, at) => at % 3 === 0).map((approval) => approval.id) } },
+    data: { status: 'rejected' },
+  });
+  const late = versions.at(-1)!;
+  await db.quoteVersion.create({
+    data: {
+      id: `${late.id}_late`,
+      quoteId: late.quoteId,
+      version: 3,
+      content: {},
+      totals: {},
+      contentHash: 'late',
+      status: 'sent',
+      approvalDiscountBp: 2500,
+      approvalTier: 'manager-authority',
+      createdAt: new Date(BENCH_AS_OF.getTime() - DAY),
+      sentAt: new Date(BENCH_AS_OF.getTime() + DAY),
+    },
+  });
+  await db.approvalRequest.create({
+    data: {
+      id: 'ap_late',
+      tenant: BENCH_TENANT,
+      dealId: (await db.quote.findUniqueOrThrow({ where: { id: late.quoteId } })).dealId,
+      quoteVersionId: `${late.id}_late`,
+      contentHash: 'late',
+      tier: 'manager-authority',
+      chain: ['manager'],
+      status: 'pending',
+      workflowId: 'approval-late',
+      rulesetVersion: 'bench-rules-v1',
+      requestedAt: new Date(BENCH_AS_OF.getTime() - DAY / 2),
+    },
+  });
+
+  const contracts = await db.contract.findMany({ where: { tenant: BENCH_TENANT }, orderBy: { id: 'asc' } });
+  for (const contract of contracts.filter((_, at) => at % 5 === 0)) {
+    const account = `acc-solo-${contract.id}`;
+    await db.account.create({ data: { id: account, tenant: BENCH_TENANT, name: account } });
+    await db.deal.update({ where: { id: contract.dealId }, data: { accountId: account } });
+    await db.contract.update({
+      where: { id: contract.id },
+      data: { endDate: new Date(contract.startDate.getTime() + 182 * DAY), termMonths: 6 },
+    });
+  }
+
+  const tenant = 'elsewhere';
+  await db.quote.create({
+    data: {
+      id: 'qt_elsewhere',
+      tenant,
+      dealId: OTHER_WON_DEAL,
+      number: 'Q-elsewhere',
+      createdAt: new Date('2025-10-06T15:00:00Z'),
+    },
+  });
+  await db.quoteVersion.create({
+    data: {
+      id: 'qv_elsewhere',
+      quoteId: 'qt_elsewhere',
+      version: 1,
+      content: {},
+      totals: {},
+      contentHash: 'elsewhere',
+      status: 'sent',
+      approvalDiscountBp: 3000,
+      approvalTier: 'manager-authority',
+      createdAt: new Date('2025-10-06T15:00:00Z'),
+      sentAt: new Date('2025-10-08T15:00:00Z'),
+    },
+  });
+  await db.approvalRequest.create({
+    data: {
+      id: 'ap_elsewhere',
+      tenant,
+      dealId: OTHER_WON_DEAL,
+      quoteVersionId: 'qv_elsewhere',
+      contentHash: 'elsewhere',
+      tier: 'manager-authority',
+      chain: ['manager'],
+      status: 'approved',
+      workflowId: 'approval-elsewhere',
+      rulesetVersion: 'bench-rules-v1',
+      requestedAt: new Date('2025-10-06T16:00:00Z'),
+      decidedAt: new Date('2025-10-07T16:00:00Z'),
+    },
+  });
+  await db.contract.create({
+    data: {
+      id: 'ct_elsewhere',
+      tenant,
+      dealId: OTHER_WON_DEAL,
+      quoteVersionId: 'qv_elsewhere',
+      startDate: new Date('2025-01-12T15:00:00Z'),
+      endDate: new Date('2025-10-20T15:00:00Z'),
+      termMonths: 9,
+      tcvMinor: 55_500_000n,
+      acvMinor: 55_500_000n,
+      currency: 'USD',
+      workflowId: 'renewal-elsewhere',
+      createdAt: new Date('2025-10-12T15:00:00Z'),
+    },
   });
 }
 

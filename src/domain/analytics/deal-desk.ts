@@ -3,7 +3,7 @@
  * business hours, and how many quoted deals close.
  */
 import { businessTimeBetween, type WorkingCalendar } from '../business-time';
-import type { ApprovalFact, DealFact, QuoteFact } from './facts';
+import type { ApprovalFact, DealCourse, QuoteFact } from './facts';
 import { NONE } from './facts';
 import { distribution, hours, ratio, tally, type Distribution, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
@@ -22,9 +22,15 @@ export interface DiscountDepthReport {
 }
 
 /** The discount of every quote version sent to a customer in the period. */
-export function discountDepth(quotes: readonly QuoteFact[], period: Interval): DiscountDepthReport {
+/** What the deal desk reads of a quote version (a QuoteFact is one). */
+export type DeskQuote = Pick<QuoteFact, 'id' | 'dealId' | 'discountBp' | 'tier' | 'sentAt'>;
+
+/** What the deal desk reads of an approval request (an ApprovalFact is one). */
+export type DeskApproval = Pick<ApprovalFact, 'id' | 'tier' | 'status' | 'requestedAt' | 'decidedAt'>;
+
+export function discountDepth(quotes: readonly DeskQuote[], period: Interval): DiscountDepthReport {
   const sent = quotes.filter((quote) => within(quote.sentAt, period));
-  const sample = (versions: readonly QuoteFact[]) =>
+  const sample = (versions: readonly DeskQuote[]) =>
     distribution(versions.map((quote) => ({ id: quote.id, value: quote.discountBp })));
   const tiers = [...new Set(sent.map((quote) => quote.tier ?? NONE))].sort();
   return {
@@ -46,7 +52,7 @@ export interface ApprovalTurnaroundReport {
 
 /** Approvals decided (approved or rejected, by a person or a timeout) in the period. */
 export function approvalTurnaround(
-  approvals: readonly ApprovalFact[],
+  approvals: readonly DeskApproval[],
   period: Interval,
   calendar: WorkingCalendar,
 ): ApprovalTurnaroundReport {
@@ -54,7 +60,7 @@ export function approvalTurnaround(
     (approval) =>
       (approval.status === 'approved' || approval.status === 'rejected') && within(approval.decidedAt, period),
   );
-  const sample = (requests: readonly ApprovalFact[]) =>
+  const sample = (requests: readonly DeskApproval[]) =>
     distribution(
       requests.map((request) => ({
         id: request.id,
@@ -77,8 +83,8 @@ export interface QuoteToCloseReport {
 
 /** Deals whose first quote went to the customer in the period, and how they ended by `asOf`. */
 export function quoteToClose(
-  quotes: readonly QuoteFact[],
-  deals: readonly DealFact[],
+  quotes: readonly Pick<DeskQuote, 'dealId' | 'sentAt'>[],
+  deals: readonly Pick<DealCourse, 'id' | 'stages'>[],
   period: Interval,
   asOf: Date,
 ): QuoteToCloseReport {
@@ -89,7 +95,7 @@ export function quoteToClose(
       firstSent.set(quote.dealId, quote.sentAt);
   }
   const quoted = deals.filter((deal) => within(firstSent.get(deal.id), period));
-  const outcome = (deal: DealFact) => closeOf(deal, asOf)?.outcome ?? 'open';
+  const outcome = (deal: Pick<DealCourse, 'id' | 'stages'>) => closeOf(deal, asOf)?.outcome ?? 'open';
   const ids = (which: string) => quoted.filter((deal) => outcome(deal) === which).map((deal) => deal.id);
   return {
     rate: ratio(

@@ -7,6 +7,12 @@ import type { ContractFact } from './facts';
 import { append, ratio, tally, totals, type MoneyTotal, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
 
+/** What retention reads of a contract (a ContractFact is one). */
+export type RenewalContract = Pick<
+  ContractFact,
+  'id' | 'accountId' | 'startDate' | 'endDate' | 'acvMinor' | 'currency' | 'createdAt'
+>;
+
 const MS_PER_DAY = 86_400_000;
 
 /** How long after a contract's end a new contract of the same account still counts as its renewal. */
@@ -25,7 +31,7 @@ export interface RenewalReport {
   rate: Ratio;
 }
 
-function renewalOf(contract: ContractFact, ofAccount: readonly ContractFact[], asOf: Date, graceMs: number) {
+function renewalOf(contract: RenewalContract, ofAccount: readonly RenewalContract[], asOf: Date, graceMs: number) {
   const latestStart = contract.endDate.getTime() + graceMs;
   return ofAccount.find(
     (next) =>
@@ -37,14 +43,14 @@ function renewalOf(contract: ContractFact, ofAccount: readonly ContractFact[], a
 }
 
 export function renewals(
-  contracts: readonly ContractFact[],
+  contracts: readonly RenewalContract[],
   period: Interval,
   asOf: Date,
   graceDays = RENEWAL_GRACE_DAYS,
 ): RenewalReport {
   const graceMs = graceDays * MS_PER_DAY;
   const due = contracts.filter((contract) => within(contract.endDate, period));
-  const byAccount = new Map<string, ContractFact[]>();
+  const byAccount = new Map<string, RenewalContract[]>();
   for (const contract of contracts) append(byAccount, contract.accountId, contract);
   const renewed: string[] = [];
   const notRenewed: string[] = [];

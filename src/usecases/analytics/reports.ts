@@ -12,7 +12,13 @@ import type { WorkingCalendar } from '../../domain/business-time';
 import { activityByRep, activityPerWonDeal } from '../../domain/analytics/activity';
 import { activationsIn, ruleAttribution } from '../../domain/analytics/attribution';
 import { channelFigures, channelLead, type ChannelLead } from '../../domain/analytics/channel';
-import { approvalTurnaround, discountDepth, quoteToClose } from '../../domain/analytics/deal-desk';
+import {
+  approvalTurnaround,
+  discountDepth,
+  quoteToClose,
+  type DeskApproval,
+  type DeskQuote,
+} from '../../domain/analytics/deal-desk';
 import { averageDealSize, salesCycle, salesVelocity, winRate } from '../../domain/analytics/deals';
 import type { AnalyticsFacts, ClosedDealCourse, DealCourse } from '../../domain/analytics/facts';
 import { forecastVsActual, quotaAttainment, wonDeals } from '../../domain/analytics/forecast';
@@ -230,6 +236,25 @@ export function channelReport(
   };
 }
 
+/**
+ * The deal desk report's figures for one period: discount depth of the quote versions sent in it,
+ * approval turnaround of the approvals decided in it, and how the deals first quoted in it ended.
+ * Served on loaded facts and, not broken down, on the versions, approvals and quoted deals read
+ * from SQL (./desk-records.ts): the same function either way.
+ */
+export function deskFigures(
+  quotes: readonly DeskQuote[],
+  approvals: readonly DeskApproval[],
+  deals: readonly Pick<DealCourse, 'id' | 'stages'>[],
+  { period, asOf, calendar }: Pick<ReportContext, 'period' | 'asOf' | 'calendar'>,
+) {
+  return {
+    discountDepth: discountDepth(quotes, period),
+    approvalTurnaround: approvalTurnaround(approvals, period, calendar),
+    quoteToClose: quoteToClose(quotes, deals, period, asOf),
+  };
+}
+
 export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
   volume: {
     compute: (facts, { period, options }) => ({
@@ -259,11 +284,7 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     compute: (facts, context) => pipelineFigures(facts.deals, context),
   },
   'deal-desk': {
-    compute: (facts, { period, asOf, calendar }) => ({
-      discountDepth: discountDepth(facts.quotes, period),
-      approvalTurnaround: approvalTurnaround(facts.approvals, period, calendar),
-      quoteToClose: quoteToClose(facts.quotes, facts.deals, period, asOf),
-    }),
+    compute: (facts, context) => deskFigures(facts.quotes, facts.approvals, facts.deals, context),
   },
   activity: {
     compute: (facts, { period }) => ({

@@ -18,11 +18,14 @@ import { speedFigures } from './speed-report';
 import { dealCourses, pipelineInputs, type DealQuery } from './deal-courses';
 import { closedDeals } from './closed-deals';
 import { channelLeads } from './channel-leads';
+import { deskRecords } from './desk-records';
+import { renewalContracts } from './renewal-contracts';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadChannelInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
   channelReport,
   dealFigures,
+  deskFigures,
   pipelineFigures,
   REPORT_DEFINITIONS,
   REPORT_NEEDS,
@@ -31,6 +34,7 @@ import {
   type ReportName,
   type ReportOptions,
 } from './reports';
+import { renewals } from '../../domain/analytics/retention';
 import { winLoss } from '../../domain/analytics/win-loss';
 
 export interface ReportRequest {
@@ -88,12 +92,20 @@ const view = (period: ReportPeriod): PeriodView => ({
 });
 
 /** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'pipeline', 'win-loss', 'channels']);
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
+  'speed',
+  'deals',
+  'pipeline',
+  'win-loss',
+  'channels',
+  'deal-desk',
+  'retention',
+]);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume and funnel always, speed, deals, pipeline, win-loss and channels when
- * not broken down.
+ * on loaded facts: volume and funnel always, speed, deals, pipeline, win-loss, channels, deal-desk
+ * and retention when not broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
   return AGGREGATED_REPORTS.has(report) || (PROJECTED_REPORTS.has(report) && breakdown === undefined);
@@ -118,6 +130,9 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   }
   if ((report === 'win-loss' || report === 'channels') && servedFromSql(report, request.filters.breakdown)) {
     return envelope(report, request, await reviewFigures(db, report, request));
+  }
+  if ((report === 'deal-desk' || report === 'retention') && servedFromSql(report, request.filters.breakdown)) {
+    return envelope(report, request, await deskReportFigures(db, report, request));
   }
   if (AGGREGATED_REPORTS.has(report)) {
     const period = periodOf(request.filters, request.defaultZone);
@@ -178,6 +193,30 @@ async function reviewFigures(
   const figures = (which: ReportPeriod, current: boolean) =>
     json(channelReport(leads, deals, reportContext(request, which, current, true, inputs)));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
+}
+
+/**
+ * The deal desk report (not broken down) on the quote versions, approvals and quoted deals read
+ * from SQL (./desk-records.ts), or the retention report on the contracts read from SQL
+ * (./renewal-contracts.ts), computed by the same functions as on facts.
+ */
+async function deskReportFigures(
+  db: Db,
+  report: 'deal-desk' | 'retention',
+  request: ReportRequest,
+): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
+  const period = periodOf(request.filters, request.defaultZone);
+  const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
+  const { asOf, calendar } = request;
+  if (report === 'retention') {
+    const contracts = await renewalContracts(db, query);
+    const figures = (which: ReportPeriod) => json(renewals(contracts, which, asOf));
+    return { current: figures(period), previous: figures(query.previous), breakdown: null };
+  }
+  const { quotes, approvals, deals } = await deskRecords(db, query);
+  const figures = (which: ReportPeriod) =>
+    json(deskFigures(quotes, approvals, deals, { period: which, asOf, calendar }));
+  return { current: figures(period), previous: figures(query.previous), breakdown: null };
 }
 
 /** The envelope of a report's figures: which periods, zone, moment and options it was read with. */

@@ -1,0 +1,134 @@
+/**
+ * The records behind the deal desk report, read in SQL as narrow projections instead of loaded
+ * facts: the quote versions sent between the start of the previous period and the end of the
+ * period (or `asOf`, if earlier), the approvals decided (approved or rejected) in that window, and
+ * the deals whose first quote went out in it, with their deal-stage transitions. deskFigures
+ * (./reports.ts) then computes the report, as it does on the facts, so the figures are identical;
+ * the differential test (test/analytics/loader-differential.int.test.ts) checks this on both
+ * providers.
+ *
+ * Each record is read as the fact loader builds it (./deal-desk-facts.ts): a version created at or
+ * after `asOf` does not exist yet, nor do its approvals; a version sent at or after `asOf` is not
+ * sent; an approval decided at or after `asOf` is still pending. A record belongs to its quote's
+ * deal, so a person sees those of the deals they (or their reports) own, and the deal's lead must
+ * be the tenant's and recorded before `asOf`, as the facts need it.
+ *
+ * Which deals count for quote-to-close: a deal counts in the period of its first sent version, so
+ * a deal first quoted in either period has its first version in the window. Those are found as
+ * the deals of the window's versions whose earliest sent version (before `asOf`) is in the window;
+ * then the window's versions hold each one's first, which is all quoteToClose reads of them.
+ */
+import type { Db } from '../../db/client';
+import { empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
+import type { DeskApproval, DeskQuote } from '../../domain/analytics/deal-desk';
+import type { DealCourse } from '../../domain/analytics/facts';
+import { compareText } from '../../domain/analytics/measures';
+import type { Sight } from '../visibility';
+import { reviewWindow } from './closed-deals';
+import type { DealQuery } from './deal-courses';
+import { leadCourses } from './deal-courses';
+import { sightFilter } from './load-facts';
+
+/** What the deal desk report reads: versions and approvals of the window, and the deals first quoted in it. */
+export interface DeskRecords {
+  quotes: DeskQuote[];
+  approvals: DeskApproval[];
+  deals: Pick<DealCourse, 'id' | 'stages'>[];
+}
+
+interface VersionRow {
+  id: string;
+  deal_id: string;
+  lead_id: string;
+  owner: string;
+  discount_bp: number | bigint;
+  tier: string | null;
+  sent: unknown;
+}
+
+interface ApprovalRow {
+  id: string;
+  owner: string;
+  tier: string;
+  status: string;
+  requested: unknown;
+  decided: unknown;
+}
+
+/**
+ * The joins from a quote version `v` to its quote `q`, deal `d` and lead `l`, then `WHERE` keeping
+ * the versions recorded before `asOf` of the deals the caller may see.
+ */
+function ofDealsInSight(db: Db, sight: Sight, asOf: Date): Sql {
+  const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
+  return sql`JOIN "Quote" q ON q.id = v."quoteId"
+      JOIN "Deal" d ON d.id = q."dealId" AND d.tenant = ${sight.tenant}
+      JOIN "Lead" l ON l.id = d."leadId" AND l.tenant = ${sight.tenant}
+    WHERE d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${mine}`;
+}
+
+/** The deal desk's records for `query`, each kind in id order. */
+export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords> {
+  const { sight, asOf } = query;
+  const { from, to } = reviewWindow(query);
+  const inSight = sightFilter(sight);
+  const versions = (
+    await db.$queryRaw<VersionRow[]>(sql`
+    SELECT v.id, d.id AS deal_id, d."leadId" AS lead_id, d."ownerEmail" AS owner,
+      v."approvalDiscountBp" AS discount_bp, v."approvalTier" AS tier, v."sentAt" AS sent
+    FROM "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)} AND v."sentAt" >= ${from} AND v."sentAt" < ${to}`)
+  ).filter((row) => inSight(row.owner));
+  const approvals = (
+    await db.$queryRaw<ApprovalRow[]>(sql`
+    SELECT r.id, d."ownerEmail" AS owner, r.tier, r.status, r."requestedAt" AS requested, r."decidedAt" AS decided
+    FROM "ApprovalRequest" r JOIN "QuoteVersion" v ON v.id = r."quoteVersionId" ${ofDealsInSight(db, sight, asOf)}
+      AND r."requestedAt" < ${asOf} AND r."decidedAt" >= ${from} AND r."decidedAt" < ${to}
+      AND r.status IN ('approved', 'rejected')`)
+  ).filter((row) => inSight(row.owner));
+  return {
+    quotes: versions
+      .map((row) => ({
+        id: row.id,
+        dealId: row.deal_id,
+        discountBp: Number(row.discount_bp),
+        tier: row.tier,
+        sentAt: instantOf(row.sent),
+      }))
+      .sort((a, b) => compareText(a.id, b.id)),
+    approvals: approvals
+      .map((row) => ({
+        id: row.id,
+        tier: row.tier,
+        status: row.status,
+        requestedAt: instantOf(row.requested)!,
+        decidedAt: instantOf(row.decided),
+      }))
+      .sort((a, b) => compareText(a.id, b.id)),
+    deals: await firstQuoted(db, versions, query),
+  };
+}
+
+/** Of the deals of the window's versions, those whose first version sent before `asOf` is in the window, with their course. */
+async function firstQuoted(
+  db: Db,
+  versions: readonly VersionRow[],
+  query: DealQuery,
+): Promise<Pick<DealCourse, 'id' | 'stages'>[]> {
+  const { asOf } = query;
+  const { from } = reviewWindow(query);
+  const leadOf = new Map(versions.map((row) => [row.deal_id, row.lead_id]));
+  const firsts = await db.$queryRaw<{ deal_id: string; first: unknown }[]>(sql`
+    SELECT q."dealId" AS deal_id, MIN(v."sentAt") AS first FROM "QuoteVersion" v JOIN "Quote" q ON q.id = v."quoteId"
+    WHERE q."dealId" IN ${valuesOf(db, [...leadOf.keys()])} AND v."createdAt" < ${asOf} AND v."sentAt" < ${asOf}
+    GROUP BY q."dealId"`);
+  const quoted = firsts
+    .filter((row) => instantOf(row.first)!.getTime() >= from.getTime())
+    .map((row) => row.deal_id)
+    .sort(compareText);
+  const courses = await leadCourses(
+    db,
+    quoted.map((deal) => leadOf.get(deal)!),
+    asOf,
+  );
+  return quoted.map((id) => ({ id, stages: courses.get(leadOf.get(id)!)?.stages ?? [] }));
+}

@@ -1,0 +1,58 @@
+/**
+ * The contracts behind the retention report, read in SQL as a narrow projection instead of loaded
+ * facts: the contracts ending between the start of the previous period and the end of the period
+ * (those due in either), with every contract of their accounts that could renew them. renewals
+ * (src/domain/analytics/retention.ts) then computes the report, as it does on the facts, so the
+ * figures are identical; the differential test (test/analytics/loader-differential.int.test.ts)
+ * checks this on both providers.
+ *
+ * The window is not cut at `asOf`: a contract recorded before `asOf` that ends later is due in a
+ * period that ends later (and pending). Each contract is read as the fact loader builds it
+ * (./deal-desk-facts.ts): recorded before `asOf`, of a deal recorded before `asOf` whose lead is
+ * the tenant's, on the deal's account. A person sees the contracts of the deals they (or their
+ * reports) own, and only those can renew one: the same cut as on the facts.
+ */
+import type { Db } from '../../db/client';
+import { empty, instantOf, sql, valuesOf } from '../../db/raw-sql';
+import { compareText } from '../../domain/analytics/measures';
+import type { RenewalContract } from '../../domain/analytics/retention';
+import type { DealQuery } from './deal-courses';
+import { sightFilter } from './load-facts';
+
+interface ContractRow {
+  id: string;
+  account: string;
+  owner: string;
+  start: unknown;
+  end: unknown;
+  acv: bigint | number;
+  currency: string;
+  created: unknown;
+}
+
+/** The contracts due in the period or the one before, and those of the same accounts, in id order. */
+export async function renewalContracts(db: Db, query: DealQuery): Promise<RenewalContract[]> {
+  const { sight, period, previous, asOf } = query;
+  const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
+  const rows = await db.$queryRaw<ContractRow[]>(sql`
+    SELECT c.id, d."accountId" AS account, d."ownerEmail" AS owner, c."startDate" AS start, c."endDate" AS "end",
+      c."acvMinor" AS acv, c.currency, c."createdAt" AS created
+    FROM "Contract" c JOIN "Deal" d ON d.id = c."dealId" AND d.tenant = ${sight.tenant}
+      JOIN "Lead" l ON l.id = d."leadId" AND l.tenant = ${sight.tenant}
+    WHERE c."createdAt" < ${asOf} AND d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} ${mine}
+      AND d."accountId" IN (SELECT e."accountId" FROM "Contract" due JOIN "Deal" e ON e.id = due."dealId"
+        WHERE e.tenant = ${sight.tenant} AND due."endDate" >= ${previous.from} AND due."endDate" < ${period.to})`);
+  const inSight = sightFilter(sight);
+  return rows
+    .filter((row) => inSight(row.owner))
+    .map((row) => ({
+      id: row.id,
+      accountId: row.account,
+      startDate: instantOf(row.start)!,
+      endDate: instantOf(row.end)!,
+      acvMinor: Number(row.acv),
+      currency: row.currency,
+      createdAt: instantOf(row.created)!,
+    }))
+    .sort((a, b) => compareText(a.id, b.id));
+}
