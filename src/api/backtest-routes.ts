@@ -4,16 +4,17 @@
  * full list of decisions it changes. Thin: parse, call the use-case
  * (src/usecases/backtest-jobs.ts, backtest-changes.ts), answer.
  */
+import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor';
 import type { Db } from '../db/client';
 import { LeadflowError } from '../domain/errors';
 import type { Logger } from '../logger';
-import { renderBacktestHtml } from '../rules/backtest/html';
 import { BACKTEST_KINDS, type BacktestChange } from '../rules/backtest/tally';
 import type { RuleRegistry } from '../rules/registry';
-import { allBacktestChanges, backtestChangePage, withStoredChanges } from '../usecases/backtest-changes';
+import { allBacktestChanges, backtestChangePage } from '../usecases/backtest-changes';
+import { storedChanges, writeBacktestHtml } from '../usecases/backtest-output';
 import { backtestJob, startBacktestJob, type BacktestJobView } from '../usecases/backtest-jobs';
 import { csvRows, toCsv } from './csv';
 import { fieldErrors } from './errors';
@@ -269,8 +270,16 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
     );
-    // The page lists every change, as the CLI's does: the job's report keeps only the first few.
-    res.type('html').send(renderBacktestHtml(await withStoredChanges(deps.db, job.id, job.report, 'all')));
+    // The page lists every change, as the CLI's does (the job's report keeps only the first few),
+    // streamed from the table a page at a time.
+    res.type('html');
+    const gone = once(res, 'close');
+    await writeBacktestHtml(job.report, storedChanges(deps.db, job.id), async (chunk) => {
+      // The reader went away: stop reading the list.
+      if (res.destroyed) throw new LeadflowError('conflict', 'The reader closed the connection.');
+      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), gone]);
+    });
+    res.end();
   });
 
   router.get('/:backtestId/changes', async (req: Request, res: Response) => {
