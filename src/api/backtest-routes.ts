@@ -1,8 +1,8 @@
 /**
  * HTTP endpoints for backtests (RevOps only): start one on a candidate's files, follow its
- * progress, read its report as JSON or as an HTML page, and page through (or download as CSV) the
- * full list of decisions it changes. Thin: parse, call the use-case
- * (src/usecases/backtest-jobs.ts, backtest-changes.ts), answer.
+ * progress, read its report as JSON or as an HTML page, page through (or download as CSV) the
+ * full list of decisions it changes, and delete it (cancelling it if it still runs). Thin: parse, call the use-case
+ * (src/usecases/backtest-jobs.ts, backtest-changes.ts, backtest-removal.ts), answer.
  */
 import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
@@ -16,6 +16,7 @@ import type { RuleRegistry } from '../rules/registry';
 import { allBacktestChanges, backtestChangePage } from '../usecases/backtest-changes';
 import { storedChanges, writeBacktestHtml } from '../usecases/backtest-output';
 import { backtestJob, startBacktestJob, type BacktestJobView } from '../usecases/backtest-jobs';
+import { deleteBacktestJob } from '../usecases/backtest-removal';
 import { csvRows, toCsv } from './csv';
 import { fieldErrors } from './errors';
 import { parseInput } from './input';
@@ -259,6 +260,13 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
     const params = backtestParams.safeParse(req.params);
     if (!params.success) throw invalid('backtest id', params.error);
     res.json(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
+  });
+
+  router.delete('/:backtestId', async (req: Request, res: Response) => {
+    const params = backtestParams.safeParse(req.params);
+    if (!params.success) throw invalid('backtest id', params.error);
+    await deleteBacktestJob(deps, requireActor(req), params.data.backtestId);
+    res.status(204).end();
   });
 
   router.get('/:backtestId/report.html', async (req: Request, res: Response) => {
