@@ -146,6 +146,9 @@ const EnvSchema = z.object({
     .describe(
       'Open lead journeys re-scored per second after a rules version with `re-evaluate: in-flight` goes live (scoring.yaml). The re-evaluation takes open leads ÷ this many seconds.',
     ),
+  LEADFLOW_BACKTEST_RETENTION_DAYS: count(30).describe(
+    'Days a finished backtest job (its report and full list of changes) is kept after it finished; the API deletes older ones at start and every hour. `0`: kept until deleted by hand.',
+  ),
   LEADFLOW_WORKER_METRICS_PORT: portNumber
     .optional()
     .describe(
@@ -214,6 +217,8 @@ export interface Config {
   workerMetricsPort?: number;
   /** LEADFLOW_REEVALUATION_RATE: open journeys re-scored per second after an `in-flight` activation. */
   reevaluationPerSecond: number;
+  /** LEADFLOW_BACKTEST_RETENTION_DAYS: finished backtest jobs older than this are deleted; 0: never. */
+  backtestRetentionDays: number;
   /** LEADFLOW_REPORTING_ZONE; null: the default business calendar's zone (escalation.yaml), else UTC. */
   reportingZone: string | null;
   logLevel: Env['LOG_LEVEL'];
@@ -368,6 +373,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     workerMetricsPort: e.LEADFLOW_WORKER_METRICS_PORT,
     reevaluationPerSecond: e.LEADFLOW_REEVALUATION_RATE,
+    backtestRetentionDays: e.LEADFLOW_BACKTEST_RETENTION_DAYS,
     intake: {
       wait: e.LEADFLOW_INTAKE_WAIT,
       concurrency: e.LEADFLOW_INTAKE_CONCURRENCY,

@@ -112,6 +112,7 @@ export const POLICIES: Record<string, Policy> = {
   // Backtests replay the whole tenant's history (every lead, quote and rep): RevOps' tool.
   'POST /api/rules/backtests': admin('Backtesting candidate rules'),
   'GET /api/rules/backtests/{backtestId}': admin('Reading a backtest'),
+  'DELETE /api/rules/backtests/{backtestId}': admin('Deleting a backtest'),
   'GET /api/rules/backtests/{backtestId}/report.html': admin('Reading a backtest'),
   'GET /api/rules/backtests/{backtestId}/changes': admin('Reading a backtest'),
   'GET /api/rules/backtests/{backtestId}/changes.csv': admin('Reading a backtest'),

@@ -1,20 +1,22 @@
 /**
  * HTTP endpoints for backtests (RevOps only): start one on a candidate's files, follow its
- * progress, read its report as JSON or as an HTML page, and page through (or download as CSV) the
- * full list of decisions it changes. Thin: parse, call the use-case
- * (src/usecases/backtest-jobs.ts, backtest-changes.ts), answer.
+ * progress, read its report as JSON or as an HTML page, page through (or download as CSV) the
+ * full list of decisions it changes, and delete it (cancelling it if it still runs). Thin: parse, call the use-case
+ * (src/usecases/backtest-jobs.ts, backtest-changes.ts, backtest-removal.ts), answer.
  */
+import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor';
 import type { Db } from '../db/client';
 import { LeadflowError } from '../domain/errors';
 import type { Logger } from '../logger';
-import { renderBacktestHtml } from '../rules/backtest/html';
 import { BACKTEST_KINDS, type BacktestChange } from '../rules/backtest/tally';
 import type { RuleRegistry } from '../rules/registry';
-import { allBacktestChanges, backtestChangePage, withStoredChanges } from '../usecases/backtest-changes';
+import { allBacktestChanges, backtestChangePage } from '../usecases/backtest-changes';
+import { storedChanges, writeBacktestHtml } from '../usecases/backtest-output';
 import { backtestJob, startBacktestJob, type BacktestJobView } from '../usecases/backtest-jobs';
+import { deleteBacktestJob } from '../usecases/backtest-removal';
 import { csvRows, toCsv } from './csv';
 import { fieldErrors } from './errors';
 import { parseInput } from './input';
@@ -260,6 +262,13 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
     res.json(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
   });
 
+  router.delete('/:backtestId', async (req: Request, res: Response) => {
+    const params = backtestParams.safeParse(req.params);
+    if (!params.success) throw invalid('backtest id', params.error);
+    await deleteBacktestJob(deps, requireActor(req), params.data.backtestId);
+    res.status(204).end();
+  });
+
   router.get('/:backtestId/report.html', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
     if (!params.success) throw invalid('backtest id', params.error);
@@ -269,8 +278,16 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
     );
-    // The page lists every change, as the CLI's does: the job's report keeps only the first few.
-    res.type('html').send(renderBacktestHtml(await withStoredChanges(deps.db, job.id, job.report, 'all')));
+    // The page lists every change, as the CLI's does (the job's report keeps only the first few),
+    // streamed from the table a page at a time.
+    res.type('html');
+    const gone = once(res, 'close');
+    await writeBacktestHtml(job.report, storedChanges(deps.db, job.id), async (chunk) => {
+      // The reader went away: stop reading the list.
+      if (res.destroyed) throw new LeadflowError('conflict', 'The reader closed the connection.');
+      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), gone]);
+    });
+    res.end();
   });
 
   router.get('/:backtestId/changes', async (req: Request, res: Response) => {

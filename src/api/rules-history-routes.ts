@@ -93,8 +93,9 @@ export function rulesHistoryRoutes(deps: RulesHistoryRoutesDeps): Router {
   router.get('/diff', async (req: Request, res: Response) => {
     const query = diffQuery.safeParse(req.query);
     if (!query.success) throw invalid('query', query.error);
-    const from = await storedVersion(deps.store, query.data.from, 'query.from');
-    const to = await storedVersion(deps.store, query.data.to, 'query.to');
+    const store = deps.store.visibleTo(requireActor(req).tenant);
+    const from = await storedVersion(store, query.data.from, 'query.from');
+    const to = await storedVersion(store, query.data.to, 'query.to');
     res.json(RulesDiffSchema.parse({ from: from.hash, to: to.hash, changes: diffRuleTexts(from.files, to.files) }));
   });
 

@@ -5,6 +5,7 @@
  * error handler (src/api/errors.ts), which turns them into statuses.
  */
 import { Router, type Request, type Response } from 'express';
+import { requireActor } from '../auth/actor';
 import { z } from 'zod';
 import type { RuleRegistry } from '../rules/registry';
 import { LeadflowError } from '../domain/errors';
@@ -193,15 +194,17 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
     const query = versionsQuery.safeParse(req.query);
     if (!query.success) throw invalid('query', query.error);
     const { limit, after } = query.data;
+    // Versions another tenant's shadow stored are that tenant's (docs/rules.md "Which versions a tenant sees").
+    const store = deps.store.visibleTo(requireActor(req).tenant);
     let cursor: { hash: string; createdAt: Date } | undefined;
     if (after !== undefined) {
-      const version = await deps.store.get(after);
+      const version = await store.get(after);
       if (!version)
         throw new LeadflowError('not_found', `No rules version ${after} is stored; start from the first page.`);
       cursor = { hash: version.hash, createdAt: version.createdAt };
     }
     // One more than asked: whether there is a next page.
-    const listed = await deps.store.list({ limit: limit + 1, ...(cursor ? { after: cursor } : {}) });
+    const listed = await store.list({ limit: limit + 1, ...(cursor ? { after: cursor } : {}) });
     const page = listed.slice(0, limit);
     res.json(
       VersionListSchema.parse({
@@ -219,7 +222,7 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
     const params = versionParams.safeParse(req.params);
     if (!params.success) throw invalid('version hash', params.error);
     const { hash } = params.data;
-    const version = await deps.store.get(hash);
+    const version = await deps.store.visibleTo(requireActor(req).tenant).get(hash);
     if (!version)
       throw new LeadflowError('not_found', `No rules version ${hash} is stored; GET /api/rules shows the active one.`);
     res.json({

@@ -5,7 +5,8 @@
  * table) of the shipped rules against a candidate whose MQL threshold is 75 instead of 80. Also
  * reports what storing the facts costs per decision (the bytes of the facts JSON of every
  * generated decision, average and p95), and the size of the job's stored report against the full
- * list of changes it no longer holds. The goal: 100k leads in under 30 s.
+ * list of changes it no longer holds. The goal: 100k leads in under 30 s. `--keep` keeps the
+ * database and prints how to point `leadflow rules backtest` at it (to measure the CLI's memory).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -136,7 +137,7 @@ async function rulesets(): Promise<{ active: Ruleset; candidate: Ruleset }> {
 }
 
 /** Runs the backtest bench; resolves to the exit code (1 when 100k-scale runs miss the target). */
-export async function benchBacktest(options: { leads: number }): Promise<number> {
+export async function benchBacktest(options: { leads: number; keep?: boolean }): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-bench-backtest-'));
   try {
     const target = resolveDatabaseTarget(`file:${path.join(dir, 'bench.db')}`, dir);
@@ -179,7 +180,10 @@ export async function benchBacktest(options: { leads: number }): Promise<number>
     console.log(`  at 100k leads: ${scaled.toFixed(1)} s (goal < ${TARGET_SECONDS} s)`);
     return options.leads >= 100_000 && seconds >= TARGET_SECONDS ? 1 : 0;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // Kept: `leadflow rules backtest` can run on the same leads, e.g. under /usr/bin/time -v for its peak memory.
+    if (options.keep)
+      console.log(`  database kept: DATABASE_URL=file:${path.join(dir, 'bench.db')} LEADFLOW_TENANT=${TENANT}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

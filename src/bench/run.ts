@@ -2,7 +2,7 @@
  * `npm run bench`: the rules benchmark, the analytics benchmark (./analytics.ts), then the
  * workspace benchmark (./workspace.ts: the pipeline board in Chromium, `--deals=N`). Arguments:
  * `rules`, `analytics`, `workspace` or `intake` runs only that one (the backtest benchmark, ./backtest.ts, runs
- * only when named: `npm run bench -- backtest --leads=100000`, the default; the intake benchmark,
+ * only when named: `npm run bench -- backtest --leads=100000`, the default, `--keep` keeping its database; the intake benchmark,
  * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`;
  * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
  * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
@@ -312,7 +312,8 @@ async function main(): Promise<number> {
       temporal: process.argv.includes('--temporal=postgresql') ? 'postgresql' : 'dev-server',
     });
   }
-  if (process.argv.includes('backtest')) return benchBacktest({ leads: numberArgument('leads', 100_000) });
+  if (process.argv.includes('backtest'))
+    return benchBacktest({ leads: numberArgument('leads', 100_000), keep: process.argv.includes('--keep') });
   const only = process.argv.find((arg) => arg === 'rules' || arg === 'analytics' || arg === 'workspace');
   let code = 0;
   if (only === undefined || only === 'rules') code = Math.max(code, await benchRules());

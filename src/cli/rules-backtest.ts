@@ -3,10 +3,11 @@
  * and a candidate folder, and prints what would change (a table, JSON or an HTML page). The
  * candidate is loaded and validated exactly as `rules check` does; the active version is the one
  * last activated (from the database), else the rules directory's. It runs as a backtest job in
- * this process (its changes go to their table as it runs), reads the full list back into the
- * output, and then removes the job and its rows.
+ * this process (its changes go to their table as it runs), streams the full list back into the
+ * output a page at a time, and then removes the job and its rows.
  */
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
@@ -14,16 +15,15 @@ import type { Db } from '../db/client';
 import { PrismaRuleVersionStore } from '../db/rule-version-store';
 import { LeadflowError } from '../domain/errors';
 import { createLogger } from '../logger';
-import { renderBacktestHtml } from '../rules/backtest/html';
-import { BACKTEST_KINDS, type BacktestKind } from '../rules/backtest/tally';
+import { BACKTEST_KINDS, type BacktestKind, type BacktestReport } from '../rules/backtest/tally';
 import { formatBacktestText } from '../rules/backtest/text';
 import { loadRulesetFromTexts } from '../rules/load';
 import { loadRulesetFromDir, readRuleTexts } from '../rules/load-dir';
 import type { Ruleset } from '../rules/ruleset';
 import { formatDiagnostic } from '../rules/types';
 import type { BacktestProgress } from '../usecases/backtest';
-import { withStoredChanges } from '../usecases/backtest-changes';
 import { runBacktestJob } from '../usecases/backtest-jobs';
+import { storedChanges, writeBacktestHtml, writeBacktestJson } from '../usecases/backtest-output';
 import type { CommandIo } from './rules-command';
 import { openDatabase } from './database';
 
@@ -93,17 +93,8 @@ export async function backtestCommand(args: string[], io: CommandIo): Promise<nu
       { tenant: config.tenant, active, candidate: candidate.ruleset, ...options },
     );
     progress.end();
-    const report = await withStoredChanges(db, job.id, job.report, 'all');
-    const text =
-      options.format === 'json'
-        ? `${JSON.stringify(report, null, 2)}\n`
-        : options.format === 'html'
-          ? renderBacktestHtml(report)
-          : `${formatBacktestText(report).join('\n')}\n`;
-    if (options.out) {
-      await writeFile(options.out, text, 'utf8');
-      err(`wrote ${options.out}`);
-    } else io.stdout.write(text);
+    await writeReport(db, job, options.format, options.out ?? io.stdout);
+    if (options.out) err(`wrote ${options.out}`);
     return 0;
   } catch (error) {
     if (!(error instanceof LeadflowError)) throw error;
@@ -111,10 +102,38 @@ export async function backtestCommand(args: string[], io: CommandIo): Promise<nu
     return 1;
   } finally {
     // The output is the report; the job and its changes (cascading) were only the way to it.
-    if (jobId) await db?.backtestJob.delete({ where: { id: jobId } });
+    if (jobId) await db?.backtestJob.deleteMany({ where: { id: jobId } });
     await db?.$disconnect();
   }
 }
+
+/**
+ * Writes the report to the file or stream: the table from the job's report (its first changes),
+ * JSON and HTML with the full list streamed from the job's table a page at a time, so memory
+ * stays bounded however many decisions change.
+ */
+async function writeReport(
+  db: Db,
+  job: { id: string; report: BacktestReport },
+  format: 'table' | 'json' | 'html',
+  to: string | NodeJS.WritableStream,
+): Promise<void> {
+  const stream: NodeJS.WritableStream = typeof to === 'string' ? createWriteStream(to, 'utf8') : to;
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  failed.catch(() => undefined);
+  const write = async (chunk: string) => {
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
+  };
+  if (format === 'json') await writeBacktestJson(job.report, storedChanges(db, job.id), write);
+  else if (format === 'html') await writeBacktestHtml(job.report, storedChanges(db, job.id), write);
+  else await write(`${formatBacktestText(job.report).join('\n')}\n`);
+  if (typeof to === 'string') {
+    stream.end();
+    await Promise.race([once(stream, 'finish'), failed]);
+  }
+}
+
+const isFormat = (text: string): text is 'table' | 'json' | 'html' => ['table', 'json', 'html'].includes(text);
 
 function parseOptions(args: string[]) {
   const { values, positionals } = parseArgs({
@@ -130,8 +149,7 @@ function parseOptions(args: string[]) {
   });
   if (positionals.length !== 1) throw new UsageError('name one candidate rules folder, e.g. ./candidate-rules');
   const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json' && format !== 'html')
-    throw new UsageError(`unknown --format "${format}" (expected table, json or html)`);
+  if (!isFormat(format)) throw new UsageError(`unknown --format "${format}" (expected table, json or html)`);
   const since = values.since === undefined ? null : parseDay(values.since, '--since');
   const until = values.until === undefined ? null : parseDay(values.until, '--until', true);
   if (since && until && since >= until) throw new UsageError('--since must be on or before --until');

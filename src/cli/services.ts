@@ -11,6 +11,7 @@ import { enableProcessMetrics } from '../metrics/instruments';
 import type { RulesRuntime } from './rules-runtime';
 import { reevaluateOnActivation } from '../temporal/reevaluation-trigger';
 import { cachedWorkflowBundle, WORKFLOW_BUNDLE_CACHE } from '../temporal/workflow-bundle-cache';
+import { expireBacktestsPeriodically } from '../usecases/backtest-removal';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { startMailSink, type MailSink } from '../email/mail-sink';
@@ -184,6 +185,11 @@ export async function runApi(
         logger: deps.logger,
       })
     : () => undefined;
+  const stopExpiringBacktests = expireBacktestsPeriodically(
+    deps.db,
+    config.backtestRetentionDays,
+    deps.logger.child({ component: 'backtest-expiry' }),
+  );
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
     listening.once('error', reject);
@@ -198,6 +204,7 @@ export async function runApi(
     webhookSecret,
     async stop() {
       stopReevaluating();
+      await stopExpiringBacktests();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive sockets would hold close() open; in-flight requests get 10 s to finish.

@@ -7,7 +7,7 @@ import type {
   StoredRuleVersion,
 } from '../rules/version-store';
 import { recordAudit } from './audit-trail';
-import { providerOf, type Db } from './client';
+import { providerOf, type Db, type Prisma } from './client';
 import { LOCK_CLASS, lockInTransaction } from './database-lock';
 
 /** The end reason of a shadow whose own version was activated. */
@@ -30,7 +30,41 @@ type RuleVersionRow = {
  * with broken rule files can fall back to the most recently activated version.
  */
 export class PrismaRuleVersionStore implements RuleVersionStore {
-  constructor(private readonly db: Db) {}
+  /** `viewer`: the tenant whose view this is (see `visibleTo`); absent, the whole store. */
+  constructor(
+    private readonly db: Db,
+    private readonly viewer?: string,
+  ) {}
+
+  visibleTo(tenant: string): RuleVersionStore {
+    return new PrismaRuleVersionStore(this.db, tenant);
+  }
+
+  /**
+   * What the viewer may see: a version is hidden from it when it was never active, some other
+   * tenant's shadow stored it, and none of the viewer's own shadows or backtests ran it. Shadows
+   * are started by hand, so the hidden set stays small enough for a `notIn`.
+   */
+  private async visible(): Promise<Prisma.RuleVersionWhereInput> {
+    const tenant = this.viewer;
+    if (tenant === undefined) return {};
+    const [others, own, backtested] = await Promise.all([
+      this.db.ruleShadow.findMany({
+        where: { tenant: { not: tenant } },
+        select: { versionHash: true },
+        distinct: ['versionHash'],
+      }),
+      this.db.ruleShadow.findMany({ where: { tenant }, select: { versionHash: true }, distinct: ['versionHash'] }),
+      this.db.backtestJob.findMany({
+        where: { tenant },
+        select: { candidateVersion: true },
+        distinct: ['candidateVersion'],
+      }),
+    ]);
+    const ran = new Set([...own.map((s) => s.versionHash), ...backtested.map((b) => b.candidateVersion)]);
+    const hidden = others.map((s) => s.versionHash).filter((hash) => !ran.has(hash));
+    return hidden.length === 0 ? {} : { OR: [{ activatedAt: { not: null } }, { hash: { notIn: hidden } }] };
+  }
 
   async save(version: StoredRuleVersion): Promise<void> {
     try {
@@ -52,9 +86,14 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
   async list(page: { limit: number; after?: { hash: string; createdAt: Date } }): Promise<RuleVersionListing[]> {
     const after = page.after;
     const rows = await this.db.ruleVersion.findMany({
-      where: after
-        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, hash: { lt: after.hash } }] }
-        : {},
+      where: {
+        AND: [
+          after
+            ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, hash: { lt: after.hash } }] }
+            : {},
+          await this.visible(),
+        ],
+      },
       orderBy: [{ createdAt: 'desc' }, { hash: 'desc' }],
       take: page.limit,
     });
@@ -71,7 +110,7 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
   }
 
   async get(hash: string): Promise<StoredRuleVersion | null> {
-    const row = await this.db.ruleVersion.findUnique({ where: { hash } });
+    const row = await this.db.ruleVersion.findFirst({ where: { AND: [{ hash }, await this.visible()] } });
     return row ? toStored(row) : null;
   }
 
@@ -125,7 +164,7 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
 
   async findByPrefix(prefix: string, limit = 2): Promise<string[]> {
     const rows = await this.db.ruleVersion.findMany({
-      where: { hash: { startsWith: prefix } },
+      where: { AND: [{ hash: { startsWith: prefix } }, await this.visible()] },
       select: { hash: true },
       orderBy: { hash: 'asc' },
       take: limit,

@@ -68,6 +68,12 @@ export interface RuleVersionStore {
    * `after`, those that come after that version in this order (the next page).
    */
   list(page: { limit: number; after?: { hash: string; createdAt: Date } }): Promise<RuleVersionListing[]>;
+  /**
+   * The store as a tenant sees it (`get`, `findByPrefix`, `list`): a version stored only because
+   * another tenant shadowed it is left out, unless it was ever active or this tenant shadowed or
+   * backtested it too (docs/rules.md "Which versions a tenant sees"). The rest is the whole store.
+   */
+  visibleTo(tenant: string): RuleVersionStore;
 }
 
 /** Newest first: by when stored, then by hash; the order of `list` and its pages. */
@@ -146,6 +152,11 @@ export class InMemoryRuleVersionStore implements RuleVersionStore {
           files: Object.keys(v.files).sort(),
         })),
     );
+  }
+
+  /** It keeps no shadows: every tenant sees every version. */
+  visibleTo(): RuleVersionStore {
+    return this;
   }
 
   latest(): Promise<StoredRuleVersion | null> {

@@ -4,7 +4,8 @@
  * report are written to its row. Each decision it changes is written to the BacktestChange table
  * as it runs (src/usecases/backtest-changes.ts); the report keeps the counts and the first few. A
  * job whose process stopped before it finished stops beating its heartbeat, and reads as failed
- * with the reason.
+ * with the reason. Deleting a running job (src/usecases/backtest-removal.ts) cancels it: the run
+ * notices its row is gone at its next progress beat (or write) and stops without a trace.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db, Prisma } from '../db/client';
@@ -19,7 +20,7 @@ import { BacktestChangeWriter, CHANGE_SAMPLE, withStoredChanges } from './backte
 /** A running job writes its progress (and heartbeat) at most this often. */
 const BEAT_MS = 1_000;
 /** A running job silent for this long was stopped with its process. */
-const STALE_MS = 60_000;
+export const STALE_MS = 60_000;
 
 export interface BacktestRequest {
   files: Record<string, string>;
@@ -93,7 +94,9 @@ export async function startBacktestJob(
   const row = await storeJob(deps, actor, request.files, input, total);
   const finished = runJob(deps, row.id, input).then(
     () => undefined,
-    (error: unknown) => deps.onError?.(error, row.id),
+    (error: unknown) => {
+      if (!(error instanceof BacktestCancelledError)) deps.onError?.(error, row.id);
+    },
   );
   return { job: viewOf(row), finished };
 }
@@ -105,7 +108,7 @@ export async function startBacktestJob(
  */
 export async function runBacktestJob(
   deps: BacktestJobDeps & {
-    onProgress?: (progress: { done: number; total: number }) => void;
+    onProgress?: (progress: { done: number; total: number }) => void | Promise<void>;
     /** Hears the job's id once its row is stored (before it runs, and so before it can fail). */
     onStored?: (id: string) => void;
   },
@@ -148,12 +151,22 @@ async function storeJob(
   });
 }
 
-/** Runs the job, storing its changes as they come; resolves to the report with each kind's sample. */
+/** The job's row was deleted while it ran (DELETE /api/rules/backtests/{id}): the run stopped. */
+export class BacktestCancelledError extends LeadflowError {
+  constructor(id: string) {
+    super('conflict', `Backtest ${id} was deleted while it ran; it stopped.`);
+  }
+}
+
+/**
+ * Runs the job, storing its changes as they come; resolves to the report with each kind's sample.
+ * Rejects with BacktestCancelledError once its row is gone (deleted), leaving no change behind.
+ */
 async function runJob(
   deps: BacktestJobDeps,
   id: string,
   input: BacktestInput,
-  onProgress?: (progress: { done: number; total: number }) => void,
+  onProgress?: (progress: { done: number; total: number }) => void | Promise<void>,
 ): Promise<BacktestReport> {
   const now = deps.now ?? (() => new Date());
   const writer = new BacktestChangeWriter(deps.db, id);
@@ -163,30 +176,37 @@ async function runJob(
       deps.db,
       input,
       async (progress) => {
-        onProgress?.(progress);
+        await onProgress?.(progress);
         if (Date.now() - lastBeat < BEAT_MS) return;
         lastBeat = Date.now();
-        await deps.db.backtestJob.update({
+        const beat = await deps.db.backtestJob.updateMany({
           where: { id },
           data: { done: progress.done, total: progress.total, heartbeatAt: now() },
         });
+        if (beat.count === 0) throw new BacktestCancelledError(id);
       },
       (changes) => writer.write(changes),
     );
     const report = await withStoredChanges(deps.db, id, counted, CHANGE_SAMPLE);
-    const total = await deps.db.backtestJob.findUniqueOrThrow({ where: { id }, select: { total: true } });
-    await deps.db.backtestJob.update({
+    const total = await deps.db.backtestJob.findUnique({ where: { id }, select: { total: true } });
+    const stored = await deps.db.backtestJob.updateMany({
       where: { id },
       data: {
         status: 'done',
-        done: total.total,
+        done: total?.total ?? 0,
         report: report as unknown as Prisma.InputJsonValue,
         heartbeatAt: now(),
         finishedAt: now(),
       },
     });
+    if (!total || stored.count === 0) throw new BacktestCancelledError(id);
     return report;
   } catch (error) {
+    if (error instanceof BacktestCancelledError || (await deps.db.backtestJob.count({ where: { id } })) === 0) {
+      // Deleted while it ran: a batch written after the delete (where foreign keys are not enforced) goes too.
+      await deps.db.backtestChange.deleteMany({ where: { jobId: id } });
+      throw error instanceof BacktestCancelledError ? error : new BacktestCancelledError(id);
+    }
     const message = error instanceof Error ? error.message : String(error);
     await deps.db.backtestJob.update({
       where: { id },

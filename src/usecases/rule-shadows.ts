@@ -102,7 +102,7 @@ export async function startShadow(
   input: { candidate: ShadowCandidate; reason: string; live: Ruleset | null },
 ): Promise<StartShadowResult> {
   const now = (deps.now ?? (() => new Date()))();
-  const ruleset = await loadCandidate(deps.store, input.candidate);
+  const ruleset = await loadCandidate(deps.store.visibleTo(actor.tenant), input.candidate);
   if (input.live?.version === ruleset.version)
     throw new LeadflowError(
       'unprocessable',

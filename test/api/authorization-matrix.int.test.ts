@@ -118,6 +118,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/rules/diff': TENANT_READ,
   'POST /api/rules/backtests': ADMIN,
   'GET /api/rules/backtests/{backtestId}': BACKTEST,
+  'DELETE /api/rules/backtests/{backtestId}': BACKTEST,
   'GET /api/rules/backtests/{backtestId}/report.html': BACKTEST,
   'GET /api/rules/backtests/{backtestId}/changes': BACKTEST,
   'GET /api/rules/backtests/{backtestId}/changes.csv': BACKTEST,
@@ -393,6 +394,26 @@ describe.each(providers)('authorization matrix on %s', (provider) => {
           orderBy: { createdAt: 'desc' },
         });
         return `/api/tokens/${latest.id}`;
+      },
+      // A finished job of its own for every call: deleting the shared one would take it from the reads.
+      'DELETE /api/rules/backtests/{backtestId}': async () => {
+        const id = `bt_${crypto.randomUUID()}`;
+        const at = new Date();
+        await db.backtestJob.create({
+          data: {
+            id,
+            tenant: system.config.tenant,
+            status: 'done',
+            candidate: {},
+            candidateVersion: ids.rulesHash!,
+            activeVersion: ids.rulesHash!,
+            kinds: 'scoring',
+            createdAt: at,
+            heartbeatAt: at,
+            finishedAt: at,
+          },
+        });
+        return `/api/rules/backtests/${id}`;
       },
       'DELETE /api/deals/{dealId}/stakeholders/{contactId}': async () => {
         const created = await http(`${system.url}/api/deals/${ids.dealId}/stakeholders`, {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../support/database';
-import { http, startTestSystem, type TestSystem } from '../support/system';
+import { bearer, createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
 
 describe.each(providers)('rule versions through the API on %s', (provider) => {
   let system: TestSystem;
@@ -35,5 +35,59 @@ describe.each(providers)('rule versions through the API on %s', (provider) => {
 
   it('when an unknown version is requested, then 404', async () => {
     expect((await http(`${system.url}/api/rules/versions/0123456789abcdef`)).status).toBe(404);
+  });
+
+  it("when another tenant's shadow stored a version, then it is not listed or readable here, unless it went live or this tenant ran it too", async () => {
+    const db = system.database.db;
+    const at = new Date('2025-05-05T10:00:00Z');
+    const active = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
+    const files = (await http(`${system.url}/api/rules/versions/${active}`)).body.files as Record<string, string>;
+    const version = (hash: string, activatedAt: Date | null = null) =>
+      db.ruleVersion.create({ data: { hash, files, createdAt: at, activatedAt } });
+    const shadow = (n: number, tenant: string, versionHash: string) =>
+      db.ruleShadow.create({
+        data: { id: `sh_vis${n}`, tenant, versionHash, startedBy: 'x@y.z', startedAt: at, reason: 'r', endedAt: at },
+      });
+    const theirs = 'a1a1a1a1a1a1a1a1';
+    const bothShadowed = 'b2b2b2b2b2b2b2b2';
+    const wentLive = 'c3c3c3c3c3c3c3c3';
+    const backtestedHere = 'd4d4d4d4d4d4d4d4';
+    await version(theirs);
+    await version(bothShadowed);
+    await version(wentLive, at);
+    await version(backtestedHere);
+    for (const [n, hash] of [theirs, bothShadowed, wentLive, backtestedHere].entries())
+      await shadow(n, 'vis-other', hash);
+    await shadow(9, system.config.tenant, bothShadowed);
+    await db.backtestJob.create({
+      data: {
+        id: 'bt_00000000-0000-4000-8000-0000000000f1',
+        tenant: system.config.tenant,
+        status: 'done',
+        candidate: {},
+        candidateVersion: backtestedHere,
+        activeVersion: active,
+        kinds: 'scoring',
+        createdAt: at,
+        heartbeatAt: at,
+        finishedAt: at,
+      },
+    });
+
+    const listed = async (token?: string) => {
+      const page = await http(`${system.url}/api/rules/versions?limit=100`, token ? { headers: bearer(token) } : {});
+      expect(page.status).toBe(200);
+      return (page.body.versions as { hash: string }[]).map((v) => v.hash);
+    };
+    const here = await listed();
+    expect(here).toEqual(expect.arrayContaining([active, bothShadowed, wentLive, backtestedHere]));
+    expect(here).not.toContain(theirs);
+    expect((await http(`${system.url}/api/rules/versions/${theirs}`)).status).toBe(404);
+    expect((await http(`${system.url}/api/rules/diff?from=${active}&to=${theirs}`)).status).toBe(404);
+    expect((await http(`${system.url}/api/rules/diff?from=${active}&to=${wentLive}`)).status).toBe(200);
+    // The tenant whose shadow stored it sees it.
+    const other = await createPersonToken(db, 'vis-other', 'olga@other.example', 'revops');
+    expect(await listed(other)).toContain(theirs);
+    expect((await http(`${system.url}/api/rules/versions/${theirs}`, { headers: bearer(other) })).status).toBe(200);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The full list of a backtest's changed decisions (issue #13): more leads change than the job's
  * report keeps (50), so RevOps pages through GET …/changes, downloads …/changes.csv, or reads the
- * CLI's JSON; all three hold every changed lead exactly once, in the same order. Rows are inserted
- * directly on a real SQLite database; no journey runs.
+ * CLI's JSON; all three hold every changed lead exactly once, in the same order. RevOps deletes a
+ * job (a running one is cancelled), and finished jobs expire. Rows are inserted directly on a real
+ * SQLite database; no journey runs.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,8 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BacktestChangePageSchema, BacktestJobSchema } from '../../src/api/backtest-routes';
-import { readRuleTexts } from '../../src/rules/load-dir';
-import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
+import { loadRulesetFromDir, readRuleTexts } from '../../src/rules/load-dir';
+import { BacktestCancelledError, runBacktestJob } from '../../src/usecases/backtest-jobs';
+import { sweepExpiredBacktests } from '../../src/usecases/backtest-removal';
+import { bearer, createPersonToken, http, startTestSystem, type TestSystem } from '../support/system';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'src/cli/bin.js');
@@ -231,5 +234,97 @@ describe('the full list of a backtest’s changes', () => {
     await db.backtestJob.delete({ where: { id: other } });
     expect(await db.backtestChange.count({ where: { jobId: other } })).toBe(0);
     expect(await db.backtestChange.count({ where: { jobId } })).toBe(CHANGING);
+  });
+
+  /** A copy of the finished job with its changes, under a new id, `finishedAt` as given. */
+  async function copyOfJob(id: string, finishedAt = new Date()): Promise<void> {
+    const db = system.database.db;
+    const { candidate: _candidate, report: _report, ...copy } = await db.backtestJob.findUniqueOrThrow({ where: { id: jobId } });
+    await db.backtestJob.create({ data: { ...copy, id, candidate: {}, report: {}, finishedAt, heartbeatAt: finishedAt } });
+    const changes = await db.backtestChange.findMany({ where: { jobId } });
+    await db.backtestChange.createMany({
+      data: changes.map((c) => ({ ...c, jobId: id, change: c.change as object })),
+    });
+  }
+
+  it('when RevOps deletes a backtest, then it and its changes are gone, it reads as 404, and the audit trail says who', async () => {
+    const id = 'bt_00000000-0000-4000-8000-0000000000d1';
+    await copyOfJob(id);
+    const otherTenant = await createPersonToken(system.database.db, 'other-tenant', 'olga@other.example', 'revops');
+    const rep = await system.personToken('rita.rep@example.com', 'rep');
+    expect((await http(`${system.url}/api/rules/backtests/${id}`, { method: 'DELETE', headers: bearer(otherTenant) })).status).toBe(404);
+    expect((await http(`${system.url}/api/rules/backtests/${id}`, { method: 'DELETE', headers: bearer(rep) })).status).toBe(403);
+
+    const deleted = await http(`${system.url}/api/rules/backtests/${id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect((await http(`${system.url}/api/rules/backtests/${id}`)).status).toBe(404);
+    expect((await http(`${system.url}/api/rules/backtests/${id}/changes`)).status).toBe(404);
+    expect(await system.database.db.backtestChange.count({ where: { jobId: id } })).toBe(0);
+    expect((await http(`${system.url}/api/rules/backtests/${id}`, { method: 'DELETE' })).status).toBe(404);
+    // The shared job is untouched.
+    expect(await system.database.db.backtestChange.count({ where: { jobId } })).toBe(CHANGING);
+
+    const audit = await http(`${system.url}/api/audit?subjectType=rules&action=rules.backtest.deleted`);
+    expect(audit.body.entries).toEqual([
+      expect.objectContaining({
+        action: 'rules.backtest.deleted',
+        actor: expect.stringContaining('@'),
+        details: expect.objectContaining({ backtestId: id, cancelled: false, status: 'done' }),
+      }),
+    ]);
+  });
+
+  it('when a running backtest is deleted, then it stops, leaves no changes behind, and the deletion says it was cancelled', async () => {
+    const active = await loadRulesetFromDir(path.join(ROOT, 'rules'));
+    const candidate = await loadRulesetFromDir(candidateDir);
+    if (!active.ok || !candidate.ok) throw new Error('the rule folders do not load');
+    let id = '';
+    let calls = 0;
+    const run = runBacktestJob(
+      {
+        db: system.database.db,
+        active: () => active.ruleset,
+        onStored: (stored) => (id = stored),
+        // After the first chunk (its changes stored), RevOps deletes the job while it runs.
+        onProgress: async ({ done }) => {
+          if (++calls === 1 || done === 0) return;
+          expect((await http(`${system.url}/api/rules/backtests/${id}`, { method: 'DELETE' })).status).toBe(204);
+        },
+      },
+      { tenant: system.config.tenant, email: 'revops@example.com' },
+      await readRuleTexts(candidateDir),
+      { tenant: system.config.tenant, active: active.ruleset, candidate: candidate.ruleset, since: null, until: null, kinds: ['scoring'] },
+    );
+    await expect(run).rejects.toBeInstanceOf(BacktestCancelledError);
+    expect(await system.database.db.backtestJob.count({ where: { id } })).toBe(0);
+    expect(await system.database.db.backtestChange.count({ where: { jobId: id } })).toBe(0);
+    const audit = await http(`${system.url}/api/audit?subjectType=rules&action=rules.backtest.deleted`);
+    expect(audit.body.entries[0]).toMatchObject({ details: { backtestId: id, cancelled: true, status: 'running' } });
+  });
+
+  it('when finished backtests are older than the retention, then the sweep deletes them (and stopped runs as old), audited; newer ones stay', async () => {
+    const db = system.database.db;
+    const now = new Date('2026-06-30T12:00:00Z');
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
+    const old = 'bt_00000000-0000-4000-8000-0000000000e1';
+    const recent = 'bt_00000000-0000-4000-8000-0000000000e2';
+    const stopped = 'bt_00000000-0000-4000-8000-0000000000e3';
+    await copyOfJob(old, daysAgo(31));
+    await copyOfJob(recent, daysAgo(29));
+    await copyOfJob(stopped, daysAgo(40));
+    await db.backtestJob.update({ where: { id: stopped }, data: { status: 'running', finishedAt: null } });
+    // The shared job finished today (by the clock), long after `now`: it stays.
+
+    expect(await sweepExpiredBacktests(db, 0, now)).toBe(0);
+    expect(await sweepExpiredBacktests(db, 30, now)).toBe(2);
+    const left = await db.backtestJob.findMany({ select: { id: true } });
+    expect(left.map((job) => job.id).sort()).toEqual([jobId, recent].sort());
+    expect(await db.backtestChange.count({ where: { jobId: { in: [old, stopped] } } })).toBe(0);
+    const expired = await http(`${system.url}/api/audit?subjectType=rules&action=rules.backtest.expired`);
+    expect(expired.body.entries.map((e: { details: { backtestId: string } }) => e.details.backtestId).sort()).toEqual(
+      [old, stopped].sort(),
+    );
+    expect(expired.body.entries[0]).toMatchObject({ actor: 'system' });
+    await db.backtestJob.delete({ where: { id: recent } });
   });
 });

@@ -9,6 +9,8 @@ import { replayLeadScoring, replayQuote, type LeadHistory } from '../../src/rule
 import { BacktestTally, weekOf } from '../../src/rules/backtest/tally';
 import { renderBacktestHtml } from '../../src/rules/backtest/html';
 import { formatBacktestText } from '../../src/rules/backtest/text';
+import type { BacktestChange, BacktestKind } from '../../src/rules/backtest/tally';
+import { writeBacktestHtml, writeBacktestJson } from '../../src/usecases/backtest-output';
 import type { Ruleset } from '../../src/rules/ruleset';
 import { edit, rulesetWith, shippedTexts } from './support/rulesets';
 
@@ -220,6 +222,24 @@ describe('report output', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script');
     expect(html).not.toMatch(/(src|href)=/);
+  });
+
+  it('when the list of changes is streamed a batch at a time, then the JSON and HTML are exactly those of the whole report', async () => {
+    const report = backtest(lowered, (t) => {
+      for (const history of HISTORY) t.addLead(replayLeadScoring(active, lowered, history));
+    });
+    expect(report.scoring!.changed.length).toBeGreaterThan(1);
+    const inPairs = (kind: BacktestKind) =>
+      (async function* () {
+        const all = (report[kind]?.changed ?? []).map((c) => ({ kind, ...c }) as BacktestChange);
+        for (let i = 0; i < all.length; i += 2) yield await Promise.resolve(all.slice(i, i + 2));
+      })();
+    let json = '';
+    let html = '';
+    await writeBacktestJson(report, inPairs, (chunk) => Promise.resolve(void (json += chunk)));
+    await writeBacktestHtml(report, inPairs, (chunk) => Promise.resolve(void (html += chunk)));
+    expect(json).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    expect(html).toBe(renderBacktestHtml(report));
   });
 
   it('the table names the MQL change and the lead that flipped', () => {

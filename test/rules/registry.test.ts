@@ -240,6 +240,7 @@ describe('RuleRegistry', () => {
       latest: () => store.latest(),
       list: (page) => store.list(page),
       findByPrefix: (prefix) => store.findByPrefix(prefix),
+      visibleTo: () => flakyStore,
     };
     registry = new RuleRegistry({ dir, store: flakyStore, logger: memoryLogger(logs), watch: false, now: () => new Date((clock += 60_000)) });
     await registry.start();

@@ -331,7 +331,7 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     expect(refused).toEqual([]);
   }, 180_000);
 
-  it('when more leads change than the report keeps, then Next pages on into the full list and the CSV holds them all', async () => {
+  it('when more leads change than the report keeps, then Next pages on into the full list and the CSV holds them all, and revops deletes it', async () => {
     // 65 April leads scoring 75 (70 at capture, five visits): MQLs under the lowered threshold only.
     const april = Date.parse('2025-04-07T09:00:00Z');
     const ids = Array.from({ length: 65 }, (_, n) => `lead_apr${String(n).padStart(2, '0')}`);
@@ -393,6 +393,15 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     const csv = (await readFile(await download.path(), 'utf8')).trimEnd().split('\r\n');
     expect(csv).toHaveLength(66);
     expect(csv.slice(1).map((line) => line.split(',')[2])).toEqual(shown);
+
+    // Done with it: RevOps deletes the backtest, after saying yes.
+    await page.getByRole('button', { name: 'Delete this backtest' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this backtest?' });
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'The backtest was deleted.' }).waitFor();
+    expect(await changed.count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('backtest')).toBeNull();
+    expect((await http(`${system.url}/api/rules/backtests/${started.body.id}`)).status).toBe(404);
   }, 60_000);
 
   it('when a manager opens the rules page, then the versions and the diff show and the shadow report without activating, backtesting or shadowing', async () => {

@@ -9,7 +9,9 @@ import {
 import { body, errorResponse, errors, json, pathParam, queryParams } from './common';
 import { unauthenticated } from './people';
 
-const revopsOnly = { '403': errorResponse('Only RevOps (the `admin` scope) runs and reads backtests (`forbidden`).') };
+const revopsOnly = {
+  '403': errorResponse('Only RevOps (the `admin` scope) runs, reads and deletes backtests (`forbidden`).'),
+};
 const jobParam = pathParam('backtestId', backtestParams.shape.backtestId, 'The id POST /api/rules/backtests answered.');
 const notDone = {
   '409': errorResponse('The backtest is still running, or failed (`conflict`, the message says which).'),
@@ -48,6 +50,21 @@ export const backtestPaths = {
           description: '`status` running (with `done` of `total`), done (with `report`) or failed (with `error`).',
           content: json(BacktestJobSchema),
         },
+        ...errors(['400', 'The id is not a backtest id (`validation_failed`).']),
+        ...unauthenticated,
+        ...revopsOnly,
+        ...notFound,
+      },
+    },
+    delete: {
+      operationId: 'deleteRulesBacktest',
+      tags: ['rules'],
+      summary: 'Delete a backtest job, its report and its list of changes',
+      description:
+        'A running job is cancelled: it stops at its next progress beat (within about a second) and leaves nothing behind. Audited as `rules.backtest.deleted` (who, when, whether it was cancelled). Finished jobs are also deleted on their own `LEADFLOW_BACKTEST_RETENTION_DAYS` (default 30) after they finished.',
+      parameters: [jobParam],
+      responses: {
+        '204': { description: 'Deleted (and cancelled, if it was running).' },
         ...errors(['400', 'The id is not a backtest id (`validation_failed`).']),
         ...unauthenticated,
         ...revopsOnly,

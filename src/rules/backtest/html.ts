@@ -1,8 +1,18 @@
 /**
  * The backtest report as one self-contained HTML page: inline styles, no script, nothing loaded
- * from elsewhere, every stored or rule-file text escaped. Pure.
+ * from elsewhere, every stored or rule-file text escaped. Pure. The page comes in parts, with a
+ * slot for each kind's list of changes, so a caller can stream a long list into it a batch at a
+ * time (src/usecases/backtest-output.ts) instead of holding it whole.
  */
-import type { BacktestReport, BeforeAfter, LeadMqlChange, QuoteTierChange, RoutingChange } from './tally';
+import type {
+  BacktestChange,
+  BacktestKind,
+  BacktestReport,
+  BeforeAfter,
+  LeadMqlChange,
+  QuoteTierChange,
+  RoutingChange,
+} from './tally';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -66,44 +76,87 @@ function quoteRows(changes: QuoteTierChange[]): string {
     .join('');
 }
 
-function list(headers: string[], rows: string): string {
-  if (rows === '') return '<p class="muted">No outcome changes.</p>';
-  return `<table><thead><tr>${headers.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
+const LIST_HEADERS: Record<BacktestKind, string[]> = {
+  scoring: ['Lead', 'Source', 'Before', 'After', 'What flipped'],
+  routing: ['Lead', 'Routed', 'Before', 'After', 'What flipped'],
+  approvals: ['Quote', 'Before', 'After', 'What flipped'],
+};
+
+/** The HTML a kind's list starts with, once it has a first row. */
+export function changeListStart(kind: BacktestKind): string {
+  return `<table><thead><tr>${LIST_HEADERS[kind].map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>`;
+}
+export const CHANGE_LIST_END = '</tbody></table>';
+/** What stands for a list with no changes. */
+export const NO_CHANGES = '<p class="muted">No outcome changes.</p>';
+
+/** A batch of a kind's list, as table rows. */
+export function changeRows(changes: BacktestChange[]): string {
+  return changes
+    .map((c) => {
+      switch (c.kind) {
+        case 'scoring':
+          return leadRows([c]);
+        case 'routing':
+          return routingRows([c]);
+        case 'approvals':
+          return quoteRows([c]);
+      }
+    })
+    .join('');
 }
 
-/** The report as a complete HTML document. */
-export function renderBacktestHtml(report: BacktestReport): string {
+/** A part of the page: HTML, or the slot where a kind's list of changes goes. */
+export type BacktestHtmlPart = string | { changes: BacktestKind };
+
+/** The page in order, with a slot for each kind's list. */
+export function backtestHtmlParts(report: BacktestReport): BacktestHtmlPart[] {
   const range = `${report.since?.slice(0, 10) ?? 'the beginning'} → ${report.until?.slice(0, 10) ?? 'now'}`;
-  const parts: string[] = [
+  const parts: BacktestHtmlPart[] = [
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>leadflow backtest ${e(report.candidateVersion)}</title><style>${STYLE}</style></head><body>`,
     `<h1>Backtest of candidate <code>${e(report.candidateVersion)}</code></h1>`,
-    `<p>Against the active version <code>${e(report.activeVersion)}</code>, over ${e(range)}.</p>`,
+    `\n<p>Against the active version <code>${e(report.activeVersion)}</code>, over ${e(range)}.</p>`,
   ];
   const { scoring, routing, approvals } = report;
   if (scoring)
     parts.push(
-      '<h2>Scoring</h2>',
-      `<p>${scoring.leads} leads and ${scoring.decisions} scoring decisions replayed; ${scoring.changedDecisions} decide differently. MQLs: <strong>${scoring.mqls.before} → ${scoring.mqls.after}</strong>.</p>`,
-      split('Week (Monday)', 'week', scoring.mqlsByWeek),
-      split('Source', 'source', scoring.mqlsBySource),
-      `<h3>Leads whose MQL outcome changes (${scoring.changedTotal})</h3>`,
-      list(['Lead', 'Source', 'Before', 'After', 'What flipped'], leadRows(scoring.changed)),
+      '\n<h2>Scoring</h2>',
+      `\n<p>${scoring.leads} leads and ${scoring.decisions} scoring decisions replayed; ${scoring.changedDecisions} decide differently. MQLs: <strong>${scoring.mqls.before} → ${scoring.mqls.after}</strong>.</p>`,
+      `\n${split('Week (Monday)', 'week', scoring.mqlsByWeek)}`,
+      `\n${split('Source', 'source', scoring.mqlsBySource)}`,
+      `\n<h3>Leads whose MQL outcome changes (${scoring.changedTotal})</h3>\n`,
+      { changes: 'scoring' },
     );
   if (routing)
     parts.push(
-      '<h2>Routing</h2>',
-      `<p>${routing.decisions} routing decisions replayed; ${routing.changedDecisions} go elsewhere.</p>`,
-      split('Pool or target', 'target', routing.byPool),
-      split('Rep', 'rep', routing.byRep),
-      `<h3>Leads routed differently (${routing.changedTotal})</h3>`,
-      list(['Lead', 'Routed', 'Before', 'After', 'What flipped'], routingRows(routing.changed)),
+      '\n<h2>Routing</h2>',
+      `\n<p>${routing.decisions} routing decisions replayed; ${routing.changedDecisions} go elsewhere.</p>`,
+      `\n${split('Pool or target', 'target', routing.byPool)}`,
+      `\n${split('Rep', 'rep', routing.byRep)}`,
+      `\n<h3>Leads routed differently (${routing.changedTotal})</h3>\n`,
+      { changes: 'routing' },
     );
   if (approvals)
     parts.push(
-      '<h2>Discount approvals</h2>',
-      `<p>${approvals.quotes} quote versions replayed; ${approvals.changedQuotes} change approval tier.</p>`,
-      split('Tier', 'tier', approvals.byTier),
-      `<h3>Quotes whose approval tier changes (${approvals.changedTotal})</h3>`,
-      list(['Quote', 'Before', 'After', 'What flipped'], quoteRows(approvals.changed)),
+      '\n<h2>Discount approvals</h2>',
+      `\n<p>${approvals.quotes} quote versions replayed; ${approvals.changedQuotes} change approval tier.</p>`,
+      `\n${split('Tier', 'tier', approvals.byTier)}`,
+      `\n<h3>Quotes whose approval tier changes (${approvals.changedTotal})</h3>\n`,
+      { changes: 'approvals' },
     );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>leadflow backtest ${e(report.candidateVersion)}</title><style>${STYLE}</style></head><body>${parts.join('\n')}</body></html>\n`;
+  parts.push('</body></html>\n');
+  return parts;
+}
+
+/** The report as a complete HTML document, listing the changes its `changed` lists hold. */
+export function renderBacktestHtml(report: BacktestReport): string {
+  const listed = (kind: BacktestKind): BacktestChange[] =>
+    ((report[kind]?.changed ?? []) as object[]).map((c) => ({ kind, ...c }) as BacktestChange);
+  return backtestHtmlParts(report)
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const changes = listed(part.changes);
+      return changes.length === 0 ? NO_CHANGES : `${changeListStart(part.changes)}${changeRows(changes)}${CHANGE_LIST_END}`;
+    })
+    .join('');
 }

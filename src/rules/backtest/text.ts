@@ -44,7 +44,7 @@ export function formatBacktestText(report: BacktestReport): string[] {
     lines.push(
       '',
       `SCORING  ${scoring.leads} leads, ${scoring.decisions} scoring decisions replayed; ${scoring.changedDecisions} decide differently`,
-      `  MQLs: ${scoring.mqls.before} → ${scoring.mqls.after} (${delta(scoring.mqls) || '±0'}); ${scoring.changed.length} leads change`,
+      `  MQLs: ${scoring.mqls.before} → ${scoring.mqls.after} (${delta(scoring.mqls) || '±0'}); ${scoring.changedTotal} leads change`,
       ...split('week (Mon)', 'week', scoring.mqlsByWeek),
       ...split('source', 'source', scoring.mqlsBySource),
     );
@@ -53,7 +53,7 @@ export function formatBacktestText(report: BacktestReport): string[] {
       const when = (at: string | null) => (at ? `MQL ${at.slice(0, 16).replace('T', ' ')}` : 'no MQL');
       lines.push(`  ${c.label} (${c.source}): ${when(c.mqlAtBefore)} → ${when(c.mqlAtAfter)}: ${c.flipped}`);
     }
-    lines.push(...more(scoring.changed.length));
+    lines.push(...more(scoring.changedTotal));
   }
   if (routing) {
     lines.push(
@@ -65,7 +65,7 @@ export function formatBacktestText(report: BacktestReport): string[] {
     if (routing.changed.length > 0) lines.push('', 'Leads routed differently:');
     for (const c of routing.changed.slice(0, LISTED))
       lines.push(`  ${c.label} (${c.at.slice(0, 10)}): ${c.before}  ⇒  ${c.after}: ${c.flipped}`);
-    lines.push(...more(routing.changed.length));
+    lines.push(...more(routing.changedTotal));
   }
   if (approvals) {
     lines.push(
@@ -75,7 +75,7 @@ export function formatBacktestText(report: BacktestReport): string[] {
     );
     if (approvals.changed.length > 0) lines.push('', 'Quotes whose approval tier changes:');
     for (const c of approvals.changed.slice(0, LISTED)) lines.push(`  ${c.label}: ${c.flipped}`);
-    lines.push(...more(approvals.changed.length));
+    lines.push(...more(approvals.changedTotal));
   }
   return lines;
 }

@@ -3,7 +3,7 @@ import { api, formText, query } from '../../lib/api';
 import { formatNumber, t } from '../../lib/i18n';
 import { useApi } from '../../lib/use-api';
 import { useSubmit } from '../../lib/use-submit';
-import { Problem } from '../../components/common';
+import { Confirm, Problem } from '../../components/common';
 import { BacktestReportView } from './BacktestReport';
 import { BACKTEST_KINDS, short, type BacktestJob, type StoredVersion, type VersionRow } from './types';
 
@@ -55,7 +55,9 @@ export function Backtests({ versions, live }: { versions: VersionRow[]; live: st
     keep: true,
     done: (job) => history.replaceState(null, '', `/rules${query({ backtest: job.id })}`),
   });
-  const job = useJobProgress(start.answer ?? (start.error ? null : restored.data));
+  const shown = useJobProgress(start.answer ?? (start.error ? null : restored.data));
+  const [deleted, setDeleted] = useState<string | null>(null);
+  const job = shown && shown.id !== deleted ? shown : null;
   const candidates = versions.filter((v) => v.hash !== live);
   const sinceError = start.fieldError('since');
   const untilError = start.fieldError('until');
@@ -98,6 +100,12 @@ export function Backtests({ versions, live }: { versions: VersionRow[]; live: st
       </form>
       <Problem error={start.error ?? restored.error} />
       {job && <JobProgress job={job} />}
+      {job && <DeleteBacktest id={job.id} onDeleted={() => setDeleted(job.id)} />}
+      {!job && deleted && (
+        <p role="status" class="ok">
+          {t('rules.backtest.deleted')}
+        </p>
+      )}
       {job?.report && <BacktestReportView id={job.id} report={job.report} />}
     </section>
   );
@@ -121,6 +129,39 @@ function JobProgress({ job }: { job: BacktestJob }) {
               })
             : t('rules.backtest.failed', { error: job.error ?? '' })}
       </p>
+    </div>
+  );
+}
+
+/** Deletes the backtest shown (its report and list of changes; a running one stops), after asking. */
+function DeleteBacktest({ id, onDeleted }: { id: string; onDeleted: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const remove = useSubmit(null, {
+    done: () => {
+      setConfirming(false);
+      history.replaceState(null, '', '/rules');
+      onDeleted();
+    },
+  });
+  return (
+    <div class="actions">
+      <button type="button" class="subtle" onClick={() => setConfirming(true)}>
+        {t('rules.backtest.delete')}
+      </button>
+      {confirming && (
+        <Confirm
+          title={t('rules.backtest.deleteTitle')}
+          confirm={t('rules.backtest.deleteConfirm')}
+          busy={remove.busy}
+          error={remove.error}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() =>
+            void remove.run(() => api<null>(`/api/rules/backtests/${encodeURIComponent(id)}`, { method: 'DELETE' }))
+          }
+        >
+          <p>{t('rules.backtest.deleteExplained')}</p>
+        </Confirm>
+      )}
     </div>
   );
 }
