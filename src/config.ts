@@ -7,6 +7,7 @@ import type { SmtpMailerOptions } from './email/smtp-mailer';
 import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './email/smtp-url';
 import { timeZoneName } from './domain/fields';
 import type { IntakeSettings } from './api/intake-deps';
+import type { WorkerTuning } from './temporal/worker';
 
 const portNumber = z.coerce
   .number({ error: 'must be a port number' })
@@ -217,7 +218,22 @@ export interface Config {
   /** LEADFLOW_REPORTING_ZONE; null: the default business calendar's zone (escalation.yaml), else UTC. */
   reportingZone: string | null;
   logLevel: Env['LOG_LEVEL'];
+  /** How the embedded dev server and the worker are tuned: code defaults, measured by `npm run bench -- levers`. */
+  engine: EngineTuning;
 }
+
+/**
+ * The throughput levers of docs/operations.md "Lead intake under load". Not environment variables:
+ * each was measured, and the defaults are what held up; the levers benchmark sets them per variant.
+ */
+export interface EngineTuning {
+  /** `--sqlite-pragma` settings of the embedded dev server's file (`temporal.db`). */
+  devServerSqlitePragmas: Readonly<Record<string, string>>;
+  /** Worker options; absent ones keep the Temporal SDK's defaults. */
+  worker: WorkerTuning;
+}
+
+export const DEFAULT_ENGINE_TUNING: EngineTuning = { devServerSqlitePragmas: {}, worker: {} };
 
 /** How form webhook deliveries are authenticated. */
 export interface FormWebhookConfig {
@@ -375,6 +391,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     reportingZone: e.LEADFLOW_REPORTING_ZONE ?? null,
     logLevel: e.LOG_LEVEL,
+    engine: DEFAULT_ENGINE_TUNING,
   };
 }
 

@@ -56,6 +56,7 @@ export async function startTemporalIfEmbedded(
       logger,
       pidFile: path.join(config.dataDir, 'temporal-dev-server.pid'),
       ownProcessGroup: true,
+      sqlitePragmas: config.engine.devServerSqlitePragmas,
     },
     { shutdown },
   );
@@ -97,6 +98,7 @@ export async function runWorker(
       }),
     },
     workflowBundle: options.workflowBundle,
+    tuning: config.engine.worker,
   });
   const running = worker.run();
   running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
