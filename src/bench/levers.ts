@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { EngineTuning } from '../config';
 import { createDb } from '../db/client';
 import { resolveDatabaseTarget } from '../db/database-target';
@@ -101,7 +101,7 @@ async function measureVariant(root: string, variant: Variant, options: LeversBen
     const stored = (performance.now() - started) / 1000;
     const lead = await db.lead.findFirst({ where: { email: 'lever0@bench.example' }, select: { journeyId: true } });
     const history = lead ? await temporal.workflow.getHandle(lead.journeyId).fetchHistory() : undefined;
-    const types = (history?.events ?? []).map((event) => proto.api.enums.v1.EventType[event.eventType ?? 0] ?? '?');
+    const types = (history?.events ?? []).map((event) => proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?');
     return {
       variant: variant.name,
       plainPerSecond: plain.count / plain.seconds,
