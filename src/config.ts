@@ -138,6 +138,9 @@ const EnvSchema = z.object({
   LEADFLOW_INTAKE_QUEUE: count(32).describe(
     'Further `?wait=stored` captures queued for a slot; beyond it, 503 `overloaded` with Retry-After before anything is stored.',
   ),
+  LEADFLOW_INTAKE_RETENTION_DAYS: count(30).describe(
+    'Days a capture stays in the intake outbox (GET /api/captures/{id}) after its journey stored it; then it is deleted (pending and failed ones never are). 0: kept for ever.',
+  ),
   LEADFLOW_REEVALUATION_RATE: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -388,6 +391,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       wait: e.LEADFLOW_INTAKE_WAIT,
       concurrency: e.LEADFLOW_INTAKE_CONCURRENCY,
       queue: e.LEADFLOW_INTAKE_QUEUE,
+      retentionDays: e.LEADFLOW_INTAKE_RETENTION_DAYS,
     },
     reportingZone: e.LEADFLOW_REPORTING_ZONE ?? null,
     logLevel: e.LOG_LEVEL,
