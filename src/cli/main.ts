@@ -22,6 +22,7 @@ import { ProvisionError, ensureTool, temporalCli, temporalTestServer } from '../
 import { RulesTestsFailedError } from './rules-runtime';
 import { openDatabase } from './database';
 import { runServices } from './run-services';
+import { DataFolderLockedError } from './api-lock';
 
 const USAGE = `usage: leadflow <command>
 
@@ -93,7 +94,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const KNOWN_STARTUP_ERRORS = [ConfigError, MigrationError, ProvisionError, DevServerError, RulesTestsFailedError];
+const KNOWN_STARTUP_ERRORS = [
+  DataFolderLockedError,
+  ConfigError,
+  MigrationError,
+  ProvisionError,
+  DevServerError,
+  RulesTestsFailedError,
+];
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

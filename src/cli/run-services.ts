@@ -6,6 +6,7 @@
 import { loadConfig, type Config } from '../config';
 import { createLogger } from '../logger';
 import { bootstrapAdmin } from '../usecases/bootstrap-admin';
+import { lockSqliteForApi } from './api-lock';
 import { startRules } from './rules-runtime';
 import { openDatabase } from './database';
 import { installShutdown, ShutdownRequested } from './shutdown';
@@ -39,6 +40,10 @@ export async function runServices(
   const logger = createLogger(config.logLevel);
   const shutdown = installShutdown(logger);
   try {
+    if (mode !== 'worker' && config.database.provider === 'sqlite') {
+      const lock = lockSqliteForApi(config.database.filePath);
+      await shutdown.add({ name: 'api lock', stop: () => Promise.resolve(lock.release()) });
+    }
     const devServer = mode === 'start' ? await startTemporalIfEmbedded(config, logger, shutdown.signal) : undefined;
     if (devServer) await shutdown.add(devServer);
     const db = await openDatabase(config, logger);
