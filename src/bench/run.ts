@@ -4,6 +4,7 @@
  * `rules`, `analytics`, `workspace` or `intake` runs only that one (the backtest benchmark, ./backtest.ts, runs
  * only when named: `npm run bench -- backtest --leads=100000`, the default; the intake benchmark,
  * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`;
+ * so does the buying-signal one, ./signal.ts: `npm run bench -- signal --leads=20`,
  * so does the levers one, ./levers.ts: `npm run bench -- levers --captures=80 --concurrency=20 [--only=WAL,worker]`,
  * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
  * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
@@ -37,6 +38,7 @@ import { benchBulk } from './bulk';
 import { benchShadow } from './shadow';
 import { benchScale } from './scale';
 import { benchLevers } from './levers';
+import { benchSignal } from './signal';
 import { percentile } from './percentile';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
@@ -291,6 +293,7 @@ function concurrencyLevels(): number[] {
 
 async function main(): Promise<number> {
   if (process.argv.includes('bulk')) return benchBulk({ rows: numberArgument('rows', 2000) });
+  if (process.argv.includes('signal')) return benchSignal({ leads: numberArgument('leads', 20) });
   if (process.argv.includes('levers'))
     return benchLevers({
       captures: numberArgument('captures', 80),
