@@ -237,12 +237,12 @@ export interface EngineTuning {
 }
 
 /**
- * WAL on the dev server's file: 1.5× the journeys stored per second and 3× the plain starts in the
- * same run (docs/operations.md "Lead intake under load"), at no durability cost: synchronous stays
- * FULL, so every commit is on disk before Temporal answers. The worker options measured showed no
- * gain beyond the noise, so they keep the SDK's defaults.
+ * The engine's own defaults. WAL on the dev server's file measured 1.5× the journeys stored per
+ * second at no durability cost (docs/operations.md "Tuning levers, measured"), but the dev server
+ * leaves `temporal.db-wal` and `-shm` behind when it stops, so it waits for a checkpoint on stop.
+ * The worker options measured showed no gain beyond the noise, so they keep the SDK's defaults.
  */
-export const DEFAULT_ENGINE_TUNING: EngineTuning = { devServerSqlitePragmas: { journal_mode: 'wal' }, worker: {} };
+export const DEFAULT_ENGINE_TUNING: EngineTuning = { devServerSqlitePragmas: {}, worker: {} };
 
 /** How form webhook deliveries are authenticated. */
 export interface FormWebhookConfig {
