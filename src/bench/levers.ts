@@ -101,7 +101,9 @@ async function measureVariant(root: string, variant: Variant, options: LeversBen
     const stored = (performance.now() - started) / 1000;
     const lead = await db.lead.findFirst({ where: { email: 'lever0@bench.example' }, select: { journeyId: true } });
     const history = lead ? await temporal.workflow.getHandle(lead.journeyId).fetchHistory() : undefined;
-    const types = (history?.events ?? []).map((event) => proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?');
+    const types = (history?.events ?? []).map(
+      (event) => proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?',
+    );
     return {
       variant: variant.name,
       plainPerSecond: plain.count / plain.seconds,
