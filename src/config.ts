@@ -7,6 +7,7 @@ import type { SmtpMailerOptions } from './email/smtp-mailer';
 import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './email/smtp-url';
 import { timeZoneName } from './domain/fields';
 import type { IntakeSettings } from './api/intake-deps';
+import type { WorkerTuning } from './temporal/worker';
 
 const portNumber = z.coerce
   .number({ error: 'must be a port number' })
@@ -137,6 +138,9 @@ const EnvSchema = z.object({
   LEADFLOW_INTAKE_QUEUE: count(32).describe(
     'Further `?wait=stored` captures queued for a slot; beyond it, 503 `overloaded` with Retry-After before anything is stored.',
   ),
+  LEADFLOW_INTAKE_RETENTION_DAYS: count(30).describe(
+    'Days a capture stays in the intake outbox (GET /api/captures/{id}) after its journey stored it; then it is deleted (pending and failed ones never are). 0: kept for ever.',
+  ),
   LEADFLOW_REEVALUATION_RATE: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -222,7 +226,28 @@ export interface Config {
   /** LEADFLOW_REPORTING_ZONE; null: the default business calendar's zone (escalation.yaml), else UTC. */
   reportingZone: string | null;
   logLevel: Env['LOG_LEVEL'];
+  /** How the embedded dev server and the worker are tuned: code defaults, measured by `npm run bench -- levers`. */
+  engine: EngineTuning;
 }
+
+/**
+ * The throughput levers of docs/operations.md "Lead intake under load". Not environment variables:
+ * each was measured, and the defaults are what held up; the levers benchmark sets them per variant.
+ */
+export interface EngineTuning {
+  /** `--sqlite-pragma` settings of the embedded dev server's file (`temporal.db`). */
+  devServerSqlitePragmas: Readonly<Record<string, string>>;
+  /** Worker options; absent ones keep the Temporal SDK's defaults. */
+  worker: WorkerTuning;
+}
+
+/**
+ * The engine's own defaults. WAL on the dev server's file measured 1.5× the journeys stored per
+ * second at no durability cost (docs/operations.md "Tuning levers, measured"), but the dev server
+ * leaves `temporal.db-wal` and `-shm` behind when it stops, so it waits for a checkpoint on stop.
+ * The worker options measured showed no gain beyond the noise, so they keep the SDK's defaults.
+ */
+export const DEFAULT_ENGINE_TUNING: EngineTuning = { devServerSqlitePragmas: {}, worker: {} };
 
 /** How form webhook deliveries are authenticated. */
 export interface FormWebhookConfig {
@@ -378,9 +403,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       wait: e.LEADFLOW_INTAKE_WAIT,
       concurrency: e.LEADFLOW_INTAKE_CONCURRENCY,
       queue: e.LEADFLOW_INTAKE_QUEUE,
+      retentionDays: e.LEADFLOW_INTAKE_RETENTION_DAYS,
     },
     reportingZone: e.LEADFLOW_REPORTING_ZONE ?? null,
     logLevel: e.LOG_LEVEL,
+    engine: DEFAULT_ENGINE_TUNING,
   };
 }
 

@@ -17,6 +17,8 @@ export interface IntakeRuntime {
   dispatcher?: Pick<IntakeDispatcher, 'handOver'>;
   /** What a capture waits for when the request does not say (LEADFLOW_INTAKE_WAIT). */
   defaultWait: IntakeWait;
+  /** Days a stored capture stays readable (LEADFLOW_INTAKE_RETENTION_DAYS; 0: for ever). */
+  retentionDays: number;
 }
 
 export interface IntakeSettings {
@@ -25,9 +27,16 @@ export interface IntakeSettings {
   concurrency: number;
   /** Further captures queued for a slot before 503 `overloaded` (LEADFLOW_INTAKE_QUEUE). */
   queue: number;
+  /** Days a stored capture stays in the outbox (LEADFLOW_INTAKE_RETENTION_DAYS; 0: for ever). */
+  retentionDays: number;
 }
 
-export const DEFAULT_INTAKE_SETTINGS: IntakeSettings = { wait: 'accepted', concurrency: 16, queue: 32 };
+export const DEFAULT_INTAKE_SETTINGS: IntakeSettings = {
+  wait: 'accepted',
+  concurrency: 16,
+  queue: 32,
+  retentionDays: 30,
+};
 
 export function createIntakeRuntime(
   db: Db,
@@ -43,6 +52,7 @@ export function createIntakeRuntime(
     ),
     dispatcher,
     defaultWait: settings.wait,
+    retentionDays: settings.retentionDays,
   };
 }
 

@@ -39,7 +39,7 @@ interface Level {
 }
 
 /** Runs `count` calls of `call(i)` with `concurrency` in flight; latency of each, in ms. */
-async function drive(count: number, concurrency: number, call: (i: number) => Promise<number>): Promise<Level> {
+export async function drive(count: number, concurrency: number, call: (i: number) => Promise<number>): Promise<Level> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let next = 0;
@@ -84,7 +84,13 @@ export interface LaunchedLeadflow {
   stop(): Promise<void>;
 }
 
-export async function launchLeadflow(root: string): Promise<LaunchedLeadflow> {
+/** How to launch: another entry than `src/cli/bin.js start` (node arguments), and extra environment. */
+export interface LaunchOptions {
+  nodeArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function launchLeadflow(root: string, options: LaunchOptions = {}): Promise<LaunchedLeadflow> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-bench-intake-'));
   const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
@@ -97,11 +103,12 @@ export async function launchLeadflow(root: string): Promise<LaunchedLeadflow> {
     LEADFLOW_RATE_LIMIT: '0',
     LEADFLOW_INTAKE_RATE_LIMIT: '0',
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
   delete env.LEADFLOW_INTAKE_WAIT;
-  const child = spawn(process.execPath, [path.join(root, 'src/cli/bin.js'), 'start'], {
+  const child = spawn(process.execPath, options.nodeArgs ?? [path.join(root, 'src/cli/bin.js'), 'start'], {
     env,
     stdio: 'ignore',
     cwd: root,

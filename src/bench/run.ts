@@ -4,6 +4,8 @@
  * `rules`, `analytics`, `workspace` or `intake` runs only that one (the backtest benchmark, ./backtest.ts, runs
  * only when named: `npm run bench -- backtest --leads=100000`, the default, `--keep` keeping its database; the intake benchmark,
  * ./intake.ts, runs only when named: `npm run bench -- intake --concurrency=1,10,50 --requests=40`;
+ * so does the buying-signal one, ./signal.ts: `npm run bench -- signal --leads=20`,
+ * so does the levers one, ./levers.ts: `npm run bench -- levers --captures=80 --concurrency=20 [--only=WAL,worker]`,
  * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
  * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
  * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…] [--temporal=postgresql]`); `--leads=N` (default 2000), `--runs=N` (default 5) and
@@ -35,6 +37,8 @@ import { benchBacktest } from './backtest';
 import { benchBulk } from './bulk';
 import { benchShadow } from './shadow';
 import { benchScale } from './scale';
+import { benchLevers } from './levers';
+import { benchSignal } from './signal';
 import { percentile } from './percentile';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
@@ -289,6 +293,16 @@ function concurrencyLevels(): number[] {
 
 async function main(): Promise<number> {
   if (process.argv.includes('bulk')) return benchBulk({ rows: numberArgument('rows', 2000) });
+  if (process.argv.includes('signal')) return benchSignal({ leads: numberArgument('leads', 20) });
+  if (process.argv.includes('levers'))
+    return benchLevers({
+      captures: numberArgument('captures', 80),
+      concurrency: numberArgument('concurrency', 20),
+      rounds: numberArgument('rounds', 1),
+      only: (process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ?? '')
+        .split(',')
+        .filter(Boolean),
+    });
   if (process.argv.includes('shadow')) return benchShadow({ decisions: numberArgument('decisions', 2000) });
   if (process.argv.includes('intake'))
     return benchIntake({

@@ -6,6 +6,7 @@ import { createApp } from '../api/app';
 import { createIntakeRuntime } from '../api/intake-deps';
 import { createIntakeOutbox } from '../db/intake-outbox';
 import { DEFAULT_DISPATCHER_OPTIONS, startIntakeDispatcher } from '../usecases/intake-dispatcher';
+import { startIntakeRetention } from '../usecases/intake-retention';
 import { startWorkerMetricsServer } from '../api/metrics-server';
 import { enableProcessMetrics } from '../metrics/instruments';
 import type { RulesRuntime } from './rules-runtime';
@@ -58,6 +59,7 @@ export async function startTemporalIfEmbedded(
       logger,
       pidFile: path.join(config.dataDir, 'temporal-dev-server.pid'),
       ownProcessGroup: true,
+      sqlitePragmas: config.engine.devServerSqlitePragmas,
     },
     { shutdown },
   );
@@ -99,6 +101,7 @@ export async function runWorker(
       }),
     },
     workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle(WORKFLOW_BUNDLE_CACHE, logger)),
+    tuning: config.engine.worker,
   });
   const running = worker.run();
   running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
@@ -158,6 +161,10 @@ export async function runApi(
     },
     { ...DEFAULT_DISPATCHER_OPTIONS, concurrency: config.intake.concurrency || DEFAULT_DISPATCHER_OPTIONS.concurrency },
   );
+  const retention = startIntakeRetention(
+    { outbox: createIntakeOutbox(deps.db), logger: deps.logger.child({ component: 'intake-retention' }) },
+    config.intake.retentionDays,
+  );
   const app = createApp({
     db: deps.db,
     temporal,
@@ -213,6 +220,7 @@ export async function runApi(
       });
       // What is still pending stays in the outbox; the next start (or another API process) resumes it.
       await dispatcher.stop();
+      await retention.stop();
       await temporal.connection.close();
     },
   };

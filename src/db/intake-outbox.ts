@@ -41,6 +41,12 @@ export interface IntakeOutbox {
   retryAt(submissionId: string, at: Date, message: string): Promise<void>;
   /** How many rows wait for their journey (a gauge for operators and the tests). */
   pendingCount(): Promise<number>;
+  /**
+   * Deletes up to `limit` single captures settled `stored` before `settledBefore` whose idempotency
+   * record has expired by `now` (a live one may still resume the request); never a pending or failed
+   * row, nor a bulk row (its batch's progress counts it). Returns how many went.
+   */
+  sweepStored(settledBefore: Date, now: Date, limit: number): Promise<number>;
 }
 
 type Row = NonNullable<Awaited<ReturnType<Db['intakeSubmission']['findUnique']>>>;
@@ -144,6 +150,30 @@ export function createIntakeOutbox(db: Db): IntakeOutbox {
 
     async pendingCount() {
       return db.intakeSubmission.count({ where: { state: 'pending' } });
+    },
+
+    async sweepStored(settledBefore, now, limit) {
+      const old = await db.intakeSubmission.findMany({
+        where: { state: 'stored', batchId: null, settledAt: { lt: settledBefore } },
+        select: { id: true },
+        orderBy: { settledAt: 'asc' },
+        take: limit,
+      });
+      if (old.length === 0) return 0;
+      const live = await db.idempotencyRecord.findMany({
+        where: { id: { in: old.map((row) => row.id) }, expiresAt: { gt: now } },
+        select: { id: true },
+      });
+      const keep = new Set(live.map((record) => record.id));
+      const { count } = await db.intakeSubmission.deleteMany({
+        // The state and date again: a row cannot have changed since, but the delete says what it may take.
+        where: {
+          id: { in: old.map((row) => row.id).filter((id) => !keep.has(id)) },
+          state: 'stored',
+          settledAt: { lt: settledBefore },
+        },
+      });
+      return count;
     },
   };
   return outbox;

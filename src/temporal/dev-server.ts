@@ -28,6 +28,8 @@ export interface DevServerOptions {
    * leadflow, which stops the server last (after the worker has drained) instead of alongside it.
    */
   ownProcessGroup?: boolean;
+  /** `--sqlite-pragma` settings for the server's SQLite file, e.g. `{ journal_mode: 'wal' }`; none by default. */
+  sqlitePragmas?: Readonly<Record<string, string>>;
 }
 
 export interface DevServer {
@@ -76,6 +78,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
+  for (const [pragma, value] of Object.entries(options.sqlitePragmas ?? {}))
+    args.push('--sqlite-pragma', `${pragma}=${value}`);
   args.push(...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
 
   const child = spawn(options.binary, args, {

@@ -5,6 +5,7 @@ import {
   type NativeConnection,
   type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
+  type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 
@@ -23,7 +24,21 @@ export interface LeadflowWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt bundle; without one the worker bundles `workflows/` itself. */
   workflowBundle?: WorkflowBundleOption;
+  /** Worker options that trade memory or concurrency for throughput; the SDK's defaults when absent. */
+  tuning?: WorkerTuning;
 }
+
+/** The worker options the levers benchmark (`npm run bench -- levers`) measures. */
+export type WorkerTuning = Partial<
+  Pick<
+    WorkerOptions,
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentWorkflowTaskPolls'
+    | 'maxConcurrentActivityTaskPolls'
+  >
+>;
 
 /** Creates the worker that runs every leadflow workflow and activity on one task queue. */
 export function createLeadflowWorker(options: LeadflowWorkerOptions): Promise<Worker> {
@@ -32,6 +47,7 @@ export function createLeadflowWorker(options: LeadflowWorkerOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    ...options.tuning,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
 }

@@ -9,10 +9,20 @@ import type { CaptureStatus } from '../api/schemas';
  * interaction for this submission exists once the journey stored it). Another tenant's capture is
  * not found.
  */
-export async function viewCapture(db: Db, tenant: string, submissionId: string): Promise<CaptureStatus> {
+export async function viewCapture(
+  db: Db,
+  tenant: string,
+  submissionId: string,
+  retentionDays = 0,
+): Promise<CaptureStatus> {
   const capture = await createIntakeOutbox(db).find(submissionId);
   if (!capture || capture.tenant !== tenant)
-    throw new LeadflowError('not_found', `No capture with id ${submissionId}.`);
+    throw new LeadflowError(
+      'not_found',
+      retentionDays > 0
+        ? `No capture with id ${submissionId}: there never was one, or its journey stored it more than ${retentionDays} days ago and its record was deleted (LEADFLOW_INTAKE_RETENTION_DAYS); the lead itself is kept, find it with GET /api/leads?q=<email>.`
+        : `No capture with id ${submissionId}.`,
+    );
   const storedByJourney =
     capture.state === 'pending' &&
     (await db.interaction.count({

@@ -59,7 +59,7 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
   router.get('/api/captures/:submissionId', async (req, res) => {
     const id = SubmissionIdSchema.safeParse(req.params.submissionId);
     if (!id.success) throw new LeadflowError('not_found', `No capture with id ${req.params.submissionId}.`);
-    res.json(await viewCapture(deps.db, requireActor(req).tenant, id.data));
+    res.json(await viewCapture(deps.db, requireActor(req).tenant, id.data, deps.intake.retentionDays));
   });
 
   router.get('/api/leads', async (req, res) => {
