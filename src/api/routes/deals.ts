@@ -28,7 +28,7 @@ import {
 import { LeadflowError } from '../../domain/errors';
 import { LOCAL_DATE_PATTERN } from '../../domain/analytics/filters';
 import { APPROVAL_INBOXES } from '../../usecases/approval-inbox';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
 import { emailAddress, LeadIdSchema } from '../schemas';
 import { pageCursor } from '../page-cursor';
 
@@ -161,10 +161,7 @@ const VersionParamsSchema = z.object({
 
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success)
-    throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, {
-      details: fieldErrors(parsed.error),
-    });
+  if (!parsed.success) throw invalidInput(`${what} is invalid; see fields.`, schema, value ?? {}, parsed.error);
   return parsed.data;
 }
 
