@@ -24,7 +24,10 @@ const i18n = (await import(/* @vite-ignore */ `${WEB}i18n`)) as {
   switchLanguage(code: 'en' | 'zh-CN'): Promise<void>;
 };
 type Wording = (reasons: Worded) => string;
-const { reasonText, reasonsText, taskTitle } = (await import(/* @vite-ignore */ `${WEB}reason-words`)) as {
+const { reasonText, reasonsText, taskTitle, scoreWhyText } = (await import(
+  /* @vite-ignore */ `${WEB}reason-words`
+)) as {
+  scoreWhyText: (item: { detail: string; why?: unknown }) => string;
   reasonText: Wording;
   reasonsText: (reasons: readonly Worded[]) => string;
   taskTitle: (task: { title: string; titleText?: Worded | null }) => string;
@@ -165,5 +168,43 @@ describe("a deal's stage reasons and a lead's routing details in the reader's la
     expect(reasonsText(both)).toBe(`由 ${ALICE} 推进；由 ${ALICE} 以输单关闭；输单原因：价格过高`);
     await i18n.switchLanguage('en');
     expect(reasonsText(both)).toBe(`moved by ${ALICE}; closed lost by ${ALICE}; lost: Price too high`);
+  });
+});
+
+describe("a score item's hover text in the reader's language", () => {
+  beforeAll(() => i18n.startI18n());
+
+  // Hand-checked: the `why` of a score item (src/rules/score-items.ts), in English and Chinese.
+  it.each([
+    [
+      'a tier condition',
+      { kind: 'condition', fact: 'company.employees', op: '>=', value: '1,000' },
+      'Rule: company.employees is at least 1,000',
+      '规则条件：company.employees 不少于 1,000',
+    ],
+    [
+      'visits with decay and a cap',
+      { kind: 'behaviour', count: 3, each: 15, lost: 7, cap: 30 },
+      '3 × 15 points, −7 decay, capped at 30',
+      '3 次 × 每次 15 分，衰减扣减 7 分，上限 30 分',
+    ],
+    ['one visit', { kind: 'behaviour', count: 1, each: 15, lost: 0, cap: null }, '1 × 15 points', '1 次 × 每次 15 分'],
+    [
+      'a source',
+      { kind: 'source', channel: 'events' },
+      'Points for leads that came from Events',
+      '来自活动的线索所得分数',
+    ],
+  ])('when the item is %s, then it reads in English and in Chinese', async (_name, why, en, zh) => {
+    const item = { detail: 'the rules’ own words', why };
+    await i18n.switchLanguage('en');
+    expect(scoreWhyText(item)).toBe(en);
+    await i18n.switchLanguage('zh-CN');
+    expect(scoreWhyText(item)).toBe(zh);
+  });
+
+  it('when an item has no why (a tier of several conditions), then the rules’ own detail shows', async () => {
+    await i18n.switchLanguage('zh-CN');
+    expect(scoreWhyText({ detail: 'Enterprise (a and b)', why: null })).toBe('Enterprise (a and b)');
   });
 });
