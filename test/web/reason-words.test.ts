@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dealStageReason, worded, type Worded } from '../../src/domain/reason-codes';
+import { stageWarnings } from '../../src/usecases/deal-commands';
 
 /**
  * The workspace's wording of a deal's stage reasons, in both languages, from the real catalogues
@@ -24,10 +25,11 @@ const i18n = (await import(/* @vite-ignore */ `${WEB}i18n`)) as {
   switchLanguage(code: 'en' | 'zh-CN'): Promise<void>;
 };
 type Wording = (reasons: Worded) => string;
-const { reasonText, reasonsText, taskTitle, scoreWhyText } = (await import(
+const { reasonText, reasonsText, taskTitle, scoreWhyText, stageWarningText } = (await import(
   /* @vite-ignore */ `${WEB}reason-words`
 )) as {
   scoreWhyText: (item: { detail: string; why?: unknown }) => string;
+  stageWarningText: Wording;
   reasonText: Wording;
   reasonsText: (reasons: readonly Worded[]) => string;
   taskTitle: (task: { title: string; titleText?: Worded | null }) => string;
@@ -206,5 +208,37 @@ describe("a score item's hover text in the reader's language", () => {
   it('when an item has no why (a tier of several conditions), then the rules’ own detail shows', async () => {
     await i18n.switchLanguage('zh-CN');
     expect(scoreWhyText({ detail: 'Enterprise (a and b)', why: null })).toBe('Enterprise (a and b)');
+  });
+});
+
+describe("a stage move's warnings in the reader's language", () => {
+  beforeAll(() => i18n.startI18n());
+
+  it('when a move went ahead with a criterion unmet, then the warning reads in either language, from the rule file’s texts', async () => {
+    const texts = {
+      'engage the decision maker (a meeting or a reply)': {
+        en: 'engage the decision maker (a meeting or a reply)',
+        'zh-CN': '与决策者互动（一次会议或一封回复）',
+      },
+    };
+    const moved = {
+      stage: 'closed-won' as const,
+      warnings: ['engage the decision maker (a meeting or a reply)', 'gone'],
+    };
+    const [known, unknown] = stageWarnings(moved, texts);
+    expect(known).toEqual({
+      code: 'stage-exit-unmet',
+      params: {
+        stage: 'closed-won',
+        en: 'engage the decision maker (a meeting or a reply)',
+        'zh-CN': '与决策者互动（一次会议或一封回复）',
+      },
+    });
+    await i18n.switchLanguage('zh-CN');
+    expect(stageWarningText(known!)).toBe('与决策者互动（一次会议或一封回复）（进入赢单阶段前应完成）');
+    // A criterion the rules no longer word keeps its English text.
+    expect(stageWarningText(unknown!)).toBe('gone（进入赢单阶段前应完成）');
+    await i18n.switchLanguage('en');
+    expect(stageWarningText(known!)).toBe('engage the decision maker (a meeting or a reply) (asked before Closed won)');
   });
 });

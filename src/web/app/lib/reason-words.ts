@@ -206,3 +206,20 @@ export function scoreWhyText(item: { detail: string; why?: ScoreWhy | null }): s
       return t('scoreWhy.source', { source: label('sources', why.channel) });
   }
 }
+
+/**
+ * A warning of a stage move that went ahead (`warningsText`, code `stage-exit-unmet`): the
+ * criterion's text in the chosen language as the rule file writes it, else its English.
+ */
+export function stageWarningText({ code, params }: Worded): string {
+  const p = (name: string) => text(params[name]);
+  switch (code) {
+    case 'stage-exit-unmet':
+      return t('stageWarnings.stage-exit-unmet', {
+        text: p(language.value) || p('en'),
+        stage: label('stages', p('stage')),
+      });
+    default:
+      return p('en') || code;
+  }
+}
