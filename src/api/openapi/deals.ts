@@ -74,7 +74,7 @@ export const dealPaths = {
       parameters: [dealParam],
       responses: {
         '200': described(
-          'The deal view, with `nextStep`, `nextStepDueOn` and `stalling`: `[{ code, message }]`, code `stage-alert` (an escalation.yaml stall alert fired), `next-step-overdue` or `no-next-step`; empty when the deal is not stalling.',
+          'The deal view, with `nextStep`, `nextStepDueOn` and `stalling`: `[{ code, message }]`, code `stage-alert` (an escalation.yaml stall alert fired), `next-step-overdue` or `no-next-step`; empty when the deal is not stalling. `can` says what the caller may do on it, by the checks those operations make: `{ shareMaterial }` (POST /api/deals/{dealId}/materials: the owner, their managers or RevOps, with the write scope).',
         ),
         ...errors('404'),
         ...unauthenticated,

@@ -10,6 +10,7 @@ import { text } from '../../domain/fields';
 import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../../domain/languages';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
+import { dealPermissions } from '../deal-permissions';
 import type { Db } from '../../db/client';
 import { DEAL_STAGES } from '../../rules/facts';
 import type { Ruleset } from '../../rules/ruleset';
@@ -200,7 +201,10 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   });
 
   router.get('/api/deals/:dealId', async (req, res) => {
-    res.json(await viewDeal(deps, requireActor(req), dealId(req)));
+    const actor = requireActor(req);
+    const deal = await viewDeal(deps, actor, dealId(req));
+    const can = await dealPermissions(req, deps.db, { id: deal.id, tenant: actor.tenant, ownerEmail: deal.owner });
+    res.json({ ...deal, can });
   });
 
   router.post('/api/deals/:dealId/stage', async (req, res) => {
