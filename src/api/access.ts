@@ -57,8 +57,21 @@ async function check(deps: AccessDeps, req: Request): Promise<void> {
   locals.policy = found.policy;
   if (found.policy.access !== 'token') return;
   const actor = requireActor(req);
+  await checkOperation(deps, req, actor, req.method, found, () => checkBody(req, actor));
+}
+
+/** The token policy of one operation for `actor`: its roles, its scope, and the record in its path. */
+async function checkOperation(
+  deps: AccessDeps,
+  req: Request,
+  actor: Actor,
+  method: string,
+  found: NonNullable<ReturnType<typeof policyFor>>,
+  checkRequest: () => void = () => {},
+): Promise<void> {
+  if (found.policy.access !== 'token') return;
   const { scope, roles, record } = found.policy;
-  const what = found.policy.what ?? `${req.method} ${found.template}`;
+  const what = found.policy.what ?? `${method} ${found.template}`;
   const who = `${actor.email} is ${actor.kind === 'person' ? actor.role : 'an integration'}`;
   // A role that can never hold the scope is the reason to give; otherwise it is this token's scopes.
   if (roles && (actor.kind !== 'person' || !roles.includes(actor.role)))
@@ -68,13 +81,32 @@ async function check(deps: AccessDeps, req: Request): Promise<void> {
       'forbidden',
       `${what} needs a token with the ${scope} scope (${SCOPE_MEANINGS[scope]}); this token has ${actor.scopes.join(', ') || 'none'}.`,
     );
-  checkBody(req, actor);
+  checkRequest();
   if (record) {
     const sight = requestSight(deps, req, actor);
     const id = found.params[record.param] ?? '';
     const reached = await reach(deps.db, await sight, record.kind, id);
     if (reached === 'none') throw notFound(RECORD_NAMES[record.kind], id, actor.tenant);
     if (record.need === 'write' && reached !== 'write') throw notYours(RECORD_NAMES[record.kind], id, actor);
+  }
+}
+
+/**
+ * Whether this request's caller passes the access policy of another operation (`POST`,
+ * `/api/deals/dl_1/materials`): the same check the middleware makes before that operation's
+ * handler, so a page can offer only what the caller may do. The handler's own checks are not run.
+ */
+export async function mayCall(req: Request, method: string, path: string): Promise<boolean> {
+  const deps = (req.res!.locals as AccessLocals).access;
+  if (!deps) throw new Error('mayCall: the access middleware is not mounted');
+  const found = policyFor(method, path);
+  if (!found) throw new Error(`mayCall: no operation ${method} ${path}`);
+  try {
+    await checkOperation(deps, req, requireActor(req), method, found);
+    return true;
+  } catch (error) {
+    if (error instanceof LeadflowError && (error.code === 'forbidden' || error.code === 'not_found')) return false;
+    throw error;
   }
 }
 

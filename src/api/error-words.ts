@@ -4,7 +4,8 @@
  * workspace meets most are worded whole, with the values their English names (a deal's id, the
  * current revision, a quote's number); any other refusal gets its error code's Chinese headline.
  * A message already in Chinese (a refused stage move, worded by its use-case) is left as it is, and
- * so are zod's field messages, except the current revision's.
+ * so are the field messages: zod's arrive already in Chinese (./zod-words.ts); a use-case's stay as
+ * written, except the current revision's.
  */
 import type { Language } from '../domain/languages';
 import type { Worded } from '../domain/reason-codes';

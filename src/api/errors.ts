@@ -8,9 +8,23 @@ import {
   TIMED_OUT_MESSAGE,
 } from '../usecases/availability';
 import { LeadflowError, type ErrorCode } from '../domain/errors';
-import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../domain/languages';
+import { DEFAULT_LANGUAGE, languageFromAcceptLanguage, type Language } from '../domain/languages';
 import { answerIn } from './error-words';
 import type { Worded } from '../domain/reason-codes';
+
+/**
+ * Input zod refused, which can be worded again in the caller's language: `fieldsIn` parses it
+ * again with that language's error map (./zod-words.ts). `details` are the English fields.
+ */
+export class InvalidInput extends LeadflowError {
+  constructor(
+    message: string,
+    details: FieldError[],
+    readonly fieldsIn: (language: Language) => FieldError[] | null,
+  ) {
+    super('validation_failed', message, { details });
+  }
+}
 
 /** The one table from domain error codes to HTTP statuses. */
 export const httpStatusFor: Record<ErrorCode, number> = {
@@ -47,14 +61,20 @@ export interface FieldError {
   why?: Worded;
 }
 
-/** Turns zod issues into field-level messages: `{ path: "sourceDetails.campaign", message }`. */
-export function fieldErrors(error: ZodError): FieldError[] {
+/**
+ * Turns zod issues into field-level messages: `{ path: "sourceDetails.campaign", message }`. In
+ * `zh-CN` the issues' messages are already Chinese (./zod-words.ts), unknown keys' too.
+ */
+export function fieldErrors(error: ZodError, language: Language = 'en'): FieldError[] {
   const seen = new Set<string>();
   const fields: FieldError[] = [];
   for (const issue of error.issues) {
     const field: FieldError = {
       path: issue.path.length ? issue.path.map(String).join('.') : '(body)',
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+      message:
+        issue.code === 'unrecognized_keys' && language === 'en'
+          ? `unknown field(s): ${issue.keys.join(', ')}`
+          : issue.message,
       ...(issue.code === 'custom' && issue.params?.unprocessable === true ? { unprocessable: true as const } : {}),
     };
     // Two checks of one value may fail with one message (1e308 is neither a safe integer nor ≤ 10M).
@@ -73,7 +93,8 @@ export function fieldErrors(error: ZodError): FieldError[] {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const body = toErrorBody(error);
+    const language = languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE;
+    const body = toErrorBody(error, language);
     const status = body.status;
     if (status >= 500 && status !== 503)
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled API error');
@@ -81,19 +102,23 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 503) res.setHeader('Retry-After', '5');
     // The first request with the key is still running; its answer is usually there in a second.
     if (body.error.code === 'idempotency_key_in_use') res.setHeader('Retry-After', '1');
-    const language = languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE;
     res.status(status).json({ error: answerIn(body.error, language) });
   };
 }
 
-function toErrorBody(error: unknown): {
+function toErrorBody(
+  error: unknown,
+  language: Language,
+): {
   status: number;
   error: { code: string; message: string; fields?: FieldError[] };
 } {
   if (error instanceof ZodError)
     return fieldsAnswer('validation_failed', 'The request is invalid; see fields.', fieldErrors(error));
   if (error instanceof LeadflowError) {
-    const fields = Array.isArray(error.details) ? (error.details as FieldError[]) : undefined;
+    const fields =
+      (error instanceof InvalidInput && language !== 'en' ? error.fieldsIn(language) : null) ??
+      (Array.isArray(error.details) ? (error.details as FieldError[]) : undefined);
     if (fields) return fieldsAnswer(error.code, error.message, fields);
     return { status: httpStatusFor[error.code], error: { code: error.code, message: error.message } };
   }

@@ -4,18 +4,40 @@
  */
 import type { z } from 'zod';
 import { LeadflowError } from '../domain/errors';
-import { fieldErrors } from './errors';
+import { fieldErrors, InvalidInput, type FieldError } from './errors';
+import { chineseFieldErrors } from './zod-words';
 
 type Part = 'body' | 'query' | 'params';
 
-/** Parses one part of a request; `what` names it in the message ("The stakeholder"). */
+/**
+ * Parses one part of a request; `what` names it in the message ("The stakeholder"). The field
+ * messages are English; the error boundary asks for them again in a Chinese reader's language.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, part: Part, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(part === 'body' ? (value ?? {}) : value);
+  const input = part === 'body' ? (value ?? {}) : value;
+  const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const fields = fieldErrors(parsed.error).map((f) =>
-    part === 'body' ? f : { ...f, path: f.path === '(body)' ? part : `${part}.${f.path}` },
+  throw invalidInput(`${what} is invalid; see fields.`, schema, input, parsed.error, (fields) =>
+    fields.map((f) => (part === 'body' ? f : { ...f, path: f.path === '(body)' ? part : `${part}.${f.path}` })),
   );
-  throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, { details: fields });
+}
+
+/**
+ * The 400 for `value` that `schema` refused with `error`: English field messages, and in Chinese
+ * on request (the value parsed again with the Chinese error map, ./zod-words.ts). `place` moves
+ * the paths (`query.limit`).
+ */
+export function invalidInput(
+  message: string,
+  schema: z.ZodType,
+  value: unknown,
+  error: z.ZodError,
+  place: (fields: FieldError[]) => FieldError[] = (fields) => fields,
+): InvalidInput {
+  return new InvalidInput(message, place(fieldErrors(error)), (language) => {
+    const worded = language === 'zh-CN' ? chineseFieldErrors(schema, value, (e) => fieldErrors(e, language)) : null;
+    return worded && place(worded);
+  });
 }
 
 /** The revision a write names (optimistic concurrency): `If-Match: "3"` (or 3, W/"3") or `revision` in the body; both must agree. */

@@ -11,6 +11,8 @@ export interface QuoteWords {
   locale: string;
   title: (quoteNumber: string) => string;
   version: (version: number) => string;
+  /** "Quote Q-2026-0007 (version 2)": the document's title at the e-signature provider (its envelope). */
+  envelopeTitle: (quoteNumber: string, version: number) => string;
   /** "Quote Q-2026-0007, version 2" in the terms block. */
   quoteReference: (quoteNumber: string, version: number) => string;
   status: (status: string) => string;
@@ -71,6 +73,7 @@ export const QUOTE_WORDS: Record<Language, QuoteWords> = {
     locale: 'en-GB',
     title: (n) => `Quote ${n}`,
     version: (v) => `Version ${v}`,
+    envelopeTitle: (n, v) => `Quote ${n} (version ${v})`,
     quoteReference: (n, v) => `${n}, version ${v}`,
     status: englishStatus,
     issued: (d) => `Issued ${d}`,
@@ -115,6 +118,7 @@ export const QUOTE_WORDS: Record<Language, QuoteWords> = {
     locale: 'zh-CN',
     title: (n) => `报价单 ${n}`,
     version: (v) => `第 ${v} 版`,
+    envelopeTitle: (n, v) => `报价单 ${n}（第 ${v} 版）`,
     quoteReference: (n, v) => `${n}，第 ${v} 版`,
     status: (s) => ZH_STATUS[s] ?? s,
     issued: (d) => `签发日期：${d}`,

@@ -81,6 +81,25 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export const TASK_TITLE_CODES = ['cadence-step', 'cadence-email', 'cadence-no-email', 'first-touch-overdue'] as const;
 export type TaskTitleCode = (typeof TASK_TITLE_CODES)[number];
 
+/**
+ * An exit criterion with `severity: warn` a stage move that went ahead did not meet (the move's
+ * `warningsText`): the workspace words each as `stageWarnings.<code>`.
+ */
+export const STAGE_WARNING_CODES = ['stage-exit-unmet'] as const;
+export type StageWarningCode = (typeof STAGE_WARNING_CODES)[number];
+
+/**
+ * A warning of a move into `stage`: the criterion's `missing` text in every language the rule file
+ * gives (`en`, `zh-CN`); `en` is the English text the move's `warnings` carry.
+ */
+export function stageWarning(
+  stage: string,
+  english: string,
+  texts: Readonly<Record<string, string>> | undefined,
+): Worded<'stage-exit-unmet'> {
+  return worded('stage-exit-unmet', { stage, ...texts, en: english });
+}
+
 export function worded<Code extends string>(code: Code, params: WordingParams = {}): Worded<Code> {
   return { code, params };
 }

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import type { QuoteContent, QuoteTotals } from '../domain/quote';
+import { QUOTE_WORDS } from '../domain/quote-words';
 import { renderQuotePdf } from '../quotes/quote-pdf';
 import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
@@ -84,6 +85,9 @@ export async function sendForSignature(
   }
   const deal = version.quote.deal;
   const content = storedContent(version.content, version.id);
+  // The same language as the quote's email: the signer reads the document the customer was sent,
+  // under a title in that language.
+  const { language } = await quoteAudience(deps.db, deal, content);
   const render: QuoteRenderInput = {
     quoteNumber: version.quote.number,
     version: version.version,
@@ -91,14 +95,13 @@ export async function sendForSignature(
     totals: storedTotals(version.totals, version.id),
     status: version.status,
     issuedAt: (version.sentAt ?? version.createdAt).toISOString(),
-    // The same language as the quote's email: the signer reads the document the customer was sent.
-    language: (await quoteAudience(deps.db, deal, content)).language,
+    language,
   };
   const { provider } = deps;
   const sent = await provider.send({
     idempotencyKey: input.idempotencyKey,
     document: {
-      title: `Quote ${version.quote.number} (version ${version.version})`,
+      title: QUOTE_WORDS[language].envelopeTitle(version.quote.number, version.version),
       html: renderQuoteHtml(render),
       pdf: await renderQuotePdf(render),
     },

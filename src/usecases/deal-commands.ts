@@ -23,7 +23,7 @@ import type { Ruleset } from '../rules/ruleset';
 import { textIn, type LocalisedText } from '../rules/schema/common';
 import { chineseMessage, chineseReason } from '../api/error-words';
 import type { FieldError } from '../api/errors';
-import type { Worded } from '../domain/reason-codes';
+import { stageWarning, type Worded } from '../domain/reason-codes';
 import { DEFAULT_LANGUAGE, type Language } from '../domain/languages';
 import { approvalsInSight, dealsInSight, type Sight } from './visibility';
 import { LeadflowError } from '../domain/errors';
@@ -151,13 +151,14 @@ export async function moveDealStage(
   dealId: string,
   move: { to: DealStage; reason?: string; quoteId?: string; lossReason?: string; competitor?: string },
   language: Language = DEFAULT_LANGUAGE,
-): Promise<desk.StageMoveResult> {
+): Promise<StageMoved> {
   const deal = await findWritableDeal(deps.db, actor, dealId);
   assertDealOpen(deal);
   const { to, quoteId } = move;
   const loss = to === 'closed-lost' ? fileLoss(deps.rules, move) : null;
+  let moved: desk.StageMoveResult;
   try {
-    return await updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [
+    moved = await updateWorkflow(deps.temporal, deal.workflowId, desk.moveStage, [
       {
         to,
         reason: loss ? loss.reason : move.reason,
@@ -176,6 +177,25 @@ export async function moveDealStage(
   } catch (error) {
     throw inLanguage(error, deps.rules().approvals.stageExitTexts[to] ?? {}, language);
   }
+  return { ...moved, warningsText: stageWarnings(moved, deps.rules().approvals.stageExitTexts[moved.stage] ?? {}) };
+}
+
+/** A move that went ahead: the new stage, and the unmet `severity: warn` criteria in English and as codes. */
+export type StageMoved = desk.StageMoveResult & { warningsText: Worded<'stage-exit-unmet'>[] };
+
+/**
+ * The warnings of a move as codes, with each criterion's text in every language the rules give
+ * (looked up by its English text; a criterion the rules no longer have keeps its English only).
+ */
+export function stageWarnings(
+  moved: desk.StageMoveResult,
+  texts: Record<string, LocalisedText>,
+): Worded<'stage-exit-unmet'>[] {
+  return moved.warnings.map((warning) => {
+    const written = texts[warning];
+    const languages = typeof written === 'object' ? { en: written.en, 'zh-CN': written['zh-CN'] } : undefined;
+    return stageWarning(moved.stage, warning, languages);
+  });
 }
 
 /** A stage refusal whose field messages are exit-criterion texts, worded in `language`. */

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chineseReason } from '../../src/api/error-words';
 import { errorHandler } from '../../src/api/errors';
 import { LeadflowError } from '../../src/domain/errors';
+import { parseInput } from '../../src/api/input';
+import { TaskCreateSchema, TaskListQuerySchema } from '../../src/api/routes/work';
 import { createLogger } from '../../src/logger';
 
 /**
@@ -108,6 +110,70 @@ describe('refusals in the caller’s language', () => {
   it('when a use-case already worded the refusal in Chinese, then it is left as it is', async () => {
     const answer = await refuse('worded', 'zh-CN');
     expect(answer.body.error.message).toBe('规则不允许进入该阶段：以下条件尚未满足。');
+  });
+});
+
+describe('field messages in the caller’s language', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    const app = express();
+    app.post('/tasks', express.json(), (req, res) => {
+      res.json(parseInput(TaskCreateSchema, 'body', req.body, 'The task'));
+    });
+    app.get('/tasks', (req, res) => {
+      res.json(parseInput(TaskListQuerySchema, 'query', req.query, 'The query'));
+    });
+    app.use(errorHandler(createLogger('silent')));
+    server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const task = { title: '   ', kind: 'fax', dueAt: 'tomorrow', dealId: 'dl_1', ownerEmail: 'boss', colour: 'red' };
+  const post = async (language?: string) => {
+    const response = await fetch(`${url}/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) },
+      body: JSON.stringify(task),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('when a Chinese reader sends an invalid task, then every field says why in Chinese, at the English paths', async () => {
+    const [chinese, english] = [await post('zh-CN,zh;q=0.9'), await post('en')];
+    expect(chinese.status).toBe(400);
+    const fields = (JSON.parse(chinese.text) as { error: { code: string; fields: { path: string }[] } }).error;
+    expect(fields.code).toBe('validation_failed');
+    expect(fields.fields).toEqual([
+      { path: 'title', message: '不能为空' },
+      { path: 'kind', message: expect.stringMatching(/^必须是以下之一："call"、/) },
+      { path: 'dueAt', message: expect.stringMatching(/^不是有效的时间/) },
+      { path: 'dueAt', message: '须在 2000 年至 2100 年之间' },
+      { path: 'dealId', message: '不是商机编号（dl_ 加 22 个字符）' },
+      { path: 'ownerEmail', message: '不是有效的电子邮件地址' },
+      { path: '(body)', message: '未知字段：colour' },
+    ]);
+    const paths = (text: string) =>
+      (JSON.parse(text) as { error: { fields: { path: string }[] } }).error.fields.map((f) => f.path);
+    expect(paths(chinese.text)).toEqual(paths(english.text));
+  });
+
+  it('when the reader is English or says nothing, then the answer is byte for byte the English one', async () => {
+    const english = await post('en-GB');
+    expect((await post()).text).toBe(english.text);
+    expect(english.text).toContain('"message":"must not be empty"');
+    expect(english.text).toContain('unknown field(s): colour');
+  });
+
+  it('when a query is refused in Chinese, then its fields keep their query. paths', async () => {
+    const response = await fetch(`${url}/tasks?limit=0&status=later`, { headers: { 'accept-language': 'zh-CN' } });
+    const answer = (await response.json()) as { error: { fields: { path: string; message: string }[] } };
+    expect(response.status).toBe(400);
+    expect(answer.error.fields.map((f) => f.path)).toEqual(['query.status', 'query.limit']);
+    expect(answer.error.fields.every((f) => /[\u4e00-\u9fff]/.test(f.message))).toBe(true);
   });
 });
 

@@ -46,7 +46,7 @@ describe.each(providers)('e-signature through the fake provider (%s)', (provider
   });
 
   /** A deal in negotiation whose quote version 1 was sent, with its real deal journey running. */
-  async function openDeal() {
+  async function openDeal(options: { language?: 'zh-CN' } = {}) {
     const db = system.database.db;
     const tenant = system.config.tenant;
     const [leadId, dealId, quoteId, versionId] = [id('ld'), id('dl'), id('qt'), id('qv')];
@@ -59,6 +59,7 @@ describe.each(providers)('e-signature through the fake provider (%s)', (provider
         tenant,
         email: `buyer-${dealId.slice(3, 11)}@acme.de`,
         company: 'Acme GmbH',
+        ...(options.language ? { language: options.language } : {}),
         source: 'content',
         sourceDetails: {},
         attributes: {},
@@ -126,7 +127,7 @@ describe.each(providers)('e-signature through the fake provider (%s)', (provider
         args: [{ dealId, tenant, leadId, ownerEmail: owner, timeZone: 'Europe/Berlin', state, memory }],
       },
     );
-    return { dealId, versionId, owner, journey };
+    return { dealId, versionId, owner, journey, quoteNumber: `Q-${dealId.slice(3, 11)}` };
   }
 
   const signer = { name: 'Jana Berg', email: 'jana@acme.de' };
@@ -196,6 +197,23 @@ describe.each(providers)('e-signature through the fake provider (%s)', (provider
     expect(document).toContain('Acme GmbH');
     expect(document).toContain('Platform seat (annual)');
   });
+
+  // The title's language comes from the quote's (quoteAudience); nothing here depends on the database.
+  it.runIf(provider === 'sqlite')(
+    'when the quote is for a Chinese reader, then the envelope the signer opens is titled in Chinese, and an English one in English',
+    async () => {
+      const chinese = await openDeal({ language: 'zh-CN' });
+      const english = await openDeal();
+      const [zh, en] = [
+        await send(chinese.versionId, `${chinese.dealId}:signature:1`),
+        await send(english.versionId, `${english.dealId}:signature:1`),
+      ];
+      expect((await envelope(zh.envelopeId)).title).toBe(`报价单 ${chinese.quoteNumber}（第 1 版）`);
+      expect((await envelope(en.envelopeId)).title).toBe(`Quote ${english.quoteNumber} (version 1)`);
+      const page = await (await fetch(`${fake.url}/sign/${zh.envelopeId}`)).text();
+      expect(page).toContain(`报价单 ${chinese.quoteNumber}（第 1 版）`);
+    },
+  );
 
   it("when the deal journey asks for a signature and the signer signs on the provider's page, then the webhook marks it signed and the deal is closed won with a contract", async () => {
     const { dealId, versionId, journey } = await openDeal();

@@ -47,4 +47,29 @@ describe('score items', () => {
     expect(items.at(-1)).toMatchObject({ signal: 'pricing-page-visit', label: 'Pricing page visit', points: 30, at: null });
     expect(items.reduce((sum, item) => sum + item.points, 0)).toBe(score);
   });
+
+  it('when items are listed, then each says why as values: the source channel, and the visits × points less decay up to the cap', async () => {
+    const ruleset = await rulesetWith();
+    const { items } = itemsFor(ruleset, [daysAgo(45), daysAgo(1), daysAgo(2)]);
+    expect(items[0]!.why).toEqual({ kind: 'source', channel: 'content' });
+    expect(items[1]!.why).toEqual({ kind: 'behaviour', count: 3, each: 15, lost: 7, cap: 30 });
+    expect(new Set(items.slice(1).map((item) => JSON.stringify(item.why))).size).toBe(1);
+  });
+
+  it('when the rules that scored it are not available, then an item has no why and its detail says it', async () => {
+    const ruleset = await rulesetWith();
+    const { items } = itemsFor(ruleset, [daysAgo(1)], 'none');
+    expect(items.at(-1)).toMatchObject({ why: null, detail: expect.stringContaining('1 × 15') });
+  });
+
+  it('when a one-condition tier scored an attribute, then its why is that condition as the rules show it', async () => {
+    const ruleset = await rulesetWith();
+    const facts = { source: { channel: 'events' }, company: { employees: 1200 }, behaviours: [] };
+    const { outcome } = evaluateScoring(ruleset, facts, NOW);
+    const [size] = scoreItems(outcome.breakdown, ruleset.scoring, [], NOW);
+    expect(size).toMatchObject({
+      signal: 'company-size',
+      why: { kind: 'condition', fact: 'company.employees', op: '>=', value: '1,000' },
+    });
+  });
 });

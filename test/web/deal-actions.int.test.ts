@@ -188,6 +188,45 @@ describe.skipIf(!chromiumAvailable)('deal actions in the workspace', () => {
     await page.close();
   });
 
+  it("when a manager outside the deal owner's chain opens the deal page, then it lists the materials sent but offers no share form (the API's `can` says so); the owner and RevOps get the form", async () => {
+    const deal = await openDeal(system, revops, 'kay@mcnulty.io');
+    // Otto approves the deal's discount as the owner's manager, then the owner moves to another
+    // team: Otto still reads the deal (his approval step), but it is no longer his team's to change.
+    const otto = await system.personToken('otto.outside@example.com', 'manager');
+    const rep = await system.personToken(deal.ownerEmail, 'rep', { managerEmail: 'otto.outside@example.com' });
+    const quote = await call('POST', `/api/deals/${deal.dealId}/quotes`, rep, {
+      customer: { company: 'McNulty Inc', contactName: 'Kay McNulty', region: 'US-NY' },
+      lines: [{ sku: 'PLAT-ENT-1Y', quantity: 4, discount: '25' }],
+    });
+    expect(quote.status, JSON.stringify(quote.body)).toBe(201);
+    await expect
+      .poll(
+        async () =>
+          (await call('GET', `/api/approvals?assignee=me&dealId=${deal.dealId}`, otto)).body.approvals?.length,
+      )
+      .toBe(1);
+    await system.personToken('nia.newteam@example.com', 'manager');
+    await system.personToken(deal.ownerEmail, 'rep', { managerEmail: 'nia.newteam@example.com' });
+
+    const answers = await Promise.all(
+      [rep, revops, otto].map((token) => call('GET', `/api/deals/${deal.dealId}`, token)),
+    );
+    expect(answers.map((answer) => answer.body.can)).toEqual([
+      { shareMaterial: true },
+      { shareMaterial: true },
+      { shareMaterial: false },
+    ]);
+
+    const page = await signIn(otto, `/deals/${deal.dealId}`);
+    await page.getByText('No materials sent yet.').waitFor();
+    expect(await page.locator('summary', { hasText: 'Share material' }).count()).toBe(0);
+    await page.close();
+    const owner = await signIn(rep, `/deals/${deal.dealId}`);
+    await owner.getByText('No materials sent yet.').waitFor();
+    expect(await owner.locator('summary', { hasText: 'Share material' }).count()).toBe(1);
+    await owner.close();
+  });
+
   it('when a manager publishes a material and the deal owner shares it from the deal page, then the deal lists that version; a bad link and an unchosen material are refused beside their fields; the form is in Chinese too, and a rep cannot publish', async () => {
     const deal = await openDeal(system, revops, 'jean@sammet.io');
     const rep = await system.personToken(deal.ownerEmail, 'rep');

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REASON_CODES, TASK_TITLE_CODES } from '../../src/domain/reason-codes';
+import { REASON_CODES, STAGE_WARNING_CODES, TASK_TITLE_CODES } from '../../src/domain/reason-codes';
 
 const APP = new URL('../../src/web/app/', import.meta.url).pathname;
 type Catalogue = { [key: string]: string | Catalogue };
@@ -50,12 +50,17 @@ describe('workspace message catalogues', () => {
   });
 
   it('when leadflow writes a reason or a task title as a code, then both catalogues word every code', () => {
-    const wanted = [...REASON_CODES.map((c) => `reasons.${c}`), ...TASK_TITLE_CODES.map((c) => `taskTitles.${c}`)];
+    const wanted = [
+      ...REASON_CODES.map((c) => `reasons.${c}`),
+      ...TASK_TITLE_CODES.map((c) => `taskTitles.${c}`),
+      ...STAGE_WARNING_CODES.map((c) => `stageWarnings.${c}`),
+    ];
     const missing = wanted.filter((key) => typeof lookup(en, key) !== 'string' || typeof lookup(zh, key) !== 'string');
     expect(missing).toEqual([]);
     // And no catalogue entry is left for a code that no longer exists.
     expect(Object.keys(en.reasons as Catalogue).sort()).toEqual([...REASON_CODES].sort());
     expect(Object.keys(en.taskTitles as Catalogue).sort()).toEqual([...TASK_TITLE_CODES].sort());
+    expect(Object.keys(en.stageWarnings as Catalogue).sort()).toEqual([...STAGE_WARNING_CODES].sort());
   });
 
   it('when a Chinese message is shown, then it is Chinese, not an English string copied across', () => {

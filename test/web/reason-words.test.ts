@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dealStageReason, worded, type Worded } from '../../src/domain/reason-codes';
+import { stageWarnings } from '../../src/usecases/deal-commands';
 
 /**
  * The workspace's wording of a deal's stage reasons, in both languages, from the real catalogues
@@ -24,7 +25,11 @@ const i18n = (await import(/* @vite-ignore */ `${WEB}i18n`)) as {
   switchLanguage(code: 'en' | 'zh-CN'): Promise<void>;
 };
 type Wording = (reasons: Worded) => string;
-const { reasonText, reasonsText, taskTitle } = (await import(/* @vite-ignore */ `${WEB}reason-words`)) as {
+const { reasonText, reasonsText, taskTitle, scoreWhyText, stageWarningText } = (await import(
+  /* @vite-ignore */ `${WEB}reason-words`
+)) as {
+  scoreWhyText: (item: { detail: string; why?: unknown }) => string;
+  stageWarningText: Wording;
   reasonText: Wording;
   reasonsText: (reasons: readonly Worded[]) => string;
   taskTitle: (task: { title: string; titleText?: Worded | null }) => string;
@@ -165,5 +170,75 @@ describe("a deal's stage reasons and a lead's routing details in the reader's la
     expect(reasonsText(both)).toBe(`由 ${ALICE} 推进；由 ${ALICE} 以输单关闭；输单原因：价格过高`);
     await i18n.switchLanguage('en');
     expect(reasonsText(both)).toBe(`moved by ${ALICE}; closed lost by ${ALICE}; lost: Price too high`);
+  });
+});
+
+describe("a score item's hover text in the reader's language", () => {
+  beforeAll(() => i18n.startI18n());
+
+  // Hand-checked: the `why` of a score item (src/rules/score-items.ts), in English and Chinese.
+  it.each([
+    [
+      'a tier condition',
+      { kind: 'condition', fact: 'company.employees', op: '>=', value: '1,000' },
+      'Rule: company.employees is at least 1,000',
+      '规则条件：company.employees 不少于 1,000',
+    ],
+    [
+      'visits with decay and a cap',
+      { kind: 'behaviour', count: 3, each: 15, lost: 7, cap: 30 },
+      '3 × 15 points, −7 decay, capped at 30',
+      '3 次 × 每次 15 分，衰减扣减 7 分，上限 30 分',
+    ],
+    ['one visit', { kind: 'behaviour', count: 1, each: 15, lost: 0, cap: null }, '1 × 15 points', '1 次 × 每次 15 分'],
+    [
+      'a source',
+      { kind: 'source', channel: 'events' },
+      'Points for leads that came from Events',
+      '来自活动的线索所得分数',
+    ],
+  ])('when the item is %s, then it reads in English and in Chinese', async (_name, why, en, zh) => {
+    const item = { detail: 'the rules’ own words', why };
+    await i18n.switchLanguage('en');
+    expect(scoreWhyText(item)).toBe(en);
+    await i18n.switchLanguage('zh-CN');
+    expect(scoreWhyText(item)).toBe(zh);
+  });
+
+  it('when an item has no why (a tier of several conditions), then the rules’ own detail shows', async () => {
+    await i18n.switchLanguage('zh-CN');
+    expect(scoreWhyText({ detail: 'Enterprise (a and b)', why: null })).toBe('Enterprise (a and b)');
+  });
+});
+
+describe("a stage move's warnings in the reader's language", () => {
+  beforeAll(() => i18n.startI18n());
+
+  it('when a move went ahead with a criterion unmet, then the warning reads in either language, from the rule file’s texts', async () => {
+    const texts = {
+      'engage the decision maker (a meeting or a reply)': {
+        en: 'engage the decision maker (a meeting or a reply)',
+        'zh-CN': '与决策者互动（一次会议或一封回复）',
+      },
+    };
+    const moved = {
+      stage: 'closed-won' as const,
+      warnings: ['engage the decision maker (a meeting or a reply)', 'gone'],
+    };
+    const [known, unknown] = stageWarnings(moved, texts);
+    expect(known).toEqual({
+      code: 'stage-exit-unmet',
+      params: {
+        stage: 'closed-won',
+        en: 'engage the decision maker (a meeting or a reply)',
+        'zh-CN': '与决策者互动（一次会议或一封回复）',
+      },
+    });
+    await i18n.switchLanguage('zh-CN');
+    expect(stageWarningText(known!)).toBe('与决策者互动（一次会议或一封回复）（进入赢单阶段前应完成）');
+    // A criterion the rules no longer word keeps its English text.
+    expect(stageWarningText(unknown!)).toBe('gone（进入赢单阶段前应完成）');
+    await i18n.switchLanguage('en');
+    expect(stageWarningText(known!)).toBe('engage the decision maker (a meeting or a reply) (asked before Closed won)');
   });
 });

@@ -74,7 +74,7 @@ export const dealPaths = {
       parameters: [dealParam],
       responses: {
         '200': described(
-          'The deal view, with `nextStep`, `nextStepDueOn` and `stalling`: `[{ code, message }]`, code `stage-alert` (an escalation.yaml stall alert fired), `next-step-overdue` or `no-next-step`; empty when the deal is not stalling.',
+          'The deal view, with `nextStep`, `nextStepDueOn` and `stalling`: `[{ code, message }]`, code `stage-alert` (an escalation.yaml stall alert fired), `next-step-overdue` or `no-next-step`; empty when the deal is not stalling. `can` says what the caller may do on it, by the checks those operations make: `{ shareMaterial }` (POST /api/deals/{dealId}/materials: the owner, their managers or RevOps, with the write scope).',
         ),
         ...errors('404'),
         ...unauthenticated,
@@ -93,7 +93,9 @@ export const dealPaths = {
       parameters: [dealParam],
       requestBody: body(StageMoveSchema),
       responses: {
-        '200': described('`{ stage, warnings }`: the new stage, and criteria with `severity: warn` that are not met.'),
+        '200': described(
+          '`{ stage, warnings, warningsText }`: the new stage, and criteria with `severity: warn` that are not met: `warnings` in English, `warningsText` as codes (`{ code: "stage-exit-unmet", params: { stage, en, "zh-CN" } }`, the criterion\'s text in each language approvals.yaml gives) for a client to word in its reader\'s language.',
+        ),
         '422': errorResponse(
           'The exit criteria are not met (`not_allowed`); `fields` lists what is missing, one `{ path: "stage", message }` each, or `{ path: "quoteId", message }` when closing won needs (another) quote. Or the loss does not fit loss-reasons.yaml (`unprocessable`, fields `lossReason`, `competitor`, `reason`).',
         ),

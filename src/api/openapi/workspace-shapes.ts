@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LEAD_SOURCES, LEAD_STAGES } from '../../domain/lead';
+import { OPS } from '../../rules/operators';
 import { REASON_CODES, TASK_TITLE_CODES } from '../../domain/reason-codes';
 import type { CadenceView, ScoreBreakdownView, SlaClockView } from '../../usecases/lead-page';
 import { TIMELINE_EVENT_CODES, TIMELINE_KINDS, type TimelinePage } from '../../usecases/timeline';
@@ -53,6 +54,28 @@ export const ScoreItemSchema = z.object({
       'An attribute whose tier label scoring.yaml writes per language: the English `label` and the Chinese tier label ("员工 1000 人以上"); null otherwise (behaviours and sources are translated by `signal`).',
   }),
   detail: z.string().meta({ description: "The rules' wording of the line, with the condition that held." }),
+  why: z
+    .discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('condition'),
+        fact: z.string(),
+        op: z.enum(OPS),
+        value: z.string().meta({ description: 'As the rules show it: `1,000`, `"DE"`, `["a", "b"]`.' }),
+      }),
+      z.object({
+        kind: z.literal('behaviour'),
+        count: z.number().int(),
+        each: z.number().int(),
+        lost: z.number().int().meta({ description: 'Points decay took off the events so far.' }),
+        cap: z.number().int().nullable(),
+      }),
+      z.object({ kind: z.literal('source'), channel: z.string() }),
+    ])
+    .nullable()
+    .meta({
+      description:
+        "What `detail` says, as values a reader's language words: the attribute tier's one condition, the behaviour's events × points (less decay, up to the cap), the source's channel. Null when only `detail` says it (a tier with several conditions).",
+    }),
   points: z.number().int(),
   at: instant.nullable().meta({ description: 'When the behaviour happened; null for attributes and the source.' }),
   decayedFrom: z

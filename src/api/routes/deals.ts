@@ -10,6 +10,7 @@ import { text } from '../../domain/fields';
 import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../../domain/languages';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
+import { dealPermissions } from '../deal-permissions';
 import type { Db } from '../../db/client';
 import { DEAL_STAGES } from '../../rules/facts';
 import type { Ruleset } from '../../rules/ruleset';
@@ -28,7 +29,7 @@ import {
 import { LeadflowError } from '../../domain/errors';
 import { LOCAL_DATE_PATTERN } from '../../domain/analytics/filters';
 import { APPROVAL_INBOXES } from '../../usecases/approval-inbox';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
 import { emailAddress, LeadIdSchema } from '../schemas';
 import { pageCursor } from '../page-cursor';
 
@@ -161,10 +162,7 @@ const VersionParamsSchema = z.object({
 
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success)
-    throw new LeadflowError('validation_failed', `${what} is invalid; see fields.`, {
-      details: fieldErrors(parsed.error),
-    });
+  if (!parsed.success) throw invalidInput(`${what} is invalid; see fields.`, schema, value ?? {}, parsed.error);
   return parsed.data;
 }
 
@@ -203,7 +201,10 @@ export function dealRoutes(deps: DealRoutesDeps): Router {
   });
 
   router.get('/api/deals/:dealId', async (req, res) => {
-    res.json(await viewDeal(deps, requireActor(req), dealId(req)));
+    const actor = requireActor(req);
+    const deal = await viewDeal(deps, actor, dealId(req));
+    const can = await dealPermissions(req, deps.db, { id: deal.id, tenant: actor.tenant, ownerEmail: deal.owner });
+    res.json({ ...deal, can });
   });
 
   router.post('/api/deals/:dealId/stage', async (req, res) => {

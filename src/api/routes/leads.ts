@@ -9,7 +9,7 @@ import { listLeads } from '../../usecases/lead-list';
 import { LeadflowError } from '../../domain/errors';
 import { CaptureQuerySchema, LeadIdSchema, LeadInputSchema, LeadListQuerySchema, SubmissionIdSchema } from '../schemas';
 import { viewCapture } from '../../usecases/capture-view';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
 import type { RuleRegistry } from '../../rules/registry';
@@ -34,15 +34,11 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
   router.post('/api/leads', async (req, res) => {
     const parsed = LeadInputSchema.safeParse(req.body ?? undefined);
     if (!parsed.success)
-      throw new LeadflowError('validation_failed', 'The lead is invalid; see fields.', {
-        details: fieldErrors(parsed.error),
-      });
+      throw invalidInput('The lead is invalid; see fields.', LeadInputSchema, req.body ?? undefined, parsed.error);
     // The access check has made sure a `tenant` in the body is the token's.
     const query = CaptureQuerySchema.safeParse(req.query);
     if (!query.success)
-      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-        details: fieldErrors(query.error),
-      });
+      throw invalidInput('The query is invalid; see fields.', CaptureQuerySchema, req.query, query.error);
     const { tenant: _sameTenant, ...lead } = parsed.data;
     const input = { ...lead, tenant: requireActor(req).tenant };
     const wait = query.data.wait ?? deps.intake.defaultWait;
@@ -65,9 +61,7 @@ export function leadRoutes(deps: LeadRoutesDeps): Router {
   router.get('/api/leads', async (req, res) => {
     const query = LeadListQuerySchema.safeParse(req.query);
     if (!query.success)
-      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-        details: fieldErrors(query.error),
-      });
+      throw invalidInput('The query is invalid; see fields.', LeadListQuerySchema, req.query, query.error);
     res.json(await listLeads({ db: deps.db }, { ...query.data, sight: await sightFor(req) }));
   });
 

@@ -14,7 +14,7 @@ import {
   TIMELINE_KINDS,
   type TimelineKind,
 } from '../../usecases/timeline';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
 import { LeadIdSchema } from '../schemas';
 import { DealIdSchema } from './deals';
 import { pageCursor } from '../page-cursor';
@@ -48,10 +48,7 @@ export const DealTimelineQuerySchema = timelineQuery(TIMELINE_KINDS);
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success)
-    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-      details: fieldErrors(parsed.error),
-    });
+  if (!parsed.success) throw invalidInput('The query is invalid; see fields.', schema, value ?? {}, parsed.error);
   return parsed.data;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Who may publish a sales material or send one to a deal, as the API's access policy says, and the
- * material types it takes. No DOM here: the unit test checks these against the API's own tables.
+ * Who may publish a sales material, as the API's access policy says, and the material types it
+ * takes. No DOM here: the unit test checks these against the API's own tables. Who may send one to
+ * a deal is the deal's own answer (`can.shareMaterial` on GET /api/deals/{dealId}).
  */
 
 /** The API's MATERIAL_TYPES (src/usecases/materials.ts). */
@@ -8,9 +9,6 @@ export const MATERIAL_TYPES = ['deck', 'case-study', 'datasheet', 'video', 'whit
 
 /** The API's MATERIAL_PUBLISHERS (src/api/access-policy.ts). */
 export const MATERIAL_PUBLISHERS = ['revops', 'manager', 'director', 'vp'];
-
-/** Roles that lead a team, so may be up a deal owner's manager chain (and revops, who write every deal). */
-const DEAL_WRITERS_BESIDES_OWNER = ['revops', 'manager', 'director', 'vp'];
 
 /** The signed-in person, as far as these rules read `/api/me`. */
 export interface Person {
@@ -26,14 +24,4 @@ const changes = (person: Person | null): person is Person =>
 /** Who publishes a version to the library (a person with the `write` scope and a publisher's role). */
 export function publishesMaterials(person: Person | null): boolean {
   return changes(person) && MATERIAL_PUBLISHERS.includes(person.role);
-}
-
-/**
- * Who may send a material to the deal: its owner, RevOps, and the owner's managers. The page does
- * not know the owner's manager chain, so it offers the form to everyone who leads a team; the API
- * refuses (403, shown on the form) a manager outside the chain.
- */
-export function sharesMaterialsOn(person: Person | null, deal: { owner: string }): boolean {
-  if (!changes(person)) return false;
-  return person.email.toLowerCase() === deal.owner.toLowerCase() || DEAL_WRITERS_BESIDES_OWNER.includes(person.role);
 }

@@ -160,3 +160,66 @@ export function taskTitle(task: { title: string; titleText?: Worded | null }): s
       return task.title;
   }
 }
+
+/** Why a score item scored, as the API gives it (`why` on a score item, src/rules/score-items.ts). */
+export type ScoreWhy =
+  | { kind: 'condition'; fact: string; op: string; value: string }
+  | { kind: 'behaviour'; count: number; each: number; lost: number; cap: number | null }
+  | { kind: 'source'; channel: string };
+
+/** A rule operator in words ("is at least", "不少于"); an unknown one as written. */
+const OPERATOR_WORDS: Record<string, () => string> = {
+  '==': () => t('ruleOps.eq'),
+  '!=': () => t('ruleOps.ne'),
+  '>': () => t('ruleOps.gt'),
+  '>=': () => t('ruleOps.gte'),
+  '<': () => t('ruleOps.lt'),
+  '<=': () => t('ruleOps.lte'),
+  in: () => t('ruleOps.in'),
+  'not in': () => t('ruleOps.notIn'),
+  contains: () => t('ruleOps.contains'),
+  'does not contain': () => t('ruleOps.notContains'),
+};
+
+/**
+ * A score item's hover text in the chosen language: the attribute tier's condition, the
+ * behaviour's events × points (less decay, up to the cap), the source's channel. An item without
+ * `why` (a tier with several conditions) shows the rules' own `detail`.
+ */
+export function scoreWhyText(item: { detail: string; why?: ScoreWhy | null }): string {
+  const why = item.why;
+  if (!why) return item.detail;
+  switch (why.kind) {
+    case 'condition':
+      return t('scoreWhy.condition', {
+        fact: why.fact,
+        op: OPERATOR_WORDS[why.op]?.() ?? why.op,
+        value: why.value,
+      });
+    case 'behaviour':
+      return [
+        t('scoreWhy.behaviour', { count: why.count, each: why.each }),
+        ...(why.lost > 0 ? [t('scoreWhy.lost', { lost: why.lost })] : []),
+        ...(why.cap !== null ? [t('scoreWhy.cap', { cap: why.cap })] : []),
+      ].join(t('scoreWhy.join'));
+    case 'source':
+      return t('scoreWhy.source', { source: label('sources', why.channel) });
+  }
+}
+
+/**
+ * A warning of a stage move that went ahead (`warningsText`, code `stage-exit-unmet`): the
+ * criterion's text in the chosen language as the rule file writes it, else its English.
+ */
+export function stageWarningText({ code, params }: Worded): string {
+  const p = (name: string) => text(params[name]);
+  switch (code) {
+    case 'stage-exit-unmet':
+      return t('stageWarnings.stage-exit-unmet', {
+        text: p(language.value) || p('en'),
+        stage: label('stages', p('stage')),
+      });
+    default:
+      return p('en') || code;
+  }
+}

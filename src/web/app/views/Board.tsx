@@ -4,6 +4,7 @@ import { api, query, formText } from '../lib/api';
 import { formatDate, formatMoney, label, language, t } from '../lib/i18n';
 import { me } from '../lib/session';
 import { nameOf } from '../lib/people';
+import { stageWarningText, type Worded } from '../lib/reason-words';
 import { Loading, Page, Problem } from '../components/common';
 import { StallBadge, type StallReason } from '../components/Stalling';
 
@@ -131,14 +132,22 @@ function MoveDialog({ deal, onMove, onCancel }: { deal: DealRow; onMove: (to: st
 /** How many cards a column shows before "Show all": enough to work, few enough to open a 2,000-deal board fast. */
 const FIRST_CARDS = 50;
 
+/** A move that went ahead with criteria still unmet (`severity: warn`): where it went and what is left. */
+interface MoveWarnings {
+  to: string;
+  warnings: Worded[];
+}
+
 function Card({
   deal,
   refusal,
+  warned,
   onAskMove,
   today,
 }: {
   deal: DealRow;
   refusal: ApiError | undefined;
+  warned: MoveWarnings | undefined;
   onAskMove: (deal: DealRow) => void;
   today: string;
 }) {
@@ -175,6 +184,16 @@ function Card({
       >
         {t('board.move')}
       </button>
+      {warned && (
+        <div class="warning move-warnings" role="status">
+          <p>{t('board.movedWithWarnings', { stage: label('stages', warned.to) })}</p>
+          <ul>
+            {warned.warnings.map((w, i) => (
+              <li key={i}>{stageWarningText(w)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {refusal && (
         <div class="error refusal" role="alert">
           <p>
@@ -197,6 +216,7 @@ export function Board() {
   const [error, setError] = useState<ApiError | null>(null);
   const [mine, setMine] = useState(me.value?.role === 'rep');
   const [refusals, setRefusals] = useState<Record<string, ApiError>>({});
+  const [warned, setWarned] = useState<Record<string, MoveWarnings>>({});
   const [closing, setClosing] = useState<DealRow | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const [moving, setMoving] = useState<DealRow | null>(null);
@@ -233,8 +253,15 @@ export function Board() {
       setDeals((all) => all?.map((d) => (d.id === deal.id ? { ...d, stage } : d)) ?? null);
     place(to);
     setRefusals(({ [deal.id]: _gone, ...rest }) => rest);
+    setWarned(({ [deal.id]: _gone, ...rest }) => rest);
     try {
-      await api(`/api/deals/${deal.id}/stage`, { method: 'POST', body: { to, ...extra } });
+      const moved = await api<{ warningsText: Worded[] }>(`/api/deals/${deal.id}/stage`, {
+        method: 'POST',
+        body: { to, ...extra },
+      });
+      // It went ahead, with criteria still unmet: the card says which, in the reader's language.
+      if (moved.warningsText.length > 0)
+        setWarned((all) => ({ ...all, [deal.id]: { to, warnings: moved.warningsText } }));
     } catch (caught) {
       // The exit criteria said no: the card goes back, and says why where it stands.
       place(from);
@@ -288,7 +315,14 @@ export function Board() {
                 </p>
                 <ul>
                   {(expanded[stage] ? cards : cards.slice(0, FIRST_CARDS)).map((deal) => (
-                    <Card key={deal.id} deal={deal} refusal={refusals[deal.id]} onAskMove={setMoving} today={today} />
+                    <Card
+                      key={deal.id}
+                      deal={deal}
+                      refusal={refusals[deal.id]}
+                      warned={warned[deal.id]}
+                      onAskMove={setMoving}
+                      today={today}
+                    />
                   ))}
                 </ul>
                 {!expanded[stage] && cards.length > FIRST_CARDS && (

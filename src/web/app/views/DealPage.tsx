@@ -13,8 +13,6 @@ import { LogActivity, NewQuote, ScheduleMeeting } from '../components/DealAction
 import { Meetings, type Meeting } from '../components/Meetings';
 import { useSubmit } from '../lib/use-submit';
 import { nameOf } from '../lib/people';
-import { sharesMaterialsOn } from '../lib/material-policy';
-import { me } from '../lib/session';
 import { DealMaterials } from '../components/DealMaterials';
 
 // Cytoscape is the largest library the workspace uses: only a deal's page loads it.
@@ -38,6 +36,8 @@ interface Deal {
   stalling?: { code: string; message: string }[];
   account: { id: string; name: string; domain: string | null };
   journey: { stageEnteredAt?: string; warnings?: { message?: string }[]; stalled?: unknown } | null;
+  /** What the caller may do on the deal, by the checks those operations make (the API's `can`). */
+  can: { shareMaterial: boolean };
   stageEvents: { fromStage: string | null; toStage: string; reason: string; occurredAt: string }[];
   quotes: { id: string; number: string; versions: { id: string; version: number }[] }[];
   approvals: ApprovalSummary[];
@@ -469,7 +469,7 @@ export function DealPage() {
           <DealMaterials
             dealId={dealId}
             people={people.data?.stakeholders ?? []}
-            canShare={sharesMaterialsOn(me.value, deal)}
+            canShare={deal.can.shareMaterial}
             changed={changed}
           />
         </section>

@@ -5,7 +5,7 @@ import { formatDateTime, formatRelative, label, language, t } from '../lib/i18n'
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
 import { nameOf } from '../lib/people';
-import { reasonsText, taskTitle, type Worded } from '../lib/reason-words';
+import { reasonsText, scoreWhyText, taskTitle, type ScoreWhy, type Worded } from '../lib/reason-words';
 import { Tasks } from '../components/DealWork';
 import { Timeline } from '../components/Timeline';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -17,6 +17,8 @@ export interface ScoreItem {
   /** An attribute whose tier label the rules write per language. */
   labels?: { en: string; 'zh-CN': string } | null;
   detail: string;
+  /** What `detail` says, as values the hover text words in the reader's language. */
+  why?: ScoreWhy | null;
   points: number;
   at: string | null;
   decayedFrom: number | null;
@@ -334,7 +336,7 @@ export function LeadPage() {
           ) : (
             <ul id="score-breakdown">
               {breakdown.map((part, i) => (
-                <li key={i} class={part.points < 0 ? 'minus' : 'plus'} title={part.detail}>
+                <li key={i} class={part.points < 0 ? 'minus' : 'plus'} title={scoreWhyText(part)}>
                   {scoreSentence(part)}
                 </li>
               ))}
