@@ -8,6 +8,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/api/errors';
 import { rulesRoutes } from '../../src/api/rules-routes';
+import type { Actor, AuthenticatedRequest } from '../../src/auth/actor';
 import { rulesCommand } from '../../src/cli/rules-command';
 import { RULE_KINDS } from '../../src/rules/types';
 import { createLogger } from '../../src/logger';
@@ -98,7 +99,16 @@ describe('/api/rules', () => {
     const registry = new RuleRegistry({ dir: join(dir, 'rules'), store, logger: { info() {}, warn() {}, error() {} }, watch: false });
     await registry.start();
     version = registry.active().version;
-    const app = express().use(express.json()).use('/api/rules', rulesRoutes({ registry, store })).use(errorHandler(createLogger('silent')));
+    // The API's authentication sets the caller; the version routes read its tenant.
+    const revops: Actor = { tenant: 't', email: 'revops@x.io', name: 'RevOps', role: 'revops', scopes: ['read', 'write', 'admin'], kind: 'person', tokenId: 'tk' };
+    const app = express()
+      .use(express.json())
+      .use((req: AuthenticatedRequest, _res, next) => {
+        req.actor = revops;
+        next();
+      })
+      .use('/api/rules', rulesRoutes({ registry, store }))
+      .use(errorHandler(createLogger('silent')));
     const server = app.listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/rules`;

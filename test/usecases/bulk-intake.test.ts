@@ -56,7 +56,7 @@ describe('an attendee list', () => {
   });
 
   it('when its headers are Chinese, then a name without a space is kept whole and a bad cell is named by row and column', () => {
-    const rows = attendeeRows('姓名,电子邮箱,国家\n张伟,zhang@x.cn,CN\n李娜,li@x.cn,中国\n', options);
+    const rows = attendeeRows('姓名,电子邮箱,国家\n张伟,zhang@x.cn,CN\n李娜,li@x.cn,火星\n', options);
     expect(rows[0]).toMatchObject({ row: 2, lead: { firstName: '张伟', email: 'zhang@x.cn', country: 'CN' } });
     expect(rows[1]).toEqual({
       row: 3,

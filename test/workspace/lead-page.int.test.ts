@@ -74,6 +74,8 @@ describe.each(providers)("a lead's page on %s", (provider) => {
         label: 'Pricing page visit',
         labels: null,
         detail: '2 × 15, −7 decay',
+        // The same, as values the workspace words in the reader's language (its hover text).
+        why: { kind: 'behaviour', count: 2, each: 15, lost: 7, cap: 30 },
         points: 15,
         at: expect.any(String),
         decayedFrom: null,
