@@ -112,6 +112,9 @@ export const catalogPaths = {
         '200': described(`Saved; the revision went up by one. ${productView}`),
         ...errors('400', [...noProduct], '413'),
         ...revisionRefusals,
+        '422': errorResponse(
+          'If-Match and `revision` name different revisions, or the body names no field to change besides `revision` (`unprocessable`).',
+        ),
         ...staleProduct,
         ...unauthenticated,
         ...revopsOnly,

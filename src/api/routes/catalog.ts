@@ -73,10 +73,12 @@ export const ProductCreateSchema = z.strictObject({
 export const ProductPatchSchema = ProductCreateSchema.omit({ sku: true })
   .partial()
   .extend({ revision: revisionField("product's") })
-  .refine(
-    (changes) => Object.keys(changes).some((key) => key !== 'revision'),
-    'name at least one field to change (besides revision)',
-  );
+  // Well-formed but says nothing to change: the OpenAPI schema cannot say "a field besides
+  // revision", so a 422 (FieldError.unprocessable).
+  .refine((changes) => Object.keys(changes).some((key) => key !== 'revision'), {
+    message: 'name at least one field to change (besides revision)',
+    params: { unprocessable: true },
+  });
 /** The body a DELETE may carry: only the revision (or send If-Match and no body). */
 export const ProductRevisionSchema = z.strictObject({ revision: revisionField("product's") });
 export const ProductListQuerySchema = z.strictObject({
