@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
-import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { createTestDatabase, sqliteOnly, type TestDatabase } from '../support/database';
 import { http, startTestSystem, type TestSystem } from '../support/system';
 
 const SHIPPED_RULES = path.resolve('rules');
@@ -66,7 +66,7 @@ async function rulesStatusWhen(system: TestSystem, done: (status: RulesStatus) =
   }
 }
 
-describe.each(providers)('rules hot reload on %s', (provider) => {
+describe.each(sqliteOnly)('rules hot reload on %s', (provider) => {
   let rulesDir: string;
   let system: TestSystem | undefined;
   // One database for the file (a PostgreSQL one takes seconds to create); each test starts with no stored versions.

@@ -8,14 +8,14 @@ import { verifyToken } from '../../src/auth/tokens';
 import { createSmtpMailer } from '../../src/email/smtp-mailer';
 import { describeLink, invitePerson, signIn, type AccountMail } from '../../src/usecases/accounts';
 import { SIGN_IN_FAILURES } from '../../src/api/abuse/sign-in-limits';
-import { providers } from '../support/database';
+import { sqliteOnly } from '../support/database';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 
 /** A fixed instant the expiry checks count from (a Monday morning, far from any real "now"). */
 const ANCHOR = new Date('2026-03-02T09:00:00Z');
 const HOUR = 3_600_000;
 
-describe.each(providers)('password sign-in on %s', (provider) => {
+describe.each(sqliteOnly)('password sign-in on %s', (provider) => {
   let system: TestSystem;
   let mail: AccountMail;
   const api = (path: string) => `${system.url}${path}`;

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailSink, type MailSink } from '../../src/email/mail-sink';
 import { createLogger } from '../../src/logger';
 import { signIn } from '../../src/usecases/accounts';
-import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { createTestDatabase, sqliteOnly, type TestDatabase } from '../support/database';
 import { runLeadflow } from '../support/leadflow-process';
 
-describe.each(providers)('leadflow people invite and set-password on %s', (provider) => {
+describe.each(sqliteOnly)('leadflow people invite and set-password on %s', (provider) => {
   let database: TestDatabase;
   let sink: MailSink;
   let dir: string;

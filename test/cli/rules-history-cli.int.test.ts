@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaRuleVersionStore } from '../../src/db/rule-version-store';
 import { loadRulesetFromTexts } from '../../src/rules/load';
 import { readRuleTexts } from '../../src/rules/load-dir';
-import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { createTestDatabase, sqliteOnly, type TestDatabase } from '../support/database';
 import { runLeadflow } from '../support/leadflow-process';
 
 const SHIPPED_RULES = path.resolve('rules');
 
-describe.each(providers)('leadflow rules diff and activate on %s', (provider) => {
+describe.each(sqliteOnly)('leadflow rules diff and activate on %s', (provider) => {
   let database: TestDatabase;
   let dir: string;
   let env: Record<string, string>;

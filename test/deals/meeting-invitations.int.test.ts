@@ -12,7 +12,7 @@ import { createOutbox } from '../../activities/email';
 import { createMeetingActivities } from '../../activities/meetings';
 import { createSmtpMailer } from '../../src/email/smtp-mailer';
 import { openDeal } from '../quotes/deal-fixture';
-import { providers } from '../support/database';
+import { sqliteOnly } from '../support/database';
 import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
@@ -23,7 +23,7 @@ const CEO = 'wang.wei@compilers.io';
 const COLLEAGUE = 'sam.engineer@leadflow.test';
 const HOUR = 3_600_000;
 
-describe.each(providers)('meeting invitations (%s)', (provider) => {
+describe.each(sqliteOnly)('meeting invitations (%s)', (provider) => {
   const rulesDir = rulesFixture({ cadences: fastJourneyRules.cadences });
   let system: TestSystem;
   let owner: string;

@@ -8,7 +8,7 @@
  * answer agrees with what was stored, and no approval request is left pending without steps.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers } from '../support/database';
+import { sqliteOnly } from '../support/database';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
 import { openDeal, stockCatalogue } from '../quotes/deal-fixture';
@@ -40,7 +40,7 @@ interface QuoteWrite {
   };
 }
 
-describe.each(providers)('several quotes on one deal (%s)', (provider) => {
+describe.each(sqliteOnly)('several quotes on one deal (%s)', (provider) => {
   let system: TestSystem;
   let revops: string;
   let manager: string;

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockCatalogue } from '../quotes/deal-fixture';
-import { providers } from '../support/database';
+import { sqliteOnly } from '../support/database';
 import { fastJourneyRules, rulesFixture } from '../support/rules-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
@@ -29,7 +29,7 @@ const GRACE = 'grace@compilers.io';
 const MANAGER = 'wei.manager@example.com';
 const DIRECTOR = 'dana.director@example.com';
 
-describe.each(providers)('emails in the recipient language (%s)', (provider) => {
+describe.each(sqliteOnly)('emails in the recipient language (%s)', (provider) => {
   const rulesDir = rules();
   let system: TestSystem;
   let revops: string;

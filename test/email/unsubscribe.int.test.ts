@@ -11,7 +11,7 @@ import { createSmtpMailer } from '../../src/email/smtp-mailer';
 import { unsubscribeLinks } from '../../src/email/unsubscribe-link';
 import { loadLinkSecret } from '../../src/cli/link-secret';
 import { journeyState } from '../../workflows/messages';
-import { providers } from '../support/database';
+import { sqliteOnly } from '../support/database';
 import { fastCadenceRules, rulesFixture } from '../support/rules-fixture';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually } from '../support/tcp-proxy';
@@ -19,7 +19,7 @@ import { chromiumAvailable, cspViolations, launchChromium } from '../web/browser
 
 const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
-describe.each(providers)('one-click unsubscribe (%s)', (provider) => {
+describe.each(sqliteOnly)('one-click unsubscribe (%s)', (provider) => {
   let system: TestSystem;
   let revops: string;
   // mql-standard, steps 5 s apart: email, call, email, LinkedIn, email (the third email at +20 s).

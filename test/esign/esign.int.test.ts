@@ -10,7 +10,7 @@ import { createSignatureProvider } from '../../src/esign/provider';
 import { sendForSignature } from '../../src/esign/send';
 import { signWebhook } from '../../src/esign/webhook-signature';
 import { requestSignature, type DealState } from '../../workflows/dealMessages';
-import { providers } from '../support/database';
+import { sqliteOnly } from '../support/database';
 import { http, startTestSystem, type TestSystem } from '../support/system';
 import { eventually, startTcpProxy } from '../support/tcp-proxy';
 import { quoteContent } from '../quotes/support';
@@ -20,7 +20,7 @@ const SECRET = 'esign-integration-secret-0123456789';
 const asJson = (value: unknown) => value as Prisma.InputJsonValue;
 const id = (prefix: string) => `${prefix}_${randomBytes(11).toString('hex').slice(0, 22)}`;
 
-describe.each(providers)('e-signature through the fake provider (%s)', (provider) => {
+describe.each(sqliteOnly)('e-signature through the fake provider (%s)', (provider) => {
   let fake: FakeSignatureProvider;
   let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
   let system: TestSystem;

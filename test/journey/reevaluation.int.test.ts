@@ -91,13 +91,13 @@ async function newVersion(system: TestSystem, from: string): Promise<string> {
 }
 
 /**
- * How many open leads cross the threshold. The issue's figure is 1,000, and a full CI run at this
- * stop passed with it (re-scoring 1,050 open leads took 145 s there); it also loads the dev server
- * every other test file shares for four minutes, so `npm test` runs 300 unless this says otherwise.
+ * How many open leads cross the threshold. The issue's figure is 1,000, and a full CI run passed with
+ * it (re-scoring 1,050 open leads took 145 s there); it also loads the dev server every other test
+ * file shares for minutes, so `npm test` runs 120 unless LEADFLOW_TEST_REEVALUATION_LEADS says otherwise.
  */
-/** Journeys asked a second: small enough that the pacing shows even with 300 leads. */
-const PER_SECOND = 100;
-const CROSSING = Number(process.env.LEADFLOW_TEST_REEVALUATION_LEADS ?? 300);
+/** Journeys asked a second: small enough that the pacing shows with 120 leads (at least four pauses). */
+const PER_SECOND = 40;
+const CROSSING = Number(process.env.LEADFLOW_TEST_REEVALUATION_LEADS ?? 120);
 
 describe('re-scoring open leads when a rules version goes live', () => {
   it('when a version that says re-evaluate: in-flight lowers the threshold, then each of the open leads at 75 (1,000 with LEADFLOW_TEST_REEVALUATION_LEADS=1000) becomes an MQL and is routed once, paced, and the others stay', async () => {
