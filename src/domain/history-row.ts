@@ -8,6 +8,7 @@
 import { isValidTimeZone, fromLocalDateTime } from './time-zone';
 import { LEAD_SOURCES, normalizeEmail, type LeadSource } from './lead';
 import { isCurrencyCode, MoneyError, parseMoney } from './money';
+import { intendedCountryCode, isCountryCode } from './countries';
 
 export const HISTORY_FIELDS = [
   'externalId',
@@ -20,6 +21,7 @@ export const HISTORY_FIELDS = [
   'industry',
   'employees',
   'region',
+  'country',
   'owner',
   'created',
   'mqlDate',
@@ -48,6 +50,7 @@ export const DEFAULT_HEADERS: Record<HistoryField, readonly string[]> = {
   industry: ['industry'],
   employees: ['employees', 'company size', 'number of employees'],
   region: ['region'],
+  country: ['country', 'country code', 'country/region'],
   owner: ['owner', 'owner email', 'rep', 'lead owner'],
   created: ['created', 'created date', 'created at', 'create date'],
   mqlDate: ['mql date', 'mql', 'became mql'],
@@ -92,6 +95,8 @@ export interface HistoryRecord {
   title: string | null;
   source: LeadSource;
   campaign: string | null;
+  /** ISO 3166-1 alpha-2 code. */
+  country: string | null;
   attributes: Record<string, string | number>;
   owner: string | null;
   createdAt: Date;
@@ -106,6 +111,8 @@ export interface HistoryRowContext {
   now: Date;
   /** loss-reasons.yaml's codes (retired ones too: history keeps them) and fallback; null: no loss reasons. */
   lossReasons: { codes: readonly string[]; labels: ReadonlyMap<string, string>; fallback: string } | null;
+  /** The ISO code of a country's name as exports write it ("Germany", "德国"); none: only codes are read. */
+  countryNamed?: (name: string) => string | undefined;
 }
 
 export interface FieldProblem {
@@ -167,6 +174,7 @@ export function checkHistoryRow(
   const owner = text('owner')?.toLowerCase() ?? null;
   if (owner !== null && !EMAIL.test(owner))
     problem('owner', `"${owner}" is not an email address: name the owner by their email`);
+  const country = countryOf(text('country'), context, problem);
   const employeesText = text('employees');
   const employees = employeesText === null ? null : Number(employeesText);
   if (employeesText !== null && !(Number.isSafeInteger(employees) && employees! >= 0))
@@ -205,6 +213,7 @@ export function checkHistoryRow(
       title: text('title'),
       source,
       campaign: text('campaign'),
+      country,
       attributes,
       owner,
       createdAt,
@@ -213,6 +222,27 @@ export function checkHistoryRow(
       deal,
     },
   };
+}
+
+/**
+ * A country as CRM exports write it: an ISO code in any case ("de"; the common "UK" and "EL" are GB
+ * and GR), or its name in English or Chinese when the caller can read names ("Germany", "德国").
+ */
+function countryOf(
+  value: string | null,
+  context: HistoryRowContext,
+  problem: (field: HistoryField, message: string) => void,
+): string | null {
+  if (value === null) return null;
+  const code = /^[A-Za-z]{2}$/.test(value)
+    ? (intendedCountryCode(value) ?? value.toUpperCase())
+    : context.countryNamed?.(value);
+  if (code !== undefined && isCountryCode(code)) return code;
+  problem(
+    'country',
+    `"${value}" is not a country: write its ISO 3166 code ("DE") or its name in English or Chinese ("Germany", "德国")`,
+  );
+  return null;
 }
 
 /** A deal is there when any deal column has a value; it must then be closed, won or lost, on a date. */

@@ -19,5 +19,11 @@ export function countryCodeOfCell(cell: string | undefined): string | undefined 
   if (cell === undefined) return undefined;
   const value = cell.trim();
   if (/^[A-Za-z]{2}$/.test(value)) return value;
-  return countries.getAlpha2Code(value, 'en') ?? countries.getAlpha2Code(value, 'zh') ?? value;
+  return countryCodeOfName(value) ?? value;
+}
+
+/** The ISO code of a country named in English or Chinese ("Germany", "德国", "United Kingdom"). */
+export function countryCodeOfName(name: string): string | undefined {
+  const value = name.trim();
+  return countries.getAlpha2Code(value, 'en') ?? countries.getAlpha2Code(value, 'zh');
 }

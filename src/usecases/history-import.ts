@@ -18,6 +18,7 @@ import {
   type HistoryRowContext,
 } from '../domain/history-row';
 import { invalidImport, mapColumns as mapCsvColumns, readCsv, type ImportProblem } from './csv-import';
+import { countryCodeOfName } from './country-names';
 import { leadIdentity } from './lead-identity';
 import type { CompiledLossReasons } from '../rules/ruleset';
 
@@ -102,7 +103,8 @@ export async function importHistory(
     }
     const values: Partial<Record<HistoryField, string>> = {};
     for (const [field, at] of Object.entries(columns) as [HistoryField, number][]) values[field] = cells[at] ?? '';
-    const checked = checkHistoryRow(values, context);
+    // Exports name countries ("Germany", "德国"); the lead keeps the ISO code.
+    const checked = checkHistoryRow(values, { countryNamed: countryCodeOfName, ...context });
     if (!('problems' in checked) && checked.record.deal && !checked.record.owner && !options.defaultOwner)
       Object.assign(checked, {
         problems: [
@@ -349,6 +351,7 @@ async function writeHistory(
       title: record.title,
       source: record.source,
       sourceDetails: record.campaign ? { campaign: record.campaign } : {},
+      country: record.country,
       attributes: record.attributes,
       stage: stage ?? 'new',
       ownerId: record.owner,

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkHistoryRow, parseHistoryDate, type HistoryRowContext } from '../../src/domain/history-row';
+import { countryCodeOfName } from '../../src/usecases/country-names';
 
 const context: HistoryRowContext = {
   zone: 'America/New_York',
@@ -65,6 +66,36 @@ describe('a CRM history row', () => {
       ]);
     },
   );
+
+  it.each([
+    ['de', 'DE'],
+    ['UK', 'GB'],
+    ['Germany', 'DE'],
+    ['United Kingdom', 'GB'],
+    ['德国', 'DE'],
+    ['中国', 'CN'],
+    ['', null],
+  ])('when the country is written "%s", then the lead keeps %s', (written, code) => {
+    const checked = checkHistoryRow({ ...lead, country: written }, { ...context, countryNamed: countryCodeOfName });
+    expect('record' in checked && checked.record.country).toBe(code);
+  });
+
+  it('when the country is an unassigned code or an unknown name, then it is a problem of its field naming what to write', () => {
+    const withNames = { ...context, countryNamed: countryCodeOfName };
+    for (const written of ['XX', 'Atlantis'])
+      expect(checkHistoryRow({ ...lead, country: written }, withNames)).toEqual({
+        problems: [
+          {
+            field: 'country',
+            message: `"${written}" is not a country: write its ISO 3166 code ("DE") or its name in English or Chinese ("Germany", "德国")`,
+          },
+        ],
+      });
+    // Without a way to read names, only codes are taken.
+    expect(checkHistoryRow({ ...lead, country: 'Germany' }, context)).toMatchObject({
+      problems: [{ field: 'country' }],
+    });
+  });
 
   it('when a row has no external id, then its key is its normalised email and creation moment, and its source is a known one', () => {
     const checked = checkHistoryRow(lead, context);

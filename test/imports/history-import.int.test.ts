@@ -17,11 +17,11 @@ import { bearer, http, startTestSystem, type TestSystem } from '../support/syste
 
 const ZONE = 'America/New_York';
 const HISTORY = [
-  'External ID,Email,Name,Company,Lead Source,Lead Created On,MQL Date,SQL Date,Deal Name,Amount,Currency,Closed Date,Won/Lost,Loss Reason,Competitor,Owner',
-  'crm-1,ana@acme.example,Ana Ruiz,Acme,events,2025-02-03,2025-02-05,2025-02-12,Acme platform,24000.00,USD,2025-03-20,lost,Price too high,,Rita.Rep@example.com',
-  'crm-2,bo@beta.example,Bo Li,Beta,ads,2025-02-10,2025-02-11,,,,,,,,,',
-  'crm-3,cy@gamma.example,Cy Ng,Gamma,partner referral,2025-02-14T14:30:00Z,2025-02-15,2025-02-20,Gamma deal,50000,EUR,2025-03-15,won,,,rita.rep@example.com',
-  'crm-4,di@delta.example,Di Ho,Delta,content,2025-02-20,2025-02-21,2025-02-25,Delta deal,8000.00,USD,2025-03-25,lost,competitor,Globex,rita.rep@example.com',
+  'External ID,Email,Name,Company,Lead Source,Lead Created On,MQL Date,SQL Date,Deal Name,Amount,Currency,Closed Date,Won/Lost,Loss Reason,Competitor,Owner,Country',
+  'crm-1,ana@acme.example,Ana Ruiz,Acme,events,2025-02-03,2025-02-05,2025-02-12,Acme platform,24000.00,USD,2025-03-20,lost,Price too high,,Rita.Rep@example.com,United Kingdom',
+  'crm-2,bo@beta.example,Bo Li,Beta,ads,2025-02-10,2025-02-11,,,,,,,,,,中国',
+  'crm-3,cy@gamma.example,Cy Ng,Gamma,partner referral,2025-02-14T14:30:00Z,2025-02-15,2025-02-20,Gamma deal,50000,EUR,2025-03-15,won,,,rita.rep@example.com,de',
+  'crm-4,di@delta.example,Di Ho,Delta,content,2025-02-20,2025-02-21,2025-02-25,Delta deal,8000.00,USD,2025-03-25,lost,competitor,Globex,rita.rep@example.com,',
 ].join('\n');
 
 describe.each(providers)('history import on %s', (provider) => {
@@ -62,6 +62,8 @@ describe.each(providers)('history import on %s', (provider) => {
       company: 'Acme',
       stage: 'lost',
       ownerId: 'rita.rep@example.com',
+      // Exports name countries; the lead keeps the ISO code.
+      country: 'GB',
     });
     const history = ana.stageEvents
       .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
@@ -92,8 +94,12 @@ describe.each(providers)('history import on %s', (provider) => {
       stage: 'customer',
       source: 'partner-referral',
       createdAt: new Date('2025-02-14T14:30:00Z'),
+      country: 'DE',
     });
-    expect((await db.lead.findUniqueOrThrow({ where: { id: idOf('bo@beta.example') } })).stage).toBe('mql');
+    expect(await db.lead.findUniqueOrThrow({ where: { id: idOf('bo@beta.example') } })).toMatchObject({
+      stage: 'mql',
+      country: 'CN',
+    });
     for (const path of [`/api/leads/${ana.id}`, `/api/deals/${deal.id}`])
       expect((await http(`${system.url}${path}`)).status, path).toBe(200);
     // History starts no journey.
@@ -133,14 +139,14 @@ describe.each(providers)('history import on %s', (provider) => {
   it('when a file has bad rows, then every problem is named by line and column and nothing is imported', async () => {
     const before = await leadCount();
     const bad = [
-      'email,source,created,mql date,amount,currency,won/lost,closed date',
-      'eve@epsilon.example,events,2025-02-03,2025-01-05,12.345,USD,maybe,',
-      'not-an-email,fax,2099-01-01,,,,,',
-      'fay@zeta.example,ads,2025-02-01,,,,,',
+      'email,source,created,mql date,amount,currency,won/lost,closed date,country',
+      'eve@epsilon.example,events,2025-02-03,2025-01-05,12.345,USD,maybe,,',
+      'not-an-email,fax,2099-01-01,,,,,,Atlantis',
+      'fay@zeta.example,ads,2025-02-01,,,,,,',
     ].join('\n');
     const answer = await upload(bad);
     expect(answer.status).toBe(422);
-    expect(answer.body.error.message).toBe('2 of 3 rows are invalid (7 problems); nothing was imported.');
+    expect(answer.body.error.message).toBe('2 of 3 rows are invalid (8 problems); nothing was imported.');
     expect(
       answer.body.error.fields.map((f: { path: string; line: number; column: string | null }) => [
         f.path,
@@ -154,6 +160,7 @@ describe.each(providers)('history import on %s', (provider) => {
       ['rows[1].amount', 2, 'amount'],
       ['rows[2].email', 3, 'email'],
       ['rows[2].source', 3, 'source'],
+      ['rows[2].country', 3, 'country'],
       ['rows[2].created', 3, 'created'],
     ]);
     expect(answer.body.error.fields[3].message).toBe(

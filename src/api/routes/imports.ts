@@ -36,6 +36,7 @@ const FIELD_LABELS: Record<HistoryField, string> = {
   industry: 'industry',
   employees: 'company size in employees',
   region: 'region',
+  country: 'the country: an ISO 3166 code (DE) or its name in English or Chinese (Germany, 德国)',
   owner: "the owner's email",
   created: 'when the lead was created',
   mqlDate: 'when it became an MQL',
