@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
 import { LEAD_LIST_CURSOR, LEAD_LIST_SORTS, cursorSort } from '../usecases/lead-list';
+import { because } from './zod-words';
 
 /** Wire schemas of the HTTP API. Types are derived from them; the OpenAPI document too. */
 
@@ -30,7 +31,7 @@ export const emailAddress = (message = 'must be a valid email address') =>
     z
       .email(message)
       .max(254, message)
-      .refine((address) => fitsRfc5321(address), message),
+      .refine((address) => fitsRfc5321(address), { message, params: { code: 'email' } }),
   );
 
 function fitsRfc5321(address: string): boolean {
@@ -153,7 +154,7 @@ export const LeadInputSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['email'],
-        message: 'is required unless externalId is given (a lead is identified by its email or its external id)',
+        ...because('email-or-external-id'),
       });
     }
   });
