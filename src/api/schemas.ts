@@ -109,7 +109,8 @@ const countryCode = z
   .refine(isCountryCode, {
     error: (issue) =>
       `"${String(issue.input)}" is not an ISO 3166 country code, e.g. "DE" for Germany or "GB" for the United Kingdom`,
-    params: { unprocessable: true },
+    // Worded in Chinese by its code, with the refused code (src/api/zod-words.ts).
+    params: { unprocessable: true, code: 'country-unknown' },
   });
 
 export const LeadInputSchema = z

@@ -84,6 +84,11 @@ const RULES = {
     en: () => 'is required unless externalId is given (a lead is identified by its email or its external id)',
     zh: () => '未提供 externalId 时必填（线索以电子邮件或外部编号识别）',
   },
+  'country-unknown': {
+    en: (v: Values) =>
+      `"${v.input}" is not an ISO 3166 country code, e.g. "DE" for Germany or "GB" for the United Kingdom`,
+    zh: (v: Values) => `"${v.input}" 不是 ISO 3166 国家代码，如德国为 "DE"、英国为 "GB"`,
+  },
   'rules-kind-or-file': {
     en: (v: Values) => `give "kind" (${v.kinds}) or a "fileName" such as "routing.yaml"`,
     zh: (v: Values) => `请填写 "kind"（${v.kinds}）或 "fileName"，如 "routing.yaml"`,
@@ -143,8 +148,10 @@ function ruleInChinese(issue: Issue): string | undefined {
   const params = (issue as { params?: Record<string, unknown> }).params;
   const code = params?.code;
   if (typeof code !== 'string' || !Object.hasOwn(RULES, code)) return undefined;
+  // The refused value, as `input` (the Chinese parse reports it), for a rule that names it.
+  const input = 'input' in issue && typeof issue.input === 'string' ? { input: issue.input } : {};
   const values = Object.fromEntries(
-    Object.entries(params ?? {}).filter((entry): entry is [string, string | number] =>
+    Object.entries({ ...input, ...params }).filter((entry): entry is [string, string | number] =>
       ['string', 'number'].includes(typeof entry[1]),
     ),
   );
