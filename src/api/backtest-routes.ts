@@ -18,8 +18,8 @@ import { storedChanges, writeBacktestHtml } from '../usecases/backtest-output';
 import { backtestJob, startBacktestJob, type BacktestJobView } from '../usecases/backtest-jobs';
 import { deleteBacktestJob } from '../usecases/backtest-removal';
 import { csvRows, toCsv } from './csv';
-import { fieldErrors } from './errors';
-import { parseInput } from './input';
+import { brokenRule, invalidInput, parseInput } from './input';
+import { because } from './zod-words';
 
 export interface BacktestRoutesDeps {
   db: Db;
@@ -34,10 +34,10 @@ const day = (description: string) =>
     .string()
     .regex(DAY, 'must be a date such as 2026-03-01 (YYYY-MM-DD)')
     // zod runs a refinement after a failed check too: only a well-formed day is tried as a date.
-    .refine((text) => !DAY.test(text) || new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text, {
-      message: 'is not a calendar date',
-      params: { unprocessable: true },
-    })
+    .refine(
+      (text) => !DAY.test(text) || new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text,
+      because('calendar-date', {}, { unprocessable: true }),
+    )
     .meta({ description });
 
 export const backtestBody = z.strictObject({
@@ -189,8 +189,9 @@ export const BacktestJobSchema = z.strictObject({
   report: BacktestReportSchema.nullable().meta({ description: 'The report, once the job is done.' }),
 });
 
-function invalid(what: string, error: z.ZodError): LeadflowError {
-  return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
+/** The 400 for a refused part of a request, its field messages in the caller's language (./input.ts). */
+function invalid(what: string, schema: z.ZodType, value: unknown, error: z.ZodError): LeadflowError {
+  return invalidInput(`The ${what} is invalid; see fields.`, schema, value, error);
 }
 
 /** The job, once done; a running or failed job is a conflict that says which. */
@@ -230,14 +231,11 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
 
   router.post('/', async (req: Request, res: Response) => {
     const parsed = backtestBody.safeParse(req.body ?? undefined);
-    if (!parsed.success) throw invalid('backtest request', parsed.error);
+    if (!parsed.success) throw invalid('backtest request', backtestBody, req.body ?? undefined, parsed.error);
     const { files, since, until, kinds } = parsed.data;
     const from = since ? new Date(`${since}T00:00:00Z`) : null;
     const to = until ? dayAfter(until) : null;
-    if (from && to && from >= to)
-      throw new LeadflowError('unprocessable', 'The range is empty; see fields.', {
-        details: [{ path: 'until', message: 'must be on or after since', unprocessable: true }],
-      });
+    if (from && to && from >= to) throw brokenRule('The range is empty; see fields.', 'until', 'on-or-after-since');
     const { job } = await startBacktestJob(
       {
         db: deps.db,
@@ -258,20 +256,20 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
 
   router.get('/:backtestId', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
-    if (!params.success) throw invalid('backtest id', params.error);
+    if (!params.success) throw invalid('backtest id', backtestParams, req.params, params.error);
     res.json(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
   });
 
   router.delete('/:backtestId', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
-    if (!params.success) throw invalid('backtest id', params.error);
+    if (!params.success) throw invalid('backtest id', backtestParams, req.params, params.error);
     await deleteBacktestJob(deps, requireActor(req), params.data.backtestId);
     res.status(204).end();
   });
 
   router.get('/:backtestId/report.html', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
-    if (!params.success) throw invalid('backtest id', params.error);
+    if (!params.success) throw invalid('backtest id', backtestParams, req.params, params.error);
     const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
     // A self-contained page: inline styles only, nothing else may load.
     res.setHeader(
@@ -292,7 +290,7 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
 
   router.get('/:backtestId/changes', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
-    if (!params.success) throw invalid('backtest id', params.error);
+    if (!params.success) throw invalid('backtest id', backtestParams, req.params, params.error);
     const { kind, limit, after } = parseInput(backtestChangesQuery, 'query', req.query, 'The query');
     const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
     res.json(await backtestChangePage(deps.db, job.id, { kind, limit, after: after ? Number(after) : undefined }));
@@ -300,7 +298,7 @@ export function backtestRoutes(deps: BacktestRoutesDeps): Router {
 
   router.get('/:backtestId/changes.csv', async (req: Request, res: Response) => {
     const params = backtestParams.safeParse(req.params);
-    if (!params.success) throw invalid('backtest id', params.error);
+    if (!params.success) throw invalid('backtest id', backtestParams, req.params, params.error);
     const { kind } = parseInput(backtestChangesCsvQuery, 'query', req.query, 'The query');
     const job = finished(await backtestJob(deps, requireActor(req).tenant, params.data.backtestId));
     const kinds = kind ? [kind] : job.kinds;

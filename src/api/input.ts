@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { LeadflowError } from '../domain/errors';
 import { fieldErrors, InvalidInput, type FieldError } from './errors';
-import { chineseFieldErrors } from './zod-words';
+import { chineseFieldErrors, ruleWords, type RuleCode, type Values } from './zod-words';
 
 type Part = 'body' | 'query' | 'params';
 
@@ -18,7 +18,7 @@ export function parseInput<S extends z.ZodType>(schema: S, part: Part, value: un
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw invalidInput(`${what} is invalid; see fields.`, schema, input, parsed.error, (fields) =>
-    fields.map((f) => (part === 'body' ? f : { ...f, path: f.path === '(body)' ? part : `${part}.${f.path}` })),
+    part === 'body' ? fields : under(part)(fields),
   );
 }
 
@@ -34,11 +34,45 @@ export function invalidInput(
   error: z.ZodError,
   place: (fields: FieldError[]) => FieldError[] = (fields) => fields,
 ): InvalidInput {
-  return new InvalidInput(message, place(fieldErrors(error)), (language) => {
-    const worded = language === 'zh-CN' ? chineseFieldErrors(schema, value, (e) => fieldErrors(e, language)) : null;
-    return worded && place(worded);
+  return invalidInputs(message, [{ schema, value, error, place }]);
+}
+
+/** One refused part of a request, for `invalidInputs`. */
+export interface Refused {
+  schema: z.ZodType;
+  value: unknown;
+  error: z.ZodError;
+  place?: (fields: FieldError[]) => FieldError[];
+}
+
+/**
+ * The 400 for several refused parts of one request (the path's email and the body), their fields
+ * in the order given, each worded in Chinese on request as `invalidInput` does.
+ */
+export function invalidInputs(message: string, refused: Refused[]): InvalidInput {
+  const keep = (fields: FieldError[]) => fields;
+  const english = refused.flatMap(({ error, place = keep }) => place(fieldErrors(error)));
+  return new InvalidInput(message, english, (language) => {
+    if (language !== 'zh-CN') return null;
+    const worded = refused.map(({ schema, value, place = keep }) => {
+      const fields = chineseFieldErrors(schema, value, (e) => fieldErrors(e, language));
+      return fields && place(fields);
+    });
+    return worded.every((fields) => fields !== null) ? worded.flat() : null;
   });
 }
+
+/** Places every field of a refused value at one path (`params.email`): the value is the whole part. */
+export const at =
+  (path: string) =>
+  (fields: FieldError[]): FieldError[] =>
+    fields.map((f) => ({ ...f, path }));
+
+/** Places the fields under a part (`query.tenant`; the part itself for the whole value). */
+export const under =
+  (part: string) =>
+  (fields: FieldError[]): FieldError[] =>
+    fields.map((f) => ({ ...f, path: f.path === '(body)' ? part : `${part}.${f.path}` }));
 
 /** The revision a write names (optimistic concurrency): `If-Match: "3"` (or 3, W/"3") or `revision` in the body; both must agree. */
 export function expectedRevisionOf(
@@ -79,4 +113,28 @@ export function expectedRevisionOf(
     });
   }
   return revision;
+}
+
+/**
+ * A refused part of a request for `invalidInputs` (none when it parsed): the whole value at `path`
+ * (`params.email`), or the body's own paths.
+ */
+export function refusedAt(
+  path: string | undefined,
+  schema: z.ZodType,
+  value: unknown,
+  error: z.ZodError | undefined,
+): Refused[] {
+  return error ? [{ schema, value, error, ...(path ? { place: at(path) } : {}) }] : [];
+}
+
+/**
+ * A 422 for two well-formed values that break a rule between them, checked after parsing
+ * (`query.until` before `since`): one field at `path`, worded in the caller's language by its code.
+ */
+export function brokenRule(message: string, path: string, code: RuleCode, values: Values = {}): InvalidInput {
+  const field = (language: 'en' | 'zh-CN'): FieldError[] => [
+    { path, message: ruleWords(code, values, language), unprocessable: true },
+  ];
+  return new InvalidInput(message, field('en'), (language) => (language === 'zh-CN' ? field(language) : null));
 }

@@ -14,7 +14,7 @@ import { diffRuleTexts } from '../rules/semantic-diff';
 import { formatDiagnostic, RULE_KINDS } from '../rules/types';
 import type { RuleVersionStore, StoredRuleVersion } from '../rules/version-store';
 import { auditRulesActivation } from '../usecases/rules-activation';
-import { fieldErrors } from './errors';
+import { invalidInput } from './input';
 
 export interface RulesHistoryRoutesDeps {
   registry: Pick<RuleRegistry, 'activateStored'>;
@@ -72,8 +72,9 @@ export const RulesActivationResultSchema = z.strictObject({
   changes: z.array(z.string()).meta({ description: 'What changed, in the words of GET /api/rules/diff.' }),
 });
 
-function invalid(what: string, error: z.ZodError): LeadflowError {
-  return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
+/** The 400 for a refused part of a request, its field messages in the caller's language (./input.ts). */
+function invalid(what: string, schema: z.ZodType, value: unknown, error: z.ZodError): LeadflowError {
+  return invalidInput(`The ${what} is invalid; see fields.`, schema, value, error);
 }
 
 /** The stored version `ref` names; 404 when none, 422 when a prefix names several. */
@@ -92,7 +93,7 @@ export function rulesHistoryRoutes(deps: RulesHistoryRoutesDeps): Router {
 
   router.get('/diff', async (req: Request, res: Response) => {
     const query = diffQuery.safeParse(req.query);
-    if (!query.success) throw invalid('query', query.error);
+    if (!query.success) throw invalid('query', diffQuery, req.query, query.error);
     const store = deps.store.visibleTo(requireActor(req).tenant);
     const from = await storedVersion(store, query.data.from, 'query.from');
     const to = await storedVersion(store, query.data.to, 'query.to');
@@ -109,7 +110,7 @@ export function rulesHistoryRoutes(deps: RulesHistoryRoutesDeps): Router {
           'A backtest or a shadow (POST /api/rules/backtests, /api/rules/shadows) shows what a change would do for yours.',
       );
     const body = activateBody.safeParse(req.body ?? undefined);
-    if (!body.success) throw invalid('activation', body.error);
+    if (!body.success) throw invalid('activation', activateBody, req.body ?? undefined, body.error);
     const { hash, reason } = body.data;
     const result = await deps.registry.activateStored(hash, { actor: actor.email, reason });
     switch (result.outcome) {

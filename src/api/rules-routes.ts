@@ -9,7 +9,8 @@ import { requireActor } from '../auth/actor';
 import { z } from 'zod';
 import type { RuleRegistry } from '../rules/registry';
 import { LeadflowError } from '../domain/errors';
-import { fieldErrors } from './errors';
+import { brokenRule, invalidInput } from './input';
+import { because } from './zod-words';
 import { loadRulesetFromTexts } from '../rules/load';
 import type { Ruleset } from '../rules/ruleset';
 import {
@@ -38,10 +39,7 @@ export const validateBody = z
   })
   .refine(
     (body) => body.kind !== undefined || (body.fileName !== undefined && kindOfFileName(body.fileName) !== undefined),
-    {
-      message: `give "kind" (${RULE_KINDS.join(', ')}) or a "fileName" such as "routing.yaml"`,
-      path: ['kind'],
-    },
+    { ...because('rules-kind-or-file', { kinds: RULE_KINDS.join(', ') }), path: ['kind'] },
   )
   .meta({
     anyOf: [
@@ -119,8 +117,9 @@ export const ActivationSchema = z.strictObject({
 });
 export const ActivationListSchema = z.strictObject({ activations: z.array(ActivationSchema) });
 
-function invalid(what: string, error: z.ZodError): LeadflowError {
-  return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
+/** The 400 for a refused part of a request, its field messages in the caller's language (./input.ts). */
+function invalid(what: string, schema: z.ZodType, value: unknown, error: z.ZodError): LeadflowError {
+  return invalidInput(`The ${what} is invalid; see fields.`, schema, value, error);
 }
 
 /**
@@ -146,7 +145,7 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
 
   router.post('/validate', (req: Request, res: Response) => {
     const body = validateBody.safeParse(req.body ?? undefined);
-    if (!body.success) throw invalid('validation request', body.error);
+    if (!body.success) throw invalid('validation request', validateBody, req.body ?? undefined, body.error);
     const { text, fileName } = body.data;
     const kind = body.data.kind ?? kindOfFileName(fileName ?? '')!;
     const name = fileName ?? `${kind}.yaml`;
@@ -170,12 +169,10 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
 
   router.get('/activations', async (req: Request, res: Response) => {
     const query = activationsQuery.safeParse(req.query);
-    if (!query.success) throw invalid('query', query.error);
+    if (!query.success) throw invalid('query', activationsQuery, req.query, query.error);
     const { since, until, limit } = query.data;
     if (since && until && Date.parse(since) >= Date.parse(until))
-      throw new LeadflowError('unprocessable', 'The range is empty; see fields.', {
-        details: [{ path: 'query.until', message: 'must be after since', unprocessable: true }],
-      });
+      throw brokenRule('The range is empty; see fields.', 'query.until', 'after-since');
     const all = await deps.store.activations({
       ...(since ? { from: new Date(since) } : {}),
       ...(until ? { to: new Date(until) } : {}),
@@ -192,7 +189,7 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
 
   router.get('/versions', async (req: Request, res: Response) => {
     const query = versionsQuery.safeParse(req.query);
-    if (!query.success) throw invalid('query', query.error);
+    if (!query.success) throw invalid('query', versionsQuery, req.query, query.error);
     const { limit, after } = query.data;
     // Versions another tenant's shadow stored are that tenant's (docs/rules.md "Which versions a tenant sees").
     const store = deps.store.visibleTo(requireActor(req).tenant);
@@ -220,7 +217,7 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
 
   router.get('/versions/:hash', async (req: Request, res: Response) => {
     const params = versionParams.safeParse(req.params);
-    if (!params.success) throw invalid('version hash', params.error);
+    if (!params.success) throw invalid('version hash', versionParams, req.params, params.error);
     const { hash } = params.data;
     const version = await deps.store.visibleTo(requireActor(req).tenant).get(hash);
     if (!version)

@@ -7,13 +7,14 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor';
 import type { Db } from '../db/client';
-import { LeadflowError } from '../domain/errors';
+import type { LeadflowError } from '../domain/errors';
 import type { RuleRegistry } from '../rules/registry';
 import type { Ruleset } from '../rules/ruleset';
 import { SHADOW_KINDS } from '../rules/shadow-compare';
 import type { RuleVersionStore } from '../rules/version-store';
 import { endShadow, listShadows, runningShadow, shadowReport, startShadow } from '../usecases/rule-shadows';
-import { fieldErrors } from './errors';
+import { invalidInput } from './input';
+import { because } from './zod-words';
 
 export interface ShadowRoutesDeps {
   db: Db;
@@ -27,10 +28,7 @@ const reason = z
   .string()
   .min(1, 'say why (it goes into the audit trail)')
   .max(500, 'at most 500 characters')
-  .refine((text) => text.trim().length > 0, {
-    message: 'say why (it goes into the audit trail), not only spaces',
-    params: { unprocessable: true },
-  });
+  .refine((text) => text.trim().length > 0, because('reason-not-blank', {}, { unprocessable: true }));
 
 export const startShadowBody = z
   .strictObject({
@@ -58,9 +56,8 @@ export const startShadowBody = z
     reason: reason.meta({ description: 'Why, for the audit trail.' }),
   })
   .refine((b) => (b.files === undefined) !== (b.hash === undefined), {
-    message: 'give either "files" (a candidate folder) or "hash" (a stored version), not both and not neither',
+    ...because('files-or-hash', {}, { unprocessable: true }),
     path: ['files'],
-    params: { unprocessable: true },
   });
 
 export const endShadowBody = z.strictObject({
@@ -164,8 +161,9 @@ export const ShadowReportSchema = z.strictObject({
   }),
 });
 
-function invalid(what: string, error: z.ZodError): LeadflowError {
-  return new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, { details: fieldErrors(error) });
+/** The 400 for a refused part of a request, its field messages in the caller's language (./input.ts). */
+function invalid(what: string, schema: z.ZodType, value: unknown, error: z.ZodError): LeadflowError {
+  return invalidInput(`The ${what} is invalid; see fields.`, schema, value, error);
 }
 
 /** Routes to mount under `/api/rules/shadows`. */
@@ -176,7 +174,7 @@ export function shadowRoutes(deps: ShadowRoutesDeps): Router {
   router.post('/', async (req: Request, res: Response) => {
     const actor = requireActor(req);
     const parsed = startShadowBody.safeParse(req.body ?? undefined);
-    if (!parsed.success) throw invalid('shadow request', parsed.error);
+    if (!parsed.success) throw invalid('shadow request', startShadowBody, req.body ?? undefined, parsed.error);
     const { files, hash } = parsed.data;
     const result = await startShadow(deps, actor, {
       candidate: files ? { files } : { hash: hash! },
@@ -194,9 +192,9 @@ export function shadowRoutes(deps: ShadowRoutesDeps): Router {
 
   router.get('/:shadowId', async (req: Request, res: Response) => {
     const params = shadowParams.safeParse(req.params);
-    if (!params.success) throw invalid('shadow id', params.error);
+    if (!params.success) throw invalid('shadow id', shadowParams, req.params, params.error);
     const query = shadowReportQuery.safeParse(req.query);
-    if (!query.success) throw invalid('query', query.error);
+    if (!query.success) throw invalid('query', shadowReportQuery, req.query, query.error);
     const report = await shadowReport(deps.db, requireActor(req).tenant, params.data.shadowId, query.data);
     res.json(ShadowReportSchema.parse(report));
   });
@@ -204,9 +202,9 @@ export function shadowRoutes(deps: ShadowRoutesDeps): Router {
   router.post('/:shadowId/end', async (req: Request, res: Response) => {
     const actor = requireActor(req);
     const params = shadowParams.safeParse(req.params);
-    if (!params.success) throw invalid('shadow id', params.error);
+    if (!params.success) throw invalid('shadow id', shadowParams, req.params, params.error);
     const body = endShadowBody.safeParse(req.body ?? undefined);
-    if (!body.success) throw invalid('request', body.error);
+    if (!body.success) throw invalid('request', endShadowBody, req.body ?? undefined, body.error);
     res.json(ShadowSchema.parse(await endShadow(deps, actor, params.data.shadowId, body.data.reason.trim())));
   });
 

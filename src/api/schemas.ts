@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { text } from '../domain/fields';
 import { LEAD_SOURCES, LEAD_STAGES } from '../domain/lead';
 import { LEAD_LIST_CURSOR, LEAD_LIST_SORTS, cursorSort } from '../usecases/lead-list';
+import { because } from './zod-words';
 
 /** Wire schemas of the HTTP API. Types are derived from them; the OpenAPI document too. */
 
@@ -30,7 +31,7 @@ export const emailAddress = (message = 'must be a valid email address') =>
     z
       .email(message)
       .max(254, message)
-      .refine((address) => fitsRfc5321(address), message),
+      .refine((address) => fitsRfc5321(address), { message, params: { code: 'email' } }),
   );
 
 function fitsRfc5321(address: string): boolean {
@@ -108,7 +109,8 @@ const countryCode = z
   .refine(isCountryCode, {
     error: (issue) =>
       `"${String(issue.input)}" is not an ISO 3166 country code, e.g. "DE" for Germany or "GB" for the United Kingdom`,
-    params: { unprocessable: true },
+    // Worded in Chinese by its code, with the refused code (src/api/zod-words.ts).
+    params: { unprocessable: true, code: 'country-unknown' },
   });
 
 export const LeadInputSchema = z
@@ -153,7 +155,7 @@ export const LeadInputSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['email'],
-        message: 'is required unless externalId is given (a lead is identified by its email or its external id)',
+        ...because('email-or-external-id'),
       });
     }
   });

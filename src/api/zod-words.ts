@@ -6,11 +6,13 @@
  * A schema's own English message outranks a per-parse map in zod (a `.max(100, "must be at most
  * 100 characters")`); such an issue is worded again from its code and values (maximum, allowed
  * values, format), which say the same. What only the schema's words say stays as written: a
- * pattern's description ("must be a phone number (digits, spaces, + ( ) . -)") and a rule between
- * fields (a refine's message).
+ * pattern's description ("must be a phone number (digits, spaces, + ( ) . -)") is worded from
+ * PATTERNS below, and a rule a schema words itself (a refine, a custom issue) from RULES, when it
+ * names its code with `because` (`.refine(check, { ...because('rules-kind-or-file'), path })`).
  */
 import { z } from 'zod';
 import { LOCAL_DATE_PATTERN } from '../domain/analytics/filters';
+import { ZONE_NAME } from '../domain/fields';
 import type { FieldError } from './errors';
 
 type Issue = z.core.$ZodRawIssue | z.core.$ZodIssue;
@@ -54,9 +56,107 @@ const PATTERNS = new Map<string, string>(
       [/^mtg_[0-9a-f]{20}$/, '不是会议编号（mtg_ 加 20 个十六进制数字）'],
       [/^[+()\d\s.-]{5,30}$/, '须是电话号码（数字、空格及 + ( ) . -）'],
       [/^[A-Za-z]{2}$/, '须是两个字母的 ISO 3166 国家代码，如 "DE"'],
+      [ZONE_NAME, '须是 IANA 时区，如 "Asia/Shanghai" 或 "Europe/Berlin"'],
+      [/^[a-z0-9][a-z0-9-]{0,62}$/, '只能包含小写字母、数字和连字符'],
+      [/^[a-z0-9][a-z0-9-]{1,62}$/, '须是 2–63 个小写字母、数字或连字符，如 "webflow-forms"'],
+      [/^[a-z0-9][a-z0-9-]{0,31}$/, '须是服务商名称，如 "fake"（小写字母、数字和连字符）'],
+      [/^lf_[A-Za-z0-9_-]{43}$/, '须是邮件链接中的令牌（"#" 之后的部分）'],
+      [/^[0-9a-f]{8,64}$/, '规则版本哈希须是十六进制数字（或至少 8 位的唯一前缀），如 "3f9a0c1d"'],
+      [/^[a-z]+(-[a-z]+)*\.ya?ml$/, '须是规则文件名，如 "scoring.yaml"'],
+      [/^sh_[0-9a-f-]{36}$/, '不是影子运行编号（如 "sh_0f8c…"）'],
+      [/^se_[0-9a-f-]{36}$/, '须是上一页的 nextCursor'],
+      [/^bt_[0-9a-f-]{36}$/, '不是回测编号（如 "bt_0f8c…"）'],
+      [/^[1-9]\d{0,8}$/, '须是上一页的 nextCursor'],
+      [/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '须是日期，如 2026-03-01（YYYY-MM-DD）'],
     ] as const
   ).map(([pattern, words]) => [pattern.toString(), words]),
 );
+
+export type Values = Readonly<Record<string, string | number>>;
+
+/**
+ * The rules schemas word themselves (a refine, a custom issue), in English and Chinese, by code.
+ * A schema names one with `because(code, values)`; the English is what the answer always said.
+ */
+const RULES = {
+  email: { en: () => 'must be a valid email address', zh: () => '不是有效的电子邮件地址' },
+  'email-or-external-id': {
+    en: () => 'is required unless externalId is given (a lead is identified by its email or its external id)',
+    zh: () => '未提供 externalId 时必填（线索以电子邮件或外部编号识别）',
+  },
+  'country-unknown': {
+    en: (v: Values) =>
+      `"${v.input}" is not an ISO 3166 country code, e.g. "DE" for Germany or "GB" for the United Kingdom`,
+    zh: (v: Values) => `"${v.input}" 不是 ISO 3166 国家代码，如德国为 "DE"、英国为 "GB"`,
+  },
+  'rules-kind-or-file': {
+    en: (v: Values) => `give "kind" (${v.kinds}) or a "fileName" such as "routing.yaml"`,
+    zh: (v: Values) => `请填写 "kind"（${v.kinds}）或 "fileName"，如 "routing.yaml"`,
+  },
+  'reason-not-blank': {
+    en: () => 'say why (it goes into the audit trail), not only spaces',
+    zh: () => '请说明原因（将记入审计日志），不能只有空格',
+  },
+  'files-or-hash': {
+    en: () => 'give either "files" (a candidate folder) or "hash" (a stored version), not both and not neither',
+    zh: () => '请填写 "files"（候选规则文件夹）或 "hash"（已存储的版本）之一，不能都填，也不能都不填',
+  },
+  'calendar-date': { en: () => 'is not a calendar date', zh: () => '不是真实存在的日期' },
+  'rep-or-queue': { en: () => 'give exactly one of repEmail or queue', zh: () => 'repEmail 与 queue 须且只能填写其一' },
+  'out-of-office-empty': {
+    en: () => 'give "from", "until" or both; use null to clear the out-of-office',
+    zh: () => '请填写 "from"、"until" 或两者；用 null 清除外出状态',
+  },
+  'after-since': { en: () => 'must be after since', zh: () => '必须晚于 since' },
+  'on-or-after-since': { en: () => 'must be on or after since', zh: () => '不能早于 since' },
+  'after-from': { en: () => 'must be after "from"', zh: () => '必须晚于 "from"' },
+  'not-before-from': { en: () => 'must not be before "from"', zh: () => '不能早于 "from"' },
+  'range-at-most': {
+    en: (v: Values) => `must be at most ${v.days} days after "from"`,
+    zh: (v: Values) => `不能晚于 "from" 之后 ${v.days} 天`,
+  },
+  'time-zone-unknown': {
+    en: (v: Values) => `${v.message}; "${v.zone}" is not in the time zone database`,
+    zh: (v: Values) => `须是 IANA 时区，如 "Asia/Shanghai"；时区数据库中没有 "${v.zone}"`,
+  },
+} satisfies Record<string, { en: (values: Values) => string; zh: (values: Values) => string }>;
+export type RuleCode = keyof typeof RULES;
+
+/**
+ * A schema's own rule as a zod message and params: `{ message, params: { code, ...values } }`;
+ * the English is the message, and a Chinese reader gets RULES' Chinese. `unprocessable` keeps a
+ * well-formed value that breaks the rule a 422.
+ */
+export function because(
+  code: RuleCode,
+  values: Values = {},
+  options: { unprocessable?: true } = {},
+): { message: string; params: Record<string, unknown> } {
+  return {
+    message: RULES[code].en(values),
+    params: { ...values, code, ...(options.unprocessable ? { unprocessable: true } : {}) },
+  };
+}
+
+/** A rule's words in `language` (a hand-written field message: see `brokenRule` in ./input.ts). */
+export function ruleWords(code: RuleCode, values: Values, language: 'en' | 'zh-CN'): string {
+  return language === 'zh-CN' ? RULES[code].zh(values) : RULES[code].en(values);
+}
+
+/** The Chinese of a rule named with `because`, or undefined for a custom issue without a known code. */
+function ruleInChinese(issue: Issue): string | undefined {
+  const params = (issue as { params?: Record<string, unknown> }).params;
+  const code = params?.code;
+  if (typeof code !== 'string' || !Object.hasOwn(RULES, code)) return undefined;
+  // The refused value, as `input` (the Chinese parse reports it), for a rule that names it.
+  const input = 'input' in issue && typeof issue.input === 'string' ? { input: issue.input } : {};
+  const values = Object.fromEntries(
+    Object.entries({ ...input, ...params }).filter((entry): entry is [string, string | number] =>
+      ['string', 'number'].includes(typeof entry[1]),
+    ),
+  );
+  return RULES[code as RuleCode].zh(values);
+}
 
 const list = (values: readonly unknown[]) => values.map((value) => JSON.stringify(value) ?? String(value)).join('、');
 const bound = (value: number | bigint, origin: string) =>
@@ -100,10 +200,11 @@ export function chineseFieldMessage(issue: Issue): string | undefined {
     case 'unrecognized_keys':
       return `未知字段：${issue.keys.join(', ')}`;
     // zod's zh-CN locale words these; a refine's own message says what only it knows.
+    case 'custom':
+      return ruleInChinese(issue);
     case 'invalid_union':
     case 'invalid_key':
     case 'invalid_element':
-    case 'custom':
       return undefined;
   }
 }
@@ -128,7 +229,7 @@ export function chineseFieldErrors(
   const parsed = schema.safeParse(value, { error: chineseErrorMap, reportInput: true });
   if (parsed.success) return null;
   const issues = parsed.error.issues.map((issue) => {
-    const words = issue.code === 'custom' || CJK.test(issue.message) ? undefined : chineseFieldMessage(issue);
+    const words = CJK.test(issue.message) ? undefined : chineseFieldMessage(issue);
     return words ? { ...issue, message: words } : issue;
   });
   return fieldErrors(new z.ZodError(issues));

@@ -14,7 +14,7 @@ export const text = (max: number) =>
  * another matter (aliases such as "Asia/Kolkata" are accepted), so a well-formed unknown name is
  * a 422 (`unprocessable`), not a 400.
  */
-const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]{0,31}(?:\/[A-Za-z0-9_+-]{1,32}){0,2}$/;
+export const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]{0,31}(?:\/[A-Za-z0-9_+-]{1,32}){0,2}$/;
 
 /** An IANA time zone, returned in the runtime's canonical spelling. */
 export const timeZoneName = (message = 'must be an IANA time zone, e.g. "Europe/Berlin" or "America/New_York"') =>
@@ -28,7 +28,8 @@ export const timeZoneName = (message = 'must be an IANA time zone, e.g. "Europe/
         ctx.addIssue({
           code: 'custom',
           message: `${message}; "${zone}" is not in the time zone database`,
-          params: { unprocessable: true },
+          // Worded in Chinese by its code (src/api/zod-words.ts).
+          params: { unprocessable: true, code: 'time-zone-unknown', zone },
         });
         return z.NEVER;
       }

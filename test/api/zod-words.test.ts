@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fieldErrors } from '../../src/api/errors';
 import { LeadInputSchema } from '../../src/api/schemas';
-import { chineseFieldErrors } from '../../src/api/zod-words';
+import { because, chineseFieldErrors } from '../../src/api/zod-words';
 
 /** zod's field messages in Chinese through a per-parse error map; English as zod and the schemas write it. */
 describe('field messages in Chinese', () => {
@@ -71,7 +71,30 @@ describe('field messages in Chinese', () => {
     ]);
   });
 
-  it('when a rule between fields refuses, then its own words stay (a refine says what only it knows)', () => {
+  it('when a rule between fields names its code, then it is worded in both languages and stays a 422', () => {
+    const window = z
+      .object({ from: z.number(), until: z.number() })
+      .refine((w) => w.until > w.from, { ...because('after-from', {}, { unprocessable: true }), path: ['until'] });
+    const late = { from: 2, until: 1 };
+    expect(inEnglish(window, late)).toEqual([{ path: 'until', message: 'must be after "from"', unprocessable: true }]);
+    expect(inChinese(window, late)).toEqual([{ path: 'until', message: '必须晚于 "from"', unprocessable: true }]);
+  });
+
+  it('when a country code ISO does not assign is refused, then the Chinese names it too', () => {
+    const lead = { source: 'ads', email: 'a@b.io', country: 'XQ' };
+    expect(inEnglish(LeadInputSchema, lead)).toEqual([
+      {
+        path: 'country',
+        message: '"XQ" is not an ISO 3166 country code, e.g. "DE" for Germany or "GB" for the United Kingdom',
+        unprocessable: true,
+      },
+    ]);
+    expect(inChinese(LeadInputSchema, lead)).toEqual([
+      { path: 'country', message: '"XQ" 不是 ISO 3166 国家代码，如德国为 "DE"、英国为 "GB"', unprocessable: true },
+    ]);
+  });
+
+  it('when a rule between fields refuses without a code, then its own words stay (a refine says what only it knows)', () => {
     const range = z
       .object({ from: z.number(), until: z.number() })
       .refine((r) => r.until > r.from, { path: ['until'], message: 'must be after "from"' });

@@ -223,6 +223,28 @@ describe.skipIf(!chromiumAvailable)('the catalogue and quote templates pages', (
     await price.getByLabel('Unit price').fill('12.00');
     await price.getByRole('button', { name: 'Set the price' }).click();
     await expect.poll(() => cells(rowOf(page, '#product-list', 'RACE-1Y'))).toContain('$12.00 USD · standard');
+
+    // Two prices saved one right after the other, before the list is read again (its answer held
+    // back here): the second names the revision the first answered, so it is not refused as stale.
+    let releaseList = () => {};
+    const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+    const isList = (url: URL) => url.pathname === '/api/products';
+    await page.route(isList, async (route) => {
+      if (route.request().method() === 'GET') await listHeld;
+      await route.continue();
+    });
+    for (const amount of ['13.00', '14.00']) {
+      await price.getByLabel('Unit price').fill(amount);
+      await price.getByRole('button', { name: 'Set the price' }).click();
+      await expect
+        .poll(() => page.getByRole('status').first().textContent())
+        .toBe(`RACE-1Y costs $${amount} in price book standard.`);
+    }
+    expect(await price.getByRole('alert').count()).toBe(0);
+    releaseList();
+    await page.unrouteAll({ behavior: 'wait' });
+    await expect.poll(() => cells(rowOf(page, '#product-list', 'RACE-1Y'))).toContain('$14.00 USD · standard');
+    expect(await api('GET', '/api/products/RACE-1Y', undefined)).toMatchObject({ revision: 7 });
     await page.close();
 
     // The template page, for a revops person who reads Chinese.

@@ -9,8 +9,7 @@ import { sightFor } from '../access';
 import type { Db } from '../../db/client';
 import { AUDIT_SUBJECTS } from '../../db/audit-trail';
 import { listAudit } from '../../usecases/audit-query';
-import { LeadflowError } from '../../domain/errors';
-import { fieldErrors } from '../errors';
+import { invalidInput, under } from '../input';
 import { pageCursor } from '../page-cursor';
 
 const filterText = (max: number) => text(max).optional();
@@ -36,12 +35,7 @@ export function auditRoutes(deps: { db: Db }): Router {
   router.get('/api/audit', async (req, res) => {
     const query = AuditQuerySchema.safeParse(req.query);
     if (!query.success) {
-      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-        details: fieldErrors(query.error).map((f) => ({
-          ...f,
-          path: f.path === '(body)' ? 'query' : `query.${f.path}`,
-        })),
-      });
+      throw invalidInput('The query is invalid; see fields.', AuditQuerySchema, req.query, query.error, under('query'));
     }
     const { cursor, limit, ...filter } = query.data;
     res.json(await listAudit(deps.db, { sight: await sightFor(req), filter, cursor, limit }));

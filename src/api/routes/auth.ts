@@ -23,7 +23,7 @@ import {
 } from '../../usecases/accounts';
 import { signInLimits } from '../abuse/sign-in-limits';
 import { workedQueues } from '../access';
-import { fieldErrors } from '../errors';
+import { invalidInput, invalidInputs, refusedAt } from '../input';
 import { EmailSchema } from './reps';
 
 export interface AuthRoutesDeps {
@@ -108,10 +108,7 @@ export const MeSchema = z.object({
 /** The parsed body, or 400 with field messages. */
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
-  if (!result.success)
-    throw new LeadflowError('validation_failed', `The ${what} is invalid; see fields.`, {
-      details: fieldErrors(result.error),
-    });
+  if (!result.success) throw invalidInput(`The ${what} is invalid; see fields.`, schema, value ?? {}, result.error);
   return result.data;
 }
 
@@ -163,9 +160,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const actor = requireActor(req);
     const email = EmailSchema.safeParse(req.params.email);
     if (!email.success)
-      throw new LeadflowError('validation_failed', 'The person is invalid; see fields.', {
-        details: fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' })),
-      });
+      throw invalidInputs(
+        'The person is invalid; see fields.',
+        refusedAt('params.email', EmailSchema, req.params.email, email.error),
+      );
     const sent = await invitePerson(deps.db, {
       tenant: actor.tenant,
       email: email.data,

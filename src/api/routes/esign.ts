@@ -9,8 +9,7 @@ import type { Db } from '../../db/client';
 import type { SignatureProvider } from '../../esign/adapter';
 import { receiveSignatureEvent } from '../../esign/receive';
 import type { Logger } from '../../logger';
-import { LeadflowError } from '../../domain/errors';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
 
 export interface EsignRoutesDeps {
   db: Db;
@@ -50,9 +49,7 @@ export function esignRoutes(deps: EsignRoutesDeps): Router {
   router.post('/api/webhooks/esign/:provider', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const params = EsignWebhookParamsSchema.safeParse(req.params);
     if (!params.success)
-      throw new LeadflowError('validation_failed', 'The webhook URL is invalid; see fields.', {
-        details: fieldErrors(params.error),
-      });
+      throw invalidInput('The webhook URL is invalid; see fields.', EsignWebhookParamsSchema, req.params, params.error);
     const receipt = await receiveSignatureEvent(
       { db: deps.db, temporal: deps.temporal, providers: deps.providers, logger: deps.logger },
       { providerName: params.data.provider, rawBody: rawBodyOf(req), headers: headersOf(req) },

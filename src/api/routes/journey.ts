@@ -8,7 +8,8 @@ import { LEAD_EVENT_TYPES } from '../../domain/lead-events';
 import { LeadflowError } from '../../domain/errors';
 import { updateJourney } from '../../usecases/journey-commands';
 import { disqualify, reassign, recordBant, recordEvent, setCadencePaused } from '../../../workflows/messages';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
+import { because } from '../zod-words';
 import { requireActor } from '../../auth/actor';
 import { emailAddress, LeadIdSchema } from '../schemas';
 
@@ -41,19 +42,14 @@ export const ReassignSchema = z
     reason: text(500),
   })
   .strict()
-  .refine((body) => Boolean(body.repEmail) !== Boolean(body.queue), {
-    message: 'give exactly one of repEmail or queue',
-    path: ['repEmail'],
-  })
+  .refine((body) => Boolean(body.repEmail) !== Boolean(body.queue), { ...because('rep-or-queue'), path: ['repEmail'] })
   .meta({ oneOf: [{ required: ['repEmail'] }, { required: ['queue'] }] });
 export const CadencePauseSchema = z.object({ paused: z.boolean() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? undefined);
   if (!parsed.success)
-    throw new LeadflowError('validation_failed', 'The request is invalid; see fields.', {
-      details: fieldErrors(parsed.error),
-    });
+    throw invalidInput('The request is invalid; see fields.', schema, body ?? undefined, parsed.error);
   return parsed.data;
 }
 

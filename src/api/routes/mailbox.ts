@@ -4,7 +4,7 @@ import { emailAddress } from '../schemas';
 import { requireRole } from '../../auth/actor';
 import type { Mailbox } from '../../email/mailbox';
 import { LeadflowError } from '../../domain/errors';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
 
 export interface MailboxRoutesDeps {
   mailbox: Mailbox;
@@ -36,9 +36,7 @@ export function mailboxRoutes(deps: MailboxRoutesDeps): Router {
     requireRole(req, READERS, 'Reading the development mailbox');
     const query = MailboxQuerySchema.safeParse(req.query);
     if (!query.success)
-      throw new LeadflowError('validation_failed', 'The mailbox query is invalid; see fields.', {
-        details: fieldErrors(query.error),
-      });
+      throw invalidInput('The mailbox query is invalid; see fields.', MailboxQuerySchema, req.query, query.error);
     res.json({ messages: await deps.mailbox.list(query.data) });
   });
 

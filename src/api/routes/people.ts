@@ -9,8 +9,7 @@ import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { issueIntegrationToken, issueToken, listIntegrationTokens, listTokens, revokeToken } from '../../auth/tokens';
 import { SCOPES } from '../../auth/scopes';
-import { LeadflowError } from '../../domain/errors';
-import { fieldErrors } from '../errors';
+import { invalidInputs, refusedAt } from '../input';
 import { EmailSchema } from './reps';
 
 export interface PeopleRoutesDeps {
@@ -60,12 +59,11 @@ export function peopleRoutes(deps: PeopleRoutesDeps): Router {
     const actor = requireActor(req);
     const email = EmailSchema.safeParse(req.params.email);
     const body = TokenCreateSchema.safeParse(req.body ?? {});
-    const problems = [
-      ...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))),
-      ...(body.success ? [] : fieldErrors(body.error)),
-    ];
     if (!email.success || !body.success)
-      throw new LeadflowError('validation_failed', 'The token request is invalid; see fields.', { details: problems });
+      throw invalidInputs('The token request is invalid; see fields.', [
+        ...refusedAt('params.email', EmailSchema, req.params.email, email.error),
+        ...refusedAt(undefined, TokenCreateSchema, req.body ?? {}, body.error),
+      ]);
     const issued = await issueToken(deps.db, {
       tenant: actor.tenant,
       personEmail: email.data,
@@ -82,14 +80,11 @@ export function peopleRoutes(deps: PeopleRoutesDeps): Router {
     const actor = requireActor(req);
     const name = IntegrationNameSchema.safeParse(req.params.name);
     const body = IntegrationTokenSchema.safeParse(req.body ?? {});
-    const problems = [
-      ...(name.success ? [] : fieldErrors(name.error).map((f) => ({ ...f, path: 'params.name' }))),
-      ...(body.success ? [] : fieldErrors(body.error)),
-    ];
     if (!name.success || !body.success)
-      throw new LeadflowError('validation_failed', 'The integration token request is invalid; see fields.', {
-        details: problems,
-      });
+      throw invalidInputs('The integration token request is invalid; see fields.', [
+        ...refusedAt('params.name', IntegrationNameSchema, req.params.name, name.error),
+        ...refusedAt(undefined, IntegrationTokenSchema, req.body ?? {}, body.error),
+      ]);
     const issued = await issueIntegrationToken(deps.db, {
       tenant: actor.tenant,
       name: name.data,
@@ -111,9 +106,10 @@ export function peopleRoutes(deps: PeopleRoutesDeps): Router {
     const actor = requireActor(req);
     const email = EmailSchema.safeParse(req.params.email);
     if (!email.success)
-      throw new LeadflowError('validation_failed', 'The person is invalid; see fields.', {
-        details: fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' })),
-      });
+      throw invalidInputs(
+        'The person is invalid; see fields.',
+        refusedAt('params.email', EmailSchema, req.params.email, email.error),
+      );
     res.json({
       email: email.data,
       tokens: await listTokens(deps.db, { tenant: actor.tenant, personEmail: email.data, by: actor, now: now() }),

@@ -2,12 +2,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { LeadflowError } from '../../domain/errors';
 import type { Duration } from '../../rules/duration';
 import type { Ruleset } from '../../rules/ruleset';
 import { renewalsCalendar } from '../../usecases/renewals';
 import { sightFor } from '../access';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
+import { because } from '../zod-words';
 
 /** The longest range one request may ask for. */
 const MAX_RANGE_DAYS = 731;
@@ -28,15 +28,13 @@ export const RenewalsQuerySchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['to'],
-        message: 'must not be before "from"',
-        params: { unprocessable: true },
+        ...because('not-before-from', {}, { unprocessable: true }),
       });
     else if (days > MAX_RANGE_DAYS)
       ctx.addIssue({
         code: 'custom',
         path: ['to'],
-        message: `must be at most ${MAX_RANGE_DAYS} days after "from"`,
-        params: { unprocessable: true },
+        ...because('range-at-most', { days: MAX_RANGE_DAYS }, { unprocessable: true }),
       });
   });
 
@@ -50,9 +48,7 @@ export function renewalRoutes(deps: { db: Db; rules: () => Ruleset }): Router {
   router.get('/api/renewals', async (req, res) => {
     const query = RenewalsQuerySchema.safeParse(req.query);
     if (!query.success)
-      throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-        details: fieldErrors(query.error),
-      });
+      throw invalidInput('The query is invalid; see fields.', RenewalsQuerySchema, req.query, query.error);
     res.json(await renewalsCalendar(deps.db, await sightFor(req), query.data, remindBefore(deps.rules)));
   });
 

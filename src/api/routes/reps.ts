@@ -17,7 +17,8 @@ import { APPROVER_ROLES } from '../../rules/schema/approvals';
 import { requireActor } from '../../auth/actor';
 import { LeadflowError } from '../../domain/errors';
 import { savePerson } from '../../usecases/people';
-import { fieldErrors } from '../errors';
+import { invalidInput, invalidInputs, refusedAt } from '../input';
+import { because } from '../zod-words';
 
 export interface RepRoutesDeps {
   db: Db;
@@ -55,15 +56,11 @@ export const RepUpdateSchema = z.strictObject({
   active: z.boolean({ error: 'must be true or false' }).optional(),
   outOfOffice: z
     .strictObject({ from: Instant.nullable().default(null), until: Instant.nullable().default(null) })
-    .refine(
-      (w) => w.from !== null || w.until !== null,
-      'give "from", "until" or both; use null to clear the out-of-office',
-    )
+    .refine((w) => w.from !== null || w.until !== null, because('out-of-office-empty'))
     // Two well-formed times that disagree: a 422 (FieldError.unprocessable).
     .refine((w) => !w.from || !w.until || w.from < w.until, {
-      message: 'must be after "from"',
+      ...because('after-from', {}, { unprocessable: true }),
       path: ['until'],
-      params: { unprocessable: true },
     })
     // The first refinement, in the document: at least one of the two is a time (not null, not left out).
     .meta({
@@ -139,12 +136,11 @@ export function repRoutes(deps: RepRoutesDeps): Router {
     const tenant = tenantOf(req.query, actor.tenant);
     const email = EmailSchema.safeParse(req.params.email);
     const body = RepUpdateSchema.safeParse(req.body ?? {});
-    const problems = [
-      ...(email.success ? [] : fieldErrors(email.error).map((f) => ({ ...f, path: 'params.email' }))),
-      ...(body.success ? [] : fieldErrors(body.error)),
-    ];
     if (!email.success || !body.success)
-      throw new LeadflowError('validation_failed', 'The rep is invalid; see fields.', { details: problems });
+      throw invalidInputs('The rep is invalid; see fields.', [
+        ...refusedAt('params.email', EmailSchema, req.params.email, email.error),
+        ...refusedAt(undefined, RepUpdateSchema, req.body ?? {}, body.error),
+      ]);
     const routing = activeRouting(deps);
     const { created } = await savePerson(deps.db, {
       tenant,
@@ -167,9 +163,9 @@ export function repRoutes(deps: RepRoutesDeps): Router {
 function tenantOf(query: unknown, defaultTenant: string): string {
   const parsed = TenantQuerySchema.safeParse(query);
   if (!parsed.success) {
-    throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-      details: fieldErrors(parsed.error).map((f) => ({ ...f, path: `query.${f.path}` })),
-    });
+    throw invalidInput('The query is invalid; see fields.', TenantQuerySchema, query, parsed.error, (fields) =>
+      fields.map((f) => ({ ...f, path: `query.${f.path}` })),
+    );
   }
   return parsed.data.tenant ?? defaultTenant;
 }

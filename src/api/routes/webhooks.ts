@@ -9,7 +9,7 @@ import { createIdempotencyStore } from '../../db/idempotency-store';
 import { captureAnswer, captureLocation, intakeDeps, type IntakeRuntime } from '../intake-deps';
 import { answerIdempotently, sendOutcome } from '../idempotency';
 import { LeadflowError } from '../../domain/errors';
-import { fieldErrors } from '../errors';
+import { invalidInput } from '../input';
 import { CaptureQuerySchema, LeadInputSchema } from '../schemas';
 
 export interface WebhookRoutesDeps {
@@ -80,15 +80,17 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
       verifySignature(req, deps.signing, (deps.now ?? (() => new Date()))());
       const query = FormQuerySchema.safeParse(req.query);
       if (!query.success)
-        throw new LeadflowError('validation_failed', 'The query is invalid; see fields.', {
-          details: fieldErrors(query.error),
-        });
+        throw invalidInput('The query is invalid; see fields.', FormQuerySchema, req.query, query.error);
       const form = (req.body ?? {}) as Record<string, unknown>;
-      const lead = LeadInputSchema.safeParse(toLeadInput(form, query.data.source, req.get('accept-language')));
+      const submitted = toLeadInput(form, query.data.source, req.get('accept-language'));
+      const lead = LeadInputSchema.safeParse(submitted);
       if (!lead.success)
-        throw new LeadflowError('validation_failed', 'The form submission is not a valid lead; see fields.', {
-          details: fieldErrors(lead.error),
-        });
+        throw invalidInput(
+          'The form submission is not a valid lead; see fields.',
+          LeadInputSchema,
+          submitted,
+          lead.error,
+        );
       // Forms carry no tenant (toLeadInput maps none): the secret belongs to the installation's tenant.
       const { tenant: _none, ...fields } = lead.data;
       const input = { ...fields, tenant: deps.defaultTenant };

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, formText } from '../lib/api';
+import { ApiError, api, apiWithRevision, formText } from '../lib/api';
 import { BILLINGS, CURRENCY_CODES, DEFAULT_PRICE_BOOK, STALE_REVISION, type Price, type Product } from '../lib/catalog';
 import { formatMoney, label, t } from '../lib/i18n';
 import { useSubmit } from '../lib/use-submit';
@@ -151,23 +151,33 @@ export function PriceForm({
   product,
   done,
   stale,
+  revised,
 }: {
   product: Product;
   done: (message: string) => void;
   /** Someone else changed the product meanwhile: read it again. */
   stale: () => void;
+  /** The product's revision after this form's own change (the answer's ETag), before the list is read again. */
+  revised: (sku: string, revision: number) => void;
 }) {
   // A price is part of the product: setting or removing one names the product's revision.
   const whenStale = (refusal: unknown) => {
     if (refusal instanceof ApiError && refusal.code === STALE_REVISION) stale();
     throw refusal;
   };
+  // Its own change moves the product's revision: kept at once, so a second save right after is not stale.
+  const keep = <T,>({ body, revision }: { body: T; revision: number | null }) => {
+    if (revision !== null) revised(product.sku, revision);
+    return body;
+  };
   const { error, fieldError, busy, onSubmit } = useSubmit<Price>(
     (form) =>
-      api<Price>(
+      apiWithRevision<Price>(
         `${productPath(product.sku)}/prices/${encodeURIComponent(formText(form, 'priceBook').trim())}/${formText(form, 'currency')}`,
         { method: 'PUT', body: { unitPrice: formText(form, 'unitPrice').trim(), revision: product.revision } },
-      ).catch(whenStale),
+      )
+        .then(keep)
+        .catch(whenStale),
     {
       done: (price) =>
         done(
@@ -182,10 +192,12 @@ export function PriceForm({
   const removal = useSubmit<null>(null);
   const remove = (price: Price) =>
     void removal.run(async () => {
-      await api(`${productPath(product.sku)}/prices/${encodeURIComponent(price.priceBook)}/${price.currency}`, {
-        method: 'DELETE',
-        headers: { 'if-match': `"${product.revision}"` },
-      }).catch(whenStale);
+      await apiWithRevision(
+        `${productPath(product.sku)}/prices/${encodeURIComponent(price.priceBook)}/${price.currency}`,
+        { method: 'DELETE', headers: { 'if-match': `"${product.revision}"` } },
+      )
+        .then(keep)
+        .catch(whenStale);
       done(t('catalogue.priceRemoved', { sku: product.sku, currency: price.currency, priceBook: price.priceBook }));
       return null;
     });

@@ -36,8 +36,8 @@ export interface RequestInit {
   file?: { text: string; contentType: string };
 }
 
-/** Sends the request with the bearer token; the answer's text, or an ApiError for a refusal. */
-async function send(path: string, init: RequestInit): Promise<string> {
+/** Sends the request with the bearer token; the answer's text and headers, or an ApiError for a refusal. */
+async function send(path: string, init: RequestInit): Promise<{ text: string; headers: Headers }> {
   // The workspace's language, so texts the API takes from the rules come in it (a refused move's reasons).
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -72,12 +72,25 @@ async function send(path: string, init: RequestInit): Promise<string> {
       error?.fields ?? [],
     );
   }
-  return text;
+  return { text, headers: response.headers };
 }
 
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const text = await send(path, init);
+  const { text } = await send(path, init);
   return (text ? safeJson(text) : null) as T;
+}
+
+/**
+ * `api`, with the revision the answer's ETag names (`"4"` → 4; null without one): a write to a
+ * part of a record (a product's price) answers the record's new revision only there.
+ */
+export async function apiWithRevision<T>(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ body: T; revision: number | null }> {
+  const { text, headers } = await send(path, init);
+  const etag = /^(?:W\/)?"?(\d+)"?$/.exec(headers.get('etag')?.trim() ?? '');
+  return { body: (text ? safeJson(text) : null) as T, revision: etag ? Number(etag[1]) : null };
 }
 
 /**
@@ -86,7 +99,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
  * as api() does.
  */
 export async function download(path: string, file: { accept: string; filename: string }): Promise<void> {
-  const text = await send(path, { headers: { accept: file.accept } });
+  const { text } = await send(path, { headers: { accept: file.accept } });
   const url = URL.createObjectURL(new Blob([text], { type: file.accept }));
   const link = document.createElement('a');
   link.href = url;

@@ -84,7 +84,14 @@ export function Catalogue() {
   const [status, setStatus] = useState('');
   const [editing, setEditing] = useState<Product | null>(null);
   const [announcement, setAnnouncement] = useState('');
-  const { data, error, reload } = useApi<{ products: Product[] }>(`/api/products${query({ active: status })}`);
+  const { data: listed, error, reload } = useApi<{ products: Product[] }>(`/api/products${query({ active: status })}`);
+  // Revisions this page's own price changes produced, until the list catches up (never an older one).
+  const [revisions, setRevisions] = useState<Record<string, number>>({});
+  const known = (p: Product): Product =>
+    (revisions[p.sku] ?? 0) > p.revision ? { ...p, revision: revisions[p.sku]! } : p;
+  const data = listed && { products: listed.products.map(known) };
+  const revised = (sku: string, revision: number) =>
+    setRevisions((known) => ({ ...known, [sku]: Math.max(known[sku] ?? 0, revision) }));
   const edits = editsCatalogue(me.value);
   const toggling = useSubmit<Product>(null);
   const [toggled, setToggled] = useState('');
@@ -108,7 +115,7 @@ export function Catalogue() {
       return saved;
     });
   // The edited product as last listed, so its prices follow a price set or removed.
-  const current = editing ? (data?.products.find((p) => p.sku === editing.sku) ?? editing) : null;
+  const current = editing ? (data?.products.find((p) => p.sku === editing.sku) ?? known(editing)) : null;
   const shown = data ? matchingProducts(data.products, search) : [];
   return (
     <Page title={t('catalogue.title')}>
@@ -193,7 +200,7 @@ export function Catalogue() {
               say(t(current ? 'catalogue.saved' : 'catalogue.created', { sku: saved.sku }));
             }}
           />
-          {current && <PriceForm product={current} done={say} stale={reload} />}
+          {current && <PriceForm product={current} done={say} stale={reload} revised={revised} />}
         </section>
       )}
     </Page>
