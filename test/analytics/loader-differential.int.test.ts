@@ -22,7 +22,10 @@
  * desk and retention reports, served (when not broken down) from the quote versions, approvals,
  * quoted deals and contracts read in SQL (desk-records.ts, renewal-contracts.ts), with repeat and
  * out-of-tier quotes, rejected and pending approvals, lapsed and pending renewals in two currencies
- * and another tenant's quote, approval and contract added.
+ * and another tenant's quote, approval and contract added; and so must the activity report, served
+ * (when not broken down) from the window's activities and those behind the deals closed in it
+ * (activity-records.ts), with a held demo, a not-held meeting's outcome, a note, calls and touches
+ * without an actor, a manager's email and another tenant's activity added.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -51,6 +54,7 @@ const LEADS = 1500;
 
 describe.each(providers)('the analytics loader on %s', (provider) => {
   let database: TestDatabase;
+  let wonInOctober: string;
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
@@ -58,6 +62,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     await writeOtherTenantDeal(database.db);
     await writeReviewInputs(database.db);
     await writeDeskInputs(database.db);
+    wonInOctober = await writeActivityInputs(database.db);
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -478,6 +483,57 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
+  /** The activity report as the API serves it (runReport) and computed on every row (one naive read). */
+  async function activityBothWays(caller: Caller, filters: AnalyticsFilters) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
+    const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
+    const request: ReportRequest = {
+      sight,
+      filters,
+      options: DEFAULT_OPTIONS,
+      asOf: BENCH_AS_OF,
+      defaultZone: 'UTC',
+      calendar: NEW_YORK_HOURS,
+      probabilities: SHIPPED,
+    };
+    const served = await runReport(db, 'activity', request);
+    return { served, pure: reportFrom(naive, 'activity', request) };
+  }
+
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }],
+    [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY }],
+    [OPS, { from: '2026-01-01', to: '2026-03-31', zone: 'Asia/Shanghai' }],
+    [MANAGER, { from: '2025-10-01', to: '2025-12-31', zone: NY }],
+    [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY }],
+  ] as const)(
+    'when %o reads activity from SQL for %o, then it equals the pure functions on every row',
+    async (caller, filters) => {
+      const { served, pure } = await activityBothWays(caller, filters);
+      const figures = [served.current, served.previous] as ActivityFigures[];
+      expect(Math.max(...figures.map((f) => f.byRep.length))).toBeGreaterThan(0);
+      expect(Math.max(...figures.map((f) => f.perWonDeal.activities.total.count))).toBeGreaterThan(0);
+      expect(served.breakdown).toBeNull();
+      expect(served).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it('when revops reads activity for October 2025 from SQL, then a held demo, an email by a manager and a call without actor count, and nothing else', async () => {
+    const { served } = await activityBothWays(OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY });
+    const october = served.current as ActivityFigures;
+    expect(october.perWonDeal.wonDeals.ids).toContain(wonInOctober);
+    const behind = october.perWonDeal.activities.total.ids;
+    expect(behind).toEqual(expect.arrayContaining(['da_demo', 'da_anon', 'ix_email']));
+    for (const id of ['da_cancelled', 'da_note', 'ix_self', 'ix_after']) expect(behind).not.toContain(id);
+    const manager = october.byRep.find((row) => row.key === 'manager1@bench.example');
+    expect(manager?.counts.meeting.ids).toContain('da_demo');
+    expect(manager?.counts.email.ids).toContain('ix_email');
+    expect(october.byRep.find((row) => row.key === '(none)')?.counts.call.ids).toContain('da_anon');
+    expect(JSON.stringify(served)).not.toMatch(/elsewhere|da_cancelled|da_note|ix_self/);
+  }, 120_000);
+
   it('when revops reads the pipeline broken down by region, then it is computed on facts and equals the pure functions on every row', async () => {
     const filters = { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'region' as const };
     const { sql, pure, served } = await dealReportBothWays('pipeline', OPS, filters);
@@ -831,6 +887,94 @@ async function writeDeskInputs(db: Db): Promise<void> {
       createdAt: new Date('2025-10-12T15:00:00Z'),
     },
   });
+}
+
+/** The part of the activity report the test looks into. */
+interface ActivityFigures {
+  byRep: { key: string; counts: Record<'call' | 'email' | 'meeting' | 'total', { count: number; ids: string[] }> }[];
+  perWonDeal: { wonDeals: { ids: string[] }; activities: { total: { count: number; ids: string[] } } };
+}
+
+/**
+ * Activity beside the generated calls and emails, on the first deal won in October 2025 (returned):
+ * a demo that was held, the outcome of a meeting that was not (not activity), a note (not activity)
+ * and a call with no actor on the deal; on its lead, an email a manager sent, a meeting booked with
+ * no actor (the lead's own doing) and a call after the win; and another tenant's call and email on
+ * its won deal and lead, by an email of the bench roster.
+ */
+async function writeActivityInputs(db: Db): Promise<string> {
+  const won = await db.stageEvent.findFirstOrThrow({
+    where: {
+      toStage: 'closed-won',
+      occurredAt: { gte: new Date('2025-10-05T00:00:00Z'), lt: new Date('2025-10-25T00:00:00Z') },
+      lead: { tenant: BENCH_TENANT },
+    },
+    orderBy: { leadId: 'asc' },
+  });
+  const deal = await db.deal.findUniqueOrThrow({ where: { leadId: won.leadId } });
+  const HOUR = 3_600_000;
+  const before = (hours: number) => new Date(won.occurredAt.getTime() - hours * HOUR);
+  for (const [id, status] of [
+    ['mt_held', 'held'],
+    ['mt_cancelled', 'cancelled'],
+  ] as const)
+    await db.meeting.create({
+      data: {
+        id,
+        dealId: deal.id,
+        kind: 'demo',
+        title: id,
+        startsAt: before(72),
+        endsAt: before(71),
+        attendees: [],
+        status,
+      },
+    });
+  const activity = (id: string, kind: string, actor: string | null, at: Date, key = id) => ({
+    id,
+    dealId: deal.id,
+    kind,
+    summary: kind,
+    actor,
+    occurredAt: at,
+    payload: {},
+    idempotencyKey: key,
+  });
+  await db.dealActivity.createMany({
+    data: [
+      activity('da_demo', 'demo', 'manager1@bench.example', before(71), 'mt_held:outcome'),
+      activity('da_cancelled', 'meeting', deal.ownerEmail, before(48), 'mt_cancelled:outcome'),
+      activity('da_note', 'note', deal.ownerEmail, before(24)),
+      activity('da_anon', 'call', null, before(24)),
+      {
+        ...activity('da_elsewhere', 'call', 'rep2@bench.example', new Date('2025-10-09T15:00:00Z')),
+        dealId: OTHER_WON_DEAL,
+      },
+    ],
+  });
+  const touch = (id: string, kind: string, payload: object, at: Date, leadId = won.leadId) => ({
+    id,
+    leadId,
+    kind,
+    occurredAt: at,
+    payload,
+    idempotencyKey: id,
+  });
+  await db.interaction.createMany({
+    data: [
+      touch('ix_email', 'email-sent', { actor: 'manager1@bench.example' }, before(96)),
+      touch('ix_self', 'meeting-booked', {}, before(96)),
+      touch('ix_after', 'call-logged', { actor: deal.ownerEmail }, before(-1)),
+      touch(
+        'ix_elsewhere',
+        'email-sent',
+        { actor: 'rep2@bench.example' },
+        new Date('2025-10-09T15:00:00Z'),
+        'ld_elsewhere_won',
+      ),
+    ],
+  });
+  return deal.id;
 }
 
 /** The part of the speed report the test checks is not empty. */

@@ -2,7 +2,7 @@
  * Sales activity: the calls, emails and meetings people logged, per rep in the period, and per
  * deal won in the period (everything logged on the won deals and their leads, up to the win).
  */
-import { ACTIVITY_KINDS, type ActivityFact, type ActivityKind, type DealFact } from './facts';
+import { ACTIVITY_KINDS, type ActivityFact, type ActivityKind, type DealCourse, type Segment } from './facts';
 import { breakDown, type Group } from './breakdown';
 import { share, sortedIds, tally, type Tally } from './measures';
 import { within, type Interval } from './period';
@@ -11,14 +11,20 @@ import { closedIn } from './deals';
 
 export type ActivityCounts = Record<ActivityKind, Tally> & { total: Tally };
 
-function count(activities: readonly ActivityFact[]): ActivityCounts {
+/**
+ * What the activity report reads of an activity: an ActivityFact is one; not broken down, the
+ * report reads just this from SQL (src/usecases/analytics/activity-records.ts).
+ */
+export type ActivityRecord = Pick<ActivityFact, 'id' | 'kind' | 'at' | 'leadId'> & { segment: Pick<Segment, 'rep'> };
+
+function count(activities: readonly ActivityRecord[]): ActivityCounts {
   const counts = { total: tally(activities.map((a) => a.id)) } as ActivityCounts;
   for (const kind of ACTIVITY_KINDS) counts[kind] = tally(activities.filter((a) => a.kind === kind).map((a) => a.id));
   return counts;
 }
 
 /** Activity logged in the period, per rep (the person who logged it; activity ids). */
-export function activityByRep(activities: readonly ActivityFact[], period: Interval): Group<ActivityCounts>[] {
+export function activityByRep(activities: readonly ActivityRecord[], period: Interval): Group<ActivityCounts>[] {
   return breakDown(
     activities.filter((activity) => within(activity.at, period)),
     'rep',
@@ -35,8 +41,8 @@ export interface ActivityPerWonDeal {
 }
 
 export function activityPerWonDeal(
-  activities: readonly ActivityFact[],
-  deals: readonly DealFact[],
+  activities: readonly ActivityRecord[],
+  deals: readonly (DealCourse & { leadId: string })[],
   period: Interval,
 ): ActivityPerWonDeal {
   const won = closedIn(deals, period).won;

@@ -17,7 +17,10 @@ export function orderKeys(keys: Iterable<string>): string[] {
   return [...new Set(keys)].sort((a, b) => (a === NONE ? 1 : b === NONE ? -1 : compareText(a, b)));
 }
 
-function partition<F extends { segment: Segment }>(facts: readonly F[], dimension: Dimension): Map<string, F[]> {
+function partition<D extends Dimension, F extends { segment: Pick<Segment, D> }>(
+  facts: readonly F[],
+  dimension: D,
+): Map<string, F[]> {
   const parts = new Map<string, F[]>();
   for (const fact of facts) {
     append(parts, dimensionKey(fact.segment, dimension), fact);
@@ -26,9 +29,9 @@ function partition<F extends { segment: Segment }>(facts: readonly F[], dimensio
 }
 
 /** `metric` on each part of `facts` split by `dimension`. */
-export function breakDown<F extends { segment: Segment }, R>(
+export function breakDown<D extends Dimension, F extends { segment: Pick<Segment, D> }, R>(
   facts: readonly F[],
-  dimension: Dimension,
+  dimension: D,
   metric: (part: F[]) => R,
 ): Group<R>[] {
   const parts = partition(facts, dimension);

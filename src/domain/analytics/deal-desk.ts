@@ -60,17 +60,18 @@ export function approvalTurnaround(
     (approval) =>
       (approval.status === 'approved' || approval.status === 'rejected') && within(approval.decidedAt, period),
   );
-  const sample = (requests: readonly DeskApproval[]) =>
-    distribution(
-      requests.map((request) => ({
-        id: request.id,
-        value: hours(businessTimeBetween(request.requestedAt, request.decidedAt!, calendar)),
-      })),
-    );
+  // Each turnaround once (business hours walk the calendar), then the whole sample and each tier's.
+  const turnarounds = decided.map((request) => ({
+    tier: request.tier,
+    sample: { id: request.id, value: hours(businessTimeBetween(request.requestedAt, request.decidedAt!, calendar)) },
+  }));
   const tiers = [...new Set(decided.map((approval) => approval.tier))].sort();
   return {
-    businessHours: sample(decided),
-    byTier: tiers.map((tier) => ({ tier, businessHours: sample(decided.filter((a) => a.tier === tier)) })),
+    businessHours: distribution(turnarounds.map(({ sample }) => sample)),
+    byTier: tiers.map((tier) => ({
+      tier,
+      businessHours: distribution(turnarounds.filter((t) => t.tier === tier).map(({ sample }) => sample)),
+    })),
   };
 }
 

@@ -110,6 +110,8 @@ export interface DealCourse {
  * broken down, both reports read just this from SQL (src/usecases/analytics/closed-deals.ts).
  */
 export interface ClosedDealCourse extends DealCourse {
+  /** The lead the deal came from: activity per won deal counts what was logged on it too. */
+  leadId: string;
   segment: Pick<Segment, 'rep' | 'team' | 'source' | 'campaign'>;
   lossReason: Pick<LossReason, 'code' | 'competitor'> | null;
 }
@@ -197,7 +199,7 @@ export function companySize(employees: AttributeValue | undefined): CompanySize 
 }
 
 /** The key a fact falls under in a breakdown; a missing value is `(none)`. */
-export function dimensionKey(segment: Segment, dimension: Dimension): string {
+export function dimensionKey<D extends Dimension>(segment: Pick<Segment, D>, dimension: D): string {
   const value = segment[dimension];
   return value === null || value === '' ? NONE : value;
 }

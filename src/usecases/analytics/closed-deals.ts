@@ -76,6 +76,7 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
     const stages = course?.stages ?? [];
     return {
       id: row.id,
+      leadId: row.lead_id,
       segment: {
         rep: row.owner,
         team: roster.teamOf(row.owner),

@@ -18,7 +18,7 @@
  * segment (source, campaign, industry, size, region), which is not read here.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, join, sql, valuesOf } from '../../db/raw-sql';
+import { empty, instantOf, join, sql, valuesOf, valuesTable } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
@@ -83,6 +83,9 @@ export async function dealCourses(db: Db, query: DealQuery): Promise<DealCourse[
 /**
  * What each of `leads` recorded before `asOf`: its deal-stage transitions, oldest first (then by
  * id, the loader's order; a deal's stage events are its lead's), and its first SQL transition.
+ * The statement starts from the leads (valuesTable): with `leadId IN (…)` SQLite read every
+ * deal-stage event of every lead through the `(toStage, occurredAt)` index (0.5–0.9 s at 100 000
+ * leads for the deal desk's 1 764 leads, against 0.06 s by the leads' index).
  */
 export async function leadCourses(
   db: Db,
@@ -90,8 +93,9 @@ export async function leadCourses(
   asOf: Date,
 ): Promise<Map<string, { stages: { to: string; at: Date }[]; sqlAt: Date | null }>> {
   const rows = await db.$queryRaw<{ lead_id: string; stage: string; at: unknown }[]>(sql`
-    SELECT s."leadId" AS lead_id, s."toStage" AS stage, s."occurredAt" AS at FROM "StageEvent" s
-    WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."toStage" IN (${join([...DEAL_STAGES, 'sql'])})
+    SELECT s."leadId" AS lead_id, s."toStage" AS stage, s."occurredAt" AS at
+    FROM ${valuesTable(db, leads)} ids CROSS JOIN "StageEvent" s
+    WHERE s."leadId" = ids.value AND s."toStage" IN (${join([...DEAL_STAGES, 'sql'])})
       AND s."occurredAt" < ${asOf}
     ORDER BY s."occurredAt", s.id`);
   const courses = new Map<string, { stages: { to: string; at: Date }[]; sqlAt: Date | null }>();

@@ -56,15 +56,19 @@ interface ApprovalRow {
 }
 
 /**
- * The joins from a quote version `v` to its quote `q`, deal `d` and lead `l`, then `WHERE` keeping
- * the versions recorded before `asOf` of the deals the caller may see.
+ * The quote `q`, deal `d` and lead `l` of a quote version `v`, then `WHERE` keeping the versions
+ * recorded before `asOf` of the deals the caller may see. The tables are CROSS JOINed, their links
+ * in `WHERE`: SQLite keeps the order of a CROSS JOIN, so it loops over the window's versions (or
+ * approvals) found by their timestamp's index and looks each one's deal and lead up by id; with
+ * plain joins and no statistics it chose to loop over every lead of the tenant instead (0.6 s per
+ * statement at 100 000 leads, against 0.06 s). PostgreSQL plans a CROSS JOIN as any inner join.
  */
 function ofDealsInSight(db: Db, sight: Sight, asOf: Date): Sql {
   const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
-  return sql`JOIN "Quote" q ON q.id = v."quoteId"
-      JOIN "Deal" d ON d.id = q."dealId" AND d.tenant = ${sight.tenant}
-      JOIN "Lead" l ON l.id = d."leadId" AND l.tenant = ${sight.tenant}
-    WHERE d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${mine}`;
+  return sql`CROSS JOIN "Quote" q CROSS JOIN "Deal" d CROSS JOIN "Lead" l
+    WHERE q.id = v."quoteId" AND d.id = q."dealId" AND d.tenant = ${sight.tenant}
+      AND l.id = d."leadId" AND l.tenant = ${sight.tenant}
+      AND d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${mine}`;
 }
 
 /** The deal desk's records for `query`, each kind in id order. */
@@ -81,8 +85,8 @@ export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords
   const approvals = (
     await db.$queryRaw<ApprovalRow[]>(sql`
     SELECT r.id, d."ownerEmail" AS owner, r.tier, r.status, r."requestedAt" AS requested, r."decidedAt" AS decided
-    FROM "ApprovalRequest" r JOIN "QuoteVersion" v ON v.id = r."quoteVersionId" ${ofDealsInSight(db, sight, asOf)}
-      AND r."requestedAt" < ${asOf} AND r."decidedAt" >= ${from} AND r."decidedAt" < ${to}
+    FROM "ApprovalRequest" r CROSS JOIN "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)}
+      AND v.id = r."quoteVersionId" AND r."requestedAt" < ${asOf} AND r."decidedAt" >= ${from} AND r."decidedAt" < ${to}
       AND r.status IN ('approved', 'rejected')`)
   ).filter((row) => inSight(row.owner));
   return {

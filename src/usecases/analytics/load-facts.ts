@@ -182,7 +182,8 @@ function dealFact(row: DealRow, lead: LeadFact, lost: string | null | undefined,
   };
 }
 
-const LEAD_ACTIVITY: Record<string, ActivityFact['kind']> = {
+/** The lead events that are a person's activity, and the kind each counts as. */
+export const LEAD_ACTIVITY: Record<string, ActivityFact['kind']> = {
   'call-logged': 'call',
   'email-sent': 'email',
   'meeting-booked': 'meeting',
@@ -199,7 +200,8 @@ function leadActivities(row: LeadRow, lead: LeadFact, roster: Roster): ActivityF
   });
 }
 
-const DEAL_ACTIVITY: Record<string, ActivityFact['kind']> = {
+/** The deal activities counted, and the kind each counts as (a demo is a meeting). */
+export const DEAL_ACTIVITY: Record<string, ActivityFact['kind']> = {
   call: 'call',
   email: 'email',
   meeting: 'meeting',

@@ -9,7 +9,7 @@
  * to a part of a breakdown, so a breakdown's parts show no quota attainment and no spend.
  */
 import type { WorkingCalendar } from '../../domain/business-time';
-import { activityByRep, activityPerWonDeal } from '../../domain/analytics/activity';
+import { activityByRep, activityPerWonDeal, type ActivityRecord } from '../../domain/analytics/activity';
 import { activationsIn, ruleAttribution } from '../../domain/analytics/attribution';
 import { channelFigures, channelLead, type ChannelLead } from '../../domain/analytics/channel';
 import {
@@ -23,7 +23,7 @@ import { averageDealSize, salesCycle, salesVelocity, winRate } from '../../domai
 import type { AnalyticsFacts, ClosedDealCourse, DealCourse } from '../../domain/analytics/facts';
 import { forecastVsActual, quotaAttainment, wonDeals } from '../../domain/analytics/forecast';
 import { cohortFunnel, periodFunnel } from '../../domain/analytics/funnel';
-import type { ReportPeriod } from '../../domain/analytics/period';
+import type { Interval, ReportPeriod } from '../../domain/analytics/period';
 import {
   openPipelineByStage,
   weightedPipeline,
@@ -255,6 +255,22 @@ export function deskFigures(
   };
 }
 
+/**
+ * The activity report's figures for one period: the activity logged in it per rep, and per deal won
+ * in it. Served on loaded facts and, not broken down, on the activities and closed deals read from
+ * SQL (./activity-records.ts): the same function either way.
+ */
+export function activityFigures(
+  activities: readonly ActivityRecord[],
+  deals: readonly (DealCourse & { leadId: string })[],
+  period: Interval,
+) {
+  return {
+    byRep: activityByRep(activities, period).map(({ key, value }) => ({ key, counts: value })),
+    perWonDeal: activityPerWonDeal(activities, deals, period),
+  };
+}
+
 export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
   volume: {
     compute: (facts, { period, options }) => ({
@@ -287,10 +303,7 @@ export const REPORT_DEFINITIONS: Record<ReportName, ReportDefinition> = {
     compute: (facts, context) => deskFigures(facts.quotes, facts.approvals, facts.deals, context),
   },
   activity: {
-    compute: (facts, { period }) => ({
-      byRep: activityByRep(facts.activities, period).map(({ key, value }) => ({ key, counts: value })),
-      perWonDeal: activityPerWonDeal(facts.activities, facts.deals, period),
-    }),
+    compute: (facts, { period }) => activityFigures(facts.activities, facts.deals, period),
   },
   'win-loss': {
     compute: (facts, { period }) => winLoss(facts.deals, period),

@@ -20,9 +20,11 @@ import { closedDeals } from './closed-deals';
 import { channelLeads } from './channel-leads';
 import { deskRecords } from './desk-records';
 import { renewalContracts } from './renewal-contracts';
+import { activityRecords } from './activity-records';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadChannelInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
+  activityFigures,
   channelReport,
   dealFigures,
   deskFigures,
@@ -100,12 +102,13 @@ const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
   'channels',
   'deal-desk',
   'retention',
+  'activity',
 ]);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume and funnel always, speed, deals, pipeline, win-loss, channels, deal-desk
- * and retention when not broken down.
+ * on loaded facts: volume and funnel always, speed, deals, pipeline, win-loss, channels, deal-desk,
+ * retention and activity when not broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
   return AGGREGATED_REPORTS.has(report) || (PROJECTED_REPORTS.has(report) && breakdown === undefined);
@@ -133,6 +136,13 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   }
   if ((report === 'deal-desk' || report === 'retention') && servedFromSql(report, request.filters.breakdown)) {
     return envelope(report, request, await deskReportFigures(db, report, request));
+  }
+  if (report === 'activity' && servedFromSql(report, request.filters.breakdown)) {
+    const period = periodOf(request.filters, request.defaultZone);
+    const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
+    const { activities, deals } = await activityRecords(db, query);
+    const figures = (which: ReportPeriod) => json(activityFigures(activities, deals, which));
+    return envelope(report, request, { current: figures(period), previous: figures(query.previous), breakdown: null });
   }
   if (AGGREGATED_REPORTS.has(report)) {
     const period = periodOf(request.filters, request.defaultZone);
