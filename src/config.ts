@@ -139,7 +139,7 @@ const EnvSchema = z.object({
     'Further `?wait=stored` captures queued for a slot; beyond it, 503 `overloaded` with Retry-After before anything is stored.',
   ),
   LEADFLOW_INTAKE_RETENTION_DAYS: count(30).describe(
-    'Days a capture stays in the intake outbox (GET /api/captures/{id}) after its journey stored it; then it is deleted (pending and failed ones never are). 0: kept for ever.',
+    'Days a capture (GET /api/captures/{id}), or a bulk intake whose rows are all stored (GET /api/intake-batches/{id}, with its rows), stays in the intake outbox after its journeys stored it; then it is deleted (pending and failed ones never are). 0: kept for ever.',
   ),
   LEADFLOW_REEVALUATION_RATE: z.coerce
     .number({ error: 'must be a number' })
