@@ -192,13 +192,10 @@ export function createIntakeOutbox(db: Db): IntakeOutbox {
       const swept = { batches: 0, rows: 0 };
       for (const { id } of old) {
         const rows = await db.$transaction(async (tx) => {
-          const unsettled = await tx.intakeSubmission.count({
-            where: { batchId: id, NOT: { state: 'stored', settledAt: { lt: settledBefore } } },
-          });
-          if (unsettled > 0) return undefined;
-          const { count } = await tx.intakeSubmission.deleteMany({
-            where: { batchId: id, state: 'stored', settledAt: { lt: settledBefore } },
-          });
+          const settled = { batchId: id, state: 'stored', settledAt: { lt: settledBefore } };
+          const rows = await tx.intakeSubmission.count({ where: { batchId: id } });
+          if ((await tx.intakeSubmission.count({ where: settled })) !== rows) return undefined;
+          const { count } = await tx.intakeSubmission.deleteMany({ where: settled });
           await tx.intakeBatch.delete({ where: { id } });
           return count;
         });
