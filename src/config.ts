@@ -139,7 +139,7 @@ const EnvSchema = z.object({
     'Further `?wait=stored` captures queued for a slot; beyond it, 503 `overloaded` with Retry-After before anything is stored.',
   ),
   LEADFLOW_INTAKE_RETENTION_DAYS: count(30).describe(
-    'Days a capture stays in the intake outbox (GET /api/captures/{id}) after its journey stored it; then it is deleted (pending and failed ones never are). 0: kept for ever.',
+    'Days a capture (GET /api/captures/{id}), or a bulk intake whose rows are all stored (GET /api/intake-batches/{id}, with its rows), stays in the intake outbox after its journeys stored it; then it is deleted (pending and failed ones never are). 0: kept for ever.',
   ),
   LEADFLOW_REEVALUATION_RATE: z.coerce
     .number({ error: 'must be a number' })
@@ -243,11 +243,17 @@ export interface EngineTuning {
 
 /**
  * The engine's own defaults. WAL on the dev server's file measured 1.5× the journeys stored per
- * second at no durability cost (docs/operations.md "Tuning levers, measured"), but the dev server
- * leaves `temporal.db-wal` and `-shm` behind when it stops, so it waits for a checkpoint on stop.
+ * second (docs/operations.md "Tuning levers, measured"). `synchronous=FULL` is what the dev server's
+ * SQLite already does under WAL (every commit's WAL frames fsynced before it answers); it is set
+ * here so that no driver default can turn it into NORMAL, which a power cut could cost the last
+ * acknowledged commits. The dev server leaves `temporal.db-wal` and `-shm` when it stops;
+ * stop() checkpoints them back into `temporal.db` (src/temporal/dev-server.ts).
  * The worker options measured showed no gain beyond the noise, so they keep the SDK's defaults.
  */
-export const DEFAULT_ENGINE_TUNING: EngineTuning = { devServerSqlitePragmas: {}, worker: {} };
+export const DEFAULT_ENGINE_TUNING: EngineTuning = {
+  devServerSqlitePragmas: { journal_mode: 'wal', synchronous: 'full' },
+  worker: {},
+};
 
 /** How form webhook deliveries are authenticated. */
 export interface FormWebhookConfig {

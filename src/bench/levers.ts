@@ -39,7 +39,11 @@ const DEFAULT: Variant = { name: 'default' };
 
 /** Each lever on its own; everything else stays at the default. */
 const VARIANTS: Variant[] = [
-  { name: 'dev server journal_mode=WAL', tuning: { devServerSqlitePragmas: { journal_mode: 'wal' } } },
+  // The default is WAL with synchronous=FULL (DEFAULT_ENGINE_TUNING); a variant's pragmas are merged over it.
+  {
+    name: 'dev server DELETE journal (the former default)',
+    tuning: { devServerSqlitePragmas: { journal_mode: 'delete' } },
+  },
   {
     name: 'dev server WAL + synchronous=NORMAL',
     tuning: { devServerSqlitePragmas: { journal_mode: 'wal', synchronous: 'normal' } },
@@ -48,7 +52,10 @@ const VARIANTS: Variant[] = [
     name: 'dev server WAL + synchronous=OFF',
     tuning: { devServerSqlitePragmas: { journal_mode: 'wal', synchronous: 'off' } },
   },
-  { name: 'dev server synchronous=OFF', tuning: { devServerSqlitePragmas: { synchronous: 'off' } } },
+  {
+    name: 'dev server DELETE journal + synchronous=OFF',
+    tuning: { devServerSqlitePragmas: { journal_mode: 'delete', synchronous: 'off' } },
+  },
   { name: 'worker workflow tasks 4 at once', tuning: { worker: { maxConcurrentWorkflowTaskExecutions: 4 } } },
   { name: 'worker workflow tasks 200 at once', tuning: { worker: { maxConcurrentWorkflowTaskExecutions: 200 } } },
   { name: 'worker activities 8 at once', tuning: { worker: { maxConcurrentActivityTaskExecutions: 8 } } },

@@ -47,6 +47,13 @@ export interface IntakeOutbox {
    * row, nor a bulk row (its batch's progress counts it). Returns how many went.
    */
   sweepStored(settledBefore: Date, now: Date, limit: number): Promise<number>;
+  /**
+   * Deletes the bulk intakes (IntakeBatch) settled before `settledBefore`, with their rows: every
+   * row stored, the last of them before then (a batch without rows: created before then). A batch
+   * with a pending row (still running) or a failed one (waiting for a person) is kept whole.
+   * Returns how many batches and rows went.
+   */
+  sweepSettledBatches(settledBefore: Date): Promise<{ batches: number; rows: number }>;
 }
 
 type Row = NonNullable<Awaited<ReturnType<Db['intakeSubmission']['findUnique']>>>;
@@ -174,6 +181,29 @@ export function createIntakeOutbox(db: Db): IntakeOutbox {
         },
       });
       return count;
+    },
+    async sweepSettledBatches(settledBefore) {
+      // A batch settled before the cut-off was created before it; each is settled on its own.
+      const old = await db.intakeBatch.findMany({
+        where: { createdAt: { lt: settledBefore } },
+        select: { id: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      const swept = { batches: 0, rows: 0 };
+      for (const { id } of old) {
+        const rows = await db.$transaction(async (tx) => {
+          const settled = { batchId: id, state: 'stored', settledAt: { lt: settledBefore } };
+          const rows = await tx.intakeSubmission.count({ where: { batchId: id } });
+          if ((await tx.intakeSubmission.count({ where: settled })) !== rows) return undefined;
+          const { count } = await tx.intakeSubmission.deleteMany({ where: settled });
+          await tx.intakeBatch.delete({ where: { id } });
+          return count;
+        });
+        if (rows === undefined) continue;
+        swept.batches += 1;
+        swept.rows += rows;
+      }
+      return swept;
     },
   };
   return outbox;

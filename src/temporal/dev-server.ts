@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Logger } from '../logger';
 
 export interface DevServerOptions {
@@ -28,7 +29,10 @@ export interface DevServerOptions {
    * leadflow, which stops the server last (after the worker has drained) instead of alongside it.
    */
   ownProcessGroup?: boolean;
-  /** `--sqlite-pragma` settings for the server's SQLite file, e.g. `{ journal_mode: 'wal' }`; none by default. */
+  /**
+   * `--sqlite-pragma` settings for the server's SQLite file, e.g. `{ journal_mode: 'wal' }`; none
+   * by default. In WAL mode stop() checkpoints the file once the server has exited.
+   */
   sqlitePragmas?: Readonly<Record<string, string>>;
 }
 
@@ -136,14 +140,42 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     exited,
     stop: () =>
       (stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
+        if (child.exitCode !== null || child.signalCode !== null) {
+          if (options.dbFile) checkpointWal(options.dbFile, log);
+          return;
+        }
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
+        if (options.dbFile) checkpointWal(options.dbFile, log);
         log.info('Temporal dev server stopped');
       })()),
   };
+}
+
+/**
+ * The dev server does not checkpoint a WAL-mode file when it stops, and leaves `<file>-wal` (the
+ * last commits) and `<file>-shm` beside it. With the server gone, this moves the WAL's commits into
+ * the file and returns it to a rollback journal, which removes both: `temporal.db` alone is then
+ * the whole state (a copy of it is a backup), and the next start turns WAL on again. A failure is
+ * only logged: the WAL stays, and SQLite replays it when the file is next opened, so nothing is lost.
+ */
+export function checkpointWal(dbFile: string, log: Logger): void {
+  if (!existsSync(`${dbFile}-wal`) && !existsSync(`${dbFile}-shm`)) return;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(dbFile, { fileMustExist: true, timeout: 2_000 });
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('journal_mode = DELETE');
+  } catch (error) {
+    log.warn(
+      { err: error, dbFile },
+      'could not checkpoint the Temporal dev server file; its WAL stays for the next start',
+    );
+  } finally {
+    db?.close();
+  }
 }
 
 /** Where the dev server's web UI answers (the dashboard and the start-up banner link to it). */

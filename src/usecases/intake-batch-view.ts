@@ -40,10 +40,28 @@ export type IntakeBatchSummary = Omit<IntakeBatchView, 'errors' | 'errorCount' |
 
 type BatchRecord = NonNullable<Awaited<ReturnType<Db['intakeBatch']['findUnique']>>>;
 
+/**
+ * The 404 of a batch that is not there: with a retention (LEADFLOW_INTAKE_RETENTION_DAYS), a
+ * settled batch's record is deleted once its journeys stored the last row that many days ago.
+ */
+function batchNotFound(batchId: string, retentionDays: number): LeadflowError {
+  return new LeadflowError(
+    'not_found',
+    retentionDays > 0
+      ? `No intake batch with id ${batchId}: there never was one, or its journeys stored its last row more than ${retentionDays} days ago and its record was deleted (LEADFLOW_INTAKE_RETENTION_DAYS); the leads themselves are kept, find them with GET /api/leads?q=<email>.`
+      : `No intake batch with id ${batchId}.`,
+  );
+}
+
 /** One batch with its progress; another tenant's batch is not found. */
-export async function viewIntakeBatch(db: Db, tenant: string, batchId: string): Promise<IntakeBatchView> {
+export async function viewIntakeBatch(
+  db: Db,
+  tenant: string,
+  batchId: string,
+  retentionDays = 0,
+): Promise<IntakeBatchView> {
   const batch = await db.intakeBatch.findUnique({ where: { id: batchId } });
-  if (!batch || batch.tenant !== tenant) throw new LeadflowError('not_found', `No intake batch with id ${batchId}.`);
+  if (!batch || batch.tenant !== tenant) throw batchNotFound(batchId, retentionDays);
   const [summary] = await summarise(db, [batch]);
   const failed = await db.intakeSubmission.findMany({
     where: { batchId, state: 'failed' },
@@ -66,9 +84,14 @@ export async function viewIntakeBatch(db: Db, tenant: string, batchId: string): 
 }
 
 /** Every row error of one batch, by row; another tenant's batch is not found. */
-export async function intakeBatchErrors(db: Db, tenant: string, batchId: string): Promise<RowError[]> {
+export async function intakeBatchErrors(
+  db: Db,
+  tenant: string,
+  batchId: string,
+  retentionDays = 0,
+): Promise<RowError[]> {
   const batch = await db.intakeBatch.findUnique({ where: { id: batchId }, select: { tenant: true, rowErrors: true } });
-  if (!batch || batch.tenant !== tenant) throw new LeadflowError('not_found', `No intake batch with id ${batchId}.`);
+  if (!batch || batch.tenant !== tenant) throw batchNotFound(batchId, retentionDays);
   return batch.rowErrors as unknown as RowError[];
 }
 

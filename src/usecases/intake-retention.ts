@@ -4,6 +4,9 @@
  * older than the retention they are deleted, an hour apart, by each API process (deleting twice is
  * harmless). Pending and failed rows are never deleted: the first still wait for their journey,
  * the second for a person to look at them. GET /api/captures/{id} then answers 404, saying why.
+ * A bulk intake (batch or attendee CSV) goes whole, its record with its rows, once every row is
+ * stored and the last more than the retention ago; one with a pending or failed row is kept whole.
+ * GET /api/intake-batches/{id} then answers 404, saying why.
  */
 import type { IntakeOutbox } from '../db/intake-outbox';
 import type { Logger } from '../logger';
@@ -23,6 +26,15 @@ export async function sweepSettledCaptures(outbox: IntakeOutbox, retentionDays: 
   }
 }
 
+/** Deletes every bulk intake settled more than `retentionDays` before `now`, with its rows. */
+export function sweepSettledBatches(
+  outbox: IntakeOutbox,
+  retentionDays: number,
+  now: Date,
+): Promise<{ batches: number; rows: number }> {
+  return outbox.sweepSettledBatches(new Date(now.getTime() - retentionDays * DAY_MS));
+}
+
 /**
  * Sweeps now and then every `everyMs` (an hour) until stopped; with `retentionDays` 0 it does
  * nothing (captures are kept for ever).
@@ -35,17 +47,22 @@ export function startIntakeRetention(
   if (retentionDays === 0) return { stop: async () => {} };
   const now = deps.now ?? (() => new Date());
   let sweeping: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    sweeping = sweepSettledCaptures(deps.outbox, retentionDays, now()).then(
-      (deleted) => {
-        if (deleted > 0)
-          deps.logger.info({ deleted, retentionDays }, 'settled intake captures past their retention deleted');
-      },
-      (error: unknown) => deps.logger.warn({ err: error }, 'intake retention sweep failed; it runs again later'),
+  const sweep = async () => {
+    const at = now();
+    const deleted = await sweepSettledCaptures(deps.outbox, retentionDays, at);
+    if (deleted > 0)
+      deps.logger.info({ deleted, retentionDays }, 'settled intake captures past their retention deleted');
+    const batches = await sweepSettledBatches(deps.outbox, retentionDays, at);
+    if (batches.batches > 0)
+      deps.logger.info({ ...batches, retentionDays }, 'settled bulk intakes past their retention deleted');
+  };
+  const sweepLogged = () => {
+    sweeping = sweep().catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'intake retention sweep failed; it runs again later'),
     );
   };
-  sweep();
-  const timer = setInterval(sweep, everyMs);
+  sweepLogged();
+  const timer = setInterval(sweepLogged, everyMs);
   timer.unref();
   return {
     async stop() {

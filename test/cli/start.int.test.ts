@@ -35,7 +35,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** What a stop leaves behind in the data folder that a clean stop must not: pid and SQLite -wal/-shm files. */
+/**
+ * What a stop leaves behind in the data folder that a clean stop must not: pid and SQLite -wal/-shm
+ * files (leadflow.db's, and temporal.db's: the dev server runs its file in WAL mode).
+ */
 const leftovers = (dataDir: string) =>
   readdirSync(dataDir).filter((name) => name.endsWith('.pid') || name.endsWith('-wal') || name.endsWith('-shm'));
 
@@ -151,7 +154,9 @@ describe('leadflow start as a process', () => {
       expect(
         (await apiOf(`${apiUrl}/api/leads`, { body: { email: 'ctrl-c@twice.io', source: 'events' } }, dir)).status,
       ).toBe(201);
-      expect(leftovers(dir)).toEqual(expect.arrayContaining(['temporal-dev-server.pid', 'leadflow.db-wal']));
+      expect(leftovers(dir)).toEqual(
+        expect.arrayContaining(['temporal-dev-server.pid', 'leadflow.db-wal', 'temporal.db-wal', 'temporal.db-shm']),
+      );
       const devServerPid = Number(readFileSync(path.join(dir, 'temporal-dev-server.pid'), 'utf8'));
 
       // As tsx's CLI did: the terminal's SIGINT, then the parent's relay of it a few ms later. The

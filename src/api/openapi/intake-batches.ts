@@ -187,7 +187,13 @@ export const intakeBatchPaths = {
       parameters: [batchIdParam],
       responses: {
         '200': { description: 'The batch and its progress.', content: json(IntakeBatchViewSchema) },
-        ...errors(['404', 'No such batch in your tenant.'], ['503', 'The database is unreachable.']),
+        ...errors(
+          [
+            '404',
+            'No such batch in your tenant, or it was deleted: every row stored more than LEADFLOW_INTAKE_RETENTION_DAYS ago (the message says which).',
+          ],
+          ['503', 'The database is unreachable.'],
+        ),
       },
     },
   },

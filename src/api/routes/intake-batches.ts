@@ -83,7 +83,8 @@ export const IntakeBatchListQuerySchema = z.strictObject({
 export interface IntakeBatchRoutesDeps {
   db: Db;
   now?: () => Date;
-  intake: { dispatcher?: Pick<IntakeDispatcher, 'handOver'> };
+  /** retentionDays: LEADFLOW_INTAKE_RETENTION_DAYS, named in the 404 of a batch deleted after it. */
+  intake: { dispatcher?: Pick<IntakeDispatcher, 'handOver'>; retentionDays?: number };
 }
 
 export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
@@ -153,7 +154,7 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
   router.get('/api/intake-batches/:batchId/errors.csv', async (req, res) => {
     const id = IntakeBatchIdSchema.safeParse(req.params.batchId);
     if (!id.success) throw new LeadflowError('not_found', `No intake batch with id ${req.params.batchId}.`);
-    const errors = await intakeBatchErrors(deps.db, requireActor(req).tenant, id.data);
+    const errors = await intakeBatchErrors(deps.db, requireActor(req).tenant, id.data, deps.intake.retentionDays);
     sendCsv(
       res,
       `intake-batch-${id.data}-errors.csv`,
@@ -167,7 +168,7 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
   router.get('/api/intake-batches/:batchId', async (req, res) => {
     const id = IntakeBatchIdSchema.safeParse(req.params.batchId);
     if (!id.success) throw new LeadflowError('not_found', `No intake batch with id ${req.params.batchId}.`);
-    res.json(await viewIntakeBatch(deps.db, requireActor(req).tenant, id.data));
+    res.json(await viewIntakeBatch(deps.db, requireActor(req).tenant, id.data, deps.intake.retentionDays));
   });
 
   return router;
