@@ -22,7 +22,7 @@ describe('entity labels', () => {
     expect(labels.cadences['mql-standard']?.['zh-CN']).toBe('标准 MQL 跟进');
     expect(labels.pools['mid-market']).toEqual({ en: 'Mid-market', 'zh-CN': '中型企业' });
     expect(labels.queues['sdr-triage']?.en).toBe('SDR triage');
-    expect(labels.slas['mql-first-touch']?.['zh-CN']).toBe('新 MQL 首次跟进');
+    expect(labels.slas['mql-first-touch']?.['zh-CN']).toBe('首次跟进 SLA');
   });
 
   it('when a pool has no label, then it has none and the rules still load', async () => {
