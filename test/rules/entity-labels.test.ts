@@ -30,6 +30,13 @@ describe('entity labels', () => {
     expect(labels.pools['mid-market']).toBeUndefined();
   });
 
+  it('when a Chinese label has no Chinese characters, then the rules load with a warning at it', async () => {
+    const result = await loadWith({ 'routing.yaml': edit(texts['routing.yaml']!, POOL_LABEL, 'label: { en: Mid-market, zh-CN: Mid-market }') });
+    expect(result.ok && result.warnings.map(formatDiagnostic)).toContain(
+      'rules/routing.yaml:71:37: warning: pools.mid-market.label.zh-CN: the Simplified Chinese label "Mid-market" has no Chinese characters (translate it, e.g. 企业客户 for enterprise)',
+    );
+  });
+
   // The pool is then invalid, so the rules naming it are reported too; the label's own error is asserted.
   it.each([
     ['a language is left out', 'label: { en: Mid-market }', 'rules/routing.yaml:71:12: pools.mid-market.label.zh-CN: missing required key "zh-CN"'],
