@@ -17,6 +17,7 @@ import {
   approvalRequestNotice,
   type NoticeReader,
 } from '../src/domain/approval-notices';
+import { labelIn } from '../src/rules/labels';
 import { languageOf, type Language } from '../src/domain/languages';
 import { formatBasisPoints } from '../src/domain/money';
 import { reviewPrices } from '../src/domain/quote-pricing';
@@ -258,7 +259,7 @@ export function createApprovalActivities(deps: { db: Db; publicUrl: string }) {
             version: version.version,
             dealName: deal.name,
             role,
-            tier: request.tier,
+            tier: labelIn(input.plan.tierLabels, request.tier, reader.language),
             ownerEmail: deal.ownerEmail,
             pricing: pricingText(version, reader.language),
             dashboardUrl: approvalDashboardUrl(deps.publicUrl, request.id),

@@ -52,6 +52,8 @@ export interface ApprovalPlan {
   delegation: Ruleset['approvals']['delegation'];
   /** The business calendar deadlines are counted in (each approver's own time zone applies). */
   calendar: BusinessCalendar;
+  /** What approvers read for each tier (approvals.yaml `label`); absent in plans stored before labels. */
+  tierLabels?: Ruleset['labels']['tiers'];
 }
 
 export type StoredDealDecision<O> = Decision<O> & { decidedAt: string; plan?: ApprovalPlan };
@@ -607,7 +609,7 @@ function approvalPlan(ruleset: Ruleset): ApprovalPlan {
     for (const step of chain) for (const level of step.approvers) levels[level.role] = level;
   const escalation = ruleset.escalation;
   const calendar = escalation.calendars[escalation.defaultCalendar]!;
-  return { levels, delegation: ruleset.approvals.delegation, calendar };
+  return { levels, delegation: ruleset.approvals.delegation, calendar, tierLabels: ruleset.labels.tiers };
 }
 
 export type { ApprovalOutcome, StageExitOutcome };

@@ -102,6 +102,7 @@ export const POLICIES: Record<string, Policy> = {
   'POST /api/leads/{id}/convert': write(lead('write')),
 
   'GET /api/rules': read(),
+  'GET /api/rules/labels': read(),
   'POST /api/rules/validate': read(),
   'GET /api/rules/versions': read(),
   'GET /api/rules/versions/{hash}': read(),

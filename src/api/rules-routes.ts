@@ -30,6 +30,21 @@ export interface RulesRoutesDeps {
   store: RuleVersionStore;
 }
 
+const labelsByName = z.record(z.string(), z.object({ en: z.string(), 'zh-CN': z.string() }));
+
+/** GET /api/rules/labels: what people see for each entity the active files label, by its name. */
+export const RuleLabelsSchema = z.object({
+  rulesetVersion: z.string(),
+  tiers: labelsByName.meta({ description: 'approvals.yaml tiers' }),
+  cadences: labelsByName.meta({ description: 'cadences.yaml cadences' }),
+  pools: labelsByName.meta({ description: 'routing.yaml pools' }),
+  queues: labelsByName.meta({ description: 'routing.yaml queues' }),
+  slas: labelsByName.meta({ description: 'escalation.yaml SLAs' }),
+  stalled: labelsByName.meta({ description: 'escalation.yaml stalled-stage alerts' }),
+  forecastRules: labelsByName.meta({ description: 'forecast.yaml category rules' }),
+  lossReasons: labelsByName.meta({ description: 'loss-reasons.yaml codes' }),
+});
+
 export const validateBody = z
   .strictObject({
     // 128 k characters stays under the API's 256 kB body limit even as JSON (the largest shipped file is 8 kB).
@@ -141,6 +156,16 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
 
   router.get('/', (_req: Request, res: Response) => {
     res.json(deps.registry.status());
+  });
+
+  router.get('/labels', (_req: Request, res: Response) => {
+    const active = deps.registry.activeOrNull();
+    if (!active)
+      throw new LeadflowError(
+        'rules_unavailable',
+        'No valid rules are active; fix the rules (`npx leadflow rules check`).',
+      );
+    res.json({ rulesetVersion: active.version, ...active.labels });
   });
 
   router.post('/validate', (req: Request, res: Response) => {

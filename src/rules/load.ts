@@ -10,6 +10,7 @@ import { compileForecast } from './compile/forecast';
 import { compileLossReasons } from './compile/loss-reasons';
 import { compileRouting } from './compile/routing';
 import { compileScoring } from './compile/scoring';
+import { collectLabels } from './labels';
 import { closest } from './did-you-mean';
 import { hashFiles, hashText } from './hash';
 import type { CompiledRules, RuleFileInfo, Ruleset } from './ruleset';
@@ -141,11 +142,20 @@ function assemble(valid: Valid, texts: Partial<Record<RuleKind, { name: string; 
     present.map(({ kind, entry, pinned }): [RuleKind, RuleFileInfo] => [kind, { kind, fileName: entry.name, hash: hashText(entry.text), pinned }]),
   );
   const rawTexts = Object.fromEntries(present.map(({ entry }) => [entry.name, entry.text]));
+  const labels = collectLabels({
+    approvals: required(valid, 'approvals').data,
+    cadences: required(valid, 'cadences').data,
+    routing: required(valid, 'routing').data,
+    escalation: required(valid, 'escalation').data,
+    forecast: valid.forecast?.data ?? null,
+    lossReasons: valid['loss-reasons']?.data ?? null,
+  });
   return {
     version: hashFiles(rawTexts),
     pinned: present.some((file) => file.pinned),
     files,
     texts: rawTexts,
+    labels,
     ...compiled,
   };
 }

@@ -20,6 +20,7 @@ import type { LabelLocale, LossReasonsTest, LossRequirement } from './schema/los
 import type { RoutingTest } from './schema/routing';
 import type { ScoringTest } from './schema/scoring';
 import type { RuleKind } from './types';
+import type { RuleLabels } from './labels';
 
 export type Scalar = string | number | boolean;
 
@@ -238,4 +239,6 @@ export interface Ruleset extends CompiledRules {
   files: Partial<Record<RuleKind, RuleFileInfo>>;
   /** Exact file texts by file name, as hashed and as stored. */
   texts: Record<string, string>;
+  /** What people see for the tiers, cadences, pools, queues, SLAs… the files label (`label: { en, zh-CN }`). */
+  labels: RuleLabels;
 }

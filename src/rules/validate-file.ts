@@ -9,6 +9,7 @@ import { checkApprovals } from './semantics/approvals';
 import { checkCadences } from './semantics/cadences';
 import { checkEscalation, type RoutingNames } from './semantics/escalation';
 import { checkForecast } from './semantics/forecast';
+import { checkLabels } from './semantics/labels';
 import { checkLossReasons } from './semantics/loss-reasons';
 import { checkRouting } from './semantics/routing';
 import { checkScoring } from './semantics/scoring';
@@ -69,6 +70,12 @@ function dedupe(findings: readonly Finding[]): Finding[] {
 }
 
 function checkMeaning<K extends RuleKind>(kind: K, data: RuleFiles[K], context: CrossFileContext): Finding[] {
+  // Scoring's tier labels and loss reasons' labels have checks of their own.
+  const labels = kind === 'scoring' || kind === 'loss-reasons' ? [] : checkLabels(data);
+  return [...checkKind(kind, data, context), ...labels];
+}
+
+function checkKind<K extends RuleKind>(kind: K, data: RuleFiles[K], context: CrossFileContext): Finding[] {
   const files = { [kind]: data } as Partial<RuleFiles>;
   switch (kind) {
     case 'scoring': return checkScoring(files.scoring!);

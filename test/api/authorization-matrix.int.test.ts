@@ -110,6 +110,7 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/leads/{id}/convert': LEAD,
 
   'GET /api/rules': TENANT_READ,
+  'GET /api/rules/labels': TENANT_READ,
   'POST /api/rules/validate': TENANT_READ,
   'GET /api/rules/versions': TENANT_READ,
   'GET /api/rules/versions/{hash}': TENANT_READ,

@@ -33,6 +33,15 @@ describe.each(providers)('rule versions through the API on %s', (provider) => {
     expect(health.body.checks.rules).toMatchObject({ status: 'up', activeVersion: version });
   });
 
+  it('when the workspace asks for the labels, then it gets what the active files label, by kind and name', async () => {
+    const labels = await http(`${system.url}/api/rules/labels`);
+    expect(labels.status).toBe(200);
+    expect(labels.body).toMatchObject({
+      tiers: { 'manager-authority': { en: 'Manager authority', 'zh-CN': '经理审批权限' } },
+      queues: { 'unassigned-mql': { en: 'Unassigned MQLs', 'zh-CN': '未分配的 MQL' } },
+    });
+  });
+
   it('when an unknown version is requested, then 404', async () => {
     expect((await http(`${system.url}/api/rules/versions/0123456789abcdef`)).status).toBe(404);
   });

@@ -189,14 +189,14 @@ describe.each(sqliteOnly)('emails in the recipient language (%s)', (provider) =>
     });
   });
 
-  it('when a 15% quote needs approval, then the zh-CN manager is asked and reminded in Chinese, the en director (after the escalation) is asked in English, and the zh-CN owner hears the decision in Chinese', async () => {
+  it('when a 15% quote needs approval, then the zh-CN manager is asked (the tier by its Chinese label) and reminded in Chinese, the en director (after the escalation) is asked in English, and the zh-CN owner hears the decision in Chinese', async () => {
     const { quote: q } = await quote(wangDeal.dealId, wangDeal.owner, WANG, '15');
     const number = q.number;
 
     const request = await received(MANAGER, /^待审批/);
-    expect(request.mail.subject).toBe(`待审批：${wangDeal.dealName} 的报价单 ${number} 第 1 版（manager-authority）`);
+    expect(request.mail.subject).toBe(`待审批：${wangDeal.dealName} 的报价单 ${number} 第 1 版（经理审批权限）`);
     expect(request.mail.text).toContain(
-      `${wangDeal.ownerEmail} 请您以经理身份审批报价单 ${number} 第 1 版（manager-authority）。`,
+      `${wangDeal.ownerEmail} 请您以经理身份审批报价单 ${number} 第 1 版（经理审批权限）。`,
     );
     expect(request.mail.text).toContain('与价格表对比：');
     expect(request.mail.text).toContain('审批矩阵认定的折扣：15%');
@@ -207,7 +207,7 @@ describe.each(sqliteOnly)('emails in the recipient language (%s)', (provider) =>
     expect(reminder.mail.text).toContain(`您对 ${wangDeal.dealName} 的经理审批仍未处理。`);
 
     const escalated = await received(DIRECTOR, /^Approval needed/);
-    expect(escalated.mail.subject).toBe(`Approval needed: ${number} v1 for ${wangDeal.dealName} (manager-authority)`);
+    expect(escalated.mail.subject).toBe(`Approval needed: ${number} v1 for ${wangDeal.dealName} (Manager authority)`);
     expect(escalated.mail.text).toContain(`asks for your director approval of quote ${number} version 1`);
     expect(escalated.mail.text).toContain('Prices against the price book:');
 

@@ -57,7 +57,7 @@ describe('leadflow rules', () => {
     const { code, stdout } = await run('test', rules);
     await writeFile(join(rules, 'approvals.yaml'), text);
     expect(code).toBe(1);
-    expect(stdout).toContain(`✗ ${rules}/approvals.yaml:155 15% needs the manager`);
+    expect(stdout).toContain(`✗ ${rules}/approvals.yaml:160 15% needs the manager`);
     expect(stdout).toContain('    - expected chain: ["director"]\n    + actual   chain: ["manager"]');
     expect(stdout).toMatch(/1 failed, \d+ passed/);
   });

@@ -45,12 +45,12 @@ describe('tax rates by region', () => {
   });
 
   it.each([
-    ['a region in lower case', '    US-NY: 8.875%', '    us-ny: 8.875%', 'rules/approvals.yaml:84:5: quotes.taxRates.us-ny: "us-ny" is not a tax region code (did you mean "US-NY"? region codes are upper case)'],
-    ['the United Kingdom written UK', '    GB: 20%', '    UK: 20%', 'rules/approvals.yaml:88:5: quotes.taxRates.UK: unknown country code "UK" in tax region "UK" (did you mean "GB"? ISO 3166 writes it that way)'],
-    ['a three-letter country', '    DE: 19%', '    DEU: 19%', 'rules/approvals.yaml:89:5: quotes.taxRates.DEU: "DEU" is not a tax region code (write an ISO 3166 country code, optionally with a subdivision: "GB", "DE", "US-NY")'],
-    ['a rate with five decimals', '    US-NY: 8.875%', '    US-NY: 8.87501%', 'rules/approvals.yaml:84:12: quotes.taxRates.US-NY: "8.87501%" has 5 decimals; rates are kept in parts per million (0.0001%), so at most 4'],
-    ['a rate above 100%', '    GB: 20%', '    GB: 120%', 'rules/approvals.yaml:88:9: quotes.taxRates.GB: a tax rate must be at most 100%, got 120%'],
-    ['a rate without the percent sign', '    DE: 19%', '    DE: "19"', 'rules/approvals.yaml:89:9: quotes.taxRates.DE: write a tax rate as a percentage like "8.875%" or "0%"'],
+    ['a region in lower case', '    US-NY: 8.875%', '    us-ny: 8.875%', 'rules/approvals.yaml:89:5: quotes.taxRates.us-ny: "us-ny" is not a tax region code (did you mean "US-NY"? region codes are upper case)'],
+    ['the United Kingdom written UK', '    GB: 20%', '    UK: 20%', 'rules/approvals.yaml:93:5: quotes.taxRates.UK: unknown country code "UK" in tax region "UK" (did you mean "GB"? ISO 3166 writes it that way)'],
+    ['a three-letter country', '    DE: 19%', '    DEU: 19%', 'rules/approvals.yaml:94:5: quotes.taxRates.DEU: "DEU" is not a tax region code (write an ISO 3166 country code, optionally with a subdivision: "GB", "DE", "US-NY")'],
+    ['a rate with five decimals', '    US-NY: 8.875%', '    US-NY: 8.87501%', 'rules/approvals.yaml:89:12: quotes.taxRates.US-NY: "8.87501%" has 5 decimals; rates are kept in parts per million (0.0001%), so at most 4'],
+    ['a rate above 100%', '    GB: 20%', '    GB: 120%', 'rules/approvals.yaml:93:9: quotes.taxRates.GB: a tax rate must be at most 100%, got 120%'],
+    ['a rate without the percent sign', '    DE: 19%', '    DE: "19"', 'rules/approvals.yaml:94:9: quotes.taxRates.DE: write a tax rate as a percentage like "8.875%" or "0%"'],
   ])('when %s is written, then it is reported with file:line:col', async (_what, from, to, expected) => {
     expect(await problems(from, to)).toEqual([expected]);
   });
@@ -84,7 +84,7 @@ describe('stage exit severity', () => {
 
   it('when severity is misspelt, then it is reported with the allowed values', async () => {
     expect(await problems('      severity: warn', '      severity: warning')).toEqual([
-      'rules/approvals.yaml:132:17: stageExit.closed-won[1].severity: unknown value "warning" (expected one of: block, warn)',
+      'rules/approvals.yaml:137:17: stageExit.closed-won[1].severity: unknown value "warning" (expected one of: block, warn)',
     ]);
   });
 });
@@ -106,13 +106,13 @@ describe('meetings', () => {
 
   it('when a reminder is in business time, then it is refused with a calendar-time suggestion', async () => {
     expect(await problems('remindBefore: [1 day, 1 hour]', 'remindBefore: [1 business day, 1 hour]')).toEqual([
-      'rules/approvals.yaml:97:18: meetings.remindBefore[0]: meeting reminders are counted back from the start in calendar time, not "1 business day" (write e.g. "1 day")',
+      'rules/approvals.yaml:102:18: meetings.remindBefore[0]: meeting reminders are counted back from the start in calendar time, not "1 business day" (write e.g. "1 day")',
     ]);
   });
 
   it('when the demo follow-up names a cadence cadences.yaml does not define, then it is reported with a suggestion', async () => {
     expect(await problems('cadence: demo-follow-up ', 'cadence: demo-followup ')).toEqual([
-      'rules/approvals.yaml:100:14: meetings.demoFollowUp.cadence: unknown cadence "demo-followup": it is not defined in cadences.yaml cadences (did you mean "demo-follow-up"?)',
+      'rules/approvals.yaml:105:14: meetings.demoFollowUp.cadence: unknown cadence "demo-followup": it is not defined in cadences.yaml cadences (did you mean "demo-follow-up"?)',
     ]);
   });
 
@@ -136,20 +136,20 @@ describe('meetings', () => {
 
   it('when a recipient is misspelt, then it is reported at file:line:col with a suggestion', async () => {
     expect(await problems('remind: [owner, attendees]', 'remind: [owner, atendees]')).toEqual([
-      'rules/approvals.yaml:98:19: meetings.remind[1]: unknown value "atendees" (did you mean "attendees"?)',
+      'rules/approvals.yaml:103:19: meetings.remind[1]: unknown value "atendees" (did you mean "attendees"?)',
     ]);
   });
 
   it('when a recipient is listed twice, then it is refused at its position', async () => {
     expect(await problems('remind: [owner, attendees]', 'remind: [owner, owner]')).toEqual([
-      'rules/approvals.yaml:98:19: meetings.remind[1]: owner is listed twice in meetings.remind (list each recipient once: [owner, attendees])',
+      'rules/approvals.yaml:103:19: meetings.remind[1]: owner is listed twice in meetings.remind (list each recipient once: [owner, attendees])',
     ]);
   });
 
   it('when remind is empty, then it is refused: a reminder must reach someone', async () => {
     const found = await problems('remind: [owner, attendees]', 'remind: []');
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^rules\/approvals\.yaml:98:11: meetings\.remind: /);
+    expect(found[0]).toMatch(/^rules\/approvals\.yaml:103:11: meetings\.remind: /);
   });
 
   it('when the reminder test case expects the owner only, then the rules test fails and shows who was reminded', async () => {
@@ -183,7 +183,7 @@ describe('price overrides', () => {
 
   it('when a role is misspelt, then it is reported at file:line:col with a suggestion', async () => {
     expect(await problems('  withoutApproval: []', '  withoutApproval: [revop]')).toEqual([
-      'rules/approvals.yaml:143:21: priceOverrides.withoutApproval[0]: unknown value "revop" (did you mean "revops"?)',
+      'rules/approvals.yaml:148:21: priceOverrides.withoutApproval[0]: unknown value "revop" (did you mean "revops"?)',
     ]);
   });
 });
@@ -199,7 +199,7 @@ describe('exit criteria in two languages', () => {
     expect(plain.approvals.stageExitTexts.negotiation).toEqual({ 'send a quote': 'send a quote' });
   });
 
-  const where = 'rules/approvals.yaml:124:16: stageExit.negotiation[0].missing';
+  const where = 'rules/approvals.yaml:129:16: stageExit.negotiation[0].missing';
   it.each([
     ['a language left out', '{ en: "send a quote" }', [`${where}.zh-CN: missing required key "zh-CN"`]],
     [

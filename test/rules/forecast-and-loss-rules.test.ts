@@ -31,7 +31,7 @@ describe('forecast.yaml checks', () => {
       'a category rule no open stage reaches',
       'value: 0.75 }',
       'value: 0.9 }',
-      'rules/forecast.yaml:29:5: categories[0].when: category rule "likely-to-close" matches no open stage with the probabilities above, so it can never decide (the stages are needs-analysis (0.1), presentation (0.25), proposal (0.5), negotiation (0.75))',
+      'rules/forecast.yaml:30:5: categories[0].when: category rule "likely-to-close" matches no open stage with the probabilities above, so it can never decide (the stages are needs-analysis (0.1), presentation (0.25), proposal (0.5), negotiation (0.75))',
     ],
     [
       'a later stage less likely than an earlier one (a warning; the file still loads)',
@@ -49,7 +49,7 @@ describe('forecast.yaml checks', () => {
       'a test naming a rule that does not exist',
       'rule: proposal-out }',
       'rule: proposal-sent }',
-      'rules/forecast.yaml:59:60: tests[2].expect.rule: unknown category rule "proposal-sent": it is not defined in forecast.yaml categories (did you mean "proposal-out"?)',
+      'rules/forecast.yaml:61:60: tests[2].expect.rule: unknown category rule "proposal-sent": it is not defined in forecast.yaml categories (did you mean "proposal-out"?)',
     ],
   ])('when %s, then it is reported precisely', async (_what, from, to, expected) => {
     expect(await messagesWith('forecast.yaml', edit(forecast, from, to))).toEqual([expected]);

@@ -75,7 +75,7 @@ describe('RuleRegistry', () => {
     expect(status.state).toBe('degraded');
     expect(status.lastRejected?.at).toBe('2025-03-10T09:00:00.000Z');
     expect(status.lastRejected?.messages).toEqual([
-      `${dir}/routing.yaml:119:21: rules[5].assign.pool: unknown pool "mid-markt": it is not defined in routing.yaml pools (did you mean "mid-market"?)`,
+      `${dir}/routing.yaml:126:21: rules[5].assign.pool: unknown pool "mid-markt": it is not defined in routing.yaml pools (did you mean "mid-market"?)`,
     ]);
     expect(logs.at(-1)).toMatchObject({ level: 'error', obj: { activeVersion: before } });
   });

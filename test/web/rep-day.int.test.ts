@@ -114,12 +114,14 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     await mine.getByRole('link', { name: '伟 王' }).click();
     await page.waitForURL(`**/leads/${leadId}`);
     await expect.poll(() => page.locator('#sla-clock').textContent()).toContain('计时中');
+    // The SLA by its escalation.yaml label in Chinese, not its name.
+    await expect.poll(() => page.locator('#sla-clock').textContent()).toContain('首次跟进 SLA');
     // The score reads in Chinese, the rule file's tier labels included (scoring.yaml `label: { en, zh-CN }`).
     const score = (await page.locator('#score-breakdown').textContent()) ?? '';
     for (const words of ['+25 员工 1000 人以上', '+15 核心行业', '+20 高管', '访问价格页'])
       expect(score).toContain(words);
     expect(score).not.toMatch(/employees|industry|executive|Company size/);
-    // The cadence she was enrolled in (an event lead's) is named in Chinese.
+    // The cadence she was enrolled in (an event lead's) is named by its cadences.yaml label in Chinese.
     await expect.poll(() => page.locator('#cadence').textContent()).toContain('活动后跟进');
     // Its next step too: the thank-you email by the subject the lead will get (in the lead's language,
     // English here) and its template, or once it is sent, the call in the rule file's Chinese.
@@ -362,8 +364,11 @@ describe.skipIf(!chromiumAvailable)("a Chinese-speaking rep's day in the workspa
     const card = inbox.locator('article.approval', { hasText: number });
     await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => card.textContent()).toContain('申请人欧卡门');
+    // The tier by its approvals.yaml label in Chinese (the labels arrive once, after the first card).
+    await expect
+      .poll(() => card.textContent())
+      .toContain('US$4,800.00 的商机给予 15% 折扣，需要审批（经理审批权限）：销售经理。');
     const words = (await card.textContent()) ?? '';
-    expect(words).toContain('US$4,800.00 的商机给予 15% 折扣，需要审批（经理审批权限）：销售经理。');
     expect(words).toContain('申请人欧卡门');
     expect(words).not.toMatch(/needs approval|manager-authority|system/);
     expect(await accessibilityProblems(inbox)).toEqual([]);

@@ -161,7 +161,8 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await expect.poll(() => page.url()).toContain('queue=unassigned-mql');
     const row = page.locator('#lead-list tbody tr', { hasText: 'Queued Compilers' });
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
-    expect(await row.textContent()).toContain('queue unassigned-mql');
+    // The queue by its routing.yaml label.
+    await expect.poll(() => row.textContent()).toContain('queue Unassigned MQLs');
     await row.getByRole('button', { name: 'Take grace Tester from the queue' }).click();
     await expect
       .poll(() => page.locator('#leads-status').textContent(), { timeout: 15_000 })

@@ -1,6 +1,7 @@
 import {
   ActivationListSchema,
   activationsQuery,
+  RuleLabelsSchema,
   validateBody,
   versionParams,
   VersionListSchema,
@@ -8,7 +9,7 @@ import {
 } from '../rules-routes';
 import { activateBody, diffQuery, RulesActivationResultSchema, RulesDiffSchema } from '../rules-history-routes';
 import { body, described, errorResponse, errors, json, pathParam, queryParams } from './common';
-import { unauthenticated } from './people';
+import { needsToken, unauthenticated } from './people';
 
 export const rulesPaths = {
   '/api/rules': {
@@ -20,6 +21,25 @@ export const rulesPaths = {
         '200': described(
           '`{ state, activeVersion, activeFrom, pinned, loadedAt, dir, files, lastRejected? }`; `state` is ok, degraded (last change rejected) or error (nothing active).',
         ),
+      },
+    },
+  },
+  '/api/rules/labels': {
+    get: {
+      operationId: 'getRuleLabels',
+      tags: ['rules'],
+      summary:
+        'What people see for the tiers, cadences, pools, queues and SLAs the active rule files label, in en and zh-CN',
+      description:
+        'By kind, then by name: `{ tiers: { "manager-authority": { en, zh-CN } }, … }`. An entity its file gives no `label` is absent: show its name.',
+      ...needsToken,
+      responses: {
+        '200': { description: 'The labels of the active rules version.', content: json(RuleLabelsSchema) },
+        ...errors([
+          '503',
+          'No rules version is active (`rules_unavailable`); retry after `Retry-After` seconds, or fix the rules.',
+        ]),
+        ...unauthenticated,
       },
     },
   },

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { PERSON_ROLES } from '../../auth/actor';
 import { MoneyError, parsePartsPerMillion, FULL_PPM } from '../../domain/money';
 import { DEAL_STAGES } from '../facts';
-import { conditionSchema, durationSchema, localisedTextSchema, nameSchema, pinSchema } from './common';
+import { conditionSchema, durationSchema, labelSchema, localisedTextSchema, nameSchema, pinSchema } from './common';
 import { factsSchema } from './facts';
 
 export const APPROVER_ROLES = ['manager', 'director', 'vp', 'finance'] as const;
@@ -28,6 +28,7 @@ const chainEntrySchema = z.union([role, z.strictObject({ parallel: z.array(role)
 
 const tierSchema = z.strictObject({
   name: nameSchema,
+  label: labelSchema.optional().meta({ description: 'what people see instead of the name: { en: …, zh-CN: … } (default: the name)' }),
   description: z.string().optional(),
   discount: z.strictObject({
     over: z.number().min(0).max(100).optional().meta({ description: 'applies to discounts strictly above this percentage (omit: from 0%)' }),

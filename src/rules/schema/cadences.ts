@@ -4,7 +4,7 @@
  * is enrolled in.
  */
 import { z } from 'zod';
-import { closingTimeSchema, clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
+import { closingTimeSchema, clockTimeSchema, conditionSchema, durationSchema, labelSchema, nameSchema, pinSchema, weekdaySchema } from './common';
 import { factsSchema } from './facts';
 import type { Language } from '../../domain/languages';
 
@@ -58,6 +58,7 @@ const stepSchema = z.discriminatedUnion('do', [
 
 const cadenceSchema = z.strictObject({
   name: nameSchema,
+  label: labelSchema.optional().meta({ description: 'what people see instead of the name: { en: …, zh-CN: … } (default: the name)' }),
   description: z.string().optional(),
   sendWindow: sendWindowSchema.optional(),
   stopWhen: z.array(z.enum(STOP_CONDITIONS)).optional(),

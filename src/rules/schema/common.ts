@@ -35,6 +35,19 @@ export const localisedTextSchema = z.union([
 ]);
 export type LocalisedText = z.infer<typeof localisedTextSchema>;
 
+/**
+ * What people see for an entity RevOps names (a tier, cadence, pool, queue, SLA, loss reason…):
+ * `label: { en: Enterprise pool, zh-CN: 企业客户池 }`, both languages, nothing else. Without one, the
+ * entity's name is shown.
+ */
+export const labelSchema = z
+  .strictObject({
+    en: z.string().trim().min(1).meta({ description: 'English, e.g. "Enterprise pool"' }),
+    'zh-CN': z.string().trim().min(1).meta({ description: 'Simplified Chinese, e.g. "企业客户池"' }),
+  })
+  .meta({ description: 'what people see instead of the name, in both languages: { en: Enterprise pool, zh-CN: 企业客户池 }' });
+export type Label = z.infer<typeof labelSchema>;
+
 /** A localised text in `language` (the one string when it was written once). */
 export function textIn(text: LocalisedText, language: 'en' | 'zh-CN'): string {
   return typeof text === 'string' ? text : text[language];

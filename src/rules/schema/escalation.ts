@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DEAL_STAGES, LEAD_STAGES } from '../facts';
-import { closingTimeSchema, clockTimeSchema, conditionSchema, durationSchema, nameSchema, pinSchema, weekdaySchema } from './common';
+import { closingTimeSchema, clockTimeSchema, conditionSchema, durationSchema, labelSchema, nameSchema, pinSchema, weekdaySchema } from './common';
 import { factsSchema } from './facts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'write a date like "2025-12-25"' });
@@ -42,6 +42,7 @@ const stepSchema = z.discriminatedUnion('do', [
 
 const slaSchema = z.strictObject({
   name: nameSchema,
+  label: labelSchema.optional().meta({ description: 'what people see instead of the name: { en: …, zh-CN: … } (default: the name)' }),
   description: z.string().optional(),
   starts: z.enum(['mql', 'assigned', 'sql', 'reassigned']).meta({ description: 'what starts the clock' }),
   stops: z.enum(['first-touch', 'meeting-booked', 'qualified']).meta({ description: 'what stops the clock (and cancels the chain)' }),
@@ -56,6 +57,7 @@ const slaSchema = z.strictObject({
 
 const stalledSchema = z.strictObject({
   name: nameSchema,
+  label: labelSchema.optional().meta({ description: 'what people see instead of the name: { en: …, zh-CN: … } (default: the name)' }),
   description: z.string().optional(),
   stage: z.enum([...LEAD_STAGES, ...DEAL_STAGES]),
   after: durationSchema.meta({ description: 'how long in the stage counts as stalled' }),

@@ -4,7 +4,7 @@
  * may override when the file allows it.
  */
 import { z } from 'zod';
-import { conditionSchema, nameSchema, pinSchema } from './common';
+import { conditionSchema, labelSchema, nameSchema, pinSchema } from './common';
 
 /** The stages of an open deal: the ones a probability and a category apply to. */
 export const OPEN_DEAL_STAGES = ['needs-analysis', 'presentation', 'proposal', 'negotiation'] as const;
@@ -33,6 +33,7 @@ const probabilitiesSchema = z
 
 const categoryRuleSchema = z.strictObject({
   name: nameSchema,
+  label: labelSchema.optional().meta({ description: 'what people see instead of the name: { en: …, zh-CN: … } (default: the name)' }),
   description: z.string().optional(),
   when: conditionSchema('forecast').meta({ description: 'tests deal.stage and deal.probability' }),
   category: categorySchema,

@@ -4,7 +4,7 @@
  * only as free text is filed under.
  */
 import { z } from 'zod';
-import { nameSchema, pinSchema } from './common';
+import { labelSchema, nameSchema, pinSchema } from './common';
 
 /** The languages every label is written in. */
 export const LABEL_LOCALES = ['en', 'zh-CN'] as const;
@@ -17,15 +17,8 @@ export type LabelLocale = (typeof LABEL_LOCALES)[number];
 export const LOSS_REQUIREMENTS = ['competitor', 'reason'] as const;
 export type LossRequirement = (typeof LOSS_REQUIREMENTS)[number];
 
-const labelText = z.string().trim().min(1);
-
 const reasonSchema = z.strictObject({
-  label: z
-    .strictObject({
-      en: labelText.meta({ description: 'English label, e.g. "Price too high"' }),
-      'zh-CN': labelText.meta({ description: 'Simplified Chinese label, e.g. "价格过高"' }),
-    })
-    .meta({ description: 'what people and reports show for this code' }),
+  label: labelSchema.meta({ description: 'what people and reports show for this code, e.g. { en: Price too high, zh-CN: 价格过高 }' }),
   description: z.string().optional().meta({ description: 'when to use this code' }),
   requires: z
     .array(z.enum(LOSS_REQUIREMENTS))

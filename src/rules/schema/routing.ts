@@ -3,7 +3,7 @@
  * unavailable reps, overflow), queues, ordered assignment rules, and the fallback queue.
  */
 import { z } from 'zod';
-import { conditionSchema, nameSchema, pinSchema } from './common';
+import { conditionSchema, labelSchema, nameSchema, pinSchema } from './common';
 import { factsSchema } from './facts';
 
 const targetSchema = z
@@ -26,6 +26,7 @@ const memberSchema = z.union([
 ]);
 
 const poolSchema = z.strictObject({
+  label: labelSchema.optional().meta({ description: 'what people see instead of the name: { en: …, zh-CN: … } (default: the name)' }),
   description: z.string().optional(),
   strategy: z.enum(['round-robin', 'weighted']).meta({ description: 'round-robin: equal turns; weighted: turns in proportion to `weight`' }),
   members: z.array(memberSchema).min(1),
@@ -58,6 +59,7 @@ export const routingFileSchema = z.strictObject({
   queues: z.record(
     nameSchema,
     z.strictObject({
+    label: labelSchema.optional().meta({ description: 'what people see instead of the name: { en: …, zh-CN: … } (default: the name)' }),
       description: z.string().optional(),
       members: z
         .array(z.email())

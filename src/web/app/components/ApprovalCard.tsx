@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApiError } from '../lib/api';
 import { api } from '../lib/api';
 import { formatDateTime, formatMoney, formatNumber, label, t } from '../lib/i18n';
+import { ruleName } from '../lib/rule-labels';
 import { me } from '../lib/session';
 import { nameOf } from '../lib/people';
 import { Problem } from './common';
@@ -70,7 +71,7 @@ function whyOf(approval: Approval, percent: number | null): string | null {
     percent: formatNumber(percent / 100, { style: 'percent', maximumFractionDigits: 2 }),
     // The rules judge the deal by its size before the discount: the value plus the discount.
     amount: formatMoney(approval.value.amountMinor + (approval.discount?.amountMinor ?? 0), approval.value.currency),
-    tier: label('approvalTiers', approval.tier),
+    tier: ruleName('tiers', approval.tier),
     chain: chainOf(approval),
   });
 }
@@ -160,7 +161,7 @@ export function ApprovalCard({
         </div>
         <div>
           <dt>{t('approvals.tier')}</dt>
-          <dd>{label('approvalTiers', approval.tier)}</dd>
+          <dd>{ruleName('tiers', approval.tier)}</dd>
         </div>
         <div>
           <dt>{t('approvals.askedBy')}</dt>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query } from '../lib/api';
 import type { ApiError } from '../lib/api';
 import { formatDateTime, label, t } from '../lib/i18n';
+import { ruleName } from '../lib/rule-labels';
 import { useApi } from '../lib/use-api';
 import { Empty, Loading, Problem } from './common';
 import { QuoteActions, QuoteStanding, type CurrentVersion } from './QuoteActions';
@@ -161,7 +162,7 @@ function QuoteVersions({ quote }: { quote: QuoteSummary }) {
               <td class="num">{v.totalFormatted}</td>
               <td>
                 {v.approval.discount}
-                {v.approval.tier && <span class="subtle"> · {v.approval.tier}</span>}
+                {v.approval.tier && <span class="subtle"> · {ruleName('tiers', v.approval.tier)}</span>}
               </td>
               <td>
                 {formatDateTime(v.createdAt)} <span class="subtle">· {v.createdBy}</span>

@@ -7,6 +7,7 @@
  */
 import { formatDateTime, label, language, t } from './i18n';
 import { nameOf } from './people';
+import { ruleName } from './rule-labels';
 
 export interface Worded {
   code: string;
@@ -19,7 +20,7 @@ const text = (value: string | number | null | undefined): string =>
 /** Where a lead was or went: a person, a queue, or nobody. */
 function place(rep: string | number | null | undefined, queue: string | number | null | undefined): string {
   if (rep) return nameOf(text(rep));
-  if (queue) return t('reasonParts.queue', { queue: text(queue) });
+  if (queue) return t('reasonParts.queue', { queue: ruleName('queues', text(queue)) });
   return t('reasonParts.nobody');
 }
 
@@ -48,13 +49,19 @@ function skippedParts(skipped: string | number | null | undefined): string[] {
 /** The pools a lead went through when one overflowed into the next ("emea,apac"). */
 function triedParts(tried: string | number | null | undefined): string[] {
   const pools = tried ? String(tried).split(',') : [];
-  return pools.length > 1 ? [t('reasonParts.tried', { pools: pools.join(' → ') })] : [];
+  return pools.length > 1
+    ? [t('reasonParts.tried', { pools: pools.map((pool) => ruleName('pools', pool)).join(' → ') })]
+    : [];
 }
 
 /** One reason in the chosen language. */
 export function reasonText({ code, params }: Worded): string {
   const p = (name: string) => text(params[name]);
   const values: Record<string, string> = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, text(v)]));
+  // Pools and queues as the rule files label them (routing.yaml `label: { en, zh-CN }`).
+  if (values.pool) values.pool = ruleName('pools', values.pool);
+  if (values.queue) values.queue = ruleName('queues', values.queue);
+  if (values.alert) values.alert = ruleName('stalled', values.alert);
   switch (code) {
     case 'first-behaviour':
       return t('reasons.first-behaviour', { type: label('events', p('type')) });
@@ -70,8 +77,12 @@ export function reasonText({ code, params }: Worded): string {
       });
     case 'routing-pool':
       return [
-        t('reasons.routing-pool', { ...values, rep: nameOf(p('rep')), pool: params.via ? p('via') : p('pool') }),
-        ...(params.via ? [t('reasonParts.via', { pool: p('pool') })] : []),
+        t('reasons.routing-pool', {
+          ...values,
+          rep: nameOf(p('rep')),
+          pool: ruleName('pools', params.via ? p('via') : p('pool')),
+        }),
+        ...(params.via ? [t('reasonParts.via', { pool: ruleName('pools', p('pool')) })] : []),
         // Rows from before `skipped` carry only how many were passed over.
         ...(params.skipped
           ? skippedParts(params.skipped)
@@ -97,7 +108,7 @@ export function reasonText({ code, params }: Worded): string {
       return t(`reasons.${code}`, {
         ...values,
         actor: nameOf(p('actor')),
-        sla: label('slaNames', p('sla')),
+        sla: ruleName('slas', p('sla')),
         stage: label('stages', p('stage')),
         from: place(params.from, params.fromQueue),
         to: place(params.to, params.toQueue),
@@ -148,7 +159,7 @@ export function taskTitle(task: { title: string; titleText?: Worded | null }): s
     case 'cadence-step':
       return p(language.value) || task.title;
     case 'first-touch-overdue':
-      return t('taskTitles.first-touch-overdue', { sla: label('slaNames', p('sla')) });
+      return t('taskTitles.first-touch-overdue', { sla: ruleName('slas', p('sla')) });
     case 'cadence-no-email':
       return t('taskTitles.cadence-no-email', { subject: p('subject') });
     case 'cadence-email':

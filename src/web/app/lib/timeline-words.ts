@@ -5,6 +5,7 @@
  */
 import { label, t } from './i18n';
 import { nameOf } from './people';
+import { ruleName } from './rule-labels';
 import { reasonsText, type Worded } from './reason-words';
 
 export interface TimelineEvent {
@@ -51,7 +52,7 @@ export function eventText({ code, params, reasons }: TimelineEvent): string {
     case 'assigned':
       return t('timelineEvents.assigned', { rep: nameOf(p('rep')) });
     case 'queued':
-      return t('timelineEvents.queued', { queue: p('queue') });
+      return t('timelineEvents.queued', { queue: ruleName('queues', p('queue')) });
     case 'activity': {
       const kind = label('activityKinds', p('type'));
       return params.outcome ? `${kind} (${p('outcome')})` : kind;

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, formText } from '../lib/api';
 import { formatDateTime, formatRelative, label, language, t } from '../lib/i18n';
+import { ruleName } from '../lib/rule-labels';
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-submit';
 import { nameOf } from '../lib/people';
@@ -56,6 +57,8 @@ interface Lead {
     stoppedReason: string | null;
   } | null;
   slaClock: {
+    /** The SLA's name in escalation.yaml; null when the journey is not reachable. */
+    name?: string | null;
     status: string;
     dueAt: string | null;
     firstTouchAt: string | null;
@@ -92,6 +95,7 @@ function SlaClock({ lead }: { lead: Lead }) {
   const due = sla.dueAt;
   return (
     <div class={`sla sla-${sla.status}${sla.breached ? ' late' : ''}`} id="sla-clock">
+      {sla.name && <p class="subtle">{ruleName('slas', sla.name)}</p>}
       <p>
         <strong>{label('slaStatus', sla.status)}</strong>
         {due && sla.status === 'running' && (
@@ -351,7 +355,11 @@ export function LeadPage() {
           <SlaClock lead={lead} />
           <h3>{t('lead.owner')}</h3>
           <p id="lead-owner">
-            {lead.ownerId ? nameOf(lead.ownerId) : lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—'}
+            {lead.ownerId
+              ? nameOf(lead.ownerId)
+              : lead.queue
+                ? t('leads.inQueue', { queue: ruleName('queues', lead.queue) })
+                : '—'}
           </p>
           {WORKED_STAGES.includes(lead.stage) && (
             <details>
@@ -365,7 +373,7 @@ export function LeadPage() {
           {cadence ? (
             <div id="cadence">
               <p>
-                <strong>{label('cadences', cadence.cadence)}</strong> · {label('cadenceStatus', cadence.status)}
+                <strong>{ruleName('cadences', cadence.cadence)}</strong> · {label('cadenceStatus', cadence.status)}
               </p>
               {cadence.nextStep && (
                 <p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../lib/api';
 import { api, query } from '../lib/api';
 import { formatRelative, label, t } from '../lib/i18n';
+import { ruleName } from '../lib/rule-labels';
 import { me } from '../lib/session';
 import { usePaged } from '../lib/use-paged';
 import { Empty, Loading, Page, personName, Problem, StageBadge } from '../components/common';
@@ -115,7 +116,7 @@ export function Leads() {
             {me.value && <option value={me.value.email}>{t('leads.mine')}</option>}
             {(me.value?.queues ?? []).map((name) => (
               <option key={name} value={`queue:${name}`}>
-                {t('leads.queueOption', { queue: name })}
+                {t('leads.queueOption', { queue: ruleName('queues', name) })}
               </option>
             ))}
           </select>
@@ -166,7 +167,7 @@ export function Leads() {
                   </td>
                   <td class="num">{lead.score}</td>
                   <td>
-                    {lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: lead.queue }) : '—')}
+                    {lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: ruleName('queues', lead.queue) }) : '—')}
                     {!lead.ownerId && lead.queue && me.value?.kind === 'person' && (
                       <button
                         type="button"

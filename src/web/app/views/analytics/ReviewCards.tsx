@@ -4,6 +4,7 @@
  */
 import { query } from '../../lib/api';
 import { formatNumber, label, t } from '../../lib/i18n';
+import { ruleName } from '../../lib/rule-labels';
 import { useApi } from '../../lib/use-api';
 import { Chart, colour } from '../../components/Chart';
 import { Empty, Loading, Problem } from '../../components/common';
@@ -234,7 +235,7 @@ export function DealDeskCard({ filters, open }: { filters: Filters; open: Open }
           id="discount-chart"
           title={t('analytics.discountByTier')}
           type="bar"
-          categories={tiers.map((x) => x.tier)}
+          categories={tiers.map((x) => ruleName('tiers', x.tier))}
           series={[
             { label: t('analytics.mean'), values: tiers.map((x) => asBp(x.discountBp.mean)), colour: colour(0) },
             { label: t('analytics.median'), values: tiers.map((x) => asBp(x.discountBp.median)), colour: colour(1) },
@@ -247,7 +248,7 @@ export function DealDeskCard({ filters, open }: { filters: Filters; open: Open }
           id="turnaround-chart"
           title={t('analytics.turnaroundByTier')}
           type="bar"
-          categories={d.approvalTurnaround.byTier.map((x) => x.tier)}
+          categories={d.approvalTurnaround.byTier.map((x) => ruleName('tiers', x.tier))}
           series={[
             {
               label: t('analytics.median'),
