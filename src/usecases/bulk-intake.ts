@@ -10,7 +10,7 @@
  * few new rows adds just those. Identity resolution is batched: one query per chunk of rows.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Db, Prisma } from '../db/client';
+import { providerOf, type Db, type Prisma } from '../db/client';
 import { normalizeEmail, type LeadSubmission } from '../domain/lead';
 import { LeadflowError } from '../domain/errors';
 import type { Capture } from '../db/intake-outbox';
@@ -176,6 +176,7 @@ async function storeBatch(
   planned: Planned[],
   counts: { received: number; rejected: number; errors: RowError[] },
 ): Promise<Planned[]> {
+  const sqlite = providerOf(db) === 'sqlite';
   return db.$transaction(
     async (tx) => {
       const fresh: Planned[] = [];
@@ -187,17 +188,17 @@ async function storeBatch(
         });
         const seen = new Set(existing.map((e) => e.id));
         const added = chunk.filter((p) => !seen.has(p.capture.submissionId));
-        await tx.intakeSubmission.createMany({
-          data: added.map(({ row, capture }) => ({
-            id: capture.submissionId,
-            tenant: capture.tenant,
-            leadId: capture.leadId,
-            journeyId: capture.journeyId,
-            submission: capture.submission as unknown as Prisma.InputJsonValue,
-            batchId,
-            row,
-          })),
-        });
+        const data = added.map(({ row, capture }) => ({
+          id: capture.submissionId,
+          tenant: capture.tenant,
+          leadId: capture.leadId,
+          journeyId: capture.journeyId,
+          submission: capture.submission as unknown as Prisma.InputJsonValue,
+          batchId,
+          row,
+        }));
+        if (sqlite) await insertOutboxRowsSqlite(tx, data);
+        else await tx.intakeSubmission.createMany({ data });
         fresh.push(...added);
       }
       await tx.intakeBatch.create({
@@ -215,6 +216,48 @@ async function storeBatch(
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+}
+
+/** Outbox rows per INSERT statement on SQLite: 11 values each, under SQLite's oldest limit of 999. */
+const SQLITE_ROWS_PER_INSERT = 90;
+
+/**
+ * The outbox rows as multi-row INSERTs: on SQLite, Prisma's createMany spends about 0.25 ms per
+ * row building its statements (2,000 rows: 480–740 ms against 100–150 ms this way, measured
+ * 4 December 2026). The columns the schema defaults are written as Prisma writes them (`pending`,
+ * no attempts, the time now as `2026-12-04T17:25:56.545+00:00`), so the dispatcher reads these
+ * rows exactly like those of single captures. PostgreSQL keeps createMany.
+ */
+async function insertOutboxRowsSqlite(
+  tx: Prisma.TransactionClient,
+  rows: {
+    id: string;
+    tenant: string;
+    leadId: string;
+    journeyId: string;
+    submission: Prisma.InputJsonValue;
+    batchId: string;
+    row: number;
+  }[],
+): Promise<void> {
+  const now = new Date().toISOString().replace('Z', '+00:00');
+  for (let at = 0; at < rows.length; at += SQLITE_ROWS_PER_INSERT) {
+    const part = rows.slice(at, at + SQLITE_ROWS_PER_INSERT);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "IntakeSubmission" ("id", "tenant", "leadId", "journeyId", "submission", "state", "attempts", "nextAttemptAt", "createdAt", "batchId", "row") VALUES ${part.map(() => "(?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)").join(', ')}`,
+      ...part.flatMap((r) => [
+        r.id,
+        r.tenant,
+        r.leadId,
+        r.journeyId,
+        JSON.stringify(r.submission),
+        now,
+        now,
+        r.batchId,
+        r.row,
+      ]),
+    );
+  }
 }
 
 function asCapture(p: Planned, now: Date): Capture {
