@@ -137,7 +137,7 @@ export async function captureBatch(
   const counts = { received: rows.length, rejected: new Set(errors.map((e) => e.row)).size, errors };
   // Two uploads of the same rows at once: the one that lost the race finds the other's rows next time.
   const fresh = await storeBatch(deps.db, batchId, header, [...unique.values()], counts).catch((error: unknown) => {
-    if ((error as { code?: unknown }).code !== 'P2002') throw error;
+    if (!isUniqueViolation(error)) throw error;
     return storeBatch(deps.db, batchId, header, [...unique.values()], counts);
   });
   for (const p of fresh) deps.dispatcher?.handOver(asCapture(p, deps.now()));
@@ -149,6 +149,18 @@ export async function captureBatch(
     rejected: counts.rejected,
     errors,
   };
+}
+
+/**
+ * A unique key clash: P2002 from createMany, or (the SQLite INSERTs are raw statements) P2010
+ * with the driver's UniqueConstraintViolation.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return (
+    e.code === 'P2002' ||
+    (e.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
+  );
 }
 
 /** One query for the chunk's stored leads; resolveLeadIdentity then reads from memory. */
