@@ -90,6 +90,24 @@ describe.each(providers)('bulk intake on %s', (provider) => {
     expect(listed.body.batches.map((b: { id: string }) => b.id)).toEqual([more.body.id, again.body.id, sent.body.id]);
   }, 150_000);
 
+  it('when the same new rows are uploaded twice at the same moment, then both are answered 202 and each row is captured once', async () => {
+    const leads = Array.from({ length: 40 }, (_, i) => ({ email: `twice-${i}@race.io`, firstName: `Twice${i}` }));
+    const send = () => http(`${system.url}/api/leads/batch`, { body: { leads, source: 'events' } });
+    const answers = await Promise.all([send(), send()]);
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+    // One upload captured the rows; the other found them already imported (or lost the race and retried).
+    const accepted = answers.map((answer) => answer.body.accepted as number).sort((a, b) => a - b);
+    expect(accepted).toEqual([0, 40]);
+    expect(answers.map((answer) => answer.body.alreadyImported as number).sort((a, b) => a - b)).toEqual([0, 40]);
+    const capturing = answers.find((answer) => answer.body.accepted === 40)!;
+    expect((await settled(system, capturing.headers.get('location')!)).progress).toMatchObject({
+      total: 40,
+      stored: 40,
+      created: 40,
+    });
+    expect(await system.database.db.lead.count({ where: { email: { endsWith: '@race.io' } } })).toBe(40);
+  }, 120_000);
+
   it('when a live capture arrives during a large import, then it reaches its journey ahead of the import rows', async () => {
     const leads = Array.from({ length: 150 }, (_, i) => ({ email: `queue-${i}@bulk.io`, source: 'events' }));
     const batch = await http(`${system.url}/api/leads/batch`, { body: { leads } });
