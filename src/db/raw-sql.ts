@@ -45,6 +45,23 @@ export function valuesTable(db: Db, values: readonly string[]): Sql {
 
 export const raw = Prisma.raw;
 
+/**
+ * A list of (string, instant) pairs as a derived table of two columns, `value` and `at`, with `at`
+ * comparable with DateTime columns (SQLite: ISO text in the driver adapter's format, as plusDays
+ * gives it; PostgreSQL: a timestamp). The list goes over as one JSON parameter, as in valuesOf.
+ */
+export function instantsTable(db: Db, rows: readonly { value: string; at: Date }[]): Sql {
+  const list = JSON.stringify(rows.map(({ value, at }) => [value, at.toISOString()]));
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`(SELECT json_extract(e.value, '$[0]') AS value,
+        strftime('%Y-%m-%dT%H:%M:%f+00:00', json_extract(e.value, '$[1]')) AS at FROM json_each(${list}) e)`;
+    case 'postgresql':
+      return sql`(SELECT e ->> 0 AS value, CAST(e ->> 1 AS timestamp(3)) AS at
+        FROM json_array_elements(CAST(${list} AS json)) e)`;
+  }
+}
+
 /** An instant as a driver returns it: a Date (PostgreSQL), ISO text (SQLite, also from MIN()); null stays null. */
 export function instantOf(value: unknown): Date | null {
   if (value === null || value === undefined) return null;

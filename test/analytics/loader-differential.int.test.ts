@@ -23,9 +23,10 @@
  * quoted deals and contracts read in SQL (desk-records.ts, renewal-contracts.ts), with repeat and
  * out-of-tier quotes, rejected and pending approvals, lapsed and pending renewals in two currencies
  * and another tenant's quote, approval and contract added; and so must the activity report, served
- * (when not broken down) from the window's activities and those behind the deals closed in it
- * (activity-records.ts), with a held demo, a not-held meeting's outcome, a note, calls and touches
- * without an actor, a manager's email and another tenant's activity added.
+ * (when not broken down) from counts in SQL of the window's activities and those behind the deals
+ * closed in it (activity-records.ts), whole and cut to idLimit ids, with a held demo, a not-held
+ * meeting's outcome, a note, calls and touches without an actor, a manager's email and another
+ * tenant's activity added.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -483,8 +484,11 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
-  /** The activity report as the API serves it (runReport) and computed on every row (one naive read). */
-  async function activityBothWays(caller: Caller, filters: AnalyticsFilters) {
+  /**
+   * The activity report as the API serves it (runReport) and computed on every row (one naive read),
+   * both cut to `idLimit` ids as the API cuts them.
+   */
+  async function activityBothWays(caller: Caller, filters: AnalyticsFilters, idLimit?: number) {
     const db = database.db;
     const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
     const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
@@ -496,9 +500,13 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       defaultZone: 'UTC',
       calendar: NEW_YORK_HOURS,
       probabilities: SHIPPED,
+      idLimit,
     };
-    const served = await runReport(db, 'activity', request);
-    return { served, pure: reportFrom(naive, 'activity', request) };
+    const cut = (report: ReportEnvelope) =>
+      idLimit === undefined ? { value: report, truncated: false } : capIds(report, idLimit);
+    const served = cut(await runReport(db, 'activity', request));
+    const pure = cut(reportFrom(naive, 'activity', request));
+    return { served: served.value, pure: pure.value, truncated: [served.truncated, pure.truncated] };
   }
 
   it.each([
@@ -507,15 +515,18 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     [OPS, { from: '2026-01-01', to: '2026-03-31', zone: 'Asia/Shanghai' }],
     [MANAGER, { from: '2025-10-01', to: '2025-12-31', zone: NY }],
     [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY }],
+    [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY }, 1],
+    [MANAGER, { from: '2025-10-01', to: '2025-12-31', zone: NY }, 3],
   ] as const)(
-    'when %o reads activity from SQL for %o, then it equals the pure functions on every row',
-    async (caller, filters) => {
-      const { served, pure } = await activityBothWays(caller, filters);
+    'when %o reads activity from SQL for %o (idLimit: %s), then it equals the pure functions on every row',
+    async (caller, filters, idLimit?: number) => {
+      const { served, pure, truncated } = await activityBothWays(caller, filters, idLimit);
       const figures = [served.current, served.previous] as ActivityFigures[];
       expect(Math.max(...figures.map((f) => f.byRep.length))).toBeGreaterThan(0);
       expect(Math.max(...figures.map((f) => f.perWonDeal.activities.total.count))).toBeGreaterThan(0);
       expect(served.breakdown).toBeNull();
       expect(served).toEqual(pure);
+      expect(truncated).toEqual(idLimit === undefined ? [false, false] : [true, true]);
     },
     120_000,
   );

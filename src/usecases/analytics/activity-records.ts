@@ -1,64 +1,203 @@
 /**
- * The records behind the activity report, read in SQL as narrow projections instead of loaded
- * facts: the deals closed between the start of the previous period and the end of the period (or
- * `asOf`, if earlier; closedDeals), and the calls, emails and meetings logged in that window or on
- * the leads and deals of those closed deals before `asOf`. activityFigures (./reports.ts) then
- * computes the report, as it does on the facts, so the figures are identical; the differential
- * test (test/analytics/loader-differential.int.test.ts) checks this on both providers.
+ * The activity report (not broken down) counted in SQL: the deals closed between the start of the
+ * previous period and the end of the period (or `asOf`, if earlier; closedDeals) are read, and the
+ * calls, emails and meetings logged in that window or on the leads and deals of those closed deals
+ * before `asOf` are counted per period, rep, owner and kind, and per period and kind of those behind
+ * the period's won deals, with the first `idLimit + 1` ids of each group (all without a limit), as
+ * the volume report counts its arrivals (./aggregated-reports.ts). The API's cut to `idLimit` ids,
+ * and its `idsTruncated`, then come out as on the full lists; the differential test
+ * (test/analytics/loader-differential.int.test.ts) requires the figures to equal activityFigures
+ * (./reports.ts) on the facts, on both providers.
  *
  * Each activity is read as the fact loader builds it (leadActivities and dealActivities in
  * ./load-facts.ts): a touch on a lead (call logged, email sent, meeting booked) with a person as
  * its actor, or a call, email, meeting or demo on a deal, but not the outcome of a meeting that was
  * not held; its rep is its actor. The caller sees a lead's activity when they (or their reports)
- * own the lead at the period's end, and a deal's when they own the deal, as on the facts.
+ * own the lead at the period's end, and a deal's when they own the deal, as on the facts: the
+ * owner is a group column, checked in JS with sightFilter, as the volume report checks its rows.
+ * An activity counts behind a won deal when it is on the deal's lead and not after the win (of a
+ * lead with two deals won in the period, the last in id order, as activityPerWonDeal's map keeps
+ * it), compared in SQL with the instants computed in JS (instantsTable).
  *
- * The fact path reads, for the same report, every lead active in the window with all its stage
- * events, touches and assignments, and every deal of them or still open with its whole timeline;
- * here only the window's activities and those behind the deals it closed are read.
+ * Returning the activities themselves (some 35 000 rows at 100 000 leads) cost more in the
+ * driver's object mapping than the statements; the counts are a few hundred rows.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, join, jsonField, sql, valuesOf, valuesTable } from '../../db/raw-sql';
-import type { ActivityRecord } from '../../domain/analytics/activity';
-import type { ClosedDealCourse } from '../../domain/analytics/facts';
-import { compareText } from '../../domain/analytics/measures';
+import {
+  codePointOrder,
+  commaList,
+  empty,
+  instantsTable,
+  jsonField,
+  join,
+  raw,
+  sql,
+  valuesOf,
+  valuesTable,
+  type Sql,
+} from '../../db/raw-sql';
+import type { ActivityCounts, ActivityPerWonDeal } from '../../domain/analytics/activity';
+import { closedIn } from '../../domain/analytics/deals';
+import { ACTIVITY_KINDS, dimensionKey, type ActivityKind, type ClosedDealCourse } from '../../domain/analytics/facts';
+import { orderKeys } from '../../domain/analytics/breakdown';
+import { share, sortedIds, tally } from '../../domain/analytics/measures';
+import type { ReportPeriod } from '../../domain/analytics/period';
+import { closeOf } from '../../domain/analytics/stages';
 import { closedDeals, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { leadsOfSight } from './fact-rows';
 import { ownerAt } from './lead-arrivals';
 import { DEAL_ACTIVITY, LEAD_ACTIVITY, sightFilter } from './load-facts';
 
-/** What the activity report reads: the activities, and the deals closed in the window. */
-export interface ActivityRecords {
-  activities: ActivityRecord[];
-  deals: ClosedDealCourse[];
+export interface ActivityQuery extends DealQuery {
+  /** Ids each figure must carry; every id without it. */
+  idLimit?: number;
 }
 
-interface ActivityRow {
-  id: string;
-  kind: string;
-  actor: string | null;
-  at: unknown;
-  lead_id: string;
+/** The activity report's figures for one period, as activityFigures (./reports.ts) gives them. */
+export interface ActivityReportFigures {
+  byRep: { key: string; counts: ActivityCounts }[];
+  perWonDeal: ActivityPerWonDeal;
+}
+
+/** One group's count and ids: of a rep's activity in a period, or of the activity behind its won deals. */
+interface CountRow {
+  part: 'rep' | 'won';
+  /** 0: the previous period, 1: the period. */
+  which: unknown;
+  rep: string | null;
   /** The lead's owner at the period's end (a lead's touch) or the deal's owner (a deal's activity). */
   owner: string | null;
+  kind: string;
+  n: unknown;
+  ids: string | null;
 }
 
-/** The activity report's records for `query`, activities in id order. */
-export async function activityRecords(db: Db, query: DealQuery): Promise<ActivityRecords> {
+/** Counts and first ids per activity kind. */
+type Cells = Map<ActivityKind, { count: number; ids: string[] }>;
+
+function add(cells: Cells, kind: ActivityKind, count: number, ids: readonly string[]): void {
+  const found = cells.get(kind);
+  if (found) {
+    found.count += count;
+    found.ids.push(...ids);
+  } else cells.set(kind, { count, ids: [...ids] });
+}
+
+/** The counts per kind and in total, each with its first `cap` ids (all without a cap). */
+function countsOf(cells: Cells | undefined, cap: number | undefined): ActivityCounts {
+  const cut = (count: number, ids: readonly string[]) => {
+    const sorted = sortedIds(ids);
+    return { count, ids: cap === undefined ? sorted : sorted.slice(0, cap) };
+  };
+  const all = [...(cells?.values() ?? [])];
+  const counts = {
+    total: cut(
+      all.reduce((sum, cell) => sum + cell.count, 0),
+      all.flatMap((cell) => cell.ids),
+    ),
+  } as ActivityCounts;
+  for (const kind of ACTIVITY_KINDS) {
+    const cell = cells?.get(kind);
+    counts[kind] = cut(cell?.count ?? 0, cell?.ids ?? []);
+  }
+  return counts;
+}
+
+/** The lead of each deal won in `period` and when it was won (a lead's last won deal wins, as in activityPerWonDeal). */
+function wonLeads(
+  deals: readonly ClosedDealCourse[],
+  period: ReportPeriod,
+): { won: ClosedDealCourse[]; at: Map<string, Date> } {
+  const won = closedIn(deals, period).won;
+  return { won, at: new Map(won.map((deal) => [deal.leadId, closeOf(deal)!.at])) };
+}
+
+/** The activity report's figures for the period and the previous one, counted in SQL. */
+export async function activityReportFigures(
+  db: Db,
+  query: ActivityQuery,
+): Promise<{ current: ActivityReportFigures; previous: ActivityReportFigures }> {
   const deals = await closedDeals(db, query);
+  const periods = [query.previous, query.period] as const;
+  const won = periods.map((period) => wonLeads(deals, period));
+  const cap = query.idLimit === undefined ? undefined : query.idLimit + 1;
+  const rows = await countActivities(db, query, deals, won, cap);
   const inSight = sightFilter(query.sight);
-  const rows = [...(await leadTouches(db, query, deals)), ...(await dealActivities(db, query, deals))];
-  const activities = rows
-    .filter((row) => inSight(row.owner))
-    .map((row) => ({
-      id: row.id,
-      kind: (LEAD_ACTIVITY[row.kind] ?? DEAL_ACTIVITY[row.kind])!,
-      at: instantOf(row.at)!,
-      leadId: row.lead_id,
-      segment: { rep: row.actor },
-    }))
-    .sort((a, b) => compareText(a.id, b.id));
-  return { activities, deals };
+  const byRep = periods.map(() => new Map<string, Cells>());
+  const behind = periods.map((): Cells => new Map());
+  for (const row of rows) {
+    if (!inSight(row.owner)) continue;
+    const kind = (LEAD_ACTIVITY[row.kind] ?? DEAL_ACTIVITY[row.kind])!;
+    const which = Number(row.which);
+    const ids = row.ids ? row.ids.split(',') : [];
+    if (row.part === 'won') {
+      add(behind[which]!, kind, Number(row.n), ids);
+      continue;
+    }
+    const key = dimensionKey({ rep: row.rep }, 'rep');
+    const reps = byRep[which]!;
+    if (!reps.has(key)) reps.set(key, new Map());
+    add(reps.get(key)!, kind, Number(row.n), ids);
+  }
+  const figures = (which: 0 | 1): ActivityReportFigures => {
+    const activities = countsOf(behind[which], cap);
+    const deals = won[which]!.won;
+    const perDeal = { total: share(activities.total.count, deals.length) } as ActivityPerWonDeal['perDeal'];
+    for (const kind of ACTIVITY_KINDS) perDeal[kind] = share(activities[kind].count, deals.length);
+    return {
+      byRep: orderKeys(byRep[which]!.keys()).map((key) => ({ key, counts: countsOf(byRep[which]!.get(key), cap) })),
+      perWonDeal: { wonDeals: tally(sortedIds(deals.map((deal) => deal.id))), activities, perDeal },
+    };
+  };
+  return { current: figures(1), previous: figures(0) };
+}
+
+/**
+ * The counted activities (lead touches and deal activities, as the two statements below select
+ * them) grouped by part, period, rep, owner and raw kind, with the first `cap` ids of each group.
+ */
+async function countActivities(
+  db: Db,
+  query: ActivityQuery,
+  deals: readonly ClosedDealCourse[],
+  won: readonly { at: Map<string, Date> }[],
+  cap: number | undefined,
+): Promise<CountRow[]> {
+  const [previous, period] = [query.previous, query.period];
+  const inPeriod = (range: ReportPeriod) => sql`(a.at >= ${range.from} AND a.at < ${range.to})`;
+  const ranked =
+    cap === undefined
+      ? sql`SELECT p.* FROM placed p`
+      : sql`SELECT p.*, ROW_NUMBER() OVER (PARTITION BY part, which, rep, owner, kind
+          ORDER BY ${codePointOrder(db, sql`id`)}) AS rn FROM placed p`;
+  const ids =
+    cap === undefined
+      ? commaList(db, sql`id`)
+      : commaList(db, sql`CASE WHEN rn <= ${raw(String(Math.trunc(cap)))} THEN id END`);
+  return db.$queryRaw<CountRow[]>(sql`
+    WITH touches AS MATERIALIZED (${leadTouches(db, query, deals)}),
+    logged AS MATERIALIZED (${dealActivities(db, query, deals)}),
+    act AS MATERIALIZED (SELECT * FROM touches UNION ALL SELECT * FROM logged),
+    won AS MATERIALIZED (${join(
+      won.map(
+        ({ at }, which) =>
+          sql`SELECT ${raw(String(which))} AS which, w.value AS lead_id, w.at FROM ${instantsTable(
+            db,
+            [...at].map(([value, instant]) => ({ value, at: instant })),
+          )} w`,
+      ),
+      ' UNION ALL ',
+    )}),
+    placed AS (
+      SELECT 'rep' AS part, CASE WHEN ${inPeriod(previous)} THEN 0 ELSE 1 END AS which, a.actor AS rep, a.owner, a.kind, a.id
+      FROM act a WHERE ${inPeriod(previous)} OR ${inPeriod(period)}
+      UNION ALL
+      SELECT 'won', w.which, NULL, a.owner, a.kind, a.id FROM won w CROSS JOIN act a
+      WHERE a.lead_id = w.lead_id AND a.at <= w.at),
+    ranked AS (${ranked})
+    SELECT part, which, rep, owner, kind, COUNT(*) AS n, ${ids} AS ids
+    FROM ranked GROUP BY part, which, rep, owner, kind`);
 }
 
 /**
@@ -69,7 +208,7 @@ export async function activityRecords(db: Db, query: DealQuery): Promise<Activit
  * statistics, would otherwise loop over every lead of the tenant; see ofDealsInSight in
  * ./desk-records.ts).
  */
-async function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[]): Promise<ActivityRow[]> {
+function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[]): Sql {
   const { sight, period, asOf } = query;
   const { from, to } = reviewWindow(query);
   const ownerCut = new Date(Math.min(period.to.getTime(), asOf.getTime()));
@@ -79,7 +218,7 @@ async function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealC
       ${sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(ownerCut, asOf)} AS owner`;
   const touch = sql`i.kind IN (${kinds}) AND ${actor.type} = 'string' AND i."occurredAt" < ${asOf}
       AND l.tenant = ${sight.tenant}`;
-  return db.$queryRaw<ActivityRow[]>(sql`
+  return sql`
     SELECT ${columns} FROM "Interaction" i CROSS JOIN "Lead" l
     WHERE l.id = i."leadId" AND i."occurredAt" >= ${from} AND i."occurredAt" < ${to}
       AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)} AND ${touch}
@@ -88,7 +227,7 @@ async function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealC
       db,
       deals.map((deal) => deal.leadId),
     )} w CROSS JOIN "Interaction" i CROSS JOIN "Lead" l
-    WHERE i."leadId" = w.value AND l.id = i."leadId" AND ${touch}`);
+    WHERE i."leadId" = w.value AND l.id = i."leadId" AND ${touch}`;
 }
 
 /**
@@ -96,7 +235,7 @@ async function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealC
  * lead of the tenant) in the window or, before `asOf`, on `deals`; not a meeting's outcome when the
  * meeting was not held.
  */
-async function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[]): Promise<ActivityRow[]> {
+function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[]): Sql {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
   const columns = sql`a.id, a.kind, a.actor, a."occurredAt" AS at, d."leadId" AS lead_id, d."ownerEmail" AS owner`;
@@ -106,7 +245,7 @@ async function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDe
       AND a.kind IN (${join(Object.keys(DEAL_ACTIVITY))}) AND a."occurredAt" < ${asOf}
       AND NOT EXISTS (SELECT 1 FROM "Meeting" m WHERE m."dealId" = a."dealId" AND m.status <> 'held'
         AND a."idempotencyKey" = m.id || ':outcome')`;
-  return db.$queryRaw<ActivityRow[]>(sql`
+  return sql`
     SELECT ${columns} FROM "DealActivity" a CROSS JOIN "Deal" d CROSS JOIN "Lead" l
     WHERE a."occurredAt" >= ${from} AND a."occurredAt" < ${to} AND ${counted}
     UNION
@@ -114,5 +253,5 @@ async function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDe
       db,
       deals.map((deal) => deal.id),
     )} w CROSS JOIN "DealActivity" a CROSS JOIN "Deal" d CROSS JOIN "Lead" l
-    WHERE a."dealId" = w.value AND ${counted}`);
+    WHERE a."dealId" = w.value AND ${counted}`;
 }

@@ -257,8 +257,8 @@ export function deskFigures(
 
 /**
  * The activity report's figures for one period: the activity logged in it per rep, and per deal won
- * in it. Served on loaded facts and, not broken down, on the activities and closed deals read from
- * SQL (./activity-records.ts): the same function either way.
+ * in it. Served on loaded facts when broken down; not broken down, ./activity-records.ts counts the
+ * same figures in SQL (the loader differential test requires them equal).
  */
 export function activityFigures(
   activities: readonly ActivityRecord[],

@@ -20,11 +20,10 @@ import { closedDeals } from './closed-deals';
 import { channelLeads } from './channel-leads';
 import { deskRecords } from './desk-records';
 import { renewalContracts } from './renewal-contracts';
-import { activityRecords } from './activity-records';
+import { activityReportFigures } from './activity-records';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadChannelInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
-  activityFigures,
   channelReport,
   dealFigures,
   deskFigures,
@@ -139,10 +138,18 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   }
   if (report === 'activity' && servedFromSql(report, request.filters.breakdown)) {
     const period = periodOf(request.filters, request.defaultZone);
-    const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-    const { activities, deals } = await activityRecords(db, query);
-    const figures = (which: ReportPeriod) => json(activityFigures(activities, deals, which));
-    return envelope(report, request, { current: figures(period), previous: figures(query.previous), breakdown: null });
+    const figures = await activityReportFigures(db, {
+      sight: request.sight,
+      period,
+      previous: previousPeriod(period),
+      asOf: request.asOf,
+      idLimit: request.idLimit,
+    });
+    return envelope(report, request, {
+      current: json(figures.current),
+      previous: json(figures.previous),
+      breakdown: null,
+    });
   }
   if (AGGREGATED_REPORTS.has(report)) {
     const period = periodOf(request.filters, request.defaultZone);
