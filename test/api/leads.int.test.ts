@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journeyState } from '../../workflows/messages';
 import { providers } from '../support/database';
 import { http, startTestSystem, type TestSystem } from '../support/system';
+import { eventually } from '../support/tcp-proxy';
 
 describe.each(providers)('lead intake on %s', (provider) => {
   let system: TestSystem;
@@ -88,14 +89,23 @@ describe.each(providers)('lead intake on %s', (provider) => {
         post({ email: 'race@concurrency.dev', source: 'social', attributes: { attempt: i } }),
       ),
     );
-    expect(responses.map((response) => response.status).sort()).toEqual([
-      200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
-    ]);
+    // Ten updates of one journey run one after another: each waits up to 10 s for its turn, and one
+    // whose wait runs out on a loaded machine is a 202 (captured; the dispatcher finishes it), which
+    // is the API's promise. The rest say merged (200), and at most one says created (201).
+    const statuses = responses.map((response) => response.status);
+    expect(
+      statuses.every((status) => [200, 201, 202].includes(status)),
+      String(statuses),
+    ).toBe(true);
+    const created = statuses.filter((status) => status === 201).length;
+    expect(statuses.includes(202) ? created <= 1 : created === 1, String(statuses)).toBe(true);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
     expect(await leadCount()).toBe(before + 1);
 
     const leadId = responses[0]!.body.id as string;
-    expect(await system.database.db.interaction.count({ where: { leadId } })).toBe(10);
+    expect(
+      await eventually(async () => (await system.database.db.interaction.count({ where: { leadId } })) === 10, 60_000),
+    ).toBe(true);
     const state = await system.temporal.workflow.getHandle(responses[0]!.body.journeyId).query(journeyState);
     expect(state.submissions).toBe(10);
     const runs = system.temporal.workflow.list({ query: `WorkflowId = '${responses[0]!.body.journeyId}'` });
