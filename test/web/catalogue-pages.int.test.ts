@@ -65,14 +65,16 @@ describe.skipIf(!chromiumAvailable)('the catalogue and quote templates pages', (
     await expect
       .poll(() => page.getByRole('status').first().textContent())
       .toBe('CLOUD-PRO-1Y created. Add its list price below.');
-    expect(await cells(rowOf(page, '#product-list', 'CLOUD-PRO-1Y'))).toEqual([
-      'CLOUD-PRO-1Y',
-      'Cloud Pro\nHosted, with SSO',
-      'Yearly (per unit per year)',
-      '—',
-      'Active',
-      'Edit Deactivate',
-    ]);
+    await expect
+      .poll(() => cells(rowOf(page, '#product-list', 'CLOUD-PRO-1Y')))
+      .toEqual([
+        'CLOUD-PRO-1Y',
+        'Cloud Pro\nHosted, with SSO',
+        'Yearly (per unit per year)',
+        '—',
+        'Active',
+        'Edit Deactivate',
+      ]);
 
     // Its price: three decimals in USD is the API's 422, beside the unit price; two are taken.
     const price = page.getByRole('form', { name: 'Set the price' });
@@ -131,15 +133,10 @@ describe.skipIf(!chromiumAvailable)('the catalogue and quote templates pages', (
     await template.getByLabel('Payment terms').fill('net-45');
     await template.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Template standard saved.');
-    expect(await cells(rowOf(page, '#template-list', 'standard'))).toEqual([
-      'standard',
-      'Leadflow Inc.\nUS-12-3456789',
-      'USD · standard',
-      'net-45',
-      '30 days',
-      '—',
-      'Edit',
-    ]);
+    // The list reloads after the status shows: read it until it has.
+    await expect
+      .poll(() => cells(rowOf(page, '#template-list', 'standard')))
+      .toEqual(['standard', 'Leadflow Inc.\nUS-12-3456789', 'USD · standard', 'net-45', '30 days', '—', 'Edit']);
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
