@@ -11,6 +11,7 @@ import { countDemoData, removeDemoData, writeDemoData } from '../usecases/demo/d
 import type { CommandIo } from './rules-command';
 import { loadRulesSnapshot } from './rules-snapshot';
 import { openDatabase } from './database';
+import { isUniqueViolation } from '../db/unique-violation';
 
 const USAGE = `Usage:
   leadflow demo [--seed <n>] [--until YYYY-MM-DD] [--leads <n>]
@@ -100,7 +101,7 @@ export async function demoCommand(args: string[], io: CommandIo): Promise<number
       ruleTexts,
     }).catch((error: unknown) => {
       // A demo person, account, campaign or product whose unique name the tenant already uses.
-      if ((error as { code?: string }).code !== 'P2002') throw error;
+      if (!isUniqueViolation(error)) throw error;
       err(
         `leadflow demo: a demo record clashes with one of the tenant's own (${uniqueFields(error)}); nothing was written`,
       );

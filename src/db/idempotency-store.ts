@@ -5,6 +5,7 @@
  * yield exactly one owner. The rules (replay, 422, 409, expiry) live in src/usecases/idempotency.ts.
  */
 import type { Db, Prisma } from './client';
+import { isUniqueViolation } from './unique-violation';
 
 /** Whose keys a key is compared with: keys of different tenants or callers never meet. */
 export interface IdempotencyScope {
@@ -87,7 +88,7 @@ export function createIdempotencyStore(db: Db): IdempotencyStore {
         });
         return { created: true, record: toRecord(row) };
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 'P2002') throw error;
+        if (!isUniqueViolation(error)) throw error;
       }
       const { tenant, caller } = record.scope;
       const existing = await db.idempotencyRecord.findUnique({

@@ -6,6 +6,7 @@
  */
 import type { LeadSubmission } from '../domain/lead';
 import type { Db, Prisma } from './client';
+import { isUniqueViolation } from './unique-violation';
 
 export type CaptureState = 'pending' | 'stored' | 'failed';
 
@@ -93,7 +94,7 @@ export function createIntakeOutbox(db: Db): IntakeOutbox {
         });
         return toCapture(row);
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 'P2002') throw error;
+        if (!isUniqueViolation(error)) throw error;
       }
       // A resumed request (same Idempotency-Key): the first one's row, whatever became of it.
       return toCapture(await db.intakeSubmission.findUniqueOrThrow({ where: { id: capture.submissionId } }));

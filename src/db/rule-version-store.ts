@@ -9,6 +9,7 @@ import type {
 import { recordAudit } from './audit-trail';
 import { providerOf, type Db, type Prisma } from './client';
 import { LOCK_CLASS, lockInTransaction } from './database-lock';
+import { isUniqueViolation } from './unique-violation';
 
 /** The end reason of a shadow whose own version was activated. */
 export const SHADOW_WENT_LIVE = 'its version went live';
@@ -79,7 +80,7 @@ export class PrismaRuleVersionStore implements RuleVersionStore {
       });
     } catch (error) {
       // Saving a hash that is already stored is a no-op (another process may have stored it first).
-      if ((error as { code?: string }).code !== 'P2002') throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
   }
 

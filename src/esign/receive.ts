@@ -22,6 +22,7 @@ import {
   type SignatureProvider,
   type SignatureWebhookEvent,
 } from './adapter';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export interface ReceiveSignatureDeps {
   db: Db;
@@ -213,7 +214,7 @@ async function recordOnce(db: Db, entry: Parameters<typeof recordAudit>[1]): Pro
   try {
     return await recordAudit(db, entry);
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }

@@ -20,6 +20,7 @@ import { LeadflowError } from '../domain/errors';
 import type { SignatureProvider } from './adapter';
 import { SignerSchema } from './fake-protocol';
 import { quoteAudience } from '../usecases/quote-audience';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export interface SendForSignatureDeps {
   db: Db;
@@ -149,7 +150,7 @@ export async function sendForSignature(
     })
     .catch((error: unknown) => {
       // A concurrent call with the same key won the race to the same rows: its result is ours.
-      if ((error as { code?: string }).code !== 'P2002') throw error;
+      if (!isUniqueViolation(error)) throw error;
     });
   return describe(deps.db, id, sent.signingUrl ?? null);
 }

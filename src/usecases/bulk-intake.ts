@@ -17,6 +17,7 @@ import type { Capture } from '../db/intake-outbox';
 import type { IntakeDispatcher } from './intake-dispatcher';
 import type { LeadInput } from './intake';
 import { resolveLeadIdentity, type KnownLead, type LeadLookup } from './lead-identity';
+import { isUniqueViolation } from '../db/unique-violation';
 
 /** Rows one batch or attendee file may hold; more is a 413 naming this limit. */
 export const MAX_BATCH_ROWS = 5_000;
@@ -136,11 +137,14 @@ export async function captureBatch(
   errors.sort((a, b) => a.row - b.row);
   const counts = { received: rows.length, rejected: new Set(errors.map((e) => e.row)).size, errors };
   // Two uploads of the same rows at once: the one that lost the race finds the other's rows next time.
-  const fresh = await storeBatch(deps.db, batchId, header, [...unique.values()], counts).catch((error: unknown) => {
-    if (!isUniqueViolation(error)) throw error;
-    return storeBatch(deps.db, batchId, header, [...unique.values()], counts);
-  });
-  for (const p of fresh) deps.dispatcher?.handOver(asCapture(p, deps.now()));
+  const storedAt = deps.now();
+  const fresh = await storeBatch(deps.db, storedAt, batchId, header, [...unique.values()], counts).catch(
+    (error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return storeBatch(deps.db, storedAt, batchId, header, [...unique.values()], counts);
+    },
+  );
+  for (const p of fresh) deps.dispatcher?.handOver(asCapture(p, storedAt));
   return {
     batchId,
     received: rows.length,
@@ -149,18 +153,6 @@ export async function captureBatch(
     rejected: counts.rejected,
     errors,
   };
-}
-
-/**
- * A unique key clash: P2002 from createMany, or (the SQLite INSERTs are raw statements) P2010
- * with the driver's UniqueConstraintViolation.
- */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
-  return (
-    e.code === 'P2002' ||
-    (e.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
-  );
 }
 
 /** One query for the chunk's stored leads; resolveLeadIdentity then reads from memory. */
@@ -183,6 +175,7 @@ async function chunkLookup(db: Db, tenant: string, chunk: { lead: Omit<LeadInput
 /** The batch's record and its new outbox rows, in one transaction; returns the rows it added. */
 async function storeBatch(
   db: Db,
+  now: Date,
   batchId: string,
   header: BatchHeader,
   planned: Planned[],
@@ -208,6 +201,10 @@ async function storeBatch(
           submission: capture.submission as unknown as Prisma.InputJsonValue,
           batchId,
           row,
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
         }));
         if (sqlite) await insertOutboxRowsSqlite(tx, data);
         else await tx.intakeSubmission.createMany({ data });
@@ -236,9 +233,10 @@ const SQLITE_ROWS_PER_INSERT = 90;
 /**
  * The outbox rows as multi-row INSERTs: on SQLite, Prisma's createMany spends about 0.25 ms per
  * row building its statements (2,000 rows: 480–740 ms against 100–150 ms this way, measured
- * 4 December 2026). The columns the schema defaults are written as Prisma writes them (`pending`,
- * no attempts, the time now as `2026-12-04T17:25:56.545+00:00`), so the dispatcher reads these
- * rows exactly like those of single captures. PostgreSQL keeps createMany.
+ * 4 December 2026). Both paths write the same values for the columns the schema defaults, and
+ * times in the format Prisma writes (`2026-12-04T17:25:56.545+00:00`), so the dispatcher reads
+ * these rows exactly like those of single captures; test/usecases/bulk-outbox-rows.int.test.ts
+ * compares them column by column with a row Prisma wrote. PostgreSQL keeps createMany.
  */
 async function insertOutboxRowsSqlite(
   tx: Prisma.TransactionClient,
@@ -250,21 +248,27 @@ async function insertOutboxRowsSqlite(
     submission: Prisma.InputJsonValue;
     batchId: string;
     row: number;
+    state: string;
+    attempts: number;
+    nextAttemptAt: Date;
+    createdAt: Date;
   }[],
 ): Promise<void> {
-  const now = new Date().toISOString().replace('Z', '+00:00');
+  const stamp = (time: Date) => time.toISOString().replace('Z', '+00:00');
   for (let at = 0; at < rows.length; at += SQLITE_ROWS_PER_INSERT) {
     const part = rows.slice(at, at + SQLITE_ROWS_PER_INSERT);
     await tx.$executeRawUnsafe(
-      `INSERT INTO "IntakeSubmission" ("id", "tenant", "leadId", "journeyId", "submission", "state", "attempts", "nextAttemptAt", "createdAt", "batchId", "row") VALUES ${part.map(() => "(?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)").join(', ')}`,
+      `INSERT INTO "IntakeSubmission" ("id", "tenant", "leadId", "journeyId", "submission", "state", "attempts", "nextAttemptAt", "createdAt", "batchId", "row") VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       ...part.flatMap((r) => [
         r.id,
         r.tenant,
         r.leadId,
         r.journeyId,
         JSON.stringify(r.submission),
-        now,
-        now,
+        r.state,
+        r.attempts,
+        stamp(r.nextAttemptAt),
+        stamp(r.createdAt),
         r.batchId,
         r.row,
       ]),

@@ -15,6 +15,7 @@ import { formatMoney, MoneyError, parseMoney, type CurrencyCode } from '../domai
 import { LINE_BILLINGS, type LineBilling } from '../domain/quote';
 import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export const DEFAULT_PRICE_BOOK = 'standard';
 
@@ -85,7 +86,7 @@ export async function createProduct(db: Db, actor: Actor, input: ProductInput, n
       return toProductView(row);
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002')
+    if (isUniqueViolation(error))
       throw new LeadflowError(
         'conflict',
         `A product with SKU ${input.sku} already exists; change it with PATCH /api/products/${encodeURIComponent(input.sku)}.`,

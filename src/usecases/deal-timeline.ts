@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import type { Db, Prisma } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
+import { isUniqueViolation } from '../db/unique-violation';
 
 /** What a person may log; `material` entries come from sending a material. */
 export const LOGGED_ACTIVITY_KINDS = ['call', 'email', 'meeting', 'demo', 'note'] as const;
@@ -72,10 +73,9 @@ export async function logActivity(
     });
     return { activity: toActivityView(activity), created: true };
   } catch (error) {
-    const raced =
-      (error as { code?: string }).code === 'P2002'
-        ? await db.dealActivity.findUnique({ where: { idempotencyKey: key } })
-        : null;
+    const raced = isUniqueViolation(error)
+      ? await db.dealActivity.findUnique({ where: { idempotencyKey: key } })
+      : null;
     if (raced) return { activity: toActivityView(raced), created: false };
     throw error;
   }

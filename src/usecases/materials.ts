@@ -10,6 +10,7 @@ import { auditDeal, findDeal, findWritableDeal } from './deal-access';
 import { appendActivity } from './deal-timeline';
 import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export const MATERIAL_TYPES = ['deck', 'case-study', 'datasheet', 'video', 'whitepaper', 'contract', 'other'] as const;
 export type MaterialType = (typeof MATERIAL_TYPES)[number];
@@ -298,8 +299,4 @@ function toMaterialView(row: MaterialRow): MaterialView {
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'P2002';
 }

@@ -13,6 +13,7 @@ import { CURRENCY_CODES } from '../domain/money';
 import { recordAudit } from '../db/audit-trail';
 import { DEFAULT_PRICE_BOOK } from './catalog';
 import { LeadflowError } from '../domain/errors';
+import { isUniqueViolation } from '../db/unique-violation';
 
 /** A price book's name, as used in URLs and templates: "standard", "partner-emea". */
 export const PriceBookNameSchema = z
@@ -103,7 +104,7 @@ export async function createQuoteTemplate(
       return toView(row);
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002')
+    if (isUniqueViolation(error))
       throw new LeadflowError(
         'conflict',
         `A quote template "${name}" already exists; replace it with PUT /api/quote-templates/${name}.`,

@@ -29,6 +29,7 @@ import { findWritableDeal } from './deal-access';
 import { LeadflowError } from '../domain/errors';
 import { buildQuoteContent, isoDate, type QuoteDraftInput, type QuoteProvenance } from './quote-content';
 import { findQuote, storedVersion, viewQuote, type QuoteView } from './quote-views';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export interface QuoteDeps {
   db: Db;
@@ -449,10 +450,6 @@ async function nextQuoteNumber(tx: Tx, tenant: string, year: number): Promise<st
     0,
   );
   return `${prefix}${String(highest + 1).padStart(4, '0')}`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'P2002';
 }
 
 function newId(prefix: 'qo' | 'qv'): string {

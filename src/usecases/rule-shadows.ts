@@ -17,6 +17,7 @@ import { SHADOW_KINDS, type ShadowKind } from '../rules/shadow-compare';
 import { diffRuleTexts } from '../rules/semantic-diff';
 import { formatDiagnostic, type Diagnostic } from '../rules/types';
 import type { RuleVersionStore } from '../rules/version-store';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export interface ShadowView {
   id: string;
@@ -146,7 +147,7 @@ export async function startShadow(
       return { created: row, replaced: ended };
     })
     .catch((error: unknown) => {
-      if ((error as { code?: unknown }).code === 'P2002')
+      if (isUniqueViolation(error))
         throw new LeadflowError(
           'conflict',
           'Another shadow was started at the same moment; list the shadows and try again.',

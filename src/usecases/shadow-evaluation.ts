@@ -18,6 +18,7 @@ import type { Decision } from '../rules/explain';
 import type { Ruleset } from '../rules/ruleset';
 import type { Facts } from '../rules/schema/facts';
 import { compareShadow, type ShadowPair } from '../rules/shadow-compare';
+import { isUniqueViolation } from '../db/unique-violation';
 
 /** A live decision as the activity stored it, with what the rules saw. */
 export type LiveDecision = { decisionId: string; leadId: string; at: Date } & (
@@ -88,7 +89,7 @@ export async function evaluateShadow(
     });
   } catch (error) {
     // Two overlapping attempts of one activity: the other one kept it.
-    if ((error as { code?: unknown }).code === 'P2002') return 'already-evaluated';
+    if (isUniqueViolation(error)) return 'already-evaluated';
     throw error;
   }
   return comparison.differs ? 'differs' : 'same';

@@ -13,6 +13,7 @@ import { normalizeEmail } from '../domain/lead';
 import type { Logger } from '../logger';
 import { recordEvent } from '../../workflows/messages';
 import { updateJourney } from './journey-commands';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export type UnsubscribeSource = 'one-click' | 'confirmation-page';
 
@@ -74,7 +75,7 @@ export async function unsubscribe(
     })
     .catch((error: unknown) => {
       // Two clicks at once: the other one suppressed it.
-      if ((error as { code?: string }).code === 'P2002') return false;
+      if (isUniqueViolation(error)) return false;
       throw error;
     });
   await tellJourney(deps, leadId, source, now);
