@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { formatNumber, language, t } from '../lib/i18n';
 import { useSubmit } from '../lib/use-submit';
@@ -37,10 +37,10 @@ const textOf = (form: FormData, name: string) => {
 function useBatchProgress(first: IntakeBatch | null): IntakeBatch | null {
   const [batch, setBatch] = useState<IntakeBatch | null>(first);
   const reader = language.value;
-  const [shownIn, setShownIn] = useState(reader);
+  const shownIn = useRef(reader);
   useEffect(() => {
-    if (!first || reader === shownIn) return;
-    setShownIn(reader);
+    if (!first || reader === shownIn.current) return;
+    shownIn.current = reader;
     let stopped = false;
     void api<IntakeBatch>(`/api/intake-batches/${first.id}`)
       .then((now) => {
@@ -50,7 +50,7 @@ function useBatchProgress(first: IntakeBatch | null): IntakeBatch | null {
     return () => {
       stopped = true;
     };
-  }, [first, reader, shownIn]);
+  }, [first, reader]);
   useEffect(() => {
     setBatch(first);
     if (!first || first.done) return;
