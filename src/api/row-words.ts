@@ -72,7 +72,9 @@ const ISSUE_FIELDS = [
  * same English, same order), each with code `field` and its issue's values. Parse the row with
  * `{ reportInput: true }`: a missing value reads "required", and a refused country is named.
  */
-export function rowFieldProblems(error: z.ZodError): { field: string; message: string; code: 'field'; values: Record<string, unknown> }[] {
+export function rowFieldProblems(
+  error: z.ZodError,
+): { field: string; message: string; code: 'field'; values: Record<string, unknown> }[] {
   const seen = new Set<string>();
   const problems: { field: string; message: string; code: 'field'; values: Record<string, unknown> }[] = [];
   for (const issue of error.issues) {
@@ -106,7 +108,13 @@ function issueValues(issue: z.core.$ZodIssue): Record<string, unknown> {
 /** A stored issue again as zod reports it, for its Chinese words. */
 function storedIssue(values: Record<string, unknown>, message: string): z.core.$ZodIssue {
   const { issue, missing, ...rest } = values;
-  return { ...rest, code: issue, path: [], message, ...(missing === true ? { input: undefined } : {}) } as z.core.$ZodIssue;
+  return {
+    ...rest,
+    code: issue,
+    path: [],
+    message,
+    ...(missing === true ? { input: undefined } : {}),
+  } as z.core.$ZodIssue;
 }
 
 const primitives = (values: Record<string, unknown> | undefined): Values =>
@@ -120,7 +128,8 @@ const primitives = (values: Record<string, unknown> | undefined): Values =>
 function chineseProblem(error: RowError): string | undefined {
   const { code, values } = error;
   if (code === 'field' && values) return chineseFieldMessage(storedIssue(values, englishProblem(error)));
-  if (code !== undefined && Object.hasOwn(ROW_RULES, code)) return ROW_RULES[code as RowRuleCode].zh(primitives(values));
+  if (code !== undefined && Object.hasOwn(ROW_RULES, code))
+    return ROW_RULES[code as RowRuleCode].zh(primitives(values));
   return undefined;
 }
 

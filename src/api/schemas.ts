@@ -88,8 +88,7 @@ export const AttributesSchema = z
     const names = Object.keys(attributes);
     if (names.length > 100) ctx.addIssue({ code: 'custom', path: [], ...because('attributes-at-most', { max: 100 }) });
     for (const name of names) {
-      if (!ATTRIBUTE_NAME.test(name))
-        ctx.addIssue({ code: 'custom', path: [name], ...because('attribute-name') });
+      if (!ATTRIBUTE_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], ...because('attribute-name') });
     }
   })
   .meta({ propertyNames: { pattern: ATTRIBUTE_NAME.source }, maxProperties: 100 });

@@ -80,7 +80,6 @@ const PATTERNS = new Map<string, string>(
 
 export type Values = Readonly<Record<string, string | number>>;
 
-
 /**
  * The rules schemas word themselves (a refine, a custom issue), in English and Chinese, by code.
  * A schema names one with `because(code, values)`; the English is what the answer always said.

@@ -251,8 +251,7 @@ describe("a queue taken from, in a note, by the queue's label", () => {
     // The rules' labels, as GET /api/rules/labels answers them.
     const answer = { queues: { 'emea-inbound': { en: 'EMEA inbound', 'zh-CN': '欧洲入站' } } };
     const real = globalThis.fetch;
-    globalThis.fetch = (() =>
-      Promise.resolve(new Response(JSON.stringify(answer), { status: 200 }))) as unknown as typeof fetch;
+    globalThis.fetch = () => Promise.resolve(new Response(JSON.stringify(answer), { status: 200 }));
     try {
       await i18n.switchLanguage('en');
       const taken = 'Taken from the emea-inbound queue in the workspace';

@@ -179,7 +179,11 @@ function assertConsistent(query: { from: string; to: string; view?: string; with
   if (query.view === 'period' && query.withinDays !== undefined)
     problems.push({ path: 'query.withinDays', code: 'cohort-only', values: {} });
   const fields = (language: 'en' | 'zh-CN'): FieldError[] =>
-    problems.map(({ path, code, values }) => ({ path, message: ruleWords(code, values, language), unprocessable: true }));
+    problems.map(({ path, code, values }) => ({
+      path,
+      message: ruleWords(code, values, language),
+      unprocessable: true,
+    }));
   if (problems.length > 0)
     throw new InvalidInput('The filters do not make a report period; see fields.', fields('en'), (language) =>
       language === 'zh-CN' ? fields(language) : null,

@@ -120,7 +120,13 @@ export function peopleRoutes(deps: PeopleRoutesDeps): Router {
     const actor = requireActor(req);
     const id = TokenIdSchema.safeParse(req.params.id);
     if (!id.success)
-      throw invalidInput('The token id is invalid; see fields.', TokenIdSchema, req.params.id, id.error, at('params.id'));
+      throw invalidInput(
+        'The token id is invalid; see fields.',
+        TokenIdSchema,
+        req.params.id,
+        id.error,
+        at('params.id'),
+      );
     res.json(await revokeToken(deps.db, { tenant: actor.tenant, id: id.data, by: actor, now: now() }));
   });
 
