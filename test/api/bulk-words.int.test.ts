@@ -118,6 +118,30 @@ describe('bulk intake row problems in the reader’s language', () => {
     );
   });
 
+  it('when a batch row names a stored lead by email but gives another external id, then the row says so in the reader’s language', async () => {
+    await system.database.db.lead.create({
+      data: {
+        id: 'ld_wordsknownwordsknownwo',
+        tenant: system.config.tenant,
+        email: 'known@words.io',
+        externalId: 'crm-1',
+        source: 'events',
+        sourceDetails: {},
+        attributes: {},
+        journeyId: 'lead-words-known',
+      },
+    });
+    const leads = [{ email: 'known@words.io', externalId: 'crm-2', source: 'events' }];
+    const sent = await http(api('/api/leads/batch'), { body: { leads }, headers: CHINESE });
+    expect(sent.body.errors).toEqual([
+      { row: 0, field: 'externalId', message: '线索 ld_wordsknownwordsknownwo 的外部编号是 "crm-1"' },
+    ]);
+    const english = await http(api(`/api/intake-batches/${sent.body.id}`), { headers: ENGLISH });
+    expect(english.body.errors).toEqual([
+      { row: 0, field: 'externalId', message: 'lead ld_wordsknownwordsknownwo has external id "crm-1"' },
+    ]);
+  });
+
   it('when a batch was stored before row problems had codes, then every reader reads its stored text', async () => {
     const id = randomUUID();
     const stored = {
