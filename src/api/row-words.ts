@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Language } from '../domain/languages';
 import type { RowError } from '../usecases/bulk-intake';
 import { fieldErrors, type FieldError } from './errors';
-import { chineseFieldMessage, type Values } from './zod-words';
+import { chineseFieldMessage, ruleNamesInput, type Values } from './zod-words';
 
 /** A row's problem as the API answers it: the stored code and values are left out. */
 export type RowErrorAnswer = Pick<RowError, 'row' | 'field' | 'column' | 'message'>;
@@ -100,7 +100,8 @@ function issueValues(issue: z.core.$ZodIssue): Record<string, unknown> {
   if (issue.code === 'custom') {
     const params = Object.entries(issue.params ?? {}).filter(([, v]) => ['string', 'number'].includes(typeof v));
     if (params.length > 0) values.params = Object.fromEntries(params);
-    if (typeof all.input === 'string') values.input = all.input;
+    // The refused value is kept only for a rule whose words name it (not, say, a refused email).
+    if (typeof all.input === 'string' && ruleNamesInput(issue.params?.code)) values.input = all.input;
   }
   return values;
 }

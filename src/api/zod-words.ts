@@ -215,6 +215,10 @@ export function because(
   };
 }
 
+/** Rules whose words name the refused value (`input`): a stored row problem keeps the value for them. */
+const NAMES_INPUT = new Set<string>(['country-unknown']);
+export const ruleNamesInput = (code: unknown): boolean => typeof code === 'string' && NAMES_INPUT.has(code);
+
 /** A rule's words in `language` (a hand-written field message: see `brokenRule` in ./input.ts). */
 export function ruleWords(code: RuleCode, values: Values, language: 'en' | 'zh-CN'): string {
   return language === 'zh-CN' ? RULES[code].zh(values) : RULES[code].en(values);
