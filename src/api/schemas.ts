@@ -86,10 +86,9 @@ export const AttributesSchema = z
   )
   .superRefine((attributes, ctx) => {
     const names = Object.keys(attributes);
-    if (names.length > 100) ctx.addIssue({ code: 'custom', path: [], message: 'at most 100 attributes' });
+    if (names.length > 100) ctx.addIssue({ code: 'custom', path: [], ...because('attributes-at-most', { max: 100 }) });
     for (const name of names) {
-      if (!ATTRIBUTE_NAME.test(name))
-        ctx.addIssue({ code: 'custom', path: [name], message: 'attribute names are letters, digits and _' });
+      if (!ATTRIBUTE_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], ...because('attribute-name') });
     }
   })
   .meta({ propertyNames: { pattern: ATTRIBUTE_NAME.source }, maxProperties: 100 });
@@ -405,14 +404,12 @@ export const LeadListQuerySchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['cursor'],
-        message: `is the nextCursor of a page in another order (sort=${cursorOrder}): pass it back with the sort it came with (sort=${sort} pages give their own)`,
-        params: { unprocessable: true },
+        ...because('cursor-other-order', { cursorOrder, sort }, { unprocessable: true }),
       });
     if (minScore !== undefined && maxScore !== undefined && minScore > maxScore)
       ctx.addIssue({
         code: 'custom',
         path: ['maxScore'],
-        message: `must be at least minScore (${minScore})`,
-        params: { unprocessable: true },
+        ...because('at-least-min-score', { minScore }, { unprocessable: true }),
       });
   });

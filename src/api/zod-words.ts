@@ -17,6 +17,11 @@ import type { FieldError } from './errors';
 
 type Issue = z.core.$ZodRawIssue | z.core.$ZodIssue;
 
+/** A quote's tax region, as its pattern and its rule both word it (src/api/routes/quotes.ts). */
+export const TAX_REGION_EN =
+  'must be a region code: an ISO 3166 country, optionally with a subdivision, e.g. "US-NY", "GB", "DE"';
+const TAX_REGION_ZH = '须是地区代码：ISO 3166 国家代码，可加上下级行政区，如 "US-NY"、"GB"、"DE"';
+
 const TYPES: Record<string, string> = {
   string: '文本',
   number: '数字',
@@ -68,6 +73,7 @@ const PATTERNS = new Map<string, string>(
       [/^bt_[0-9a-f-]{36}$/, '不是回测编号（如 "bt_0f8c…"）'],
       [/^[1-9]\d{0,8}$/, '须是上一页的 nextCursor'],
       [/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '须是日期，如 2026-03-01（YYYY-MM-DD）'],
+      [/^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$/, TAX_REGION_ZH],
     ] as const
   ).map(([pattern, words]) => [pattern.toString(), words]),
 );
@@ -119,6 +125,77 @@ const RULES = {
     en: (v: Values) => `${v.message}; "${v.zone}" is not in the time zone database`,
     zh: (v: Values) => `须是 IANA 时区，如 "Asia/Shanghai"；时区数据库中没有 "${v.zone}"`,
   },
+  'attributes-at-most': { en: (v: Values) => `at most ${v.max} attributes`, zh: (v: Values) => `最多 ${v.max} 个属性` },
+  'attribute-name': {
+    en: () => 'attribute names are letters, digits and _',
+    zh: () => '属性名只能包含字母、数字和 _',
+  },
+  'cursor-other-order': {
+    en: (v: Values) =>
+      `is the nextCursor of a page in another order (sort=${v.cursorOrder}): pass it back with the sort it came with (sort=${v.sort} pages give their own)`,
+    zh: (v: Values) =>
+      `是另一种排序（sort=${v.cursorOrder}）下某一页的 nextCursor：请连同它原来的 sort 一起传回（sort=${v.sort} 的页面有自己的 nextCursor）`,
+  },
+  'at-least-min-score': {
+    en: (v: Values) => `must be at least minScore (${v.minScore})`,
+    zh: (v: Values) => `不能小于 minScore（${v.minScore}）`,
+  },
+  'some-field-to-change': { en: () => 'name at least one field to change', zh: () => '请至少填写一个要修改的字段' },
+  'some-field-besides-revision': {
+    en: () => 'name at least one field to change (besides revision)',
+    zh: () => '请至少填写一个要修改的字段（revision 除外）',
+  },
+  'rep-or-team': { en: () => 'give exactly one of rep and team', zh: () => 'rep 与 team 须且只能填写其一' },
+  'close-date-or-category': {
+    en: () => 'name at least one of expectedCloseDate and category to change',
+    zh: () => '请至少填写 expectedCloseDate 或 category 之一',
+  },
+  'lead-or-deal': {
+    en: () => 'give a leadId or a dealId (a task is about a lead or a deal)',
+    zh: () => '请填写 leadId 或 dealId（任务须关联线索或商机）',
+  },
+  'due-on-needs-next-step': {
+    en: () => 'is the date of a next step; give nextStep too, or null both to clear',
+    zh: () => '是下一步的日期：请同时填写 nextStep，或将两者都设为 null 以清除',
+  },
+  'material-key-or-id': {
+    en: () => 'give exactly one of materialKey or materialId',
+    zh: () => 'materialKey 与 materialId 须且只能填写其一',
+  },
+  'tax-region-unknown': {
+    en: () => TAX_REGION_EN,
+    zh: () => TAX_REGION_ZH,
+  },
+  'quote-only-when-won': {
+    en: () => 'names the quote a deal is won on; give it only with to: closed-won',
+    zh: () => '指明商机赢单所依据的报价，仅在 to 为 closed-won 时填写',
+  },
+  'loss-details-only-when-lost': {
+    en: () => 'lossReason and competitor describe a loss; give them only with to: closed-lost',
+    zh: () => 'lossReason 和 competitor 描述输单情况，仅在 to 为 closed-lost 时填写',
+  },
+  'loss-reason-required': {
+    en: () =>
+      'is required when closing a deal as lost: say why it was lost, or give a lossReason code from loss-reasons.yaml (GET /api/loss-reasons)',
+    zh: () =>
+      '以输单关闭商机时必填：请说明输单原因，或填写 loss-reasons.yaml 中的 lossReason 代码（GET /api/loss-reasons）',
+  },
+  'answered-needs-response': {
+    en: () => 'an answered objection needs the response that answered it',
+    zh: () => '已答复的异议须填写答复内容',
+  },
+  'on-or-after-from': {
+    en: (v: Values) => `must be on or after from (${v.from})`,
+    zh: (v: Values) => `不能早于 from（${v.from}）`,
+  },
+  'cohort-only': {
+    en: () => 'applies to the cohort view only; leave it out with view=period',
+    zh: () => '仅适用于 cohort 视图；view=period 时请省略',
+  },
+  'period-at-most': {
+    en: (v: Values) => `a period may cover at most ${v.years} years: from ${v.from}, the last day is ${v.last}`,
+    zh: (v: Values) => `期间最长 ${v.years} 年：从 ${v.from} 起，最后一天是 ${v.last}`,
+  },
 } satisfies Record<string, { en: (values: Values) => string; zh: (values: Values) => string }>;
 export type RuleCode = keyof typeof RULES;
 
@@ -137,6 +214,10 @@ export function because(
     params: { ...values, code, ...(options.unprocessable ? { unprocessable: true } : {}) },
   };
 }
+
+/** Rules whose words name the refused value (`input`): a stored row problem keeps the value for them. */
+const NAMES_INPUT = new Set<string>(['country-unknown']);
+export const ruleNamesInput = (code: unknown): boolean => typeof code === 'string' && NAMES_INPUT.has(code);
 
 /** A rule's words in `language` (a hand-written field message: see `brokenRule` in ./input.ts). */
 export function ruleWords(code: RuleCode, values: Values, language: 'en' | 'zh-CN'): string {

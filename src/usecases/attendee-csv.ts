@@ -6,7 +6,7 @@
  */
 import { countryCodeOfCell } from './country-names';
 import type { z } from 'zod';
-import { fieldErrors } from '../api/errors';
+import { inFile, rowFieldProblems } from '../api/row-words';
 import { LeadInputSchema } from '../api/schemas';
 import type { LeadSource } from '../domain/lead';
 import { invalidImport, mapColumns, readCsv } from './csv-import';
@@ -92,7 +92,7 @@ export function attendeeRows(csv: string, options: AttendeeImportOptions): Batch
         ...(options.event ? { event: options.event } : {}),
       },
     };
-    const parsed = LeadInputSchema.safeParse(lead);
+    const parsed = LeadInputSchema.safeParse(lead, { reportInput: true });
     if (parsed.success) {
       const { tenant: _none, ...valid } = parsed.data;
       return { row: info.lines, lead: valid };
@@ -114,7 +114,7 @@ function rowErrors(
   header: readonly string[],
   columns: Partial<Record<AttendeeField, number>>,
 ): RowError[] {
-  return fieldErrors(error).map(({ path, message }) => {
+  return rowFieldProblems(error).map(({ field: path, message, code, values }) => {
     const field = path.split('.')[0] as AttendeeField;
     const at = columns[field] ?? (field === 'firstName' || field === 'lastName' ? columns.name : undefined);
     const column = at === undefined ? undefined : header[at];
@@ -122,7 +122,10 @@ function rowErrors(
       row,
       field: path,
       ...(column !== undefined ? { column } : {}),
-      message: `row ${row}${column !== undefined ? `, column "${column}"` : ''}: ${message}`,
+      message: inFile(row, column, message),
+      code,
+      values,
+      fileRow: true,
     };
   });
 }

@@ -14,6 +14,7 @@ import { providerOf, type Db, type Prisma } from '../db/client';
 import { normalizeEmail, type LeadSubmission } from '../domain/lead';
 import { LeadflowError } from '../domain/errors';
 import type { Capture } from '../db/intake-outbox';
+import type { FieldError } from '../api/errors';
 import type { IntakeDispatcher } from './intake-dispatcher';
 import type { LeadInput } from './intake';
 import { resolveLeadIdentity, type KnownLead, type LeadLookup } from './lead-identity';
@@ -26,13 +27,20 @@ const CHUNK = 500;
 
 /**
  * A rejected row: `row` is the index in `leads` (JSON batch) or the file's row number (CSV, the
- * header is row 1); `field` the lead field, `column` the CSV header that held it.
+ * header is row 1); `field` the lead field, `column` the CSV header that held it. `message` is the
+ * English text; `code` and `values` say the same for wording it in the reader's language
+ * (src/api/row-words.ts), stored with the batch and never answered. Rows stored before codes have
+ * neither.
  */
 export interface RowError {
   row: number;
   field: string;
   column?: string;
   message: string;
+  code?: string;
+  values?: Record<string, unknown>;
+  /** The message names the file's row and column first ("row 3, column "Email": …"). */
+  fileRow?: true;
 }
 
 /** One row of a batch, as the parser left it: a lead to capture, or why it cannot be. */
@@ -124,9 +132,14 @@ export async function captureBatch(
         planned.push({ row, capture: { submissionId, tenant: header.tenant, leadId, journeyId, submission } });
       } catch (error) {
         if (!(error instanceof LeadflowError)) throw error;
-        const details = Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : [];
+        const details = Array.isArray(error.details) ? (error.details as FieldError[]) : [];
         for (const d of details.length > 0 ? details : [{ path: 'email', message: error.message }])
-          errors.push({ row, field: d.path, message: d.message });
+          errors.push({
+            row,
+            field: d.path,
+            message: d.message,
+            ...(d.why ? { code: d.why.code, values: d.why.params } : {}),
+          });
       }
     }
   }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from '../domain/fields';
+import { because } from '../api/zod-words';
 import type { Actor } from '../auth/actor';
 import type { Db } from '../db/client';
 import { auditDeal, findDeal, findWritableDeal } from './deal-access';
@@ -23,9 +24,8 @@ export const ObjectionSchema = z
   })
   // A rule between two fields, which the document cannot say: a 422 (FieldError.unprocessable).
   .refine((o) => o.status !== 'answered' || (o.response ?? '').length > 0, {
-    message: 'an answered objection needs the response that answered it',
+    ...because('answered-needs-response', {}, { unprocessable: true }),
     path: ['response'],
-    params: { unprocessable: true },
   });
 
 const needsShape = {

@@ -146,7 +146,12 @@ describe('analytics filters', () => {
 
   it('when from and to do not make a period, then periodProblems says why, and nothing for a good one', () => {
     expect(periodProblems({ from: '2026-03-31', to: '2026-03-01' })).toEqual([
-      { path: 'to', message: 'must be on or after from (2026-03-31)' },
+      {
+        path: 'to',
+        message: 'must be on or after from (2026-03-31)',
+        code: 'on-or-after-from',
+        values: { from: '2026-03-31' },
+      },
     ]);
     expect(periodProblems({ from: '2026-03-01', to: '2026-03-31' })).toEqual([]);
   });

@@ -60,6 +60,17 @@ describe.skipIf(!chromiumAvailable)('importing attendees in the workspace', () =
       .toBe('Done: 2 stored, 0 failed.');
     expect(await system.database.db.lead.count({ where: { email: { endsWith: '@summit.io' } } })).toBe(2);
     expect(await accessibilityProblems(page)).toEqual([]);
+
+    // A Chinese reader reads the rejected row's problem in Chinese (the API words it for the workspace's language).
+    await page.selectOption('#language', 'zh-CN');
+    const zhRejected = page.getByRole('table', { name: '被拒绝的行' });
+    await expect
+      .poll(() => zhRejected.locator('tbody td').nth(2).textContent())
+      .toBe('第 3 行，"Email" 列：不是有效的电子邮件地址');
+    await page.selectOption('#language', 'en');
+    await expect
+      .poll(() => rejected.locator('tbody td').nth(2).textContent())
+      .toBe('row 3, column "Email": must be a valid email address');
     expect(refused).toEqual([]);
   }, 120_000);
 });

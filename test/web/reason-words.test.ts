@@ -25,9 +25,10 @@ const i18n = (await import(/* @vite-ignore */ `${WEB}i18n`)) as {
   switchLanguage(code: 'en' | 'zh-CN'): Promise<void>;
 };
 type Wording = (reasons: Worded) => string;
-const { reasonText, reasonsText, taskTitle, scoreWhyText, stageWarningText } = (await import(
+const { reasonText, reasonsText, taskTitle, scoreWhyText, stageWarningText, noteText } = (await import(
   /* @vite-ignore */ `${WEB}reason-words`
 )) as {
+  noteText: (note: string) => string;
   scoreWhyText: (item: { detail: string; why?: unknown }) => string;
   stageWarningText: Wording;
   reasonText: Wording;
@@ -240,5 +241,33 @@ describe("a stage move's warnings in the reader's language", () => {
     expect(stageWarningText(unknown!)).toBe('gone（进入赢单阶段前应完成）');
     await i18n.switchLanguage('en');
     expect(stageWarningText(known!)).toBe('engage the decision maker (a meeting or a reply) (asked before Closed won)');
+  });
+});
+
+describe("a queue taken from, in a note, by the queue's label", () => {
+  beforeAll(() => i18n.startI18n());
+
+  it('when a lead was taken from a queue (its note names the queue by id), then the note reads in the reader’s language with the queue’s label', async () => {
+    // The rules' labels, as GET /api/rules/labels answers them.
+    const answer = { queues: { 'emea-inbound': { en: 'EMEA inbound', 'zh-CN': '欧洲入站' } } };
+    const real = globalThis.fetch;
+    globalThis.fetch = () => Promise.resolve(new Response(JSON.stringify(answer), { status: 200 }));
+    try {
+      await i18n.switchLanguage('en');
+      const taken = 'Taken from the emea-inbound queue in the workspace';
+      noteText(taken);
+      await expect.poll(() => noteText(taken)).toBe('Taken from the EMEA inbound queue in the workspace');
+      await i18n.switchLanguage('zh-CN');
+      expect(noteText(taken)).toBe('在工作台从队列 欧洲入站 领取');
+      expect(noteText('在工作台从队列 emea-inbound 领取')).toBe('在工作台从队列 欧洲入站 领取');
+      // A reason from before reason codes: the queue by its label inside the English text.
+      expect(noteText(`Reassigned by hand by ${ALICE} from queue emea-inbound to ${ALICE}: ${taken}`)).toBe(
+        `Reassigned by hand by ${ALICE} from queue emea-inbound to ${ALICE}: Taken from the 欧洲入站 queue in the workspace`,
+      );
+      expect(noteText('call her back on Monday')).toBe('call her back on Monday');
+    } finally {
+      globalThis.fetch = real;
+      await i18n.switchLanguage('en');
+    }
   });
 });

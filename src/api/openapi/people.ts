@@ -105,7 +105,10 @@ export const peoplePaths = {
       parameters: [pathParam('id', TokenIdSchema, 'The token id (`tok_…`), as the listing shows it.')],
       responses: {
         '200': described(`The revoked token: ${tokenView}`),
-        ...errors(['404', "No such token in the caller's tenant (`not_found`)."]),
+        ...errors(
+          ['400', 'The id is longer than any token id (`validation_failed`).'],
+          ['404', "No such token in the caller's tenant (`not_found`)."],
+        ),
         ...unauthenticated,
         '403': errorResponse('The caller neither owns the token nor is revops (`forbidden`).'),
       },

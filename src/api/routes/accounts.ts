@@ -6,6 +6,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { LANGUAGES } from '../../email/i18n';
 import { text } from '../../domain/fields';
+import { because } from '../zod-words';
 import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
@@ -65,7 +66,7 @@ export const StakeholderCreateSchema = z.strictObject(stakeholderFields);
 export const StakeholderPatchSchema = z
   .strictObject(stakeholderFields)
   .partial()
-  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change')
+  .refine((changes) => Object.keys(changes).length > 0, because('some-field-to-change'))
   .meta({ minProperties: 1 });
 export const EngagementSchema = z.strictObject({
   at: instant.optional().meta({ description: 'When they took part (default: now).' }),

@@ -36,7 +36,9 @@ import { basisPoints, probabilitiesInForce } from '../../usecases/analytics/rule
 import type { Sight } from '../../usecases/visibility';
 import { sightFor } from '../access';
 import { sendCsv, toCsv } from '../csv';
+import { InvalidInput, type FieldError } from '../errors';
 import { parseInput } from '../input';
+import { ruleWords, type RuleCode, type Values } from '../zod-words';
 
 /** The most drill-down ids a report carries inline per figure. */
 export const MAX_ID_LIMIT = 10_000;
@@ -164,18 +166,28 @@ export function tenantZone(deps: Pick<AnalyticsRoutesDeps, 'reportingZone' | 're
   return escalation?.calendars[escalation.defaultCalendar]?.timezone ?? 'UTC';
 }
 
-/** The relations between fields the document cannot state: a 422 with one entry per field. */
+/**
+ * The relations between fields the document cannot state: a 422 with one entry per field, worded
+ * in the caller's language by its code (../zod-words.ts).
+ */
 function assertConsistent(query: { from: string; to: string; view?: string; withinDays?: number }): void {
-  const problems = periodProblems(query).map((p) => ({ path: `query.${p.path}`, message: p.message }));
+  const problems: { path: string; code: RuleCode; values: Values }[] = periodProblems(query).map((p) => ({
+    path: `query.${p.path}`,
+    code: p.code,
+    values: p.values,
+  }));
   if (query.view === 'period' && query.withinDays !== undefined)
-    problems.push({
-      path: 'query.withinDays',
-      message: 'applies to the cohort view only; leave it out with view=period',
-    });
+    problems.push({ path: 'query.withinDays', code: 'cohort-only', values: {} });
+  const fields = (language: 'en' | 'zh-CN'): FieldError[] =>
+    problems.map(({ path, code, values }) => ({
+      path,
+      message: ruleWords(code, values, language),
+      unprocessable: true,
+    }));
   if (problems.length > 0)
-    throw new LeadflowError('unprocessable', 'The filters do not make a report period; see fields.', {
-      details: problems,
-    });
+    throw new InvalidInput('The filters do not make a report period; see fields.', fields('en'), (language) =>
+      language === 'zh-CN' ? fields(language) : null,
+    );
 }
 
 type OptionInput = { [K in keyof typeof OptionFields]?: z.output<(typeof OptionFields)[K]> };

@@ -5,6 +5,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { text } from '../../domain/fields';
+import { because } from '../zod-words';
 import { requireActor, requireRole } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { CURRENCY_CODES } from '../../domain/money';
@@ -76,8 +77,7 @@ export const ProductPatchSchema = ProductCreateSchema.omit({ sku: true })
   // Well-formed but says nothing to change: the OpenAPI schema cannot say "a field besides
   // revision", so a 422 (FieldError.unprocessable).
   .refine((changes) => Object.keys(changes).some((key) => key !== 'revision'), {
-    message: 'name at least one field to change (besides revision)',
-    params: { unprocessable: true },
+    ...because('some-field-besides-revision', {}, { unprocessable: true }),
   });
 /** The body a DELETE may carry: only the revision (or send If-Match and no body). */
 export const ProductRevisionSchema = z.strictObject({ revision: revisionField("product's") });

@@ -7,6 +7,7 @@ import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { text } from '../../domain/fields';
+import { because } from '../zod-words';
 import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../../domain/languages';
 import { requireActor } from '../../auth/actor';
 import { sightFor } from '../access';
@@ -87,19 +88,15 @@ export const StageMoveSchema = z
   // Rules between fields, which the document cannot say: a 422 (FieldError.unprocessable).
   .refine((move) => move.quoteId === undefined || move.to === 'closed-won', {
     path: ['quoteId'],
-    message: 'names the quote a deal is won on; give it only with to: closed-won',
-    params: { unprocessable: true },
+    ...because('quote-only-when-won', {}, { unprocessable: true }),
   })
   .refine((move) => move.to === 'closed-lost' || (move.lossReason === undefined && move.competitor === undefined), {
     path: ['lossReason'],
-    message: 'lossReason and competitor describe a loss; give them only with to: closed-lost',
-    params: { unprocessable: true },
+    ...because('loss-details-only-when-lost', {}, { unprocessable: true }),
   })
   .refine((move) => move.to !== 'closed-lost' || move.reason !== undefined || move.lossReason !== undefined, {
-    params: { unprocessable: true },
+    ...because('loss-reason-required', {}, { unprocessable: true }),
     path: ['reason'],
-    message:
-      'is required when closing a deal as lost: say why it was lost, or give a lossReason code from loss-reasons.yaml (GET /api/loss-reasons)',
   });
 export const DealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES, { error: `must be one of: ${DEAL_STAGES.join(', ')}` }).optional(),

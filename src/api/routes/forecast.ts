@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { text } from '../../domain/fields';
+import { because } from '../zod-words';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { LeadflowError } from '../../domain/errors';
@@ -52,7 +53,7 @@ export const ForecastPatchSchema = z
   })
   .refine((edit) => edit.expectedCloseDate !== undefined || edit.category !== undefined, {
     path: ['expectedCloseDate'],
-    message: 'name at least one of expectedCloseDate and category to change',
+    ...because('close-date-or-category'),
   })
   .meta({ anyOf: [{ required: ['expectedCloseDate'] }, { required: ['category'] }] });
 

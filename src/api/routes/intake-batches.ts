@@ -3,7 +3,7 @@
  * event's attendee list as CSV), and following either up at `GET /api/intake-batches/{batchId}`.
  * Handlers parse, call the use-case (src/usecases/bulk-intake.ts) and answer 202 with the batch.
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
@@ -12,12 +12,18 @@ import { text } from '../../domain/fields';
 import { LEAD_SOURCES } from '../../domain/lead';
 import { ATTENDEE_FIELDS, attendeeRows, type AttendeeField } from '../../usecases/attendee-csv';
 import { assertWithinBatchLimit, captureBatch, type BatchRow } from '../../usecases/bulk-intake';
-import { intakeBatchErrors, listIntakeBatches, viewIntakeBatch } from '../../usecases/intake-batch-view';
+import {
+  intakeBatchErrors,
+  listIntakeBatches,
+  viewIntakeBatch,
+  type IntakeBatchView,
+} from '../../usecases/intake-batch-view';
 import type { IntakeDispatcher } from '../../usecases/intake-dispatcher';
 import { sendCsv, toCsv } from '../csv';
-import { fieldErrors } from '../errors';
 import { csvText, csvUpload, delimiterParam, DELIMITERS, namedColumns } from '../csv-upload';
 import { parseInput } from '../input';
+import { rowErrorIn, rowFieldProblems, rowRule } from '../row-words';
+import { DEFAULT_LANGUAGE, languageFromAcceptLanguage, type Language } from '../../domain/languages';
 import { LeadInputSchema } from '../schemas';
 
 /** A JSON batch or attendee file of MAX_BATCH_ROWS rows fits well within this. */
@@ -113,7 +119,7 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
     res
       .status(202)
       .location(`/api/intake-batches/${receipt.batchId}`)
-      .json(await viewIntakeBatch(deps.db, actor.tenant, receipt.batchId));
+      .json(answerIn(await viewIntakeBatch(deps.db, actor.tenant, receipt.batchId), readerOf(req)));
   });
 
   router.post('/api/imports/attendees', csvUpload(BATCH_BODY_LIMIT), async (req, res) => {
@@ -143,7 +149,7 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
     res
       .status(202)
       .location(`/api/intake-batches/${receipt.batchId}`)
-      .json(await viewIntakeBatch(deps.db, actor.tenant, receipt.batchId));
+      .json(answerIn(await viewIntakeBatch(deps.db, actor.tenant, receipt.batchId), readerOf(req)));
   });
 
   router.get('/api/intake-batches', async (req, res) => {
@@ -154,7 +160,8 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
   router.get('/api/intake-batches/:batchId/errors.csv', async (req, res) => {
     const id = IntakeBatchIdSchema.safeParse(req.params.batchId);
     if (!id.success) throw new LeadflowError('not_found', `No intake batch with id ${req.params.batchId}.`);
-    const errors = await intakeBatchErrors(deps.db, requireActor(req).tenant, id.data, deps.intake.retentionDays);
+    const stored = await intakeBatchErrors(deps.db, requireActor(req).tenant, id.data, deps.intake.retentionDays);
+    const errors = stored.map((error) => rowErrorIn(error, readerOf(req)));
     sendCsv(
       res,
       `intake-batch-${id.data}-errors.csv`,
@@ -168,10 +175,21 @@ export function intakeBatchRoutes(deps: IntakeBatchRoutesDeps): Router {
   router.get('/api/intake-batches/:batchId', async (req, res) => {
     const id = IntakeBatchIdSchema.safeParse(req.params.batchId);
     if (!id.success) throw new LeadflowError('not_found', `No intake batch with id ${req.params.batchId}.`);
-    res.json(await viewIntakeBatch(deps.db, requireActor(req).tenant, id.data, deps.intake.retentionDays));
+    const batch = await viewIntakeBatch(deps.db, requireActor(req).tenant, id.data, deps.intake.retentionDays);
+    res.json(answerIn(batch, readerOf(req)));
   });
 
   return router;
+}
+
+/** The caller's language (Accept-Language; the workspace sends its own), for the rows' problems. */
+function readerOf(req: Request): Language {
+  return languageFromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LANGUAGE;
+}
+
+/** A batch as answered: its rows' problems in the reader's language, without their stored codes. */
+function answerIn(batch: IntakeBatchView, language: Language) {
+  return { ...batch, errors: batch.errors.map((error) => rowErrorIn(error, language)) };
 }
 
 /** One JSON row with the batch's defaults, checked as POST /api/leads checks its body. */
@@ -189,11 +207,10 @@ function batchRow(
       ? { sourceDetails: { campaign: batch.campaign, ...details } }
       : {}),
   };
-  const parsed = LeadInputSchema.safeParse(withDefaults);
-  if (!parsed.success)
-    return { row, errors: fieldErrors(parsed.error).map(({ path, message }) => ({ row, field: path, message })) };
+  const parsed = LeadInputSchema.safeParse(withDefaults, { reportInput: true });
+  if (!parsed.success) return { row, errors: rowFieldProblems(parsed.error).map((problem) => ({ row, ...problem })) };
   const { tenant: given, ...lead } = parsed.data;
   if (given !== undefined && given !== tenant)
-    return { row, errors: [{ row, field: 'tenant', message: `is not your tenant (${tenant}); leave it out` }] };
+    return { row, errors: [{ row, field: 'tenant', ...rowRule('tenant-not-yours', { tenant }) }] };
   return { row, lead };
 }

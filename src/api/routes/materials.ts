@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { text } from '../../domain/fields';
+import { because } from '../zod-words';
 import { requireActor, requireRole } from '../../auth/actor';
 import { MATERIAL_PUBLISHERS } from '../access-policy';
 import type { Db } from '../../db/client';
@@ -67,7 +68,7 @@ export const MaterialShareSchema = z
       .optional(),
   })
   .refine((s) => (s.materialKey === undefined) !== (s.materialId === undefined), {
-    message: 'give exactly one of materialKey or materialId',
+    ...because('material-key-or-id'),
     path: ['materialKey'],
   })
   .meta({ oneOf: [{ required: ['materialKey'] }, { required: ['materialId'] }] });

@@ -9,7 +9,7 @@ import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { issueIntegrationToken, issueToken, listIntegrationTokens, listTokens, revokeToken } from '../../auth/tokens';
 import { SCOPES } from '../../auth/scopes';
-import { invalidInputs, refusedAt } from '../input';
+import { at, invalidInput, invalidInputs, refusedAt } from '../input';
 import { EmailSchema } from './reps';
 
 export interface PeopleRoutesDeps {
@@ -48,7 +48,7 @@ export const IntegrationTokenSchema = z.strictObject({
   expiresInDays: TokenCreateSchema.shape.expiresInDays,
 });
 
-export const TokenIdSchema = z.string().min(1).max(100);
+export const TokenIdSchema = z.string().min(1).max(100, 'is not a token id (at most 100 characters)');
 
 /** POST and GET /api/people/:email/tokens, DELETE /api/tokens/:id. */
 export function peopleRoutes(deps: PeopleRoutesDeps): Router {
@@ -118,8 +118,16 @@ export function peopleRoutes(deps: PeopleRoutesDeps): Router {
 
   router.delete('/api/tokens/:id', async (req, res) => {
     const actor = requireActor(req);
-    const id = TokenIdSchema.parse(req.params.id);
-    res.json(await revokeToken(deps.db, { tenant: actor.tenant, id, by: actor, now: now() }));
+    const id = TokenIdSchema.safeParse(req.params.id);
+    if (!id.success)
+      throw invalidInput(
+        'The token id is invalid; see fields.',
+        TokenIdSchema,
+        req.params.id,
+        id.error,
+        at('params.id'),
+      );
+    res.json(await revokeToken(deps.db, { tenant: actor.tenant, id: id.data, by: actor, now: now() }));
   });
 
   return router;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { text } from '../../domain/fields';
+import { because } from '../zod-words';
 import { emailAddress } from '../schemas';
 import { currencyCode } from './catalog';
 import { deleteQuota, listQuotas, setQuotas } from '../../usecases/quotas';
@@ -53,7 +54,7 @@ export const QuotaItemSchema = z
   })
   .refine((q) => (q.rep === undefined) !== (q.team === undefined), {
     path: ['rep'],
-    message: 'give exactly one of rep and team',
+    ...because('rep-or-team'),
   })
   .meta({ oneOf: [{ required: ['rep'] }, { required: ['team'] }] });
 

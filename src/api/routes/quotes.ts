@@ -6,6 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { text } from '../../domain/fields';
+import { because, TAX_REGION_EN } from '../zod-words';
 import { emailAddress } from '../schemas';
 import { requireActor } from '../../auth/actor';
 import type { Client } from '@temporalio/client';
@@ -54,13 +55,13 @@ const decimalText = (example: string, what: string) =>
 export const QuoteIdSchema = z
   .string()
   .regex(/^qo_[A-Za-z0-9_-]{22}$/, 'is not a quote id (qo_ followed by 22 characters)');
-const REGION = 'must be a region code: an ISO 3166 country, optionally with a subdivision, e.g. "US-NY", "GB", "DE"';
+const REGION = TAX_REGION_EN;
 /** The shape is in the document; a well-formed code that is no country ("XX") is a 422. */
 export const RegionSchema = z
   .string()
   .regex(/^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$/, REGION)
   .transform((code) => code.toUpperCase())
-  .refine(isRegionCode, { message: REGION, params: { unprocessable: true } })
+  .refine(isRegionCode, because('tax-region-unknown', {}, { unprocessable: true }))
   .meta({
     description:
       'The tax region: ISO 3166 country code, optionally "-" and a subdivision ("US-NY", "GB"); its rate comes from approvals.yaml `quotes.taxRates`.',

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { requireActor } from '../../auth/actor';
 import type { Db } from '../../db/client';
 import { text } from '../../domain/fields';
+import { because } from '../zod-words';
 import { DUE_WINDOWS, TASK_KINDS, TASK_STATUSES } from '../../domain/tasks';
 import { myWork } from '../../usecases/my-work';
 import { setNextStep } from '../../usecases/next-step';
@@ -75,7 +76,7 @@ export const TaskCreateSchema = z
   })
   .refine((task) => task.leadId !== undefined || task.dealId !== undefined, {
     path: ['leadId'],
-    message: 'give a leadId or a dealId (a task is about a lead or a deal)',
+    ...because('lead-or-deal'),
   })
   .meta({ anyOf: [{ required: ['leadId'] }, { required: ['dealId'] }] });
 
@@ -104,8 +105,7 @@ export const NextStepPutSchema = z
   })
   .refine((edit) => edit.nextStep !== null || edit.dueOn === null, {
     path: ['dueOn'],
-    message: 'is the date of a next step; give nextStep too, or null both to clear',
-    params: { unprocessable: true },
+    ...because('due-on-needs-next-step', {}, { unprocessable: true }),
   });
 
 export const MyWorkQuerySchema = z.strictObject({

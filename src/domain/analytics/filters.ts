@@ -59,6 +59,9 @@ export interface FilterProblem {
   /** The field, as the query names it (`to`). */
   path: string;
   message: string;
+  /** The message as a code and values, worded in Chinese by the API (src/api/zod-words.ts). */
+  code: 'on-or-after-from' | 'period-at-most';
+  values: Record<string, string | number>;
 }
 
 /** What is wrong with the period `from` and `to` make together (nothing: an empty list). */
@@ -66,13 +69,23 @@ export function periodProblems(filters: { from: string; to: string }): FilterPro
   const from = parseLocalDate(filters.from);
   const to = parseLocalDate(filters.to);
   if (!from || !to) return [];
-  if (compareLocalDates(to, from) < 0) return [{ path: 'to', message: `must be on or after from (${filters.from})` }];
+  if (compareLocalDates(to, from) < 0)
+    return [
+      {
+        path: 'to',
+        message: `must be on or after from (${filters.from})`,
+        code: 'on-or-after-from',
+        values: { from: filters.from },
+      },
+    ];
   const last = lastAllowedDay(from);
   if (compareLocalDates(to, last) > 0)
     return [
       {
         path: 'to',
         message: `a period may cover at most ${MAX_PERIOD_YEARS} years: from ${filters.from}, the last day is ${formatLocalDate(last)}`,
+        code: 'period-at-most',
+        values: { years: MAX_PERIOD_YEARS, from: filters.from, last: formatLocalDate(last) },
       },
     ];
   return [];
@@ -81,7 +94,12 @@ export function periodProblems(filters: { from: string; to: string }): FilterPro
 /** Every check at once: each field, then the period they make (flagged `unprocessable`: a 422). */
 export const AnalyticsFiltersSchema = AnalyticsFilterFieldsSchema.superRefine((filters, ctx) => {
   for (const problem of periodProblems(filters))
-    ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message, params: { unprocessable: true } });
+    ctx.addIssue({
+      code: 'custom',
+      path: [problem.path],
+      message: problem.message,
+      params: { ...problem.values, unprocessable: true, code: problem.code },
+    });
 });
 
 export type AnalyticsFilters = z.output<typeof AnalyticsFilterFieldsSchema>;

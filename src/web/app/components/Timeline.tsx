@@ -2,6 +2,7 @@ import { query } from '../lib/api';
 import { formatDateTime, label, t } from '../lib/i18n';
 import { eventReason, eventText, type TimelineEvent } from '../lib/timeline-words';
 import { nameOf } from '../lib/people';
+import { noteText } from '../lib/reason-words';
 import { usePaged } from '../lib/use-paged';
 import { Empty, Loading, Problem } from './common';
 
@@ -29,7 +30,7 @@ export function Timeline({ path, id }: { path: string; id: string }) {
             <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
             <span class="badge">{label('timeline', item.kind)}</span> <span>{eventText(item.event)}</span>
             {eventReason(item.event) && <span class="subtle"> · {eventReason(item.event)}</span>}
-            {item.event.note && <span class="subtle"> · {item.event.note}</span>}
+            {item.event.note && <span class="subtle"> · {noteText(item.event.note)}</span>}
             {item.actor && item.actor !== 'system' && <span class="subtle"> · {nameOf(item.actor)}</span>}
           </li>
         ))}

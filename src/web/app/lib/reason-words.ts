@@ -142,6 +142,27 @@ export function reasonText({ code, params }: Worded): string {
   }
 }
 
+/**
+ * "Take" on a queue's list records why in the taker's language, naming the queue by its id
+ * (`leads.takeReason`): "Taken from the emea-inbound queue in the workspace". As a note it reads
+ * in the chosen language with the queue's label; inside a longer English reason (rows from before
+ * reason codes) the queue is named by its label. Any other note shows as written.
+ */
+const TAKEN_FROM_QUEUE = [/^Taken from the (\S+) queue in the workspace$/, /^在工作台从队列 (\S+) 领取$/];
+const TAKEN_INSIDE = /Taken from the (\S+) queue in the workspace/g;
+
+/** A timeline note in the chosen language when the workspace wrote it (see TAKEN_FROM_QUEUE), else as written. */
+export function noteText(note: string): string {
+  for (const pattern of TAKEN_FROM_QUEUE) {
+    const queue = pattern.exec(note)?.[1];
+    if (queue) return t('leads.takeReason', { queue: ruleName('queues', queue) });
+  }
+  return note.replace(
+    TAKEN_INSIDE,
+    (_all, queue: string) => `Taken from the ${ruleName('queues', queue)} queue in the workspace`,
+  );
+}
+
 /** Several reasons in the chosen language, one after the other. */
 export function reasonsText(reasons: readonly Worded[]): string {
   return reasons.map(reasonText).join(t('reasonParts.list'));

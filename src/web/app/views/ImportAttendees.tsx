@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
-import { formatNumber, t } from '../lib/i18n';
+import { formatNumber, language, t } from '../lib/i18n';
 import { useSubmit } from '../lib/use-submit';
 import { DownloadButton, Page, Problem, TextField } from '../components/common';
 
@@ -30,9 +30,27 @@ const textOf = (form: FormData, name: string) => {
   return typeof value === 'string' ? value.trim() : '';
 };
 
-/** Follows a batch's progress (once a second) until no row is pending. */
+/**
+ * Follows a batch's progress (once a second) until no row is pending, and reads it again when the
+ * workspace's language changes: the API words the rejected rows' problems in the reader's language.
+ */
 function useBatchProgress(first: IntakeBatch | null): IntakeBatch | null {
   const [batch, setBatch] = useState<IntakeBatch | null>(first);
+  const reader = language.value;
+  const shownIn = useRef(reader);
+  useEffect(() => {
+    if (!first || reader === shownIn.current) return;
+    shownIn.current = reader;
+    let stopped = false;
+    void api<IntakeBatch>(`/api/intake-batches/${first.id}`)
+      .then((now) => {
+        if (!stopped) setBatch(now);
+      })
+      .catch(() => undefined);
+    return () => {
+      stopped = true;
+    };
+  }, [first, reader]);
   useEffect(() => {
     setBatch(first);
     if (!first || first.done) return;
