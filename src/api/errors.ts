@@ -8,6 +8,7 @@ import {
   TIMED_OUT_MESSAGE,
 } from '../usecases/availability';
 import { LeadflowError, type ErrorCode } from '../domain/errors';
+import { chineseClash } from '../domain/identity-clash';
 import { DEFAULT_LANGUAGE, languageFromAcceptLanguage, type Language } from '../domain/languages';
 import { answerIn } from './error-words';
 import type { Worded } from '../domain/reason-codes';
@@ -118,7 +119,7 @@ function toErrorBody(
   if (error instanceof LeadflowError) {
     const fields =
       (error instanceof InvalidInput && language !== 'en' ? error.fieldsIn(language) : null) ??
-      (Array.isArray(error.details) ? (error.details as FieldError[]) : undefined);
+      (Array.isArray(error.details) ? wordedFields(error.details as FieldError[], language) : undefined);
     if (fields) return fieldsAnswer(error.code, error.message, fields);
     return { status: httpStatusFor[error.code], error: { code: error.code, message: error.message } };
   }
@@ -190,6 +191,15 @@ function jsonKindOf(raw: unknown): string | undefined {
   }
   if (value === null) return 'null';
   return typeof value === 'object' ? undefined : `a ${typeof value}`;
+}
+
+/** Fields whose `why` has words in the caller's language (a lead identity clash) say them; the rest as they are. */
+function wordedFields(fields: FieldError[], language: Language): FieldError[] {
+  if (language === 'en') return fields;
+  return fields.map((field) => {
+    const chinese = language === 'zh-CN' ? chineseClash(field.why) : undefined;
+    return chinese ? { ...field, message: chinese } : field;
+  });
 }
 
 /**

@@ -13,44 +13,26 @@
 import { z } from 'zod';
 import type { Language } from '../domain/languages';
 import type { RowError } from '../usecases/bulk-intake';
-import { fieldErrors, type FieldError } from './errors';
+import { IDENTITY_CLASHES } from '../domain/identity-clash';
+import { fieldErrors } from './errors';
 import { chineseFieldMessage, ruleNamesInput, type Values } from './zod-words';
 
 /** A row's problem as the API answers it: the stored code and values are left out. */
 export type RowErrorAnswer = Pick<RowError, 'row' | 'field' | 'column' | 'message'>;
 
-/** A row's clashes with stored leads or with the caller, in English (the text they always had) and Chinese. */
+/** A row's clashes with the caller and, from the domain, with stored leads, in English (the text they always had) and Chinese. */
 const ROW_RULES = {
   'tenant-not-yours': {
     en: (v: Values) => `is not your tenant (${v.tenant}); leave it out`,
     zh: (v: Values) => `不是您的租户（${v.tenant}），请省略此字段`,
   },
-  'external-id-of-other-lead': {
-    en: (v: Values) => `belongs to lead ${v.lead}, not to the lead with this email (${v.emailLead})`,
-    zh: (v: Values) => `属于线索 ${v.lead}，而非此电子邮件所属的线索（${v.emailLead}）`,
-  },
-  'email-not-on-record': {
-    en: (v: Values) => `does not match the email of lead ${v.lead} (external id "${v.externalId}")`,
-    zh: (v: Values) => `与线索 ${v.lead}（外部编号 "${v.externalId}"）记录的电子邮件不一致`,
-  },
-  'external-id-differs': {
-    en: (v: Values) => `lead ${v.lead} has external id "${v.externalId}"`,
-    zh: (v: Values) => `线索 ${v.lead} 的外部编号是 "${v.externalId}"`,
-  },
+  ...IDENTITY_CLASHES,
 } satisfies Record<string, { en: (values: Values) => string; zh: (values: Values) => string }>;
 export type RowRuleCode = keyof typeof ROW_RULES;
 
 /** A row's problem from ROW_RULES: its English text, code and values. */
 export function rowRule(code: RowRuleCode, values: Values): Pick<RowError, 'message' | 'code' | 'values'> {
   return { message: ROW_RULES[code].en(values), code, values };
-}
-
-/**
- * A field of a refusal (a 409 of lead identity) from ROW_RULES: the English message, and the code
- * and values as `why` (never answered), so a batch row refused so is worded in its reader's language.
- */
-export function ruleField(path: string, code: RowRuleCode, values: Values): FieldError {
-  return { path, message: ROW_RULES[code].en(values), why: { code, params: values } };
 }
 
 /** The issue fields the Chinese words of a zod issue read (./zod-words.ts chineseFieldMessage). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
 import { normalizeEmail } from '../domain/lead';
 import { LeadflowError } from '../domain/errors';
-import { ruleField } from '../api/row-words';
+import { clashField } from '../domain/identity-clash';
 
 /** What a submission says about who the lead is: a normalised email, an external id, or both. */
 export interface IdentityKeys {
@@ -76,7 +76,7 @@ export async function resolveLeadIdentity(
       `The email belongs to lead ${byEmail.id} but external id "${derived.externalId}" belongs to lead ${byExternalId.id}; send one of them, or fix the identifiers in the source system.`,
       {
         details: [
-          ruleField('externalId', 'external-id-of-other-lead', { lead: byExternalId.id, emailLead: byEmail.id }),
+          clashField('externalId', 'external-id-of-other-lead', { lead: byExternalId.id, emailLead: byEmail.id }),
         ],
       },
     );
@@ -89,7 +89,7 @@ export async function resolveLeadIdentity(
       `External id "${derived.externalId}" is lead ${known.id}, which has a different email on record; send the email on record, or leave email out.`,
       {
         details: [
-          ruleField('email', 'email-not-on-record', { lead: known.id, externalId: String(derived.externalId) }),
+          clashField('email', 'email-not-on-record', { lead: known.id, externalId: String(derived.externalId) }),
         ],
       },
     );
@@ -99,7 +99,7 @@ export async function resolveLeadIdentity(
       'conflict',
       `This email is lead ${known.id}, which has external id "${known.externalId}", not "${derived.externalId}".`,
       {
-        details: [ruleField('externalId', 'external-id-differs', { lead: known.id, externalId: known.externalId })],
+        details: [clashField('externalId', 'external-id-differs', { lead: known.id, externalId: known.externalId })],
       },
     );
   }

@@ -168,7 +168,7 @@ describe('rules between fields in both languages', () => {
   });
 });
 
-describe('the token revocation route and a batch row’s identity clash in both languages', () => {
+describe('the token revocation route and an identity clash (a batch row, a single capture) in both languages', () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
@@ -240,5 +240,40 @@ describe('the token revocation route and a batch row’s identity clash in both 
       field: 'externalId',
       message: '线索 ld_known 的外部编号是 "crm-1"',
     });
+  });
+
+  it('when a single capture names a lead whose external id differs, then the 409 field says so in the caller’s language', async () => {
+    const known = { id: 'ld_known', journeyId: 'lead-t1-ld_known', email: 'ana@x.io', externalId: 'crm-1' };
+    const app = express();
+    app.post('/capture', (_req, _res, next) => {
+      resolveLeadIdentity(() => Promise.resolve({ byEmail: known, byExternalId: null }), 't1', {
+        email: 'ana@x.io',
+        externalId: 'crm-2',
+      }).then(() => next(new Error('the identity should have been refused')), next);
+    });
+    app.use(errorHandler(createLogger('silent')));
+    const capture = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const post = async (language: string) => {
+        const port = (capture.address() as AddressInfo).port;
+        const response = await fetch(`http://127.0.0.1:${port}/capture`, {
+          method: 'POST',
+          headers: { 'accept-language': language },
+        });
+        return { status: response.status, body: (await response.json()) as { error: { fields: unknown } } };
+      };
+      expect(await post('zh-CN')).toMatchObject({
+        status: 409,
+        body: { error: { fields: [{ path: 'externalId', message: '线索 ld_known 的外部编号是 "crm-1"' }] } },
+      });
+      expect(await post('en')).toMatchObject({
+        status: 409,
+        body: { error: { fields: [{ path: 'externalId', message: 'lead ld_known has external id "crm-1"' }] } },
+      });
+    } finally {
+      await new Promise<void>((resolve) => capture.close(() => resolve()));
+    }
   });
 });
