@@ -116,6 +116,8 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await expect.poll(() => page.locator('#lead-list tbody tr').count()).toBe(1);
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain('MQL');
+    // The owner by name, the email in the title.
+    await expect.poll(() => row.locator(`span[title="${REP}"]`).textContent()).toBe('Alice Chen');
     await row.getByRole('link').click();
     await expect.poll(() => page.url()).toBe(`${system.url}/leads/${leadId}`);
     await expect
@@ -299,13 +301,13 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
   });
 
   it('when a rep drags a deal to closed-won with its decision maker not engaged, then the move goes ahead and the card says what is still to do', async () => {
-    const dealId = await dealFor('frances@allen.io', 'Allen Compilers');
+    const dealId = await dealFor('radia@perlman.io', 'Perlman Networks');
     await stockCatalogue(system, system.revopsToken);
     // No discount: the quote needs no approval, so only the advisory criterion (severity: warn) is unmet.
     const quoted = await http(`${system.url}/api/deals/${dealId}/quotes`, {
       headers: bearer(rep),
       body: {
-        customer: { company: 'Allen Compilers', contactName: 'Frances Allen', region: 'US-NY' },
+        customer: { company: 'Perlman Networks', contactName: 'Radia Perlman', region: 'US-NY' },
         lines: [{ sku: 'PLAT-ENT-1Y', quantity: 1 }],
       },
     });
