@@ -150,6 +150,15 @@ function ownTestFailures(active: Ruleset, kind: RuleKind, name: string, text: st
     .map((d) => ({ ...d, file: name }));
 }
 
+/** Whether an If-None-Match header names `etag` or `*`; weak and strong forms compare alike (RFC 9110 §13.1.2). */
+export function namesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const named = tag.trim();
+    return named === '*' || named.replace(/^W\//, '') === etag;
+  });
+}
+
 /** Routes to mount under `/api/rules`. */
 export function rulesRoutes(deps: RulesRoutesDeps): Router {
   const router = Router();
@@ -158,13 +167,20 @@ export function rulesRoutes(deps: RulesRoutesDeps): Router {
     res.json(deps.registry.status());
   });
 
-  router.get('/labels', (_req: Request, res: Response) => {
+  router.get('/labels', (req: Request, res: Response) => {
     const active = deps.registry.activeOrNull();
     if (!active)
       throw new LeadflowError(
         'rules_unavailable',
         'No valid rules are active; fix the rules (`npx leadflow rules check`).',
       );
+    // The labels change only with the active version: its hash is the ETag. `no-cache`: a browser
+    // may keep the answer but asks again each time, so an activation shows at once.
+    const etag = `"${active.version}"`;
+    res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
+    // Checked here, not by Express's `req.fresh`: that ignores If-None-Match when the request says
+    // `Cache-Control: no-cache`, which fetch() adds to every request that sets If-None-Match itself.
+    if (namesEtag(req.get('if-none-match'), etag)) return void res.status(304).end();
     res.json({ rulesetVersion: active.version, ...active.labels });
   });
 

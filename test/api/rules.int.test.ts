@@ -42,6 +42,25 @@ describe.each(providers)('rule versions through the API on %s', (provider) => {
     });
   });
 
+  it('when the workspace revalidates the labels with their ETag, then an unchanged version answers 304 without a body, and a stale one the labels', async () => {
+    const version = (await http(`${system.url}/api/rules`)).body.activeVersion as string;
+    const first = await http(`${system.url}/api/rules/labels`);
+    expect(first.headers.get('etag')).toBe(`"${version}"`);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+
+    const unchanged = await http(`${system.url}/api/rules/labels`, { headers: { 'if-none-match': `"${version}"` } });
+    expect(unchanged).toMatchObject({ status: 304, body: undefined });
+    const stale = await http(`${system.url}/api/rules/labels`, { headers: { 'if-none-match': '"0123456789abcdef"' } });
+    expect(stale.status).toBe(200);
+    expect(stale.body.rulesetVersion).toBe(version);
+    // The ETag opens nothing: without a token it is still a 401.
+    const anonymous = await http(`${system.url}/api/rules/labels`, {
+      anonymous: true,
+      headers: { 'if-none-match': `"${version}"` },
+    });
+    expect(anonymous.status).toBe(401);
+  });
+
   it('when an unknown version is requested, then 404', async () => {
     expect((await http(`${system.url}/api/rules/versions/0123456789abcdef`)).status).toBe(404);
   });

@@ -63,10 +63,20 @@ describe.skipIf(!chromiumAvailable)('dashboard', () => {
       },
     });
     await http(`${system.url}/api/leads/${mql.body.id}/events`, { body: { type: 'pricing-page-visit' } });
+    await expect
+      .poll(async () => (await http(`${system.url}/api/leads/${mql.body.id}`)).body.ownerId, { timeout: 15_000 })
+      .toBeTruthy();
+    const owner = (await http(`${system.url}/api/leads/${mql.body.id}`)).body.ownerId as string;
+    const reps = (await http(`${system.url}/api/reps`)).body.reps as { email: string; name: string | null }[];
+    const ownerName = reps.find((r) => r.email === owner)?.name;
+    expect(ownerName).toBeTruthy();
     await page.reload();
     const row = page.locator(`#queue tr[data-lead="${mql.body.id}"]`);
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     expect(await row.textContent()).toContain('Katherine');
+    // The owner by name, the email in the cell's title.
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe(ownerName);
+    expect(await row.locator('td').nth(3).locator('span').getAttribute('title')).toBe(owner);
     await page.screenshot({ path: `${system.config.dataDir}/dashboard.png`, fullPage: true });
     // The stylesheet applies (its nonce matches) and the queue spans the page (a class, not a style attribute).
     expect(await computedStyle(page.locator('body > header'), 'background-color')).toBe('rgb(19, 49, 92)');

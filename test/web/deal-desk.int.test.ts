@@ -94,10 +94,11 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     const item = page.locator(`.approval[data-approval="${first.approvalId}"]`);
     await expect.poll(() => item.count()).toBe(1);
     const shown = await item.textContent();
+    const dealName = (await call('GET', `/api/deals/${first.dealId}`, manager)).body.name as string;
     for (const fact of [
       `Quote ${first.quoteNumber} v1`,
-      first.dealId,
-      'Tier director-authority',
+      `Deal ${dealName}`,
+      'Tier Director authority',
       'Level manager',
       'Discount 25%',
       'Due ',
@@ -105,6 +106,9 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
       'Total: list USD 4,800.00, net USD 3,600.00 before tax, 25% below list',
     ])
       expect(shown).toContain(fact);
+    // Names for people to read, the ids still there to hover over (or copy).
+    expect(await item.getByRole('link', { name: dealName }).getAttribute('title')).toBe(first.dealId);
+    expect(await item.getByText('Director authority').getAttribute('title')).toBe('director-authority');
 
     await item.getByText('View quote').click();
     await expect.poll(() => page.locator('#quote-viewer').isVisible()).toBe(true);
@@ -162,14 +166,18 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
 
     const row = page.locator(`#deals tr[data-deal-row="${first.dealId}"]`);
     await expect.poll(() => row.count()).toBe(1);
+    const reps = (await call('GET', '/api/reps', first.ownerToken)).body.reps as { email: string; name: string }[];
+    const ownerName = reps.find((r) => r.email === first.ownerEmail)?.name;
+    expect(ownerName).toBeTruthy();
     expect(await row.locator('td').allTextContents()).toEqual([
       'Compilers <Inc> & "Sons"',
       'needs-analysis',
-      first.ownerEmail,
+      ownerName,
       'USD 12,345.67',
       expect.any(String),
     ]);
     expect(await page.locator('#deals inc').count()).toBe(0);
+    expect(await row.locator('td').nth(2).locator('span').getAttribute('title')).toBe(first.ownerEmail);
 
     await row.locator('a[data-deal]').click();
     await expect.poll(() => page.locator('#deal h3').textContent()).toBe('Compilers <Inc> & "Sons"');
@@ -178,17 +186,20 @@ describe.skipIf(!chromiumAvailable)('dashboard deal desk', () => {
     expect(await page.locator('#deal-quotes tbody tr').first().locator('td').allTextContents()).toEqual([
       `${first.quoteNumber} v1`,
       'pending-approval (current)',
-      'director-authority',
+      'Director authority',
       '—',
       '—',
       '—',
     ]);
     const managerStep = await page.locator('#deal-approvals tbody tr').first().locator('td').allTextContents();
     expect(managerStep.slice(0, 3)).toEqual([
-      `${first.quoteNumber} v1: pending (director-authority, 25%)`,
+      `${first.quoteNumber} v1: pending (Director authority, 25%)`,
       '1. manager',
-      MANAGER,
+      reps.find((r) => r.email === MANAGER)?.name,
     ]);
+    // The approver by name, the email in the title.
+    const approver = page.locator('#deal-approvals tbody tr').first().locator('td').nth(2).locator('span');
+    expect(await approver.getAttribute('title')).toBe(MANAGER);
     expect(await page.locator('#deal').textContent()).toContain('No contract yet.');
     await page.close();
   });

@@ -85,6 +85,19 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     await storeLead('cai', 'email-click', 3);
     await storeLead('dee', 'page-visit', 4);
     await storeLead('eve', 'form-fill', 1);
+    // Ann was routed on day 2 (a decision stored before facts were kept: replayed from the lead).
+    await system.database.db.decision.create({
+      data: {
+        id: 'dec_ann_routing',
+        leadId: 'lead_ann',
+        kind: 'routing',
+        outcome: {},
+        explanation: {},
+        rulesetVersion: 'before',
+        decidedAt: new Date(CAPTURED + 2 * DAY),
+        idempotencyKey: 'lead_ann:routing',
+      },
+    });
 
     // A second version: the folder's MQL threshold lowered from 80 to 75 (hot reload activates it).
     original = await activeVersion();
@@ -224,6 +237,13 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
       'MQL threshold 80 → 75 at score 75 on 2025-03-05',
     );
     await expect.poll(() => page.locator('#backtest-mqls-by-week canvas').getAttribute('data-ready')).toBe('true');
+    // Routing by pool or queue and by owner: Ann (no region) goes to the SDR triage queue under both,
+    // shown by its routing.yaml label, the key in the title.
+    for (const table of ['Routing by pool or queue', 'Routing by rep']) {
+      const target = page.getByRole('table', { name: table }).locator('tbody th');
+      expect(await target.textContent()).toBe('SDR triage');
+      expect(await target.locator('span').getAttribute('title')).toBe('queue sdr-triage');
+    }
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download the HTML report' }).click(),
@@ -312,6 +332,9 @@ describe.skipIf(!chromiumAvailable)('the rules page of the workspace', () => {
     ).toBe('1');
     expect(await section.getByText(/^MQL threshold 80 → 75 at score 76 on \d{4}-\d{2}-\d{2}$/).count()).toBe(1);
     expect(await section.getByText('Leads scored: 1; MQLs live: 0, under the shadow: 1.').count()).toBe(1);
+    const change = section.locator('.shadow-change');
+    expect(await change.textContent()).toMatch(/^scoring: live not an MQL, shadow MQL \(/);
+    expect(await change.getAttribute('title')).toBe('not-mql → mql');
     expect(await accessibilityProblems(page)).toEqual([]);
 
     // Ending it asks why; the report stays, marked ended.

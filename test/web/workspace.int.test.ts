@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
 import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
+import { stockCatalogue } from '../quotes/deal-fixture';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -115,6 +116,8 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await expect.poll(() => page.locator('#lead-list tbody tr').count()).toBe(1);
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain('MQL');
+    // The owner by name, the email in the title.
+    await expect.poll(() => row.locator(`span[title="${REP}"]`).textContent()).toBe('Alice Chen');
     await row.getByRole('link').click();
     await expect.poll(() => page.url()).toBe(`${system.url}/leads/${leadId}`);
     await expect
@@ -294,6 +297,35 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await page.locator('#move-dialog').getByRole('button', { name: 'Needs analysis' }).press('Enter');
     await expect.poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('needs-analysis');
     expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('when a rep drags a deal to closed-won with its decision maker not engaged, then the move goes ahead and the card says what is still to do', async () => {
+    const dealId = await dealFor('radia@perlman.io', 'Perlman Networks');
+    await stockCatalogue(system, system.revopsToken);
+    // No discount: the quote needs no approval, so only the advisory criterion (severity: warn) is unmet.
+    const quoted = await http(`${system.url}/api/deals/${dealId}/quotes`, {
+      headers: bearer(rep),
+      body: {
+        customer: { company: 'Perlman Networks', contactName: 'Radia Perlman', region: 'US-NY' },
+        lines: [{ sku: 'PLAT-ENT-1Y', quantity: 1 }],
+      },
+    });
+    expect(quoted.body.submission, JSON.stringify(quoted.body)).toMatchObject({ status: 'approved' });
+    const page = await signIn(rep, '/board');
+    const card = page.locator(`.deal-card[data-deal="${dealId}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+
+    await card.dragTo(page.locator('section[data-stage="closed-won"]'));
+    const warning = card.locator('.move-warnings');
+    await expect
+      .poll(() => warning.getByRole('listitem').allTextContents())
+      .toEqual(['engage the decision maker (a meeting or a reply) (asked before Closed won)']);
+    expect(await warning.getByRole('paragraph').textContent()).toBe('Moved to Closed won. Still to do:');
+    expect(await card.evaluate((el) => el.closest('section')?.getAttribute('data-stage'))).toBe('closed-won');
+    expect(await card.locator('.refusal').count()).toBe(0);
+    expect((await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('closed-won');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();
   });
 

@@ -31,10 +31,30 @@ export const rulesPaths = {
       summary:
         'What people see for the tiers, cadences, pools, queues and SLAs the active rule files label, in en and zh-CN',
       description:
-        'By kind, then by name: `{ tiers: { "manager-authority": { en, zh-CN } }, … }`. An entity its file gives no `label` is absent: show its name.',
+        'By kind, then by name: `{ tiers: { "manager-authority": { en, zh-CN } }, … }`. An entity its file gives no `label` is absent: show its name. The `ETag` is the active version\'s hash (`rulesetVersion`): send it back in `If-None-Match` to revalidate, and a 304 without a body says the labels are unchanged.',
       ...needsToken,
+      parameters: [
+        {
+          name: 'If-None-Match',
+          in: 'header',
+          required: false,
+          description: 'The `ETag` of the labels you hold, e.g. `"3f9a0c1d2e4b5a6c"`: unchanged, the answer is a 304.',
+          // Any text: a value naming no ETag the labels have (or none at all) is answered with the labels.
+          schema: { type: 'string' },
+        },
+      ],
       responses: {
-        '200': { description: 'The labels of the active rules version.', content: json(RuleLabelsSchema) },
+        '200': {
+          description: 'The labels of the active rules version.',
+          headers: {
+            ETag: {
+              description: "The active version's hash, quoted: name it in If-None-Match to revalidate.",
+              schema: { type: 'string' },
+            },
+          },
+          content: json(RuleLabelsSchema),
+        },
+        '304': { description: "The labels named in If-None-Match are still the active version's; no body." },
         ...errors([
           '503',
           'No rules version is active (`rules_unavailable`); retry after `Retry-After` seconds, or fix the rules.',

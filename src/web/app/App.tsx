@@ -7,6 +7,7 @@ import { me, signOut, storedToken, type Me } from './lib/session';
 import { SignIn } from './views/SignIn';
 import { SetPassword } from './views/SetPassword';
 import { editsCatalogue } from './lib/catalog';
+import { revalidateRuleLabels, revalidateRuleLabelsOnReturn } from './lib/rule-labels';
 
 // Each view is its own chunk: the first load carries only the shell and the page it opens.
 const MyWork = lazy(() => import('./views/MyWork').then((m) => m.MyWork));
@@ -110,6 +111,17 @@ function Header({ person }: { person: Me }) {
   );
 }
 
+/**
+ * Keeps the rule-file labels current without a reload: each move to another page, and each return
+ * to the tab, asks whether the active rules version changed (a 304 when it did not).
+ */
+function RuleLabelsWatch() {
+  const { path } = useLocation();
+  useEffect(revalidateRuleLabelsOnReturn, []);
+  useEffect(revalidateRuleLabels, [path]);
+  return null;
+}
+
 function NotFound() {
   return (
     <main id="main">
@@ -154,6 +166,7 @@ export function App() {
         {t('app.skip')}
       </a>
       <Header person={me.value} />
+      <RuleLabelsWatch />
       <ErrorBoundary>
         <Router>
           <Route path="/" component={MyWork} />

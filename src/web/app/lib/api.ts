@@ -37,7 +37,7 @@ export interface RequestInit {
 }
 
 /** Sends the request with the bearer token; the answer's text and headers, or an ApiError for a refusal. */
-async function send(path: string, init: RequestInit): Promise<{ text: string; headers: Headers }> {
+async function send(path: string, init: RequestInit): Promise<{ status: number; text: string; headers: Headers }> {
   // The workspace's language, so texts the API takes from the rules come in it (a refused move's reasons).
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -61,7 +61,8 @@ async function send(path: string, init: RequestInit): Promise<{ text: string; he
     throw new ApiError(0, 'network', 'leadflow cannot be reached. Check your connection and try again.', []);
   }
   const text = await response.text();
-  if (!response.ok) {
+  // A 304 answers a request that named what it holds (If-None-Match): the caller keeps its copy.
+  if (!response.ok && response.status !== 304) {
     const parsed: unknown = text ? safeJson(text) : null;
     const error = (parsed as { error?: { code?: string; message?: string; fields?: FieldMessage[] } } | null)?.error;
     if (response.status === 401) onUnauthorised();
@@ -72,7 +73,7 @@ async function send(path: string, init: RequestInit): Promise<{ text: string; he
       error?.fields ?? [],
     );
   }
-  return { text, headers: response.headers };
+  return { status: response.status, text, headers: response.headers };
 }
 
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -91,6 +92,19 @@ export async function apiWithRevision<T>(
   const { text, headers } = await send(path, init);
   const etag = /^(?:W\/)?"?(\d+)"?$/.exec(headers.get('etag')?.trim() ?? '');
   return { body: (text ? safeJson(text) : null) as T, revision: etag ? Number(etag[1]) : null };
+}
+
+/**
+ * `api` for a copy the caller holds with its ETag: null when the API says it is unchanged (304),
+ * else the new answer and its ETag. Throws ApiError as api() does.
+ */
+export async function apiIfChanged<T>(
+  path: string,
+  etag: string | null,
+): Promise<{ body: T; etag: string | null } | null> {
+  const { status, text, headers } = await send(path, etag ? { headers: { 'if-none-match': etag } } : {});
+  if (status === 304) return null;
+  return { body: (text ? safeJson(text) : null) as T, etag: headers.get('etag') };
 }
 
 /**

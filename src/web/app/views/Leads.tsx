@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../lib/api';
 import { api, query } from '../lib/api';
 import { formatRelative, label, t } from '../lib/i18n';
+import { nameOf } from '../lib/people';
 import { ruleName } from '../lib/rule-labels';
 import { me } from '../lib/session';
 import { usePaged } from '../lib/use-paged';
@@ -167,7 +168,13 @@ export function Leads() {
                   </td>
                   <td class="num">{lead.score}</td>
                   <td>
-                    {lead.ownerId ?? (lead.queue ? t('leads.inQueue', { queue: ruleName('queues', lead.queue) }) : '—')}
+                    {lead.ownerId ? (
+                      <span title={lead.ownerId}>{nameOf(lead.ownerId)}</span>
+                    ) : lead.queue ? (
+                      t('leads.inQueue', { queue: ruleName('queues', lead.queue) })
+                    ) : (
+                      '—'
+                    )}
                     {!lead.ownerId && lead.queue && me.value?.kind === 'person' && (
                       <button
                         type="button"

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { api, formText } from '../../lib/api';
 import { t } from '../../lib/i18n';
 import { useSubmit } from '../../lib/use-submit';
+import { refreshRuleLabels } from '../../lib/rule-labels';
 import { Problem } from '../../components/common';
 import { short } from './types';
 
@@ -31,7 +32,15 @@ export function ActivateDialog({
     };
   }, []);
   const submit = useSubmit(
-    (form) => api('/api/rules/activations', { method: 'POST', body: { hash, reason: formText(form, 'reason') } }),
+    async (form) => {
+      const activated = await api('/api/rules/activations', {
+        method: 'POST',
+        body: { hash, reason: formText(form, 'reason') },
+      });
+      // The new version's labels (a renamed tier, queue or pool) show at once, on this page and the next.
+      await refreshRuleLabels();
+      return activated;
+    },
     { done: onDone },
   );
   const reasonError = submit.fieldError('reason');

@@ -5,6 +5,7 @@ import { formatDate, formatDateTime, formatNumber, label, t } from '../../lib/i1
 import { Chart, colour } from '../../components/Chart';
 import { DownloadButton, Problem } from '../../components/common';
 import { short, type BacktestKind, type BacktestReport } from './types';
+import { Named, routingName, tierName } from './decision-names';
 
 const PAGE = 20;
 /** Changes fetched per request once the report's first ones are read (GET …/changes). */
@@ -76,7 +77,7 @@ function ChangedByKind({ report }: { report: BacktestReport }) {
   );
 }
 
-/** A before/after table: one row per `name`. */
+/** A before/after table: one row per `key`, shown as `shown` (a label or a name) with the key in its title. */
 function BeforeAfterTable({
   caption,
   name,
@@ -84,7 +85,7 @@ function BeforeAfterTable({
 }: {
   caption: string;
   name: string;
-  rows: { key: string; before: number; after: number }[];
+  rows: { key: string; shown?: string; before: number; after: number }[];
 }) {
   if (rows.length === 0) return <p class="empty">{t('rules.report.noChanges', { what: caption })}</p>;
   return (
@@ -104,7 +105,9 @@ function BeforeAfterTable({
       <tbody>
         {rows.map((row) => (
           <tr key={row.key}>
-            <th scope="row">{row.key}</th>
+            <th scope="row">
+              <Named name={row.shown ?? row.key} id={row.key} />
+            </th>
             <td class="num">{formatNumber(row.before)}</td>
             <td class="num">{formatNumber(row.after)}</td>
           </tr>
@@ -166,12 +169,12 @@ function Routing({ id, routing }: { id: string; routing: NonNullable<BacktestRep
       <BeforeAfterTable
         caption={t('rules.report.byPool')}
         name={t('rules.report.pool')}
-        rows={routing.byPool.map((p) => ({ key: p.target, before: p.before, after: p.after }))}
+        rows={routing.byPool.map((p) => ({ key: p.target, shown: routingName(p.target), before: p.before, after: p.after }))}
       />
       <BeforeAfterTable
         caption={t('rules.report.byRep')}
         name={t('rules.report.rep')}
-        rows={routing.byRep.map((r) => ({ key: r.rep, before: r.before, after: r.after }))}
+        rows={routing.byRep.map((r) => ({ key: r.rep, shown: routingName(r.rep), before: r.before, after: r.after }))}
       />
       <Paged caption={t('rules.report.changedRouting')} items={routing.changed} total={routing.changedTotal} more={changesOf(id, 'routing')} head={[t('rules.report.lead'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
         {(change) => (
@@ -179,8 +182,12 @@ function Routing({ id, routing }: { id: string; routing: NonNullable<BacktestRep
             <th scope="row">
               <a href={`/leads/${change.leadId}`}>{change.label}</a> <span class="hint">{formatDateTime(change.at)}</span>
             </th>
-            <td>{change.before}</td>
-            <td>{change.after}</td>
+            <td>
+              <Named name={routingName(change.before)} id={change.before} />
+            </td>
+            <td>
+              <Named name={routingName(change.after)} id={change.after} />
+            </td>
             <td>{change.flipped}</td>
           </tr>
         )}
@@ -196,14 +203,14 @@ function Approvals({ id, approvals }: { id: string; approvals: NonNullable<Backt
       <BeforeAfterTable
         caption={t('rules.report.byTier')}
         name={t('rules.report.tier')}
-        rows={approvals.byTier.map((tier) => ({ key: tier.tier, before: tier.before, after: tier.after }))}
+        rows={approvals.byTier.map((tier) => ({ key: tier.tier, shown: tierName(tier.tier), before: tier.before, after: tier.after }))}
       />
       <Paged caption={t('rules.report.changedQuotes')} items={approvals.changed} total={approvals.changedTotal} more={changesOf(id, 'approvals')} head={[t('rules.report.quote'), t('rules.report.before'), t('rules.report.after'), t('rules.report.flipped')]}>
         {(change) => (
           <tr key={change.quoteVersionId}>
             <th scope="row">{change.label}</th>
-            <td>{change.tierBefore ?? change.before}</td>
-            <td>{change.tierAfter ?? change.after}</td>
+            <td>{change.tierBefore ? <Named name={tierName(change.tierBefore)} id={change.tierBefore} /> : change.before}</td>
+            <td>{change.tierAfter ? <Named name={tierName(change.tierAfter)} id={change.tierAfter} /> : change.after}</td>
             <td>{change.flipped}</td>
           </tr>
         )}

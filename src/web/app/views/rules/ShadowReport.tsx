@@ -4,11 +4,20 @@ import { formatDateTime, formatNumber, t } from '../../lib/i18n';
 import { Problem } from '../../components/common';
 import type { ShadowChange, ShadowReportData } from './shadow-types';
 import { short } from './types';
+import { decisionName, Named, routingName, tierName } from './decision-names';
 
 const PAGE = 20;
 
-/** Live vs shadow counts per key (a routing target, an approval tier). */
-function Counts({ caption, head, rows }: { caption: string; head: string; rows: { key: string; live: number; shadow: number }[] }) {
+/** Live vs shadow counts per key (a routing target, an approval tier), shown by its label with the key in the title. */
+function Counts({
+  caption,
+  head,
+  rows,
+}: {
+  caption: string;
+  head: string;
+  rows: { key: string; shown: string; live: number; shadow: number }[];
+}) {
   if (rows.length === 0) return null;
   return (
     <table>
@@ -23,7 +32,9 @@ function Counts({ caption, head, rows }: { caption: string; head: string; rows: 
       <tbody>
         {rows.map((row) => (
           <tr key={row.key}>
-            <th scope="row">{row.key}</th>
+            <th scope="row">
+              <Named name={row.shown} id={row.key} />
+            </th>
             <td>{formatNumber(row.live)}</td>
             <td>{formatNumber(row.shadow)}</td>
           </tr>
@@ -96,12 +107,22 @@ export function ShadowReport({ id, revision }: { id: string; revision: number })
       <Counts
         caption={t('rules.shadow.routing')}
         head={t('rules.shadow.target')}
-        rows={report.routing.byTarget.map((row) => ({ key: row.target, live: row.live, shadow: row.shadow }))}
+        rows={report.routing.byTarget.map((row) => ({
+          key: row.target,
+          shown: routingName(row.target),
+          live: row.live,
+          shadow: row.shadow,
+        }))}
       />
       <Counts
         caption={t('rules.shadow.approvals')}
         head={t('rules.shadow.tier')}
-        rows={report.approvals.byTier.map((row) => ({ key: row.tier, live: row.live, shadow: row.shadow }))}
+        rows={report.approvals.byTier.map((row) => ({
+          key: row.tier,
+          shown: tierName(row.tier),
+          live: row.live,
+          shadow: row.shadow,
+        }))}
       />
       <h4>{t('rules.shadow.changed')}</h4>
       {changes.length === 0 ? (
@@ -112,12 +133,14 @@ export function ShadowReport({ id, revision }: { id: string; revision: number })
             <li key={change.id}>
               <p>
                 <a href={`/leads/${encodeURIComponent(change.leadId)}`}>{change.lead}</a>{' '}
-                {t('rules.shadow.change', {
-                  kind: change.kind,
-                  live: change.live,
-                  shadow: change.shadow,
-                  when: formatDateTime(change.at),
-                })}
+                <span class="shadow-change" title={`${change.live} → ${change.shadow}`}>
+                  {t('rules.shadow.change', {
+                    kind: change.kind,
+                    live: decisionName(change.kind, change.live),
+                    shadow: decisionName(change.kind, change.shadow),
+                    when: formatDateTime(change.at),
+                  })}
+                </span>
               </p>
               <p>
                 {t('rules.shadow.flipped')} <code>{change.flipped}</code>
