@@ -1,7 +1,8 @@
 /**
- * A generated sales history for the analytics benchmark: N leads over one year, written through
- * Prisma as the journeys record them (StageEvent, Decision, Assignment and Interaction rows per
- * lead; deals with their timeline, quotes, approvals and contracts). Seeded, so a run is repeatable.
+ * A generated sales history for the analytics benchmark: N leads over one year, written as the
+ * journeys record them (StageEvent, Decision, Assignment and Interaction rows per lead; deals with
+ * their timeline, quotes, approvals and contracts): through createMany on SQLite, unnest INSERTs
+ * on PostgreSQL (the same rows; test/analytics/bench-writers.int.test.ts). Seeded, so a run is repeatable.
  *
  * Shape, per lead: created uniformly over 2025; 60% become MQLs within 3 days (scored and routed
  * by the ruleset live then, assigned to one of 20 reps in 4 teams, with a first-touch SLA and, for
@@ -13,7 +14,9 @@
  * the same as before they were added.
  */
 import type { Db, Prisma } from '../db/client';
+import { providerOf } from '../db/client';
 import { seededRandom } from '../domain/seeded-random';
+import { insertWithUnnest } from './unnest-insert';
 
 export const BENCH_TENANT = 'bench';
 /** The moment reports are read at: a month after the generated year. */
@@ -281,7 +284,31 @@ const emptyRows = (stagesBefore: number): Rows => ({
 /** Leads generated and written at a time, so a million leads need not be held in memory at once. */
 const SLICE = 20_000;
 
-async function writeRows(db: Db, rows: Rows): Promise<void> {
+/** Each kind of generated row with the table (Prisma model) it is stored in. */
+const TABLES: [keyof Omit<Rows, 'stagesBefore'>, string][] = [
+  ['leads', 'Lead'],
+  ['stages', 'StageEvent'],
+  ['decisions', 'Decision'],
+  ['assignments', 'Assignment'],
+  ['touches', 'Interaction'],
+  ['deals', 'Deal'],
+  ['activities', 'DealActivity'],
+  ['quotes', 'Quote'],
+  ['versions', 'QuoteVersion'],
+  ['approvals', 'ApprovalRequest'],
+  ['contracts', 'Contract'],
+  ['forecasts', 'DealForecast'],
+];
+
+/**
+ * Writes a slice's rows, parents first. On PostgreSQL one unnest INSERT per 5,000 rows
+ * (./unnest-insert.ts); on SQLite createMany in 500-row batches.
+ */
+async function writeRows(db: Db, rows: Rows, via: BenchWriter): Promise<void> {
+  if (via === 'fastest' && providerOf(db) === 'postgresql') {
+    for (const [kind, table] of TABLES) await insertWithUnnest(db, table, rows[kind]);
+    return;
+  }
   await insert(rows.leads, (data) => db.lead.createMany({ data }));
   await insert(rows.stages, (data) => db.stageEvent.createMany({ data }));
   await insert(rows.decisions, (data) => db.decision.createMany({ data }));
@@ -331,8 +358,15 @@ function quotas(): Prisma.QuotaCreateManyInput[] {
   ];
 }
 
+/** How the rows are written: the fastest way for the provider, or createMany everywhere (to compare the two). */
+export type BenchWriter = 'fastest' | 'createMany';
+
 /** Generates and writes the history of `leadCount` leads; returns how many rows of each kind. */
-export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Promise<Record<string, number>> {
+export async function writeBenchHistory(
+  db: Db,
+  leadCount: number,
+  { seed = 7, via = 'fastest' }: { seed?: number; via?: BenchWriter } = {},
+): Promise<Record<string, number>> {
   const random = seededRandom(seed);
   const people = [...managers, ...reps].map((email, i) => ({
     id: `rep_bench_${i}`,
@@ -358,7 +392,7 @@ export async function writeBenchHistory(db: Db, leadCount: number, seed = 7): Pr
   for (let start = 0; start < leadCount; start += SLICE) {
     const rows = emptyRows(stages);
     for (let index = start; index < Math.min(start + SLICE, leadCount); index++) generateLead(rows, index, random);
-    await writeRows(db, rows);
+    await writeRows(db, rows, via);
     stages += rows.stages.length;
     for (const [kind, list] of Object.entries(rows))
       if (Array.isArray(list)) counts[kind] = (counts[kind] ?? 0) + list.length;
