@@ -66,9 +66,24 @@ function utcMsOf(local: LocalDateTime): number {
   return date.getTime();
 }
 
-/** The zone's wall clock at `at`. Throws a RangeError for an unknown zone. */
-export function toLocalDateTime(at: Date, timeZone: string): LocalDateTime {
-  const ms = at.getTime();
+/**
+ * The zone's offset per 15-minute slot of UTC (`floor(ms / SLOT_MS)`), NaN for a slot with an
+ * offset change inside it. Reports read thousands of instants in one zone, and `formatToParts`
+ * is what costs; every offset in use is a multiple of 15 minutes
+ * and changes at most once in a slot, so one slot's offset, read at its first and last
+ * millisecond, holds for every instant in it. A pure cache: the same zone data gives the same
+ * results, so workflow replay is unchanged. Bounded, as each zone adds a slot per 15 minutes read.
+ */
+const SLOT_MS = 15 * 60_000;
+const MAX_CACHED_SLOTS = 200_000;
+const slotOffsets = new Map<string, Map<number, number>>();
+let cachedSlots = 0;
+/** Instants whose year the cache handles the way `formatToParts` spells it: years 1 to 9999. */
+const CACHED_FROM = Date.UTC(1, 0, 2);
+const CACHED_TO = Date.UTC(9999, 11, 30);
+
+/** The zone's wall clock at `at`, read through Intl. */
+function wallClock(ms: number, timeZone: string): LocalDateTime {
   const fields: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const part of formatterFor(timeZone).formatToParts(ms)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
@@ -84,9 +99,59 @@ export function toLocalDateTime(at: Date, timeZone: string): LocalDateTime {
   };
 }
 
+/** The offset of the zone through the slot holding `ms`, or NaN when it changes inside the slot. */
+function slotOffset(ms: number, timeZone: string): number {
+  const slot = Math.floor(ms / SLOT_MS);
+  const known = slotOffsets.get(timeZone)?.get(slot);
+  if (known !== undefined) return known;
+  const first = slot * SLOT_MS;
+  const last = first + SLOT_MS - 1;
+  const atFirst = utcMsOf(wallClock(first, timeZone)) - first;
+  const atLast = utcMsOf(wallClock(last, timeZone)) - last;
+  const offset = atFirst === atLast ? atFirst : Number.NaN;
+  if (cachedSlots >= MAX_CACHED_SLOTS) {
+    slotOffsets.clear();
+    cachedSlots = 0;
+  }
+  let zone = slotOffsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    slotOffsets.set(timeZone, zone);
+  }
+  zone.set(slot, offset);
+  cachedSlots++;
+  return offset;
+}
+
+/** The zone's wall clock at `at`. Throws a RangeError for an unknown zone. */
+export function toLocalDateTime(at: Date, timeZone: string): LocalDateTime {
+  const ms = at.getTime();
+  if (ms >= CACHED_FROM && ms <= CACHED_TO) {
+    const offset = slotOffset(ms, timeZone);
+    if (!Number.isNaN(offset)) {
+      const wall = new Date(ms + offset);
+      return {
+        year: wall.getUTCFullYear(),
+        month: wall.getUTCMonth() + 1,
+        day: wall.getUTCDate(),
+        hour: wall.getUTCHours(),
+        minute: wall.getUTCMinutes(),
+        second: wall.getUTCSeconds(),
+        millisecond: wall.getUTCMilliseconds(),
+      };
+    }
+  }
+  return wallClock(ms, timeZone);
+}
+
 /** How far the zone's wall clock is ahead of UTC at `at`, in ms (New York in winter: −5 h). */
 export function timeZoneOffsetMs(at: Date, timeZone: string): number {
-  return utcMsOf(toLocalDateTime(at, timeZone)) - at.getTime();
+  const ms = at.getTime();
+  if (ms >= CACHED_FROM && ms <= CACHED_TO) {
+    const offset = slotOffset(ms, timeZone);
+    if (!Number.isNaN(offset)) return offset;
+  }
+  return utcMsOf(wallClock(ms, timeZone)) - ms;
 }
 
 /**
