@@ -9,7 +9,7 @@
  * indexed timestamps of the recorded events (migration analytics_window_indexes).
  */
 import type { Db } from '../../db/client';
-import { empty, join, sql, valuesOf, type Sql } from '../../db/raw-sql';
+import { empty, join, sql, valuesOf, valuesTable, type Sql } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 
@@ -243,9 +243,11 @@ async function loadLeadRows(
   needs: FactNeeds,
 ): Promise<LeadRow[]> {
   const list = valuesOf(db, ids);
+  // The leads by key from the list (CROSS JOIN): with `id IN (…)` SQLite walked every lead of the
+  // tenant (Lead(tenant, slaDueAt)). Their order does not matter: the facts are sorted by id.
   const leads = await db.$queryRaw<Omit<LeadRow, 'ownerAtCut' | 'stageEvents' | 'decisions' | 'interactions'>[]>(sql`
-    SELECT id, "createdAt", source, "sourceDetails", attributes, "ownerId", "slaDueAt" FROM "Lead"
-    WHERE tenant = ${tenant} AND id IN ${list}`);
+    SELECT l.id, l."createdAt", l.source, l."sourceDetails", l.attributes, l."ownerId", l."slaDueAt"
+    FROM ${valuesTable(db, ids)} ids CROSS JOIN "Lead" l WHERE l.id = ids.value AND l.tenant = ${tenant}`);
   const stages = await db.$queryRaw<(StageEventRow & { leadId: string })[]>(sql`
     SELECT "leadId", "fromStage", "toStage", reason, "rulesetVersion", "occurredAt" FROM "StageEvent"
     WHERE "leadId" IN ${list} AND "occurredAt" < ${asOf} ORDER BY "occurredAt", id`);
