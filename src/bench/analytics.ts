@@ -25,7 +25,7 @@ import { createDb, type Db } from '../db/client';
 import { resolveDatabaseTarget, type DatabaseTarget } from '../db/database-target';
 import { applyMigrations } from '../db/migrate';
 import type { WorkingCalendar } from '../domain/business-time';
-import type { AnalyticsFacts } from '../domain/analytics/facts';
+import type { AnalyticsFacts, Dimension } from '../domain/analytics/facts';
 import { periodOf } from '../domain/analytics/filters';
 import { loadFacts } from '../usecases/analytics/load-facts';
 import { DEFAULT_OPTIONS, type ReportName } from '../usecases/analytics/reports';
@@ -55,6 +55,8 @@ export interface AnalyticsBenchOptions {
    * are then not compared with it; the result says so.
    */
   baseline: boolean;
+  /** Every report broken down by this dimension (`--breakdown=rep`); whole reports without it. */
+  breakdown?: Dimension;
 }
 const CALENDAR: WorkingCalendar = {
   timezone: 'America/New_York',
@@ -72,7 +74,7 @@ const SIGHT: Sight = {
   me: 'bench@bench.example',
 };
 /** October 2025 (and September before it), read at the end of January 2026. */
-const REQUEST: ReportRequest = {
+const WHOLE: ReportRequest = {
   sight: SIGHT,
   filters: { from: '2025-10-01', to: '2025-10-31', zone: 'America/New_York' },
   options: DEFAULT_OPTIONS,
@@ -116,26 +118,32 @@ const ID_LIMIT = 100;
  * One report the API's way, timed: from SQL (servedFromSql: volume, funnel, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity) with the API's default
  * idLimit, or its facts and plan inputs, then its figures (`load` is then the facts' part).
  */
-async function fastPath(db: Db, report: ReportName) {
-  if (servedFromSql(report, REQUEST.filters.breakdown)) {
-    const served = await timed(() => runReport(db, report, { ...REQUEST, idLimit: ID_LIMIT }));
+async function fastPath(db: Db, report: ReportName, request: ReportRequest) {
+  if (servedFromSql(report, request.filters.breakdown)) {
+    const served = await timed(() => runReport(db, report, { ...request, idLimit: ID_LIMIT }));
     return { load: null, total: served.ms, value: capIds(served.value, ID_LIMIT) };
   }
   const load = await timed(async () => {
-    const facts = await reportFacts(db, report, REQUEST);
-    return { facts, inputs: await reportInputs(db, report, REQUEST, facts) };
+    const facts = await reportFacts(db, report, request);
+    return { facts, inputs: await reportInputs(db, report, request, facts) };
   });
-  const compute = await timed(() => Promise.resolve(reportFrom(load.value.facts, report, REQUEST, load.value.inputs)));
+  const compute = await timed(() => Promise.resolve(reportFrom(load.value.facts, report, request, load.value.inputs)));
   return { load: load.ms, total: load.ms + compute.ms, value: compute.value as unknown };
 }
 
 /** The baseline's computation of one report on every row's facts, timed. */
-async function baselineCompute(db: Db, report: ReportName, facts: AnalyticsFacts) {
-  return timed(async () => reportFrom(facts, report, REQUEST, await reportInputs(db, report, REQUEST, facts)));
+async function baselineCompute(db: Db, report: ReportName, facts: AnalyticsFacts, request: ReportRequest) {
+  return timed(async () => reportFrom(facts, report, request, await reportInputs(db, report, request, facts)));
 }
 
-async function measure(db: Db, reports: readonly ReportName[], runs: number, baseline: boolean): Promise<Measured[]> {
-  const period = periodOf(REQUEST.filters, REQUEST.defaultZone);
+async function measure(
+  db: Db,
+  reports: readonly ReportName[],
+  runs: number,
+  request: ReportRequest,
+  baseline: boolean,
+): Promise<Measured[]> {
+  const period = periodOf(request.filters, request.defaultZone);
   const results = reports.map((report): Measured => ({
     report,
     api: [],
@@ -147,7 +155,7 @@ async function measure(db: Db, reports: readonly ReportName[], runs: number, bas
   for (let round = 0; round < runs; round++) {
     if (!baseline) {
       for (const result of results) {
-        const api = await fastPath(db, result.report);
+        const api = await fastPath(db, result.report, request);
         result.api.push(api.total);
         if (api.load !== null) result.load.push(api.load);
       }
@@ -157,16 +165,16 @@ async function measure(db: Db, reports: readonly ReportName[], runs: number, bas
     for (const result of results) {
       // Alternate which goes first, so neither always finds the caches the other warmed.
       const fastFirst = round % 2 === 0;
-      const first = fastFirst ? await fastPath(db, result.report) : null;
-      const naive = await baselineCompute(db, result.report, everything.value);
-      const api = first ?? (await fastPath(db, result.report));
-      const baseline = everything.ms + naive.ms;
+      const first = fastFirst ? await fastPath(db, result.report, request) : null;
+      const naive = await baselineCompute(db, result.report, everything.value, request);
+      const api = first ?? (await fastPath(db, result.report, request));
+      const baselineMs = everything.ms + naive.ms;
       result.api.push(api.total);
       if (api.load !== null) result.load.push(api.load);
-      result.baseline.push(baseline);
-      result.ratios.push(baseline / api.total);
+      result.baseline.push(baselineMs);
+      result.ratios.push(baselineMs / api.total);
       // A report served from aggregates carries the first ID_LIMIT ids, as the API answers it.
-      const expected = servedFromSql(result.report, REQUEST.filters.breakdown)
+      const expected = servedFromSql(result.report, request.filters.breakdown)
         ? capIds(naive.value, ID_LIMIT)
         : naive.value;
       if (JSON.stringify(expected) !== JSON.stringify(api.value)) result.identical = false;
@@ -208,7 +216,8 @@ export async function benchAnalytics(options: AnalyticsBenchOptions): Promise<An
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-bench-'));
   try {
     const { target, db, setup } = await benchDatabase(options, dir);
-    const measured = await measure(db, options.reports, options.runs, options.baseline);
+    const request = { ...WHOLE, filters: { ...WHOLE.filters, breakdown: options.breakdown } };
+    const measured = await measure(db, options.reports, options.runs, request, options.baseline);
     await db.$disconnect();
     const rows = measured.map((m) => [
       m.report,

@@ -9,7 +9,8 @@
  * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
  * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
  * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…] [--temporal=postgresql]`); `--leads=N` (default 2000), `--runs=N` (default 5) and
- * `--reports=deals,funnel` (default all) size the analytics one, and `--database=URL` runs it on a
+ * `--reports=deals,funnel` (default all) size the analytics one, `--breakdown=rep` (any dimension) breaks every
+ * report down, and `--database=URL` runs it on a
  * database of your own (kept, and reused when it holds as many generated leads), e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline` or
  * `npm run bench -- analytics --leads=1000000 --database=postgresql://postgres:postgres@localhost/leadflow_bench --baseline=skip`
@@ -41,6 +42,7 @@ import { benchScale } from './scale';
 import { benchLevers } from './levers';
 import { benchSignal } from './signal';
 import { percentile } from './percentile';
+import { DIMENSIONS, type Dimension } from '../domain/analytics/facts';
 import { REPORTS, type ReportName } from '../usecases/analytics/reports';
 
 /** Issue #13: evaluation, explanations included, at least 100× plain json-rules-engine on the shipped scoring.yaml. */
@@ -263,9 +265,10 @@ async function benchAnalyticsReports(): Promise<number> {
       `--baseline=${baselineArg}: the only value is "skip" (measure the reports without the naive baseline)`,
     );
   const baseline = baselineArg === undefined;
-  const result = await benchAnalytics({ leads, runs, reports, database, baseline });
+  const breakdown = dimensionArgument();
+  const result = await benchAnalytics({ leads, runs, reports, database, baseline, breakdown });
   console.log(
-    `\nleadflow analytics benchmark (${result.provider}; ${leads} generated leads: ${result.setup}; October 2025 against September, read 2026-01-31; ${runs} rounds)`,
+    `\nleadflow analytics benchmark (${result.provider}; ${leads} generated leads: ${result.setup}; October 2025 against September, read 2026-01-31; ${breakdown ? `broken down by ${breakdown}` : 'not broken down'}; ${runs} rounds)`,
   );
   console.log(
     'API path: volume and funnel from SQL aggregates, speed, deals, pipeline, win-loss, channels, deal-desk, retention and activity from SQL projections (idLimit 100), rule-attribution loadFacts for the period and the one before + the report; baseline: every row through Prisma + the same report.\n' +
@@ -291,6 +294,15 @@ async function benchAnalyticsReports(): Promise<number> {
     `\ntarget: every report's p95 under ${target} ms on ${result.provider}: ${result.worstP95 < target ? 'met' : 'NOT met'} (slowest p95 ${result.worstP95.toFixed(0)} ms)`,
   );
   return result.identical ? 0 : 1;
+}
+
+/** `--breakdown=rep`: the dimension the analytics benchmark breaks every report down by, if any. */
+function dimensionArgument(): Dimension | undefined {
+  const given = process.argv.find((arg) => arg.startsWith('--breakdown='))?.slice('--breakdown='.length);
+  if (given === undefined) return undefined;
+  const dimension = DIMENSIONS.find((name) => name === given);
+  if (!dimension) throw new Error(`--breakdown must be one of ${DIMENSIONS.join(', ')}`);
+  return dimension;
 }
 
 /** `--concurrency=1,10,50`: the levels of the intake benchmark. */

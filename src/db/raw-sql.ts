@@ -46,6 +46,21 @@ export function valuesTable(db: Db, values: readonly string[]): Sql {
 export const raw = Prisma.raw;
 
 /**
+ * A column SQLite must not search by: `+column` there (a unary plus keeps the value and rules the
+ * term out of index choice), the column itself on PostgreSQL, which plans by its statistics. For a
+ * condition that only checks what another index has found: SQLite, which keeps no statistics, may
+ * otherwise prefer a wide index on it (a tenant's every row) to the narrow one the join gives.
+ */
+export function unindexed(db: Db, column: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`+${column}`;
+    case 'postgresql':
+      return column;
+  }
+}
+
+/**
  * A list of (string, instant) pairs as a derived table of two columns, `value` and `at`, with `at`
  * comparable with DateTime columns (SQLite: ISO text in the driver adapter's format, as plusDays
  * gives it; PostgreSQL: a timestamp). The list goes over as one JSON parameter, as in valuesOf.

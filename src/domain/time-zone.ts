@@ -66,9 +66,27 @@ function utcMsOf(local: LocalDateTime): number {
   return date.getTime();
 }
 
-/** The zone's wall clock at `at`. Throws a RangeError for an unknown zone. */
-export function toLocalDateTime(at: Date, timeZone: string): LocalDateTime {
-  const ms = at.getTime();
+/**
+ * The zone's offset per UTC day, and per 15-minute slot of UTC on a day its offset changes (NaN
+ * for a slot with a change inside it). Reports read thousands of instants in one zone, and
+ * `formatToParts` is what costs. An offset read at the first and last millisecond of a day holds
+ * for the whole day when they agree (as in fromLocalDateTime, a zone that changes its offset twice
+ * within a day and back is out of scope); on a day of change, every offset in use is a multiple of
+ * 15 minutes and changes at most once in a slot, so a slot's offset, read at its first and last
+ * millisecond, holds for every instant in it. A pure cache: the same zone data gives the same
+ * results, so workflow replay is unchanged. Bounded, as each zone adds an entry per day read.
+ */
+const DAY_SLOT_MS = 86_400_000;
+const SLOT_MS = 15 * 60_000;
+const MAX_CACHED_SLOTS = 200_000;
+const zoneOffsets = new Map<string, { days: Map<number, number>; slots: Map<number, number> }>();
+let cachedSlots = 0;
+/** Instants whose year the cache handles the way `formatToParts` spells it: years 1 to 9999. */
+const CACHED_FROM = Date.parse('0001-01-02T00:00:00Z');
+const CACHED_TO = Date.parse('9999-12-30T00:00:00Z');
+
+/** The zone's wall clock at `at`, read through Intl. */
+function wallClock(ms: number, timeZone: string): LocalDateTime {
   const fields: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const part of formatterFor(timeZone).formatToParts(ms)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
@@ -84,9 +102,73 @@ export function toLocalDateTime(at: Date, timeZone: string): LocalDateTime {
   };
 }
 
+/** The zone's offset from `first` to `first + length` (excluded), or NaN when it changes in between. */
+function offsetThrough(first: number, length: number, timeZone: string): number {
+  const last = first + length - 1;
+  const atFirst = utcMsOf(wallClock(first, timeZone)) - first;
+  const atLast = utcMsOf(wallClock(last, timeZone)) - last;
+  return atFirst === atLast ? atFirst : Number.NaN;
+}
+
+/** The offset of the zone at `ms` from its day's or slot's, or NaN when it changes inside the slot. */
+function slotOffset(ms: number, timeZone: string): number {
+  const day = Math.floor(ms / DAY_SLOT_MS);
+  const slot = Math.floor(ms / SLOT_MS);
+  const known = zoneOffsets.get(timeZone);
+  const ofDay = known?.days.get(day);
+  if (ofDay !== undefined && !Number.isNaN(ofDay)) return ofDay;
+  const ofSlot = known?.slots.get(slot);
+  if (ofSlot !== undefined) return ofSlot;
+  if (cachedSlots >= MAX_CACHED_SLOTS) {
+    zoneOffsets.clear();
+    cachedSlots = 0;
+  }
+  const dayOffset = ofDay ?? offsetThrough(day * DAY_SLOT_MS, DAY_SLOT_MS, timeZone);
+  let zone = zoneOffsets.get(timeZone);
+  if (!zone) {
+    zone = { days: new Map(), slots: new Map() };
+    zoneOffsets.set(timeZone, zone);
+  }
+  if (ofDay === undefined) {
+    zone.days.set(day, dayOffset);
+    cachedSlots++;
+  }
+  if (!Number.isNaN(dayOffset)) return dayOffset;
+  const offset = offsetThrough(slot * SLOT_MS, SLOT_MS, timeZone);
+  zone.slots.set(slot, offset);
+  cachedSlots++;
+  return offset;
+}
+
+/** The zone's wall clock at `at`. Throws a RangeError for an unknown zone. */
+export function toLocalDateTime(at: Date, timeZone: string): LocalDateTime {
+  const ms = at.getTime();
+  if (ms >= CACHED_FROM && ms <= CACHED_TO) {
+    const offset = slotOffset(ms, timeZone);
+    if (!Number.isNaN(offset)) {
+      const wall = new Date(ms + offset);
+      return {
+        year: wall.getUTCFullYear(),
+        month: wall.getUTCMonth() + 1,
+        day: wall.getUTCDate(),
+        hour: wall.getUTCHours(),
+        minute: wall.getUTCMinutes(),
+        second: wall.getUTCSeconds(),
+        millisecond: wall.getUTCMilliseconds(),
+      };
+    }
+  }
+  return wallClock(ms, timeZone);
+}
+
 /** How far the zone's wall clock is ahead of UTC at `at`, in ms (New York in winter: −5 h). */
 export function timeZoneOffsetMs(at: Date, timeZone: string): number {
-  return utcMsOf(toLocalDateTime(at, timeZone)) - at.getTime();
+  const ms = at.getTime();
+  if (ms >= CACHED_FROM && ms <= CACHED_TO) {
+    const offset = slotOffset(ms, timeZone);
+    if (!Number.isNaN(offset)) return offset;
+  }
+  return utcMsOf(wallClock(ms, timeZone)) - ms;
 }
 
 /**

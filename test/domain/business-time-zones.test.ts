@@ -37,6 +37,39 @@ describe('timeZoneOffsetMs', () => {
   });
 });
 
+describe('toLocalDateTime, which reads each 15-minute slot of a zone once', () => {
+  const intl = (ms: number, zone: string): LocalDateTime => {
+    const fields: Record<string, number> = {};
+    const format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    for (const part of format.formatToParts(ms)) if (part.type !== 'literal') fields[part.type] = Number(part.value);
+    const { year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0 } = fields;
+    return { year, month, day, hour, minute, second, millisecond: ms - Math.floor(ms / 1000) * 1000 };
+  };
+  it.each([
+    // New York falls back at 06:00 UTC; Lord Howe moves by 30 minutes; Kathmandu is 5:45 ahead;
+    // Amsterdam in 1937 was 0:19:32 ahead (a slot of seconds, not of 15 minutes).
+    ['America/New_York', '2025-11-02T05:30:00Z'],
+    ['America/New_York', '2025-03-09T06:30:00Z'],
+    ['Australia/Lord_Howe', '2025-04-05T14:30:00Z'],
+    ['Asia/Kathmandu', '2025-06-01T00:00:00Z'],
+    ['Europe/Amsterdam', '1937-06-30T23:00:00Z'],
+  ])('when %s is read every 7 seconds and 1 ms for an hour from %s, then it shows what Intl shows', (zone, iso) => {
+    const start = Date.parse(iso);
+    for (let ms = start; ms < start + HOUR; ms += 7_001) {
+      expect(toLocalDateTime(new Date(ms), zone)).toEqual(intl(ms, zone));
+    }
+  });
+});
+
 describe('fromLocalDateTime around DST changes', () => {
   it.each([
     ['an ordinary New York afternoon', 'America/New_York', '2026-01-13 14:00', '2026-01-13T19:00:00.000Z'],

@@ -41,7 +41,9 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
   const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(to, asOf);
   // A lead counts when it was created in the window or reached MQL (or later) in it; its first
   // arrival comes from all its stage events before asOf. CROSS JOIN keeps SQLite's loop on the
-  // leads of the window rather than on every lead (as lead-arrivals.ts).
+  // leads of the window rather than on every lead (as lead-arrivals.ts), and its loop over their
+  // stage events on StageEvent(leadId, occurredAt) rather than on every MQL-or-later event before
+  // asOf (StageEvent(toStage, occurredAt)).
   const rows = await db.$queryRaw<ChannelLeadRow[]>(sql`
     WITH moved AS MATERIALIZED (
       SELECT l.id FROM (
@@ -51,8 +53,8 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
       CROSS JOIN "Lead" l
       WHERE l.id = m.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}),
     reach AS MATERIALIZED (
-      SELECT s."leadId" AS id, MIN(s."occurredAt") AS mql_at FROM "StageEvent" s
-      WHERE s."leadId" IN (SELECT id FROM moved) AND s."occurredAt" < ${asOf} AND s."toStage" IN (${reaching})
+      SELECT s."leadId" AS id, MIN(s."occurredAt") AS mql_at FROM moved mv CROSS JOIN "StageEvent" s
+      WHERE s."leadId" = mv.id AND s."occurredAt" < ${asOf} AND s."toStage" IN (${reaching})
       GROUP BY s."leadId")
     SELECT l.id, l."createdAt" AS created, l.source, ${campaign.type} AS campaign_type, ${campaign.text} AS campaign,
       ${rep} AS rep, r.mql_at

@@ -9,7 +9,7 @@
  * indexed timestamps of the recorded events (migration analytics_window_indexes).
  */
 import type { Db } from '../../db/client';
-import { empty, join, sql, valuesOf, type Sql } from '../../db/raw-sql';
+import { empty, join, sql, valuesOf, valuesTable, type Sql } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 
@@ -155,14 +155,18 @@ export function activeLeads(db: Db, sight: Sight, window: Window): Sql {
   const { from, to, asOf } = window;
   const tenant = sight.tenant;
   const mine = leadsOfSight(db, sight, asOf);
+  // The window's ids first, then each lead by its key (CROSS JOIN keeps that order on SQLite):
+  // with `l.id IN (…)` SQLite, which keeps no statistics, walked every lead of the tenant created
+  // before asOf (Lead(tenant, createdAt)) and looked each up in the list.
   return sql`
-    SELECT l.id FROM "Lead" l
-    WHERE l.tenant = ${tenant} AND l."createdAt" < ${asOf} ${mine} AND l.id IN (
+    SELECT l.id FROM (
       SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
       UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}
       UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to}
       UNION SELECT i."leadId" FROM "Interaction" i
-        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds}))`;
+        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds})) m
+    CROSS JOIN "Lead" l
+    WHERE l.id = m.id AND l.tenant = ${tenant} AND l."createdAt" < ${asOf} ${mine}`;
 }
 
 async function activeLeadIds(db: Db, sight: Sight, window: Window): Promise<string[]> {
@@ -239,9 +243,11 @@ async function loadLeadRows(
   needs: FactNeeds,
 ): Promise<LeadRow[]> {
   const list = valuesOf(db, ids);
+  // The leads by key from the list (CROSS JOIN): with `id IN (…)` SQLite walked every lead of the
+  // tenant (Lead(tenant, slaDueAt)). Their order does not matter: the facts are sorted by id.
   const leads = await db.$queryRaw<Omit<LeadRow, 'ownerAtCut' | 'stageEvents' | 'decisions' | 'interactions'>[]>(sql`
-    SELECT id, "createdAt", source, "sourceDetails", attributes, "ownerId", "slaDueAt" FROM "Lead"
-    WHERE tenant = ${tenant} AND id IN ${list}`);
+    SELECT l.id, l."createdAt", l.source, l."sourceDetails", l.attributes, l."ownerId", l."slaDueAt"
+    FROM ${valuesTable(db, ids)} ids CROSS JOIN "Lead" l WHERE l.id = ids.value AND l.tenant = ${tenant}`);
   const stages = await db.$queryRaw<(StageEventRow & { leadId: string })[]>(sql`
     SELECT "leadId", "fromStage", "toStage", reason, "rulesetVersion", "occurredAt" FROM "StageEvent"
     WHERE "leadId" IN ${list} AND "occurredAt" < ${asOf} ORDER BY "occurredAt", id`);

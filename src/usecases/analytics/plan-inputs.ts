@@ -6,7 +6,7 @@
  * the whole tenant gets it.
  */
 import type { Db } from '../../db/client';
-import { instantOf, join, sql, valuesOf } from '../../db/raw-sql';
+import { instantOf, join, sql, unindexed, valuesTable } from '../../db/raw-sql';
 import type { Quota } from '../../domain/analytics/forecast';
 import type { ForecastCategory } from '../../domain/analytics/pipeline';
 import { FORECAST_CATEGORIES } from '../../domain/analytics/pipeline';
@@ -99,16 +99,19 @@ export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<Pl
  * statement; quotas as loadPlanInputs reads them; no spend (the pipeline reads none). A snapshot
  * at a cut reads the latest entry before it (forecastAt), which is among these, so the figures are
  * those of the whole history. The entries are in loadPlanInputs' order (occurredAt, then id).
+ * Each snapshot's part loops over the deals (valuesTable) and reads their forecasts by
+ * DealForecast(dealId, occurredAt); the tenant is checked `unindexed`, or SQLite walked the tenant's
+ * forecasts before the cut (DealForecast(tenant, occurredAt)) once per deal.
  */
 export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: readonly Date[]): Promise<PlanInputs> {
   const { sight, dealIds, period } = query;
-  const deals = valuesOf(db, dealIds);
+  const deals = valuesTable(db, dealIds);
   const latestBefore = (cut: Date) => sql`
     SELECT deal_id, id, occurred_at, close_date, category FROM (
       SELECT f."dealId" AS deal_id, f.id, f."occurredAt" AS occurred_at, f."expectedCloseDate" AS close_date,
         f.category, ROW_NUMBER() OVER (PARTITION BY f."dealId" ORDER BY f."occurredAt" DESC, f.id DESC) AS place
-      FROM "DealForecast" f
-      WHERE f.tenant = ${sight.tenant} AND f."dealId" IN ${deals} AND f."occurredAt" < ${cut}) latest
+      FROM ${deals} ids CROSS JOIN "DealForecast" f
+      WHERE f."dealId" = ids.value AND ${unindexed(db, sql`f.tenant`)} = ${sight.tenant} AND f."occurredAt" < ${cut}) latest
     WHERE place = 1`;
   const moments = [...new Set(cuts.map((cut) => cut.getTime()))].map((time) => new Date(time));
   const rows =

@@ -22,11 +22,12 @@ import { deskRecords } from './desk-records';
 import { renewalContracts } from './renewal-contracts';
 import { activityReportFigures } from './activity-records';
 import type { ProbabilitiesInForce } from './rules-in-force';
-import { loadChannelInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
+import { loadChannelInputs, loadPipelineInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
   channelReport,
   dealFigures,
   deskFigures,
+  pipelineCuts,
   pipelineFigures,
   REPORT_DEFINITIONS,
   REPORT_NEEDS,
@@ -272,13 +273,26 @@ export async function reportInputs(
 ): Promise<PlanInputs> {
   if (!PLAN_REPORTS.has(report)) return NO_PLAN_INPUTS;
   const period = periodOf(request.filters, request.defaultZone);
-  return loadPlanInputs(db, {
+  const query = {
     sight: request.sight,
     period,
     previous: previousPeriod(period),
     asOf: request.asOf,
     dealIds: facts.deals.map((deal) => deal.id),
-  });
+  };
+  // What each report reads, as on its projections: channels the spend alone; the pipeline, of each
+  // deal, the forecast in force at each of its snapshots (the only entries forecastAt picks), in
+  // one statement rather than every entry through Prisma, 500 deals at a time.
+  if (report === 'channels') return loadChannelInputs(db, query);
+  if (report === 'pipeline') {
+    const cuts = [pipelineCuts(period, request.asOf), pipelineCuts(query.previous, request.asOf)];
+    return loadPipelineInputs(
+      db,
+      query,
+      cuts.flatMap(({ start, end }) => [start, end]),
+    );
+  }
+  return loadPlanInputs(db, query);
 }
 
 /** The reports that read forecasts, quotas or spend. */

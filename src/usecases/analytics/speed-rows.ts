@@ -11,7 +11,7 @@
  * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
  */
 import type { Db } from '../../db/client';
-import { instantOf as instant, join, sql, valuesOf } from '../../db/raw-sql';
+import { instantOf as instant, join, sql, valuesOf, valuesTable } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import { stagesReaching } from '../../domain/analytics/stages';
 import type { Sight } from '../visibility';
@@ -86,8 +86,8 @@ export async function responseRows(db: Db, query: SpeedQuery, leads: readonly st
       GROUP BY s."leadId"),
     base AS MATERIALIZED (
       SELECT l.id, l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
-      FROM "Lead" l LEFT JOIN reach r ON r.id = l.id
-      WHERE l.tenant = ${sight.tenant} AND l.id IN ${valuesOf(db, leads)}),
+      FROM ${valuesTable(db, leads)} ids CROSS JOIN "Lead" l LEFT JOIN reach r ON r.id = l.id
+      WHERE l.id = ids.value AND l.tenant = ${sight.tenant}),
     touched AS MATERIALIZED (
       SELECT b.*, (SELECT MIN(i."occurredAt") FROM "Interaction" i
         WHERE i."leadId" = b.id AND i.kind IN (${touchKinds}) AND i."occurredAt" < ${asOf}
