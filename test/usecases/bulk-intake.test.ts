@@ -66,6 +66,10 @@ describe('an attendee list', () => {
           field: 'country',
           column: '国家',
           message: expect.stringMatching(/^row 3, column "国家": must be a two-letter/),
+          // Stored beside the English, so a reader in another language gets the row worded in theirs.
+          code: 'field',
+          fileRow: true,
+          values: expect.objectContaining({ issue: 'invalid_format', format: 'regex' }),
         },
       ],
     });
