@@ -71,9 +71,10 @@ function utcMsOf(local: LocalDateTime): number {
  * for a slot with a change inside it). Reports read thousands of instants in one zone, and
  * `formatToParts` is what costs. An offset read at the first and last millisecond of a day holds
  * for the whole day when they agree (as in fromLocalDateTime, a zone that changes its offset twice
- * within a day and back is out of scope); on a day of change, every offset in use is a multiple of
- * 15 minutes and changes at most once in a slot, so a slot's offset, read at its first and last
- * millisecond, holds for every instant in it. A pure cache: the same zone data gives the same
+ * within a day and back is out of scope); on a day of change, a slot whose offset read at its first
+ * and last millisecond agrees holds it for every instant in it, and a slot with a change inside it
+ * (NaN) goes through Intl instant by instant (historical offsets such as Amsterdam's +0:19:32 are
+ * not multiples of 15 minutes). A pure cache: the same zone data gives the same
  * results, so workflow replay is unchanged. Bounded, as each zone adds an entry per day read.
  */
 const DAY_SLOT_MS = 86_400_000;
