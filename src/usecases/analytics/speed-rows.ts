@@ -13,7 +13,6 @@
 import type { Db } from '../../db/client';
 import { instantOf as instant, join, sql, valuesOf, valuesTable } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
-import { stagesReaching } from '../../domain/analytics/stages';
 import type { Sight } from '../visibility';
 import { activeLeads, windowDeals, type Window } from './fact-rows';
 import { ownerAt } from './lead-arrivals';
@@ -70,7 +69,7 @@ export async function candidateLeads(db: Db, query: SpeedQuery): Promise<string[
 
 /**
  * Every lead of `leads` (candidateLeads) that became an MQL and was touched or became an MQL in [from, to), or was
- * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt),
+ * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's mqlAt),
  * its first touch at or after that (or its creation), and its SLA deadline when qualified.
  */
 export async function responseRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<ResponseRow[]> {
@@ -79,11 +78,9 @@ export async function responseRows(db: Db, query: SpeedQuery, leads: readonly st
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
   >(sql`WITH reach AS MATERIALIZED (
-      SELECT s."leadId" AS id,
-        MIN(CASE WHEN s."toStage" IN (${join(stagesReaching('mql'))}) THEN s."occurredAt" END) AS mql_at,
-        MAX(CASE WHEN s."toStage" NOT IN ('new', 'engaged') THEN 1 ELSE 0 END) AS qualified
-      FROM "StageEvent" s WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."occurredAt" < ${asOf}
-      GROUP BY s."leadId"),
+      SELECT f."leadId" AS id, CASE WHEN f."mqlAt" < ${asOf} THEN f."mqlAt" END AS mql_at,
+        CASE WHEN f."qualifiedAt" < ${asOf} THEN 1 ELSE 0 END AS qualified
+      FROM "LeadFunnel" f WHERE f."leadId" IN ${valuesOf(db, leads)}),
     base AS MATERIALIZED (
       SELECT l.id, l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
       FROM ${valuesTable(db, leads)} ids CROSS JOIN "Lead" l LEFT JOIN reach r ON r.id = l.id
