@@ -4,8 +4,7 @@
  * first arrival at each funnel stage, as reachedAt computes it from the events. A correction or a
  * deletion of an event recomputes it, and the migration's backfill gives the same rows.
  */
-import { readFileSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORDED_STAGES, stagesReaching } from '../../src/domain/analytics/stages';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
@@ -32,11 +31,11 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     await database.drop();
   });
 
-  const lead = (id: string, createdAt = at('2026-03-02T14:00:00Z')) => ({
+  const lead = (id: string, createdAt = at('2026-03-02T14:00:00Z'), sourceDetails: object = {}) => ({
     id,
     tenant: TENANT,
     source: 'webinar',
-    sourceDetails: {},
+    sourceDetails,
     attributes: {},
     journeyId: `journey-${id}`,
     createdAt,
@@ -120,7 +119,25 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
 
   it('follows bulk writes, a corrected creation, and a deleted lead', async () => {
     const { db } = database;
-    await db.lead.createMany({ data: [lead('ld-a'), lead('ld-b'), lead('ld-c')] });
+    await db.lead.createMany({
+      data: [
+        lead('ld-a', undefined, { campaign: ' Spring launch ' }),
+        lead('ld-b', undefined, { campaign: 42 }),
+        lead('ld-c'),
+      ],
+    });
+    const channels = async () =>
+      (await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).map((row) => [
+        row.leadId,
+        row.source,
+        row.campaign,
+      ]);
+    // The campaign as given when it is text, none when it is not.
+    expect(await channels()).toEqual([
+      ['ld-a', 'webinar', ' Spring launch '],
+      ['ld-b', 'webinar', null],
+      ['ld-c', 'webinar', null],
+    ]);
     await db.stageEvent.createMany({
       data: [
         event('ld-a', 'mql', '2026-03-04T09:00:00Z'),
@@ -141,11 +158,16 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     expect(await funnelOf('ld-c')).toEqual(NONE);
 
     await db.lead.update({ where: { id: 'ld-c' }, data: { createdAt: at('2026-02-01T08:00:00Z'), tenant: 'other' } });
+    await db.lead.update({
+      where: { id: 'ld-b' },
+      data: { source: 'referral', sourceDetails: { campaign: 'Partners' } },
+    });
     const moved = await db.leadFunnel.findUniqueOrThrow({ where: { leadId: 'ld-c' } });
     expect({ tenant: moved.tenant, createdAt: moved.createdAt }).toEqual({
       tenant: 'other',
       createdAt: at('2026-02-01T08:00:00Z'),
     });
+    expect((await channels())[1]).toEqual(['ld-b', 'referral', 'Partners']);
 
     await db.lead.delete({ where: { id: 'ld-a' } });
     expect(await db.leadFunnel.findUnique({ where: { leadId: 'ld-a' } })).toBeNull();
@@ -153,7 +175,9 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
 
   it("gives, by the migration's backfill, the rows the triggers keep", async () => {
     const { db } = database;
-    await db.lead.createMany({ data: [lead('ld-x'), lead('ld-y', at('2026-01-15T10:00:00Z')), lead('ld-z')] });
+    await db.lead.createMany({
+      data: [lead('ld-x', undefined, { campaign: 'Expo' }), lead('ld-y', at('2026-01-15T10:00:00Z')), lead('ld-z')],
+    });
     await db.stageEvent.createMany({
       data: [
         event('ld-x', 'sql', '2026-03-06T09:00:00Z'),
@@ -165,18 +189,25 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
     expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(2);
 
+    expect(kept[0]!.campaign).toBe('Expo');
+
     await db.leadFunnel.deleteMany({});
-    await db.$executeRawUnsafe(backfillStatement(provider));
+    for (const statement of backfillStatements(provider)) await db.$executeRawUnsafe(statement);
     expect(await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).toEqual(kept);
   });
 });
 
-/** The migration's backfill INSERT, as committed for the provider. */
-function backfillStatement(provider: string): string {
+/** The migrations' backfills (the rows, then their source and campaign), as committed for the provider. */
+function backfillStatements(provider: string): string[] {
   const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
-  const migration = readdirSync(dir).find((name) => name.endsWith('_lead_funnel'));
-  const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
-  const statement = /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m.exec(text);
-  if (!statement) throw new Error(`no backfill in ${dir}/${migration}`);
-  return statement[0];
+  const statement = (suffix: string, pattern: RegExp) => {
+    const migration = readdirSync(dir).find((name) => name.endsWith(suffix));
+    const found = pattern.exec(readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'));
+    if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
+    return found[0];
+  };
+  return [
+    statement('_lead_funnel', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m),
+    statement('_lead_funnel_channel', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
+  ];
 }

@@ -12,9 +12,9 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { instantOf, jsonField, sql } from '../../db/raw-sql';
-import type { ChannelLead } from '../../domain/analytics/channel';
-import { compareText } from '../../domain/analytics/measures';
+import { codePointOrder, commaList, instantOf, jsonField, raw, sql } from '../../db/raw-sql';
+import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
+import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { leadsOfSight } from './fact-rows';
@@ -61,4 +61,54 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
       segment: { source: row.source, campaign: textField(row.campaign_type, row.campaign) },
       mqlAt: instantOf(row.mql_at),
     }));
+}
+
+/**
+ * For the whole tenant (a caller who sees every lead), the same leads counted in SQL instead of read
+ * one by one: per period (the previous one, then the period), per source and campaign as LeadFunnel
+ * holds them, the leads created and those first made MQLs, with the first `idLimit` ids of each in
+ * code-point order. channelFiguresOf computes the report on them as channelFigures does on the
+ * leads (it merges the groups of a channel, keeping the first ids of the merged tally), so the
+ * figures, and the ids the API keeps, are the same; the differential test checks this.
+ */
+export async function channelCounts(
+  db: Db,
+  query: DealQuery,
+  idLimit: number,
+): Promise<[ChannelLeadCounts[], ChannelLeadCounts[]]> {
+  const { sight, period, asOf } = query;
+  const { from, to } = reviewWindow(query);
+  const rows = await db.$queryRaw<
+    { p: unknown; kind: string; source: string | null; campaign: string | null; n: unknown; ids: string | null }[]
+  >(sql`WITH arrival AS (
+      SELECT f."leadId" AS id, f.source, f.campaign, 'lead' AS kind,
+        CASE WHEN f."createdAt" < ${period.from} THEN 0 ELSE 1 END AS p
+      FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
+      UNION ALL
+      SELECT f."leadId", f.source, f.campaign, 'mql', CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END
+      FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf}),
+    ranked AS (
+      SELECT a.*, ROW_NUMBER() OVER (PARTITION BY p, kind, source, campaign ORDER BY ${codePointOrder(db, sql`id`)}) AS rn
+      FROM arrival a)
+    SELECT p, kind, source, campaign, COUNT(*) AS n,
+      ${commaList(db, sql`CASE WHEN rn <= ${raw(String(Math.trunc(idLimit)))} THEN id END`)} AS ids
+    FROM ranked GROUP BY p, kind, source, campaign`);
+  const periods = [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()] as const;
+  for (const row of rows) {
+    const source = row.source ?? '';
+    const campaign = textField(row.campaign === null ? null : 'string', row.campaign);
+    const groups = periods[Number(row.p) === 0 ? 0 : 1];
+    const key = `${source}\u0000${row.campaign ?? ''}\u0000${row.campaign === null}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { source, campaign, leads: { count: 0, ids: [] }, mqls: { count: 0, ids: [] } };
+      groups.set(key, group);
+    }
+    group[row.kind === 'lead' ? 'leads' : 'mqls'] = {
+      count: Number(row.n),
+      ids: sortedIds(row.ids ? row.ids.split(',') : []),
+    };
+  }
+  return [[...periods[0].values()], [...periods[1].values()]];
 }
