@@ -147,3 +147,31 @@ export function jsonField(db: Db, column: Sql, key: string): { type: Sql; text: 
     }
   }
 }
+
+/**
+ * The values of `expr` over a group as one comma-separated text in `order` (NULLs left out), for
+ * returning a short history as one column of one row: SQLite's `group_concat` (ordered since 3.44)
+ * and PostgreSQL's `string_agg` take the same ORDER BY.
+ */
+export function orderedList(db: Db, expr: Sql, order: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`group_concat(${expr}, ',' ORDER BY ${order})`;
+    case 'postgresql':
+      return sql`string_agg(${expr}, ',' ORDER BY ${order})`;
+  }
+}
+
+/**
+ * The DateTime column `column` as ISO text `new Date` reads back to the same millisecond: SQLite
+ * stores it so already (the driver adapter's format); PostgreSQL's timestamp(3), in UTC, is spelt
+ * out with its milliseconds.
+ */
+export function isoText(db: Db, column: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return column;
+    case 'postgresql':
+      return sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+}
