@@ -180,7 +180,7 @@ async function dealReportFigures(
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const period = periodOf(request.filters, request.defaultZone);
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-  const deals = await dealCourses(db, query);
+  const deals = await dealCourses(db, query, report === 'deals' ? pipelineCuts(period, request.asOf).end : undefined);
   const inputs = report === 'pipeline' ? await pipelineInputs(db, query, deals) : NO_PLAN_INPUTS;
   const figures = (which: ReportPeriod, current: boolean) =>
     json(
