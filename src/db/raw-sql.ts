@@ -163,15 +163,21 @@ export function orderedList(db: Db, expr: Sql, order: Sql): Sql {
 }
 
 /**
- * The DateTime column `column` as ISO text `new Date` reads back to the same millisecond: SQLite
- * stores it so already (the driver adapter's format); PostgreSQL's timestamp(3), in UTC, is spelt
- * out with its milliseconds.
+ * The DateTime column `column` as text that instantFromText reads back to the same millisecond:
+ * SQLite stores it as ISO text already (the driver adapter's format); PostgreSQL's timestamp(3), in
+ * UTC, as its milliseconds since 1970 (exact: EXTRACT gives a numeric), which JS turns into a Date
+ * several times faster than it parses ISO text (at 1M leads, a report reads about half a million).
  */
-export function isoText(db: Db, column: Sql): Sql {
+export function instantText(db: Db, column: Sql): Sql {
   switch (providerOf(db)) {
     case 'sqlite':
       return column;
     case 'postgresql':
-      return sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+      return sql`CAST(CAST(EXTRACT(EPOCH FROM ${column}) * 1000 AS bigint) AS text)`;
   }
+}
+
+/** The instant instantText spelt: milliseconds since 1970 (PostgreSQL) or ISO text (SQLite). */
+export function instantFromText(text: string): Date {
+  return /^-?\d+$/.test(text) ? new Date(Number(text)) : new Date(text);
 }

@@ -20,8 +20,9 @@
 import type { Db } from '../../db/client';
 import {
   empty,
+  instantFromText,
   instantOf,
-  isoText,
+  instantText,
   join,
   orderedList,
   sql,
@@ -118,7 +119,7 @@ export interface LeadCourse {
  * StageEvent(leadId, occurredAt) rather than every deal-stage event by (toStage, occurredAt).
  */
 export function courseOf(db: Db, leadId: Sql, asOf: Date): Sql {
-  const event = sql`s."toStage" || '@' || ${isoText(db, sql`s."occurredAt"`)}`;
+  const event = sql`s."toStage" || '@' || ${instantText(db, sql`s."occurredAt"`)}`;
   return sql`(SELECT ${orderedList(db, event, sql`s."occurredAt", s.id`)} FROM "StageEvent" s
       WHERE s."leadId" = ${leadId} AND ${unindexed(db, sql`s."toStage"`)} IN (${join([...DEAL_STAGES, 'sql'])})
         AND s."occurredAt" < ${asOf})`;
@@ -131,7 +132,7 @@ export function parseCourse(text: string | null): LeadCourse {
   for (const event of text.split(',')) {
     const mark = event.indexOf('@');
     const stage = event.slice(0, mark);
-    const at = new Date(event.slice(mark + 1));
+    const at = instantFromText(event.slice(mark + 1));
     if (stage !== 'sql') course.stages.push({ to: stage, at });
     else course.sqlAt ??= at;
   }

@@ -6,7 +6,7 @@
  * the whole tenant gets it.
  */
 import type { Db } from '../../db/client';
-import { isoText, join, raw, sql, unindexed, valuesTable } from '../../db/raw-sql';
+import { instantFromText, instantText, join, raw, sql, unindexed, valuesTable } from '../../db/raw-sql';
 import type { Quota } from '../../domain/analytics/forecast';
 import type { ForecastCategory } from '../../domain/analytics/pipeline';
 import { FORECAST_CATEGORIES } from '../../domain/analytics/pipeline';
@@ -114,7 +114,7 @@ export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: r
   const { sight, dealIds, period } = query;
   const moments = [...new Set(cuts.map((cut) => cut.getTime()))].map((time) => new Date(time));
   const category = sql`CASE WHEN f.category IN (${join([...FORECAST_CATEGORIES])}) THEN f.category ELSE '' END`;
-  const entry = sql`${isoText(db, sql`f."occurredAt"`)} || '|' || ${category} || '|' || COALESCE(f."expectedCloseDate", '')`;
+  const entry = sql`${instantText(db, sql`f."occurredAt"`)} || '|' || ${category} || '|' || COALESCE(f."expectedCloseDate", '')`;
   const inForceAt = (cut: Date, place: number) => sql`(SELECT ${entry} FROM "DealForecast" f
       WHERE f."dealId" = ids.value AND ${unindexed(db, sql`f.tenant`)} = ${sight.tenant} AND f."occurredAt" < ${cut}
       ORDER BY f."occurredAt" DESC, f.id DESC LIMIT 1) AS ${raw(`at_${place}`)}`;
@@ -137,7 +137,7 @@ export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: r
     const history = [...texts].map((text) => {
       const [at, category, ...closeDate] = text.split('|');
       return {
-        at: new Date(at!),
+        at: instantFromText(at!),
         expectedCloseAt: closeDay(closeDate.join('|')),
         category: categoryOf(category!),
       };
