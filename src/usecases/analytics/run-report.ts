@@ -181,11 +181,12 @@ async function dealReportFigures(
   const period = periodOf(request.filters, request.defaultZone);
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
   const deals = await dealCourses(db, query, report === 'deals' ? pipelineCuts(period, request.asOf).end : undefined);
-  const inputs = report === 'pipeline' ? await pipelineInputs(db, query, deals) : NO_PLAN_INPUTS;
+  const { inputs, counted } =
+    report === 'pipeline' ? await pipelineInputs(db, query, deals) : { inputs: NO_PLAN_INPUTS, counted: deals };
   const figures = (which: ReportPeriod, current: boolean) =>
     json(
       report === 'pipeline'
-        ? pipelineFigures(deals, reportContext(request, which, current, true, inputs))
+        ? pipelineFigures(counted, reportContext(request, which, current, true, inputs))
         : dealFigures(deals, which),
     );
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
