@@ -60,25 +60,37 @@ interface DealRow {
   course: string | null;
 }
 
+/** Which deals a report may leave out (dealCourses). */
+export interface DealNarrowing {
+  /** Only the deals that may have opened before this moment… */
+  openedBefore: Date;
+  /** …or that were won (a closed-won transition) before this one. */
+  wonBefore?: Date;
+}
+
 /**
  * The deals that can count in a deals or pipeline report of `query`, in id order, each with its
- * course; with `openedBefore`, only those that may have opened before it (created before it, or
- * with a deal-stage transition before it: a course's opening is its first transition, or the
- * deal's creation when it has none).
+ * course; with `narrowing`, only those that may have opened before `openedBefore` (created before
+ * it, or with a deal-stage transition before it: a course's opening is its first transition, or
+ * the deal's creation when it has none) or have a closed-won transition before `wonBefore`.
  *
  * The deals report passes the end of the period (or `asOf`, if earlier): every figure of it reads
  * deals closed in a period or open at its end, all opened before then; at 1 000 000 leads that
  * leaves out the 40 000 deals opened in the three months between the period and `asOf`, a third of
- * what it read. The pipeline reads none: its quota attainment counts every deal won before `asOf`.
+ * what it read. The pipeline passes the same and `asOf` as `wonBefore`: it reads the deals open at
+ * a snapshot (opened before the period's end) and, for quota attainment, every deal won before
+ * `asOf` (29 000 fewer deals of 114 000).
  */
-export async function dealCourses(db: Db, query: DealQuery, openedBefore?: Date): Promise<DealCourse[]> {
+export async function dealCourses(db: Db, query: DealQuery, narrowing?: DealNarrowing): Promise<DealCourse[]> {
   const { sight, previous, asOf } = query;
   const earliest = new Date(Math.min(previous.from.getTime(), asOf.getTime()));
   const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
-  const opened = openedBefore
-    ? sql`AND (d."createdAt" < ${openedBefore} OR EXISTS (SELECT 1 FROM "StageEvent" s
-        WHERE s."leadId" = d."leadId" AND ${unindexed(db, sql`s."toStage"`)} IN (${join([...DEAL_STAGES])})
-          AND s."occurredAt" < ${openedBefore}))`
+  const transition = (stages: readonly string[], before: Date) => sql`EXISTS (SELECT 1 FROM "StageEvent" s
+        WHERE s."leadId" = d."leadId" AND ${unindexed(db, sql`s."toStage"`)} IN (${join([...stages])})
+          AND s."occurredAt" < ${before})`;
+  const opened = narrowing
+    ? sql`AND (d."createdAt" < ${narrowing.openedBefore} OR ${transition(DEAL_STAGES, narrowing.openedBefore)}
+        ${narrowing.wonBefore ? sql`OR ${transition(['closed-won'], narrowing.wonBefore)}` : empty})`
     : empty;
   const rows = await db.$queryRaw<DealRow[]>(sql`
     SELECT d.id, d."leadId" AS lead_id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv,

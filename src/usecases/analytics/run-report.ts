@@ -180,7 +180,12 @@ async function dealReportFigures(
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const period = periodOf(request.filters, request.defaultZone);
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-  const deals = await dealCourses(db, query, report === 'deals' ? pipelineCuts(period, request.asOf).end : undefined);
+  const openedBefore = pipelineCuts(period, request.asOf).end;
+  const deals = await dealCourses(
+    db,
+    query,
+    report === 'deals' ? { openedBefore } : { openedBefore, wonBefore: request.asOf },
+  );
   const { inputs, counted } =
     report === 'pipeline' ? await pipelineInputs(db, query, deals) : { inputs: NO_PLAN_INPUTS, counted: deals };
   const figures = (which: ReportPeriod, current: boolean) =>
