@@ -1,0 +1,213 @@
+/**
+ * The funnel projection (LeadFunnel) that the database's triggers keep: whoever writes a lead or a
+ * stage event, through Prisma one at a time or in bulk, in order or not, the row holds each lead's
+ * first arrival at each funnel stage, as reachedAt computes it from the events. A correction or a
+ * deletion of an event recomputes it, and the migration's backfill gives the same rows.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RECORDED_STAGES, stagesReaching } from '../../src/domain/analytics/stages';
+import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+
+const TENANT = 'acme';
+const at = (iso: string) => new Date(iso);
+
+interface Funnel {
+  mqlAt: Date | null;
+  sqlAt: Date | null;
+  opportunityAt: Date | null;
+  wonAt: Date | null;
+  qualifiedAt: Date | null;
+}
+
+const NONE: Funnel = { mqlAt: null, sqlAt: null, opportunityAt: null, wonAt: null, qualifiedAt: null };
+
+describe.each(providers)('the funnel projection on %s', (provider) => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase(provider);
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  const lead = (id: string, createdAt = at('2026-03-02T14:00:00Z'), sourceDetails: object = {}) => ({
+    id,
+    tenant: TENANT,
+    source: 'webinar',
+    sourceDetails,
+    attributes: {},
+    journeyId: `journey-${id}`,
+    createdAt,
+  });
+  let events = 0;
+  const event = (leadId: string, toStage: string, occurredAt: string) => {
+    events += 1;
+    return {
+      id: `ev-${events}`,
+      leadId,
+      toStage,
+      reason: 'test',
+      occurredAt: at(occurredAt),
+      idempotencyKey: `ev-${events}`,
+    };
+  };
+  const funnelOf = async (leadId: string) => {
+    const row = await database.db.leadFunnel.findUniqueOrThrow({ where: { leadId } });
+    return {
+      mqlAt: row.mqlAt,
+      sqlAt: row.sqlAt,
+      opportunityAt: row.opportunityAt,
+      wonAt: row.wonAt,
+      qualifiedAt: row.qualifiedAt,
+    };
+  };
+
+  it('marks the stages each recorded stage reaches, as stagesReaching names them', async () => {
+    const { db } = database;
+    const when = '2026-03-03T10:00:00.000Z';
+    for (const stage of RECORDED_STAGES) {
+      await db.lead.create({ data: lead(`ld-${stage}`) });
+      await db.stageEvent.create({ data: event(`ld-${stage}`, stage, when) });
+      const reaches = (funnel: 'mql' | 'sql' | 'opportunity' | 'won') =>
+        stagesReaching(funnel).includes(stage) ? at(when) : null;
+      expect(await funnelOf(`ld-${stage}`), stage).toEqual({
+        mqlAt: reaches('mql'),
+        sqlAt: reaches('sql'),
+        opportunityAt: reaches('opportunity'),
+        wonAt: reaches('won'),
+        qualifiedAt: stage === 'new' || stage === 'engaged' ? null : at(when),
+      });
+    }
+  });
+
+  it('keeps the first arrival when events come out of order, and recomputes on a correction or a deletion', async () => {
+    const { db } = database;
+    await db.lead.create({ data: lead('ld-1') });
+    expect(await funnelOf('ld-1')).toEqual(NONE);
+    const late = event('ld-1', 'sql', '2026-03-10T09:00:00Z');
+    await db.stageEvent.create({ data: late });
+    // An earlier MQL recorded afterwards (an import, a retried activity) moves MQL, not SQL.
+    const early = event('ld-1', 'mql', '2026-03-05T09:00:00Z');
+    await db.stageEvent.create({ data: early });
+    await db.stageEvent.create({ data: event('ld-1', 'mql', '2026-03-20T09:00:00Z') });
+    expect(await funnelOf('ld-1')).toEqual({
+      ...NONE,
+      mqlAt: at('2026-03-05T09:00:00Z'),
+      sqlAt: at('2026-03-10T09:00:00Z'),
+      qualifiedAt: at('2026-03-05T09:00:00Z'),
+    });
+
+    // Corrected later: the first arrival is the earliest remaining event.
+    await db.stageEvent.update({ where: { id: early.id }, data: { occurredAt: at('2026-03-25T09:00:00Z') } });
+    expect(await funnelOf('ld-1')).toEqual({
+      ...NONE,
+      mqlAt: at('2026-03-10T09:00:00Z'),
+      sqlAt: at('2026-03-10T09:00:00Z'),
+      qualifiedAt: at('2026-03-10T09:00:00Z'),
+    });
+
+    await db.stageEvent.delete({ where: { id: late.id } });
+    expect(await funnelOf('ld-1')).toEqual({
+      ...NONE,
+      mqlAt: at('2026-03-20T09:00:00Z'),
+      qualifiedAt: at('2026-03-20T09:00:00Z'),
+    });
+    await db.stageEvent.deleteMany({ where: { leadId: 'ld-1' } });
+    expect(await funnelOf('ld-1')).toEqual(NONE);
+  });
+
+  it('follows bulk writes, a corrected creation, and a deleted lead', async () => {
+    const { db } = database;
+    await db.lead.createMany({
+      data: [
+        lead('ld-a', undefined, { campaign: ' Spring launch ' }),
+        lead('ld-b', undefined, { campaign: 42 }),
+        lead('ld-c'),
+      ],
+    });
+    const channels = async () =>
+      (await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).map((row) => [
+        row.leadId,
+        row.source,
+        row.campaign,
+      ]);
+    // The campaign as given when it is text, none when it is not.
+    expect(await channels()).toEqual([
+      ['ld-a', 'webinar', ' Spring launch '],
+      ['ld-b', 'webinar', null],
+      ['ld-c', 'webinar', null],
+    ]);
+    await db.stageEvent.createMany({
+      data: [
+        event('ld-a', 'mql', '2026-03-04T09:00:00Z'),
+        event('ld-a', 'closed-won', '2026-04-01T09:00:00Z'),
+        event('ld-a', 'needs-analysis', '2026-03-20T09:00:00Z'),
+        event('ld-b', 'engaged', '2026-03-04T09:00:00Z'),
+        event('ld-b', 'disqualified', '2026-03-05T09:00:00Z'),
+      ],
+    });
+    expect(await funnelOf('ld-a')).toEqual({
+      mqlAt: at('2026-03-04T09:00:00Z'),
+      sqlAt: at('2026-03-20T09:00:00Z'),
+      opportunityAt: at('2026-03-20T09:00:00Z'),
+      wonAt: at('2026-04-01T09:00:00Z'),
+      qualifiedAt: at('2026-03-04T09:00:00Z'),
+    });
+    expect(await funnelOf('ld-b')).toEqual({ ...NONE, qualifiedAt: at('2026-03-05T09:00:00Z') });
+    expect(await funnelOf('ld-c')).toEqual(NONE);
+
+    await db.lead.update({ where: { id: 'ld-c' }, data: { createdAt: at('2026-02-01T08:00:00Z'), tenant: 'other' } });
+    await db.lead.update({
+      where: { id: 'ld-b' },
+      data: { source: 'referral', sourceDetails: { campaign: 'Partners' } },
+    });
+    const moved = await db.leadFunnel.findUniqueOrThrow({ where: { leadId: 'ld-c' } });
+    expect({ tenant: moved.tenant, createdAt: moved.createdAt }).toEqual({
+      tenant: 'other',
+      createdAt: at('2026-02-01T08:00:00Z'),
+    });
+    expect((await channels())[1]).toEqual(['ld-b', 'referral', 'Partners']);
+
+    await db.lead.delete({ where: { id: 'ld-a' } });
+    expect(await db.leadFunnel.findUnique({ where: { leadId: 'ld-a' } })).toBeNull();
+  });
+
+  it("gives, by the migration's backfill, the rows the triggers keep", async () => {
+    const { db } = database;
+    await db.lead.createMany({
+      data: [lead('ld-x', undefined, { campaign: 'Expo' }), lead('ld-y', at('2026-01-15T10:00:00Z')), lead('ld-z')],
+    });
+    await db.stageEvent.createMany({
+      data: [
+        event('ld-x', 'sql', '2026-03-06T09:00:00Z'),
+        event('ld-x', 'mql', '2026-03-04T09:00:00Z'),
+        event('ld-y', 'closed-lost', '2026-03-09T09:00:00Z'),
+        event('ld-y', 'engaged', '2026-01-16T09:00:00Z'),
+      ],
+    });
+    const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
+    expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(2);
+
+    expect(kept[0]!.campaign).toBe('Expo');
+
+    await db.leadFunnel.deleteMany({});
+    for (const statement of backfillStatements(provider)) await db.$executeRawUnsafe(statement);
+    expect(await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).toEqual(kept);
+  });
+});
+
+/** The migrations' backfills (the rows, then their source and campaign), as committed for the provider. */
+function backfillStatements(provider: string): string[] {
+  const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
+  const statement = (suffix: string, pattern: RegExp) => {
+    const migration = readdirSync(dir).find((name) => name.endsWith(suffix));
+    const found = pattern.exec(readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'));
+    if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
+    return found[0];
+  };
+  return [
+    statement('_lead_funnel', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m),
+    statement('_lead_funnel_channel', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
+  ];
+}
