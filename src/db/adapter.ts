@@ -19,6 +19,11 @@ export function adapterFor(
       return new PrismaPg(
         new pg.Pool({
           connectionString: target.url,
+          // No JIT compilation: leadflow's statements are short, and on the analytics reads
+          // (hundreds of thousands of rows at 1M leads, whose cost estimates pass jit_above_cost)
+          // PostgreSQL spent 0.3–1.5 s compiling for runs of 0.5–2 s (docs/analytics.md,
+          // "PostgreSQL, 1 000 000 leads").
+          options: '-c jit=off',
           max: 10,
           connectionTimeoutMillis: 5_000,
           idleTimeoutMillis: options.shortLived ? 50 : 10_000,

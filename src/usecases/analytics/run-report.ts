@@ -181,12 +181,18 @@ async function dealReportFigures(
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const period = periodOf(request.filters, request.defaultZone);
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-  const deals = await dealCourses(db, query);
-  const inputs = report === 'pipeline' ? await pipelineInputs(db, query, deals) : NO_PLAN_INPUTS;
+  const openedBefore = pipelineCuts(period, request.asOf).end;
+  const deals = await dealCourses(
+    db,
+    query,
+    report === 'deals' ? { openedBefore } : { openedBefore, wonBefore: request.asOf },
+  );
+  const { inputs, counted } =
+    report === 'pipeline' ? await pipelineInputs(db, query, deals) : { inputs: NO_PLAN_INPUTS, counted: deals };
   const figures = (which: ReportPeriod, current: boolean) =>
     json(
       report === 'pipeline'
-        ? pipelineFigures(deals, reportContext(request, which, current, true, inputs))
+        ? pipelineFigures(counted, reportContext(request, which, current, true, inputs))
         : dealFigures(deals, which),
     );
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
