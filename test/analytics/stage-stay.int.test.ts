@@ -39,16 +39,13 @@ describe.each(providers)('the stay projection on %s', (provider) => {
     occurredAt: at(occurredAt),
     idempotencyKey: id,
   });
-  /** The stays of the tenant as [event, stage, entered, left], in event order. */
+  /** The stays of the tenant as [event, stage, entered, left], in event id order (code points). */
   const stays = async (tenant = TENANT) =>
-    (await database.db.stageStay.findMany({ where: { tenant }, orderBy: { eventId: 'asc' } })).map((stay) => [
-      stay.eventId,
-      stay.stage,
-      stay.enteredAt.toISOString(),
-      stay.leftAt.toISOString(),
-    ]);
+    (await database.db.stageStay.findMany({ where: { tenant } }))
+      .sort((a, b) => (a.eventId < b.eventId ? -1 : 1))
+      .map((stay) => [stay.eventId, stay.stage, stay.enteredAt.toISOString(), stay.leftAt.toISOString()]);
 
-  it('ends each stay at the next stage event, whatever order the events are written in', async () => {
+  it('when events are written in any order, then each stay ends at the next stage event', async () => {
     const { db } = database;
     await db.lead.create({ data: lead('ld-1') });
     await db.stageEvent.create({ data: event('ev-b', 'ld-1', 'mql', '2026-03-05T09:00:00Z') });
@@ -57,18 +54,19 @@ describe.each(providers)('the stay projection on %s', (provider) => {
     await db.stageEvent.create({ data: event('ev-c', 'ld-1', 'sql', '2026-03-09T09:00:00Z') });
     // An earlier event written afterwards (an import, a retried activity) begins the first stay.
     await db.stageEvent.create({ data: event('ev-a', 'ld-1', 'engaged', '2026-03-03T09:00:00Z') });
-    // Two events at one instant: the one with the lower id comes first (a stay of no time).
+    // Two events at one instant: the one with the lower id in code-point order comes first (a stay
+    // of no time), "ev-D" before "ev-d" whatever the database's collation.
     await db.stageEvent.createMany({
       data: [
-        event('ev-e', 'ld-1', 'proposal', '2026-03-12T09:00:00Z'),
-        event('ev-d', 'ld-1', 'needs-analysis', '2026-03-12T09:00:00Z'),
+        event('ev-d', 'ld-1', 'proposal', '2026-03-12T09:00:00Z'),
+        event('ev-D', 'ld-1', 'needs-analysis', '2026-03-12T09:00:00Z'),
       ],
     });
     expect(await stays()).toEqual([
+      ['ev-D', 'needs-analysis', '2026-03-12T09:00:00.000Z', '2026-03-12T09:00:00.000Z'],
       ['ev-a', 'engaged', '2026-03-03T09:00:00.000Z', '2026-03-05T09:00:00.000Z'],
       ['ev-b', 'mql', '2026-03-05T09:00:00.000Z', '2026-03-09T09:00:00.000Z'],
       ['ev-c', 'sql', '2026-03-09T09:00:00.000Z', '2026-03-12T09:00:00.000Z'],
-      ['ev-d', 'needs-analysis', '2026-03-12T09:00:00.000Z', '2026-03-12T09:00:00.000Z'],
     ]);
     const row = await db.stageStay.findUniqueOrThrow({ where: { eventId: 'ev-a' } });
     expect({ leadId: row.leadId, leadCreatedAt: row.leadCreatedAt }).toEqual({
@@ -77,7 +75,7 @@ describe.each(providers)('the stay projection on %s', (provider) => {
     });
   });
 
-  it('recomputes on a correction, a deletion, a lead moved to another tenant and a lead deleted', async () => {
+  it('when an event is corrected or deleted, or its lead moved or deleted, then the stays are recomputed', async () => {
     const { db } = database;
     await db.lead.createMany({ data: [lead('ld-1'), lead('ld-2')] });
     await db.stageEvent.createMany({
@@ -107,7 +105,7 @@ describe.each(providers)('the stay projection on %s', (provider) => {
     expect(await stays()).toEqual([]);
   });
 
-  it("gives, by the migration's backfill, the rows the triggers keep", async () => {
+  it("when the migration's backfill runs again, then it gives the rows the triggers keep", async () => {
     const { db } = database;
     await db.lead.createMany({ data: [lead('ld-x'), lead('ld-y')] });
     await db.stageEvent.createMany({
@@ -131,7 +129,7 @@ describe.each(providers)('the stay projection on %s', (provider) => {
 /** The migration's backfill INSERT, as committed for the provider. */
 function backfillStatement(provider: string): string {
   const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
-  const migration = readdirSync(dir).find((name) => name.endsWith('_stage_stay'));
+  const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_projections'));
   const found = /^INSERT INTO "StageStay"[\s\S]*?;$/m.exec(readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'));
   if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
   return found[0];

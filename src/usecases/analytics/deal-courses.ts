@@ -19,6 +19,7 @@
  */
 import type { Db } from '../../db/client';
 import {
+  codePointOrder,
   empty,
   instantFromText,
   instantOf,
@@ -133,7 +134,7 @@ export interface LeadCourse {
  */
 export function courseOf(db: Db, leadId: Sql, asOf: Date): Sql {
   const event = sql`s."toStage" || '@' || ${instantText(db, sql`s."occurredAt"`)}`;
-  return sql`(SELECT ${orderedList(db, event, sql`s."occurredAt", s.id`)} FROM "StageEvent" s
+  return sql`(SELECT ${orderedList(db, event, sql`s."occurredAt", ${codePointOrder(db, sql`s.id`)}`)} FROM "StageEvent" s
       WHERE s."leadId" = ${leadId} AND ${unindexed(db, sql`s."toStage"`)} IN (${join([...DEAL_STAGES, 'sql'])})
         AND s."occurredAt" < ${asOf})`;
 }

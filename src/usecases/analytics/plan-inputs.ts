@@ -6,7 +6,16 @@
  * the whole tenant gets it.
  */
 import type { Db } from '../../db/client';
-import { instantFromText, instantText, join, orderedList, sql, unindexed, valuesTable } from '../../db/raw-sql';
+import {
+  codePointOrder,
+  instantFromText,
+  instantText,
+  join,
+  orderedList,
+  sql,
+  unindexed,
+  valuesTable,
+} from '../../db/raw-sql';
 import type { Quota } from '../../domain/analytics/forecast';
 import type { ForecastCategory } from '../../domain/analytics/pipeline';
 import { FORECAST_CATEGORIES } from '../../domain/analytics/pipeline';
@@ -120,7 +129,7 @@ export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: r
     dealIds.length === 0 || cuts.length === 0
       ? []
       : await db.$queryRaw<{ deal_id: string; history: string | null }[]>(sql`
-    SELECT ids.value AS deal_id, (SELECT ${orderedList(db, entry, sql`f."occurredAt", f.id`)} FROM "DealForecast" f
+    SELECT ids.value AS deal_id, (SELECT ${orderedList(db, entry, sql`f."occurredAt", ${codePointOrder(db, sql`f.id`)}`)} FROM "DealForecast" f
       WHERE f."dealId" = ids.value AND ${unindexed(db, sql`f.tenant`)} = ${sight.tenant} AND f."occurredAt" < ${last})
       AS history
     FROM ${valuesTable(db, dealIds)} ids`);
