@@ -49,21 +49,39 @@ export interface StayRow {
 const touchKinds = join([...TOUCH_EVENTS]);
 
 /**
- * The leads loadFacts reads for the speed report, selected by what was recorded in
- * [from, min(to, asOf)). While the period is still running (asOf before its end), also the leads of
- * the deals it reads: one of them may have an SLA due after asOf and in the period. Read once, then
- * passed to both statements as one JSON list (valuesOf), as the loader passes its ids.
+ * The leads responseRows reads: those loadFacts reads for the speed report, selected by what was
+ * recorded in [from, min(to, asOf)), or fewer that hold every lead responseRows can count.
+ *
+ * - A closed period (asOf at or after its end): the leads that became MQLs in the window
+ *   (LeadFunnel), were touched in it, or have an SLA due in it. A response row counts only such a
+ *   lead (its MQL, its first touch or its SLA deadline falls in the window), and each of them is
+ *   one the loader reads, so the figures are the same; the created or moved leads the loader also
+ *   reads, at 1M leads most of its 192 000, add nothing to them.
+ * - A period still running: what the loader reads, and also the leads of the deals it reads: one
+ *   of them may have an SLA due after asOf and in the period.
+ *
+ * Read once, then passed to responseRows as one JSON list (valuesOf), as the loader passes its ids.
  */
 export async function candidateLeads(db: Db, query: SpeedQuery): Promise<string[]> {
   const { sight, from, to, asOf } = query;
-  const window: Window = { from, to: new Date(Math.min(to.getTime(), asOf.getTime())), asOf };
+  if (asOf.getTime() >= to.getTime()) {
+    const rows = await db.$queryRaw<{ id: string }[]>(sql`
+      SELECT l.id FROM (
+        SELECT f."leadId" AS id FROM "LeadFunnel" f
+        WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to}
+        UNION SELECT i."leadId" FROM "Interaction" i
+        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds})
+        UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}) m
+      CROSS JOIN "Lead" l
+      WHERE l.id = m.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}`);
+    return rows.map((row) => row.id);
+  }
+  const window: Window = { from, to: asOf, asOf };
   const active = activeLeads(db, sight, window);
   const rows = await db.$queryRaw<{ id: string }[]>(
-    asOf.getTime() >= to.getTime()
-      ? active
-      : sql`WITH active AS MATERIALIZED (${active})
-        SELECT id FROM active UNION SELECT d."leadId" FROM "Deal" d
-        WHERE d.id IN (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)})`,
+    sql`WITH active AS MATERIALIZED (${active})
+      SELECT id FROM active UNION SELECT d."leadId" FROM "Deal" d
+      WHERE d.id IN (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)})`,
   );
   return rows.map((row) => row.id);
 }
