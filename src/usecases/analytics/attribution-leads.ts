@@ -14,7 +14,7 @@
  * on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { empty, instantOf, join, raw, sql, unindexed, valuesOf, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
@@ -74,7 +74,9 @@ export interface AttributionQuery {
 
 /**
  * The fact loader's leads for the report (activeLeads over the window, and the leads of its deals,
- * windowDeals), each with its version: those that count in the window read whole (in no order),
+ * windowDeals: those of the active leads are active already, so only the deals it reads for other
+ * reasons are asked for; with the active leads' ids as a subquery, PostgreSQL checked every deal
+ * against them one by one), each with its version: those that count in the window read whole (in no order),
  * and the versions (and owners) of the others.
  */
 export async function attributionLeads(
@@ -85,9 +87,10 @@ export async function attributionLeads(
   const { from, to, asOf } = window;
   const owner = ownerAt(to, asOf);
   const scoring = by === 'scoring';
-  // By scoring, the lead's first MQL transition (in the loader's order), for its version and instant.
+  // By scoring, the lead's first MQL transition (in the loader's order), for its version and instant;
+  // by its lead's events (SQLite otherwise walked every MQL transition before asOf, StageEvent(toStage, occurredAt)).
   const mqlEvent = scoring
-    ? sql`, (SELECT s.id FROM "StageEvent" s WHERE s."leadId" = l.id AND s."toStage" = 'mql'
+    ? sql`, (SELECT s.id FROM "StageEvent" s WHERE s."leadId" = l.id AND ${unindexed(db, sql`s."toStage"`)} = 'mql'
         AND s."occurredAt" < ${asOf} ORDER BY s."occurredAt", s.id LIMIT 1) AS mql_event`
     : empty;
   const withEvent = scoring ? sql`LEFT JOIN "StageEvent" e ON e.id = b.mql_event` : empty;
@@ -104,10 +107,9 @@ export async function attributionLeads(
       won_at: unknown;
       touch: unknown;
     }[]
-  >(sql`WITH active AS MATERIALIZED (${activeLeads(db, sight, window)}),
-    worked AS MATERIALIZED (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)}),
-    candidate AS MATERIALIZED (
-      SELECT id FROM active UNION SELECT d."leadId" FROM "Deal" d WHERE d.id IN (SELECT id FROM worked)),
+  >(sql`WITH candidate AS MATERIALIZED (
+      ${activeLeads(db, sight, window)}
+      UNION SELECT d."leadId" FROM "Deal" d WHERE d.id IN (${windowDeals(db, sight, window, valuesOf(db, []))})),
     acted AS MATERIALIZED (
       SELECT i."leadId" AS id FROM "Interaction" i
         WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds})
