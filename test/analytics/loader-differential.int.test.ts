@@ -26,7 +26,10 @@
  * (when not broken down) from counts in SQL of the window's activities and those behind the deals
  * closed in it (activity-records.ts), whole and cut to idLimit ids, with a held demo, a not-held
  * meeting's outcome, a note, calls and touches without an actor, a manager's email and another
- * tenant's activity added.
+ * tenant's activity added; and so must the rule attribution report, served (when not broken down)
+ * from each lead's version, first arrivals, owner and first touch read in SQL (attribution-leads.ts),
+ * by scoring and by routing, with and without "within N days", whole and cut to idLimit, with four
+ * leads added whose versions take each branch of rulesetOf.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -1099,7 +1102,8 @@ async function writeAttributionInputs(db: Db): Promise<void> {
         email: `attr-${key}@prospect.example`,
         source: 'web',
         sourceDetails: {},
-        attributes: {},
+        // A region the pipeline's breakdown by region already lists.
+        attributes: { region: 'emea' },
         stage: 'new',
         ownerId: owner,
         journeyId: `journey-attr-${key}`,
