@@ -15,18 +15,26 @@ export function adapterFor(
   switch (target.provider) {
     case 'sqlite':
       return new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
-    case 'postgresql':
-      return new PrismaPg(
-        new pg.Pool({
-          connectionString: target.url,
-          max: 10,
-          connectionTimeoutMillis: 5_000,
-          idleTimeoutMillis: options.shortLived ? 50 : 10_000,
-          allowExitOnIdle: true,
-          Client: CatalogTextClient,
-        }),
-        { disposeExternalPool: true },
-      );
+    case 'postgresql': {
+      const pool = new pg.Pool({
+        connectionString: target.url,
+        max: 10,
+        connectionTimeoutMillis: 5_000,
+        idleTimeoutMillis: options.shortLived ? 50 : 10_000,
+        allowExitOnIdle: true,
+        Client: CatalogTextClient,
+      });
+      // No JIT compilation: leadflow's statements are short, and on the analytics reads (hundreds of
+      // thousands of rows at 1M leads, whose cost estimates pass jit_above_cost) PostgreSQL spent
+      // 0.3–1.5 s compiling for runs of 0.5–2 s (docs/analytics.md, "PostgreSQL, 1 000 000 leads").
+      // A SET, queued before the connection's first query, rather than the startup parameter
+      // `options`, which PgBouncer and some managed poolers refuse; a server that refuses the SET
+      // keeps JIT and works as before.
+      pool.on('connect', (client) => {
+        client.query('SET jit = off').catch(() => undefined);
+      });
+      return new PrismaPg(pool, { disposeExternalPool: true });
+    }
   }
 }
 

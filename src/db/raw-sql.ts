@@ -147,3 +147,37 @@ export function jsonField(db: Db, column: Sql, key: string): { type: Sql; text: 
     }
   }
 }
+
+/**
+ * The values of `expr` over a group as one comma-separated text in `order` (NULLs left out), for
+ * returning a short history as one column of one row: SQLite's `group_concat` (ordered since 3.44)
+ * and PostgreSQL's `string_agg` take the same ORDER BY.
+ */
+export function orderedList(db: Db, expr: Sql, order: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`group_concat(${expr}, ',' ORDER BY ${order})`;
+    case 'postgresql':
+      return sql`string_agg(${expr}, ',' ORDER BY ${order})`;
+  }
+}
+
+/**
+ * The DateTime column `column` as text that instantFromText reads back to the same millisecond:
+ * SQLite stores it as ISO text already (the driver adapter's format); PostgreSQL's timestamp(3), in
+ * UTC, as its milliseconds since 1970 (exact: EXTRACT gives a numeric), which JS turns into a Date
+ * several times faster than it parses ISO text (at 1M leads, a report reads about half a million).
+ */
+export function instantText(db: Db, column: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return column;
+    case 'postgresql':
+      return sql`CAST(CAST(EXTRACT(EPOCH FROM ${column}) * 1000 AS bigint) AS text)`;
+  }
+}
+
+/** The instant instantText spelt: milliseconds since 1970 (PostgreSQL) or ISO text (SQLite). */
+export function instantFromText(text: string): Date {
+  return /^-?\d+$/.test(text) ? new Date(Number(text)) : new Date(text);
+}

@@ -6,6 +6,7 @@
  * are not among them: those heal, and are retried.
  */
 import { LeadflowError, type ErrorCode } from '../domain/errors';
+import { isUniqueViolation } from './unique-violation';
 
 /** Prisma's error codes for requests that cannot succeed as written, by the domain code they mean. */
 const PERMANENT: Record<string, { code: ErrorCode; what: string }> = {
@@ -41,7 +42,8 @@ interface PrismaKnownError {
 export function permanentWriteError(error: unknown): LeadflowError | undefined {
   const { code, meta } = (error ?? {}) as PrismaKnownError;
   if (typeof code !== 'string') return undefined;
-  const permanent = PERMANENT[code];
+  // A raw statement's unique clash comes as P2010 (a raw query failed) with the driver's kind.
+  const permanent = PERMANENT[code] ?? (isUniqueViolation(error) ? PERMANENT.P2002 : undefined);
   if (!permanent) return undefined;
   const model = typeof meta?.modelName === 'string' ? ` on ${meta.modelName}` : '';
   const detail = meta?.driverAdapterError?.cause?.originalMessage;

@@ -4,8 +4,7 @@
  * first arrival at each funnel stage, as reachedAt computes it from the events. A correction or a
  * deletion of an event recomputes it, and the migration's backfill gives the same rows.
  */
-import { readFileSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORDED_STAGES, stagesReaching } from '../../src/domain/analytics/stages';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
@@ -32,11 +31,11 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     await database.drop();
   });
 
-  const lead = (id: string, createdAt = at('2026-03-02T14:00:00Z')) => ({
+  const lead = (id: string, createdAt = at('2026-03-02T14:00:00Z'), sourceDetails: object = {}) => ({
     id,
     tenant: TENANT,
     source: 'webinar',
-    sourceDetails: {},
+    sourceDetails,
     attributes: {},
     journeyId: `journey-${id}`,
     createdAt,
@@ -64,7 +63,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     };
   };
 
-  it('marks the stages each recorded stage reaches, as stagesReaching names them', async () => {
+  it('when a lead reaches each recorded stage, then its row marks the stages stagesReaching names', async () => {
     const { db } = database;
     const when = '2026-03-03T10:00:00.000Z';
     for (const stage of RECORDED_STAGES) {
@@ -82,7 +81,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     }
   });
 
-  it('keeps the first arrival when events come out of order, and recomputes on a correction or a deletion', async () => {
+  it('when events come out of order, are corrected or deleted, then the row keeps the first remaining arrival', async () => {
     const { db } = database;
     await db.lead.create({ data: lead('ld-1') });
     expect(await funnelOf('ld-1')).toEqual(NONE);
@@ -118,9 +117,27 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     expect(await funnelOf('ld-1')).toEqual(NONE);
   });
 
-  it('follows bulk writes, a corrected creation, and a deleted lead', async () => {
+  it('when leads and events are written in bulk, corrected and deleted, then the rows follow', async () => {
     const { db } = database;
-    await db.lead.createMany({ data: [lead('ld-a'), lead('ld-b'), lead('ld-c')] });
+    await db.lead.createMany({
+      data: [
+        lead('ld-a', undefined, { campaign: ' Spring launch ' }),
+        lead('ld-b', undefined, { campaign: 42 }),
+        lead('ld-c'),
+      ],
+    });
+    const channels = async () =>
+      (await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).map((row) => [
+        row.leadId,
+        row.source,
+        row.campaign,
+      ]);
+    // The campaign as given when it is text, none when it is not.
+    expect(await channels()).toEqual([
+      ['ld-a', 'webinar', ' Spring launch '],
+      ['ld-b', 'webinar', null],
+      ['ld-c', 'webinar', null],
+    ]);
     await db.stageEvent.createMany({
       data: [
         event('ld-a', 'mql', '2026-03-04T09:00:00Z'),
@@ -141,19 +158,63 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     expect(await funnelOf('ld-c')).toEqual(NONE);
 
     await db.lead.update({ where: { id: 'ld-c' }, data: { createdAt: at('2026-02-01T08:00:00Z'), tenant: 'other' } });
+    await db.lead.update({
+      where: { id: 'ld-b' },
+      data: { source: 'referral', sourceDetails: { campaign: 'Partners' } },
+    });
     const moved = await db.leadFunnel.findUniqueOrThrow({ where: { leadId: 'ld-c' } });
     expect({ tenant: moved.tenant, createdAt: moved.createdAt }).toEqual({
       tenant: 'other',
       createdAt: at('2026-02-01T08:00:00Z'),
     });
+    expect((await channels())[1]).toEqual(['ld-b', 'referral', 'Partners']);
 
     await db.lead.delete({ where: { id: 'ld-a' } });
     expect(await db.leadFunnel.findUnique({ where: { leadId: 'ld-a' } })).toBeNull();
   });
 
-  it("gives, by the migration's backfill, the rows the triggers keep", async () => {
+  it('when a stage event arrives for a lead without its row, then the row is made from the lead', async () => {
     const { db } = database;
-    await db.lead.createMany({ data: [lead('ld-x'), lead('ld-y', at('2026-01-15T10:00:00Z')), lead('ld-z')] });
+    await db.lead.create({ data: lead('ld-m', undefined, { campaign: 'Expo' }) });
+    await db.leadFunnel.delete({ where: { leadId: 'ld-m' } });
+    await db.stageEvent.create({ data: event('ld-m', 'mql', '2026-03-04T09:00:00Z') });
+    const row = await db.leadFunnel.findUniqueOrThrow({ where: { leadId: 'ld-m' } });
+    expect(row).toMatchObject({
+      tenant: TENANT,
+      createdAt: at('2026-03-02T14:00:00Z'),
+      source: 'webinar',
+      campaign: 'Expo',
+    });
+    expect(await funnelOf('ld-m')).toEqual({
+      ...NONE,
+      mqlAt: at('2026-03-04T09:00:00Z'),
+      qualifiedAt: at('2026-03-04T09:00:00Z'),
+    });
+  });
+
+  it.runIf(provider === 'postgresql')(
+    'when a lead and its stage events are written in one statement, events first, then its row has their arrivals',
+    async () => {
+      // The events' statement trigger runs before the lead's: the lead's trigger reads the events.
+      await database.db.$executeRawUnsafe(`WITH l AS (
+          INSERT INTO "Lead" (id, tenant, source, "sourceDetails", attributes, "journeyId", "createdAt", "updatedAt")
+          VALUES ('ld-cte', '${TENANT}', 'webinar', '{}', '{}', 'journey-cte', '2026-03-02T14:00:00Z', now()) RETURNING id)
+        INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
+        VALUES ('ev-cte', 'ld-cte', 'sql', 'test', '2026-03-05T09:00:00Z', 'ev-cte')`);
+      expect(await funnelOf('ld-cte')).toEqual({
+        ...NONE,
+        mqlAt: at('2026-03-05T09:00:00Z'),
+        sqlAt: at('2026-03-05T09:00:00Z'),
+        qualifiedAt: at('2026-03-05T09:00:00Z'),
+      });
+    },
+  );
+
+  it("when the migration's backfill runs again, then it gives the rows the triggers keep", async () => {
+    const { db } = database;
+    await db.lead.createMany({
+      data: [lead('ld-x', undefined, { campaign: 'Expo' }), lead('ld-y', at('2026-01-15T10:00:00Z')), lead('ld-z')],
+    });
     await db.stageEvent.createMany({
       data: [
         event('ld-x', 'sql', '2026-03-06T09:00:00Z'),
@@ -165,18 +226,22 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
     expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(2);
 
+    expect(kept[0]!.campaign).toBe('Expo');
+
     await db.leadFunnel.deleteMany({});
-    await db.$executeRawUnsafe(backfillStatement(provider));
+    for (const statement of backfillStatements(provider)) await db.$executeRawUnsafe(statement);
     expect(await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).toEqual(kept);
   });
 });
 
-/** The migration's backfill INSERT, as committed for the provider. */
-function backfillStatement(provider: string): string {
+/** The migration's backfill of LeadFunnel, as committed for the provider. */
+function backfillStatements(provider: string): string[] {
   const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
-  const migration = readdirSync(dir).find((name) => name.endsWith('_lead_funnel'));
-  const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
-  const statement = /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m.exec(text);
-  if (!statement) throw new Error(`no backfill in ${dir}/${migration}`);
-  return statement[0];
+  const statement = (suffix: string, pattern: RegExp) => {
+    const migration = readdirSync(dir).find((name) => name.endsWith(suffix));
+    const found = pattern.exec(readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'));
+    if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
+    return found[0];
+  };
+  return [statement('_analytics_projections', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m)];
 }

@@ -7,7 +7,7 @@
 import { mulDivRounded } from '../money';
 import type { ClosedDealCourse, LeadFact, Segment } from './facts';
 import { NONE } from './facts';
-import { compareText, share, tally, totals, type MoneyTotal, type Tally } from './measures';
+import { compareText, share, sortedIds, tally, totals, type MoneyTotal, type Tally } from './measures';
 import { monthsOf, within, type ReportPeriod } from './period';
 import { acvAmounts, closedIn } from './deals';
 import { reachedAt } from './stages';
@@ -99,9 +99,49 @@ interface Channel {
   campaign: string | null;
 }
 
+/**
+ * The leads of one source and campaign (as the lead gives them) for one period: those created in it
+ * and those that became MQLs in it. `ids` may hold only the first ids (in code-point order) of a
+ * tally whose count is larger, as SQL aggregates read them: merging groups then keeps the first ids
+ * of the merged tally.
+ */
+export interface ChannelLeadCounts {
+  source: string;
+  campaign: string | null;
+  leads: Tally;
+  mqls: Tally;
+}
+
+/** The leads grouped by source and campaign for the period (the counts channelFiguresOf reads). */
+export function channelLeadCounts(leads: readonly ChannelLead[], period: ReportPeriod): ChannelLeadCounts[] {
+  const groups = new Map<string, { source: string; campaign: string | null; leads: string[]; mqls: string[] }>();
+  const groupOf = (lead: ChannelLead) => {
+    const key = channelOf(lead.segment.source, lead.segment.campaign, 'campaign');
+    let group = groups.get(key);
+    if (!group) {
+      group = { source: lead.segment.source, campaign: lead.segment.campaign, leads: [], mqls: [] };
+      groups.set(key, group);
+    }
+    return group;
+  };
+  for (const lead of leads) {
+    if (within(lead.createdAt, period)) groupOf(lead).leads.push(lead.id);
+    if (within(lead.mqlAt, period)) groupOf(lead).mqls.push(lead.id);
+  }
+  return [...groups.values()].map((group) => ({ ...group, leads: tally(group.leads), mqls: tally(group.mqls) }));
+}
+
+/** Tallies merged: counts added, ids in code-point order. */
+function merged(tallies: readonly Tally[]): Tally {
+  return {
+    count: tallies.reduce((sum, each) => sum + each.count, 0),
+    ids: sortedIds(tallies.flatMap((each) => each.ids)),
+  };
+}
+
 /** Every channel that spent, brought a lead or won a deal in the period, in key order. */
 function channelsOf(
-  inputs: { spent: SpendRecord[]; created: ChannelLead[]; won: ClosedDealCourse[] },
+  inputs: { spent: SpendRecord[]; created: ChannelLeadCounts[]; won: ClosedDealCourse[] },
   level: ChannelLevel,
 ): Channel[] {
   const channels = new Map<string, Channel>();
@@ -110,7 +150,7 @@ function channelsOf(
     channels.set(key, { key, source, campaign: level === 'source' ? null : (campaign ?? NONE) });
   };
   inputs.spent.forEach((record) => remember(record.source, record.campaign));
-  inputs.created.forEach((lead) => remember(lead.segment.source, lead.segment.campaign));
+  inputs.created.forEach((group) => remember(group.source, group.campaign));
   inputs.won.forEach((deal) => remember(deal.segment.source, deal.segment.campaign));
   return [...channels.values()].sort((a, b) => compareText(a.key, b.key));
 }
@@ -137,14 +177,25 @@ export function channelFigures(
   period: ReportPeriod,
   level: ChannelLevel,
 ): ChannelFigures[] {
+  return channelFiguresOf(channelLeadCounts(leads, period), deals, spend, period, level);
+}
+
+/** channelFigures on the period's leads already grouped by source and campaign (channelLeadCounts, or SQL). */
+export function channelFiguresOf(
+  counts: readonly ChannelLeadCounts[],
+  deals: readonly ClosedDealCourse[],
+  spend: readonly SpendRecord[],
+  period: ReportPeriod,
+  level: ChannelLevel,
+): ChannelFigures[] {
   const months = new Set(monthsOf(period));
   const spent = spend.filter((record) => months.has(record.month));
-  const created = leads.filter((lead) => within(lead.createdAt, period));
-  const mqls = leads.filter((lead) => within(lead.mqlAt, period));
+  const created = counts.filter((group) => group.leads.count > 0);
   const won = closedIn(deals, period).won;
   return channelsOf({ spent, created, won }, level).map(({ key, source, campaign }) => {
     const mine = <T extends { segment: Pick<Segment, 'source' | 'campaign'> }>(facts: readonly T[]) =>
       facts.filter((fact) => channelOf(fact.segment.source, fact.segment.campaign, level) === key);
+    const groups = counts.filter((group) => channelOf(group.source, group.campaign, level) === key);
     const channelSpend = totals(
       spent
         .filter((record) => channelOf(record.source, record.campaign, level) === key)
@@ -152,16 +203,18 @@ export function channelFigures(
     );
     const customers = mine(won);
     const revenue = totals(acvAmounts(customers));
-    const counts = { leads: mine(created).length, mqls: mine(mqls).length, customers: customers.length };
+    const leads = merged(groups.map((group) => group.leads));
+    const mqls = merged(groups.map((group) => group.mqls));
+    const figures = { leads: leads.count, mqls: mqls.count, customers: customers.length };
     return {
       source,
       campaign,
       spend: channelSpend,
-      leads: tally(mine(created).map((lead) => lead.id)),
-      mqls: tally(mine(mqls).map((lead) => lead.id)),
+      leads,
+      mqls,
       customers: tally(customers.map((deal) => deal.id)),
       revenue,
-      byCurrency: channelSpend.map((total) => currencyFigures(total, revenue, counts)),
+      byCurrency: channelSpend.map((total) => currencyFigures(total, revenue, figures)),
     };
   });
 }

@@ -7,15 +7,14 @@
  * (test/analytics/loader-differential.int.test.ts) checks that both give the same report.
  *
  * The definitions stay those of src/domain/analytics: a lead reaches MQL at its first stage event
- * whose stage stands for MQL or a later one (stagesReaching, as reachedAt reads it), and a person
- * sees the leads they (or their reports) owned when the period ended (ownerAt, as the fact
- * loader's owner at the cut).
+ * whose stage stands for MQL or a later one (stagesReaching, as reachedAt reads it: LeadFunnel's
+ * mqlAt, kept by the database), and a person sees the leads they (or their reports) owned when the
+ * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { instantOf, join, jsonField, sql } from '../../db/raw-sql';
-import type { ChannelLead } from '../../domain/analytics/channel';
-import { compareText } from '../../domain/analytics/measures';
-import { stagesReaching } from '../../domain/analytics/stages';
+import { codePointOrder, commaList, instantOf, jsonField, raw, sql } from '../../db/raw-sql';
+import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
+import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { leadsOfSight } from './fact-rows';
@@ -36,29 +35,22 @@ interface ChannelLeadRow {
 export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLead[]> {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const reaching = join(stagesReaching('mql'));
   const campaign = jsonField(db, sql`l."sourceDetails"`, 'campaign');
   const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(to, asOf);
-  // A lead counts when it was created in the window or reached MQL (or later) in it; its first
-  // arrival comes from all its stage events before asOf. CROSS JOIN keeps SQLite's loop on the
-  // leads of the window rather than on every lead (as lead-arrivals.ts), and its loop over their
-  // stage events on StageEvent(leadId, occurredAt) rather than on every MQL-or-later event before
-  // asOf (StageEvent(toStage, occurredAt)).
+  // A lead counts when it was created in the window or first reached MQL (or later) in it: two
+  // index range scans of LeadFunnel, whose mqlAt is the first such stage event (one before asOf is
+  // the first before it too). Then each of those leads by its key for its source and campaign
+  // (CROSS JOIN keeps SQLite's loop on the window's leads, as lead-arrivals.ts).
   const rows = await db.$queryRaw<ChannelLeadRow[]>(sql`
     WITH moved AS MATERIALIZED (
-      SELECT l.id FROM (
-        SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
-        UNION SELECT s."leadId" FROM "StageEvent" s
-          WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to} AND s."toStage" IN (${reaching})) m
-      CROSS JOIN "Lead" l
-      WHERE l.id = m.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}),
-    reach AS MATERIALIZED (
-      SELECT s."leadId" AS id, MIN(s."occurredAt") AS mql_at FROM moved mv CROSS JOIN "StageEvent" s
-      WHERE s."leadId" = mv.id AND s."occurredAt" < ${asOf} AND s."toStage" IN (${reaching})
-      GROUP BY s."leadId")
+      SELECT f."leadId" AS id, f."mqlAt" AS mql_at FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
+      UNION SELECT f."leadId", f."mqlAt" FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf})
     SELECT l.id, l."createdAt" AS created, l.source, ${campaign.type} AS campaign_type, ${campaign.text} AS campaign,
-      ${rep} AS rep, r.mql_at
-    FROM "Lead" l LEFT JOIN reach r ON r.id = l.id WHERE l.id IN (SELECT id FROM moved)`);
+      ${rep} AS rep, CASE WHEN m.mql_at < ${asOf} THEN m.mql_at END AS mql_at
+    FROM moved m CROSS JOIN "Lead" l
+    WHERE l.id = m.id AND l.tenant = ${sight.tenant} ${leadsOfSight(db, sight, asOf)}`);
   const inSight = sightFilter(sight);
   return rows
     .filter((row) => inSight(row.rep))
@@ -69,4 +61,54 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
       segment: { source: row.source, campaign: textField(row.campaign_type, row.campaign) },
       mqlAt: instantOf(row.mql_at),
     }));
+}
+
+/**
+ * For the whole tenant (a caller who sees every lead), the same leads counted in SQL instead of read
+ * one by one: per period (the previous one, then the period), per source and campaign as LeadFunnel
+ * holds them, the leads created and those first made MQLs, with the first `idLimit` ids of each in
+ * code-point order. channelFiguresOf computes the report on them as channelFigures does on the
+ * leads (it merges the groups of a channel, keeping the first ids of the merged tally), so the
+ * figures, and the ids the API keeps, are the same; the differential test checks this.
+ */
+export async function channelCounts(
+  db: Db,
+  query: DealQuery,
+  idLimit: number,
+): Promise<[ChannelLeadCounts[], ChannelLeadCounts[]]> {
+  const { sight, period, asOf } = query;
+  const { from, to } = reviewWindow(query);
+  const rows = await db.$queryRaw<
+    { p: unknown; kind: string; source: string | null; campaign: string | null; n: unknown; ids: string | null }[]
+  >(sql`WITH arrival AS (
+      SELECT f."leadId" AS id, f.source, f.campaign, 'lead' AS kind,
+        CASE WHEN f."createdAt" < ${period.from} THEN 0 ELSE 1 END AS p
+      FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
+      UNION ALL
+      SELECT f."leadId", f.source, f.campaign, 'mql', CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END
+      FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf}),
+    ranked AS (
+      SELECT a.*, ROW_NUMBER() OVER (PARTITION BY p, kind, source, campaign ORDER BY ${codePointOrder(db, sql`id`)}) AS rn
+      FROM arrival a)
+    SELECT p, kind, source, campaign, COUNT(*) AS n,
+      ${commaList(db, sql`CASE WHEN rn <= ${raw(String(Math.trunc(idLimit)))} THEN id END`)} AS ids
+    FROM ranked GROUP BY p, kind, source, campaign`);
+  const periods = [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()] as const;
+  for (const row of rows) {
+    const source = row.source ?? '';
+    const campaign = textField(row.campaign === null ? null : 'string', row.campaign);
+    const groups = periods[Number(row.p) === 0 ? 0 : 1];
+    const key = `${source}\u0000${row.campaign ?? ''}\u0000${row.campaign === null}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { source, campaign, leads: { count: 0, ids: [] }, mqls: { count: 0, ids: [] } };
+      groups.set(key, group);
+    }
+    group[row.kind === 'lead' ? 'leads' : 'mqls'] = {
+      count: Number(row.n),
+      ids: sortedIds(row.ids ? row.ids.split(',') : []),
+    };
+  }
+  return [[...periods[0].values()], [...periods[1].values()]];
 }

@@ -11,7 +11,7 @@
  * that counts in either period has a closing event in that window; the statement finds them
  * through the index on StageEvent's `occurredAt`. Reading the closes of the window alone is enough
  * to select, not to decide: a deal's whole deal-stage history before `asOf` is read
- * (leadCourses), and the pure functions pick its first close.
+ * (courseOf, in the same statement), and the pure functions pick its first close.
  *
  * The fact path reads, for the same reports, every lead active in the window with all its stage
  * events and its assignments, and every deal of them or still open; none of that is read here.
@@ -22,7 +22,7 @@ import type { ClosedDealCourse } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
 import type { DealQuery } from './deal-courses';
-import { leadCourses } from './deal-courses';
+import { courseOf, parseCourse } from './deal-courses';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 
@@ -38,6 +38,7 @@ interface ClosedDealRow {
   source: string;
   campaign_type: string | null;
   campaign: string | null;
+  course: string | null;
 }
 
 /** A text attribute as the fact loader reads it: a string, trimmed, or null when blank or not a string. */
@@ -58,22 +59,17 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
   const rows = await db.$queryRaw<ClosedDealRow[]>(sql`
     SELECT d.id, d."leadId" AS lead_id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv,
       d."createdAt" AS created, d."lossReason" AS loss_code, d."lossCompetitor" AS competitor,
-      l.source, ${campaign.type} AS campaign_type, ${campaign.text} AS campaign
+      l.source, ${campaign.type} AS campaign_type, ${campaign.text} AS campaign,
+      ${courseOf(db, sql`d."leadId"`, asOf)} AS course
     FROM "Deal" d JOIN "Lead" l ON l.id = d."leadId" AND l.tenant = ${sight.tenant}
     WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
       AND d."leadId" IN (SELECT s."leadId" FROM "StageEvent" s
         WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to} AND s."toStage" IN ('closed-won', 'closed-lost'))`);
   const inSight = sightFilter(sight);
   const deals = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
-  const courses = await leadCourses(
-    db,
-    deals.map((deal) => deal.lead_id),
-    asOf,
-  );
   const roster = await loadRoster(db, sight.tenant);
   return deals.map((row) => {
-    const course = courses.get(row.lead_id);
-    const stages = course?.stages ?? [];
+    const { stages, sqlAt } = parseCourse(row.course);
     return {
       id: row.id,
       leadId: row.lead_id,
@@ -86,7 +82,7 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
       currency: row.currency,
       acvMinor: row.acv === null ? null : Number(row.acv),
       openedAt: stages[0]?.at ?? instantOf(row.created)!,
-      sqlAt: course?.sqlAt ?? null,
+      sqlAt,
       stages,
       // As the fact loader: a deal with a closed-lost transition carries the code and competitor it was lost with.
       lossReason: stages.some((event) => event.to === 'closed-lost')

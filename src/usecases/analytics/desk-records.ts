@@ -76,19 +76,20 @@ export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
   const inSight = sightFilter(sight);
-  const versions = (
-    await db.$queryRaw<VersionRow[]>(sql`
+  // The two statements are independent: PostgreSQL runs them side by side on two connections.
+  const [versionRows, approvalRows] = await Promise.all([
+    db.$queryRaw<VersionRow[]>(sql`
     SELECT v.id, d.id AS deal_id, d."leadId" AS lead_id, d."ownerEmail" AS owner,
       v."approvalDiscountBp" AS discount_bp, v."approvalTier" AS tier, v."sentAt" AS sent
-    FROM "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)} AND v."sentAt" >= ${from} AND v."sentAt" < ${to}`)
-  ).filter((row) => inSight(row.owner));
-  const approvals = (
-    await db.$queryRaw<ApprovalRow[]>(sql`
+    FROM "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)} AND v."sentAt" >= ${from} AND v."sentAt" < ${to}`),
+    db.$queryRaw<ApprovalRow[]>(sql`
     SELECT r.id, d."ownerEmail" AS owner, r.tier, r.status, r."requestedAt" AS requested, r."decidedAt" AS decided
     FROM "ApprovalRequest" r CROSS JOIN "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)}
       AND v.id = r."quoteVersionId" AND r."requestedAt" < ${asOf} AND r."decidedAt" >= ${from} AND r."decidedAt" < ${to}
-      AND r.status IN ('approved', 'rejected')`)
-  ).filter((row) => inSight(row.owner));
+      AND r.status IN ('approved', 'rejected')`),
+  ]);
+  const versions = versionRows.filter((row) => inSight(row.owner));
+  const approvals = approvalRows.filter((row) => inSight(row.owner));
   return {
     quotes: versions
       .map((row) => ({

@@ -11,7 +11,13 @@
 import type { WorkingCalendar } from '../../domain/business-time';
 import { activityByRep, activityPerWonDeal, type ActivityRecord } from '../../domain/analytics/activity';
 import { activationsIn, ruleAttribution } from '../../domain/analytics/attribution';
-import { channelFigures, channelLead, type ChannelLead } from '../../domain/analytics/channel';
+import {
+  channelFiguresOf,
+  channelLead,
+  channelLeadCounts,
+  type ChannelLead,
+  type ChannelLeadCounts,
+} from '../../domain/analytics/channel';
 import {
   approvalTurnaround,
   discountDepth,
@@ -228,11 +234,20 @@ export function pipelineFigures(
 export function channelReport(
   leads: readonly ChannelLead[],
   deals: readonly ClosedDealCourse[],
+  context: ReportContext,
+) {
+  return channelCountsReport(channelLeadCounts(leads, context.period), deals, context);
+}
+
+/** channelReport on the period's leads already counted per source and campaign (./channel-leads.ts, channelCounts). */
+export function channelCountsReport(
+  counts: readonly ChannelLeadCounts[],
+  deals: readonly ClosedDealCourse[],
   { period, options, inputs, whole }: ReportContext,
 ) {
   return {
     spendIncluded: whole && inputs.spendVisible,
-    channels: channelFigures(leads, deals, whole ? inputs.spend : [], period, options.level),
+    channels: channelFiguresOf(counts, deals, whole ? inputs.spend : [], period, options.level),
   };
 }
 

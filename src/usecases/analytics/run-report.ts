@@ -17,7 +17,7 @@ import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
 import { dealCourses, pipelineInputs, type DealQuery } from './deal-courses';
 import { closedDeals } from './closed-deals';
-import { channelLeads } from './channel-leads';
+import { channelCounts, channelLeads } from './channel-leads';
 import { deskRecords } from './desk-records';
 import { renewalContracts } from './renewal-contracts';
 import { activityReportFigures } from './activity-records';
@@ -25,6 +25,7 @@ import { attributionFigures } from './attribution-report';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadChannelInputs, loadPipelineInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
+  channelCountsReport,
   channelReport,
   dealFigures,
   deskFigures,
@@ -198,12 +199,18 @@ async function dealReportFigures(
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const period = periodOf(request.filters, request.defaultZone);
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-  const deals = await dealCourses(db, query);
-  const inputs = report === 'pipeline' ? await pipelineInputs(db, query, deals) : NO_PLAN_INPUTS;
+  const openedBefore = pipelineCuts(period, request.asOf).end;
+  const deals = await dealCourses(
+    db,
+    query,
+    report === 'deals' ? { openedBefore } : { openedBefore, wonBefore: request.asOf },
+  );
+  const { inputs, counted } =
+    report === 'pipeline' ? await pipelineInputs(db, query, deals) : { inputs: NO_PLAN_INPUTS, counted: deals };
   const figures = (which: ReportPeriod, current: boolean) =>
     json(
       report === 'pipeline'
-        ? pipelineFigures(deals, reportContext(request, which, current, true, inputs))
+        ? pipelineFigures(counted, reportContext(request, which, current, true, inputs))
         : dealFigures(deals, which),
     );
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
@@ -224,8 +231,21 @@ async function reviewFigures(
   const deals = await closedDeals(db, query);
   if (report === 'win-loss')
     return { current: json(winLoss(deals, period)), previous: json(winLoss(deals, query.previous)), breakdown: null };
-  const leads = await channelLeads(db, query);
   const inputs = await loadChannelInputs(db, query);
+  if (request.sight.all && request.idLimit !== undefined) {
+    // The whole tenant: the leads counted per source and campaign in SQL (channelCounts).
+    const counts = await channelCounts(db, query, request.idLimit + 1);
+    const figures = (which: 0 | 1) =>
+      json(
+        channelCountsReport(
+          counts[which],
+          deals,
+          reportContext(request, which ? period : query.previous, which === 1, true, inputs),
+        ),
+      );
+    return { current: figures(1), previous: figures(0), breakdown: null };
+  }
+  const leads = await channelLeads(db, query);
   const figures = (which: ReportPeriod, current: boolean) =>
     json(channelReport(leads, deals, reportContext(request, which, current, true, inputs)));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };

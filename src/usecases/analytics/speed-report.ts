@@ -48,7 +48,7 @@ async function speedInputs(db: Db, request: SpeedRequest): Promise<{ responses: 
       slaDueAt: row.slaDueAt,
       ownerTimeZone: roster.timeZoneOf(row.rep),
     }));
-  const stays = (await stayRows(db, query, leads))
+  const stays = (await stayRows(db, query))
     .filter((row) => inSight(row.rep))
     .map((row) => ({
       id: stayOwnerId(row.stage, row.leadId, row.dealId),

@@ -11,11 +11,11 @@
  * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
  */
 import type { Db } from '../../db/client';
-import { instantOf as instant, join, sql, valuesOf, valuesTable } from '../../db/raw-sql';
+import { empty, instantOf as instant, join, sql, valuesOf, valuesTable } from '../../db/raw-sql';
+import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
-import { stagesReaching } from '../../domain/analytics/stages';
 import type { Sight } from '../visibility';
-import { activeLeads, windowDeals, type Window } from './fact-rows';
+import { activeLeads, leadsOfSight, windowDeals, type Window } from './fact-rows';
 import { ownerAt } from './lead-arrivals';
 
 export interface SpeedQuery {
@@ -70,7 +70,7 @@ export async function candidateLeads(db: Db, query: SpeedQuery): Promise<string[
 
 /**
  * Every lead of `leads` (candidateLeads) that became an MQL and was touched or became an MQL in [from, to), or was
- * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt),
+ * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's mqlAt),
  * its first touch at or after that (or its creation), and its SLA deadline when qualified.
  */
 export async function responseRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<ResponseRow[]> {
@@ -79,11 +79,9 @@ export async function responseRows(db: Db, query: SpeedQuery, leads: readonly st
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
   >(sql`WITH reach AS MATERIALIZED (
-      SELECT s."leadId" AS id,
-        MIN(CASE WHEN s."toStage" IN (${join(stagesReaching('mql'))}) THEN s."occurredAt" END) AS mql_at,
-        MAX(CASE WHEN s."toStage" NOT IN ('new', 'engaged') THEN 1 ELSE 0 END) AS qualified
-      FROM "StageEvent" s WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."occurredAt" < ${asOf}
-      GROUP BY s."leadId"),
+      SELECT f."leadId" AS id, CASE WHEN f."mqlAt" < ${asOf} THEN f."mqlAt" END AS mql_at,
+        CASE WHEN f."qualifiedAt" < ${asOf} THEN 1 ELSE 0 END AS qualified
+      FROM "LeadFunnel" f WHERE f."leadId" IN ${valuesOf(db, leads)}),
     base AS MATERIALIZED (
       SELECT l.id, l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
       FROM ${valuesTable(db, leads)} ids CROSS JOIN "Lead" l LEFT JOIN reach r ON r.id = l.id
@@ -109,14 +107,20 @@ export async function responseRows(db: Db, query: SpeedQuery, leads: readonly st
 }
 
 /**
- * Every stay of a lead of `leads` (candidateLeads), or of its deal, that ended in [from, to): each stage event before
- * asOf with the next one's instant (LEAD() in the loader's order, occurredAt then id), but none in
- * a closed deal stage.
+ * Every stay of a lead in the caller's sight, or of its deal, that ended in [from, min(to, asOf)):
+ * the ended stays StageStay keeps (each stage event with the next one's instant, in the loader's
+ * order, occurredAt then id), read by index range on StageStay(tenant, leftAt, …), but none in a
+ * closed deal stage. A stay that ended before asOf began and ended with events before it, as the
+ * loader reads them; its lead is one candidateLeads reads (it moved in the window). For the whole
+ * tenant no lead is looked up; the deal of a stay is, for a stay in a deal stage only.
  */
-export async function stayRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<StayRow[]> {
+export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
   const { sight, from, to, asOf } = query;
-  const ownerCut = new Date(Math.min(to.getTime(), asOf.getTime()));
-  const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(ownerCut, asOf);
+  const end = new Date(Math.min(to.getTime(), asOf.getTime()));
+  const lead = sight.all
+    ? sql`CAST(NULL AS TEXT) AS rep FROM "StageStay" e`
+    : sql`${ownerAt(end, asOf)} AS rep FROM "StageStay" e CROSS JOIN "Lead" l`;
+  const mine = sight.all ? empty : sql`AND l.id = e."leadId" ${leadsOfSight(db, sight, asOf)}`;
   const rows = await db.$queryRaw<
     {
       lead_id: string;
@@ -126,16 +130,12 @@ export async function stayRows(db: Db, query: SpeedQuery, leads: readonly string
       entered_at: unknown;
       left_at: unknown;
     }[]
-  >(sql`WITH ev AS (
-      SELECT s."leadId" AS lead_id, s."toStage" AS stage, s."occurredAt" AS entered_at,
-        LEAD(s."occurredAt") OVER (PARTITION BY s."leadId" ORDER BY s."occurredAt", s.id) AS left_at
-      FROM "StageEvent" s WHERE s."leadId" IN ${valuesOf(db, leads)} AND s."occurredAt" < ${asOf}),
-    ended AS MATERIALIZED (
-      SELECT lead_id, stage, entered_at, left_at FROM ev
-      WHERE left_at >= ${from} AND left_at < ${to} AND stage NOT IN ('closed-won', 'closed-lost'))
-    SELECT e.lead_id, d.id AS deal_id, ${rep} AS rep, e.stage, e.entered_at, e.left_at
-    FROM ended e JOIN "Lead" l ON l.id = e.lead_id AND l.tenant = ${sight.tenant}
-    LEFT JOIN "Deal" d ON d."leadId" = e.lead_id AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}`);
+  >(sql`SELECT e."leadId" AS lead_id, e.stage, e."enteredAt" AS entered_at, e."leftAt" AS left_at,
+      CASE WHEN e.stage IN (${join([...DEAL_STAGES])}) THEN (SELECT d.id FROM "Deal" d
+        WHERE d."leadId" = e."leadId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}) END AS deal_id,
+      ${lead}
+    WHERE e.tenant = ${sight.tenant} AND e."leftAt" >= ${from} AND e."leftAt" < ${end}
+      AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf} ${mine}`);
   return rows.map((row) => ({
     leadId: row.lead_id,
     dealId: row.deal_id,
