@@ -26,7 +26,10 @@
  * (when not broken down) from counts in SQL of the window's activities and those behind the deals
  * closed in it (activity-records.ts), whole and cut to idLimit ids, with a held demo, a not-held
  * meeting's outcome, a note, calls and touches without an actor, a manager's email and another
- * tenant's activity added.
+ * tenant's activity added; and so must the rule attribution report, served (when not broken down)
+ * from each lead's version, first arrivals, owner and first touch read in SQL (attribution-leads.ts),
+ * by scoring and by routing, with and without "within N days", whole and cut to idLimit, with four
+ * leads added whose versions take each branch of rulesetOf.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
@@ -44,6 +47,7 @@ import {
   reportFrom,
   reportInputs,
   runReport,
+  servedFromSql,
   type ReportEnvelope,
   type ReportRequest,
 } from '../../src/usecases/analytics/run-report';
@@ -64,6 +68,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     await writeReviewInputs(database.db);
     await writeDeskInputs(database.db);
     wonInOctober = await writeActivityInputs(database.db);
+    await writeAttributionInputs(database.db);
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -566,6 +571,86 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     expect(served.breakdown?.groups.map((group) => group.key)).toEqual(['apac', 'emea', 'north-america']);
     expect(sql).toEqual(pure);
   }, 120_000);
+
+  /**
+   * The rule attribution report as the API serves it (runReport, from SQL when not broken down) and
+   * computed on every row, both cut to `idLimit` ids as the API cuts them.
+   */
+  async function attributionBothWays(
+    caller: Caller,
+    filters: AnalyticsFilters,
+    options: Partial<ReportOptions>,
+    idLimit?: number,
+  ) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
+    const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
+    const request: ReportRequest = {
+      sight,
+      filters,
+      options: { ...DEFAULT_OPTIONS, ...options },
+      asOf: BENCH_AS_OF,
+      defaultZone: 'UTC',
+      calendar: NEW_YORK_HOURS,
+      probabilities: {},
+      idLimit,
+    };
+    const cut = (report: ReportEnvelope) =>
+      idLimit === undefined ? { value: report, truncated: false } : capIds(report, idLimit);
+    const served = cut(await runReport(db, 'rule-attribution', request));
+    const pure = cut(reportFrom(naive, 'rule-attribution', request));
+    return { served: served.value, pure: pure.value, truncated: [served.truncated, pure.truncated] };
+  }
+
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, { by: 'scoring' }, undefined],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, { by: 'routing', withinDays: 30 }, 5],
+    [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY }, { by: 'scoring', withinDays: 7 }, 3],
+    [OPS, { from: '2026-01-01', to: '2026-03-31', zone: 'Asia/Shanghai' }, { by: 'routing' }, 100],
+    [MANAGER, { from: '2025-10-01', to: '2025-12-31', zone: NY }, { by: 'routing' }, undefined],
+    [MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY }, { by: 'scoring', withinDays: 30 }, 3],
+    [REP, { from: '2025-10-01', to: '2025-10-31', zone: NY }, { by: 'scoring' }, undefined],
+    [OPS, { from: '2025-06-01', to: '2025-08-31', zone: NY }, { by: 'routing', withinDays: 14 }, 100],
+    [REP, { from: '2025-10-01', to: '2025-12-31', zone: NY }, { by: 'routing', withinDays: 14 }, 100],
+  ] as const)(
+    'when %o reads rule attribution from SQL for %o with %o (idLimit: %s), then it equals the pure functions on every row',
+    async (caller, filters, options, idLimit) => {
+      const { served, pure, truncated } = await attributionBothWays(caller, filters, options, idLimit);
+      const rows = (served.current as { rows: AttributionFigures[] }).rows;
+      expect(servedFromSql('rule-attribution', undefined)).toBe(true);
+      expect(served.breakdown).toBeNull();
+      expect(Math.max(...rows.map((row) => row.funnel.stages.lead.count))).toBeGreaterThan(0);
+      expect(Math.max(...rows.map((row) => row.response.businessHours.n))).toBeGreaterThan(0);
+      expect(Math.max(...rows.map((row) => row.winRate.denominator.count))).toBeGreaterThan(0);
+      expect(served).toEqual(pure);
+      expect(truncated[0]).toBe(truncated[1]);
+    },
+    120_000,
+  );
+
+  it('when a rep reads rule attribution from SQL, then each lead counts under the version rulesetOf gives, and nothing decided after asOf shows', async () => {
+    const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+    const cohorts = async (by: 'scoring' | 'routing') => {
+      const { served } = await attributionBothWays(REP, october, { by });
+      const rows = (served.current as { rows: (AttributionFigures & { version: string })[] }).rows;
+      expect(rows.map((row) => row.version)).not.toContain('bench-rules-late');
+      return Object.fromEntries(
+        rows.flatMap((row) => {
+          const ids = row.funnel.stages.lead.ids.filter((id) => id.startsWith('ld_attr'));
+          return ids.length > 0 ? [[row.version, ids]] : [];
+        }),
+      );
+    };
+    expect(await cohorts('scoring')).toEqual({
+      'bench-rules-v1': ['ld_attr_a', 'ld_attr_d'],
+      'bench-rules-v2': ['ld_attr_b'],
+      '(none)': ['ld_attr_c'],
+    });
+    expect(await cohorts('routing')).toEqual({
+      'bench-rules-v1': ['ld_attr_a'],
+      '(none)': ['ld_attr_b', 'ld_attr_c', 'ld_attr_d'],
+    });
+  }, 120_000);
 });
 
 interface Caller {
@@ -1001,6 +1086,100 @@ async function writeActivityInputs(db: Db): Promise<string> {
     ],
   });
   return deal.id;
+}
+
+/**
+ * Four leads of rep2 created in October 2025 whose versions take each branch of rulesetOf: an MQL
+ * transition without a version among three scoring decisions (the one at its instant counts), two
+ * routing decisions at one instant (the first by id counts); no MQL, with a later scoring decision
+ * and one after asOf; an MQL no rule decided on; an MQL after asOf, with a scoring decision before.
+ * Their versions are the bench's own (a version only they had would be listed on every row but by
+ * the loaders that read only the window: see docs/analytics.md, rule attribution).
+ */
+async function writeAttributionInputs(db: Db): Promise<void> {
+  const owner = 'rep2@bench.example';
+  const at = (iso: string) => new Date(`${iso}Z`);
+  for (const [key, created] of [
+    ['a', '2025-10-06T14:00:00'],
+    ['b', '2025-10-08T14:00:00'],
+    ['c', '2025-10-09T14:00:00'],
+    ['d', '2025-10-10T14:00:00'],
+  ] as const)
+    await db.lead.create({
+      data: {
+        id: `ld_attr_${key}`,
+        tenant: BENCH_TENANT,
+        email: `attr-${key}@prospect.example`,
+        source: 'web',
+        sourceDetails: {},
+        // A region the pipeline's breakdown by region already lists.
+        attributes: { region: 'emea' },
+        stage: 'new',
+        ownerId: owner,
+        journeyId: `journey-attr-${key}`,
+        createdAt: at(created),
+      },
+    });
+  const stage = (id: string, leadId: string, toStage: string, occurredAt: string, rulesetVersion: string | null) => ({
+    id,
+    leadId,
+    fromStage: null,
+    toStage,
+    reason: 'test',
+    rulesetVersion,
+    occurredAt: at(occurredAt),
+    idempotencyKey: id,
+  });
+  await db.stageEvent.createMany({
+    data: [
+      stage('se_attr_a0', 'ld_attr_a', 'new', '2025-10-06T14:00:00', null),
+      stage('se_attr_a1', 'ld_attr_a', 'mql', '2025-10-06T15:00:00', null),
+      stage('se_attr_c1', 'ld_attr_c', 'mql', '2025-10-09T15:00:00', null),
+      stage('se_attr_c2', 'ld_attr_c', 'sql', '2025-10-12T15:00:00', null),
+      stage('se_attr_d1', 'ld_attr_d', 'mql', '2026-02-05T15:00:00', 'bench-rules-late'),
+    ],
+  });
+  const decision = (id: string, leadId: string, kind: string, rulesetVersion: string, decidedAt: string) => ({
+    id,
+    leadId,
+    kind,
+    outcome: {},
+    explanation: {},
+    rulesetVersion,
+    decidedAt: at(decidedAt),
+    idempotencyKey: id,
+  });
+  await db.decision.createMany({
+    data: [
+      decision('dc_attr_a0', 'ld_attr_a', 'scoring', 'bench-rules-v2', '2025-10-06T14:10:00'),
+      decision('dc_attr_a1', 'ld_attr_a', 'scoring', 'bench-rules-v1', '2025-10-06T15:00:00'),
+      decision('dc_attr_a2', 'ld_attr_a', 'scoring', 'bench-rules-v2', '2025-10-07T15:00:00'),
+      decision('dc_attr_a_r1', 'ld_attr_a', 'routing', 'bench-rules-v2', '2025-10-06T15:00:00'),
+      decision('dc_attr_a_r0', 'ld_attr_a', 'routing', 'bench-rules-v1', '2025-10-06T15:00:00'),
+      decision('dc_attr_b0', 'ld_attr_b', 'scoring', 'bench-rules-v1', '2025-10-08T14:05:00'),
+      decision('dc_attr_b1', 'ld_attr_b', 'scoring', 'bench-rules-v2', '2025-10-09T14:05:00'),
+      decision('dc_attr_b2', 'ld_attr_b', 'scoring', 'bench-rules-late', '2026-02-10T14:05:00'),
+      decision('dc_attr_c_r0', 'ld_attr_c', 'routing', 'bench-rules-late', '2026-02-10T14:05:00'),
+      decision('dc_attr_d0', 'ld_attr_d', 'scoring', 'bench-rules-v1', '2025-10-10T14:05:00'),
+    ],
+  });
+  await db.interaction.create({
+    data: {
+      id: 'ix_attr_a',
+      leadId: 'ld_attr_a',
+      kind: 'call-logged',
+      occurredAt: at('2025-10-07T16:00:00'),
+      payload: {},
+      idempotencyKey: 'ix_attr_a',
+    },
+  });
+}
+
+/** The part of a rule attribution row the test checks is not empty. */
+interface AttributionFigures {
+  funnel: { stages: { lead: { count: number; ids: string[] } } };
+  response: { businessHours: { n: number } };
+  winRate: { denominator: { count: number } };
 }
 
 /** The part of the speed report the test checks is not empty. */

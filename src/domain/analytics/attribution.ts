@@ -3,13 +3,13 @@
  * routed each lead, and the moments a ruleset went live (the marks on trend charts), so RevOps can
  * ask "did the March routing change lower our win rate?".
  */
-import type { AnalyticsFacts, LeadFact, RuleActivation } from './facts';
+import type { AnalyticsFacts, DealCourse, LeadFact, RuleActivation } from './facts';
 import { NONE } from './facts';
 import type { Ratio } from './measures';
 import { orderKeys } from './breakdown';
 import { within, type Interval } from './period';
-import { cohortFunnel, type CohortFunnelReport } from './funnel';
-import { responseTime, type CalendarFor, type ResponseTimeReport } from './response';
+import { cohortFunnel, type CohortFunnelReport, type FunnelLead } from './funnel';
+import { responseTime, type CalendarFor, type ResponseLead, type ResponseTimeReport } from './response';
 import { winRate } from './deals';
 
 export type AttributionBy = 'scoring' | 'routing';
@@ -45,20 +45,50 @@ export interface AttributionOptions {
   withinDays?: number;
 }
 
-/** One row per ruleset version, in version order (`(none)` last). */
+/** One row per ruleset version of the facts' leads, in version order (`(none)` last). */
 export function ruleAttribution(
   facts: AnalyticsFacts,
   period: Interval,
   options: AttributionOptions,
 ): AttributionRow[] {
   const versionOf = new Map(facts.leads.map((lead) => [lead.id, rulesetOf(lead, options.by, facts.asOf) ?? NONE]));
-  const versions = orderKeys(versionOf.values());
+  return attributionRows(
+    { versions: orderKeys(versionOf.values()), versionOf, leads: facts.leads, deals: facts.deals },
+    period,
+    { ...options, asOf: facts.asOf },
+  );
+}
+
+/** What a lead brings to its version's row: its funnel, and its response to its MQL. */
+export type AttributedLead = FunnelLead & ResponseLead;
+
+/**
+ * What the rows are computed from: each lead's version (rulesetOf, or `(none)`), the versions
+ * listed, and the leads and deals that may count in the period. Not broken down, the report reads
+ * these from SQL (src/usecases/analytics/attribution-leads.ts); on facts, ruleAttribution gives them.
+ */
+export interface AttributionInputs {
+  /** The rows, in order: every version of a lead read (orderKeys). */
+  versions: readonly string[];
+  /** The version of each lead; a deal whose lead has none here counts in no row. */
+  versionOf: ReadonlyMap<string, string>;
+  leads: readonly AttributedLead[];
+  deals: readonly (DealCourse & { leadId: string })[];
+}
+
+/** ruleAttribution, on the versions, leads and deals it reads. */
+export function attributionRows(
+  inputs: AttributionInputs,
+  period: Interval,
+  options: AttributionOptions & { asOf: Date },
+): AttributionRow[] {
+  const { versions, versionOf } = inputs;
   return versions.map((version) => {
-    const leads = facts.leads.filter((lead) => versionOf.get(lead.id) === version);
-    const deals = facts.deals.filter((deal) => versionOf.get(deal.leadId) === version);
+    const leads = inputs.leads.filter((lead) => versionOf.get(lead.id) === version);
+    const deals = inputs.deals.filter((deal) => versionOf.get(deal.leadId) === version);
     return {
       version,
-      funnel: cohortFunnel(leads, period, { asOf: facts.asOf, withinDays: options.withinDays }),
+      funnel: cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
       response: responseTime(leads, period, options.calendarFor),
       winRate: winRate(deals, period).byCount,
     };

@@ -50,7 +50,14 @@ function stepsOf(stages: VolumeFigures): FunnelStep[] {
   });
 }
 
-export function cohortFunnel(leads: readonly LeadFact[], period: Interval, options: CohortOptions): CohortFunnelReport {
+/** What the cohort funnel reads of a lead: when it was created and its stage transitions. */
+export type FunnelLead = Pick<LeadFact, 'id' | 'createdAt' | 'stages'>;
+
+export function cohortFunnel(
+  leads: readonly FunnelLead[],
+  period: Interval,
+  options: CohortOptions,
+): CohortFunnelReport {
   const window = options.withinDays === undefined ? null : options.withinDays * MS_PER_DAY;
   const cohort = leads.filter((lead) => within(lead.createdAt, period) && lead.createdAt < options.asOf);
   const stages = {} as VolumeFigures;

@@ -34,8 +34,11 @@ export function ownerCalendar(base: WorkingCalendar): CalendarFor {
   return (lead) => (lead.ownerTimeZone ? { ...base, timezone: lead.ownerTimeZone } : base);
 }
 
+/** What leadResponse reads of a lead's facts. */
+export type ResponseLead = Pick<LeadFact, 'id' | 'createdAt' | 'stages' | 'touches' | 'slaDueAt' | 'ownerTimeZone'>;
+
 /** What response time and SLA attainment read of a lead's facts. */
-export function leadResponse(lead: LeadFact): LeadResponse {
+export function leadResponse(lead: ResponseLead): LeadResponse {
   const mqlAt = reachedAt(lead, 'mql');
   const from = (mqlAt ?? lead.createdAt).getTime();
   return {
@@ -60,7 +63,7 @@ export interface ResponseTimeReport {
  * fixed: a late first touch next month is next month's response.
  */
 export function responseTime(
-  leads: readonly LeadFact[],
+  leads: readonly ResponseLead[],
   period: Interval,
   calendarFor: CalendarFor,
 ): ResponseTimeReport {

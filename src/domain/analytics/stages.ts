@@ -35,7 +35,7 @@ export function stagesReaching(stage: Exclude<FunnelStage, 'lead'>): string[] {
 const before = (at: Date, asOf: Date | undefined) => asOf === undefined || at.getTime() < asOf.getTime();
 
 /** When the lead first reached `stage` (or a later one), counting transitions before `asOf`; null if not. */
-export function reachedAt(lead: LeadFact, stage: FunnelStage, asOf?: Date): Date | null {
+export function reachedAt(lead: Pick<LeadFact, 'createdAt' | 'stages'>, stage: FunnelStage, asOf?: Date): Date | null {
   if (stage === 'lead') return before(lead.createdAt, asOf) ? lead.createdAt : null;
   const rank = FUNNEL_STAGES.indexOf(stage);
   const event = lead.stages.find((e) => funnelRank(e.to) >= rank && before(e.at, asOf));

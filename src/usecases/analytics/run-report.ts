@@ -21,6 +21,7 @@ import { channelCounts, channelLeads } from './channel-leads';
 import { deskRecords } from './desk-records';
 import { renewalContracts } from './renewal-contracts';
 import { activityReportFigures } from './activity-records';
+import { attributionFigures } from './attribution-report';
 import type { ProbabilitiesInForce } from './rules-in-force';
 import { loadChannelInputs, loadPipelineInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
@@ -104,12 +105,13 @@ const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
   'deal-desk',
   'retention',
   'activity',
+  'rule-attribution',
 ]);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
  * on loaded facts: volume and funnel always, speed, deals, pipeline, win-loss, channels, deal-desk,
- * retention and activity when not broken down.
+ * retention, activity and rule-attribution when not broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
   return AGGREGATED_REPORTS.has(report) || (PROJECTED_REPORTS.has(report) && breakdown === undefined);
@@ -152,6 +154,22 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
       previous: json(figures.previous),
       breakdown: null,
     });
+  }
+  if (report === 'rule-attribution' && servedFromSql(report, request.filters.breakdown)) {
+    const period = periodOf(request.filters, request.defaultZone);
+    const { sight, asOf, calendar, options } = request;
+    const previous = previousPeriod(period);
+    const withinDays = options.withinDays ?? undefined;
+    const figures = await attributionFigures(db, {
+      sight,
+      period,
+      previous,
+      asOf,
+      calendar,
+      by: options.by,
+      withinDays,
+    });
+    return envelope(report, request, figures);
   }
   if (AGGREGATED_REPORTS.has(report)) {
     const period = periodOf(request.filters, request.defaultZone);
