@@ -29,8 +29,8 @@ import type { AnalyticsFacts, Dimension } from '../domain/analytics/facts';
 import { periodOf } from '../domain/analytics/filters';
 import { loadFacts } from '../usecases/analytics/load-facts';
 import { DEFAULT_OPTIONS, type ReportName } from '../usecases/analytics/reports';
+import { capIds } from '../usecases/analytics/report-ids';
 import {
-  capIds,
   reportFacts,
   reportFrom,
   reportInputs,

@@ -15,26 +15,19 @@ export function adapterFor(
   switch (target.provider) {
     case 'sqlite':
       return new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
-    case 'postgresql': {
-      const pool = new pg.Pool({
-        connectionString: target.url,
-        max: 10,
-        connectionTimeoutMillis: 5_000,
-        idleTimeoutMillis: options.shortLived ? 50 : 10_000,
-        allowExitOnIdle: true,
-        Client: CatalogTextClient,
-      });
-      // No JIT compilation: leadflow's statements are short, and on the analytics reads (hundreds of
-      // thousands of rows at 1M leads, whose cost estimates pass jit_above_cost) PostgreSQL spent
-      // 0.3–1.5 s compiling for runs of 0.5–2 s (docs/analytics.md, "PostgreSQL, 1 000 000 leads").
-      // A SET, queued before the connection's first query, rather than the startup parameter
-      // `options`, which PgBouncer and some managed poolers refuse; a server that refuses the SET
-      // keeps JIT and works as before.
-      pool.on('connect', (client) => {
-        client.query('SET jit = off').catch(() => undefined);
-      });
-      return new PrismaPg(pool, { disposeExternalPool: true });
-    }
+    case 'postgresql':
+      return new PrismaPg(
+        new pg.Pool({
+          connectionString: target.url,
+          max: 10,
+          connectionTimeoutMillis: 5_000,
+          idleTimeoutMillis: options.shortLived ? 50 : 10_000,
+          allowExitOnIdle: true,
+          // Also turns JIT off on each connection (below).
+          Client: CatalogTextClient,
+        }),
+        { disposeExternalPool: true },
+      );
   }
 }
 
@@ -62,6 +55,29 @@ Object.defineProperty(CatalogTextClient.prototype, 'query', {
     }
     const result = (pg.Client.prototype.query as (...a: unknown[]) => unknown).apply(this, args);
     return result instanceof Promise ? result.then(reportCatalogTypesAsText) : result;
+  },
+});
+
+// No JIT compilation: leadflow's statements are short, and on the analytics reads (hundreds of
+// thousands of rows at 1M leads, whose cost estimates pass jit_above_cost) PostgreSQL spent 0.3–1.5 s
+// compiling for runs of 0.5–2 s (docs/analytics.md, "PostgreSQL, 1 000 000 leads"). A SET sent once
+// a connection is open, before the pool hands it out, rather than the startup parameter `options`,
+// which PgBouncer and some managed poolers refuse; a server that refuses the SET keeps JIT.
+Object.defineProperty(CatalogTextClient.prototype, 'connect', {
+  value: function connect(this: pg.Client, callback?: (err: Error | null) => void): unknown {
+    const open = (pg.Client.prototype.connect as (this: pg.Client) => Promise<unknown>).call(this);
+    const ready = open.then(() =>
+      this.query('SET jit = off').then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    if (typeof callback !== 'function') return ready;
+    ready.then(
+      () => callback(null),
+      (err: Error) => callback(err),
+    );
+    return undefined;
   },
 });
 

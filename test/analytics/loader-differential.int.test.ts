@@ -34,7 +34,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, PersonRole } from '../../src/auth/actor';
 import type { Db } from '../../src/db/client';
-import type { Dimension } from '../../src/domain/analytics/facts';
+import type { AnalyticsFacts, Dimension } from '../../src/domain/analytics/facts';
 import { periodOf, type AnalyticsFilters } from '../../src/domain/analytics/filters';
 import type { StageProbabilities } from '../../src/domain/analytics/pipeline';
 import { BENCH_AS_OF, BENCH_TENANT, writeBenchHistory } from '../../src/bench/analytics-data';
@@ -42,7 +42,6 @@ import { loadEveryRow } from '../../src/bench/naive-facts';
 import { loadFacts } from '../../src/usecases/analytics/load-facts';
 import { DEFAULT_OPTIONS, REPORTS, type ReportName, type ReportOptions } from '../../src/usecases/analytics/reports';
 import {
-  capIds,
   reportFacts,
   reportFrom,
   reportInputs,
@@ -51,6 +50,7 @@ import {
   type ReportEnvelope,
   type ReportRequest,
 } from '../../src/usecases/analytics/run-report';
+import { capIds } from '../../src/usecases/analytics/report-ids';
 import { sightOf } from '../../src/usecases/visibility';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { NEW_YORK_HOURS } from './fixture';
@@ -522,11 +522,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       probabilities: SHIPPED,
       idLimit,
     };
-    const cut = (report: ReportEnvelope) =>
-      idLimit === undefined ? { value: report, truncated: false } : capIds(report, idLimit);
-    const served = cut(await runReport(db, 'activity', request));
-    const pure = cut(reportFrom(naive, 'activity', request));
-    return { served: served.value, pure: pure.value, truncated: [served.truncated, pure.truncated] };
+    return servedAndPure(db, 'activity', request, naive);
   }
 
   it.each([
@@ -595,11 +591,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       probabilities: {},
       idLimit,
     };
-    const cut = (report: ReportEnvelope) =>
-      idLimit === undefined ? { value: report, truncated: false } : capIds(report, idLimit);
-    const served = cut(await runReport(db, 'rule-attribution', request));
-    const pure = cut(reportFrom(naive, 'rule-attribution', request));
-    return { served: served.value, pure: pure.value, truncated: [served.truncated, pure.truncated] };
+    return servedAndPure(db, 'rule-attribution', request, naive);
   }
 
   it.each([
@@ -1199,3 +1191,16 @@ const AGGREGATE_VARIANTS: readonly (readonly [ReportName, Partial<ReportOptions>
   ['funnel', { view: 'cohort', withinDays: 120 }],
   ['funnel', { view: 'period' }],
 ];
+
+/**
+ * The report as the API serves it (runReport) and computed on every row (`naive`), both cut to the
+ * request's `idLimit` as the API cuts them, with whether each was cut.
+ */
+async function servedAndPure(db: Db, report: ReportName, request: ReportRequest, naive: AnalyticsFacts) {
+  const { idLimit } = request;
+  const cut = (served: ReportEnvelope) =>
+    idLimit === undefined ? { value: served, truncated: false } : capIds(served, idLimit);
+  const served = cut(await runReport(db, report, request));
+  const pure = cut(reportFrom(naive, report, request));
+  return { served: served.value, pure: pure.value, truncated: [served.truncated, pure.truncated] };
+}

@@ -31,7 +31,8 @@ import {
   type ReportName,
   type ReportOptions,
 } from '../../usecases/analytics/reports';
-import { capIds, idsAt, runReport, type ReportEnvelope } from '../../usecases/analytics/run-report';
+import { capIds, idsAt } from '../../usecases/analytics/report-ids';
+import { runReport, type ReportEnvelope } from '../../usecases/analytics/run-report';
 import { basisPoints, probabilitiesInForce } from '../../usecases/analytics/rules-in-force';
 import type { Sight } from '../../usecases/visibility';
 import { sightFor } from '../access';

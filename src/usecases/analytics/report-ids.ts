@@ -1,0 +1,49 @@
+/**
+ * The drill-down ids a report's figures carry: cut to the API's `idLimit` (every figure keeps its
+ * exact count), and found again by a JSON Pointer to one figure (the drill-down route).
+ */
+import type { ReportEnvelope } from './run-report';
+
+const ID_KEYS = new Set(['ids', 'numeratorIds', 'denominatorIds']);
+
+/**
+ * The report with every drill-down id list cut to `limit` ids (the figure's count stays exact),
+ * and whether any list was cut.
+ */
+export function capIds<T>(value: T, limit: number): { value: T; truncated: boolean } {
+  let truncated = false;
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([key, child]) => {
+        if (ID_KEYS.has(key) && Array.isArray(child)) {
+          if (child.length > limit) truncated = true;
+          return [key, child.slice(0, limit)];
+        }
+        return [key, walk(child)];
+      }),
+    );
+  };
+  return { value: walk(value) as T, truncated };
+}
+
+/**
+ * The ids behind the figure a JSON Pointer (RFC 6901) names in the report, e.g.
+ * `/current/winRate/byCount/numerator` or `/breakdown/groups/0/current/stages/mql`: the node's
+ * `ids`, or the node itself when it is a list of ids. Null when the pointer names nothing that
+ * carries ids.
+ */
+export function idsAt(report: ReportEnvelope, pointer: string): string[] | null {
+  let node: unknown = report;
+  for (const token of pointer.split('/').slice(1)) {
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (Array.isArray(node)) node = /^(0|[1-9]\d*)$/.test(key) ? node[Number(key)] : undefined;
+    else if (node !== null && typeof node === 'object' && Object.hasOwn(node, key))
+      node = (node as Record<string, unknown>)[key];
+    else return null;
+  }
+  const ids =
+    node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as { ids?: unknown }).ids : node;
+  return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? ids : null;
+}
