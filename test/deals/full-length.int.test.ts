@@ -24,6 +24,7 @@ import { addStakeholder } from '../../src/usecases/stakeholders';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, journeyState } from '../../workflows/messages';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { openWorkflowsReport } from '../support/temporal-diagnosis';
 import { eventually } from '../support/tcp-proxy';
 import { nextWorkingDay, scenarioAnchor } from '../support/anchor';
 
@@ -96,7 +97,10 @@ describe('deal desk at full length (time-skipping)', () => {
     });
     running = worker.run();
   });
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    // A scenario that fails or times out says what each open workflow was waiting for.
+    if (task.result?.state === 'fail' && env)
+      console.error(`${task.name}\n${await openWorkflowsReport(env.client, () => env.currentTimeMs())}`);
     worker?.shutdown();
     await running;
     await env?.teardown();

@@ -17,6 +17,7 @@ import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
 import { RuleRegistry } from '../../src/rules/registry';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { anchorAt, nextWorkingDay, scenarioAnchor } from '../support/anchor';
+import { openWorkflowsReport } from '../support/temporal-diagnosis';
 
 /**
  * The shipped rules' multi-day behaviour, at full length, through the real workflows and
@@ -73,7 +74,10 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     });
     running = worker.run();
   });
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    // A scenario that fails or times out says what each open workflow was waiting for.
+    if (task.result?.state === 'fail' && env)
+      console.error(`${task.name}\n${await openWorkflowsReport(env.client, () => env.currentTimeMs())}`);
     worker?.shutdown();
     await running;
     await env?.teardown();
