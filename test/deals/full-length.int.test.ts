@@ -24,7 +24,7 @@ import { addStakeholder } from '../../src/usecases/stakeholders';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, journeyState } from '../../workflows/messages';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { openWorkflowsReport } from '../support/temporal-diagnosis';
+import { openWorkflowsReport, skipTime } from '../support/temporal-diagnosis';
 import { eventually } from '../support/tcp-proxy';
 import { nextWorkingDay, scenarioAnchor } from '../support/anchor';
 
@@ -124,7 +124,7 @@ describe('deal desk at full length (time-skipping)', () => {
   async function startAtAnchor(): Promise<Date> {
     const from = await now();
     const anchor = scenarioAnchor(from, { zone: NEW_YORK, quietDays: 7, holidays: usHolidays() });
-    await env.sleep(anchor.getTime() - from.getTime());
+    await skipTime(env, anchor.getTime() - from.getTime());
     return anchor;
   }
   const actorOf = (email: string, role: Actor['role']): Actor => ({
@@ -383,7 +383,7 @@ describe('deal desk at full length (time-skipping)', () => {
       new Date(demoAt.getTime() - DAY).toISOString(),
       new Date(demoAt.getTime() - 3_600_000).toISOString(),
     ]);
-    await env.sleep(demoAt.getTime() + 2 * 3_600_000 - (await now()).getTime());
+    await skipTime(env, demoAt.getTime() + 2 * 3_600_000 - (await now()).getTime());
     const reminders = (await sink.list({ to: owner })).filter((m) => m.subject.startsWith('Reminder: Platform demo'));
     expect(reminders.map((m) => m.subject).sort()).toEqual([
       'Reminder: Platform demo in 1 day',
@@ -397,7 +397,7 @@ describe('deal desk at full length (time-skipping)', () => {
       feedback: 'Loved the routing rules',
     });
     expect(followUp.followUp).toContain('demo-follow-up');
-    await env.sleep(DAY);
+    await skipTime(env, DAY);
     // The thank-you goes to who attended (Charles, invited by his contact id), not to the lead.
     const thanks = (await sink.list({ to: 'charles@engines.io' })).filter(
       (m) => m.subject === 'Thank you for your time today, Charles',
@@ -433,9 +433,9 @@ describe('deal desk at full length (time-skipping)', () => {
       args: [{ versionId: v1.versionId, actor: { email: owner, role: 'rep' } }],
     });
     expect(sent1.expiresAt).toBe(new Date(Date.parse(`${v1.validUntil}T00:00:00Z`) + DAY).toISOString());
-    await env.sleep('29 days');
+    await skipTime(env, '29 days');
     expect((await db.quoteVersion.findUnique({ where: { id: v1.versionId } }))?.status).toBe('sent');
-    await env.sleep('3 days');
+    await skipTime(env, '3 days');
     expect((await db.quoteVersion.findUnique({ where: { id: v1.versionId } }))?.status).toBe('expired');
     const dealName = (await db.deal.findUnique({ where: { id: dealId } }))!.name;
     expect((await sink.list({ to: owner })).map((m) => m.subject)).toEqual(
@@ -472,7 +472,7 @@ describe('deal desk at full length (time-skipping)', () => {
     expect(await eventually(async () => (await approvalMail()).length === 1, 10_000)).toBe(true);
     expect(await approvalMail()).toEqual([expect.stringContaining(`Approval needed: ${created.quote.number} v2`)]);
 
-    await env.sleep(managerStep.dueAt.getTime() - (await now()).getTime() + 60_000);
+    await skipTime(env, managerStep.dueAt.getTime() - (await now()).getTime() + 60_000);
     const escalated = await db.approvalStep.findUnique({ where: { id: managerStep.id } });
     expect(escalated).toMatchObject({ status: 'escalated', decidedBy: 'system' });
     // The reminder went out at 4 business hours, the escalation at 1 business day (Mike's hours).
@@ -573,7 +573,7 @@ describe('deal desk at full length (time-skipping)', () => {
     // ---- renewal reminders at 90 / 60 / 30 days before the end --------------------------------
     // Up to the day before the end, then the renewal clock runs out: awaiting its result skips the
     // remaining time (a sleep past the last timer of every workflow never returns on the test server).
-    await env.sleep(contract.endDate.getTime() - (await now()).getTime() - DAY);
+    await skipTime(env, contract.endDate.getTime() - (await now()).getTime() - DAY);
     const renewal = (await client.workflow.getHandle(contract.workflowId).result()) as {
       reminders: Array<{ offset: string }>;
       endedAt: string;
@@ -754,7 +754,7 @@ describe('deal desk at full length (time-skipping)', () => {
       db.approvalStep.findFirst({ where: { requestId: deepRequest, level: 'finance' } }),
     );
     expect([vp.assigneeEmail, finance.assigneeEmail]).toEqual(['victor@example.com', 'fiona@example.com']);
-    await env.sleep(49 * 3_600_000);
+    await skipTime(env, 49 * 3_600_000);
     expect(await executive.result()).toMatchObject({ status: 'rejected' });
     // Both deadlines are 48 hours: the first to pass rejects (onTimeout: reject); the other is closed with it.
     const parallel = await db.approvalStep.findMany({ where: { id: { in: [vp.id, finance.id] } } });
@@ -803,7 +803,7 @@ describe('deal desk at full length (time-skipping)', () => {
     expect(oneYear.quote.current.content.validUntil).toBe(inDays(30));
 
     // Past the first one's validity only: it expires, the other stays sent.
-    await env.sleep(32 * DAY);
+    await skipTime(env, 32 * DAY);
     const status = async (written: typeof oneYear) =>
       (await db.quoteVersion.findUniqueOrThrow({ where: { id: written.quote.current.id } })).status;
     expect(await status(oneYear)).toBe('expired');

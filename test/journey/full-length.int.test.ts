@@ -17,7 +17,7 @@ import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
 import { RuleRegistry } from '../../src/rules/registry';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { anchorAt, nextWorkingDay, scenarioAnchor } from '../support/anchor';
-import { openWorkflowsReport } from '../support/temporal-diagnosis';
+import { openWorkflowsReport, skipTime } from '../support/temporal-diagnosis';
 
 /**
  * The shipped rules' multi-day behaviour, at full length, through the real workflows and
@@ -307,7 +307,7 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
       taskQueue: 'full-length',
       args: [{ leadId, tenant: 'default', email: 'alan@turing.io' }],
     });
-    await env.sleep(friday.getTime() - (await env.currentTimeMs()));
+    await skipTime(env, friday.getTime() - (await env.currentTimeMs()));
     const now = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
     await handle.executeUpdate('submitLead', {
       args: [
@@ -342,7 +342,7 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
       monday(11).toISOString(),
     );
 
-    await env.sleep(monday(16).getTime() - (await env.currentTimeMs()));
+    await skipTime(env, monday(16).getTime() - (await env.currentTimeMs()));
     const escalated = await handle.query(journeyState);
     expect(escalated.sla).toMatchObject({
       status: 'breached',
@@ -401,11 +401,11 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
     expect(engaged).toMatchObject({ stage: 'engaged', score: base + 20 });
     expect(engaged.nextDecayAt).not.toBeNull();
 
-    await env.sleep('31 days');
+    await skipTime(env, '31 days');
     expect((await handle.query(journeyState)).score).toBe(base + 10);
     expect((await database.db.lead.findUnique({ where: { id: leadId } }))?.score).toBe(base + 10);
 
-    await env.sleep('150 days');
+    await skipTime(env, '150 days');
     const expired = await handle.query(journeyState);
     expect(expired.score).toBe(base);
     expect(expired.scoreBreakdown.filter((line) => line.part === 'behaviour')).toEqual([

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-/** A promise's value, or `fallback` once `ms` have passed: a dead server must not hang the report. */
+/** A promise's value, or `fallback` once `ms` have passed: a dead server must not hang the caller. */
 async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<T>((resolve) => {
@@ -11,6 +12,84 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
   } finally {
     clearTimeout(timer);
   }
+}
+
+interface OpenWorkflow {
+  id: string;
+  type: string;
+  /** Undefined when the server did not answer describe. */
+  workflowTask?: number;
+  activities?: { name: string; attempt: number; running: boolean; lastFailure?: string }[];
+  children?: { id: string; type: string }[];
+}
+
+const SCHEDULED = 1;
+const STARTED = 2;
+
+/** Each open workflow on the server, with what it waits for; undefined if the server did not answer. */
+async function openWorkflows(client: Client): Promise<OpenWorkflow[] | undefined> {
+  const listed = await within(
+    client.workflowService
+      .listOpenWorkflowExecutions({ namespace: client.options.namespace, maximumPageSize: 100 })
+      .then((page) => page.executions ?? []),
+    5_000,
+    undefined,
+  );
+  if (!listed) return undefined;
+  return Promise.all(
+    listed.map(async (execution): Promise<OpenWorkflow> => {
+      const id = execution.execution?.workflowId ?? '?';
+      const type = execution.type?.name ?? '?';
+      const described = await within(
+        client.workflow.getHandle(id, execution.execution?.runId ?? undefined).describe(),
+        3_000,
+        undefined,
+      );
+      if (!described) return { id, type };
+      const raw = described.raw;
+      return {
+        id,
+        type,
+        workflowTask: raw.pendingWorkflowTask ? (raw.pendingWorkflowTask.attempt ?? 1) : 0,
+        activities: (raw.pendingActivities ?? []).map((activity) => {
+          const attempt = activity.attempt ?? 1;
+          return {
+            name: activity.activityType?.name ?? '?',
+            attempt,
+            // Started, or scheduled for its first attempt: a worker is about to run it. An attempt
+            // after a failure waits out its backoff, which is a timer the server skips.
+            running: Number(activity.state) === STARTED || (Number(activity.state) === SCHEDULED && attempt <= 1),
+            ...(activity.lastFailure?.message ? { lastFailure: activity.lastFailure.message } : {}),
+          };
+        }),
+        children: (raw.pendingChildren ?? []).map((child) => ({
+          id: child.workflowId ?? '?',
+          type: child.workflowTypeName ?? '?',
+        })),
+      };
+    }),
+  );
+}
+
+function describeOpen(open: readonly OpenWorkflow[] | undefined): string[] {
+  if (!open) return ['open workflows: the server did not answer'];
+  const lines = [`open workflows: ${open.length}`];
+  for (const workflow of open) {
+    lines.push(`- ${workflow.id} (${workflow.type})`);
+    if (!workflow.activities) {
+      lines.push('  describe: no answer');
+      continue;
+    }
+    if (workflow.workflowTask) lines.push(`  workflow task: attempt ${workflow.workflowTask}`);
+    for (const activity of workflow.activities)
+      lines.push(
+        `  activity ${activity.name}: attempt ${activity.attempt}` +
+          (activity.running ? ', running' : ', waiting to retry') +
+          (activity.lastFailure ? `, last failure: ${activity.lastFailure}` : ''),
+      );
+    for (const child of workflow.children ?? []) lines.push(`  child ${child.id} (${child.type})`);
+  }
+  return lines;
 }
 
 /**
@@ -25,36 +104,39 @@ export async function openWorkflowsReport(client: Client, clockMs?: () => Promis
     const at = await within(clockMs(), 3_000, Number.NaN);
     lines.push(`server clock: ${Number.isNaN(at) ? 'no answer' : new Date(at).toISOString()}`);
   }
-  const listed = await within(
-    client.workflowService
-      .listOpenWorkflowExecutions({ namespace: client.options.namespace, maximumPageSize: 100 })
-      .then((page) => page.executions ?? []),
-    5_000,
-    undefined,
+  return [...lines, ...describeOpen(await openWorkflows(client))].join('\n');
+}
+
+const settled = (open: readonly OpenWorkflow[] | undefined): boolean =>
+  open !== undefined &&
+  open.every(
+    (workflow) =>
+      workflow.activities !== undefined &&
+      !workflow.workflowTask &&
+      workflow.activities.every((activity) => !activity.running),
   );
-  if (!listed) return [...lines, 'open workflows: the server did not answer'].join('\n');
-  lines.push(`open workflows: ${listed.length}`);
-  for (const execution of listed) {
-    const id = execution.execution?.workflowId ?? '?';
-    const described = await within(
-      client.workflow.getHandle(id, execution.execution?.runId ?? undefined).describe(),
-      3_000,
-      undefined,
-    );
-    lines.push(`- ${id} (${execution.type?.name ?? '?'})`);
-    if (!described) {
-      lines.push('  describe: no answer');
-      continue;
-    }
-    const raw = described.raw;
-    if (raw.pendingWorkflowTask) lines.push(`  workflow task: attempt ${raw.pendingWorkflowTask.attempt ?? 1}`);
-    for (const activity of raw.pendingActivities ?? [])
-      lines.push(
-        `  activity ${activity.activityType?.name ?? '?'}: attempt ${activity.attempt ?? 1}` +
-          (activity.lastFailure?.message ? `, last failure: ${activity.lastFailure.message}` : ''),
-      );
-    for (const child of raw.pendingChildren ?? [])
-      lines.push(`  child ${child.workflowId ?? '?'} (${child.workflowTypeName ?? '?'})`);
+
+/**
+ * Moves the time-skipping server's clock on by `ms`, once the work in flight has finished: no
+ * open workflow has a workflow task or an activity being run (seen twice in a row). Skipping time
+ * while an activity runs lets the server time it out under the worker, and Temporal's test server
+ * can then stop skipping for good (temporalio/sdk-java#2246, #2392): a scenario hung for its
+ * whole 120 s in CI. On a real server the same deadlines are hours after the work that sets them.
+ */
+export async function skipTime(
+  env: TestWorkflowEnvironment,
+  ms: Parameters<TestWorkflowEnvironment['sleep']>[0],
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let quiet = 0;
+  let open: OpenWorkflow[] | undefined;
+  while (quiet < 2) {
+    open = await openWorkflows(env.client);
+    quiet = settled(open) ? quiet + 1 : 0;
+    if (quiet >= 2) break;
+    if (Date.now() > deadline)
+      throw new Error(`work in flight did not finish within 30 s:\n${describeOpen(open).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return lines.join('\n');
+  await env.sleep(ms);
 }
