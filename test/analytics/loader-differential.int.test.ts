@@ -255,6 +255,71 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  it('when a lead that moved months ago is reassigned with a deadline still ahead in a running month, then its SLA is pending, from SQL and broken down alike', async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // Made an MQL in March 2025, untouched since; reassigned on 30 January 2026 with a new
+    // deadline the day after the reports' asOf (2026-01-31 00:00 UTC), still in January in New York.
+    await db.lead.create({
+      data: {
+        id: 'ld_sla_reassigned',
+        tenant: BENCH_TENANT,
+        email: 'sla-reassigned@prospect.example',
+        source: 'web',
+        sourceDetails: {},
+        attributes: { region: 'emea' },
+        stage: 'mql',
+        ownerId: 'rep5@bench.example',
+        journeyId: 'journey-sla-reassigned',
+        createdAt: at('2025-03-03T14:00:00'),
+        slaDueAt: at('2026-01-31T15:00:00'),
+      },
+    });
+    await db.stageEvent.create({
+      data: {
+        id: 'se_sla_reassigned',
+        leadId: 'ld_sla_reassigned',
+        fromStage: 'new',
+        toStage: 'mql',
+        reason: 'test',
+        occurredAt: at('2025-03-03T15:00:00'),
+        idempotencyKey: 'se_sla_reassigned',
+      },
+    });
+    try {
+      const { sql, pure, served } = await speedBothWays(
+        'ops@bench.example',
+        'revops',
+        '2026-01-01',
+        '2026-01-31',
+        undefined,
+      );
+      expect(JSON.stringify((served.current as SpeedFigures).sla.pending)).toContain('ld_sla_reassigned');
+      expect(sql).toEqual(pure);
+      // Broken down, the report is computed on loaded facts: the loader reads the lead too.
+      const sight = await sightOf(db, actor('ops@bench.example', 'revops'), () => ({}));
+      const request: ReportRequest = {
+        sight,
+        filters: { from: '2026-01-01', to: '2026-01-31', zone: 'America/New_York', breakdown: 'region' },
+        options: DEFAULT_OPTIONS,
+        asOf: BENCH_AS_OF,
+        defaultZone: 'UTC',
+        calendar: NEW_YORK_HOURS,
+        probabilities: {},
+      };
+      const broken = reportFrom(await reportFacts(db, 'speed', request), 'speed', request);
+      const naive = await loadFacts(
+        db,
+        { sight, period: periodOf(request.filters, 'UTC'), asOf: BENCH_AS_OF },
+        loadEveryRow,
+      );
+      expect(broken).toEqual(reportFrom(naive, 'speed', request));
+      expect(JSON.stringify(broken)).toContain('ld_sla_reassigned');
+    } finally {
+      await db.lead.delete({ where: { id: 'ld_sla_reassigned' } });
+    }
+  }, 120_000);
+
   const SHIPPED = { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 };
   const OPS: Caller = { email: 'ops@bench.example', role: 'revops' };
   const MANAGER: Caller = { email: 'manager1@bench.example', role: 'manager' };

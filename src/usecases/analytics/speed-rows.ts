@@ -6,8 +6,8 @@
  * src/domain/analytics (responseTimeOf, slaAttainmentOf, dwellIn): SQL cannot count business hours
  * in each owner's calendar, and the percentiles must be the exact nearest-rank values.
  *
- * The leads are those loadFacts would read for the report (activeLeads over the same window), so
- * the figures are the ones computed on the facts; the differential test
+ * The leads are among those loadFacts reads for the report (candidateLeads), so the figures are the
+ * ones computed on the facts; the differential test
  * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
  */
 import type { Db } from '../../db/client';
@@ -15,7 +15,7 @@ import { empty, instantOf as instant, join, sql, valuesOf, valuesTable } from '.
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { activeLeads, leadsOfSight, windowDeals, type Window } from './fact-rows';
+import { leadsOfSight } from './fact-rows';
 import { ownerAt } from './lead-arrivals';
 
 export interface SpeedQuery {
@@ -49,40 +49,28 @@ export interface StayRow {
 const touchKinds = join([...TOUCH_EVENTS]);
 
 /**
- * The leads responseRows reads: those loadFacts reads for the speed report, selected by what was
- * recorded in [from, min(to, asOf)), or fewer that hold every lead responseRows can count.
- *
- * - A closed period (asOf at or after its end): the leads that became MQLs in the window
- *   (LeadFunnel), were touched in it, or have an SLA due in it. A response row counts only such a
- *   lead (its MQL, its first touch or its SLA deadline falls in the window), and each of them is
- *   one the loader reads, so the figures are the same; the created or moved leads the loader also
- *   reads, at 1M leads most of its 192 000, add nothing to them.
- * - A period still running: what the loader reads, and also the leads of the deals it reads: one
- *   of them may have an SLA due after asOf and in the period.
+ * The leads responseRows reads: those that became MQLs (LeadFunnel) or were touched from `from` to
+ * the end of the period or `asOf` if earlier, and those with an SLA due in [from, to). A response
+ * row counts only such a lead (its MQL, its first touch or its SLA deadline falls in the window;
+ * the first two are before `asOf`), and each of them is one loadFacts reads (activeLeads: moved or
+ * touched in the window, or an SLA due in it or still ahead at `asOf`), so the figures are the
+ * same. The created or moved leads the loader also reads, at 1M leads most of its 192 000, add
+ * nothing to them.
  *
  * Read once, then passed to responseRows as one JSON list (valuesOf), as the loader passes its ids.
  */
 export async function candidateLeads(db: Db, query: SpeedQuery): Promise<string[]> {
   const { sight, from, to, asOf } = query;
-  if (asOf.getTime() >= to.getTime()) {
-    const rows = await db.$queryRaw<{ id: string }[]>(sql`
-      SELECT l.id FROM (
-        SELECT f."leadId" AS id FROM "LeadFunnel" f
-        WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to}
-        UNION SELECT i."leadId" FROM "Interaction" i
-        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds})
-        UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}) m
-      CROSS JOIN "Lead" l
-      WHERE l.id = m.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}`);
-    return rows.map((row) => row.id);
-  }
-  const window: Window = { from, to: asOf, asOf };
-  const active = activeLeads(db, sight, window);
-  const rows = await db.$queryRaw<{ id: string }[]>(
-    sql`WITH active AS MATERIALIZED (${active})
-      SELECT id FROM active UNION SELECT d."leadId" FROM "Deal" d
-      WHERE d.id IN (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)})`,
-  );
+  const until = new Date(Math.min(to.getTime(), asOf.getTime()));
+  const rows = await db.$queryRaw<{ id: string }[]>(sql`
+    SELECT l.id FROM (
+      SELECT f."leadId" AS id FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${until}
+      UNION SELECT i."leadId" FROM "Interaction" i
+      WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${until} AND i.kind IN (${touchKinds})
+      UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}) m
+    CROSS JOIN "Lead" l
+    WHERE l.id = m.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}`);
   return rows.map((row) => row.id);
 }
 
