@@ -57,7 +57,16 @@ export interface AnalyticsBenchOptions {
   baseline: boolean;
   /** Every report broken down by this dimension (`--breakdown=rep`); whole reports without it. */
   breakdown?: Dimension;
+  /**
+   * `closed` (the default): October 2025 against September, read at the end of January 2026.
+   * `running` (`--period=running`): December 2025 against November, read on 17 December, as the
+   * dashboard's default preset (this month) reads a month still under way.
+   */
+  period?: BenchPeriod;
 }
+
+export type BenchPeriod = 'closed' | 'running';
+export const BENCH_PERIODS: readonly BenchPeriod[] = ['closed', 'running'];
 const CALENDAR: WorkingCalendar = {
   timezone: 'America/New_York',
   days: ['mon', 'tue', 'wed', 'thu', 'fri'],
@@ -74,7 +83,7 @@ const SIGHT: Sight = {
   me: 'bench@bench.example',
 };
 /** October 2025 (and September before it), read at the end of January 2026. */
-const WHOLE: ReportRequest = {
+const CLOSED: ReportRequest = {
   sight: SIGHT,
   filters: { from: '2025-10-01', to: '2025-10-31', zone: 'America/New_York' },
   options: DEFAULT_OPTIONS,
@@ -83,6 +92,19 @@ const WHOLE: ReportRequest = {
   calendar: CALENDAR,
   // The shipped forecast.yaml's.
   probabilities: { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 },
+};
+
+/** December 2025 (and November before it), read on Wednesday 17 December at 15:00 in New York: a running month. */
+const RUNNING: ReportRequest = {
+  ...CLOSED,
+  filters: { from: '2025-12-01', to: '2025-12-31', zone: 'America/New_York' },
+  asOf: new Date('2025-12-17T20:00:00Z'),
+};
+
+/** What the benchmark's header says it read. */
+export const BENCH_PERIOD_LABEL: Record<BenchPeriod, string> = {
+  closed: 'October 2025 against September, read 2026-01-31',
+  running: 'December 2025 against November, read 2025-12-17 15:00 New York (a running month)',
 };
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -161,7 +183,7 @@ async function measure(
       }
       continue;
     }
-    const everything = await timed(() => loadFacts(db, { sight: SIGHT, period, asOf: BENCH_AS_OF }, loadEveryRow));
+    const everything = await timed(() => loadFacts(db, { sight: SIGHT, period, asOf: request.asOf }, loadEveryRow));
     for (const result of results) {
       // Alternate which goes first, so neither always finds the caches the other warmed.
       const fastFirst = round % 2 === 0;
@@ -224,7 +246,8 @@ export async function benchAnalytics(options: AnalyticsBenchOptions): Promise<An
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leadflow-bench-'));
   try {
     const { target, db, setup } = await benchDatabase(options, dir);
-    const request = { ...WHOLE, filters: { ...WHOLE.filters, breakdown: options.breakdown } };
+    const whole = options.period === 'running' ? RUNNING : CLOSED;
+    const request = { ...whole, filters: { ...whole.filters, breakdown: options.breakdown } };
     const measured = await measure(db, options.reports, options.runs, request, options.baseline);
     await db.$disconnect();
     const rows = measured.map((m) => [
