@@ -123,8 +123,8 @@ export async function attributionLeads(
     versioned AS MATERIALIZED (
       SELECT b.id, b.created, b.mql_at, b.sql_at, b.opportunity_at, b.won_at, ${versionOf(by, asOf)} AS version,
         CASE WHEN (b.created >= ${from} AND b.created < ${to}) OR (b.mql_at >= ${from} AND b.mql_at < ${to})
-          OR b.id IN (SELECT id FROM acted) THEN 1 ELSE 0 END AS counts
-      FROM base b ${withEvent})
+          OR a.id IS NOT NULL THEN 1 ELSE 0 END AS counts
+      FROM base b LEFT JOIN acted a ON a.id = b.id ${withEvent})
     SELECT 'lead' AS kind, v.id, v.version,
       ${sight.all ? sql`CASE WHEN v.mql_at IS NOT NULL THEN ${owner} END` : owner} AS rep,
       v.created, v.mql_at, v.sql_at, v.opportunity_at, v.won_at,
