@@ -24,7 +24,7 @@ import { addStakeholder } from '../../src/usecases/stakeholders';
 import * as desk from '../../workflows/dealMessages';
 import { convertToDeal, journeyState } from '../../workflows/messages';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { openWorkflowsReport, skipTime } from '../support/temporal-diagnosis';
+import { openWorkflowsReport, skipTime, skipTo } from '../support/temporal-diagnosis';
 import { eventually } from '../support/tcp-proxy';
 import { nextWorkingDay, scenarioAnchor } from '../support/anchor';
 
@@ -124,7 +124,7 @@ describe('deal desk at full length (time-skipping)', () => {
   async function startAtAnchor(): Promise<Date> {
     const from = await now();
     const anchor = scenarioAnchor(from, { zone: NEW_YORK, quietDays: 7, holidays: usHolidays() });
-    await skipTime(env, anchor.getTime() - from.getTime());
+    await skipTo(env, anchor);
     return anchor;
   }
   const actorOf = (email: string, role: Actor['role']): Actor => ({
@@ -383,7 +383,7 @@ describe('deal desk at full length (time-skipping)', () => {
       new Date(demoAt.getTime() - DAY).toISOString(),
       new Date(demoAt.getTime() - 3_600_000).toISOString(),
     ]);
-    await skipTime(env, demoAt.getTime() + 2 * 3_600_000 - (await now()).getTime());
+    await skipTo(env, new Date(demoAt.getTime() + 2 * 3_600_000));
     const reminders = (await sink.list({ to: owner })).filter((m) => m.subject.startsWith('Reminder: Platform demo'));
     expect(reminders.map((m) => m.subject).sort()).toEqual([
       'Reminder: Platform demo in 1 day',
@@ -472,7 +472,7 @@ describe('deal desk at full length (time-skipping)', () => {
     expect(await eventually(async () => (await approvalMail()).length === 1, 10_000)).toBe(true);
     expect(await approvalMail()).toEqual([expect.stringContaining(`Approval needed: ${created.quote.number} v2`)]);
 
-    await skipTime(env, managerStep.dueAt.getTime() - (await now()).getTime() + 60_000);
+    await skipTo(env, new Date(managerStep.dueAt.getTime() + 60_000));
     const escalated = await db.approvalStep.findUnique({ where: { id: managerStep.id } });
     expect(escalated).toMatchObject({ status: 'escalated', decidedBy: 'system' });
     // The reminder went out at 4 business hours, the escalation at 1 business day (Mike's hours).
@@ -573,7 +573,7 @@ describe('deal desk at full length (time-skipping)', () => {
     // ---- renewal reminders at 90 / 60 / 30 days before the end --------------------------------
     // Up to the day before the end, then the renewal clock runs out: awaiting its result skips the
     // remaining time (a sleep past the last timer of every workflow never returns on the test server).
-    await skipTime(env, contract.endDate.getTime() - (await now()).getTime() - DAY);
+    await skipTo(env, new Date(contract.endDate.getTime() - DAY));
     const renewal = (await client.workflow.getHandle(contract.workflowId).result()) as {
       reminders: Array<{ offset: string }>;
       endedAt: string;

@@ -17,7 +17,7 @@ import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
 import { RuleRegistry } from '../../src/rules/registry';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { anchorAt, nextWorkingDay, scenarioAnchor } from '../support/anchor';
-import { openWorkflowsReport, skipTime } from '../support/temporal-diagnosis';
+import { openWorkflowsReport, skipTime, skipTo } from '../support/temporal-diagnosis';
 
 /**
  * The shipped rules' multi-day behaviour, at full length, through the real workflows and
@@ -307,7 +307,7 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
       taskQueue: 'full-length',
       args: [{ leadId, tenant: 'default', email: 'alan@turing.io' }],
     });
-    await skipTime(env, friday.getTime() - (await env.currentTimeMs()));
+    await skipTo(env, friday);
     const now = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
     await handle.executeUpdate('submitLead', {
       args: [
@@ -342,7 +342,7 @@ describe('shipped multi-day rules at full length (time-skipping)', () => {
       monday(11).toISOString(),
     );
 
-    await skipTime(env, monday(16).getTime() - (await env.currentTimeMs()));
+    await skipTo(env, monday(16));
     const escalated = await handle.query(journeyState);
     expect(escalated.sla).toMatchObject({
       status: 'breached',

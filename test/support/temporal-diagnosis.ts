@@ -17,6 +17,8 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
 interface OpenWorkflow {
   id: string;
   type: string;
+  /** Events in its history: a workflow task scheduled or an activity completed since the last look adds some. */
+  historyLength?: number;
   /** Undefined when the server did not answer describe. */
   workflowTask?: number;
   activities?: { name: string; attempt: number; running: boolean; lastFailure?: string }[];
@@ -25,6 +27,12 @@ interface OpenWorkflow {
 
 const SCHEDULED = 1;
 const STARTED = 2;
+
+/** A protobuf timestamp in milliseconds; undefined when unset. */
+function millisOf(at: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
+  if (!at || at.seconds === undefined || at.seconds === null) return undefined;
+  return Number(at.seconds) * 1000 + Math.floor((at.nanos ?? 0) / 1e6);
+}
 
 /** Each open workflow on the server, with what it waits for; undefined if the server did not answer. */
 async function openWorkflows(client: Client): Promise<OpenWorkflow[] | undefined> {
@@ -50,15 +58,25 @@ async function openWorkflows(client: Client): Promise<OpenWorkflow[] | undefined
       return {
         id,
         type,
+        historyLength: Number(raw.workflowExecutionInfo?.historyLength ?? 0),
+        // The test server does not report a pending workflow task (sdk-java's describe leaves it
+        // out): a history that grew between two looks stands for one.
         workflowTask: raw.pendingWorkflowTask ? (raw.pendingWorkflowTask.attempt ?? 1) : 0,
         activities: (raw.pendingActivities ?? []).map((activity) => {
           const attempt = activity.attempt ?? 1;
+          const state = Number(activity.state);
+          // The test server keeps an activity STARTED while it waits to retry: it runs only if it
+          // started after its last attempt ended. Scheduled for its first attempt, a worker is
+          // about to run it. An attempt after a failure waits out its backoff, a timer the server skips.
+          const started = millisOf(activity.lastStartedTime);
+          const ended = millisOf(activity.lastAttemptCompleteTime);
+          const running =
+            (state === STARTED && (ended === undefined || (started !== undefined && started > ended))) ||
+            (state === SCHEDULED && attempt <= 1);
           return {
             name: activity.activityType?.name ?? '?',
             attempt,
-            // Started, or scheduled for its first attempt: a worker is about to run it. An attempt
-            // after a failure waits out its backoff, which is a timer the server skips.
-            running: Number(activity.state) === STARTED || (Number(activity.state) === SCHEDULED && attempt <= 1),
+            running,
             ...(activity.lastFailure?.message ? { lastFailure: activity.lastFailure.message } : {}),
           };
         }),
@@ -116,27 +134,42 @@ const settled = (open: readonly OpenWorkflow[] | undefined): boolean =>
       workflow.activities.every((activity) => !activity.running),
   );
 
+/** Each open workflow's id and history length: two equal looks in a row mean nothing happened between them. */
+const fingerprint = (open: readonly OpenWorkflow[]): string =>
+  open.map((workflow) => `${workflow.id}:${workflow.historyLength ?? '?'}`).join(',');
+
 /**
- * Moves the time-skipping server's clock on by `ms`, once the work in flight has finished: no
- * open workflow has a workflow task or an activity being run (seen twice in a row). Skipping time
- * while an activity runs lets the server time it out under the worker, and Temporal's test server
- * can then stop skipping for good (temporalio/sdk-java#2246, #2392): a scenario hung for its
- * whole 120 s in CI. On a real server the same deadlines are hours after the work that sets them.
+ * Waits until the work in flight has finished: no open workflow has an activity being run or a
+ * workflow task pending, and no history grew, over two looks in a row. Skipping time while an
+ * activity runs lets the server time it out under the worker, and Temporal's test server can then
+ * stop skipping for good (temporalio/sdk-java#2246, #2392): a scenario hung for its whole 120 s in
+ * CI. On a real server the same deadlines are hours after the work that sets them.
  */
+async function settle(env: TestWorkflowEnvironment): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let before: string | undefined;
+  for (;;) {
+    const open = await openWorkflows(env.client);
+    const now = open && settled(open) ? fingerprint(open) : undefined;
+    if (now !== undefined && now === before) return;
+    if (Date.now() > deadline)
+      throw new Error(`work in flight did not finish within 30 s:\n${describeOpen(open).join('\n')}`);
+    before = now;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Moves the time-skipping server's clock on by `ms`, once the work in flight has finished (settle). */
 export async function skipTime(
   env: TestWorkflowEnvironment,
   ms: Parameters<TestWorkflowEnvironment['sleep']>[0],
 ): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  let quiet = 0;
-  let open: OpenWorkflow[] | undefined;
-  while (quiet < 2) {
-    open = await openWorkflows(env.client);
-    quiet = settled(open) ? quiet + 1 : 0;
-    if (quiet >= 2) break;
-    if (Date.now() > deadline)
-      throw new Error(`work in flight did not finish within 30 s:\n${describeOpen(open).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await settle(env);
   await env.sleep(ms);
+}
+
+/** Moves the time-skipping server's clock to `at`, once the work in flight has finished (settle). */
+export async function skipTo(env: TestWorkflowEnvironment, at: Date): Promise<void> {
+  await settle(env);
+  await env.sleep(Math.max(0, at.getTime() - (await env.currentTimeMs())));
 }
