@@ -286,16 +286,28 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
         idempotencyKey: 'se_sla_reassigned',
       },
     });
+    await db.assignment.create({
+      data: {
+        id: 'as_sla_reassigned',
+        leadId: 'ld_sla_reassigned',
+        tenant: BENCH_TENANT,
+        repEmail: 'rep5@bench.example',
+        reason: 'reassigned',
+        manual: true,
+        assignedAt: at('2026-01-30T16:00:00'),
+        idempotencyKey: 'as_sla_reassigned',
+      },
+    });
     try {
-      const { sql, pure, served } = await speedBothWays(
-        'ops@bench.example',
-        'revops',
-        '2026-01-01',
-        '2026-01-31',
-        undefined,
-      );
-      expect(JSON.stringify((served.current as SpeedFigures).sla.pending)).toContain('ld_sla_reassigned');
-      expect(sql).toEqual(pure);
+      // Revops, and rep5, whose lead it is since the reassignment.
+      for (const [email, role] of [
+        ['ops@bench.example', 'revops'],
+        ['rep5@bench.example', 'rep'],
+      ] as const) {
+        const { sql, pure, served } = await speedBothWays(email, role, '2026-01-01', '2026-01-31', undefined);
+        expect(JSON.stringify((served.current as SpeedFigures).sla.pending)).toContain('ld_sla_reassigned');
+        expect(sql).toEqual(pure);
+      }
       // Broken down, the report is computed on loaded facts: the loader reads the lead too.
       const sight = await sightOf(db, actor('ops@bench.example', 'revops'), () => ({}));
       const request: ReportRequest = {
@@ -316,6 +328,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       expect(broken).toEqual(reportFrom(naive, 'speed', request));
       expect(JSON.stringify(broken)).toContain('ld_sla_reassigned');
     } finally {
+      await db.assignment.delete({ where: { id: 'as_sla_reassigned' } });
       await db.lead.delete({ where: { id: 'ld_sla_reassigned' } });
     }
   }, 120_000);

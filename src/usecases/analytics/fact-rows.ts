@@ -151,22 +151,25 @@ export function leadsOfSight(db: Db, sight: Sight, asOf: Date): Sql {
 
 /**
  * The leads with something recorded in the window: created, moved, touched, or with an SLA due in
- * it or still ahead at `asOf` (a running period counts those as pending, whatever else the lead
- * did: a lead reassigned today, with a new deadline, may have moved months ago). For a person, those they (or their reports) own now or were ever assigned: the cut to the
+ * it; and when the window reaches `asOf`, with an SLA still ahead at `asOf` (a running period
+ * counts those as pending, whatever else the lead did: a lead reassigned today, with a new
+ * deadline, may have moved months ago). For a person, those they (or their reports) own now or were ever assigned: the cut to the
  * owner at the period's end happens later, on the facts. A statement returning their `id`.
  */
 export function activeLeads(db: Db, sight: Sight, window: Window): Sql {
   const { from, to, asOf } = window;
   const tenant = sight.tenant;
   const mine = leadsOfSight(db, sight, asOf);
+  // A window that reaches asOf (a running period, or what a broken-down report reads) also takes
+  // the SLAs still ahead at asOf: one index range from `from` on. A closed window ends at `to`.
+  const dueBefore = to.getTime() >= asOf.getTime() ? empty : sql`AND n."slaDueAt" < ${to}`;
   // The window's ids first, then each lead by its key (CROSS JOIN keeps that order on SQLite):
   // with `l.id IN (…)` SQLite, which keeps no statistics, walked every lead of the tenant created
   // before asOf (Lead(tenant, createdAt)) and looked each up in the list.
   return sql`
     SELECT l.id FROM (
       SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."createdAt" >= ${from} AND n."createdAt" < ${to}
-      UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."slaDueAt" >= ${from}
-        AND (n."slaDueAt" < ${to} OR n."slaDueAt" >= ${asOf})
+      UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND n."slaDueAt" >= ${from} ${dueBefore}
       UNION SELECT s."leadId" FROM "StageEvent" s WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to}
       UNION SELECT i."leadId" FROM "Interaction" i
         WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds})) m
@@ -191,8 +194,8 @@ export function windowDeals(db: Db, sight: Sight, window: Window, leads: Sql): S
   const mine = sight.all ? empty : sql`d."ownerEmail" IN ${valuesOf(db, sight.owners)} AND`;
   // A UNION, not `d."leadId" IN (…) OR …`: beside an OR the IN is a subplan that PostgreSQL hashes
   // only while the ids fit in work_mem. For a running month at 1 000 000 leads (200 000 active
-  // leads) they did not, and the list was scanned again for each of 210 000 deals: speed's
-  // statement ran for over 15 minutes. Alone, the IN is a semi-join.
+  // leads) they did not, and the list was scanned again for each of 210 000 deals: the statement
+  // speed then ran to select its leads took over 15 minutes. Alone, the IN is a semi-join.
   return sql`
     SELECT d.id FROM "Deal" d
     WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} AND d."leadId" IN ${leads}

@@ -117,7 +117,7 @@ export async function responseRows(db: Db, query: SpeedQuery, leads: readonly st
  * the ended stays StageStay keeps (each stage event with the next one's instant, in the loader's
  * order, occurredAt then id), read by index range on StageStay(tenant, leftAt, …), but none in a
  * closed deal stage. A stay that ended before asOf began and ended with events before it, as the
- * loader reads them; its lead is one candidateLeads reads (it moved in the window). For the whole
+ * loader reads them; its lead is one the loader reads (activeLeads: it moved in the window). For the whole
  * tenant no lead is looked up; the deal of a stay is, for a stay in a deal stage only.
  */
 export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
