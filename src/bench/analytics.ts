@@ -38,7 +38,8 @@ import {
   servedFromSql,
   type ReportRequest,
 } from '../usecases/analytics/run-report';
-import type { Sight } from '../usecases/visibility';
+import type { Actor } from '../auth/actor';
+import { sightOf, type Sight } from '../usecases/visibility';
 import { BENCH_AS_OF, BENCH_TENANT, writeBenchHistory } from './analytics-data';
 import { loadEveryRow } from './naive-facts';
 import { percentile } from './percentile';
@@ -63,7 +64,16 @@ export interface AnalyticsBenchOptions {
    * dashboard's default preset (this month) reads a month still under way.
    */
   period?: BenchPeriod;
+  /**
+   * Who reads: revops (the default: the whole tenant), or `manager` (`--as=manager`):
+   * manager1@bench.example, whose team's five reps own a quarter of the leads, so every statement
+   * also selects by owner and past assignments.
+   */
+  as?: BenchReader;
 }
+
+export type BenchReader = 'revops' | 'manager';
+export const BENCH_READERS: readonly BenchReader[] = ['revops', 'manager'];
 
 export type BenchPeriod = 'closed' | 'running';
 export const BENCH_PERIODS: readonly BenchPeriod[] = ['closed', 'running'];
@@ -82,6 +92,17 @@ const SIGHT: Sight = {
   queues: [],
   me: 'bench@bench.example',
 };
+/** A manager of the generated history: the bench's roster makes manager1 the manager of rep1, rep5, rep9, rep13 and rep17. */
+const MANAGER: Actor = {
+  tenant: BENCH_TENANT,
+  email: 'manager1@bench.example',
+  name: 'manager1',
+  role: 'manager',
+  scopes: ['read'],
+  kind: 'person',
+  tokenId: 'bench',
+};
+
 /** October 2025 (and September before it), read at the end of January 2026. */
 const CLOSED: ReportRequest = {
   sight: SIGHT,
@@ -183,7 +204,9 @@ async function measure(
       }
       continue;
     }
-    const everything = await timed(() => loadFacts(db, { sight: SIGHT, period, asOf: request.asOf }, loadEveryRow));
+    const everything = await timed(() =>
+      loadFacts(db, { sight: request.sight, period, asOf: request.asOf }, loadEveryRow),
+    );
     for (const result of results) {
       // Alternate which goes first, so neither always finds the caches the other warmed.
       const fastFirst = round % 2 === 0;
@@ -247,7 +270,8 @@ export async function benchAnalytics(options: AnalyticsBenchOptions): Promise<An
   try {
     const { target, db, setup } = await benchDatabase(options, dir);
     const whole = options.period === 'running' ? RUNNING : CLOSED;
-    const request = { ...whole, filters: { ...whole.filters, breakdown: options.breakdown } };
+    const sight = options.as === 'manager' ? await sightOf(db, MANAGER, () => ({})) : SIGHT;
+    const request = { ...whole, sight, filters: { ...whole.filters, breakdown: options.breakdown } };
     const measured = await measure(db, options.reports, options.runs, request, options.baseline);
     await db.$disconnect();
     const rows = measured.map((m) => [

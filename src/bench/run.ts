@@ -10,7 +10,8 @@
  * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
  * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…] [--temporal=postgresql]`); `--leads=N` (default 2000), `--runs=N` (default 5) and
  * `--reports=deals,funnel` (default all) size the analytics one, `--breakdown=rep` (any dimension) breaks every
- * report down, `--period=running` reads a month still under way (December 2025 on the 17th) instead of a closed one, and `--database=URL` runs it on a
+ * report down, `--period=running` reads a month still under way (December 2025 on the 17th) instead of a closed one,
+ * `--as=manager` reads as a manager (manager1 and five reps) instead of revops, and `--database=URL` runs it on a
  * database of your own (kept, and reused when it holds as many generated leads), e.g.
  * `npm run bench -- analytics --leads=100000 --runs=3 --reports=volume,deals,pipeline` or
  * `npm run bench -- analytics --leads=1000000 --database=postgresql://postgres:postgres@localhost/leadflow_bench --baseline=skip`
@@ -32,7 +33,7 @@ import { readRuleTexts } from '../rules/load-dir';
 import type { Ruleset } from '../rules/ruleset';
 import type { Facts } from '../rules/schema/facts';
 import { formatDiagnostic } from '../rules/types';
-import { BENCH_PERIOD_LABEL, BENCH_PERIODS, benchAnalytics } from './analytics';
+import { BENCH_PERIOD_LABEL, BENCH_PERIODS, BENCH_READERS, benchAnalytics } from './analytics';
 import { benchWorkspace } from './workspace';
 import { benchIntake } from './intake';
 import { benchBacktest } from './backtest';
@@ -269,9 +270,12 @@ async function benchAnalyticsReports(): Promise<number> {
   const periodArg = process.argv.find((arg) => arg.startsWith('--period='))?.slice('--period='.length) ?? 'closed';
   const period = BENCH_PERIODS.find((name) => name === periodArg);
   if (!period) throw new Error(`--period must be one of ${BENCH_PERIODS.join(', ')}`);
-  const result = await benchAnalytics({ leads, runs, reports, database, baseline, breakdown, period });
+  const asArg = process.argv.find((arg) => arg.startsWith('--as='))?.slice('--as='.length) ?? 'revops';
+  const as = BENCH_READERS.find((name) => name === asArg);
+  if (!as) throw new Error(`--as must be one of ${BENCH_READERS.join(', ')}`);
+  const result = await benchAnalytics({ leads, runs, reports, database, baseline, breakdown, period, as });
   console.log(
-    `\nleadflow analytics benchmark (${result.provider}; ${leads} generated leads: ${result.setup}; ${BENCH_PERIOD_LABEL[period]}; ${breakdown ? `broken down by ${breakdown}` : 'not broken down'}; ${runs} rounds)`,
+    `\nleadflow analytics benchmark (${result.provider}; ${leads} generated leads: ${result.setup}; ${BENCH_PERIOD_LABEL[period]}; read by ${as === 'manager' ? 'a manager (manager1, 5 reps)' : 'revops'}; ${breakdown ? `broken down by ${breakdown}` : 'not broken down'}; ${runs} rounds)`,
   );
   console.log(
     'API path: volume and funnel from SQL aggregates, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution from SQL projections (idLimit 100); broken down, loadFacts for the period and the one before + the report; baseline: every row through Prisma + the same report.\n' +
