@@ -7,7 +7,7 @@
 import { mulDivRounded } from '../money';
 import type { ClosedDealCourse, LeadFact, Segment } from './facts';
 import { NONE } from './facts';
-import { compareText, share, sortedIds, tally, totals, type MoneyTotal, type Tally } from './measures';
+import { compareText, share, mergeTallies, tally, totals, type MoneyTotal, type Tally } from './measures';
 import { monthsOf, within, type ReportPeriod } from './period';
 import { acvAmounts, closedIn } from './deals';
 import { reachedAt } from './stages';
@@ -131,14 +131,6 @@ export function channelLeadCounts(leads: readonly ChannelLead[], period: ReportP
   return [...groups.values()].map((group) => ({ ...group, leads: tally(group.leads), mqls: tally(group.mqls) }));
 }
 
-/** Tallies merged: counts added, ids in code-point order. */
-function merged(tallies: readonly Tally[]): Tally {
-  return {
-    count: tallies.reduce((sum, each) => sum + each.count, 0),
-    ids: sortedIds(tallies.flatMap((each) => each.ids)),
-  };
-}
-
 /** Every channel that spent, brought a lead or won a deal in the period, in key order. */
 function channelsOf(
   inputs: { spent: SpendRecord[]; created: ChannelLeadCounts[]; won: ClosedDealCourse[] },
@@ -203,8 +195,8 @@ export function channelFiguresOf(
     );
     const customers = mine(won);
     const revenue = totals(acvAmounts(customers));
-    const leads = merged(groups.map((group) => group.leads));
-    const mqls = merged(groups.map((group) => group.mqls));
+    const leads = mergeTallies(groups.map((group) => group.leads));
+    const mqls = mergeTallies(groups.map((group) => group.mqls));
     const figures = { leads: leads.count, mqls: mqls.count, customers: customers.length };
     return {
       source,

@@ -94,6 +94,22 @@ export function tally(ids: Iterable<string>): Tally {
   return { count: sorted.length, ids: sorted };
 }
 
+/**
+ * Tallies of disjoint parts merged: counts added, ids in code-point order, the first `cap` kept
+ * (all without it). Each part may carry only its first ids; the merged ones are then the first of
+ * the whole as long as `cap` is no more than any part kept.
+ */
+export function mergeTallies(tallies: Iterable<Tally>, cap?: number): Tally {
+  let count = 0;
+  const ids: string[] = [];
+  for (const each of tallies) {
+    count += each.count;
+    ids.push(...each.ids);
+  }
+  const sorted = sortedIds(ids);
+  return { count, ids: cap === undefined ? sorted : sorted.slice(0, cap) };
+}
+
 export function ratio(numerator: Iterable<string>, denominator: Iterable<string>): Ratio {
   const top = tally(numerator);
   const bottom = tally(denominator);

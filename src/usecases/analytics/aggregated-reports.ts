@@ -11,7 +11,7 @@ import { activationsIn } from '../../domain/analytics/attribution';
 import { orderKeys } from '../../domain/analytics/breakdown';
 import { companySize, NONE, type Dimension, type RuleActivation } from '../../domain/analytics/facts';
 import type { FunnelStep } from '../../domain/analytics/funnel';
-import { share, sortedIds, type Tally } from '../../domain/analytics/measures';
+import { mergeTallies, share, type Tally } from '../../domain/analytics/measures';
 import { bucketRanges, type BucketRange, type ReportPeriod } from '../../domain/analytics/period';
 import { FUNNEL_STAGES, type FunnelStage } from '../../domain/analytics/stages';
 import type { VolumeFigures } from '../../domain/analytics/volume';
@@ -97,16 +97,8 @@ class Part {
   ) {}
 
   tally(stage: string, buckets: readonly number[]): Tally {
-    let count = 0;
-    const ids: string[] = [];
-    for (const bucket of buckets) {
-      const found = this.cells.get(cell(stage, bucket));
-      if (!found) continue;
-      count += found.count;
-      ids.push(...found.ids);
-    }
-    const sorted = sortedIds(ids);
-    return { count, ids: this.cap === undefined ? sorted : sorted.slice(0, this.cap) };
+    const found = buckets.flatMap((bucket) => this.cells.get(cell(stage, bucket)) ?? []);
+    return mergeTallies(found, this.cap);
   }
 
   stages(buckets: readonly number[]): VolumeFigures {
