@@ -89,7 +89,7 @@ export async function responseRows(db: Db, query: SpeedQuery, leads: readonly st
         CASE WHEN f."qualifiedAt" < ${asOf} THEN 1 ELSE 0 END AS qualified
       FROM "LeadFunnel" f WHERE f."leadId" IN ${valuesOf(db, leads)}),
     base AS MATERIALIZED (
-      SELECT l.id, l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
+      SELECT l.id, l."ownerId", l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
       FROM ${valuesTable(db, leads)} ids CROSS JOIN "Lead" l LEFT JOIN reach r ON r.id = l.id
       WHERE l.id = ids.value AND l.tenant = ${sight.tenant}),
     touched AS MATERIALIZED (
@@ -98,11 +98,11 @@ export async function responseRows(db: Db, query: SpeedQuery, leads: readonly st
           AND i."occurredAt" >= COALESCE(b.mql_at, b.created)) AS touch
       FROM base b WHERE b.mql_at IS NOT NULL OR (b.sla_due >= ${from} AND b.sla_due < ${to})),
     counted AS MATERIALIZED (
-      SELECT id, mql_at, touch, sla_due FROM touched
+      SELECT id, "ownerId", mql_at, touch, sla_due FROM touched
       WHERE (mql_at IS NOT NULL AND ((touch >= ${from} AND touch < ${to}) OR (mql_at >= ${from} AND mql_at < ${to})))
         OR (sla_due >= ${from} AND sla_due < ${to}))
-    SELECT c.id, ${ownerAt(ownerCut, asOf)} AS rep, c.mql_at, c.touch, c.sla_due
-    FROM counted c JOIN "Lead" l ON l.id = c.id`);
+    SELECT l.id, ${ownerAt(ownerCut, asOf)} AS rep, l.mql_at, l.touch, l.sla_due
+    FROM counted l`);
   return rows.map((row) => ({
     id: row.id,
     rep: row.rep,
