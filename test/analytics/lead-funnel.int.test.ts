@@ -18,9 +18,19 @@ interface Funnel {
   opportunityAt: Date | null;
   wonAt: Date | null;
   qualifiedAt: Date | null;
+  closedAt: Date | null;
+  lostAt: Date | null;
 }
 
-const NONE: Funnel = { mqlAt: null, sqlAt: null, opportunityAt: null, wonAt: null, qualifiedAt: null };
+const NONE: Funnel = {
+  mqlAt: null,
+  sqlAt: null,
+  opportunityAt: null,
+  wonAt: null,
+  qualifiedAt: null,
+  closedAt: null,
+  lostAt: null,
+};
 
 describe.each(providers)('the funnel projection on %s', (provider) => {
   let database: TestDatabase;
@@ -60,6 +70,8 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
       opportunityAt: row.opportunityAt,
       wonAt: row.wonAt,
       qualifiedAt: row.qualifiedAt,
+      closedAt: row.closedAt,
+      lostAt: row.lostAt,
     };
   };
 
@@ -77,8 +89,38 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         opportunityAt: reaches('opportunity'),
         wonAt: reaches('won'),
         qualifiedAt: stage === 'new' || stage === 'engaged' ? null : at(when),
+        closedAt: stage === 'closed-won' || stage === 'closed-lost' ? at(when) : null,
+        lostAt: stage === 'closed-lost' ? at(when) : null,
       });
     }
+  });
+
+  it('when closes come out of order, are corrected, moved or deleted, then closedAt and lostAt keep the first remaining ones', async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-d'), lead('ld-e')] });
+    const first = async (leadId: string) => {
+      const { closedAt, lostAt } = await funnelOf(leadId);
+      return { closedAt, lostAt };
+    };
+    const lost = event('ld-d', 'closed-lost', '2026-03-10T09:00:00Z');
+    await db.stageEvent.create({ data: lost });
+    const won = event('ld-d', 'closed-won', '2026-03-05T09:00:00Z');
+    await db.stageEvent.create({ data: won });
+    await db.stageEvent.create({ data: event('ld-d', 'negotiation', '2026-03-01T09:00:00Z') });
+    expect(await first('ld-d')).toEqual({ closedAt: at('2026-03-05T09:00:00Z'), lostAt: at('2026-03-10T09:00:00Z') });
+
+    await db.stageEvent.update({ where: { id: won.id }, data: { occurredAt: at('2026-03-20T09:00:00Z') } });
+    expect(await first('ld-d')).toEqual({ closedAt: at('2026-03-10T09:00:00Z'), lostAt: at('2026-03-10T09:00:00Z') });
+
+    await db.stageEvent.delete({ where: { id: lost.id } });
+    expect(await first('ld-d')).toEqual({ closedAt: at('2026-03-20T09:00:00Z'), lostAt: null });
+
+    await db.stageEvent.update({ where: { id: won.id }, data: { leadId: 'ld-e' } });
+    expect(await first('ld-d')).toEqual({ closedAt: null, lostAt: null });
+    expect(await first('ld-e')).toEqual({ closedAt: at('2026-03-20T09:00:00Z'), lostAt: null });
+
+    await db.stageEvent.update({ where: { id: won.id }, data: { toStage: 'proposal' } });
+    expect(await first('ld-e')).toEqual({ closedAt: null, lostAt: null });
   });
 
   it('when events come out of order, are corrected or deleted, then the row keeps the first remaining arrival', async () => {
@@ -153,6 +195,8 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
       opportunityAt: at('2026-03-20T09:00:00Z'),
       wonAt: at('2026-04-01T09:00:00Z'),
       qualifiedAt: at('2026-03-04T09:00:00Z'),
+      closedAt: at('2026-04-01T09:00:00Z'),
+      lostAt: null,
     });
     expect(await funnelOf('ld-b')).toEqual({ ...NONE, qualifiedAt: at('2026-03-05T09:00:00Z') });
     expect(await funnelOf('ld-c')).toEqual(NONE);
@@ -207,6 +251,16 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         sqlAt: at('2026-03-05T09:00:00Z'),
         qualifiedAt: at('2026-03-05T09:00:00Z'),
       });
+      await database.db.$executeRawUnsafe(`WITH l AS (
+          INSERT INTO "Lead" (id, tenant, source, "sourceDetails", attributes, "journeyId", "createdAt", "updatedAt")
+          VALUES ('ld-cte-lost', '${TENANT}', 'webinar', '{}', '{}', 'journey-cte-lost', '2026-03-02T14:00:00Z', now()) RETURNING id)
+        INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
+        VALUES ('ev-cte-lost', 'ld-cte-lost', 'closed-lost', 'test', '2026-03-07T09:00:00Z', 'ev-cte-lost')`);
+      expect(await funnelOf('ld-cte-lost')).toMatchObject({
+        wonAt: null,
+        closedAt: at('2026-03-07T09:00:00Z'),
+        lostAt: at('2026-03-07T09:00:00Z'),
+      });
     },
   );
 
@@ -221,10 +275,17 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         event('ld-x', 'mql', '2026-03-04T09:00:00Z'),
         event('ld-y', 'closed-lost', '2026-03-09T09:00:00Z'),
         event('ld-y', 'engaged', '2026-01-16T09:00:00Z'),
+        event('ld-z', 'closed-won', '2026-03-12T09:00:00Z'),
+        event('ld-z', 'closed-lost', '2026-03-11T09:00:00Z'),
       ],
     });
     const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
-    expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(2);
+    expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(3);
+    expect(kept.map((row) => [row.leadId, row.closedAt, row.lostAt])).toEqual([
+      ['ld-x', null, null],
+      ['ld-y', at('2026-03-09T09:00:00Z'), at('2026-03-09T09:00:00Z')],
+      ['ld-z', at('2026-03-11T09:00:00Z'), at('2026-03-11T09:00:00Z')],
+    ]);
 
     expect(kept[0]!.campaign).toBe('Expo');
 
@@ -234,7 +295,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
   });
 });
 
-/** The migration's backfill of LeadFunnel, as committed for the provider. */
+/** The migrations' backfills of LeadFunnel, as committed for the provider. */
 function backfillStatements(provider: string): string[] {
   const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
   const statement = (suffix: string, pattern: RegExp) => {
@@ -243,5 +304,8 @@ function backfillStatements(provider: string): string[] {
     if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
     return found[0];
   };
-  return [statement('_analytics_projections', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m)];
+  return [
+    statement('_analytics_projections', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m),
+    statement('_analytics_first_close', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
+  ];
 }

@@ -557,6 +557,20 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     expect(JSON.stringify([winLoss, bySource])).not.toContain(OTHER_WON_DEAL);
   }, 120_000);
 
+  it('when a deal reopened after a loss is won, or is won and lost at one instant, then win/loss counts its first close, from SQL as on every row', async () => {
+    const ids = (tally: { ids: string[] }) => tally.ids;
+    for (const caller of [OPS, REP]) {
+      const october = await reviewBothWays(caller, { from: '2025-10-01', to: '2025-10-31', zone: NY }, 100_000);
+      expect(october.sql).toEqual(october.pure);
+      const review = october.winLoss.current as WinLossFigures & Record<'won' | 'lost', { ids: string[] }>;
+      expect(ids(review.lost)).toContain(TIED_DEAL);
+      expect([...ids(review.won), ...ids(review.lost)]).not.toContain(REOPENED_DEAL);
+      const august = await reviewBothWays(caller, { from: '2025-08-01', to: '2025-08-31', zone: NY }, 100_000);
+      expect(august.sql).toEqual(august.pure);
+      expect(ids((august.winLoss.current as Record<'lost', { ids: string[] }>).lost)).toContain(REOPENED_DEAL);
+    }
+  }, 120_000);
+
   it('when revops reads October 2025 from SQL, then the pipeline has two currencies, quotas and no deal of another tenant', async () => {
     const { served } = await dealReportBothWays('pipeline', OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY });
     const current = served.current as PipelineFigures;
@@ -888,6 +902,8 @@ async function writeReviewInputs(db: Db): Promise<void> {
     },
   });
 
+  await writeCloseCases(db);
+
   for (const key of ['campaign-1', 'campaign-3'])
     await db.campaign.create({ data: { id: `cmp_${key}`, tenant: BENCH_TENANT, key, name: key, createdBy: 'test' } });
   const spend = [
@@ -912,6 +928,78 @@ async function writeReviewInputs(db: Db): Promise<void> {
       createdAt: new Date('2025-09-01T00:00:00Z'),
     })),
   });
+}
+
+/** A deal first lost in August 2025 and won again in October; one won and lost at one instant in October. */
+const REOPENED_DEAL = 'dl_close_reopened';
+const TIED_DEAL = 'dl_close_tie';
+
+/**
+ * Two deals of rep2 whose first close is not their last, or not the earliest stage text: the first
+ * lost in August and won in October (it counts in August only), the second closed won and closed
+ * lost at one instant in October, the lost event first in id order (code points: "B" before "a"; a
+ * locale's collation puts "a" first), so it counts as lost.
+ */
+async function writeCloseCases(db: Db): Promise<void> {
+  const cases = [
+    [
+      REOPENED_DEAL,
+      [
+        ['se_close_reopened_1', 'needs-analysis', '2025-07-20T15:00:00Z'],
+        ['se_close_reopened_2', 'closed-lost', '2025-08-14T15:00:00Z'],
+        ['se_close_reopened_3', 'negotiation', '2025-09-10T15:00:00Z'],
+        ['se_close_reopened_4', 'closed-won', '2025-10-16T15:00:00Z'],
+      ],
+    ],
+    [
+      TIED_DEAL,
+      [
+        ['se_close_tie_1', 'needs-analysis', '2025-09-20T15:00:00Z'],
+        ['se_close_tie_a', 'closed-won', '2025-10-21T15:00:00Z'],
+        ['se_close_tie_B', 'closed-lost', '2025-10-21T15:00:00Z'],
+      ],
+    ],
+  ] as const;
+  for (const [deal, events] of cases) {
+    const leadId = `ld_${deal}`;
+    await db.account.create({ data: { id: `acc-${deal}`, tenant: BENCH_TENANT, name: deal } });
+    await db.lead.create({
+      data: {
+        id: leadId,
+        tenant: BENCH_TENANT,
+        email: `${deal}@close.example`,
+        source: 'ads',
+        sourceDetails: { campaign: 'campaign-1' },
+        // Of the generated history's kinds, so that no breakdown lists a group of their own.
+        attributes: { industry: 'software', employees: 120, region: 'emea' },
+        stage: 'customer',
+        ownerId: 'rep2@bench.example',
+        journeyId: `journey-${deal}`,
+        createdAt: new Date('2025-07-01T15:00:00Z'),
+      },
+    });
+    for (const [id, toStage, at] of events)
+      await db.stageEvent.create({
+        data: { id, leadId, toStage, reason: 'test', occurredAt: new Date(at), idempotencyKey: id },
+      });
+    await db.deal.create({
+      data: {
+        id: deal,
+        tenant: BENCH_TENANT,
+        leadId,
+        accountId: `acc-${deal}`,
+        name: deal,
+        ownerEmail: 'rep2@bench.example',
+        currency: 'USD',
+        acvMinor: 12_000_000n,
+        lossReason: 'price',
+        workflowId: `deal-${deal}`,
+        needs: {},
+        createdAt: new Date('2025-07-20T15:00:00Z'),
+        closedAt: new Date(events.at(-1)![2]),
+      },
+    });
+  }
 }
 
 /** The part of the deal desk report the test looks into. */

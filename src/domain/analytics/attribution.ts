@@ -3,7 +3,7 @@
  * routed each lead, and the moments a ruleset went live (the marks on trend charts), so RevOps can
  * ask "did the March routing change lower our win rate?".
  */
-import type { AnalyticsFacts, DealCourse, LeadFact, RuleActivation } from './facts';
+import type { AnalyticsFacts, ClosedDealCourse, LeadFact, RuleActivation } from './facts';
 import { NONE } from './facts';
 import type { Ratio } from './measures';
 import { orderKeys } from './breakdown';
@@ -73,7 +73,7 @@ export interface AttributionInputs {
   /** The version of each lead; a deal whose lead has none here counts in no row. */
   versionOf: ReadonlyMap<string, string>;
   leads: readonly AttributedLead[];
-  deals: readonly (DealCourse & { leadId: string })[];
+  deals: readonly ClosedDealCourse[];
 }
 
 /** ruleAttribution, on the versions, leads and deals it reads. */

@@ -21,13 +21,13 @@ import {
 import { within, type Interval } from './period';
 import { closeOf, isOpenAt } from './stages';
 
-export interface ClosedDeals<T extends DealCourse> {
+export interface ClosedDeals<T extends Pick<DealCourse, 'stages'>> {
   won: T[];
   lost: T[];
 }
 
 /** The deals that closed in the period, won and lost. */
-export function closedIn<T extends DealCourse>(deals: readonly T[], period: Interval): ClosedDeals<T> {
+export function closedIn<T extends Pick<DealCourse, 'stages'>>(deals: readonly T[], period: Interval): ClosedDeals<T> {
   const closed = deals.map((deal) => ({ deal, close: closeOf(deal) })).filter(({ close }) => within(close?.at, period));
   return {
     won: closed.filter(({ close }) => close?.outcome === 'won').map(({ deal }) => deal),
@@ -35,15 +35,18 @@ export function closedIn<T extends DealCourse>(deals: readonly T[], period: Inte
   };
 }
 
+/** What the figures of closed deals read: the deal, its value and its course (ClosedDealCourse and DealCourse are ones). */
+type Closing = Pick<DealCourse, 'id' | 'currency' | 'acvMinor' | 'stages'>;
+
 /** The ACV of each deal that has one. */
-export function acvAmounts(deals: readonly DealCourse[]): Amount[] {
+export function acvAmounts(deals: readonly Closing[]): Amount[] {
   return deals.flatMap((deal) =>
     deal.acvMinor === null ? [] : [{ id: deal.id, currency: deal.currency, amountMinor: deal.acvMinor }],
   );
 }
 
-const ids = (deals: readonly DealCourse[]) => deals.map((deal) => deal.id);
-const unvalued = (deals: readonly DealCourse[]) => tally(ids(deals.filter((deal) => deal.acvMinor === null)));
+const ids = (deals: readonly Closing[]) => deals.map((deal) => deal.id);
+const unvalued = (deals: readonly Closing[]) => tally(ids(deals.filter((deal) => deal.acvMinor === null)));
 
 export interface WinRateReport {
   /** won ÷ (won + lost), deal ids. */
@@ -54,7 +57,7 @@ export interface WinRateReport {
   unvalued: Tally;
 }
 
-export function winRate(deals: readonly DealCourse[], period: Interval): WinRateReport {
+export function winRate(deals: readonly Closing[], period: Interval): WinRateReport {
   const { won, lost } = closedIn(deals, period);
   const closed = [...won, ...lost];
   return {

@@ -105,14 +105,21 @@ export interface DealCourse {
 }
 
 /**
- * What the win/loss review and channel economics read of a deal (a DealFact is one): its course,
- * its owner and its lead's source and campaign, and the loss reason it was closed lost with. Not
- * broken down, both reports read just this from SQL (src/usecases/analytics/closed-deals.ts).
+ * What the win/loss review, channel economics and activity per won deal read of a deal (a DealFact
+ * is one): its first close (closeOf over `stages`), its value, its owner and its lead's source and
+ * campaign, and the loss reason it was closed lost with. Not broken down, the three reports read
+ * just this from SQL (src/usecases/analytics/closed-deals.ts), where `stages` holds the deal's
+ * first close alone: all that closeOf reads.
  */
-export interface ClosedDealCourse extends DealCourse {
+export interface ClosedDealCourse {
+  id: string;
   /** The lead the deal came from: activity per won deal counts what was logged on it too. */
   leadId: string;
   segment: Pick<Segment, 'rep' | 'team' | 'source' | 'campaign'>;
+  currency: string;
+  acvMinor: number | null;
+  /** Its deal-stage transitions in order, at least every closing one before `asOf`. */
+  stages: readonly Pick<StageEventFact, 'to' | 'at'>[];
   lossReason: Pick<LossReason, 'code' | 'competitor'> | null;
 }
 

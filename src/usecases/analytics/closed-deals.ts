@@ -1,28 +1,31 @@
 /**
- * The deals behind the win/loss and channels reports, read in SQL as narrow projections instead of
- * loaded facts: the deals with a closing stage event (closed-won or closed-lost) between the start
- * of the previous period and the end of the period (or `asOf`, if earlier), each with its owner,
- * currency and ACV, its lead's source and campaign, its loss code and competitor, and its
- * deal-stage transitions (ClosedDealCourse). The figures are then computed by the same functions
- * as on facts (winLoss, channelFigures), so they are identical; the differential test
- * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
+ * The deals behind the win/loss, channels, activity and rule attribution reports, read in SQL as
+ * narrow projections instead of loaded facts: the deals first closed (closed-won or closed-lost)
+ * between the start of the previous period and the end of the period (or `asOf`, if earlier), each
+ * with its owner, currency and ACV, its lead's source and campaign, its loss code and competitor,
+ * and its first close (ClosedDealCourse). The figures are then computed by the same functions as on
+ * facts (winLoss, channelFigures, activityFigures, attributionRows), so they are identical; the
+ * differential test (test/analytics/loader-differential.int.test.ts) checks this on both providers.
  *
- * Which deals: both reports count a deal in the period of its first close (closedIn), so a deal
- * that counts in either period has a closing event in that window; the statement finds them
- * through the index on StageEvent's `occurredAt`. Reading the closes of the window alone is enough
- * to select, not to decide: a deal's whole deal-stage history before `asOf` is read
- * (courseOf, in the same statement), and the pure functions pick its first close.
+ * Which deals: the reports count a deal in the period of its first close (closedIn), and a deal's
+ * first close is its lead's (closeOf over the lead's stage events). LeadFunnel keeps each lead's
+ * first close, `closedAt`, and its first closed-lost, `lostAt` (migration `analytics_first_close`),
+ * so the statement is one range of LeadFunnel(tenant, closedAt, …), each lead's deal by its key.
+ * The close was won when `wonAt` is that instant and `lostAt` is not, lost in the other case; when
+ * both are (two closing events at one instant), the first in id order decides, read from StageEvent
+ * for those few. A deal first closed before the window has no close counted in either period, so
+ * it is not read at all; before LeadFunnel kept the close, every closing event of the window was
+ * read, and each deal's whole course with it.
  *
  * The fact path reads, for the same reports, every lead active in the window with all its stage
  * events and its assignments, and every deal of them or still open; none of that is read here.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, jsonField, sql, valuesOf } from '../../db/raw-sql';
+import { codePointOrder, empty, instantOf, sql, valuesOf } from '../../db/raw-sql';
 import type { ClosedDealCourse } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
 import type { DealQuery } from './deal-courses';
-import { courseOf, parseCourse } from './deal-courses';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 
@@ -32,13 +35,16 @@ interface ClosedDealRow {
   owner: string;
   currency: string;
   acv: bigint | number | null;
-  created: unknown;
   loss_code: string | null;
   competitor: string | null;
+  /** The lead's, as LeadFunnel copies it. */
   source: string;
-  campaign_type: string | null;
   campaign: string | null;
-  course: string | null;
+  closed: unknown;
+  won: unknown;
+  lost: unknown;
+  /** The stage of the first closing event in id order, read only when won and lost share the instant. */
+  tie: string | null;
 }
 
 /** A text attribute as the fact loader reads it: a string, trimmed, or null when blank or not a string. */
@@ -51,25 +57,29 @@ export function reviewWindow({ period, previous, asOf }: DealQuery): { from: Dat
   return { from: previous.from, to: new Date(Math.min(period.to.getTime(), asOf.getTime())) };
 }
 
-/** The deals (in the caller's sight, in id order) that closed in the period or the one before. */
+/** The deals (in the caller's sight, in id order) first closed in the period or the one before. */
 export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealCourse[]> {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const campaign = jsonField(db, sql`l."sourceDetails"`, 'campaign');
+  // CROSS JOIN keeps SQLite's loop on the window's closes rather than on the tenant's deals.
   const rows = await db.$queryRaw<ClosedDealRow[]>(sql`
     SELECT d.id, d."leadId" AS lead_id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv,
-      d."createdAt" AS created, d."lossReason" AS loss_code, d."lossCompetitor" AS competitor,
-      l.source, ${campaign.type} AS campaign_type, ${campaign.text} AS campaign,
-      ${courseOf(db, sql`d."leadId"`, asOf)} AS course
-    FROM "Deal" d JOIN "Lead" l ON l.id = d."leadId" AND l.tenant = ${sight.tenant}
-    WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
-      AND d."leadId" IN (SELECT s."leadId" FROM "StageEvent" s
-        WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to} AND s."toStage" IN ('closed-won', 'closed-lost'))`);
+      d."lossReason" AS loss_code, d."lossCompetitor" AS competitor, f.source, f.campaign,
+      f."closedAt" AS closed, f."wonAt" AS won, f."lostAt" AS lost,
+      CASE WHEN f."wonAt" = f."closedAt" AND f."lostAt" = f."closedAt" THEN (
+        SELECT s."toStage" FROM "StageEvent" s
+        WHERE s."leadId" = f."leadId" AND s."occurredAt" = f."closedAt" AND s."toStage" IN ('closed-won', 'closed-lost')
+        ORDER BY ${codePointOrder(db, sql`s.id`)} LIMIT 1) END AS tie
+    FROM "LeadFunnel" f CROSS JOIN "Deal" d
+    WHERE f.tenant = ${sight.tenant} AND f."closedAt" >= ${from} AND f."closedAt" < ${to}
+      AND d."leadId" = f."leadId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}`);
   const inSight = sightFilter(sight);
   const deals = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
   const roster = await loadRoster(db, sight.tenant);
   return deals.map((row) => {
-    const { stages, sqlAt } = parseCourse(row.course);
+    const at = instantOf(row.closed)!;
+    const lostAt = instantOf(row.lost);
+    const wonFirst = row.tie === null ? instantOf(row.won)?.getTime() === at.getTime() : row.tie === 'closed-won';
     return {
       id: row.id,
       leadId: row.lead_id,
@@ -77,17 +87,17 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
         rep: row.owner,
         team: roster.teamOf(row.owner),
         source: row.source,
-        campaign: textField(row.campaign_type, row.campaign),
+        campaign: textField(row.campaign === null ? null : 'string', row.campaign),
       },
       currency: row.currency,
       acvMinor: row.acv === null ? null : Number(row.acv),
-      openedAt: stages[0]?.at ?? instantOf(row.created)!,
-      sqlAt,
-      stages,
-      // As the fact loader: a deal with a closed-lost transition carries the code and competitor it was lost with.
-      lossReason: stages.some((event) => event.to === 'closed-lost')
-        ? { code: row.loss_code, competitor: row.competitor }
-        : null,
+      stages: [{ to: wonFirst ? 'closed-won' : 'closed-lost', at }],
+      // As the fact loader: a deal with a closed-lost transition before asOf carries the code and
+      // competitor it was lost with.
+      lossReason:
+        lostAt !== null && lostAt.getTime() < asOf.getTime()
+          ? { code: row.loss_code, competitor: row.competitor }
+          : null,
     };
   });
 }
