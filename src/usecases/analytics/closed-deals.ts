@@ -21,7 +21,7 @@
  * events and its assignments, and every deal of them or still open; none of that is read here.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, empty, instantOf, sql, valuesOf } from '../../db/raw-sql';
+import { codePointOrder, empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
 import type { ClosedDealCourse } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
@@ -29,7 +29,41 @@ import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 
-interface ClosedDealRow {
+/** Lead `f`'s first close, as firstCloseColumns reads it from its LeadFunnel row. */
+export interface FirstCloseRow {
+  closed: unknown;
+  won: unknown;
+  lost: unknown;
+  /** The stage of the first closing event in id order, read only when won and lost share the instant. */
+  tie: string | null;
+}
+
+/**
+ * The columns `closed`, `won`, `lost` and `tie` of lead `f`'s LeadFunnel row: its first closing
+ * stage event, first closed-won and first closed-lost, and, only when the first two and the last
+ * share one instant, the stage of the first closing event at that instant in id order (code-point
+ * order, as the loader sorts events of one instant), from StageEvent.
+ */
+export function firstCloseColumns(db: Db): Sql {
+  return sql`f."closedAt" AS closed, f."wonAt" AS won, f."lostAt" AS lost,
+      CASE WHEN f."wonAt" = f."closedAt" AND f."lostAt" = f."closedAt" THEN (
+        SELECT s."toStage" FROM "StageEvent" s
+        WHERE s."leadId" = f."leadId" AND s."occurredAt" = f."closedAt" AND s."toStage" IN ('closed-won', 'closed-lost')
+        ORDER BY ${codePointOrder(db, sql`s.id`)} LIMIT 1) END AS tie`;
+}
+
+/**
+ * The first close before `asOf` that `row` gives, as closeOf gives it on the lead's stage events: a
+ * stage event list holding just that close (closeOf reads nothing else), empty when there is none.
+ */
+export function firstCloseStages(row: FirstCloseRow, asOf: Date): { to: string; at: Date }[] {
+  const at = instantOf(row.closed);
+  if (at === null || at.getTime() >= asOf.getTime()) return [];
+  const won = row.tie === null ? instantOf(row.won)?.getTime() === at.getTime() : row.tie === 'closed-won';
+  return [{ to: won ? 'closed-won' : 'closed-lost', at }];
+}
+
+interface ClosedDealRow extends FirstCloseRow {
   id: string;
   lead_id: string;
   owner: string;
@@ -40,11 +74,6 @@ interface ClosedDealRow {
   /** The lead's, as LeadFunnel copies it. */
   source: string;
   campaign: string | null;
-  closed: unknown;
-  won: unknown;
-  lost: unknown;
-  /** The stage of the first closing event in id order, read only when won and lost share the instant. */
-  tie: string | null;
 }
 
 /** A text attribute as the fact loader reads it: a string, trimmed, or null when blank or not a string. */
@@ -64,12 +93,7 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
   // CROSS JOIN keeps SQLite's loop on the window's closes rather than on the tenant's deals.
   const rows = await db.$queryRaw<ClosedDealRow[]>(sql`
     SELECT d.id, d."leadId" AS lead_id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv,
-      d."lossReason" AS loss_code, d."lossCompetitor" AS competitor, f.source, f.campaign,
-      f."closedAt" AS closed, f."wonAt" AS won, f."lostAt" AS lost,
-      CASE WHEN f."wonAt" = f."closedAt" AND f."lostAt" = f."closedAt" THEN (
-        SELECT s."toStage" FROM "StageEvent" s
-        WHERE s."leadId" = f."leadId" AND s."occurredAt" = f."closedAt" AND s."toStage" IN ('closed-won', 'closed-lost')
-        ORDER BY ${codePointOrder(db, sql`s.id`)} LIMIT 1) END AS tie
+      d."lossReason" AS loss_code, d."lossCompetitor" AS competitor, f.source, f.campaign, ${firstCloseColumns(db)}
     FROM "LeadFunnel" f CROSS JOIN "Deal" d
     WHERE f.tenant = ${sight.tenant} AND f."closedAt" >= ${from} AND f."closedAt" < ${to}
       AND d."leadId" = f."leadId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}`);
@@ -77,9 +101,7 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
   const deals = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
   const roster = await loadRoster(db, sight.tenant);
   return deals.map((row) => {
-    const at = instantOf(row.closed)!;
     const lostAt = instantOf(row.lost);
-    const wonFirst = row.tie === null ? instantOf(row.won)?.getTime() === at.getTime() : row.tie === 'closed-won';
     return {
       id: row.id,
       leadId: row.lead_id,
@@ -91,7 +113,7 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
       },
       currency: row.currency,
       acvMinor: row.acv === null ? null : Number(row.acv),
-      stages: [{ to: wonFirst ? 'closed-won' : 'closed-lost', at }],
+      stages: firstCloseStages(row, asOf),
       // As the fact loader: a deal with a closed-lost transition before asOf carries the code and
       // competitor it was lost with.
       lossReason:

@@ -29,7 +29,6 @@ import {
   sql,
   unindexed,
   valuesOf,
-  valuesTable,
   type Sql,
 } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
@@ -151,21 +150,6 @@ export function parseCourse(text: string | null): LeadCourse {
     else course.sqlAt ??= at;
   }
   return course;
-}
-
-/**
- * What each of `leads` recorded before `asOf` (courseOf), one row per lead. The statement starts
- * from the leads (valuesTable): with `leadId IN (…)` SQLite read every deal-stage event of every
- * lead through the `(toStage, occurredAt)` index (0.5–0.9 s at 100 000 leads for the deal desk's
- * 1 764 leads, against 0.06 s by the leads' index).
- */
-export async function leadCourses(db: Db, leads: readonly string[], asOf: Date): Promise<Map<string, LeadCourse>> {
-  const rows = await db.$queryRaw<{ lead_id: string; course: string | null }[]>(sql`
-    SELECT ids.value AS lead_id, ${courseOf(db, sql`ids.value`, asOf)} AS course
-    FROM ${valuesTable(db, leads)} ids`);
-  const courses = new Map<string, LeadCourse>();
-  for (const row of rows) if (row.course !== null) courses.set(row.lead_id, parseCourse(row.course));
-  return courses;
 }
 
 /**

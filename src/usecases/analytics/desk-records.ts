@@ -2,7 +2,7 @@
  * The records behind the deal desk report, read in SQL as narrow projections instead of loaded
  * facts: the quote versions sent between the start of the previous period and the end of the
  * period (or `asOf`, if earlier), the approvals decided (approved or rejected) in that window, and
- * the deals whose first quote went out in it, with their deal-stage transitions. deskFigures
+ * the deals whose first quote went out in it, with their first close. deskFigures
  * (./reports.ts) then computes the report, as it does on the facts, so the figures are identical;
  * the differential test (test/analytics/loader-differential.int.test.ts) checks this on both
  * providers.
@@ -15,8 +15,9 @@
  *
  * Which deals count for quote-to-close: a deal counts in the period of its first sent version, so
  * a deal first quoted in either period has its first version in the window. Those are found as
- * the deals of the window's versions whose earliest sent version (before `asOf`) is in the window;
- * then the window's versions hold each one's first, which is all quoteToClose reads of them.
+ * the deals of the window's versions whose earliest sent version (before `asOf`, read with each
+ * version) is in the window; then the window's versions hold each one's first, which is all quoteToClose reads of them, with
+ * each deal's first close before `asOf` (its lead's, from LeadFunnel: firstCloseColumns).
  */
 import type { Db } from '../../db/client';
 import { empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
@@ -24,9 +25,8 @@ import type { DeskApproval, DeskQuote } from '../../domain/analytics/deal-desk';
 import type { DealCourse } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
-import { reviewWindow } from './closed-deals';
+import { firstCloseColumns, firstCloseStages, reviewWindow, type FirstCloseRow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
-import { leadCourses } from './deal-courses';
 import { sightFilter } from './load-facts';
 
 /** What the deal desk report reads: versions and approvals of the window, and the deals first quoted in it. */
@@ -36,14 +36,15 @@ export interface DeskRecords {
   deals: Pick<DealCourse, 'id' | 'stages'>[];
 }
 
-interface VersionRow {
+interface VersionRow extends FirstCloseRow {
   id: string;
   deal_id: string;
-  lead_id: string;
   owner: string;
   discount_bp: number | bigint;
   tier: string | null;
   sent: unknown;
+  /** The deal's first version sent before `asOf`. */
+  first: unknown;
 }
 
 interface ApprovalRow {
@@ -56,19 +57,21 @@ interface ApprovalRow {
 }
 
 /**
- * The quote `q`, deal `d` and lead `l` of a quote version `v`, then `WHERE` keeping the versions
- * recorded before `asOf` of the deals the caller may see. The tables are CROSS JOINed, their links
- * in `WHERE`: SQLite keeps the order of a CROSS JOIN, so it loops over the window's versions (or
- * approvals) found by their timestamp's index and looks each one's deal and lead up by id; with
- * plain joins and no statistics it chose to loop over every lead of the tenant instead (0.6 s per
- * statement at 100 000 leads, against 0.06 s). PostgreSQL plans a CROSS JOIN as any inner join.
+ * The quote `q`, deal `d` and lead `f` of a quote version `v`, then `WHERE` keeping the versions
+ * recorded before `asOf` of the deals the caller may see. The lead is its LeadFunnel row, which
+ * copies the lead's tenant and creation (and holds its first close), narrower to look up than the
+ * lead itself. The tables are CROSS JOINed, their links in `WHERE`: SQLite keeps the order of a
+ * CROSS JOIN, so it loops over the window's versions (or approvals) found by their timestamp's
+ * index and looks each one's deal and lead up by id; with plain joins and no statistics it chose to
+ * loop over every lead of the tenant instead (0.6 s per statement at 100 000 leads, against
+ * 0.06 s). PostgreSQL plans a CROSS JOIN as any inner join.
  */
 function ofDealsInSight(db: Db, sight: Sight, asOf: Date): Sql {
   const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
-  return sql`CROSS JOIN "Quote" q CROSS JOIN "Deal" d CROSS JOIN "Lead" l
+  return sql`CROSS JOIN "Quote" q CROSS JOIN "Deal" d CROSS JOIN "LeadFunnel" f
     WHERE q.id = v."quoteId" AND d.id = q."dealId" AND d.tenant = ${sight.tenant}
-      AND l.id = d."leadId" AND l.tenant = ${sight.tenant}
-      AND d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${mine}`;
+      AND f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
+      AND d."createdAt" < ${asOf} AND f."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${mine}`;
 }
 
 /** The deal desk's records for `query`, each kind in id order. */
@@ -79,8 +82,11 @@ export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords
   // The two statements are independent: PostgreSQL runs them side by side on two connections.
   const [versionRows, approvalRows] = await Promise.all([
     db.$queryRaw<VersionRow[]>(sql`
-    SELECT v.id, d.id AS deal_id, d."leadId" AS lead_id, d."ownerEmail" AS owner,
-      v."approvalDiscountBp" AS discount_bp, v."approvalTier" AS tier, v."sentAt" AS sent
+    SELECT v.id, d.id AS deal_id, d."ownerEmail" AS owner,
+      v."approvalDiscountBp" AS discount_bp, v."approvalTier" AS tier, v."sentAt" AS sent,
+      (SELECT MIN(w."sentAt") FROM "Quote" p CROSS JOIN "QuoteVersion" w
+        WHERE p."dealId" = d.id AND w."quoteId" = p.id AND w."createdAt" < ${asOf} AND w."sentAt" < ${asOf}) AS first,
+      ${firstCloseColumns(db)}
     FROM "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)} AND v."sentAt" >= ${from} AND v."sentAt" < ${to}`),
     db.$queryRaw<ApprovalRow[]>(sql`
     SELECT r.id, d."ownerEmail" AS owner, r.tier, r.status, r."requestedAt" AS requested, r."decidedAt" AS decided
@@ -109,31 +115,19 @@ export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords
         decidedAt: instantOf(row.decided),
       }))
       .sort((a, b) => compareText(a.id, b.id)),
-    deals: await firstQuoted(db, versions, query),
+    deals: firstQuoted(versions, query),
   };
 }
 
-/** Of the deals of the window's versions, those whose first version sent before `asOf` is in the window, with their course. */
-async function firstQuoted(
-  db: Db,
-  versions: readonly VersionRow[],
-  query: DealQuery,
-): Promise<Pick<DealCourse, 'id' | 'stages'>[]> {
-  const { asOf } = query;
+/**
+ * Of the deals of the window's versions, those whose first version sent before `asOf` is in the
+ * window, with their first close before `asOf` (all quoteToClose reads of them).
+ */
+function firstQuoted(versions: readonly VersionRow[], query: DealQuery): Pick<DealCourse, 'id' | 'stages'>[] {
   const { from } = reviewWindow(query);
-  const leadOf = new Map(versions.map((row) => [row.deal_id, row.lead_id]));
-  const firsts = await db.$queryRaw<{ deal_id: string; first: unknown }[]>(sql`
-    SELECT q."dealId" AS deal_id, MIN(v."sentAt") AS first FROM "QuoteVersion" v JOIN "Quote" q ON q.id = v."quoteId"
-    WHERE q."dealId" IN ${valuesOf(db, [...leadOf.keys()])} AND v."createdAt" < ${asOf} AND v."sentAt" < ${asOf}
-    GROUP BY q."dealId"`);
-  const quoted = firsts
-    .filter((row) => instantOf(row.first)!.getTime() >= from.getTime())
-    .map((row) => row.deal_id)
-    .sort(compareText);
-  const courses = await leadCourses(
-    db,
-    quoted.map((deal) => leadOf.get(deal)!),
-    asOf,
-  );
-  return quoted.map((id) => ({ id, stages: courses.get(leadOf.get(id)!)?.stages ?? [] }));
+  const quoted = new Map<string, VersionRow>();
+  for (const row of versions) if (instantOf(row.first)!.getTime() >= from.getTime()) quoted.set(row.deal_id, row);
+  return [...quoted.keys()]
+    .sort(compareText)
+    .map((id) => ({ id, stages: firstCloseStages(quoted.get(id)!, query.asOf) }));
 }
