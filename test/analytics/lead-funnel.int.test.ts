@@ -236,6 +236,25 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     });
   });
 
+  it('when closing events are written before their lead (foreign keys off, as a bulk import may), then the lead takes its first close', async () => {
+    const { db } = database;
+    if (provider === 'sqlite') await db.$executeRawUnsafe('PRAGMA foreign_keys = OFF');
+    else await db.$executeRawUnsafe('ALTER TABLE "StageEvent" DROP CONSTRAINT "StageEvent_leadId_fkey"');
+    await db.stageEvent.createMany({
+      data: [
+        event('ld-late', 'closed-lost', '2026-03-09T09:00:00Z'),
+        event('ld-late', 'closed-won', '2026-03-08T09:00:00Z'),
+      ],
+    });
+    expect(await db.leadFunnel.findUnique({ where: { leadId: 'ld-late' } })).toBeNull();
+    await db.lead.create({ data: lead('ld-late') });
+    expect(await funnelOf('ld-late')).toMatchObject({
+      wonAt: at('2026-03-08T09:00:00Z'),
+      closedAt: at('2026-03-08T09:00:00Z'),
+      lostAt: at('2026-03-09T09:00:00Z'),
+    });
+  });
+
   it.runIf(provider === 'postgresql')(
     'when a lead and its stage events are written in one statement, events first, then its row has their arrivals',
     async () => {

@@ -1,8 +1,9 @@
 -- Each lead's first close in LeadFunnel: `closedAt`, its first stage event to closed-won or
 -- closed-lost, and `lostAt`, its first to closed-lost, kept by triggers of their own beside those
 -- of `analytics_projections` (see the PostgreSQL migration of the same name for the why). SQLite
--- has no statement triggers, and does not say in which order two triggers on one event run: each
--- trigger here is an upsert that can only make an instant earlier, so the order does not matter.
+-- has no statement triggers, and does not say in which order two triggers on one event run: an
+-- insert's trigger here is an upsert that can only make an instant earlier, and a correction's
+-- recomputes from the lead's events, so the order does not matter. SQLite has one writer at a time.
 -- COALESCE(MIN(a, b), a, b) is the earlier of two instants, either maybe null.
 
 -- AlterTable

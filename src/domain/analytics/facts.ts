@@ -118,7 +118,7 @@ export interface ClosedDealCourse {
   segment: Pick<Segment, 'rep' | 'team' | 'source' | 'campaign'>;
   currency: string;
   acvMinor: number | null;
-  /** Its deal-stage transitions in order, at least every closing one before `asOf`. */
+  /** Its deal-stage transitions in order, at least its first closing one before `asOf` (all closeOf reads). */
   stages: readonly Pick<StageEventFact, 'to' | 'at'>[];
   lossReason: Pick<LossReason, 'code' | 'competitor'> | null;
 }

@@ -8,8 +8,11 @@
 -- deal's whole course (docs/analytics.md, "The funnel and stay projections").
 --
 -- The two columns are kept by triggers of their own, beside those of `analytics_projections`.
--- Each is an upsert that can only make an instant earlier (LEAST), so the two sets of triggers
--- agree whichever runs first, and two writers of one lead agree whichever commits first.
+-- An insert is an upsert that can only make an instant earlier (LEAST), so the two sets of triggers
+-- agree whichever runs first. A correction or deletion recomputes from the lead's events, which is
+-- right only if no other transaction is writing that lead's events: each function first takes the
+-- per-lead advisory lock of `analytics_projections` (re-entrant, in key order), so a recompute
+-- waits for a concurrent writer of the lead to commit and then reads its events.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
 -- E'' strings with \x3B for their semicolons and doubled quotes, and no comment holds a semicolon.
 
@@ -20,6 +23,8 @@ ADD COLUMN     "lostAt" TIMESTAMP(3);
 -- New stage events, once per statement: a closing one can only make the first close earlier.
 CREATE FUNCTION "leadflow_first_close_new_stage_events"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(''leadflow-stays:'' || x."leadId", 0))
+  FROM (SELECT DISTINCT "leadId" FROM new_events ORDER BY 1) x\x3B
   INSERT INTO "LeadFunnel" ("leadId", "tenant", "createdAt", "source", "campaign", "closedAt", "lostAt")
   SELECT l."id", l."tenant", l."createdAt", l."source", CASE WHEN jsonb_typeof(l."sourceDetails" -> ''campaign'') = ''string'' THEN l."sourceDetails" ->> ''campaign'' END, r."closedAt", r."lostAt"
   FROM (
@@ -59,11 +64,14 @@ CREATE TRIGGER "LeadFunnel_lead_insert_close" AFTER INSERT ON "Lead"
 CREATE FUNCTION "leadflow_first_close_stage_event_changed"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
   IF TG_OP = ''UPDATE'' THEN
+    PERFORM pg_advisory_xact_lock(hashtextextended(''leadflow-stays:'' || x.id, 0))
+    FROM (SELECT OLD."leadId" AS id UNION SELECT NEW."leadId" ORDER BY 1) x\x3B
     UPDATE "LeadFunnel" f SET
       "closedAt" = (SELECT MIN(s."occurredAt") FROM "StageEvent" s WHERE s."leadId" = f."leadId" AND s."toStage" IN (''closed-won'', ''closed-lost'')),
       "lostAt" = (SELECT MIN(s."occurredAt") FROM "StageEvent" s WHERE s."leadId" = f."leadId" AND s."toStage" = ''closed-lost'')
     WHERE f."leadId" IN (OLD."leadId", NEW."leadId")\x3B
   ELSE
+    PERFORM pg_advisory_xact_lock(hashtextextended(''leadflow-stays:'' || OLD."leadId", 0))\x3B
     UPDATE "LeadFunnel" f SET
       "closedAt" = (SELECT MIN(s."occurredAt") FROM "StageEvent" s WHERE s."leadId" = f."leadId" AND s."toStage" IN (''closed-won'', ''closed-lost'')),
       "lostAt" = (SELECT MIN(s."occurredAt") FROM "StageEvent" s WHERE s."leadId" = f."leadId" AND s."toStage" = ''closed-lost'')
