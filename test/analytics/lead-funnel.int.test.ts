@@ -259,22 +259,20 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     'when a lead and its stage events are written in one statement, events first, then its row has their arrivals',
     async () => {
       // The events' statement trigger runs before the lead's: the lead's trigger reads the events.
-      await database.db.$executeRawUnsafe(`WITH l AS (
+      const writeTogether = (id: string, stage: string, occurredAt: string) =>
+        database.db.$executeRawUnsafe(`WITH l AS (
           INSERT INTO "Lead" (id, tenant, source, "sourceDetails", attributes, "journeyId", "createdAt", "updatedAt")
-          VALUES ('ld-cte', '${TENANT}', 'webinar', '{}', '{}', 'journey-cte', '2026-03-02T14:00:00Z', now()) RETURNING id)
+          VALUES ('${id}', '${TENANT}', 'webinar', '{}', '{}', 'journey-${id}', '2026-03-02T14:00:00Z', now()) RETURNING id)
         INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
-        VALUES ('ev-cte', 'ld-cte', 'sql', 'test', '2026-03-05T09:00:00Z', 'ev-cte')`);
+        VALUES ('ev-${id}', '${id}', '${stage}', 'test', '${occurredAt}', 'ev-${id}')`);
+      await writeTogether('ld-cte', 'sql', '2026-03-05T09:00:00Z');
       expect(await funnelOf('ld-cte')).toEqual({
         ...NONE,
         mqlAt: at('2026-03-05T09:00:00Z'),
         sqlAt: at('2026-03-05T09:00:00Z'),
         qualifiedAt: at('2026-03-05T09:00:00Z'),
       });
-      await database.db.$executeRawUnsafe(`WITH l AS (
-          INSERT INTO "Lead" (id, tenant, source, "sourceDetails", attributes, "journeyId", "createdAt", "updatedAt")
-          VALUES ('ld-cte-lost', '${TENANT}', 'webinar', '{}', '{}', 'journey-cte-lost', '2026-03-02T14:00:00Z', now()) RETURNING id)
-        INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
-        VALUES ('ev-cte-lost', 'ld-cte-lost', 'closed-lost', 'test', '2026-03-07T09:00:00Z', 'ev-cte-lost')`);
+      await writeTogether('ld-cte-lost', 'closed-lost', '2026-03-07T09:00:00Z');
       expect(await funnelOf('ld-cte-lost')).toMatchObject({
         wonAt: null,
         closedAt: at('2026-03-07T09:00:00Z'),
