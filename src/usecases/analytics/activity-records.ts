@@ -1,8 +1,8 @@
 /**
  * The activity report (not broken down) counted in SQL: the deals closed between the start of the
  * previous period and the end of the period (or `asOf`, if earlier; closedDeals) are read, and the
- * calls, emails and meetings logged in that window or on the leads and deals of those closed deals
- * before `asOf` are counted per period, rep, owner and kind, and per period and kind of those behind
+ * calls, emails and meetings logged in that window or on the leads and deals of those of them won
+ * in the period or the one before, before `asOf`, are counted per period, rep, owner and kind, and per period and kind of those behind
  * the period's won deals, with the first `idLimit + 1` ids of each group (all without a limit), as
  * the volume report counts its arrivals (./aggregated-reports.ts). The API's cut to `idLimit` ids,
  * and its `idsTruncated`, then come out as on the full lists; the differential test
@@ -122,7 +122,15 @@ export async function activityReportFigures(
   const periods = [query.previous, query.period] as const;
   const won = periods.map((period) => wonLeads(deals, period));
   const cap = query.idLimit === undefined ? undefined : query.idLimit + 1;
-  const rows = await countActivities(db, query, deals, won, cap);
+  // Before the window, only the activity behind a won deal counts: a lost deal's is read only in
+  // the window, as every other activity is (28 362 closed deals at 1M leads, 11 389 of them won).
+  const rows = await countActivities(
+    db,
+    query,
+    won.flatMap((which) => which.won),
+    won,
+    cap,
+  );
   const inSight = sightFilter(query.sight);
   const byRep = periods.map(() => new Map<string, Cells>());
   const behind = periods.map((): Cells => new Map());
