@@ -16,8 +16,9 @@
  * Which deals count for quote-to-close: a deal counts in the period of its first sent version, so
  * a deal first quoted in either period has its first version in the window. Those are found as
  * the deals of the window's versions whose earliest sent version (before `asOf`, read with each
- * version) is in the window; then the window's versions hold each one's first, which is all quoteToClose reads of them, with
- * each deal's first close before `asOf` (its lead's, from LeadFunnel: firstCloseColumns).
+ * version) is in the window; then the window's versions hold each one's first, which is all
+ * quoteToClose reads of them, with each deal's first close before `asOf` (its lead's, from
+ * LeadFunnel: firstCloseColumns).
  */
 import type { Db } from '../../db/client';
 import { empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
