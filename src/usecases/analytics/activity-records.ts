@@ -1,13 +1,13 @@
 /**
  * The activity report (not broken down) counted in SQL: the deals closed between the start of the
  * previous period and the end of the period (or `asOf`, if earlier; closedDeals) are read, and the
- * calls, emails and meetings logged in that window or on the leads and deals of those of them won
- * in the period or the one before, before `asOf`, are counted per period, rep, owner and kind, and per period and kind of those behind
- * the period's won deals, with the first `idLimit + 1` ids of each group (all without a limit), as
- * the volume report counts its arrivals (./aggregated-reports.ts). The API's cut to `idLimit` ids,
- * and its `idsTruncated`, then come out as on the full lists; the differential test
- * (test/analytics/loader-differential.int.test.ts) requires the figures to equal activityFigures
- * (./reports.ts) on the facts, on both providers.
+ * calls, emails and meetings logged in that window, or before `asOf` on the leads and deals of
+ * those of them won in the period or the one before, are counted per period, rep, owner and kind,
+ * and per period and kind of those behind the period's won deals, with the first `idLimit + 1` ids
+ * of each group (all without a limit), as the volume report counts its arrivals
+ * (./aggregated-reports.ts). The API's cut to `idLimit` ids, and its `idsTruncated`, then come out
+ * as on the full lists; the differential test (test/analytics/loader-differential.int.test.ts)
+ * requires the figures to equal activityFigures (./reports.ts) on the facts, on both providers.
  *
  * Each activity is read as the fact loader builds it (leadActivities and dealActivities in
  * ./load-facts.ts): a touch on a lead (call logged, email sent, meeting booked) with a person as
