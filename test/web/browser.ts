@@ -72,3 +72,16 @@ export async function signInAt(browser: Browser, url: string, token: string, pat
   await page.locator('#whoami').waitFor();
   return page;
 }
+
+/**
+ * Chooses `code` in the workspace's language list and waits until it is saved to the signed-in
+ * person (`PATCH /api/me`): the list switches the page at once and saves after, so a page opened
+ * for the same person before the save lands would still start in the old language.
+ */
+export async function chooseLanguage(page: Page, code: 'en' | 'zh-CN'): Promise<void> {
+  const saved = page.waitForResponse(
+    (response) => new URL(response.url()).pathname === '/api/me' && response.request().method() === 'PATCH',
+  );
+  await page.selectOption('#language', code);
+  await saved;
+}

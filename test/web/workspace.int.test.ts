@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, http, startTestSystem, type TestSystem } from '../support/system';
-import { chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
+import { chooseLanguage, chromiumAvailable, cspViolations, launchChromium, signInWithToken } from './browser';
 import { stockCatalogue } from '../quotes/deal-fixture';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -90,7 +90,7 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     const page = await signIn(rep, '/leads');
     const refused = cspViolations(page);
     expect(await page.getByRole('link', { name: 'Leads' }).getAttribute('aria-current')).toBe('page');
-    await page.selectOption('#language', 'zh-CN');
+    await chooseLanguage(page, 'zh-CN');
     await expect.poll(() => page.getByRole('navigation').textContent()).toContain('我的工作');
     expect(await page.getByRole('navigation').textContent()).toContain('销售管道');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
@@ -99,7 +99,7 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await page.reload();
     await expect.poll(() => page.locator('h1').textContent()).toBe('线索');
     expect(await accessibilityProblems(page)).toEqual([]);
-    await page.selectOption('#language', 'en');
+    await chooseLanguage(page, 'en');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Leads');
     expect(refused).toEqual([]);
     await page.close();
