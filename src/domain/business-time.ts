@@ -81,6 +81,23 @@ interface PreparedCalendar {
   dayLengthMs: number;
   /** Each local date's working time once computed (`YYYY-MM-DD` → period or null): days repeat across calls. */
   days: Map<string, WorkingPeriod | null>;
+  /** Blocks of BLOCK_DAYS days' working time by block number, once computed (businessTimeBetween). */
+  blocks: Map<number, WorkingBlock>;
+}
+
+/**
+ * The working time of BLOCK_DAYS consecutive local dates, block `n` holding day numbers
+ * n × BLOCK_DAYS … (n + 1) × BLOCK_DAYS − 1 (a day number counts local dates from 1970-01-01).
+ */
+interface WorkingBlock {
+  /** Each day's opening instant (0 on a day without working time). */
+  starts: Float64Array;
+  /** Each day's working time (0 on a day off or a holiday). */
+  lengths: Float64Array;
+  /** The working time of the block's days before each day. */
+  before: Float64Array;
+  /** The working time of the whole block. */
+  total: number;
 }
 
 /** One working day's working time, as instants: [start, end). */
@@ -112,6 +129,9 @@ function parseClock(text: string, label: string, key: 'from' | 'to'): ClockTime 
 const preparedCalendars = new Map<string, PreparedCalendar>();
 const MAX_PREPARED_CALENDARS = 256;
 const MAX_CACHED_DAYS = 20_000;
+const BLOCK_DAYS = 64;
+const MAX_CACHED_BLOCKS = Math.ceil(MAX_CACHED_DAYS / BLOCK_DAYS);
+const MS_PER_DAY = 86_400_000;
 
 function prepare(calendar: WorkingCalendar): PreparedCalendar {
   const key = JSON.stringify([
@@ -155,6 +175,7 @@ function prepareAnew(calendar: WorkingCalendar): PreparedCalendar {
     workingWeekdays: new Set(calendar.days.map((day) => WEEKDAY_INDEX[day])),
     holidays: new Set(calendar.holidays),
     days: new Map(),
+    blocks: new Map(),
   };
 }
 
@@ -331,12 +352,85 @@ export function businessTimeBetween(from: Date, to: Date, calendar: WorkingCalen
   const a = assertInstant(from, 'the start of the interval');
   const b = assertInstant(to, 'the end of the interval');
   if (b < a) return -businessTimeBetween(to, from, calendar);
+  const prepared = prepare(calendar);
+  // A calendar without working days has no next period: the walk says so with its error.
+  if (prepared.workingWeekdays.size === 0) return walkedBusinessTime(a, b, prepared);
+  // The days the walk would visit, from a's local date to the day after b's. Every working period
+  // lies within a day of its own date (an opening or closing moves by a DST change at most), so
+  // only the first two and the last three days can be cut by a or b; the days between count whole,
+  // read from the blocks' running totals.
+  const first = dayNumberOf(a, prepared);
+  const last = dayNumberOf(b, prepared) + 1;
   let total = 0;
-  for (const period of workingPeriodsFrom(a, prepare(calendar))) {
+  const overlapOn = (day: number) => {
+    const n = Math.floor(day / BLOCK_DAYS);
+    const block = workingBlock(n, prepared);
+    const index = day - n * BLOCK_DAYS;
+    const start = block.starts[index]!;
+    const end = start + block.lengths[index]!;
+    return Math.max(0, Math.min(end, b) - Math.max(start, a));
+  };
+  if (last - first < 5) {
+    for (let day = first; day <= last; day++) total += overlapOn(day);
+    return total;
+  }
+  for (const day of [first, first + 1, last - 2, last - 1, last]) total += overlapOn(day);
+  return total + workingTimeOfDays(first + 2, last - 2, prepared);
+}
+
+/** Working time from `a` to `b` (a ≤ b), period by period: the reference businessTimeBetween keeps. */
+function walkedBusinessTime(a: number, b: number, calendar: PreparedCalendar): number {
+  let total = 0;
+  for (const period of workingPeriodsFrom(a, calendar)) {
     if (period.start >= b) break;
     total += Math.min(period.end, b) - Math.max(period.start, a);
   }
   return total;
+}
+
+/** The day number (local dates counted from 1970-01-01) of `at` on the calendar's wall clock. */
+function dayNumberOf(at: number, calendar: PreparedCalendar): number {
+  const { year, month, day } = toLocalDate(new Date(at), calendar.timeZone);
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  return Math.round(utc.getTime() / MS_PER_DAY);
+}
+
+/** Block `n` of the calendar's working time (WorkingBlock), computed once. */
+function workingBlock(n: number, calendar: PreparedCalendar): WorkingBlock {
+  const known = calendar.blocks.get(n);
+  if (known) return known;
+  const block: WorkingBlock = {
+    starts: new Float64Array(BLOCK_DAYS),
+    lengths: new Float64Array(BLOCK_DAYS),
+    before: new Float64Array(BLOCK_DAYS),
+    total: 0,
+  };
+  for (let index = 0; index < BLOCK_DAYS; index++) {
+    const utc = new Date((n * BLOCK_DAYS + index) * MS_PER_DAY);
+    const date = { year: utc.getUTCFullYear(), month: utc.getUTCMonth() + 1, day: utc.getUTCDate() };
+    const period = workingPeriodOn(date, calendar);
+    block.before[index] = block.total;
+    if (period) {
+      block.starts[index] = period.start;
+      block.lengths[index] = period.end - period.start;
+      block.total += period.end - period.start;
+    }
+  }
+  if (calendar.blocks.size >= MAX_CACHED_BLOCKS) calendar.blocks.clear();
+  calendar.blocks.set(n, block);
+  return block;
+}
+
+/** The working time of the days numbered `from` … `to` − 1, whole. */
+function workingTimeOfDays(from: number, to: number, calendar: PreparedCalendar): number {
+  if (to <= from) return 0;
+  const [firstBlock, lastBlock] = [Math.floor(from / BLOCK_DAYS), Math.floor(to / BLOCK_DAYS)];
+  const before = (day: number, n: number) => workingBlock(n, calendar).before[day - n * BLOCK_DAYS]!;
+  if (firstBlock === lastBlock) return before(to, lastBlock) - before(from, firstBlock);
+  let total = workingBlock(firstBlock, calendar).total - before(from, firstBlock);
+  for (let n = firstBlock + 1; n < lastBlock; n++) total += workingBlock(n, calendar).total;
+  return total + before(to, lastBlock);
 }
 
 /**

@@ -94,6 +94,41 @@ describe.each(calendars.map((c) => [c.name, c] as const))('in the shipped calend
   });
 });
 
+const SLOT = 15 * 60_000;
+
+describe.each([
+  ...calendars.map(
+    (c) => [c.name, { timezone: c.timezone, days: c.days, from: c.from, to: c.to, holidays: c.holidays }] as const,
+  ),
+  [
+    'round the clock in Lord Howe (a 30-minute DST change)',
+    {
+      timezone: 'Australia/Lord_Howe',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+      from: '00:00',
+      to: '24:00',
+      holidays: ['2026-04-04'],
+    },
+  ],
+  [
+    'Kathmandu (UTC+05:45)',
+    { timezone: 'Asia/Kathmandu', days: ['sun', 'mon', 'tue', 'wed', 'thu'], from: '09:15', to: '18:45', holidays: [] },
+  ],
+] as const)('business time measured in %s', (_name, calendar) => {
+  it(`when 20 random spans of up to 40 days (seed ${SEED}) are measured, then each is the working 15-minute slots it holds`, () => {
+    const random = seededRandom(SEED + 5);
+    for (let i = 0; i < 20; i++) {
+      const start = randomMoment(random).getTime();
+      const from = start - (start % SLOT);
+      const to = from + Math.floor(random() * 40 * 96) * SLOT;
+      let slots = 0;
+      for (let at = from; at < to; at += SLOT) if (isWorkingTime(new Date(at), calendar)) slots++;
+      const context = `${new Date(from).toISOString()} → ${new Date(to).toISOString()}`;
+      expect(businessTimeBetween(new Date(from), new Date(to), calendar), context).toBe(slots * SLOT);
+    }
+  });
+});
+
 describe('send windows', () => {
   const window = shipped.cadences.cadences['mql-standard']!.sendWindow;
 
