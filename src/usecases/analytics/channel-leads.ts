@@ -12,12 +12,12 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, commaList, instantOf, jsonField, raw, sql } from '../../db/raw-sql';
+import { codePointOrder, commaList, empty, instantOf, jsonField, raw, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
-import { leadsOfSight } from './fact-rows';
+import { ofTeam } from './fact-rows';
 import { ownerAt } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 
@@ -40,7 +40,9 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
   // A lead counts when it was created in the window or first reached MQL (or later) in it: two
   // index range scans of LeadFunnel, whose mqlAt is the first such stage event (one before asOf is
   // the first before it too). Then each of those leads by its key for its source and campaign
-  // (CROSS JOIN keeps SQLite's loop on the window's leads, as lead-arrivals.ts).
+  // (CROSS JOIN keeps SQLite's loop on the window's leads, as lead-arrivals.ts); for a person, only
+  // those of the team's leads (teamLeads).
+  const team = ofTeam(db, sight, asOf);
   const rows = await db.$queryRaw<ChannelLeadRow[]>(sql`
     WITH moved AS MATERIALIZED (
       SELECT f."leadId" AS id, f."mqlAt" AS mql_at FROM "LeadFunnel" f
@@ -49,8 +51,8 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
       WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf})
     SELECT l.id, l."createdAt" AS created, l.source, ${campaign.type} AS campaign_type, ${campaign.text} AS campaign,
       ${rep} AS rep, CASE WHEN m.mql_at < ${asOf} THEN m.mql_at END AS mql_at
-    FROM moved m CROSS JOIN "Lead" l
-    WHERE l.id = m.id AND l.tenant = ${sight.tenant} ${leadsOfSight(db, sight, asOf)}`);
+    FROM (SELECT * FROM moved ${team}) m CROSS JOIN "Lead" l
+    WHERE l.id = m.id AND l.tenant = ${sight.tenant}`);
   const inSight = sightFilter(sight);
   return rows
     .filter((row) => inSight(row.rep))

@@ -17,7 +17,7 @@ import { codePointOrder, commaList, empty, join, jsonField, plusDays, raw, sql, 
 import type { Dimension } from '../../domain/analytics/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { activeLeads, leadsOfSight, wholeWindow, windowDeals } from './fact-rows';
+import { activeLeads, ofTeam, wholeWindow, windowDeals } from './fact-rows';
 
 export interface ArrivalQuery {
   sight: Sight;
@@ -267,11 +267,13 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
     ),
     ' UNION ALL ',
   );
-  // CROSS JOIN keeps SQLite's loop on the window's leads rather than on every lead.
+  // CROSS JOIN keeps SQLite's loop on the window's leads rather than on every lead. For a person,
+  // the window's leads are first narrowed to the team's (teamLeads), then looked up.
+  const team = ofTeam(db, sight, asOf);
   const ctes = sql`arrival AS MATERIALIZED (${arrivals}),
     seen AS MATERIALIZED (
-      SELECT l.id, ${groupColumns(db, query)} FROM (SELECT DISTINCT id FROM arrival) a
-      CROSS JOIN "Lead" l WHERE l.id = a.id AND l.tenant = ${sight.tenant} ${leadsOfSight(db, sight, asOf)}),
+      SELECT l.id, ${groupColumns(db, query)} FROM (SELECT DISTINCT id FROM arrival ${team}) a
+      CROSS JOIN "Lead" l WHERE l.id = a.id AND l.tenant = ${sight.tenant}),
     placed AS (
       SELECT a.id, s.rep, s.seg_type, s.seg_text, a.stage, ${bucketIndex(sql`a.at`, bounds)} AS bucket
       FROM arrival a JOIN seen s ON s.id = a.id)`;
