@@ -12,7 +12,7 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, commaList, empty, instantOf, jsonField, raw, sql } from '../../db/raw-sql';
+import { codePointOrder, commaList, instantOf, jsonField, raw, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
