@@ -15,10 +15,10 @@
  *
  * Which deals count for quote-to-close: a deal counts in the period of its first sent version, so
  * a deal first quoted in either period has its first version in the window. Those are found as
- * the deals of the window's versions whose earliest sent version (before `asOf`, read by a third
- * statement for the window's deals) is in the window; then the window's versions hold each one's
- * first, which is all quoteToClose reads of them, with each deal's first close before `asOf` (its
- * lead's, from LeadFunnel: firstCloseColumns).
+ * the deals of the window's versions whose earliest sent version (before `asOf`, read with each
+ * version) is in the window; then the window's versions hold each one's first, which is all
+ * quoteToClose reads of them, with each deal's first close before `asOf` (its lead's, from
+ * LeadFunnel: firstCloseColumns).
  */
 import type { Db } from '../../db/client';
 import { empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
@@ -44,6 +44,8 @@ interface VersionRow extends FirstCloseRow {
   discount_bp: number | bigint;
   tier: string | null;
   sent: unknown;
+  /** The deal's first version sent before `asOf`. */
+  first: unknown;
 }
 
 interface ApprovalRow {
@@ -78,14 +80,13 @@ export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
   const inSight = sightFilter(sight);
-  // The three statements are independent: PostgreSQL runs them side by side on three connections.
-  // Each deal's first sent version is a statement of its own, rather than a subquery per version:
-  // PostgreSQL runs a correlated subquery serially above the parallel scan (about 140 ms for the
-  // 17 505 versions of two months at 1 000 000 leads), and this statement's hash joins take 75 ms.
-  const [versionRows, approvalRows, firstRows] = await Promise.all([
+  // The two statements are independent: PostgreSQL runs them side by side on two connections.
+  const [versionRows, approvalRows] = await Promise.all([
     db.$queryRaw<VersionRow[]>(sql`
     SELECT v.id, d.id AS deal_id, d."ownerEmail" AS owner,
       v."approvalDiscountBp" AS discount_bp, v."approvalTier" AS tier, v."sentAt" AS sent,
+      (SELECT MIN(w."sentAt") FROM "Quote" p CROSS JOIN "QuoteVersion" w
+        WHERE p."dealId" = d.id AND w."quoteId" = p.id AND w."createdAt" < ${asOf} AND w."sentAt" < ${asOf}) AS first,
       ${firstCloseColumns(db)}
     FROM "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)} AND v."sentAt" >= ${from} AND v."sentAt" < ${to}`),
     db.$queryRaw<ApprovalRow[]>(sql`
@@ -93,12 +94,6 @@ export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords
     FROM "ApprovalRequest" r CROSS JOIN "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)}
       AND v.id = r."quoteVersionId" AND r."requestedAt" < ${asOf} AND r."decidedAt" >= ${from} AND r."decidedAt" < ${to}
       AND r.status IN ('approved', 'rejected')`),
-    db.$queryRaw<{ deal_id: string; first: unknown }[]>(sql`
-    SELECT q."dealId" AS deal_id, MIN(w."sentAt") AS first
-    FROM "QuoteVersion" v CROSS JOIN "Quote" q CROSS JOIN "Quote" p CROSS JOIN "QuoteVersion" w
-    WHERE q.id = v."quoteId" AND v."sentAt" >= ${from} AND v."sentAt" < ${to} AND v."createdAt" < ${asOf}
-      AND p."dealId" = q."dealId" AND w."quoteId" = p.id AND w."createdAt" < ${asOf} AND w."sentAt" < ${asOf}
-    GROUP BY q."dealId"`),
   ]);
   const versions = versionRows.filter((row) => inSight(row.owner));
   const approvals = approvalRows.filter((row) => inSight(row.owner));
@@ -121,22 +116,18 @@ export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords
         decidedAt: instantOf(row.decided),
       }))
       .sort((a, b) => compareText(a.id, b.id)),
-    deals: firstQuoted(versions, new Map(firstRows.map((row) => [row.deal_id, instantOf(row.first)!])), query),
+    deals: firstQuoted(versions, query),
   };
 }
 
 /**
- * Of the deals of the window's versions, those whose first version sent before `asOf` (`firsts`,
- * by deal) is in the window, with their first close before `asOf` (all quoteToClose reads of them).
+ * Of the deals of the window's versions, those whose first version sent before `asOf` is in the
+ * window, with their first close before `asOf` (all quoteToClose reads of them).
  */
-function firstQuoted(
-  versions: readonly VersionRow[],
-  firsts: ReadonlyMap<string, Date>,
-  query: DealQuery,
-): Pick<DealCourse, 'id' | 'stages'>[] {
+function firstQuoted(versions: readonly VersionRow[], query: DealQuery): Pick<DealCourse, 'id' | 'stages'>[] {
   const { from } = reviewWindow(query);
   const quoted = new Map<string, VersionRow>();
-  for (const row of versions) if (firsts.get(row.deal_id)!.getTime() >= from.getTime()) quoted.set(row.deal_id, row);
+  for (const row of versions) if (instantOf(row.first)!.getTime() >= from.getTime()) quoted.set(row.deal_id, row);
   return [...quoted.keys()]
     .sort(compareText)
     .map((id) => ({ id, stages: firstCloseStages(quoted.get(id)!, query.asOf) }));
