@@ -132,6 +132,9 @@ const MAX_CACHED_DAYS = 20_000;
 const BLOCK_DAYS = 64;
 const MAX_CACHED_BLOCKS = Math.ceil(MAX_CACHED_DAYS / BLOCK_DAYS);
 const MS_PER_DAY = 86_400_000;
+/** The instants businessTimeBetween reads from blocks: 3 January of year 1 to 30 December 9999, UTC. */
+const FIRST_BLOCKED_INSTANT = -62_135_424_000_000;
+const LAST_BLOCKED_INSTANT = 253_402_128_000_000;
 
 function prepare(calendar: WorkingCalendar): PreparedCalendar {
   const key = JSON.stringify([
@@ -353,8 +356,10 @@ export function businessTimeBetween(from: Date, to: Date, calendar: WorkingCalen
   const b = assertInstant(to, 'the end of the interval');
   if (b < a) return -businessTimeBetween(to, from, calendar);
   const prepared = prepare(calendar);
-  // A calendar without working days has no next period: the walk says so with its error.
-  if (prepared.workingWeekdays.size === 0) return walkedBusinessTime(a, b, prepared);
+  // A calendar without working days has no next period: the walk says so with its error. Outside
+  // the years 1–9999 local dates lose their era or run out, and only the walk keeps its answer.
+  if (prepared.workingWeekdays.size === 0 || a < FIRST_BLOCKED_INSTANT || b > LAST_BLOCKED_INSTANT)
+    return walkedBusinessTime(a, b, prepared);
   // The days the walk would visit, from a's local date to the day after b's. Every working period
   // lies within a day of its own date (an opening or closing moves by a DST change at most), so
   // only the first two and the last three days can be cut by a or b; the days between count whole,

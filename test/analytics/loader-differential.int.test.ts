@@ -445,48 +445,48 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     // Routed to rep5 (manager1's team) when created on 6 October 2025, an MQL the next day; moved to
     // rep2 (another team) on 10 January 2026, so the lead's owner now is not one of the team.
     const leadId = 'ld_team_left';
-    await db.lead.create({
-      data: {
-        id: leadId,
-        tenant: BENCH_TENANT,
-        email: 'team-left@prospect.example',
-        source: 'web',
-        sourceDetails: {},
-        attributes: {},
-        stage: 'mql',
-        ownerId: 'rep2@bench.example',
-        journeyId: 'journey-team-left',
-        createdAt: at('2025-10-06T14:00:00'),
-      },
-    });
-    await db.stageEvent.create({
-      data: {
-        id: 'se_team_left',
-        leadId,
-        fromStage: 'new',
-        toStage: 'mql',
-        reason: 'test',
-        occurredAt: at('2025-10-07T15:00:00'),
-        idempotencyKey: 'se_team_left',
-      },
-    });
-    const assigned = (id: string, repEmail: string, assignedAt: string) => ({
-      id,
-      leadId,
-      tenant: BENCH_TENANT,
-      repEmail,
-      reason: 'test',
-      manual: true,
-      assignedAt: at(assignedAt),
-      idempotencyKey: id,
-    });
-    await db.assignment.createMany({
-      data: [
-        assigned('as_team_left_1', 'rep5@bench.example', '2025-10-06T14:00:01'),
-        assigned('as_team_left_2', 'rep2@bench.example', '2026-01-10T16:00:00'),
-      ],
-    });
     try {
+      await db.lead.create({
+        data: {
+          id: leadId,
+          tenant: BENCH_TENANT,
+          email: 'team-left@prospect.example',
+          source: 'web',
+          sourceDetails: {},
+          attributes: {},
+          stage: 'mql',
+          ownerId: 'rep2@bench.example',
+          journeyId: 'journey-team-left',
+          createdAt: at('2025-10-06T14:00:00'),
+        },
+      });
+      await db.stageEvent.create({
+        data: {
+          id: 'se_team_left',
+          leadId,
+          fromStage: 'new',
+          toStage: 'mql',
+          reason: 'test',
+          occurredAt: at('2025-10-07T15:00:00'),
+          idempotencyKey: 'se_team_left',
+        },
+      });
+      const assigned = (id: string, repEmail: string, assignedAt: string) => ({
+        id,
+        leadId,
+        tenant: BENCH_TENANT,
+        repEmail,
+        reason: 'test',
+        manual: true,
+        assignedAt: at(assignedAt),
+        idempotencyKey: id,
+      });
+      await db.assignment.createMany({
+        data: [
+          assigned('as_team_left_1', 'rep5@bench.example', '2025-10-06T14:00:01'),
+          assigned('as_team_left_2', 'rep2@bench.example', '2026-01-10T16:00:00'),
+        ],
+      });
       const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
       const arrivals = await aggregatedAndPure(
         MANAGER.email,
@@ -503,8 +503,8 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       expect(review.sql).toEqual(review.pure);
     } finally {
       await db.assignment.deleteMany({ where: { leadId } });
-      await db.stageEvent.delete({ where: { id: 'se_team_left' } });
-      await db.lead.delete({ where: { id: leadId } });
+      await db.stageEvent.deleteMany({ where: { leadId } });
+      await db.lead.deleteMany({ where: { id: leadId } });
     }
   }, 120_000);
 

@@ -127,6 +127,31 @@ describe.each([
       expect(businessTimeBetween(new Date(from), new Date(to), calendar), context).toBe(slots * SLOT);
     }
   });
+
+  it('when 10 random spans of up to 40 days around 1 January 1970 are measured, then each is the working 15-minute slots it holds', () => {
+    const random = seededRandom(SEED + 6);
+    for (let i = 0; i < 10; i++) {
+      const from = Date.UTC(1969, 10, 1) + Math.floor(random() * 60 * 96) * SLOT;
+      const to = from + Math.floor(random() * 40 * 96) * SLOT;
+      let slots = 0;
+      for (let at = from; at < to; at += SLOT) if (isWorkingTime(new Date(at), calendar)) slots++;
+      const context = `${new Date(from).toISOString()} → ${new Date(to).toISOString()}`;
+      expect(businessTimeBetween(new Date(from), new Date(to), calendar), context).toBe(slots * SLOT);
+    }
+  });
+
+  it(`when 5 random spans of up to 30 years (seed ${SEED}) are measured, then each is the sum of its pieces of at most 3 days`, () => {
+    const random = seededRandom(SEED + 7);
+    for (let i = 0; i < 5; i++) {
+      const from = Date.UTC(1960, 0, 1) + Math.floor(random() * 60 * 365 * 24 * HOUR);
+      const to = from + Math.floor(random() * 30 * 365 * 24 * HOUR);
+      let pieces = 0;
+      for (let at = from; at < to; at = Math.min(at + 3 * 24 * HOUR - 1, to))
+        pieces += businessTimeBetween(new Date(at), new Date(Math.min(at + 3 * 24 * HOUR - 1, to)), calendar);
+      const context = `${new Date(from).toISOString()} → ${new Date(to).toISOString()}`;
+      expect(businessTimeBetween(new Date(from), new Date(to), calendar), context).toBe(pieces);
+    }
+  });
 });
 
 describe('send windows', () => {
