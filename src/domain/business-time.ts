@@ -368,9 +368,7 @@ export function businessTimeBetween(from: Date, to: Date, calendar: WorkingCalen
   const last = dayNumberOf(b, prepared) + 1;
   let total = 0;
   const overlapOn = (day: number) => {
-    const n = Math.floor(day / BLOCK_DAYS);
-    const block = workingBlock(n, prepared);
-    const index = day - n * BLOCK_DAYS;
+    const { block, index } = blockDay(day, prepared);
     const start = block.starts[index]!;
     const end = start + block.lengths[index]!;
     return Math.max(0, Math.min(end, b) - Math.max(start, a));
@@ -427,15 +425,21 @@ function workingBlock(n: number, calendar: PreparedCalendar): WorkingBlock {
   return block;
 }
 
+/** Day number `day`'s block (WorkingBlock), its number `n`, and the day's index in it. */
+function blockDay(day: number, calendar: PreparedCalendar): { block: WorkingBlock; n: number; index: number } {
+  const n = Math.floor(day / BLOCK_DAYS);
+  return { block: workingBlock(n, calendar), n, index: day - n * BLOCK_DAYS };
+}
+
 /** The working time of the days numbered `from` … `to` − 1, whole. */
 function workingTimeOfDays(from: number, to: number, calendar: PreparedCalendar): number {
   if (to <= from) return 0;
-  const [firstBlock, lastBlock] = [Math.floor(from / BLOCK_DAYS), Math.floor(to / BLOCK_DAYS)];
-  const before = (day: number, n: number) => workingBlock(n, calendar).before[day - n * BLOCK_DAYS]!;
-  if (firstBlock === lastBlock) return before(to, lastBlock) - before(from, firstBlock);
-  let total = workingBlock(firstBlock, calendar).total - before(from, firstBlock);
-  for (let n = firstBlock + 1; n < lastBlock; n++) total += workingBlock(n, calendar).total;
-  return total + before(to, lastBlock);
+  const first = blockDay(from, calendar);
+  const last = blockDay(to, calendar);
+  if (first.n === last.n) return last.block.before[last.index]! - first.block.before[first.index]!;
+  let total = first.block.total - first.block.before[first.index]!;
+  for (let n = first.n + 1; n < last.n; n++) total += workingBlock(n, calendar).total;
+  return total + last.block.before[last.index]!;
 }
 
 /**
