@@ -5,8 +5,10 @@
  * deletion of an event recomputes it, and the migration's backfill gives the same rows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORDED_STAGES, stagesReaching } from '../../src/domain/analytics/stages';
+import { TOUCH_EVENTS } from '../../src/domain/lead-events';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 
 const TENANT = 'acme';
@@ -281,6 +283,123 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     },
   );
 
+  let touches = 0;
+  const touch = (leadId: string, occurredAt: string, kind = 'call-logged') => {
+    touches += 1;
+    return {
+      id: `in-${touches}`,
+      leadId,
+      kind,
+      occurredAt: at(occurredAt),
+      payload: {},
+      idempotencyKey: `in-${touches}`,
+    };
+  };
+  const touchOf = async (leadId: string) =>
+    (await database.db.leadFunnel.findUniqueOrThrow({ where: { leadId } })).mqlTouchAt;
+
+  it('when touches come before and after the MQL, out of order, then mqlTouchAt is the first touch at or after it', async () => {
+    const { db } = database;
+    await db.lead.create({ data: lead('ld-t') });
+    await db.interaction.create({ data: touch('ld-t', '2026-03-03T09:00:00Z') });
+    // A touch before any MQL is no response to one.
+    expect(await touchOf('ld-t')).toBeNull();
+    await db.stageEvent.create({ data: event('ld-t', 'mql', '2026-03-05T09:00:00Z') });
+    expect(await touchOf('ld-t')).toBeNull();
+    await db.interaction.create({ data: touch('ld-t', '2026-03-09T09:00:00Z', 'email-sent') });
+    // A page visit or a reply is no touch; one at the MQL's instant is.
+    await db.interaction.create({ data: touch('ld-t', '2026-03-06T09:00:00Z', 'note') });
+    expect(await touchOf('ld-t')).toEqual(at('2026-03-09T09:00:00Z'));
+    await db.interaction.create({ data: touch('ld-t', '2026-03-05T09:00:00Z', 'meeting-booked') });
+    expect(await touchOf('ld-t')).toEqual(at('2026-03-05T09:00:00Z'));
+  });
+
+  it('when the MQL moves earlier or later, or goes, then mqlTouchAt follows it', async () => {
+    const { db } = database;
+    await db.lead.create({ data: lead('ld-u') });
+    await db.interaction.createMany({
+      data: [touch('ld-u', '2026-03-04T09:00:00Z'), touch('ld-u', '2026-03-12T09:00:00Z')],
+    });
+    const mql = event('ld-u', 'mql', '2026-03-10T09:00:00Z');
+    await db.stageEvent.create({ data: mql });
+    expect(await touchOf('ld-u')).toEqual(at('2026-03-12T09:00:00Z'));
+    // An earlier MQL recorded afterwards (an import) is answered by the earlier touch.
+    await db.stageEvent.create({ data: event('ld-u', 'sql', '2026-03-03T09:00:00Z') });
+    expect(await touchOf('ld-u')).toEqual(at('2026-03-04T09:00:00Z'));
+    await db.stageEvent.deleteMany({ where: { leadId: 'ld-u', toStage: 'sql' } });
+    expect(await touchOf('ld-u')).toEqual(at('2026-03-12T09:00:00Z'));
+    await db.stageEvent.update({ where: { id: mql.id }, data: { occurredAt: at('2026-03-13T09:00:00Z') } });
+    expect(await touchOf('ld-u')).toBeNull();
+    await db.stageEvent.delete({ where: { id: mql.id } });
+    expect(await touchOf('ld-u')).toBeNull();
+  });
+
+  it('when touches are corrected, moved to another lead or deleted, then mqlTouchAt keeps the first remaining one', async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-v'), lead('ld-w')] });
+    await db.stageEvent.createMany({
+      data: [event('ld-v', 'mql', '2026-03-05T09:00:00Z'), event('ld-w', 'mql', '2026-03-05T09:00:00Z')],
+    });
+    const first = touch('ld-v', '2026-03-06T09:00:00Z');
+    const second = touch('ld-v', '2026-03-08T09:00:00Z');
+    await db.interaction.createMany({ data: [second, first, touch('ld-v', '2026-03-11T09:00:00Z')] });
+    expect(await touchOf('ld-v')).toEqual(at('2026-03-06T09:00:00Z'));
+
+    await db.interaction.update({ where: { id: first.id }, data: { occurredAt: at('2026-03-09T09:00:00Z') } });
+    expect(await touchOf('ld-v')).toEqual(at('2026-03-08T09:00:00Z'));
+    await db.interaction.update({ where: { id: second.id }, data: { kind: 'email-reply' } });
+    expect(await touchOf('ld-v')).toEqual(at('2026-03-09T09:00:00Z'));
+    await db.interaction.update({ where: { id: first.id }, data: { leadId: 'ld-w' } });
+    expect(await touchOf('ld-v')).toEqual(at('2026-03-11T09:00:00Z'));
+    expect(await touchOf('ld-w')).toEqual(at('2026-03-09T09:00:00Z'));
+    // Deleting a touch that is not the first changes nothing; deleting the first finds the next.
+    await db.interaction.create({ data: touch('ld-w', '2026-03-20T09:00:00Z') });
+    await db.interaction.deleteMany({ where: { leadId: 'ld-w', occurredAt: at('2026-03-20T09:00:00Z') } });
+    expect(await touchOf('ld-w')).toEqual(at('2026-03-09T09:00:00Z'));
+    await db.interaction.deleteMany({ where: { leadId: { in: ['ld-v', 'ld-w'] } } });
+    expect([await touchOf('ld-v'), await touchOf('ld-w')]).toEqual([null, null]);
+  });
+
+  it.runIf(provider === 'postgresql')(
+    'when an MQL moves while a touch is written, in either order, then the one committed second sees the first',
+    async () => {
+      const { db, target } = database;
+      const connect = async () => {
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        return client;
+      };
+      const [touching, moving] = [await connect(), await connect()];
+      try {
+        const insertTouch = (leadId: string) =>
+          touching.query(`INSERT INTO "Interaction" (id, "leadId", kind, "occurredAt", payload, "idempotencyKey")
+            VALUES ('in-${leadId}', '${leadId}', 'call-logged', '2026-03-06T09:00:00Z', '{}', 'in-${leadId}')`);
+        const moveMql = (leadId: string) =>
+          moving.query(`INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
+            VALUES ('ev-${leadId}', '${leadId}', 'mql', 'test', '2026-03-05T09:00:00Z', 'ev-${leadId}')`);
+        for (const [leadId, first] of [['ld-race-1', 'touch'], ['ld-race-2', 'mql']] as const) {
+          await db.lead.create({ data: lead(leadId) });
+          await db.stageEvent.create({ data: event(leadId, 'mql', '2026-03-10T09:00:00Z') });
+          // The touch (6 March) answers the MQL only once it has moved to 5 March.
+          const [one, two] = first === 'touch' ? [touching, moving] : [moving, touching];
+          const [writeOne, writeTwo] = first === 'touch' ? [insertTouch, moveMql] : [moveMql, insertTouch];
+          await one.query('BEGIN');
+          await writeOne(leadId);
+          await two.query('BEGIN');
+          const second = writeTwo(leadId);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await one.query('COMMIT');
+          await second;
+          await two.query('COMMIT');
+          expect(await touchOf(leadId), first).toEqual(at('2026-03-06T09:00:00Z'));
+        }
+      } finally {
+        await touching.end();
+        await moving.end();
+      }
+    },
+  );
+
   it("when the migration's backfill runs again, then it gives the rows the triggers keep", async () => {
     const { db } = database;
     await db.lead.createMany({
@@ -296,6 +415,14 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         event('ld-z', 'closed-lost', '2026-03-11T09:00:00Z'),
       ],
     });
+    await db.interaction.createMany({
+      data: [
+        touch('ld-x', '2026-03-03T09:00:00Z'),
+        touch('ld-x', '2026-03-07T09:00:00Z'),
+        touch('ld-x', '2026-03-05T09:00:00Z', 'note'),
+        touch('ld-y', '2026-03-10T09:00:00Z', 'email-sent'),
+      ],
+    });
     const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
     expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(3);
     expect(kept.map((row) => [row.leadId, row.closedAt, row.lostAt])).toEqual([
@@ -305,10 +432,23 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     ]);
 
     expect(kept[0]!.campaign).toBe('Expo');
+    expect(kept.map((row) => row.mqlTouchAt)).toEqual([at('2026-03-07T09:00:00Z'), at('2026-03-10T09:00:00Z'), null]);
 
     await db.leadFunnel.deleteMany({});
     for (const statement of backfillStatements(provider)) await db.$executeRawUnsafe(statement);
     expect(await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).toEqual(kept);
+  });
+});
+
+describe('the first-touch triggers', () => {
+  it('when they pick touches, then they pick the kinds of TOUCH_EVENTS, in both migrations', () => {
+    for (const dir of ['prisma/migrations', 'prisma/postgres/migrations']) {
+      const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_first_touch'));
+      const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8').replaceAll("''", "'");
+      const lists = [...text.matchAll(/"kind" IN \(([^)]*)\)/g)].map((found) => found[1]);
+      expect(lists.length, dir).toBeGreaterThanOrEqual(5);
+      for (const list of lists) expect(list, dir).toBe(TOUCH_EVENTS.map((kind) => `'${kind}'`).join(', '));
+    }
   });
 });
 
@@ -324,5 +464,6 @@ function backfillStatements(provider: string): string[] {
   return [
     statement('_analytics_projections', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m),
     statement('_analytics_first_close', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
+    statement('_analytics_first_touch', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
   ];
 }

@@ -17,7 +17,7 @@ import { ownerCalendar, responseTimeOf, slaAttainmentOf, type LeadResponse } fro
 import { bottleneckOf, dwellIn, stayOwnerId, type Stay } from '../../domain/analytics/stage-time';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
-import { candidateLeads, responseRows, stayRows, type SpeedQuery } from './speed-rows';
+import { responseRows, stayRows, type SpeedQuery } from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
 import { DEFAULT_OPTIONS } from './reports';
@@ -38,8 +38,7 @@ async function speedInputs(db: Db, request: SpeedRequest): Promise<{ responses: 
   const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf };
   const roster = await loadRoster(db, sight.tenant);
   const inSight = sightFilter(sight);
-  const leads = await candidateLeads(db, query);
-  const responses = (await responseRows(db, query, leads))
+  const responses = (await responseRows(db, query))
     .filter((row) => inSight(row.rep))
     .map((row) => ({
       id: row.id,

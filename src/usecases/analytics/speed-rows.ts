@@ -6,12 +6,12 @@
  * src/domain/analytics (responseTimeOf, slaAttainmentOf, dwellIn): SQL cannot count business hours
  * in each owner's calendar, and the percentiles must be the exact nearest-rank values.
  *
- * The leads are among those loadFacts reads for the report (candidateLeads), so the figures are the
- * ones computed on the facts; the differential test
- * (test/analytics/loader-differential.int.test.ts) checks this on both providers.
+ * The leads are among those loadFacts reads for the report, so the figures are the ones computed on
+ * the facts; the differential test (test/analytics/loader-differential.int.test.ts) checks this on
+ * both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf as instant, join, sql, valuesOf, valuesTable } from '../../db/raw-sql';
+import { empty, instantOf as instant, join, sql } from '../../db/raw-sql';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
@@ -49,59 +49,44 @@ export interface StayRow {
 const touchKinds = join([...TOUCH_EVENTS]);
 
 /**
- * The leads responseRows reads: those that became MQLs (LeadFunnel) or were touched from `from` to
- * the end of the period or `asOf` if earlier, and those with an SLA due in [from, to). A response
- * row counts only such a lead (its MQL, its first touch or its SLA deadline falls in the window;
- * the first two are before `asOf`), and each of them is one loadFacts reads (activeLeads: moved or
- * touched in the window, or an SLA due in it or still ahead at `asOf`), so the figures are the
- * same. The created or moved leads the loader also reads, at 1M leads most of its 192 000, add
- * nothing to them.
+ * Every lead in the caller's sight that became an MQL and was touched or became an MQL in [from, to), or was
+ * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's
+ * mqlAt), its first touch at or after that (LeadFunnel's mqlTouchAt; with no MQL before `asOf`, its first touch
+ * since its creation), its SLA deadline when qualified, and its owner at the period's end.
  *
- * Read once, then passed to responseRows as one JSON list (valuesOf), as the loader passes its ids.
+ * One statement. The leads it looks up are found by index ranges of LeadFunnel and Lead: those
+ * that became MQLs (mqlAt) or were first touched after it (mqlTouchAt) from `from` to the end of
+ * the period or `asOf` if earlier, and those with an SLA due in [from, to). A response row counts
+ * only such a lead (its MQL, its first touch or its SLA deadline falls in the window; the first two
+ * are before `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the
+ * window, or an SLA due in it or still ahead at `asOf`), so the figures are the same.
  */
-export async function candidateLeads(db: Db, query: SpeedQuery): Promise<string[]> {
+export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseRow[]> {
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
-  const rows = await db.$queryRaw<{ id: string }[]>(sql`
-    SELECT l.id FROM (
-      SELECT f."leadId" AS id FROM "LeadFunnel" f
-      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${until}
-      UNION SELECT i."leadId" FROM "Interaction" i
-      WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${until} AND i.kind IN (${touchKinds})
-      UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}) m
-    CROSS JOIN "Lead" l
-    WHERE l.id = m.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}`);
-  return rows.map((row) => row.id);
-}
-
-/**
- * Every lead of `leads` (candidateLeads) that became an MQL and was touched or became an MQL in [from, to), or was
- * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's mqlAt),
- * its first touch at or after that (or its creation), and its SLA deadline when qualified.
- */
-export async function responseRows(db: Db, query: SpeedQuery, leads: readonly string[]): Promise<ResponseRow[]> {
-  const { sight, from, to, asOf } = query;
-  const ownerCut = new Date(Math.min(to.getTime(), asOf.getTime()));
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
-  >(sql`WITH reach AS MATERIALIZED (
-      SELECT f."leadId" AS id, CASE WHEN f."mqlAt" < ${asOf} THEN f."mqlAt" END AS mql_at,
-        CASE WHEN f."qualifiedAt" < ${asOf} THEN 1 ELSE 0 END AS qualified
-      FROM "LeadFunnel" f WHERE f."leadId" IN ${valuesOf(db, leads)}),
+  >(sql`WITH candidate AS MATERIALIZED (
+      SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${until}
+      UNION SELECT f."leadId" FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until}
+      UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}),
     base AS MATERIALIZED (
-      SELECT l.id, l."ownerId", l."createdAt" AS created, r.mql_at, CASE WHEN r.qualified = 1 THEN l."slaDueAt" END AS sla_due
-      FROM ${valuesTable(db, leads)} ids CROSS JOIN "Lead" l LEFT JOIN reach r ON r.id = l.id
-      WHERE l.id = ids.value AND l.tenant = ${sight.tenant}),
+      SELECT l.id, l."ownerId", l."createdAt" AS created, CASE WHEN f."mqlAt" < ${asOf} THEN f."mqlAt" END AS mql_at,
+        CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS mql_touch,
+        CASE WHEN f."qualifiedAt" < ${asOf} THEN l."slaDueAt" END AS sla_due
+      FROM candidate c CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
+      WHERE l.id = c.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}),
     touched AS MATERIALIZED (
-      SELECT b.*, (SELECT MIN(i."occurredAt") FROM "Interaction" i
-        WHERE i."leadId" = b.id AND i.kind IN (${touchKinds}) AND i."occurredAt" < ${asOf}
-          AND i."occurredAt" >= COALESCE(b.mql_at, b.created)) AS touch
+      SELECT b.id, b."ownerId", b.mql_at, b.sla_due, CASE WHEN b.mql_at IS NOT NULL THEN b.mql_touch
+        ELSE (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = b.id AND i.kind IN (${touchKinds})
+          AND i."occurredAt" < ${asOf} AND i."occurredAt" >= b.created) END AS touch
       FROM base b WHERE b.mql_at IS NOT NULL OR (b.sla_due >= ${from} AND b.sla_due < ${to})),
     counted AS MATERIALIZED (
       SELECT id, "ownerId", mql_at, touch, sla_due FROM touched
       WHERE (mql_at IS NOT NULL AND ((touch >= ${from} AND touch < ${to}) OR (mql_at >= ${from} AND mql_at < ${to})))
         OR (sla_due >= ${from} AND sla_due < ${to}))
-    SELECT l.id, ${ownerAt(ownerCut, asOf)} AS rep, l.mql_at, l.touch, l.sla_due
+    SELECT l.id, ${ownerAt(until, asOf)} AS rep, l.mql_at, l.touch, l.sla_due
     FROM counted l`);
   return rows.map((row) => ({
     id: row.id,
