@@ -3,7 +3,7 @@
  * loaded facts: per lead that may count in the period or the one before, the ruleset version it is
  * attributed to (rulesetOf, computed in the statement), its owner at the period's end, its creation
  * and first arrival at each funnel stage (LeadFunnel, cut at `asOf`) and its first touch after it
- * became an MQL; and the versions of the other leads the fact loader reads, which are listed as rows
+ * became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`); and the versions of the other leads the fact loader reads, which are listed as rows
  * of their own (with nothing counted in them), as ruleAttribution lists every version of its facts.
  *
  * The candidates are the fact loader's (activeLeads over the window, and the leads of its deals),
@@ -117,20 +117,18 @@ export async function attributionLeads(
         WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to} AND s."toStage" IN ('closed-won', 'closed-lost')),
     base AS MATERIALIZED (
       SELECT l.id, l."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at, ${arrival('sqlAt', asOf)} AS sql_at,
-        ${arrival('opportunityAt', asOf)} AS opportunity_at, ${arrival('wonAt', asOf)} AS won_at ${mqlEvent}
+        ${arrival('opportunityAt', asOf)} AS opportunity_at, ${arrival('wonAt', asOf)} AS won_at,
+        CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch ${mqlEvent}
       FROM candidate c CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
       WHERE l.id = c.id AND l.tenant = ${sight.tenant}),
     versioned AS MATERIALIZED (
-      SELECT b.id, b.created, b.mql_at, b.sql_at, b.opportunity_at, b.won_at, ${versionOf(by, asOf)} AS version,
+      SELECT b.id, b.created, b.mql_at, b.sql_at, b.opportunity_at, b.won_at, b.touch, ${versionOf(by, asOf)} AS version,
         CASE WHEN (b.created >= ${from} AND b.created < ${to}) OR (b.mql_at >= ${from} AND b.mql_at < ${to})
           OR a.id IS NOT NULL THEN 1 ELSE 0 END AS counts
       FROM base b LEFT JOIN acted a ON a.id = b.id ${withEvent})
     SELECT 'lead' AS kind, v.id, v.version,
       ${sight.all ? sql`CASE WHEN v.mql_at IS NOT NULL THEN ${owner} END` : owner} AS rep,
-      v.created, v.mql_at, v.sql_at, v.opportunity_at, v.won_at,
-      CASE WHEN v.mql_at IS NOT NULL THEN (SELECT MIN(i."occurredAt") FROM "Interaction" i
-        WHERE i."leadId" = v.id AND i.kind IN (${touchKinds}) AND i."occurredAt" < ${asOf}
-          AND i."occurredAt" >= v.mql_at) END AS touch
+      v.created, v.mql_at, v.sql_at, v.opportunity_at, v.won_at, v.touch
     FROM versioned v JOIN "Lead" l ON l.id = v.id WHERE v.counts = 1
     UNION ALL
     SELECT 'version', NULL, o.version, o.rep, NULL, NULL, NULL, NULL, NULL, NULL FROM (
