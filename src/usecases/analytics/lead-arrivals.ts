@@ -56,12 +56,15 @@ function bucketIndex(at: Sql, bounds: readonly Date[], lo = 0, hi = bounds.lengt
   return sql`(CASE WHEN ${at} < ${bounds[mid]} THEN ${bucketIndex(at, bounds, lo, mid)} ELSE ${bucketIndex(at, bounds, mid, hi)} END)`;
 }
 
-/** The owner of lead `l` at `cut`: its last assignment before then, its row's owner if never assigned. */
-export function ownerAt(cut: Date, asOf: Date): Sql {
+/**
+ * The owner of lead `l` at `cut`: its last assignment before then, its row's owner (`owner`, by
+ * default `l`'s column) if never assigned before `asOf`.
+ */
+export function ownerAt(cut: Date, asOf: Date, owner: Sql = sql`l."ownerId"`): Sql {
   return sql`(CASE WHEN EXISTS (SELECT 1 FROM "Assignment" a WHERE a."leadId" = l.id AND a."assignedAt" < ${asOf})
     THEN (SELECT a."repEmail" FROM "Assignment" a WHERE a."leadId" = l.id AND a."assignedAt" < ${cut}
       ORDER BY a."assignedAt" DESC, a.id DESC LIMIT 1)
-    ELSE l."ownerId" END)`;
+    ELSE ${owner} END)`;
 }
 
 const NULL_FIELD = { type: sql`CAST(NULL AS TEXT)`, text: sql`CAST(NULL AS TEXT)` };

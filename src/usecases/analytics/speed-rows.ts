@@ -11,7 +11,7 @@
  * both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf as instant, join, sql } from '../../db/raw-sql';
+import { empty, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
@@ -49,45 +49,62 @@ export interface StayRow {
 const touchKinds = join([...TOUCH_EVENTS]);
 
 /**
+ * A LeadFunnel column of lead `d`, as a subquery: a probe by key for each of the few leads with an
+ * SLA due in the window and neither an MQL nor a first touch in it (a join, estimated at half the
+ * window's SLAs, made PostgreSQL hash every MQL of LeadFunnel for them).
+ */
+const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
+  sql`(SELECT f.${raw(`"${column}"`)} FROM "LeadFunnel" f WHERE f."leadId" = d.id)`;
+
+/**
  * Every lead in the caller's sight that became an MQL and was touched or became an MQL in [from, to), or was
  * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's
  * mqlAt), its first touch at or after that (LeadFunnel's mqlTouchAt; with no MQL before `asOf`, its first touch
- * since its creation), its SLA deadline when qualified, and its owner at the period's end.
+ * since its creation), its SLA deadline when qualified and due in [from, to) (a deadline outside both periods
+ * counts in neither: slaAttainmentOf skips it), and its owner at the period's end.
  *
- * One statement. The leads it looks up are found by index ranges of LeadFunnel and Lead: those
- * that became MQLs (mqlAt) or were first touched after it (mqlTouchAt) from `from` to the end of
- * the period or `asOf` if earlier, and those with an SLA due in [from, to). A response row counts
- * only such a lead (its MQL, its first touch or its SLA deadline falls in the window; the first two
- * are before `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the
- * window, or an SLA due in it or still ahead at `asOf`), so the figures are the same.
+ * One statement, from index ranges: the leads that became MQLs (mqlAt) or were first touched after
+ * it (mqlTouchAt) from `from` to the end of the period or `asOf` if earlier, read from LeadFunnel
+ * alone, and those with an SLA due in [from, to), from Lead. A response row counts only such a lead
+ * (its MQL, its first touch or its SLA deadline falls in the window; the first two are before
+ * `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the window, or
+ * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant a
+ * lead is looked up in Lead only for its owner, when it was never assigned before `asOf`.
  */
 export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseRow[]> {
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
+  const inSight = sight.all
+    ? sql`FROM answered l`
+    : sql`FROM answered r CROSS JOIN "Lead" l WHERE l.id = r.id ${leadsOfSight(db, sight, asOf)}`;
+  const owner = sight.all ? sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = l.id)` : sql`l."ownerId"`;
+  const row = sight.all ? sql`l` : sql`r`;
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
-  >(sql`WITH candidate AS MATERIALIZED (
-      SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${until}
-      UNION SELECT f."leadId" FROM "LeadFunnel" f
-      WHERE f.tenant = ${sight.tenant} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until}
-      UNION SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to}),
-    base AS MATERIALIZED (
-      SELECT l.id, l."ownerId", l."createdAt" AS created, CASE WHEN f."mqlAt" < ${asOf} THEN f."mqlAt" END AS mql_at,
-        CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS mql_touch,
-        CASE WHEN f."qualifiedAt" < ${asOf} THEN l."slaDueAt" END AS sla_due
-      FROM candidate c CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
-      WHERE l.id = c.id AND l.tenant = ${sight.tenant} AND l."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}),
-    touched AS MATERIALIZED (
-      SELECT b.id, b."ownerId", b.mql_at, b.sla_due, CASE WHEN b.mql_at IS NOT NULL THEN b.mql_touch
-        ELSE (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = b.id AND i.kind IN (${touchKinds})
-          AND i."occurredAt" < ${asOf} AND i."occurredAt" >= b.created) END AS touch
-      FROM base b WHERE b.mql_at IS NOT NULL OR (b.sla_due >= ${from} AND b.sla_due < ${to})),
-    counted AS MATERIALIZED (
-      SELECT id, "ownerId", mql_at, touch, sla_due FROM touched
-      WHERE (mql_at IS NOT NULL AND ((touch >= ${from} AND touch < ${to}) OR (mql_at >= ${from} AND mql_at < ${to})))
-        OR (sla_due >= ${from} AND sla_due < ${to}))
-    SELECT l.id, ${ownerAt(until, asOf)} AS rep, l.mql_at, l.touch, l.sla_due
-    FROM counted l`);
+  >(sql`WITH mql AS MATERIALIZED (
+      SELECT f."leadId" AS id, f."mqlAt" AS mql_at, CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
+        f."qualifiedAt" AS qualified
+      FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
+        AND ((f."mqlAt" >= ${from} AND f."mqlAt" < ${until}) OR (f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until}))),
+    due AS MATERIALIZED (
+      SELECT n.id, n."createdAt" AS created, n."slaDueAt" AS sla_due FROM "Lead" n
+      WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to} AND n."createdAt" < ${asOf}),
+    unanswered AS MATERIALIZED (
+      SELECT d.id, d.created, d.sla_due, ${funnel('mqlAt')} AS mql_at, ${funnel('mqlTouchAt')} AS mql_touch,
+        ${funnel('qualifiedAt')} AS qualified
+      FROM due d WHERE NOT EXISTS (SELECT 1 FROM mql m WHERE m.id = d.id)),
+    answered AS MATERIALIZED (
+      SELECT m.id, m.mql_at, m.touch, CASE WHEN m.qualified < ${asOf} THEN d.sla_due END AS sla_due
+      FROM mql m LEFT JOIN due d ON d.id = m.id
+      UNION ALL
+      SELECT u.id, CASE WHEN u.mql_at < ${asOf} THEN u.mql_at END,
+        CASE WHEN u.mql_at < ${asOf} THEN CASE WHEN u.mql_touch < ${asOf} THEN u.mql_touch END
+        ELSE (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = u.id AND i.kind IN (${touchKinds})
+          AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
+        u.sla_due
+      FROM unanswered u WHERE u.qualified < ${asOf})
+    SELECT ${row}.id, ${ownerAt(until, asOf, owner)} AS rep, ${row}.mql_at, ${row}.touch, ${row}.sla_due
+    ${inSight}`);
   return rows.map((row) => ({
     id: row.id,
     rep: row.rep,
