@@ -333,6 +333,60 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
+  it('when a lead disqualified without becoming an MQL was touched before its SLA deadline in October, then its SLA is met, from SQL as on every row', async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // No MQL: its first touch is counted from its creation, not read from LeadFunnel.mqlTouchAt.
+    await db.lead.create({
+      data: {
+        id: 'ld_sla_unqualified',
+        tenant: BENCH_TENANT,
+        email: 'sla-unqualified@prospect.example',
+        source: 'web',
+        sourceDetails: {},
+        attributes: {},
+        stage: 'disqualified',
+        ownerId: 'rep5@bench.example',
+        journeyId: 'journey-sla-unqualified',
+        createdAt: at('2025-10-06T14:00:00'),
+        slaDueAt: at('2025-10-07T14:00:00'),
+      },
+    });
+    await db.stageEvent.create({
+      data: {
+        id: 'se_sla_unqualified',
+        leadId: 'ld_sla_unqualified',
+        fromStage: 'new',
+        toStage: 'disqualified',
+        reason: 'test',
+        occurredAt: at('2025-10-06T15:00:00'),
+        idempotencyKey: 'se_sla_unqualified',
+      },
+    });
+    await db.interaction.create({
+      data: {
+        id: 'in_sla_unqualified',
+        leadId: 'ld_sla_unqualified',
+        kind: 'call-logged',
+        occurredAt: at('2025-10-07T10:00:00'),
+        payload: { actor: 'rep5@bench.example' },
+        idempotencyKey: 'in_sla_unqualified',
+      },
+    });
+    try {
+      for (const [email, role] of [
+        ['ops@bench.example', 'revops'],
+        ['rep5@bench.example', 'rep'],
+      ] as const) {
+        const { sql, pure, served } = await speedBothWays(email, role, '2025-10-01', '2025-10-31', undefined);
+        expect(JSON.stringify((served.current as SpeedFigures).sla.met)).toContain('ld_sla_unqualified');
+        expect(sql).toEqual(pure);
+      }
+    } finally {
+      await db.lead.delete({ where: { id: 'ld_sla_unqualified' } });
+    }
+  }, 120_000);
+
   const SHIPPED = { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 };
   const OPS: Caller = { email: 'ops@bench.example', role: 'revops' };
   const MANAGER: Caller = { email: 'manager1@bench.example', role: 'manager' };

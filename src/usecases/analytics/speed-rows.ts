@@ -79,23 +79,30 @@ export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseR
     : sql`FROM answered r CROSS JOIN "Lead" l WHERE l.id = r.id ${leadsOfSight(db, sight, asOf)}`;
   const owner = sight.all ? sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = l.id)` : sql`l."ownerId"`;
   const row = sight.all ? sql`l` : sql`r`;
+  // An SLA due in the window (first: PostgreSQL types each NULL column of a UNION from the branches
+  // before it), then an MQL or a first touch in it (two disjoint ranges: no row twice).
+  const mql = sql`f."leadId", f."mqlAt", CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END, f."qualifiedAt", NULL, NULL, 1`;
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
-  >(sql`WITH mql AS MATERIALIZED (
-      SELECT f."leadId" AS id, f."mqlAt" AS mql_at, CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
-        f."qualifiedAt" AS qualified
-      FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
-        AND ((f."mqlAt" >= ${from} AND f."mqlAt" < ${until}) OR (f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until}))),
-    due AS MATERIALIZED (
-      SELECT n.id, n."createdAt" AS created, n."slaDueAt" AS sla_due FROM "Lead" n
-      WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to} AND n."createdAt" < ${asOf}),
+  >(sql`WITH found AS MATERIALIZED (
+      SELECT id, MAX(mql_at) AS mql_at, MAX(touch) AS touch, MAX(qualified) AS qualified, MAX(created) AS created,
+        MAX(sla_due) AS sla_due, MAX(answered) AS answered
+      FROM (
+        SELECT n.id, NULL AS mql_at, NULL AS touch, NULL AS qualified, n."createdAt" AS created, n."slaDueAt" AS sla_due,
+          0 AS answered FROM "Lead" n
+        WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to} AND n."createdAt" < ${asOf}
+        UNION ALL SELECT ${mql} FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
+          AND f."mqlAt" >= ${from} AND f."mqlAt" < ${until}
+        UNION ALL SELECT ${mql} FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
+          AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until} AND (f."mqlAt" < ${from} OR f."mqlAt" >= ${until})) x
+      GROUP BY id),
     unanswered AS MATERIALIZED (
       SELECT d.id, d.created, d.sla_due, ${funnel('mqlAt')} AS mql_at, ${funnel('mqlTouchAt')} AS mql_touch,
         ${funnel('qualifiedAt')} AS qualified
-      FROM due d WHERE NOT EXISTS (SELECT 1 FROM mql m WHERE m.id = d.id)),
+      FROM found d WHERE d.answered = 0),
     answered AS MATERIALIZED (
-      SELECT m.id, m.mql_at, m.touch, CASE WHEN m.qualified < ${asOf} THEN d.sla_due END AS sla_due
-      FROM mql m LEFT JOIN due d ON d.id = m.id
+      SELECT m.id, m.mql_at, m.touch, CASE WHEN m.qualified < ${asOf} THEN m.sla_due END AS sla_due
+      FROM found m WHERE m.answered = 1
       UNION ALL
       SELECT u.id, CASE WHEN u.mql_at < ${asOf} THEN u.mql_at END,
         CASE WHEN u.mql_at < ${asOf} THEN CASE WHEN u.mql_touch < ${asOf} THEN u.mql_touch END
