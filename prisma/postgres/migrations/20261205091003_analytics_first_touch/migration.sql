@@ -10,8 +10,8 @@
 -- update that moves it (the triggers of `analytics_projections`), and computed in a BEFORE trigger
 -- whose query sees every touch committed until then. A touch's trigger takes the row with
 -- FOR NO KEY UPDATE before it reads, so a concurrent MQL change and a touch take turns, and the
--- second sees the first. Neither takes the per-lead advisory lock after the row (the stage event
--- triggers take it after the row too), so no new lock order appears.
+-- second sees the first. A touch's trigger takes no advisory lock: it waits only for the row, so it
+-- adds no new lock order to those of the stage event triggers.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
 -- E'' strings with \x3B for their semicolons and doubled quotes, and no comment holds a semicolon.
 
