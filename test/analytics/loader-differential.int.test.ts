@@ -493,7 +493,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     return { sql, pure, winLoss, bySource, byCampaign };
   }
 
-  it('when a lead of the team in October 2025 is reassigned out of it in January, then the manager counts it in October, from SQL as on every row', async () => {
+  it('when a lead of the team in October 2025 is reassigned out of it in January, then the manager counts it in October, its response and stay too, from SQL as on every row', async () => {
     const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
     // Routed to rep5 (manager1's team) when created on 6 October 2025, an MQL the next day; moved to
@@ -523,6 +523,28 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           reason: 'test',
           occurredAt: at('2025-10-07T15:00:00'),
           idempotencyKey: 'se_team_left',
+        },
+      });
+      // Touched by rep5 the next day, and an SQL on 20 October: a response and a stay in October.
+      await db.interaction.create({
+        data: {
+          id: 'in_team_left',
+          leadId,
+          kind: 'call-logged',
+          occurredAt: at('2025-10-08T15:00:00'),
+          payload: { actor: 'rep5@bench.example' },
+          idempotencyKey: 'in_team_left',
+        },
+      });
+      await db.stageEvent.create({
+        data: {
+          id: 'se_team_left_sql',
+          leadId,
+          fromStage: 'mql',
+          toStage: 'sql',
+          reason: 'test',
+          occurredAt: at('2025-10-20T15:00:00'),
+          idempotencyKey: 'se_team_left_sql',
         },
       });
       const assigned = (id: string, repEmail: string, assignedAt: string) => ({
@@ -555,7 +577,13 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       const review = await reviewBothWays(MANAGER, october, 1_000_000);
       expect(JSON.stringify(review.bySource)).toContain(leadId);
       expect(review.sql).toEqual(review.pure);
+      const speed = await speedBothWays(MANAGER.email, MANAGER.role, october.from, october.to, undefined);
+      const { responseTime, timeInStage } = speed.served.current as SpeedFigures;
+      expect(JSON.stringify(responseTime)).toContain(leadId);
+      expect(JSON.stringify(timeInStage)).toContain(leadId);
+      expect(speed.sql).toEqual(speed.pure);
     } finally {
+      await db.interaction.deleteMany({ where: { leadId } });
       await db.assignment.deleteMany({ where: { leadId } });
       await db.stageEvent.deleteMany({ where: { leadId } });
       await db.lead.deleteMany({ where: { id: leadId } });
