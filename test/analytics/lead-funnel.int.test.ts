@@ -377,7 +377,10 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         const moveMql = (leadId: string) =>
           moving.query(`INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
             VALUES ('ev-${leadId}', '${leadId}', 'mql', 'test', '2026-03-05T09:00:00Z', 'ev-${leadId}')`);
-        for (const [leadId, first] of [['ld-race-1', 'touch'], ['ld-race-2', 'mql']] as const) {
+        for (const [leadId, first] of [
+          ['ld-race-1', 'touch'],
+          ['ld-race-2', 'mql'],
+        ] as const) {
           await db.lead.create({ data: lead(leadId) });
           await db.stageEvent.create({ data: event(leadId, 'mql', '2026-03-10T09:00:00Z') });
           // The touch (6 March) answers the MQL only once it has moved to 5 March.

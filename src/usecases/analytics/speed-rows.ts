@@ -11,7 +11,7 @@
  * both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
