@@ -361,7 +361,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
   });
 
   it.runIf(provider === 'postgresql')(
-    'when an MQL moves while a touch is written, in either order, then the one committed second sees the first',
+    'when an MQL moves while a touch is written, in either order, then the one committed second sees the first, as does the backfill',
     async () => {
       const { db, target } = database;
       const connect = async () => {
@@ -396,6 +396,17 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
           await two.query('COMMIT');
           expect(await touchOf(leadId), first).toEqual(at('2026-03-06T09:00:00Z'));
         }
+        // The migration's backfill, run while a touch is being written (a rolling deploy), keeps it.
+        await db.lead.create({ data: lead('ld-race-3') });
+        await db.stageEvent.create({ data: event('ld-race-3', 'mql', '2026-03-05T09:00:00Z') });
+        await db.interaction.create({ data: touch('ld-race-3', '2026-03-09T09:00:00Z') });
+        await touching.query('BEGIN');
+        await insertTouch('ld-race-3');
+        const backfill = moving.query(backfillStatements(provider)[2]!);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await touching.query('COMMIT');
+        await backfill;
+        expect(await touchOf('ld-race-3'), 'backfill').toEqual(at('2026-03-06T09:00:00Z'));
       } finally {
         await touching.end();
         await moving.end();
@@ -438,7 +449,11 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     expect(kept.map((row) => row.mqlTouchAt)).toEqual([at('2026-03-07T09:00:00Z'), at('2026-03-10T09:00:00Z'), null]);
 
     await db.leadFunnel.deleteMany({});
-    for (const statement of backfillStatements(provider)) await db.$executeRawUnsafe(statement);
+    const [rows, closes, touches] = backfillStatements(provider);
+    for (const statement of [rows!, closes!]) await db.$executeRawUnsafe(statement);
+    // The rows' insert already computes mqlTouchAt (its trigger): the first-touch backfill runs alone.
+    await db.$executeRawUnsafe('UPDATE "LeadFunnel" SET "mqlTouchAt" = NULL');
+    await db.$executeRawUnsafe(touches!);
     expect(await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).toEqual(kept);
   });
 });

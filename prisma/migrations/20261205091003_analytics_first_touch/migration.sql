@@ -3,8 +3,9 @@
 -- meeting-booked) at or after `mqlAt`, null while there is none or the lead is no MQL. The speed
 -- and rule attribution reports read it for response time and SLA attainment instead of probing
 -- each lead's touches (docs/analytics.md, "The funnel and stay projections"). Kept by the triggers
--- below, whoever writes a touch or moves an MQL. SQLite has one writer at a time and fires no
--- trigger from a trigger's own write here (recursive triggers are off).
+-- below, whoever writes a touch or moves an MQL. SQLite has one writer at a time. Its triggers
+-- nest (the stage event triggers' upserts of LeadFunnel fire the two on LeadFunnel), but none fires
+-- itself again: recursive triggers are off, and the LeadFunnel triggers write only mqlTouchAt.
 
 -- AlterTable
 ALTER TABLE "LeadFunnel" ADD COLUMN "mqlTouchAt" DATETIME;

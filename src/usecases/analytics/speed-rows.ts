@@ -76,11 +76,11 @@ export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseR
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
   const inSight = sight.all
     ? sql`FROM answered l`
-    : sql`FROM (SELECT a.* FROM answered a ${ofTeam(db, sight, asOf, sql`a.id`)}) r CROSS JOIN "Lead" l WHERE l.id = r.id`;
+    : sql`FROM (SELECT w.* FROM answered w ${ofTeam(db, sight, asOf, sql`w.id`)}) r CROSS JOIN "Lead" l WHERE l.id = r.id`;
   const owner = sight.all ? sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = l.id)` : sql`l."ownerId"`;
   const row = sight.all ? sql`l` : sql`r`;
-  // An SLA due in the window (first: PostgreSQL types each NULL column of a UNION from the branches
-  // before it), then an MQL or a first touch in it (two disjoint ranges: no row twice).
+  // An SLA due in the window first (on PostgreSQL a column NULL in the first two branches of a
+  // UNION is typed text), then an MQL or a first touch in it (two disjoint ranges: no row twice).
   const mql = sql`f."leadId", f."mqlAt", CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END, f."qualifiedAt", NULL, NULL, 1`;
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]

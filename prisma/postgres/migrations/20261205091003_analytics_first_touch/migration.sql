@@ -6,23 +6,33 @@
 -- lead's touches (docs/analytics.md, "The funnel and stay projections").
 --
 -- Kept by the triggers below, whoever writes a touch or moves an MQL. Each write that can change
--- the column first holds its LeadFunnel row, then reads: a row whose MQL moves is held by the
--- update that moves it (the triggers of `analytics_projections`), and computed in a BEFORE trigger
--- whose query sees every touch committed until then. A touch's trigger takes the row with
--- FOR NO KEY UPDATE before it reads, so a concurrent MQL change and a touch take turns, and the
--- second sees the first. A touch's trigger takes no advisory lock: it waits only for the row, so it
--- adds no new lock order to those of the stage event triggers.
+-- the column first holds its LeadFunnel row, then reads (in READ COMMITTED, the default, each query
+-- of a trigger function sees what was committed when it starts): a row whose MQL moves is held by
+-- the update that moves it (the triggers of `analytics_projections`), and computed in a BEFORE
+-- trigger. A touch's trigger takes the row with FOR NO KEY UPDATE before it reads, so a concurrent
+-- MQL change and a touch take turns, and the second sees the first. Touches of several leads in one
+-- statement lock their rows in id order. Two transactions writing touches of the same two leads in
+-- separate statements, in opposite orders, can now deadlock (PostgreSQL aborts one): leadflow writes
+-- one lead's touches per transaction, and bulk writers should write theirs in one statement.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
 -- E'' strings with \x3B for their semicolons and doubled quotes, and no comment holds a semicolon.
 
 -- AlterTable
 ALTER TABLE "LeadFunnel" ADD COLUMN     "mqlTouchAt" TIMESTAMP(3);
 
+-- The definition: lead $1's first touch at or after $2 (null for a null $2). VOLATILE, so its query
+-- sees what was committed when it runs, not when the statement calling it began: the backfill,
+-- waiting for a row a touch's trigger holds, computes it again once that touch is committed.
+CREATE FUNCTION "leadflow_first_touch_after"(TEXT, TIMESTAMP(3)) RETURNS TIMESTAMP(3) LANGUAGE plpgsql VOLATILE AS E'
+BEGIN
+  RETURN (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = $1
+    AND i."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'') AND i."occurredAt" >= $2)\x3B
+END ';
+
 -- A row made with an MQL, or whose MQL moved: its first touch from the new MQL on.
 CREATE FUNCTION "leadflow_first_touch_of_funnel"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  NEW."mqlTouchAt" := (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = NEW."leadId"
-    AND i."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'') AND i."occurredAt" >= NEW."mqlAt")\x3B
+  NEW."mqlTouchAt" := "leadflow_first_touch_after"(NEW."leadId", NEW."mqlAt")\x3B
   RETURN NEW\x3B
 END ';
 
@@ -52,8 +62,7 @@ CREATE TRIGGER "LeadFunnel_interaction_insert_touch" AFTER INSERT ON "Interactio
 CREATE FUNCTION "leadflow_first_touch_interaction_changed"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
   PERFORM 1 FROM "LeadFunnel" f WHERE f."leadId" IN (OLD."leadId", NEW."leadId") ORDER BY f."leadId" FOR NO KEY UPDATE\x3B
-  UPDATE "LeadFunnel" f SET "mqlTouchAt" = (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = f."leadId"
-    AND i."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'') AND i."occurredAt" >= f."mqlAt")
+  UPDATE "LeadFunnel" f SET "mqlTouchAt" = "leadflow_first_touch_after"(f."leadId", f."mqlAt")
   WHERE f."leadId" IN (OLD."leadId", NEW."leadId")\x3B
   RETURN NULL\x3B
 END ';
@@ -66,8 +75,7 @@ CREATE FUNCTION "leadflow_first_touch_interactions_deleted"() RETURNS trigger LA
 BEGIN
   PERFORM 1 FROM "LeadFunnel" f WHERE f."leadId" IN (SELECT o."leadId" FROM old_interactions o
     WHERE o."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'')) ORDER BY f."leadId" FOR NO KEY UPDATE\x3B
-  UPDATE "LeadFunnel" f SET "mqlTouchAt" = (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = f."leadId"
-    AND i."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'') AND i."occurredAt" >= f."mqlAt")
+  UPDATE "LeadFunnel" f SET "mqlTouchAt" = "leadflow_first_touch_after"(f."leadId", f."mqlAt")
   WHERE f."leadId" IN (SELECT o."leadId" FROM old_interactions o
     WHERE o."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'') AND o."occurredAt" = f."mqlTouchAt")\x3B
   RETURN NULL\x3B
@@ -76,12 +84,10 @@ END ';
 CREATE TRIGGER "LeadFunnel_interaction_delete_touch" AFTER DELETE ON "Interaction"
   REFERENCING OLD TABLE AS old_interactions FOR EACH STATEMENT EXECUTE FUNCTION "leadflow_first_touch_interactions_deleted"();
 
--- Backfill: the touches recorded before the triggers. A row a trigger wrote in the meantime has
--- the same value, computed from the same touches.
-UPDATE "LeadFunnel" f SET "mqlTouchAt" = t."touch"
-FROM (SELECT i."leadId", MIN(i."occurredAt") AS "touch" FROM "Interaction" i JOIN "LeadFunnel" g ON g."leadId" = i."leadId"
-  WHERE i."kind" IN ('call-logged', 'email-sent', 'meeting-booked') AND i."occurredAt" >= g."mqlAt" GROUP BY i."leadId") t
-WHERE f."leadId" = t."leadId";
+-- Backfill: the touches recorded before the triggers, for every lead that is an MQL. A row a
+-- touch's trigger holds meanwhile (a rolling deploy) is computed again once it is released, with
+-- that touch (leadflow_first_touch_after is VOLATILE).
+UPDATE "LeadFunnel" f SET "mqlTouchAt" = "leadflow_first_touch_after"(f."leadId", f."mqlAt") WHERE f."mqlAt" IS NOT NULL;
 
 -- CreateIndex
 CREATE INDEX "LeadFunnel_tenant_mqlTouchAt_leadId_idx" ON "LeadFunnel"("tenant", "mqlTouchAt", "leadId");
