@@ -50,19 +50,30 @@ const arrival = (column: 'mqlAt' | 'sqlAt' | 'opportunityAt' | 'wonAt', asOf: Da
   sql`CASE WHEN ${raw(`f."${column}"`)} < ${asOf} THEN ${raw(`f."${column}"`)} END`;
 
 /**
- * The version lead `b` (with its first MQL event `e`) is attributed to, as rulesetOf: by routing,
- * its first routing decision before `asOf`; by scoring, the version on its first MQL transition,
- * else that of the last scoring decision at or before it, or, not an MQL, its last scoring decision.
- * Decisions in the loader's order (decidedAt, then id).
+ * Lead `lead`'s first MQL transition before `asOf`, in the loader's order (occurredAt, then id), as
+ * a statement returning `column` of it; by its lead's events (SQLite otherwise walked every MQL
+ * transition before asOf, StageEvent(toStage, occurredAt)).
  */
-function versionOf(by: AttributionBy, asOf: Date): Sql {
+const firstMql = (db: Db, lead: Sql, column: Sql, asOf: Date): Sql =>
+  sql`SELECT ${column} FROM "StageEvent" s WHERE s."leadId" = ${lead} AND ${unindexed(db, sql`s."toStage"`)} = 'mql'
+    AND s."occurredAt" < ${asOf} ORDER BY s."occurredAt", s.id LIMIT 1`;
+
+/**
+ * The version lead `b` is attributed to, as rulesetOf: by routing, its first routing decision
+ * before `asOf`; by scoring, the version on its first MQL transition (`b.mql_event`: '+' and the
+ * version, '-' for a transition without one, null for none), else that of the last scoring
+ * decision at or before it, or, not an MQL, its last scoring decision. Decisions in the loader's
+ * order (decidedAt, then id).
+ */
+function versionOf(db: Db, by: AttributionBy, asOf: Date): Sql {
   const decided = sql`d."leadId" = b.id AND d.kind = ${by} AND d."decidedAt" < ${asOf}`;
   if (by === 'routing')
     return sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ORDER BY d."decidedAt", d.id LIMIT 1)`;
   const last = (until: Sql) =>
     sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ${until} ORDER BY d."decidedAt" DESC, d.id DESC LIMIT 1)`;
-  return sql`(CASE WHEN e.id IS NULL THEN ${last(empty)}
-    ELSE COALESCE(e."rulesetVersion", ${last(sql`AND d."decidedAt" <= e."occurredAt"`)}) END)`;
+  const transition = sql`(${firstMql(db, sql`b.id`, sql`s."occurredAt"`, asOf)})`;
+  return sql`(CASE WHEN b.mql_event IS NULL THEN ${last(empty)} WHEN b.mql_event <> '-' THEN SUBSTR(b.mql_event, 2)
+    ELSE ${last(sql`AND d."decidedAt" <= ${transition}`)} END)`;
 }
 
 export interface AttributionQuery {
@@ -87,13 +98,13 @@ export async function attributionLeads(
   const { from, to, asOf } = window;
   const owner = ownerAt(to, asOf);
   const scoring = by === 'scoring';
-  // By scoring, the lead's first MQL transition (in the loader's order), for its version and instant;
-  // by its lead's events (SQLite otherwise walked every MQL transition before asOf, StageEvent(toStage, occurredAt)).
+  // By scoring, the version on the lead's first MQL transition, in one probe and no join: only a lead
+  // that is an MQL before asOf can have one (its mqlAt is at or before it), so no other is probed.
+  // Its instant is read again only for a transition without a version (versionOf).
+  const version = sql`CASE WHEN s."rulesetVersion" IS NULL THEN '-' ELSE '+' || s."rulesetVersion" END`;
   const mqlEvent = scoring
-    ? sql`, (SELECT s.id FROM "StageEvent" s WHERE s."leadId" = l.id AND ${unindexed(db, sql`s."toStage"`)} = 'mql'
-        AND s."occurredAt" < ${asOf} ORDER BY s."occurredAt", s.id LIMIT 1) AS mql_event`
+    ? sql`, CASE WHEN f."mqlAt" < ${asOf} THEN (${firstMql(db, sql`l.id`, version, asOf)}) END AS mql_event`
     : empty;
-  const withEvent = scoring ? sql`LEFT JOIN "StageEvent" e ON e.id = b.mql_event` : empty;
   const rows = await db.$queryRaw<
     {
       kind: string;
@@ -122,10 +133,10 @@ export async function attributionLeads(
       FROM candidate c CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
       WHERE l.id = c.id AND l.tenant = ${sight.tenant}),
     versioned AS MATERIALIZED (
-      SELECT b.id, b.created, b.mql_at, b.sql_at, b.opportunity_at, b.won_at, b.touch, ${versionOf(by, asOf)} AS version,
+      SELECT b.id, b.created, b.mql_at, b.sql_at, b.opportunity_at, b.won_at, b.touch, ${versionOf(db, by, asOf)} AS version,
         CASE WHEN (b.created >= ${from} AND b.created < ${to}) OR (b.mql_at >= ${from} AND b.mql_at < ${to})
           OR a.id IS NOT NULL THEN 1 ELSE 0 END AS counts
-      FROM base b LEFT JOIN acted a ON a.id = b.id ${withEvent})
+      FROM base b LEFT JOIN acted a ON a.id = b.id)
     SELECT 'lead' AS kind, v.id, v.version,
       ${sight.all ? sql`CASE WHEN v.mql_at IS NOT NULL THEN ${owner} END` : owner} AS rep,
       v.created, v.mql_at, v.sql_at, v.opportunity_at, v.won_at, v.touch
