@@ -3,8 +3,9 @@
  * loaded facts: per lead that may count in the period or the one before, the ruleset version it is
  * attributed to (rulesetOf, computed in the statement), its owner at the period's end, its creation
  * and first arrival at each funnel stage (LeadFunnel, cut at `asOf`) and its first touch after it
- * became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`); and the versions of the other leads the fact loader reads, which are listed as rows
- * of their own (with nothing counted in them), as ruleAttribution lists every version of its facts.
+ * became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`); and the versions of the other leads the
+ * fact loader reads, which are listed as rows of their own (with nothing counted in them), as
+ * ruleAttribution lists every version of its facts.
  *
  * The candidates are the fact loader's (activeLeads over the window, and the leads of its deals),
  * so the rows listed are the same; a lead counts (and is read whole) when it was created, became an
