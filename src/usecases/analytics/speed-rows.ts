@@ -11,7 +11,7 @@
  * both providers.
  */
 import type { Db } from '../../db/client';
-import { instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { empty, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
@@ -132,13 +132,20 @@ export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseR
 export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
   const { sight, from, to, asOf } = query;
   const end = new Date(Math.min(to.getTime(), asOf.getTime()));
-  // For a person, the window's stays first, then those of the team's leads (one hash of the team's
-  // leads), then each of their leads for its owner. With the team's leads beside the range,
-  // PostgreSQL probed StageStay for every lead of the team (150 000 at 1M), or looked each up in Lead.
+  // For the whole tenant, the range alone. For a person, the window's stays first, then those of the
+  // team's leads (one hash of the team's leads), then each of their leads for its owner. With the
+  // team's leads beside the range, PostgreSQL probed StageStay for every lead of the team (150 000
+  // at 1M), or looked each up in Lead.
   const ranged = sql`SELECT e."leadId", e.stage, e."enteredAt", e."leftAt" FROM "StageStay" e
     WHERE e.tenant = ${sight.tenant} AND e."leftAt" >= ${from} AND e."leftAt" < ${end}
       AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf}`;
-  const stays = sql`SELECT r.* FROM ranged r ${ofTeam(db, sight, asOf, sql`r."leadId"`)}`;
+  const source = sight.all
+    ? sql`CAST(NULL AS TEXT) AS rep FROM (${ranged}) e`
+    : sql`${ownerAt(end, asOf)} AS rep FROM stay e CROSS JOIN "Lead" l WHERE l.id = e."leadId"`;
+  const team = sight.all
+    ? empty
+    : sql`WITH ranged AS MATERIALIZED (${ranged}),
+      stay AS MATERIALIZED (SELECT r.* FROM ranged r ${ofTeam(db, sight, asOf, sql`r."leadId"`)})`;
   const rows = await db.$queryRaw<
     {
       lead_id: string;
@@ -148,11 +155,11 @@ export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
       entered_at: unknown;
       left_at: unknown;
     }[]
-  >(sql`WITH ranged AS MATERIALIZED (${ranged}), stay AS MATERIALIZED (${stays})
+  >(sql`${team}
     SELECT e."leadId" AS lead_id, e.stage, e."enteredAt" AS entered_at, e."leftAt" AS left_at,
       CASE WHEN e.stage IN (${join([...DEAL_STAGES])}) THEN (SELECT d.id FROM "Deal" d
         WHERE d."leadId" = e."leadId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}) END AS deal_id,
-      ${sight.all ? sql`CAST(NULL AS TEXT) AS rep FROM stay e` : sql`${ownerAt(end, asOf)} AS rep FROM stay e CROSS JOIN "Lead" l WHERE l.id = e."leadId"`}`);
+      ${source}`);
   return rows.map((row) => ({
     leadId: row.lead_id,
     dealId: row.deal_id,
