@@ -207,6 +207,10 @@ describe.skipIf(!chromiumAvailable)('the catalogue and quote templates pages', (
     });
 
     // A price set from a product someone changed meanwhile: refused, said, and the prices shown are theirs.
+    // The list is read again after the save first; a change written before that read is not "meanwhile".
+    await expect
+      .poll(async () => (await cells(rowOf(page, '#product-list', 'RACE-1Y')))[1])
+      .toBe('Race tier (mine)\nTheirs');
     await api('PUT', '/api/products/RACE-1Y/prices/standard/USD', { unitPrice: '10.00', revision: 3 });
     const price = page.getByRole('form', { name: 'Set the price' });
     await price.getByLabel('Unit price').fill('12.00');
