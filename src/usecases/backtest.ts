@@ -18,6 +18,7 @@ import type { Ruleset } from '../rules/ruleset';
 import { factsSchema, type BehaviourEvent, type Facts } from '../rules/schema/facts';
 import { replayLeadScoring, replayQuote, type ScoringPoint } from '../rules/backtest/replay';
 import { BacktestTally, type BacktestChanges, type BacktestKind, type BacktestReport } from '../rules/backtest/tally';
+import { groupBy } from '../domain/group-by';
 
 /** Leads (or decisions, or quote versions) read per query. */
 const PAGE = 1000;
@@ -235,17 +236,6 @@ function profileOf(lead: LeadRow): LeadProfile {
 
 function labelOf(lead: { id: string; email: string | null; externalId: string | null }): string {
   return lead.email ?? lead.externalId ?? lead.id;
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
 }
 
 // ---- routing ------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { activationsIn, ruleAttribution, rulesetOf } from '../../src/domain/analytics/attribution';
 import type { LeadFact } from '../../src/domain/analytics/facts';
 import { ownerCalendar } from '../../src/domain/analytics/response';
-import { AS_OF, CURRENT, NEW_YORK_HOURS, V1, V2, fixtureFacts, pick, when } from './fixture';
+import { reportPeriod } from '../../src/domain/analytics/period';
+import { AS_OF, CURRENT, NEW_YORK_HOURS, V1, V2, ZONE, fixtureFacts, pick, when } from './fixture';
 
 const facts = fixtureFacts();
 const ids = (...numbers: number[]) => numbers.map((n) => `L${String(n).padStart(2, '0')}`);
@@ -14,8 +15,9 @@ const ids = (...numbers: number[]) => numbers.map((n) => `L${String(n).padStart(
 describe('rule attribution', () => {
   it('when C is split by the version that scored each lead, then each version has its own funnel, speed and win rate', () => {
     const rows = ruleAttribution(facts, CURRENT, { by: 'scoring', calendarFor: ownerCalendar(NEW_YORK_HOURS) });
-    expect(rows.map((row) => row.version)).toEqual([V1, V2, '(none)']);
-    const [v1, v2, none] = rows;
+    // The 2025 leads no rule ever decided on count in nothing in C, so no row is listed for them.
+    expect(rows.map((row) => row.version)).toEqual([V1, V2]);
+    const [v1, v2] = rows;
     // v1 cohort (created in C): L08 L09 L10 L11 L12 → MQL L08 L09 L11 L12 → SQL and opportunity
     // L08 L09 L12 → won L08. v2 cohort: L13–L18 → MQL L13 L14 L16 L17 → SQL L13 L14 L16 →
     // opportunity L13 L16 → won L16.
@@ -40,8 +42,14 @@ describe('rule attribution', () => {
     // Win rate of deals closed in C: every one came from a v1 lead (4/7); v2's first win is in April.
     expect(v1!.winRate.value).toBe(4 / 7);
     expect(v2!.winRate).toMatchObject({ value: null, denominator: { count: 0 } });
-    // The 2025 leads no rule ever decided on form their own row, with nothing in C.
-    expect(none!.funnel.stages.lead.count).toBe(0);
+  });
+
+  it('when the period is January to March 2025, then the leads no rule decided on form the (none) row, with their cohort and wins', () => {
+    const early = reportPeriod('2025-01-01', '2025-03-31', ZONE);
+    const rows = ruleAttribution(facts, early, { by: 'routing', calendarFor: ownerCalendar(NEW_YORK_HOURS) });
+    expect(rows.map((row) => row.version)).toEqual(['(none)']);
+    expect(rows[0]!.funnel.stages.lead.ids).toEqual(['LK1', 'LK2', 'LK4']);
+    expect(rows[0]!.winRate).toMatchObject({ value: 1, numerator: { ids: ['DK1', 'DK2', 'DK4'] } });
   });
 
   it('when RevOps asks which version went live in C, then it is rules-v2 on 03-16', () => {

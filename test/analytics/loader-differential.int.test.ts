@@ -866,9 +866,12 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   it('when a rep reads rule attribution from SQL, then each lead counts under the version rulesetOf gives, and nothing decided after asOf shows', async () => {
     const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
     const cohorts = async (by: 'scoring' | 'routing') => {
-      const { served } = await attributionBothWays(REP, october, { by });
+      const { served, pure } = await attributionBothWays(REP, october, { by });
+      expect(served).toEqual(pure);
       const rows = (served.current as { rows: (AttributionFigures & { version: string })[] }).rows;
       expect(rows.map((row) => row.version)).not.toContain('bench-rules-late');
+      // ld_attr_e's version: its only lead counts in neither October nor September.
+      expect(rows.map((row) => row.version)).not.toContain('bench-rules-old');
       return Object.fromEntries(
         rows.flatMap((row) => {
           const ids = row.funnel.stages.lead.ids.filter((id) => id.startsWith('ld_attr'));
@@ -885,6 +888,11 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       'bench-rules-v1': ['ld_attr_a'],
       '(none)': ['ld_attr_b', 'ld_attr_c', 'ld_attr_d'],
     });
+    // In the month it was created, ld_attr_e's version is listed, with it in its cohort.
+    const { served, pure } = await attributionBothWays(REP, { from: '2024-06-01', to: '2024-06-30', zone: NY }, {});
+    expect(served).toEqual(pure);
+    const june = (served.current as { rows: (AttributionFigures & { version: string })[] }).rows;
+    expect(june.find((row) => row.version === 'bench-rules-old')?.funnel.stages.lead.ids).toEqual(['ld_attr_e']);
   }, 120_000);
 });
 
@@ -1402,8 +1410,8 @@ async function writeActivityInputs(db: Db): Promise<string> {
  * transition without a version among three scoring decisions (the one at its instant counts), two
  * routing decisions at one instant (the first by id counts); no MQL, with a later scoring decision
  * and one after asOf; an MQL no rule decided on; an MQL after asOf, with a scoring decision before.
- * Their versions are the bench's own (a version only they had would be listed on every row but by
- * the loaders that read only the window: see docs/analytics.md, rule attribution).
+ * A fifth, created in June 2024 and scored and routed by a version only it had, counts in no later
+ * window: its version must not be listed there, though the naive read holds it.
  */
 async function writeAttributionInputs(db: Db): Promise<void> {
   const owner = 'rep2@bench.example';
@@ -1413,6 +1421,7 @@ async function writeAttributionInputs(db: Db): Promise<void> {
     ['b', '2025-10-08T14:00:00'],
     ['c', '2025-10-09T14:00:00'],
     ['d', '2025-10-10T14:00:00'],
+    ['e', '2024-06-03T14:00:00'],
   ] as const)
     await db.lead.create({
       data: {
@@ -1470,6 +1479,8 @@ async function writeAttributionInputs(db: Db): Promise<void> {
       decision('dc_attr_b2', 'ld_attr_b', 'scoring', 'bench-rules-late', '2026-02-10T14:05:00'),
       decision('dc_attr_c_r0', 'ld_attr_c', 'routing', 'bench-rules-late', '2026-02-10T14:05:00'),
       decision('dc_attr_d0', 'ld_attr_d', 'scoring', 'bench-rules-v1', '2025-10-10T14:05:00'),
+      decision('dc_attr_e0', 'ld_attr_e', 'scoring', 'bench-rules-old', '2024-06-03T14:05:00'),
+      decision('dc_attr_e_r0', 'ld_attr_e', 'routing', 'bench-rules-old', '2024-06-03T14:05:00'),
     ],
   });
   await db.interaction.create({

@@ -7,6 +7,7 @@ import type { AnalyticsFacts, ClosedDealCourse, LeadFact, RuleActivation } from 
 import { NONE } from './facts';
 import type { Ratio } from './measures';
 import { orderKeys } from './breakdown';
+import { groupBy } from '../group-by';
 import { within, type Interval } from './period';
 import { cohortFunnel, type CohortFunnelReport, type FunnelLead } from './funnel';
 import { responseTime, type CalendarFor, type ResponseLead, type ResponseTimeReport } from './response';
@@ -45,7 +46,10 @@ export interface AttributionOptions {
   withinDays?: number;
 }
 
-/** One row per ruleset version of the facts' leads, in version order (`(none)` last). */
+/**
+ * One row per ruleset version with something counted in the period, in version order (`(none)`
+ * last): a lead created in it, a response or an MQL left unanswered in it, or a deal closed in it.
+ */
 export function ruleAttribution(
   facts: AnalyticsFacts,
   period: Interval,
@@ -68,7 +72,7 @@ export type AttributedLead = FunnelLead & ResponseLead;
  * these from SQL (src/usecases/analytics/attribution-leads.ts); on facts, ruleAttribution gives them.
  */
 export interface AttributionInputs {
-  /** The rows, in order: every version of a lead read (orderKeys). */
+  /** The rows, in order (orderKeys): at least every version of a lead that counts in the period; one with nothing counted is not listed. */
   versions: readonly string[];
   /** The version of each lead; a deal whose lead has none here counts in no row. */
   versionOf: ReadonlyMap<string, string>;
@@ -76,16 +80,28 @@ export interface AttributionInputs {
   deals: readonly ClosedDealCourse[];
 }
 
-/** ruleAttribution, on the versions, leads and deals it reads. */
+/** Whether anything of the period counts in a row: a cohort lead, a response, an MQL left unanswered, a closed deal. */
+const countsAnything = (row: AttributionRow): boolean =>
+  row.funnel.stages.lead.count > 0 ||
+  row.response.businessHours.n > 0 ||
+  row.response.untouched.count > 0 ||
+  row.winRate.denominator.count > 0;
+
+/**
+ * ruleAttribution, on the versions, leads and deals it reads. A version with nothing counted in the
+ * period has no row, so the rows do not depend on which other leads were read.
+ */
 export function attributionRows(
   inputs: AttributionInputs,
   period: Interval,
   options: AttributionOptions & { asOf: Date },
 ): AttributionRow[] {
   const { versions, versionOf } = inputs;
-  return versions.map((version) => {
-    const leads = inputs.leads.filter((lead) => versionOf.get(lead.id) === version);
-    const deals = inputs.deals.filter((deal) => versionOf.get(deal.leadId) === version);
+  const leadsOf = groupBy(inputs.leads, (lead) => versionOf.get(lead.id));
+  const dealsOf = groupBy(inputs.deals, (deal) => versionOf.get(deal.leadId));
+  const rows = versions.map((version) => {
+    const leads = leadsOf.get(version) ?? [];
+    const deals = dealsOf.get(version) ?? [];
     return {
       version,
       funnel: cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
@@ -93,6 +109,7 @@ export function attributionRows(
       winRate: winRate(deals, period).byCount,
     };
   });
+  return rows.filter(countsAnything);
 }
 
 /** The ruleset versions activated in the period, in time order. */

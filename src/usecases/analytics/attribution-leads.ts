@@ -1,25 +1,22 @@
 /**
  * The leads behind the rule attribution report, read in SQL as narrow projections instead of
- * loaded facts: per lead that may count in the period or the one before, the ruleset version it is
+ * loaded facts: per lead that counts in the period or the one before, the ruleset version it is
  * attributed to (rulesetOf, computed in the statement), its owner at the period's end, its creation
  * and first arrival at each funnel stage (LeadFunnel, cut at `asOf`) and its first touch after it
- * became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`); and the versions of the other leads the
- * fact loader reads, which are listed as rows of their own (with nothing counted in them), as
- * ruleAttribution lists every version of its facts.
+ * became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`).
  *
- * The candidates are the fact loader's (activeLeads over the window, and the leads of its deals),
- * so the rows listed are the same; a lead counts (and is read whole) when it was created, became an
- * MQL, was touched or had its deal closed in the window: a lead outside these adds nothing to a
- * cohort funnel, a response time or a win rate of either period. The differential test
- * (test/analytics/loader-differential.int.test.ts) requires the report equal to the one computed
- * on every row, on both providers.
+ * A lead counts when it was created, became an MQL, had its first touch after that or had a deal
+ * closed in the window: a lead outside these adds nothing to a cohort funnel, a response time or a
+ * win rate of either period, and a version none of whose leads counts has no row
+ * (attributionRows). So the leads are read from four index ranges, whatever else the fact loader
+ * reads. The differential test (test/analytics/loader-differential.int.test.ts) requires the
+ * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, join, raw, sql, unindexed, valuesOf, type Sql } from '../../db/raw-sql';
+import { empty, instantOf, raw, sql, unindexed, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
-import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { activeLeads, windowDeals, type Window } from './fact-rows';
+import { ofTeam, type Window } from './fact-rows';
 import { ownerAt } from './lead-arrivals';
 
 /** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
@@ -37,14 +34,6 @@ export interface AttributedLeadRow {
   /** The first touch at or after `mqlAt` (null when it never became an MQL). */
   firstTouch: Date | null;
 }
-
-/** A version of the candidates that count in neither period, with the owner of its lead when the sight needs it. */
-export interface ListedVersion {
-  version: string | null;
-  rep: string | null;
-}
-
-const touchKinds = join([...TOUCH_EVENTS]);
 
 /** A LeadFunnel column of `f`, cut at `asOf`: the first arrival before then, if any (it is the minimum). */
 const arrival = (column: 'mqlAt' | 'sqlAt' | 'opportunityAt' | 'wonAt', asOf: Date): Sql =>
@@ -85,31 +74,27 @@ export interface AttributionQuery {
 }
 
 /**
- * The fact loader's leads for the report (activeLeads over the window, and the leads of its deals,
- * windowDeals: those of the active leads are active already, so only the deals it reads for other
- * reasons are asked for; with the active leads' ids as a subquery, PostgreSQL checked every deal
- * against them one by one), each with its version: those that count in the window read whole (in no order),
- * and the versions (and owners) of the others.
+ * The leads that count in the window (see the header), each with its version, read in no order; for
+ * a person, narrowed to the team's leads (ofTeam) before each is looked up, and cut to their sight
+ * by its owner at the period's end afterwards (rep).
  */
-export async function attributionLeads(
-  db: Db,
-  query: AttributionQuery,
-): Promise<{ leads: AttributedLeadRow[]; others: ListedVersion[] }> {
+export async function attributionLeads(db: Db, query: AttributionQuery): Promise<AttributedLeadRow[]> {
   const { sight, by, window } = query;
   const { from, to, asOf } = window;
+  const { tenant } = sight;
   const owner = ownerAt(to, asOf);
-  const scoring = by === 'scoring';
   // By scoring, the version on the lead's first MQL transition, in one probe and no join: only a lead
   // that is an MQL before asOf can have one (its mqlAt is at or before it), so no other is probed.
   // Its instant is read again only for a transition without a version (versionOf).
   const version = sql`CASE WHEN s."rulesetVersion" IS NULL THEN '-' ELSE '+' || s."rulesetVersion" END`;
-  const mqlEvent = scoring
-    ? sql`, CASE WHEN f."mqlAt" < ${asOf} THEN (${firstMql(db, sql`l.id`, version, asOf)}) END AS mql_event`
-    : empty;
+  const mqlEvent =
+    by === 'scoring'
+      ? sql`, CASE WHEN f."mqlAt" < ${asOf} THEN (${firstMql(db, sql`l.id`, version, asOf)}) END AS mql_event`
+      : empty;
+  const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   const rows = await db.$queryRaw<
     {
-      kind: string;
-      id: string | null;
+      id: string;
       version: string | null;
       rep: string | null;
       created: unknown;
@@ -119,51 +104,32 @@ export async function attributionLeads(
       won_at: unknown;
       touch: unknown;
     }[]
-  >(sql`WITH candidate AS MATERIALIZED (
-      ${activeLeads(db, sight, window)}
-      UNION SELECT d."leadId" FROM "Deal" d WHERE d.id IN (${windowDeals(db, sight, window, valuesOf(db, []))})),
-    acted AS MATERIALIZED (
-      SELECT i."leadId" AS id FROM "Interaction" i
-        WHERE i."occurredAt" >= ${from} AND i."occurredAt" < ${to} AND i.kind IN (${touchKinds})
+  >(sql`WITH counted AS MATERIALIZED (
+      SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND ${inWindow('n."createdAt"')}
+      UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlAt"')}
+      UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlTouchAt"')}
       UNION SELECT s."leadId" FROM "StageEvent" s
-        WHERE s."occurredAt" >= ${from} AND s."occurredAt" < ${to} AND s."toStage" IN ('closed-won', 'closed-lost')),
-    base AS MATERIALIZED (
+        WHERE s."toStage" IN ('closed-won', 'closed-lost') AND ${inWindow('s."occurredAt"')}),
+    b AS MATERIALIZED (
       SELECT l.id, l."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at, ${arrival('sqlAt', asOf)} AS sql_at,
         ${arrival('opportunityAt', asOf)} AS opportunity_at, ${arrival('wonAt', asOf)} AS won_at,
-        CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch ${mqlEvent}
-      FROM candidate c CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
-      WHERE l.id = c.id AND l.tenant = ${sight.tenant}),
-    versioned AS MATERIALIZED (
-      SELECT b.id, b.created, b.mql_at, b.sql_at, b.opportunity_at, b.won_at, b.touch, ${versionOf(db, by, asOf)} AS version,
-        CASE WHEN (b.created >= ${from} AND b.created < ${to}) OR (b.mql_at >= ${from} AND b.mql_at < ${to})
-          OR a.id IS NOT NULL THEN 1 ELSE 0 END AS counts
-      FROM base b LEFT JOIN acted a ON a.id = b.id)
-    SELECT 'lead' AS kind, v.id, v.version,
-      ${sight.all ? sql`CASE WHEN v.mql_at IS NOT NULL THEN ${owner} END` : owner} AS rep,
-      v.created, v.mql_at, v.sql_at, v.opportunity_at, v.won_at, v.touch
-    FROM versioned v JOIN "Lead" l ON l.id = v.id WHERE v.counts = 1
-    UNION ALL
-    SELECT 'version', NULL, o.version, o.rep, NULL, NULL, NULL, NULL, NULL, NULL FROM (
-      SELECT DISTINCT v.version, ${sight.all ? sql`CAST(NULL AS TEXT)` : owner} AS rep
-      FROM versioned v JOIN "Lead" l ON l.id = v.id WHERE v.counts = 0) o`);
-  const leads: AttributedLeadRow[] = [];
-  const others: ListedVersion[] = [];
-  for (const row of rows) {
-    if (row.kind !== 'lead') {
-      others.push({ version: row.version, rep: row.rep });
-      continue;
-    }
-    leads.push({
-      id: row.id!,
-      version: row.version,
-      rep: row.rep,
-      createdAt: instantOf(row.created)!,
-      mqlAt: instantOf(row.mql_at),
-      sqlAt: instantOf(row.sql_at),
-      opportunityAt: instantOf(row.opportunity_at),
-      wonAt: instantOf(row.won_at),
-      firstTouch: instantOf(row.touch),
-    });
-  }
-  return { leads, others };
+        CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
+        ${sight.all ? sql`CASE WHEN f."mqlAt" < ${asOf} THEN ${owner} END` : owner} AS rep ${mqlEvent}
+      FROM (SELECT c.id FROM counted c ${ofTeam(db, sight, asOf, sql`c.id`)}) c
+        CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
+      WHERE l.id = c.id AND l.tenant = ${tenant})
+    SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
+      b.won_at, b.touch
+    FROM b`);
+  return rows.map((row) => ({
+    id: row.id,
+    version: row.version,
+    rep: row.rep,
+    createdAt: instantOf(row.created)!,
+    mqlAt: instantOf(row.mql_at),
+    sqlAt: instantOf(row.sql_at),
+    opportunityAt: instantOf(row.opportunity_at),
+    wonAt: instantOf(row.won_at),
+    firstTouch: instantOf(row.touch),
+  }));
 }

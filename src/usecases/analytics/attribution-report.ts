@@ -69,13 +69,11 @@ async function attributionInputs(db: Db, request: AttributionRequest): Promise<A
   const { sight, period, previous, asOf, by } = request;
   const window = { from: previous.from, to: new Date(Math.min(period.to.getTime(), asOf.getTime())), asOf };
   const inSight = sightFilter(sight);
-  const { leads, others } = await attributionLeads(db, { sight, by, window });
-  const seen = leads.filter((row) => inSight(row.rep));
+  const seen = (await attributionLeads(db, { sight, by, window })).filter((row) => inSight(row.rep));
   const versionOf = new Map(seen.map((row) => [row.id, row.version ?? NONE]));
-  const listed = others.filter((row) => inSight(row.rep)).map((row) => row.version ?? NONE);
   const roster = await loadRoster(db, sight.tenant);
   return {
-    versions: orderKeys([...versionOf.values(), ...listed]),
+    versions: orderKeys(versionOf.values()),
     versionOf,
     leads: seen.map((row) => attributedLead(row, roster)),
     deals: await closedDeals(db, { sight, period, previous, asOf }),

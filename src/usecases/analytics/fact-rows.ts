@@ -12,6 +12,7 @@ import type { Db } from '../../db/client';
 import { empty, join, sql, valuesOf, valuesTable, type Sql } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
+import { groupBy } from '../../domain/group-by';
 
 /** What a report reads: the records active in [from, to), with their history before `asOf`. */
 export interface Window {
@@ -119,18 +120,6 @@ export interface FactRows {
 
 const touchKinds = join([...TOUCH_EVENTS]);
 const DEAL_ACTIVITY_KINDS = join(['call', 'email', 'meeting', 'demo']);
-
-/** Rows grouped by `key`, each group in the rows' order. */
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const id = key(row);
-    const group = groups.get(id);
-    if (group) group.push(row);
-    else groups.set(id, [row]);
-  }
-  return groups;
-}
 
 const money = (value: bigint | number | null): number | null => (value === null ? null : Number(value));
 
