@@ -414,6 +414,107 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     },
   );
 
+  const mqlEventOf = async (leadId: string) => {
+    const row = await database.db.leadFunnel.findUniqueOrThrow({ where: { leadId } });
+    return row.mqlEventId === null ? null : [row.mqlEventId, row.mqlEventAt!.toISOString(), row.mqlVersion];
+  };
+  const mql = (leadId: string, occurredAt: string, rulesetVersion: string | null, id?: string) => {
+    const written = { ...event(leadId, 'mql', occurredAt), rulesetVersion };
+    return id === undefined ? written : { ...written, id, idempotencyKey: id };
+  };
+
+  it('when MQL events come out of order or at one instant, then the row keeps the first by instant and id, with its version', async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-m1'), lead('ld-m2')] });
+    expect(await mqlEventOf('ld-m1')).toBeNull();
+    await db.stageEvent.create({ data: mql('ld-m1', '2026-03-08T09:00:00Z', 'v2', 'ev-m-b') });
+    await db.stageEvent.create({ data: event('ld-m1', 'sql', '2026-03-01T09:00:00Z') });
+    expect(await mqlEventOf('ld-m1')).toEqual(['ev-m-b', '2026-03-08T09:00:00.000Z', 'v2']);
+    await db.stageEvent.create({ data: mql('ld-m1', '2026-03-05T09:00:00Z', null, 'ev-m-c') });
+    expect(await mqlEventOf('ld-m1')).toEqual(['ev-m-c', '2026-03-05T09:00:00.000Z', null]);
+    // At the same instant the lower id comes first, whichever is written first.
+    await db.stageEvent.create({ data: mql('ld-m1', '2026-03-05T09:00:00Z', 'v1', 'ev-m-a') });
+    expect(await mqlEventOf('ld-m1')).toEqual(['ev-m-a', '2026-03-05T09:00:00.000Z', 'v1']);
+    await db.stageEvent.create({ data: mql('ld-m1', '2026-03-05T09:00:00Z', 'v3', 'ev-m-d') });
+    expect(await mqlEventOf('ld-m1')).toEqual(['ev-m-a', '2026-03-05T09:00:00.000Z', 'v1']);
+    // Several in one statement: the first of them.
+    await db.stageEvent.createMany({
+      data: [
+        mql('ld-m2', '2026-03-07T09:00:00Z', 'v2', 'ev-m-f'),
+        mql('ld-m2', '2026-03-06T09:00:00Z', 'v1', 'ev-m-g'),
+        mql('ld-m2', '2026-03-06T09:00:00Z', 'v3', 'ev-m-e'),
+      ],
+    });
+    expect(await mqlEventOf('ld-m2')).toEqual(['ev-m-e', '2026-03-06T09:00:00.000Z', 'v3']);
+  });
+
+  it('when MQL events are corrected, moved to another lead or deleted, then the row keeps the first remaining one', async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-m3'), lead('ld-m4')] });
+    await db.stageEvent.createMany({
+      data: [
+        mql('ld-m3', '2026-03-05T09:00:00Z', 'v1', 'ev-n-a'),
+        mql('ld-m3', '2026-03-07T09:00:00Z', 'v2', 'ev-n-b'),
+        mql('ld-m3', '2026-03-09T09:00:00Z', 'v3', 'ev-n-c'),
+      ],
+    });
+    await db.stageEvent.update({ where: { id: 'ev-n-a' }, data: { occurredAt: at('2026-03-08T09:00:00Z') } });
+    expect(await mqlEventOf('ld-m3')).toEqual(['ev-n-b', '2026-03-07T09:00:00.000Z', 'v2']);
+    await db.stageEvent.update({ where: { id: 'ev-n-b' }, data: { rulesetVersion: 'v2-fixed' } });
+    expect(await mqlEventOf('ld-m3')).toEqual(['ev-n-b', '2026-03-07T09:00:00.000Z', 'v2-fixed']);
+    await db.stageEvent.update({ where: { id: 'ev-n-b' }, data: { toStage: 'engaged' } });
+    expect(await mqlEventOf('ld-m3')).toEqual(['ev-n-a', '2026-03-08T09:00:00.000Z', 'v1']);
+    await db.stageEvent.update({ where: { id: 'ev-n-a' }, data: { leadId: 'ld-m4' } });
+    expect(await mqlEventOf('ld-m3')).toEqual(['ev-n-c', '2026-03-09T09:00:00.000Z', 'v3']);
+    expect(await mqlEventOf('ld-m4')).toEqual(['ev-n-a', '2026-03-08T09:00:00.000Z', 'v1']);
+    // An event corrected into an MQL one counts; deleting the last leaves none.
+    await db.stageEvent.update({ where: { id: 'ev-n-b' }, data: { toStage: 'mql' } });
+    expect(await mqlEventOf('ld-m3')).toEqual(['ev-n-b', '2026-03-07T09:00:00.000Z', 'v2-fixed']);
+    await db.stageEvent.deleteMany({ where: { leadId: 'ld-m3', toStage: 'mql' } });
+    expect(await mqlEventOf('ld-m3')).toBeNull();
+  });
+
+  it.runIf(provider === 'postgresql')(
+    'when an MQL event is deleted while an earlier one is being written, then the row has the earlier one, as after the backfill',
+    async () => {
+      const { db, target } = database;
+      const connect = async () => {
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        return client;
+      };
+      const [writing, deleting] = [await connect(), await connect()];
+      try {
+        const insertEarlier = (leadId: string) =>
+          writing.query(`INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "rulesetVersion", "occurredAt", "idempotencyKey")
+            VALUES ('ev-early-${leadId}', '${leadId}', 'mql', 'test', 'v1', '2026-03-04T09:00:00Z', 'ev-early-${leadId}')`);
+        await db.lead.createMany({ data: [lead('ld-m5'), lead('ld-m6')] });
+        await db.stageEvent.createMany({
+          data: [mql('ld-m5', '2026-03-06T09:00:00Z', 'v2', 'ev-late-ld-m5'), mql('ld-m6', '2026-03-06T09:00:00Z', 'v2')],
+        });
+        // The deletion's recompute waits for the writer of the lead, then reads its event.
+        await writing.query('BEGIN');
+        await insertEarlier('ld-m5');
+        const deleted = deleting.query(`DELETE FROM "StageEvent" WHERE id = 'ev-late-ld-m5'`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await writing.query('COMMIT');
+        await deleted;
+        expect(await mqlEventOf('ld-m5')).toEqual(['ev-early-ld-m5', '2026-03-04T09:00:00.000Z', 'v1']);
+        // The migration's backfill, run while an earlier MQL event is being written, keeps it.
+        await writing.query('BEGIN');
+        await insertEarlier('ld-m6');
+        const backfill = deleting.query(backfillStatements(provider)[3]!);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await writing.query('COMMIT');
+        await backfill;
+        expect(await mqlEventOf('ld-m6'), 'backfill').toEqual(['ev-early-ld-m6', '2026-03-04T09:00:00.000Z', 'v1']);
+      } finally {
+        await writing.end();
+        await deleting.end();
+      }
+    },
+  );
+
   it("when the migration's backfill runs again, then it gives the rows the triggers keep", async () => {
     const { db } = database;
     await db.lead.createMany({
@@ -422,7 +523,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     await db.stageEvent.createMany({
       data: [
         event('ld-x', 'sql', '2026-03-06T09:00:00Z'),
-        event('ld-x', 'mql', '2026-03-04T09:00:00Z'),
+        mql('ld-x', '2026-03-04T09:00:00Z', 'v1', 'ev-x-mql'),
         event('ld-y', 'closed-lost', '2026-03-09T09:00:00Z'),
         event('ld-y', 'engaged', '2026-01-16T09:00:00Z'),
         event('ld-z', 'closed-won', '2026-03-12T09:00:00Z'),
@@ -447,10 +548,11 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
 
     expect(kept[0]!.campaign).toBe('Expo');
     expect(kept.map((row) => row.mqlTouchAt)).toEqual([at('2026-03-07T09:00:00Z'), at('2026-03-10T09:00:00Z'), null]);
+    expect(kept.map((row) => row.mqlEventId)).toEqual(['ev-x-mql', null, null]);
 
     await db.leadFunnel.deleteMany({});
-    const [rows, closes, touches] = backfillStatements(provider);
-    for (const statement of [rows!, closes!]) await db.$executeRawUnsafe(statement);
+    const [rows, closes, touches, mqls] = backfillStatements(provider);
+    for (const statement of [rows!, closes!, mqls!]) await db.$executeRawUnsafe(statement);
     // The rows' insert already computes mqlTouchAt (its trigger): the first-touch backfill runs alone.
     await db.$executeRawUnsafe('UPDATE "LeadFunnel" SET "mqlTouchAt" = NULL');
     await db.$executeRawUnsafe(touches!);
@@ -483,5 +585,6 @@ function backfillStatements(provider: string): string[] {
     statement('_analytics_projections', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m),
     statement('_analytics_first_close', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
     statement('_analytics_first_touch', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
+    statement('_analytics_first_mql', /^(UPDATE "LeadFunnel"|SELECT "leadflow_first_mql_refresh")[\s\S]*?;$/m),
   ];
 }

@@ -3,7 +3,8 @@
  * loaded facts: per lead that counts in the period or the one before, the ruleset version it is
  * attributed to (rulesetOf, computed in the statement), its owner at the period's end, its creation
  * and first arrival at each funnel stage (LeadFunnel, cut at `asOf`) and its first touch after it
- * became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`).
+ * became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`). By scoring, the version on its first MQL
+ * transition is LeadFunnel's too (mqlVersion).
  *
  * A lead counts when it was created, became an MQL, had its first touch after that or had a deal
  * closed in the window: a lead outside these adds nothing to a cohort funnel, a response time or a
@@ -13,7 +14,7 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, raw, sql, unindexed, type Sql } from '../../db/raw-sql';
+import { empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import { ofTeam, type Window } from './fact-rows';
@@ -40,30 +41,20 @@ const arrival = (column: 'mqlAt' | 'sqlAt' | 'opportunityAt' | 'wonAt', asOf: Da
   sql`CASE WHEN ${raw(`f."${column}"`)} < ${asOf} THEN ${raw(`f."${column}"`)} END`;
 
 /**
- * Lead `lead`'s first MQL transition before `asOf`, in the loader's order (occurredAt, then id), as
- * a statement returning `column` of it; by its lead's events (SQLite otherwise walked every MQL
- * transition before asOf, StageEvent(toStage, occurredAt)).
- */
-const firstMql = (db: Db, lead: Sql, column: Sql, asOf: Date): Sql =>
-  sql`SELECT ${column} FROM "StageEvent" s WHERE s."leadId" = ${lead} AND ${unindexed(db, sql`s."toStage"`)} = 'mql'
-    AND s."occurredAt" < ${asOf} ORDER BY s."occurredAt", s.id LIMIT 1`;
-
-/**
  * The version lead `b` is attributed to, as rulesetOf: by routing, its first routing decision
- * before `asOf`; by scoring, the version on its first MQL transition (`b.mql_event`: '+' and the
- * version, '-' for a transition without one, null for none), else that of the last scoring
- * decision at or before it, or, not an MQL, its last scoring decision. Decisions in the loader's
- * order (decidedAt, then id).
+ * before `asOf`; by scoring, the version on its first MQL transition before `asOf` (LeadFunnel's
+ * mqlEventAt and mqlVersion: the first one before asOf is the first one), else that of the last
+ * scoring decision at or before it, or, not an MQL, its last scoring decision. Decisions in the
+ * loader's order (decidedAt, then id).
  */
-function versionOf(db: Db, by: AttributionBy, asOf: Date): Sql {
+function versionOf(by: AttributionBy, asOf: Date): Sql {
   const decided = sql`d."leadId" = b.id AND d.kind = ${by} AND d."decidedAt" < ${asOf}`;
   if (by === 'routing')
     return sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ORDER BY d."decidedAt", d.id LIMIT 1)`;
   const last = (until: Sql) =>
     sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ${until} ORDER BY d."decidedAt" DESC, d.id DESC LIMIT 1)`;
-  const transition = sql`(${firstMql(db, sql`b.id`, sql`s."occurredAt"`, asOf)})`;
-  return sql`(CASE WHEN b.mql_event IS NULL THEN ${last(empty)} WHEN b.mql_event <> '-' THEN SUBSTR(b.mql_event, 2)
-    ELSE ${last(sql`AND d."decidedAt" <= ${transition}`)} END)`;
+  return sql`(CASE WHEN b.mql_event_at IS NULL THEN ${last(empty)} WHEN b.mql_version IS NOT NULL THEN b.mql_version
+    ELSE ${last(sql`AND d."decidedAt" <= b.mql_event_at`)} END)`;
 }
 
 export interface AttributionQuery {
@@ -83,14 +74,6 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   const { from, to, asOf } = window;
   const { tenant } = sight;
   const owner = ownerAt(to, asOf);
-  // By scoring, the version on the lead's first MQL transition, in one probe and no join: only a lead
-  // that is an MQL before asOf can have one (its mqlAt is at or before it), so no other is probed.
-  // Its instant is read again only for a transition without a version (versionOf).
-  const version = sql`CASE WHEN s."rulesetVersion" IS NULL THEN '-' ELSE '+' || s."rulesetVersion" END`;
-  const mqlEvent =
-    by === 'scoring'
-      ? sql`, CASE WHEN f."mqlAt" < ${asOf} THEN (${firstMql(db, sql`l.id`, version, asOf)}) END AS mql_event`
-      : empty;
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   const rows = await db.$queryRaw<
     {
@@ -114,11 +97,12 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       SELECT l.id, l."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at, ${arrival('sqlAt', asOf)} AS sql_at,
         ${arrival('opportunityAt', asOf)} AS opportunity_at, ${arrival('wonAt', asOf)} AS won_at,
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
-        ${sight.all ? sql`CASE WHEN f."mqlAt" < ${asOf} THEN ${owner} END` : owner} AS rep ${mqlEvent}
+        ${sight.all ? sql`CASE WHEN f."mqlAt" < ${asOf} THEN ${owner} END` : owner} AS rep,
+        CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
       FROM (SELECT c.id FROM counted c ${ofTeam(db, sight, asOf, sql`c.id`)}) c
         CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
       WHERE l.id = c.id AND l.tenant = ${tenant})
-    SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
+    SELECT b.id, ${versionOf(by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
       b.won_at, b.touch
     FROM b`);
   return rows.map((row) => ({
