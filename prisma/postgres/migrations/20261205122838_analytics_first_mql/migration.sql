@@ -10,8 +10,7 @@
 -- `leadflow_first_mql_refresh`, which first takes the per-lead advisory lock of
 -- `analytics_projections` (re-entrant, held to the end of the transaction, taken in key order by
 -- every writer of stage events): it waits for a concurrent writer of the lead to commit, and its
--- query, in a VOLATILE function, then sees what that writer committed. The backfill refreshes each
--- lead the same way, so a stage event written while it runs is not lost either.
+-- query, in a VOLATILE function, then sees what that writer committed.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
 -- E'' strings with \x3B for their semicolons and doubled quotes, and no comment holds a semicolon.
 
@@ -90,5 +89,12 @@ END ';
 CREATE TRIGGER "LeadFunnel_stage_event_change_mql" AFTER UPDATE OF "leadId", "toStage", "occurredAt", "rulesetVersion" OR DELETE ON "StageEvent"
   FOR EACH ROW EXECUTE FUNCTION "leadflow_first_mql_stage_event_changed"();
 
--- Backfill: every lead with an MQL event recorded before the triggers, one at a time under its lock.
-SELECT "leadflow_first_mql_refresh"(x."leadId") FROM (SELECT DISTINCT s."leadId" FROM "StageEvent" s WHERE s."toStage" = 'mql') x;
+-- Backfill: the MQL events recorded before the triggers, merged with what a trigger wrote in the
+-- meantime (an event written while this runs is kept when it comes first: the row it changed is
+-- compared again once its writer commits). One statement, no lock per lead: a transaction holds
+-- only so many advisory locks. A correction or deletion of an MQL event while this runs is not
+-- merged (leadflow makes neither, and deleting a lead deletes its row).
+UPDATE "LeadFunnel" f SET "mqlEventAt" = r."occurredAt", "mqlEventId" = r."id", "mqlVersion" = r."rulesetVersion"
+FROM (SELECT DISTINCT ON (s."leadId") s."leadId", s."occurredAt", s."id", s."rulesetVersion" FROM "StageEvent" s
+  WHERE s."toStage" = 'mql' ORDER BY s."leadId", s."occurredAt", s."id") r
+WHERE f."leadId" = r."leadId" AND (f."mqlEventAt" IS NULL OR (r."occurredAt", r."id") < (f."mqlEventAt", f."mqlEventId"));
