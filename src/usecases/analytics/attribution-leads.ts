@@ -25,7 +25,10 @@ export interface AttributedLeadRow {
   id: string;
   /** rulesetOf: null when no rule decided on it. */
   version: string | null;
-  /** The owner at the period's end (read for a person's sight, and for a lead that became an MQL). */
+  /**
+   * The owner at the period's end: read for a person's sight, and for a lead whose first touch after
+   * its MQL is in the window (its response is measured in the owner's calendar).
+   */
   rep: string | null;
   createdAt: Date;
   mqlAt: Date | null;
@@ -73,7 +76,9 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   const { sight, by, window } = query;
   const { from, to, asOf } = window;
   const { tenant } = sight;
-  const owner = ownerAt(to, asOf);
+  const owner = ownerAt(to, asOf, sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = f."leadId")`, sql`f."leadId"`);
+  // For the whole tenant the owner is only the calendar of a response in the window.
+  const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   const rows = await db.$queryRaw<
     {
@@ -88,20 +93,21 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       touch: unknown;
     }[]
   >(sql`WITH counted AS MATERIALIZED (
-      SELECT n.id FROM "Lead" n WHERE n.tenant = ${tenant} AND ${inWindow('n."createdAt"')}
+      SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."createdAt"')}
       UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlAt"')}
       UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlTouchAt"')}
       UNION SELECT s."leadId" FROM "StageEvent" s
         WHERE s."toStage" IN ('closed-won', 'closed-lost') AND ${inWindow('s."occurredAt"')}),
     b AS MATERIALIZED (
-      SELECT l.id, l."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at, ${arrival('sqlAt', asOf)} AS sql_at,
-        ${arrival('opportunityAt', asOf)} AS opportunity_at, ${arrival('wonAt', asOf)} AS won_at,
+      SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
+        ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
+        ${arrival('wonAt', asOf)} AS won_at,
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
-        ${sight.all ? sql`CASE WHEN f."mqlAt" < ${asOf} THEN ${owner} END` : owner} AS rep,
+        ${sight.all ? sql`CASE WHEN ${responded} THEN ${owner} END` : owner} AS rep,
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
       FROM (SELECT c.id FROM counted c ${ofTeam(db, sight, asOf, sql`c.id`)}) c
-        CROSS JOIN "Lead" l LEFT JOIN "LeadFunnel" f ON f."leadId" = l.id
-      WHERE l.id = c.id AND l.tenant = ${tenant})
+        CROSS JOIN "LeadFunnel" f
+      WHERE f."leadId" = c.id AND f.tenant = ${tenant})
     SELECT b.id, ${versionOf(by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
       b.won_at, b.touch
     FROM b`);
