@@ -6,6 +6,7 @@
  * window and of its SQL.
  */
 import type { Db, Prisma } from '../db/client';
+import { compareText } from '../domain/analytics/measures';
 import { TOUCH_EVENTS } from '../domain/lead-events';
 import type { DealRow, FactRows, LeadRow, Window } from '../usecases/analytics/fact-rows';
 import type { Sight } from '../usecases/visibility';
@@ -35,6 +36,11 @@ const dealInclude = (asOf: Date) =>
     contract: true,
   }) satisfies Prisma.DealInclude;
 
+const byInstantThenId =
+  <T extends { id: string }>(at: (row: T) => Date) =>
+  (a: T, b: T): number =>
+    at(a).getTime() - at(b).getTime() || compareText(a.id, b.id);
+
 /** Every lead and deal of the sight's tenant recorded before `asOf` (the baseline reads as revops), whatever the window. */
 export async function loadEveryRow(db: Db, sight: Sight, window: Window, ownerCut: Date): Promise<FactRows> {
   const asOf = window.asOf;
@@ -55,8 +61,12 @@ export async function loadEveryRow(db: Db, sight: Sight, window: Window, ownerCu
     if (!owners.has(assignment.leadId)) owners.set(assignment.leadId, null);
     if (assignment.assignedAt < ownerCut) owners.set(assignment.leadId, assignment.repEmail);
   }
+  // A lead's events and decisions in the loader's order: by instant, then id in code-point order
+  // (Prisma orders ids by the database's collation).
   const leads: LeadRow[] = leadRows.map((row) => ({
     ...row,
+    stageEvents: row.stageEvents.sort(byInstantThenId((event) => event.occurredAt)),
+    decisions: row.decisions.sort(byInstantThenId((decision) => decision.decidedAt)),
     ownerAtCut: owners.has(row.id) ? owners.get(row.id)! : row.ownerId,
   }));
   const dealIds = (

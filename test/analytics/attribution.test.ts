@@ -3,7 +3,8 @@
  * before 2026-03-16) against those scored by rules-v2, and the activation marks for trend charts.
  */
 import { describe, expect, it } from 'vitest';
-import { activationsIn, ruleAttribution, rulesetOf } from '../../src/domain/analytics/attribution';
+import { activationsIn, attributionRows, ruleAttribution, rulesetOf } from '../../src/domain/analytics/attribution';
+import type { AttributedLead } from '../../src/domain/analytics/attribution';
 import type { LeadFact } from '../../src/domain/analytics/facts';
 import { ownerCalendar } from '../../src/domain/analytics/response';
 import { reportPeriod } from '../../src/domain/analytics/period';
@@ -55,6 +56,63 @@ describe('rule attribution', () => {
   it('when RevOps asks which version went live in C, then it is rules-v2 on 03-16', () => {
     expect(activationsIn(facts.ruleActivations, CURRENT)).toEqual([
       { version: V2, activatedAt: new Date('2026-03-16T12:00:00Z') },
+    ]);
+  });
+});
+
+describe('attributionRows', () => {
+  it("when a version's only figure in C is a response, an unanswered MQL or a closed deal, then it has a row; with none, it has none", () => {
+    // Every lead was created in February, before C (2026-03-02 to 03-29).
+    const lead = (id: string, mqlAt: string | null, touches: string[] = []): AttributedLead => ({
+      id,
+      createdAt: when('02-10 15:00'),
+      stages: mqlAt === null ? [] : [{ from: null, to: 'mql', at: when(mqlAt), rulesetVersion: null }],
+      touches: touches.map(when),
+      slaDueAt: null,
+      ownerTimeZone: null,
+    });
+    const rows = attributionRows(
+      {
+        versions: ['v-answered', 'v-closed', 'v-nothing', 'v-unanswered'],
+        versionOf: new Map([
+          ['LA', 'v-answered'],
+          ['LB', 'v-unanswered'],
+          ['LC', 'v-closed'],
+          ['LD', 'v-nothing'],
+        ]),
+        leads: [
+          lead('LA', '02-20 15:00', ['03-05 15:00']),
+          lead('LB', '03-05 15:00'),
+          lead('LC', null),
+          lead('LD', '02-20 15:00', ['02-21 15:00']),
+        ],
+        deals: [
+          {
+            id: 'DC',
+            leadId: 'LC',
+            segment: { rep: null, team: null, source: null, campaign: null },
+            currency: 'USD',
+            acvMinor: 100_00,
+            stages: [{ to: 'closed-won', at: when('03-10 15:00') }],
+            lossReason: null,
+          },
+        ],
+      },
+      CURRENT,
+      { by: 'scoring', calendarFor: ownerCalendar(NEW_YORK_HOURS), asOf: AS_OF },
+    );
+    expect(
+      rows.map((row) => [
+        row.version,
+        row.funnel.stages.lead.count,
+        row.response.businessHours.ids,
+        row.response.untouched.ids,
+        row.winRate.denominator.ids,
+      ]),
+    ).toEqual([
+      ['v-answered', 0, ['LA'], [], []],
+      ['v-closed', 0, [], [], ['DC']],
+      ['v-unanswered', 0, [], ['LB'], []],
     ]);
   });
 });

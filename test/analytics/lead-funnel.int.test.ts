@@ -77,6 +77,15 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     };
   };
 
+  const mqlEventOf = async (leadId: string) => {
+    const row = await database.db.leadFunnel.findUniqueOrThrow({ where: { leadId } });
+    return row.mqlEventId === null ? null : [row.mqlEventId, row.mqlEventAt!.toISOString(), row.mqlVersion];
+  };
+  const mql = (leadId: string, occurredAt: string, rulesetVersion: string | null, id?: string) => {
+    const written = { ...event(leadId, 'mql', occurredAt), rulesetVersion };
+    return id === undefined ? written : { ...written, id, idempotencyKey: id };
+  };
+
   it('when a lead reaches each recorded stage, then its row marks the stages stagesReaching names', async () => {
     const { db } = database;
     const when = '2026-03-03T10:00:00.000Z';
@@ -238,7 +247,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     });
   });
 
-  it('when closing events are written before their lead (foreign keys off, as a bulk import may), then the lead takes its first close', async () => {
+  it('when closing and MQL events are written before their lead (foreign keys off, as a bulk import may), then the lead takes its first close and MQL event', async () => {
     const { db } = database;
     if (provider === 'sqlite') await db.$executeRawUnsafe('PRAGMA foreign_keys = OFF');
     else await db.$executeRawUnsafe('ALTER TABLE "StageEvent" DROP CONSTRAINT "StageEvent_leadId_fkey"');
@@ -246,6 +255,8 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
       data: [
         event('ld-late', 'closed-lost', '2026-03-09T09:00:00Z'),
         event('ld-late', 'closed-won', '2026-03-08T09:00:00Z'),
+        { ...event('ld-late', 'mql', '2026-03-04T09:00:00Z'), id: 'ev-late-b', rulesetVersion: 'v2' },
+        { ...event('ld-late', 'mql', '2026-03-03T09:00:00Z'), id: 'ev-late-a', rulesetVersion: 'v1' },
       ],
     });
     expect(await db.leadFunnel.findUnique({ where: { leadId: 'ld-late' } })).toBeNull();
@@ -255,6 +266,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
       closedAt: at('2026-03-08T09:00:00Z'),
       lostAt: at('2026-03-09T09:00:00Z'),
     });
+    expect(await mqlEventOf('ld-late')).toEqual(['ev-late-a', '2026-03-03T09:00:00.000Z', 'v1']);
   });
 
   it.runIf(provider === 'postgresql')(
@@ -414,15 +426,6 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     },
   );
 
-  const mqlEventOf = async (leadId: string) => {
-    const row = await database.db.leadFunnel.findUniqueOrThrow({ where: { leadId } });
-    return row.mqlEventId === null ? null : [row.mqlEventId, row.mqlEventAt!.toISOString(), row.mqlVersion];
-  };
-  const mql = (leadId: string, occurredAt: string, rulesetVersion: string | null, id?: string) => {
-    const written = { ...event(leadId, 'mql', occurredAt), rulesetVersion };
-    return id === undefined ? written : { ...written, id, idempotencyKey: id };
-  };
-
   it('when MQL events come out of order or at one instant, then the row keeps the first by instant and id, with its version', async () => {
     const { db } = database;
     await db.lead.createMany({ data: [lead('ld-m1'), lead('ld-m2')] });
@@ -490,7 +493,10 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
             VALUES ('ev-early-${leadId}', '${leadId}', 'mql', 'test', 'v1', '2026-03-04T09:00:00Z', 'ev-early-${leadId}')`);
         await db.lead.createMany({ data: [lead('ld-m5'), lead('ld-m6')] });
         await db.stageEvent.createMany({
-          data: [mql('ld-m5', '2026-03-06T09:00:00Z', 'v2', 'ev-late-ld-m5'), mql('ld-m6', '2026-03-06T09:00:00Z', 'v2')],
+          data: [
+            mql('ld-m5', '2026-03-06T09:00:00Z', 'v2', 'ev-late-ld-m5'),
+            mql('ld-m6', '2026-03-06T09:00:00Z', 'v2'),
+          ],
         });
         // The deletion's recompute waits for the writer of the lead, then reads its event.
         await writing.query('BEGIN');

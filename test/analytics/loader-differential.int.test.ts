@@ -870,8 +870,10 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       expect(served).toEqual(pure);
       const rows = (served.current as { rows: (AttributionFigures & { version: string })[] }).rows;
       expect(rows.map((row) => row.version)).not.toContain('bench-rules-late');
-      // ld_attr_e's version: its only lead counts in neither October nor September.
+      // ld_attr_e's version: its only lead counts in neither October nor September; ld_attr_f's:
+      // its only lead is created after asOf.
       expect(rows.map((row) => row.version)).not.toContain('bench-rules-old');
+      expect(rows.map((row) => row.version)).not.toContain('bench-rules-imported');
       return Object.fromEntries(
         rows.flatMap((row) => {
           const ids = row.funnel.stages.lead.ids.filter((id) => id.startsWith('ld_attr'));
@@ -881,12 +883,12 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     };
     expect(await cohorts('scoring')).toEqual({
       'bench-rules-v1': ['ld_attr_a', 'ld_attr_d'],
-      'bench-rules-v2': ['ld_attr_b'],
+      'bench-rules-v2': ['ld_attr_b', 'ld_attr_g'],
       '(none)': ['ld_attr_c'],
     });
     expect(await cohorts('routing')).toEqual({
       'bench-rules-v1': ['ld_attr_a'],
-      '(none)': ['ld_attr_b', 'ld_attr_c', 'ld_attr_d'],
+      '(none)': ['ld_attr_b', 'ld_attr_c', 'ld_attr_d', 'ld_attr_g'],
     });
     // In the month it was created, ld_attr_e's version is listed, with it in its cohort.
     const { served, pure } = await attributionBothWays(REP, { from: '2024-06-01', to: '2024-06-30', zone: NY }, {});
@@ -1411,10 +1413,23 @@ async function writeActivityInputs(db: Db): Promise<string> {
  * routing decisions at one instant (the first by id counts); no MQL, with a later scoring decision
  * and one after asOf; an MQL no rule decided on; an MQL after asOf, with a scoring decision before.
  * A fifth, created in June 2024 and scored and routed by a version only it had, counts in no later
- * window: its version must not be listed there, though the naive read holds it.
+ * window: its version must not be listed there, though the naive read holds it. A sixth was
+ * imported after asOf with an October MQL (it does not exist yet), a seventh carries on its MQL
+ * transition another version than its scoring decision before it, and an eighth belongs to a rep in
+ * Tokyo and is first touched in October after a September MQL (its response in Tokyo's hours).
  */
 async function writeAttributionInputs(db: Db): Promise<void> {
   const owner = 'rep2@bench.example';
+  await db.rep.create({
+    data: {
+      id: 'rep_attr_tokyo',
+      tenant: BENCH_TENANT,
+      email: 'tokyo@bench.example',
+      name: 'Tokyo',
+      role: 'rep',
+      timeZone: 'Asia/Tokyo',
+    },
+  });
   const at = (iso: string) => new Date(`${iso}Z`);
   for (const [key, created] of [
     ['a', '2025-10-06T14:00:00'],
@@ -1422,6 +1437,9 @@ async function writeAttributionInputs(db: Db): Promise<void> {
     ['c', '2025-10-09T14:00:00'],
     ['d', '2025-10-10T14:00:00'],
     ['e', '2024-06-03T14:00:00'],
+    ['f', '2026-02-20T14:00:00'],
+    ['g', '2025-10-13T14:00:00'],
+    ['t', '2025-09-10T14:00:00'],
   ] as const)
     await db.lead.create({
       data: {
@@ -1433,7 +1451,7 @@ async function writeAttributionInputs(db: Db): Promise<void> {
         // A region the pipeline's breakdown by region already lists.
         attributes: { region: 'emea' },
         stage: 'new',
-        ownerId: owner,
+        ownerId: key === 't' ? 'tokyo@bench.example' : owner,
         journeyId: `journey-attr-${key}`,
         createdAt: at(created),
       },
@@ -1455,6 +1473,9 @@ async function writeAttributionInputs(db: Db): Promise<void> {
       stage('se_attr_c1', 'ld_attr_c', 'mql', '2025-10-09T15:00:00', null),
       stage('se_attr_c2', 'ld_attr_c', 'sql', '2025-10-12T15:00:00', null),
       stage('se_attr_d1', 'ld_attr_d', 'mql', '2026-02-05T15:00:00', 'bench-rules-late'),
+      stage('se_attr_f1', 'ld_attr_f', 'mql', '2025-10-15T15:00:00', 'bench-rules-imported'),
+      stage('se_attr_g1', 'ld_attr_g', 'mql', '2025-10-13T15:00:00', 'bench-rules-v2'),
+      stage('se_attr_t1', 'ld_attr_t', 'mql', '2025-09-10T15:00:00', 'bench-rules-v1'),
     ],
   });
   const decision = (id: string, leadId: string, kind: string, rulesetVersion: string, decidedAt: string) => ({
@@ -1481,18 +1502,23 @@ async function writeAttributionInputs(db: Db): Promise<void> {
       decision('dc_attr_d0', 'ld_attr_d', 'scoring', 'bench-rules-v1', '2025-10-10T14:05:00'),
       decision('dc_attr_e0', 'ld_attr_e', 'scoring', 'bench-rules-old', '2024-06-03T14:05:00'),
       decision('dc_attr_e_r0', 'ld_attr_e', 'routing', 'bench-rules-old', '2024-06-03T14:05:00'),
+      decision('dc_attr_g0', 'ld_attr_g', 'scoring', 'bench-rules-v1', '2025-10-13T14:05:00'),
     ],
   });
-  await db.interaction.create({
-    data: {
-      id: 'ix_attr_a',
-      leadId: 'ld_attr_a',
-      kind: 'call-logged',
-      occurredAt: at('2025-10-07T16:00:00'),
-      payload: {},
-      idempotencyKey: 'ix_attr_a',
-    },
-  });
+  for (const [leadId, occurredAt] of [
+    ['ld_attr_a', '2025-10-07T16:00:00'],
+    ['ld_attr_t', '2025-10-02T01:00:00'],
+  ] as const)
+    await db.interaction.create({
+      data: {
+        id: `ix_${leadId.slice(3)}`,
+        leadId,
+        kind: 'call-logged',
+        occurredAt: at(occurredAt),
+        payload: {},
+        idempotencyKey: `ix_${leadId.slice(3)}`,
+      },
+    });
 }
 
 /** The part of a rule attribution row the test checks is not empty. */

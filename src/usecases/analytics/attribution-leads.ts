@@ -14,7 +14,7 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
+import { codePointOrder, empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import { ofTeam, type Window } from './fact-rows';
@@ -48,14 +48,15 @@ const arrival = (column: 'mqlAt' | 'sqlAt' | 'opportunityAt' | 'wonAt', asOf: Da
  * before `asOf`; by scoring, the version on its first MQL transition before `asOf` (LeadFunnel's
  * mqlEventAt and mqlVersion: the first one before asOf is the first one), else that of the last
  * scoring decision at or before it, or, not an MQL, its last scoring decision. Decisions in the
- * loader's order (decidedAt, then id).
+ * loader's order (decidedAt, then id in code-point order).
  */
-function versionOf(by: AttributionBy, asOf: Date): Sql {
+function versionOf(db: Db, by: AttributionBy, asOf: Date): Sql {
   const decided = sql`d."leadId" = b.id AND d.kind = ${by} AND d."decidedAt" < ${asOf}`;
+  const id = codePointOrder(db, sql`d.id`);
   if (by === 'routing')
-    return sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ORDER BY d."decidedAt", d.id LIMIT 1)`;
+    return sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ORDER BY d."decidedAt", ${id} LIMIT 1)`;
   const last = (until: Sql) =>
-    sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ${until} ORDER BY d."decidedAt" DESC, d.id DESC LIMIT 1)`;
+    sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ${until} ORDER BY d."decidedAt" DESC, ${id} DESC LIMIT 1)`;
   return sql`(CASE WHEN b.mql_event_at IS NULL THEN ${last(empty)} WHEN b.mql_version IS NOT NULL THEN b.mql_version
     ELSE ${last(sql`AND d."decidedAt" <= b.mql_event_at`)} END)`;
 }
@@ -107,8 +108,8 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
       FROM (SELECT c.id FROM counted c ${ofTeam(db, sight, asOf, sql`c.id`)}) c
         CROSS JOIN "LeadFunnel" f
-      WHERE f."leadId" = c.id AND f.tenant = ${tenant})
-    SELECT b.id, ${versionOf(by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
+      WHERE f."leadId" = c.id AND f.tenant = ${tenant} AND f."createdAt" < ${asOf})
+    SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
       b.won_at, b.touch
     FROM b`);
   return rows.map((row) => ({

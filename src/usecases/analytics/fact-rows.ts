@@ -9,7 +9,7 @@
  * indexed timestamps of the recorded events (migration analytics_window_indexes).
  */
 import type { Db } from '../../db/client';
-import { empty, join, sql, valuesOf, valuesTable, type Sql } from '../../db/raw-sql';
+import { codePointOrder, empty, join, sql, valuesOf, valuesTable, type Sql } from '../../db/raw-sql';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 import { groupBy } from '../../domain/group-by';
@@ -280,12 +280,12 @@ async function loadLeadRows(
     FROM ${valuesTable(db, ids)} ids CROSS JOIN "Lead" l WHERE l.id = ids.value AND l.tenant = ${tenant}`);
   const stages = await db.$queryRaw<(StageEventRow & { leadId: string })[]>(sql`
     SELECT "leadId", "fromStage", "toStage", reason, "rulesetVersion", "occurredAt" FROM "StageEvent"
-    WHERE "leadId" IN ${list} AND "occurredAt" < ${asOf} ORDER BY "occurredAt", id`);
+    WHERE "leadId" IN ${list} AND "occurredAt" < ${asOf} ORDER BY "occurredAt", ${codePointOrder(db, sql`id`)}`);
   const decisions = await when(needs.decisions, () =>
     db.$queryRaw<(LeadRow['decisions'][number] & { leadId: string })[]>(sql`
     SELECT "leadId", kind, "rulesetVersion", "decidedAt" FROM "Decision"
     WHERE "leadId" IN ${list} AND "decidedAt" < ${asOf} AND kind IN ('scoring', 'routing')
-    ORDER BY "decidedAt", id`),
+    ORDER BY "decidedAt", ${codePointOrder(db, sql`id`)}`),
   );
   const touches = await when(needs.touches, () =>
     db.$queryRaw<(LeadRow['interactions'][number] & { leadId: string })[]>(sql`

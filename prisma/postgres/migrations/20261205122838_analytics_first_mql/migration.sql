@@ -1,6 +1,7 @@
 -- Each lead's first stage event to `mql` in LeadFunnel (prisma/schema.prisma): `mqlEventAt`, its
 -- instant, `mqlEventId`, its id, and `mqlVersion`, the ruleset version it carries (null for none),
--- the first in the order occurredAt then id (as the fact loader reads a lead's events). Rule
+-- the first in the order occurredAt then id in code-point order (COLLATE "C", as the fact loader
+-- reads a lead's events, whatever the database's collation). Rule
 -- attribution by scoring reads the version that scored a lead into MQL here, instead of probing the
 -- stage events of every lead it counts (docs/analytics.md, "The funnel and stay projections").
 --
@@ -8,8 +9,8 @@
 -- An insert is an upsert that keeps the earlier of the row's event and the new one, so it agrees
 -- with them whichever runs first. A correction or deletion recomputes from the lead's events in
 -- `leadflow_first_mql_refresh`, which first takes the per-lead advisory lock of
--- `analytics_projections` (re-entrant, held to the end of the transaction, taken in key order by
--- every writer of stage events): it waits for a concurrent writer of the lead to commit, and its
+-- `analytics_projections` (re-entrant, held to the end of the transaction, taken by every writer
+-- of stage events): it waits for a concurrent writer of the lead to commit, and its
 -- query, in a VOLATILE function, then sees what that writer committed.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
 -- E'' strings with \x3B for their semicolons and doubled quotes, and no comment holds a semicolon.
@@ -25,7 +26,7 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended(''leadflow-stays:'' || $1, 0))\x3B
   UPDATE "LeadFunnel" f SET ("mqlEventAt", "mqlEventId", "mqlVersion") = (
     SELECT s."occurredAt", s."id", s."rulesetVersion" FROM "StageEvent" s
-    WHERE s."leadId" = $1 AND s."toStage" = ''mql'' ORDER BY s."occurredAt", s."id" LIMIT 1)
+    WHERE s."leadId" = $1 AND s."toStage" = ''mql'' ORDER BY s."occurredAt", s."id" COLLATE "C" LIMIT 1)
   WHERE f."leadId" = $1\x3B
 END ';
 
@@ -38,12 +39,13 @@ BEGIN
   SELECT l."id", l."tenant", l."createdAt", l."source", CASE WHEN jsonb_typeof(l."sourceDetails" -> ''campaign'') = ''string'' THEN l."sourceDetails" ->> ''campaign'' END,
     r."occurredAt", r."id", r."rulesetVersion"
   FROM (SELECT DISTINCT ON (s."leadId") s."leadId", s."occurredAt", s."id", s."rulesetVersion"
-    FROM new_events s WHERE s."toStage" = ''mql'' ORDER BY s."leadId", s."occurredAt", s."id") r
+    FROM new_events s WHERE s."toStage" = ''mql'' ORDER BY s."leadId", s."occurredAt", s."id" COLLATE "C") r
   JOIN "Lead" l ON l."id" = r."leadId"
   ON CONFLICT ("leadId") DO UPDATE SET
     "mqlEventAt" = EXCLUDED."mqlEventAt", "mqlEventId" = EXCLUDED."mqlEventId", "mqlVersion" = EXCLUDED."mqlVersion"
   WHERE "LeadFunnel"."mqlEventAt" IS NULL
-    OR (EXCLUDED."mqlEventAt", EXCLUDED."mqlEventId") < ("LeadFunnel"."mqlEventAt", "LeadFunnel"."mqlEventId")\x3B
+    OR EXCLUDED."mqlEventAt" < "LeadFunnel"."mqlEventAt"
+    OR (EXCLUDED."mqlEventAt" = "LeadFunnel"."mqlEventAt" AND EXCLUDED."mqlEventId" COLLATE "C" < "LeadFunnel"."mqlEventId")\x3B
   RETURN NULL\x3B
 END ';
 
@@ -59,12 +61,13 @@ BEGIN
     r."occurredAt", r."id", r."rulesetVersion"
   FROM new_leads n JOIN (
     SELECT DISTINCT ON (s."leadId") s."leadId", s."occurredAt", s."id", s."rulesetVersion" FROM "StageEvent" s
-    WHERE s."leadId" IN (SELECT "id" FROM new_leads) AND s."toStage" = ''mql'' ORDER BY s."leadId", s."occurredAt", s."id") r
+    WHERE s."leadId" IN (SELECT "id" FROM new_leads) AND s."toStage" = ''mql'' ORDER BY s."leadId", s."occurredAt", s."id" COLLATE "C") r
     ON r."leadId" = n."id"
   ON CONFLICT ("leadId") DO UPDATE SET
     "mqlEventAt" = EXCLUDED."mqlEventAt", "mqlEventId" = EXCLUDED."mqlEventId", "mqlVersion" = EXCLUDED."mqlVersion"
   WHERE "LeadFunnel"."mqlEventAt" IS NULL
-    OR (EXCLUDED."mqlEventAt", EXCLUDED."mqlEventId") < ("LeadFunnel"."mqlEventAt", "LeadFunnel"."mqlEventId")\x3B
+    OR EXCLUDED."mqlEventAt" < "LeadFunnel"."mqlEventAt"
+    OR (EXCLUDED."mqlEventAt" = "LeadFunnel"."mqlEventAt" AND EXCLUDED."mqlEventId" COLLATE "C" < "LeadFunnel"."mqlEventId")\x3B
   RETURN NULL\x3B
 END ';
 
@@ -96,5 +99,6 @@ CREATE TRIGGER "LeadFunnel_stage_event_change_mql" AFTER UPDATE OF "leadId", "to
 -- merged (leadflow makes neither, and deleting a lead deletes its row).
 UPDATE "LeadFunnel" f SET "mqlEventAt" = r."occurredAt", "mqlEventId" = r."id", "mqlVersion" = r."rulesetVersion"
 FROM (SELECT DISTINCT ON (s."leadId") s."leadId", s."occurredAt", s."id", s."rulesetVersion" FROM "StageEvent" s
-  WHERE s."toStage" = 'mql' ORDER BY s."leadId", s."occurredAt", s."id") r
-WHERE f."leadId" = r."leadId" AND (f."mqlEventAt" IS NULL OR (r."occurredAt", r."id") < (f."mqlEventAt", f."mqlEventId"));
+  WHERE s."toStage" = 'mql' ORDER BY s."leadId", s."occurredAt", s."id" COLLATE "C") r
+WHERE f."leadId" = r."leadId" AND (f."mqlEventAt" IS NULL OR r."occurredAt" < f."mqlEventAt"
+  OR (r."occurredAt" = f."mqlEventAt" AND r."id" COLLATE "C" < f."mqlEventId"));
