@@ -9,8 +9,8 @@
  * A lead counts when it was created, became an MQL, had its first touch after that or had a deal
  * closed in the window: a lead outside these adds nothing to a cohort funnel, a response time or a
  * win rate of either period, and a version none of whose leads counts has no row
- * (attributionRows). So the leads are read from four index ranges, whatever else the fact loader
- * reads. The differential test (test/analytics/loader-differential.int.test.ts) requires the
+ * (attributionRows). So the leads are read from four index ranges of LeadFunnel, whatever else the
+ * fact loader reads. The differential test (test/analytics/loader-differential.int.test.ts) requires the
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
@@ -69,9 +69,10 @@ export interface AttributionQuery {
 }
 
 /**
- * The leads that count in the window (see the header), each with its version, read in no order; for
- * a person, narrowed to the team's leads (ofTeam) before each is looked up, and cut to their sight
- * by its owner at the period's end afterwards (rep).
+ * The leads that count in the window (see the header), each with its version, read in no order:
+ * four ranges of LeadFunnel, by creation, MQL, first touch after it and first close (a deal's first
+ * close is its lead's, as closedDeals reads it). For a person, narrowed to the team's leads (ofTeam)
+ * before each is looked up, and cut to their sight by its owner at the period's end afterwards.
  */
 export async function attributionLeads(db: Db, query: AttributionQuery): Promise<AttributedLeadRow[]> {
   const { sight, by, window } = query;
@@ -97,8 +98,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."createdAt"')}
       UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlAt"')}
       UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlTouchAt"')}
-      UNION SELECT s."leadId" FROM "StageEvent" s
-        WHERE s."toStage" IN ('closed-won', 'closed-lost') AND ${inWindow('s."occurredAt"')}),
+      UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."closedAt"')}),
     b AS MATERIALIZED (
       SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
         ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
