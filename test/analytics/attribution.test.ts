@@ -90,7 +90,7 @@ describe('attributionRows', () => {
           {
             id: 'DC',
             leadId: 'LC',
-            segment: { rep: null, team: null, source: null, campaign: null },
+            segment: { rep: null, team: null, source: 'web', campaign: null },
             currency: 'USD',
             acvMinor: 100_00,
             stages: [{ to: 'closed-won', at: when('03-10 15:00') }],
