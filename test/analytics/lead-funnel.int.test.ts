@@ -402,7 +402,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
           await writeOne(leadId);
           await two.query('BEGIN');
           const second = writeTwo(leadId);
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          await blocked(database.db, two);
           await one.query('COMMIT');
           await second;
           await two.query('COMMIT');
@@ -415,7 +415,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         await touching.query('BEGIN');
         await insertTouch('ld-race-3');
         const backfill = moving.query(backfillStatements(provider)[2]!);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await blocked(database.db, moving);
         await touching.query('COMMIT');
         await backfill;
         expect(await touchOf('ld-race-3'), 'backfill').toEqual(at('2026-03-06T09:00:00Z'));
@@ -502,15 +502,19 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         await writing.query('BEGIN');
         await insertEarlier('ld-m5');
         const deleted = deleting.query(`DELETE FROM "StageEvent" WHERE id = 'ev-late-ld-m5'`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await blocked(database.db, deleting);
         await writing.query('COMMIT');
         await deleted;
         expect(await mqlEventOf('ld-m5')).toEqual(['ev-early-ld-m5', '2026-03-04T09:00:00.000Z', 'v1']);
-        // The migration's backfill, run while an earlier MQL event is being written, keeps it.
+        // The migration's backfill, run while an earlier MQL event is being written, keeps it. The row
+        // is as before the migration (no MQL event kept), so the backfill has one to write.
+        await db.$executeRawUnsafe(
+          `UPDATE "LeadFunnel" SET "mqlEventAt" = NULL, "mqlEventId" = NULL, "mqlVersion" = NULL WHERE "leadId" = 'ld-m6'`,
+        );
         await writing.query('BEGIN');
         await insertEarlier('ld-m6');
         const backfill = deleting.query(backfillStatements(provider)[3]!);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await blocked(database.db, deleting);
         await writing.query('COMMIT');
         await backfill;
         expect(await mqlEventOf('ld-m6'), 'backfill').toEqual(['ev-early-ld-m6', '2026-03-04T09:00:00.000Z', 'v1']);
@@ -579,6 +583,19 @@ describe('the first-touch triggers', () => {
 });
 
 /** The migrations' backfills of LeadFunnel, as committed for the provider. */
+/** Resolves once `client`'s statement waits for a lock another transaction holds (PostgreSQL), so a test's interleaving is the one it names. */
+async function blocked(db: TestDatabase['db'], client: pg.Client): Promise<void> {
+  const pid = (client as pg.Client & { processID: number }).processID;
+  for (let tries = 0; tries < 200; tries++) {
+    const [row] = await db.$queryRawUnsafe<{ wait: string | null }[]>(
+      `SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = ${pid}`,
+    );
+    if (row?.wait === 'Lock') return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`connection ${pid} never waited for a lock`);
+}
+
 function backfillStatements(provider: string): string[] {
   const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
   const statement = (suffix: string, pattern: RegExp) => {
