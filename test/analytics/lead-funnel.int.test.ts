@@ -372,15 +372,17 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     expect([await touchOf('ld-v'), await touchOf('ld-w')]).toEqual([null, null]);
   });
 
+  /** A connection of its own to the test database (PostgreSQL), for a second writer. */
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: database.target.url });
+    await client.connect();
+    return client;
+  };
+
   it.runIf(provider === 'postgresql')(
     'when an MQL moves while a touch is written, in either order, then the one committed second sees the first, as does the backfill',
     async () => {
-      const { db, target } = database;
-      const connect = async () => {
-        const client = new pg.Client({ connectionString: target.url });
-        await client.connect();
-        return client;
-      };
+      const { db } = database;
       const [touching, moving] = [await connect(), await connect()];
       try {
         const insertTouch = (leadId: string) =>
@@ -480,12 +482,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
   it.runIf(provider === 'postgresql')(
     'when an MQL event is deleted while an earlier one is being written, then the row has the earlier one, as after the backfill',
     async () => {
-      const { db, target } = database;
-      const connect = async () => {
-        const client = new pg.Client({ connectionString: target.url });
-        await client.connect();
-        return client;
-      };
+      const { db } = database;
       const [writing, deleting] = [await connect(), await connect()];
       try {
         const insertEarlier = (leadId: string) =>
