@@ -72,7 +72,10 @@ export type AttributedLead = FunnelLead & ResponseLead;
  * these from SQL (src/usecases/analytics/attribution-leads.ts); on facts, ruleAttribution gives them.
  */
 export interface AttributionInputs {
-  /** The rows, in order (orderKeys): at least every version of a lead that counts in the period; one with nothing counted is not listed. */
+  /**
+   * The rows, in order (orderKeys): at least every version of a lead that counts in the period (a
+   * version with nothing counted in it gets no row).
+   */
   versions: readonly string[];
   /** The version of each lead; a deal whose lead has none here counts in no row. */
   versionOf: ReadonlyMap<string, string>;
@@ -80,7 +83,7 @@ export interface AttributionInputs {
   deals: readonly ClosedDealCourse[];
 }
 
-/** Whether anything of the period counts in a row: a cohort lead, a response, an MQL left unanswered, a closed deal. */
+/** Whether anything of the period counts in a row: a cohort lead, a response, an unanswered MQL, a closed deal. */
 const countsAnything = (row: AttributionRow): boolean =>
   row.funnel.stages.lead.count > 0 ||
   row.response.businessHours.n > 0 ||

@@ -59,9 +59,8 @@ function bucketIndex(at: Sql, bounds: readonly Date[], lo = 0, hi = bounds.lengt
 /**
  * The owner of lead `lead` (by default `l.id`) at `cut` (at or before `asOf`): its last assignment
  * before then, its row's owner (`owner`, by default `l`'s column, read only then) if never
- * assigned before `asOf`. The last assignment is
- * probed first, so a lead assigned to a rep before `cut` needs no second probe (a queued one, with
- * no rep, reads null either way).
+ * assigned before `asOf`. The last assignment is probed first, so a lead assigned to a rep before
+ * `cut` needs no second probe (a queued one, with no rep, reads null either way).
  */
 export function ownerAt(cut: Date, asOf: Date, owner: Sql = sql`l."ownerId"`, lead: Sql = sql`l.id`): Sql {
   return sql`COALESCE((SELECT a."repEmail" FROM "Assignment" a WHERE a."leadId" = ${lead} AND a."assignedAt" < ${cut}
