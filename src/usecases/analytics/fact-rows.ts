@@ -132,9 +132,9 @@ const money = (value: bigint | number | null): number | null => (value === null 
  * 1 000 000 leads a manager's five reps hold 150 000, and a month's arrivals are 183 000 leads, of
  * which probing each lead and its assignments took 3.5 s (now 1.1 s with the hash). The speed
  * report narrows its responses and the window's 270 000 stays the same way (a manager's stays went
- * from 6.1 to 1.5 s). In activeLeads, whose ids come from four tables, hashing the team's 300 000
- * rows cost more than it saved (about 0.5 s for a manager's rule attribution), so it keeps
- * leadsOfSight.
+ * from 6.1 to 1.5 s), and rule attribution the leads that count in its window. In activeLeads,
+ * whose ids come from four tables, hashing the team's 300 000 rows cost more than it saved (about
+ * 0.5 s for a manager's rule attribution when it still read activeLeads), so it keeps leadsOfSight.
  */
 function teamLeads(db: Db, sight: Sight, asOf: Date): Sql {
   const owners = valuesOf(db, sight.owners);
