@@ -6,7 +6,8 @@
  *
  * Shape, per lead: created uniformly over 2025; 60% become MQLs within 3 days (scored and routed
  * by the ruleset live then, assigned to one of 20 reps in 4 teams, with a first-touch SLA and, for
- * 90%, a logged call); half of those become SQLs; 70% of SQLs become deals that move through the
+ * 90%, a logged call); half of those become SQLs; a third of SQLs become deals (10% of leads, the
+ * issue's 100 000 deals per 1 000 000 leads; until 2026-12-05, 70% of SQLs) that move through the
  * deal stages and, when their close falls before the benchmark's moment, are won (40%) or lost.
  * Each deal has a forecast per stage it reaches (DealForecast: its category and expected close),
  * and every team and a few reps have monthly quotas (USD, and EUR per quarter for the teams). The
@@ -21,6 +22,9 @@ import { insertWithUnnest } from './unnest-insert';
 export const BENCH_TENANT = 'bench';
 /** The moment reports are read at: a month after the generated year. */
 export const BENCH_AS_OF = new Date('2026-01-31T00:00:00Z');
+
+/** The share of SQLs that become deals: a third, 10% of leads (the issue's 100 000 deals per 1 000 000 leads). */
+export const DEAL_SHARE = 1 / 3;
 
 const YEAR_START = Date.parse('2025-01-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -59,7 +63,7 @@ const reps = Array.from({ length: 20 }, (_, i) => `rep${i}@bench.example`);
 const managers = Array.from({ length: 4 }, (_, i) => `manager${i}@bench.example`);
 
 /** Appends one lead's whole history to `rows`. */
-function generateLead(rows: Rows, index: number, random: () => number): void {
+function generateLead(rows: Rows, index: number, random: () => number, dealShare: number): void {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const id = `ld_bench${String(index).padStart(9, '0')}`;
   const createdAt = YEAR_START + Math.floor(random() * 365 * DAY);
@@ -121,7 +125,7 @@ function generateLead(rows: Rows, index: number, random: () => number): void {
     if (random() < 0.5) {
       const sqlAt = mqlAt + Math.floor((1 + random() * 9) * DAY);
       move('sql', sqlAt);
-      if (random() < 0.7) generateDeal(rows, { id, owner, sqlAt, move, random });
+      if (random() < dealShare) generateDeal(rows, { id, owner, sqlAt, move, random });
     }
   }
   rows.leads.push({
@@ -365,7 +369,16 @@ export type BenchWriter = 'fastest' | 'createMany';
 export async function writeBenchHistory(
   db: Db,
   leadCount: number,
-  { seed = 7, via = 'fastest' }: { seed?: number; via?: BenchWriter } = {},
+  {
+    seed = 7,
+    via = 'fastest',
+    dealShare = DEAL_SHARE,
+  }: {
+    seed?: number;
+    via?: BenchWriter;
+    /** The share of SQLs that become deals (DEAL_SHARE): 0.7 writes the history generated before it. */
+    dealShare?: number;
+  } = {},
 ): Promise<Record<string, number>> {
   const random = seededRandom(seed);
   const people = [...managers, ...reps].map((email, i) => ({
@@ -391,7 +404,8 @@ export async function writeBenchHistory(
   let stages = 0;
   for (let start = 0; start < leadCount; start += SLICE) {
     const rows = emptyRows(stages);
-    for (let index = start; index < Math.min(start + SLICE, leadCount); index++) generateLead(rows, index, random);
+    for (let index = start; index < Math.min(start + SLICE, leadCount); index++)
+      generateLead(rows, index, random, dealShare);
     await writeRows(db, rows, via);
     stages += rows.stages.length;
     for (const [kind, list] of Object.entries(rows))

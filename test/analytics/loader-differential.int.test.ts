@@ -56,6 +56,11 @@ import { createTestDatabase, providers, type TestDatabase } from '../support/dat
 import { NEW_YORK_HOURS } from './fixture';
 
 const LEADS = 1500;
+/**
+ * More deals than the bench's share (10% of leads): 70% of SQLs, as the generator made until the
+ * bench took the issue's shape, so the history holds the deals each case below was written on.
+ */
+const DEALS_PER_SQL = 0.7;
 
 describe.each(providers)('the analytics loader on %s', (provider) => {
   let database: TestDatabase;
@@ -63,7 +68,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    await writeBenchHistory(database.db, LEADS);
+    await writeBenchHistory(database.db, LEADS, { dealShare: DEALS_PER_SQL });
     await writeOtherTenantDeal(database.db);
     await writeReviewInputs(database.db);
     await writeDeskInputs(database.db);
