@@ -404,6 +404,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     caller: Caller,
     filters: AnalyticsFilters,
     probabilities: StageProbabilities = SHIPPED,
+    idLimit: number | undefined = 100,
   ) {
     const db = database.db;
     const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
@@ -418,11 +419,12 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       calendar: NEW_YORK_HOURS,
       probabilities,
       probabilitiesVersion: 'bench-rules-v2',
-      idLimit: 100,
+      idLimit,
     };
     const served = await runReport(db, report, request);
     const pure = reportFrom(naive, report, request, await reportInputs(db, report, request, naive));
-    return { sql: capIds(served, 100), pure: capIds(pure, 100), served };
+    const cut = (report: ReportEnvelope) => (idLimit === undefined ? report : capIds(report, idLimit));
+    return { sql: cut(served), pure: cut(pure), served };
   }
 
   it.each([
@@ -447,16 +449,26 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   );
 
   it.each([
-    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }],
-    [OPS, { from: '2025-10-01', to: '2025-12-31', zone: 'Asia/Shanghai' }],
-    [MANAGER, { from: '2026-01-01', to: '2026-01-31', zone: NY }],
-    [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY }],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, 100],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, 2],
+    [OPS, { from: '2025-10-01', to: '2025-12-31', zone: 'Asia/Shanghai' }, undefined],
+    [OPS, { from: '2026-01-01', to: '2026-02-28', zone: 'UTC' }, 100],
+    [MANAGER, { from: '2026-01-01', to: '2026-01-31', zone: NY }, 100],
+    [MANAGER, { from: '2025-08-01', to: '2025-08-31', zone: NY }, 1],
+    [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY }, undefined],
   ] as const)(
-    'when %o reads the deals report from SQL for %o, then it equals the pure functions on every row',
-    async (caller, filters) => {
-      const { sql, pure, served } = await dealReportBothWays('deals', caller, filters);
-      const current = served.current as { winRate: { byCount: { denominator: { count: number } } } };
+    'when %o reads the deals report from SQL for %o (idLimit: %s), then it equals the pure functions on every row',
+    async (caller, filters, idLimit) => {
+      const { sql, pure, served } = await dealReportBothWays('deals', caller, filters, SHIPPED, idLimit);
+      const current = served.current as {
+        winRate: { byCount: { denominator: { count: number } } };
+        velocity: { openOpportunities: { count: number } }[];
+      };
       expect(current.winRate.byCount.denominator.count).toBeGreaterThan(0);
+      // Open opportunities in each currency; with a small idLimit, more than it keeps, so the cut is tested.
+      const kept = idLimit !== undefined && idLimit < 3 ? idLimit : 0;
+      expect(current.velocity.length).toBeGreaterThan(0);
+      for (const { openOpportunities } of current.velocity) expect(openOpportunities.count).toBeGreaterThan(kept);
       expect(served.breakdown).toBeNull();
       expect(sql).toEqual(pure);
     },

@@ -102,19 +102,35 @@ export interface VelocityFigure {
   perDayMinor: number | null;
 }
 
-/** Sales velocity per currency, for the currencies with a deal won in the period. */
-export function salesVelocity(deals: readonly DealCourse[], period: Interval): VelocityFigure[] {
+/** The deals of a currency open at the end of a period, as counted for its sales velocity. */
+export type OpenOpportunities = (currency: string) => Tally;
+
+/** The deals of `deals` open at the end of `period` (isOpenAt), per currency. */
+export function openAtEnd(deals: readonly DealCourse[], period: Interval): OpenOpportunities {
+  return (currency) => tally(ids(deals.filter((deal) => deal.currency === currency && isOpenAt(deal, period.to))));
+}
+
+/**
+ * Sales velocity per currency, for the currencies with a deal won in the period. The open
+ * opportunities are those of `deals` (openAtEnd) unless `open` gives them: the deals report read
+ * from SQL counts them there, and reads only the deals closed in the window.
+ */
+export function salesVelocity(
+  deals: readonly DealCourse[],
+  period: Interval,
+  open: OpenOpportunities = openAtEnd(deals, period),
+): VelocityFigure[] {
   const rate = winRate(deals, period).byCount.value;
   const cycle = salesCycle(deals, period).mean;
   return averageDealSize(deals, period).acv.map((average) => {
-    const open = deals.filter((deal) => deal.currency === average.currency && isOpenAt(deal, period.to));
+    const opportunities = open(average.currency);
     const perDay =
       rate === null || cycle === null || cycle === 0
         ? null
-        : Math.round((open.length * rate * average.averageMinor) / cycle);
+        : Math.round((opportunities.count * rate * average.averageMinor) / cycle);
     return {
       currency: average.currency,
-      openOpportunities: tally(ids(open)),
+      openOpportunities: opportunities,
       winRate: rate,
       averageDealMinor: average.averageMinor,
       cycleDays: cycle,

@@ -63,7 +63,7 @@ export function firstCloseStages(row: FirstCloseRow, asOf: Date): { to: string; 
   return [{ to: won ? 'closed-won' : 'closed-lost', at }];
 }
 
-interface ClosedDealRow extends FirstCloseRow {
+export interface ClosedDealRow extends FirstCloseRow {
   id: string;
   lead_id: string;
   owner: string;
@@ -86,19 +86,33 @@ export function reviewWindow({ period, previous, asOf }: DealQuery): { from: Dat
   return { from: previous.from, to: new Date(Math.min(period.to.getTime(), asOf.getTime())) };
 }
 
-/** The deals (in the caller's sight, in id order) first closed in the period or the one before. */
-export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealCourse[]> {
+/**
+ * The rows of the deals (in the caller's sight, in id order) first closed in the period or the one
+ * before, each with `columns` besides (of the deal `d` and its lead's LeadFunnel row `f`).
+ */
+export async function closedDealRows<Extra extends object = object>(
+  db: Db,
+  query: DealQuery,
+  columns: Sql = empty,
+): Promise<(ClosedDealRow & Extra)[]> {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
   // CROSS JOIN keeps SQLite's loop on the window's closes rather than on the tenant's deals.
-  const rows = await db.$queryRaw<ClosedDealRow[]>(sql`
+  const rows = await db.$queryRaw<(ClosedDealRow & Extra)[]>(sql`
     SELECT d.id, d."leadId" AS lead_id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv,
       d."lossReason" AS loss_code, d."lossCompetitor" AS competitor, f.source, f.campaign, ${firstCloseColumns(db)}
+      ${columns}
     FROM "LeadFunnel" f CROSS JOIN "Deal" d
     WHERE f.tenant = ${sight.tenant} AND f."closedAt" >= ${from} AND f."closedAt" < ${to}
       AND d."leadId" = f."leadId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}`);
   const inSight = sightFilter(sight);
-  const deals = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
+  return rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
+}
+
+/** The deals (in the caller's sight, in id order) first closed in the period or the one before. */
+export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealCourse[]> {
+  const { sight, asOf } = query;
+  const deals = await closedDealRows(db, query);
   const roster = await loadRoster(db, sight.tenant);
   return deals.map((row) => {
     const lostAt = instantOf(row.lost);
@@ -125,6 +139,6 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
 }
 
 /** `AND …` keeping the deals `d` a person's sight holds; nothing for the whole tenant. */
-function ownedBy(db: Db, sight: Sight) {
+export function ownedBy(db: Db, sight: Sight) {
   return sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
 }

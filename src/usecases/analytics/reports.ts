@@ -25,7 +25,13 @@ import {
   type DeskApproval,
   type DeskQuote,
 } from '../../domain/analytics/deal-desk';
-import { averageDealSize, salesCycle, salesVelocity, winRate } from '../../domain/analytics/deals';
+import {
+  averageDealSize,
+  salesCycle,
+  salesVelocity,
+  winRate,
+  type OpenOpportunities,
+} from '../../domain/analytics/deals';
 import type { AnalyticsFacts, ClosedDealCourse, DealCourse } from '../../domain/analytics/facts';
 import { forecastVsActual, quotaAttainment, wonDeals } from '../../domain/analytics/forecast';
 import { cohortFunnel, periodFunnel } from '../../domain/analytics/funnel';
@@ -182,15 +188,15 @@ const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
 
 /**
  * The deals report's figures for one period: win rate, deal size, sales cycle and velocity of the
- * deals closed in it. Served on loaded facts and, not broken down, on the deals read from SQL
- * (./deal-courses.ts): the same function either way.
+ * deals closed in it. Served on loaded facts and, not broken down, on the deals closed in the window
+ * and the open opportunities counted in SQL (./deal-outcomes.ts): the same function either way.
  */
-export function dealFigures(deals: readonly DealCourse[], period: ReportPeriod) {
+export function dealFigures(deals: readonly DealCourse[], period: ReportPeriod, open?: OpenOpportunities) {
   return {
     winRate: winRate(deals, period),
     dealSize: averageDealSize(deals, period),
     cycle: salesCycle(deals, period),
-    velocity: salesVelocity(deals, period),
+    velocity: salesVelocity(deals, period, open),
   };
 }
 

@@ -9,6 +9,7 @@ import type { WorkingCalendar } from '../../domain/business-time';
 import type { StageProbabilities } from '../../domain/analytics/pipeline';
 import { splitFacts } from '../../domain/analytics/breakdown';
 import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
+import type { Tally } from '../../domain/analytics/measures';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
@@ -16,6 +17,7 @@ import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
 import { dealCourses, pipelineInputs, type DealQuery } from './deal-courses';
+import { closedDealCourses, openOpportunities } from './deal-outcomes';
 import { closedDeals } from './closed-deals';
 import { channelCounts, channelLeads } from './channel-leads';
 import { deskRecords } from './desk-records';
@@ -189,8 +191,9 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
 }
 
 /**
- * The deals or pipeline report (not broken down) on the deals read from SQL (./deal-courses.ts),
- * computed by the same functions as on facts.
+ * The deals report (not broken down) on the deals closed in the window and the open opportunities
+ * counted in SQL (./deal-outcomes.ts), or the pipeline report on the deals read from SQL
+ * (./deal-courses.ts), computed by the same functions as on facts.
  */
 async function dealReportFigures(
   db: Db,
@@ -199,20 +202,21 @@ async function dealReportFigures(
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const period = periodOf(request.filters, request.defaultZone);
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-  const openedBefore = pipelineCuts(period, request.asOf).end;
-  const deals = await dealCourses(
-    db,
-    query,
-    report === 'deals' ? { openedBefore } : { openedBefore, wonBefore: request.asOf },
-  );
-  const { inputs, counted } =
-    report === 'pipeline' ? await pipelineInputs(db, query, deals) : { inputs: NO_PLAN_INPUTS, counted: deals };
+  if (report === 'deals') {
+    // The first `idLimit + 1` ids of each open tally: the cut to `idLimit` (capIds) then gives what all of them give.
+    const limit = request.idLimit === undefined ? undefined : request.idLimit + 1;
+    const [closed, open] = await Promise.all([closedDealCourses(db, query), openOpportunities(db, query, limit)]);
+    const figures = (which: ReportPeriod, ends: Map<string, Tally>) =>
+      json(dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] }));
+    return { current: figures(period, open[1]), previous: figures(query.previous, open[0]), breakdown: null };
+  }
+  const deals = await dealCourses(db, query, {
+    openedBefore: pipelineCuts(period, request.asOf).end,
+    wonBefore: request.asOf,
+  });
+  const { inputs, counted } = await pipelineInputs(db, query, deals);
   const figures = (which: ReportPeriod, current: boolean) =>
-    json(
-      report === 'pipeline'
-        ? pipelineFigures(counted, reportContext(request, which, current, true, inputs))
-        : dealFigures(deals, which),
-    );
+    json(pipelineFigures(counted, reportContext(request, which, current, true, inputs)));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
 }
 

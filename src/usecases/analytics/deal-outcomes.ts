@@ -1,0 +1,105 @@
+/**
+ * The deals report (not broken down) read in SQL as two narrow statements instead of every deal's
+ * course: the deals first closed in the window, from LeadFunnel's first close (closedDealCourses),
+ * and the open opportunities at the end of each period, counted per currency with their first ids
+ * (openOpportunities). The figures are then computed by the same function as on facts
+ * (dealFigures in ./reports.ts, which counts the open opportunities itself on facts), so they are
+ * identical; the differential test (test/analytics/loader-differential.int.test.ts) checks this on
+ * both providers.
+ *
+ * Every figure but velocity's open opportunities reads only the deals closed in a period: win rate,
+ * deal size and sales cycle. Before, the report read the course (every deal-stage transition) of
+ * each deal that could be open at the end of either period, 85 000 of them at 1 000 000 leads on
+ * PostgreSQL, to count the open ones.
+ *
+ * What LeadFunnel keeps of a deal's lead gives the rest of its course the figures read (a deal's
+ * stage events are its lead's): `opportunityAt`, its first deal-stage transition (when it opened,
+ * else when the deal was created), `sqlAt`, its first SQL transition (where its sales cycle
+ * starts), and `closedAt`, its first close. Each counts only when before `asOf`, as a course holds
+ * only the transitions recorded before it.
+ */
+import type { Db } from '../../db/client';
+import { codePointOrder, commaList, instantOf, raw, sql } from '../../db/raw-sql';
+import type { DealCourse } from '../../domain/analytics/facts';
+import { sortedIds, type Tally } from '../../domain/analytics/measures';
+import { closedDealRows, firstCloseStages, ownedBy } from './closed-deals';
+import type { DealQuery } from './deal-courses';
+import { loadRoster } from './roster';
+
+/** The first of two instants. */
+const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
+
+/** Before `asOf`, else null: what a course recorded before `asOf` holds of an instant. */
+const before = (value: unknown, asOf: Date): Date | null => {
+  const at = instantOf(value);
+  return at !== null && at.getTime() < asOf.getTime() ? at : null;
+};
+
+/**
+ * The deals (in the caller's sight, in id order) first closed in the period or the one before,
+ * each with what the deals report reads of its course: its first close, when it opened, and its
+ * lead's first SQL transition.
+ */
+export async function closedDealCourses(db: Db, query: DealQuery): Promise<DealCourse[]> {
+  const { sight, asOf } = query;
+  const rows = await closedDealRows<{ sql_at: unknown; opened: unknown; created: unknown }>(
+    db,
+    query,
+    sql`, f."sqlAt" AS sql_at, f."opportunityAt" AS opened, d."createdAt" AS created`,
+  );
+  const roster = await loadRoster(db, sight.tenant);
+  return rows.map((row) => ({
+    id: row.id,
+    segment: { rep: row.owner, team: roster.teamOf(row.owner) },
+    currency: row.currency,
+    acvMinor: row.acv === null ? null : Number(row.acv),
+    openedAt: before(row.opened, asOf) ?? instantOf(row.created)!,
+    sqlAt: before(row.sql_at, asOf),
+    stages: firstCloseStages(row, asOf),
+  }));
+}
+
+/**
+ * The open opportunities at the end of the previous period and of the period ([previous, current]),
+ * per currency: each with its count and, in code-point order, its first `idLimit` ids (every id
+ * without it). A deal is open at the end when it opened before it (isOpenAt) and its first close
+ * recorded before `asOf` is not before it; the deals are those a course is read for (./deal-courses.ts:
+ * in the caller's sight, created before `asOf`).
+ *
+ * One scan of the tenant's deals that are not closed for good before the earlier end (Deal's
+ * `closedAt` is the latest close, so at or after the first), each joined to its lead's LeadFunnel
+ * row by key.
+ */
+export async function openOpportunities(
+  db: Db,
+  query: DealQuery,
+  idLimit?: number,
+): Promise<[Map<string, Tally>, Map<string, Tally>]> {
+  const { sight, period, previous, asOf } = query;
+  const ends = [previous.to, period.to];
+  // A close after `asOf` is not recorded yet; after the end, it closes nothing at the end.
+  const [first, last] = ends.map((end) => earlier(end, asOf)) as [Date, Date];
+  const firstIds =
+    idLimit === undefined ? sql`id` : sql`CASE WHEN rn <= ${raw(String(Math.trunc(idLimit)))} THEN id END`;
+  const rows = await db.$queryRaw<{ p: unknown; currency: string; n: unknown; ids: string | null }[]>(sql`
+    WITH candidate AS (
+      SELECT d.id, d.currency, f."closedAt" AS closed,
+        COALESCE(CASE WHEN f."opportunityAt" < ${asOf} THEN f."opportunityAt" END, d."createdAt") AS opened
+      FROM "Deal" d JOIN "LeadFunnel" f ON f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
+      WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
+        AND (d."closedAt" IS NULL OR d."closedAt" >= ${first})),
+    open AS (
+      SELECT id, currency, 0 AS p FROM candidate WHERE opened < ${ends[0]} AND (closed IS NULL OR closed >= ${first})
+      UNION ALL
+      SELECT id, currency, 1 AS p FROM candidate WHERE opened < ${ends[1]} AND (closed IS NULL OR closed >= ${last})),
+    ranked AS (
+      SELECT o.*, ROW_NUMBER() OVER (PARTITION BY p, currency ORDER BY ${codePointOrder(db, sql`id`)}) AS rn FROM open o)
+    SELECT p, currency, COUNT(*) AS n, ${commaList(db, firstIds)} AS ids FROM ranked GROUP BY p, currency`);
+  const periods: [Map<string, Tally>, Map<string, Tally>] = [new Map<string, Tally>(), new Map<string, Tally>()];
+  for (const row of rows)
+    periods[Number(row.p) === 0 ? 0 : 1].set(row.currency, {
+      count: Number(row.n),
+      ids: sortedIds(row.ids ? row.ids.split(',') : []),
+    });
+  return periods;
+}
