@@ -72,6 +72,10 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
  * code-point order. channelFiguresOf computes the report on them as channelFigures does on the
  * leads (it merges the groups of a channel, keeping the first ids of the merged tally), so the
  * figures, and the ids the API keeps, are the same; the differential test checks this.
+ *
+ * The groups are told apart in code-point order (`COLLATE "C"` on PostgreSQL), which only has to
+ * tell equal values from others: sorting 270 000 rows for them under the database's collation (a
+ * `C.UTF-8` locale's comparison per key) took 420 of the statement's 700 ms at 1 000 000 leads.
  */
 export async function channelCounts(
   db: Db,
@@ -83,11 +87,12 @@ export async function channelCounts(
   const rows = await db.$queryRaw<
     { p: unknown; kind: string; source: string | null; campaign: string | null; n: unknown; ids: string | null }[]
   >(sql`WITH arrival AS (
-      SELECT f."leadId" AS id, f.source, f.campaign, 'lead' AS kind,
+      SELECT f."leadId" AS id, ${codePointOrder(db, sql`f.source`)} AS source, ${codePointOrder(db, sql`f.campaign`)} AS campaign,
+        'lead' AS kind,
         CASE WHEN f."createdAt" < ${period.from} THEN 0 ELSE 1 END AS p
       FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
       UNION ALL
-      SELECT f."leadId", f.source, f.campaign, 'mql', CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END
+      SELECT f."leadId", ${codePointOrder(db, sql`f.source`)}, ${codePointOrder(db, sql`f.campaign`)}, 'mql', CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END
       FROM "LeadFunnel" f
       WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf}),
     ranked AS (
