@@ -68,7 +68,9 @@ export async function closedDealCourses(db: Db, query: DealQuery): Promise<DealC
  *
  * One scan of the tenant's deals that are not closed for good before the earlier end (Deal's
  * `closedAt` is the latest close, so at or after the first), each joined to its lead's LeadFunnel
- * row by key.
+ * row by key, read once for both ends (`MATERIALIZED`). CROSS JOIN keeps SQLite's loop on the
+ * deals: joined with ON, it walked the tenant's LeadFunnel rows (every lead) for each end and
+ * probed Deal for each, 270 instead of 70 ms at 100 000 leads.
  */
 export async function openOpportunities(
   db: Db,
@@ -82,11 +84,12 @@ export async function openOpportunities(
   const firstIds =
     idLimit === undefined ? sql`id` : sql`CASE WHEN rn <= ${raw(String(Math.trunc(idLimit)))} THEN id END`;
   const rows = await db.$queryRaw<{ p: unknown; currency: string; n: unknown; ids: string | null }[]>(sql`
-    WITH candidate AS (
+    WITH candidate AS MATERIALIZED (
       SELECT d.id, d.currency, f."closedAt" AS closed,
         COALESCE(CASE WHEN f."opportunityAt" < ${asOf} THEN f."opportunityAt" END, d."createdAt") AS opened
-      FROM "Deal" d JOIN "LeadFunnel" f ON f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
-      WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
+      FROM "Deal" d CROSS JOIN "LeadFunnel" f
+      WHERE f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
+        AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
         AND (d."closedAt" IS NULL OR d."closedAt" >= ${first})),
     open AS (
       SELECT id, currency, 0 AS p FROM candidate WHERE opened < ${ends[0]} AND (closed IS NULL OR closed >= ${first})
