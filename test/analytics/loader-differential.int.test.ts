@@ -1111,12 +1111,16 @@ async function writeReviewInputs(db: Db): Promise<void> {
 /** A deal first lost in August 2025 and won again in October; one won and lost at one instant in October. */
 const REOPENED_DEAL = 'dl_close_reopened';
 const TIED_DEAL = 'dl_close_tie';
+const LATE_SQL_DEAL = 'dl_close_late_sql';
 
 /**
  * Two deals of rep2 whose first close is not their last, or not the earliest stage text: the first
  * lost in August and won in October (it counts in August only), the second closed won and closed
  * lost at one instant in October, the lost event first in id order (code points: "B" before "a"; a
- * locale's collation puts "a" first), so it counts as lost.
+ * locale's collation puts "a" first), so it counts as lost. A third, won in October, became an
+ * opportunity in September before its lead's first SQL transition in October: its sales cycle
+ * starts at that transition (15 days), not at the lead's first arrival at SQL or beyond, which
+ * LeadFunnel's `sqlAt` holds (30 days).
  */
 async function writeCloseCases(db: Db): Promise<void> {
   const cases = [
@@ -1135,6 +1139,14 @@ async function writeCloseCases(db: Db): Promise<void> {
         ['se_close_tie_1', 'needs-analysis', '2025-09-20T15:00:00Z'],
         ['se_close_tie_a', 'closed-won', '2025-10-21T15:00:00Z'],
         ['se_close_tie_B', 'closed-lost', '2025-10-21T15:00:00Z'],
+      ],
+    ],
+    [
+      LATE_SQL_DEAL,
+      [
+        ['se_close_late_sql_1', 'needs-analysis', '2025-09-20T15:00:00Z'],
+        ['se_close_late_sql_2', 'sql', '2025-10-05T15:00:00Z'],
+        ['se_close_late_sql_3', 'closed-won', '2025-10-20T15:00:00Z'],
       ],
     ],
   ] as const;

@@ -14,12 +14,14 @@
  *
  * What LeadFunnel keeps of a deal's lead gives the rest of its course the figures read (a deal's
  * stage events are its lead's): `opportunityAt`, its first deal-stage transition (when it opened,
- * else when the deal was created), `sqlAt`, its first SQL transition (where its sales cycle
- * starts), and `closedAt`, its first close. Each counts only when before `asOf`, as a course holds
- * only the transitions recorded before it.
+ * else when the deal was created), and `closedAt`, its first close. Its first SQL transition (where
+ * its sales cycle starts) is `sqlAt` when that comes before `opportunityAt` (`sqlAt` is the first
+ * arrival at SQL or beyond), else read from StageEvent: a lead that became an opportunity without
+ * one (an import) or before it. Each counts only when before `asOf`, as a course holds only the
+ * transitions recorded before it.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, commaList, instantOf, raw, sql } from '../../db/raw-sql';
+import { codePointOrder, commaList, instantOf, raw, sql, unindexed } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
 import { sortedIds, type Tally } from '../../domain/analytics/measures';
 import { closedDealRows, firstCloseStages, ownedBy } from './closed-deals';
@@ -42,10 +44,15 @@ const before = (value: unknown, asOf: Date): Date | null => {
  */
 export async function closedDealCourses(db: Db, query: DealQuery): Promise<DealCourse[]> {
   const { sight, asOf } = query;
+  // LeadFunnel's `sqlAt` is the lead's first arrival at SQL or beyond: its first SQL transition
+  // only when before its first deal-stage one; else that transition is read from StageEvent.
+  const firstSql = sql`CASE WHEN f."sqlAt" < f."opportunityAt" THEN f."sqlAt" ELSE (
+      SELECT MIN(s."occurredAt") FROM "StageEvent" s
+      WHERE s."leadId" = f."leadId" AND ${unindexed(db, sql`s."toStage"`)} = 'sql' AND s."occurredAt" < ${asOf}) END`;
   const rows = await closedDealRows<{ sql_at: unknown; opened: unknown; created: unknown }>(
     db,
     query,
-    sql`, f."sqlAt" AS sql_at, f."opportunityAt" AS opened, d."createdAt" AS created`,
+    sql`, ${firstSql} AS sql_at, f."opportunityAt" AS opened, d."createdAt" AS created`,
   );
   const roster = await loadRoster(db, sight.tenant);
   return rows.map((row) => ({
