@@ -83,16 +83,16 @@ export async function dealCourses(db: Db, query: DealQuery, narrowing: DealNarro
   const { sight, previous, asOf } = query;
   const earliest = new Date(Math.min(previous.from.getTime(), asOf.getTime()));
   const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
-  const transition = (stages: readonly string[], before: Date) => sql`EXISTS (SELECT 1 FROM "StageEvent" s
-        WHERE s."leadId" = d."leadId" AND ${unindexed(db, sql`s."toStage"`)} IN (${join([...stages])})
-          AND s."occurredAt" < ${before})`;
-  const opened = sql`AND (d."createdAt" < ${narrowing.openedBefore} OR ${transition(DEAL_STAGES, narrowing.openedBefore)}
-        OR ${transition(['closed-won'], narrowing.wonBefore)})`;
+  // LeadFunnel's `opportunityAt` is the lead's first deal-stage transition and `wonAt` its first
+  // closed-won one: a transition before a moment exists when the first is before it.
+  const opened = sql`AND (d."createdAt" < ${narrowing.openedBefore} OR f."opportunityAt" < ${narrowing.openedBefore}
+        OR f."wonAt" < ${narrowing.wonBefore})`;
   const rows = await db.$queryRaw<DealRow[]>(sql`
     SELECT d.id, d."leadId" AS lead_id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv,
       d."createdAt" AS created, ${courseOf(db, sql`d."leadId"`, asOf)} AS course
-    FROM "Deal" d JOIN "Lead" l ON l.id = d."leadId" AND l.tenant = ${sight.tenant}
-    WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${mine}
+    FROM "Deal" d CROSS JOIN "LeadFunnel" f
+    WHERE f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
+      AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${mine}
       AND (d."closedAt" IS NULL OR d."closedAt" >= ${earliest}) ${opened}`);
   const inSight = sightFilter(sight);
   const deals = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
