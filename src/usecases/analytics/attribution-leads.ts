@@ -14,7 +14,7 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
+import { asDefault, codePointOrder, empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import { ofTeam, type Window } from './fact-rows';
@@ -82,6 +82,10 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   // For the whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
+  // The union drops duplicates by sorting the ids: in code-point order, which only has to tell equal
+  // ids apart, rather than through the database's locale; then back to the column's own collation,
+  // so the lookups by id below use LeadFunnel's key.
+  const lead = codePointOrder(db, sql`f."leadId"`);
   const rows = await db.$queryRaw<
     {
       id: string;
@@ -94,11 +98,11 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       won_at: unknown;
       touch: unknown;
     }[]
-  >(sql`WITH counted AS MATERIALIZED (
-      SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."createdAt"')}
-      UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlAt"')}
-      UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlTouchAt"')}
-      UNION SELECT f."leadId" FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."closedAt"')}),
+  >(sql`WITH counted AS MATERIALIZED (SELECT ${asDefault(db, sql`u.id`)} AS id FROM (
+      SELECT ${lead} AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."createdAt"')}
+      UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlAt"')}
+      UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlTouchAt"')}
+      UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."closedAt"')}) u),
     b AS MATERIALIZED (
       SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
         ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
