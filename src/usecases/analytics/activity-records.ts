@@ -221,6 +221,8 @@ async function countActivities(
  * statistics, would otherwise loop over every lead of the tenant; see ofDealsInSight in
  * ./desk-records.ts). The second leaves out what the first selects, so no touch comes twice: with
  * UNION, PostgreSQL hashed the 94 000 touches of a month at 1 000 000 leads to drop duplicates.
+ * `IS NOT TRUE`, not `NOT`: the sight's check is NULL, not false, for a lead with no owner whose
+ * assignments spell no email of the list, so the first part drops its touch and so would `NOT`.
  */
 function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[]): Sql {
   const { sight, period, asOf } = query;
@@ -242,7 +244,7 @@ function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[
       db,
       deals.map((deal) => deal.leadId),
     )} w CROSS JOIN "Interaction" i CROSS JOIN "Lead" l
-    WHERE i."leadId" = w.value AND l.id = i."leadId" AND ${touch} AND NOT (${inWindow})`;
+    WHERE i."leadId" = w.value AND l.id = i."leadId" AND ${touch} AND (${inWindow}) IS NOT TRUE`;
 }
 
 /**
