@@ -94,6 +94,14 @@ export function commaList(db: Db, expr: Sql): Sql {
 }
 
 /**
+ * The ids `id` of a group as one comma-separated text (commaList): with `cap`, only those ranked
+ * `rn <= cap` (a `ROW_NUMBER()` column `rn` in code-point order of the ids), the group's first.
+ */
+export function firstIds(db: Db, id: Sql, cap?: number): Sql {
+  return commaList(db, cap === undefined ? id : sql`CASE WHEN rn <= ${raw(String(Math.trunc(cap)))} THEN ${id} END`);
+}
+
+/**
  * `expr` for ORDER BY in code-point order, the order of the ids a report lists (compareText):
  * SQLite's BINARY collation already is; PostgreSQL's database collation may not be, "C" is.
  */

@@ -25,8 +25,8 @@
 import type { Db } from '../../db/client';
 import {
   codePointOrder,
-  commaList,
   empty,
+  firstIds,
   instantsTable,
   jsonField,
   join,
@@ -183,10 +183,7 @@ async function countActivities(
       ? sql`SELECT p.* FROM placed p`
       : sql`SELECT p.*, ROW_NUMBER() OVER (PARTITION BY part, which, rep, owner, kind
           ORDER BY ${codePointOrder(db, sql`id`)}) AS rn FROM placed p`;
-  const ids =
-    cap === undefined
-      ? commaList(db, sql`id`)
-      : commaList(db, sql`CASE WHEN rn <= ${raw(String(Math.trunc(cap)))} THEN id END`);
+  const ids = firstIds(db, sql`id`, cap);
   return db.$queryRaw<CountRow[]>(sql`
     WITH touches AS MATERIALIZED (${leadTouches(db, query, deals)}),
     logged AS MATERIALIZED (${dealActivities(db, query, deals)}),

@@ -12,7 +12,7 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, commaList, instantOf, jsonField, raw, sql } from '../../db/raw-sql';
+import { codePointOrder, firstIds, instantOf, jsonField, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
@@ -99,7 +99,7 @@ export async function channelCounts(
       SELECT a.*, ROW_NUMBER() OVER (PARTITION BY p, kind, source, campaign ORDER BY ${codePointOrder(db, sql`id`)}) AS rn
       FROM arrival a)
     SELECT p, kind, source, campaign, COUNT(*) AS n,
-      ${commaList(db, sql`CASE WHEN rn <= ${raw(String(Math.trunc(idLimit)))} THEN id END`)} AS ids
+      ${firstIds(db, sql`id`, idLimit)} AS ids
     FROM ranked GROUP BY p, kind, source, campaign`);
   const periods = [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()] as const;
   for (const row of rows) {

@@ -20,7 +20,6 @@
 import type { Db } from '../../db/client';
 import {
   codePointOrder,
-  empty,
   instantFromText,
   instantOf,
   instantText,
@@ -28,7 +27,6 @@ import {
   orderedList,
   sql,
   unindexed,
-  valuesOf,
   type Sql,
 } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
@@ -37,6 +35,7 @@ import { compareText } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import { DEAL_STAGES } from '../../rules/facts';
 import type { Sight } from '../visibility';
+import { ownedBy } from './closed-deals';
 import { sightFilter } from './load-facts';
 import { loadPipelineInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import { pipelineAt, pipelineCuts } from './reports';
@@ -82,7 +81,6 @@ export interface DealNarrowing {
 export async function dealCourses(db: Db, query: DealQuery, narrowing: DealNarrowing): Promise<DealCourse[]> {
   const { sight, previous, asOf } = query;
   const earliest = new Date(Math.min(previous.from.getTime(), asOf.getTime()));
-  const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
   // LeadFunnel's `opportunityAt` is the lead's first deal-stage transition and `wonAt` its first
   // closed-won one: a transition before a moment exists when the first is before it.
   const opened = sql`AND (d."createdAt" < ${narrowing.openedBefore} OR f."opportunityAt" < ${narrowing.openedBefore}
@@ -92,7 +90,7 @@ export async function dealCourses(db: Db, query: DealQuery, narrowing: DealNarro
       d."createdAt" AS created, ${courseOf(db, sql`d."leadId"`, asOf)} AS course
     FROM "Deal" d CROSS JOIN "LeadFunnel" f
     WHERE f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
-      AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${mine}
+      AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
       AND (d."closedAt" IS NULL OR d."closedAt" >= ${earliest}) ${opened}`);
   const inSight = sightFilter(sight);
   const deals = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));

@@ -21,15 +21,13 @@
  * transitions recorded before it.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, commaList, instantOf, raw, sql, unindexed } from '../../db/raw-sql';
+import { codePointOrder, firstIds, instantOf, sql, unindexed } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
 import { sortedIds, type Tally } from '../../domain/analytics/measures';
 import { closedDealRows, firstCloseStages, ownedBy } from './closed-deals';
 import type { DealQuery } from './deal-courses';
+import { earlier } from './reports';
 import { loadRoster } from './roster';
-
-/** The first of two instants. */
-const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
 
 /** Before `asOf`, else null: what a course recorded before `asOf` holds of an instant. */
 const before = (value: unknown, asOf: Date): Date | null => {
@@ -88,8 +86,6 @@ export async function openOpportunities(
   const ends = [previous.to, period.to];
   // A close after `asOf` is not recorded yet; after the end, it closes nothing at the end.
   const [first, last] = ends.map((end) => earlier(end, asOf)) as [Date, Date];
-  const firstIds =
-    idLimit === undefined ? sql`id` : sql`CASE WHEN rn <= ${raw(String(Math.trunc(idLimit)))} THEN id END`;
   const rows = await db.$queryRaw<{ p: unknown; currency: string; n: unknown; ids: string | null }[]>(sql`
     WITH candidate AS MATERIALIZED (
       SELECT d.id, d.currency, f."closedAt" AS closed,
@@ -104,7 +100,7 @@ export async function openOpportunities(
       SELECT id, currency, 1 AS p FROM candidate WHERE opened < ${ends[1]} AND (closed IS NULL OR closed >= ${last})),
     ranked AS (
       SELECT o.*, ROW_NUMBER() OVER (PARTITION BY p, currency ORDER BY ${codePointOrder(db, sql`id`)}) AS rn FROM open o)
-    SELECT p, currency, COUNT(*) AS n, ${commaList(db, firstIds)} AS ids FROM ranked GROUP BY p, currency`);
+    SELECT p, currency, COUNT(*) AS n, ${firstIds(db, sql`id`, idLimit)} AS ids FROM ranked GROUP BY p, currency`);
   const periods: [Map<string, Tally>, Map<string, Tally>] = [new Map<string, Tally>(), new Map<string, Tally>()];
   for (const row of rows)
     periods[Number(row.p) === 0 ? 0 : 1].set(row.currency, {

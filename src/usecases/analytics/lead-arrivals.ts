@@ -13,7 +13,18 @@
  * reports built from these rows to equal the ones computed on the facts, on both providers.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, commaList, empty, join, jsonField, plusDays, raw, sql, type Sql } from '../../db/raw-sql';
+import {
+  codePointOrder,
+  commaList,
+  empty,
+  firstIds,
+  join,
+  jsonField,
+  plusDays,
+  raw,
+  sql,
+  type Sql,
+} from '../../db/raw-sql';
 import type { Dimension } from '../../domain/analytics/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
@@ -122,9 +133,7 @@ async function countPlaced(db: Db, query: ArrivalQuery, ctes: Sql): Promise<Arri
     ? sql`SELECT p.*, ROW_NUMBER() OVER (PARTITION BY rep, seg_type, seg_text, stage, bucket
         ORDER BY ${codePointOrder(db, sql`id`)}) AS rn FROM placed p`
     : sql`SELECT p.* FROM placed p`;
-  const ids = limited
-    ? commaList(db, sql`CASE WHEN rn <= ${raw(String(Math.trunc(query.idLimit ?? 0)))} THEN id END`)
-    : commaList(db, sql`id`);
+  const ids = firstIds(db, sql`id`, query.idLimit);
   const rows = await db.$queryRaw<
     {
       rep: string | null;

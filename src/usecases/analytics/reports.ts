@@ -184,7 +184,8 @@ export function pipelineAt(deals: readonly DealCourse[], at: Date, inputs: PlanI
   });
 }
 
-const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
+/** The earlier of two instants. */
+export const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
 
 /**
  * The deals report's figures for one period: win rate, deal size, sales cycle and velocity of the
