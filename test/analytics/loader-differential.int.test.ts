@@ -13,7 +13,7 @@
  * must the speed report, served (when not broken down) from narrow SQL projections
  * (speed-report.ts), for each kind of caller, a closed period, a period across the DST change and
  * a period still running at asOf; and so must the pipeline report, served (when not broken down)
- * from the deals read in SQL (pipeline-deals.ts), with forecasts and quotas in two currencies, in
+ * from the deals read in SQL (deal-courses.ts), with forecasts and quotas in two currencies, in
  * two reporting zones, with a stage the probabilities leave out, while another tenant's deal (owned
  * by an email of this tenant's roster) sits in the same database; and so must the win/loss and
  * channels reports, served (when not broken down) from the deals closed in the window and the

@@ -91,8 +91,9 @@ export interface DealFact {
 /**
  * What the deal metrics (win rate, deal size, cycle, velocity), the pipeline and the won deals
  * read of a deal (a DealFact is one): its value, owner and team, when it became an SQL and an
- * opportunity, and its deal-stage transitions. The deals and pipeline reports read just this from
- * SQL when they are not broken down (src/usecases/analytics/deal-courses.ts).
+ * opportunity, and its deal-stage transitions. Not broken down, the pipeline report reads just this
+ * from SQL (src/usecases/analytics/deal-courses.ts), and the deals report the deals first closed in
+ * the window, with their first close alone in `stages` (src/usecases/analytics/deal-outcomes.ts).
  */
 export interface DealCourse {
   id: string;

@@ -75,7 +75,7 @@ export async function closedDealCourses(db: Db, query: DealQuery): Promise<DealC
  * `closedAt` is the latest close, so at or after the first), each joined to its lead's LeadFunnel
  * row by key, read once for both ends (`MATERIALIZED`). CROSS JOIN keeps SQLite's loop on the
  * deals: joined with ON, it walked the tenant's LeadFunnel rows (every lead) for each end and
- * probed Deal for each, 270 instead of 70 ms at 100 000 leads.
+ * probed Deal for each: the statement took 270 ms at 100 000 leads, 70 ms with CROSS JOIN.
  */
 export async function openOpportunities(
   db: Db,

@@ -214,7 +214,7 @@ export function pipelineCuts(period: ReportPeriod, asOf: Date): { end: Date; sta
  * The pipeline report's figures for one period: the open and the weighted pipeline at its end,
  * the forecast made at its start against the deals won in it, and, on the whole (not a part of a
  * breakdown), quota attainment and coverage. Served on loaded facts and, not broken down, on the
- * deals read from SQL (./pipeline-report.ts): the same function either way.
+ * deals read from SQL (./deal-courses.ts): the same function either way.
  */
 export function pipelineFigures(
   deals: readonly DealCourse[],
