@@ -10,7 +10,7 @@
  * `IS NOT TRUE` each fail a case here without them (checked).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, PersonRole } from '../../src/auth/actor';
+import type { PersonRole } from '../../src/auth/actor';
 import type { Db } from '../../src/db/client';
 import { periodOf, type AnalyticsFilters } from '../../src/domain/analytics/filters';
 import { loadEveryRow } from '../../src/bench/naive-facts';
@@ -21,21 +21,14 @@ import { capIds } from '../../src/usecases/analytics/report-ids';
 import { sightOf } from '../../src/usecases/visibility';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { NEW_YORK_HOURS } from './fixture';
+import { personActor } from './person';
 
 const TENANT = 't1';
 const AS_OF = new Date('2026-01-31T00:00:00Z');
 const OPS = 'ops@t1.example';
 const REP = 'rep2@t1.example';
 
-const actor = (email: string, role: PersonRole): Actor => ({
-  tenant: TENANT,
-  email,
-  name: email,
-  role,
-  scopes: [],
-  kind: 'person',
-  tokenId: 'tok_test',
-});
+const actor = (email: string, role: PersonRole) => personActor(TENANT, email, role);
 
 describe.each(providers)('the deals and activity reports from SQL around asOf on %s', (provider) => {
   let database: TestDatabase;

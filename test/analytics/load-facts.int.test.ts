@@ -5,7 +5,7 @@
  * change when more is recorded later.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, PersonRole } from '../../src/auth/actor';
+import type { PersonRole } from '../../src/auth/actor';
 import { activityByRep } from '../../src/domain/analytics/activity';
 import { approvalTurnaround, discountDepth } from '../../src/domain/analytics/deal-desk';
 import { winRate } from '../../src/domain/analytics/deals';
@@ -18,6 +18,7 @@ import { timeInStage } from '../../src/domain/analytics/stage-time';
 import { volume } from '../../src/domain/analytics/volume';
 import { loadFacts } from '../../src/usecases/analytics/load-facts';
 import { sightOf } from '../../src/usecases/visibility';
+import { personActor } from './person';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { ALICE, AS_OF, CURRENT, MARIA, NEW_YORK_HOURS, V2, fixtureFacts, when } from './fixture';
 import { writeFixture } from './fixture-db';
@@ -75,15 +76,7 @@ describe.each(providers)('loadFacts on %s', (provider) => {
     await database?.drop();
   });
 
-  const actor = (email: string, role: PersonRole): Actor => ({
-    tenant: TENANT,
-    email,
-    name: email,
-    role,
-    scopes: [],
-    kind: 'person',
-    tokenId: 'tok_test',
-  });
+  const actor = (email: string, role: PersonRole) => personActor(TENANT, email, role);
   const load = async (email: string, role: PersonRole, asOf = AS_OF) =>
     loadFacts(database.db, {
       sight: await sightOf(database.db, actor(email, role), () => ({})),

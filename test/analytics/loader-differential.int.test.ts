@@ -32,7 +32,7 @@
  * leads added whose versions take each branch of rulesetOf.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, PersonRole } from '../../src/auth/actor';
+import type { PersonRole } from '../../src/auth/actor';
 import type { Db } from '../../src/db/client';
 import type { AnalyticsFacts, Dimension } from '../../src/domain/analytics/facts';
 import { periodOf, type AnalyticsFilters } from '../../src/domain/analytics/filters';
@@ -54,6 +54,7 @@ import { capIds } from '../../src/usecases/analytics/report-ids';
 import { sightOf } from '../../src/usecases/visibility';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { NEW_YORK_HOURS } from './fixture';
+import { personActor } from './person';
 
 const LEADS = 1500;
 /**
@@ -79,15 +80,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     await database?.drop();
   });
 
-  const actor = (email: string, role: PersonRole): Actor => ({
-    tenant: BENCH_TENANT,
-    email,
-    name: email,
-    role,
-    scopes: [],
-    kind: 'person',
-    tokenId: 'tok_test',
-  });
+  const actor = (email: string, role: PersonRole) => personActor(BENCH_TENANT, email, role);
 
   /** Every report both ways for one caller, period and breakdown. */
   async function bothWays(email: string, role: PersonRole, from: string, to: string, breakdown?: Dimension) {
