@@ -268,5 +268,5 @@ function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCour
       db,
       deals.map((deal) => deal.id),
     )} w CROSS JOIN "DealActivity" a CROSS JOIN "Deal" d CROSS JOIN "Lead" l
-    WHERE a."dealId" = w.value AND ${counted} AND NOT (${inWindow})`;
+    WHERE a."dealId" = w.value AND ${counted} AND (${inWindow}) IS NOT TRUE`;
 }

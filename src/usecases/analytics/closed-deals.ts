@@ -27,7 +27,7 @@ import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
 import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
-import { loadRoster } from './roster';
+import { loadRoster, type Roster } from './roster';
 
 /** Lead `f`'s first close, as firstCloseColumns reads it from its LeadFunnel row. */
 export interface FirstCloseRow {
@@ -109,6 +109,17 @@ export async function closedDealRows<Extra extends object = object>(
   return rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
 }
 
+/** What every reader of a closed deal's row takes of it: the deal, its owner and team, its value and first close. */
+export function closedDealOf(row: ClosedDealRow, roster: Roster, asOf: Date) {
+  return {
+    id: row.id,
+    segment: { rep: row.owner, team: roster.teamOf(row.owner) },
+    currency: row.currency,
+    acvMinor: row.acv === null ? null : Number(row.acv),
+    stages: firstCloseStages(row, asOf),
+  };
+}
+
 /** The deals (in the caller's sight, in id order) first closed in the period or the one before. */
 export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealCourse[]> {
   const { sight, asOf } = query;
@@ -116,18 +127,15 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
   const roster = await loadRoster(db, sight.tenant);
   return deals.map((row) => {
     const lostAt = instantOf(row.lost);
+    const deal = closedDealOf(row, roster, asOf);
     return {
-      id: row.id,
+      ...deal,
       leadId: row.lead_id,
       segment: {
-        rep: row.owner,
-        team: roster.teamOf(row.owner),
+        ...deal.segment,
         source: row.source,
         campaign: textField(row.campaign === null ? null : 'string', row.campaign),
       },
-      currency: row.currency,
-      acvMinor: row.acv === null ? null : Number(row.acv),
-      stages: firstCloseStages(row, asOf),
       // As the fact loader: a deal with a closed-lost transition before asOf carries the code and
       // competitor it was lost with.
       lossReason:

@@ -24,10 +24,17 @@ import type { Db } from '../../db/client';
 import { codePointOrder, firstIds, instantOf, sql, unindexed } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
 import { sortedIds, type Tally } from '../../domain/analytics/measures';
-import { closedDealRows, firstCloseStages, ownedBy } from './closed-deals';
+import { closedDealOf, closedDealRows, ownedBy } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { earlier } from './reports';
 import { loadRoster } from './roster';
+
+/**
+ * When deal `d` opened, as its course read before `asOf` gives it: its lead's (`f`) first deal-stage
+ * transition, else the deal's creation.
+ */
+const openedAt = (asOf: Date) =>
+  sql`COALESCE(CASE WHEN f."opportunityAt" < ${asOf} THEN f."opportunityAt" END, d."createdAt")`;
 
 /** Before `asOf`, else null: what a course recorded before `asOf` holds of an instant. */
 const before = (value: unknown, asOf: Date): Date | null => {
@@ -47,20 +54,16 @@ export async function closedDealCourses(db: Db, query: DealQuery): Promise<DealC
   const firstSql = sql`CASE WHEN f."sqlAt" < f."opportunityAt" THEN f."sqlAt" ELSE (
       SELECT MIN(s."occurredAt") FROM "StageEvent" s
       WHERE s."leadId" = f."leadId" AND ${unindexed(db, sql`s."toStage"`)} = 'sql' AND s."occurredAt" < ${asOf}) END`;
-  const rows = await closedDealRows<{ sql_at: unknown; opened: unknown; created: unknown }>(
+  const rows = await closedDealRows<{ sql_at: unknown; opened: unknown }>(
     db,
     query,
-    sql`, ${firstSql} AS sql_at, f."opportunityAt" AS opened, d."createdAt" AS created`,
+    sql`, ${firstSql} AS sql_at, ${openedAt(asOf)} AS opened`,
   );
   const roster = await loadRoster(db, sight.tenant);
   return rows.map((row) => ({
-    id: row.id,
-    segment: { rep: row.owner, team: roster.teamOf(row.owner) },
-    currency: row.currency,
-    acvMinor: row.acv === null ? null : Number(row.acv),
-    openedAt: before(row.opened, asOf) ?? instantOf(row.created)!,
+    ...closedDealOf(row, roster, asOf),
+    openedAt: instantOf(row.opened)!,
     sqlAt: before(row.sql_at, asOf),
-    stages: firstCloseStages(row, asOf),
   }));
 }
 
@@ -89,7 +92,7 @@ export async function openOpportunities(
   const rows = await db.$queryRaw<{ p: unknown; currency: string; n: unknown; ids: string | null }[]>(sql`
     WITH candidate AS MATERIALIZED (
       SELECT d.id, d.currency, f."closedAt" AS closed,
-        COALESCE(CASE WHEN f."opportunityAt" < ${asOf} THEN f."opportunityAt" END, d."createdAt") AS opened
+        ${openedAt(asOf)} AS opened
       FROM "Deal" d CROSS JOIN "LeadFunnel" f
       WHERE f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
         AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
