@@ -143,6 +143,21 @@ export function plusDays(db: Db, column: Sql, days: number): Sql {
 }
 
 /**
+ * The milliseconds from DateTime `from` to DateTime `to`, a whole number read as a JS number (a
+ * double: exact below 2^53 ms). SQLite's julianday counts whole milliseconds inside (its ISO text
+ * has no finer digit), so the rounding only drops the error of the double; PostgreSQL's EXTRACT gives
+ * a numeric, exact, cast to a double rather than a bigint, which the driver reads as a BigInt.
+ */
+export function durationMs(db: Db, from: Sql, to: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`ROUND((julianday(${to}) - julianday(${from})) * 86400000)`;
+    case 'postgresql':
+      return sql`CAST(EXTRACT(EPOCH FROM (${to} - ${from})) * 1000 AS double precision)`;
+  }
+}
+
+/**
  * The JSON field `key` (a plain name) of the JSON column `column`: its `type` ('string', 'number'
  * or another JSON type name; NULL when absent), its `text` (a string's value) and its `number`
  * (read only where `type` is 'number').

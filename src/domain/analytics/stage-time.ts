@@ -57,13 +57,23 @@ export function timeInStage(leads: readonly LeadFact[], period: Interval): Stage
   return dwellIn(staysOf(leads), period);
 }
 
-/** timeInStage, on the stays. */
-export function dwellIn(stays: readonly Stay[], period: Interval): StageDwell[] {
+/**
+ * A stay measured: whom it counts for (as Stay's id), its stage and its length in milliseconds. The
+ * speed report reads these from SQL, each period's apart (src/usecases/analytics/speed-rows.ts).
+ */
+export interface MeasuredStay {
+  id: string;
+  stage: string;
+  ms: number;
+}
+
+/**
+ * Time in stage of the measured stays, all counted (those that ended in the period, none in a
+ * closed deal stage): the recorded stages in journey order, then any other alphabetically.
+ */
+export function measuredDwell(stays: Iterable<MeasuredStay>): StageDwell[] {
   const samples = new Map<string, Sample[]>();
-  for (const stay of stays) {
-    if (!within(stay.leftAt, period) || isClosedDealStage(stay.stage)) continue;
-    append(samples, stay.stage, { id: stay.id, value: days(stay.leftAt.getTime() - stay.enteredAt.getTime()) });
-  }
+  for (const stay of stays) append(samples, stay.stage, { id: stay.id, value: days(stay.ms) });
   const known = RECORDED_STAGES.filter((stage) => samples.has(stage));
   const others = [...samples.keys()].filter((stage) => !RECORDED_STAGES.includes(stage)).sort();
   return [...known, ...others].map((stage) => ({
@@ -71,6 +81,16 @@ export function dwellIn(stays: readonly Stay[], period: Interval): StageDwell[] 
     subject: isDealStage(stage) ? 'deal' : 'lead',
     days: distribution(samples.get(stage) ?? []),
   }));
+}
+
+/** timeInStage, on the stays. */
+export function dwellIn(stays: readonly Stay[], period: Interval): StageDwell[] {
+  const measured: MeasuredStay[] = [];
+  for (const stay of stays) {
+    if (!within(stay.leftAt, period) || isClosedDealStage(stay.stage)) continue;
+    measured.push({ id: stay.id, stage: stay.stage, ms: stay.leftAt.getTime() - stay.enteredAt.getTime() });
+  }
+  return measuredDwell(measured);
 }
 
 export interface BottleneckCandidate {

@@ -1,7 +1,7 @@
 /**
  * The speed report from narrow SQL projections (./speed-rows.ts) instead of loaded facts: response
  * time, SLA attainment, time in stage and the bottleneck, for the period and the previous one,
- * computed by the same pure functions as on facts (responseTimeOf, slaAttainmentOf, dwellIn,
+ * computed by the same pure functions as on facts (responseTimeOf, slaAttainmentOf, measuredDwell,
  * bottleneckOf), so business hours are counted in each owner's calendar and every percentile is
  * the exact nearest-rank value. The bottleneck's conversions are the funnel's period view, from
  * the SQL aggregates of ./aggregated-reports.ts.
@@ -14,7 +14,7 @@ import type { WorkingCalendar } from '../../domain/business-time';
 import type { FunnelStep } from '../../domain/analytics/funnel';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import { ownerCalendar, responseTimeOf, slaAttainmentOf, type LeadResponse } from '../../domain/analytics/response';
-import { bottleneckOf, dwellIn, stayOwnerId, type Stay } from '../../domain/analytics/stage-time';
+import { bottleneckOf, measuredDwell, type StageDwell } from '../../domain/analytics/stage-time';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 import { responseRows, stayRows, type SpeedQuery } from './speed-rows';
@@ -33,7 +33,10 @@ export interface SpeedRequest {
 }
 
 /** The responses and stays the caller may see (owner at the period's end in sight). */
-async function speedInputs(db: Db, request: SpeedRequest): Promise<{ responses: LeadResponse[]; stays: Stay[] }> {
+async function speedInputs(
+  db: Db,
+  request: SpeedRequest,
+): Promise<{ responses: LeadResponse[]; dwell: readonly [StageDwell[], StageDwell[]] }> {
   const { sight, period, previous, asOf } = request;
   const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf };
   const roster = await loadRoster(db, sight.tenant);
@@ -47,15 +50,12 @@ async function speedInputs(db: Db, request: SpeedRequest): Promise<{ responses: 
       slaDueAt: row.slaDueAt,
       ownerTimeZone: roster.timeZoneOf(row.rep),
     }));
-  const stays = (await stayRows(db, query))
-    .filter((row) => inSight(row.rep))
-    .map((row) => ({
-      id: stayOwnerId(row.stage, row.leadId, row.dealId),
-      stage: row.stage,
-      enteredAt: row.enteredAt,
-      leftAt: row.leftAt,
-    }));
-  return { responses, stays };
+  const stays = (await stayRows(db, { ...query, split: period.from })).filter((row) => inSight(row.rep));
+  const dwell = [
+    measuredDwell(stays.filter((row) => row.period === 0)),
+    measuredDwell(stays.filter((row) => row.period === 1)),
+  ] as const;
+  return { responses, dwell };
 }
 
 /** The funnel's steps (period view) of the period (1) and the previous one (0), from SQL aggregates. */
@@ -76,10 +76,9 @@ export async function speedFigures(
   request: SpeedRequest,
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const { period, previous, asOf, calendar } = request;
-  const { responses, stays } = await speedInputs(db, request);
+  const { responses, dwell } = await speedInputs(db, request);
   const steps = await funnelSteps(db, request);
   const calendarFor = ownerCalendar(calendar);
-  const dwell = [dwellIn(stays, previous), dwellIn(stays, period)] as const;
   const figures = (which: 0 | 1) => ({
     responseTime: responseTimeOf(responses, which ? period : previous, calendarFor),
     sla: slaAttainmentOf(responses, which ? period : previous, asOf),

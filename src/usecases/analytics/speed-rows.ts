@@ -3,7 +3,7 @@
  * lead, the instants response time and SLA attainment read (when it became an MQL, its first touch
  * after that, its SLA deadline), and every stay in a stage that ended in the window (the stage, when
  * it was entered and left). Business hours and percentiles stay in JS, in the pure functions of
- * src/domain/analytics (responseTimeOf, slaAttainmentOf, dwellIn): SQL cannot count business hours
+ * src/domain/analytics (responseTimeOf, slaAttainmentOf, measuredDwell): SQL cannot count business hours
  * in each owner's calendar, and the percentiles must be the exact nearest-rank values.
  *
  * The leads are among those loadFacts reads for the report, so the figures are the ones computed on
@@ -11,7 +11,8 @@
  * both providers.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { durationMs, empty, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
+import type { MeasuredStay } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
@@ -36,14 +37,14 @@ export interface ResponseRow {
   slaDueAt: Date | null;
 }
 
-/** One stay that ended in [from, to), with the owner of its lead at the period's end (when read). */
-export interface StayRow {
-  leadId: string;
-  dealId: string | null;
+/**
+ * One stay that ended in [from, to), measured (whom it counts for, as stayOwnerId gives it; its stage
+ * and length), with the owner of its lead at the period's end (when read).
+ */
+export interface StayRow extends MeasuredStay {
+  /** 0 when it ended in the previous period (before the period's start), 1 in the period. */
+  period: 0 | 1;
   rep: string | null;
-  stage: string;
-  enteredAt: Date;
-  leftAt: Date;
 }
 
 const touchKinds = join([...TOUCH_EVENTS]);
@@ -127,10 +128,12 @@ export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseR
  * order, occurredAt then id), read by index range on StageStay(tenant, leftAt, …), but none in a
  * closed deal stage. A stay that ended before asOf began and ended with events before it, as the
  * loader reads them; its lead is one the loader reads (activeLeads: it moved in the window). For the whole
- * tenant no lead is looked up; the deal of a stay is, for a stay in a deal stage only.
+ * tenant no lead is looked up; the deal of a stay is, for a stay in a deal stage only. Each stay comes
+ * measured: whom it counts for (its deal in a deal stage, else its lead), its length in milliseconds,
+ * and whether it ended before `split` (the period's start: the previous period) or after.
  */
-export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
-  const { sight, from, to, asOf } = query;
+export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Promise<StayRow[]> {
+  const { sight, from, to, asOf, split } = query;
   const end = new Date(Math.min(to.getTime(), asOf.getTime()));
   // For the whole tenant, the range alone. For a person, the window's stays first, then those of the
   // team's leads (one hash of the team's leads), then each of their leads for its owner. With the
@@ -146,26 +149,20 @@ export async function stayRows(db: Db, query: SpeedQuery): Promise<StayRow[]> {
     ? empty
     : sql`WITH ranged AS MATERIALIZED (${ranged}),
       stay AS MATERIALIZED (SELECT r.* FROM ranged r ${ofTeam(db, sight, asOf, sql`r."leadId"`)})`;
+  // Narrow columns, the length already in milliseconds: at 1M leads the 209 000 stays of a month and
+  // the one before took 0.55–0.7 s to read with both instants and the deal apart, 0.36 s so.
   const rows = await db.$queryRaw<
-    {
-      lead_id: string;
-      deal_id: string | null;
-      rep: string | null;
-      stage: string;
-      entered_at: unknown;
-      left_at: unknown;
-    }[]
+    { id: string; stage: string; p: unknown; ms: unknown; rep: string | null }[]
   >(sql`${team}
-    SELECT e."leadId" AS lead_id, e.stage, e."enteredAt" AS entered_at, e."leftAt" AS left_at,
-      CASE WHEN e.stage IN (${join([...DEAL_STAGES])}) THEN (SELECT d.id FROM "Deal" d
-        WHERE d."leadId" = e."leadId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}) END AS deal_id,
-      ${source}`);
+    SELECT COALESCE(CASE WHEN e.stage IN (${join([...DEAL_STAGES])}) THEN (SELECT d.id FROM "Deal" d
+        WHERE d."leadId" = e."leadId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}) END, e."leadId") AS id,
+      e.stage, CASE WHEN e."leftAt" < ${split} THEN 0 ELSE 1 END AS p,
+      ${durationMs(db, sql`e."enteredAt"`, sql`e."leftAt"`)} AS ms, ${source}`);
   return rows.map((row) => ({
-    leadId: row.lead_id,
-    dealId: row.deal_id,
-    rep: row.rep,
+    id: row.id,
     stage: row.stage,
-    enteredAt: instant(row.entered_at)!,
-    leftAt: instant(row.left_at)!,
+    ms: Number(row.ms),
+    period: Number(row.p) === 0 ? 0 : 1,
+    rep: row.rep,
   }));
 }
