@@ -27,7 +27,8 @@ export interface AttributedLeadRow {
   version: string | null;
   /**
    * The owner at the period's end: read for a person's sight, and for a lead whose first touch after
-   * its MQL is in the window (its response is measured in the owner's calendar).
+   * its MQL is in the window (its response is measured in the owner's calendar) when people of the
+   * roster work in other zones than the calendar's (`ownerZones`).
    */
   rep: string | null;
   createdAt: Date;
@@ -66,6 +67,11 @@ export interface AttributionQuery {
   by: AttributionBy;
   /** From the previous period's start to the period's end (or `asOf`, if earlier): the owner is read at `to`. */
   window: Window;
+  /**
+   * Whether people of the roster work in other zones than the calendar's (Roster.allWorkIn): for the
+   * whole tenant the owner only picks a response's calendar, so it is read only then.
+   */
+  ownerZones: boolean;
 }
 
 /**
@@ -81,6 +87,11 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   const owner = ownerAt(to, asOf, sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = f."leadId")`, sql`f."leadId"`);
   // For the whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
+  const rep = !sight.all
+    ? owner
+    : query.ownerZones
+      ? sql`CASE WHEN ${responded} THEN ${owner} END`
+      : sql`CAST(NULL AS TEXT)`;
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   // The union drops duplicates by sorting the ids: in code-point order, which only has to tell equal
   // ids apart, rather than through the database's locale; then back to the column's own collation,
@@ -108,7 +119,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
         ${arrival('wonAt', asOf)} AS won_at,
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
-        ${sight.all ? sql`CASE WHEN ${responded} THEN ${owner} END` : owner} AS rep,
+        ${rep} AS rep,
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
       FROM (SELECT c.id FROM counted c ${ofTeam(db, sight, asOf, sql`c.id`)}) c
         CROSS JOIN "LeadFunnel" f

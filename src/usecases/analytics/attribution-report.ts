@@ -69,9 +69,10 @@ async function attributionInputs(db: Db, request: AttributionRequest): Promise<A
   const { sight, period, previous, asOf, by } = request;
   const window = { from: previous.from, to: new Date(Math.min(period.to.getTime(), asOf.getTime())), asOf };
   const inSight = sightFilter(sight);
-  const seen = (await attributionLeads(db, { sight, by, window })).filter((row) => inSight(row.rep));
-  const versionOf = new Map(seen.map((row) => [row.id, row.version ?? NONE]));
   const roster = await loadRoster(db, sight.tenant);
+  const ownerZones = !roster.allWorkIn(request.calendar.timezone);
+  const seen = (await attributionLeads(db, { sight, by, window, ownerZones })).filter((row) => inSight(row.rep));
+  const versionOf = new Map(seen.map((row) => [row.id, row.version ?? NONE]));
   return {
     versions: orderKeys(versionOf.values()),
     versionOf,

@@ -41,7 +41,9 @@ async function speedInputs(
   const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf };
   const roster = await loadRoster(db, sight.tenant);
   const inSight = sightFilter(sight);
-  const responses = (await responseRows(db, query))
+  // For the whole tenant the owner only picks the calendar of a response.
+  const ownerZones = !roster.allWorkIn(request.calendar.timezone);
+  const responses = (await responseRows(db, { ...query, ownerZones }))
     .filter((row) => inSight(row.rep))
     .map((row) => ({
       id: row.id,

@@ -69,10 +69,12 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
  * alone, and those with an SLA due in [from, to), from Lead. A response row counts only such a lead
  * (its MQL, its first touch or its SLA deadline falls in the window; the first two are before
  * `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the window, or
- * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant a
- * lead is looked up in Lead only for its owner, when it was never assigned before `asOf`.
+ * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant the
+ * owner is read only for its calendar, so only when `ownerZones` (people of the roster work in
+ * other zones than the calendar's), and a lead is looked up in Lead only when it was never assigned
+ * before `asOf`.
  */
-export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseRow[]> {
+export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boolean }): Promise<ResponseRow[]> {
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
   const inSight = sight.all
@@ -111,7 +113,7 @@ export async function responseRows(db: Db, query: SpeedQuery): Promise<ResponseR
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due
       FROM unanswered u WHERE u.qualified < ${asOf})
-    SELECT ${row}.id, ${ownerAt(until, asOf, owner)} AS rep, ${row}.mql_at, ${row}.touch, ${row}.sla_due
+    SELECT ${row}.id, ${sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerAt(until, asOf, owner)} AS rep, ${row}.mql_at, ${row}.touch, ${row}.sla_due
     ${inSight}`);
   return rows.map((row) => ({
     id: row.id,
