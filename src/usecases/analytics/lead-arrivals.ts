@@ -74,10 +74,12 @@ function bucketIndex(at: Sql, bounds: readonly Date[], lo = 0, hi = bounds.lengt
  * `cut` needs no second probe (a queued one, with no rep, reads null either way).
  */
 export function ownerAt(cut: Date, asOf: Date, owner: Sql = sql`l."ownerId"`, lead: Sql = sql`l.id`): Sql {
-  return sql`COALESCE((SELECT a."repEmail" FROM "Assignment" a WHERE a."leadId" = ${lead} AND a."assignedAt" < ${cut}
-      ORDER BY a."assignedAt" DESC, a.id DESC LIMIT 1),
-    CASE WHEN EXISTS (SELECT 1 FROM "Assignment" a WHERE a."leadId" = ${lead} AND a."assignedAt" < ${asOf}) THEN NULL
-    ELSE ${owner} END)`;
+  // Its own alias for Assignment, `owner_a`: a caller's `a.id` would otherwise name the assignment.
+  return sql`COALESCE((SELECT owner_a."repEmail" FROM "Assignment" owner_a
+      WHERE owner_a."leadId" = ${lead} AND owner_a."assignedAt" < ${cut}
+      ORDER BY owner_a."assignedAt" DESC, owner_a.id DESC LIMIT 1),
+    CASE WHEN EXISTS (SELECT 1 FROM "Assignment" owner_a WHERE owner_a."leadId" = ${lead} AND owner_a."assignedAt" < ${asOf})
+    THEN NULL ELSE ${owner} END)`;
 }
 
 const NULL_FIELD = { type: sql`CAST(NULL AS TEXT)`, text: sql`CAST(NULL AS TEXT)` };
@@ -291,7 +293,6 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
   // CROSS JOIN keeps SQLite's loop on the window's leads rather than on every lead. For a person,
   // the window's leads are first narrowed to the team's (teamLeads), then looked up.
   const team = ofTeam(db, sight, asOf);
-  // The window's leads as `w`: ownerAt's own subqueries read Assignment as `a`.
   const window = sql`(SELECT DISTINCT id FROM arrival ${team}) w`;
   // Grouped by owner alone, a lead is read from Lead only when never assigned before asOf (for the
   // owner on its row): its tenant is LeadFunnel's. At 1M leads a manager's 28 000 arrivals spent
