@@ -112,7 +112,9 @@ export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<Pl
  * One row per deal, its history one text (`instant|category|close date,…`): at 1 000 000 leads on
  * PostgreSQL, one row per deal and cut (94 000 rows for 66 000 deals, a `ROW_NUMBER()` over each
  * deal's forecasts per cut) took 1.5–1.9 s, mostly mapping rows, and a `LIMIT 1` per deal and cut
- * about 10 µs a lookup; one lookup per deal reads its three or four entries. The category is
+ * about 10 µs a lookup; one lookup per deal reads its three or four entries. Grouped rather than
+ * one subquery per deal, PostgreSQL reads the deals' forecasts in the order of the distinct ids and
+ * aggregates them as they come: 31 000 deals' in 0.16 s instead of 0.25 s. The category is
  * checked in SQL (categoryOf's list), and a close date holding a separator is sent empty: neither
  * is a day parseLocalDate reads, so both stand for none. The history is read by
  * DealForecast(dealId, occurredAt); the tenant is checked `unindexed`, or SQLite walked the
@@ -129,10 +131,10 @@ export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: r
     dealIds.length === 0 || cuts.length === 0
       ? []
       : await db.$queryRaw<{ deal_id: string; history: string | null }[]>(sql`
-    SELECT ids.value AS deal_id, (SELECT ${orderedList(db, entry, sql`f."occurredAt", ${codePointOrder(db, sql`f.id`)}`)} FROM "DealForecast" f
-      WHERE f."dealId" = ids.value AND ${unindexed(db, sql`f.tenant`)} = ${sight.tenant} AND f."occurredAt" < ${last})
-      AS history
-    FROM ${valuesTable(db, dealIds)} ids`);
+    SELECT ids.value AS deal_id, ${orderedList(db, entry, sql`f."occurredAt", ${codePointOrder(db, sql`f.id`)}`)} AS history
+    FROM ${valuesTable(db, dealIds)} ids CROSS JOIN "DealForecast" f
+    WHERE f."dealId" = ids.value AND ${unindexed(db, sql`f.tenant`)} = ${sight.tenant} AND f."occurredAt" < ${last}
+    GROUP BY ids.value`);
   // Tens of thousands of entries share a few hundred close dates: each day's first instant once.
   const closeDays = new Map<string, Date | null>();
   const closeDay = (text: string) => {

@@ -165,23 +165,27 @@ function forecastAt(history: readonly ForecastEntry[] | undefined, at: Date): Fo
  * expected close date and forecast category recorded for it by then.
  */
 export function pipelineAt(deals: readonly DealCourse[], at: Date, inputs: PlanInputs): PipelineDeal[] {
-  return deals.flatMap((deal) => {
-    if (deal.openedAt.getTime() >= at.getTime() || closeOf(deal, at) !== null) return [];
-    const stage = deal.stages.filter((event) => event.at.getTime() < at.getTime()).at(-1)?.to ?? 'needs-analysis';
+  // Plain loops, no array per deal: the pipeline report walks 40 000 deals six times at 1M leads.
+  const cut = at.getTime();
+  const open: PipelineDeal[] = [];
+  for (const deal of deals) {
+    if (deal.openedAt.getTime() >= cut || closeOf(deal, at) !== null) continue;
+    // The stage of its last transition before the cut (its first stage when none is).
+    let stage = 'needs-analysis';
+    for (const event of deal.stages) if (event.at.getTime() < cut) stage = event.to;
     const forecast = forecastAt(inputs.forecasts.get(deal.id), at);
-    return [
-      {
-        dealId: deal.id,
-        stage,
-        acvMinor: deal.acvMinor,
-        currency: deal.currency,
-        expectedCloseAt: forecast?.expectedCloseAt ?? null,
-        forecastCategory: forecast?.category ?? null,
-        owner: deal.segment.rep ?? '',
-        team: deal.segment.team,
-      },
-    ];
-  });
+    open.push({
+      dealId: deal.id,
+      stage,
+      acvMinor: deal.acvMinor,
+      currency: deal.currency,
+      expectedCloseAt: forecast?.expectedCloseAt ?? null,
+      forecastCategory: forecast?.category ?? null,
+      owner: deal.segment.rep ?? '',
+      team: deal.segment.team,
+    });
+  }
+  return open;
 }
 
 /** The earlier of two instants. */
