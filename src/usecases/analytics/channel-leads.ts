@@ -12,7 +12,7 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, firstIds, instantOf, jsonField, sql } from '../../db/raw-sql';
+import { codePointOrder, firstIds, instantOf, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
@@ -24,8 +24,7 @@ import { sightFilter } from './load-facts';
 interface ChannelLeadRow {
   id: string;
   created: unknown;
-  source: string;
-  campaign_type: string | null;
+  source: string | null;
   campaign: string | null;
   rep: string | null;
   mql_at: unknown;
@@ -35,24 +34,25 @@ interface ChannelLeadRow {
 export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLead[]> {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const campaign = jsonField(db, sql`l."sourceDetails"`, 'campaign');
-  const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(to, asOf);
   // A lead counts when it was created in the window or first reached MQL (or later) in it: two
-  // index range scans of LeadFunnel, whose mqlAt is the first such stage event (one before asOf is
-  // the first before it too). Then each of those leads by its key for its source and campaign
-  // (CROSS JOIN keeps SQLite's loop on the window's leads, as lead-arrivals.ts); for a person, only
-  // those of the team's leads (teamLeads).
+  // disjoint index ranges of LeadFunnel, whose mqlAt is the first such stage event (one before asOf
+  // is the first before it too), and which holds the source and campaign (as channelCounts reads
+  // them). For a person, only those of the team's leads (teamLeads), each with its owner at the
+  // period's end; its row in Lead is read only when it was never assigned. At 1M leads a manager's
+  // 33 000 leads of the window spent 0.3 s on being looked up in Lead for their source.
   const team = ofTeam(db, sight, asOf);
+  const rowOwner = sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = m.id)`;
+  const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(to, asOf, rowOwner, sql`m.id`);
+  const created = sql`f."createdAt" >= ${from} AND f."createdAt" < ${to}`;
   const rows = await db.$queryRaw<ChannelLeadRow[]>(sql`
     WITH moved AS MATERIALIZED (
-      SELECT f."leadId" AS id, f."mqlAt" AS mql_at FROM "LeadFunnel" f
-      WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
-      UNION SELECT f."leadId", f."mqlAt" FROM "LeadFunnel" f
-      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf})
-    SELECT l.id, l."createdAt" AS created, l.source, ${campaign.type} AS campaign_type, ${campaign.text} AS campaign,
-      ${rep} AS rep, CASE WHEN m.mql_at < ${asOf} THEN m.mql_at END AS mql_at
-    FROM (SELECT * FROM moved ${team}) m CROSS JOIN "Lead" l
-    WHERE l.id = m.id AND l.tenant = ${sight.tenant}`);
+      SELECT f."leadId" AS id, f."createdAt" AS created, f.source, f.campaign, f."mqlAt" AS mql_at FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND ${created}
+      UNION ALL SELECT f."leadId", f."createdAt", f.source, f.campaign, f."mqlAt" FROM "LeadFunnel" f
+      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf}
+        AND NOT (${created}))
+    SELECT m.id, m.created, m.source, m.campaign, ${rep} AS rep, CASE WHEN m.mql_at < ${asOf} THEN m.mql_at END AS mql_at
+    FROM (SELECT * FROM moved ${team}) m`);
   const inSight = sightFilter(sight);
   return rows
     .filter((row) => inSight(row.rep))
@@ -60,7 +60,7 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
     .map((row) => ({
       id: row.id,
       createdAt: instantOf(row.created)!,
-      segment: { source: row.source, campaign: textField(row.campaign_type, row.campaign) },
+      segment: { source: row.source ?? '', campaign: textField(row.campaign === null ? null : 'string', row.campaign) },
       mqlAt: instantOf(row.mql_at),
     }));
 }
@@ -104,7 +104,7 @@ export async function channelCounts(
   const periods = [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()] as const;
   for (const row of rows) {
     const source = row.source ?? '';
-    const campaign = textField(row.campaign === null ? null : 'string', row.campaign);
+    const campaign = textField('string', row.campaign);
     const groups = periods[Number(row.p) === 0 ? 0 : 1];
     const key = `${source}\u0000${row.campaign ?? ''}\u0000${row.campaign === null}`;
     let group = groups.get(key);
