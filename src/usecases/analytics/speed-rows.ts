@@ -71,17 +71,17 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
  * `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the window, or
  * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant the
  * owner is read only for its calendar, so only when `ownerZones` (people of the roster work in
- * other zones than the calendar's), and a lead is looked up in Lead only when it was never assigned
- * before `asOf`.
+ * other zones than the calendar's). A lead is looked up in Lead only for the owner on its row, when
+ * it was never assigned before `asOf`.
  */
 export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boolean }): Promise<ResponseRow[]> {
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
+  // A lead is read from Lead only for the owner on its row, when it was never assigned before asOf.
   const inSight = sight.all
-    ? sql`FROM answered l`
-    : sql`FROM (SELECT w.* FROM answered w ${ofTeam(db, sight, asOf, sql`w.id`)}) r CROSS JOIN "Lead" l WHERE l.id = r.id`;
-  const owner = sight.all ? sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = l.id)` : sql`l."ownerId"`;
-  const row = sight.all ? sql`l` : sql`r`;
+    ? sql`FROM answered r`
+    : sql`FROM (SELECT w.* FROM answered w ${ofTeam(db, sight, asOf, sql`w.id`)}) r`;
+  const owner = sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = r.id)`;
   // An SLA due in the window first (on PostgreSQL a column NULL in the first two branches of a
   // UNION is typed text), then an MQL or a first touch in it (two disjoint ranges: no row twice).
   const mql = sql`f."leadId", f."mqlAt", CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END, f."qualifiedAt", NULL, NULL, 1`;
@@ -113,7 +113,7 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due
       FROM unanswered u WHERE u.qualified < ${asOf})
-    SELECT ${row}.id, ${sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerAt(until, asOf, owner)} AS rep, ${row}.mql_at, ${row}.touch, ${row}.sla_due
+    SELECT r.id, ${sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerAt(until, asOf, owner, sql`r.id`)} AS rep, r.mql_at, r.touch, r.sla_due
     ${inSight}`);
   return rows.map((row) => ({
     id: row.id,
@@ -138,7 +138,8 @@ export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Pro
   const { sight, from, to, asOf, split } = query;
   const end = new Date(Math.min(to.getTime(), asOf.getTime()));
   // For the whole tenant, the range alone. For a person, the window's stays first, then those of the
-  // team's leads (one hash of the team's leads), then each of their leads for its owner. With the
+  // team's leads (one hash of the team's leads), then each of their leads for its owner (its row in
+  // Lead read only when it was never assigned before asOf). With the
   // team's leads beside the range, PostgreSQL probed StageStay for every lead of the team (150 000
   // at 1M), or looked each up in Lead.
   const ranged = sql`SELECT e."leadId", e.stage, e."enteredAt", e."leftAt" FROM "StageStay" e
@@ -146,7 +147,7 @@ export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Pro
       AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf}`;
   const source = sight.all
     ? sql`CAST(NULL AS TEXT) AS rep FROM (${ranged}) e`
-    : sql`${ownerAt(end, asOf)} AS rep FROM stay e CROSS JOIN "Lead" l WHERE l.id = e."leadId"`;
+    : sql`${ownerAt(end, asOf, sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = e."leadId")`, sql`e."leadId"`)} AS rep FROM stay e`;
   const team = sight.all
     ? empty
     : sql`WITH ranged AS MATERIALIZED (${ranged}),
