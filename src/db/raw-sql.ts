@@ -145,15 +145,16 @@ export function plusDays(db: Db, column: Sql, days: number): Sql {
 /**
  * The milliseconds from DateTime `from` to DateTime `to`, a whole number read as a JS number (a
  * double: exact below 2^53 ms). SQLite's julianday counts whole milliseconds inside (its ISO text
- * has no finer digit), so the rounding only drops the error of the double; PostgreSQL's EXTRACT gives
- * a numeric, exact, cast to a double rather than a bigint, which the driver reads as a BigInt.
+ * has no finer digit), so the rounding only drops the error of the double. PostgreSQL's EXTRACT
+ * gives a numeric (a double before PostgreSQL 14: rounded too), cast to a double rather than a
+ * bigint, which the driver reads as a BigInt.
  */
 export function durationMs(db: Db, from: Sql, to: Sql): Sql {
   switch (providerOf(db)) {
     case 'sqlite':
       return sql`ROUND((julianday(${to}) - julianday(${from})) * 86400000)`;
     case 'postgresql':
-      return sql`CAST(EXTRACT(EPOCH FROM (${to} - ${from})) * 1000 AS double precision)`;
+      return sql`CAST(ROUND(EXTRACT(EPOCH FROM (${to} - ${from})) * 1000) AS double precision)`;
   }
 }
 

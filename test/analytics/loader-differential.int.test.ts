@@ -40,6 +40,7 @@ import type { StageProbabilities } from '../../src/domain/analytics/pipeline';
 import { BENCH_AS_OF, BENCH_TENANT, writeBenchHistory } from '../../src/bench/analytics-data';
 import { loadEveryRow } from '../../src/bench/naive-facts';
 import { loadFacts } from '../../src/usecases/analytics/load-facts';
+import { loadRoster } from '../../src/usecases/analytics/roster';
 import { DEFAULT_OPTIONS, REPORTS, type ReportName, type ReportOptions } from '../../src/usecases/analytics/reports';
 import {
   reportFacts,
@@ -872,6 +873,83 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     },
     120_000,
   );
+
+  it('when nobody on the roster works outside the calendar zone, then speed and rule attribution of the whole tenant read no owner and still equal the pure functions on every row', async () => {
+    const db = database.db;
+    // The Tokyo rep (writeAttributionInputs) works from New York for this case only: every owner's
+    // calendar is then the calendar itself, and the statements read no owner.
+    await db.rep.update({ where: { id: 'rep_attr_tokyo' }, data: { timeZone: 'America/New_York' } });
+    try {
+      expect((await loadRoster(db, BENCH_TENANT)).worksBeyond(NEW_YORK_HOURS.timezone)).toBe(false);
+      const speed = await speedBothWays(OPS.email, OPS.role, '2025-10-01', '2025-10-31', 100);
+      expect((speed.served.current as SpeedFigures).responseTime.businessHours.n).toBeGreaterThan(0);
+      expect(speed.sql).toEqual(speed.pure);
+      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+      const attribution = await attributionBothWays(OPS, october, { by: 'scoring' }, 100);
+      const rows = (attribution.served.current as { rows: AttributionFigures[] }).rows;
+      expect(Math.max(...rows.map((row) => row.response.businessHours.n))).toBeGreaterThan(0);
+      expect(attribution.served).toEqual(attribution.pure);
+    } finally {
+      await db.rep.update({ where: { id: 'rep_attr_tokyo' }, data: { timeZone: 'Asia/Tokyo' } });
+    }
+  }, 120_000);
+
+  it("when a stay of a lead never assigned ends at the period's first instant, then its owner's team counts it in that period, from SQL as on every row", async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // rep5's (manager1's team) by the owner on its row alone; MQL on 20 September, SQL at 1 October
+    // 00:00 in New York (04:00 UTC), the first instant of October there: its MQL stay is October's.
+    await db.lead.create({
+      data: {
+        id: 'ld_stay_edge',
+        tenant: BENCH_TENANT,
+        email: 'stay-edge@prospect.example',
+        source: 'web',
+        sourceDetails: {},
+        attributes: { region: 'emea' },
+        stage: 'sql',
+        ownerId: 'rep5@bench.example',
+        journeyId: 'journey-stay-edge',
+        createdAt: at('2025-09-19T14:00:00'),
+      },
+    });
+    const event = (id: string, toStage: string, occurredAt: string) => ({
+      id,
+      leadId: 'ld_stay_edge',
+      fromStage: null,
+      toStage,
+      reason: 'test',
+      occurredAt: at(occurredAt),
+      idempotencyKey: id,
+    });
+    await db.stageEvent.createMany({
+      data: [
+        event('se_stay_edge_0', 'new', '2025-09-19T14:00:00'),
+        event('se_stay_edge_1', 'mql', '2025-09-20T14:00:00'),
+        event('se_stay_edge_2', 'sql', '2025-10-01T04:00:00'),
+      ],
+    });
+    try {
+      for (const caller of [MANAGER, { email: 'rep5@bench.example', role: 'rep' as const }]) {
+        const { sql, pure, served } = await speedBothWays(
+          caller.email,
+          caller.role,
+          '2025-10-01',
+          '2025-10-31',
+          undefined,
+        );
+        const mqlStays = (which: unknown) =>
+          (which as { timeInStage: { stage: string; days: { ids: string[] } }[] }).timeInStage.find(
+            (dwell) => dwell.stage === 'mql',
+          )?.days.ids ?? [];
+        expect(mqlStays(served.current)).toContain('ld_stay_edge');
+        expect(mqlStays(served.previous)).not.toContain('ld_stay_edge');
+        expect(sql).toEqual(pure);
+      }
+    } finally {
+      await db.lead.delete({ where: { id: 'ld_stay_edge' } });
+    }
+  }, 120_000);
 
   it('when a rep reads rule attribution from SQL, then each lead counts under the version rulesetOf gives, and nothing decided after asOf shows', async () => {
     const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };

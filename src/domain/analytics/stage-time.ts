@@ -22,9 +22,9 @@ const isDealStage = (stage: string) => (DEAL_STAGES as readonly string[]).includ
 const isClosedDealStage = (stage: string) => stage === 'closed-won' || stage === 'closed-lost';
 
 /**
- * One ended stay in a stage: from the transition into it to the next one. The speed report reads
- * these straight from SQL (src/usecases/analytics/speed-rows.ts); on loaded facts they come from
- * staysOf.
+ * One ended stay in a stage: from the transition into it to the next one, as staysOf reads them
+ * from loaded facts. The speed report reads them from SQL already measured (MeasuredStay,
+ * src/usecases/analytics/speed-rows.ts).
  */
 export interface Stay {
   /** The lead, or for a deal stage the lead's deal (the lead when it has none). */

@@ -232,4 +232,4 @@ export async function aggregatedFigures(
   };
 }
 
-const NO_ROSTER: Roster = { teamOf: () => null, timeZoneOf: () => null, allWorkIn: () => true };
+const NO_ROSTER: Roster = { teamOf: () => null, timeZoneOf: () => null, worksBeyond: () => false };

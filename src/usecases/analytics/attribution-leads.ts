@@ -18,7 +18,7 @@ import { asDefault, codePointOrder, empty, instantOf, raw, sql, type Sql } from 
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import { ofTeam, type Window } from './fact-rows';
-import { ownerAt } from './lead-arrivals';
+import { ownerOfLead } from './lead-arrivals';
 
 /** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
 export interface AttributedLeadRow {
@@ -68,7 +68,7 @@ export interface AttributionQuery {
   /** From the previous period's start to the period's end (or `asOf`, if earlier): the owner is read at `to`. */
   window: Window;
   /**
-   * Whether people of the roster work in other zones than the calendar's (Roster.allWorkIn): for the
+   * Whether people of the roster work in other zones than the calendar's (Roster.worksBeyond): for the
    * whole tenant the owner only picks a response's calendar, so it is read only then.
    */
   ownerZones: boolean;
@@ -84,7 +84,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   const { sight, by, window } = query;
   const { from, to, asOf } = window;
   const { tenant } = sight;
-  const owner = ownerAt(to, asOf, sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = f."leadId")`, sql`f."leadId"`);
+  const owner = ownerOfLead(to, asOf, sql`f."leadId"`);
   // For the whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
   const rep = !sight.all

@@ -70,7 +70,7 @@ async function attributionInputs(db: Db, request: AttributionRequest): Promise<A
   const window = { from: previous.from, to: new Date(Math.min(period.to.getTime(), asOf.getTime())), asOf };
   const inSight = sightFilter(sight);
   const roster = await loadRoster(db, sight.tenant);
-  const ownerZones = !roster.allWorkIn(request.calendar.timezone);
+  const ownerZones = roster.worksBeyond(request.calendar.timezone);
   const seen = (await attributionLeads(db, { sight, by, window, ownerZones })).filter((row) => inSight(row.rep));
   const versionOf = new Map(seen.map((row) => [row.id, row.version ?? NONE]));
   return {

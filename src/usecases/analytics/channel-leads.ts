@@ -18,7 +18,7 @@ import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { ofTeam } from './fact-rows';
-import { ownerAt } from './lead-arrivals';
+import { ownerOfLead } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 
 interface ChannelLeadRow {
@@ -41,8 +41,7 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
   // period's end; its row in Lead is read only when it was never assigned. At 1M leads a manager's
   // 33 000 leads of the window spent 0.3 s on being looked up in Lead for their source.
   const team = ofTeam(db, sight, asOf);
-  const rowOwner = sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = m.id)`;
-  const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(to, asOf, rowOwner, sql`m.id`);
+  const rep = sight.all ? sql`CAST(NULL AS TEXT)` : ownerOfLead(to, asOf, sql`m.id`);
   const created = sql`f."createdAt" >= ${from} AND f."createdAt" < ${to}`;
   const rows = await db.$queryRaw<ChannelLeadRow[]>(sql`
     WITH moved AS MATERIALIZED (

@@ -11,11 +11,11 @@ export interface Roster {
   /** The person's IANA time zone, or null when not on the roster. */
   timeZoneOf(email: string | null): string | null;
   /**
-   * Whether everyone on the roster works in `zone` or has no zone of their own: then any owner, on
-   * the roster or not, counts business hours in the calendar of `zone` (ownerCalendar), and a
-   * report of the whole tenant need not read who owns each lead to count them.
+   * Whether someone on the roster works in another zone than `zone`: only then can an owner's
+   * calendar differ from the calendar of `zone` (ownerCalendar gives an owner off the roster the
+   * calendar itself), so a report of the whole tenant reads who owns each lead only then.
    */
-  allWorkIn(zone: string): boolean;
+  worksBeyond(zone: string): boolean;
 }
 
 export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<Roster> {
@@ -32,6 +32,6 @@ export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<R
       return managerId ? (byId.get(managerId)?.email.toLowerCase() ?? null) : null;
     },
     timeZoneOf: (email) => find(email)?.timeZone ?? null,
-    allWorkIn: (zone) => people.every((person) => person.timeZone === null || person.timeZone === zone),
+    worksBeyond: (zone) => people.some((person) => person.timeZone !== zone),
   };
 }

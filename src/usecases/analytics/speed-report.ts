@@ -32,7 +32,7 @@ export interface SpeedRequest {
   idLimit?: number;
 }
 
-/** The responses and stays the caller may see (owner at the period's end in sight). */
+/** The responses and the time in stage (each period's) the caller may see (owner at the period's end in sight). */
 async function speedInputs(
   db: Db,
   request: SpeedRequest,
@@ -42,7 +42,7 @@ async function speedInputs(
   const roster = await loadRoster(db, sight.tenant);
   const inSight = sightFilter(sight);
   // For the whole tenant the owner only picks the calendar of a response.
-  const ownerZones = !roster.allWorkIn(request.calendar.timezone);
+  const ownerZones = roster.worksBeyond(request.calendar.timezone);
   const responses = (await responseRows(db, { ...query, ownerZones }))
     .filter((row) => inSight(row.rep))
     .map((row) => ({

@@ -1,8 +1,8 @@
 /**
  * The rows behind the speed report, read in SQL as narrow projections instead of loaded facts: per
  * lead, the instants response time and SLA attainment read (when it became an MQL, its first touch
- * after that, its SLA deadline), and every stay in a stage that ended in the window (the stage, when
- * it was entered and left). Business hours and percentiles stay in JS, in the pure functions of
+ * after that, its SLA deadline), and every stay in a stage that ended in the window, measured (whom it
+ * counts for, its stage, its length in milliseconds, and the period it ended in). Business hours and percentiles stay in JS, in the pure functions of
  * src/domain/analytics (responseTimeOf, slaAttainmentOf, measuredDwell): SQL cannot count business hours
  * in each owner's calendar, and the percentiles must be the exact nearest-rank values.
  *
@@ -17,7 +17,7 @@ import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 import { ofTeam } from './fact-rows';
-import { ownerAt } from './lead-arrivals';
+import { ownerOfLead } from './lead-arrivals';
 
 export interface SpeedQuery {
   sight: Sight;
@@ -81,7 +81,6 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
   const inSight = sight.all
     ? sql`FROM answered r`
     : sql`FROM (SELECT w.* FROM answered w ${ofTeam(db, sight, asOf, sql`w.id`)}) r`;
-  const owner = sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = r.id)`;
   // An SLA due in the window first (on PostgreSQL a column NULL in the first two branches of a
   // UNION is typed text), then an MQL or a first touch in it (two disjoint ranges: no row twice).
   const mql = sql`f."leadId", f."mqlAt", CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END, f."qualifiedAt", NULL, NULL, 1`;
@@ -113,7 +112,7 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due
       FROM unanswered u WHERE u.qualified < ${asOf})
-    SELECT r.id, ${sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerAt(until, asOf, owner, sql`r.id`)} AS rep, r.mql_at, r.touch, r.sla_due
+    SELECT r.id, ${sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerOfLead(until, asOf, sql`r.id`)} AS rep, r.mql_at, r.touch, r.sla_due
     ${inSight}`);
   return rows.map((row) => ({
     id: row.id,
@@ -147,7 +146,7 @@ export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Pro
       AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf}`;
   const source = sight.all
     ? sql`CAST(NULL AS TEXT) AS rep FROM (${ranged}) e`
-    : sql`${ownerAt(end, asOf, sql`(SELECT n."ownerId" FROM "Lead" n WHERE n.id = e."leadId")`, sql`e."leadId"`)} AS rep FROM stay e`;
+    : sql`${ownerOfLead(end, asOf, sql`e."leadId"`)} AS rep FROM stay e`;
   const team = sight.all
     ? empty
     : sql`WITH ranged AS MATERIALIZED (${ranged}),
