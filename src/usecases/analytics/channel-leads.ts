@@ -103,7 +103,7 @@ export async function channelCounts(
   const periods = [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()] as const;
   for (const row of rows) {
     const source = row.source ?? '';
-    const campaign = textField('string', row.campaign);
+    const campaign = textField(row.campaign === null ? null : 'string', row.campaign);
     const groups = periods[Number(row.p) === 0 ? 0 : 1];
     const key = `${source}\u0000${row.campaign ?? ''}\u0000${row.campaign === null}`;
     let group = groups.get(key);

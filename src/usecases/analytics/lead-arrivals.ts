@@ -131,8 +131,9 @@ function groupColumnsOf(db: Db, dimension: Dimension | undefined): Sql {
 }
 
 /**
- * The owner at the query's cut of lead `lead` (ownerAt, `owner` its row's), when the query groups by
- * owner (a person's sight, or broken down by rep or team); NULL otherwise.
+ * The owner at the query's cut of lead `l` (ownerAt), or of the lead whose id is `lead`
+ * (ownerOfLead), when the query groups by owner (a person's sight, or broken down by rep or team);
+ * NULL otherwise.
  */
 function ownerOrNull(query: ArrivalQuery, lead?: Sql): Sql {
   const byOwner = !query.sight.all || query.dimension === 'rep' || query.dimension === 'team';

@@ -1,10 +1,12 @@
 /**
  * The rows behind the speed report, read in SQL as narrow projections instead of loaded facts: per
  * lead, the instants response time and SLA attainment read (when it became an MQL, its first touch
- * after that, its SLA deadline), and every stay in a stage that ended in the window, measured (whom it
- * counts for, its stage, its length in milliseconds, and the period it ended in). Business hours and percentiles stay in JS, in the pure functions of
- * src/domain/analytics (responseTimeOf, slaAttainmentOf, measuredDwell): SQL cannot count business hours
- * in each owner's calendar, and the percentiles must be the exact nearest-rank values.
+ * after that, its SLA deadline), and every stay in a stage that ended in the window, measured (whom
+ * it counts for, its stage, its length in milliseconds, and the period it ended in). Business hours
+ * and percentiles stay in JS, in the pure functions of src/domain/analytics (responseTimeOf,
+ * slaAttainmentOf, measuredDwell): SQL cannot count business hours in each owner's calendar, and
+ * summing the stays up in SQL (nearest-rank percentiles and first ids per stage) cost more in its
+ * sorts than the rows' transfer it saved (docs/analytics.md).
  *
  * The leads are among those loadFacts reads for the report, so the figures are the ones computed on
  * the facts; the differential test (test/analytics/loader-differential.int.test.ts) checks this on
@@ -128,19 +130,18 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
  * the ended stays StageStay keeps (each stage event with the next one's instant, in the loader's
  * order, occurredAt then id), read by index range on StageStay(tenant, leftAt, …), but none in a
  * closed deal stage. A stay that ended before asOf began and ended with events before it, as the
- * loader reads them; its lead is one the loader reads (activeLeads: it moved in the window). For the whole
- * tenant no lead is looked up; the deal of a stay is, for a stay in a deal stage only. Each stay comes
- * measured: whom it counts for (its deal in a deal stage, else its lead), its length in milliseconds,
- * and whether it ended before `split` (the period's start: the previous period) or after.
+ * loader reads them; its lead is one the loader reads (activeLeads: it moved in the window). For the
+ * whole tenant no lead is looked up; the deal of a stay is, for a stay in a deal stage only. Each
+ * stay comes measured: whom it counts for (its deal in a deal stage, else its lead), its length in
+ * milliseconds, and whether it ended before `split` (the period's start: the previous period).
  */
 export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Promise<StayRow[]> {
   const { sight, from, to, asOf, split } = query;
   const end = new Date(Math.min(to.getTime(), asOf.getTime()));
   // For the whole tenant, the range alone. For a person, the window's stays first, then those of the
   // team's leads (one hash of the team's leads), then each of their leads for its owner (its row in
-  // Lead read only when it was never assigned before asOf). With the
-  // team's leads beside the range, PostgreSQL probed StageStay for every lead of the team (150 000
-  // at 1M), or looked each up in Lead.
+  // Lead read only when it was never assigned before asOf). With the team's leads beside the range,
+  // PostgreSQL probed StageStay for every lead of the team (150 000 at 1M), or looked each up in Lead.
   const ranged = sql`SELECT e."leadId", e.stage, e."enteredAt", e."leftAt" FROM "StageStay" e
     WHERE e.tenant = ${sight.tenant} AND e."leftAt" >= ${from} AND e."leftAt" < ${end}
       AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf}`;
