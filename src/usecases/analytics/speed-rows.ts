@@ -80,6 +80,7 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
   // A lead is read from Lead only for the owner on its row, when it was never assigned before asOf.
+  const rep = sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerOfLead(until, asOf, sql`r.id`);
   const inSight = sight.all
     ? sql`FROM answered r`
     : sql`FROM (SELECT w.* FROM answered w ${ofTeam(db, sight, asOf, sql`w.id`)}) r`;
@@ -114,7 +115,7 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due
       FROM unanswered u WHERE u.qualified < ${asOf})
-    SELECT r.id, ${sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerOfLead(until, asOf, sql`r.id`)} AS rep, r.mql_at, r.touch, r.sla_due
+    SELECT r.id, ${rep} AS rep, r.mql_at, r.touch, r.sla_due
     ${inSight}`);
   return rows.map((row) => ({
     id: row.id,
