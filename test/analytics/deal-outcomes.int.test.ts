@@ -16,7 +16,7 @@ import { periodOf, type AnalyticsFilters } from '../../src/domain/analytics/filt
 import { loadEveryRow } from '../../src/bench/naive-facts';
 import { loadFacts } from '../../src/usecases/analytics/load-facts';
 import { DEFAULT_OPTIONS } from '../../src/usecases/analytics/reports';
-import { reportFrom, runReport, type ReportRequest } from '../../src/usecases/analytics/run-report';
+import { reportFrom, reportInputs, runReport, type ReportRequest } from '../../src/usecases/analytics/run-report';
 import { capIds } from '../../src/usecases/analytics/report-ids';
 import { sightOf } from '../../src/usecases/visibility';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
@@ -40,7 +40,10 @@ describe.each(providers)('the deals and activity reports from SQL around asOf on
     await database?.drop();
   });
 
-  /** The report as the API serves it (runReport) and computed on every row, both cut to `idLimit`. */
+  /**
+   * The report as the API serves it (runReport) and computed on every row with the plan inputs read
+   * for them (reportInputs), both cut to `idLimit`.
+   */
   async function bothWays(
     report: 'deals' | 'activity' | 'pipeline',
     role: PersonRole,
@@ -61,7 +64,7 @@ describe.each(providers)('the deals and activity reports from SQL around asOf on
       idLimit,
     };
     const served = await runReport(db, report, request);
-    const pure = reportFrom(naive, report, request);
+    const pure = reportFrom(naive, report, request, await reportInputs(db, report, request, naive));
     const cut = <T>(value: T) => (idLimit === undefined ? value : capIds(value, idLimit).value);
     return { served, sql: cut(served), pure: cut(pure) };
   }
@@ -103,6 +106,23 @@ describe.each(providers)('the deals and activity reports from SQL around asOf on
     expect(sql).toEqual(pure);
     const stages = (sql.current as { openByStage: { stage: string; deals: { ids: string[] } }[] }).openByStage;
     expect(stages.flatMap(({ deals }) => deals.ids)).toContain('dl_created_late');
+  });
+
+  it("when revops reads the pipeline for January 2026, then a deal whose only stage comes after asOf is open from its creation, with the forecast set before the period's start", async () => {
+    const { sql, pure } = await bothWays('pipeline', 'revops', { from: '2026-01-01', to: '2026-01-31', zone: 'UTC' });
+    expect(sql).toEqual(pure);
+    const current = sql.current as {
+      openByStage: { stage: string; deals: { ids: string[] } }[];
+      forecast: unknown[];
+    };
+    const open = current.openByStage.flatMap(({ deals }) => deals.ids);
+    expect(open).toContain('dl_stage_after');
+    expect(open).not.toContain('dl_created_after');
+    // At 1 January dl_close_after is forecast `pipeline` to close on 25 January (set 11 December);
+    // `commit` comes on 15 January.
+    expect(current.forecast).toMatchObject([
+      { currency: 'USD', pipeline: { deals: { ids: ['dl_close_after'] } }, commit: { deals: { count: 0 } } },
+    ]);
   });
 
   it('when the rep reads activity for October 2025, then the touch on an unowned lead assigned to them under another spelling counts', async () => {
@@ -199,6 +219,26 @@ async function writeHistory(db: Db): Promise<void> {
     ],
     '2025-12-10T00:00:00Z',
   );
+  // Its forecasts: before the period, within it, and after asOf (never read).
+  await db.dealForecast.createMany({
+    data: [
+      ['fc_1', '2025-12-11T00:00:00Z', 'pipeline', '2026-01-25'],
+      ['fc_2', '2026-01-15T00:00:00Z', 'commit', '2026-02-10'],
+      ['fc_3', '2026-02-05T00:00:00Z', 'best-case', '2026-03-31'],
+    ].map(([id, at, category, close]) => ({
+      id: id!,
+      tenant: TENANT,
+      dealId: 'dl_close_after',
+      cause: 'edit',
+      stage: 'needs-analysis',
+      category,
+      expectedCloseDate: close,
+      currency: 'USD',
+      actor: REP,
+      occurredAt: new Date(at!),
+      idempotencyKey: id!,
+    })),
+  });
   // Created in January, first deal-stage transition after asOf: opened at its creation.
   await deal('dl_stage_after', [['needs-analysis', '2026-02-05T00:00:00Z']], '2026-01-20T00:00:00Z');
   // Recorded in January (an import), its history from December: open at the end of December.

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORDED_STAGES, stagesReaching } from '../../src/domain/analytics/stages';
 import { TOUCH_EVENTS } from '../../src/domain/lead-events';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { backfillStatements, blocked } from '../support/projections';
 
 const TENANT = 'acme';
 const at = (iso: string) => new Date(iso);
@@ -578,33 +579,3 @@ describe('the first-touch triggers', () => {
     }
   });
 });
-
-/** The migrations' backfills of LeadFunnel, as committed for the provider. */
-/** Resolves once `client`'s statement waits for a lock another transaction holds (PostgreSQL), so a test's interleaving is the one it names. */
-async function blocked(db: TestDatabase['db'], client: pg.Client): Promise<void> {
-  const pid = (client as pg.Client & { processID: number }).processID;
-  for (let tries = 0; tries < 200; tries++) {
-    const [row] = await db.$queryRawUnsafe<{ wait: string | null }[]>(
-      `SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = ${pid}`,
-    );
-    if (row?.wait === 'Lock') return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`connection ${pid} never waited for a lock`);
-}
-
-function backfillStatements(provider: string): string[] {
-  const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
-  const statement = (suffix: string, pattern: RegExp) => {
-    const migration = readdirSync(dir).find((name) => name.endsWith(suffix));
-    const found = pattern.exec(readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'));
-    if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
-    return found[0];
-  };
-  return [
-    statement('_analytics_projections', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m),
-    statement('_analytics_first_close', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
-    statement('_analytics_first_touch', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
-    statement('_analytics_first_mql', /^(UPDATE "LeadFunnel"|SELECT "leadflow_first_mql_refresh")[\s\S]*?;$/m),
-  ];
-}

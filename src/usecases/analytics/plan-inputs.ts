@@ -135,24 +135,68 @@ export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: r
     FROM ${valuesTable(db, dealIds)} ids CROSS JOIN "DealForecast" f
     WHERE f."dealId" = ids.value AND ${unindexed(db, sql`f.tenant`)} = ${sight.tenant} AND f."occurredAt" < ${last}
     GROUP BY ids.value`);
+  return {
+    forecasts: forecastsOf(
+      rows.map((row) => ({ dealId: row.deal_id, history: row.history })),
+      last,
+      period.zone,
+    ),
+    quotas: await loadQuotas(db, query),
+    spend: [],
+    spendVisible: sight.all,
+  };
+}
+
+/**
+ * The pipeline report's plan inputs from forecast histories already read (DealHistory's
+ * `forecasts`, read with the deals by dealCourses): the entries before `before` (the last
+ * snapshot) of each deal in `histories`, and the quotas as loadPlanInputs reads them.
+ */
+export async function pipelineInputsOf(
+  db: Db,
+  query: Omit<PlanInputsQuery, 'dealIds'>,
+  histories: readonly ForecastHistory[],
+  before: Date,
+): Promise<PlanInputs> {
+  return {
+    forecasts: forecastsOf(histories, before, query.period.zone),
+    quotas: await loadQuotas(db, query),
+    spend: [],
+    spendVisible: query.sight.all,
+  };
+}
+
+/** A deal's forecast history as one text, `instant|category|close date,…` oldest first (null: none). */
+export interface ForecastHistory {
+  dealId: string;
+  history: string | null;
+}
+
+/**
+ * Each deal's forecast entries before `before`, from their texts. A category that is not one of
+ * FORECAST_CATEGORIES, and a close date that is not a day, stand for none.
+ */
+function forecastsOf(histories: readonly ForecastHistory[], before: Date, zone: string): Map<string, ForecastEntry[]> {
   // Tens of thousands of entries share a few hundred close dates: each day's first instant once.
   const closeDays = new Map<string, Date | null>();
   const closeDay = (text: string) => {
-    if (!closeDays.has(text)) closeDays.set(text, dayStart(text, period.zone));
+    if (!closeDays.has(text)) closeDays.set(text, dayStart(text, zone));
     return closeDays.get(text)!;
   };
   const forecasts = new Map<string, ForecastEntry[]>();
-  for (const row of rows) {
-    if (row.history === null) continue;
-    forecasts.set(
-      row.deal_id,
-      row.history.split(',').map((text) => {
-        const [at, category, close] = text.split('|');
-        return { at: instantFromText(at!), expectedCloseAt: closeDay(close!), category: categoryOf(category!) };
-      }),
-    );
+  for (const { dealId, history } of histories) {
+    if (history === null) continue;
+    const entries: ForecastEntry[] = [];
+    for (const text of history.split(',')) {
+      const [at, category, close] = text.split('|');
+      const instant = instantFromText(at!);
+      // Oldest first: the rest are later still.
+      if (instant.getTime() >= before.getTime()) break;
+      entries.push({ at: instant, expectedCloseAt: closeDay(close!), category: categoryOf(category!) });
+    }
+    if (entries.length > 0) forecasts.set(dealId, entries);
   }
-  return { forecasts, quotas: await loadQuotas(db, query), spend: [], spendVisible: sight.all };
+  return forecasts;
 }
 
 /**
@@ -167,7 +211,10 @@ export async function loadChannelInputs(db: Db, query: Omit<PlanInputsQuery, 'de
  * The quotas overlapping the period that start no earlier than the previous period: the facts
  * loaded cover their wins (a quota starting earlier would miss some, so it is left out).
  */
-async function loadQuotas(db: Db, { sight, period, previous, asOf }: PlanInputsQuery): Promise<Quota[]> {
+async function loadQuotas(
+  db: Db,
+  { sight, period, previous, asOf }: Omit<PlanInputsQuery, 'dealIds'>,
+): Promise<Quota[]> {
   const rows = await db.quota.findMany({
     where: {
       tenant: sight.tenant,

@@ -1,0 +1,45 @@
+/**
+ * What the tests of the analytics projections (LeadFunnel, kept by database triggers) share: the
+ * migrations' backfills as committed, and a wait for a PostgreSQL connection to block on a lock.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type pg from 'pg';
+import type { TestDatabase } from './database';
+
+/** Resolves once `client`'s statement waits for a lock another transaction holds (PostgreSQL), so a test's interleaving is the one it names. */
+export async function blocked(db: TestDatabase['db'], client: pg.Client): Promise<void> {
+  const pid = (client as pg.Client & { processID: number }).processID;
+  for (let tries = 0; tries < 200; tries++) {
+    const [row] = await db.$queryRawUnsafe<{ wait: string | null }[]>(
+      `SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = ${pid}`,
+    );
+    if (row?.wait === 'Lock') return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`connection ${pid} never waited for a lock`);
+}
+
+/** The migrations' backfills of LeadFunnel, as committed for the provider, in the order they ran. */
+export function backfillStatements(provider: string): string[] {
+  const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
+  const statement = (suffix: string, pattern: RegExp) => {
+    const migration = readdirSync(dir).find((name) => name.endsWith(suffix));
+    const found = pattern.exec(readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'));
+    if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
+    return found[0];
+  };
+  return [
+    statement('_analytics_projections', /^INSERT INTO "LeadFunnel"[\s\S]*?;$/m),
+    statement('_analytics_first_close', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
+    statement('_analytics_first_touch', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
+    statement('_analytics_first_mql', /^(UPDATE "LeadFunnel"|SELECT "leadflow_first_mql_refresh")[\s\S]*?;$/m),
+  ];
+}
+
+/** The migration's backfills of DealHistory, as committed for the provider: the courses, then the forecasts. */
+export function dealHistoryBackfills(provider: string): string[] {
+  const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
+  const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_deal_history'));
+  const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
+  return [...text.matchAll(/^INSERT INTO "DealHistory"[\s\S]*?;$/gm)].map((match) => match[0]);
+}
