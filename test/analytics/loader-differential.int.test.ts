@@ -601,6 +601,96 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
+  it("when a lead of rep5's row is first assigned after asOf, and another only after October, then the manager counts the first in October and not the second, from SQL as on every row", async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // Both created on 6 October 2025 with rep5 (manager1's team) on their row, MQLs the next day.
+    // ld_row_owner is first assigned (to rep2) after asOf: its owner is the one on its row, rep5.
+    // ld_late_routed is first assigned (to rep5) in November, before asOf: at the end of October it
+    // was assigned to no one yet, so nobody owned it then.
+    const leads = [
+      ['ld_row_owner', 'rep2@bench.example', '2026-02-10T16:00:00'],
+      ['ld_late_routed', 'rep5@bench.example', '2025-11-15T16:00:00'],
+    ] as const;
+    try {
+      for (const [leadId, repEmail, assignedAt] of leads) {
+        await db.lead.create({
+          data: {
+            id: leadId,
+            tenant: BENCH_TENANT,
+            email: `${leadId}@prospect.example`,
+            source: 'web',
+            sourceDetails: {},
+            attributes: {},
+            stage: 'mql',
+            ownerId: 'rep5@bench.example',
+            journeyId: `journey-${leadId}`,
+            createdAt: at('2025-10-06T14:00:00'),
+          },
+        });
+        await db.stageEvent.create({
+          data: {
+            id: `se_${leadId}`,
+            leadId,
+            fromStage: 'new',
+            toStage: 'mql',
+            reason: 'test',
+            occurredAt: at('2025-10-07T15:00:00'),
+            idempotencyKey: `se_${leadId}`,
+          },
+        });
+        await db.interaction.create({
+          data: {
+            id: `in_${leadId}`,
+            leadId,
+            kind: 'call-logged',
+            occurredAt: at('2025-10-08T15:00:00'),
+            payload: { actor: 'rep5@bench.example' },
+            idempotencyKey: `in_${leadId}`,
+          },
+        });
+        await db.assignment.create({
+          data: {
+            id: `as_${leadId}`,
+            leadId,
+            tenant: BENCH_TENANT,
+            repEmail,
+            reason: 'test',
+            manual: true,
+            assignedAt: at(assignedAt),
+            idempotencyKey: `as_${leadId}`,
+          },
+        });
+      }
+      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+      const arrivals = await aggregatedAndPure(
+        MANAGER.email,
+        MANAGER.role,
+        october.from,
+        october.to,
+        undefined,
+        undefined,
+      );
+      expect(JSON.stringify(arrivals.sql)).toContain('ld_row_owner');
+      expect(JSON.stringify(arrivals.sql)).not.toContain('ld_late_routed');
+      expect(arrivals.sql).toEqual(arrivals.pure);
+      const review = await reviewBothWays(MANAGER, october, 1_000_000);
+      expect(JSON.stringify(review.bySource)).toContain('ld_row_owner');
+      expect(JSON.stringify(review.bySource)).not.toContain('ld_late_routed');
+      expect(review.sql).toEqual(review.pure);
+      const speed = await speedBothWays(MANAGER.email, MANAGER.role, october.from, october.to, undefined);
+      expect(JSON.stringify(speed.served.current)).toContain('ld_row_owner');
+      expect(JSON.stringify(speed.served.current)).not.toContain('ld_late_routed');
+      expect(speed.sql).toEqual(speed.pure);
+    } finally {
+      const ids = leads.map(([leadId]) => leadId);
+      await db.interaction.deleteMany({ where: { leadId: { in: ids } } });
+      await db.assignment.deleteMany({ where: { leadId: { in: ids } } });
+      await db.stageEvent.deleteMany({ where: { leadId: { in: ids } } });
+      await db.lead.deleteMany({ where: { id: { in: ids } } });
+    }
+  }, 120_000);
+
   it.each([
     [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }],
     [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY }],

@@ -43,3 +43,14 @@ export function dealHistoryBackfills(provider: string): string[] {
   const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
   return [...text.matchAll(/^INSERT INTO "DealHistory"[\s\S]*?;$/gm)].map((match) => match[0]);
 }
+
+/** The migration's backfill of LeadOwnership, as committed for the provider. */
+export function ownershipBackfill(provider: string): string {
+  const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
+  const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_lead_ownership'));
+  const found = /^INSERT INTO "LeadOwnership"[\s\S]*?;$/m.exec(
+    readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'),
+  );
+  if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
+  return found[0];
+}

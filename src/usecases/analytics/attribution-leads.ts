@@ -17,8 +17,9 @@ import type { Db } from '../../db/client';
 import { asDefault, codePointOrder, empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
-import { ofTeam, type Window } from './fact-rows';
+import type { Window } from './fact-rows';
 import { ownerOfLead } from './lead-arrivals';
+import { teamAt } from './lead-owners';
 
 /** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
 export interface AttributedLeadRow {
@@ -77,20 +78,20 @@ export interface AttributionQuery {
 /**
  * The leads that count in the window (see the header), each with its version, read in no order:
  * four ranges of LeadFunnel, by creation, MQL, first touch after it and first close (a deal's first
- * close is its lead's, as closedDeals reads it). For a person, narrowed to the team's leads (ofTeam)
- * before each is looked up, and cut to their sight by its owner at the period's end afterwards.
+ * close is its lead's, as closedDeals reads it). For a person, those their team owned at the
+ * period's end (teamAt), each with that owner, before each is looked up.
  */
 export async function attributionLeads(db: Db, query: AttributionQuery): Promise<AttributedLeadRow[]> {
   const { sight, by, window } = query;
   const { from, to, asOf } = window;
   const { tenant } = sight;
-  const owner = ownerOfLead(to, asOf, sql`f."leadId"`);
-  // For the whole tenant the owner is only the calendar of a response in the window.
+  // For a person, the owner at the period's end of each lead their team owned then (teamAt). For the
+  // whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
   const rep = !sight.all
-    ? owner
+    ? sql`t.rep`
     : query.ownerZones
-      ? sql`CASE WHEN ${responded} THEN ${owner} END`
+      ? sql`CASE WHEN ${responded} THEN ${ownerOfLead(to, asOf, sql`f."leadId"`)} END`
       : sql`CAST(NULL AS TEXT)`;
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   // The union drops duplicates by sorting the ids: in code-point order, which only has to tell equal
@@ -114,6 +115,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlAt"')}
       UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlTouchAt"')}
       UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."closedAt"')}) u),
+    ${sight.all ? empty : sql`owned AS MATERIALIZED (${teamAt(db, sight, to, asOf)}),`}
     b AS MATERIALIZED (
       SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
         ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
@@ -121,7 +123,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
         ${rep} AS rep,
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
-      FROM (SELECT c.id FROM counted c ${ofTeam(db, sight, asOf, sql`c.id`)}) c
+      FROM ${sight.all ? sql`counted c` : sql`counted c JOIN owned t ON t.id = c.id`}
         CROSS JOIN "LeadFunnel" f
       WHERE f."leadId" = c.id AND f.tenant = ${tenant} AND f."createdAt" < ${asOf})
     SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,

@@ -124,35 +124,6 @@ const DEAL_ACTIVITY_KINDS = join(['call', 'email', 'meeting', 'demo']);
 const money = (value: bigint | number | null): number | null => (value === null ? null : Number(value));
 
 /**
- * A statement returning the ids of the leads a person's sight may hold, as leadsOfSight keeps
- * them: owned by them (or their reports) now, or ever assigned to them before `asOf`; an id may
- * come twice. Both halves are read from an index alone, Lead(tenant, ownerId, id) and
- * Assignment(tenant, repEmail, assignedAt, leadId), so a large set of candidate leads is narrowed
- * to the team's by one hash before each lead is looked up (`id IN (…)`, not beside an OR): at
- * 1 000 000 leads a manager's five reps hold 150 000, and a month's arrivals are 183 000 leads, of
- * which probing each lead and its assignments took 3.5 s (now 1.1 s with the hash). The speed
- * report narrows its responses and the window's 270 000 stays the same way (a manager's stays went
- * from 6.1 to 1.5 s), and rule attribution the leads that count in its window. In activeLeads,
- * whose ids come from four tables, hashing the team's 300 000 rows cost more than it saved (about
- * 0.5 s for a manager's rule attribution when it still read activeLeads), so it keeps leadsOfSight.
- */
-function teamLeads(db: Db, sight: Sight, asOf: Date): Sql {
-  const owners = valuesOf(db, sight.owners);
-  return sql`SELECT n.id FROM "Lead" n WHERE n.tenant = ${sight.tenant} AND n."ownerId" IN ${owners}
-    UNION ALL SELECT a."leadId" FROM "Assignment" a
-    WHERE a.tenant = ${sight.tenant} AND a."repEmail" IN ${owners} AND a."assignedAt" < ${asOf}`;
-}
-
-/**
- * `WHERE lead IN (teamLeads)` for a person, narrowing a set of lead ids (the column `lead`, by
- * default `id`) to the team's before each lead is looked up; nothing for the whole tenant. It keeps
- * what leadsOfSight keeps.
- */
-export function ofTeam(db: Db, sight: Sight, asOf: Date, lead: Sql = sql`id`): Sql {
-  return sight.all ? empty : sql`WHERE ${lead} IN (${teamLeads(db, sight, asOf)})`;
-}
-
-/**
  * `AND …` keeping, of the leads `l`, those a person's sight may hold: owned by them (or their
  * reports) now, or ever assigned to them before `asOf`. Nothing for a sight of the whole tenant.
  * The exact cut, to the owner when the period ended, is made on the owner at that moment.

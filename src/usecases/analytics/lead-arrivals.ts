@@ -28,7 +28,8 @@ import {
 import type { Dimension } from '../../domain/analytics/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { activeLeads, ofTeam, wholeWindow, windowDeals } from './fact-rows';
+import { activeLeads, wholeWindow, windowDeals } from './fact-rows';
+import { teamAt } from './lead-owners';
 
 export interface ArrivalQuery {
   sight: Sight;
@@ -131,19 +132,12 @@ function groupColumnsOf(db: Db, dimension: Dimension | undefined): Sql {
 }
 
 /**
- * The owner at the query's cut of lead `l` (ownerAt), or of the lead whose id is `lead`
- * (ownerOfLead), when the query groups by owner (a person's sight, or broken down by rep or team);
- * NULL otherwise.
+ * The owner at the query's cut of the lead whose id is `lead` (ownerOfLead), when the query groups
+ * the whole tenant by owner (broken down by rep or team); NULL otherwise.
  */
-function ownerOrNull(query: ArrivalQuery, lead?: Sql): Sql {
-  const byOwner = !query.sight.all || query.dimension === 'rep' || query.dimension === 'team';
-  if (!byOwner) return sql`CAST(NULL AS TEXT)`;
-  return lead === undefined ? ownerAt(query.ownerCut, query.asOf) : ownerOfLead(query.ownerCut, query.asOf, lead);
-}
-
-/** `rep, seg_type, seg_text` of lead `l`, as the query groups it. */
-function groupColumns(db: Db, query: ArrivalQuery): Sql {
-  return sql`${ownerOrNull(query)} AS rep, ${groupColumnsOf(db, query.dimension)}`;
+function ownerOrNull(query: ArrivalQuery, lead: Sql): Sql {
+  const byOwner = query.dimension === 'rep' || query.dimension === 'team';
+  return byOwner ? ownerOfLead(query.ownerCut, query.asOf, lead) : sql`CAST(NULL AS TEXT)`;
 }
 
 /** Counts and first ids per group of `placed` (id, rep, seg_type, seg_text, stage, bucket). */
@@ -294,30 +288,43 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
   const { sight, asOf, bounds } = query;
   const from = bounds[0]!;
   const to = new Date(Math.min(bounds.at(-1)!.getTime(), asOf.getTime()));
+  const person = !sight.all;
+  // For a person, each range joined with the leads their team owned (`owned`), so that PostgreSQL,
+  // which knows the ids of a range unique, hashes those leads (in a union of the ranges it could not
+  // tell, and sorted both sides to merge them).
   const arrivals = join(
     arms.map(
-      (arm) => sql`SELECT f."leadId" AS id, ${arm.stage} AS stage, ${columnOf(arm)} AS at FROM "LeadFunnel" f
+      (arm) => sql`SELECT f."leadId" AS id, ${arm.stage} AS stage, ${columnOf(arm)} AS at
+        ${person ? sql`, t.rep FROM "LeadFunnel" f JOIN owned t ON t.id = f."leadId"` : sql`FROM "LeadFunnel" f`}
         WHERE f.tenant = ${sight.tenant} AND ${columnOf(arm)} >= ${from} AND ${columnOf(arm)} < ${to} ${andWhen(arm)}`,
     ),
     ' UNION ALL ',
   );
-  // For a person, the window's leads are first narrowed to the team's (teamLeads). Grouped by a
-  // segment, each is then looked up in Lead (CROSS JOIN keeps SQLite's loop on the window's leads
-  // rather than on every lead).
-  const team = ofTeam(db, sight, asOf);
-  const window = sql`(SELECT DISTINCT id FROM arrival ${team}) w`;
-  // Grouped by owner alone, none is (ownerOfLead): its tenant is LeadFunnel's.
-  const seen =
-    segmentOf(db, query.dimension) === NULL_FIELD
-      ? sql`SELECT w.id, ${ownerOrNull(query, sql`w.id`)} AS rep,
-        CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text FROM ${window}`
-      : sql`SELECT l.id, ${groupColumns(db, query)} FROM ${window}
-      CROSS JOIN "Lead" l WHERE l.id = w.id AND l.tenant = ${sight.tenant}`;
-  const ctes = sql`arrival AS MATERIALIZED (${arrivals}),
-    seen AS MATERIALIZED (${seen}),
-    placed AS (
-      SELECT a.id, s.rep, s.seg_type, s.seg_text, a.stage, ${bucketIndex(sql`a.at`, bounds)} AS bucket
-      FROM arrival a JOIN seen s ON s.id = a.id)`;
+  // For a person, the arrivals of the leads their team owned at the cut (teamAt), each with that
+  // owner, before anything else. Grouped by a segment, each lead is then looked up in Lead once
+  // (CROSS JOIN keeps SQLite's loop on the window's leads rather than on every lead). For the whole
+  // tenant grouped by owner, the owner is read per lead (ownerOfLead: its tenant is LeadFunnel's).
+  const segmented = segmentOf(db, query.dimension) !== NULL_FIELD;
+  const rep = person ? sql`MAX(a.rep)` : ownerOrNull(query, sql`a.id`);
+  const leads = sql`SELECT a.id, ${rep} AS rep FROM ${person ? sql`mine` : sql`arrival`} a GROUP BY a.id`;
+  const placed = (from: Sql, rep: Sql, segment: Sql) =>
+    sql`SELECT a.id, ${rep} AS rep, ${segment}, a.stage, ${bucketIndex(sql`a.at`, bounds)} AS bucket FROM ${from}`;
+  const noSegment = sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
+  const ctes = sql`${person ? empty : sql`arrival AS MATERIALIZED (${arrivals}),`}
+    ${
+      person
+        ? sql`owned AS MATERIALIZED (${teamAt(db, sight, query.ownerCut, asOf)}),
+          mine AS MATERIALIZED (${arrivals}),`
+        : empty
+    }
+    ${
+      segmented || !person
+        ? sql`seen AS MATERIALIZED (
+      SELECT w.id, w.rep, ${segmented ? groupColumnsOf(db, query.dimension) : noSegment}
+      FROM (${leads}) w ${segmented ? sql`CROSS JOIN "Lead" l WHERE l.id = w.id AND l.tenant = ${sight.tenant}` : empty}),
+    placed AS (${placed(sql`${person ? sql`mine` : sql`arrival`} a JOIN seen s ON s.id = a.id`, sql`s.rep`, sql`s.seg_type, s.seg_text`)})`
+        : sql`placed AS (${placed(sql`mine a`, sql`a.rep`, noSegment)})`
+    }`;
   return countPlaced(db, query, ctes);
 }
 

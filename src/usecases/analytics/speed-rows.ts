@@ -18,8 +18,8 @@ import type { MeasuredStay } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { ofTeam } from './fact-rows';
 import { ownerOfLead } from './lead-arrivals';
+import { teamAt } from './lead-owners';
 
 export interface SpeedQuery {
   sight: Sight;
@@ -80,10 +80,15 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
   // A lead is read from Lead only for the owner on its row, when it was never assigned before asOf.
-  const rep = sight.all && !query.ownerZones ? sql`CAST(NULL AS TEXT)` : ownerOfLead(until, asOf, sql`r.id`);
+  // For a person, the leads their team owned at the period's end (teamAt), with that owner.
+  const rep = !sight.all
+    ? sql`t.rep`
+    : query.ownerZones
+      ? ownerOfLead(until, asOf, sql`r.id`)
+      : sql`CAST(NULL AS TEXT)`;
   const inSight = sight.all
     ? sql`FROM answered r`
-    : sql`FROM (SELECT w.* FROM answered w ${ofTeam(db, sight, asOf, sql`w.id`)}) r`;
+    : sql`FROM answered r JOIN (${teamAt(db, sight, until, asOf)}) t ON t.id = r.id`;
   // An SLA due in the window first (on PostgreSQL a column NULL in the first two branches of a
   // UNION is typed text), then an MQL or a first touch in it (two disjoint ranges: no row twice).
   const mql = sql`f."leadId", f."mqlAt", CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END, f."qualifiedAt", NULL, NULL, 1`;
@@ -139,20 +144,21 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
 export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Promise<StayRow[]> {
   const { sight, from, to, asOf, split } = query;
   const end = new Date(Math.min(to.getTime(), asOf.getTime()));
-  // For the whole tenant, the range alone. For a person, the window's stays first, then those of the
-  // team's leads (one hash of the team's leads), then each of their leads for its owner (its row in
-  // Lead read only when it was never assigned before asOf). With the team's leads beside the range,
-  // PostgreSQL probed StageStay for every lead of the team (150 000 at 1M), or looked each up in Lead.
-  const ranged = sql`SELECT e."leadId", e.stage, e."enteredAt", e."leftAt" FROM "StageStay" e
+  // For the whole tenant, the range alone. For a person, the range joined with the leads their team
+  // owned at the end (teamAt, one hash), each with that owner: PostgreSQL estimates the join from
+  // StageStay's statistics (from a materialized range it could not, and sorted both sides to merge
+  // them). With the team's leads beside the range, it probed StageStay for every lead of the team.
+  const ranged = (columns: Sql, from_: Sql) => sql`SELECT e."leadId", e.stage, e."enteredAt", e."leftAt", ${columns}
+    FROM ${from_}
     WHERE e.tenant = ${sight.tenant} AND e."leftAt" >= ${from} AND e."leftAt" < ${end}
       AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf}`;
   const source = sight.all
-    ? sql`CAST(NULL AS TEXT) AS rep FROM (${ranged}) e`
-    : sql`${ownerOfLead(end, asOf, sql`e."leadId"`)} AS rep FROM stay e`;
+    ? sql`e.rep FROM (${ranged(sql`CAST(NULL AS TEXT) AS rep`, sql`"StageStay" e`)}) e`
+    : sql`e.rep FROM stay e`;
   const team = sight.all
     ? empty
-    : sql`WITH ranged AS MATERIALIZED (${ranged}),
-      stay AS MATERIALIZED (SELECT r.* FROM ranged r ${ofTeam(db, sight, asOf, sql`r."leadId"`)})`;
+    : sql`WITH owned AS MATERIALIZED (${teamAt(db, sight, end, asOf)}),
+      stay AS MATERIALIZED (${ranged(sql`t.rep`, sql`"StageStay" e JOIN owned t ON t.id = e."leadId"`)})`;
   // Narrow columns, the length already in milliseconds: at 1M leads the 209 000 stays of a month and
   // the one before took 0.55–0.7 s to read with both instants and the deal apart, 0.36 s so.
   const rows = await db.$queryRaw<

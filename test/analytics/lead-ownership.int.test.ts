@@ -1,0 +1,285 @@
+/**
+ * The ownership projection that the database's triggers keep (LeadOwnership, migration
+ * `analytics_lead_ownership`): whoever writes a lead or an assignment, one at a time or in bulk, in
+ * order or not, corrected, moved or deleted, each lead's row holds the owner on the lead's row, its
+ * first assignment's instant and its last assignment (by instant, then id), with lowercased keys;
+ * concurrent writers of one lead both count; and the migration's backfill gives the same rows.
+ */
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { blocked, ownershipBackfill } from '../support/projections';
+
+const TENANT = 'acme';
+
+describe.each(providers)('the ownership projection on %s', (provider) => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase(provider);
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  const lead = (id: string, ownerId: string | null = null) => ({
+    id,
+    tenant: TENANT,
+    source: 'webinar',
+    sourceDetails: {},
+    attributes: {},
+    journeyId: `journey-${id}`,
+    ownerId,
+    createdAt: new Date('2026-03-02T14:00:00Z'),
+  });
+  const assignment = (id: string, leadId: string, repEmail: string | null, assignedAt: string) => ({
+    id,
+    leadId,
+    tenant: TENANT,
+    repEmail,
+    queue: repEmail === null ? 'inbound' : null,
+    reason: 'test',
+    assignedAt: new Date(assignedAt),
+    idempotencyKey: id,
+  });
+  /** The row as [rowOwner, rowOwnerKey, firstAssignedAt, lastAssignedAt, lastOwner, lastOwnerKey]. */
+  const ownershipOf = async (leadId: string) => {
+    const row = await database.db.leadOwnership.findUnique({ where: { leadId } });
+    return (
+      row && [
+        row.rowOwner,
+        row.rowOwnerKey,
+        row.firstAssignedAt?.toISOString() ?? null,
+        row.lastAssignedAt?.toISOString() ?? null,
+        row.lastOwner,
+        row.lastOwnerKey,
+      ]
+    );
+  };
+
+  it('when a lead is written with an owner and no assignment, then its row holds the owner and its key', async () => {
+    await database.db.lead.create({ data: lead('ld-1', 'Ana@Acme.example') });
+    await database.db.lead.create({ data: lead('ld-2') });
+    expect(await ownershipOf('ld-1')).toEqual(['Ana@Acme.example', 'ana@acme.example', null, null, null, null]);
+    expect(await ownershipOf('ld-2')).toEqual([null, null, null, null, null, null]);
+  });
+
+  it('when assignments come out of order, at one instant, or to a queue, then the row keeps the first instant and the last assignment by instant, then id', async () => {
+    const { db } = database;
+    await db.lead.create({ data: lead('ld-a') });
+    await db.assignment.create({ data: assignment('as-3', 'ld-a', 'Bo@acme.example', '2026-03-05T09:00:00Z') });
+    await db.assignment.create({ data: assignment('as-1', 'ld-a', 'ana@acme.example', '2026-03-03T09:00:00Z') });
+    expect(await ownershipOf('ld-a')).toEqual([
+      null,
+      null,
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-05T09:00:00.000Z',
+      'Bo@acme.example',
+      'bo@acme.example',
+    ]);
+    // Two at one instant: the later id is the last.
+    await db.assignment.createMany({
+      data: [
+        assignment('as-5b', 'ld-a', 'cy@acme.example', '2026-03-07T09:00:00Z'),
+        assignment('as-5a', 'ld-a', 'di@acme.example', '2026-03-07T09:00:00Z'),
+      ],
+    });
+    expect((await ownershipOf('ld-a'))!.slice(3)).toEqual([
+      '2026-03-07T09:00:00.000Z',
+      'cy@acme.example',
+      'cy@acme.example',
+    ]);
+    // To a queue: no owner.
+    await db.assignment.create({ data: assignment('as-6', 'ld-a', null, '2026-03-08T09:00:00Z') });
+    expect((await ownershipOf('ld-a'))!.slice(2)).toEqual([
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-08T09:00:00.000Z',
+      null,
+      null,
+    ]);
+  });
+
+  it("when the lead's owner changes, or assignments are corrected, moved to another lead or deleted, then both rows follow", async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-x', 'ana@acme.example'), lead('ld-y')] });
+    await db.assignment.createMany({
+      data: [
+        assignment('as-x1', 'ld-x', 'ana@acme.example', '2026-03-03T09:00:00Z'),
+        assignment('as-x2', 'ld-x', 'bo@acme.example', '2026-03-05T09:00:00Z'),
+      ],
+    });
+    await db.lead.update({ where: { id: 'ld-x' }, data: { ownerId: 'Bo@acme.example' } });
+    expect(await ownershipOf('ld-x')).toEqual([
+      'Bo@acme.example',
+      'bo@acme.example',
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-05T09:00:00.000Z',
+      'bo@acme.example',
+      'bo@acme.example',
+    ]);
+
+    await db.assignment.update({ where: { id: 'as-x2' }, data: { assignedAt: new Date('2026-03-01T09:00:00Z') } });
+    expect((await ownershipOf('ld-x'))!.slice(2)).toEqual([
+      '2026-03-01T09:00:00.000Z',
+      '2026-03-03T09:00:00.000Z',
+      'ana@acme.example',
+      'ana@acme.example',
+    ]);
+
+    await db.assignment.update({ where: { id: 'as-x1' }, data: { leadId: 'ld-y', repEmail: 'Cy@acme.example' } });
+    expect((await ownershipOf('ld-x'))!.slice(2)).toEqual([
+      '2026-03-01T09:00:00.000Z',
+      '2026-03-01T09:00:00.000Z',
+      'bo@acme.example',
+      'bo@acme.example',
+    ]);
+    expect(await ownershipOf('ld-y')).toEqual([
+      null,
+      null,
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-03T09:00:00.000Z',
+      'Cy@acme.example',
+      'cy@acme.example',
+    ]);
+
+    await db.assignment.delete({ where: { id: 'as-x2' } });
+    expect(await ownershipOf('ld-x')).toEqual(['Bo@acme.example', 'bo@acme.example', null, null, null, null]);
+    await db.lead.update({ where: { id: 'ld-x' }, data: { ownerId: null, tenant: 'other' } });
+    expect(await ownershipOf('ld-x')).toEqual([null, null, null, null, null, null]);
+    expect((await db.leadOwnership.findUniqueOrThrow({ where: { leadId: 'ld-x' } })).tenant).toBe('other');
+  });
+
+  it('when assignments are written before their lead (an import may: an assignment has no foreign key), then the lead takes them', async () => {
+    const { db } = database;
+    await db.assignment.createMany({
+      data: [
+        assignment('as-l2', 'ld-late', 'bo@acme.example', '2026-03-06T09:00:00Z'),
+        assignment('as-l1', 'ld-late', 'ana@acme.example', '2026-03-04T09:00:00Z'),
+      ],
+    });
+    await db.lead.create({ data: lead('ld-late', 'bo@acme.example') });
+    expect(await ownershipOf('ld-late')).toEqual([
+      'bo@acme.example',
+      'bo@acme.example',
+      '2026-03-04T09:00:00.000Z',
+      '2026-03-06T09:00:00.000Z',
+      'bo@acme.example',
+      'bo@acme.example',
+    ]);
+  });
+
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: database.target.url });
+    await client.connect();
+    return client;
+  };
+
+  it.runIf(provider === 'postgresql')(
+    'when two transactions write an assignment of one lead, with its owner as routing does or alone, then the one committed second sees the first',
+    async () => {
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-r') });
+      const [one, two] = [await connect(), await connect()];
+      try {
+        const route = async (client: pg.Client, id: string, rep: string, at: string) => {
+          await client.query(`UPDATE "Lead" SET "ownerId" = '${rep}' WHERE id = 'ld-r'`);
+          await client.query(`INSERT INTO "Assignment" (id, "leadId", tenant, "repEmail", reason, "assignedAt", "idempotencyKey")
+            VALUES ('${id}', 'ld-r', '${TENANT}', '${rep}', 'test', '${at}', '${id}')`);
+        };
+        await one.query('BEGIN');
+        await route(one, 'as-r2', 'bo@acme.example', '2026-03-06T09:00:00Z');
+        await two.query('BEGIN');
+        const second = route(two, 'as-r1', 'ana@acme.example', '2026-03-04T09:00:00Z');
+        await blocked(db, two);
+        await one.query('COMMIT');
+        await second;
+        await two.query('COMMIT');
+        // The owner on the row is the last written; the assignments both count.
+        expect(await ownershipOf('ld-r')).toEqual([
+          'ana@acme.example',
+          'ana@acme.example',
+          '2026-03-04T09:00:00.000Z',
+          '2026-03-06T09:00:00.000Z',
+          'bo@acme.example',
+          'bo@acme.example',
+        ]);
+
+        // Assignments alone (an import, demo data): the lead's row is not taken first.
+        await db.lead.create({ data: lead('ld-r2') });
+        const assign = (client: pg.Client, id: string, rep: string, at: string) =>
+          client.query(`INSERT INTO "Assignment" (id, "leadId", tenant, "repEmail", reason, "assignedAt", "idempotencyKey")
+            VALUES ('${id}', 'ld-r2', '${TENANT}', '${rep}', 'test', '${at}', '${id}')`);
+        await one.query('BEGIN');
+        await assign(one, 'as-r4', 'bo@acme.example', '2026-03-06T09:00:00Z');
+        await two.query('BEGIN');
+        const other = assign(two, 'as-r3', 'ana@acme.example', '2026-03-04T09:00:00Z');
+        await blocked(db, two);
+        await one.query('COMMIT');
+        await other;
+        await two.query('COMMIT');
+        expect((await ownershipOf('ld-r2'))!.slice(2)).toEqual([
+          '2026-03-04T09:00:00.000Z',
+          '2026-03-06T09:00:00.000Z',
+          'bo@acme.example',
+          'bo@acme.example',
+        ]);
+      } finally {
+        await one.end();
+        await two.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
+    "when the migration's backfill runs while an assignment is being written, then the row keeps the writer's assignment",
+    async () => {
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-w') });
+      await db.assignment.create({ data: assignment('as-w1', 'ld-w', 'ana@acme.example', '2026-03-04T09:00:00Z') });
+      // As before the migration: no rows.
+      await db.leadOwnership.deleteMany({});
+      const [writing, migrating] = [await connect(), await connect()];
+      try {
+        await writing.query('BEGIN');
+        await writing.query(`INSERT INTO "Assignment" (id, "leadId", tenant, "repEmail", reason, "assignedAt", "idempotencyKey")
+          VALUES ('as-w2', 'ld-w', '${TENANT}', 'bo@acme.example', 'test', '2026-03-06T09:00:00Z', 'as-w2')`);
+        const backfill = migrating.query(ownershipBackfill(provider));
+        await blocked(db, migrating);
+        await writing.query('COMMIT');
+        await backfill;
+        expect((await ownershipOf('ld-w'))!.slice(2)).toEqual([
+          '2026-03-04T09:00:00.000Z',
+          '2026-03-06T09:00:00.000Z',
+          'bo@acme.example',
+          'bo@acme.example',
+        ]);
+      } finally {
+        await writing.end();
+        await migrating.end();
+      }
+    },
+  );
+
+  it("when the migration's backfill runs again, then it gives the rows the triggers keep", async () => {
+    const { db } = database;
+    await db.lead.createMany({
+      data: [lead('ld-p', 'Ana@acme.example'), lead('ld-q'), lead('ld-s', 'bo@acme.example')],
+    });
+    await db.assignment.createMany({
+      data: [
+        assignment('as-p2', 'ld-p', 'Ana@acme.example', '2026-03-06T09:00:00Z'),
+        assignment('as-p1', 'ld-p', 'bo@acme.example', '2026-03-04T09:00:00Z'),
+        assignment('as-p3b', 'ld-p', 'cy@acme.example', '2026-03-06T09:00:00Z'),
+        assignment('as-q1', 'ld-q', null, '2026-03-05T09:00:00Z'),
+      ],
+    });
+    const kept = await db.leadOwnership.findMany({ orderBy: { leadId: 'asc' } });
+    expect(kept.map((row) => [row.leadId, row.lastOwner])).toEqual([
+      ['ld-p', 'cy@acme.example'],
+      ['ld-q', null],
+      ['ld-s', null],
+    ]);
+    await db.leadOwnership.deleteMany({});
+    await db.$executeRawUnsafe(ownershipBackfill(provider));
+    expect(await db.leadOwnership.findMany({ orderBy: { leadId: 'asc' } })).toEqual(kept);
+  });
+});
