@@ -14,7 +14,7 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { asDefault, codePointOrder, empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
+import { asDefault, codePointOrder, empty, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
@@ -89,7 +89,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   // whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
   const rep = !sight.all
-    ? sql`t.rep`
+    ? sql`c.rep`
     : query.ownerZones
       ? sql`CASE WHEN ${responded} THEN ${ownerOfLead(to, asOf, sql`f."leadId"`)} END`
       : sql`CAST(NULL AS TEXT)`;
@@ -98,6 +98,13 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   // ids apart, rather than through the database's locale; then back to the column's own collation,
   // so the lookups by id below use LeadFunnel's key.
   const lead = codePointOrder(db, sql`f."leadId"`);
+  // For a person, each range joined with the leads their team owned (`owned`) as read, so that
+  // PostgreSQL, which knows a range's ids unique, hashes those leads before the union.
+  const ranges = (['f."createdAt"', 'f."mqlAt"', 'f."mqlTouchAt"', 'f."closedAt"'] as const).map(
+    (column) =>
+      sql`SELECT ${lead} AS id${sight.all ? empty : sql`, t.rep FROM "LeadFunnel" f JOIN owned t ON t.id = f."leadId"`}
+      ${sight.all ? sql`FROM "LeadFunnel" f` : empty} WHERE f.tenant = ${tenant} AND ${inWindow(column)}`,
+  );
   const rows = await db.$queryRaw<
     {
       id: string;
@@ -110,12 +117,9 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       won_at: unknown;
       touch: unknown;
     }[]
-  >(sql`WITH counted AS MATERIALIZED (SELECT ${asDefault(db, sql`u.id`)} AS id FROM (
-      SELECT ${lead} AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."createdAt"')}
-      UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlAt"')}
-      UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."mqlTouchAt"')}
-      UNION SELECT ${lead} FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${inWindow('f."closedAt"')}) u),
-    ${sight.all ? empty : sql`owned AS MATERIALIZED (${teamAt(db, sight, to, asOf)}),`}
+  >(sql`WITH ${sight.all ? empty : sql`owned AS MATERIALIZED (${teamAt(db, sight, to, asOf)}),`}
+    counted AS MATERIALIZED (SELECT ${asDefault(db, sql`u.id`)} AS id${sight.all ? empty : sql`, u.rep`}
+      FROM (${join(ranges, ' UNION ')}) u),
     b AS MATERIALIZED (
       SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
         ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
@@ -123,8 +127,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
         ${rep} AS rep,
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
-      FROM ${sight.all ? sql`counted c` : sql`counted c JOIN owned t ON t.id = c.id`}
-        CROSS JOIN "LeadFunnel" f
+      FROM counted c CROSS JOIN "LeadFunnel" f
       WHERE f."leadId" = c.id AND f.tenant = ${tenant} AND f."createdAt" < ${asOf})
     SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
       b.won_at, b.touch
