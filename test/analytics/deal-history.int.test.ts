@@ -192,6 +192,17 @@ describe.each(providers)('the deal course and forecast history on %s', (provider
     ]);
   });
 
+  it('when a deal and its forecasts are written before their lead (a deal has no foreign key to it), then the lead takes the history', async () => {
+    const { db } = database;
+    await db.deal.create({ data: deal('dl-early', 'ld-early') });
+    await db.dealForecast.create({
+      data: forecast('fc-e1', 'dl-early', '2026-03-05T09:00:00Z', 'commit', '2026-04-30'),
+    });
+    expect(await db.dealHistory.findUnique({ where: { leadId: 'ld-early' } })).toBeNull();
+    await db.lead.create({ data: lead('ld-early') });
+    expect(await historyOf('ld-early')).toEqual([['2026-03-05T09:00:00.000Z', 'commit', '2026-04-30']]);
+  });
+
   it('when forecasts are corrected, moved to another deal or deleted, or a deal is moved or deleted, then both histories follow', async () => {
     const { db } = database;
     await db.lead.createMany({ data: [lead('ld-x'), lead('ld-y'), lead('ld-z')] });
@@ -275,6 +286,36 @@ describe.each(providers)('the deal course and forecast history on %s', (provider
       } finally {
         await one.end();
         await two.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
+    'when a deal moves stage (a forecast, then the stage event) while an MQL event of its lead is written, then neither waits for the other in turn',
+    async () => {
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-d') });
+      await db.deal.create({ data: deal('dl-d', 'ld-d') });
+      const [moving, scoring] = [await connect(), await connect()];
+      try {
+        await moving.query('BEGIN');
+        await moving.query(`INSERT INTO "DealForecast" (id, tenant, "dealId", cause, stage, category, currency, actor, "occurredAt", "idempotencyKey")
+          VALUES ('fc-d1', '${TENANT}', 'dl-d', 'stage-change', 'proposal', 'commit', 'USD', 'rep@acme.example', '2026-03-05T09:00:00Z', 'fc-d1')`);
+        await scoring.query('BEGIN');
+        const scored =
+          scoring.query(`INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
+          VALUES ('ev-d-mql', 'ld-d', 'mql', 'test', '2026-03-01T09:00:00Z', 'ev-d-mql')`);
+        await blocked(db, scoring);
+        await moving.query(`INSERT INTO "StageEvent" (id, "leadId", "toStage", reason, "occurredAt", "idempotencyKey")
+          VALUES ('ev-d-proposal', 'ld-d', 'proposal', 'test', '2026-03-05T09:00:00Z', 'ev-d-proposal')`);
+        await moving.query('COMMIT');
+        await scored;
+        await scoring.query('COMMIT');
+        expect(await courseOf('ld-d')).toEqual([['proposal', '2026-03-05T09:00:00.000Z']]);
+        expect(await historyOf('ld-d')).toEqual([['2026-03-05T09:00:00.000Z', 'commit', '']]);
+      } finally {
+        await moving.end();
+        await scoring.end();
       }
     },
   );

@@ -259,6 +259,29 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
     },
   );
 
+  it.runIf(provider === 'postgresql')(
+    "when the migration's backfill runs while a lead's owner changes, then the row has the new owner",
+    async () => {
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-o', 'ana@acme.example') });
+      // As before the migration: no rows.
+      await db.leadOwnership.deleteMany({});
+      const [migrating, writing] = [await connect(), await connect()];
+      try {
+        await migrating.query('BEGIN');
+        await migrating.query(ownershipBackfill(provider));
+        const moved = writing.query(`UPDATE "Lead" SET "ownerId" = 'Bo@acme.example' WHERE id = 'ld-o'`);
+        await blocked(db, writing);
+        await migrating.query('COMMIT');
+        await moved;
+        expect(await ownershipOf('ld-o')).toEqual(['Bo@acme.example', 'bo@acme.example', null, null, null, null]);
+      } finally {
+        await migrating.end();
+        await writing.end();
+      }
+    },
+  );
+
   it("when the migration's backfill runs again, then it gives the rows the triggers keep", async () => {
     const { db } = database;
     await db.lead.createMany({

@@ -570,6 +570,8 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       });
       await db.assignment.createMany({
         data: [
+          // Routed to rep2 first, then moved to rep5 a moment later: the last before the cut is rep5's.
+          assigned('as_team_left_0', 'rep2@bench.example', '2025-10-06T14:00:00.500'),
           assigned('as_team_left_1', 'rep5@bench.example', '2025-10-06T14:00:01'),
           assigned('as_team_left_2', 'rep2@bench.example', '2026-01-10T16:00:00'),
         ],
@@ -623,7 +625,8 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
             sourceDetails: {},
             attributes: {},
             stage: 'mql',
-            ownerId: 'rep5@bench.example',
+            // rep5's email as another system spelt it: the sight compares emails lowercased.
+            ownerId: 'Rep5@bench.example',
             journeyId: `journey-${leadId}`,
             createdAt: at('2025-10-06T14:00:00'),
           },

@@ -35,6 +35,19 @@ CREATE TRIGGER "DealHistory_lead_insert" AFTER INSERT ON "Lead" FOR EACH ROW
   ON CONFLICT ("leadId") DO UPDATE SET "course" = excluded."course";
 END;
 
+-- A new lead takes the forecasts of a deal written before it (a deal has no foreign key to its lead).
+CREATE TRIGGER "DealHistory_lead_insert_forecasts" AFTER INSERT ON "Lead" FOR EACH ROW
+  WHEN EXISTS (SELECT 1 FROM "Deal" d WHERE d."leadId" = NEW."id" AND EXISTS (SELECT 1 FROM "DealForecast" x WHERE x."dealId" = d."id")) BEGIN
+  INSERT INTO "DealHistory" ("leadId", "forecasts")
+  SELECT l."id", (SELECT group_concat(x."occurredAt"
+        || '|' || CASE WHEN x."category" LIKE '%,%' OR x."category" LIKE '%|%' THEN '' ELSE COALESCE(x."category", '') END
+        || '|' || CASE WHEN x."expectedCloseDate" LIKE '%,%' OR x."expectedCloseDate" LIKE '%|%' THEN '' ELSE COALESCE(x."expectedCloseDate", '') END,
+      ',' ORDER BY x."occurredAt", x."id")
+      FROM "DealForecast" x WHERE x."dealId" IN (SELECT d."id" FROM "Deal" d WHERE d."leadId" = l."id"))
+  FROM "Lead" l WHERE l."id" = NEW."id"
+  ON CONFLICT ("leadId") DO UPDATE SET "forecasts" = excluded."forecasts";
+END;
+
 -- A deal-stage or SQL event corrected or deleted (or an event corrected into one) recomputes the
 -- course of its lead, and of the other lead when it moved.
 CREATE TRIGGER "DealHistory_stage_event_update" AFTER UPDATE OF "leadId", "toStage", "occurredAt" ON "StageEvent" FOR EACH ROW

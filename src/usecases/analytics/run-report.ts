@@ -322,9 +322,9 @@ export async function reportInputs(
     asOf: request.asOf,
     dealIds: facts.deals.map((deal) => deal.id),
   };
-  // What each report reads, as on its projections: channels the spend alone; the pipeline, of each
-  // deal, the forecast in force at each of its snapshots (the only entries forecastAt picks), in
-  // one statement rather than every entry through Prisma, 500 deals at a time.
+  // What each report reads: channels the spend alone; the pipeline, of each deal, its forecasts up
+  // to its last snapshot (the only entries forecastAt picks), read from DealForecast in one
+  // statement rather than every entry through Prisma, 500 deals at a time.
   if (report === 'channels') return loadChannelInputs(db, query);
   if (report === 'pipeline') {
     const cuts = [pipelineCuts(period, request.asOf), pipelineCuts(query.previous, request.asOf)];

@@ -73,13 +73,13 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
  * `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the window, or
  * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant the
  * owner is read only for its calendar, so only when `ownerZones` (people of the roster work in
- * other zones than the calendar's). A lead is looked up in Lead only for the owner on its row, when
- * it was never assigned before `asOf`.
+ * other zones than the calendar's), and then looked up in Lead only for the owner on its row, when
+ * it was never assigned before `asOf`. For a person, the leads their team owned (teamAt) come with
+ * their owner.
  */
 export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boolean }): Promise<ResponseRow[]> {
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
-  // A lead is read from Lead only for the owner on its row, when it was never assigned before asOf.
   // For a person, each range joined with the leads their team owned at the period's end (teamAt),
   // each with that owner, before anything is grouped: at 1M leads a manager's responses were 25 000
   // of the tenant's 103 000 grouped first. For the whole tenant the owner is read per lead, and only

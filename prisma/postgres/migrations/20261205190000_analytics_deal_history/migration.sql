@@ -10,11 +10,12 @@
 -- same order, a missing category or date, or one holding a `,` or a `|`, written empty. Each is null
 -- when there is nothing to list. Neither is cut at a moment: a report reads them up to its `asOf`.
 --
--- Kept by the triggers below. Each recomputes a lead's text from its rows, after the per-lead
--- advisory lock of `analytics_projections` (re-entrant, held to the end of the transaction, taken
--- by every writer of stage events and, here, of forecasts): it waits for a concurrent writer of the
--- lead to commit, and its query, a statement of its own in a VOLATILE function, then sees what that
--- writer committed. A deal's forecasts are found through Deal(leadId), so a deal deleted or moved to
+-- Kept by the triggers below. Each recomputes a lead's text from its rows, after the lead's
+-- LeadFunnel row and then the per-lead advisory lock of `analytics_projections` (re-entrant, held to
+-- the end of the transaction, taken by every writer of stage events and, here, of forecasts), in
+-- the order the other projections' triggers take them, so no two writers wait for each other in
+-- turn: it waits for a concurrent writer of the lead to commit, and its query, a statement of its
+-- own in a VOLATILE function, then sees what that writer committed. A deal's forecasts are found through Deal(leadId), so a deal deleted or moved to
 -- another lead recomputes both leads' histories. A lead not written yet (an import with its events
 -- first) gets its row when it is.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
@@ -35,6 +36,7 @@ ALTER TABLE "DealHistory" ADD CONSTRAINT "DealHistory_leadId_fkey" FOREIGN KEY (
 -- Lead $1's deal course, computed from its stage events onto its row (made if missing).
 CREATE FUNCTION "leadflow_deal_course_refresh"(TEXT) RETURNS void LANGUAGE plpgsql VOLATILE AS E'
 BEGIN
+  PERFORM 1 FROM "LeadFunnel" f WHERE f."leadId" = $1 FOR UPDATE\x3B
   PERFORM pg_advisory_xact_lock(hashtextextended(''leadflow-stays:'' || $1, 0))\x3B
   INSERT INTO "DealHistory" ("leadId", "course")
   SELECT l."id", (
@@ -48,6 +50,7 @@ END ';
 -- The forecast history of lead $1's deal, computed from its forecasts onto its row (made if missing).
 CREATE FUNCTION "leadflow_deal_forecasts_refresh"(TEXT) RETURNS void LANGUAGE plpgsql VOLATILE AS E'
 BEGIN
+  PERFORM 1 FROM "LeadFunnel" f WHERE f."leadId" = $1 FOR UPDATE\x3B
   PERFORM pg_advisory_xact_lock(hashtextextended(''leadflow-stays:'' || $1, 0))\x3B
   INSERT INTO "DealHistory" ("leadId", "forecasts")
   SELECT l."id", (
@@ -74,12 +77,16 @@ CREATE TRIGGER "DealHistory_stage_event_insert" AFTER INSERT ON "StageEvent"
   REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION "leadflow_deal_course_new_stage_events"();
 
 -- New leads, once per statement: stage events written before the lead (in the same statement, or
--- an import with its events first) make its course.
+-- an import with its events first) make its course, and the forecasts of a deal written before it
+-- (a deal has no foreign key to its lead) its history.
 CREATE FUNCTION "leadflow_deal_course_new_leads"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
   PERFORM "leadflow_deal_course_refresh"(x."leadId")
   FROM (SELECT DISTINCT s."leadId" FROM "StageEvent" s WHERE s."leadId" IN (SELECT "id" FROM new_leads)
     AND s."toStage" IN (''sql'', ''needs-analysis'', ''presentation'', ''proposal'', ''negotiation'', ''closed-won'', ''closed-lost'') ORDER BY 1) x\x3B
+  PERFORM "leadflow_deal_forecasts_refresh"(x."leadId")
+  FROM (SELECT DISTINCT d."leadId" FROM "Deal" d WHERE d."leadId" IN (SELECT "id" FROM new_leads)
+    AND EXISTS (SELECT 1 FROM "DealForecast" x WHERE x."dealId" = d."id") ORDER BY 1) x\x3B
   RETURN NULL\x3B
 END ';
 

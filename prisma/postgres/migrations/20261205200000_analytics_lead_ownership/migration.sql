@@ -10,7 +10,9 @@
 -- function, sees what a concurrent writer of the lead committed before it let go of the row: the
 -- insert before it, whose conflict check waits for such a writer, already has the same effect).
 -- leadflow writes a lead's owner before its assignment in one transaction (routing.ts, record),
--- so every writer takes the lead's row, then this one: no two wait for each other in turn.
+-- so a writer of both takes the lead's row, then this one, and a writer of assignments alone
+-- (imports, demo data) takes only this one: no two wait for each other in turn. Assignments at one
+-- instant are ordered by id in the database's collation, as ownerAt and the fact loader order them.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
 -- E'' strings with \x3B for their semicolons and doubled quotes, and no comment holds a semicolon.
 
@@ -55,7 +57,7 @@ BEGIN
       z."assignedAt" AS "lastAssignedAt", z."repEmail" AS "lastOwner"
     FROM unnest($1) AS x("id")
     LEFT JOIN LATERAL (SELECT a."assignedAt", a."repEmail" FROM "Assignment" a WHERE a."leadId" = x."id"
-      ORDER BY a."assignedAt" DESC, a."id" COLLATE "C" DESC LIMIT 1) z ON true) r
+      ORDER BY a."assignedAt" DESC, a."id" DESC LIMIT 1) z ON true) r
   WHERE o."leadId" = r."leadId"\x3B
 END ';
 
@@ -73,14 +75,14 @@ END ';
 CREATE TRIGGER "LeadOwnership_lead_insert" AFTER INSERT ON "Lead"
   REFERENCING NEW TABLE AS new_leads FOR EACH STATEMENT EXECUTE FUNCTION "leadflow_ownership_new_leads"();
 
--- A lead's owner or tenant changed: its row follows (made, with its assignments, when missing).
+-- A lead's owner or tenant changed: its row follows, an upsert (a row the backfill is writing is
+-- waited for, then updated), with its assignment columns recomputed.
 CREATE FUNCTION "leadflow_ownership_lead_changed"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  UPDATE "LeadOwnership" SET "tenant" = NEW."tenant", "rowOwner" = NEW."ownerId", "rowOwnerKey" = LOWER(NEW."ownerId")
-  WHERE "leadId" = NEW."id"\x3B
-  IF NOT FOUND THEN
-    PERFORM "leadflow_ownership_refresh"(ARRAY[NEW."id"])\x3B
-  END IF\x3B
+  INSERT INTO "LeadOwnership" ("leadId", "tenant", "rowOwner", "rowOwnerKey")
+  VALUES (NEW."id", NEW."tenant", NEW."ownerId", LOWER(NEW."ownerId"))
+  ON CONFLICT ("leadId") DO UPDATE SET "tenant" = EXCLUDED."tenant", "rowOwner" = EXCLUDED."rowOwner", "rowOwnerKey" = EXCLUDED."rowOwnerKey"\x3B
+  PERFORM "leadflow_ownership_refresh"(ARRAY[NEW."id"])\x3B
   RETURN NULL\x3B
 END ';
 
@@ -122,5 +124,5 @@ SELECT l."id", l."tenant", l."ownerId", LOWER(l."ownerId"), f."firstAssignedAt",
 FROM "Lead" l
 LEFT JOIN (SELECT a."leadId", MIN(a."assignedAt") AS "firstAssignedAt" FROM "Assignment" a GROUP BY a."leadId") f ON f."leadId" = l."id"
 LEFT JOIN (SELECT DISTINCT ON (a."leadId") a."leadId", a."assignedAt", a."repEmail" FROM "Assignment" a
-  ORDER BY a."leadId", a."assignedAt" DESC, a."id" COLLATE "C" DESC) z ON z."leadId" = l."id"
+  ORDER BY a."leadId", a."assignedAt" DESC, a."id" DESC) z ON z."leadId" = l."id"
 ON CONFLICT ("leadId") DO NOTHING;
