@@ -6,12 +6,12 @@
  * both count; and the migration's backfills give the same rows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instantFromText } from '../../src/db/raw-sql';
 import { DEAL_STAGES } from '../../src/rules/facts';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
-import { blocked, dealHistoryBackfills } from '../support/projections';
+import { connectTo, blocked, dealHistoryBackfills } from '../support/projections';
 
 const TENANT = 'acme';
 
@@ -243,11 +243,7 @@ describe.each(providers)('the deal course and forecast history on %s', (provider
     expect(await historyOf('ld-z')).toBeUndefined();
   });
 
-  const connect = async () => {
-    const client = new pg.Client({ connectionString: database.target.url });
-    await client.connect();
-    return client;
-  };
+  const connect = () => connectTo(database);
 
   it.runIf(provider === 'postgresql')(
     'when two transactions write a forecast of one deal, or a deal-stage event of one lead, then the one committed second sees the first',

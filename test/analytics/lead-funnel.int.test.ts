@@ -5,12 +5,11 @@
  * deletion of an event recomputes it, and the migration's backfill gives the same rows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORDED_STAGES, stagesReaching } from '../../src/domain/analytics/stages';
 import { TOUCH_EVENTS } from '../../src/domain/lead-events';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
-import { backfillStatements, blocked } from '../support/projections';
+import { connectTo, backfillStatements, blocked } from '../support/projections';
 
 const TENANT = 'acme';
 const at = (iso: string) => new Date(iso);
@@ -373,12 +372,7 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     expect([await touchOf('ld-v'), await touchOf('ld-w')]).toEqual([null, null]);
   });
 
-  /** A connection of its own to the test database (PostgreSQL), for a second writer. */
-  const connect = async () => {
-    const client = new pg.Client({ connectionString: database.target.url });
-    await client.connect();
-    return client;
-  };
+  const connect = () => connectTo(database);
 
   it.runIf(provider === 'postgresql')(
     'when an MQL moves while a touch is written, in either order, then the one committed second sees the first, as does the backfill',

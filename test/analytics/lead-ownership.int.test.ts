@@ -5,10 +5,10 @@
  * first assignment's instant and its last assignment (by instant, then id), with lowercased keys;
  * concurrent writers of one lead both count; and the migration's backfill gives the same rows.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
-import { blocked, ownershipBackfill } from '../support/projections';
+import { connectTo, blocked, ownershipBackfill } from '../support/projections';
 
 const TENANT = 'acme';
 
@@ -167,11 +167,7 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
     ]);
   });
 
-  const connect = async () => {
-    const client = new pg.Client({ connectionString: database.target.url });
-    await client.connect();
-    return client;
-  };
+  const connect = () => connectTo(database);
 
   it.runIf(provider === 'postgresql')(
     'when two transactions write an assignment of one lead, with its owner as routing does or alone, then the one committed second sees the first',

@@ -504,6 +504,31 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     return { sql, pure, winLoss, bySource, byCampaign };
   }
 
+  /** A manager's October 2025 read three ways (volume and funnel, channels, speed), each from SQL and on every row. */
+  async function managerOctober() {
+    const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+    const arrivals = await aggregatedAndPure(
+      MANAGER.email,
+      MANAGER.role,
+      october.from,
+      october.to,
+      undefined,
+      undefined,
+    );
+    const review = await reviewBothWays(MANAGER, october, 1_000_000);
+    const speed = await speedBothWays(MANAGER.email, MANAGER.role, october.from, october.to, undefined);
+    return { arrivals, review, speed };
+  }
+
+  /** Removes the leads a case added, with what it wrote of them. */
+  async function removeLeads(ids: string[]): Promise<void> {
+    const db = database.db;
+    await db.interaction.deleteMany({ where: { leadId: { in: ids } } });
+    await db.assignment.deleteMany({ where: { leadId: { in: ids } } });
+    await db.stageEvent.deleteMany({ where: { leadId: { in: ids } } });
+    await db.lead.deleteMany({ where: { id: { in: ids } } });
+  }
+
   it('when a lead of the team in October 2025 is reassigned out of it in January, then the manager counts it in October, its response and stay too, from SQL as on every row', async () => {
     const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
@@ -576,30 +601,17 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           assigned('as_team_left_2', 'rep2@bench.example', '2026-01-10T16:00:00'),
         ],
       });
-      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
-      const arrivals = await aggregatedAndPure(
-        MANAGER.email,
-        MANAGER.role,
-        october.from,
-        october.to,
-        undefined,
-        undefined,
-      );
+      const { arrivals, review, speed } = await managerOctober();
       expect(JSON.stringify(arrivals.sql)).toContain(leadId);
       expect(arrivals.sql).toEqual(arrivals.pure);
-      const review = await reviewBothWays(MANAGER, october, 1_000_000);
       expect(JSON.stringify(review.bySource)).toContain(leadId);
       expect(review.sql).toEqual(review.pure);
-      const speed = await speedBothWays(MANAGER.email, MANAGER.role, october.from, october.to, undefined);
       const { responseTime, timeInStage } = speed.served.current as SpeedFigures;
       expect(JSON.stringify(responseTime)).toContain(leadId);
       expect(JSON.stringify(timeInStage)).toContain(leadId);
       expect(speed.sql).toEqual(speed.pure);
     } finally {
-      await db.interaction.deleteMany({ where: { leadId } });
-      await db.assignment.deleteMany({ where: { leadId } });
-      await db.stageEvent.deleteMany({ where: { leadId } });
-      await db.lead.deleteMany({ where: { id: leadId } });
+      await removeLeads([leadId]);
     }
   }, 120_000);
 
@@ -665,32 +677,18 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           },
         });
       }
-      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
-      const arrivals = await aggregatedAndPure(
-        MANAGER.email,
-        MANAGER.role,
-        october.from,
-        october.to,
-        undefined,
-        undefined,
-      );
+      const { arrivals, review, speed } = await managerOctober();
       expect(JSON.stringify(arrivals.sql)).toContain('ld_row_owner');
       expect(JSON.stringify(arrivals.sql)).not.toContain('ld_late_routed');
       expect(arrivals.sql).toEqual(arrivals.pure);
-      const review = await reviewBothWays(MANAGER, october, 1_000_000);
       expect(JSON.stringify(review.bySource)).toContain('ld_row_owner');
       expect(JSON.stringify(review.bySource)).not.toContain('ld_late_routed');
       expect(review.sql).toEqual(review.pure);
-      const speed = await speedBothWays(MANAGER.email, MANAGER.role, october.from, october.to, undefined);
       expect(JSON.stringify(speed.served.current)).toContain('ld_row_owner');
       expect(JSON.stringify(speed.served.current)).not.toContain('ld_late_routed');
       expect(speed.sql).toEqual(speed.pure);
     } finally {
-      const ids = leads.map(([leadId]) => leadId);
-      await db.interaction.deleteMany({ where: { leadId: { in: ids } } });
-      await db.assignment.deleteMany({ where: { leadId: { in: ids } } });
-      await db.stageEvent.deleteMany({ where: { leadId: { in: ids } } });
-      await db.lead.deleteMany({ where: { id: { in: ids } } });
+      await removeLeads(leads.map(([leadId]) => leadId));
     }
   }, 120_000);
 

@@ -3,8 +3,15 @@
  * migrations' backfills as committed, and a wait for a PostgreSQL connection to block on a lock.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type pg from 'pg';
+import pg from 'pg';
 import type { TestDatabase } from './database';
+
+/** A connection of its own to the test database (PostgreSQL), for a second writer. */
+export async function connectTo(database: TestDatabase): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: database.target.url });
+  await client.connect();
+  return client;
+}
 
 /** Resolves once `client`'s statement waits for a lock another transaction holds (PostgreSQL), so a test's interleaving is the one it names. */
 export async function blocked(db: TestDatabase['db'], client: pg.Client): Promise<void> {
