@@ -19,7 +19,7 @@ import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
 import { ownerOfLead } from './lead-arrivals';
-import { teamAt } from './lead-owners';
+import { joinOwned, ownedTable } from './lead-owners';
 
 /** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
 export interface AttributedLeadRow {
@@ -98,12 +98,11 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   // ids apart, rather than through the database's locale; then back to the column's own collation,
   // so the lookups by id below use LeadFunnel's key.
   const lead = codePointOrder(db, sql`f."leadId"`);
-  // For a person, each range joined with the leads their team owned (`owned`) as read, so that
-  // PostgreSQL, which knows a range's ids unique, hashes those leads before the union.
+  // For a person, each range joined with the leads their team owned as read (joinOwned), before the union.
   const ranges = (['f."createdAt"', 'f."mqlAt"', 'f."mqlTouchAt"', 'f."closedAt"'] as const).map(
     (column) =>
-      sql`SELECT ${lead} AS id${sight.all ? empty : sql`, t.rep FROM "LeadFunnel" f JOIN owned t ON t.id = f."leadId"`}
-      ${sight.all ? sql`FROM "LeadFunnel" f` : empty} WHERE f.tenant = ${tenant} AND ${inWindow(column)}`,
+      sql`SELECT ${lead} AS id${sight.all ? empty : sql`, t.rep`} FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
+      WHERE f.tenant = ${tenant} AND ${inWindow(column)}`,
   );
   const rows = await db.$queryRaw<
     {
@@ -117,7 +116,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       won_at: unknown;
       touch: unknown;
     }[]
-  >(sql`WITH ${sight.all ? empty : sql`owned AS MATERIALIZED (${teamAt(db, sight, to, asOf)}),`}
+  >(sql`WITH ${ownedTable(db, sight, to, asOf)}
     counted AS MATERIALIZED (SELECT ${asDefault(db, sql`u.id`)} AS id${sight.all ? empty : sql`, u.rep`}
       FROM (${join(ranges, ' UNION ')}) u),
     b AS MATERIALIZED (

@@ -12,12 +12,12 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, empty, firstIds, instantOf, sql } from '../../db/raw-sql';
+import { codePointOrder, firstIds, instantOf, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
-import { teamAt } from './lead-owners';
+import { joinOwned, ownedTable } from './lead-owners';
 import { sightFilter } from './load-facts';
 
 interface ChannelLeadRow {
@@ -40,13 +40,10 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
   // none is looked up in Lead. At 1M leads a manager's 33 000 leads of the window spent 0.3 s on
   // being looked up in Lead for their source.
   const created = sql`f."createdAt" >= ${from} AND f."createdAt" < ${to}`;
-  // Each range joined with the team's leads as read: PostgreSQL knows a range's ids unique and
-  // hashes the team's leads (a union of the ranges it sorted to merge with them).
-  const leads = sight.all
-    ? sql`CAST(NULL AS TEXT) AS rep FROM "LeadFunnel" f`
-    : sql`t.rep FROM "LeadFunnel" f JOIN owned t ON t.id = f."leadId"`;
+  // Each range joined with the team's leads as read (joinOwned).
+  const leads = sql`${sight.all ? sql`CAST(NULL AS TEXT)` : sql`t.rep`} AS rep FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}`;
   const rows = await db.$queryRaw<ChannelLeadRow[]>(sql`
-    WITH ${sight.all ? empty : sql`owned AS MATERIALIZED (${teamAt(db, sight, to, asOf)}),`}
+    WITH ${ownedTable(db, sight, to, asOf)}
     moved AS MATERIALIZED (
       SELECT f."leadId" AS id, f."createdAt" AS created, f.source, f.campaign, f."mqlAt" AS mql_at, ${leads}
       WHERE f.tenant = ${sight.tenant} AND ${created}

@@ -29,7 +29,7 @@ import type { Dimension } from '../../domain/analytics/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 import { activeLeads, wholeWindow, windowDeals } from './fact-rows';
-import { teamAt } from './lead-owners';
+import { joinOwned, ownedTable } from './lead-owners';
 
 export interface ArrivalQuery {
   sight: Sight;
@@ -289,42 +289,37 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
   const from = bounds[0]!;
   const to = new Date(Math.min(bounds.at(-1)!.getTime(), asOf.getTime()));
   const person = !sight.all;
-  // For a person, each range joined with the leads their team owned (`owned`), so that PostgreSQL,
-  // which knows the ids of a range unique, hashes those leads (in a union of the ranges it could not
-  // tell, and sorted both sides to merge them).
+  // For a person, each range joined with the leads their team owned at the cut as read (joinOwned),
+  // each arrival with that owner.
   const arrivals = join(
     arms.map(
-      (arm) => sql`SELECT f."leadId" AS id, ${arm.stage} AS stage, ${columnOf(arm)} AS at
-        ${person ? sql`, t.rep FROM "LeadFunnel" f JOIN owned t ON t.id = f."leadId"` : sql`FROM "LeadFunnel" f`}
+      (
+        arm,
+      ) => sql`SELECT f."leadId" AS id, ${arm.stage} AS stage, ${columnOf(arm)} AS at${person ? sql`, t.rep` : empty}
+        FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
         WHERE f.tenant = ${sight.tenant} AND ${columnOf(arm)} >= ${from} AND ${columnOf(arm)} < ${to} ${andWhen(arm)}`,
     ),
     ' UNION ALL ',
   );
-  // For a person, the arrivals of the leads their team owned at the cut (teamAt), each with that
-  // owner, before anything else. Grouped by a segment, each lead is then looked up in Lead once
-  // (CROSS JOIN keeps SQLite's loop on the window's leads rather than on every lead). For the whole
-  // tenant grouped by owner, the owner is read per lead (ownerOfLead: its tenant is LeadFunnel's).
+  const bucket = bucketIndex(sql`a.at`, bounds);
+  const noSegment = sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
+  // A person's arrivals grouped by owner alone are placed as they are. Else each lead is seen once:
+  // its owner (a person's, from its arrivals; for the whole tenant grouped by owner, read per lead:
+  // ownerOfLead, its tenant LeadFunnel's) and its segment field, looked up in Lead (CROSS JOIN keeps
+  // SQLite's loop on the window's leads rather than on every lead).
   const segmented = segmentOf(db, query.dimension) !== NULL_FIELD;
   const rep = person ? sql`MAX(a.rep)` : ownerOrNull(query, sql`a.id`);
-  const leads = sql`SELECT a.id, ${rep} AS rep FROM ${person ? sql`mine` : sql`arrival`} a GROUP BY a.id`;
-  const placed = (from: Sql, rep: Sql, segment: Sql) =>
-    sql`SELECT a.id, ${rep} AS rep, ${segment}, a.stage, ${bucketIndex(sql`a.at`, bounds)} AS bucket FROM ${from}`;
-  const noSegment = sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
-  const ctes = sql`${person ? empty : sql`arrival AS MATERIALIZED (${arrivals}),`}
-    ${
-      person
-        ? sql`owned AS MATERIALIZED (${teamAt(db, sight, query.ownerCut, asOf)}),
-          mine AS MATERIALIZED (${arrivals}),`
-        : empty
-    }
-    ${
-      segmented || !person
-        ? sql`seen AS MATERIALIZED (
-      SELECT w.id, w.rep, ${segmented ? groupColumnsOf(db, query.dimension) : noSegment}
-      FROM (${leads}) w ${segmented ? sql`CROSS JOIN "Lead" l WHERE l.id = w.id AND l.tenant = ${sight.tenant}` : empty}),
-    placed AS (${placed(sql`${person ? sql`mine` : sql`arrival`} a JOIN seen s ON s.id = a.id`, sql`s.rep`, sql`s.seg_type, s.seg_text`)})`
-        : sql`placed AS (${placed(sql`mine a`, sql`a.rep`, noSegment)})`
-    }`;
+  const seen = sql`SELECT w.id, w.rep, ${segmented ? groupColumnsOf(db, query.dimension) : noSegment}
+    FROM (SELECT a.id, ${rep} AS rep FROM arrival a GROUP BY a.id) w
+    ${segmented ? sql`CROSS JOIN "Lead" l WHERE l.id = w.id AND l.tenant = ${sight.tenant}` : empty}`;
+  const placed =
+    person && !segmented
+      ? sql`placed AS (SELECT a.id, a.rep, ${noSegment}, a.stage, ${bucket} AS bucket FROM arrival a)`
+      : sql`seen AS MATERIALIZED (${seen}),
+    placed AS (SELECT a.id, s.rep, s.seg_type, s.seg_text, a.stage, ${bucket} AS bucket FROM arrival a JOIN seen s ON s.id = a.id)`;
+  const ctes = sql`${ownedTable(db, sight, query.ownerCut, asOf)}
+    arrival AS MATERIALIZED (${arrivals}),
+    ${placed}`;
   return countPlaced(db, query, ctes);
 }
 

@@ -17,7 +17,7 @@
  * Emails are compared lowercased, as a sight compares owners (sightFilter in ./load-facts.ts).
  */
 import type { Db } from '../../db/client';
-import { join, sql, type Sql } from '../../db/raw-sql';
+import { empty, join, sql, type Sql } from '../../db/raw-sql';
 import type { Sight } from '../visibility';
 
 /**
@@ -46,4 +46,22 @@ export function teamAt(db: Db, sight: Sight, cut: Date, asOf: Date): Sql {
       FROM "LeadOwnership" o
       WHERE o.tenant = ${tenant} AND o."lastAssignedAt" >= ${cut} AND o."firstAssignedAt" < ${cut}) x
     WHERE LOWER(x.rep) IN ${keys}`;
+}
+
+/**
+ * For a person, the common table `owned` (teamAt at `cut`, materialized), with the comma that
+ * follows it in a WITH list; nothing for the whole tenant. joinOwned joins it.
+ */
+export function ownedTable(db: Db, sight: Sight, cut: Date, asOf: Date): Sql {
+  return sight.all ? empty : sql`owned AS MATERIALIZED (${teamAt(db, sight, cut, asOf)}),`;
+}
+
+/**
+ * For a person, `JOIN owned t` on the lead id `lead`: a range joined with the leads their team
+ * owned as it is read (PostgreSQL, which knows a range's ids unique, then hashes those leads; from a
+ * union of ranges it could not tell, and sorted both sides to merge them), each lead's owner as
+ * `t.rep`. Nothing for the whole tenant.
+ */
+export function joinOwned(sight: Sight, lead: Sql): Sql {
+  return sight.all ? empty : sql`JOIN owned t ON t.id = ${lead}`;
 }

@@ -19,7 +19,7 @@ import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 import { ownerOfLead } from './lead-arrivals';
-import { teamAt } from './lead-owners';
+import { joinOwned, ownedTable } from './lead-owners';
 
 export interface SpeedQuery {
   sight: Sight;
@@ -85,7 +85,7 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
   // of the tenant's 103 000 grouped first. For the whole tenant the owner is read per lead, and only
   // for its calendar.
   const person = !sight.all;
-  const mine = (lead: Sql) => (person ? sql`JOIN owned t ON t.id = ${lead}` : empty);
+  const mine = (lead: Sql) => joinOwned(sight, lead);
   const repOf = person ? sql`t.rep` : sql`CAST(NULL AS TEXT)`;
   const rep = person ? sql`r.rep` : query.ownerZones ? ownerOfLead(until, asOf, sql`r.id`) : sql`CAST(NULL AS TEXT)`;
   // An SLA due in the window first (on PostgreSQL a column NULL in the first two branches of a
@@ -93,7 +93,7 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
   const mql = sql`f."leadId", f."mqlAt", CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END, f."qualifiedAt", NULL, NULL, 1, ${repOf}`;
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
-  >(sql`WITH ${person ? sql`owned AS MATERIALIZED (${teamAt(db, sight, until, asOf)}),` : empty}
+  >(sql`WITH ${ownedTable(db, sight, until, asOf)}
     found AS MATERIALIZED (
       SELECT id, MAX(mql_at) AS mql_at, MAX(touch) AS touch, MAX(qualified) AS qualified, MAX(created) AS created,
         MAX(sla_due) AS sla_due, MAX(answered) AS answered, MAX(rep) AS rep
@@ -157,8 +157,8 @@ export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Pro
     : sql`e.rep FROM stay e`;
   const team = sight.all
     ? empty
-    : sql`WITH owned AS MATERIALIZED (${teamAt(db, sight, end, asOf)}),
-      stay AS MATERIALIZED (${ranged(sql`t.rep`, sql`"StageStay" e JOIN owned t ON t.id = e."leadId"`)})`;
+    : sql`WITH ${ownedTable(db, sight, end, asOf)}
+      stay AS MATERIALIZED (${ranged(sql`t.rep`, sql`"StageStay" e ${joinOwned(sight, sql`e."leadId"`)}`)})`;
   // Narrow columns, the length already in milliseconds: at 1M leads the 209 000 stays of a month and
   // the one before took 0.55–0.7 s to read with both instants and the deal apart, 0.36 s so.
   const rows = await db.$queryRaw<
