@@ -159,6 +159,18 @@ export function multiplyMinor(a: number, b: number): number {
 
 /** Σ amounts exactly; throws `overflow` past the safe-integer range. */
 export function sumMinor(amounts: readonly number[]): number {
+  // In doubles while every amount and every partial sum is a safe integer: each addition is then
+  // exact (a sum past the range rounds to 2^53 or beyond, which is not safe). Otherwise in BigInt,
+  // which reports the amount or the sum out of range. Reports sum tens of thousands of amounts.
+  let sum = 0;
+  for (const amount of amounts) {
+    sum += amount;
+    if (!Number.isSafeInteger(amount) || !Number.isSafeInteger(sum)) return sumExactly(amounts);
+  }
+  return sum;
+}
+
+function sumExactly(amounts: readonly number[]): number {
   return toSafe(
     amounts.reduce((sum, amount) => sum + assertInteger(amount, 'amount'), 0n),
     'the sum',

@@ -20,4 +20,15 @@ describe('sortedIds', () => {
     expect(sortedIds(ids)).toEqual([...new Set(ids)].sort(compareText));
     expect(sortedIds(ids)).toEqual(['x', 'x~', 'x\u{1F600}', 'x\uFF5E']);
   });
+
+  it('when ids come already in order, with or without repeats, then the caller gets its own sorted copy', () => {
+    const ascending = ['ld_1', 'ld_2', 'ld_3'];
+    const sorted = sortedIds(ascending);
+    expect(sorted).toEqual(ascending);
+    sorted.push('ld_4');
+    expect(ascending).toEqual(['ld_1', 'ld_2', 'ld_3']);
+    expect(sortedIds(['ld_1', 'ld_2', 'ld_2', 'ld_3'])).toEqual(['ld_1', 'ld_2', 'ld_3']);
+    expect(sortedIds(new Set(['ld_1', 'ld_3', 'ld_2']))).toEqual(['ld_1', 'ld_2', 'ld_3']);
+    expect(sortedIds(new Set(['ld_1', 'ld_2']).values())).toEqual(['ld_1', 'ld_2']);
+  });
 });

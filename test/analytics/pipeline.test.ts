@@ -179,4 +179,23 @@ describe('quota attainment and coverage', () => {
       [1_500_000, 0.3, 3_500_000, ['S3'], 2_000_000, 2_000_000 / 3_500_000],
     ]);
   });
+
+  it('when a quota and the deals spell a rep or team in other capitals, then it still counts them', () => {
+    const capitals = (text: string | null) => text && text.replace(/^[a-z]|@[a-z]/g, (c) => c.toUpperCase());
+    const respelled = <T extends { owner: string; team: string | null }>(d: T) => ({
+      ...d,
+      owner: capitals(d.owner)!,
+      team: capitals(d.team),
+    });
+    const results = quotaAttainment(
+      [quota(ALICE.toUpperCase(), null, 'USD', 2_000_000), quota(null, MARIA.toUpperCase(), 'USD', 3_000_000)],
+      WON.map(respelled),
+      today.map(respelled),
+    );
+    // As above: alice's S1 won and S2 open; maria's team's S1 and N1 won and S2 open.
+    expect(results.map((r) => [r.won.ids, r.pipeline.ids])).toEqual([
+      [['S1'], ['S2']],
+      [['N1', 'S1'], ['S2']],
+    ]);
+  });
 });

@@ -192,8 +192,18 @@ describe('rounding: half away from zero, once per amount', () => {
     expect(moneyError(() => sumMinor([Number.MAX_SAFE_INTEGER, 1])).code).toBe('overflow');
   });
 
+  it('when a sum passes the safe-integer range on the way but ends inside it, then it is exact', () => {
+    // A double sum would round MAX_SAFE + 2 to MAX_SAFE + 1, then land one below the true result.
+    expect(sumMinor([Number.MAX_SAFE_INTEGER, 2, -3])).toBe(Number.MAX_SAFE_INTEGER - 1);
+    expect(sumMinor([-Number.MAX_SAFE_INTEGER, -2, 2])).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(sumMinor([1_999, -1_000, 1])).toBe(1_000);
+    expect(sumMinor([])).toBe(0);
+  });
+
   it('when an amount is not an integer, then it is refused: money is never a float', () => {
     expect(moneyError(() => applyBasisPoints(10.5, 100)).code).toBe('invalid-amount');
+    expect(moneyError(() => sumMinor([1, 10.5])).code).toBe('invalid-amount');
+    expect(moneyError(() => sumMinor([1, Number.NaN])).code).toBe('invalid-amount');
   });
 });
 

@@ -3,6 +3,7 @@
  * snapshot (PipelineDeal), the deals won (WonDeal) and quotas. Everything is per currency; a quota
  * counts only the deals in its own currency.
  */
+import { groupBy } from '../group-by';
 import { sumMinor } from '../money';
 import type { DealCourse } from './facts';
 import { compareText, ratio, share, sortedIds, tally, type Ratio, type Tally } from './measures';
@@ -122,13 +123,35 @@ export interface QuotaAttainment {
   coverage: number | null;
 }
 
-const same = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+interface QuotaCounted {
+  owner: string;
+  team: string | null;
+  currency: string;
+}
 
-function belongs(quota: Quota, deal: { owner: string; team: string | null; currency: string }): boolean {
-  if (deal.currency !== quota.currency) return false;
-  if (quota.rep !== null) return same(quota.rep, deal.owner);
-  if (quota.team !== null) return same(quota.team, deal.team);
-  return true;
+/**
+ * The deals a quota may count, by quota: those in its currency and, for a rep's or a team's, of
+ * that rep or team (emails and team names compared case-insensitively), in the deals' order.
+ * Grouped once, not filtered per quota: the pipeline report checks a hundred quotas against
+ * 40 000 deals.
+ */
+function quotaDeals<T extends QuotaCounted>(deals: readonly T[]): (quota: Quota) => readonly T[] {
+  const byCurrency = groupBy(deals, (deal) => deal.currency);
+  const parts = new Map<string, { byRep: Map<string, T[]>; byTeam: Map<string, T[]> }>();
+  return ({ currency, rep, team }) => {
+    const inCurrency = byCurrency.get(currency) ?? [];
+    let part = parts.get(currency);
+    if (part === undefined) {
+      part = {
+        byRep: groupBy(inCurrency, (deal) => deal.owner.toLowerCase()),
+        byTeam: groupBy(inCurrency, (deal) => deal.team?.toLowerCase()),
+      };
+      parts.set(currency, part);
+    }
+    if (rep !== null) return part.byRep.get(rep.toLowerCase()) ?? [];
+    if (team !== null) return part.byTeam.get(team.toLowerCase()) ?? [];
+    return inCurrency;
+  };
 }
 
 export function quotaAttainment(
@@ -136,11 +159,13 @@ export function quotaAttainment(
   won: readonly WonDeal[],
   snapshot: readonly PipelineDeal[],
 ): QuotaAttainment[] {
+  const wonFor = quotaDeals(won);
+  const openFor = quotaDeals(snapshot.filter(isOpen));
   return quotas.map((quota) => {
-    const wonHere = won.filter((deal) => belongs(quota, deal) && within(deal.closedAt, quota));
-    const open = snapshot.filter(
-      (deal) =>
-        isOpen(deal) && belongs(quota, deal) && deal.expectedCloseAt !== null && deal.expectedCloseAt < quota.to,
+    const wonHere = wonFor(quota).filter((deal) => within(deal.closedAt, quota));
+    // getTime, not `<` on the dates: that converts both to numbers through valueOf on every call.
+    const open = openFor(quota).filter(
+      (deal) => deal.expectedCloseAt !== null && deal.expectedCloseAt.getTime() < quota.to.getTime(),
     );
     const wonMinor = valueOf(wonHere);
     const remainingMinor = Math.max(0, quota.amountMinor - wonMinor);

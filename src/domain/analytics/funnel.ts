@@ -59,7 +59,9 @@ export function cohortFunnel(
   options: CohortOptions,
 ): CohortFunnelReport {
   const window = options.withinDays === undefined ? null : options.withinDays * MS_PER_DAY;
-  const cohort = leads.filter((lead) => within(lead.createdAt, period) && lead.createdAt < options.asOf);
+  const cohort = leads.filter(
+    (lead) => within(lead.createdAt, period) && lead.createdAt.getTime() < options.asOf.getTime(),
+  );
   const stages = {} as VolumeFigures;
   for (const stage of FUNNEL_STAGES) {
     const reached = cohort.filter((lead) => {

@@ -4,6 +4,7 @@
  * file), so they work on whatever snapshot of the pipeline the caller has: today's, or one taken
  * at the start of a period.
  */
+import { groupBy } from '../group-by';
 import { applyBasisPoints, sumMinor } from '../money';
 import { DEAL_STAGES } from '../../rules/facts';
 import { sortedIds, tally, totals, type MoneyTotal, type Tally } from './measures';
@@ -47,14 +48,14 @@ export interface StagePipeline {
 
 /** Open deals and their ACV per stage, in pipeline order. */
 export function openPipelineByStage(deals: readonly PipelineDeal[]): StagePipeline[] {
-  const open = deals.filter(isOpen);
+  const byStage = groupBy(deals.filter(isOpen), (deal) => deal.stage);
   const known: readonly string[] = DEAL_STAGES;
   const stages = [
-    ...known.filter((stage) => open.some((deal) => deal.stage === stage)),
-    ...[...new Set(open.map((deal) => deal.stage))].filter((stage) => !known.includes(stage)).sort(),
+    ...known.filter((stage) => byStage.has(stage)),
+    ...[...byStage.keys()].filter((stage) => !known.includes(stage)).sort(),
   ];
   return stages.map((stage) => {
-    const inStage = open.filter((deal) => deal.stage === stage);
+    const inStage = byStage.get(stage)!;
     return { stage, deals: tally(inStage.map((deal) => deal.dealId)), value: totals(pipelineAmounts(inStage)) };
   });
 }
@@ -79,8 +80,9 @@ export function weightedPipeline(
 ): WeightedPipelineReport {
   const open = deals.filter(isOpen).filter((deal) => deal.acvMinor !== null);
   const weighable = open.filter((deal) => Object.hasOwn(probabilities, deal.stage));
+  const currencies = groupBy(weighable, (deal) => deal.currency);
   const byCurrency = totals(pipelineAmounts(weighable)).map((total) => {
-    const inCurrency = weighable.filter((deal) => deal.currency === total.currency);
+    const inCurrency = currencies.get(total.currency)!;
     return {
       currency: total.currency,
       weightedMinor: sumMinor(inCurrency.map((deal) => applyBasisPoints(deal.acvMinor!, probabilities[deal.stage]!))),

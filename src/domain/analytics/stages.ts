@@ -47,9 +47,12 @@ export interface DealClose {
   at: Date;
 }
 
+/** Whether a transition to `stage` closes a deal. */
+export const isClosing = (stage: string) => stage === 'closed-won' || stage === 'closed-lost';
+
 /** How and when the deal closed (its first closed-won or closed-lost transition before `asOf`). */
 export function closeOf(deal: Pick<DealCourse, 'stages'>, asOf?: Date): DealClose | null {
-  const event = deal.stages.find((e) => (e.to === 'closed-won' || e.to === 'closed-lost') && before(e.at, asOf));
+  const event = deal.stages.find((e) => isClosing(e.to) && before(e.at, asOf));
   if (!event) return null;
   return { outcome: event.to === 'closed-won' ? 'won' : 'lost', at: event.at };
 }

@@ -210,11 +210,7 @@ async function dealReportFigures(
       json(dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] }));
     return { current: figures(period, open[1]), previous: figures(query.previous, open[0]), breakdown: null };
   }
-  const courses = await dealCourses(db, query, {
-    openedBefore: pipelineCuts(period, request.asOf).end,
-    wonBefore: request.asOf,
-  });
-  const { inputs, counted } = await pipelineInputs(db, query, courses);
+  const { inputs, counted } = await pipelineInputs(db, query, await dealCourses(db, query));
   const figures = (which: ReportPeriod, current: boolean) =>
     json(pipelineFigures(counted, reportContext(request, which, current, true, inputs)));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
