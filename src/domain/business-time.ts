@@ -136,7 +136,30 @@ const MS_PER_DAY = 86_400_000;
 const FIRST_BLOCKED_INSTANT = -62_135_424_000_000;
 const LAST_BLOCKED_INSTANT = 253_402_128_000_000;
 
+/**
+ * The calendar each calendar object was last prepared as, with the fields it had then: a report
+ * asks for the same object for each of 100 000 intervals, and the content key costs more than the
+ * interval. The lists are compared by identity (they are read-only), the rest by value.
+ */
+const preparedObjects = new WeakMap<WorkingCalendar, { seen: WorkingCalendar; prepared: PreparedCalendar }>();
+
+const unchanged = (a: WorkingCalendar, b: WorkingCalendar) =>
+  a.name === b.name &&
+  a.timezone === b.timezone &&
+  a.days === b.days &&
+  a.from === b.from &&
+  a.to === b.to &&
+  a.holidays === b.holidays;
+
 function prepare(calendar: WorkingCalendar): PreparedCalendar {
+  const last = preparedObjects.get(calendar);
+  if (last !== undefined && unchanged(last.seen, calendar)) return last.prepared;
+  const prepared = preparedByContent(calendar);
+  preparedObjects.set(calendar, { seen: { ...calendar }, prepared });
+  return prepared;
+}
+
+function preparedByContent(calendar: WorkingCalendar): PreparedCalendar {
   const key = JSON.stringify([
     calendar.name,
     calendar.timezone,

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { breakDown } from '../../src/domain/analytics/breakdown';
 import { cohortFunnel, periodFunnel } from '../../src/domain/analytics/funnel';
+import { arrivalsOf, FUNNEL_STAGES, reachedAt } from '../../src/domain/analytics/stages';
 import { volume, volumeTrend } from '../../src/domain/analytics/volume';
 import { AS_OF, CURRENT, PREVIOUS, fixtureFacts, pick, when } from './fixture';
 
@@ -63,6 +64,34 @@ describe('funnel stages', () => {
     };
     const figures = volume([jumped], CURRENT);
     expect([figures.mql.ids, figures.sql.ids, figures.opportunity.ids]).toEqual([['L10'], ['L10'], []]);
+  });
+
+  it('when every arrival is read in one walk, then each is the one reachedAt gives, transitions out of order and after asOf included', () => {
+    const event = (to: string, at: string) => ({ from: null, to, at: when(at), rulesetVersion: null });
+    const odd = {
+      id: 'X1',
+      createdAt: when('03-02 10:00'),
+      // Listed out of time order, with a lead stage, a deal stage before the SQL and a win after asOf:
+      // reachedAt takes the first listed transition that reaches a stage, and so must arrivalsOf.
+      stages: [
+        event('contacted', '03-02 11:00'),
+        event('presentation', '03-05 10:00'),
+        event('mql', '03-03 10:00'),
+        event('closed-won', '05-01 10:00'),
+        event('sql', '03-04 10:00'),
+      ],
+    };
+    for (const lead of [...leads, odd])
+      for (const asOf of [AS_OF, when('03-04 12:00'), when('03-01 00:00')])
+        expect(arrivalsOf(lead, asOf)).toEqual(FUNNEL_STAGES.map((stage) => reachedAt(lead, stage, asOf)));
+    // The presentation (a deal stage) came first in the list: it stands for MQL, SQL and opportunity alike.
+    expect(arrivalsOf(odd, AS_OF).map((at) => at?.toISOString() ?? null)).toEqual([
+      when('03-02 10:00').toISOString(),
+      when('03-05 10:00').toISOString(),
+      when('03-05 10:00').toISOString(),
+      when('03-05 10:00').toISOString(),
+      null,
+    ]);
   });
 });
 

@@ -386,6 +386,19 @@ describe('businessTimeBetween (KPIs: response time in business hours)', () => {
   ])('when %s, then the business time is %i ms', (_what, from, to, name, expected) => {
     expect(businessTimeBetween(at(from), at(to), calendars[name])).toBe(expected);
   });
+
+  it('when a calendar object is changed after it was used, then the next interval is measured in the changed calendar', () => {
+    // Friday 16:00 New York (21:00Z) to Monday 10:00 New York: 2 h there. The same object, moved to
+    // London, opens 09:00–17:00 London: Friday 21:00Z is after hours, Monday 15:00Z is 15:00 London.
+    const changing: WorkingCalendar = { ...calendars['north-america'], holidays: [] };
+    expect(businessTimeBetween(at('2026-01-09T21:00:00Z'), at('2026-01-12T15:00:00Z'), changing)).toBe(2 * HOUR);
+    changing.timezone = 'Europe/London';
+    expect(businessTimeBetween(at('2026-01-09T21:00:00Z'), at('2026-01-12T15:00:00Z'), changing)).toBe(6 * HOUR);
+    changing.from = '12:00';
+    expect(businessTimeBetween(at('2026-01-09T21:00:00Z'), at('2026-01-12T15:00:00Z'), changing)).toBe(3 * HOUR);
+    changing.holidays = ['2026-01-12'];
+    expect(businessTimeBetween(at('2026-01-09T21:00:00Z'), at('2026-01-12T15:00:00Z'), changing)).toBe(0);
+  });
 });
 
 describe("nextSendTime (send windows in the lead's time zone)", () => {

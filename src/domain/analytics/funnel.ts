@@ -12,7 +12,7 @@
 import type { LeadFact } from './facts';
 import { ratio, tally, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
-import { FUNNEL_STAGES, reachedAt, type FunnelStage } from './stages';
+import { arrivalsOf, FUNNEL_STAGES, type FunnelStage } from './stages';
 import { volume, type VolumeFigures } from './volume';
 
 export interface FunnelStep {
@@ -62,14 +62,16 @@ export function cohortFunnel(
   const cohort = leads.filter(
     (lead) => within(lead.createdAt, period) && lead.createdAt.getTime() < options.asOf.getTime(),
   );
-  const stages = {} as VolumeFigures;
-  for (const stage of FUNNEL_STAGES) {
-    const reached = cohort.filter((lead) => {
-      const at = reachedAt(lead, stage, options.asOf);
-      return at !== null && (window === null || at.getTime() - lead.createdAt.getTime() < window);
+  // Each lead's arrivals in one walk of its transitions (arrivalsOf), not one per stage.
+  const reached = FUNNEL_STAGES.map((): string[] => []);
+  for (const lead of cohort) {
+    arrivalsOf(lead, options.asOf).forEach((at, index) => {
+      if (at !== null && (window === null || at.getTime() - lead.createdAt.getTime() < window))
+        reached[index]!.push(lead.id);
     });
-    stages[stage] = tally(reached.map((lead) => lead.id));
   }
+  const stages = {} as VolumeFigures;
+  FUNNEL_STAGES.forEach((stage, index) => (stages[stage] = tally(reached[index]!)));
   const maturing =
     window === null ? [] : cohort.filter((lead) => lead.createdAt.getTime() + window > options.asOf.getTime());
   return { view: 'cohort', stages, steps: stepsOf(stages), maturing: tally(maturing.map((lead) => lead.id)) };

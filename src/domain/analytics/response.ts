@@ -31,7 +31,14 @@ export type CalendarFor = (lead: Pick<LeadFact, 'ownerTimeZone'>) => WorkingCale
 
 /** `base` (escalation.yaml's default calendar) in the owner's time zone when known, as the SLA uses it. */
 export function ownerCalendar(base: WorkingCalendar): CalendarFor {
-  return (lead) => (lead.ownerTimeZone ? { ...base, timezone: lead.ownerTimeZone } : base);
+  // One calendar per zone, not one per lead: the same object is prepared once (businessTimeBetween).
+  const inZone = new Map<string, WorkingCalendar>();
+  return ({ ownerTimeZone: zone }) => {
+    if (!zone) return base;
+    let calendar = inZone.get(zone);
+    if (calendar === undefined) inZone.set(zone, (calendar = { ...base, timezone: zone }));
+    return calendar;
+  };
 }
 
 /** What leadResponse reads of a lead's facts. */
@@ -81,7 +88,7 @@ export function responseTimeOf(
   for (const lead of leads) {
     const { mqlAt, firstTouch: touch } = lead;
     if (!mqlAt) continue;
-    const answeredBy = touch !== null && touch < period.to;
+    const answeredBy = touch !== null && touch.getTime() < period.to.getTime();
     if (within(touch, period))
       samples.push({ id: lead.id, value: hours(businessTimeBetween(mqlAt, touch, calendarFor(lead))) });
     else if (within(mqlAt, period) && !answeredBy) untouched.push(lead.id);

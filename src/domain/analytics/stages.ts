@@ -17,14 +17,17 @@ export const RECORDED_STAGES: readonly string[] = [...LEAD_STAGES, ...DEAL_STAGE
 
 const OPEN_DEAL_STAGES: readonly string[] = DEAL_STAGES.filter((s) => s !== 'closed-won' && s !== 'closed-lost');
 
+/** The funnel position of each recorded stage that reaches past `lead`: 1 MQL … 4 won. */
+const FUNNEL_RANKS: ReadonlyMap<string, number> = new Map([
+  ['mql', 1],
+  ['sql', 2],
+  ...OPEN_DEAL_STAGES.map((stage): [string, number] => [stage, 3]),
+  ['closed-lost', 3],
+  ['closed-won', 4],
+]);
+
 /** The funnel position a recorded stage stands for: 0 lead … 4 won. */
-function funnelRank(stage: string): number {
-  if (stage === 'mql') return 1;
-  if (stage === 'sql') return 2;
-  if (stage === 'closed-won') return 4;
-  if (stage === 'closed-lost' || OPEN_DEAL_STAGES.includes(stage)) return 3;
-  return 0;
-}
+const funnelRank = (stage: string): number => FUNNEL_RANKS.get(stage) ?? 0;
 
 /** The recorded stages whose transition reaches funnel stage `stage` (or a later one). */
 export function stagesReaching(stage: Exclude<FunnelStage, 'lead'>): string[] {
@@ -38,8 +41,24 @@ const before = (at: Date, asOf: Date | undefined) => asOf === undefined || at.ge
 export function reachedAt(lead: Pick<LeadFact, 'createdAt' | 'stages'>, stage: FunnelStage, asOf?: Date): Date | null {
   if (stage === 'lead') return before(lead.createdAt, asOf) ? lead.createdAt : null;
   const rank = FUNNEL_STAGES.indexOf(stage);
-  const event = lead.stages.find((e) => funnelRank(e.to) >= rank && before(e.at, asOf));
-  return event?.at ?? null;
+  for (const event of lead.stages) if (funnelRank(event.to) >= rank && before(event.at, asOf)) return event.at;
+  return null;
+}
+
+/**
+ * reachedAt for every funnel stage at once, in FUNNEL_STAGES' order, in one walk of the
+ * transitions: each stage's is the first transition before `asOf` that reaches it or a later one.
+ */
+export function arrivalsOf(lead: Pick<LeadFact, 'createdAt' | 'stages'>, asOf?: Date): (Date | null)[] {
+  const arrivals: (Date | null)[] = [before(lead.createdAt, asOf) ? lead.createdAt : null, null, null, null, null];
+  let reached = 0; // the ranks up to this one have their arrival
+  for (const event of lead.stages) {
+    const rank = funnelRank(event.to);
+    if (rank <= reached || !before(event.at, asOf)) continue;
+    for (let r = reached + 1; r <= rank; r++) arrivals[r] = event.at;
+    reached = rank;
+  }
+  return arrivals;
 }
 
 export interface DealClose {

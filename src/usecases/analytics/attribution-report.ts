@@ -18,6 +18,7 @@ import {
 } from '../../domain/analytics/attribution';
 import { orderKeys } from '../../domain/analytics/breakdown';
 import { NONE, type StageEventFact } from '../../domain/analytics/facts';
+import { compareText } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import { ownerCalendar } from '../../domain/analytics/response';
 import type { Sight } from '../visibility';
@@ -71,7 +72,10 @@ async function attributionInputs(db: Db, request: AttributionRequest): Promise<A
   const inSight = sightFilter(sight);
   const roster = await loadRoster(db, sight.tenant);
   const ownerZones = roster.worksBeyond(request.calendar.timezone);
-  const seen = (await attributionLeads(db, { sight, by, window, ownerZones })).filter((row) => inSight(row.rep));
+  // In id order: every tally of the rows is then a copy, not a sort (sortedIds).
+  const seen = (await attributionLeads(db, { sight, by, window, ownerZones }))
+    .filter((row) => inSight(row.rep))
+    .sort((a, b) => compareText(a.id, b.id));
   const versionOf = new Map(seen.map((row) => [row.id, row.version ?? NONE]));
   return {
     versions: orderKeys(versionOf.values()),
