@@ -117,9 +117,6 @@ function stepsOf(stages: VolumeFigures): FunnelStep[] {
   });
 }
 
-/** Dates become ISO strings, as they go over the wire (and as reportFrom gives them). */
-const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
-
 /** How one report reads its rows, and its figures for one part and period from them. */
 interface Plan {
   bounds: Date[];
@@ -219,7 +216,7 @@ export async function aggregatedFigures(
       }
   const both = (cells: Cells) => {
     const part = new Part(cells, cap);
-    return { current: json(plan.figures(part, 1)), previous: json(plan.figures(part, 0)) };
+    return { current: plan.figures(part, 1), previous: plan.figures(part, 0) };
   };
   return {
     ...both(whole),

@@ -85,9 +85,6 @@ async function attributionInputs(db: Db, request: AttributionRequest): Promise<A
   };
 }
 
-/** Dates become ISO strings, as they go over the wire (and as reportFrom gives them). */
-const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
-
 /** The rule attribution report's figures for the period and the previous one (no breakdown). */
 export async function attributionFigures(
   db: Db,
@@ -101,5 +98,5 @@ export async function attributionFigures(
     rows: attributionRows(inputs, which, options),
     ruleActivations: activationsIn(activations, which),
   });
-  return { current: json(figures(period)), previous: json(figures(previous)), breakdown: null };
+  return { current: figures(period), previous: figures(previous), breakdown: null };
 }

@@ -7,6 +7,21 @@ import type { ReportEnvelope } from './run-report';
 const ID_KEYS = new Set(['ids', 'numeratorIds', 'denominatorIds']);
 
 /**
+ * Figures as they go over the wire: dates as ISO strings and, with `limit`, each drill-down id list
+ * cut to its first `limit` ids. The report functions give every id of a figure; the API keeps
+ * `idLimit`, so a report cuts its lists to `idLimit + 1` here (capIds then still sees which were
+ * longer) rather than writing and parsing them whole: 180 000 ids, in rule attribution.
+ */
+export function wired<T>(value: T, limit?: number): T {
+  const text = JSON.stringify(value, (key, child: unknown) =>
+    limit !== undefined && ID_KEYS.has(key) && Array.isArray(child) && child.length > limit
+      ? child.slice(0, limit)
+      : child,
+  );
+  return JSON.parse(text) as T;
+}
+
+/**
  * The report with every drill-down id list cut to `limit` ids (the figure's count stays exact),
  * and whether any list was cut.
  */

@@ -25,6 +25,7 @@ import { renewalContracts } from './renewal-contracts';
 import { activityReportFigures } from './activity-records';
 import { attributionFigures } from './attribution-report';
 import type { ProbabilitiesInForce } from './rules-in-force';
+import { wired } from './report-ids';
 import { loadChannelInputs, loadPipelineInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
   channelCountsReport,
@@ -152,8 +153,8 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
       idLimit: request.idLimit,
     });
     return envelope(report, request, {
-      current: json(figures.current),
-      previous: json(figures.previous),
+      current: figures.current,
+      previous: figures.previous,
       breakdown: null,
     });
   }
@@ -207,12 +208,12 @@ async function dealReportFigures(
     const limit = request.idLimit === undefined ? undefined : request.idLimit + 1;
     const [closed, open] = await Promise.all([closedDealCourses(db, query), openOpportunities(db, query, limit)]);
     const figures = (which: ReportPeriod, ends: Map<string, Tally>) =>
-      json(dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] }));
+      dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] });
     return { current: figures(period, open[1]), previous: figures(query.previous, open[0]), breakdown: null };
   }
   const { inputs, counted } = await pipelineInputs(db, query, await dealCourses(db, query));
   const figures = (which: ReportPeriod, current: boolean) =>
-    json(pipelineFigures(counted, reportContext(request, which, current, true, inputs)));
+    pipelineFigures(counted, reportContext(request, which, current, true, inputs));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
 }
 
@@ -230,24 +231,22 @@ async function reviewFigures(
   const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
   const deals = await closedDeals(db, query);
   if (report === 'win-loss')
-    return { current: json(winLoss(deals, period)), previous: json(winLoss(deals, query.previous)), breakdown: null };
+    return { current: winLoss(deals, period), previous: winLoss(deals, query.previous), breakdown: null };
   const inputs = await loadChannelInputs(db, query);
   if (request.sight.all && request.idLimit !== undefined) {
     // The whole tenant: the leads counted per source and campaign in SQL (channelCounts).
     const counts = await channelCounts(db, query, request.idLimit + 1);
     const figures = (which: 0 | 1) =>
-      json(
-        channelCountsReport(
-          counts[which],
-          deals,
-          reportContext(request, which ? period : query.previous, which === 1, true, inputs),
-        ),
+      channelCountsReport(
+        counts[which],
+        deals,
+        reportContext(request, which ? period : query.previous, which === 1, true, inputs),
       );
     return { current: figures(1), previous: figures(0), breakdown: null };
   }
   const leads = await channelLeads(db, query);
   const figures = (which: ReportPeriod, current: boolean) =>
-    json(channelReport(leads, deals, reportContext(request, which, current, true, inputs)));
+    channelReport(leads, deals, reportContext(request, which, current, true, inputs));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
 }
 
@@ -266,12 +265,11 @@ async function deskReportFigures(
   const { asOf, calendar } = request;
   if (report === 'retention') {
     const contracts = await renewalContracts(db, query);
-    const figures = (which: ReportPeriod) => json(renewals(contracts, which, asOf));
+    const figures = (which: ReportPeriod) => renewals(contracts, which, asOf);
     return { current: figures(period), previous: figures(query.previous), breakdown: null };
   }
   const { quotes, approvals, deals } = await deskRecords(db, query);
-  const figures = (which: ReportPeriod) =>
-    json(deskFigures(quotes, approvals, deals, { period: which, asOf, calendar }));
+  const figures = (which: ReportPeriod) => deskFigures(quotes, approvals, deals, { period: which, asOf, calendar });
   return { current: figures(period), previous: figures(query.previous), breakdown: null };
 }
 
@@ -288,7 +286,7 @@ function envelope(
     previousPeriod: view(previousPeriod(period)),
     asOf: request.asOf.toISOString(),
     options: Object.fromEntries(REPORT_OPTIONS[report].map((name) => [name, request.options[name]])),
-    ...figures,
+    ...wired(figures, request.idLimit === undefined ? undefined : request.idLimit + 1),
   };
 }
 
@@ -375,8 +373,8 @@ export function reportFrom(
   const previous = previousPeriod(period);
   const definition = REPORT_DEFINITIONS[report];
   const both = (part: AnalyticsFacts, whole: boolean) => ({
-    current: json(definition.compute(part, reportContext(request, period, true, whole, inputs))),
-    previous: json(definition.compute(part, reportContext(request, previous, false, whole, inputs))),
+    current: definition.compute(part, reportContext(request, period, true, whole, inputs)),
+    previous: definition.compute(part, reportContext(request, previous, false, whole, inputs)),
   });
   const dimension = request.filters.breakdown;
   return envelope(report, request, {
@@ -385,9 +383,4 @@ export function reportFrom(
       ? { dimension, groups: splitFacts(facts, dimension).map(({ key, value }) => ({ key, ...both(value, false) })) }
       : null,
   });
-}
-
-/** Dates become ISO strings, as they go over the wire. */
-function json(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value));
 }

@@ -69,9 +69,6 @@ async function funnelSteps(db: Db, request: SpeedRequest): Promise<[FunnelStep[]
   return [steps(funnel.previous), steps(funnel.current)];
 }
 
-/** Dates become ISO strings, as they go over the wire (and as reportFrom gives them). */
-const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
-
 /** The speed report's figures for the period and the previous one (no breakdown). */
 export async function speedFigures(
   db: Db,
@@ -89,5 +86,5 @@ export async function speedFigures(
       ? bottleneckOf({ current: steps[1], previous: steps[0] }, { current: dwell[1], previous: dwell[0] })
       : null,
   });
-  return { current: json(figures(1)), previous: json(figures(0)), breakdown: null };
+  return { current: figures(1), previous: figures(0), breakdown: null };
 }
