@@ -14,7 +14,7 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { asDefault, codePointOrder, empty, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { codePointOrder, empty, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
@@ -89,20 +89,26 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   // whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
   const rep = !sight.all
-    ? sql`c.rep`
+    ? sql`t.rep`
     : query.ownerZones
       ? sql`CASE WHEN ${responded} THEN ${ownerOfLead(to, asOf, sql`f."leadId"`)} END`
       : sql`CAST(NULL AS TEXT)`;
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
-  // The union drops duplicates by sorting the ids: in code-point order, which only has to tell equal
-  // ids apart, rather than through the database's locale; then back to the column's own collation,
-  // so the lookups by id below use LeadFunnel's key.
-  const lead = codePointOrder(db, sql`f."leadId"`);
-  // For a person, each range joined with the leads their team owned as read (joinOwned), before the union.
-  const ranges = (['f."createdAt"', 'f."mqlAt"', 'f."mqlTouchAt"', 'f."closedAt"'] as const).map(
-    (column) =>
-      sql`SELECT ${lead} AS id${sight.all ? empty : sql`, t.rep`} FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
-      WHERE f.tenant = ${tenant} AND ${inWindow(column)}`,
+  // Four disjoint ranges, each a lead's row read as its index gives it (a lead counts in the first
+  // range it is in, and is left out of the later ones; a missing instant is in none): no union to
+  // sort out duplicates, and no second read of the rows by id, which hashed all of LeadFunnel.
+  const columns = ['f."createdAt"', 'f."mqlAt"', 'f."mqlTouchAt"', 'f."closedAt"'] as const;
+  const ranges = columns.map(
+    (column, index) =>
+      sql`SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
+        ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
+        ${arrival('wonAt', asOf)} AS won_at,
+        CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
+        ${rep} AS rep,
+        CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
+      FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
+      WHERE f.tenant = ${tenant} AND ${inWindow(column)} AND f."createdAt" < ${asOf}
+        ${join([empty, ...columns.slice(0, index).map((earlier) => sql`AND (${inWindow(earlier)}) IS NOT TRUE`)], ' ')}`,
   );
   const rows = await db.$queryRaw<
     {
@@ -117,17 +123,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       touch: unknown;
     }[]
   >(sql`WITH ${ownedTable(db, sight, to, asOf)}
-    counted AS MATERIALIZED (SELECT ${asDefault(db, sql`u.id`)} AS id${sight.all ? empty : sql`, u.rep`}
-      FROM (${join(ranges, ' UNION ')}) u),
-    b AS MATERIALIZED (
-      SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
-        ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
-        ${arrival('wonAt', asOf)} AS won_at,
-        CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
-        ${rep} AS rep,
-        CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
-      FROM counted c CROSS JOIN "LeadFunnel" f
-      WHERE f."leadId" = c.id AND f.tenant = ${tenant} AND f."createdAt" < ${asOf})
+    b AS MATERIALIZED (${join(ranges, ' UNION ALL ')})
     SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
       b.won_at, b.touch
     FROM b`);
