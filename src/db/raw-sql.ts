@@ -80,7 +80,25 @@ export function instantsTable(db: Db, rows: readonly { value: string; at: Date }
 /** An instant as a driver returns it: a Date (PostgreSQL), ISO text (SQLite, also from MIN()); null stays null. */
 export function instantOf(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(value as string);
+  if (value instanceof Date) return value;
+  // Milliseconds since 1970, as epochMs reads them on PostgreSQL (a bigint comes as a BigInt).
+  if (typeof value === 'bigint' || typeof value === 'number') return new Date(Number(value));
+  return new Date(value as string);
+}
+
+/**
+ * An instant column as a result column read back by instantOf: on PostgreSQL its milliseconds since
+ * 1970 as a bigint, which the driver hands over as it is, where a timestamp is parsed from text into
+ * a Date on the way (at 170 000 rows of seven instants, 0.7–0.9 s against 0.4–0.5 s); on SQLite,
+ * the column as it is.
+ */
+export function epochMs(db: Db, column: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return column;
+    case 'postgresql':
+      return sql`CAST(EXTRACT(EPOCH FROM ${column}) * 1000 AS bigint)`;
+  }
 }
 
 /** The values of `expr` over a group as one comma-separated text (NULLs left out; no order). */

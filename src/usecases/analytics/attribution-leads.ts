@@ -14,7 +14,7 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, empty, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { codePointOrder, empty, epochMs, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
@@ -124,8 +124,10 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
     }[]
   >(sql`WITH ${ownedTable(db, sight, to, asOf)}
     b AS MATERIALIZED (${join(ranges, ' UNION ALL ')})
-    SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at, b.opportunity_at,
-      b.won_at, b.touch
+    SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, ${epochMs(db, sql`b.created`)} AS created,
+      ${epochMs(db, sql`b.mql_at`)} AS mql_at, ${epochMs(db, sql`b.sql_at`)} AS sql_at,
+      ${epochMs(db, sql`b.opportunity_at`)} AS opportunity_at, ${epochMs(db, sql`b.won_at`)} AS won_at,
+      ${epochMs(db, sql`b.touch`)} AS touch
     FROM b`);
   return rows.map((row) => ({
     id: row.id,
