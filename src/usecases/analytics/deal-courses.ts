@@ -23,7 +23,7 @@
  * segment (source, campaign, industry, size, region), which is not read here.
  */
 import type { Db } from '../../db/client';
-import { instantFromText, instantOf, sql } from '../../db/raw-sql';
+import { epochMs, instantFromText, instantOf, sql } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
 import { wonDeals } from '../../domain/analytics/forecast';
 import { compareText } from '../../domain/analytics/measures';
@@ -71,7 +71,7 @@ export async function dealCourses(
   const { sight, previous, asOf } = query;
   const earliest = new Date(Math.min(previous.from.getTime(), asOf.getTime()));
   const rows = await db.$queryRaw<DealRow[]>(sql`
-    SELECT d.id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv, d."createdAt" AS created,
+    SELECT d.id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv, ${epochMs(db, sql`d."createdAt"`)} AS created,
       h.course, h.forecasts
     FROM "Deal" d LEFT JOIN "DealHistory" h ON h."leadId" = d."leadId"
     WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}

@@ -13,7 +13,7 @@
  * both providers.
  */
 import type { Db } from '../../db/client';
-import { durationMs, empty, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { durationMs, empty, epochMs, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
 import type { MeasuredStay } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
@@ -88,24 +88,26 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
   const mine = (lead: Sql) => joinOwned(sight, lead);
   const repOf = person ? sql`t.rep` : sql`CAST(NULL AS TEXT)`;
   const rep = person ? sql`r.rep` : query.ownerZones ? ownerOfLead(until, asOf, sql`r.id`) : sql`CAST(NULL AS TEXT)`;
-  // An SLA due in the window first (on PostgreSQL a column NULL in the first two branches of a
-  // UNION is typed text), then an MQL or a first touch in it (two disjoint ranges: no row twice).
-  const mql = sql`f."leadId", f."mqlAt", CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END, f."qualifiedAt", NULL, NULL, 1, ${repOf}`;
+  // The MQLs and first touches in the window (two disjoint ranges: no lead twice) beside the SLAs due
+  // in it, matched by lead in one hash join (a lead may be in both). Grouping their union by lead
+  // sorted 206 000 rows at 1M leads: 0.25 s of the statement's 0.53 s.
+  const mql = sql`f."leadId" AS id, f."mqlAt" AS mql_at, CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
+    f."qualifiedAt" AS qualified, ${repOf} AS rep`;
   const rows = await db.$queryRaw<
     { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
     found AS MATERIALIZED (
-      SELECT id, MAX(mql_at) AS mql_at, MAX(touch) AS touch, MAX(qualified) AS qualified, MAX(created) AS created,
-        MAX(sla_due) AS sla_due, MAX(answered) AS answered, MAX(rep) AS rep
+      SELECT COALESCE(m.id, s.id) AS id, m.mql_at, m.touch, m.qualified, s.created, s.sla_due,
+        CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS answered, COALESCE(m.rep, s.rep) AS rep
       FROM (
-        SELECT n.id, NULL AS mql_at, NULL AS touch, NULL AS qualified, n."createdAt" AS created, n."slaDueAt" AS sla_due,
-          0 AS answered, ${repOf} AS rep FROM "Lead" n ${mine(sql`n.id`)}
-        WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to} AND n."createdAt" < ${asOf}
-        UNION ALL SELECT ${mql} FROM "LeadFunnel" f ${mine(sql`f."leadId"`)} WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
+        SELECT ${mql} FROM "LeadFunnel" f ${mine(sql`f."leadId"`)} WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
           AND f."mqlAt" >= ${from} AND f."mqlAt" < ${until}
         UNION ALL SELECT ${mql} FROM "LeadFunnel" f ${mine(sql`f."leadId"`)} WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
-          AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until} AND (f."mqlAt" < ${from} OR f."mqlAt" >= ${until})) x
-      GROUP BY id),
+          AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until} AND (f."mqlAt" < ${from} OR f."mqlAt" >= ${until})) m
+      FULL JOIN (
+        SELECT n.id, n."createdAt" AS created, n."slaDueAt" AS sla_due, ${repOf} AS rep FROM "Lead" n ${mine(sql`n.id`)}
+        WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to} AND n."createdAt" < ${asOf}) s
+      ON s.id = m.id),
     unanswered AS MATERIALIZED (
       SELECT d.id, d.created, d.sla_due, ${funnel('mqlAt')} AS mql_at, ${funnel('mqlTouchAt')} AS mql_touch,
         ${funnel('qualifiedAt')} AS qualified, d.rep
@@ -120,7 +122,8 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due, u.rep
       FROM unanswered u WHERE u.qualified < ${asOf})
-    SELECT r.id, ${rep} AS rep, r.mql_at, r.touch, r.sla_due
+    SELECT r.id, ${rep} AS rep, ${epochMs(db, sql`r.mql_at`)} AS mql_at, ${epochMs(db, sql`r.touch`)} AS touch,
+      ${epochMs(db, sql`r.sla_due`)} AS sla_due
     FROM answered r`);
   return rows.map((row) => ({
     id: row.id,
