@@ -27,6 +27,7 @@ import {
   codePointOrder,
   empty,
   firstIds,
+  rankedBy,
   instantsTable,
   jsonField,
   join,
@@ -178,11 +179,7 @@ async function countActivities(
   // groups under the database's collation (a C.UTF-8 locale's comparison per key on PostgreSQL)
   // cost more than the order that counts, the ids'.
   const key = (column: Sql) => codePointOrder(db, column);
-  const ranked =
-    cap === undefined
-      ? sql`SELECT p.* FROM placed p`
-      : sql`SELECT p.*, ROW_NUMBER() OVER (PARTITION BY part, which, rep, owner, kind
-          ORDER BY ${codePointOrder(db, sql`id`)}) AS rn FROM placed p`;
+  const ranked = rankedBy(db, sql`placed p`, 'p', sql`part, which, rep, owner, kind`, sql`id`, cap);
   const ids = firstIds(db, sql`id`, cap);
   return db.$queryRaw<CountRow[]>(sql`
     WITH touches AS MATERIALIZED (${leadTouches(db, query, deals)}),

@@ -12,7 +12,7 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, firstIds, instantOf, sql } from '../../db/raw-sql';
+import { codePointOrder, firstIds, instantOf, rankedBy, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
@@ -94,9 +94,7 @@ export async function channelCounts(
       SELECT f."leadId", ${codePointOrder(db, sql`f.source`)}, ${codePointOrder(db, sql`f.campaign`)}, 'mql', CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END
       FROM "LeadFunnel" f
       WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf}),
-    ranked AS (
-      SELECT a.*, ROW_NUMBER() OVER (PARTITION BY p, kind, source, campaign ORDER BY ${codePointOrder(db, sql`id`)}) AS rn
-      FROM arrival a)
+    ranked AS (${rankedBy(db, sql`arrival a`, 'a', sql`p, kind, source, campaign`, sql`id`, idLimit)})
     SELECT p, kind, source, campaign, COUNT(*) AS n,
       ${firstIds(db, sql`id`, idLimit)} AS ids
     FROM ranked GROUP BY p, kind, source, campaign`);

@@ -18,6 +18,7 @@ import {
   commaList,
   empty,
   firstIds,
+  rankedBy,
   join,
   jsonField,
   plusDays,
@@ -142,11 +143,7 @@ function ownerOrNull(query: ArrivalQuery, lead: Sql): Sql {
 
 /** Counts and first ids per group of `placed` (id, rep, seg_type, seg_text, stage, bucket). */
 async function countPlaced(db: Db, query: ArrivalQuery, ctes: Sql): Promise<ArrivalRow[]> {
-  const limited = query.idLimit !== undefined;
-  const ranked = limited
-    ? sql`SELECT p.*, ROW_NUMBER() OVER (PARTITION BY rep, seg_type, seg_text, stage, bucket
-        ORDER BY ${codePointOrder(db, sql`id`)}) AS rn FROM placed p`
-    : sql`SELECT p.* FROM placed p`;
+  const ranked = rankedBy(db, sql`placed p`, 'p', sql`rep, seg_type, seg_text, stage, bucket`, sql`id`, query.idLimit);
   const ids = firstIds(db, sql`id`, query.idLimit);
   const rows = await db.$queryRaw<
     {
