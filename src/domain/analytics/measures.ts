@@ -131,14 +131,16 @@ export function share(a: number, b: number): number | null {
 }
 
 /** The nearest-rank percentile of an ascending sample (`p` in 0–1); null for an empty sample. */
-export function percentile(ascending: readonly number[], p: number): number | null {
+export function percentile(ascending: ArrayLike<number>, p: number): number | null {
   if (ascending.length === 0) return null;
   const rank = Math.max(1, Math.ceil(p * ascending.length));
   return ascending[rank - 1] ?? null;
 }
 
 export function distribution(samples: readonly Sample[]): Distribution {
-  const values = samples.map((s) => s.value).sort((a, b) => a - b);
+  // A typed array sorts numbers natively, without calling back into JS for each comparison (a
+  // third of the time on the 100 000 stays of a month).
+  const values = Float64Array.from(samples, (s) => s.value).sort();
   const total = values.reduce((sum, v) => sum + v, 0);
   return {
     n: values.length,
