@@ -72,16 +72,19 @@ async function attributionInputs(db: Db, request: AttributionRequest): Promise<A
   const inSight = sightFilter(sight);
   const roster = await loadRoster(db, sight.tenant);
   const ownerZones = roster.worksBeyond(request.calendar.timezone);
+  // The leads and the deals read side by side (the leads' statement runs in no parallel worker).
+  const [read, deals] = await Promise.all([
+    attributionLeads(db, { sight, by, window, ownerZones }),
+    closedDeals(db, { sight, period, previous, asOf }),
+  ]);
   // In id order: every tally of the rows is then a copy, not a sort (sortedIds).
-  const seen = (await attributionLeads(db, { sight, by, window, ownerZones }))
-    .filter((row) => inSight(row.rep))
-    .sort((a, b) => compareText(a.id, b.id));
+  const seen = read.filter((row) => inSight(row.rep)).sort((a, b) => compareText(a.id, b.id));
   const versionOf = new Map(seen.map((row) => [row.id, row.version ?? NONE]));
   return {
     versions: orderKeys(versionOf.values()),
     versionOf,
     leads: seen.map((row) => attributedLead(row, roster)),
-    deals: await closedDeals(db, { sight, period, previous, asOf }),
+    deals,
   };
 }
 

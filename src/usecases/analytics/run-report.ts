@@ -229,13 +229,18 @@ async function reviewFigures(
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const period = periodOf(request.filters, request.defaultZone);
   const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-  const deals = await closedDeals(db, query);
-  if (report === 'win-loss')
+  if (report === 'win-loss') {
+    const deals = await closedDeals(db, query);
     return { current: winLoss(deals, period), previous: winLoss(deals, query.previous), breakdown: null };
-  const inputs = await loadChannelInputs(db, query);
+  }
   if (request.sight.all && request.idLimit !== undefined) {
-    // The whole tenant: the leads counted per source and campaign in SQL (channelCounts).
-    const counts = await channelCounts(db, query, request.idLimit + 1);
+    // The whole tenant: the leads counted per source and campaign in SQL (channelCounts), while the
+    // deals and the spend are read (the counting statement leaves a core free).
+    const [counts, deals, inputs] = await Promise.all([
+      channelCounts(db, query, request.idLimit + 1),
+      closedDeals(db, query),
+      loadChannelInputs(db, query),
+    ]);
     const figures = (which: 0 | 1) =>
       channelCountsReport(
         counts[which],
@@ -244,6 +249,8 @@ async function reviewFigures(
       );
     return { current: figures(1), previous: figures(0), breakdown: null };
   }
+  const deals = await closedDeals(db, query);
+  const inputs = await loadChannelInputs(db, query);
   const leads = await channelLeads(db, query);
   const figures = (which: ReportPeriod, current: boolean) =>
     channelReport(leads, deals, reportContext(request, which, current, true, inputs));
