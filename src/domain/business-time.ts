@@ -137,25 +137,32 @@ const FIRST_BLOCKED_INSTANT = -62_135_424_000_000;
 const LAST_BLOCKED_INSTANT = 253_402_128_000_000;
 
 /**
- * The calendar each calendar object was last prepared as, with the fields it had then: a report
- * asks for the same object for each of 100 000 intervals, and the content key costs more than the
- * interval. The lists are compared by identity (they are read-only), the rest by value.
+ * The calendar each calendar object was last prepared as, with a copy of the fields it had then: a
+ * report asks for the same object for each of 100 000 intervals, and the content key costs more
+ * than the interval. Every field is compared with the copy, the lists item by item (they may be
+ * changed in place), so a changed calendar is prepared again.
  */
 const preparedObjects = new WeakMap<WorkingCalendar, { seen: WorkingCalendar; prepared: PreparedCalendar }>();
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((item, index) => item === b[index]);
 
 const unchanged = (a: WorkingCalendar, b: WorkingCalendar) =>
   a.name === b.name &&
   a.timezone === b.timezone &&
-  a.days === b.days &&
   a.from === b.from &&
   a.to === b.to &&
-  a.holidays === b.holidays;
+  sameList(a.days, b.days) &&
+  sameList(a.holidays, b.holidays);
 
 function prepare(calendar: WorkingCalendar): PreparedCalendar {
   const last = preparedObjects.get(calendar);
   if (last !== undefined && unchanged(last.seen, calendar)) return last.prepared;
   const prepared = preparedByContent(calendar);
-  preparedObjects.set(calendar, { seen: { ...calendar }, prepared });
+  preparedObjects.set(calendar, {
+    seen: { ...calendar, days: [...calendar.days], holidays: [...calendar.holidays] },
+    prepared,
+  });
   return prepared;
 }
 

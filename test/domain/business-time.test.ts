@@ -399,6 +399,20 @@ describe('businessTimeBetween (KPIs: response time in business hours)', () => {
     changing.holidays = ['2026-01-12'];
     expect(businessTimeBetween(at('2026-01-09T21:00:00Z'), at('2026-01-12T15:00:00Z'), changing)).toBe(0);
   });
+
+  it("when a calendar's lists are changed in place after it was used, then the next interval sees the change", () => {
+    // Friday 16:00 to Monday 10:00 New York: 1 h on Friday, 1 h on Monday.
+    const holidays: string[] = [];
+    const days: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+    const changing: WorkingCalendar = { timezone: 'America/New_York', days, from: '09:00', to: '17:00', holidays };
+    const friToMon = () => businessTimeBetween(at('2026-01-09T21:00:00Z'), at('2026-01-12T15:00:00Z'), changing);
+    expect(friToMon()).toBe(2 * HOUR);
+    holidays.push('2026-01-12'); // Monday off: Friday's hour only
+    expect(friToMon()).toBe(HOUR);
+    holidays.pop();
+    days.splice(0, 1); // Mondays no longer worked: Friday's hour only
+    expect(friToMon()).toBe(HOUR);
+  });
 });
 
 describe("nextSendTime (send windows in the lead's time zone)", () => {

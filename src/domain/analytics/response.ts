@@ -32,6 +32,7 @@ export type CalendarFor = (lead: Pick<LeadFact, 'ownerTimeZone'>) => WorkingCale
 /** `base` (escalation.yaml's default calendar) in the owner's time zone when known, as the SLA uses it. */
 export function ownerCalendar(base: WorkingCalendar): CalendarFor {
   // One calendar per zone, not one per lead: the same object is prepared once (businessTimeBetween).
+  // Each copy is made from `base` as it is when the zone is first met: make one CalendarFor per report.
   const inZone = new Map<string, WorkingCalendar>();
   return ({ ownerTimeZone: zone }) => {
     if (!zone) return base;
