@@ -155,19 +155,6 @@ export function codePointOrder(db: Db, expr: Sql): Sql {
 }
 
 /**
- * `expr` back in the database's own collation (PostgreSQL's "default"), after codePointOrder: a
- * lookup by it then uses indexes on the column, which are in that collation. SQLite: `expr`.
- */
-export function asDefault(db: Db, expr: Sql): Sql {
-  switch (providerOf(db)) {
-    case 'sqlite':
-      return expr;
-    case 'postgresql':
-      return sql`${expr} COLLATE "default"`;
-  }
-}
-
-/**
  * The instant `days` whole days after the DateTime column `column`, comparable with the column
  * and with Date parameters: SQLite stores instants as ISO text (`2026-03-01T05:00:00.000+00:00`,
  * the driver adapter's format), PostgreSQL as timestamps.
