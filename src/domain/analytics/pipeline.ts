@@ -8,6 +8,7 @@ import { groupBy } from '../group-by';
 import { applyBasisPoints, sumMinor } from '../money';
 import { DEAL_STAGES } from '../../rules/facts';
 import { sortedIds, tally, totals, type MoneyTotal, type Tally } from './measures';
+import { isClosing } from './stages';
 
 export const FORECAST_CATEGORIES = ['commit', 'best-case', 'pipeline'] as const;
 export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
@@ -28,9 +29,7 @@ export interface PipelineDeal {
 /** Win probability per open stage, in basis points (2500 = 25%). */
 export type StageProbabilities = Readonly<Record<string, number>>;
 
-const CLOSED = new Set(['closed-won', 'closed-lost']);
-
-export const isOpen = (deal: PipelineDeal): boolean => !CLOSED.has(deal.stage);
+export const isOpen = (deal: PipelineDeal): boolean => !isClosing(deal.stage);
 
 /** The ACV of each valued deal, as the money helpers take it. */
 export function pipelineAmounts(deals: readonly PipelineDeal[]) {

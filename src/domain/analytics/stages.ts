@@ -15,7 +15,10 @@ export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 /** Every recorded stage, lead stages first, in the order reports list them. */
 export const RECORDED_STAGES: readonly string[] = [...LEAD_STAGES, ...DEAL_STAGES];
 
-const OPEN_DEAL_STAGES: readonly string[] = DEAL_STAGES.filter((s) => s !== 'closed-won' && s !== 'closed-lost');
+/** Whether a transition to `stage` closes a deal. */
+export const isClosing = (stage: string) => stage === 'closed-won' || stage === 'closed-lost';
+
+const OPEN_DEAL_STAGES: readonly string[] = DEAL_STAGES.filter((stage) => !isClosing(stage));
 
 /** The funnel position of each recorded stage that reaches past `lead`: 1 MQL … 4 won. */
 const FUNNEL_RANKS: ReadonlyMap<string, number> = new Map([
@@ -65,9 +68,6 @@ export interface DealClose {
   outcome: 'won' | 'lost';
   at: Date;
 }
-
-/** Whether a transition to `stage` closes a deal. */
-export const isClosing = (stage: string) => stage === 'closed-won' || stage === 'closed-lost';
 
 /** How and when the deal closed (its first closed-won or closed-lost transition before `asOf`). */
 export function closeOf(deal: Pick<DealCourse, 'stages'>, asOf?: Date): DealClose | null {

@@ -49,6 +49,7 @@ import type { DealQuery } from './deal-courses';
 import { leadsOfSight } from './fact-rows';
 import { ownerAt } from './lead-arrivals';
 import { DEAL_ACTIVITY, LEAD_ACTIVITY, sightFilter } from './load-facts';
+import { idsToRead } from './report-ids';
 
 export interface ActivityQuery extends DealQuery {
   /** Ids each figure must carry; every id without it. */
@@ -122,7 +123,7 @@ export async function activityReportFigures(
   const deals = await closedDeals(db, query);
   const periods = [query.previous, query.period] as const;
   const won = periods.map((period) => wonLeads(deals, period));
-  const cap = query.idLimit === undefined ? undefined : query.idLimit + 1;
+  const cap = idsToRead(query.idLimit);
   // Before the window, only the activity behind a won deal counts: a lost deal's is read only in
   // the window, as every other activity is (28 362 closed deals at 1M leads, 11 389 of them won).
   const rows = await countActivities(

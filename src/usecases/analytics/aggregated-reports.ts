@@ -24,6 +24,7 @@ import {
   type ArrivalRow,
   type KeyRow,
 } from './lead-arrivals';
+import { idsToRead } from './report-ids';
 import type { ReportName, ReportOptions } from './reports';
 import { loadRoster, type Roster } from './roster';
 import { activationsBetween } from './rules-in-force';
@@ -186,7 +187,7 @@ export async function aggregatedFigures(
   const all = await activationsBetween(db, { from: previous.from, to: asOf });
   const activations = [activationsIn(all, previous), activationsIn(all, period)];
   const plan = planOf(report, request, activations);
-  const cap = idLimit === undefined ? undefined : idLimit + 1;
+  const cap = idsToRead(idLimit);
   const query: ArrivalQuery = {
     sight,
     asOf,

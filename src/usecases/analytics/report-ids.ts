@@ -7,6 +7,13 @@ import type { ReportEnvelope } from './run-report';
 const ID_KEYS = new Set(['ids', 'numeratorIds', 'denominatorIds']);
 
 /**
+ * How many ids of each list a report reads for a caller who keeps `idLimit` (all without one): one
+ * more, so the cut to `idLimit` (capIds) still sees which lists were longer.
+ */
+export const idsToRead = (idLimit: number | undefined): number | undefined =>
+  idLimit === undefined ? undefined : idLimit + 1;
+
+/**
  * Figures as they go over the wire: dates as ISO strings and, with `limit`, each drill-down id list
  * cut to its first `limit` ids. The report functions give every id of a figure; the API keeps
  * `idLimit`, so a report cuts its lists to `idLimit + 1` here (capIds then still sees which were

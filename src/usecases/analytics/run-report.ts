@@ -25,7 +25,7 @@ import { renewalContracts } from './renewal-contracts';
 import { activityReportFigures } from './activity-records';
 import { attributionFigures } from './attribution-report';
 import type { ProbabilitiesInForce } from './rules-in-force';
-import { wired } from './report-ids';
+import { idsToRead, wired } from './report-ids';
 import { loadChannelInputs, loadPipelineInputs, loadPlanInputs, NO_PLAN_INPUTS, type PlanInputs } from './plan-inputs';
 import {
   channelCountsReport,
@@ -205,7 +205,7 @@ async function dealReportFigures(
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
   if (report === 'deals') {
     // The first `idLimit + 1` ids of each open tally: the cut to `idLimit` (capIds) then gives what all of them give.
-    const limit = request.idLimit === undefined ? undefined : request.idLimit + 1;
+    const limit = idsToRead(request.idLimit);
     const [closed, open] = await Promise.all([closedDealCourses(db, query), openOpportunities(db, query, limit)]);
     const figures = (which: ReportPeriod, ends: Map<string, Tally>) =>
       dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] });
@@ -293,7 +293,7 @@ function envelope(
     previousPeriod: view(previousPeriod(period)),
     asOf: request.asOf.toISOString(),
     options: Object.fromEntries(REPORT_OPTIONS[report].map((name) => [name, request.options[name]])),
-    ...wired(figures, request.idLimit === undefined ? undefined : request.idLimit + 1),
+    ...wired(figures, idsToRead(request.idLimit)),
   };
 }
 
