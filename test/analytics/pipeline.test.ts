@@ -18,9 +18,12 @@ import { forecastVsActual, quotaAttainment, type Quota, type WonDeal } from '../
 import {
   openPipelineByStage,
   weightedPipeline,
+  type ForecastCategory,
   type PipelineDeal,
   type StageProbabilities,
 } from '../../src/domain/analytics/pipeline';
+import { NO_PLAN_INPUTS, type PlanInputs } from '../../src/usecases/analytics/plan-inputs';
+import { pipelineCourses, type PipelineCourses } from '../../src/usecases/analytics/reports';
 import { ALICE, BOB, CAROL, CURRENT, MARIA, NINA, when } from './fixture';
 
 function deal(
@@ -196,6 +199,57 @@ describe('quota attainment and coverage', () => {
     expect(results.map((r) => [r.won.ids, r.pipeline.ids])).toEqual([
       [['S1'], ['S2']],
       [['N1', 'S1'], ['S2']],
+    ]);
+  });
+});
+
+describe('pipeline snapshots of deal courses (pipelineCourses)', () => {
+  // D1 opened 03-01, in proposal from 03-05, won 03-20; D2 opened 03-10 (its stages listed out of
+  // order), lost 03-12; D3 opened 03-15, never closed; D4 opened at the cut of 03-15 exactly.
+  const course = (id: string, stages: [string, string][], rep = ALICE) => ({
+    id,
+    segment: { rep, team: MARIA },
+    currency: 'USD',
+    acvMinor: 100,
+    openedAt: when(stages.map(([, at]) => at).sort()[0]!),
+    sqlAt: null,
+    stages: stages.map(([to, at]) => ({ to, at: when(at) })),
+  });
+  const deals = [
+    course('D1', [['needs-analysis', '03-01 12:00'], ['proposal', '03-05 12:00'], ['closed-won', '03-20 12:00']]),
+    course('D2', [['closed-lost', '03-12 12:00'], ['needs-analysis', '03-10 12:00']], BOB),
+    course('D3', [['needs-analysis', '03-15 12:00'], ['negotiation', '03-18 12:00']], CAROL),
+    course('D4', [['needs-analysis', '03-15 12:00']]),
+  ];
+  const inputsWith = (category: ForecastCategory) => ({
+    ...NO_PLAN_INPUTS,
+    forecasts: new Map([['D1', [{ at: when('03-02 12:00'), expectedCloseAt: when('03-25 00:00'), category }]]]),
+  });
+  const stagesAt = (courses: PipelineCourses, at: string) =>
+    courses.openAt(when(at)).map(({ deal, stage }) => [deal.id, stage]);
+
+  it('when snapshots are taken at several moments, then each has the deals open then in their stage', () => {
+    const courses = pipelineCourses(deals, when('03-19 00:00'));
+    expect(stagesAt(courses, '03-11 12:00')).toEqual([['D1', 'proposal'], ['D2', 'needs-analysis']]);
+    // D2 closed before it; D4 opened at this very moment, so not before it.
+    expect(stagesAt(courses, '03-15 12:00')).toEqual([['D1', 'proposal']]);
+    expect(stagesAt(courses, '03-19 00:00')).toEqual([['D1', 'proposal'], ['D3', 'negotiation'], ['D4', 'needs-analysis']]);
+    // Asked again, the first moment gives what it gave.
+    expect(stagesAt(courses, '03-11 12:00')).toEqual([['D1', 'proposal'], ['D2', 'needs-analysis']]);
+  });
+
+  it('when the same moment is read with other forecasts, then the snapshot has those forecasts', () => {
+    const courses = pipelineCourses(deals, when('03-19 00:00'));
+    const category = (inputs: PlanInputs) =>
+      courses.pipelineAt(when('03-11 12:00'), inputs).map((deal) => [deal.dealId, deal.forecastCategory]);
+    expect(category(inputsWith('commit'))).toEqual([['D1', 'commit'], ['D2', null]]);
+    expect(category(inputsWith('best-case'))).toEqual([['D1', 'best-case'], ['D2', null]]);
+  });
+
+  it('when deals are won before or after asOf, then only the earlier count as won', () => {
+    expect(pipelineCourses(deals, when('03-19 00:00')).won).toEqual([]);
+    expect(pipelineCourses(deals, when('03-21 00:00')).won.map((deal) => [deal.dealId, deal.closedAt])).toEqual([
+      ['D1', when('03-20 12:00')],
     ]);
   });
 });

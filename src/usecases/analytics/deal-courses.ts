@@ -13,8 +13,8 @@
  * reads less (./deal-outcomes.ts).
  *
  * Which deals: the tenant's deals in the caller's sight, created before `asOf`, not closed before
- * the previous period's start (or `asOf`, if earlier); pipelineInputs keeps those the figures
- * read. A deal's `closedAt` is the instant of its latest close (setDealStage writes it with the
+ * the previous period's start (or `asOf`, if earlier), and created before the last snapshot or
+ * won (dealCourses). A deal's `closedAt` is the instant of its latest close (setDealStage writes it with the
  * closing stage event), so a deal closed earlier can be neither open in the two periods nor closed
  * in them; the fact loader narrows by the same column.
  * The leads' other events, touches and assignments, which the fact path reads, are not read.
@@ -25,15 +25,13 @@
 import type { Db } from '../../db/client';
 import { epochMs, instantFromText, instantOf, sql } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
-import { wonDeals } from '../../domain/analytics/forecast';
 import { compareText } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
-import { isOpenAt } from '../../domain/analytics/stages';
 import type { Sight } from '../visibility';
 import { ownedBy } from './closed-deals';
 import { sightFilter } from './load-facts';
 import { pipelineInputsOf, type ForecastHistory, type PlanInputs } from './plan-inputs';
-import { pipelineCuts } from './reports';
+import { pipelineCourses, pipelineCuts, type PipelineCourses } from './reports';
 import { loadRoster } from './roster';
 
 export interface DealQuery {
@@ -57,12 +55,19 @@ interface DealRow {
 /**
  * The deals that can count in a pipeline report of `query`, in id order, each with its course: the
  * deals in sight created before `asOf` and not closed before the previous period's start (or
- * `asOf`, if earlier). pipelineInputs then keeps those its figures read.
+ * `asOf`, if earlier), and either created before the last snapshot or won. pipelineInputs then
+ * keeps those its figures read.
  *
- * Which of them opened before a snapshot, or were won before `asOf`, is read from their courses,
- * not narrowed in SQL: LeadFunnel's `opportunityAt` and `wonAt` tell it, but at 1 000 000 leads
- * joining them hashed all 1 000 000 LeadFunnel rows, and the statement took 0.30 s instead of
- * 0.13 s for 54 000 deals rather than 41 000.
+ * A deal created at or after the last snapshot is open at none (a deal opens when it is created:
+ * its row's `createdAt` is the instant of its first stage event), so it counts only if it was won
+ * before `asOf`. Its row's stage tells that: a closed deal does not move (dealJourney), so a deal
+ * won at any time is `closed-won` now. At 1 000 000 leads this leaves out 14 000 of 54 500 deals,
+ * the open and lost ones created since (and their courses).
+ *
+ * Which of the others opened before a snapshot, or were won before `asOf`, is read from their
+ * courses, not narrowed in SQL: LeadFunnel's `opportunityAt` and `wonAt` tell it, but at 1 000 000
+ * leads joining them hashed all 1 000 000 LeadFunnel rows, and the statement took 0.30 s instead
+ * of 0.13 s for 54 000 deals rather than 41 000.
  */
 export async function dealCourses(
   db: Db,
@@ -70,12 +75,14 @@ export async function dealCourses(
 ): Promise<{ deals: DealCourse[]; histories: ForecastHistory[] }> {
   const { sight, previous, asOf } = query;
   const earliest = new Date(Math.min(previous.from.getTime(), asOf.getTime()));
+  const last = lastSnapshot(query);
   const rows = await db.$queryRaw<DealRow[]>(sql`
     SELECT d.id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv, ${epochMs(db, sql`d."createdAt"`)} AS created,
       h.course, h.forecasts
     FROM "Deal" d LEFT JOIN "DealHistory" h ON h."leadId" = d."leadId"
     WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
-      AND (d."closedAt" IS NULL OR d."closedAt" >= ${earliest})`);
+      AND (d."closedAt" IS NULL OR d."closedAt" >= ${earliest})
+      AND (d."createdAt" < ${last} OR d.stage = 'closed-won')`);
   const inSight = sightFilter(sight);
   const kept = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
   const roster = await loadRoster(db, sight.tenant);
@@ -93,6 +100,12 @@ export async function dealCourses(
   });
   return { deals, histories: kept.map((row) => ({ dealId: row.id, history: row.forecasts })) };
 }
+
+/** The moments a pipeline report of `query` takes its snapshots at: the period's and the previous period's start and end (pipelineCuts). */
+const snapshotsOf = ({ period, previous, asOf }: DealQuery): Date[] =>
+  [pipelineCuts(period, asOf), pipelineCuts(previous, asOf)].flatMap(({ start, end }) => [start, end]);
+
+const lastSnapshot = (query: DealQuery) => new Date(Math.max(...snapshotsOf(query).map((cut) => cut.getTime())));
 
 /** What a lead recorded before `asOf` that a deal's course is made of. */
 export interface LeadCourse {
@@ -125,29 +138,24 @@ export function parseCourse(text: string | null, asOf: Date): LeadCourse {
  * The forecasts and quotas the pipeline report reads: of the deals open at one of its snapshots
  * (the period's and the previous period's start and end), the only deals whose forecast a figure
  * reads, their histories before the last snapshot (pipelineInputsOf: forecastAt picks the entry in
- * force at each), from the texts dealCourses read. With them, the deals its
- * figures read (pipelineFigures: those open at a snapshot, pipelineAt, and those won before
- * `asOf`, wonDeals), in their order: at 1 000 000 leads and 100 000 deals, 38 500 of the 54 500
- * read, so each snapshot walks fewer. Which deals are open at a snapshot is checked without making
- * the snapshot (isOpenAt).
+ * force at each), from the texts dealCourses read. With them, the deals made into the courses the
+ * figures read (pipelineCourses): the snapshots taken here to find the open deals are kept for the
+ * figures.
  */
 export async function pipelineInputs(
   db: Db,
   query: DealQuery,
   { deals, histories }: { deals: readonly DealCourse[]; histories: readonly ForecastHistory[] },
-): Promise<{ inputs: PlanInputs; counted: DealCourse[] }> {
-  const { period, previous, asOf } = query;
-  const cuts = [pipelineCuts(period, asOf), pipelineCuts(previous, asOf)].flatMap(({ start, end }) => [start, end]);
-  const open = new Set(deals.filter((deal) => cuts.some((cut) => isOpenAt(deal, cut))).map((deal) => deal.id));
-  const won = new Set(wonDeals(deals, asOf).map((deal) => deal.dealId));
-  const last = new Date(Math.max(...cuts.map((cut) => cut.getTime())));
+): Promise<{ inputs: PlanInputs; courses: PipelineCourses }> {
+  const courses = pipelineCourses(deals, query.asOf);
+  const open = new Set(snapshotsOf(query).flatMap((cut) => courses.openAt(cut).map(({ deal }) => deal.id)));
   return {
     inputs: await pipelineInputsOf(
       db,
       query,
       histories.filter((history) => open.has(history.dealId)),
-      last,
+      lastSnapshot(query),
     ),
-    counted: deals.filter((deal) => open.has(deal.id) || won.has(deal.id)),
+    courses,
   };
 }

@@ -211,9 +211,9 @@ async function dealReportFigures(
       dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] });
     return { current: figures(period, open[1]), previous: figures(query.previous, open[0]), breakdown: null };
   }
-  const { inputs, counted } = await pipelineInputs(db, query, await dealCourses(db, query));
+  const { inputs, courses } = await pipelineInputs(db, query, await dealCourses(db, query));
   const figures = (which: ReportPeriod, current: boolean) =>
-    pipelineFigures(counted, reportContext(request, which, current, true, inputs));
+    pipelineFigures(courses, reportContext(request, which, current, true, inputs));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
 }
 
