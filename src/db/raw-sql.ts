@@ -243,5 +243,10 @@ export function instantText(db: Db, column: Sql): Sql {
 
 /** The instant instantText spelt: milliseconds since 1970 (PostgreSQL) or ISO text (SQLite). */
 export function instantFromText(text: string): Date {
-  return /^-?\d+$/.test(text) ? new Date(Number(text)) : new Date(text);
+  return new Date(epochOfText(text));
+}
+
+/** instantFromText's instant as epoch milliseconds (NaN for a text that is no instant), with no Date made. */
+export function epochOfText(text: string): number {
+  return /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
 }

@@ -223,7 +223,7 @@ describe('pipeline snapshots of deal courses (pipelineCourses)', () => {
   ];
   const inputsWith = (category: ForecastCategory) => ({
     ...NO_PLAN_INPUTS,
-    forecasts: new Map([['D1', [{ at: when('03-02 12:00'), expectedCloseAt: when('03-25 00:00'), category }]]]),
+    forecasts: new Map([['D1', [{ at: when('03-02 12:00').getTime(), expectedCloseAt: when('03-25 00:00'), category }]]]),
   });
   const stagesAt = (courses: PipelineCourses, at: string) =>
     courses.openAt(when(at)).map(({ deal, stage }) => [deal.id, stage]);

@@ -8,7 +8,7 @@
 import type { Db } from '../../db/client';
 import {
   codePointOrder,
-  instantFromText,
+  epochOfText,
   instantText,
   join,
   orderedList,
@@ -24,9 +24,9 @@ import type { SpendRecord } from '../../domain/analytics/channel';
 import { addLocalDays, fromLocalDateTime, type LocalDate } from '../../domain/time-zone';
 import type { Sight } from '../visibility';
 
-/** A deal's forecast as it was set at `at`. */
+/** A deal's forecast as it was set at `at` (epoch milliseconds: a report reads 100 000 of them, and only compares them). */
 export interface ForecastEntry {
-  at: Date;
+  at: number;
   /** The expected close day, as its first instant in the reporting zone. */
   expectedCloseAt: Date | null;
   category: ForecastCategory | null;
@@ -85,7 +85,7 @@ export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<Pl
     });
     for (const row of rows) {
       const entry = {
-        at: row.occurredAt,
+        at: row.occurredAt.getTime(),
         expectedCloseAt: dayStart(row.expectedCloseDate, zone),
         category: categoryOf(row.category),
       };
@@ -151,21 +151,16 @@ export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: r
 
 /**
  * The pipeline report's plan inputs from forecast histories already read (DealHistory's
- * `forecasts`, read with the deals by dealCourses): the entries before `before` (the last
- * snapshot) of each deal in `histories`, and the quotas as loadPlanInputs reads them.
+ * `forecasts`, read with the deals by dealCourses) and the quotas (loadQuotas): the entries
+ * before `before` (the last snapshot) of each deal in `histories`.
  */
-export async function pipelineInputsOf(
-  db: Db,
-  query: Omit<PlanInputsQuery, 'dealIds'>,
+export function pipelineInputsOf(
+  query: Pick<PlanInputsQuery, 'sight' | 'period'>,
   histories: readonly ForecastHistory[],
   before: Date,
-): Promise<PlanInputs> {
-  return {
-    forecasts: forecastsOf(histories, before, query.period.zone),
-    quotas: await loadQuotas(db, query),
-    spend: [],
-    spendVisible: query.sight.all,
-  };
+  quotas: Quota[],
+): PlanInputs {
+  return { forecasts: forecastsOf(histories, before, query.period.zone), quotas, spend: [], spendVisible: query.sight.all };
 }
 
 /** A deal's forecast history as one text, `instant|category|close date,…` oldest first (null: none). */
@@ -186,15 +181,23 @@ function forecastsOf(histories: readonly ForecastHistory[], before: Date, zone: 
     return closeDays.get(text)!;
   };
   const forecasts = new Map<string, ForecastEntry[]>();
+  const cut = before.getTime();
   for (const { dealId, history } of histories) {
     if (history === null) continue;
     const entries: ForecastEntry[] = [];
-    for (const text of history.split(',')) {
-      const [at, category, close] = text.split('|');
-      const instant = instantFromText(at!);
+    // `instant|category|close date`, comma-separated: read by index, not split (100 000 entries
+    // at 1M leads; splitting made an array and three strings of each).
+    for (let start = 0; start < history.length; ) {
+      let end = history.indexOf(',', start);
+      if (end < 0) end = history.length;
+      const bar = history.indexOf('|', start);
+      const next = history.indexOf('|', bar + 1);
+      const at = epochOfText(history.slice(start, bar));
       // Oldest first: the rest are later still.
-      if (instant.getTime() >= before.getTime()) break;
-      entries.push({ at: instant, expectedCloseAt: closeDay(close!), category: categoryOf(category!) });
+      if (at >= cut) break;
+      const category = categoryOf(history.slice(bar + 1, next));
+      entries.push({ at, expectedCloseAt: closeDay(history.slice(next + 1, end)), category });
+      start = end + 1;
     }
     if (entries.length > 0) forecasts.set(dealId, entries);
   }
@@ -213,7 +216,7 @@ export async function loadChannelInputs(db: Db, query: Omit<PlanInputsQuery, 'de
  * The quotas overlapping the period that start no earlier than the previous period: the facts
  * loaded cover their wins (a quota starting earlier would miss some, so it is left out).
  */
-async function loadQuotas(
+export async function loadQuotas(
   db: Db,
   { sight, period, previous, asOf }: Omit<PlanInputsQuery, 'dealIds'>,
 ): Promise<Quota[]> {

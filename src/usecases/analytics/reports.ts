@@ -159,7 +159,7 @@ export interface ReportDefinition {
 function forecastAt(history: readonly ForecastEntry[] | undefined, at: Date): ForecastEntry | undefined {
   if (history === undefined) return undefined;
   const cut = at.getTime();
-  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.at.getTime() < cut) return history[i];
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.at < cut) return history[i];
   return undefined;
 }
 

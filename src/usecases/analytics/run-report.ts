@@ -16,7 +16,7 @@ import type { Sight } from '../visibility';
 import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
-import { dealCourses, pipelineInputs, type DealQuery } from './deal-courses';
+import { pipelineInputs, type DealQuery } from './deal-courses';
 import { closedDealCourses, openOpportunities } from './deal-outcomes';
 import { closedDeals } from './closed-deals';
 import { channelCounts, channelLeads } from './channel-leads';
@@ -211,7 +211,7 @@ async function dealReportFigures(
       dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] });
     return { current: figures(period, open[1]), previous: figures(query.previous, open[0]), breakdown: null };
   }
-  const { inputs, courses } = await pipelineInputs(db, query, await dealCourses(db, query));
+  const { inputs, courses } = await pipelineInputs(db, query);
   const figures = (which: ReportPeriod, current: boolean) =>
     pipelineFigures(courses, reportContext(request, which, current, true, inputs));
   return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
