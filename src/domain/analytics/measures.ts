@@ -154,10 +154,11 @@ export function distribution(samples: readonly Sample[]): Distribution {
 
 /** Amounts grouped by currency (sorted by code), never summed across currencies. */
 export function byCurrency<T extends Amount>(amounts: readonly T[]): Map<string, T[]> {
+  // Grouped in the amounts' order, then the few currencies sorted: not every amount sorted by its
+  // currency (a snapshot of the pipeline holds 30 000 deals at 1M leads).
   const groups = new Map<string, T[]>();
-  for (const amount of [...amounts].sort((a, b) => compareText(a.currency, b.currency)))
-    append(groups, amount.currency, amount);
-  return groups;
+  for (const amount of amounts) append(groups, amount.currency, amount);
+  return new Map([...groups.keys()].sort(compareText).map((currency) => [currency, groups.get(currency)!]));
 }
 
 export function totals(amounts: readonly Amount[]): MoneyTotal[] {
