@@ -11,6 +11,8 @@ describe('sortedIds', () => {
     const ids = ['ld_b', 'ld_B', 'ld_a', 'ld_10', 'ld_9', 'ld_é', 'ld_e', 'ld_-', 'ld_b', 'ld_Z', '客户_1', 'ld_a'];
     expect(sortedIds(ids)).toEqual(['ld_-', 'ld_10', 'ld_9', 'ld_B', 'ld_Z', 'ld_a', 'ld_b', 'ld_e', 'ld_é', '客户_1']);
     expect(sortedIds(ids)).toEqual([...new Set(ids)].sort(compareText));
+    // The caller's list is left in its order.
+    expect(ids.slice(0, 3)).toEqual(['ld_b', 'ld_B', 'ld_a']);
   });
 
   it('when ids hold characters beyond the Basic Multilingual Plane, then they sort as compareText does (by UTF-16 units)', () => {

@@ -88,14 +88,19 @@ export function append<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
  * Unique ids, sorted in compareText's order: the default sort compares strings by UTF-16 code units,
  * as `<` does, without calling back into JS (about a third faster on the 90 000 ids of a report).
  * Ids already strictly ascending (most are: reports read their rows in id order) are copied as they
- * are, without the set and the sort.
+ * are, without the sort. Others are sorted, then each run of equal ids kept once: no set of them
+ * (a fifth faster on 100 000 ids in no order, the stays of the speed report).
  */
 export function sortedIds(ids: Iterable<string>): string[] {
   const list = Array.isArray(ids) ? (ids as string[]) : [...ids];
   let ascending = true;
   for (let i = 1; i < list.length && ascending; i++) ascending = list[i - 1]! < list[i]!;
   if (ascending) return list === ids ? list.slice() : list;
-  return [...new Set(list)].sort();
+  const sorted = (list === ids ? list.slice() : list).sort();
+  let kept = 0;
+  for (const id of sorted) if (kept === 0 || id !== sorted[kept - 1]) sorted[kept++] = id;
+  sorted.length = kept;
+  return sorted;
 }
 
 export function tally(ids: Iterable<string>): Tally {
