@@ -4,7 +4,7 @@
  * whatever the ids hold.
  */
 import { describe, expect, it } from 'vitest';
-import { compareText, sortedIds } from '../../src/domain/analytics/measures';
+import { compareText, distribution, ratio, sortedIds, tally } from '../../src/domain/analytics/measures';
 
 describe('sortedIds', () => {
   it('when ids mix cases, digits, punctuation and accents, then they come once each, in compareText order', () => {
@@ -32,5 +32,37 @@ describe('sortedIds', () => {
     expect(sortedIds(['ld_1', 'ld_2', 'ld_2', 'ld_3'])).toEqual(['ld_1', 'ld_2', 'ld_3']);
     expect(sortedIds(new Set(['ld_1', 'ld_3', 'ld_2']))).toEqual(['ld_1', 'ld_2', 'ld_3']);
     expect(sortedIds(new Set(['ld_1', 'ld_2']).values())).toEqual(['ld_1', 'ld_2']);
+  });
+});
+
+describe('the first ids of a figure (sortedIds and tally with a cap)', () => {
+  // Ids in no order with repeats, and the same ids already sorted and unique.
+  const shuffled = ['ld_7', 'ld_3', 'ld_9', 'ld_3', 'ld_1', 'ld_8', 'ld_2', 'ld_1', 'ld_6', 'ld_5', 'ld_4'];
+  const unique = [...new Set(shuffled)].sort(compareText);
+
+  it('when ids in no order are capped, then the first ones come, once each, as a sort of them all would give', () => {
+    for (const cap of [0, 1, 2, 3, 5, 9, 12])
+      expect(sortedIds(shuffled, cap), `cap ${cap}`).toEqual(unique.slice(0, cap));
+    expect(sortedIds(unique, 4)).toEqual(['ld_1', 'ld_2', 'ld_3', 'ld_4']);
+  });
+
+  it('when a tally is capped, then it still counts every unique id and lists the first ones', () => {
+    expect(tally(shuffled, 3)).toEqual({ count: 9, ids: ['ld_1', 'ld_2', 'ld_3'] });
+    expect(tally(unique, 3)).toEqual({ count: 9, ids: ['ld_1', 'ld_2', 'ld_3'] });
+    expect(tally(['ld_2', 'ld_1', 'ld_2'], 3)).toEqual({ count: 2, ids: ['ld_1', 'ld_2'] });
+    expect(tally(new Set(shuffled), 2)).toEqual({ count: 9, ids: ['ld_1', 'ld_2'] });
+  });
+
+  it('when a distribution or a ratio is capped, then its counts are of all samples and its ids the first ones', () => {
+    const samples = shuffled.map((id, i) => ({ id, value: i }));
+    const capped = distribution(samples, 2);
+    expect(capped).toEqual({ ...distribution(samples), ids: ['ld_1', 'ld_2'] });
+    expect(capped.n).toBe(11);
+    const r = ratio(['ld_3', 'ld_1'], shuffled, 1);
+    expect([r.numerator, r.denominator, r.value]).toEqual([
+      { count: 2, ids: ['ld_1'] },
+      { count: 9, ids: ['ld_1'] },
+      2 / 9,
+    ]);
   });
 });

@@ -78,11 +78,12 @@ export function responseTime(
   return responseTimeOf(leads.map(leadResponse), period, calendarFor);
 }
 
-/** responseTime, on what it reads of each lead. */
+/** responseTime, on what it reads of each lead; with `cap`, the first `cap` ids of each figure only. */
 export function responseTimeOf(
   leads: readonly LeadResponse[],
   period: Interval,
   calendarFor: CalendarFor,
+  cap?: number,
 ): ResponseTimeReport {
   const samples: { id: string; value: number }[] = [];
   const untouched: string[] = [];
@@ -94,7 +95,7 @@ export function responseTimeOf(
       samples.push({ id: lead.id, value: hours(businessTimeBetween(mqlAt, touch, calendarFor(lead))) });
     else if (within(mqlAt, period) && !answeredBy) untouched.push(lead.id);
   }
-  return { businessHours: distribution(samples), untouched: tally(untouched) };
+  return { businessHours: distribution(samples, cap), untouched: tally(untouched, cap) };
 }
 
 export interface SlaReport {
@@ -114,8 +115,8 @@ export function slaAttainment(leads: readonly LeadFact[], period: Interval, asOf
   return slaAttainmentOf(leads.map(leadResponse), period, asOf);
 }
 
-/** slaAttainment, on what it reads of each lead. */
-export function slaAttainmentOf(leads: readonly LeadResponse[], period: Interval, asOf: Date): SlaReport {
+/** slaAttainment, on what it reads of each lead; with `cap`, each tally lists its first `cap` ids only. */
+export function slaAttainmentOf(leads: readonly LeadResponse[], period: Interval, asOf: Date, cap?: number): SlaReport {
   const met: string[] = [];
   const breached: string[] = [];
   const pending: string[] = [];
@@ -128,9 +129,9 @@ export function slaAttainmentOf(leads: readonly LeadResponse[], period: Interval
     else pending.push(lead.id);
   }
   return {
-    attainment: ratio(met, [...met, ...breached]),
-    met: tally(met),
-    breached: tally(breached),
-    pending: tally(pending),
+    attainment: ratio(met, [...met, ...breached], cap),
+    met: tally(met, cap),
+    breached: tally(breached, cap),
+    pending: tally(pending, cap),
   };
 }

@@ -69,9 +69,10 @@ export interface MeasuredStay {
 
 /**
  * Time in stage of the measured stays, all counted (those that ended in the period, none in a
- * closed deal stage): the recorded stages in journey order, then any other alphabetically.
+ * closed deal stage): the recorded stages in journey order, then any other alphabetically. With
+ * `cap`, each stage lists the first `cap` ids of its stays only.
  */
-export function measuredDwell(stays: Iterable<MeasuredStay>): StageDwell[] {
+export function measuredDwell(stays: Iterable<MeasuredStay>, cap?: number): StageDwell[] {
   const samples = new Map<string, Sample[]>();
   for (const stay of stays) append(samples, stay.stage, { id: stay.id, value: days(stay.ms) });
   const known = RECORDED_STAGES.filter((stage) => samples.has(stage));
@@ -79,7 +80,7 @@ export function measuredDwell(stays: Iterable<MeasuredStay>): StageDwell[] {
   return [...known, ...others].map((stage) => ({
     stage,
     subject: isDealStage(stage) ? 'deal' : 'lead',
-    days: distribution(samples.get(stage) ?? []),
+    days: distribution(samples.get(stage) ?? [], cap),
   }));
 }
 

@@ -20,6 +20,7 @@ import { loadRoster } from './roster';
 import { responseRows, stayRows, type SpeedQuery } from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
+import { idsToRead } from './report-ids';
 import { DEFAULT_OPTIONS } from './reports';
 
 export interface SpeedRequest {
@@ -32,10 +33,11 @@ export interface SpeedRequest {
   idLimit?: number;
 }
 
-/** The responses and the time in stage (each period's) the caller may see (owner at the period's end in sight). */
+/** The responses and the time in stage (each period's, its first `cap` ids) the caller may see (owner at the period's end in sight). */
 async function speedInputs(
   db: Db,
   request: SpeedRequest,
+  cap: number | undefined,
 ): Promise<{ responses: LeadResponse[]; dwell: readonly [StageDwell[], StageDwell[]] }> {
   const { sight, period, previous, asOf } = request;
   const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf };
@@ -59,10 +61,12 @@ async function speedInputs(
       ownerTimeZone: roster.timeZoneOf(row.rep),
     }));
   const stays = stayRead.filter((row) => inSight(row.rep));
-  const dwell = [
-    measuredDwell(stays.filter((row) => row.period === 0)),
-    measuredDwell(stays.filter((row) => row.period === 1)),
-  ] as const;
+  const measured = (which: 0 | 1) =>
+    measuredDwell(
+      stays.filter((row) => row.period === which),
+      cap,
+    );
+  const dwell = [measured(0), measured(1)] as const;
   return { responses, dwell };
 }
 
@@ -81,12 +85,15 @@ export async function speedFigures(
   request: SpeedRequest,
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const { period, previous, asOf, calendar } = request;
-  const { responses, dwell } = await speedInputs(db, request);
+  // Each figure's first `idLimit + 1` ids (all without a limit), not every id sorted: the API's cut
+  // to `idLimit` then gives what all of them give.
+  const cap = idsToRead(request.idLimit);
+  const { responses, dwell } = await speedInputs(db, request, cap);
   const steps = await funnelSteps(db, request);
   const calendarFor = ownerCalendar(calendar);
   const figures = (which: 0 | 1) => ({
-    responseTime: responseTimeOf(responses, which ? period : previous, calendarFor),
-    sla: slaAttainmentOf(responses, which ? period : previous, asOf),
+    responseTime: responseTimeOf(responses, which ? period : previous, calendarFor, cap),
+    sla: slaAttainmentOf(responses, which ? period : previous, asOf, cap),
     timeInStage: dwell[which],
     bottleneck: which
       ? bottleneckOf({ current: steps[1], previous: steps[0] }, { current: dwell[1], previous: dwell[0] })
