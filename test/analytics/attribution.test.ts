@@ -74,18 +74,13 @@ describe('attributionRows', () => {
     const rows = attributionRows(
       {
         versions: ['v-answered', 'v-closed', 'v-nothing', 'v-unanswered'],
-        versionOf: new Map([
-          ['LA', 'v-answered'],
-          ['LB', 'v-unanswered'],
-          ['LC', 'v-closed'],
-          ['LD', 'v-nothing'],
+        leadsOf: new Map([
+          ['v-answered', [lead('LA', '02-20 15:00', ['03-05 15:00'])]],
+          ['v-unanswered', [lead('LB', '03-05 15:00')]],
+          ['v-closed', [lead('LC', null)]],
+          ['v-nothing', [lead('LD', '02-20 15:00', ['02-21 15:00'])]],
         ]),
-        leads: [
-          lead('LA', '02-20 15:00', ['03-05 15:00']),
-          lead('LB', '03-05 15:00'),
-          lead('LC', null),
-          lead('LD', '02-20 15:00', ['02-21 15:00']),
-        ],
+        versionOf: new Map([['LC', 'v-closed']]),
         deals: [
           {
             id: 'DC',

@@ -10,7 +10,7 @@ import { orderKeys } from './breakdown';
 import { groupBy } from '../group-by';
 import { within, type Interval } from './period';
 import { cohortFunnel, type CohortFunnelReport, type FunnelLead } from './funnel';
-import { responseTime, type CalendarFor, type ResponseLead, type ResponseTimeReport } from './response';
+import { leadResponse, responseTimeOf, type CalendarFor, type ResponseLead, type ResponseTimeReport } from './response';
 import { winRate } from './deals';
 
 export type AttributionBy = 'scoring' | 'routing';
@@ -57,7 +57,12 @@ export function ruleAttribution(
 ): AttributionRow[] {
   const versionOf = new Map(facts.leads.map((lead) => [lead.id, rulesetOf(lead, options.by, facts.asOf) ?? NONE]));
   return attributionRows(
-    { versions: orderKeys(versionOf.values()), versionOf, leads: facts.leads, deals: facts.deals },
+    {
+      versions: orderKeys(versionOf.values()),
+      leadsOf: groupBy(facts.leads, (lead) => versionOf.get(lead.id)),
+      versionOf,
+      deals: facts.deals,
+    },
     period,
     { ...options, asOf: facts.asOf },
   );
@@ -67,9 +72,10 @@ export function ruleAttribution(
 export type AttributedLead = FunnelLead & ResponseLead;
 
 /**
- * What the rows are computed from: each lead's version (rulesetOf, or `(none)`), the versions
- * listed, and the leads and deals that may count in the period. Not broken down, the report reads
- * these from SQL (src/usecases/analytics/attribution-leads.ts); on facts, ruleAttribution gives them.
+ * What the rows are computed from: the versions listed, the leads that may count in the period by
+ * their version (rulesetOf, or `(none)`), and the deals that may count with their leads' versions.
+ * Not broken down, the report reads these from SQL (src/usecases/analytics/attribution-leads.ts);
+ * on facts, ruleAttribution gives them.
  */
 export interface AttributionInputs {
   /**
@@ -77,9 +83,10 @@ export interface AttributionInputs {
    * version with nothing counted in it gets no row).
    */
   versions: readonly string[];
-  /** The version of each lead; a deal whose lead has none here counts in no row. */
+  /** The leads of each version, each version's in id order. */
+  leadsOf: ReadonlyMap<string, readonly AttributedLead[]>;
+  /** The version of (at least) each lead of `deals`; a deal whose lead has none here counts in no row. */
   versionOf: ReadonlyMap<string, string>;
-  leads: readonly AttributedLead[];
   deals: readonly ClosedDealCourse[];
 }
 
@@ -99,20 +106,35 @@ export function attributionRows(
   period: Interval,
   options: AttributionOptions & { asOf: Date },
 ): AttributionRow[] {
-  const { versions, versionOf } = inputs;
-  const leadsOf = groupBy(inputs.leads, (lead) => versionOf.get(lead.id));
+  return attributionRowsOf(inputs, [period], options)[0]!;
+}
+
+/**
+ * attributionRows for each of `periods`, the deals grouped by version and each lead's response
+ * read (leadResponse) once for all of them: at 1M leads the report reads 181 000 leads, for the
+ * period and the one before.
+ */
+export function attributionRowsOf(
+  inputs: AttributionInputs,
+  periods: readonly Interval[],
+  options: AttributionOptions & { asOf: Date },
+): AttributionRow[][] {
+  const { versions, leadsOf, versionOf } = inputs;
   const dealsOf = groupBy(inputs.deals, (deal) => versionOf.get(deal.leadId));
-  const rows = versions.map((version) => {
+  const groups = versions.map((version) => {
     const leads = leadsOf.get(version) ?? [];
-    const deals = dealsOf.get(version) ?? [];
-    return {
-      version,
-      funnel: cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
-      response: responseTime(leads, period, options.calendarFor),
-      winRate: winRate(deals, period).byCount,
-    };
+    return { version, leads, responses: leads.map(leadResponse), deals: dealsOf.get(version) ?? [] };
   });
-  return rows.filter(countsAnything);
+  return periods.map((period) =>
+    groups
+      .map(({ version, leads, responses, deals }) => ({
+        version,
+        funnel: cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
+        response: responseTimeOf(responses, period, options.calendarFor),
+        winRate: winRate(deals, period).byCount,
+      }))
+      .filter(countsAnything),
+  );
 }
 
 /** The ruleset versions activated in the period, in time order. */

@@ -11,14 +11,14 @@ import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
 import {
   activationsIn,
-  attributionRows,
+  attributionRowsOf,
   type AttributedLead,
   type AttributionBy,
   type AttributionInputs,
 } from '../../domain/analytics/attribution';
 import { orderKeys } from '../../domain/analytics/breakdown';
 import { NONE, type StageEventFact } from '../../domain/analytics/facts';
-import { compareText } from '../../domain/analytics/measures';
+import { append, compareText } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import { ownerCalendar } from '../../domain/analytics/response';
 import type { Sight } from '../visibility';
@@ -45,13 +45,16 @@ export interface AttributionRequest {
  * reachedAt reads each back as the first transition reaching it, as it does on the lead's own.
  */
 function arrivalStages(row: AttributedLeadRow): StageEventFact[] {
-  const arrivals: [string, Date | null][] = [
-    ['mql', row.mqlAt],
-    ['sql', row.sqlAt],
-    ['needs-analysis', row.opportunityAt],
-    ['closed-won', row.wonAt],
-  ];
-  return arrivals.flatMap(([to, at]) => (at === null ? [] : [{ from: null, to, at, rulesetVersion: null }]));
+  // Pushed one by one: 181 000 leads at 1M leads, a list of pairs for each cost more than this.
+  const stages: StageEventFact[] = [];
+  const arrive = (to: string, at: Date | null) => {
+    if (at !== null) stages.push({ from: null, to, at, rulesetVersion: null });
+  };
+  arrive('mql', row.mqlAt);
+  arrive('sql', row.sqlAt);
+  arrive('needs-analysis', row.opportunityAt);
+  arrive('closed-won', row.wonAt);
+  return stages;
 }
 
 function attributedLead(row: AttributedLeadRow, roster: Roster): AttributedLead {
@@ -79,13 +82,17 @@ async function attributionInputs(db: Db, request: AttributionRequest): Promise<A
   ]);
   // In id order: every tally of the rows is then a copy, not a sort (sortedIds).
   const seen = read.filter((row) => inSight(row.rep)).sort((a, b) => compareText(a.id, b.id));
-  const versionOf = new Map(seen.map((row) => [row.id, row.version ?? NONE]));
-  return {
-    versions: orderKeys(versionOf.values()),
-    versionOf,
-    leads: seen.map((row) => attributedLead(row, roster)),
-    deals,
-  };
+  // Grouped by version as they come, and the version kept only of the leads of a deal: a map of
+  // every lead's version cost 0.1 s at 1M leads (181 000 leads, 13 600 deals).
+  const dealLeads = new Set(deals.map((deal) => deal.leadId));
+  const leadsOf = new Map<string, AttributedLead[]>();
+  const versionOf = new Map<string, string>();
+  for (const row of seen) {
+    const version = row.version ?? NONE;
+    append(leadsOf, version, attributedLead(row, roster));
+    if (dealLeads.has(row.id)) versionOf.set(row.id, version);
+  }
+  return { versions: orderKeys(leadsOf.keys()), leadsOf, versionOf, deals };
 }
 
 /** The rule attribution report's figures for the period and the previous one (no breakdown). */
@@ -94,12 +101,15 @@ export async function attributionFigures(
   request: AttributionRequest,
 ): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
   const { period, previous, asOf, calendar, by, withinDays } = request;
-  const inputs = await attributionInputs(db, request);
-  const activations = await activationsBetween(db, { from: previous.from, to: asOf });
+  const [inputs, activations] = await Promise.all([
+    attributionInputs(db, request),
+    activationsBetween(db, { from: previous.from, to: asOf }),
+  ]);
   const options = { by, calendarFor: ownerCalendar(calendar), withinDays, asOf };
-  const figures = (which: ReportPeriod) => ({
-    rows: attributionRows(inputs, which, options),
-    ruleActivations: activationsIn(activations, which),
-  });
-  return { current: figures(period), previous: figures(previous), breakdown: null };
+  const [current, before] = attributionRowsOf(inputs, [period, previous], options);
+  return {
+    current: { rows: current, ruleActivations: activationsIn(activations, period) },
+    previous: { rows: before, ruleActivations: activationsIn(activations, previous) },
+    breakdown: null,
+  };
 }
