@@ -46,6 +46,14 @@ describe('the first ids of a figure (sortedIds and tally with a cap)', () => {
     expect(sortedIds(unique, 4)).toEqual(['ld_1', 'ld_2', 'ld_3', 'ld_4']);
   });
 
+  it('when the cap is large and the ids come in descending order, then the first ones still come once each', () => {
+    const descending = Array.from({ length: 600 }, (_, i) => `ld_${String(599 - (i % 500)).padStart(3, '0')}`);
+    const all = [...new Set(descending)].sort(compareText);
+    for (const cap of [1, 101, 256, 257, 400, 500, 700])
+      expect(sortedIds(descending, cap), `cap ${cap}`).toEqual(all.slice(0, cap));
+    expect(tally(descending, 300)).toEqual({ count: 500, ids: all.slice(0, 300) });
+  });
+
   it('when a tally is capped, then it still counts every unique id and lists the first ones', () => {
     expect(tally(shuffled, 3)).toEqual({ count: 9, ids: ['ld_1', 'ld_2', 'ld_3'] });
     expect(tally(unique, 3)).toEqual({ count: 9, ids: ['ld_1', 'ld_2', 'ld_3'] });

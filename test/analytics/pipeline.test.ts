@@ -229,7 +229,7 @@ describe('pipeline snapshots of deal courses (pipelineCourses)', () => {
     courses.openAt(when(at)).map(({ deal, stage }) => [deal.id, stage]);
 
   it('when snapshots are taken at several moments, then each has the deals open then in their stage', () => {
-    const courses = pipelineCourses(deals, when('03-19 00:00'));
+    const courses = pipelineCourses(deals);
     expect(stagesAt(courses, '03-11 12:00')).toEqual([['D1', 'proposal'], ['D2', 'needs-analysis']]);
     // D2 closed before it; D4 opened at this very moment, so not before it.
     expect(stagesAt(courses, '03-15 12:00')).toEqual([['D1', 'proposal']]);
@@ -239,7 +239,7 @@ describe('pipeline snapshots of deal courses (pipelineCourses)', () => {
   });
 
   it('when the same moment is read with other forecasts, then the snapshot has those forecasts', () => {
-    const courses = pipelineCourses(deals, when('03-19 00:00'));
+    const courses = pipelineCourses(deals);
     const category = (inputs: PlanInputs) =>
       courses.pipelineAt(when('03-11 12:00'), inputs).map((deal) => [deal.dealId, deal.forecastCategory]);
     expect(category(inputsWith('commit'))).toEqual([['D1', 'commit'], ['D2', null]]);
@@ -247,9 +247,12 @@ describe('pipeline snapshots of deal courses (pipelineCourses)', () => {
   });
 
   it('when deals are won before or after asOf, then only the earlier count as won', () => {
-    expect(pipelineCourses(deals, when('03-19 00:00')).won).toEqual([]);
-    expect(pipelineCourses(deals, when('03-21 00:00')).won.map((deal) => [deal.dealId, deal.closedAt])).toEqual([
+    const courses = pipelineCourses(deals);
+    expect(courses.wonBefore(when('03-19 00:00'))).toEqual([]);
+    expect(courses.wonBefore(when('03-21 00:00')).map((deal) => [deal.dealId, deal.closedAt])).toEqual([
       ['D1', when('03-20 12:00')],
     ]);
+    // Asked again for the earlier moment, it gives what it gave.
+    expect(courses.wonBefore(when('03-19 00:00'))).toEqual([]);
   });
 });

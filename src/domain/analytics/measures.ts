@@ -90,6 +90,9 @@ function ascending(list: readonly string[]): boolean {
   return true;
 }
 
+/** The largest cap firstIds serves: the API's default idLimit (100) and one more fit. */
+const FIRST_IDS_CAP = 256;
+
 /**
  * The first `cap` unique ids in compareText's order, in one pass: each id is compared with the
  * last kept and, when smaller, put in place among those kept. For ids in no order, far fewer
@@ -128,11 +131,13 @@ export function sortedIds(ids: Iterable<string>, cap?: number): string[] {
     if (cap !== undefined && list.length > cap) return list.slice(0, cap);
     return list === ids ? list.slice() : list;
   }
-  if (cap !== undefined) return firstIds(list, cap);
+  // A few first ids of many: picked in one pass. firstIds moves up to `cap` kept ids for each id
+  // that comes, so for a large cap (ids in descending order at worst) all are sorted and cut.
+  if (cap !== undefined && cap <= FIRST_IDS_CAP) return firstIds(list, cap);
   const sorted = list.slice().sort();
   let kept = 0;
   for (const id of sorted) if (kept === 0 || id !== sorted[kept - 1]) sorted[kept++] = id;
-  sorted.length = kept;
+  sorted.length = cap === undefined ? kept : Math.min(kept, cap);
   return sorted;
 }
 

@@ -2,7 +2,7 @@
  * The rule attribution report from narrow SQL projections instead of loaded facts: each lead's
  * version, funnel arrivals, owner and first touch (./attribution-leads.ts), the deals closed in the
  * window (./closed-deals.ts) and the rule activations, for the period and the previous one,
- * computed by the same pure function as on facts (attributionRows), so business hours are counted
+ * computed by the same pure function as on facts (attributionRowsOf), so business hours are counted
  * in each owner's calendar and every figure and drill-down is the same.
  *
  * A broken-down report still loads facts (run-report.ts): its groups are every key the facts hold.

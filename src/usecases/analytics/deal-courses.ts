@@ -13,10 +13,10 @@
  * reads less (./deal-outcomes.ts).
  *
  * Which deals: the tenant's deals in the caller's sight, created before `asOf`, not closed before
- * the previous period's start (or `asOf`, if earlier), and created before the last snapshot or
- * won (dealCourses). A deal's `closedAt` is the instant of its latest close (setDealStage writes it with the
- * closing stage event), so a deal closed earlier can be neither open in the two periods nor closed
- * in them; the fact loader narrows by the same column.
+ * the previous period's start (or `asOf`, if earlier), and opened before the last snapshot or won
+ * before `asOf` (dealCourses). A deal's `closedAt` is the instant of its latest close (setDealStage
+ * writes it with the closing stage event), so a deal closed earlier can be neither open in the two
+ * periods nor closed in them; the fact loader narrows by the same column.
  * The leads' other events, touches and assignments, which the fact path reads, are not read.
  *
  * A broken-down report still loads facts (run-report.ts): its parts are split by the lead's
@@ -31,7 +31,7 @@ import type { Sight } from '../visibility';
 import { ownedBy } from './closed-deals';
 import { sightFilter } from './load-facts';
 import { loadQuotas, pipelineInputsOf, type ForecastHistory, type PlanInputs } from './plan-inputs';
-import { pipelineCourses, pipelineCuts, type PipelineCourses } from './reports';
+import { pipelineCourses, pipelineSnapshots, type PipelineCourses } from './reports';
 import { loadRoster } from './roster';
 
 export interface DealQuery {
@@ -55,21 +55,19 @@ interface DealRow {
 /**
  * The deals that can count in a pipeline report of `query`, in id order, each with its course: the
  * deals in sight created before `asOf` and not closed before the previous period's start (or
- * `asOf`, if earlier), and either created before the last snapshot or won. pipelineInputs then
- * keeps those its figures read.
+ * `asOf`, if earlier), and opened before the last snapshot or won before `asOf`. pipelineCourses
+ * then finds which are open at each snapshot and which were won.
  *
  * A deal opens at its first deal-stage transition (its lead's LeadFunnel `opportunityAt`), or when
  * created if it has none before `asOf`. One that opened at or after the last snapshot is open at
- * none, so it counts only if it was won before `asOf`; its row's stage tells that, as a closed deal
- * does not move (dealJourney): a deal won at any time is `closed-won` now. A deal usually opens
- * when it is created, so `opportunityAt` is looked up only for the deals created since the last
- * snapshot and not won (14 000 probes at 1 000 000 leads; joined, the 1 000 000 LeadFunnel rows
- * were hashed). This leaves out 14 000 of 54 500 deals, with their courses.
+ * none, so it counts only if it was won before `asOf` (LeadFunnel's `wonAt`: a deal's first won
+ * transition is its lead's). A deal usually opens when it is created, so LeadFunnel is looked up
+ * only for the deals created since the last snapshot (19 000 probes at 1 000 000 leads). This
+ * leaves out 14 000 of 54 500 deals, with their courses.
  *
  * Which of the others opened before a snapshot, or were won before `asOf`, is read from their
- * courses, not narrowed in SQL: LeadFunnel's `opportunityAt` and `wonAt` tell it, but at 1 000 000
- * leads joining them hashed all 1 000 000 LeadFunnel rows, and the statement took 0.30 s instead
- * of 0.13 s for 54 000 deals rather than 41 000.
+ * courses. Joined rather than probed, LeadFunnel's 1 000 000 rows were hashed and the statement
+ * took 0.30 s instead of 0.13 s.
  */
 export async function dealCourses(
   db: Db,
@@ -85,8 +83,8 @@ export async function dealCourses(
     FROM "Deal" d LEFT JOIN "DealHistory" h ON h."leadId" = d."leadId"
     WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
       AND (d."closedAt" IS NULL OR d."closedAt" >= ${earliest})
-      AND (d."createdAt" < ${last} OR d.stage = 'closed-won'
-        OR (SELECT f."opportunityAt" FROM "LeadFunnel" f WHERE f."leadId" = d."leadId") < ${last})`),
+      AND (d."createdAt" < ${last} OR (SELECT CASE WHEN f."opportunityAt" < ${last} OR f."wonAt" < ${asOf} THEN 1 END
+        FROM "LeadFunnel" f WHERE f."leadId" = d."leadId") = 1)`),
     loadRoster(db, sight.tenant),
   ]);
   const inSight = sightFilter(sight);
@@ -106,11 +104,8 @@ export async function dealCourses(
   return { deals, histories: kept.map((row) => ({ dealId: row.id, history: row.forecasts })) };
 }
 
-/** The moments a pipeline report of `query` takes its snapshots at: the period's and the previous period's start and end (pipelineCuts). */
-const snapshotsOf = ({ period, previous, asOf }: DealQuery): Date[] =>
-  [pipelineCuts(period, asOf), pipelineCuts(previous, asOf)].flatMap(({ start, end }) => [start, end]);
-
-const lastSnapshot = (query: DealQuery) => new Date(Math.max(...snapshotsOf(query).map((cut) => cut.getTime())));
+/** The last moment a pipeline report of `query` takes a snapshot at. */
+const lastSnapshot = (query: DealQuery) => new Date(Math.max(...pipelineSnapshots(query).map((cut) => cut.getTime())));
 
 /** What a lead recorded before `asOf` that a deal's course is made of. */
 export interface LeadCourse {
@@ -129,7 +124,7 @@ export function parseCourse(text: string | null, asOf: Date): LeadCourse {
   if (text === null) return course;
   const cut = asOf.getTime();
   // Read by index, not split: a report reads 40 000 courses at 1M leads.
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf(',', start);
     if (end < 0) end = text.length;
     const mark = text.indexOf('@', start);
@@ -159,8 +154,8 @@ export async function pipelineInputs(
 ): Promise<{ inputs: PlanInputs; courses: PipelineCourses }> {
   // The quotas are read while the deals are.
   const [{ deals, histories }, quotas] = await Promise.all([dealCourses(db, query), loadQuotas(db, query)]);
-  const courses = pipelineCourses(deals, query.asOf);
-  const open = new Set(snapshotsOf(query).flatMap((cut) => courses.openAt(cut).map(({ deal }) => deal.id)));
+  const courses = pipelineCourses(deals);
+  const open = new Set(pipelineSnapshots(query).flatMap((cut) => courses.openAt(cut).map(({ deal }) => deal.id)));
   const forecasts = histories.filter((history) => open.has(history.dealId));
   return { inputs: pipelineInputsOf(query, forecasts, lastSnapshot(query), quotas), courses };
 }

@@ -32,7 +32,7 @@ import {
   channelReport,
   dealFigures,
   deskFigures,
-  pipelineCuts,
+  pipelineSnapshots,
   pipelineFigures,
   REPORT_DEFINITIONS,
   REPORT_NEEDS,
@@ -327,14 +327,7 @@ export async function reportInputs(
   // to its last snapshot (the only entries forecastAt picks), read from DealForecast in one
   // statement rather than every entry through Prisma, 500 deals at a time.
   if (report === 'channels') return loadChannelInputs(db, query);
-  if (report === 'pipeline') {
-    const cuts = [pipelineCuts(period, request.asOf), pipelineCuts(query.previous, request.asOf)];
-    return loadPipelineInputs(
-      db,
-      query,
-      cuts.flatMap(({ start, end }) => [start, end]),
-    );
-  }
+  if (report === 'pipeline') return loadPipelineInputs(db, query, pipelineSnapshots(query));
   return loadPlanInputs(db, query);
 }
 
