@@ -969,6 +969,68 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  it("when a lead created at the window's first instant, and one made an MQL in the window before it was recorded, are read, then rule attribution counts each once, from SQL as on every row", async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // October read against the 31 days before it: the window opens on 31 August, 00:00 in New York
+    // (04:00 UTC). One lead is created at that instant, made an MQL and touched in October (in the range by
+    // creation, never in the one by MQL); the other is an MQL on 10 October but recorded on
+    // 5 November (an import), after the window (in the range by MQL of leads created after it).
+    const leads = [
+      { id: 'ld_attr_window_start', createdAt: at('2025-08-31T04:00:00'), mqlAt: at('2025-10-06T15:00:00') },
+      { id: 'ld_attr_recorded_late', createdAt: at('2025-11-05T15:00:00'), mqlAt: at('2025-10-10T15:00:00') },
+    ];
+    for (const { id, createdAt, mqlAt } of leads) {
+      await db.lead.create({
+        data: {
+          id,
+          tenant: BENCH_TENANT,
+          email: `${id}@prospect.example`,
+          source: 'web',
+          sourceDetails: {},
+          attributes: {},
+          stage: 'mql',
+          ownerId: 'rep5@bench.example',
+          journeyId: `journey-${id}`,
+          createdAt,
+        },
+      });
+      await db.stageEvent.create({
+        data: {
+          id: `se_${id}`,
+          leadId: id,
+          fromStage: 'new',
+          toStage: 'mql',
+          reason: 'test',
+          occurredAt: mqlAt,
+          idempotencyKey: `se_${id}`,
+        },
+      });
+    }
+    await db.interaction.create({
+      data: {
+        id: 'in_attr_window_start',
+        leadId: 'ld_attr_window_start',
+        kind: 'call-logged',
+        occurredAt: at('2025-10-08T15:00:00'),
+        payload: { actor: 'rep5@bench.example' },
+        idempotencyKey: 'in_attr_window_start',
+      },
+    });
+    try {
+      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+      const { served, pure } = await attributionBothWays(OPS, october, { by: 'scoring' });
+      const rows = (served.current as { rows: AttributionFigures[] }).rows;
+      const ids = (pick: (row: AttributionFigures) => string[]) => rows.flatMap(pick);
+      expect(ids((row) => row.response.businessHours.ids)).toContain('ld_attr_window_start');
+      expect(ids((row) => row.response.untouched.ids)).toContain('ld_attr_recorded_late');
+      expect(served).toEqual(pure);
+    } finally {
+      await db.interaction.delete({ where: { id: 'in_attr_window_start' } });
+      for (const { id } of leads) await db.lead.delete({ where: { id } });
+    }
+  }, 120_000);
+
   it('when nobody on the roster works outside the calendar zone, then speed and rule attribution of the whole tenant read no owner and still equal the pure functions on every row', async () => {
     const db = database.db;
     // The Tokyo rep (writeAttributionInputs) works from New York for this case only: every owner's
@@ -1719,7 +1781,7 @@ async function writeAttributionInputs(db: Db): Promise<void> {
 /** The part of a rule attribution row the test checks is not empty. */
 interface AttributionFigures {
   funnel: { stages: { lead: { count: number; ids: string[] } } };
-  response: { businessHours: { n: number } };
+  response: { businessHours: { n: number; ids: string[] }; untouched: { ids: string[] } };
   winRate: { denominator: { count: number } };
 }
 
