@@ -216,34 +216,70 @@ describe('pipeline snapshots of deal courses (pipelineCourses)', () => {
     stages: stages.map(([to, at]) => ({ to, at: when(at) })),
   });
   const deals = [
-    course('D1', [['needs-analysis', '03-01 12:00'], ['proposal', '03-05 12:00'], ['closed-won', '03-20 12:00']]),
-    course('D2', [['closed-lost', '03-12 12:00'], ['needs-analysis', '03-10 12:00']], BOB),
-    course('D3', [['needs-analysis', '03-15 12:00'], ['negotiation', '03-18 12:00']], CAROL),
+    course('D1', [
+      ['needs-analysis', '03-01 12:00'],
+      ['proposal', '03-05 12:00'],
+      ['closed-won', '03-20 12:00'],
+    ]),
+    course(
+      'D2',
+      [
+        ['closed-lost', '03-12 12:00'],
+        ['needs-analysis', '03-10 12:00'],
+      ],
+      BOB,
+    ),
+    course(
+      'D3',
+      [
+        ['needs-analysis', '03-15 12:00'],
+        ['negotiation', '03-18 12:00'],
+      ],
+      CAROL,
+    ),
     course('D4', [['needs-analysis', '03-15 12:00']]),
   ];
   const inputsWith = (category: ForecastCategory) => ({
     ...NO_PLAN_INPUTS,
-    forecasts: new Map([['D1', [{ at: when('03-02 12:00').getTime(), expectedCloseAt: when('03-25 00:00'), category }]]]),
+    forecasts: new Map([
+      ['D1', [{ at: when('03-02 12:00').getTime(), expectedCloseAt: when('03-25 00:00'), category }]],
+    ]),
   });
   const stagesAt = (courses: PipelineCourses, at: string) =>
     courses.openAt(when(at)).map(({ deal, stage }) => [deal.id, stage]);
 
   it('when snapshots are taken at several moments, then each has the deals open then in their stage', () => {
     const courses = pipelineCourses(deals);
-    expect(stagesAt(courses, '03-11 12:00')).toEqual([['D1', 'proposal'], ['D2', 'needs-analysis']]);
+    expect(stagesAt(courses, '03-11 12:00')).toEqual([
+      ['D1', 'proposal'],
+      ['D2', 'needs-analysis'],
+    ]);
     // D2 closed before it; D4 opened at this very moment, so not before it.
     expect(stagesAt(courses, '03-15 12:00')).toEqual([['D1', 'proposal']]);
-    expect(stagesAt(courses, '03-19 00:00')).toEqual([['D1', 'proposal'], ['D3', 'negotiation'], ['D4', 'needs-analysis']]);
+    expect(stagesAt(courses, '03-19 00:00')).toEqual([
+      ['D1', 'proposal'],
+      ['D3', 'negotiation'],
+      ['D4', 'needs-analysis'],
+    ]);
     // Asked again, the first moment gives what it gave.
-    expect(stagesAt(courses, '03-11 12:00')).toEqual([['D1', 'proposal'], ['D2', 'needs-analysis']]);
+    expect(stagesAt(courses, '03-11 12:00')).toEqual([
+      ['D1', 'proposal'],
+      ['D2', 'needs-analysis'],
+    ]);
   });
 
   it('when the same moment is read with other forecasts, then the snapshot has those forecasts', () => {
     const courses = pipelineCourses(deals);
     const category = (inputs: PlanInputs) =>
       courses.pipelineAt(when('03-11 12:00'), inputs).map((deal) => [deal.dealId, deal.forecastCategory]);
-    expect(category(inputsWith('commit'))).toEqual([['D1', 'commit'], ['D2', null]]);
-    expect(category(inputsWith('best-case'))).toEqual([['D1', 'best-case'], ['D2', null]]);
+    expect(category(inputsWith('commit'))).toEqual([
+      ['D1', 'commit'],
+      ['D2', null],
+    ]);
+    expect(category(inputsWith('best-case'))).toEqual([
+      ['D1', 'best-case'],
+      ['D2', null],
+    ]);
   });
 
   it('when deals are won before or after asOf, then only the earlier count as won', () => {

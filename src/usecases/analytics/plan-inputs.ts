@@ -160,7 +160,12 @@ export function pipelineInputsOf(
   before: Date,
   quotas: Quota[],
 ): PlanInputs {
-  return { forecasts: forecastsOf(histories, before, query.period.zone), quotas, spend: [], spendVisible: query.sight.all };
+  return {
+    forecasts: forecastsOf(histories, before, query.period.zone),
+    quotas,
+    spend: [],
+    spendVisible: query.sight.all,
+  };
 }
 
 /** A deal's forecast history as one text, `instant|category|close date,…` oldest first (null: none). */
@@ -187,7 +192,7 @@ function forecastsOf(histories: readonly ForecastHistory[], before: Date, zone: 
     const entries: ForecastEntry[] = [];
     // `instant|category|close date`, comma-separated: read by index, not split (100 000 entries
     // at 1M leads; splitting made an array and three strings of each).
-    for (let start = 0; start < history.length; ) {
+    for (let start = 0; start < history.length;) {
       let end = history.indexOf(',', start);
       if (end < 0) end = history.length;
       const bar = history.indexOf('|', start);
