@@ -250,3 +250,17 @@ export function instantFromText(text: string): Date {
 export function epochOfText(text: string): number {
   return /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
 }
+
+/**
+ * Each entry of a comma-separated text (an orderedList read back) as its [start, end) indices in
+ * `text`, in order, until `visit` returns false: the entries read in place, not split into an
+ * array of strings (the pipeline report reads 150 000 entries at 1M leads).
+ */
+export function forEachEntry(text: string, visit: (start: number, end: number) => boolean | void): void {
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf(',', start);
+    if (end < 0) end = text.length;
+    if (visit(start, end) === false) return;
+    start = end + 1;
+  }
+}

@@ -366,16 +366,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
         idempotencyKey: 'se_sla_unqualified',
       },
     });
-    await db.interaction.create({
-      data: {
-        id: 'in_sla_unqualified',
-        leadId: 'ld_sla_unqualified',
-        kind: 'call-logged',
-        occurredAt: at('2025-10-07T10:00:00'),
-        payload: { actor: 'rep5@bench.example' },
-        idempotencyKey: 'in_sla_unqualified',
-      },
-    });
+    await rep5Call(db, 'in_sla_unqualified', 'ld_sla_unqualified', at('2025-10-07T10:00:00'));
     try {
       for (const [email, role] of [
         ['ops@bench.example', 'revops'],
@@ -566,16 +557,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
         },
       });
       // Touched by rep5 the next day, and an SQL on 20 October: a response and a stay in October.
-      await db.interaction.create({
-        data: {
-          id: 'in_team_left',
-          leadId,
-          kind: 'call-logged',
-          occurredAt: at('2025-10-08T15:00:00'),
-          payload: { actor: 'rep5@bench.example' },
-          idempotencyKey: 'in_team_left',
-        },
-      });
+      await rep5Call(db, 'in_team_left', leadId, at('2025-10-08T15:00:00'));
       await db.stageEvent.create({
         data: {
           id: 'se_team_left_sql',
@@ -658,16 +640,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
             idempotencyKey: `se_${leadId}`,
           },
         });
-        await db.interaction.create({
-          data: {
-            id: `in_${leadId}`,
-            leadId,
-            kind: 'call-logged',
-            occurredAt: at('2025-10-08T15:00:00'),
-            payload: { actor: 'rep5@bench.example' },
-            idempotencyKey: `in_${leadId}`,
-          },
-        });
+        await rep5Call(db, `in_${leadId}`, leadId, at('2025-10-08T15:00:00'));
         await db.assignment.create({
           data: {
             id: `as_${leadId}`,
@@ -1007,16 +980,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
         },
       });
     }
-    await db.interaction.create({
-      data: {
-        id: 'in_attr_window_start',
-        leadId: 'ld_attr_window_start',
-        kind: 'call-logged',
-        occurredAt: at('2025-10-08T15:00:00'),
-        payload: { actor: 'rep5@bench.example' },
-        idempotencyKey: 'in_attr_window_start',
-      },
-    });
+    await rep5Call(db, 'in_attr_window_start', 'ld_attr_window_start', at('2025-10-08T15:00:00'));
     try {
       const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
       const { served, pure } = await attributionBothWays(OPS, october, { by: 'scoring' });
@@ -1776,6 +1740,13 @@ async function writeAttributionInputs(db: Db): Promise<void> {
         idempotencyKey: `ix_${leadId.slice(3)}`,
       },
     });
+}
+
+/** A call rep5 logged on a lead (its id is its idempotency key too). */
+function rep5Call(db: Db, id: string, leadId: string, occurredAt: Date) {
+  return db.interaction.create({
+    data: { id, leadId, kind: 'call-logged', occurredAt, payload: { actor: 'rep5@bench.example' }, idempotencyKey: id },
+  });
 }
 
 /** The part of a rule attribution row the test checks is not empty. */

@@ -9,6 +9,7 @@ import type { Db } from '../../db/client';
 import {
   codePointOrder,
   epochOfText,
+  forEachEntry,
   instantText,
   join,
   orderedList,
@@ -190,20 +191,16 @@ function forecastsOf(histories: readonly ForecastHistory[], before: Date, zone: 
   for (const { dealId, history } of histories) {
     if (history === null) continue;
     const entries: ForecastEntry[] = [];
-    // `instant|category|close date`, comma-separated: read by index, not split (100 000 entries
-    // at 1M leads; splitting made an array and three strings of each).
-    for (let start = 0; start < history.length;) {
-      let end = history.indexOf(',', start);
-      if (end < 0) end = history.length;
+    // `instant|category|close date` each, read in place (forEachEntry).
+    forEachEntry(history, (start, end) => {
       const bar = history.indexOf('|', start);
       const next = history.indexOf('|', bar + 1);
       const at = epochOfText(history.slice(start, bar));
       // Oldest first: the rest are later still.
-      if (at >= cut) break;
+      if (at >= cut) return false;
       const category = categoryOf(history.slice(bar + 1, next));
       entries.push({ at, expectedCloseAt: closeDay(history.slice(next + 1, end)), category });
-      start = end + 1;
-    }
+    });
     if (entries.length > 0) forecasts.set(dealId, entries);
   }
   return forecasts;
