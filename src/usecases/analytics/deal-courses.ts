@@ -31,7 +31,7 @@ import type { Sight } from '../visibility';
 import { ownedBy } from './closed-deals';
 import { sightFilter } from './load-facts';
 import { loadQuotas, pipelineInputsOf, type ForecastHistory, type PlanInputs } from './plan-inputs';
-import { pipelineCourses, pipelineSnapshots, type PipelineCourses } from './reports';
+import { latest, pipelineCourses, pipelineSnapshots, type PipelineCourses } from './reports';
 import { loadRoster } from './roster';
 
 export interface DealQuery {
@@ -105,7 +105,7 @@ export async function dealCourses(
 }
 
 /** The last moment a pipeline report of `query` takes a snapshot at. */
-const lastSnapshot = (query: DealQuery) => new Date(Math.max(...pipelineSnapshots(query).map((cut) => cut.getTime())));
+const lastSnapshot = (query: DealQuery) => latest(pipelineSnapshots(query));
 
 /** What a lead recorded before `asOf` that a deal's course is made of. */
 export interface LeadCourse {

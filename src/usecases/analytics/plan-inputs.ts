@@ -24,6 +24,7 @@ import { monthsOf, parseLocalDate, type ReportPeriod } from '../../domain/analyt
 import type { SpendRecord } from '../../domain/analytics/channel';
 import { addLocalDays, fromLocalDateTime, type LocalDate } from '../../domain/time-zone';
 import type { Sight } from '../visibility';
+import { latest } from './reports';
 
 /** A deal's forecast as it was set at `at` (epoch milliseconds: a report reads 100 000 of them, and only compares them). */
 export interface ForecastEntry {
@@ -125,7 +126,7 @@ export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<Pl
  */
 export async function loadPipelineInputs(db: Db, query: PlanInputsQuery, cuts: readonly Date[]): Promise<PlanInputs> {
   const { sight, dealIds, period } = query;
-  const last = new Date(Math.max(...cuts.map((cut) => cut.getTime())));
+  const last = latest(cuts);
   const category = sql`CASE WHEN f.category IN (${join([...FORECAST_CATEGORIES])}) THEN f.category ELSE '' END`;
   const closeDate = sql`CASE WHEN f."expectedCloseDate" NOT LIKE '%,%' AND f."expectedCloseDate" NOT LIKE '%|%'
       THEN f."expectedCloseDate" ELSE '' END`;

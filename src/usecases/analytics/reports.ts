@@ -246,6 +246,9 @@ export function pipelineCourses(deals: readonly DealCourse[]): PipelineCourses {
 /** The earlier of two instants. */
 export const earlier = (a: Date, b: Date) => (a.getTime() < b.getTime() ? a : b);
 
+/** The latest of instants (a pipeline report's last snapshot, after which no forecast is read). */
+export const latest = (moments: readonly Date[]) => new Date(Math.max(...moments.map((moment) => moment.getTime())));
+
 /**
  * The deals report's figures for one period: win rate, deal size, sales cycle and velocity of the
  * deals closed in it. Served on loaded facts and, not broken down, on the deals closed in the window
