@@ -119,7 +119,7 @@ export function commaList(db: Db, expr: Sql): Sql {
  * once (and spilled to disk). A group with no id to list gives NULL on SQLite and '' on
  * PostgreSQL: read both as none (`text ? text.split(',') : []`).
  */
-export function firstIds(db: Db, id: Sql, cap?: number): Sql {
+function firstIds(db: Db, id: Sql, cap?: number): Sql {
   if (cap === undefined) return commaList(db, id);
   const first = raw(String(Math.trunc(cap)));
   switch (providerOf(db)) {
@@ -135,10 +135,21 @@ export function firstIds(db: Db, id: Sql, cap?: number): Sql {
  * each with its rank `rn` among the rows of its group (`partition`) in code-point order of `id`;
  * otherwise as they are.
  */
-export function rankedBy(db: Db, source: Sql, alias: string, partition: Sql, id: Sql, cap?: number): Sql {
+function rankedBy(db: Db, source: Sql, alias: string, partition: Sql, id: Sql, cap?: number): Sql {
   if (cap === undefined || providerOf(db) === 'postgresql') return sql`SELECT ${raw(alias)}.* FROM ${source}`;
   return sql`SELECT ${raw(alias)}.*, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${codePointOrder(db, id)}) AS rn
     FROM ${source}`;
+}
+
+/**
+ * Per group of the rows of `source` (a table and its alias `alias`, with an `id` column), by the
+ * columns `groups`: the group's columns, how many rows (`n`) and the first `cap` ids in code-point
+ * order (`ids`, firstIds: a comma-separated text; every id without a cap). A statement, for `FROM`
+ * or `WITH`.
+ */
+export function countedGroups(db: Db, source: Sql, alias: string, groups: Sql, cap?: number): Sql {
+  return sql`SELECT ${groups}, COUNT(*) AS n, ${firstIds(db, sql`id`, cap)} AS ids
+    FROM (${rankedBy(db, source, alias, groups, sql`id`, cap)}) ranked GROUP BY ${groups}`;
 }
 
 /**

@@ -25,17 +25,16 @@
 import type { Db } from '../../db/client';
 import {
   codePointOrder,
+  countedGroups,
   empty,
-  firstIds,
-  rankedBy,
   instantsTable,
-  jsonField,
   join,
+  jsonField,
   raw,
+  type Sql,
   sql,
   valuesOf,
   valuesTable,
-  type Sql,
 } from '../../db/raw-sql';
 import type { ActivityCounts, ActivityPerWonDeal } from '../../domain/analytics/activity';
 import { closedIn } from '../../domain/analytics/deals';
@@ -180,8 +179,6 @@ async function countActivities(
   // groups under the database's collation (a C.UTF-8 locale's comparison per key on PostgreSQL)
   // cost more than the order that counts, the ids'.
   const key = (column: Sql) => codePointOrder(db, column);
-  const ranked = rankedBy(db, sql`placed p`, 'p', sql`part, which, rep, owner, kind`, sql`id`, cap);
-  const ids = firstIds(db, sql`id`, cap);
   return db.$queryRaw<CountRow[]>(sql`
     WITH touches AS MATERIALIZED (${leadTouches(db, query, deals)}),
     logged AS MATERIALIZED (${dealActivities(db, query, deals)}),
@@ -202,10 +199,8 @@ async function countActivities(
       FROM act a WHERE ${inPeriod(previous)} OR ${inPeriod(period)}
       UNION ALL
       SELECT 'won', w.which, NULL, ${key(sql`a.owner`)}, ${key(sql`a.kind`)}, a.id FROM won w CROSS JOIN act a
-      WHERE a.lead_id = w.lead_id AND a.at <= w.at),
-    ranked AS (${ranked})
-    SELECT part, which, rep, owner, kind, COUNT(*) AS n, ${ids} AS ids
-    FROM ranked GROUP BY part, which, rep, owner, kind`);
+      WHERE a.lead_id = w.lead_id AND a.at <= w.at)
+    ${countedGroups(db, sql`placed p`, 'p', sql`part, which, rep, owner, kind`, cap)}`);
 }
 
 /**

@@ -12,7 +12,7 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, firstIds, instantOf, rankedBy, sql } from '../../db/raw-sql';
+import { codePointOrder, countedGroups, instantOf, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { textField, reviewWindow } from './closed-deals';
@@ -93,11 +93,8 @@ export async function channelCounts(
       UNION ALL
       SELECT f."leadId", ${codePointOrder(db, sql`f.source`)}, ${codePointOrder(db, sql`f.campaign`)}, 'mql', CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END
       FROM "LeadFunnel" f
-      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf}),
-    ranked AS (${rankedBy(db, sql`arrival a`, 'a', sql`p, kind, source, campaign`, sql`id`, idLimit)})
-    SELECT p, kind, source, campaign, COUNT(*) AS n,
-      ${firstIds(db, sql`id`, idLimit)} AS ids
-    FROM ranked GROUP BY p, kind, source, campaign`);
+      WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf})
+    ${countedGroups(db, sql`arrival a`, 'a', sql`p, kind, source, campaign`, idLimit)}`);
   const periods = [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()] as const;
   for (const row of rows) {
     const source = row.source ?? '';

@@ -21,7 +21,7 @@
  * transitions recorded before it.
  */
 import type { Db } from '../../db/client';
-import { firstIds, instantOf, rankedBy, sql, unindexed } from '../../db/raw-sql';
+import { countedGroups, instantOf, sql, unindexed } from '../../db/raw-sql';
 import type { DealCourse } from '../../domain/analytics/facts';
 import { sortedIds, type Tally } from '../../domain/analytics/measures';
 import { closedDealOf, closedDealRows, ownedBy } from './closed-deals';
@@ -100,9 +100,8 @@ export async function openOpportunities(
     open AS (
       SELECT id, currency, 0 AS p FROM candidate WHERE opened < ${ends[0]} AND (closed IS NULL OR closed >= ${first})
       UNION ALL
-      SELECT id, currency, 1 AS p FROM candidate WHERE opened < ${ends[1]} AND (closed IS NULL OR closed >= ${last})),
-    ranked AS (${rankedBy(db, sql`open o`, 'o', sql`p, currency`, sql`id`, idLimit)})
-    SELECT p, currency, COUNT(*) AS n, ${firstIds(db, sql`id`, idLimit)} AS ids FROM ranked GROUP BY p, currency`);
+      SELECT id, currency, 1 AS p FROM candidate WHERE opened < ${ends[1]} AND (closed IS NULL OR closed >= ${last}))
+    ${countedGroups(db, sql`open o`, 'o', sql`p, currency`, idLimit)}`);
   const periods: [Map<string, Tally>, Map<string, Tally>] = [new Map<string, Tally>(), new Map<string, Tally>()];
   for (const row of rows)
     periods[Number(row.p) === 0 ? 0 : 1].set(row.currency, {

@@ -16,15 +16,14 @@ import type { Db } from '../../db/client';
 import {
   codePointOrder,
   commaList,
+  countedGroups,
   empty,
-  firstIds,
-  rankedBy,
   join,
   jsonField,
   plusDays,
   raw,
-  sql,
   type Sql,
+  sql,
 } from '../../db/raw-sql';
 import type { Dimension } from '../../domain/analytics/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
@@ -143,8 +142,6 @@ function ownerOrNull(query: ArrivalQuery, lead: Sql): Sql {
 
 /** Counts and first ids per group of `placed` (id, rep, seg_type, seg_text, stage, bucket). */
 async function countPlaced(db: Db, query: ArrivalQuery, ctes: Sql): Promise<ArrivalRow[]> {
-  const ranked = rankedBy(db, sql`placed p`, 'p', sql`rep, seg_type, seg_text, stage, bucket`, sql`id`, query.idLimit);
-  const ids = firstIds(db, sql`id`, query.idLimit);
   const rows = await db.$queryRaw<
     {
       rep: string | null;
@@ -155,9 +152,8 @@ async function countPlaced(db: Db, query: ArrivalQuery, ctes: Sql): Promise<Arri
       n: unknown;
       ids: string | null;
     }[]
-  >(sql`WITH ${ctes}, ranked AS (${ranked})
-    SELECT rep, seg_type, seg_text, stage, bucket, COUNT(*) AS n, ${ids} AS ids
-    FROM ranked GROUP BY rep, seg_type, seg_text, stage, bucket`);
+  >(sql`WITH ${ctes}
+    ${countedGroups(db, sql`placed p`, 'p', sql`rep, seg_type, seg_text, stage, bucket`, query.idLimit)}`);
   return rows.map((row) => ({
     rep: row.rep,
     segType: row.seg_type,
