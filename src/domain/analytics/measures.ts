@@ -127,9 +127,14 @@ function firstIds(list: readonly string[], cap: number): string[] {
  */
 export function sortedIds(ids: Iterable<string>, cap?: number): string[] {
   const list = Array.isArray(ids) ? (ids as string[]) : [...ids];
-  if (ascending(list)) {
+  return sortedList(list, ascending(list), cap, list === ids);
+}
+
+/** sortedIds of a list whose order is known (`inOrder`: ascending); `shared`: the caller's own list, copied before it is returned. */
+function sortedList(list: string[], inOrder: boolean, cap: number | undefined, shared: boolean): string[] {
+  if (inOrder) {
     if (cap !== undefined && list.length > cap) return list.slice(0, cap);
-    return list === ids ? list.slice() : list;
+    return shared ? list.slice() : list;
   }
   // A few first ids of many: picked in one pass. firstIds moves up to `cap` kept ids for each id
   // that comes, so for a large cap (ids in descending order at worst) all are sorted and cut.
@@ -147,9 +152,10 @@ export function sortedIds(ids: Iterable<string>, cap?: number): string[] {
  */
 export function tally(ids: Iterable<string>, cap?: number): Tally {
   const list = Array.isArray(ids) ? (ids as string[]) : [...ids];
-  const sorted = sortedIds(list, cap);
+  const inOrder = ascending(list);
+  const sorted = sortedList(list, inOrder, cap, list === ids);
   if (cap === undefined || sorted.length < cap) return { count: sorted.length, ids: sorted };
-  return { count: ascending(list) ? list.length : new Set(list).size, ids: sorted };
+  return { count: inOrder ? list.length : new Set(list).size, ids: sorted };
 }
 
 /**
