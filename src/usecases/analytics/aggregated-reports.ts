@@ -9,7 +9,7 @@
 import type { Db } from '../../db/client';
 import { activationsIn } from '../../domain/analytics/attribution';
 import { orderKeys } from '../../domain/analytics/breakdown';
-import { companySize, NONE, type Dimension, type RuleActivation } from '../../domain/analytics/facts';
+import { type Dimension, type RuleActivation } from '../../domain/analytics/facts';
 import type { FunnelStep } from '../../domain/analytics/funnel';
 import { mergeTallies, share, type Tally } from '../../domain/analytics/measures';
 import { bucketRanges, type BucketRange, type ReportPeriod } from '../../domain/analytics/period';
@@ -21,12 +21,12 @@ import {
   cohortArrivals,
   periodArrivals,
   type ArrivalQuery,
+  segmentKeyOf,
   type ArrivalRow,
-  type KeyRow,
 } from './lead-arrivals';
 import { idsToRead } from './report-ids';
 import type { ReportName, ReportOptions } from './reports';
-import { loadRoster, type Roster } from './roster';
+import { loadRoster } from './roster';
 import { activationsBetween } from './rules-in-force';
 import type { Sight } from '../visibility';
 
@@ -63,31 +63,6 @@ function add(cells: Cells, row: ArrivalRow): void {
     found.count += row.count;
     found.ids.push(...row.ids);
   } else cells.set(key, { count: row.count, ids: [...row.ids] });
-}
-
-function text(value: string | null): string | null {
-  return value !== null && value.trim() !== '' ? value.trim() : null;
-}
-
-/** The breakdown key of a row, as dimensionKey gives it for the lead's segment. */
-function keyOf(row: KeyRow | ArrivalRow, dimension: Dimension, roster: Roster): string {
-  const value = (() => {
-    switch (dimension) {
-      case 'rep':
-        return row.rep;
-      case 'team':
-        return roster.teamOf(row.rep);
-      case 'source':
-        return row.segText;
-      case 'campaign':
-      case 'industry':
-      case 'region':
-        return row.segType === 'string' ? text(row.segText) : null;
-      case 'size':
-        return row.segType === 'band' ? row.segText : companySize(row.segType === 'string' ? row.segText! : undefined);
-    }
-  })();
-  return value === null || value === '' ? NONE : value;
 }
 
 /** The figures of one part over one period, from its cells. */
@@ -205,14 +180,14 @@ export async function aggregatedFigures(
     if (!inSight(row.rep)) continue;
     add(whole, row);
     if (!breakdown) continue;
-    const key = keyOf(row, breakdown, roster ?? NO_ROSTER);
+    const key = segmentKeyOf(row, breakdown, roster);
     if (!groups.has(key)) groups.set(key, new Map());
     add(groups.get(key)!, row);
   }
   if (breakdown)
     for (const row of await breakdownKeys(db, { ...query, dimension: breakdown }))
       if (inSight(row.owner)) {
-        const key = keyOf(row, breakdown, roster ?? NO_ROSTER);
+        const key = segmentKeyOf(row, breakdown, roster);
         if (!groups.has(key)) groups.set(key, new Map());
       }
   const both = (cells: Cells) => {
@@ -229,5 +204,3 @@ export async function aggregatedFigures(
       : null,
   };
 }
-
-const NO_ROSTER: Roster = { teamOf: () => null, timeZoneOf: () => null, worksBeyond: () => false };

@@ -25,11 +25,12 @@ import {
   type Sql,
   sql,
 } from '../../db/raw-sql';
-import type { Dimension } from '../../domain/analytics/facts';
+import { companySize, NONE, type Dimension } from '../../domain/analytics/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 import { activeLeads, wholeWindow, windowDeals } from './fact-rows';
 import { joinOwned, ownedTable } from './lead-owners';
+import type { Roster } from './roster';
 
 export interface ArrivalQuery {
   sight: Sight;
@@ -126,9 +127,44 @@ function segmentOf(db: Db, dimension: Dimension | undefined): { type: Sql; text:
 }
 
 /** `seg_type, seg_text` of lead `l`. */
-function groupColumnsOf(db: Db, dimension: Dimension | undefined): Sql {
+export function groupColumnsOf(db: Db, dimension: Dimension | undefined): Sql {
   const segment = segmentOf(db, dimension);
   return sql`${segment.type} AS seg_type, ${segment.text} AS seg_text`;
+}
+
+/** What a row says of its lead's segment: its owner at the period's end, and groupColumnsOf's field. */
+export interface SegmentColumns {
+  rep: string | null;
+  segType: string | null;
+  segText: string | null;
+}
+
+function text(value: string | null): string | null {
+  return value !== null && value.trim() !== '' ? value.trim() : null;
+}
+
+/**
+ * The breakdown key of a row, as dimensionKey gives it for the lead's segment (by team, the team of
+ * the owner on `roster`, which only a breakdown by team needs).
+ */
+export function segmentKeyOf(row: SegmentColumns, dimension: Dimension, roster: Pick<Roster, 'teamOf'> | null): string {
+  const value = (() => {
+    switch (dimension) {
+      case 'rep':
+        return row.rep;
+      case 'team':
+        return roster?.teamOf(row.rep) ?? null;
+      case 'source':
+        return row.segText;
+      case 'campaign':
+      case 'industry':
+      case 'region':
+        return row.segType === 'string' ? text(row.segText) : null;
+      case 'size':
+        return row.segType === 'band' ? row.segText : companySize(row.segType === 'string' ? row.segText! : undefined);
+    }
+  })();
+  return value === null || value === '' ? NONE : value;
 }
 
 /**

@@ -98,9 +98,11 @@ const view = (period: ReportPeriod): PeriodView => ({
   end: period.to.toISOString(),
 });
 
+/** The reports read from narrow SQL projections, broken down or not. */
+const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed']);
+
 /** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
 const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
-  'speed',
   'deals',
   'pipeline',
   'win-loss',
@@ -113,11 +115,16 @@ const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume and funnel always, speed, deals, pipeline, win-loss, channels, deal-desk,
- * retention, activity and rule-attribution when not broken down.
+ * on loaded facts: volume, funnel and speed always (speed's rows carry their lead's breakdown key),
+ * deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution when not
+ * broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
-  return AGGREGATED_REPORTS.has(report) || (PROJECTED_REPORTS.has(report) && breakdown === undefined);
+  return (
+    AGGREGATED_REPORTS.has(report) ||
+    BROKEN_DOWN_IN_SQL.has(report) ||
+    (PROJECTED_REPORTS.has(report) && breakdown === undefined)
+  );
 }
 
 /** The report over the filters' period and the one before it, as JSON-ready values. */
@@ -131,6 +138,7 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
       asOf: request.asOf,
       calendar: request.calendar,
       idLimit: request.idLimit,
+      breakdown: request.filters.breakdown,
     });
     return envelope(report, request, figures);
   }

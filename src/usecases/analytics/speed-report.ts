@@ -6,18 +6,24 @@
  * the exact nearest-rank value. The bottleneck's conversions are the funnel's period view, from
  * the SQL aggregates of ./aggregated-reports.ts.
  *
- * A broken-down speed report still loads facts (run-report.ts): its groups are every key the facts
- * hold, not only those of the rows read here.
+ * Broken down, each row carries its lead's key (its owner at the period's end, or a segment field)
+ * and each group's figures are computed on its rows. The groups are every key a report on loaded
+ * facts lists (the broken-down funnel's, which breakdownKeys completes), so a group whose leads only
+ * have deals or activities in the window shows with its figures at zero, as on facts.
  */
 import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
-import type { FunnelStep } from '../../domain/analytics/funnel';
+import { periodFunnel, type FunnelStep } from '../../domain/analytics/funnel';
+import { orderKeys } from '../../domain/analytics/breakdown';
+import type { Dimension } from '../../domain/analytics/facts';
+import { groupBy } from '../../domain/group-by';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import { ownerCalendar, responseTimeOf, slaAttainmentOf, type LeadResponse } from '../../domain/analytics/response';
-import { bottleneckOf, measuredDwell, type StageDwell } from '../../domain/analytics/stage-time';
+import { bottleneckOf, measuredDwell } from '../../domain/analytics/stage-time';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
-import { responseRows, stayRows, type SpeedQuery } from './speed-rows';
+import { segmentKeyOf, type SegmentColumns } from './lead-arrivals';
+import { responseRows, stayRows, type SpeedQuery, type StayRow } from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
 import { idsToRead } from './report-ids';
@@ -31,19 +37,24 @@ export interface SpeedRequest {
   calendar: WorkingCalendar;
   /** Ids each figure must carry (the bottleneck's conversions read the first `idLimit + 1`); all without it. */
   idLimit?: number;
+  /** Split every figure by this dimension of the lead's segment, as splitFacts splits the leads. */
+  breakdown?: Dimension;
 }
 
-/** The responses and the time in stage (each period's, its first `cap` ids) the caller may see (owner at the period's end in sight). */
-async function speedInputs(
-  db: Db,
-  request: SpeedRequest,
-  cap: number | undefined,
-): Promise<{ responses: LeadResponse[]; dwell: readonly [StageDwell[], StageDwell[]] }> {
-  const { sight, period, previous, asOf } = request;
-  const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf };
+/** A response, with its lead's breakdown key ('' when not broken down). */
+type KeyedResponse = LeadResponse & { key: string };
+
+/** A stay, with its lead's breakdown key ('' when not broken down). */
+type KeyedStay = StayRow & { key: string };
+
+/** The responses and the stays the caller may see (owner at the period's end in sight), each with its lead's key. */
+async function speedInputs(db: Db, request: SpeedRequest): Promise<{ responses: KeyedResponse[]; stays: KeyedStay[] }> {
+  const { sight, period, previous, asOf, breakdown } = request;
+  const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf, dimension: breakdown };
   const roster = await loadRoster(db, sight.tenant);
   const inSight = sightFilter(sight);
-  // For the whole tenant the owner only picks the calendar of a response.
+  const keyOf = (row: SegmentColumns) => (breakdown ? segmentKeyOf(row, breakdown, roster) : '');
+  // For the whole tenant the owner only picks the calendar of a response (and, by rep or team, the group).
   const ownerZones = roster.worksBeyond(request.calendar.timezone);
   // The responses and the stays read side by side: neither statement runs in parallel workers, so
   // each has a core.
@@ -59,45 +70,79 @@ async function speedInputs(
       firstTouch: row.firstTouch,
       slaDueAt: row.slaDueAt,
       ownerTimeZone: roster.timeZoneOf(row.rep),
+      key: keyOf(row),
     }));
-  const stays = stayRead.filter((row) => inSight(row.rep));
-  const measured = (which: 0 | 1) =>
-    measuredDwell(
-      stays.filter((row) => row.period === which),
-      cap,
-    );
-  const dwell = [measured(0), measured(1)] as const;
-  return { responses, dwell };
+  const stays: KeyedStay[] = [];
+  for (const row of stayRead) if (inSight(row.rep)) stays.push(Object.assign(row, { key: keyOf(row) }));
+  return { responses, stays };
 }
 
-/** The funnel's steps (period view) of the period (1) and the previous one (0), from SQL aggregates. */
-async function funnelSteps(db: Db, request: SpeedRequest): Promise<[FunnelStep[], FunnelStep[]]> {
-  const { sight, period, previous, asOf, idLimit } = request;
+/** The funnel (period view) of the period and the previous one, whole and per breakdown group, from SQL aggregates. */
+async function funnelSteps(db: Db, request: SpeedRequest): Promise<{ whole: Steps; groups: Map<string, Steps> }> {
+  const { sight, period, previous, asOf, idLimit, breakdown } = request;
   const options = { ...DEFAULT_OPTIONS, view: 'period' as const };
-  const funnel = await aggregatedFigures(db, 'funnel', { sight, period, previous, asOf, options, idLimit });
-  const steps = (figures: unknown) => (figures as { steps: FunnelStep[] }).steps;
-  return [steps(funnel.previous), steps(funnel.current)];
+  const funnel = await aggregatedFigures(db, 'funnel', { sight, period, previous, asOf, options, idLimit, breakdown });
+  const steps = (figures: { current: unknown; previous: unknown }): Steps => [
+    (figures.previous as { steps: FunnelStep[] }).steps,
+    (figures.current as { steps: FunnelStep[] }).steps,
+  ];
+  return { whole: steps(funnel), groups: new Map(funnel.breakdown?.groups.map((group) => [group.key, steps(group)])) };
 }
 
-/** The speed report's figures for the period and the previous one (no breakdown). */
+/** The funnel's steps of the previous period (0) and the period (1). */
+type Steps = readonly [FunnelStep[], FunnelStep[]];
+
+/**
+ * The speed report's figures for the period and the previous one, whole and, broken down, for each
+ * group: every key a broken-down report on loaded facts lists (the funnel's groups, from
+ * breakdownKeys), each computed on the responses and stays of its leads, as on facts.
+ */
 export async function speedFigures(
   db: Db,
   request: SpeedRequest,
-): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
-  const { period, previous, asOf, calendar } = request;
+): Promise<{
+  current: unknown;
+  previous: unknown;
+  breakdown: { dimension: Dimension; groups: { key: string; current: unknown; previous: unknown }[] } | null;
+}> {
+  const { period, previous, asOf, calendar, breakdown } = request;
   // Each figure's first `idLimit + 1` ids (all without a limit), not every id sorted: the API's cut
   // to `idLimit` then gives what all of them give.
   const cap = idsToRead(request.idLimit);
-  const { responses, dwell } = await speedInputs(db, request, cap);
+  const { responses, stays } = await speedInputs(db, request);
   const steps = await funnelSteps(db, request);
   const calendarFor = ownerCalendar(calendar);
-  const figures = (which: 0 | 1) => ({
-    responseTime: responseTimeOf(responses, which ? period : previous, calendarFor, cap),
-    sla: slaAttainmentOf(responses, which ? period : previous, asOf, cap),
-    timeInStage: dwell[which],
-    bottleneck: which
-      ? bottleneckOf({ current: steps[1], previous: steps[0] }, { current: dwell[1], previous: dwell[0] })
-      : null,
-  });
-  return { current: figures(1), previous: figures(0), breakdown: null };
+  const figuresOf = (responses: readonly LeadResponse[], stays: readonly StayRow[], steps: Steps) => {
+    const dwell = ([0, 1] as const).map((which) =>
+      measuredDwell(
+        stays.filter((row) => row.period === which),
+        cap,
+      ),
+    );
+    const figures = (which: 0 | 1) => ({
+      responseTime: responseTimeOf(responses, which ? period : previous, calendarFor, cap),
+      sla: slaAttainmentOf(responses, which ? period : previous, asOf, cap),
+      timeInStage: dwell[which]!,
+      bottleneck: which
+        ? bottleneckOf({ current: steps[1], previous: steps[0] }, { current: dwell[1]!, previous: dwell[0]! })
+        : null,
+    });
+    return { current: figures(1), previous: figures(0) };
+  };
+  if (!breakdown) return { ...figuresOf(responses, stays, steps.whole), breakdown: null };
+  const responsesOf = groupBy(responses, (row) => row.key);
+  const staysOf = groupBy(stays, (row) => row.key);
+  // A group none of whose leads moved in the window has no steps of its own: a funnel of no leads.
+  const none = periodFunnel([], period).steps;
+  const keys = orderKeys([...steps.groups.keys(), ...responsesOf.keys(), ...staysOf.keys()]);
+  return {
+    ...figuresOf(responses, stays, steps.whole),
+    breakdown: {
+      dimension: breakdown,
+      groups: keys.map((key) => ({
+        key,
+        ...figuresOf(responsesOf.get(key) ?? [], staysOf.get(key) ?? [], steps.groups.get(key) ?? [none, none]),
+      })),
+    },
+  };
 }

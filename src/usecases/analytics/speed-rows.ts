@@ -14,11 +14,12 @@
  */
 import { providerOf, type Db } from '../../db/client';
 import { durationMs, empty, epochMs, instantOf as instant, join, raw, sql, type Sql } from '../../db/raw-sql';
+import type { Dimension } from '../../domain/analytics/facts';
 import type { MeasuredStay } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { ownerOfLead } from './lead-arrivals';
+import { groupColumnsOf, ownerOfLead, type SegmentColumns } from './lead-arrivals';
 import { joinOwned, ownedTable } from './lead-owners';
 
 export interface SpeedQuery {
@@ -28,12 +29,16 @@ export interface SpeedQuery {
   /** The period's end. */
   to: Date;
   asOf: Date;
+  /**
+   * A breakdown: each row then also carries its lead's segment (SegmentColumns: by rep or team, the
+   * owner at the period's end; else the segment field, read from Lead).
+   */
+  dimension?: Dimension;
 }
 
 /** What response time and SLA attainment read of one lead, with its owner at the period's end. */
-export interface ResponseRow {
+export interface ResponseRow extends SegmentColumns {
   id: string;
-  rep: string | null;
   mqlAt: Date | null;
   firstTouch: Date | null;
   slaDueAt: Date | null;
@@ -43,13 +48,28 @@ export interface ResponseRow {
  * One stay that ended in [from, to), measured (whom it counts for, as stayOwnerId gives it; its stage
  * and length), with the owner of its lead at the period's end (when read).
  */
-export interface StayRow extends MeasuredStay {
+export interface StayRow extends MeasuredStay, SegmentColumns {
   /** 0 when it ended in the previous period (before the period's start), 1 in the period. */
   period: 0 | 1;
-  rep: string | null;
 }
 
 const touchKinds = join([...TOUCH_EVENTS]);
+
+/**
+ * How the rows of a breakdown read their lead's segment: `byOwner`, the owner at the period's end
+ * (by rep or team), or the segment field of the lead as `l` (`segmented`), both as `seg_type, seg_text`.
+ */
+function segmentOfRows(
+  db: Db,
+  dimension: Dimension | undefined,
+): { byOwner: boolean; segmented: boolean; columns: Sql } {
+  const byOwner = dimension === 'rep' || dimension === 'team';
+  const segmented = dimension !== undefined && !byOwner;
+  const columns = segmented
+    ? groupColumnsOf(db, dimension)
+    : sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
+  return { byOwner, segmented, columns };
+}
 
 /**
  * A LeadFunnel column of lead `d`, as a subquery: a probe by key for each of the few leads with an
@@ -86,8 +106,13 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
   // for its calendar.
   const person = !sight.all;
   const mine = (lead: Sql) => joinOwned(sight, lead);
+  const segment = segmentOfRows(db, query.dimension);
   const repOf = person ? sql`t.rep` : sql`CAST(NULL AS TEXT)`;
-  const rep = person ? sql`r.rep` : query.ownerZones ? ownerOfLead(until, asOf, sql`r.id`) : sql`CAST(NULL AS TEXT)`;
+  const rep = person
+    ? sql`r.rep`
+    : query.ownerZones || segment.byOwner
+      ? ownerOfLead(until, asOf, sql`r.id`)
+      : sql`CAST(NULL AS TEXT)`;
   // The MQLs and first touches in the window (two disjoint ranges: no lead twice), and the SLAs due
   // in it; a lead may be in both.
   const mql = sql`f."leadId" AS id, f."mqlAt" AS mql_at, CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
@@ -112,7 +137,15 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
           UNION ALL SELECT s.id, NULL, NULL, NULL, s.created, s.sla_due, 0, s.rep FROM (${slas}) s) x
         GROUP BY id`;
   const rows = await db.$queryRaw<
-    { id: string; rep: string | null; mql_at: unknown; touch: unknown; sla_due: unknown }[]
+    {
+      id: string;
+      rep: string | null;
+      mql_at: unknown;
+      touch: unknown;
+      sla_due: unknown;
+      seg_type: string | null;
+      seg_text: string | null;
+    }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
     found AS MATERIALIZED (${found}),
     unanswered AS MATERIALIZED (
@@ -130,11 +163,13 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
         u.sla_due, u.rep
       FROM unanswered u WHERE u.qualified < ${asOf})
     SELECT r.id, ${rep} AS rep, ${epochMs(db, sql`r.mql_at`)} AS mql_at, ${epochMs(db, sql`r.touch`)} AS touch,
-      ${epochMs(db, sql`r.sla_due`)} AS sla_due
-    FROM answered r`);
+      ${epochMs(db, sql`r.sla_due`)} AS sla_due, ${segment.columns}
+    FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}`);
   return rows.map((row) => ({
     id: row.id,
     rep: row.rep,
+    segType: row.seg_type,
+    segText: row.seg_text,
     mqlAt: instant(row.mql_at),
     firstTouch: instant(row.touch),
     slaDueAt: instant(row.sla_due),
@@ -163,8 +198,11 @@ export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Pro
     FROM ${from_}
     WHERE e.tenant = ${sight.tenant} AND e."leftAt" >= ${from} AND e."leftAt" < ${end}
       AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf}`;
+  const segment = segmentOfRows(db, query.dimension);
+  // For the whole tenant by rep or team, the owner at the period's end of each stay's lead.
+  const owner = segment.byOwner ? ownerOfLead(end, asOf, sql`e."leadId"`) : sql`CAST(NULL AS TEXT)`;
   const source = sight.all
-    ? sql`e.rep FROM (${ranged(sql`CAST(NULL AS TEXT) AS rep`, sql`"StageStay" e`)}) e`
+    ? sql`e.rep FROM (${ranged(sql`${owner} AS rep`, sql`"StageStay" e`)}) e`
     : sql`e.rep FROM stay e`;
   const team = sight.all
     ? empty
@@ -173,18 +211,29 @@ export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Pro
   // Narrow columns, the length already in milliseconds: at 1M leads the 209 000 stays of a month and
   // the one before took 0.55–0.7 s to read with both instants and the deal apart, 0.36 s so.
   const rows = await db.$queryRaw<
-    { id: string; stage: string; p: unknown; ms: unknown; rep: string | null }[]
+    {
+      id: string;
+      stage: string;
+      p: unknown;
+      ms: unknown;
+      rep: string | null;
+      seg_type: string | null;
+      seg_text: string | null;
+    }[]
   >(sql`${team}
     SELECT COALESCE(d.id, e."leadId") AS id,
       e.stage, CASE WHEN e."leftAt" < ${split} THEN 0 ELSE 1 END AS p,
-      ${durationMs(db, sql`e."enteredAt"`, sql`e."leftAt"`)} AS ms, ${source}
+      ${durationMs(db, sql`e."enteredAt"`, sql`e."leftAt"`)} AS ms, ${segment.columns}, ${source}
     LEFT JOIN "Deal" d ON d."leadId" = e."leadId" AND e.stage IN (${join([...DEAL_STAGES])})
-      AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}`);
+      AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}
+    ${segment.segmented ? sql`JOIN "Lead" l ON l.id = e."leadId"` : empty}`);
   return rows.map((row) => ({
     id: row.id,
     stage: row.stage,
     ms: Number(row.ms),
     period: Number(row.p) === 0 ? 0 : 1,
     rep: row.rep,
+    segType: row.seg_type,
+    segText: row.seg_text,
   }));
 }
