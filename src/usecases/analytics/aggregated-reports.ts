@@ -171,9 +171,13 @@ export async function aggregatedFigures(
     idLimit: cap,
     bounds: plan.bounds,
   };
-  const rows = await plan.read(db, query);
+  // Broken down, the keys of every group are read beside the counts (each statement has a core).
+  const [rows, keys, roster] = await Promise.all([
+    plan.read(db, query),
+    breakdown ? breakdownKeys(db, { ...query, dimension: breakdown }) : [],
+    breakdown === 'team' ? loadRoster(db, sight.tenant) : null,
+  ]);
   const inSight = sightFilter(sight);
-  const roster = breakdown === 'team' ? await loadRoster(db, sight.tenant) : null;
   const whole: Cells = new Map();
   const groups = new Map<string, Cells>();
   for (const row of rows) {
@@ -185,7 +189,7 @@ export async function aggregatedFigures(
     add(groups.get(key)!, row);
   }
   if (breakdown)
-    for (const row of await breakdownKeys(db, { ...query, dimension: breakdown }))
+    for (const row of keys)
       if (inSight(row.owner)) {
         const key = segmentKeyOf(row, breakdown, roster);
         if (!groups.has(key)) groups.set(key, new Map());

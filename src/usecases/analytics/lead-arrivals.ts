@@ -309,22 +309,36 @@ async function countPerBucket(db: Db, query: ArrivalQuery, arms: readonly Arm[])
 }
 
 /**
+ * A breakdown by source or campaign reads the segment field from LeadFunnel's own columns, which its
+ * triggers keep as Lead's (the campaign only when `sourceDetails.campaign` is a JSON string, as
+ * groupColumnsOf reads it), on each arrival row: no lookup of its lead in Lead.
+ */
+function funnelSegmentOf(dimension: Dimension | undefined): Sql | null {
+  if (dimension === 'source') return sql`'string' AS seg_type, f.source AS seg_text`;
+  if (dimension === 'campaign')
+    return sql`CASE WHEN f.campaign IS NOT NULL THEN 'string' END AS seg_type, f.campaign AS seg_text`;
+  return null;
+}
+
+/**
  * The grouped path, for a caller who sees only some leads or a breakdown: every arrival of the
- * window from LeadFunnel, its lead's owner and segment field read once per lead, then counts and
- * first ids per group (countPlaced).
+ * window from LeadFunnel, its lead's owner and segment field read once per lead (by source or
+ * campaign, from the arrival's own row), then counts and first ids per group (countPlaced).
  */
 async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): Promise<ArrivalRow[]> {
   const { sight, asOf, bounds } = query;
   const from = bounds[0]!;
   const to = new Date(Math.min(bounds.at(-1)!.getTime(), asOf.getTime()));
   const person = !sight.all;
+  const own = funnelSegmentOf(query.dimension);
   // For a person, each range joined with the leads their team owned at the cut as read (joinOwned),
-  // each arrival with that owner.
+  // each arrival with that owner; by source or campaign, each with its segment field.
   const arrivals = join(
     arms.map(
       (
         arm,
       ) => sql`SELECT f."leadId" AS id, ${arm.stage} AS stage, ${columnOf(arm)} AS at${person ? sql`, t.rep` : empty}
+        ${own ? sql`, ${own}` : empty}
         FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
         WHERE f.tenant = ${sight.tenant} AND ${columnOf(arm)} >= ${from} AND ${columnOf(arm)} < ${to} ${andWhen(arm)}`,
     ),
@@ -332,7 +346,8 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
   );
   const bucket = bucketIndex(sql`a.at`, bounds);
   const noSegment = sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
-  // A person's arrivals grouped by owner alone are placed as they are. Else each lead is seen once:
+  // By source or campaign, and a person's arrivals grouped by owner alone, the arrivals are placed
+  // as they are. Else each lead is seen once:
   // its owner (a person's, from its arrivals; for the whole tenant grouped by owner, read per lead:
   // ownerOfLead, its tenant LeadFunnel's) and its segment field, looked up in Lead (CROSS JOIN keeps
   // SQLite's loop on the window's leads rather than on every lead).
@@ -341,8 +356,10 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
   const seen = sql`SELECT w.id, w.rep, ${segmented ? groupColumnsOf(db, query.dimension) : noSegment}
     FROM (SELECT a.id, ${rep} AS rep FROM arrival a GROUP BY a.id) w
     ${segmented ? sql`CROSS JOIN "Lead" l WHERE l.id = w.id AND l.tenant = ${sight.tenant}` : empty}`;
-  const placed =
-    person && !segmented
+  const placed = own
+    ? sql`placed AS (SELECT a.id, ${person ? sql`a.rep` : sql`CAST(NULL AS TEXT)`} AS rep, a.seg_type, a.seg_text, a.stage,
+        ${bucket} AS bucket FROM arrival a)`
+    : person && !segmented
       ? sql`placed AS (SELECT a.id, a.rep, ${noSegment}, a.stage, ${bucket} AS bucket FROM arrival a)`
       : sql`seen AS MATERIALIZED (${seen}),
     placed AS (SELECT a.id, s.rep, s.seg_type, s.seg_text, a.stage, ${bucket} AS bucket FROM arrival a JOIN seen s ON s.id = a.id)`;

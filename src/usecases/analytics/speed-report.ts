@@ -109,8 +109,10 @@ export async function speedFigures(
   // Each figure's first `idLimit + 1` ids (all without a limit), not every id sorted: the API's cut
   // to `idLimit` then gives what all of them give.
   const cap = idsToRead(request.idLimit);
-  const { responses, stays } = await speedInputs(db, request);
-  const steps = await funnelSteps(db, request);
+  // Broken down, the funnel's statements (its counts and every group's key) run beside the rows'.
+  const [{ responses, stays }, steps] = breakdown
+    ? await Promise.all([speedInputs(db, request), funnelSteps(db, request)])
+    : [await speedInputs(db, request), await funnelSteps(db, request)];
   const calendarFor = ownerCalendar(calendar);
   const figuresOf = (responses: readonly LeadResponse[], stays: readonly StayRow[], steps: Steps) => {
     const dwell = ([0, 1] as const).map((which) =>
