@@ -17,7 +17,7 @@ import { FUNNEL_STAGES, type FunnelStage } from '../../domain/analytics/stages';
 import type { VolumeFigures } from '../../domain/analytics/volume';
 import { sightFilter } from './load-facts';
 import {
-  breakdownKeys,
+  breakdownGroupKeys,
   cohortArrivals,
   periodArrivals,
   type ArrivalQuery,
@@ -174,7 +174,7 @@ export async function aggregatedFigures(
   // Broken down, the keys of every group are read beside the counts (each statement has a core).
   const [rows, keys, roster] = await Promise.all([
     plan.read(db, query),
-    breakdown ? breakdownKeys(db, { ...query, dimension: breakdown }) : [],
+    breakdown ? breakdownGroupKeys(db, request, breakdown) : [],
     breakdown === 'team' ? loadRoster(db, sight.tenant) : null,
   ]);
   const inSight = sightFilter(sight);
@@ -188,12 +188,7 @@ export async function aggregatedFigures(
     if (!groups.has(key)) groups.set(key, new Map());
     add(groups.get(key)!, row);
   }
-  if (breakdown)
-    for (const row of keys)
-      if (inSight(row.owner)) {
-        const key = segmentKeyOf(row, breakdown, roster);
-        if (!groups.has(key)) groups.set(key, new Map());
-      }
+  for (const key of keys) if (!groups.has(key)) groups.set(key, new Map());
   const both = (cells: Cells) => {
     const part = new Part(cells, cap);
     return { current: plan.figures(part, 1), previous: plan.figures(part, 0) };

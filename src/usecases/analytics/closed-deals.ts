@@ -21,11 +21,12 @@
  * events and its assignments, and every deal of them or still open; none of that is read here.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
-import type { ClosedDealCourse } from '../../domain/analytics/facts';
+import { codePointOrder, empty, instantOf, raw, sql, valuesOf, type Sql } from '../../db/raw-sql';
+import type { ClosedDealCourse, Dimension } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
 import type { DealQuery } from './deal-courses';
+import { groupColumnsOf, segmentKeyOf } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 import { loadRoster, type Roster } from './roster';
 
@@ -120,11 +121,30 @@ export function closedDealOf(row: ClosedDealRow, roster: Roster, asOf: Date) {
   };
 }
 
-/** The deals (in the caller's sight, in id order) first closed in the period or the one before. */
-export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealCourse[]> {
+/**
+ * The deals (in the caller's sight, in id order) first closed in the period or the one before. With
+ * `dimension`, each also has its breakdown key in `keys` (by id): the deal's segment is its lead's,
+ * with the deal's owner as its rep, as the fact loader builds it.
+ */
+export async function closedDeals(
+  db: Db,
+  query: DealQuery,
+  dimension?: Dimension,
+  keys?: Map<string, string>,
+): Promise<ClosedDealCourse[]> {
   const { sight, asOf } = query;
-  const deals = await closedDealRows(db, query);
+  const deals = await closedDealRows<{ seg_type: string | null; seg_text: string | null }>(
+    db,
+    query,
+    dimension ? sql`, ${leadSegmentColumns(db, dimension)}` : empty,
+  );
   const roster = await loadRoster(db, sight.tenant);
+  if (dimension && keys)
+    for (const row of deals)
+      keys.set(
+        row.id,
+        segmentKeyOf({ rep: row.owner, segType: row.seg_type, segText: row.seg_text }, dimension, roster),
+      );
   return deals.map((row) => {
     const lostAt = instantOf(row.lost);
     const deal = closedDealOf(row, roster, asOf);
@@ -144,6 +164,22 @@ export async function closedDeals(db: Db, query: DealQuery): Promise<ClosedDealC
           : null,
     };
   });
+}
+
+/**
+ * `seg_type, seg_text` of the lead of deal `d` (joined with its LeadFunnel row `f`): by source or
+ * campaign, LeadFunnel's own copies; by another segment field, looked up in Lead (groupColumnsOf);
+ * by rep or team none (the deal's owner is its rep).
+ */
+function leadSegmentColumns(db: Db, dimension: Dimension): Sql {
+  if (dimension === 'source') return sql`'string' AS seg_type, f.source AS seg_text`;
+  if (dimension === 'campaign')
+    return sql`CASE WHEN f.campaign IS NOT NULL THEN 'string' END AS seg_type, f.campaign AS seg_text`;
+  if (dimension === 'rep' || dimension === 'team')
+    return sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
+  const field = (column: 'seg_type' | 'seg_text') =>
+    sql`(SELECT ${raw(column)} FROM (SELECT ${groupColumnsOf(db, dimension)} FROM "Lead" l WHERE l.id = d."leadId") x)`;
+  return sql`${field('seg_type')} AS seg_type, ${field('seg_text')} AS seg_text`;
 }
 
 /** `AND …` keeping the deals `d` a person's sight holds; nothing for the whole tenant. */

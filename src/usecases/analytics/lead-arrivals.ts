@@ -30,7 +30,8 @@ import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
 import { activeLeads, wholeWindow, windowDeals } from './fact-rows';
 import { joinOwned, ownedTable } from './lead-owners';
-import type { Roster } from './roster';
+import { loadRoster, type Roster } from './roster';
+import { sightFilter } from './load-facts';
 
 export interface ArrivalQuery {
   sight: Sight;
@@ -462,4 +463,30 @@ export async function breakdownKeys(db: Db, query: ArrivalQuery & { dimension: D
         AND l.id IN (SELECT id FROM active UNION SELECT "leadId" FROM "Deal" WHERE id IN (SELECT id FROM worked)))
     ${join(sorts, ' UNION ')}`);
   return rows.map((row) => ({ owner: row.owner, rep: row.rep, segType: row.seg_type, segText: row.seg_text }));
+}
+
+/**
+ * The keys of the groups a broken-down report on loaded facts lists (splitFacts) for the period and
+ * the one before: breakdownKeys's rows in the caller's sight (by their owner), each as segmentKeyOf
+ * gives it. A report served from SQL adds the keys of its own rows (the same ones, when it reads
+ * leads and deals the loader reads) and computes each group on its rows.
+ */
+export async function breakdownGroupKeys(
+  db: Db,
+  query: { sight: Sight; previous: { from: Date }; period: { to: Date }; asOf: Date },
+  dimension: Dimension,
+): Promise<string[]> {
+  const { sight, previous, period, asOf } = query;
+  const [rows, roster] = await Promise.all([
+    breakdownKeys(db, {
+      sight,
+      asOf,
+      ownerCut: new Date(Math.min(period.to.getTime(), asOf.getTime())),
+      dimension,
+      bounds: [previous.from, period.to],
+    }),
+    loadRoster(db, sight.tenant),
+  ]);
+  const inSight = sightFilter(sight);
+  return rows.filter((row) => inSight(row.owner)).map((row) => segmentKeyOf(row, dimension, roster));
 }

@@ -7,8 +7,10 @@
 import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
 import type { StageProbabilities } from '../../domain/analytics/pipeline';
-import { splitFacts } from '../../domain/analytics/breakdown';
-import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
+import { orderKeys, splitFacts } from '../../domain/analytics/breakdown';
+import { groupBy } from '../../domain/group-by';
+import { breakdownGroupKeys } from './lead-arrivals';
+import type { AnalyticsFacts, ClosedDealCourse, Dimension } from '../../domain/analytics/facts';
 import type { Tally } from '../../domain/analytics/measures';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
@@ -99,7 +101,7 @@ const view = (period: ReportPeriod): PeriodView => ({
 });
 
 /** The reports read from narrow SQL projections, broken down or not. */
-const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed']);
+const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'win-loss']);
 
 /** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
 const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
@@ -115,8 +117,8 @@ const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume, funnel and speed always (speed's rows carry their lead's breakdown key),
- * deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution when not
+ * on loaded facts: volume, funnel, speed and win-loss always (their rows carry their breakdown
+ * key), deals, pipeline, channels, deal-desk, retention, activity and rule-attribution when not
  * broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
@@ -226,20 +228,34 @@ async function dealReportFigures(
 }
 
 /**
- * The win/loss or channels report (not broken down) on the deals closed in the window
- * (./closed-deals.ts) and, for channels, the leads created or made MQLs in it (./channel-leads.ts)
- * and the spend, all read from SQL, computed by the same functions as on facts.
+ * The win/loss report (broken down or not) or the channels report (not broken down) on the deals
+ * closed in the window (./closed-deals.ts) and, for channels, the leads created or made MQLs in it
+ * (./channel-leads.ts) and the spend, all read from SQL, computed by the same functions as on facts.
  */
 async function reviewFigures(
   db: Db,
   report: 'win-loss' | 'channels',
   request: ReportRequest,
-): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
+): Promise<Pick<ReportEnvelope, 'current' | 'previous' | 'breakdown'>> {
   const period = periodOf(request.filters, request.defaultZone);
   const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
   if (report === 'win-loss') {
-    const deals = await closedDeals(db, query);
-    return { current: winLoss(deals, period), previous: winLoss(deals, query.previous), breakdown: null };
+    const dimension = request.filters.breakdown;
+    // Broken down, each deal's key (its owner, or its lead's segment field) is read with it, and the
+    // groups are those a report on loaded facts lists, read beside.
+    const keys = new Map<string, string>();
+    const [deals, groupKeys] = await Promise.all([
+      closedDeals(db, query, dimension, keys),
+      dimension ? breakdownGroupKeys(db, query, dimension) : [],
+    ]);
+    const both = (part: readonly ClosedDealCourse[]) => ({
+      current: winLoss(part, period),
+      previous: winLoss(part, query.previous),
+    });
+    if (!dimension) return { ...both(deals), breakdown: null };
+    const parts = groupBy(deals, (deal) => keys.get(deal.id));
+    const groups = orderKeys([...groupKeys, ...parts.keys()]).map((key) => ({ key, ...both(parts.get(key) ?? []) }));
+    return { ...both(deals), breakdown: { dimension, groups } };
   }
   if (request.sight.all && request.idLimit !== undefined) {
     // The whole tenant: the leads counted per source and campaign in SQL (channelCounts), while the
