@@ -463,6 +463,35 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'rep' }, 3],
+    [OPS, { from: '2025-10-01', to: '2025-12-31', zone: NY, breakdown: 'team' }, undefined],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'source' }, 100],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'campaign' }, 1],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'size' }, 100],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: 'UTC', breakdown: 'industry' }, undefined],
+    [MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'rep' }, 2],
+    [MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'source' }, 100],
+  ] as const)(
+    'when %o reads the deals report from SQL for %o (idLimit: %s), then every group equals the pure functions on every row',
+    async (caller, filters, idLimit) => {
+      const { sql, pure, served } = await dealReportBothWays('deals', caller, filters, SHIPPED, idLimit);
+      const groups = served.breakdown!.groups.map(
+        (group) =>
+          group.current as {
+            winRate: { byCount: { denominator: { count: number } } };
+            velocity: { openOpportunities: { count: number } }[];
+          },
+      );
+      // More than one group, some with closed deals and some with open opportunities of their own.
+      expect(groups.length).toBeGreaterThan(1);
+      expect(groups.some((group) => group.winRate.byCount.denominator.count > 0)).toBe(true);
+      expect(groups.some((group) => group.velocity.some((each) => each.openOpportunities.count > 0))).toBe(true);
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
+
   /**
    * The win/loss report and the channels report by source and by campaign, as the API serves them
    * (runReport) and computed on every row (one naive read for the three), cut to 100 ids.

@@ -133,18 +133,13 @@ export async function closedDeals(
   keys?: Map<string, string>,
 ): Promise<ClosedDealCourse[]> {
   const { sight, asOf } = query;
-  const deals = await closedDealRows<{ seg_type: string | null; seg_text: string | null }>(
+  const deals = await closedDealRows<SegmentRow>(
     db,
     query,
-    dimension ? sql`, ${leadSegmentColumns(db, dimension)}` : empty,
+    dimension ? sql`, ${dealSegmentColumns(db, dimension)}` : empty,
   );
   const roster = await loadRoster(db, sight.tenant);
-  if (dimension && keys)
-    for (const row of deals)
-      keys.set(
-        row.id,
-        segmentKeyOf({ rep: row.owner, segType: row.seg_type, segText: row.seg_text }, dimension, roster),
-      );
+  if (dimension && keys) keyDeals(deals, dimension, roster, keys);
   return deals.map((row) => {
     const lostAt = instantOf(row.lost);
     const deal = closedDealOf(row, roster, asOf);
@@ -166,12 +161,29 @@ export async function closedDeals(
   });
 }
 
+/** A deal's row with its lead's segment field (dealSegmentColumns). */
+export interface SegmentRow {
+  seg_type: string | null;
+  seg_text: string | null;
+}
+
+/** Each deal's breakdown key into `keys` (by id): its owner is its rep, its segment field its lead's. */
+export function keyDeals(
+  rows: readonly (SegmentRow & { id: string; owner: string })[],
+  dimension: Dimension,
+  roster: Roster,
+  keys: Map<string, string>,
+): void {
+  for (const row of rows)
+    keys.set(row.id, segmentKeyOf({ rep: row.owner, segType: row.seg_type, segText: row.seg_text }, dimension, roster));
+}
+
 /**
  * `seg_type, seg_text` of the lead of deal `d` (joined with its LeadFunnel row `f`): by source or
  * campaign, LeadFunnel's own copies; by another segment field, looked up in Lead (groupColumnsOf);
  * by rep or team none (the deal's owner is its rep).
  */
-function leadSegmentColumns(db: Db, dimension: Dimension): Sql {
+export function dealSegmentColumns(db: Db, dimension: Dimension): Sql {
   if (dimension === 'source') return sql`'string' AS seg_type, f.source AS seg_text`;
   if (dimension === 'campaign')
     return sql`CASE WHEN f.campaign IS NOT NULL THEN 'string' END AS seg_type, f.campaign AS seg_text`;

@@ -21,10 +21,11 @@
  * transitions recorded before it.
  */
 import type { Db } from '../../db/client';
-import { countedGroups, instantOf, sql, unindexed } from '../../db/raw-sql';
-import type { DealCourse } from '../../domain/analytics/facts';
-import { sortedIds, type Tally } from '../../domain/analytics/measures';
-import { closedDealOf, closedDealRows, ownedBy } from './closed-deals';
+import { countedGroups, empty, instantOf, sql, unindexed } from '../../db/raw-sql';
+import type { DealCourse, Dimension } from '../../domain/analytics/facts';
+import { mergeTallies, sortedIds, type Tally } from '../../domain/analytics/measures';
+import { closedDealOf, closedDealRows, dealSegmentColumns, keyDeals, ownedBy, type SegmentRow } from './closed-deals';
+import { segmentKeyOf } from './lead-arrivals';
 import type { DealQuery } from './deal-courses';
 import { earlier } from './reports';
 import { loadRoster } from './roster';
@@ -47,19 +48,25 @@ const before = (value: unknown, asOf: Date): Date | null => {
  * each with what the deals report reads of its course: its first close, when it opened, and its
  * lead's first SQL transition.
  */
-export async function closedDealCourses(db: Db, query: DealQuery): Promise<DealCourse[]> {
+export async function closedDealCourses(
+  db: Db,
+  query: DealQuery,
+  dimension?: Dimension,
+  keys?: Map<string, string>,
+): Promise<DealCourse[]> {
   const { sight, asOf } = query;
   // LeadFunnel's `sqlAt` is the lead's first arrival at SQL or beyond: its first SQL transition
   // only when before its first deal-stage one; else that transition is read from StageEvent.
   const firstSql = sql`CASE WHEN f."sqlAt" < f."opportunityAt" THEN f."sqlAt" ELSE (
       SELECT MIN(s."occurredAt") FROM "StageEvent" s
       WHERE s."leadId" = f."leadId" AND ${unindexed(db, sql`s."toStage"`)} = 'sql' AND s."occurredAt" < ${asOf}) END`;
-  const rows = await closedDealRows<{ sql_at: unknown; opened: unknown }>(
+  const rows = await closedDealRows<{ sql_at: unknown; opened: unknown } & SegmentRow>(
     db,
     query,
-    sql`, ${firstSql} AS sql_at, ${openedAt(asOf)} AS opened`,
+    sql`, ${firstSql} AS sql_at, ${openedAt(asOf)} AS opened ${dimension ? sql`, ${dealSegmentColumns(db, dimension)}` : empty}`,
   );
   const roster = await loadRoster(db, sight.tenant);
+  if (dimension && keys) keyDeals(rows, dimension, roster, keys);
   return rows.map((row) => ({
     ...closedDealOf(row, roster, asOf),
     openedAt: instantOf(row.opened)!,
@@ -85,28 +92,58 @@ export async function openOpportunities(
   query: DealQuery,
   idLimit?: number,
 ): Promise<[Map<string, Tally>, Map<string, Tally>]> {
+  return (await openOpportunityGroups(db, query, idLimit)).get('') ?? [new Map(), new Map()];
+}
+
+/**
+ * openOpportunities per breakdown group with `dimension` (by key: a deal's owner is its rep, its
+ * segment field its lead's), else for the whole, under the key ''.
+ */
+export async function openOpportunityGroups(
+  db: Db,
+  query: DealQuery,
+  idLimit?: number,
+  dimension?: Dimension,
+): Promise<Map<string, [Map<string, Tally>, Map<string, Tally>]>> {
   const { sight, period, previous, asOf } = query;
+  const byOwner = dimension === 'rep' || dimension === 'team';
+  const segment = dimension
+    ? dealSegmentColumns(db, dimension)
+    : sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
+  const owner = byOwner ? sql`d."ownerEmail"` : sql`CAST(NULL AS TEXT)`;
   const ends = [previous.to, period.to];
   // A close after `asOf` is not recorded yet; after the end, it closes nothing at the end.
   const [first, last] = ends.map((end) => earlier(end, asOf)) as [Date, Date];
-  const rows = await db.$queryRaw<{ p: unknown; currency: string; n: unknown; ids: string | null }[]>(sql`
+  const rows = await db.$queryRaw<
+    ({ p: unknown; currency: string; owner: string | null; n: unknown; ids: string | null } & SegmentRow)[]
+  >(sql`
     WITH candidate AS MATERIALIZED (
       SELECT d.id, d.currency, f."closedAt" AS closed,
-        ${openedAt(asOf)} AS opened
+        ${openedAt(asOf)} AS opened, ${owner} AS owner, ${segment}
       FROM "Deal" d CROSS JOIN "LeadFunnel" f
       WHERE f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
         AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
         AND (d."closedAt" IS NULL OR d."closedAt" >= ${first})),
     open AS (
-      SELECT id, currency, 0 AS p FROM candidate WHERE opened < ${ends[0]} AND (closed IS NULL OR closed >= ${first})
+      SELECT id, currency, owner, seg_type, seg_text, 0 AS p FROM candidate
+      WHERE opened < ${ends[0]} AND (closed IS NULL OR closed >= ${first})
       UNION ALL
-      SELECT id, currency, 1 AS p FROM candidate WHERE opened < ${ends[1]} AND (closed IS NULL OR closed >= ${last}))
-    ${countedGroups(db, sql`open o`, 'o', sql`p, currency`, idLimit)}`);
-  const periods: [Map<string, Tally>, Map<string, Tally>] = [new Map<string, Tally>(), new Map<string, Tally>()];
-  for (const row of rows)
-    periods[Number(row.p) === 0 ? 0 : 1].set(row.currency, {
-      count: Number(row.n),
-      ids: sortedIds(row.ids ? row.ids.split(',') : []),
-    });
-  return periods;
+      SELECT id, currency, owner, seg_type, seg_text, 1 AS p FROM candidate
+      WHERE opened < ${ends[1]} AND (closed IS NULL OR closed >= ${last}))
+    ${countedGroups(db, sql`open o`, 'o', sql`p, currency, owner, seg_type, seg_text`, idLimit)}`);
+  const roster = dimension === 'team' ? await loadRoster(db, sight.tenant) : null;
+  const groups = new Map<string, [Map<string, Tally>, Map<string, Tally>]>();
+  for (const row of rows) {
+    const key = dimension
+      ? segmentKeyOf({ rep: row.owner, segType: row.seg_type, segText: row.seg_text }, dimension, roster)
+      : '';
+    if (!groups.has(key)) groups.set(key, [new Map<string, Tally>(), new Map<string, Tally>()]);
+    // One group may come in several rows per currency: segment fields that spell one key apart
+    // (blank or untrimmed text, an employee count and its band), or the people of one team.
+    const atEnd = groups.get(key)![Number(row.p) === 0 ? 0 : 1];
+    const tally = { count: Number(row.n), ids: sortedIds(row.ids ? row.ids.split(',') : []) };
+    const found = atEnd.get(row.currency);
+    atEnd.set(row.currency, found ? mergeTallies([found, tally], idLimit) : tally);
+  }
+  return groups;
 }

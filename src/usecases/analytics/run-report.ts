@@ -10,7 +10,7 @@ import type { StageProbabilities } from '../../domain/analytics/pipeline';
 import { orderKeys, splitFacts } from '../../domain/analytics/breakdown';
 import { groupBy } from '../../domain/group-by';
 import { breakdownGroupKeys } from './lead-arrivals';
-import type { AnalyticsFacts, ClosedDealCourse, Dimension } from '../../domain/analytics/facts';
+import type { AnalyticsFacts, ClosedDealCourse, DealCourse, Dimension } from '../../domain/analytics/facts';
 import type { Tally } from '../../domain/analytics/measures';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
@@ -19,7 +19,7 @@ import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
 import { pipelineInputs, type DealQuery } from './deal-courses';
-import { closedDealCourses, openOpportunities } from './deal-outcomes';
+import { closedDealCourses, openOpportunities, openOpportunityGroups } from './deal-outcomes';
 import { closedDeals } from './closed-deals';
 import { channelCounts, channelLeads } from './channel-leads';
 import { deskRecords } from './desk-records';
@@ -101,7 +101,7 @@ const view = (period: ReportPeriod): PeriodView => ({
 });
 
 /** The reports read from narrow SQL projections, broken down or not. */
-const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'win-loss']);
+const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'win-loss']);
 
 /** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
 const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
@@ -117,8 +117,8 @@ const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume, funnel, speed and win-loss always (their rows carry their breakdown
- * key), deals, pipeline, channels, deal-desk, retention, activity and rule-attribution when not
+ * on loaded facts: volume, funnel, speed, deals and win-loss always (their rows carry their
+ * breakdown key), pipeline, channels, deal-desk, retention, activity and rule-attribution when not
  * broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
@@ -202,7 +202,7 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
 }
 
 /**
- * The deals report (not broken down) on the deals closed in the window and the open opportunities
+ * The deals report (broken down or not) on the deals closed in the window and the open opportunities
  * counted in SQL (./deal-outcomes.ts), or the pipeline report on the deals read from SQL
  * (./deal-courses.ts), computed by the same functions as on facts.
  */
@@ -210,16 +210,35 @@ async function dealReportFigures(
   db: Db,
   report: 'deals' | 'pipeline',
   request: ReportRequest,
-): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
+): Promise<Pick<ReportEnvelope, 'current' | 'previous' | 'breakdown'>> {
   const period = periodOf(request.filters, request.defaultZone);
   const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
   if (report === 'deals') {
     // The first `idLimit + 1` ids of each open tally: the cut to `idLimit` (capIds) then gives what all of them give.
     const limit = idsToRead(request.idLimit);
-    const [closed, open] = await Promise.all([closedDealCourses(db, query), openOpportunities(db, query, limit)]);
-    const figures = (which: ReportPeriod, ends: Map<string, Tally>) =>
-      dealFigures(closed, which, (currency) => ends.get(currency) ?? { count: 0, ids: [] });
-    return { current: figures(period, open[1]), previous: figures(query.previous, open[0]), breakdown: null };
+    const dimension = request.filters.breakdown;
+    // Broken down, each closed deal's key is read with it, the open opportunities are counted per
+    // group too, and the groups' keys are read beside.
+    const keys = new Map<string, string>();
+    const [closed, open, grouped, groupKeys] = await Promise.all([
+      closedDealCourses(db, query, dimension, keys),
+      openOpportunities(db, query, limit),
+      dimension ? openOpportunityGroups(db, query, limit, dimension) : null,
+      dimension ? breakdownGroupKeys(db, query, dimension) : [],
+    ]);
+    const both = (deals: readonly DealCourse[], ends: readonly [Map<string, Tally>, Map<string, Tally>]) => {
+      const figures = (which: ReportPeriod, end: Map<string, Tally>) =>
+        dealFigures(deals, which, (currency) => end.get(currency) ?? { count: 0, ids: [] });
+      return { current: figures(period, ends[1]), previous: figures(query.previous, ends[0]) };
+    };
+    if (!dimension || !grouped) return { ...both(closed, open), breakdown: null };
+    const parts = groupBy(closed, (deal) => keys.get(deal.id));
+    const none = [new Map<string, Tally>(), new Map<string, Tally>()] as const;
+    const groups = orderKeys([...groupKeys, ...parts.keys(), ...grouped.keys()]).map((key) => ({
+      key,
+      ...both(parts.get(key) ?? [], grouped.get(key) ?? none),
+    }));
+    return { ...both(closed, open), breakdown: { dimension, groups } };
   }
   const { inputs, courses } = await pipelineInputs(db, query);
   const figures = (which: ReportPeriod, current: boolean) =>
