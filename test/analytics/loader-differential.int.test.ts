@@ -1089,6 +1089,42 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  it.each([
+    ['ops@bench.example', 'revops', '2025-07-01', '2025-12-31', 'rep', 3],
+    ['ops@bench.example', 'revops', '2025-07-01', '2025-12-31', 'team', undefined],
+    ['ops@bench.example', 'revops', '2026-01-01', '2026-03-31', 'source', 100],
+    ['ops@bench.example', 'revops', '2026-01-01', '2026-03-31', 'campaign', 2],
+    ['ops@bench.example', 'revops', '2025-07-01', '2025-12-31', 'size', undefined],
+    ['ops@bench.example', 'revops', '2026-01-01', '2026-03-31', 'region', 100],
+    ['manager1@bench.example', 'manager', '2026-01-01', '2026-03-31', 'rep', 100],
+  ] as const)(
+    'when %s (%s) reads retention from SQL for %s to %s broken down by %s (idLimit: %s), then every group equals the pure functions on every row',
+    async (email, role, from, to, breakdown, idLimit) => {
+      const db = database.db;
+      const sight = await sightOf(db, actor(email, role), () => ({}));
+      const filters = { from, to, zone: 'America/New_York', breakdown };
+      const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
+      const request: ReportRequest = {
+        sight,
+        filters,
+        options: DEFAULT_OPTIONS,
+        asOf: BENCH_AS_OF,
+        defaultZone: 'UTC',
+        calendar: NEW_YORK_HOURS,
+        probabilities: {},
+        idLimit,
+      };
+      const { served, pure } = await servedAndPure(db, 'retention', request, naive);
+      const groups = served.breakdown!.groups.map((group) => group.current as RetentionFigures);
+      // More than one group, and some with a renewal decided (renewed, or lapsed) of their own.
+      expect(groups.length).toBeGreaterThan(1);
+      expect(groups.some((group) => group.due.count > 0)).toBe(true);
+      expect(groups.some((group) => group.renewed.count + group.notRenewed.count > 0)).toBe(true);
+      expect(served).toEqual(pure);
+    },
+    120_000,
+  );
+
   it('when nobody on the roster works outside the calendar zone, then speed and rule attribution of the whole tenant read no owner and still equal the pure functions on every row', async () => {
     const db = database.db;
     // The Tokyo rep (writeAttributionInputs) works from New York for this case only: every owner's

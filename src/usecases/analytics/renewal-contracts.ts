@@ -18,9 +18,14 @@ import { compareText } from '../../domain/analytics/measures';
 import type { RenewalContract } from '../../domain/analytics/retention';
 import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
+import { groupColumnsOf, segmentKeyOf } from './lead-arrivals';
+import { loadRoster } from './roster';
+import type { Dimension } from '../../domain/analytics/facts';
 
 interface ContractRow {
   id: string;
+  seg_type: string | null;
+  seg_text: string | null;
   account: string;
   owner: string;
   start: unknown;
@@ -30,8 +35,17 @@ interface ContractRow {
   created: unknown;
 }
 
-/** The contracts due in the period or the one before, and those of the same accounts, in id order. */
-export async function renewalContracts(db: Db, query: DealQuery): Promise<RenewalContract[]> {
+/**
+ * The contracts due in the period or the one before, and those of the same accounts, in id order.
+ * With `dimension`, each contract's breakdown key goes into `keys` (by id): a contract's segment is
+ * its deal's (the deal's owner as its rep, its lead's segment field), as the fact loader builds it.
+ */
+export async function renewalContracts(
+  db: Db,
+  query: DealQuery,
+  dimension?: Dimension,
+  keys?: Map<string, string>,
+): Promise<RenewalContract[]> {
   const { sight, period, previous, asOf } = query;
   const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
   // The accounts with a contract due come first, found by the contracts' end date; then each
@@ -39,7 +53,7 @@ export async function renewalContracts(db: Db, query: DealQuery): Promise<Renewa
   // ofDealsInSight in ./desk-records.ts): with plain joins it looped over every lead of the tenant.
   const rows = await db.$queryRaw<ContractRow[]>(sql`
     SELECT c.id, d."accountId" AS account, d."ownerEmail" AS owner, c."startDate" AS start, c."endDate" AS "end",
-      c."acvMinor" AS acv, c.currency, c."createdAt" AS created
+      c."acvMinor" AS acv, c.currency, c."createdAt" AS created, ${groupColumnsOf(db, dimension)}
     FROM (SELECT DISTINCT e."accountId" AS id FROM "Contract" due CROSS JOIN "Deal" e
         WHERE e.id = due."dealId" AND e.tenant = ${sight.tenant}
           AND due."endDate" >= ${previous.from} AND due."endDate" < ${period.to}) a
@@ -48,6 +62,14 @@ export async function renewalContracts(db: Db, query: DealQuery): Promise<Renewa
       AND l.id = d."leadId" AND l.tenant = ${sight.tenant}
       AND c."createdAt" < ${asOf} AND d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} ${mine}`);
   const inSight = sightFilter(sight);
+  if (dimension && keys) {
+    const roster = dimension === 'team' ? await loadRoster(db, sight.tenant) : null;
+    for (const row of rows)
+      keys.set(
+        row.id,
+        segmentKeyOf({ rep: row.owner, segType: row.seg_type, segText: row.seg_text }, dimension, roster),
+      );
+  }
   return rows
     .filter((row) => inSight(row.owner))
     .map((row) => ({

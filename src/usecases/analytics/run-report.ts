@@ -43,7 +43,7 @@ import {
   type ReportName,
   type ReportOptions,
 } from './reports';
-import { renewals } from '../../domain/analytics/retention';
+import { renewals, type RenewalContract } from '../../domain/analytics/retention';
 import { winLoss } from '../../domain/analytics/win-loss';
 
 export interface ReportRequest {
@@ -101,7 +101,7 @@ const view = (period: ReportPeriod): PeriodView => ({
 });
 
 /** The reports read from narrow SQL projections, broken down or not. */
-const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'win-loss']);
+const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'win-loss', 'retention']);
 
 /** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
 const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
@@ -117,8 +117,8 @@ const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume, funnel, speed, deals and win-loss always (their rows carry their
- * breakdown key), pipeline, channels, deal-desk, retention, activity and rule-attribution when not
+ * on loaded facts: volume, funnel, speed, deals, win-loss and retention always (their rows carry
+ * their breakdown key), pipeline, channels, deal-desk, activity and rule-attribution when not
  * broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
@@ -302,21 +302,34 @@ async function reviewFigures(
 
 /**
  * The deal desk report (not broken down) on the quote versions, approvals and quoted deals read
- * from SQL (./desk-records.ts), or the retention report on the contracts read from SQL
+ * from SQL (./desk-records.ts), or the retention report (broken down or not) on the contracts read from SQL
  * (./renewal-contracts.ts), computed by the same functions as on facts.
  */
 async function deskReportFigures(
   db: Db,
   report: 'deal-desk' | 'retention',
   request: ReportRequest,
-): Promise<{ current: unknown; previous: unknown; breakdown: null }> {
+): Promise<Pick<ReportEnvelope, 'current' | 'previous' | 'breakdown'>> {
   const period = periodOf(request.filters, request.defaultZone);
   const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
   const { asOf, calendar } = request;
   if (report === 'retention') {
-    const contracts = await renewalContracts(db, query);
-    const figures = (which: ReportPeriod) => renewals(contracts, which, asOf);
-    return { current: figures(period), previous: figures(query.previous), breakdown: null };
+    const dimension = request.filters.breakdown;
+    // Broken down, each contract's key is read with it, and the groups' keys beside; a contract
+    // renews only one of its group, as on the facts split by the dimension.
+    const keys = new Map<string, string>();
+    const [contracts, groupKeys] = await Promise.all([
+      renewalContracts(db, query, dimension, keys),
+      dimension ? breakdownGroupKeys(db, query, dimension) : [],
+    ]);
+    const both = (part: readonly RenewalContract[]) => ({
+      current: renewals(part, period, asOf),
+      previous: renewals(part, query.previous, asOf),
+    });
+    if (!dimension) return { ...both(contracts), breakdown: null };
+    const parts = groupBy(contracts, (contract) => keys.get(contract.id));
+    const groups = orderKeys([...groupKeys, ...parts.keys()]).map((key) => ({ key, ...both(parts.get(key) ?? []) }));
+    return { ...both(contracts), breakdown: { dimension, groups } };
   }
   const { quotes, approvals, deals } = await deskRecords(db, query);
   const figures = (which: ReportPeriod) => deskFigures(quotes, approvals, deals, { period: which, asOf, calendar });
