@@ -1,5 +1,5 @@
 /**
- * The deals report (not broken down) read in SQL as two narrow statements instead of every deal's
+ * The deals report (broken down or not) read in SQL as two narrow statements instead of every deal's
  * course: the deals first closed in the window, from LeadFunnel's first close (closedDealCourses),
  * and the open opportunities at the end of each period, counted per currency with their first ids
  * (openOpportunities). The figures are then computed by the same function as on facts

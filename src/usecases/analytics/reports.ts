@@ -251,7 +251,7 @@ export const latest = (moments: readonly Date[]) => new Date(Math.max(...moments
 
 /**
  * The deals report's figures for one period: win rate, deal size, sales cycle and velocity of the
- * deals closed in it. Served on loaded facts and, not broken down, on the deals closed in the window
+ * deals closed in it. Served on loaded facts and from SQL, on the deals closed in the window
  * and the open opportunities counted in SQL (./deal-outcomes.ts): the same function either way.
  */
 export function dealFigures(deals: readonly DealCourse[], period: ReportPeriod, open?: OpenOpportunities) {

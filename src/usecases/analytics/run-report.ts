@@ -103,7 +103,7 @@ const view = (period: ReportPeriod): PeriodView => ({
 /** The reports read from narrow SQL projections, broken down or not. */
 const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'win-loss', 'retention']);
 
-/** The reports read from narrow SQL projections when not broken down (a breakdown loads facts). */
+/** The reports read from narrow SQL projections only when not broken down (a breakdown loads facts). */
 const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
   'deals',
   'pipeline',

@@ -182,7 +182,8 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
  * order, occurredAt then id), read by index range on StageStay(tenant, leftAt, …), but none in a
  * closed deal stage. A stay that ended before asOf began and ended with events before it, as the
  * loader reads them; its lead is one the loader reads (activeLeads: it moved in the window). For the
- * whole tenant no lead is looked up; the deal of a stay is, for a stay in a deal stage only (a join
+ * whole tenant no lead is looked up unless broken down (its owner by rep or team, else its segment
+ * field); the deal of a stay is, for a stay in a deal stage only (a join
  * PostgreSQL hashes: probing Deal per stay took 0.12 s for 39 000 stays at 1M leads). Each
  * stay comes measured: whom it counts for (its deal in a deal stage, else its lead), its length in
  * milliseconds, and whether it ended before `split` (the period's start: the previous period).
