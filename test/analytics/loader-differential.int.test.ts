@@ -1049,6 +1049,33 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  /** A broken-down report as the API serves it (runReport) and computed on every row, both cut to `idLimit`. */
+  async function brokenDownBothWays(
+    report: ReportName,
+    email: string,
+    role: PersonRole,
+    from: string,
+    to: string,
+    breakdown: Dimension,
+    idLimit: number | undefined,
+  ) {
+    const db = database.db;
+    const sight = await sightOf(db, actor(email, role), () => ({}));
+    const filters = { from, to, zone: 'America/New_York', breakdown };
+    const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
+    const request: ReportRequest = {
+      sight,
+      filters,
+      options: DEFAULT_OPTIONS,
+      asOf: BENCH_AS_OF,
+      defaultZone: 'UTC',
+      calendar: NEW_YORK_HOURS,
+      probabilities: {},
+      idLimit,
+    };
+    return servedAndPure(db, report, request, naive);
+  }
+
   it.each([
     ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'rep', 3],
     ['ops@bench.example', 'revops', '2025-10-01', '2025-12-31', 'team', undefined],
@@ -1062,21 +1089,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   ] as const)(
     'when %s (%s) reads win/loss from SQL for %s to %s broken down by %s (idLimit: %s), then every group equals the pure functions on every row',
     async (email, role, from, to, breakdown, idLimit) => {
-      const db = database.db;
-      const sight = await sightOf(db, actor(email, role), () => ({}));
-      const filters = { from, to, zone: 'America/New_York', breakdown };
-      const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
-      const request: ReportRequest = {
-        sight,
-        filters,
-        options: DEFAULT_OPTIONS,
-        asOf: BENCH_AS_OF,
-        defaultZone: 'UTC',
-        calendar: NEW_YORK_HOURS,
-        probabilities: {},
-        idLimit,
-      };
-      const { served, pure } = await servedAndPure(db, 'win-loss', request, naive);
+      const { served, pure } = await brokenDownBothWays('win-loss', email, role, from, to, breakdown, idLimit);
       const groups = served.breakdown!.groups.map(
         (group) => group.current as { won: { count: number }; lost: { count: number } },
       );
@@ -1100,21 +1113,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   ] as const)(
     'when %s (%s) reads retention from SQL for %s to %s broken down by %s (idLimit: %s), then every group equals the pure functions on every row',
     async (email, role, from, to, breakdown, idLimit) => {
-      const db = database.db;
-      const sight = await sightOf(db, actor(email, role), () => ({}));
-      const filters = { from, to, zone: 'America/New_York', breakdown };
-      const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
-      const request: ReportRequest = {
-        sight,
-        filters,
-        options: DEFAULT_OPTIONS,
-        asOf: BENCH_AS_OF,
-        defaultZone: 'UTC',
-        calendar: NEW_YORK_HOURS,
-        probabilities: {},
-        idLimit,
-      };
-      const { served, pure } = await servedAndPure(db, 'retention', request, naive);
+      const { served, pure } = await brokenDownBothWays('retention', email, role, from, to, breakdown, idLimit);
       const groups = served.breakdown!.groups.map((group) => group.current as RetentionFigures);
       // More than one group, and some with a renewal decided (renewed, or lapsed) of their own.
       expect(groups.length).toBeGreaterThan(1);

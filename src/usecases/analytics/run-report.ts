@@ -10,7 +10,7 @@ import type { StageProbabilities } from '../../domain/analytics/pipeline';
 import { orderKeys, splitFacts } from '../../domain/analytics/breakdown';
 import { groupBy } from '../../domain/group-by';
 import { breakdownGroupKeys } from './lead-arrivals';
-import type { AnalyticsFacts, ClosedDealCourse, DealCourse, Dimension } from '../../domain/analytics/facts';
+import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
 import type { Tally } from '../../domain/analytics/measures';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
@@ -43,7 +43,7 @@ import {
   type ReportName,
   type ReportOptions,
 } from './reports';
-import { renewals, type RenewalContract } from '../../domain/analytics/retention';
+import { renewals } from '../../domain/analytics/retention';
 import { winLoss } from '../../domain/analytics/win-loss';
 
 export interface ReportRequest {
@@ -201,6 +201,50 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
 }
 
+/** How a report served from SQL is broken down: by `dimension`, each row's key by its id, and the groups' keys. */
+interface Grouping {
+  dimension: Dimension | undefined;
+  keys: ReadonlyMap<string, string>;
+  /** The keys of the groups a report on loaded facts lists (breakdownGroupKeys). */
+  groupKeys: readonly string[];
+}
+
+/**
+ * Rows read by `read`, which puts each row's breakdown key into the map it is given when broken
+ * down, with the groups' keys read beside them.
+ */
+async function keyedRead<T>(
+  db: Db,
+  query: DealQuery,
+  dimension: Dimension | undefined,
+  read: (keys: Map<string, string>) => Promise<T>,
+): Promise<[T, Grouping]> {
+  const keys = new Map<string, string>();
+  const [rows, groupKeys] = await Promise.all([read(keys), dimension ? breakdownGroupKeys(db, query, dimension) : []]);
+  return [rows, { dimension, keys, groupKeys }];
+}
+
+/**
+ * A report's figures whole (`figures` on every row, with key null) and, broken down, per group: a
+ * group for each key of `groupKeys`, of the rows and of `more` (keys only another input has), each
+ * computed on the rows of its key.
+ */
+function keyedFigures<T extends { id: string }>(
+  rows: readonly T[],
+  { dimension, keys, groupKeys }: Grouping,
+  figures: (part: readonly T[], key: string | null) => { current: unknown; previous: unknown },
+  more: Iterable<string> = [],
+): Pick<ReportEnvelope, 'current' | 'previous' | 'breakdown'> {
+  const whole = figures(rows, null);
+  if (!dimension) return { ...whole, breakdown: null };
+  const parts = groupBy(rows, (row) => keys.get(row.id));
+  const groups = orderKeys([...groupKeys, ...parts.keys(), ...more]).map((key) => ({
+    key,
+    ...figures(parts.get(key) ?? [], key),
+  }));
+  return { ...whole, breakdown: { dimension, groups } };
+}
+
 /**
  * The deals report (broken down or not) on the deals closed in the window and the open opportunities
  * counted in SQL (./deal-outcomes.ts), or the pipeline report on the deals read from SQL
@@ -217,28 +261,24 @@ async function dealReportFigures(
     // The first `idLimit + 1` ids of each open tally: the cut to `idLimit` (capIds) then gives what all of them give.
     const limit = idsToRead(request.idLimit);
     const dimension = request.filters.breakdown;
-    // Broken down, each closed deal's key is read with it, the open opportunities are counted per
-    // group too, and the groups' keys are read beside.
-    const keys = new Map<string, string>();
-    const [closed, open, grouped, groupKeys] = await Promise.all([
-      closedDealCourses(db, query, dimension, keys),
+    // Broken down, the open opportunities are counted per group too.
+    const [[closed, grouping], open, grouped] = await Promise.all([
+      keyedRead(db, query, dimension, (keys) => closedDealCourses(db, query, dimension, keys)),
       openOpportunities(db, query, limit),
-      dimension ? openOpportunityGroups(db, query, limit, dimension) : null,
-      dimension ? breakdownGroupKeys(db, query, dimension) : [],
+      dimension ? openOpportunityGroups(db, query, limit, dimension) : new Map<string, never>(),
     ]);
-    const both = (deals: readonly DealCourse[], ends: readonly [Map<string, Tally>, Map<string, Tally>]) => {
-      const figures = (which: ReportPeriod, end: Map<string, Tally>) =>
-        dealFigures(deals, which, (currency) => end.get(currency) ?? { count: 0, ids: [] });
-      return { current: figures(period, ends[1]), previous: figures(query.previous, ends[0]) };
-    };
-    if (!dimension || !grouped) return { ...both(closed, open), breakdown: null };
-    const parts = groupBy(closed, (deal) => keys.get(deal.id));
     const none = [new Map<string, Tally>(), new Map<string, Tally>()] as const;
-    const groups = orderKeys([...groupKeys, ...parts.keys(), ...grouped.keys()]).map((key) => ({
-      key,
-      ...both(parts.get(key) ?? [], grouped.get(key) ?? none),
-    }));
-    return { ...both(closed, open), breakdown: { dimension, groups } };
+    return keyedFigures(
+      closed,
+      grouping,
+      (deals, key) => {
+        const ends = key === null ? open : (grouped.get(key) ?? none);
+        const figures = (which: ReportPeriod, end: Map<string, Tally>) =>
+          dealFigures(deals, which, (currency) => end.get(currency) ?? { count: 0, ids: [] });
+        return { current: figures(period, ends[1]), previous: figures(query.previous, ends[0]) };
+      },
+      grouped.keys(),
+    );
   }
   const { inputs, courses } = await pipelineInputs(db, query);
   const figures = (which: ReportPeriod, current: boolean) =>
@@ -260,21 +300,11 @@ async function reviewFigures(
   const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
   if (report === 'win-loss') {
     const dimension = request.filters.breakdown;
-    // Broken down, each deal's key (its owner, or its lead's segment field) is read with it, and the
-    // groups are those a report on loaded facts lists, read beside.
-    const keys = new Map<string, string>();
-    const [deals, groupKeys] = await Promise.all([
-      closedDeals(db, query, dimension, keys),
-      dimension ? breakdownGroupKeys(db, query, dimension) : [],
-    ]);
-    const both = (part: readonly ClosedDealCourse[]) => ({
+    const [deals, grouping] = await keyedRead(db, query, dimension, (keys) => closedDeals(db, query, dimension, keys));
+    return keyedFigures(deals, grouping, (part) => ({
       current: winLoss(part, period),
       previous: winLoss(part, query.previous),
-    });
-    if (!dimension) return { ...both(deals), breakdown: null };
-    const parts = groupBy(deals, (deal) => keys.get(deal.id));
-    const groups = orderKeys([...groupKeys, ...parts.keys()]).map((key) => ({ key, ...both(parts.get(key) ?? []) }));
-    return { ...both(deals), breakdown: { dimension, groups } };
+    }));
   }
   if (request.sight.all && request.idLimit !== undefined) {
     // The whole tenant: the leads counted per source and campaign in SQL (channelCounts), while the
@@ -315,21 +345,14 @@ async function deskReportFigures(
   const { asOf, calendar } = request;
   if (report === 'retention') {
     const dimension = request.filters.breakdown;
-    // Broken down, each contract's key is read with it, and the groups' keys beside; a contract
-    // renews only one of its group, as on the facts split by the dimension.
-    const keys = new Map<string, string>();
-    const [contracts, groupKeys] = await Promise.all([
+    const [contracts, grouping] = await keyedRead(db, query, dimension, (keys) =>
       renewalContracts(db, query, dimension, keys),
-      dimension ? breakdownGroupKeys(db, query, dimension) : [],
-    ]);
-    const both = (part: readonly RenewalContract[]) => ({
+    );
+    // A contract renews only one of its own group, as on the facts split by the dimension.
+    return keyedFigures(contracts, grouping, (part) => ({
       current: renewals(part, period, asOf),
       previous: renewals(part, query.previous, asOf),
-    });
-    if (!dimension) return { ...both(contracts), breakdown: null };
-    const parts = groupBy(contracts, (contract) => keys.get(contract.id));
-    const groups = orderKeys([...groupKeys, ...parts.keys()]).map((key) => ({ key, ...both(parts.get(key) ?? []) }));
-    return { ...both(contracts), breakdown: { dimension, groups } };
+    }));
   }
   const { quotes, approvals, deals } = await deskRecords(db, query);
   const figures = (which: ReportPeriod) => deskFigures(quotes, approvals, deals, { period: which, asOf, calendar });
