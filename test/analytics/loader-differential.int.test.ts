@@ -10,9 +10,10 @@
  * The volume and funnel reports are served from SQL aggregates instead (aggregated-reports.ts):
  * for them the served report, cut to idLimit ids as the API cuts it, must equal the pure functions
  * on every row, for every grain and view, every breakdown dimension and each kind of caller. So
- * must the speed report, served (when not broken down) from narrow SQL projections
+ * must the speed report, served (broken down or not) from narrow SQL projections
  * (speed-report.ts), for each kind of caller, a closed period, a period across the DST change and
- * a period still running at asOf; and so must the pipeline report, served (when not broken down)
+ * a period still running at asOf, and the deals, win/loss and retention reports broken down, each
+ * row with its key (including deals owned across a team's edge from their leads); and so must the pipeline report, served (when not broken down)
  * from the deals read in SQL (deal-courses.ts), with forecasts and quotas in two currencies, in
  * two reporting zones, with a stage the probabilities leave out, while another tenant's deal (owned
  * by an email of this tenant's roster) sits in the same database; and so must the win/loss and
@@ -1123,6 +1124,77 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     },
     120_000,
   );
+
+  it('when deals are owned by reps of other teams than their leads, then every report broken down from SQL keys a deal by its owner and a lead by its own, as on loaded facts', async () => {
+    const db = database.db;
+    const team = (await sightOf(db, actor(MANAGER.email, MANAGER.role), () => ({}))).owners;
+    const inside = team.find((email) => email.startsWith('rep'))!;
+    const outside = Array.from({ length: 20 }, (_, i) => `rep${i}@bench.example`).find(
+      (email) => !team.includes(email),
+    )!;
+    // Every third deal changes hands across the team's edge; its lead keeps its owner.
+    const deals = await db.deal.findMany({
+      where: { tenant: BENCH_TENANT },
+      select: { id: true, ownerEmail: true },
+      orderBy: { id: 'asc' },
+    });
+    const moved = deals.filter((_, index) => index % 3 === 0);
+    /** The report served from SQL, and computed on the facts the loader reads for it (their groups are the spec's). */
+    const bothWays = async (report: ReportName, caller: Caller, filters: AnalyticsFilters) => {
+      const sight = await sightOf(db, actor(caller.email, caller.role), () => ({}));
+      const request: ReportRequest = {
+        sight,
+        filters,
+        options: DEFAULT_OPTIONS,
+        asOf: BENCH_AS_OF,
+        defaultZone: 'UTC',
+        calendar: NEW_YORK_HOURS,
+        probabilities: SHIPPED,
+        idLimit: 100,
+      };
+      expect(servedFromSql(report, filters.breakdown)).toBe(true);
+      const facts = await reportFacts(db, report, request);
+      const served = capIds(await runReport(db, report, request), 100).value;
+      const loaded = capIds(
+        reportFrom(facts, report, request, await reportInputs(db, report, request, facts)),
+        100,
+      ).value;
+      return { served, loaded };
+    };
+    try {
+      for (const deal of moved)
+        await db.deal.update({
+          where: { id: deal.id },
+          data: { ownerEmail: team.includes(deal.ownerEmail) ? outside : inside },
+        });
+      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+      const half = { from: '2025-07-01', to: '2025-12-31', zone: NY };
+      for (const [caller, breakdown] of [
+        [OPS, 'rep'],
+        [OPS, 'team'],
+        [MANAGER, 'rep'],
+        [MANAGER, 'team'],
+      ] as const)
+        for (const [report, filters] of [
+          ['speed', october],
+          ['deals', october],
+          ['win-loss', october],
+          ['retention', half],
+        ] as const) {
+          const { served, loaded } = await bothWays(report, caller, { ...filters, breakdown });
+          expect(served).toEqual(loaded);
+        }
+      // The manager sees the deals moved into the team (whose leads they do not see), and not those moved out.
+      const { served } = await bothWays('win-loss', MANAGER, { ...october, breakdown: 'rep' });
+      const seen = JSON.stringify(served);
+      const movedIn = moved.filter((deal) => !team.includes(deal.ownerEmail)).map((deal) => deal.id);
+      const movedOut = moved.filter((deal) => team.includes(deal.ownerEmail)).map((deal) => deal.id);
+      expect(movedIn.some((id) => seen.includes(`"${id}"`))).toBe(true);
+      for (const id of movedOut) expect(seen).not.toContain(`"${id}"`);
+    } finally {
+      for (const deal of moved) await db.deal.update({ where: { id: deal.id }, data: { ownerEmail: deal.ownerEmail } });
+    }
+  }, 300_000);
 
   it('when nobody on the roster works outside the calendar zone, then speed and rule attribution of the whole tenant read no owner and still equal the pure functions on every row', async () => {
     const db = database.db;

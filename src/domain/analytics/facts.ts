@@ -92,8 +92,9 @@ export interface DealFact {
  * What the deal metrics (win rate, deal size, cycle, velocity), the pipeline and the won deals
  * read of a deal (a DealFact is one): its value, owner and team, when it became an SQL and an
  * opportunity, and its deal-stage transitions. Not broken down, the pipeline report reads just this
- * from SQL (src/usecases/analytics/deal-courses.ts), and the deals report the deals first closed in
- * the window, with their first close alone in `stages` (src/usecases/analytics/deal-outcomes.ts).
+ * from SQL (src/usecases/analytics/deal-courses.ts); broken down or not, the deals report reads the
+ * deals first closed in the window, with their first close alone in `stages`
+ * (src/usecases/analytics/deal-outcomes.ts).
  */
 export interface DealCourse {
   id: string;
@@ -108,9 +109,9 @@ export interface DealCourse {
 /**
  * What the win/loss review, channel economics and activity per won deal read of a deal (a DealFact
  * is one): its first close (closeOf over `stages`), its value, its owner and its lead's source and
- * campaign, and the loss reason it was closed lost with. Not broken down, the three reports read
- * just this from SQL (src/usecases/analytics/closed-deals.ts), where `stages` holds the deal's
- * first close alone: all that closeOf reads.
+ * campaign, and the loss reason it was closed lost with. Not broken down (win/loss broken down
+ * too), the three reports read just this from SQL (src/usecases/analytics/closed-deals.ts), where
+ * `stages` holds the deal's first close alone: all that closeOf reads.
  */
 export interface ClosedDealCourse {
   id: string;

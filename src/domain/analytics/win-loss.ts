@@ -39,8 +39,9 @@ function countBy(deals: readonly ClosedDealCourse[], keyOf: (deal: ClosedDealCou
 }
 
 /**
- * The review of the deals closed in the period. Served on loaded facts and, not broken down, on the
- * deals read from SQL (src/usecases/analytics/closed-deals.ts): the same function either way.
+ * The review of the deals closed in the period. Served on the deals read from SQL
+ * (src/usecases/analytics/closed-deals.ts), and on loaded facts by reportFrom (the tests and the
+ * bench): the same function either way.
  */
 export function winLoss(deals: readonly ClosedDealCourse[], period: Interval): WinLossReview {
   const { won, lost } = closedIn(deals, period);

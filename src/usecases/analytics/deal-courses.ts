@@ -19,7 +19,7 @@
  * periods nor closed in them; the fact loader narrows by the same column.
  * The leads' other events, touches and assignments, which the fact path reads, are not read.
  *
- * A broken-down report still loads facts (run-report.ts): its parts are split by the lead's
+ * A broken-down pipeline still loads facts (run-report.ts): its parts are split by the lead's
  * segment (source, campaign, industry, size, region), which is not read here.
  */
 import type { Db } from '../../db/client';

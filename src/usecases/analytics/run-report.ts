@@ -19,7 +19,7 @@ import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
 import { pipelineInputs, type DealQuery } from './deal-courses';
-import { closedDealCourses, openOpportunities, openOpportunityGroups } from './deal-outcomes';
+import { closedDealCourses, openOpportunitiesOf, openOpportunityGroups } from './deal-outcomes';
 import { closedDeals } from './closed-deals';
 import { channelCounts, channelLeads } from './channel-leads';
 import { deskRecords } from './desk-records';
@@ -105,12 +105,9 @@ const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', '
 
 /** The reports read from narrow SQL projections only when not broken down (a breakdown loads facts). */
 const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
-  'deals',
   'pipeline',
-  'win-loss',
   'channels',
   'deal-desk',
-  'retention',
   'activity',
   'rule-attribution',
 ]);
@@ -261,12 +258,13 @@ async function dealReportFigures(
     // The first `idLimit + 1` ids of each open tally: the cut to `idLimit` (capIds) then gives what all of them give.
     const limit = idsToRead(request.idLimit);
     const dimension = request.filters.breakdown;
-    // Broken down, the open opportunities are counted per group too.
-    const [[closed, grouping], open, grouped] = await Promise.all([
+    // The open opportunities are counted per group (one group, '', when not broken down), and the
+    // whole's are its groups'.
+    const [[closed, grouping], grouped] = await Promise.all([
       keyedRead(db, query, dimension, (keys) => closedDealCourses(db, query, dimension, keys)),
-      openOpportunities(db, query, limit),
-      dimension ? openOpportunityGroups(db, query, limit, dimension) : new Map<string, never>(),
+      openOpportunityGroups(db, query, limit, dimension),
     ]);
+    const open = openOpportunitiesOf(grouped, limit);
     const none = [new Map<string, Tally>(), new Map<string, Tally>()] as const;
     return keyedFigures(
       closed,
@@ -277,7 +275,7 @@ async function dealReportFigures(
           dealFigures(deals, which, (currency) => end.get(currency) ?? { count: 0, ids: [] });
         return { current: figures(period, ends[1]), previous: figures(query.previous, ends[0]) };
       },
-      grouped.keys(),
+      dimension ? grouped.keys() : [],
     );
   }
   const { inputs, courses } = await pipelineInputs(db, query);
