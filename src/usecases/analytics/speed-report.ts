@@ -57,7 +57,7 @@ async function speedInputs(db: Db, request: SpeedRequest): Promise<{ responses: 
   // For the whole tenant the owner only picks the calendar of a response (and, by rep or team, the group).
   const ownerZones = roster.worksBeyond(request.calendar.timezone);
   // The responses and the stays read side by side: neither statement runs in parallel workers, so
-  // each has a core.
+  // each has a core (broken down, the funnel's two statements run beside them too).
   const [responseRead, stayRead] = await Promise.all([
     responseRows(db, { ...query, ownerZones }),
     stayRows(db, { ...query, split: period.from }),
