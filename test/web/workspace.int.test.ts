@@ -273,7 +273,9 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     expect(await card.evaluate((el) => el.closest('section')?.getAttribute('data-stage'))).toBe('needs-analysis');
 
     await card.dragTo(page.locator('section[data-stage="presentation"]'));
-    await expect.poll(() => card.locator('.refusal').textContent()).toContain('record a needs-analysis summary');
+    await expect
+      .poll(() => card.locator('.refusal').textContent(), { timeout: 15_000 })
+      .toContain('record a needs-analysis summary');
     expect(await card.evaluate((el) => el.closest('section')?.getAttribute('data-stage'))).toBe('needs-analysis');
     expect((await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('needs-analysis');
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -287,15 +289,19 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
     await expect.poll(() => card.count()).toBe(1);
     await card.dragTo(page.locator('section[data-stage="presentation"]'));
     await expect
-      .poll(() => card.evaluate((el) => el.closest('section')?.getAttribute('data-stage')))
+      .poll(() => card.evaluate((el) => el.closest('section')?.getAttribute('data-stage')), { timeout: 15_000 })
       .toBe('presentation');
-    await expect.poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('presentation');
+    await expect
+      .poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage, { timeout: 15_000 })
+      .toBe('presentation');
     expect(await card.locator('.refusal').count()).toBe(0);
 
     // Without a mouse: the card's Move button opens the stages as buttons.
     await card.getByRole('button', { name: 'Move Liskov Labs to' }).press('Enter');
     await page.locator('#move-dialog').getByRole('button', { name: 'Needs analysis' }).press('Enter');
-    await expect.poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage).toBe('needs-analysis');
+    await expect
+      .poll(async () => (await http(`${system.url}/api/deals/${dealId}`)).body.stage, { timeout: 15_000 })
+      .toBe('needs-analysis');
     expect(refused).toEqual([]);
     await page.close();
   });
@@ -318,8 +324,10 @@ describe.skipIf(!chromiumAvailable)('sales workspace', () => {
 
     await card.dragTo(page.locator('section[data-stage="closed-won"]'));
     const warning = card.locator('.move-warnings');
+    // The move goes through the deal's journey (a signal, then its answer): more than the poll's
+    // default second on a loaded machine, as CI saw.
     await expect
-      .poll(() => warning.getByRole('listitem').allTextContents())
+      .poll(() => warning.getByRole('listitem').allTextContents(), { timeout: 15_000 })
       .toEqual(['engage the decision maker (a meeting or a reply) (asked before Closed won)']);
     expect(await warning.getByRole('paragraph').textContent()).toBe('Moved to Closed won. Still to do:');
     expect(await card.evaluate((el) => el.closest('section')?.getAttribute('data-stage'))).toBe('closed-won');
