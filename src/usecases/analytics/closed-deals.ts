@@ -26,7 +26,7 @@ import type { ClosedDealCourse, Dimension } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
 import type { DealQuery } from './deal-courses';
-import { groupColumnsOf, segmentKeyOf } from './lead-arrivals';
+import { funnelSegmentOf, groupColumnsOf, segmentKeyOf } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 import { loadRoster, type Roster } from './roster';
 
@@ -171,7 +171,7 @@ export interface SegmentRow {
 export function keyDeals(
   rows: readonly (SegmentRow & { id: string; owner: string })[],
   dimension: Dimension,
-  roster: Roster,
+  roster: Pick<Roster, 'teamOf'> | null,
   keys: Map<string, string>,
 ): void {
   for (const row of rows)
@@ -184,9 +184,8 @@ export function keyDeals(
  * by rep or team none (the deal's owner is its rep).
  */
 export function dealSegmentColumns(db: Db, dimension: Dimension): Sql {
-  if (dimension === 'source') return sql`'string' AS seg_type, f.source AS seg_text`;
-  if (dimension === 'campaign')
-    return sql`CASE WHEN f.campaign IS NOT NULL THEN 'string' END AS seg_type, f.campaign AS seg_text`;
+  const own = funnelSegmentOf(dimension);
+  if (own) return own;
   if (dimension === 'rep' || dimension === 'team')
     return sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
   const field = (column: 'seg_type' | 'seg_text') =>

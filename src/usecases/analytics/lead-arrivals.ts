@@ -310,11 +310,11 @@ async function countPerBucket(db: Db, query: ArrivalQuery, arms: readonly Arm[])
 }
 
 /**
- * A breakdown by source or campaign reads the segment field from LeadFunnel's own columns, which its
- * triggers keep as Lead's (the campaign only when `sourceDetails.campaign` is a JSON string, as
- * groupColumnsOf reads it), on each arrival row: no lookup of its lead in Lead.
+ * A breakdown by source or campaign reads the segment field from LeadFunnel's own columns (of the
+ * row `f`), which its triggers keep as Lead's (the campaign only when `sourceDetails.campaign` is a
+ * JSON string, as groupColumnsOf reads it): no lookup of the lead in Lead, for an arrival or a deal.
  */
-function funnelSegmentOf(dimension: Dimension | undefined): Sql | null {
+export function funnelSegmentOf(dimension: Dimension | undefined): Sql | null {
   if (dimension === 'source') return sql`'string' AS seg_type, f.source AS seg_text`;
   if (dimension === 'campaign')
     return sql`CASE WHEN f.campaign IS NOT NULL THEN 'string' END AS seg_type, f.campaign AS seg_text`;

@@ -18,7 +18,8 @@ import { compareText } from '../../domain/analytics/measures';
 import type { RenewalContract } from '../../domain/analytics/retention';
 import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
-import { groupColumnsOf, segmentKeyOf } from './lead-arrivals';
+import { groupColumnsOf } from './lead-arrivals';
+import { keyDeals } from './closed-deals';
 import { loadRoster } from './roster';
 import type { Dimension } from '../../domain/analytics/facts';
 
@@ -62,14 +63,8 @@ export async function renewalContracts(
       AND l.id = d."leadId" AND l.tenant = ${sight.tenant}
       AND c."createdAt" < ${asOf} AND d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} ${mine}`);
   const inSight = sightFilter(sight);
-  if (dimension && keys) {
-    const roster = dimension === 'team' ? await loadRoster(db, sight.tenant) : null;
-    for (const row of rows)
-      keys.set(
-        row.id,
-        segmentKeyOf({ rep: row.owner, segType: row.seg_type, segText: row.seg_text }, dimension, roster),
-      );
-  }
+  if (dimension && keys)
+    keyDeals(rows, dimension, dimension === 'team' ? await loadRoster(db, sight.tenant) : null, keys);
   return rows
     .filter((row) => inSight(row.owner))
     .map((row) => ({
