@@ -532,6 +532,8 @@ export function fixtureFacts(): AnalyticsFacts {
     activities: ACTIVITIES.map(activityFact),
     contracts: CONTRACTS.map(contractFact),
     ruleActivations: RULE_ACTIVATIONS,
+    // The roster's sales reps (a rep has a manager; maria and nina, who have none, are managers).
+    salesReps: REPS.filter((rep) => rep.manager !== null).map((rep) => ({ email: rep.email, team: rep.manager })),
   };
 }
 

@@ -20,7 +20,7 @@ import { loadFacts } from '../../src/usecases/analytics/load-facts';
 import { sightOf } from '../../src/usecases/visibility';
 import { personActor } from './person';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
-import { ALICE, AS_OF, CURRENT, MARIA, NEW_YORK_HOURS, V2, fixtureFacts, when } from './fixture';
+import { ALICE, AS_OF, BOB, CURRENT, MARIA, NEW_YORK_HOURS, V2, fixtureFacts, when } from './fixture';
 import { writeFixture } from './fixture-db';
 
 const TENANT = 'acme';
@@ -135,6 +135,11 @@ describe.each(providers)('loadFacts on %s', (provider) => {
     // alice D01 D08 won, bob D05 won, D02 D09 lost.
     expect(winRate(facts.deals, CURRENT).byCount.value).toBe(3 / 5);
     expect(facts.leads.every((lead) => lead.segment.team === MARIA)).toBe(true);
+    // A breakdown by rep lists her reps even with nothing counted; not herself (a manager), nor carol.
+    expect(facts.salesReps).toEqual([
+      { email: ALICE, team: MARIA },
+      { email: BOB, team: MARIA },
+    ]);
   });
 
   it('when C is read on 04-01 12:00, then what was recorded later is not there yet', async () => {

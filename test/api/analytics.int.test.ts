@@ -291,8 +291,7 @@ describe.each(providers)('analytics API on %s', (provider) => {
       [ALICE, 1],
       [BOB, 1 / 3],
       [CAROL, 1 / 2],
-      // L18 waited in a queue: its part has leads but no deals, so no rate.
-      ['(none)', null],
+      // L18 waited in a queue (no owner, key `(none)`), but no deal of it closed: win/loss lists no group for it.
     ]);
     const retention = await report('retention', C);
     expect(retention.current.rate.value).toBe(1 / 3);

@@ -240,7 +240,10 @@ export function reportSchema<R extends ReportName>(report: R) {
     previous: figures,
     breakdown: object({
       dimension: z.enum(DIMENSIONS),
-      groups: z.array(object({ key: z.string(), current: figures, previous: figures })),
+      groups: z.array(object({ key: z.string(), current: figures, previous: figures })).meta({
+        description:
+          "One per group with a record behind a figure, in the period or the one before; by rep or team, also each sales rep in the caller's sight and each one's team, at zero when nothing counts. In key order, `(none)` last.",
+      }),
     }).nullable(),
   });
 }

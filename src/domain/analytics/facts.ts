@@ -184,6 +184,12 @@ export interface RuleActivation {
   activatedAt: Date;
 }
 
+/** A sales rep on the roster (role `rep`): their email, and their team (their manager's email, lower case). */
+export interface SalesRep {
+  email: string;
+  team: string | null;
+}
+
 /** Everything a report reads, recorded before `asOf`. */
 export interface AnalyticsFacts {
   asOf: Date;
@@ -194,6 +200,11 @@ export interface AnalyticsFacts {
   activities: ActivityFact[];
   contracts: ContractFact[];
   ruleActivations: RuleActivation[];
+  /**
+   * The sales reps in the caller's sight: a breakdown by rep or by team lists each of them (and
+   * their team) even with nothing counted. None when left out.
+   */
+  salesReps?: readonly SalesRep[];
 }
 
 /** The size band of a company with `employees` (a number, or a numeric string as intake may hold). */

@@ -8,7 +8,6 @@
  */
 import type { Db } from '../../db/client';
 import { activationsIn } from '../../domain/analytics/attribution';
-import { orderKeys } from '../../domain/analytics/breakdown';
 import { type Dimension, type RuleActivation } from '../../domain/analytics/facts';
 import type { FunnelStep } from '../../domain/analytics/funnel';
 import { mergeTallies, share, type Tally } from '../../domain/analytics/measures';
@@ -16,14 +15,8 @@ import { bucketRanges, type BucketRange, type ReportPeriod } from '../../domain/
 import { FUNNEL_STAGES, type FunnelStage } from '../../domain/analytics/stages';
 import type { VolumeFigures } from '../../domain/analytics/volume';
 import { sightFilter } from './load-facts';
-import {
-  breakdownGroupKeys,
-  cohortArrivals,
-  periodArrivals,
-  type ArrivalQuery,
-  segmentKeyOf,
-  type ArrivalRow,
-} from './lead-arrivals';
+import { cohortArrivals, periodArrivals, type ArrivalQuery, segmentKeyOf, type ArrivalRow } from './lead-arrivals';
+import { byPerson, listedGroups, rosterKeysInSight } from './breakdown-groups';
 import { idsToRead } from './report-ids';
 import type { ReportName, ReportOptions } from './reports';
 import { loadRoster } from './roster';
@@ -171,11 +164,10 @@ export async function aggregatedFigures(
     idLimit: cap,
     bounds: plan.bounds,
   };
-  // Broken down, the keys of every group are read beside the counts (each statement has a core).
-  const [rows, keys, roster] = await Promise.all([
+  // By rep or team, the roster is read beside the counts: the teams, and the reps each breakdown lists.
+  const [rows, roster] = await Promise.all([
     plan.read(db, query),
-    breakdown ? breakdownGroupKeys(db, request, breakdown) : [],
-    breakdown === 'team' ? loadRoster(db, sight.tenant) : null,
+    byPerson(breakdown) ? loadRoster(db, sight.tenant) : null,
   ]);
   const inSight = sightFilter(sight);
   const whole: Cells = new Map();
@@ -188,7 +180,6 @@ export async function aggregatedFigures(
     if (!groups.has(key)) groups.set(key, new Map());
     add(groups.get(key)!, row);
   }
-  for (const key of keys) if (!groups.has(key)) groups.set(key, new Map());
   const both = (cells: Cells) => {
     const part = new Part(cells, cap);
     return { current: plan.figures(part, 1), previous: plan.figures(part, 0) };
@@ -198,7 +189,12 @@ export async function aggregatedFigures(
     breakdown: breakdown
       ? {
           dimension: breakdown,
-          groups: orderKeys(groups.keys()).map((key) => ({ key, ...both(groups.get(key)!) })),
+          groups: listedGroups(
+            groups.keys(),
+            roster ? rosterKeysInSight(roster, sight, breakdown) : [],
+            (key) => both(groups.get(key)!),
+            () => both(new Map()),
+          ),
         }
       : null,
   };

@@ -26,12 +26,9 @@ import {
   sql,
 } from '../../db/raw-sql';
 import { companySize, NONE, type Dimension } from '../../domain/analytics/facts';
-import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { activeLeads, wholeWindow, windowDeals } from './fact-rows';
 import { joinOwned, ownedTable } from './lead-owners';
-import { loadRoster, type Roster } from './roster';
-import { sightFilter } from './load-facts';
+import type { Roster } from './roster';
 
 export interface ArrivalQuery {
   sight: Sight;
@@ -411,82 +408,4 @@ export async function cohortArrivals(db: Db, query: ArrivalQuery, withinDays?: n
     arms.push({ stage: 'maturing', column: 'createdAt', when: sql`f."createdAt" > ${matureBy}` });
   }
   return countArrivals(db, query, arms);
-}
-
-/**
- * A key a breakdown lists: the owner that decides whether the record is in sight, and the rep and
- * segment field its key is read from (as ArrivalRow's).
- */
-export interface KeyRow {
-  owner: string | null;
-  rep: string | null;
-  segType: string | null;
-  segText: string | null;
-}
-
-/**
- * The breakdown keys of everything a broken-down report on loaded facts lists a group for
- * (splitFacts): the leads and deals read for the window up to `asOf` (fact-rows' selection), and,
- * by rep or team, the people who logged an activity on them. A group without arrivals still shows,
- * with its figures at zero, as it does when computed on the facts.
- */
-export async function breakdownKeys(db: Db, query: ArrivalQuery & { dimension: Dimension }): Promise<KeyRow[]> {
-  const { sight, asOf, bounds } = query;
-  const window = wholeWindow({ from: bounds[0]!, to: asOf, asOf });
-  const byPerson = query.dimension === 'rep' || query.dimension === 'team';
-  const sorts = [
-    sql`SELECT rep AS owner, rep, seg_type, seg_text FROM seen`,
-    sql`SELECT d."ownerEmail", d."ownerEmail", s.seg_type, s.seg_text FROM "Deal" d JOIN seen s ON s.id = d."leadId"
-      WHERE d.id IN (SELECT id FROM worked)`,
-  ];
-  if (byPerson) {
-    const actor = jsonField(db, sql`i.payload`, 'actor');
-    sorts.push(
-      sql`SELECT s.rep, ${actor.text}, s.seg_type, s.seg_text FROM "Interaction" i JOIN seen s ON s.id = i."leadId"
-        WHERE i."occurredAt" < ${asOf} AND i.kind IN (${join([...TOUCH_EVENTS])}) AND ${actor.type} = 'string'`,
-      sql`SELECT d."ownerEmail", a.actor, CAST(NULL AS TEXT), CAST(NULL AS TEXT) FROM "DealActivity" a
-        JOIN "Deal" d ON d.id = a."dealId"
-        WHERE a."dealId" IN (SELECT id FROM worked) AND a."occurredAt" < ${asOf}
-          AND a.kind IN ('call', 'email', 'meeting', 'demo')
-          AND NOT EXISTS (SELECT 1 FROM "Meeting" m WHERE m."dealId" = a."dealId" AND m.status <> 'held'
-            AND a."idempotencyKey" = m.id || ':outcome')`,
-    );
-  }
-  const rows = await db.$queryRaw<
-    { owner: string | null; rep: string | null; seg_type: string | null; seg_text: string | null }[]
-  >(sql`WITH active AS MATERIALIZED (${activeLeads(db, sight, window)}),
-    worked AS MATERIALIZED (${windowDeals(db, sight, window, sql`(SELECT id FROM active)`)}),
-    seen AS MATERIALIZED (
-      SELECT l.id, ${sight.all && !byPerson ? sql`CAST(NULL AS TEXT)` : ownerAt(query.ownerCut, asOf)} AS rep,
-        ${groupColumnsOf(db, query.dimension)}
-      FROM "Lead" l WHERE l.tenant = ${sight.tenant}
-        AND l.id IN (SELECT id FROM active UNION SELECT "leadId" FROM "Deal" WHERE id IN (SELECT id FROM worked)))
-    ${join(sorts, ' UNION ')}`);
-  return rows.map((row) => ({ owner: row.owner, rep: row.rep, segType: row.seg_type, segText: row.seg_text }));
-}
-
-/**
- * The keys of the groups a broken-down report on loaded facts lists (splitFacts) for the period and
- * the one before: breakdownKeys's rows in the caller's sight (by their owner), each as segmentKeyOf
- * gives it. A report served from SQL adds the keys of its own rows (the same ones, when it reads
- * leads and deals the loader reads) and computes each group on its rows.
- */
-export async function breakdownGroupKeys(
-  db: Db,
-  query: { sight: Sight; previous: { from: Date }; period: { to: Date }; asOf: Date },
-  dimension: Dimension,
-): Promise<string[]> {
-  const { sight, previous, period, asOf } = query;
-  const [rows, roster] = await Promise.all([
-    breakdownKeys(db, {
-      sight,
-      asOf,
-      ownerCut: new Date(Math.min(period.to.getTime(), asOf.getTime())),
-      dimension,
-      bounds: [previous.from, period.to],
-    }),
-    loadRoster(db, sight.tenant),
-  ]);
-  const inSight = sightFilter(sight);
-  return rows.filter((row) => inSight(row.owner)).map((row) => segmentKeyOf(row, dimension, roster));
 }

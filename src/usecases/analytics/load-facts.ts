@@ -60,7 +60,12 @@ export async function loadFacts(
   const roster = await loadRoster(db, sight.tenant);
   const rows = await loadRows(db, sight, window, ownerCut, input.needs);
   const facts = cutToSight(assemble(rows, roster, asOf), sight);
-  return { asOf, ...facts, ruleActivations: await activationsBetween(db, { from: window.from, to: asOf }) };
+  return {
+    asOf,
+    ...facts,
+    ruleActivations: await activationsBetween(db, { from: window.from, to: asOf }),
+    salesReps: roster.salesReps.filter((rep) => sightFilter(sight)(rep.email)),
+  };
 }
 
 type RecordFacts = Omit<AnalyticsFacts, 'asOf' | 'ruleActivations'>;

@@ -4,7 +4,8 @@
  */
 import type { ReportEnvelope } from './run-report';
 
-const ID_KEYS = new Set(['ids', 'numeratorIds', 'denominatorIds']);
+/** The fields that hold a figure's drill-down ids. */
+export const ID_KEYS: ReadonlySet<string> = new Set(['ids', 'numeratorIds', 'denominatorIds']);
 
 /**
  * How many ids of each list a report reads for a caller who keeps `idLimit` (all without one): one

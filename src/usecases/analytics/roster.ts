@@ -4,6 +4,8 @@
  * reporting lines.
  */
 import type { Db } from '../../db/client';
+import type { SalesRep } from '../../domain/analytics/facts';
+import { compareText } from '../../domain/analytics/measures';
 
 export interface Roster {
   /** The manager's email of the person, or null (no manager, or not on the roster). */
@@ -16,22 +18,29 @@ export interface Roster {
    * calendar itself), so a report of the whole tenant reads who owns each lead only then.
    */
   worksBeyond(zone: string): boolean;
+  /** The tenant's sales reps (role `rep`) in email order, each with their team as `teamOf` gives it. */
+  salesReps: readonly SalesRep[];
 }
 
 export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<Roster> {
   const people = await db.rep.findMany({
     where: { tenant },
-    select: { id: true, email: true, managerId: true, timeZone: true },
+    select: { id: true, email: true, managerId: true, timeZone: true, role: true },
   });
   const byId = new Map(people.map((person) => [person.id, person]));
   const byEmail = new Map(people.map((person) => [person.email.toLowerCase(), person]));
   const find = (email: string | null) => (email === null ? undefined : byEmail.get(email.toLowerCase()));
+  const teamOf = (email: string | null) => {
+    const managerId = find(email)?.managerId;
+    return managerId ? (byId.get(managerId)?.email.toLowerCase() ?? null) : null;
+  };
   return {
-    teamOf(email) {
-      const managerId = find(email)?.managerId;
-      return managerId ? (byId.get(managerId)?.email.toLowerCase() ?? null) : null;
-    },
+    teamOf,
     timeZoneOf: (email) => find(email)?.timeZone ?? null,
     worksBeyond: (zone) => people.some((person) => person.timeZone !== zone),
+    salesReps: people
+      .filter((person) => person.role === 'rep')
+      .map((person) => ({ email: person.email, team: teamOf(person.email) }))
+      .sort((a, b) => compareText(a.email, b.email)),
   };
 }

@@ -7,9 +7,9 @@
 import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
 import type { StageProbabilities } from '../../domain/analytics/pipeline';
-import { orderKeys, splitFacts } from '../../domain/analytics/breakdown';
+import { splitFacts } from '../../domain/analytics/breakdown';
 import { groupBy } from '../../domain/group-by';
-import { breakdownGroupKeys } from './lead-arrivals';
+import { breakdownRoster, listedGroups, rosterKeys } from './breakdown-groups';
 import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
 import type { Tally } from '../../domain/analytics/measures';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
@@ -198,17 +198,17 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
 }
 
-/** How a report served from SQL is broken down: by `dimension`, each row's key by its id, and the groups' keys. */
+/** How a report served from SQL is broken down: by `dimension`, each row's key by its id, and the roster's keys. */
 interface Grouping {
   dimension: Dimension | undefined;
   keys: ReadonlyMap<string, string>;
-  /** The keys of the groups a report on loaded facts lists (breakdownGroupKeys). */
-  groupKeys: readonly string[];
+  /** The keys listed even with nothing counted: by rep or team, the reps in sight (breakdownRoster). */
+  roster: readonly string[];
 }
 
 /**
  * Rows read by `read`, which puts each row's breakdown key into the map it is given when broken
- * down, with the groups' keys read beside them.
+ * down, with the roster's keys read beside them.
  */
 async function keyedRead<T>(
   db: Db,
@@ -217,28 +217,30 @@ async function keyedRead<T>(
   read: (keys: Map<string, string>) => Promise<T>,
 ): Promise<[T, Grouping]> {
   const keys = new Map<string, string>();
-  const [rows, groupKeys] = await Promise.all([read(keys), dimension ? breakdownGroupKeys(db, query, dimension) : []]);
-  return [rows, { dimension, keys, groupKeys }];
+  const [rows, roster] = await Promise.all([read(keys), dimension ? breakdownRoster(db, query.sight, dimension) : []]);
+  return [rows, { dimension, keys, roster }];
 }
 
 /**
- * A report's figures whole (`figures` on every row, with key null) and, broken down, per group: a
- * group for each key of `groupKeys`, of the rows and of `more` (keys only another input has), each
- * computed on the rows of its key.
+ * A report's figures whole (`figures` on every row, with key null) and, broken down, per group:
+ * the groups listedGroups lists, of the keys of the rows and of `more` (keys only another input
+ * has), each computed on the rows of its key.
  */
 function keyedFigures<T extends { id: string }>(
   rows: readonly T[],
-  { dimension, keys, groupKeys }: Grouping,
+  { dimension, keys, roster }: Grouping,
   figures: (part: readonly T[], key: string | null) => { current: unknown; previous: unknown },
   more: Iterable<string> = [],
 ): Pick<ReportEnvelope, 'current' | 'previous' | 'breakdown'> {
   const whole = figures(rows, null);
   if (!dimension) return { ...whole, breakdown: null };
   const parts = groupBy(rows, (row) => keys.get(row.id));
-  const groups = orderKeys([...groupKeys, ...parts.keys(), ...more]).map((key) => ({
-    key,
-    ...figures(parts.get(key) ?? [], key),
-  }));
+  const groups = listedGroups(
+    [...parts.keys(), ...more],
+    roster,
+    (key) => figures(parts.get(key) ?? [], key),
+    (key) => figures([], key),
+  );
   return { ...whole, breakdown: { dimension, groups } };
 }
 
@@ -454,10 +456,22 @@ export function reportFrom(
     previous: definition.compute(part, reportContext(request, previous, false, whole, inputs)),
   });
   const dimension = request.filters.breakdown;
-  return envelope(report, request, {
-    ...both(facts, true),
-    breakdown: dimension
-      ? { dimension, groups: splitFacts(facts, dimension).map(({ key, value }) => ({ key, ...both(value, false) })) }
-      : null,
-  });
+  if (!dimension) return envelope(report, request, { ...both(facts, true), breakdown: null });
+  const parts = new Map(splitFacts(facts, dimension).map(({ key, value }) => [key, value]));
+  const none: AnalyticsFacts = {
+    ...facts,
+    leads: [],
+    deals: [],
+    quotes: [],
+    approvals: [],
+    activities: [],
+    contracts: [],
+  };
+  const groups = listedGroups(
+    parts.keys(),
+    rosterKeys(facts.salesReps ?? [], dimension),
+    (key) => both(parts.get(key)!, false),
+    () => both(none, false),
+  );
+  return envelope(report, request, { ...both(facts, true), breakdown: { dimension, groups } });
 }

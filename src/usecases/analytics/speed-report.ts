@@ -7,14 +7,12 @@
  * the SQL aggregates of ./aggregated-reports.ts.
  *
  * Broken down, each row carries its lead's key (its owner at the period's end, or a segment field)
- * and each group's figures are computed on its rows. The groups are every key a report on loaded
- * facts lists (the broken-down funnel's, which breakdownKeys completes), so a group whose leads only
- * have deals or activities in the window shows with its figures at zero, as on facts.
+ * and each group's figures are computed on its rows. The groups are those listedGroups lists (./breakdown-groups.ts)
+ * of the keys of the rows and of the broken-down funnel's groups.
  */
 import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
 import { periodFunnel, type FunnelStep } from '../../domain/analytics/funnel';
-import { orderKeys } from '../../domain/analytics/breakdown';
 import type { Dimension } from '../../domain/analytics/facts';
 import { groupBy } from '../../domain/group-by';
 import type { ReportPeriod } from '../../domain/analytics/period';
@@ -26,6 +24,7 @@ import { segmentKeyOf, type SegmentColumns } from './lead-arrivals';
 import { responseRows, stayRows, type SpeedQuery, type StayRow } from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
+import { listedGroups, rosterKeysInSight } from './breakdown-groups';
 import { idsToRead } from './report-ids';
 import { DEFAULT_OPTIONS } from './reports';
 
@@ -48,7 +47,13 @@ type KeyedResponse = LeadResponse & { key: string };
 async function speedInputs(
   db: Db,
   request: SpeedRequest,
-): Promise<{ responses: KeyedResponse[]; stays: StayRow[]; keyOf: (row: SegmentColumns) => string }> {
+): Promise<{
+  responses: KeyedResponse[];
+  stays: StayRow[];
+  keyOf: (row: SegmentColumns) => string;
+  /** The keys listed even with nothing counted (listedGroups): by rep or team, the reps in sight. */
+  roster: string[];
+}> {
   const { sight, period, previous, asOf, breakdown } = request;
   const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf, dimension: breakdown };
   const roster = await loadRoster(db, sight.tenant);
@@ -74,7 +79,12 @@ async function speedInputs(
     }));
   // A stay's key is read from its own columns when broken down (keyOf): 209 000 stays at 1M leads
   // are not copied to carry it.
-  return { responses, stays: stayRead.filter((row) => inSight(row.rep)), keyOf };
+  return {
+    responses,
+    stays: stayRead.filter((row) => inSight(row.rep)),
+    keyOf,
+    roster: breakdown ? rosterKeysInSight(roster, sight, breakdown) : [],
+  };
 }
 
 /** The funnel (period view) of the period and the previous one, whole and per breakdown group, from SQL aggregates. */
@@ -94,8 +104,7 @@ type Steps = readonly [FunnelStep[], FunnelStep[]];
 
 /**
  * The speed report's figures for the period and the previous one, whole and, broken down, for each
- * group: every key a broken-down report on loaded facts lists (the funnel's groups, from
- * breakdownKeys), each computed on the responses and stays of its leads, as on facts.
+ * group listedGroups lists, each computed on the responses and stays of its leads, as on facts.
  */
 export async function speedFigures(
   db: Db,
@@ -110,7 +119,7 @@ export async function speedFigures(
   // to `idLimit` then gives what all of them give.
   const cap = idsToRead(request.idLimit);
   // Broken down, the funnel's statements (its counts and every group's key) run beside the rows'.
-  const [{ responses, stays, keyOf }, steps] = breakdown
+  const [{ responses, stays, keyOf, roster }, steps] = breakdown
     ? await Promise.all([speedInputs(db, request), funnelSteps(db, request)])
     : [await speedInputs(db, request), await funnelSteps(db, request)];
   const calendarFor = ownerCalendar(calendar);
@@ -136,15 +145,16 @@ export async function speedFigures(
   const staysOf = groupBy(stays, keyOf);
   // A group none of whose leads moved in the window has no steps of its own: a funnel of no leads.
   const none = periodFunnel([], period).steps;
-  const keys = orderKeys([...steps.groups.keys(), ...responsesOf.keys(), ...staysOf.keys()]);
   return {
     ...figuresOf(responses, stays, steps.whole),
     breakdown: {
       dimension: breakdown,
-      groups: keys.map((key) => ({
-        key,
-        ...figuresOf(responsesOf.get(key) ?? [], staysOf.get(key) ?? [], steps.groups.get(key) ?? [none, none]),
-      })),
+      groups: listedGroups(
+        [...steps.groups.keys(), ...responsesOf.keys(), ...staysOf.keys()],
+        roster,
+        (key) => figuresOf(responsesOf.get(key) ?? [], staysOf.get(key) ?? [], steps.groups.get(key) ?? [none, none]),
+        () => figuresOf([], [], [none, none]),
+      ),
     },
   };
 }
