@@ -1143,6 +1143,30 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  it.each([
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'rep', 3],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-12-31', 'team', undefined],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'source', 100],
+    ['ops@bench.example', 'revops', '2025-07-01', '2025-09-30', 'campaign', 2],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'industry', 100],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-12-31', 'size', undefined],
+    ['manager1@bench.example', 'manager', '2025-10-01', '2025-12-31', 'rep', 100],
+    ['manager1@bench.example', 'manager', '2025-10-01', '2025-12-31', 'region', 5],
+  ] as const)(
+    'when %s (%s) reads the deal desk from SQL for %s to %s broken down by %s (idLimit: %s), then every group equals the pure functions on every row',
+    async (email, role, from, to, breakdown, idLimit) => {
+      const { served, pure } = await brokenDownBothWays('deal-desk', email, role, from, to, breakdown, idLimit);
+      const groups = served.breakdown!.groups.map((group) => group.current as DeskFigures);
+      // More than one group, some with discounts, some with decided approvals, some with first quotes of their own.
+      expect(groups.length).toBeGreaterThan(1);
+      expect(groups.some((group) => group.discountDepth.discountBp.n > 0)).toBe(true);
+      expect(groups.some((group) => group.approvalTurnaround.businessHours.n > 0)).toBe(true);
+      expect(groups.some((group) => group.quoteToClose.rate.denominator.count > 0)).toBe(true);
+      expect(served).toEqual(pure);
+    },
+    120_000,
+  );
+
   it('when deals are owned by reps of other teams than their leads, then every report broken down from SQL keys a deal by its owner and a lead by its own, as on loaded facts', async () => {
     const db = database.db;
     const team = (await sightOf(db, actor(MANAGER.email, MANAGER.role), () => ({}))).owners;
@@ -1197,6 +1221,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           ['speed', october],
           ['deals', october],
           ['win-loss', october],
+          ['deal-desk', october],
           ['retention', half],
         ] as const) {
           const { served, loaded } = await bothWays(report, caller, { ...filters, breakdown });

@@ -23,12 +23,21 @@
 import type { Db } from '../../db/client';
 import { empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
 import type { DeskApproval, DeskQuote } from '../../domain/analytics/deal-desk';
-import type { DealCourse } from '../../domain/analytics/facts';
+import type { DealCourse, Dimension } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
-import { firstCloseColumns, firstCloseStages, reviewWindow, type FirstCloseRow } from './closed-deals';
+import {
+  dealSegmentColumns,
+  firstCloseColumns,
+  firstCloseStages,
+  keyDeals,
+  reviewWindow,
+  type FirstCloseRow,
+  type SegmentRow,
+} from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
+import { loadRoster } from './roster';
 
 /** What the deal desk report reads: versions and approvals of the window, and the deals first quoted in it. */
 export interface DeskRecords {
@@ -37,7 +46,14 @@ export interface DeskRecords {
   deals: Pick<DealCourse, 'id' | 'stages'>[];
 }
 
-interface VersionRow extends FirstCloseRow {
+/** Each record's breakdown key, by kind and id: its deal's (the deal's owner, or its lead's segment field). */
+export interface DeskKeys {
+  quotes: Map<string, string>;
+  approvals: Map<string, string>;
+  deals: Map<string, string>;
+}
+
+interface VersionRow extends FirstCloseRow, Partial<SegmentRow> {
   id: string;
   deal_id: string;
   owner: string;
@@ -48,7 +64,7 @@ interface VersionRow extends FirstCloseRow {
   first: unknown;
 }
 
-interface ApprovalRow {
+interface ApprovalRow extends Partial<SegmentRow> {
   id: string;
   owner: string;
   tier: string;
@@ -75,28 +91,66 @@ function ofDealsInSight(db: Db, sight: Sight, asOf: Date): Sql {
       AND d."createdAt" < ${asOf} AND f."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${mine}`;
 }
 
-/** The deal desk's records for `query`, each kind in id order. */
-export async function deskRecords(db: Db, query: DealQuery): Promise<DeskRecords> {
+/**
+ * The deal desk's records for `query`, each kind in id order. Broken down by `dimension`, each
+ * record's key goes into `keys`: its deal's owner, or its deal's lead's segment field
+ * (dealSegmentColumns), as the facts give a quote, an approval and a deal their deal's segment.
+ */
+export async function deskRecords(
+  db: Db,
+  query: DealQuery,
+  dimension?: Dimension,
+  keys?: DeskKeys,
+): Promise<DeskRecords> {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
   const inSight = sightFilter(sight);
+  const segment = dimension ? sql`, ${dealSegmentColumns(db, dimension)}` : empty;
   // The two statements are independent: PostgreSQL runs them side by side on two connections.
-  const [versionRows, approvalRows] = await Promise.all([
+  const [versionRows, approvalRows, roster] = await Promise.all([
     db.$queryRaw<VersionRow[]>(sql`
     SELECT v.id, d.id AS deal_id, d."ownerEmail" AS owner,
       v."approvalDiscountBp" AS discount_bp, v."approvalTier" AS tier, v."sentAt" AS sent,
       (SELECT MIN(w."sentAt") FROM "Quote" p CROSS JOIN "QuoteVersion" w
         WHERE p."dealId" = d.id AND w."quoteId" = p.id AND w."createdAt" < ${asOf} AND w."sentAt" < ${asOf}) AS first,
-      ${firstCloseColumns(db)}
+      ${firstCloseColumns(db)} ${segment}
     FROM "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)} AND v."sentAt" >= ${from} AND v."sentAt" < ${to}`),
     db.$queryRaw<ApprovalRow[]>(sql`
     SELECT r.id, d."ownerEmail" AS owner, r.tier, r.status, r."requestedAt" AS requested, r."decidedAt" AS decided
+      ${segment}
     FROM "ApprovalRequest" r CROSS JOIN "QuoteVersion" v ${ofDealsInSight(db, sight, asOf)}
       AND v.id = r."quoteVersionId" AND r."requestedAt" < ${asOf} AND r."decidedAt" >= ${from} AND r."decidedAt" < ${to}
       AND r.status IN ('approved', 'rejected')`),
+    dimension === 'team' ? loadRoster(db, sight.tenant) : null,
   ]);
   const versions = versionRows.filter((row) => inSight(row.owner));
   const approvals = approvalRows.filter((row) => inSight(row.owner));
+  if (dimension && keys) {
+    const segmented = <T extends { owner: string } & Partial<SegmentRow>>(row: T, id: string) => ({
+      id,
+      owner: row.owner,
+      seg_type: row.seg_type ?? null,
+      seg_text: row.seg_text ?? null,
+    });
+    keyDeals(
+      versions.map((row) => segmented(row, row.id)),
+      dimension,
+      roster,
+      keys.quotes,
+    );
+    keyDeals(
+      versions.map((row) => segmented(row, row.deal_id)),
+      dimension,
+      roster,
+      keys.deals,
+    );
+    keyDeals(
+      approvals.map((row) => segmented(row, row.id)),
+      dimension,
+      roster,
+      keys.approvals,
+    );
+  }
   return {
     quotes: versions
       .map((row) => ({

@@ -22,7 +22,7 @@ import { pipelineInputs, type DealQuery } from './deal-courses';
 import { closedDealCourses, openOpportunitiesOf, openOpportunityGroups } from './deal-outcomes';
 import { closedDeals } from './closed-deals';
 import { channelCounts, channelLeads } from './channel-leads';
-import { deskRecords } from './desk-records';
+import { deskRecords, type DeskKeys, type DeskRecords } from './desk-records';
 import { renewalContracts } from './renewal-contracts';
 import { activityReportFigures } from './activity-records';
 import { attributionFigures } from './attribution-report';
@@ -101,21 +101,15 @@ const view = (period: ReportPeriod): PeriodView => ({
 });
 
 /** The reports read from narrow SQL projections, broken down or not. */
-const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'win-loss', 'retention']);
+const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'win-loss', 'retention', 'deal-desk']);
 
 /** The reports read from narrow SQL projections only when not broken down (a breakdown loads facts). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
-  'pipeline',
-  'channels',
-  'deal-desk',
-  'activity',
-  'rule-attribution',
-]);
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['pipeline', 'channels', 'activity', 'rule-attribution']);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume, funnel, speed, deals, win-loss and retention always (their rows carry
- * their breakdown key), pipeline, channels, deal-desk, activity and rule-attribution when not
+ * on loaded facts: volume, funnel, speed, deals, win-loss, retention and deal-desk always (their
+ * rows carry their breakdown key), pipeline, channels, activity and rule-attribution when not
  * broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
@@ -331,9 +325,9 @@ async function reviewFigures(
 }
 
 /**
- * The deal desk report (not broken down) on the quote versions, approvals and quoted deals read
- * from SQL (./desk-records.ts), or the retention report (broken down or not) on the contracts read from SQL
- * (./renewal-contracts.ts), computed by the same functions as on facts.
+ * The deal desk report on the quote versions, approvals and quoted deals read from SQL
+ * (./desk-records.ts), or the retention report on the contracts read from SQL
+ * (./renewal-contracts.ts), broken down or not, computed by the same functions as on facts.
  */
 async function deskReportFigures(
   db: Db,
@@ -354,9 +348,33 @@ async function deskReportFigures(
       previous: renewals(part, query.previous, asOf),
     }));
   }
-  const { quotes, approvals, deals } = await deskRecords(db, query);
-  const figures = (which: ReportPeriod) => deskFigures(quotes, approvals, deals, { period: which, asOf, calendar });
-  return { current: figures(period), previous: figures(query.previous), breakdown: null };
+  const dimension = request.filters.breakdown;
+  const keys: DeskKeys = { quotes: new Map(), approvals: new Map(), deals: new Map() };
+  const [records, roster] = await Promise.all([
+    deskRecords(db, query, dimension, keys),
+    dimension ? breakdownRoster(db, query.sight, dimension) : [],
+  ]);
+  const figures = ({ quotes, approvals, deals }: DeskRecords) => ({
+    current: deskFigures(quotes, approvals, deals, { period, asOf, calendar }),
+    previous: deskFigures(quotes, approvals, deals, { period: query.previous, asOf, calendar }),
+  });
+  if (!dimension) return { ...figures(records), breakdown: null };
+  // Each kind split by its records' keys; a group is computed on its versions, approvals and deals.
+  const quotes = groupBy(records.quotes, (row) => keys.quotes.get(row.id)!);
+  const approvals = groupBy(records.approvals, (row) => keys.approvals.get(row.id)!);
+  const deals = groupBy(records.deals, (row) => keys.deals.get(row.id)!);
+  const part = (key: string): DeskRecords => ({
+    quotes: quotes.get(key) ?? [],
+    approvals: approvals.get(key) ?? [],
+    deals: deals.get(key) ?? [],
+  });
+  const groups = listedGroups(
+    [...quotes.keys(), ...approvals.keys(), ...deals.keys()],
+    roster,
+    (key) => figures(part(key)),
+    () => figures({ quotes: [], approvals: [], deals: [] }),
+  );
+  return { ...figures(records), breakdown: { dimension, groups } };
 }
 
 /** The envelope of a report's figures: which periods, zone, moment and options it was read with. */
