@@ -61,18 +61,20 @@ export function unindexed(db: Db, column: Sql): Sql {
 }
 
 /**
- * A list of (string, instant) pairs as a derived table of two columns, `value` and `at`, with `at`
- * comparable with DateTime columns (SQLite: ISO text in the driver adapter's format, as plusDays
- * gives it; PostgreSQL: a timestamp). The list goes over as one JSON parameter, as in valuesOf.
+ * A list of (string, instant, tag) rows as a derived table of three columns, `value`, `at` and
+ * `tag` ('' when none), with `at` comparable with DateTime columns (SQLite: ISO text in the driver
+ * adapter's format, as plusDays gives it; PostgreSQL: a timestamp). The list goes over as one JSON
+ * parameter, as in valuesOf.
  */
-export function instantsTable(db: Db, rows: readonly { value: string; at: Date }[]): Sql {
-  const list = JSON.stringify(rows.map(({ value, at }) => [value, at.toISOString()]));
+export function instantsTable(db: Db, rows: readonly { value: string; at: Date; tag?: string }[]): Sql {
+  const list = JSON.stringify(rows.map(({ value, at, tag }) => [value, at.toISOString(), tag ?? '']));
   switch (providerOf(db)) {
     case 'sqlite':
       return sql`(SELECT json_extract(e.value, '$[0]') AS value,
-        strftime('%Y-%m-%dT%H:%M:%f+00:00', json_extract(e.value, '$[1]')) AS at FROM json_each(${list}) e)`;
+        strftime('%Y-%m-%dT%H:%M:%f+00:00', json_extract(e.value, '$[1]')) AS at,
+        json_extract(e.value, '$[2]') AS tag FROM json_each(${list}) e)`;
     case 'postgresql':
-      return sql`(SELECT e ->> 0 AS value, CAST(e ->> 1 AS timestamp(3)) AS at
+      return sql`(SELECT e ->> 0 AS value, CAST(e ->> 1 AS timestamp(3)) AS at, e ->> 2 AS tag
         FROM json_array_elements(CAST(${list} AS json)) e)`;
   }
 }

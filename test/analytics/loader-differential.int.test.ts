@@ -1145,6 +1145,30 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
 
   it.each([
     ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'rep', 3],
+    ['ops@bench.example', 'revops', '2025-09-15', '2025-11-20', 'team', undefined],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'source', 100],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-12-31', 'campaign', 2],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'industry', undefined],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'size', 100],
+    ['manager1@bench.example', 'manager', '2025-10-01', '2025-12-31', 'rep', 3],
+    ['manager1@bench.example', 'manager', '2025-10-01', '2025-12-31', 'region', 100],
+    ['rep5@bench.example', 'rep', '2025-07-01', '2025-09-30', 'source', undefined],
+  ] as const)(
+    'when %s (%s) reads activity from SQL for %s to %s broken down by %s (idLimit: %s), then every group equals the pure functions on every row',
+    async (email, role, from, to, breakdown, idLimit) => {
+      const { served, pure } = await brokenDownBothWays('activity', email, role, from, to, breakdown, idLimit);
+      const groups = served.breakdown!.groups.map((group) => group.current as ActivityFigures);
+      // More than one group, some with activity of their own behind won deals of their own.
+      expect(groups.length).toBeGreaterThan(1);
+      expect(groups.some((group) => group.byRep.length > 0)).toBe(true);
+      expect(groups.some((group) => group.perWonDeal.activities.total.count > 0)).toBe(true);
+      expect(served).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it.each([
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'rep', 3],
     ['ops@bench.example', 'revops', '2025-10-01', '2025-12-31', 'team', undefined],
     ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'source', 100],
     ['ops@bench.example', 'revops', '2025-07-01', '2025-09-30', 'campaign', 2],
@@ -1222,6 +1246,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           ['deals', october],
           ['win-loss', october],
           ['deal-desk', october],
+          ['activity', october],
           ['retention', half],
         ] as const) {
           const { served, loaded } = await bothWays(report, caller, { ...filters, breakdown });

@@ -38,7 +38,13 @@ import {
 } from '../../db/raw-sql';
 import type { ActivityCounts, ActivityPerWonDeal } from '../../domain/analytics/activity';
 import { closedIn } from '../../domain/analytics/deals';
-import { ACTIVITY_KINDS, dimensionKey, type ActivityKind, type ClosedDealCourse } from '../../domain/analytics/facts';
+import {
+  ACTIVITY_KINDS,
+  dimensionKey,
+  type ActivityKind,
+  type ClosedDealCourse,
+  type Dimension,
+} from '../../domain/analytics/facts';
 import { orderKeys } from '../../domain/analytics/breakdown';
 import { share, sortedIds, tally } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
@@ -46,7 +52,9 @@ import { closeOf } from '../../domain/analytics/stages';
 import { closedDeals, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { leadsOfSight } from './fact-rows';
-import { ownerAt } from './lead-arrivals';
+import { groupColumnsOf, ownerAt, segmentKeyOf } from './lead-arrivals';
+import { groupBy } from '../../domain/group-by';
+import { loadRoster } from './roster';
 import { DEAL_ACTIVITY, LEAD_ACTIVITY, sightFilter } from './load-facts';
 import { idsToRead } from './report-ids';
 
@@ -70,12 +78,18 @@ interface CountRow {
   /** The lead's owner at the period's end (a lead's touch) or the deal's owner (a deal's activity). */
   owner: string | null;
   kind: string;
+  /** Broken down, the activity's lead's segment field (groupColumnsOf). */
+  seg_type?: string | null;
+  seg_text?: string | null;
+  /** Of a `won` row: the group whose won deal it is behind ('' for the whole). */
+  tag: string | null;
   n: unknown;
   ids: string | null;
 }
 
 /** Counts and first ids per activity kind. */
-type Cells = Map<ActivityKind, { count: number; ids: string[] }>;
+type CellCount = { count: number; ids: string[] };
+type Cells = Map<ActivityKind, CellCount>;
 
 function add(cells: Cells, kind: ActivityKind, count: number, ids: readonly string[]): void {
   const found = cells.get(kind);
@@ -105,61 +119,138 @@ function countsOf(cells: Cells | undefined, cap: number | undefined): ActivityCo
   return counts;
 }
 
+/** The deals won in a period, and when each one's lead's was won. */
+interface WonLeads {
+  won: ClosedDealCourse[];
+  at: Map<string, Date>;
+}
+
 /** The lead of each deal won in `period` and when it was won (a lead's last won deal wins, as in activityPerWonDeal). */
-function wonLeads(
-  deals: readonly ClosedDealCourse[],
-  period: ReportPeriod,
-): { won: ClosedDealCourse[]; at: Map<string, Date> } {
+function wonLeads(deals: readonly ClosedDealCourse[], period: ReportPeriod): WonLeads {
   const won = closedIn(deals, period).won;
   return { won, at: new Map(won.map((deal) => [deal.leadId, closeOf(deal)!.at])) };
 }
 
-/** The activity report's figures for the period and the previous one, counted in SQL. */
+/** The activity report's figures for one period and the one before. */
+export interface ActivityBoth {
+  current: ActivityReportFigures;
+  previous: ActivityReportFigures;
+}
+
+/** Counts of one group (or the whole): each period's activity per rep, and behind its won deals. */
+class Counted {
+  readonly byRep = [new Map<string, Cells>(), new Map<string, Cells>()];
+  readonly behind: [Cells, Cells] = [new Map<ActivityKind, CellCount>(), new Map<ActivityKind, CellCount>()];
+
+  addRep(which: number, rep: string, kind: ActivityKind, count: number, ids: readonly string[]): void {
+    const reps = this.byRep[which]!;
+    if (!reps.has(rep)) reps.set(rep, new Map());
+    add(reps.get(rep)!, kind, count, ids);
+  }
+}
+
+/**
+ * The activity report's figures for the period and the previous one, counted in SQL: whole and,
+ * with `dimension`, per group. An activity's key is its actor by rep (their team by team) and its
+ * lead's segment field otherwise, as the facts give it; a deal's is its owner or its lead's field
+ * (closedDeals). A group's won deals are its own, and the activity it counts behind them is its own
+ * activity on their leads, each lead's last deal won in the group standing for it. `none`: the
+ * figures of a group with nothing.
+ */
 export async function activityReportFigures(
   db: Db,
   query: ActivityQuery,
-): Promise<{ current: ActivityReportFigures; previous: ActivityReportFigures }> {
-  const deals = await closedDeals(db, query);
+  dimension?: Dimension,
+): Promise<{ whole: ActivityBoth; groups: Map<string, ActivityBoth> | null; none: ActivityBoth }> {
+  const dealKeys = new Map<string, string>();
+  const [deals, roster] = await Promise.all([
+    closedDeals(db, query, dimension, dimension ? dealKeys : undefined),
+    dimension === 'team' ? loadRoster(db, query.sight.tenant) : null,
+  ]);
   const periods = [query.previous, query.period] as const;
   const won = periods.map((period) => wonLeads(deals, period));
+  // Broken down, each group's won deals, and of each of their leads the instant its last won deal
+  // in the group was won (tagged with the group's key).
+  const partsOf = dimension ? groupBy(deals, (deal) => dealKeys.get(deal.id)!) : new Map<string, ClosedDealCourse[]>();
+  const groupWon = periods.map(
+    (period) => new Map([...partsOf].map(([key, part]) => [key, wonLeads(part, period)] as const)),
+  );
   const cap = idsToRead(query.idLimit);
   // Before the window, only the activity behind a won deal counts: a lost deal's is read only in
   // the window, as every other activity is (28 362 closed deals at 1M leads, 11 389 of them won).
+  const behindWins = won.map(({ at }, which) => [
+    ...[...at].map(([leadId, instant]) => ({ which, leadId, at: instant, tag: '' })),
+    ...[...groupWon[which]!].flatMap(([key, part]) =>
+      [...part.at].map(([leadId, instant]) => ({ which, leadId, at: instant, tag: key })),
+    ),
+  ]);
   const rows = await countActivities(
     db,
     query,
     won.flatMap((which) => which.won),
-    won,
+    behindWins,
     cap,
+    dimension,
   );
   const inSight = sightFilter(query.sight);
-  const byRep = periods.map(() => new Map<string, Cells>());
-  const behind = periods.map((): Cells => new Map());
+  const whole = new Counted();
+  const groups = new Map<string, Counted>();
+  const groupOf = (key: string) => {
+    if (!groups.has(key)) groups.set(key, new Counted());
+    return groups.get(key)!;
+  };
   for (const row of rows) {
     if (!inSight(row.owner)) continue;
     const kind = (LEAD_ACTIVITY[row.kind] ?? DEAL_ACTIVITY[row.kind])!;
     const which = Number(row.which);
     const ids = row.ids ? row.ids.split(',') : [];
+    const count = Number(row.n);
+    const key = dimension
+      ? segmentKeyOf({ rep: row.rep, segType: row.seg_type ?? null, segText: row.seg_text ?? null }, dimension, roster)
+      : '';
     if (row.part === 'won') {
-      add(behind[which]!, kind, Number(row.n), ids);
+      // Behind the whole's won deals (tag ''), or behind a group's own, when the activity is the group's.
+      if (!row.tag) add(whole.behind[which]!, kind, count, ids);
+      else if (row.tag === key) add(groupOf(key).behind[which]!, kind, count, ids);
       continue;
     }
-    const key = dimensionKey({ rep: row.rep }, 'rep');
-    const reps = byRep[which]!;
-    if (!reps.has(key)) reps.set(key, new Map());
-    add(reps.get(key)!, kind, Number(row.n), ids);
+    const rep = dimensionKey({ rep: row.rep }, 'rep');
+    whole.addRep(which, rep, kind, count, ids);
+    if (dimension) groupOf(key).addRep(which, rep, kind, count, ids);
   }
-  const figures = (which: 0 | 1): ActivityReportFigures => {
-    const activities = countsOf(behind[which], cap);
-    const deals = won[which]!.won;
-    const perDeal = { total: share(activities.total.count, deals.length) } as ActivityPerWonDeal['perDeal'];
-    for (const kind of ACTIVITY_KINDS) perDeal[kind] = share(activities[kind].count, deals.length);
-    return {
-      byRep: orderKeys(byRep[which]!.keys()).map((key) => ({ key, counts: countsOf(byRep[which]!.get(key), cap) })),
-      perWonDeal: { wonDeals: tally(sortedIds(deals.map((deal) => deal.id))), activities, perDeal },
+  const figures = (counted: Counted | undefined, wonIn: readonly (WonLeads | undefined)[]): ActivityBoth => {
+    const one = (which: 0 | 1): ActivityReportFigures => {
+      const activities = countsOf(counted?.behind[which], cap);
+      const deals = wonIn[which]?.won ?? [];
+      const perDeal = { total: share(activities.total.count, deals.length) } as ActivityPerWonDeal['perDeal'];
+      for (const kind of ACTIVITY_KINDS) perDeal[kind] = share(activities[kind].count, deals.length);
+      const reps = counted?.byRep[which] ?? new Map<string, Cells>();
+      return {
+        byRep: orderKeys(reps.keys()).map((key) => ({ key, counts: countsOf(reps.get(key), cap) })),
+        perWonDeal: { wonDeals: tally(sortedIds(deals.map((deal) => deal.id))), activities, perDeal },
+      };
     };
+    return { current: one(1), previous: one(0) };
   };
-  return { current: figures(1), previous: figures(0) };
+  const none = figures(undefined, [undefined, undefined]);
+  if (!dimension) return { whole: figures(whole, won), groups: null, none };
+  const keys = new Set([...groups.keys(), ...partsOf.keys()]);
+  return {
+    whole: figures(whole, won),
+    none,
+    groups: new Map(
+      [...keys].map(
+        (key) =>
+          [
+            key,
+            figures(
+              groups.get(key),
+              groupWon.map((part) => part.get(key)),
+            ),
+          ] as const,
+      ),
+    ),
+  };
 }
 
 /**
@@ -170,8 +261,9 @@ async function countActivities(
   db: Db,
   query: ActivityQuery,
   deals: readonly ClosedDealCourse[],
-  won: readonly { at: Map<string, Date> }[],
+  won: readonly (readonly { which: number; leadId: string; at: Date; tag: string }[])[],
   cap: number | undefined,
+  dimension: Dimension | undefined,
 ): Promise<CountRow[]> {
   const [previous, period] = [query.previous, query.period];
   const inPeriod = (range: ReportPeriod) => sql`(a.at >= ${range.from} AND a.at < ${range.to})`;
@@ -179,28 +271,33 @@ async function countActivities(
   // groups under the database's collation (a C.UTF-8 locale's comparison per key on PostgreSQL)
   // cost more than the order that counts, the ids'.
   const key = (column: Sql) => codePointOrder(db, column);
+  // Broken down, a row also carries the activity's lead's field and, behind a group's won deal, its actor.
+  const segmented = dimension !== undefined && dimension !== 'rep' && dimension !== 'team';
+  const segment = segmented ? sql`, ${key(sql`a.seg_type`)} AS seg_type, ${key(sql`a.seg_text`)} AS seg_text` : empty;
+  const actor = dimension === 'rep' || dimension === 'team' ? key(sql`a.actor`) : sql`NULL`;
   return db.$queryRaw<CountRow[]>(sql`
-    WITH touches AS MATERIALIZED (${leadTouches(db, query, deals)}),
-    logged AS MATERIALIZED (${dealActivities(db, query, deals)}),
+    WITH touches AS MATERIALIZED (${leadTouches(db, query, deals, dimension)}),
+    logged AS MATERIALIZED (${dealActivities(db, query, deals, dimension)}),
     act AS MATERIALIZED (SELECT * FROM touches UNION ALL SELECT * FROM logged),
     won AS MATERIALIZED (${join(
       won.map(
-        ({ at }, which) =>
-          sql`SELECT ${raw(String(which))} AS which, w.value AS lead_id, w.at FROM ${instantsTable(
+        (rows, which) =>
+          sql`SELECT ${raw(String(which))} AS which, w.value AS lead_id, w.at, w.tag FROM ${instantsTable(
             db,
-            [...at].map(([value, instant]) => ({ value, at: instant })),
+            rows.map((row) => ({ value: row.leadId, at: row.at, tag: row.tag })),
           )} w`,
       ),
       ' UNION ALL ',
     )}),
     placed AS (
       SELECT 'rep' AS part, CASE WHEN ${inPeriod(previous)} THEN 0 ELSE 1 END AS which, ${key(sql`a.actor`)} AS rep,
-        ${key(sql`a.owner`)} AS owner, ${key(sql`a.kind`)} AS kind, a.id
+        ${key(sql`a.owner`)} AS owner, ${key(sql`a.kind`)} AS kind ${segment}, CAST(NULL AS TEXT) AS tag, a.id
       FROM act a WHERE ${inPeriod(previous)} OR ${inPeriod(period)}
       UNION ALL
-      SELECT 'won', w.which, NULL, ${key(sql`a.owner`)}, ${key(sql`a.kind`)}, a.id FROM won w CROSS JOIN act a
+      SELECT 'won', w.which, ${actor}, ${key(sql`a.owner`)}, ${key(sql`a.kind`)} ${segment}, ${key(sql`w.tag`)}, a.id
+      FROM won w CROSS JOIN act a
       WHERE a.lead_id = w.lead_id AND a.at <= w.at)
-    ${countedGroups(db, sql`placed p`, 'p', sql`part, which, rep, owner, kind`, cap)}`);
+    ${countedGroups(db, sql`placed p`, 'p', sql`part, which, rep, owner, kind ${segmented ? sql`, seg_type, seg_text` : empty}, tag`, cap)}`);
 }
 
 /**
@@ -214,14 +311,14 @@ async function countActivities(
  * `IS NOT TRUE`, not `NOT`: the sight's check is NULL, not false, for a lead with no owner whose
  * assignments spell no email of the list, so the first part drops its touch and so would `NOT`.
  */
-function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[]): Sql {
+function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[], dimension?: Dimension): Sql {
   const { sight, period, asOf } = query;
   const { from, to } = reviewWindow(query);
   const ownerCut = new Date(Math.min(period.to.getTime(), asOf.getTime()));
   const actor = jsonField(db, sql`i.payload`, 'actor');
   const kinds = join(Object.keys(LEAD_ACTIVITY));
   const columns = sql`i.id, i.kind, ${actor.text} AS actor, i."occurredAt" AS at, i."leadId" AS lead_id,
-      ${sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(ownerCut, asOf)} AS owner`;
+      ${sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(ownerCut, asOf)} AS owner ${segmentOfLead(db, dimension)}`;
   const touch = sql`i.kind IN (${kinds}) AND ${actor.type} = 'string' AND i."occurredAt" < ${asOf}
       AND l.tenant = ${sight.tenant}`;
   const inWindow = sql`i."occurredAt" >= ${from} AND i."occurredAt" < ${to}
@@ -242,10 +339,11 @@ function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[
  * lead of the tenant) in the window or, before `asOf`, on `deals`; not a meeting's outcome when the
  * meeting was not held. As with leadTouches, the second part leaves out what the first selects.
  */
-function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[]): Sql {
+function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[], dimension?: Dimension): Sql {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const columns = sql`a.id, a.kind, a.actor, a."occurredAt" AS at, d."leadId" AS lead_id, d."ownerEmail" AS owner`;
+  const columns = sql`a.id, a.kind, a.actor, a."occurredAt" AS at, d."leadId" AS lead_id, d."ownerEmail" AS owner
+    ${segmentOfLead(db, dimension)}`;
   const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
   const counted = sql`d.id = a."dealId" AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${mine}
       AND l.id = d."leadId" AND l.tenant = ${sight.tenant}
@@ -262,4 +360,11 @@ function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCour
       deals.map((deal) => deal.id),
     )} w CROSS JOIN "DealActivity" a CROSS JOIN "Deal" d CROSS JOIN "Lead" l
     WHERE a."dealId" = w.value AND ${counted} AND (${inWindow}) IS NOT TRUE`;
+}
+
+/** `, seg_type, seg_text` of the activity's lead `l` (groupColumnsOf), broken down by a segment field; nothing else. */
+function segmentOfLead(db: Db, dimension: Dimension | undefined): Sql {
+  return dimension === undefined || dimension === 'rep' || dimension === 'team'
+    ? empty
+    : sql`, ${groupColumnsOf(db, dimension)}`;
 }

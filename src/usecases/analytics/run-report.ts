@@ -101,16 +101,23 @@ const view = (period: ReportPeriod): PeriodView => ({
 });
 
 /** The reports read from narrow SQL projections, broken down or not. */
-const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set(['speed', 'deals', 'win-loss', 'retention', 'deal-desk']);
+const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set([
+  'speed',
+  'deals',
+  'win-loss',
+  'retention',
+  'deal-desk',
+  'activity',
+]);
 
 /** The reports read from narrow SQL projections only when not broken down (a breakdown loads facts). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['pipeline', 'channels', 'activity', 'rule-attribution']);
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['pipeline', 'channels', 'rule-attribution']);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume, funnel, speed, deals, win-loss, retention and deal-desk always (their
- * rows carry their breakdown key), pipeline, channels, activity and rule-attribution when not
- * broken down.
+ * on loaded facts: volume, funnel, speed, deals, win-loss, retention, deal-desk and activity always
+ * (their rows carry their breakdown key), pipeline, channels and rule-attribution when not broken
+ * down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
   return (
@@ -146,17 +153,26 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
   }
   if (report === 'activity' && servedFromSql(report, request.filters.breakdown)) {
     const period = periodOf(request.filters, request.defaultZone);
-    const figures = await activityReportFigures(db, {
-      sight: request.sight,
-      period,
-      previous: previousPeriod(period),
-      asOf: request.asOf,
-      idLimit: request.idLimit,
-    });
+    const dimension = request.filters.breakdown;
+    const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
+    const [{ whole, groups, none }, roster] = await Promise.all([
+      activityReportFigures(db, { ...query, idLimit: request.idLimit }, dimension),
+      dimension ? breakdownRoster(db, request.sight, dimension) : [],
+    ]);
     return envelope(report, request, {
-      current: figures.current,
-      previous: figures.previous,
-      breakdown: null,
+      ...whole,
+      breakdown:
+        dimension && groups
+          ? {
+              dimension,
+              groups: listedGroups(
+                groups.keys(),
+                roster,
+                (key) => groups.get(key)!,
+                () => none,
+              ),
+            }
+          : null,
     });
   }
   if (report === 'rule-attribution' && servedFromSql(report, request.filters.breakdown)) {
