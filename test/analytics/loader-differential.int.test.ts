@@ -930,12 +930,33 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     expect(JSON.stringify(served)).not.toMatch(/elsewhere|da_cancelled|da_note|ix_self/);
   }, 120_000);
 
-  it('when revops reads the pipeline broken down by region, then it is computed on facts and equals the pure functions on every row', async () => {
-    const filters = { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'region' as const };
-    const { sql, pure, served } = await dealReportBothWays('pipeline', OPS, filters);
-    expect(served.breakdown?.groups.map((group) => group.key)).toEqual(['apac', 'emea', 'north-america']);
-    expect(sql).toEqual(pure);
-  }, 120_000);
+  it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'region' }],
+    [OPS, { from: '2025-10-01', to: '2025-12-31', zone: NY, breakdown: 'rep' }],
+    // A month still running at asOf.
+    [OPS, { from: '2026-01-01', to: '2026-01-31', zone: NY, breakdown: 'team' }],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: 'Asia/Shanghai', breakdown: 'source' }],
+    [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY, breakdown: 'campaign' }],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'size' }],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'industry' }],
+    [MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'rep' }],
+    [MANAGER, { from: '2026-01-01', to: '2026-01-31', zone: NY, breakdown: 'source' }],
+    [REP, { from: '2025-07-01', to: '2025-09-30', zone: NY, breakdown: 'region' }],
+  ] as const)(
+    'when %o reads the pipeline broken down as %o, then it is served from SQL and every group equals the pure functions on every row',
+    async (caller, filters) => {
+      expect(servedFromSql('pipeline', filters.breakdown)).toBe(true);
+      const { sql, pure, served } = await dealReportBothWays('pipeline', caller, filters);
+      const groups = served.breakdown!.groups.map((group) => group.current as PipelineFigures);
+      // More than one group, some with an open pipeline of their own; quotas are the whole's alone.
+      expect(groups.length).toBeGreaterThan(1);
+      expect(groups.some((group) => group.openByStage.some((stage) => stage.deals.ids.length > 0))).toBe(true);
+      expect(groups.every((group) => group.quotas === null)).toBe(true);
+      expect((served.current as PipelineFigures).quotas).not.toBeNull();
+      expect(sql).toEqual(pure);
+    },
+    120_000,
+  );
 
   /**
    * The rule attribution report as the API serves it (runReport, from SQL when not broken down) and
@@ -1247,6 +1268,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           ['win-loss', october],
           ['deal-desk', october],
           ['activity', october],
+          ['pipeline', october],
           ['retention', half],
         ] as const) {
           const { served, loaded } = await bothWays(report, caller, { ...filters, breakdown });

@@ -184,8 +184,14 @@ export function keyDeals(
  * by rep or team none (the deal's owner is its rep).
  */
 export function dealSegmentColumns(db: Db, dimension: Dimension): Sql {
-  const own = funnelSegmentOf(dimension);
-  if (own) return own;
+  return funnelSegmentOf(dimension) ?? leadSegmentColumns(db, dimension);
+}
+
+/**
+ * `seg_type, seg_text` of the lead of deal `d`, looked up in Lead by the deal's `leadId`
+ * (groupColumnsOf), for a statement without the lead's LeadFunnel row; by rep or team none.
+ */
+export function leadSegmentColumns(db: Db, dimension: Dimension): Sql {
   if (dimension === 'rep' || dimension === 'team')
     return sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
   const field = (column: 'seg_type' | 'seg_text') =>

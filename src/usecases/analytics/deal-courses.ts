@@ -19,16 +19,16 @@
  * periods nor closed in them; the fact loader narrows by the same column.
  * The leads' other events, touches and assignments, which the fact path reads, are not read.
  *
- * A broken-down pipeline still loads facts (run-report.ts): its parts are split by the lead's
- * segment (source, campaign, industry, size, region), which is not read here.
+ * Broken down, each deal's key is read with it: its owner, or its lead's segment field, looked up
+ * in Lead (leadSegmentColumns), as the facts give a deal its lead's segment.
  */
 import type { Db } from '../../db/client';
-import { epochMs, epochOfText, forEachEntry, instantOf, sql } from '../../db/raw-sql';
-import type { DealCourse } from '../../domain/analytics/facts';
+import { empty, epochMs, epochOfText, forEachEntry, instantOf, sql } from '../../db/raw-sql';
+import type { DealCourse, Dimension } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
-import { ownedBy } from './closed-deals';
+import { keyDeals, leadSegmentColumns, ownedBy, type SegmentRow } from './closed-deals';
 import { sightFilter } from './load-facts';
 import { loadQuotas, pipelineInputsOf, type ForecastHistory, type PlanInputs } from './plan-inputs';
 import { latest, pipelineCourses, pipelineSnapshots, type PipelineCourses } from './reports';
@@ -42,7 +42,7 @@ export interface DealQuery {
   asOf: Date;
 }
 
-interface DealRow {
+interface DealRow extends Partial<SegmentRow> {
   id: string;
   owner: string;
   currency: string;
@@ -72,6 +72,8 @@ interface DealRow {
 export async function dealCourses(
   db: Db,
   query: DealQuery,
+  dimension?: Dimension,
+  keys?: Map<string, string>,
 ): Promise<{ deals: DealCourse[]; histories: ForecastHistory[] }> {
   const { sight, previous, asOf } = query;
   const earliest = new Date(Math.min(previous.from.getTime(), asOf.getTime()));
@@ -79,7 +81,7 @@ export async function dealCourses(
   const [rows, roster] = await Promise.all([
     db.$queryRaw<DealRow[]>(sql`
     SELECT d.id, d."ownerEmail" AS owner, d.currency, d."acvMinor" AS acv, ${epochMs(db, sql`d."createdAt"`)} AS created,
-      h.course, h.forecasts
+      h.course, h.forecasts ${dimension ? sql`, ${leadSegmentColumns(db, dimension)}` : empty}
     FROM "Deal" d LEFT JOIN "DealHistory" h ON h."leadId" = d."leadId"
     WHERE d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf} ${ownedBy(db, sight)}
       AND (d."closedAt" IS NULL OR d."closedAt" >= ${earliest})
@@ -89,6 +91,18 @@ export async function dealCourses(
   ]);
   const inSight = sightFilter(sight);
   const kept = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
+  if (dimension && keys)
+    keyDeals(
+      kept.map((row) => ({
+        id: row.id,
+        owner: row.owner,
+        seg_type: row.seg_type ?? null,
+        seg_text: row.seg_text ?? null,
+      })),
+      dimension,
+      roster,
+      keys,
+    );
   const deals = kept.map((row): DealCourse => {
     const { stages, sqlAt } = parseCourse(row.course, asOf);
     return {
@@ -148,11 +162,16 @@ export function parseCourse(text: string | null, asOf: Date): LeadCourse {
 export async function pipelineInputs(
   db: Db,
   query: DealQuery,
-): Promise<{ inputs: PlanInputs; courses: PipelineCourses }> {
+  dimension?: Dimension,
+  keys?: Map<string, string>,
+): Promise<{ inputs: PlanInputs; courses: PipelineCourses; deals: DealCourse[] }> {
   // The quotas are read while the deals are.
-  const [{ deals, histories }, quotas] = await Promise.all([dealCourses(db, query), loadQuotas(db, query)]);
+  const [{ deals, histories }, quotas] = await Promise.all([
+    dealCourses(db, query, dimension, keys),
+    loadQuotas(db, query),
+  ]);
   const courses = pipelineCourses(deals);
   const open = new Set(pipelineSnapshots(query).flatMap((cut) => courses.openAt(cut).map(({ deal }) => deal.id)));
   const forecasts = histories.filter((history) => open.has(history.dealId));
-  return { inputs: pipelineInputsOf(query, forecasts, lastSnapshot(query), quotas), courses };
+  return { inputs: pipelineInputsOf(query, forecasts, lastSnapshot(query), quotas), courses, deals };
 }

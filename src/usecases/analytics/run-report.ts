@@ -34,8 +34,10 @@ import {
   channelReport,
   dealFigures,
   deskFigures,
+  pipelineCourses,
   pipelineSnapshots,
   pipelineFigures,
+  type PipelineCourses,
   REPORT_DEFINITIONS,
   REPORT_NEEDS,
   REPORT_OPTIONS,
@@ -108,10 +110,11 @@ const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set([
   'retention',
   'deal-desk',
   'activity',
+  'pipeline',
 ]);
 
 /** The reports read from narrow SQL projections only when not broken down (a breakdown loads facts). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['pipeline', 'channels', 'rule-attribution']);
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['channels', 'rule-attribution']);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
@@ -290,10 +293,21 @@ async function dealReportFigures(
       dimension ? grouped.keys() : [],
     );
   }
-  const { inputs, courses } = await pipelineInputs(db, query);
-  const figures = (which: ReportPeriod, current: boolean) =>
-    pipelineFigures(courses, reportContext(request, which, current, true, inputs));
-  return { current: figures(period, true), previous: figures(query.previous, false), breakdown: null };
+  const dimension = request.filters.breakdown;
+  const [{ inputs, courses, deals }, grouping] = await keyedRead(db, query, dimension, (keys) =>
+    pipelineInputs(db, query, dimension, keys),
+  );
+  const figures = (of: PipelineCourses, whole: boolean) => ({
+    current: pipelineFigures(of, reportContext(request, period, true, whole, inputs)),
+    previous: pipelineFigures(of, reportContext(request, query.previous, false, whole, inputs)),
+  });
+  const whole = figures(courses, true);
+  if (!dimension) return { ...whole, breakdown: null };
+  // Quotas belong to the whole: each part is computed without them, as on facts.
+  const broken = keyedFigures(deals, grouping, (part, key) =>
+    key === null ? whole : figures(pipelineCourses(part), false),
+  );
+  return { ...whole, breakdown: broken.breakdown };
 }
 
 /**
