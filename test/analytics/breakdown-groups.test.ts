@@ -5,7 +5,8 @@
  * given, not only what one loader happens to read.
  */
 import { describe, expect, it } from 'vitest';
-import type { AnalyticsFacts, Dimension } from '../../src/domain/analytics/facts';
+import { withoutRecords } from '../../src/domain/analytics/breakdown';
+import type { Dimension } from '../../src/domain/analytics/facts';
 import { carriesIds, listedGroups } from '../../src/usecases/analytics/breakdown-groups';
 import { DEFAULT_OPTIONS, REPORTS } from '../../src/usecases/analytics/reports';
 import { reportFrom, type ReportRequest } from '../../src/usecases/analytics/run-report';
@@ -24,17 +25,6 @@ const request = (from: string, to: string, breakdown?: Dimension): ReportRequest
   probabilities: { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 },
 });
 
-/** The fixture without a record: what a group with nothing behind it is computed on. */
-const noRecords = (facts: AnalyticsFacts): AnalyticsFacts => ({
-  ...facts,
-  leads: [],
-  deals: [],
-  quotes: [],
-  approvals: [],
-  activities: [],
-  contracts: [],
-});
-
 // June 2024, against May: the fixture's first lead arrives in January 2025.
 const BEFORE_ANY = ['2024-06-01', '2024-06-30'] as const;
 
@@ -51,7 +41,7 @@ describe('the groups a breakdown lists', () => {
       for (const group of byRep) expect(carriesIds(group)).toBe(false);
       if (report !== 'pipeline')
         // (The pipeline's whole also shows quotas, which a part does not.)
-        expect(partOf(byRep[0]!)).toEqual(partOf(reportFrom(noRecords(facts), report, request(...BEFORE_ANY))));
+        expect(partOf(byRep[0]!)).toEqual(partOf(reportFrom(withoutRecords(facts), report, request(...BEFORE_ANY))));
       const byTeam = reportFrom(facts, report, request(...BEFORE_ANY, 'team')).breakdown!.groups;
       expect(byTeam.map((group) => group.key)).toEqual([MARIA, NINA]);
     },
@@ -74,7 +64,7 @@ describe('the groups a breakdown lists', () => {
   );
 
   it('when facts without a record are computed, then no report carries an id, whole or as a part', () => {
-    const empty = noRecords(fixtureFacts());
+    const empty = withoutRecords(fixtureFacts());
     for (const report of REPORTS) {
       const whole = reportFrom(empty, report, request('2026-03-02', '2026-03-29'));
       expect(carriesIds([whole.current, whole.previous]), report).toBe(false);

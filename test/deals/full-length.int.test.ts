@@ -737,25 +737,19 @@ describe('deal desk at full length (time-skipping)', () => {
       const handle = env.client.workflow.getHandle(
         (deep.submission as { approvalWorkflowId: string }).approvalWorkflowId,
       );
-      const contentHash = deep.quote.current.contentHash;
+      /** One approver's decision on a step of this request. */
+      const decide = (stepId: string, decision: 'approve' | 'reject', comment: string, email: string, role: string) =>
+        handle.executeUpdate(desk.decideApproval, {
+          args: [{ stepId, decision, comment, contentHash: deep.quote.current.contentHash, actor: { email, role } }],
+        });
       const director = await eventuallyRow(() =>
         db.approvalStep.findFirst({ where: { requestId, level: 'director' } }),
       );
-      await handle.executeUpdate(desk.decideApproval, {
-        args: [
-          {
-            stepId: director.id,
-            decision: 'approve',
-            comment: 'Strategic',
-            contentHash,
-            actor: { email: 'dana@example.com', role: 'director' },
-          },
-        ],
-      });
+      await decide(director.id, 'approve', 'Strategic', 'dana@example.com', 'director');
       const vp = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId, level: 'vp' } }));
       const finance = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId, level: 'finance' } }));
       expect([vp.assigneeEmail, finance.assigneeEmail]).toEqual(['victor@example.com', 'fiona@example.com']);
-      return { opened, deep, requestId, handle, contentHash, vp, finance };
+      return { opened, deep, requestId, handle, decide, vp, finance };
     }
 
     // Finance approves at once; the VP never answers, and the VP's 48-hour deadline rejects the request
@@ -764,17 +758,7 @@ describe('deal desk at full length (time-skipping)', () => {
     // time-skipping test server refuses the cancel and the run never gets another workflow task
     // (temporalio/sdk-java#2606, #3088; CI hung here three times). A real server drops the buffered fire.
     const lapsed = await executiveRequest('ld_dealdeskexec000000000a', 'barbara@liskov.io');
-    await lapsed.handle.executeUpdate(desk.decideApproval, {
-      args: [
-        {
-          stepId: lapsed.finance.id,
-          decision: 'approve',
-          comment: 'Margin holds',
-          contentHash: lapsed.contentHash,
-          actor: { email: 'fiona@example.com', role: 'finance' },
-        },
-      ],
-    });
+    await lapsed.decide(lapsed.finance.id, 'approve', 'Margin holds', 'fiona@example.com', 'finance');
     await skipTime(env, 49 * 3_600_000);
     expect(await lapsed.handle.result()).toMatchObject({ status: 'rejected' });
     const vpStep = (await db.approvalStep.findUnique({ where: { id: lapsed.vp.id } }))!;
@@ -798,17 +782,7 @@ describe('deal desk at full length (time-skipping)', () => {
 
     // The VP rejects while finance is still deciding: the request is rejected, and finance's open step is closed with it.
     const refusedByVp = await executiveRequest('ld_dealdeskexec000000000b', 'tony@hoare.org');
-    await refusedByVp.handle.executeUpdate(desk.decideApproval, {
-      args: [
-        {
-          stepId: refusedByVp.vp.id,
-          decision: 'reject',
-          comment: 'Too deep for a first year',
-          contentHash: refusedByVp.contentHash,
-          actor: { email: 'victor@example.com', role: 'vp' },
-        },
-      ],
-    });
+    await refusedByVp.decide(refusedByVp.vp.id, 'reject', 'Too deep for a first year', 'victor@example.com', 'vp');
     expect(await refusedByVp.handle.result()).toMatchObject({
       status: 'rejected',
       reason: 'rejected by victor@example.com (vp): Too deep for a first year',

@@ -63,3 +63,8 @@ export function splitFacts(facts: AnalyticsFacts, dimension: Dimension): Group<A
     },
   }));
 }
+
+/** `facts` with no record of any kind: what a group with nothing behind it is computed on. */
+export function withoutRecords(facts: AnalyticsFacts): AnalyticsFacts {
+  return { ...facts, leads: [], deals: [], quotes: [], approvals: [], activities: [], contracts: [] };
+}

@@ -7,7 +7,7 @@
 import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
 import type { StageProbabilities } from '../../domain/analytics/pipeline';
-import { splitFacts } from '../../domain/analytics/breakdown';
+import { splitFacts, withoutRecords } from '../../domain/analytics/breakdown';
 import { groupBy } from '../../domain/group-by';
 import { breakdownRoster, listedGroups, rosterKeys } from './breakdown-groups';
 import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
@@ -506,15 +506,7 @@ export function reportFrom(
   const dimension = request.filters.breakdown;
   if (!dimension) return envelope(report, request, { ...both(facts, true), breakdown: null });
   const parts = new Map(splitFacts(facts, dimension).map(({ key, value }) => [key, value]));
-  const none: AnalyticsFacts = {
-    ...facts,
-    leads: [],
-    deals: [],
-    quotes: [],
-    approvals: [],
-    activities: [],
-    contracts: [],
-  };
+  const none = withoutRecords(facts);
   const groups = listedGroups(
     parts.keys(),
     rosterKeys(facts.salesReps ?? [], dimension),
