@@ -985,6 +985,42 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   }
 
   it.each([
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'rep' }, { by: 'scoring' }, 3],
+    [
+      OPS,
+      { from: '2025-09-15', to: '2025-11-20', zone: NY, breakdown: 'team' },
+      { by: 'routing', withinDays: 14 },
+      100,
+    ],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'source' }, { by: 'routing' }, undefined],
+    [OPS, { from: '2026-01-01', to: '2026-03-31', zone: 'Asia/Shanghai', breakdown: 'campaign' }, { by: 'scoring' }, 5],
+    [
+      OPS,
+      { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'industry' },
+      { by: 'scoring', withinDays: 30 },
+      100,
+    ],
+    [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'size' }, { by: 'routing' }, 2],
+    [MANAGER, { from: '2025-10-01', to: '2025-12-31', zone: NY, breakdown: 'rep' }, { by: 'routing' }, undefined],
+    [MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY, breakdown: 'region' }, { by: 'scoring' }, 100],
+    [REP, { from: '2025-10-01', to: '2025-12-31', zone: NY, breakdown: 'source' }, { by: 'scoring' }, 100],
+  ] as const)(
+    'when %o reads rule attribution broken down from SQL for %o with %o (idLimit: %s), then every group equals the pure functions on every row',
+    async (caller, filters, options, idLimit) => {
+      expect(servedFromSql('rule-attribution', filters.breakdown)).toBe(true);
+      const { served, pure } = await attributionBothWays(caller, filters, options, idLimit);
+      const groups = served.breakdown!.groups.map((group) => (group.current as { rows: AttributionFigures[] }).rows);
+      // More than one group, some with arrivals, responses and closed deals of their own.
+      expect(groups.length).toBeGreaterThan(1);
+      expect(groups.some((rows) => rows.some((row) => row.funnel.stages.lead.count > 0))).toBe(true);
+      expect(groups.some((rows) => rows.some((row) => row.response.businessHours.n > 0))).toBe(true);
+      expect(groups.some((rows) => rows.some((row) => row.winRate.denominator.count > 0))).toBe(true);
+      expect(served).toEqual(pure);
+    },
+    120_000,
+  );
+
+  it.each([
     [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, { by: 'scoring' }, undefined],
     [OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, { by: 'routing', withinDays: 30 }, 5],
     [OPS, { from: '2025-09-15', to: '2025-11-20', zone: NY }, { by: 'scoring', withinDays: 7 }, 3],
@@ -1269,6 +1305,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           ['deal-desk', october],
           ['activity', october],
           ['pipeline', october],
+          ['rule-attribution', october],
           ['retention', half],
         ] as const) {
           const { served, loaded } = await bothWays(report, caller, { ...filters, breakdown });

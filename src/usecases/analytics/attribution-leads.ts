@@ -16,9 +16,11 @@
 import type { Db } from '../../db/client';
 import { codePointOrder, empty, epochMs, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
+import type { Dimension } from '../../domain/analytics/facts';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
-import { ownerOfLead } from './lead-arrivals';
+import { funnelSegmentOf, ownerOfLead } from './lead-arrivals';
+import { leadSegmentColumns } from './closed-deals';
 import { joinOwned, ownedTable } from './lead-owners';
 
 /** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
@@ -32,6 +34,9 @@ export interface AttributedLeadRow {
    * roster work in other zones than the calendar's (`ownerZones`).
    */
   rep: string | null;
+  /** Broken down by a segment field, the lead's (groupColumnsOf); by rep or team, `rep` is read for every lead. */
+  segType?: string | null;
+  segText?: string | null;
   createdAt: Date;
   mqlAt: Date | null;
   sqlAt: Date | null;
@@ -73,6 +78,8 @@ export interface AttributionQuery {
    * whole tenant the owner only picks a response's calendar, so it is read only then.
    */
   ownerZones: boolean;
+  /** Split by this dimension: each lead's owner at the period's end (by rep or team) or segment field is read. */
+  dimension?: Dimension;
 }
 
 /**
@@ -89,11 +96,19 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   // For a person, the owner at the period's end of each lead their team owned then (teamAt). For the
   // whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
+  const { dimension } = query;
+  const byPerson = dimension === 'rep' || dimension === 'team';
   const rep = !sight.all
     ? sql`t.rep`
-    : query.ownerZones
-      ? sql`CASE WHEN ${responded} THEN ${ownerOfLead(to, asOf, sql`f."leadId"`)} END`
-      : sql`CAST(NULL AS TEXT)`;
+    : byPerson
+      ? ownerOfLead(to, asOf, sql`f."leadId"`)
+      : query.ownerZones
+        ? sql`CASE WHEN ${responded} THEN ${ownerOfLead(to, asOf, sql`f."leadId"`)} END`
+        : sql`CAST(NULL AS TEXT)`;
+  const segmented = dimension !== undefined && !byPerson;
+  const segment = segmented
+    ? sql`, ${funnelSegmentOf(dimension) ?? leadSegmentColumns(db, dimension, sql`f."leadId"`)}`
+    : empty;
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   // Disjoint ranges, each a lead's row read as its index gives it (a lead counts in the first range
   // it is in, and is left out of the later ones; a missing instant is in none): no union to sort
@@ -105,6 +120,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
         ${rep} AS rep,
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
+        ${segment}
       FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
       WHERE f.tenant = ${tenant} AND ${where}`;
   const outside = (...earlier: string[]) =>
@@ -133,13 +149,15 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       opportunity_at: unknown;
       won_at: unknown;
       touch: unknown;
+      seg_type?: string | null;
+      seg_text?: string | null;
     }[]
   >(sql`WITH ${ownedTable(db, sight, to, asOf)}
     b AS MATERIALIZED (${join(ranges, ' UNION ALL ')})
     SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, ${epochMs(db, sql`b.created`)} AS created,
       ${epochMs(db, sql`b.mql_at`)} AS mql_at, ${epochMs(db, sql`b.sql_at`)} AS sql_at,
       ${epochMs(db, sql`b.opportunity_at`)} AS opportunity_at, ${epochMs(db, sql`b.won_at`)} AS won_at,
-      ${epochMs(db, sql`b.touch`)} AS touch
+      ${epochMs(db, sql`b.touch`)} AS touch ${segmented ? sql`, b.seg_type, b.seg_text` : empty}
     FROM b`);
   return rows.map((row) => ({
     id: row.id,
@@ -151,5 +169,6 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
     opportunityAt: instantOf(row.opportunity_at),
     wonAt: instantOf(row.won_at),
     firstTouch: instantOf(row.touch),
+    ...(segmented ? { segType: row.seg_type ?? null, segText: row.seg_text ?? null } : {}),
   }));
 }

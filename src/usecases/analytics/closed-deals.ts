@@ -188,14 +188,14 @@ export function dealSegmentColumns(db: Db, dimension: Dimension): Sql {
 }
 
 /**
- * `seg_type, seg_text` of the lead of deal `d`, looked up in Lead by the deal's `leadId`
+ * `seg_type, seg_text` of the lead `leadId` (by default deal `d`'s), looked up in Lead
  * (groupColumnsOf), for a statement without the lead's LeadFunnel row; by rep or team none.
  */
-export function leadSegmentColumns(db: Db, dimension: Dimension): Sql {
+export function leadSegmentColumns(db: Db, dimension: Dimension, leadId: Sql = sql`d."leadId"`): Sql {
   if (dimension === 'rep' || dimension === 'team')
     return sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
   const field = (column: 'seg_type' | 'seg_text') =>
-    sql`(SELECT ${raw(column)} FROM (SELECT ${groupColumnsOf(db, dimension)} FROM "Lead" l WHERE l.id = d."leadId") x)`;
+    sql`(SELECT ${raw(column)} FROM (SELECT ${groupColumnsOf(db, dimension)} FROM "Lead" l WHERE l.id = ${leadId}) x)`;
   return sql`${field('seg_type')} AS seg_type, ${field('seg_text')} AS seg_text`;
 }
 

@@ -111,16 +111,16 @@ const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set([
   'deal-desk',
   'activity',
   'pipeline',
+  'rule-attribution',
 ]);
 
 /** The reports read from narrow SQL projections only when not broken down (a breakdown loads facts). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['channels', 'rule-attribution']);
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['channels']);
 
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: volume, funnel, speed, deals, win-loss, retention, deal-desk and activity always
- * (their rows carry their breakdown key), pipeline, channels and rule-attribution when not broken
- * down.
+ * on loaded facts: every report but channels always (broken down, their rows carry their
+ * breakdown key), channels when not broken down.
  */
 export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
   return (
@@ -191,6 +191,7 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
       calendar,
       by: options.by,
       withinDays,
+      dimension: request.filters.breakdown,
     });
     return envelope(report, request, figures);
   }
