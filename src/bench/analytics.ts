@@ -1,9 +1,8 @@
 /**
  * The analytics benchmark (`npm run bench -- analytics --leads=100000`): on a generated year of
  * history (./analytics-data.ts), the p50 and p95 of each report as the API computes it (volume,
- * funnel, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution from SQL, with the API's default idLimit;
- * broken down: volume, funnel, speed, deals, win-loss and retention from SQL too, the others loadFacts for the period and the one before, then the
- * report's metrics for both), against a naive baseline
+ * funnel, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution from SQL, with the API's default idLimit,
+ * whole and broken down), against a naive baseline
  * measured in the same run: read every row of the tenant through Prisma's object mapping
  * (./naive-facts.ts) and compute the same report in JS. Both must give identical reports.
  *
@@ -159,7 +158,7 @@ export interface AnalyticsBenchResult {
 const ID_LIMIT = 100;
 
 /**
- * One report the API's way, timed: from SQL (servedFromSql: every report not broken down, volume, funnel, speed, deals, win-loss and retention broken down too) with the API's default
+ * One report the API's way, timed: from SQL (servedFromSql: every report, whole and broken down) with the API's default
  * idLimit, or its facts and plan inputs, then its figures (`load` is then the facts' part).
  */
 async function fastPath(db: Db, report: ReportName, request: ReportRequest) {

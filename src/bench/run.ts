@@ -278,7 +278,7 @@ async function benchAnalyticsReports(): Promise<number> {
     `\nleadflow analytics benchmark (${result.provider}; ${leads} generated leads: ${result.setup}; ${BENCH_PERIOD_LABEL[period]}; read by ${as === 'manager' ? 'a manager (manager1, 5 reps)' : 'revops'}; ${breakdown ? `broken down by ${breakdown}` : 'not broken down'}; ${runs} rounds)`,
   );
   console.log(
-    'API path: volume and funnel from SQL aggregates, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution from SQL projections (idLimit 100); broken down, volume, funnel, speed, deals, win-loss and retention from SQL, the others loadFacts for the period and the one before + the report; baseline: every row through Prisma + the same report.\n' +
+    'API path: volume and funnel from SQL aggregates, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution from SQL projections (idLimit 100), whole and broken down; baseline: every row through Prisma + the same report.\n' +
       'Each round reads the baseline rows once and runs every report both ways; speed-up: median of the rounds (min–max)\n',
   );
   const header = [

@@ -747,6 +747,47 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  it.each([
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'rep', 'source'],
+    ['ops@bench.example', 'revops', '2025-09-15', '2025-11-20', 'team', 'campaign'],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'source', 'campaign'],
+    ['ops@bench.example', 'revops', '2025-10-01', '2025-12-31', 'industry', 'source'],
+    ['ops@bench.example', 'revops', '2026-01-01', '2026-01-31', 'size', 'source'],
+    ['manager1@bench.example', 'manager', '2025-10-01', '2025-10-31', 'rep', 'campaign'],
+    ['manager1@bench.example', 'manager', '2025-10-01', '2025-12-31', 'region', 'source'],
+    ['rep5@bench.example', 'rep', '2025-07-01', '2025-09-30', 'campaign', 'source'],
+  ] as const)(
+    'when %s (%s) reads channels from SQL for %s to %s broken down by %s (level: %s), then every group equals the pure functions on every row, with spend on the whole alone',
+    async (email, role, from, to, breakdown, level) => {
+      const db = database.db;
+      const sight = await sightOf(db, actor(email, role), () => ({}));
+      const filters = { from, to, zone: NY, breakdown };
+      const naive = await loadFacts(db, { sight, period: periodOf(filters, 'UTC'), asOf: BENCH_AS_OF }, loadEveryRow);
+      const request: ReportRequest = {
+        sight,
+        filters,
+        options: { ...DEFAULT_OPTIONS, level },
+        asOf: BENCH_AS_OF,
+        defaultZone: 'UTC',
+        calendar: NEW_YORK_HOURS,
+        probabilities: SHIPPED,
+        idLimit: 100,
+      };
+      expect(servedFromSql('channels', breakdown)).toBe(true);
+      const served = capIds(await runReport(db, 'channels', request), 100).value;
+      const inputs = await reportInputs(db, 'channels', request, naive);
+      const pure = capIds(reportFrom(naive, 'channels', request, inputs), 100).value;
+      const groups = served.breakdown!.groups.flatMap((group) => [group.current, group.previous] as ChannelsFigures[]);
+      // More than one group, some with leads of their own; spend is the tenant's, set against the whole alone.
+      expect(served.breakdown!.groups.length).toBeGreaterThan(1);
+      expect(groups.some((group) => group.channels.some((channel) => channel.leads.count > 0))).toBe(true);
+      expect(groups.every((group) => !group.spendIncluded)).toBe(true);
+      expect((served.current as ChannelsFigures).spendIncluded).toBe(role === 'revops');
+      expect(served).toEqual(pure);
+    },
+    120_000,
+  );
+
   it('when revops reads channels with 3 ids a figure, then the first ids of each source merge those of its campaigns', async () => {
     // The whole tenant's channels are counted per source and campaign in SQL (channelCounts), 4 ids each.
     const { sql, pure, bySource } = await reviewBothWays(OPS, { from: '2025-10-01', to: '2025-10-31', zone: NY }, 3);
@@ -1306,6 +1347,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
           ['activity', october],
           ['pipeline', october],
           ['rule-attribution', october],
+          ['channels', october],
           ['retention', half],
         ] as const) {
           const { served, loaded } = await bothWays(report, caller, { ...filters, breakdown });

@@ -12,15 +12,18 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, countedGroups, instantOf, sql } from '../../db/raw-sql';
+import { codePointOrder, countedGroups, empty, instantOf, sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
+import type { Dimension } from '../../domain/analytics/facts';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
-import { textField, reviewWindow } from './closed-deals';
+import { leadSegmentColumns, reviewWindow, textField, type SegmentRow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { joinOwned, ownedTable } from './lead-owners';
+import { funnelSegmentOf, ownerOfLead, segmentKeyOf } from './lead-arrivals';
 import { sightFilter } from './load-facts';
+import { loadRoster } from './roster';
 
-interface ChannelLeadRow {
+interface ChannelLeadRow extends Partial<SegmentRow> {
   id: string;
   created: unknown;
   source: string | null;
@@ -29,8 +32,17 @@ interface ChannelLeadRow {
   mql_at: unknown;
 }
 
-/** The leads (in the caller's sight, in id order) created or first made MQLs in the period or the one before. */
-export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLead[]> {
+/**
+ * The leads (in the caller's sight, in id order) created or first made MQLs in the period or the
+ * one before. Broken down by `dimension`, each lead's key goes into `keys`: its owner at the
+ * period's end (read for every lead by rep or team) or its segment field, as the facts key a lead.
+ */
+export async function channelLeads(
+  db: Db,
+  query: DealQuery,
+  dimension?: Dimension,
+  keys?: Map<string, string>,
+): Promise<ChannelLead[]> {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
   // A lead counts when it was created in the window or first reached MQL (or later) in it: two
@@ -41,8 +53,15 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
   // being looked up in Lead for their source.
   const created = sql`f."createdAt" >= ${from} AND f."createdAt" < ${to}`;
   // Each range joined with the team's leads as read (joinOwned).
-  const leads = sql`${sight.all ? sql`CAST(NULL AS TEXT)` : sql`t.rep`} AS rep FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}`;
-  const rows = await db.$queryRaw<ChannelLeadRow[]>(sql`
+  const byPerson = dimension === 'rep' || dimension === 'team';
+  const rep = !sight.all ? sql`t.rep` : byPerson ? ownerOfLead(to, asOf, sql`f."leadId"`) : sql`CAST(NULL AS TEXT)`;
+  const segmented = dimension !== undefined && !byPerson;
+  const segment = segmented
+    ? sql`, ${funnelSegmentOf(dimension) ?? leadSegmentColumns(db, dimension, sql`f."leadId"`)}`
+    : empty;
+  const leads = sql`${rep} AS rep ${segment} FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}`;
+  const [rows, roster] = await Promise.all([
+    db.$queryRaw<ChannelLeadRow[]>(sql`
     WITH ${ownedTable(db, sight, to, asOf)}
     moved AS MATERIALIZED (
       SELECT f."leadId" AS id, f."createdAt" AS created, f.source, f.campaign, f."mqlAt" AS mql_at, ${leads}
@@ -51,10 +70,19 @@ export async function channelLeads(db: Db, query: DealQuery): Promise<ChannelLea
       WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf}
         AND NOT (${created}))
     SELECT m.id, m.created, m.source, m.campaign, m.rep, CASE WHEN m.mql_at < ${asOf} THEN m.mql_at END AS mql_at
-    FROM moved m`);
+      ${segmented ? sql`, m.seg_type, m.seg_text` : empty}
+    FROM moved m`),
+    dimension === 'team' ? loadRoster(db, sight.tenant) : null,
+  ]);
   const inSight = sightFilter(sight);
-  return rows
-    .filter((row) => inSight(row.rep))
+  const kept = rows.filter((row) => inSight(row.rep));
+  if (dimension && keys)
+    for (const row of kept)
+      keys.set(
+        row.id,
+        segmentKeyOf({ rep: row.rep, segType: row.seg_type ?? null, segText: row.seg_text ?? null }, dimension, roster),
+      );
+  return kept
     .sort((a, b) => compareText(a.id, b.id))
     .map((row) => ({
       id: row.id,

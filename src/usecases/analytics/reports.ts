@@ -288,8 +288,9 @@ export function pipelineSnapshots({
 /**
  * The pipeline report's figures for one period: the open and the weighted pipeline at its end,
  * the forecast made at its start against the deals won in it, and, on the whole (not a part of a
- * breakdown), quota attainment and coverage. Served on loaded facts and, not broken down, on the
- * deals read from SQL (./deal-courses.ts): the same function either way.
+ * breakdown), quota attainment and coverage. Served on the deals read from SQL
+ * (./deal-courses.ts), whole and broken down, and computed on loaded facts by the tests and the
+ * benchmark: the same function either way.
  */
 export function pipelineFigures(
   courses: PipelineCourses,
@@ -309,9 +310,9 @@ export function pipelineFigures(
 
 /**
  * The channels report's figures for one period: channel economics of the leads and deals, with the
- * spend on the whole (not a part of a breakdown) for a caller who may see it. Served on loaded
- * facts and, not broken down, on the leads and deals read from SQL (./channel-leads.ts,
- * ./closed-deals.ts): the same function either way.
+ * spend on the whole (not a part of a breakdown) for a caller who may see it. Served on the leads
+ * and deals read from SQL (./channel-leads.ts, ./closed-deals.ts), whole and broken down, and
+ * computed on loaded facts by the tests and the benchmark: the same function either way.
  */
 export function channelReport(
   leads: readonly ChannelLead[],
@@ -354,8 +355,8 @@ export function deskFigures(
 
 /**
  * The activity report's figures for one period: the activity logged in it per rep, and per deal won
- * in it. Served on loaded facts when broken down; not broken down, ./activity-records.ts counts the
- * same figures in SQL (the loader differential test requires them equal).
+ * in it, on loaded facts. ./activity-records.ts counts the same figures in SQL, whole and broken
+ * down (the loader differential test requires them equal).
  */
 export function activityFigures(
   activities: readonly ActivityRecord[],

@@ -10,7 +10,7 @@ import type { StageProbabilities } from '../../domain/analytics/pipeline';
 import { splitFacts, withoutRecords } from '../../domain/analytics/breakdown';
 import { groupBy } from '../../domain/group-by';
 import { breakdownRoster, listedGroups, rosterKeys } from './breakdown-groups';
-import type { AnalyticsFacts, Dimension } from '../../domain/analytics/facts';
+import type { AnalyticsFacts, ClosedDealCourse, Dimension } from '../../domain/analytics/facts';
 import type { Tally } from '../../domain/analytics/measures';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
@@ -102,32 +102,26 @@ const view = (period: ReportPeriod): PeriodView => ({
   end: period.to.toISOString(),
 });
 
-/** The reports read from narrow SQL projections, broken down or not. */
-const BROKEN_DOWN_IN_SQL: ReadonlySet<ReportName> = new Set([
+/** The reports read from narrow SQL projections, broken down or not (each row with its breakdown key). */
+const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
   'speed',
   'deals',
-  'win-loss',
-  'retention',
-  'deal-desk',
-  'activity',
   'pipeline',
+  'win-loss',
+  'channels',
+  'deal-desk',
+  'retention',
+  'activity',
   'rule-attribution',
 ]);
 
-/** The reports read from narrow SQL projections only when not broken down (a breakdown loads facts). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set(['channels']);
-
 /**
  * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: every report but channels always (broken down, their rows carry their
- * breakdown key), channels when not broken down.
+ * on loaded facts: every report is, whole and broken down. The facts path (reportFacts, reportFrom)
+ * is the reference the tests and the benchmark compare it with.
  */
-export function servedFromSql(report: ReportName, breakdown: Dimension | undefined): boolean {
-  return (
-    AGGREGATED_REPORTS.has(report) ||
-    BROKEN_DOWN_IN_SQL.has(report) ||
-    (PROJECTED_REPORTS.has(report) && breakdown === undefined)
-  );
+export function servedFromSql(report: ReportName, _breakdown?: Dimension): boolean {
+  return AGGREGATED_REPORTS.has(report) || PROJECTED_REPORTS.has(report);
 }
 
 /** The report over the filters' period and the one before it, as JSON-ready values. */
@@ -312,9 +306,9 @@ async function dealReportFigures(
 }
 
 /**
- * The win/loss report (broken down or not) or the channels report (not broken down) on the deals
- * closed in the window (./closed-deals.ts) and, for channels, the leads created or made MQLs in it
- * (./channel-leads.ts) and the spend, all read from SQL, computed by the same functions as on facts.
+ * The win/loss or the channels report (broken down or not) on the deals closed in the window
+ * (./closed-deals.ts) and, for channels, the leads created or made MQLs in it (./channel-leads.ts)
+ * and the spend, all read from SQL, computed by the same functions as on facts.
  */
 async function reviewFigures(
   db: Db,
@@ -323,13 +317,32 @@ async function reviewFigures(
 ): Promise<Pick<ReportEnvelope, 'current' | 'previous' | 'breakdown'>> {
   const period = periodOf(request.filters, request.defaultZone);
   const query: DealQuery = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
+  const dimension = request.filters.breakdown;
   if (report === 'win-loss') {
-    const dimension = request.filters.breakdown;
     const [deals, grouping] = await keyedRead(db, query, dimension, (keys) => closedDeals(db, query, dimension, keys));
     return keyedFigures(deals, grouping, (part) => ({
       current: winLoss(part, period),
       previous: winLoss(part, query.previous),
     }));
+  }
+  if (dimension) {
+    // Broken down: the leads and deals each with its key; spend belongs to the whole.
+    const leadKeys = new Map<string, string>();
+    const [[deals, grouping], leads, inputs] = await Promise.all([
+      keyedRead(db, query, dimension, (keys) => closedDeals(db, query, dimension, keys)),
+      channelLeads(db, query, dimension, leadKeys),
+      loadChannelInputs(db, query),
+    ]);
+    const leadsOf = groupBy(leads, (lead) => leadKeys.get(lead.id)!);
+    const figures = (part: readonly ClosedDealCourse[], key: string | null) => {
+      const whole = key === null;
+      const of = whole ? leads : (leadsOf.get(key) ?? []);
+      return {
+        current: channelReport(of, part, reportContext(request, period, true, whole, inputs)),
+        previous: channelReport(of, part, reportContext(request, query.previous, false, whole, inputs)),
+      };
+    };
+    return keyedFigures(deals, grouping, figures, leadsOf.keys());
   }
   if (request.sight.all && request.idLimit !== undefined) {
     // The whole tenant: the leads counted per source and campaign in SQL (channelCounts), while the
