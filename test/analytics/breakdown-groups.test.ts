@@ -9,6 +9,7 @@ import { withoutRecords } from '../../src/domain/analytics/breakdown';
 import type { Dimension } from '../../src/domain/analytics/facts';
 import { carriesIds, listedGroups } from '../../src/usecases/analytics/breakdown-groups';
 import { DEFAULT_OPTIONS, REPORTS } from '../../src/usecases/analytics/reports';
+import { segmentKeyOf } from '../../src/usecases/analytics/lead-arrivals';
 import { reportFrom, type ReportRequest } from '../../src/usecases/analytics/run-report';
 import type { Sight } from '../../src/usecases/visibility';
 import { ALICE, AS_OF, BOB, CAROL, MARIA, NEW_YORK_HOURS, NINA, ZONE, fixtureFacts } from './fixture';
@@ -55,7 +56,7 @@ describe('the groups a breakdown lists', () => {
         const read = reportFrom(facts, report, request('2026-03-02', '2026-03-29', dimension));
         const groups = read.breakdown!.groups;
         for (const group of groups)
-          if (dimension !== 'rep' || ![ALICE, BOB, CAROL].includes(group.key))
+          if (!(dimension === 'rep' && [ALICE, BOB, CAROL].includes(group.key)))
             expect(carriesIds([group.current, group.previous]), `${dimension} ${group.key}`).toBe(true);
         // Nothing the whole counts is lost to an unlisted group: some group carries ids when the whole does.
         if (carriesIds([read.current, read.previous])) expect(groups.some((g) => carriesIds(g))).toBe(true);
@@ -63,13 +64,30 @@ describe('the groups a breakdown lists', () => {
     },
   );
 
-  it('when facts without a record are computed, then no report carries an id, whole or as a part', () => {
+  it('when facts without a record are computed, then no report carries an id, whole or as a roster group', () => {
     const empty = withoutRecords(fixtureFacts());
     for (const report of REPORTS) {
       const whole = reportFrom(empty, report, request('2026-03-02', '2026-03-29'));
       expect(carriesIds([whole.current, whole.previous]), report).toBe(false);
+      const byTeam = reportFrom(empty, report, request('2026-03-02', '2026-03-29', 'team')).breakdown!.groups;
+      expect(byTeam.map((group) => group.key)).toEqual([MARIA, NINA]);
+      expect(carriesIds(byTeam), report).toBe(false);
     }
   });
+
+  it.each(REPORTS)(
+    "when one rep's email is spelt with capitals on some records, then the %s report by rep lists them once, in lower case",
+    (report) => {
+      const facts = fixtureFacts();
+      const shout = <F extends { segment: { rep: string | null } }>(fact: F): F =>
+        fact.segment.rep === ALICE ? { ...fact, segment: { ...fact.segment, rep: ALICE.toUpperCase() } } : fact;
+      // Her deals and activities (not her leads) carry her email in capitals.
+      const mixed = { ...facts, deals: facts.deals.map(shout), activities: facts.activities.map(shout) };
+      const read = (of: typeof facts) => reportFrom(of, report, request('2026-03-02', '2026-03-29', 'rep'));
+      expect(read(mixed).breakdown).toEqual(read(facts).breakdown);
+      expect(segmentKeyOf({ rep: ALICE.toUpperCase(), segType: null, segText: null }, 'rep', null)).toBe(ALICE);
+    },
+  );
 });
 
 describe('listedGroups', () => {

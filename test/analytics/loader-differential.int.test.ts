@@ -12,22 +12,22 @@
  * on every row, for every grain and view, every breakdown dimension and each kind of caller. So
  * must the speed report, served (broken down or not) from narrow SQL projections
  * (speed-report.ts), for each kind of caller, a closed period, a period across the DST change and
- * a period still running at asOf, and the deals, win/loss and retention reports broken down, each
- * row with its key (including deals owned across a team's edge from their leads); and so must the pipeline report, served (when not broken down)
+ * a period still running at asOf, and every other report broken down, each row with its key
+ * (including deals owned across a team's edge from their leads); and so must the pipeline report, served
  * from the deals read in SQL (deal-courses.ts), with forecasts and quotas in two currencies, in
  * two reporting zones, with a stage the probabilities leave out, while another tenant's deal (owned
  * by an email of this tenant's roster) sits in the same database; and so must the win/loss and
- * channels reports, served (when not broken down) from the deals closed in the window and the
+ * channels reports, served from the deals closed in the window and the
  * leads created or made MQLs in it (closed-deals.ts, channel-leads.ts), with loss codes,
  * competitors and marketing spend in two currencies added to the same history; and so must the deal
- * desk and retention reports, served (when not broken down) from the quote versions, approvals,
+ * desk and retention reports, served from the quote versions, approvals,
  * quoted deals and contracts read in SQL (desk-records.ts, renewal-contracts.ts), with repeat and
  * out-of-tier quotes, rejected and pending approvals, lapsed and pending renewals in two currencies
  * and another tenant's quote, approval and contract added; and so must the activity report, served
- * (when not broken down) from counts in SQL of the window's activities and those behind the deals
+ * from counts in SQL of the window's activities and those behind the deals
  * closed in it (activity-records.ts), whole and cut to idLimit ids, with a held demo, a not-held
  * meeting's outcome, a note, calls and touches without an actor, a manager's email and another
- * tenant's activity added; and so must the rule attribution report, served (when not broken down)
+ * tenant's activity added; and so must the rule attribution report, served
  * from each lead's version, first arrivals, owner and first touch read in SQL (attribution-leads.ts),
  * by scoring and by routing, with and without "within N days", whole and cut to idLimit, with four
  * leads added whose versions take each branch of rulesetOf.
@@ -1000,7 +1000,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   );
 
   /**
-   * The rule attribution report as the API serves it (runReport, from SQL when not broken down) and
+   * The rule attribution report as the API serves it (runReport, from SQL) and
    * computed on every row, both cut to `idLimit` ids as the API cuts them.
    */
   async function attributionBothWays(
@@ -1338,6 +1338,8 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
         [OPS, 'team'],
         [MANAGER, 'rep'],
         [MANAGER, 'team'],
+        [REP, 'rep'],
+        [REP, 'team'],
       ] as const)
         for (const [report, filters] of [
           ['speed', october],

@@ -7,7 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadRoster } from '../../src/usecases/analytics/roster';
 
-type Person = { id: string; email: string; managerId: string | null; timeZone: string };
+type Person = {
+  id: string;
+  email: string;
+  managerId: string | null;
+  timeZone: string;
+  role?: string;
+  active?: boolean;
+};
 
 /** A roster read from these people, as the database would give them. */
 function rosterOf(people: Person[]) {
@@ -61,5 +68,18 @@ describe('the roster', () => {
       person('rep@acme.example', 'UTC', 'Boss@acme.example'),
     ]);
     expect(roster.teamOf('REP@acme.example')).toBe('boss@acme.example');
+  });
+
+  it('when a breakdown lists the sales reps, then a manager and a rep who left are not among them, and each has their team', async () => {
+    const roster = await rosterOf([
+      { ...person('Boss@acme.example', 'UTC'), role: 'manager', active: true },
+      { ...person('zoe@acme.example', 'UTC', 'Boss@acme.example'), role: 'rep', active: true },
+      { ...person('ann@acme.example', 'UTC', 'Boss@acme.example'), role: 'rep', active: true },
+      { ...person('gone@acme.example', 'UTC', 'Boss@acme.example'), role: 'rep', active: false },
+    ]);
+    expect(roster.salesReps).toEqual([
+      { email: 'ann@acme.example', team: 'boss@acme.example' },
+      { email: 'zoe@acme.example', team: 'boss@acme.example' },
+    ]);
   });
 });

@@ -12,8 +12,8 @@ import { closedIn } from './deals';
 export type ActivityCounts = Record<ActivityKind, Tally> & { total: Tally };
 
 /**
- * What the activity report reads of an activity: an ActivityFact is one. (Not broken down, the
- * report is counted in SQL instead: src/usecases/analytics/activity-records.ts.)
+ * What the activity report reads of an activity: an ActivityFact is one. (Served, the report is
+ * counted in SQL instead, whole and broken down: src/usecases/analytics/activity-records.ts.)
  */
 export type ActivityRecord = Pick<ActivityFact, 'id' | 'kind' | 'at' | 'leadId'> & { segment: Pick<Segment, 'rep'> };
 

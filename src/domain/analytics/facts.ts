@@ -91,8 +91,8 @@ export interface DealFact {
 /**
  * What the deal metrics (win rate, deal size, cycle, velocity), the pipeline and the won deals
  * read of a deal (a DealFact is one): its value, owner and team, when it became an SQL and an
- * opportunity, and its deal-stage transitions. Not broken down, the pipeline report reads just this
- * from SQL (src/usecases/analytics/deal-courses.ts); broken down or not, the deals report reads the
+ * opportunity, and its deal-stage transitions. Broken down or not, the pipeline report reads just this
+ * from SQL (src/usecases/analytics/deal-courses.ts), and the deals report reads the
  * deals first closed in the window, with their first close alone in `stages`
  * (src/usecases/analytics/deal-outcomes.ts).
  */
@@ -218,10 +218,15 @@ export function companySize(employees: AttributeValue | undefined): CompanySize 
   return '1000+';
 }
 
-/** The key a fact falls under in a breakdown; a missing value is `(none)`. */
+/**
+ * The key a fact falls under in a breakdown; a missing value is `(none)`. A person's key (by rep)
+ * is their email in lower case, as a team's is: an owner, an assignee and an actor spelt with
+ * other capitals are one person, in one group.
+ */
 export function dimensionKey<D extends Dimension>(segment: Pick<Segment, D>, dimension: D): string {
   const value = segment[dimension];
-  return value === null || value === '' ? NONE : value;
+  if (value === null || value === '') return NONE;
+  return dimension === 'rep' ? value.toLowerCase() : value;
 }
 
 /** The key of facts with no value for a dimension (a lead without a campaign, an unassigned lead). */

@@ -1,5 +1,5 @@
 /**
- * The activity report (not broken down) counted in SQL: the deals closed between the start of the
+ * The activity report counted in SQL (broken down too: activityReportFigures): the deals closed between the start of the
  * previous period and the end of the period (or `asOf`, if earlier; closedDeals) are read, and the
  * calls, emails and meetings logged in that window, or before `asOf` on the leads and deals of
  * those of them won in the period or the one before, are counted per period, rep, owner and kind,
@@ -154,7 +154,7 @@ class Counted {
  * with `dimension`, per group. An activity's key is its actor by rep (their team by team) and its
  * lead's segment field otherwise, as the facts give it; a deal's is its owner or its lead's field
  * (closedDeals). A group's won deals are its own, and the activity it counts behind them is its own
- * activity on their leads, each lead's last deal won in the group standing for it. `none`: the
+ * activity on their leads (a lead has one deal at most). `none`: the
  * figures of a group with nothing.
  */
 export async function activityReportFigures(

@@ -30,7 +30,7 @@ export function carriesIds(value: unknown): boolean {
 
 /** The keys a breakdown by `dimension` lists whatever counts: the reps in sight by rep, their teams by team. */
 export function rosterKeys(reps: readonly SalesRep[], dimension: Dimension): string[] {
-  if (dimension === 'rep') return reps.map((rep) => rep.email);
+  if (dimension === 'rep') return reps.map((rep) => rep.email.toLowerCase());
   if (dimension === 'team') return reps.flatMap((rep) => (rep.team === null ? [] : [rep.team]));
   return [];
 }

@@ -149,7 +149,7 @@ export function segmentKeyOf(row: SegmentColumns, dimension: Dimension, roster: 
   const value = (() => {
     switch (dimension) {
       case 'rep':
-        return row.rep;
+        return row.rep?.toLowerCase() ?? null;
       case 'team':
         return roster?.teamOf(row.rep) ?? null;
       case 'source':

@@ -105,9 +105,8 @@ export async function loadPlanInputs(db: Db, query: PlanInputsQuery): Promise<Pl
 }
 
 /**
- * The pipeline report's plan inputs on loaded facts (a broken-down report, and the differential
- * test's computation on every row; not broken down, the report reads DealHistory instead:
- * pipelineInputsOf): each of `query.dealIds`' forecast history up to the last of
+ * The pipeline report's plan inputs on loaded facts (the tests' and the benchmark's computation on
+ * facts; served, the report reads DealHistory instead: pipelineInputsOf): each of `query.dealIds`' forecast history up to the last of
  * `cuts` (the moments the report takes its snapshots at, none after `asOf`), in loadPlanInputs'
  * order (occurredAt, then id); quotas as loadPlanInputs reads them; no spend (the pipeline reads
  * none). A snapshot at a cut reads the latest entry before it (forecastAt), so the figures are

@@ -78,8 +78,8 @@ const needs = (reads: Partial<Omit<FactNeeds, 'periodOnly'>>): FactNeeds => ({
 });
 
 /**
- * What each report reads besides the leads and their stage events, when it is not broken down (a
- * breakdown lists every key any fact has, so it reads everything, as loadFacts does by default).
+ * What each report reads besides the leads and their stage events, broken down or not (a
+ * breakdown lists only groups with a record behind a figure, and the roster's).
  * Such a report also selects its records by the period alone: a record whose only events fall
  * after the period's end adds nothing to a figure of the period or the one before. The
  * differential test (test/analytics/loader-differential.int.test.ts) checks every report against
@@ -337,8 +337,9 @@ export function channelCountsReport(
 /**
  * The deal desk report's figures for one period: discount depth of the quote versions sent in it,
  * approval turnaround of the approvals decided in it, and how the deals first quoted in it ended.
- * Served on loaded facts and, not broken down, on the versions, approvals and quoted deals read
- * from SQL (./desk-records.ts): the same function either way.
+ * Served on the versions, approvals and quoted deals read from SQL (./desk-records.ts), whole and
+ * broken down, and computed on loaded facts by the tests and the benchmark: the same function
+ * either way.
  */
 export function deskFigures(
   quotes: readonly DeskQuote[],

@@ -18,14 +18,14 @@ export interface Roster {
    * calendar itself), so a report of the whole tenant reads who owns each lead only then.
    */
   worksBeyond(zone: string): boolean;
-  /** The tenant's sales reps (role `rep`) in email order, each with their team as `teamOf` gives it. */
+  /** The tenant's active sales reps (role `rep`) in email order, each with their team as `teamOf` gives it. */
   salesReps: readonly SalesRep[];
 }
 
 export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<Roster> {
   const people = await db.rep.findMany({
     where: { tenant },
-    select: { id: true, email: true, managerId: true, timeZone: true, role: true },
+    select: { id: true, email: true, managerId: true, timeZone: true, role: true, active: true },
   });
   const byId = new Map(people.map((person) => [person.id, person]));
   const byEmail = new Map(people.map((person) => [person.email.toLowerCase(), person]));
@@ -39,7 +39,7 @@ export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<R
     timeZoneOf: (email) => find(email)?.timeZone ?? null,
     worksBeyond: (zone) => people.some((person) => person.timeZone !== zone),
     salesReps: people
-      .filter((person) => person.role === 'rep')
+      .filter((person) => person.role === 'rep' && person.active)
       .map((person) => ({ email: person.email, team: teamOf(person.email) }))
       .sort((a, b) => compareText(a.email, b.email)),
   };

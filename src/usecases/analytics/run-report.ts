@@ -439,13 +439,13 @@ function envelope(
 }
 
 /**
- * The facts one report reads: only the kinds its metrics need, selected by its period, unless it
- * is broken down (then everything, as every kind of fact brings its keys to the breakdown).
+ * The facts one report reads: only the kinds its metrics need, selected by its period, broken down
+ * or not (a breakdown lists the groups with a record behind a figure, and the roster's: facts of
+ * other kinds would list none).
  */
 export async function reportFacts(db: Db, report: ReportName, request: ReportRequest): Promise<AnalyticsFacts> {
   const period = periodOf(request.filters, request.defaultZone);
-  const needs = request.filters.breakdown ? undefined : REPORT_NEEDS[report];
-  return loadFacts(db, { sight: request.sight, period, asOf: request.asOf, needs });
+  return loadFacts(db, { sight: request.sight, period, asOf: request.asOf, needs: REPORT_NEEDS[report] });
 }
 
 /** The plan inputs the report reads (forecasts, quotas, spend), for the deals of `facts`. */

@@ -118,7 +118,7 @@ export async function speedFigures(
   // Each figure's first `idLimit + 1` ids (all without a limit), not every id sorted: the API's cut
   // to `idLimit` then gives what all of them give.
   const cap = idsToRead(request.idLimit);
-  // Broken down, the funnel's statements (its counts and every group's key) run beside the rows'.
+  // Broken down, the funnel's statements run beside the rows'.
   const [{ responses, stays, keyOf, roster }, steps] = breakdown
     ? await Promise.all([speedInputs(db, request), funnelSteps(db, request)])
     : [await speedInputs(db, request), await funnelSteps(db, request)];
