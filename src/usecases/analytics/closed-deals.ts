@@ -169,13 +169,16 @@ export interface SegmentRow {
 
 /** Each deal's breakdown key into `keys` (by id): its owner is its rep, its segment field its lead's. */
 export function keyDeals(
-  rows: readonly (SegmentRow & { id: string; owner: string })[],
+  rows: readonly (Partial<SegmentRow> & { id: string; owner: string })[],
   dimension: Dimension,
   roster: Pick<Roster, 'teamOf'> | null,
   keys: Map<string, string>,
 ): void {
   for (const row of rows)
-    keys.set(row.id, segmentKeyOf({ rep: row.owner, segType: row.seg_type, segText: row.seg_text }, dimension, roster));
+    keys.set(
+      row.id,
+      segmentKeyOf({ rep: row.owner, segType: row.seg_type ?? null, segText: row.seg_text ?? null }, dimension, roster),
+    );
 }
 
 /**

@@ -91,18 +91,7 @@ export async function dealCourses(
   ]);
   const inSight = sightFilter(sight);
   const kept = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
-  if (dimension && keys)
-    keyDeals(
-      kept.map((row) => ({
-        id: row.id,
-        owner: row.owner,
-        seg_type: row.seg_type ?? null,
-        seg_text: row.seg_text ?? null,
-      })),
-      dimension,
-      roster,
-      keys,
-    );
+  if (dimension && keys) keyDeals(kept, dimension, roster, keys);
   const deals = kept.map((row): DealCourse => {
     const { stages, sqlAt } = parseCourse(row.course, asOf);
     return {

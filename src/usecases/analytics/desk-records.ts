@@ -126,30 +126,14 @@ export async function deskRecords(
   const versions = versionRows.filter((row) => inSight(row.owner));
   const approvals = approvalRows.filter((row) => inSight(row.owner));
   if (dimension && keys) {
-    const segmented = <T extends { owner: string } & Partial<SegmentRow>>(row: T, id: string) => ({
-      id,
-      owner: row.owner,
-      seg_type: row.seg_type ?? null,
-      seg_text: row.seg_text ?? null,
-    });
+    keyDeals(versions, dimension, roster, keys.quotes);
     keyDeals(
-      versions.map((row) => segmented(row, row.id)),
-      dimension,
-      roster,
-      keys.quotes,
-    );
-    keyDeals(
-      versions.map((row) => segmented(row, row.deal_id)),
+      versions.map((row) => ({ ...row, id: row.deal_id })),
       dimension,
       roster,
       keys.deals,
     );
-    keyDeals(
-      approvals.map((row) => segmented(row, row.id)),
-      dimension,
-      roster,
-      keys.approvals,
-    );
+    keyDeals(approvals, dimension, roster, keys.approvals);
   }
   return {
     quotes: versions
