@@ -49,7 +49,8 @@ import { orderKeys } from '../../domain/analytics/breakdown';
 import { share, sortedIds, tally } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import { closeOf } from '../../domain/analytics/stages';
-import { closedDeals, reviewWindow } from './closed-deals';
+import { byPerson } from './breakdown-groups';
+import { bySegmentField, closedDeals, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { leadsOfSight } from './fact-rows';
 import { groupColumnsOf, ownerAt, segmentKeyOf } from './lead-arrivals';
@@ -272,9 +273,9 @@ async function countActivities(
   // cost more than the order that counts, the ids'.
   const key = (column: Sql) => codePointOrder(db, column);
   // Broken down, a row also carries the activity's lead's field and, behind a group's won deal, its actor.
-  const segmented = dimension !== undefined && dimension !== 'rep' && dimension !== 'team';
+  const segmented = bySegmentField(dimension);
   const segment = segmented ? sql`, ${key(sql`a.seg_type`)} AS seg_type, ${key(sql`a.seg_text`)} AS seg_text` : empty;
-  const actor = dimension === 'rep' || dimension === 'team' ? key(sql`a.actor`) : sql`NULL`;
+  const actor = byPerson(dimension) ? key(sql`a.actor`) : sql`NULL`;
   return db.$queryRaw<CountRow[]>(sql`
     WITH touches AS MATERIALIZED (${leadTouches(db, query, deals, dimension)}),
     logged AS MATERIALIZED (${dealActivities(db, query, deals, dimension)}),
@@ -364,7 +365,5 @@ function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCour
 
 /** `, seg_type, seg_text` of the activity's lead `l` (groupColumnsOf), broken down by a segment field; nothing else. */
 function segmentOfLead(db: Db, dimension: Dimension | undefined): Sql {
-  return dimension === undefined || dimension === 'rep' || dimension === 'team'
-    ? empty
-    : sql`, ${groupColumnsOf(db, dimension)}`;
+  return bySegmentField(dimension) ? sql`, ${groupColumnsOf(db, dimension)}` : empty;
 }

@@ -19,8 +19,9 @@ import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
-import { funnelSegmentOf, ownerOfLead } from './lead-arrivals';
-import { leadSegmentColumns } from './closed-deals';
+import { byPerson } from './breakdown-groups';
+import { ownerOfLead } from './lead-arrivals';
+import { bySegmentField, funnelLeadSegment } from './closed-deals';
 import { joinOwned, ownedTable } from './lead-owners';
 
 /** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
@@ -97,18 +98,15 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   // whole tenant the owner is only the calendar of a response in the window.
   const responded = sql`f."mqlAt" < ${asOf} AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${to}`;
   const { dimension } = query;
-  const byPerson = dimension === 'rep' || dimension === 'team';
   const rep = !sight.all
     ? sql`t.rep`
-    : byPerson
+    : byPerson(dimension)
       ? ownerOfLead(to, asOf, sql`f."leadId"`)
       : query.ownerZones
         ? sql`CASE WHEN ${responded} THEN ${ownerOfLead(to, asOf, sql`f."leadId"`)} END`
         : sql`CAST(NULL AS TEXT)`;
-  const segmented = dimension !== undefined && !byPerson;
-  const segment = segmented
-    ? sql`, ${funnelSegmentOf(dimension) ?? leadSegmentColumns(db, dimension, sql`f."leadId"`)}`
-    : empty;
+  const segmented = bySegmentField(dimension);
+  const segment = funnelLeadSegment(db, dimension);
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   // Disjoint ranges, each a lead's row read as its index gives it (a lead counts in the first range
   // it is in, and is left out of the later ones; a missing instant is in none): no union to sort

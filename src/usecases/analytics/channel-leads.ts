@@ -16,10 +16,11 @@ import { codePointOrder, countedGroups, empty, instantOf, sql } from '../../db/r
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import type { Dimension } from '../../domain/analytics/facts';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
-import { leadSegmentColumns, reviewWindow, textField, type SegmentRow } from './closed-deals';
+import { bySegmentField, funnelLeadSegment, reviewWindow, textField, type SegmentRow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { joinOwned, ownedTable } from './lead-owners';
-import { funnelSegmentOf, ownerOfLead, segmentKeyOf } from './lead-arrivals';
+import { byPerson } from './breakdown-groups';
+import { ownerOfLead, segmentKeyOf } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 
@@ -53,12 +54,13 @@ export async function channelLeads(
   // being looked up in Lead for their source.
   const created = sql`f."createdAt" >= ${from} AND f."createdAt" < ${to}`;
   // Each range joined with the team's leads as read (joinOwned).
-  const byPerson = dimension === 'rep' || dimension === 'team';
-  const rep = !sight.all ? sql`t.rep` : byPerson ? ownerOfLead(to, asOf, sql`f."leadId"`) : sql`CAST(NULL AS TEXT)`;
-  const segmented = dimension !== undefined && !byPerson;
-  const segment = segmented
-    ? sql`, ${funnelSegmentOf(dimension) ?? leadSegmentColumns(db, dimension, sql`f."leadId"`)}`
-    : empty;
+  const rep = !sight.all
+    ? sql`t.rep`
+    : byPerson(dimension)
+      ? ownerOfLead(to, asOf, sql`f."leadId"`)
+      : sql`CAST(NULL AS TEXT)`;
+  const segmented = bySegmentField(dimension);
+  const segment = funnelLeadSegment(db, dimension);
   const leads = sql`${rep} AS rep ${segment} FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}`;
   const [rows, roster] = await Promise.all([
     db.$queryRaw<ChannelLeadRow[]>(sql`

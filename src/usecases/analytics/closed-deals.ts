@@ -202,6 +202,19 @@ export function leadSegmentColumns(db: Db, dimension: Dimension, leadId: Sql = s
   return sql`${field('seg_type')} AS seg_type, ${field('seg_text')} AS seg_text`;
 }
 
+/** Whether a breakdown by `dimension` keys a row by a segment field of its lead (not by its owner, nor none). */
+export const bySegmentField = (dimension: Dimension | undefined): dimension is Dimension =>
+  dimension !== undefined && dimension !== 'rep' && dimension !== 'team';
+
+/**
+ * `, seg_type, seg_text` of the lead of LeadFunnel row `f`, broken down by a segment field: its own
+ * source and campaign (funnelSegmentOf), another field looked up in Lead; nothing otherwise.
+ */
+export function funnelLeadSegment(db: Db, dimension: Dimension | undefined): Sql {
+  if (!bySegmentField(dimension)) return empty;
+  return sql`, ${funnelSegmentOf(dimension) ?? leadSegmentColumns(db, dimension, sql`f."leadId"`)}`;
+}
+
 /** `AND …` keeping the deals `d` a person's sight holds; nothing for the whole tenant. */
 export function ownedBy(db: Db, sight: Sight) {
   return sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
