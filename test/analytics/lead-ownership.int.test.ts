@@ -3,12 +3,14 @@
  * `analytics_lead_ownership`): whoever writes a lead or an assignment, one at a time or in bulk, in
  * order or not, corrected, moved or deleted, each lead's row holds the owner on the lead's row, its
  * first assignment's instant and its last assignment (by instant, then id), with lowercased keys;
- * concurrent writers of one lead both count; and the migration's backfill gives the same rows.
+ * concurrent writers of one lead both count; and the migration's backfill gives the same rows. The
+ * lead's row of LeadFunnel carries the same columns (migration `analytics_funnel_owner`), whichever
+ * of the two rows is written first, and that migration's backfill copies them.
  */
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
-import { connectTo, blocked, ownershipBackfill } from '../support/projections';
+import { backfillStatements, connectTo, blocked, funnelOwnerBackfill, ownershipBackfill } from '../support/projections';
 
 const TENANT = 'acme';
 
@@ -41,9 +43,17 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
     assignedAt: new Date(assignedAt),
     idempotencyKey: id,
   });
-  /** The row as [rowOwner, rowOwnerKey, firstAssignedAt, lastAssignedAt, lastOwner, lastOwnerKey]. */
+  /**
+   * The row as [rowOwner, rowOwnerKey, firstAssignedAt, lastAssignedAt, lastOwner, lastOwnerKey],
+   * once the lead's row of LeadFunnel is found to carry the same four columns (migration
+   * `analytics_funnel_owner`): every case checks the copy too.
+   */
   const ownershipOf = async (leadId: string) => {
     const row = await database.db.leadOwnership.findUnique({ where: { leadId } });
+    const funnel = await database.db.leadFunnel.findUnique({ where: { leadId } });
+    const copied = (of: typeof row | typeof funnel) =>
+      of && [of.rowOwner, of.firstAssignedAt?.toISOString() ?? null, of.lastAssignedAt?.toISOString() ?? null, of.lastOwner];
+    expect(copied(funnel), `LeadFunnel's copy of ${leadId}'s ownership`).toEqual(copied(row));
     return (
       row && [
         row.rowOwner,
@@ -300,5 +310,39 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
     await db.leadOwnership.deleteMany({});
     await db.$executeRawUnsafe(ownershipBackfill(provider));
     expect(await db.leadOwnership.findMany({ orderBy: { leadId: 'asc' } })).toEqual(kept);
+  });
+
+  it("when LeadFunnel's copy is lost, or its rows are written again, then every lead's columns are copied again", async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-f1', 'Ana@acme.example'), lead('ld-f2')] });
+    await db.assignment.createMany({
+      data: [
+        assignment('as-f1', 'ld-f1', 'bo@acme.example', '2026-03-04T09:00:00Z'),
+        assignment('as-f2', 'ld-f2', 'cy@acme.example', '2026-03-05T09:00:00Z'),
+      ],
+    });
+    const copy = async () =>
+      (await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } })).map((row) => [
+        row.leadId,
+        row.rowOwner,
+        row.firstAssignedAt?.toISOString() ?? null,
+        row.lastAssignedAt?.toISOString() ?? null,
+        row.lastOwner,
+      ]);
+    const kept = await copy();
+    expect(kept).toEqual([
+      ['ld-f1', 'Ana@acme.example', '2026-03-04T09:00:00.000Z', '2026-03-04T09:00:00.000Z', 'bo@acme.example'],
+      ['ld-f2', null, '2026-03-05T09:00:00.000Z', '2026-03-05T09:00:00.000Z', 'cy@acme.example'],
+    ]);
+    await db.leadFunnel.updateMany({
+      data: { rowOwner: null, firstAssignedAt: null, lastAssignedAt: null, lastOwner: null },
+    });
+    await db.$executeRawUnsafe(funnelOwnerBackfill(provider));
+    expect(await copy()).toEqual(kept);
+    // LeadFunnel's rows written again after LeadOwnership's (its own backfills, as committed): each
+    // takes its lead's columns as it is inserted.
+    await db.leadFunnel.deleteMany({});
+    for (const statement of backfillStatements(provider)) await db.$executeRawUnsafe(statement);
+    expect(await copy()).toEqual(kept);
   });
 });

@@ -61,3 +61,12 @@ export function ownershipBackfill(provider: string): string {
   if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
   return found[0];
 }
+
+/** The migration's backfill of LeadFunnel's copy of the ownership columns, as committed for the provider. */
+export function funnelOwnerBackfill(provider: string): string {
+  const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
+  const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_funnel_owner'));
+  const found = /^UPDATE "LeadFunnel"[\s\S]*?;$/m.exec(readFileSync(`${dir}/${migration}/migration.sql`, 'utf8'));
+  if (!found) throw new Error(`no backfill in ${dir}/${migration}`);
+  return found[0];
+}

@@ -20,9 +20,8 @@ import type { Dimension } from '../../domain/analytics/facts';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
 import { byPerson } from './breakdown-groups';
-import { ownerOfLead } from './lead-arrivals';
 import { bySegmentField, funnelLeadSegment } from './closed-deals';
-import { joinOwned, ownedTable } from './lead-owners';
+import { joinOwned, ownedTable, ownerOnRow } from './lead-owners';
 
 /** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
 export interface AttributedLeadRow {
@@ -101,9 +100,9 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
   const rep = !sight.all
     ? sql`t.rep`
     : byPerson(dimension)
-      ? ownerOfLead(to, asOf, sql`f."leadId"`)
+      ? ownerOnRow(to, asOf, 'f')
       : query.ownerZones
-        ? sql`CASE WHEN ${responded} THEN ${ownerOfLead(to, asOf, sql`f."leadId"`)} END`
+        ? sql`CASE WHEN ${responded} THEN ${ownerOnRow(to, asOf, 'f')} END`
         : sql`CAST(NULL AS TEXT)`;
   const segmented = bySegmentField(dimension);
   const segment = funnelLeadSegment(db, dimension);

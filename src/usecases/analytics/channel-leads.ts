@@ -18,9 +18,9 @@ import type { Dimension } from '../../domain/analytics/facts';
 import { compareText, sortedIds } from '../../domain/analytics/measures';
 import { bySegmentField, funnelLeadSegment, reviewWindow, textField, type SegmentRow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
-import { joinOwned, ownedTable } from './lead-owners';
+import { joinOwned, ownedTable, ownerOnRow } from './lead-owners';
 import { byPerson } from './breakdown-groups';
-import { ownerOfLead, segmentKeyOf } from './lead-arrivals';
+import { segmentKeyOf } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 
@@ -57,7 +57,7 @@ export async function channelLeads(
   const rep = !sight.all
     ? sql`t.rep`
     : byPerson(dimension)
-      ? ownerOfLead(to, asOf, sql`f."leadId"`)
+      ? ownerOnRow(to, asOf, 'f')
       : sql`CAST(NULL AS TEXT)`;
   const segmented = bySegmentField(dimension);
   const segment = funnelLeadSegment(db, dimension);

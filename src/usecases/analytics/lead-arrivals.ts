@@ -27,7 +27,7 @@ import {
 } from '../../db/raw-sql';
 import { companySize, NONE, type Dimension } from '../../domain/analytics/facts';
 import type { Sight } from '../visibility';
-import { joinOwned, ownedTable } from './lead-owners';
+import { joinOwned, ownedTable, ownerOnRow } from './lead-owners';
 import type { Roster } from './roster';
 
 export interface ArrivalQuery {
@@ -83,12 +83,13 @@ export function ownerAt(cut: Date, asOf: Date, owner: Sql = sql`l."ownerId"`, le
 }
 
 /**
- * ownerAt of the lead whose id is `lead`, with no row of Lead at hand: the lead is looked up in Lead
- * only for the owner on its row, when it was never assigned before `asOf`. Reading the window's
- * leads from Lead for it cost a manager's volume and funnel 0.4 s at 1M leads.
+ * ownerAt of the lead whose id is `lead`, with no row of Lead at hand: read from its row of
+ * LeadOwnership (ownerOnRow), one probe by key, where ownerAt probed Assignment, then Lead for the
+ * owner on a lead never assigned. A row of LeadFunnel at hand carries the same columns: ownerOnRow
+ * reads them there with no probe.
  */
 export function ownerOfLead(cut: Date, asOf: Date, lead: Sql): Sql {
-  return ownerAt(cut, asOf, sql`(SELECT owner_l."ownerId" FROM "Lead" owner_l WHERE owner_l.id = ${lead})`, lead);
+  return sql`(SELECT ${ownerOnRow(cut, asOf, 'owner_o')} FROM "LeadOwnership" owner_o WHERE owner_o."leadId" = ${lead})`;
 }
 
 const NULL_FIELD = { type: sql`CAST(NULL AS TEXT)`, text: sql`CAST(NULL AS TEXT)` };
@@ -163,15 +164,6 @@ export function segmentKeyOf(row: SegmentColumns, dimension: Dimension, roster: 
     }
   })();
   return value === null || value === '' ? NONE : value;
-}
-
-/**
- * The owner at the query's cut of the lead whose id is `lead` (ownerOfLead), when the query groups
- * the whole tenant by owner (broken down by rep or team); NULL otherwise.
- */
-function ownerOrNull(query: ArrivalQuery, lead: Sql): Sql {
-  const byOwner = query.dimension === 'rep' || query.dimension === 'team';
-  return byOwner ? ownerOfLead(query.ownerCut, query.asOf, lead) : sql`CAST(NULL AS TEXT)`;
 }
 
 /** Counts and first ids per group of `placed` (id, rep, seg_type, seg_text, stage, bucket). */
@@ -329,13 +321,16 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
   const to = new Date(Math.min(bounds.at(-1)!.getTime(), asOf.getTime()));
   const person = !sight.all;
   const own = funnelSegmentOf(query.dimension);
+  // For the whole tenant by rep or team, each arrival's owner at the cut read from its own row.
+  const byOwner = !person && (query.dimension === 'rep' || query.dimension === 'team');
+  const owner = person ? sql`, t.rep` : byOwner ? sql`, ${ownerOnRow(query.ownerCut, asOf, 'f')} AS rep` : empty;
   // For a person, each range joined with the leads their team owned at the cut as read (joinOwned),
-  // each arrival with that owner; by source or campaign, each with its segment field.
+  // each arrival with that owner; for the whole tenant by rep or team, with its owner at the cut
+  // (LeadFunnel's copy of LeadOwnership's columns, in the index the range is read from); by source
+  // or campaign, each with its segment field.
   const arrivals = join(
     arms.map(
-      (
-        arm,
-      ) => sql`SELECT f."leadId" AS id, ${arm.stage} AS stage, ${columnOf(arm)} AS at${person ? sql`, t.rep` : empty}
+      (arm) => sql`SELECT f."leadId" AS id, ${arm.stage} AS stage, ${columnOf(arm)} AS at${owner}
         ${own ? sql`, ${own}` : empty}
         FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
         WHERE f.tenant = ${sight.tenant} AND ${columnOf(arm)} >= ${from} AND ${columnOf(arm)} < ${to} ${andWhen(arm)}`,
@@ -344,20 +339,19 @@ async function countGrouped(db: Db, query: ArrivalQuery, arms: readonly Arm[]): 
   );
   const bucket = bucketIndex(sql`a.at`, bounds);
   const noSegment = sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
-  // By source or campaign, and a person's arrivals grouped by owner alone, the arrivals are placed
-  // as they are. Else each lead is seen once:
-  // its owner (a person's, from its arrivals; for the whole tenant grouped by owner, read per lead:
-  // ownerOfLead, its tenant LeadFunnel's) and its segment field, looked up in Lead (CROSS JOIN keeps
-  // SQLite's loop on the window's leads rather than on every lead).
+  // By source or campaign, and arrivals grouped by owner alone (a person's, or the whole tenant's by
+  // rep or team), the arrivals are placed as they are. Else (by a field of Lead) each lead is seen
+  // once: its owner (a person's, from its arrivals) and its segment field, looked up in Lead (CROSS
+  // JOIN keeps SQLite's loop on the window's leads rather than on every lead).
   const segmented = segmentOf(db, query.dimension) !== NULL_FIELD;
-  const rep = person ? sql`MAX(a.rep)` : ownerOrNull(query, sql`a.id`);
+  const rep = person ? sql`MAX(a.rep)` : sql`CAST(NULL AS TEXT)`;
   const seen = sql`SELECT w.id, w.rep, ${segmented ? groupColumnsOf(db, query.dimension) : noSegment}
     FROM (SELECT a.id, ${rep} AS rep FROM arrival a GROUP BY a.id) w
     ${segmented ? sql`CROSS JOIN "Lead" l WHERE l.id = w.id AND l.tenant = ${sight.tenant}` : empty}`;
   const placed = own
     ? sql`placed AS (SELECT a.id, ${person ? sql`a.rep` : sql`CAST(NULL AS TEXT)`} AS rep, a.seg_type, a.seg_text, a.stage,
         ${bucket} AS bucket FROM arrival a)`
-    : person && !segmented
+    : (person || byOwner) && !segmented
       ? sql`placed AS (SELECT a.id, a.rep, ${noSegment}, a.stage, ${bucket} AS bucket FROM arrival a)`
       : sql`seen AS MATERIALIZED (${seen}),
     placed AS (SELECT a.id, s.rep, s.seg_type, s.seg_text, a.stage, ${bucket} AS bucket FROM arrival a JOIN seen s ON s.id = a.id)`;

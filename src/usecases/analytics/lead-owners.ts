@@ -17,8 +17,26 @@
  * Emails are compared lowercased, as a sight compares owners (sightFilter in ./load-facts.ts).
  */
 import type { Db } from '../../db/client';
-import { empty, join, sql, type Sql } from '../../db/raw-sql';
+import { empty, join, raw, sql, type Sql } from '../../db/raw-sql';
 import type { Sight } from '../visibility';
+
+/**
+ * The owner at `cut` (at or before `asOf`) of the lead of row `row`, a row holding LeadOwnership's
+ * columns (LeadOwnership's own, or LeadFunnel's copy of them, migration `analytics_funnel_owner`),
+ * as ownerAt (./lead-arrivals.ts) gives it: its last assignment's rep when that came before `cut`;
+ * the owner on the lead's row when it had no assignment before `asOf`; no one when its first came
+ * at or after `cut`; else (assigned before `cut` and again since) its last assignment before
+ * `cut`, looked up.
+ */
+export function ownerOnRow(cut: Date, asOf: Date, row: string): Sql {
+  if (cut.getTime() > asOf.getTime()) throw new Error(`ownerOnRow: the cut ${cut.toISOString()} is after asOf`);
+  const column = (name: string) => raw(`${row}."${name}"`);
+  return sql`(CASE WHEN ${column('lastAssignedAt')} < ${cut} THEN ${column('lastOwner')}
+    WHEN ${column('firstAssignedAt')} IS NULL OR ${column('firstAssignedAt')} >= ${asOf} THEN ${column('rowOwner')}
+    WHEN ${column('firstAssignedAt')} >= ${cut} THEN NULL
+    ELSE (SELECT owner_a."repEmail" FROM "Assignment" owner_a WHERE owner_a."leadId" = ${column('leadId')}
+      AND owner_a."assignedAt" < ${cut} ORDER BY owner_a."assignedAt" DESC, owner_a.id DESC LIMIT 1) END)`;
+}
 
 /**
  * A statement returning `id` and `rep`: each lead of the tenant whose owner at `cut` (at or before
