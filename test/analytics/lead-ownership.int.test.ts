@@ -52,7 +52,12 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
     const row = await database.db.leadOwnership.findUnique({ where: { leadId } });
     const funnel = await database.db.leadFunnel.findUnique({ where: { leadId } });
     const copied = (of: typeof row | typeof funnel) =>
-      of && [of.rowOwner, of.firstAssignedAt?.toISOString() ?? null, of.lastAssignedAt?.toISOString() ?? null, of.lastOwner];
+      of && [
+        of.rowOwner,
+        of.firstAssignedAt?.toISOString() ?? null,
+        of.lastAssignedAt?.toISOString() ?? null,
+        of.lastOwner,
+      ];
     expect(copied(funnel), `LeadFunnel's copy of ${leadId}'s ownership`).toEqual(copied(row));
     return (
       row && [

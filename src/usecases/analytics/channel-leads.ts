@@ -54,11 +54,7 @@ export async function channelLeads(
   // being looked up in Lead for their source.
   const created = sql`f."createdAt" >= ${from} AND f."createdAt" < ${to}`;
   // Each range joined with the team's leads as read (joinOwned).
-  const rep = !sight.all
-    ? sql`t.rep`
-    : byPerson(dimension)
-      ? ownerOnRow(to, asOf, 'f')
-      : sql`CAST(NULL AS TEXT)`;
+  const rep = !sight.all ? sql`t.rep` : byPerson(dimension) ? ownerOnRow(to, asOf, 'f') : sql`CAST(NULL AS TEXT)`;
   const segmented = bySegmentField(dimension);
   const segment = funnelLeadSegment(db, dimension);
   const leads = sql`${rep} AS rep ${segment} FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}`;
