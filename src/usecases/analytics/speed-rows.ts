@@ -200,10 +200,13 @@ export async function stayRows(db: Db, query: SpeedQuery & { split: Date }): Pro
     WHERE e.tenant = ${sight.tenant} AND e."leftAt" >= ${from} AND e."leftAt" < ${end}
       AND e.stage NOT IN ('closed-won', 'closed-lost') AND e."leadCreatedAt" < ${asOf}`;
   const segment = segmentOfRows(db, query.dimension);
-  // For the whole tenant by rep or team, the owner at the period's end of each stay's lead.
-  const owner = segment.byOwner ? ownerOfLead(end, asOf, sql`e."leadId"`) : sql`CAST(NULL AS TEXT)`;
+  // For the whole tenant by rep or team, the owner at the period's end of each stay's lead, from its
+  // row of LeadOwnership joined (PostgreSQL hashes the range's stays and scans LeadOwnership once: at
+  // 1M leads, probing it for each of a month's 209 000 stays took 2.3 s, the join 0.35 s).
+  const owner = segment.byOwner ? ownerOnRow(end, asOf, 'own') : sql`CAST(NULL AS TEXT)`;
+  const ownership = segment.byOwner ? sql`LEFT JOIN "LeadOwnership" own ON own."leadId" = e."leadId"` : empty;
   const source = sight.all
-    ? sql`e.rep FROM (${ranged(sql`${owner} AS rep`, sql`"StageStay" e`)}) e`
+    ? sql`e.rep FROM (${ranged(sql`${owner} AS rep`, sql`"StageStay" e ${ownership}`)}) e`
     : sql`e.rep FROM stay e`;
   const team = sight.all
     ? empty
