@@ -12,10 +12,10 @@
  * period ended (ownerAt, as the fact loader's owner at the cut).
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, countedGroups, empty, instantOf, sql } from '../../db/raw-sql';
+import { codePointOrder, countedGroups, empty, instantOf, sql, type Sql } from '../../db/raw-sql';
 import type { ChannelLead, ChannelLeadCounts } from '../../domain/analytics/channel';
 import type { Dimension } from '../../domain/analytics/facts';
-import { compareText, sortedIds } from '../../domain/analytics/measures';
+import { compareText, mergeTallies, sortedIds } from '../../domain/analytics/measures';
 import { bySegmentField, funnelLeadSegment, reviewWindow, textField, type SegmentRow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { joinOwned, ownedTable, ownerOnRow } from './lead-owners';
@@ -23,6 +23,15 @@ import { byPerson } from './breakdown-groups';
 import { segmentKeyOf } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
+
+/** Per channel (source and campaign), the leads counted in the previous period (0) and the period (1). */
+type ChannelPeriods = [Map<string, ChannelLeadCounts>, Map<string, ChannelLeadCounts>];
+
+/** The counts of the previous period and the period, whole and (broken down) per group key. */
+export interface ChannelCountGroups {
+  whole: readonly [ChannelLeadCounts[], ChannelLeadCounts[]];
+  groups: Map<string, readonly [ChannelLeadCounts[], ChannelLeadCounts[]]>;
+}
 
 interface ChannelLeadRow extends Partial<SegmentRow> {
   id: string;
@@ -98,6 +107,12 @@ export async function channelLeads(
  * leads (it merges the groups of a channel, keeping the first ids of the merged tally), so the
  * figures, and the ids the API keeps, are the same; the differential test checks this.
  *
+ * Broken down by `dimension`, the same counts per group too: each arrival grouped also by its
+ * lead's owner at the period's end (read from its LeadFunnel row, ownerOnRow) or its segment field,
+ * and each SQL group's tallies merged into its breakdown key's (segmentKeyOf: by rep the email
+ * lowercased, by team the owner's team) and into the whole's, keeping the first `idLimit` ids. At
+ * 1M leads this replaced reading the window's 172 000 leads one by one (1.6 s by rep).
+ *
  * The groups are told apart in code-point order (`COLLATE "C"` on PostgreSQL), which only has to
  * tell equal values from others: sorting 270 000 rows for them under the database's collation (a
  * `C.UTF-8` locale's comparison per key) took 420 of the statement's 700 ms at 1 000 000 leads.
@@ -106,36 +121,72 @@ export async function channelCounts(
   db: Db,
   query: DealQuery,
   idLimit: number,
-): Promise<[ChannelLeadCounts[], ChannelLeadCounts[]]> {
+  dimension?: Dimension,
+): Promise<ChannelCountGroups> {
   const { sight, period, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const rows = await db.$queryRaw<
-    { p: unknown; kind: string; source: string | null; campaign: string | null; n: unknown; ids: string | null }[]
-  >(sql`WITH arrival AS (
-      SELECT f."leadId" AS id, ${codePointOrder(db, sql`f.source`)} AS source, ${codePointOrder(db, sql`f.campaign`)} AS campaign,
-        'lead' AS kind,
-        CASE WHEN f."createdAt" < ${period.from} THEN 0 ELSE 1 END AS p
+  // Broken down, each arrival also with its owner at the period's end (from its own row) or its
+  // segment field, grouped by them as read; their keys are made and merged in JS (segmentKeyOf).
+  const rep = byPerson(dimension) ? ownerOnRow(to, asOf, 'f') : sql`CAST(NULL AS TEXT)`;
+  const segment = bySegmentField(dimension)
+    ? funnelLeadSegment(db, dimension)
+    : sql`, CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
+  const columns = (
+    p: Sql,
+  ) => sql`${codePointOrder(db, sql`f.source`)} AS source, ${codePointOrder(db, sql`f.campaign`)} AS campaign,
+        ${p} AS p, ${rep} AS rep ${segment}`;
+  const [rows, roster] = await Promise.all([
+    db.$queryRaw<
+      {
+        p: unknown;
+        kind: string;
+        source: string | null;
+        campaign: string | null;
+        rep: string | null;
+        seg_type: string | null;
+        seg_text: string | null;
+        n: unknown;
+        ids: string | null;
+      }[]
+    >(sql`WITH arrival AS (
+      SELECT f."leadId" AS id, 'lead' AS kind, ${columns(sql`CASE WHEN f."createdAt" < ${period.from} THEN 0 ELSE 1 END`)}
       FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
       UNION ALL
-      SELECT f."leadId", ${codePointOrder(db, sql`f.source`)}, ${codePointOrder(db, sql`f.campaign`)}, 'mql', CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END
+      SELECT f."leadId", 'mql', ${columns(sql`CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END`)}
       FROM "LeadFunnel" f
       WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf})
-    ${countedGroups(db, sql`arrival a`, 'a', sql`p, kind, source, campaign`, idLimit)}`);
-  const periods = [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()] as const;
+    ${countedGroups(db, sql`arrival a`, 'a', sql`p, kind, source, campaign, rep, seg_type, seg_text`, idLimit)}`),
+    dimension === 'team' ? loadRoster(db, sight.tenant) : null,
+  ]);
+  const whole: ChannelPeriods = [new Map(), new Map()];
+  const groups = new Map<string, ChannelPeriods>();
   for (const row of rows) {
-    const source = row.source ?? '';
-    const campaign = textField(row.campaign === null ? null : 'string', row.campaign);
-    const groups = periods[Number(row.p) === 0 ? 0 : 1];
-    const key = `${source}\u0000${row.campaign ?? ''}\u0000${row.campaign === null}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { source, campaign, leads: { count: 0, ids: [] }, mqls: { count: 0, ids: [] } };
-      groups.set(key, group);
-    }
-    group[row.kind === 'lead' ? 'leads' : 'mqls'] = {
-      count: Number(row.n),
-      ids: sortedIds(row.ids ? row.ids.split(',') : []),
+    const counted = { count: Number(row.n), ids: sortedIds(row.ids ? row.ids.split(',') : []) };
+    const into = (periods: ChannelPeriods) => {
+      const channels = periods[Number(row.p) === 0 ? 0 : 1];
+      const channel = `${row.source ?? ''}\u0000${row.campaign ?? ''}\u0000${row.campaign === null}`;
+      let group = channels.get(channel);
+      if (!group) {
+        const campaign = textField(row.campaign === null ? null : 'string', row.campaign);
+        group = { source: row.source ?? '', campaign, leads: { count: 0, ids: [] }, mqls: { count: 0, ids: [] } };
+        channels.set(channel, group);
+      }
+      const kind = row.kind === 'lead' ? 'leads' : 'mqls';
+      group[kind] = group[kind].count === 0 ? counted : mergeTallies([group[kind], counted], idLimit);
     };
+    into(whole);
+    if (!dimension) continue;
+    const key = segmentKeyOf({ rep: row.rep, segType: row.seg_type, segText: row.seg_text }, dimension, roster);
+    let periods = groups.get(key);
+    if (!periods) groups.set(key, (periods = [new Map(), new Map()]));
+    into(periods);
   }
-  return [[...periods[0].values()], [...periods[1].values()]];
+  const listed = ([before, now]: ChannelPeriods): [ChannelLeadCounts[], ChannelLeadCounts[]] => [
+    [...before.values()],
+    [...now.values()],
+  ];
+  return {
+    whole: listed(whole),
+    groups: new Map([...groups].map(([key, periods]) => [key, listed(periods)])),
+  };
 }

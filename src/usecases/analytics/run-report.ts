@@ -325,8 +325,26 @@ async function reviewFigures(
       previous: winLoss(part, query.previous),
     }));
   }
+  if (dimension && request.sight.all && request.idLimit !== undefined) {
+    // The whole tenant broken down: the leads counted per group and channel in SQL (channelCounts),
+    // the deals each with its key; spend belongs to the whole.
+    const [[deals, grouping], counts, inputs] = await Promise.all([
+      keyedRead(db, query, dimension, (keys) => closedDeals(db, query, dimension, keys)),
+      channelCounts(db, query, request.idLimit + 1, dimension),
+      loadChannelInputs(db, query),
+    ]);
+    const figures = (part: readonly ClosedDealCourse[], key: string | null) => {
+      const whole = key === null;
+      const of = whole ? counts.whole : (counts.groups.get(key) ?? [[], []]);
+      return {
+        current: channelCountsReport(of[1], part, reportContext(request, period, true, whole, inputs)),
+        previous: channelCountsReport(of[0], part, reportContext(request, query.previous, false, whole, inputs)),
+      };
+    };
+    return keyedFigures(deals, grouping, figures, counts.groups.keys());
+  }
   if (dimension) {
-    // Broken down: the leads and deals each with its key; spend belongs to the whole.
+    // Broken down for a person: the leads and deals each with its key; spend belongs to the whole.
     const leadKeys = new Map<string, string>();
     const [[deals, grouping], leads, inputs] = await Promise.all([
       keyedRead(db, query, dimension, (keys) => closedDeals(db, query, dimension, keys)),
@@ -354,7 +372,7 @@ async function reviewFigures(
     ]);
     const figures = (which: 0 | 1) =>
       channelCountsReport(
-        counts[which],
+        counts.whole[which],
         deals,
         reportContext(request, which ? period : query.previous, which === 1, true, inputs),
       );
