@@ -158,7 +158,8 @@ export async function channelCounts(
     ${countedGroups(db, sql`arrival a`, 'a', sql`p, kind, source, campaign, rep, seg_type, seg_text`, idLimit)}`),
     dimension === 'team' ? loadRoster(db, sight.tenant) : null,
   ]);
-  const whole: ChannelPeriods = [new Map(), new Map()];
+  const periodsOf = (): ChannelPeriods => [new Map<string, ChannelLeadCounts>(), new Map<string, ChannelLeadCounts>()];
+  const whole = periodsOf();
   const groups = new Map<string, ChannelPeriods>();
   for (const row of rows) {
     const counted = { count: Number(row.n), ids: sortedIds(row.ids ? row.ids.split(',') : []) };
@@ -178,7 +179,7 @@ export async function channelCounts(
     if (!dimension) continue;
     const key = segmentKeyOf({ rep: row.rep, segType: row.seg_type, segText: row.seg_text }, dimension, roster);
     let periods = groups.get(key);
-    if (!periods) groups.set(key, (periods = [new Map(), new Map()]));
+    if (!periods) groups.set(key, (periods = periodsOf()));
     into(periods);
   }
   const listed = ([before, now]: ChannelPeriods): [ChannelLeadCounts[], ChannelLeadCounts[]] => [
