@@ -30,14 +30,7 @@ import { periodOf } from '../domain/analytics/filters';
 import { loadFacts } from '../usecases/analytics/load-facts';
 import { DEFAULT_OPTIONS, type ReportName } from '../usecases/analytics/reports';
 import { capIds } from '../usecases/analytics/report-ids';
-import {
-  reportFacts,
-  reportFrom,
-  reportInputs,
-  runReport,
-  servedFromSql,
-  type ReportRequest,
-} from '../usecases/analytics/run-report';
+import { reportFrom, reportInputs, runReport, type ReportRequest } from '../usecases/analytics/run-report';
 import type { Actor } from '../auth/actor';
 import { sightOf, type Sight } from '../usecases/visibility';
 import { BENCH_AS_OF, BENCH_TENANT, DEAL_SHARE, writeBenchHistory } from './analytics-data';
@@ -137,7 +130,6 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 interface Measured {
   report: ReportName;
   api: number[];
-  load: number[];
   baseline: number[];
   ratios: number[];
   identical: boolean;
@@ -157,21 +149,10 @@ export interface AnalyticsBenchResult {
 /** The drill-down ids each figure carries inline, the API's default `idLimit`. */
 const ID_LIMIT = 100;
 
-/**
- * One report the API's way, timed: from SQL (servedFromSql: every report, whole and broken down) with the API's default
- * idLimit, or its facts and plan inputs, then its figures (`load` is then the facts' part).
- */
+/** One report the API's way, timed: from SQL (runReport: every report, whole and broken down) with the API's default idLimit. */
 async function fastPath(db: Db, report: ReportName, request: ReportRequest) {
-  if (servedFromSql(report, request.filters.breakdown)) {
-    const served = await timed(() => runReport(db, report, { ...request, idLimit: ID_LIMIT }));
-    return { load: null, total: served.ms, value: capIds(served.value, ID_LIMIT) };
-  }
-  const load = await timed(async () => {
-    const facts = await reportFacts(db, report, request);
-    return { facts, inputs: await reportInputs(db, report, request, facts) };
-  });
-  const compute = await timed(() => Promise.resolve(reportFrom(load.value.facts, report, request, load.value.inputs)));
-  return { load: load.ms, total: load.ms + compute.ms, value: compute.value as unknown };
+  const served = await timed(() => runReport(db, report, { ...request, idLimit: ID_LIMIT }));
+  return { total: served.ms, value: capIds(served.value, ID_LIMIT) };
 }
 
 /** The baseline's computation of one report on every row's facts, timed. */
@@ -190,7 +171,6 @@ async function measure(
   const results = reports.map((report): Measured => ({
     report,
     api: [],
-    load: [],
     baseline: [],
     ratios: [],
     identical: true,
@@ -198,9 +178,7 @@ async function measure(
   for (let round = 0; round < runs; round++) {
     if (!baseline) {
       for (const result of results) {
-        const api = await fastPath(db, result.report, request);
-        result.api.push(api.total);
-        if (api.load !== null) result.load.push(api.load);
+        result.api.push((await fastPath(db, result.report, request)).total);
       }
       continue;
     }
@@ -215,14 +193,10 @@ async function measure(
       const api = first ?? (await fastPath(db, result.report, request));
       const baselineMs = everything.ms + naive.ms;
       result.api.push(api.total);
-      if (api.load !== null) result.load.push(api.load);
       result.baseline.push(baselineMs);
       result.ratios.push(baselineMs / api.total);
-      // A report served from aggregates carries the first ID_LIMIT ids, as the API answers it.
-      const expected = servedFromSql(result.report, request.filters.breakdown)
-        ? capIds(naive.value, ID_LIMIT)
-        : naive.value;
-      if (JSON.stringify(expected) !== JSON.stringify(api.value)) result.identical = false;
+      // A report from SQL carries the first ID_LIMIT ids, as the API answers it.
+      if (JSON.stringify(capIds(naive.value, ID_LIMIT)) !== JSON.stringify(api.value)) result.identical = false;
     }
   }
   return results;
@@ -284,9 +258,6 @@ export async function benchAnalytics(options: AnalyticsBenchOptions): Promise<An
       m.report,
       ms(percentile(m.api, 0.5)),
       ms(percentile(m.api, 0.95)),
-      m.load.length === 0
-        ? 'from SQL'
-        : `${ms(percentile(m.load, 0.5))} / ${ms(percentile(m.api, 0.5) - percentile(m.load, 0.5))}`,
       ...(options.baseline
         ? [
             ms(percentile(m.baseline, 0.5)),

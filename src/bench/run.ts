@@ -285,7 +285,6 @@ async function benchAnalyticsReports(): Promise<number> {
     'report',
     'API p50',
     'API p95',
-    'p50 load / compute',
     'baseline p50',
     'baseline p95',
     'speed-up',

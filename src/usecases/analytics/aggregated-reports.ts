@@ -23,9 +23,6 @@ import { loadRoster } from './roster';
 import { activationsBetween } from './rules-in-force';
 import type { Sight } from '../visibility';
 
-/** The reports computed from SQL aggregates. */
-export const AGGREGATED_REPORTS: ReadonlySet<ReportName> = new Set(['volume', 'funnel']);
-
 export interface AggregateRequest {
   sight: Sight;
   period: ReportPeriod;

@@ -15,7 +15,7 @@ import type { Tally } from '../../domain/analytics/measures';
 import { periodOf, type AnalyticsFilters } from '../../domain/analytics/filters';
 import { previousPeriod, type ReportPeriod } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
-import { AGGREGATED_REPORTS, aggregatedFigures } from './aggregated-reports';
+import { aggregatedFigures } from './aggregated-reports';
 import { loadFacts } from './load-facts';
 import { speedFigures } from './speed-report';
 import { pipelineInputs, type DealQuery } from './deal-courses';
@@ -102,108 +102,85 @@ const view = (period: ReportPeriod): PeriodView => ({
   end: period.to.toISOString(),
 });
 
-/** The reports read from narrow SQL projections, broken down or not (each row with its breakdown key). */
-const PROJECTED_REPORTS: ReadonlySet<ReportName> = new Set([
-  'speed',
-  'deals',
-  'pipeline',
-  'win-loss',
-  'channels',
-  'deal-desk',
-  'retention',
-  'activity',
-  'rule-attribution',
-]);
-
-/**
- * Whether the report is served from SQL (aggregates, or narrow projections) rather than computed
- * on loaded facts: every report is, whole and broken down. The facts path (reportFacts, reportFrom)
- * is the reference the tests and the benchmark compare it with.
- */
-export function servedFromSql(report: ReportName, _breakdown?: Dimension): boolean {
-  return AGGREGATED_REPORTS.has(report) || PROJECTED_REPORTS.has(report);
-}
-
 /** The report over the filters' period and the one before it, as JSON-ready values. */
 export async function runReport(db: Db, report: ReportName, request: ReportRequest): Promise<ReportEnvelope> {
-  if (report === 'speed' && servedFromSql(report, request.filters.breakdown)) {
-    const period = periodOf(request.filters, request.defaultZone);
-    const figures = await speedFigures(db, {
-      sight: request.sight,
-      period,
-      previous: previousPeriod(period),
-      asOf: request.asOf,
-      calendar: request.calendar,
-      idLimit: request.idLimit,
-      breakdown: request.filters.breakdown,
-    });
-    return envelope(report, request, figures);
+  switch (report) {
+    case 'volume':
+    case 'funnel': {
+      const period = periodOf(request.filters, request.defaultZone);
+      const figures = await aggregatedFigures(db, report, {
+        sight: request.sight,
+        period,
+        previous: previousPeriod(period),
+        asOf: request.asOf,
+        options: request.options,
+        breakdown: request.filters.breakdown,
+        idLimit: request.idLimit,
+      });
+      return envelope(report, request, figures);
+    }
+    case 'speed': {
+      const period = periodOf(request.filters, request.defaultZone);
+      const figures = await speedFigures(db, {
+        sight: request.sight,
+        period,
+        previous: previousPeriod(period),
+        asOf: request.asOf,
+        calendar: request.calendar,
+        idLimit: request.idLimit,
+        breakdown: request.filters.breakdown,
+      });
+      return envelope(report, request, figures);
+    }
+    case 'deals':
+    case 'pipeline':
+      return envelope(report, request, await dealReportFigures(db, report, request));
+    case 'win-loss':
+    case 'channels':
+      return envelope(report, request, await reviewFigures(db, report, request));
+    case 'deal-desk':
+    case 'retention':
+      return envelope(report, request, await deskReportFigures(db, report, request));
+    case 'activity': {
+      const period = periodOf(request.filters, request.defaultZone);
+      const dimension = request.filters.breakdown;
+      const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
+      const [{ whole, groups, none }, roster] = await Promise.all([
+        activityReportFigures(db, { ...query, idLimit: request.idLimit }, dimension),
+        dimension ? breakdownRoster(db, request.sight, dimension) : [],
+      ]);
+      return envelope(report, request, {
+        ...whole,
+        breakdown:
+          dimension && groups
+            ? {
+                dimension,
+                groups: listedGroups(
+                  groups.keys(),
+                  roster,
+                  (key) => groups.get(key)!,
+                  () => none,
+                ),
+              }
+            : null,
+      });
+    }
+    case 'rule-attribution': {
+      const period = periodOf(request.filters, request.defaultZone);
+      const { sight, asOf, calendar, options } = request;
+      const figures = await attributionFigures(db, {
+        sight,
+        period,
+        previous: previousPeriod(period),
+        asOf,
+        calendar,
+        by: options.by,
+        withinDays: options.withinDays ?? undefined,
+        dimension: request.filters.breakdown,
+      });
+      return envelope(report, request, figures);
+    }
   }
-  if ((report === 'deals' || report === 'pipeline') && servedFromSql(report, request.filters.breakdown)) {
-    return envelope(report, request, await dealReportFigures(db, report, request));
-  }
-  if ((report === 'win-loss' || report === 'channels') && servedFromSql(report, request.filters.breakdown)) {
-    return envelope(report, request, await reviewFigures(db, report, request));
-  }
-  if ((report === 'deal-desk' || report === 'retention') && servedFromSql(report, request.filters.breakdown)) {
-    return envelope(report, request, await deskReportFigures(db, report, request));
-  }
-  if (report === 'activity' && servedFromSql(report, request.filters.breakdown)) {
-    const period = periodOf(request.filters, request.defaultZone);
-    const dimension = request.filters.breakdown;
-    const query = { sight: request.sight, period, previous: previousPeriod(period), asOf: request.asOf };
-    const [{ whole, groups, none }, roster] = await Promise.all([
-      activityReportFigures(db, { ...query, idLimit: request.idLimit }, dimension),
-      dimension ? breakdownRoster(db, request.sight, dimension) : [],
-    ]);
-    return envelope(report, request, {
-      ...whole,
-      breakdown:
-        dimension && groups
-          ? {
-              dimension,
-              groups: listedGroups(
-                groups.keys(),
-                roster,
-                (key) => groups.get(key)!,
-                () => none,
-              ),
-            }
-          : null,
-    });
-  }
-  if (report === 'rule-attribution' && servedFromSql(report, request.filters.breakdown)) {
-    const period = periodOf(request.filters, request.defaultZone);
-    const { sight, asOf, calendar, options } = request;
-    const previous = previousPeriod(period);
-    const withinDays = options.withinDays ?? undefined;
-    const figures = await attributionFigures(db, {
-      sight,
-      period,
-      previous,
-      asOf,
-      calendar,
-      by: options.by,
-      withinDays,
-      dimension: request.filters.breakdown,
-    });
-    return envelope(report, request, figures);
-  }
-  if (AGGREGATED_REPORTS.has(report)) {
-    const period = periodOf(request.filters, request.defaultZone);
-    const figures = await aggregatedFigures(db, report, {
-      sight: request.sight,
-      period,
-      previous: previousPeriod(period),
-      asOf: request.asOf,
-      options: request.options,
-      breakdown: request.filters.breakdown,
-      idLimit: request.idLimit,
-    });
-    return envelope(report, request, figures);
-  }
-  const facts = await reportFacts(db, report, request);
-  return reportFrom(facts, report, request, await reportInputs(db, report, request, facts));
 }
 
 /** How a report served from SQL is broken down: by `dimension`, each row's key by its id, and the roster's keys. */
