@@ -117,8 +117,8 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
         ${rep} AS rep,
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
-        ${segment}
-      FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}
+        ${segment.columns}
+      FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)} ${segment.join}
       WHERE f.tenant = ${tenant} AND ${where}`;
   const outside = (...earlier: string[]) =>
     join([empty, ...earlier.map((column) => sql`AND (${inWindow(column)}) IS NOT TRUE`)], ' ');

@@ -66,7 +66,7 @@ export async function channelLeads(
   const rep = !sight.all ? sql`t.rep` : byPerson(dimension) ? ownerOnRow(to, asOf, 'f') : sql`CAST(NULL AS TEXT)`;
   const segmented = bySegmentField(dimension);
   const segment = funnelLeadSegment(db, dimension);
-  const leads = sql`${rep} AS rep ${segment} FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)}`;
+  const leads = sql`${rep} AS rep ${segment.columns} FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)} ${segment.join}`;
   const [rows, roster] = await Promise.all([
     db.$queryRaw<ChannelLeadRow[]>(sql`
     WITH ${ownedTable(db, sight, to, asOf)}
@@ -130,11 +130,11 @@ export async function channelCounts(
   const rep = byPerson(dimension) ? ownerOnRow(to, asOf, 'f') : sql`CAST(NULL AS TEXT)`;
   const segment = bySegmentField(dimension)
     ? funnelLeadSegment(db, dimension)
-    : sql`, CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
+    : { columns: sql`, CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`, join: empty };
   const columns = (
     p: Sql,
   ) => sql`${codePointOrder(db, sql`f.source`)} AS source, ${codePointOrder(db, sql`f.campaign`)} AS campaign,
-        ${p} AS p, ${rep} AS rep ${segment}`;
+        ${p} AS p, ${rep} AS rep ${segment.columns}`;
   const [rows, roster] = await Promise.all([
     db.$queryRaw<
       {
@@ -150,10 +150,10 @@ export async function channelCounts(
       }[]
     >(sql`WITH arrival AS (
       SELECT f."leadId" AS id, 'lead' AS kind, ${columns(sql`CASE WHEN f."createdAt" < ${period.from} THEN 0 ELSE 1 END`)}
-      FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
+      FROM "LeadFunnel" f ${segment.join} WHERE f.tenant = ${sight.tenant} AND f."createdAt" >= ${from} AND f."createdAt" < ${to}
       UNION ALL
       SELECT f."leadId", 'mql', ${columns(sql`CASE WHEN f."mqlAt" < ${period.from} THEN 0 ELSE 1 END`)}
-      FROM "LeadFunnel" f
+      FROM "LeadFunnel" f ${segment.join}
       WHERE f.tenant = ${sight.tenant} AND f."mqlAt" >= ${from} AND f."mqlAt" < ${to} AND f."createdAt" < ${asOf})
     ${countedGroups(db, sql`arrival a`, 'a', sql`p, kind, source, campaign, rep, seg_type, seg_text`, idLimit)}`),
     dimension === 'team' ? loadRoster(db, sight.tenant) : null,

@@ -207,12 +207,17 @@ export const bySegmentField = (dimension: Dimension | undefined): dimension is D
   dimension !== undefined && dimension !== 'rep' && dimension !== 'team';
 
 /**
- * `, seg_type, seg_text` of the lead of LeadFunnel row `f`, broken down by a segment field: its own
- * source and campaign (funnelSegmentOf), another field looked up in Lead; nothing otherwise.
+ * Of the lead of LeadFunnel row `f`, broken down by a segment field: `columns`, `, seg_type,
+ * seg_text` (its own source and campaign, funnelSegmentOf, or another field of its row of Lead,
+ * groupColumnsOf), and `join`, that row of Lead joined as `l` when read; nothing otherwise. Joined
+ * once, not looked up per column: at 1M leads PostgreSQL read a month's 170 000 arrivals' industry
+ * in 0.39 s so, in 1.25 s with two probes of Lead each.
  */
-export function funnelLeadSegment(db: Db, dimension: Dimension | undefined): Sql {
-  if (!bySegmentField(dimension)) return empty;
-  return sql`, ${funnelSegmentOf(dimension) ?? leadSegmentColumns(db, dimension, sql`f."leadId"`)}`;
+export function funnelLeadSegment(db: Db, dimension: Dimension | undefined): { columns: Sql; join: Sql } {
+  if (!bySegmentField(dimension)) return { columns: empty, join: empty };
+  const own = funnelSegmentOf(dimension);
+  if (own) return { columns: sql`, ${own}`, join: empty };
+  return { columns: sql`, ${groupColumnsOf(db, dimension)}`, join: sql`LEFT JOIN "Lead" l ON l.id = f."leadId"` };
 }
 
 /** `AND …` keeping the deals `d` a person's sight holds; nothing for the whole tenant. */
