@@ -281,15 +281,7 @@ async function benchAnalyticsReports(): Promise<number> {
     'API path: volume and funnel from SQL aggregates, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution from SQL projections (idLimit 100), whole and broken down; baseline: every row through Prisma + the same report.\n' +
       'Each round reads the baseline rows once and runs every report both ways; speed-up: median of the rounds (min–max)\n',
   );
-  const header = [
-    'report',
-    'API p50',
-    'API p95',
-    'baseline p50',
-    'baseline p95',
-    'speed-up',
-    'reports',
-  ];
+  const header = ['report', 'API p50', 'API p95', 'baseline p50', 'baseline p95', 'speed-up', 'reports'];
   console.log(table([header, ...result.rows]));
   if (!result.compared)
     console.log(
