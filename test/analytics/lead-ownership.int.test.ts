@@ -241,6 +241,85 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
   );
 
   it.runIf(provider === 'postgresql')(
+    "when a stage event is written before its lead's row while the lead is routed, then both commit and LeadFunnel's copy follows",
+    async () => {
+      // The journal's order (changeStage, closeLeadWithDeal): the stage event, then the lead's row.
+      // Its LeadFunnel row is written by the stage event's triggers, and a routing writes it too,
+      // after the lead's row: the stage event takes the lead's row first (`analytics_lead_lock_order`).
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-d', 'ana@acme.example') });
+      const [journal, routing] = [await connect(), await connect()];
+      try {
+        await journal.query('BEGIN');
+        await journal.query(`INSERT INTO "StageEvent" (id, "leadId", "fromStage", "toStage", reason, "occurredAt", "idempotencyKey")
+          VALUES ('se-d1', 'ld-d', 'new', 'mql', 'test', '2026-03-03T09:00:00Z', 'se-d1')`);
+        await routing.query('BEGIN');
+        const routed = (async () => {
+          await routing.query(`UPDATE "Lead" SET "ownerId" = 'bo@acme.example' WHERE id = 'ld-d'`);
+          await routing.query(`INSERT INTO "Assignment" (id, "leadId", tenant, "repEmail", reason, "assignedAt", "idempotencyKey")
+            VALUES ('as-d1', 'ld-d', '${TENANT}', 'bo@acme.example', 'test', '2026-03-04T09:00:00Z', 'as-d1')`);
+          await routing.query('COMMIT');
+        })();
+        await blocked(db, routing);
+        await journal.query(`UPDATE "Lead" SET stage = 'mql' WHERE id = 'ld-d'`);
+        await journal.query('COMMIT');
+        await routed;
+        expect(await ownershipOf('ld-d')).toEqual([
+          'bo@acme.example',
+          'bo@acme.example',
+          '2026-03-04T09:00:00.000Z',
+          '2026-03-04T09:00:00.000Z',
+          'bo@acme.example',
+          'bo@acme.example',
+        ]);
+        expect((await db.leadFunnel.findUniqueOrThrow({ where: { leadId: 'ld-d' } })).mqlAt?.toISOString()).toBe(
+          '2026-03-03T09:00:00.000Z',
+        );
+      } finally {
+        await journal.end();
+        await routing.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
+    "when LeadFunnel's rows are written again while a lead is routed, then the copy has the routing's owner",
+    async () => {
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-b', 'ana@acme.example') });
+      // A rebuild of the projection: its rows deleted, then written again by its backfills.
+      await db.leadFunnel.deleteMany({});
+      const [rebuilding, routing] = [await connect(), await connect()];
+      try {
+        await rebuilding.query('BEGIN');
+        for (const statement of backfillStatements(provider)) await rebuilding.query(statement);
+        await routing.query('BEGIN');
+        const routed = (async () => {
+          await routing.query(`UPDATE "Lead" SET "ownerId" = 'bo@acme.example' WHERE id = 'ld-b'`);
+          await routing.query(`INSERT INTO "Assignment" (id, "leadId", tenant, "repEmail", reason, "assignedAt", "idempotencyKey")
+            VALUES ('as-b1', 'ld-b', '${TENANT}', 'bo@acme.example', 'test', '2026-03-04T09:00:00Z', 'as-b1')`);
+          await routing.query('COMMIT');
+        })();
+        // The routing waits for the rebuilt row's copy to commit, then copies its own.
+        await blocked(db, routing);
+        await rebuilding.query('COMMIT');
+        await routed;
+        expect(await ownershipOf('ld-b')).toEqual([
+          'bo@acme.example',
+          'bo@acme.example',
+          '2026-03-04T09:00:00.000Z',
+          '2026-03-04T09:00:00.000Z',
+          'bo@acme.example',
+          'bo@acme.example',
+        ]);
+      } finally {
+        await rebuilding.end();
+        await routing.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
     "when the migration's backfill runs while an assignment is being written, then the row keeps the writer's assignment",
     async () => {
       const { db } = database;

@@ -180,6 +180,10 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
       });
       return envelope(report, request, figures);
     }
+    default: {
+      const unknown: never = report;
+      throw new Error(`runReport: no report named ${String(unknown)}`);
+    }
   }
 }
 
@@ -321,7 +325,7 @@ async function reviewFigures(
     return keyedFigures(deals, grouping, figures, counts.groups.keys());
   }
   if (dimension) {
-    // Broken down for a person: the leads and deals each with its key; spend belongs to the whole.
+    // Broken down for a person, or with every id: the leads and deals each with its key; spend belongs to the whole.
     const leadKeys = new Map<string, string>();
     const [[deals, grouping], leads, inputs] = await Promise.all([
       keyedRead(db, query, dimension, (keys) => closedDeals(db, query, dimension, keys)),
