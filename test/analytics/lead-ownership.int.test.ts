@@ -243,7 +243,7 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
   it.runIf(provider === 'postgresql')(
     "when a stage event is written before its lead's row while the lead is routed, then both commit and LeadFunnel's copy follows",
     async () => {
-      // The journal's order (changeStage, closeLeadWithDeal): the stage event, then the lead's row.
+      // The journal's order (transitionStage, closeLeadWithDeal): the stage event, then the lead's row.
       // Its LeadFunnel row is written by the stage event's triggers, and a routing writes it too,
       // after the lead's row: the stage event takes the lead's row first (`analytics_lead_lock_order`).
       const { db } = database;
@@ -278,6 +278,67 @@ describe.each(providers)('the ownership projection on %s', (provider) => {
       } finally {
         await journal.end();
         await routing.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
+    "when a deal's forecast, then a stage event, are written while its lead is routed, then both commit and LeadFunnel's copy follows",
+    async () => {
+      // setDealStage's order: the forecast (the deal history's refresh locks LeadFunnel's row), then
+      // the stage event; the refresh takes the lead's row first (`analytics_lead_lock_order`).
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-s', 'ana@acme.example') });
+      await db.account.create({ data: { id: 'acc-s', tenant: TENANT, name: 'Acme Buyer' } });
+      await db.deal.create({
+        data: {
+          id: 'dl-s',
+          tenant: TENANT,
+          leadId: 'ld-s',
+          accountId: 'acc-s',
+          name: 'Acme',
+          ownerEmail: 'ana@acme.example',
+          workflowId: 'deal-dl-s',
+          needs: {},
+        },
+      });
+      const [desk, routing] = [await connect(), await connect()];
+      try {
+        await desk.query('BEGIN');
+        await desk.query(`INSERT INTO "DealForecast" (id, tenant, "dealId", cause, stage, currency, actor, "occurredAt", "idempotencyKey")
+          VALUES ('fc-s1', '${TENANT}', 'dl-s', 'stage-change', 'proposal', 'USD', 'test', '2026-03-03T09:00:00Z', 'fc-s1')`);
+        await routing.query('BEGIN');
+        const routed = (async () => {
+          await routing.query(`UPDATE "Lead" SET "ownerId" = 'bo@acme.example' WHERE id = 'ld-s'`);
+          await routing.query(`INSERT INTO "Assignment" (id, "leadId", tenant, "repEmail", reason, "assignedAt", "idempotencyKey")
+            VALUES ('as-s1', 'ld-s', '${TENANT}', 'bo@acme.example', 'test', '2026-03-04T09:00:00Z', 'as-s1')`);
+          await routing.query('COMMIT');
+        })();
+        await blocked(db, routing);
+        await desk.query(`INSERT INTO "StageEvent" (id, "leadId", "fromStage", "toStage", reason, "occurredAt", "idempotencyKey")
+          VALUES ('se-s1', 'ld-s', 'presentation', 'proposal', 'test', '2026-03-03T09:00:00Z', 'se-s1')`);
+        await desk.query('COMMIT');
+        await routed;
+        expect((await ownershipOf('ld-s'))!.slice(4)).toEqual(['bo@acme.example', 'bo@acme.example']);
+      } finally {
+        await desk.end();
+        await routing.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
+    "when a stage event or an interaction is written, then its lead's row is taken before any other trigger runs",
+    async () => {
+      // Triggers of one event run in name order: the lock's name sorts first, so no trigger locks
+      // LeadFunnel's row before the lead's (`analytics_lead_lock_order`).
+      for (const table of ['StageEvent', 'Interaction']) {
+        const triggers = await database.db.$queryRawUnsafe<{ name: string }[]>(
+          `SELECT tgname AS name FROM pg_trigger WHERE tgrelid = '"${table}"'::regclass AND NOT tgisinternal ORDER BY tgname COLLATE "C"`,
+        );
+        const names = triggers.map((trigger) => trigger.name);
+        expect(names.length, table).toBeGreaterThan(2);
+        expect(names.slice(0, 2), table).toEqual(names.filter((name) => name.startsWith('0_lead_lock_')));
       }
     },
   );
