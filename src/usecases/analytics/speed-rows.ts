@@ -92,10 +92,10 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
  * (its MQL, its first touch or its SLA deadline falls in the window; the first two are before
  * `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the window, or
  * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant the
- * owner is read only for its calendar, so only when `ownerZones` (people of the roster work in
- * other zones than the calendar's), and then looked up in Lead only for the owner on its row, when
- * it was never assigned before `asOf`. For a person, the leads their team owned (teamAt) come with
- * their owner.
+ * owner is read only for its calendar or its group, so only when `ownerZones` (people of the roster
+ * work in other zones than the calendar's) or broken down by rep or team: from the lead's LeadFunnel
+ * row (ownerOnRow), or for a lead only due in the window from its LeadOwnership row (ownerOfLead).
+ * For a person, the leads their team owned (teamAt) come with their owner.
  */
 export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boolean }): Promise<ResponseRow[]> {
   const { sight, from, to, asOf } = query;
