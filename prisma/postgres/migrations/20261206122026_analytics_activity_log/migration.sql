@@ -1,0 +1,153 @@
+-- The activity log (prisma/schema.prisma, model ActivityLog): every activity the activity report
+-- counts, kept by triggers, so that the report counts a window's activities by index range instead
+-- of reading every interaction of the window and its lead (docs/analytics.md, "The activity log").
+-- A touch on a lead (origin lead): an interaction of kind call-logged, email-sent or meeting-booked
+-- whose payload names a person as its actor (a JSON string), with its lead's tenant and creation.
+-- An activity on a deal (origin deal): a call, email, meeting or demo, with its deal's tenant, lead
+-- and creation, when the deal's lead is of the deal's tenant, and the meeting whose outcome it
+-- records (idempotency key `<meeting>:outcome`), which the report checks was held.
+-- The kinds are LEAD_ACTIVITY's and DEAL_ACTIVITY's (src/usecases/analytics/load-facts.ts): a test
+-- (test/analytics/activity-log.int.test.ts) fails when they and these triggers part.
+-- Inserts are logged once per statement (imports and demo data write thousands of rows in one).
+-- Locks follow the order of migration analytics_lead_lock_order (Lead first): a changed
+-- interaction takes its lead's row before its log row, and the log's rows are otherwise written
+-- only by the writer of their source row, their deal or their lead.
+-- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
+-- E'' strings with \x3B for their semicolons, and no comment holds a semicolon.
+
+-- CreateTable
+CREATE TABLE "ActivityLog" (
+    "origin" TEXT NOT NULL,
+    "id" TEXT NOT NULL,
+    "tenant" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "kind" TEXT NOT NULL,
+    "actor" TEXT,
+    "leadId" TEXT NOT NULL,
+    "dealId" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "meetingId" TEXT,
+
+    CONSTRAINT "ActivityLog_pkey" PRIMARY KEY ("origin","id")
+);
+
+-- CreateIndex
+CREATE INDEX "ActivityLog_tenant_origin_at_kind_actor_id_leadId_createdAt_idx" ON "ActivityLog"("tenant", "origin", "at", "kind", "actor", "id", "leadId", "createdAt", "dealId", "meetingId");
+
+-- CreateIndex
+CREATE INDEX "ActivityLog_leadId_at_idx" ON "ActivityLog"("leadId", "at");
+
+-- AddForeignKey
+ALTER TABLE "ActivityLog" ADD CONSTRAINT "ActivityLog_leadId_fkey" FOREIGN KEY ("leadId") REFERENCES "Lead"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- New interactions, once per statement: the touches among them.
+CREATE FUNCTION "leadflow_activity_log_touches_added"() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+  SELECT ''lead'', i."id", l."tenant", i."occurredAt", i."kind", i."payload" ->> ''actor'', i."leadId", NULL, l."createdAt", NULL
+  FROM added i JOIN "Lead" l ON l."id" = i."leadId"
+  WHERE i."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'') AND jsonb_typeof(i."payload" -> ''actor'') = ''string''\x3B
+  RETURN NULL\x3B
+END ';
+
+CREATE TRIGGER "ActivityLog_interaction_insert" AFTER INSERT ON "Interaction"
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION "leadflow_activity_log_touches_added"();
+
+-- An interaction corrected or deleted: its row goes, and a corrected one's is made again, after
+-- its lead's row is taken (a change of the payload alone is not locked before).
+CREATE FUNCTION "leadflow_activity_log_touch_changed"() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  IF TG_OP = ''UPDATE'' THEN
+    PERFORM "leadflow_lock_leads"(ARRAY[OLD."leadId", NEW."leadId"])\x3B
+  END IF\x3B
+  DELETE FROM "ActivityLog" WHERE "origin" = ''lead'' AND "id" = OLD."id"\x3B
+  IF TG_OP = ''UPDATE'' THEN
+    INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+    SELECT ''lead'', NEW."id", l."tenant", NEW."occurredAt", NEW."kind", NEW."payload" ->> ''actor'', NEW."leadId", NULL, l."createdAt", NULL
+    FROM "Lead" l WHERE l."id" = NEW."leadId" AND NEW."kind" IN (''call-logged'', ''email-sent'', ''meeting-booked'')
+      AND jsonb_typeof(NEW."payload" -> ''actor'') = ''string''\x3B
+  END IF\x3B
+  RETURN NULL\x3B
+END ';
+
+CREATE TRIGGER "ActivityLog_interaction_change" AFTER UPDATE OF "id", "leadId", "kind", "occurredAt", "payload" OR DELETE ON "Interaction"
+  FOR EACH ROW EXECUTE FUNCTION "leadflow_activity_log_touch_changed"();
+
+-- New deal activities, once per statement: the calls, emails, meetings and demos among them.
+CREATE FUNCTION "leadflow_activity_log_deal_added"() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+  SELECT ''deal'', a."id", d."tenant", a."occurredAt", a."kind", a."actor", d."leadId", d."id", d."createdAt",
+    CASE WHEN right(a."idempotencyKey", 8) = '':outcome'' THEN left(a."idempotencyKey", -8) END
+  FROM added a JOIN "Deal" d ON d."id" = a."dealId" JOIN "Lead" l ON l."id" = d."leadId" AND l."tenant" = d."tenant"
+  WHERE a."kind" IN (''call'', ''email'', ''meeting'', ''demo'')\x3B
+  RETURN NULL\x3B
+END ';
+
+CREATE TRIGGER "ActivityLog_deal_activity_insert" AFTER INSERT ON "DealActivity"
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION "leadflow_activity_log_deal_added"();
+
+-- The deal activities of deals $1, made again.
+CREATE FUNCTION "leadflow_activity_log_deals_refresh"(TEXT[]) RETURNS void LANGUAGE plpgsql AS E'
+BEGIN
+  DELETE FROM "ActivityLog" WHERE "origin" = ''deal'' AND "dealId" = ANY($1)\x3B
+  INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+  SELECT ''deal'', a."id", d."tenant", a."occurredAt", a."kind", a."actor", d."leadId", d."id", d."createdAt",
+    CASE WHEN right(a."idempotencyKey", 8) = '':outcome'' THEN left(a."idempotencyKey", -8) END
+  FROM "DealActivity" a JOIN "Deal" d ON d."id" = a."dealId" JOIN "Lead" l ON l."id" = d."leadId" AND l."tenant" = d."tenant"
+  WHERE a."dealId" = ANY($1) AND a."kind" IN (''call'', ''email'', ''meeting'', ''demo'')\x3B
+END ';
+
+-- A deal activity corrected or deleted: its row goes, and a corrected one's is made again.
+CREATE FUNCTION "leadflow_activity_log_deal_changed"() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  DELETE FROM "ActivityLog" WHERE "origin" = ''deal'' AND "id" = OLD."id"\x3B
+  IF TG_OP = ''UPDATE'' THEN
+    INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+    SELECT ''deal'', NEW."id", d."tenant", NEW."occurredAt", NEW."kind", NEW."actor", d."leadId", d."id", d."createdAt",
+      CASE WHEN right(NEW."idempotencyKey", 8) = '':outcome'' THEN left(NEW."idempotencyKey", -8) END
+    FROM "Deal" d JOIN "Lead" l ON l."id" = d."leadId" AND l."tenant" = d."tenant"
+    WHERE d."id" = NEW."dealId" AND NEW."kind" IN (''call'', ''email'', ''meeting'', ''demo'')\x3B
+  END IF\x3B
+  RETURN NULL\x3B
+END ';
+
+CREATE TRIGGER "ActivityLog_deal_activity_change" AFTER UPDATE OF "id", "dealId", "kind", "actor", "occurredAt", "idempotencyKey" OR DELETE ON "DealActivity"
+  FOR EACH ROW EXECUTE FUNCTION "leadflow_activity_log_deal_changed"();
+
+-- A deal whose tenant, lead or creation is corrected: its activities are made again.
+CREATE FUNCTION "leadflow_activity_log_deal_moved"() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  PERFORM "leadflow_activity_log_deals_refresh"(ARRAY[NEW."id"])\x3B
+  RETURN NULL\x3B
+END ';
+
+CREATE TRIGGER "ActivityLog_deal_update" AFTER UPDATE OF "tenant", "leadId", "createdAt" ON "Deal" FOR EACH ROW
+  WHEN (OLD."tenant" IS DISTINCT FROM NEW."tenant" OR OLD."leadId" IS DISTINCT FROM NEW."leadId" OR OLD."createdAt" IS DISTINCT FROM NEW."createdAt")
+  EXECUTE FUNCTION "leadflow_activity_log_deal_moved"();
+
+-- A lead whose tenant or creation is corrected: its touches follow, and its deals' activities are
+-- made again (they are logged only while the lead is of the deal's tenant).
+CREATE FUNCTION "leadflow_activity_log_lead_moved"() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  UPDATE "ActivityLog" SET "tenant" = NEW."tenant", "createdAt" = NEW."createdAt" WHERE "origin" = ''lead'' AND "leadId" = NEW."id"\x3B
+  DELETE FROM "ActivityLog" WHERE "origin" = ''deal'' AND "leadId" = NEW."id"\x3B
+  PERFORM "leadflow_activity_log_deals_refresh"(ARRAY(SELECT d."id" FROM "Deal" d WHERE d."leadId" = NEW."id"))\x3B
+  RETURN NULL\x3B
+END ';
+
+CREATE TRIGGER "ActivityLog_lead_update" AFTER UPDATE OF "tenant", "createdAt" ON "Lead" FOR EACH ROW
+  WHEN (OLD."tenant" IS DISTINCT FROM NEW."tenant" OR OLD."createdAt" IS DISTINCT FROM NEW."createdAt")
+  EXECUTE FUNCTION "leadflow_activity_log_lead_moved"();
+
+-- The activities recorded before this migration.
+INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+SELECT 'lead', i."id", l."tenant", i."occurredAt", i."kind", i."payload" ->> 'actor', i."leadId", NULL, l."createdAt", NULL
+FROM "Interaction" i JOIN "Lead" l ON l."id" = i."leadId"
+WHERE i."kind" IN ('call-logged', 'email-sent', 'meeting-booked') AND jsonb_typeof(i."payload" -> 'actor') = 'string';
+
+INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+SELECT 'deal', a."id", d."tenant", a."occurredAt", a."kind", a."actor", d."leadId", d."id", d."createdAt",
+  CASE WHEN right(a."idempotencyKey", 8) = ':outcome' THEN left(a."idempotencyKey", -8) END
+FROM "DealActivity" a JOIN "Deal" d ON d."id" = a."dealId" JOIN "Lead" l ON l."id" = d."leadId" AND l."tenant" = d."tenant"
+WHERE a."kind" IN ('call', 'email', 'meeting', 'demo');
