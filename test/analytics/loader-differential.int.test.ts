@@ -647,7 +647,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
-  it("when a lead of rep5's row is first assigned after asOf, and another only after October, then the manager counts the first in October and not the second, from SQL as on every row", async () => {
+  it("when a lead of rep5's row is first assigned after asOf, and another only after October, then the manager counts the first in October and not the second, its calls too, from SQL as on every row", async () => {
     const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
     // Both created on 6 October 2025 with rep5 (manager1's team) on their row, MQLs the next day.
@@ -710,6 +710,11 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       expect(JSON.stringify(speed.served.current)).toContain('ld_row_owner');
       expect(JSON.stringify(speed.served.current)).not.toContain('ld_late_routed');
       expect(speed.sql).toEqual(speed.pure);
+      // rep5's calls: on the lead rep5's row spells with a capital, which the team owned at the end of October.
+      const activity = await activityBothWays(MANAGER, { from: '2025-10-01', to: '2025-10-31', zone: NY });
+      expect(JSON.stringify(activity.served.current)).toContain('in_ld_row_owner');
+      expect(JSON.stringify(activity.served.current)).not.toContain('in_ld_late_routed');
+      expect(activity.served).toEqual(activity.pure);
     } finally {
       await removeLeads(leads.map(([leadId]) => leadId));
     }

@@ -1,23 +1,26 @@
 /**
- * The activity report counted in SQL (broken down too: activityReportFigures): the deals closed between the start of the
- * previous period and the end of the period (or `asOf`, if earlier; closedDeals) are read, and the
- * calls, emails and meetings logged in that window, or before `asOf` on the leads and deals of
- * those of them won in the period or the one before, are counted per period, rep, owner and kind,
- * and per period and kind of those behind the period's won deals, with the first `idLimit + 1` ids
- * of each group (all without a limit), as the volume report counts its arrivals
- * (./aggregated-reports.ts). The API's cut to `idLimit` ids, and its `idsTruncated`, then come out
- * as on the full lists; the differential test (test/analytics/loader-differential.int.test.ts)
- * requires the figures to equal activityFigures (./reports.ts) on the facts, on both providers.
+ * The activity report counted in SQL (broken down too: activityReportFigures). Two statements: the
+ * calls, emails and meetings logged in the window (from the start of the previous period to the
+ * end of the period, or `asOf` if earlier) counted per period, rep, owner and kind (countWindow),
+ * run beside the read of the deals closed in that window (closedDeals); then, of the deals won in
+ * the period or the one before, the activity on their leads before `asOf` counted per period and
+ * kind behind them (countBehindWins). Each group comes with its first `idLimit + 1` ids (all
+ * without a limit), as the volume report counts its arrivals (./aggregated-reports.ts). The API's
+ * cut to `idLimit` ids, and its `idsTruncated`, then come out as on the full lists; the
+ * differential test (test/analytics/loader-differential.int.test.ts) requires the figures to equal
+ * activityFigures (./reports.ts) on the facts, on both providers.
  *
- * Each activity is read as the fact loader builds it (leadActivities and dealActivities in
+ * The activities are read from the activity log (ActivityLog, migration `analytics_activity_log`),
+ * which database triggers keep as the fact loader builds them (leadActivities and dealActivities in
  * ./load-facts.ts): a touch on a lead (call logged, email sent, meeting booked) with a person as
  * its actor, or a call, email, meeting or demo on a deal, but not the outcome of a meeting that was
- * not held; its rep is its actor. The caller sees a lead's activity when they (or their reports)
- * own the lead at the period's end, and a deal's when they own the deal, as on the facts: the
- * owner is a group column, checked in JS with sightFilter, as the volume report checks its rows.
- * An activity counts behind a won deal when it is on the deal's lead and not after the win (of a
- * lead with two deals won in the period, the last in id order, as activityPerWonDeal's map keeps
- * it), compared in SQL with the instants computed in JS (instantsTable).
+ * not held (checked here); its rep is its actor. The caller sees a lead's activity when they (or
+ * their reports) own the lead at the period's end (for a person, the leads their team owned then are
+ * joined: ownedTable), and a deal's when they own the deal, as on the facts: the owner is a group
+ * column, checked in JS with sightFilter, as the volume report checks its rows. An activity counts
+ * behind a won deal when it is on the deal's lead and not after the win (of a lead with two deals
+ * won in the period, the last in id order, as activityPerWonDeal's map keeps it), compared in SQL
+ * with the instants computed in JS (instantsTable).
  *
  * Returning the activities themselves (some 35 000 rows at 100 000 leads) cost more in the
  * driver's object mapping than the statements; the counts are a few hundred rows.
@@ -51,8 +54,8 @@ import { closeOf } from '../../domain/analytics/stages';
 import { byPerson } from './breakdown-groups';
 import { bySegmentField, closedDeals, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
-import { leadsOfSight } from './fact-rows';
-import { groupColumnsOf, ownerAt, segmentKeyOf } from './lead-arrivals';
+import { groupColumnsOf, segmentKeyOf } from './lead-arrivals';
+import { joinOwned, ownedTable } from './lead-owners';
 import { groupBy } from '../../domain/group-by';
 import { loadRoster } from './roster';
 import { DEAL_ACTIVITY, LEAD_ACTIVITY, sightFilter } from './load-facts';
@@ -163,9 +166,12 @@ export async function activityReportFigures(
   dimension?: Dimension,
 ): Promise<{ whole: ActivityBoth; groups: Map<string, ActivityBoth> | null; none: ActivityBoth }> {
   const dealKeys = new Map<string, string>();
-  const [deals, roster] = await Promise.all([
+  const cap = idsToRead(query.idLimit);
+  // The window's activity is counted while the closed deals are read: it does not depend on them.
+  const [deals, roster, inWindow] = await Promise.all([
     closedDeals(db, query, dimension, dimension ? dealKeys : undefined),
     dimension === 'team' ? loadRoster(db, query.sight.tenant) : null,
+    countWindow(db, query, cap, dimension),
   ]);
   const periods = [query.previous, query.period] as const;
   const won = periods.map((period) => wonLeads(deals, period));
@@ -175,7 +181,6 @@ export async function activityReportFigures(
   const groupWon = periods.map(
     (period) => new Map([...partsOf].map(([key, part]) => [key, wonLeads(part, period)] as const)),
   );
-  const cap = idsToRead(query.idLimit);
   // Before the window, only the activity behind a won deal counts: a lost deal's is read only in
   // the window, as every other activity is (28 362 closed deals at 1M leads, 11 389 of them won).
   const behindWins = won.map(({ at }, which) => [
@@ -184,14 +189,17 @@ export async function activityReportFigures(
       [...part.at].map(([leadId, instant]) => ({ which, leadId, at: instant, tag: key })),
     ),
   ]);
-  const rows = await countActivities(
-    db,
-    query,
-    won.flatMap((which) => which.won),
-    behindWins,
-    cap,
-    dimension,
-  );
+  const rows = [
+    ...inWindow,
+    ...(await countBehindWins(
+      db,
+      query,
+      won.flatMap((which) => which.won),
+      behindWins,
+      cap,
+      dimension,
+    )),
+  ];
   const inSight = sightFilter(query.sight);
   const whole = new Counted();
   const groups = new Map<string, Counted>();
@@ -254,30 +262,88 @@ export async function activityReportFigures(
 }
 
 /**
- * The counted activities (lead touches and deal activities, as the two statements below select
- * them) grouped by part, period, rep, owner and raw kind, with the first `cap` ids of each group.
+ * The counting's grouping, shared by its two statements: each row of `placed p` (part, period, rep,
+ * owner, raw kind, the lead's segment field when broken down by one, and the won deal's group tag)
+ * counted, with the first `cap` ids of each group.
  */
-async function countActivities(
-  db: Db,
-  query: ActivityQuery,
-  deals: readonly ClosedDealCourse[],
-  won: readonly (readonly { which: number; leadId: string; at: Date; tag: string }[])[],
-  cap: number | undefined,
-  dimension: Dimension | undefined,
-): Promise<CountRow[]> {
-  const [previous, period] = [query.previous, query.period];
-  const inPeriod = (range: ReportPeriod) => sql`(a.at >= ${range.from} AND a.at < ${range.to})`;
+function counting(db: Db, dimension: Dimension | undefined) {
   // A group's key in code-point order, which only has to tell equal values apart: sorting the
   // groups under the database's collation (a C.UTF-8 locale's comparison per key on PostgreSQL)
   // cost more than the order that counts, the ids'.
   const key = (column: Sql) => codePointOrder(db, column);
   // Broken down, a row also carries the activity's lead's field and, behind a group's won deal, its actor.
   const segmented = bySegmentField(dimension);
-  const segment = segmented ? sql`, ${key(sql`a.seg_type`)} AS seg_type, ${key(sql`a.seg_text`)} AS seg_text` : empty;
-  const actor = byPerson(dimension) ? key(sql`a.actor`) : sql`NULL`;
+  return {
+    key,
+    segment: segmented ? sql`, ${key(sql`a.seg_type`)} AS seg_type, ${key(sql`a.seg_text`)} AS seg_text` : empty,
+    actor: byPerson(dimension) ? key(sql`a.actor`) : sql`NULL`,
+    grouped: (cap: number | undefined) =>
+      countedGroups(
+        db,
+        sql`placed p`,
+        'p',
+        sql`part, which, rep, owner, kind ${segmented ? sql`, seg_type, seg_text` : empty}, tag`,
+        cap,
+      ),
+  };
+}
+
+/** `a`'s activity as a rep's in a period: the `rep` part's columns, up to the id. */
+function repColumns(db: Db, query: DealQuery, dimension: Dimension | undefined): Sql {
+  const { key, segment } = counting(db, dimension);
+  return sql`'rep' AS part, CASE WHEN ${inPeriod(query.previous)} THEN 0 ELSE 1 END AS which, ${key(sql`a.actor`)} AS rep,
+    ${key(sql`a.owner`)} AS owner, ${key(sql`a.kind`)} AS kind ${segment}, CAST(NULL AS TEXT) AS tag, a.id`;
+}
+
+const inPeriod = (range: ReportPeriod) => sql`(a.at >= ${range.from} AND a.at < ${range.to})`;
+
+/**
+ * The activity in the window, each rep's per period (the `rep` part): the touches and deal
+ * activities leadTouches and dealActivities select in it. Run beside the closed deals' read, which
+ * it does not need.
+ */
+async function countWindow(
+  db: Db,
+  query: DealQuery,
+  cap: number | undefined,
+  dimension: Dimension | undefined,
+): Promise<CountRow[]> {
+  const touches = leadTouches(db, query, dimension);
+  const logged = dealActivities(db, query, dimension);
   return db.$queryRaw<CountRow[]>(sql`
-    WITH act AS MATERIALIZED (${leadTouches(db, query, deals, dimension)}
-      UNION ALL ${dealActivities(db, query, deals, dimension)}),
+    WITH ${owned(db, query)} act AS MATERIALIZED (
+      SELECT ${touches.columns} FROM ${touches.from} WHERE ${touches.counted} AND ${touches.inWindow}
+      UNION ALL SELECT ${logged.columns} FROM ${logged.from} WHERE ${logged.counted} AND ${logged.inWindow}),
+    placed AS (SELECT ${repColumns(db, query, dimension)} FROM act a)
+    ${counting(db, dimension).grouped(cap)}`);
+}
+
+/**
+ * The activity behind the won deals `deals` (the `won` part): every touch and deal activity on
+ * their leads before `asOf` (of a lead with a deal won in a period, its instants `won`, tagged with
+ * the group whose won deal it is), up to the win; and the rep's part of those countWindow does not
+ * count (a touch in a period on a lead recorded after `asOf`), flagged `seen` 0. Each lead's
+ * activities are read by index (ActivityLog's `leadId, at`), once.
+ */
+async function countBehindWins(
+  db: Db,
+  query: DealQuery,
+  deals: readonly ClosedDealCourse[],
+  won: readonly (readonly { which: number; leadId: string; at: Date; tag: string }[])[],
+  cap: number | undefined,
+  dimension: Dimension | undefined,
+): Promise<CountRow[]> {
+  if (deals.length === 0) return [];
+  const { key, segment, actor, grouped } = counting(db, dimension);
+  const leads = valuesTable(db, [...new Set(deals.map((deal) => deal.leadId))]);
+  const touches = leadTouches(db, query, dimension);
+  const logged = dealActivities(db, query, dimension);
+  // `seen`: countWindow counted the row (NULL, a person's sight that spells no owner, is not seen).
+  const ofLeads = (part: typeof touches) =>
+    sql`SELECT ${part.columns}, CASE WHEN ${part.inWindow} THEN 1 ELSE 0 END AS seen
+      FROM ${leads} w CROSS JOIN ${part.from} WHERE g."leadId" = w.value AND ${part.counted}`;
+  return db.$queryRaw<CountRow[]>(sql`
+    WITH ${owned(db, query)} act AS MATERIALIZED (${ofLeads(touches)} UNION ALL ${ofLeads(logged)}),
     won AS MATERIALIZED (${join(
       won.map(
         (rows, which) =>
@@ -289,80 +355,80 @@ async function countActivities(
       ' UNION ALL ',
     )}),
     placed AS (
-      SELECT 'rep' AS part, CASE WHEN ${inPeriod(previous)} THEN 0 ELSE 1 END AS which, ${key(sql`a.actor`)} AS rep,
-        ${key(sql`a.owner`)} AS owner, ${key(sql`a.kind`)} AS kind ${segment}, CAST(NULL AS TEXT) AS tag, a.id
-      FROM act a WHERE ${inPeriod(previous)} OR ${inPeriod(period)}
+      SELECT ${repColumns(db, query, dimension)}
+      FROM act a WHERE a.seen = 0 AND (${inPeriod(query.previous)} OR ${inPeriod(query.period)})
       UNION ALL
       SELECT 'won', w.which, ${actor}, ${key(sql`a.owner`)}, ${key(sql`a.kind`)} ${segment}, ${key(sql`w.tag`)}, a.id
       FROM won w CROSS JOIN act a
       WHERE a.lead_id = w.lead_id AND a.at <= w.at)
-    ${countedGroups(db, sql`placed p`, 'p', sql`part, which, rep, owner, kind ${segmented ? sql`, seg_type, seg_text` : empty}, tag`, cap)}`);
+    ${grouped(cap)}`);
 }
 
 /**
- * The touches people logged on the tenant's leads in the window (on a lead recorded before `asOf`
- * that the caller may see, as the loader's active leads are) or, before `asOf`, on the leads of
- * `deals` (loaded with their deals, whoever owns them; the owner is checked after), read from the
- * activity log (ActivityLog, kept by triggers: a touch's kind, actor, lead and the lead's tenant
- * and creation), by index range. The lead is joined only for the caller's sight or a segment field:
- * at 1 000 000 leads, reading a month's 94 000 touches from Interaction with each one's lead took
- * 0.37 s, from the log 0.06 s. The two parts are separate statements joined by UNION ALL, each
- * starting from its own index (SQLite, with no statistics, would otherwise loop over every lead of
- * the tenant; see ofDealsInSight in ./desk-records.ts). The second leaves out what the first
- * selects, so no touch comes twice: with UNION, PostgreSQL hashed the 94 000 touches of a month at
- * 1 000 000 leads to drop duplicates. `IS NOT TRUE`, not `NOT`: the sight's check is NULL, not
- * false, for a lead with no owner whose assignments spell no email of the list, so the first part
- * drops its touch and so would `NOT`.
+ * For a person, the common table `owned` (ownedTable): the leads their team owned at the period's
+ * end (or `asOf`, if earlier), each with that owner, which leadTouches joins.
  */
-function leadTouches(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[], dimension?: Dimension): Sql {
+function owned(db: Db, query: DealQuery): Sql {
   const { sight, period, asOf } = query;
+  return ownedTable(db, sight, new Date(Math.min(period.to.getTime(), asOf.getTime())), asOf);
+}
+
+/** What a statement reads of the log's touches or deal activities: its columns, its tables, what counts, and the window's part. */
+interface LogSelection {
+  /** id, kind, actor, at, lead_id, owner and, by a segment field, seg_type and seg_text. */
+  columns: Sql;
+  /** The log as `g`, with the tables the conditions read. */
+  from: Sql;
+  /** What makes a row of the log count, in the window or behind a won deal. */
+  counted: Sql;
+  /** The window's part (countWindow's): the rest counts only behind a won deal. */
+  inWindow: Sql;
+}
+
+/**
+ * The touches people logged on the tenant's leads: in the window, on a lead recorded before `asOf`
+ * (`inWindow`, as the loader's active leads are); behind a won deal, on its lead before `asOf`.
+ * Read from the activity log (a touch's kind, actor, lead and the lead's tenant and creation), by
+ * index range: at 1 000 000 leads, reading a month's 94 000 touches from Interaction with each
+ * one's lead took 0.37 s, from the log 0.06 s. For a person, joined with the leads their team owned
+ * at the period's end (`owned`, teamAt), each with that owner: a check of each lead's owner and
+ * assignments took 1.8 s for a manager in the log's time order (0.8 s in Interaction's, whose rows
+ * lie in lead order), and compared emails as spelt, where the sight compares them lowercased. The
+ * lead is joined only for a segment field.
+ */
+function leadTouches(db: Db, query: DealQuery, dimension: Dimension | undefined): LogSelection {
+  const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const ownerCut = new Date(Math.min(period.to.getTime(), asOf.getTime()));
-  const lead = !sight.all || bySegmentField(dimension) ? sql`CROSS JOIN "Lead" l` : empty;
-  const onLead = lead === empty ? empty : sql`AND l.id = g."leadId"`;
-  const columns = sql`g.id, g.kind, g.actor, g.at, g."leadId" AS lead_id,
-      ${sight.all ? sql`CAST(NULL AS TEXT)` : ownerAt(ownerCut, asOf)} AS owner ${segmentOfLead(db, dimension)}`;
-  const touch = sql`g.tenant = ${sight.tenant} AND g.origin = 'lead' AND g.at < ${asOf} ${onLead}`;
-  const inWindow = sql`g.at >= ${from} AND g.at < ${to} AND g."createdAt" < ${asOf} ${leadsOfSight(db, sight, asOf)}`;
-  return sql`
-    SELECT ${columns} FROM "ActivityLog" g ${lead}
-    WHERE ${touch} AND ${inWindow}
-    UNION ALL
-    SELECT ${columns} FROM ${valuesTable(
-      db,
-      deals.map((deal) => deal.leadId),
-    )} w CROSS JOIN "ActivityLog" g ${lead}
-    WHERE g."leadId" = w.value AND ${touch} AND (${inWindow}) IS NOT TRUE`;
+  const segmented = bySegmentField(dimension);
+  return {
+    columns: sql`g.id, g.kind, g.actor, g.at, g."leadId" AS lead_id,
+      ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`t.rep`} AS owner ${segmentOfLead(db, dimension)}`,
+    from: sql`"ActivityLog" g ${joinOwned(sight, sql`g."leadId"`)} ${segmented ? sql`CROSS JOIN "Lead" l` : empty}`,
+    counted: sql`g.tenant = ${sight.tenant} AND g.origin = 'lead' AND g.at < ${asOf} ${segmented ? sql`AND l.id = g."leadId"` : empty}`,
+    inWindow: sql`(g.at >= ${from} AND g.at < ${to} AND g."createdAt" < ${asOf})`,
+  };
 }
 
 /**
  * The calls, emails, meetings and demos logged on the tenant's deals (recorded before `asOf`, of a
- * lead of the tenant) in the window or, before `asOf`, on `deals`; not a meeting's outcome when the
+ * lead of the tenant, in the caller's sight), before `asOf`; not a meeting's outcome when the
  * meeting was not held. Read from the activity log, as leadTouches reads; the deal is joined only
- * for a person's sight (its owner), the lead only for a segment field. As with leadTouches, the
- * second part leaves out what the first selects; it finds a deal's activities by its lead (a lead
- * has one deal at most).
+ * for a person's sight (its owner), the lead only for a segment field.
  */
-function dealActivities(db: Db, query: DealQuery, deals: readonly ClosedDealCourse[], dimension?: Dimension): Sql {
+function dealActivities(db: Db, query: DealQuery, dimension: Dimension | undefined): LogSelection {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const joins = sql`${sight.all ? empty : sql`CROSS JOIN "Deal" d`} ${bySegmentField(dimension) ? sql`CROSS JOIN "Lead" l` : empty}`;
-  const columns = sql`g.id, g.kind, g.actor, g.at, g."leadId" AS lead_id,
-    ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`d."ownerEmail"`} AS owner ${segmentOfLead(db, dimension)}`;
-  const mine = sight.all ? empty : sql`AND d.id = g."dealId" AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
-  const counted = sql`g.tenant = ${sight.tenant} AND g.origin = 'deal' AND g."createdAt" < ${asOf} ${mine}
-      ${bySegmentField(dimension) ? sql`AND l.id = g."leadId"` : empty} AND g.at < ${asOf}
-      AND NOT EXISTS (SELECT 1 FROM "Meeting" m WHERE m.id = g."meetingId" AND m."dealId" = g."dealId" AND m.status <> 'held')`;
-  const inWindow = sql`g.at >= ${from} AND g.at < ${to}`;
-  return sql`
-    SELECT ${columns} FROM "ActivityLog" g ${joins}
-    WHERE ${inWindow} AND ${counted}
-    UNION ALL
-    SELECT ${columns} FROM ${valuesTable(
-      db,
-      deals.map((deal) => deal.leadId),
-    )} w CROSS JOIN "ActivityLog" g ${joins}
-    WHERE g."leadId" = w.value AND ${counted} AND (${inWindow}) IS NOT TRUE`;
+  const segmented = bySegmentField(dimension);
+  return {
+    columns: sql`g.id, g.kind, g.actor, g.at, g."leadId" AS lead_id,
+      ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`d."ownerEmail"`} AS owner ${segmentOfLead(db, dimension)}`,
+    from: sql`"ActivityLog" g ${sight.all ? empty : sql`CROSS JOIN "Deal" d`} ${segmented ? sql`CROSS JOIN "Lead" l` : empty}`,
+    counted: sql`g.tenant = ${sight.tenant} AND g.origin = 'deal' AND g."createdAt" < ${asOf} AND g.at < ${asOf}
+      ${sight.all ? empty : sql`AND d.id = g."dealId" AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`}
+      ${segmented ? sql`AND l.id = g."leadId"` : empty}
+      AND NOT EXISTS (SELECT 1 FROM "Meeting" m WHERE m.id = g."meetingId" AND m."dealId" = g."dealId" AND m.status <> 'held')`,
+    inWindow: sql`(g.at >= ${from} AND g.at < ${to})`,
+  };
 }
 
 /** `, seg_type, seg_text` of the activity's lead `l` (groupColumnsOf), broken down by a segment field; nothing else. */
