@@ -35,7 +35,7 @@ CREATE TABLE "ActivityLog" (
 CREATE INDEX "ActivityLog_tenant_origin_at_kind_actor_id_leadId_createdAt_idx" ON "ActivityLog"("tenant", "origin", "at", "kind", "actor", "id", "leadId", "createdAt", "dealId", "meetingId");
 
 -- CreateIndex
-CREATE INDEX "ActivityLog_leadId_at_idx" ON "ActivityLog"("leadId", "at");
+CREATE INDEX "ActivityLog_leadId_origin_at_idx" ON "ActivityLog"("leadId", "origin", "at");
 
 -- AddForeignKey
 ALTER TABLE "ActivityLog" ADD CONSTRAINT "ActivityLog_leadId_fkey" FOREIGN KEY ("leadId") REFERENCES "Lead"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -30,7 +30,7 @@ CREATE TABLE "ActivityLog" (
 CREATE INDEX "ActivityLog_tenant_origin_at_kind_actor_id_leadId_createdAt_dealId_meetingId_idx" ON "ActivityLog"("tenant", "origin", "at", "kind", "actor", "id", "leadId", "createdAt", "dealId", "meetingId");
 
 -- CreateIndex
-CREATE INDEX "ActivityLog_leadId_at_idx" ON "ActivityLog"("leadId", "at");
+CREATE INDEX "ActivityLog_leadId_origin_at_idx" ON "ActivityLog"("leadId", "origin", "at");
 
 -- A touch, as the log holds it, of the interaction NEW (nothing for any other interaction).
 CREATE TRIGGER "ActivityLog_interaction_insert" AFTER INSERT ON "Interaction" FOR EACH ROW BEGIN
