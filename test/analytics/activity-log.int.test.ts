@@ -7,9 +7,11 @@
  * followed, and the migration's backfill gives the same rows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEAL_ACTIVITY, LEAD_ACTIVITY } from '../../src/usecases/analytics/load-facts';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { blocked, connectTo } from '../support/projections';
 
 const TENANT = 'acme';
 const at = (iso: string) => new Date(iso);
@@ -255,7 +257,7 @@ describe.each(providers)('the activity log on %s', (provider) => {
       // The lead's creation and the deal's are corrected.
       () => db.lead.update({ where: { id: 'ld-2' }, data: { createdAt: at('2026-02-01T00:00:00Z') } }),
       () => db.deal.update({ where: { id: 'dl-2' }, data: { createdAt: at('2026-02-03T00:00:00Z') } }),
-      // Deleting a lead deletes its deal and every activity.
+      // Deleting a lead deletes its interactions and its log rows (its deal and the deal's activities stay).
       () => db.lead.delete({ where: { id: 'ld-1' } }),
     ];
     for (const step of steps) {
@@ -267,6 +269,103 @@ describe.each(providers)('the activity log on %s', (provider) => {
       ['ix-c', '2026-02-01T00:00:00.000Z'],
     ]);
   });
+
+  it("when a deal's activities are written before its lead, then they are logged once the lead is", async () => {
+    const { db } = database;
+    // Deal has no foreign key to Lead: an import may write the deal first.
+    await db.deal.create({ data: deal('dl-early', 'ld-late') });
+    await db.dealActivity.create({ data: activity('da-early', 'dl-early', 'call') });
+    expect(await logged()).toEqual([]);
+    await db.lead.create({ data: lead('ld-late') });
+    expect((await logged()).map((row) => [row[1], row[6]])).toEqual([['da-early', 'ld-late']]);
+    expect(await logged()).toEqual(await expected());
+  });
+
+  const connect = () => connectTo(database);
+
+  it.runIf(provider === 'postgresql')(
+    'when a deal is corrected while an activity is logged on it, in either order, then the log holds the activity with the corrected deal',
+    async () => {
+      const { db } = database;
+      await db.lead.create({ data: lead('ld-1') });
+      await db.deal.create({ data: deal('dl-1', 'ld-1') });
+      const [one, two] = [await connect(), await connect()];
+      const correct = (client: pg.Client, iso: string) =>
+        client.query(`UPDATE "Deal" SET "createdAt" = '${iso}' WHERE id = 'dl-1'`);
+      const log = (client: pg.Client, id: string) =>
+        client.query(`INSERT INTO "DealActivity" (id, "dealId", kind, summary, actor, "occurredAt", payload, "idempotencyKey")
+          VALUES ('${id}', 'dl-1', 'call', 'call', 'rep@acme.example', '2026-03-06T11:00:00Z', '{}', '${id}')`);
+      try {
+        // The correction first: the insert waits for it, and reads the deal as corrected.
+        await one.query('BEGIN');
+        await correct(one, '2026-02-01T00:00:00Z');
+        await two.query('BEGIN');
+        const first = log(two, 'da-a');
+        await blocked(db, two);
+        await one.query('COMMIT');
+        await first;
+        await two.query('COMMIT');
+        // The insert first: the correction waits for it, and makes its row again.
+        await one.query('BEGIN');
+        await log(one, 'da-b');
+        await two.query('BEGIN');
+        const second = correct(two, '2026-01-15T00:00:00Z');
+        await blocked(db, two);
+        await one.query('COMMIT');
+        await second;
+        await two.query('COMMIT');
+        expect((await logged()).map((row) => [row[1], row[8]])).toEqual([
+          ['da-a', '2026-01-15T00:00:00.000Z'],
+          ['da-b', '2026-01-15T00:00:00.000Z'],
+        ]);
+        expect(await logged()).toEqual(await expected());
+      } finally {
+        await one.end();
+        await two.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
+    "when a deal moves to another lead, or an interaction's payload is corrected, while its lead's row is held, then no deadlock follows",
+    async () => {
+      const { db } = database;
+      await db.lead.createMany({ data: [lead('ld-1'), lead('ld-2'), lead('ld-3')] });
+      await db.deal.create({ data: deal('dl-1', 'ld-1') });
+      await db.dealActivity.create({ data: activity('da-1', 'dl-1', 'call') });
+      await db.interaction.create({ data: touch('ix-1', 'ld-3', 'call-logged', 'rep@acme.example') });
+      const [one, two] = [await connect(), await connect()];
+      try {
+        // A stage change holds ld-1; the deal's move waits for it before writing the log, so the
+        // lead's correction in the same transaction does not wait for the move's rows.
+        await one.query('BEGIN');
+        await one.query(`UPDATE "Lead" SET stage = 'mql' WHERE id = 'ld-1'`);
+        await two.query('BEGIN');
+        const move = two.query(`UPDATE "Deal" SET "leadId" = 'ld-2' WHERE id = 'dl-1'`);
+        await blocked(db, two);
+        await one.query(`UPDATE "Lead" SET "createdAt" = '2026-02-20T00:00:00Z' WHERE id = 'ld-1'`);
+        await one.query('COMMIT');
+        await move;
+        await two.query('COMMIT');
+        expect((await logged()).find((row) => row[1] === 'da-1')?.[6]).toBe('ld-2');
+        // A correction of an interaction's payload alone takes no lead's row: it does not wait for
+        // a transaction holding its lead, whose deletion of the lead then waits for it.
+        await one.query('BEGIN');
+        await one.query(`UPDATE "Lead" SET stage = 'mql' WHERE id = 'ld-3'`);
+        await two.query('BEGIN');
+        await two.query(`UPDATE "Interaction" SET payload = '{"actor": 7}' WHERE id = 'ix-1'`);
+        const erase = one.query(`DELETE FROM "Lead" WHERE id = 'ld-3'`);
+        await blocked(db, one);
+        await two.query('COMMIT');
+        await erase;
+        await one.query('COMMIT');
+        expect(await logged()).toEqual(await expected());
+      } finally {
+        await one.end();
+        await two.end();
+      }
+    },
+  );
 
   it("when the log is emptied and the migration's backfill runs, then it holds the same rows as the triggers kept", async () => {
     const { db } = database;

@@ -78,7 +78,7 @@ END;
 -- A deal whose tenant, lead or creation is corrected: its activities' rows are made again.
 CREATE TRIGGER "ActivityLog_deal_update" AFTER UPDATE OF "tenant", "leadId", "createdAt" ON "Deal" FOR EACH ROW
   WHEN OLD."tenant" IS NOT NEW."tenant" OR OLD."leadId" IS NOT NEW."leadId" OR OLD."createdAt" IS NOT NEW."createdAt" BEGIN
-  DELETE FROM "ActivityLog" WHERE "origin" = 'deal' AND "dealId" = OLD."id";
+  DELETE FROM "ActivityLog" WHERE "leadId" IN (OLD."leadId", NEW."leadId") AND "origin" = 'deal' AND "dealId" = OLD."id";
   INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
   SELECT 'deal', a."id", NEW."tenant", a."occurredAt", a."kind", a."actor", NEW."leadId", NEW."id", NEW."createdAt",
     CASE WHEN substr(a."idempotencyKey", -8) = ':outcome' THEN substr(a."idempotencyKey", 1, length(a."idempotencyKey") - 8) END
@@ -86,12 +86,22 @@ CREATE TRIGGER "ActivityLog_deal_update" AFTER UPDATE OF "tenant", "leadId", "cr
   WHERE a."dealId" = NEW."id" AND a."kind" IN ('call', 'email', 'meeting', 'demo');
 END;
 
--- A lead whose tenant or creation is corrected: its touches follow, and its deals' activities are
--- made again (they are logged only while the lead is of the deal's tenant).
+-- A lead whose tenant or creation is corrected: its touches follow, and the activities of its deals
+-- are made again (they are logged only while the lead is of the tenant of the deal).
 CREATE TRIGGER "ActivityLog_lead_update" AFTER UPDATE OF "tenant", "createdAt" ON "Lead" FOR EACH ROW
   WHEN OLD."tenant" IS NOT NEW."tenant" OR OLD."createdAt" IS NOT NEW."createdAt" BEGIN
   UPDATE "ActivityLog" SET "tenant" = NEW."tenant", "createdAt" = NEW."createdAt" WHERE "origin" = 'lead' AND "leadId" = NEW."id";
   DELETE FROM "ActivityLog" WHERE "origin" = 'deal' AND "leadId" = NEW."id";
+  INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
+  SELECT 'deal', a."id", d."tenant", a."occurredAt", a."kind", a."actor", d."leadId", d."id", d."createdAt",
+    CASE WHEN substr(a."idempotencyKey", -8) = ':outcome' THEN substr(a."idempotencyKey", 1, length(a."idempotencyKey") - 8) END
+  FROM "Deal" d JOIN "DealActivity" a ON a."dealId" = d."id"
+  WHERE d."leadId" = NEW."id" AND d."tenant" = NEW."tenant" AND a."kind" IN ('call', 'email', 'meeting', 'demo');
+END;
+
+-- A new lead: the activities of a deal written before it (Deal has no foreign key to Lead) are
+-- logged now.
+CREATE TRIGGER "ActivityLog_lead_insert" AFTER INSERT ON "Lead" FOR EACH ROW BEGIN
   INSERT INTO "ActivityLog" ("origin", "id", "tenant", "at", "kind", "actor", "leadId", "dealId", "createdAt", "meetingId")
   SELECT 'deal', a."id", d."tenant", a."occurredAt", a."kind", a."actor", d."leadId", d."id", d."createdAt",
     CASE WHEN substr(a."idempotencyKey", -8) = ':outcome' THEN substr(a."idempotencyKey", 1, length(a."idempotencyKey") - 8) END
