@@ -339,7 +339,7 @@ async function countBehindWins(
   const leads = valuesTable(db, [...new Set(deals.map((deal) => deal.leadId))]);
   const touches = leadTouches(db, query, dimension, true);
   const logged = dealActivities(db, query, dimension, true);
-  // `seen`: countWindow counted the row (NULL, a person's sight that spells no owner, is not seen).
+  // `seen`: countWindow counted the row.
   const ofLeads = (part: typeof touches) =>
     sql`SELECT ${part.columns}, CASE WHEN ${part.inWindow} THEN 1 ELSE 0 END AS seen
       FROM ${leads} w CROSS JOIN ${part.from} WHERE g."leadId" = w.value AND ${part.counted}`;
