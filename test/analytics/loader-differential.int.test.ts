@@ -647,7 +647,7 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
-  it("when a lead of rep5's row is first assigned after asOf, and another only after October, then the manager counts the first in October and not the second, its calls too, from SQL as on every row", async () => {
+  it("when a lead of rep5's row is first assigned after asOf, and another only after October, then the manager counts the first in October and not the second, its calls too, from SQL and the fact loader as on every row", async () => {
     const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
     // Both created on 6 October 2025 with rep5 (manager1's team) on their row, MQLs the next day.
@@ -715,6 +715,10 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
       expect(JSON.stringify(activity.served.current)).toContain('in_ld_row_owner');
       expect(JSON.stringify(activity.served.current)).not.toContain('in_ld_late_routed');
       expect(activity.served).toEqual(activity.pure);
+      // The fact loader too (loadFacts, whose check of a person's leads compared emails as spelt).
+      const loaded = await bothWays(MANAGER.email, MANAGER.role, '2025-10-01', '2025-10-31');
+      expect(JSON.stringify(loaded.fast)).toContain('ld_row_owner');
+      expect(loaded.fast).toEqual(loaded.naive);
     } finally {
       await removeLeads(leads.map(([leadId]) => leadId));
     }
@@ -1091,6 +1095,92 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     },
     120_000,
   );
+
+  it("when a deal's owner is spelt with a capital (Rep5@…), then the manager counts the deal, its win and its call, from SQL and the fact loader as on every row", async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    const account = await db.account.findFirstOrThrow({ where: { tenant: BENCH_TENANT } });
+    const [leadId, dealId] = ['ld_capital_owner', 'dl_capital_owner'];
+    // rep5's email as another system spelt it, on the lead and its deal: the sight compares emails lowercased.
+    await db.lead.create({
+      data: {
+        id: leadId,
+        tenant: BENCH_TENANT,
+        email: 'capital-owner@prospect.example',
+        source: 'web',
+        sourceDetails: {},
+        attributes: {},
+        stage: 'closed-won',
+        ownerId: 'Rep5@bench.example',
+        journeyId: `journey-${leadId}`,
+        createdAt: at('2025-10-02T14:00:00'),
+      },
+    });
+    const moves = [
+      ['mql', '2025-10-03T15:00:00'],
+      ['sql', '2025-10-04T15:00:00'],
+      ['needs-analysis', '2025-10-05T15:00:00'],
+      ['closed-won', '2025-10-20T15:00:00'],
+    ] as const;
+    for (const [index, [toStage, occurredAt]] of moves.entries()) {
+      await db.stageEvent.create({
+        data: {
+          id: `se_capital_${index}`,
+          leadId,
+          fromStage: index === 0 ? 'new' : moves[index - 1]![0],
+          toStage,
+          reason: 'test',
+          occurredAt: at(occurredAt),
+          idempotencyKey: `se_capital_${index}`,
+        },
+      });
+    }
+    await db.deal.create({
+      data: {
+        id: dealId,
+        tenant: BENCH_TENANT,
+        leadId,
+        accountId: account.id,
+        name: 'Capital owner',
+        ownerEmail: 'Rep5@bench.example',
+        currency: 'USD',
+        acvMinor: 1_200_000n,
+        workflowId: `deal-${dealId}`,
+        needs: {},
+        createdAt: at('2025-10-05T15:00:00'),
+      },
+    });
+    await db.dealActivity.create({
+      data: {
+        id: 'da_capital_call',
+        dealId,
+        kind: 'call',
+        summary: 'call',
+        actor: 'rep5@bench.example',
+        occurredAt: at('2025-10-10T15:00:00'),
+        payload: {},
+        idempotencyKey: 'da_capital_call',
+      },
+    });
+    try {
+      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+      const deals = await dealReportBothWays('deals', MANAGER, october);
+      expect(JSON.stringify(deals.served.current)).toContain(dealId);
+      expect(deals.sql).toEqual(deals.pure);
+      const review = await reviewBothWays(MANAGER, october);
+      expect(JSON.stringify(review.sql)).toContain(dealId);
+      expect(review.sql).toEqual(review.pure);
+      const activity = await activityBothWays(MANAGER, october);
+      expect(JSON.stringify(activity.served.current)).toContain('da_capital_call');
+      expect(activity.served).toEqual(activity.pure);
+      const loaded = await bothWays(MANAGER.email, MANAGER.role, '2025-10-01', '2025-10-31');
+      expect(JSON.stringify(loaded.fast)).toContain(dealId);
+      expect(loaded.fast).toEqual(loaded.naive);
+    } finally {
+      await db.deal.delete({ where: { id: dealId } });
+      await removeLeads([leadId]);
+    }
+  }, 120_000);
 
   it("when a lead created at the window's first instant, and one made an MQL in the window before it was recorded, are read, then rule attribution counts each once, from SQL as on every row", async () => {
     const db = database.db;

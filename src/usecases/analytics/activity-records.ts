@@ -36,7 +36,6 @@ import {
   type Sql,
   sql,
   unindexed,
-  valuesOf,
   valuesTable,
 } from '../../db/raw-sql';
 import type { ActivityCounts, ActivityPerWonDeal } from '../../domain/analytics/activity';
@@ -56,7 +55,7 @@ import { byPerson } from './breakdown-groups';
 import { bySegmentField, closedDeals, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
 import { groupColumnsOf, segmentKeyOf } from './lead-arrivals';
-import { joinOwned, ownedTable } from './lead-owners';
+import { joinOwned, ownedTable, ownerInSight } from './lead-owners';
 import { groupBy } from '../../domain/group-by';
 import { loadRoster } from './roster';
 import { DEAL_ACTIVITY, LEAD_ACTIVITY, sightFilter } from './load-facts';
@@ -432,7 +431,7 @@ function dealActivities(db: Db, query: DealQuery, dimension: Dimension | undefin
       ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`d."ownerEmail"`} AS owner ${segmentOfLead(db, dimension)}`,
     from: sql`"ActivityLog" g ${sight.all ? empty : sql`CROSS JOIN "Deal" d`} ${segmented ? sql`CROSS JOIN "Lead" l` : empty}`,
     counted: sql`${tenantOf(db, byLead)} = ${sight.tenant} AND g.origin = 'deal' AND g."createdAt" < ${asOf} AND g.at < ${asOf}
-      ${sight.all ? empty : sql`AND d.id = g."dealId" AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`}
+      ${sight.all ? empty : sql`AND d.id = g."dealId" AND ${ownerInSight(db, sight, sql`d."ownerEmail"`)}`}
       ${segmented ? sql`AND l.id = g."leadId"` : empty}
       AND NOT EXISTS (SELECT 1 FROM "Meeting" m WHERE m.id = g."meetingId" AND m."dealId" = g."dealId" AND m.status <> 'held')`,
     inWindow: sql`(g.at >= ${from} AND g.at < ${to})`,

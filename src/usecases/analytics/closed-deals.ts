@@ -21,7 +21,7 @@
  * events and its assignments, and every deal of them or still open; none of that is read here.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, empty, instantOf, raw, sql, valuesOf, type Sql } from '../../db/raw-sql';
+import { codePointOrder, empty, instantOf, raw, sql, type Sql } from '../../db/raw-sql';
 import type { ClosedDealCourse, Dimension } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
 import type { Sight } from '../visibility';
@@ -29,6 +29,7 @@ import type { DealQuery } from './deal-courses';
 import { funnelSegmentOf, groupColumnsOf, segmentKeyOf } from './lead-arrivals';
 import { sightFilter } from './load-facts';
 import { loadRoster, type Roster } from './roster';
+import { ownerInSight } from './lead-owners';
 
 /** Lead `f`'s first close, as firstCloseColumns reads it from its LeadFunnel row. */
 export interface FirstCloseRow {
@@ -222,5 +223,5 @@ export function funnelLeadSegment(db: Db, dimension: Dimension | undefined): { c
 
 /** `AND …` keeping the deals `d` a person's sight holds; nothing for the whole tenant. */
 export function ownedBy(db: Db, sight: Sight) {
-  return sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
+  return sight.all ? empty : sql`AND ${ownerInSight(db, sight, sql`d."ownerEmail"`)}`;
 }

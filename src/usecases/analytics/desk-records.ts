@@ -21,7 +21,7 @@
  * LeadFunnel: firstCloseColumns).
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, sql, valuesOf, type Sql } from '../../db/raw-sql';
+import { empty, instantOf, sql, type Sql } from '../../db/raw-sql';
 import type { DeskApproval, DeskQuote } from '../../domain/analytics/deal-desk';
 import type { DealCourse, Dimension } from '../../domain/analytics/facts';
 import { compareText } from '../../domain/analytics/measures';
@@ -38,6 +38,7 @@ import {
 import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
+import { ownerInSight } from './lead-owners';
 
 /** What the deal desk report reads: versions and approvals of the window, and the deals first quoted in it. */
 export interface DeskRecords {
@@ -84,7 +85,7 @@ interface ApprovalRow extends Partial<SegmentRow> {
  * 0.06 s). PostgreSQL plans a CROSS JOIN as any inner join.
  */
 function ofDealsInSight(db: Db, sight: Sight, asOf: Date): Sql {
-  const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
+  const mine = sight.all ? empty : sql`AND ${ownerInSight(db, sight, sql`d."ownerEmail"`)}`;
   return sql`CROSS JOIN "Quote" q CROSS JOIN "Deal" d CROSS JOIN "LeadFunnel" f
     WHERE q.id = v."quoteId" AND d.id = q."dealId" AND d.tenant = ${sight.tenant}
       AND f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}

@@ -17,7 +17,7 @@
  * Emails are compared lowercased, as a sight compares owners (sightFilter in ./load-facts.ts).
  */
 import type { Db } from '../../db/client';
-import { empty, join, raw, sql, type Sql } from '../../db/raw-sql';
+import { empty, join, raw, sql, valuesOf, type Sql } from '../../db/raw-sql';
 import type { Sight } from '../visibility';
 
 /**
@@ -82,4 +82,13 @@ export function ownedTable(db: Db, sight: Sight, cut: Date, asOf: Date): Sql {
  */
 export function joinOwned(sight: Sight, lead: Sql): Sql {
   return sight.all ? empty : sql`JOIN owned t ON t.id = ${lead}`;
+}
+
+/**
+ * `column IN (the sight's owners)`, lowercased on both sides as the sight compares owners
+ * (sightFilter in ./load-facts.ts): compared as spelt, a deal whose owner is spelt `Rep5@…` was left
+ * out of a manager's reports and counted on the facts. For a person's sight only.
+ */
+export function ownerInSight(db: Db, sight: Sight, column: Sql): Sql {
+  return sql`LOWER(${column}) IN ${valuesOf(db, [...new Set(sight.owners.map((owner) => owner.toLowerCase()))])}`;
 }

@@ -13,7 +13,7 @@
  * reports) own, and only those can renew one: the same cut as on the facts.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, sql, valuesOf } from '../../db/raw-sql';
+import { empty, instantOf, sql } from '../../db/raw-sql';
 import { compareText } from '../../domain/analytics/measures';
 import type { RenewalContract } from '../../domain/analytics/retention';
 import type { DealQuery } from './deal-courses';
@@ -22,6 +22,7 @@ import { groupColumnsOf } from './lead-arrivals';
 import { keyDeals } from './closed-deals';
 import { loadRoster } from './roster';
 import type { Dimension } from '../../domain/analytics/facts';
+import { ownerInSight } from './lead-owners';
 
 interface ContractRow {
   id: string;
@@ -48,7 +49,7 @@ export async function renewalContracts(
   keys?: Map<string, string>,
 ): Promise<RenewalContract[]> {
   const { sight, period, previous, asOf } = query;
-  const mine = sight.all ? empty : sql`AND d."ownerEmail" IN ${valuesOf(db, sight.owners)}`;
+  const mine = sight.all ? empty : sql`AND ${ownerInSight(db, sight, sql`d."ownerEmail"`)}`;
   // The accounts with a contract due come first, found by the contracts' end date; then each
   // account's deals and their contracts by index. The CROSS JOINs keep SQLite in that order (see
   // ofDealsInSight in ./desk-records.ts): with plain joins it looped over every lead of the tenant.
