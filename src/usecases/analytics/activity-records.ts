@@ -369,8 +369,7 @@ async function countBehindWins(
  * end (or `asOf`, if earlier), each with that owner, which leadTouches joins.
  */
 function owned(db: Db, query: DealQuery): Sql {
-  const { sight, period, asOf } = query;
-  return ownedTable(db, sight, new Date(Math.min(period.to.getTime(), asOf.getTime())), asOf);
+  return ownedTable(db, query.sight, reviewWindow(query).to, query.asOf);
 }
 
 /**

@@ -38,6 +38,9 @@ export function ownerOnRow(cut: Date, asOf: Date, row: string): Sql {
       AND owner_a."assignedAt" < ${cut} ORDER BY owner_a."assignedAt" DESC, owner_a.id DESC LIMIT 1) END)`;
 }
 
+/** The sight's owners lowercased, each once: what teamAt and ownerInSight compare with. */
+const ownerKeys = (sight: Sight): string[] => [...new Set(sight.owners.map((owner) => owner.toLowerCase()))];
+
 /**
  * A statement returning `id` and `rep`: each lead of the tenant whose owner at `cut` (at or before
  * `asOf`) is one of the sight's owners, with that owner as the assignment or the lead's row spells
@@ -45,7 +48,7 @@ export function ownerOnRow(cut: Date, asOf: Date, row: string): Sql {
  */
 export function teamAt(db: Db, sight: Sight, cut: Date, asOf: Date): Sql {
   if (cut.getTime() > asOf.getTime()) throw new Error(`teamAt: the cut ${cut.toISOString()} is after asOf`);
-  const owners = [...new Set(sight.owners.map((owner) => owner.toLowerCase()))];
+  const owners = ownerKeys(sight);
   const { tenant } = sight;
   // The keys one parameter each (a team is a handful of people): PostgreSQL then estimates each
   // range from its statistics and reads it by index, where with the one-parameter list of valuesOf
@@ -90,5 +93,5 @@ export function joinOwned(sight: Sight, lead: Sql): Sql {
  * out of a manager's reports and counted on the facts. For a person's sight only.
  */
 export function ownerInSight(db: Db, sight: Sight, column: Sql): Sql {
-  return sql`LOWER(${column}) IN ${valuesOf(db, [...new Set(sight.owners.map((owner) => owner.toLowerCase()))])}`;
+  return sql`LOWER(${column}) IN ${valuesOf(db, ownerKeys(sight))}`;
 }
