@@ -517,6 +517,129 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     },
   );
 
+  const decisionsOf = async (leadId: string) => {
+    const row = await database.db.leadFunnel.findUniqueOrThrow({ where: { leadId } });
+    return {
+      scored: row.scoredId === null ? null : [row.scoredId, row.scoredAt!.toISOString(), row.scoredVersion],
+      routed: row.routedId === null ? null : [row.routedId, row.routedAt!.toISOString(), row.routedVersion],
+    };
+  };
+  const decision = (leadId: string, kind: string, decidedAt: string, rulesetVersion: string, id: string) => ({
+    id,
+    leadId,
+    kind,
+    outcome: {},
+    explanation: {},
+    rulesetVersion,
+    decidedAt: at(decidedAt),
+    idempotencyKey: id,
+  });
+
+  it('when decisions come out of order or at one instant, then the row keeps the last scoring and the first routing decision by instant and id', async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-d1'), lead('ld-d2')] });
+    expect(await decisionsOf('ld-d1')).toEqual({ scored: null, routed: null });
+    await db.decision.create({ data: decision('ld-d1', 'scoring', '2026-03-05T09:00:00Z', 'v2', 'dc-b') });
+    await db.decision.create({ data: decision('ld-d1', 'routing', '2026-03-05T10:00:00Z', 'v2', 'dc-r2') });
+    // Another kind (a discount approval, say) is neither.
+    await db.decision.create({ data: decision('ld-d1', 'discount', '2026-03-09T09:00:00Z', 'v9', 'dc-x') });
+    expect(await decisionsOf('ld-d1')).toEqual({
+      scored: ['dc-b', '2026-03-05T09:00:00.000Z', 'v2'],
+      routed: ['dc-r2', '2026-03-05T10:00:00.000Z', 'v2'],
+    });
+    // An earlier scoring decision recorded afterwards changes nothing, a later one replaces it; an
+    // earlier routing decision replaces the row's.
+    await db.decision.create({ data: decision('ld-d1', 'scoring', '2026-03-04T09:00:00Z', 'v1', 'dc-a') });
+    await db.decision.create({ data: decision('ld-d1', 'routing', '2026-03-04T10:00:00Z', 'v1', 'dc-r1') });
+    expect(await decisionsOf('ld-d1')).toEqual({
+      scored: ['dc-b', '2026-03-05T09:00:00.000Z', 'v2'],
+      routed: ['dc-r1', '2026-03-04T10:00:00.000Z', 'v1'],
+    });
+    await db.decision.create({ data: decision('ld-d1', 'scoring', '2026-03-06T09:00:00Z', 'v3', 'dc-c') });
+    expect((await decisionsOf('ld-d1')).scored).toEqual(['dc-c', '2026-03-06T09:00:00.000Z', 'v3']);
+    // At the same instant the higher id is the last scoring decision, the lower the first routing
+    // one, whichever is written first.
+    await db.decision.create({ data: decision('ld-d1', 'scoring', '2026-03-06T09:00:00Z', 'v4', 'dc-d') });
+    await db.decision.create({ data: decision('ld-d1', 'scoring', '2026-03-06T09:00:00Z', 'v0', 'dc-cc') });
+    await db.decision.create({ data: decision('ld-d1', 'routing', '2026-03-04T10:00:00Z', 'v0', 'dc-r0') });
+    await db.decision.create({ data: decision('ld-d1', 'routing', '2026-03-04T10:00:00Z', 'v5', 'dc-r5') });
+    expect(await decisionsOf('ld-d1')).toEqual({
+      scored: ['dc-d', '2026-03-06T09:00:00.000Z', 'v4'],
+      routed: ['dc-r0', '2026-03-04T10:00:00.000Z', 'v0'],
+    });
+    // Several in one statement: the last scoring and the first routing decision of them.
+    await db.decision.createMany({
+      data: [
+        decision('ld-d2', 'scoring', '2026-03-07T09:00:00Z', 'v2', 'dc-e'),
+        decision('ld-d2', 'scoring', '2026-03-08T09:00:00Z', 'v3', 'dc-f'),
+        decision('ld-d2', 'scoring', '2026-03-06T09:00:00Z', 'v1', 'dc-g'),
+        decision('ld-d2', 'routing', '2026-03-07T09:00:00Z', 'v2', 'dc-r7'),
+        decision('ld-d2', 'routing', '2026-03-06T09:00:00Z', 'v1', 'dc-r6'),
+      ],
+    });
+    expect(await decisionsOf('ld-d2')).toEqual({
+      scored: ['dc-f', '2026-03-08T09:00:00.000Z', 'v3'],
+      routed: ['dc-r6', '2026-03-06T09:00:00.000Z', 'v1'],
+    });
+  });
+
+  it('when decisions are corrected, moved to another lead or deleted, then the row keeps the last scoring and first routing decision remaining', async () => {
+    const { db } = database;
+    await db.lead.createMany({ data: [lead('ld-d3'), lead('ld-d4')] });
+    await db.decision.createMany({
+      data: [
+        decision('ld-d3', 'scoring', '2026-03-05T09:00:00Z', 'v1', 'dc-h'),
+        decision('ld-d3', 'scoring', '2026-03-07T09:00:00Z', 'v2', 'dc-i'),
+        decision('ld-d3', 'routing', '2026-03-05T10:00:00Z', 'v1', 'dc-r-h'),
+        decision('ld-d3', 'routing', '2026-03-07T10:00:00Z', 'v2', 'dc-r-i'),
+      ],
+    });
+    await db.decision.update({ where: { id: 'dc-i' }, data: { decidedAt: at('2026-03-04T09:00:00Z') } });
+    expect((await decisionsOf('ld-d3')).scored).toEqual(['dc-h', '2026-03-05T09:00:00.000Z', 'v1']);
+    await db.decision.update({ where: { id: 'dc-h' }, data: { rulesetVersion: 'v1-fixed' } });
+    expect((await decisionsOf('ld-d3')).scored).toEqual(['dc-h', '2026-03-05T09:00:00.000Z', 'v1-fixed']);
+    await db.decision.update({ where: { id: 'dc-h' }, data: { leadId: 'ld-d4' } });
+    expect((await decisionsOf('ld-d3')).scored).toEqual(['dc-i', '2026-03-04T09:00:00.000Z', 'v2']);
+    expect((await decisionsOf('ld-d4')).scored).toEqual(['dc-h', '2026-03-05T09:00:00.000Z', 'v1-fixed']);
+    // A routing decision corrected into scoring leaves the routing one after it first.
+    await db.decision.update({ where: { id: 'dc-r-h' }, data: { kind: 'scoring' } });
+    expect(await decisionsOf('ld-d3')).toEqual({
+      scored: ['dc-r-h', '2026-03-05T10:00:00.000Z', 'v1'],
+      routed: ['dc-r-i', '2026-03-07T10:00:00.000Z', 'v2'],
+    });
+    await db.decision.deleteMany({ where: { leadId: 'ld-d3' } });
+    expect(await decisionsOf('ld-d3')).toEqual({ scored: null, routed: null });
+  });
+
+  it.runIf(provider === 'postgresql')(
+    'when a scoring decision is deleted while a later one is being written, then the row has the later one',
+    async () => {
+      const { db } = database;
+      const [writing, deleting] = [await connect(), await connect()];
+      try {
+        await db.lead.createMany({ data: [lead('ld-d5')] });
+        await db.decision.createMany({
+          data: [
+            decision('ld-d5', 'scoring', '2026-03-05T09:00:00Z', 'v1', 'dc-j'),
+            decision('ld-d5', 'scoring', '2026-03-06T09:00:00Z', 'v2', 'dc-k'),
+          ],
+        });
+        // The deletion's recompute waits for the writer of the lead, then reads its decision.
+        await writing.query('BEGIN');
+        await writing.query(`INSERT INTO "Decision" (id, "leadId", kind, outcome, explanation, "rulesetVersion", "decidedAt", "idempotencyKey")
+          VALUES ('dc-l', 'ld-d5', 'scoring', '{}', '{}', 'v3', '2026-03-07T09:00:00Z', 'dc-l')`);
+        const deleted = deleting.query(`DELETE FROM "Decision" WHERE id = 'dc-k'`);
+        await blocked(database.db, deleting);
+        await writing.query('COMMIT');
+        await deleted;
+        expect((await decisionsOf('ld-d5')).scored).toEqual(['dc-l', '2026-03-07T09:00:00.000Z', 'v3']);
+      } finally {
+        await writing.end();
+        await deleting.end();
+      }
+    },
+  );
+
   it("when the migration's backfill runs again, then it gives the rows the triggers keep", async () => {
     const { db } = database;
     await db.lead.createMany({
@@ -540,6 +663,14 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         touch('ld-y', '2026-03-10T09:00:00Z', 'email-sent'),
       ],
     });
+    await db.decision.createMany({
+      data: [
+        decision('ld-x', 'scoring', '2026-03-04T08:00:00Z', 'v1', 'dc-x1'),
+        decision('ld-x', 'scoring', '2026-03-04T08:00:00Z', 'v2', 'dc-x2'),
+        decision('ld-x', 'routing', '2026-03-04T10:00:00Z', 'v2', 'dc-x3'),
+        decision('ld-y', 'routing', '2026-01-16T10:00:00Z', 'v0', 'dc-y1'),
+      ],
+    });
     const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
     expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(3);
     expect(kept.map((row) => [row.leadId, row.closedAt, row.lostAt])).toEqual([
@@ -551,10 +682,15 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     expect(kept[0]!.campaign).toBe('Expo');
     expect(kept.map((row) => row.mqlTouchAt)).toEqual([at('2026-03-07T09:00:00Z'), at('2026-03-10T09:00:00Z'), null]);
     expect(kept.map((row) => row.mqlEventId)).toEqual(['ev-x-mql', null, null]);
+    expect(kept.map((row) => [row.scoredId, row.routedId])).toEqual([
+      ['dc-x2', 'dc-x3'],
+      [null, 'dc-y1'],
+      [null, null],
+    ]);
 
     await db.leadFunnel.deleteMany({});
-    const [rows, closes, touches, mqls] = backfillStatements(provider);
-    for (const statement of [rows!, closes!, mqls!]) await db.$executeRawUnsafe(statement);
+    const [rows, closes, touches, mqls, ...decisions] = backfillStatements(provider);
+    for (const statement of [rows!, closes!, mqls!, ...decisions]) await db.$executeRawUnsafe(statement);
     // The rows' insert already computes mqlTouchAt (its trigger): the first-touch backfill runs alone.
     await db.$executeRawUnsafe('UPDATE "LeadFunnel" SET "mqlTouchAt" = NULL');
     await db.$executeRawUnsafe(touches!);

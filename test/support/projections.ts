@@ -40,7 +40,17 @@ export function backfillStatements(provider: string): string[] {
     statement('_analytics_first_close', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
     statement('_analytics_first_touch', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
     statement('_analytics_first_mql', /^(UPDATE "LeadFunnel"|SELECT "leadflow_first_mql_refresh")[\s\S]*?;$/m),
+    ...decisionBackfills(dir),
   ];
+}
+
+/** The backfills of `analytics_decision_versions` (one on SQLite, one per kind on PostgreSQL). */
+function decisionBackfills(dir: string): string[] {
+  const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_decision_versions'));
+  const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
+  const found = [...text.matchAll(/^UPDATE "LeadFunnel"[\s\S]*?;$/gm)].map((match) => match[0]);
+  if (found.length === 0) throw new Error(`no backfill in ${dir}/${migration}`);
+  return found;
 }
 
 /** The migration's backfills of DealHistory, as committed for the provider: the courses, then the forecasts. */

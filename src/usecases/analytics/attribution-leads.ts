@@ -52,20 +52,23 @@ const arrival = (column: 'mqlAt' | 'sqlAt' | 'opportunityAt' | 'wonAt', asOf: Da
 
 /**
  * The version lead `b` is attributed to, as rulesetOf: by routing, its first routing decision
- * before `asOf`; by scoring, the version on its first MQL transition before `asOf` (LeadFunnel's
- * mqlEventAt and mqlVersion: the first one before asOf is the first one), else that of the last
- * scoring decision at or before it, or, not an MQL, its last scoring decision. Decisions in the
- * loader's order (decidedAt, then id in code-point order).
+ * before `asOf` (LeadFunnel's routedAt and routedVersion: the first one, when before asOf); by
+ * scoring, the version on its first MQL transition before `asOf` (LeadFunnel's mqlEventAt and
+ * mqlVersion: the first one before asOf is the first one), else that of the last scoring decision
+ * at or before it, or, not an MQL, its last scoring decision before `asOf` (LeadFunnel's scoredAt
+ * and scoredVersion when before asOf; a lead scored again since is probed). Decisions in the loader's
+ * order (decidedAt, then id in code-point order). The probes are left for the few leads LeadFunnel
+ * does not answer for: at 1M leads, probing the last scoring decision of the 68 000 leads of a month
+ * never made MQLs took 0.3 s.
  */
 function versionOf(db: Db, by: AttributionBy, asOf: Date): Sql {
+  if (by === 'routing') return sql`b.routed_version`;
   const decided = sql`d."leadId" = b.id AND d.kind = ${by} AND d."decidedAt" < ${asOf}`;
   const id = codePointOrder(db, sql`d.id`);
-  if (by === 'routing')
-    return sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ORDER BY d."decidedAt", ${id} LIMIT 1)`;
   const last = (until: Sql) =>
     sql`(SELECT d."rulesetVersion" FROM "Decision" d WHERE ${decided} ${until} ORDER BY d."decidedAt" DESC, ${id} DESC LIMIT 1)`;
-  return sql`(CASE WHEN b.mql_event_at IS NULL THEN ${last(empty)} WHEN b.mql_version IS NOT NULL THEN b.mql_version
-    ELSE ${last(sql`AND d."decidedAt" <= b.mql_event_at`)} END)`;
+  return sql`(CASE WHEN b.mql_event_at IS NOT NULL THEN COALESCE(b.mql_version, ${last(sql`AND d."decidedAt" <= b.mql_event_at`)})
+    WHEN b.scored_at IS NULL THEN NULL WHEN b.scored_at < ${asOf} THEN b.scored_version ELSE ${last(empty)} END)`;
 }
 
 export interface AttributionQuery {
@@ -116,7 +119,9 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         ${arrival('wonAt', asOf)} AS won_at,
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
         ${rep} AS rep,
-        CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version
+        CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version,
+        f."scoredAt" AS scored_at, f."scoredVersion" AS scored_version,
+        CASE WHEN f."routedAt" < ${asOf} THEN f."routedVersion" END AS routed_version
         ${segment.columns}
       FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)} ${segment.join}
       WHERE f.tenant = ${tenant} AND ${where}`;
