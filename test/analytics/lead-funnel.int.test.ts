@@ -607,8 +607,15 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
       scored: ['dc-r-h', '2026-03-05T10:00:00.000Z', 'v1'],
       routed: ['dc-r-i', '2026-03-07T10:00:00.000Z', 'v2'],
     });
-    await db.decision.deleteMany({ where: { leadId: 'ld-d3' } });
+    // Several leads' decisions deleted in one statement: each lead is recomputed; a lead deleted
+    // takes its decisions and its row with it.
+    await db.decision.createMany({ data: [decision('ld-d4', 'routing', '2026-03-06T10:00:00Z', 'v7', 'dc-r-m')] });
+    await db.decision.deleteMany({ where: { OR: [{ leadId: 'ld-d3' }, { id: 'dc-h' }] } });
     expect(await decisionsOf('ld-d3')).toEqual({ scored: null, routed: null });
+    expect(await decisionsOf('ld-d4')).toEqual({ scored: null, routed: ['dc-r-m', '2026-03-06T10:00:00.000Z', 'v7'] });
+    await db.lead.delete({ where: { id: 'ld-d4' } });
+    expect(await db.leadFunnel.count({ where: { leadId: 'ld-d4' } })).toBe(0);
+    expect(await db.decision.count({ where: { leadId: 'ld-d4' } })).toBe(0);
   });
 
   it.runIf(provider === 'postgresql')(
@@ -635,6 +642,38 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         expect((await decisionsOf('ld-d5')).scored).toEqual(['dc-l', '2026-03-07T09:00:00.000Z', 'v3']);
       } finally {
         await writing.end();
+        await deleting.end();
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
+    "when a correction of a lead's decisions waits for one of them while the lead is deleted, then both finish, one after the other",
+    async () => {
+      const { db } = database;
+      const [holding, correcting, deleting] = [await connect(), await connect(), await connect()];
+      try {
+        await db.lead.createMany({ data: [lead('ld-d6')] });
+        await db.decision.create({ data: decision('ld-d6', 'scoring', '2026-03-05T09:00:00Z', 'v1', 'dc-n1') });
+        await db.decision.create({ data: decision('ld-d6', 'scoring', '2026-03-06T09:00:00Z', 'v2', 'dc-n2') });
+        // The correction takes the lead before the first decision's row, then waits for the second.
+        await holding.query('BEGIN');
+        await holding.query(`SELECT 1 FROM "Decision" WHERE id = 'dc-n2' FOR UPDATE`);
+        const corrected = correcting.query(
+          `UPDATE "Decision" SET "rulesetVersion" = 'v-fixed' WHERE "leadId" = 'ld-d6'`,
+        );
+        await blocked(database.db, correcting);
+        // The lead's deletion waits for the correction, instead of holding the lead while its
+        // cascade waits for the first decision (a deadlock once the correction's trigger asked for the lead).
+        const deleted = deleting.query(`DELETE FROM "Lead" WHERE id = 'ld-d6'`);
+        await blocked(database.db, deleting);
+        await holding.query('COMMIT');
+        await expect(corrected).resolves.toMatchObject({ rowCount: 2 });
+        await expect(deleted).resolves.toMatchObject({ rowCount: 1 });
+        expect(await db.leadFunnel.count({ where: { leadId: 'ld-d6' } })).toBe(0);
+      } finally {
+        await holding.end();
+        await correcting.end();
         await deleting.end();
       }
     },

@@ -74,4 +74,4 @@ UPDATE "LeadFunnel" SET
   ("routedAt", "routedId", "routedVersion") = (
     SELECT d."decidedAt", d."id", d."rulesetVersion" FROM "Decision" d
     WHERE d."leadId" = "LeadFunnel"."leadId" AND d."kind" = 'routing' ORDER BY d."decidedAt", d."id" LIMIT 1)
-WHERE "leadId" IN (SELECT d."leadId" FROM "Decision" d);
+WHERE "leadId" IN (SELECT d."leadId" FROM "Decision" d WHERE d."kind" IN ('scoring', 'routing'));
