@@ -44,7 +44,7 @@ export function backfillStatements(provider: string): string[] {
   ];
 }
 
-/** The backfills of `analytics_decision_versions` (one on SQLite, one per kind on PostgreSQL). */
+/** The backfill of `analytics_decision_versions` (one statement, both kinds), as committed for the provider. */
 function decisionBackfills(dir: string): string[] {
   const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_decision_versions'));
   const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
