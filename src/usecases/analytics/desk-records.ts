@@ -31,6 +31,7 @@ import {
   firstCloseColumns,
   firstCloseStages,
   keyDeals,
+  ownedBy,
   reviewWindow,
   type FirstCloseRow,
   type SegmentRow,
@@ -38,7 +39,6 @@ import {
 import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
-import { ownerInSight } from './lead-owners';
 
 /** What the deal desk report reads: versions and approvals of the window, and the deals first quoted in it. */
 export interface DeskRecords {
@@ -85,11 +85,10 @@ interface ApprovalRow extends Partial<SegmentRow> {
  * 0.06 s). PostgreSQL plans a CROSS JOIN as any inner join.
  */
 function ofDealsInSight(db: Db, sight: Sight, asOf: Date): Sql {
-  const mine = sight.all ? empty : sql`AND ${ownerInSight(db, sight, sql`d."ownerEmail"`)}`;
   return sql`CROSS JOIN "Quote" q CROSS JOIN "Deal" d CROSS JOIN "LeadFunnel" f
     WHERE q.id = v."quoteId" AND d.id = q."dealId" AND d.tenant = ${sight.tenant}
       AND f."leadId" = d."leadId" AND f.tenant = ${sight.tenant}
-      AND d."createdAt" < ${asOf} AND f."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${mine}`;
+      AND d."createdAt" < ${asOf} AND f."createdAt" < ${asOf} AND v."createdAt" < ${asOf} ${ownedBy(db, sight)}`;
 }
 
 /**

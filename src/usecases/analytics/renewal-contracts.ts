@@ -13,16 +13,15 @@
  * reports) own, and only those can renew one: the same cut as on the facts.
  */
 import type { Db } from '../../db/client';
-import { empty, instantOf, sql } from '../../db/raw-sql';
+import { instantOf, sql } from '../../db/raw-sql';
 import { compareText } from '../../domain/analytics/measures';
 import type { RenewalContract } from '../../domain/analytics/retention';
 import type { DealQuery } from './deal-courses';
 import { sightFilter } from './load-facts';
 import { groupColumnsOf } from './lead-arrivals';
-import { keyDeals } from './closed-deals';
+import { keyDeals, ownedBy } from './closed-deals';
 import { loadRoster } from './roster';
 import type { Dimension } from '../../domain/analytics/facts';
-import { ownerInSight } from './lead-owners';
 
 interface ContractRow {
   id: string;
@@ -49,7 +48,6 @@ export async function renewalContracts(
   keys?: Map<string, string>,
 ): Promise<RenewalContract[]> {
   const { sight, period, previous, asOf } = query;
-  const mine = sight.all ? empty : sql`AND ${ownerInSight(db, sight, sql`d."ownerEmail"`)}`;
   // The accounts with a contract due come first, found by the contracts' end date; then each
   // account's deals and their contracts by index. The CROSS JOINs keep SQLite in that order (see
   // ofDealsInSight in ./desk-records.ts): with plain joins it looped over every lead of the tenant.
@@ -62,7 +60,7 @@ export async function renewalContracts(
       CROSS JOIN "Deal" d CROSS JOIN "Contract" c CROSS JOIN "Lead" l
     WHERE d.tenant = ${sight.tenant} AND d."accountId" = a.id AND c."dealId" = d.id
       AND l.id = d."leadId" AND l.tenant = ${sight.tenant}
-      AND c."createdAt" < ${asOf} AND d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} ${mine}`);
+      AND c."createdAt" < ${asOf} AND d."createdAt" < ${asOf} AND l."createdAt" < ${asOf} ${ownedBy(db, sight)}`);
   const inSight = sightFilter(sight);
   if (dimension && keys)
     keyDeals(rows, dimension, dimension === 'team' ? await loadRoster(db, sight.tenant) : null, keys);
