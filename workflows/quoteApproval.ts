@@ -49,13 +49,59 @@ interface OpenStep {
 
 export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApprovalResult> {
   const open = new Map<string, OpenStep>();
+  /**
+   * Steps whose approver is being assigned: the activity writes the step's row before this workflow
+   * opens the step, so an approver who sees the row (the approvals list) may decide in between. Such
+   * a decision or hand-over is accepted and waits for the step to open (awaitOpen), then checked.
+   */
+  const assigning = new Set<string>();
   let withdrawn: string | null = null;
   let rejected: { by: string; level: string; comment: string } | null = null;
+
+  /** Why a decision may not be taken now, or null. */
+  const decisionRefusal = (request: ApprovalDecisionRequest): string | null => {
+    if (withdrawn !== null) return `the approval request was withdrawn (${withdrawn})`;
+    const step = open.get(request.stepId);
+    if (!step) return `approval step ${request.stepId} is not open for decisions`;
+    if (step.decision !== null)
+      return `approval step ${request.stepId} was already ${step.decision} by ${step.decidedBy}`;
+    if (!step.deciders.includes(request.actor.email))
+      return `${request.actor.email} may not decide this step; it is assigned to ${step.deciders.join(' or ')}`;
+    if (request.contentHash !== input.contentHash)
+      return `the quote changed: this approval is for content ${input.contentHash}, not ${request.contentHash}`;
+    if (request.comment.trim() === '' && request.decision === 'reject') return 'a rejection needs a comment saying why';
+    return null;
+  };
+  /** Why a hand-over may not be taken now, or null. */
+  const delegationRefusal = (request: DelegationRequest): string | null => {
+    const step = open.get(request.stepId);
+    if (withdrawn !== null || !step || step.decision !== null) return `approval step ${request.stepId} is not open`;
+    if (!step.deciders.includes(request.actor.email))
+      return `${request.actor.email} may not hand this step on; it is assigned to ${step.deciders.join(' or ')}`;
+    return null;
+  };
+  /** A step being assigned is checked once it opens (assigning); any other now. */
+  const validate =
+    <R extends { stepId: string }>(refusal: (request: R) => string | null) =>
+    (request: R) => {
+      if (withdrawn === null && !open.has(request.stepId) && assigning.has(request.stepId)) return;
+      const why = refusal(request);
+      if (why !== null) throw new Error(why);
+    };
+  /** In a handler: waits for a step being assigned, then refuses as the validator would have. */
+  const awaitOpen = async <R extends { stepId: string }>(request: R, refusal: (request: R) => string | null) => {
+    if (open.has(request.stepId)) return;
+    await condition(() => open.has(request.stepId) || !assigning.has(request.stepId));
+    const why = refusal(request);
+    if (why !== null)
+      throw ApplicationFailure.create({ type: 'ApprovalStepNotOpen', nonRetryable: true, message: why });
+  };
 
   setHandler(withdrawApproval, ({ reason }) => void (withdrawn ??= reason));
   setHandler(
     decideApproval,
     async (request: ApprovalDecisionRequest): Promise<ApprovalDecisionResult> => {
+      await awaitOpen(request, decisionRefusal);
       const step = open.get(request.stepId)!;
       const status = request.decision === 'approve' ? 'approved' : 'rejected';
       // The database keeps the first decision if two deciders (assignee and delegate) race.
@@ -94,30 +140,13 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
         requestStatus: step.decision === 'rejected' ? 'rejected' : lastOpen ? 'approved' : 'pending',
       };
     },
-    {
-      validator: (request: ApprovalDecisionRequest) => {
-        if (withdrawn !== null) throw new Error(`the approval request was withdrawn (${withdrawn})`);
-        const step = open.get(request.stepId);
-        if (!step) throw new Error(`approval step ${request.stepId} is not open for decisions`);
-        if (step.decision !== null)
-          throw new Error(`approval step ${request.stepId} was already ${step.decision} by ${step.decidedBy}`);
-        if (!step.deciders.includes(request.actor.email))
-          throw new Error(
-            `${request.actor.email} may not decide this step; it is assigned to ${step.deciders.join(' or ')}`,
-          );
-        if (request.contentHash !== input.contentHash)
-          throw new Error(
-            `the quote changed: this approval is for content ${input.contentHash}, not ${request.contentHash}`,
-          );
-        if (request.comment.trim() === '' && request.decision === 'reject')
-          throw new Error('a rejection needs a comment saying why');
-      },
-    },
+    { validator: validate(decisionRefusal) },
   );
 
   setHandler(
     delegateApproval,
     async (request: DelegationRequest) => {
+      await awaitOpen(request, delegationRefusal);
       const step = open.get(request.stepId)!;
       const handed = await store.delegateApprovalStep({
         stepId: request.stepId,
@@ -137,17 +166,7 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
       });
       return { stepId: request.stepId, assigneeEmail: handed.assignee };
     },
-    {
-      validator: (request: DelegationRequest) => {
-        const step = open.get(request.stepId);
-        if (withdrawn !== null || !step || step.decision !== null)
-          throw new Error(`approval step ${request.stepId} is not open`);
-        if (!step.deciders.includes(request.actor.email))
-          throw new Error(
-            `${request.actor.email} may not hand this step on; it is assigned to ${step.deciders.join(' or ')}`,
-          );
-      },
-    },
+    { validator: validate(delegationRefusal) },
   );
 
   const over = () => withdrawn !== null || rejected !== null;
@@ -165,14 +184,20 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
     }
     for (let attempt = 0; attempt < 10; attempt++) {
       const stepId = `${input.requestId}:${position}:${attempt}:${level.role}`;
-      const assignment: AssignResult = await store.assignApprover({
-        requestId: input.requestId,
-        stepId,
-        position,
-        level,
-        plan: input.plan,
-        at: now(),
-      });
+      assigning.add(stepId);
+      let assignment: AssignResult;
+      try {
+        assignment = await store.assignApprover({
+          requestId: input.requestId,
+          stepId,
+          position,
+          level,
+          plan: input.plan,
+          at: now(),
+        });
+      } finally {
+        assigning.delete(stepId);
+      }
       if (assignment.kind === 'unavailable') {
         // Nobody can decide this level now: the same as its deadline passing.
         const next = await onTimeout(stepId, level, assignment.reason, false);

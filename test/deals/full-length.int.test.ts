@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -54,6 +54,11 @@ describe('deal desk at full length (time-skipping)', () => {
   const secret = 'full-length-webhook-secret';
 
   let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+  /**
+   * When set, an approver's assignment, its step's row written, returns to the workflow only once
+   * this settles: the moment between an approver seeing the step and the workflow opening it.
+   */
+  let holdAssignment: Promise<void> | null = null;
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     sink = await startMailSink({ host: '127.0.0.1', port: 0, dir: path.join(dir, 'mailbox'), logger });
@@ -79,21 +84,29 @@ describe('deal desk at full length (time-skipping)', () => {
       server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
     });
     const provider = new FakeSignatureClient({ baseUrl: esign.url, secret });
+    const activities = createActivities({
+      db: database.db,
+      registry,
+      mailer: createSmtpMailer({ host: sink.host, port: sink.port, secure: false }),
+      mailFrom: 'leadflow <no-reply@leadflow.local>',
+      publicUrl: 'http://127.0.0.1:3000',
+      linkSecret: 'test-link-secret-0123456789abcdefghijklmnop',
+      marketingEmail: 'marketing@leadflow.local',
+      signatures: async (input) =>
+        sendForSignature({ db: database.db, provider, publicUrl: 'http://127.0.0.1:3000' }, input),
+    });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'deal-full-length',
       workflowBundle,
-      activities: createActivities({
-        db: database.db,
-        registry,
-        mailer: createSmtpMailer({ host: sink.host, port: sink.port, secure: false }),
-        mailFrom: 'leadflow <no-reply@leadflow.local>',
-        publicUrl: 'http://127.0.0.1:3000',
-        linkSecret: 'test-link-secret-0123456789abcdefghijklmnop',
-        marketingEmail: 'marketing@leadflow.local',
-        signatures: async (input) =>
-          sendForSignature({ db: database.db, provider, publicUrl: 'http://127.0.0.1:3000' }, input),
-      }),
+      activities: {
+        ...activities,
+        assignApprover: async (input: Parameters<typeof activities.assignApprover>[0]) => {
+          const assigned = await activities.assignApprover(input);
+          await holdAssignment;
+          return assigned;
+        },
+      },
     });
     running = worker.run();
   });
@@ -797,6 +810,67 @@ describe('deal desk at full length (time-skipping)', () => {
         .getHandle(opened.journey.workflowId)
         .terminate('test over')
         .catch(() => undefined);
+  });
+
+  it('when an approver decides the moment the step shows, before the workflow has opened it, then the decision waits for the step and counts', async () => {
+    await people();
+    await startAtAnchor();
+    await stockCatalogue();
+    const db = database.db;
+    const opened = await openDeal('ld_dealdeskearly00000000a', 'john@backus.org');
+    const rep = actorOf(opened.owner, 'rep');
+    clock = (await now()).getTime();
+    let release!: () => void;
+    holdAssignment = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const quote = await createQuote(quoteDeps(), rep, opened.dealId, quoteLines('15'));
+      expect(quote.submission).toMatchObject({ status: 'pending-approval', tier: 'manager-authority' });
+      const requestId = `apr_${quote.quote.current.id}`;
+      const approval = env.client.workflow.getHandle(
+        (quote.submission as { approvalWorkflowId: string }).approvalWorkflowId,
+      );
+      // The step's row is there (the approvals list shows it); its assignment has not returned.
+      const step = await eventuallyRow(() => db.approvalStep.findFirst({ where: { requestId } }));
+      const decision = (email: string, comment: string) => ({
+        args: [
+          {
+            stepId: step.id,
+            decision: 'approve' as const,
+            comment,
+            contentHash: quote.quote.current.contentHash,
+            actor: { email, role: step.level },
+          },
+        ] as [desk.ApprovalDecisionRequest],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      });
+      // Both are accepted while the step opens (before, each was refused as "not open for decisions");
+      // each is checked once it has opened: the rep's is refused, the approver's counts.
+      const stranger = await approval.startUpdate(desk.decideApproval, decision(opened.owner, 'Mine anyway'));
+      const approver = await approval.startUpdate(desk.decideApproval, decision(step.assigneeEmail, 'Quick yes'));
+      release();
+      const refused = await stranger.result().catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(String((refused as Error).cause)).toContain(`${opened.owner} may not decide this step`);
+      expect(await approver.result()).toMatchObject({
+        stepId: step.id,
+        decision: 'approved',
+        decidedBy: step.assigneeEmail,
+        requestStatus: 'approved',
+      });
+      expect(await approval.result()).toMatchObject({ status: 'approved' });
+      expect(await db.approvalStep.findUnique({ where: { id: step.id } })).toMatchObject({
+        status: 'approved',
+        decidedBy: step.assigneeEmail,
+        comment: 'Quick yes',
+      });
+    } finally {
+      release();
+      holdAssignment = null;
+    }
+    await env.client.workflow
+      .getHandle(opened.journey.workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
   });
 
   it('when a deal has several quotes, then each sent one expires on its own date, a new one waits for its own approval, and signing one closes the deal on it and withdraws the rest', async () => {
