@@ -3,7 +3,7 @@
  * on, and which stage got worse against the previous period.
  */
 import type { LeadFact } from './facts';
-import { append, days, distribution, type Distribution, type Sample } from './measures';
+import { append, days, distributionOf, type Distribution } from './measures';
 import { within, type Interval } from './period';
 import { RECORDED_STAGES } from './stages';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -68,20 +68,49 @@ export interface MeasuredStay {
 }
 
 /**
+ * The stays of one stage (of some leads, in some period), measured: their lengths in milliseconds
+ * and whom each counts for (as Stay's id), in the same order. The speed report reads them so from
+ * SQL, one list per stage, period and owner or segment (src/usecases/analytics/speed-rows.ts).
+ */
+export interface StageStays {
+  stage: string;
+  ms: readonly number[];
+  ids: readonly string[];
+}
+
+/**
  * Time in stage of the measured stays, all counted (those that ended in the period, none in a
  * closed deal stage): the recorded stages in journey order, then any other alphabetically. With
  * `cap`, each stage lists the first `cap` ids of its stays only.
  */
 export function measuredDwell(stays: Iterable<MeasuredStay>, cap?: number): StageDwell[] {
-  const samples = new Map<string, Sample[]>();
-  for (const stay of stays) append(samples, stay.stage, { id: stay.id, value: days(stay.ms) });
-  const known = RECORDED_STAGES.filter((stage) => samples.has(stage));
-  const others = [...samples.keys()].filter((stage) => !RECORDED_STAGES.includes(stage)).sort();
-  return [...known, ...others].map((stage) => ({
-    stage,
-    subject: isDealStage(stage) ? 'deal' : 'lead',
-    days: distribution(samples.get(stage) ?? [], cap),
-  }));
+  const stages = new Map<string, { stage: string; ms: number[]; ids: string[] }>();
+  for (const stay of stays) {
+    let lists = stages.get(stay.stage);
+    if (!lists) stages.set(stay.stage, (lists = { stage: stay.stage, ms: [], ids: [] }));
+    lists.ms.push(stay.ms);
+    lists.ids.push(stay.id);
+  }
+  return dwellOfStages(stages.values(), cap);
+}
+
+/** measuredDwell, of the stays as lists (several lists of one stage count together). */
+export function dwellOfStages(lists: Iterable<StageStays>, cap?: number): StageDwell[] {
+  const byStage = new Map<string, StageStays[]>();
+  for (const list of lists) append(byStage, list.stage, list);
+  const known = RECORDED_STAGES.filter((stage) => byStage.has(stage));
+  const others = [...byStage.keys()].filter((stage) => !RECORDED_STAGES.includes(stage)).sort();
+  return [...known, ...others].map((stage) => {
+    const of = byStage.get(stage)!;
+    const values = new Float64Array(of.reduce((n, list) => n + list.ms.length, 0));
+    const ids: string[] = [];
+    let at = 0;
+    for (const list of of) {
+      for (const ms of list.ms) values[at++] = days(ms);
+      for (const id of list.ids) ids.push(id);
+    }
+    return { stage, subject: isDealStage(stage) ? 'deal' : 'lead', days: distributionOf(values, ids, cap) };
+  });
 }
 
 /** timeInStage, on the stays. */

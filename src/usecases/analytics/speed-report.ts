@@ -17,11 +17,11 @@ import type { Dimension } from '../../domain/analytics/facts';
 import { groupBy } from '../../domain/group-by';
 import type { ReportPeriod } from '../../domain/analytics/period';
 import { ownerCalendar, responseTimeOf, slaAttainmentOf, type LeadResponse } from '../../domain/analytics/response';
-import { bottleneckOf, measuredDwell } from '../../domain/analytics/stage-time';
+import { bottleneckOf, dwellOfStages } from '../../domain/analytics/stage-time';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 import { segmentKeyOf, type SegmentColumns } from './lead-arrivals';
-import { responseRows, stayRows, type SpeedQuery, type StayRow } from './speed-rows';
+import { responseRows, stayGroups, type SpeedQuery, type StayGroup } from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
 import { listedGroups, rosterKeysInSight } from './breakdown-groups';
@@ -49,7 +49,7 @@ async function speedInputs(
   request: SpeedRequest,
 ): Promise<{
   responses: KeyedResponse[];
-  stays: StayRow[];
+  stays: StayGroup[];
   keyOf: (row: SegmentColumns) => string;
   /** The keys listed even with nothing counted (listedGroups): by rep or team, the reps in sight. */
   roster: string[];
@@ -65,7 +65,7 @@ async function speedInputs(
   // each has a core (broken down, the funnel's two statements run beside them too).
   const [responseRead, stayRead] = await Promise.all([
     responseRows(db, { ...query, ownerZones }),
-    stayRows(db, { ...query, split: period.from }),
+    stayGroups(db, { ...query, split: period.from }),
   ]);
   const responses = responseRead
     .filter((row) => inSight(row.rep))
@@ -77,11 +77,10 @@ async function speedInputs(
       ownerTimeZone: roster.timeZoneOf(row.rep),
       key: keyOf(row),
     }));
-  // A stay's key is read from its own columns when broken down (keyOf): 209 000 stays at 1M leads
-  // are not copied to carry it.
+  // A group of stays is keyed by its own columns when broken down (keyOf).
   return {
     responses,
-    stays: stayRead.filter((row) => inSight(row.rep)),
+    stays: stayRead.filter((group) => inSight(group.rep)),
     keyOf,
     roster: breakdown ? rosterKeysInSight(roster, sight, breakdown) : [],
   };
@@ -123,10 +122,10 @@ export async function speedFigures(
     ? await Promise.all([speedInputs(db, request), funnelSteps(db, request)])
     : [await speedInputs(db, request), await funnelSteps(db, request)];
   const calendarFor = ownerCalendar(calendar);
-  const figuresOf = (responses: readonly LeadResponse[], stays: readonly StayRow[], steps: Steps) => {
+  const figuresOf = (responses: readonly LeadResponse[], stays: readonly StayGroup[], steps: Steps) => {
     const dwell = ([0, 1] as const).map((which) =>
-      measuredDwell(
-        stays.filter((row) => row.period === which),
+      dwellOfStages(
+        stays.filter((group) => group.period === which),
         cap,
       ),
     );
