@@ -21,7 +21,7 @@ import { bottleneckOf, dwellOfStages } from '../../domain/analytics/stage-time';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 import { segmentKeyOf, type SegmentColumns } from './lead-arrivals';
-import { responseRows, stayGroups, type SpeedQuery, type StayGroup } from './speed-rows';
+import { responseGroups, stayGroups, type SpeedQuery, type StayGroup } from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
 import { listedGroups, rosterKeysInSight } from './breakdown-groups';
@@ -64,19 +64,25 @@ async function speedInputs(
   // The responses and the stays read side by side: neither statement runs in parallel workers, so
   // each has a core (broken down, the funnel's two statements run beside them too).
   const [responseRead, stayRead] = await Promise.all([
-    responseRows(db, { ...query, ownerZones }),
+    responseGroups(db, { ...query, ownerZones }),
     stayGroups(db, { ...query, split: period.from }),
   ]);
-  const responses = responseRead
-    .filter((row) => inSight(row.rep))
-    .map((row) => ({
-      id: row.id,
-      mqlAt: row.mqlAt,
-      firstTouch: row.firstTouch,
-      slaDueAt: row.slaDueAt,
-      ownerTimeZone: roster.timeZoneOf(row.rep),
-      key: keyOf(row),
-    }));
+  const responses: KeyedResponse[] = [];
+  for (const group of responseRead) {
+    if (!inSight(group.rep)) continue;
+    const ownerTimeZone = roster.timeZoneOf(group.rep);
+    const key = keyOf(group);
+    group.ids.forEach((id, i) =>
+      responses.push({
+        id,
+        mqlAt: group.mqlAt[i]!,
+        firstTouch: group.firstTouch[i]!,
+        slaDueAt: group.slaDueAt[i]!,
+        ownerTimeZone,
+        key,
+      }),
+    );
+  }
   // A group of stays is keyed by its own columns when broken down (keyOf).
   return {
     responses,

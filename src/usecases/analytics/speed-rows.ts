@@ -13,17 +13,7 @@
  * both providers.
  */
 import { providerOf, type Db } from '../../db/client';
-import {
-  commaList,
-  durationMs,
-  empty,
-  epochMs,
-  instantOf as instant,
-  join,
-  raw,
-  sql,
-  type Sql,
-} from '../../db/raw-sql';
+import { commaList, durationMs, empty, instantFromText, instantText, join, raw, sql, type Sql } from '../../db/raw-sql';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { StageStays } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -46,12 +36,15 @@ export interface SpeedQuery {
   dimension?: Dimension;
 }
 
-/** What response time and SLA attainment read of one lead, with its owner at the period's end. */
-export interface ResponseRow extends SegmentColumns {
-  id: string;
-  mqlAt: Date | null;
-  firstTouch: Date | null;
-  slaDueAt: Date | null;
+/**
+ * What response time and SLA attainment read of the leads with one owner at the period's end (when
+ * read) and one segment (when broken down): four lists of the same order, one entry per lead.
+ */
+export interface ResponseGroup extends SegmentColumns {
+  ids: string[];
+  mqlAt: (Date | null)[];
+  firstTouch: (Date | null)[];
+  slaDueAt: (Date | null)[];
 }
 
 /**
@@ -107,8 +100,12 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
  * work in other zones than the calendar's) or broken down by rep or team: from the lead's LeadFunnel
  * row (ownerOnRow), or for a lead only due in the window from its LeadOwnership row (ownerOfLead).
  * For a person, the leads their team owned (teamAt) come with their owner.
+ *
+ * The leads come in groups by owner and segment (ResponseGroup, one for the whole tenant when no owner
+ * is read), each column as a comma-separated list aggregated in the same pass, as stayGroups reads the
+ * stays: at 1M leads, 101 822 rows, each an object and three instants decoded, cost about 0.1 s more.
  */
-export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boolean }): Promise<ResponseRow[]> {
+export async function responseGroups(db: Db, query: SpeedQuery & { ownerZones: boolean }): Promise<ResponseGroup[]> {
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
   // For a person, each range joined with the leads their team owned at the period's end (teamAt),
@@ -147,15 +144,20 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
         FROM (SELECT m.id, m.mql_at, m.touch, m.qualified, NULL AS created, NULL AS sla_due, 1 AS answered, m.rep FROM (${mqls}) m
           UNION ALL SELECT s.id, NULL, NULL, NULL, s.created, s.sla_due, 0, s.rep FROM (${slas}) s) x
         GROUP BY id`;
+  // Each instant as text, '' for none (a list leaves NULLs out, which would shift the entries after).
+  const listed = (column: Sql) => commaList(db, sql`COALESCE(${instantText(db, column)}, '')`);
+  const segmentColumns = segment.segmented
+    ? segment.columns
+    : sql`, CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
   const rows = await db.$queryRaw<
     {
-      id: string;
+      ids: string;
       rep: string | null;
-      mql_at: unknown;
-      touch: unknown;
-      sla_due: unknown;
-      seg_type?: string | null;
-      seg_text?: string | null;
+      mql_at: string;
+      touch: string;
+      sla_due: string;
+      seg_type: string | null;
+      seg_text: string | null;
     }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
     found AS MATERIALIZED (${found}),
@@ -173,17 +175,20 @@ export async function responseRows(db: Db, query: SpeedQuery & { ownerZones: boo
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due, u.rep
       FROM unanswered u WHERE u.qualified < ${asOf})
-    SELECT r.id, r.rep, ${epochMs(db, sql`r.mql_at`)} AS mql_at, ${epochMs(db, sql`r.touch`)} AS touch,
-      ${epochMs(db, sql`r.sla_due`)} AS sla_due ${segment.columns}
-    FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}`);
+    SELECT x.rep, x.seg_type, x.seg_text, ${commaList(db, sql`x.id`)} AS ids, ${listed(sql`x.mql_at`)} AS mql_at,
+      ${listed(sql`x.touch`)} AS touch, ${listed(sql`x.sla_due`)} AS sla_due
+    FROM (SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segmentColumns}
+      FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}) x
+    GROUP BY x.rep, x.seg_type, x.seg_text`);
+  const instants = (list: string) => list.split(',').map((text) => (text === '' ? null : instantFromText(text)));
   return rows.map((row) => ({
-    id: row.id,
     rep: row.rep,
-    segType: row.seg_type ?? null,
-    segText: row.seg_text ?? null,
-    mqlAt: instant(row.mql_at),
-    firstTouch: instant(row.touch),
-    slaDueAt: instant(row.sla_due),
+    segType: row.seg_type,
+    segText: row.seg_text,
+    ids: row.ids.split(','),
+    mqlAt: instants(row.mql_at),
+    firstTouch: instants(row.touch),
+    slaDueAt: instants(row.sla_due),
   }));
 }
 
