@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ownerCalendar, responseTime, slaAttainment } from '../../src/domain/analytics/response';
-import { bottleneck, timeInStage } from '../../src/domain/analytics/stage-time';
+import { bottleneck, dwellOfStages, timeInStage } from '../../src/domain/analytics/stage-time';
 import { AS_OF, CURRENT, NEW_YORK_HOURS, PREVIOUS, fixtureFacts, when } from './fixture';
 
 const { leads } = fixtureFacts();
@@ -116,6 +116,42 @@ describe('time in stage', () => {
     });
     // proposal: D01 from 02-20 to 03-05 = 13 days; D13 is still in proposal (not counted).
     expect(proposal).toMatchObject({ n: 1, median: 13, ids: ['D01'] });
+  });
+
+  it('when the stays come as lists split among owners, in any order, then each stage counts them all as one', () => {
+    const day = 86_400_000;
+    // needs-analysis split between two owners' lists, out of order, D05 counted twice (two stays):
+    // 16, 4, 5 | 13, 17, 35 days → sorted 4 5 13 16 17 35: median = 3rd = 13, p75 = ⌈4.5⌉ = 5th = 17.
+    const split = dwellOfStages([
+      { stage: 'needs-analysis', ms: [16 * day, 4 * day, 5 * day], ids: ['D05', 'D13', 'D12'] },
+      { stage: 'sql', ms: [day / 2], ids: ['L01'] },
+      { stage: 'needs-analysis', ms: [13 * day, 17 * day, 35 * day], ids: ['D09', 'D05', 'D20'] },
+      { stage: 'retired', ms: [day], ids: ['L02'] },
+    ]);
+    expect(split.map((stage) => [stage.stage, stage.subject])).toEqual([
+      ['sql', 'lead'],
+      ['needs-analysis', 'deal'],
+      ['retired', 'lead'],
+    ]);
+    expect(split[1]!.days).toEqual({
+      n: 6,
+      mean: 90 / 6,
+      median: 13,
+      p75: 17,
+      p90: 35,
+      ids: ['D05', 'D09', 'D12', 'D13', 'D20'],
+    });
+    // The same stays in one list, in another order, give the same figures.
+    const whole = dwellOfStages([
+      { stage: 'retired', ms: [day], ids: ['L02'] },
+      {
+        stage: 'needs-analysis',
+        ms: [35, 17, 16, 13, 5, 4].map((n) => n * day),
+        ids: ['D20', 'D05', 'D05', 'D09', 'D12', 'D13'],
+      },
+      { stage: 'sql', ms: [day / 2], ids: ['L01'] },
+    ]);
+    expect(whole).toEqual(split);
   });
 
   it("when a closed deal's lead becomes a customer or lost right after, then the closed stage is no stay", () => {
