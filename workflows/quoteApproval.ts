@@ -67,6 +67,14 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
       return `approval step ${request.stepId} was already ${step.decision} by ${step.decidedBy}`;
     if (!step.deciders.includes(request.actor.email))
       return `${request.actor.email} may not decide this step; it is assigned to ${step.deciders.join(' or ')}`;
+    return decisionFault(request);
+  };
+  /**
+   * What refuses a decision whatever its step: checked before a decision on a step being assigned is
+   * accepted, since a refusal after acceptance is kept under the update's id (the API's id is the
+   * step, the approver and the decision: the same decision with a comment would get it back).
+   */
+  const decisionFault = (request: ApprovalDecisionRequest): string | null => {
     if (request.contentHash !== input.contentHash)
       return `the quote changed: this approval is for content ${input.contentHash}, not ${request.contentHash}`;
     if (request.comment.trim() === '' && request.decision === 'reject') return 'a rejection needs a comment saying why';
@@ -80,17 +88,23 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
       return `${request.actor.email} may not hand this step on; it is assigned to ${step.deciders.join(' or ')}`;
     return null;
   };
-  /** A step being assigned is checked once it opens (assigning); any other now. */
+  /**
+   * A request on a step being assigned is checked for `fault` now and for the rest once the step
+   * opens (assigning); any other is checked now.
+   */
   const validate =
-    <R extends { stepId: string }>(refusal: (request: R) => string | null) =>
+    <R extends { stepId: string }>(refusal: (request: R) => string | null, fault?: (request: R) => string | null) =>
     (request: R) => {
-      if (withdrawn === null && !open.has(request.stepId) && assigning.has(request.stepId)) return;
-      const why = refusal(request);
+      const waits = withdrawn === null && !open.has(request.stepId) && assigning.has(request.stepId);
+      const why = waits ? (fault?.(request) ?? null) : refusal(request);
       if (why !== null) throw new Error(why);
     };
-  /** In a handler: waits for a step being assigned, then refuses as the validator would have. */
+  /**
+   * In a handler, for a step not open: waits while it is being assigned, then refuses as the
+   * validator would have. Called only then, so a request on an open step schedules its work in the
+   * same tick as before (replay of earlier histories).
+   */
   const awaitOpen = async <R extends { stepId: string }>(request: R, refusal: (request: R) => string | null) => {
-    if (open.has(request.stepId)) return;
     await condition(() => open.has(request.stepId) || !assigning.has(request.stepId));
     const why = refusal(request);
     if (why !== null)
@@ -101,7 +115,7 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
   setHandler(
     decideApproval,
     async (request: ApprovalDecisionRequest): Promise<ApprovalDecisionResult> => {
-      await awaitOpen(request, decisionRefusal);
+      if (!open.has(request.stepId)) await awaitOpen(request, decisionRefusal);
       const step = open.get(request.stepId)!;
       const status = request.decision === 'approve' ? 'approved' : 'rejected';
       // The database keeps the first decision if two deciders (assignee and delegate) race.
@@ -140,13 +154,13 @@ export async function quoteApproval(input: QuoteApprovalInput): Promise<QuoteApp
         requestStatus: step.decision === 'rejected' ? 'rejected' : lastOpen ? 'approved' : 'pending',
       };
     },
-    { validator: validate(decisionRefusal) },
+    { validator: validate(decisionRefusal, decisionFault) },
   );
 
   setHandler(
     delegateApproval,
     async (request: DelegationRequest) => {
-      await awaitOpen(request, delegationRefusal);
+      if (!open.has(request.stepId)) await awaitOpen(request, delegationRefusal);
       const step = open.get(request.stepId)!;
       const handed = await store.delegateApprovalStep({
         stepId: request.stepId,

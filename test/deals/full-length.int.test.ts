@@ -19,6 +19,7 @@ import { RuleRegistry } from '../../src/rules/registry';
 import { InMemoryRuleVersionStore } from '../../src/rules/version-store';
 import { completeMeeting, scheduleMeeting } from '../../src/usecases/meetings';
 import { saveNeeds } from '../../src/usecases/needs';
+import { decideApprovalStep } from '../../src/usecases/deal-commands';
 import { createQuote, editQuote } from '../../src/usecases/quotes';
 import { addStakeholder } from '../../src/usecases/stakeholders';
 import * as desk from '../../workflows/dealMessages';
@@ -843,6 +844,17 @@ describe('deal desk at full length (time-skipping)', () => {
         ] as [desk.ApprovalDecisionRequest],
         waitForStage: WorkflowUpdateStage.ACCEPTED,
       });
+      // A rejection without a comment, as the API sends it, is refused at once, not accepted to wait
+      // for the step: a refusal after acceptance would be kept under the API's update id (the step,
+      // the approver and the decision) and given back to the same rejection sent with a comment.
+      const approverActor = actorOf(step.assigneeEmail, step.level as Actor['role']);
+      await expect(
+        decideApprovalStep({ db, temporal: env.client }, approverActor, requestId, step.id, {
+          decision: 'reject',
+          comment: ' ',
+          contentHash: quote.quote.current.contentHash,
+        }),
+      ).rejects.toMatchObject({ code: 'conflict', message: 'a rejection needs a comment saying why' });
       // Both are accepted while the step opens (before, each was refused as "not open for decisions");
       // each is checked once it has opened: the rep's is refused, the approver's counts.
       const stranger = await approval.startUpdate(desk.decideApproval, decision(opened.owner, 'Mine anyway'));
