@@ -2,10 +2,11 @@
  * The rows behind the speed report, read in SQL as narrow projections instead of loaded facts: per
  * lead, the instants response time and SLA attainment read (when it became an MQL, its first touch
  * after that, its SLA deadline), and every stay in a stage that ended in the window, measured (whom
- * it counts for, its stage, its length in milliseconds, and the period it ended in). Business hours
- * and percentiles stay in JS, in the pure functions of src/domain/analytics (responseTimeOf,
- * slaAttainmentOf, measuredDwell): SQL cannot count business hours in each owner's calendar, and
- * summing the stays up in SQL (nearest-rank percentiles and first ids per stage) cost more in its
+ * it counts for, its stage, its length in milliseconds, and the period it ended in). Both come
+ * grouped by owner and segment (the stays also by stage and period), each column a comma-separated
+ * list. Business hours and percentiles stay in JS, in the pure functions of src/domain/analytics
+ * (responseTimeOf, slaAttainmentOf, dwellOfStages): SQL does not count business hours in each
+ * owner's calendar yet, and summing the stays up in SQL (nearest-rank percentiles and first ids per stage) cost more in its
  * sorts than the rows' transfer it saved (docs/analytics.md).
  *
  * The leads are among those loadFacts reads for the report, so the figures are the ones computed on
@@ -62,8 +63,7 @@ const touchKinds = join([...TOUCH_EVENTS]);
 /**
  * How the rows of a breakdown read their lead's segment: `byOwner`, the owner at the period's end
  * (by rep or team, in the row's `rep`), or the segment field of the lead as `l` (`segmented`), as
- * `, seg_type, seg_text` (`columns`; nothing otherwise: 209 000 stays at 1M leads read two columns
- * fewer).
+ * `, seg_type, seg_text` (`columns`; NULLs otherwise: the rows are grouped by them either way).
  */
 function segmentOfRows(
   db: Db,
@@ -71,7 +71,9 @@ function segmentOfRows(
 ): { byOwner: boolean; segmented: boolean; columns: Sql } {
   const byOwner = dimension === 'rep' || dimension === 'team';
   const segmented = dimension !== undefined && !byOwner;
-  const columns = segmented ? sql`, ${groupColumnsOf(db, dimension)}` : empty;
+  const columns = segmented
+    ? sql`, ${groupColumnsOf(db, dimension)}`
+    : sql`, CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
   return { byOwner, segmented, columns };
 }
 
@@ -146,9 +148,6 @@ export async function responseGroups(db: Db, query: SpeedQuery & { ownerZones: b
         GROUP BY id`;
   // Each instant as text, '' for none (a list leaves NULLs out, which would shift the entries after).
   const listed = (column: Sql) => commaList(db, sql`COALESCE(${instantText(db, column)}, '')`);
-  const segmentColumns = segment.segmented
-    ? segment.columns
-    : sql`, CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
   const rows = await db.$queryRaw<
     {
       ids: string;
@@ -177,7 +176,7 @@ export async function responseGroups(db: Db, query: SpeedQuery & { ownerZones: b
       FROM unanswered u WHERE u.qualified < ${asOf})
     SELECT x.rep, x.seg_type, x.seg_text, ${commaList(db, sql`x.id`)} AS ids, ${listed(sql`x.mql_at`)} AS mql_at,
       ${listed(sql`x.touch`)} AS touch, ${listed(sql`x.sla_due`)} AS sla_due
-    FROM (SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segmentColumns}
+    FROM (SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segment.columns}
       FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}) x
     GROUP BY x.rep, x.seg_type, x.seg_text`);
   const instants = (list: string) => list.split(',').map((text) => (text === '' ? null : instantFromText(text)));
@@ -234,9 +233,6 @@ export async function stayGroups(db: Db, query: SpeedQuery & { split: Date }): P
       stay AS MATERIALIZED (${ranged(sql`t.rep`, sql`"StageStay" e ${joinOwned(sight, sql`e."leadId"`)}`)})`;
   // Narrow columns, the length already in milliseconds: at 1M leads the 209 000 stays of a month and
   // the one before took 0.55–0.7 s to read with both instants and the deal apart, 0.36 s so.
-  const segmentColumns = segment.segmented
-    ? segment.columns
-    : sql`, CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`;
   const rows = await db.$queryRaw<
     {
       stage: string;
@@ -252,7 +248,7 @@ export async function stayGroups(db: Db, query: SpeedQuery & { split: Date }): P
       ${commaList(db, sql`s.id`)} AS ids
     FROM (SELECT COALESCE(d.id, e."leadId") AS id,
       e.stage, CASE WHEN e."leftAt" < ${split} THEN 0 ELSE 1 END AS p,
-      ${durationMs(db, sql`e."enteredAt"`, sql`e."leftAt"`)} AS ms ${segmentColumns}, ${source}
+      ${durationMs(db, sql`e."enteredAt"`, sql`e."leftAt"`)} AS ms ${segment.columns}, ${source}
     LEFT JOIN "Deal" d ON d."leadId" = e."leadId" AND e.stage IN (${join([...DEAL_STAGES])})
       AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}
     ${segment.segmented ? sql`JOIN "Lead" l ON l.id = e."leadId"` : empty}) s
