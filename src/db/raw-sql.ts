@@ -103,6 +103,55 @@ export function epochMs(db: Db, column: Sql): Sql {
   }
 }
 
+/**
+ * An instant column as whole milliseconds since 1970 in SQL, for arithmetic there: on PostgreSQL as
+ * epochMs gives it (a bigint), on SQLite from its ISO text (julianday counts whole milliseconds, and
+ * the day number of 1970-01-01 is exact in a double, so rounding gives the instant's own count).
+ */
+export function epochMsInSql(db: Db, column: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`CAST(ROUND((julianday(${column}) - 2440587.5) * 86400000) AS INTEGER)`;
+    case 'postgresql':
+      return epochMs(db, column);
+  }
+}
+
+/** `value` held to [0, `limit`], both integers (NULL when either is). */
+export function clampSql(db: Db, value: Sql, limit: Sql): Sql {
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`MIN(MAX(${value}, 0), ${limit})`;
+    case 'postgresql':
+      return sql`LEAST(GREATEST(${value}, 0), ${limit})`;
+  }
+}
+
+/**
+ * Rows as a derived table with the columns `columns` (each a name and whether it holds whole numbers
+ * or text), from one JSON parameter (an array of arrays, in the columns' order), as valuesOf sends a
+ * list.
+ */
+export function jsonTable(
+  db: Db,
+  columns: Readonly<Record<string, 'integer' | 'text'>>,
+  rows: readonly (readonly (number | string)[])[],
+): Sql {
+  const list = JSON.stringify(rows);
+  const entries = Object.entries(columns);
+  switch (providerOf(db)) {
+    case 'sqlite':
+      return sql`(SELECT ${raw(entries.map(([name], i) => `json_extract(e.value, '$[${i}]') AS ${name}`).join(', '))}
+        FROM json_each(${list}) e)`;
+    case 'postgresql': {
+      const read = (i: number, type: 'integer' | 'text') =>
+        type === 'integer' ? `CAST(e ->> ${i} AS bigint)` : `e ->> ${i}`;
+      return sql`(SELECT ${raw(entries.map(([name, type], i) => `${read(i, type)} AS ${name}`).join(', '))}
+        FROM json_array_elements(CAST(${list} AS json)) e)`;
+    }
+  }
+}
+
 /** The values of `expr` over a group as one comma-separated text (NULLs left out; no order). */
 export function commaList(db: Db, expr: Sql): Sql {
   switch (providerOf(db)) {

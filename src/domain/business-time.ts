@@ -14,6 +14,7 @@ import type { Duration } from '../rules/duration';
 import type { Weekday } from '../rules/schema/common';
 import {
   addLocalDays,
+  compareLocalDates,
   dayOfWeek,
   formatLocalDate,
   fromLocalDateTime,
@@ -470,6 +471,82 @@ function workingTimeOfDays(from: number, to: number, calendar: PreparedCalendar)
   let total = first.block.total - first.block.before[first.index]!;
   for (let n = first.n + 1; n < last.n; n++) total += workingBlock(n, calendar).total;
   return total + last.block.before[last.index]!;
+}
+
+/**
+ * The length of a bucket of workingTimeBuckets: half a UTC day. A bucket meets at most two working
+ * periods (merged where one ends as the next begins): each period lies within its local date, and a
+ * local date lasts 23 hours at least.
+ */
+export const WORKING_BUCKET_MS = 43_200_000;
+
+/**
+ * The working time of one bucket of WORKING_BUCKET_MS (bucket `b` holds the instants from
+ * b × WORKING_BUCKET_MS on), so that a query can count business time by equality joins on the
+ * bucket number: the working time from the table's first instant to an instant t of bucket b is
+ * `before + clamp(t − s1, 0, e1 − s1) + clamp(t − s2, 0, e2 − s2)`, and businessTimeBetween(a, b)
+ * is that of b less that of a.
+ */
+export interface WorkingBucket {
+  bucket: number;
+  /** The working time from the first bucket's start to this bucket's start, in milliseconds. */
+  before: number;
+  /** The working time inside the bucket, as up to two intervals [s, e); an absent one is s = e = the bucket's start. */
+  s1: number;
+  e1: number;
+  s2: number;
+  e2: number;
+}
+
+/**
+ * The working time of `calendar` in buckets (WorkingBucket), from the bucket of `from` to the bucket
+ * of `to`, both included: the periods businessTimeBetween counts, so that a count on the buckets
+ * gives its results to the millisecond (test/domain/business-time-buckets.test.ts).
+ */
+export function workingTimeBuckets(calendar: WorkingCalendar, from: Date, to: Date): WorkingBucket[] {
+  const prepared = prepare(calendar);
+  const first = Math.floor(assertInstant(from, 'the start of the buckets') / WORKING_BUCKET_MS);
+  const last = Math.floor(assertInstant(to, 'the end of the buckets') / WORKING_BUCKET_MS);
+  const start = first * WORKING_BUCKET_MS;
+  const end = (last + 1) * WORKING_BUCKET_MS;
+  // Every working period that meets [start, end), in time order, from the local date before
+  // start's to the one after end's; a period that begins where the last one ended extends it.
+  const periods: { start: number; end: number }[] = [];
+  const lastDate = toLocalDate(new Date(end + MS_PER_DAY), prepared.timeZone);
+  for (
+    let date = toLocalDate(new Date(start - MS_PER_DAY), prepared.timeZone);
+    compareLocalDates(date, lastDate) <= 0;
+    date = addLocalDays(date, 1)
+  ) {
+    const period = workingPeriodOn(date, prepared);
+    if (!period || period.end <= start || period.start >= end) continue;
+    const previous = periods[periods.length - 1];
+    if (previous && previous.end === period.start) previous.end = period.end;
+    else periods.push({ start: period.start, end: period.end });
+  }
+  const buckets: WorkingBucket[] = [];
+  let before = 0;
+  let next = 0;
+  for (let bucket = first; bucket <= last; bucket++) {
+    const from_ = bucket * WORKING_BUCKET_MS;
+    const to_ = from_ + WORKING_BUCKET_MS;
+    while (next < periods.length && periods[next]!.end <= from_) next++;
+    const row: WorkingBucket = { bucket, before, s1: from_, e1: from_, s2: from_, e2: from_ };
+    let inside = 0;
+    for (let i = next; i < periods.length && periods[i]!.start < to_; i++, inside++) {
+      const s = Math.max(periods[i]!.start, from_);
+      const e = Math.min(periods[i]!.end, to_);
+      if (inside === 0) [row.s1, row.e1] = [s, e];
+      else if (inside === 1) [row.s2, row.e2] = [s, e];
+      else
+        throw new Error(
+          `${prepared.label}: more than two working periods meet ${new Date(from_).toISOString()}'s half day`,
+        );
+      before += e - s;
+    }
+    buckets.push(row);
+  }
+  return buckets;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { businessTimeBetween, type WorkingCalendar } from '../business-time';
 import type { LeadFact } from './facts';
-import { distribution, hours, ratio, tally, type Distribution, type Ratio, type Tally } from './measures';
+import { distributionOf, hours, ratio, tally, type Distribution, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
 import { reachedAt } from './stages';
 
@@ -85,17 +85,37 @@ export function responseTimeOf(
   calendarFor: CalendarFor,
   cap?: number,
 ): ResponseTimeReport {
-  const samples: { id: string; value: number }[] = [];
-  const untouched: string[] = [];
+  const counted: ResponsesCounted = { ids: [], businessMs: [], untouched: [] };
   for (const lead of leads) {
     const { mqlAt, firstTouch: touch } = lead;
     if (!mqlAt) continue;
     const answeredBy = touch !== null && touch.getTime() < period.to.getTime();
-    if (within(touch, period))
-      samples.push({ id: lead.id, value: hours(businessTimeBetween(mqlAt, touch, calendarFor(lead))) });
-    else if (within(mqlAt, period) && !answeredBy) untouched.push(lead.id);
+    if (within(touch, period)) {
+      counted.ids.push(lead.id);
+      counted.businessMs.push(businessTimeBetween(mqlAt, touch, calendarFor(lead)));
+    } else if (within(mqlAt, period) && !answeredBy) counted.untouched.push(lead.id);
   }
-  return { businessHours: distribution(samples, cap), untouched: tally(untouched, cap) };
+  return responseTimeOfCounted(counted, cap);
+}
+
+/**
+ * The responses of a period as responseTimeOf counts them: each first touch made in the period
+ * (its lead's id, and the business milliseconds from the MQL before it, in the same order), and the
+ * period's MQLs still without a touch when it ended. The speed report counts them in SQL
+ * (src/usecases/analytics/speed-rows.ts).
+ */
+export interface ResponsesCounted {
+  ids: string[];
+  businessMs: number[];
+  untouched: string[];
+}
+
+/** The response-time figures of counted responses; with `cap`, the first `cap` ids of each figure only. */
+export function responseTimeOfCounted(counted: ResponsesCounted, cap?: number): ResponseTimeReport {
+  return {
+    businessHours: distributionOf(Float64Array.from(counted.businessMs, hours), counted.ids, cap),
+    untouched: tally(counted.untouched, cap),
+  };
 }
 
 export interface SlaReport {
@@ -117,17 +137,27 @@ export function slaAttainment(leads: readonly LeadFact[], period: Interval, asOf
 
 /** slaAttainment, on what it reads of each lead; with `cap`, each tally lists its first `cap` ids only. */
 export function slaAttainmentOf(leads: readonly LeadResponse[], period: Interval, asOf: Date, cap?: number): SlaReport {
-  const met: string[] = [];
-  const breached: string[] = [];
-  const pending: string[] = [];
+  const counted: SlasCounted = { met: [], breached: [], pending: [] };
   for (const lead of leads) {
     const due = lead.slaDueAt;
     if (!within(due, period)) continue;
     const touch = lead.firstTouch;
-    if (touch && touch.getTime() <= due.getTime()) met.push(lead.id);
-    else if (due.getTime() <= asOf.getTime()) breached.push(lead.id);
-    else pending.push(lead.id);
+    if (touch && touch.getTime() <= due.getTime()) counted.met.push(lead.id);
+    else if (due.getTime() <= asOf.getTime()) counted.breached.push(lead.id);
+    else counted.pending.push(lead.id);
   }
+  return slaAttainmentOfCounted(counted, cap);
+}
+
+/** The SLAs due in a period as slaAttainmentOf sorts them, by lead id: the speed report sorts them in SQL. */
+export interface SlasCounted {
+  met: string[];
+  breached: string[];
+  pending: string[];
+}
+
+/** The SLA figures of sorted SLAs; with `cap`, each tally lists its first `cap` ids only. */
+export function slaAttainmentOfCounted({ met, breached, pending }: SlasCounted, cap?: number): SlaReport {
   return {
     attainment: ratio(met, [...met, ...breached], cap),
     met: tally(met, cap),

@@ -18,6 +18,8 @@ export interface Roster {
    * calendar itself), so a report of the whole tenant reads who owns each lead only then.
    */
   worksBeyond(zone: string): boolean;
+  /** The time zone of each person who has one, by email in lower case (as timeZoneOf finds them). */
+  timeZones: ReadonlyMap<string, string>;
   /** The tenant's active sales reps (role `rep`) in email order, each with their team as `teamOf` gives it. */
   salesReps: readonly SalesRep[];
 }
@@ -38,6 +40,11 @@ export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<R
     teamOf,
     timeZoneOf: (email) => find(email)?.timeZone ?? null,
     worksBeyond: (zone) => people.some((person) => person.timeZone !== zone),
+    timeZones: new Map(
+      people.flatMap((person) =>
+        person.timeZone === null ? [] : [[person.email.toLowerCase(), person.timeZone] as const],
+      ),
+    ),
     salesReps: people
       .filter((person) => person.role === 'rep' && person.active)
       .map((person) => ({ email: person.email, team: teamOf(person.email) }))

@@ -16,12 +16,19 @@ import { periodFunnel, type FunnelStep } from '../../domain/analytics/funnel';
 import type { Dimension } from '../../domain/analytics/facts';
 import { groupBy } from '../../domain/group-by';
 import type { ReportPeriod } from '../../domain/analytics/period';
-import { ownerCalendar, responseTimeOf, slaAttainmentOf, type LeadResponse } from '../../domain/analytics/response';
+import { responseTimeOfCounted, slaAttainmentOfCounted } from '../../domain/analytics/response';
 import { bottleneckOf, dwellOfStages } from '../../domain/analytics/stage-time';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 import { segmentKeyOf, type SegmentColumns } from './lead-arrivals';
-import { responseGroups, stayGroups, type SpeedQuery, type StayGroup } from './speed-rows';
+import {
+  responseGroups,
+  stayGroups,
+  type CountedResponses,
+  type ResponseGroup,
+  type SpeedQuery,
+  type StayGroup,
+} from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
 import { listedGroups, rosterKeysInSight } from './breakdown-groups';
@@ -40,56 +47,51 @@ export interface SpeedRequest {
   breakdown?: Dimension;
 }
 
-/** A response, with its lead's breakdown key ('' when not broken down). */
-type KeyedResponse = LeadResponse & { key: string };
-
-/** The responses and the stays the caller may see (owner at the period's end in sight), each with its lead's key. */
+/** The responses the caller may see (owner at the period's end in sight), and the stays, each with its lead's key. */
 async function speedInputs(
   db: Db,
   request: SpeedRequest,
 ): Promise<{
-  responses: KeyedResponse[];
+  responses: KeyedResponses[];
   stays: StayGroup[];
   keyOf: (row: SegmentColumns) => string;
   /** The keys listed even with nothing counted (listedGroups): by rep or team, the reps in sight. */
   roster: string[];
 }> {
-  const { sight, period, previous, asOf, breakdown } = request;
+  const { sight, period, previous, asOf, breakdown, calendar } = request;
   const query: SpeedQuery = { sight, from: previous.from, to: period.to, asOf, dimension: breakdown };
   const roster = await loadRoster(db, sight.tenant);
   const inSight = sightFilter(sight);
   const keyOf = (row: SegmentColumns) => (breakdown ? segmentKeyOf(row, breakdown, roster) : '');
   // For the whole tenant the owner only picks the calendar of a response (and, by rep or team, the group).
-  const ownerZones = roster.worksBeyond(request.calendar.timezone);
+  const zones = roster.worksBeyond(calendar.timezone) ? roster.timeZones : null;
   // The responses and the stays read side by side: neither statement runs in parallel workers, so
   // each has a core (broken down, the funnel's two statements run beside them too).
   const [responseRead, stayRead] = await Promise.all([
-    responseGroups(db, { ...query, ownerZones }),
+    responseGroups(db, { ...query, periods: [previous, period], calendar, zones }),
     stayGroups(db, { ...query, split: period.from }),
   ]);
-  const responses: KeyedResponse[] = [];
-  for (const group of responseRead) {
-    if (!inSight(group.rep)) continue;
-    const ownerTimeZone = roster.timeZoneOf(group.rep);
-    const key = keyOf(group);
-    group.ids.forEach((id, i) =>
-      responses.push({
-        id,
-        mqlAt: group.mqlAt[i]!,
-        firstTouch: group.firstTouch[i]!,
-        slaDueAt: group.slaDueAt[i]!,
-        ownerTimeZone,
-        key,
-      }),
-    );
-  }
-  // A group of stays is keyed by its own columns when broken down (keyOf).
+  // A group of responses or stays is keyed by its own columns when broken down (keyOf).
   return {
-    responses,
+    responses: responseRead.filter((group) => inSight(group.rep)).map((group) => ({ ...group, key: keyOf(group) })),
     stays: stayRead.filter((group) => inSight(group.rep)),
     keyOf,
     roster: breakdown ? rosterKeysInSight(roster, sight, breakdown) : [],
   };
+}
+
+/** A group of responses, with its breakdown key ('' when not broken down). */
+type KeyedResponses = ResponseGroup & { key: string };
+
+/** The counted responses of the groups, of one period, as one. */
+function together(groups: readonly ResponseGroup[], which: 0 | 1): CountedResponses {
+  if (groups.length === 1) return groups[0]!.periods[which];
+  const all: CountedResponses = { ids: [], businessMs: [], untouched: [], met: [], breached: [], pending: [] };
+  for (const group of groups) {
+    const part = group.periods[which];
+    for (const key of Object.keys(all) as (keyof CountedResponses)[]) (all[key] as unknown[]).push(...part[key]);
+  }
+  return all;
 }
 
 /** The funnel (period view) of the period and the previous one, whole and per breakdown group, from SQL aggregates. */
@@ -119,7 +121,7 @@ export async function speedFigures(
   previous: unknown;
   breakdown: { dimension: Dimension; groups: { key: string; current: unknown; previous: unknown }[] } | null;
 }> {
-  const { period, previous, asOf, calendar, breakdown } = request;
+  const { period, breakdown } = request;
   // Each figure's first `idLimit + 1` ids (all without a limit), not every id sorted: the API's cut
   // to `idLimit` then gives what all of them give.
   const cap = idsToRead(request.idLimit);
@@ -127,22 +129,24 @@ export async function speedFigures(
   const [{ responses, stays, keyOf, roster }, steps] = breakdown
     ? await Promise.all([speedInputs(db, request), funnelSteps(db, request)])
     : [await speedInputs(db, request), await funnelSteps(db, request)];
-  const calendarFor = ownerCalendar(calendar);
-  const figuresOf = (responses: readonly LeadResponse[], stays: readonly StayGroup[], steps: Steps) => {
+  const figuresOf = (responses: readonly ResponseGroup[], stays: readonly StayGroup[], steps: Steps) => {
     const dwell = ([0, 1] as const).map((which) =>
       dwellOfStages(
         stays.filter((group) => group.period === which),
         cap,
       ),
     );
-    const figures = (which: 0 | 1) => ({
-      responseTime: responseTimeOf(responses, which ? period : previous, calendarFor, cap),
-      sla: slaAttainmentOf(responses, which ? period : previous, asOf, cap),
-      timeInStage: dwell[which]!,
-      bottleneck: which
-        ? bottleneckOf({ current: steps[1], previous: steps[0] }, { current: dwell[1]!, previous: dwell[0]! })
-        : null,
-    });
+    const figures = (which: 0 | 1) => {
+      const counted = together(responses, which);
+      return {
+        responseTime: responseTimeOfCounted(counted, cap),
+        sla: slaAttainmentOfCounted(counted, cap),
+        timeInStage: dwell[which]!,
+        bottleneck: which
+          ? bottleneckOf({ current: steps[1], previous: steps[0] }, { current: dwell[1]!, previous: dwell[0]! })
+          : null,
+      };
+    };
     return { current: figures(1), previous: figures(0) };
   };
   if (!breakdown) return { ...figuresOf(responses, stays, steps.whole), breakdown: null };

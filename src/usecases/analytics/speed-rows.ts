@@ -1,20 +1,37 @@
 /**
- * The rows behind the speed report, read in SQL as narrow projections instead of loaded facts: per
- * lead, the instants response time and SLA attainment read (when it became an MQL, its first touch
- * after that, its SLA deadline), and every stay in a stage that ended in the window, measured (whom
- * it counts for, its stage, its length in milliseconds, and the period it ended in). Both come
- * grouped by owner and segment (the stays also by stage and period), each column a comma-separated
- * list. Business hours and percentiles stay in JS, in the pure functions of src/domain/analytics
- * (responseTimeOf, slaAttainmentOf, dwellOfStages): SQL does not count business hours in each
- * owner's calendar yet, and summing the stays up in SQL (nearest-rank percentiles and first ids per stage) cost more in its
- * sorts than the rows' transfer it saved (docs/analytics.md).
+ * The rows behind the speed report, read in SQL as narrow projections instead of loaded facts. Per
+ * lead, what response time and SLA attainment count of it (responseGroups): SQL sorts each lead as
+ * responseTimeOf and slaAttainmentOf would (a response, an untouched MQL, an SLA met, breached or
+ * pending, in which period) and counts a response's business hours in its owner's calendar, on a
+ * table of the calendar's working time in half days (workingTimeBuckets). And every stay in a stage
+ * that ended in the window, measured (whom it counts for, its stage, its length in milliseconds, and
+ * the period it ended in). Both come grouped by owner and segment (the stays also by stage and
+ * period), each column a comma-separated list. Percentiles stay in JS, in the pure functions of
+ * src/domain/analytics (responseTimeOfCounted, slaAttainmentOfCounted, dwellOfStages): summing the
+ * stays up in SQL (nearest-rank percentiles and first ids per stage) cost more in its sorts than the
+ * rows' transfer it saved (docs/analytics.md).
  *
  * The leads are among those loadFacts reads for the report, so the figures are the ones computed on
  * the facts; the differential test (test/analytics/loader-differential.int.test.ts) checks this on
  * both providers.
  */
 import { providerOf, type Db } from '../../db/client';
-import { commaList, durationMs, empty, instantFromText, instantText, join, raw, sql, type Sql } from '../../db/raw-sql';
+import {
+  clampSql,
+  commaList,
+  durationMs,
+  empty,
+  epochMsInSql,
+  instantOf,
+  join,
+  jsonTable,
+  raw,
+  sql,
+  type Sql,
+} from '../../db/raw-sql';
+import { WORKING_BUCKET_MS, workingTimeBuckets, type WorkingCalendar } from '../../domain/business-time';
+import type { Interval } from '../../domain/analytics/period';
+import type { ResponsesCounted, SlasCounted } from '../../domain/analytics/response';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { StageStays } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -38,14 +55,28 @@ export interface SpeedQuery {
 }
 
 /**
- * What response time and SLA attainment read of the leads with one owner at the period's end (when
- * read) and one segment (when broken down): four lists of the same order, one entry per lead.
+ * What response time and SLA attainment count of the leads with one owner at the period's end (when
+ * read) and one segment (when broken down), in the previous period (0) and the period (1).
  */
 export interface ResponseGroup extends SegmentColumns {
-  ids: string[];
-  mqlAt: (Date | null)[];
-  firstTouch: (Date | null)[];
-  slaDueAt: (Date | null)[];
+  periods: [CountedResponses, CountedResponses];
+}
+
+/** A period's responses (responseTimeOfCounted) and SLAs (slaAttainmentOfCounted). */
+export type CountedResponses = ResponsesCounted & SlasCounted;
+
+/** What responseGroups needs beyond SpeedQuery. */
+export interface ResponseQuery extends SpeedQuery {
+  /** The previous period (0) and the period (1): they do not overlap. */
+  periods: readonly [Interval, Interval];
+  /** The business hours response time is counted in (escalation.yaml's default calendar). */
+  calendar: WorkingCalendar;
+  /**
+   * The time zone of each person who has one, by email in lower case, when someone works in
+   * another zone than the calendar's (an owner's response is then counted in the calendar moved to
+   * their zone, as ownerCalendar does); null when everyone works in the calendar's zone.
+   */
+  zones: ReadonlyMap<string, string> | null;
 }
 
 /**
@@ -86,8 +117,9 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
   sql`(SELECT f.${raw(`"${column}"`)} FROM "LeadFunnel" f WHERE f."leadId" = d.id)`;
 
 /**
- * Every lead in the caller's sight that became an MQL and was touched or became an MQL in [from, to), or was
- * qualified with an SLA due in [from, to): its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's
+ * What response time and SLA attainment count, in each period of `query.periods`, of every lead in
+ * the caller's sight that became an MQL and was touched or became an MQL in [from, to), or was
+ * qualified with an SLA due in [from, to), as they count it from its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's
  * mqlAt), its first touch at or after that (LeadFunnel's mqlTouchAt; with no MQL before `asOf`, its first touch
  * since its creation), its SLA deadline when qualified and due in [from, to) (a deadline outside both periods
  * counts in neither: slaAttainmentOf skips it), and its owner at the period's end.
@@ -98,16 +130,19 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
  * (its MQL, its first touch or its SLA deadline falls in the window; the first two are before
  * `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the window, or
  * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant the
- * owner is read only for its calendar or its group, so only when `ownerZones` (people of the roster
+ * owner is read only for its calendar or its group, so only when `zones` (people of the roster
  * work in other zones than the calendar's) or broken down by rep or team: from the lead's LeadFunnel
  * row (ownerOnRow), or for a lead only due in the window from its LeadOwnership row (ownerOfLead).
  * For a person, the leads their team owned (teamAt) come with their owner.
  *
- * The leads come in groups by owner and segment (ResponseGroup, one for the whole tenant when no owner
- * is read), each column as a comma-separated list aggregated in the same pass, as stayGroups reads the
- * stays: at 1M leads, 101 822 rows, each an object and three instants decoded, cost about 0.1 s more.
+ * Each lead comes sorted (a code per lead), with its response's business milliseconds when it has
+ * one, in groups by owner and segment (ResponseGroup, one for the whole tenant when no owner is read),
+ * each column as a comma-separated list aggregated in the same pass, as stayGroups reads the stays. At
+ * 1M leads the month's 101 822 leads came as rows, each an object and three instants decoded, about
+ * 0.1 s more than as lists; and counting their business hours, and sorting them, in JS took about
+ * 0.1 s more than in SQL (docs/analytics.md).
  */
-export async function responseGroups(db: Db, query: SpeedQuery & { ownerZones: boolean }): Promise<ResponseGroup[]> {
+export async function responseGroups(db: Db, query: ResponseQuery): Promise<ResponseGroup[]> {
   const { sight, from, to, asOf } = query;
   const until = new Date(Math.min(to.getTime(), asOf.getTime()));
   // For a person, each range joined with the leads their team owned at the period's end (teamAt),
@@ -119,7 +154,7 @@ export async function responseGroups(db: Db, query: SpeedQuery & { ownerZones: b
   const segment = segmentOfRows(db, query.dimension);
   // The owner of a lead made an MQL or touched in the window is read from its LeadFunnel row
   // (ownerOnRow), of one only due in the window from its LeadOwnership row (ownerOfLead).
-  const ownerNeeded = person || query.ownerZones || segment.byOwner;
+  const ownerNeeded = person || query.zones !== null || segment.byOwner;
   const repOf = person ? sql`t.rep` : ownerNeeded ? ownerOnRow(until, asOf, 'f') : sql`CAST(NULL AS TEXT)`;
   const slaRep = person ? sql`t.rep` : sql`CAST(NULL AS TEXT)`;
   const unansweredRep = person || !ownerNeeded ? sql`d.rep` : ownerOfLead(until, asOf, sql`d.id`);
@@ -146,18 +181,46 @@ export async function responseGroups(db: Db, query: SpeedQuery & { ownerZones: b
         FROM (SELECT m.id, m.mql_at, m.touch, m.qualified, NULL AS created, NULL AS sla_due, 1 AS answered, m.rep FROM (${mqls}) m
           UNION ALL SELECT s.id, NULL, NULL, NULL, s.created, s.sla_due, 0, s.rep FROM (${slas}) s) x
         GROUP BY id`;
-  // Each instant as text, '' for none (a list leaves NULLs out, which would shift the entries after).
-  const listed = (column: Sql) => commaList(db, sql`COALESCE(${instantText(db, column)}, '')`);
+  const [previous, current] = query.periods;
+  if (previous.to.getTime() > current.from.getTime()) throw new Error('responseGroups: the periods overlap');
+  const within = (column: Sql, { from: start, to: end }: Interval) => sql`${column} >= ${start} AND ${column} < ${end}`;
+  // Per lead one code, r + 3u + 9s: r its response (1 in the previous period, 2 in the period: a
+  // first touch in it, after an MQL), u its untouched MQL (the same: an MQL in the period with no
+  // touch by its end), s its SLA (due in the previous period 1–3, in the period 4–6: met, breached,
+  // pending), as responseTimeOf and slaAttainmentOf sort a lead (0: none of them).
+  const responded = (p: Interval) => sql`y.mql_at IS NOT NULL AND ${within(sql`y.touch`, p)}`;
+  const untouched = (p: Interval) => sql`${within(sql`y.mql_at`, p)} AND (y.touch IS NULL OR y.touch >= ${p.to})`;
+  const code = sql`(CASE WHEN ${responded(previous)} THEN 1 WHEN ${responded(current)} THEN 2 ELSE 0 END
+    + 3 * (CASE WHEN ${untouched(previous)} THEN 1 WHEN ${untouched(current)} THEN 2 ELSE 0 END)
+    + 9 * COALESCE(CASE WHEN ${within(sql`y.sla_due`, previous)} THEN 1 WHEN ${within(sql`y.sla_due`, current)} THEN 4 END
+      + CASE WHEN y.touch IS NOT NULL AND y.touch <= y.sla_due THEN 0 WHEN y.sla_due <= ${asOf} THEN 1 ELSE 2 END, 0))`;
+  // A response's business time, counted on the calendar's buckets (workingTimeBuckets) by equality
+  // joins on the bucket of the MQL and of the first touch, each in its owner's zone: the working time
+  // to the touch less that to the MQL, as businessTimeBetween counts it.
+  const { buckets, zoneRows } = await calendarBuckets(db, query, until);
+  const zoneOf = query.zones ? sql`COALESCE(z.z, 0)` : sql`0`;
+  const workedTo = (c: string, at: Sql) => {
+    const col = (name: string) => raw(`${c}.${name}`);
+    return sql`(${col('before')} + ${clampSql(db, sql`${at} - ${col('s1')}`, sql`${col('e1')} - ${col('s1')}`)}
+      + ${clampSql(db, sql`${at} - ${col('s2')}`, sql`${col('e2')} - ${col('s2')}`)})`;
+  };
+  // The bucket's length as a literal: as a parameter, PostgreSQL may divide as numeric, not as whole numbers.
+  const bucketOf = (ms: Sql) => sql`${ms} / ${raw(String(WORKING_BUCKET_MS))}`;
+  // Each response's two buckets by equality on (zone, bucket), the responses kept outside: both
+  // databases misjudge the sizes (the calendar's JSON as 100 rows or fewer, the responses as a few
+  // hundred), and given a free order PostgreSQL looped over the calendar around a hash of the
+  // responses (12 s at 1M leads), SQLite crossed the calendar with itself. LEFT JOIN fixes the order
+  // on PostgreSQL, which hashes the calendar; CROSS JOIN on SQLite, which indexes it for the lookups
+  // (a LEFT JOIN it scanned for every response). A bucket missing leaves the response without a
+  // business time on PostgreSQL, and without its row on SQLite.
+  const matched = (c: string, bucket: string) =>
+    sql`${raw(`${c}.z`)} = ${zoneOf} AND ${raw(`${c}.bucket = x.${bucket}`)}`;
+  const bucketJoins =
+    providerOf(db) === 'sqlite'
+      ? sql`CROSS JOIN cal cm CROSS JOIN cal ct WHERE ${matched('cm', 'mql_bucket')} AND ${matched('ct', 'touch_bucket')} AND`
+      : sql`LEFT JOIN cal cm ON ${matched('cm', 'mql_bucket')} LEFT JOIN cal ct ON ${matched('ct', 'touch_bucket')} WHERE`;
   const rows = await db.$queryRaw<
-    {
-      ids: string;
-      rep: string | null;
-      mql_at: string;
-      touch: string;
-      sla_due: string;
-      seg_type: string | null;
-      seg_text: string | null;
-    }[]
+    { ids: string; rep: string | null; codes: string; ms: string; seg_type: string | null; seg_text: string | null }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
     found AS MATERIALIZED (${found}),
     unanswered AS MATERIALIZED (
@@ -173,22 +236,96 @@ export async function responseGroups(db: Db, query: SpeedQuery & { ownerZones: b
         ELSE (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = u.id AND i.kind IN (${touchKinds})
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due, u.rep
-      FROM unanswered u WHERE u.qualified < ${asOf})
-    SELECT x.rep, x.seg_type, x.seg_text, ${commaList(db, sql`x.id`)} AS ids, ${listed(sql`x.mql_at`)} AS mql_at,
-      ${listed(sql`x.touch`)} AS touch, ${listed(sql`x.sla_due`)} AS sla_due
-    FROM (SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segment.columns}
-      FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}) x
-    GROUP BY x.rep, x.seg_type, x.seg_text`);
-  const instants = (list: string) => list.split(',').map((text) => (text === '' ? null : instantFromText(text)));
-  return rows.map((row) => ({
-    rep: row.rep,
-    segType: row.seg_type,
-    segText: row.seg_text,
-    ids: row.ids.split(','),
-    mqlAt: instants(row.mql_at),
-    firstTouch: instants(row.touch),
-    slaDueAt: instants(row.sla_due),
-  }));
+      FROM unanswered u WHERE u.qualified < ${asOf}),
+    cal AS MATERIALIZED ${jsonTable(db, BUCKET_COLUMNS, buckets)},
+    ${query.zones ? sql`zone AS MATERIALIZED ${jsonTable(db, { rep: 'text', z: 'integer' }, zoneRows)},` : empty}
+    coded AS MATERIALIZED (
+      SELECT y.id, y.rep, y.seg_type, y.seg_text, y.code, y.mql_ms, y.touch_ms,
+        ${bucketOf(sql`y.mql_ms`)} AS mql_bucket, ${bucketOf(sql`y.touch_ms`)} AS touch_bucket
+      FROM (SELECT y.*, ${code} AS code, ${epochMsInSql(db, sql`y.mql_at`)} AS mql_ms, ${epochMsInSql(db, sql`y.touch`)} AS touch_ms
+      FROM (SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segment.columns}
+        FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}) y) y)
+    SELECT w.rep, w.seg_type, w.seg_text, ${commaList(db, sql`w.id`)} AS ids, ${commaList(db, sql`CAST(w.code AS TEXT)`)} AS codes,
+      ${commaList(db, sql`w.ms`)} AS ms
+    FROM (SELECT x.rep, x.seg_type, x.seg_text, x.id, x.code,
+        COALESCE(CAST(${workedTo('ct', sql`x.touch_ms`)} - ${workedTo('cm', sql`x.mql_ms`)} AS TEXT), '') AS ms
+      FROM coded x ${query.zones ? sql`LEFT JOIN zone z ON z.rep = LOWER(x.rep)` : empty}
+        ${bucketJoins} x.code % 3 <> 0
+      UNION ALL
+      SELECT x.rep, x.seg_type, x.seg_text, x.id, x.code, '' FROM coded x WHERE x.code <> 0 AND x.code % 3 = 0) w
+    GROUP BY w.rep, w.seg_type, w.seg_text`);
+  return rows.map((row) => {
+    const periods: [CountedResponses, CountedResponses] = [counted(), counted()];
+    const ids = row.ids.split(',');
+    const codes = row.codes.split(',');
+    const ms = row.ms.split(',');
+    ids.forEach((id, i) => {
+      const code = Number(codes[i]);
+      const response = code % 3;
+      if (response) {
+        // Every MQL and first touch lies in the buckets' range (calendarBuckets): a miss is a bug.
+        if (ms[i] === '') throw new Error(`responseGroups: no business time for lead ${id}`);
+        periods[response - 1]!.ids.push(id);
+        periods[response - 1]!.businessMs.push(Number(ms[i]));
+      }
+      const untouchedIn = Math.floor(code / 3) % 3;
+      if (untouchedIn) periods[untouchedIn - 1]!.untouched.push(id);
+      const sla = Math.floor(code / 9);
+      if (sla) periods[sla <= 3 ? 0 : 1][SLA_STATES[(sla - 1) % 3]!].push(id);
+    });
+    return { rep: row.rep, segType: row.seg_type, segText: row.seg_text, periods };
+  });
+}
+
+const SLA_STATES = ['met', 'breached', 'pending'] as const;
+
+const counted = (): CountedResponses => ({
+  ids: [],
+  businessMs: [],
+  untouched: [],
+  met: [],
+  breached: [],
+  pending: [],
+});
+
+/** The columns of a calendar bucket (WorkingBucket) in the query, with its zone's number `z`. */
+const BUCKET_COLUMNS = {
+  z: 'integer',
+  bucket: 'integer',
+  before: 'integer',
+  s1: 'integer',
+  e1: 'integer',
+  s2: 'integer',
+  e2: 'integer',
+} as const;
+
+/**
+ * The calendar's buckets (workingTimeBuckets) in each zone responses are counted in (zone 0: the
+ * calendar's own; then each other zone of `query.zones`), as rows of BUCKET_COLUMNS, and the people
+ * who work in another zone with its number. They cover every instant a response reads: from the
+ * tenant's first MQL (or the window's start) to its last (or the window's end), read by index.
+ */
+async function calendarBuckets(
+  db: Db,
+  query: ResponseQuery,
+  until: Date,
+): Promise<{ buckets: number[][]; zoneRows: [string, number][] }> {
+  const { calendar, zones, sight } = query;
+  const [bounds] = await db.$queryRaw<{ first: unknown; last: unknown }[]>(sql`SELECT
+    (SELECT MIN(f."mqlAt") FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant}) AS first,
+    (SELECT MAX(f."mqlAt") FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant}) AS last`);
+  const first = Math.min(query.from.getTime(), instantOf(bounds?.first)?.getTime() ?? Infinity);
+  const last = Math.max(until.getTime(), instantOf(bounds?.last)?.getTime() ?? -Infinity);
+  const zoneNumbers = new Map([[calendar.timezone, 0]]);
+  for (const zone of zones?.values() ?? []) if (!zoneNumbers.has(zone)) zoneNumbers.set(zone, zoneNumbers.size);
+  const buckets: number[][] = [];
+  for (const [zone, z] of zoneNumbers) {
+    const inZone = z === 0 ? calendar : { ...calendar, timezone: zone };
+    for (const b of workingTimeBuckets(inZone, new Date(first), new Date(last)))
+      buckets.push([z, b.bucket, b.before, b.s1, b.e1, b.s2, b.e2]);
+  }
+  const zoneRows = [...(zones ?? [])].map(([email, zone]): [string, number] => [email, zoneNumbers.get(zone)!]);
+  return { buckets, zoneRows };
 }
 
 /**
