@@ -125,10 +125,12 @@ export async function speedFigures(
   // Each figure's first `idLimit + 1` ids (all without a limit), not every id sorted: the API's cut
   // to `idLimit` then gives what all of them give.
   const cap = idsToRead(request.idLimit);
-  // Broken down, the funnel's statements run beside the rows'.
-  const [{ responses, stays, keyOf, roster }, steps] = breakdown
-    ? await Promise.all([speedInputs(db, request), funnelSteps(db, request)])
-    : [await speedInputs(db, request), await funnelSteps(db, request)];
+  // The funnel's statements run beside the rows' (at 1M leads, speed 715–721 → 644–652 ms at p50
+  // for the whole tenant, 701–755 → 573–586 ms for a manager).
+  const [{ responses, stays, keyOf, roster }, steps] = await Promise.all([
+    speedInputs(db, request),
+    funnelSteps(db, request),
+  ]);
   const figuresOf = (responses: readonly ResponseGroup[], stays: readonly StayGroup[], steps: Steps) => {
     const dwell = ([0, 1] as const).map((which) =>
       dwellOfStages(
