@@ -237,6 +237,9 @@ function workingPeriodOn(date: LocalDate, calendar: PreparedCalendar): WorkingPe
 function computeWorkingPeriod(date: LocalDate, key: string, calendar: PreparedCalendar): WorkingPeriod | null {
   if (!calendar.workingWeekdays.has(dayOfWeek(date)) || calendar.holidays.has(key)) return null;
   const start = atClock(date, calendar.open, calendar.timeZone);
+  // A date the zone skipped (Samoa's 30 December 2011, crossing the date line) has no working time:
+  // its opening would land on the next date, and count that date's hours twice.
+  if (compareLocalDates(toLocalDate(new Date(start), calendar.timeZone), date) !== 0) return null;
   const end =
     calendar.close.hour === 24
       ? atClock(addLocalDays(date, 1), { hour: 0, minute: 0 }, calendar.timeZone)

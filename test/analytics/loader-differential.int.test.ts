@@ -398,6 +398,54 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
+  it('when a lead made an MQL in June 2024 is first touched in October 2025, then its response counts the business hours since, from SQL as on every row', async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // Its MQL is long before the calendar buckets SQL counts on (92 days before the window): its
+    // business hours are counted in JS, from the instants SQL sends instead.
+    await db.lead.create({
+      data: {
+        id: 'ld_old_mql',
+        tenant: BENCH_TENANT,
+        email: 'old-mql@prospect.example',
+        source: 'web',
+        sourceDetails: {},
+        attributes: {},
+        stage: 'mql',
+        ownerId: 'rep5@bench.example',
+        journeyId: 'journey-old-mql',
+        createdAt: at('2024-06-03T14:00:00'),
+      },
+    });
+    await db.stageEvent.create({
+      data: {
+        id: 'se_old_mql',
+        leadId: 'ld_old_mql',
+        fromStage: 'new',
+        toStage: 'mql',
+        reason: 'test',
+        occurredAt: at('2024-06-04T15:00:00'),
+        idempotencyKey: 'se_old_mql',
+      },
+    });
+    await rep5Call(db, 'in_old_mql', 'ld_old_mql', at('2025-10-07T10:00:00'));
+    try {
+      for (const [email, role] of [
+        ['ops@bench.example', 'revops'],
+        ['rep5@bench.example', 'rep'],
+      ] as const) {
+        const { sql, pure, served } = await speedBothWays(email, role, '2025-10-01', '2025-10-31', undefined);
+        const { businessHours } = (
+          served.current as { responseTime: { businessHours: { ids: string[]; p90: number } } }
+        ).responseTime;
+        expect(businessHours.ids).toContain('ld_old_mql');
+        expect(sql).toEqual(pure);
+      }
+    } finally {
+      await db.lead.delete({ where: { id: 'ld_old_mql' } });
+    }
+  }, 120_000);
+
   const SHIPPED = { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 };
   const OPS: Caller = { email: 'ops@bench.example', role: 'revops' };
   const MANAGER: Caller = { email: 'manager1@bench.example', role: 'manager' };

@@ -5,7 +5,7 @@
  * UTC−4), London for bob (GMT = UTC+0 all through C).
  */
 import { describe, expect, it } from 'vitest';
-import { ownerCalendar, responseTime, slaAttainment } from '../../src/domain/analytics/response';
+import { countedTogether, ownerCalendar, responseTime, slaAttainment } from '../../src/domain/analytics/response';
 import { bottleneck, dwellOfStages, timeInStage } from '../../src/domain/analytics/stage-time';
 import { AS_OF, CURRENT, NEW_YORK_HOURS, PREVIOUS, fixtureFacts, when } from './fixture';
 
@@ -191,5 +191,28 @@ describe('bottleneck', () => {
 
   it('when nothing got worse, then nothing is flagged', () => {
     expect(bottleneck(leads, CURRENT, CURRENT).flagged).toBeNull();
+  });
+});
+
+describe('counted responses of several groups', () => {
+  it("when two owners' counts are put together, one with 200,000 SLAs met, then every list holds both, in order", () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => `M${i}`);
+    const first = { ids: ['A'], businessMs: [3_600_000], untouched: [], met: many, breached: ['B1'], pending: [] };
+    const second = {
+      ids: ['C'],
+      businessMs: [60_000],
+      untouched: ['U'],
+      met: ['M-last'],
+      breached: [],
+      pending: ['P'],
+    };
+    const all = countedTogether([first, second]);
+    expect(all.ids).toEqual(['A', 'C']);
+    expect(all.businessMs).toEqual([3_600_000, 60_000]);
+    expect(all.untouched).toEqual(['U']);
+    expect(all.met).toHaveLength(200_001);
+    expect([all.met[0], all.met.at(-1)]).toEqual(['M0', 'M-last']);
+    expect(all.breached).toEqual(['B1']);
+    expect(all.pending).toEqual(['P']);
   });
 });

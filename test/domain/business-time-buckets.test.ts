@@ -158,3 +158,24 @@ describe('workingTimeBuckets at the edges', () => {
     });
   });
 });
+
+describe('a date the zone skipped', () => {
+  // Samoa moved across the date line: 29 December 2011 was followed by 31 December.
+  const apia: WorkingCalendar = {
+    timezone: 'Pacific/Apia',
+    days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+    from: '09:00',
+    to: '17:00',
+    holidays: [],
+  };
+
+  it('when an interval crosses it, then it has no working time, and the buckets count as businessTimeBetween does', () => {
+    const [from, to] = [new Date('2011-12-30T22:01:00Z'), new Date('2012-01-01T12:24:00Z')];
+    // 31 December 09:00–17:00 in Apia (UTC+14) is 30 December 19:00 to 31 December 03:00 UTC, of
+    // which 22:01–03:00 is in the interval; 1 January's day (31 December 19:00 to 03:00 UTC) is whole.
+    const worked = 4 * HOUR + 59 * 60_000 + 8 * HOUR;
+    expect(businessTimeBetween(from, to, apia)).toBe(worked);
+    const buckets = workingTimeBuckets(apia, new Date('2011-12-25T00:00:00Z'), new Date('2012-01-05T00:00:00Z'));
+    expect(countedTo(to.getTime(), buckets) - countedTo(from.getTime(), buckets)).toBe(worked);
+  });
+});

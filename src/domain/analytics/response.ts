@@ -165,3 +165,28 @@ export function slaAttainmentOfCounted({ met, breached, pending }: SlasCounted, 
     pending: tally(pending, cap),
   };
 }
+
+/**
+ * Counted responses and SLAs of several groups (owners, segments) as one, each list in the groups'
+ * order; a single group is returned as it is.
+ */
+export function countedTogether<T extends ResponsesCounted & SlasCounted>(
+  parts: readonly T[],
+): ResponsesCounted & SlasCounted {
+  if (parts.length === 1) return parts[0]!;
+  const all: ResponsesCounted & SlasCounted = {
+    ids: [],
+    businessMs: [],
+    untouched: [],
+    met: [],
+    breached: [],
+    pending: [],
+  };
+  for (const part of parts)
+    for (const key of Object.keys(all) as (keyof typeof all)[]) {
+      // One at a time: spread as arguments, a list of about 125 000 overflows the stack.
+      const into = all[key] as unknown[];
+      for (const item of part[key]) into.push(item);
+    }
+  return all;
+}

@@ -41,9 +41,8 @@ export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<R
     timeZoneOf: (email) => find(email)?.timeZone ?? null,
     worksBeyond: (zone) => people.some((person) => person.timeZone !== zone),
     timeZones: new Map(
-      people.flatMap((person) =>
-        person.timeZone === null ? [] : [[person.email.toLowerCase(), person.timeZone] as const],
-      ),
+      // A zone as ownerCalendar takes it: an empty one is none.
+      people.flatMap((person) => (person.timeZone ? [[person.email.toLowerCase(), person.timeZone] as const] : [])),
     ),
     salesReps: people
       .filter((person) => person.role === 'rep' && person.active)

@@ -16,19 +16,12 @@ import { periodFunnel, type FunnelStep } from '../../domain/analytics/funnel';
 import type { Dimension } from '../../domain/analytics/facts';
 import { groupBy } from '../../domain/group-by';
 import type { ReportPeriod } from '../../domain/analytics/period';
-import { responseTimeOfCounted, slaAttainmentOfCounted } from '../../domain/analytics/response';
+import { countedTogether, responseTimeOfCounted, slaAttainmentOfCounted } from '../../domain/analytics/response';
 import { bottleneckOf, dwellOfStages } from '../../domain/analytics/stage-time';
 import { sightFilter } from './load-facts';
 import { loadRoster } from './roster';
 import { segmentKeyOf, type SegmentColumns } from './lead-arrivals';
-import {
-  responseGroups,
-  stayGroups,
-  type CountedResponses,
-  type ResponseGroup,
-  type SpeedQuery,
-  type StayGroup,
-} from './speed-rows';
+import { responseGroups, stayGroups, type ResponseGroup, type SpeedQuery, type StayGroup } from './speed-rows';
 import type { Sight } from '../visibility';
 import { aggregatedFigures } from './aggregated-reports';
 import { listedGroups, rosterKeysInSight } from './breakdown-groups';
@@ -83,17 +76,6 @@ async function speedInputs(
 /** A group of responses, with its breakdown key ('' when not broken down). */
 type KeyedResponses = ResponseGroup & { key: string };
 
-/** The counted responses of the groups, of one period, as one. */
-function together(groups: readonly ResponseGroup[], which: 0 | 1): CountedResponses {
-  if (groups.length === 1) return groups[0]!.periods[which];
-  const all: CountedResponses = { ids: [], businessMs: [], untouched: [], met: [], breached: [], pending: [] };
-  for (const group of groups) {
-    const part = group.periods[which];
-    for (const key of Object.keys(all) as (keyof CountedResponses)[]) (all[key] as unknown[]).push(...part[key]);
-  }
-  return all;
-}
-
 /** The funnel (period view) of the period and the previous one, whole and per breakdown group, from SQL aggregates. */
 async function funnelSteps(db: Db, request: SpeedRequest): Promise<{ whole: Steps; groups: Map<string, Steps> }> {
   const { sight, period, previous, asOf, idLimit, breakdown } = request;
@@ -139,7 +121,7 @@ export async function speedFigures(
       ),
     );
     const figures = (which: 0 | 1) => {
-      const counted = together(responses, which);
+      const counted = countedTogether(responses.map((group) => group.periods[which]));
       return {
         responseTime: responseTimeOfCounted(counted, cap),
         sla: slaAttainmentOfCounted(counted, cap),

@@ -22,16 +22,21 @@ import {
   durationMs,
   empty,
   epochMsInSql,
-  instantOf,
   join,
   jsonTable,
   raw,
   sql,
   type Sql,
 } from '../../db/raw-sql';
-import { WORKING_BUCKET_MS, workingTimeBuckets, type WorkingCalendar } from '../../domain/business-time';
+import {
+  businessTimeBetween,
+  WORKING_BUCKET_MS,
+  workingTimeBuckets,
+  type WorkingBucket,
+  type WorkingCalendar,
+} from '../../domain/business-time';
 import type { Interval } from '../../domain/analytics/period';
-import type { ResponsesCounted, SlasCounted } from '../../domain/analytics/response';
+import { ownerCalendar, type ResponsesCounted, type SlasCounted } from '../../domain/analytics/response';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { StageStays } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -194,31 +199,17 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
     + 3 * (CASE WHEN ${untouched(previous)} THEN 1 WHEN ${untouched(current)} THEN 2 ELSE 0 END)
     + 9 * COALESCE(CASE WHEN ${within(sql`y.sla_due`, previous)} THEN 1 WHEN ${within(sql`y.sla_due`, current)} THEN 4 END
       + CASE WHEN y.touch IS NOT NULL AND y.touch <= y.sla_due THEN 0 WHEN y.sla_due <= ${asOf} THEN 1 ELSE 2 END, 0))`;
-  // A response's business time, counted on the calendar's buckets (workingTimeBuckets) by equality
-  // joins on the bucket of the MQL and of the first touch, each in its owner's zone: the working time
-  // to the touch less that to the MQL, as businessTimeBetween counts it.
-  const { buckets, zoneRows } = await calendarBuckets(db, query, until);
-  const zoneOf = query.zones ? sql`COALESCE(z.z, 0)` : sql`0`;
-  const workedTo = (c: string, at: Sql) => {
-    const col = (name: string) => raw(`${c}.${name}`);
-    return sql`(${col('before')} + ${clampSql(db, sql`${at} - ${col('s1')}`, sql`${col('e1')} - ${col('s1')}`)}
-      + ${clampSql(db, sql`${at} - ${col('s2')}`, sql`${col('e2')} - ${col('s2')}`)})`;
-  };
-  // The bucket's length as a literal: as a parameter, PostgreSQL may divide as numeric, not as whole numbers.
-  const bucketOf = (ms: Sql) => sql`${ms} / ${raw(String(WORKING_BUCKET_MS))}`;
-  // Each response's two buckets by equality on (zone, bucket), the responses kept outside: both
-  // databases misjudge the sizes (the calendar's JSON as 100 rows or fewer, the responses as a few
-  // hundred), and given a free order PostgreSQL looped over the calendar around a hash of the
-  // responses (12 s at 1M leads), SQLite crossed the calendar with itself. LEFT JOIN fixes the order
-  // on PostgreSQL, which hashes the calendar; CROSS JOIN on SQLite, which indexes it for the lookups
-  // (a LEFT JOIN it scanned for every response). A bucket missing leaves the response without a
-  // business time on PostgreSQL, and without its row on SQLite.
-  const matched = (c: string, bucket: string) =>
-    sql`${raw(`${c}.z`)} = ${zoneOf} AND ${raw(`${c}.bucket = x.${bucket}`)}`;
-  const bucketJoins =
-    providerOf(db) === 'sqlite'
-      ? sql`CROSS JOIN cal cm CROSS JOIN cal ct WHERE ${matched('cm', 'mql_bucket')} AND ${matched('ct', 'touch_bucket')} AND`
-      : sql`LEFT JOIN cal cm ON ${matched('cm', 'mql_bucket')} LEFT JOIN cal ct ON ${matched('ct', 'touch_bucket')} WHERE`;
+  // A response's business time, counted on the calendar's buckets (workingTimeBuckets) of its
+  // owner's zone, looked up by the bucket of its MQL and of its first touch: the working time to the
+  // touch less that to the MQL, as businessTimeBetween counts it. A response with an instant outside
+  // the buckets' range comes with both instants instead, and is counted in JS.
+  const calendar = calendarBuckets(query, until);
+  const onBuckets = countedOnBuckets(db, calendar, query.zones !== null);
+  // Both databases round a quotient of whole numbers toward zero: the floor of an instant in the
+  // range, which starts at 1970 or later (one outside it is counted in JS).
+  const bucketOf = (ms: Sql) => sql`${ms} / ${literal(WORKING_BUCKET_MS)}`;
+  // A response counted in JS comes with its two instants, `mql~touch` in epoch milliseconds.
+  const instants = sql`CAST(x.mql_ms AS TEXT) || '~' || CAST(x.touch_ms AS TEXT)`;
   const rows = await db.$queryRaw<
     { ids: string; rep: string | null; codes: string; ms: string; seg_type: string | null; seg_text: string | null }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
@@ -237,25 +228,35 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due, u.rep
       FROM unanswered u WHERE u.qualified < ${asOf}),
-    cal AS MATERIALIZED ${jsonTable(db, BUCKET_COLUMNS, buckets)},
-    ${query.zones ? sql`zone AS MATERIALIZED ${jsonTable(db, { rep: 'text', z: 'integer' }, zoneRows)},` : empty}
+    ${onBuckets.ctes}
     coded AS MATERIALIZED (
-      SELECT y.id, y.rep, y.seg_type, y.seg_text, y.code, y.mql_ms, y.touch_ms,
-        ${bucketOf(sql`y.mql_ms`)} AS mql_bucket, ${bucketOf(sql`y.touch_ms`)} AS touch_bucket
+      SELECT y.id, y.rep, y.seg_type, y.seg_text, y.code, y.mql_ms, y.touch_ms, ${onBuckets.zone} AS z,
+        ${bucketOf(sql`y.mql_ms`)} AS mql_bucket, ${bucketOf(sql`y.touch_ms`)} AS touch_bucket ${onBuckets.inRangeColumn}
       FROM (SELECT y.*, ${code} AS code, ${epochMsInSql(db, sql`y.mql_at`)} AS mql_ms, ${epochMsInSql(db, sql`y.touch`)} AS touch_ms
       FROM (SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segment.columns}
         FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}) y) y)
     SELECT w.rep, w.seg_type, w.seg_text, ${commaList(db, sql`w.id`)} AS ids, ${commaList(db, sql`CAST(w.code AS TEXT)`)} AS codes,
       ${commaList(db, sql`w.ms`)} AS ms
     FROM (SELECT x.rep, x.seg_type, x.seg_text, x.id, x.code,
-        COALESCE(CAST(${workedTo('ct', sql`x.touch_ms`)} - ${workedTo('cm', sql`x.mql_ms`)} AS TEXT), '') AS ms
-      FROM coded x ${query.zones ? sql`LEFT JOIN zone z ON z.rep = LOWER(x.rep)` : empty}
-        ${bucketJoins} x.code % 3 <> 0
+        COALESCE(CAST(${onBuckets.ms} AS TEXT), ${instants}) AS ms
+      FROM coded x ${onBuckets.join} x.code % 3 <> 0 ${onBuckets.inRange}
       UNION ALL
-      SELECT x.rep, x.seg_type, x.seg_text, x.id, x.code, '' FROM coded x WHERE x.code <> 0 AND x.code % 3 = 0) w
+      SELECT x.rep, x.seg_type, x.seg_text, x.id, x.code, CASE WHEN x.code % 3 <> 0 THEN ${instants} ELSE '' END
+      FROM coded x WHERE x.code <> 0 AND ${onBuckets.rest}) w
     GROUP BY w.rep, w.seg_type, w.seg_text`);
+  const calendarOf = ownerCalendar(query.calendar);
   return rows.map((row) => {
     const periods: [CountedResponses, CountedResponses] = [counted(), counted()];
+    // A response outside the buckets' range, in the owner's calendar as SQL would count it.
+    const zone = row.rep === null ? null : (query.zones?.get(row.rep.toLowerCase()) ?? null);
+    const counting = (text: string, id: string) => {
+      const apart = text.indexOf('~');
+      if (apart < 0) return Number(text);
+      const [mql, touch] = [Number(text.slice(0, apart)), Number(text.slice(apart + 1))];
+      if (!Number.isFinite(mql) || !Number.isFinite(touch))
+        throw new Error(`responseGroups: no instants for lead ${id}`);
+      return businessTimeBetween(new Date(mql), new Date(touch), calendarOf({ ownerTimeZone: zone }));
+    };
     const ids = row.ids.split(',');
     const codes = row.codes.split(',');
     const ms = row.ms.split(',');
@@ -263,10 +264,10 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
       const code = Number(codes[i]);
       const response = code % 3;
       if (response) {
-        // Every MQL and first touch lies in the buckets' range (calendarBuckets): a miss is a bug.
-        if (ms[i] === '') throw new Error(`responseGroups: no business time for lead ${id}`);
+        // A response has its business time or its instants: none is a bug.
+        if (ms[i] === '' || ms[i] === undefined) throw new Error(`responseGroups: no business time for lead ${id}`);
         periods[response - 1]!.ids.push(id);
-        periods[response - 1]!.businessMs.push(Number(ms[i]));
+        periods[response - 1]!.businessMs.push(counting(ms[i], id));
       }
       const untouchedIn = Math.floor(code / 3) % 3;
       if (untouchedIn) periods[untouchedIn - 1]!.untouched.push(id);
@@ -288,44 +289,120 @@ const counted = (): CountedResponses => ({
   pending: [],
 });
 
-/** The columns of a calendar bucket (WorkingBucket) in the query, with its zone's number `z`. */
-const BUCKET_COLUMNS = {
-  z: 'integer',
-  bucket: 'integer',
-  before: 'integer',
-  s1: 'integer',
-  e1: 'integer',
-  s2: 'integer',
-  e2: 'integer',
-} as const;
+/** How far before the window the buckets reach: a response to an older MQL is counted in JS. */
+const BUCKETS_BEFORE_MS = 92 * 86_400_000;
 
 /**
  * The calendar's buckets (workingTimeBuckets) in each zone responses are counted in (zone 0: the
- * calendar's own; then each other zone of `query.zones`), as rows of BUCKET_COLUMNS, and the people
- * who work in another zone with its number. They cover every instant a response reads: from the
- * tenant's first MQL (or the window's start) to its last (or the window's end), read by index.
+ * calendar's own; then each other zone of `query.zones`), as rows of BUCKET_COLUMNS, the people who
+ * work in another zone with its number, and the range the buckets cover, [start, end) in epoch
+ * milliseconds: from 92 days before the window (most MQLs are answered within days), but not before
+ * 1970, to the window's end. A response whose MQL or first touch lies outside it is counted in JS:
+ * an MQL from an old import does not stretch the table.
  */
-async function calendarBuckets(
-  db: Db,
-  query: ResponseQuery,
-  until: Date,
-): Promise<{ buckets: number[][]; zoneRows: [string, number][] }> {
-  const { calendar, zones, sight } = query;
-  const [bounds] = await db.$queryRaw<{ first: unknown; last: unknown }[]>(sql`SELECT
-    (SELECT MIN(f."mqlAt") FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant}) AS first,
-    (SELECT MAX(f."mqlAt") FROM "LeadFunnel" f WHERE f.tenant = ${sight.tenant}) AS last`);
-  const first = Math.min(query.from.getTime(), instantOf(bounds?.first)?.getTime() ?? Infinity);
-  const last = Math.max(until.getTime(), instantOf(bounds?.last)?.getTime() ?? -Infinity);
+function calendarBuckets(query: ResponseQuery, until: Date): CalendarBuckets {
+  const { calendar, zones } = query;
+  // Not the first half day of 1970: an instant before 1970 rounds toward zero into bucket 0 (SQL
+  // divides so), and must find no bucket.
+  const from = new Date(Math.max(WORKING_BUCKET_MS, query.from.getTime() - BUCKETS_BEFORE_MS));
   const zoneNumbers = new Map([[calendar.timezone, 0]]);
   for (const zone of zones?.values() ?? []) if (!zoneNumbers.has(zone)) zoneNumbers.set(zone, zoneNumbers.size);
-  const buckets: number[][] = [];
-  for (const [zone, z] of zoneNumbers) {
-    const inZone = z === 0 ? calendar : { ...calendar, timezone: zone };
-    for (const b of workingTimeBuckets(inZone, new Date(first), new Date(last)))
-      buckets.push([z, b.bucket, b.before, b.s1, b.e1, b.s2, b.e2]);
-  }
-  const zoneRows = [...(zones ?? [])].map(([email, zone]): [string, number] => [email, zoneNumbers.get(zone)!]);
-  return { buckets, zoneRows };
+  const rows: WorkingBucket[] = [];
+  for (const zone of zoneNumbers.keys())
+    rows.push(
+      ...workingTimeBuckets(zone === calendar.timezone ? calendar : { ...calendar, timezone: zone }, from, until),
+    );
+  const first = rows[0]!.bucket;
+  const count = rows.length / zoneNumbers.size;
+  return {
+    rows,
+    first,
+    count,
+    start: first * WORKING_BUCKET_MS,
+    end: (first + count) * WORKING_BUCKET_MS,
+    zoneOf: Object.fromEntries([...(zones ?? [])].map(([email, zone]) => [email, zoneNumbers.get(zone)!])),
+  };
+}
+
+/** The calendar's buckets in each zone, as calendarBuckets lays them out. */
+interface CalendarBuckets {
+  /** Zone 0's buckets (the calendar's own zone), then zone 1's, and so on, each zone's `count` in order. */
+  rows: WorkingBucket[];
+  /** The number of the first bucket of each zone. */
+  first: number;
+  count: number;
+  /** The range the buckets cover, [start, end), in epoch milliseconds. */
+  start: number;
+  end: number;
+  /** The number of each person's zone when not the calendar's, by email in lower case. */
+  zoneOf: Record<string, number>;
+}
+
+/** A whole number written into the statement: PostgreSQL types a parameter in arithmetic as it likes. */
+const literal = (n: number): Sql => raw(String(n));
+
+/**
+ * How the statement counts a response's business time on the buckets: the common table expressions
+ * they need, the zone number of a lead `y` by its owner, what the responses `x` (with `z`,
+ * `mql_bucket` and `touch_bucket`, and on SQLite `in_range`: `inRangeColumn`) are joined with, which
+ * of them (`inRange`, after the join's WHERE) get their business milliseconds (`ms`, NULL when an
+ * instant is out of range), and which others are sent on their own (`rest`: those with no response,
+ * and on SQLite those out of range).
+ *
+ * The responses stay outside the joins. Both databases misjudge the sizes: the buckets' JSON as 100
+ * rows or fewer, the responses as a few hundred (and as 5 once filtered on a column of theirs).
+ * PostgreSQL, given the order or filtered responses, looped over the buckets for each response
+ * (3.7–12 s at 1M leads): LEFT JOIN fixes the order, on (zone, bucket) or, with one zone, on the
+ * bucket alone (a constant zone would cut the buckets' estimate to 1 row), and it hashes the buckets;
+ * a response out of range finds no bucket and is sent with its instants. Reading the buckets from
+ * arrays by position instead took 0.1 s more. SQLite joins with CROSS JOIN, which keeps the
+ * responses outside and indexes the buckets for the lookups (a LEFT JOIN it scanned for every
+ * response, a JOIN crossed the buckets with themselves), so only responses in range are joined.
+ */
+function countedOnBuckets(
+  db: Db,
+  calendar: CalendarBuckets,
+  zoned: boolean,
+): { ctes: Sql; zone: Sql; inRangeColumn: Sql; join: Sql; inRange: Sql; ms: Sql; rest: Sql } {
+  const { rows, count } = calendar;
+  const table = jsonTable(
+    db,
+    { z: 'integer', bucket: 'integer', before: 'integer', s1: 'integer', e1: 'integer', s2: 'integer', e2: 'integer' },
+    rows.map((row, i) => [Math.floor(i / count), row.bucket, row.before, row.s1, row.e1, row.s2, row.e2]),
+  );
+  const people = jsonTable(db, { rep: 'text', z: 'integer' }, Object.entries(calendar.zoneOf));
+  const worked = (at: string, c: string) => {
+    const of = (field: string) => raw(`${c}.${field}`);
+    const clamped = (s: Sql, e: Sql) => clampSql(db, sql`${raw(`x.${at}`)} - ${s}`, sql`${e} - ${s}`);
+    return sql`(${of('before')} + ${clamped(of('s1'), of('e1'))} + ${clamped(of('s2'), of('e2'))})`;
+  };
+  const matched = (c: string, bucket: string) =>
+    zoned ? raw(`${c}.z = x.z AND ${c}.bucket = x.${bucket}`) : raw(`${c}.bucket = x.${bucket}`);
+  const common = {
+    ctes: sql`cal AS MATERIALIZED ${table}, ${zoned ? sql`zone AS MATERIALIZED ${people},` : empty}`,
+    zone: zoned ? sql`COALESCE((SELECT p.z FROM zone p WHERE p.rep = LOWER(y.rep)), 0)` : sql`0`,
+    ms: sql`${worked('touch_ms', 'ct')} - ${worked('mql_ms', 'cm')}`,
+  };
+  if (providerOf(db) === 'postgresql')
+    return {
+      ...common,
+      // The zone as a key of one JSON object, not a lookup among the people for each lead.
+      zone: zoned
+        ? sql`COALESCE(CAST(CAST(${JSON.stringify(calendar.zoneOf)} AS jsonb) ->> LOWER(y.rep) AS integer), 0)`
+        : sql`0`,
+      join: sql`LEFT JOIN cal cm ON ${matched('cm', 'mql_bucket')} LEFT JOIN cal ct ON ${matched('ct', 'touch_bucket')} WHERE`,
+      inRangeColumn: empty,
+      inRange: empty,
+      rest: sql`x.code % 3 = 0`,
+    };
+  return {
+    ...common,
+    join: sql`CROSS JOIN cal cm CROSS JOIN cal ct WHERE ${matched('cm', 'mql_bucket')} AND ${matched('ct', 'touch_bucket')} AND`,
+    inRangeColumn: sql`, CASE WHEN y.mql_ms >= ${literal(calendar.start)} AND y.mql_ms < ${literal(calendar.end)}
+      AND y.touch_ms >= ${literal(calendar.start)} AND y.touch_ms < ${literal(calendar.end)} THEN 1 ELSE 0 END AS in_range`,
+    inRange: sql`AND x.in_range = 1`,
+    rest: sql`(x.code % 3 = 0 OR x.in_range = 0)`,
+  };
 }
 
 /**
