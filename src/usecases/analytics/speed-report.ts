@@ -1,9 +1,10 @@
 /**
  * The speed report from narrow SQL projections (./speed-rows.ts) instead of loaded facts: response
- * time, SLA attainment, time in stage and the bottleneck, for the period and the previous one,
- * computed by the same pure functions as on facts (responseTimeOf, slaAttainmentOf, measuredDwell,
- * bottleneckOf), so business hours are counted in each owner's calendar and every percentile is
- * the exact nearest-rank value. The bottleneck's conversions are the funnel's period view, from
+ * time, SLA attainment, time in stage and the bottleneck, for the period and the previous one. SQL
+ * sorts the leads as responseTimeOf and slaAttainmentOf do and counts each response's business
+ * hours in its owner's calendar; the figures come from the same pure functions as on facts
+ * (responseTimeOfCounted, slaAttainmentOfCounted, dwellOfStages, bottleneckOf), so every percentile
+ * is the exact nearest-rank value. The bottleneck's conversions are the funnel's period view, from
  * the SQL aggregates of ./aggregated-reports.ts.
  *
  * Broken down, each row carries its lead's key (its owner at the period's end, or a segment field)

@@ -294,10 +294,9 @@ const BUCKETS_BEFORE_MS = 92 * 86_400_000;
 
 /**
  * The calendar's buckets (workingTimeBuckets) in each zone responses are counted in (zone 0: the
- * calendar's own; then each other zone of `query.zones`), as rows of BUCKET_COLUMNS, the people who
- * work in another zone with its number, and the range the buckets cover, [start, end) in epoch
- * milliseconds: from 92 days before the window (most MQLs are answered within days), but not before
- * 1970, to the window's end. A response whose MQL or first touch lies outside it is counted in JS:
+ * calendar's own; then each other zone of `query.zones`), the number of each person's zone, and the
+ * range the buckets cover, [start, end) in epoch milliseconds: from 92 days before the window (most
+ * MQLs are answered within days), but not in 1970's first half day, to the window's end. A response whose MQL or first touch lies outside it is counted in JS:
  * an MQL from an old import does not stretch the table.
  */
 function calendarBuckets(query: ResponseQuery, until: Date): CalendarBuckets {
@@ -370,7 +369,6 @@ function countedOnBuckets(
     { z: 'integer', bucket: 'integer', before: 'integer', s1: 'integer', e1: 'integer', s2: 'integer', e2: 'integer' },
     rows.map((row, i) => [Math.floor(i / count), row.bucket, row.before, row.s1, row.e1, row.s2, row.e2]),
   );
-  const people = jsonTable(db, { rep: 'text', z: 'integer' }, Object.entries(calendar.zoneOf));
   const worked = (at: string, c: string) => {
     const of = (field: string) => raw(`${c}.${field}`);
     const clamped = (s: Sql, e: Sql) => clampSql(db, sql`${raw(`x.${at}`)} - ${s}`, sql`${e} - ${s}`);
@@ -378,14 +376,11 @@ function countedOnBuckets(
   };
   const matched = (c: string, bucket: string) =>
     zoned ? raw(`${c}.z = x.z AND ${c}.bucket = x.${bucket}`) : raw(`${c}.bucket = x.${bucket}`);
-  const common = {
-    ctes: sql`cal AS MATERIALIZED ${table}, ${zoned ? sql`zone AS MATERIALIZED ${people},` : empty}`,
-    zone: zoned ? sql`COALESCE((SELECT p.z FROM zone p WHERE p.rep = LOWER(y.rep)), 0)` : sql`0`,
-    ms: sql`${worked('touch_ms', 'ct')} - ${worked('mql_ms', 'cm')}`,
-  };
+  const ms = sql`${worked('touch_ms', 'ct')} - ${worked('mql_ms', 'cm')}`;
   if (providerOf(db) === 'postgresql')
     return {
-      ...common,
+      ctes: sql`cal AS MATERIALIZED ${table},`,
+      ms,
       // The zone as a key of one JSON object, not a lookup among the people for each lead.
       zone: zoned
         ? sql`COALESCE(CAST(CAST(${JSON.stringify(calendar.zoneOf)} AS jsonb) ->> LOWER(y.rep) AS integer), 0)`
@@ -395,8 +390,11 @@ function countedOnBuckets(
       inRange: empty,
       rest: sql`x.code % 3 = 0`,
     };
+  const people = jsonTable(db, { rep: 'text', z: 'integer' }, Object.entries(calendar.zoneOf));
   return {
-    ...common,
+    ctes: sql`cal AS MATERIALIZED ${table}, ${zoned ? sql`zone AS MATERIALIZED ${people},` : empty}`,
+    ms,
+    zone: zoned ? sql`COALESCE((SELECT p.z FROM zone p WHERE p.rep = LOWER(y.rep)), 0)` : sql`0`,
     join: sql`CROSS JOIN cal cm CROSS JOIN cal ct WHERE ${matched('cm', 'mql_bucket')} AND ${matched('ct', 'touch_bucket')} AND`,
     inRangeColumn: sql`, CASE WHEN y.mql_ms >= ${literal(calendar.start)} AND y.mql_ms < ${literal(calendar.end)}
       AND y.touch_ms >= ${literal(calendar.start)} AND y.touch_ms < ${literal(calendar.end)} THEN 1 ELSE 0 END AS in_range`,
