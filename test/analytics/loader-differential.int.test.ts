@@ -357,33 +357,13 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
     // No MQL: its first touch is counted from its creation, not read from LeadFunnel.mqlTouchAt.
-    await db.lead.create({
-      data: {
-        id: 'ld_sla_unqualified',
-        tenant: BENCH_TENANT,
-        email: 'sla-unqualified@prospect.example',
-        source: 'web',
-        sourceDetails: {},
-        attributes: {},
-        stage: 'disqualified',
-        ownerId: 'rep5@bench.example',
-        journeyId: 'journey-sla-unqualified',
-        createdAt: at('2025-10-06T14:00:00'),
-        slaDueAt: at('2025-10-07T14:00:00'),
-      },
+    await rep5Lead(db, 'sla_unqualified', {
+      createdAt: at('2025-10-06T14:00:00'),
+      slaDueAt: at('2025-10-07T14:00:00'),
+      to: 'disqualified',
+      movedAt: at('2025-10-06T15:00:00'),
+      calledAt: at('2025-10-07T10:00:00'),
     });
-    await db.stageEvent.create({
-      data: {
-        id: 'se_sla_unqualified',
-        leadId: 'ld_sla_unqualified',
-        fromStage: 'new',
-        toStage: 'disqualified',
-        reason: 'test',
-        occurredAt: at('2025-10-06T15:00:00'),
-        idempotencyKey: 'se_sla_unqualified',
-      },
-    });
-    await rep5Call(db, 'in_sla_unqualified', 'ld_sla_unqualified', at('2025-10-07T10:00:00'));
     try {
       for (const [email, role] of [
         ['ops@bench.example', 'revops'],
@@ -403,32 +383,12 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     const at = (iso: string) => new Date(`${iso}Z`);
     // Its MQL is long before the calendar buckets SQL counts on (92 days before the window): its
     // business hours are counted in JS, from the instants SQL sends instead.
-    await db.lead.create({
-      data: {
-        id: 'ld_old_mql',
-        tenant: BENCH_TENANT,
-        email: 'old-mql@prospect.example',
-        source: 'web',
-        sourceDetails: {},
-        attributes: {},
-        stage: 'mql',
-        ownerId: 'rep5@bench.example',
-        journeyId: 'journey-old-mql',
-        createdAt: at('2024-06-03T14:00:00'),
-      },
+    await rep5Lead(db, 'old_mql', {
+      createdAt: at('2024-06-03T14:00:00'),
+      to: 'mql',
+      movedAt: at('2024-06-04T15:00:00'),
+      calledAt: at('2025-10-07T10:00:00'),
     });
-    await db.stageEvent.create({
-      data: {
-        id: 'se_old_mql',
-        leadId: 'ld_old_mql',
-        fromStage: 'new',
-        toStage: 'mql',
-        reason: 'test',
-        occurredAt: at('2024-06-04T15:00:00'),
-        idempotencyKey: 'se_old_mql',
-      },
-    });
-    await rep5Call(db, 'in_old_mql', 'ld_old_mql', at('2025-10-07T10:00:00'));
     try {
       for (const [email, role] of [
         ['ops@bench.example', 'revops'],
@@ -2257,6 +2217,45 @@ async function writeAttributionInputs(db: Db): Promise<void> {
 }
 
 /** A call rep5 logged on a lead (its id is its idempotency key too). */
+/**
+ * Lead `ld_<key>` of rep5, created at `createdAt` (with an SLA due at `slaDueAt`, if given), moved
+ * from new to `to` at `movedAt` and called by rep5 at `calledAt`.
+ */
+async function rep5Lead(
+  db: Db,
+  key: string,
+  lead: { createdAt: Date; slaDueAt?: Date; to: string; movedAt: Date; calledAt: Date },
+): Promise<void> {
+  const id = `ld_${key}`;
+  await db.lead.create({
+    data: {
+      id,
+      tenant: BENCH_TENANT,
+      email: `${key.replaceAll('_', '-')}@prospect.example`,
+      source: 'web',
+      sourceDetails: {},
+      attributes: {},
+      stage: lead.to,
+      ownerId: 'rep5@bench.example',
+      journeyId: `journey-${key.replaceAll('_', '-')}`,
+      createdAt: lead.createdAt,
+      ...(lead.slaDueAt ? { slaDueAt: lead.slaDueAt } : {}),
+    },
+  });
+  await db.stageEvent.create({
+    data: {
+      id: `se_${key}`,
+      leadId: id,
+      fromStage: 'new',
+      toStage: lead.to,
+      reason: 'test',
+      occurredAt: lead.movedAt,
+      idempotencyKey: `se_${key}`,
+    },
+  });
+  await rep5Call(db, `in_${key}`, id, lead.calledAt);
+}
+
 function rep5Call(db: Db, id: string, leadId: string, occurredAt: Date) {
   return db.interaction.create({
     data: { id, leadId, kind: 'call-logged', occurredAt, payload: { actor: 'rep5@bench.example' }, idempotencyKey: id },

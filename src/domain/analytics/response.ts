@@ -174,14 +174,7 @@ export function countedTogether<T extends ResponsesCounted & SlasCounted>(
   parts: readonly T[],
 ): ResponsesCounted & SlasCounted {
   if (parts.length === 1) return parts[0]!;
-  const all: ResponsesCounted & SlasCounted = {
-    ids: [],
-    businessMs: [],
-    untouched: [],
-    met: [],
-    breached: [],
-    pending: [],
-  };
+  const all = noneCounted();
   for (const part of parts)
     for (const key of Object.keys(all) as (keyof typeof all)[]) {
       // One at a time: spread as arguments, a list of about 125 000 overflows the stack.
@@ -190,3 +183,13 @@ export function countedTogether<T extends ResponsesCounted & SlasCounted>(
     }
   return all;
 }
+
+/** No responses and no SLAs counted, to count into. */
+export const noneCounted = (): ResponsesCounted & SlasCounted => ({
+  ids: [],
+  businessMs: [],
+  untouched: [],
+  met: [],
+  breached: [],
+  pending: [],
+});

@@ -36,7 +36,7 @@ import {
   type WorkingCalendar,
 } from '../../domain/business-time';
 import type { Interval } from '../../domain/analytics/period';
-import { ownerCalendar, type ResponsesCounted, type SlasCounted } from '../../domain/analytics/response';
+import { noneCounted, ownerCalendar, type ResponsesCounted, type SlasCounted } from '../../domain/analytics/response';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { StageStays } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -246,7 +246,7 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
     GROUP BY w.rep, w.seg_type, w.seg_text`);
   const calendarOf = ownerCalendar(query.calendar);
   return rows.map((row) => {
-    const periods: [CountedResponses, CountedResponses] = [counted(), counted()];
+    const periods: [CountedResponses, CountedResponses] = [noneCounted(), noneCounted()];
     // A response outside the buckets' range, in the owner's calendar as SQL would count it.
     const zone = row.rep === null ? null : (query.zones?.get(row.rep.toLowerCase()) ?? null);
     const counting = (text: string, id: string) => {
@@ -280,15 +280,6 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
 
 const SLA_STATES = ['met', 'breached', 'pending'] as const;
 
-const counted = (): CountedResponses => ({
-  ids: [],
-  businessMs: [],
-  untouched: [],
-  met: [],
-  breached: [],
-  pending: [],
-});
-
 /** How far before the window the buckets reach: a response to an older MQL is counted in JS. */
 const BUCKETS_BEFORE_MS = 92 * 86_400_000;
 
@@ -307,11 +298,14 @@ function calendarBuckets(query: ResponseQuery, until: Date): CalendarBuckets {
   const zoneNumbers = new Map([[calendar.timezone, 0]]);
   for (const zone of zones?.values() ?? []) if (!zoneNumbers.has(zone)) zoneNumbers.set(zone, zoneNumbers.size);
   const rows: WorkingBucket[] = [];
-  for (const zone of zoneNumbers.keys())
-    rows.push(
-      ...workingTimeBuckets(zone === calendar.timezone ? calendar : { ...calendar, timezone: zone }, from, until),
-    );
-  const first = rows[0]!.bucket;
+  // A window that ends before the range would start (read as of a moment before 1970) has no
+  // buckets: every response, if any, is counted in JS.
+  if (until.getTime() > from.getTime())
+    for (const zone of zoneNumbers.keys())
+      rows.push(
+        ...workingTimeBuckets(zone === calendar.timezone ? calendar : { ...calendar, timezone: zone }, from, until),
+      );
+  const first = rows[0]?.bucket ?? 0;
   const count = rows.length / zoneNumbers.size;
   return {
     rows,
