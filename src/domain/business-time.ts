@@ -478,8 +478,8 @@ function workingTimeOfDays(from: number, to: number, calendar: PreparedCalendar)
 
 /**
  * The length of a bucket of workingTimeBuckets: half a UTC day. A bucket meets at most two working
- * periods (merged where one ends as the next begins): each period lies within its local date, and a
- * local date lasts 23 hours at least.
+ * periods (merged where one ends as the next begins): each period lies within its local date, a
+ * local date lasts 22 hours at least, and a date a zone skipped has no working time.
  */
 export const WORKING_BUCKET_MS = 43_200_000;
 

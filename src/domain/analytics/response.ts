@@ -170,9 +170,7 @@ export function slaAttainmentOfCounted({ met, breached, pending }: SlasCounted, 
  * Counted responses and SLAs of several groups (owners, segments) as one, each list in the groups'
  * order; a single group is returned as it is.
  */
-export function countedTogether<T extends ResponsesCounted & SlasCounted>(
-  parts: readonly T[],
-): ResponsesCounted & SlasCounted {
+export function countedTogether(parts: readonly CountedResponses[]): CountedResponses {
   if (parts.length === 1) return parts[0]!;
   const all = noneCounted();
   for (const part of parts)
@@ -184,8 +182,11 @@ export function countedTogether<T extends ResponsesCounted & SlasCounted>(
   return all;
 }
 
+/** A period's responses (responseTimeOfCounted) and SLAs (slaAttainmentOfCounted), counted together. */
+export type CountedResponses = ResponsesCounted & SlasCounted;
+
 /** No responses and no SLAs counted, to count into. */
-export const noneCounted = (): ResponsesCounted & SlasCounted => ({
+export const noneCounted = (): CountedResponses => ({
   ids: [],
   businessMs: [],
   untouched: [],

@@ -36,7 +36,7 @@ import {
   type WorkingCalendar,
 } from '../../domain/business-time';
 import type { Interval } from '../../domain/analytics/period';
-import { noneCounted, ownerCalendar, type ResponsesCounted, type SlasCounted } from '../../domain/analytics/response';
+import { noneCounted, ownerCalendar, type CountedResponses } from '../../domain/analytics/response';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { StageStays } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -66,9 +66,6 @@ export interface SpeedQuery {
 export interface ResponseGroup extends SegmentColumns {
   periods: [CountedResponses, CountedResponses];
 }
-
-/** A period's responses (responseTimeOfCounted) and SLAs (slaAttainmentOfCounted). */
-export type CountedResponses = ResponsesCounted & SlasCounted;
 
 /** What responseGroups needs beyond SpeedQuery. */
 export interface ResponseQuery extends SpeedQuery {
