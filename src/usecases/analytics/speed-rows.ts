@@ -36,7 +36,7 @@ import {
   type WorkingCalendar,
 } from '../../domain/business-time';
 import type { Interval } from '../../domain/analytics/period';
-import { noneCounted, ownerCalendar, type CountedResponses } from '../../domain/analytics/response';
+import { noneCounted, ownerCalendar, type CalendarFor, type CountedResponses } from '../../domain/analytics/response';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { StageStays } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
@@ -186,27 +186,18 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
   const [previous, current] = query.periods;
   if (previous.to.getTime() > current.from.getTime()) throw new Error('responseGroups: the periods overlap');
   const within = (column: Sql, { from: start, to: end }: Interval) => sql`${column} >= ${start} AND ${column} < ${end}`;
-  // Per lead one code, r + 3u + 9s: r its response (1 in the previous period, 2 in the period: a
-  // first touch in it, after an MQL), u its untouched MQL (the same: an MQL in the period with no
-  // touch by its end), s its SLA (due in the previous period 1–3, in the period 4–6: met, breached,
-  // pending), as responseTimeOf and slaAttainmentOf sort a lead (0: none of them).
-  const responded = (p: Interval) => sql`y.mql_at IS NOT NULL AND ${within(sql`y.touch`, p)}`;
-  const untouched = (p: Interval) => sql`${within(sql`y.mql_at`, p)} AND (y.touch IS NULL OR y.touch >= ${p.to})`;
-  const code = sql`(CASE WHEN ${responded(previous)} THEN 1 WHEN ${responded(current)} THEN 2 ELSE 0 END
-    + 3 * (CASE WHEN ${untouched(previous)} THEN 1 WHEN ${untouched(current)} THEN 2 ELSE 0 END)
+  // Per lead one code, r + 3u + 9s: r and u as responseCode gives them, s its SLA (due in the
+  // previous period 1–3, in the period 4–6: met, breached, pending), as slaAttainmentOf sorts a lead
+  // (0: none of them).
+  const code = sql`(${responseCode(query.periods)}
     + 9 * COALESCE(CASE WHEN ${within(sql`y.sla_due`, previous)} THEN 1 WHEN ${within(sql`y.sla_due`, current)} THEN 4 END
       + CASE WHEN y.touch IS NOT NULL AND y.touch <= y.sla_due THEN 0 WHEN y.sla_due <= ${asOf} THEN 1 ELSE 2 END, 0))`;
-  // A response's business time, counted on the calendar's buckets (workingTimeBuckets) of its
-  // owner's zone, looked up by the bucket of its MQL and of its first touch: the working time to the
-  // touch less that to the MQL, as businessTimeBetween counts it. A response with an instant outside
-  // the buckets' range comes with both instants instead, and is counted in JS.
-  const calendar = calendarBuckets(query, until);
-  const onBuckets = countedOnBuckets(db, calendar, query.zones !== null);
-  // Both databases round a quotient of whole numbers toward zero: the floor of an instant in the
-  // range, which starts at 1970 or later (one outside it is counted in JS).
-  const bucketOf = (ms: Sql) => sql`${ms} / ${literal(WORKING_BUCKET_MS)}`;
-  // A response counted in JS comes with its two instants, `mql~touch` in epoch milliseconds.
-  const instants = sql`CAST(x.mql_ms AS TEXT) || '~' || CAST(x.touch_ms AS TEXT)`;
+  const lists = countedLists(db, query, until, {
+    rows: sql`SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segment.columns}
+        FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}`,
+    code,
+    groups: [],
+  });
   const rows = await db.$queryRaw<
     { ids: string; rep: string | null; codes: string; ms: string; seg_type: string | null; seg_text: string | null }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
@@ -225,54 +216,123 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due, u.rep
       FROM unanswered u WHERE u.qualified < ${asOf}),
-    ${onBuckets.ctes}
+    ${lists.ctes}
+    ${lists.select}`);
+  const calendarOf = ownerCalendar(query.calendar);
+  return rows.map((row) => ({
+    rep: row.rep,
+    segType: row.seg_type,
+    segText: row.seg_text,
+    periods: countedOfLists(row, query.zones, calendarOf),
+  }));
+}
+
+/**
+ * What one group's lists count (`ids`, and in the same order `codes`, r + 3u + 9s as respondedCode
+ * and responseGroups write them, and `ms`, each response's business milliseconds or its two
+ * instants), in the previous period (0) and the period (1). A response outside the buckets' range
+ * is counted here, in the calendar of the group's owner (`rep`).
+ */
+export function countedOfLists(
+  row: { ids: string; codes: string; ms: string; rep: string | null },
+  zones: ReadonlyMap<string, string> | null,
+  calendarOf: CalendarFor,
+): [CountedResponses, CountedResponses] {
+  const periods: [CountedResponses, CountedResponses] = [noneCounted(), noneCounted()];
+  // A response outside the buckets' range, in the owner's calendar as SQL would count it.
+  const zone = row.rep === null ? null : (zones?.get(row.rep.toLowerCase()) ?? null);
+  const counting = (text: string, id: string) => {
+    const apart = text.indexOf('~');
+    if (apart < 0) return Number(text);
+    const [mql, touch] = [Number(text.slice(0, apart)), Number(text.slice(apart + 1))];
+    if (!Number.isFinite(mql) || !Number.isFinite(touch)) throw new Error(`responseGroups: no instants for lead ${id}`);
+    return businessTimeBetween(new Date(mql), new Date(touch), calendarOf({ ownerTimeZone: zone }));
+  };
+  const ids = row.ids.split(',');
+  const codes = row.codes.split(',');
+  const ms = row.ms.split(',');
+  ids.forEach((id, i) => {
+    const code = Number(codes[i]);
+    const response = code % 3;
+    if (response) {
+      // A response has its business time or its instants: none is a bug.
+      if (ms[i] === '' || ms[i] === undefined) throw new Error(`responseGroups: no business time for lead ${id}`);
+      periods[response - 1]!.ids.push(id);
+      periods[response - 1]!.businessMs.push(counting(ms[i], id));
+    }
+    const untouchedIn = Math.floor(code / 3) % 3;
+    if (untouchedIn) periods[untouchedIn - 1]!.untouched.push(id);
+    const sla = Math.floor(code / 9);
+    if (sla) periods[sla <= 3 ? 0 : 1][SLA_STATES[(sla - 1) % 3]!].push(id);
+  });
+  return periods;
+}
+
+/**
+ * A lead's response and untouched MQL as responseTimeOf sorts it, as the code r + 3u of a row `y`
+ * (its `mql_at` and first `touch` after it): r its response (1 in the previous period, 2 in the
+ * period: a first touch in it, after an MQL), u its untouched MQL (the same: an MQL in the period with
+ * no touch by its end); 0 for none.
+ */
+export function responseCode(periods: readonly [Interval, Interval]): Sql {
+  const [previous, current] = periods;
+  const within = (column: Sql, { from: start, to: end }: Interval) => sql`${column} >= ${start} AND ${column} < ${end}`;
+  const responded = (p: Interval) => sql`y.mql_at IS NOT NULL AND ${within(sql`y.touch`, p)}`;
+  const untouched = (p: Interval) => sql`${within(sql`y.mql_at`, p)} AND (y.touch IS NULL OR y.touch >= ${p.to})`;
+  return sql`(CASE WHEN ${responded(previous)} THEN 1 WHEN ${responded(current)} THEN 2 ELSE 0 END
+    + 3 * (CASE WHEN ${untouched(previous)} THEN 1 WHEN ${untouched(current)} THEN 2 ELSE 0 END))`;
+}
+
+/** The leads countedLists sorts and counts. */
+export interface CodedRows {
+  /** The rows `y`: id, rep, mql_at, touch, seg_type and seg_text, and the columns of `code` and `groups`. */
+  rows: Sql;
+  /** Each row's code (responseCode's r + 3u, and more above 9 that the caller reads), on `y`. */
+  code: Sql;
+  /** Columns of `y` the lists are grouped by, besides the owner and segment. */
+  groups: readonly string[];
+}
+
+/**
+ * The statement's tail that counts responses in SQL: common table expressions (`ctes`, the last
+ * one `coded`, with no comma after it) and the final `select` of the lists countedOfLists reads, per owner, segment and `groups`:
+ * each coded lead's id and code, and for a response its business milliseconds, counted on the
+ * calendar's buckets (workingTimeBuckets) of its owner's zone, looked up by the bucket of its MQL and
+ * of its first touch (the working time to the touch less that to the MQL, as businessTimeBetween
+ * counts it). A response with an instant outside the buckets' range comes with both instants
+ * instead, and is counted in JS.
+ */
+export function countedLists(
+  db: Db,
+  query: Pick<ResponseQuery, 'from' | 'calendar' | 'zones'>,
+  until: Date,
+  coded: CodedRows,
+): { ctes: Sql; select: Sql } {
+  const calendar = calendarBuckets(query, until);
+  const onBuckets = countedOnBuckets(db, calendar, query.zones !== null);
+  // Both databases round a quotient of whole numbers toward zero: the floor of an instant in the
+  // range, which starts at 1970 or later (one outside it is counted in JS).
+  const bucketOf = (ms: Sql) => sql`${ms} / ${literal(WORKING_BUCKET_MS)}`;
+  // A response counted in JS comes with its two instants, `mql~touch` in epoch milliseconds.
+  const instants = sql`CAST(x.mql_ms AS TEXT) || '~' || CAST(x.touch_ms AS TEXT)`;
+  const extra = (alias: string) => raw(coded.groups.map((column) => `, ${alias}.${column}`).join(''));
+  return {
+    ctes: sql`${onBuckets.ctes}
     coded AS MATERIALIZED (
       SELECT y.id, y.rep, y.seg_type, y.seg_text, y.code, y.mql_ms, y.touch_ms, ${onBuckets.zone} AS z,
-        ${bucketOf(sql`y.mql_ms`)} AS mql_bucket, ${bucketOf(sql`y.touch_ms`)} AS touch_bucket ${onBuckets.inRangeColumn}
-      FROM (SELECT y.*, ${code} AS code, ${epochMsInSql(db, sql`y.mql_at`)} AS mql_ms, ${epochMsInSql(db, sql`y.touch`)} AS touch_ms
-      FROM (SELECT r.id, r.rep, r.mql_at, r.touch, r.sla_due ${segment.columns}
-        FROM answered r ${segment.segmented ? sql`JOIN "Lead" l ON l.id = r.id` : empty}) y) y)
-    SELECT w.rep, w.seg_type, w.seg_text, ${commaList(db, sql`w.id`)} AS ids, ${commaList(db, sql`CAST(w.code AS TEXT)`)} AS codes,
-      ${commaList(db, sql`w.ms`)} AS ms
-    FROM (SELECT x.rep, x.seg_type, x.seg_text, x.id, x.code,
+        ${bucketOf(sql`y.mql_ms`)} AS mql_bucket, ${bucketOf(sql`y.touch_ms`)} AS touch_bucket ${onBuckets.inRangeColumn} ${extra('y')}
+      FROM (SELECT y.*, ${coded.code} AS code, ${epochMsInSql(db, sql`y.mql_at`)} AS mql_ms, ${epochMsInSql(db, sql`y.touch`)} AS touch_ms
+      FROM (${coded.rows}) y) y)`,
+    select: sql`SELECT w.rep, w.seg_type, w.seg_text ${extra('w')}, ${commaList(db, sql`w.id`)} AS ids,
+      ${commaList(db, sql`CAST(w.code AS TEXT)`)} AS codes, ${commaList(db, sql`w.ms`)} AS ms
+    FROM (SELECT x.rep, x.seg_type, x.seg_text ${extra('x')}, x.id, x.code,
         COALESCE(CAST(${onBuckets.ms} AS TEXT), ${instants}) AS ms
       FROM coded x ${onBuckets.join} x.code % 3 <> 0 ${onBuckets.inRange}
       UNION ALL
-      SELECT x.rep, x.seg_type, x.seg_text, x.id, x.code, CASE WHEN x.code % 3 <> 0 THEN ${instants} ELSE '' END
+      SELECT x.rep, x.seg_type, x.seg_text ${extra('x')}, x.id, x.code, CASE WHEN x.code % 3 <> 0 THEN ${instants} ELSE '' END
       FROM coded x WHERE x.code <> 0 AND ${onBuckets.rest}) w
-    GROUP BY w.rep, w.seg_type, w.seg_text`);
-  const calendarOf = ownerCalendar(query.calendar);
-  return rows.map((row) => {
-    const periods: [CountedResponses, CountedResponses] = [noneCounted(), noneCounted()];
-    // A response outside the buckets' range, in the owner's calendar as SQL would count it.
-    const zone = row.rep === null ? null : (query.zones?.get(row.rep.toLowerCase()) ?? null);
-    const counting = (text: string, id: string) => {
-      const apart = text.indexOf('~');
-      if (apart < 0) return Number(text);
-      const [mql, touch] = [Number(text.slice(0, apart)), Number(text.slice(apart + 1))];
-      if (!Number.isFinite(mql) || !Number.isFinite(touch))
-        throw new Error(`responseGroups: no instants for lead ${id}`);
-      return businessTimeBetween(new Date(mql), new Date(touch), calendarOf({ ownerTimeZone: zone }));
-    };
-    const ids = row.ids.split(',');
-    const codes = row.codes.split(',');
-    const ms = row.ms.split(',');
-    ids.forEach((id, i) => {
-      const code = Number(codes[i]);
-      const response = code % 3;
-      if (response) {
-        // A response has its business time or its instants: none is a bug.
-        if (ms[i] === '' || ms[i] === undefined) throw new Error(`responseGroups: no business time for lead ${id}`);
-        periods[response - 1]!.ids.push(id);
-        periods[response - 1]!.businessMs.push(counting(ms[i], id));
-      }
-      const untouchedIn = Math.floor(code / 3) % 3;
-      if (untouchedIn) periods[untouchedIn - 1]!.untouched.push(id);
-      const sla = Math.floor(code / 9);
-      if (sla) periods[sla <= 3 ? 0 : 1][SLA_STATES[(sla - 1) % 3]!].push(id);
-    });
-    return { rep: row.rep, segType: row.seg_type, segText: row.seg_text, periods };
-  });
+    GROUP BY w.rep, w.seg_type, w.seg_text ${extra('w')}`,
+  };
 }
 
 const SLA_STATES = ['met', 'breached', 'pending'] as const;
@@ -287,7 +347,7 @@ const BUCKETS_BEFORE_MS = 92 * 86_400_000;
  * MQLs are answered within days), but not in 1970's first half day, to the window's end. A response whose MQL or first touch lies outside it is counted in JS:
  * an MQL from an old import does not stretch the table.
  */
-function calendarBuckets(query: ResponseQuery, until: Date): CalendarBuckets {
+function calendarBuckets(query: Pick<ResponseQuery, 'from' | 'calendar' | 'zones'>, until: Date): CalendarBuckets {
   const { calendar, zones } = query;
   // Not the first half day of 1970: an instant before 1970 rounds toward zero into bucket 0 (SQL
   // divides so), and must find no bucket.
