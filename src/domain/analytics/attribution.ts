@@ -88,6 +88,12 @@ export interface AttributionInputs {
   /** The version of (at least) each lead of `deals`; a deal whose lead has none here counts in no row. */
   versionOf: ReadonlyMap<string, string>;
   deals: readonly ClosedDealCourse[];
+  /**
+   * Each version's cohort funnel over `periods[index]`, when it was counted elsewhere (in SQL:
+   * src/usecases/analytics/attribution-leads.ts). Without it, the funnel is computed on `leadsOf`,
+   * which must then hold every lead created in the periods.
+   */
+  funnelOf?: (version: string, index: number) => CohortFunnelReport;
 }
 
 /** Whether anything of the period counts in a row: a cohort lead, a response, an unanswered MQL, a closed deal. */
@@ -125,11 +131,14 @@ export function attributionRowsOf(
     const leads = leadsOf.get(version) ?? [];
     return { version, leads, responses: leads.map(leadResponse), deals: dealsOf.get(version) ?? [] };
   });
-  return periods.map((period) =>
+  const { funnelOf } = inputs;
+  return periods.map((period, index) =>
     groups
       .map(({ version, leads, responses, deals }) => ({
         version,
-        funnel: cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
+        funnel: funnelOf
+          ? funnelOf(version, index)
+          : cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
         response: responseTimeOf(responses, period, options.calendarFor),
         winRate: winRate(deals, period).byCount,
       }))

@@ -10,7 +10,7 @@
  *   the throughput of the period and is fixed as soon as the period is over.
  */
 import type { LeadFact } from './facts';
-import { ratio, tally, type Ratio, type Tally } from './measures';
+import { share, tally, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
 import { arrivalsOf, FUNNEL_STAGES, type FunnelStage } from './stages';
 import { volume, type VolumeFigures } from './volume';
@@ -43,11 +43,22 @@ export interface CohortOptions {
 
 const MS_PER_DAY = 86_400_000;
 
-function stepsOf(stages: VolumeFigures): FunnelStep[] {
+/**
+ * Each step's conversion from the stages' tallies, as they are: the count of each is exact even when
+ * its ids are cut (the reports counted in SQL read only the first ids of each).
+ */
+export function funnelSteps(stages: VolumeFigures): FunnelStep[] {
   return FUNNEL_STAGES.slice(1).map((to, index) => {
     const from = FUNNEL_STAGES[index]!;
-    return { from, to, conversion: ratio(stages[to].ids, stages[from].ids) };
+    const numerator = stages[to];
+    const denominator = stages[from];
+    return { from, to, conversion: { numerator, denominator, value: share(numerator.count, denominator.count) } };
   });
+}
+
+/** The cohort funnel of stages counted elsewhere (SQL), with the cohort leads still maturing. */
+export function cohortFunnelOf(stages: VolumeFigures, maturing: Tally): CohortFunnelReport {
+  return { view: 'cohort', stages, steps: funnelSteps(stages), maturing };
 }
 
 /** What the cohort funnel reads of a lead: when it was created and its stage transitions. */
@@ -74,10 +85,10 @@ export function cohortFunnel(
   FUNNEL_STAGES.forEach((stage, index) => (stages[stage] = tally(reached[index]!)));
   const maturing =
     window === null ? [] : cohort.filter((lead) => lead.createdAt.getTime() + window > options.asOf.getTime());
-  return { view: 'cohort', stages, steps: stepsOf(stages), maturing: tally(maturing.map((lead) => lead.id)) };
+  return cohortFunnelOf(stages, tally(maturing.map((lead) => lead.id)));
 }
 
 export function periodFunnel(leads: readonly LeadFact[], period: Interval): FunnelReport {
   const stages = volume(leads, period);
-  return { view: 'period', stages, steps: stepsOf(stages) };
+  return { view: 'period', stages, steps: funnelSteps(stages) };
 }

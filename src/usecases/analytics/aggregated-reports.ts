@@ -9,10 +9,10 @@
 import type { Db } from '../../db/client';
 import { activationsIn } from '../../domain/analytics/attribution';
 import { type Dimension, type RuleActivation } from '../../domain/analytics/facts';
-import type { FunnelStep } from '../../domain/analytics/funnel';
-import { mergeTallies, share, type Tally } from '../../domain/analytics/measures';
+import { cohortFunnelOf, funnelSteps } from '../../domain/analytics/funnel';
+import { mergeTallies, type Tally } from '../../domain/analytics/measures';
 import { bucketRanges, type BucketRange, type ReportPeriod } from '../../domain/analytics/period';
-import { FUNNEL_STAGES, type FunnelStage } from '../../domain/analytics/stages';
+import { FUNNEL_STAGES } from '../../domain/analytics/stages';
 import type { VolumeFigures } from '../../domain/analytics/volume';
 import { sightFilter } from './load-facts';
 import { cohortArrivals, periodArrivals, type ArrivalQuery, segmentKeyOf, type ArrivalRow } from './lead-arrivals';
@@ -74,15 +74,6 @@ class Part {
   }
 }
 
-function stepsOf(stages: VolumeFigures): FunnelStep[] {
-  return FUNNEL_STAGES.slice(1).map((to, index) => {
-    const from: FunnelStage = FUNNEL_STAGES[index]!;
-    const numerator = stages[to];
-    const denominator = stages[from];
-    return { from, to, conversion: { numerator, denominator, value: share(numerator.count, denominator.count) } };
-  });
-}
-
 /** How one report reads its rows, and its figures for one part and period from them. */
 interface Plan {
   bounds: Date[];
@@ -128,7 +119,7 @@ function planOf(report: ReportName, request: AggregateRequest, activations: read
       read: periodArrivals,
       figures: (part, which) => {
         const stages = part.stages([which]);
-        return { view: 'period', stages, steps: stepsOf(stages), maturing: null };
+        return { view: 'period', stages, steps: funnelSteps(stages), maturing: null };
       },
     };
   const withinDays = options.withinDays ?? undefined;
@@ -136,8 +127,7 @@ function planOf(report: ReportName, request: AggregateRequest, activations: read
     bounds,
     read: (db, query) => cohortArrivals(db, query, withinDays),
     figures: (part, which) => {
-      const stages = part.stages([which]);
-      return { view: 'cohort', stages, steps: stepsOf(stages), maturing: part.tally('maturing', [which]) };
+      return cohortFunnelOf(part.stages([which]), part.tally('maturing', [which]));
     },
   };
 }

@@ -14,24 +14,40 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import { codePointOrder, empty, epochMs, instantOf, join, raw, sql, type Sql } from '../../db/raw-sql';
+import {
+  codePointOrder,
+  empty,
+  epochMs,
+  instantOf,
+  join,
+  orderedList,
+  plusDays,
+  raw,
+  sql,
+  type Sql,
+} from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Dimension } from '../../domain/analytics/facts';
+import type { Interval } from '../../domain/analytics/period';
 import type { Sight } from '../visibility';
 import type { Window } from './fact-rows';
 import { byPerson } from './breakdown-groups';
 import { bySegmentField, funnelLeadSegment } from './closed-deals';
 import { joinOwned, ownedTable, ownerOnRow } from './lead-owners';
 
-/** A lead that may count in the window, as the report reads it (instants before `asOf` only). */
+/**
+ * A lead whose response the report measures, or whose deal it counts, as the report reads it
+ * (instants before `asOf` only): made an MQL with its first touch after that in the window, or made
+ * one in the window, or with a deal closed before the window's end.
+ */
 export interface AttributedLeadRow {
   id: string;
   /** rulesetOf: null when no rule decided on it. */
   version: string | null;
   /**
-   * The owner at the period's end: read for a person's sight, and for a lead whose first touch after
-   * its MQL is in the window (its response is measured in the owner's calendar) when people of the
-   * roster work in other zones than the calendar's (`ownerZones`).
+   * The owner at the period's end: read for a person's sight, by rep or team, and for a lead whose
+   * first touch after its MQL is in the window (its response is measured in the owner's calendar)
+   * when people of the roster work in other zones than the calendar's (`ownerZones`).
    */
   rep: string | null;
   /** Broken down by a segment field, the lead's (groupColumnsOf); by rep or team, `rep` is read for every lead. */
@@ -39,12 +55,30 @@ export interface AttributedLeadRow {
   segText?: string | null;
   createdAt: Date;
   mqlAt: Date | null;
-  sqlAt: Date | null;
-  opportunityAt: Date | null;
-  wonAt: Date | null;
   /** The first touch at or after `mqlAt` (null when it never became an MQL). */
   firstTouch: Date | null;
 }
+
+/**
+ * The leads of one version created in one period (0: the period, 1: the one before), with one
+ * owner and segment field as far as they are read (AttributedLeadRow's): their ids in code-point
+ * order and, in the same order, which funnel stages each reached (COHORT_BITS).
+ */
+export interface AttributionCohort {
+  period: 0 | 1;
+  version: string | null;
+  rep: string | null;
+  segType: string | null;
+  segText: string | null;
+  ids: string[];
+  reached: number[];
+}
+
+/**
+ * The bit of each stage after `lead` a cohort lead reached before `asOf` (and within N days of its
+ * creation), and of `maturing`: its N days are not over at `asOf`.
+ */
+export const COHORT_BITS = { mql: 1, sql: 2, opportunity: 4, won: 8, maturing: 16 } as const;
 
 /** A LeadFunnel column of `f`, cut at `asOf`: the first arrival before then, if any (it is the minimum). */
 const arrival = (column: 'mqlAt' | 'sqlAt' | 'opportunityAt' | 'wonAt', asOf: Date): Sql =>
@@ -76,6 +110,10 @@ export interface AttributionQuery {
   by: AttributionBy;
   /** From the previous period's start to the period's end (or `asOf`, if earlier): the owner is read at `to`. */
   window: Window;
+  /** The period (0) and the previous one (1), whose cohorts the funnel rows count. */
+  periods: readonly [Interval, Interval];
+  /** Count a stage only when reached within this many days of the lead's creation. */
+  withinDays?: number;
   /**
    * Whether people of the roster work in other zones than the calendar's (Roster.worksBeyond): for the
    * whole tenant the owner only picks a response's calendar, so it is read only then.
@@ -85,14 +123,19 @@ export interface AttributionQuery {
   dimension?: Dimension;
 }
 
+/** What the report reads: the cohort funnels counted, and the leads of its responses and deals. */
+export interface AttributionRead {
+  cohorts: AttributionCohort[];
+  leads: AttributedLeadRow[];
+}
+
 /**
- * The leads that count in the window (see the header), each with its version, read in no order:
- * five ranges of LeadFunnel, by creation, MQL (created before the window or after it), first touch
- * after it and first close (a deal's first
- * close is its lead's, as closedDeals reads it). For a person, those their team owned at the
- * period's end (teamAt), each with that owner, before each is looked up.
+ * The leads that count in the window (see the header), each with its version (`v`): five ranges
+ * of LeadFunnel, by creation, MQL (created before the window or after it), first touch after it and
+ * first close (a deal's first close is its lead's, as closedDeals reads it). For a person, those
+ * their team owned at the period's end (teamAt), each with that owner, before each is looked up.
  */
-export async function attributionLeads(db: Db, query: AttributionQuery): Promise<AttributedLeadRow[]> {
+function countingLeads(db: Db, query: AttributionQuery): Sql {
   const { sight, by, window } = query;
   const { from, to, asOf } = window;
   const { tenant } = sight;
@@ -107,7 +150,6 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       : query.ownerZones
         ? sql`CASE WHEN ${responded} THEN ${ownerOnRow(to, asOf, 'f')} END`
         : sql`CAST(NULL AS TEXT)`;
-  const segmented = bySegmentField(dimension);
   const segment = funnelLeadSegment(db, dimension);
   const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
   // Disjoint ranges, each a lead's row read as its index gives it (a lead counts in the first range
@@ -118,7 +160,7 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
         ${arrival('sqlAt', asOf)} AS sql_at, ${arrival('opportunityAt', asOf)} AS opportunity_at,
         ${arrival('wonAt', asOf)} AS won_at,
         CASE WHEN f."mqlAt" < ${asOf} AND f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
-        ${rep} AS rep,
+        f."closedAt" AS closed_at, ${rep} AS rep,
         CASE WHEN f."mqlEventAt" < ${asOf} THEN f."mqlEventAt" END AS mql_event_at, f."mqlVersion" AS mql_version,
         f."scoredAt" AS scored_at, f."scoredVersion" AS scored_version,
         CASE WHEN f."routedAt" < ${asOf} THEN f."routedVersion" END AS routed_version
@@ -140,37 +182,111 @@ export async function attributionLeads(db: Db, query: AttributionQuery): Promise
       sql`${inWindow('f."closedAt"')} AND f."createdAt" < ${asOf} ${outside('f."createdAt"', 'f."mqlAt"', 'f."mqlTouchAt"')}`,
     ),
   ];
+  const segmented = bySegmentField(dimension);
+  return sql`${ownedTable(db, sight, to, asOf)}
+    v AS MATERIALIZED (SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at,
+      b.opportunity_at, b.won_at, b.touch, b.closed_at,
+      ${segmented ? sql`b.seg_type, b.seg_text` : sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`}
+      FROM (${join(ranges, ' UNION ALL ')}) b)`;
+}
+
+/**
+ * The cohort leads of `v`, those created in either period (before `asOf`), each with its period and
+ * what it reached (COHORT_BITS), as cohortArrivals counts the funnel report's: a stage reached before
+ * `asOf` (and within `withinDays` of its creation); with `withinDays`, whether its days are not over
+ * at `asOf`.
+ */
+function cohortLeads(db: Db, query: AttributionQuery): Sql {
+  const { periods, withinDays, window } = query;
+  const [period, previous] = periods;
+  const created = sql`v.created`;
+  const inPeriod = ({ from, to }: Interval) => sql`(v.created >= ${from} AND v.created < ${to})`;
+  const within = (reached: Sql) =>
+    withinDays === undefined ? empty : sql`AND ${reached} < ${plusDays(db, created, withinDays)}`;
+  const bit = (column: string, value: number) => {
+    const reached = raw(`v.${column}`);
+    return sql`CASE WHEN ${reached} IS NOT NULL ${within(reached)} THEN ${raw(String(value))} ELSE 0 END`;
+  };
+  // createdAt + N days > asOf, in milliseconds as cohortFunnel counts them.
+  const maturing =
+    withinDays === undefined
+      ? sql`0`
+      : sql`CASE WHEN v.created > ${new Date(window.asOf.getTime() - withinDays * 86_400_000)} THEN ${raw(String(COHORT_BITS.maturing))} ELSE 0 END`;
+  // The owner only when the sight or the breakdown keys on it: read for a response's calendar, it
+  // would only split the groups.
+  const rep = !query.sight.all || byPerson(query.dimension) ? sql`v.rep` : sql`CAST(NULL AS TEXT)`;
+  return sql`SELECT v.id, CASE WHEN ${inPeriod(period)} THEN 0 ELSE 1 END AS period, v.version, ${rep} AS rep,
+      v.seg_type, v.seg_text,
+      ${bit('mql_at', COHORT_BITS.mql)} + ${bit('sql_at', COHORT_BITS.sql)} + ${bit('opportunity_at', COHORT_BITS.opportunity)}
+        + ${bit('won_at', COHORT_BITS.won)} + ${maturing} AS reached
+    FROM v WHERE (${inPeriod(period)} OR ${inPeriod(previous)}) AND v.created < ${window.asOf}`;
+}
+
+/**
+ * The report's leads and cohort funnels, in one statement over the leads that count (`v`, read
+ * once): per version, period, owner and segment field, each stage's count and first ids
+ * (countedGroups); and, one row each, the leads whose response the report measures or whose deal
+ * it counts (AttributedLeadRow). At 1M leads a month and the one before hold 166 000 cohort leads,
+ * which Node no longer decodes nor walks: a response or a deal concerns about 40 000.
+ */
+export async function attributionRead(db: Db, query: AttributionQuery): Promise<AttributionRead> {
+  const { from, to } = query.window;
+  const inWindow = (column: string) => sql`(${raw(column)} >= ${from} AND ${raw(column)} < ${to})`;
+  const counts = sql`v.mql_at IS NOT NULL AND (${inWindow('v.touch')} OR ${inWindow('v.mql_at')})`;
+  // Each cohort lead as `reached~id`, in code-point order of its id.
+  const entry = sql`CAST(c.reached AS TEXT) || '~' || c.id`;
   const rows = await db.$queryRaw<
     {
-      id: string;
+      kind: string;
+      period: unknown;
       version: string | null;
       rep: string | null;
+      seg_type: string | null;
+      seg_text: string | null;
+      leads: string | null;
+      id: string | null;
       created: unknown;
       mql_at: unknown;
-      sql_at: unknown;
-      opportunity_at: unknown;
-      won_at: unknown;
       touch: unknown;
-      seg_type?: string | null;
-      seg_text?: string | null;
     }[]
-  >(sql`WITH ${ownedTable(db, sight, to, asOf)}
-    b AS MATERIALIZED (${join(ranges, ' UNION ALL ')})
-    SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, ${epochMs(db, sql`b.created`)} AS created,
-      ${epochMs(db, sql`b.mql_at`)} AS mql_at, ${epochMs(db, sql`b.sql_at`)} AS sql_at,
-      ${epochMs(db, sql`b.opportunity_at`)} AS opportunity_at, ${epochMs(db, sql`b.won_at`)} AS won_at,
-      ${epochMs(db, sql`b.touch`)} AS touch ${segmented ? sql`, b.seg_type, b.seg_text` : empty}
-    FROM b`);
-  return rows.map((row) => ({
-    id: row.id,
-    version: row.version,
-    rep: row.rep,
-    createdAt: instantOf(row.created)!,
-    mqlAt: instantOf(row.mql_at),
-    sqlAt: instantOf(row.sql_at),
-    opportunityAt: instantOf(row.opportunity_at),
-    wonAt: instantOf(row.won_at),
-    firstTouch: instantOf(row.touch),
-    ...(segmented ? { segType: row.seg_type ?? null, segText: row.seg_text ?? null } : {}),
-  }));
+  >(sql`WITH ${countingLeads(db, query)}
+    SELECT 'c' AS kind, c.period, c.version, c.rep, c.seg_type, c.seg_text,
+      ${orderedList(db, entry, codePointOrder(db, sql`c.id`))} AS leads,
+      CAST(NULL AS TEXT) AS id, NULL AS created, NULL AS mql_at, NULL AS touch
+    FROM (${cohortLeads(db, query)}) c GROUP BY c.period, c.version, c.rep, c.seg_type, c.seg_text
+    UNION ALL
+    SELECT 'l' AS kind, NULL, v.version, v.rep, v.seg_type, v.seg_text, NULL, v.id,
+      ${epochMs(db, sql`v.created`)}, ${epochMs(db, sql`v.mql_at`)}, ${epochMs(db, sql`v.touch`)}
+    FROM v WHERE (${counts}) OR v.closed_at < ${to}`);
+  const read: AttributionRead = { cohorts: [], leads: [] };
+  const segmented = bySegmentField(query.dimension);
+  for (const row of rows) {
+    if (row.kind === 'c') {
+      const cohort: AttributionCohort = {
+        period: Number(row.period) === 0 ? 0 : 1,
+        version: row.version,
+        rep: row.rep,
+        segType: row.seg_type,
+        segText: row.seg_text,
+        ids: [],
+        reached: [],
+      };
+      for (const each of row.leads ? row.leads.split(',') : []) {
+        const apart = each.indexOf('~');
+        cohort.reached.push(Number(each.slice(0, apart)));
+        cohort.ids.push(each.slice(apart + 1));
+      }
+      read.cohorts.push(cohort);
+    } else
+      read.leads.push({
+        id: row.id!,
+        version: row.version,
+        rep: row.rep,
+        createdAt: instantOf(row.created)!,
+        mqlAt: instantOf(row.mql_at),
+        firstTouch: instantOf(row.touch),
+        ...(segmented ? { segType: row.seg_type ?? null, segText: row.seg_text ?? null } : {}),
+      });
+  }
+  return read;
 }

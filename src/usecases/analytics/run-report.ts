@@ -177,6 +177,7 @@ export async function runReport(db: Db, report: ReportName, request: ReportReque
         by: options.by,
         withinDays: options.withinDays ?? undefined,
         dimension: request.filters.breakdown,
+        idLimit: request.idLimit,
       });
       return envelope(report, request, figures);
     }
