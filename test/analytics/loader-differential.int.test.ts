@@ -1104,6 +1104,20 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     120_000,
   );
 
+  it('when rule attribution is read within 60 days while some of the cohort have days left, then those maturing are counted from SQL as on every row', async () => {
+    // December 2025 (the generated year's last month), read as of 31 January (BENCH_AS_OF): the
+    // leads created since 2 December still have days left.
+    const { served, pure } = await attributionBothWays(
+      OPS,
+      { from: '2025-12-01', to: '2025-12-31', zone: NY },
+      { by: 'scoring', withinDays: 60 },
+      100,
+    );
+    const rows = (served.current as { rows: AttributionFigures[] }).rows;
+    expect(Math.max(...rows.map((row) => row.funnel.maturing.count))).toBeGreaterThan(0);
+    expect(served).toEqual(pure);
+  }, 120_000);
+
   it("when a deal's owner is spelt with a capital (Rep5@…), then the manager counts the deal, its win and its call, from SQL and the fact loader as on every row", async () => {
     const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
@@ -2264,7 +2278,7 @@ function rep5Call(db: Db, id: string, leadId: string, occurredAt: Date) {
 
 /** The part of a rule attribution row the test checks is not empty. */
 interface AttributionFigures {
-  funnel: { stages: { lead: { count: number; ids: string[] } } };
+  funnel: { stages: { lead: { count: number; ids: string[] } }; maturing: { count: number } };
   response: { businessHours: { n: number; ids: string[] }; untouched: { ids: string[] } };
   winRate: { denominator: { count: number } };
 }

@@ -74,8 +74,8 @@ export type AttributedLead = FunnelLead & ResponseLead;
 /**
  * What the rows are computed from: the versions listed, the leads that may count in the period by
  * their version (rulesetOf, or `(none)`), and the deals that may count with their leads' versions.
- * Not broken down, the report reads these from SQL (src/usecases/analytics/attribution-leads.ts);
- * on facts, ruleAttribution gives them.
+ * The report counts the funnels and responses in SQL (src/usecases/analytics/attribution-leads.ts)
+ * and gives them as funnelOf and responsesOf; on facts, ruleAttribution gives the leads.
  */
 export interface AttributionInputs {
   /**
@@ -94,6 +94,11 @@ export interface AttributionInputs {
    * which must then hold every lead created in the periods.
    */
   funnelOf?: (version: string, index: number) => CohortFunnelReport;
+  /**
+   * Each version's response time over `periods[index]`, when it was counted elsewhere (in SQL, as the
+   * speed report counts it). Without it, it is computed on `leadsOf`.
+   */
+  responsesOf?: (version: string, index: number) => ResponseTimeReport;
 }
 
 /** Whether anything of the period counts in a row: a cohort lead, a response, an unanswered MQL, a closed deal. */
@@ -131,7 +136,7 @@ export function attributionRowsOf(
     const leads = leadsOf.get(version) ?? [];
     return { version, leads, responses: leads.map(leadResponse), deals: dealsOf.get(version) ?? [] };
   });
-  const { funnelOf } = inputs;
+  const { funnelOf, responsesOf } = inputs;
   return periods.map((period, index) =>
     groups
       .map(({ version, leads, responses, deals }) => ({
@@ -139,7 +144,7 @@ export function attributionRowsOf(
         funnel: funnelOf
           ? funnelOf(version, index)
           : cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
-        response: responseTimeOf(responses, period, options.calendarFor),
+        response: responsesOf ? responsesOf(version, index) : responseTimeOf(responses, period, options.calendarFor),
         winRate: winRate(deals, period).byCount,
       }))
       .filter(countsAnything),

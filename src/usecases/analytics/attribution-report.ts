@@ -1,20 +1,21 @@
 /**
- * The rule attribution report from narrow SQL projections instead of loaded facts: each lead's
- * version, funnel arrivals, owner and first touch (./attribution-leads.ts), the deals closed in the
- * window (./closed-deals.ts) and the rule activations, for the period and the previous one,
- * computed by the same pure function as on facts (attributionRowsOf), so business hours are counted
- * in each owner's calendar and every figure and drill-down is the same.
+ * The rule attribution report from SQL aggregates instead of loaded facts: per ruleset version,
+ * owner and segment field, the cohort leads and the stages each reached, the responses with their
+ * business hours counted as the speed report counts them, and the leads of closed deals
+ * (./attribution-leads.ts); the deals closed in the window (./closed-deals.ts) and the rule
+ * activations; for the period and the previous one. The rows are made by the same pure function as
+ * on facts (attributionRowsOf), given each version's funnel and response time, so every figure and
+ * drill-down is the same.
  *
- * Broken down, each lead carries its key (its owner at the period's end, or its segment field) and
- * each deal its (its owner, or its lead's field); each group's rows are computed on its own leads
- * and deals, and the groups are those listedGroups lists.
+ * Broken down, each group of rows carries its key (its owner at the period's end, or its segment
+ * field) and each deal its (its owner, or its lead's field); each group's rows are computed on its
+ * own, and the groups are those listedGroups lists.
  */
 import type { Db } from '../../db/client';
 import type { WorkingCalendar } from '../../domain/business-time';
 import {
   activationsIn,
   attributionRowsOf,
-  type AttributedLead,
   type AttributionBy,
   type AttributionInputs,
 } from '../../domain/analytics/attribution';
@@ -22,17 +23,24 @@ import { orderKeys } from '../../domain/analytics/breakdown';
 import { NONE, type ClosedDealCourse, type Dimension } from '../../domain/analytics/facts';
 import { cohortFunnelOf, type CohortFunnelReport } from '../../domain/analytics/funnel';
 import { groupBy } from '../../domain/group-by';
-import { append, compareText, sortedIds, type Tally } from '../../domain/analytics/measures';
+import { sortedIds, type Tally } from '../../domain/analytics/measures';
 import type { ReportPeriod } from '../../domain/analytics/period';
-import { ownerCalendar } from '../../domain/analytics/response';
+import { countedTogether, ownerCalendar, responseTimeOfCounted } from '../../domain/analytics/response';
 import type { Sight } from '../visibility';
-import { attributionRead, COHORT_BITS, type AttributedLeadRow, type AttributionCohort } from './attribution-leads';
+import {
+  attributionRead,
+  COHORT_BITS,
+  type AttributionCohort,
+  type AttributionDealLeads,
+  type AttributionGroup,
+  type AttributionResponses,
+} from './attribution-leads';
 import { breakdownRoster, listedGroups } from './breakdown-groups';
 import { closedDeals } from './closed-deals';
-import { segmentKeyOf, type SegmentColumns } from './lead-arrivals';
+import { segmentKeyOf } from './lead-arrivals';
 import { idsToRead } from './report-ids';
 import { sightFilter } from './load-facts';
-import { loadRoster, type Roster } from './roster';
+import { loadRoster } from './roster';
 import { activationsBetween } from './rules-in-force';
 
 export interface AttributionRequest {
@@ -47,18 +55,6 @@ export interface AttributionRequest {
   dimension?: Dimension;
   /** Ids each figure must carry (the API's idLimit); every id without it. */
   idLimit?: number;
-}
-
-/** The lead's MQL as the one stage transition its response reads (reachedAt), if it became one. */
-function attributedLead(row: AttributedLeadRow, roster: Roster): AttributedLead {
-  return {
-    id: row.id,
-    createdAt: row.createdAt,
-    stages: row.mqlAt === null ? [] : [{ from: null, to: 'mql', at: row.mqlAt, rulesetVersion: null }],
-    touches: row.firstTouch === null ? [] : [row.firstTouch],
-    slaDueAt: null,
-    ownerTimeZone: roster.timeZoneOf(row.rep),
-  };
 }
 
 /** The cohorts of one part (the whole, or a breakdown group) by `period version`. */
@@ -102,90 +98,90 @@ function funnelOfCohorts(cohorts: readonly AttributionCohort[], cap: number | un
   );
 }
 
+/** What one part of the report (the whole, or a breakdown group) reads. */
+interface Part {
+  cohorts: AttributionCohort[];
+  responses: AttributionResponses[];
+  dealLeads: AttributionDealLeads[];
+  deals: ClosedDealCourse[];
+}
+
+const nothing = (): Part => ({ cohorts: [], responses: [], dealLeads: [], deals: [] });
+
 /**
- * The versions, leads and deals of one part: `seen` its leads (in id order) whose responses or deals
- * count, `deals` its deals and `cells` its cohort funnels.
+ * The versions, cohort funnels, responses and deals of one part, each figure's ids cut to `cap`. A
+ * deal has a version only when its lead is the part's too, as on a part of the facts.
  */
-function inputsOf(
-  seen: readonly AttributedLeadRow[],
-  deals: ClosedDealCourse[],
-  cohorts: Cohorts,
-  roster: Roster,
-  cap: number | undefined,
-): AttributionInputs {
-  // Grouped by version as they come, and the version kept only of the leads of a deal.
-  const dealLeads = new Set(deals.map((deal) => deal.leadId));
-  const leadsOf = new Map<string, AttributedLead[]>();
+function inputsOf(part: Part, cap: number | undefined): AttributionInputs {
+  const cohorts: Cohorts = new Map();
+  for (const cohort of part.cohorts) addCohort(cohorts, cohort);
+  const responses = groupBy(part.responses, (group) => group.version ?? NONE);
+  const dealLeads = new Set(part.deals.map((deal) => deal.leadId));
   const versionOf = new Map<string, string>();
-  for (const row of seen) {
-    const version = row.version ?? NONE;
-    append(leadsOf, version, attributedLead(row, roster));
-    if (dealLeads.has(row.id)) versionOf.set(row.id, version);
-  }
-  const versions = new Set(leadsOf.keys());
-  for (const cohort of cohorts.values()) versions.add(cohort[0]!.version ?? NONE);
-  const funnelOf = (version: string, period: number) => funnelOfCohorts(cohorts.get(cohortKey(period, version)) ?? [], cap);
-  return { versions: orderKeys(versions), leadsOf, versionOf, deals, funnelOf };
+  for (const group of part.dealLeads)
+    for (const id of group.ids) if (dealLeads.has(id)) versionOf.set(id, group.version ?? NONE);
+  const versions = new Set([...responses.keys(), ...versionOf.values()]);
+  for (const cohort of part.cohorts) versions.add(cohort.version ?? NONE);
+  return {
+    versions: orderKeys(versions),
+    leadsOf: new Map(),
+    versionOf,
+    deals: part.deals,
+    funnelOf: (version, index) => funnelOfCohorts(cohorts.get(cohortKey(index, version)) ?? [], cap),
+    // The rows' period 0 is the period, the lists' the one before.
+    responsesOf: (version, index) =>
+      responseTimeOfCounted(
+        countedTogether((responses.get(version) ?? []).map((group) => group.periods[index === 0 ? 1 : 0])),
+        cap,
+      ),
+  };
 }
 
 /**
- * The versions, leads and deals the caller may see: leads by their owner at the period's end, deals
- * by theirs; with `dimension`, also per group: a lead's key its owner at the period's end or its
- * segment field, a deal's its owner or its lead's field (closedDeals), as the facts key them. A
- * group's deal has a version only when its lead is the group's too, as on a part of the facts.
+ * The versions, cohorts, responses and deals the caller may see: leads by their owner at the
+ * period's end, deals by theirs; with `dimension`, also per group: a lead's key its owner at the
+ * period's end or its segment field, a deal's its owner or its lead's field (closedDeals), as the
+ * facts key them.
  */
 async function attributionInputs(
   db: Db,
   request: AttributionRequest,
 ): Promise<{ whole: AttributionInputs; groups: Map<string, AttributionInputs> | null }> {
-  const { sight, period, previous, asOf, by, dimension, withinDays } = request;
+  const { sight, period, previous, asOf, by, dimension, withinDays, calendar } = request;
   const window = { from: previous.from, to: new Date(Math.min(period.to.getTime(), asOf.getTime())), asOf };
   const inSight = sightFilter(sight);
   const roster = await loadRoster(db, sight.tenant);
-  const ownerZones = roster.worksBeyond(request.calendar.timezone);
+  const zones = roster.worksBeyond(calendar.timezone) ? roster.timeZones : null;
   const dealKeys = new Map<string, string>();
   const cap = idsToRead(request.idLimit);
   // The leads and the deals read side by side (the leads' statement runs in no parallel worker).
   const [read, deals] = await Promise.all([
-    attributionRead(db, {
-      sight,
-      by,
-      window,
-      periods: [period, previous],
-      withinDays,
-      ownerZones,
-      dimension,
-    }),
+    attributionRead(db, { sight, by, window, periods: [period, previous], withinDays, calendar, zones, dimension }),
     closedDeals(db, { sight, period, previous, asOf }, dimension, dimension ? dealKeys : undefined),
   ]);
-  // In id order: every tally of the rows is then a copy, not a sort (sortedIds).
-  const seen = read.leads.filter((row) => inSight(row.rep)).sort((a, b) => compareText(a.id, b.id));
-  const cohorts = read.cohorts.filter((cohort) => inSight(cohort.rep));
-  const wholeCohorts: Cohorts = new Map();
-  for (const cohort of cohorts) addCohort(wholeCohorts, cohort);
-  const whole = inputsOf(seen, deals, wholeCohorts, roster, cap);
-  if (!dimension) return { whole, groups: null };
-  const keyOf = (row: SegmentColumns & { rep: string | null }) => segmentKeyOf(row, dimension, roster);
-  const leadsByKey = groupBy(seen, (row) => keyOf({ rep: row.rep, segType: row.segType ?? null, segText: row.segText ?? null }));
-  const dealsByKey = groupBy(deals, (deal) => dealKeys.get(deal.id)!);
-  const cohortsByKey = new Map<string, Cohorts>();
-  for (const cohort of cohorts) {
-    const key = keyOf(cohort);
-    if (!cohortsByKey.has(key)) cohortsByKey.set(key, new Map());
-    addCohort(cohortsByKey.get(key)!, cohort);
-  }
-  const keys = new Set([...leadsByKey.keys(), ...dealsByKey.keys(), ...cohortsByKey.keys()]);
+  const whole: Part = { ...nothing(), deals };
+  const groups = new Map<string, Part>();
+  const partOf = (key: string): Part => {
+    let part = groups.get(key);
+    if (!part) groups.set(key, (part = nothing()));
+    return part;
+  };
+  const keyOf = (group: AttributionGroup) => segmentKeyOf(group, dimension!, roster);
+  const place = <T extends AttributionGroup>(rows: readonly T[], list: (part: Part) => T[]) => {
+    for (const row of rows) {
+      if (!inSight(row.rep)) continue;
+      list(whole).push(row);
+      if (dimension) list(partOf(keyOf(row))).push(row);
+    }
+  };
+  place(read.cohorts, (part) => part.cohorts);
+  place(read.responses, (part) => part.responses);
+  place(read.dealLeads, (part) => part.dealLeads);
+  if (!dimension) return { whole: inputsOf(whole, cap), groups: null };
+  for (const deal of deals) partOf(dealKeys.get(deal.id)!).deals.push(deal);
   return {
-    whole,
-    groups: new Map(
-      [...keys].map(
-        (key) =>
-          [
-            key,
-            inputsOf(leadsByKey.get(key) ?? [], dealsByKey.get(key) ?? [], cohortsByKey.get(key) ?? new Map<string, AttributionCohort[]>(), roster, cap),
-          ] as const,
-      ),
-    ),
+    whole: inputsOf(whole, cap),
+    groups: new Map([...groups].map(([key, part]) => [key, inputsOf(part, cap)] as const)),
   };
 }
 
