@@ -83,22 +83,24 @@ export interface AttributionInputs {
    * version with nothing counted in it gets no row).
    */
   versions: readonly string[];
-  /** The leads of each version, each version's in id order. */
+  /**
+   * The leads of each version, each version's in id order: every lead created in the periods, made an
+   * MQL or first touched after it in them, unless `funnelOf` and `responsesOf` give those figures.
+   */
   leadsOf: ReadonlyMap<string, readonly AttributedLead[]>;
   /** The version of (at least) each lead of `deals`; a deal whose lead has none here counts in no row. */
   versionOf: ReadonlyMap<string, string>;
   deals: readonly ClosedDealCourse[];
   /**
-   * Each version's cohort funnel over `periods[index]`, when it was counted elsewhere (in SQL:
-   * src/usecases/analytics/attribution-leads.ts). Without it, the funnel is computed on `leadsOf`,
-   * which must then hold every lead created in the periods.
+   * Each version's cohort funnel over a period, when it was counted elsewhere (in SQL:
+   * src/usecases/analytics/attribution-leads.ts); computed on `leadsOf` without it.
    */
-  funnelOf?: (version: string, index: number) => CohortFunnelReport;
+  funnelOf?: (version: string, period: Interval) => CohortFunnelReport;
   /**
-   * Each version's response time over `periods[index]`, when it was counted elsewhere (in SQL, as the
-   * speed report counts it). Without it, it is computed on `leadsOf`.
+   * Each version's response time over a period, when it was counted elsewhere (in SQL, as the speed
+   * report counts it); computed on `leadsOf` without it.
    */
-  responsesOf?: (version: string, index: number) => ResponseTimeReport;
+  responsesOf?: (version: string, period: Interval) => ResponseTimeReport;
 }
 
 /** Whether anything of the period counts in a row: a cohort lead, a response, an unanswered MQL, a closed deal. */
@@ -122,8 +124,7 @@ export function attributionRows(
 
 /**
  * attributionRows for each of `periods`, the deals grouped by version and each lead's response
- * read (leadResponse) once for all of them: at 1M leads the report reads 181 000 leads, for the
- * period and the one before.
+ * read (leadResponse) once for all of them.
  */
 export function attributionRowsOf(
   inputs: AttributionInputs,
@@ -137,14 +138,14 @@ export function attributionRowsOf(
     return { version, leads, responses: leads.map(leadResponse), deals: dealsOf.get(version) ?? [] };
   });
   const { funnelOf, responsesOf } = inputs;
-  return periods.map((period, index) =>
+  return periods.map((period) =>
     groups
       .map(({ version, leads, responses, deals }) => ({
         version,
         funnel: funnelOf
-          ? funnelOf(version, index)
+          ? funnelOf(version, period)
           : cohortFunnel(leads, period, { asOf: options.asOf, withinDays: options.withinDays }),
-        response: responsesOf ? responsesOf(version, index) : responseTimeOf(responses, period, options.calendarFor),
+        response: responsesOf ? responsesOf(version, period) : responseTimeOf(responses, period, options.calendarFor),
         winRate: winRate(deals, period).byCount,
       }))
       .filter(countsAnything),

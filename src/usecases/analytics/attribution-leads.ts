@@ -16,16 +16,7 @@
  * report equal to the one computed on every row, on both providers.
  */
 import type { Db } from '../../db/client';
-import {
-  codePointOrder,
-  commaList,
-  empty,
-  join,
-  plusDays,
-  raw,
-  sql,
-  type Sql,
-} from '../../db/raw-sql';
+import { codePointOrder, commaList, empty, join, plusDays, raw, sql, type Sql } from '../../db/raw-sql';
 import type { AttributionBy } from '../../domain/analytics/attribution';
 import type { Dimension } from '../../domain/analytics/facts';
 import type { Interval } from '../../domain/analytics/period';
@@ -51,12 +42,12 @@ export interface AttributionGroup extends SegmentColumns {
   rep: string | null;
 }
 
-/** The responses of one group, in the previous period (0) and the period (1), as countedOfLists reads them. */
+/** The responses of one group, in the period (0) and the previous one (1), as countedOfLists reads them. */
 export interface AttributionResponses extends AttributionGroup {
   periods: [CountedResponses, CountedResponses];
 }
 
-/** The leads of one group with a deal closed before the window's end, whose version its deals count under. */
+/** The leads of one group with a deal closed in the window, whose version its deals count under. */
 export interface AttributionDealLeads extends AttributionGroup {
   ids: string[];
 }
@@ -64,9 +55,10 @@ export interface AttributionDealLeads extends AttributionGroup {
 /**
  * The leads of one version created in one period (0: the period, 1: the one before), with one
  * owner and segment field as far as they are read (AttributionGroup's): their ids in no order and,
- * in the same order, which funnel stages each reached (COHORT_BITS). Not sorted in SQL: the report
- * picks each figure's first ids in one pass (sortedIds with a cap), and the sort of 170 000 cohort
- * leads at 1M leads cost about 0.1 s of the statement.
+ * in the same order, which funnel stages each reached (COHORT_BITS). Not sorted in SQL: with the
+ * API's idLimit the report picks each figure's first ids in one pass (sortedIds with a cap; without
+ * one, or above 255, it sorts them), and the sort of 170 000 cohort leads at 1M leads cost about
+ * 0.1 s of the statement.
  */
 export interface AttributionCohort extends AttributionGroup {
   period: 0 | 1;
@@ -234,7 +226,7 @@ function cohortLeads(db: Db, query: AttributionQuery): Sql {
  * - `c`: the cohort leads, as `reached~id` (cohortLeads);
  * - `r`: the responses and untouched MQLs of the window (responseCode), each response's business
  *   milliseconds counted on the calendar's buckets (countedLists);
- * - `d`: the leads with a deal closed before the window's end.
+ * - `d`: the leads with a deal closed in the window (LeadFunnel's closedAt, as closedDeals reads them).
  */
 export async function attributionRead(db: Db, query: AttributionQuery): Promise<AttributionRead> {
   const { window, periods } = query;
@@ -269,25 +261,33 @@ export async function attributionRead(db: Db, query: AttributionQuery): Promise<
     SELECT 'r', NULL, r.version, r.rep, r.seg_type, r.seg_text, r.ids, r.codes, r.ms FROM (${responses.select}) r
     UNION ALL
     SELECT 'd', NULL, v.version, v.rep, v.seg_type, v.seg_text, ${commaList(db, sql`v.id`)}, NULL, NULL
-    FROM v WHERE v.closed_at < ${to} GROUP BY v.version, v.rep, v.seg_type, v.seg_text`);
+    FROM v WHERE ${inWindow('v.closed_at')} GROUP BY v.version, v.rep, v.seg_type, v.seg_text`);
   const read: AttributionRead = { cohorts: [], responses: [], dealLeads: [] };
   const calendarOf = ownerCalendar(query.calendar);
   for (const row of rows) {
-    const group: AttributionGroup = { version: row.version, rep: row.rep, segType: row.seg_type, segText: row.seg_text };
+    const group: AttributionGroup = {
+      version: row.version,
+      rep: row.rep,
+      segType: row.seg_type,
+      segText: row.seg_text,
+    };
     if (row.kind === 'c') {
-      const cohort: AttributionCohort = { ...group, period: Number(row.period) === 0 ? 0 : 1, ids: [], reached: [] };
+      const period = Number(row.period);
+      if (period !== 0 && period !== 1)
+        throw new Error(`attributionRead: a cohort of no period (${String(row.period)})`);
+      const cohort: AttributionCohort = { ...group, period, ids: [], reached: [] };
       for (const each of row.ids ? row.ids.split(',') : []) {
         const apart = each.indexOf('~');
         cohort.reached.push(Number(each.slice(0, apart)));
         cohort.ids.push(each.slice(apart + 1));
       }
       read.cohorts.push(cohort);
-    } else if (row.kind === 'r')
-      read.responses.push({
-        ...group,
-        periods: countedOfLists({ ids: row.ids ?? '', codes: row.codes ?? '', ms: row.ms ?? '', rep: row.rep }, query.zones, calendarOf),
-      });
-    else read.dealLeads.push({ ...group, ids: row.ids ? row.ids.split(',') : [] });
+    } else if (row.kind === 'r') {
+      const lists = { ids: row.ids ?? '', codes: row.codes ?? '', ms: row.ms ?? '', rep: row.rep };
+      // Coded as speed codes them, the previous period first: turned to the report's order.
+      const [before, current] = countedOfLists(lists, query.zones, calendarOf);
+      read.responses.push({ ...group, periods: [current, before] });
+    } else read.dealLeads.push({ ...group, ids: row.ids ? row.ids.split(',') : [] });
   }
   return read;
 }

@@ -24,7 +24,7 @@ import { NONE, type ClosedDealCourse, type Dimension } from '../../domain/analyt
 import { cohortFunnelOf, type CohortFunnelReport } from '../../domain/analytics/funnel';
 import { groupBy } from '../../domain/group-by';
 import { sortedIds, type Tally } from '../../domain/analytics/measures';
-import type { ReportPeriod } from '../../domain/analytics/period';
+import type { Interval, ReportPeriod } from '../../domain/analytics/period';
 import { countedTogether, ownerCalendar, responseTimeOfCounted } from '../../domain/analytics/response';
 import type { Sight } from '../visibility';
 import {
@@ -112,7 +112,7 @@ const nothing = (): Part => ({ cohorts: [], responses: [], dealLeads: [], deals:
  * The versions, cohort funnels, responses and deals of one part, each figure's ids cut to `cap`. A
  * deal has a version only when its lead is the part's too, as on a part of the facts.
  */
-function inputsOf(part: Part, cap: number | undefined): AttributionInputs {
+function inputsOf(part: Part, cap: number | undefined, indexOf: (period: Interval) => 0 | 1): AttributionInputs {
   const cohorts: Cohorts = new Map();
   for (const cohort of part.cohorts) addCohort(cohorts, cohort);
   const responses = groupBy(part.responses, (group) => group.version ?? NONE);
@@ -127,11 +127,10 @@ function inputsOf(part: Part, cap: number | undefined): AttributionInputs {
     leadsOf: new Map(),
     versionOf,
     deals: part.deals,
-    funnelOf: (version, index) => funnelOfCohorts(cohorts.get(cohortKey(index, version)) ?? [], cap),
-    // The rows' period 0 is the period, the lists' the one before.
-    responsesOf: (version, index) =>
+    funnelOf: (version, period) => funnelOfCohorts(cohorts.get(cohortKey(indexOf(period), version)) ?? [], cap),
+    responsesOf: (version, period) =>
       responseTimeOfCounted(
-        countedTogether((responses.get(version) ?? []).map((group) => group.periods[index === 0 ? 1 : 0])),
+        countedTogether((responses.get(version) ?? []).map((group) => group.periods[indexOf(period)])),
         cap,
       ),
   };
@@ -177,11 +176,17 @@ async function attributionInputs(
   place(read.cohorts, (part) => part.cohorts);
   place(read.responses, (part) => part.responses);
   place(read.dealLeads, (part) => part.dealLeads);
-  if (!dimension) return { whole: inputsOf(whole, cap), groups: null };
+  // What was read per period (0 the period, 1 the previous one), for the period asked for.
+  const indexOf = ({ from }: Interval): 0 | 1 => {
+    if (from.getTime() === period.from.getTime()) return 0;
+    if (from.getTime() === previous.from.getTime()) return 1;
+    throw new Error(`attributionFigures: nothing read for the period from ${from.toISOString()}`);
+  };
+  if (!dimension) return { whole: inputsOf(whole, cap, indexOf), groups: null };
   for (const deal of deals) partOf(dealKeys.get(deal.id)!).deals.push(deal);
   return {
-    whole: inputsOf(whole, cap),
-    groups: new Map([...groups].map(([key, part]) => [key, inputsOf(part, cap)] as const)),
+    whole: inputsOf(whole, cap, indexOf),
+    groups: new Map([...groups].map(([key, part]) => [key, inputsOf(part, cap, indexOf)] as const)),
   };
 }
 

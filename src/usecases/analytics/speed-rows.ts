@@ -228,8 +228,8 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
 }
 
 /**
- * What one group's lists count (`ids`, and in the same order `codes`, r + 3u + 9s as respondedCode
- * and responseGroups write them, and `ms`, each response's business milliseconds or its two
+ * What one group's lists count (`ids`, and in the same order `codes`: r + 3u as responseCode
+ * writes them, plus 9s in responseGroups, and `ms`, each response's business milliseconds or its two
  * instants), in the previous period (0) and the period (1). A response outside the buckets' range
  * is counted here, in the calendar of the group's owner (`rep`).
  */
@@ -245,7 +245,7 @@ export function countedOfLists(
     const apart = text.indexOf('~');
     if (apart < 0) return Number(text);
     const [mql, touch] = [Number(text.slice(0, apart)), Number(text.slice(apart + 1))];
-    if (!Number.isFinite(mql) || !Number.isFinite(touch)) throw new Error(`responseGroups: no instants for lead ${id}`);
+    if (!Number.isFinite(mql) || !Number.isFinite(touch)) throw new Error(`countedOfLists: no instants for lead ${id}`);
     return businessTimeBetween(new Date(mql), new Date(touch), calendarOf({ ownerTimeZone: zone }));
   };
   const ids = row.ids.split(',');
@@ -256,7 +256,7 @@ export function countedOfLists(
     const response = code % 3;
     if (response) {
       // A response has its business time or its instants: none is a bug.
-      if (ms[i] === '' || ms[i] === undefined) throw new Error(`responseGroups: no business time for lead ${id}`);
+      if (ms[i] === '' || ms[i] === undefined) throw new Error(`countedOfLists: no business time for lead ${id}`);
       periods[response - 1]!.ids.push(id);
       periods[response - 1]!.businessMs.push(counting(ms[i], id));
     }
