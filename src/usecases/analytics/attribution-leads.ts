@@ -22,10 +22,9 @@ import type { Dimension } from '../../domain/analytics/facts';
 import type { Interval } from '../../domain/analytics/period';
 import { ownerCalendar, type CountedResponses } from '../../domain/analytics/response';
 import type { WorkingCalendar } from '../../domain/business-time';
-import type { Sight } from '../visibility';
-import type { Window } from './fact-rows';
 import { byPerson } from './breakdown-groups';
-import { bySegmentField, funnelLeadSegment } from './closed-deals';
+import { bySegmentField, funnelLeadSegment, reviewWindow } from './closed-deals';
+import type { DealQuery } from './deal-courses';
 import { type SegmentColumns } from './lead-arrivals';
 import { joinOwned, ownedTable, ownerOnRow } from './lead-owners';
 import { countedLists, countedOfLists, responseCode } from './speed-rows';
@@ -97,13 +96,17 @@ function versionOf(db: Db, by: AttributionBy, asOf: Date): Sql {
     WHEN b.scored_at IS NULL THEN NULL WHEN b.scored_at < ${asOf} THEN b.scored_version ELSE ${last(empty)} END)`;
 }
 
-export interface AttributionQuery {
-  sight: Sight;
+/** Whether the instant in `column` lies in [from, to), in parentheses. */
+const within = (column: string, { from, to }: Interval): Sql =>
+  sql`(${raw(column)} >= ${from} AND ${raw(column)} < ${to})`;
+
+/**
+ * The period and the previous one (cohorts 0 and 1), read at `asOf`, as closedDeals reads them: the
+ * window is the previous period's start to the period's end, or `asOf` if earlier (reviewWindow),
+ * and the owner is read at its end.
+ */
+export interface AttributionQuery extends DealQuery {
   by: AttributionBy;
-  /** From the previous period's start to the period's end (or `asOf`, if earlier): the owner is read at `to`. */
-  window: Window;
-  /** The period (0) and the previous one (1), whose cohorts the funnel rows count. */
-  periods: readonly [Interval, Interval];
   /** Count a stage only when reached within this many days of the lead's creation. */
   withinDays?: number;
   /** The business hours a response is counted in (escalation.yaml's default calendar). */
@@ -132,8 +135,8 @@ export interface AttributionRead {
  * their team owned at the period's end (teamAt), each with that owner, before each is looked up.
  */
 function countingLeads(db: Db, query: AttributionQuery): Sql {
-  const { sight, by, window } = query;
-  const { from, to, asOf } = window;
+  const { sight, by, asOf } = query;
+  const { from, to } = reviewWindow(query);
   const { tenant } = sight;
   // For a person, the owner at the period's end of each lead their team owned then (teamAt). For the
   // whole tenant the owner is only the calendar of a response in the window.
@@ -147,7 +150,7 @@ function countingLeads(db: Db, query: AttributionQuery): Sql {
         ? sql`CASE WHEN ${responded} THEN ${ownerOnRow(to, asOf, 'f')} END`
         : sql`CAST(NULL AS TEXT)`;
   const segment = funnelLeadSegment(db, dimension);
-  const inWindow = (column: string) => sql`${raw(column)} >= ${from} AND ${raw(column)} < ${to}`;
+  const inWindow = (column: string) => within(column, { from, to });
   // Disjoint ranges, each a lead's row read as its index gives it (a lead counts in the first range
   // it is in, and is left out of the later ones; a missing instant is in none): no union to sort
   // out duplicates, and no second read of the rows by id, which hashed all of LeadFunnel.
@@ -164,7 +167,7 @@ function countingLeads(db: Db, query: AttributionQuery): Sql {
       FROM "LeadFunnel" f ${joinOwned(sight, sql`f."leadId"`)} ${segment.join}
       WHERE f.tenant = ${tenant} AND ${where}`;
   const outside = (...earlier: string[]) =>
-    join([empty, ...earlier.map((column) => sql`AND (${inWindow(column)}) IS NOT TRUE`)], ' ');
+    join([empty, ...earlier.map((column) => sql`AND ${inWindow(column)} IS NOT TRUE`)], ' ');
   const ranges = [
     select(sql`${inWindow('f."createdAt"')} AND f."createdAt" < ${asOf}`),
     // Made an MQL in the window and created before it, or after it: bounds on `createdAt` (never
@@ -193,21 +196,20 @@ function countingLeads(db: Db, query: AttributionQuery): Sql {
  * at `asOf`.
  */
 function cohortLeads(db: Db, query: AttributionQuery): Sql {
-  const { periods, withinDays, window } = query;
-  const [period, previous] = periods;
+  const { period, previous, withinDays, asOf } = query;
   const created = sql`v.created`;
-  const inPeriod = ({ from, to }: Interval) => sql`(v.created >= ${from} AND v.created < ${to})`;
-  const within = (reached: Sql) =>
+  const inPeriod = (interval: Interval) => within('v.created', interval);
+  const inDays = (reached: Sql) =>
     withinDays === undefined ? empty : sql`AND ${reached} < ${plusDays(db, created, withinDays)}`;
   const bit = (column: string, value: number) => {
     const reached = raw(`v.${column}`);
-    return sql`CASE WHEN ${reached} IS NOT NULL ${within(reached)} THEN ${raw(String(value))} ELSE 0 END`;
+    return sql`CASE WHEN ${reached} IS NOT NULL ${inDays(reached)} THEN ${raw(String(value))} ELSE 0 END`;
   };
   // createdAt + N days > asOf, in milliseconds as cohortFunnel counts them.
   const maturing =
     withinDays === undefined
       ? sql`0`
-      : sql`CASE WHEN v.created > ${new Date(window.asOf.getTime() - withinDays * 86_400_000)} THEN ${raw(String(COHORT_BITS.maturing))} ELSE 0 END`;
+      : sql`CASE WHEN v.created > ${new Date(asOf.getTime() - withinDays * 86_400_000)} THEN ${raw(String(COHORT_BITS.maturing))} ELSE 0 END`;
   // The owner only when the sight or the breakdown keys on it: read for a response's calendar, it
   // would only split the groups.
   const rep = !query.sight.all || byPerson(query.dimension) ? sql`v.rep` : sql`CAST(NULL AS TEXT)`;
@@ -215,7 +217,7 @@ function cohortLeads(db: Db, query: AttributionQuery): Sql {
       v.seg_type, v.seg_text,
       ${bit('mql_at', COHORT_BITS.mql)} + ${bit('sql_at', COHORT_BITS.sql)} + ${bit('opportunity_at', COHORT_BITS.opportunity)}
         + ${bit('won_at', COHORT_BITS.won)} + ${maturing} AS reached
-    FROM v WHERE (${inPeriod(period)} OR ${inPeriod(previous)}) AND v.created < ${window.asOf}`;
+    FROM v WHERE (${inPeriod(period)} OR ${inPeriod(previous)}) AND v.created < ${asOf}`;
 }
 
 /**
@@ -229,13 +231,12 @@ function cohortLeads(db: Db, query: AttributionQuery): Sql {
  * - `d`: the leads with a deal closed in the window (LeadFunnel's closedAt, as closedDeals reads them).
  */
 export async function attributionRead(db: Db, query: AttributionQuery): Promise<AttributionRead> {
-  const { window, periods } = query;
-  const { from, to } = window;
-  const inWindow = (column: string) => sql`(${raw(column)} >= ${from} AND ${raw(column)} < ${to})`;
+  const { from, to } = reviewWindow(query);
+  const inWindow = (column: string) => within(column, { from, to });
   const responses = countedLists(db, { from, calendar: query.calendar, zones: query.zones }, to, {
     rows: sql`SELECT v.id, v.version, v.rep, v.seg_type, v.seg_text, v.mql_at, v.touch FROM v
       WHERE v.mql_at IS NOT NULL AND (${inWindow('v.touch')} OR ${inWindow('v.mql_at')})`,
-    code: responseCode([periods[1], periods[0]]),
+    code: responseCode([query.previous, query.period]),
     groups: ['version'],
   });
   // Each cohort lead as `reached~id`.

@@ -147,7 +147,6 @@ async function attributionInputs(
   request: AttributionRequest,
 ): Promise<{ whole: AttributionInputs; groups: Map<string, AttributionInputs> | null }> {
   const { sight, period, previous, asOf, by, dimension, withinDays, calendar } = request;
-  const window = { from: previous.from, to: new Date(Math.min(period.to.getTime(), asOf.getTime())), asOf };
   const inSight = sightFilter(sight);
   const roster = await loadRoster(db, sight.tenant);
   const zones = roster.worksBeyond(calendar.timezone) ? roster.timeZones : null;
@@ -155,7 +154,7 @@ async function attributionInputs(
   const cap = idsToRead(request.idLimit);
   // The leads and the deals read side by side (the leads' statement runs in no parallel worker).
   const [read, deals] = await Promise.all([
-    attributionRead(db, { sight, by, window, periods: [period, previous], withinDays, calendar, zones, dimension }),
+    attributionRead(db, { sight, period, previous, asOf, by, withinDays, calendar, zones, dimension }),
     closedDeals(db, { sight, period, previous, asOf }, dimension, dimension ? dealKeys : undefined),
   ]);
   const whole: Part = { ...nothing(), deals };
