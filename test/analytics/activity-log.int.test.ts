@@ -3,13 +3,20 @@
  * a deal activity, one at a time or many in one statement, the log holds exactly the activities the
  * fact loader counts (LEAD_ACTIVITY's touches with a person as actor, DEAL_ACTIVITY's kinds on a
  * deal whose lead is of its tenant), with the tenant and creation the report filters on and the
- * meeting an outcome records. A correction or a deletion of an activity, its deal or its lead is
- * followed, and the migration's backfill gives the same rows.
+ * meeting an outcome records, and the lead's segment fields a breakdown reads (migration
+ * `analytics_activity_segment`). A correction or a deletion of an activity, its deal or its lead
+ * (its fields too) is followed, and the migrations' backfills give the same rows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEAL_ACTIVITY, LEAD_ACTIVITY } from '../../src/usecases/analytics/load-facts';
+import { loadEveryRow } from '../../src/bench/naive-facts';
+import { companySize, NONE, type Dimension } from '../../src/domain/analytics/facts';
+import { periodOf } from '../../src/domain/analytics/filters';
+import { DEAL_ACTIVITY, LEAD_ACTIVITY, loadFacts } from '../../src/usecases/analytics/load-facts';
+import { DEFAULT_OPTIONS } from '../../src/usecases/analytics/reports';
+import { reportFrom, reportInputs, runReport, type ReportRequest } from '../../src/usecases/analytics/run-report';
+import { NEW_YORK_HOURS } from './fixture';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { blocked, connectTo } from '../support/projections';
 
@@ -31,12 +38,23 @@ const INTERACTION_KINDS = [
 /** The kinds of deal activity (prisma/schema.prisma, DealActivity.kind). */
 const DEAL_ACTIVITY_KINDS = ['call', 'email', 'meeting', 'demo', 'note', 'material'];
 
-/** The migration's backfill statements, as committed for the provider. */
-function activityLogBackfills(provider: string): string[] {
+/** The text of the migration named `name`, as committed for the provider. */
+function migrationText(provider: string, name: string): string {
   const dir = provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations';
-  const migration = readdirSync(dir).find((name) => name.endsWith('_analytics_activity_log'));
-  const text = readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
+  const migration = readdirSync(dir).find((entry) => entry.endsWith(`_${name}`));
+  return readFileSync(`${dir}/${migration}/migration.sql`, 'utf8');
+}
+
+/** The log's backfill statements, as committed for the provider. */
+function activityLogBackfills(provider: string): string[] {
+  const text = migrationText(provider, 'analytics_activity_log');
   return [...text.matchAll(/^INSERT INTO "ActivityLog"[\s\S]*?;$/gm)].map((match) => match[0]);
+}
+
+/** The backfill of the leads' segment fields on the log (migration `analytics_activity_segment`). */
+function segmentBackfills(provider: string): string[] {
+  const text = migrationText(provider, 'analytics_activity_segment');
+  return [...text.matchAll(/^UPDATE "ActivityLog"[\s\S]*?;$/gm)].map((match) => match[0]);
 }
 
 describe.each(providers)('the activity log on %s', (provider) => {
@@ -88,7 +106,20 @@ describe.each(providers)('the activity log on %s', (provider) => {
     idempotencyKey: key,
   });
 
-  type Row = [string, string, string, string, string, string | null, string, string | null, string, string | null];
+  type Segment = [string | null, string | null, string | null, string | null, string | null, string | null];
+  type Row = [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | null,
+    string,
+    string | null,
+    string,
+    string | null,
+    ...Segment,
+  ];
   const sorted = (rows: Row[]) => rows.sort((a, b) => (`${a[0]}/${a[1]}` < `${b[0]}/${b[1]}` ? -1 : 1));
 
   /** The log as the triggers keep it. */
@@ -105,8 +136,34 @@ describe.each(providers)('the activity log on %s', (provider) => {
         row.dealId,
         row.createdAt.toISOString(),
         row.meetingId,
+        row.leadSource,
+        row.leadCampaign,
+        row.leadIndustry,
+        row.leadRegion,
+        row.leadSizeBand,
+        row.leadSizeText,
       ]),
     );
+
+  /**
+   * A lead's segment fields as a breakdown reads them (segmentKeyOf's inputs): its source; its
+   * campaign, industry and region when each is a JSON string; its size band when `employees` is a
+   * number, and its text when it is a string.
+   */
+  const segmentOf = (row: { source: string; sourceDetails: unknown; attributes: unknown }): Segment => {
+    const details = (row.sourceDetails ?? {}) as Record<string, unknown>;
+    const attributes = (row.attributes ?? {}) as Record<string, unknown>;
+    const string = (value: unknown) => (typeof value === 'string' ? value : null);
+    const employees = attributes.employees;
+    return [
+      row.source,
+      string(details.campaign),
+      string(attributes.industry),
+      string(attributes.region),
+      typeof employees === 'number' ? companySize(employees) : null,
+      string(employees),
+    ];
+  };
 
   /** The log as the fact loader reads the same activities (leadActivities and dealActivities in load-facts.ts). */
   const expected = async (): Promise<Row[]> => {
@@ -129,6 +186,7 @@ describe.each(providers)('the activity log on %s', (provider) => {
           null,
           of.createdAt.toISOString(),
           null,
+          ...segmentOf(of),
         ],
       ];
     });
@@ -147,6 +205,7 @@ describe.each(providers)('the activity log on %s', (provider) => {
         of.id,
         of.createdAt.toISOString(),
         meeting,
+        ...segmentOf(leads.get(of.leadId)!),
       ];
       return [fields];
     });
@@ -179,6 +238,12 @@ describe.each(providers)('the activity log on %s', (provider) => {
       null,
       CREATED.toISOString(),
       null,
+      'webinar',
+      null,
+      null,
+      null,
+      null,
+      null,
     ]);
   });
 
@@ -208,6 +273,12 @@ describe.each(providers)('the activity log on %s', (provider) => {
       'ld-1',
       'dl-1',
       '2026-03-04T10:00:00.000Z',
+      null,
+      'webinar',
+      null,
+      null,
+      null,
+      null,
       null,
     ]);
   });
@@ -281,7 +352,160 @@ describe.each(providers)('the activity log on %s', (provider) => {
     expect(await logged()).toEqual(await expected());
   });
 
+  it("when a lead's source, campaign, industry, region or employees change, then its touches and its deals' activities follow", async () => {
+    const { db } = database;
+    await db.lead.createMany({
+      data: [
+        {
+          ...lead('ld-1'),
+          sourceDetails: { campaign: 'spring' },
+          attributes: { industry: 'software', region: 'emea', employees: 120 },
+        },
+        { ...lead('ld-2'), attributes: { industry: 7, employees: ' 40 ' } },
+      ],
+    });
+    await db.deal.create({ data: deal('dl-1', 'ld-1') });
+    await db.interaction.createMany({
+      data: [
+        touch('ix-1', 'ld-1', 'call-logged', 'rep@acme.example'),
+        touch('ix-2', 'ld-2', 'email-sent', 'rep@acme.example'),
+      ],
+    });
+    await db.dealActivity.create({ data: activity('da-1', 'dl-1', 'call') });
+    const segments = async () => (await logged()).map((row) => [row[1], ...row.slice(10)]);
+    expect(await segments()).toEqual([
+      ['da-1', 'webinar', 'spring', 'software', 'emea', '50-199', null],
+      ['ix-1', 'webinar', 'spring', 'software', 'emea', '50-199', null],
+      ['ix-2', 'webinar', null, null, null, null, ' 40 '],
+    ]);
+    expect(await logged()).toEqual(await expected());
+    const changes = [
+      { source: 'referral' },
+      { sourceDetails: { campaign: 42 } },
+      { sourceDetails: { campaign: ' autumn ' } },
+      { attributes: { industry: 'retail', region: null, employees: 0.5 } },
+      { attributes: { industry: 'retail', employees: 5000 } },
+      { attributes: { industry: { name: 'retail' }, region: 'apac', employees: 'many' } },
+      { attributes: { industry: 'retail', employees: true, score: 3 } },
+    ];
+    for (const data of changes) {
+      await db.lead.update({ where: { id: 'ld-1' }, data });
+      expect(await logged()).toEqual(await expected());
+    }
+    expect((await segments())[0]).toEqual(['da-1', 'referral', ' autumn ', 'retail', null, null, null]);
+    // Many leads in one statement.
+    await db.$executeRawUnsafe(`UPDATE "Lead" SET source = 'partner', attributes = '{"employees": 49}'`);
+    expect(await segments()).toEqual([
+      ['da-1', 'partner', ' autumn ', null, null, '1-49', null],
+      ['ix-1', 'partner', ' autumn ', null, null, '1-49', null],
+      ['ix-2', 'partner', null, null, null, '1-49', null],
+    ]);
+    expect(await logged()).toEqual(await expected());
+  });
+
+  it.each<Dimension>(['source', 'campaign', 'industry', 'region', 'size'])(
+    "when activities' leads hold fields of every JSON type, then the activity report by %s groups them as the fact path does",
+    async (dimension) => {
+      const { db } = database;
+      const fields: [unknown, unknown, unknown, unknown][] = [
+        // campaign, industry, region, employees
+        ['spring', 'software', 'emea', 120],
+        [' spring ', ' software ', 'emea ', ' 120 '],
+        [42, 7, true, 'many'],
+        [null, null, null, null],
+        [{ name: 'x' }, ['a'], '', 0.5],
+        [undefined, undefined, undefined, 5000],
+        ['', '   ', 'apac', '40'],
+      ];
+      await db.lead.createMany({
+        data: fields.map(([campaign, industry, region, employees], index) => ({
+          ...lead(`ld-${index}`),
+          source: index % 2 === 0 ? 'webinar' : 'ads',
+          sourceDetails: campaign === undefined ? {} : { campaign },
+          attributes: JSON.parse(JSON.stringify({ industry, region, employees })),
+        })),
+      });
+      await db.deal.create({ data: deal('dl-1', 'ld-2') });
+      await db.interaction.createMany({
+        data: fields.map((_, index) => touch(`ix-${index}`, `ld-${index}`, 'call-logged', 'rep@acme.example')),
+      });
+      await db.dealActivity.create({ data: activity('da-1', 'dl-1', 'email') });
+      const sight = { tenant: TENANT, all: true, admin: true, owners: [], queues: [], me: 'ops@acme.example' };
+      const request: ReportRequest = {
+        sight,
+        filters: { from: '2026-03-01', to: '2026-03-31', zone: 'UTC', breakdown: dimension },
+        options: DEFAULT_OPTIONS,
+        asOf: at('2026-04-15T00:00:00Z'),
+        defaultZone: 'UTC',
+        calendar: NEW_YORK_HOURS,
+        probabilities: {},
+      };
+      const facts = await loadFacts(
+        db,
+        { sight, period: periodOf(request.filters, 'UTC'), asOf: request.asOf },
+        loadEveryRow,
+      );
+      const served = await runReport(db, 'activity', request);
+      expect(served).toEqual(
+        reportFrom(facts, 'activity', request, await reportInputs(db, 'activity', request, facts)),
+      );
+      // Trimmed strings, and anything else as none; a size from a number or a numeric string.
+      const keys: Record<string, string[]> = {
+        source: ['ads', 'webinar'],
+        campaign: [NONE, 'spring'],
+        industry: [NONE, 'software'],
+        region: [NONE, 'apac', 'emea'],
+        size: ['1-49', '1000+', '50-199', 'unknown'],
+      };
+      expect(served.breakdown?.groups.map((group) => group.key).sort()).toEqual(keys[dimension]);
+    },
+  );
+
   const connect = () => connectTo(database);
+
+  it.runIf(provider === 'postgresql')(
+    "when a lead's fields change while an activity is logged on its deal, in either order, then the log holds the fields as committed",
+    async () => {
+      const { db } = database;
+      await db.lead.create({ data: { ...lead('ld-1'), attributes: { industry: 'software' } } });
+      await db.deal.create({ data: deal('dl-1', 'ld-1') });
+      const [one, two] = [await connect(), await connect()];
+      const log = (client: pg.Client, id: string) =>
+        client.query(`INSERT INTO "DealActivity" (id, "dealId", kind, summary, actor, "occurredAt", payload, "idempotencyKey")
+          VALUES ('${id}', 'dl-1', 'call', 'call', 'rep@acme.example', '2026-03-06T11:00:00Z', '{}', '${id}')`);
+      const change = (client: pg.Client, industry: string) =>
+        client.query(`UPDATE "Lead" SET attributes = '{"industry": "${industry}"}' WHERE id = 'ld-1'`);
+      try {
+        // The activity first: the change waits for it, then takes its row along.
+        await one.query('BEGIN');
+        await log(one, 'da-a');
+        await two.query('BEGIN');
+        const first = change(two, 'retail');
+        await blocked(db, two);
+        await one.query('COMMIT');
+        await first;
+        await two.query('COMMIT');
+        expect((await logged()).map((row) => [row[1], row[12]])).toEqual([['da-a', 'retail']]);
+        // The change first: the activity waits for it, then reads the lead as changed.
+        await one.query('BEGIN');
+        await change(one, 'energy');
+        await two.query('BEGIN');
+        const second = log(two, 'da-b');
+        await blocked(db, two);
+        await one.query('COMMIT');
+        await second;
+        await two.query('COMMIT');
+        expect((await logged()).map((row) => [row[1], row[12]])).toEqual([
+          ['da-a', 'energy'],
+          ['da-b', 'energy'],
+        ]);
+        expect(await logged()).toEqual(await expected());
+      } finally {
+        await one.end();
+        await two.end();
+      }
+    },
+  );
 
   it.runIf(provider === 'postgresql')(
     'when a deal is corrected while an activity is logged on it, in either order, then the log holds the activity with the corrected deal',
@@ -369,7 +593,13 @@ describe.each(providers)('the activity log on %s', (provider) => {
 
   it("when the log is emptied and the migration's backfill runs, then it holds the same rows as the triggers kept", async () => {
     const { db } = database;
-    await db.lead.createMany({ data: [lead('ld-1'), lead('ld-2'), lead('ld-o', 'other')] });
+    await db.lead.createMany({
+      data: [
+        { ...lead('ld-1'), sourceDetails: { campaign: 'spring' }, attributes: { industry: 'software', employees: 12 } },
+        { ...lead('ld-2'), attributes: { region: 'emea', employees: '300' } },
+        lead('ld-o', 'other'),
+      ],
+    });
     await db.deal.createMany({ data: [deal('dl-1', 'ld-1'), deal('dl-o', 'ld-o')] });
     await db.interaction.createMany({
       data: [
@@ -392,5 +622,14 @@ describe.each(providers)('the activity log on %s', (provider) => {
     expect(backfills).toHaveLength(2);
     for (const statement of backfills) await db.$executeRawUnsafe(statement);
     expect(await logged()).toEqual(kept);
+    // The segment fields' backfill, on rows logged without them.
+    await db.$executeRawUnsafe(
+      `UPDATE "ActivityLog" SET "leadSource" = NULL, "leadCampaign" = NULL, "leadIndustry" = NULL, "leadRegion" = NULL, "leadSizeBand" = NULL, "leadSizeText" = NULL`,
+    );
+    const segmented = segmentBackfills(provider);
+    expect(segmented).toHaveLength(1);
+    await db.$executeRawUnsafe(segmented[0]!);
+    expect(await logged()).toEqual(kept);
+    expect(await logged()).toEqual(await expected());
   });
 });

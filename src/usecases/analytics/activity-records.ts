@@ -54,7 +54,7 @@ import { closeOf } from '../../domain/analytics/stages';
 import { byPerson } from './breakdown-groups';
 import { bySegmentField, closedDeals, reviewWindow } from './closed-deals';
 import type { DealQuery } from './deal-courses';
-import { groupColumnsOf, segmentKeyOf } from './lead-arrivals';
+import { segmentKeyOf } from './lead-arrivals';
 import { joinOwned, ownedTable, ownerInSight } from './lead-owners';
 import { groupBy } from '../../domain/group-by';
 import { loadRoster } from './roster';
@@ -405,12 +405,11 @@ interface LogSelection {
 function leadTouches(db: Db, query: DealQuery, dimension: Dimension | undefined, byLead = false): LogSelection {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const segmented = bySegmentField(dimension);
   return {
     columns: sql`g.id, g.kind, g.actor, g.at, g."leadId" AS lead_id,
-      ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`t.rep`} AS owner ${segmentOfLead(db, dimension)}`,
-    from: sql`"ActivityLog" g ${joinOwned(sight, sql`g."leadId"`)} ${segmented ? sql`CROSS JOIN "Lead" l` : empty}`,
-    counted: sql`${tenantOf(db, byLead)} = ${sight.tenant} AND g.origin = 'lead' AND g.at < ${asOf} ${segmented ? sql`AND l.id = g."leadId"` : empty}`,
+      ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`t.rep`} AS owner ${segmentOfLog(dimension)}`,
+    from: sql`"ActivityLog" g ${joinOwned(sight, sql`g."leadId"`)}`,
+    counted: sql`${tenantOf(db, byLead)} = ${sight.tenant} AND g.origin = 'lead' AND g.at < ${asOf}`,
     inWindow: sql`(g.at >= ${from} AND g.at < ${to} AND g."createdAt" < ${asOf})`,
   };
 }
@@ -424,20 +423,44 @@ function leadTouches(db: Db, query: DealQuery, dimension: Dimension | undefined,
 function dealActivities(db: Db, query: DealQuery, dimension: Dimension | undefined, byLead = false): LogSelection {
   const { sight, asOf } = query;
   const { from, to } = reviewWindow(query);
-  const segmented = bySegmentField(dimension);
   return {
     columns: sql`g.id, g.kind, g.actor, g.at, g."leadId" AS lead_id,
-      ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`d."ownerEmail"`} AS owner ${segmentOfLead(db, dimension)}`,
-    from: sql`"ActivityLog" g ${sight.all ? empty : sql`CROSS JOIN "Deal" d`} ${segmented ? sql`CROSS JOIN "Lead" l` : empty}`,
+      ${sight.all ? sql`CAST(NULL AS TEXT)` : sql`d."ownerEmail"`} AS owner ${segmentOfLog(dimension)}`,
+    from: sql`"ActivityLog" g ${sight.all ? empty : sql`CROSS JOIN "Deal" d`}`,
     counted: sql`${tenantOf(db, byLead)} = ${sight.tenant} AND g.origin = 'deal' AND g."createdAt" < ${asOf} AND g.at < ${asOf}
       ${sight.all ? empty : sql`AND d.id = g."dealId" AND ${ownerInSight(db, sight, sql`d."ownerEmail"`)}`}
-      ${segmented ? sql`AND l.id = g."leadId"` : empty}
       AND NOT EXISTS (SELECT 1 FROM "Meeting" m WHERE m.id = g."meetingId" AND m."dealId" = g."dealId" AND m.status <> 'held')`,
     inWindow: sql`(g.at >= ${from} AND g.at < ${to})`,
   };
 }
 
-/** `, seg_type, seg_text` of the activity's lead `l` (groupColumnsOf), broken down by a segment field; nothing else. */
-function segmentOfLead(db: Db, dimension: Dimension | undefined): Sql {
-  return bySegmentField(dimension) ? sql`, ${groupColumnsOf(db, dimension)}` : empty;
+/**
+ * `, seg_type, seg_text` of the activity's lead, broken down by a segment field, as groupColumnsOf
+ * gives them of the lead: read from the log's copy of the lead's fields (its `lead*` columns, kept
+ * by triggers), so that no lead is read. Nothing else.
+ */
+function segmentOfLog(dimension: Dimension | undefined): Sql {
+  const string = (column: Sql) => ({ type: sql`CASE WHEN ${column} IS NOT NULL THEN 'string' END`, text: column });
+  const field = (() => {
+    switch (dimension) {
+      case 'source':
+        return { type: sql`'string'`, text: sql`g."leadSource"` };
+      case 'campaign':
+        return string(sql`g."leadCampaign"`);
+      case 'industry':
+        return string(sql`g."leadIndustry"`);
+      case 'region':
+        return string(sql`g."leadRegion"`);
+      case 'size':
+        return {
+          type: sql`CASE WHEN g."leadSizeBand" IS NOT NULL THEN 'band' WHEN g."leadSizeText" IS NOT NULL THEN 'string' END`,
+          text: sql`COALESCE(g."leadSizeBand", g."leadSizeText")`,
+        };
+      case 'rep':
+      case 'team':
+      case undefined:
+        return null;
+    }
+  })();
+  return field ? sql`, ${field.type} AS seg_type, ${field.text} AS seg_text` : empty;
 }
