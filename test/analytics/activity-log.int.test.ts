@@ -463,46 +463,52 @@ describe.each(providers)('the activity log on %s', (provider) => {
 
   const connect = () => connectTo(database);
 
+  /** A call logged on deal dl-1 as `id`, through a connection of its own. */
+  const logCall = (client: pg.Client, id: string) =>
+    client.query(`INSERT INTO "DealActivity" (id, "dealId", kind, summary, actor, "occurredAt", payload, "idempotencyKey")
+      VALUES ('${id}', 'dl-1', 'call', 'call', 'rep@acme.example', '2026-03-06T11:00:00Z', '{}', '${id}')`);
+
+  /**
+   * `first` written in an open transaction of `one`, then `second` in one of `two`, which waits for
+   * the first to commit (it fails if it does not wait), and commits after it.
+   */
+  async function interleaved(
+    [one, two]: [pg.Client, pg.Client],
+    first: (client: pg.Client) => Promise<unknown>,
+    second: (client: pg.Client) => Promise<unknown>,
+  ): Promise<void> {
+    await one.query('BEGIN');
+    await first(one);
+    await two.query('BEGIN');
+    const waiting = second(two);
+    await blocked(database.db, two);
+    await one.query('COMMIT');
+    await waiting;
+    await two.query('COMMIT');
+  }
+
   it.runIf(provider === 'postgresql')(
     "when a lead's fields change while an activity is logged on its deal, in either order, then the log holds the fields as committed",
     async () => {
       const { db } = database;
       await db.lead.create({ data: { ...lead('ld-1'), attributes: { industry: 'software' } } });
       await db.deal.create({ data: deal('dl-1', 'ld-1') });
-      const [one, two] = [await connect(), await connect()];
-      const log = (client: pg.Client, id: string) =>
-        client.query(`INSERT INTO "DealActivity" (id, "dealId", kind, summary, actor, "occurredAt", payload, "idempotencyKey")
-          VALUES ('${id}', 'dl-1', 'call', 'call', 'rep@acme.example', '2026-03-06T11:00:00Z', '{}', '${id}')`);
-      const change = (client: pg.Client, industry: string) =>
+      const clients: [pg.Client, pg.Client] = [await connect(), await connect()];
+      const change = (industry: string) => (client: pg.Client) =>
         client.query(`UPDATE "Lead" SET attributes = '{"industry": "${industry}"}' WHERE id = 'ld-1'`);
       try {
         // The activity first: the change waits for it, then takes its row along.
-        await one.query('BEGIN');
-        await log(one, 'da-a');
-        await two.query('BEGIN');
-        const first = change(two, 'retail');
-        await blocked(db, two);
-        await one.query('COMMIT');
-        await first;
-        await two.query('COMMIT');
+        await interleaved(clients, (client) => logCall(client, 'da-a'), change('retail'));
         expect((await logged()).map((row) => [row[1], row[12]])).toEqual([['da-a', 'retail']]);
         // The change first: the activity waits for it, then reads the lead as changed.
-        await one.query('BEGIN');
-        await change(one, 'energy');
-        await two.query('BEGIN');
-        const second = log(two, 'da-b');
-        await blocked(db, two);
-        await one.query('COMMIT');
-        await second;
-        await two.query('COMMIT');
+        await interleaved(clients, change('energy'), (client) => logCall(client, 'da-b'));
         expect((await logged()).map((row) => [row[1], row[12]])).toEqual([
           ['da-a', 'energy'],
           ['da-b', 'energy'],
         ]);
         expect(await logged()).toEqual(await expected());
       } finally {
-        await one.end();
-        await two.end();
+        await Promise.all(clients.map((client) => client.end()));
       }
     },
   );
@@ -513,39 +519,21 @@ describe.each(providers)('the activity log on %s', (provider) => {
       const { db } = database;
       await db.lead.create({ data: lead('ld-1') });
       await db.deal.create({ data: deal('dl-1', 'ld-1') });
-      const [one, two] = [await connect(), await connect()];
-      const correct = (client: pg.Client, iso: string) =>
+      const clients: [pg.Client, pg.Client] = [await connect(), await connect()];
+      const correct = (iso: string) => (client: pg.Client) =>
         client.query(`UPDATE "Deal" SET "createdAt" = '${iso}' WHERE id = 'dl-1'`);
-      const log = (client: pg.Client, id: string) =>
-        client.query(`INSERT INTO "DealActivity" (id, "dealId", kind, summary, actor, "occurredAt", payload, "idempotencyKey")
-          VALUES ('${id}', 'dl-1', 'call', 'call', 'rep@acme.example', '2026-03-06T11:00:00Z', '{}', '${id}')`);
       try {
         // The correction first: the insert waits for it, and reads the deal as corrected.
-        await one.query('BEGIN');
-        await correct(one, '2026-02-01T00:00:00Z');
-        await two.query('BEGIN');
-        const first = log(two, 'da-a');
-        await blocked(db, two);
-        await one.query('COMMIT');
-        await first;
-        await two.query('COMMIT');
+        await interleaved(clients, correct('2026-02-01T00:00:00Z'), (client) => logCall(client, 'da-a'));
         // The insert first: the correction waits for it, and makes its row again.
-        await one.query('BEGIN');
-        await log(one, 'da-b');
-        await two.query('BEGIN');
-        const second = correct(two, '2026-01-15T00:00:00Z');
-        await blocked(db, two);
-        await one.query('COMMIT');
-        await second;
-        await two.query('COMMIT');
+        await interleaved(clients, (client) => logCall(client, 'da-b'), correct('2026-01-15T00:00:00Z'));
         expect((await logged()).map((row) => [row[1], row[8]])).toEqual([
           ['da-a', '2026-01-15T00:00:00.000Z'],
           ['da-b', '2026-01-15T00:00:00.000Z'],
         ]);
         expect(await logged()).toEqual(await expected());
       } finally {
-        await one.end();
-        await two.end();
+        await Promise.all(clients.map((client) => client.end()));
       }
     },
   );
