@@ -514,6 +514,42 @@ describe.each(providers)('the activity log on %s', (provider) => {
   );
 
   it.runIf(provider === 'postgresql')(
+    'when an activity is logged on a deal while the deal moves to a lead another transaction holds, then neither deadlocks',
+    async () => {
+      const { db } = database;
+      await db.lead.createMany({
+        data: [
+          { ...lead('ld-0'), attributes: { industry: 'energy' } },
+          { ...lead('ld-1'), attributes: { industry: 'software' } },
+        ],
+      });
+      await db.deal.create({ data: deal('dl-1', 'ld-1') });
+      const [holder, mover, logger] = [await connect(), await connect(), await connect()];
+      try {
+        // The move takes the deal, then waits for its new lead; the activity, logged meanwhile on
+        // the deal, waits for the move (its foreign key), then is logged under the new lead.
+        await holder.query('BEGIN');
+        await holder.query(`UPDATE "Lead" SET stage = 'mql' WHERE id = 'ld-0'`);
+        await mover.query('BEGIN');
+        const move = mover.query(`UPDATE "Deal" SET "leadId" = 'ld-0' WHERE id = 'dl-1'`);
+        await blocked(db, mover);
+        await logger.query('BEGIN');
+        const call = logCall(logger, 'da-1');
+        await blocked(db, logger);
+        await holder.query('COMMIT');
+        await move;
+        await mover.query('COMMIT');
+        await call;
+        await logger.query('COMMIT');
+        expect((await logged()).map((row) => [row[1], row[6], row[12]])).toEqual([['da-1', 'ld-0', 'energy']]);
+        expect(await logged()).toEqual(await expected());
+      } finally {
+        await Promise.all([holder, mover, logger].map((client) => client.end()));
+      }
+    },
+  );
+
+  it.runIf(provider === 'postgresql')(
     'when a deal is corrected while an activity is logged on it, in either order, then the log holds the activity with the corrected deal',
     async () => {
       const { db } = database;

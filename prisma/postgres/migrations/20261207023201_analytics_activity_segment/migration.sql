@@ -7,15 +7,19 @@
 -- the source, the campaign, industry and region when each is a JSON string (as given, untrimmed), the
 -- size band when `employees` is a JSON number and its text when it is a JSON string.
 -- Kept by triggers:
--- - every row written to the log takes them from its lead (BEFORE INSERT, whichever trigger writes it)
--- - a lead whose source, campaign, industry, region or employees change takes its rows along
--- - a new or corrected deal activity takes its deal's lead FOR SHARE before its row is written (before
---   the foreign key takes the deal, the lock order of `analytics_lead_lock_order`: Lead first), so a
---   change of the lead's fields at the same moment waits for it and then sees its row, or it waits for
---   the change and reads the lead as changed. A new touch has taken its lead already
---   ("0_lead_lock_interaction_insert").
--- Not waited for: a correction of an interaction's payload alone (which takes no lead, see
--- `analytics_activity_log`) at the moment its lead's fields change. The app corrects no payload.
+-- - every row written to the log (BEFORE INSERT, whichever trigger writes it) first takes its lead
+--   FOR KEY SHARE, the lock the log's foreign key takes of the same lead at the end of the same
+--   statement, so no lock order changes, then reads the lead's fields in a statement of its own
+-- - a lead whose source, campaign, industry, region or employees change takes its row FOR UPDATE,
+--   which waits for the transactions that read its fields for a row not yet committed, then takes
+--   its rows along
+-- So a row written while the fields change waits for the change to commit, and its second statement
+-- reads the lead as changed (the locking read alone returned the fields as they were before the
+-- change: a KEY SHARE lock does not fetch the newer version). A deal moved, deleted or written at the
+-- same moment takes no other lock than before. A transaction that writes a row referring to a lead
+-- (a task, a decision) and then the lead itself, while that lead's fields change, is rolled back by
+-- PostgreSQL's deadlock detection and retried by its caller. The review found none in the app: a
+-- decision and its lead's score are written in statements of their own.
 -- Prisma's PostgreSQL driver adapter splits a migration at every semicolon: the function bodies are
 -- E'' strings with \x3B for their semicolons, and no comment holds a semicolon.
 
@@ -52,6 +56,7 @@ CREATE FUNCTION "leadflow_activity_log_segment"() RETURNS trigger LANGUAGE plpgs
 DECLARE
   segment TEXT[]\x3B
 BEGIN
+  PERFORM 1 FROM "Lead" l WHERE l."id" = NEW."leadId" FOR KEY SHARE\x3B
   SELECT "leadflow_lead_segment"(l."source", l."sourceDetails", l."attributes") INTO segment FROM "Lead" l WHERE l."id" = NEW."leadId"\x3B
   NEW."leadSource" := segment[1]\x3B
   NEW."leadCampaign" := segment[2]\x3B
@@ -70,6 +75,7 @@ CREATE FUNCTION "leadflow_activity_log_lead_segment"() RETURNS trigger LANGUAGE 
 DECLARE
   segment TEXT[] := "leadflow_lead_segment"(NEW."source", NEW."sourceDetails", NEW."attributes")\x3B
 BEGIN
+  PERFORM 1 FROM "Lead" l WHERE l."id" = NEW."id" FOR UPDATE\x3B
   UPDATE "ActivityLog" SET "leadSource" = segment[1], "leadCampaign" = segment[2], "leadIndustry" = segment[3],
     "leadRegion" = segment[4], "leadSizeBand" = segment[5], "leadSizeText" = segment[6]
   WHERE "leadId" = NEW."id"\x3B
@@ -80,16 +86,6 @@ CREATE TRIGGER "ActivityLog_lead_segment" AFTER UPDATE OF "source", "sourceDetai
   WHEN ("leadflow_lead_segment"(OLD."source", OLD."sourceDetails", OLD."attributes")
     IS DISTINCT FROM "leadflow_lead_segment"(NEW."source", NEW."sourceDetails", NEW."attributes"))
   EXECUTE FUNCTION "leadflow_activity_log_lead_segment"();
-
--- A new or corrected deal activity: its deal's lead, FOR SHARE, before the foreign key takes the deal.
-CREATE FUNCTION "leadflow_lock_deal_activity_lead"() RETURNS trigger LANGUAGE plpgsql AS E'
-BEGIN
-  PERFORM 1 FROM "Lead" l WHERE l."id" = (SELECT d."leadId" FROM "Deal" d WHERE d."id" = NEW."dealId") FOR SHARE\x3B
-  RETURN NEW\x3B
-END ';
-
-CREATE TRIGGER "0_lead_lock_deal_activity" BEFORE INSERT OR UPDATE OF "id", "dealId", "kind", "actor", "occurredAt", "idempotencyKey" ON "DealActivity"
-  FOR EACH ROW EXECUTE FUNCTION "leadflow_lock_deal_activity_lead"();
 
 -- The rows logged before this migration.
 UPDATE "ActivityLog" g SET "leadSource" = s.segment[1], "leadCampaign" = s.segment[2], "leadIndustry" = s.segment[3],
