@@ -399,8 +399,8 @@ interface LogSelection {
  * one's lead took 0.37 s, from the log 0.06 s. For a person, joined with the leads their team owned
  * at the period's end (`owned`, teamAt), each with that owner: a check of each lead's owner and
  * assignments took 1.8 s for a manager in the log's time order (0.8 s in Interaction's, whose rows
- * lie in lead order), and compared emails as spelt, where the sight compares them lowercased. The
- * lead is joined only for a segment field.
+ * lie in lead order), and compared emails as spelt, where the sight compares them lowercased. No
+ * lead is read: a segment field comes from the log's copy (segmentOfLog).
  */
 function leadTouches(db: Db, query: DealQuery, dimension: Dimension | undefined, byLead = false): LogSelection {
   const { sight, asOf } = query;
@@ -418,7 +418,7 @@ function leadTouches(db: Db, query: DealQuery, dimension: Dimension | undefined,
  * The calls, emails, meetings and demos logged on the tenant's deals (recorded before `asOf`, of a
  * lead of the tenant, in the caller's sight), before `asOf`; not a meeting's outcome when the
  * meeting was not held. Read from the activity log, as leadTouches reads; the deal is joined only
- * for a person's sight (its owner), the lead only for a segment field.
+ * for a person's sight (its owner), and no lead is read.
  */
 function dealActivities(db: Db, query: DealQuery, dimension: Dimension | undefined, byLead = false): LogSelection {
   const { sight, asOf } = query;
