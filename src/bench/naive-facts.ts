@@ -41,13 +41,24 @@ const byInstantThenId =
   (a: T, b: T): number =>
     at(a).getTime() - at(b).getTime() || compareText(a.id, b.id);
 
+/** What the naive baseline reads: every lead and deal of a tenant recorded before `asOf`, with their rows. */
+export interface EveryRow {
+  leads: Prisma.LeadGetPayload<{ include: ReturnType<typeof leadInclude> }>[];
+  assignments: Prisma.AssignmentGetPayload<object>[];
+  deals: Prisma.DealGetPayload<{ include: ReturnType<typeof dealInclude> }>[];
+}
+
 /** Every lead and deal of the sight's tenant recorded before `asOf` (the baseline reads as revops), whatever the window. */
 export async function loadEveryRow(db: Db, sight: Sight, window: Window, ownerCut: Date): Promise<FactRows> {
-  const asOf = window.asOf;
-  const leadIds = (
-    await db.lead.findMany({ where: { tenant: sight.tenant, createdAt: { lt: asOf } }, select: { id: true } })
-  ).map((r) => r.id);
-  const leadRows = await chunked(leadIds, (chunk) =>
+  return factRowsOf(await readEveryRow(db, sight.tenant, window.asOf), ownerCut);
+}
+
+/** The database reads of loadEveryRow. */
+export async function readEveryRow(db: Db, tenant: string, asOf: Date): Promise<EveryRow> {
+  const leadIds = (await db.lead.findMany({ where: { tenant, createdAt: { lt: asOf } }, select: { id: true } })).map(
+    (r) => r.id,
+  );
+  const leads = await chunked(leadIds, (chunk) =>
     db.lead.findMany({ where: { id: { in: chunk } }, include: leadInclude(asOf) }),
   );
   const assignments = await chunked(leadIds, (chunk) =>
@@ -56,27 +67,38 @@ export async function loadEveryRow(db: Db, sight: Sight, window: Window, ownerCu
       orderBy: [{ assignedAt: 'asc' }, { id: 'asc' }],
     }),
   );
+  const dealIds = (await db.deal.findMany({ where: { tenant, createdAt: { lt: asOf } }, select: { id: true } })).map(
+    (r) => r.id,
+  );
+  const deals = await chunked(dealIds, (chunk) =>
+    db.deal.findMany({ where: { id: { in: chunk } }, include: dealInclude(asOf) }),
+  );
+  return { leads, assignments, deals };
+}
+
+/**
+ * The fact rows of what readEveryRow read, with each lead's owner at `ownerCut`. New arrays and
+ * records throughout: one read can serve several calls.
+ */
+export function factRowsOf(read: EveryRow, ownerCut: Date): FactRows {
   const owners = new Map<string, string | null>();
-  for (const assignment of assignments) {
+  for (const assignment of read.assignments) {
     if (!owners.has(assignment.leadId)) owners.set(assignment.leadId, null);
     if (assignment.assignedAt < ownerCut) owners.set(assignment.leadId, assignment.repEmail);
   }
   // A lead's events and decisions in the loader's order: by instant, then id in code-point order
   // (Prisma orders ids by the database's collation).
-  const leads: LeadRow[] = leadRows.map((row) => ({
+  const leads: LeadRow[] = read.leads.map((row) => ({
     ...row,
-    stageEvents: row.stageEvents.sort(byInstantThenId((event) => event.occurredAt)),
-    decisions: row.decisions.sort(byInstantThenId((decision) => decision.decidedAt)),
+    stageEvents: [...row.stageEvents].sort(byInstantThenId((event) => event.occurredAt)),
+    decisions: [...row.decisions].sort(byInstantThenId((decision) => decision.decidedAt)),
+    interactions: [...row.interactions],
     ownerAtCut: owners.has(row.id) ? owners.get(row.id)! : row.ownerId,
   }));
-  const dealIds = (
-    await db.deal.findMany({ where: { tenant: sight.tenant, createdAt: { lt: asOf } }, select: { id: true } })
-  ).map((r) => r.id);
-  const dealRows = await chunked(dealIds, (chunk) =>
-    db.deal.findMany({ where: { id: { in: chunk } }, include: dealInclude(asOf) }),
-  );
-  const deals: DealRow[] = dealRows.map((row) => ({
+  const deals: DealRow[] = read.deals.map((row) => ({
     ...row,
+    activities: [...row.activities],
+    meetings: [...row.meetings],
     acvMinor: row.acvMinor === null ? null : Number(row.acvMinor),
     versions: row.quotes.flatMap((quote) => quote.versions),
     contract: row.contract && { ...row.contract, acvMinor: Number(row.contract.acvMinor) },

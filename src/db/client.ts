@@ -31,3 +31,9 @@ export function providerOf(db: Db): DatabaseTarget['provider'] {
   if (!provider) throw new Error('providerOf: the client was not made by createDb, so its provider is unknown');
   return provider;
 }
+
+/** A client derived from one made by createDb (a Prisma extension of it, say) has its provider. */
+export function derivedDb(derived: Db, from: Db): Db {
+  providers.set(derived, providerOf(from));
+  return derived;
+}

@@ -39,8 +39,7 @@ import type { AnalyticsFacts, Dimension } from '../../src/domain/analytics/facts
 import { periodOf, type AnalyticsFilters } from '../../src/domain/analytics/filters';
 import type { StageProbabilities } from '../../src/domain/analytics/pipeline';
 import { BENCH_AS_OF, BENCH_TENANT, writeBenchHistory } from '../../src/bench/analytics-data';
-import { loadEveryRow } from '../../src/bench/naive-facts';
-import { loadFacts } from '../../src/usecases/analytics/load-facts';
+import { loadFacts, type FactRowsLoader } from '../../src/usecases/analytics/load-facts';
 import { loadRoster } from '../../src/usecases/analytics/roster';
 import { DEFAULT_OPTIONS, REPORTS, type ReportName, type ReportOptions } from '../../src/usecases/analytics/reports';
 import {
@@ -54,6 +53,7 @@ import {
 import { capIds } from '../../src/usecases/analytics/report-ids';
 import { sightOf } from '../../src/usecases/visibility';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
+import { everyRowWhileUnchanged, type EveryRowWhileUnchanged } from '../support/every-row';
 import { NEW_YORK_HOURS } from './fixture';
 import { personActor } from './person';
 
@@ -67,9 +67,14 @@ const DEALS_PER_SQL = 0.7;
 describe.each(providers)('the analytics loader on %s', (provider) => {
   let database: TestDatabase;
   let wonInOctober: string;
+  /** Every row, read once per state of the database (test/support/every-row.ts). */
+  let everyRow: EveryRowWhileUnchanged;
+  const loadEveryRow: FactRowsLoader = (...args) => everyRow.loadEveryRow(...args);
 
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
+    const created = await createTestDatabase(provider);
+    everyRow = everyRowWhileUnchanged(created.db);
+    database = { ...created, db: everyRow.db };
     await writeBenchHistory(database.db, LEADS, { dealShare: DEALS_PER_SQL });
     await writeOtherTenantDeal(database.db);
     await writeReviewInputs(database.db);
@@ -82,6 +87,29 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
   });
 
   const actor = (email: string, role: PersonRole) => personActor(BENCH_TENANT, email, role);
+
+  it('when no row was written since every row was read, then the read is kept, and after a write every row is read again', async () => {
+    const db = database.db;
+    const sight = await sightOf(db, actor('ops@bench.example', 'revops'), () => ({}));
+    const window = { from: new Date('2025-09-01T04:00:00Z'), to: new Date('2025-11-01T04:00:00Z'), asOf: BENCH_AS_OF };
+    const sourceOf = async (id: string) =>
+      (await loadEveryRow(db, sight, window, window.to)).leads.find((lead) => lead.id === id)?.source;
+    const lead = await db.lead.findFirstOrThrow({ where: { tenant: BENCH_TENANT }, orderBy: { id: 'asc' } });
+    await sourceOf(lead.id);
+    const reads = everyRow.reads();
+    expect(await sourceOf(lead.id)).toBe(lead.source);
+    expect(everyRow.reads()).toBe(reads);
+
+    await db.lead.update({ where: { id: lead.id }, data: { source: 'changed-by-the-test' } });
+    try {
+      expect(await sourceOf(lead.id)).toBe('changed-by-the-test');
+      expect(everyRow.reads()).toBe(reads + 1);
+    } finally {
+      await db.lead.update({ where: { id: lead.id }, data: { source: lead.source } });
+    }
+    expect(await sourceOf(lead.id)).toBe(lead.source);
+    expect(everyRow.reads()).toBe(reads + 2);
+  });
 
   /** Every report both ways for one caller, period and breakdown. */
   async function bothWays(email: string, role: PersonRole, from: string, to: string, breakdown?: Dimension) {
