@@ -7,7 +7,7 @@
 import type { Db } from '../src/db/client';
 import { LeadflowError } from '../src/domain/errors';
 import { composeQuoteEmail } from '../src/domain/quote-mail';
-import { renderQuotePdf } from '../src/quotes/quote-pdf';
+import { renderQuotePdf } from '../src/quotes/render-quote-pdf';
 import { quoteAudience } from '../src/usecases/quote-audience';
 import { storedVersion } from '../src/usecases/quote-views';
 import type { Outbox, SendEmailResult } from './email';

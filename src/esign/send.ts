@@ -14,7 +14,7 @@ import type { Db } from '../db/client';
 import { renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
 import type { QuoteContent, QuoteTotals } from '../domain/quote';
 import { QUOTE_WORDS } from '../domain/quote-words';
-import { renderQuotePdf } from '../quotes/quote-pdf';
+import { renderQuotePdf } from '../quotes/render-quote-pdf';
 import { recordAudit } from '../db/audit-trail';
 import { LeadflowError } from '../domain/errors';
 import type { SignatureProvider } from './adapter';

@@ -12,7 +12,7 @@ import { contractValueOf, LINE_BILLINGS, type QuoteContent, type QuoteTotals } f
 import { diffQuoteVersions, type AmountChange } from '../domain/quote-diff';
 import { reviewPrices } from '../domain/quote-pricing';
 import { quotePdfFileName, renderQuoteHtml, type QuoteRenderInput } from '../domain/quote-render';
-import { renderQuotePdf } from '../quotes/quote-pdf';
+import { renderQuotePdf } from '../quotes/render-quote-pdf';
 import type { Language } from '../domain/languages';
 import { findDeal } from './deal-access';
 import { quoteAudience } from './quote-audience';
