@@ -77,8 +77,10 @@ export async function readEveryRow(db: Db, tenant: string, asOf: Date): Promise<
 }
 
 /**
- * The fact rows of what readEveryRow read, with each lead's owner at `ownerCut`. New arrays and
- * records throughout: one read can serve several calls.
+ * The fact rows of what readEveryRow read, with each lead's owner at `ownerCut`. The leads, deals
+ * and their lists of events, decisions, touches, activities and meetings are new arrays and records,
+ * so one read can serve several calls; the rows inside them (a stage event, a quote version, a JSON
+ * field, a Date) are the read's own, and are never changed in place by the fact loader.
  */
 export function factRowsOf(read: EveryRow, ownerCut: Date): FactRows {
   const owners = new Map<string, string | null>();
