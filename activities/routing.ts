@@ -77,6 +77,33 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
   const { db } = deps;
   const provider = deps.provider ?? providerOf(db);
   const inTurn = createKeyedQueue();
+  const enqueue = createKeyedBatcher<Pending>(runBatch, ASSIGN_BATCH);
+
+  /**
+   * Runs queued assignments in one transaction and settles each. If the transaction fails (after
+   * its retries) and held more than one, each runs again alone, so one call's failure is its own.
+   */
+  async function runBatch(batch: Pending[]): Promise<void> {
+    const [first] = batch;
+    if (!first) return;
+    try {
+      const outcomes = await withTransientRetry(() =>
+        db.$transaction(async (tx) => {
+          await serialise(tx, provider, first.input.tenant, first.lockSet);
+          return assignInBatch(tx, provider, batch);
+        }, TRANSACTION_OPTIONS),
+      );
+      outcomes.forEach((outcome, i) => {
+        const item = batch[i];
+        if (!item) return;
+        if (outcome.ok) item.resolve(outcome.result);
+        else item.reject(outcome.error);
+      });
+    } catch (error) {
+      if (batch.length === 1) first.reject(error);
+      else for (const item of batch) await runBatch([item]);
+    }
+  }
 
   /**
    * Runs one routing transaction: first in turn with this process's other calls on the same reps
@@ -96,18 +123,18 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
   }
 
   return {
-    /** Assigns a routed lead to a pool member, a named rep or a queue. */
+    /**
+     * Assigns a routed lead to a pool member, a named rep or a queue. Calls that arrive while
+     * another with the same reps is in its transaction wait, then go together in the next one (up
+     * to ASSIGN_BATCH of them, in arrival order; see assignInBatch).
+     */
     async assignLead(input: AssignLeadInput): Promise<AssignmentResult> {
       const now = parseNow(input.now);
       const plan = planAssignment(input);
-      return transaction(input.tenant, plan.lockedReps, async (tx) => {
-        const counters = plan.kind === 'pool' ? await lockCounters(tx, provider, input.tenant, plan.counters) : [];
-        const replay = await replayed(tx, input.idempotencyKey, input.leadId);
-        if (replay) return replay;
-        const { why, ...result } = await decide(tx, input, plan, counters, now);
-        await record(tx, input, result, now, { manual: false, actor: null, reason: result.explanation, why });
-        return result;
-      });
+      const lockSet = [...new Set(plan.lockedReps)].sort();
+      return new Promise((resolve, reject) =>
+        enqueue(`${input.tenant}\u0000${lockSet.join(',')}`, { input, plan, now, lockSet, resolve, reject }),
+      );
     },
 
     /** Moves a lead to a rep or a queue by hand; recorded with `manual: true`, the actor and the reason. */
@@ -245,15 +272,137 @@ function planAssignment({ routing, routingRules }: AssignLeadInput): Plan {
   }
 }
 
-/** Picks the owner under the locks and applies it to the lead and the counter. */
-async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: CounterRow[], now: Date): Promise<Decided> {
+/** One assignLead call waiting for its transaction. */
+interface Pending {
+  input: AssignLeadInput;
+  plan: Plan;
+  now: Date;
+  lockSet: string[];
+  resolve(result: AssignmentResult): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; result: AssignmentResult } | { ok: false; error: LeadflowError };
+
+/** The most assignLead calls one transaction takes. */
+const ASSIGN_BATCH = 100;
+
+/** A lead as routing sees it: who holds it, and whether it counts as open. */
+interface LeadHold {
+  ownerId: string | null;
+  queue: string | null;
+  open: boolean;
+}
+
+/**
+ * Assigns a batch of leads under one set of locks (the calls share their tenant and reps), one
+ * after another in arrival order, exactly as if each ran in a transaction of its own: each sees
+ * the owners, open leads and counters the ones before it left. The reads are made once, the
+ * state moves on in memory, and the writes go out grouped at the end. A call that fails (an
+ * unknown lead, an idempotency key used for another lead) fails alone and changes nothing.
+ */
+async function assignInBatch(tx: Tx, provider: Provider, batch: Pending[]): Promise<Outcome[]> {
+  const tenant = batch[0]?.input.tenant ?? '';
+  const counterKeys = uniqueBy(
+    batch.flatMap(({ plan }) => (plan.kind === 'pool' ? plan.counters : [])),
+    (c) => `${c.pool}\u0000${c.repEmail}`,
+  );
+  const counters = await lockCounters(tx, provider, tenant, counterKeys);
+  const earlier = await tx.assignment.findMany({
+    where: { idempotencyKey: { in: [...new Set(batch.map((item) => item.input.idempotencyKey))] } },
+  });
+  const leadRows = await tx.lead.findMany({
+    where: { tenant, id: { in: [...new Set(batch.map((item) => item.input.leadId))] } },
+    select: { id: true, ownerId: true, queue: true, stage: true },
+  });
+  const state = counters.length ? await loadState(tx, tenant, counters) : { reps: {}, assigned: {} };
+  const namedEmails = [...new Set(batch.flatMap(({ plan }) => (plan.kind === 'rep' ? [plan.repEmail] : [])))];
+  const named = namedEmails.length
+    ? new Map((await tx.rep.findMany({ where: { tenant, email: { in: namedEmails } } })).map((rep) => [rep.email, rep]))
+    : new Map<string, RepRow>();
+
+  const done = new Map(earlier.map((row) => [row.idempotencyKey, { leadId: row.leadId, result: replayOf(row) }]));
+  const leads = new Map(
+    leadRows.map((row): [string, LeadHold] => [
+      row.id,
+      { ownerId: row.ownerId, queue: row.queue, open: (OPEN_LEAD_STAGES as readonly string[]).includes(row.stage) },
+    ]),
+  );
+  const counted = new Map<string, { pool: string; repEmail: string; by: number }>();
+  const rows: Prisma.AssignmentCreateManyInput[] = [];
+  const outcomes = batch.map(({ input, plan, now }): Outcome => {
+    const first = done.get(input.idempotencyKey);
+    if (first) {
+      return first.leadId === input.leadId
+        ? { ok: true, result: first.result }
+        : { ok: false, error: keyConflict(input.idempotencyKey, first.leadId, input.leadId) };
+    }
+    const lead = leads.get(input.leadId);
+    if (!lead) return { ok: false, error: leadNotFound(input) };
+    const { why, ...result } = decide(input, plan, state, named, now);
+    const owner =
+      result.kind === 'rep' ? { ownerId: result.repEmail, queue: null } : { ownerId: null, queue: result.queue };
+    if (lead.open) {
+      const from = lead.ownerId ? state.reps[lead.ownerId] : undefined;
+      if (from) from.openLeads -= 1;
+      const to = owner.ownerId ? state.reps[owner.ownerId] : undefined;
+      if (to) to.openLeads += 1;
+    }
+    Object.assign(lead, owner);
+    if (result.kind === 'rep' && result.pool && plan.kind === 'pool') {
+      const byPool = (state.assigned[result.pool] ??= {});
+      byPool[result.repEmail] = (byPool[result.repEmail] ?? 0) + 1;
+      const key = `${result.pool}\u0000${result.repEmail}`;
+      const count = counted.get(key) ?? { pool: result.pool, repEmail: result.repEmail, by: 0 };
+      count.by += 1;
+      counted.set(key, count);
+    }
+    rows.push(assignmentRow(input, result, now, { manual: false, actor: null, reason: result.explanation, why }));
+    done.set(input.idempotencyKey, { leadId: input.leadId, result });
+    return { ok: true, result };
+  });
+
+  // Each lead once, at where the batch left it, in one statement per owner or queue.
+  const assigned = new Set(rows.map((row) => row.leadId));
+  const byOwner = new Map<string, { owner: Omit<LeadHold, 'open'>; ids: string[] }>();
+  for (const id of assigned) {
+    const lead = leads.get(id);
+    if (!lead) continue;
+    const key = `${lead.ownerId ?? ''}\u0000${lead.queue ?? ''}`;
+    const group = byOwner.get(key) ?? { owner: { ownerId: lead.ownerId, queue: lead.queue }, ids: [] };
+    group.ids.push(id);
+    byOwner.set(key, group);
+  }
+  for (const { owner, ids } of byOwner.values()) {
+    const { count } = await tx.lead.updateMany({ where: { tenant, id: { in: ids } }, data: owner });
+    // A lead deleted since it was read: the batch rolls back and each call runs alone.
+    if (count !== ids.length) throw leadNotFound({ tenant, leadId: ids.join(', ') });
+  }
+  for (const { pool, repEmail, by } of counted.values()) {
+    await tx.routingCounter.update({
+      where: { tenant_pool_repEmail: { tenant, pool, repEmail } },
+      data: { assigned: { increment: by } },
+    });
+  }
+  if (rows.length) await tx.assignment.createMany({ data: rows });
+  return outcomes;
+}
+
+type RepRow = Awaited<ReturnType<Tx['rep']['findMany']>>[number];
+
+/** Picks the owner of one lead from the batch's state (the reads of its transaction, moved on by the calls before it). */
+function decide(
+  input: AssignLeadInput,
+  plan: Plan,
+  state: RoutingState,
+  named: Map<string, RepRow>,
+  now: Date,
+): Decided {
   switch (plan.kind) {
     case 'queue':
-      await setOwner(tx, input, { ownerId: null, queue: plan.queue });
       return { kind: 'queue', queue: plan.queue, explanation: plan.summary, why: plan.why };
     case 'rep': {
-      await setOwner(tx, input, { ownerId: plan.repEmail, queue: null });
-      const note = await availabilityNote(tx, input.tenant, plan.repEmail, now);
+      const note = availabilityNoteOf(named.get(plan.repEmail), now);
       return {
         kind: 'rep',
         repEmail: plan.repEmail,
@@ -262,12 +411,14 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
       };
     }
     case 'pool': {
-      const state = await loadState(tx, input.tenant, counters);
       const excluded = input.excludeRepEmail ? repKey(input.excludeRepEmail) : undefined;
       const excludedRep = excluded ? state.reps[excluded] : undefined;
       // Passed over like an inactive rep, so the pool's next member (or its overflow) takes the lead.
-      if (excluded && excludedRep) state.reps[excluded] = { ...excludedRep, active: false };
-      const pick = pickFromPool(plan.rules, plan.pool, state, now);
+      const seen: RoutingState =
+        excluded && excludedRep
+          ? { ...state, reps: { ...state.reps, [excluded]: { ...excludedRep, active: false } } }
+          : state;
+      const pick = pickFromPool(plan.rules, plan.pool, seen, now);
       const exclusionNote = excluded ? ` (${excluded} was excluded: the lead is being taken away from them.)` : '';
       const explanation = `Rule "${plan.rule}" routes the lead to pool ${plan.pool}. ${pick.explanation}${exclusionNote}`;
       const routed = {
@@ -279,11 +430,9 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
         tried: pick.poolsTried.join(','),
       };
       if (pick.kind === 'queue') {
-        await setOwner(tx, input, { ownerId: null, queue: pick.queue });
         const why = worded('routing-overflow-queue', { ...routed, queue: pick.queue });
         return { kind: 'queue', queue: pick.queue, explanation, why };
       }
-      await setOwner(tx, input, { ownerId: pick.email, queue: null });
       if (pick.pool === null)
         return {
           kind: 'rep',
@@ -291,10 +440,6 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
           explanation,
           why: worded('routing-overflow-rep', { ...routed, rep: pick.email }),
         };
-      await tx.routingCounter.update({
-        where: { tenant_pool_repEmail: { tenant: input.tenant, pool: pick.pool, repEmail: pick.email } },
-        data: { assigned: { increment: 1 } },
-      });
       const why = worded('routing-pool', {
         ...routed,
         rep: pick.email,
@@ -305,6 +450,10 @@ async function decide(tx: Tx, input: AssignLeadInput, plan: Plan, counters: Coun
       return { kind: 'rep', repEmail: pick.email, pool: pick.pool, explanation, why };
     }
   }
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
 /** Sets the lead's owner or queue; a lead missing from the tenant rolls the whole assignment back. */
@@ -369,7 +518,13 @@ async function loadState(tx: Tx, tenant: string, counters: CounterRow[]): Promis
 
 /** " (note: out of office until …)" or " (note: marked inactive)" for a named rep who is away; empty otherwise. */
 async function availabilityNote(tx: Tx, tenant: string, repEmail: string, now: Date): Promise<string> {
-  const rep = await tx.rep.findUnique({ where: { tenant_email: { tenant, email: repEmail } } });
+  return availabilityNoteOf(
+    (await tx.rep.findUnique({ where: { tenant_email: { tenant, email: repEmail } } })) ?? undefined,
+    now,
+  );
+}
+
+function availabilityNoteOf(rep: RepRow | undefined, now: Date): string {
   if (!rep) return '';
   if (!rep.active) return ' (note: marked inactive)';
   if (isOutOfOffice({ from: rep.outOfOfficeFrom, until: rep.outOfOfficeUntil }, now)) {
@@ -380,44 +535,70 @@ async function availabilityNote(tx: Tx, tenant: string, repEmail: string, now: D
 
 async function record(
   tx: Tx,
-  input: { tenant: string; leadId: string; idempotencyKey: string; rulesetVersion: string | null },
+  input: AssignmentKeys,
   result: AssignmentResult,
   now: Date,
   how: { manual: boolean; actor: string | null; reason: string; why: Worded | null },
 ): Promise<void> {
-  await tx.assignment.create({
-    data: {
-      id: input.idempotencyKey,
-      idempotencyKey: input.idempotencyKey,
-      leadId: input.leadId,
-      tenant: input.tenant,
-      repEmail: result.kind === 'rep' ? result.repEmail : null,
-      queue: result.kind === 'queue' ? result.queue : null,
-      pool: result.kind === 'rep' ? (result.pool ?? null) : null,
-      reason: how.reason,
-      reasonCode: how.why?.code ?? null,
-      ...(how.why ? { reasonParams: how.why.params } : {}),
-      manual: how.manual,
-      actor: how.actor,
-      rulesetVersion: input.rulesetVersion,
-      assignedAt: now,
-    },
-  });
+  await tx.assignment.create({ data: assignmentRow(input, result, now, how) });
+}
+
+interface AssignmentKeys {
+  tenant: string;
+  leadId: string;
+  idempotencyKey: string;
+  rulesetVersion: string | null;
+}
+
+function assignmentRow(
+  input: AssignmentKeys,
+  result: AssignmentResult,
+  now: Date,
+  how: { manual: boolean; actor: string | null; reason: string; why: Worded | null },
+): Prisma.AssignmentCreateManyInput {
+  return {
+    id: input.idempotencyKey,
+    idempotencyKey: input.idempotencyKey,
+    leadId: input.leadId,
+    tenant: input.tenant,
+    repEmail: result.kind === 'rep' ? result.repEmail : null,
+    queue: result.kind === 'queue' ? result.queue : null,
+    pool: result.kind === 'rep' ? (result.pool ?? null) : null,
+    reason: how.reason,
+    reasonCode: how.why?.code ?? null,
+    ...(how.why ? { reasonParams: how.why.params } : {}),
+    manual: how.manual,
+    actor: how.actor,
+    rulesetVersion: input.rulesetVersion,
+    assignedAt: now,
+  };
 }
 
 /** The first result for this idempotency key, if the assignment was already made. */
 async function replayed(tx: Tx, idempotencyKey: string, leadId: string): Promise<AssignmentResult | null> {
   const row = await tx.assignment.findUnique({ where: { idempotencyKey } });
   if (!row) return null;
-  if (row.leadId !== leadId) {
-    throw new LeadflowError(
-      'conflict',
-      `Idempotency key ${idempotencyKey} was already used to assign lead ${row.leadId}, not ${leadId}; use a key per lead and assignment.`,
-    );
-  }
+  if (row.leadId !== leadId) throw keyConflict(idempotencyKey, row.leadId, leadId);
+  return replayOf(row);
+}
+
+/** What the call that made this assignment returned. */
+function replayOf(row: {
+  repEmail: string | null;
+  pool: string | null;
+  queue: string | null;
+  reason: string;
+}): AssignmentResult {
   if (row.repEmail)
     return { kind: 'rep', repEmail: row.repEmail, ...(row.pool ? { pool: row.pool } : {}), explanation: row.reason };
   return { kind: 'queue', queue: row.queue ?? '', explanation: row.reason };
+}
+
+function keyConflict(idempotencyKey: string, firstLeadId: string, leadId: string): LeadflowError {
+  return new LeadflowError(
+    'conflict',
+    `Idempotency key ${idempotencyKey} was already used to assign lead ${firstLeadId}, not ${leadId}; use a key per lead and assignment.`,
+  );
 }
 
 function parseNow(iso: string): Date {
@@ -487,6 +668,28 @@ function createKeyedQueue() {
       if (tails.get(key) === tail) tails.delete(key);
     });
     return result;
+  };
+}
+
+/**
+ * One queue per key, drained in batches: the first call for a key starts a run, and the calls
+ * that arrive while a batch is in flight go together in the next, up to `max`, in arrival order.
+ * `run` settles every item of its batch and never throws.
+ */
+function createKeyedBatcher<T>(run: (batch: T[]) => Promise<void>, max: number) {
+  const queues = new Map<string, T[]>();
+  return function enqueue(key: string, item: T): void {
+    const waiting = queues.get(key);
+    if (waiting) {
+      waiting.push(item);
+      return;
+    }
+    const queue = [item];
+    queues.set(key, queue);
+    void (async () => {
+      while (queue.length) await run(queue.splice(0, max));
+      queues.delete(key);
+    })();
   };
 }
 

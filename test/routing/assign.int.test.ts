@@ -71,6 +71,82 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     expect(await database.db.assignment.count({ where: { tenant } })).toBe(0);
   });
 
+  // Calls on the same reps that arrive while one is in its transaction go together in the next
+  // (activities/routing.ts): the first call below runs alone, the rest share a transaction.
+  it('when a burst mixes a retry, a reused key and an unknown lead, then only the bad calls fail and the rest are assigned once', async () => {
+    const tenant = newTenant();
+    const [opener = '', lead = '', other = '', last = ''] = await createLeads(database.db, tenant, 4);
+    const target = pool('p', [
+      ['ana', 1],
+      ['ben', 1],
+    ]);
+    const input = (leadId: string, key = `assign:${leadId}`) => ({
+      ...assignInput(tenant, leadId, target),
+      idempotencyKey: key,
+    });
+
+    const settled = await Promise.allSettled([
+      routing.assignLead(input(opener)),
+      routing.assignLead(input(lead)),
+      routing.assignLead(input(lead)),
+      routing.assignLead(input(other, `assign:${lead}`)),
+      routing.assignLead(input('no-such-lead')),
+      routing.assignLead(input(last)),
+    ]);
+
+    const [first, retried, reused, unknown] = settled.slice(1, 5);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { repEmail: email('ben') } });
+    expect(retried).toEqual(first);
+    expect(reused).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
+    expect(unknown).toMatchObject({ status: 'rejected', reason: { code: 'not_found' } });
+    expect(await ownerShares(database.db, tenant)).toEqual({
+      [email('ana')]: 2,
+      [email('ben')]: 1,
+      'queue:none': 1,
+    });
+    expect(await database.db.assignment.count({ where: { tenant } })).toBe(3);
+    const counters = await database.db.routingCounter.findMany({ where: { tenant }, orderBy: { repEmail: 'asc' } });
+    expect(counters.map((c) => [c.repEmail, c.assigned])).toEqual([
+      [email('ana'), 2],
+      [email('ben'), 1],
+    ]);
+  });
+
+  it('when a burst takes a lead away from a rep at their cap, then the next lead in it sees the freed place, as one by one', async () => {
+    const tenant = newTenant();
+    const [held1 = '', held2 = '', opener = '', fresh1 = '', fresh2 = ''] = await createLeads(database.db, tenant, 5);
+    await database.db.lead.updateMany({ where: { id: { in: [held1, held2] } }, data: { ownerId: email('ana') } });
+    const target = pool(
+      'capped',
+      [
+        ['ana', 1],
+        ['ben', 1],
+      ],
+      { maxOpenLeads: 2 },
+    );
+
+    const results = await Promise.all([
+      routing.assignLead(assignInput(tenant, opener, target)),
+      routing.assignLead({ ...assignInput(tenant, held1, target), excludeRepEmail: email('ana') }),
+      routing.assignLead(assignInput(tenant, fresh1, target)),
+      routing.assignLead(assignInput(tenant, fresh2, target)),
+    ]);
+
+    // ana holds two at a cap of two: the opener goes to ben; held1 is taken from ana to ben, which
+    // frees a place, so fresh1 goes to ana; then both are at their cap and fresh2 overflows.
+    expect(results.map((r) => (r.kind === 'rep' ? r.repEmail : `queue:${r.queue}`))).toEqual([
+      email('ben'),
+      email('ben'),
+      email('ana'),
+      'queue:unassigned-mql',
+    ]);
+    expect(await ownerShares(database.db, tenant)).toEqual({
+      [email('ana')]: 2,
+      [email('ben')]: 2,
+      'queue:unassigned-mql': 1,
+    });
+  });
+
   it.each([
     {
       when: 'a rule names a rep',
