@@ -80,8 +80,9 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
   const enqueue = createKeyedBatcher<Pending>(runBatch, ASSIGN_BATCH);
 
   /**
-   * Runs queued assignments in one transaction and settles each. If the transaction fails (after
-   * its retries) and held more than one, each runs again alone, so one call's failure is its own.
+   * Runs queued assignments in one transaction and settles each. If the transaction fails for a
+   * reason other than a lost race and held more than one, each runs again alone, so one call's
+   * failure is its own.
    */
   async function runBatch(batch: Pending[]): Promise<void> {
     const [first] = batch;
@@ -100,7 +101,9 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
         else item.reject(outcome.error);
       });
     } catch (error) {
-      if (batch.length === 1) first.reject(error);
+      // Still failing after its retries (the database is unreachable, say): each call fails now,
+      // and Temporal retries it, instead of the batch being tried again call by call.
+      if (batch.length === 1 || isTransient(error)) for (const item of batch) item.reject(error);
       else for (const item of batch) await runBatch([item]);
     }
   }

