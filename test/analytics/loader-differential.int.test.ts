@@ -109,6 +109,24 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
     expect(await sourceOf(lead.id)).toBe(lead.source);
     expect(everyRow.reads()).toBe(reads + 2);
+
+    // A raw query that selects reads; one that changes rows (and returns them) writes.
+    await db.$queryRawUnsafe('SELECT COUNT(*) AS n FROM "Lead"');
+    expect(await sourceOf(lead.id)).toBe(lead.source);
+    expect(everyRow.reads()).toBe(reads + 2);
+    const changed = 'changed-by-a-raw-query';
+    const [to, where] = provider === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
+    await db.$queryRawUnsafe(
+      `UPDATE "Lead" SET "source" = ${to} WHERE "id" = ${where} RETURNING "id"`,
+      changed,
+      lead.id,
+    );
+    try {
+      expect(await sourceOf(lead.id)).toBe(changed);
+      expect(everyRow.reads()).toBe(reads + 3);
+    } finally {
+      await db.lead.update({ where: { id: lead.id }, data: { source: lead.source } });
+    }
   });
 
   /** Every report both ways for one caller, period and breakdown. */

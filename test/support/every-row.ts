@@ -6,8 +6,9 @@
  * (59 s of 87 s for loader-differential on SQLite), and the rows are the same from one report to
  * the next until a test writes. So the read is kept per tenant and `asOf`, and forgotten at every
  * write through the returned client (any call that is not a read: on a model, a raw statement that
- * is not a query, a transaction), before it runs and again once it has run. A test that changes a row and then compares reads every row
- * again, so it can never compare with rows from before its change.
+ * is not a query or a query that may change rows, a transaction), before it runs and again once it
+ * has run. A test that changes a row and then compares reads every row again, so it can never
+ * compare with rows from before its change.
  *
  * A write through the client runs at once and returns a plain promise, not Prisma's lazy one: a
  * batch `$transaction([…])` or the fluent API on a write's result does not work through it (the
@@ -27,9 +28,23 @@ const READS = new Set([
   'count',
   'aggregate',
   'groupBy',
-  '$queryRaw',
-  '$queryRawUnsafe',
 ]);
+
+/** Raw statements: a query is a read only when it selects and changes nothing (no data-modifying `WITH`, no `RETURNING`). */
+const RAW_QUERIES = new Set(['$queryRaw', '$queryRawUnsafe']);
+
+function isReadOnlyQuery(args: unknown[]): boolean {
+  const [first] = args;
+  const text =
+    typeof first === 'string'
+      ? first
+      : Array.isArray(first)
+        ? first.join(' ')
+        : typeof first === 'object' && first !== null && 'strings' in first && Array.isArray(first.strings)
+          ? first.strings.join(' ')
+          : '';
+  return /^\s*(SELECT|WITH)\b/i.test(text) && !/\b(INSERT|UPDATE|DELETE|MERGE|RETURNING)\b/i.test(text);
+}
 
 export interface EveryRowWhileUnchanged {
   /** The test's client: every write through it forgets the kept reads. */
@@ -56,6 +71,9 @@ export function everyRowWhileUnchanged(db: Db): EveryRowWhileUnchanged {
     const value: unknown = Reflect.get(owner, name);
     if (typeof value !== 'function') return value;
     if (typeof name === 'string' && READS.has(name)) return value.bind(owner);
+    if (typeof name === 'string' && RAW_QUERIES.has(name))
+      return (...args: unknown[]) =>
+        isReadOnlyQuery(args) ? value.apply(owner, args) : write(() => value.apply(owner, args));
     return (...args: unknown[]) => write(() => value.apply(owner, args));
   };
   // A proxy rather than a Prisma extension: an extended PostgreSQL client refuses the raw statements
