@@ -65,13 +65,15 @@ export interface RoutingActivityDeps {
 }
 
 /**
- * Owner assignment. Each call is one transaction that reads the live state (availability, open
- * leads, round-robin counters), picks with the pure `pickFromPool`, and writes the counter, the
+ * Owner assignment. Each assignment reads the live state (availability, open leads, round-robin
+ * counters) in its transaction, picks with the pure `pickFromPool`, and writes the counter, the
  * lead's owner or queue and an `Assignment` row keyed by the idempotency key, so a retry assigns
  * nothing twice. Concurrent calls are serialised per rep: on PostgreSQL by transaction-scoped
  * advisory locks on every rep the lead may reach (taken in one global order, so they cannot
  * deadlock); on SQLite by taking the write lock with the first statement. That keeps
- * round-robin fair and caps exact however many leads arrive at once.
+ * round-robin fair and caps exact however many leads arrive at once. Automatic assignments to the
+ * same reps that arrive while one is in its transaction share the next (assignInBatch); a
+ * reassignment by hand runs in a transaction of its own.
  */
 export function createRoutingActivities(deps: RoutingActivityDeps) {
   const { db } = deps;
@@ -88,6 +90,15 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
     const [first] = batch;
     if (!first) return;
     try {
+      await assignBatch(first, batch);
+    } catch (error) {
+      // Not expected (assignBatch settles every call); a call settled already keeps its result.
+      for (const item of batch) item.reject(error);
+    }
+  }
+
+  async function assignBatch(first: Pending, batch: Pending[]): Promise<void> {
+    try {
       const outcomes = await withTransientRetry(() =>
         db.$transaction(async (tx) => {
           await serialise(tx, provider, first.input.tenant, first.lockSet);
@@ -101,8 +112,8 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
         else item.reject(outcome.error);
       });
     } catch (error) {
-      // Still failing after its retries (the database is unreachable, say): each call fails now,
-      // and Temporal retries it, instead of the batch being tried again call by call.
+      // Still losing races after its retries: each call fails now, and Temporal retries it,
+      // instead of the batch being tried again call by call.
       if (batch.length === 1 || isTransient(error)) for (const item of batch) item.reject(error);
       else for (const item of batch) await runBatch([item]);
     }
@@ -136,7 +147,7 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
       const plan = planAssignment(input);
       const lockSet = [...new Set(plan.lockedReps)].sort();
       return new Promise((resolve, reject) =>
-        enqueue(`${input.tenant}\u0000${lockSet.join(',')}`, { input, plan, now, lockSet, resolve, reject }),
+        enqueue(JSON.stringify([input.tenant, lockSet]), { input, plan, now, lockSet, resolve, reject }),
       );
     },
 
@@ -314,10 +325,7 @@ async function assignInBatch(tx: Tx, provider: Provider, batch: Pending[]): Prom
   const earlier = await tx.assignment.findMany({
     where: { idempotencyKey: { in: [...new Set(batch.map((item) => item.input.idempotencyKey))] } },
   });
-  const leadRows = await tx.lead.findMany({
-    where: { tenant, id: { in: [...new Set(batch.map((item) => item.input.leadId))] } },
-    select: { id: true, ownerId: true, queue: true, stage: true },
-  });
+  const leadRows = await lockLeads(tx, provider, tenant, [...new Set(batch.map((item) => item.input.leadId))]);
   const state = counters.length ? await loadState(tx, tenant, counters) : { reps: {}, assigned: {} };
   const namedEmails = [...new Set(batch.flatMap(({ plan }) => (plan.kind === 'rep' ? [plan.repEmail] : [])))];
   const named = namedEmails.length
@@ -346,9 +354,9 @@ async function assignInBatch(tx: Tx, provider: Provider, batch: Pending[]): Prom
     const owner =
       result.kind === 'rep' ? { ownerId: result.repEmail, queue: null } : { ownerId: null, queue: result.queue };
     if (lead.open) {
-      const from = lead.ownerId ? state.reps[lead.ownerId] : undefined;
+      const from = repIn(state, lead.ownerId);
       if (from) from.openLeads -= 1;
-      const to = owner.ownerId ? state.reps[owner.ownerId] : undefined;
+      const to = repIn(state, owner.ownerId);
       if (to) to.openLeads += 1;
     }
     Object.assign(lead, owner);
@@ -453,6 +461,36 @@ function decide(
       return { kind: 'rep', repEmail: pick.email, pool: pick.pool, explanation, why };
     }
   }
+}
+
+/** The rep of `state` with this exact key (as the open-lead count groups owners), if any. */
+function repIn(state: RoutingState, email: string | null): RoutingState['reps'][string] | undefined {
+  return email !== null && Object.hasOwn(state.reps, email) ? state.reps[email] : undefined;
+}
+
+/**
+ * The batch's leads as they stand. On PostgreSQL they are locked as they are read, in id order,
+ * as every other writer of several leads locks them (`leadflow_lock_leads`, migration
+ * `analytics_lead_lock_order`), so a batch and such a writer never wait on each other in a cycle;
+ * on SQLite the transaction already holds the write lock.
+ */
+async function lockLeads(
+  tx: Tx,
+  provider: Provider,
+  tenant: string,
+  ids: string[],
+): Promise<{ id: string; ownerId: string | null; queue: string | null; stage: string }[]> {
+  if (provider === 'sqlite')
+    return tx.lead.findMany({
+      where: { tenant, id: { in: ids } },
+      select: { id: true, ownerId: true, queue: true, stage: true },
+    });
+  return tx.$queryRawUnsafe(
+    `SELECT "id", "ownerId", "queue", "stage" FROM "Lead" WHERE "tenant" = $1 AND "id" = ANY($2::text[])
+     ORDER BY "id" FOR NO KEY UPDATE`,
+    tenant,
+    ids,
+  );
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
@@ -690,8 +728,11 @@ function createKeyedBatcher<T>(run: (batch: T[]) => Promise<void>, max: number) 
     const queue = [item];
     queues.set(key, queue);
     void (async () => {
-      while (queue.length) await run(queue.splice(0, max));
-      queues.delete(key);
+      try {
+        while (queue.length) await run(queue.splice(0, max));
+      } finally {
+        queues.delete(key);
+      }
     })();
   };
 }

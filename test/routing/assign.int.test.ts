@@ -71,7 +71,7 @@ describe.each(providers)('assigning leads on %s', (provider) => {
 
   // Calls on the same reps that arrive while one is in its transaction go together in the next
   // (activities/routing.ts): the first call below runs alone, the rest share a transaction.
-  it('when a burst mixes a retry, a reused key and an unknown lead, then only the bad calls fail and the rest are assigned once', async () => {
+  it('when a burst mixes a retry, a reused key, an unknown lead and a lead assigned twice, then only the bad calls fail and the rest are assigned as one by one, in two transactions', async () => {
     const tenant = newTenant();
     const [opener = '', lead = '', other = '', last = ''] = await createLeads(database.db, tenant, 4);
     const target = pool('p', [
@@ -82,31 +82,50 @@ describe.each(providers)('assigning leads on %s', (provider) => {
       ...assignInput(tenant, leadId, target),
       idempotencyKey: key,
     });
+    // The same activities on a client that counts its transactions.
+    let transactions = 0;
+    const counting = new Proxy(database.db, {
+      get(client, name) {
+        const value: unknown = Reflect.get(client, name);
+        if (name === '$transaction' && typeof value === 'function')
+          return (...args: unknown[]) => {
+            transactions += 1;
+            return value.apply(client, args) as unknown;
+          };
+        return typeof value === 'function' ? value.bind(client) : value;
+      },
+    });
+    const batched = createRoutingActivities({ db: counting, provider });
 
     const settled = await Promise.allSettled([
-      routing.assignLead(input(opener)),
-      routing.assignLead(input(lead)),
-      routing.assignLead(input(lead)),
-      routing.assignLead(input(other, `assign:${lead}`)),
-      routing.assignLead(input('no-such-lead')),
-      routing.assignLead(input(last)),
+      batched.assignLead(input(opener)),
+      batched.assignLead(input(lead)),
+      batched.assignLead(input(lead)),
+      batched.assignLead(input(other, `assign:${lead}`)),
+      batched.assignLead(input('no-such-lead')),
+      batched.assignLead(input(last)),
+      batched.assignLead(input(last, `again:${last}`)),
     ]);
 
-    const [first, retried, reused, unknown] = settled.slice(1, 5);
+    const [first, retried, reused, unknown, once, twice] = settled.slice(1);
     expect(first).toMatchObject({ status: 'fulfilled', value: { repEmail: email('ben') } });
     expect(retried).toEqual(first);
     expect(reused).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
     expect(unknown).toMatchObject({ status: 'rejected', reason: { code: 'not_found' } });
+    expect(once).toMatchObject({ status: 'fulfilled', value: { repEmail: email('ana') } });
+    expect(twice).toMatchObject({ status: 'fulfilled', value: { repEmail: email('ben') } });
+    // The first call alone, then the six that arrived while it ran, together.
+    expect(transactions).toBe(2);
     expect(await ownerShares(database.db, tenant)).toEqual({
-      [email('ana')]: 2,
-      [email('ben')]: 1,
+      [email('ana')]: 1,
+      [email('ben')]: 2,
       'queue:none': 1,
     });
-    expect(await database.db.assignment.count({ where: { tenant } })).toBe(3);
+    expect(await database.db.assignment.count({ where: { tenant } })).toBe(4);
     const counters = await database.db.routingCounter.findMany({ where: { tenant }, orderBy: { repEmail: 'asc' } });
     expect(counters.map((c) => [c.repEmail, c.assigned])).toEqual([
       [email('ana'), 2],
-      [email('ben'), 1],
+      [email('ben'), 2],
     ]);
   });
 

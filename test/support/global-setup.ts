@@ -52,8 +52,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // In WAL mode, as `leadflow` opens its file (src/cli/database.ts); the copies keep the mode.
     applyMigrations(sqliteTemplate).then(async () => {
       const db = createDb(sqliteTemplate);
-      await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-      await db.$disconnect();
+      try {
+        const [mode] = await db.$queryRawUnsafe<{ journal_mode: string }[]>('PRAGMA journal_mode = WAL');
+        if (mode?.journal_mode !== 'wal') throw new Error(`the SQLite template stayed in ${mode?.journal_mode} mode`);
+      } finally {
+        await db.$disconnect();
+      }
     }),
     postgresTemplate
       ? createPostgresTemplate(process.env.TEST_DATABASE_URL ?? '', postgresTemplate)
