@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoutingActivities, type AssignmentResult, type RoutingActivities } from '../../activities/routing';
+import type { Db } from '../../src/db/client';
 import { LeadflowError } from '../../src/domain/errors';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
 import { assignInput, createLeads, email, newTenant, NOW, ownerShares, pool, routingRulesOf } from './support';
@@ -127,6 +128,62 @@ describe.each(providers)('assigning leads on %s', (provider) => {
       [email('ana'), 2],
       [email('ben'), 2],
     ]);
+  });
+
+  it('when a shared transaction fails for a reason of its own, then each call in it runs again alone and is assigned as one by one', async () => {
+    const tenant = newTenant();
+    const leads = await createLeads(database.db, tenant, 4);
+    const target = pool('p', [
+      ['ana', 1],
+      ['ben', 1],
+    ]);
+    // A client whose first insert of several assignments fails (a constraint or a bug, say).
+    let transactions = 0;
+    let failed = false;
+    const failingOnce = new Proxy(database.db, {
+      get(client, name) {
+        const value: unknown = Reflect.get(client, name);
+        if (name !== '$transaction' || typeof value !== 'function')
+          return typeof value === 'function' ? value.bind(client) : value;
+        return (work: (tx: unknown) => Promise<unknown>, options: unknown) => {
+          transactions += 1;
+          return value.call(
+            client,
+            (tx: Db) => {
+              const assignment = new Proxy(tx.assignment, {
+                get(delegate, operation) {
+                  const method: unknown = Reflect.get(delegate, operation);
+                  if (operation !== 'createMany' || typeof method !== 'function')
+                    return typeof method === 'function' ? method.bind(delegate) : method;
+                  return (args: { data: unknown[] }) => {
+                    if (failed || args.data.length < 2) return method.call(delegate, args) as unknown;
+                    failed = true;
+                    return Promise.reject(new Error('the insert failed'));
+                  };
+                },
+              });
+              return work(new Proxy(tx, { get: (t, n) => (n === 'assignment' ? assignment : Reflect.get(t, n)) }));
+            },
+            options,
+          ) as unknown;
+        };
+      },
+    });
+    const routing = createRoutingActivities({ db: failingOnce, provider });
+
+    const results = await Promise.all(leads.map((leadId) => routing.assignLead(assignInput(tenant, leadId, target))));
+
+    expect(failed).toBe(true);
+    expect(results.map((r) => (r.kind === 'rep' ? r.repEmail : r.queue))).toEqual([
+      email('ana'),
+      email('ben'),
+      email('ana'),
+      email('ben'),
+    ]);
+    // The opener alone; the three after it together, which failed; then each of them alone.
+    expect(transactions).toBe(5);
+    expect(await database.db.assignment.count({ where: { tenant } })).toBe(4);
+    expect(await ownerShares(database.db, tenant)).toEqual({ [email('ana')]: 2, [email('ben')]: 2 });
   });
 
   it('when a burst takes a lead away from a rep at their cap, then the next lead in it sees the freed place, as one by one', async () => {
