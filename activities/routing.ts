@@ -423,7 +423,7 @@ function decide(
     }
     case 'pool': {
       const excluded = input.excludeRepEmail ? repKey(input.excludeRepEmail) : undefined;
-      const excludedRep = excluded ? state.reps[excluded] : undefined;
+      const excludedRep = excluded ? repIn(state, excluded) : undefined;
       // Passed over like an inactive rep, so the pool's next member (or its overflow) takes the lead.
       const seen: RoutingState =
         excluded && excludedRep
