@@ -14,6 +14,8 @@ import type { RoutingOutcome } from '../src/rules/evaluate-routing';
 import { LeadflowError } from '../src/domain/errors';
 import { worded, type ReasonCode, type Worded } from '../src/domain/reason-codes';
 import { LOCK_CLASS, lockInTransaction } from '../src/db/database-lock';
+import type { ShadowLogger } from '../src/usecases/shadow-evaluation';
+import { activityLog } from './shadow-log';
 
 export interface AssignLeadInput {
   tenant: string;
@@ -62,6 +64,8 @@ export interface RoutingActivityDeps {
   db: Db;
   /** Defaults to the provider the Prisma client was generated for. */
   provider?: Provider;
+  /** Where a shared transaction that failed is reported; by default the activity's own logger. */
+  logger?: ShadowLogger;
 }
 
 /**
@@ -78,6 +82,7 @@ export interface RoutingActivityDeps {
 export function createRoutingActivities(deps: RoutingActivityDeps) {
   const { db } = deps;
   const provider = deps.provider ?? providerOf(db);
+  const logger = deps.logger ?? activityLog;
   const inTurn = createKeyedQueue();
   const enqueue = createKeyedBatcher<Pending>(runBatch, ASSIGN_BATCH);
 
@@ -115,7 +120,13 @@ export function createRoutingActivities(deps: RoutingActivityDeps) {
       // Still losing races after its retries: each call fails now, and Temporal retries it,
       // instead of the batch being tried again call by call.
       if (batch.length === 1 || isTransient(error)) for (const item of batch) item.reject(error);
-      else for (const item of batch) await runBatch([item]);
+      else {
+        logger.warn(
+          { leads: batch.map((item) => item.input.leadId), error: String(error) },
+          'routing: a transaction shared by several assignments failed; each runs again alone',
+        );
+        for (const item of batch) await runBatch([item]);
+      }
     }
   }
 

@@ -169,11 +169,19 @@ describe.each(providers)('assigning leads on %s', (provider) => {
         };
       },
     });
-    const routing = createRoutingActivities({ db: failingOnce, provider });
+    const warnings: { obj: object; msg: string }[] = [];
+    const logger = { warn: (obj: object, msg: string) => warnings.push({ obj, msg }) };
+    const routing = createRoutingActivities({ db: failingOnce, provider, logger });
 
     const results = await Promise.all(leads.map((leadId) => routing.assignLead(assignInput(tenant, leadId, target))));
 
     expect(failed).toBe(true);
+    expect(warnings).toEqual([
+      {
+        obj: { leads: leads.slice(1), error: 'Error: the insert failed' },
+        msg: 'routing: a transaction shared by several assignments failed; each runs again alone',
+      },
+    ]);
     expect(results.map((r) => (r.kind === 'rep' ? r.repEmail : r.queue))).toEqual([
       email('ana'),
       email('ben'),
