@@ -6,10 +6,19 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoutingActivities, type AssignmentResult, type RoutingActivities } from '../../activities/routing';
-import type { Db } from '../../src/db/client';
 import { LeadflowError } from '../../src/domain/errors';
 import { createTestDatabase, providers, type TestDatabase } from '../support/database';
-import { assignInput, createLeads, email, newTenant, NOW, ownerShares, pool, routingRulesOf } from './support';
+import {
+  assignInput,
+  countingTransactions,
+  createLeads,
+  email,
+  newTenant,
+  NOW,
+  ownerShares,
+  pool,
+  routingRulesOf,
+} from './support';
 
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 
@@ -84,19 +93,8 @@ describe.each(providers)('assigning leads on %s', (provider) => {
       idempotencyKey: key,
     });
     // The same activities on a client that counts its transactions.
-    let transactions = 0;
-    const counting = new Proxy(database.db, {
-      get(client, name) {
-        const value: unknown = Reflect.get(client, name);
-        if (name === '$transaction' && typeof value === 'function')
-          return (...args: unknown[]) => {
-            transactions += 1;
-            return value.apply(client, args) as unknown;
-          };
-        return typeof value === 'function' ? value.bind(client) : value;
-      },
-    });
-    const batched = createRoutingActivities({ db: counting, provider });
+    const counting = countingTransactions(database.db);
+    const batched = createRoutingActivities({ db: counting.db, provider });
 
     const settled = await Promise.allSettled([
       batched.assignLead(input(opener)),
@@ -116,7 +114,7 @@ describe.each(providers)('assigning leads on %s', (provider) => {
     expect(once).toMatchObject({ status: 'fulfilled', value: { repEmail: email('ana') } });
     expect(twice).toMatchObject({ status: 'fulfilled', value: { repEmail: email('ben') } });
     // The first call alone, then the six that arrived while it ran, together.
-    expect(transactions).toBe(2);
+    expect(counting.count()).toBe(2);
     expect(await ownerShares(database.db, tenant)).toEqual({
       [email('ana')]: 1,
       [email('ben')]: 2,
@@ -138,40 +136,25 @@ describe.each(providers)('assigning leads on %s', (provider) => {
       ['ben', 1],
     ]);
     // A client whose first insert of several assignments fails (a constraint or a bug, say).
-    let transactions = 0;
     let failed = false;
-    const failingOnce = new Proxy(database.db, {
-      get(client, name) {
-        const value: unknown = Reflect.get(client, name);
-        if (name !== '$transaction' || typeof value !== 'function')
-          return typeof value === 'function' ? value.bind(client) : value;
-        return (work: (tx: unknown) => Promise<unknown>, options: unknown) => {
-          transactions += 1;
-          return value.call(
-            client,
-            (tx: Db) => {
-              const assignment = new Proxy(tx.assignment, {
-                get(delegate, operation) {
-                  const method: unknown = Reflect.get(delegate, operation);
-                  if (operation !== 'createMany' || typeof method !== 'function')
-                    return typeof method === 'function' ? method.bind(delegate) : method;
-                  return (args: { data: unknown[] }) => {
-                    if (failed || args.data.length < 2) return method.call(delegate, args) as unknown;
-                    failed = true;
-                    return Promise.reject(new Error('the insert failed'));
-                  };
-                },
-              });
-              return work(new Proxy(tx, { get: (t, n) => (n === 'assignment' ? assignment : Reflect.get(t, n)) }));
-            },
-            options,
-          ) as unknown;
-        };
-      },
+    const failingOnce = countingTransactions(database.db, (tx) => {
+      const assignment = new Proxy(tx.assignment, {
+        get(delegate, operation) {
+          const method: unknown = Reflect.get(delegate, operation);
+          if (operation !== 'createMany' || typeof method !== 'function')
+            return typeof method === 'function' ? method.bind(delegate) : method;
+          return (args: { data: unknown[] }) => {
+            if (failed || args.data.length < 2) return method.call(delegate, args) as unknown;
+            failed = true;
+            return Promise.reject(new Error('the insert failed'));
+          };
+        },
+      });
+      return new Proxy(tx, { get: (t, n) => (n === 'assignment' ? assignment : Reflect.get(t, n)) });
     });
     const warnings: { obj: object; msg: string }[] = [];
     const logger = { warn: (obj: object, msg: string) => warnings.push({ obj, msg }) };
-    const routing = createRoutingActivities({ db: failingOnce, provider, logger });
+    const routing = createRoutingActivities({ db: failingOnce.db, provider, logger });
 
     const results = await Promise.all(leads.map((leadId) => routing.assignLead(assignInput(tenant, leadId, target))));
 
@@ -189,7 +172,7 @@ describe.each(providers)('assigning leads on %s', (provider) => {
       email('ben'),
     ]);
     // The opener alone; the three after it together, which failed; then each of them alone.
-    expect(transactions).toBe(5);
+    expect(failingOnce.count()).toBe(5);
     expect(await database.db.assignment.count({ where: { tenant } })).toBe(4);
     expect(await ownerShares(database.db, tenant)).toEqual({ [email('ana')]: 2, [email('ben')]: 2 });
   });

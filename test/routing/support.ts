@@ -87,3 +87,23 @@ export async function ownerShares(db: Db, tenant: string): Promise<Record<string
   }
   return shares;
 }
+
+/**
+ * `db` with its interactive transactions counted, each transaction's client passed through
+ * `through` first (to make one of its calls fail, say).
+ */
+export function countingTransactions(db: Db, through: (tx: Db) => Db = (tx) => tx): { db: Db; count(): number } {
+  let count = 0;
+  const counted = new Proxy(db, {
+    get(client, name) {
+      const value: unknown = Reflect.get(client, name);
+      if (name !== '$transaction' || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(client) : value;
+      return (work: (tx: Db) => Promise<unknown>, options: unknown) => {
+        count += 1;
+        return value.call(client, (tx: Db) => work(through(tx)), options) as unknown;
+      };
+    },
+  });
+  return { db: counted, count: () => count };
+}
