@@ -93,13 +93,18 @@ export function instantOf(value: unknown): Date | null {
  * 1970 as a bigint, which the driver hands over as it is, where a timestamp is parsed from text into
  * a Date on the way (at 170 000 rows of seven instants, 0.7–0.9 s against 0.4–0.5 s); on SQLite,
  * the column as it is.
+ *
+ * PostgreSQL counts them with `date_part`, a double, not EXTRACT, a numeric since PostgreSQL 14:
+ * over 1 000 000 rows the numeric arithmetic took 120 ms and the double 50 ms. Leadflow's instants
+ * are whole milliseconds (timestamp(3)), and a double holds the seconds since 1970 to a quarter of a
+ * microsecond, so the rounded count is exact.
  */
 export function epochMs(db: Db, column: Sql): Sql {
   switch (providerOf(db)) {
     case 'sqlite':
       return column;
     case 'postgresql':
-      return sql`CAST(EXTRACT(EPOCH FROM ${column}) * 1000 AS bigint)`;
+      return sql`CAST(date_part('epoch', ${column}) * 1000 AS bigint)`;
   }
 }
 
@@ -234,8 +239,9 @@ export function plusDays(db: Db, column: Sql, days: number): Sql {
 /**
  * The milliseconds from DateTime `from` to DateTime `to`, a whole number read as a JS number (a
  * double: exact below 2^53 ms). SQLite's julianday counts whole milliseconds inside (its ISO text
- * has no finer digit), so the rounding only drops the error of the double. PostgreSQL's EXTRACT
- * gives a numeric (a double before PostgreSQL 14: rounded too), cast to a double rather than a
+ * has no finer digit), so the rounding only drops the error of the double. PostgreSQL's
+ * `date_part` gives a double too (EXTRACT gives a numeric since PostgreSQL 14, whose arithmetic
+ * took 200 ms against 50 ms over 1 230 000 stays), rounded and kept a double rather than cast to a
  * bigint, which the driver reads as a BigInt.
  */
 export function durationMs(db: Db, from: Sql, to: Sql): Sql {
@@ -243,7 +249,7 @@ export function durationMs(db: Db, from: Sql, to: Sql): Sql {
     case 'sqlite':
       return sql`ROUND((julianday(${to}) - julianday(${from})) * 86400000)`;
     case 'postgresql':
-      return sql`CAST(ROUND(EXTRACT(EPOCH FROM (${to} - ${from})) * 1000) AS double precision)`;
+      return sql`ROUND(date_part('epoch', ${to} - ${from}) * 1000)`;
   }
 }
 
@@ -291,7 +297,7 @@ export function orderedList(db: Db, expr: Sql, order: Sql): Sql {
 /**
  * The DateTime column `column` as text that instantFromText reads back to the same millisecond:
  * SQLite stores it as ISO text already (the driver adapter's format); PostgreSQL's timestamp(3), in
- * UTC, as its milliseconds since 1970 (exact: EXTRACT gives a numeric), which JS turns into a Date
+ * UTC, as its milliseconds since 1970 (epochMs: exact), which JS turns into a Date
  * several times faster than it parses ISO text (at 1M leads, a report reads about half a million).
  */
 export function instantText(db: Db, column: Sql): Sql {
@@ -299,7 +305,7 @@ export function instantText(db: Db, column: Sql): Sql {
     case 'sqlite':
       return column;
     case 'postgresql':
-      return sql`CAST(CAST(EXTRACT(EPOCH FROM ${column}) * 1000 AS bigint) AS text)`;
+      return sql`CAST(${epochMs(db, column)} AS text)`;
   }
 }
 
