@@ -118,12 +118,52 @@ function divideRounded(numerator: bigint, divisor: bigint): bigint {
   return numerator < 0n ? quotient - 1n : quotient + 1n;
 }
 
+/** The largest magnitude divideRoundedSafe takes: its products and remainders stay below 2^53, exact. */
+const HALF_SAFE = 2 ** 52;
+
+/**
+ * divideRounded in doubles, for integers of at most 2^52 (the divisor positive): the quotient of the
+ * division in doubles is rounded, so it may be one off; it is corrected until the remainder, exact
+ * (quotient × divisor stays within one divisor of the numerator, below 2^53), has the numerator's
+ * sign and is smaller than the divisor. Never -0.
+ */
+function divideRoundedSafe(numerator: number, divisor: number): number {
+  let quotient = Math.trunc(numerator / divisor);
+  let remainder = numerator - quotient * divisor;
+  const sign = numerator < 0 ? -1 : 1;
+  // The remainder brought to the numerator's sign, below the divisor in size.
+  while (remainder * sign < 0) {
+    quotient -= sign;
+    remainder += sign * divisor;
+  }
+  while (remainder * sign >= divisor) {
+    quotient += sign;
+    remainder -= sign * divisor;
+  }
+  if (2 * remainder * sign >= divisor) quotient += sign;
+  return quotient + 0;
+}
+
 /**
  * `a × b / divisor`, rounded half away from zero, computed exactly (the product may exceed 2^53).
  * The one place rounding happens: line discounts, the overall discount, tax and the effective
  * discount all go through it.
  */
 export function mulDivRounded(a: number, b: number, divisor: number): number {
+  // In doubles when the product and the divisor are integers of at most 2^52 (every amount of a
+  // report's weighted pipeline): then the product is exact, and so is every step of
+  // divideRoundedSafe. In BigInt otherwise, and for what it refuses.
+  const product = a * b;
+  if (
+    Number.isSafeInteger(a) &&
+    Number.isSafeInteger(b) &&
+    Number.isInteger(product) &&
+    Math.abs(product) <= HALF_SAFE &&
+    Number.isInteger(divisor) &&
+    divisor > 0 &&
+    divisor <= HALF_SAFE
+  )
+    return divideRoundedSafe(product, divisor);
   const d = assertInteger(divisor, 'divisor');
   if (d <= 0n) throw new MoneyError('invalid-amount', `divisor must be positive, got ${divisor}`);
   return toSafe(divideRounded(assertInteger(a, 'amount') * assertInteger(b, 'multiplier'), d), 'result');
