@@ -189,7 +189,9 @@ function countingLeads(db: Db, query: AttributionQuery): Sql {
           select(
             sql`TRUE`,
             sql`(${join(
-              narrow.map((where) => sql`SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${where}`),
+              narrow.map(
+                (where) => sql`SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${where}`,
+              ),
               ' UNION ALL ',
             )}) i CROSS JOIN LATERAL (SELECT * FROM "LeadFunnel" f WHERE f."leadId" = i.id LIMIT 1) f`,
           ),
