@@ -316,7 +316,30 @@ export function instantFromText(text: string): Date {
 
 /** instantFromText's instant as epoch milliseconds (NaN for a text that is no instant), with no Date made. */
 export function epochOfText(text: string): number {
-  return /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
+  return epochIn(text, 0, text.length);
+}
+
+/**
+ * epochOfText of `text` from `start` to `end`, read in place: milliseconds since 1970 as digits (an
+ * optional minus first) are counted without a string made for them (the pipeline report reads
+ * 200 000 instants at 1M leads), anything else is parsed as ISO text.
+ */
+export function epochIn(text: string, start: number, end: number): number {
+  const negative = text.charCodeAt(start) === 45; // '-'
+  const first = negative ? start + 1 : start;
+  // Up to 15 digits the count is exact in a double, summed digit by digit.
+  if (first < end && end - first <= 15) {
+    let value = 0;
+    let i = first;
+    for (; i < end; i++) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (i === end) return negative ? -value : value;
+  }
+  const part = text.slice(start, end);
+  return /^-?\d+$/.test(part) ? Number(part) : Date.parse(part);
 }
 
 /**

@@ -5,6 +5,7 @@
  * split, so each case here is one a slip of an index would break.
  */
 import { describe, expect, it } from 'vitest';
+import { epochIn, epochOfText } from '../../src/db/raw-sql';
 import { parseCourse } from '../../src/usecases/analytics/deal-courses';
 import { pipelineInputsOf } from '../../src/usecases/analytics/plan-inputs';
 import { CURRENT } from './fixture';
@@ -73,5 +74,63 @@ describe.each(spellings)('forecasts as %s writes them', (_, instant) => {
     ]);
     expect(forecasts(history, '2026-03-02T10:00:00Z')).toBeUndefined();
     expect(forecasts(null, '2026-03-06T10:00:00Z')).toBeUndefined();
+  });
+});
+
+describe('forecasts looked up by deal', () => {
+  const sight = { tenant: 't', all: true, admin: true, owners: [], queues: [], me: 'ops@t.example' };
+  const entry = (iso: string, category: string) => `${at(iso).getTime()}|${category}|2026-03-20`;
+  const lookup = pipelineInputsOf(
+    { sight, period: CURRENT },
+    [
+      {
+        dealId: 'D1',
+        history: [entry('2026-03-02T10:00:00Z', 'commit'), entry('2026-03-04T10:00:00Z', 'pipeline')].join(','),
+      },
+      { dealId: 'D2', history: entry('2026-03-03T10:00:00Z', 'best-case') },
+      { dealId: 'D3', history: entry('2026-03-09T10:00:00Z', 'commit') },
+      { dealId: 'D4', history: null },
+    ],
+    at('2026-03-05T00:00:00Z'),
+    [],
+  ).forecasts;
+
+  it('when deals are looked up in any order, and again, then each gets its own entries before the cut, or none', () => {
+    const categories = (dealId: string) => lookup.get(dealId)?.map((forecast) => forecast.category);
+    expect(categories('D2')).toEqual(['best-case']);
+    expect(categories('D1')).toEqual(['commit', 'pipeline']);
+    // D3's only entry is after the cut; D4 has no history; D5 is no deal of the report.
+    expect([categories('D3'), categories('D4'), categories('D5')]).toEqual([undefined, undefined, undefined]);
+    expect([categories('D1'), categories('D2'), categories('D3')]).toEqual([
+      ['commit', 'pipeline'],
+      ['best-case'],
+      undefined,
+    ]);
+  });
+});
+
+describe('instants read in place', () => {
+  it('when a text holds epoch milliseconds, ISO text or neither, then each part reads as epochOfText reads it alone', () => {
+    const iso = '2026-03-02T10:00:00.123Z';
+    const parts = ['1772445600123', '-86400000', '0', iso, '1234567890123456', '', 'soon', '12a4', '-'];
+    const text = parts.join('|');
+    let start = 0;
+    const read = parts.map((part) => {
+      const value = epochIn(text, start, start + part.length);
+      start += part.length + 1;
+      return value;
+    });
+    expect(read).toEqual([
+      1_772_445_600_123,
+      -86_400_000,
+      0,
+      Date.parse(iso),
+      1_234_567_890_123_456,
+      NaN,
+      NaN,
+      NaN,
+      NaN,
+    ]);
+    expect(read).toEqual(parts.map(epochOfText));
   });
 });

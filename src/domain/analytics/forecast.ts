@@ -8,7 +8,7 @@ import { sumMinor } from '../money';
 import type { DealCourse } from './facts';
 import { compareText, ratio, share, sortedIds, tally, type Ratio, type Tally } from './measures';
 import { within, type Interval } from './period';
-import { isOpen, type PipelineDeal } from './pipeline';
+import { isOpen, openDeals, type PipelineDeal } from './pipeline';
 import { closeOf } from './stages';
 
 /** A deal won, as actuals count it. */
@@ -23,14 +23,22 @@ export interface WonDeal {
 
 /** The won deals among the facts (closed won before `asOf`). */
 export function wonDeals(deals: readonly DealCourse[], asOf?: Date): WonDeal[] {
-  return deals.flatMap((deal) => {
+  // A loop, not flatMap: a report walks 40 000 deals at 1M leads, and flatMap made an array for each.
+  const won: WonDeal[] = [];
+  for (const deal of deals) {
     const close = closeOf(deal, asOf);
-    if (close?.outcome !== 'won') return [];
+    if (close?.outcome !== 'won') continue;
     const { rep, team } = deal.segment;
-    return [
-      { dealId: deal.id, acvMinor: deal.acvMinor, currency: deal.currency, closedAt: close.at, owner: rep ?? '', team },
-    ];
-  });
+    won.push({
+      dealId: deal.id,
+      acvMinor: deal.acvMinor,
+      currency: deal.currency,
+      closedAt: close.at,
+      owner: rep ?? '',
+      team,
+    });
+  }
+  return won;
 }
 
 const valueOf = (deals: readonly { acvMinor: number | null }[]) => sumMinor(deals.map((deal) => deal.acvMinor ?? 0));
@@ -160,7 +168,7 @@ export function quotaAttainment(
   snapshot: readonly PipelineDeal[],
 ): QuotaAttainment[] {
   const wonFor = quotaDeals(won);
-  const openFor = quotaDeals(snapshot.filter(isOpen));
+  const openFor = quotaDeals(openDeals(snapshot));
   return quotas.map((quota) => {
     const wonHere = wonFor(quota).filter((deal) => within(deal.closedAt, quota));
     // getTime, not `<` on the dates: that converts both to numbers through valueOf on every call.

@@ -7,7 +7,7 @@
 import { groupBy } from '../group-by';
 import { applyBasisPoints, sumMinor } from '../money';
 import { DEAL_STAGES } from '../../rules/facts';
-import { sortedIds, tally, totals, type MoneyTotal, type Tally } from './measures';
+import { compareText, sortedIds, tally, totals, type MoneyTotal, type Tally } from './measures';
 import { isClosing } from './stages';
 
 export const FORECAST_CATEGORIES = ['commit', 'best-case', 'pipeline'] as const;
@@ -31,11 +31,18 @@ export type StageProbabilities = Readonly<Record<string, number>>;
 
 export const isOpen = (deal: PipelineDeal): boolean => !isClosing(deal.stage);
 
+/** The open deals of a snapshot: the snapshot itself when all are (as a report's snapshots are), with no copy made. */
+export function openDeals<T extends PipelineDeal>(deals: readonly T[]): readonly T[] {
+  return deals.every(isOpen) ? deals : deals.filter(isOpen);
+}
+
 /** The ACV of each valued deal, as the money helpers take it. */
 export function pipelineAmounts(deals: readonly PipelineDeal[]) {
-  return deals.flatMap((deal) =>
-    deal.acvMinor === null ? [] : [{ id: deal.dealId, currency: deal.currency, amountMinor: deal.acvMinor }],
-  );
+  // A loop, not flatMap: a snapshot holds 20 000 deals at 1M leads, and flatMap made an array for each.
+  const amounts: { id: string; currency: string; amountMinor: number }[] = [];
+  for (const deal of deals)
+    if (deal.acvMinor !== null) amounts.push({ id: deal.dealId, currency: deal.currency, amountMinor: deal.acvMinor });
+  return amounts;
 }
 
 export interface StagePipeline {
@@ -47,7 +54,7 @@ export interface StagePipeline {
 
 /** Open deals and their ACV per stage, in pipeline order. */
 export function openPipelineByStage(deals: readonly PipelineDeal[]): StagePipeline[] {
-  const byStage = groupBy(deals.filter(isOpen), (deal) => deal.stage);
+  const byStage = groupBy(openDeals(deals), (deal) => deal.stage);
   const known: readonly string[] = DEAL_STAGES;
   const stages = [
     ...known.filter((stage) => byStage.has(stage)),
@@ -77,18 +84,29 @@ export function weightedPipeline(
   deals: readonly PipelineDeal[],
   probabilities: StageProbabilities,
 ): WeightedPipelineReport {
-  const open = deals.filter(isOpen).filter((deal) => deal.acvMinor !== null);
-  const weighable = open.filter((deal) => Object.hasOwn(probabilities, deal.stage));
-  const currencies = groupBy(weighable, (deal) => deal.currency);
-  const byCurrency = totals(pipelineAmounts(weighable)).map((total) => {
-    const inCurrency = currencies.get(total.currency)!;
+  // One pass over the snapshot: each open valued deal is weighed, in its currency, or left out.
+  const currencies = new Map<string, { ids: string[]; acv: number[]; weighted: number[] }>();
+  const unweighted: string[] = [];
+  for (const deal of deals) {
+    if (deal.acvMinor === null || !isOpen(deal)) continue;
+    if (!Object.hasOwn(probabilities, deal.stage)) {
+      unweighted.push(deal.dealId);
+      continue;
+    }
+    let inCurrency = currencies.get(deal.currency);
+    if (inCurrency === undefined) currencies.set(deal.currency, (inCurrency = { ids: [], acv: [], weighted: [] }));
+    inCurrency.ids.push(deal.dealId);
+    inCurrency.acv.push(deal.acvMinor);
+    inCurrency.weighted.push(applyBasisPoints(deal.acvMinor, probabilities[deal.stage]!));
+  }
+  const byCurrency = [...currencies.keys()].sort(compareText).map((currency) => {
+    const inCurrency = currencies.get(currency)!;
     return {
-      currency: total.currency,
-      weightedMinor: sumMinor(inCurrency.map((deal) => applyBasisPoints(deal.acvMinor!, probabilities[deal.stage]!))),
-      unweightedMinor: total.amountMinor,
-      ids: sortedIds(inCurrency.map((deal) => deal.dealId)),
+      currency,
+      weightedMinor: sumMinor(inCurrency.weighted),
+      unweightedMinor: sumMinor(inCurrency.acv),
+      ids: sortedIds(inCurrency.ids),
     };
   });
-  const unweighted = open.filter((deal) => !Object.hasOwn(probabilities, deal.stage)).map((deal) => deal.dealId);
   return { byCurrency, unweighted: tally(unweighted) };
 }

@@ -8,7 +8,7 @@
 import type { Db } from '../../db/client';
 import {
   codePointOrder,
-  epochOfText,
+  epochIn,
   forEachEntry,
   instantText,
   join,
@@ -34,9 +34,14 @@ export interface ForecastEntry {
   category: ForecastCategory | null;
 }
 
+/** Each deal's forecast history, oldest first, by deal id (undefined: none). */
+export interface ForecastLookup {
+  get(dealId: string): readonly ForecastEntry[] | undefined;
+}
+
 export interface PlanInputs {
   /** Each deal's forecast history, oldest first. */
-  forecasts: ReadonlyMap<string, readonly ForecastEntry[]>;
+  forecasts: ForecastLookup;
   quotas: Quota[];
   spend: SpendRecord[];
   /**
@@ -177,33 +182,46 @@ export interface ForecastHistory {
 
 /**
  * Each deal's forecast entries before `before`, from their texts. A category that is not one of
- * FORECAST_CATEGORIES, and a close date that is not a day, stand for none.
+ * FORECAST_CATEGORIES, and a close date that is not a day, stand for none. A deal's text is read
+ * when its entries are first looked up, and kept: the pipeline report looks up only the deals open
+ * at one of its snapshots (31 000 of 40 500 at 1M leads), and finding those first took longer than
+ * reading every text.
  */
-function forecastsOf(histories: readonly ForecastHistory[], before: Date, zone: string): Map<string, ForecastEntry[]> {
+function forecastsOf(histories: readonly ForecastHistory[], before: Date, zone: string): ForecastLookup {
   // Tens of thousands of entries share a few hundred close dates: each day's first instant once.
   const closeDays = new Map<string, Date | null>();
   const closeDay = (text: string) => {
-    if (!closeDays.has(text)) closeDays.set(text, dayStart(text, zone));
-    return closeDays.get(text)!;
+    let day = closeDays.get(text);
+    if (day === undefined) closeDays.set(text, (day = dayStart(text, zone)));
+    return day;
   };
-  const forecasts = new Map<string, ForecastEntry[]>();
+  const texts = new Map<string, string>();
+  for (const { dealId, history } of histories) if (history !== null) texts.set(dealId, history);
+  const read = new Map<string, readonly ForecastEntry[] | undefined>();
   const cut = before.getTime();
-  for (const { dealId, history } of histories) {
-    if (history === null) continue;
+  const entriesOf = (history: string): readonly ForecastEntry[] | undefined => {
     const entries: ForecastEntry[] = [];
     // `instant|category|close date` each, read in place (forEachEntry).
     forEachEntry(history, (start, end) => {
       const bar = history.indexOf('|', start);
       const next = history.indexOf('|', bar + 1);
-      const at = epochOfText(history.slice(start, bar));
+      const at = epochIn(history, start, bar);
       // Oldest first: the rest are later still.
       if (at >= cut) return false;
       const category = categoryOf(history.slice(bar + 1, next));
       entries.push({ at, expectedCloseAt: closeDay(history.slice(next + 1, end)), category });
     });
-    if (entries.length > 0) forecasts.set(dealId, entries);
-  }
-  return forecasts;
+    return entries.length > 0 ? entries : undefined;
+  };
+  return {
+    get(dealId) {
+      if (read.has(dealId)) return read.get(dealId);
+      const history = texts.get(dealId);
+      const entries = history === undefined ? undefined : entriesOf(history);
+      read.set(dealId, entries);
+      return entries;
+    },
+  };
 }
 
 /**
