@@ -3,7 +3,8 @@
  * version, owner and segment field: each cohort lead's stages reached, each response's business
  * hours and each untouched MQL (counted as the speed report counts them: countedLists), and the
  * leads of the deals closed in the window. Each lead that counts in the period or the one before is
- * read once, with the version it is attributed to (rulesetOf, computed in the statement), its owner
+ * read once by each of the two statements it counts in (the cohorts and deals' one, the responses'
+ * one), with the version it is attributed to (rulesetOf, computed in the statement), its owner
  * at the period's end, its creation and first arrival at each funnel stage (LeadFunnel, cut at
  * `asOf`) and its first touch after it became an MQL (LeadFunnel's mqlTouchAt, cut at `asOf`). By
  * scoring, the version on its first MQL transition is LeadFunnel's too (mqlVersion).
@@ -128,13 +129,18 @@ export interface AttributionRead {
   dealLeads: AttributionDealLeads[];
 }
 
+/** Which leads a statement of the report reads: the cohorts and the deals' leads, or the responses. */
+type CountingPart = 'cohorts' | 'responses';
+
 /**
- * The leads that count in the window (see the header), each with its version (`v`): five ranges
- * of LeadFunnel, by creation, MQL (created before the window or after it), first touch after it and
- * first close (a deal's first close is its lead's, as closedDeals reads it). For a person, those
- * their team owned at the period's end (teamAt), each with that owner, before each is looked up.
+ * The leads that count in the window for one part of the report (see the header), each with its
+ * version (`v`), from ranges of LeadFunnel. For the cohorts and the deals' leads: those created in the
+ * window, and those whose first close is in it, created before or after it (a deal's first close is
+ * its lead's, as closedDeals reads it). For the responses: those made MQLs in the window, and those
+ * first touched in it after an MQL outside it. For a person, those their team owned at the period's
+ * end (teamAt), each with that owner, before each is looked up.
  */
-function countingLeads(db: Db, query: AttributionQuery): Sql {
+function countingLeads(db: Db, query: AttributionQuery, part: CountingPart): Sql {
   const { sight, by, asOf } = query;
   const { from, to } = reviewWindow(query);
   const { tenant } = sight;
@@ -146,7 +152,7 @@ function countingLeads(db: Db, query: AttributionQuery): Sql {
     ? sql`t.rep`
     : byPerson(dimension)
       ? ownerOnRow(to, asOf, 'f')
-      : query.zones !== null
+      : query.zones !== null && part === 'responses'
         ? sql`CASE WHEN ${responded} THEN ${ownerOnRow(to, asOf, 'f')} END`
         : sql`CAST(NULL AS TEXT)`;
   const segment = funnelLeadSegment(db, dimension);
@@ -168,42 +174,31 @@ function countingLeads(db: Db, query: AttributionQuery): Sql {
       WHERE f.tenant = ${tenant} AND ${where}`;
   const outside = (...earlier: string[]) =>
     join([empty, ...earlier.map((column) => sql`AND ${inWindow(column)} IS NOT TRUE`)], ' ');
-  // Made an MQL in the window and created before it, or after it: bounds on `createdAt` (never
-  // null) that LeadFunnel(tenant, mqlAt, createdAt, …) checks in the index. Left out with
-  // `(…) IS NOT TRUE` instead, 100 000 rows of the month's MQLs at 1M leads were read from the
-  // table to keep 2 400. Then first touched in the window, and neither created nor made an MQL in it.
-  const narrow = [
-    sql`${inWindow('f."mqlAt"')} AND f."createdAt" < ${from}`,
-    sql`${inWindow('f."mqlAt"')} AND f."createdAt" >= ${to} AND f."createdAt" < ${asOf}`,
-    sql`${inWindow('f."mqlTouchAt"')} AND f."createdAt" < ${asOf} ${outside('f."createdAt"', 'f."mqlAt"')}`,
-  ];
-  // On PostgreSQL the narrow ranges' ids come from their indexes alone (each range's columns are in
-  // its index), and each lead's row is then read by its key: PostgreSQL estimates a range by its
-  // columns apart (65 000 of the month's 100 000 MQLs created before it, against 2 400: most leads
-  // become MQLs within days), and scanned all of LeadFunnel in parallel for each of the first and
-  // the third (80–100 ms each at 1M leads, against 15–20 ms). `LIMIT 1` keeps the read of a row a
-  // probe by key: the subquery is not pulled up into a join PostgreSQL would hash.
-  const narrowRanges =
+  // A narrow range (a few thousand leads at 1M): on PostgreSQL its ids come from its index alone
+  // (its columns are in it), and each lead's row is then read by its key. PostgreSQL estimates a
+  // range by its columns apart (65 000 of the month's 100 000 MQLs created before it, against
+  // 2 400: most leads become MQLs within days), and scanned all of LeadFunnel in parallel for such
+  // a range (80–100 ms at 1M leads, against 15–20 ms). `LIMIT 1` keeps the read of a row a probe by
+  // key: the subquery is not pulled up into a join PostgreSQL would hash.
+  const narrow = (where: Sql) =>
     providerOf(db) === 'postgresql'
+      ? select(
+          sql`TRUE`,
+          sql`(SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${where}) i
+            CROSS JOIN LATERAL (SELECT * FROM "LeadFunnel" f WHERE f."leadId" = i.id LIMIT 1) f`,
+        )
+      : select(where);
+  const ranges =
+    part === 'cohorts'
       ? [
-          select(
-            sql`TRUE`,
-            sql`(${join(
-              narrow.map(
-                (where) => sql`SELECT f."leadId" AS id FROM "LeadFunnel" f WHERE f.tenant = ${tenant} AND ${where}`,
-              ),
-              ' UNION ALL ',
-            )}) i CROSS JOIN LATERAL (SELECT * FROM "LeadFunnel" f WHERE f."leadId" = i.id LIMIT 1) f`,
-          ),
+          select(sql`${inWindow('f."createdAt"')} AND f."createdAt" < ${asOf}`),
+          select(sql`${inWindow('f."closedAt"')} AND f."createdAt" < ${asOf} ${outside('f."createdAt"')}`),
         ]
-      : narrow.map((where) => select(where));
-  const ranges = [
-    select(sql`${inWindow('f."createdAt"')} AND f."createdAt" < ${asOf}`),
-    ...narrowRanges,
-    select(
-      sql`${inWindow('f."closedAt"')} AND f."createdAt" < ${asOf} ${outside('f."createdAt"', 'f."mqlAt"', 'f."mqlTouchAt"')}`,
-    ),
-  ];
+      : [
+          // LeadFunnel(tenant, mqlAt, createdAt, …) holds both bounds.
+          select(sql`${inWindow('f."mqlAt"')} AND f."createdAt" < ${asOf}`),
+          narrow(sql`${inWindow('f."mqlTouchAt"')} AND f."createdAt" < ${asOf} ${outside('f."mqlAt"')}`),
+        ];
   const segmented = bySegmentField(dimension);
   return sql`${ownedTable(db, sight, to, asOf)}
     v AS MATERIALIZED (SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at,
@@ -243,15 +238,32 @@ function cohortLeads(db: Db, query: AttributionQuery): Sql {
     FROM v WHERE (${inPeriod(period)} OR ${inPeriod(previous)}) AND v.created < ${asOf}`;
 }
 
+/** One row of the report's statements: a group's lists, of the kind `kind`. */
+interface ReadRow {
+  kind: string;
+  period: unknown;
+  version: string | null;
+  rep: string | null;
+  seg_type: string | null;
+  seg_text: string | null;
+  ids: string | null;
+  codes: string | null;
+  ms: string | null;
+}
+
 /**
- * The report's rows, in one statement over the leads that count (`v`, read once), in lists per
- * version, period, owner and segment field, as speed's responses come: at 1M leads a month and the
- * one before hold 166 000 cohort leads and 100 000 MQLs, which came as rows (each an object, and its
- * instants decoded) and were walked in JS.
- * - `c`: the cohort leads, as `reached~id` (cohortLeads);
+ * The report's rows, in lists per version, period, owner and segment field, as speed's responses
+ * come: at 1M leads a month and the one before hold 166 000 cohort leads and 100 000 MQLs, which
+ * came as rows (each an object, and its instants decoded) and were walked in JS. Two statements, side
+ * by side, each over the leads that count for its part (`v`: countingLeads):
+ * - the cohorts and the deals' leads:
+ *   - `c`: the cohort leads, as `reached~id` (cohortLeads);
+ *   - `d`: the leads with a deal closed in the window (LeadFunnel's closedAt, as closedDeals reads them);
  * - `r`: the responses and untouched MQLs of the window (responseCode), each response's business
- *   milliseconds counted on the calendar's buckets (countedLists);
- * - `d`: the leads with a deal closed in the window (LeadFunnel's closedAt, as closedDeals reads them).
+ *   milliseconds counted on the calendar's buckets (countedLists).
+ *
+ * Neither statement runs in parallel workers, so on PostgreSQL each has a core: in one statement
+ * over every lead that counts, the report took 0.90–0.92 s at 1M leads (docs/analytics.md).
  */
 export async function attributionRead(db: Db, query: AttributionQuery): Promise<AttributionRead> {
   const { from, to } = reviewWindow(query);
@@ -264,28 +276,20 @@ export async function attributionRead(db: Db, query: AttributionQuery): Promise<
   });
   // Each cohort lead as `reached~id`.
   const entry = sql`CAST(c.reached AS TEXT) || '~' || c.id`;
-  const rows = await db.$queryRaw<
-    {
-      kind: string;
-      period: unknown;
-      version: string | null;
-      rep: string | null;
-      seg_type: string | null;
-      seg_text: string | null;
-      ids: string | null;
-      codes: string | null;
-      ms: string | null;
-    }[]
-  >(sql`WITH ${countingLeads(db, query)},
-    ${responses.ctes}
+  const [cohortRows, responseRows] = await Promise.all([
+    db.$queryRaw<ReadRow[]>(sql`WITH ${countingLeads(db, query, 'cohorts')}
     SELECT 'c' AS kind, c.period, c.version, c.rep, c.seg_type, c.seg_text,
       ${commaList(db, entry)} AS ids, CAST(NULL AS TEXT) AS codes, CAST(NULL AS TEXT) AS ms
     FROM (${cohortLeads(db, query)}) c GROUP BY c.period, c.version, c.rep, c.seg_type, c.seg_text
     UNION ALL
-    SELECT 'r', NULL, r.version, r.rep, r.seg_type, r.seg_text, r.ids, r.codes, r.ms FROM (${responses.select}) r
-    UNION ALL
     SELECT 'd', NULL, v.version, v.rep, v.seg_type, v.seg_text, ${commaList(db, sql`v.id`)}, NULL, NULL
-    FROM v WHERE ${inWindow('v.closed_at')} GROUP BY v.version, v.rep, v.seg_type, v.seg_text`);
+    FROM v WHERE ${inWindow('v.closed_at')} GROUP BY v.version, v.rep, v.seg_type, v.seg_text`),
+    db.$queryRaw<ReadRow[]>(sql`WITH ${countingLeads(db, query, 'responses')},
+    ${responses.ctes}
+    SELECT 'r' AS kind, NULL AS period, r.version, r.rep, r.seg_type, r.seg_text, r.ids, r.codes, r.ms
+    FROM (${responses.select}) r`),
+  ]);
+  const rows = [...cohortRows, ...responseRows];
   const read: AttributionRead = { cohorts: [], responses: [], dealLeads: [] };
   const calendarOf = ownerCalendar(query.calendar);
   for (const row of rows) {
