@@ -118,30 +118,20 @@ function divideRounded(numerator: bigint, divisor: bigint): bigint {
   return numerator < 0n ? quotient - 1n : quotient + 1n;
 }
 
-/** The largest magnitude divideRoundedSafe takes: its products and remainders stay below 2^53, exact. */
+/** The largest magnitude divideRoundedSafe takes. */
 const HALF_SAFE = 2 ** 52;
 
 /**
- * divideRounded in doubles, for integers of at most 2^52 (the divisor positive): the quotient of the
- * division in doubles is rounded, so it may be one off; it is corrected until the remainder, exact
- * (quotient × divisor stays within one divisor of the numerator, below 2^53), has the numerator's
- * sign and is smaller than the divisor. Never -0.
+ * divideRounded in doubles, for a numerator of at most 2^52 in size and a positive divisor. The
+ * quotient in doubles is then its integer part exactly: it is off by at most numerator × 2^-53 ÷
+ * divisor, at most 1 ÷ (2 × divisor), and a quotient that is not whole lies at least 1 ÷ divisor from
+ * the nearest whole number. The remainder, quotient × divisor and twice the remainder stay below
+ * 2^53, so they are exact too. Never -0.
  */
 function divideRoundedSafe(numerator: number, divisor: number): number {
-  let quotient = Math.trunc(numerator / divisor);
-  let remainder = numerator - quotient * divisor;
-  const sign = numerator < 0 ? -1 : 1;
-  // The remainder brought to the numerator's sign, below the divisor in size.
-  while (remainder * sign < 0) {
-    quotient -= sign;
-    remainder += sign * divisor;
-  }
-  while (remainder * sign >= divisor) {
-    quotient += sign;
-    remainder -= sign * divisor;
-  }
-  if (2 * remainder * sign >= divisor) quotient += sign;
-  return quotient + 0;
+  const quotient = Math.trunc(numerator / divisor);
+  const remainder = numerator - quotient * divisor;
+  return (2 * Math.abs(remainder) >= divisor ? quotient + Math.sign(numerator) : quotient) + 0;
 }
 
 /**
