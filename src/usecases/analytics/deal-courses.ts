@@ -92,18 +92,11 @@ export async function dealCourses(
   const inSight = sightFilter(sight);
   const kept = rows.filter((row) => inSight(row.owner)).sort((a, b) => compareText(a.id, b.id));
   if (dimension && keys) keyDeals(kept, dimension, roster, keys);
-  // Each owner's team looked up once: a few hundred owners own 40 000 deals at 1M leads.
-  const teams = new Map<string, string | null>();
-  const teamOf = (owner: string) => {
-    let team = teams.get(owner);
-    if (team === undefined) teams.set(owner, (team = roster.teamOf(owner)));
-    return team;
-  };
   const deals = kept.map((row): DealCourse => {
     const { stages, sqlAt } = parseCourse(row.course, asOf);
     return {
       id: row.id,
-      segment: { rep: row.owner, team: teamOf(row.owner) },
+      segment: { rep: row.owner, team: roster.teamOf(row.owner) },
       currency: row.currency,
       acvMinor: row.acv === null ? null : Number(row.acv),
       openedAt: stages[0]?.at ?? instantOf(row.created)!,

@@ -32,10 +32,15 @@ export async function loadRoster(db: Pick<Db, 'rep'>, tenant: string): Promise<R
   const byId = new Map(people.map((person) => [person.id, person]));
   const byEmail = new Map(people.map((person) => [person.email.toLowerCase(), person]));
   const find = (email: string | null) => (email === null ? undefined : byEmail.get(email.toLowerCase()));
-  const teamOf = (email: string | null) => {
-    const managerId = find(email)?.managerId;
-    return managerId ? (byId.get(managerId)?.email.toLowerCase() ?? null) : null;
-  };
+  // Each person's team (their manager's email in lower case) worked out once: a report asks it of
+  // every deal's owner (40 000 deals at 1M leads, a few hundred people).
+  const teams = new Map(
+    people.map((person) => {
+      const manager = person.managerId ? byId.get(person.managerId) : undefined;
+      return [person.email.toLowerCase(), manager ? manager.email.toLowerCase() : null] as const;
+    }),
+  );
+  const teamOf = (email: string | null) => (email === null ? null : (teams.get(email.toLowerCase()) ?? null));
   return {
     teamOf,
     timeZoneOf: (email) => find(email)?.timeZone ?? null,
