@@ -167,39 +167,49 @@ export async function activityReportFigures(
 ): Promise<{ whole: ActivityBoth; groups: Map<string, ActivityBoth> | null; none: ActivityBoth }> {
   const dealKeys = new Map<string, string>();
   const cap = idsToRead(query.idLimit);
-  // The window's activity is counted while the closed deals are read: it does not depend on them.
-  const [deals, roster, inWindow] = await Promise.all([
-    closedDeals(db, query, dimension, dimension ? dealKeys : undefined),
-    dimension === 'team' ? loadRoster(db, query.sight.tenant) : null,
-    countWindow(db, query, cap, dimension),
-  ]);
   const periods = [query.previous, query.period] as const;
-  const won = periods.map((period) => wonLeads(deals, period));
-  // Broken down, each group's won deals, and of each of their leads the instant its last won deal
-  // in the group was won (tagged with the group's key).
-  const partsOf = dimension ? groupBy(deals, (deal) => dealKeys.get(deal.id)!) : new Map<string, ClosedDealCourse[]>();
-  const groupWon = periods.map(
-    (period) => new Map([...partsOf].map(([key, part]) => [key, wonLeads(part, period)] as const)),
-  );
+  // Of the closed deals, what the activity behind their wins is counted for: the won deals of each
+  // period, and broken down each group's won deals, and of each of their leads the instant its last
+  // won deal in the group was won (tagged with the group's key).
+  const wins = (deals: readonly ClosedDealCourse[]) => {
+    const won = periods.map((period) => wonLeads(deals, period));
+    const partsOf = dimension
+      ? groupBy(deals, (deal) => dealKeys.get(deal.id)!)
+      : new Map<string, ClosedDealCourse[]>();
+    const groupWon = periods.map(
+      (period) => new Map([...partsOf].map(([key, part]) => [key, wonLeads(part, period)] as const)),
+    );
+    return { won, partsOf, groupWon };
+  };
   // Before the window, only the activity behind a won deal counts: a lost deal's is read only in
   // the window, as every other activity is (28 362 closed deals at 1M leads, 11 389 of them won).
-  const behindWins = won.map(({ at }, which) => [
-    ...[...at].map(([leadId, instant]) => ({ which, leadId, at: instant, tag: '' })),
-    ...[...groupWon[which]!].flatMap(([key, part]) =>
-      [...part.at].map(([leadId, instant]) => ({ which, leadId, at: instant, tag: key })),
-    ),
-  ]);
-  const rows = [
-    ...inWindow,
-    ...(await countBehindWins(
+  const countedBehind = async ({ won, groupWon }: ReturnType<typeof wins>) => {
+    const behindWins = won.map(({ at }, which) => [
+      ...[...at].map(([leadId, instant]) => ({ which, leadId, at: instant, tag: '' })),
+      ...[...groupWon[which]!].flatMap(([key, part]) =>
+        [...part.at].map(([leadId, instant]) => ({ which, leadId, at: instant, tag: key })),
+      ),
+    ]);
+    return countBehindWins(
       db,
       query,
       won.flatMap((which) => which.won),
       behindWins,
       cap,
       dimension,
-    )),
-  ];
+    );
+  };
+  // The window's activity is counted while the closed deals are read and the activity behind their
+  // wins is counted: it depends on neither, and none of the statements runs in parallel workers (at
+  // 1M leads on PostgreSQL 300, 55 and 155 ms, one after the other 0.5 s).
+  const closed = closedDeals(db, query, dimension, dimension ? dealKeys : undefined).then(wins);
+  const [{ won, partsOf, groupWon }, roster, inWindow, behind] = await Promise.all([
+    closed,
+    dimension === 'team' ? loadRoster(db, query.sight.tenant) : null,
+    countWindow(db, query, cap, dimension),
+    closed.then(countedBehind),
+  ]);
+  const rows = [...inWindow, ...behind];
   const inSight = sightFilter(query.sight);
   const whole = new Counted();
   const groups = new Map<string, Counted>();
