@@ -247,6 +247,34 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     });
   });
 
+  it("when a lead's first-touch SLA deadline is set, moved or cleared, then its row follows, and a row made later takes it", async () => {
+    const { db } = database;
+    const dueOf = async (leadId: string) => (await db.leadFunnel.findUniqueOrThrow({ where: { leadId } })).slaDueAt;
+    await db.lead.createMany({
+      data: [{ ...lead('ld-s1'), slaDueAt: at('2026-03-02T18:00:00Z') }, lead('ld-s2')],
+    });
+    expect([await dueOf('ld-s1'), await dueOf('ld-s2')]).toEqual([at('2026-03-02T18:00:00Z'), null]);
+
+    await db.lead.update({ where: { id: 'ld-s2' }, data: { slaDueAt: at('2026-03-03T10:00:00Z') } });
+    await db.lead.update({ where: { id: 'ld-s1' }, data: { slaDueAt: at('2026-03-05T10:00:00Z') } });
+    expect([await dueOf('ld-s1'), await dueOf('ld-s2')]).toEqual([at('2026-03-05T10:00:00Z'), at('2026-03-03T10:00:00Z')]);
+
+    // Another column of the lead written: the deadline stays.
+    await db.lead.update({ where: { id: 'ld-s1' }, data: { slaStatus: 'breached' } });
+    expect(await dueOf('ld-s1')).toEqual(at('2026-03-05T10:00:00Z'));
+
+    await db.lead.update({ where: { id: 'ld-s1' }, data: { slaDueAt: null } });
+    expect(await dueOf('ld-s1')).toBeNull();
+
+    // A row made again from the lead (a stage event of a lead without its row) copies the deadline,
+    // and an upsert of a row that exists keeps it.
+    await db.leadFunnel.delete({ where: { leadId: 'ld-s2' } });
+    await db.stageEvent.create({ data: event('ld-s2', 'mql', '2026-03-03T09:00:00Z') });
+    expect(await dueOf('ld-s2')).toEqual(at('2026-03-03T10:00:00Z'));
+    await db.stageEvent.create({ data: event('ld-s2', 'sql', '2026-03-03T12:00:00Z') });
+    expect(await dueOf('ld-s2')).toEqual(at('2026-03-03T10:00:00Z'));
+  });
+
   it('when closing and MQL events are written before their lead (foreign keys off, as a bulk import may), then the lead takes its first close and MQL event', async () => {
     const { db } = database;
     if (provider === 'sqlite') await db.$executeRawUnsafe('PRAGMA foreign_keys = OFF');
@@ -710,26 +738,33 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
         decision('ld-y', 'routing', '2026-01-16T10:00:00Z', 'v0', 'dc-y1'),
       ],
     });
-    const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
-    expect(kept.filter((row) => row.mqlAt !== null)).toHaveLength(3);
-    expect(kept.map((row) => [row.leadId, row.closedAt, row.lostAt])).toEqual([
+    const written = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
+    expect(written.filter((row) => row.mqlAt !== null)).toHaveLength(3);
+    expect(written.map((row) => [row.leadId, row.closedAt, row.lostAt])).toEqual([
       ['ld-x', null, null],
       ['ld-y', at('2026-03-09T09:00:00Z'), at('2026-03-09T09:00:00Z')],
       ['ld-z', at('2026-03-11T09:00:00Z'), at('2026-03-11T09:00:00Z')],
     ]);
 
-    expect(kept[0]!.campaign).toBe('Expo');
-    expect(kept.map((row) => row.mqlTouchAt)).toEqual([at('2026-03-07T09:00:00Z'), at('2026-03-10T09:00:00Z'), null]);
-    expect(kept.map((row) => row.mqlEventId)).toEqual(['ev-x-mql', null, null]);
-    expect(kept.map((row) => [row.scoredId, row.routedId])).toEqual([
+    expect(written[0]!.campaign).toBe('Expo');
+    expect(written.map((row) => row.mqlTouchAt)).toEqual([at('2026-03-07T09:00:00Z'), at('2026-03-10T09:00:00Z'), null]);
+    expect(written.map((row) => row.mqlEventId)).toEqual(['ev-x-mql', null, null]);
+    expect(written.map((row) => [row.scoredId, row.routedId])).toEqual([
       ['dc-x2', 'dc-x3'],
       [null, 'dc-y1'],
       [null, null],
     ]);
 
+    await db.lead.update({ where: { id: 'ld-x' }, data: { slaDueAt: at('2026-03-04T13:00:00Z') } });
+    const kept = await db.leadFunnel.findMany({ orderBy: { leadId: 'asc' } });
+    expect(kept.map((row) => row.slaDueAt)).toEqual([at('2026-03-04T13:00:00Z'), null, null]);
+
     await db.leadFunnel.deleteMany({});
-    const [rows, closes, touches, mqls, ...decisions] = backfillStatements(provider);
-    for (const statement of [rows!, closes!, mqls!, ...decisions]) await db.$executeRawUnsafe(statement);
+    const [rows, closes, touches, mqls, ...others] = backfillStatements(provider);
+    // The rows' insert already copies slaDueAt (its trigger): the deadline's backfill runs alone, last.
+    for (const statement of [rows!, closes!, mqls!, ...others.slice(0, -1)]) await db.$executeRawUnsafe(statement);
+    await db.$executeRawUnsafe('UPDATE "LeadFunnel" SET "slaDueAt" = NULL');
+    await db.$executeRawUnsafe(others.at(-1)!);
     // The rows' insert already computes mqlTouchAt (its trigger): the first-touch backfill runs alone.
     await db.$executeRawUnsafe('UPDATE "LeadFunnel" SET "mqlTouchAt" = NULL');
     await db.$executeRawUnsafe(touches!);

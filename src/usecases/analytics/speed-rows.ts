@@ -42,7 +42,7 @@ import type { StageStays } from '../../domain/analytics/stage-time';
 import { DEAL_STAGES } from '../../rules/facts';
 import { TOUCH_EVENTS } from '../../domain/lead-events';
 import type { Sight } from '../visibility';
-import { groupColumnsOf, ownerOfLead, type SegmentColumns } from './lead-arrivals';
+import { groupColumnsOf, type SegmentColumns } from './lead-arrivals';
 import { joinOwned, ownedTable, ownerOnRow } from './lead-owners';
 
 export interface SpeedQuery {
@@ -111,14 +111,6 @@ function segmentOfRows(
 }
 
 /**
- * A LeadFunnel column of lead `d`, as a subquery: a probe by key for each of the few leads with an
- * SLA due in the window and neither an MQL nor a first touch in it (a join, estimated at half the
- * window's SLAs, made PostgreSQL hash every MQL of LeadFunnel for them).
- */
-const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
-  sql`(SELECT f.${raw(`"${column}"`)} FROM "LeadFunnel" f WHERE f."leadId" = d.id)`;
-
-/**
  * What response time and SLA attainment count, in each period of `query.periods`, of every lead in
  * the caller's sight that became an MQL and was touched or became an MQL in [from, to), or was
  * qualified with an SLA due in [from, to), as they count it from its MQL instant (stagesReaching('mql'), as reachedAt: LeadFunnel's
@@ -126,16 +118,17 @@ const funnel = (column: 'mqlAt' | 'mqlTouchAt' | 'qualifiedAt'): Sql =>
  * since its creation), its SLA deadline when qualified and due in [from, to) (a deadline outside both periods
  * counts in neither: slaAttainmentOf skips it), and its owner at the period's end.
  *
- * One statement, from index ranges: the leads that became MQLs (mqlAt) or were first touched after
- * it (mqlTouchAt) from `from` to the end of the period or `asOf` if earlier, read from LeadFunnel
- * alone, and those with an SLA due in [from, to), from Lead. A response row counts only such a lead
- * (its MQL, its first touch or its SLA deadline falls in the window; the first two are before
- * `asOf`), and each of them is one loadFacts reads (activeLeads: moved or touched in the window, or
- * an SLA due in it or still ahead at `asOf`), so the figures are the same. For the whole tenant the
- * owner is read only for its calendar or its group, so only when `zones` (people of the roster
- * work in other zones than the calendar's) or broken down by rep or team: from the lead's LeadFunnel
- * row (ownerOnRow), or for a lead only due in the window from its LeadOwnership row (ownerOfLead).
- * For a person, the leads their team owned (teamAt) come with their owner.
+ * One statement, from three disjoint index ranges of LeadFunnel: the leads that became MQLs (mqlAt)
+ * or were first touched after it (mqlTouchAt) from `from` to the end of the period or `asOf` if
+ * earlier, and those with neither there and an SLA due in [from, to) (slaDueAt, Lead's deadline
+ * copied by triggers). A response row counts only such a lead (its MQL, its first touch or its SLA
+ * deadline falls in the window; the first two are before `asOf`), and each of them is one loadFacts
+ * reads (activeLeads: moved or touched in the window, or an SLA due in it or still ahead at `asOf`),
+ * so the figures are the same. For the whole tenant the owner is read only for its calendar or its
+ * group, so only when `zones` (people of the roster work in other zones than the calendar's) or
+ * broken down by rep or team: from the lead's LeadFunnel row (ownerOnRow). For a person, the leads
+ * their team owned (teamAt) come with their owner. At 1M leads the SLAs due in the window were read
+ * from Lead and matched with the MQLs by a hash join: 150 ms of the statement's 490.
  *
  * Each lead comes sorted (a code per lead), with its response's business milliseconds when it has
  * one, in groups by owner and segment (ResponseGroup, one for the whole tenant when no owner is read),
@@ -154,35 +147,23 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
   const person = !sight.all;
   const mine = (lead: Sql) => joinOwned(sight, lead);
   const segment = segmentOfRows(db, query.dimension);
-  // The owner of a lead made an MQL or touched in the window is read from its LeadFunnel row
-  // (ownerOnRow), of one only due in the window from its LeadOwnership row (ownerOfLead).
+  // The owner of a lead is read from its LeadFunnel row (ownerOnRow).
   const ownerNeeded = person || query.zones !== null || segment.byOwner;
   const repOf = person ? sql`t.rep` : ownerNeeded ? ownerOnRow(until, asOf, 'f') : sql`CAST(NULL AS TEXT)`;
-  const slaRep = person ? sql`t.rep` : sql`CAST(NULL AS TEXT)`;
-  const unansweredRep = person || !ownerNeeded ? sql`d.rep` : ownerOfLead(until, asOf, sql`d.id`);
-  // The MQLs and first touches in the window (two disjoint ranges: no lead twice), and the SLAs due
-  // in it; a lead may be in both.
-  const mql = sql`f."leadId" AS id, f."mqlAt" AS mql_at, CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
-    f."qualifiedAt" AS qualified, ${repOf} AS rep`;
-  const mqls = sql`SELECT ${mql} FROM "LeadFunnel" f ${mine(sql`f."leadId"`)} WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
-      AND f."mqlAt" >= ${from} AND f."mqlAt" < ${until}
-    UNION ALL SELECT ${mql} FROM "LeadFunnel" f ${mine(sql`f."leadId"`)} WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf}
-      AND f."mqlTouchAt" >= ${from} AND f."mqlTouchAt" < ${until} AND (f."mqlAt" < ${from} OR f."mqlAt" >= ${until})`;
-  const slas = sql`SELECT n.id, n."createdAt" AS created, n."slaDueAt" AS sla_due, ${slaRep} AS rep FROM "Lead" n ${mine(sql`n.id`)}
-    WHERE n.tenant = ${sight.tenant} AND n."slaDueAt" >= ${from} AND n."slaDueAt" < ${to} AND n."createdAt" < ${asOf}`;
-  // Matched by lead: on PostgreSQL in one hash join (grouping their union by lead sorted 206 000
-  // rows at 1M leads, 0.25 s of the statement's 0.53 s); on SQLite, whose FULL JOIN of two
-  // subqueries has no index to probe (4 s at 100k leads), grouped.
-  const found =
-    providerOf(db) === 'postgresql'
-      ? sql`SELECT COALESCE(m.id, s.id) AS id, m.mql_at, m.touch, m.qualified, s.created, s.sla_due,
-          CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS answered, COALESCE(m.rep, s.rep) AS rep
-        FROM (${mqls}) m FULL JOIN (${slas}) s ON s.id = m.id`
-      : sql`SELECT id, MAX(mql_at) AS mql_at, MAX(touch) AS touch, MAX(qualified) AS qualified, MAX(created) AS created,
-          MAX(sla_due) AS sla_due, MAX(answered) AS answered, MAX(rep) AS rep
-        FROM (SELECT m.id, m.mql_at, m.touch, m.qualified, NULL AS created, NULL AS sla_due, 1 AS answered, m.rep FROM (${mqls}) m
-          UNION ALL SELECT s.id, NULL, NULL, NULL, s.created, s.sla_due, 0, s.rep FROM (${slas}) s) x
-        GROUP BY id`;
+  // Three disjoint ranges: the MQLs in the window, the first touches in it of the others, and the
+  // SLAs due in it of the leads with neither. A lead of the first two is `answered` (1): its first
+  // touch is its row's; of the third, read as below (unanswered).
+  const inWindow = (column: string) => sql`f.${raw(`"${column}"`)} >= ${from} AND f.${raw(`"${column}"`)} < ${until}`;
+  const outside = (column: string) =>
+    sql`(f.${raw(`"${column}"`)} IS NULL OR f.${raw(`"${column}"`)} < ${from} OR f.${raw(`"${column}"`)} >= ${until})`;
+  const range = (sla: Sql, answered: 0 | 1, where: Sql) =>
+    sql`SELECT f."leadId" AS id, f."mqlAt" AS mql_at, f."mqlTouchAt" AS mql_touch, f."qualifiedAt" AS qualified,
+      f."createdAt" AS created, ${sla} AS sla_due, ${raw(String(answered))} AS answered, ${repOf} AS rep
+    FROM "LeadFunnel" f ${mine(sql`f."leadId"`)} WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf} AND ${where}`;
+  const slaIn = sql`CASE WHEN f."slaDueAt" >= ${from} AND f."slaDueAt" < ${to} THEN f."slaDueAt" END`;
+  const found = sql`${range(slaIn, 1, inWindow('mqlAt'))}
+    UNION ALL ${range(slaIn, 1, sql`${inWindow('mqlTouchAt')} AND ${outside('mqlAt')}`)}
+    UNION ALL ${range(sql`f."slaDueAt"`, 0, sql`f."slaDueAt" >= ${from} AND f."slaDueAt" < ${to} AND ${outside('mqlAt')} AND ${outside('mqlTouchAt')}`)}`;
   const [previous, current] = query.periods;
   if (previous.to.getTime() > current.from.getTime()) throw new Error('responseGroups: the periods overlap');
   const within = (column: Sql, { from: start, to: end }: Interval) => sql`${column} >= ${start} AND ${column} < ${end}`;
@@ -202,12 +183,9 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
     { ids: string; rep: string | null; codes: string; ms: string; seg_type: string | null; seg_text: string | null }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
     found AS MATERIALIZED (${found}),
-    unanswered AS MATERIALIZED (
-      SELECT d.id, d.created, d.sla_due, ${funnel('mqlAt')} AS mql_at, ${funnel('mqlTouchAt')} AS mql_touch,
-        ${funnel('qualifiedAt')} AS qualified, ${unansweredRep} AS rep
-      FROM found d WHERE d.answered = 0),
     answered AS MATERIALIZED (
-      SELECT m.id, m.mql_at, m.touch, CASE WHEN m.qualified < ${asOf} THEN m.sla_due END AS sla_due, m.rep
+      SELECT m.id, m.mql_at, CASE WHEN m.mql_touch < ${asOf} THEN m.mql_touch END AS touch,
+        CASE WHEN m.qualified < ${asOf} THEN m.sla_due END AS sla_due, m.rep
       FROM found m WHERE m.answered = 1
       UNION ALL
       SELECT u.id, CASE WHEN u.mql_at < ${asOf} THEN u.mql_at END,
@@ -215,7 +193,7 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
         ELSE (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = u.id AND i.kind IN (${touchKinds})
           AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
         u.sla_due, u.rep
-      FROM unanswered u WHERE u.qualified < ${asOf}),
+      FROM found u WHERE u.answered = 0 AND u.qualified < ${asOf}),
     ${lists.ctes}
     ${lists.select}`);
   const calendarOf = ownerCalendar(query.calendar);
