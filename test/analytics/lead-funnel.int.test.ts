@@ -257,7 +257,10 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
 
     await db.lead.update({ where: { id: 'ld-s2' }, data: { slaDueAt: at('2026-03-03T10:00:00Z') } });
     await db.lead.update({ where: { id: 'ld-s1' }, data: { slaDueAt: at('2026-03-05T10:00:00Z') } });
-    expect([await dueOf('ld-s1'), await dueOf('ld-s2')]).toEqual([at('2026-03-05T10:00:00Z'), at('2026-03-03T10:00:00Z')]);
+    expect([await dueOf('ld-s1'), await dueOf('ld-s2')]).toEqual([
+      at('2026-03-05T10:00:00Z'),
+      at('2026-03-03T10:00:00Z'),
+    ]);
 
     // Another column of the lead written: the deadline stays.
     await db.lead.update({ where: { id: 'ld-s1' }, data: { slaStatus: 'breached' } });
@@ -747,7 +750,11 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     ]);
 
     expect(written[0]!.campaign).toBe('Expo');
-    expect(written.map((row) => row.mqlTouchAt)).toEqual([at('2026-03-07T09:00:00Z'), at('2026-03-10T09:00:00Z'), null]);
+    expect(written.map((row) => row.mqlTouchAt)).toEqual([
+      at('2026-03-07T09:00:00Z'),
+      at('2026-03-10T09:00:00Z'),
+      null,
+    ]);
     expect(written.map((row) => row.mqlEventId)).toEqual(['ev-x-mql', null, null]);
     expect(written.map((row) => [row.scoredId, row.routedId])).toEqual([
       ['dc-x2', 'dc-x3'],
