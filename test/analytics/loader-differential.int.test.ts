@@ -1303,6 +1303,63 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
+  it('when a lead becomes an MQL in the window by a step straight to SQL, then rule attribution by scoring counts its response under its last scoring decision, from SQL as on every row', async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // No transition to `mql`: its first MQL-or-later arrival is the SQL step, so no MQL event gives
+    // its version, and the responses read its last scoring decision (a probe by key on SQL).
+    const id = 'ld_attr_sql_jump';
+    await db.lead.create({
+      data: {
+        id,
+        tenant: BENCH_TENANT,
+        email: `${id}@prospect.example`,
+        source: 'web',
+        sourceDetails: {},
+        attributes: {},
+        stage: 'sql',
+        ownerId: 'rep5@bench.example',
+        journeyId: `journey-${id}`,
+        createdAt: at('2025-10-06T13:00:00'),
+      },
+    });
+    await db.stageEvent.create({
+      data: {
+        id: `se_${id}`,
+        leadId: id,
+        fromStage: 'new',
+        toStage: 'sql',
+        reason: 'test',
+        occurredAt: at('2025-10-06T15:00:00'),
+        idempotencyKey: `se_${id}`,
+      },
+    });
+    await db.decision.createMany({
+      data: ['2025-10-06T14:00:00', '2025-10-07T14:00:00'].map((decidedAt, index) => ({
+        id: `dc_${id}_${index}`,
+        leadId: id,
+        kind: 'scoring',
+        outcome: {},
+        explanation: {},
+        rulesetVersion: index === 0 ? 'bench-rules-v1' : 'bench-rules-jump',
+        decidedAt: at(decidedAt),
+        idempotencyKey: `dc_${id}_${index}`,
+      })),
+    });
+    await rep5Call(db, `in_${id}`, id, at('2025-10-08T15:00:00'));
+    try {
+      const october = { from: '2025-10-01', to: '2025-10-31', zone: NY };
+      const { served, pure } = await attributionBothWays(OPS, october, { by: 'scoring' });
+      const rows = (served.current as { rows: (AttributionFigures & { version: string })[] }).rows;
+      const jump = rows.find((row) => row.response.businessHours.ids.includes(id));
+      expect(jump?.version).toBe('bench-rules-jump');
+      expect(served).toEqual(pure);
+    } finally {
+      await db.interaction.delete({ where: { id: `in_${id}` } });
+      await db.lead.delete({ where: { id } });
+    }
+  }, 120_000);
+
   it.each([
     ['ops@bench.example', 'revops', '2025-10-01', '2025-10-31', 'rep', 3],
     ['ops@bench.example', 'revops', '2025-09-15', '2025-11-20', 'team', undefined],

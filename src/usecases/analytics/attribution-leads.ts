@@ -157,9 +157,6 @@ function countingLeads(db: Db, query: AttributionQuery, part: CountingPart): Sql
         : sql`CAST(NULL AS TEXT)`;
   const segment = funnelLeadSegment(db, dimension);
   const inWindow = (column: string) => within(column, { from, to });
-  // Disjoint ranges, each a lead's row read as its index gives it (a lead counts in the first range
-  // it is in, and is left out of the later ones; a missing instant is in none): no union to sort
-  // out duplicates, and no second read of the rows by id, which hashed all of LeadFunnel.
   // The responses read no cohort arrival nor close, and the last scoring decision only for a lead
   // whose version its first MQL event does not give (versionOf), probed by key: the rest of what
   // they read is in LeadFunnel(tenant, mqlAt, …), which the window's MQLs are read from alone (at
@@ -172,6 +169,9 @@ function countingLeads(db: Db, query: AttributionQuery, part: CountingPart): Sql
       : by === 'routing'
         ? sql`NULL`
         : sql`CASE WHEN f."mqlEventAt" < ${asOf} THEN NULL ELSE (SELECT s.${raw(`"${column}"`)} FROM "LeadFunnel" s WHERE s."leadId" = f."leadId") END`;
+  // Disjoint ranges, each a lead's row read as its index gives it (a lead counts in the first range
+  // it is in, and is left out of the later ones; a missing instant is in none): no union to sort
+  // out duplicates, and no second read of the rows by id, which hashed all of LeadFunnel.
   const select = (where: Sql, rows: Sql = sql`"LeadFunnel" f`) =>
     sql`SELECT f."leadId" AS id, f."createdAt" AS created, ${arrival('mqlAt', asOf)} AS mql_at,
         ${cohortOnly(arrival('sqlAt', asOf))} AS sql_at, ${cohortOnly(arrival('opportunityAt', asOf))} AS opportunity_at,
