@@ -548,8 +548,25 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
     },
   );
 
+  /**
+   * The instant since which lead `leadId`'s scoring decisions all have its last one's version, worked
+   * out from its decisions (by decidedAt, then id in code-point order): the first decision after the
+   * last of another version, or its first; null without one.
+   */
+  const scoredSinceOf = async (leadId: string) => {
+    const decisions = (await database.db.decision.findMany({ where: { leadId, kind: 'scoring' } })).sort(
+      (a, b) => a.decidedAt.getTime() - b.decidedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    const last = decisions.at(-1);
+    if (!last) return null;
+    let first = decisions.length - 1;
+    while (first > 0 && decisions[first - 1]!.rulesetVersion === last.rulesetVersion) first -= 1;
+    return decisions[first]!.decidedAt;
+  };
+  // Every check of a lead's decisions also checks its scoredSince against its decisions.
   const decisionsOf = async (leadId: string) => {
     const row = await database.db.leadFunnel.findUniqueOrThrow({ where: { leadId } });
+    expect(row.scoredSince, `scoredSince of ${leadId}`).toEqual(await scoredSinceOf(leadId));
     return {
       scored: row.scoredId === null ? null : [row.scoredId, row.scoredAt!.toISOString(), row.scoredVersion],
       routed: row.routedId === null ? null : [row.routedId, row.routedAt!.toISOString(), row.routedVersion],
@@ -612,6 +629,54 @@ describe.each(providers)('the funnel projection on %s', (provider) => {
       scored: ['dc-f', '2026-03-08T09:00:00.000Z', 'v3'],
       routed: ['dc-r6', '2026-03-06T09:00:00.000Z', 'v1'],
     });
+  });
+
+  it('when scoring decisions of one version follow others, come out of order, are corrected or deleted, then scoredSince is the first of the last run of its version', async () => {
+    const { db } = database;
+    const since = async (leadId: string) => {
+      await decisionsOf(leadId);
+      return (await db.leadFunnel.findUniqueOrThrow({ where: { leadId } })).scoredSince?.toISOString() ?? null;
+    };
+    await db.lead.createMany({ data: [lead('ld-v1'), lead('ld-v2')] });
+    expect(await since('ld-v1')).toBeNull();
+    await db.decision.create({ data: decision('ld-v1', 'scoring', '2026-03-02T09:00:00Z', 'v1', 'dc-v-a') });
+    expect(await since('ld-v1')).toBe('2026-03-02T09:00:00.000Z');
+    // A re-score of the same version keeps the instant; one of another version starts a run.
+    await db.decision.create({ data: decision('ld-v1', 'scoring', '2026-03-03T09:00:00Z', 'v1', 'dc-v-b') });
+    expect(await since('ld-v1')).toBe('2026-03-02T09:00:00.000Z');
+    await db.decision.create({ data: decision('ld-v1', 'scoring', '2026-03-04T09:00:00Z', 'v2', 'dc-v-c') });
+    await db.decision.create({ data: decision('ld-v1', 'scoring', '2026-03-05T09:00:00Z', 'v2', 'dc-v-d') });
+    expect(await since('ld-v1')).toBe('2026-03-04T09:00:00.000Z');
+    // An earlier decision recorded afterwards: of the last version inside the run, nothing moves; of
+    // another version inside it, the run starts after it; of the last version just before the run,
+    // the run starts earlier.
+    await db.decision.create({ data: decision('ld-v1', 'scoring', '2026-03-04T12:00:00Z', 'v2', 'dc-v-e') });
+    expect(await since('ld-v1')).toBe('2026-03-04T09:00:00.000Z');
+    await db.decision.create({ data: decision('ld-v1', 'scoring', '2026-03-04T15:00:00Z', 'v1', 'dc-v-f') });
+    expect(await since('ld-v1')).toBe('2026-03-05T09:00:00.000Z');
+    // At one instant the id orders them: a v1 decision after the v2 one of that instant ends the run.
+    await db.decision.create({ data: decision('ld-v1', 'scoring', '2026-03-05T09:00:00Z', 'v1', 'dc-v-dd') });
+    expect(await since('ld-v1')).toBe('2026-03-05T09:00:00.000Z');
+    expect((await decisionsOf('ld-v1')).scored).toEqual(['dc-v-dd', '2026-03-05T09:00:00.000Z', 'v1']);
+    // Corrected into the last version, deleted, moved to another lead: recomputed each time.
+    await db.decision.update({ where: { id: 'dc-v-dd' }, data: { rulesetVersion: 'v2' } });
+    expect(await since('ld-v1')).toBe('2026-03-05T09:00:00.000Z');
+    await db.decision.delete({ where: { id: 'dc-v-f' } });
+    expect(await since('ld-v1')).toBe('2026-03-04T09:00:00.000Z');
+    await db.decision.update({ where: { id: 'dc-v-c' }, data: { leadId: 'ld-v2' } });
+    expect(await since('ld-v1')).toBe('2026-03-04T12:00:00.000Z');
+    expect(await since('ld-v2')).toBe('2026-03-04T09:00:00.000Z');
+    // Several in one statement, out of order.
+    await db.decision.createMany({
+      data: [
+        decision('ld-v2', 'scoring', '2026-03-08T09:00:00Z', 'v3', 'dc-v-h'),
+        decision('ld-v2', 'scoring', '2026-03-07T09:00:00Z', 'v3', 'dc-v-i'),
+        decision('ld-v2', 'scoring', '2026-03-06T12:00:00Z', 'v2', 'dc-v-j'),
+      ],
+    });
+    expect(await since('ld-v2')).toBe('2026-03-07T09:00:00.000Z');
+    await db.decision.deleteMany({ where: { leadId: 'ld-v2', kind: 'scoring' } });
+    expect(await since('ld-v2')).toBeNull();
   });
 
   it('when decisions are corrected, moved to another lead or deleted, then the row keeps the last scoring and first routing decision remaining', async () => {

@@ -41,6 +41,7 @@ export function backfillStatements(provider: string): string[] {
     statement('_analytics_first_touch', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
     statement('_analytics_first_mql', /^(UPDATE "LeadFunnel"|SELECT "leadflow_first_mql_refresh")[\s\S]*?;$/m),
     ...decisionBackfills(dir),
+    statement('_analytics_scored_since', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
     statement('_analytics_funnel_sla', /^UPDATE "LeadFunnel"[\s\S]*?;$/m),
   ];
 }
