@@ -82,16 +82,6 @@ export function ownerAt(cut: Date, asOf: Date, owner: Sql = sql`l."ownerId"`, le
     THEN NULL ELSE ${owner} END)`;
 }
 
-/**
- * ownerAt of the lead whose id is `lead`, with no row of Lead at hand: read from its row of
- * LeadOwnership (ownerOnRow), one probe by key, where ownerAt probed Assignment, then Lead for the
- * owner on a lead never assigned. A row of LeadFunnel at hand carries the same columns: ownerOnRow
- * reads them there with no probe.
- */
-export function ownerOfLead(cut: Date, asOf: Date, lead: Sql): Sql {
-  return sql`(SELECT ${ownerOnRow(cut, asOf, 'owner_o')} FROM "LeadOwnership" owner_o WHERE owner_o."leadId" = ${lead})`;
-}
-
 const NULL_FIELD = { type: sql`CAST(NULL AS TEXT)`, text: sql`CAST(NULL AS TEXT)` };
 
 /**
