@@ -47,10 +47,11 @@ CREATE TRIGGER "LeadFunnel_lead_sla_update" AFTER UPDATE OF "slaDueAt" ON "Lead"
   FOR EACH ROW WHEN (OLD."slaDueAt" IS DISTINCT FROM NEW."slaDueAt")
   EXECUTE FUNCTION "leadflow_funnel_sla_follow"();
 
--- Backfill: the rows written before the triggers. leadflow applies migrations at start-up, before
--- it writes.
+-- Backfill: the rows written before the triggers, each only when its copy differs. leadflow applies
+-- migrations at start-up, before it writes. In a rolling upgrade, running this again once every
+-- process is upgraded mends a deadline changed while it ran, set or cleared.
 UPDATE "LeadFunnel" f SET "slaDueAt" = l."slaDueAt"
-FROM "Lead" l WHERE f."leadId" = l."id" AND l."slaDueAt" IS NOT NULL;
+FROM "Lead" l WHERE f."leadId" = l."id" AND f."slaDueAt" IS DISTINCT FROM l."slaDueAt";
 
 
 -- CreateIndex
