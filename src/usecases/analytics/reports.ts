@@ -169,13 +169,16 @@ export interface OpenStage {
   stage: string;
 }
 
+const openStage = (deal: DealCourse, stage: string): OpenStage => ({ deal, stage });
+
 /**
  * The deals open at `cut` (epoch milliseconds), each in the stage of its last transition before
- * it (its first stage when none is): those opened before the cut and not closed before it.
+ * it (its first stage when none is): those opened before the cut and not closed before it, each
+ * made by `make` from the deal and that stage.
  */
-function openStages(deals: readonly DealCourse[], cut: number): OpenStage[] {
+function openStages<T>(deals: readonly DealCourse[], cut: number, make: (deal: DealCourse, stage: string) => T): T[] {
   // Plain loops, no array or closure per deal: from SQL a report takes three snapshots of 40 500 deals at 1M leads.
-  const open: OpenStage[] = [];
+  const open: T[] = [];
   deals: for (const deal of deals) {
     if (deal.openedAt.getTime() >= cut) continue;
     let stage = 'needs-analysis';
@@ -184,7 +187,7 @@ function openStages(deals: readonly DealCourse[], cut: number): OpenStage[] {
       if (isClosing(event.to)) continue deals;
       stage = event.to;
     }
-    open.push({ deal, stage });
+    open.push(make(deal, stage));
   }
   return open;
 }
@@ -209,17 +212,17 @@ export function pipelineCourses(deals: readonly DealCourse[]): PipelineCourses {
   const open = new Map<number, OpenStage[]>();
   const snapshots = new Map<number, { inputs: PlanInputs; deals: PipelineDeal[] }>();
   const won = new Map<number, WonDeal[]>();
-  const openAt = (at: Date) => {
-    let stages = open.get(at.getTime());
-    if (stages === undefined) open.set(at.getTime(), (stages = openStages(deals, at.getTime())));
-    return stages;
-  };
   return {
-    openAt,
+    openAt(at) {
+      let stages = open.get(at.getTime());
+      if (stages === undefined) open.set(at.getTime(), (stages = openStages(deals, at.getTime(), openStage)));
+      return stages;
+    },
     pipelineAt(at, inputs) {
       const kept = snapshots.get(at.getTime());
       if (kept?.inputs === inputs) return kept.deals;
-      const made = openAt(at).map(({ deal, stage }): PipelineDeal => {
+      // Each deal made at once, with no OpenStage of it in between: three snapshots of 20 000 deals at 1M leads.
+      const made = openStages(deals, at.getTime(), (deal, stage): PipelineDeal => {
         const forecast = forecastAt(inputs.forecasts.get(deal.id), at);
         return {
           dealId: deal.id,
