@@ -46,6 +46,21 @@ export function valuesTable(db: Db, values: readonly string[]): Sql {
 export const raw = Prisma.raw;
 
 /**
+ * The rows of a statement that runs beside others, read with no parallel workers on PostgreSQL
+ * (`max_parallel_workers_per_gather` 0 for it alone, in a transaction of its own): on two cores, a
+ * statement that takes two workers while another statement and JavaScript want the cores slows all
+ * of them. SQLite has no parallel workers: `$queryRaw` as it is.
+ */
+export async function readBeside<Rows>(db: Db, query: Sql): Promise<Rows> {
+  if (providerOf(db) === 'sqlite') return db.$queryRaw<Rows>(query);
+  const [, rows] = await db.$transaction([
+    db.$executeRaw`SELECT set_config('max_parallel_workers_per_gather', '0', true)`,
+    db.$queryRaw<Rows>(query),
+  ]);
+  return rows;
+}
+
+/**
  * A column SQLite must not search by: `+column` there (a unary plus keeps the value and rules the
  * term out of index choice), the column itself on PostgreSQL, which plans by its statistics. For a
  * condition that only checks what another index has found: SQLite, which keeps no statistics, may

@@ -11,8 +11,9 @@
  * compare with rows from before its change.
  *
  * A write through the client runs at once and returns a plain promise, not Prisma's lazy one: a
- * batch `$transaction([…])` or the fluent API on a write's result does not work through it (the
- * differential test uses neither). The kept read's records and arrays are frozen, so code that
+ * batch `$transaction([…])` holding a write, or the fluent API on a write's result, does not work
+ * through it (the differential test uses neither). A batch of reads is a read: it runs as it is
+ * (speed reads its stays in one, with no parallel workers: readBeside in src/db/raw-sql.ts). The kept read's records and arrays are frozen, so code that
  * changed one in place would fail loudly rather than spoil the next comparison.
  */
 import { derivedDb, type Db } from '../../src/db/client';
@@ -30,8 +31,12 @@ const READS = new Set([
   'groupBy',
 ]);
 
-/** Raw statements: a query is a read only when it selects and changes nothing (no data-modifying `WITH`, no `RETURNING`). */
-const RAW_QUERIES = new Set(['$queryRaw', '$queryRawUnsafe']);
+/**
+ * Raw statements: one is a read only when it selects and changes nothing (no data-modifying `WITH`,
+ * no `RETURNING`), a query or not (`SELECT set_config(…)` through `$executeRaw` sets a setting for
+ * its transaction alone).
+ */
+const RAW_STATEMENTS = new Set(['$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe']);
 
 function isReadOnlyQuery(args: unknown[]): boolean {
   const [first] = args;
@@ -67,13 +72,25 @@ export function everyRowWhileUnchanged(db: Db): EveryRowWhileUnchanged {
       kept.clear();
     }
   };
+  // The raw reads made through the client, still Prisma's lazy promises: a batch of them is a read.
+  const rawReads = new WeakSet<object>();
   const method = (owner: object, name: PropertyKey) => {
     const value: unknown = Reflect.get(owner, name);
     if (typeof value !== 'function') return value;
     if (typeof name === 'string' && READS.has(name)) return value.bind(owner);
-    if (typeof name === 'string' && RAW_QUERIES.has(name))
-      return (...args: unknown[]) =>
-        isReadOnlyQuery(args) ? value.apply(owner, args) : write(() => value.apply(owner, args));
+    if (typeof name === 'string' && RAW_STATEMENTS.has(name))
+      return (...args: unknown[]) => {
+        if (!isReadOnlyQuery(args)) return write(() => value.apply(owner, args));
+        const read: unknown = value.apply(owner, args);
+        if (typeof read === 'object' && read !== null) rawReads.add(read);
+        return read;
+      };
+    if (name === '$transaction')
+      return (...args: unknown[]) => {
+        const [batch] = args;
+        const reads = Array.isArray(batch) && batch.every((each) => typeof each === 'object' && rawReads.has(each));
+        return reads ? value.apply(owner, args) : write(() => value.apply(owner, args));
+      };
     return (...args: unknown[]) => write(() => value.apply(owner, args));
   };
   // A proxy rather than a Prisma extension: an extended PostgreSQL client refuses the raw statements

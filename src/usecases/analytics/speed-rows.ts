@@ -25,6 +25,7 @@ import {
   join,
   jsonTable,
   raw,
+  readBeside,
   sql,
   type Sql,
 } from '../../db/raw-sql';
@@ -474,7 +475,7 @@ export async function stayGroups(db: Db, query: SpeedQuery & { split: Date }): P
       stay AS MATERIALIZED (${ranged(sql`t.rep`, sql`"StageStay" e ${joinOwned(sight, sql`e."leadId"`)}`)})`;
   // Narrow columns, the length already in milliseconds: at 1M leads the 209 000 stays of a month and
   // the one before took 0.55–0.7 s to read with both instants and the deal apart, 0.36 s so.
-  const rows = await db.$queryRaw<
+  const rows = await readBeside<
     {
       stage: string;
       p: unknown;
@@ -484,7 +485,9 @@ export async function stayGroups(db: Db, query: SpeedQuery & { split: Date }): P
       seg_type: string | null;
       seg_text: string | null;
     }[]
-  >(sql`${team}
+  >(
+    db,
+    sql`${team}
     SELECT s.stage, s.p, s.rep, s.seg_type, s.seg_text, ${commaList(db, sql`CAST(s.ms AS TEXT)`)} AS ms,
       ${commaList(db, sql`s.id`)} AS ids
     FROM (SELECT COALESCE(d.id, e."leadId") AS id,
@@ -493,7 +496,8 @@ export async function stayGroups(db: Db, query: SpeedQuery & { split: Date }): P
     LEFT JOIN "Deal" d ON d."leadId" = e."leadId" AND e.stage IN (${join([...DEAL_STAGES])})
       AND d.tenant = ${sight.tenant} AND d."createdAt" < ${asOf}
     ${segment.segmented ? sql`JOIN "Lead" l ON l.id = e."leadId"` : empty}) s
-    GROUP BY s.stage, s.p, s.rep, s.seg_type, s.seg_text`);
+    GROUP BY s.stage, s.p, s.rep, s.seg_type, s.seg_text`,
+  );
   return rows.map((row) => ({
     stage: row.stage,
     period: Number(row.p) === 0 ? 0 : 1,
