@@ -424,6 +424,32 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
+  it('when a lead with an SLA due in October is first qualified after asOf, then no SLA of it counts, from SQL as on every row', async () => {
+    const db = database.db;
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // Touched before its deadline, but it leaves `new` only after asOf (2026-01-31): as of asOf it
+    // was never qualified, so its deadline is neither met nor breached nor pending.
+    await rep5Lead(db, 'sla_late_qualified', {
+      createdAt: at('2025-10-06T14:00:00'),
+      slaDueAt: at('2025-10-07T14:00:00'),
+      to: 'disqualified',
+      movedAt: at('2026-02-10T15:00:00'),
+      calledAt: at('2025-10-07T10:00:00'),
+    });
+    try {
+      for (const [email, role] of [
+        ['ops@bench.example', 'revops'],
+        ['rep5@bench.example', 'rep'],
+      ] as const) {
+        const { sql, pure, served } = await speedBothWays(email, role, '2025-10-01', '2025-10-31', undefined);
+        expect(JSON.stringify((served.current as SpeedFigures).sla)).not.toContain('ld_sla_late_qualified');
+        expect(sql).toEqual(pure);
+      }
+    } finally {
+      await db.lead.delete({ where: { id: 'ld_sla_late_qualified' } });
+    }
+  }, 120_000);
+
   it('when a lead made an MQL in June 2024 is first touched in October 2025, then its response counts the business hours since, from SQL as on every row', async () => {
     const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);

@@ -152,19 +152,32 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
   const ownerNeeded = person || query.zones !== null || segment.byOwner;
   const repOf = person ? sql`t.rep` : ownerNeeded ? ownerOnRow(until, asOf, 'f') : sql`CAST(NULL AS TEXT)`;
   // Three disjoint ranges: the MQLs in the window, the first touches in it of the others, and the
-  // SLAs due in it of the leads with neither. A lead of the first two is `answered` (1): its first
-  // touch is its row's; of the third, read as below (unanswered).
+  // SLAs due in it of the leads with neither. Each lead comes as the codes read it: its MQL instant,
+  // its first touch before asOf and its SLA deadline when qualified before asOf. Of the first two
+  // ranges, the touch is the row's own (mqlTouchAt); of the third (unanswered), with an MQL before
+  // asOf too, else its first touch since it was created, looked up. Each range is read as it is
+  // coded, with nothing kept in between: at 1M leads the statement took 0.45–0.62 s with the rows
+  // kept as found and then as answered (two materialized steps of 103,000 rows), 0.35–0.43 s so.
   const inWindow = (column: string) => sql`f.${raw(`"${column}"`)} >= ${from} AND f.${raw(`"${column}"`)} < ${until}`;
   const outside = (column: string) =>
     sql`(f.${raw(`"${column}"`)} IS NULL OR f.${raw(`"${column}"`)} < ${from} OR f.${raw(`"${column}"`)} >= ${until})`;
-  const range = (sla: Sql, answered: 0 | 1, where: Sql) =>
-    sql`SELECT f."leadId" AS id, f."mqlAt" AS mql_at, f."mqlTouchAt" AS mql_touch, f."qualifiedAt" AS qualified,
-      f."createdAt" AS created, ${sla} AS sla_due, ${raw(String(answered))} AS answered, ${repOf} AS rep
+  const range = (columns: Sql, where: Sql) =>
+    sql`SELECT f."leadId" AS id, ${columns}, ${repOf} AS rep
     FROM "LeadFunnel" f ${mine(sql`f."leadId"`)} WHERE f.tenant = ${sight.tenant} AND f."createdAt" < ${asOf} AND ${where}`;
-  const slaIn = sql`CASE WHEN f."slaDueAt" >= ${from} AND f."slaDueAt" < ${to} THEN f."slaDueAt" END`;
-  const found = sql`${range(slaIn, 1, inWindow('mqlAt'))}
-    UNION ALL ${range(slaIn, 1, sql`${inWindow('mqlTouchAt')} AND ${outside('mqlAt')}`)}
-    UNION ALL ${range(sql`f."slaDueAt"`, 0, sql`f."slaDueAt" >= ${from} AND f."slaDueAt" < ${to} AND ${outside('mqlAt')} AND ${outside('mqlTouchAt')}`)}`;
+  const touched = sql`f."mqlAt" AS mql_at, CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END AS touch,
+      CASE WHEN f."qualifiedAt" < ${asOf} AND f."slaDueAt" >= ${from} AND f."slaDueAt" < ${to} THEN f."slaDueAt" END AS sla_due`;
+  const unanswered = sql`CASE WHEN f."mqlAt" < ${asOf} THEN f."mqlAt" END AS mql_at,
+      CASE WHEN f."mqlAt" < ${asOf} THEN CASE WHEN f."mqlTouchAt" < ${asOf} THEN f."mqlTouchAt" END
+        ELSE (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = f."leadId" AND i.kind IN (${touchKinds})
+          AND i."occurredAt" < ${asOf} AND i."occurredAt" >= f."createdAt") END AS touch,
+      f."slaDueAt" AS sla_due`;
+  const answered = sql`${range(touched, inWindow('mqlAt'))}
+    UNION ALL ${range(touched, sql`${inWindow('mqlTouchAt')} AND ${outside('mqlAt')}`)}
+    UNION ALL ${range(
+      unanswered,
+      sql`f."slaDueAt" >= ${from} AND f."slaDueAt" < ${to} AND ${outside('mqlAt')} AND ${outside('mqlTouchAt')}
+      AND f."qualifiedAt" < ${asOf}`,
+    )}`;
   const [previous, current] = query.periods;
   if (previous.to.getTime() > current.from.getTime()) throw new Error('responseGroups: the periods overlap');
   const within = (column: Sql, { from: start, to: end }: Interval) => sql`${column} >= ${start} AND ${column} < ${end}`;
@@ -183,18 +196,7 @@ export async function responseGroups(db: Db, query: ResponseQuery): Promise<Resp
   const rows = await db.$queryRaw<
     { ids: string; rep: string | null; codes: string; ms: string; seg_type: string | null; seg_text: string | null }[]
   >(sql`WITH ${ownedTable(db, sight, until, asOf)}
-    found AS MATERIALIZED (${found}),
-    answered AS MATERIALIZED (
-      SELECT m.id, m.mql_at, CASE WHEN m.mql_touch < ${asOf} THEN m.mql_touch END AS touch,
-        CASE WHEN m.qualified < ${asOf} THEN m.sla_due END AS sla_due, m.rep
-      FROM found m WHERE m.answered = 1
-      UNION ALL
-      SELECT u.id, CASE WHEN u.mql_at < ${asOf} THEN u.mql_at END,
-        CASE WHEN u.mql_at < ${asOf} THEN CASE WHEN u.mql_touch < ${asOf} THEN u.mql_touch END
-        ELSE (SELECT MIN(i."occurredAt") FROM "Interaction" i WHERE i."leadId" = u.id AND i.kind IN (${touchKinds})
-          AND i."occurredAt" < ${asOf} AND i."occurredAt" >= u.created) END,
-        u.sla_due, u.rep
-      FROM found u WHERE u.answered = 0 AND u.qualified < ${asOf}),
+    answered AS (${answered}),
     ${lists.ctes}
     ${lists.select}`);
   const calendarOf = ownerCalendar(query.calendar);
