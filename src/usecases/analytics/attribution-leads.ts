@@ -209,8 +209,12 @@ function countingLeads(db: Db, query: AttributionQuery, part: CountingPart): Sql
           narrow(sql`${inWindow('f."mqlTouchAt"')} AND f."createdAt" < ${asOf} ${outside('f."mqlAt"')}`),
         ];
   const segmented = bySegmentField(dimension);
+  // The cohorts' leads are read twice (the cohorts and the deals' leads), so they are kept. The
+  // responses' are read once, as they are coded: on PostgreSQL at 1M leads, kept first, that
+  // statement took 349–400 ms, read as coded 290–334 ms. SQLite keeps them either way.
+  const kept = part === 'cohorts' || providerOf(db) === 'sqlite' ? sql`MATERIALIZED ` : empty;
   return sql`${ownedTable(db, sight, to, asOf)}
-    v AS MATERIALIZED (SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at,
+    v AS ${kept}(SELECT b.id, ${versionOf(db, by, asOf)} AS version, b.rep, b.created, b.mql_at, b.sql_at,
       b.opportunity_at, b.won_at, b.touch, b.closed_at,
       ${segmented ? sql`b.seg_type, b.seg_text` : sql`CAST(NULL AS TEXT) AS seg_type, CAST(NULL AS TEXT) AS seg_text`}
       FROM (${join(ranges, ' UNION ALL ')}) b)`;
