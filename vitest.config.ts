@@ -12,8 +12,8 @@ import { defineConfig } from 'vitest/config';
  * Three files run at once (vitest's default is one fewer than the cores: one on a 2-core CI machine).
  * Most integration time is spent waiting on Temporal, the database and real timers, so more files
  * than cores overlap that wait: on a fresh clone, `npm test` took 1,377 s with one and 864 s with
- * two; as the suite grew, 1,090 s with two and 895 s with three (2026-12-07, 2 cores, every test
- * passing either way).
+ * two; as the suite grew, 924–1,090 s with two (three runs) and 895–917 s with three (two runs,
+ * 2026-12-07, 2 cores, every test passing).
  * Ports for servers started side by side come from findFreePort (src/temporal/dev-server.ts), which
  * draws them below the ephemeral range so a parallel file cannot take them first.
  */

@@ -399,83 +399,77 @@ describe.each(providers)('the analytics loader on %s', (provider) => {
     }
   }, 120_000);
 
-  it('when a lead disqualified without becoming an MQL was touched before its SLA deadline in October, then its SLA is met, from SQL as on every row', async () => {
+  /**
+   * Writes rep5's lead `ld_<key>`, reads October's speed report both ways as revops and as rep5,
+   * checks what `check` expects of the served figures and that both ways agree, then deletes the lead.
+   */
+  async function speedOfRep5Lead(key: string, lead: Rep5Lead, check: (current: unknown) => void) {
     const db = database.db;
-    const at = (iso: string) => new Date(`${iso}Z`);
-    // No MQL: its first touch is counted from its creation, not read from LeadFunnel.mqlTouchAt.
-    await rep5Lead(db, 'sla_unqualified', {
-      createdAt: at('2025-10-06T14:00:00'),
-      slaDueAt: at('2025-10-07T14:00:00'),
-      to: 'disqualified',
-      movedAt: at('2025-10-06T15:00:00'),
-      calledAt: at('2025-10-07T10:00:00'),
-    });
+    await rep5Lead(db, key, lead);
     try {
       for (const [email, role] of [
         ['ops@bench.example', 'revops'],
         ['rep5@bench.example', 'rep'],
       ] as const) {
         const { sql, pure, served } = await speedBothWays(email, role, '2025-10-01', '2025-10-31', undefined);
-        expect(JSON.stringify((served.current as SpeedFigures).sla.met)).toContain('ld_sla_unqualified');
+        check(served.current);
         expect(sql).toEqual(pure);
       }
     } finally {
-      await db.lead.delete({ where: { id: 'ld_sla_unqualified' } });
+      await db.lead.delete({ where: { id: `ld_${key}` } });
     }
+  }
+
+  it('when a lead disqualified without becoming an MQL was touched before its SLA deadline in October, then its SLA is met, from SQL as on every row', async () => {
+    const at = (iso: string) => new Date(`${iso}Z`);
+    // No MQL: its first touch is counted from its creation, not read from LeadFunnel.mqlTouchAt.
+    await speedOfRep5Lead(
+      'sla_unqualified',
+      {
+        createdAt: at('2025-10-06T14:00:00'),
+        slaDueAt: at('2025-10-07T14:00:00'),
+        to: 'disqualified',
+        movedAt: at('2025-10-06T15:00:00'),
+        calledAt: at('2025-10-07T10:00:00'),
+      },
+      (current) => expect(JSON.stringify((current as SpeedFigures).sla.met)).toContain('ld_sla_unqualified'),
+    );
   }, 120_000);
 
   it('when a lead with an SLA due in October is first qualified after asOf, then no SLA of it counts, from SQL as on every row', async () => {
-    const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
     // Touched before its deadline, but it leaves `new` only after asOf (2026-01-31): as of asOf it
     // was never qualified, so its deadline is neither met nor breached nor pending.
-    await rep5Lead(db, 'sla_late_qualified', {
-      createdAt: at('2025-10-06T14:00:00'),
-      slaDueAt: at('2025-10-07T14:00:00'),
-      to: 'disqualified',
-      movedAt: at('2026-02-10T15:00:00'),
-      calledAt: at('2025-10-07T10:00:00'),
-    });
-    try {
-      for (const [email, role] of [
-        ['ops@bench.example', 'revops'],
-        ['rep5@bench.example', 'rep'],
-      ] as const) {
-        const { sql, pure, served } = await speedBothWays(email, role, '2025-10-01', '2025-10-31', undefined);
-        expect(JSON.stringify((served.current as SpeedFigures).sla)).not.toContain('ld_sla_late_qualified');
-        expect(sql).toEqual(pure);
-      }
-    } finally {
-      await db.lead.delete({ where: { id: 'ld_sla_late_qualified' } });
-    }
+    await speedOfRep5Lead(
+      'sla_late_qualified',
+      {
+        createdAt: at('2025-10-06T14:00:00'),
+        slaDueAt: at('2025-10-07T14:00:00'),
+        to: 'disqualified',
+        movedAt: at('2026-02-10T15:00:00'),
+        calledAt: at('2025-10-07T10:00:00'),
+      },
+      (current) => expect(JSON.stringify((current as SpeedFigures).sla)).not.toContain('ld_sla_late_qualified'),
+    );
   }, 120_000);
 
   it('when a lead made an MQL in June 2024 is first touched in October 2025, then its response counts the business hours since, from SQL as on every row', async () => {
-    const db = database.db;
     const at = (iso: string) => new Date(`${iso}Z`);
     // Its MQL is long before the calendar buckets SQL counts on (92 days before the window): its
     // business hours are counted in JS, from the instants SQL sends instead.
-    await rep5Lead(db, 'old_mql', {
-      createdAt: at('2024-06-03T14:00:00'),
-      to: 'mql',
-      movedAt: at('2024-06-04T15:00:00'),
-      calledAt: at('2025-10-07T10:00:00'),
-    });
-    try {
-      for (const [email, role] of [
-        ['ops@bench.example', 'revops'],
-        ['rep5@bench.example', 'rep'],
-      ] as const) {
-        const { sql, pure, served } = await speedBothWays(email, role, '2025-10-01', '2025-10-31', undefined);
-        const { businessHours } = (
-          served.current as { responseTime: { businessHours: { ids: string[]; p90: number } } }
-        ).responseTime;
+    await speedOfRep5Lead(
+      'old_mql',
+      {
+        createdAt: at('2024-06-03T14:00:00'),
+        to: 'mql',
+        movedAt: at('2024-06-04T15:00:00'),
+        calledAt: at('2025-10-07T10:00:00'),
+      },
+      (current) => {
+        const { businessHours } = (current as { responseTime: { businessHours: { ids: string[] } } }).responseTime;
         expect(businessHours.ids).toContain('ld_old_mql');
-        expect(sql).toEqual(pure);
-      }
-    } finally {
-      await db.lead.delete({ where: { id: 'ld_old_mql' } });
-    }
+      },
+    );
   }, 120_000);
 
   const SHIPPED = { 'needs-analysis': 1000, presentation: 2500, proposal: 5000, negotiation: 7500 };
@@ -2364,11 +2358,16 @@ async function writeAttributionInputs(db: Db): Promise<void> {
  * Lead `ld_<key>` of rep5, created at `createdAt` (with an SLA due at `slaDueAt`, if given), moved
  * from new to `to` at `movedAt` and called by rep5 at `calledAt`.
  */
-async function rep5Lead(
-  db: Db,
-  key: string,
-  lead: { createdAt: Date; slaDueAt?: Date; to: string; movedAt: Date; calledAt: Date },
-): Promise<void> {
+/** A lead of rep5 made by rep5Lead: created, moved once (`to`, at `movedAt`) and called once (at `calledAt`). */
+interface Rep5Lead {
+  createdAt: Date;
+  slaDueAt?: Date;
+  to: string;
+  movedAt: Date;
+  calledAt: Date;
+}
+
+async function rep5Lead(db: Db, key: string, lead: Rep5Lead): Promise<void> {
   const id = `ld_${key}`;
   await db.lead.create({
     data: {

@@ -13,8 +13,9 @@
  * A write through the client runs at once and returns a plain promise, not Prisma's lazy one: a
  * batch `$transaction([…])` holding a write, or the fluent API on a write's result, does not work
  * through it (the differential test uses neither). A batch of reads is a read: it runs as it is
- * (speed reads its stays in one, with no parallel workers: readBeside in src/db/raw-sql.ts). The kept read's records and arrays are frozen, so code that
- * changed one in place would fail loudly rather than spoil the next comparison.
+ * (speed reads its stays in one, with no parallel workers: readBeside in src/db/raw-sql.ts). The
+ * kept read's records and arrays are frozen, so code that changed one in place would fail loudly
+ * rather than spoil the next comparison.
  */
 import { derivedDb, type Db } from '../../src/db/client';
 import { factRowsOf, readEveryRow, type EveryRow } from '../../src/bench/naive-facts';
