@@ -9,11 +9,9 @@ import { defineConfig } from 'vitest/config';
  *   setup provisions the Temporal CLI, starts one dev server and bundles the workflow code once.
  * Temporal's SDK does not work inside worker threads, so every file runs in a forked process.
  *
- * Three files run at once (vitest's default is one fewer than the cores: one on a 2-core CI machine).
- * Most integration time is spent waiting on Temporal, the database and real timers, so more files
- * than cores overlap that wait: on a fresh clone, `npm test` took 1,377 s with one and 864 s with
- * two; as the suite grew, 924–1,090 s with two (three runs) and 895–917 s with three (two runs,
- * 2026-12-07, 2 cores, every test passing).
+ * Two files run at once (vitest's default is one fewer than the cores: one on a 2-core CI machine).
+ * Most integration time is spent waiting on Temporal, the database and real timers, so a second
+ * file overlaps that wait: on a fresh clone, `npm test` took 1,377 s with one and 864 s with two.
  * Ports for servers started side by side come from findFreePort (src/temporal/dev-server.ts), which
  * draws them below the ephemeral range so a parallel file cannot take them first.
  */
@@ -29,7 +27,7 @@ const PROCESS_STATE = ['test/lint/**/*.test.ts', 'test/metrics/**/*.test.ts', 't
 export default defineConfig({
   test: {
     pool: 'forks',
-    maxWorkers: 3,
+    maxWorkers: 2,
     reporters: ['default'],
     projects: [
       {
