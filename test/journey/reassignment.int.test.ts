@@ -16,8 +16,15 @@ const profile = (email: string, firstName: string) => ({
 });
 
 const DANA = 'dana.whitfield@example.com';
-const SLA_SECONDS = 6;
+const SLA_SECONDS = 12;
 const CADENCE_GAP_SECONDS = 5;
+/**
+ * The first test needs its cadence's call step to fall due after its reassignment by hand, and
+ * before the new clock's escalation reassigns the lead (SLA_SECONDS + 2 s after that): about 10 s
+ * of room on both sides. With the call 5 s after enrolment and a 6 s SLA, a loaded machine once
+ * reassigned the lead only after the call fell due.
+ */
+const CALL_AFTER_SECONDS = 10;
 
 /**
  * A lead reassigned by hand is handed over as routing hands it over (issue #11, item 11): the new
@@ -29,6 +36,15 @@ describe('reassigning a lead by hand', () => {
   const fast = fastCadenceRules(`${CADENCE_GAP_SECONDS} seconds`);
   const rulesDir = rulesFixture({
     ...fast,
+    cadences: (doc) => {
+      fast.cadences(doc);
+      (doc.get('cadences') as { items: unknown[] }).items.forEach((_, cadence) => {
+        (doc.getIn(['cadences', cadence, 'steps']) as { items: unknown[] }).items.forEach((__, step) => {
+          if (doc.getIn(['cadences', cadence, 'steps', step, 'do']) === 'call')
+            doc.setIn(['cadences', cadence, 'steps', step, 'after'], `${CALL_AFTER_SECONDS} seconds`);
+        });
+      });
+    },
     escalation: (doc) => {
       fast.escalation(doc);
       doc.setIn(['slas', 0, 'within'], `${SLA_SECONDS} seconds`);
@@ -81,7 +97,7 @@ describe('reassigning a lead by hand', () => {
     expect(
       await eventually(
         async () => (await system.database.db.task.count({ where: { leadId: id, kind: 'call' } })) === 1,
-        20_000,
+        (CALL_AFTER_SECONDS + 15) * 1_000,
       ),
     ).toBe(true);
     expect(await system.database.db.task.findFirst({ where: { leadId: id, kind: 'call' } })).toMatchObject({
