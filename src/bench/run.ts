@@ -8,7 +8,7 @@
  * so does the levers one, ./levers.ts: `npm run bench -- levers --captures=80 --concurrency=20 [--only=WAL,worker]`,
  * so does the bulk intake one, ./bulk.ts: `npm run bench -- bulk --rows=2000`, and the shadow one, ./shadow.ts:
  * `npm run bench -- shadow --decisions=2000`, and the scale-out one, ./scale.ts: `npm run bench:scale`, that is
- * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…] [--temporal=postgresql]`); `--leads=N` (default 2000), `--runs=N` (default 5) and
+ * `npm run bench -- scale --rounds=3 --captures=60 --concurrency=8 [--database=postgresql://…] [--temporal=postgresql]`); `--leads=N` (default 2000), `--runs=N` (default 5, after `--warmup=N` rounds not counted, default 1) and
  * `--reports=deals,funnel` (default all) size the analytics one, `--breakdown=rep` (any dimension) breaks every
  * report down, `--period=running` reads a month still under way (December 2025 on the 17th) instead of a closed one,
  * `--as=manager` reads as a manager (manager1 and five reps) instead of revops, and `--database=URL` runs it on a
@@ -237,6 +237,14 @@ async function benchRules(): Promise<number> {
   return results.every((r) => r.identical) ? 0 : 1;
 }
 
+/** `--name=N` from the command line, a whole number of 0 or more, or `fallback`. */
+function wholeArgument(name: string, fallback: number): number {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const value = given === undefined ? fallback : Number(given);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number of 0 or more`);
+  return value;
+}
+
 /** `--name=N` from the command line, a positive whole number, or `fallback`. */
 function numberArgument(name: string, fallback: number): number {
   const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
@@ -257,6 +265,7 @@ const ANALYTICS_TARGET_MS = { sqlite: 1000, postgresql: 500 } as const;
 async function benchAnalyticsReports(): Promise<number> {
   const leads = numberArgument('leads', 2000);
   const runs = numberArgument('runs', 5);
+  const warmup = wholeArgument('warmup', 1);
   const listed = process.argv.find((arg) => arg.startsWith('--reports='))?.slice('--reports='.length);
   const reports = listed ? listed.split(',').map((name) => reportName(name)) : [...REPORTS];
   const database = process.argv.find((arg) => arg.startsWith('--database='))?.slice('--database='.length);
@@ -273,15 +282,25 @@ async function benchAnalyticsReports(): Promise<number> {
   const asArg = process.argv.find((arg) => arg.startsWith('--as='))?.slice('--as='.length) ?? 'revops';
   const as = BENCH_READERS.find((name) => name === asArg);
   if (!as) throw new Error(`--as must be one of ${BENCH_READERS.join(', ')}`);
-  const result = await benchAnalytics({ leads, runs, reports, database, baseline, breakdown, period, as });
+  const result = await benchAnalytics({ leads, runs, warmup, reports, database, baseline, breakdown, period, as });
   console.log(
-    `\nleadflow analytics benchmark (${result.provider}; ${leads} generated leads: ${result.setup}; ${BENCH_PERIOD_LABEL[period]}; read by ${as === 'manager' ? 'a manager (manager1, 5 reps)' : 'revops'}; ${breakdown ? `broken down by ${breakdown}` : 'not broken down'}; ${runs} rounds)`,
+    `\nleadflow analytics benchmark (${result.provider}; ${leads} generated leads: ${result.setup}; ${BENCH_PERIOD_LABEL[period]}; read by ${as === 'manager' ? 'a manager (manager1, 5 reps)' : 'revops'}; ${breakdown ? `broken down by ${breakdown}` : 'not broken down'}; ${runs} rounds after ${warmup} not counted)`,
   );
   console.log(
     'API path: volume and funnel from SQL aggregates, speed, deals, pipeline, win-loss, channels, deal-desk, retention, activity and rule-attribution from SQL projections (idLimit 100), whole and broken down; baseline: every row through Prisma + the same report.\n' +
-      'Each round reads the baseline rows once and runs every report both ways; speed-up: median of the rounds (min–max)\n',
+      'Each round reads the baseline rows once and runs every report both ways; speed-up: median of the rounds (min–max)\n' +
+      "API first read: the report's first read in this process (new connections, JS not yet compiled), in a round not counted unless --warmup=0\n",
   );
-  const header = ['report', 'API p50', 'API p95', 'baseline p50', 'baseline p95', 'speed-up', 'reports'];
+  const header = [
+    'report',
+    'API p50',
+    'API p95',
+    'API first read',
+    'baseline p50',
+    'baseline p95',
+    'speed-up',
+    'reports',
+  ];
   console.log(table([header, ...result.rows]));
   if (!result.compared)
     console.log(
