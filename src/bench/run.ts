@@ -237,19 +237,12 @@ async function benchRules(): Promise<number> {
   return results.every((r) => r.identical) ? 0 : 1;
 }
 
-/** `--name=N` from the command line, a whole number of 0 or more, or `fallback`. */
-function wholeArgument(name: string, fallback: number): number {
+/** `--name=N` from the command line, a whole number of `least` (1 unless given) or more, or `fallback`. */
+function numberArgument(name: string, fallback: number, least = 1): number {
   const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
   const value = given === undefined ? fallback : Number(given);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number of 0 or more`);
-  return value;
-}
-
-/** `--name=N` from the command line, a positive whole number, or `fallback`. */
-function numberArgument(name: string, fallback: number): number {
-  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-  const value = given === undefined ? fallback : Number(given);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of 1 or more`);
+  if (!Number.isInteger(value) || value < least)
+    throw new Error(`--${name} must be a whole number of ${least} or more`);
   return value;
 }
 
@@ -265,7 +258,7 @@ const ANALYTICS_TARGET_MS = { sqlite: 1000, postgresql: 500 } as const;
 async function benchAnalyticsReports(): Promise<number> {
   const leads = numberArgument('leads', 2000);
   const runs = numberArgument('runs', 5);
-  const warmup = wholeArgument('warmup', 1);
+  const warmup = numberArgument('warmup', 1, 0);
   const listed = process.argv.find((arg) => arg.startsWith('--reports='))?.slice('--reports='.length);
   const reports = listed ? listed.split(',').map((name) => reportName(name)) : [...REPORTS];
   const database = process.argv.find((arg) => arg.startsWith('--database='))?.slice('--database='.length);
