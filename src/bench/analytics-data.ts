@@ -52,6 +52,7 @@ interface Rows {
   touches: Prisma.InteractionCreateManyInput[];
   deals: Prisma.DealCreateManyInput[];
   activities: Prisma.DealActivityCreateManyInput[];
+  meetings: Prisma.MeetingCreateManyInput[];
   quotes: Prisma.QuoteCreateManyInput[];
   versions: Prisma.QuoteVersionCreateManyInput[];
   approvals: Prisma.ApprovalRequestCreateManyInput[];
@@ -155,6 +156,56 @@ interface DealSeed {
   random: () => number;
 }
 
+/** Of ten deals, by the last digit of the deal's id: those with a demo, and how it went. */
+const DEMO_OUTCOMES: readonly ('held' | 'no-show' | 'cancelled' | null)[] = [
+  'held',
+  'held',
+  'held',
+  'held',
+  'held',
+  'no-show',
+  'cancelled',
+  null,
+  null,
+  null,
+];
+
+/**
+ * A demo three days after the deal opened, on seven deals in ten, its outcome recorded as the app
+ * records it (completeMeeting, src/usecases/meetings.ts): the meeting's status, and a `demo` deal
+ * activity keyed `<meeting>:outcome`, which the reports count only for a held one. Chosen by the
+ * deal's id, not drawn from `random`: the rest of the history is the one generated before demos.
+ */
+function generateDemo(rows: Rows, dealId: string, owner: string, openedAt: number): void {
+  const status = DEMO_OUTCOMES[Number(dealId.slice(-1)) % DEMO_OUTCOMES.length];
+  if (!status) return;
+  const meetingId = `mt_${dealId}`;
+  const startsAt = new Date(openedAt + 3 * DAY);
+  rows.meetings.push({
+    id: meetingId,
+    dealId,
+    kind: 'demo',
+    title: 'Product demo',
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + HOUR),
+    attendees: [],
+    status,
+    createdBy: owner,
+    createdAt: new Date(openedAt + DAY),
+    updatedAt: startsAt,
+  });
+  rows.activities.push({
+    id: `${meetingId}:outcome`,
+    dealId,
+    kind: 'demo',
+    summary: `Product demo: ${status}`,
+    actor: owner,
+    occurredAt: startsAt,
+    payload: { attendance: [] },
+    idempotencyKey: `${meetingId}:outcome`,
+  });
+}
+
 function generateDeal(rows: Rows, { id: leadId, owner, sqlAt, move, random }: DealSeed): void {
   const dealId = `dl_${leadId.slice(3)}`;
   const openedAt = sqlAt + Math.floor((1 + random() * 2) * DAY);
@@ -212,6 +263,7 @@ function generateDeal(rows: Rows, { id: leadId, owner, sqlAt, move, random }: De
       payload: {},
       idempotencyKey: `${dealId}:act${n}`,
     });
+  generateDemo(rows, dealId, owner, openedAt);
   if (random() < 0.5) generateQuote(rows, dealId, openedAt + 2 * DAY, random);
   if (closed === 'closed-won')
     rows.contracts.push({
@@ -278,6 +330,7 @@ const emptyRows = (stagesBefore: number): Rows => ({
   touches: [],
   deals: [],
   activities: [],
+  meetings: [],
   quotes: [],
   versions: [],
   approvals: [],
@@ -296,6 +349,7 @@ const TABLES: [keyof Omit<Rows, 'stagesBefore'>, string][] = [
   ['assignments', 'Assignment'],
   ['touches', 'Interaction'],
   ['deals', 'Deal'],
+  ['meetings', 'Meeting'],
   ['activities', 'DealActivity'],
   ['quotes', 'Quote'],
   ['versions', 'QuoteVersion'],
@@ -319,6 +373,7 @@ async function writeRows(db: Db, rows: Rows, via: BenchWriter): Promise<void> {
   await insert(rows.assignments, (data) => db.assignment.createMany({ data }));
   await insert(rows.touches, (data) => db.interaction.createMany({ data }));
   await insert(rows.deals, (data) => db.deal.createMany({ data }));
+  await insert(rows.meetings, (data) => db.meeting.createMany({ data }));
   await insert(rows.activities, (data) => db.dealActivity.createMany({ data }));
   await insert(rows.quotes, (data) => db.quote.createMany({ data }));
   await insert(rows.versions, (data) => db.quoteVersion.createMany({ data }));
