@@ -233,7 +233,10 @@ async function benchDatabase(options: AnalyticsBenchOptions, dir: string) {
     const deals = await db.deal.count({ where: { tenant: BENCH_TENANT } });
     // 0.3: the generator's share of leads that become SQLs; 20% over it leaves room for chance.
     const expected = present * 0.3 * DEAL_SHARE;
-    const shape = deals > expected * 1.2 ? ', an older shape: give an empty database for the current one' : '';
+    // And a history generated before 2026-12-07 has no demos (generateDemo): its activity report counts fewer meetings.
+    const demos = await db.meeting.count({ where: { deal: { tenant: BENCH_TENANT } } });
+    const older = deals > expected * 1.2 || (deals > 0 && demos === 0);
+    const shape = older ? ', an older shape: give an empty database for the current one' : '';
     let setup = `reused ${present} generated leads and ${deals} deals${shape}`;
     if (applied.length > 0 && target.provider === 'postgresql') {
       // A migration may have written a table (LeadFunnel's backfill): vacuumed as below.
