@@ -246,7 +246,7 @@ describe('pipeline snapshots of deal courses (pipelineCourses)', () => {
     ]),
   });
   const stagesAt = (courses: PipelineCourses, at: string) =>
-    courses.openAt(when(at)).map(({ deal, stage }) => [deal.id, stage]);
+    courses.pipelineAt(when(at), NO_PLAN_INPUTS).map(({ dealId, stage }) => [dealId, stage]);
 
   it('when snapshots are taken at several moments, then each has the deals open then in their stage', () => {
     const courses = pipelineCourses(deals);

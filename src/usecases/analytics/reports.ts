@@ -163,22 +163,16 @@ function forecastAt(history: readonly ForecastEntry[] | undefined, at: Date): Fo
   return undefined;
 }
 
-/** A deal open at a moment, in the stage it was in then. */
-export interface OpenStage {
-  deal: DealCourse;
-  stage: string;
-}
-
-const openStage = (deal: DealCourse, stage: string): OpenStage => ({ deal, stage });
-
 /**
- * The deals open at `cut` (epoch milliseconds), each in the stage of its last transition before
- * it (its first stage when none is): those opened before the cut and not closed before it, each
- * made by `make` from the deal and that stage.
+ * The pipeline as it stood at `at`: the deals open then (opened before it and not closed before
+ * it), each in the stage of its last transition before it (its first stage when none is), with the
+ * expected close date and forecast category recorded for it by then.
  */
-function openStages<T>(deals: readonly DealCourse[], cut: number, make: (deal: DealCourse, stage: string) => T): T[] {
-  // Plain loops, no array or closure per deal: from SQL a report takes three snapshots of 40 500 deals at 1M leads.
-  const open: T[] = [];
+function pipelineDealsAt(deals: readonly DealCourse[], at: Date, inputs: PlanInputs): PipelineDeal[] {
+  // Plain loops, no array or closure per deal: from SQL a report takes three snapshots of 40 500
+  // deals at 1M leads, and each open deal is made at once.
+  const cut = at.getTime();
+  const open: PipelineDeal[] = [];
   deals: for (const deal of deals) {
     if (deal.openedAt.getTime() >= cut) continue;
     let stage = 'needs-analysis';
@@ -187,54 +181,44 @@ function openStages<T>(deals: readonly DealCourse[], cut: number, make: (deal: D
       if (isClosing(event.to)) continue deals;
       stage = event.to;
     }
-    open.push(make(deal, stage));
+    const forecast = forecastAt(inputs.forecasts.get(deal.id), at);
+    open.push({
+      dealId: deal.id,
+      stage,
+      acvMinor: deal.acvMinor,
+      currency: deal.currency,
+      expectedCloseAt: forecast?.expectedCloseAt ?? null,
+      forecastCategory: forecast?.category ?? null,
+      owner: deal.segment.rep ?? '',
+      team: deal.segment.team,
+    });
   }
   return open;
 }
 
 /**
- * A pipeline report's deals, with what its snapshots read worked out once and kept: the deals open
- * at a moment, each in its stage then (openAt), the pipeline at a moment with the forecasts in
- * force then (pipelineAt), and the deals won before a moment (wonBefore). A report takes snapshots
- * at its period's start and end and at the previous period's, and the period's start is the
- * previous period's end: made per period, that snapshot was made twice, and the won deals once per
- * period. Make one per request (its deals) and compute both periods on it.
+ * A pipeline report's deals, with what its snapshots read worked out once and kept: the pipeline
+ * at a moment with the forecasts in force then (pipelineAt), and the deals won before a moment
+ * (wonBefore). A report takes snapshots at its period's start and end and at the previous
+ * period's, and the period's start is the previous period's end: made per period, that snapshot
+ * was made twice, and the won deals once per period. Make one per request (its deals) and compute
+ * both periods on it.
  */
 export interface PipelineCourses {
-  openAt(at: Date): readonly OpenStage[];
-  /** The pipeline as it stood at `at`: openAt's deals, with the expected close date and forecast category recorded for each by then. */
+  /** The pipeline as it stood at `at` (pipelineDealsAt). */
   pipelineAt(at: Date, inputs: PlanInputs): readonly PipelineDeal[];
   /** The deals won before `asOf` (wonDeals). */
   wonBefore(asOf: Date): readonly WonDeal[];
 }
 
 export function pipelineCourses(deals: readonly DealCourse[]): PipelineCourses {
-  const open = new Map<number, OpenStage[]>();
   const snapshots = new Map<number, { inputs: PlanInputs; deals: PipelineDeal[] }>();
   const won = new Map<number, WonDeal[]>();
   return {
-    openAt(at) {
-      let stages = open.get(at.getTime());
-      if (stages === undefined) open.set(at.getTime(), (stages = openStages(deals, at.getTime(), openStage)));
-      return stages;
-    },
     pipelineAt(at, inputs) {
       const kept = snapshots.get(at.getTime());
       if (kept?.inputs === inputs) return kept.deals;
-      // Each deal made at once, with no OpenStage of it in between: three snapshots of 20 000 deals at 1M leads.
-      const made = openStages(deals, at.getTime(), (deal, stage): PipelineDeal => {
-        const forecast = forecastAt(inputs.forecasts.get(deal.id), at);
-        return {
-          dealId: deal.id,
-          stage,
-          acvMinor: deal.acvMinor,
-          currency: deal.currency,
-          expectedCloseAt: forecast?.expectedCloseAt ?? null,
-          forecastCategory: forecast?.category ?? null,
-          owner: deal.segment.rep ?? '',
-          team: deal.segment.team,
-        };
-      });
+      const made = pipelineDealsAt(deals, at, inputs);
       snapshots.set(at.getTime(), { inputs, deals: made });
       return made;
     },
